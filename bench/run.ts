@@ -1,0 +1,73 @@
+/**
+ * `npm run bench -- <ingest|query|all> [options]`: reproducible benchmarks; results are printed and
+ * rewritten into bench/README.md (pass --no-write to only print).
+ */
+import { parseArgs } from 'node:util';
+import { runIngestBench } from './ingest/run';
+import { runQueryBench } from './query/run';
+
+const USAGE = `usage: npm run bench -- <ingest|query|all> [options]
+  ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v4|v7 (v4)
+  query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
+  both:   --no-write (do not update bench/README.md)`;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      requests: { type: 'string', default: '20000' },
+      warmup: { type: 'string', default: '1000' },
+      connections: { type: 'string', default: '64' },
+      batch: { type: 'string', default: '20' },
+      ids: { type: 'string', default: 'v4' },
+      events: { type: 'string', default: '10000000' },
+      other: { type: 'string', default: '2000000' },
+      runs: { type: 'string', default: '20' },
+      'pg-events': { type: 'string' },
+      'no-pg': { type: 'boolean', default: false },
+      'pg-all-periods': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command || !['ingest', 'query', 'all'].includes(command)) {
+    console.log(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const int = (name: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer\n${USAGE}`);
+    return n;
+  };
+  if (values.ids !== 'v4' && values.ids !== 'v7') throw new Error(`--ids must be v4 or v7\n${USAGE}`);
+  if (command === 'ingest' || command === 'all') {
+    await runIngestBench({
+      requests: int('requests', values.requests),
+      warmup: int('warmup', values.warmup),
+      connections: int('connections', values.connections),
+      batch: int('batch', values.batch),
+      ids: values.ids,
+      write: !values['no-write'],
+    });
+  }
+  if (command === 'query' || command === 'all') {
+    const events = int('events', values.events);
+    await runQueryBench({
+      events,
+      otherEvents: int('other', values.other),
+      runs: int('runs', values.runs),
+      pgEvents: values['no-pg'] ? 0 : values['pg-events'] ? int('pg-events', values['pg-events']) : events,
+      pgAllPeriods: values['pg-all-periods'],
+      write: !values['no-write'],
+    });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

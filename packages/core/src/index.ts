@@ -1,0 +1,4 @@
+export * from './event';
+export * from './errors';
+export * from './ingest-contracts';
+export * from './query';

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+/**
+ * Ingestion contracts shared by the collector, the tracker and server-side SDKs. The collector
+ * validates every request body with these schemas; an event that fails is quarantined with the
+ * issues, the rest of its batch still goes through.
+ */
+
+/** Hard limits of the collector; the tracker keeps within them, the collector drops what exceeds them. */
+export const INGEST_LIMITS = {
+  bodyBytes: 1024 * 1024,
+  eventsPerBatch: 500,
+  eventBytes: 32 * 1024,
+  nameChars: 120,
+  props: 50,
+  propKeyBytes: 300,
+  propValueBytes: 2000,
+  urlChars: 2000,
+  /** Browser events older than this (after clock-skew correction) are refused. */
+  browserMaxAgeMs: 60 * 60 * 1000,
+  /** Server-side (API key) events may be historical but not later than now plus this tolerance. */
+  serverFutureToleranceMs: 5 * 60 * 1000,
+} as const;
+
+/** Epoch milliseconds (seconds are accepted and scaled) or an ISO-8601 date-time string. */
+export const timestampInputSchema = z.union([z.number().finite().nonnegative(), z.string().min(1).max(64)]);
+export type TimestampInput = z.infer<typeof timestampInputSchema>;
+
+/** A property value as sent; nested values are kept as JSON text by the collector. */
+export const propertyValueSchema = z.unknown();
+export const propertiesSchema = z.record(z.string(), propertyValueSchema);
+
+const dimension = z.number().int().min(0).max(100_000);
+const shortText = (max: number) => z.string().max(max);
+
+// ---------------------------------------------------------------------------------------------
+// Native / InsightHub PRD §7.1.1: POST /api/collect
+// ---------------------------------------------------------------------------------------------
+
+export const collectContextSchema = z.object({
+  screen_width: dimension.nullish(),
+  screen_height: dimension.nullish(),
+  viewport_width: dimension.nullish(),
+  viewport_height: dimension.nullish(),
+  timezone: shortText(64).nullish(),
+  language: shortText(35).nullish(),
+  /** navigator.webdriver as seen by the tracker; true marks automation. */
+  webdriver: z.boolean().nullish(),
+});
+
+export const collectEventSchema = z.object({
+  /** Client-generated UUID; the dedupe key, kept across retries. */
+  event_id: z.string().uuid().nullish(),
+  name: z.string().min(1),
+  timestamp: timestampInputSchema.nullish(),
+  properties: propertiesSchema.nullish(),
+  context: collectContextSchema.nullish(),
+});
+export type CollectEvent = z.infer<typeof collectEventSchema>;
+
+/**
+ * The request envelope. `events` is checked item by item (see collectEventSchema) so one bad event
+ * does not sink its batch.
+ */
+export const collectBodySchema = z.object({
+  /** The site's tracking id, when not sent as X-Site-ID. */
+  site_id: z.string().min(1).max(64).nullish(),
+  /** Client clock when this attempt was sent (ms); used to correct clock skew. */
+  sent_at: timestampInputSchema.nullish(),
+  events: z.array(z.unknown()).min(1),
+  session: z
+    .object({ id: shortText(128).nullish(), started_at: timestampInputSchema.nullish(), is_new: z.boolean().nullish() })
+    .nullish(),
+  visitor: z
+    .object({ id: shortText(128).nullish(), is_new: z.boolean().nullish(), user_id: shortText(300).nullish() })
+    .nullish(),
+});
+export type CollectBody = z.infer<typeof collectBodySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// InsightHub PRD §7.1.2: POST /api/collect/heatmap
+// ---------------------------------------------------------------------------------------------
+
+export const heatmapSampleSchema = z.object({
+  type: z.enum(['click', 'move', 'scroll']),
+  x: z.number().finite().min(0).max(1_000_000).nullish(),
+  y: z.number().finite().min(0).max(10_000_000).nullish(),
+  element: shortText(300).nullish(),
+  depth: z.number().finite().min(0).max(100).nullish(),
+  scroll_depth: z.number().finite().min(0).max(100).nullish(),
+  timestamp: timestampInputSchema.nullish(),
+  event_id: z.string().uuid().nullish(),
+});
+export type HeatmapSample = z.infer<typeof heatmapSampleSchema>;
+
+export const heatmapBodySchema = z.object({
+  site_id: z.string().min(1).max(64).nullish(),
+  sent_at: timestampInputSchema.nullish(),
+  page_url: z.string().min(1),
+  page_url_hash: shortText(64).nullish(),
+  viewport: z.object({ width: dimension, height: dimension }).partial().nullish(),
+  page_height: z.number().int().min(0).max(10_000_000).nullish(),
+  events: z.array(z.unknown()).min(1),
+  visitor: z.object({ id: shortText(128).nullish() }).nullish(),
+});
+export type HeatmapBody = z.infer<typeof heatmapBodySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// MetricPal guide: POST /api/v1/collect and /api/v1/collect/optimized (X-API-Key)
+// ---------------------------------------------------------------------------------------------
+
+export const METRICPAL_EVENT_TYPES = [
+  'page_view', 'click', 'form_submit', 'identify', 'scroll', 'custom', 'search',
+  'session_start', 'session_end', 'form_interaction', 'auto_identify', 'goal', 'page_exit',
+] as const;
+
+export const metricPalEventSchema = z.object({
+  event_id: z.string().uuid().nullish(),
+  event_type: z.string().min(1).max(50),
+  timestamp: timestampInputSchema.nullish(),
+  session_id: shortText(255).nullish(),
+  /** The visitor identity in this contract. */
+  user_id: shortText(255).nullish(),
+  properties: propertiesSchema.nullish(),
+});
+export type MetricPalEvent = z.infer<typeof metricPalEventSchema>;
+
+export const metricPalCollectBodySchema = z.object({
+  /** Needed only with an organization-wide key: the site's tracking id or id. */
+  site_id: z.string().min(1).max(64).nullish(),
+  /** Privacy mode: e-mail addresses in properties are stored as their SHA-1 (as the MetricPal script does). */
+  privacy_mode: z.boolean().nullish(),
+  events: z.array(z.unknown()).min(1),
+});
+export type MetricPalCollectBody = z.infer<typeof metricPalCollectBodySchema>;
+
+/** Optimized contract: action_type → event name (as in the guide); unknown actions become `custom`. */
+export const METRICPAL_ACTION_TYPES: Readonly<Record<string, (typeof METRICPAL_EVENT_TYPES)[number]>> = {
+  'enter-page': 'page_view',
+  onclick: 'click',
+  onsubmit: 'form_submit',
+  onsearch: 'search',
+  identify: 'identify',
+  'scroll-depth': 'scroll',
+  'end-session': 'session_end',
+  custom: 'custom',
+};
+
+export const metricPalActionSchema = z.object({
+  event_id: z.string().uuid().nullish(),
+  timestamp: timestampInputSchema.nullish(),
+  action_type: z.string().min(1).max(50),
+  url: z.string().nullish(),
+  element: z.unknown().optional(),
+  text: z.unknown().optional(),
+  value: z.unknown().optional(),
+  scroll_depth: z.number().finite().min(0).max(100).nullish(),
+  properties: propertiesSchema.nullish(),
+});
+export type MetricPalAction = z.infer<typeof metricPalActionSchema>;
+
+export const metricPalOptimizedBodySchema = z.object({
+  customerObject: z
+    .object({
+      apiKey: shortText(200).nullish(),
+      website: shortText(253).nullish(),
+      site_id: shortText(64).nullish(),
+      privacyMode: z.boolean().nullish(),
+    })
+    .nullish(),
+  userObject: z.object({
+    uuid: shortText(255).nullish(),
+    sessionData: z.object({ id: shortText(255).nullish() }).nullish(),
+    userAgent: shortText(1000).nullish(),
+  }),
+  actionLog: z.array(z.unknown()).min(1),
+});
+export type MetricPalOptimizedBody = z.infer<typeof metricPalOptimizedBodySchema>;
+
+/** What every collect endpoint answers on success. */
+export interface CollectResponse {
+  success: true;
+  events_received: number;
+}

@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { badRequest } from './errors';
+import { canonicalEventSchema } from './event';
+
+/**
+ * The stats Query (DESIGN §5): what the dashboard, the public API (`POST /v1/query`), shared links,
+ * reports and alerts ask the stats engine. Names listed here are the whole vocabulary; the server's
+ * registry maps each one to SQL exactly once (its table is typed by these names, so they cannot drift).
+ */
+
+export const METRICS = ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit', 'events'] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** Accepted spellings that mean a canonical metric (results always use the canonical name). */
+export const METRIC_ALIASES: Readonly<Record<string, Metric>> = { visit_duration: 'avg_duration', duration: 'avg_duration' };
+
+export const DIMENSIONS = [
+  'page', 'entry_page', 'exit_page', 'hostname',
+  'source', 'referrer', 'referrer_domain', 'medium', 'campaign', 'term', 'content', 'channel',
+  'country', 'region', 'city',
+  'browser', 'browser_version', 'os', 'os_version', 'device', 'screen', 'language',
+  'event_name',
+] as const;
+export type BuiltinDimension = (typeof DIMENSIONS)[number];
+
+/** Custom property keys: a strict pattern, so a key can never carry quotes, brackets or SQL. */
+export const PROP_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
+export const PROP_DIMENSION_PATTERN = /^props:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
+export type PropDimension = `props:${string}`;
+export type Dimension = BuiltinDimension | PropDimension;
+
+export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
+export type QueryInterval = (typeof INTERVALS)[number];
+
+export const PERIODS = ['today', 'yesterday', 'last_7_days', 'last_30_days', 'month', 'last_month', 'last_12_months'] as const;
+export type Period = (typeof PERIODS)[number];
+
+export const FILTER_OPS = ['is', 'is_not', 'contains', 'matches'] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+export const MAX_FILTER_VALUES = 100;
+export const MAX_FILTER_DEPTH = 6;
+export const MAX_FILTER_LEAVES = 30;
+export const MAX_DATE_RANGE_DAYS = 3700;
+
+export type FilterLeaf = [FilterOp, Dimension, string[]];
+export type FilterNode = FilterLeaf | ['and', ...FilterNode[]] | ['or', ...FilterNode[]] | ['not', FilterNode];
+
+/** Calendar date YYYY-MM-DD that actually exists (2024-02-30 is refused). */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'not a calendar date');
+
+/** An IANA timezone name that this runtime's Intl knows (offset forms like "+05:30" are refused). */
+export function isValidTimezone(tz: string): boolean {
+  if (typeof tz !== 'string' || tz.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){0,2}$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timezoneSchema = z.string().refine(isValidTimezone, 'not a known IANA timezone').meta({ description: 'IANA timezone, e.g. Europe/Berlin', example: 'America/New_York' });
+
+export const metricSchema = z
+  .enum([...METRICS, 'visit_duration', 'duration'])
+  .transform((s): Metric => METRIC_ALIASES[s] ?? (s as Metric))
+  .meta({ description: 'visit_duration and duration are accepted spellings of avg_duration' });
+
+export const dimensionSchema = z
+  .string()
+  .refine((s) => (DIMENSIONS as readonly string[]).includes(s) || PROP_DIMENSION_PATTERN.test(s), {
+    message: `unknown dimension; known: ${DIMENSIONS.join(', ')}, or props:<key> (key: letters, digits, _ . : - space)`,
+  })
+  .transform((s) => s as Dimension)
+  .meta({ description: `One of ${DIMENSIONS.join(', ')}, or props:<key>` });
+
+const filterValuesSchema = z.array(z.string().max(500)).min(1).max(MAX_FILTER_VALUES);
+const filterLeafSchema = z.tuple([z.enum(FILTER_OPS), dimensionSchema, filterValuesSchema]);
+
+export const filterSchema: z.ZodType<FilterNode> = z.lazy(() =>
+  z.union([
+    filterLeafSchema,
+    z.tuple([z.literal('and'), filterSchema], filterSchema),
+    z.tuple([z.literal('or'), filterSchema], filterSchema),
+    z.tuple([z.literal('not'), filterSchema]),
+  ]),
+).meta({ id: 'Filter', description: 'A condition [op, dimension, values] (any value matches), or ["and"|"or", ...filters], or ["not", filter]' }) as unknown as z.ZodType<FilterNode>;
+
+/** Depth and size limits keep hostile filter trees from turning into giant statements. */
+export function filterTreeStats(node: FilterNode, depth = 1): { depth: number; leaves: number } {
+  if (node[0] === 'and' || node[0] === 'or' || node[0] === 'not') {
+    let d = depth;
+    let leaves = 0;
+    for (const child of node.slice(1) as FilterNode[]) {
+      const s = filterTreeStats(child, depth + 1);
+      d = Math.max(d, s.depth);
+      leaves += s.leaves;
+    }
+    return { depth: d, leaves };
+  }
+  return { depth, leaves: 1 };
+}
+
+export const dateRangeSchema = z.union([
+  z.enum(PERIODS),
+  z.object({ start: isoDateSchema, end: isoDateSchema }).strict(),
+]).meta({ description: 'A named period relative to today in the timezone, or inclusive local dates {start, end}' });
+
+export const orderBySchema = z.array(z.tuple([z.string().max(80), z.enum(['asc', 'desc'])])).max(5);
+
+export const querySchema = z
+  .object({
+    site_id: z.string().min(1).max(64),
+    date_range: dateRangeSchema,
+    /** Defaults to the site's timezone. */
+    timezone: timezoneSchema.optional(),
+    metrics: z.array(metricSchema).min(1).max(METRICS.length + 2),
+    dimensions: z.array(dimensionSchema).max(3).default([]),
+    /** A filter tree, or a list of them meaning "all of". */
+    filters: z.union([filterSchema, z.array(filterSchema).max(MAX_FILTER_LEAVES)]).optional(),
+    order_by: orderBySchema.optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+    offset: z.number().int().min(0).max(100_000).default(0),
+    interval: z.enum(INTERVALS).optional(),
+    /** Also compute the previous period of equal length. */
+    compare: z.union([z.literal('previous_period'), z.boolean()]).optional(),
+  })
+  .strict()
+  .meta({ id: 'Query', description: 'A stats query: metrics over a date range, optionally broken down by dimensions and time' });
+
+export type QueryInput = z.input<typeof querySchema>;
+export type Query = z.output<typeof querySchema>;
+
+const CODE_BY_FIELD: Record<string, string> = {
+  metrics: 'invalid_metric',
+  dimensions: 'invalid_dimension',
+  filters: 'invalid_filter',
+  timezone: 'invalid_timezone',
+  date_range: 'invalid_date_range',
+  order_by: 'invalid_order_by',
+  interval: 'invalid_interval',
+  limit: 'invalid_limit',
+  offset: 'invalid_limit',
+  compare: 'invalid_compare',
+  site_id: 'invalid_site',
+};
+
+/** Validates a Query; every failure is a 400 whose code names the offending part. */
+export function parseQuery(input: unknown): Query {
+  const r = querySchema.safeParse(input);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const field = String(first?.path[0] ?? '');
+    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+    throw badRequest(CODE_BY_FIELD[field] ?? 'invalid_query', `${where}${first?.message ?? 'invalid query'}`);
+  }
+  const q = r.data;
+  if (q.filters !== undefined) {
+    const trees = isFilterList(q.filters) ? q.filters : [q.filters];
+    let leaves = 0;
+    for (const t of trees) {
+      const s = filterTreeStats(t);
+      if (s.depth > MAX_FILTER_DEPTH) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
+      leaves += s.leaves;
+    }
+    if (leaves > MAX_FILTER_LEAVES) throw badRequest('invalid_filter', `filters: more than ${MAX_FILTER_LEAVES} conditions`);
+  }
+  return q;
+}
+
+/** A filter list ([[...], [...]]) as opposed to a single tree (['and', ...] or [op, dim, values]). */
+export function isFilterList(f: FilterNode | FilterNode[]): f is FilterNode[] {
+  return Array.isArray(f) && (f.length === 0 || Array.isArray(f[0]));
+}
+
+// --- responses (documented in the OpenAPI document; the HTTP tests validate real answers against them)
+
+const localDateRangeSchema = z.object({ start: z.string(), end: z.string() }).meta({ description: 'Inclusive local dates YYYY-MM-DD' });
+const resultRowSchema = z
+  .record(z.string(), z.union([z.string(), z.number()]))
+  .meta({ id: 'ResultRow', description: 'Dimension values by dimension name, `date` (bucket key) with an interval, metric values by metric name' });
+
+export const queryResultSchema = z
+  .object({
+    site_id: z.string(),
+    timezone: z.string(),
+    date_range: localDateRangeSchema,
+    metrics: z.array(z.enum(METRICS)),
+    dimensions: z.array(z.string()),
+    interval: z.enum(INTERVALS).nullable(),
+    rows: z.array(resultRowSchema),
+    comparison: z.object({ date_range: localDateRangeSchema, rows: z.array(resultRowSchema) }).optional(),
+  })
+  .meta({ id: 'QueryResult' });
+
+export const metricValueSchema = z
+  .object({ value: z.number(), change: z.number().nullable().meta({ description: '% change vs the previous period of equal length; null when not compared or previous is 0' }) })
+  .meta({ id: 'MetricValue' });
+
+export const dashboardStatsSchema = z
+  .object({
+    site_id: z.string(),
+    timezone: z.string(),
+    period: localDateRangeSchema,
+    comparison_period: localDateRangeSchema.nullable(),
+    interval: z.enum(INTERVALS),
+    metrics: z.record(z.string(), metricValueSchema),
+    timeseries: z.array(resultRowSchema).optional().meta({ description: 'Zero-filled; present when no dimensions are requested or an interval is given' }),
+    dimensions: z.record(z.string(), z.array(resultRowSchema)).meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
+  })
+  .meta({ id: 'DashboardStats' });
+
+export const realtimeSnapshotSchema = z
+  .object({
+    active_visitors: z.number().int(),
+    visitors_list: z.array(
+      z.object({
+        visitor_id: z.string(), current_page: z.string(), country: z.string(), device: z.string(), source: z.string(),
+        pages_viewed: z.number().int(), time_on_site: z.number().int(),
+      }),
+    ),
+    top_pages: z.array(z.object({ path: z.string(), visitors: z.number().int() })),
+    top_sources: z.array(z.object({ source: z.string(), visitors: z.number().int() })),
+    at: z.string(),
+  })
+  .meta({ id: 'RealtimeSnapshot' });
+
+export const rawEventsPageSchema = z
+  .object({ events: z.array(canonicalEventSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'RawEventsPage' });
+
+export const errorBodySchema = z
+  .object({ success: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: 'Error' });

@@ -1,0 +1,58 @@
+import { api } from './client';
+import type { MetricValue, Realtime, Row, StatsResponse } from './types';
+import { filterTree, type Interval, type ViewState } from '../lib/view-state';
+
+/** Query parameters shared by every stats request of one view. */
+export function periodParams(s: ViewState): Record<string, string | undefined> {
+  const filters = filterTree(s.filters);
+  return {
+    period: s.period,
+    start_date: s.period === 'custom' ? s.from : undefined,
+    end_date: s.period === 'custom' ? s.to : undefined,
+    filters: filters ? JSON.stringify(filters) : undefined,
+  };
+}
+
+export interface BreakdownRow {
+  label: string;
+  /** Everything the API returned for the row (metrics by name). */
+  values: Row;
+}
+
+/** The row's label: the dimension's own column when present, else the first text column. */
+function rowLabel(row: Row, dimension: string): string {
+  const direct = row[dimension] ?? row.name ?? row.value ?? row.path;
+  if (direct !== undefined && direct !== null) return String(direct);
+  for (const v of Object.values(row)) if (typeof v === 'string') return v;
+  return '';
+}
+
+export function metricOf(m: MetricValue | number | null | undefined): MetricValue {
+  if (m === null || m === undefined) return { value: null };
+  if (typeof m === 'number') return { value: m };
+  return m;
+}
+
+export const statsApi = {
+  overview: (siteId: string, s: ViewState, metrics: string[], interval: Interval, signal?: AbortSignal) =>
+    api.get<StatsResponse>(
+      `/api/sites/${encodeURIComponent(siteId)}/stats`,
+      { ...periodParams(s), metrics: metrics.join(','), interval, compare: s.compare ? 'true' : 'false' },
+      { signal },
+    ),
+
+  breakdown: async (siteId: string, s: ViewState, dimension: string, metrics: string[], limit = 10, signal?: AbortSignal): Promise<BreakdownRow[]> => {
+    const res = await api.get<StatsResponse>(
+      `/api/sites/${encodeURIComponent(siteId)}/stats`,
+      { ...periodParams(s), metrics: metrics.join(','), dimensions: dimension, limit, compare: 'false' },
+      { signal },
+    );
+    const dims = res.dimensions ?? {};
+    const rows = dims[dimension] ?? Object.values(dims)[0] ?? [];
+    return rows.map((r) => ({ label: rowLabel(r, dimension), values: r }));
+  },
+
+  realtime: (siteId: string, signal?: AbortSignal) => api.get<Realtime>(`/api/sites/${encodeURIComponent(siteId)}/realtime`, undefined, { signal }),
+
+  realtimeStreamUrl: (siteId: string) => `/api/sites/${encodeURIComponent(siteId)}/realtime/stream`,
+};

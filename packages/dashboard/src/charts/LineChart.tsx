@@ -1,0 +1,117 @@
+import { useState, type KeyboardEvent } from 'react';
+import { useWidth } from './use-width';
+import { niceTicks } from './scale';
+
+export interface Series {
+  label: string;
+  values: Array<number | null>;
+  className: string;
+}
+
+interface Props {
+  labels: string[];
+  series: Series[];
+  format: (n: number | null) => string;
+  height?: number;
+  title: string;
+}
+
+const PAD = { top: 12, right: 12, bottom: 28, left: 48 };
+
+/** Hand-drawn SVG line chart with hover and keyboard focus on a point; the card also offers a table. */
+export function LineChart({ labels, series, format, height = 240, title }: Props) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const [active, setActive] = useState<number | null>(null);
+  const n = labels.length;
+  const innerW = Math.max(10, width - PAD.left - PAD.right);
+  const innerH = height - PAD.top - PAD.bottom;
+  const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
+  const ticks = niceTicks(max);
+  const top = ticks[ticks.length - 1] || 1;
+  const x = (i: number) => PAD.left + (n <= 1 ? innerW / 2 : (i / (n - 1)) * innerW);
+  const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
+  const labelEvery = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(innerW / 80))));
+
+  const path = (vals: Array<number | null>) => {
+    let d = '';
+    let pen = false;
+    vals.forEach((v, i) => {
+      if (v === null) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      pen = true;
+    });
+    return d;
+  };
+
+  const onMove = (clientX: number, rect: DOMRect) => {
+    if (!n) return;
+    const rel = (clientX - rect.left - PAD.left) / innerW;
+    setActive(Math.min(n - 1, Math.max(0, Math.round(rel * (n - 1)))));
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (!n) return;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      e.preventDefault();
+      const d = e.key === 'ArrowRight' ? 1 : -1;
+      setActive((a) => Math.min(n - 1, Math.max(0, (a ?? (d > 0 ? -1 : n)) + d)));
+    }
+  };
+
+  return (
+    <div className="linechart" ref={ref}>
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`${title}. Use left and right arrow keys to read values.`}
+        tabIndex={0}
+        onKeyDown={onKey}
+        onBlur={() => setActive(null)}
+        onMouseMove={(e) => onMove(e.clientX, e.currentTarget.getBoundingClientRect())}
+        onMouseLeave={() => setActive(null)}
+      >
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={PAD.left} x2={width - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
+            <text x={PAD.left - 6} y={y(t)} className="axis-label" textAnchor="end" dominantBaseline="middle">
+              {format(t)}
+            </text>
+          </g>
+        ))}
+        {labels.map((l, i) =>
+          i % labelEvery === 0 ? (
+            <text key={i} x={x(i)} y={height - 8} className="axis-label" textAnchor={n > 1 && i === 0 ? 'start' : n > 1 && i >= n - labelEvery ? 'end' : 'middle'}>
+              {l}
+            </text>
+          ) : null,
+        )}
+        {series.map((s) => (
+          <path key={s.label} d={path(s.values)} className={`line ${s.className}`} />
+        ))}
+        {active !== null && (
+          <g>
+            <line x1={x(active)} x2={x(active)} y1={PAD.top} y2={PAD.top + innerH} className="cursor" />
+            {series.map((s) =>
+              s.values[active] !== null && s.values[active] !== undefined ? (
+                <circle key={s.label} cx={x(active)} cy={y(s.values[active] ?? 0)} r={4} className={`dot ${s.className}`} />
+              ) : null,
+            )}
+          </g>
+        )}
+      </svg>
+      {active !== null && (
+        <div className="chart-tooltip" role="status">
+          <strong>{labels[active]}</strong>
+          {series.map((s) => (
+            <span key={s.label}>
+              <i className={`swatch ${s.className}`} aria-hidden="true" /> {s.label}: {format(s.values[active] ?? null)}
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

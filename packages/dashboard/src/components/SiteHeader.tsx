@@ -1,0 +1,32 @@
+import type { Site } from '../api/types';
+import { Link } from './Link';
+import { useLocation } from '../lib/router';
+import { LiveCount } from './LiveCount';
+import { canWrite, useSession } from '../app/session';
+
+/** The site's name, its live visitor count and its sub-navigation. */
+export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
+  const { path, search } = useLocation();
+  const { org } = useSession();
+  const base = `/sites/${siteId}`;
+  const items = [
+    { to: base, label: 'Overview', keep: true },
+    { to: `${base}/realtime`, label: 'Realtime' },
+    ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
+  ];
+  return (
+    <div className="site-header">
+      <div className="site-title">
+        <h1>{site ? site.name || site.domain : 'Site'}</h1>
+        <LiveCount siteId={siteId} />
+      </div>
+      <nav aria-label="Site" className="subnav">
+        {items.map((i) => (
+          <Link key={i.to} to={i.keep && path === i.to ? i.to + search : i.to} aria-current={path === i.to ? 'page' : undefined}>
+            {i.label}
+          </Link>
+        ))}
+      </nav>
+    </div>
+  );
+}

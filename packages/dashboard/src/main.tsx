@@ -1,0 +1,10 @@
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { applyStoredTheme } from './lib/theme';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/components.css';
+import './styles/charts.css';
+
+applyStoredTheme();
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,36 @@
+import { useState, type FormEvent } from 'react';
+import { authApi } from '../api/auth';
+import { Field } from '../components/Field';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { AuthFrame } from './AuthFrame';
+
+export function LoginPage({ onDone }: { onDone: () => Promise<void> }) {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(undefined);
+    try {
+      await authApi.login(String(f.get('email')), String(f.get('password')));
+      await onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <AuthFrame title="Sign in">
+      <form onSubmit={(e) => void submit(e)} className="stack">
+        <ErrorBanner error={error} />
+        <Field label="Email" name="email" type="email" required autoComplete="email" />
+        <Field label="Password" name="password" type="password" required autoComplete="current-password" />
+        <button className="button primary" type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,74 @@
+import { useEffect } from 'react';
+import { sitesApi } from '../api/sites';
+import { statsApi, periodParams } from '../api/stats';
+import type { Row } from '../api/types';
+import { useAsync } from '../lib/use-async';
+import { navigate, useLocation } from '../lib/router';
+import { defaultInterval, parseViewState, serializeViewState, withFilter, type ViewState } from '../lib/view-state';
+import { BREAKDOWN_CARDS, KPI_METRICS } from '../lib/dimensions';
+import { SiteHeader } from '../components/SiteHeader';
+import { PeriodPicker } from '../components/PeriodPicker';
+import { CompareToggle } from '../components/CompareToggle';
+import { FilterBar } from '../components/FilterBar';
+import { KpiRow } from '../components/KpiRow';
+import { MainChart } from '../components/MainChart';
+import { BreakdownCard } from '../components/BreakdownCard';
+import { EventsCard } from '../components/EventsCard';
+import { ErrorBanner } from '../components/ErrorBanner';
+
+/** The site dashboard. Everything shown is derived from the URL, so views can be shared. */
+export function SiteOverviewPage({ siteId }: { siteId: string }) {
+  const { search } = useLocation();
+  const view = parseViewState(search);
+  const interval = view.interval ?? defaultInterval(view);
+  const site = useAsync(() => sitesApi.get(siteId), [siteId]);
+  // One key for "the same question": cards refetch only when period or filters change.
+  const queryKey = JSON.stringify(periodParams(view));
+  const overview = useAsync(
+    (signal) => statsApi.overview(siteId, view, KPI_METRICS.map((k) => k.metric), interval, signal),
+    [siteId, queryKey, interval, view.compare],
+  );
+  // The browser runs only a few requests per host at once: the headline numbers go first.
+  const cardsEnabled = !overview.loading;
+  const update = (next: ViewState) => navigate(`/sites/${siteId}${serializeViewState(next)}`);
+  const onFilter = (dimension: string, value: string) => update(withFilter(view, dimension, value));
+
+  useEffect(() => {
+    if (site.data) document.title = `${site.data.name || site.data.domain} · Tidemark`;
+    return () => {
+      document.title = 'Tidemark';
+    };
+  }, [site.data]);
+
+  // The previous period's line: the same question asked for the comparison dates the server chose.
+  const cp = view.compare ? overview.data?.comparison_period : undefined;
+  const prev = useAsync(
+    (signal): Promise<Row[] | undefined> =>
+      cp
+        ? statsApi.overview(siteId, { ...view, period: 'custom', from: cp.start, to: cp.end, compare: false }, [view.metric], interval, signal).then((r) => r.timeseries)
+        : Promise.resolve(undefined),
+    [siteId, cp?.start, cp?.end, view.metric, interval, queryKey],
+    cardsEnabled,
+  );
+  const previous = cp ? prev.data : undefined;
+
+  return (
+    <section className="page wide">
+      <SiteHeader site={site.data} siteId={siteId} />
+      <div className="toolbar">
+        <PeriodPicker view={view} onChange={update} />
+        <CompareToggle view={view} onChange={update} />
+      </div>
+      <FilterBar view={view} onChange={update} />
+      <ErrorBanner error={overview.error ?? site.error} />
+      <KpiRow metrics={overview.data?.metrics} selected={view.metric} onSelect={(metric) => update({ ...view, metric })} loading={overview.loading} />
+      <MainChart metric={view.metric} interval={interval} onInterval={(i) => update({ ...view, interval: i })} timeseries={overview.data?.timeseries ?? []} previous={previous} />
+      <div className="cards">
+        {BREAKDOWN_CARDS.map((def) => (
+          <BreakdownCard key={def.id} siteId={siteId} siteDomain={site.data?.domain} def={def} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />
+        ))}
+        <EventsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />
+      </div>
+    </section>
+  );
+}

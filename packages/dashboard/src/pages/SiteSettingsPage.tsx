@@ -1,0 +1,95 @@
+import { useState, type FormEvent } from 'react';
+import { sitesApi } from '../api/sites';
+import { useAsync } from '../lib/use-async';
+import { SiteHeader } from '../components/SiteHeader';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Field } from '../components/Field';
+import { TextArea } from '../components/TextArea';
+import { Checkbox } from '../components/Checkbox';
+import { TimezoneSelect } from '../components/TimezoneSelect';
+import { DeleteSite } from '../components/DeleteSite';
+import { Link } from '../components/Link';
+import { canAdmin, canWrite, useSession } from '../app/session';
+
+const lines = (v: FormDataEntryValue | null) =>
+  String(v ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function SiteSettingsPage({ siteId }: { siteId: string }) {
+  const { org } = useSession();
+  const site = useAsync(() => sitesApi.get(siteId), [siteId]);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const manage = canWrite(org);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setError(undefined);
+    setSaved(false);
+    try {
+      await sitesApi.update(siteId, {
+        name: String(f.get('name')),
+        domain: String(f.get('domain')).trim(),
+        allowed_hosts: lines(f.get('allowed_hosts')),
+        timezone: String(f.get('timezone')),
+        session_timeout_min: Number(f.get('session_timeout_min')),
+        retention_days: Number(f.get('retention_days')),
+        respect_dnt: f.get('respect_dnt') === 'on',
+        cookieless: f.get('cookieless') === 'on',
+        excluded_paths: lines(f.get('excluded_paths')),
+        excluded_ips: lines(f.get('excluded_ips')),
+      });
+      setSaved(true);
+      site.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const s = site.data;
+  return (
+    <section className="page">
+      <SiteHeader site={s} siteId={siteId} />
+      <ErrorBanner error={site.error} />
+      {!manage && <p className="banner">You can view this site’s statistics but not change its settings.</p>}
+      {s && (
+        <>
+          <form className="card stack" onSubmit={(e) => void submit(e)} aria-labelledby="site-settings-title" key={s.id + String(s.created_at)}>
+            <h2 id="site-settings-title">General</h2>
+            <fieldset disabled={!manage} className="stack">
+              <Field label="Name" name="name" defaultValue={s.name} />
+              <Field label="Domain" name="domain" defaultValue={s.domain} required />
+              <TextArea label="Allowed hosts" name="allowed_hosts" defaultValue={s.allowed_hosts.join('\n')} hint="Other hostnames that may send events for this site, one per line. Subdomains of the domain are always allowed." />
+              <TimezoneSelect name="timezone" defaultValue={s.timezone} />
+              <Field label="Session timeout (minutes)" name="session_timeout_min" type="number" min={1} max={1440} defaultValue={s.session_timeout_min} />
+              <h2>Privacy</h2>
+              <Checkbox label="Cookieless visitor counting" name="cookieless" defaultChecked={s.cookieless} hint="Visitors are counted with a daily rotating hash; nothing is stored in the browser." />
+              <Checkbox label="Respect Do Not Track and Global Privacy Control" name="respect_dnt" defaultChecked={s.respect_dnt} />
+              <TextArea label="Excluded paths" name="excluded_paths" defaultValue={s.excluded_paths.join('\n')} hint="Patterns like /admin/* — matching pageviews are not recorded." />
+              <TextArea label="Excluded IP addresses" name="excluded_ips" defaultValue={s.excluded_ips.join('\n')} hint="IPs or CIDR ranges, one per line." />
+              <Field label="Data retention (days)" name="retention_days" type="number" min={0} defaultValue={s.retention_days} hint="0 keeps data forever." />
+            </fieldset>
+            <ErrorBanner error={error} />
+            {saved && (
+              <p role="status" className="banner banner-ok">
+                Settings saved.
+              </p>
+            )}
+            {manage && (
+              <div className="row">
+                <button type="submit" className="button primary">
+                  Save settings
+                </button>
+                <Link to={`/sites/${siteId}/install`}>Tracking snippet</Link>
+              </div>
+            )}
+          </form>
+          {canAdmin(org) && <DeleteSite site={s} />}
+        </>
+      )}
+    </section>
+  );
+}

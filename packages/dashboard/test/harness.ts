@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig, startServer, type RunningServer } from '@tidemark/server';
+
+export const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
+// The tracker reports navigator.webdriver and the collector drops automation as bots, so the visitor's
+// browser must not announce itself as automated (as a person's browser would not).
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-blink-features=AutomationControlled',
+];
+/** Headless Chromium announces itself as HeadlessChrome, which bot filtering rightly drops. */
+export const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+export const repoRoot = path.resolve(pkgDir, '../..');
+export const artifactsDir = path.join(repoRoot, 'test-artifacts', 'dashboard');
+
+/** Why the browser suite cannot run here, or undefined when it can. */
+export function browserUnavailable(): string | undefined {
+  return fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM}`;
+}
+
+export interface Harness {
+  server: RunningServer;
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-dash-'));
+  const config = loadConfig({ TIDEMARK_LOG_LEVEL: 'silent' }, { host: '127.0.0.1', port: 0, dataDir });
+  const server = await startServer(config);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    server,
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Everything that would mean injected code ran or was about to: dialogs, CSP reports, page errors. */
+  problems: string[];
+}
+
+/**
+ * A fresh browser profile with tripwires: any alert/confirm, any Content-Security-Policy violation
+ * and any uncaught page error is recorded, and `window.__pwned` (what the hostile payloads set) is checked
+ * by `assertNothingRan`.
+ */
+export async function openWatched(browser: Browser, opts: { width?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Watched> {
+  const context = await browser.newContext({
+    userAgent: DESKTOP_UA,
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    colorScheme: opts.colorScheme ?? 'light',
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (execute|apply|load)/i.test(m.text())) problems.push(`csp: ${m.text()}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { __csp: string[] }).__csp ??= [];
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return { context, page, problems };
+}
+
+export async function assertNothingRan(w: Watched): Promise<void> {
+  const state = await w.page.evaluate(() => ({
+    pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
+    csp: (window as unknown as { __csp?: string[] }).__csp ?? [],
+  }));
+  const all = [...w.problems, ...state.csp.map((c) => `csp: ${c}`), ...(state.pwned !== null ? [`__pwned = ${String(state.pwned)}`] : [])];
+  if (all.length) throw new Error(`Injected code ran or was blocked:\n${all.join('\n')}`);
+}
+
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+export interface FixtureSite {
+  /** Origin of the tracked site: `http://fixture.localhost:<port>` (Chromium resolves *.localhost to loopback). */
+  origin: string;
+  host: string;
+  setHtml(html: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The tracked website: a real HTTP server on an ephemeral loopback port answering every path with the
+ * fixture page. Being on loopback like the Tidemark server keeps Chromium's private-network rules happy.
+ */
+export async function startFixtureSite(): Promise<FixtureSite> {
+  let html = '<!doctype html><title>empty</title>';
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    origin: `http://fixture.localhost:${port}`,
+    host: 'fixture.localhost',
+    setHtml: (h) => {
+      html = h;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Hostile strings fed through every tracked field the dashboard shows. */
+export const HOSTILE = {
+  title: `Pricing <img src=x onerror="window.__pwned='title'"><script>window.__pwned='title'</script>`,
+  source: `<script>window.__pwned='source'</script>`,
+  campaign: `"><img src=x onerror="window.__pwned='campaign'">`,
+  prop: `<svg onload="window.__pwned='prop'"></svg>`,
+  referrer: `javascript:window.__pwned='referrer'//`,
+};
+
+/**
+ * A page on the tracked site (served by the browser's router, not a real host) carrying the snippet
+ * copied from the dashboard, a script-bearing title, and a custom event with a script-bearing property.
+ */
+export function fixturePage(snippet: string): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(HOSTILE.title)}</title>${snippet}</head>
+<body><h1>Fixture</h1>
+<button id="signup" type="button">Sign up</button>
+<script>
+document.getElementById('signup').addEventListener('click', function () {
+  window.tidemark && window.tidemark('track', 'signup', { plan: ${JSON.stringify(HOSTILE.prop)} });
+});
+</script>
+</body></html>`;
+}

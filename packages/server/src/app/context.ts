@@ -1,0 +1,38 @@
+import type { Config } from '../config';
+import type { EventStore, WriteBatch } from '../store';
+import type { MetaStore } from '../meta';
+import type { AuthServices } from '../auth';
+import type { IngestServices } from '../ingest';
+import type { StatsService } from '../stats';
+
+/** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
+export interface EventWriter {
+  submit(batch: WriteBatch): Promise<{ inserted: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a request handler or job may use, built once at start-up (app/server.ts).
+ * Modules add their service here; handlers never construct stores themselves.
+ */
+export interface AppContext {
+  config: Config;
+  events: EventStore;
+  /**
+   * Where collected batches go: the group-commit writer in front of `events` (resolves once the batch is
+   * durable), or in scale-out the Redis stream (resolves once the stream has it). 503 when full or closing.
+   */
+  writer: EventWriter;
+  /** Organizations, users, sites, API keys, sessions, salts (SQLite file or PostgreSQL). */
+  meta: MetaStore;
+  /** Login throttling, key rate limits, session lifetimes, mail. */
+  auth: AuthServices;
+  /** Collector services: geolocation database, user agent cache, session cache. */
+  ingest: IngestServices;
+  /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
+  stats: StatsService;
+  /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
+  health: Record<string, () => Promise<unknown>>;
+  /** Closes everything in reverse order of opening. */
+  closers: Array<() => Promise<void> | void>;
+}

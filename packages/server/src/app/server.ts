@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { checkRoleConfig, roleDoes, type Config } from '../config';
+import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetention, type SessionPartsRollup } from '../store';
+import { openMetaStore } from '../meta';
+import { bootstrapAdmin, createAuthServices } from '../auth';
+import { buildHttpApp } from '../http';
+import { openIngestServices } from '../ingest';
+import { openSessionParts, StatsService } from '../stats';
+import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
+import type { AppContext, EventWriter } from './context';
+
+/** Opens every store and service the configuration selects. */
+export async function createContext(config: Config): Promise<AppContext> {
+  checkRoleConfig(config);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const closers: AppContext['closers'] = [];
+  const meta = await openMetaStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  closers.push(() => meta.close());
+  let events: AppContext['events'];
+  try {
+    events = await openEventStore(config);
+  } catch (err) {
+    await meta.close();
+    throw err;
+  }
+  closers.push(() => events.close());
+  // Scale-out (REDIS_URL): Redis stream between collectors and workers, shared counters and sessions, jobs leader.
+  const does = roleDoes(config.role);
+  let scale: ScaleOut | null = null;
+  if (config.redisUrl) {
+    try {
+      scale = await openScaleOut({
+        redisUrl: config.redisUrl, collect: does.collect, consume: does.consume, jobs: does.jobs, events,
+        name: `tidemark:${config.role}:${os.hostname()}:${process.pid}`,
+        prefix: config.redisPrefix, claimIdleMs: config.streamClaimIdleMs, flushMs: config.streamFlushMs,
+        log: (message, err) => console.error(message, err ?? ''),
+      });
+    } catch (err) {
+      await events.close();
+      await meta.close();
+      throw err;
+    }
+    const opened = scale;
+    closers.push(() => opened.close());
+  }
+  // Closers run in reverse order: the writer drains (every accepted batch committed) before the store closes.
+  const accepted: EventWriter =
+    scale?.producer ??
+    new GroupCommitWriter(events, {
+      onError: (err, info) => {
+        if (info.final) console.error('event write failed; batch refused with 503', err);
+      },
+    });
+  // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
+  const writer: EventWriter = scale && does.collect
+    ? withRealtime(accepted, scale.realtime, (err) => console.error('realtime update failed', err))
+    : accepted;
+  closers.push(() => writer.close());
+  if (does.jobs) {
+    // With several jobs processes only the leader sweeps.
+    const leader = scale?.leader;
+    const target = leader ? { purgeRaw: (ms: number) => (leader.isLeader ? events.purgeRaw(ms) : Promise.resolve(0)) } : events;
+    closers.push(scheduleRawRetention(target, config.rawRetentionDays, { onError: (err) => console.error('raw retention sweep failed', err) }));
+  }
+  // The embedded store's session-parts rollup (stats/session-parts.ts): only speeds queries up.
+  let sessionParts: SessionPartsRollup | undefined;
+  if (does.jobs && events instanceof DuckDbEventStore) {
+    const rollup = await openSessionParts(events);
+    closers.push(() => rollup.close());
+    closers.push(rollup.schedule(5 * 60_000, (err) => console.error('session parts rollup failed', err)));
+    sessionParts = rollup;
+  }
+  let ingest: AppContext['ingest'];
+  try {
+    ingest = await openIngestServices(config);
+  } catch (err) {
+    await scale?.close();
+    await sessionParts?.close();
+    await events.close();
+    await meta.close();
+    throw err;
+  }
+  if (scale?.sessions) ingest.sessions = scale.sessions;
+  const auth = createAuthServices(config, scale ? { counters: scale.counters } : {});
+  const health: AppContext['health'] = {
+    events: () => events.query('SELECT 1 AS ok'),
+    metadata: () => sql`SELECT 1 AS ok`.execute(meta.db),
+  };
+  if (scale) {
+    const redis = scale.redis;
+    health.redis = () => redis.ping();
+  }
+  const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
+  const ctx: AppContext = { config, events, writer, meta, auth, ingest, stats, health, closers };
+  await bootstrapAdmin(ctx);
+  return ctx;
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  for (const close of [...ctx.closers].reverse()) await close();
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the HTTP server; `stop` drains in-flight writes and closes the stores. */
+export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<RunningServer> {
+  const ctx = await createContext(config);
+  const app = await buildHttpApp(ctx, opts);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as { port: number }).port;
+  let stopped: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    url: config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${port}` : address,
+    stop() {
+      stopped ??= (async () => {
+        await app.close();
+        await closeContext(ctx);
+      })();
+      return stopped;
+    },
+  };
+}

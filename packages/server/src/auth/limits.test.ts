@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryCounterStore } from './counters';
+import { KeyRateLimiter, LoginThrottle } from './limits';
+import { keyAllows, roleAllows } from './permissions';
+
+describe('login throttle', () => {
+  it('blocks an account after its failure budget, per account and per IP, and clears on success', async () => {
+    const t = new LoginThrottle(new MemoryCounterStore(), { windowMs: 60_000, maxFailuresPerAccount: 3, maxFailuresPerIp: 5 });
+    for (let i = 0; i < 3; i++) {
+      await t.check('a@x.test', '1.1.1.1');
+      await t.fail('a@x.test', '1.1.1.1');
+    }
+    await expect(t.check('A@X.test', '9.9.9.9')).rejects.toMatchObject({ status: 429, details: { retry_after: expect.any(Number) } });
+    // The IP has 3 failures of 5: another account from it still gets through twice more.
+    await t.check('b@x.test', '1.1.1.1');
+    await t.fail('b@x.test', '1.1.1.1');
+    await t.fail('c@x.test', '1.1.1.1');
+    await expect(t.check('d@x.test', '1.1.1.1')).rejects.toMatchObject({ status: 429 });
+    await t.succeed('a@x.test', '2.2.2.2');
+    await t.check('a@x.test', '2.2.2.2');
+  });
+});
+
+describe('key rate limiter', () => {
+  it('allows the per-minute budget and then answers 429', async () => {
+    const l = new KeyRateLimiter(new MemoryCounterStore());
+    await l.consume('k1', 2);
+    await l.consume('k1', 2);
+    await expect(l.consume('k1', 2)).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+    await l.consume('k2', 2);
+  });
+});
+
+describe('permission matrix', () => {
+  it('maps roles and key permissions to needs', () => {
+    expect(['viewer', 'member', 'admin', 'owner'].map((r) => roleAllows(r as never, 'read'))).toEqual([true, true, true, true]);
+    expect(['viewer', 'member', 'admin', 'owner'].map((r) => roleAllows(r as never, 'write'))).toEqual([false, true, true, true]);
+    expect(['viewer', 'member', 'admin', 'owner'].map((r) => roleAllows(r as never, 'admin'))).toEqual([false, false, true, true]);
+    expect(keyAllows(['write'], 'read')).toBe(false);
+    expect(keyAllows(['read'], 'write')).toBe(false);
+    expect(keyAllows(['admin'], 'write')).toBe(true);
+    expect(keyAllows(['admin'], 'read')).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../test/helpers/server';
+import { signUp } from '../../test/helpers/accounts';
+import { createDemoSite, findDemoSite, DEMO_DOMAIN } from './demo';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+describe('demo data', () => {
+  let s: Server;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(async () => {
+    await s?.cleanup();
+  });
+
+  it('creates a demo site and stores every generated event through the event store', async () => {
+    const org = await s.ctx.meta.orgs.create('Direct Org');
+    const now = Date.UTC(2026, 0, 15, 12);
+    const calledAt = Date.now();
+    const r = await createDemoSite(s.ctx, { orgId: org.id, days: 3, visitorsPerDay: 150, now, timezone: 'Europe/Paris' });
+    expect(r.site.domain).toBe(DEMO_DOMAIN);
+    expect(r.site.timezone).toBe('Europe/Paris');
+    expect((await findDemoSite(s.ctx, org.id))?.id).toBe(r.site.id);
+    expect(r.events).toBeGreaterThan(1000);
+    const [row] = await s.ctx.events.query<{ n: number; sessions: number; lo: number; hi: number; hosts: number }>(
+      `SELECT count(*) AS n, count(DISTINCT session_id) AS sessions, min(epoch_ms(ts)) AS lo, max(epoch_ms(ts)) AS hi, count(DISTINCT host) AS hosts
+       FROM events WHERE site_id = ?`,
+      [r.site.id],
+    );
+    expect(row.n).toBe(r.events);
+    expect(row.sessions).toBeGreaterThan(100);
+    expect(row.lo).toBeGreaterThanOrEqual(now - 3 * 86_400_000);
+    expect(row.hi).toBeLessThan(now);
+    expect(row.hosts).toBe(1);
+    // Received now (not back-dated to their event times), so the rollup's received_at watermark never skips them.
+    const [received] = await s.ctx.events.query<{ lo: number }>('SELECT min(epoch_ms(received_at)) AS lo FROM events WHERE site_id = ?', [r.site.id]);
+    expect(received.lo).toBeGreaterThanOrEqual(calledAt);
+  });
+
+  it('POST /api/demo fills the caller\'s organization once and refuses anonymous callers', async () => {
+    const anonymous = await fetch(`${s.url}/api/demo`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+
+    const { client, me } = await signUp(s.url, 'demo-owner@example.com');
+    const post = (body: unknown) =>
+      fetch(`${s.url}/api/demo`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url, cookie: client.cookie! }, body: JSON.stringify(body) });
+    expect((await post({ timezone: 'Not/AZone' })).status).toBe(400);
+
+    const first = await post({});
+    expect(first.status).toBe(201);
+    const body = (await first.json()) as { site_id: string; events: number; site: { org_id: string } };
+    expect(body.events).toBeGreaterThan(10_000);
+    const [row] = await s.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [body.site_id]);
+    expect(row.n).toBe(body.events);
+    const sites = await client.get<{ sites: Array<{ id: string }> }>('/api/sites');
+    expect(sites.body.sites.map((x) => x.id)).toContain(body.site_id);
+    void me;
+
+    const again = await post({});
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { site_id: string }).site_id).toBe(body.site_id);
+  }, 300_000);
+});

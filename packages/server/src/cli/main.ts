@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { loadConfig, parseRoleFlag } from '../config';
+import { startServer } from '../app';
+import { demoCommand } from './demo-command';
+
+/** `tidemark <command>`: serve (default), demo, migrate … */
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve'] = argv[0]?.startsWith('--') ? ['serve', ...argv] : argv;
+  switch (command) {
+    case 'serve': {
+      // `serve --role=collector|worker|api|jobs|all` (or TIDEMARK_ROLE): one part of a scale-out deployment.
+      const role = parseRoleFlag(argv.filter((a) => a !== 'serve'));
+      const config = loadConfig(process.env, role ? { role } : {});
+      const server = await startServer(config, { logger: true });
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${signal}: flushing and closing`);
+        server.stop().then(
+          () => process.exit(0),
+          (err) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      // Announced only once the signal handlers are in place, so a SIGTERM right after it still flushes.
+      console.log(`Tidemark (${config.role}) listening on ${config.publicUrl ?? server.url}`);
+      return;
+    }
+    case 'demo':
+      await demoCommand(argv.slice(1));
+      process.exit(0);
+    default:
+      console.error(`Unknown command: ${command}`);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  TIDEMARK_DATA_DIR: z.string().default('./data'),
+  /** Public origin the snippet and links point at, e.g. https://stats.example.com; defaults to http://localhost:PORT. */
+  TIDEMARK_PUBLIC_URL: z.string().url().optional(),
+  TIDEMARK_EVENTS_URL: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  TIDEMARK_SECRET: z.string().min(32).optional(),
+  TIDEMARK_ADMIN_EMAIL: z.string().email().optional(),
+  TIDEMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
+  TIDEMARK_OPEN_SIGNUP: bool,
+  TIDEMARK_GEO_DB: z.string().optional(),
+  /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
+  TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
+  TIDEMARK_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  TIDEMARK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Scale-out process role (also `serve --role=…`): all | collector | worker | api | jobs. */
+  TIDEMARK_ROLE: z.enum(['all', 'collector', 'worker', 'api', 'jobs']).default('all'),
+  /** Prefix of every Redis key (stream, locks, counters, sessions), so deployments can share a Redis. */
+  TIDEMARK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('tidemark:'),
+  /** A stream entry a worker has held unacknowledged this long is taken over by another worker. */
+  TIDEMARK_STREAM_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Workers write to ClickHouse about this often when busy (few large inserts suit it best). */
+  TIDEMARK_STREAM_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Login sessions end after this long without a request … */
+  TIDEMARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(525_600).default(7 * 24 * 60),
+  /** … and at the latest this long after sign-in, however active. */
+  TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string | undefined;
+  eventsUrl: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  secret: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  openSignup: boolean;
+  geoDbPath: string | undefined;
+  trustedProxies: string[];
+  rawRetentionDays: number;
+  logLevel: Env['TIDEMARK_LOG_LEVEL'];
+  /** What this process does: everything, or one part of a scale-out deployment (docs/scale-out.md). */
+  role: Env['TIDEMARK_ROLE'];
+  redisPrefix: string;
+  streamClaimIdleMs: number;
+  streamFlushMs: number;
+  smtpUrl: string | undefined;
+  smtpFrom: string | undefined;
+  sessionIdleMinutes: number;
+  sessionMaxDays: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.TIDEMARK_DATA_DIR),
+    publicUrl: e.TIDEMARK_PUBLIC_URL?.replace(/\/$/, ''),
+    eventsUrl: e.TIDEMARK_EVENTS_URL || undefined,
+    databaseUrl: e.DATABASE_URL || undefined,
+    redisUrl: e.REDIS_URL || undefined,
+    secret: e.TIDEMARK_SECRET,
+    adminEmail: e.TIDEMARK_ADMIN_EMAIL,
+    adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
+    openSignup: e.TIDEMARK_OPEN_SIGNUP,
+    geoDbPath: e.TIDEMARK_GEO_DB,
+    trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
+    rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
+    logLevel: e.TIDEMARK_LOG_LEVEL,
+    role: e.TIDEMARK_ROLE,
+    redisPrefix: e.TIDEMARK_REDIS_PREFIX,
+    streamClaimIdleMs: e.TIDEMARK_STREAM_CLAIM_IDLE_MS,
+    streamFlushMs: e.TIDEMARK_STREAM_FLUSH_MS,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
+    sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,
+    ...overrides,
+  };
+}

@@ -1,0 +1,98 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/context';
+import { installErrorHandling } from './errors';
+import { servesRoute } from '../config';
+import { dashboardRoutes } from './routes/dashboard';
+import { statsRoutes } from './routes/stats';
+import { realtimeRoutes } from './routes/realtime';
+import { publicV1Routes } from './routes/public-v1';
+import { openApiRoutes } from './routes/openapi';
+import { demoRoutes } from './routes/demo';
+import { authRoutes } from './routes/auth';
+import { orgRoutes } from './routes/orgs';
+import { siteRoutes } from './routes/sites';
+import { keyRoutes } from './routes/keys';
+import { collectRoutes } from './routes/collect';
+import { collectV1Routes } from './routes/collect-v1';
+import { collectDropsRoutes } from './routes/collect-drops';
+import { trackerScriptRoutes } from './routes/tracker-script';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route; the tenant-isolation test walks this table. */
+    routeTable: RouteInfo[];
+  }
+}
+
+/** A route module: registers its routes on the app with what it needs from the context. */
+export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
+
+/** Route modules, in registration order. Each area adds itself here. */
+const routeModules: RouteModule[] = [authRoutes, orgRoutes, siteRoutes, keyRoutes, collectRoutes, collectV1Routes, collectDropsRoutes, trackerScriptRoutes, demoRoutes, statsRoutes, realtimeRoutes, publicV1Routes, openApiRoutes, dashboardRoutes];
+
+export async function buildHttpApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Request logs carry method and URL only: client addresses never reach the logs.
+    logger: opts.logger ? { level: ctx.config.logLevel, serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) } } : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
+    ajv: { customOptions: { allErrors: false } },
+  });
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url });
+  });
+  installErrorHandling(app);
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ success: false, error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+
+  // Scale-out roles: a collector answers only collection routes, an api node everything else (config/roles.ts).
+  const role = ctx.config.role;
+  if (role !== 'all') {
+    app.addHook('onRequest', async (req, reply) => {
+      const url = req.routeOptions.url;
+      if (url && !servesRoute(role, url)) return reply.status(404).send({ success: false, error: { code: 'not_found', message: `This ${role} node does not serve ${req.method} ${url}` } });
+    });
+  }
+
+  // Every dependency answers within a bound, or the node reports 503 so a load balancer takes it out.
+  app.get('/health', async (_req, reply) => {
+    const checks = await checkDependencies(ctx.health);
+    const ok = Object.values(checks).every((c) => c.status === 'ok');
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', events: ctx.events.dialect, role, checks });
+  });
+
+  for (const mod of routeModules) await mod(app, ctx);
+  return app;
+}
+
+type DependencyCheck = { status: 'ok'; ms: number } | { status: 'error'; ms: number; error: string };
+
+async function checkDependencies(probes: Record<string, () => Promise<unknown>>, timeoutMs = 2000): Promise<Record<string, DependencyCheck>> {
+  const entries = await Promise.all(
+    Object.entries(probes).map(async ([name, probe]): Promise<[string, DependencyCheck]> => {
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          probe(),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+        ]);
+        return [name, { status: 'ok', ms: Date.now() - started }];
+      } catch (err) {
+        return [name, { status: 'error', ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) }];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError, type ZodType, type z } from 'zod';
+import { TidemarkError, badRequest } from '@tidemark/core';
+
+/** Validate an outside value with zod; failures become a 400 with the issues listed. */
+export function parseInput<S extends ZodType>(schema: S, value: unknown, code = 'validation_error'): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw badRequest(code, describeZodError(r.error), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+export function describeZodError(err: ZodError): string {
+  const first = err.issues[0];
+  if (!first) return 'Invalid input';
+  const where = first.path.length ? `${first.path.join('.')}: ` : '';
+  return `${where}${first.message}`;
+}
+
+const fastifyCodeMap: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_VALIDATION: 'validation_error',
+};
+
+/** Every error leaves as {"success":false,"error":{code,message}}; only genuine faults are 5xx. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof TidemarkError) {
+      if (err.status === 503) reply.header('Retry-After', '1');
+      // Rate limits say when to come back (details.retry_after, seconds).
+      const retryAfter = (err.details as { retry_after?: unknown } | undefined)?.retry_after;
+      if (err.status === 429 && typeof retryAfter === 'number') reply.header('Retry-After', String(retryAfter));
+      return reply.status(err.status).send(err.toBody());
+    }
+    if (err instanceof ZodError) {
+      return reply.status(400).send({ success: false, error: { code: 'validation_error', message: describeZodError(err) } });
+    }
+    const fe = err as FastifyError;
+    const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = (fe.code && fastifyCodeMap[fe.code]) || (err instanceof SyntaxError ? 'invalid_json' : 'bad_request');
+      return reply.status(status).send({ success: false, error: { code, message: err.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ success: false, error: { code: 'internal_error', message: 'Internal server error' } });
+  });
+}

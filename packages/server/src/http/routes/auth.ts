@@ -1,0 +1,135 @@
+import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import { z } from 'zod';
+import { notFound, TidemarkError, unauthorized } from '@tidemark/core';
+import type { AppContext } from '../../app/context';
+import {
+  assertNotCrossSite,
+  burnVerify,
+  endSession,
+  forgetResolvedSession,
+  hashPassword,
+  registerAccount,
+  requireUserSession,
+  resolveUserSession,
+  rotateSession,
+  startSession,
+  verifyPassword,
+} from '../../auth';
+import { parseInput } from '../errors';
+import { meView } from './auth-views';
+
+export const emailSchema = z.string().trim().toLowerCase().max(320).pipe(z.email());
+/** Long passphrases welcome; the cap only bounds hashing work. */
+export const passwordSchema = z.string().min(8, 'Password must be at least 8 characters').max(256);
+
+const registerBody = z.object({
+  email: emailSchema.optional(),
+  password: passwordSchema,
+  name: z.string().trim().max(255).optional(),
+  org_name: z.string().trim().min(1).max(120).optional(),
+  organization_name: z.string().trim().min(1).max(120).optional(),
+  /** An invitation token: the account joins the inviting organization. */
+  invitation: z.string().min(10).max(200).optional(),
+});
+
+const loginBody = z.object({ email: z.string().trim().max(320), password: z.string().max(256) });
+const passwordBody = z.object({ current_password: z.string().max(256), new_password: passwordSchema });
+const switchBody = z.object({ org_id: z.string().min(1).max(64) });
+
+/** POST /api/auth/register|login|logout|refresh|password|org, GET /api/auth/me|setup. */
+export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Cookie parsing for every route (req.cookies), and it loads the parser/serializer auth/cookies.ts uses.
+  await app.register(fastifyCookie);
+
+  app.get('/api/auth/setup', async () => {
+    const users = await ctx.meta.users.count();
+    return { needs_setup: users === 0, open_signup: ctx.config.openSignup, smtp_configured: ctx.auth.mailer.configured };
+  });
+
+  app.post('/api/auth/register', async (req, reply) => {
+    assertNotCrossSite(ctx, req);
+    const body = parseInput(registerBody, req.body ?? {});
+    if (!body.email && !body.invitation) throw new TidemarkError(400, 'validation_error', 'email: Required');
+    await ctx.auth.signupBudget.consume(req.ip);
+    const reg = await registerAccount(ctx, {
+      email: body.email ?? '',
+      password: body.password,
+      name: body.name,
+      orgName: body.org_name ?? body.organization_name,
+      invitationToken: body.invitation,
+    });
+    const session = await startSession(ctx, req, reply, reg.user.id, reg.orgId);
+    reply.status(201);
+    return meView(ctx, { user: reg.user, orgId: reg.orgId, session });
+  });
+
+  app.post('/api/auth/login', async (req, reply) => {
+    assertNotCrossSite(ctx, req);
+    const body = parseInput(loginBody, req.body ?? {});
+    await ctx.auth.loginThrottle.check(body.email, req.ip);
+    const creds = await ctx.meta.users.credentialsByEmail(body.email);
+    const ok = creds ? await verifyPassword(creds.passwordHash, body.password) : (await burnVerify(body.password), false);
+    if (!creds || !ok || !creds.user.is_active) {
+      await ctx.auth.loginThrottle.fail(body.email, req.ip);
+      throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
+    }
+    await ctx.auth.loginThrottle.succeed(body.email, req.ip);
+    await ctx.meta.sessions.deleteExpired(ctx.auth.sessionIdleMs);
+    const first = (await ctx.meta.orgs.listForUser(creds.user.id))[0];
+    const session = await startSession(ctx, req, reply, creds.user.id, first?.id ?? null);
+    return meView(ctx, { user: creds.user, orgId: session.org_id, session });
+  });
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    // A stale or missing session still clears the cookie; a live one must come from our own pages.
+    const us = await resolveUserSession(ctx, req);
+    if (us) await requireUserSession(ctx, req);
+    await endSession(ctx, req, reply);
+    return reply.status(204).send();
+  });
+
+  app.post('/api/auth/refresh', async (req, reply) => {
+    const us = await requireUserSession(ctx, req);
+    const session = await rotateSession(ctx, req, reply, us.session);
+    return meView(ctx, { user: us.user, orgId: us.orgId, session });
+  });
+
+  app.get('/api/auth/me', async (req) => {
+    const us = await requireUserSession(ctx, req);
+    return meView(ctx, us);
+  });
+
+  app.post('/api/auth/password', async (req, reply) => {
+    const us = await requireUserSession(ctx, req);
+    const body = parseInput(passwordBody, req.body ?? {});
+    await ctx.auth.loginThrottle.check(us.user.email, req.ip);
+    const creds = await ctx.meta.users.credentialsByEmail(us.user.email);
+    if (!creds || !(await verifyPassword(creds.passwordHash, body.current_password))) {
+      await ctx.auth.loginThrottle.fail(us.user.email, req.ip);
+      throw new TidemarkError(403, 'invalid_credentials', 'Current password is incorrect');
+    }
+    await ctx.meta.users.setPassword(us.user.id, await hashPassword(body.new_password));
+    // Every other session of this user ends; this one continues under a fresh token.
+    await ctx.meta.sessions.deleteForUser(us.user.id);
+    const session = await startSession(ctx, req, reply, us.user.id, us.orgId);
+    return meView(ctx, { user: us.user, orgId: us.orgId, session });
+  });
+
+  /** Switches the organization the session shows. */
+  app.post('/api/auth/org', async (req) => {
+    const us = await requireUserSession(ctx, req);
+    const { org_id } = parseInput(switchBody, req.body ?? {});
+    return switchOrg(ctx, us, org_id, req);
+  });
+}
+
+export async function switchOrg(ctx: AppContext, us: Awaited<ReturnType<typeof requireUserSession>>, orgId: string, req: Parameters<typeof forgetResolvedSession>[0]) {
+  const role = await ctx.meta.members.roleOf(orgId, us.user.id);
+  if (!role) throw notFound('Organization');
+  await ctx.meta.sessions.setOrg(us.session.id, orgId);
+  forgetResolvedSession(req);
+  const fresh = await resolveUserSession(ctx, req);
+  if (!fresh) throw unauthorized();
+  return meView(ctx, fresh);
+}

@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, INGEST_LIMITS, TidemarkError } from '@tidemark/core';
+import type { AppContext } from '../../app/context';
+import type { SiteRecord } from '../../meta';
+import { Collector, SaltKeeper, siteRules, type CollectOutcome, type RequestSignals } from '../../ingest';
+
+// One collector per context: the API-key routes and the browser routes share its session cache and salts.
+const collectors = new WeakMap<AppContext, Collector>();
+
+export function collectorFor(ctx: AppContext, app: FastifyInstance): Collector {
+  let c = collectors.get(ctx);
+  if (!c) {
+    const salts = new SaltKeeper(ctx.meta.salts, (err) => app.log.warn({ err }, 'deleting expired salts failed'));
+    c = new Collector(ctx.ingest, salts, ctx.writer);
+    collectors.set(ctx, c);
+  }
+  return c;
+}
+
+/**
+ * Collect bodies are taken as text whatever their content type (the tracker sends text/plain JSON so
+ * browsers skip the CORS preflight) and parsed here, which also keeps the raw body for the raw store.
+ */
+export function acceptTextBodies(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: INGEST_LIMITS.bodyBytes }, (_req, body, done) => done(null, body));
+}
+
+export function rawBody(req: FastifyRequest): string {
+  return typeof req.body === 'string' ? req.body : '';
+}
+
+/** The body as a JSON object, or a 400. */
+export function parseJsonObject(raw: string): Record<string, unknown> {
+  if (!raw.trim()) throw badRequest('invalid_json', 'The request body is empty; expected a JSON object');
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw badRequest('invalid_json', 'The request body is not valid JSON');
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('invalid_json', 'The request body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+/** More events than a batch may hold is refused whole (413), before any of them is looked at. */
+export function assertBatchSize(items: unknown): void {
+  if (Array.isArray(items) && items.length > INGEST_LIMITS.eventsPerBatch) {
+    throw new TidemarkError(413, 'too_many_events', `At most ${INGEST_LIMITS.eventsPerBatch} events per request (got ${items.length})`);
+  }
+}
+
+export function header(req: FastifyRequest, name: string): string {
+  const v = req.headers[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+}
+
+export function requestSignals(req: FastifyRequest, webdriver = false): RequestSignals {
+  return {
+    dnt: header(req, 'dnt') === '1',
+    gpc: header(req, 'sec-gpc') === '1',
+    hasAcceptLanguage: header(req, 'accept-language') !== '',
+    hasAccept: header(req, 'accept') !== '',
+    webdriver,
+  };
+}
+
+const ALLOW_HEADERS = 'Content-Type, X-Site-ID, X-Visitor-ID';
+
+/**
+ * Preflight for the browser endpoints. The site is not known yet (a preflight has no body and no
+ * custom header values), so any origin may ask; the POST itself answers with CORS headers only for
+ * an origin the site owns, and refuses events from any other.
+ */
+export function preflight(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const origin = header(req, 'origin');
+  if (origin) {
+    reply.header('Access-Control-Allow-Origin', origin);
+    reply.header('Vary', 'Origin');
+  }
+  reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  reply.header('Access-Control-Allow-Headers', ALLOW_HEADERS);
+  reply.header('Access-Control-Max-Age', '86400');
+  return reply.status(204).send();
+}
+
+/**
+ * A browser request's Origin must be one of the site's hosts. Allowed: CORS headers are set.
+ * Refused: its events are counted as host_not_allowed and the request answers 403. No Origin (not a
+ * cross-origin browser request): the per-event page check still applies.
+ */
+export async function checkOrigin(req: FastifyRequest, reply: FastifyReply, site: SiteRecord, collector: Collector, events: number, receivedAt: number): Promise<void> {
+  const origin = header(req, 'origin');
+  if (!origin) return;
+  let host = '';
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    host = '';
+  }
+  if (host && siteRules(site).hostAllowed(host)) {
+    reply.header('Access-Control-Allow-Origin', origin);
+    reply.header('Vary', 'Origin');
+    return;
+  }
+  await collector.countDrops(site.id, receivedAt, 'host_not_allowed', events);
+  throw new TidemarkError(403, 'origin_not_allowed', 'This origin is not one of the hosts of this site');
+}
+
+/** 2xx when anything was usable; 400 when every event of the request was invalid (they are quarantined). */
+export function assertSomethingValid(outcome: CollectOutcome, total: number): void {
+  if (outcome.accepted === 0 && outcome.filtered === 0 && outcome.quarantined >= total && total > 0) {
+    const first = outcome.firstIssues[0];
+    throw badRequest('invalid_event', first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'No valid event in the request', outcome.firstIssues);
+  }
+}

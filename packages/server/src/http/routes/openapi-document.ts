@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import {
+  dashboardStatsSchema, errorBodySchema, querySchema, queryResultSchema, rawEventsPageSchema, realtimeSnapshotSchema,
+} from '@tidemark/core';
+import { SESSION_COOKIE } from '../../auth';
+import { dashboardParamsSchema, rawEventsParamsSchema } from '../../stats';
+
+/**
+ * The OpenAPI 3.1 document of the read API, generated from the same zod schemas that validate the
+ * requests (and, in the tests, the responses). JSON Schema 2020-12 is OpenAPI 3.1's schema dialect,
+ * so zod's output is used as is; nested `$defs` are hoisted into components.
+ */
+
+type Json = Record<string, unknown>;
+
+const publicSiteSchema = z.object({ id: z.string(), name: z.string(), domain: z.string(), timezone: z.string(), tracking_id: z.string(), created_at: z.string() });
+const sitesListSchema = z.object({ sites: z.array(publicSiteSchema) }).meta({ id: 'SiteList' });
+
+class Components {
+  readonly schemas: Record<string, Json> = {};
+
+  /** Adds a schema (and whatever it defines) and returns a $ref to it. */
+  add(name: string, schema: z.ZodType, io: 'input' | 'output'): Json {
+    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+    const text = JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/');
+    const doc = JSON.parse(text) as Json;
+    const defs = (doc.$defs ?? {}) as Record<string, Json>;
+    delete doc.$defs;
+    delete doc.$schema;
+    for (const [k, v] of Object.entries(defs)) this.schemas[k] = v;
+    if (doc.$ref === `#/components/schemas/${name}` && Object.keys(doc).length === 1) return { $ref: doc.$ref };
+    this.schemas[name] = doc;
+    return { $ref: `#/components/schemas/${name}` };
+  }
+
+  /** Query-string parameters from a zod object. */
+  parameters(schema: z.ZodObject): Json[] {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Json>; required?: string[] };
+    return Object.entries(json.properties ?? {}).map(([name, s]) => {
+      const { description, ...rest } = s;
+      return { name, in: 'query', required: (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest };
+    });
+  }
+}
+
+const siteParam = { name: 'id', in: 'path', required: true, description: 'Site id', schema: { type: 'string' } };
+
+export function buildOpenApiDocument(version = '0.1.0'): Json {
+  const c = new Components();
+  const error = c.add('Error', errorBodySchema, 'output');
+  const errors = (...codes: number[]) =>
+    Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code], content: { 'application/json': { schema: error } } }]));
+  const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+  const statsParams = c.parameters(dashboardParamsSchema);
+  const dashboard = c.add('DashboardStats', dashboardStatsSchema, 'output');
+  const realtime = c.add('RealtimeSnapshot', realtimeSnapshotSchema, 'output');
+  const statsOp = (tag: string) => ({
+    tags: [tag],
+    summary: 'KPIs with change, timeseries and breakdowns',
+    description:
+      'Periods are in the site timezone. `metrics`, `dimensions`: comma-separated. `filters`: JSON — a tree [op, dimension, [values]] / ["and"|"or", ...] / ["not", f], a list of trees, or {dimension: value(s)}. ' +
+      'The timeseries is returned when no dimensions are asked for or an interval is given.',
+    parameters: [siteParam, ...statsParams],
+    responses: { 200: json(dashboard), ...errors(400, 401, 403, 404, 429) },
+  });
+  const realtimeOp = (tag: string) => ({
+    tags: [tag],
+    summary: 'Visitors active in the last 5 minutes',
+    parameters: [siteParam],
+    responses: { 200: json(realtime), ...errors(401, 403, 404, 429) },
+  });
+
+  const paths: Json = {
+    '/api/sites/{id}/stats': { get: { operationId: 'dashboardStats', ...statsOp('Dashboard') } },
+    '/api/sites/{id}/realtime': { get: { operationId: 'dashboardRealtime', ...realtimeOp('Dashboard') } },
+    '/api/sites/{id}/realtime/stream': {
+      get: {
+        operationId: 'dashboardRealtimeStream',
+        tags: ['Dashboard'],
+        summary: 'Server-Sent Events: a RealtimeSnapshot (event "realtime") at once and every 2 s',
+        parameters: [siteParam],
+        responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
+      },
+    },
+    '/v1/sites': {
+      get: { operationId: 'listSites', tags: ['Public API'], summary: 'Sites the key (or user) can read', responses: { 200: json(c.add('SiteList', sitesListSchema, 'output')), ...errors(401, 403, 429) } },
+    },
+    '/v1/sites/{id}/stats': { get: { operationId: 'siteStats', ...statsOp('Public API') } },
+    '/v1/sites/{id}/realtime': { get: { operationId: 'siteRealtime', ...realtimeOp('Public API') } },
+    '/v1/sites/{id}/events': {
+      get: {
+        operationId: 'siteEvents',
+        tags: ['Public API'],
+        summary: 'Raw events, oldest first, paginated by cursor',
+        description: 'Pass `next_cursor` as `cursor` for the next page; the range and limit must stay the same.',
+        parameters: [siteParam, ...c.parameters(rawEventsParamsSchema)],
+        responses: { 200: json(c.add('RawEventsPage', rawEventsPageSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
+      },
+    },
+    '/v1/query': {
+      post: {
+        operationId: 'query',
+        tags: ['Public API'],
+        summary: 'Run a stats Query',
+        requestBody: { required: true, content: { 'application/json': { schema: c.add('Query', querySchema, 'input') } } },
+        responses: { 200: json(c.add('QueryResult', queryResultSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
+      },
+    },
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tidemark API',
+      version,
+      description: 'Read API of Tidemark: stats, realtime and raw events. Authenticate with `Authorization: Bearer <API key>`; keys never go in URLs.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+    tags: [{ name: 'Public API' }, { name: 'Dashboard' }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key with the "read" permission' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A signed-in dashboard session' },
+      },
+      schemas: c.schemas,
+    },
+  };
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input (the code names the parameter: invalid_metric, invalid_filter, invalid_timezone …)',
+  401: 'Missing or invalid credentials',
+  403: 'Not allowed (role or key permission)',
+  404: 'No such site, or not visible to the caller',
+  429: 'Rate limit exceeded',
+};

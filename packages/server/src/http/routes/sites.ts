@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden } from '@tidemark/core';
+import type { AppContext } from '../../app/context';
+import { keyAllows, requestOrigin, requirePrincipal, requireSiteAccess, roleAllows, type Principal } from '../../auth';
+import { trackerLoaderSnippet, trackerSnippet } from '@tidemark/tracker';
+import { parseInput } from '../errors';
+import { siteCreateSchema, sitePatchSchema } from './sites-schema';
+
+const params = (req: FastifyRequest) => req.params as { id: string };
+
+/** May this caller create sites in its organization? Members and up; org-wide admin keys. */
+function canCreateSite(p: Principal): boolean {
+  if (p.kind === 'user') return roleAllows(p.role, 'write');
+  return p.key.site_id === null && keyAllows(p.key.permissions, 'admin');
+}
+
+/**
+ * Sites (InsightHub §7.2.2). Listing shows the current organization's sites (a site-scoped key sees
+ * only its site). Reading needs any role / a read key, editing settings member+, deleting admin+.
+ */
+export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/sites', async (req) => {
+    const p = await requirePrincipal(ctx, req);
+    if (p.kind === 'key' && !keyAllows(p.key.permissions, 'read')) throw forbidden('This API key lacks the "read" permission');
+    let sites = await ctx.meta.sites.listByOrg(p.orgId);
+    if (p.kind === 'key' && p.key.site_id) sites = sites.filter((s) => s.id === p.key.site_id);
+    return { sites };
+  });
+
+  app.post('/api/sites', async (req, reply) => {
+    const p = await requirePrincipal(ctx, req);
+    if (!canCreateSite(p)) throw forbidden(p.kind === 'user' ? `Your role (${p.role}) cannot create sites` : 'Creating sites needs an organization-wide admin key');
+    const body = parseInput(siteCreateSchema, req.body ?? {});
+    const site = await ctx.meta.sites.create(p.orgId, { ...body, name: body.name ?? body.domain });
+    reply.status(201);
+    return site;
+  });
+
+  app.get('/api/sites/:id', async (req) => requireSiteAccess(ctx, req, params(req).id, 'read'));
+
+  app.patch('/api/sites/:id', async (req) => {
+    const site = await requireSiteAccess(ctx, req, params(req).id, 'write');
+    const patch = parseInput(sitePatchSchema, req.body ?? {});
+    return ctx.meta.sites.update(site.id, patch);
+  });
+
+  app.delete('/api/sites/:id', async (req, reply) => {
+    const site = await requireSiteAccess(ctx, req, params(req).id, 'admin');
+    await ctx.meta.sites.delete(site.id);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/sites/:id/snippet', async (req) => {
+    const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
+    const origin = ctx.config.publicUrl ?? requestOrigin(req);
+    return {
+      snippet: trackerSnippet(origin, site.tracking_id),
+      loader_snippet: trackerLoaderSnippet(origin, site.tracking_id),
+      tracking_id: site.tracking_id,
+      script_url: `${origin}/t.js`,
+    };
+  });
+}

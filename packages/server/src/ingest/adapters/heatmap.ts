@@ -1,0 +1,38 @@
+import { heatmapSampleSchema, type HeatmapBody } from '@tidemark/core';
+import { newPreEvent } from '../lib/pre-event';
+import { readContractEvent, type AdaptedEvents } from './shared';
+
+const NAMES = { click: 'heatmap_click', move: 'heatmap_move', scroll: 'heatmap_scroll' } as const;
+
+/**
+ * Heatmap samples (InsightHub PRD §7.1.2) become ordinary events: `heatmap_click` / `heatmap_move`
+ * with x, y (page coordinates) and the element's selector, `heatmap_scroll` with scroll_depth; all
+ * of the page in `page_url`, with the viewport and page height of the batch.
+ */
+export function adaptHeatmap(body: HeatmapBody, siteId: string, receivedAt: number): AdaptedEvents {
+  const out: AdaptedEvents = { events: [], rejected: [] };
+  const visitorId = body.visitor?.id?.trim() ?? '';
+  body.events.forEach((input, i) => {
+    const read = readContractEvent(heatmapSampleSchema, input, `events.${i}`, out.rejected);
+    if (!read) return;
+    const { data: s, ts: clientTs } = read;
+    const ev = newPreEvent(siteId, receivedAt, NAMES[s.type], input);
+    ev.client_ts = clientTs;
+    ev.event_id = s.event_id ?? '';
+    ev.client_visitor_id = visitorId;
+    ev.url = body.page_url;
+    ev.viewport_w = body.viewport?.width ?? null;
+    ev.viewport_h = body.viewport?.height ?? null;
+    if (s.type === 'scroll') {
+      const depth = s.depth ?? s.scroll_depth;
+      ev.scroll_depth = depth === null || depth === undefined ? null : Math.round(depth);
+    } else {
+      ev.x = s.x === null || s.x === undefined ? null : Math.round(s.x);
+      ev.y = s.y === null || s.y === undefined ? null : Math.round(s.y);
+      ev.selector = s.element ?? '';
+    }
+    if (body.page_height !== null && body.page_height !== undefined) ev.props = { page_height: String(body.page_height) };
+    out.events.push(ev);
+  });
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * Why an event did not make it into the store. `invalid` reasons are validation failures: the event
+ * is quarantined with its issues so nothing is silently lost. `filtered` reasons are intentional
+ * (bots, privacy signals, exclusions): only counted, per site, day and reason.
+ */
+export const DROP_REASONS = {
+  invalid_event: 'invalid',
+  invalid_event_id: 'invalid',
+  event_too_large: 'invalid',
+  name_too_long: 'invalid',
+  too_many_props: 'invalid',
+  prop_key_too_long: 'invalid',
+  prop_value_too_long: 'invalid',
+  url_too_long: 'invalid',
+  invalid_url: 'invalid',
+  invalid_timestamp: 'invalid',
+  stale_timestamp: 'invalid',
+  future_timestamp: 'invalid',
+  site_disabled: 'filtered',
+  host_not_allowed: 'filtered',
+  bot: 'filtered',
+  dnt: 'filtered',
+  gpc: 'filtered',
+  excluded_path: 'filtered',
+  excluded_ip: 'filtered',
+} as const satisfies Record<string, 'invalid' | 'filtered'>;
+
+export type DropReason = keyof typeof DROP_REASONS;
+
+export interface DropIssue {
+  path: string;
+  message: string;
+}
+
+/** A step's verdict that the event goes no further. A class so the pipeline can test it with instanceof. */
+export class Drop {
+  constructor(
+    readonly reason: DropReason,
+    readonly issues: DropIssue[] = [],
+  ) {}
+
+  get quarantined(): boolean {
+    return DROP_REASONS[this.reason] === 'invalid';
+  }
+}
+
+export function drop(reason: DropReason, message?: string, path = ''): Drop {
+  return new Drop(reason, message ? [{ path, message }] : []);
+}

@@ -1,0 +1,16 @@
+export { Collector, type BatchSink, type CollectRequest, type CollectOutcome } from './collector';
+export { openIngestServices } from './services';
+export { PIPELINE, runPipeline, type PipelineResult, type DroppedEvent } from './pipeline';
+export { Drop, DROP_REASONS, type DropReason, type DropIssue } from './drop';
+export type { ContractName, Trust, PreEvent, RequestContext, RequestSignals, IngestServices, NamedStep, Step } from './types';
+export { adaptInsightHub } from './adapters/insighthub';
+export { adaptHeatmap } from './adapters/heatmap';
+export { adaptMetricPal, adaptMetricPalOptimized } from './adapters/metricpal';
+export type { AdaptedEvents, RejectedEvent } from './adapters/shared';
+export { parseTimestamp } from './adapters/shared';
+export { SaltKeeper, utcDay, type SaltPair } from './lib/salts';
+export { siteRules, normalizeHost } from './lib/site-rules';
+export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/session-cache';
+export { noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
+export { UserAgentCache } from './lib/user-agent';
+export { uuidv7 } from './lib/uuid';

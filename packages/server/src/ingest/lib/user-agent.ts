@@ -1,0 +1,77 @@
+import UAParser from 'ua-parser-js';
+import { isbot } from 'isbot';
+import { LruCache } from './lru';
+
+/** What the collector keeps from a user agent string. */
+export interface UaInfo {
+  browser: string;
+  browser_version: string;
+  os: string;
+  os_version: string;
+  device_type: 'desktop' | 'mobile' | 'tablet';
+  /** Crawler, script or automation: the event is dropped as a bot. */
+  bot: boolean;
+}
+
+const MAX_UA_LENGTH = 1000;
+
+// Automation that dresses as a browser: isbot knows most; these catch the rest.
+const HEADLESS_RE = /headless|phantomjs|slimerjs|puppeteer|playwright|selenium|webdriver|chrome-lighthouse|electron\/.*\bheadless/i;
+
+const BROWSER_NAMES: Record<string, string> = {
+  'Mobile Safari': 'Safari',
+  'Mobile Firefox': 'Firefox',
+  'Mobile Chrome': 'Chrome',
+  'Chrome WebView': 'Chrome WebView',
+  'Edge': 'Edge',
+};
+const OS_NAMES: Record<string, string> = { 'Mac OS': 'macOS', 'Chromium OS': 'ChromeOS' };
+
+/** Major.minor only: patch levels add cardinality, not insight. */
+export function shortVersion(v: string | undefined): string {
+  if (!v) return '';
+  const m = /^(\d+)(?:[._](\d+))?/.exec(v);
+  if (!m) return v.slice(0, 20);
+  return m[2] !== undefined ? `${m[1]}.${m[2]}` : m[1];
+}
+
+export function parseUserAgent(ua: string): UaInfo {
+  if (!ua || ua.length > MAX_UA_LENGTH) {
+    return { browser: '', browser_version: '', os: '', os_version: '', device_type: 'desktop', bot: true };
+  }
+  const r = new UAParser(ua).getResult();
+  const browserName = r.browser.name ?? '';
+  const osName = r.os.name ?? '';
+  const bot = isbot(ua) || HEADLESS_RE.test(ua) || /headless/i.test(browserName);
+  let device: UaInfo['device_type'] = 'desktop';
+  const t = r.device.type;
+  if (t === 'tablet') device = 'tablet';
+  else if (t === 'mobile' || t === 'wearable') device = 'mobile';
+  else if (!t && (osName === 'iOS' || osName === 'Android') ) device = /Mobile/.test(ua) || osName === 'iOS' ? 'mobile' : 'tablet';
+  return {
+    browser: (BROWSER_NAMES[browserName] ?? browserName).slice(0, 60),
+    browser_version: shortVersion(r.browser.version).slice(0, 40),
+    os: (OS_NAMES[osName] ?? osName).slice(0, 60),
+    os_version: shortVersion(r.os.version).slice(0, 40),
+    device_type: device,
+    bot,
+  };
+}
+
+/** User agent parsing costs tens of microseconds; visitors repeat a few thousand strings, so cache them. */
+export class UserAgentCache {
+  private readonly cache: LruCache<string, UaInfo>;
+
+  constructor(max = 20_000) {
+    this.cache = new LruCache(max);
+  }
+
+  get(ua: string): UaInfo {
+    let info = this.cache.get(ua);
+    if (!info) {
+      info = parseUserAgent(ua);
+      this.cache.set(ua, info);
+    }
+    return info;
+  }
+}

@@ -1,0 +1,33 @@
+import { randomFillSync } from 'node:crypto';
+
+// Random bytes are drawn in blocks: one getrandom call per 256 ids instead of one per id.
+const POOL_IDS = 256;
+const pool = Buffer.alloc(10 * POOL_IDS);
+let poolOffset = pool.length;
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** RFC 9562 UUID version 7: 48-bit Unix ms timestamp, then random bits; sorts by time. */
+export function uuidv7(ms: number = Date.now()): string {
+  if (poolOffset + 10 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const r = poolOffset;
+  poolOffset += 10;
+  const t = Math.max(0, Math.floor(ms));
+  const hi = Math.floor(t / 0x1000000); // top 24 bits of the 48-bit timestamp
+  const lo = t % 0x1000000;
+  return (
+    HEX[(hi >>> 16) & 0xff] + HEX[(hi >>> 8) & 0xff] + HEX[hi & 0xff] +
+    HEX[(lo >>> 16) & 0xff] + '-' + HEX[(lo >>> 8) & 0xff] + HEX[lo & 0xff] + '-' +
+    HEX[0x70 | (pool[r] & 0x0f)] + HEX[pool[r + 1]] + '-' +
+    HEX[0x80 | (pool[r + 2] & 0x3f)] + HEX[pool[r + 3]] + '-' +
+    HEX[pool[r + 4]] + HEX[pool[r + 5]] + HEX[pool[r + 6]] + HEX[pool[r + 7]] + HEX[pool[r + 8]] + HEX[pool[r + 9]]
+  );
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export function isUuid(s: string): boolean {
+  return UUID_RE.test(s);
+}

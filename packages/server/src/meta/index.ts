@@ -1,0 +1,21 @@
+export { MetaStore, openMetaStore } from './store';
+export type { MetaSchema } from './schema';
+export type { MetaDialectName } from './connect';
+export type {
+  Role,
+  KeyPermission,
+  SiteRecord,
+  ApiKeyRecord,
+  SaltStore,
+  OrgRecord,
+  UserRecord,
+  MemberRecord,
+  InvitationRecord,
+  SessionRecord,
+} from './types';
+export { ROLES, KEY_PERMISSIONS } from './types';
+export type { SiteSettings, SiteCreateInput } from './repos/sites';
+export type { ApiKeyCreateInput } from './repos/api-keys';
+export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
+export { normalizeEmail } from './repos/users';
+export { sha256Hex } from './ids';

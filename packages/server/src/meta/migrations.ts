@@ -1,0 +1,120 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * The one migration set for both engines, written with Kysely's schema builder so the DDL is
+ * portable. Names sort in order of application; never edit an applied migration, add a new one.
+ */
+export const metaMigrations: Record<string, Migration> = {
+  '0001_accounts': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('organizations')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('slug', 'varchar(120)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('email', 'varchar(320)', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'varchar(255)')
+        .addColumn('name', 'varchar(255)', (c) => c.notNull().defaultTo(''))
+        .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('organization_members')
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('invited_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('organization_members_pk', ['org_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('idx_org_members_user').on('organization_members').column('user_id').execute();
+
+      await db.schema
+        .createTable('sites')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('tracking_id', 'varchar(50)', (c) => c.notNull().unique())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('domain', 'varchar(255)', (c) => c.notNull())
+        .addColumn('allowed_hosts', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('timezone', 'varchar(64)', (c) => c.notNull().defaultTo('UTC'))
+        .addColumn('session_timeout_min', 'integer', (c) => c.notNull().defaultTo(30))
+        .addColumn('respect_dnt', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('cookieless', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('retention_days', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('excluded_paths', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('excluded_ips', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_sites_org').on('sites').column('org_id').execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('site_id', 'varchar(36)', (c) => c.references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('key_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('key_prefix', 'varchar(32)', (c) => c.notNull())
+        .addColumn('permissions', 'text', (c) => c.notNull())
+        .addColumn('rate_limit_per_min', 'integer', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('expires_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_api_keys_org').on('api_keys').column('org_id').execute();
+
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('email', 'varchar(320)', (c) => c.notNull())
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('invited_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('accepted_at', 'bigint')
+        .addColumn('accepted_by', 'varchar(36)')
+        .execute();
+      await db.schema.createIndex('idx_invitations_org').on('invitations').column('org_id').execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('org_id', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('user_agent', 'varchar(255)', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.createIndex('idx_sessions_user').on('sessions').column('user_id').execute();
+
+      await db.schema
+        .createTable('salts')
+        .addColumn('day', 'varchar(10)', (c) => c.primaryKey())
+        .addColumn('salt', 'varchar(128)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const t of ['salts', 'sessions', 'invitations', 'api_keys', 'sites', 'organization_members', 'users', 'organizations']) {
+        await db.schema.dropTable(t).ifExists().execute();
+      }
+    },
+  },
+};

@@ -1,0 +1,155 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { MetaSchema, SitesTable } from '../schema';
+import type { SiteRecord } from '../types';
+import { TtlCache } from '../cache';
+import { newId, randomBase62 } from '../ids';
+import { bool, int, isUniqueViolation, parseJsonList } from './util';
+
+/** The settings a site owner edits; everything but name and domain has a default. */
+export interface SiteSettings {
+  name: string;
+  domain: string;
+  allowed_hosts: string[];
+  timezone: string;
+  session_timeout_min: number;
+  respect_dnt: boolean;
+  cookieless: boolean;
+  retention_days: number;
+  excluded_paths: string[];
+  excluded_ips: string[];
+  enabled: boolean;
+}
+
+export type SiteCreateInput = Pick<SiteSettings, 'name' | 'domain'> & Partial<SiteSettings>;
+
+const DEFAULTS: Omit<SiteSettings, 'name' | 'domain'> = {
+  allowed_hosts: [],
+  timezone: 'UTC',
+  session_timeout_min: 30,
+  respect_dnt: true,
+  cookieless: true,
+  retention_days: 0,
+  excluded_paths: [],
+  excluded_ips: [],
+  enabled: true,
+};
+
+const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
+  id: r.id,
+  org_id: r.org_id,
+  tracking_id: r.tracking_id,
+  name: r.name,
+  domain: r.domain,
+  allowed_hosts: parseJsonList(r.allowed_hosts),
+  timezone: r.timezone,
+  session_timeout_min: Number(r.session_timeout_min),
+  respect_dnt: bool(r.respect_dnt),
+  cookieless: bool(r.cookieless),
+  retention_days: Number(r.retention_days),
+  excluded_paths: parseJsonList(r.excluded_paths),
+  excluded_ips: parseJsonList(r.excluded_ips),
+  enabled: bool(r.enabled),
+  created_at: Number(r.created_at),
+});
+
+function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
+  const c: Partial<SitesTable> = {};
+  if (s.name !== undefined) c.name = s.name;
+  if (s.domain !== undefined) c.domain = s.domain;
+  if (s.allowed_hosts !== undefined) c.allowed_hosts = JSON.stringify(s.allowed_hosts);
+  if (s.timezone !== undefined) c.timezone = s.timezone;
+  if (s.session_timeout_min !== undefined) c.session_timeout_min = s.session_timeout_min;
+  if (s.respect_dnt !== undefined) c.respect_dnt = int(s.respect_dnt);
+  if (s.cookieless !== undefined) c.cookieless = int(s.cookieless);
+  if (s.retention_days !== undefined) c.retention_days = s.retention_days;
+  if (s.excluded_paths !== undefined) c.excluded_paths = JSON.stringify(s.excluded_paths);
+  if (s.excluded_ips !== undefined) c.excluded_ips = JSON.stringify(s.excluded_ips);
+  if (s.enabled !== undefined) c.enabled = int(s.enabled);
+  return c;
+}
+
+/** Public tracking ids: 12 base62 characters, unguessable enough that ids cannot be enumerated. */
+const newTrackingId = () => randomBase62(12);
+
+export class SiteRepo {
+  /**
+   * The collector resolves a tracking id on every request; a short TTL keeps that off the database while
+   * bounding how long another process may serve a stale copy after an edit (edits here evict at once).
+   */
+  private readonly byTracking = new TtlCache<SiteRecord | null>(10_000);
+  private readonly byIdCache = new TtlCache<SiteRecord | null>(10_000);
+
+  constructor(private readonly db: Kysely<MetaSchema>) {}
+
+  async create(orgId: string, input: SiteCreateInput): Promise<SiteRecord> {
+    const now = Date.now();
+    const settings: SiteSettings = { ...DEFAULTS, ...input };
+    for (let attempt = 0; ; attempt++) {
+      const row = {
+        ...(toColumns(settings) as Omit<SitesTable, 'id' | 'org_id' | 'tracking_id' | 'created_at' | 'updated_at'>),
+        id: newId(),
+        org_id: orgId,
+        tracking_id: newTrackingId(),
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await this.db.insertInto('sites').values(row).execute();
+        this.evict();
+        return toSite(row);
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async byId(id: string): Promise<SiteRecord | null> {
+    const hit = this.byIdCache.get(id);
+    if (hit !== undefined) return hit;
+    const r = await this.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+    const site = r ? toSite(r) : null;
+    this.byIdCache.set(id, site);
+    return site;
+  }
+
+  async byTrackingId(trackingId: string): Promise<SiteRecord | null> {
+    const hit = this.byTracking.get(trackingId);
+    if (hit !== undefined) return hit;
+    const r = await this.db.selectFrom('sites').selectAll().where('tracking_id', '=', trackingId).executeTakeFirst();
+    const site = r ? toSite(r) : null;
+    this.byTracking.set(trackingId, site);
+    return site;
+  }
+
+  async listByOrg(orgId: string): Promise<SiteRecord[]> {
+    const rows = await this.db.selectFrom('sites').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toSite);
+  }
+
+  /** Every site of every organization (jobs: retention, rollups). */
+  async listAll(): Promise<SiteRecord[]> {
+    const rows = await this.db.selectFrom('sites').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(toSite);
+  }
+
+  async update(id: string, patch: Partial<SiteSettings>): Promise<SiteRecord | null> {
+    const cols = toColumns(patch);
+    if (Object.keys(cols).length) {
+      await this.db.updateTable('sites').set({ ...cols, updated_at: Date.now() }).where('id', '=', id).execute();
+    }
+    this.evict();
+    return this.byId(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('sites').where('id', '=', id).executeTakeFirst();
+    this.evict();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Any write may change what a cached id or tracking id resolves to (including "not found"). */
+  private evict(): void {
+    this.byTracking.clear();
+    this.byIdCache.clear();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Table shapes of the metadata database, identical on SQLite and PostgreSQL.
+ * Portable column choices: ids are text (uuid), times are bigint milliseconds, booleans are 0/1 integers,
+ * lists are JSON text. The repositories convert rows to the records in types.ts.
+ */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string; // lower-cased
+  password_hash: string | null;
+  name: string;
+  is_active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationMembersTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  invited_by: string | null;
+  created_at: number;
+}
+
+export interface SitesTable {
+  id: string;
+  org_id: string;
+  tracking_id: string;
+  name: string;
+  domain: string;
+  allowed_hosts: string; // JSON string[]
+  timezone: string;
+  session_timeout_min: number;
+  respect_dnt: number;
+  cookieless: number;
+  retention_days: number;
+  excluded_paths: string; // JSON string[]
+  excluded_ips: string; // JSON string[]
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  site_id: string | null;
+  name: string;
+  key_hash: string; // SHA-256 hex of the raw key
+  key_prefix: string;
+  permissions: string; // JSON KeyPermission[]
+  rate_limit_per_min: number;
+  created_by: string | null;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  role: string;
+  token_hash: string; // SHA-256 hex of the raw token
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+}
+
+export interface SessionsTable {
+  id: string; // SHA-256 hex of the cookie token; the token itself is never stored
+  user_id: string;
+  org_id: string | null; // the organization the dashboard is currently showing
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number; // absolute end, regardless of activity
+  user_agent: string;
+}
+
+export interface SaltsTable {
+  day: string; // YYYY-MM-DD (UTC)
+  salt: string;
+  created_at: number;
+}
+
+export interface MetaSchema {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  organization_members: OrganizationMembersTable;
+  sites: SitesTable;
+  api_keys: ApiKeysTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  salts: SaltsTable;
+}

@@ -1,0 +1,81 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { MetaSchema } from './schema';
+import type { SaltStore } from './types';
+import { connectMeta, type MetaDialectName } from './connect';
+import { metaMigrations } from './migrations';
+import { OrgRepo } from './repos/orgs';
+import { UserRepo } from './repos/users';
+import { MemberRepo } from './repos/members';
+import { SiteRepo } from './repos/sites';
+import { ApiKeyRepo } from './repos/api-keys';
+import { InvitationRepo } from './repos/invitations';
+import { SessionRepo } from './repos/sessions';
+import { SqlSaltStore } from './repos/salts';
+
+/** Orgs, users, sites, keys, sessions and salts, on SQLite (embedded) or PostgreSQL (scale-out). */
+export class MetaStore {
+  readonly orgs: OrgRepo;
+  readonly users: UserRepo;
+  readonly members: MemberRepo;
+  readonly sites: SiteRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly invitations: InvitationRepo;
+  readonly sessions: SessionRepo;
+  readonly salts: SaltStore;
+
+  constructor(
+    /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
+    readonly db: Kysely<MetaSchema>,
+    readonly dialect: MetaDialectName,
+  ) {
+    this.orgs = new OrgRepo(db);
+    this.users = new UserRepo(db);
+    this.members = new MemberRepo(db);
+    this.sites = new SiteRepo(db);
+    this.apiKeys = new ApiKeyRepo(db);
+    this.invitations = new InvitationRepo(db);
+    this.sessions = new SessionRepo(db);
+    this.salts = new SqlSaltStore(db);
+  }
+
+  /** Applies the accounts migrations (idempotent; safe when several processes start at once). */
+  async migrate(): Promise<void> {
+    await this.migrateModule('meta', metaMigrations);
+  }
+
+  /**
+   * Applies another module's own migration set, tracked in its own table (`<module>_migrations`), so
+   * modules add tables without touching this module's migrations. Migration names sort in apply order.
+   */
+  async migrateModule(module: string, migrations: Record<string, Migration>): Promise<void> {
+    if (!/^[a-z][a-z0-9_]{0,30}$/.test(module)) throw new Error(`invalid migration module name: ${module}`);
+    const migrator = new Migrator({
+      db: this.db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: `${module}_migrations`,
+      migrationLockTableName: `${module}_migrations_lock`,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      throw new Error(`metadata migration ${module}${failed ? `/${failed}` : ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** Opens (and migrates) the metadata store the configuration selects. */
+export async function openMetaStore(opts: { databaseUrl?: string; dataDir?: string; sqlitePath?: string }): Promise<MetaStore> {
+  const { db, dialect } = connectMeta(opts);
+  const store = new MetaStore(db, dialect);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  return store;
+}

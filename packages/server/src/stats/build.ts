@@ -1,0 +1,130 @@
+import { badRequest, isFilterList, type Dimension, type FilterLeaf, type FilterNode, type Metric, type Query, type QueryInterval } from '@tidemark/core';
+import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
+import { dimensionDef, type Level } from './registry';
+
+/**
+ * Stage 1 (build/validate): a parsed Query plus its context becomes a ResolvedQuery — UTC range,
+ * classified filters, checked ordering. Every problem is a coded 400; nothing falls back silently.
+ */
+
+export interface OrderTerm {
+  kind: 'metric' | 'dimension' | 'date';
+  name: string;
+  dir: 'asc' | 'desc';
+}
+
+export interface ResolvedQuery {
+  siteId: string;
+  timezone: string;
+  range: DateRange;
+  /** The previous period of equal length when comparison was asked for. */
+  compareRange: DateRange | null;
+  metrics: Metric[];
+  dimensions: Dimension[];
+  /** Top-level conjuncts that only involve event-level dimensions (they select events). */
+  eventFilters: FilterNode[];
+  /** Top-level conjuncts that only involve session-level dimensions (they select sessions). */
+  sessionFilters: FilterNode[];
+  interval: QueryInterval | null;
+  /** Explicit order only; stage 2 adds defaults and tie-breakers. */
+  orderBy: OrderTerm[];
+  limit: number;
+  offset: number;
+}
+
+export interface BuildContext {
+  /** Used when the query names no timezone (the site's). */
+  defaultTimezone: string;
+  nowMs: number;
+}
+
+const MAX_REGEX_LENGTH = 200;
+
+export function build(query: Query, ctx: BuildContext): ResolvedQuery {
+  const timezone = query.timezone ?? ctx.defaultTimezone;
+  const range = resolvePeriod(query.date_range, timezone, ctx.nowMs);
+  const compare = query.compare === true || query.compare === 'previous_period';
+  const interval = query.interval ?? null;
+  if (interval) bucketKeys(range, interval, timezone); // refuses ranges with too many buckets
+
+  const metrics = [...new Set(query.metrics)];
+  const dimensions = [...new Set(query.dimensions)];
+  if (dimensions.length !== query.dimensions.length) throw badRequest('invalid_dimension', 'dimensions: listed twice');
+
+  const trees = query.filters === undefined ? [] : isFilterList(query.filters) ? query.filters : [query.filters];
+  const eventFilters: FilterNode[] = [];
+  const sessionFilters: FilterNode[] = [];
+  for (const conjunct of trees.flatMap(splitAnd)) {
+    checkLeaves(conjunct);
+    const levels = levelsOf(conjunct);
+    if (levels.size > 1) {
+      throw badRequest(
+        'mixed_filter_levels',
+        'filters: an "or"/"not" may not combine event-level dimensions (page, hostname, event_name, props:*) with session-level ones (entry/exit page, source, country, browser, …); combine them with "and" instead',
+      );
+    }
+    (levels.has('session') ? sessionFilters : eventFilters).push(conjunct);
+  }
+
+  const orderBy: OrderTerm[] = (query.order_by ?? []).map(([name, dir]) => {
+    if ((metrics as string[]).includes(name)) return { kind: 'metric', name, dir };
+    if ((dimensions as string[]).includes(name)) return { kind: 'dimension', name, dir };
+    if (name === 'date' && interval) return { kind: 'date', name, dir };
+    throw badRequest('invalid_order_by', 'order_by: may only name requested metrics, dimensions, or "date" with an interval');
+  });
+
+  return {
+    siteId: query.site_id,
+    timezone,
+    range,
+    compareRange: compare ? previousRange(range, timezone) : null,
+    metrics,
+    dimensions,
+    eventFilters,
+    sessionFilters,
+    interval,
+    orderBy,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+function isLeaf(node: FilterNode): node is FilterLeaf {
+  return node[0] !== 'and' && node[0] !== 'or' && node[0] !== 'not';
+}
+
+/** Top-level "and" is split so event and session conditions can be applied at their own level. */
+function splitAnd(node: FilterNode): FilterNode[] {
+  if (node[0] === 'and') return (node.slice(1) as FilterNode[]).flatMap(splitAnd);
+  return [node];
+}
+
+export function levelsOf(node: FilterNode): Set<Level> {
+  if (isLeaf(node)) return new Set([dimensionDef(node[1]).level]);
+  const out = new Set<Level>();
+  for (const c of node.slice(1) as FilterNode[]) for (const l of levelsOf(c)) out.add(l);
+  return out;
+}
+
+function checkLeaves(node: FilterNode): void {
+  if (!isLeaf(node)) {
+    for (const c of node.slice(1) as FilterNode[]) checkLeaves(c);
+    return;
+  }
+  const [op, , values] = node;
+  if (op === 'matches') for (const v of values) checkRegex(v);
+}
+
+/**
+ * Patterns run on RE2 (DuckDB and ClickHouse): refuse what RE2 does not support, or what is not a
+ * regular expression at all, before it reaches an engine.
+ */
+export function checkRegex(pattern: string): void {
+  if (pattern.length === 0 || pattern.length > MAX_REGEX_LENGTH) throw badRequest('invalid_filter', `filters: a "matches" pattern must be 1-${MAX_REGEX_LENGTH} characters`);
+  if (/\(\?[=!]|\(\?<[=!]|\\[1-9]|\\k</.test(pattern)) throw badRequest('invalid_filter', 'filters: lookaround and back-references are not supported in "matches" patterns');
+  try {
+    new RegExp(pattern);
+  } catch {
+    throw badRequest('invalid_filter', 'filters: "matches" pattern is not a valid regular expression');
+  }
+}

@@ -1,0 +1,360 @@
+import type { Dimension, FilterLeaf, FilterNode } from '@tidemark/core';
+import type { Dialect } from './dialect';
+import type { Plan } from './optimize';
+import { offsetSegments, type DateRange } from './period';
+import { partsCover, partsEventRows, partsSessionSubquery } from './session-parts';
+import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggName } from './registry';
+import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
+
+/**
+ * Stage 3 (compile): Plan × Dialect → {sql, params}. Column names come only from the registry and
+ * from fixed aliases (d_0…, bucket, a_*, s_*, sd_*); every request value is bound.
+ *
+ * The session subquery `s` has one row per (session_id, visitor_id) over the period widened by the
+ * plan's look-around, so sessions crossing the period's edges are seen whole:
+ *   s_start, s_duration_ms, s_pageviews, s_interactive          the whole session
+ *   s_ev_in, s_pv_in                                            its events inside the period matching the event filters
+ *   s_matched                                                   its events (any time) matching the event filters
+ *   sd_<dimension>                                              session-level dimension values
+ *
+ * With CompileOptions.sessionParts a statement may read the session-parts rollup instead of events
+ * (session-parts.ts, readsParts below): the same columns, session_id / visitor_id being 128-bit keys.
+ */
+
+export interface CompiledQuery extends CompiledSql {
+  /** Output aliases: d_<i> for dimension i, `bucket` when there is an interval, a_<agg> for aggregates. */
+  dimensions: Dimension[];
+  hasBucket: boolean;
+  aggs: AggName[];
+}
+
+const SESSION_KEYS = ['session_id', 'visitor_id'];
+const HOUR_MS = 3_600_000;
+const dimAlias = (i: number) => ident(`d_${i}`);
+const aggAlias = (a: AggName) => ident(`a_${a}`);
+const sessionDimColumn = (name: string) => ident(`sd_${name}`);
+const zero = keyword('0');
+
+/** Engine-specific sources a query may read besides `events`. */
+export interface CompileOptions {
+  /** The session-parts rollup (session-parts.ts) exists and is built: session rows may come from it. */
+  sessionParts?: boolean;
+}
+
+export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.range, opts: CompileOptions = {}): CompiledQuery {
+  const c = new Compiler(plan, dialect, range, undefined, opts);
+  return { ...render(c.statement(), dialect), dimensions: plan.dimensions, hasBucket: plan.interval !== null, aggs: plan.aggs };
+}
+
+/** What a session subquery shared by several plans must provide (see batch.ts). */
+export interface SharedSessionNeeds {
+  sessionDims: string[];
+  eventCounts: boolean;
+  matched: boolean;
+}
+
+export class Compiler {
+  constructor(
+    private readonly plan: Plan,
+    private readonly d: Dialect,
+    private readonly range: DateRange,
+    private readonly shared?: SharedSessionNeeds,
+    private readonly opts: CompileOptions = {},
+  ) {
+    this.parts = this.readsParts();
+  }
+
+  /** The whole statement reads the session-parts rollup instead of events (see session-parts.ts). */
+  private readonly parts: boolean;
+
+  statement(): Sql {
+    const { plan } = this;
+    const parts: Sql[] = [];
+    if (plan.merged) parts.push(this.sessionRowsPart(true));
+    else {
+      if (plan.eventSource === 'events') parts.push(this.eventsPart());
+      if (plan.eventSource === 'join') parts.push(this.eventJoinPart());
+      if (plan.sessionSource === 'sessions') parts.push(this.sessionRowsPart(false));
+      if (plan.sessionSource === 'join') parts.push(this.sessionJoinPart());
+    }
+    const keys = this.outputKeys();
+    // Two halves are stacked and summed per key (each aggregate is computed by exactly one half).
+    const rows =
+      parts.length === 1
+        ? parts[0]
+        : sql`SELECT ${join([...keys, ...plan.aggs.map((a) => sql`sum(${aggAlias(a)}) AS ${aggAlias(a)}`)])} FROM (${join(parts, ' UNION ALL ')}) AS u${this.groupBy(keys)}`;
+    const withClause = plan.needsSessionSubquery && this.d.supportsCte ? sql`WITH s AS (${this.sessionSubquery()}) ` : empty;
+    // Ordering happens outside so it only ever sees the output columns.
+    return sql`${withClause}SELECT * FROM (${rows}) AS q${this.orderAndLimit()}`;
+  }
+
+  // --- building blocks ----------------------------------------------------------------------------
+
+  outputKeys(): Sql[] {
+    const keys = this.plan.dimensions.map((_, i) => dimAlias(i));
+    if (this.plan.interval) keys.push(ident('bucket'));
+    return keys;
+  }
+
+  private between(column: Sql, startMs: number, endMs: number): Sql {
+    return sql`${column} >= ${this.d.timestampFromMs(startMs)} AND ${column} < ${this.d.timestampFromMs(endMs)}`;
+  }
+
+  private inPeriod(column: Sql): Sql {
+    return this.between(column, this.range.startMs, this.range.endMs);
+  }
+
+  private inLookaround(column: Sql): Sql {
+    return this.between(column, this.range.startMs - this.plan.lookaroundMs, this.range.endMs + this.plan.lookaroundMs);
+  }
+
+  private site(): Sql {
+    return sql`site_id = ${bindString(this.plan.siteId)}`;
+  }
+
+  private eventDimExpr(dim: Dimension): Sql {
+    const def = dimensionDef(dim);
+    if (!def.event) throw new Error(`dimension ${dim} is not event-level`);
+    return def.event(this.d, propKey(dim));
+  }
+
+  /** Event filters evaluated on event rows. */
+  private eventFilter(): Sql {
+    return and(this.plan.eventFilters.map((f) => this.filter(f, (dim) => this.eventDimExpr(dim))));
+  }
+
+  /** Session filters evaluated on rows of `s`. */
+  private sessionFilter(): Sql {
+    return and(this.plan.sessionFilters.map((f) => this.filter(f, (dim) => sessionDimColumn(dim))));
+  }
+
+  private filter(node: FilterNode, expr: (dim: Dimension) => Sql): Sql {
+    switch (node[0]) {
+      case 'and': return and((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));
+      case 'or': return or((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));
+      case 'not': return sql`NOT (${this.filter(node[1] as FilterNode, expr)})`;
+      default: return this.leaf(node as FilterLeaf, expr);
+    }
+  }
+
+  private leaf([op, dim, values]: FilterLeaf, expr: (dim: Dimension) => Sql): Sql {
+    const e = expr(dim);
+    const isIn = () => (values.length === 1 ? sql`${e} = ${bindString(values[0])}` : sql`${e} IN (${join(values.map((v) => bindString(v)))})`);
+    switch (op) {
+      case 'is': return isIn();
+      case 'is_not': return sql`NOT (${isIn()})`;
+      case 'contains': return or(values.map((v) => this.d.containsInsensitive(e, bindString(v))));
+      case 'matches': return or(values.map((v) => this.d.regexMatch(e, bindString(v))));
+    }
+  }
+
+  private sessionRef(): Sql {
+    return this.d.supportsCte ? ident('s') : sql`(${this.sessionSubquery()}) AS s`;
+  }
+
+  /** Session-level dimensions needed anywhere: as dimensions or in session filters. */
+  sessionDims(): string[] {
+    if (this.shared) return this.shared.sessionDims;
+    const names = new Set<string>();
+    for (const dim of this.plan.dimensions) if (dimensionDef(dim).level === 'session') names.add(dim);
+    const visit = (n: FilterNode): void => {
+      if (n[0] === 'and' || n[0] === 'or' || n[0] === 'not') (n.slice(1) as FilterNode[]).forEach(visit);
+      else names.add(n[1]);
+    };
+    this.plan.sessionFilters.forEach(visit);
+    return [...names];
+  }
+
+  /**
+   * Fragments serve a statement when no event filter needs raw events, the only event-level dimension
+   * is `page`, the period's edges are whole UTC hours and so are the time buckets' edges (the zone's
+   * offsets and their changes are whole hours). Row sources then change together: session rows key
+   * on sk/vk, which only fragments carry.
+   */
+  private readsParts(): boolean {
+    const { plan } = this;
+    if (!this.opts.sessionParts || this.d.name !== 'duckdb' || plan.eventFilters.length || !partsCover(this.range)) return false;
+    if (plan.dimensions.some((dim) => dimensionDef(dim).level === 'event' && dim !== 'page')) return false;
+    return !plan.interval || offsetSegments(this.range.startMs, this.range.endMs, plan.timezone).every((s) => s.offsetMs % HOUR_MS === 0 && s.fromMs % HOUR_MS === 0);
+  }
+
+  /** Rows standing for the events in the period (or the look-around): events, or fragments. */
+  private eventRows(window: 'period' | 'lookaround', where: Sql): Sql {
+    if (!this.parts) return sql`events WHERE ${and([this.site(), window === 'period' ? this.inPeriod(ident('ts')) : this.inLookaround(ident('ts')), where])}`;
+    const around = window === 'period' ? 0 : this.plan.lookaroundMs;
+    const page = this.plan.dimensions.includes('page');
+    return sql`(${partsEventRows(this.d, this.plan.siteId, this.range.startMs - around, this.range.endMs + around, page)}) AS e`;
+  }
+
+  /** The event-level aggregate `a` over event rows (or fragments). */
+  private overEvents(a: AggName): Sql | null {
+    const def = AGGREGATES[a];
+    if (def.level !== 'event') return null;
+    return this.parts ? def.overParts!(this.d) : def.overEvents!(this.d);
+  }
+
+  /** Event time for buckets: `ts`, or a fragment's hour (same bucket when buckets are whole hours). */
+  private eventTime(): Sql {
+    return ident(this.parts ? 'hour' : 'ts');
+  }
+
+  sessionSubquery(): Sql {
+    const { d, plan } = this;
+    if (this.parts) {
+      return partsSessionSubquery(d, {
+        siteId: plan.siteId,
+        range: this.range,
+        lookaroundMs: plan.lookaroundMs,
+        sessionDims: this.sessionDims(),
+        eventCounts: this.shared ? this.shared.eventCounts : plan.eventSource === 'sessions',
+      });
+    }
+    const ts = ident('ts');
+    const eventFilter = this.eventFilter();
+    const cols: Sql[] = [
+      ident('session_id'),
+      ident('visitor_id'),
+      sql`min(ts) AS s_start`,
+      sql`${d.timestampToMs(sql`max(ts)`)} - ${d.timestampToMs(sql`min(ts)`)} AS s_duration_ms`,
+      sql`${d.countIf(sql`name = 'page_view'`)} AS s_pageviews`,
+      sql`${d.countIf(isInteractive())} AS s_interactive`,
+    ];
+    if (this.shared ? this.shared.eventCounts : plan.eventSource === 'sessions') {
+      cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter]))} AS s_ev_in`);
+      cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter, sql`name = 'page_view'`]))} AS s_pv_in`);
+    }
+    if (this.shared ? this.shared.matched : plan.sessionSource === 'sessions' && plan.eventFilters.length) cols.push(sql`${d.countIf(eventFilter)} AS s_matched`);
+    for (const name of this.sessionDims()) {
+      const def = dimensionDef(name);
+      if (!def.session) throw new Error(`dimension ${name} is not session-level`);
+      cols.push(sql`${def.session(d)} AS ${sessionDimColumn(name)}`);
+    }
+    return sql`SELECT ${join(cols)} FROM events WHERE ${this.site()} AND ${this.inLookaround(ts)} GROUP BY session_id, visitor_id`;
+  }
+
+  /** Sessions that count for the session half: started in the period (and matched the event filters). */
+  private sessionStarts(withMatched: boolean): Sql {
+    const parts = [this.inPeriod(ident('s_start'))];
+    if (withMatched && this.plan.eventFilters.length) parts.push(sql`s_matched > 0`);
+    return and(parts);
+  }
+
+  private groupBy(keys: Sql[]): Sql {
+    return keys.length ? sql` GROUP BY ${join(keys)}` : empty;
+  }
+
+  /** The aggregate columns of a part: the ones it computes, zeros for the other half's. */
+  private aggColumns(compute: (a: AggName) => Sql | null): Sql[] {
+    return this.plan.aggs.map((a) => sql`${compute(a) ?? zero} AS ${aggAlias(a)}`);
+  }
+
+  // --- parts ----------------------------------------------------------------------------------------
+
+  /** Event half from a plain scan of events in the period. */
+  private eventsPart(): Sql {
+    const { d, plan } = this;
+    const keys: Sql[] = [];
+    const cols = plan.dimensions.map((dim, i) => {
+      keys.push(dimAlias(i));
+      return sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`;
+    });
+    if (plan.interval) {
+      cols.push(sql`${d.timeBucket(this.eventTime(), plan.interval, plan.timezone, this.range)} AS bucket`);
+      keys.push(ident('bucket'));
+    }
+    cols.push(...this.aggColumns((a) => this.overEvents(a)));
+    return sql`SELECT ${join(cols)} FROM ${this.eventRows('period', this.eventFilter())}${this.groupBy(keys)}`;
+  }
+
+  /** Event half over events joined with their session's attributes. */
+  private eventJoinPart(): Sql {
+    const { d, plan } = this;
+    const left: Sql[] = [ident('session_id'), ident('visitor_id'), ...(this.parts ? [ident('events'), ident('pageviews')] : [ident('name')])];
+    const right: Sql[] = [ident('session_id'), ident('visitor_id')];
+    plan.dimensions.forEach((dim, i) => {
+      if (dimensionDef(dim).level === 'event') left.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
+      else right.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
+    });
+    if (plan.interval) left.push(sql`${d.timeBucket(this.eventTime(), plan.interval, plan.timezone, this.range)} AS bucket`);
+    const eventsSide = sql`SELECT ${join(left)} FROM ${this.eventRows('period', this.eventFilter())}`;
+    const sessionsSide = sql`SELECT ${join(right)} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
+    const keys = this.outputKeys();
+    const cols = [...keys, ...this.aggColumns((a) => this.overEvents(a))];
+    return sql`SELECT ${join(cols)} FROM ${d.joinUsing(eventsSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
+  }
+
+  /**
+   * Rows of `s`. Session half: sessions that start in the period. When `merged`, the event half is
+   * computed in the same pass from the per-session in-period counts.
+   */
+  sessionRowsPart(merged: boolean): Sql {
+    const { d, plan } = this;
+    const keys: Sql[] = [];
+    const cols = plan.dimensions.map((dim, i) => {
+      keys.push(dimAlias(i));
+      return sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`;
+    });
+    if (plan.interval) {
+      cols.push(sql`${d.timeBucket(ident('s_start'), plan.interval, plan.timezone, this.range)} AS bucket`);
+      keys.push(ident('bucket'));
+    }
+    const starts = this.sessionStarts(true);
+    const hasSessionHalf = plan.sessionSource !== null;
+    let where: Sql;
+    let sessionCond: Sql;
+    if (!merged) {
+      where = and([starts, this.sessionFilter()]);
+      sessionCond = keyword('TRUE');
+    } else {
+      const rows = hasSessionHalf ? or([sql`s_ev_in > 0`, starts]) : sql`s_ev_in > 0`;
+      where = and([rows, this.sessionFilter()]);
+      sessionCond = starts;
+    }
+    cols.push(
+      ...this.aggColumns((a) => {
+        const def = AGGREGATES[a];
+        if (def.level === 'session') return def.overSessions(d, sessionCond);
+        return merged ? def.overSessions(d, keyword('TRUE')) : null;
+      }),
+    );
+    return sql`SELECT ${join(cols)} FROM ${this.sessionRef()} WHERE ${where}${this.groupBy(keys)}`;
+  }
+
+  /** Session half broken down by event-level dimensions: sessions × the distinct values their events carry. */
+  private sessionJoinPart(): Sql {
+    const { d, plan } = this;
+    const left: Sql[] = [ident('session_id'), ident('visitor_id')];
+    const right: Sql[] = [ident('session_id'), ident('visitor_id'), ident('s_pageviews'), ident('s_interactive'), ident('s_duration_ms')];
+    plan.dimensions.forEach((dim, i) => {
+      if (dimensionDef(dim).level === 'event') left.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
+      else right.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
+    });
+    if (plan.interval) right.push(sql`${d.timeBucket(ident('s_start'), plan.interval, plan.timezone, this.range)} AS bucket`);
+    const eventsSide = sql`SELECT DISTINCT ${join(left)} FROM ${this.eventRows('lookaround', this.eventFilter())}`;
+    const sessionsSide = sql`SELECT ${join(right)} FROM ${this.sessionRef()} WHERE ${and([this.sessionStarts(false), this.sessionFilter()])}`;
+    const keys = this.outputKeys();
+    const cols = [...keys, ...this.aggColumns((a) => (AGGREGATES[a].level === 'session' ? AGGREGATES[a].overSessions(d, keyword('TRUE')) : null))];
+    return sql`SELECT ${join(cols)} FROM ${d.joinUsing(eventsSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
+  }
+
+  /** ORDER BY terms over the output columns (d_i, bucket, a_*). */
+  orderTerms(): Sql[] {
+    const { plan } = this;
+    return plan.order.map((t) => {
+      const dir = keyword(t.dir === 'asc' ? 'ASC' : 'DESC');
+      if (t.kind === 'date') return sql`bucket ${dir}`;
+      if (t.kind === 'dimension') return sql`${dimAlias(plan.dimensions.indexOf(t.name as Dimension))} ${dir}`;
+      return sql`coalesce(${METRIC_DEFS[t.name as keyof typeof METRIC_DEFS].order()}, 0) ${dir}`;
+    });
+  }
+
+  private orderAndLimit(): Sql {
+    const { plan } = this;
+    const terms = this.orderTerms();
+    const orderBy = terms.length ? sql` ORDER BY ${join(terms)}` : empty;
+    if (plan.zeroFill) return orderBy;
+    return sql`${orderBy} LIMIT ${bindInt(plan.limit)} OFFSET ${bindInt(plan.offset)}`;
+  }
+}
+
+export { AGG_ORDER };

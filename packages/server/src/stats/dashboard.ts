@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import {
+  badRequest, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, metricSchema, PERIODS,
+  type Dimension, type FilterNode, type Metric, type Query, type QueryInterval,
+} from '@tidemark/core';
+import { daysBetween, type DateRange } from './period';
+import { dimensionDef } from './registry';
+
+/**
+ * `GET /api/sites/{id}/stats` and `GET /v1/sites/{id}/stats` (InsightHub PRD §7.2.3): query-string
+ * parameters → several Queries (KPIs with comparison, timeseries, one breakdown per dimension) →
+ * one response. Every parameter is validated; anything unknown or malformed is a coded 400.
+ */
+
+export const DEFAULT_DASHBOARD_METRICS: Metric[] = ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration'];
+
+const csv = <T extends z.ZodType>(item: T, code: string, max: number) =>
+  z
+    .string()
+    .max(2000)
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+      if (parts.length > max) {
+        ctx.addIssue({ code: 'custom', message: `${code}: at most ${max} values` });
+        return z.NEVER;
+      }
+      const out: z.output<T>[] = [];
+      for (const p of parts) {
+        const r = item.safeParse(p);
+        if (!r.success) {
+          ctx.addIssue({ code: 'custom', message: `unknown value "${p.slice(0, 60)}"` });
+          return z.NEVER;
+        }
+        out.push(r.data);
+      }
+      return out;
+    });
+
+export const dashboardParamsSchema = z
+  .object({
+    period: z.enum([...PERIODS, 'custom']).default('last_30_days'),
+    start_date: isoDateSchema.optional(),
+    end_date: isoDateSchema.optional(),
+    metrics: csv(metricSchema, 'metrics', 9).optional(),
+    dimensions: csv(dimensionSchema, 'dimensions', 12).optional(),
+    /** JSON: a filter tree, a list of trees, or an object {dimension: value | [values]} meaning "is". */
+    filters: z.string().max(8000).optional(),
+    interval: z.enum(INTERVALS).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(10),
+    compare: z.enum(['true', 'false', '1', '0']).default('true'),
+  })
+  .strict();
+
+export type DashboardParams = z.input<typeof dashboardParamsSchema>;
+
+const PARAM_CODES: Record<string, string> = {
+  period: 'invalid_period', start_date: 'invalid_date_range', end_date: 'invalid_date_range', metrics: 'invalid_metric',
+  dimensions: 'invalid_dimension', filters: 'invalid_filter', interval: 'invalid_interval', limit: 'invalid_limit', compare: 'invalid_compare',
+};
+
+export interface DashboardRequest {
+  dateRange: Query['date_range'];
+  metrics: Metric[];
+  dimensions: Dimension[];
+  filters: FilterNode[];
+  interval: QueryInterval | undefined;
+  limit: number;
+  compare: boolean;
+}
+
+export function parseDashboardParams(raw: unknown): DashboardRequest {
+  const r = dashboardParamsSchema.safeParse(raw ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = String(issue?.path[0] ?? '');
+    const code = issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : (PARAM_CODES[field] ?? 'invalid_parameter');
+    throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
+  }
+  const p = r.data;
+  let dateRange: Query['date_range'];
+  if (p.period === 'custom') {
+    if (!p.start_date || !p.end_date) throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
+    dateRange = { start: p.start_date, end: p.end_date };
+  } else {
+    if (p.start_date || p.end_date) throw badRequest('invalid_date_range', 'start_date/end_date are only for period=custom');
+    dateRange = p.period;
+  }
+  const dimensions = p.dimensions ?? [];
+  if (new Set(dimensions).size !== dimensions.length) throw badRequest('invalid_dimension', 'dimensions: listed twice');
+  return {
+    dateRange,
+    metrics: p.metrics?.length ? [...new Set(p.metrics)] : DEFAULT_DASHBOARD_METRICS,
+    dimensions,
+    filters: p.filters === undefined ? [] : parseFilterParam(p.filters),
+    interval: p.interval,
+    limit: p.limit,
+    compare: p.compare === 'true' || p.compare === '1',
+  };
+}
+
+const filterListSchema = z.array(filterSchema).max(30);
+const filterObjectSchema = z.record(dimensionSchema, z.union([z.string().max(500), z.array(z.string().max(500)).min(1).max(100)]));
+
+/** The `filters` query parameter: JSON in one of three shapes, all validated. */
+export function parseFilterParam(text: string): FilterNode[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw badRequest('invalid_filter', 'filters: not valid JSON');
+  }
+  if (Array.isArray(json)) {
+    const single = filterSchema.safeParse(json);
+    if (single.success) return [single.data];
+    const list = filterListSchema.safeParse(json);
+    if (list.success) return list.data;
+    throw badRequest('invalid_filter', 'filters: expected [op, dimension, [values]], ["and"|"or", ...], ["not", filter] or a list of them');
+  }
+  const obj = filterObjectSchema.safeParse(json);
+  if (!obj.success) throw badRequest('invalid_filter', 'filters: expected a filter tree or an object {dimension: value(s)}');
+  return Object.entries(obj.data).map(([dim, v]) => ['is', dim as Dimension, Array.isArray(v) ? v : [v]]);
+}
+
+/** hour for a day, day up to ~3 months, week up to ~6 months, month beyond. */
+export function defaultInterval(range: DateRange): QueryInterval {
+  const days = daysBetween(range.startDate, range.endDate) + 1;
+  if (days <= 1) return 'hour';
+  if (days <= 93) return 'day';
+  if (days <= 190) return 'week';
+  return 'month';
+}
+
+/** Name of a breakdown in the response (plural, as in the PRD: pages, sources, countries…). */
+export function breakdownKey(dim: Dimension): string {
+  return dim.startsWith('props:') ? dim : dimensionDef(dim).plural;
+}
+
+export function valueKey(dim: Dimension): 'path' | 'name' {
+  return dimensionDef(dim).valueKey;
+}
+
+export interface MetricValue {
+  value: number;
+  /** % change against the previous period of equal length; null when not compared or previous is 0. */
+  change: number | null;
+}
+
+export interface DashboardStats {
+  site_id: string;
+  timezone: string;
+  period: { start: string; end: string };
+  comparison_period: { start: string; end: string } | null;
+  interval: QueryInterval;
+  metrics: Record<string, MetricValue>;
+  /** Present when no dimensions were requested, or an interval was given. */
+  timeseries?: Array<Record<string, string | number>>;
+  dimensions: Record<string, Array<Record<string, string | number>>>;
+}

@@ -1,0 +1,22 @@
+export type { Dialect, Interval } from './dialect';
+export { sql, ident, keyword, empty, bindString, bindInt, bindFloat, bindBool, join, and, or, render, Sql } from './sql';
+export type { BoundValue, ParamType, Placeholders, CompiledSql } from './sql';
+export { duckdbDialect } from './dialects/duckdb';
+export { clickhouseDialect } from './dialects/clickhouse';
+export { dialectFor, registerDialect } from './dialects';
+export { build, checkRegex, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
+export { optimize, simplify, SESSION_LOOKAROUND_MS, type Plan, type EventSource, type SessionSource } from './optimize';
+export { compile, Compiler, type CompiledQuery, type CompileOptions, type SharedSessionNeeds } from './compile';
+export { compilePartsBuild, openSessionParts } from './session-parts';
+export { compileBatch, canShareSessionRows, type CompiledBatch } from './batch';
+export { planQuery, compilePlan, runPlan, runRange, runBatch, resultOf, percentChange, type QueryResult, type RangeResult, type ResultRow } from './run';
+export { StatsService, type StatsSite, type StatsServiceOptions } from './service';
+export {
+  dashboardParamsSchema, parseDashboardParams, parseFilterParam, defaultInterval, breakdownKey, DEFAULT_DASHBOARD_METRICS,
+  type DashboardParams, type DashboardRequest, type DashboardStats, type MetricValue,
+} from './dashboard';
+export { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
+export { compileRealtime, shapeRealtime, ACTIVE_WINDOW_MS, type RealtimeSnapshot, type ActiveVisitor } from './realtime';
+export { rawEventsParamsSchema, parseRawEventsParams, compileRawEvents, shapeRawEvents, encodeCursor, decodeCursor, type RawEventsPage, type RawEventsRequest } from './raw-events';
+export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, type DateRange } from './period';
+export { DIMENSION_DEFS, METRIC_DEFS, AGGREGATES, dimensionDef, type DimensionDef, type MetricDef, type Level } from './registry';

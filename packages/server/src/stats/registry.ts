@@ -1,0 +1,157 @@
+import { PASSIVE_EVENT_NAMES, type BuiltinDimension, type Metric } from '@tidemark/core';
+import type { Dialect } from './dialect';
+import { bindString, ident, join, keyword, sql, type Sql } from './sql';
+
+/**
+ * Every metric and dimension, declared once (DESIGN §4). The compiler only combines these pieces.
+ *
+ * Two row shapes exist in a compiled query:
+ * - event rows: columns of `events`;
+ * - session rows: one per (session_id, visitor_id), built by the session subquery (see compile.ts),
+ *   with `s_*` columns and one column per session-level dimension.
+ *
+ * Dimension levels: event-level dimensions (page, hostname, event_name, props:*) vary from event to
+ * event and filter events. Session-level dimensions describe the visit as a whole: entry/exit page,
+ * and the attributes of the session's first event (acquisition, geography, technology), so a visit
+ * is attributed to one source even when later events carry an internal referrer.
+ */
+export type Level = 'event' | 'session';
+
+export interface DimensionDef {
+  level: Level;
+  /** Event-level: expression over one event row. `key` is the validated props key. */
+  event?: (d: Dialect, key: string) => Sql;
+  /** Session-level: aggregate over the events of one session. */
+  session?: (d: Dialect) => Sql;
+  /** Name of the value in API rows: 'path' for page-like dimensions, 'name' otherwise. */
+  valueKey: 'path' | 'name';
+  /** Name of the breakdown in the dashboard stats response (plural). */
+  plural: string;
+}
+
+const ts = ident('ts');
+const TRUE = keyword('TRUE');
+const isPageview = sql`name = 'page_view'`;
+
+/** The value of `column` on the session's first event. */
+const firstOf = (column: string) => (d: Dialect) => d.argMinIf(ident(column), ts, TRUE);
+
+const screenSize = (d: Dialect) =>
+  sql`CASE WHEN screen_w IS NULL OR screen_h IS NULL THEN '' ELSE ${d.concat([d.toText(ident('screen_w')), keyword("'x'"), d.toText(ident('screen_h'))])} END`;
+
+export const DIMENSION_DEFS: Record<BuiltinDimension | 'props', DimensionDef> = {
+  page: { level: 'event', event: () => ident('path'), valueKey: 'path', plural: 'pages' },
+  hostname: { level: 'event', event: () => ident('host'), valueKey: 'name', plural: 'hostnames' },
+  event_name: { level: 'event', event: () => ident('name'), valueKey: 'name', plural: 'events' },
+  props: { level: 'event', event: (d, key) => d.propertyValue(ident('props'), key), valueKey: 'name', plural: 'props' },
+
+  entry_page: { level: 'session', session: (d) => d.argMinIf(ident('path'), ts, isPageview), valueKey: 'path', plural: 'entry_pages' },
+  exit_page: { level: 'session', session: (d) => d.argMaxIf(ident('path'), ts, isPageview), valueKey: 'path', plural: 'exit_pages' },
+  source: { level: 'session', session: firstOf('source'), valueKey: 'name', plural: 'sources' },
+  referrer: { level: 'session', session: firstOf('referrer'), valueKey: 'name', plural: 'referrers' },
+  referrer_domain: { level: 'session', session: firstOf('referrer_domain'), valueKey: 'name', plural: 'referrer_domains' },
+  medium: { level: 'session', session: firstOf('utm_medium'), valueKey: 'name', plural: 'mediums' },
+  campaign: { level: 'session', session: firstOf('utm_campaign'), valueKey: 'name', plural: 'campaigns' },
+  term: { level: 'session', session: firstOf('utm_term'), valueKey: 'name', plural: 'terms' },
+  content: { level: 'session', session: firstOf('utm_content'), valueKey: 'name', plural: 'contents' },
+  channel: { level: 'session', session: firstOf('channel'), valueKey: 'name', plural: 'channels' },
+  country: { level: 'session', session: firstOf('country'), valueKey: 'name', plural: 'countries' },
+  region: { level: 'session', session: firstOf('region'), valueKey: 'name', plural: 'regions' },
+  city: { level: 'session', session: firstOf('city'), valueKey: 'name', plural: 'cities' },
+  browser: { level: 'session', session: firstOf('browser'), valueKey: 'name', plural: 'browsers' },
+  browser_version: { level: 'session', session: firstOf('browser_version'), valueKey: 'name', plural: 'browser_versions' },
+  os: { level: 'session', session: firstOf('os'), valueKey: 'name', plural: 'operating_systems' },
+  os_version: { level: 'session', session: firstOf('os_version'), valueKey: 'name', plural: 'os_versions' },
+  device: { level: 'session', session: firstOf('device_type'), valueKey: 'name', plural: 'devices' },
+  // Screen resolution as "WxH" (e.g. 1920x1080): exact, and device already gives the size class.
+  screen: { level: 'session', session: (d) => d.argMinIf(screenSize(d), ts, TRUE), valueKey: 'name', plural: 'screens' },
+  language: { level: 'session', session: firstOf('language'), valueKey: 'name', plural: 'languages' },
+};
+
+export function dimensionDef(name: string): DimensionDef {
+  return name.startsWith('props:') ? DIMENSION_DEFS.props : DIMENSION_DEFS[name as BuiltinDimension];
+}
+
+/** The props key of a `props:<key>` dimension, '' otherwise. */
+export function propKey(name: string): string {
+  return name.startsWith('props:') ? name.slice('props:'.length) : '';
+}
+
+// --- aggregates ------------------------------------------------------------------------------------
+
+/** Summable (or, for visitors, computed in one place) quantities that metrics are derived from. */
+export type AggName = 'visitors' | 'pageviews' | 'events' | 'sessions' | 'bounces' | 'duration_ms' | 'session_pageviews';
+export const AGG_ORDER: readonly AggName[] = ['visitors', 'pageviews', 'events', 'sessions', 'bounces', 'duration_ms', 'session_pageviews'];
+
+export interface AggregateDef {
+  level: Level;
+  /** Over event rows (events in the period, already filtered). */
+  overEvents?: (d: Dialect) => Sql;
+  /** Over rows of fragments (session-parts.ts: visitor_id, events and pageviews counts) instead of events. */
+  overParts?: (d: Dialect) => Sql;
+  /** Over session rows; `cond` selects the sessions that count (start in the period, match filters). */
+  overSessions: (d: Dialect, cond: Sql) => Sql;
+}
+
+const zeroIfNull = (e: Sql) => sql`coalesce(${e}, 0)`;
+
+export const AGGREGATES: Record<AggName, AggregateDef> = {
+  // Event aggregates over session rows use the per-session counts of in-period, filter-matching events.
+  visitors: { level: 'event', overEvents: (d) => d.uniq(ident('visitor_id')), overParts: (d) => d.uniq(ident('visitor_id')), overSessions: (d) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0`) },
+  pageviews: { level: 'event', overEvents: (d) => d.countIf(isPageview), overParts: () => zeroIfNull(sql`sum(pageviews)`), overSessions: () => zeroIfNull(sql`sum(s_pv_in)`) },
+  events: { level: 'event', overEvents: () => sql`count(*)`, overParts: () => zeroIfNull(sql`sum(events)`), overSessions: () => zeroIfNull(sql`sum(s_ev_in)`) },
+  sessions: { level: 'session', overSessions: (d, cond) => d.countIf(cond) },
+  // Bounce: exactly one page_view and no interactive event (passive events do not end a bounce).
+  bounces: { level: 'session', overSessions: (d, cond) => d.countIf(sql`${cond} AND s_pageviews = 1 AND s_interactive = 0`) },
+  duration_ms: { level: 'session', overSessions: (d, cond) => d.sumIf(ident('s_duration_ms'), cond) },
+  session_pageviews: { level: 'session', overSessions: (d, cond) => d.sumIf(ident('s_pageviews'), cond) },
+};
+
+/** `name NOT IN (passive…)`: the interactive events that end a bounce. */
+export function isInteractive(): Sql {
+  return sql`name NOT IN (${join(PASSIVE_EVENT_NAMES.map((n) => bindString(n)))})`;
+}
+
+// --- metrics ---------------------------------------------------------------------------------------
+
+export type Aggs = Record<AggName, number>;
+
+export interface MetricDef {
+  level: Level;
+  aggs: AggName[];
+  /** Final value from the aggregates (rounding happens here, identically for every engine). */
+  value(a: Aggs): number;
+  /** ORDER BY expression over the aggregate columns of the outer query. */
+  order(): Sql;
+}
+
+const round = (v: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+};
+const ratio = (num: AggName, den: AggName, scale = '1.0') => () => sql`(${ident(`a_${num}`)} * ${keyword(scale)} / nullif(${ident(`a_${den}`)}, 0))`;
+
+export const METRIC_DEFS: Record<Metric, MetricDef> = {
+  visitors: { level: 'event', aggs: ['visitors'], value: (a) => a.visitors, order: () => ident('a_visitors') },
+  pageviews: { level: 'event', aggs: ['pageviews'], value: (a) => a.pageviews, order: () => ident('a_pageviews') },
+  events: { level: 'event', aggs: ['events'], value: (a) => a.events, order: () => ident('a_events') },
+  sessions: { level: 'session', aggs: ['sessions'], value: (a) => a.sessions, order: () => ident('a_sessions') },
+  /** % of sessions that bounced, one decimal; 0 when there are no sessions. */
+  bounce_rate: {
+    level: 'session', aggs: ['sessions', 'bounces'],
+    value: (a) => (a.sessions ? round((100 * a.bounces) / a.sessions, 1) : 0),
+    order: ratio('bounces', 'sessions', '100.0'),
+  },
+  /** Mean of (last − first event time) per session, whole seconds. */
+  avg_duration: {
+    level: 'session', aggs: ['sessions', 'duration_ms'],
+    value: (a) => (a.sessions ? Math.round(a.duration_ms / a.sessions / 1000) : 0),
+    order: ratio('duration_ms', 'sessions'),
+  },
+  /** Pageviews of the sessions / sessions, two decimals. */
+  views_per_visit: {
+    level: 'session', aggs: ['sessions', 'session_pageviews'],
+    value: (a) => (a.sessions ? round(a.session_pageviews / a.sessions, 2) : 0),
+    order: ratio('session_pageviews', 'sessions'),
+  },
+};

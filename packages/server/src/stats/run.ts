@@ -1,0 +1,114 @@
+import type { Dimension, Metric, Query } from '@tidemark/core';
+import type { Reader } from './cache';
+import { build, type BuildContext } from './build';
+import { compileBatch } from './batch';
+import { compile, type CompiledQuery, type CompileOptions } from './compile';
+import type { Dialect } from './dialect';
+import { optimize, type Plan } from './optimize';
+import { bucketKeys, type DateRange } from './period';
+import { AGG_ORDER, METRIC_DEFS, type AggName, type Aggs } from './registry';
+
+/** One result row: dimension values by dimension name, `date` (bucket key) with an interval, metric values by name. */
+export type ResultRow = Record<string, string | number>;
+
+export interface RangeResult {
+  date_range: { start: string; end: string };
+  rows: ResultRow[];
+}
+
+export interface QueryResult extends RangeResult {
+  site_id: string;
+  timezone: string;
+  metrics: Metric[];
+  dimensions: Dimension[];
+  interval: Plan['interval'];
+  /** The previous period of equal length, when `compare` was asked for. */
+  comparison?: RangeResult;
+}
+
+/** Stages 1-3 for a query, for running or inspecting (EXPLAIN-style tests). */
+export function planQuery(query: Query, ctx: BuildContext): Plan {
+  return optimize(build(query, ctx));
+}
+
+export function compilePlan(plan: Plan, dialect: Dialect, range?: DateRange): CompiledQuery {
+  return compile(plan, dialect, range);
+}
+
+/** Runs a plan for its period (and the comparison period), concurrently. */
+export async function runPlan(plan: Plan, dialect: Dialect, store: Reader, opts: CompileOptions = {}): Promise<QueryResult> {
+  const current = runRange(plan, dialect, store, plan.range, opts);
+  const previous = plan.compareRange ? runRange(plan, dialect, store, plan.compareRange, opts) : null;
+  const [rows, prevRows] = await Promise.all([current, previous]);
+  return resultOf(plan, rows, prevRows ?? undefined);
+}
+
+export async function runRange(plan: Plan, dialect: Dialect, store: Reader, range: DateRange, opts: CompileOptions = {}): Promise<ResultRow[]> {
+  const compiled = compile(plan, dialect, range, opts);
+  const raw = await store.query<Record<string, unknown>>(compiled.sql, compiled.params);
+  const rows = raw.map((r) => decodeRow(plan, compiled, r));
+  if (!plan.zeroFill || !plan.interval) return rows;
+  const byDate = new Map(rows.map((r) => [String(r.date), r]));
+  const empty = Object.fromEntries(AGG_ORDER.map((a) => [a, 0])) as Aggs;
+  return bucketKeys(range, plan.interval, plan.timezone).map((date) => byDate.get(date) ?? metricRow(plan.metrics, empty, { date }));
+}
+
+/** Runs plans that share one session subquery (see batch.ts) as one statement; rows per plan, in order. */
+export async function runBatch(plans: Plan[], dialect: Dialect, store: Reader, opts: CompileOptions = {}): Promise<ResultRow[][]> {
+  const compiled = compileBatch(plans, dialect, opts);
+  const raw = await store.query<Record<string, unknown>>(compiled.sql, compiled.params);
+  const out: ResultRow[][] = plans.map(() => []);
+  for (const r of raw) {
+    const i = Number(r.qid);
+    const p = plans[i];
+    out[i].push(decodeRow(p, { sql: '', params: [], dimensions: p.dimensions, hasBucket: false, aggs: p.aggs }, r));
+  }
+  return out;
+}
+
+/** The result of a plan whose rows were computed elsewhere (e.g. in a batch). */
+export function resultOf(plan: Plan, rows: ResultRow[], previous?: ResultRow[]): QueryResult {
+  const result: QueryResult = {
+    site_id: plan.siteId,
+    timezone: plan.timezone,
+    date_range: { start: plan.range.startDate, end: plan.range.endDate },
+    metrics: plan.metrics,
+    dimensions: plan.dimensions,
+    interval: plan.interval,
+    rows,
+  };
+  if (plan.compareRange && previous) result.comparison = { date_range: { start: plan.compareRange.startDate, end: plan.compareRange.endDate }, rows: previous };
+  return result;
+}
+
+function decodeRow(plan: Plan, compiled: CompiledQuery, r: Record<string, unknown>): ResultRow {
+  const keys: ResultRow = {};
+  compiled.dimensions.forEach((dim, i) => {
+    keys[dim] = r[`d_${i}`] == null ? '' : String(r[`d_${i}`]);
+  });
+  if (compiled.hasBucket) keys.date = String(r.bucket);
+  const aggs = {} as Aggs;
+  for (const a of AGG_ORDER) aggs[a] = compiled.aggs.includes(a) ? toNumber(r[`a_${a}`]) : 0;
+  return metricRow(plan.metrics, aggs, keys);
+}
+
+function metricRow(metrics: Metric[], aggs: Aggs, keys: ResultRow): ResultRow {
+  const row: ResultRow = { ...keys };
+  for (const m of metrics) row[m] = METRIC_DEFS[m].value(aggs);
+  return row;
+}
+
+function toNumber(v: unknown): number {
+  if (v == null) return 0;
+  if (typeof v === 'bigint') return Number(v);
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** % change from `previous` to `current`, one decimal; null when there is nothing to compare with. */
+export function percentChange(current: number, previous: number): number | null {
+  if (!previous) return null;
+  return Math.round(((current - previous) / previous) * 1000) / 10;
+}
+
+export type { AggName };

@@ -1,0 +1,167 @@
+import type { Dimension, Query } from '@tidemark/core';
+import type { EventStore } from '../store';
+import { SharedQueries } from './cache';
+import type { CompiledQuery, CompileOptions } from './compile';
+import {
+  breakdownKey, defaultInterval, parseDashboardParams, valueKey,
+  type DashboardStats, type MetricValue,
+} from './dashboard';
+import type { Dialect } from './dialect';
+import { dialectFor } from './dialects';
+import type { Plan } from './optimize';
+import { resolvePeriod } from './period';
+import { compileRawEvents, parseRawEventsParams, shapeRawEvents, type RawEventsPage } from './raw-events';
+import type { RealtimeSnapshot } from './realtime';
+import { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
+import { canShareSessionRows } from './batch';
+import { compilePlan, percentChange, planQuery, resultOf, runBatch, runPlan, runRange, type QueryResult } from './run';
+
+/** What the engine needs to know about a site. */
+export interface StatsSite {
+  id: string;
+  timezone: string;
+}
+
+export interface StatsServiceOptions {
+  /** Defaults to the dialect of the store's engine. */
+  dialect?: Dialect;
+  /** Clock for relative periods and realtime (tests pin it). */
+  now?: () => number;
+  /** How long a realtime snapshot is shared between viewers of the same site. */
+  realtimeCacheMs?: number;
+  /** Where realtime snapshots come from; defaults to the event store (scale-out passes the Redis one). */
+  realtime?: RealtimeSource;
+  /** How long results of an identical statement are shared (in-flight ones always are). */
+  sharedResultsMs?: number;
+  /** The session-parts rollup of a DuckDB store (store/duckdb/session-parts.ts): read it once it is built. */
+  sessionParts?: { ready(): boolean };
+}
+
+/**
+ * The stats engine's public face: Query → result, the dashboard's stats response, realtime and raw
+ * events. Stateless apart from a short realtime cache; every call goes to the event store.
+ */
+export class StatsService {
+  readonly dialect: Dialect;
+  readonly now: () => number;
+  private readonly realtimeCacheMs: number;
+  private readonly realtimeCache = new Map<string, { at: number; snapshot: Promise<RealtimeSnapshot> }>();
+  private readonly reader: SharedQueries;
+  private readonly realtimeSource: RealtimeSource;
+  private readonly sessionParts: StatsServiceOptions['sessionParts'];
+
+  constructor(
+    private readonly events: EventStore,
+    opts: StatsServiceOptions = {},
+  ) {
+    this.dialect = opts.dialect ?? dialectFor(events.dialect);
+    this.now = opts.now ?? Date.now;
+    this.realtimeCacheMs = opts.realtimeCacheMs ?? 1000;
+    this.realtimeSource = opts.realtime ?? new StoreRealtimeSource(events, this.dialect);
+    this.reader = new SharedQueries(events, opts.sharedResultsMs ?? 1000, () => Date.now());
+    this.sessionParts = opts.sessionParts;
+  }
+
+  private compileOptions(): CompileOptions {
+    return { sessionParts: this.sessionParts?.ready() ?? false };
+  }
+
+  /** Stages 1-2: validate and plan. The query must be for `site` (callers check access first). */
+  plan(query: Query, site: StatsSite): Plan {
+    if (query.site_id !== site.id) throw new Error('stats: query.site_id does not match the site');
+    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now() });
+  }
+
+  /** Stages 1-3 without running: the SQL and its bound params. */
+  compile(query: Query, site: StatsSite): CompiledQuery {
+    return compilePlan(this.plan(query, site), this.dialect);
+  }
+
+  async query(query: Query, site: StatsSite): Promise<QueryResult> {
+    return runPlan(this.plan(query, site), this.dialect, this.reader, this.compileOptions());
+  }
+
+  /**
+   * InsightHub §7.2.3 response: KPIs with change vs the previous period, a zero-filled timeseries,
+   * and one breakdown per requested dimension — all issued at once.
+   */
+  async dashboard(site: StatsSite, params: unknown): Promise<DashboardStats> {
+    const req = parseDashboardParams(params);
+    const range = resolvePeriod(req.dateRange, site.timezone, this.now());
+    const interval = req.interval ?? defaultInterval(range);
+    const base = {
+      site_id: site.id,
+      date_range: req.dateRange,
+      metrics: req.metrics,
+      filters: req.filters,
+    } satisfies Partial<Query>;
+    const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
+
+    // A breakdown-only request (dimensions, no explicit interval) skips the timeseries it would not use.
+    const wantTimeseries = req.dimensions.length === 0 || req.interval !== undefined;
+    const kpiPlan = this.plan(q({ compare: req.compare }), site);
+    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site));
+    // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
+    const shared = [kpiPlan, ...breakdownPlans].filter((p) => canShareSessionRows(p, kpiPlan, this.dialect));
+    const opts = this.compileOptions();
+    const batch = shared.length > 1 ? runBatch(shared, this.dialect, this.reader, opts) : null;
+    const rowsOf = (p: Plan) => {
+      const i = shared.indexOf(p);
+      return batch && i >= 0 ? batch.then((all) => all[i]) : runRange(p, this.dialect, this.reader, p.range, opts);
+    };
+    const kpis = Promise.all([rowsOf(kpiPlan), kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange, opts) : null]).then(([rows, prev]) =>
+      resultOf(kpiPlan, rows, prev ?? undefined),
+    );
+    const timeseries = wantTimeseries ? this.query(q({ interval }), site) : Promise.resolve(null);
+    const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
+    const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
+
+    const current = k.rows[0] ?? {};
+    const previous = k.comparison?.rows[0];
+    const metrics: Record<string, MetricValue> = {};
+    for (const m of req.metrics) {
+      const value = Number(current[m] ?? 0);
+      metrics[m] = { value, change: previous ? percentChange(value, Number(previous[m] ?? 0)) : null };
+    }
+    const dimensions: DashboardStats['dimensions'] = {};
+    req.dimensions.forEach((dim, i) => {
+      dimensions[breakdownKey(dim)] = bs[i].rows.map((row) => renameDimension(row, dim));
+    });
+    const out: DashboardStats = {
+      site_id: site.id,
+      timezone: site.timezone,
+      period: { start: range.startDate, end: range.endDate },
+      comparison_period: k.comparison ? { start: k.comparison.date_range.start, end: k.comparison.date_range.end } : null,
+      interval,
+      metrics,
+      dimensions,
+    };
+    if (ts) out.timeseries = ts.rows;
+    return out;
+  }
+
+  /** Active visitors now; concurrent callers for the same site share one query per `realtimeCacheMs`. */
+  realtime(site: StatsSite): Promise<RealtimeSnapshot> {
+    const now = this.now();
+    const cached = this.realtimeCache.get(site.id);
+    if (cached && now - cached.at < this.realtimeCacheMs) return cached.snapshot;
+    const snapshot = this.realtimeSource.snapshot(site.id, now);
+    this.realtimeCache.set(site.id, { at: now, snapshot });
+    snapshot.catch(() => this.realtimeCache.delete(site.id));
+    if (this.realtimeCache.size > 10_000) this.realtimeCache.clear();
+    return snapshot;
+  }
+
+  async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {
+    const req = parseRawEventsParams(params, this.now());
+    const compiled = compileRawEvents(this.dialect, site.id, req);
+    const rows = await this.events.query<Record<string, unknown>>(compiled.sql, compiled.params);
+    return shapeRawEvents(rows, req.limit);
+  }
+}
+
+/** Breakdown rows carry the value as `path` (page-like dimensions) or `name`, as in the PRD. */
+function renameDimension(row: Record<string, string | number>, dim: Dimension): Record<string, string | number> {
+  const { [dim]: value, ...rest } = row;
+  return { [valueKey(dim)]: value, ...rest };
+}

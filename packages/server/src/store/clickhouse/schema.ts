@@ -1,0 +1,137 @@
+import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
+import { quoteIdentifier, quoteString } from './escape';
+import { ClickHouseError, type ClickHouseHttp } from './http';
+
+/**
+ * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
+ * ordered by site and time) with the canonical event's columns, so the stats engine's SQL reads the
+ * same column names on both engines.
+ *
+ * Differences from §6.1, and why:
+ * - `ts` / `received_at` are Int64 milliseconds: DateTime64 does not exist before 20.1, and one
+ *   integer type keeps ms precision on every server. Partitions use toDateTime(ts / 1000, 'UTC').
+ * - ReplacingMergeTree ordered by (site_id, ts, event_id): the sort key includes the event's
+ *   identity, so a row written twice (a stream entry redelivered after a writer died between
+ *   insert and acknowledge) is one row to FINAL and to background merges. Events repeated with a
+ *   different time (client retries) are caught before insert through `event_ids`.
+ * - LowCardinality(String) is used for the low-cardinality columns on 20.x and later; on older
+ *   servers (Debian's 18.16) it is experimental and behind a setting, so plain String is used.
+ * - No TTL clause (TTL arrived in 19.6); raw retention is done by the jobs role (purgeRaw).
+ */
+
+export const DEDUPED_TABLES = ['events', 'raw_payloads', 'quarantine', 'ingest_drops'] as const;
+
+const LOW_CARDINALITY = new Set([
+  'name', 'channel', 'country', 'browser', 'browser_version', 'os', 'os_version', 'device_type',
+  'language', 'timezone', 'revenue_currency', 'utm_medium',
+]);
+
+export interface ServerInfo {
+  version: string;
+  major: number;
+  minor: number;
+}
+
+export function parseVersion(version: string): ServerInfo {
+  const [major = 0, minor = 0] = version.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  return { version, major, minor };
+}
+
+function columnType(name: string, kind: ColumnKind, nullable: boolean, server: ServerInfo): string {
+  const base: Record<ColumnKind, string> = {
+    uuid: 'String', // lower-case text, as the stats engine compares and prints it
+    string: 'String',
+    timestamp_ms: 'Int64',
+    int: 'Int32',
+    float: 'Float64',
+    json: 'String',
+  };
+  let t = base[kind];
+  if (kind === 'string' && LOW_CARDINALITY.has(name) && server.major >= 20) t = 'LowCardinality(String)';
+  return nullable ? `Nullable(${t})` : t;
+}
+
+/** UTC time of a ms column, clamped to what DateTime holds (1970..2105), for partition keys. */
+const utcTime = (col: string) => `toDateTime(intDiv(least(greatest(${col}, 0), 4294967295000), 1000), 'UTC')`;
+
+function eventsTable(server: ServerInfo): string {
+  const cols = EVENT_COLUMNS.map((c) => `  ${c.name} ${columnType(c.name, c.kind, c.nullable, server)}`);
+  return `CREATE TABLE IF NOT EXISTS events (
+${cols.join(',\n')}
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(${utcTime('ts')})
+ORDER BY (site_id, ts, event_id)
+SETTINGS index_granularity = 8192`;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (server: ServerInfo) => string[];
+}
+
+/** Applied in order; never edit a released step, add one. Every statement is idempotent. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, event ids, raw payloads, quarantine, drop counts',
+    statements: (server) => [
+      eventsTable(server),
+      // Every stored event_id, ordered by id so the insert-time check is an index lookup.
+      `CREATE TABLE IF NOT EXISTS event_ids (event_id String, site_id String)
+ENGINE = ReplacingMergeTree ORDER BY event_id`,
+      `CREATE TABLE IF NOT EXISTS raw_payloads (
+  id String, site_id String, received_at Int64, contract String, body String
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMMDD(${utcTime('received_at')})
+ORDER BY (received_at, id)`,
+      `CREATE TABLE IF NOT EXISTS quarantine (
+  id String, site_id String, received_at Int64, contract String, reason String, errors String, payload String
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(${utcTime('received_at')})
+ORDER BY (site_id, received_at, id)`,
+      // One row per write (batch_key) and site/day/reason; counts are summed on read. Keyed by the
+      // write so a redelivered stream entry replaces its own row instead of adding to the total.
+      `CREATE TABLE IF NOT EXISTS ingest_drops (
+  site_id String, day Date, reason String, batch_key String, count UInt64
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (site_id, day, reason, batch_key)`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+const TABLE_ALREADY_EXISTS = 57;
+
+/** Runs a CREATE … IF NOT EXISTS; a concurrent creator (another node starting) is not an error. */
+async function createIdempotent(http: ClickHouseHttp, sql: string, database?: string | null): Promise<void> {
+  try {
+    await http.exec(sql, { database });
+  } catch (err) {
+    if (err instanceof ClickHouseError && err.code === TABLE_ALREADY_EXISTS) return;
+    throw err;
+  }
+}
+
+/** Creates the database and brings it to SCHEMA_VERSION; refuses a schema written by a newer release. */
+export async function migrate(http: ClickHouseHttp): Promise<{ version: number; server: ServerInfo }> {
+  const [row] = await http.select<{ v: string }>('SELECT version() AS v', { database: null });
+  const server = parseVersion(row?.v ?? '0');
+  await createIdempotent(http, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(http.conn.database)}`, null);
+  await createIdempotent(
+    http,
+    `CREATE TABLE IF NOT EXISTS schema_version (version UInt32, name String, applied_at DateTime)
+ENGINE = ReplacingMergeTree ORDER BY version`,
+  );
+  const [cur] = await http.select<{ v: number }>('SELECT max(version) AS v FROM schema_version');
+  const current = Number(cur?.v ?? 0);
+  if (current > SCHEMA_VERSION) throw new Error(`ClickHouse events schema is at version ${current}, newer than this release supports (${SCHEMA_VERSION})`);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    for (const stmt of m.statements(server)) await createIdempotent(http, stmt);
+    await http.exec(`INSERT INTO schema_version (version, name, applied_at) VALUES (${m.version}, ${quoteString(m.name)}, now())`);
+  }
+  return { version: SCHEMA_VERSION, server };
+}

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TidemarkError } from '@tidemark/core';
+import { DuckDbEventStore } from './event-store';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../test-support/events';
+
+const dirs: string[] = [];
+const stores: DuckDbEventStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function openStore(file?: string): Promise<{ store: DuckDbEventStore; file: string }> {
+  if (!file) {
+    const dir = tempDir('store');
+    dirs.push(dir);
+    file = path.join(dir, 'events.duckdb');
+  }
+  const store = await DuckDbEventStore.open(file);
+  await store.init();
+  stores.push(store);
+  return { store, file };
+}
+
+const count = async (store: DuckDbEventStore, where = 'true', params: unknown[] = []) =>
+  (await store.query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE ${where}`, params))[0]!.n;
+
+describe('DuckDbEventStore', () => {
+  it('stores every canonical column with its type and reads it back', async () => {
+    const { store } = await openStore();
+    const ts = Date.UTC(2025, 2, 14, 9, 26, 53, 589);
+    const e = makeEvent({
+      ts, received_at: ts + 12, title: 'Ünïcode — “quotes” \' and \\ backslash', props: { plan: 'pro', 'a"b': 'x,y' },
+      revenue_amount: 19.99, revenue_currency: 'EUR', scroll_depth: 75, engaged_ms: 123456, screen_h: null, x: -5,
+    });
+    expect(await store.write(batchOf([e]))).toEqual({ inserted: 1, existingIds: [] });
+    const [row] = await store.query<Record<string, unknown>>(
+      `SELECT CAST(event_id AS VARCHAR) AS event_id, epoch_ms(ts) AS ts, epoch_ms(received_at) AS received_at, title, props,
+              revenue_amount, revenue_currency, scroll_depth, engaged_ms, screen_w, screen_h, x, typeof(ts) AS ts_type,
+              json_extract_string(props, '$."a\\"b"') AS ab FROM events`,
+    );
+    expect(row).toMatchObject({
+      event_id: e.event_id, ts, received_at: ts + 12, title: e.title, revenue_amount: 19.99, revenue_currency: 'EUR',
+      scroll_depth: 75, engaged_ms: 123456, screen_w: 1280, screen_h: null, x: -5, ts_type: 'TIMESTAMP', ab: 'x,y',
+    });
+    expect(JSON.parse(row!.props as string)).toEqual(e.props);
+  });
+
+  it('keeps text holding the separator characters exactly (slow path)', async () => {
+    const { store } = await openStore();
+    const odd = makeEvent({ title: 'a\x1fb\x1ec', path: '/x\x1f' });
+    const plain = makeEvent();
+    expect((await store.write(batchOf([odd, plain]))).inserted).toBe(2);
+    const rows = await store.query<{ title: string; path: string }>('SELECT title, path FROM events ORDER BY title DESC');
+    expect(rows.map((r) => r.title)).toContain('a\x1fb\x1ec');
+    expect(rows.map((r) => r.path)).toContain('/x\x1f');
+  });
+
+  it('dedupes on event_id within a batch and across batches, v7 and other ids alike', async () => {
+    const { store } = await openStore();
+    const a = makeEvent();
+    const v4 = makeEvent({ event_id: uuidv4() });
+    const r1 = await store.write(batchOf([a, makeEvent({ event_id: a.event_id, path: '/dup' }), v4]));
+    expect(r1).toEqual({ inserted: 2, existingIds: [] });
+    const b = makeEvent();
+    const old = makeEvent({ ts: Date.now() - 40 * 86_400_000 }); // a backfilled id, far from today's range
+    const r2 = await store.write(batchOf([b, { ...a, path: '/retry' }, { ...v4, event_id: v4.event_id.toUpperCase() }, old]));
+    expect(r2.inserted).toBe(2);
+    expect(r2.existingIds.sort()).toEqual([a.event_id, v4.event_id].sort());
+    const r3 = await store.write(batchOf([{ ...old }]));
+    expect(r3).toEqual({ inserted: 0, existingIds: [old.event_id] });
+    expect(await count(store)).toBe(4);
+    expect(await count(store, 'path = ?', ['/pricing'])).toBe(4); // first occurrence kept
+  });
+
+  it('dedupes ids spread over many time clusters', async () => {
+    const { store } = await openStore();
+    const day = 86_400_000;
+    const events = Array.from({ length: 40 }, (_, i) => makeEvent({ ts: Date.now() - i * day }));
+    expect((await store.write(batchOf(events))).inserted).toBe(40);
+    const again = await store.write(batchOf([...events.map((e) => ({ ...e })), makeEvent()]));
+    expect(again.inserted).toBe(1);
+    expect(again.existingIds).toHaveLength(40);
+  });
+
+  it('writes raw payloads, quarantine and summed drop counts in the same transaction', async () => {
+    const { store } = await openStore();
+    const now = Date.now();
+    const raw = { id: uuidv7(now), site_id: 'site-a', received_at: now, contract: 'insighthub.collect', body: '{"n":"pageview"}\x1f' };
+    const q = (i: number, site = 'site-a') => ({
+      id: uuidv7(now + i), site_id: site, received_at: now + i, contract: 'insighthub.collect', reason: 'invalid',
+      errors: JSON.stringify([{ path: 'n', message: 'Required' }]), payload: `{"i":${i}}`,
+    });
+    const qs = [q(1), q(2), q(3, 'site-b')];
+    await store.write(batchOf([], {
+      raw: [raw],
+      quarantine: qs,
+      drops: [
+        { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 2 },
+        { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 3 },
+        { site_id: 'site-a', day: '2025-03-02', reason: 'dnt', count: 1 },
+        { site_id: 'site-b', day: '2025-03-01', reason: 'bot', count: 7 },
+      ],
+    }));
+    await store.write(batchOf([], { drops: [{ site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 10 }] }));
+    expect(await store.dropCounts('site-a', '2025-03-01', '2025-03-31')).toEqual([
+      { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 15 },
+      { site_id: 'site-a', day: '2025-03-02', reason: 'dnt', count: 1 },
+    ]);
+    expect(await store.dropCounts('site-a', '2025-03-02', '2025-03-02')).toHaveLength(1);
+    const listed = await store.listQuarantine('site-a');
+    expect(listed.map((r) => r.payload)).toEqual(['{"i":2}', '{"i":1}']);
+    expect(listed[0]).toEqual(qs[1]);
+    const page2 = await store.listQuarantine('site-a', { limit: 1, before: listed[0]!.received_at, beforeId: listed[0]!.id });
+    expect(page2.map((r) => r.payload)).toEqual(['{"i":1}']);
+    const [r] = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at FROM raw_payloads');
+    expect(r).toEqual({ body: raw.body, received_at: now });
+  });
+
+  it('purges raw payloads and quarantine older than the cutoff only', async () => {
+    const { store } = await openStore();
+    const now = Date.now();
+    const raw = (age: number) => ({ id: uuidv7(), site_id: 's', received_at: now - age, contract: 'c', body: 'b' });
+    const q = (age: number) => ({ id: uuidv7(), site_id: 's', received_at: now - age, contract: 'c', reason: 'r', errors: '[]', payload: '{}' });
+    await store.write(batchOf([makeEvent({ ts: now - 30 * 86_400_000 })], { raw: [raw(8 * 86_400_000), raw(1000)], quarantine: [q(9 * 86_400_000), q(5)] }));
+    expect(await store.purgeRaw(now - 7 * 86_400_000)).toBe(2);
+    expect((await store.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads'))[0]!.n).toBe(1);
+    expect((await store.listQuarantine('s')).length).toBe(1);
+    expect(await count(store)).toBe(1); // events are not part of the raw layer
+  });
+
+  it('writes all or nothing: a failing batch leaves no trace', async () => {
+    const { store } = await openStore();
+    const good = makeEvent();
+    // A raw id that is not a UUID fails inside the transaction, after the events were inserted.
+    await expect(store.write(batchOf([good], { raw: [{ id: 'nope', site_id: 's', received_at: Date.now(), contract: 'c', body: '' }] }))).rejects.toThrow();
+    expect(await count(store)).toBe(0);
+    expect((await store.write(batchOf([good]))).inserted).toBe(1); // its key was rolled back too
+  });
+
+  it('refuses malformed events with a 400 before writing anything', async () => {
+    const { store } = await openStore();
+    for (const bad of [
+      makeEvent({ event_id: 'not-a-uuid' }),
+      makeEvent({ screen_w: 1.5 }),
+      makeEvent({ revenue_amount: Number.POSITIVE_INFINITY }),
+      makeEvent({ ts: Number.NaN }),
+      { ...makeEvent(), title: undefined } as never,
+    ]) {
+      const err = await store.write(batchOf([makeEvent(), bad])).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TidemarkError);
+      expect((err as TidemarkError).status).toBe(400);
+    }
+    expect(await count(store)).toBe(0);
+  });
+
+  it('migrates once, records the version, and reopens with the data', async () => {
+    const { store, file } = await openStore();
+    await store.write(batchOf([makeEvent()]));
+    await store.init(); // idempotent
+    expect(await store.query('SELECT version FROM schema_version ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    expect(MIGRATIONS.at(-1)!.version).toBe(SCHEMA_VERSION);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const { store: again } = await openStore(file);
+    expect(await count(again)).toBe(1);
+    await expect(store.query('SELECT 1')).rejects.toThrow(/closed/);
+  });
+
+  it('keeps deduping after a reopen: while the id filter fills and once it is filled', async () => {
+    const { store, file } = await openStore();
+    const stored = [...Array.from({ length: 300 }, () => makeEvent({ event_id: uuidv4() })), ...Array.from({ length: 300 }, () => makeEvent())];
+    expect((await store.write(batchOf(stored))).inserted).toBe(600);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const { store: again } = await openStore(file);
+    // Written at once: the filter may still be filling, so every id is looked up.
+    const early = await again.write(batchOf([...stored.slice(0, 10).map((e) => ({ ...e })), makeEvent({ event_id: uuidv4() })]));
+    expect(early).toMatchObject({ inserted: 1 });
+    expect(await again.idsLoaded()).toBe(true);
+    const late = await again.write(batchOf([...stored.map((e) => ({ ...e, path: '/retry' })), makeEvent({ event_id: uuidv4() })]));
+    expect(late.inserted).toBe(1);
+    expect(late.existingIds.sort()).toEqual(stored.map((e) => e.event_id).sort());
+    expect(await count(again)).toBe(602);
+    expect(await count(again, 'path = ?', ['/retry'])).toBe(0);
+  });
+
+  it('serves reads while a write transaction is open on the writer connection', async () => {
+    const { store } = await openStore();
+    await store.write(batchOf([makeEvent()]));
+    const big = Array.from({ length: 3000 }, () => makeEvent());
+    const writing = store.write(batchOf(big));
+    const [n] = await Promise.all([count(store), writing]);
+    expect([1, 3001]).toContain(n); // a snapshot: before or after the commit, never half of it
+    expect(await count(store)).toBe(3001);
+  });
+});

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DuckDbClient } from './client';
+import { ID_WORDS_SQL, IdFilter, idWords } from './id-filter';
+import { uuidv4, uuidv7 } from '../test-support/events';
+
+/** Many random v4-shaped ids at once (one random draw for all of them). */
+function randomIds(n: number): string[] {
+  const hex = randomBytes(16 * n).toString('hex');
+  return Array.from({ length: n }, (_, i) => {
+    const h = hex.slice(32 * i, 32 * i + 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+  });
+}
+
+describe('IdFilter', () => {
+  it('never forgets an id, across growth, and rarely claims an unknown one', () => {
+    const filter = new IdFilter();
+    const known = [...randomIds(390_000), ...Array.from({ length: 10_000 }, (_, i) => uuidv7(Date.now() - i))];
+    for (const id of known) filter.add(id);
+    expect(filter.size).toBe(known.length);
+    expect(known.every((id) => filter.mightContain(id))).toBe(true);
+    let falsePositives = 0;
+    for (const id of randomIds(200_000)) if (filter.mightContain(id)) falsePositives++;
+    expect(falsePositives).toBeLessThan(200); // ≈4e-5 per id by design; 1e-3 is a loose bound
+  });
+
+  it('spreads ids that differ in a few bits only (client-chosen, non-random)', () => {
+    const filter = new IdFilter();
+    const id = (n: number) => `00000000-0000-1000-8000-${n.toString(16).padStart(12, '0')}`;
+    for (let n = 0; n < 50_000; n++) filter.add(id(n));
+    let falsePositives = 0;
+    for (let n = 50_000; n < 100_000; n++) if (filter.mightContain(id(n))) falsePositives++;
+    expect(falsePositives).toBeLessThan(50);
+  });
+
+  it('reads the same words from stored UUIDs as from their strings', async () => {
+    const db = await DuckDbClient.open(':memory:');
+    try {
+      const ids = [uuidv4(), uuidv7(), 'ffffffff-ffff-4fff-bfff-ffffffffffff', '00000000-0000-4000-8000-000000000000'];
+      await db.run('CREATE TABLE event_keys (event_id UUID)');
+      await db.run('CREATE TABLE event_keys_other (event_id UUID)');
+      await db.run(`INSERT INTO event_keys SELECT CAST(unnest(string_split(?, ',')) AS UUID)`, [ids.slice(0, 2).join(',')]);
+      await db.run(`INSERT INTO event_keys_other SELECT CAST(unnest(string_split(?, ',')) AS UUID)`, [ids.slice(2).join(',')]);
+      const rows = await db.all<{ w0: number; w1: number; w2: number; w3: number }>(ID_WORDS_SQL);
+      const fromSql = rows.map((r) => [r.w0, r.w1, r.w2, r.w3].join(':')).sort();
+      expect(fromSql).toEqual(ids.map((id) => idWords(id).join(':')).sort());
+    } finally {
+      db.close();
+    }
+  });
+});

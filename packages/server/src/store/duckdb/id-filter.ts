@@ -1,0 +1,128 @@
+/**
+ * An in-memory Bloom filter over every stored event id, so the commit path asks DuckDB about an id only
+ * when it might already be stored. The browser tracker makes UUIDv4 ids, which the range-restricted
+ * probe of dedupe.ts cannot narrow: without this filter every group scans all of `event_keys_other`,
+ * a cost that grows with the table (≈70–90 ms per group at 400k keys under load). With it, a group
+ * whose ids are all new (nearly every group: retries are rare) runs no dedupe query at all.
+ *
+ * No false negatives: every id committed is added, and the filter is filled from the key tables before
+ * it is trusted (see DuckDbEventStore). False positives only cost a probe of those few ids.
+ * Sizing: 24 bits and 8 hash functions per id give ≈4e-5 false positives per id (≈0.05 ids probed per
+ * 1,280-id group). When a filter fills up, a new one twice as large is added in front of it (a
+ * "scalable" Bloom filter), so it never needs rebuilding from disk; memory ≈ 3–6 bytes per id.
+ */
+const BITS_PER_ID = 24;
+const HASHES = 8;
+const MIN_BITS = 1 << 23; // 1 MiB: 350k ids before the first growth
+
+class Bloom {
+  readonly words: Uint32Array;
+  readonly mask: number;
+  readonly capacity: number;
+  count = 0;
+
+  constructor(bits: number) {
+    this.words = new Uint32Array(bits >>> 5);
+    this.mask = bits - 1;
+    this.capacity = Math.floor(bits / BITS_PER_ID);
+  }
+
+  add(h1: number, h2: number): void {
+    for (let i = 0; i < HASHES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & this.mask;
+      this.words[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.count++;
+  }
+
+  has(h1: number, h2: number): boolean {
+    for (let i = 0; i < HASHES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & this.mask;
+      if ((this.words[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+/** murmur3's 32-bit finaliser: spreads ids whose bits are not random (client-chosen, time-based). */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The two hashes (double hashing) of an id's four words; odd h2 so every probe step moves. */
+function hashes(w0: number, w1: number, w2: number, w3: number): [number, number] {
+  const h1 = fmix(w0 ^ fmix(w1 ^ fmix(w2 ^ fmix(w3))));
+  return [h1, fmix(h1 ^ w3 ^ 0x9e3779b9) | 1];
+}
+
+/** Hex digit values by char code (upper case too; -1 elsewhere). */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+/** The 32-bit word of 8 hex digits of `id` at the given (dash-skipping) offsets. */
+function word(id: string, offsets: readonly number[]): number {
+  let w = 0;
+  for (const o of offsets) w = (w << 4) | (HEX[id.charCodeAt(o)] ?? 0);
+  return w >>> 0;
+}
+
+const W0 = [0, 1, 2, 3, 4, 5, 6, 7];
+const W1 = [9, 10, 11, 12, 14, 15, 16, 17];
+const W2 = [19, 20, 21, 22, 24, 25, 26, 27];
+const W3 = [28, 29, 30, 31, 32, 33, 34, 35];
+
+/**
+ * The four 32-bit words of a UUID string (8-4-4-4-12 hex digits). ID_WORDS_SQL computes the same words in
+ * DuckDB from the stored UUID, so the filter can be filled without turning every stored id into a JS string.
+ */
+export function idWords(id: string): [number, number, number, number] {
+  return [word(id, W0), word(id, W1), word(id, W2), word(id, W3)];
+}
+
+/** `w0..w3` of every stored key (both key tables), matching idWords(). */
+export const ID_WORDS_SQL =
+  `SELECT ('0x' || substr(s, 1, 8))::UINTEGER AS w0, ('0x' || substr(s, 10, 4) || substr(s, 15, 4))::UINTEGER AS w1, ` +
+  `('0x' || substr(s, 20, 4) || substr(s, 25, 4))::UINTEGER AS w2, ('0x' || substr(s, 29, 8))::UINTEGER AS w3 ` +
+  `FROM (SELECT CAST(event_id AS VARCHAR) AS s FROM event_keys UNION ALL SELECT CAST(event_id AS VARCHAR) AS s FROM event_keys_other)`;
+
+export class IdFilter {
+  /** Newest (largest) first; `add` goes to the first. */
+  private blooms: Bloom[];
+
+  constructor(expectedIds = 0) {
+    let bits = MIN_BITS;
+    while (bits / BITS_PER_ID < expectedIds * 1.25 && bits < 2 ** 31) bits *= 2;
+    this.blooms = [new Bloom(bits)];
+  }
+
+  get size(): number {
+    return this.blooms.reduce((n, b) => n + b.count, 0);
+  }
+
+  addWords(w0: number, w1: number, w2: number, w3: number): void {
+    let head = this.blooms[0]!;
+    if (head.count >= head.capacity && head.words.length * 32 < 2 ** 31) {
+      head = new Bloom(head.words.length * 64);
+      this.blooms.unshift(head);
+    }
+    head.add(...hashes(w0, w1, w2, w3));
+  }
+
+  add(id: string): void {
+    this.addWords(...idWords(id));
+  }
+
+  /** False: the id is certainly not stored. True: it may be (ask the database). */
+  mightContain(id: string): boolean {
+    const [h1, h2] = hashes(...idWords(id));
+    for (const b of this.blooms) if (b.has(h1, h2)) return true;
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
+import type { DuckDbClient } from './client';
+
+/** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
+export const DUCKDB_TYPES: Record<ColumnKind, string> = {
+  uuid: 'UUID',
+  string: 'VARCHAR',
+  timestamp_ms: 'TIMESTAMP', // naive TIMESTAMP holding UTC, microsecond precision
+  int: 'INTEGER',
+  float: 'DOUBLE',
+  json: 'VARCHAR',
+};
+
+function eventsTableSql(): string {
+  const cols = EVENT_COLUMNS.map((c) => `  ${c.name} ${DUCKDB_TYPES[c.kind]}${c.nullable ? '' : ' NOT NULL'}`);
+  return `CREATE TABLE IF NOT EXISTS events (\n${cols.join(',\n')}\n)`;
+}
+
+/**
+ * Versioned migrations, applied in order, each in its own transaction together with its schema_version
+ * row. Never edit a released step: add a new one (e.g. `ALTER TABLE events ADD COLUMN …`) instead.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statements: () => string[] }> = [
+  {
+    version: 1,
+    name: 'events, dedupe keys, raw payloads, quarantine, drop counts',
+    statements: () => [
+      eventsTableSql(),
+      // Dedupe keys, kept apart from `events` so their zone maps stay narrow (see dedupe.ts):
+      // UUIDv7 ids here, appended roughly in time order ...
+      `CREATE TABLE IF NOT EXISTS event_keys (event_id UUID NOT NULL)`,
+      // ... and any other UUID a client chose, which would otherwise widen every row group's min/max.
+      `CREATE TABLE IF NOT EXISTS event_keys_other (event_id UUID NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS raw_payloads (
+        id UUID NOT NULL, site_id VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL,
+        contract VARCHAR NOT NULL, body VARCHAR NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS quarantine (
+        id UUID NOT NULL, site_id VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL, contract VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL, errors VARCHAR NOT NULL, payload VARCHAR NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ingest_drops (
+        site_id VARCHAR NOT NULL, day DATE NOT NULL, reason VARCHAR NOT NULL, count BIGINT NOT NULL,
+        PRIMARY KEY (site_id, day, reason))`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'session and page parts rollup',
+    // Columns as stats/session-parts.ts builds them (a test compares the two).
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS session_parts (
+        site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
+        vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, events INTEGER NOT NULL, pageviews INTEGER NOT NULL, interactive INTEGER NOT NULL,
+        min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, entry_ts TIMESTAMP, exit_ts TIMESTAMP,
+        ${SESSION_PART_DIMENSIONS.map((d) => `p_${d} VARCHAR NOT NULL`).join(', ')},
+        solo BOOLEAN NOT NULL, batch TIMESTAMP NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS page_parts (
+        site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
+        vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, path VARCHAR NOT NULL, events INTEGER NOT NULL, pageviews INTEGER NOT NULL)`,
+      // One row: events received up to `watermark` are in session_parts and page_parts.
+      `CREATE TABLE IF NOT EXISTS session_parts_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
+    ],
+  },
+];
+
+/** Session-level dimensions of the stats engine, one fragment column each (see stats/session-parts.ts). */
+const SESSION_PART_DIMENSIONS = [
+  'entry_page', 'exit_page', 'source', 'referrer', 'referrer_domain', 'medium', 'campaign', 'term', 'content', 'channel',
+  'country', 'region', 'city', 'browser', 'browser_version', 'os', 'os_version', 'device', 'screen', 'language',
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings the database to SCHEMA_VERSION; refuses a file written by a newer release. */
+export async function migrate(db: DuckDbClient): Promise<number> {
+  await db.run(`CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
+  const [row] = await db.all<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
+  const current = row?.v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`events database has schema version ${current}, newer than this release supports (${SCHEMA_VERSION})`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await db.run('BEGIN TRANSACTION');
+    try {
+      for (const stmt of m.statements()) await db.run(stmt);
+      await db.run('INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)', [m.version, m.name]);
+      await db.run('COMMIT');
+    } catch (err) {
+      await db.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+  return SCHEMA_VERSION;
+}

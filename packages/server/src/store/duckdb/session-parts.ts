@@ -1,0 +1,136 @@
+import type { DuckDbClient } from './client';
+
+/**
+ * The job that keeps the session-parts rollup (stats/session-parts.ts) up to date: fragments of the
+ * events received up to a watermark are appended to the rollup tables, and the watermark moves on in the
+ * same transaction, so a statement always sees fragments and watermark that agree. Queries aggregate
+ * events received after the watermark on the spot, so nothing here affects what a query returns, only
+ * how fast it is. The write path of `events` is untouched.
+ *
+ * The watermark advances in whole hours of `received_at` and stays `lagMs` behind the clock: the
+ * collector stamps `received_at` before the group commit writer queues the event, so an event can
+ * commit a little after a later-stamped one; `lagMs` (far above the writer's retry budget) makes sure
+ * every event at or before the watermark had committed when the job read them. Whole hours keep a
+ * session from being split into more fragments than the hours it spans.
+ */
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface SessionPartsOptions {
+  /** Statements that roll up the events received in (fromMs, toMs]; the first one's row count is reported. */
+  buildSql: (fromMs: number, toMs: number) => Array<{ sql: string; params: unknown[] }>;
+  /** How far behind the clock the watermark stays. Default 10 minutes. */
+  lagMs?: number;
+  /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */
+  chunkMs?: number;
+  now?: () => number;
+}
+
+export interface SessionPartsRun {
+  /** Session fragments added. */
+  fragments: number;
+  /** Watermark after the run (ms), null when there is nothing to roll up yet. */
+  watermark: number | null;
+}
+
+export class SessionPartsRollup {
+  private current: number | null = null;
+  private running: Promise<SessionPartsRun> | null = null;
+  private closed = false;
+  private readonly lagMs: number;
+  private readonly chunkMs: number;
+  private readonly now: () => number;
+
+  /** `db` is a connection of its own (DuckDbEventStore.fork()), closed by `close()`. */
+  constructor(
+    private readonly db: DuckDbClient,
+    private readonly opts: SessionPartsOptions,
+  ) {
+    this.lagMs = opts.lagMs ?? 10 * 60_000;
+    this.chunkMs = Math.max(HOUR_MS, opts.chunkMs ?? 7 * DAY_MS);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Whether a watermark exists, i.e. queries gain from reading fragments. */
+  ready(): boolean {
+    return this.current !== null;
+  }
+
+  watermark(): number | null {
+    return this.current;
+  }
+
+  /** Rolls up everything received up to the new watermark; concurrent calls share one run. */
+  runOnce(): Promise<SessionPartsRun> {
+    this.running ??= this.catchUp().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async catchUp(): Promise<SessionPartsRun> {
+    const target = Math.floor((this.now() - this.lagMs) / HOUR_MS) * HOUR_MS;
+    this.current = await this.storedWatermark();
+    let from = this.current;
+    if (from === null) {
+      const [first] = await this.db.all<{ ms: number | null }>('SELECT epoch_ms(min(received_at)) AS ms FROM events');
+      if (first?.ms == null) return { fragments: 0, watermark: null };
+      from = Math.floor((first.ms - 1) / HOUR_MS) * HOUR_MS;
+    }
+    let fragments = 0;
+    while (from < target && !this.closed) {
+      const to = Math.min(target, from + this.chunkMs);
+      fragments += await this.rollUp(from, to);
+      from = to;
+      this.current = to;
+    }
+    return { fragments, watermark: this.current };
+  }
+
+  private async storedWatermark(): Promise<number | null> {
+    const [row] = await this.db.all<{ ms: number | null }>('SELECT epoch_ms(watermark) AS ms FROM session_parts_state WHERE id = 1');
+    return row?.ms ?? null;
+  }
+
+  private async rollUp(fromMs: number, toMs: number): Promise<number> {
+    const builds = this.opts.buildSql(fromMs, toMs);
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      let n: number | null = null;
+      for (const b of builds) {
+        const rows = await this.db.change(b.sql, b.params);
+        n ??= rows;
+      }
+      await this.db.run('INSERT OR REPLACE INTO session_parts_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', [toMs]);
+      await this.db.run('COMMIT');
+      return n ?? 0;
+    } catch (err) {
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Runs now and every `everyMs` (unref'd timers); returns a stop function. */
+  schedule(everyMs: number, onError: (err: unknown) => void): () => void {
+    const tick = () => {
+      if (!this.closed) this.runOnce().catch(onError);
+    };
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, everyMs);
+    first.unref();
+    timer.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }
+
+  /** Waits for a run in progress and closes the connection (before the store closes). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.running?.catch(() => undefined);
+    this.db.close();
+  }
+}

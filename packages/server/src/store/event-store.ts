@@ -1,0 +1,85 @@
+import type { CanonicalEvent } from '@tidemark/core';
+
+/** A request as received, kept for the raw layer (retention-limited) before any parsing. */
+export interface RawPayloadRecord {
+  id: string; // uuid
+  site_id: string; // '' when the site could not be resolved
+  received_at: number; // ms
+  contract: string; // e.g. 'insighthub.collect', 'metricpal.v1.collect'
+  body: string;
+}
+
+/** An event that failed validation, kept with why, so nothing is silently lost. */
+export interface QuarantineRecord {
+  id: string;
+  site_id: string;
+  received_at: number;
+  contract: string;
+  reason: string; // typed drop reason code
+  errors: string; // JSON text of validation issues
+  payload: string; // the offending event as JSON text
+}
+
+/** Intentional drops (bots, DNT, excluded paths …) are only counted, per site, UTC day and reason. */
+export interface DropCount {
+  site_id: string;
+  day: string; // YYYY-MM-DD (UTC)
+  reason: string;
+  count: number;
+}
+
+/** Everything one group commit writes; durable when `write` resolves. */
+export interface WriteBatch {
+  /** Only the canonical columns are read, so pipeline objects carrying extra fields may be passed as they are. */
+  events: CanonicalEvent[];
+  raw: RawPayloadRecord[];
+  quarantine: QuarantineRecord[];
+  drops: DropCount[];
+}
+
+export interface WriteResult {
+  /** Events stored by this write: the batch minus repeated event_ids and ids stored before. */
+  inserted: number;
+  /**
+   * event_ids of the batch that were already stored before this write (lower case). Lets a caller that
+   * merged several batches into one write tell each of them what it added. Engines that cannot tell
+   * cheaply return [] and count every event as inserted.
+   */
+  existingIds: string[];
+}
+
+export interface QuarantineQuery {
+  /** At most this many rows, newest first (default 100, capped at 1000). */
+  limit?: number;
+  /** Only rows received strictly before this time (ms): pass the last row's received_at to page on. */
+  before?: number;
+  /** With `before`: also rows received exactly at `before` whose id sorts below this one (pass the last row's id). */
+  beforeId?: string;
+}
+
+export type SqlDialectName = 'duckdb' | 'clickhouse';
+
+/**
+ * One interface, several engines (DuckDB embedded, ClickHouse at scale), one shared test suite.
+ * `query` runs SQL compiled by the stats engine for this engine's dialect, values bound as params.
+ */
+export interface EventStore {
+  readonly dialect: SqlDialectName;
+  /** Creates or migrates the schema; idempotent. */
+  init(): Promise<void>;
+  /**
+   * Writes the batch in one transaction, durably (on disk) when the promise resolves; on rejection
+   * nothing of the batch was written. Events whose event_id is already stored, or repeated within the
+   * batch, are skipped (the first occurrence wins). Drop counts are added to the stored counts.
+   */
+  write(batch: WriteBatch): Promise<WriteResult>;
+  /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Quarantined events of one site, newest first. */
+  listQuarantine(siteId: string, opts?: QuarantineQuery): Promise<QuarantineRecord[]>;
+  /** Drop counts of one site for UTC days fromDay..toDay (YYYY-MM-DD, inclusive), by day then reason. */
+  dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]>;
+  /** Deletes raw payloads and quarantined events received before `olderThanMs`; returns rows deleted. */
+  purgeRaw(olderThanMs: number): Promise<number>;
+  close(): Promise<void>;
+}

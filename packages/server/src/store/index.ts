@@ -1,0 +1,22 @@
+export type {
+  EventStore,
+  WriteBatch,
+  WriteResult,
+  RawPayloadRecord,
+  QuarantineRecord,
+  QuarantineQuery,
+  DropCount,
+  SqlDialectName,
+} from './event-store';
+export { DuckDbClient } from './duckdb/client';
+export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
+export { openEventStore } from './open';
+export { SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun } from './duckdb/session-parts';
+export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
+export { scheduleRawRetention } from './retention';
+export { isUuidV7, uuidV7Time, checkBatch } from './event-rows';
+export {
+  ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,
+  quoteString, quoteInt, quoteFloat, quoteValue, quoteIdentifier, prepareStatement, CLICKHOUSE_MIGRATIONS, CLICKHOUSE_SCHEMA_VERSION,
+  type KeyedBatch, type ClickHouseConnection,
+} from './clickhouse';

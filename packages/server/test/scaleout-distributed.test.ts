@@ -1,0 +1,68 @@
+import { describe, it, expect } from 'vitest';
+import { emptyEvent } from '@tidemark/core';
+import { CLICKHOUSE_MIGRATIONS, ClickHouseEventStore, ClickHouseHttp, parseClickHouseUrl } from '../src/store';
+import { runStatsSuite } from './stats-suite';
+import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './scaleout-helpers';
+
+/**
+ * The cluster layout of docs/scale-out.md — Tidemark's tables as Distributed tables over local
+ * ReplacingMergeTrees, sharded by site — on the single-node cluster Debian's ClickHouse config
+ * defines (`test_shard_localhost`). Replication needs ZooKeeper and is not exercised here; the
+ * Distributed layer (FINAL forwarded to shards, synchronous inserts, reads through the shard) is.
+ */
+const CLUSTER = 'test_shard_localhost';
+const status = await clickhouseAvailable('scaleout-distributed');
+let clusterReady = false;
+if (status.ok) {
+  const probe = new ClickHouseHttp(parseClickHouseUrl(clickhouseDatabaseUrl('default')));
+  const [row] = await probe.select<{ n: number }>(`SELECT count() AS n FROM system.clusters WHERE cluster = '${CLUSTER}'`);
+  clusterReady = Number(row?.n) > 0;
+  if (!clusterReady) console.warn(`[scaleout-distributed] skipped: the server defines no cluster ${CLUSTER}`);
+}
+
+const TABLES = ['events', 'event_ids', 'raw_payloads', 'quarantine', 'ingest_drops'];
+
+/** Creates the documented layout in a new database and returns a store using it. */
+async function openDistributedStore(): Promise<ClickHouseEventStore> {
+  const database = uniqueName('tidemark_dist');
+  const http = new ClickHouseHttp(parseClickHouseUrl(clickhouseDatabaseUrl(database)));
+  const [v] = await http.select<{ v: string }>('SELECT version() AS v', { database: null });
+  const [major = 0, minor = 0] = String(v?.v).split('.').map(Number);
+  await http.exec(`CREATE DATABASE ${database}`, { database: null });
+  for (const stmt of CLICKHOUSE_MIGRATIONS[0]!.statements({ version: String(v?.v), major, minor })) {
+    const local = stmt.replace(/^CREATE TABLE IF NOT EXISTS (\w+) /, 'CREATE TABLE $1_local ');
+    await http.exec(local);
+  }
+  for (const t of TABLES) await http.exec(`CREATE TABLE ${t} AS ${t}_local ENGINE = Distributed(${CLUSTER}, ${database}, ${t}_local, cityHash64(site_id))`);
+  await http.exec('CREATE TABLE schema_version (version UInt32, name String, applied_at DateTime) ENGINE = ReplacingMergeTree ORDER BY version');
+  await http.exec(`INSERT INTO schema_version VALUES (1, 'cluster layout', now())`);
+  // Inserts return only once the shards have the rows (what workers must wait for before acknowledging).
+  const store = new ClickHouseEventStore(`${clickhouseDatabaseUrl(database)}?insert_distributed_sync=1`);
+  await store.init();
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await store.dropDatabase().catch(() => undefined);
+    await close();
+  };
+  return store;
+}
+
+if (status.ok && clusterReady) {
+  describe('cluster layout (Distributed over local tables)', () => {
+    it('leaves the pre-created tables alone and writes through to the shard', async () => {
+      const store = await openDistributedStore();
+      try {
+        const tables = await store.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = ?', [store.database]);
+        expect(tables.filter((t) => TABLES.includes(t.name)).map((t) => t.engine)).toEqual(TABLES.map(() => 'Distributed'));
+        const ev = emptyEvent({ event_id: crypto.randomUUID(), site_id: 'd1', ts: 1_700_000_000_000, received_at: 1_700_000_000_000, name: 'page_view' });
+        expect((await store.write({ events: [ev], raw: [], quarantine: [], drops: [] })).inserted).toBe(1);
+        expect((await store.write({ events: [ev], raw: [], quarantine: [], drops: [] })).inserted).toBe(0);
+        const [local] = await store.query<{ n: number }>('SELECT count() AS n FROM events_local');
+        expect(Number(local!.n)).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+  runStatsSuite('ClickHouse, Distributed tables', openDistributedStore);
+} else describe.skip(`stats reports on a Distributed ClickHouse layout (${status.ok ? `no cluster ${CLUSTER}` : status.reason})`, () => {});

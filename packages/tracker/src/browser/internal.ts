@@ -1,0 +1,27 @@
+import type { Props, TrackerConfig } from './util';
+
+/**
+ * What t.js hands to its extension t.auto.js, as `window.tidemark._`. Short keys: they survive minification
+ * and are part of both files. The two files are built and served together, so this is not a public contract.
+ */
+export interface TrackerInternals {
+  /** track(name, props) */
+  t: (name: unknown, props?: Props) => void;
+  /** the effective configuration */
+  c: TrackerConfig;
+  /**
+   * Event filter set by t.auto.js: excluded paths (resolves false) and privacy-mode hashing. t.js routes events
+   * through it only when privacy mode or exclusions are configured, and holds them until it is there.
+   */
+  f?: (e: TrackerEvent) => Promise<unknown>;
+  /** set by t.auto.js: called before every new page view (page_exit of the one that ends, fresh counters) */
+  e?: () => void;
+}
+
+export interface TrackerEvent {
+  event_id: string;
+  name: string;
+  timestamp: number;
+  properties: Props;
+  context: Props;
+}

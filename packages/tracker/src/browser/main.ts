@@ -1,0 +1,225 @@
+/**
+ * Tidemark browser tracker, core (built to dist/t.js). Wire format and behaviour: packages/tracker/README.md.
+ * Scroll milestones, page_exit, outbound/download/form tracking, auto-identify, excluded paths and privacy-mode
+ * hashing live in t.auto.js (auto.ts), which this file loads when one of them is on. Size matters (budget test: 2,000 bytes gzip), so the code favours
+ * short shapes over abstractions.
+ */
+import type { TrackerEvent, TrackerInternals } from './internal';
+import { readConfig, uuid7, type Props, type TrackerConfig } from './util';
+
+type Api = Record<string, (...args: any[]) => unknown>;
+
+const w = window as unknown as Record<string, any>;
+const d = document;
+const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+const loc = location;
+const now = Date.now;
+const on = (target: EventTarget, type: string, fn: (e: any) => void) => target.addEventListener(type, fn, true);
+const src = (d.currentScript as HTMLScriptElement | null)?.src;
+const dataset = (d.currentScript as HTMLScriptElement | null)?.dataset;
+/** Commands the asynchronous loader queued before this script arrived. */
+const queued: IArguments[] = w.tidemark?.q || [];
+const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+let cfg: TrackerConfig | undefined;
+let queue: TrackerEvent[] = [];
+let timer: ReturnType<typeof setTimeout> | 0 = 0;
+let failures = 0;
+/** Truthy when nothing may be sent (Do Not Track / GPC, opt-out). */
+let silenced: unknown;
+let visitorId: string | undefined;
+let userId: string | undefined;
+let traits: Props | undefined;
+const shared: Props = {};
+/** Page fields of the current page view; every event carries them. */
+let page: Props;
+let pageUrl = '';
+let pagePath: string;
+let hiddenAt = 0;
+/** Settles once t.auto.js has loaded (or failed to); with privacy mode or exclusions, events wait for its filter. */
+let extension: Promise<unknown> = Promise.resolve();
+
+/** localStorage get (v undefined) / set / remove (v ''); storage may be disabled, so errors are swallowed. */
+function store(key: string, v?: string): any {
+  try {
+    key = 'tidemark_' + key;
+    return v == null ? localStorage.getItem(key) : v ? localStorage.setItem(key, v) : localStorage.removeItem(key);
+  } catch {}
+}
+
+/** Do Not Track or Global Privacy Control is on and the site respects it (the default). */
+const dnt = () => cfg!.respectDnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl);
+
+const routePath = () => loc.pathname + (cfg?.hash ? loc.hash : '');
+
+function track(name: unknown, props?: Props) {
+  const c = cfg;
+  if (!c || !name || silenced) return;
+  const e: TrackerEvent = {
+    event_id: uuid7(),
+    name: name + '',
+    timestamp: now(),
+    properties: { ...page, user_id: userId, ...shared, ...props },
+    context: {
+      screen_width: screen.width,
+      screen_height: screen.height,
+      viewport_width: innerWidth,
+      viewport_height: innerHeight,
+      timezone,
+      language: nav.language,
+      // Automation is a bot to the collector.
+      webdriver: nav.webdriver,
+    },
+  };
+  // Privacy mode and excluded paths are t.auto.js's filter: until it is there the event waits; if it never
+  // comes (failed to load) the event is not sent, so an e-mail address never leaves unhashed.
+  if (c.privacyMode || c.exclude) extension.then(() => internals.f!(e)).then((ok) => ok && enqueue(e), () => {});
+  else enqueue(e);
+}
+
+function enqueue(e: TrackerEvent) {
+  const c = cfg!;
+  if (e.name == 'identify') {
+    userId = e.properties.user_id as string;
+    if (!c.cookieless) store('uid', userId);
+  }
+  queue.push(e);
+  if (c.debug) console.log('[tidemark]', e);
+  // Events of a hidden page go out at once: the page may never run another timer.
+  if (d.hidden || queue[(c.batchSize as number) - 1]) flush();
+  else timer ||= setTimeout(flush, c.intervalStart as number);
+}
+
+function flush() {
+  clearTimeout(timer);
+  timer = 0;
+  while (queue[0]) send(queue.splice(0, cfg!.batchSize as number));
+}
+
+function send(events: TrackerEvent[]) {
+  const c = cfg!;
+  const url = c.api + '/api/collect';
+  // A string body is sent as text/plain: a "simple" cross-origin request, no preflight.
+  const body = JSON.stringify({ site_id: c.site, sent_at: now(), events, visitor: visitorId && { id: visitorId } });
+  if (!d.hidden || !nav.sendBeacon(url, body))
+    fetch(url, { method: 'POST', body, keepalive: true })
+      .then((r) => {
+        if (r.status > 499 || r.status == 429) throw 0;
+        failures = 0;
+      })
+      .catch(() => {
+        // Back off 1, 2, 4, 8, 16 s; events keep their ids, so a retry of a batch that did arrive is deduplicated.
+        if (failures < 5) {
+          queue.unshift(...events);
+          clearTimeout(timer);
+          timer = setTimeout(flush, 1000 << failures++);
+        } else failures = 0;
+      });
+}
+
+/** Starts a page view: the page fields every later event carries. */
+function newPage() {
+  page = { url: loc.href, path: (pagePath = routePath()), title: d.title, referrer: pageUrl || d.referrer };
+  pageUrl = loc.href;
+}
+
+function pageView(props?: Props) {
+  internals.e?.(); // t.auto.js: page_exit of the page view that ends
+  newPage();
+  track('page_view', props);
+}
+
+const onNavigate = () => cfg!.autoTrack && routePath() != pagePath && pageView();
+
+function useStorage() {
+  if (!cfg!.cookieless && !silenced) {
+    store('vid', (visitorId = store('vid') || uuid7()));
+    userId ||= store('uid');
+  }
+}
+
+function init(site?: string, options?: Props) {
+  if (cfg) return;
+  const c = readConfig({ api: new URL(src || loc.href).origin }, dataset, options, site ? { site } : undefined);
+  if (!c.site) return; // loader: wait for tidemark('init', id)
+  cfg = internals.c = c;
+  silenced = dnt() || store('optout');
+  useStorage();
+  if (src && (c.interactions || c.privacyMode || c.autoIdentify || c.exclude)) {
+    const s = d.createElement('script');
+    s.src = src.replace(/t\.js(\?|$)/, 't.auto.js$1');
+    extension = new Promise((done) => (s.onload = s.onerror = done));
+    d.head.append(s);
+  }
+  for (const m of ['pushState', 'replaceState'] as const) {
+    const original = history[m];
+    history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+      original.apply(this, args);
+      onNavigate();
+    };
+  }
+  on(w as unknown as Window, 'popstate', onNavigate);
+  if (c.hash) on(w as unknown as Window, 'hashchange', onNavigate);
+  on(d, 'visibilitychange', () => {
+    if (d.hidden) {
+      hiddenAt = now();
+      flush();
+    }
+    // Back after longer than a session: the server starts a new session, which needs an entry page.
+    else if (c.autoTrack && hiddenAt && now() - hiddenAt > (c.sessionTimeout as number) * 6e4) pageView();
+  });
+  c.autoTrack ? pageView() : newPage();
+}
+
+const internals = { t: track } as TrackerInternals;
+
+const api: Api = {
+  _: internals as never,
+  init,
+  track,
+  trackEvent: track,
+  trackPageView: pageView,
+  identify: (id: unknown, t?: Props) => {
+    if (id) {
+      userId = id + '';
+      traits = t;
+      track('identify', { ...t, user_id: userId });
+    }
+  },
+  revenue: ({ amount, currency, ...rest }: Props = {}) => track('revenue', { ...rest, revenue_amount: amount, revenue_currency: currency }),
+  goal: (name: unknown, props?: Props) => track(name, { ...props, goal: true }),
+  // (key, value), or an object of properties
+  addSharedProperty: (key: any, value?: unknown) => Object.assign(shared, key.substr ? { [key]: value } : key),
+  getVisitorId: () => visitorId || null,
+  isIdentified: () => !!userId,
+  getUserIdentity: () => (userId ? { user_id: userId, traits } : null),
+  getConfig: () => cfg,
+  endSession: () => {
+    track('session_end');
+    flush();
+  },
+  optOut: () => {
+    silenced = 1;
+    queue = [];
+    store('optout', '1');
+    store('vid', '');
+    store('uid', '');
+    visitorId = undefined;
+  },
+  optIn: () => {
+    store('optout', '');
+    if (cfg) {
+      silenced = dnt();
+      useStorage();
+    }
+  },
+};
+
+const tidemark = Object.assign((method: string, ...args: unknown[]) => api[method]?.(...args), api);
+// A second copy of the script on the same page (snippet pasted twice) stays inert.
+if (!w.tidemark?._) {
+  w.tidemark = tidemark;
+  init();
+  // Replay the loader's queue, init first.
+  for (const a of [...queued].sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init'))) tidemark(...(a as unknown as [string]));
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where the built scripts live: packages/tracker/dist. */
+export const TRACKER_DIST_DIR = path.resolve(here, '../../dist');
+
+/**
+ * The files served to browsers: the core (t.js, loaded by the snippet) and its extension (t.auto.js, loaded
+ * by the core when interactions, privacy mode, auto-identify or excluded paths are on). Budgets are bytes
+ * after gzip -9, checked by test/size.test.ts and by the build.
+ */
+export const TRACKER_FILES = [
+  { name: 't.js', entry: path.resolve(here, '../browser/main.ts'), gzipBudget: 2000 },
+  { name: 't.auto.js', entry: path.resolve(here, '../browser/auto.ts'), gzipBudget: 1500 },
+] as const;
+
+export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];
+
+export interface BuiltFile {
+  name: TrackerFileName;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  brotliBytes: number;
+  gzipBudget: number;
+}
+
+export const gzipSize = (code: string | Buffer): number => zlib.gzipSync(code, { level: 9 }).length;
+
+/** Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it. */
+export async function compileEntry(entry: string): Promise<string> {
+  // Build tools are loaded on demand: the server imports this package but needs them only for a lazy build.
+  const esbuild = await import('esbuild');
+  const { minify } = await import('terser');
+  const bundled = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2020',
+    platform: 'browser',
+    legalComments: 'none',
+  });
+  // Our own closure instead of esbuild's iife: modules are strict already, so no "use strict" prologue.
+  const out = await minify(`(()=>{${bundled.outputFiles[0].text}})()`, {
+    ecma: 2020,
+    toplevel: true,
+    compress: { passes: 5, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+    mangle: { toplevel: true },
+    format: { comments: false },
+  });
+  if (!out.code) throw new Error(`terser produced no output for ${entry}`);
+  return out.code;
+}
+
+/** Builds every tracker file into outDir, with precompressed .gz and .br variants next to each. */
+export async function buildTracker(outDir = TRACKER_DIST_DIR): Promise<BuiltFile[]> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const built: BuiltFile[] = [];
+  for (const f of TRACKER_FILES) {
+    const code = await compileEntry(f.entry);
+    const gz = zlib.gzipSync(code, { level: 9 });
+    const br = zlib.brotliCompressSync(code, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: code.length },
+    });
+    // Compressed variants first and the plain file last, each renamed into place, so a reader that sees a
+    // new plain file also sees its matching variants.
+    for (const [name, data] of [[`${f.name}.gz`, gz], [`${f.name}.br`, br], [f.name, code]] as const) {
+      const tmp = path.join(outDir, `.${name}.${process.pid}.tmp`);
+      fs.writeFileSync(tmp, data);
+      fs.renameSync(tmp, path.join(outDir, name));
+    }
+    built.push({ name: f.name, file: path.join(outDir, f.name), bytes: Buffer.byteLength(code), gzipBytes: gz.length, brotliBytes: br.length, gzipBudget: f.gzipBudget });
+  }
+  return built;
+}
