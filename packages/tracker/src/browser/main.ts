@@ -223,3 +223,5 @@ if (!w.tidemark?._) {
   // Replay the loader's queue, init first.
   for (const a of [...queued].sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init'))) tidemark(...(a as unknown as [string]));
 }
+// The running copy may be the loader's, still waiting for a site: a snippet copy that names one configures it.
+else if (dataset?.site) w.tidemark.init(0, { api: new URL(src!).origin, ...dataset });
