@@ -38,6 +38,7 @@ export function checkBatch(batch: WriteBatch): void {
   for (const e of batch.events) checkEvent(e);
   for (const r of batch.raw) {
     checkStrings(r, ['id', 'site_id', 'contract', 'body'], 'raw');
+    if (!UUID_RE.test(r.id)) throw invalid('raw.id must be a lower-case UUID', 'raw.id');
     checkTs(r.received_at, 'raw.received_at');
   }
   for (const q of batch.quarantine) {

@@ -14,6 +14,11 @@ export interface GroupCommitOptions {
   /** Backoff between tries: base × 2^n, capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * Groups that may commit at once (default: what the store says it can take, else 1). While one group
+   * commits, the next can already be written on another connection.
+   */
+  concurrency?: number;
   /** Told about every failed try (for logs); the writer itself never drops a batch silently. */
   onError?: (err: unknown, info: { attempt: number; batches: number; final: boolean }) => void;
 }
@@ -36,9 +41,11 @@ interface Submission {
 /** A store that can do part of a batch's write work early, as it is accepted (outside the commit). */
 export interface PreparingStore {
   prepare?(batch: WriteBatch): void;
+  /** Write transactions the store can run at once. */
+  readonly writeConcurrency?: number;
 }
 
-const DEFAULTS: Required<Omit<GroupCommitOptions, 'onError'>> = {
+const DEFAULTS: Required<Omit<GroupCommitOptions, 'onError' | 'concurrency'>> = {
   maxGroupItems: 5000,
   maxDelayMs: 3,
   maxPendingItems: 50_000, // ~1.5 s of the 35k events/s target; bounds memory to tens of MB
@@ -53,8 +60,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * Group commit in front of an EventStore: concurrent submissions are merged into one transaction so one
  * disk sync acknowledges many requests. `submit` resolves only after the transaction holding its batch
- * has committed (durable), so an HTTP 202 sent after it is never a lie. At most one commit runs at a
- * time; what arrives meanwhile forms the next group. The queue is bounded: when full, `submit` rejects
+ * has committed (durable), so an HTTP 202 sent after it is never a lie. At most `concurrency` commits
+ * run at once (the store keeps their event ids apart); what arrives meanwhile forms the next group. The queue is bounded: when full, `submit` rejects
  * with 503 `overloaded` instead of letting memory grow. A failing group is retried with backoff, then
  * split so one bad batch cannot fail the others; a batch that still fails is rejected (503, nothing of
  * it was written, nothing was acknowledged). After `close()`, `submit` rejects with 503.
@@ -65,7 +72,8 @@ export class GroupCommitWriter {
   private queue: Submission[] = [];
   private queuedItems = 0;
   private inFlightItems = 0;
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency: number;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly counters = { commits: 0, committedItems: 0, failedTries: 0 };
@@ -74,7 +82,8 @@ export class GroupCommitWriter {
     private readonly store: Pick<EventStore, 'write'> & PreparingStore,
     options: GroupCommitOptions = {},
   ) {
-    const { onError, ...rest } = options;
+    const { onError, concurrency, ...rest } = options;
+    this.concurrency = Math.max(1, Math.trunc(concurrency ?? store.writeConcurrency ?? 1));
     this.opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
     this.onError = onError;
   }
@@ -108,9 +117,9 @@ export class GroupCommitWriter {
 
   /** Commits everything accepted so far; resolves when nothing is waiting or in flight. */
   async drain(): Promise<void> {
-    while (this.queue.length || this.inFlight) {
-      if (!this.inFlight) this.startCommit();
-      await this.inFlight;
+    while (this.queue.length || this.inFlight.size) {
+      this.startCommit();
+      await Promise.all(this.inFlight);
     }
   }
 
@@ -129,14 +138,14 @@ export class GroupCommitWriter {
   }
 
   private schedule(): void {
-    if (this.inFlight) return; // the running commit starts the next one when it ends
+    if (this.inFlight.size >= this.concurrency) return; // a running commit starts the next one when it ends
     if (this.queuedItems >= this.opts.maxGroupItems || this.closed) {
       this.startCommit();
       return;
     }
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      if (!this.inFlight) this.startCommit();
+      this.startCommit();
     }, this.opts.maxDelayMs);
   }
 
@@ -145,19 +154,20 @@ export class GroupCommitWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (!this.queue.length || this.inFlight) return;
+    if (!this.queue.length || this.inFlight.size >= this.concurrency) return;
     let n = 0;
     let items = 0;
     while (n < this.queue.length && (n === 0 || items + this.queue[n]!.items <= this.opts.maxGroupItems)) items += this.queue[n++]!.items;
     const group = this.queue.splice(0, n);
     this.queuedItems -= items;
-    this.inFlightItems = items;
-    this.inFlight = this.commitGroup(group).finally(() => {
-      this.inFlight = null;
-      this.inFlightItems = 0;
+    this.inFlightItems += items;
+    const commit: Promise<void> = this.commitGroup(group).finally(() => {
+      this.inFlight.delete(commit);
+      this.inFlightItems -= items;
       // Whatever arrived during the commit has waited long enough: go again at once.
       if (this.queue.length) this.startCommit();
     });
+    this.inFlight.add(commit);
   }
 
   private async commitGroup(group: Submission[]): Promise<void> {

@@ -135,10 +135,15 @@ describe('DuckDbEventStore', () => {
   it('writes all or nothing: a failing batch leaves no trace', async () => {
     const { store } = await openStore();
     const good = makeEvent();
-    // A raw id that is not a UUID fails inside the transaction, after the events were inserted.
-    await expect(store.write(batchOf([good], { raw: [{ id: 'nope', site_id: 's', received_at: Date.now(), contract: 'c', body: '' }] }))).rejects.toThrow();
+    // A quarantine id that is not a UUID fails inside the transaction, after the events were inserted and
+    // while the raw payload was being written to its file.
+    const raw = [{ id: uuidv7(), site_id: 's', received_at: Date.now(), contract: 'c', body: '{"lost":true}' }];
+    const quarantine = [{ id: 'nope', site_id: 's', received_at: Date.now(), contract: 'c', reason: 'r', errors: '[]', payload: '{}' }];
+    await expect(store.write(batchOf([good], { raw, quarantine }))).rejects.toThrow();
     expect(await count(store)).toBe(0);
-    expect((await store.write(batchOf([good]))).inserted).toBe(1); // its key was rolled back too
+    expect((await store.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads'))[0]!.n).toBe(0); // cut off its file again
+    expect((await store.write(batchOf([good], { raw }))).inserted).toBe(1); // its key was rolled back too
+    expect(await store.query('SELECT body FROM raw_payloads')).toEqual([{ body: '{"lost":true}' }]);
   });
 
   it('refuses malformed events with a 400 before writing anything', async () => {

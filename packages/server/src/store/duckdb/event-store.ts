@@ -7,6 +7,10 @@ import { findExisting, splitIds, type SplitIds } from './dedupe';
 import { ID_WORDS_SQL, IdFilter } from './id-filter';
 import { appendEvent, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packEvents, prepackEvents } from './event-pack';
 import { migrate } from './schema';
+import { RawLog, rawPayloadsViewSql } from './raw-log';
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
 
 /**
  * Durability. A DuckDB COMMIT appends the transaction to the write-ahead log and then syncs it:
@@ -25,16 +29,38 @@ export const DEFAULT_DUCKDB_SETTINGS: Record<string, string> = {
 };
 
 const READERS = 2;
+/**
+ * Write transactions that may be open at once. A commit spends most of its time waiting (for DuckDB's
+ * threads, the WAL fsync, and then for a busy event loop to take the result), so a second connection
+ * lets the next group insert while the previous one commits. Appends from concurrent transactions do
+ * not conflict in DuckDB; what could (the same event id in two open transactions, two upserts of one
+ * drop counter) is kept apart below.
+ */
+const WRITE_LANES = 2;
 
 export interface DuckDbEventStoreOptions {
   /** DuckDB settings at open time (merged over DEFAULT_DUCKDB_SETTINGS). */
   settings?: Record<string, string>;
 }
 
-/** The embedded event store: one DuckDB file, one writer connection, a few reader connections. */
+interface WriteLane {
+  db: DuckDbClient;
+  /** Settles when the lane's queued work has run. */
+  chain: Promise<unknown>;
+  queued: number;
+  /** Event ids of the transaction open on this lane, and that transaction. */
+  ids: Set<string>;
+  open: Promise<unknown> | null;
+  /** Position in `lanes`; names the lane's raw files. */
+  index: number;
+}
+
+/** The embedded event store: one DuckDB file, a couple of writer connections, a few reader connections. */
 export class DuckDbEventStore implements EventStore {
   readonly dialect = 'duckdb' as const;
-  private writeChain: Promise<unknown> = Promise.resolve();
+  private lanes: WriteLane[];
+  /** Serialises the drop-counter upserts of concurrent transactions (held from the upsert to the end). */
+  private dropsChain: Promise<unknown> = Promise.resolve();
   private readers: Array<{ db: DuckDbClient; chain: Promise<unknown>; busy: number }> = [];
   private closed = false;
   private closing = false;
@@ -44,18 +70,37 @@ export class DuckDbEventStore implements EventStore {
   private idsLoading: Promise<void> = Promise.resolve();
   private idsStarted = false;
 
-  private constructor(private readonly writer: DuckDbClient) {}
+  private constructor(
+    private readonly writer: DuckDbClient,
+    private readonly raw: RawLog,
+    /** A temporary raw directory of an in-memory store, removed on close. */
+    private readonly tempDir: string | null,
+  ) {
+    this.lanes = [{ db: writer, chain: Promise.resolve(), queued: 0, ids: new Set(), open: null, index: 0 }];
+  }
+
+  /** Number of write transactions that may run at once (a writer in front may use as many). */
+  get writeConcurrency(): number {
+    return WRITE_LANES;
+  }
 
   /** Opens (creating if needed) the database file, or ':memory:'. Call `init()` before use. */
   static async open(path: string, opts: DuckDbEventStoreOptions = {}): Promise<DuckDbEventStore> {
     const settings = path === ':memory:' ? opts.settings : { ...DEFAULT_DUCKDB_SETTINGS, ...opts.settings };
     const db = await DuckDbClient.open(path, settings);
-    return new DuckDbEventStore(db);
+    // Raw payloads live in files beside the database (raw-log.ts); an in-memory store gets a temporary directory.
+    const tempDir = path === ':memory:' ? fs.mkdtempSync(nodePath.join(os.tmpdir(), 'tidemark-raw-')) : null;
+    const file = nodePath.resolve(path);
+    const raw = await RawLog.open(tempDir ?? nodePath.join(nodePath.dirname(file), `${nodePath.basename(file, nodePath.extname(file))}.raw`));
+    return new DuckDbEventStore(db, raw, tempDir);
   }
 
   async init(): Promise<void> {
     await this.exclusive(() => migrate(this.writer));
     while (this.readers.length < READERS) this.readers.push({ db: await this.writer.fork(), chain: Promise.resolve(), busy: 0 });
+    // A temporary view is the connection's own: every connection that answers queries gets it.
+    for (const db of [this.writer, ...this.readers.map((r) => r.db)]) await db.run(rawPayloadsViewSql(this.raw.glob));
+    while (this.lanes.length < WRITE_LANES) this.lanes.push({ db: await this.writer.fork(), chain: Promise.resolve(), queued: 0, ids: new Set(), open: null, index: this.lanes.length });
     if (this.idsStarted) return;
     this.idsStarted = true;
     await this.exclusive(async () => {
@@ -99,7 +144,29 @@ export class DuckDbEventStore implements EventStore {
 
   async write(batch: WriteBatch): Promise<WriteResult> {
     checkBatchOnce(batch);
-    return this.exclusive(() => this.writeInTransaction(batch));
+    const lane = this.lanes.reduce((a, b) => (b.queued < a.queued ? b : a));
+    lane.queued++;
+    const run = lane.chain.then(async () => {
+      if (this.closed) throw new Error('event store is closed');
+      const ids = batch.events.map((e) => e.event_id);
+      // An id in another lane's open transaction: wait for that one, so dedupe sees its rows committed.
+      for (let other = this.laneHolding(lane, ids); other; other = this.laneHolding(lane, ids)) await other.open?.catch(() => undefined);
+      for (const id of ids) lane.ids.add(id);
+      const open = this.writeInTransaction(lane, batch);
+      lane.open = open;
+      try {
+        return await open;
+      } finally {
+        lane.ids.clear();
+        lane.open = null;
+      }
+    });
+    lane.chain = run.catch(() => undefined).finally(() => lane.queued--);
+    return run;
+  }
+
+  private laneHolding(self: WriteLane, ids: string[]): WriteLane | undefined {
+    return this.lanes.find((l) => l !== self && l.ids.size > 0 && ids.some((id) => l.ids.has(id)));
   }
 
   /**
@@ -116,85 +183,56 @@ export class DuckDbEventStore implements EventStore {
    * plus a dedupe query only when the id filter cannot rule a duplicate out; the rest are appenders,
    * which run synchronously inside the open transaction.
    */
-  private async writeInTransaction(batch: WriteBatch): Promise<WriteResult> {
-    const db = this.writer;
+  private async writeInTransaction(lane: WriteLane, batch: WriteBatch): Promise<WriteResult> {
+    const db = lane.db;
     const events = uniqueEvents(batch.events);
     const ids = events.map((e) => e.event_id);
     const split = splitIds(ids);
     // Only ids the filter cannot rule out are looked up; usually none, and the query is skipped.
     const ready = this.idsReady;
     const candidates = ready ? ids.filter((id) => this.ids.mightContain(id)) : ids;
-    await db.run('BEGIN TRANSACTION');
+    // Raw payloads go to their files while the transaction runs, and are durable before it commits.
+    const raw = batch.raw.length ? this.raw.append(batch.raw, lane.index) : null;
     try {
-      const existing = candidates.length ? await findExisting(db, ready ? splitIds(candidates) : split) : new Set<string>();
-      const fresh = existing.size ? events.filter((e) => !existing.has(e.event_id)) : events;
-      // Added before COMMIT: should the commit fail (or its outcome be unknown) they are mere false positives.
-      for (const e of fresh) this.ids.add(e.event_id);
-      const { packed, count, leftovers } = packEvents(fresh);
-      if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
-      if (leftovers.length) await this.append('events', (a) => leftovers.forEach((e) => appendEvent(a, e)));
-      await this.appendKeys(split, existing);
-      if (batch.raw.length) {
-        await this.append('raw_payloads', (a) => {
-          for (const r of batch.raw) {
-            a.appendVarchar(r.id);
-            a.appendVarchar(r.site_id);
-            a.appendTimestamp(msToTimestamp(r.received_at));
-            a.appendVarchar(r.contract);
-            a.appendVarchar(r.body);
-            a.endRow();
-          }
-        });
+      await db.run('BEGIN TRANSACTION');
+      try {
+        const existing = candidates.length ? await findExisting(db, ready ? splitIds(candidates) : split) : new Set<string>();
+        const fresh = existing.size ? events.filter((e) => !existing.has(e.event_id)) : events;
+        // Added before COMMIT: should the commit fail (or its outcome be unknown) they are mere false positives.
+        for (const e of fresh) this.ids.add(e.event_id);
+        const { packed, count, leftovers } = packEvents(fresh);
+        if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
+        if (leftovers.length) await append(db, 'events', (a) => leftovers.forEach((e) => appendEvent(a, e)));
+        await appendKeys(db, split, existing);
+        if (batch.quarantine.length) await append(db, 'quarantine', (a) => batch.quarantine.forEach((q) => appendQuarantined(a, q)));
+        await raw?.done;
+        await this.commit(db, batch.drops);
+        return { inserted: fresh.length, existingIds: [...existing] };
+      } catch (err) {
+        await db.run('ROLLBACK').catch(() => undefined);
+        throw err;
       }
-      if (batch.quarantine.length) {
-        await this.append('quarantine', (a) => {
-          for (const q of batch.quarantine) {
-            a.appendVarchar(q.id);
-            a.appendVarchar(q.site_id);
-            a.appendTimestamp(msToTimestamp(q.received_at));
-            a.appendVarchar(q.contract);
-            a.appendVarchar(q.reason);
-            a.appendVarchar(q.errors);
-            a.appendVarchar(q.payload);
-            a.endRow();
-          }
-        });
-      }
-      await upsertDrops(db, batch.drops);
-      await db.run('COMMIT');
-      return { inserted: fresh.length, existingIds: [...existing] };
     } catch (err) {
-      await db.run('ROLLBACK').catch(() => undefined);
+      if (raw) {
+        await raw.done.catch(() => undefined);
+        await raw.undo();
+      }
       throw err;
     }
   }
 
-  /** Records the ids of newly inserted events (sorted, so each appended block stays narrow; see dedupe.ts). */
-  private async appendKeys(split: SplitIds, existing: Set<string>): Promise<void> {
-    for (const [table, sorted] of [['event_keys', split.v7], ['event_keys_other', split.other]] as const) {
-      const ids = existing.size ? sorted.filter((id) => !existing.has(id)) : sorted;
-      if (!ids.length) continue;
-      await this.append(table, (a) => {
-        for (const id of ids) {
-          a.appendVarchar(id); // cast to UUID by the appender
-          a.endRow();
-        }
-      });
-    }
-  }
-
-  /** Appender rows join the connection's open transaction (and roll back with it). */
-  private async append(table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
-    const appender = await this.writer.connection.createAppender(table);
+  /** Adds the drop counts and commits. Two open transactions updating one counter row would conflict: one at a time. */
+  private async commit(db: DuckDbClient, drops: DropCount[]): Promise<void> {
+    if (!drops.length) return db.run('COMMIT');
+    const prior = this.dropsChain;
+    let release!: () => void;
+    this.dropsChain = new Promise<void>((r) => (release = r));
+    await prior;
     try {
-      fill(appender);
-      appender.flushSync();
+      await upsertDrops(db, drops);
+      await db.run('COMMIT');
     } finally {
-      try {
-        appender.closeSync();
-      } catch {
-        // already failed above; the transaction is rolled back by the caller
-      }
+      release();
     }
   }
 
@@ -242,9 +280,11 @@ export class DuckDbEventStore implements EventStore {
   purgeRaw(olderThanMs: number): Promise<number> {
     return this.exclusive(async () => {
       const cutoff = [Math.trunc(olderThanMs)];
-      const raw = await this.writer.change('DELETE FROM raw_payloads WHERE received_at < epoch_ms(CAST(? AS BIGINT))', cutoff);
+      // Raw files go whole, once their hour is entirely before the cutoff (retention is counted in days).
+      const files = await this.raw.purge(olderThanMs);
+      const raw = await this.writer.change('DELETE FROM raw_payloads_archive WHERE received_at < epoch_ms(CAST(? AS BIGINT))', cutoff);
       const quarantined = await this.writer.change('DELETE FROM quarantine WHERE received_at < epoch_ms(CAST(? AS BIGINT))', cutoff);
-      return raw + quarantined;
+      return files + raw + quarantined;
     });
   }
 
@@ -259,17 +299,21 @@ export class DuckDbEventStore implements EventStore {
       this.closed = true;
       for (const r of this.readers) r.db.close();
       this.readers = [];
+      for (const l of this.lanes.slice(1)) l.db.close();
       this.writer.close();
+      await this.raw.close();
+      if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
     });
   }
 
-  /** Runs `fn` alone on the writer connection (writes, migrations, purges, close). */
+  /** Runs `fn` on the first writer connection with no write running on any (migrations, purges, close). */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.writeChain.then(() => {
+    const run = Promise.all(this.lanes.map((l) => l.chain)).then(() => {
       if (this.closed) throw new Error('event store is closed');
       return fn();
     });
-    this.writeChain = run.catch(() => undefined);
+    const done = run.catch(() => undefined);
+    for (const l of this.lanes) l.chain = done;
     return run;
   }
 
@@ -305,4 +349,44 @@ async function upsertDrops(db: DuckDbClient, drops: DropCount[]): Promise<void> 
       chunk.flatMap((d) => [d.site_id, d.day, d.reason, d.count]),
     );
   }
+}
+
+/** Records the ids of newly inserted events (sorted, so each appended block stays narrow; see dedupe.ts). */
+async function appendKeys(db: DuckDbClient, split: SplitIds, existing: Set<string>): Promise<void> {
+  for (const [table, sorted] of [['event_keys', split.v7], ['event_keys_other', split.other]] as const) {
+    const ids = existing.size ? sorted.filter((id) => !existing.has(id)) : sorted;
+    if (!ids.length) continue;
+    await append(db, table, (a) => {
+      for (const id of ids) {
+        a.appendVarchar(id); // cast to UUID by the appender
+        a.endRow();
+      }
+    });
+  }
+}
+
+/** Appender rows join the connection's open transaction (and roll back with it). */
+async function append(db: DuckDbClient, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
+  const appender = await db.connection.createAppender(table);
+  try {
+    fill(appender);
+    appender.flushSync();
+  } finally {
+    try {
+      appender.closeSync();
+    } catch {
+      // already failed above; the transaction is rolled back by the caller
+    }
+  }
+}
+
+function appendQuarantined(a: DuckDBAppender, q: QuarantineRecord): void {
+  a.appendVarchar(q.id);
+  a.appendVarchar(q.site_id);
+  a.appendTimestamp(msToTimestamp(q.received_at));
+  a.appendVarchar(q.contract);
+  a.appendVarchar(q.reason);
+  a.appendVarchar(q.errors);
+  a.appendVarchar(q.payload);
+  a.endRow();
 }

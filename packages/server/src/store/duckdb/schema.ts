@@ -60,6 +60,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       `CREATE TABLE IF NOT EXISTS session_parts_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    name: 'raw payloads move to files (raw-log.ts); rows written before stay readable and purgeable',
+    statements: () => [`ALTER TABLE raw_payloads RENAME TO raw_payloads_archive`],
+  },
 ];
 
 /** Session-level dimensions of the stats engine, one fragment column each (see stats/session-parts.ts). */

@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RawPayloadRecord } from '../event-store';
+
+/**
+ * The raw layer of the embedded store: every accepted request's payload, as received, in append-only
+ * newline-delimited JSON files beside the database — one file per UTC hour of `received_at` and write
+ * lane (`2026-11-22T05.0.ndjson`). Kept out of DuckDB because large strings are costly there: every
+ * payload went through the WAL and then through a checkpoint that analysed and compressed it, which
+ * cost the embedded write path about a third of its throughput (bench/README.md).
+ *
+ * - Durability: a group's lines are written with one write() per file and fdatasync'd before the
+ *   group is acknowledged; a new file's directory entry is synced too.
+ * - Atomicity with the event transaction: a group whose DuckDB transaction fails is cut off its files
+ *   again (each lane appends only to its own files, one group at a time). A crash between the two can
+ *   leave the payload of an unacknowledged request here; the client's retry then adds it once more.
+ * - A torn last line (a crash mid-write) is cut off when the file is next opened for appending, and
+ *   skipped by readers.
+ * - SQL: `RAW_PAYLOADS_VIEW_SQL` reads the files with read_json as the `raw_payloads` view.
+ * - Retention: whole files are deleted once their hour is entirely older than the cutoff.
+ */
+
+const FILE_RE = /^(\d{4}-\d{2}-\d{2}T\d{2})\.(\d+)\.ndjson$/;
+/** Always present, so the view's glob never matches nothing (read_json refuses an empty match). */
+const EMPTY_FILE = '0000-empty.ndjson';
+const HOUR_MS = 3_600_000;
+
+interface OpenFile {
+  fd: fs.promises.FileHandle;
+  size: number;
+}
+
+export interface RawAppend {
+  /** Settles once the lines are durable; rejects if they could not be written (nothing is left of them). */
+  done: Promise<void>;
+  /** Removes the group's lines again (its event transaction failed). Call only after `done` settled. */
+  undo(): Promise<void>;
+}
+
+export class RawLog {
+  private files = new Map<string, Promise<OpenFile>>();
+
+  private constructor(readonly dir: string) {}
+
+  static async open(dir: string): Promise<RawLog> {
+    await fs.promises.mkdir(dir, { recursive: true });
+    const empty = path.join(dir, EMPTY_FILE);
+    if (!fs.existsSync(empty)) await fs.promises.writeFile(empty, '');
+    return new RawLog(dir);
+  }
+
+  /** The files' glob, for read_json. */
+  get glob(): string {
+    return path.join(this.dir, '*.ndjson');
+  }
+
+  /** Appends the records of one group on `lane`; no other append may run on the same lane meanwhile. */
+  append(records: readonly RawPayloadRecord[], lane: number): RawAppend {
+    const byFile = new Map<string, string[]>();
+    for (const r of records) {
+      const name = `${new Date(Math.floor(r.received_at / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13)}.${lane}.ndjson`;
+      let lines = byFile.get(name);
+      if (!lines) byFile.set(name, (lines = []));
+      lines.push(JSON.stringify({ id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body }));
+    }
+    const written: Array<{ file: OpenFile; before: number }> = [];
+    const done = (async () => {
+      for (const [name, lines] of byFile) {
+        const file = await this.file(name);
+        const before = file.size;
+        written.push({ file, before });
+        const buf = Buffer.from(lines.join('\n') + '\n');
+        try {
+          let off = 0;
+          while (off < buf.length) off += (await file.fd.write(buf, off, buf.length - off, before + off)).bytesWritten;
+          file.size = before + buf.length;
+          await file.fd.datasync();
+        } catch (err) {
+          await cut(file, before);
+          written.pop();
+          throw err;
+        }
+      }
+    })();
+    done.catch(() => this.undoAll(written));
+    return { done, undo: () => this.undoAll(written) };
+  }
+
+  /** Deletes the files whose hour ended at or before `olderThanMs`; returns the number of records in them. */
+  async purge(olderThanMs: number): Promise<number> {
+    let removed = 0;
+    for (const name of await fs.promises.readdir(this.dir)) {
+      const m = FILE_RE.exec(name);
+      if (!m || Date.parse(`${m[1]}:00:00Z`) + HOUR_MS > olderThanMs) continue;
+      const full = path.join(this.dir, name);
+      const open = this.files.get(name);
+      this.files.delete(name);
+      if (open) await (await open).fd.close().catch(() => undefined);
+      removed += countLines(await fs.promises.readFile(full));
+      await fs.promises.rm(full, { force: true });
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    const open = [...this.files.values()];
+    this.files.clear();
+    for (const f of open) await (await f).fd.close().catch(() => undefined);
+  }
+
+  private async undoAll(written: Array<{ file: OpenFile; before: number }>): Promise<void> {
+    for (const w of written.splice(0).reverse()) await cut(w.file, w.before);
+  }
+
+  private file(name: string): Promise<OpenFile> {
+    let f = this.files.get(name);
+    if (!f) {
+      f = this.openFile(name);
+      this.files.set(name, f);
+      f.catch(() => this.files.delete(name));
+      // A lane's files of earlier hours are done with (payloads are stamped on receipt): close them. Only
+      // the same lane's, which is not writing now, as it is opening this one.
+      const lane = name.slice(14);
+      for (const [other, p] of this.files) {
+        if (other < name && other.slice(14) === lane) {
+          this.files.delete(other);
+          void p.then((o) => o.fd.close()).catch(() => undefined);
+        }
+      }
+    }
+    return f;
+  }
+
+  private async openFile(name: string): Promise<OpenFile> {
+    const full = path.join(this.dir, name);
+    const existed = fs.existsSync(full);
+    const fd = await fs.promises.open(full, existed ? 'r+' : 'w+');
+    let size = (await fd.stat()).size;
+    if (size > 0) {
+      // A torn last line (crash mid-write) was never acknowledged: cut it so the next line starts clean.
+      const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+      await fd.read(tail, 0, tail.length, size - tail.length);
+      const lastNl = tail.lastIndexOf(0x0a);
+      if (lastNl !== tail.length - 1) {
+        size = lastNl < 0 && size > tail.length ? await lastNewlineBefore(fd, size - tail.length) : size - tail.length + lastNl + 1;
+        await fd.truncate(size);
+        await fd.datasync();
+      }
+    }
+    if (!existed) {
+      // The new file's directory entry must be durable too, or an acknowledged line could vanish with it.
+      const dir = await fs.promises.open(this.dir, 'r');
+      await dir.sync().finally(() => dir.close());
+    }
+    return { fd, size };
+  }
+}
+
+/** Truncates back to `size` (best effort: if this fails too, readers skip nothing but the group is unacknowledged). */
+async function cut(file: OpenFile, size: number): Promise<void> {
+  try {
+    await file.fd.truncate(size);
+    await file.fd.datasync();
+  } catch {
+    // The lines stay; the client was not acknowledged and will retry (see the module comment).
+  }
+  file.size = size;
+}
+
+/** Offset just after the last newline before `end` (0 if none), reading backwards in blocks. */
+async function lastNewlineBefore(fd: fs.promises.FileHandle, end: number): Promise<number> {
+  const block = Buffer.alloc(64 * 1024);
+  while (end > 0) {
+    const start = Math.max(0, end - block.length);
+    await fd.read(block, 0, end - start, start);
+    const i = block.subarray(0, end - start).lastIndexOf(0x0a);
+    if (i >= 0) return start + i + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** `raw_payloads` as a view over the files (a torn line reads as NULLs and is skipped). */
+export function rawPayloadsViewSql(glob: string): string {
+  const literal = `'${glob.replace(/'/g, "''")}'`;
+  return (
+    `CREATE OR REPLACE TEMP VIEW raw_payloads AS ` +
+    `SELECT id, site_id, epoch_ms(received_at) AS received_at, contract, body FROM read_json(${literal}, format = 'newline_delimited', ` +
+    `columns = {id: 'UUID', site_id: 'VARCHAR', received_at: 'BIGINT', contract: 'VARCHAR', body: 'VARCHAR'}, ignore_errors = true) ` +
+    `WHERE id IS NOT NULL AND body IS NOT NULL ` +
+    `UNION ALL SELECT id, site_id, received_at, contract, body FROM raw_payloads_archive`
+  );
+}
