@@ -64,6 +64,24 @@ describe('GroupCommitWriter', () => {
     expect(await countEvents(store)).toBe(100);
   });
 
+  it('runs as many commits at once as the store takes, and no more', async () => {
+    for (const concurrency of [1, 2]) {
+      const faulty = Object.assign(new FaultyStore(await openStore()), { writeConcurrency: concurrency });
+      const writer = new GroupCommitWriter(faulty, { maxDelayMs: 1 });
+      faulty.hold();
+      const first = writer.submit(batchOf([makeEvent()]));
+      await new Promise((r) => setTimeout(r, 30));
+      const second = writer.submit(batchOf([makeEvent()]));
+      const third = writer.submit(batchOf([makeEvent()]));
+      await new Promise((r) => setTimeout(r, 30));
+      // One held commit: with room for two, the next group is already being written; with one, it waits.
+      expect(faulty.writes).toBe(concurrency);
+      faulty.release();
+      expect((await Promise.all([first, second, third])).map((r) => r.inserted)).toEqual([1, 1, 1]);
+      expect(writer.stats().commits).toBe(2);
+    }
+  });
+
   it('commits at once when a group is full, splitting larger queues into several groups', async () => {
     const store = await openStore();
     const writer = new GroupCommitWriter(store, { maxDelayMs: 60_000, maxGroupItems: 20 });

@@ -193,6 +193,22 @@ describe('DuckDbEventStore', () => {
     expect(await count(again, 'path = ?', ['/retry'])).toBe(0);
   });
 
+  it('runs writes on two connections at once without storing an id twice or losing a drop count', async () => {
+    const { store } = await openStore();
+    expect(store.writeConcurrency).toBe(2);
+    // 40 concurrent writes; consecutive ones share half their ids (a retried batch racing its original), and
+    // every one adds to the same drop counter, which two open transactions could not both update.
+    const pool = Array.from({ length: 420 }, (_, i) => makeEvent({ event_id: i % 2 ? uuidv4() : uuidv7(), path: `/p${i}` }));
+    const writes = Array.from({ length: 40 }, (_, k) =>
+      store.write(batchOf(pool.slice(k * 10, k * 10 + 20), { drops: [{ site_id: 'site-a', day: '2025-06-01', reason: 'bot', count: 1 }] })),
+    );
+    const results = await Promise.all(writes);
+    expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(410);
+    expect(await count(store)).toBe(410);
+    expect(await store.query('SELECT count(*) AS n FROM (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)')).toEqual([{ n: 0 }]);
+    expect(await store.dropCounts('site-a', '2025-06-01', '2025-06-01')).toEqual([{ site_id: 'site-a', day: '2025-06-01', reason: 'bot', count: 40 }]);
+  });
+
   it('serves reads while a write transaction is open on the writer connection', async () => {
     const { store } = await openStore();
     await store.write(batchOf([makeEvent()]));
