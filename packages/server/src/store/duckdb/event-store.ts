@@ -299,6 +299,7 @@ export class DuckDbEventStore implements EventStore {
       this.closed = true;
       for (const r of this.readers) r.db.close();
       this.readers = [];
+      for (const l of this.lanes) closeAppender(l.db);
       for (const l of this.lanes.slice(1)) l.db.close();
       this.writer.close();
       await this.raw.close();
@@ -366,16 +367,36 @@ async function appendKeys(db: DuckDbClient, split: SplitIds, existing: Set<strin
 }
 
 /** Appender rows join the connection's open transaction (and roll back with it). */
+/**
+ * Appenders are kept per connection and table: creating one is a round trip, which waits for a busy event
+ * loop on every group. A flush joins the connection's open transaction (and rolls back with it); an
+ * appender that failed is dropped, as its state is unknown.
+ */
+const appenders = new WeakMap<DuckDbClient, Map<string, DuckDBAppender>>();
+
 async function append(db: DuckDbClient, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
-  const appender = await db.connection.createAppender(table);
+  let cached = appenders.get(db);
+  if (!cached) appenders.set(db, (cached = new Map()));
+  let appender = cached.get(table);
+  if (!appender) cached.set(table, (appender = await db.connection.createAppender(table)));
   try {
     fill(appender);
     appender.flushSync();
-  } finally {
+  } catch (err) {
+    closeAppender(db, table);
+    throw err;
+  }
+}
+
+function closeAppender(db: DuckDbClient, table?: string): void {
+  const cached = appenders.get(db);
+  for (const [name, a] of cached ?? []) {
+    if (table !== undefined && name !== table) continue;
+    cached!.delete(name);
     try {
-      appender.closeSync();
+      a.closeSync();
     } catch {
-      // already failed above; the transaction is rolled back by the caller
+      // failed before; nothing left to flush
     }
   }
 }
