@@ -1,0 +1,51 @@
+/**
+ * `tsx bench/query/profile.ts [dir]`: one overview on the cached benchmark file with every SQL statement
+ * timed on its own (and EXPLAIN ANALYZE written to .tmp/), to see where an overview's time goes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../packages/server/src/config';
+import { openEventStore, DuckDbEventStore } from '../../packages/server/src/store';
+import { StatsService, openSessionParts } from '../../packages/server/src/stats';
+import { DATA_END, MAIN_SITE } from './dataset';
+import { PERIODS, overviewParams } from './overview';
+
+const dir = process.argv[2] ?? fs.readdirSync('bench/.data').map((d) => path.join('bench/.data', d))[0];
+const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
+const parts = store instanceof DuckDbEventStore ? await openSessionParts(store) : undefined;
+await parts?.runOnce();
+const log: Array<{ ms: number; sql: string; params: unknown[] }> = [];
+const query = store.query.bind(store);
+(store as any).query = async (sql: string, params: unknown[] = []) => {
+  const t0 = performance.now();
+  const r = await query(sql, params);
+  log.push({ ms: performance.now() - t0, sql, params });
+  return r;
+};
+const stats = new StatsService(store, { now: () => DATA_END - 60_000, sharedResultsMs: 0, sessionParts: parts });
+const serial = process.env.SERIAL === '1';
+for (const p of PERIODS.slice(0, Number(process.env.PERIODS ?? 1))) {
+  for (let i = 0; i < 3; i++) {
+    log.length = 0;
+    const t0 = performance.now();
+    await stats.dashboard(MAIN_SITE, overviewParams(p));
+    console.log(`${p.label}: overview ${(performance.now() - t0).toFixed(0)} ms; statements:`);
+    for (const s of log) console.log(`  ${s.ms.toFixed(0).padStart(6)} ms  ${s.sql.replace(/\s+/g, ' ').slice(0, 110)}`);
+  }
+  for (const [k, s] of log.entries()) {
+    const t0 = performance.now();
+    await query(s.sql, s.params);
+    console.log(`  serial ${k}: ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+  if (process.env.EXPLAIN === '1') {
+    for (const [k, s] of log.entries()) {
+      const t0 = performance.now();
+      const rows = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
+      fs.writeFileSync(`.tmp/explain-${k}.txt`, `${s.sql}\n\n${JSON.stringify(s.params)}\n\n${rows.map((r: any) => r.explain_value).join('\n')}`);
+      console.log(`  explain ${k}: ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+  }
+}
+void serial;
+await parts?.close();
+await store.close();
