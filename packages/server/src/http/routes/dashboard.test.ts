@@ -47,6 +47,15 @@ describe('dashboard static route', () => {
     }
   });
 
+  it('starts when a file vanishes between listing and reading (a rebuild under way), serving the rest', async () => {
+    const dir = dist({ 'index.html': INDEX, 'assets/app-abc.js': BIG_JS });
+    // A dangling link is listed by readdir but cannot be read: the same as a file deleted in between.
+    fs.symlinkSync(path.join(dir, 'assets/removed-by-rebuild.js'), path.join(dir, 'assets/app-old.js'));
+    const app = await appWith(dir);
+    expect((await app.inject({ url: '/assets/app-abc.js' })).body).toBe(BIG_JS);
+    expect((await app.inject({ url: '/' })).body).toBe(INDEX);
+  });
+
   it('serves hashed assets as immutable, gzipped when accepted', async () => {
     const app = await appWith(dist({ 'index.html': INDEX, 'assets/app-abc.js': BIG_JS }));
     const plain = await app.inject({ url: '/assets/app-abc.js' });

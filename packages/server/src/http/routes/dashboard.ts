@@ -50,12 +50,28 @@ const API_PREFIXES = ['/api/', '/v1/', '/health'];
 function loadDist(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   if (!fs.existsSync(path.join(dir, 'index.html'))) return files;
+  // A file may vanish between listing and reading (a rebuild running while the server starts): it is
+  // skipped rather than failing the start; the next start serves the finished build.
+  const gone = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'ENOENT';
   const walk = (sub: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, sub), { withFileTypes: true });
+    } catch (err) {
+      if (gone(err)) return;
+      throw err;
+    }
+    for (const entry of entries) {
       const rel = path.posix.join(sub, entry.name);
       if (entry.isDirectory()) walk(rel);
       else {
-        const body = fs.readFileSync(path.join(dir, rel));
+        let body: Buffer;
+        try {
+          body = fs.readFileSync(path.join(dir, rel));
+        } catch (err) {
+          if (gone(err)) continue;
+          throw err;
+        }
         const type = TYPES[path.extname(entry.name)] ?? 'application/octet-stream';
         const compressible = /text|javascript|json|svg/.test(type) && body.length > 1024;
         files.set(`/${rel}`, { body, type, immutable: rel.startsWith('assets/'), gzip: compressible ? zlib.gzipSync(body, { level: 9 }) : undefined });
