@@ -37,6 +37,16 @@ describe('RawLog', () => {
     expect(lines(path.join(dir, '2026-11-22T03.0.ndjson'))).toEqual(['old']);
   });
 
+  it('undoes a group that crossed into the next hour in both files', async () => {
+    const { log, dir } = await openLog();
+    await log.append([rec('a')], 0).done;
+    const group = log.append([rec('b'), rec('c', T0 + HOUR)], 0);
+    await group.done;
+    await group.undo();
+    expect(lines(path.join(dir, '2026-11-22T05.0.ndjson'))).toEqual(['a']);
+    expect(lines(path.join(dir, '2026-11-22T06.0.ndjson'))).toEqual([]);
+  });
+
   it('cuts a torn last line when it reopens a file, so the next line starts clean', async () => {
     const { log, dir } = await openLog();
     await log.append([rec('kept')], 0).done;

@@ -119,10 +119,12 @@ export class RawLog {
       this.files.set(name, f);
       f.catch(() => this.files.delete(name));
       // A lane's files of earlier hours are done with (payloads are stamped on receipt): close them. Only
-      // the same lane's, which is not writing now, as it is opening this one.
+      // the same lane's, which is not writing now as it is opening this one, and not the previous hour's,
+      // which the same group may have just written (and may still have to cut off again).
       const lane = name.slice(14);
+      const previousHour = `${new Date(Date.parse(`${name.slice(0, 13)}:00:00Z`) - HOUR_MS).toISOString().slice(0, 13)}.${lane}`;
       for (const [other, p] of this.files) {
-        if (other < name && other.slice(14) === lane) {
+        if (other < previousHour && other.slice(14) === lane) {
           this.files.delete(other);
           void p.then((o) => o.fd.close()).catch(() => undefined);
         }
