@@ -82,8 +82,11 @@ export class RawLog {
         }
       }
     })();
-    done.catch(() => this.undoAll(written));
-    return { done, undo: () => this.undoAll(written) };
+    // One undo, shared: the lane's next group must not start writing before the cut has finished.
+    let undoing: Promise<void> | null = null;
+    const undo = () => (undoing ??= this.undoAll(written));
+    done.catch(undo);
+    return { done, undo };
   }
 
   /** Deletes the files whose hour ended at or before `olderThanMs`; returns the number of records in them. */
