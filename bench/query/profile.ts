@@ -1,6 +1,7 @@
 /**
- * `tsx bench/query/profile.ts [dir]`: one overview on the cached benchmark file with every SQL statement
- * timed on its own (and EXPLAIN ANALYZE written to .tmp/), to see where an overview's time goes.
+ * `tsx bench/query/profile.ts [dir]`: three overviews on the cached benchmark file (bench/.data, built by
+ * `npm run bench -- query`), each statement's time within them, then each statement run alone; with
+ * EXPLAIN=1 also DuckDB's JSON profile of each (.tmp/explain-N.txt). PERIODS=2 adds the 90-day period.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,6 @@ const query = store.query.bind(store);
   return r;
 };
 const stats = new StatsService(store, { now: () => DATA_END - 60_000, sharedResultsMs: 0, sessionParts: parts });
-const serial = process.env.SERIAL === '1';
 for (const p of PERIODS.slice(0, Number(process.env.PERIODS ?? 1))) {
   for (let i = 0; i < 3; i++) {
     log.length = 0;
@@ -38,6 +38,7 @@ for (const p of PERIODS.slice(0, Number(process.env.PERIODS ?? 1))) {
     console.log(`  serial ${k}: ${(performance.now() - t0).toFixed(0)} ms`);
   }
   if (process.env.EXPLAIN === '1') {
+    fs.mkdirSync('.tmp', { recursive: true });
     for (const [k, s] of log.entries()) {
       const t0 = performance.now();
       const rows = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
@@ -46,6 +47,5 @@ for (const p of PERIODS.slice(0, Number(process.env.PERIODS ?? 1))) {
     }
   }
 }
-void serial;
 await parts?.close();
 await store.close();
