@@ -7,7 +7,7 @@ import { runIngestBench } from './ingest/run';
 import { runQueryBench } from './query/run';
 
 const USAGE = `usage: npm run bench -- <ingest|query|all> [options]
-  ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v4|v7 (v4)
+  ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
   both:   --no-write (do not update bench/README.md)`;
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '1000' },
       connections: { type: 'string', default: '64' },
       batch: { type: 'string', default: '20' },
-      ids: { type: 'string', default: 'v4' },
+      ids: { type: 'string', default: 'v7' },
       events: { type: 'string', default: '10000000' },
       other: { type: 'string', default: '2000000' },
       runs: { type: 'string', default: '20' },

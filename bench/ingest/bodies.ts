@@ -12,7 +12,7 @@ export const BENCH_HOST = 'bench.example';
 
 const HEX = '0123456789abcdef';
 
-/** Random UUID v4, the id kind the browser tracker sends (deterministic here). */
+/** Random UUID v4, as a server-side client may choose them (deterministic here); the browser tracker sends v7. */
 function uuidv4(rng: Prng): string {
   let s = '';
   for (let i = 0; i < 32; i++) {
@@ -60,8 +60,8 @@ function wireEvent(e: CanonicalEvent, eventId: string): Record<string, unknown> 
 }
 
 /**
- * `count` requests of `batch` events each: dense generated traffic (a batch spans seconds, as a page's do), ids as the tracker makes
- * them (v4) unless `ids: 'v7'`. Each request carries the first event's visitor as User-Agent and
+ * `count` requests of `batch` events each: dense generated traffic (a batch spans seconds, as a page's do), UUIDv7 ids as
+ * the browser tracker makes them, or random v4 ids (`ids: 'v4'`, the harder case for dedupe). Each request carries the first event's visitor as User-Agent and
  * X-Forwarded-For, so the server identifies many visitors as it would in production.
  */
 export function buildRequests(opts: { trackingId: string; count: number; batch: number; seed: string; ids: 'v4' | 'v7' }): WireRequest[] {
