@@ -98,8 +98,8 @@ export class DuckDbEventStore implements EventStore {
   async init(): Promise<void> {
     await this.exclusive(() => migrate(this.writer));
     while (this.readers.length < READERS) this.readers.push({ db: await this.writer.fork(), chain: Promise.resolve(), busy: 0 });
-    // A temporary view is the connection's own: every connection that answers queries gets it.
-    for (const db of [this.writer, ...this.readers.map((r) => r.db)]) await db.run(rawPayloadsViewSql(this.raw.glob));
+    // A temporary view is the connection's own: every reader (the connections that answer `query`) gets it.
+    for (const r of this.readers) await r.db.run(rawPayloadsViewSql(this.raw.glob));
     while (this.lanes.length < WRITE_LANES) this.lanes.push({ db: await this.writer.fork(), chain: Promise.resolve(), queued: 0, ids: new Set(), open: null, index: this.lanes.length });
     if (this.idsStarted) return;
     this.idsStarted = true;
@@ -366,7 +366,6 @@ async function appendKeys(db: DuckDbClient, split: SplitIds, existing: Set<strin
   }
 }
 
-/** Appender rows join the connection's open transaction (and roll back with it). */
 /**
  * Appenders are kept per connection and table: creating one is a round trip, which waits for a busy event
  * loop on every group. A flush joins the connection's open transaction (and rolls back with it); an

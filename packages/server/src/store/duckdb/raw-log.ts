@@ -16,7 +16,7 @@ import type { RawPayloadRecord } from '../event-store';
  *   leave the payload of an unacknowledged request here; the client's retry then adds it once more.
  * - A torn last line (a crash mid-write) is cut off when the file is next opened for appending, and
  *   skipped by readers.
- * - SQL: `RAW_PAYLOADS_VIEW_SQL` reads the files with read_json as the `raw_payloads` view.
+ * - SQL: `rawPayloadsViewSql` reads the files with read_json as the `raw_payloads` view.
  * - Retention: whole files are deleted once their hour is entirely older than the cutoff.
  */
 
@@ -24,6 +24,10 @@ const FILE_RE = /^(\d{4}-\d{2}-\d{2}T\d{2})\.(\d+)\.ndjson$/;
 /** Always present, so the view's glob never matches nothing (read_json refuses an empty match). */
 const EMPTY_FILE = '0000-empty.ndjson';
 const HOUR_MS = 3_600_000;
+
+/** `2026-11-22T05`: the UTC hour of `ms`, as file names carry it (they sort in time order). */
+const hourKey = (ms: number) => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13);
+const hourStart = (key: string) => Date.parse(`${key}:00:00Z`);
 
 interface OpenFile {
   fd: fs.promises.FileHandle;
@@ -58,7 +62,7 @@ export class RawLog {
   append(records: readonly RawPayloadRecord[], lane: number): RawAppend {
     const byFile = new Map<string, string[]>();
     for (const r of records) {
-      const name = `${new Date(Math.floor(r.received_at / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13)}.${lane}.ndjson`;
+      const name = `${hourKey(r.received_at)}.${lane}.ndjson`;
       let lines = byFile.get(name);
       if (!lines) byFile.set(name, (lines = []));
       lines.push(JSON.stringify({ id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body }));
@@ -94,7 +98,7 @@ export class RawLog {
     let removed = 0;
     for (const name of await fs.promises.readdir(this.dir)) {
       const m = FILE_RE.exec(name);
-      if (!m || Date.parse(`${m[1]}:00:00Z`) + HOUR_MS > olderThanMs) continue;
+      if (!m || hourStart(m[1]!) + HOUR_MS > olderThanMs) continue;
       const full = path.join(this.dir, name);
       const open = this.files.get(name);
       this.files.delete(name);
@@ -125,7 +129,7 @@ export class RawLog {
       // the same lane's, which is not writing now as it is opening this one, and not the previous hour's,
       // which the same group may have just written (and may still have to cut off again).
       const lane = name.slice(14);
-      const previousHour = `${new Date(Date.parse(`${name.slice(0, 13)}:00:00Z`) - HOUR_MS).toISOString().slice(0, 13)}.${lane}`;
+      const previousHour = `${hourKey(hourStart(name.slice(0, 13)) - HOUR_MS)}.${lane}`;
       for (const [other, p] of this.files) {
         if (other < previousHour && other.slice(14) === lane) {
           this.files.delete(other);
@@ -140,17 +144,12 @@ export class RawLog {
     const full = path.join(this.dir, name);
     const existed = fs.existsSync(full);
     const fd = await fs.promises.open(full, existed ? 'r+' : 'w+');
-    let size = (await fd.stat()).size;
-    if (size > 0) {
-      // A torn last line (crash mid-write) was never acknowledged: cut it so the next line starts clean.
-      const tail = Buffer.alloc(Math.min(size, 64 * 1024));
-      await fd.read(tail, 0, tail.length, size - tail.length);
-      const lastNl = tail.lastIndexOf(0x0a);
-      if (lastNl !== tail.length - 1) {
-        size = lastNl < 0 && size > tail.length ? await lastNewlineBefore(fd, size - tail.length) : size - tail.length + lastNl + 1;
-        await fd.truncate(size);
-        await fd.datasync();
-      }
+    const length = (await fd.stat()).size;
+    // A torn last line (crash mid-write) was never acknowledged: cut it so the next line starts clean.
+    const size = await endOfLastLine(fd, length);
+    if (size !== length) {
+      await fd.truncate(size);
+      await fd.datasync();
     }
     if (!existed) {
       // The new file's directory entry must be durable too, or an acknowledged line could vanish with it.
@@ -173,7 +172,7 @@ async function cut(file: OpenFile, size: number): Promise<void> {
 }
 
 /** Offset just after the last newline before `end` (0 if none), reading backwards in blocks. */
-async function lastNewlineBefore(fd: fs.promises.FileHandle, end: number): Promise<number> {
+async function endOfLastLine(fd: fs.promises.FileHandle, end: number): Promise<number> {
   const block = Buffer.alloc(64 * 1024);
   while (end > 0) {
     const start = Math.max(0, end - block.length);
