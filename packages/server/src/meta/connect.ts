@@ -29,6 +29,10 @@ const pgTypes = {
 export function connectMeta(opts: { databaseUrl?: string; sqlitePath?: string; dataDir?: string }): MetaConnection {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, types: pgTypes });
+    // An idle pooled connection can be closed by the server (restart, failover, an administrator). The pool
+    // drops that client and the next query opens a new one; without a listener the 'error' event would
+    // be an uncaught exception and end the process.
+    pool.on('error', (err) => console.error(`metadata: an idle PostgreSQL connection was closed (${err.message}); it will be replaced`));
     return { db: new Kysely<MetaSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   const file = opts.sqlitePath ?? path.join(opts.dataDir ?? '.', 'meta.sqlite');
