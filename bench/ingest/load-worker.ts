@@ -33,6 +33,8 @@ export interface WorkerOutput {
   eventsPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   prepareMs: number;
+  /** When autocannon's promise settled (s after the start): up to a second after the last answer. */
+  resolvedSec?: number;
 }
 
 async function main(): Promise<void> {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   let ackedEvents = 0;
   const amount = input.amount ?? prepared.length;
   const started = performance.now();
+  let lastResponseAt = started;
   const acked: string[][] = [];
   const statuses = new Map<number, number>();
   const result = await autocannon({
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
           return { ...req, body: r.body, headers: r.headers };
         },
         onResponse: (status: number, body: string, context: object) => {
+          lastResponseAt = performance.now();
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status < 200 || status >= 300) return;
           const n = (JSON.parse(body) as { events_received?: number }).events_received ?? 0;
@@ -71,8 +75,10 @@ async function main(): Promise<void> {
       },
     ],
   });
-  // Wall time measured here: autocannon's own duration is in whole seconds, too coarse for a run of a few.
-  const durationSec = (performance.now() - started) / 1000;
+  // Wall time measured here, from the start to the last answer: autocannon's own duration is in whole
+  // seconds, and its promise settles only on its next one-second tick after the last answer.
+  const resolvedSec = (performance.now() - started) / 1000;
+  const durationSec = (lastResponseAt - started) / 1000;
   if (input.ackedIdsFile) fs.writeFileSync(input.ackedIdsFile, 'event_id\n' + acked.map((ids) => ids.join('\n')).join('\n') + '\n');
   const out: WorkerOutput = {
     requests: amount,
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
     eventsPerSec: ackedEvents / durationSec,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     prepareMs: Math.round(prepareMs),
+    resolvedSec,
   };
   if (out.non2xx) process.stderr.write(`status counts: ${JSON.stringify(Object.fromEntries(statuses))}\n`);
   process.stdout.write(JSON.stringify(out) + '\n');

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { ClickHouseHttp, parseClickHouseUrl } from '../../packages/server/src/store';
 import { openRedis } from '../../packages/server/src/queue';
 import { fmt, machineInfo, rmrf, today } from '../lib/machine';
-import { runTs, spawnTs, stop, waitForLine } from '../lib/proc';
+import { runTs, SERVER_NODE_FLAGS, spawnTs, stop, waitForLine } from '../lib/proc';
 import { writeResultSection } from '../lib/readme';
 import { BENCH_HOST } from '../ingest/bodies';
 import type { WorkerOutput } from '../ingest/load-worker';
@@ -54,7 +54,7 @@ export async function runScaleOutIngest(o: ScaleOutIngestOptions, svc: ScaleOutS
   });
   const procs: ChildProcess[] = [];
   const start = async (role: string) => {
-    const p = spawnTs('packages/server/src/cli/main.ts', ['serve', `--role=${role}`], env(role));
+    const p = spawnTs('packages/server/src/cli/main.ts', ['serve', `--role=${role}`], env(role), SERVER_NODE_FLAGS);
     procs.push(p);
     const [, url] = await waitForLine(p, /listening on (http:\/\/\S+)/, 120_000);
     return url!;
@@ -185,7 +185,7 @@ async function embeddedBaseline(o: ScaleOutIngestOptions, work: string): Promise
     PORT: '0', HOST: '127.0.0.1', TIDEMARK_DATA_DIR: path.join(work, 'embedded'), TIDEMARK_LOG_LEVEL: 'warn',
     TIDEMARK_ADMIN_EMAIL: email, TIDEMARK_ADMIN_PASSWORD: password, TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
     TIDEMARK_EVENTS_URL: '', DATABASE_URL: '', REDIS_URL: '',
-  });
+  }, SERVER_NODE_FLAGS);
   try {
     const [, url] = await waitForLine(p, /listening on (http:\/\/\S+)/, 120_000);
     const site = await createSite(url!, await login(url!, email, password));
