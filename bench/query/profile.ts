@@ -11,6 +11,13 @@ import { StatsService, openSessionParts } from '../../packages/server/src/stats'
 import { DATA_END, MAIN_SITE } from './dataset';
 import { PERIODS, overviewParams } from './overview';
 
+/** A short name for one of the overview's statements. */
+function statementKind(sql: string): string {
+  if (sql.includes(' AS qid')) return 'KPIs + session breakdowns';
+  if (sql.includes('page_parts') || sql.includes('path')) return sql.includes('bucket') ? 'timeseries' : 'page breakdown';
+  return sql.includes('bucket') ? 'timeseries' : 'KPIs';
+}
+
 const dir = process.argv[2] ?? fs.readdirSync('bench/.data').map((d) => path.join('bench/.data', d))[0];
 const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
 const parts = store instanceof DuckDbEventStore ? await openSessionParts(store) : undefined;
@@ -35,7 +42,7 @@ for (const p of PERIODS.slice(0, Number(process.env.PERIODS ?? 1))) {
   for (const [k, s] of log.entries()) {
     const t0 = performance.now();
     await query(s.sql, s.params);
-    console.log(`  serial ${k}: ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(`  serial ${k} (${statementKind(s.sql)}): ${(performance.now() - t0).toFixed(0)} ms`);
   }
   if (process.env.EXPLAIN === '1') {
     fs.mkdirSync('.tmp', { recursive: true });

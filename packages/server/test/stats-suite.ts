@@ -194,6 +194,12 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         ]);
       });
 
+      it('an event filter matched only after the period: the session counts, its visitor does not', async () => {
+        const filters = [['is', 'page', ['/about']]];
+        expect((await run({ metrics: ['visitors', 'sessions'], dimensions: ['country'], filters })).rows).toEqual([{ country: 'FR', visitors: 0, sessions: 1 }]);
+        expect(await one({ metrics: ['visitors', 'sessions', 'pageviews'], filters })).toEqual({ visitors: 0, sessions: 1, pageviews: 0 });
+      });
+
       it('entry and exit pages', async () => {
         expect((await run({ metrics: ['visitors', 'sessions', 'bounce_rate'], dimensions: ['entry_page'] })).rows).toEqual([
           { entry_page: '/', visitors: 3, sessions: 3, bounce_rate: 33.3 },
