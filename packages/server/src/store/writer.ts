@@ -62,9 +62,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * disk sync acknowledges many requests. `submit` resolves only after the transaction holding its batch
  * has committed (durable), so an HTTP 202 sent after it is never a lie. At most `concurrency` commits
  * run at once (the store keeps their event ids apart); what arrives meanwhile forms the next group.
- * The queue is bounded: when full, `submit` rejects with 503 `overloaded` instead of letting memory grow. A failing group is retried with backoff, then
- * split so one bad batch cannot fail the others; a batch that still fails is rejected (503, nothing of
- * it was written, nothing was acknowledged). After `close()`, `submit` rejects with 503.
+ * The queue is bounded: when full, `submit` rejects with 503 `overloaded` instead of letting memory
+ * grow. A failing group is retried with backoff, then split so one bad batch cannot fail the others; a
+ * batch that still fails is rejected (503, nothing of it was written, nothing was acknowledged). After
+ * `close()`, `submit` rejects with 503.
  */
 export class GroupCommitWriter {
   private readonly opts: typeof DEFAULTS;

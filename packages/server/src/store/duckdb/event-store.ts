@@ -55,6 +55,10 @@ interface WriteLane {
   index: number;
 }
 
+function newLane(db: DuckDbClient, index: number): WriteLane {
+  return { db, chain: Promise.resolve(), queued: 0, ids: new Set(), open: null, index };
+}
+
 /** The embedded event store: one DuckDB file, a couple of writer connections, a few reader connections. */
 export class DuckDbEventStore implements EventStore {
   readonly dialect = 'duckdb' as const;
@@ -76,7 +80,7 @@ export class DuckDbEventStore implements EventStore {
     /** A temporary raw directory of an in-memory store, removed on close. */
     private readonly tempDir: string | null,
   ) {
-    this.lanes = [{ db: writer, chain: Promise.resolve(), queued: 0, ids: new Set(), open: null, index: 0 }];
+    this.lanes = [newLane(writer, 0)];
   }
 
   /** Number of write transactions that may run at once (a writer in front may use as many). */
@@ -100,7 +104,7 @@ export class DuckDbEventStore implements EventStore {
     while (this.readers.length < READERS) this.readers.push({ db: await this.writer.fork(), chain: Promise.resolve(), busy: 0 });
     // A temporary view is the connection's own: every reader (the connections that answer `query`) gets it.
     for (const r of this.readers) await r.db.run(rawPayloadsViewSql(this.raw.glob));
-    while (this.lanes.length < WRITE_LANES) this.lanes.push({ db: await this.writer.fork(), chain: Promise.resolve(), queued: 0, ids: new Set(), open: null, index: this.lanes.length });
+    while (this.lanes.length < WRITE_LANES) this.lanes.push(newLane(await this.writer.fork(), this.lanes.length));
     if (this.idsStarted) return;
     this.idsStarted = true;
     await this.exclusive(async () => {
