@@ -33,8 +33,6 @@ export interface WorkerOutput {
   eventsPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   prepareMs: number;
-  /** When autocannon's promise settled (s after the start): up to a second after the last answer. */
-  resolvedSec?: number;
 }
 
 async function main(): Promise<void> {
@@ -77,7 +75,6 @@ async function main(): Promise<void> {
   });
   // Wall time measured here, from the start to the last answer: autocannon's own duration is in whole
   // seconds, and its promise settles only on its next one-second tick after the last answer.
-  const resolvedSec = (performance.now() - started) / 1000;
   const durationSec = (lastResponseAt - started) / 1000;
   if (input.ackedIdsFile) fs.writeFileSync(input.ackedIdsFile, 'event_id\n' + acked.map((ids) => ids.join('\n')).join('\n') + '\n');
   const out: WorkerOutput = {
@@ -91,7 +88,6 @@ async function main(): Promise<void> {
     eventsPerSec: ackedEvents / durationSec,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     prepareMs: Math.round(prepareMs),
-    resolvedSec,
   };
   if (out.non2xx) process.stderr.write(`status counts: ${JSON.stringify(Object.fromEntries(statuses))}\n`);
   process.stdout.write(JSON.stringify(out) + '\n');
