@@ -2,7 +2,8 @@ import type { Dialect } from './dialect';
 import { Compiler, type CompileOptions, type SharedSessionNeeds } from './compile';
 import type { Plan } from './optimize';
 import { AGG_ORDER, dimensionDef } from './registry';
-import { bindInt, ident, join, keyword, render, sql, type CompiledSql, type Sql } from './sql';
+import { marksServe } from './session-marks';
+import { bindInt, empty, ident, join, keyword, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
  * Several queries over one session subquery, in one statement: the overview's KPIs and its
@@ -36,16 +37,19 @@ export function compileBatch(plans: Plan[], dialect: Dialect, opts: CompileOptio
     eventCounts: plans.some((p) => p.eventSource === 'sessions'),
     matched: plans.some((p) => p.sessionSource === 'sessions' && p.eventFilters.length > 0),
   };
-  const compilers = plans.map((p) => new Compiler(p, dialect, p.range, needs, opts));
+  // The shared session rows are narrowed to the marks' fallback visitors only when every plan counts from marks.
+  const shared = { ...opts, marks: (opts.marks ?? false) && plans.every(marksServe) };
+  const compilers = plans.map((p) => new Compiler(p, dialect, p.range, needs, shared));
   const parts = compilers.map((c, i) => {
     const p = plans[i];
     const dims: Sql[] = [];
     for (let k = 0; k < MAX_DIMS; k++) dims.push(k < p.dimensions.length ? sql`${ident(`d_${k}`)} AS ${ident(`d_${k}`)}` : sql`'' AS ${ident(`d_${k}`)}`);
     const aggs = AGG_ORDER.map((a) => (p.aggs.includes(a) ? sql`${ident(`a_${a}`)} AS ${ident(`a_${a}`)}` : sql`0 AS ${ident(`a_${a}`)}`));
     const terms = c.orderTerms();
-    const ranked = sql`SELECT ${keyword(String(i))} AS qid, ${join([...dims, ...aggs])}, row_number() OVER (ORDER BY ${join(terms)}) AS rn FROM (${c.sessionRowsPart(p.merged)}) AS q`;
+    const ranked = sql`SELECT ${keyword(String(i))} AS qid, ${join([...dims, ...aggs])}, row_number() OVER (ORDER BY ${join(terms)}) AS rn FROM (${c.withMarks(c.sessionRowsPart(p.merged))}) AS q`;
     return sql`SELECT * FROM (${ranked}) AS w WHERE rn > ${bindInt(p.offset)} AND rn <= ${bindInt(p.offset + p.limit)}`;
   });
-  const statement = sql`WITH s AS (${compilers[0].sessionSubquery()}) SELECT * FROM (${join(parts, ' UNION ALL ')}) AS b ORDER BY qid, rn`;
+  const marks = compilers[0].marksCte();
+  const statement = sql`WITH ${marks.isEmpty ? empty : sql`${marks}, `}s AS (${compilers[0].sessionSubquery()}) SELECT * FROM (${join(parts, ' UNION ALL ')}) AS b ORDER BY qid, rn`;
   return { ...render(statement, dialect), plans };
 }

@@ -2,6 +2,7 @@ import type { Dimension, FilterLeaf, FilterNode } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
 import { offsetSegments, type DateRange } from './period';
+import { marksFallbackVisitors, marksRows, marksServe } from './session-marks';
 import { partsCover, partsEventRows, partsSessionSubquery } from './session-parts';
 import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggName } from './registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
@@ -39,6 +40,8 @@ const zero = keyword('0');
 export interface CompileOptions {
   /** The session-parts rollup (session-parts.ts) exists and is built: session rows may come from it. */
   sessionParts?: boolean;
+  /** Count from the rollup's marks where they serve (session-marks.ts); needs `sessionParts`. */
+  marks?: boolean;
 }
 
 export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.range, opts: CompileOptions = {}): CompiledQuery {
@@ -62,7 +65,11 @@ export class Compiler {
     private readonly opts: CompileOptions = {},
   ) {
     this.parts = this.readsParts();
+    this.marks = this.parts && (opts.marks ?? false) && marksServe(plan);
   }
+
+  /** Visitors outside `t` are counted from marks; the rest of the statement reads only `t`'s fragments. */
+  private readonly marks: boolean;
 
   /** The whole statement reads the session-parts rollup instead of events (see session-parts.ts). */
   private readonly parts: boolean;
@@ -83,9 +90,38 @@ export class Compiler {
       parts.length === 1
         ? parts[0]
         : sql`SELECT ${join([...keys, ...plan.aggs.map((a) => sql`sum(${aggAlias(a)}) AS ${aggAlias(a)}`)])} FROM (${join(parts, ' UNION ALL ')}) AS u${this.groupBy(keys)}`;
-    const withClause = plan.needsSessionSubquery && this.d.supportsCte ? sql`WITH s AS (${this.sessionSubquery()}) ` : empty;
+    const ctes = [this.marksCte(), plan.needsSessionSubquery && this.d.supportsCte ? sql`s AS (${this.sessionSubquery()})` : empty].filter((c) => !c.isEmpty);
+    const withClause = ctes.length ? sql`WITH ${join(ctes)} ` : empty;
     // Ordering happens outside so it only ever sees the output columns.
-    return sql`${withClause}SELECT * FROM (${rows}) AS q${this.orderAndLimit()}`;
+    return sql`${withClause}SELECT * FROM (${this.withMarks(rows)}) AS q${this.orderAndLimit()}`;
+  }
+
+  /** The CTE of the visitors that marks do not serve (session-marks.ts), or nothing. */
+  marksCte(): Sql {
+    if (!this.marks) return empty;
+    return sql`t AS MATERIALIZED (${marksFallbackVisitors(this.d, { siteId: this.plan.siteId, range: this.range, lookaroundMs: this.plan.lookaroundMs })})`;
+  }
+
+  /** `rows` (computed for `t`'s visitors only) plus everyone else's rows from marks, summed per key. */
+  withMarks(rows: Sql): Sql {
+    if (!this.marks) return rows;
+    const { plan, d } = this;
+    const fast = marksRows(d, {
+      siteId: plan.siteId,
+      range: this.range,
+      lookaroundMs: plan.lookaroundMs,
+      dimensions: plan.dimensions,
+      bucket: plan.interval ? (col) => d.timeBucket(col, plan.interval!, plan.timezone, this.range) : null,
+      aggs: plan.aggs,
+    });
+    const keys = this.outputKeys();
+    const sums = plan.aggs.map((a) => sql`sum(${aggAlias(a)}) AS ${aggAlias(a)}`);
+    return sql`SELECT ${join([...keys, ...sums])} FROM (${fast} UNION ALL SELECT * FROM (${rows}) AS r) AS m${this.groupBy(keys)}`;
+  }
+
+  /** Narrows stored fragments to `t` when marks count everyone else. */
+  private fragmentVisitors(): Sql {
+    return this.marks ? sql`vk IN (SELECT vk FROM t)` : empty;
   }
 
   // --- building blocks ----------------------------------------------------------------------------
@@ -183,7 +219,7 @@ export class Compiler {
     if (!this.parts) return sql`events WHERE ${and([this.site(), window === 'period' ? this.inPeriod(ident('ts')) : this.inLookaround(ident('ts')), where])}`;
     const around = window === 'period' ? 0 : this.plan.lookaroundMs;
     const page = this.plan.dimensions.includes('page');
-    return sql`(${partsEventRows(this.d, this.plan.siteId, this.range.startMs - around, this.range.endMs + around, page)}) AS e`;
+    return sql`(${partsEventRows(this.d, this.plan.siteId, this.range.startMs - around, this.range.endMs + around, page, this.fragmentVisitors())}) AS e`;
   }
 
   /** The event-level aggregate `a` over event rows (or fragments). */
@@ -207,6 +243,7 @@ export class Compiler {
         lookaroundMs: plan.lookaroundMs,
         sessionDims: this.sessionDims(),
         eventCounts: this.shared ? this.shared.eventCounts : plan.eventSource === 'sessions',
+        visitors: this.fragmentVisitors(),
       });
     }
     const ts = ident('ts');

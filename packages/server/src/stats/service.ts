@@ -35,6 +35,8 @@ export interface StatsServiceOptions {
   sharedResultsMs?: number;
   /** The session-parts rollup of a DuckDB store (store/duckdb/session-parts.ts): read it once it is built. */
   sessionParts?: { ready(): boolean };
+  /** Count from the rollup's marks where they serve (session-marks.ts). Default true; tests compare both. */
+  sessionMarks?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class StatsService {
   private readonly reader: SharedQueries;
   private readonly realtimeSource: RealtimeSource;
   private readonly sessionParts: StatsServiceOptions['sessionParts'];
+  private readonly sessionMarks: boolean;
 
   constructor(
     private readonly events: EventStore,
@@ -60,10 +63,12 @@ export class StatsService {
     this.realtimeSource = opts.realtime ?? new StoreRealtimeSource(events, this.dialect);
     this.reader = new SharedQueries(events, opts.sharedResultsMs ?? 1000, () => Date.now());
     this.sessionParts = opts.sessionParts;
+    this.sessionMarks = opts.sessionMarks ?? true;
   }
 
   private compileOptions(): CompileOptions {
-    return { sessionParts: this.sessionParts?.ready() ?? false };
+    const parts = this.sessionParts?.ready() ?? false;
+    return { sessionParts: parts, marks: parts && this.sessionMarks };
   }
 
   /** Stages 1-2: validate and plan. The query must be for `site` (callers check access first). */

@@ -3,6 +3,7 @@ import type { Dialect } from './dialect';
 import { duckdbDialect } from './dialects/duckdb';
 import type { DateRange } from './period';
 import { DIMENSION_DEFS, dimensionDef, isInteractive } from './registry';
+import { compileMarksBuild, MARK_COLUMNS } from './session-marks';
 import { and, bindString, empty, ident, join, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -44,11 +45,12 @@ export const PART_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
 export const partColumn = (dim: string) => ident(`p_${dim}`);
 
 /** Columns of `page_parts`. */
-export const PAGE_PART_COLUMNS: readonly string[] = ['site_id', 'hour', 'session_id', 'visitor_id', 'vk', 'sk', 'path', 'events', 'pageviews'];
+export const PAGE_PART_COLUMNS: readonly string[] = ['site_id', 'hour', 'session_id', 'visitor_id', 'vk', 'sk', 'path', 'events', 'pageviews', ...MARK_COLUMNS.page];
 
 /** Columns of `session_parts` after the keys (site_id, hour, session_id, visitor_id). */
 export const PART_VALUE_COLUMNS: readonly string[] = [
   'vk', 'sk', 'events', 'pageviews', 'interactive', 'min_ts', 'max_ts', 'entry_ts', 'exit_ts', ...PART_DIMENSIONS.map((d) => `p_${d}`), 'solo', 'batch',
+  ...MARK_COLUMNS.session,
 ];
 
 const isPageview = sql`name = 'page_view'`;
@@ -97,6 +99,7 @@ export function compilePartsBuild(d: Dialect, fromMs: number, toMs: number): Com
     render(sql`INSERT INTO session_parts BY NAME SELECT ${join(sessionCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id`, d),
     render(sql`INSERT INTO page_parts BY NAME SELECT ${join(pageCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id, path`, d),
     render(sql`UPDATE session_parts SET solo = FALSE WHERE solo AND (site_id, sk) IN (${sharedSessions})`, d),
+    ...compileMarksBuild(d, PART_DIMENSIONS, toMs),
   ];
 }
 
@@ -105,12 +108,12 @@ const PAGE_COLUMNS = (d: Dialect) => [sql`count(*) AS events`, sql`${d.countIf(i
 const WATERMARK = sql`(SELECT coalesce(max(watermark), TIMESTAMP '-infinity') FROM session_parts_state)`;
 
 /** Fragments of one site in [loMs, hiMs): stored ones and those of the events after the watermark. */
-function fragments(d: Dialect, table: 'session_parts' | 'page_parts', siteId: string, loMs: number, hiMs: number, cols: Sql[], fresh: Sql[]): Sql {
+function fragments(d: Dialect, table: 'session_parts' | 'page_parts', siteId: string, loMs: number, hiMs: number, cols: Sql[], fresh: Sql[], visitors: Sql): Sql {
   const lo = d.timestampFromMs(loMs);
   const hi = d.timestampFromMs(hiMs);
   const site = sql`site_id = ${bindString(siteId)}`;
   const names = join(cols);
-  const stored = sql`SELECT sk, vk, hour, ${names} FROM ${ident(table)} WHERE ${site} AND hour >= ${lo} AND hour < ${hi}`;
+  const stored = sql`SELECT sk, vk, hour, ${names} FROM ${ident(table)} WHERE ${and([site, sql`hour >= ${lo}`, sql`hour < ${hi}`, visitors])}`;
   const byPath = table === 'page_parts' ? sql`, path` : empty;
   const computed = sql`SELECT ${join(KEY_COLUMNS)}, ${hourOf} AS hour${byPath}, ${join(fresh)} FROM events WHERE ${site} AND ts >= ${lo} AND ts < ${hi} AND received_at > ${WATERMARK} GROUP BY session_id, visitor_id, hour${byPath}`;
   return sql`${stored} UNION ALL SELECT sk, vk, hour, ${names} FROM (${computed}) AS n`;
@@ -119,11 +122,12 @@ function fragments(d: Dialect, table: 'session_parts' | 'page_parts', siteId: st
 /**
  * Event rows for plans reading parts: one row per fragment (per path with `page`), with
  * session_id = sk, visitor_id = vk, hour (bucketed like ts), path, events and pageviews counts.
+ * `visitors` (a condition on `vk`) narrows the stored fragments; events after the watermark are all read.
  */
-export function partsEventRows(d: Dialect, siteId: string, loMs: number, hiMs: number, page: boolean): Sql {
+export function partsEventRows(d: Dialect, siteId: string, loMs: number, hiMs: number, page: boolean, visitors: Sql = empty): Sql {
   const cols = page ? [ident('path'), ident('events'), ident('pageviews')] : [ident('events'), ident('pageviews')];
   const fresh = PAGE_COLUMNS(d);
-  const rows = fragments(d, page ? 'page_parts' : 'session_parts', siteId, loMs, hiMs, cols, fresh);
+  const rows = fragments(d, page ? 'page_parts' : 'session_parts', siteId, loMs, hiMs, cols, fresh, visitors);
   return sql`SELECT sk AS session_id, vk AS visitor_id, hour, ${join(cols)} FROM (${rows}) AS r`;
 }
 
@@ -139,6 +143,8 @@ export interface PartsSessionNeeds {
   lookaroundMs: number;
   sessionDims: readonly string[];
   eventCounts: boolean;
+  /** A condition on `vk` narrowing the stored fragments (events after the watermark are all read). */
+  visitors?: Sql;
 }
 
 /**
@@ -156,7 +162,7 @@ export function partsSessionSubquery(d: Dialect, n: PartsSessionNeeds): Sql {
   const lo = d.timestampFromMs(n.range.startMs - n.lookaroundMs);
   const hi = d.timestampFromMs(n.range.endMs + n.lookaroundMs);
   const site = sql`site_id = ${bindString(n.siteId)}`;
-  const stored = sql`${site} AND hour >= ${lo} AND hour < ${hi}`;
+  const stored = and([site, sql`hour >= ${lo}`, sql`hour < ${hi}`, n.visitors ?? empty]);
   const names = join(valueCols);
   // Fragments of the events after the watermark (`n`). A stored solo fragment is a whole session unless
   // `n` adds to it; every other fragment (`f`, small) goes through the merge.

@@ -65,6 +65,29 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'raw payloads move to files (raw-log.ts); rows written before stay readable and purgeable',
     statements: () => [`ALTER TABLE raw_payloads RENAME TO raw_payloads_archive`],
   },
+  {
+    version: 4,
+    name: 'session-parts rollup with session totals and first-occurrence marks; rebuilt from events',
+    // Derived data only: the tables are recreated empty and the rollup job rebuilds them from `events`.
+    statements: () => [
+      `DROP TABLE IF EXISTS session_parts`,
+      `DROP TABLE IF EXISTS page_parts`,
+      `DELETE FROM session_parts_state`,
+      `CREATE TABLE session_parts (
+        site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
+        vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, events INTEGER NOT NULL, pageviews INTEGER NOT NULL, interactive INTEGER NOT NULL,
+        min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, entry_ts TIMESTAMP, exit_ts TIMESTAMP,
+        ${SESSION_PART_DIMENSIONS.map((d) => `p_${d} VARCHAR NOT NULL`).join(', ')},
+        solo BOOLEAN NOT NULL, batch TIMESTAMP NOT NULL,
+        s_start TIMESTAMP, s_dur_ms BIGINT, s_pv BIGINT, s_int BIGINT, s_lo TIMESTAMP, s_hi TIMESTAMP, s_head BOOLEAN,
+        ${SESSION_PART_DIMENSIONS.map((d) => `sv_${d} VARCHAR`).join(', ')},
+        m_all TIMESTAMP, ${SESSION_PART_DIMENSIONS.map((d) => `m_${d} TIMESTAMP`).join(', ')})`,
+      `CREATE TABLE page_parts (
+        site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
+        vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, path VARCHAR NOT NULL, events INTEGER NOT NULL, pageviews INTEGER NOT NULL,
+        s_start TIMESTAMP, s_dur_ms BIGINT, s_pv BIGINT, s_int BIGINT, sp_head BOOLEAN, m_path TIMESTAMP)`,
+    ],
+  },
 ];
 
 /** Session-level dimensions of the stats engine, one fragment column each (see stats/session-parts.ts). */

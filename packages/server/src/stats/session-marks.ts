@@ -1,0 +1,200 @@
+import type { Dimension } from '@tidemark/core';
+import type { Dialect } from './dialect';
+import type { Plan } from './optimize';
+import type { DateRange } from './period';
+import { AGGREGATES, DIMENSION_DEFS, type AggName } from './registry';
+import { bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
+
+/**
+ * Session marks: columns the rollup job (session-parts.ts) keeps on every stored fragment so that the
+ * commonest reports — KPIs, a daily timeseries, one breakdown by a session-level dimension or by page,
+ * without filters — become filtered counts over fragments instead of exact distinct counts:
+ *
+ *   s_start, s_dur_ms, s_pv, s_int      the whole stored session (start, duration, page_views, interactive)
+ *   s_lo, s_hi                          hours of its first / last fragment
+ *   s_head                              exactly one fragment per session (its first hour) carries it
+ *   sv_<dimension>                      the session's value, as the fragment merge resolves it
+ *   m_all                               hour of the same visitor's previous fragment (any session)
+ *   m_<dimension>                       hour of the same visitor's previous fragment with the same value
+ *   page_parts: sp_head, m_path         first fragment of (session, path); the visitor's previous one on the path
+ *
+ * "Previous" is in one total order per visitor (hour, then session key), so over a window [A, B) of
+ * whole hours a visitor counts once per group at the fragment whose mark is NULL or before A, and once
+ * per time bucket at the fragment whose mark lies in another bucket.
+ *
+ * A mark is exact for a visitor only when nothing the query sees differs from what was stored. So each
+ * statement first collects `t`: visitors with events received after the watermark in the look-around
+ * window, and visitors with a fragment in the period whose session reaches outside the look-around
+ * (the query cuts such sessions, the stored totals do not). Those visitors go through the fragment
+ * merge as before; everyone else is counted from marks. The two sets are disjoint and every aggregate
+ * sums, so the result is the same number, only sooner.
+ */
+
+/** Every session-level dimension has a session value and a mark (the same list as the fragments' p_ columns). */
+const MARKED_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
+  .filter(([, def]) => def.level === 'session')
+  .map(([name]) => name);
+
+export const markColumn = (dim: string) => ident(`m_${dim}`);
+export const sessionValueColumn = (dim: string) => ident(`sv_${dim}`);
+
+/** Whether a plan (no filters, at most one dimension, no dimension with an interval) can be counted from marks. */
+export function marksServe(plan: Plan): boolean {
+  if (plan.eventFilters.length || plan.sessionFilters.length || plan.dimensions.length > 1) return false;
+  if (!plan.dimensions.length) return true;
+  const dim = plan.dimensions[0] as string;
+  return plan.interval === null && (dim === 'page' || MARKED_DIMENSIONS.includes(dim));
+}
+
+export interface MarksQuery {
+  siteId: string;
+  range: DateRange;
+  lookaroundMs: number;
+  dimensions: Dimension[];
+  /** Bucket expression of a timestamp column, when the plan has an interval. */
+  bucket: ((column: Sql) => Sql) | null;
+  aggs: AggName[];
+}
+
+const WATERMARK = sql`(SELECT coalesce(max(watermark), TIMESTAMP '-infinity') FROM session_parts_state)`;
+
+/** `t`: the visitors (vk) that must go through the fragment merge for this window. */
+export function marksFallbackVisitors(d: Dialect, q: Omit<MarksQuery, 'dimensions' | 'bucket' | 'aggs'>): Sql {
+  const a = d.timestampFromMs(q.range.startMs);
+  const b = d.timestampFromMs(q.range.endMs);
+  const lo = d.timestampFromMs(q.range.startMs - q.lookaroundMs);
+  const hi = d.timestampFromMs(q.range.endMs + q.lookaroundMs);
+  const site = sql`site_id = ${bindString(q.siteId)}`;
+  const cut = sql`SELECT vk FROM session_parts WHERE ${site} AND hour >= ${a} AND hour < ${b} AND (s_lo IS NULL OR s_lo < ${lo} OR s_hi >= ${hi})`;
+  const fresh = sql`SELECT md5_number(visitor_id) AS vk FROM events WHERE ${site} AND ts >= ${lo} AND ts < ${hi} AND received_at > ${WATERMARK}`;
+  return sql`${cut} UNION ${fresh}`;
+}
+
+/** Rows like the compiler's (d_0 or bucket, a_<agg>) for the visitors outside `t`, from marks. */
+export function marksRows(d: Dialect, q: MarksQuery): Sql {
+  return q.dimensions[0] === 'page' ? pageRows(d, q) : sessionRows(d, q);
+}
+
+function sessionRows(d: Dialect, q: MarksQuery): Sql {
+  const a = d.timestampFromMs(q.range.startMs);
+  const b = d.timestampFromMs(q.range.endMs);
+  const dim = q.dimensions[0];
+  const mark = dim ? markColumn(dim) : ident('m_all');
+  const keys: Sql[] = [];
+  const cols: Sql[] = [];
+  let first = sql`${mark} IS NULL OR ${mark} < ${a}`;
+  if (dim) {
+    cols.push(sql`${sessionValueColumn(dim)} AS d_0`);
+    keys.push(ident('d_0'));
+  } else if (q.bucket) {
+    // Buckets are whole hours here (the compiler reads fragments only then), so a fragment's hour and
+    // its session's start (for s_head) fall in the same bucket as their events.
+    cols.push(sql`${q.bucket(ident('hour'))} AS bucket`);
+    keys.push(ident('bucket'));
+    first = sql`${first} OR ${q.bucket(mark)} <> ${q.bucket(ident('hour'))}`;
+  }
+  // An s_head fragment in the period holds a session that starts in it (its first hour).
+  const head = ident('s_head');
+  const agg: Record<AggName, Sql> = {
+    visitors: d.countIf(sql`(${first})`),
+    pageviews: sql`coalesce(sum(pageviews), 0)`,
+    events: sql`coalesce(sum(events), 0)`,
+    ...sessionAggs(d, head),
+  };
+  cols.push(...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`));
+  // Rows only where the compiler's halves have them: events in the period, sessions starting in it.
+  const rows = halves(q.aggs, keyword('TRUE'), head);
+  const where = sql`site_id = ${bindString(q.siteId)} AND hour >= ${a} AND hour < ${b} AND ${rows} AND vk NOT IN (SELECT vk FROM t)`;
+  return sql`SELECT ${join(cols)} FROM session_parts WHERE ${where}${keys.length ? sql` GROUP BY ${join(keys)}` : empty}`;
+}
+
+function pageRows(d: Dialect, q: MarksQuery): Sql {
+  const a = d.timestampFromMs(q.range.startMs);
+  const b = d.timestampFromMs(q.range.endMs);
+  const hi = d.timestampFromMs(q.range.endMs + q.lookaroundMs);
+  const inPeriod = sql`hour < ${b}`;
+  // Sessions that start in the period and touch the path at any time (within the look-around, which
+  // holds all of a session outside `t`), counted at their first fragment on the path.
+  const head = sql`sp_head AND s_start >= ${a} AND s_start < ${b}`;
+  const agg: Record<AggName, Sql> = {
+    visitors: d.countIf(sql`${inPeriod} AND (m_path IS NULL OR m_path < ${a})`),
+    pageviews: d.sumIf(ident('pageviews'), inPeriod),
+    events: d.sumIf(ident('events'), inPeriod),
+    ...sessionAggs(d, head),
+  };
+  const cols = [sql`path AS d_0`, ...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`)];
+  const where = sql`site_id = ${bindString(q.siteId)} AND hour >= ${a} AND hour < ${hi} AND ${halves(q.aggs, inPeriod, head)} AND vk NOT IN (SELECT vk FROM t)`;
+  return sql`SELECT ${join(cols)} FROM page_parts WHERE ${where} GROUP BY d_0`;
+}
+
+/** The rows an event half (`events`) and a session half (`sessions`) would see, for the halves the aggregates need. */
+function halves(aggs: AggName[], events: Sql, sessions: Sql): Sql {
+  const parts: Sql[] = [];
+  if (aggs.some((x) => AGGREGATES[x].level === 'event')) parts.push(events);
+  if (aggs.some((x) => AGGREGATES[x].level === 'session')) parts.push(sessions);
+  return or(parts.map((p) => sql`(${p})`));
+}
+
+function sessionAggs(d: Dialect, head: Sql): Pick<Record<AggName, Sql>, 'sessions' | 'bounces' | 'duration_ms' | 'session_pageviews'> {
+  return {
+    sessions: d.countIf(head),
+    bounces: d.countIf(sql`${head} AND s_pv = 1 AND s_int = 0`),
+    duration_ms: d.sumIf(ident('s_dur_ms'), head),
+    session_pageviews: d.sumIf(ident('s_pv'), head),
+  };
+}
+
+// --- the job's statements ----------------------------------------------------------------------------
+
+/** Which fragment a session-level dimension's session value comes from (as the fragment merge picks it). */
+const VALUE_ORDER: Partial<Record<string, Sql>> = {
+  entry_page: sql`entry_ts ASC NULLS LAST`,
+  exit_page: sql`exit_ts DESC NULLS LAST`,
+};
+const VALUE_GUARD: Partial<Record<string, Sql>> = { entry_page: ident('entry_ts'), exit_page: ident('exit_ts') };
+
+/**
+ * Statements that recompute totals, session values and marks on every fragment of the visitors that
+ * got a fragment in batch `batchMs` (run in the job's transaction, after the fragments are inserted):
+ * marks look backwards and sessions only merge within a visitor, so nobody else's change.
+ */
+export function compileMarksBuild(d: Dialect, dims: readonly string[], batchMs: number): CompiledSql[] {
+  const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
+  const values = dims.map((dim) => {
+    const guard = VALUE_GUARD[dim];
+    const value = guard ? sql`CASE WHEN ${guard} IS NOT NULL THEN ${ident(`p_${dim}`)} END` : ident(`p_${dim}`);
+    return sql`coalesce(first_value(${value}) OVER (ses ORDER BY ${VALUE_ORDER[dim] ?? sql`min_ts`}), '') AS ${sessionValueColumn(dim)}`;
+  });
+  const perSession = sql`SELECT rowid AS rid, site_id, vk, sk, hour,
+    min(min_ts) OVER ses AS s_start,
+    ${d.timestampToMs(sql`max(max_ts) OVER ses`)} - ${d.timestampToMs(sql`min(min_ts) OVER ses`)} AS s_dur_ms,
+    sum(pageviews) OVER ses AS s_pv, sum(interactive) OVER ses AS s_int,
+    min(hour) OVER ses AS s_lo, max(hour) OVER ses AS s_hi,
+    row_number() OVER (ses ORDER BY hour) = 1 AS s_head,
+    ${join(values)}
+    FROM session_parts WHERE ${touched} WINDOW ses AS (PARTITION BY site_id, sk)`;
+  const marks = [
+    sql`lag(hour) OVER (PARTITION BY site_id, vk ORDER BY hour, sk) AS m_all`,
+    ...dims.map((dim) => sql`lag(hour) OVER (PARTITION BY site_id, vk, ${sessionValueColumn(dim)} ORDER BY hour, sk) AS ${markColumn(dim)}`),
+  ];
+  const computed = sql`SELECT *, ${join(marks)} FROM (${perSession}) AS v`;
+  const setCols = ['s_start', 's_dur_ms', 's_pv', 's_int', 's_lo', 's_hi', 's_head', ...dims.map((x) => `sv_${x}`), 'm_all', ...dims.map((x) => `m_${x}`)];
+  const sets = join(setCols.map((c) => sql`${ident(c)} = r.${ident(c)}`));
+  const sessions = sql`UPDATE session_parts SET ${sets} FROM (${computed}) AS r WHERE session_parts.rowid = r.rid`;
+
+  const heads = sql`SELECT site_id, sk, s_start, s_dur_ms, s_pv, s_int FROM session_parts WHERE s_head AND ${touched}`;
+  const pageComputed = sql`SELECT p.rowid AS rid, h.s_start, h.s_dur_ms, h.s_pv, h.s_int,
+    row_number() OVER (PARTITION BY p.site_id, p.sk, p.path ORDER BY p.hour) = 1 AS sp_head,
+    lag(p.hour) OVER (PARTITION BY p.site_id, p.vk, p.path ORDER BY p.hour, p.sk) AS m_path
+    FROM page_parts AS p JOIN (${heads}) AS h ON h.site_id = p.site_id AND h.sk = p.sk
+    WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
+  const pageSets = join(['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'].map((c) => sql`${ident(c)} = r.${ident(c)}`));
+  const pages = sql`UPDATE page_parts SET ${pageSets} FROM (${pageComputed}) AS r WHERE page_parts.rowid = r.rid`;
+  return [render(sessions, d), render(pages, d)];
+}
+
+/** Columns the marks add to `session_parts` and `page_parts` (after the fragment columns). */
+export const MARK_COLUMNS = {
+  session: ['s_start', 's_dur_ms', 's_pv', 's_int', 's_lo', 's_hi', 's_head', ...MARKED_DIMENSIONS.map((x) => `sv_${x}`), 'm_all', ...MARKED_DIMENSIONS.map((x) => `m_${x}`)],
+  page: ['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'],
+} as const;
