@@ -154,12 +154,21 @@ const VALUE_ORDER: Partial<Record<string, Sql>> = {
 const VALUE_GUARD: Partial<Record<string, Sql>> = { entry_page: ident('entry_ts'), exit_page: ident('exit_ts') };
 
 /**
- * Statements that recompute totals, session values and marks on every fragment of the visitors that
- * got a fragment in batch `batchMs` (run in the job's transaction, after the fragments are inserted):
- * marks look backwards and sessions only merge within a visitor, so nobody else's change.
+ * After new fragments arrive, every fragment of their visitors loses its marks (`s_lo` NULL; queries
+ * then send those visitors through the merge), in the transaction that adds them.
  */
-export function compileMarksBuild(d: Dialect, dims: readonly string[], batchMs: number): CompiledSql[] {
-  const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
+export function compileMarksInvalidate(d: Dialect, batchMs: number): CompiledSql {
+  return render(sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND (site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`, d);
+}
+
+/**
+ * Statements (one transaction) that recompute totals, session values and marks on every fragment of
+ * the visitors with unmarked fragments: marks look backwards and sessions only merge within a visitor,
+ * so nobody else's change. Run once after a catch-up rather than per chunk: a first build over months
+ * then sorts each visitor's history once.
+ */
+export function compileMarksBuild(d: Dialect, dims: readonly string[]): CompiledSql[] {
+  const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const values = dims.map((dim) => {
     const guard = VALUE_GUARD[dim];
     const value = guard ? sql`CASE WHEN ${guard} IS NOT NULL THEN ${ident(`p_${dim}`)} END` : ident(`p_${dim}`);
@@ -187,10 +196,15 @@ export function compileMarksBuild(d: Dialect, dims: readonly string[], batchMs: 
     row_number() OVER (PARTITION BY p.site_id, p.sk, p.path ORDER BY p.hour) = 1 AS sp_head,
     lag(p.hour) OVER (PARTITION BY p.site_id, p.vk, p.path ORDER BY p.hour, p.sk) AS m_path
     FROM page_parts AS p JOIN (${heads}) AS h ON h.site_id = p.site_id AND h.sk = p.sk
-    WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
+    WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const pageSets = join(['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'].map((c) => sql`${ident(c)} = r.${ident(c)}`));
   const pages = sql`UPDATE page_parts SET ${pageSets} FROM (${pageComputed}) AS r WHERE page_parts.rowid = r.rid`;
-  return [render(sessions, d), render(pages, d)];
+  return [
+    render(sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`, d),
+    render(sessions, d),
+    render(pages, d),
+    render(sql`DROP TABLE marks_todo`, d),
+  ];
 }
 
 /** Columns the marks add to `session_parts` and `page_parts` (after the fragment columns). */

@@ -3,7 +3,7 @@ import type { Dialect } from './dialect';
 import { duckdbDialect } from './dialects/duckdb';
 import type { DateRange } from './period';
 import { DIMENSION_DEFS, dimensionDef, isInteractive } from './registry';
-import { compileMarksBuild, MARK_COLUMNS } from './session-marks';
+import { compileMarksBuild, compileMarksInvalidate, MARK_COLUMNS } from './session-marks';
 import { and, bindString, empty, ident, join, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -99,7 +99,7 @@ export function compilePartsBuild(d: Dialect, fromMs: number, toMs: number): Com
     render(sql`INSERT INTO session_parts BY NAME SELECT ${join(sessionCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id`, d),
     render(sql`INSERT INTO page_parts BY NAME SELECT ${join(pageCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id, path`, d),
     render(sql`UPDATE session_parts SET solo = FALSE WHERE solo AND (site_id, sk) IN (${sharedSessions})`, d),
-    ...compileMarksBuild(d, PART_DIMENSIONS, toMs),
+    compileMarksInvalidate(d, toMs),
   ];
 }
 
@@ -219,6 +219,10 @@ const FRAGMENT_PICK: Record<MergeBy, Sql> = {
 };
 
 /** The rollup job of a DuckDB store, on a connection of its own, building with the statements above. */
-export async function openSessionParts(store: DuckDbEventStore, opts: Omit<SessionPartsOptions, 'buildSql'> = {}): Promise<SessionPartsRollup> {
-  return new SessionPartsRollup(await store.fork(), { ...opts, buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to) });
+export async function openSessionParts(store: DuckDbEventStore, opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql'> = {}): Promise<SessionPartsRollup> {
+  return new SessionPartsRollup(await store.fork(), {
+    ...opts,
+    buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
+    marksSql: () => compileMarksBuild(duckdbDialect, PART_DIMENSIONS),
+  });
 }

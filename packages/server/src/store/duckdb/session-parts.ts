@@ -20,6 +20,8 @@ const DAY_MS = 24 * HOUR_MS;
 export interface SessionPartsOptions {
   /** Statements that roll up the events received in (fromMs, toMs]; the first one's row count is reported. */
   buildSql: (fromMs: number, toMs: number) => Array<{ sql: string; params: unknown[] }>;
+  /** Statements that bring the marks of unmarked fragments up to date (stats/session-marks.ts), run after the chunks. */
+  marksSql?: () => Array<{ sql: string; params: unknown[] }>;
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
   /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */
@@ -85,6 +87,8 @@ export class SessionPartsRollup {
       from = to;
       this.current = to;
     }
+    // Also after a run that added nothing: a previous process may have stopped between chunks and marks.
+    if (this.opts.marksSql && !this.closed) await this.transaction(this.opts.marksSql());
     return { fragments, watermark: this.current };
   }
 
@@ -94,17 +98,19 @@ export class SessionPartsRollup {
   }
 
   private async rollUp(fromMs: number, toMs: number): Promise<number> {
-    const builds = this.opts.buildSql(fromMs, toMs);
+    const state = { sql: 'INSERT OR REPLACE INTO session_parts_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', params: [toMs] };
+    const [n] = await this.transaction([...this.opts.buildSql(fromMs, toMs), state]);
+    return n ?? 0;
+  }
+
+  /** Runs the statements in one transaction; their row counts. */
+  private async transaction(statements: Array<{ sql: string; params: unknown[] }>): Promise<number[]> {
     await this.db.run('BEGIN TRANSACTION');
     try {
-      let n: number | null = null;
-      for (const b of builds) {
-        const rows = await this.db.change(b.sql, b.params);
-        n ??= rows;
-      }
-      await this.db.run('INSERT OR REPLACE INTO session_parts_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', [toMs]);
+      const counts: number[] = [];
+      for (const s of statements) counts.push(await this.db.change(s.sql, s.params));
       await this.db.run('COMMIT');
-      return n ?? 0;
+      return counts;
     } catch (err) {
       await this.db.run('ROLLBACK').catch(() => undefined);
       throw err;

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core';
+import { generateTraffic, Prng } from '@tidemark/testkit';
+import type { DuckDbEventStore, EventStore, SessionPartsRollup } from '../src/store';
+import { openSessionParts, StatsService } from '../src/stats';
+import { openLocalDuckDbStore } from './stats-helpers';
+
+// Counting from the rollup's marks (stats/session-marks.ts) must give exactly what raw events give, for
+// generated traffic with returning visitors, a watermark in the middle of the data, sessions longer
+// than the look-around, late events with old timestamps and fragments of the same hour built twice.
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const END = Date.UTC(2025, 2, 31); // the data spans Berlin's switch to summer time (2025-03-30)
+const SITE = { id: 'marks-site', timezone: 'Europe/Berlin' };
+const OTHER = { id: 'marks-other', timezone: 'UTC' };
+const DIMS = 'channel,source,page,entry_page,exit_page,country,browser,os,device,screen,city,language';
+
+function traffic(): CanonicalEvent[] {
+  const main = [...generateTraffic({ siteId: SITE.id, timezone: SITE.timezone, days: 21, end: END, seed: 'marks', totalEvents: 24_000, returningShare: 0.5 })];
+  const other = [...generateTraffic({ siteId: OTHER.id, days: 21, end: END, seed: 'marks-other', totalEvents: 4_000 })];
+  return [...main, ...other].sort((a, b) => a.received_at - b.received_at);
+}
+
+/** Extra events received at `at`: late arrivals into old sessions, and a session kept open for days. */
+function hostile(events: CanonicalEvent[], at: number, seed: string, n: number): CanonicalEvent[] {
+  const rng = new Prng(seed);
+  const site = events.filter((e) => e.site_id === SITE.id);
+  const out: CanonicalEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const base = site[rng.u32() % site.length]!;
+    // Same session: hours (or days) later, or a little earlier than any of its events.
+    const shift = [-20 * 60_000, 45 * 60_000, 3 * HOUR, 30 * HOUR, 3 * DAY][rng.u32() % 5]!;
+    const name = rng.u32() % 2 ? 'page_view' : 'click';
+    out.push({
+      ...base,
+      event_id: `0190bbbb-0000-7000-8000-${String(100000000000 + rng.u32()).slice(0, 12)}`,
+      ts: Math.min(base.ts + shift, END - 1),
+      received_at: at + i,
+      name,
+      path: rng.u32() % 3 ? base.path : `/late/${i % 4}`,
+      source: i % 5 === 0 ? 'LateSource' : base.source,
+    });
+  }
+  return out;
+}
+
+/** Records the statements a service runs. */
+function recording(store: EventStore): { reader: EventStore; statements: string[] } {
+  const statements: string[] = [];
+  const reader = Object.create(store) as EventStore;
+  reader.query = (sql, params) => {
+    statements.push(sql);
+    return store.query(sql, params);
+  };
+  return { reader, statements };
+}
+
+describe('session marks: the same numbers as raw events', () => {
+  let store: EventStore;
+  let rollup: SessionPartsRollup;
+  let clock = END - 5 * DAY + 17 * HOUR;
+  let events: CanonicalEvent[];
+
+  beforeAll(async () => {
+    events = traffic();
+    store = await openLocalDuckDbStore();
+    await store.write({ events, raw: [], quarantine: [], drops: [] });
+    rollup = await openSessionParts(store as DuckDbEventStore, { now: () => clock, lagMs: 0, chunkMs: 3 * DAY });
+    await rollup.runOnce();
+  }, 120_000);
+  afterAll(async () => {
+    await rollup?.close();
+    await store?.close();
+  });
+
+  const now = END - 1;
+  const periods = [
+    { period: 'last_7_days' },
+    { period: 'last_30_days' },
+    { period: 'today' },
+    { period: 'custom', start_date: '2025-03-20', end_date: '2025-03-22' },
+    { period: 'custom', start_date: '2025-03-29', end_date: '2025-03-30' },
+    { period: 'custom', start_date: '2025-03-12', end_date: '2025-03-12' },
+  ];
+  const queries: Array<Partial<QueryInput>> = [
+    { metrics: ['visitors', 'pageviews', 'events', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit'], interval: 'hour' },
+    { metrics: ['visitors', 'events'], interval: 'week' },
+    { metrics: ['sessions', 'bounce_rate'], dimensions: ['page'] },
+    { metrics: ['sessions', 'avg_duration'], dimensions: ['source'] },
+    { metrics: ['visitors', 'pageviews'], dimensions: ['page'], limit: 5, offset: 2 },
+    { metrics: ['visitors'], dimensions: ['region'] },
+    { metrics: ['visitors', 'sessions'], dimensions: ['country', 'device'] },
+    { metrics: ['visitors', 'sessions'], dimensions: ['source'], filters: [['is', 'country', ['DE', 'FR']]] },
+  ];
+
+  async function agree(): Promise<void> {
+    const { reader, statements } = recording(store);
+    const marks = new StatsService(reader, { now: () => now, sessionParts: rollup, sharedResultsMs: 0 });
+    const merge = new StatsService(store, { now: () => now, sessionParts: rollup, sessionMarks: false, sharedResultsMs: 0 });
+    const plain = new StatsService(store, { now: () => now, sharedResultsMs: 0 });
+    for (const p of periods) {
+      const params = { ...p, metrics: 'visitors,pageviews,sessions,bounce_rate,avg_duration,views_per_visit,events', dimensions: DIMS, compare: 'true', interval: 'day', limit: '50' };
+      const expected = await plain.dashboard(SITE, params);
+      expect(await marks.dashboard(SITE, params), JSON.stringify(p)).toEqual(expected);
+      expect(await merge.dashboard(SITE, params), JSON.stringify(p)).toEqual(expected);
+      const kpis = { ...p, compare: 'true', interval: 'day' };
+      expect(await marks.dashboard(OTHER, kpis)).toEqual(await plain.dashboard(OTHER, kpis));
+      for (const q of queries) {
+        const input = { site_id: SITE.id, date_range: p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, ...q } as QueryInput;
+        const parsed = parseQuery(input);
+        expect(await marks.query(parsed, SITE), JSON.stringify(input)).toEqual(await plain.query(parsed, SITE));
+      }
+    }
+    expect(statements.some((s) => s.includes('m_all') && s.includes('FROM session_parts'))).toBe(true);
+    expect(statements.some((s) => s.includes('m_path') && s.includes('FROM page_parts'))).toBe(true);
+  }
+
+  it('agrees with a watermark days before the end of the data', async () => {
+    expect(rollup.watermark()).toBe(clock);
+    await agree();
+  }, 120_000);
+
+  it('agrees with late events and long sessions, before and after they are rolled up', async () => {
+    await store.write({ events: hostile(events, clock + 60_000, 'late-1', 300), raw: [], quarantine: [], drops: [] });
+    await agree();
+    clock = END + 2 * HOUR;
+    await rollup.runOnce();
+    await agree();
+    // More of the same into hours that already have fragments, rolled up again.
+    await store.write({ events: hostile(events, clock + 60_000, 'late-2', 300), raw: [], quarantine: [], drops: [] });
+    clock += 2 * HOUR;
+    await rollup.runOnce();
+    await agree();
+  }, 240_000);
+
+  it('keeps one s_head per session and marks on every fragment', async () => {
+    const [row] = await store.query<{ heads: number; sessions: number; unmarked: number; pages: number }>(
+      `SELECT count(*) FILTER (WHERE s_head) AS heads, count(DISTINCT sk) AS sessions, count(*) FILTER (WHERE s_lo IS NULL OR sv_source IS NULL) AS unmarked,
+        (SELECT count(*) FROM page_parts WHERE sp_head IS NULL) AS pages FROM session_parts`,
+      [],
+    );
+    expect(Number(row!.heads)).toBe(Number(row!.sessions));
+    expect(Number(row!.unmarked)).toBe(0);
+    expect(Number(row!.pages)).toBe(0);
+  });
+});
