@@ -146,13 +146,6 @@ function sessionAggs(d: Dialect, head: Sql): Pick<Record<AggName, Sql>, 'session
 
 // --- the job's statements ----------------------------------------------------------------------------
 
-/** Which fragment a session-level dimension's session value comes from (as the fragment merge picks it). */
-const VALUE_ORDER: Partial<Record<string, Sql>> = {
-  entry_page: sql`entry_ts ASC NULLS LAST`,
-  exit_page: sql`exit_ts DESC NULLS LAST`,
-};
-const VALUE_GUARD: Partial<Record<string, Sql>> = { entry_page: ident('entry_ts'), exit_page: ident('exit_ts') };
-
 /**
  * After new fragments arrive, every fragment of their visitors loses its marks (`s_lo` NULL; queries
  * then send those visitors through the merge), in the transaction that adds them.
@@ -161,54 +154,60 @@ export function compileMarksInvalidate(d: Dialect, batchMs: number): CompiledSql
   return render(sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND (site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`, d);
 }
 
+/** The session's value of a dimension from its fragments, as the fragment merge resolves it. */
+function sessionValue(dim: string): Sql {
+  const p = ident(`p_${dim}`);
+  if (dim === 'entry_page') return sql`coalesce(arg_min(${p}, entry_ts) FILTER (WHERE entry_ts IS NOT NULL), '')`;
+  if (dim === 'exit_page') return sql`coalesce(arg_max(${p}, exit_ts) FILTER (WHERE exit_ts IS NOT NULL), '')`;
+  return sql`coalesce(arg_min(${p}, min_ts), '')`;
+}
+
+const SESSION_MARKS = ['s_start', 's_dur_ms', 's_pv', 's_int', 's_lo', 's_hi', 's_head', ...MARKED_DIMENSIONS.map((x) => `sv_${x}`), 'm_all', ...MARKED_DIMENSIONS.map((x) => `m_${x}`)];
+const PAGE_MARKS = ['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'];
+
 /**
  * Statements (one transaction) that recompute totals, session values and marks on every fragment of
  * the visitors with unmarked fragments: marks look backwards and sessions only merge within a visitor,
- * so nobody else's change. Run once after a catch-up rather than per chunk: a first build over months
- * then sorts each visitor's history once.
+ * so nobody else's change. The visitors' fragments are rewritten (delete + insert: DuckDB appends far
+ * faster than it updates many columns), once after a catch-up rather than per chunk, so a first build
+ * over months sorts each visitor's history once.
  */
 export function compileMarksBuild(d: Dialect, dims: readonly string[]): CompiledSql[] {
   const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
-  const values = dims.map((dim) => {
-    const guard = VALUE_GUARD[dim];
-    const value = guard ? sql`CASE WHEN ${guard} IS NOT NULL THEN ${ident(`p_${dim}`)} END` : ident(`p_${dim}`);
-    return sql`coalesce(first_value(${value}) OVER (ses ORDER BY ${VALUE_ORDER[dim] ?? sql`min_ts`}), '') AS ${sessionValueColumn(dim)}`;
-  });
-  const perSession = sql`SELECT rowid AS rid, site_id, vk, sk, hour,
-    min(min_ts) OVER ses AS s_start,
-    ${d.timestampToMs(sql`max(max_ts) OVER ses`)} - ${d.timestampToMs(sql`min(min_ts) OVER ses`)} AS s_dur_ms,
-    sum(pageviews) OVER ses AS s_pv, sum(interactive) OVER ses AS s_int,
-    min(hour) OVER ses AS s_lo, max(hour) OVER ses AS s_hi,
-    row_number() OVER (ses ORDER BY hour) = 1 AS s_head,
-    ${join(values)}
-    FROM session_parts WHERE ${touched} WINDOW ses AS (PARTITION BY site_id, sk)`;
-  const marks = [
+  const list = (names: readonly string[]) => join(names.map((n) => ident(n)));
+  const fragments = sql`CREATE OR REPLACE TEMP TABLE marks_f AS SELECT rowid AS rid, * EXCLUDE (${list(SESSION_MARKS)}) FROM session_parts WHERE ${touched}`;
+  const sessions = sql`CREATE OR REPLACE TEMP TABLE marks_g AS SELECT site_id, sk,
+    min(min_ts) AS s_start, ${d.timestampToMs(sql`max(max_ts)`)} - ${d.timestampToMs(sql`min(min_ts)`)} AS s_dur_ms,
+    sum(pageviews) AS s_pv, sum(interactive) AS s_int, min(hour) AS s_lo, max(hour) AS s_hi, arg_min(rid, hour) AS head,
+    ${join(dims.map((dim) => sql`${sessionValue(dim)} AS ${sessionValueColumn(dim)}`))}
+    FROM marks_f GROUP BY site_id, sk`;
+  const joined = sql`CREATE OR REPLACE TEMP TABLE marks_j AS SELECT f.*, g.* EXCLUDE (site_id, sk, head), f.rid = g.head AS s_head FROM marks_f AS f JOIN marks_g AS g USING (site_id, sk)`;
+  // Lags only for visitors with more than one fragment (the others have none before them).
+  const lags = [
     sql`lag(hour) OVER (PARTITION BY site_id, vk ORDER BY hour, sk) AS m_all`,
     ...dims.map((dim) => sql`lag(hour) OVER (PARTITION BY site_id, vk, ${sessionValueColumn(dim)} ORDER BY hour, sk) AS ${markColumn(dim)}`),
   ];
-  const computed = sql`SELECT *, ${join(marks)} FROM (${perSession}) AS v`;
-  const setCols = ['s_start', 's_dur_ms', 's_pv', 's_int', 's_lo', 's_hi', 's_head', ...dims.map((x) => `sv_${x}`), 'm_all', ...dims.map((x) => `m_${x}`)];
-  const sets = join(setCols.map((c) => sql`${ident(c)} = r.${ident(c)}`));
-  const sessions = sql`UPDATE session_parts SET ${sets} FROM (${computed}) AS r WHERE session_parts.rowid = r.rid`;
-
-  const heads = sql`SELECT site_id, sk, s_start, s_dur_ms, s_pv, s_int FROM session_parts WHERE s_head AND ${touched}`;
-  const pageComputed = sql`SELECT p.rowid AS rid, h.s_start, h.s_dur_ms, h.s_pv, h.s_int,
+  const narrow = sql`SELECT rid, site_id, vk, sk, hour, ${join(dims.map(sessionValueColumn))} FROM marks_j WHERE (site_id, vk) IN (SELECT site_id, vk FROM marks_f GROUP BY site_id, vk HAVING count(*) > 1)`;
+  const marks = sql`CREATE OR REPLACE TEMP TABLE marks_m AS SELECT rid, ${join(lags)} FROM (${narrow}) AS n`;
+  const pages = sql`CREATE OR REPLACE TEMP TABLE marks_p AS SELECT p.* EXCLUDE (${list(PAGE_MARKS)}), g.s_start, g.s_dur_ms, g.s_pv, g.s_int,
     row_number() OVER (PARTITION BY p.site_id, p.sk, p.path ORDER BY p.hour) = 1 AS sp_head,
     lag(p.hour) OVER (PARTITION BY p.site_id, p.vk, p.path ORDER BY p.hour, p.sk) AS m_path
-    FROM page_parts AS p JOIN (${heads}) AS h ON h.site_id = p.site_id AND h.sk = p.sk
+    FROM page_parts AS p JOIN marks_g AS g ON g.site_id = p.site_id AND g.sk = p.sk
     WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM marks_todo)`;
-  const pageSets = join(['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'].map((c) => sql`${ident(c)} = r.${ident(c)}`));
-  const pages = sql`UPDATE page_parts SET ${pageSets} FROM (${pageComputed}) AS r WHERE page_parts.rowid = r.rid`;
   return [
-    render(sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`, d),
-    render(sessions, d),
-    render(pages, d),
-    render(sql`DROP TABLE marks_todo`, d),
-  ];
+    sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`,
+    fragments,
+    sessions,
+    joined,
+    marks,
+    pages,
+    sql`DELETE FROM session_parts WHERE ${touched}`,
+    sql`INSERT INTO session_parts BY NAME SELECT j.* EXCLUDE (rid), m.* EXCLUDE (rid) FROM marks_j AS j LEFT JOIN marks_m AS m USING (rid)`,
+    sql`DELETE FROM page_parts WHERE ${touched}`,
+    sql`INSERT INTO page_parts BY NAME SELECT * FROM marks_p`,
+    ...['marks_todo', 'marks_f', 'marks_g', 'marks_j', 'marks_m', 'marks_p'].map((t) => sql`DROP TABLE ${ident(t)}`),
+  ].map((st) => render(st, d));
 }
 
 /** Columns the marks add to `session_parts` and `page_parts` (after the fragment columns). */
-export const MARK_COLUMNS = {
-  session: ['s_start', 's_dur_ms', 's_pv', 's_int', 's_lo', 's_hi', 's_head', ...MARKED_DIMENSIONS.map((x) => `sv_${x}`), 'm_all', ...MARKED_DIMENSIONS.map((x) => `m_${x}`)],
-  page: ['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'],
-} as const;
+export const MARK_COLUMNS = { session: SESSION_MARKS, page: PAGE_MARKS } as const;
