@@ -83,15 +83,21 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const keys: Sql[] = [];
   const cols: Sql[] = [];
   let first = sql`${mark} IS NULL OR ${mark} < ${a}`;
+  let from = ident('session_parts');
   if (dim) {
     cols.push(sql`${sessionValueColumn(dim)} AS d_0`);
     keys.push(ident('d_0'));
   } else if (q.bucket) {
     // Buckets are whole hours here (the compiler reads fragments only then), so a fragment's hour and
     // its session's start (for s_head) fall in the same bucket as their events.
-    cols.push(sql`${q.bucket(ident('hour'))} AS bucket`);
+    // A visitor counts in a bucket at its fragment whose mark is before the bucket's first hour (in the
+    // period): buckets are contiguous in time. Each hour of the period is bucketed once, not each row.
+    const hours = sql`SELECT range AS hour, ${q.bucket(ident('range'))} AS bucket FROM range(${a}, ${b}, INTERVAL 1 HOUR)`;
+    const buckets = sql`SELECT hour, bucket, min(hour) OVER (PARTITION BY bucket) AS bucket_start FROM (${hours}) AS h`;
+    from = sql`session_parts JOIN (${buckets}) AS hb USING (hour)`;
+    cols.push(ident('bucket'));
     keys.push(ident('bucket'));
-    first = sql`${first} OR ${q.bucket(mark)} <> ${q.bucket(ident('hour'))}`;
+    first = sql`${mark} IS NULL OR ${mark} < bucket_start`;
   }
   // An s_head fragment in the period holds a session that starts in it (its first hour).
   const head = ident('s_head');
@@ -105,7 +111,7 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
   // Rows only where the compiler's halves have them: events in the period, sessions starting in it.
   const rows = halves(q.aggs, keyword('TRUE'), head);
   const where = sql`site_id = ${bindString(q.siteId)} AND hour >= ${a} AND hour < ${b} AND ${rows} AND vk NOT IN (SELECT vk FROM t)`;
-  return sql`SELECT ${join(cols)} FROM session_parts WHERE ${where}${keys.length ? sql` GROUP BY ${join(keys)}` : empty}`;
+  return sql`SELECT ${join(cols)} FROM ${from} WHERE ${where}${keys.length ? sql` GROUP BY ${join(keys)}` : empty}`;
 }
 
 function pageRows(d: Dialect, q: MarksQuery): Sql {
