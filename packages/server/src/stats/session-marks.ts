@@ -2,8 +2,9 @@ import type { Dimension } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
 import type { DateRange } from './period';
+import { compileCubeUpdate, pageContributions, sessionContributions } from './mark-cube';
 import { AGGREGATES, DIMENSION_DEFS, type AggName } from './registry';
-import { bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
+import { and, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
  * Session marks: columns the rollup job (session-parts.ts) keeps on every stored fragment so that the
@@ -75,79 +76,83 @@ export function marksRows(d: Dialect, q: MarksQuery): Sql {
   return q.dimensions[0] === 'page' ? pageRows(d, q) : sessionRows(d, q);
 }
 
+const CUBE_COLUMNS = sql`n, events, pageviews, heads, bounces, dur_ms, s_pv`;
+
+/** The aggregates from cube-shaped rows; `first` selects visitors' first fragments, `inPeriod` / `starts` the halves' rows. */
+function cubeAggs(d: Dialect, first: Sql, inPeriod: Sql, starts: Sql): Record<AggName, Sql> {
+  const TRUE = keyword('TRUE');
+  const ev = inPeriod.isEmpty ? TRUE : inPeriod;
+  const st = starts.isEmpty ? TRUE : starts;
+  return {
+    visitors: d.sumIf(ident('n'), and([ev, sql`(${first})`])),
+    pageviews: d.sumIf(ident('pageviews'), ev),
+    events: d.sumIf(ident('events'), ev),
+    sessions: d.sumIf(ident('heads'), st),
+    bounces: d.sumIf(ident('bounces'), st),
+    duration_ms: d.sumIf(ident('dur_ms'), st),
+    session_pageviews: d.sumIf(ident('s_pv'), st),
+  };
+}
+
+/** Groups only where the compiler's halves have rows: events in the period, sessions starting in it. */
+function groupExists(d: Dialect, aggs: AggName[], inPeriod: Sql, starts: Sql): Sql {
+  const TRUE = keyword('TRUE');
+  const parts: Sql[] = [];
+  if (aggs.some((x) => AGGREGATES[x].level === 'event')) parts.push(sql`${d.sumIf(ident('n'), inPeriod.isEmpty ? TRUE : inPeriod)} > 0`);
+  if (aggs.some((x) => AGGREGATES[x].level === 'session')) parts.push(sql`${d.sumIf(ident('heads'), starts.isEmpty ? TRUE : starts)} > 0`);
+  return or(parts);
+}
+
 function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const a = d.timestampFromMs(q.range.startMs);
   const b = d.timestampFromMs(q.range.endMs);
-  const dim = q.dimensions[0];
-  const mark = dim ? markColumn(dim) : ident('m_all');
+  const dim = (q.dimensions[0] as string | undefined) ?? '';
+  const site = sql`site_id = ${bindString(q.siteId)}`;
+  const inWindow = sql`hour >= ${a} AND hour < ${b}`;
+  const cube = sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(dim)} AND ${inWindow}`;
+  // The fallback visitors' fragments as the cube holds them, taken out again.
+  const minus = sessionContributions(sql`session_parts WHERE ${site} AND ${inWindow} AND s_head IS NOT NULL AND vk IN (SELECT vk FROM t)`, dim, -1);
+  let rows = sql`${cube} UNION ALL SELECT value, hour, m, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
+  let first = sql`m IS NULL OR m < ${a}`;
   const keys: Sql[] = [];
   const cols: Sql[] = [];
-  let first = sql`${mark} IS NULL OR ${mark} < ${a}`;
-  let from = ident('session_parts');
   if (dim) {
-    cols.push(sql`${sessionValueColumn(dim)} AS d_0`);
+    cols.push(sql`value AS d_0`);
     keys.push(ident('d_0'));
   } else if (q.bucket) {
-    // Buckets are whole hours here (the compiler reads fragments only then), so a fragment's hour and
-    // its session's start (for s_head) fall in the same bucket as their events.
     // A visitor counts in a bucket at its fragment whose mark is before the bucket's first hour (in the
-    // period): buckets are contiguous in time. Each hour of the period is bucketed once, not each row.
+    // period): buckets are contiguous in time. Each hour of the period is bucketed once, not each row;
+    // buckets are whole hours here (the compiler reads fragments only then), so a fragment's hour and
+    // its session's start fall in the same bucket as their events.
     const hours = sql`SELECT range AS hour, ${q.bucket(ident('range'))} AS bucket FROM range(${a}, ${b}, INTERVAL 1 HOUR)`;
     const buckets = sql`SELECT hour, bucket, min(hour) OVER (PARTITION BY bucket) AS bucket_start FROM (${hours}) AS h`;
-    from = sql`session_parts JOIN (${buckets}) AS hb USING (hour)`;
+    rows = sql`SELECT * FROM (${rows}) AS r JOIN (${buckets}) AS hb USING (hour)`;
     cols.push(ident('bucket'));
     keys.push(ident('bucket'));
-    first = sql`${mark} IS NULL OR ${mark} < bucket_start`;
+    first = sql`m IS NULL OR m < bucket_start`;
   }
-  // An s_head fragment in the period holds a session that starts in it (its first hour).
-  const head = ident('s_head');
-  const agg: Record<AggName, Sql> = {
-    visitors: d.countIf(sql`(${first})`),
-    pageviews: sql`coalesce(sum(pageviews), 0)`,
-    events: sql`coalesce(sum(events), 0)`,
-    ...sessionAggs(d, head),
-  };
+  const agg = cubeAggs(d, first, empty, empty);
   cols.push(...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`));
-  // Rows only where the compiler's halves have them: events in the period, sessions starting in it.
-  const rows = halves(q.aggs, keyword('TRUE'), head);
-  const where = sql`site_id = ${bindString(q.siteId)} AND hour >= ${a} AND hour < ${b} AND ${rows} AND vk NOT IN (SELECT vk FROM t)`;
-  return sql`SELECT ${join(cols)} FROM ${from} WHERE ${where}${keys.length ? sql` GROUP BY ${join(keys)}` : empty}`;
+  const grouping = keys.length ? sql` GROUP BY ${join(keys)} HAVING ${groupExists(d, q.aggs, empty, empty)}` : empty;
+  return sql`SELECT ${join(cols)} FROM (${rows}) AS c${grouping}`;
 }
 
 function pageRows(d: Dialect, q: MarksQuery): Sql {
   const a = d.timestampFromMs(q.range.startMs);
   const b = d.timestampFromMs(q.range.endMs);
   const hi = d.timestampFromMs(q.range.endMs + q.lookaroundMs);
+  const site = sql`site_id = ${bindString(q.siteId)}`;
+  const inWindow = sql`hour >= ${a} AND hour < ${hi}`;
+  const cube = sql`SELECT path, hour, m, sh, ${CUBE_COLUMNS} FROM page_cube WHERE ${site} AND ${inWindow}`;
+  const minus = pageContributions(sql`page_parts WHERE ${site} AND ${inWindow} AND sp_head IS NOT NULL AND vk IN (SELECT vk FROM t)`, -1);
+  const rows = sql`${cube} UNION ALL SELECT path, hour, m, sh, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
   const inPeriod = sql`hour < ${b}`;
   // Sessions that start in the period and touch the path at any time (within the look-around, which
   // holds all of a session outside `t`), counted at their first fragment on the path.
-  const head = sql`sp_head AND s_start >= ${a} AND s_start < ${b}`;
-  const agg: Record<AggName, Sql> = {
-    visitors: d.countIf(sql`${inPeriod} AND (m_path IS NULL OR m_path < ${a})`),
-    pageviews: d.sumIf(ident('pageviews'), inPeriod),
-    events: d.sumIf(ident('events'), inPeriod),
-    ...sessionAggs(d, head),
-  };
+  const starts = sql`sh >= ${a} AND sh < ${b}`;
+  const agg = cubeAggs(d, sql`m IS NULL OR m < ${a}`, inPeriod, starts);
   const cols = [sql`path AS d_0`, ...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`)];
-  const where = sql`site_id = ${bindString(q.siteId)} AND hour >= ${a} AND hour < ${hi} AND ${halves(q.aggs, inPeriod, head)} AND vk NOT IN (SELECT vk FROM t)`;
-  return sql`SELECT ${join(cols)} FROM page_parts WHERE ${where} GROUP BY d_0`;
-}
-
-/** The rows an event half (`events`) and a session half (`sessions`) would see, for the halves the aggregates need. */
-function halves(aggs: AggName[], events: Sql, sessions: Sql): Sql {
-  const parts: Sql[] = [];
-  if (aggs.some((x) => AGGREGATES[x].level === 'event')) parts.push(events);
-  if (aggs.some((x) => AGGREGATES[x].level === 'session')) parts.push(sessions);
-  return or(parts.map((p) => sql`(${p})`));
-}
-
-function sessionAggs(d: Dialect, head: Sql): Pick<Record<AggName, Sql>, 'sessions' | 'bounces' | 'duration_ms' | 'session_pageviews'> {
-  return {
-    sessions: d.countIf(head),
-    bounces: d.countIf(sql`${head} AND s_pv = 1 AND s_int = 0`),
-    duration_ms: d.sumIf(ident('s_dur_ms'), head),
-    session_pageviews: d.sumIf(ident('s_pv'), head),
-  };
+  return sql`SELECT ${join(cols)} FROM (${rows}) AS c GROUP BY d_0 HAVING ${groupExists(d, q.aggs, inPeriod, starts)}`;
 }
 
 // --- the job's statements ----------------------------------------------------------------------------
@@ -200,9 +205,11 @@ export function compileMarksBuild(d: Dialect, dims: readonly string[]): Compiled
     lag(p.hour) OVER (PARTITION BY p.site_id, p.vk, p.path ORDER BY p.hour, p.sk) AS m_path
     FROM page_parts AS p JOIN marks_g AS g ON g.site_id = p.site_id AND g.sk = p.sk
     WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM marks_todo)`;
+  const cube = compileCubeUpdate(d);
   return [
-    sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`,
-    fragments,
+    render(sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`, d),
+    ...cube.before,
+    ...[fragments,
     sessions,
     joined,
     marks,
@@ -210,9 +217,10 @@ export function compileMarksBuild(d: Dialect, dims: readonly string[]): Compiled
     sql`DELETE FROM session_parts WHERE ${touched}`,
     sql`INSERT INTO session_parts BY NAME SELECT j.* EXCLUDE (rid), m.* EXCLUDE (rid) FROM marks_j AS j LEFT JOIN marks_m AS m USING (rid)`,
     sql`DELETE FROM page_parts WHERE ${touched}`,
-    sql`INSERT INTO page_parts BY NAME SELECT * FROM marks_p`,
-    ...['marks_todo', 'marks_f', 'marks_g', 'marks_j', 'marks_m', 'marks_p'].map((t) => sql`DROP TABLE ${ident(t)}`),
-  ].map((st) => render(st, d));
+    sql`INSERT INTO page_parts BY NAME SELECT * FROM marks_p`].map((st) => render(st, d)),
+    ...cube.after,
+    ...['marks_todo', 'marks_f', 'marks_g', 'marks_j', 'marks_m', 'marks_p'].map((t) => render(sql`DROP TABLE ${ident(t)}`, d)),
+  ];
 }
 
 /** Columns the marks add to `session_parts` and `page_parts` (after the fragment columns). */

@@ -86,6 +86,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
         vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, path VARCHAR NOT NULL, events INTEGER NOT NULL, pageviews INTEGER NOT NULL,
         s_start TIMESTAMP, s_dur_ms BIGINT, s_pv BIGINT, s_int BIGINT, sp_head BOOLEAN, m_path TIMESTAMP)`,
+      `CREATE TABLE mark_cube (site_id VARCHAR NOT NULL, dim VARCHAR NOT NULL, value VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, m TIMESTAMP,
+        n BIGINT NOT NULL, events BIGINT NOT NULL, pageviews BIGINT NOT NULL, heads BIGINT NOT NULL, bounces BIGINT NOT NULL, dur_ms BIGINT NOT NULL, s_pv BIGINT NOT NULL)`,
+      `CREATE TABLE page_cube (site_id VARCHAR NOT NULL, path VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, m TIMESTAMP, sh TIMESTAMP,
+        n BIGINT NOT NULL, events BIGINT NOT NULL, pageviews BIGINT NOT NULL, heads BIGINT NOT NULL, bounces BIGINT NOT NULL, dur_ms BIGINT NOT NULL, s_pv BIGINT NOT NULL)`,
     ],
   },
 ];
