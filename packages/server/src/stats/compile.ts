@@ -2,7 +2,7 @@ import type { Dimension, FilterLeaf, FilterNode } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
 import { offsetSegments, type DateRange } from './period';
-import { marksFallbackVisitors, marksRows, marksServe } from './session-marks';
+import { marksFallbackFragments, marksFallbackVisitors, marksRows, marksServe } from './session-marks';
 import { partsCover, partsEventRows, partsSessionSubquery } from './session-parts';
 import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggName } from './registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
@@ -99,7 +99,8 @@ export class Compiler {
   /** The CTE of the visitors that marks do not serve (session-marks.ts), or nothing. */
   marksCte(): Sql {
     if (!this.marks) return empty;
-    return sql`t AS MATERIALIZED (${marksFallbackVisitors(this.d, { siteId: this.plan.siteId, range: this.range, lookaroundMs: this.plan.lookaroundMs })})`;
+    const q = { siteId: this.plan.siteId, range: this.range, lookaroundMs: this.plan.lookaroundMs, dimensions: this.plan.dimensions };
+    return sql`t AS MATERIALIZED (${marksFallbackVisitors(this.d, q)}), tf AS MATERIALIZED (${marksFallbackFragments(this.d, q)})`;
   }
 
   /** `rows` (computed for `t`'s visitors only) plus everyone else's rows from marks, summed per key. */

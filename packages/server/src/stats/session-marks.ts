@@ -71,6 +71,21 @@ export function marksFallbackVisitors(d: Dialect, q: Omit<MarksQuery, 'dimension
   return sql`${cut} UNION ${fresh}`;
 }
 
+/**
+ * `tf`: the stored, marked fragments of `t`'s visitors that the cube counts for this window (session
+ * fragments in the period, or page fragments in the period and the look-around after it).
+ */
+export function marksFallbackFragments(d: Dialect, q: Omit<MarksQuery, 'bucket' | 'aggs'>): Sql {
+  const a = d.timestampFromMs(q.range.startMs);
+  const site = sql`site_id = ${bindString(q.siteId)}`;
+  if (q.dimensions[0] === 'page') {
+    const hi = d.timestampFromMs(q.range.endMs + q.lookaroundMs);
+    return sql`SELECT * FROM page_parts WHERE ${site} AND hour >= ${a} AND hour < ${hi} AND sp_head IS NOT NULL AND vk IN (SELECT vk FROM t)`;
+  }
+  const b = d.timestampFromMs(q.range.endMs);
+  return sql`SELECT * FROM session_parts WHERE ${site} AND hour >= ${a} AND hour < ${b} AND s_head IS NOT NULL AND vk IN (SELECT vk FROM t)`;
+}
+
 /** Rows like the compiler's (d_0 or bucket, a_<agg>) for the visitors outside `t`, from marks. */
 export function marksRows(d: Dialect, q: MarksQuery): Sql {
   return q.dimensions[0] === 'page' ? pageRows(d, q) : sessionRows(d, q);
@@ -111,7 +126,7 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const inWindow = sql`hour >= ${a} AND hour < ${b}`;
   const cube = sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(dim)} AND ${inWindow}`;
   // The fallback visitors' fragments as the cube holds them, taken out again.
-  const minus = sessionContributions(sql`session_parts WHERE ${site} AND ${inWindow} AND s_head IS NOT NULL AND vk IN (SELECT vk FROM t)`, dim, -1);
+  const minus = sessionContributions(ident('tf'), dim, -1);
   let rows = sql`${cube} UNION ALL SELECT value, hour, m, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
   let first = sql`m IS NULL OR m < ${a}`;
   const keys: Sql[] = [];
@@ -144,7 +159,7 @@ function pageRows(d: Dialect, q: MarksQuery): Sql {
   const site = sql`site_id = ${bindString(q.siteId)}`;
   const inWindow = sql`hour >= ${a} AND hour < ${hi}`;
   const cube = sql`SELECT path, hour, m, sh, ${CUBE_COLUMNS} FROM page_cube WHERE ${site} AND ${inWindow}`;
-  const minus = pageContributions(sql`page_parts WHERE ${site} AND ${inWindow} AND sp_head IS NOT NULL AND vk IN (SELECT vk FROM t)`, -1);
+  const minus = pageContributions(ident('tf'), -1);
   const rows = sql`${cube} UNION ALL SELECT path, hour, m, sh, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
   const inPeriod = sql`hour < ${b}`;
   // Sessions that start in the period and touch the path at any time (within the look-around, which
