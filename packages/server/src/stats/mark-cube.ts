@@ -11,9 +11,9 @@ import { ident, join, keyword, render, sql, type CompiledSql, type Sql } from '.
  * `page_cube` does the same for page fragments per (site, path, hour, m_path, sh), sh being the hour
  * of the session's start on the fragment that carries the session for the path (`sp_head`).
  *
- * Maintained by the marks pass (session-marks.ts) with signed rows: the old contributions of the
- * fragments it rewrites are added negated, the new ones positively, and the touched hours are added
- * up again, so the cube always equals the contributions of the fragments that are marked
+ * Maintained by the marks pass (session-marks.ts) with signed rows: the net change per key between
+ * the old and new contributions of the fragments it rewrites is appended, and the table is added up
+ * again (sorted) once it has grown by a fifth, so the cube always sums to the contributions of the fragments that are marked
  * (`s_head IS NOT NULL`). A query subtracts the contributions of its fallback visitors (from their
  * fragments' current columns, which are what the cube holds for them) and adds their merged rows.
  */
@@ -61,28 +61,38 @@ export function compileCubeUpdate(d: Dialect): { before: CompiledSql[]; after: C
   const todo = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const sessionsOf = (where: Sql) => join(['', ...CUBE_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)), ' UNION ALL ');
   const grouped = (rows: Sql, keys: string) => sql`SELECT ${keyword(keys)}, ${sums()} FROM (${rows}) AS c GROUP BY ${keyword(keys)}`;
-  const sKeys = 'site_id, dim, value, hour, m';
-  const pKeys = 'site_id, path, hour, m, sh';
-  const negate = (table: string, keys: string) => sql`INSERT INTO ${keyword(table)} BY NAME SELECT ${keyword(keys)}, ${join(CUBE_VALUES.map((v) => sql`-${keyword(v)} AS ${keyword(v)}`))} FROM marks_old_${keyword(table)}`;
+  const sKeys = 'site_id, dim, hour, value, m';
+  const pKeys = 'site_id, hour, path, m, sh';
   const before = [
     sql`CREATE OR REPLACE TEMP TABLE marks_old_mark_cube AS ${grouped(sessionsOf(sql`${todo} AND s_head IS NOT NULL`), sKeys)}`,
     sql`CREATE OR REPLACE TEMP TABLE marks_old_page_cube AS ${grouped(pageContributions(sql`page_parts WHERE ${todo} AND sp_head IS NOT NULL`, 1), pKeys)}`,
   ];
-  const readd = (table: string, keys: string) => [
-    sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${sums()} FROM ${keyword(table)} WHERE (site_id, hour) IN (SELECT DISTINCT site_id, hour FROM marks_touched) GROUP BY ${keyword(keys)} HAVING sum(n) <> 0`,
-    sql`DELETE FROM ${keyword(table)} WHERE (site_id, hour) IN (SELECT DISTINCT site_id, hour FROM marks_touched)`,
-    sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_sum`,
-    sql`DROP TABLE marks_sum`,
+  const nonzero = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
+  // Net change per key (the rewritten fragments mostly contribute what they did before), appended.
+  const delta = (table: string, keys: string, fresh: Sql) => [
+    sql`CREATE OR REPLACE TEMP TABLE marks_delta AS SELECT ${keyword(keys)}, ${sums()} FROM (${fresh} UNION ALL SELECT ${keyword(keys)}, ${join(CUBE_VALUES.map((v) => sql`-${keyword(v)} AS ${keyword(v)}`))} FROM marks_old_${keyword(table)}) AS c GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
+    sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_delta ORDER BY ${keyword(keys)}`,
+    sql`DROP TABLE marks_delta`,
   ];
+  // Once appended deltas have grown the table by a fifth, it is added up again, sorted so that a
+  // dimension's hours are contiguous (zone maps then skip the rest).
+  const compact = (table: string, keys: string, id: number) => {
+    const go = sql`(SELECT count(*) FROM ${keyword(table)}) > 1.2 * (SELECT coalesce(max(rows), 0) FROM mark_cube_state WHERE id = ${keyword(String(id))}) + 10000`;
+    return [
+      sql`CREATE OR REPLACE TEMP TABLE marks_go AS SELECT ${go} AS go`,
+      sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${sums()} FROM ${keyword(table)} WHERE (SELECT go FROM marks_go) GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
+      sql`DELETE FROM ${keyword(table)} WHERE (SELECT go FROM marks_go)`,
+      sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_sum ORDER BY ${keyword(keys)}`,
+      sql`INSERT OR REPLACE INTO mark_cube_state SELECT ${keyword(String(id))}, (SELECT count(*) FROM ${keyword(table)}) FROM marks_go WHERE go`,
+      sql`DROP TABLE marks_sum`,
+      sql`DROP TABLE marks_go`,
+    ];
+  };
   const after = [
-    negate('mark_cube', sKeys),
-    sql`INSERT INTO mark_cube BY NAME ${grouped(sessionsOf(todo), sKeys)}`,
-    sql`CREATE OR REPLACE TEMP TABLE marks_touched AS SELECT DISTINCT site_id, hour FROM session_parts WHERE ${todo}`,
-    ...readd('mark_cube', sKeys),
-    negate('page_cube', pKeys),
-    sql`INSERT INTO page_cube BY NAME ${grouped(pageContributions(sql`page_parts WHERE ${todo}`, 1), pKeys)}`,
-    ...readd('page_cube', pKeys),
-    sql`DROP TABLE marks_touched`,
+    ...delta('mark_cube', sKeys, grouped(sessionsOf(todo), sKeys)),
+    ...compact('mark_cube', sKeys, 1),
+    ...delta('page_cube', pKeys, grouped(pageContributions(sql`page_parts WHERE ${todo}`, 1), pKeys)),
+    ...compact('page_cube', pKeys, 2),
     sql`DROP TABLE marks_old_mark_cube`,
     sql`DROP TABLE marks_old_page_cube`,
   ];

@@ -90,6 +90,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         n BIGINT NOT NULL, events BIGINT NOT NULL, pageviews BIGINT NOT NULL, heads BIGINT NOT NULL, bounces BIGINT NOT NULL, dur_ms BIGINT NOT NULL, s_pv BIGINT NOT NULL)`,
       `CREATE TABLE page_cube (site_id VARCHAR NOT NULL, path VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, m TIMESTAMP, sh TIMESTAMP,
         n BIGINT NOT NULL, events BIGINT NOT NULL, pageviews BIGINT NOT NULL, heads BIGINT NOT NULL, bounces BIGINT NOT NULL, dur_ms BIGINT NOT NULL, s_pv BIGINT NOT NULL)`,
+      // Row counts of the cubes (id 1: mark_cube, 2: page_cube) when they were last added up.
+      `CREATE TABLE mark_cube_state (id INTEGER PRIMARY KEY, rows BIGINT NOT NULL)`,
     ],
   },
 ];
