@@ -145,7 +145,7 @@ describe('session marks: the same numbers as raw events', () => {
     expect(Number(row!.pages)).toBe(0);
     // The cubes add up to the marked fragments, whatever deltas they went through.
     const [cube] = await store.query<Record<string, number>>(
-      `SELECT (SELECT sum(n) FROM mark_cube WHERE dim = '') AS all_n, (SELECT sum(n) FROM mark_cube WHERE dim = 'channel') AS channel_n,
+      `SELECT (SELECT sum(n) FROM mark_cube WHERE dim = 'all') AS all_n, (SELECT sum(n) FROM mark_cube WHERE dim = 'channel') AS channel_n,
         (SELECT sum(heads) FROM mark_cube WHERE dim = 'city') AS city_heads, (SELECT count(*) FROM session_parts) AS fragments,
         (SELECT sum(n) FROM page_cube) AS page_n, (SELECT count(*) FROM page_parts) AS page_fragments`,
       [],

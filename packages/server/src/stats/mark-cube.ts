@@ -7,7 +7,7 @@ import { ident, join, keyword, render, sql, type CompiledSql, type Sql } from '.
  * report reads ~10x fewer rows than there are fragments (most fragments of an hour share their value
  * and have no mark, or the same one). `mark_cube` holds, per key, the number of fragments `n`, their
  * events and page_views, and over the fragments that carry their session (`s_head`) the sessions,
- * bounces, duration and session page_views. Dimension '' (value '') is every fragment (`m_all`).
+ * bounces, duration and session page_views. Dimension 'all' (value '') is every fragment (`m_all`).
  * `page_cube` does the same for page fragments per (site, path, hour, m_path, sh), sh being the hour
  * of the session's start on the fragment that carries the session for the path (`sp_head`).
  *
@@ -23,6 +23,12 @@ const CUBE_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
   .map(([name]) => name);
 
 export const CUBE_VALUES = ['n', 'events', 'pageviews', 'heads', 'bounces', 'dur_ms', 's_pv'] as const;
+
+/**
+ * The cube's name for a dimension; every fragment (no dimension) is 'all', not '': DuckDB's zone maps
+ * then skip the other dimensions' rows for it too.
+ */
+export const cubeDimension = (dim: string) => dim || 'all';
 
 /** One fragment's contribution columns; `sign` is 1 or -1. */
 function values(sign: 1 | -1, head: Sql): Sql[] {
@@ -42,7 +48,7 @@ function values(sign: 1 | -1, head: Sql): Sql[] {
 export function sessionContributions(from: Sql, dim: string, sign: 1 | -1): Sql {
   const value = dim ? ident(`sv_${dim}`) : keyword("''");
   const mark = ident(dim ? `m_${dim}` : 'm_all');
-  const name = keyword(`'${dim}'`);
+  const name = keyword(`'${cubeDimension(dim)}'`);
   return sql`SELECT site_id, ${name} AS dim, ${value} AS value, hour, ${mark} AS m, ${join(values(sign, keyword('s_head')))} FROM ${from}`;
 }
 

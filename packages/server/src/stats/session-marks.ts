@@ -2,7 +2,7 @@ import type { Dimension } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
 import type { DateRange } from './period';
-import { compileCubeUpdate, pageContributions, sessionContributions } from './mark-cube';
+import { compileCubeUpdate, cubeDimension, pageContributions, sessionContributions } from './mark-cube';
 import { AGGREGATES, DIMENSION_DEFS, type AggName } from './registry';
 import { and, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
 
@@ -124,7 +124,7 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const dim = (q.dimensions[0] as string | undefined) ?? '';
   const site = sql`site_id = ${bindString(q.siteId)}`;
   const inWindow = sql`hour >= ${a} AND hour < ${b}`;
-  const cube = sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(dim)} AND ${inWindow}`;
+  const cube = sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(cubeDimension(dim))} AND ${inWindow}`;
   // The fallback visitors' fragments as the cube holds them, taken out again.
   const minus = sessionContributions(ident('tf'), dim, -1);
   let rows = sql`${cube} UNION ALL SELECT value, hour, m, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
