@@ -3,7 +3,7 @@ import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core
 import { generateTraffic, Prng } from '@tidemark/testkit';
 import type { DuckDbEventStore, EventStore, SessionPartsRollup } from '../src/store';
 import { openSessionParts, StatsService } from '../src/stats';
-import { openLocalDuckDbStore } from './stats-helpers';
+import { openLocalDuckDbStore, recording } from './stats-helpers';
 
 // Counting from the rollup's marks (stats/session-marks.ts) must give exactly what raw events give, for
 // generated traffic with returning visitors, a watermark in the middle of the data, sessions longer
@@ -43,17 +43,6 @@ function hostile(events: CanonicalEvent[], at: number, seed: string, n: number):
     });
   }
   return out;
-}
-
-/** Records the statements a service runs. */
-function recording(store: EventStore): { reader: EventStore; statements: string[] } {
-  const statements: string[] = [];
-  const reader = Object.create(store) as EventStore;
-  reader.query = (sql, params) => {
-    statements.push(sql);
-    return store.query(sql, params);
-  };
-  return { reader, statements };
 }
 
 describe('session marks: the same numbers as raw events', () => {

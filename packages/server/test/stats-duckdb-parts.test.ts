@@ -3,7 +3,7 @@ import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core
 import type { DuckDbEventStore, EventStore, SessionPartsRollup } from '../src/store';
 import { openSessionParts, StatsService } from '../src/stats';
 import { runStatsSuite, SUITE_NOW, type SuiteHooks } from './stats-suite';
-import { openLocalDuckDbStore } from './stats-helpers';
+import { openLocalDuckDbStore, recording } from './stats-helpers';
 import { fixtureEvents, P, SITE_A, SITE_B } from './stats-fixture';
 
 // The shared report suite on DuckDB reading the session-parts rollup: the same hand-computed numbers
@@ -33,17 +33,6 @@ function rollupHooks(now: () => number): SuiteHooks {
 runStatsSuite('DuckDB with the session-parts rollup', openLocalDuckDbStore, rollupHooks(() => Date.now()));
 // Watermark in the middle of the period: sessions are part stored fragments, part computed on the spot.
 runStatsSuite('DuckDB with the rollup built up to 2024-01-16 00:00 UTC', openLocalDuckDbStore, rollupHooks(() => Date.parse('2024-01-16T00:00:00Z')));
-
-/** Records the statements a service runs, so tests can tell which source they read. */
-function recording(store: EventStore): { reader: EventStore; statements: string[] } {
-  const statements: string[] = [];
-  const reader = Object.create(store) as EventStore;
-  reader.query = (sql, params) => {
-    statements.push(sql);
-    return store.query(sql, params);
-  };
-  return { reader, statements };
-}
 
 describe('session-parts rollup: events after the watermark and late events', () => {
   let store: EventStore;

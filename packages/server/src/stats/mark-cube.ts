@@ -1,6 +1,5 @@
-import type { Dialect } from './dialect';
-import { DIMENSION_DEFS } from './registry';
-import { ident, join, keyword, render, sql, type CompiledSql, type Sql } from './sql';
+import { SESSION_DIMENSIONS } from './registry';
+import { ident, join, keyword, sql, type Sql } from './sql';
 
 /**
  * The marks cube: fragments' contributions pre-added per (site, dimension, value, hour, mark), so a
@@ -18,11 +17,11 @@ import { ident, join, keyword, render, sql, type CompiledSql, type Sql } from '.
  * fragments' current columns, which are what the cube holds for them) and adds their merged rows.
  */
 
-const CUBE_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
-  .filter(([, def]) => def.level === 'session')
-  .map(([name]) => name);
-
 export const CUBE_VALUES = ['n', 'events', 'pageviews', 'heads', 'bounces', 'dur_ms', 's_pv'] as const;
+
+/** A fragment's mark and session value columns for a session-level dimension. */
+export const markColumn = (dim: string) => ident(`m_${dim}`);
+export const sessionValueColumn = (dim: string) => ident(`sv_${dim}`);
 
 /**
  * The cube's name for a dimension; every fragment (no dimension) is 'all', not '': DuckDB's zone maps
@@ -46,8 +45,8 @@ function values(sign: 1 | -1, head: Sql): Sql[] {
 
 /** Contribution rows (site_id, dim, value, hour, m, values) of session fragments `from` for `dim` ('' = all). */
 export function sessionContributions(from: Sql, dim: string, sign: 1 | -1): Sql {
-  const value = dim ? ident(`sv_${dim}`) : keyword("''");
-  const mark = ident(dim ? `m_${dim}` : 'm_all');
+  const value = dim ? sessionValueColumn(dim) : keyword("''");
+  const mark = dim ? markColumn(dim) : ident('m_all');
   const name = keyword(`'${cubeDimension(dim)}'`);
   return sql`SELECT site_id, ${name} AS dim, ${value} AS value, hour, ${mark} AS m, ${join(values(sign, keyword('s_head')))} FROM ${from}`;
 }
@@ -63,9 +62,9 @@ const sums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keywo
  * The cube's part of the marks pass: `before` runs before the visitors in `marks_todo` are rewritten
  * (their old, marked contributions out), `after` once they are (new ones in, touched hours re-added).
  */
-export function compileCubeUpdate(d: Dialect): { before: CompiledSql[]; after: CompiledSql[] } {
+export function compileCubeUpdate(): { before: Sql[]; after: Sql[] } {
   const todo = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
-  const sessionsOf = (where: Sql) => join(['', ...CUBE_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)), ' UNION ALL ');
+  const sessionsOf = (where: Sql) => join(['', ...SESSION_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)), ' UNION ALL ');
   const grouped = (rows: Sql, keys: string) => sql`SELECT ${keyword(keys)}, ${sums()} FROM (${rows}) AS c GROUP BY ${keyword(keys)}`;
   const sKeys = 'site_id, dim, hour, value, m';
   const pKeys = 'site_id, hour, path, m, sh';
@@ -102,5 +101,5 @@ export function compileCubeUpdate(d: Dialect): { before: CompiledSql[]; after: C
     sql`DROP TABLE marks_old_mark_cube`,
     sql`DROP TABLE marks_old_page_cube`,
   ];
-  return { before: before.map((s) => render(s, d)), after: after.map((s) => render(s, d)) };
+  return { before, after };
 }

@@ -68,6 +68,11 @@ export const DIMENSION_DEFS: Record<BuiltinDimension | 'props', DimensionDef> = 
   language: { level: 'session', session: firstOf('language'), valueKey: 'name', plural: 'languages' },
 };
 
+/** Every session-level dimension, in registry order (the rollup keeps a column set for each). */
+export const SESSION_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
+  .filter(([, def]) => def.level === 'session')
+  .map(([name]) => name);
+
 export function dimensionDef(name: string): DimensionDef {
   return name.startsWith('props:') ? DIMENSION_DEFS.props : DIMENSION_DEFS[name as BuiltinDimension];
 }

@@ -2,8 +2,8 @@ import type { Dimension } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
 import type { DateRange } from './period';
-import { compileCubeUpdate, cubeDimension, pageContributions, sessionContributions } from './mark-cube';
-import { AGGREGATES, DIMENSION_DEFS, type AggName } from './registry';
+import { compileCubeUpdate, CUBE_VALUES, cubeDimension, markColumn, pageContributions, sessionContributions, sessionValueColumn } from './mark-cube';
+import { AGGREGATES, SESSION_DIMENSIONS, type AggName } from './registry';
 import { and, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -31,13 +31,8 @@ import { and, bindString, empty, ident, join, keyword, or, render, sql, type Com
  * sums, so the result is the same number, only sooner.
  */
 
-/** Every session-level dimension has a session value and a mark (the same list as the fragments' p_ columns). */
-const MARKED_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
-  .filter(([, def]) => def.level === 'session')
-  .map(([name]) => name);
-
-export const markColumn = (dim: string) => ident(`m_${dim}`);
-export const sessionValueColumn = (dim: string) => ident(`sv_${dim}`);
+/** Every session-level dimension has a session value and a mark, as it has a fragment column. */
+const MARKED_DIMENSIONS = SESSION_DIMENSIONS;
 
 /** Whether a plan (no filters, at most one dimension, no dimension with an interval) can be counted from marks. */
 export function marksServe(plan: Plan): boolean {
@@ -57,7 +52,8 @@ export interface MarksQuery {
   aggs: AggName[];
 }
 
-const WATERMARK = sql`(SELECT coalesce(max(watermark), TIMESTAMP '-infinity') FROM session_parts_state)`;
+/** The rollup's watermark (`-infinity` before the first build): events received after it are not in fragments. */
+export const PARTS_WATERMARK = sql`(SELECT coalesce(max(watermark), TIMESTAMP '-infinity') FROM session_parts_state)`;
 
 /** `t`: the visitors (vk) that must go through the fragment merge for this window. */
 export function marksFallbackVisitors(d: Dialect, q: Omit<MarksQuery, 'dimensions' | 'bucket' | 'aggs'>): Sql {
@@ -67,7 +63,7 @@ export function marksFallbackVisitors(d: Dialect, q: Omit<MarksQuery, 'dimension
   const hi = d.timestampFromMs(q.range.endMs + q.lookaroundMs);
   const site = sql`site_id = ${bindString(q.siteId)}`;
   const cut = sql`SELECT vk FROM session_parts WHERE ${site} AND hour >= ${a} AND hour < ${b} AND (s_lo IS NULL OR s_lo < ${lo} OR s_hi >= ${hi})`;
-  const fresh = sql`SELECT md5_number(visitor_id) AS vk FROM events WHERE ${site} AND ts >= ${lo} AND ts < ${hi} AND received_at > ${WATERMARK}`;
+  const fresh = sql`SELECT md5_number(visitor_id) AS vk FROM events WHERE ${site} AND ts >= ${lo} AND ts < ${hi} AND received_at > ${PARTS_WATERMARK}`;
   return sql`${cut} UNION ${fresh}`;
 }
 
@@ -91,13 +87,10 @@ export function marksRows(d: Dialect, q: MarksQuery): Sql {
   return q.dimensions[0] === 'page' ? pageRows(d, q) : sessionRows(d, q);
 }
 
-const CUBE_COLUMNS = sql`n, events, pageviews, heads, bounces, dur_ms, s_pv`;
+const CUBE_COLUMNS = join(CUBE_VALUES.map((v) => ident(v)));
 
-/** The aggregates from cube-shaped rows; `first` selects visitors' first fragments, `inPeriod` / `starts` the halves' rows. */
-function cubeAggs(d: Dialect, first: Sql, inPeriod: Sql, starts: Sql): Record<AggName, Sql> {
-  const TRUE = keyword('TRUE');
-  const ev = inPeriod.isEmpty ? TRUE : inPeriod;
-  const st = starts.isEmpty ? TRUE : starts;
+/** The aggregates from cube-shaped rows; `first` selects visitors' first fragments, `ev` / `st` the halves' rows. */
+function cubeAggs(d: Dialect, first: Sql, ev: Sql, st: Sql): Record<AggName, Sql> {
   return {
     visitors: d.sumIf(ident('n'), and([ev, sql`(${first})`])),
     pageviews: d.sumIf(ident('pageviews'), ev),
@@ -110,13 +103,14 @@ function cubeAggs(d: Dialect, first: Sql, inPeriod: Sql, starts: Sql): Record<Ag
 }
 
 /** Groups only where the compiler's halves have rows: events in the period, sessions starting in it. */
-function groupExists(d: Dialect, aggs: AggName[], inPeriod: Sql, starts: Sql): Sql {
-  const TRUE = keyword('TRUE');
+function groupExists(d: Dialect, aggs: AggName[], ev: Sql, st: Sql): Sql {
   const parts: Sql[] = [];
-  if (aggs.some((x) => AGGREGATES[x].level === 'event')) parts.push(sql`${d.sumIf(ident('n'), inPeriod.isEmpty ? TRUE : inPeriod)} > 0`);
-  if (aggs.some((x) => AGGREGATES[x].level === 'session')) parts.push(sql`${d.sumIf(ident('heads'), starts.isEmpty ? TRUE : starts)} > 0`);
+  if (aggs.some((x) => AGGREGATES[x].level === 'event')) parts.push(sql`${d.sumIf(ident('n'), ev)} > 0`);
+  if (aggs.some((x) => AGGREGATES[x].level === 'session')) parts.push(sql`${d.sumIf(ident('heads'), st)} > 0`);
   return or(parts);
 }
+
+const TRUE = keyword('TRUE');
 
 function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const a = d.timestampFromMs(q.range.startMs);
@@ -146,9 +140,9 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
     keys.push(ident('bucket'));
     first = sql`m IS NULL OR m < bucket_start`;
   }
-  const agg = cubeAggs(d, first, empty, empty);
+  const agg = cubeAggs(d, first, TRUE, TRUE);
   cols.push(...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`));
-  const grouping = keys.length ? sql` GROUP BY ${join(keys)} HAVING ${groupExists(d, q.aggs, empty, empty)}` : empty;
+  const grouping = keys.length ? sql` GROUP BY ${join(keys)} HAVING ${groupExists(d, q.aggs, TRUE, TRUE)}` : empty;
   return sql`SELECT ${join(cols)} FROM (${rows}) AS c${grouping}`;
 }
 
@@ -198,7 +192,8 @@ const PAGE_MARKS = ['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path']
  * faster than it updates many columns), once after a catch-up rather than per chunk, so a first build
  * over months sorts each visitor's history once.
  */
-export function compileMarksBuild(d: Dialect, dims: readonly string[]): CompiledSql[] {
+export function compileMarksBuild(d: Dialect): CompiledSql[] {
+  const dims = MARKED_DIMENSIONS;
   const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const list = (names: readonly string[]) => join(names.map((n) => ident(n)));
   const fragments = sql`CREATE OR REPLACE TEMP TABLE marks_f AS SELECT rowid AS rid, * EXCLUDE (${list(SESSION_MARKS)}) FROM session_parts WHERE ${touched}`;
@@ -220,11 +215,11 @@ export function compileMarksBuild(d: Dialect, dims: readonly string[]): Compiled
     lag(p.hour) OVER (PARTITION BY p.site_id, p.vk, p.path ORDER BY p.hour, p.sk) AS m_path
     FROM page_parts AS p JOIN marks_g AS g ON g.site_id = p.site_id AND g.sk = p.sk
     WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM marks_todo)`;
-  const cube = compileCubeUpdate(d);
-  return [
-    render(sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`, d),
+  const cube = compileCubeUpdate();
+  const statements = [
+    sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`,
     ...cube.before,
-    ...[fragments,
+    fragments,
     sessions,
     joined,
     marks,
@@ -232,10 +227,11 @@ export function compileMarksBuild(d: Dialect, dims: readonly string[]): Compiled
     sql`DELETE FROM session_parts WHERE ${touched}`,
     sql`INSERT INTO session_parts BY NAME SELECT j.* EXCLUDE (rid), m.* EXCLUDE (rid) FROM marks_j AS j LEFT JOIN marks_m AS m USING (rid)`,
     sql`DELETE FROM page_parts WHERE ${touched}`,
-    sql`INSERT INTO page_parts BY NAME SELECT * FROM marks_p`].map((st) => render(st, d)),
+    sql`INSERT INTO page_parts BY NAME SELECT * FROM marks_p`,
     ...cube.after,
-    ...['marks_todo', 'marks_f', 'marks_g', 'marks_j', 'marks_m', 'marks_p'].map((t) => render(sql`DROP TABLE ${ident(t)}`, d)),
+    ...['marks_todo', 'marks_f', 'marks_g', 'marks_j', 'marks_m', 'marks_p'].map((t) => sql`DROP TABLE ${ident(t)}`),
   ];
+  return statements.map((st) => render(st, d));
 }
 
 /** Columns the marks add to `session_parts` and `page_parts` (after the fragment columns). */

@@ -2,8 +2,8 @@ import { SessionPartsRollup, type DuckDbEventStore, type SessionPartsOptions } f
 import type { Dialect } from './dialect';
 import { duckdbDialect } from './dialects/duckdb';
 import type { DateRange } from './period';
-import { DIMENSION_DEFS, dimensionDef, isInteractive } from './registry';
-import { compileMarksBuild, compileMarksInvalidate, MARK_COLUMNS } from './session-marks';
+import { SESSION_DIMENSIONS, dimensionDef, isInteractive } from './registry';
+import { compileMarksBuild, compileMarksInvalidate, MARK_COLUMNS, PARTS_WATERMARK as WATERMARK } from './session-marks';
 import { and, bindString, empty, ident, join, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -38,9 +38,7 @@ type MergeBy = 'first_event' | 'first_pageview' | 'last_pageview';
 const MERGE_BY: Partial<Record<string, MergeBy>> = { entry_page: 'first_pageview', exit_page: 'last_pageview' };
 
 /** Every session-level dimension, in registry order: each has a `p_<name>` column. */
-export const PART_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
-  .filter(([, def]) => def.level === 'session')
-  .map(([name]) => name);
+export const PART_DIMENSIONS: readonly string[] = SESSION_DIMENSIONS;
 
 export const partColumn = (dim: string) => ident(`p_${dim}`);
 
@@ -104,8 +102,6 @@ export function compilePartsBuild(d: Dialect, fromMs: number, toMs: number): Com
 }
 
 const PAGE_COLUMNS = (d: Dialect) => [sql`count(*) AS events`, sql`${d.countIf(isPageview)} AS pageviews`];
-
-const WATERMARK = sql`(SELECT coalesce(max(watermark), TIMESTAMP '-infinity') FROM session_parts_state)`;
 
 /** Fragments of one site in [loMs, hiMs): stored ones and those of the events after the watermark. */
 function fragments(d: Dialect, table: 'session_parts' | 'page_parts', siteId: string, loMs: number, hiMs: number, cols: Sql[], fresh: Sql[], visitors: Sql): Sql {
@@ -223,6 +219,6 @@ export async function openSessionParts(store: DuckDbEventStore, opts: Omit<Sessi
   return new SessionPartsRollup(await store.fork(), {
     ...opts,
     buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
-    marksSql: () => compileMarksBuild(duckdbDialect, PART_DIMENSIONS),
+    marksSql: () => compileMarksBuild(duckdbDialect),
   });
 }

@@ -40,6 +40,8 @@ export class SessionPartsRollup {
   private current: number | null = null;
   private running: Promise<SessionPartsRun> | null = null;
   private closed = false;
+  /** Fragments may lack marks: at start (a previous process may have stopped between chunks and marks) and after new chunks. */
+  private marksPending = true;
   private readonly lagMs: number;
   private readonly chunkMs: number;
   private readonly now: () => number;
@@ -83,12 +85,16 @@ export class SessionPartsRollup {
     let fragments = 0;
     while (from < target && !this.closed) {
       const to = Math.min(target, from + this.chunkMs);
-      fragments += await this.rollUp(from, to);
+      const added = await this.rollUp(from, to);
+      if (added > 0) this.marksPending = true;
+      fragments += added;
       from = to;
       this.current = to;
     }
-    // Also after a run that added nothing: a previous process may have stopped between chunks and marks.
-    if (this.opts.marksSql && !this.closed) await this.transaction(this.opts.marksSql());
+    if (this.opts.marksSql && this.marksPending && !this.closed) {
+      await this.transaction(this.opts.marksSql());
+      this.marksPending = false;
+    }
     return { fragments, watermark: this.current };
   }
 
