@@ -1,4 +1,5 @@
 import type { Dimension } from '@tidemark/core';
+import { MARKS_OPEN_SPAN_MS } from '../store';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
 import type { DateRange } from './period';
@@ -62,7 +63,10 @@ export function marksFallbackVisitors(d: Dialect, q: Omit<MarksQuery, 'dimension
   const lo = d.timestampFromMs(q.range.startMs - q.lookaroundMs);
   const hi = d.timestampFromMs(q.range.endMs + q.lookaroundMs);
   const site = sql`site_id = ${bindString(q.siteId)}`;
-  const cut = sql`SELECT vk FROM session_parts WHERE ${site} AND hour >= ${a} AND hour < ${b} AND (s_lo IS NULL OR s_lo < ${lo} OR s_hi >= ${hi})`;
+  // A fragment in the period whose session reaches outside the look-around spans more than the
+  // look-around, so with one at least MARKS_OPEN_SPAN_MS long the small side table holds them all.
+  const source = q.lookaroundMs >= MARKS_OPEN_SPAN_MS ? 'marks_open' : 'session_parts';
+  const cut = sql`SELECT vk FROM ${ident(source)} WHERE ${site} AND hour >= ${a} AND hour < ${b} AND (s_lo IS NULL OR s_lo < ${lo} OR s_hi >= ${hi})`;
   const fresh = sql`SELECT md5_number(visitor_id) AS vk FROM events WHERE ${site} AND ts >= ${lo} AND ts < ${hi} AND received_at > ${PARTS_WATERMARK}`;
   return sql`${cut} UNION ${fresh}`;
 }
@@ -170,8 +174,23 @@ function pageRows(d: Dialect, q: MarksQuery): Sql {
  * After new fragments arrive, every fragment of their visitors loses its marks (`s_lo` NULL; queries
  * then send those visitors through the merge), in the transaction that adds them.
  */
-export function compileMarksInvalidate(d: Dialect, batchMs: number): CompiledSql {
-  return render(sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND (site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`, d);
+export function compileMarksInvalidate(d: Dialect, batchMs: number): CompiledSql[] {
+  const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
+  return [
+    sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND ${touched}`,
+    // Every fragment of these visitors is now unmarked: all of them are open.
+    sql`DELETE FROM marks_open WHERE ${touched}`,
+    sql`INSERT INTO marks_open SELECT site_id, hour, vk, s_lo, s_hi FROM session_parts WHERE ${touched}`,
+  ].map((st) => render(st, d));
+}
+
+/** Refills `marks_open` for the visitors just marked: only their fragments of sessions spanning a day or more stay. */
+function compileMarksOpenRefill(touched: Sql): Sql[] {
+  return [
+    sql`DELETE FROM marks_open WHERE ${touched}`,
+    sql`INSERT INTO marks_open SELECT site_id, hour, vk, s_lo, s_hi FROM session_parts
+      WHERE ${touched} AND (s_lo IS NULL OR s_hi - s_lo >= INTERVAL ${keyword(String(MARKS_OPEN_SPAN_MS / 3_600_000))} HOUR)`,
+  ];
 }
 
 /** The session's value of a dimension from its fragments, as the fragment merge resolves it. */
@@ -228,6 +247,7 @@ export function compileMarksBuild(d: Dialect): CompiledSql[] {
     sql`INSERT INTO session_parts BY NAME SELECT j.* EXCLUDE (rid), m.* EXCLUDE (rid) FROM marks_j AS j LEFT JOIN marks_m AS m USING (rid)`,
     sql`DELETE FROM page_parts WHERE ${touched}`,
     sql`INSERT INTO page_parts BY NAME SELECT * FROM marks_p`,
+    ...compileMarksOpenRefill(touched),
     ...cube.after,
     ...['marks_todo', 'marks_f', 'marks_g', 'marks_j', 'marks_m', 'marks_p'].map((t) => sql`DROP TABLE ${ident(t)}`),
   ];

@@ -97,7 +97,7 @@ export function compilePartsBuild(d: Dialect, fromMs: number, toMs: number): Com
     render(sql`INSERT INTO session_parts BY NAME SELECT ${join(sessionCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id`, d),
     render(sql`INSERT INTO page_parts BY NAME SELECT ${join(pageCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id, path`, d),
     render(sql`UPDATE session_parts SET solo = FALSE WHERE solo AND (site_id, sk) IN (${sharedSessions})`, d),
-    compileMarksInvalidate(d, toMs),
+    ...compileMarksInvalidate(d, toMs),
   ];
 }
 

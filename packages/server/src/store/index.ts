@@ -11,6 +11,7 @@ export type {
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';
+export { MARKS_OPEN_SPAN_MS } from './duckdb/schema';
 export { SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun } from './duckdb/session-parts';
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';

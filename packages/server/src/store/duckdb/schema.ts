@@ -94,7 +94,23 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       `CREATE TABLE mark_cube_state (id INTEGER PRIMARY KEY, rows BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 5,
+    name: 'fragments whose marks a query may not trust (unmarked, or of sessions spanning a day or more)',
+    statements: () => [
+      `CREATE TABLE marks_open (site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, vk UHUGEINT NOT NULL, s_lo TIMESTAMP, s_hi TIMESTAMP)`,
+      `INSERT INTO marks_open SELECT site_id, hour, vk, s_lo, s_hi FROM session_parts
+        WHERE s_lo IS NULL OR s_hi - s_lo >= INTERVAL ${MARKS_OPEN_SPAN_MS / 3_600_000} HOUR`,
+    ],
+  },
 ];
+
+/**
+ * `marks_open` holds the session fragments that are unmarked or whose session spans at least this long
+ * (stats/session-marks.ts): a query with a look-around of at least this much finds every fragment it
+ * cannot answer from marks there, without scanning `session_parts`.
+ */
+export const MARKS_OPEN_SPAN_MS = 24 * 3_600_000;
 
 /** Session-level dimensions of the stats engine, one fragment column each (see stats/session-parts.ts). */
 const SESSION_PART_DIMENSIONS = [
