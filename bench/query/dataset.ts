@@ -5,12 +5,15 @@ import type { CanonicalEvent } from '@tidemark/core';
 export const DATA_END = Date.UTC(2026, 5, 1);
 export const DAYS = 90;
 export const MAIN_SITE = { id: 'bench-main-site', timezone: 'Europe/Berlin', host: 'www.main-site.example' };
-const OTHER_SITES = [
+export const OTHER_SITES = [
   { id: 'bench-other-site-1', timezone: 'America/New_York', host: 'shop.other-one.example' },
   { id: 'bench-other-site-2', timezone: 'Asia/Tokyo', host: 'blog.other-two.example' },
   { id: 'bench-other-site-3', timezone: 'UTC', host: 'docs.other-three.example' },
   { id: 'bench-other-site-4', timezone: 'Australia/Sydney', host: 'other-four.example' },
 ];
+
+/** Every site's (id, time zone), as the server's job gets them from the metadata store. */
+export const SITE_ZONES = async (): Promise<Array<[string, string]>> => [MAIN_SITE, ...OTHER_SITES].map((s) => [s.id, s.timezone]);
 
 /**
  * The benchmark's traffic: `mainEvents` for the measured site and `otherEvents` spread over four other

@@ -6,7 +6,7 @@ import { StatsService, breakdownKey, openSessionParts, type DashboardStats } fro
 import type { Dimension } from '@tidemark/core';
 import { fmt, rmrf } from '../lib/machine';
 import { REPO_ROOT } from '../lib/proc';
-import { benchBatches, DATA_END, MAIN_SITE } from './dataset';
+import { benchBatches, DATA_END, MAIN_SITE, SITE_ZONES } from './dataset';
 import { OVERVIEW_DIMENSIONS, overviewParams, type OverviewDigest, type Period } from './overview';
 
 const CACHE_VERSION = 2;
@@ -78,7 +78,7 @@ export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = 
   let rollupSeconds = 0;
   let rollupFragments = 0;
   if (opts.rollup !== false && store instanceof DuckDbEventStore) {
-    parts = await openSessionParts(store);
+    parts = await openSessionParts(store, { zones: SITE_ZONES });
     const t0 = performance.now();
     rollupFragments = (await parts.runOnce()).fragments;
     rollupSeconds = (performance.now() - t0) / 1000;

@@ -49,6 +49,10 @@ function hostile(events: CanonicalEvent[], at: number, seed: string, n: number):
   return out;
 }
 
+/** The sites' zones as the metadata store would give them to the job (SITE's may change in a test). */
+const siteZones = new Map([[SITE.id, SITE.timezone], [OTHER.id, OTHER.timezone]]);
+const zones = async () => [...siteZones];
+
 describe('session marks: the same numbers as raw events', () => {
   let store: EventStore;
   let rollup: SessionPartsRollup;
@@ -59,7 +63,7 @@ describe('session marks: the same numbers as raw events', () => {
     events = traffic();
     store = await openLocalDuckDbStore();
     await store.write({ events, raw: [], quarantine: [], drops: [] });
-    rollup = await openSessionParts(store as DuckDbEventStore, { now: () => clock, lagMs: 0, chunkMs: 3 * DAY });
+    rollup = await openSessionParts(store as DuckDbEventStore, { now: () => clock, lagMs: 0, chunkMs: 3 * DAY, zones });
     await rollup.runOnce();
   }, 120_000);
   afterAll(async () => {
@@ -87,26 +91,27 @@ describe('session marks: the same numbers as raw events', () => {
     { metrics: ['visitors', 'sessions'], dimensions: ['source'], filters: [['is', 'country', ['DE', 'FR']]] },
   ];
 
-  async function agree(): Promise<void> {
+  async function agree(site: { id: string; timezone: string } = SITE): Promise<void> {
     const { reader, statements } = recording(store);
     const marks = new StatsService(reader, { now: () => now, sessionParts: rollup, sharedResultsMs: 0 });
     const merge = new StatsService(store, { now: () => now, sessionParts: rollup, sessionMarks: false, sharedResultsMs: 0 });
     const plain = new StatsService(store, { now: () => now, sharedResultsMs: 0 });
     for (const p of periods) {
       const params = { ...p, metrics: 'visitors,pageviews,sessions,bounce_rate,avg_duration,views_per_visit,events', dimensions: DIMS, compare: 'true', interval: 'day', limit: '50' };
-      const expected = await plain.dashboard(SITE, params);
-      expect(await marks.dashboard(SITE, params), JSON.stringify(p)).toEqual(expected);
-      expect(await merge.dashboard(SITE, params), JSON.stringify(p)).toEqual(expected);
+      const expected = await plain.dashboard(site, params);
+      expect(await marks.dashboard(site, params), JSON.stringify(p)).toEqual(expected);
+      expect(await merge.dashboard(site, params), JSON.stringify(p)).toEqual(expected);
       const kpis = { ...p, compare: 'true', interval: 'day' };
       expect(await marks.dashboard(OTHER, kpis)).toEqual(await plain.dashboard(OTHER, kpis));
       for (const q of queries) {
-        const input = { site_id: SITE.id, date_range: p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, ...q } as QueryInput;
+        const input = { site_id: site.id, date_range: p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, ...q } as QueryInput;
         const parsed = parseQuery(input);
-        expect(await marks.query(parsed, SITE), JSON.stringify(input)).toEqual(await plain.query(parsed, SITE));
+        expect(await marks.query(parsed, site), JSON.stringify(input)).toEqual(await plain.query(parsed, site));
       }
     }
     expect(statements.some((s) => s.includes('m_all') && s.includes('FROM session_parts'))).toBe(true);
     expect(statements.some((s) => s.includes('m_path') && s.includes('FROM page_parts'))).toBe(true);
+    expect(statements.some((s) => s.includes('FROM mark_cube_day'))).toBe(true);
   }
 
   it('agrees with a watermark days before the end of the data', async () => {
@@ -140,12 +145,50 @@ describe('session marks: the same numbers as raw events', () => {
     await expectOpenFragments();
     await agree();
     // The next process's job marks them (a new job starts with the marks pass pending).
-    const next = await openSessionParts(store as DuckDbEventStore, { now: () => clock, lagMs: 0 });
+    const next = await openSessionParts(store as DuckDbEventStore, { now: () => clock, lagMs: 0, zones });
     await next.runOnce();
     await next.close();
     await expectOpenFragments();
     await agree();
   }, 240_000);
+
+  it('keeps the daily cube exact when a site changes its time zone', async () => {
+    const moved = { id: SITE.id, timezone: 'America/New_York' };
+    siteZones.set(SITE.id, moved.timezone);
+    // Until the job has rebuilt the site in its new zone, reports in that zone read the hourly cube.
+    await agree(moved).catch((err) => {
+      if (!String(err).includes('FROM mark_cube_day')) throw err;
+    });
+    await rollup.runOnce();
+    const [state] = await store.query<{ tz: string }>('SELECT tz FROM mark_cube_day_state WHERE site_id = ?', [SITE.id]);
+    expect(state!.tz).toBe(moved.timezone);
+    await agree(moved);
+    await expectDailyCube();
+    // The next pass drops the rows of the zone left behind.
+    await store.write({ events: hostile(events, clock + 60_000, 'late-4', 50), raw: [], quarantine: [], drops: [] });
+    clock += 2 * HOUR;
+    await rollup.runOnce();
+    const [left] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM mark_cube_day WHERE site_id = ? AND tz = ?`, [SITE.id, SITE.timezone]);
+    expect(Number(left!.n)).toBe(0);
+    await agree(moved);
+    await expectDailyCube();
+    siteZones.set(SITE.id, SITE.timezone);
+    await rollup.runOnce();
+    await agree();
+  }, 240_000);
+
+  /** Per site, the daily cube of its current zone adds up to the hourly cube (and has rows). */
+  async function expectDailyCube(): Promise<void> {
+    const [row] = await store.query<Record<string, number>>(
+      `SELECT (SELECT sum(n) FROM mark_cube WHERE site_id = ?) AS hn, (SELECT sum(heads) FROM mark_cube WHERE site_id = ?) AS hh, (SELECT sum(events) FROM mark_cube WHERE site_id = ?) AS he,
+        (SELECT sum(n) FROM mark_cube_day WHERE site_id = ? AND tz = ?) AS dn, (SELECT sum(heads) FROM mark_cube_day WHERE site_id = ? AND tz = ?) AS dh, (SELECT sum(events) FROM mark_cube_day WHERE site_id = ? AND tz = ?) AS de`,
+      [SITE.id, SITE.id, SITE.id, SITE.id, siteZones.get(SITE.id), SITE.id, siteZones.get(SITE.id), SITE.id, siteZones.get(SITE.id)],
+    );
+    expect(Number(row!.dn)).toBe(Number(row!.hn));
+    expect(Number(row!.dh)).toBe(Number(row!.hh));
+    expect(Number(row!.de)).toBe(Number(row!.he));
+    expect(Number(row!.dn)).toBeGreaterThan(0);
+  }
 
   /** `marks_open` holds exactly the unmarked fragments and those of sessions spanning a day or more. */
   async function expectOpenFragments(): Promise<void> {

@@ -68,7 +68,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   // The embedded store's session-parts rollup (stats/session-parts.ts): only speeds queries up.
   let sessionParts: SessionPartsRollup | undefined;
   if (does.jobs && events instanceof DuckDbEventStore) {
-    const rollup = await openSessionParts(events);
+    const rollup = await openSessionParts(events, { zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const) });
     closers.push(() => rollup.close());
     closers.push(rollup.schedule(5 * 60_000, (err) => console.error('session parts rollup failed', err)));
     sessionParts = rollup;

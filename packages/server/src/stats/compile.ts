@@ -1,7 +1,7 @@
 import type { Dimension, FilterLeaf, FilterNode } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import type { Plan } from './optimize';
-import { offsetSegments, type DateRange } from './period';
+import { offsetSegments, wholeLocalDays, type DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, marksServe } from './session-marks';
 import { partsCover, partsEventRows, partsSessionSubquery } from './session-parts';
 import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggName } from './registry';
@@ -42,6 +42,8 @@ export interface CompileOptions {
   sessionParts?: boolean;
   /** Count from the rollup's marks where they serve (session-marks.ts); needs `sessionParts`. */
   marks?: boolean;
+  /** The time zone the site's daily marks cube is complete for (mark-cube-day.ts), if any. */
+  dayZone?: string | null;
 }
 
 export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.range, opts: CompileOptions = {}): CompiledQuery {
@@ -114,6 +116,8 @@ export class Compiler {
       dimensions: plan.dimensions,
       bucket: plan.interval ? (col) => d.timeBucket(col, plan.interval!, plan.timezone, this.range) : null,
       aggs: plan.aggs,
+      daily: this.opts.dayZone === plan.timezone && plan.interval !== 'hour' && wholeLocalDays(this.range, plan.timezone),
+      timezone: plan.timezone,
     });
     const keys = this.outputKeys();
     const sums = plan.aggs.map((a) => sql`sum(${aggAlias(a)}) AS ${aggAlias(a)}`);

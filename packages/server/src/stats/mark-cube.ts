@@ -1,5 +1,6 @@
 import { SESSION_DIMENSIONS } from './registry';
 import { ident, join, keyword, sql, type Sql } from './sql';
+import { compileDayCubeUpdate } from './mark-cube-day';
 
 /**
  * The marks cube: fragments' contributions pre-added per (site, dimension, value, hour, mark), so a
@@ -62,7 +63,7 @@ const sums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keywo
  * The cube's part of the marks pass: `before` runs before the visitors in `marks_todo` are rewritten
  * (their old, marked contributions out), `after` once they are (new ones in, touched hours re-added).
  */
-export function compileCubeUpdate(): { before: Sql[]; after: Sql[] } {
+export function compileCubeUpdate(zones: string | null = null): { before: Sql[]; after: Sql[] } {
   const todo = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const sessionsOf = (where: Sql) => join(['', ...SESSION_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)), ' UNION ALL ');
   const grouped = (rows: Sql, keys: string) => sql`SELECT ${keyword(keys)}, ${sums()} FROM (${rows}) AS c GROUP BY ${keyword(keys)}`;
@@ -75,31 +76,36 @@ export function compileCubeUpdate(): { before: Sql[]; after: Sql[] } {
   const nonzero = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
   // Net change per key (the rewritten fragments mostly contribute what they did before), appended.
   const delta = (table: string, keys: string, fresh: Sql) => [
-    sql`CREATE OR REPLACE TEMP TABLE marks_delta AS SELECT ${keyword(keys)}, ${sums()} FROM (${fresh} UNION ALL SELECT ${keyword(keys)}, ${join(CUBE_VALUES.map((v) => sql`-${keyword(v)} AS ${keyword(v)}`))} FROM marks_old_${keyword(table)}) AS c GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
-    sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_delta ORDER BY ${keyword(keys)}`,
-    sql`DROP TABLE marks_delta`,
+    sql`CREATE OR REPLACE TEMP TABLE marks_delta_${keyword(table)} AS SELECT ${keyword(keys)}, ${sums()} FROM (${fresh} UNION ALL SELECT ${keyword(keys)}, ${join(CUBE_VALUES.map((v) => sql`-${keyword(v)} AS ${keyword(v)}`))} FROM marks_old_${keyword(table)}) AS c GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
+    sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_delta_${keyword(table)} ORDER BY ${keyword(keys)}`,
   ];
-  // Once appended deltas have grown the table by a fifth, it is added up again, sorted so that a
-  // dimension's hours are contiguous (zone maps then skip the rest).
-  const compact = (table: string, keys: string, id: number) => {
-    const go = sql`(SELECT count(*) FROM ${keyword(table)}) > 1.2 * (SELECT coalesce(max(rows), 0) FROM mark_cube_state WHERE id = ${keyword(String(id))}) + 10000`;
-    return [
-      sql`CREATE OR REPLACE TEMP TABLE marks_go AS SELECT ${go} AS go`,
-      sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${sums()} FROM ${keyword(table)} WHERE (SELECT go FROM marks_go) GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
-      sql`DELETE FROM ${keyword(table)} WHERE (SELECT go FROM marks_go)`,
-      sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_sum ORDER BY ${keyword(keys)}`,
-      sql`INSERT OR REPLACE INTO mark_cube_state SELECT ${keyword(String(id))}, (SELECT count(*) FROM ${keyword(table)}) FROM marks_go WHERE go`,
-      sql`DROP TABLE marks_sum`,
-      sql`DROP TABLE marks_go`,
-    ];
-  };
+  const compact = compactCube;
   const after = [
     ...delta('mark_cube', sKeys, grouped(sessionsOf(todo), sKeys)),
     ...compact('mark_cube', sKeys, 1),
+    // The daily cube follows the hourly one (mark-cube-day.ts), when the sites' zones are known.
+    ...(zones === null ? [] : compileDayCubeUpdate(zones, compact)),
     ...delta('page_cube', pKeys, grouped(pageContributions(sql`page_parts WHERE ${todo}`, 1), pKeys)),
     ...compact('page_cube', pKeys, 2),
-    sql`DROP TABLE marks_old_mark_cube`,
-    sql`DROP TABLE marks_old_page_cube`,
+    ...['marks_old_mark_cube', 'marks_old_page_cube', 'marks_delta_mark_cube', 'marks_delta_page_cube'].map((t) => sql`DROP TABLE ${keyword(t)}`),
   ];
   return { before, after };
+}
+
+/**
+ * Once appended deltas have grown a cube by a fifth, it is added up again, sorted so that a
+ * dimension's hours (days) are contiguous (zone maps then skip the rest). `id` names it in mark_cube_state.
+ */
+function compactCube(table: string, keys: string, id: number): Sql[] {
+  const nonzero = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
+  const go = sql`(SELECT count(*) FROM ${keyword(table)}) > 1.2 * (SELECT coalesce(max(rows), 0) FROM mark_cube_state WHERE id = ${keyword(String(id))}) + 10000`;
+  return [
+    sql`CREATE OR REPLACE TEMP TABLE marks_go AS SELECT ${go} AS go`,
+    sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${sums()} FROM ${keyword(table)} WHERE (SELECT go FROM marks_go) GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
+    sql`DELETE FROM ${keyword(table)} WHERE (SELECT go FROM marks_go)`,
+    sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_sum ORDER BY ${keyword(keys)}`,
+    sql`INSERT OR REPLACE INTO mark_cube_state SELECT ${keyword(String(id))}, (SELECT count(*) FROM ${keyword(table)}) FROM marks_go WHERE go`,
+    sql`DROP TABLE marks_sum`,
+    sql`DROP TABLE marks_go`,
+  ];
 }

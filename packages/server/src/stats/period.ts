@@ -211,3 +211,22 @@ export function bucketKeys(range: DateRange, interval: QueryInterval, tz: string
   }
   return keys;
 }
+
+/**
+ * Whether [start, end) is whole local days of `tz` whose boundaries are plain: both edges local
+ * midnights, and no offset change inside it at or next to a local midnight (where "the day's start" is
+ * ambiguous). The daily marks cube (mark-cube-day.ts) may then serve it.
+ */
+export function wholeLocalDays(range: DateRange, tz: string): boolean {
+  const isMidnight = (ms: number) => startOfLocalDay(localDate(ms, tz), tz) === ms;
+  if (range.endMs <= range.startMs || !isMidnight(range.startMs) || !isMidnight(range.endMs)) return false;
+  const hourOfDay = (wallMs: number) => Math.floor((((wallMs % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
+  const segments = offsetSegments(range.startMs, range.endMs, tz);
+  for (let i = 1; i < segments.length; i++) {
+    const at = segments[i]!.fromMs;
+    const before = hourOfDay(at - 1 + segments[i - 1]!.offsetMs);
+    const after = hourOfDay(at + segments[i]!.offsetMs);
+    if (before === 23 || before === 0 || after === 23 || after === 0) return false;
+  }
+  return true;
+}

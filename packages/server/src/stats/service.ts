@@ -66,9 +66,26 @@ export class StatsService {
     this.sessionMarks = opts.sessionMarks ?? true;
   }
 
-  private compileOptions(): CompileOptions {
+  private readonly dayZones = new Map<string, { tz: string | null; at: number }>();
+
+  private async compileOptions(siteId: string): Promise<CompileOptions> {
     const parts = this.sessionParts?.ready() ?? false;
-    return { sessionParts: parts, marks: parts && this.sessionMarks };
+    const marks = parts && this.sessionMarks;
+    return { sessionParts: parts, marks, dayZone: marks ? await this.dayZone(siteId) : null };
+  }
+
+  /**
+   * The zone the site's daily marks cube is complete for (mark-cube-day.ts), remembered for 2 s. A
+   * zone's rows stay complete until the marks pass after the one that replaced them (minutes apart).
+   */
+  private async dayZone(siteId: string): Promise<string | null> {
+    const now = Date.now();
+    const hit = this.dayZones.get(siteId);
+    if (hit && now - hit.at < 2000) return hit.tz;
+    const [state] = await this.events.query<{ tz: string }>('SELECT tz FROM mark_cube_day_state WHERE site_id = ?', [siteId]);
+    if (this.dayZones.size > 10_000) this.dayZones.clear();
+    this.dayZones.set(siteId, { tz: state?.tz ?? null, at: now });
+    return state?.tz ?? null;
   }
 
   /** Stages 1-2: validate and plan. The query must be for `site` (callers check access first). */
@@ -83,7 +100,7 @@ export class StatsService {
   }
 
   async query(query: Query, site: StatsSite): Promise<QueryResult> {
-    return runPlan(this.plan(query, site), this.dialect, this.reader, this.compileOptions());
+    return runPlan(this.plan(query, site), this.dialect, this.reader, await this.compileOptions(site.id));
   }
 
   /**
@@ -108,7 +125,7 @@ export class StatsService {
     const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site));
     // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
     const shared = [kpiPlan, ...breakdownPlans].filter((p) => canShareSessionRows(p, kpiPlan, this.dialect));
-    const opts = this.compileOptions();
+    const opts = await this.compileOptions(site.id);
     const batch = shared.length > 1 ? runBatch(shared, this.dialect, this.reader, opts) : null;
     const rowsOf = (p: Plan) => {
       const i = shared.indexOf(p);

@@ -51,6 +51,10 @@ export interface MarksQuery {
   /** Bucket expression of a timestamp column, when the plan has an interval. */
   bucket: ((column: Sql) => Sql) | null;
   aggs: AggName[];
+  /** The window is whole local days of the plan's zone and the site's daily cube is complete in it. */
+  daily?: boolean;
+  /** The plan's time zone (the daily cube's rows are per zone). */
+  timezone?: string;
 }
 
 /** The rollup's watermark (`-infinity` before the first build): events received after it are not in fragments. */
@@ -122,7 +126,10 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const dim = (q.dimensions[0] as string | undefined) ?? '';
   const site = sql`site_id = ${bindString(q.siteId)}`;
   const inWindow = sql`hour >= ${a} AND hour < ${b}`;
-  const cube = sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(cubeDimension(dim))} AND ${inWindow}`;
+  // Whole local days read the daily cube (its local-day marks count exactly as the hours' would).
+  const cube = q.daily && q.timezone
+    ? sql`SELECT value, day AS hour, md AS m, ${CUBE_COLUMNS} FROM mark_cube_day WHERE ${site} AND tz = ${bindString(q.timezone)} AND dim = ${bindString(cubeDimension(dim))} AND day >= ${a} AND day < ${b}`
+    : sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(cubeDimension(dim))} AND ${inWindow}`;
   // The fallback visitors' fragments as the cube holds them, taken out again.
   const minus = sessionContributions(ident('tf'), dim, -1);
   let rows = sql`${cube} UNION ALL SELECT value, hour, m, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
@@ -211,7 +218,7 @@ const PAGE_MARKS = ['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path']
  * faster than it updates many columns), once after a catch-up rather than per chunk, so a first build
  * over months sorts each visitor's history once.
  */
-export function compileMarksBuild(d: Dialect): CompiledSql[] {
+export function compileMarksBuild(d: Dialect, zones: string | null = null): CompiledSql[] {
   const dims = MARKED_DIMENSIONS;
   const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const list = (names: readonly string[]) => join(names.map((n) => ident(n)));
@@ -234,7 +241,7 @@ export function compileMarksBuild(d: Dialect): CompiledSql[] {
     lag(p.hour) OVER (PARTITION BY p.site_id, p.vk, p.path ORDER BY p.hour, p.sk) AS m_path
     FROM page_parts AS p JOIN marks_g AS g ON g.site_id = p.site_id AND g.sk = p.sk
     WHERE (p.site_id, p.vk) IN (SELECT site_id, vk FROM marks_todo)`;
-  const cube = compileCubeUpdate();
+  const cube = compileCubeUpdate(zones);
   const statements = [
     sql`CREATE OR REPLACE TEMP TABLE marks_todo AS SELECT DISTINCT site_id, vk FROM session_parts WHERE s_lo IS NULL`,
     ...cube.before,

@@ -3,6 +3,7 @@ import type { Dialect } from './dialect';
 import { duckdbDialect } from './dialects/duckdb';
 import type { DateRange } from './period';
 import { SESSION_DIMENSIONS, dimensionDef, isInteractive } from './registry';
+import { packZones } from './mark-cube-day';
 import { compileMarksBuild, compileMarksInvalidate, MARK_COLUMNS, PARTS_WATERMARK as WATERMARK } from './session-marks';
 import { and, bindString, empty, ident, join, render, sql, type CompiledSql, type Sql } from './sql';
 
@@ -215,10 +216,18 @@ const FRAGMENT_PICK: Record<MergeBy, Sql> = {
 };
 
 /** The rollup job of a DuckDB store, on a connection of its own, building with the statements above. */
-export async function openSessionParts(store: DuckDbEventStore, opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql'> = {}): Promise<SessionPartsRollup> {
+export async function openSessionParts(store: DuckDbEventStore, opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey'> & SessionZones = {}): Promise<SessionPartsRollup> {
+  const { zones, ...rest } = opts;
+  const packed = async () => (zones ? packZones(await zones()) : null);
   return new SessionPartsRollup(await store.fork(), {
-    ...opts,
+    ...rest,
     buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
-    marksSql: () => compileMarksBuild(duckdbDialect),
+    marksSql: async () => compileMarksBuild(duckdbDialect, await packed()),
+    marksKey: async () => (await packed()) ?? '',
   });
+}
+
+export interface SessionZones {
+  /** Every site's (id, IANA time zone): with it the job keeps the daily marks cube (mark-cube-day.ts). */
+  zones?: () => Promise<ReadonlyArray<readonly [string, string]>>;
 }

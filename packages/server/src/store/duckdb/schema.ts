@@ -103,6 +103,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         WHERE s_lo IS NULL OR s_hi - s_lo >= INTERVAL ${MARKS_OPEN_SPAN_MS / 3_600_000} HOUR`,
     ],
   },
+  {
+    version: 6,
+    name: 'marks cube by local day of each site (stats/mark-cube-day.ts); filled by the next marks pass',
+    statements: () => [
+      `CREATE TABLE mark_cube_day (site_id VARCHAR NOT NULL, tz VARCHAR NOT NULL, dim VARCHAR NOT NULL, value VARCHAR NOT NULL, day TIMESTAMP NOT NULL, md TIMESTAMP,
+        n BIGINT NOT NULL, events BIGINT NOT NULL, pageviews BIGINT NOT NULL, heads BIGINT NOT NULL, bounces BIGINT NOT NULL, dur_ms BIGINT NOT NULL, s_pv BIGINT NOT NULL)`,
+      `CREATE TABLE mark_cube_day_state (site_id VARCHAR PRIMARY KEY, tz VARCHAR NOT NULL)`,
+    ],
+  },
 ];
 
 /**

@@ -21,7 +21,9 @@ export interface SessionPartsOptions {
   /** Statements that roll up the events received in (fromMs, toMs]; the first one's row count is reported. */
   buildSql: (fromMs: number, toMs: number) => Array<{ sql: string; params: unknown[] }>;
   /** Statements that bring the marks of unmarked fragments up to date (stats/session-marks.ts), run after the chunks. */
-  marksSql?: () => Array<{ sql: string; params: unknown[] }>;
+  marksSql?: () => Promise<Array<{ sql: string; params: unknown[] }>>;
+  /** What else the marks pass depends on (e.g. the sites' time zones): a change makes the pass due. */
+  marksKey?: () => Promise<string>;
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
   /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */
@@ -42,6 +44,7 @@ export class SessionPartsRollup {
   private closed = false;
   /** Fragments may lack marks: at start (a previous process may have stopped between chunks and marks) and after new chunks. */
   private marksPending = true;
+  private marksKey: string | null = null;
   private readonly lagMs: number;
   private readonly chunkMs: number;
   private readonly now: () => number;
@@ -91,9 +94,12 @@ export class SessionPartsRollup {
       from = to;
       this.current = to;
     }
+    const key = this.opts.marksKey ? await this.opts.marksKey() : '';
+    if (key !== this.marksKey) this.marksPending = true;
     if (this.opts.marksSql && this.marksPending && !this.closed) {
-      await this.transaction(this.opts.marksSql());
+      await this.transaction(await this.opts.marksSql());
       this.marksPending = false;
+      this.marksKey = key;
     }
     return { fragments, watermark: this.current };
   }
