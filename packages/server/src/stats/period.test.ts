@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, bucketKeys, previousRange, rangeOfDates, resolvePeriod, startOfLocalDay } from './period';
+import { addDays, bucketKeys, previousRange, rangeOfDates, resolvePeriod, startOfLocalDay, wholeLocalDays } from './period';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -78,5 +78,22 @@ describe('bucket keys', () => {
   it('refuses too many buckets', () => {
     const r = rangeOfDates('2020-01-01', addDays('2020-01-01', 800), 'UTC');
     expect(() => bucketKeys(r, 'hour', 'UTC')).toThrow(expect.objectContaining({ code: 'too_many_buckets' }));
+  });
+});
+
+describe('wholeLocalDays', () => {
+  it('accepts whole local days, across a DST change away from midnight', () => {
+    expect(wholeLocalDays(rangeOfDates('2025-03-20', '2025-04-05', 'Europe/Berlin'), 'Europe/Berlin')).toBe(true);
+    expect(wholeLocalDays(rangeOfDates('2025-03-20', '2025-03-20', 'UTC'), 'UTC')).toBe(true);
+  });
+  it('refuses edges that are not local midnights', () => {
+    const r = rangeOfDates('2025-03-20', '2025-03-22', 'Europe/Berlin');
+    expect(wholeLocalDays({ ...r, startMs: r.startMs + 3_600_000 }, 'Europe/Berlin')).toBe(false);
+    expect(wholeLocalDays(r, 'UTC')).toBe(false);
+  });
+  it('refuses a span with an offset change at a local midnight', () => {
+    // Havana moves its clocks from 00:00 to 01:00 (2025-03-09): that day's start is ambiguous.
+    expect(wholeLocalDays(rangeOfDates('2025-03-01', '2025-03-20', 'America/Havana'), 'America/Havana')).toBe(false);
+    expect(wholeLocalDays(rangeOfDates('2025-03-10', '2025-03-20', 'America/Havana'), 'America/Havana')).toBe(true);
   });
 });
