@@ -182,7 +182,7 @@ describe.skipIf(skip)('tracker privacy, consent and delivery in Chromium', () =>
   });
 
   it('retries with backoff after a server error; every event arrives exactly once', async () => {
-    site.failNext(1);
+    site.failNext(1, 'retry-site');
     const page = await open('index', 'data-site="retry-site"');
     await waitFor('refused first attempt', () => site.requests.some((r) => r.body.site_id === 'retry-site' && r.status === 503));
     await waitFor('accepted retry', () => named(siteEvents('retry-site'), 'page_view').length === 1);

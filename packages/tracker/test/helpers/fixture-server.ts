@@ -32,7 +32,8 @@ export interface FixtureServer {
   /** Events of the accepted (2xx) requests, optionally of one site. */
   events(site?: string): CapturedEvent[];
   /** Answer the next `n` collect requests with 503 (they are recorded, not accepted). */
-  failNext(n: number): void;
+  /** Answers 503 to the next `n` collect requests (of `site` only, when given: other pages may still be sending). */
+  failNext(n: number, site?: string): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export interface FixtureServer {
 export async function startFixtureServer(distDir: string): Promise<FixtureServer> {
   const requests: CapturedRequest[] = [];
   let failures = 0;
+  let failSite: string | undefined;
   let otherOrigin = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -52,8 +54,9 @@ export async function startFixtureServer(distDir: string): Promise<FixtureServer
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const status = failures > 0 ? (failures--, 503) : 202;
-        requests.push({ status, headers: req.headers, raw, body: JSON.parse(raw) });
+        const body = JSON.parse(raw);
+        const status = failures > 0 && (!failSite || body.site_id === failSite) ? (failures--, 503) : 202;
+        requests.push({ status, headers: req.headers, raw, body });
         res.writeHead(status, { 'access-control-allow-origin': '*', 'content-type': 'application/json' });
         res.end(JSON.stringify({ success: status === 202 }));
       });
@@ -86,7 +89,10 @@ export async function startFixtureServer(distDir: string): Promise<FixtureServer
     requests,
     events: (site) =>
       requests.filter((r) => r.status < 300 && (!site || r.body.site_id === site)).flatMap((r) => r.body.events),
-    failNext: (n) => void (failures = n),
+    failNext: (n, site) => {
+      failures = n;
+      failSite = site;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -7,6 +7,8 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, ty
  */
 export class DuckDbClient {
   private readonly statements = new Map<string, Promise<DuckDBPreparedStatement>>();
+  /** Prepared read statements, least recently used first (`allCached`). */
+  private readonly reads = new Map<string, Promise<DuckDBPreparedStatement>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -67,11 +69,40 @@ export class DuckDbClient {
     return reader.getRowObjectsJS().map(plainRow) as T[];
   }
 
+  /**
+   * `all` for a connection used by one caller at a time (the store's readers): statements are prepared
+   * once and kept (the last READ_CACHE of them), so a repeated report skips parsing and planning — for
+   * the dashboard's largest statement ~20 ms of ~90. A prepared statement runs on the data committed
+   * when it runs, like any other.
+   */
+  async allCached<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    let prepared = this.reads.get(sql);
+    if (prepared) {
+      this.reads.delete(sql);
+    } else {
+      prepared = this.conn.prepare(sql);
+      prepared.catch(() => this.reads.delete(sql));
+      if (this.reads.size >= READ_CACHE) {
+        const [oldest, statement] = this.reads.entries().next().value as [string, Promise<DuckDBPreparedStatement>];
+        this.reads.delete(oldest);
+        void statement.then((st) => st.destroySync()).catch(() => undefined);
+      }
+    }
+    this.reads.set(sql, prepared);
+    const statement = await prepared;
+    statement.clearBindings();
+    if (params.length) statement.bind(params.map(toDuckValue) as DuckDBValue[]);
+    const reader = await statement.runAndReadAll();
+    return reader.getRowObjectsJS().map(plainRow) as T[];
+  }
+
   close(): void {
     this.conn.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }
 }
+
+const READ_CACHE = 64;
 
 /** BIGINT/HUGEINT come back as bigint; counts and sums here always fit a double. */
 function plainRow(row: Record<string, unknown>): Record<string, unknown> {

@@ -246,7 +246,7 @@ export class DuckDbEventStore implements EventStore {
   }
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.read((db) => db.all<T>(sql, params));
+    return this.read((db) => db.allCached<T>(sql, params));
   }
 
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
