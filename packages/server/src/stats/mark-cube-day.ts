@@ -1,4 +1,5 @@
-import { CUBE_VALUES } from './mark-cube';
+// Used at call time only: mark-cube.ts imports this module.
+import { compactCube, CUBE_VALUES, cubeNonzero, cubeSums } from './mark-cube';
 import { bindString, join, keyword, sql, type Sql } from './sql';
 
 /**
@@ -30,11 +31,8 @@ export function packZones(zones: ReadonlyArray<readonly [string, string]>): stri
 const localDay = (t: string) => keyword(`timezone('UTC', timezone(tz, date_trunc('day', timezone(tz, timezone('UTC', ${t})))))`);
 
 /** Statements of the marks pass after `mark_cube` took its change (kept in `marks_delta_mark_cube`). */
-export function compileDayCubeUpdate(zones: string, compact: (table: string, keys: string, id: number) => Sql[]): Sql[] {
-  // Built here, not at load: mark-cube.ts imports this module.
+export function compileDayCubeUpdate(zones: string): Sql[] {
   const hourColumns = ['site_id', 'dim', 'value', 'hour', 'm', ...CUBE_VALUES];
-  const sums = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keyword(v)}`));
-  const nonzero = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
   const targets = sql`CREATE OR REPLACE TEMP TABLE marks_targets AS
     WITH z AS (SELECT split_part(x, chr(31), 1) AS site_id, split_part(x, chr(31), 2) AS tz FROM (SELECT unnest(string_split(${bindString(zones)}, chr(30))) AS x) AS p WHERE x <> '')
     SELECT s.site_id, s.tz, FALSE AS rebuild FROM mark_cube_day_state AS s WHERE s.site_id IN (SELECT site_id FROM z)
@@ -53,10 +51,10 @@ export function compileDayCubeUpdate(zones: string, compact: (table: string, key
     targets,
     src,
     local,
-    sql`INSERT INTO mark_cube_day BY NAME SELECT ${keyword(DAY_KEYS)}, ${sums} FROM (${daily}) AS x GROUP BY ${keyword(DAY_KEYS)} HAVING ${nonzero} ORDER BY ${keyword(DAY_KEYS)}`,
+    sql`INSERT INTO mark_cube_day BY NAME SELECT ${keyword(DAY_KEYS)}, ${cubeSums()} FROM (${daily}) AS x GROUP BY ${keyword(DAY_KEYS)} HAVING ${cubeNonzero()} ORDER BY ${keyword(DAY_KEYS)}`,
     sql`INSERT OR REPLACE INTO mark_cube_day_state SELECT site_id, tz FROM marks_targets WHERE rebuild`,
     sql`DELETE FROM mark_cube_day_state WHERE site_id NOT IN (SELECT site_id FROM marks_targets)`,
-    ...compact('mark_cube_day', DAY_KEYS, 3),
+    ...compactCube('mark_cube_day', DAY_KEYS, 3),
     ...['marks_targets', 'marks_src', 'marks_local'].map((t) => sql`DROP TABLE ${keyword(t)}`),
   ];
 }

@@ -57,7 +57,9 @@ export function pageContributions(from: Sql, sign: 1 | -1): Sql {
   return sql`SELECT site_id, path, hour, m_path AS m, CASE WHEN sp_head THEN date_trunc('hour', s_start) END AS sh, ${join(values(sign, keyword('sp_head')))} FROM ${from}`;
 }
 
-const sums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keyword(v)}`));
+/** The cube values added up (`sum(n) AS n, …`), and the condition that keeps a group whose sums are not all zero. */
+export const cubeSums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keyword(v)}`));
+export const cubeNonzero = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
 
 /**
  * The cube's part of the marks pass: `before` runs before the visitors in `marks_todo` are rewritten
@@ -66,27 +68,26 @@ const sums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keywo
 export function compileCubeUpdate(zones: string | null = null): { before: Sql[]; after: Sql[] } {
   const todo = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
   const sessionsOf = (where: Sql) => join(['', ...SESSION_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)), ' UNION ALL ');
-  const grouped = (rows: Sql, keys: string) => sql`SELECT ${keyword(keys)}, ${sums()} FROM (${rows}) AS c GROUP BY ${keyword(keys)}`;
+  const grouped = (rows: Sql, keys: string) => sql`SELECT ${keyword(keys)}, ${cubeSums()} FROM (${rows}) AS c GROUP BY ${keyword(keys)}`;
   const sKeys = 'site_id, dim, hour, value, m';
   const pKeys = 'site_id, hour, path, m, sh';
   const before = [
     sql`CREATE OR REPLACE TEMP TABLE marks_old_mark_cube AS ${grouped(sessionsOf(sql`${todo} AND s_head IS NOT NULL`), sKeys)}`,
     sql`CREATE OR REPLACE TEMP TABLE marks_old_page_cube AS ${grouped(pageContributions(sql`page_parts WHERE ${todo} AND sp_head IS NOT NULL`, 1), pKeys)}`,
   ];
-  const nonzero = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
+  const nonzero = cubeNonzero();
   // Net change per key (the rewritten fragments mostly contribute what they did before), appended.
   const delta = (table: string, keys: string, fresh: Sql) => [
-    sql`CREATE OR REPLACE TEMP TABLE marks_delta_${keyword(table)} AS SELECT ${keyword(keys)}, ${sums()} FROM (${fresh} UNION ALL SELECT ${keyword(keys)}, ${join(CUBE_VALUES.map((v) => sql`-${keyword(v)} AS ${keyword(v)}`))} FROM marks_old_${keyword(table)}) AS c GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
+    sql`CREATE OR REPLACE TEMP TABLE marks_delta_${keyword(table)} AS SELECT ${keyword(keys)}, ${cubeSums()} FROM (${fresh} UNION ALL SELECT ${keyword(keys)}, ${join(CUBE_VALUES.map((v) => sql`-${keyword(v)} AS ${keyword(v)}`))} FROM marks_old_${keyword(table)}) AS c GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
     sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_delta_${keyword(table)} ORDER BY ${keyword(keys)}`,
   ];
-  const compact = compactCube;
   const after = [
     ...delta('mark_cube', sKeys, grouped(sessionsOf(todo), sKeys)),
-    ...compact('mark_cube', sKeys, 1),
+    ...compactCube('mark_cube', sKeys, 1),
     // The daily cube follows the hourly one (mark-cube-day.ts), when the sites' zones are known.
-    ...(zones === null ? [] : compileDayCubeUpdate(zones, compact)),
+    ...(zones === null ? [] : compileDayCubeUpdate(zones)),
     ...delta('page_cube', pKeys, grouped(pageContributions(sql`page_parts WHERE ${todo}`, 1), pKeys)),
-    ...compact('page_cube', pKeys, 2),
+    ...compactCube('page_cube', pKeys, 2),
     ...['marks_old_mark_cube', 'marks_old_page_cube', 'marks_delta_mark_cube', 'marks_delta_page_cube'].map((t) => sql`DROP TABLE ${keyword(t)}`),
   ];
   return { before, after };
@@ -96,12 +97,12 @@ export function compileCubeUpdate(zones: string | null = null): { before: Sql[];
  * Once appended deltas have grown a cube by a fifth, it is added up again, sorted so that a
  * dimension's hours (days) are contiguous (zone maps then skip the rest). `id` names it in mark_cube_state.
  */
-function compactCube(table: string, keys: string, id: number): Sql[] {
-  const nonzero = join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
+export function compactCube(table: string, keys: string, id: number): Sql[] {
+  const nonzero = cubeNonzero();
   const go = sql`(SELECT count(*) FROM ${keyword(table)}) > 1.2 * (SELECT coalesce(max(rows), 0) FROM mark_cube_state WHERE id = ${keyword(String(id))}) + 10000`;
   return [
     sql`CREATE OR REPLACE TEMP TABLE marks_go AS SELECT ${go} AS go`,
-    sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${sums()} FROM ${keyword(table)} WHERE (SELECT go FROM marks_go) GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
+    sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${cubeSums()} FROM ${keyword(table)} WHERE (SELECT go FROM marks_go) GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
     sql`DELETE FROM ${keyword(table)} WHERE (SELECT go FROM marks_go)`,
     sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_sum ORDER BY ${keyword(keys)}`,
     sql`INSERT OR REPLACE INTO mark_cube_state SELECT ${keyword(String(id))}, (SELECT count(*) FROM ${keyword(table)}) FROM marks_go WHERE go`,

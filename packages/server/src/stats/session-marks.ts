@@ -183,15 +183,11 @@ function pageRows(d: Dialect, q: MarksQuery): Sql {
  */
 export function compileMarksInvalidate(d: Dialect, batchMs: number): CompiledSql[] {
   const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
-  return [
-    sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND ${touched}`,
-    // Every fragment of these visitors is now unmarked: all of them are open.
-    sql`DELETE FROM marks_open WHERE ${touched}`,
-    sql`INSERT INTO marks_open SELECT site_id, hour, vk, s_lo, s_hi FROM session_parts WHERE ${touched}`,
-  ].map((st) => render(st, d));
+  // Every fragment of these visitors is now unmarked, so all of them become open.
+  return [sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND ${touched}`, ...compileMarksOpenRefill(touched)].map((st) => render(st, d));
 }
 
-/** Refills `marks_open` for the visitors just marked: only their fragments of sessions spanning a day or more stay. */
+/** Refills `marks_open` for the visitors `touched`: their unmarked fragments and those of sessions spanning a day or more. */
 function compileMarksOpenRefill(touched: Sql): Sql[] {
   return [
     sql`DELETE FROM marks_open WHERE ${touched}`,

@@ -218,12 +218,12 @@ const FRAGMENT_PICK: Record<MergeBy, Sql> = {
 /** The rollup job of a DuckDB store, on a connection of its own, building with the statements above. */
 export async function openSessionParts(store: DuckDbEventStore, opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey'> & SessionZones = {}): Promise<SessionPartsRollup> {
   const { zones, ...rest } = opts;
-  const packed = async () => (zones ? packZones(await zones()) : null);
   return new SessionPartsRollup(await store.fork(), {
     ...rest,
     buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
-    marksSql: async () => compileMarksBuild(duckdbDialect, await packed()),
-    marksKey: async () => (await packed()) ?? '',
+    // The packed zones are the key: read once per run, and a changed zone makes the marks pass due.
+    marksKey: async () => (zones ? packZones(await zones()) : ''),
+    marksSql: (key) => compileMarksBuild(duckdbDialect, zones ? key : null),
   });
 }
 

@@ -21,8 +21,8 @@ export interface SessionPartsOptions {
   /** Statements that roll up the events received in (fromMs, toMs]; the first one's row count is reported. */
   buildSql: (fromMs: number, toMs: number) => Array<{ sql: string; params: unknown[] }>;
   /** Statements that bring the marks of unmarked fragments up to date (stats/session-marks.ts), run after the chunks. */
-  marksSql?: () => Promise<Array<{ sql: string; params: unknown[] }>>;
-  /** What else the marks pass depends on (e.g. the sites' time zones): a change makes the pass due. */
+  marksSql?: (key: string) => Array<{ sql: string; params: unknown[] }>;
+  /** What else the marks pass depends on (e.g. the sites' time zones), passed to `marksSql`: a change makes the pass due. */
   marksKey?: () => Promise<string>;
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
@@ -97,7 +97,7 @@ export class SessionPartsRollup {
     const key = this.opts.marksKey ? await this.opts.marksKey() : '';
     if (key !== this.marksKey) this.marksPending = true;
     if (this.opts.marksSql && this.marksPending && !this.closed) {
-      await this.transaction(await this.opts.marksSql());
+      await this.transaction(this.opts.marksSql(key));
       this.marksPending = false;
       this.marksKey = key;
     }
