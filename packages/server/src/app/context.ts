@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { EventStore, WriteBatch } from '../store';
 import type { MetaStore } from '../meta';
 import type { AuthServices } from '../auth';
-import type { IngestServices } from '../ingest';
+import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
@@ -27,8 +27,8 @@ export interface AppContext {
   meta: MetaStore;
   /** Login throttling, key rate limits, session lifetimes, mail. */
   auth: AuthServices;
-  /** Collector services: geolocation database, user agent cache, session cache. */
-  ingest: IngestServices;
+  /** Where collection routes hand requests: pipeline, then `writer` (in this thread or a collector thread). */
+  collector: IngestCollector;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */

@@ -7,7 +7,7 @@ import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetenti
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices } from '../auth';
 import { buildHttpApp } from '../http';
-import { openIngestServices } from '../ingest';
+import { Collector, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
 import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
 import type { AppContext, EventWriter } from './context';
@@ -73,9 +73,17 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(rollup.schedule(5 * 60_000, (err) => console.error('session parts rollup failed', err)));
     sessionParts = rollup;
   }
-  let ingest: AppContext['ingest'];
+  let collector: IngestCollector;
   try {
-    ingest = await openIngestServices(config);
+    const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
+    if (!scale && config.collectorThread) {
+      collector = await ThreadCollector.start({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });
+    } else {
+      const services = await openIngestServices(config);
+      // Scale-out collectors share their sessions through Redis.
+      if (scale?.sessions) services.sessions = scale.sessions;
+      collector = new Collector(services, salts, writer);
+    }
   } catch (err) {
     await scale?.close();
     await sessionParts?.close();
@@ -83,7 +91,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     await meta.close();
     throw err;
   }
-  if (scale?.sessions) ingest.sessions = scale.sessions;
+  // After the writer's closer, so it runs first: requests in the collector finish before the writer drains.
+  closers.push(() => collector.close());
   const auth = createAuthServices(config, scale ? { counters: scale.counters } : {});
   const health: AppContext['health'] = {
     events: () => events.query('SELECT 1 AS ok'),
@@ -94,7 +103,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, auth, ingest, stats, health, closers };
+  const ctx: AppContext = { config, events, writer, meta, auth, collector, stats, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

@@ -6,6 +6,12 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Like `bool`, but on unless turned off. */
+const boolOn = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => !(v === 'false' || v === '0' || v === 'no'));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -36,6 +42,8 @@ const envSchema = z.object({
   TIDEMARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(525_600).default(7 * 24 * 60),
   /** … and at the latest this long after sign-in, however active. */
   TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Embedded store: adapt and enrich events in a collector thread beside the HTTP thread (default on). */
+  TIDEMARK_COLLECTOR_THREAD: boolOn,
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
 });
@@ -65,6 +73,8 @@ export interface Config {
   streamFlushMs: number;
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
+  /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
+  collectorThread: boolean;
   sessionIdleMinutes: number;
   sessionMaxDays: number;
 }
@@ -98,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamFlushMs: e.TIDEMARK_STREAM_FLUSH_MS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,
     ...overrides,

@@ -1,12 +1,12 @@
 import type { SiteRecord } from '../meta';
 import type { DropCount, QuarantineRecord, WriteBatch } from '../store';
 import type { DropIssue, DropReason } from './drop';
-import type { RejectedEvent } from './adapters/shared';
+import { adaptContract } from './contracts';
 import { runPipeline } from './pipeline';
 import { quarantinePayload, redactRawBody } from './lib/redact';
-import { utcDay, type SaltKeeper } from './lib/salts';
+import { utcDay, type SaltKeeper, type SaltPair } from './lib/salts';
 import { uuidv7 } from './lib/uuid';
-import type { ContractName, IngestServices, PreEvent, RequestContext, RequestSignals, Trust } from './types';
+import type { ContractName, IngestServices, RequestContext, RequestSignals, Trust } from './types';
 
 /** Where finished batches go: the store's group-commit writer (resolves once durable). */
 export interface BatchSink {
@@ -22,12 +22,17 @@ export interface CollectRequest {
   ip: string;
   userAgent: string;
   signals: RequestSignals;
-  /** The body as received and as parsed, for the raw payload store. */
+  /** The body as received and as parsed (JSON), for the raw payload store. */
   rawBody: string;
   parsedBody: unknown;
-  events: PreEvent[];
-  rejected: RejectedEvent[];
+  /** The envelope as the contract's schema returned it; its events are validated one by one by the adapter. */
+  body: unknown;
+  /** X-Visitor-ID of a browser request ('' when absent). */
+  visitorHeader: string;
 }
+
+/** A request as it crosses to a collector thread: the body travels as text only (it is read again there). */
+export type PortableCollectRequest = Omit<CollectRequest, 'parsedBody' | 'body'>;
 
 export interface CollectOutcome {
   /** Events stored (or already stored: retries are deduplicated by event_id). */
@@ -40,11 +45,88 @@ export interface CollectOutcome {
   firstIssues: DropIssue[];
 }
 
+/** Where a request's events go: through the pipeline into the store (in this thread or a collector thread). */
+export interface IngestCollector {
+  /** Resolves once the request's batch is durable. */
+  collect(req: CollectRequest): Promise<CollectOutcome>;
+  /** Counts events refused before the pipeline (e.g. a request from a host the site does not own). */
+  countDrops(siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A finished request: the batch for the store and what to answer. */
+export interface AssembledBatch {
+  batch: WriteBatch;
+  outcome: CollectOutcome;
+}
+
 /**
- * Runs a request's events through the pipeline and hands the store one batch: the canonical events,
- * the raw body, the quarantined events and the drop counts. Resolves once the batch is durable.
+ * Adapts a request's events, runs them through the pipeline and assembles the store's batch: the
+ * canonical events, the raw body, the quarantined events and the drop counts. Synchronous and
+ * thread-agnostic: the in-process collector and the collector thread both use it.
  */
-export class Collector {
+export function assembleBatch(req: CollectRequest, services: IngestServices, salts: SaltPair): AssembledBatch {
+  const adapted = adaptContract(req.contract, req.body, { siteId: req.site.id, receivedAt: req.receivedAt, visitorHeader: req.visitorHeader });
+  const ctx: RequestContext = {
+    site: req.site,
+    contract: req.contract,
+    trust: req.trust,
+    receivedAt: req.receivedAt,
+    sentAt: req.sentAt,
+    ip: req.ip,
+    userAgent: req.userAgent,
+    signals: adapted.webdriver ? { ...req.signals, webdriver: true } : req.signals,
+    bodyBytes: Buffer.byteLength(req.rawBody, 'utf8'),
+    salts,
+    services,
+    memo: new Map(),
+  };
+  const result = runPipeline(adapted.events, ctx);
+  const counts = new Map<DropReason, number>();
+  const quarantine: QuarantineRecord[] = [];
+  let firstIssues: DropIssue[] = [];
+  const siteId = req.site.id;
+  const quarantineOne = (reason: DropReason, issues: DropIssue[], input: unknown) => {
+    if (!firstIssues.length) firstIssues = issues.length ? issues : [{ path: '', message: reason }];
+    quarantine.push({
+      id: uuidv7(req.receivedAt),
+      site_id: siteId,
+      received_at: req.receivedAt,
+      contract: req.contract,
+      reason,
+      errors: JSON.stringify(issues),
+      payload: quarantinePayload(input),
+    });
+  };
+  for (const r of adapted.rejected) {
+    counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+    quarantineOne(r.reason, r.issues, r.input);
+  }
+  let filtered = 0;
+  for (const d of result.dropped) {
+    counts.set(d.drop.reason, (counts.get(d.drop.reason) ?? 0) + 1);
+    if (d.drop.quarantined) quarantineOne(d.drop.reason, d.drop.issues, d.event.input);
+    else filtered++;
+  }
+  const batch: WriteBatch = {
+    events: result.events,
+    raw: [
+      {
+        id: uuidv7(req.receivedAt),
+        site_id: siteId,
+        received_at: req.receivedAt,
+        contract: req.contract,
+        body: redactRawBody(req.rawBody, req.parsedBody),
+      },
+    ],
+    quarantine,
+    drops: dropCounts(siteId, req.receivedAt, counts),
+  };
+  return { batch, outcome: { accepted: result.events.length, filtered, quarantined: quarantine.length, firstIssues } };
+}
+
+/** The collector in this thread: assembles each request's batch here and hands it to the store's writer. */
+export class Collector implements IngestCollector {
   constructor(
     private readonly services: IngestServices,
     private readonly salts: SaltKeeper,
@@ -53,70 +135,21 @@ export class Collector {
 
   async collect(req: CollectRequest): Promise<CollectOutcome> {
     const salts = this.salts.peek(req.receivedAt) ?? (await this.salts.get(req.receivedAt));
-    const ctx: RequestContext = {
-      site: req.site,
-      contract: req.contract,
-      trust: req.trust,
-      receivedAt: req.receivedAt,
-      sentAt: req.sentAt,
-      ip: req.ip,
-      userAgent: req.userAgent,
-      signals: req.signals,
-      bodyBytes: Buffer.byteLength(req.rawBody, 'utf8'),
-      salts,
-      services: this.services,
-      memo: new Map(),
-    };
-    const result = runPipeline(req.events, ctx);
-    const counts = new Map<DropReason, number>();
-    const quarantine: QuarantineRecord[] = [];
-    let firstIssues: DropIssue[] = [];
-    const siteId = req.site.id;
-    const quarantineOne = (reason: DropReason, issues: DropIssue[], input: unknown) => {
-      if (!firstIssues.length) firstIssues = issues.length ? issues : [{ path: '', message: reason }];
-      quarantine.push({
-        id: uuidv7(req.receivedAt),
-        site_id: siteId,
-        received_at: req.receivedAt,
-        contract: req.contract,
-        reason,
-        errors: JSON.stringify(issues),
-        payload: quarantinePayload(input),
-      });
-    };
-    for (const r of req.rejected) {
-      counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
-      quarantineOne(r.reason, r.issues, r.input);
-    }
-    let filtered = 0;
-    for (const d of result.dropped) {
-      counts.set(d.drop.reason, (counts.get(d.drop.reason) ?? 0) + 1);
-      if (d.drop.quarantined) quarantineOne(d.drop.reason, d.drop.issues, d.event.input);
-      else filtered++;
-    }
-    const batch: WriteBatch = {
-      events: result.events,
-      raw: [
-        {
-          id: uuidv7(req.receivedAt),
-          site_id: siteId,
-          received_at: req.receivedAt,
-          contract: req.contract,
-          body: redactRawBody(req.rawBody, req.parsedBody),
-        },
-      ],
-      quarantine,
-      drops: dropCounts(siteId, req.receivedAt, counts),
-    };
+    const { batch, outcome } = assembleBatch(req, this.services, salts);
     await this.sink.submit(batch);
-    return { accepted: result.events.length, filtered, quarantined: quarantine.length, firstIssues };
+    return outcome;
   }
 
-  /** Counts events refused before the pipeline (e.g. a request from a host the site does not own). */
-  async countDrops(siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void> {
-    if (count <= 0) return;
-    await this.sink.submit({ events: [], raw: [], quarantine: [], drops: dropCounts(siteId, receivedAt, new Map([[reason, count]])) });
+  countDrops(siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void> {
+    return submitDrops(this.sink, siteId, receivedAt, reason, count);
   }
+
+  async close(): Promise<void> {}
+}
+
+export async function submitDrops(sink: BatchSink, siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void> {
+  if (count <= 0) return;
+  await sink.submit({ events: [], raw: [], quarantine: [], drops: dropCounts(siteId, receivedAt, new Map([[reason, count]])) });
 }
 
 function dropCounts(siteId: string, receivedAt: number, counts: Map<DropReason, number>): DropCount[] {

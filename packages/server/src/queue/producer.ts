@@ -1,5 +1,5 @@
 import { TidemarkError } from '@tidemark/core';
-import { checkBatch, type WriteBatch } from '../store';
+import { assertNotEncoded, checkBatch, type WriteBatch } from '../store';
 import type { Redis } from './redis';
 import { BATCH_FIELD, DEFAULT_STREAM, encodeBatch } from './stream';
 
@@ -40,6 +40,7 @@ export class StreamProducer {
     if (this.closed) throw new TidemarkError(503, 'shutting_down', 'The server is shutting down; retry shortly');
     // Invalid batches are refused here (400), so nothing a worker cannot write ever enters the stream.
     checkBatch(batch);
+    assertNotEncoded(batch);
     const p = this.add(batch);
     this.inFlight.add(p);
     try {

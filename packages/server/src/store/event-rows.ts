@@ -36,6 +36,7 @@ export function checkBatch(batch: WriteBatch): void {
     throw new TidemarkError(400, 'invalid_batch', 'A write batch needs events, raw, quarantine and drops arrays');
   }
   for (const e of batch.events) checkEvent(e);
+  if (batch.encoded !== undefined) checkEncoded(batch.encoded);
   for (const r of batch.raw) {
     checkStrings(r, ['id', 'site_id', 'contract', 'body'], 'raw');
     if (!UUID_RE.test(r.id)) throw invalid('raw.id must be a lower-case UUID', 'raw.id');
@@ -50,6 +51,33 @@ export function checkBatch(batch: WriteBatch): void {
     if (typeof d.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d.day)) throw invalid('drop day must be YYYY-MM-DD', 'drops.day');
     if (!Number.isSafeInteger(d.count) || d.count < 0) throw invalid('drop count must be a non-negative integer', 'drops.count');
   }
+}
+
+/**
+ * Encoded events come from our own collector thread, which checked each event (checkBatch) before it
+ * encoded it; here only their shape is checked.
+ */
+function checkEncoded(encoded: NonNullable<WriteBatch['encoded']>): void {
+  const ok =
+    encoded !== null && typeof encoded === 'object' && Array.isArray(encoded.ids) && Array.isArray(encoded.lines) && encoded.ids.length === encoded.lines.length;
+  if (!ok) throw new TidemarkError(400, 'invalid_batch', 'Encoded events need ids and lines of the same length');
+  for (let i = 0; i < encoded.ids.length; i++) {
+    const id = encoded.ids[i];
+    if (typeof id !== 'string' || !UUID_RE.test(id)) throw invalid('encoded event ids must be lower-case UUIDs', 'encoded.ids');
+    if (typeof encoded.lines[i] !== 'string') throw invalid('encoded lines must be strings', 'encoded.lines');
+  }
+}
+
+/** Every event id of a batch (objects first, then encoded), repeats included. */
+export function batchEventIds(batch: WriteBatch): string[] {
+  const ids = batch.events.map((e) => e.event_id);
+  if (batch.encoded) for (const id of batch.encoded.ids) ids.push(id);
+  return ids;
+}
+
+/** Refuses encoded events in a store that cannot read them (only the embedded store does). */
+export function assertNotEncoded(batch: WriteBatch): void {
+  if (batch.encoded?.ids.length) throw new TidemarkError(400, 'invalid_batch', 'Encoded events are written by the embedded store only');
 }
 
 function checkStrings(obj: object, keys: string[], where: string): void {

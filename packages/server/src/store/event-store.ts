@@ -1,3 +1,4 @@
+import type { EncodedEvents } from './duckdb/event-pack';
 import type { CanonicalEvent } from '@tidemark/core';
 
 /** A request as received, kept for the raw layer (retention-limited) before any parsing. */
@@ -32,6 +33,11 @@ export interface DropCount {
 export interface WriteBatch {
   /** Only the canonical columns are read, so pipeline objects carrying extra fields may be passed as they are. */
   events: CanonicalEvent[];
+  /**
+   * More events, already encoded for the embedded store by a collector thread (duckdb/event-pack.ts);
+   * only the embedded store accepts them. An id repeated across the two is deduplicated like any other.
+   */
+  encoded?: EncodedEvents;
   raw: RawPayloadRecord[];
   quarantine: QuarantineRecord[];
   drops: DropCount[];

@@ -15,7 +15,8 @@ export { MARKS_OPEN_SPAN_MS } from './duckdb/schema';
 export { SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun } from './duckdb/session-parts';
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';
-export { isUuidV7, uuidV7Time, checkBatch } from './event-rows';
+export { isUuidV7, uuidV7Time, checkBatch, assertNotEncoded } from './event-rows';
+export { encodeEvents, type EncodedEvents } from './duckdb/event-pack';
 export {
   ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,
   quoteString, quoteInt, quoteFloat, quoteValue, quoteIdentifier, prepareStatement, CLICKHOUSE_MIGRATIONS, CLICKHOUSE_SCHEMA_VERSION,

@@ -6,6 +6,7 @@ import { DuckDbEventStore } from './duckdb/event-store';
 import type { EventStore, WriteBatch, WriteResult } from './event-store';
 import { GroupCommitWriter } from './writer';
 import { batchOf, makeEvent, tempDir } from './test-support/events';
+import { encodeEvents } from './duckdb/event-pack';
 
 const dirs: string[] = [];
 const stores: DuckDbEventStore[] = [];
@@ -100,6 +101,19 @@ describe('GroupCommitWriter', () => {
     ]);
     expect([a.inserted, b.inserted]).toEqual([2, 2]);
     const retry = await writer.submit(batchOf([{ ...shared }]));
+    expect(retry.inserted).toBe(0);
+    expect(await countEvents(store)).toBe(4);
+  });
+
+  it('merges encoded batches with object batches and counts what each added', async () => {
+    const store = await openStore();
+    const writer = new GroupCommitWriter(store, { maxDelayMs: 20 });
+    const shared = makeEvent();
+    const coded = encodeEvents([shared, makeEvent(), makeEvent()]).encoded;
+    const [a, b] = await Promise.all([writer.submit(batchOf([shared, makeEvent()])), writer.submit(batchOf([], { encoded: coded }))]);
+    expect([a.inserted, b.inserted]).toEqual([2, 2]);
+    expect(writer.stats().commits).toBe(1);
+    const retry = await writer.submit(batchOf([], { encoded: encodeEvents([{ ...shared }]).encoded }));
     expect(retry.inserted).toBe(0);
     expect(await countEvents(store)).toBe(4);
   });

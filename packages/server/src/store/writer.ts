@@ -1,6 +1,6 @@
 import { TidemarkError } from '@tidemark/core';
 import type { EventStore, WriteBatch, WriteResult } from './event-store';
-import { checkBatch, markChecked } from './event-rows';
+import { batchEventIds, checkBatch, markChecked } from './event-rows';
 
 export interface GroupCommitOptions {
   /** Commit as soon as this many items (events + raw payloads + quarantined events) are waiting. */
@@ -54,7 +54,7 @@ const DEFAULTS: Required<Omit<GroupCommitOptions, 'onError' | 'concurrency'>> = 
   retryMaxMs: 2000,
 };
 
-const itemsOf = (b: WriteBatch) => Math.max(1, b.events.length + b.raw.length + b.quarantine.length);
+const itemsOf = (b: WriteBatch) => Math.max(1, b.events.length + (b.encoded?.ids.length ?? 0) + b.raw.length + b.quarantine.length);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -225,6 +225,11 @@ function mergeBatches(batches: WriteBatch[]): WriteBatch {
   const out: WriteBatch = { events: [], raw: [], quarantine: [], drops: [] };
   for (const b of batches) {
     for (const e of b.events) out.events.push(e);
+    if (b.encoded?.ids.length) {
+      out.encoded ??= { ids: [], lines: [] };
+      for (const id of b.encoded.ids) out.encoded.ids.push(id);
+      for (const line of b.encoded.lines) out.encoded.lines.push(line);
+    }
     for (const r of b.raw) out.raw.push(r);
     for (const q of b.quarantine) out.quarantine.push(q);
     for (const d of b.drops) out.drops.push(d);
@@ -237,9 +242,9 @@ function settle(group: Submission[], result: WriteResult): void {
   const seen = new Set(result.existingIds);
   for (const s of group) {
     let inserted = 0;
-    for (const e of s.batch.events) {
-      if (seen.has(e.event_id)) continue;
-      seen.add(e.event_id);
+    for (const id of batchEventIds(s.batch)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
       inserted++;
     }
     s.resolve({ inserted });

@@ -5,7 +5,6 @@ import { startTestServer, tempDataDir } from './server';
 import { buildHttpApp } from '../../src/http';
 import { openMetaStore } from '../../src/meta';
 import { createAuthServices } from '../../src/auth';
-import { openIngestServices } from '../../src/ingest';
 import type { AppContext } from '../../src/app';
 import type { EventStore } from '../../src/store';
 import type { FastifyInstance } from 'fastify';
@@ -36,10 +35,9 @@ export async function startAccountsServer(overrides: Partial<Config> = {}, env: 
   const unavailable = () => Promise.reject(new Error('event store not available in this test'));
   const base: Record<string | symbol, unknown> = { dialect: 'duckdb', close: async () => {} };
   const events = new Proxy(base, { get: (t, p) => (p in t ? t[p] : unavailable) }) as unknown as EventStore;
-  const ingest = await openIngestServices({ geoDbPath: 'off' });
   // Only what accounts routes need is real here; the cast keeps this stand-in compiling as others add
   // services (it goes away once the event store is wired and startTestServer works).
-  const ctx = { config, events, meta, auth: createAuthServices(config), ingest, closers: [] } satisfies Partial<AppContext> as unknown as AppContext;
+  const ctx = { config, events, meta, auth: createAuthServices(config), closers: [] } satisfies Partial<AppContext> as unknown as AppContext;
   const { bootstrapAdmin } = await import('../../src/auth');
   await bootstrapAdmin(ctx, () => {});
   const app = await buildHttpApp(ctx);

@@ -2,20 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, INGEST_LIMITS, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
-import { Collector, SaltKeeper, siteRules, type CollectOutcome, type RequestSignals } from '../../ingest';
-
-// One collector per context: the API-key routes and the browser routes share its session cache and salts.
-const collectors = new WeakMap<AppContext, Collector>();
-
-export function collectorFor(ctx: AppContext, app: FastifyInstance): Collector {
-  let c = collectors.get(ctx);
-  if (!c) {
-    const salts = new SaltKeeper(ctx.meta.salts, (err) => app.log.warn({ err }, 'deleting expired salts failed'));
-    c = new Collector(ctx.ingest, salts, ctx.writer);
-    collectors.set(ctx, c);
-  }
-  return c;
-}
+import { siteRules, type CollectOutcome, type IngestCollector, type RequestSignals } from '../../ingest';
 
 /**
  * Collect bodies are taken as text whatever their content type (the tracker sends text/plain JSON so
@@ -55,13 +42,13 @@ export function header(req: FastifyRequest, name: string): string {
   return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
 }
 
-export function requestSignals(req: FastifyRequest, webdriver = false): RequestSignals {
+export function requestSignals(req: FastifyRequest): RequestSignals {
   return {
     dnt: header(req, 'dnt') === '1',
     gpc: header(req, 'sec-gpc') === '1',
     hasAcceptLanguage: header(req, 'accept-language') !== '',
     hasAccept: header(req, 'accept') !== '',
-    webdriver,
+    webdriver: false, // set from the events' context by the collector
   };
 }
 
@@ -89,7 +76,7 @@ export function preflight(req: FastifyRequest, reply: FastifyReply): FastifyRepl
  * Refused: its events are counted as host_not_allowed and the request answers 403. No Origin (not a
  * cross-origin browser request): the per-event page check still applies.
  */
-export async function checkOrigin(req: FastifyRequest, reply: FastifyReply, site: SiteRecord, collector: Collector, events: number, receivedAt: number): Promise<void> {
+export async function checkOrigin(req: FastifyRequest, reply: FastifyReply, site: SiteRecord, collector: IngestCollector, events: number, receivedAt: number): Promise<void> {
   const origin = header(req, 'origin');
   if (!origin) return;
   let host = '';

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { metricPalCollectBodySchema, metricPalOptimizedBodySchema } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import { requireKeyForCollect } from '../../auth';
-import { adaptMetricPal, adaptMetricPalOptimized, type AdaptedEvents, type ContractName } from '../../ingest';
+import type { ContractName } from '../../ingest';
 import type { SiteRecord } from '../../meta';
 import { parseInput } from '../errors';
-import { acceptTextBodies, assertBatchSize, assertSomethingValid, collectorFor, header, parseJsonObject, rawBody, requestSignals } from './collect-common';
+import { acceptTextBodies, assertBatchSize, assertSomethingValid, header, parseJsonObject, rawBody, requestSignals } from './collect-common';
 
 /**
  * Server-side collection (MetricPal guide): `POST /api/v1/collect`, `POST /api/v1/collect/optimized`
@@ -14,9 +14,9 @@ import { acceptTextBodies, assertBatchSize, assertSomethingValid, collectorFor, 
  * {"success":true,"status":"success","events_processed":n} once the batch is durable.
  */
 export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const collector = collectorFor(ctx, app);
+  const collector = ctx.collector;
 
-  async function ingest(req: FastifyRequest, contract: ContractName, raw: string, parsed: unknown, site: SiteRecord, adapted: AdaptedEvents, receivedAt: number, total: number) {
+  async function ingest(req: FastifyRequest, contract: ContractName, raw: string, parsed: unknown, body: unknown, site: SiteRecord, receivedAt: number, total: number) {
     const outcome = await collector.collect({
       site,
       contract,
@@ -28,8 +28,8 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
       signals: requestSignals(req),
       rawBody: raw,
       parsedBody: parsed,
-      events: adapted.events,
-      rejected: adapted.rejected,
+      body,
+      visitorHeader: '',
     });
     assertSomethingValid(outcome, total);
     const rejected = outcome.filtered + outcome.quarantined;
@@ -48,7 +48,7 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
       const { site } = await requireKeyForCollect(ctx, header(req, 'x-api-key'), header(req, 'x-site-id') || (typeof json.site_id === 'string' ? json.site_id : null));
       assertBatchSize(json.events);
       const body = parseInput(metricPalCollectBodySchema, json);
-      return ingest(req, 'metricpal.v1.collect', raw, json, site, adaptMetricPal(body, site.id, receivedAt), receivedAt, body.events.length);
+      return ingest(req, 'metricpal.v1.collect', raw, json, body, site, receivedAt, body.events.length);
     });
 
     scope.post('/api/v1/collect/optimized', async (req) => {
@@ -61,7 +61,7 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
       const { site } = await requireKeyForCollect(ctx, header(req, 'x-api-key') || bodyKey, header(req, 'x-site-id') || bodySite);
       assertBatchSize(json.actionLog);
       const body = parseInput(metricPalOptimizedBodySchema, json);
-      return ingest(req, 'metricpal.v1.optimized', raw, json, site, adaptMetricPalOptimized(body, site.id, receivedAt), receivedAt, body.actionLog.length);
+      return ingest(req, 'metricpal.v1.optimized', raw, json, body, site, receivedAt, body.actionLog.length);
     });
   });
 }

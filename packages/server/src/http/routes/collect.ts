@@ -2,14 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, collectBodySchema, heatmapBodySchema, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
-import { adaptHeatmap, adaptInsightHub, parseTimestamp, type AdaptedEvents, type ContractName } from '../../ingest';
+import { parseTimestamp, type ContractName } from '../../ingest';
 import { parseInput } from '../errors';
 import {
   acceptTextBodies,
   assertBatchSize,
   assertSomethingValid,
   checkOrigin,
-  collectorFor,
   header,
   parseJsonObject,
   preflight,
@@ -23,7 +22,7 @@ import {
  * {"success":true,"events_received":n} once the batch is durable.
  */
 export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const collector = collectorFor(ctx, app);
+  const collector = ctx.collector;
 
   async function resolveSite(req: FastifyRequest, bodySiteId: string | null | undefined): Promise<SiteRecord> {
     const trackingId = header(req, 'x-site-id') || bodySiteId?.trim() || '';
@@ -39,9 +38,9 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     contract: ContractName,
     raw: string,
     parsed: unknown,
+    body: unknown,
     site: SiteRecord,
     sentAtInput: number | string | null | undefined,
-    adapted: AdaptedEvents & { webdriver?: boolean },
     receivedAt: number,
     total: number,
   ) {
@@ -54,11 +53,11 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
       sentAt: sentAt !== null && Number.isFinite(sentAt) ? sentAt : null,
       ip: req.ip,
       userAgent: header(req, 'user-agent'),
-      signals: requestSignals(req, adapted.webdriver ?? false),
+      signals: requestSignals(req),
       rawBody: raw,
       parsedBody: parsed,
-      events: adapted.events,
-      rejected: adapted.rejected,
+      body,
+      visitorHeader: contract === 'insighthub.collect' ? header(req, 'x-visitor-id').slice(0, 128) : '',
     });
     assertSomethingValid(outcome, total);
     const rejected = outcome.filtered + outcome.quarantined;
@@ -79,8 +78,7 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const body = parseInput(collectBodySchema, json);
       const site = await resolveSite(req, body.site_id);
       await checkOrigin(req, reply, site, collector, body.events.length, receivedAt);
-      const adapted = adaptInsightHub(body, site.id, receivedAt, header(req, 'x-visitor-id').slice(0, 128));
-      const result = await ingest(req, 'insighthub.collect', raw, json, site, body.sent_at, adapted, receivedAt, body.events.length);
+      const result = await ingest(req, 'insighthub.collect', raw, json, body, site, body.sent_at, receivedAt, body.events.length);
       return reply.status(202).send(result);
     });
 
@@ -92,8 +90,7 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const body = parseInput(heatmapBodySchema, json);
       const site = await resolveSite(req, body.site_id);
       await checkOrigin(req, reply, site, collector, body.events.length, receivedAt);
-      const adapted = adaptHeatmap(body, site.id, receivedAt);
-      const result = await ingest(req, 'insighthub.heatmap', raw, json, site, body.sent_at, adapted, receivedAt, body.events.length);
+      const result = await ingest(req, 'insighthub.heatmap', raw, json, body, site, body.sent_at, receivedAt, body.events.length);
       return reply.status(202).send(result);
     });
   });

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { badRequest, EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
 import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
-import { checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
+import { assertNotEncoded, checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
 import { quoteInt, quoteString, wellFormed } from './escape';
 import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseConnection } from './http';
 import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
@@ -62,7 +62,10 @@ export class ClickHouseEventStore implements EventStore {
   /** Writes several batches as one; drop counts are keyed per batch so a retry never adds them twice. */
   async writeKeyed(parts: readonly KeyedBatch[]): Promise<WriteResult> {
     this.assertOpen();
-    for (const p of parts) checkBatch(p.batch);
+    for (const p of parts) {
+      checkBatch(p.batch);
+      assertNotEncoded(p.batch);
+    }
     const events = uniqueEvents(parts.flatMap((p) => p.batch.events));
     const existing = await this.existingIds(events.map((e) => e.event_id));
     const fresh = existing.size ? events.filter((e) => !existing.has(e.event_id)) : events;

@@ -53,16 +53,77 @@ export function prepackEvents(events: readonly CanonicalEvent[]): void {
   for (const e of events) prepacked.set(e, packLine(e));
 }
 
-export function packEvents(events: CanonicalEvent[]): PackedEvents {
-  const lines: string[] = [];
+/**
+ * Events already encoded as lines (a collector thread packs them where it built them, so only strings
+ * cross to the writing thread). `ids[i]` is the lower-case event id of `lines[i]`.
+ */
+export interface EncodedEvents {
+  ids: string[];
+  lines: string[];
+}
+
+/** Encodes what can be encoded; events holding a separator character are returned as they are. */
+export function encodeEvents(events: readonly CanonicalEvent[]): { encoded: EncodedEvents; leftovers: CanonicalEvent[] } {
+  const encoded: EncodedEvents = { ids: [], lines: [] };
   const leftovers: CanonicalEvent[] = [];
   for (const e of events) {
-    const early = prepacked.get(e);
-    const line = early === undefined ? packLine(e) : early;
+    const line = packLine(e);
     if (line === null) leftovers.push(e);
+    else {
+      encoded.ids.push(e.event_id);
+      encoded.lines.push(line);
+    }
+  }
+  return { encoded, leftovers };
+}
+
+/** A write's rows: each event's id, its line (null: append the object) and, for objects, the event. */
+export interface EventRows {
+  ids: string[];
+  lines: Array<string | null>;
+  objects: Array<CanonicalEvent | null>;
+}
+
+/** The rows of a batch's event objects and encoded lines, repeated ids dropped (first occurrence kept). */
+export function eventRows(events: readonly CanonicalEvent[], encoded: EncodedEvents | undefined): EventRows {
+  const rows: EventRows = { ids: [], lines: [], objects: [] };
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (seen.has(e.event_id)) continue;
+    seen.add(e.event_id);
+    const early = prepacked.get(e);
+    rows.ids.push(e.event_id);
+    rows.lines.push(early === undefined ? packLine(e) : early);
+    rows.objects.push(e);
+  }
+  if (encoded) {
+    for (let i = 0; i < encoded.ids.length; i++) {
+      const id = encoded.ids[i]!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      rows.ids.push(id);
+      rows.lines.push(encoded.lines[i]!);
+      rows.objects.push(null);
+    }
+  }
+  return rows;
+}
+
+/** The packed lines of the rows not in `skip`, and the event objects that must be appended instead. */
+export function packRows(rows: EventRows, skip: ReadonlySet<string>): PackedEvents {
+  const lines: string[] = [];
+  const leftovers: CanonicalEvent[] = [];
+  for (let i = 0; i < rows.ids.length; i++) {
+    if (skip.size && skip.has(rows.ids[i]!)) continue;
+    const line = rows.lines[i];
+    if (line === null || line === undefined) leftovers.push(rows.objects[i]!);
     else lines.push(line);
   }
   return { packed: lines.join(RECORD), count: lines.length, leftovers };
+}
+
+export function packEvents(events: CanonicalEvent[]): PackedEvents {
+  return packRows(eventRows(events, undefined), new Set());
 }
 
 const NAMES = EVENT_COLUMNS.map((c) => c.name);

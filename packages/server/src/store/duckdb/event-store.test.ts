@@ -5,6 +5,7 @@ import { TidemarkError } from '@tidemark/core';
 import { DuckDbEventStore } from './event-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../test-support/events';
+import { encodeEvents } from './event-pack';
 
 const dirs: string[] = [];
 const stores: DuckDbEventStore[] = [];
@@ -217,5 +218,41 @@ describe('DuckDbEventStore', () => {
     const [n] = await Promise.all([count(store), writing]);
     expect([1, 3001]).toContain(n); // a snapshot: before or after the commit, never half of it
     expect(await count(store)).toBe(3001);
+  });
+
+  it('stores encoded events exactly as the same events given as objects, deduplicated across both forms', async () => {
+    const { store: plain } = await openStore();
+    const { store: coded } = await openStore();
+    const ts = Date.UTC(2025, 4, 2, 10, 0, 0, 7);
+    const events = [
+      makeEvent({ ts, title: 'Ünïcode — “quotes”', props: { plan: 'pro', n: '1' }, revenue_amount: 5.25, revenue_currency: 'EUR', screen_w: null }),
+      makeEvent({ ts: ts + 1, scroll_depth: 50, engaged_ms: 1200, x: -3, y: 40 }),
+      makeEvent({ ts: ts + 2, title: 'a\x1fseparator inside', path: '/sep' }), // cannot be encoded: stays an object
+    ];
+    await plain.write(batchOf(events));
+    const { encoded, leftovers } = encodeEvents(events);
+    expect(encoded.ids).toEqual([events[0]!.event_id, events[1]!.event_id]);
+    expect(leftovers).toEqual([events[2]]);
+    // An id repeated inside the batch and one already stored are both written once.
+    const stored = makeEvent({ ts: ts - 1 });
+    await coded.write(batchOf([stored]));
+    await plain.write(batchOf([stored]));
+    const again = encodeEvents([stored, events[0]!]).encoded;
+    const r = await coded.write(batchOf(leftovers, { encoded: { ids: [...encoded.ids, ...again.ids], lines: [...encoded.lines, ...again.lines] } }));
+    expect(r).toEqual({ inserted: 3, existingIds: [stored.event_id] });
+    const rows = (s: DuckDbEventStore) => s.query('SELECT * EXCLUDE (event_id), CAST(event_id AS VARCHAR) AS id FROM events ORDER BY ts');
+    expect(await rows(coded)).toEqual(await rows(plain));
+    expect(await count(coded)).toBe(4);
+  });
+
+  it('refuses encoded events whose shape is wrong, storing nothing', async () => {
+    const { store } = await openStore();
+    const line = encodeEvents([makeEvent()]).encoded.lines[0]!;
+    for (const encoded of [{ ids: ['not-a-uuid'], lines: [line] }, { ids: [uuidv7()], lines: [] }, { ids: [uuidv7()], lines: [42] }]) {
+      const err = await store.write(batchOf([], { encoded: encoded as never })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TidemarkError);
+      expect((err as TidemarkError).status).toBe(400);
+    }
+    expect(await count(store)).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
 import { badRequest } from '@tidemark/core';
-import { checkBatchOnce, isLowerUuid, uniqueEvents } from '../event-rows';
+import { batchEventIds, checkBatchOnce, isLowerUuid } from '../event-rows';
 import { DuckDbClient } from './client';
 import { findExisting, splitIds, type SplitIds } from './dedupe';
 import { ID_WORDS_SQL, IdFilter } from './id-filter';
-import { appendEvent, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packEvents, prepackEvents } from './event-pack';
+import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
 import { RawLog, rawPayloadsViewSql } from './raw-log';
 import fs from 'node:fs';
@@ -152,7 +152,7 @@ export class DuckDbEventStore implements EventStore {
     lane.queued++;
     const run = lane.chain.then(async () => {
       if (this.closed) throw new Error('event store is closed');
-      const ids = batch.events.map((e) => e.event_id);
+      const ids = batchEventIds(batch);
       // An id in another lane's open transaction: wait for that one, so dedupe sees its rows committed.
       for (let other = this.laneHolding(lane, ids); other; other = this.laneHolding(lane, ids)) await other.open?.catch(() => undefined);
       for (const id of ids) lane.ids.add(id);
@@ -189,8 +189,8 @@ export class DuckDbEventStore implements EventStore {
    */
   private async writeInTransaction(lane: WriteLane, batch: WriteBatch): Promise<WriteResult> {
     const db = lane.db;
-    const events = uniqueEvents(batch.events);
-    const ids = events.map((e) => e.event_id);
+    const rows = eventRows(batch.events, batch.encoded);
+    const ids = rows.ids;
     const split = splitIds(ids);
     // Only ids the filter cannot rule out are looked up; usually none, and the query is skipped.
     const ready = this.idsReady;
@@ -201,17 +201,16 @@ export class DuckDbEventStore implements EventStore {
       await db.run('BEGIN TRANSACTION');
       try {
         const existing = candidates.length ? await findExisting(db, ready ? splitIds(candidates) : split) : new Set<string>();
-        const fresh = existing.size ? events.filter((e) => !existing.has(e.event_id)) : events;
         // Added before COMMIT: should the commit fail (or its outcome be unknown) they are mere false positives.
-        for (const e of fresh) this.ids.add(e.event_id);
-        const { packed, count, leftovers } = packEvents(fresh);
+        for (const id of ids) if (!existing.has(id)) this.ids.add(id);
+        const { packed, count, leftovers } = packRows(rows, existing);
         if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
         if (leftovers.length) await append(db, 'events', (a) => leftovers.forEach((e) => appendEvent(a, e)));
         await appendKeys(db, split, existing);
         if (batch.quarantine.length) await append(db, 'quarantine', (a) => batch.quarantine.forEach((q) => appendQuarantined(a, q)));
         await raw?.done;
         await this.commit(db, batch.drops);
-        return { inserted: fresh.length, existingIds: [...existing] };
+        return { inserted: ids.length - existing.size, existingIds: [...existing] };
       } catch (err) {
         await db.run('ROLLBACK').catch(() => undefined);
         throw err;

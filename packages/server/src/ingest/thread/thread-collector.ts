@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import { TidemarkError } from '@tidemark/core';
+import type { BatchSink, CollectOutcome, CollectRequest, IngestCollector, PortableCollectRequest } from '../collector';
+import { submitDrops } from '../collector';
+import type { DropReason } from '../drop';
+import type { SaltKeeper } from '../lib/salts';
+import type { ThreadInit, ThreadJob, ThreadReady, ThreadReply } from './protocol';
+
+export interface ThreadCollectorOptions {
+  geoDbPath: string | undefined;
+  salts: SaltKeeper;
+  sink: BatchSink;
+  /** Told when the thread died and was replaced (its in-flight requests answered 503). */
+  onError?: (err: unknown) => void;
+}
+
+interface Pending {
+  resolve: (r: ThreadReply) => void;
+  reject: (err: unknown) => void;
+}
+
+const BOOT = new URL('./boot.mjs', import.meta.url);
+const ENTRY = new URL('./collector-thread.ts', import.meta.url).href;
+
+/**
+ * The collector in front of the embedded store when the work is split across two threads: the event
+ * loop that serves HTTP only checks the envelope, names the site and writes; adapting, enriching and
+ * encoding the events happen in a collector thread (collector-thread.ts). Under load the HTTP thread
+ * was the bottleneck (busy ~98% of the time), and every commit it drives waited behind it.
+ * The batch the thread returns is submitted here, so acknowledgement still means durable.
+ */
+export class ThreadCollector implements IngestCollector {
+  private worker: Worker | null = null;
+  private starting: Promise<Worker> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(private readonly opts: ThreadCollectorOptions) {}
+
+  /** Starts the thread; rejects if its services cannot open (e.g. an unreadable geolocation database). */
+  static async start(opts: ThreadCollectorOptions): Promise<ThreadCollector> {
+    const c = new ThreadCollector(opts);
+    await c.thread();
+    return c;
+  }
+
+  async collect(req: CollectRequest): Promise<CollectOutcome> {
+    if (this.closed) throw new TidemarkError(503, 'shutting_down', 'The server is shutting down; retry shortly');
+    const run = this.collectOnThread(req);
+    this.inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  countDrops(siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void> {
+    return submitDrops(this.opts.sink, siteId, receivedAt, reason, count);
+  }
+
+  /** Lets requests in progress finish, then stops the thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+
+  private async collectOnThread(req: CollectRequest): Promise<CollectOutcome> {
+    const salts = this.opts.salts.peek(req.receivedAt) ?? (await this.opts.salts.get(req.receivedAt));
+    const { parsedBody: _json, body: _body, ...portable } = req;
+    const reply = await this.ask(portable, salts);
+    if (!reply.ok) {
+      const e = reply.error;
+      if (e.status >= 500) throw new Error(`collector thread: ${e.message}`);
+      throw new TidemarkError(e.status, e.code, e.message, e.details);
+    }
+    await this.opts.sink.submit(reply.batch);
+    return reply.outcome;
+  }
+
+  private async ask(req: PortableCollectRequest, salts: ThreadJob['salts']): Promise<ThreadReply> {
+    const worker = await this.thread();
+    const id = this.nextId++;
+    return new Promise<ThreadReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, req, salts } satisfies ThreadJob);
+    });
+  }
+
+  /** The running thread, started (again) if needed. */
+  private thread(): Promise<Worker> {
+    if (this.worker) return Promise.resolve(this.worker);
+    this.starting ??= this.spawn().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  private spawn(): Promise<Worker> {
+    return new Promise<Worker>((resolve, reject) => {
+      const init: ThreadInit = { entry: ENTRY, geoDbPath: this.opts.geoDbPath };
+      const worker = new Worker(BOOT, { workerData: init });
+      let ready = false;
+      worker.on('message', (m: ThreadReply | ThreadReady) => {
+        if ('ready' in m) {
+          if (!m.ready) {
+            reject(new Error(`collector thread could not start: ${m.error}`));
+            void worker.terminate();
+            return;
+          }
+          ready = true;
+          this.worker = worker;
+          resolve(worker);
+          return;
+        }
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve(m);
+      });
+      const fail = (err: unknown) => {
+        if (!ready) reject(err);
+        if (this.worker === worker) this.worker = null;
+        // Nothing of these requests was submitted: the client may retry them.
+        for (const [, p] of this.pending) p.reject(new TidemarkError(503, 'collector_restarting', 'The collector restarted; retry shortly'));
+        this.pending.clear();
+        if (!this.closed) this.opts.onError?.(err);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (this.worker === worker || !ready) fail(new Error(`collector thread exited with code ${code}`));
+      });
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectBodySchema, TidemarkError } from '@tidemark/core';
+import { Collector, openIngestServices, SaltKeeper, ThreadCollector, type CollectRequest, type IngestCollector } from '../src/ingest';
+import { CHROME_UA, testSite } from '../src/ingest/test-support';
+import { openMetaStore, type MetaStore } from '../src/meta';
+import { DuckDbEventStore, GroupCommitWriter } from '../src/store';
+import { tempDir } from '../src/store/test-support/events';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function openMeta(): Promise<MetaStore> {
+  const dir = tempDir('thread-meta');
+  const meta = await openMetaStore({ databaseUrl: undefined, dataDir: dir });
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => meta.close());
+  return meta;
+}
+
+async function openWriter(): Promise<{ store: DuckDbEventStore; writer: GroupCommitWriter }> {
+  const dir = tempDir('thread-store');
+  const store = await DuckDbEventStore.open(path.join(dir, 'events.duckdb'));
+  await store.init();
+  const writer = new GroupCommitWriter(store);
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => store.close(), () => writer.close());
+  return { store, writer };
+}
+
+const RECEIVED = Date.UTC(2025, 5, 3, 14, 0, 0);
+const site = testSite({ domain: 'shop.example', excluded_paths: ['/admin/*'] });
+
+/** Browser requests covering the pipeline's paths: enrichment, custom props, revenue, a quarantined event, an excluded path, a bot. */
+function requests(): CollectRequest[] {
+  const ev = (i: number, name: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    event_id: `0197${String(i).padStart(4, '0')}-0000-7000-8000-00000000000${i % 10}`,
+    name,
+    timestamp: RECEIVED - 5000 + i * 100,
+    properties: { url: 'https://shop.example/pricing?utm_source=news&utm_medium=email', path: '/pricing', title: 'Pricing', referrer: 'https://www.google.com/', ...properties },
+    context: { screen_width: 1440, screen_height: 900, viewport_width: 1200, viewport_height: 800, timezone: 'Europe/Berlin', language: 'de-DE' },
+    ...extra,
+  });
+  const bodies: Array<{ body: unknown; ua: string; ip: string }> = [
+    { body: { site_id: site.tracking_id, sent_at: RECEIVED - 100, events: [ev(1, 'page_view', {}), ev(2, 'signup', { plan: 'pro', seats: 3 }), ev(3, 'revenue', { amount: 49.5, currency: 'eur' })] }, ua: CHROME_UA, ip: '81.2.69.142' },
+    { body: { site_id: site.tracking_id, events: [ev(4, 'page_view', { path: '/admin/users', url: 'https://shop.example/admin/users' }), { name: 42 }, ev(5, 'scroll_depth', { scroll_depth: 75 })] }, ua: CHROME_UA, ip: '81.2.69.142' },
+    { body: { site_id: site.tracking_id, events: [ev(6, 'page_view', {})] }, ua: 'curl/8.0', ip: '203.0.113.9' },
+  ];
+  return bodies.map(({ body, ua, ip }) => {
+    const rawBody = JSON.stringify(body);
+    return {
+      site, contract: 'insighthub.collect', trust: 'browser', receivedAt: RECEIVED, sentAt: null, ip, userAgent: ua,
+      signals: { dnt: false, gpc: false, hasAcceptLanguage: true, hasAccept: true, webdriver: false },
+      rawBody, parsedBody: JSON.parse(rawBody), body: collectBodySchema.parse(JSON.parse(rawBody)), visitorHeader: '',
+    };
+  });
+}
+
+async function collectAll(collector: IngestCollector) {
+  const outcomes = [];
+  for (const r of requests()) outcomes.push(await collector.collect(r));
+  return outcomes;
+}
+
+/** Every stored column; session ids are random, so they are compared by how they group events. */
+async function eventRows(store: DuckDbEventStore) {
+  const rows = await store.query<Record<string, unknown>>('SELECT * EXCLUDE (event_id), CAST(event_id AS VARCHAR) AS id FROM events ORDER BY id');
+  const sessions = new Map<unknown, number>();
+  for (const r of rows) {
+    if (!sessions.has(r.session_id)) sessions.set(r.session_id, sessions.size);
+    r.session_id = sessions.get(r.session_id);
+  }
+  return rows;
+}
+const quarantineRows = (store: DuckDbEventStore) => store.query('SELECT site_id, contract, reason, errors, payload FROM quarantine ORDER BY payload');
+
+describe('ThreadCollector', () => {
+  it('stores exactly what the in-process collector stores, and answers the same', async () => {
+    const meta = await openMeta();
+    const inProcess = await openWriter();
+    const threaded = await openWriter();
+    const local = new Collector(await openIngestServices({ geoDbPath: undefined }), new SaltKeeper(meta.salts), inProcess.writer);
+    const thread = await ThreadCollector.start({ geoDbPath: undefined, salts: new SaltKeeper(meta.salts), sink: threaded.writer });
+    cleanups.push(() => thread.close());
+
+    const [a, b] = [await collectAll(local), await collectAll(thread)];
+    expect(b).toEqual(a);
+    expect(a.map((o) => [o.accepted, o.filtered, o.quarantined])).toEqual([[3, 0, 0], [1, 1, 1], [0, 1, 0]]);
+    const rows = await eventRows(threaded.store);
+    expect(rows).toEqual(await eventRows(inProcess.store));
+    expect(rows.map((r) => r.country)).toContain('GB'); // enriched in the thread, with the shipped geolocation database
+    expect(rows.find((r) => r.name === 'revenue')).toMatchObject({ revenue_amount: 49.5, revenue_currency: 'EUR', utm_source: 'news', channel: 'Email' });
+    expect(await quarantineRows(threaded.store)).toEqual(await quarantineRows(inProcess.store));
+    const day = new Date(RECEIVED).toISOString().slice(0, 10);
+    expect(await threaded.store.dropCounts(site.id, day, day)).toEqual(await inProcess.store.dropCounts(site.id, day, day));
+  });
+
+  it('answers 503 for requests of a thread that died, starts a new one, and refuses work once closed', async () => {
+    const meta = await openMeta();
+    const { store, writer } = await openWriter();
+    const errors: unknown[] = [];
+    const thread = await ThreadCollector.start({ geoDbPath: 'off', salts: new SaltKeeper(meta.salts), sink: writer, onError: (e) => errors.push(e) });
+    cleanups.push(() => thread.close());
+    const [first, second, third] = requests();
+    expect((await thread.collect(first!)).accepted).toBe(3);
+
+    // The thread is killed while it holds a request: the request settles (stored, or refused with 503 and not stored).
+    const inFlight = thread.collect(second!).then(
+      (o) => ({ ok: true as const, o }),
+      (e: unknown) => ({ ok: false as const, e }),
+    );
+    await (thread as unknown as { worker: Worker }).worker.terminate();
+    const settled = await inFlight;
+    if (!settled.ok) {
+      expect(settled.e).toBeInstanceOf(TidemarkError);
+      expect((settled.e as TidemarkError).status).toBe(503);
+      expect(errors.length).toBe(1);
+    }
+    const storedBefore = (await store.query<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n;
+    expect(storedBefore).toBe(settled.ok ? 4 : 3);
+
+    // The next request gets a new thread.
+    expect(await thread.collect(second!)).toMatchObject({ accepted: 1, filtered: 1, quarantined: 1 });
+    await thread.close();
+    const refused = await thread.collect(third!).catch((e: unknown) => e);
+    expect((refused as TidemarkError).code).toBe('shutting_down');
+  });
+});
