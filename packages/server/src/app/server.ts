@@ -76,7 +76,8 @@ export async function createContext(config: Config): Promise<AppContext> {
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
-    if (!scale && config.collectorThread) {
+    // Encoded events are for the embedded store only (the thread packs them in its line format).
+    if (!scale && events instanceof DuckDbEventStore && config.collectorThread) {
       collector = await ThreadCollector.start({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });
     } else {
       const services = await openIngestServices(config);
