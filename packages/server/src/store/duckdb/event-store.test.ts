@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TidemarkError } from '@tidemark/core';
-import { DuckDbEventStore } from './event-store';
+import { DuckDbEventStore, type DuckDbEventStoreOptions } from './event-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../test-support/events';
 import { encodeEvents } from './event-pack';
@@ -14,13 +14,13 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function openStore(file?: string): Promise<{ store: DuckDbEventStore; file: string }> {
+async function openStore(file?: string, opts: DuckDbEventStoreOptions = {}): Promise<{ store: DuckDbEventStore; file: string }> {
   if (!file) {
     const dir = tempDir('store');
     dirs.push(dir);
     file = path.join(dir, 'events.duckdb');
   }
-  const store = await DuckDbEventStore.open(file);
+  const store = await DuckDbEventStore.open(file, opts);
   await store.init();
   stores.push(store);
   return { store, file };
@@ -195,7 +195,8 @@ describe('DuckDbEventStore', () => {
   });
 
   it('runs writes on two connections at once without storing an id twice or losing a drop count', async () => {
-    const { store } = await openStore();
+    expect((await openStore()).store.writeConcurrency).toBe(1);
+    const { store } = await openStore(undefined, { writeLanes: 2 });
     expect(store.writeConcurrency).toBe(2);
     // 40 concurrent writes; consecutive ones share half their ids (a retried batch racing its original), and
     // every one adds to the same drop counter, which two open transactions could not both update.
