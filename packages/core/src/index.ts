@@ -2,3 +2,4 @@ export * from './event';
 export * from './errors';
 export * from './ingest-contracts';
 export * from './query';
+export * from './validate';

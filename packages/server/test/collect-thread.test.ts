@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectBodySchema, TidemarkError } from '@tidemark/core';
-import { Collector, openIngestServices, SaltKeeper, ThreadCollector, type CollectRequest, type IngestCollector } from '../src/ingest';
+import { TidemarkError } from '@tidemark/core';
+import { Collector, openIngestServices, SaltKeeper, ThreadCollector, type AdmittedRequest, type IngestCollector } from '../src/ingest';
 import { CHROME_UA, testSite } from '../src/ingest/test-support';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { DuckDbEventStore, GroupCommitWriter } from '../src/store';
@@ -34,7 +34,12 @@ const RECEIVED = Date.UTC(2025, 5, 3, 14, 0, 0);
 const site = testSite({ domain: 'shop.example', excluded_paths: ['/admin/*'] });
 
 /** Browser requests covering the pipeline's paths: enrichment, custom props, revenue, a quarantined event, an excluded path, a bot. */
-function requests(): CollectRequest[] {
+interface TestRequest {
+  raw: string;
+  req: AdmittedRequest;
+}
+
+function requests(): TestRequest[] {
   const ev = (i: number, name: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     event_id: `0197${String(i).padStart(4, '0')}-0000-7000-8000-00000000000${i % 10}`,
     name,
@@ -48,19 +53,24 @@ function requests(): CollectRequest[] {
     { body: { site_id: site.tracking_id, events: [ev(4, 'page_view', { path: '/admin/users', url: 'https://shop.example/admin/users' }), { name: 42 }, ev(5, 'scroll_depth', { scroll_depth: 75 })] }, ua: CHROME_UA, ip: '81.2.69.142' },
     { body: { site_id: site.tracking_id, events: [ev(6, 'page_view', {})] }, ua: 'curl/8.0', ip: '203.0.113.9' },
   ];
-  return bodies.map(({ body, ua, ip }) => {
-    const rawBody = JSON.stringify(body);
-    return {
-      site, contract: 'insighthub.collect', trust: 'browser', receivedAt: RECEIVED, sentAt: null, ip, userAgent: ua,
+  return bodies.map(({ body, ua, ip }) => ({
+    raw: JSON.stringify(body),
+    req: {
+      site, trust: 'browser', receivedAt: RECEIVED, sentAt: null, ip, userAgent: ua, visitorHeader: '',
       signals: { dnt: false, gpc: false, hasAcceptLanguage: true, hasAccept: true, webdriver: false },
-      rawBody, parsedBody: JSON.parse(rawBody), body: collectBodySchema.parse(JSON.parse(rawBody)), visitorHeader: '',
-    };
-  });
+    },
+  }));
+}
+
+async function collectOne(collector: IngestCollector, r: TestRequest) {
+  const admission = await collector.admit('insighthub.collect', r.raw);
+  admission.check();
+  return admission.collect(r.req);
 }
 
 async function collectAll(collector: IngestCollector) {
   const outcomes = [];
-  for (const r of requests()) outcomes.push(await collector.collect(r));
+  for (const r of requests()) outcomes.push(await collectOne(collector, r));
   return outcomes;
 }
 
@@ -104,10 +114,10 @@ describe('ThreadCollector', () => {
     const thread = await ThreadCollector.start({ geoDbPath: 'off', salts: new SaltKeeper(meta.salts), sink: writer, onError: (e) => errors.push(e) });
     cleanups.push(() => thread.close());
     const [first, second, third] = requests();
-    expect((await thread.collect(first!)).accepted).toBe(3);
+    expect((await collectOne(thread, first!)).accepted).toBe(3);
 
     // The thread is killed while it holds a request: the request settles (stored, or refused with 503 and not stored).
-    const inFlight = thread.collect(second!).then(
+    const inFlight = collectOne(thread, second!).then(
       (o) => ({ ok: true as const, o }),
       (e: unknown) => ({ ok: false as const, e }),
     );
@@ -122,9 +132,31 @@ describe('ThreadCollector', () => {
     expect(storedBefore).toBe(settled.ok ? 4 : 3);
 
     // The next request gets a new thread.
-    expect(await thread.collect(second!)).toMatchObject({ accepted: 1, filtered: 1, quarantined: 1 });
+    expect(await collectOne(thread, second!)).toMatchObject({ accepted: 1, filtered: 1, quarantined: 1 });
     await thread.close();
-    const refused = await thread.collect(third!).catch((e: unknown) => e);
+    const refused = await collectOne(thread, third!).catch((e: unknown) => e);
     expect((refused as TidemarkError).code).toBe('shutting_down');
+  });
+
+  it('refuses a body admitted by a thread that has since restarted, and reports envelope problems without keeping the body', async () => {
+    const meta = await openMeta();
+    const { store, writer } = await openWriter();
+    const thread = await ThreadCollector.start({ geoDbPath: 'off', salts: new SaltKeeper(meta.salts), sink: writer });
+    cleanups.push(() => thread.close());
+    const [first, second] = requests();
+    const held = await thread.admit('insighthub.collect', first!.raw);
+    expect(held.fields).toMatchObject({ siteId: site.tracking_id, count: 3 });
+    await (thread as unknown as { worker: Worker }).worker.terminate();
+    expect((await collectOne(thread, second!)).accepted).toBe(1); // a new thread
+    const refused = await held.collect(first!.req).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, code: 'collector_restarting' });
+
+    const bad = await thread.admit('insighthub.collect', JSON.stringify({ site_id: site.tracking_id, events: [] }));
+    expect(() => bad.check()).toThrow(TidemarkError);
+    await expect(bad.collect(first!.req)).rejects.toMatchObject({ status: 400, code: 'validation_error' });
+    const tooMany = await thread.admit('insighthub.collect', JSON.stringify({ events: Array.from({ length: 501 }, () => ({})) }));
+    expect(() => tooMany.check()).toThrow(expect.objectContaining({ status: 413 }));
+    await expect(thread.admit('insighthub.collect', '[1,2]')).rejects.toMatchObject({ status: 400, code: 'invalid_json' });
+    expect((await store.query<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n).toBe(1);
   });
 });

@@ -1,20 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ZodError, type ZodType, type z } from 'zod';
-import { TidemarkError, badRequest } from '@tidemark/core';
+import { ZodError } from 'zod';
+import { TidemarkError, describeZodError } from '@tidemark/core';
 
-/** Validate an outside value with zod; failures become a 400 with the issues listed. */
-export function parseInput<S extends ZodType>(schema: S, value: unknown, code = 'validation_error'): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  throw badRequest(code, describeZodError(r.error), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-}
-
-export function describeZodError(err: ZodError): string {
-  const first = err.issues[0];
-  if (!first) return 'Invalid input';
-  const where = first.path.length ? `${first.path.join('.')}: ` : '';
-  return `${where}${first.message}`;
-}
+// Validation lives in core, so the collector thread raises the same errors as the routes.
+export { parseInput, describeZodError } from '@tidemark/core';
 
 const fastifyCodeMap: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',

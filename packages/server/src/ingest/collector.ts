@@ -1,7 +1,7 @@
 import type { SiteRecord } from '../meta';
 import type { DropCount, QuarantineRecord, WriteBatch } from '../store';
 import type { DropIssue, DropReason } from './drop';
-import { adaptContract } from './contracts';
+import { adaptContract, parseBody, type AdmissionFields } from './contracts';
 import { runPipeline } from './pipeline';
 import { quarantinePayload, redactRawBody } from './lib/redact';
 import { utcDay, type SaltKeeper, type SaltPair } from './lib/salts';
@@ -13,26 +13,41 @@ export interface BatchSink {
   submit(batch: WriteBatch): Promise<unknown>;
 }
 
-export interface CollectRequest {
+/** A request's context once its site is known: everything the pipeline needs besides the body. */
+export interface AdmittedRequest {
   site: SiteRecord;
-  contract: ContractName;
   trust: Trust;
   receivedAt: number;
   sentAt: number | null;
   ip: string;
   userAgent: string;
   signals: RequestSignals;
+  /** X-Visitor-ID of a browser request ('' when absent). */
+  visitorHeader: string;
+}
+
+/** An admitted request with its body. */
+export interface CollectRequest extends AdmittedRequest {
+  contract: ContractName;
   /** The body as received and as parsed (JSON), for the raw payload store. */
   rawBody: string;
   parsedBody: unknown;
   /** The envelope as the contract's schema returned it; its events are validated one by one by the adapter. */
   body: unknown;
-  /** X-Visitor-ID of a browser request ('' when absent). */
-  visitorHeader: string;
 }
 
-/** A request as it crosses to a collector thread: the body travels as text only (it is read again there). */
-export type PortableCollectRequest = Omit<CollectRequest, 'parsedBody' | 'body'>;
+/**
+ * A body read by the collector, waiting for the route to name its site. The route calls `check()` where
+ * its contract validates the envelope, then `collect()`, or `release()` when it refuses the request.
+ */
+export interface Admission {
+  readonly fields: AdmissionFields;
+  /** Throws what is wrong with the envelope (413 too many events, 400 invalid). */
+  check(): void;
+  /** Runs the events through the pipeline into the store; resolves once the batch is durable. */
+  collect(req: AdmittedRequest): Promise<CollectOutcome>;
+  release(): void;
+}
 
 export interface CollectOutcome {
   /** Events stored (or already stored: retries are deduplicated by event_id). */
@@ -47,8 +62,8 @@ export interface CollectOutcome {
 
 /** Where a request's events go: through the pipeline into the store (in this thread or a collector thread). */
 export interface IngestCollector {
-  /** Resolves once the request's batch is durable. */
-  collect(req: CollectRequest): Promise<CollectOutcome>;
+  /** Reads a body of `contract`: 400 when it is not a JSON object; envelope problems wait for `check()`. */
+  admit(contract: ContractName, rawBody: string): Promise<Admission>;
   /** Counts events refused before the pipeline (e.g. a request from a host the site does not own). */
   countDrops(siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void>;
   close(): Promise<void>;
@@ -133,7 +148,22 @@ export class Collector implements IngestCollector {
     private readonly sink: BatchSink,
   ) {}
 
-  async collect(req: CollectRequest): Promise<CollectOutcome> {
+  async admit(contract: ContractName, rawBody: string): Promise<Admission> {
+    const parsed = parseBody(contract, rawBody);
+    return {
+      fields: parsed.fields,
+      check: () => {
+        if (parsed.problem) throw parsed.problem;
+      },
+      collect: (req) => {
+        if (parsed.problem) return Promise.reject(parsed.problem);
+        return this.collect({ ...req, contract, rawBody, parsedBody: parsed.json, body: parsed.body });
+      },
+      release: () => {},
+    };
+  }
+
+  private async collect(req: CollectRequest): Promise<CollectOutcome> {
     const salts = this.salts.peek(req.receivedAt) ?? (await this.salts.get(req.receivedAt));
     const { batch, outcome } = assembleBatch(req, this.services, salts);
     await this.sink.submit(batch);

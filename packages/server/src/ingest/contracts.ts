@@ -1,4 +1,13 @@
-import { collectBodySchema, heatmapBodySchema, metricPalCollectBodySchema, metricPalOptimizedBodySchema } from '@tidemark/core';
+import {
+  badRequest,
+  collectBodySchema,
+  heatmapBodySchema,
+  INGEST_LIMITS,
+  metricPalCollectBodySchema,
+  metricPalOptimizedBodySchema,
+  parseInput,
+  TidemarkError,
+} from '@tidemark/core';
 import type { ZodType } from 'zod';
 import { adaptHeatmap } from './adapters/heatmap';
 import { adaptInsightHub } from './adapters/insighthub';
@@ -19,24 +28,30 @@ export type ContractAdapted = AdaptedEvents & { webdriver?: boolean };
 interface Contract {
   /** The envelope (events stay unknown: each is validated on its own by the adapter). */
   envelope: ZodType;
+  /** Where the envelope keeps its events. */
+  items: 'events' | 'actionLog';
   adapt(body: never, input: AdaptInput): ContractAdapted;
 }
 
 /** Each ingestion contract: its envelope schema and its adapter to pre-events. */
 export const CONTRACTS: Readonly<Record<ContractName, Contract>> = {
   'insighthub.collect': {
+    items: 'events',
     envelope: collectBodySchema,
     adapt: (body: Parameters<typeof adaptInsightHub>[0], i: AdaptInput) => adaptInsightHub(body, i.siteId, i.receivedAt, i.visitorHeader),
   },
   'insighthub.heatmap': {
+    items: 'events',
     envelope: heatmapBodySchema,
     adapt: (body: Parameters<typeof adaptHeatmap>[0], i: AdaptInput) => adaptHeatmap(body, i.siteId, i.receivedAt),
   },
   'metricpal.v1.collect': {
+    items: 'events',
     envelope: metricPalCollectBodySchema,
     adapt: (body: Parameters<typeof adaptMetricPal>[0], i: AdaptInput) => adaptMetricPal(body, i.siteId, i.receivedAt),
   },
   'metricpal.v1.optimized': {
+    items: 'actionLog',
     envelope: metricPalOptimizedBodySchema,
     adapt: (body: Parameters<typeof adaptMetricPalOptimized>[0], i: AdaptInput) => adaptMetricPalOptimized(body, i.siteId, i.receivedAt),
   },
@@ -47,11 +62,66 @@ export function adaptContract(contract: ContractName, body: unknown, input: Adap
   return CONTRACTS[contract].adapt(body as never, input);
 }
 
-/**
- * The envelope of a raw body that already passed the route's checks once (a collector thread reads the
- * body again rather than receive the parsed object: parsing is cheaper than copying it across threads).
- */
-export function rereadEnvelope(contract: ContractName, raw: string): { json: unknown; body: unknown } {
-  const json: unknown = JSON.parse(raw);
-  return { json, body: CONTRACTS[contract].envelope.parse(json) };
+/** What a route needs from a body before it knows the site (the key and site fields, the event count). */
+export interface AdmissionFields {
+  /** `site_id` of the body, when it is a string. */
+  siteId: string | null;
+  /** `customerObject.apiKey` and `customerObject.site_id` (MetricPal optimized contract). */
+  customerApiKey: string | null;
+  customerSiteId: string | null;
+  /** Events of a valid envelope (0 otherwise). */
+  count: number;
+  /** `sent_at` of a valid envelope, as sent. */
+  sentAt: number | string | null;
+}
+
+export interface ParsedBody {
+  json: Record<string, unknown>;
+  /** The envelope as its schema returned it; null when `problem` is set. */
+  body: unknown;
+  fields: AdmissionFields;
+  /**
+   * What is wrong with the envelope (413 too many events, 400 invalid), raised by the route where its
+   * contract checks the envelope: after the API key for the key-authenticated contracts.
+   */
+  problem: TidemarkError | null;
+}
+
+/** The body as a JSON object, or a 400. */
+export function parseJsonObject(raw: string): Record<string, unknown> {
+  if (!raw.trim()) throw badRequest('invalid_json', 'The request body is empty; expected a JSON object');
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw badRequest('invalid_json', 'The request body is not valid JSON');
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('invalid_json', 'The request body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Reads a collection body: parses it (400 when it is not a JSON object), then checks its envelope. */
+export function parseBody(contract: ContractName, raw: string): ParsedBody {
+  const json = parseJsonObject(raw);
+  const c = CONTRACTS[contract];
+  const customer = json.customerObject && typeof json.customerObject === 'object' ? (json.customerObject as Record<string, unknown>) : {};
+  const fields: AdmissionFields = { siteId: text(json.site_id), customerApiKey: text(customer.apiKey), customerSiteId: text(customer.site_id), count: 0, sentAt: null };
+  const items = json[c.items];
+  // More events than a batch may hold is refused whole, before any of them is looked at.
+  if (Array.isArray(items) && items.length > INGEST_LIMITS.eventsPerBatch) {
+    const problem = new TidemarkError(413, 'too_many_events', `At most ${INGEST_LIMITS.eventsPerBatch} events per request (got ${items.length})`);
+    return { json, body: null, fields, problem };
+  }
+  try {
+    const body = parseInput(c.envelope, json) as Record<string, unknown>;
+    fields.count = (body[c.items] as unknown[]).length;
+    const sentAt = body.sent_at;
+    fields.sentAt = typeof sentAt === 'number' || typeof sentAt === 'string' ? sentAt : null;
+    return { json, body, fields, problem: null };
+  } catch (err) {
+    if (!(err instanceof TidemarkError)) throw err;
+    return { json, body: null, fields, problem: err };
+  }
 }

@@ -17,26 +17,6 @@ export function rawBody(req: FastifyRequest): string {
   return typeof req.body === 'string' ? req.body : '';
 }
 
-/** The body as a JSON object, or a 400. */
-export function parseJsonObject(raw: string): Record<string, unknown> {
-  if (!raw.trim()) throw badRequest('invalid_json', 'The request body is empty; expected a JSON object');
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    throw badRequest('invalid_json', 'The request body is not valid JSON');
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('invalid_json', 'The request body must be a JSON object');
-  return v as Record<string, unknown>;
-}
-
-/** More events than a batch may hold is refused whole (413), before any of them is looked at. */
-export function assertBatchSize(items: unknown): void {
-  if (Array.isArray(items) && items.length > INGEST_LIMITS.eventsPerBatch) {
-    throw new TidemarkError(413, 'too_many_events', `At most ${INGEST_LIMITS.eventsPerBatch} events per request (got ${items.length})`);
-  }
-}
-
 export function header(req: FastifyRequest, name: string): string {
   const v = req.headers[name];
   return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';

@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { metricPalCollectBodySchema, metricPalOptimizedBodySchema } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import { requireKeyForCollect } from '../../auth';
-import type { ContractName } from '../../ingest';
+import type { Admission, ContractName } from '../../ingest';
 import type { SiteRecord } from '../../meta';
-import { parseInput } from '../errors';
-import { acceptTextBodies, assertBatchSize, assertSomethingValid, header, parseJsonObject, rawBody, requestSignals } from './collect-common';
+import { acceptTextBodies, assertSomethingValid, header, rawBody, requestSignals } from './collect-common';
 
 /**
  * Server-side collection (MetricPal guide): `POST /api/v1/collect`, `POST /api/v1/collect/optimized`
@@ -16,24 +14,36 @@ import { acceptTextBodies, assertBatchSize, assertSomethingValid, header, parseJ
 export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const collector = ctx.collector;
 
-  async function ingest(req: FastifyRequest, contract: ContractName, raw: string, parsed: unknown, body: unknown, site: SiteRecord, receivedAt: number, total: number) {
-    const outcome = await collector.collect({
+  async function ingest(req: FastifyRequest, admission: Admission, site: SiteRecord, receivedAt: number) {
+    const outcome = await admission.collect({
       site,
-      contract,
       trust: 'server',
       receivedAt,
       sentAt: null,
       ip: req.ip,
       userAgent: header(req, 'user-agent'),
       signals: requestSignals(req),
-      rawBody: raw,
-      parsedBody: parsed,
-      body,
       visitorHeader: '',
     });
-    assertSomethingValid(outcome, total);
+    assertSomethingValid(outcome, admission.fields.count);
     const rejected = outcome.filtered + outcome.quarantined;
     return { success: true, status: 'success', events_processed: outcome.accepted, events_received: outcome.accepted, ...(rejected ? { events_rejected: rejected } : {}) };
+  }
+
+  /** Reads the body, authenticates its key (from the header, or the body where the contract puts it), collects. */
+  async function handle(req: FastifyRequest, contract: ContractName) {
+    const receivedAt = Date.now();
+    const admission = await collector.admit(contract, rawBody(req));
+    try {
+      const f = admission.fields;
+      const key = header(req, 'x-api-key') || (contract === 'metricpal.v1.optimized' ? (f.customerApiKey ?? '') : '');
+      const siteHint = header(req, 'x-site-id') || (contract === 'metricpal.v1.optimized' ? f.customerSiteId : f.siteId);
+      const { site } = await requireKeyForCollect(ctx, key, siteHint);
+      admission.check();
+      return await ingest(req, admission, site, receivedAt);
+    } finally {
+      admission.release();
+    }
   }
 
   app.get('/api/v1/collect/health', async () => ({ status: 'healthy', service: 'collect' }));
@@ -41,27 +51,7 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(async (scope) => {
     acceptTextBodies(scope);
 
-    scope.post('/api/v1/collect', async (req) => {
-      const receivedAt = Date.now();
-      const raw = rawBody(req);
-      const json = parseJsonObject(raw);
-      const { site } = await requireKeyForCollect(ctx, header(req, 'x-api-key'), header(req, 'x-site-id') || (typeof json.site_id === 'string' ? json.site_id : null));
-      assertBatchSize(json.events);
-      const body = parseInput(metricPalCollectBodySchema, json);
-      return ingest(req, 'metricpal.v1.collect', raw, json, body, site, receivedAt, body.events.length);
-    });
-
-    scope.post('/api/v1/collect/optimized', async (req) => {
-      const receivedAt = Date.now();
-      const raw = rawBody(req);
-      const json = parseJsonObject(raw);
-      const customer = json.customerObject && typeof json.customerObject === 'object' ? (json.customerObject as Record<string, unknown>) : {};
-      const bodyKey = typeof customer.apiKey === 'string' ? customer.apiKey : '';
-      const bodySite = typeof customer.site_id === 'string' ? customer.site_id : null;
-      const { site } = await requireKeyForCollect(ctx, header(req, 'x-api-key') || bodyKey, header(req, 'x-site-id') || bodySite);
-      assertBatchSize(json.actionLog);
-      const body = parseInput(metricPalOptimizedBodySchema, json);
-      return ingest(req, 'metricpal.v1.optimized', raw, json, body, site, receivedAt, body.actionLog.length);
-    });
+    scope.post('/api/v1/collect', (req) => handle(req, 'metricpal.v1.collect'));
+    scope.post('/api/v1/collect/optimized', (req) => handle(req, 'metricpal.v1.optimized'));
   });
 }

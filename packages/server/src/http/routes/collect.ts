@@ -1,20 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, collectBodySchema, heatmapBodySchema, TidemarkError } from '@tidemark/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
-import { parseTimestamp, type ContractName } from '../../ingest';
-import { parseInput } from '../errors';
-import {
-  acceptTextBodies,
-  assertBatchSize,
-  assertSomethingValid,
-  checkOrigin,
-  header,
-  parseJsonObject,
-  preflight,
-  rawBody,
-  requestSignals,
-} from './collect-common';
+import { parseTimestamp, type Admission, type ContractName } from '../../ingest';
+import { acceptTextBodies, assertSomethingValid, checkOrigin, header, preflight, rawBody, requestSignals } from './collect-common';
 
 /**
  * Browser collection (InsightHub PRD §7.1): `POST /api/collect` and `POST /api/collect/heatmap`.
@@ -33,35 +22,35 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     return site;
   }
 
-  async function ingest(
-    req: FastifyRequest,
-    contract: ContractName,
-    raw: string,
-    parsed: unknown,
-    body: unknown,
-    site: SiteRecord,
-    sentAtInput: number | string | null | undefined,
-    receivedAt: number,
-    total: number,
-  ) {
-    const sentAt = parseTimestamp(sentAtInput);
-    const outcome = await collector.collect({
+  async function ingest(req: FastifyRequest, admission: Admission, contract: ContractName, site: SiteRecord, receivedAt: number) {
+    const sentAt = parseTimestamp(admission.fields.sentAt);
+    const outcome = await admission.collect({
       site,
-      contract,
       trust: 'browser',
       receivedAt,
       sentAt: sentAt !== null && Number.isFinite(sentAt) ? sentAt : null,
       ip: req.ip,
       userAgent: header(req, 'user-agent'),
       signals: requestSignals(req),
-      rawBody: raw,
-      parsedBody: parsed,
-      body,
       visitorHeader: contract === 'insighthub.collect' ? header(req, 'x-visitor-id').slice(0, 128) : '',
     });
-    assertSomethingValid(outcome, total);
+    assertSomethingValid(outcome, admission.fields.count);
     const rejected = outcome.filtered + outcome.quarantined;
     return rejected ? { success: true, events_received: outcome.accepted, events_rejected: rejected } : { success: true, events_received: outcome.accepted };
+  }
+
+  /** Both browser endpoints: read the body, name the site, check the origin, collect. */
+  async function handle(req: FastifyRequest, reply: FastifyReply, contract: ContractName) {
+    const receivedAt = Date.now();
+    const admission = await collector.admit(contract, rawBody(req));
+    try {
+      admission.check();
+      const site = await resolveSite(req, admission.fields.siteId);
+      await checkOrigin(req, reply, site, collector, admission.fields.count, receivedAt);
+      return reply.status(202).send(await ingest(req, admission, contract, site, receivedAt));
+    } finally {
+      admission.release();
+    }
   }
 
   await app.register(async (scope) => {
@@ -70,28 +59,7 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     scope.options('/api/collect', preflight);
     scope.options('/api/collect/heatmap', preflight);
 
-    scope.post('/api/collect', async (req, reply) => {
-      const receivedAt = Date.now();
-      const raw = rawBody(req);
-      const json = parseJsonObject(raw);
-      assertBatchSize(json.events);
-      const body = parseInput(collectBodySchema, json);
-      const site = await resolveSite(req, body.site_id);
-      await checkOrigin(req, reply, site, collector, body.events.length, receivedAt);
-      const result = await ingest(req, 'insighthub.collect', raw, json, body, site, body.sent_at, receivedAt, body.events.length);
-      return reply.status(202).send(result);
-    });
-
-    scope.post('/api/collect/heatmap', async (req, reply) => {
-      const receivedAt = Date.now();
-      const raw = rawBody(req);
-      const json = parseJsonObject(raw);
-      assertBatchSize(json.events);
-      const body = parseInput(heatmapBodySchema, json);
-      const site = await resolveSite(req, body.site_id);
-      await checkOrigin(req, reply, site, collector, body.events.length, receivedAt);
-      const result = await ingest(req, 'insighthub.heatmap', raw, json, body, site, body.sent_at, receivedAt, body.events.length);
-      return reply.status(202).send(result);
-    });
+    scope.post('/api/collect', (req, reply) => handle(req, reply, 'insighthub.collect'));
+    scope.post('/api/collect/heatmap', (req, reply) => handle(req, reply, 'insighthub.heatmap'));
   });
 }

@@ -2,28 +2,47 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TidemarkError } from '@tidemark/core';
 import { checkBatch, encodeEvents } from '../../store';
 import { assembleBatch } from '../collector';
-import { rereadEnvelope } from '../contracts';
+import { parseBody, type ParsedBody } from '../contracts';
 import { openIngestServices } from '../services';
-import type { IngestServices } from '../types';
+import type { ContractName, IngestServices } from '../types';
 import type { ThreadError, ThreadInit, ThreadJob, ThreadReady, ThreadReply } from './protocol';
 
 /**
- * The collector thread: reads each request's body again, adapts and enriches its events (it owns the
- * session cache, so every request passes through this one thread), checks them as the store would and
- * encodes them for the embedded store. Only strings cross back: the encoded lines, the raw and
- * quarantine records, the counts.
+ * The collector thread: reads each body once, keeps it while the HTTP thread names the site, then
+ * adapts and enriches its events (it owns the session cache, so every request passes through this one
+ * thread), checks them as the store would and encodes them for the embedded store. Only strings cross
+ * back: the encoded lines, the raw and quarantine records, the counts.
  */
 const port = parentPort!;
 const init = workerData as ThreadInit;
+const admitted = new Map<number, { contract: ContractName; raw: string; parsed: ParsedBody }>();
 
-function assemble(services: IngestServices, job: ThreadJob): ThreadReply {
+function handle(services: IngestServices, job: ThreadJob): ThreadReply | null {
   try {
-    const { json, body } = rereadEnvelope(job.req.contract, job.req.rawBody);
-    const { batch, outcome } = assembleBatch({ ...job.req, parsedBody: json, body }, services, job.salts);
+    if (job.type === 'release') {
+      admitted.delete(job.id);
+      return null;
+    }
+    if (job.type === 'admit') {
+      const parsed = parseBody(job.contract, job.raw);
+      // A body with a problem is refused by the route: nothing to keep.
+      if (!parsed.problem) admitted.set(job.id, { contract: job.contract, raw: job.raw, parsed });
+      return { id: job.id, ok: true, kind: 'admitted', fields: parsed.fields, problem: parsed.problem ? threadError(parsed.problem) : null };
+    }
+    const held = admitted.get(job.id);
+    // Only a thread that restarted between the two steps has not seen the body.
+    if (!held) return { id: job.id, ok: false, error: { status: 503, code: 'collector_restarting', message: 'The collector restarted; retry shortly' } };
+    admitted.delete(job.id);
+    const { batch, outcome } = assembleBatch(
+      { ...job.req, contract: held.contract, rawBody: held.raw, parsedBody: held.parsed.json, body: held.parsed.body },
+      services,
+      job.salts,
+    );
     checkBatch(batch);
     const { encoded, leftovers } = encodeEvents(batch.events);
-    return { id: job.id, ok: true, batch: { events: leftovers, encoded, raw: batch.raw, quarantine: batch.quarantine, drops: batch.drops }, outcome };
+    return { id: job.id, ok: true, kind: 'collected', batch: { events: leftovers, encoded, raw: batch.raw, quarantine: batch.quarantine, drops: batch.drops }, outcome };
   } catch (err) {
+    if (job.type === 'collect') admitted.delete(job.id);
     return { id: job.id, ok: false, error: threadError(err) };
   }
 }
@@ -35,7 +54,10 @@ function threadError(err: unknown): ThreadError {
 
 try {
   const services = await openIngestServices({ geoDbPath: init.geoDbPath });
-  port.on('message', (job: ThreadJob) => port.postMessage(assemble(services, job)));
+  port.on('message', (job: ThreadJob) => {
+    const reply = handle(services, job);
+    if (reply) port.postMessage(reply);
+  });
   port.postMessage({ ready: true } satisfies ThreadReady);
 } catch (err) {
   port.postMessage({ ready: false, error: err instanceof Error ? err.message : String(err) } satisfies ThreadReady);

@@ -1,6 +1,8 @@
 import type { WriteBatch } from '../../store';
-import type { CollectOutcome, PortableCollectRequest } from '../collector';
+import type { AdmittedRequest, CollectOutcome } from '../collector';
+import type { AdmissionFields } from '../contracts';
 import type { SaltPair } from '../lib/salts';
+import type { ContractName } from '../types';
 
 /** Given to a collector thread at start (workerData). */
 export interface ThreadInit {
@@ -9,12 +11,14 @@ export interface ThreadInit {
   geoDbPath: string | undefined;
 }
 
-/** One request for the thread to assemble. */
-export interface ThreadJob {
-  id: number;
-  req: PortableCollectRequest;
-  salts: SaltPair;
-}
+/**
+ * What the HTTP thread asks. `admit` reads a body (the thread keeps it); `collect` runs an admitted body
+ * through the pipeline once its site is known; `release` forgets a body the route refused.
+ */
+export type ThreadJob =
+  | { type: 'admit'; id: number; contract: ContractName; raw: string }
+  | { type: 'collect'; id: number; req: AdmittedRequest; salts: SaltPair }
+  | { type: 'release'; id: number };
 
 /** An error as it crosses back: enough to raise the same TidemarkError (status, code, message, details). */
 export interface ThreadError {
@@ -25,7 +29,8 @@ export interface ThreadError {
 }
 
 export type ThreadReply =
-  | { id: number; ok: true; batch: WriteBatch; outcome: CollectOutcome }
+  | { id: number; ok: true; kind: 'admitted'; fields: AdmissionFields; problem: ThreadError | null }
+  | { id: number; ok: true; kind: 'collected'; batch: WriteBatch; outcome: CollectOutcome }
   | { id: number; ok: false; error: ThreadError };
 
 /** The thread's first message: its services are open (or could not be). */

@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { TidemarkError } from '@tidemark/core';
-import type { BatchSink, CollectOutcome, CollectRequest, IngestCollector, PortableCollectRequest } from '../collector';
+import type { Admission, AdmittedRequest, BatchSink, CollectOutcome, IngestCollector } from '../collector';
 import { submitDrops } from '../collector';
 import type { DropReason } from '../drop';
 import type { SaltKeeper } from '../lib/salts';
-import type { ThreadInit, ThreadJob, ThreadReady, ThreadReply } from './protocol';
+import type { ContractName } from '../types';
+import type { ThreadError, ThreadInit, ThreadJob, ThreadReady, ThreadReply } from './protocol';
 
 export interface ThreadCollectorOptions {
   geoDbPath: string | undefined;
@@ -24,10 +25,11 @@ const ENTRY = new URL('./collector-thread.ts', import.meta.url).href;
 
 /**
  * The collector in front of the embedded store when the work is split across two threads: the event
- * loop that serves HTTP only checks the envelope, names the site and writes; adapting, enriching and
- * encoding the events happen in a collector thread (collector-thread.ts). Under load the HTTP thread
- * was the bottleneck (busy ~98% of the time), and every commit it drives waited behind it.
- * The batch the thread returns is submitted here, so acknowledgement still means durable.
+ * loop that serves HTTP names the site and writes; reading the body, adapting, enriching and encoding
+ * the events happen in a collector thread (collector-thread.ts), which sends back only the few fields
+ * the route needs (site and key fields, event count) and, once the site is known, the encoded batch.
+ * Under load the HTTP thread was the bottleneck (busy ~98% of the time), and every commit it drives
+ * waited behind it. The batch is submitted here, so acknowledgement still means durable.
  */
 export class ThreadCollector implements IngestCollector {
   private worker: Worker | null = null;
@@ -46,15 +48,32 @@ export class ThreadCollector implements IngestCollector {
     return c;
   }
 
-  async collect(req: CollectRequest): Promise<CollectOutcome> {
+  async admit(contract: ContractName, raw: string): Promise<Admission> {
     if (this.closed) throw new TidemarkError(503, 'shutting_down', 'The server is shutting down; retry shortly');
-    const run = this.collectOnThread(req);
-    this.inFlight.add(run);
-    try {
-      return await run;
-    } finally {
-      this.inFlight.delete(run);
-    }
+    const id = this.nextId++;
+    const reply = await this.track(this.ask({ type: 'admit', id, contract, raw }));
+    if (!reply.ok) throw raise(reply.error);
+    if (reply.kind !== 'admitted') throw new Error('collector thread: unexpected reply');
+    const problem = reply.problem ? raise(reply.problem) : null;
+    let open = !problem;
+    const finish = () => {
+      if (!open) return;
+      open = false;
+      this.worker?.postMessage({ type: 'release', id } satisfies ThreadJob);
+    };
+    return {
+      fields: reply.fields,
+      check: () => {
+        if (problem) throw problem;
+      },
+      collect: (req) => {
+        if (problem) return Promise.reject(problem);
+        if (!open) return Promise.reject(new Error('admission already used'));
+        open = false;
+        return this.track(this.collectAdmitted(id, req));
+      },
+      release: finish,
+    };
   }
 
   countDrops(siteId: string, receivedAt: number, reason: DropReason, count: number): Promise<void> {
@@ -70,25 +89,29 @@ export class ThreadCollector implements IngestCollector {
     await w?.terminate();
   }
 
-  private async collectOnThread(req: CollectRequest): Promise<CollectOutcome> {
-    const salts = this.opts.salts.peek(req.receivedAt) ?? (await this.opts.salts.get(req.receivedAt));
-    const { parsedBody: _json, body: _body, ...portable } = req;
-    const reply = await this.ask(portable, salts);
-    if (!reply.ok) {
-      const e = reply.error;
-      if (e.status >= 500) throw new Error(`collector thread: ${e.message}`);
-      throw new TidemarkError(e.status, e.code, e.message, e.details);
+  private async track<T>(run: Promise<T>): Promise<T> {
+    this.inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inFlight.delete(run);
     }
+  }
+
+  private async collectAdmitted(id: number, req: AdmittedRequest): Promise<CollectOutcome> {
+    const salts = this.opts.salts.peek(req.receivedAt) ?? (await this.opts.salts.get(req.receivedAt));
+    const reply = await this.ask({ type: 'collect', id, req, salts });
+    if (!reply.ok) throw raise(reply.error);
+    if (reply.kind !== 'collected') throw new Error('collector thread: unexpected reply');
     await this.opts.sink.submit(reply.batch);
     return reply.outcome;
   }
 
-  private async ask(req: PortableCollectRequest, salts: ThreadJob['salts']): Promise<ThreadReply> {
+  private async ask(job: Exclude<ThreadJob, { type: 'release' }>): Promise<ThreadReply> {
     const worker = await this.thread();
-    const id = this.nextId++;
     return new Promise<ThreadReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, req, salts } satisfies ThreadJob);
+      this.pending.set(job.id, { resolve, reject });
+      worker.postMessage(job);
     });
   }
 
@@ -134,4 +157,10 @@ export class ThreadCollector implements IngestCollector {
       });
     });
   }
+}
+
+/** The thread's error as this thread raises it: 4xx as they were, anything else as a fault. */
+function raise(e: ThreadError): Error {
+  if (e.status >= 500 && e.code !== 'collector_restarting') return new Error(`collector thread: ${e.message}`);
+  return new TidemarkError(e.status, e.code, e.message, e.details);
 }
