@@ -149,16 +149,19 @@ describe('DuckDbEventStore', () => {
 
   it('refuses malformed events with a 400 before writing anything', async () => {
     const { store } = await openStore();
-    for (const bad of [
-      makeEvent({ event_id: 'not-a-uuid' }),
-      makeEvent({ screen_w: 1.5 }),
-      makeEvent({ revenue_amount: Number.POSITIVE_INFINITY }),
-      makeEvent({ ts: Number.NaN }),
-      { ...makeEvent(), title: undefined } as never,
-    ]) {
+    for (const [bad, field] of [
+      [makeEvent({ event_id: 'not-a-uuid' }), 'event_id'],
+      [makeEvent({ screen_w: 1.5 }), 'screen_w'],
+      [makeEvent({ engaged_ms: 2 ** 31 }), 'engaged_ms'],
+      [makeEvent({ revenue_amount: Number.POSITIVE_INFINITY }), 'revenue_amount'],
+      [makeEvent({ ts: Number.NaN }), 'ts'],
+      [makeEvent({ props: [] as never }), 'props'],
+      [{ ...makeEvent(), title: undefined } as never, 'title'],
+    ] as const) {
       const err = await store.write(batchOf([makeEvent(), bad])).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TidemarkError);
       expect((err as TidemarkError).status).toBe(400);
+      expect((err as TidemarkError).details).toEqual({ field });
     }
     expect(await count(store)).toBe(0);
   });
@@ -229,21 +232,22 @@ describe('DuckDbEventStore', () => {
       makeEvent({ ts, title: 'Ünïcode — “quotes”', props: { plan: 'pro', n: '1' }, revenue_amount: 5.25, revenue_currency: 'EUR', screen_w: null }),
       makeEvent({ ts: ts + 1, scroll_depth: 50, engaged_ms: 1200, x: -3, y: 40 }),
       makeEvent({ ts: ts + 2, title: 'a\x1fseparator inside', path: '/sep' }), // cannot be encoded: stays an object
+      makeEvent({ ts: ts + 3, path: '/record\x1eseparator' }), // nor this one
     ];
     await plain.write(batchOf(events));
     const { encoded, leftovers } = encodeEvents(events);
     expect(encoded.ids).toEqual([events[0]!.event_id, events[1]!.event_id]);
-    expect(leftovers).toEqual([events[2]]);
+    expect(leftovers).toEqual([events[2], events[3]]);
     // An id repeated inside the batch and one already stored are both written once.
     const stored = makeEvent({ ts: ts - 1 });
     await coded.write(batchOf([stored]));
     await plain.write(batchOf([stored]));
     const again = encodeEvents([stored, events[0]!]).encoded;
     const r = await coded.write(batchOf(leftovers, { encoded: { ids: [...encoded.ids, ...again.ids], lines: [...encoded.lines, ...again.lines] } }));
-    expect(r).toEqual({ inserted: 3, existingIds: [stored.event_id] });
+    expect(r).toEqual({ inserted: 4, existingIds: [stored.event_id] });
     const rows = (s: DuckDbEventStore) => s.query('SELECT * EXCLUDE (event_id), CAST(event_id AS VARCHAR) AS id FROM events ORDER BY ts');
     expect(await rows(coded)).toEqual(await rows(plain));
-    expect(await count(coded)).toBe(4);
+    expect(await count(coded)).toBe(5);
   });
 
   it('refuses encoded events whose shape is wrong, storing nothing', async () => {
