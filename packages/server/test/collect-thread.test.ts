@@ -103,6 +103,10 @@ describe('ThreadCollector', () => {
     expect(rows.map((r) => r.country)).toContain('GB'); // enriched in the thread, with the shipped geolocation database
     expect(rows.find((r) => r.name === 'revenue')).toMatchObject({ revenue_amount: 49.5, revenue_currency: 'EUR', utm_source: 'news', channel: 'Email' });
     expect(await quarantineRows(threaded.store)).toEqual(await quarantineRows(inProcess.store));
+    // Raw payloads as received, byte for byte (the thread does not send an unchanged body back).
+    const bodies = (st: DuckDbEventStore) => st.query<{ body: string }>('SELECT body FROM raw_payloads ORDER BY body');
+    expect((await bodies(threaded.store)).map((r) => r.body)).toEqual(requests().map((r) => r.raw).sort());
+    expect(await bodies(threaded.store)).toEqual(await bodies(inProcess.store));
     const day = new Date(RECEIVED).toISOString().slice(0, 10);
     expect(await threaded.store.dropCounts(site.id, day, day)).toEqual(await inProcess.store.dropCounts(site.id, day, day));
   });

@@ -30,7 +30,15 @@ export interface ThreadError {
 
 export type ThreadReply =
   | { id: number; ok: true; kind: 'admitted'; fields: AdmissionFields; problem: ThreadError | null }
-  | { id: number; ok: true; kind: 'collected'; batch: WriteBatch; outcome: CollectOutcome }
+  | {
+      id: number;
+      ok: true;
+      kind: 'collected';
+      batch: WriteBatch;
+      /** Per raw record: its body is the request body as the HTTP thread has it (left empty here). */
+      sameBody: boolean[];
+      outcome: CollectOutcome;
+    }
   | { id: number; ok: false; error: ThreadError };
 
 /** The thread's first message: its services are open (or could not be). */

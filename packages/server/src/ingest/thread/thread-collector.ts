@@ -70,7 +70,7 @@ export class ThreadCollector implements IngestCollector {
         if (problem) return Promise.reject(problem);
         if (!open) return Promise.reject(new Error('admission already used'));
         open = false;
-        return this.track(this.collectAdmitted(id, req));
+        return this.track(this.collectAdmitted(id, raw, req));
       },
       release: finish,
     };
@@ -98,11 +98,14 @@ export class ThreadCollector implements IngestCollector {
     }
   }
 
-  private async collectAdmitted(id: number, req: AdmittedRequest): Promise<CollectOutcome> {
+  private async collectAdmitted(id: number, raw: string, req: AdmittedRequest): Promise<CollectOutcome> {
     const salts = this.opts.salts.peek(req.receivedAt) ?? (await this.opts.salts.get(req.receivedAt));
     const reply = await this.ask({ type: 'collect', id, req, salts });
     if (!reply.ok) throw raise(reply.error);
     if (reply.kind !== 'collected') throw new Error('collector thread: unexpected reply');
+    reply.batch.raw.forEach((r, i) => {
+      if (reply.sameBody[i]) r.body = raw;
+    });
     await this.opts.sink.submit(reply.batch);
     return reply.outcome;
   }
