@@ -8,6 +8,7 @@ import { CHROME_UA, testSite } from '../src/ingest/test-support';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { DuckDbEventStore, GroupCommitWriter } from '../src/store';
 import { tempDir } from '../src/store/test-support/events';
+import { startTestServer } from './helpers/server';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -162,5 +163,17 @@ describe('ThreadCollector', () => {
     expect(() => tooMany.check()).toThrow(expect.objectContaining({ status: 413 }));
     await expect(thread.admit('insighthub.collect', '[1,2]')).rejects.toMatchObject({ status: 400, code: 'invalid_json' });
     expect((await store.query<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n).toBe(1);
+  });
+
+  it('starts its thread with the first request; a server refuses to start on an unreadable geolocation database', async () => {
+    const meta = await openMeta();
+    const { writer } = await openWriter();
+    const thread = ThreadCollector.lazy({ geoDbPath: 'off', salts: new SaltKeeper(meta.salts), sink: writer });
+    cleanups.push(() => thread.close());
+    const worker = () => (thread as unknown as { worker: Worker | null }).worker;
+    expect(worker()).toBeNull();
+    expect((await collectOne(thread, requests()[0]!)).accepted).toBe(3);
+    expect(worker()).not.toBeNull();
+    await expect(startTestServer({ geoDbPath: path.join(tempDir('no-geo'), 'missing.mmdb') })).rejects.toThrow(/TIDEMARK_GEO_DB/);
   });
 });

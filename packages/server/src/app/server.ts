@@ -7,7 +7,7 @@ import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetenti
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices } from '../auth';
 import { buildHttpApp } from '../http';
-import { Collector, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
+import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
 import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
 import type { AppContext, EventWriter } from './context';
@@ -78,7 +78,9 @@ export async function createContext(config: Config): Promise<AppContext> {
     const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
     // Encoded events are for the embedded store only (the thread packs them in its line format).
     if (!scale && events instanceof DuckDbEventStore && config.collectorThread) {
-      collector = await ThreadCollector.start({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });
+      // The thread starts with the first request; a geolocation database it could not open is reported now.
+      checkGeoDbPath(config.geoDbPath);
+      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });
     } else {
       const services = await openIngestServices(config);
       // Scale-out collectors share their sessions through Redis.
@@ -107,6 +109,15 @@ export async function createContext(config: Config): Promise<AppContext> {
   const ctx: AppContext = { config, events, writer, meta, auth, collector, stats, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
+}
+
+function checkGeoDbPath(geoDbPath: string | undefined): void {
+  if (!geoDbPath || geoDisabled(geoDbPath)) return;
+  try {
+    fs.accessSync(geoDbPath, fs.constants.R_OK);
+  } catch {
+    throw new Error(`TIDEMARK_GEO_DB: cannot read ${geoDbPath}`);
+  }
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

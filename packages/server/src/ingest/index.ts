@@ -13,6 +13,6 @@ export { parseTimestamp } from './adapters/shared';
 export { SaltKeeper, utcDay, type SaltPair } from './lib/salts';
 export { siteRules, normalizeHost } from './lib/site-rules';
 export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/session-cache';
-export { noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
+export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';
 export { uuidv7 } from './lib/uuid';

@@ -86,8 +86,13 @@ export function openGeoLookup(geoDbPath: string | undefined): Promise<GeoLookup>
   return p;
 }
 
+/** `TIDEMARK_GEO_DB` values that turn geolocation off. */
+export function geoDisabled(geoDbPath: string | undefined): boolean {
+  return !!geoDbPath && /^(off|none|false|0)$/i.test(geoDbPath);
+}
+
 async function load(geoDbPath: string | undefined): Promise<GeoLookup> {
-  if (geoDbPath && /^(off|none|false|0)$/i.test(geoDbPath)) return noGeoLookup;
+  if (geoDisabled(geoDbPath)) return noGeoLookup;
   const opts = { cache: { max: 50_000 }, watchForUpdates: false };
   if (geoDbPath) {
     const reader = await maxmind.open<Response>(path.resolve(geoDbPath), opts);
