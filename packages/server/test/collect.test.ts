@@ -1,5 +1,6 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollectServer, type CollectServer } from './collect-helpers';
+import { CHROME_UA, startCollectServer, type CollectServer } from './collect-helpers';
 
 let s: CollectServer;
 beforeAll(async () => {
@@ -13,6 +14,35 @@ const url = (path: string) => `https://www.example.com${path}`;
 const uuid = () => crypto.randomUUID();
 
 describe('POST /api/collect', () => {
+  it('keeps the visitor of a beacon whose page closed right after sending it (the socket is gone before the event is stored)', async () => {
+    const tag = uuid();
+    const send = (name: string) => ({ site_id: s.site.tracking_id, events: [{ event_id: uuid(), name, properties: { url: url(`/closing?t=${tag}`) } }] });
+    expect((await s.collect(send('page_view'))).status).toBe(202);
+    // Like sendBeacon from a closing tab: the whole request is written, then the connection is torn down at once.
+    const body = JSON.stringify(send('page_exit'));
+    const port = Number(new URL(s.url).port);
+    await new Promise<void>((resolve, reject) => {
+      const sock = net.connect(port, '127.0.0.1', () => {
+        sock.end(
+          `POST /api/collect HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/plain;charset=UTF-8\r\nOrigin: https://www.example.com\r\n` +
+            `User-Agent: ${CHROME_UA}\r\nAccept-Language: en-US\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          () => {
+            sock.destroy();
+            resolve();
+          },
+        );
+      });
+      sock.on('error', reject);
+    });
+    let rows: Record<string, any>[] = [];
+    for (let i = 0; i < 100 && rows.length < 2; i++) {
+      rows = await s.events(s.site, 'AND url LIKE ?', [`%${tag}%`]);
+      if (rows.length < 2) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(rows.map((r) => r.name).sort()).toEqual(['page_exit', 'page_view']);
+    expect(new Set(rows.map((r) => r.visitor_id)).size).toBe(1);
+  });
+
   it('accepts a tracker batch (text/plain JSON), corrects the client clock and stores enriched events', async () => {
     const now = Date.now();
     const skew = 3 * 3_600_000; // the visitor's clock is three hours fast

@@ -22,6 +22,23 @@ export function header(req: FastifyRequest, name: string): string {
   return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
 }
 
+/** What the pipeline needs to know about the request itself (besides its body and site). */
+export interface RequestFacts {
+  ip: string;
+  userAgent: string;
+  signals: RequestSignals;
+  visitorHeader: string;
+}
+
+/**
+ * Read as the request arrives, before anything is awaited: the client address comes from the socket,
+ * which a browser closing its page right after sendBeacon may already have torn down a few ms later
+ * (req.ip is then undefined, and the visitor would be hashed from nothing).
+ */
+export function requestFacts(req: FastifyRequest, visitorHeader: string): RequestFacts {
+  return { ip: req.ip ?? '', userAgent: header(req, 'user-agent'), signals: requestSignals(req), visitorHeader };
+}
+
 export function requestSignals(req: FastifyRequest): RequestSignals {
   return {
     dnt: header(req, 'dnt') === '1',

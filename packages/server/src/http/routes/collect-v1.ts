@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context';
 import { requireKeyForCollect } from '../../auth';
 import type { Admission, ContractName } from '../../ingest';
 import type { SiteRecord } from '../../meta';
-import { acceptTextBodies, assertSomethingValid, header, rawBody, requestSignals } from './collect-common';
+import { acceptTextBodies, assertSomethingValid, header, rawBody, requestFacts, type RequestFacts } from './collect-common';
 
 /**
  * Server-side collection (MetricPal guide): `POST /api/v1/collect`, `POST /api/v1/collect/optimized`
@@ -14,17 +14,8 @@ import { acceptTextBodies, assertSomethingValid, header, rawBody, requestSignals
 export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const collector = ctx.collector;
 
-  async function ingest(req: FastifyRequest, admission: Admission, site: SiteRecord, receivedAt: number) {
-    const outcome = await admission.collect({
-      site,
-      trust: 'server',
-      receivedAt,
-      sentAt: null,
-      ip: req.ip,
-      userAgent: header(req, 'user-agent'),
-      signals: requestSignals(req),
-      visitorHeader: '',
-    });
+  async function ingest(admission: Admission, context: RequestFacts, site: SiteRecord, receivedAt: number) {
+    const outcome = await admission.collect({ ...context, site, trust: 'server', receivedAt, sentAt: null });
     assertSomethingValid(outcome, admission.fields.count);
     const rejected = outcome.filtered + outcome.quarantined;
     return { success: true, status: 'success', events_processed: outcome.accepted, events_received: outcome.accepted, ...(rejected ? { events_rejected: rejected } : {}) };
@@ -33,6 +24,7 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
   /** Reads the body, authenticates its key (from the header, or the body where the contract puts it), collects. */
   async function handle(req: FastifyRequest, contract: ContractName) {
     const receivedAt = Date.now();
+    const context = requestFacts(req, '');
     const admission = await collector.admit(contract, rawBody(req));
     try {
       const f = admission.fields;
@@ -40,7 +32,7 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
       const siteHint = header(req, 'x-site-id') || (contract === 'metricpal.v1.optimized' ? f.customerSiteId : f.siteId);
       const { site } = await requireKeyForCollect(ctx, key, siteHint);
       admission.check();
-      return await ingest(req, admission, site, receivedAt);
+      return await ingest(admission, context, site, receivedAt);
     } finally {
       admission.release();
     }

@@ -3,7 +3,7 @@ import { badRequest, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
 import { parseTimestamp, type Admission, type ContractName } from '../../ingest';
-import { acceptTextBodies, assertSomethingValid, checkOrigin, header, preflight, rawBody, requestSignals } from './collect-common';
+import { acceptTextBodies, assertSomethingValid, checkOrigin, header, preflight, rawBody, requestFacts, type RequestFacts } from './collect-common';
 
 /**
  * Browser collection (InsightHub PRD §7.1): `POST /api/collect` and `POST /api/collect/heatmap`.
@@ -22,17 +22,14 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     return site;
   }
 
-  async function ingest(req: FastifyRequest, admission: Admission, contract: ContractName, site: SiteRecord, receivedAt: number) {
+  async function ingest(admission: Admission, context: RequestFacts, site: SiteRecord, receivedAt: number) {
     const sentAt = parseTimestamp(admission.fields.sentAt);
     const outcome = await admission.collect({
+      ...context,
       site,
       trust: 'browser',
       receivedAt,
       sentAt: sentAt !== null && Number.isFinite(sentAt) ? sentAt : null,
-      ip: req.ip,
-      userAgent: header(req, 'user-agent'),
-      signals: requestSignals(req),
-      visitorHeader: contract === 'insighthub.collect' ? header(req, 'x-visitor-id').slice(0, 128) : '',
     });
     assertSomethingValid(outcome, admission.fields.count);
     const rejected = outcome.filtered + outcome.quarantined;
@@ -42,12 +39,13 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
   /** Both browser endpoints: read the body, name the site, check the origin, collect. */
   async function handle(req: FastifyRequest, reply: FastifyReply, contract: ContractName) {
     const receivedAt = Date.now();
+    const context = requestFacts(req, contract === 'insighthub.collect' ? header(req, 'x-visitor-id').slice(0, 128) : '');
     const admission = await collector.admit(contract, rawBody(req));
     try {
       admission.check();
       const site = await resolveSite(req, admission.fields.siteId);
       await checkOrigin(req, reply, site, collector, admission.fields.count, receivedAt);
-      return reply.status(202).send(await ingest(req, admission, contract, site, receivedAt));
+      return reply.status(202).send(await ingest(admission, context, site, receivedAt));
     } finally {
       admission.release();
     }
