@@ -69,6 +69,14 @@ describe.skipIf(!status.ok)('scale-out realtime in Redis', () => {
     expect((await rt.snapshot(SITE, NOW - 100_000 + 300_001)).active_visitors).toBe(0);
   });
 
+  it('counts a visitor whose latest event arrived after the snapshot began (collectors keep writing meanwhile)', async () => {
+    const rt = new RedisRealtime(redis, { prefix: `${prefix}d:` });
+    await rt.record([ev({ visitor_id: 'v', session_id: 's', ts: NOW - 60_000, path: '/a' }), ev({ visitor_id: 'v', session_id: 's', ts: NOW + 40, path: '/b' })]);
+    const snap = await rt.snapshot(SITE, NOW);
+    expect(snap.active_visitors).toBe(1);
+    expect(snap.visitors_list[0]).toMatchObject({ visitor_id: 'v', current_page: '/b', pages_viewed: 2 });
+  });
+
   it('keys expire after the configured idle time', async () => {
     const rt = new RedisRealtime(redis, { prefix: `${prefix}c:`, ttlMs: 60_000 });
     await rt.record([ev({ visitor_id: 'v', session_id: 's', ts: NOW, path: '/' })]);

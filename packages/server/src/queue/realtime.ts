@@ -61,7 +61,9 @@ export class RedisRealtime implements RealtimeSource {
     const active = this.activeKey(siteId);
     const cutoff = nowMs - ACTIVE_WINDOW_MS;
     await this.redis.zremrangebyscore(active, '-inf', `(${cutoff}`);
-    const ids = await this.redis.zrangebyscore(active, cutoff, nowMs);
+    // No upper bound: a visitor whose latest event arrived after `nowMs` was taken (collectors keep writing
+    // while this runs) is still active, not gone.
+    const ids = await this.redis.zrangebyscore(active, cutoff, '+inf');
     const rows: Record<string, unknown>[] = [];
     if (ids.length > 0) {
       const pipe = this.redis.pipeline();
