@@ -1,6 +1,6 @@
-export { Collector, assembleBatch, type Admission, type AdmittedRequest, type BatchSink, type CollectRequest, type CollectOutcome, type IngestCollector } from './collector';
+export { Collector, type Admission, type AdmittedRequest, type BatchSink, type CollectRequest, type CollectOutcome, type IngestCollector } from './collector';
 export { ThreadCollector } from './thread/thread-collector';
-export { adaptContract, CONTRACTS, parseBody, parseJsonObject, type AdmissionFields } from './contracts';
+export type { AdmissionFields } from './contracts';
 export { openIngestServices } from './services';
 export { PIPELINE, runPipeline, type PipelineResult, type DroppedEvent } from './pipeline';
 export { Drop, DROP_REASONS, type DropReason, type DropIssue } from './drop';

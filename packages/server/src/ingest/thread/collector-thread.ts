@@ -41,8 +41,8 @@ function handle(services: IngestServices, job: ThreadJob): ThreadReply | null {
     checkBatch(batch);
     const { encoded, leftovers } = encodeEvents(batch.events);
     // A body kept as received (nothing to redact, the common case) is the HTTP thread's own: not sent back.
-    const raw = batch.raw.map((r) => (r.body === held.raw ? { ...r, body: '' } : r));
-    const sameBody = raw.map((r, i) => r !== batch.raw[i]);
+    const sameBody = batch.raw.map((r) => r.body === held.raw);
+    const raw = batch.raw.map((r, i) => (sameBody[i] ? { ...r, body: '' } : r));
     return { id: job.id, ok: true, kind: 'collected', batch: { events: leftovers, encoded, raw, quarantine: batch.quarantine, drops: batch.drops }, sameBody, outcome };
   } catch (err) {
     if (job.type === 'collect') admitted.delete(job.id);

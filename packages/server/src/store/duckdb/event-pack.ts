@@ -121,10 +121,6 @@ export function packRows(rows: EventRows, skip: ReadonlySet<string>): PackedEven
   return { packed: lines.join(RECORD), count: lines.length, leftovers };
 }
 
-export function packEvents(events: CanonicalEvent[]): PackedEvents {
-  return packRows(eventRows(events, undefined), new Set());
-}
-
 /**
  * The values of one event as strings, in column order: '' for null, JSON for `props`, String() for
  * numbers (integers and finite doubles round-trip exactly). Generated once from EVENT_COLUMNS so every
