@@ -11,18 +11,27 @@ import type { DuckDbClient } from './client';
  * - the same semi-join restricted to `event_id BETWEEN lo AND hi`: 5–45 ms, because UUIDv7 ids begin with
  *   their creation time, rows are appended roughly in that order, and DuckDB skips every row group whose
  *   min/max (zone map) misses the range.
- * So the check is range-restricted. Two things would defeat the zone maps, and are kept apart:
- * - ids that are not UUIDv7 (a client's own v4 ids) have random leading bits; one of them widens a row
- *   group's min/max to nearly everything. They live in their own key table, `event_keys_other`, probed
- *   in full: its cost grows with the number of such ids only.
- * - the stats engine needs `events` in insertion order, not id order, so the keys are probed in
- *   `event_keys` (16 bytes per event, written in the same transaction) rather than in `events`.
+ * So the check is range-restricted, and it is asked only about ids the in-memory filter (id-filter.ts)
+ * cannot rule out: for a group of new ids, none, and no query runs.
+ *
+ * Where the v7 ids are probed. Ids that are not UUIDv7 (a client's own v4 ids) have random leading bits;
+ * one of them widens a row group's min/max to nearly everything. They always go to their own key table,
+ * `event_keys_other`, probed in full (its cost grows with the number of such ids only). The v7 ids:
+ * - while no other id has been stored ("unkeyed", the usual case: the tracker and the server make v7
+ *   ids), `events` itself has narrow zone maps, and the v7 ids are probed there. Writing them to a key
+ *   table as well cost 9–17% of ingest throughput (bench/README.md).
+ * - from the first other id on, `events` row groups holding one are wide, so every v7 id is written to
+ *   `event_keys` too. The switch (`keyV7Since`) runs with no write open: it copies into `event_keys` the
+ *   ids of events received since a moment B a little earlier, and records B in `dedupe_state`. The probe
+ *   is then `event_keys`, plus `events` rows received before B: every event committed before the switch
+ *   is in one of the two, and every event after it is in `event_keys`, whatever its received_at. The
+ *   events part stays cheap because row groups are in arrival order, and those received before B were
+ *   written before the first other id.
  * A group's v7 ids are split into time clusters (live traffic, a skewed client clock, a backfill) so a
  * month-old retry does not widen today's range to a month; with more than MAX_RANGES clusters the
  * ranges are merged into one: slower, still correct.
- * Keys are never deleted with events (retention), so a purged event's id stays known: harmless.
- * The store asks this module only about ids its in-memory filter (id-filter.ts) cannot rule out, which
- * for a group of new ids is none: the full probe of `event_keys_other` is then skipped altogether.
+ * Keys are not deleted with events (retention); an event purged while unkeyed takes its id with it, so
+ * a copy sent again after its retention is stored again.
  */
 const CLUSTER_GAP_MS = 10 * 60_000;
 const MAX_RANGES = 16;
@@ -68,16 +77,28 @@ export function splitIds(ids: string[]): SplitIds {
   return { v7, other };
 }
 
+/**
+ * Where UUIDv7 ids are: in `events` alone (`keysSince` null, unkeyed), or in `event_keys` and, for events
+ * received before `keysSince` (ms), in `events`. A file keyed since the epoch probes `event_keys` only.
+ */
+export type KeysSince = number | null;
+
 /** The ids among `split` that are already stored. Runs inside the writer's transaction. */
-export async function findExisting(db: DuckDbClient, split: SplitIds): Promise<Set<string>> {
+export async function findExisting(db: DuckDbClient, split: SplitIds, keysSince: KeysSince): Promise<Set<string>> {
   const parts: string[] = [];
   const params: unknown[] = [];
+  const inRange = `event_id BETWEEN CAST(? AS UUID) AND CAST(? AS UUID) AND event_id IN (SELECT CAST(unnest(string_split(?, ',')) AS UUID))`;
   for (const r of v7Ranges(split.v7)) {
-    parts.push(
-      `SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys WHERE event_id BETWEEN CAST(? AS UUID) AND CAST(? AS UUID)` +
-        ` AND event_id IN (SELECT CAST(unnest(string_split(?, ',')) AS UUID))`,
-    );
-    params.push(r.lo, r.hi, r.ids.join(','));
+    const range = [r.lo, r.hi, r.ids.join(',')];
+    if (keysSince !== null) {
+      parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys WHERE ${inRange}`);
+      params.push(...range);
+    }
+    if (keysSince === null || keysSince > 0) {
+      const before = keysSince === null ? '' : 'received_at < epoch_ms(CAST(? AS BIGINT)) AND ';
+      parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM events WHERE ${before}${inRange}`);
+      params.push(...(keysSince === null ? [] : [keysSince]), ...range);
+    }
   }
   if (split.other.length) {
     parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys_other WHERE event_id IN (SELECT CAST(unnest(string_split(?, ',')) AS UUID))`);
@@ -86,4 +107,27 @@ export async function findExisting(db: DuckDbClient, split: SplitIds): Promise<S
   if (!parts.length) return new Set();
   const rows = await db.all<{ id: string }>(parts.join(' UNION ALL '), params);
   return new Set(rows.map((r) => r.id));
+}
+
+/** Where the dedupe keys stand: null while unkeyed, else keys_since in ms. */
+export async function readKeysSince(db: DuckDbClient): Promise<KeysSince> {
+  const [row] = await db.all<{ ms: number | bigint }>('SELECT epoch_ms(keys_since) AS ms FROM dedupe_state WHERE id = 1');
+  return row ? Number(row.ms) : null;
+}
+
+/**
+ * Starts keying v7 ids (see above): copies the ids of events received since `since` into `event_keys`
+ * and records `since`, in one transaction. The caller holds every write lane.
+ */
+export async function keyV7Since(db: DuckDbClient, since: number): Promise<void> {
+  await db.run('BEGIN TRANSACTION');
+  try {
+    const at = [Math.trunc(since)];
+    await db.run('INSERT INTO event_keys SELECT event_id FROM events WHERE received_at >= epoch_ms(CAST(? AS BIGINT)) ORDER BY event_id', at);
+    await db.run('INSERT INTO dedupe_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', at);
+    await db.run('COMMIT');
+  } catch (err) {
+    await db.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }

@@ -6,6 +6,7 @@ import { DuckDbEventStore, type DuckDbEventStoreOptions } from './event-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../test-support/events';
 import { encodeEvents } from './event-pack';
+import { DuckDbClient } from './client';
 
 const dirs: string[] = [];
 const stores: DuckDbEventStore[] = [];
@@ -85,6 +86,66 @@ describe('DuckDbEventStore', () => {
     const again = await store.write(batchOf([...events.map((e) => ({ ...e })), makeEvent()]));
     expect(again.inserted).toBe(1);
     expect(again.existingIds).toHaveLength(40);
+  });
+
+  it('probes v7 ids in events alone until an id of another kind is stored, then keys them from a little before', async () => {
+    const { store, file } = await openStore();
+    const now = Date.now();
+    const old = makeEvent({ ts: now - 2 * 3_600_000 }); // received before the keys' start
+    const recent = makeEvent({ ts: now - 60_000 });
+    expect((await store.write(batchOf([old, recent]))).inserted).toBe(2);
+    const keys = async (s: DuckDbEventStore) => (await s.query<{ id: string }>('SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys ORDER BY 1')).map((r) => r.id);
+    const state = async (s: DuckDbEventStore) => (await s.query<{ ms: number }>('SELECT epoch_ms(keys_since) AS ms FROM dedupe_state')).map((r) => Number(r.ms));
+    expect(await keys(store)).toEqual([]);
+    expect(await state(store)).toEqual([]);
+    expect(await store.write(batchOf([{ ...old }, { ...recent }]))).toEqual({ inserted: 0, existingIds: [old.event_id, recent.event_id] });
+
+    const v4 = makeEvent({ event_id: uuidv4() });
+    const after = makeEvent();
+    expect((await store.write(batchOf([v4, after]))).inserted).toBe(2);
+    const [since] = await state(store);
+    expect(since).toBeGreaterThan(old.received_at);
+    expect(since).toBeLessThan(recent.received_at);
+    expect(await keys(store)).toEqual([recent.event_id, after.event_id].sort());
+
+    const all = [old, recent, v4, after];
+    const retry = await store.write(batchOf([...all.map((e) => ({ ...e, path: '/retry' })), makeEvent()]));
+    expect(retry.inserted).toBe(1);
+    expect(retry.existingIds.sort()).toEqual(all.map((e) => e.event_id).sort());
+
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const { store: again } = await openStore(file);
+    expect(await again.idsLoaded()).toBe(true);
+    const late = await again.write(batchOf([...all.map((e) => ({ ...e, path: '/retry' })), makeEvent()]));
+    expect(late.inserted).toBe(1);
+    expect(late.existingIds.sort()).toEqual(all.map((e) => e.event_id).sort());
+    expect((await keys(again)).length).toBe(4); // recent, after, and each run's new v7 event
+    expect(await count(again)).toBe(6);
+    expect(await count(again, 'path = ?', ['/retry'])).toBe(0);
+  });
+
+  it('treats a file from before keyed-on-demand dedupe as keyed since the epoch', async () => {
+    const { store, file } = await openStore();
+    const stored = makeEvent();
+    await store.write(batchOf([stored]));
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    // What such a file holds: the keys of all its events, and no dedupe_state. Plus a key whose event is gone.
+    const gone = uuidv7();
+    const db = await DuckDbClient.open(file);
+    await db.run('DROP TABLE dedupe_state');
+    await db.run('DELETE FROM schema_version WHERE version = 7');
+    await db.run('INSERT INTO event_keys SELECT event_id FROM events');
+    await db.run('INSERT INTO event_keys VALUES (CAST(? AS UUID))', [gone]);
+    db.close();
+
+    const { store: again } = await openStore(file);
+    expect(await again.query('SELECT epoch_ms(keys_since) AS ms FROM dedupe_state')).toEqual([{ ms: 0 }]);
+    const fresh = makeEvent();
+    const r = await again.write(batchOf([{ ...stored }, makeEvent({ event_id: gone }), fresh]));
+    expect(r).toEqual({ inserted: 1, existingIds: [stored.event_id, gone].sort() });
+    expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([{ n: 1 }]);
   });
 
   it('writes raw payloads, quarantine and summed drop counts in the same transaction', async () => {

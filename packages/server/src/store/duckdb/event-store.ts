@@ -1,10 +1,10 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
 import { badRequest } from '@tidemark/core';
-import { batchEventIds, checkBatchOnce, isLowerUuid } from '../event-rows';
+import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
-import { findExisting, splitIds, type SplitIds } from './dedupe';
-import { ID_WORDS_SQL, IdFilter } from './id-filter';
+import { findExisting, keyV7Since, readKeysSince, splitIds, type KeysSince, type SplitIds } from './dedupe';
+import { IdFilter, idWordsSql } from './id-filter';
 import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
 import { RawLog, rawPayloadsViewSql } from './raw-log';
@@ -40,6 +40,12 @@ const READERS = 2;
  */
 const DEFAULT_WRITE_LANES = 1;
 
+/**
+ * When v7 ids start being keyed (dedupe.ts), the ids of events received this long before are copied into
+ * `event_keys`; older ones stay probed in `events`. Any value is correct; a short one keeps the copy small.
+ */
+const KEY_BACKFILL_MS = 10 * 60_000;
+
 export interface DuckDbEventStoreOptions {
   /** DuckDB settings at open time (merged over DEFAULT_DUCKDB_SETTINGS). */
   settings?: Record<string, string>;
@@ -72,7 +78,9 @@ export class DuckDbEventStore implements EventStore {
   private readers: Array<{ db: DuckDbClient; chain: Promise<unknown>; busy: number }> = [];
   private closed = false;
   private closing = false;
-  /** Ids known to be stored; trusted only once filled from the key tables (`idsReady`). */
+  /** Where v7 ids are probed (dedupe.ts): null while no other id is stored. Changed with every lane held. */
+  private keysSince: KeysSince = null;
+  /** Ids known to be stored; trusted only once filled from the stored ids (`idsReady`). */
   private ids = new IdFilter();
   private idsReady = false;
   private idsLoading: Promise<void> = Promise.resolve();
@@ -105,7 +113,10 @@ export class DuckDbEventStore implements EventStore {
   }
 
   async init(): Promise<void> {
-    await this.exclusive(() => migrate(this.writer));
+    await this.exclusive(async () => {
+      await migrate(this.writer);
+      this.keysSince = await readKeysSince(this.writer);
+    });
     while (this.readers.length < READERS) this.readers.push({ db: await this.writer.fork(), chain: Promise.resolve(), busy: 0 });
     // A temporary view is the connection's own: every reader (the connections that answer `query`) gets it.
     for (const r of this.readers) await r.db.run(rawPayloadsViewSql(this.raw.glob));
@@ -113,7 +124,9 @@ export class DuckDbEventStore implements EventStore {
     if (this.idsStarted) return;
     this.idsStarted = true;
     await this.exclusive(async () => {
-      const [row] = await this.writer.all<{ n: number }>('SELECT (SELECT count(*) FROM event_keys) + (SELECT count(*) FROM event_keys_other) AS n');
+      const [row] = await this.writer.all<{ n: number }>(
+        'SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM event_keys) + (SELECT count(*) FROM event_keys_other) AS n',
+      );
       // From here on every write adds its ids to this filter, so the fill below may miss none: a write that
       // commits before the fill's snapshot is in the snapshot, one that commits after adds its own ids.
       this.ids = new IdFilter(row?.n ?? 0);
@@ -128,12 +141,12 @@ export class DuckDbEventStore implements EventStore {
     return this.idsReady;
   }
 
-  /** Fills the id filter from the key tables on a connection of its own; until then every id is probed. */
+  /** Fills the id filter from the stored ids on a connection of its own; until then every id is probed. */
   private async fillIds(): Promise<void> {
     let db: DuckDbClient | null = null;
     try {
       db = await this.writer.fork();
-      const result = await db.connection.stream(ID_WORDS_SQL);
+      const result = await db.connection.stream(idWordsSql(this.keysSince));
       for (;;) {
         if (this.closing) return;
         const chunk = await result.fetchChunk();
@@ -153,11 +166,12 @@ export class DuckDbEventStore implements EventStore {
 
   async write(batch: WriteBatch): Promise<WriteResult> {
     checkBatchOnce(batch);
+    const ids = batchEventIds(batch);
+    if (this.keysSince === null && ids.some((id) => !isUuidV7(id))) await this.exclusive(() => this.keyV7Ids());
     const lane = this.lanes.reduce((a, b) => (b.queued < a.queued ? b : a));
     lane.queued++;
     const run = lane.chain.then(async () => {
       if (this.closed) throw new Error('event store is closed');
-      const ids = batchEventIds(batch);
       // An id in another lane's open transaction: wait for that one, so dedupe sees its rows committed.
       for (let other = this.laneHolding(lane, ids); other; other = this.laneHolding(lane, ids)) await other.open?.catch(() => undefined);
       for (const id of ids) lane.ids.add(id);
@@ -172,6 +186,14 @@ export class DuckDbEventStore implements EventStore {
     });
     lane.chain = run.catch(() => undefined).finally(() => lane.queued--);
     return run;
+  }
+
+  /** The first id of another kind is about to be stored: from now on v7 ids are keyed too (dedupe.ts). */
+  private async keyV7Ids(): Promise<void> {
+    if (this.keysSince !== null) return;
+    const since = Date.now() - KEY_BACKFILL_MS;
+    await keyV7Since(this.writer, since);
+    this.keysSince = since;
   }
 
   private laneHolding(self: WriteLane, ids: string[]): WriteLane | undefined {
@@ -205,13 +227,14 @@ export class DuckDbEventStore implements EventStore {
     try {
       await db.run('BEGIN TRANSACTION');
       try {
-        const existing = candidates.length ? await findExisting(db, ready ? splitIds(candidates) : split) : new Set<string>();
+        const keysSince = this.keysSince;
+        const existing = candidates.length ? await findExisting(db, ready ? splitIds(candidates) : split, keysSince) : new Set<string>();
         // Added before COMMIT: should the commit fail (or its outcome be unknown) they are mere false positives.
         for (const id of ids) if (!existing.has(id)) this.ids.add(id);
         const { packed, count, leftovers } = packRows(rows, existing);
         if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
         if (leftovers.length) await append(db, 'events', (a) => leftovers.forEach((e) => appendEvent(a, e)));
-        await appendKeys(db, split, existing);
+        await appendKeys(db, split, existing, keysSince !== null);
         if (batch.quarantine.length) await append(db, 'quarantine', (a) => batch.quarantine.forEach((q) => appendQuarantined(a, q)));
         await raw?.done;
         await this.commit(db, batch.drops);
@@ -360,9 +383,13 @@ async function upsertDrops(db: DuckDbClient, drops: DropCount[]): Promise<void> 
   }
 }
 
-/** Records the ids of newly inserted events (sorted, so each appended block stays narrow; see dedupe.ts). */
-async function appendKeys(db: DuckDbClient, split: SplitIds, existing: Set<string>): Promise<void> {
-  for (const [table, sorted] of [['event_keys', split.v7], ['event_keys_other', split.other]] as const) {
+/**
+ * Records the ids of newly inserted events that `events` cannot be probed for (see dedupe.ts): the other
+ * ids always, the v7 ids once keyed. Sorted, so each appended block stays narrow.
+ */
+async function appendKeys(db: DuckDbClient, split: SplitIds, existing: Set<string>, keyV7: boolean): Promise<void> {
+  const tables = keyV7 ? ([['event_keys', split.v7], ['event_keys_other', split.other]] as const) : ([['event_keys_other', split.other]] as const);
+  for (const [table, sorted] of tables) {
     const ids = existing.size ? sorted.filter((id) => !existing.has(id)) : sorted;
     if (!ids.length) continue;
     await append(db, table, (a) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DuckDbClient } from './client';
-import { ID_WORDS_SQL, IdFilter, idWords } from './id-filter';
+import { IdFilter, idWords, idWordsSql } from './id-filter';
 import { uuidv4, uuidv7 } from '../test-support/events';
 
 /** Many random v4-shaped ids at once (one random draw for all of them). */
@@ -34,17 +34,23 @@ describe('IdFilter', () => {
     expect(falsePositives).toBeLessThan(50);
   });
 
-  it('reads the same words from stored UUIDs as from their strings', async () => {
+  it('reads the same words from stored UUIDs as from their strings, from the tables each keying state reads', async () => {
     const db = await DuckDbClient.open(':memory:');
     try {
-      const ids = [uuidv4(), uuidv7(), 'ffffffff-ffff-4fff-bfff-ffffffffffff', '00000000-0000-4000-8000-000000000000'];
+      const ids = [uuidv4(), uuidv7(), 'ffffffff-ffff-4fff-bfff-ffffffffffff', '00000000-0000-4000-8000-000000000000', uuidv7(), uuidv7()];
       await db.run('CREATE TABLE event_keys (event_id UUID)');
       await db.run('CREATE TABLE event_keys_other (event_id UUID)');
+      await db.run('CREATE TABLE events (event_id UUID, received_at TIMESTAMP)');
       await db.run(`INSERT INTO event_keys SELECT CAST(unnest(string_split(?, ',')) AS UUID)`, [ids.slice(0, 2).join(',')]);
-      await db.run(`INSERT INTO event_keys_other SELECT CAST(unnest(string_split(?, ',')) AS UUID)`, [ids.slice(2).join(',')]);
-      const rows = await db.all<{ w0: number; w1: number; w2: number; w3: number }>(ID_WORDS_SQL);
-      const fromSql = rows.map((r) => [r.w0, r.w1, r.w2, r.w3].join(':')).sort();
-      expect(fromSql).toEqual(ids.map((id) => idWords(id).join(':')).sort());
+      await db.run(`INSERT INTO event_keys_other SELECT CAST(unnest(string_split(?, ',')) AS UUID)`, [ids.slice(2, 4).join(',')]);
+      // An event received at 1,000 ms and one at 3,000 ms, probed in `events` while unkeyed or received before keys_since.
+      await db.run(`INSERT INTO events VALUES (CAST(? AS UUID), epoch_ms(1000)), (CAST(? AS UUID), epoch_ms(3000))`, [ids[4], ids[5]]);
+      const words = async (keysSince: number | null) =>
+        (await db.all<{ w0: number; w1: number; w2: number; w3: number }>(idWordsSql(keysSince))).map((r) => [r.w0, r.w1, r.w2, r.w3].join(':')).sort();
+      const expected = (list: string[]) => list.map((id) => idWords(id).join(':')).sort();
+      expect(await words(null)).toEqual(expected(ids));
+      expect(await words(2000)).toEqual(expected(ids.slice(0, 5)));
+      expect(await words(0)).toEqual(expected(ids.slice(0, 4)));
     } finally {
       db.close();
     }

@@ -1,11 +1,11 @@
 /**
  * An in-memory Bloom filter over every stored event id, so the commit path asks DuckDB about an id only
- * when it might already be stored. The browser tracker makes UUIDv4 ids, which the range-restricted
- * probe of dedupe.ts cannot narrow: without this filter every group scans all of `event_keys_other`,
- * a cost that grows with the table (≈70–90 ms per group at 400k keys under load). With it, a group
- * whose ids are all new (nearly every group: retries are rare) runs no dedupe query at all.
+ * when it might already be stored. Ids a client chose itself (UUIDv4) cannot be narrowed by the
+ * range-restricted probe of dedupe.ts: without this filter every group holding one scans all of
+ * `event_keys_other`, a cost that grows with the table (≈70–90 ms per group at 400k keys under load).
+ * With it, a group whose ids are all new (nearly every group: retries are rare) runs no dedupe query.
  *
- * No false negatives: every id committed is added, and the filter is filled from the key tables before
+ * No false negatives: every id committed is added, and the filter is filled from the stored ids before
  * it is trusted (see DuckDbEventStore). False positives only cost a probe of those few ids.
  * Sizing: 24 bits and 8 hash functions per id give ≈4e-5 false positives per id (≈0.05 ids probed per
  * 1,280-id group). When a filter fills up, a new one twice as large is added in front of it (a
@@ -79,18 +79,28 @@ const W2 = [19, 20, 21, 22, 24, 25, 26, 27];
 const W3 = [28, 29, 30, 31, 32, 33, 34, 35];
 
 /**
- * The four 32-bit words of a UUID string (8-4-4-4-12 hex digits). ID_WORDS_SQL computes the same words in
+ * The four 32-bit words of a UUID string (8-4-4-4-12 hex digits). idWordsSql() computes the same words in
  * DuckDB from the stored UUID, so the filter can be filled without turning every stored id into a JS string.
  */
 export function idWords(id: string): [number, number, number, number] {
   return [word(id, W0), word(id, W1), word(id, W2), word(id, W3)];
 }
 
-/** `w0..w3` of every stored key (both key tables), matching idWords(). */
-export const ID_WORDS_SQL =
-  `SELECT ('0x' || substr(s, 1, 8))::UINTEGER AS w0, ('0x' || substr(s, 10, 4) || substr(s, 15, 4))::UINTEGER AS w1, ` +
-  `('0x' || substr(s, 20, 4) || substr(s, 25, 4))::UINTEGER AS w2, ('0x' || substr(s, 29, 8))::UINTEGER AS w3 ` +
-  `FROM (SELECT CAST(event_id AS VARCHAR) AS s FROM event_keys UNION ALL SELECT CAST(event_id AS VARCHAR) AS s FROM event_keys_other)`;
+/**
+ * `w0..w3` of every stored id, matching idWords(): both key tables, and the events whose v7 ids are
+ * probed in `events` itself (all of them while unkeyed, those received before `keysSince` once keyed;
+ * see dedupe.ts). An id found twice is merely added twice.
+ */
+export function idWordsSql(keysSince: number | null): string {
+  const events =
+    keysSince === null ? 'SELECT event_id FROM events' : keysSince > 0 ? `SELECT event_id FROM events WHERE received_at < epoch_ms(${Math.trunc(keysSince)})` : null;
+  const ids = ['SELECT event_id FROM event_keys', 'SELECT event_id FROM event_keys_other', ...(events ? [events] : [])].join(' UNION ALL ');
+  return (
+    `SELECT ('0x' || substr(s, 1, 8))::UINTEGER AS w0, ('0x' || substr(s, 10, 4) || substr(s, 15, 4))::UINTEGER AS w1, ` +
+    `('0x' || substr(s, 20, 4) || substr(s, 25, 4))::UINTEGER AS w2, ('0x' || substr(s, 29, 8))::UINTEGER AS w3 ` +
+    `FROM (SELECT CAST(event_id AS VARCHAR) AS s FROM (${ids}))`
+  );
+}
 
 export class IdFilter {
   /** Newest (largest) first; `add` goes to the first. */

@@ -112,6 +112,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       `CREATE TABLE mark_cube_day_state (site_id VARCHAR PRIMARY KEY, tz VARCHAR NOT NULL)`,
     ],
   },
+  {
+    version: 7,
+    name: 'UUIDv7 dedupe keys only once a client id of another kind is stored (see dedupe.ts)',
+    // A file written before holds every key already: it is keyed since the epoch (the probe reads event_keys only).
+    statements: () => [
+      `CREATE TABLE dedupe_state (id INTEGER PRIMARY KEY, keys_since TIMESTAMP NOT NULL)`,
+      `INSERT INTO dedupe_state SELECT 1, TIMESTAMP '1970-01-01 00:00:00'
+        WHERE EXISTS (SELECT 1 FROM event_keys) OR EXISTS (SELECT 1 FROM event_keys_other)`,
+    ],
+  },
 ];
 
 /**
