@@ -1,13 +1,15 @@
 /**
- * `npm run bench -- <ingest|query|all> [options]`: reproducible benchmarks; results are printed and
+ * `npm run bench -- <ingest|query|store|all> [options]`: reproducible benchmarks; results are printed and
  * rewritten into bench/README.md (pass --no-write to only print).
  */
 import { parseArgs } from 'node:util';
 import { runIngestBench } from './ingest/run';
 import { runQueryBench } from './query/run';
+import { runStoreBench } from './store/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|all> [options]
+const USAGE = `usage: npm run bench -- <ingest|query|store|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
+  store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
   both:   --no-write (do not update bench/README.md)`;
 
@@ -20,6 +22,9 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '64' },
       batch: { type: 'string', default: '20' },
       ids: { type: 'string', default: 'v7' },
+      groups: { type: 'string', default: '200' },
+      size: { type: 'string', default: '1000' },
+      rounds: { type: 'string', default: '5' },
       events: { type: 'string', default: '10000000' },
       other: { type: 'string', default: '2000000' },
       runs: { type: 'string', default: '20' },
@@ -31,7 +36,7 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['ingest', 'query', 'all'].includes(command)) {
+  if (values.help || !command || !['ingest', 'query', 'store', 'all'].includes(command)) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -50,6 +55,9 @@ async function main(): Promise<void> {
       ids: values.ids,
       write: !values['no-write'],
     });
+  }
+  if (command === 'store' || command === 'all') {
+    await runStoreBench({ groups: int('groups', values.groups), size: int('size', values.size), rounds: int('rounds', values.rounds), write: !values['no-write'] });
   }
   if (command === 'query' || command === 'all') {
     const events = int('events', values.events);
