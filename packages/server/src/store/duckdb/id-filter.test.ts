@@ -25,6 +25,20 @@ describe('IdFilter', () => {
     expect(falsePositives).toBeLessThan(200); // ≈4e-5 per id by design; 1e-3 is a loose bound
   });
 
+  it('checks a group and records the ids it is told to, hashing each once, the same as add/mightContain', () => {
+    const filter = new IdFilter();
+    const stored = randomIds(1000);
+    for (const id of stored) filter.add(id);
+    const group = [...stored.slice(0, 10), ...randomIds(990)];
+    const { candidates, record } = filter.check(group);
+    expect(candidates.slice(0, 10)).toEqual(stored.slice(0, 10));
+    expect(candidates.length).toBeLessThan(15);
+    for (let i = 10; i < 500; i++) record(i);
+    expect(filter.size).toBe(1490);
+    expect(group.slice(10, 500).every((id) => filter.mightContain(id))).toBe(true);
+    expect(group.slice(500).filter((id) => filter.mightContain(id)).length).toBeLessThan(5);
+  });
+
   it('spreads ids that differ in a few bits only (client-chosen, non-random)', () => {
     const filter = new IdFilter();
     const id = (n: number) => `00000000-0000-1000-8000-${n.toString(16).padStart(12, '0')}`;

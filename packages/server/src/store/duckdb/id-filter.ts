@@ -117,12 +117,16 @@ export class IdFilter {
   }
 
   addWords(w0: number, w1: number, w2: number, w3: number): void {
+    this.addHashes(...hashes(w0, w1, w2, w3));
+  }
+
+  private addHashes(h1: number, h2: number): void {
     let head = this.blooms[0]!;
     if (head.count >= head.capacity && head.words.length * 32 < 2 ** 31) {
       head = new Bloom(head.words.length * 64);
       this.blooms.unshift(head);
     }
-    head.add(...hashes(w0, w1, w2, w3));
+    head.add(h1, h2);
   }
 
   add(id: string): void {
@@ -132,6 +136,26 @@ export class IdFilter {
   /** False: the id is certainly not stored. True: it may be (ask the database). */
   mightContain(id: string): boolean {
     const [h1, h2] = hashes(...idWords(id));
+    return this.hasHashes(h1, h2);
+  }
+
+  /**
+   * The ids among `ids` that may be stored, and a `record(i)` that adds ids[i] once it is: each id is hashed
+   * once for both (the commit path asks about, then adds, every id of a group).
+   */
+  check(ids: readonly string[]): { candidates: string[]; record: (i: number) => void } {
+    const h = new Uint32Array(ids.length * 2);
+    const candidates: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const [h1, h2] = hashes(...idWords(ids[i]!));
+      h[2 * i] = h1;
+      h[2 * i + 1] = h2;
+      if (this.hasHashes(h1, h2)) candidates.push(ids[i]!);
+    }
+    return { candidates, record: (i) => this.addHashes(h[2 * i]!, h[2 * i + 1]!) };
+  }
+
+  private hasHashes(h1: number, h2: number): boolean {
     for (const b of this.blooms) if (b.has(h1, h2)) return true;
     return false;
   }
