@@ -37,6 +37,19 @@ export class DuckDbClient {
     return this.conn;
   }
 
+  /** Runs `fn` inside BEGIN … COMMIT on this connection, rolling back (and rethrowing) if it fails. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
   async run(sql: string, params: unknown[] = []): Promise<void> {
     await this.conn.run(sql, params.length ? (params.map(toDuckValue) as DuckDBValue[]) : undefined);
   }

@@ -83,21 +83,37 @@ export function splitIds(ids: string[]): SplitIds {
  */
 export type KeysSince = number | null;
 
+/**
+ * The `events` rows whose v7 ids are probed there rather than in `event_keys`, as a WHERE condition:
+ * all of them while unkeyed, those received before `keysSince` once keyed, none when keyed since the epoch.
+ */
+function unkeyedEvents(keysSince: KeysSince): string | null {
+  if (keysSince === null) return 'true';
+  return keysSince > 0 ? `received_at < epoch_ms(${Math.trunc(keysSince)})` : null;
+}
+
+/** Every stored id the dedupe probe may find (one `event_id` column; an id may appear twice). */
+export function storedIdsSql(keysSince: KeysSince): string {
+  const events = unkeyedEvents(keysSince);
+  const selects = ['SELECT event_id FROM event_keys', 'SELECT event_id FROM event_keys_other'];
+  if (events) selects.push(`SELECT event_id FROM events WHERE ${events}`);
+  return selects.join(' UNION ALL ');
+}
+
 /** The ids among `split` that are already stored. Runs inside the writer's transaction. */
 export async function findExisting(db: DuckDbClient, split: SplitIds, keysSince: KeysSince): Promise<Set<string>> {
   const parts: string[] = [];
   const params: unknown[] = [];
   const inRange = `event_id BETWEEN CAST(? AS UUID) AND CAST(? AS UUID) AND event_id IN (SELECT CAST(unnest(string_split(?, ',')) AS UUID))`;
+  const events = unkeyedEvents(keysSince);
+  // Each table the v7 ids may be in, with the condition its probed rows meet.
+  const sources: Array<[string, string]> = [];
+  if (keysSince !== null) sources.push(['event_keys', 'true']);
+  if (events) sources.push(['events', events]);
   for (const r of v7Ranges(split.v7)) {
-    const range = [r.lo, r.hi, r.ids.join(',')];
-    if (keysSince !== null) {
-      parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys WHERE ${inRange}`);
-      params.push(...range);
-    }
-    if (keysSince === null || keysSince > 0) {
-      const before = keysSince === null ? '' : 'received_at < epoch_ms(CAST(? AS BIGINT)) AND ';
-      parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM events WHERE ${before}${inRange}`);
-      params.push(...(keysSince === null ? [] : [keysSince]), ...range);
+    for (const [table, where] of sources) {
+      parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM ${table} WHERE ${where} AND ${inRange}`);
+      params.push(r.lo, r.hi, r.ids.join(','));
     }
   }
   if (split.other.length) {
@@ -120,14 +136,9 @@ export async function readKeysSince(db: DuckDbClient): Promise<KeysSince> {
  * and records `since`, in one transaction. The caller holds every write lane.
  */
 export async function keyV7Since(db: DuckDbClient, since: number): Promise<void> {
-  await db.run('BEGIN TRANSACTION');
-  try {
-    const at = [Math.trunc(since)];
+  const at = [Math.trunc(since)];
+  await db.transaction(async () => {
     await db.run('INSERT INTO event_keys SELECT event_id FROM events WHERE received_at >= epoch_ms(CAST(? AS BIGINT)) ORDER BY event_id', at);
     await db.run('INSERT INTO dedupe_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', at);
-    await db.run('COMMIT');
-  } catch (err) {
-    await db.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
 }

@@ -3,7 +3,7 @@ import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBat
 import { badRequest } from '@tidemark/core';
 import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
-import { findExisting, keyV7Since, readKeysSince, splitIds, type KeysSince, type SplitIds } from './dedupe';
+import { findExisting, keyV7Since, readKeysSince, splitIds, storedIdsSql, type KeysSince, type SplitIds } from './dedupe';
 import { IdFilter, idWordsSql } from './id-filter';
 import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
@@ -146,7 +146,7 @@ export class DuckDbEventStore implements EventStore {
     let db: DuckDbClient | null = null;
     try {
       db = await this.writer.fork();
-      const result = await db.connection.stream(idWordsSql(this.keysSince));
+      const result = await db.connection.stream(idWordsSql(storedIdsSql(this.keysSince)));
       for (;;) {
         if (this.closing) return;
         const chunk = await result.fetchChunk();

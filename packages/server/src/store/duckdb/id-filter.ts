@@ -87,18 +87,14 @@ export function idWords(id: string): [number, number, number, number] {
 }
 
 /**
- * `w0..w3` of every stored id, matching idWords(): both key tables, and the events whose v7 ids are
- * probed in `events` itself (all of them while unkeyed, those received before `keysSince` once keyed;
- * see dedupe.ts). An id found twice is merely added twice.
+ * `w0..w3` of every id `storedIds` (a query with one `event_id` column; dedupe.ts says which) yields,
+ * matching idWords(). An id found twice is merely added twice.
  */
-export function idWordsSql(keysSince: number | null): string {
-  const events =
-    keysSince === null ? 'SELECT event_id FROM events' : keysSince > 0 ? `SELECT event_id FROM events WHERE received_at < epoch_ms(${Math.trunc(keysSince)})` : null;
-  const ids = ['SELECT event_id FROM event_keys', 'SELECT event_id FROM event_keys_other', ...(events ? [events] : [])].join(' UNION ALL ');
+export function idWordsSql(storedIds: string): string {
   return (
     `SELECT ('0x' || substr(s, 1, 8))::UINTEGER AS w0, ('0x' || substr(s, 10, 4) || substr(s, 15, 4))::UINTEGER AS w1, ` +
     `('0x' || substr(s, 20, 4) || substr(s, 25, 4))::UINTEGER AS w2, ('0x' || substr(s, 29, 8))::UINTEGER AS w3 ` +
-    `FROM (SELECT CAST(event_id AS VARCHAR) AS s FROM (${ids}))`
+    `FROM (SELECT CAST(event_id AS VARCHAR) AS s FROM (${storedIds}))`
   );
 }
 

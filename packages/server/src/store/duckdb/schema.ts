@@ -150,15 +150,10 @@ export async function migrate(db: DuckDbClient): Promise<number> {
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
-    await db.run('BEGIN TRANSACTION');
-    try {
+    await db.transaction(async () => {
       for (const stmt of m.statements()) await db.run(stmt);
       await db.run('INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)', [m.version, m.name]);
-      await db.run('COMMIT');
-    } catch (err) {
-      await db.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
   }
   return SCHEMA_VERSION;
 }

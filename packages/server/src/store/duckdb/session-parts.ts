@@ -117,16 +117,11 @@ export class SessionPartsRollup {
 
   /** Runs the statements in one transaction; their row counts. */
   private async transaction(statements: Array<{ sql: string; params: unknown[] }>): Promise<number[]> {
-    await this.db.run('BEGIN TRANSACTION');
-    try {
+    return this.db.transaction(async () => {
       const counts: number[] = [];
       for (const s of statements) counts.push(await this.db.change(s.sql, s.params));
-      await this.db.run('COMMIT');
       return counts;
-    } catch (err) {
-      await this.db.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
   }
 
   /** Runs now and every `everyMs` (unref'd timers); returns a stop function. */
