@@ -124,9 +124,8 @@ export class DuckDbEventStore implements EventStore {
     if (this.idsStarted) return;
     this.idsStarted = true;
     await this.exclusive(async () => {
-      const [row] = await this.writer.all<{ n: number }>(
-        'SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM event_keys) + (SELECT count(*) FROM event_keys_other) AS n',
-      );
+      // Sized for the ids the fill will read (a file keyed since the epoch reads no events, say).
+      const [row] = await this.writer.all<{ n: number }>(`SELECT count(*) AS n FROM (${storedIdsSql(this.keysSince)})`);
       // From here on every write adds its ids to this filter, so the fill below may miss none: a write that
       // commits before the fill's snapshot is in the snapshot, one that commits after adds its own ids.
       this.ids = new IdFilter(row?.n ?? 0);
