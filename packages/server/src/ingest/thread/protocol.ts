@@ -6,7 +6,7 @@ import type { ContractName } from '../types';
 
 /** Given to a collector thread at start (workerData). */
 export interface ThreadInit {
-  /** URL of the thread's TypeScript entry, loaded by boot.mjs. */
+  /** URL of the thread's TypeScript entry, loaded by boot.mjs (run from source; the build starts its bundle directly). */
   entry: string;
   geoDbPath: string | undefined;
 }

@@ -20,7 +20,12 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
+/**
+ * Run from source (tsx, tests), a worker thread first registers the TypeScript loader (boot.mjs) and then
+ * loads collector-thread.ts; built (scripts/build.mjs), the thread's own bundle sits beside this one.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const BOOT = FROM_SOURCE ? new URL('./boot.mjs', import.meta.url) : new URL('./collector-thread.js', import.meta.url);
 const ENTRY = new URL('./collector-thread.ts', import.meta.url).href;
 
 /**
