@@ -20,5 +20,5 @@ export { encodeEvents, type EncodedEvents } from './duckdb/event-pack';
 export {
   ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,
   quoteString, quoteInt, quoteFloat, quoteValue, quoteIdentifier, prepareStatement, CLICKHOUSE_MIGRATIONS, CLICKHOUSE_SCHEMA_VERSION,
-  type KeyedBatch, type ClickHouseConnection,
+  type KeyedBatch, type ClickHouseConnection, type ClickHouseClient, type ClickHouseRequestOptions,
 } from './clickhouse';

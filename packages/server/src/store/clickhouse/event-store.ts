@@ -3,7 +3,7 @@ import { badRequest, EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
 import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
 import { assertNotEncoded, checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
 import { quoteInt, quoteString, wellFormed } from './escape';
-import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseConnection } from './http';
+import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseClient, type ClickHouseConnection } from './http';
 import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
 import { prepareStatement } from './statement';
 
@@ -35,14 +35,16 @@ export class ClickHouseEventStore implements EventStore {
   readonly dialect = 'clickhouse' as const;
   private server: ServerInfo | null = null;
   private closed = false;
-  private readonly http: ClickHouseHttp;
+  private readonly http: ClickHouseClient;
 
-  constructor(conn: ClickHouseConnection | string) {
-    this.http = new ClickHouseHttp(typeof conn === 'string' ? parseClickHouseUrl(conn) : conn);
+  /** A URL or connection (HTTP interface), or any other client of a ClickHouse engine. */
+  constructor(conn: ClickHouseConnection | string | ClickHouseClient) {
+    if (typeof conn === 'string') this.http = new ClickHouseHttp(parseClickHouseUrl(conn));
+    else this.http = 'select' in conn ? conn : new ClickHouseHttp(conn);
   }
 
   get database(): string {
-    return this.http.conn.database;
+    return this.http.database;
   }
 
   /** Server version, known after init(). */

@@ -96,11 +96,27 @@ export interface RequestOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export class ClickHouseHttp {
+/**
+ * What the event store and its migrations use of ClickHouse: this HTTP client in production; the
+ * conformance suite gives the store an in-process engine of a current release (chdb) instead.
+ * Failures are ClickHouseErrors carrying the server's error code.
+ */
+export interface ClickHouseClient {
+  readonly database: string;
+  exec(sql: string, opts?: RequestOptions): Promise<void>;
+  select<T = Record<string, unknown>>(sql: string, opts?: RequestOptions): Promise<T[]>;
+  insert(table: string, columns: readonly string[], rows: readonly object[], opts?: RequestOptions): Promise<void>;
+}
+
+export class ClickHouseHttp implements ClickHouseClient {
   private readonly auth: string;
 
   constructor(readonly conn: ClickHouseConnection) {
     this.auth = 'Basic ' + Buffer.from(`${conn.user}:${conn.password}`).toString('base64');
+  }
+
+  get database(): string {
+    return this.conn.database;
   }
 
   /** Runs a statement that returns nothing (DDL, ALTER, OPTIMIZE …). */

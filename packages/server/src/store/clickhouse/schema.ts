@@ -1,6 +1,6 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
-import { ClickHouseError, type ClickHouseHttp } from './http';
+import { ClickHouseError, type ClickHouseClient } from './http';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -106,7 +106,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const TABLE_ALREADY_EXISTS = 57;
 
 /** Runs a CREATE … IF NOT EXISTS; a concurrent creator (another node starting) is not an error. */
-async function createIdempotent(http: ClickHouseHttp, sql: string, database?: string | null): Promise<void> {
+async function createIdempotent(http: ClickHouseClient, sql: string, database?: string | null): Promise<void> {
   try {
     await http.exec(sql, { database });
   } catch (err) {
@@ -116,10 +116,10 @@ async function createIdempotent(http: ClickHouseHttp, sql: string, database?: st
 }
 
 /** Creates the database and brings it to SCHEMA_VERSION; refuses a schema written by a newer release. */
-export async function migrate(http: ClickHouseHttp): Promise<{ version: number; server: ServerInfo }> {
+export async function migrate(http: ClickHouseClient): Promise<{ version: number; server: ServerInfo }> {
   const [row] = await http.select<{ v: string }>('SELECT version() AS v', { database: null });
   const server = parseVersion(row?.v ?? '0');
-  await createIdempotent(http, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(http.conn.database)}`, null);
+  await createIdempotent(http, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(http.database)}`, null);
   await createIdempotent(
     http,
     `CREATE TABLE IF NOT EXISTS schema_version (version UInt32, name String, applied_at DateTime)

@@ -1,0 +1,85 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_COLUMNS, emptyEvent, type CanonicalEvent } from '@tidemark/core';
+import type { ClickHouseEventStore, WriteBatch } from '../src/store';
+import { runStatsSuite } from './stats-suite';
+import { loadChdb, openChdbStore } from './helpers/chdb';
+import { HOSTILE_STRINGS } from './scaleout-hostile';
+
+// A current ClickHouse release (chdb, in-process) next to Debian's 18.16 (the scale-out suites): the
+// schema's migrations, every statement the shared report suite compiles for the ClickHouse dialect (with
+// the same expectations as DuckDB and 18.16), and the event store's own statements.
+const status = loadChdb('clickhouse-conformance');
+
+if (status.ok) runStatsSuite('ClickHouse, current release (chdb)', () => openChdbStore(status.chdb));
+else describe.skip(`stats reports on a current ClickHouse (${status.reason})`, () => {});
+
+const SITE = 'site_conf';
+const T0 = Date.parse('2024-03-10T12:00:00Z');
+const ev = (ts: number, over: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
+  ...emptyEvent({ event_id: crypto.randomUUID(), site_id: SITE, ts, received_at: ts, name: 'page_view' }),
+  visitor_id: 'v1',
+  session_id: 's1',
+  ...over,
+});
+const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({ events, raw: [], quarantine: [], drops: [], ...extra });
+
+describe.skipIf(!status.ok)('ClickHouse event store statements on a current release (chdb)', () => {
+  let store: ClickHouseEventStore;
+  beforeAll(async () => {
+    if (status.ok) store = await openChdbStore(status.chdb);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('creates the schema of this release on it, idempotently', async () => {
+    expect(Number(store.serverVersion?.split('.')[0])).toBeGreaterThanOrEqual(24); // the analyzer is on by default since 24.3
+    const [analyzer] = await store.query<{ on: number }>("SELECT toUInt8(getSetting('enable_analyzer')) AS on");
+    expect(Number(analyzer!.on)).toBe(1);
+    await store.init();
+    expect(await store.query('SELECT DISTINCT version FROM schema_version')).toEqual([{ version: 1 }]);
+    const cols = await store.query<{ name: string; type: string }>('DESCRIBE TABLE events');
+    expect(cols.map((c) => c.name)).toEqual(EVENT_COLUMNS.map((c) => c.name));
+    expect(cols.find((c) => c.name === 'browser')?.type).toBe('LowCardinality(String)');
+  });
+
+  it('binds hostile strings and stores each event id once', async () => {
+    for (const s of HOSTILE_STRINGS) expect(await store.query('SELECT ? AS v, ? AS n', [s, 7])).toEqual([{ v: s, n: 7 }]);
+    const events = HOSTILE_STRINGS.map((s, i) => ev(T0 + i, { title: s, path: `/h/${i}` }));
+    expect((await store.write(batch([...events, events[0]!]))).inserted).toBe(events.length);
+    const again = await store.write(batch([{ ...events[1]!, ts: T0 + 60_000, event_id: events[1]!.event_id.toUpperCase() }]));
+    expect(again).toEqual({ inserted: 0, existingIds: [events[1]!.event_id] });
+    const rows = await store.query<{ title: string }>('SELECT title FROM events WHERE site_id = ? ORDER BY ts', [SITE]);
+    expect(rows.map((r) => r.title)).toEqual(HOSTILE_STRINGS);
+  });
+
+  it('sums drop counts per write and pages quarantine', async () => {
+    const drops = [
+      { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 2 },
+      { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
+    ];
+    await store.writeKeyed([{ key: 'k1', batch: batch([], { drops }) }]);
+    await store.writeKeyed([{ key: 'k1', batch: batch([], { drops }) }]); // redelivered: replaces its own row
+    await store.writeKeyed([{ key: 'k2', batch: batch([], { drops: [drops[0]!] }) }]);
+    expect(await store.dropCounts(SITE, '2024-03-01', '2024-03-31')).toEqual([
+      { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 4 },
+      { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
+    ]);
+    const q = (i: number) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + i * 1000, contract: 'insighthub.collect', reason: 'invalid', errors: '[]', payload: `{"i":${i}}` });
+    await store.write(batch([], { quarantine: [q(1), q(2), q(3)] }));
+    const [first, second] = await store.listQuarantine(SITE, { limit: 2 });
+    expect([first!.payload, second!.payload]).toEqual(['{"i":3}', '{"i":2}']);
+    const rest = await store.listQuarantine(SITE, { before: second!.received_at, beforeId: second!.id });
+    expect(rest.map((r) => r.payload)).toEqual(['{"i":1}']);
+  });
+
+  it('purges raw payloads and quarantine by age (partitions dropped, the rest by a mutation)', async () => {
+    const raw = [-5, 1, 2].map((d) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + d * 86_400_000, contract: 'insighthub.collect', body: `{"d":${d}}` }));
+    await store.write(batch([], { raw }));
+    // Before day 1 + 1 ms: three quarantined rows and two raw payloads (one in a whole earlier day).
+    expect(await store.purgeRaw(T0 + 86_400_000 + 1)).toBe(5);
+    expect(await store.query('SELECT body FROM raw_payloads')).toEqual([{ body: '{"d":2}' }]);
+    expect(await store.listQuarantine(SITE)).toEqual([]);
+  });
+});
