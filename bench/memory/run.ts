@@ -96,7 +96,10 @@ const TSX_COMMAND = [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ...SERVER_NO
 /** Idle RSS of each start command on an empty data directory: the whole process tree, 10 s after listening. */
 async function compareStartCommands(scratch: string): Promise<Array<{ name: string; bytes: number; processes: number; startMs: number }>> {
   const out = [];
-  for (const [name, command] of [['`node packages/server/bin/tidemark.js serve` (built)', NODE_COMMAND], ['`tsx packages/server/src/cli/main.ts serve` (before)', TSX_COMMAND]] as const) {
+  for (const [name, command] of [
+    ['`node packages/server/bin/tidemark.js serve` (built)', NODE_COMMAND],
+    ['`tsx packages/server/src/cli/main.ts serve` (before)', TSX_COMMAND],
+  ] as const) {
     const dir = path.join(scratch, `empty-${out.length}`);
     rmrf(dir);
     const t0 = performance.now();
@@ -139,8 +142,14 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
     // Every request a new limit: a new statement text, so no result is shared from an earlier request.
     const overview = async (p: (typeof PERIODS)[number]) => {
       const q = new URLSearchParams({
-        period: 'custom', start_date: p.start, end_date: p.end, metrics: OVERVIEW_METRICS.join(','), dimensions: OVERVIEW_DIMENSIONS.join(','),
-        interval: 'day', compare: 'true', limit: String(limit++),
+        period: 'custom',
+        start_date: p.start,
+        end_date: p.end,
+        metrics: OVERVIEW_METRICS.join(','),
+        dimensions: OVERVIEW_DIMENSIONS.join(','),
+        interval: 'day',
+        compare: 'true',
+        limit: String(limit++),
       });
       const res = await fetch(`${base}/v1/sites/${MAIN_SITE.id}/stats?${q}`, { headers: { authorization: `Bearer ${key}` } });
       const body = (await res.json()) as { kpis?: unknown; error?: unknown };
@@ -175,7 +184,10 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
       '| state | RSS MiB |',
       '|---|---:|',
       `| idle, 10 s after listening | ${mib(idle)} |`,
-      ...phases.map((p) => `| peak while serving: ${p.label} (${fmt(p.ms)} ms per overview${p.label.startsWith('4') ? ' for all four' : ''}) | ${mib(p.peak)} |`),
+      ...phases.map(
+        (p) =>
+          `| peak while serving: ${p.label} (${fmt(p.ms)} ms per overview${p.label.startsWith('4') ? ' for all four' : ''}) | ${mib(p.peak)} |`,
+      ),
       `| 10 s after the last overview | ${mib(after.rss)} |`,
       `| high-water mark of the process (VmHWM) | ${mib(after.hwm)} |`,
       '',
@@ -206,7 +218,14 @@ async function prepareMeta(dataDir: string): Promise<string> {
   db.prepare('UPDATE sites SET id = ? WHERE id = ?').run(MAIN_SITE.id, site.id);
   db.close();
   meta = await openMetaStore({ dataDir });
-  const { rawKey } = await meta.apiKeys.create({ orgId: org.id, siteId: null, name: 'bench', permissions: ['read'], rateLimitPerMin: 10_000, createdBy: null });
+  const { rawKey } = await meta.apiKeys.create({
+    orgId: org.id,
+    siteId: null,
+    name: 'bench',
+    permissions: ['read'],
+    rateLimitPerMin: 10_000,
+    createdBy: null,
+  });
   await meta.close();
   return rawKey;
 }

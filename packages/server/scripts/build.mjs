@@ -38,7 +38,10 @@ const sourceRelativeMetaUrl = {
       const source = fs.readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
       const fromBundle = path.relative(outdir, args.path).split(path.sep).join('/');
-      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'ts' };
+      return {
+        contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`),
+        loader: 'ts',
+      };
     });
   },
 };
@@ -49,7 +52,7 @@ const result = await esbuild.build({
     // The CLI (`tidemark serve|demo|…`), run by bin/tidemark.js.
     tidemark: path.join(serverDir, 'src/cli/main.ts'),
     // The collector thread's entry (ingest/thread): a worker thread loads it by file.
-    'collector-thread': path.join(serverDir, 'src/ingest/thread/collector-thread.ts'),
+    'worker-main': path.join(serverDir, 'src/ingest/thread/worker-main.ts'),
   },
   outdir,
   bundle: true,

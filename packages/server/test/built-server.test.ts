@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetaStore } from '../src/meta';
 import { DuckDbEventStore } from '../src/store';
-import { uuidv7 } from '../src/store/test-support/events';
+import { uuidv7 } from './helpers/events';
 
 /**
  * The production way to run: `npm run build` bundles the server into packages/server/dist, and the
@@ -63,14 +63,20 @@ describe.skipIf(process.platform !== 'linux')('the built server (tidemark bin)',
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('builds a bundle with the collector thread beside it and no TypeScript left to load', () => {
-    for (const f of ['tidemark.js', 'collector-thread.js']) expect(fs.existsSync(path.join(serverRoot, 'dist', f)), f).toBe(true);
+    for (const f of ['tidemark.js', 'worker-main.js']) expect(fs.existsSync(path.join(serverRoot, 'dist', f)), f).toBe(true);
     const bundle = fs.readFileSync(path.join(serverRoot, 'dist', 'tidemark.js'), 'utf8');
     expect(bundle).not.toMatch(/from ["']tsx|["']tsx\/esm/);
   });
 
   it('serves /health and a collect request as one plain node process', async () => {
     // The bin is executed as it is installed (shebang), with no loader smuggled in through NODE_OPTIONS.
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', TIDEMARK_DATA_DIR: dataDir, TIDEMARK_LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TIDEMARK_DATA_DIR: dataDir,
+      TIDEMARK_LOG_LEVEL: 'silent',
+    };
     delete env.NODE_OPTIONS;
     const proc = spawn(bin, ['serve'], { cwd: os.tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -93,10 +99,19 @@ describe.skipIf(process.platform !== 'linux')('the built server (tidemark bin)',
 
       const res = await fetch(`${base}/api/collect`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://example.com', 'user-agent': CHROME_UA, 'accept-language': 'en-US' },
+        headers: {
+          'content-type': 'text/plain;charset=UTF-8',
+          origin: 'https://example.com',
+          'user-agent': CHROME_UA,
+          'accept-language': 'en-US',
+        },
         body: JSON.stringify({
           site_id: trackingId,
-          events: ids.map((event_id, k) => ({ event_id, name: 'page_view', properties: { url: `https://example.com/built/${k}`, title: 'Page' } })),
+          events: ids.map((event_id, k) => ({
+            event_id,
+            name: 'page_view',
+            properties: { url: `https://example.com/built/${k}`, title: 'Page' },
+          })),
         }),
       });
       expect(res.status, out).toBe(202);
@@ -121,7 +136,9 @@ describe.skipIf(process.platform !== 'linux')('the built server (tidemark bin)',
     const store = await DuckDbEventStore.open(path.join(dataDir, 'events.duckdb'));
     await store.init();
     try {
-      const rows = await store.query<{ id: string }>('SELECT CAST(event_id AS VARCHAR) AS id FROM events WHERE site_id = ? ORDER BY 1', [siteId]);
+      const rows = await store.query<{ id: string }>('SELECT CAST(event_id AS VARCHAR) AS id FROM events WHERE site_id = ? ORDER BY 1', [
+        siteId,
+      ]);
       expect(rows.map((r) => r.id)).toEqual([...ids].sort());
     } finally {
       await store.close();

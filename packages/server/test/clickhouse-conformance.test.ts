@@ -4,7 +4,7 @@ import { EVENT_COLUMNS, emptyEvent, type CanonicalEvent } from '@tidemark/core';
 import type { ClickHouseEventStore, WriteBatch } from '../src/store';
 import { runStatsSuite } from './stats-suite';
 import { loadChdb, openChdbStore } from './helpers/chdb';
-import { HOSTILE_STRINGS } from './scaleout-hostile';
+import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
 
 // A current ClickHouse release (chdb, in-process) next to Debian's 18.16 (the scale-out suites): the
 // schema's migrations, every statement the shared report suite compiles for the ClickHouse dialect (with
@@ -22,7 +22,13 @@ const ev = (ts: number, over: Partial<CanonicalEvent> = {}): CanonicalEvent => (
   session_id: 's1',
   ...over,
 });
-const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({ events, raw: [], quarantine: [], drops: [], ...extra });
+const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({
+  events,
+  raw: [],
+  quarantine: [],
+  drops: [],
+  ...extra,
+});
 
 describe.skipIf(!status.ok)('ClickHouse event store statements on a current release (chdb)', () => {
   let store: ClickHouseEventStore;
@@ -66,7 +72,15 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
       { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 4 },
       { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
     ]);
-    const q = (i: number) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + i * 1000, contract: 'insighthub.collect', reason: 'invalid', errors: '[]', payload: `{"i":${i}}` });
+    const q = (i: number) => ({
+      id: crypto.randomUUID(),
+      site_id: SITE,
+      received_at: T0 + i * 1000,
+      contract: 'insighthub.collect',
+      reason: 'invalid',
+      errors: '[]',
+      payload: `{"i":${i}}`,
+    });
     await store.write(batch([], { quarantine: [q(1), q(2), q(3)] }));
     const [first, second] = await store.listQuarantine(SITE, { limit: 2 });
     expect([first!.payload, second!.payload]).toEqual(['{"i":3}', '{"i":2}']);
@@ -75,7 +89,13 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
   });
 
   it('purges raw payloads and quarantine by age (partitions dropped, the rest by a mutation)', async () => {
-    const raw = [-5, 1, 2].map((d) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + d * 86_400_000, contract: 'insighthub.collect', body: `{"d":${d}}` }));
+    const raw = [-5, 1, 2].map((d) => ({
+      id: crypto.randomUUID(),
+      site_id: SITE,
+      received_at: T0 + d * 86_400_000,
+      contract: 'insighthub.collect',
+      body: `{"d":${d}}`,
+    }));
     await store.write(batch([], { raw }));
     // Before day 1 + 1 ms: three quarantined rows and two raw payloads (one in a whole earlier day).
     expect(await store.purgeRaw(T0 + 86_400_000 + 1)).toBe(5);

@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
-import { ClickHouseError, ClickHouseEventStore, quoteIdentifier, type ClickHouseClient, type ClickHouseRequestOptions } from '../../src/store';
+import {
+  ClickHouseError,
+  ClickHouseEventStore,
+  quoteIdentifier,
+  type ClickHouseClient,
+  type ClickHouseRequestOptions,
+} from '../../src/store';
 
 /**
  * A current ClickHouse release in-process: chdb (npm `chdb`, Apache-2.0) embeds the engine as a library
@@ -37,7 +43,10 @@ export function loadChdb(suite: string): ChdbStatus {
 export class ChdbClient implements ClickHouseClient {
   private readonly session: ChdbSession;
 
-  constructor(chdb: ChdbModule, readonly database: string) {
+  constructor(
+    chdb: ChdbModule,
+    readonly database: string,
+  ) {
     this.session = new chdb.Session();
   }
 
@@ -46,8 +55,14 @@ export class ChdbClient implements ClickHouseClient {
   }
 
   async select<T = Record<string, unknown>>(sql: string, opts: ClickHouseRequestOptions = {}): Promise<T[]> {
-    const body = this.run(`${sql}\nFORMAT JSONEachRow`, { ...opts, settings: { output_format_json_quote_64bit_integers: 0, ...opts.settings } });
-    return body.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+    const body = this.run(`${sql}\nFORMAT JSONEachRow`, {
+      ...opts,
+      settings: { output_format_json_quote_64bit_integers: 0, ...opts.settings },
+    });
+    return body
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as T);
   }
 
   async insert(table: string, columns: readonly string[], rows: readonly object[], opts: ClickHouseRequestOptions = {}): Promise<void> {
@@ -68,7 +83,11 @@ export class ChdbClient implements ClickHouseClient {
       return this.session.query(sql);
     } catch (err) {
       const e = err as { message?: string; clickhouseCode?: number };
-      throw new ClickHouseError(`ClickHouse (chdb): ${e.message ?? String(err)}`, typeof e.clickhouseCode === 'number' ? e.clickhouseCode : null, 500);
+      throw new ClickHouseError(
+        `ClickHouse (chdb): ${e.message ?? String(err)}`,
+        typeof e.clickhouseCode === 'number' ? e.clickhouseCode : null,
+        500,
+      );
     }
   }
 }

@@ -22,16 +22,16 @@ interface Pending {
 
 /**
  * Run from source (tsx, tests), a worker thread first registers the TypeScript loader (boot.mjs) and then
- * loads collector-thread.ts; built (scripts/build.mjs), the thread's own bundle sits beside this one.
+ * loads worker-main.ts; built (scripts/build.mjs), the thread's own bundle worker-main.js sits beside this one.
  */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const BOOT = FROM_SOURCE ? new URL('./boot.mjs', import.meta.url) : new URL('./collector-thread.js', import.meta.url);
-const ENTRY = new URL('./collector-thread.ts', import.meta.url).href;
+const BOOT = FROM_SOURCE ? new URL('./boot.mjs', import.meta.url) : new URL('./worker-main.js', import.meta.url);
+const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
 
 /**
  * The collector in front of the embedded store when the work is split across two threads: the event
  * loop that serves HTTP names the site and writes; reading the body, adapting, enriching and encoding
- * the events happen in a collector thread (collector-thread.ts), which sends back only the few fields
+ * the events happen in a collector thread (worker-main.ts), which sends back only the few fields
  * the route needs (site and key fields, event count) and, once the site is known, the encoded batch.
  * Under load the HTTP thread was the bottleneck (busy ~98% of the time), and every commit it drives
  * waited behind it. The batch is submitted here, so acknowledgement still means durable.
