@@ -5,9 +5,9 @@ import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
 import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetention, type SessionPartsRollup } from '../store';
 import { openMetaStore } from '../meta';
-import { bootstrapAdmin, createAuthServices } from '../auth';
+import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
 import { buildHttpApp } from '../http';
-import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
+import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withQuarantineBudget, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
 import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
 import type { AppContext, EventWriter } from './context';
@@ -73,6 +73,9 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(rollup.schedule(5 * 60_000, (err) => console.error('session parts rollup failed', err)));
     sessionParts = rollup;
   }
+  // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
+  const counters = scale?.counters ?? new MemoryCounterStore();
+  const collectSink = withQuarantineBudget(writer, counters, config.quarantinePerSiteDay);
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
@@ -80,12 +83,12 @@ export async function createContext(config: Config): Promise<AppContext> {
     if (!scale && events instanceof DuckDbEventStore && config.collectorThread) {
       // The thread starts with the first request; a geolocation database it could not open is reported now.
       checkGeoDbPath(config.geoDbPath);
-      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });
+      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: collectSink, onError: (err) => console.error('collector thread failed; restarted', err) });
     } else {
       const services = await openIngestServices(config);
       // Scale-out collectors share their sessions through Redis.
       if (scale?.sessions) services.sessions = scale.sessions;
-      collector = new Collector(services, salts, writer);
+      collector = new Collector(services, salts, collectSink);
     }
   } catch (err) {
     await scale?.close();
@@ -96,7 +99,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // After the writer's closer, so it runs first: requests in the collector finish before the writer drains.
   closers.push(() => collector.close());
-  const auth = createAuthServices(config, scale ? { counters: scale.counters } : {});
+  const auth = createAuthServices(config, { counters });
   const health: AppContext['health'] = {
     events: () => events.query('SELECT 1 AS ok'),
     metadata: () => sql`SELECT 1 AS ok`.execute(meta.db),

@@ -63,7 +63,10 @@ export function collectDropsRoutes(app: FastifyInstance, ctx: AppContext): void 
         contract: r.contract,
         reason: r.reason,
         errors: parseJsonText(r.errors),
-        payload: parseJsonText(r.payload),
+        // A payload over the quarantine's prefix size is kept cut (not JSON then): say so, with its full size.
+        payload: r.original_bytes ? r.payload : parseJsonText(r.payload),
+        payload_truncated: Boolean(r.original_bytes),
+        payload_bytes: r.original_bytes || null,
       })),
       next_before: rows.length === limit ? rows[rows.length - 1].received_at : null,
     };

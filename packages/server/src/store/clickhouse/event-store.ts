@@ -77,18 +77,21 @@ export class ClickHouseEventStore implements EventStore {
     if (raw.length) {
       await this.http.insert(
         'raw_payloads',
-        ['id', 'site_id', 'received_at', 'contract', 'body'],
-        raw.map((r) => ({ id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body) })),
+        ['id', 'site_id', 'received_at', 'contract', 'body', 'original_bytes'],
+        raw.map((r) => ({
+          id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body),
+          original_bytes: r.original_bytes ?? 0,
+        })),
       );
     }
     const quarantine = parts.flatMap((p) => p.batch.quarantine);
     if (quarantine.length) {
       await this.http.insert(
         'quarantine',
-        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'],
+        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload', 'original_bytes'],
         quarantine.map((q) => ({
           id: q.id.toLowerCase(), site_id: wellFormed(q.site_id), received_at: q.received_at, contract: wellFormed(q.contract),
-          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload),
+          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload), original_bytes: q.original_bytes ?? 0,
         })),
       );
     }
@@ -137,7 +140,7 @@ export class ClickHouseEventStore implements EventStore {
       params.push(Math.trunc(opts.before));
     }
     return this.query<QuarantineRecord>(
-      `SELECT id, site_id, received_at, contract, reason, errors, payload FROM quarantine
+      `SELECT id, site_id, received_at, contract, reason, errors, payload, original_bytes FROM quarantine
        WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`,
       [...params, limit],
     );

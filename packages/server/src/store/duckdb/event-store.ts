@@ -294,7 +294,7 @@ export class DuckDbEventStore implements EventStore {
     }
     const rows = await this.read((db) =>
       db.all<QuarantineRecord>(
-        `SELECT CAST(id AS VARCHAR) AS id, site_id, epoch_ms(received_at) AS received_at, contract, reason, errors, payload
+        `SELECT CAST(id AS VARCHAR) AS id, site_id, epoch_ms(received_at) AS received_at, contract, reason, errors, payload, original_bytes
          FROM quarantine WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`,
         [...params, limit],
       ),
@@ -447,5 +447,6 @@ function appendQuarantined(a: DuckDBAppender, q: QuarantineRecord): void {
   a.appendVarchar(q.reason);
   a.appendVarchar(q.errors);
   a.appendVarchar(q.payload);
+  a.appendBigInt(BigInt(q.original_bytes ?? 0));
   a.endRow();
 }
