@@ -1,0 +1,5 @@
+import { collectLimitsSuite } from './collect-limits-suite';
+
+// The embedded store, with the pipeline in a collector thread (the default) and in the HTTP thread.
+collectLimitsSuite('DuckDB, collector thread', () => ({ collectorThread: true }));
+collectLimitsSuite('DuckDB, no collector thread', () => ({ collectorThread: false }));
