@@ -65,7 +65,7 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       } catch {
         json = null;
       }
-      return { status: res.status, body: json, retryAfter: res.headers.get('retry-after') };
+      return { status: res.status, body: json, retryAfter: res.headers.get('retry-after'), allowOrigin: res.headers.get('access-control-allow-origin') };
     }
 
     const page = (path = '/') => ({ name: 'page_view', properties: { url: `https://limits.example${path}` } });
@@ -94,6 +94,8 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       expect(refused.body).toMatchObject({ success: false, error: { code: 'rate_limited' } });
       const retryAfter = Number(refused.retryAfter);
       expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+      // Like any answer to one of the site's pages, it carries the site's CORS headers.
+      expect(refused.allowOrigin).toBe('https://limits.example');
       // Another address is not held up by this one.
       expect((await browser(site.tracking_id, [page('/b')], nextAddress())).status).toBe(202);
       await eventually(async () => {
