@@ -7,7 +7,7 @@ import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetenti
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
 import { buildHttpApp } from '../http';
-import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withQuarantineBudget, type IngestCollector } from '../ingest';
+import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withDropTally, withQuarantineBudget, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
 import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
 import type { AppContext, EventWriter } from './context';
@@ -75,7 +75,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
   const counters = scale?.counters ?? new MemoryCounterStore();
-  const collectSink = withQuarantineBudget(writer, counters, config.quarantinePerSiteDay);
+  // Drop counts of refused requests are added up while they stream in (a flood is one write a second, not one per request).
+  const tallied = withDropTally(writer);
+  const collectSink = withQuarantineBudget(tallied, counters, config.quarantinePerSiteDay);
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
@@ -97,7 +99,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     await meta.close();
     throw err;
   }
-  // After the writer's closer, so it runs first: requests in the collector finish before the writer drains.
+  // After the writer's closer, so they run first: requests in the collector finish, then the tally is written, then the writer drains.
+  closers.push(() => tallied.close());
   closers.push(() => collector.close());
   const auth = createAuthServices(config, { counters });
   const health: AppContext['health'] = {

@@ -5,6 +5,7 @@ export { openIngestServices } from './services';
 export { PIPELINE, runPipeline, type PipelineResult, type DroppedEvent } from './pipeline';
 export { CollectRateLimiter, type CollectLimits } from './rate-limit';
 export { withQuarantineBudget } from './quarantine-budget';
+export { withDropTally, type DropTallySink } from './drop-tally';
 export { Drop, DROP_REASONS, type DropReason, type DropIssue } from './drop';
 export type { ContractName, Trust, PreEvent, RequestContext, RequestSignals, IngestServices, NamedStep, Step } from './types';
 export { adaptInsightHub } from './adapters/insighthub';
