@@ -4,6 +4,7 @@
 // ClickHouse, directly and through Redis).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/index';
+import { dropCountsSchema, quarantinePageSchema } from '../src/http/routes/collect-drops';
 import { CHROME_UA } from './collect-helpers';
 import { startTestServer } from './helpers/server';
 
@@ -80,7 +81,8 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       expect(res.status).toBe(200);
       return (await res.json()) as any;
     }
-    const dropTotals = async (siteId: string, key: string) => (await api(`/api/sites/${siteId}/ingest/drops`, key)).totals as Record<string, number>;
+    const dropTotals = async (siteId: string, key: string) => dropCountsSchema.parse(await api(`/api/sites/${siteId}/ingest/drops`, key)).totals;
+    const quarantine = async (siteId: string, key: string) => quarantinePageSchema.parse(await api(`/api/sites/${siteId}/ingest/quarantine`, key)) as any;
     const stored = async (siteId: string) => (await s.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [siteId]))[0]!.n;
     const rawRows = (siteId: string) =>
       s.ctx.events.query<{ body: string; original_bytes: number }>('SELECT body, original_bytes FROM raw_payloads WHERE site_id = ? ORDER BY received_at, body', [siteId]);
@@ -161,7 +163,7 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       expect(JSON.parse(whole.body)).toEqual(ok);
 
       const q = await eventually(async () => {
-        const r = await api(`/api/sites/${site.id}/ingest/quarantine`, read);
+        const r = await quarantine(site.id, read);
         expect(r.events).toHaveLength(3);
         return r;
       });
@@ -185,7 +187,7 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
         expect([res.status, res.body?.error?.code]).toEqual([400, 'invalid_event']);
       }
       await eventually(async () => {
-        const q = await api(`/api/sites/${site.id}/ingest/quarantine`, read);
+        const q = await quarantine(site.id, read);
         expect(q.events).toHaveLength(5);
         const totals = await dropTotals(site.id, read);
         expect([totals.invalid_event, totals.quarantine_full]).toEqual([5, 4]);
@@ -195,7 +197,7 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       // Another site has its own quarantine.
       const other = await newSite();
       expect((await browser(other.site.tracking_id, [invalid(0)], nextAddress())).status).toBe(400);
-      await eventually(async () => expect((await api(`/api/sites/${other.site.id}/ingest/quarantine`, other.read)).events).toHaveLength(1));
+      await eventually(async () => expect((await quarantine(other.site.id, other.read)).events).toHaveLength(1));
     });
 
     it('refuses a body over the body limit with 413 and stores nothing of it', async () => {
@@ -206,7 +208,7 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       expect((await browser(site.tracking_id, [page('/after')], nextAddress())).status).toBe(202);
       await eventually(async () => expect(await stored(site.id)).toBe(1));
       expect(await rawRows(site.id)).toHaveLength(1);
-      expect((await api(`/api/sites/${site.id}/ingest/quarantine`, read)).events).toEqual([]);
+      expect((await quarantine(site.id, read)).events).toEqual([]);
     });
   });
 }
