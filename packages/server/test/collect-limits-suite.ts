@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/index';
 import { dropCountsSchema, quarantinePageSchema } from '../src/http/routes/collect-drops';
-import { CHROME_UA } from './collect-helpers';
+import { CHROME_UA } from './helpers/collect';
 import { startTestServer } from './helpers/server';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -49,7 +49,8 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
     async function newSite() {
       const site = await s.ctx.meta.sites.create(orgId, { name: 'Limits', domain: 'limits.example' });
       const key = async (permissions: Array<'read' | 'write'>) =>
-        (await s.ctx.meta.apiKeys.create({ orgId, siteId: site.id, name: 'k', permissions, rateLimitPerMin: 100_000, createdBy: null })).rawKey;
+        (await s.ctx.meta.apiKeys.create({ orgId, siteId: site.id, name: 'k', permissions, rateLimitPerMin: 100_000, createdBy: null }))
+          .rawKey;
       return { site, read: await key(['read']), write: await key(['write']) };
     }
 
@@ -66,7 +67,12 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       } catch {
         json = null;
       }
-      return { status: res.status, body: json, retryAfter: res.headers.get('retry-after'), allowOrigin: res.headers.get('access-control-allow-origin') };
+      return {
+        status: res.status,
+        body: json,
+        retryAfter: res.headers.get('retry-after'),
+        allowOrigin: res.headers.get('access-control-allow-origin'),
+      };
     }
 
     const page = (path = '/') => ({ name: 'page_view', properties: { url: `https://limits.example${path}` } });
@@ -74,18 +80,29 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
       post('/api/collect', { site_id: trackingId, events }, { 'x-forwarded-for': address, origin: 'https://limits.example' });
     const server = (key: string, events: unknown[], address: string) =>
       post('/api/v1/collect', { events }, { 'x-api-key': key, 'x-forwarded-for': address, 'content-type': 'application/json' });
-    const serverEvent = (i: number) => ({ event_type: 'page_view', timestamp: new Date().toISOString(), user_id: `u${i}`, properties: { url: 'https://limits.example/api' } });
+    const serverEvent = (i: number) => ({
+      event_type: 'page_view',
+      timestamp: new Date().toISOString(),
+      user_id: `u${i}`,
+      properties: { url: 'https://limits.example/api' },
+    });
 
     async function api(path: string, key: string) {
       const res = await fetch(s.url + path, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
       return (await res.json()) as any;
     }
-    const dropTotals = async (siteId: string, key: string) => dropCountsSchema.parse(await api(`/api/sites/${siteId}/ingest/drops`, key)).totals;
-    const quarantine = async (siteId: string, key: string) => quarantinePageSchema.parse(await api(`/api/sites/${siteId}/ingest/quarantine`, key)) as any;
-    const stored = async (siteId: string) => (await s.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [siteId]))[0]!.n;
+    const dropTotals = async (siteId: string, key: string) =>
+      dropCountsSchema.parse(await api(`/api/sites/${siteId}/ingest/drops`, key)).totals;
+    const quarantine = async (siteId: string, key: string) =>
+      quarantinePageSchema.parse(await api(`/api/sites/${siteId}/ingest/quarantine`, key)) as any;
+    const stored = async (siteId: string) =>
+      (await s.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [siteId]))[0]!.n;
     const rawRows = (siteId: string) =>
-      s.ctx.events.query<{ body: string; original_bytes: number }>('SELECT body, original_bytes FROM raw_payloads WHERE site_id = ? ORDER BY received_at, body', [siteId]);
+      s.ctx.events.query<{ body: string; original_bytes: number }>(
+        'SELECT body, original_bytes FROM raw_payloads WHERE site_id = ? ORDER BY received_at, body',
+        [siteId],
+      );
 
     it('answers 429 with Retry-After past the per-address budget, counting the refused events as rate_limited', async () => {
       const { site, read } = await newSite();
@@ -202,7 +219,11 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
 
     it('refuses a body over the body limit with 413 and stores nothing of it', async () => {
       const { site, read } = await newSite();
-      const res = await browser(site.tracking_id, [{ name: 'page_view', properties: { url: 'https://limits.example/', x: 'y'.repeat(1024 * 1024) } }], nextAddress());
+      const res = await browser(
+        site.tracking_id,
+        [{ name: 'page_view', properties: { url: 'https://limits.example/', x: 'y'.repeat(1024 * 1024) } }],
+        nextAddress(),
+      );
       expect([res.status, res.body?.error?.code]).toEqual([413, 'payload_too_large']);
       // A later request of the same site is stored: the refused one left nothing behind it.
       expect((await browser(site.tracking_id, [page('/after')], nextAddress())).status).toBe(202);

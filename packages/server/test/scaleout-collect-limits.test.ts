@@ -2,7 +2,7 @@ import { afterAll, describe } from 'vitest';
 import { Redis } from 'ioredis';
 import { ClickHouseEventStore } from '../src/store';
 import { collectLimitsSuite } from './collect-limits-suite';
-import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
 
 /**
  * The collection limits suite on ClickHouse: batches straight into ClickHouse (counters in process), and
@@ -22,7 +22,12 @@ if (clickhouse.ok) {
 } else describe.skip(`collection limits on ClickHouse (${clickhouse.reason})`, () => {});
 
 if (redis.ok) {
-  collectLimitsSuite('ClickHouse, Redis stream and counters', () => ({ eventsUrl: clickhouseDatabaseUrl(streamed), redisUrl: REDIS_TEST_URL, redisPrefix: prefix, streamFlushMs: 50 }));
+  collectLimitsSuite('ClickHouse, Redis stream and counters', () => ({
+    eventsUrl: clickhouseDatabaseUrl(streamed),
+    redisUrl: REDIS_TEST_URL,
+    redisPrefix: prefix,
+    streamFlushMs: 50,
+  }));
   afterAll(async () => {
     await new ClickHouseEventStore(clickhouseDatabaseUrl(streamed)).dropDatabase();
     const r = new Redis(REDIS_TEST_URL);

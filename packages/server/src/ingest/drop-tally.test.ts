@@ -2,16 +2,26 @@ import { describe, expect, it } from 'vitest';
 import type { WriteBatch } from '../store';
 import { withDropTally } from './drop-tally';
 
-const drop = (reason: string, count = 1, site = 's1'): WriteBatch => ({ events: [], raw: [], quarantine: [], drops: [{ site_id: site, day: '2026-01-05', reason, count }] });
+const drop = (reason: string, count = 1, site = 's1'): WriteBatch => ({
+  events: [],
+  raw: [],
+  quarantine: [],
+  drops: [{ site_id: site, day: '2026-01-05', reason, count }],
+});
 
 describe('withDropTally', () => {
   it('writes the first drop of a quiet period at once and adds up the ones that follow', async () => {
     const got: WriteBatch[] = [];
     let fail = false;
-    const sink = withDropTally({ submit: async (b: WriteBatch) => {
-      if (fail) throw new Error('store down');
-      got.push(b);
-    } }, 50);
+    const sink = withDropTally(
+      {
+        submit: async (b: WriteBatch) => {
+          if (fail) throw new Error('store down');
+          got.push(b);
+        },
+      },
+      50,
+    );
     await sink.submit(drop('rate_limited'));
     expect(got).toHaveLength(1);
     for (let i = 0; i < 100; i++) await sink.submit(drop('rate_limited', 2));

@@ -31,9 +31,9 @@ async function trim(batch: WriteBatch, counters: CounterStore, cap: number): Pro
   for (const q of batch.quarantine) {
     const day = utcDay(q.received_at);
     const key = `${q.site_id}|${day}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { site: q.site_id, day, rows: [] }));
-    g.rows.push(q);
+    const g = groups.get(key);
+    if (g) g.rows.push(q);
+    else groups.set(key, { site: q.site_id, day, rows: [q] });
   }
   const kept: WriteBatch['quarantine'] = [];
   const refused: WriteBatch['quarantine'] = [];
