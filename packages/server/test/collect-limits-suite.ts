@@ -218,13 +218,17 @@ export function collectLimitsSuite(label: string, overrides: () => Partial<Confi
     });
 
     it('refuses a body over the body limit with 413 and stores nothing of it', async () => {
-      const { site, read } = await newSite();
+      const { site, read, write } = await newSite();
       const res = await browser(
         site.tracking_id,
         [{ name: 'page_view', properties: { url: 'https://limits.example/', x: 'y'.repeat(1024 * 1024) } }],
         nextAddress(),
       );
       expect([res.status, res.body?.error?.code]).toEqual([413, 'payload_too_large']);
+      // Server-side collection has the same bound.
+      const huge = { ...serverEvent(1), properties: { url: 'https://limits.example/', x: 'y'.repeat(1024 * 1024) } };
+      const v1 = await server(write, [huge], nextAddress());
+      expect([v1.status, v1.body?.error?.code]).toEqual([413, 'payload_too_large']);
       // A later request of the same site is stored: the refused one left nothing behind it.
       expect((await browser(site.tracking_id, [page('/after')], nextAddress())).status).toBe(202);
       await eventually(async () => expect(await stored(site.id)).toBe(1));

@@ -3,6 +3,7 @@ import type { DropCount, WriteBatch } from '../store';
 import type { BatchSink } from './collector';
 import type { DropReason } from './drop';
 import { utcDay } from './lib/salts';
+import { counted } from './rate-limit';
 
 const DAY_MS = 86_400_000;
 const QUARANTINE_FULL: DropReason = 'quarantine_full';
@@ -40,7 +41,9 @@ async function trim(batch: WriteBatch, counters: CounterStore, cap: number): Pro
   for (const g of groups.values()) {
     const dayEnd = Date.parse(`${g.day}T00:00:00Z`) + DAY_MS;
     // The window outlives its day a little (clocks of several collectors differ); the key names the day anyway.
-    const w = await counters.incr(`quarantine:${g.site}:${g.day}`, Math.max(60_000, dayEnd - Date.now() + 3_600_000), g.rows.length);
+    const w = await counted(() =>
+      counters.incr(`quarantine:${g.site}:${g.day}`, Math.max(60_000, dayEnd - Date.now() + 3_600_000), g.rows.length),
+    );
     const room = Math.max(0, Math.min(g.rows.length, cap - (w.count - g.rows.length)));
     kept.push(...g.rows.slice(0, room));
     refused.push(...g.rows.slice(room));

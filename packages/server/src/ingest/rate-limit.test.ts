@@ -34,3 +34,12 @@ describe('CollectRateLimiter', () => {
     }
   });
 });
+
+describe('CollectRateLimiter without its counters', () => {
+  it('answers 503 (retry shortly) when the counter store fails, not a fault', async () => {
+    const broken = { incr: async () => Promise.reject(new Error('connection refused')), peek: async () => null, reset: async () => {} };
+    const l = new CollectRateLimiter(broken, { perAddress: 5, perSite: 5, perKey: 5 });
+    await expect(l.browser('a', 's', 1)).rejects.toMatchObject({ status: 503, code: 'limits_unavailable' });
+    await expect(l.server('k', 's', 1)).rejects.toMatchObject({ status: 503, code: 'limits_unavailable' });
+  });
+});

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { TidemarkError } from '@tidemark/core';
 import type { CounterStore, CounterWindow } from '../auth';
 
 /** Per-minute budgets of collection; 0 turns one off. */
@@ -12,6 +13,16 @@ export interface CollectLimits {
 }
 
 const MINUTE_MS = 60_000;
+
+/** Counters out of reach (Redis down): 503, which clients retry, like the stream's own outage answer. */
+export async function counted<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TidemarkError) throw err;
+    throw new TidemarkError(503, 'limits_unavailable', 'Collection limits cannot be checked right now; retry shortly');
+  }
+}
 
 /** Addresses are hashed so no raw IP sits in the counter store (process memory or Redis). */
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest('base64url').slice(0, 22);
@@ -31,7 +42,7 @@ export class CollectRateLimiter {
   async browser(address: string, siteId: string, events: number): Promise<CounterWindow | null> {
     const { perAddress, perSite } = this.limits;
     if (perAddress > 0) {
-      const w = await this.counters.incr(`collect:addr:${digest(address)}`, MINUTE_MS);
+      const w = await counted(() => this.counters.incr(`collect:addr:${digest(address)}`, MINUTE_MS));
       if (w.count > perAddress) return w;
     }
     return this.charge(`collect:site:${siteId}`, perSite, events);
@@ -46,7 +57,7 @@ export class CollectRateLimiter {
     if (max <= 0) return null;
     // A request counts at least once, whatever it carries (an envelope that turns out invalid still cost us).
     const n = Math.max(1, events);
-    const w = await this.counters.incr(key, MINUTE_MS, n);
+    const w = await counted(() => this.counters.incr(key, MINUTE_MS, n));
     // A request alone larger than the budget could never pass: it is judged against an otherwise empty window.
     return w.count > max && w.count > n ? w : null;
   }
