@@ -33,13 +33,19 @@ let addressSeq = 0;
 /** A client address of its own per test (loopback is a trusted proxy, so X-Forwarded-For names it). */
 const nextAddress = () => `198.51.100.${++addressSeq}`;
 
-export function collectLimitsSuite(label: string, overrides: () => Partial<Config>): void {
+/** `expected`: the collector and counters the configuration must have chosen (the suite checks it runs where it says). */
+export function collectLimitsSuite(
+  label: string,
+  overrides: () => Partial<Config>,
+  expected: { collector: 'Collector' | 'ThreadCollector'; counters: 'MemoryCounterStore' | 'RedisCounterStore' },
+): void {
   describe(`collection limits (${label})`, () => {
     let s: TestServer;
     let orgId: string;
 
     beforeAll(async () => {
       s = await startTestServer({ trustedProxies: ['127.0.0.1'], ...SUITE_LIMITS, ...overrides() });
+      expect([s.ctx.collector.constructor.name, s.ctx.auth.counters.constructor.name]).toEqual([expected.collector, expected.counters]);
       orgId = (await s.ctx.meta.orgs.create('Limits Org')).id;
     }, 60_000);
     afterAll(async () => {

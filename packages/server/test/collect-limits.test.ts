@@ -1,5 +1,11 @@
 import { collectLimitsSuite } from './collect-limits-suite';
 
 // The embedded store, with the pipeline in a collector thread (the default) and in the HTTP thread.
-collectLimitsSuite('DuckDB, collector thread', () => ({ collectorThread: true }));
-collectLimitsSuite('DuckDB, no collector thread', () => ({ collectorThread: false }));
+collectLimitsSuite('DuckDB, collector thread', () => ({ collectorThread: true }), {
+  collector: 'ThreadCollector',
+  counters: 'MemoryCounterStore',
+});
+collectLimitsSuite('DuckDB, no collector thread', () => ({ collectorThread: false }), {
+  collector: 'Collector',
+  counters: 'MemoryCounterStore',
+});

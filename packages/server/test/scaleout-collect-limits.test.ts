@@ -15,19 +15,26 @@ const streamed = uniqueName('tidemark_limits_redis');
 const prefix = `${uniqueName('tml')}:`;
 
 if (clickhouse.ok) {
-  collectLimitsSuite('ClickHouse', () => ({ eventsUrl: clickhouseDatabaseUrl(direct) }));
+  collectLimitsSuite('ClickHouse', () => ({ eventsUrl: clickhouseDatabaseUrl(direct) }), {
+    collector: 'Collector',
+    counters: 'MemoryCounterStore',
+  });
   afterAll(async () => {
     await new ClickHouseEventStore(clickhouseDatabaseUrl(direct)).dropDatabase();
   });
 } else describe.skip(`collection limits on ClickHouse (${clickhouse.reason})`, () => {});
 
 if (redis.ok) {
-  collectLimitsSuite('ClickHouse, Redis stream and counters', () => ({
-    eventsUrl: clickhouseDatabaseUrl(streamed),
-    redisUrl: REDIS_TEST_URL,
-    redisPrefix: prefix,
-    streamFlushMs: 50,
-  }));
+  collectLimitsSuite(
+    'ClickHouse, Redis stream and counters',
+    () => ({
+      eventsUrl: clickhouseDatabaseUrl(streamed),
+      redisUrl: REDIS_TEST_URL,
+      redisPrefix: prefix,
+      streamFlushMs: 50,
+    }),
+    { collector: 'Collector', counters: 'RedisCounterStore' },
+  );
   afterAll(async () => {
     await new ClickHouseEventStore(clickhouseDatabaseUrl(streamed)).dropDatabase();
     const r = new Redis(REDIS_TEST_URL);
