@@ -194,7 +194,8 @@ export function collectLimitsSuite(
         expect(e.reason).toBe('prop_value_too_long');
         expect(e.payload_truncated).toBe(true);
         expect(typeof e.payload).toBe('string');
-        expect(Buffer.byteLength(e.payload)).toBeLessThanOrEqual(8192);
+        expect(Buffer.byteLength(e.payload)).toBeLessThanOrEqual(4096);
+        expect(Buffer.byteLength(e.payload)).toBeGreaterThan(4000);
         const i = Number(e.payload.match(/"junk":"(\d)/)[1]);
         expect(e.payload_bytes).toBe(Buffer.byteLength(JSON.stringify(big(i))));
         expect(JSON.stringify(big(i)).startsWith(e.payload)).toBe(true);

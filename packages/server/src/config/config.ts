@@ -51,7 +51,7 @@ const envSchema = z.object({
   /** … and server-side (API key) events per key and site per minute. */
   TIDEMARK_COLLECT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
   /** Invalid events kept in the quarantine per site per UTC day (the rest are only counted; 0 = no cap). */
-  TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(10_000),
+  TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
 });

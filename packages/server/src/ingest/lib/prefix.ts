@@ -1,6 +1,6 @@
 /** Bytes kept of a rejected request's body in the raw layer, and of each quarantined event. */
 export const REJECTED_BODY_PREFIX_BYTES = 4096;
-export const QUARANTINE_PAYLOAD_PREFIX_BYTES = 8192;
+export const QUARANTINE_PAYLOAD_PREFIX_BYTES = 4096;
 
 export interface Capped {
   text: string;
