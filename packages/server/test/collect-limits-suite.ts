@@ -242,5 +242,46 @@ export function collectLimitsSuite(
       expect(await rawRows(site.id)).toHaveLength(1);
       expect((await quarantine(site.id, read)).events).toEqual([]);
     });
+
+    it('stores a few MB at most of a flood of large invalid bodies, with the default limits', async () => {
+      // The finding as reported: a hundred ~180 KB bodies of invalid events to a valid tracking id, from one
+      // address. Under the default limits nothing is throttled, so this is the storage bound alone.
+      const d = await startTestServer({ trustedProxies: ['127.0.0.1'], ...overrides() });
+      try {
+        const org = await d.ctx.meta.orgs.create('Flood Org');
+        const site = await d.ctx.meta.sites.create(org.id, { name: 'Flood', domain: 'flood.example' });
+        const invalid = (i: number) => ({
+          name: 'page_view',
+          timestamp: 'not a time',
+          properties: { url: 'https://flood.example/', junk: `${i % 10}`.repeat(60_000) },
+        });
+        let sent = 0;
+        for (let r = 0; r < 100; r++) {
+          const body = JSON.stringify({ site_id: site.tracking_id, events: [invalid(r), invalid(r + 1), invalid(r + 2)] });
+          sent += Buffer.byteLength(body);
+          const res = await fetch(`${d.url}/api/collect`, {
+            method: 'POST',
+            headers: { 'user-agent': CHROME_UA, 'content-type': 'text/plain', 'x-forwarded-for': '203.0.113.77' },
+            body,
+          });
+          expect(res.status).toBe(400);
+        }
+        const bytes = async (sql: string) => Number((await d.ctx.events.query<{ n: number }>(sql, [site.id]))[0]!.n);
+        const stored = await eventually(async () => {
+          const q = await bytes('SELECT count(*) AS n FROM quarantine WHERE site_id = ?');
+          expect(q).toBe(300);
+          return (
+            (await bytes('SELECT sum(length(body)) AS n FROM raw_payloads WHERE site_id = ?')) +
+            (await bytes('SELECT sum(length(payload)) AS n FROM quarantine WHERE site_id = ?'))
+          );
+        });
+        expect(sent).toBeGreaterThan(18_000_000);
+        // 100 raw prefixes and 300 payload prefixes of at most 4 KB: under 1.7 MB (of the 18 MB sent).
+        expect(stored).toBeLessThanOrEqual(100 * 4096 + 300 * 4096);
+        expect(stored).toBeGreaterThan(100 * 4000 + 300 * 4000);
+      } finally {
+        await d.cleanup();
+      }
+    }, 60_000);
   });
 }
