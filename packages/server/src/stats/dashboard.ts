@@ -3,6 +3,8 @@ import {
   badRequest, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, metricSchema, PERIODS,
   type Dimension, type FilterNode, type Metric, type Query, type QueryInterval,
 } from '@tidemark/core';
+
+export type { DashboardStats, MetricValue } from '@tidemark/core';
 import { daysBetween, type DateRange } from './period';
 import { dimensionDef } from './registry';
 
@@ -41,7 +43,7 @@ export const dashboardParamsSchema = z
     period: z.enum([...PERIODS, 'custom']).default('last_30_days'),
     start_date: isoDateSchema.optional(),
     end_date: isoDateSchema.optional(),
-    metrics: csv(metricSchema, 'metrics', 9).optional(),
+    metrics: csv(metricSchema, 'metrics', 16).optional(),
     dimensions: csv(dimensionSchema, 'dimensions', 12).optional(),
     /** JSON: a filter tree, a list of trees, or an object {dimension: value | [values]} meaning "is". */
     filters: z.string().max(8000).optional(),
@@ -121,7 +123,7 @@ export function parseFilterParam(text: string): FilterNode[] {
   return Object.entries(obj.data).map(([dim, v]) => ['is', dim as Dimension, Array.isArray(v) ? v : [v]]);
 }
 
-/** hour for a day, day up to ~3 months, week up to ~6 months, month beyond. */
+/** hour for a day (today, yesterday), day up to ~3 months, week up to ~6 months, month beyond (last_12_months). */
 export function defaultInterval(range: DateRange): QueryInterval {
   const days = daysBetween(range.startDate, range.endDate) + 1;
   if (days <= 1) return 'hour';
@@ -137,22 +139,4 @@ export function breakdownKey(dim: Dimension): string {
 
 export function valueKey(dim: Dimension): 'path' | 'name' {
   return dimensionDef(dim).valueKey;
-}
-
-export interface MetricValue {
-  value: number;
-  /** % change against the previous period of equal length; null when not compared or previous is 0. */
-  change: number | null;
-}
-
-export interface DashboardStats {
-  site_id: string;
-  timezone: string;
-  period: { start: string; end: string };
-  comparison_period: { start: string; end: string } | null;
-  interval: QueryInterval;
-  metrics: Record<string, MetricValue>;
-  /** Present when no dimensions were requested, or an interval was given. */
-  timeseries?: Array<Record<string, string | number>>;
-  dimensions: Record<string, Array<Record<string, string | number>>>;
 }
