@@ -59,7 +59,8 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
     summary: 'KPIs with change, timeseries and breakdowns',
     description:
       'Periods are in the site timezone. `metrics`, `dimensions`: comma-separated. `filters`: JSON — a tree [op, dimension, [values]] / ["and"|"or", ...] / ["not", f], a list of trees, or {dimension: value(s)}. ' +
-      'The timeseries is returned when no dimensions are asked for or an interval is given.',
+      'The timeseries (every requested metric per bucket of `interval`) is always returned, also beside breakdowns. ' +
+      'Breakdown rows carry the requested metrics: page rows with avg_time (seconds on page) and scroll_depth (%), any row with new_visitors/returning_visitors.',
     parameters: [siteParam, ...statsParams],
     responses: { 200: json(dashboard), ...errors(400, 401, 403, 404, 429) },
   });
