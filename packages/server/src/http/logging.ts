@@ -63,7 +63,7 @@ export function loggerOptions(level: string, stream?: Writable): FastifyServerOp
     ...(stream ? { stream } : {}),
     serializers: {
       req: (req: LoggedRequest) => requestForLog(req),
-      err: (err: unknown) => errorForLog(err),
+      err: (err: unknown) => ({ stack: '', ...errorForLog(err) }),
     },
   };
 }
