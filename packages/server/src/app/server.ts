@@ -9,6 +9,7 @@ import { bootstrapAdmin, createAuthServices } from '../auth';
 import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
 import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
+import { loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
 import type { AppContext, EventWriter } from './context';
 
@@ -18,7 +19,9 @@ const logError = (message: string, err?: unknown) => console.error(message, err 
 /** Opens every store and service the configuration selects. */
 export async function createContext(config: Config): Promise<AppContext> {
   checkRoleConfig(config);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  preparePrivateDir(config.dataDir);
+  // Before any store opens: a multi-process deployment without TIDEMARK_SECRET stops here.
+  const keys = ServerKeys.fromString(loadServerSecret({ secret: config.secret, dataDir: config.dataDir, shared: !!config.redisUrl || config.role !== 'all' }));
   const closers: AppContext['closers'] = [];
   const meta = await openMetaStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   closers.push(() => meta.close());
@@ -99,7 +102,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // After the writer's closer, so it runs first: requests in the collector finish before the writer drains.
   closers.push(() => collector.close());
-  const auth = createAuthServices(config, scale ? { counters: scale.counters } : {});
+  // The engines create their files with the process umask; the data files are private whatever it is.
+  restrictDataFiles(config.dataDir);
+  const auth = createAuthServices(config, { ...(scale ? { counters: scale.counters } : {}), keyDigest: (name) => keys.hmac('counter-keys', name) });
   const health: AppContext['health'] = {
     events: () => events.query('SELECT 1 AS ok'),
     metadata: () => sql`SELECT 1 AS ok`.execute(meta.db),
@@ -109,7 +114,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, auth, collector, stats, health, closers };
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }
