@@ -10,7 +10,7 @@ import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
 import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
 import { loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
-import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
+import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
