@@ -21,7 +21,12 @@ describe('data directory, file modes and the server secret (issue 24)', () => {
       const site = await server.ctx.meta.sites.create(org.id, { name: 'Files', domain: 'example.com' });
       const res = await fetch(`${server.url}/api/collect`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://example.com', 'user-agent': CHROME_UA, 'x-forwarded-for': '203.0.113.9' },
+        headers: {
+          'content-type': 'text/plain;charset=UTF-8',
+          origin: 'https://example.com',
+          'user-agent': CHROME_UA,
+          'x-forwarded-for': '203.0.113.9',
+        },
         body: JSON.stringify({ site_id: site.tracking_id, events: [{ name: 'page_view', properties: { url: 'https://example.com/' } }] }),
       });
       expect(res.status).toBe(202);
@@ -64,6 +69,8 @@ describe('data directory, file modes and the server secret (issue 24)', () => {
     expect(modeOf(path.join(dataDir, 'meta.sqlite'))).toBe(0o600);
     expect(modeOf(path.join(dataDir, 'events.duckdb'))).toBe(0o600);
 
-    await expect(startServer(config(path.join(root, 'shared'), {}, { redisUrl: 'redis://127.0.0.1:1/0' }))).rejects.toThrow(/TIDEMARK_SECRET must be set/);
+    await expect(startServer(config(path.join(root, 'shared'), {}, { redisUrl: 'redis://127.0.0.1:1/0' }))).rejects.toThrow(
+      /TIDEMARK_SECRET must be set/,
+    );
   });
 });

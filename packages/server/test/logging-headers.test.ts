@@ -59,7 +59,10 @@ describe('request log and response headers (issue 24: secrets and logs)', () => 
     expect(log.text).not.toContain(apiKey);
     expect(log.text).not.toContain('SecretPathPart');
     expect(log.text).not.toContain('invitee@example.com');
-    const routes = log.entries().filter((e) => e.req).map((e) => e.req.route);
+    const routes = log
+      .entries()
+      .filter((e) => e.req)
+      .map((e) => e.req.route);
     expect(routes).toContain('/api/invitations/:token');
     expect(routes).toContain('/v1/sites');
     // The unknown API path answered 404 from the dashboard's catch-all route: logged as its pattern.

@@ -11,7 +11,8 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-supply-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const node = (script: string, args: string[]) => spawnSync(process.execPath, [path.join(repo, '.ci', script), ...args], { cwd: repo, encoding: 'utf8', timeout: 30_000 });
+const node = (script: string, args: string[]) =>
+  spawnSync(process.execPath, [path.join(repo, '.ci', script), ...args], { cwd: repo, encoding: 'utf8', timeout: 30_000 });
 const write = (name: string, value: unknown) => {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, JSON.stringify(value));
@@ -43,7 +44,16 @@ describe('npm audit in CI', () => {
   const report = (vulns: Record<string, { severity: string }>) => ({
     auditReportVersion: 2,
     vulnerabilities: Object.fromEntries(
-      Object.entries(vulns).map(([name, v]) => [name, { name, severity: v.severity, range: '<9.9.9', via: [{ title: `${name} advisory`, url: `https://github.com/advisories/${name}` }], fixAvailable: true }]),
+      Object.entries(vulns).map(([name, v]) => [
+        name,
+        {
+          name,
+          severity: v.severity,
+          range: '<9.9.9',
+          via: [{ title: `${name} advisory`, url: `https://github.com/advisories/${name}` }],
+          fixAvailable: true,
+        },
+      ]),
     ),
     metadata: { vulnerabilities: { info: 0, low: 0, moderate: 0, high: 0, critical: 0, total: Object.keys(vulns).length } },
   });
@@ -58,7 +68,13 @@ describe('npm audit in CI', () => {
 
   it('passes on lower severities, and says so when the registry did not answer', () => {
     expect(node('audit.mjs', ['--report', write('moderate.json', report({ m: { severity: 'moderate' } }))]).status).toBe(0);
-    const r = node('audit.mjs', ['--report', write('error.json', { message: '405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk', error: { summary: '' } })]);
+    const r = node('audit.mjs', [
+      '--report',
+      write('error.json', {
+        message: '405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk',
+        error: { summary: '' },
+      }),
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/did not answer.*405 Method Not Allowed.*NOT checked/);
   });

@@ -50,7 +50,10 @@ export function errorForLog(err: unknown, depth = 0): LoggedError {
   const code = (err as { code?: unknown }).code;
   const out: LoggedError = { type: err.name || err.constructor?.name || 'Error', message: redactMessage(err.message) };
   if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
-  const frames = err.stack?.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12);
+  const frames = err.stack
+    ?.split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 12);
   if (frames?.length) out.stack = frames.join('\n');
   if (err.cause !== undefined && depth < 2) out.cause = errorForLog(err.cause, depth + 1);
   return out;

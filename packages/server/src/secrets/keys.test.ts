@@ -47,7 +47,17 @@ describe('ServerKeys', () => {
   it('keeps counter names out of the counter store, consistently across calls', async () => {
     const inner = new MemoryCounterStore();
     const seen: string[] = [];
-    const spy = { incr: (k: string, w: number) => (seen.push(k), inner.incr(k, w)), peek: (k: string) => (seen.push(k), inner.peek(k)), reset: (k: string) => inner.reset(k) };
+    const spy = {
+      incr: (k: string, w: number) => {
+        seen.push(k);
+        return inner.incr(k, w);
+      },
+      peek: (k: string) => {
+        seen.push(k);
+        return inner.peek(k);
+      },
+      reset: (k: string) => inner.reset(k),
+    };
     const counters = keyedCounterStore(spy, (name) => keys.hmac('counter-keys', name));
     await counters.incr('login:ip:203.0.113.7', 60_000);
     expect((await counters.incr('login:ip:203.0.113.7', 60_000)).count).toBe(2);

@@ -85,6 +85,9 @@ export class ServerKeys {
   }
 
   private mac(purpose: string, body: string): string {
-    return crypto.createHmac('sha256', this.derive(`sign:${purpose}`)).update(body).digest('base64url');
+    return crypto
+      .createHmac('sha256', this.derive(`sign:${purpose}`))
+      .update(body)
+      .digest('base64url');
   }
 }

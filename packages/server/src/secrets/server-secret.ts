@@ -20,7 +20,9 @@ export interface SecretSource {
 export function loadServerSecret(src: SecretSource): string {
   if (src.secret) return src.secret;
   if (src.shared) {
-    throw new Error('TIDEMARK_SECRET must be set, to the same value on every node, when REDIS_URL or a role other than "all" is used (docs/security.md)');
+    throw new Error(
+      'TIDEMARK_SECRET must be set, to the same value on every node, when REDIS_URL or a role other than "all" is used (docs/security.md)',
+    );
   }
   const file = path.join(src.dataDir, SECRET_FILE);
   if (!fs.existsSync(file)) {
@@ -38,6 +40,7 @@ export function loadServerSecret(src: SecretSource): string {
     }
   }
   const secret = fs.readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`${file}: the server secret must be at least 32 characters (delete the file to generate a new one)`);
+  if (secret.length < 32)
+    throw new Error(`${file}: the server secret must be at least 32 characters (delete the file to generate a new one)`);
   return secret;
 }
