@@ -5,11 +5,11 @@ import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
 import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetention, type SessionPartsRollup } from '../store';
 import { openMetaStore } from '../meta';
-import { bootstrapAdmin, createAuthServices } from '../auth';
+import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
 import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
 import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
-import { loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
+import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import type { AppContext, EventWriter } from './context';
 
@@ -104,7 +104,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   closers.push(() => collector.close());
   // The engines create their files with the process umask; the data files are private whatever it is.
   restrictDataFiles(config.dataDir);
-  const auth = createAuthServices(config, { ...(scale ? { counters: scale.counters } : {}), keyDigest: (name) => keys.hmac('counter-keys', name) });
+  // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
+  const counters = keyedCounterStore(scale?.counters ?? new MemoryCounterStore(), (name) => keys.hmac('counter-keys', name));
+  const auth = createAuthServices(config, { counters });
   const health: AppContext['health'] = {
     events: () => events.query('SELECT 1 AS ok'),
     metadata: () => sql`SELECT 1 AS ok`.execute(meta.db),

@@ -48,20 +48,3 @@ export class MemoryCounterStore implements CounterStore {
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
   }
 }
-
-/**
- * Counters whose key names are replaced by a keyed digest (`login:<hmac>`), so the counter store (Redis
- * in scale-out) holds no e-mail address, IP address or key id, nor a plain hash of one that could be
- * reversed by trying every IPv4 address. The category before the first `:` stays readable.
- */
-export function keyedCounterStore(inner: CounterStore, digest: (name: string) => string): CounterStore {
-  const k = (name: string) => {
-    const i = name.indexOf(':');
-    return `${i > 0 ? name.slice(0, i) : 'c'}:${digest(name)}`;
-  };
-  return {
-    incr: (name, windowMs) => inner.incr(k(name), windowMs),
-    peek: (name) => inner.peek(k(name)),
-    reset: (name) => inner.reset(k(name)),
-  };
-}

@@ -14,7 +14,7 @@ export {
 } from './authenticate';
 export { roleAllows, keyAllows, roleAtLeast, type Need } from './permissions';
 export { createAuthServices, type AuthServices } from './services';
-export { MemoryCounterStore, keyedCounterStore, type CounterStore, type CounterWindow } from './counters';
+export { MemoryCounterStore, type CounterStore, type CounterWindow } from './counters';
 export { LoginThrottle, KeyRateLimiter, IpBudget, tooManyRequests } from './limits';
 export { hashPassword, verifyPassword, burnVerify, ARGON2_OPTIONS } from './passwords';
 export { startSession, rotateSession, endSession, resolveUserSession, forgetResolvedSession, type UserSession } from './session';

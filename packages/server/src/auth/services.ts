@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { keyedCounterStore, MemoryCounterStore, type CounterStore } from './counters';
+import { MemoryCounterStore, type CounterStore } from './counters';
 import { IpBudget, KeyRateLimiter, LoginThrottle } from './limits';
 import { createMailer, type Mailer } from './mailer';
 
@@ -16,10 +16,8 @@ export interface AuthServices {
   mailer: Mailer;
 }
 
-/** `keyDigest`: the server keys' counter digest (secrets/ServerKeys); without it counter keys stay as named. */
-export function createAuthServices(config: Config, opts: { counters?: CounterStore; mailer?: Mailer; keyDigest?: (name: string) => string } = {}): AuthServices {
-  const store = opts.counters ?? new MemoryCounterStore();
-  const counters = opts.keyDigest ? keyedCounterStore(store, opts.keyDigest) : store;
+export function createAuthServices(config: Config, opts: { counters?: CounterStore; mailer?: Mailer } = {}): AuthServices {
+  const counters = opts.counters ?? new MemoryCounterStore();
   return {
     counters,
     loginThrottle: new LoginThrottle(counters),
