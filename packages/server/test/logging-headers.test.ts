@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '../src/index';
 import { buildHttpApp } from '../src/http';
 import { Client, signUp } from './helpers/accounts';
+import { clickhouseAvailable, openTempClickHouseStore } from './helpers/scaleout';
 import { tempDataDir } from './helpers/server';
+import type { EventStore } from '../src/store';
+
+const clickhouse = await clickhouseAvailable('logging-headers');
+/** A ClickHouse store on a fresh database, or undefined when ClickHouse is absent (skipped; a failure in CI). */
+const openClickHouse = async (): Promise<EventStore | undefined> => (clickhouse.ok ? openTempClickHouseStore('tidemark_logs') : undefined);
 
 /** Collects every line the server logs. */
 class LogCapture extends Writable {
@@ -70,25 +76,44 @@ describe('request log and response headers (issue 24: secrets and logs)', () => 
     for (const e of log.entries()) if (e.req) expect(Object.keys(e.req).sort()).toEqual(['method', 'route']);
   });
 
-  it('logs engine errors by type, code and a redacted message, without the values they quote', async () => {
-    const capture = new LogCapture();
-    const app = await buildHttpApp(server.ctx, { logStream: capture });
-    const tracked = 'visitor.7f3a@example.com';
-    // A real engine error that quotes a tracked value back, as a failing report would.
-    app.get('/test/engine-error', async () => server.ctx.events.query(`SELECT CAST('${tracked}' AS INTEGER) AS n`));
-    const res = await app.inject({ method: 'GET', url: '/test/engine-error?path=/private/page' });
-    await app.close();
-    expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ success: false, error: { code: 'internal_error', message: 'Internal server error' } });
-    const entry = capture.entries().find((e) => e.msg === 'unhandled error');
-    expect(entry).toBeDefined();
-    expect(capture.text).not.toContain(tracked);
-    expect(capture.text).not.toContain('7f3a');
-    expect(capture.text).not.toContain('/private/page');
-    expect(entry!.err.type).toBeTruthy();
-    expect(entry!.err.message).toMatch(/Conversion Error/);
-    expect(capture.entries().some((e) => e.req?.route === '/test/engine-error')).toBe(true);
-  });
+  // Both engines quote the value they failed on; neither copy may reach the log.
+  const engines = [
+    { name: 'DuckDB', failing: (v: string) => `SELECT CAST('${v}' AS INTEGER) AS n`, shape: /Conversion Error/, open: async () => null },
+    {
+      name: 'ClickHouse',
+      failing: (v: string) => `SELECT toInt32('${v}') AS n`,
+      shape: /ClickHouse: Code: \d+.*DB::Exception: Cannot parse string ‹…›/,
+      open: openClickHouse,
+    },
+  ];
+  for (const engine of engines) {
+    it(`logs ${engine.name} errors by type, code and a redacted message, without the values they quote`, async (t) => {
+      const store = await engine.open();
+      if (store === undefined) return t.skip();
+      const events = store ?? server.ctx.events;
+      const capture = new LogCapture();
+      const app = await buildHttpApp({ ...server.ctx, events }, { logStream: capture });
+      const tracked = 'visitor.7f3a@example.com';
+      // A real engine error that quotes a tracked value back, as a failing report would.
+      app.get('/test/engine-error', async () => events.query(engine.failing(tracked)));
+      try {
+        const res = await app.inject({ method: 'GET', url: '/test/engine-error?path=/private/page' });
+        expect(res.statusCode).toBe(500);
+        expect(res.json()).toEqual({ success: false, error: { code: 'internal_error', message: 'Internal server error' } });
+      } finally {
+        await app.close();
+        await store?.close();
+      }
+      const entry = capture.entries().find((e) => e.msg === 'unhandled error');
+      expect(entry).toBeDefined();
+      expect(capture.text).not.toContain(tracked);
+      expect(capture.text).not.toContain('7f3a');
+      expect(capture.text).not.toContain('/private/page');
+      expect(entry!.err.type).toBeTruthy();
+      expect(entry!.err.message).toMatch(engine.shape);
+      expect(capture.entries().some((e) => e.req?.route === '/test/engine-error')).toBe(true);
+    });
+  }
 
   it('sends no-store and nosniff on JSON, keeps the tracker script cacheable, and HSTS only over TLS', async () => {
     const me = await owner.get('/api/auth/me');
