@@ -3,6 +3,7 @@ import { badRequest, conflict, forbidden, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../app/context';
 import { normalizeEmail, type InvitationRecord, type Role, type UserRecord } from '../meta';
 import { hashPassword } from './passwords';
+import { isCommonPassword } from './breached';
 
 export interface Registration {
   user: UserRecord;
@@ -133,6 +134,8 @@ export async function bootstrapAdmin(ctx: AppContext, log: (msg: string) => void
   const { adminEmail, adminPassword } = ctx.config;
   if (!adminEmail || !adminPassword) return;
   if (await ctx.meta.users.byEmail(adminEmail)) return;
+  // The operator's own choice, so not refused; but said, since the account owns the server's data.
+  if (isCommonPassword(adminPassword)) log('TIDEMARK_ADMIN_PASSWORD is a common, breached password: change it after signing in');
   const passwordHash = await hashPassword(adminPassword);
   await ctx.meta.db.transaction().execute(async (trx) => {
     const user = await ctx.meta.users.create({ email: adminEmail, passwordHash, name: 'Admin' }, trx);
