@@ -3,7 +3,7 @@ import { dashboardStatsSchema, queryResultSchema, rawEventsPageSchema, realtimeS
 import { Client, signUp, signUpConfirmed } from './helpers/accounts';
 import { startSmtpSink } from './helpers/smtp-sink';
 import { startTestServer } from './helpers/server';
-import { fixtureEvents, SITE_A, SITE_B } from './stats-fixture';
+import { fixtureEvents, SITE_A, SITE_B } from './helpers/stats-fixture';
 
 /**
  * The read API over HTTP: dashboard stats (§7.2.3), realtime and its stream (§7.2.4), the public API
