@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LoginThrottle, MemoryCounterStore, type CounterStore, type LoginThrottleOptions } from '../src/auth';
-import { openRedis, RedisCounterStore, type Redis } from '../src/queue';
+import { openRedis, RedisCounterStore, type Redis } from '../src/scaleout';
 import { Client, startAccountsServer, type AccountsServer } from './helpers/accounts';
 import { createTempPgDatabase, postgresAvailable, type MetaEngineName } from './helpers/meta-engines';
-import { redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
+import { redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
 
 const PW = 'correct horse battery';
 const redisStatus = await redisAvailable('login-throttle');
@@ -36,7 +36,10 @@ function throttleSuite(name: string, open: () => Promise<CounterStore>) {
 
     it('locks only the guessing (account, address) pair: the owner still signs in from elsewhere', async () => {
       for (let i = 0; i < 3; i++) await failOnce(t, 'pair@x.test', '203.0.113.1');
-      await expect(t.check('PAIR@x.test', '203.0.113.1')).rejects.toMatchObject({ status: 429, details: { retry_after: expect.any(Number) } });
+      await expect(t.check('PAIR@x.test', '203.0.113.1')).rejects.toMatchObject({
+        status: 429,
+        details: { retry_after: expect.any(Number) },
+      });
       await expect(t.check('pair@x.test', '198.51.100.7')).resolves.toBeUndefined();
       await expect(t.check('other@x.test', '203.0.113.1')).resolves.toBeUndefined();
     });
@@ -116,7 +119,10 @@ function httpSuite(engine: MetaEngineName) {
       const attacker = new Client(srv.url);
       const statuses: number[] = [];
       for (const ip of ['203.0.113.1', '203.0.113.2']) {
-        for (let i = 0; i < 6; i++) statuses.push((await attacker.post('/api/auth/login', { email: 'owner@throttle.test', password: `guess-${i}-xx` }, from(ip))).status);
+        for (let i = 0; i < 6; i++)
+          statuses.push(
+            (await attacker.post('/api/auth/login', { email: 'owner@throttle.test', password: `guess-${i}-xx` }, from(ip))).status,
+          );
       }
       // Each attacking address gets 5 guesses, then 429; the old throttle answered 429 to every address after 5.
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 401, 401, 401, 401, 401, 429]);
@@ -133,7 +139,9 @@ function httpSuite(engine: MetaEngineName) {
       const slowed = await attacker.post('/api/auth/login', { email: 'owner@throttle.test', password: 'guess-x-yy' }, from('203.0.113.4'));
       expect(slowed.status).toBe(429);
       // … but the owner's own address is not: it signed in from there.
-      expect((await new Client(srv.url).post('/api/auth/login', { email: 'owner@throttle.test', password: PW }, from('198.51.100.20'))).status).toBe(200);
+      expect(
+        (await new Client(srv.url).post('/api/auth/login', { email: 'owner@throttle.test', password: PW }, from('198.51.100.20'))).status,
+      ).toBe(200);
     });
 
     it('does not lock everyone behind one address when it sprays wrong passwords at many accounts', async () => {
@@ -151,9 +159,12 @@ function httpSuite(engine: MetaEngineName) {
         expect(r.status).toBe(401);
       }
       // The old behaviour refused every account from this address for 15 minutes; the owner signed in from it before.
-      expect((await new Client(srv.url).post('/api/auth/login', { email: 'owner@throttle.test', password: PW }, from(proxy))).status).toBe(200);
+      expect((await new Client(srv.url).post('/api/auth/login', { email: 'owner@throttle.test', password: PW }, from(proxy))).status).toBe(
+        200,
+      );
       const more: number[] = [];
-      for (let i = 0; i < 8; i++) more.push((await sprayer.post('/api/auth/login', { email: `late${i}@spray.test`, password: 'Summer2024!x' }, from(proxy))).status);
+      for (let i = 0; i < 8; i++)
+        more.push((await sprayer.post('/api/auth/login', { email: `late${i}@spray.test`, password: 'Summer2024!x' }, from(proxy))).status);
       expect(more.filter((s) => s === 401)).toHaveLength(5);
       expect(more.slice(5)).toEqual([429, 429, 429]);
     });

@@ -83,7 +83,11 @@ function suite(engine: MetaEngineName) {
       expect((await c.post('/api/auth/register', { email: 'confirm@signup.test', password: PW })).status).toBe(202);
       const first = linkToken(mails(sink.messages.splice(0))[0]!)!;
       const user = (await srv.ctx.meta.users.byEmail('confirm@signup.test'))!;
-      const stored = await srv.ctx.meta.db.selectFrom('email_verifications').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
+      const stored = await srv.ctx.meta.db
+        .selectFrom('email_verifications')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .executeTakeFirstOrThrow();
       expect(stored.token_hash).toBe(sha256Hex(first));
       expect(JSON.stringify(stored)).not.toContain(first);
 
@@ -110,13 +114,19 @@ function suite(engine: MetaEngineName) {
       expect((await new Client(srv.url).post('/api/auth/verify-email', { token: second })).status).toBe(404);
       // The first password stays: a second sign-up cannot change an account's password.
       expect((await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: PW })).status).toBe(200);
-      expect((await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: 'a different phrase 9' })).status).toBe(401);
+      expect(
+        (await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: 'a different phrase 9' })).status,
+      ).toBe(401);
     });
 
     it('refuses expired links', async () => {
       expect((await new Client(srv.url).post('/api/auth/register', { email: 'late@signup.test', password: PW })).status).toBe(202);
       const token = linkToken(mails(sink.messages.splice(0))[0]!)!;
-      await srv.ctx.meta.db.updateTable('email_verifications').set({ expires_at: Date.now() - 1 }).where('token_hash', '=', sha256Hex(token)).execute();
+      await srv.ctx.meta.db
+        .updateTable('email_verifications')
+        .set({ expires_at: Date.now() - 1 })
+        .where('token_hash', '=', sha256Hex(token))
+        .execute();
       const r = await new Client(srv.url).post('/api/auth/verify-email', { token });
       expect(r.status).toBe(404);
       expect(r.body.error.code).toBe('verification_not_found');

@@ -20,7 +20,12 @@ export function SignupPage({ onDone }: { onDone: () => Promise<void> }) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await authApi.register({ email, password: String(f.get('password')), name: String(f.get('name') || '') || undefined, org_name: String(f.get('org_name') || '') || undefined });
+      const r = await authApi.register({
+        email,
+        password: String(f.get('password')),
+        name: String(f.get('name') || '') || undefined,
+        org_name: String(f.get('org_name') || '') || undefined,
+      });
       if (r && typeof r === 'object' && 'status' in r && r.status === 'check_email') setSentTo(email);
       else await onDone();
     } catch (err) {
@@ -45,7 +50,15 @@ export function SignupPage({ onDone }: { onDone: () => Promise<void> }) {
         <ErrorBanner error={error} />
         <Field label="Your name" name="name" autoComplete="name" />
         <Field label="Email" name="email" type="email" required autoComplete="email" />
-        <Field label="Password" name="password" type="password" required minLength={8} autoComplete="new-password" hint="At least 8 characters, and not one found in password breaches." />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          minLength={8}
+          autoComplete="new-password"
+          hint="At least 8 characters, and not one found in password breaches."
+        />
         <Field label="Organization name" name="org_name" placeholder="My company" />
         <button className="button primary" type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create account'}

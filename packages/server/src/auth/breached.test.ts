@@ -6,7 +6,8 @@ import { isCommonPassword, isPrivateAddress, PasswordPolicy, rangeCheck } from '
 
 describe('shipped breached-password list', () => {
   it('knows the usual suspects, case-insensitively, and not a random passphrase', () => {
-    for (const p of ['password', '12345678', 'qwertyuiop', 'iloveyou', 'Password1', 'PASSWORD123']) expect(isCommonPassword(p), p).toBe(true);
+    for (const p of ['password', '12345678', 'qwertyuiop', 'iloveyou', 'Password1', 'PASSWORD123'])
+      expect(isCommonPassword(p), p).toBe(true);
     expect(isCommonPassword(crypto.randomBytes(12).toString('base64url'))).toBe(false);
     expect(isCommonPassword('correct horse battery')).toBe(false);
   });
@@ -14,7 +15,22 @@ describe('shipped breached-password list', () => {
 
 describe('private address guard', () => {
   it('refuses loopback, private, link-local, CGNAT, ULA and mapped forms; allows public addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
     for (const a of ['1.1.1.1', '104.16.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);

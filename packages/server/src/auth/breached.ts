@@ -26,10 +26,29 @@ export const isCommonPassword = (password: string): boolean => commonPasswords()
 
 /** Address ranges an outgoing check must never reach (loopback, private, link-local, CGNAT, ULA …). */
 const PRIVATE = new net.BlockList();
-for (const [a, p] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
+for (const [a, p] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const) {
   PRIVATE.addSubnet(a, p, 'ipv4');
 }
-for (const [a, p] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
+for (const [a, p] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['2001:db8::', 32],
+] as const) {
   PRIVATE.addSubnet(a, p, 'ipv6');
 }
 
@@ -47,7 +66,8 @@ const publicLookup: net.LookupFunction = (hostname, options, callback) => {
     if (err) return callback(err, '', 0);
     const list = addresses as dns.LookupAddress[];
     const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad || list.length === 0) return callback(Object.assign(new Error(`refusing to connect to private address of ${hostname}`), { code: 'EPRIVATE' }), '', 0);
+    if (bad || list.length === 0)
+      return callback(Object.assign(new Error(`refusing to connect to private address of ${hostname}`), { code: 'EPRIVATE' }), '', 0);
     if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
     callback(null, list[0]!.address, list[0]!.family);
   });
@@ -69,7 +89,11 @@ function get(url: URL, opts: RangeCheckOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = client.get(
       url,
-      { lookup: opts.allowPrivate ? undefined : publicLookup, timeout: opts.timeoutMs ?? 3000, headers: { 'add-padding': 'true', 'user-agent': 'Tidemark' } },
+      {
+        lookup: opts.allowPrivate ? undefined : publicLookup,
+        timeout: opts.timeoutMs ?? 3000,
+        headers: { 'add-padding': 'true', 'user-agent': 'Tidemark' },
+      },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();

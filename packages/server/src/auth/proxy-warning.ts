@@ -5,7 +5,10 @@ import type { FastifyRequest } from 'fastify';
  * (TIDEMARK_TRUSTED_PROXIES): every client then shares the proxy's address, so per-address limits
  * (sign-in throttling, collection limits) treat all users as one.
  */
-export function forwardedForWarning(trustedProxies: string[], log: (msg: string) => void = (m) => console.warn(m)): (req: FastifyRequest) => void {
+export function forwardedForWarning(
+  trustedProxies: string[],
+  log: (msg: string) => void = (m) => console.warn(m),
+): (req: FastifyRequest) => void {
   let warned = trustedProxies.length > 0;
   return (req) => {
     if (warned || req.headers['x-forwarded-for'] === undefined) return;
