@@ -119,6 +119,17 @@ function suite(engine: MetaEngineName) {
       ).toBe(401);
     });
 
+    it('sends at most 5 sign-up mails per address and hour, answering alike beyond that', async () => {
+      const answers: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const r = await new Client(srv.url).post('/api/auth/register', { email: 'flooded@signup.test', password: PW });
+        answers.push(`${r.status} ${r.text}`);
+      }
+      expect(new Set(answers).size).toBe(1);
+      expect(answers[0]).toMatch(/^202 /);
+      expect(mails(sink.messages.splice(0)).filter((m) => /^To: flooded@signup\.test/m.test(m))).toHaveLength(5);
+    });
+
     it('refuses expired links', async () => {
       expect((await new Client(srv.url).post('/api/auth/register', { email: 'late@signup.test', password: PW })).status).toBe(202);
       const token = linkToken(mails(sink.messages.splice(0))[0]!)!;

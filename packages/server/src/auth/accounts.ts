@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { badRequest, conflict, forbidden, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../app/context';
-import { normalizeEmail, type InvitationRecord, type Role, type UserRecord } from '../meta';
+import { normalizeEmail, sha256Hex, type InvitationRecord, type Role, type UserRecord } from '../meta';
 import { hashPassword } from './passwords';
 import { isCommonPassword } from './breached';
 
@@ -17,6 +17,8 @@ function defaultOrgName(email: string, name?: string): string {
   const who = name?.trim() || email.split('@')[0] || 'My';
   return `${who}'s organization`.slice(0, 120);
 }
+
+const SIGNUP_MAILS_PER_HOUR = 5;
 
 /** What a registration led to: a signed-up account, or (open sign-up) "check your e-mail". */
 export type RegisterOutcome = { status: 'created'; registration: Registration } | { status: 'check_email' };
@@ -63,6 +65,9 @@ export async function registerAccount(
   let token = done.kind === 'verify' ? done.token : null;
   // Signing up again with an address still waiting for confirmation re-sends the link (the account keeps its first password).
   if (!token && (await ctx.meta.emailVerifications.isPending(done.userId))) token = (await ctx.meta.emailVerifications.issue(done.userId, ctx.auth.verificationTtlMs)).token;
+  // Sign-ups cannot be made to flood an inbox: a few mails per address per hour, the rest answered alike but not sent.
+  const sent = await ctx.auth.counters.incr(`signup-mail:${sha256Hex(email)}`, 60 * 60_000);
+  if (sent.count > SIGNUP_MAILS_PER_HOUR) return { status: 'check_email' };
   await ctx.auth.mailer
     .send(token ? verificationMail(email, `${linkBase}/verify-email/${encodeURIComponent(token)}`, ctx.auth.verificationTtlMs) : accountExistsMail(email, `${linkBase}/login`))
     .catch((err: unknown) => console.warn(`sign-up e-mail failed: ${err instanceof Error ? err.message : String(err)}`));
