@@ -54,7 +54,7 @@ describe.skipIf(!!unavailable)('open sign-up with e-mail confirmation in the bro
     await page.getByLabel('Email').fill(NEW.email);
     await page.getByLabel('Password').fill(NEW.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(/Confirm your e-mail address first/).waitFor(SLOW);
+    await page.getByRole('alert').filter({ hasText: 'Confirm your e-mail address first' }).waitFor(SLOW);
 
     const mail = sink.messages.map((m) => m.replace(/=\r\n/g, '')).find((m) => /^To: newcomer@example\.com/m.test(m));
     const link = /(http:\/\/[^\s]+\/verify-email\/[A-Za-z0-9_-]+)/.exec(mail ?? '')?.[1];
@@ -62,6 +62,11 @@ describe.skipIf(!!unavailable)('open sign-up with e-mail confirmation in the bro
     await page.goto(link!);
     await page.getByRole('heading', { name: 'Confirm your e-mail' }).waitFor(SLOW);
     await screenshot(page, 'signup-verify');
+    // The link alone does not confirm: a wrong password is refused on the page.
+    await page.getByLabel('Password').fill('not the one chosen');
+    await page.getByRole('button', { name: 'Confirm e-mail address' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter the password you chose when signing up' }).waitFor(SLOW);
+    await page.getByLabel('Password').fill(NEW.password);
     await page.getByRole('button', { name: 'Confirm e-mail address' }).click();
     await page.getByRole('heading', { name: 'No sites yet' }).waitFor(SLOW);
     expect(new URL(page.url()).pathname).toBe('/');
@@ -73,6 +78,7 @@ describe.skipIf(!!unavailable)('open sign-up with e-mail confirmation in the bro
     // The link works once.
     const again = await openWatched(h.browser);
     await again.page.goto(link!);
+    await again.page.getByLabel('Password').fill(NEW.password);
     await again.page.getByRole('button', { name: 'Confirm e-mail address' }).click();
     await again.page.getByRole('heading', { name: 'Link not valid' }).waitFor(SLOW);
     await assertNothingRan(again);

@@ -367,7 +367,7 @@ describe('accounts: configuration', () => {
       const b = new Client(srv.url);
       expect((await b.post('/api/auth/register', { email: 'b@example.com', password: PW })).status).toBe(202);
       const token = /\/verify-email\/([A-Za-z0-9_-]+)/.exec(sink.messages[0]!.replace(/=\r\n/g, ''))![1]!;
-      const verified = await b.post('/api/auth/verify-email', { token });
+      const verified = await b.post('/api/auth/verify-email', { token, password: PW });
       expect(verified.status).toBe(200);
       expect(a.me.current_org.role).toBe('owner');
       expect(verified.body.current_org.role).toBe('owner');

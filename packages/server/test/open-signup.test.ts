@@ -97,26 +97,45 @@ function suite(engine: MetaEngineName) {
       expect(c.cookie).toBeNull();
       expect((await c.get('/api/sites')).status).toBe(401);
 
-      // Signing up again re-sends a link; the earlier one stops working.
-      expect((await c.post('/api/auth/register', { email: 'confirm@signup.test', password: 'a different phrase 9' })).status).toBe(202);
+      // Signing up again sends a new link, bound to that sign-up's password; the earlier one stops working.
+      const PW2 = 'a different phrase 9';
+      expect((await c.post('/api/auth/register', { email: 'confirm@signup.test', password: PW2 })).status).toBe(202);
       const second = linkToken(mails(sink.messages.splice(0))[0]!)!;
       expect(second).not.toBe(first);
-      expect((await c.post('/api/auth/verify-email', { token: first })).status).toBe(404);
+      expect((await c.post('/api/auth/verify-email', { token: first, password: PW })).status).toBe(404);
 
-      const cross = await new Client(srv.url, { origin: 'https://evil.example' }).post('/api/auth/verify-email', { token: second });
+      const cross = await new Client(srv.url, { origin: 'https://evil.example' }).post('/api/auth/verify-email', { token: second, password: PW2 });
       expect(cross.status).toBe(403);
-      const ok = await c.post('/api/auth/verify-email', { token: second });
+      // The link alone is not enough: whoever confirms must know the password of the sign-up that asked for it.
+      const wrong = await c.post('/api/auth/verify-email', { token: second, password: PW });
+      expect(wrong.status).toBe(403);
+      expect(c.cookie).toBeNull();
+      const ok = await c.post('/api/auth/verify-email', { token: second, password: PW2 });
       expect(ok.status).toBe(200);
       expect(ok.body.user.email).toBe('confirm@signup.test');
       expect(ok.body.current_org.role).toBe('owner');
       expect(ok.body.current_org.id).not.toBe(orgId);
       expect((await c.get('/api/sites')).status).toBe(200);
-      expect((await new Client(srv.url).post('/api/auth/verify-email', { token: second })).status).toBe(404);
-      // The first password stays: a second sign-up cannot change an account's password.
-      expect((await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: PW })).status).toBe(200);
-      expect(
-        (await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: 'a different phrase 9' })).status,
-      ).toBe(401);
+      expect((await new Client(srv.url).post('/api/auth/verify-email', { token: second, password: PW2 })).status).toBe(404);
+      // The confirmed link's password is the account's; an earlier sign-up's password is not.
+      expect((await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: PW2 })).status).toBe(200);
+      expect((await new Client(srv.url).post('/api/auth/login', { email: 'confirm@signup.test', password: PW })).status).toBe(401);
+    });
+
+    it('cannot be used to take over an address signed up in advance by someone else', async () => {
+      // An attacker signs the victim's address up first, with a password of their own …
+      const attacker = new Client(srv.url);
+      expect((await attacker.post('/api/auth/register', { email: 'victim@signup.test', password: 'attacker knows this 1' })).status).toBe(202);
+      const attackersLink = linkToken(mails(sink.messages.splice(0))[0]!)!;
+      // … the victim signs up later with theirs, and confirms the link they received.
+      const victim = new Client(srv.url);
+      expect((await victim.post('/api/auth/register', { email: 'victim@signup.test', password: PW })).status).toBe(202);
+      const victimsLink = linkToken(mails(sink.messages.splice(0))[0]!)!;
+      expect((await victim.post('/api/auth/verify-email', { token: attackersLink, password: PW })).status).toBe(404);
+      expect((await victim.post('/api/auth/verify-email', { token: victimsLink, password: PW })).status).toBe(200);
+      // The attacker's password opens nothing.
+      expect((await attacker.post('/api/auth/login', { email: 'victim@signup.test', password: 'attacker knows this 1' })).status).toBe(401);
+      expect(attacker.cookie).toBeNull();
     });
 
     it('sends at most 5 sign-up mails per address and hour, answering alike beyond that', async () => {
@@ -138,7 +157,7 @@ function suite(engine: MetaEngineName) {
         .set({ expires_at: Date.now() - 1 })
         .where('token_hash', '=', sha256Hex(token))
         .execute();
-      const r = await new Client(srv.url).post('/api/auth/verify-email', { token });
+      const r = await new Client(srv.url).post('/api/auth/verify-email', { token, password: PW });
       expect(r.status).toBe(404);
       expect(r.body.error.code).toBe('verification_not_found');
       expect((await new Client(srv.url).post('/api/auth/login', { email: 'late@signup.test', password: PW })).status).toBe(403);

@@ -18,7 +18,7 @@ export const authApi = {
   me: () => api.get<Me>('/api/auth/me'),
   register: (body: { email: string; password: string; name?: string; org_name?: string; invitation?: string }) =>
     api.post<Me | CheckEmail>('/api/auth/register', body),
-  verifyEmail: (token: string) => api.post<Me>('/api/auth/verify-email', { token }),
+  verifyEmail: (token: string, password: string) => api.post<Me>('/api/auth/verify-email', { token, password }),
   login: (email: string, password: string) => api.post<unknown>('/api/auth/login', { email, password }),
   logout: () => api.post<unknown>('/api/auth/logout'),
   changePassword: (current_password: string, new_password: string) =>

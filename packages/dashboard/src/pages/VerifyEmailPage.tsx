@@ -1,23 +1,27 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { authApi } from '../api/auth';
 import { ApiError } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Field } from '../components/Field';
 import { Link } from '../components/Link';
 import { navigate } from '../lib/router';
 import { AuthFrame } from './AuthFrame';
 
 /**
- * The e-mailed confirmation link. Confirming takes a click rather than happening on load, so a mail
- * scanner that opens links cannot use up the single-use token.
+ * The e-mailed confirmation link. Confirming asks for the password chosen at sign-up: the link alone
+ * is not enough (someone else may have signed the address up), and a mail scanner opening the link
+ * cannot use up the single-use token.
  */
 export function VerifyEmailPage({ token, onDone }: { token: string; onDone: () => Promise<void> }) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const confirm = async () => {
+  const confirm = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const password = String(new FormData(e.currentTarget).get('password'));
     setBusy(true);
     setError(undefined);
     try {
-      await authApi.verifyEmail(token);
+      await authApi.verifyEmail(token, password);
       await onDone();
       navigate('/', { replace: true });
     } catch (err) {
@@ -37,11 +41,14 @@ export function VerifyEmailPage({ token, onDone }: { token: string; onDone: () =
     );
   }
   return (
-    <AuthFrame title="Confirm your e-mail" intro="One click to finish creating your Tidemark account.">
-      <ErrorBanner error={error} />
-      <button className="button primary" type="button" disabled={busy} onClick={() => void confirm()}>
-        {busy ? 'Confirming…' : 'Confirm e-mail address'}
-      </button>
+    <AuthFrame title="Confirm your e-mail" intro="Enter the password you chose when signing up to finish creating your account.">
+      <form onSubmit={(e) => void confirm(e)} className="stack">
+        <ErrorBanner error={error} />
+        <Field label="Password" name="password" type="password" required autoComplete="current-password" />
+        <button className="button primary" type="submit" disabled={busy}>
+          {busy ? 'Confirming…' : 'Confirm e-mail address'}
+        </button>
+      </form>
     </AuthFrame>
   );
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { badRequest, conflict, forbidden, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../app/context';
 import { normalizeEmail, sha256Hex, type InvitationRecord, type Role, type UserRecord } from '../meta';
-import { hashPassword } from './passwords';
+import { hashPassword, verifyPassword } from './passwords';
 import { isCommonPassword } from './breached';
 
 export interface Registration {
@@ -58,13 +58,16 @@ export async function registerAccount(
     const org = await ctx.meta.orgs.create(input.orgName?.trim() || defaultOrgName(user.email, input.name), trx);
     await ctx.meta.members.add(org.id, user.id, 'owner', null, trx);
     // The first account is the operator's own; every later open sign-up must prove its address.
-    if (existing) return { kind: 'verify' as const, userId: user.id, token: (await ctx.meta.emailVerifications.issue(user.id, ctx.auth.verificationTtlMs, trx)).token };
+    if (existing) return { kind: 'verify' as const, userId: user.id, token: (await ctx.meta.emailVerifications.issue(user.id, passwordHash, ctx.auth.verificationTtlMs, trx)).token };
     return { kind: 'created' as const, registration: { user, orgId: org.id, role: 'owner' as Role } };
   });
   if (done.kind === 'created') return { status: 'created', registration: done.registration };
   let token = done.kind === 'verify' ? done.token : null;
-  // Signing up again with an address still waiting for confirmation re-sends the link (the account keeps its first password).
-  if (!token && (await ctx.meta.emailVerifications.isPending(done.userId))) token = (await ctx.meta.emailVerifications.issue(done.userId, ctx.auth.verificationTtlMs)).token;
+  // Signing up again with an address still waiting for confirmation sends a new link, bound to this
+  // sign-up's password: the earlier link stops working, and only who knows this password can confirm.
+  if (!token && (await ctx.meta.emailVerifications.isPending(done.userId))) {
+    token = (await ctx.meta.emailVerifications.issue(done.userId, passwordHash, ctx.auth.verificationTtlMs)).token;
+  }
   // Sign-ups cannot be made to flood an inbox: a few mails per address per hour, the rest answered alike but not sent.
   const sent = await ctx.auth.counters.incr(`signup-mail:${sha256Hex(email)}`, 60 * 60_000);
   if (sent.count > SIGNUP_MAILS_PER_HOUR) return { status: 'check_email' };
@@ -86,11 +89,27 @@ const accountExistsMail = (to: string, url: string) => ({
   text: `Someone tried to create a Tidemark account with this address, which already has one.\n\nSign in: ${url}\n\nIf this was not you, you can ignore this message.`,
 });
 
-/** Confirms an open-signup account's e-mail by its link token: the user, or 404 when the link is bad. */
-export async function confirmEmail(ctx: AppContext, token: string): Promise<UserRecord> {
-  const userId = await ctx.meta.emailVerifications.consume(token);
-  const user = userId ? await ctx.meta.users.byId(userId) : null;
-  if (!user) throw new TidemarkError(404, 'verification_not_found', 'This confirmation link is invalid, expired or already used');
+const badLink = () => new TidemarkError(404, 'verification_not_found', 'This confirmation link is invalid, expired or already used');
+
+/**
+ * Confirms an open-signup account's e-mail by its link token and the password chosen when signing up
+ * (the one the link was sent for); that password becomes the account's. 404 for a bad link, 403 for a
+ * wrong password (counted by the sign-in throttle).
+ */
+export async function confirmEmail(ctx: AppContext, token: string, password: string, ip: string): Promise<UserRecord> {
+  const pending = await ctx.meta.emailVerifications.byToken(token);
+  const user = pending ? await ctx.meta.users.byId(pending.userId) : null;
+  if (!pending || !user) throw badLink();
+  await ctx.auth.loginThrottle.check(user.email, ip);
+  if (!(await verifyPassword(pending.passwordHash, password))) {
+    await ctx.auth.loginThrottle.fail(user.email, ip);
+    throw new TidemarkError(403, 'invalid_credentials', 'Enter the password you chose when signing up');
+  }
+  await ctx.meta.db.transaction().execute(async (trx) => {
+    if ((await ctx.meta.emailVerifications.consume(token, Date.now(), trx)) !== user.id) throw badLink();
+    await ctx.meta.users.setPassword(user.id, pending.passwordHash, trx);
+  });
+  await ctx.auth.loginThrottle.succeed(user.email, ip);
   return user;
 }
 

@@ -124,6 +124,7 @@ export const metaMigrations: Record<string, Migration> = {
         .createTable('email_verifications')
         .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
         .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();

@@ -91,6 +91,7 @@ export interface SessionsTable {
 export interface EmailVerificationsTable {
   user_id: string;
   token_hash: string; // SHA-256 hex of the raw token in the e-mailed link
+  password_hash: string; // the password of the sign-up that asked for this link; it becomes the account's on confirmation
   created_at: number;
   expires_at: number;
 }

@@ -132,7 +132,7 @@ export async function signUpConfirmed(base: string, mail: { messages: string[] }
   const message = mail.messages.slice(seen).map((m) => m.replace(/=\r\n/g, '')).find((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
   const token = message && /\/verify-email\/([A-Za-z0-9_-]{20,})/.exec(message)?.[1];
   if (!token) throw new Error(`no confirmation mail for ${email}`);
-  const v = await client.post('/api/auth/verify-email', { token });
+  const v = await client.post('/api/auth/verify-email', { token, password });
   if (v.status !== 200) throw new Error(`confirm ${email} -> ${v.status} ${v.text}`);
   return { client, me: v.body };
 }

@@ -40,7 +40,7 @@ const registerBody = z.object({
 const loginBody = z.object({ email: z.string().trim().max(320), password: z.string().max(256) });
 const passwordBody = z.object({ current_password: z.string().max(256), new_password: passwordSchema });
 const switchBody = z.object({ org_id: z.string().min(1).max(64) });
-const verifyBody = z.object({ token: z.string().min(20).max(200) });
+const verifyBody = z.object({ token: z.string().min(20).max(200), password: z.string().max(256) });
 
 /** POST /api/auth/register|login|logout|refresh|password|org|verify-email, GET /api/auth/me|setup. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -77,11 +77,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return meView(ctx, { user: reg.user, orgId: reg.orgId, session });
   });
 
-  /** Confirms an open-signup account's e-mail (the link's token) and signs it in. */
+  /** Confirms an open-signup account's e-mail (the link's token, with the password chosen at sign-up) and signs it in. */
   app.post('/api/auth/verify-email', async (req, reply) => {
     assertNotCrossSite(ctx, req);
-    const { token } = parseInput(verifyBody, req.body ?? {});
-    const user = await confirmEmail(ctx, token);
+    const { token, password } = parseInput(verifyBody, req.body ?? {});
+    const user = await confirmEmail(ctx, token, password, req.ip);
     await endPresentedSession(ctx, req);
     const first = (await ctx.meta.orgs.listForUser(user.id))[0];
     const session = await startSession(ctx, req, reply, user.id, first?.id ?? null);
