@@ -197,6 +197,8 @@ describe('open sign-up without mail', () => {
       expect(r.status).toBe(503);
       expect(r.body.error.code).toBe('signup_unavailable');
       expect(await srv.ctx.meta.users.count()).toBe(1);
+      // The dashboard is not offered a sign-up link that could not work.
+      expect((await new Client(srv.url).get('/api/auth/setup')).body.open_signup).toBe(false);
     } finally {
       await srv.cleanup();
     }

@@ -52,7 +52,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get('/api/auth/setup', async () => {
     const users = await ctx.meta.users.count();
-    return { needs_setup: users === 0, open_signup: ctx.config.openSignup, smtp_configured: ctx.auth.mailer.configured };
+    // Open sign-up is offered only when it can work: its accounts confirm their e-mail.
+    return { needs_setup: users === 0, open_signup: ctx.config.openSignup && ctx.auth.mailer.configured, smtp_configured: ctx.auth.mailer.configured };
   });
 
   app.post('/api/auth/register', async (req, reply) => {
