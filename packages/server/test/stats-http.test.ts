@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardStatsSchema, queryResultSchema, rawEventsPageSchema, realtimeSnapshotSchema, emptyEvent } from '@tidemark/core';
-import { Client, signUp } from './helpers/accounts';
+import { Client, signUp, signUpConfirmed } from './helpers/accounts';
+import { startSmtpSink } from './helpers/smtp-sink';
 import { startTestServer } from './helpers/server';
 import { fixtureEvents, SITE_A, SITE_B } from './helpers/stats-fixture';
 
@@ -18,13 +19,16 @@ let strangerSite: { id: string };
 let readKey: string;
 let siteBKey: string;
 let writeKey: string;
+let mail: Awaited<ReturnType<typeof startSmtpSink>>;
 
 const P = 'period=custom&start_date=2024-01-15&end_date=2024-01-16';
 
 beforeAll(async () => {
-  srv = await startTestServer({}, { TIDEMARK_OPEN_SIGNUP: 'true' });
+  // Open sign-up confirms e-mail addresses: the second account follows the link the mail sink caught.
+  mail = await startSmtpSink();
+  srv = await startTestServer({ smtpUrl: mail.url }, { TIDEMARK_OPEN_SIGNUP: 'true' });
   owner = (await signUp(srv.url, 'owner@example.com', 'correct horse battery', { org_name: 'Acme' })).client;
-  stranger = (await signUp(srv.url, 'stranger@example.com', 'correct horse battery', { org_name: 'Other' })).client;
+  stranger = (await signUpConfirmed(srv.url, mail, 'stranger@example.com', 'correct horse battery', { org_name: 'Other' })).client;
   const mk = async (c: Client, domain: string, timezone: string) => {
     const r = await c.post('/api/sites', { domain, timezone });
     if (r.status !== 201) throw new Error(`create site ${r.status} ${r.text}`);
@@ -50,6 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await srv?.cleanup();
+  await mail?.close();
 });
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

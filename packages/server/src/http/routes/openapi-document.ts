@@ -79,6 +79,9 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
         operationId: 'dashboardRealtimeStream',
         tags: ['Dashboard'],
         summary: 'Server-Sent Events: a RealtimeSnapshot (event "realtime") at once and every 2 s',
+        description:
+          'Access is re-checked before every push: when the session ends (sign-out, a new sign-in, idle or password change), the member leaves the organization or the key is revoked, ' +
+          'the stream sends `event: error` with `{"code":"unauthorized"}` and ends; reconnecting then answers 401/404.',
         parameters: [siteParam],
         responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
       },
