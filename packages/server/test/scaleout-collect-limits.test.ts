@@ -1,4 +1,4 @@
-import { afterAll, describe } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { Redis } from 'ioredis';
 import { ClickHouseEventStore } from '../src/store';
 import { collectLimitsSuite } from './collect-limits-suite';
@@ -17,7 +17,7 @@ const prefix = `${uniqueName('tml')}:`;
 if (clickhouse.ok) {
   collectLimitsSuite('ClickHouse', () => ({ eventsUrl: clickhouseDatabaseUrl(direct) }), {
     collector: 'Collector',
-    counters: 'MemoryCounterStore',
+    counters: 'memory',
   });
   afterAll(async () => {
     await new ClickHouseEventStore(clickhouseDatabaseUrl(direct)).dropDatabase();
@@ -33,12 +33,15 @@ if (redis.ok) {
       redisPrefix: prefix,
       streamFlushMs: 50,
     }),
-    { collector: 'Collector', counters: 'RedisCounterStore' },
+    { collector: 'Collector', counters: 'redis' },
   );
   afterAll(async () => {
     await new ClickHouseEventStore(clickhouseDatabaseUrl(streamed)).dropDatabase();
     const r = new Redis(REDIS_TEST_URL);
     const keys = await r.keys(`${prefix}*`);
+    // The budgets were counted here: collection counters (names keyed) under the deployment's prefix.
+    expect(keys.filter((k) => k.startsWith(`${prefix}ctr:collect:`)).length).toBeGreaterThan(0);
+    expect(keys.filter((k) => k.startsWith(`${prefix}ctr:quarantine:`)).length).toBeGreaterThan(0);
     if (keys.length) await r.del(...keys);
     r.disconnect();
   });

@@ -54,6 +54,8 @@ const envSchema = z.object({
   TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
+  /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
+  TIDEMARK_PWNED_PASSWORDS_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -81,6 +83,8 @@ export interface Config {
   streamFlushMs: number;
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
+  /** Range API for the breached-password check; undefined = only the shipped list. */
+  pwnedPasswordsUrl: string | undefined;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
   collectorThread: boolean;
   /** Collection rate limits per minute, 0 = none (ingest/rate-limit.ts). */
@@ -120,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamFlushMs: e.TIDEMARK_STREAM_FLUSH_MS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
     collectLimits: { perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE, perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE, perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE },
     quarantinePerSiteDay: e.TIDEMARK_QUARANTINE_PER_SITE_DAY,
