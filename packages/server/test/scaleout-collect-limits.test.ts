@@ -31,6 +31,8 @@ if (redis.ok) {
       eventsUrl: clickhouseDatabaseUrl(streamed),
       redisUrl: REDIS_TEST_URL,
       redisPrefix: prefix,
+      // Nodes sharing Redis share one secret (the keyed counter names are derived from it).
+      secret: 'collect-limits-test-secret-'.padEnd(48, 'x'),
       streamFlushMs: 50,
     }),
     { collector: 'Collector', counters: 'redis' },
