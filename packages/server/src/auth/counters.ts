@@ -41,9 +41,13 @@ export class MemoryCounterStore implements CounterStore {
     this.windows.delete(key);
   }
 
-  /** Drops closed windows now and then so memory stays bounded by recent traffic. */
+  /**
+   * Drops closed windows now and then so memory stays bounded by recent traffic. At most once a second
+   * even when many windows are open (a flood from many addresses): sweeping on every call would cost
+   * each request a pass over all of them.
+   */
   private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000 && this.windows.size < 50_000) return;
+    if (now - this.lastSweep < (this.windows.size < 50_000 ? 60_000 : 1_000)) return;
     this.lastSweep = now;
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCounterStore } from '../auth';
-import { CollectRateLimiter } from './rate-limit';
+import { addressKey, CollectRateLimiter } from './rate-limit';
 
 describe('CollectRateLimiter', () => {
   it('charges browser requests per address and their events per site, each against its own budget', async () => {
@@ -41,5 +41,26 @@ describe('CollectRateLimiter without its counters', () => {
     const l = new CollectRateLimiter(broken, { perAddress: 5, perSite: 5, perKey: 5 });
     await expect(l.browser('a', 's', 1)).rejects.toMatchObject({ status: 503, code: 'limits_unavailable' });
     await expect(l.server('k', 's', 1)).rejects.toMatchObject({ status: 503, code: 'limits_unavailable' });
+  });
+});
+
+describe('addressKey', () => {
+  it('keys IPv4 by address and IPv6 by its /64, however it is written', () => {
+    expect(addressKey('203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('2001:db8:85a3:12::8a2e:370:7334')).toBe('2001:db8:85a3:12::/64');
+    expect(addressKey('2001:0DB8:85A3:0012:0000:8a2e:0370:7335')).toBe('2001:db8:85a3:12::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('2001:db8:85a3:13::1')).not.toBe(addressKey('2001:db8:85a3:12::1'));
+  });
+
+  it('gives a whole IPv6 /64 one budget', async () => {
+    const l = new CollectRateLimiter(new MemoryCounterStore(), { perAddress: 2, perSite: 0, perKey: 0 });
+    expect(await l.browser('2001:db8:1:2::a', 's', 1)).toBeNull();
+    expect(await l.browser('2001:db8:1:2::b', 's', 1)).toBeNull();
+    expect(await l.browser('2001:db8:1:2:ffff::c', 's', 1)).not.toBeNull();
+    expect(await l.browser('2001:db8:1:3::a', 's', 1)).toBeNull();
   });
 });

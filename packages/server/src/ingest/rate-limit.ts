@@ -28,6 +28,25 @@ export async function counted<T>(run: () => Promise<T>): Promise<T> {
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest('base64url').slice(0, 22);
 
 /**
+ * What one client's budget is keyed by: an IPv4 address, or the /64 network of an IPv6 address (one host
+ * or one LAN gets a whole /64, so counting single IPv6 addresses would give a sender billions of budgets).
+ */
+export function addressKey(ip: string): string {
+  const addr = ip.split('%')[0]!.toLowerCase();
+  if (!addr.includes(':')) return addr;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail] = addr.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
  * Fixed one-minute windows over the shared counters (in-process embedded, Redis at scale, so every
  * collector counts against the same budget). Each method charges the request and returns the window
  * that is over its budget, or null when the request may go on.
@@ -42,7 +61,7 @@ export class CollectRateLimiter {
   async browser(address: string, siteId: string, events: number): Promise<CounterWindow | null> {
     const { perAddress, perSite } = this.limits;
     if (perAddress > 0) {
-      const w = await counted(() => this.counters.incr(`collect:addr:${digest(address)}`, MINUTE_MS));
+      const w = await counted(() => this.counters.incr(`collect:addr:${digest(addressKey(address))}`, MINUTE_MS));
       if (w.count > perAddress) return w;
     }
     return this.charge(`collect:site:${siteId}`, perSite, events);
