@@ -130,6 +130,8 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(page2.map((r) => r.payload)).toEqual(['{"i":2,"cut', '{"i":1}']);
     expect(page2[0]).toEqual({ ...rows[1], id: rows[1]!.id.toLowerCase() });
     expect(page2[1]).toEqual({ ...rows[0], id: rows[0]!.id.toLowerCase(), original_bytes: 0 });
+    // Counted once each, the retried rows too: q(1), q(2) and the two rows at q(3)'s time.
+    expect([await store.countQuarantine(SITE, T0), await store.countQuarantine(SITE, T0 + 2500), await store.countQuarantine('other', 0)]).toEqual([4, 2, 0]);
     await store.write(batch([], { raw: [{ ...raw[3]!, id: crypto.randomUUID(), received_at: raw[3]!.received_at + 1, body: '{"prefix', original_bytes: 1_000_000 }] }));
     expect(await store.query('SELECT body, original_bytes FROM raw_payloads WHERE received_at >= ? ORDER BY received_at', [raw[3]!.received_at])).toEqual([
       { body: raw[3]!.body, original_bytes: 0 },

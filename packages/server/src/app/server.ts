@@ -84,7 +84,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   const counters = keyedCounterStore(scale?.counters ?? new MemoryCounterStore(), (name) => keys.hmac('counter-keys', name));
   // Drop counts of refused requests are added up while they stream in (a flood is one write a second, not one per request).
   const tallied = withDropTally(writer);
-  const collectSink = withQuarantineBudget(tallied, counters, config.quarantinePerSiteDay);
+  // In-memory counters start empty with the process: they learn what a site's day already holds from the store.
+  const budget = scale ? {} : { storedSince: (site: string, since: number) => events.countQuarantine(site, since) };
+  const collectSink = withQuarantineBudget(tallied, counters, config.quarantinePerSiteDay, budget);
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => logError('deleting expired salts failed', err));

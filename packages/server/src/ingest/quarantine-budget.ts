@@ -1,4 +1,4 @@
-import type { CounterStore } from '../auth';
+import type { CounterStore, CounterWindow } from '../auth';
 import type { DropCount, WriteBatch } from '../store';
 import type { BatchSink } from './collector';
 import type { DropReason } from './drop';
@@ -16,17 +16,52 @@ const QUARANTINE_FULL: DropReason = 'quarantine_full';
  * would be kept. A wrapper around the collector's sink, so both collectors (this thread, collector
  * thread) and both engines get it.
  */
-export function withQuarantineBudget(sink: BatchSink, counters: CounterStore, perSiteDay: number): BatchSink {
+export function withQuarantineBudget(sink: BatchSink, counters: CounterStore, perSiteDay: number, opts: BudgetOptions = {}): BatchSink {
   if (perSiteDay <= 0) return sink;
+  const charge = budgetCharge(counters, opts.storedSince);
   return {
     async submit(batch: WriteBatch) {
       if (!batch.quarantine.length) return sink.submit(batch);
-      return sink.submit(await trim(batch, counters, perSiteDay));
+      return sink.submit(await trim(batch, charge, perSiteDay));
     },
   };
 }
 
-async function trim(batch: WriteBatch, counters: CounterStore, cap: number): Promise<WriteBatch> {
+export interface BudgetOptions {
+  /**
+   * Counters that start empty with the process (in memory) learn what a site's day already holds from
+   * the store, so a restart does not open a new budget: events of `siteId` quarantined since `sinceMs`.
+   */
+  storedSince?: (siteId: string, sinceMs: number) => Promise<number>;
+}
+
+/** Adds `n` quarantined events to a site's day; the window says how many the day holds now. */
+type Charge = (site: string, day: string, n: number) => Promise<CounterWindow>;
+
+function budgetCharge(counters: CounterStore, storedSince: BudgetOptions['storedSince']): Charge {
+  const seeds = new Map<string, Promise<void>>();
+  return async (site, day, n) => {
+    const key = `quarantine:${site}:${day}`;
+    // The window outlives its day a little (clocks of several collectors differ); the key names the day anyway.
+    const windowMs = Math.max(60_000, Date.parse(`${day}T00:00:00Z`) + DAY_MS - Date.now() + 3_600_000);
+    if (storedSince) {
+      let seed = seeds.get(key);
+      if (!seed) {
+        // Before this process first charges a (site, day), what the store already holds for it is counted.
+        for (const k of seeds.keys()) if (!k.endsWith(`:${day}`)) seeds.delete(k); // other days are done with
+        seed = storedSince(site, Date.parse(`${day}T00:00:00Z`)).then(async (stored) => {
+          if (stored > 0) await counters.incr(key, windowMs, stored);
+        });
+        seeds.set(key, seed);
+        seed.catch(() => seeds.delete(key)); // tried again with the next batch
+      }
+      await seed;
+    }
+    return counters.incr(key, windowMs, n);
+  };
+}
+
+async function trim(batch: WriteBatch, charge: Charge, cap: number): Promise<WriteBatch> {
   // A request's batch holds one site and one receipt time; grouping keeps this right for any batch.
   const groups = new Map<string, { site: string; day: string; rows: WriteBatch['quarantine'] }>();
   for (const q of batch.quarantine) {
@@ -39,11 +74,7 @@ async function trim(batch: WriteBatch, counters: CounterStore, cap: number): Pro
   const kept: WriteBatch['quarantine'] = [];
   const refused: WriteBatch['quarantine'] = [];
   for (const g of groups.values()) {
-    const dayEnd = Date.parse(`${g.day}T00:00:00Z`) + DAY_MS;
-    // The window outlives its day a little (clocks of several collectors differ); the key names the day anyway.
-    const w = await counted(() =>
-      counters.incr(`quarantine:${g.site}:${g.day}`, Math.max(60_000, dayEnd - Date.now() + 3_600_000), g.rows.length),
-    );
+    const w = await counted(() => charge(g.site, g.day, g.rows.length));
     const room = Math.max(0, Math.min(g.rows.length, cap - (w.count - g.rows.length)));
     kept.push(...g.rows.slice(0, room));
     refused.push(...g.rows.slice(room));

@@ -87,6 +87,8 @@ export interface EventStore {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */
   listQuarantine(siteId: string, opts?: QuarantineQuery): Promise<QuarantineRecord[]>;
+  /** How many events of one site are quarantined with a receipt time at or after `sinceMs`. */
+  countQuarantine(siteId: string, sinceMs: number): Promise<number>;
   /** Drop counts of one site for UTC days fromDay..toDay (YYYY-MM-DD, inclusive), by day then reason. */
   dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]>;
   /** Deletes raw payloads and quarantined events received before `olderThanMs`; returns rows deleted. */

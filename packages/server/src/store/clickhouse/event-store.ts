@@ -127,6 +127,12 @@ export class ClickHouseEventStore implements EventStore {
     return this.http.select<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), { settings: QUERY_SETTINGS, timeoutMs: QUERY_TIMEOUT_MS });
   }
 
+  async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
+    // FINAL: a row written twice (a redelivered stream entry) counts once.
+    const [row] = await this.query<{ n: number }>('SELECT count() AS n FROM quarantine FINAL WHERE site_id = ? AND received_at >= ?', [siteId, Math.trunc(sinceMs)]);
+    return Number(row?.n ?? 0);
+  }
+
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];

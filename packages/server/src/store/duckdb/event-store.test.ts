@@ -178,6 +178,8 @@ describe('DuckDbEventStore', () => {
     expect(listed.map((r) => r.payload)).toEqual(['{"i":2,"cut', '{"i":1}']);
     expect(listed[0]).toEqual(qs[1]);
     expect(listed[1]).toEqual({ ...qs[0], original_bytes: 0 });
+    const counts = [await store.countQuarantine('site-a', now), await store.countQuarantine('site-a', now + 2), await store.countQuarantine('site-b', 0)];
+    expect(counts).toEqual([2, 1, 1]);
     const page2 = await store.listQuarantine('site-a', { limit: 1, before: listed[0]!.received_at, beforeId: listed[0]!.id });
     expect(page2.map((r) => r.payload)).toEqual(['{"i":1}']);
     const rows = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at, original_bytes FROM raw_payloads ORDER BY received_at');

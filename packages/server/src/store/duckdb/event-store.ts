@@ -280,6 +280,13 @@ export class DuckDbEventStore implements EventStore {
     return this.read((db) => db.allCached<T>(sql, params));
   }
 
+  async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
+    const [row] = await this.read((db) =>
+      db.all<{ n: number }>('SELECT count(*) AS n FROM quarantine WHERE site_id = ? AND received_at >= epoch_ms(CAST(? AS BIGINT))', [siteId, Math.trunc(sinceMs)]),
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
