@@ -148,6 +148,29 @@ describe('DuckDbEventStore', () => {
     expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([{ n: 1 }]);
   });
 
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 8)', async () => {
+    const { store, file } = await openStore();
+    // Written as the collector thread encodes (past the store's guard), as releases before the guard stored them.
+    const bad = makeEvent({ props: { plan: 'pro\ud800', ['k\udc00']: 'x\\ud800', ok: '😀' } });
+    const good = makeEvent({ props: { plan: 'basic' } });
+    await store.write(batchOf([good], { encoded: encodeEvents([bad]).encoded }));
+    const propsOf = async (s: DuckDbEventStore, id: string) => (await s.query<{ props: string }>('SELECT props FROM events WHERE event_id = CAST(? AS UUID)', [id]))[0]!.props;
+    expect(await propsOf(store, bad.event_id)).toContain('\\ud800');
+    await expect(store.query("SELECT json_extract_string(props, '$.plan') FROM events")).rejects.toThrow(/Invalid Input/);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const db = await DuckDbClient.open(file);
+    await db.run('DELETE FROM schema_version WHERE version = 8');
+    await db.run(`INSERT INTO quarantine VALUES (CAST(? AS UUID), 'site-a', now()::TIMESTAMP, 'c', 'r', ?, ?)`, [uuidv7(), '[{"path":"\\udc00"}]', '{"p":"\\ud800"}']);
+    db.close();
+
+    const { store: again } = await openStore(file);
+    expect(JSON.parse(await propsOf(again, bad.event_id))).toEqual({ plan: 'pro\ufffd', ['k\ufffd']: 'x\\ud800', ok: '😀' });
+    expect(JSON.parse(await propsOf(again, good.event_id))).toEqual({ plan: 'basic' });
+    expect(await again.query("SELECT count(*) AS n FROM events WHERE NOT json_valid(props)")).toEqual([{ n: 0 }]);
+    expect((await again.listQuarantine('site-a')).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
+  });
+
   it('writes raw payloads, quarantine and summed drop counts in the same transaction', async () => {
     const { store } = await openStore();
     const now = Date.now();
