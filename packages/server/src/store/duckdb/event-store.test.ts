@@ -135,7 +135,7 @@ describe('DuckDbEventStore', () => {
     const gone = uuidv7();
     const db = await DuckDbClient.open(file);
     await db.run('DROP TABLE dedupe_state');
-    await db.run('DELETE FROM schema_version WHERE version = 7');
+    await db.run('DELETE FROM schema_version WHERE version >= 7');
     await db.run('INSERT INTO event_keys SELECT event_id FROM events');
     await db.run('INSERT INTO event_keys VALUES (CAST(? AS UUID))', [gone]);
     db.close();
