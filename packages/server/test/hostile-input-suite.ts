@@ -71,7 +71,8 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
     });
 
     async function send(method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>) {
-      const res = await fetch(s.url + path, { method, headers: { 'user-agent': CHROME_UA, 'accept-language': 'en-US', ...headers }, body });
+      const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body);
+      const res = await fetch(s.url + path, { method, headers: { 'user-agent': CHROME_UA, 'accept-language': 'en-US', ...headers }, body: payload });
       const text = await res.text();
       let json: any = null;
       try {

@@ -1,5 +1,6 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
+import { wellFormedEvent } from '../event-rows';
 
 /**
  * Getting events into DuckDB fast. The Appender costs one native call per value (43 per event): about
@@ -147,7 +148,13 @@ const SEPARATORS_PER_LINE = EVENT_COLUMNS.length - 1;
  * characters, so JSON never holds a separator.
  */
 function packLine(e: CanonicalEvent): string | null {
-  const line = fieldsOf(e).join(FIELD);
+  let line = fieldsOf(e).join(FIELD);
+  // Lone surrogates, as text or as the \u escape JSON.stringify writes for one in props: the event is
+  // made well-formed (in place, so the Appender path stores it so too) and packed again.
+  if (!line.isWellFormed() || line.includes('\\ud')) {
+    wellFormedEvent(e);
+    line = fieldsOf(e).join(FIELD);
+  }
   let separators = 0;
   for (let i = line.indexOf(FIELD); i !== -1; i = line.indexOf(FIELD, i + 1)) separators++;
   return separators === SEPARATORS_PER_LINE && line.indexOf(RECORD) === -1 ? line : null;
