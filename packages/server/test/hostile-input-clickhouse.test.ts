@@ -2,7 +2,7 @@ import { describe } from 'vitest';
 import { EVENT_COLUMNS } from '@tidemark/core';
 import { ClickHouseEventStore, ClickHouseHttp, parseClickHouseUrl } from '../src/store';
 import { runHostileInputSuite } from './hostile-input-suite';
-import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './helpers/scaleout';
 
 // The hostile-input suite with the server's events in ClickHouse. A row "from before the guard" is
 // inserted as releases before it wrote rows: props as JSON.stringify wrote them.

@@ -1,4 +1,4 @@
-import { encodeWithPropsText } from '../src/store/test-support/events';
+import { encodeWithPropsText } from './helpers/events';
 import { runHostileInputSuite } from './hostile-input-suite';
 
 // The hostile-input suite on the embedded engine. A row "from before the guard" is written encoded, as

@@ -3,7 +3,7 @@ import { DIMENSIONS, emptyEvent, EVENT_COLUMNS, FILTER_OPS, METRICS, type Canoni
 import type { Config } from '../src/index';
 import type { EventStore } from '../src/store';
 import { startTestServer } from './helpers/server';
-import { CHROME_UA } from './collect-helpers';
+import { CHROME_UA } from './helpers/collect';
 
 /**
  * Hostile input, end to end (issue 24): ill-formed text — lone UTF-16 surrogates, NULs, controls,

@@ -29,10 +29,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(400).send({ success: false, error: { code: 'validation_error', message: describeZodError(err) } });
     }
     // An engine refusing a value it was given (a pattern, a date, a number) is the request's fault,
-    // whatever check let it through. Its message may quote stored values: neither sent nor logged.
+    // whatever check let it through. Its message may quote stored values: never sent, logged redacted.
     const refused = engineInputError(err);
     if (refused) {
-      req.log.warn({ engine: refused.engine, engine_error: refused.kind }, 'query input refused by the engine');
+      req.log.warn({ err, engine: refused.engine, engine_error: refused.kind }, 'query input refused by the engine');
       return reply.status(400).send({ success: false, error: { code: 'invalid_query_input', message: 'The query names a value the engine cannot evaluate (e.g. a pattern, date or number out of its range)' } });
     }
     const fe = err as FastifyError;

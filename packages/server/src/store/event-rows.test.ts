@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS } from '@tidemark/core';
 import { checkBatch, wellFormedEvent } from './event-rows';
 import { encodeEvents } from './duckdb/event-pack';
-import { batchOf, makeEvent, uuidv7 } from './test-support/events';
+import { batchOf, makeEvent, uuidv7 } from '../../test/helpers/events';
 
 describe('every stored string is made well-formed', () => {
   it('events: lone surrogates in every string column and in property keys and values', () => {
