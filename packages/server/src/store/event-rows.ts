@@ -132,9 +132,8 @@ const STRING_COLUMNS = EVENT_COLUMNS.filter((c) => c.kind === 'string').map((c) 
 /**
  * Replaces lone surrogates in an event's strings and property keys and values by U+FFFD, in place, so
  * that no engine stores text it cannot read back (a lone surrogate escape in `props` JSON fails
- * DuckDB's JSON functions). Every engine calls it where it encodes events — where the event's text is
- * at hand in one piece (the packed line, the JSON row), so the common well-formed event costs one
- * check instead of one per column (≈0.5 µs per event).
+ * DuckDB's JSON functions). Engines apply it where they encode events, only to events that need it:
+ * checking every column of every event here cost ≈0.5 µs per event.
  */
 export function wellFormedEvent(e: CanonicalEvent): void {
   const rec = e as unknown as Record<string, unknown>;
