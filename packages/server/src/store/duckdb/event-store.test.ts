@@ -148,6 +148,22 @@ describe('DuckDbEventStore', () => {
     expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([{ n: 1 }]);
   });
 
+  it('stores lone surrogates as U+FFFD, in text columns and props, packed or appended', async () => {
+    const { store } = await openStore();
+    const packed = makeEvent({ title: 'a\ud800', selector: '\udc00x', props: { ['k\ud800']: 'v\udfff', ok: '😀' } });
+    const appended = makeEvent({ title: 'sep\x1f\ud800', props: { k: '\ud83d' } });
+    const textOnly = makeEvent({ title: 'only\ud800' });
+    await store.write(batchOf([packed, appended]));
+    await store.write(batchOf([], { encoded: encodeEvents([textOnly]).encoded }));
+    const rows = await store.query<{ title: string; selector: string; props: string }>('SELECT title, selector, props FROM events ORDER BY title');
+    expect(rows.map((r) => [r.title, r.selector, JSON.parse(r.props)])).toEqual([
+      ['a\ufffd', '\ufffdx', { ['k\ufffd']: 'v\ufffd', ok: '😀' }],
+      ['only\ufffd', '', {}],
+      ['sep\x1f\ufffd', '', { k: '\ufffd' }],
+    ]);
+    expect(await store.query('SELECT count(*) AS n FROM events WHERE NOT json_valid(props)')).toEqual([{ n: 0 }]);
+  });
+
   it('repairs JSON text stored with lone surrogate escapes by an older release (migration 8)', async () => {
     const { store, file } = await openStore();
     // Written as the collector thread encodes (past the store's guard), as releases before the guard stored them.
