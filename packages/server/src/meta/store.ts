@@ -11,8 +11,9 @@ import { ApiKeyRepo } from './repos/api-keys';
 import { InvitationRepo } from './repos/invitations';
 import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
+import { EmailVerificationRepo } from './repos/email-verifications';
 
-/** Orgs, users, sites, keys, sessions and salts, on SQLite (embedded) or PostgreSQL (scale-out). */
+/** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
   readonly orgs: OrgRepo;
   readonly users: UserRepo;
@@ -22,6 +23,7 @@ export class MetaStore {
   readonly invitations: InvitationRepo;
   readonly sessions: SessionRepo;
   readonly salts: SaltStore;
+  readonly emailVerifications: EmailVerificationRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -36,6 +38,7 @@ export class MetaStore {
     this.invitations = new InvitationRepo(db);
     this.sessions = new SessionRepo(db);
     this.salts = new SqlSaltStore(db);
+    this.emailVerifications = new EmailVerificationRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */
