@@ -15,7 +15,11 @@ if (status.ok) {
       overrides: { eventsUrl: url },
       writeUnguarded: async (_store, event) => {
         const row = { ...event, props: JSON.stringify(event.props) };
-        await http.insert('events', EVENT_COLUMNS.map((c) => c.name), [row]);
+        await http.insert(
+          'events',
+          EVENT_COLUMNS.map((c) => c.name),
+          [row],
+        );
       },
       cleanup: () => new ClickHouseEventStore(url).dropDatabase().catch(() => undefined),
     };

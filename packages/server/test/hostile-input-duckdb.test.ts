@@ -6,6 +6,12 @@ import { runHostileInputSuite } from './hostile-input-suite';
 runHostileInputSuite('DuckDB', async () => ({
   overrides: {},
   writeUnguarded: async (store, event) => {
-    await store.write({ events: [], encoded: encodeWithPropsText([{ event, props: JSON.stringify(event.props) }]), raw: [], quarantine: [], drops: [] });
+    await store.write({
+      events: [],
+      encoded: encodeWithPropsText([{ event, props: JSON.stringify(event.props) }]),
+      raw: [],
+      quarantine: [],
+      drops: [],
+    });
   },
 }));

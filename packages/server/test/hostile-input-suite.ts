@@ -36,9 +36,25 @@ function rng(seed: number) {
 
 /** Ill-formed or awkward text. The last three are not mixed: two huge strings, and one that the collector's 2000-character limits cut between the halves of a pair. */
 const NASTY = [
-  '\ud800', '\udfff', 'a\ud83d', '\ude00b', 'x\ud800\ud800y', '\udc00\ud800', 'a\u0000b', '\u0000', '\u0001\u001f\u007f',
-  '\u001e\u001f', '\u2028\u2029', '\ufffe\uffff', "'; DROP TABLE events; --", '\\ud800', '\\', 'é😀',
-  'x'.repeat(5000), 'y'.repeat(300_000), 'a' + '😀'.repeat(1500),
+  '\ud800',
+  '\udfff',
+  'a\ud83d',
+  '\ude00b',
+  'x\ud800\ud800y',
+  '\udc00\ud800',
+  'a\u0000b',
+  '\u0000',
+  '\u0001\u001f\u007f',
+  '\u001e\u001f',
+  '\u2028\u2029',
+  '\ufffe\uffff',
+  "'; DROP TABLE events; --",
+  '\\ud800',
+  '\\',
+  'é😀',
+  'x'.repeat(5000),
+  'y'.repeat(300_000),
+  'a' + '😀'.repeat(1500),
 ];
 
 const ALL_METRICS = [...METRICS];
@@ -61,7 +77,16 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       siteId = site.id;
       trackingId = site.tracking_id;
       const key = async (permissions: Array<'read' | 'write'>) =>
-        (await s.ctx.meta.apiKeys.create({ orgId: org.id, siteId: site.id, name: 'hostile', permissions, rateLimitPerMin: 100_000, createdBy: null })).rawKey;
+        (
+          await s.ctx.meta.apiKeys.create({
+            orgId: org.id,
+            siteId: site.id,
+            name: 'hostile',
+            permissions,
+            rateLimitPerMin: 100_000,
+            createdBy: null,
+          })
+        ).rawKey;
       writeKey = await key(['write']);
       readKey = await key(['read']);
     });
@@ -72,7 +97,11 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
 
     async function send(method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>) {
       const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body);
-      const res = await fetch(s.url + path, { method, headers: { 'user-agent': CHROME_UA, 'accept-language': 'en-US', ...headers }, body: payload });
+      const res = await fetch(s.url + path, {
+        method,
+        headers: { 'user-agent': CHROME_UA, 'accept-language': 'en-US', ...headers },
+        body: payload,
+      });
       const text = await res.text();
       let json: any = null;
       try {
@@ -90,34 +119,88 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
 
     /** One body per contract with `x` in every text field it has. JSON.stringify writes lone surrogates as \u escapes. */
     const bodies = (x: string, i: number): Array<[string, string, Record<string, string>]> => [
-      ['/api/collect', JSON.stringify({
-        site_id: trackingId,
-        visitor: { id: `v${i}${x}`.slice(0, 128), user_id: x.slice(0, 300) },
-        events: [{
-          name: `ev${x}`.slice(0, 100),
-          properties: {
-            url: `https://example.com/p/${x}`.slice(0, 1900), path: `/p/${x}`, title: x, referrer: `https://ref.example.org/${x}`,
-            utm_source: x, utm_medium: x, utm_campaign: x, utm_term: x, utm_content: x, selector: x, user_id: x,
-            plan: `pro${x}`.slice(0, 600), contract: 'collect', [`k${x}`.slice(0, 100)]: 'v',
-          },
-          context: { timezone: x.slice(0, 64), language: x.slice(0, 35) },
-        }],
-      }), browser],
-      ['/api/collect/heatmap', JSON.stringify({
-        site_id: trackingId, page_url: `https://example.com/h/${x}`.slice(0, 1900), visitor: { id: x.slice(0, 128) },
-        events: [{ type: 'click', x: 10, y: 20, element: x.slice(0, 300) }, { type: 'scroll', depth: 50 }],
-      }), browser],
-      ['/api/v1/collect', JSON.stringify({
-        events: [{
-          event_type: i % 2 ? 'custom' : 'page_view', user_id: x.slice(0, 255), session_id: x.slice(0, 255),
-          properties: { url: `https://example.com/m/${x}`.slice(0, 1900), title: x, event_name: `n${x}`.slice(0, 100), plan: `pro${x}`.slice(0, 600), contract: 'v1', [x.slice(0, 100) || 'empty']: x.slice(0, 600) },
-        }],
-      }), server()],
-      ['/api/v1/collect/optimized', JSON.stringify({
-        customerObject: { site_id: trackingId },
-        userObject: { uuid: x.slice(0, 255), sessionData: { id: x.slice(0, 255) }, userAgent: `${CHROME_UA}${x}`.slice(0, 1000) },
-        actionLog: [{ action_type: 'enter-page', url: `https://example.com/o/${x}`.slice(0, 1900), element: x, text: x, value: x, properties: { plan: `pro${x}`.slice(0, 600), contract: 'optimized' } }],
-      }), server()],
+      [
+        '/api/collect',
+        JSON.stringify({
+          site_id: trackingId,
+          visitor: { id: `v${i}${x}`.slice(0, 128), user_id: x.slice(0, 300) },
+          events: [
+            {
+              name: `ev${x}`.slice(0, 100),
+              properties: {
+                url: `https://example.com/p/${x}`.slice(0, 1900),
+                path: `/p/${x}`,
+                title: x,
+                referrer: `https://ref.example.org/${x}`,
+                utm_source: x,
+                utm_medium: x,
+                utm_campaign: x,
+                utm_term: x,
+                utm_content: x,
+                selector: x,
+                user_id: x,
+                plan: `pro${x}`.slice(0, 600),
+                contract: 'collect',
+                [`k${x}`.slice(0, 100)]: 'v',
+              },
+              context: { timezone: x.slice(0, 64), language: x.slice(0, 35) },
+            },
+          ],
+        }),
+        browser,
+      ],
+      [
+        '/api/collect/heatmap',
+        JSON.stringify({
+          site_id: trackingId,
+          page_url: `https://example.com/h/${x}`.slice(0, 1900),
+          visitor: { id: x.slice(0, 128) },
+          events: [
+            { type: 'click', x: 10, y: 20, element: x.slice(0, 300) },
+            { type: 'scroll', depth: 50 },
+          ],
+        }),
+        browser,
+      ],
+      [
+        '/api/v1/collect',
+        JSON.stringify({
+          events: [
+            {
+              event_type: i % 2 ? 'custom' : 'page_view',
+              user_id: x.slice(0, 255),
+              session_id: x.slice(0, 255),
+              properties: {
+                url: `https://example.com/m/${x}`.slice(0, 1900),
+                title: x,
+                event_name: `n${x}`.slice(0, 100),
+                plan: `pro${x}`.slice(0, 600),
+                contract: 'v1',
+                [x.slice(0, 100) || 'empty']: x.slice(0, 600),
+              },
+            },
+          ],
+        }),
+        server(),
+      ],
+      [
+        '/api/v1/collect/optimized',
+        JSON.stringify({
+          customerObject: { site_id: trackingId },
+          userObject: { uuid: x.slice(0, 255), sessionData: { id: x.slice(0, 255) }, userAgent: `${CHROME_UA}${x}`.slice(0, 1000) },
+          actionLog: [
+            {
+              action_type: 'enter-page',
+              url: `https://example.com/o/${x}`.slice(0, 1900),
+              element: x,
+              text: x,
+              value: x,
+              properties: { plan: `pro${x}`.slice(0, 600), contract: 'optimized' },
+            },
+          ],
+        }),
+        server(),
+      ],
     ];
 
     /** Every string column and property of every stored event, as read back. */
@@ -129,7 +212,8 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       const r = rng(Number(process.env.FUZZ_SEED ?? 24));
       const cases = [...NASTY];
       // Random mixes of the pieces, for the combinations no list names.
-      for (let i = 0; i < 24; i++) cases.push(Array.from({ length: 1 + Math.floor(r() * 4) }, () => NASTY[Math.floor(r() * (NASTY.length - 3))]).join(''));
+      for (let i = 0; i < 24; i++)
+        cases.push(Array.from({ length: 1 + Math.floor(r() * 4) }, () => NASTY[Math.floor(r() * (NASTY.length - 3))]).join(''));
       const accepted = new Map<string, number>();
       for (let i = 0; i < cases.length; i++) {
         for (const [path, body, headers] of bodies(cases[i]!, i)) {
@@ -139,12 +223,30 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
         }
       }
       // Invalid UTF-8 in the raw body: decoded as U+FFFD, never stored as bytes an engine refuses.
-      const bytes = (prefix: string, suffix: string) => Buffer.concat([Buffer.from(prefix), Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80, 0xc3]), Buffer.from(suffix)]);
-      const raw = await send('POST', '/api/collect', bytes(`{"site_id":"${trackingId}","events":[{"name":"page_view","properties":{"url":"https://example.com/b","plan":"bytes`, '","contract":"collect"}}]}'), browser);
+      const bytes = (prefix: string, suffix: string) =>
+        Buffer.concat([Buffer.from(prefix), Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80, 0xc3]), Buffer.from(suffix)]);
+      const raw = await send(
+        'POST',
+        '/api/collect',
+        bytes(
+          `{"site_id":"${trackingId}","events":[{"name":"page_view","properties":{"url":"https://example.com/b","plan":"bytes`,
+          '","contract":"collect"}}]}',
+        ),
+        browser,
+      );
       expect(raw.status).toBe(202);
-      const v1 = await send('POST', '/api/v1/collect', bytes('{"events":[{"event_type":"custom","properties":{"url":"https://example.com/b","plan":"bytes', '","contract":"v1"}}]}'), server());
+      const v1 = await send(
+        'POST',
+        '/api/v1/collect',
+        bytes('{"events":[{"event_type":"custom","properties":{"url":"https://example.com/b","plan":"bytes', '","contract":"v1"}}]}'),
+        server(),
+      );
       expect(v1.status).toBe(200);
-      for (const body of [bytes('{"site_id":"', '"}'), Buffer.from([0xff, 0x00, 0x7b]), Buffer.from(`{"site_id":"${trackingId}","events":[{"name":"\u0000`)]) {
+      for (const body of [
+        bytes('{"site_id":"', '"}'),
+        Buffer.from([0xff, 0x00, 0x7b]),
+        Buffer.from(`{"site_id":"${trackingId}","events":[{"name":"\u0000`),
+      ]) {
         expect((await send('POST', '/api/collect', body, browser)).status).toBe(400);
       }
       expect([...accepted.keys()].sort()).toEqual(['/api/collect', '/api/collect/heatmap', '/api/v1/collect', '/api/v1/collect/optimized']);
@@ -172,7 +274,8 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       }
     });
 
-    const query = (input: Record<string, unknown>) => send('POST', '/v1/query', JSON.stringify({ site_id: siteId, date_range: 'last_7_days', ...input }), reader());
+    const query = (input: Record<string, unknown>) =>
+      send('POST', '/v1/query', JSON.stringify({ site_id: siteId, date_range: 'last_7_days', ...input }), reader());
 
     /** Every report of the query API and the dashboard endpoint over what is stored: all answer 200. */
     async function everyReport(): Promise<Map<string, number>> {
@@ -196,10 +299,19 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
           }
         }
       }
-      const nested = ['or', ['and', ['matches', 'props:plan', ['^pro']], ['not', ['is', 'page', ['/']]]], ['contains', 'props:contract', ['v1']]];
+      const nested = [
+        'or',
+        ['and', ['matches', 'props:plan', ['^pro']], ['not', ['is', 'page', ['/']]]],
+        ['contains', 'props:contract', ['v1']],
+      ];
       expect((await query({ metrics: ALL_METRICS, filters: nested, interval: 'hour', date_range: 'today' })).status).toBe(200);
       for (let i = 0; i < dimensions.length; i += 12) {
-        const params = new URLSearchParams({ period: 'last_7_days', dimensions: dimensions.slice(i, i + 12).join(','), metrics: ALL_METRICS.join(','), filters: JSON.stringify([['matches', 'props:plan', ['.']]]) });
+        const params = new URLSearchParams({
+          period: 'last_7_days',
+          dimensions: dimensions.slice(i, i + 12).join(','),
+          metrics: ALL_METRICS.join(','),
+          filters: JSON.stringify([['matches', 'props:plan', ['.']]]),
+        });
         const res = await send('GET', `/v1/sites/${siteId}/stats?${params}`, undefined, { authorization: `Bearer ${readKey}` });
         expect(res.status, JSON.stringify(res.body)).toBe(200);
       }
@@ -225,11 +337,18 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       const ts = Date.now() - 60_000;
       const bad: CanonicalEvent = {
         ...emptyEvent({ event_id: crypto.randomUUID(), site_id: siteId, ts, received_at: ts, name: 'legacy' }),
-        visitor_id: 'legacy-visitor', session_id: 'legacy-session', url: 'https://example.com/legacy', host: 'example.com', path: '/legacy',
+        visitor_id: 'legacy-visitor',
+        session_id: 'legacy-session',
+        url: 'https://example.com/legacy',
+        host: 'example.com',
+        path: '/legacy',
         props: { plan: 'legacy\ud800', contract: 'legacy' },
       };
       await eng.writeUnguarded(s.ctx.events, bad);
-      const stored = await s.ctx.events.query<{ props: string }>('SELECT props FROM events WHERE site_id = ? AND name = ?', [siteId, 'legacy']);
+      const stored = await s.ctx.events.query<{ props: string }>('SELECT props FROM events WHERE site_id = ? AND name = ?', [
+        siteId,
+        'legacy',
+      ]);
       expect(stored.map((r) => r.props)).toEqual(['{"plan":"legacy\\ud800","contract":"legacy"}']);
       // Every report still answers, and counts the other rows as before (the bad row's properties may read as absent).
       const byPlan = await everyReport();
@@ -247,28 +366,62 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       for (const pattern of ['\\Z', '(?<name>a)', 'a{1001}', '(a{1000}){1000}', '\\pL{1000}'.repeat(20), '(?i)\\pL{1000}'.repeat(14)]) {
         await refused(await query({ metrics: ['visitors'], filters: [['matches', 'props:plan', [pattern]]] }), pattern.slice(0, 30));
         const params = new URLSearchParams({ period: 'last_7_days', filters: JSON.stringify([['matches', 'page', [pattern]]]) });
-        await refused(await send('GET', `/v1/sites/${siteId}/stats?${params}`, undefined, { authorization: `Bearer ${readKey}` }), `dashboard ${pattern.slice(0, 30)}`);
+        await refused(
+          await send('GET', `/v1/sites/${siteId}/stats?${params}`, undefined, { authorization: `Bearer ${readKey}` }),
+          `dashboard ${pattern.slice(0, 30)}`,
+        );
       }
       // Filter trees thousands deep, and one level past the limit on the dashboard endpoint.
       const deep = '["not",'.repeat(5000) + '["is","page",["/"]]' + ']'.repeat(5000);
-      await refused(await send('POST', '/v1/query', `{"site_id":"${siteId}","date_range":"today","metrics":["visitors"],"filters":${deep}}`, reader()), 'deep tree');
-      await refused(await send('POST', '/v1/query', `{"site_id":"${siteId}","date_range":"today","metrics":["visitors"],"filters":[${deep}]}`, reader()), 'deep list');
+      await refused(
+        await send('POST', '/v1/query', `{"site_id":"${siteId}","date_range":"today","metrics":["visitors"],"filters":${deep}}`, reader()),
+        'deep tree',
+      );
+      await refused(
+        await send(
+          'POST',
+          '/v1/query',
+          `{"site_id":"${siteId}","date_range":"today","metrics":["visitors"],"filters":[${deep}]}`,
+          reader(),
+        ),
+        'deep list',
+      );
       const nest = (levels: number): unknown => (levels === 1 ? ['is', 'page', ['/']] : ['not', nest(levels - 1)]);
-      const dashboard = (filters: unknown) => send('GET', `/v1/sites/${siteId}/stats?${new URLSearchParams({ filters: JSON.stringify(filters) })}`, undefined, { authorization: `Bearer ${readKey}` });
+      const dashboard = (filters: unknown) =>
+        send('GET', `/v1/sites/${siteId}/stats?${new URLSearchParams({ filters: JSON.stringify(filters) })}`, undefined, {
+          authorization: `Bearer ${readKey}`,
+        });
       expect((await dashboard(nest(6))).status).toBe(200);
       await refused(await dashboard(nest(7)), 'dashboard depth 7');
       await refused(await dashboard(JSON.parse('["not",'.repeat(400) + '["is","page",["/"]]' + ']'.repeat(400))), 'dashboard deep');
       // Dates out of range.
-      for (const [start, end] of [['9999-12-01', '9999-12-31'], ['2024-01-01', '9999-12-31'], ['0001-01-01', '0001-01-02']]) {
+      for (const [start, end] of [
+        ['9999-12-01', '9999-12-31'],
+        ['2024-01-01', '9999-12-31'],
+        ['0001-01-01', '0001-01-02'],
+      ]) {
         await refused(await query({ metrics: ['visitors'], date_range: { start, end } }), `${start}..${end}`);
-        await refused(await send('GET', `/v1/sites/${siteId}/stats?period=custom&start_date=${start}&end_date=${end}`, undefined, { authorization: `Bearer ${readKey}` }), `dashboard ${start}`);
+        await refused(
+          await send('GET', `/v1/sites/${siteId}/stats?period=custom&start_date=${start}&end_date=${end}`, undefined, {
+            authorization: `Bearer ${readKey}`,
+          }),
+          `dashboard ${start}`,
+        );
       }
-      for (const q of ['to=999999999999999', 'from=9999-12-31', 'to=275760-09-13', `cursor=${Buffer.from(JSON.stringify([9e15, 'a'])).toString('base64url')}`]) {
+      for (const q of [
+        'to=999999999999999',
+        'from=9999-12-31',
+        'to=275760-09-13',
+        `cursor=${Buffer.from(JSON.stringify([9e15, 'a'])).toString('base64url')}`,
+      ]) {
         await refused(await send('GET', `/v1/sites/${siteId}/events?${q}`, undefined, { authorization: `Bearer ${readKey}` }), q);
       }
       // The edges of the range still answer.
       for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
-        for (const date_range of [{ start: '1970-01-01', end: '1970-01-31' }, { start: '2099-12-01', end: '2099-12-31' }]) {
+        for (const date_range of [
+          { start: '1970-01-01', end: '1970-01-31' },
+          { start: '2099-12-01', end: '2099-12-31' },
+        ]) {
           const res = await query({ metrics: ALL_METRICS, date_range, timezone: tz, interval: 'day', compare: true });
           expect(res.status, `${tz} ${JSON.stringify(date_range)}: ${JSON.stringify(res.body)}`).toBe(200);
         }

@@ -40,7 +40,12 @@ function judge(pattern: string): string | null {
 
 /** Refuses, with a 400, a "matches" pattern RE2 would not run. */
 export function checkRegex(pattern: string): void {
-  if (pattern.length === 0 || pattern.length > MAX_REGEX_LENGTH) throw badRequest('invalid_filter', `filters: a "matches" pattern must be 1-${MAX_REGEX_LENGTH} characters`);
+  if (pattern.length === 0 || pattern.length > MAX_REGEX_LENGTH)
+    throw badRequest('invalid_filter', `filters: a "matches" pattern must be 1-${MAX_REGEX_LENGTH} characters`);
   const problem = re2Problem(pattern);
-  if (problem) throw badRequest('invalid_filter', `filters: "matches" pattern is not a valid RE2 regular expression (${problem}); see https://github.com/google/re2/wiki/Syntax`);
+  if (problem)
+    throw badRequest(
+      'invalid_filter',
+      `filters: "matches" pattern is not a valid RE2 regular expression (${problem}); see https://github.com/google/re2/wiki/Syntax`,
+    );
 }

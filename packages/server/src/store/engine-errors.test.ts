@@ -22,7 +22,10 @@ describe('engine input errors', () => {
   it('DuckDB: values it refuses are input errors, named by class only', async () => {
     expect(await refusal('SELECT regexp_matches(?, ?)', ['x', '\\Z'])).toEqual({ engine: 'duckdb', kind: 'Invalid Input' });
     expect(await refusal('SELECT CAST(? AS INTEGER)', ['secret-value'])).toEqual({ engine: 'duckdb', kind: 'Conversion' });
-    expect(await refusal('SELECT json_extract_string(?, ?)', ['{"k":"\\ud800"}', '$.k'])).toEqual({ engine: 'duckdb', kind: 'Invalid Input' });
+    expect(await refusal('SELECT json_extract_string(?, ?)', ['{"k":"\\ud800"}', '$.k'])).toEqual({
+      engine: 'duckdb',
+      kind: 'Invalid Input',
+    });
   });
 
   it('DuckDB: faults of the statement are not', async () => {
@@ -31,7 +34,10 @@ describe('engine input errors', () => {
   });
 
   it('ClickHouse: by the server code class', () => {
-    expect(engineInputError(new ClickHouseError('ClickHouse: Code: 427, cannot compile re2', 427, 500))).toEqual({ engine: 'clickhouse', kind: 'code 427' });
+    expect(engineInputError(new ClickHouseError('ClickHouse: Code: 427, cannot compile re2', 427, 500))).toEqual({
+      engine: 'clickhouse',
+      kind: 'code 427',
+    });
     expect(engineInputError(new ClickHouseError('ClickHouse: Code: 62, Syntax error', 62, 500))).toBeNull();
     expect(engineInputError(new ClickHouseError('unreachable', null, 0))).toBeNull();
     expect(engineInputError(new Error('something else'))).toBeNull();

@@ -32,8 +32,22 @@ describe('every stored string is made well-formed', () => {
 
   it('raw bodies and quarantined payloads: literal and escaped lone surrogates', () => {
     const now = Date.now();
-    const raw = { id: uuidv7(now), site_id: 's', received_at: now, contract: 'insighthub.collect', body: '{"events":[{"name":"x","properties":{"p":"\\ud800","q":"\udc00"}}]}' };
-    const q = { id: uuidv7(now), site_id: 's', received_at: now, contract: 'insighthub.collect', reason: 'invalid_event', errors: JSON.stringify([{ path: 'k\ud800', message: 'm' }]), payload: JSON.stringify({ p: '\ud800' }) };
+    const raw = {
+      id: uuidv7(now),
+      site_id: 's',
+      received_at: now,
+      contract: 'insighthub.collect',
+      body: '{"events":[{"name":"x","properties":{"p":"\\ud800","q":"\udc00"}}]}',
+    };
+    const q = {
+      id: uuidv7(now),
+      site_id: 's',
+      received_at: now,
+      contract: 'insighthub.collect',
+      reason: 'invalid_event',
+      errors: JSON.stringify([{ path: 'k\ud800', message: 'm' }]),
+      payload: JSON.stringify({ p: '\ud800' }),
+    };
     checkBatch(batchOf([], { raw: [raw], quarantine: [q] }));
     expect(JSON.parse(raw.body).events[0].properties).toEqual({ p: '\ufffd', q: '\ufffd' });
     expect(JSON.parse(q.errors)).toEqual([{ path: 'k\ufffd', message: 'm' }]);
