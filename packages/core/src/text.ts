@@ -25,6 +25,7 @@ const ESCAPES = /\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}
  */
 export function wellFormedJson(text: string): string {
   const t = wellFormed(text);
-  if (!SURROGATE_ESCAPE.test(t)) return t;
+  // indexOf first: ~10x faster than the pattern on text without escapes (most bodies).
+  if (t.indexOf('\\u') === -1 || !SURROGATE_ESCAPE.test(t)) return t;
   return t.replace(ESCAPES, (m) => (m.length === 6 ? '\\ufffd' : m));
 }
