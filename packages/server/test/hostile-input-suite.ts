@@ -315,6 +315,12 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
         const res = await send('GET', `/v1/sites/${siteId}/stats?${params}`, undefined, { authorization: `Bearer ${readKey}` });
         expect(res.status, JSON.stringify(res.body)).toBe(200);
       }
+      // The raw event export and the realtime snapshot read the same rows.
+      const bearer = { authorization: `Bearer ${readKey}` };
+      const page = await send('GET', `/v1/sites/${siteId}/events?limit=1000&from=${Date.now() - 86_400_000}`, undefined, bearer);
+      expect(page.status).toBe(200);
+      expect(page.body.events.length).toBeGreaterThan(0);
+      expect((await send('GET', `/v1/sites/${siteId}/realtime`, undefined, bearer)).status).toBe(200);
       const res = await query({ metrics: ['events'], dimensions: ['props:plan'], limit: 1000 });
       return new Map((res.body.rows as Array<{ 'props:plan': string; events: number }>).map((row) => [row['props:plan'], row.events]));
     }
