@@ -119,6 +119,34 @@ export function filterTreeStats(node: FilterNode, depth = 1): { depth: number; l
   return { depth, leaves: 1 };
 }
 
+/** True when `value` nests arrays/objects deeper than `limit`; looks no deeper than that, so any input is safe. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit <= 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (nestsDeeperThan(child, limit - 1)) return true;
+  return false;
+}
+
+/**
+ * Refuses filter input nested too deep for any valid tree, before a schema parses it (the recursive
+ * schema would exhaust the stack on trees thousands deep). A leaf [op, dim, [values]] nests 2 arrays,
+ * a tree of depth d nests d + 1, and a list of trees one more.
+ */
+export function assertFilterNesting(filters: unknown): void {
+  if (nestsDeeperThan(filters, MAX_FILTER_DEPTH + 2)) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
+}
+
+/** The exact depth and size limits of parsed filter trees (every endpoint that takes filters applies them). */
+export function checkFilterLimits(trees: FilterNode[]): void {
+  let leaves = 0;
+  for (const t of trees) {
+    const s = filterTreeStats(t);
+    if (s.depth > MAX_FILTER_DEPTH) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
+    leaves += s.leaves;
+  }
+  if (leaves > MAX_FILTER_LEAVES) throw badRequest('invalid_filter', `filters: more than ${MAX_FILTER_LEAVES} conditions`);
+}
+
 export const dateRangeSchema = z.union([
   z.enum(PERIODS),
   z.object({ start: isoDateSchema, end: isoDateSchema }).strict(),
@@ -165,6 +193,7 @@ const CODE_BY_FIELD: Record<string, string> = {
 
 /** Validates a Query; every failure is a 400 whose code names the offending part. */
 export function parseQuery(input: unknown): Query {
+  if (input !== null && typeof input === 'object') assertFilterNesting((input as { filters?: unknown }).filters);
   const r = querySchema.safeParse(input);
   if (!r.success) {
     const first = r.error.issues[0];
@@ -173,16 +202,7 @@ export function parseQuery(input: unknown): Query {
     throw badRequest(CODE_BY_FIELD[field] ?? 'invalid_query', `${where}${first?.message ?? 'invalid query'}`);
   }
   const q = r.data;
-  if (q.filters !== undefined) {
-    const trees = isFilterList(q.filters) ? q.filters : [q.filters];
-    let leaves = 0;
-    for (const t of trees) {
-      const s = filterTreeStats(t);
-      if (s.depth > MAX_FILTER_DEPTH) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
-      leaves += s.leaves;
-    }
-    if (leaves > MAX_FILTER_LEAVES) throw badRequest('invalid_filter', `filters: more than ${MAX_FILTER_LEAVES} conditions`);
-  }
+  if (q.filters !== undefined) checkFilterLimits(isFilterList(q.filters) ? q.filters : [q.filters]);
   return q;
 }
 

@@ -94,17 +94,19 @@ describe('request log and response headers (issue 24: secrets and logs)', () => 
       const capture = new LogCapture();
       const app = await buildHttpApp({ ...server.ctx, events }, { logStream: capture });
       const tracked = 'visitor.7f3a@example.com';
-      // A real engine error that quotes a tracked value back, as a failing report would.
+      // A real engine error that quotes a tracked value back, as a failing report would. The engine
+      // refused a value, so the answer is a generic 400 (http/errors.ts), without the engine's message.
       app.get('/test/engine-error', async () => events.query(engine.failing(tracked)));
       try {
         const res = await app.inject({ method: 'GET', url: '/test/engine-error?path=/private/page' });
-        expect(res.statusCode).toBe(500);
-        expect(res.json()).toEqual({ success: false, error: { code: 'internal_error', message: 'Internal server error' } });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error.code).toBe('invalid_query_input');
+        expect(res.body).not.toContain(tracked);
       } finally {
         await app.close();
         await store?.close();
       }
-      const entry = capture.entries().find((e) => e.msg === 'unhandled error');
+      const entry = capture.entries().find((e) => e.msg === 'query input refused by the engine');
       expect(entry).toBeDefined();
       expect(capture.text).not.toContain(tracked);
       expect(capture.text).not.toContain('7f3a');

@@ -149,6 +149,41 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(await store.purgeRaw(T0)).toBe(0);
   });
 
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 2)', async () => {
+    const url = clickhouseDatabaseUrl(uniqueName('tidemark_repair'));
+    const node = new ClickHouseEventStore(url);
+    const http = new ClickHouseHttp(parseClickHouseUrl(url));
+    const mutationsDone = async () => {
+      for (let i = 0; i < 300; i++) {
+        const [row] = await http.select<{ n: number }>(`SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND is_done = 0`);
+        if (!Number(row?.n)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('mutations did not finish');
+    };
+    try {
+      await node.init();
+      // Rows as releases before the store's guard wrote them: JSON.stringify escapes a lone surrogate.
+      const bad = { ...ev({ ts: T0 }), props: JSON.stringify({ plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' }) };
+      const good = { ...ev({ ts: T0 + 1 }), props: JSON.stringify({ plan: 'basic' }) };
+      await http.insert('events', EVENT_COLUMNS.map((c) => c.name), [bad, good]);
+      await http.insert('quarantine', ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'], [
+        { id: v7(T0), site_id: SITE, received_at: T0, contract: 'c', reason: 'r', errors: '[{"path":"\\udc00"}]', payload: '{"p":"\\ud800"}' },
+      ]);
+      await http.exec('ALTER TABLE schema_version DELETE WHERE version = 2');
+      await mutationsDone();
+      await node.init();
+      await mutationsDone();
+      const rows = await node.query<{ event_id: string; props: string }>('SELECT event_id, props FROM events ORDER BY ts');
+      expect(rows.map((r) => JSON.parse(r.props))).toEqual([{ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' }, { plan: 'basic' }]);
+      expect(rows.every((r) => !/\\ud[89a-f]/i.test(r.props.replace(/\\\\/g, '')))).toBe(true);
+      expect((await node.listQuarantine(SITE)).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
+      expect(await node.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    } finally {
+      await node.dropDatabase();
+    }
+  });
+
   it('migrates idempotently, also when several nodes start at once', async () => {
     const url = clickhouseDatabaseUrl(uniqueName('tidemark_mig'));
     const nodes = [1, 2, 3].map(() => new ClickHouseEventStore(url));
@@ -156,7 +191,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       await Promise.all(nodes.map((n) => n.init()));
       await nodes[0]!.init();
       const versions = await nodes[1]!.query<{ version: number }>('SELECT DISTINCT version FROM schema_version ORDER BY version');
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       // Steps run again over tables they already changed (another node migrated between this one's check and its
       // statements) change nothing and fail nothing: here every step, the ADD COLUMNs included.
       await new ClickHouseHttp(parseClickHouseUrl(url)).exec('DROP TABLE schema_version');

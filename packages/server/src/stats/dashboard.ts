@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  badRequest, DIMENSIONS, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, METRIC_ALIASES, metricSchema, METRICS, PERIODS,
+  assertFilterNesting, badRequest, checkFilterLimits, DIMENSIONS, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, METRIC_ALIASES, metricSchema, METRICS, PERIODS,
   type Dimension, type FilterNode, type Metric, type Query, type QueryInterval,
 } from '@tidemark/core';
 
@@ -113,16 +113,23 @@ export function parseFilterParam(text: string): FilterNode[] {
   } catch {
     throw badRequest('invalid_filter', 'filters: not valid JSON');
   }
+  // The same limits as POST /v1/query: nesting bounded before the schema parses, then exact.
+  assertFilterNesting(json);
   if (Array.isArray(json)) {
     const single = filterSchema.safeParse(json);
-    if (single.success) return [single.data];
+    if (single.success) return checkedTrees([single.data]);
     const list = filterListSchema.safeParse(json);
-    if (list.success) return list.data;
+    if (list.success) return checkedTrees(list.data);
     throw badRequest('invalid_filter', 'filters: expected [op, dimension, [values]], ["and"|"or", ...], ["not", filter] or a list of them');
   }
   const obj = filterObjectSchema.safeParse(json);
   if (!obj.success) throw badRequest('invalid_filter', 'filters: expected a filter tree or an object {dimension: value(s)}');
   return Object.entries(obj.data).map(([dim, v]) => ['is', dim as Dimension, Array.isArray(v) ? v : [v]]);
+}
+
+function checkedTrees(trees: FilterNode[]): FilterNode[] {
+  checkFilterLimits(trees);
+  return trees;
 }
 
 /** hour for a day (today, yesterday), day up to ~3 months, week up to ~6 months, month beyond (last_12_months). */

@@ -157,7 +157,7 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
 }
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input (the code names the parameter: invalid_metric, invalid_filter, invalid_timezone …)',
+  400: 'Invalid input (the code names the parameter: invalid_metric, invalid_filter, invalid_timezone …; invalid_query_input: a value the engine cannot evaluate)',
   401: 'Missing or invalid credentials',
   403: 'Not allowed (role or key permission)',
   404: 'No such site, or not visible to the caller',

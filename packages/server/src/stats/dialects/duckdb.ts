@@ -59,7 +59,9 @@ export const duckdbDialect: Dialect = {
   },
 
   // A JSON path with the key quoted: keys are restricted (no quotes/backslashes) by the query schema.
-  propertyValue: (props, key) => sql`coalesce(json_extract_string(${props}, ${bindString(`$."${key}"`)}), '')`,
+  // TRY: a row whose text is not valid JSON (e.g. a lone surrogate escape stored by an older release)
+  // reads as absent instead of failing the whole report.
+  propertyValue: (props, key) => sql`coalesce(TRY(json_extract_string(${props}, ${bindString(`$."${key}"`)})), '')`,
   regexMatch: (expr, pattern) => sql`regexp_matches(${expr}, ${pattern})`,
   containsInsensitive: (expr, needle) => sql`contains(lower(${expr}), lower(${needle}))`,
   toText: (expr) => sql`coalesce(CAST(${expr} AS VARCHAR), '')`,

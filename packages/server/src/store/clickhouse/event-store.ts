@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { badRequest, EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
+import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '@tidemark/core';
 import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
 import { assertNotEncoded, checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
 import { quoteInt, quoteString, wellFormed } from './escape';
@@ -240,7 +240,8 @@ function eventRow(e: CanonicalEvent): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const c of EVENT_COLUMNS) {
     const v = rec[c.name];
-    if (c.kind === 'json') row[c.name] = JSON.stringify(v ?? {});
+    // JSON.stringify writes a lone surrogate as a \udXXX escape: made U+FFFD like the text columns.
+    if (c.kind === 'json') row[c.name] = wellFormedJson(JSON.stringify(v ?? {}));
     else if (typeof v === 'string') row[c.name] = wellFormed(v);
     else row[c.name] = v ?? null;
   }

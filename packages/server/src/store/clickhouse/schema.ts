@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseHttp } from './http';
+import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -68,6 +69,12 @@ export interface Migration {
   version: number;
   name: string;
   statements: (server: ServerInfo) => string[];
+  /**
+   * Columns of JSON text to repair by a mutation (18.12+; it runs in the background, reads tolerate the
+   * rows meanwhile). Only on MergeTree tables: a cluster's Distributed tables cannot be mutated, their
+   * local tables are repaired ON CLUSTER by the operator (docs/scale-out.md).
+   */
+  repairs?: ReadonlyArray<{ table: string; column: string }>;
 }
 
 /** Applied in order; never edit a released step, add one. Every statement is idempotent. */
@@ -108,7 +115,23 @@ ORDER BY (site_id, day, reason, batch_key)`,
       `ALTER TABLE quarantine ADD COLUMN original_bytes Int64 DEFAULT 0`,
     ],
   },
+  {
+    version: 3,
+    name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
+    statements: () => [],
+    repairs: [
+      { table: 'events', column: 'props' },
+      { table: 'quarantine', column: 'payload' },
+      { table: 'quarantine', column: 'errors' },
+    ],
+  },
 ];
+
+/** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */
+export function repairJsonSql(table: string, column: string): string {
+  const repaired = repairedJsonSql(column, (expr, pattern, replacement) => `replaceRegexpAll(${expr}, ${quoteString(pattern)}, ${quoteString(replacement)})`);
+  return `ALTER TABLE ${table} UPDATE ${column} = ${repaired} WHERE match(${column}, ${quoteString(SURROGATE_ESCAPE_RE2)})`;
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -142,7 +165,15 @@ ENGINE = ReplacingMergeTree ORDER BY version`,
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     for (const stmt of m.statements(server)) await createIdempotent(http, stmt);
+    for (const r of m.repairs ?? []) if (await isMergeTree(http, r.table)) await http.exec(repairJsonSql(r.table, r.column));
     await http.exec(`INSERT INTO schema_version (version, name, applied_at) VALUES (${m.version}, ${quoteString(m.name)}, now())`);
   }
   return { version: SCHEMA_VERSION, server };
+}
+
+async function isMergeTree(http: ClickHouseHttp, table: string): Promise<boolean> {
+  const [row] = await http.select<{ engine: string }>(
+    `SELECT engine FROM system.tables WHERE database = ${quoteString(http.conn.database)} AND name = ${quoteString(table)}`,
+  );
+  return /MergeTree$/.test(row?.engine ?? '');
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TidemarkError } from '@tidemark/core';
 import { DuckDbEventStore, type DuckDbEventStoreOptions } from './event-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
-import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../../../test/helpers/events';
+import { batchOf, encodeWithPropsText, makeEvent, tempDir, uuidv4, uuidv7 } from '../../../test/helpers/events';
 import { encodeEvents } from './event-pack';
 import { DuckDbClient } from './client';
 
@@ -146,6 +146,45 @@ describe('DuckDbEventStore', () => {
     const r = await again.write(batchOf([{ ...stored }, makeEvent({ event_id: gone }), fresh]));
     expect(r).toEqual({ inserted: 1, existingIds: [stored.event_id, gone].sort() });
     expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([{ n: 1 }]);
+  });
+
+  it('stores lone surrogates as U+FFFD, in text columns and props, packed or appended', async () => {
+    const { store } = await openStore();
+    const packed = makeEvent({ title: 'a\ud800', selector: '\udc00x', props: { 'k\ud800': 'v\udfff', ok: '😀' } });
+    const appended = makeEvent({ title: 'sep\x1f\ud800', props: { k: '\ud83d' } });
+    const textOnly = makeEvent({ title: 'only\ud800' });
+    await store.write(batchOf([packed, appended]));
+    await store.write(batchOf([], { encoded: encodeEvents([textOnly]).encoded }));
+    const rows = await store.query<{ title: string; selector: string; props: string }>('SELECT title, selector, props FROM events ORDER BY title');
+    expect(rows.map((r) => [r.title, r.selector, JSON.parse(r.props)])).toEqual([
+      ['a\ufffd', '\ufffdx', { 'k\ufffd': 'v\ufffd', ok: '😀' }],
+      ['only\ufffd', '', {}],
+      ['sep\x1f\ufffd', '', { k: '\ufffd' }],
+    ]);
+    expect(await store.query('SELECT count(*) AS n FROM events WHERE NOT json_valid(props)')).toEqual([{ n: 0 }]);
+  });
+
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 8)', async () => {
+    const { store, file } = await openStore();
+    // Written as the collector thread encodes (past the store's guard), as releases before the guard stored them.
+    const bad = makeEvent({ props: { plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' } });
+    const good = makeEvent({ props: { plan: 'basic' } });
+    await store.write(batchOf([good], { encoded: encodeWithPropsText([{ event: bad, props: JSON.stringify(bad.props) }]) }));
+    const propsOf = async (s: DuckDbEventStore, id: string) => (await s.query<{ props: string }>('SELECT props FROM events WHERE event_id = CAST(? AS UUID)', [id]))[0]!.props;
+    expect(await propsOf(store, bad.event_id)).toContain('\\ud800');
+    await expect(store.query("SELECT json_extract_string(props, '$.plan') FROM events")).rejects.toThrow(/Invalid Input/);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const db = await DuckDbClient.open(file);
+    await db.run('DELETE FROM schema_version WHERE version = 9');
+    await db.run(`INSERT INTO quarantine (id, site_id, received_at, contract, reason, errors, payload) VALUES (CAST(? AS UUID), 'site-a', now()::TIMESTAMP, 'c', 'r', ?, ?)`, [uuidv7(), '[{"path":"\\udc00"}]', '{"p":"\\ud800"}']);
+    db.close();
+
+    const { store: again } = await openStore(file);
+    expect(JSON.parse(await propsOf(again, bad.event_id))).toEqual({ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' });
+    expect(JSON.parse(await propsOf(again, good.event_id))).toEqual({ plan: 'basic' });
+    expect(await again.query("SELECT count(*) AS n FROM events WHERE NOT json_valid(props)")).toEqual([{ n: 0 }]);
+    expect((await again.listQuarantine('site-a')).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
   });
 
   it('writes raw payloads, quarantine and summed drop counts in the same transaction', async () => {
