@@ -93,6 +93,16 @@ export interface SaltsTable {
   created_at: number;
 }
 
+export interface SitePurgesTable {
+  site_id: string;
+  org_id: string;
+  tracking_id: string;
+  requested_at: number;
+  passes: number;
+  last_pass_at: number | null;
+  completed_at: number | null;
+}
+
 export interface MetaSchema {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -102,4 +112,5 @@ export interface MetaSchema {
   invitations: InvitationsTable;
   sessions: SessionsTable;
   salts: SaltsTable;
+  site_purges: SitePurgesTable;
 }

@@ -11,6 +11,7 @@ import { ApiKeyRepo } from './repos/api-keys';
 import { InvitationRepo } from './repos/invitations';
 import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
+import { SitePurgeRepo } from './repos/site-purges';
 
 /** Orgs, users, sites, keys, sessions and salts, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -22,6 +23,7 @@ export class MetaStore {
   readonly invitations: InvitationRepo;
   readonly sessions: SessionRepo;
   readonly salts: SaltStore;
+  readonly sitePurges: SitePurgeRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -36,6 +38,7 @@ export class MetaStore {
     this.invitations = new InvitationRepo(db);
     this.sessions = new SessionRepo(db);
     this.salts = new SqlSaltStore(db);
+    this.sitePurges = new SitePurgeRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

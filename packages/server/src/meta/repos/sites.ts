@@ -147,6 +147,11 @@ export class SiteRepo {
     return Number(r.numDeletedRows) > 0;
   }
 
+  /** Forgets cached copies after a change made elsewhere (a site deleted with its purge record). */
+  forget(): void {
+    this.evict();
+  }
+
   /** Any write may change what a cached id or tracking id resolves to (including "not found"). */
   private evict(): void {
     this.byTracking.clear();

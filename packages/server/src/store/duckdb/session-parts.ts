@@ -96,12 +96,19 @@ export class SessionPartsRollup {
     }
     const key = this.opts.marksKey ? await this.opts.marksKey() : '';
     if (key !== this.marksKey) this.marksPending = true;
+    // A purge (store/duckdb/lifecycle.ts) unmarks a site's fragments without adding any.
+    if (!this.marksPending && this.opts.marksSql) this.marksPending = await this.unmarked();
     if (this.opts.marksSql && this.marksPending && !this.closed) {
       await this.transaction(this.opts.marksSql(key));
       this.marksPending = false;
       this.marksKey = key;
     }
     return { fragments, watermark: this.current };
+  }
+
+  private async unmarked(): Promise<boolean> {
+    const [row] = await this.db.all<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM marks_open WHERE s_lo IS NULL LIMIT 1)');
+    return (row?.n ?? 0) > 0;
   }
 
   private async storedWatermark(): Promise<number | null> {

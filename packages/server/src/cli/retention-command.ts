@@ -1,0 +1,27 @@
+import { loadConfig } from '../config';
+import { openMetaStore } from '../meta';
+import { openEventStore } from '../store';
+import { formatRetentionReport, Lifecycle } from '../lifecycle';
+
+const USAGE = 'usage: tidemark retention run   (applies every site\'s retention and finishes pending site purges once)';
+
+/**
+ * `tidemark retention run`: one lifecycle run against the configured stores, printing what it removed
+ * per site. The embedded DuckDB file is opened by one process at a time: stop the server first.
+ */
+export async function retentionCommand(argv: string[], out: (line: string) => void = console.log): Promise<void> {
+  if (argv[0] !== 'run' || argv.length > 1) throw new Error(USAGE);
+  const config = loadConfig(process.env);
+  const meta = await openMetaStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const events = await openEventStore(config);
+    try {
+      const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs });
+      out(formatRetentionReport(await lifecycle.runOnce()));
+    } finally {
+      await events.close();
+    }
+  } finally {
+    await meta.close();
+  }
+}
