@@ -180,6 +180,9 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
       store = await engine.open(name);
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];
+      // Records of B alone in their hour, day and month: a store may drop such files or partitions whole.
+      const alone = sideRecords(siteB.id, 5);
+      side.push({ raw: alone.raw.slice(0, 1).map((r) => ({ ...r, received_at: END - 40 * DAY })), quarantine: alone.quarantine.slice(0, 1).map((q) => ({ ...q, received_at: END - 40 * DAY })), drops: [] });
       await store.write({
         events: expected,
         raw: side.flatMap((s) => s.raw),
