@@ -12,6 +12,11 @@ export interface LifecycleOptions {
    * another process's cached copy of the site) land within it and are purged by a later pass. Default 15 min.
    */
   settleMs?: number;
+  /**
+   * Completed purges younger than this are still swept by every run: a write held up longer than the
+   * settling time (a Redis stream backlog behind stopped workers) is deleted when it lands. Default 7 days.
+   */
+  sweepMs?: number;
   log?: (message: string, err?: unknown) => void;
 }
 
@@ -47,6 +52,7 @@ export class Lifecycle {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly settleMs: number;
+  private readonly sweepMs: number;
   private readonly log: (message: string, err?: unknown) => void;
 
   constructor(
@@ -55,6 +61,7 @@ export class Lifecycle {
   ) {
     this.now = opts.now ?? Date.now;
     this.settleMs = opts.settleMs ?? 15 * 60_000;
+    this.sweepMs = opts.sweepMs ?? 7 * DAY;
     this.log = opts.log ?? ((message, err) => console.error(message, err ?? ''));
   }
 
@@ -92,17 +99,26 @@ export class Lifecycle {
     return deleted;
   }
 
-  /** One pass over the pending purges (or only `siteIds` of them). */
+  /** One pass over the pending purges (or only `siteIds` of them), then a sweep of the recently completed ones. */
   processPurges(siteIds?: string[]): Promise<PurgeReport[]> {
     return this.serial(async () => {
+      const purges = this.targets.meta.sitePurges;
       const reports: PurgeReport[] = [];
-      for (const p of await this.targets.meta.sitePurges.pending()) {
+      for (const p of await purges.pending()) {
         if (siteIds && !siteIds.includes(p.site_id)) continue;
         const started = this.now();
         const removed = await this.targets.events.purgeSite(p.site_id);
         const completed = total(removed) === 0 && started - p.requested_at >= this.settleMs;
-        await this.targets.meta.sitePurges.recordPass(p.site_id, started, completed);
+        await purges.recordPass(p.site_id, started, completed);
         reports.push({ site_id: p.site_id, removed, completed });
+      }
+      if (siteIds) return reports;
+      for (const p of await purges.completedSince(this.now() - this.sweepMs)) {
+        if (reports.some((r) => r.site_id === p.site_id)) continue;
+        const removed = await this.targets.events.purgeSite(p.site_id);
+        if (total(removed) === 0) continue;
+        this.log(`deleted site ${p.site_id}: data written after its purge completed was removed`, removed);
+        reports.push({ site_id: p.site_id, removed, completed: true });
       }
       return reports;
     });

@@ -50,6 +50,12 @@ export class SitePurgeRepo {
     return rows.map(toRecord);
   }
 
+  /** Purges completed at or after `since` (ms): the job still sweeps them for stragglers. */
+  async completedSince(since: number): Promise<SitePurgeRecord[]> {
+    const rows = await this.db.selectFrom('site_purges').selectAll().where('completed_at', '>=', since).orderBy('completed_at').execute();
+    return rows.map(toRecord);
+  }
+
   async byId(siteId: string): Promise<SitePurgeRecord | null> {
     const r = await this.db.selectFrom('site_purges').selectAll().where('site_id', '=', siteId).executeTakeFirst();
     return r ? toRecord(r) : null;

@@ -118,6 +118,8 @@ export class RawLog {
     let removed = 0;
     const needle = Buffer.from(`"site_id":${JSON.stringify(siteId)}`);
     for (const name of await fs.promises.readdir(this.dir)) {
+      // A rewrite that a crash interrupted before its rename: the original file is still whole.
+      if (name.endsWith('.ndjson.purge')) await fs.promises.rm(path.join(this.dir, name), { force: true });
       const m = FILE_RE.exec(name);
       if (!m || hourStart(m[1]!) >= beforeMs) continue;
       const full = path.join(this.dir, name);
