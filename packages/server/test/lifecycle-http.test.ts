@@ -4,12 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@tidemark/core';
 import { generateTraffic } from '@tidemark/testkit';
-import { DuckDbEventStore, type EventStore } from '../src/store';
+import { ClickHouseEventStore, DuckDbEventStore, type EventStore } from '../src/store';
+import type { Config } from '../src/config';
 import { openMetaStore } from '../src/meta';
 import { retentionCommand } from '../src/cli';
 import { startTestServer, tempDataDir } from './helpers/server';
 import { signUp } from './helpers/accounts';
 import { CHROME_UA } from './collect-helpers';
+import { createTempPgDatabase, postgresAvailable } from './helpers/meta-engines';
+import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
 
 // End to end on the embedded server: DELETE /api/sites/:id answers at once, the site's data is purged,
 // a restart finishes the purge (also of events committed after the first pass), and the site's
@@ -39,17 +42,27 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promi
   }
 }
 
-describe('deleting a site over HTTP', () => {
-  it('answers at once, purges the data, finishes after a restart and refuses the tracking id', async () => {
+interface Deployment {
+  name: string;
+  /** Server configuration beyond the data directory (stores, Redis). */
+  overrides: Partial<Config>;
+  /** The deployment's event store opened by itself while the server is stopped. */
+  openStore(dataDir: string): Promise<EventStore>;
+  cleanup?(): Promise<void>;
+}
+
+function deletionOverHttp(d: Deployment): void {
+  it(`answers at once, purges the data, finishes after a restart and refuses the tracking id (${d.name})`, async () => {
     const dataDir = tempDataDir();
-    let s = await startTestServer({ dataDir }, env);
+    let s = await startTestServer({ dataDir, ...d.overrides }, env);
     try {
       const { client } = await signUp(s.url, 'lifecycle-owner@example.com');
       const doomed = (await client.post('/api/sites', { name: 'Doomed', domain: 'doomed.example' })).body;
       const kept = (await client.post('/api/sites', { name: 'Kept', domain: 'kept.example' })).body;
       expect((await collect(s.url, doomed.tracking_id, 'doomed.example', 3)).status).toBe(202);
       expect((await collect(s.url, kept.tracking_id, 'kept.example', 2)).status).toBe(202);
-      expect(await countEvents(s.ctx.events, doomed.id)).toBe(3);
+      const events = s.ctx.events;
+      await waitFor(async () => (await countEvents(events, doomed.id)) === 3 && (await countEvents(events, kept.id)) === 2);
 
       const del = await client.del(`/api/sites/${doomed.id}`);
       expect(del.status).toBe(204);
@@ -59,22 +72,21 @@ describe('deleting a site over HTTP', () => {
       expect(refused.body).toMatchObject({ success: false, error: { code: 'unknown_site' } });
 
       await s.ctx.lifecycle.idle();
-      expect(await countEvents(s.ctx.events, doomed.id)).toBe(0);
-      expect(Number((await s.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads WHERE site_id = ?', [doomed.id]))[0]?.n)).toBe(0);
-      expect(await countEvents(s.ctx.events, kept.id)).toBe(2);
+      expect(await countEvents(events, doomed.id)).toBe(0);
+      expect(Number((await events.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads WHERE site_id = ?', [doomed.id]))[0]?.n)).toBe(0);
+      expect(await countEvents(events, kept.id)).toBe(2);
       expect(await s.ctx.meta.sitePurges.byId(doomed.id)).toMatchObject({ passes: 1, completed_at: null });
       await s.stop();
 
-      // A batch accepted before the deletion that committed after the first pass (group commit in flight).
-      const store = await DuckDbEventStore.open(path.join(dataDir, 'events.duckdb'));
-      await store.init();
+      // A batch accepted before the deletion that committed after the first pass (group commit, stream backlog).
+      const store = await d.openStore(dataDir);
       const late = [...generateTraffic({ siteId: doomed.id, days: 1, seed: 'late', totalEvents: 50, end: Date.now() })];
       await store.write({ events: late, raw: [], quarantine: [], drops: [] });
       expect(await countEvents(store, doomed.id)).toBe(late.length);
       await store.close();
 
       // The restarted server finishes the purge at start; a pass that finds nothing completes it.
-      s = await startTestServer({ dataDir }, env);
+      s = await startTestServer({ dataDir, ...d.overrides }, env);
       const ctx = s.ctx;
       await waitFor(async () => ((await ctx.meta.sitePurges.byId(doomed.id))?.passes ?? 0) >= 2);
       await ctx.lifecycle.idle();
@@ -87,9 +99,46 @@ describe('deleting a site over HTTP', () => {
     } finally {
       await s.cleanup();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await d.cleanup?.();
     }
   }, 120_000);
+}
+
+describe('deleting a site over HTTP', () => {
+  deletionOverHttp({
+    name: 'embedded',
+    overrides: {},
+    async openStore(dataDir) {
+      const store = await DuckDbEventStore.open(path.join(dataDir, 'events.duckdb'));
+      await store.init();
+      return store;
+    },
+  });
 });
+
+// Scale-out: ClickHouse events, PostgreSQL metadata, collectors → Redis stream → worker, jobs leader-locked.
+const redisStatus = await redisAvailable('lifecycle-http');
+const chStatus = redisStatus.ok ? await clickhouseAvailable('lifecycle-http') : redisStatus;
+const pgStatus = chStatus.ok ? await postgresAvailable() : chStatus;
+if (pgStatus.ok) {
+  const database = uniqueName('tidemark_lifecycle_http');
+  const pg = await createTempPgDatabase();
+  describe('deleting a site over HTTP at scale', () => {
+    deletionOverHttp({
+      name: 'scale-out',
+      overrides: { eventsUrl: clickhouseDatabaseUrl(database), databaseUrl: pg.url, redisUrl: REDIS_TEST_URL, redisPrefix: `${database}:` },
+      async openStore() {
+        const store = new ClickHouseEventStore(clickhouseDatabaseUrl(database));
+        await store.init();
+        return store;
+      },
+      async cleanup() {
+        await new ClickHouseEventStore(clickhouseDatabaseUrl(database)).dropDatabase();
+        await pg.drop();
+      },
+    });
+  });
+} else describe.skip(`deleting a site over HTTP at scale (${pgStatus.reason})`, () => {});
 
 describe('tidemark retention run', () => {
   it('applies every site\'s retention once and prints what it removed per site', async () => {
