@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { ClickHouseEventStore } from '../src/store';
 import { runLifecycleSuite } from './lifecycle-suite';
-import { clickhouseAvailable, clickhouseDatabaseUrl } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl } from './helpers/scaleout';
 
 // The shared lifecycle suite (same fixture and expectations as DuckDB) on ClickHouse.
 const status = await clickhouseAvailable('lifecycle-clickhouse');

@@ -25,7 +25,8 @@ runLifecycleSuite('DuckDB', {
   },
   async derivedRows(store, siteId) {
     const out: Record<string, number> = {};
-    for (const t of ROLLUP_TABLES) out[t] = Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${t} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
+    for (const t of ROLLUP_TABLES)
+      out[t] = Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${t} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
     return out;
   },
   async release() {

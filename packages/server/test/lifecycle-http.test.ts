@@ -10,9 +10,9 @@ import { openMetaStore } from '../src/meta';
 import { retentionCommand } from '../src/cli';
 import { startTestServer, tempDataDir } from './helpers/server';
 import { signUp } from './helpers/accounts';
-import { CHROME_UA } from './collect-helpers';
+import { CHROME_UA } from './helpers/collect';
 import { createTempPgDatabase, postgresAvailable } from './helpers/meta-engines';
-import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
 
 // End to end on the embedded server: DELETE /api/sites/:id answers at once, the site's data is purged,
 // a restart finishes the purge (also of events committed after the first pass), and the site's
@@ -22,7 +22,11 @@ const env = { TIDEMARK_PURGE_SETTLE_MS: '0', TIDEMARK_LIFECYCLE_FIRST_RUN_MS: '0
 const DAY = 86_400_000;
 
 async function collect(base: string, trackingId: string, host: string, n: number) {
-  const events = Array.from({ length: n }, (_, i) => ({ event_id: crypto.randomUUID(), name: 'page_view', properties: { url: `https://${host}/p${i}` } }));
+  const events = Array.from({ length: n }, (_, i) => ({
+    event_id: crypto.randomUUID(),
+    name: 'page_view',
+    properties: { url: `https://${host}/p${i}` },
+  }));
   const res = await fetch(`${base}/api/collect`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8', origin: `https://${host}`, 'user-agent': CHROME_UA, 'accept-language': 'en-US' },
@@ -73,7 +77,9 @@ function deletionOverHttp(d: Deployment): void {
 
       await s.ctx.lifecycle.idle();
       expect(await countEvents(events, doomed.id)).toBe(0);
-      expect(Number((await events.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads WHERE site_id = ?', [doomed.id]))[0]?.n)).toBe(0);
+      expect(
+        Number((await events.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads WHERE site_id = ?', [doomed.id]))[0]?.n),
+      ).toBe(0);
       expect(await countEvents(events, kept.id)).toBe(2);
       expect(await s.ctx.meta.sitePurges.byId(doomed.id)).toMatchObject({ passes: 1, completed_at: null });
       await s.stop();
@@ -141,7 +147,7 @@ if (pgStatus.ok) {
 } else describe.skip(`deleting a site over HTTP at scale (${pgStatus.reason})`, () => {});
 
 describe('tidemark retention run', () => {
-  it('applies every site\'s retention once and prints what it removed per site', async () => {
+  it("applies every site's retention once and prints what it removed per site", async () => {
     const dataDir = tempDataDir();
     try {
       const meta = await openMetaStore({ dataDir });
@@ -150,7 +156,9 @@ describe('tidemark retention run', () => {
       const forever = await meta.sites.create(org.id, { name: 'Forever', domain: 'forever.example' });
       await meta.close();
       const end = Math.floor(Date.now() / DAY) * DAY;
-      const traffic = (siteId: string): CanonicalEvent[] => [...generateTraffic({ siteId, days: 10, end, seed: siteId, totalEvents: 1500 })];
+      const traffic = (siteId: string): CanonicalEvent[] => [
+        ...generateTraffic({ siteId, days: 10, end, seed: siteId, totalEvents: 1500 }),
+      ];
       const events = [...traffic(short.id), ...traffic(forever.id)];
       const cutoff = end - 3 * DAY;
       const old = events.filter((e) => e.site_id === short.id && e.ts < cutoff).length;
@@ -174,7 +182,9 @@ describe('tidemark retention run', () => {
       } finally {
         await reopened.close();
       }
-      await expect(retentionCommand(['now'], () => undefined, { TIDEMARK_DATA_DIR: dataDir })).rejects.toThrow(/usage: tidemark retention run/);
+      await expect(retentionCommand(['now'], () => undefined, { TIDEMARK_DATA_DIR: dataDir })).rejects.toThrow(
+        /usage: tidemark retention run/,
+      );
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -31,7 +31,15 @@ for (const { engine, run } of engines) {
       expect(await h.meta.sites.byId(other.id)).not.toBeNull();
       const elsewhere = await h.reopen();
       expect(await elsewhere.sitePurges.pending()).toEqual([
-        { site_id: site.id, org_id: org.id, tracking_id: site.tracking_id, requested_at: 1000, passes: 0, last_pass_at: null, completed_at: null },
+        {
+          site_id: site.id,
+          org_id: org.id,
+          tracking_id: site.tracking_id,
+          requested_at: 1000,
+          passes: 0,
+          last_pass_at: null,
+          completed_at: null,
+        },
       ]);
       expect(await elsewhere.sitePurges.isDeletedTrackingId(site.tracking_id)).toBe(true);
       expect(await elsewhere.sitePurges.isDeletedTrackingId(other.tracking_id)).toBe(false);

@@ -89,17 +89,27 @@ export function referenceTotals(events: CanonicalEvent[], start: number, end: nu
 }
 
 /** Visitors and pageviews per group of the events in the period, sorted by key. */
-function referenceBy(events: CanonicalEvent[], start: number, end: number, key: (e: CanonicalEvent) => string): Array<[string, number, number]> {
+function referenceBy(
+  events: CanonicalEvent[],
+  start: number,
+  end: number,
+  key: (e: CanonicalEvent) => string,
+): Array<[string, number, number]> {
   const groups = new Map<string, { v: Set<string>; pv: number }>();
   for (const e of events) {
     if (e.ts < start || e.ts >= end) continue;
     const k = key(e);
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { v: new Set(), pv: 0 }));
+    if (!g) {
+      g = { v: new Set(), pv: 0 };
+      groups.set(k, g);
+    }
     g.v.add(e.visitor_id);
     if (e.name === 'page_view') g.pv++;
   }
-  return [...groups].map(([k, g]) => [k, g.v.size, g.pv] as [string, number, number]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...groups]
+    .map(([k, g]) => [k, g.v.size, g.pv] as [string, number, number])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 const ALL: QueryInput['metrics'] = ['visitors', 'pageviews', 'events', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit'];
@@ -139,7 +149,15 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
     const at = END - d * DAY + 5 * HOUR + serial;
     const id = (n: number) => `00000000-0000-4000-8000-${String(serial * 1000 + d * 10 + n).padStart(12, '0')}`;
     raw.push({ id: id(1), site_id: siteId, received_at: at, contract: 'insighthub.collect', body: `{"site":"${siteId}","d":${d}}` });
-    quarantine.push({ id: id(2), site_id: siteId, received_at: at, contract: 'insighthub.collect', reason: 'invalid_event', errors: '[]', payload: '{}' });
+    quarantine.push({
+      id: id(2),
+      site_id: siteId,
+      received_at: at,
+      contract: 'insighthub.collect',
+      reason: 'invalid_event',
+      errors: '[]',
+      payload: '{}',
+    });
     drops.push({ site_id: siteId, day: dayOf(at), reason: 'bot', count: d });
   }
   return { raw, quarantine, drops };
@@ -175,14 +193,19 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       siteA = await meta.sites.create(org.id, { name: 'A', domain: 'a.example', retention_days: RETENTION_DAYS });
       siteB = await meta.sites.create(org.id, { name: 'B', domain: 'b.example', retention_days: 0 });
       siteC = await meta.sites.create(org.id, { name: 'C', domain: 'c.example' });
-      const traffic = (site: SiteRecord, seed: string, totalEvents: number) =>
-        [...generateTraffic({ siteId: site.id, days: 20, end: END, seed, totalEvents, returningShare: 0.4 })];
+      const traffic = (site: SiteRecord, seed: string, totalEvents: number) => [
+        ...generateTraffic({ siteId: site.id, days: 20, end: END, seed, totalEvents, returningShare: 0.4 }),
+      ];
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
       store = await engine.open(name);
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];
       // Records of B alone in their hour, day and month: a store may drop such files or partitions whole.
       const alone = sideRecords(siteB.id, 5);
-      side.push({ raw: alone.raw.slice(0, 1).map((r) => ({ ...r, received_at: END - 40 * DAY })), quarantine: alone.quarantine.slice(0, 1).map((q) => ({ ...q, received_at: END - 40 * DAY })), drops: [] });
+      side.push({
+        raw: alone.raw.slice(0, 1).map((r) => ({ ...r, received_at: END - 40 * DAY })),
+        quarantine: alone.quarantine.slice(0, 1).map((q) => ({ ...q, received_at: END - 40 * DAY })),
+        drops: [],
+      });
       await store.write({
         events: expected,
         raw: side.flatMap((s) => s.raw),
@@ -206,7 +229,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       await expectStatsEqual(stats(), siteA, expected);
     }, 60_000);
 
-    it('retention deletes the site\'s events, quarantine, raw payloads and drop counts before the cutoff, nothing else', async () => {
+    it("retention deletes the site's events, quarantine, raw payloads and drop counts before the cutoff, nothing else", async () => {
       expect(Lifecycle.retentionCutoff(RETENTION_DAYS, NOW)).toBe(CUTOFF);
       const before = { a: await count(store, 'events', siteA.id), c: await count(store, 'events', siteC.id) };
       const old = expected.filter((e) => e.site_id === siteA.id && e.ts < CUTOFF).length;
@@ -221,7 +244,10 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'events', siteA.id)).toBe(before.a - old);
       expect(await count(store, 'events', siteC.id)).toBe(before.c);
       const olderThan = store.dialect === 'duckdb' ? 'ts < epoch_ms(CAST(? AS BIGINT))' : 'ts < ?';
-      const [{ n: stale } = { n: 0 }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE site_id = ? AND ${olderThan}`, [siteA.id, CUTOFF]);
+      const [{ n: stale } = { n: 0 }] = await store.query<{ n: number }>(
+        `SELECT count(*) AS n FROM events WHERE site_id = ? AND ${olderThan}`,
+        [siteA.id, CUTOFF],
+      );
       expect(Number(stale)).toBe(0);
       const quarantined = await store.listQuarantine(siteA.id, { limit: 1000 });
       expect(quarantined).toHaveLength(7);
@@ -248,7 +274,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(total(report!.removed)).toBe(0);
     }, 60_000);
 
-    it('exports a visitor\'s events and a user\'s events with their anonymous ones, then erases them', async () => {
+    it("exports a visitor's events and a user's events with their anonymous ones, then erases them", async () => {
       const a = expected.filter((e) => e.site_id === siteA.id);
       const visitor = a[Math.floor(a.length / 2)]!.visitor_id;
       const ids = (rows: Array<Record<string, unknown>>) => rows.map((r) => String(r.event_id)).sort();
@@ -337,7 +363,14 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
       const derived = (await engine.derivedRows?.(store, siteId)) ?? {};
       for (const [table, n] of Object.entries(derived)) expect(n, table).toBe(0);
-      const none = await stats().query(parseQuery({ site_id: siteId, date_range: { start: '2025-05-01', end: '2025-06-01' }, metrics: ['visitors', 'events', 'sessions'] }), { id: siteId, timezone: 'UTC' });
+      const none = await stats().query(
+        parseQuery({
+          site_id: siteId,
+          date_range: { start: '2025-05-01', end: '2025-06-01' },
+          metrics: ['visitors', 'events', 'sessions'],
+        }),
+        { id: siteId, timezone: 'UTC' },
+      );
       expect(none.rows[0]).toEqual({ visitors: 0, events: 0, sessions: 0 });
     }
   });

@@ -3,7 +3,7 @@ import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core
 import { generateTraffic, Prng } from '@tidemark/testkit';
 import { SessionPartsRollup, type DuckDbEventStore, type EventStore } from '../src/store';
 import { compilePartsBuild, duckdbDialect, openSessionParts, StatsService } from '../src/stats';
-import { openLocalDuckDbStore, recording } from './stats-helpers';
+import { openLocalDuckDbStore, recording } from './helpers/stats';
 
 // Counting from the rollup's marks (stats/session-marks.ts) must give exactly what raw events give, for
 // generated traffic with returning visitors, a watermark in the middle of the data, sessions longer

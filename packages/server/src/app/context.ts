@@ -5,6 +5,7 @@ import type { AuthServices } from '../auth';
 import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
 import type { Lifecycle } from '../lifecycle';
+import type { ServerKeys } from '../secrets';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -26,6 +27,8 @@ export interface AppContext {
   writer: EventWriter;
   /** Organizations, users, sites, API keys, sessions, salts (SQLite file or PostgreSQL). */
   meta: MetaStore;
+  /** Keys derived from the server secret, one per purpose (signed tokens, encrypted settings, keyed digests). */
+  keys: ServerKeys;
   /** Login throttling, key rate limits, session lifetimes, mail. */
   auth: AuthServices;
   /** Where collection routes hand requests: pipeline, then `writer` (in this thread or a collector thread). */

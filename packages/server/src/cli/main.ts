@@ -6,6 +6,9 @@ import { retentionCommand } from './retention-command';
 
 /** `tidemark <command>`: serve (default), demo, retention run, migrate … */
 async function main(argv: string[]): Promise<void> {
+  // Everything the server creates (data files, the engines' WAL and journal files, temporary files) is
+  // private to its user; the data directory and files are also chmod-ed explicitly (secrets/data-dir.ts).
+  process.umask(0o077);
   const [command = 'serve'] = argv[0]?.startsWith('--') ? ['serve', ...argv] : argv;
   switch (command) {
     case 'serve': {

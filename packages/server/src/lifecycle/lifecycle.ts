@@ -95,7 +95,10 @@ export class Lifecycle {
   async deleteSite(site: Pick<SiteRecord, 'id' | 'org_id' | 'tracking_id'>): Promise<boolean> {
     const deleted = await this.targets.meta.sitePurges.deleteSite(site, this.now());
     this.targets.meta.sites.forget();
-    if (deleted) void this.processPurges([site.id]).catch((err) => this.log(`purging deleted site ${site.id} failed; retried by the lifecycle job`, err));
+    if (deleted)
+      void this.processPurges([site.id]).catch((err) =>
+        this.log(`purging deleted site ${site.id} failed; retried by the lifecycle job`, err),
+      );
     return deleted;
   }
 

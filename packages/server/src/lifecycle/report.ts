@@ -11,7 +11,9 @@ const counts = (c: PurgeCounts) =>
 export function formatRetentionReport(run: { purges: PurgeReport[]; retention: RetentionReport[] }): string {
   const lines: string[] = [];
   for (const r of run.retention) {
-    lines.push(`${r.name} (${r.site_id}): retention ${r.retention_days} d, before ${new Date(r.cutoff).toISOString().slice(0, 10)}: ${counts(r.removed)}`);
+    lines.push(
+      `${r.name} (${r.site_id}): retention ${r.retention_days} d, before ${new Date(r.cutoff).toISOString().slice(0, 10)}: ${counts(r.removed)}`,
+    );
   }
   for (const p of run.purges) lines.push(`deleted site ${p.site_id}: ${counts(p.removed)}${p.completed ? ' (purge complete)' : ''}`);
   if (!lines.length) lines.push('No site has a retention set and no deleted site is pending.');

@@ -38,7 +38,15 @@ export class SitePurgeRepo {
       if (!Number(gone.numDeletedRows)) return false;
       await trx
         .insertInto('site_purges')
-        .values({ site_id: site.id, org_id: site.org_id, tracking_id: site.tracking_id, requested_at: now, passes: 0, last_pass_at: null, completed_at: null })
+        .values({
+          site_id: site.id,
+          org_id: site.org_id,
+          tracking_id: site.tracking_id,
+          requested_at: now,
+          passes: 0,
+          last_pass_at: null,
+          completed_at: null,
+        })
         .onConflict((oc) => oc.column('site_id').doNothing())
         .execute();
       return true;

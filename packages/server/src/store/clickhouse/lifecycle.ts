@@ -104,7 +104,8 @@ export class ClickHouseLifecycle {
     );
     for (const part of parts) {
       const id = Number(part.p);
-      if (Number(part.hit) === Number(part.n) && Number.isSafeInteger(id)) await this.http.exec(`ALTER TABLE ${t.table} DROP PARTITION ${quoteInt(id)}`);
+      if (Number(part.hit) === Number(part.n) && Number.isSafeInteger(id))
+        await this.http.exec(`ALTER TABLE ${t.table} DROP PARTITION ${quoteInt(id)}`);
     }
   }
 }

@@ -25,7 +25,15 @@ interface Scope {
   params: unknown[];
 }
 
-const ROLLUP_TABLES = ['session_parts', 'page_parts', 'marks_open', 'mark_cube', 'page_cube', 'mark_cube_day', 'mark_cube_day_state'] as const;
+const ROLLUP_TABLES = [
+  'session_parts',
+  'page_parts',
+  'marks_open',
+  'mark_cube',
+  'page_cube',
+  'mark_cube_day',
+  'mark_cube_day_state',
+] as const;
 
 const ts = (ms: number) => `epoch_ms(CAST(${Math.trunc(ms)} AS BIGINT))`;
 
@@ -44,7 +52,10 @@ export function subjectScope(siteId: string, subject: SubjectRef): Scope {
 export async function purgeEvents(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
   const counts: PurgeCounts = {};
   // Fragments first: a user id's visitors are found through the events about to go.
-  const [frag] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM session_parts WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
+  const [frag] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM session_parts WHERE site_id = ? AND ${scope.fragments}`, [
+    siteId,
+    ...scope.params,
+  ]);
   if (frag?.n) {
     counts.session_parts = await db.change(`DELETE FROM session_parts WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
     counts.page_parts = await db.change(`DELETE FROM page_parts WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
@@ -55,7 +66,8 @@ export async function purgeEvents(db: DuckDbClient, siteId: string, scope: Scope
 }
 
 async function unmarkSite(db: DuckDbClient, siteId: string): Promise<void> {
-  for (const table of ['mark_cube', 'page_cube', 'mark_cube_day', 'mark_cube_day_state']) await db.run(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
+  for (const table of ['mark_cube', 'page_cube', 'mark_cube_day', 'mark_cube_day_state'])
+    await db.run(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
   await db.run('UPDATE session_parts SET s_lo = NULL, s_head = NULL WHERE site_id = ?', [siteId]);
   await db.run('UPDATE page_parts SET sp_head = NULL WHERE site_id = ? AND sp_head IS NOT NULL', [siteId]);
   await db.run('DELETE FROM marks_open WHERE site_id = ?', [siteId]);
@@ -80,7 +92,12 @@ export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cu
 /** Every row of the site in every table (rollups included). */
 export async function purgeSiteRows(db: DuckDbClient, siteId: string): Promise<PurgeCounts> {
   const counts: PurgeCounts = {};
-  const tables: Array<[string, string]> = [['events', 'events'], ['quarantine', 'quarantine'], ['raw_payloads_archive', 'raw'], ['ingest_drops', 'drops']];
+  const tables: Array<[string, string]> = [
+    ['events', 'events'],
+    ['quarantine', 'quarantine'],
+    ['raw_payloads_archive', 'raw'],
+    ['ingest_drops', 'drops'],
+  ];
   for (const [table, name] of tables) counts[name] = await db.change(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
   for (const table of ROLLUP_TABLES) {
     const n = await db.change(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);

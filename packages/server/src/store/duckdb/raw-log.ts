@@ -47,9 +47,10 @@ export class RawLog {
   private constructor(readonly dir: string) {}
 
   static async open(dir: string): Promise<RawLog> {
-    await fs.promises.mkdir(dir, { recursive: true });
+    // Raw payloads are as private as the database (docs/security.md): 0700 directory, 0600 files.
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const empty = path.join(dir, EMPTY_FILE);
-    if (!fs.existsSync(empty)) await fs.promises.writeFile(empty, '');
+    if (!fs.existsSync(empty)) await fs.promises.writeFile(empty, '', { mode: 0o600 });
     return new RawLog(dir);
   }
 
@@ -192,7 +193,7 @@ export class RawLog {
   private async openFile(name: string): Promise<OpenFile> {
     const full = path.join(this.dir, name);
     const existed = fs.existsSync(full);
-    const fd = await fs.promises.open(full, existed ? 'r+' : 'w+');
+    const fd = await fs.promises.open(full, existed ? 'r+' : 'w+', 0o600);
     const length = (await fd.stat()).size;
     // A torn last line (crash mid-write) was never acknowledged: cut it so the next line starts clean.
     const size = await endOfLastLine(fd, length);
