@@ -76,6 +76,8 @@ export class DuckDbEventStore implements EventStore {
   private lanes: WriteLane[];
   /** Serialises the drop-counter upserts of concurrent transactions (held from the upsert to the end). */
   private dropsChain: Promise<unknown> = Promise.resolve();
+  /** Purges and the jobs that rewrite derived tables, one at a time (`maintenance`). */
+  private maintenanceChain: Promise<unknown> = Promise.resolve();
   private readers: Array<{ db: DuckDbClient; chain: Promise<unknown>; busy: number }> = [];
   private closed = false;
   private closing = false;
@@ -324,9 +326,20 @@ export class DuckDbEventStore implements EventStore {
     });
   }
 
+  /**
+   * Runs `fn` with no purge running (and no other `maintenance` call): jobs that rewrite derived tables
+   * from `events` on a connection of their own (the session-parts rollup) run through it, so a purge
+   * never deletes events that such a job has read but not yet written back as fragments.
+   */
+  maintenance<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenanceChain.then(fn, fn);
+    this.maintenanceChain = run.catch(() => undefined);
+    return run;
+  }
+
   purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts> {
     if (cutoffMs % 3_600_000 !== 0) return Promise.reject(new Error('purgeSiteBefore: the cutoff must be a whole UTC hour'));
-    return this.exclusive(async () => {
+    return this.purging(async () => {
       const counts = await this.writer.transaction(async () =>
         addCounts(await purgeEvents(this.writer, siteId, beforeScope(cutoffMs)), await purgeSideTablesBefore(this.writer, siteId, cutoffMs)),
       );
@@ -335,7 +348,7 @@ export class DuckDbEventStore implements EventStore {
   }
 
   purgeSite(siteId: string): Promise<PurgeCounts> {
-    return this.exclusive(async () => {
+    return this.purging(async () => {
       const counts = await this.writer.transaction(() => purgeSiteRows(this.writer, siteId));
       return addCounts(counts, { raw: await this.raw.removeSite(siteId) });
     });
@@ -347,7 +360,12 @@ export class DuckDbEventStore implements EventStore {
   }
 
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
-    return this.exclusive(() => this.writer.transaction(() => purgeEvents(this.writer, siteId, subjectScope(siteId, subject))));
+    return this.purging(() => this.writer.transaction(() => purgeEvents(this.writer, siteId, subjectScope(siteId, subject))));
+  }
+
+  /** A purge: excludes maintenance jobs, then waits for the writes in progress (no write runs meanwhile). */
+  private purging<T>(fn: () => Promise<T>): Promise<T> {
+    return this.maintenance(() => this.exclusive(fn));
   }
 
   /** Waits for writes in progress, checkpoints (nothing left to replay on the next open) and closes. */

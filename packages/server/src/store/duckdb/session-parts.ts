@@ -24,6 +24,11 @@ export interface SessionPartsOptions {
   marksSql?: (key: string) => Array<{ sql: string; params: unknown[] }>;
   /** What else the marks pass depends on (e.g. the sites' time zones), passed to `marksSql`: a change makes the pass due. */
   marksKey?: () => Promise<string>;
+  /**
+   * Runs each catch-up so that it excludes the store's purges (DuckDbEventStore.maintenance): a run that
+   * read events a purge then deleted would otherwise add their fragments back after the purge.
+   */
+  serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
   /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */
@@ -70,7 +75,7 @@ export class SessionPartsRollup {
 
   /** Rolls up everything received up to the new watermark; concurrent calls share one run. */
   runOnce(): Promise<SessionPartsRun> {
-    this.running ??= this.catchUp().finally(() => {
+    this.running ??= (this.opts.serialize ? this.opts.serialize(() => this.catchUp()) : this.catchUp()).finally(() => {
       this.running = null;
     });
     return this.running;
