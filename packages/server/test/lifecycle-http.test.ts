@@ -132,7 +132,13 @@ if (pgStatus.ok) {
   describe('deleting a site over HTTP at scale', () => {
     deletionOverHttp({
       name: 'scale-out',
-      overrides: { eventsUrl: clickhouseDatabaseUrl(database), databaseUrl: pg.url, redisUrl: REDIS_TEST_URL, redisPrefix: `${database}:`, secret: crypto.randomBytes(32).toString('hex') },
+      overrides: {
+        eventsUrl: clickhouseDatabaseUrl(database),
+        databaseUrl: pg.url,
+        redisUrl: REDIS_TEST_URL,
+        redisPrefix: `${database}:`,
+        secret: crypto.randomBytes(32).toString('hex'),
+      },
       async openStore() {
         const store = new ClickHouseEventStore(clickhouseDatabaseUrl(database));
         await store.init();

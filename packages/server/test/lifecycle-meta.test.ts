@@ -20,13 +20,12 @@ for (const { engine, run } of engines) {
       await h?.cleanup();
     });
 
-    it('deletes the site and records its purge together; another process sees the record', async () => {
+    it('deleting a site records its purge in the same transaction; another process sees the record', async () => {
       const org = await h.meta.orgs.create('Purges');
       const site = await h.meta.sites.create(org.id, { name: 'Gone', domain: 'gone.example' });
       const other = await h.meta.sites.create(org.id, { name: 'Stays', domain: 'stays.example' });
-      expect(await h.meta.sitePurges.deleteSite(site, 1000)).toBe(true);
-      expect(await h.meta.sitePurges.deleteSite(site, 2000)).toBe(false); // already gone: no second record
-      h.meta.sites.forget();
+      expect(await h.meta.sites.delete(site.id, 1000)).toBe(true);
+      expect(await h.meta.sites.delete(site.id, 2000)).toBe(false); // already gone: no second record
       expect(await h.meta.sites.byId(site.id)).toBeNull();
       expect(await h.meta.sites.byId(other.id)).not.toBeNull();
       const elsewhere = await h.reopen();

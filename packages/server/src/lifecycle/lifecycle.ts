@@ -92,9 +92,8 @@ export class Lifecycle {
    * Deletes the site and records its purge in one metadata transaction, then starts the purge in the
    * background (the caller answers at once; the job and the next start finish what this does not).
    */
-  async deleteSite(site: Pick<SiteRecord, 'id' | 'org_id' | 'tracking_id'>): Promise<boolean> {
-    const deleted = await this.targets.meta.sitePurges.deleteSite(site, this.now());
-    this.targets.meta.sites.forget();
+  async deleteSite(site: Pick<SiteRecord, 'id'>): Promise<boolean> {
+    const deleted = await this.targets.meta.sites.delete(site.id, this.now());
     if (deleted)
       void this.processPurges([site.id]).catch((err) =>
         this.log(`purging deleted site ${site.id} failed; retried by the lifecycle job`, err),

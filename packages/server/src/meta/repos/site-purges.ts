@@ -23,35 +23,32 @@ const toRecord = (r: Selectable<SitePurgesTable>): SitePurgeRecord => ({
 
 /**
  * Deleted sites whose data is (being) purged (lifecycle/). The record is written in the transaction that
- * deletes the site, so a purge survives any restart; it stays after completion as the site's tombstone.
+ * deletes the site (SiteRepo.delete), so a purge survives any restart; it stays after completion as the
+ * site's tombstone.
  */
+/** Inside a transaction: records the purge of the site's data and deletes the site (SiteRepo.delete). */
+export async function deleteWithPurge(trx: Kysely<MetaSchema>, siteId: string, now: number): Promise<boolean> {
+  const site = await trx.selectFrom('sites').select(['id', 'org_id', 'tracking_id']).where('id', '=', siteId).executeTakeFirst();
+  if (!site) return false;
+  await trx
+    .insertInto('site_purges')
+    .values({
+      site_id: site.id,
+      org_id: site.org_id,
+      tracking_id: site.tracking_id,
+      requested_at: now,
+      passes: 0,
+      last_pass_at: null,
+      completed_at: null,
+    })
+    .onConflict((oc) => oc.column('site_id').doNothing())
+    .execute();
+  const gone = await trx.deleteFrom('sites').where('id', '=', site.id).executeTakeFirst();
+  return Number(gone.numDeletedRows) > 0;
+}
+
 export class SitePurgeRepo {
   constructor(private readonly db: Kysely<MetaSchema>) {}
-
-  /**
-   * Deletes the site and records its purge, atomically (a crash leaves either both or neither). False
-   * when the site did not exist. The caller evicts cached copies of the site (SiteRepo.delete does).
-   */
-  async deleteSite(site: { id: string; org_id: string; tracking_id: string }, now = Date.now()): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const gone = await trx.deleteFrom('sites').where('id', '=', site.id).executeTakeFirst();
-      if (!Number(gone.numDeletedRows)) return false;
-      await trx
-        .insertInto('site_purges')
-        .values({
-          site_id: site.id,
-          org_id: site.org_id,
-          tracking_id: site.tracking_id,
-          requested_at: now,
-          passes: 0,
-          last_pass_at: null,
-          completed_at: null,
-        })
-        .onConflict((oc) => oc.column('site_id').doNothing())
-        .execute();
-      return true;
-    });
-  }
 
   async pending(): Promise<SitePurgeRecord[]> {
     const rows = await this.db.selectFrom('site_purges').selectAll().where('completed_at', 'is', null).orderBy('requested_at').execute();
