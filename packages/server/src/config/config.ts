@@ -49,6 +49,8 @@ const envSchema = z.object({
   TIDEMARK_COLLECTOR_THREAD: boolOn,
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
+  /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
+  TIDEMARK_PWNED_PASSWORDS_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,6 +82,8 @@ export interface Config {
   streamFlushMs: number;
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
+  /** Range API for the breached-password check; undefined = only the shipped list. */
+  pwnedPasswordsUrl: string | undefined;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
   collectorThread: boolean;
   sessionIdleMinutes: number;
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamFlushMs: e.TIDEMARK_STREAM_FLUSH_MS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,

@@ -59,7 +59,8 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
     summary: 'KPIs with change, timeseries and breakdowns',
     description:
       'Periods are in the site timezone. `metrics`, `dimensions`: comma-separated. `filters`: JSON — a tree [op, dimension, [values]] / ["and"|"or", ...] / ["not", f], a list of trees, or {dimension: value(s)}. ' +
-      'The timeseries is returned when no dimensions are asked for or an interval is given.',
+      'The timeseries (every requested metric per bucket of `interval`) is always returned, also beside breakdowns. ' +
+      'Breakdown rows carry the requested metrics: page rows with avg_time (seconds on page) and scroll_depth (%), any row with new_visitors/returning_visitors.',
     parameters: [siteParam, ...statsParams],
     responses: { 200: json(dashboard), ...errors(400, 401, 403, 404, 429) },
   });
@@ -78,6 +79,9 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
         operationId: 'dashboardRealtimeStream',
         tags: ['Dashboard'],
         summary: 'Server-Sent Events: a RealtimeSnapshot (event "realtime") at once and every 2 s',
+        description:
+          'Access is re-checked before every push: when the session ends (sign-out, a new sign-in, idle or password change), the member leaves the organization or the key is revoked, ' +
+          'the stream sends `event: error` with `{"code":"unauthorized"}` and ends; reconnecting then answers 401/404.',
         parameters: [siteParam],
         responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
       },
