@@ -118,7 +118,7 @@ export interface FixtureSite {
  */
 export async function startFixtureSite(): Promise<FixtureSite> {
   let html = '<!doctype html><title>empty</title>';
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(html);
   });

@@ -202,7 +202,7 @@ describe('tenant isolation across every registered route', () => {
         }
         const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? probeBody() : undefined;
         const sent = url + JSON.stringify(body ?? {});
-        let res;
+        let res: Awaited<ReturnType<typeof client.request>>;
         try {
           res = await client.request(route.method, url, body, { 'x-probe': '1' });
         } catch (err) {

@@ -38,6 +38,7 @@ function VisitorSplit({ split }: { split: Record<string, MetricValue | number> }
 /** Headline numbers; choosing one switches the main chart to that metric. */
 export function KpiRow({ metrics, split, selected, onSelect, loading }: Props) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not form fields
     <div className="kpi-row" role="group" aria-label="Key metrics" aria-busy={loading}>
       {KPI_METRICS.map((k) => {
         const m = metricOf(metrics?.[k.metric]);

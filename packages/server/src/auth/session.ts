@@ -86,7 +86,7 @@ async function loadUserSession(ctx: AppContext, req: FastifyRequest): Promise<Us
     return null;
   }
   const user = await ctx.meta.users.byId(session.user_id);
-  if (!user || !user.is_active) return null;
+  if (!user?.is_active) return null;
   if (now - session.last_seen_at > TOUCH_EVERY_MS) await ctx.meta.sessions.touch(session.id, now);
 
   let orgId = session.org_id;

@@ -89,7 +89,7 @@ export class Client {
       if (name === 'tm_session') this.cookie = value ? `tm_session=${value}` : null;
     }
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -94,7 +94,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const body = parseInput(loginBody, req.body ?? {});
     await ctx.auth.loginThrottle.check(body.email, req.ip);
     const creds = await ctx.meta.users.credentialsByEmail(body.email);
-    const ok = creds ? await verifyPassword(creds.passwordHash, body.password) : (await burnVerify(body.password), false);
+    // Without an account the same work is done, so timing does not tell which e-mails exist.
+    let ok = false;
+    if (creds) ok = await verifyPassword(creds.passwordHash, body.password);
+    else await burnVerify(body.password);
     if (!creds || !ok || !creds.user.is_active) {
       await ctx.auth.loginThrottle.fail(body.email, req.ip);
       throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
