@@ -19,7 +19,8 @@ runLifecycleSuite('DuckDB', {
   },
   async derive(store: EventStore) {
     // Far behind the clock's lag: every fixture event is rolled up; the daily cube is kept (every site in UTC).
-    const zones = async () => (await store.query<{ site_id: string }>('SELECT DISTINCT site_id FROM events')).map((r) => [r.site_id, 'UTC'] as const);
+    const zones = async () =>
+      (await store.query<{ site_id: string }>('SELECT DISTINCT site_id FROM events')).map((r) => [r.site_id, 'UTC'] as const);
     rollup ??= await openSessionParts(store as DuckDbEventStore, { lagMs: 0, zones });
     await rollup.runOnce();
     return { sessionParts: rollup };
