@@ -21,7 +21,10 @@ export async function retentionCommand(
     const events = await openEventStore(config);
     try {
       const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs });
-      out(formatRetentionReport(await lifecycle.runOnce()));
+      const run = await lifecycle.runOnce();
+      out(formatRetentionReport(run));
+      if ([...run.retention, ...run.purges].some((r) => r.error))
+        throw new Error('some purges failed (see above); the next run retries them');
     } finally {
       await events.close();
     }

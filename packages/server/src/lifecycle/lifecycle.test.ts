@@ -43,5 +43,10 @@ describe('retention report', () => {
       'deleted site s4: nothing (purge complete)',
     ]);
     expect(formatRetentionReport({ retention: [], purges: [] })).toMatch(/No site has a retention/);
+    const failed = formatRetentionReport({
+      retention: [],
+      purges: [{ site_id: 's5', removed: {}, completed: false, error: 'ClickHouse unreachable' }],
+    });
+    expect(failed).toBe('deleted site s5: FAILED (ClickHouse unreachable)');
   });
 });

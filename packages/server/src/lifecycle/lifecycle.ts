@@ -27,12 +27,15 @@ export interface RetentionReport {
   /** Data before this instant (a UTC midnight) was deleted. */
   cutoff: number;
   removed: PurgeCounts;
+  /** Set when this site's purge failed (the run goes on with the other sites; the next run retries). */
+  error?: string;
 }
 
 export interface PurgeReport {
   site_id: string;
   removed: PurgeCounts;
   completed: boolean;
+  error?: string;
 }
 
 /** The stores the lifecycle acts on: every store holding site data answers LifecycleStore (DESIGN §8). */
@@ -81,8 +84,13 @@ export class Lifecycle {
       for (const site of await this.targets.meta.sites.listAll()) {
         if (!(site.retention_days > 0)) continue;
         const cutoff = Lifecycle.retentionCutoff(site.retention_days, this.now());
-        const removed = await this.targets.events.purgeSiteBefore(site.id, cutoff);
-        reports.push({ site_id: site.id, name: site.name, retention_days: site.retention_days, cutoff, removed });
+        const report: RetentionReport = { site_id: site.id, name: site.name, retention_days: site.retention_days, cutoff, removed: {} };
+        try {
+          report.removed = await this.targets.events.purgeSiteBefore(site.id, cutoff);
+        } catch (err) {
+          report.error = this.failed(`retention of site ${site.id}`, err);
+        }
+        reports.push(report);
       }
       return reports;
     });
@@ -109,7 +117,18 @@ export class Lifecycle {
       for (const p of await purges.pending()) {
         if (siteIds && !siteIds.includes(p.site_id)) continue;
         const started = this.now();
-        const removed = await this.targets.events.purgeSite(p.site_id);
+        let removed: PurgeCounts;
+        try {
+          removed = await this.targets.events.purgeSite(p.site_id);
+        } catch (err) {
+          reports.push({
+            site_id: p.site_id,
+            removed: {},
+            completed: false,
+            error: this.failed(`purge of deleted site ${p.site_id}`, err),
+          });
+          continue;
+        }
         const completed = total(removed) === 0 && started - p.requested_at >= this.settleMs;
         await purges.recordPass(p.site_id, started, completed);
         reports.push({ site_id: p.site_id, removed, completed });
@@ -117,7 +136,13 @@ export class Lifecycle {
       if (siteIds) return reports;
       for (const p of await purges.completedSince(this.now() - this.sweepMs)) {
         if (reports.some((r) => r.site_id === p.site_id)) continue;
-        const removed = await this.targets.events.purgeSite(p.site_id);
+        let removed: PurgeCounts;
+        try {
+          removed = await this.targets.events.purgeSite(p.site_id);
+        } catch (err) {
+          reports.push({ site_id: p.site_id, removed: {}, completed: true, error: this.failed(`sweep of deleted site ${p.site_id}`, err) });
+          continue;
+        }
         if (total(removed) === 0) continue;
         this.log(`deleted site ${p.site_id}: data written after its purge completed was removed`, removed);
         reports.push({ site_id: p.site_id, removed, completed: true });
@@ -167,6 +192,12 @@ export class Lifecycle {
       await seen.catch(() => undefined);
       if (seen === this.chain) return;
     }
+  }
+
+  /** Logs a failed purge (retried by the next run) and returns its message for the report. */
+  private failed(what: string, err: unknown): string {
+    this.log(`${what} failed; retried by the next run`, err);
+    return err instanceof Error ? err.message : String(err);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
