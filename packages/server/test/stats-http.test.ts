@@ -301,7 +301,7 @@ describe('OpenAPI', () => {
     const doc = r.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/sites/{id}/realtime', '/api/sites/{id}/realtime/stream', '/api/sites/{id}/stats', '/v1/query', '/v1/sites', '/v1/sites/{id}/events', '/v1/sites/{id}/realtime', '/v1/sites/{id}/stats'].sort(),
+      ['/api/sites/{id}/ingest/drops', '/api/sites/{id}/ingest/quarantine', '/api/sites/{id}/realtime', '/api/sites/{id}/realtime/stream', '/api/sites/{id}/stats', '/v1/query', '/v1/sites', '/v1/sites/{id}/events', '/v1/sites/{id}/realtime', '/v1/sites/{id}/stats'].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(5);

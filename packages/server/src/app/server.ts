@@ -7,7 +7,7 @@ import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetenti
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
 import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
-import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
+import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withDropTally, withQuarantineBudget, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
@@ -88,6 +88,14 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(rollup.schedule(5 * 60_000, (err) => logError('session parts rollup failed', err)));
     sessionParts = rollup;
   }
+  // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
+  // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
+  const counters = keyedCounterStore(scale?.counters ?? new MemoryCounterStore(), (name) => keys.hmac('counter-keys', name));
+  // Drop counts of refused requests are added up while they stream in (a flood is one write a second, not one per request).
+  const tallied = withDropTally(writer);
+  // In-memory counters start empty with the process: they learn what a site's day already holds from the store.
+  const budget = scale ? {} : { storedSince: (site: string, since: number) => events.countQuarantine(site, since) };
+  const collectSink = withQuarantineBudget(tallied, counters, config.quarantinePerSiteDay, budget);
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => logError('deleting expired salts failed', err));
@@ -95,12 +103,12 @@ export async function createContext(config: Config): Promise<AppContext> {
     if (!scale && events instanceof DuckDbEventStore && config.collectorThread) {
       // The thread starts with the first request; a geolocation database it could not open is reported now.
       checkGeoDbPath(config.geoDbPath);
-      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => logError('collector thread failed; restarted', err) });
+      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: collectSink, onError: (err) => logError('collector thread failed; restarted', err) });
     } else {
       const services = await openIngestServices(config);
       // Scale-out collectors share their sessions through Redis.
       if (scale?.sessions) services.sessions = scale.sessions;
-      collector = new Collector(services, salts, writer);
+      collector = new Collector(services, salts, collectSink);
     }
   } catch (err) {
     await scale?.close();
@@ -109,12 +117,11 @@ export async function createContext(config: Config): Promise<AppContext> {
     await meta.close();
     throw err;
   }
-  // After the writer's closer, so it runs first: requests in the collector finish before the writer drains.
+  // After the writer's closer, so they run first: requests in the collector finish, then the tally is written, then the writer drains.
+  closers.push(() => tallied.close());
   closers.push(() => collector.close());
   // The engines create their files with the process umask; the data files are private whatever it is.
   restrictDataFiles(config.dataDir);
-  // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
-  const counters = keyedCounterStore(scale?.counters ?? new MemoryCounterStore(), (name) => keys.hmac('counter-keys', name));
   const auth = createAuthServices(config, { counters });
   const health: AppContext['health'] = {
     events: () => events.query('SELECT 1 AS ok'),

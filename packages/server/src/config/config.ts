@@ -47,6 +47,14 @@ const envSchema = z.object({
   TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Embedded store: adapt and enrich events in a collector thread beside the HTTP thread (default on). */
   TIDEMARK_COLLECTOR_THREAD: boolOn,
+  /** Collection rate limits (0 = none): browser requests per client address per minute … */
+  TIDEMARK_COLLECT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  /** … browser events per site per minute … */
+  TIDEMARK_COLLECT_SITE_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
+  /** … and server-side (API key) events per key and site per minute. */
+  TIDEMARK_COLLECT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
+  /** Invalid events kept in the quarantine per site per UTC day (the rest are only counted; 0 = no cap). */
+  TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
   /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
@@ -86,6 +94,10 @@ export interface Config {
   pwnedPasswordsUrl: string | undefined;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
   collectorThread: boolean;
+  /** Collection rate limits per minute, 0 = none (ingest/rate-limit.ts). */
+  collectLimits: { perAddress: number; perSite: number; perKey: number };
+  /** Quarantined events kept per site and UTC day, 0 = no cap (ingest/quarantine-budget.ts). */
+  quarantinePerSiteDay: number;
   sessionIdleMinutes: number;
   sessionMaxDays: number;
 }
@@ -123,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpFrom: e.SMTP_FROM,
     pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
+    collectLimits: { perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE, perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE, perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE },
+    quarantinePerSiteDay: e.TIDEMARK_QUARANTINE_PER_SITE_DAY,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,
     ...overrides,

@@ -41,10 +41,12 @@ export function checkBatch(batch: WriteBatch): void {
     checkStrings(r, ['id', 'site_id', 'contract', 'body'], 'raw');
     if (!UUID_RE.test(r.id)) throw invalid('raw.id must be a lower-case UUID', 'raw.id');
     checkTs(r.received_at, 'raw.received_at');
+    checkOriginalBytes(r.original_bytes, 'raw.original_bytes');
   }
   for (const q of batch.quarantine) {
     checkStrings(q, ['id', 'site_id', 'contract', 'reason', 'errors', 'payload'], 'quarantine');
     checkTs(q.received_at, 'quarantine.received_at');
+    checkOriginalBytes(q.original_bytes, 'quarantine.original_bytes');
   }
   for (const d of batch.drops) {
     checkStrings(d, ['site_id', 'reason'], 'drops');
@@ -83,6 +85,10 @@ export function assertNotEncoded(batch: WriteBatch): void {
 function checkStrings(obj: object, keys: string[], where: string): void {
   const rec = obj as Record<string, unknown>;
   for (const k of keys) if (typeof rec[k] !== 'string') throw invalid(`${where}.${k} must be a string`, `${where}.${k}`);
+}
+
+function checkOriginalBytes(v: unknown, field: string): void {
+  if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 0)) throw invalid(`${field} must be a non-negative integer`, field);
 }
 
 function checkTs(v: unknown, field: string): void {

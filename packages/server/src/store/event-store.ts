@@ -8,6 +8,8 @@ export interface RawPayloadRecord {
   received_at: number; // ms
   contract: string; // e.g. 'insighthub.collect', 'metricpal.v1.collect'
   body: string;
+  /** Set when `body` is only a prefix (a request nothing of which was stored): the body's size in bytes as received. */
+  original_bytes?: number;
 }
 
 /** An event that failed validation, kept with why, so nothing is silently lost. */
@@ -19,6 +21,8 @@ export interface QuarantineRecord {
   reason: string; // typed drop reason code
   errors: string; // JSON text of validation issues
   payload: string; // the offending event as JSON text
+  /** Set (> 0) when `payload` is only a prefix: the event's size in bytes as JSON text. Reads return 0 for a whole payload. */
+  original_bytes?: number;
 }
 
 /** Intentional drops (bots, DNT, excluded paths …) are only counted, per site, UTC day and reason. */
@@ -111,6 +115,8 @@ export interface EventStore extends LifecycleStore {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */
   listQuarantine(siteId: string, opts?: QuarantineQuery): Promise<QuarantineRecord[]>;
+  /** How many events of one site are quarantined with a receipt time at or after `sinceMs`. */
+  countQuarantine(siteId: string, sinceMs: number): Promise<number>;
   /** Drop counts of one site for UTC days fromDay..toDay (YYYY-MM-DD, inclusive), by day then reason. */
   dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]>;
   /** Deletes raw payloads and quarantined events received before `olderThanMs`; returns rows deleted. */

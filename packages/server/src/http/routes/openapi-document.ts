@@ -4,6 +4,7 @@ import {
 } from '@tidemark/core';
 import { SESSION_COOKIE } from '../../auth';
 import { dashboardParamsSchema, rawEventsParamsSchema } from '../../stats';
+import { dropCountsSchema, quarantinePageSchema } from './collect-drops';
 
 /**
  * The OpenAPI 3.1 document of the read API, generated from the same zod schemas that validate the
@@ -84,6 +85,28 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
           'the stream sends `event: error` with `{"code":"unauthorized"}` and ends; reconnecting then answers 401/404.',
         parameters: [siteParam],
         responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
+      },
+    },
+    '/api/sites/{id}/ingest/drops': {
+      get: {
+        operationId: 'ingestDrops',
+        tags: ['Dashboard'],
+        summary: 'Events the collector dropped, by UTC day and reason (default: the last 30 days)',
+        parameters: [siteParam, { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } }],
+        responses: { 200: json(c.add('IngestDrops', dropCountsSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
+      },
+    },
+    '/api/sites/{id}/ingest/quarantine': {
+      get: {
+        operationId: 'ingestQuarantine',
+        tags: ['Dashboard'],
+        summary: 'Events refused as invalid, newest first, with their errors',
+        parameters: [
+          siteParam,
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'before', in: 'query', required: false, description: 'Only events received before this time (ms): `next_before` of the previous page', schema: { type: 'integer', minimum: 0 } },
+        ],
+        responses: { 200: json(c.add('QuarantinePage', quarantinePageSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
       },
     },
     '/v1/sites': {

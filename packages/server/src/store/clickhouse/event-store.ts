@@ -80,18 +80,21 @@ export class ClickHouseEventStore implements EventStore {
     if (raw.length) {
       await this.http.insert(
         'raw_payloads',
-        ['id', 'site_id', 'received_at', 'contract', 'body'],
-        raw.map((r) => ({ id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body) })),
+        ['id', 'site_id', 'received_at', 'contract', 'body', 'original_bytes'],
+        raw.map((r) => ({
+          id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body),
+          original_bytes: r.original_bytes ?? 0,
+        })),
       );
     }
     const quarantine = parts.flatMap((p) => p.batch.quarantine);
     if (quarantine.length) {
       await this.http.insert(
         'quarantine',
-        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'],
+        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload', 'original_bytes'],
         quarantine.map((q) => ({
           id: q.id.toLowerCase(), site_id: wellFormed(q.site_id), received_at: q.received_at, contract: wellFormed(q.contract),
-          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload),
+          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload), original_bytes: q.original_bytes ?? 0,
         })),
       );
     }
@@ -127,6 +130,12 @@ export class ClickHouseEventStore implements EventStore {
     return this.http.select<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), { settings: QUERY_SETTINGS, timeoutMs: QUERY_TIMEOUT_MS });
   }
 
+  async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
+    // FINAL: a row written twice (a redelivered stream entry) counts once.
+    const [row] = await this.query<{ n: number }>('SELECT count() AS n FROM quarantine FINAL WHERE site_id = ? AND received_at >= ?', [siteId, Math.trunc(sinceMs)]);
+    return Number(row?.n ?? 0);
+  }
+
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
@@ -140,7 +149,7 @@ export class ClickHouseEventStore implements EventStore {
       params.push(Math.trunc(opts.before));
     }
     return this.query<QuarantineRecord>(
-      `SELECT id, site_id, received_at, contract, reason, errors, payload FROM quarantine
+      `SELECT id, site_id, received_at, contract, reason, errors, payload, original_bytes FROM quarantine
        WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`,
       [...params, limit],
     );

@@ -99,18 +99,29 @@ PARTITION BY toYYYYMM(day)
 ORDER BY (site_id, day, reason, batch_key)`,
     ],
   },
+  {
+    version: 2,
+    name: 'raw bodies and quarantined payloads may be a prefix: original_bytes is their size before the cut (0 = whole)',
+    // No ADD COLUMN IF NOT EXISTS before 19.x: an existing column (a node that migrated first) is skipped.
+    statements: () => [
+      `ALTER TABLE raw_payloads ADD COLUMN original_bytes Int64 DEFAULT 0`,
+      `ALTER TABLE quarantine ADD COLUMN original_bytes Int64 DEFAULT 0`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 const TABLE_ALREADY_EXISTS = 57;
+/** "Cannot add column …: column with this name already exists". */
+const COLUMN_ALREADY_EXISTS = 44;
 
-/** Runs a CREATE … IF NOT EXISTS; a concurrent creator (another node starting) is not an error. */
+/** Runs a CREATE … IF NOT EXISTS or an ADD COLUMN; a concurrent creator (another node starting) is not an error. */
 async function createIdempotent(http: ClickHouseHttp, sql: string, database?: string | null): Promise<void> {
   try {
     await http.exec(sql, { database });
   } catch (err) {
-    if (err instanceof ClickHouseError && err.code === TABLE_ALREADY_EXISTS) return;
+    if (err instanceof ClickHouseError && (err.code === TABLE_ALREADY_EXISTS || (err.code === COLUMN_ALREADY_EXISTS && sql.startsWith('ALTER TABLE')))) return;
     throw err;
   }
 }

@@ -135,7 +135,7 @@ describe('DuckDbEventStore', () => {
     const gone = uuidv7();
     const db = await DuckDbClient.open(file);
     await db.run('DROP TABLE dedupe_state');
-    await db.run('DELETE FROM schema_version WHERE version = 7');
+    await db.run('DELETE FROM schema_version WHERE version >= 7');
     await db.run('INSERT INTO event_keys SELECT event_id FROM events');
     await db.run('INSERT INTO event_keys VALUES (CAST(? AS UUID))', [gone]);
     db.close();
@@ -156,9 +156,10 @@ describe('DuckDbEventStore', () => {
       id: uuidv7(now + i), site_id: site, received_at: now + i, contract: 'insighthub.collect', reason: 'invalid',
       errors: JSON.stringify([{ path: 'n', message: 'Required' }]), payload: `{"i":${i}}`,
     });
-    const qs = [q(1), q(2), q(3, 'site-b')];
+    const qs = [q(1), { ...q(2), payload: '{"i":2,"cut', original_bytes: 90_000 }, q(3, 'site-b')];
+    const cut = { ...raw, id: uuidv7(now + 1), received_at: now + 1, body: '{"prefix', original_bytes: 1_000_000 };
     await store.write(batchOf([], {
-      raw: [raw],
+      raw: [raw, cut],
       quarantine: qs,
       drops: [
         { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 2 },
@@ -174,12 +175,18 @@ describe('DuckDbEventStore', () => {
     ]);
     expect(await store.dropCounts('site-a', '2025-03-02', '2025-03-02')).toHaveLength(1);
     const listed = await store.listQuarantine('site-a');
-    expect(listed.map((r) => r.payload)).toEqual(['{"i":2}', '{"i":1}']);
+    expect(listed.map((r) => r.payload)).toEqual(['{"i":2,"cut', '{"i":1}']);
     expect(listed[0]).toEqual(qs[1]);
+    expect(listed[1]).toEqual({ ...qs[0], original_bytes: 0 });
+    const counts = [await store.countQuarantine('site-a', now), await store.countQuarantine('site-a', now + 2), await store.countQuarantine('site-b', 0)];
+    expect(counts).toEqual([2, 1, 1]);
     const page2 = await store.listQuarantine('site-a', { limit: 1, before: listed[0]!.received_at, beforeId: listed[0]!.id });
     expect(page2.map((r) => r.payload)).toEqual(['{"i":1}']);
-    const [r] = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at FROM raw_payloads');
-    expect(r).toEqual({ body: raw.body, received_at: now });
+    const rows = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at, original_bytes FROM raw_payloads ORDER BY received_at');
+    expect(rows).toEqual([
+      { body: raw.body, received_at: now, original_bytes: 0 },
+      { body: cut.body, received_at: now + 1, original_bytes: 1_000_000 },
+    ]);
   });
 
   it('purges raw payloads and quarantine older than the cutoff only', async () => {

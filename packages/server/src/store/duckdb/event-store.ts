@@ -283,6 +283,13 @@ export class DuckDbEventStore implements EventStore {
     return this.read((db) => db.allCached<T>(sql, params));
   }
 
+  async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
+    const [row] = await this.read((db) =>
+      db.all<{ n: number }>('SELECT count(*) AS n FROM quarantine WHERE site_id = ? AND received_at >= epoch_ms(CAST(? AS BIGINT))', [siteId, Math.trunc(sinceMs)]),
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
@@ -297,7 +304,7 @@ export class DuckDbEventStore implements EventStore {
     }
     const rows = await this.read((db) =>
       db.all<QuarantineRecord>(
-        `SELECT CAST(id AS VARCHAR) AS id, site_id, epoch_ms(received_at) AS received_at, contract, reason, errors, payload
+        `SELECT CAST(id AS VARCHAR) AS id, site_id, epoch_ms(received_at) AS received_at, contract, reason, errors, payload, original_bytes
          FROM quarantine WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`,
         [...params, limit],
       ),
@@ -492,5 +499,6 @@ function appendQuarantined(a: DuckDBAppender, q: QuarantineRecord): void {
   a.appendVarchar(q.reason);
   a.appendVarchar(q.errors);
   a.appendVarchar(q.payload);
+  a.appendBigInt(BigInt(q.original_bytes ?? 0));
   a.endRow();
 }

@@ -17,6 +17,8 @@ import type { RawPayloadRecord } from '../event-store';
  * - A torn last line (a crash mid-write) is cut off when the file is next opened for appending, and
  *   skipped by readers.
  * - SQL: `rawPayloadsViewSql` reads the files with read_json as the `raw_payloads` view.
+ * - A line carries `original_bytes` only when its body is a prefix (a request nothing of which was
+ *   stored); the view reads 0 for the others.
  * - Retention: whole files are deleted once their hour is entirely older than the cutoff.
  */
 
@@ -66,7 +68,8 @@ export class RawLog {
       const name = `${hourKey(r.received_at)}.${lane}.ndjson`;
       let lines = byFile.get(name);
       if (!lines) byFile.set(name, (lines = []));
-      lines.push(JSON.stringify({ id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body }));
+      const line = { id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body };
+      lines.push(JSON.stringify(r.original_bytes ? { ...line, original_bytes: r.original_bytes } : line));
     }
     const written: Array<{ file: OpenFile; before: number }> = [];
     const done = (async () => {
@@ -255,9 +258,10 @@ export function rawPayloadsViewSql(glob: string): string {
   const literal = `'${glob.replace(/'/g, "''")}'`;
   return (
     `CREATE OR REPLACE TEMP VIEW raw_payloads AS ` +
-    `SELECT id, site_id, epoch_ms(received_at) AS received_at, contract, body FROM read_json(${literal}, format = 'newline_delimited', ` +
-    `columns = {id: 'UUID', site_id: 'VARCHAR', received_at: 'BIGINT', contract: 'VARCHAR', body: 'VARCHAR'}, ignore_errors = true) ` +
+    `SELECT id, site_id, epoch_ms(received_at) AS received_at, contract, body, coalesce(original_bytes, 0) AS original_bytes ` +
+    `FROM read_json(${literal}, format = 'newline_delimited', ` +
+    `columns = {id: 'UUID', site_id: 'VARCHAR', received_at: 'BIGINT', contract: 'VARCHAR', body: 'VARCHAR', original_bytes: 'BIGINT'}, ignore_errors = true) ` +
     `WHERE id IS NOT NULL AND body IS NOT NULL ` +
-    `UNION ALL SELECT id, site_id, received_at, contract, body FROM raw_payloads_archive`
+    `UNION ALL SELECT id, site_id, received_at, contract, body, 0 AS original_bytes FROM raw_payloads_archive`
   );
 }

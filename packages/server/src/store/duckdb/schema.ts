@@ -122,6 +122,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         WHERE EXISTS (SELECT 1 FROM event_keys) OR EXISTS (SELECT 1 FROM event_keys_other)`,
     ],
   },
+  {
+    version: 8,
+    name: 'quarantined payloads may be a prefix: original_bytes is their size before the cut (0 = whole)',
+    statements: () => [`ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS original_bytes BIGINT DEFAULT 0`],
+  },
 ];
 
 /**
