@@ -4,6 +4,7 @@ import type { MetaStore } from '../meta';
 import type { AuthServices } from '../auth';
 import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
+import type { Lifecycle } from '../lifecycle';
 import type { ServerKeys } from '../secrets';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
@@ -34,6 +35,8 @@ export interface AppContext {
   collector: IngestCollector;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
+  /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
+  lifecycle: Lifecycle;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

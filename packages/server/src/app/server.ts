@@ -11,6 +11,7 @@ import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector
 import { openSessionParts, StatsService } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
+import { Lifecycle } from '../lifecycle';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -71,6 +72,14 @@ export async function createContext(config: Config): Promise<AppContext> {
     const target = leader ? { purgeRaw: (ms: number) => (leader.isLeader ? events.purgeRaw(ms) : Promise.resolve(0)) } : events;
     closers.push(scheduleRawRetention(target, config.rawRetentionDays, { onError: (err) => logError('raw retention sweep failed', err) }));
   }
+  // Retention and deleted sites' purges (lifecycle/): a site deletion starts its purge from any process;
+  // the scheduled runs happen on the jobs role, on the leader only at scale. Runs finish before the stores close.
+  const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs, log: logError });
+  closers.push(() => lifecycle.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(lifecycle.schedule({ firstRunMs: config.lifecycleFirstRunMs, ...(leader ? { isLeader: () => leader.isLeader } : {}) }));
+  }
   // The embedded store's session-parts rollup (stats/session-parts.ts): only speeds queries up.
   let sessionParts: SessionPartsRollup | undefined;
   if (does.jobs && events instanceof DuckDbEventStore) {
@@ -123,7 +132,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, health, closers };
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

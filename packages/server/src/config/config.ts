@@ -29,6 +29,9 @@ const envSchema = z.object({
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
   TIDEMARK_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  // Data lifecycle (lifecycle/): first run after start, and how long a deleted site's purge keeps checking for in-flight writes.
+  TIDEMARK_LIFECYCLE_FIRST_RUN_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  TIDEMARK_PURGE_SETTLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(15 * 60_000),
   TIDEMARK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Scale-out process role (also `serve --role=…`): all | collector | worker | api | jobs. */
   TIDEMARK_ROLE: z.enum(['all', 'collector', 'worker', 'api', 'jobs']).default('all'),
@@ -75,6 +78,10 @@ export interface Config {
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
+  /** Delay of the lifecycle job's first run (retention, pending site purges) after start. */
+  lifecycleFirstRunMs: number;
+  /** A deleted site's purge completes with a pass that finds nothing, at least this long after the deletion. */
+  purgeSettleMs: number;
   logLevel: Env['TIDEMARK_LOG_LEVEL'];
   /** What this process does: everything, or one part of a scale-out deployment (docs/scale-out.md). */
   role: Env['TIDEMARK_ROLE'];
@@ -117,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     geoDbPath: e.TIDEMARK_GEO_DB,
     trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
     rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
+    lifecycleFirstRunMs: e.TIDEMARK_LIFECYCLE_FIRST_RUN_MS,
+    purgeSettleMs: e.TIDEMARK_PURGE_SETTLE_MS,
     logLevel: e.TIDEMARK_LOG_LEVEL,
     role: e.TIDEMARK_ROLE,
     redisPrefix: e.TIDEMARK_REDIS_PREFIX,

@@ -102,6 +102,16 @@ export interface SaltsTable {
   created_at: number;
 }
 
+export interface SitePurgesTable {
+  site_id: string;
+  org_id: string;
+  tracking_id: string;
+  requested_at: number;
+  passes: number;
+  last_pass_at: number | null;
+  completed_at: number | null;
+}
+
 export interface MetaSchema {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -112,4 +122,5 @@ export interface MetaSchema {
   sessions: SessionsTable;
   salts: SaltsTable;
   email_verifications: EmailVerificationsTable;
+  site_purges: SitePurgesTable;
 }

@@ -12,6 +12,7 @@ import { InvitationRepo } from './repos/invitations';
 import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
 import { EmailVerificationRepo } from './repos/email-verifications';
+import { SitePurgeRepo } from './repos/site-purges';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -24,6 +25,7 @@ export class MetaStore {
   readonly sessions: SessionRepo;
   readonly salts: SaltStore;
   readonly emailVerifications: EmailVerificationRepo;
+  readonly sitePurges: SitePurgeRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -39,6 +41,7 @@ export class MetaStore {
     this.sessions = new SessionRepo(db);
     this.salts = new SqlSaltStore(db);
     this.emailVerifications = new EmailVerificationRepo(db);
+    this.sitePurges = new SitePurgeRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -69,11 +69,39 @@ export interface QuarantineQuery {
 
 export type SqlDialectName = 'duckdb' | 'clickhouse';
 
+/** One data subject of a site: a visitor id, or a user id (after identify) — DESIGN §8. */
+export type SubjectRef = { visitorId: string; userId?: undefined } | { userId: string; visitorId?: undefined };
+
+/** Rows (or raw lines) a purge removed, per kind of data: events, quarantine, drops, raw, rollups … */
+export type PurgeCounts = Record<string, number>;
+
+/**
+ * The data lifecycle duties every store answers (DESIGN §8), proven by test/lifecycle-suite.ts:
+ * retention, deletion of a site, and one data subject's export and erasure. Every purge is idempotent,
+ * and derived data (rollups) stays consistent with the events that remain.
+ */
+export interface LifecycleStore {
+  /**
+   * Deletes the site's events with `ts` before `cutoffMs`, its quarantined events and raw payloads
+   * received before it, and its drop counts of UTC days before it. `cutoffMs` must be a whole UTC hour.
+   */
+  purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts>;
+  /** Deletes everything the store holds for the site. */
+  purgeSite(siteId: string): Promise<PurgeCounts>;
+  /**
+   * The subject's events on the site, oldest first (canonical columns; props as JSON text). A user id
+   * also finds the events of every visitor id seen with it (the same person's anonymous events).
+   */
+  exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>>;
+  /** Deletes the events `exportSubject` returns. */
+  eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts>;
+}
+
 /**
  * One interface, several engines (DuckDB embedded, ClickHouse at scale), one shared test suite.
  * `query` runs SQL compiled by the stats engine for this engine's dialect, values bound as params.
  */
-export interface EventStore {
+export interface EventStore extends LifecycleStore {
   readonly dialect: SqlDialectName;
   /** Creates or migrates the schema; idempotent. */
   init(): Promise<void>;

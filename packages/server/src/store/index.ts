@@ -7,6 +7,9 @@ export type {
   QuarantineQuery,
   DropCount,
   SqlDialectName,
+  LifecycleStore,
+  SubjectRef,
+  PurgeCounts,
 } from './event-store';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '@tidemark/core';
-import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
+import type { DropCount, EventStore, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
 import { assertNotEncoded, checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
 import { quoteInt, quoteString, wellFormed } from './escape';
 import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseConnection } from './http';
 import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
 import { prepareStatement } from './statement';
+import { ClickHouseLifecycle } from './lifecycle';
 
 /** One write of a keyed batch: `key` names it for idempotent retries (e.g. the Redis stream entry id). */
 export interface KeyedBatch {
@@ -36,9 +37,11 @@ export class ClickHouseEventStore implements EventStore {
   private server: ServerInfo | null = null;
   private closed = false;
   private readonly http: ClickHouseHttp;
+  private readonly lifecycle: ClickHouseLifecycle;
 
   constructor(conn: ClickHouseConnection | string) {
     this.http = new ClickHouseHttp(typeof conn === 'string' ? parseClickHouseUrl(conn) : conn);
+    this.lifecycle = new ClickHouseLifecycle(this.http, (tables) => this.awaitMutations(tables));
   }
 
   get database(): string {
@@ -189,6 +192,26 @@ export class ClickHouseEventStore implements EventStore {
     return deleted;
   }
 
+  purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.purgeSiteBefore(siteId, cutoffMs);
+  }
+
+  purgeSite(siteId: string): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.purgeSite(siteId);
+  }
+
+  exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>> {
+    this.assertOpen();
+    return this.lifecycle.exportSubject(siteId, subject);
+  }
+
+  eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.eraseSubject(siteId, subject);
+  }
+
   /** Drops the daily raw_payloads partitions entirely before the cutoff's UTC day: no rewrite needed. */
   private async dropDaysBefore(olderThanMs: number): Promise<void> {
     const cutoffDay = Number(new Date(olderThanMs).toISOString().slice(0, 10).replace(/-/g, ''));
@@ -210,7 +233,7 @@ export class ClickHouseEventStore implements EventStore {
         `SELECT count() AS n FROM system.mutations WHERE database = ${quoteString(this.database)} AND table IN (${list}) AND is_done = 0`,
       );
       if (!Number(row?.n ?? 0)) return;
-      if (Date.now() > deadline) throw new Error('ClickHouse: raw retention delete did not finish in time');
+      if (Date.now() > deadline) throw new Error(`ClickHouse: delete on ${tables.join(', ')} did not finish in time`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

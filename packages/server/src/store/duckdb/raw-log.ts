@@ -113,6 +113,55 @@ export class RawLog {
     return removed;
   }
 
+  /**
+   * Removes the lines of one site received before `beforeMs` (all of them by default): each file that
+   * holds any is rewritten without them (a new file renamed over the old one; emptied files are deleted).
+   * Call with no append running; files open for appending are closed and reopened by the next append.
+   */
+  async removeSite(siteId: string, beforeMs = Number.POSITIVE_INFINITY): Promise<number> {
+    let removed = 0;
+    const needle = Buffer.from(`"site_id":${JSON.stringify(siteId)}`);
+    for (const name of await fs.promises.readdir(this.dir)) {
+      // A rewrite that a crash interrupted before its rename: the original file is still whole.
+      if (name.endsWith('.ndjson.purge')) await fs.promises.rm(path.join(this.dir, name), { force: true });
+      const m = FILE_RE.exec(name);
+      if (!m || hourStart(m[1]!) >= beforeMs) continue;
+      const full = path.join(this.dir, name);
+      const buf = await fs.promises.readFile(full);
+      if (!buf.includes(needle)) continue;
+      const kept: string[] = [];
+      let gone = 0;
+      for (const line of buf.toString('utf8').split('\n')) {
+        if (!line) continue;
+        if (line.includes(needle.toString()) && ownedBefore(line, siteId, beforeMs)) gone++;
+        else kept.push(line);
+      }
+      if (!gone) continue;
+      removed += gone;
+      const open = this.files.get(name);
+      this.files.delete(name);
+      if (open) await (await open).fd.close().catch(() => undefined);
+      if (!kept.length) {
+        await fs.promises.rm(full, { force: true });
+        continue;
+      }
+      const tmp = `${full}.purge`;
+      const fd = await fs.promises.open(tmp, 'w');
+      try {
+        await fd.writeFile(kept.join('\n') + '\n');
+        await fd.datasync();
+      } finally {
+        await fd.close();
+      }
+      await fs.promises.rename(tmp, full);
+    }
+    if (removed) {
+      const dir = await fs.promises.open(this.dir, 'r');
+      await dir.sync().finally(() => dir.close());
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     const open = [...this.files.values()];
     this.files.clear();
@@ -186,6 +235,16 @@ async function endOfLastLine(fd: fs.promises.FileHandle, end: number): Promise<n
     end = start;
   }
   return 0;
+}
+
+/** Whether a line is a record of `siteId` received before `beforeMs` (a line that does not parse is kept). */
+function ownedBefore(line: string, siteId: string, beforeMs: number): boolean {
+  try {
+    const r = JSON.parse(line) as { site_id?: unknown; received_at?: unknown };
+    return r.site_id === siteId && typeof r.received_at === 'number' && r.received_at < beforeMs;
+  } catch {
+    return false;
+  }
 }
 
 function countLines(buf: Buffer): number {
