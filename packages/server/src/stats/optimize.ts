@@ -43,6 +43,7 @@ export function optimize(q: ResolvedQuery): Plan {
   const aggs = AGG_ORDER.filter((a) => q.metrics.some((m) => METRIC_DEFS[m].aggs.includes(a)));
   const hasEventMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'event');
   const hasSessionMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'session');
+  const hasPageMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'page');
   const eventDims = q.dimensions.filter((d) => dimensionDef(d).level === 'event');
   const sessionDims = q.dimensions.filter((d) => dimensionDef(d).level === 'session');
   const needsSessionAttrs = sessionDims.length > 0 || sessionFilters.length > 0;
@@ -65,7 +66,8 @@ export function optimize(q: ResolvedQuery): Plan {
     eventSource,
     sessionSource,
     merged: eventSource === 'sessions' && sessionSource !== 'join',
-    needsSessionSubquery: eventSource === 'sessions' || eventSource === 'join' || sessionSource !== null,
+    // Page-view rows (time on page, scroll depth) take session attributes from the session subquery.
+    needsSessionSubquery: eventSource === 'sessions' || eventSource === 'join' || sessionSource !== null || (hasPageMetrics && needsSessionAttrs),
     order: completeOrder(q, zeroFill),
     zeroFill,
     lookaroundMs: SESSION_LOOKAROUND_MS,

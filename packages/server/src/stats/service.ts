@@ -104,8 +104,9 @@ export class StatsService {
   }
 
   /**
-   * InsightHub §7.2.3 response: KPIs with change vs the previous period, a zero-filled timeseries,
-   * and one breakdown per requested dimension — all issued at once.
+   * InsightHub §7.2.3 response: KPIs with change vs the previous period, a zero-filled timeseries
+   * (interval: hour for a day, day, week or month for longer periods, see defaultInterval), and one
+   * breakdown per requested dimension — all issued at once.
    */
   async dashboard(site: StatsSite, params: unknown): Promise<DashboardStats> {
     const req = parseDashboardParams(params);
@@ -119,8 +120,6 @@ export class StatsService {
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
-    // A breakdown-only request (dimensions, no explicit interval) skips the timeseries it would not use.
-    const wantTimeseries = req.dimensions.length === 0 || req.interval !== undefined;
     const kpiPlan = this.plan(q({ compare: req.compare }), site);
     const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site));
     // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
@@ -134,7 +133,8 @@ export class StatsService {
     const kpis = Promise.all([rowsOf(kpiPlan), kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange, opts) : null]).then(([rows, prev]) =>
       resultOf(kpiPlan, rows, prev ?? undefined),
     );
-    const timeseries = wantTimeseries ? this.query(q({ interval }), site) : Promise.resolve(null);
+    // The timeseries is always part of the answer (InsightHub §7.2.3 shows it beside the breakdowns).
+    const timeseries = this.query(q({ interval }), site);
     const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
     const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
 
@@ -156,9 +156,9 @@ export class StatsService {
       comparison_period: k.comparison ? { start: k.comparison.date_range.start, end: k.comparison.date_range.end } : null,
       interval,
       metrics,
+      timeseries: ts.rows,
       dimensions,
     };
-    if (ts) out.timeseries = ts.rows;
     return out;
   }
 

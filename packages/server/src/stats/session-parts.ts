@@ -220,6 +220,7 @@ export async function openSessionParts(store: DuckDbEventStore, opts: Omit<Sessi
   const { zones, ...rest } = opts;
   return new SessionPartsRollup(await store.fork(), {
     ...rest,
+    serialize: (fn) => store.maintenance(fn),
     buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
     // The packed zones are the key: read once per run, and a changed zone makes the marks pass due.
     marksKey: async () => (zones ? packZones(await zones()) : ''),

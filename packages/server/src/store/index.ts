@@ -7,6 +7,9 @@ export type {
   QuarantineQuery,
   DropCount,
   SqlDialectName,
+  LifecycleStore,
+  SubjectRef,
+  PurgeCounts,
 } from './event-store';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
@@ -16,6 +19,7 @@ export { SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun } fr
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';
 export { isUuidV7, uuidV7Time, checkBatch, assertNotEncoded } from './event-rows';
+export { engineInputError, type EngineInputError } from './engine-errors';
 export { encodeEvents, type EncodedEvents } from './duckdb/event-pack';
 export {
   ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,
