@@ -1,18 +1,32 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, emptyEvent, type CanonicalEvent } from '@tidemark/core';
-import type { ClickHouseEventStore, WriteBatch } from '../src/store';
+import { CLICKHOUSE_SCHEMA_VERSION, ClickHouseEventStore, type WriteBatch } from '../src/store';
 import { runStatsSuite } from './stats-suite';
-import { loadChdb, openChdbStore } from './helpers/chdb';
+import { ChdbClient, loadChdb, openChdbStore } from './helpers/chdb';
+import { runLifecycleSuite } from './lifecycle-suite';
 import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
 
 // A current ClickHouse release (chdb, in-process) next to Debian's 18.16 (the scale-out suites): the
 // schema's migrations, every statement the shared report suite compiles for the ClickHouse dialect (with
-// the same expectations as DuckDB and 18.16), and the event store's own statements.
+// the same expectations as DuckDB and 18.16), the shared lifecycle suite (retention, site purges, data
+// subjects) and the event store's own statements.
 const status = loadChdb('clickhouse-conformance');
 
-if (status.ok) runStatsSuite('ClickHouse, current release (chdb)', () => openChdbStore(status.chdb));
-else describe.skip(`stats reports on a current ClickHouse (${status.reason})`, () => {});
+if (status.ok) {
+  const chdb = status.chdb;
+  runStatsSuite('ClickHouse, current release (chdb)', () => openChdbStore(chdb));
+  runLifecycleSuite('ClickHouse, current release (chdb)', {
+    async open(name) {
+      const store = new ClickHouseEventStore(new ChdbClient(chdb, name));
+      await store.init();
+      return store;
+    },
+    async destroy(name) {
+      await new ClickHouseEventStore(new ChdbClient(chdb, name)).dropDatabase();
+    },
+  });
+} else describe.skip(`stats reports and data lifecycle on a current ClickHouse (${status.reason})`, () => {});
 
 const SITE = 'site_conf';
 const T0 = Date.parse('2024-03-10T12:00:00Z');
@@ -44,7 +58,8 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
     const [analyzer] = await store.query<{ on: number }>("SELECT toUInt8(getSetting('enable_analyzer')) AS on");
     expect(Number(analyzer!.on)).toBe(1);
     await store.init();
-    expect(await store.query('SELECT DISTINCT version FROM schema_version')).toEqual([{ version: 1 }]);
+    const [versions] = await store.query<{ n: number; v: number }>('SELECT count() AS n, max(version) AS v FROM schema_version');
+    expect(versions).toEqual({ n: CLICKHOUSE_SCHEMA_VERSION, v: CLICKHOUSE_SCHEMA_VERSION });
     const cols = await store.query<{ name: string; type: string }>('DESCRIBE TABLE events');
     expect(cols.map((c) => c.name)).toEqual(EVENT_COLUMNS.map((c) => c.name));
     expect(cols.find((c) => c.name === 'browser')?.type).toBe('LowCardinality(String)');

@@ -39,7 +39,19 @@ export function loadChdb(suite: string): ChdbStatus {
   }
 }
 
-/** A ClickHouse client over one chdb session (a temporary directory, removed by close()). */
+let shared: ChdbSession | undefined;
+
+/** One engine per test process (a temporary directory, removed at exit); each store uses a database of its own. */
+function sharedSession(chdb: ChdbModule): ChdbSession {
+  if (!shared) {
+    const session = new chdb.Session();
+    process.once('exit', () => session.cleanup());
+    shared = session;
+  }
+  return shared;
+}
+
+/** A ClickHouse client of one database in the process's chdb engine. */
 export class ChdbClient implements ClickHouseClient {
   private readonly session: ChdbSession;
 
@@ -47,7 +59,7 @@ export class ChdbClient implements ClickHouseClient {
     chdb: ChdbModule,
     readonly database: string,
   ) {
-    this.session = new chdb.Session();
+    this.session = sharedSession(chdb);
   }
 
   async exec(sql: string, opts: ClickHouseRequestOptions = {}): Promise<void> {
@@ -70,10 +82,6 @@ export class ChdbClient implements ClickHouseClient {
     this.run(`INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`, opts);
   }
 
-  close(): void {
-    this.session.cleanup();
-  }
-
   /** Synchronous, so the session's current database and settings belong to one statement at a time. */
   private run(sql: string, opts: ClickHouseRequestOptions): string {
     try {
@@ -92,15 +100,17 @@ export class ChdbClient implements ClickHouseClient {
   }
 }
 
-/** A ClickHouse event store on a fresh chdb session and database; close() removes both. */
-export async function openChdbStore(chdb: ChdbModule): Promise<ClickHouseEventStore & { serverVersion: string | null }> {
-  const client = new ChdbClient(chdb, `tidemark_${crypto.randomBytes(4).toString('hex')}`);
-  const store = new ClickHouseEventStore(client);
+/** A ClickHouse event store on a fresh database of the chdb engine; close() drops the database. */
+export async function openChdbStore(
+  chdb: ChdbModule,
+  database = `tidemark_${crypto.randomBytes(4).toString('hex')}`,
+): Promise<ClickHouseEventStore> {
+  const store = new ClickHouseEventStore(new ChdbClient(chdb, database));
   await store.init();
   const close = store.close.bind(store);
   store.close = async () => {
+    await store.dropDatabase();
     await close();
-    client.close();
   };
   return store;
 }
