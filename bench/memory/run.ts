@@ -131,7 +131,7 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
   try {
     const starts = await compareStartCommands(scratch);
     const dataDir = path.join(scratch, 'data');
-    fs.mkdirSync(dataDir);
+    fs.mkdirSync(dataDir, { mode: 0o700 });
     console.log('[memory] copying the data file');
     fs.copyFileSync(path.join(ds.dir, 'events.duckdb'), path.join(dataDir, 'events.duckdb'), fs.constants.COPYFILE_FICLONE);
     const key = await prepareMeta(dataDir);
