@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../packages/server/src/config';
-import { DuckDbEventStore, openEventStore, type EventStore, type SessionPartsRollup } from '../../packages/server/src/store';
-import { StatsService, breakdownKey, openSessionParts, type DashboardStats } from '../../packages/server/src/stats';
+import { openEventStore, type EventStore } from '../../packages/server/src/store';
+import { StatsService, breakdownKey, openSessionParts, storeHasRollups, type DashboardStats, type SessionPartsRollup } from '../../packages/server/src/stats';
 import type { Dimension } from '@tidemark/core';
 import { fmt, rmrf } from '../lib/machine';
 import { REPO_ROOT } from '../lib/proc';
@@ -77,7 +77,7 @@ export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = 
   let parts: SessionPartsRollup | undefined;
   let rollupSeconds = 0;
   let rollupFragments = 0;
-  if (opts.rollup !== false && store instanceof DuckDbEventStore) {
+  if (opts.rollup !== false && storeHasRollups(store)) {
     parts = await openSessionParts(store, { zones: SITE_ZONES });
     const t0 = performance.now();
     rollupFragments = (await parts.runOnce()).fragments;

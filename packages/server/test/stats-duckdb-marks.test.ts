@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core';
 import { generateTraffic, Prng } from '@tidemark/testkit';
-import { SessionPartsRollup, type DuckDbEventStore, type EventStore } from '../src/store';
-import { compilePartsBuild, duckdbDialect, openSessionParts, StatsService } from '../src/stats';
+import type { DuckDbEventStore, EventStore } from '../src/store';
+import { compilePartsBuild, duckdbDialect, openSessionParts, SessionPartsRollup, StatsService } from '../src/stats';
 import { openLocalDuckDbStore, recording } from './stats-helpers';
 
 // Counting from the rollup's marks (stats/session-marks.ts) must give exactly what raw events give, for

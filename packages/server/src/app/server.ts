@@ -3,12 +3,12 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
-import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetention, type SessionPartsRollup } from '../store';
+import { GroupCommitWriter, openEventStore, scheduleRawRetention } from '../store';
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices } from '../auth';
 import { buildHttpApp } from '../http';
 import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
-import { openSessionParts, StatsService } from '../stats';
+import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
 import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
 import type { AppContext, EventWriter } from './context';
 
@@ -65,9 +65,9 @@ export async function createContext(config: Config): Promise<AppContext> {
     const target = leader ? { purgeRaw: (ms: number) => (leader.isLeader ? events.purgeRaw(ms) : Promise.resolve(0)) } : events;
     closers.push(scheduleRawRetention(target, config.rawRetentionDays, { onError: (err) => console.error('raw retention sweep failed', err) }));
   }
-  // The embedded store's session-parts rollup (stats/session-parts.ts): only speeds queries up.
+  // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
-  if (does.jobs && events instanceof DuckDbEventStore) {
+  if (does.jobs && storeHasRollups(events)) {
     const rollup = await openSessionParts(events, { zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const) });
     closers.push(() => rollup.close());
     closers.push(rollup.schedule(5 * 60_000, (err) => console.error('session parts rollup failed', err)));
@@ -76,8 +76,8 @@ export async function createContext(config: Config): Promise<AppContext> {
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
-    // Encoded events are for the embedded store only (the thread packs them in its line format).
-    if (!scale && events instanceof DuckDbEventStore && config.collectorThread) {
+    // The thread hands over encoded events, which only some stores accept (the embedded one).
+    if (!scale && events.capabilities.encodedWrites && config.collectorThread) {
       // The thread starts with the first request; a geolocation database it could not open is reported now.
       checkGeoDbPath(config.geoDbPath);
       collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });

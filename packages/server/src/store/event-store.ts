@@ -1,5 +1,14 @@
-import type { EncodedEvents } from './duckdb/event-pack';
 import type { CanonicalEvent } from '@tidemark/core';
+
+/**
+ * Events already encoded as text lines by `encodeEvents` (store/index.ts), e.g. in a collector thread,
+ * so that only strings cross to the writing thread. `ids[i]` is the lower-case event id of `lines[i]`.
+ * Only a store whose `capabilities.encodedWrites` is true accepts them.
+ */
+export interface EncodedEvents {
+  ids: string[];
+  lines: string[];
+}
 
 /** A request as received, kept for the raw layer (retention-limited) before any parsing. */
 export interface RawPayloadRecord {
@@ -34,8 +43,8 @@ export interface WriteBatch {
   /** Only the canonical columns are read, so pipeline objects carrying extra fields may be passed as they are. */
   events: CanonicalEvent[];
   /**
-   * More events, already encoded for the embedded store by a collector thread (duckdb/event-pack.ts);
-   * only the embedded store accepts them. An id repeated across the two is deduplicated like any other.
+   * More events, already encoded by a collector thread; only a store with `capabilities.encodedWrites`
+   * accepts them. An id repeated across the two is deduplicated like any other.
    */
   encoded?: EncodedEvents;
   raw: RawPayloadRecord[];
@@ -65,12 +74,33 @@ export interface QuarantineQuery {
 
 export type SqlDialectName = 'duckdb' | 'clickhouse';
 
+/** What an engine can do beyond the common interface; callers ask here instead of testing its class. */
+export interface StoreCapabilities {
+  /** `write` accepts `WriteBatch.encoded` (events packed by `encodeEvents` off the writing thread). */
+  readonly encodedWrites: boolean;
+  /** `openJobConnection` exists: derived tables (the stats rollups) can be kept inside the store. */
+  readonly rollups: boolean;
+}
+
+/**
+ * A connection of its own for a background job that keeps derived tables up to date (the stats
+ * rollups, stats/rollups/): statements with positional `?` params, one transaction at a time.
+ */
+export interface JobConnection {
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement; the number of rows it changed. */
+  change(sql: string, params?: unknown[]): Promise<number>;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): void;
+}
+
 /**
  * One interface, several engines (DuckDB embedded, ClickHouse at scale), one shared test suite.
  * `query` runs SQL compiled by the stats engine for this engine's dialect, values bound as params.
  */
 export interface EventStore {
   readonly dialect: SqlDialectName;
+  readonly capabilities: StoreCapabilities;
   /** Creates or migrates the schema; idempotent. */
   init(): Promise<void>;
   /**
@@ -87,5 +117,7 @@ export interface EventStore {
   dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]>;
   /** Deletes raw payloads and quarantined events received before `olderThanMs`; returns rows deleted. */
   purgeRaw(olderThanMs: number): Promise<number>;
+  /** With `capabilities.rollups`: a new connection for a rollup job (closed by the job, before the store). */
+  openJobConnection?(): Promise<JobConnection>;
   close(): Promise<void>;
 }

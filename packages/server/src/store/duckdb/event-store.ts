@@ -1,5 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
+import type { DropCount, EventStore, JobConnection, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
 import { badRequest } from '@tidemark/core';
 import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
@@ -72,6 +72,8 @@ function newLane(db: DuckDbClient, index: number): WriteLane {
 /** The embedded event store: one DuckDB file, a couple of writer connections, a few reader connections. */
 export class DuckDbEventStore implements EventStore {
   readonly dialect = 'duckdb' as const;
+  /** Encoded events are packed in this store's own line format (event-pack.ts); the rollups live in its file. */
+  readonly capabilities = { encodedWrites: true, rollups: true } as const;
   private lanes: WriteLane[];
   /** Serialises the drop-counter upserts of concurrent transactions (held from the upsert to the end). */
   private dropsChain: Promise<unknown> = Promise.resolve();
@@ -274,6 +276,10 @@ export class DuckDbEventStore implements EventStore {
   /** A connection of its own for jobs beside the writer (e.g. rollups); close it before `close()`. */
   fork(): Promise<DuckDbClient> {
     return this.writer.fork();
+  }
+
+  openJobConnection(): Promise<JobConnection> {
+    return this.fork();
   }
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -1,6 +1,5 @@
-// Used at call time only: mark-cube.ts imports this module.
-import { compactCube, CUBE_VALUES, cubeNonzero, cubeSums } from './mark-cube';
-import { bindString, join, keyword, sql, type Sql } from './sql';
+import { bindString, join, keyword, sql, type Sql } from '../sql';
+import { compactCube, CUBE_VALUES, cubeNonzero, cubeSums } from './cube';
 
 /**
  * The daily marks cube: `mark_cube` added up per local day of each site's time zone, with the marks
