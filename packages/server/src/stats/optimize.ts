@@ -111,12 +111,13 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
  * needs raw events, the only event-level dimension is `page`, the period's edges are whole UTC hours
  * and so are the time buckets' edges (the zone's offsets and their changes are whole hours). Marks
  * serve plans without filters and with at most one dimension (rollups/session-marks.ts); the daily
- * cube serves them over whole local days of its zone, except hourly buckets.
+ * cube serves them over whole local days of its zone, except hourly buckets and pages.
  */
 export function chooseSource(q: ResolvedQuery, range: DateRange, rollups: AvailableRollups): RowSource {
   if (!rollups.fragments || !fragmentsServe(q, range)) return 'events';
   if (!rollups.marks || !marksServe(q)) return 'fragments';
-  const daily = rollups.dayZone === q.timezone && q.interval !== 'hour' && wholeLocalDays(range, q.timezone);
+  // There is no daily page cube: pages always read the hourly one.
+  const daily = rollups.dayZone === q.timezone && q.interval !== 'hour' && !q.dimensions.includes('page') && wholeLocalDays(range, q.timezone);
   return daily ? 'marks_daily' : 'marks_hourly';
 }
 
