@@ -70,9 +70,10 @@ export interface DuckDbTimer {
 /**
  * The stats engine on the cached file, its clock pinned to the data's end, result sharing off. The
  * session-parts rollup is brought up to date first, as the server's job does after a restart.
- * `rollup: false` times the plain events path instead.
+ * `rollup: false` times the plain events path instead; `dailyCube: false` hides the daily marks cube
+ * from the planner (no site's zone is complete in it, so plans read the hourly cube).
  */
-export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = {}): Promise<DuckDbTimer> {
+export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean; dailyCube?: boolean } = {}): Promise<DuckDbTimer> {
   const store: EventStore = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
   let parts: SessionPartsRollup | undefined;
   let rollupSeconds = 0;
@@ -83,7 +84,8 @@ export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = 
     rollupFragments = (await parts.runOnce()).fragments;
     rollupSeconds = (performance.now() - t0) / 1000;
   }
-  const stats = new StatsService(store, { now: () => DATA_END - 60_000, sharedResultsMs: 0, sessionParts: parts });
+  const reader = opts.dailyCube === false ? withoutDailyCube(store) : store;
+  const stats = new StatsService(reader, { now: () => DATA_END - 60_000, sharedResultsMs: 0, sessionParts: parts });
   return {
     overview: (p) => stats.dashboard(MAIN_SITE, overviewParams(p)),
     rollupSeconds,
@@ -93,6 +95,13 @@ export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = 
       await store.close();
     },
   };
+}
+
+/** The store, except that its daily cube's state names no zone. */
+function withoutDailyCube(store: EventStore): EventStore {
+  const reader = Object.create(store) as EventStore;
+  reader.query = <T>(sql: string, params?: unknown[]) => (sql.includes('FROM mark_cube_day_state') ? Promise.resolve([] as T[]) : store.query<T>(sql, params));
+  return reader;
 }
 
 export function digestDuckDb(r: DashboardStats): OverviewDigest {
