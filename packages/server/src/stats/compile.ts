@@ -93,7 +93,7 @@ export class Compiler {
     return sql`${withClause}SELECT * FROM (${this.withMarks(rows)}) AS q${this.orderAndLimit()}`;
   }
 
-  /** The CTE of the visitors that marks do not serve (session-marks.ts), or nothing. */
+  /** The CTE of the visitors that marks do not serve (rollups/session-marks.ts), or nothing. */
   marksCte(): Sql {
     if (!this.marks) return empty;
     const q = { siteId: this.plan.siteId, range: this.range, lookaroundMs: this.plan.lookaroundMs, dimensions: this.plan.dimensions };

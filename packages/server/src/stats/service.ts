@@ -90,7 +90,7 @@ export class StatsService {
   }
 
   /**
-   * The zone the site's daily marks cube is complete for (mark-cube-day.ts), remembered for 2 s. A
+   * The zone the site's daily marks cube is complete for (rollups/mark-cube-day.ts), remembered for 2 s. A
    * zone's rows stay complete until the marks pass after the one that replaced them (minutes apart).
    */
   private async dayZone(siteId: string): Promise<string | null> {
