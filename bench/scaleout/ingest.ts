@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { ClickHouseHttp, parseClickHouseUrl } from '../../packages/server/src/store';
-import { openRedis } from '../../packages/server/src/queue';
+import { openRedis } from '../../packages/server/src/scaleout';
 import { fmt, machineInfo, rmrf, today } from '../lib/machine';
 import { runTs, SERVER_NODE_FLAGS, spawnTs, stop, waitForLine } from '../lib/proc';
 import { writeResultSection } from '../lib/readme';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { openRedis } from '../../packages/server/src/queue';
+import { openRedis } from '../../packages/server/src/scaleout';
 
 /** Where the scale-out bench finds its services (same defaults and variables as the test suites). */
 export interface ScaleOutServices {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollectServer, type CollectServer } from './collect-helpers';
+import { startCollectServer, type CollectServer } from './helpers/collect';
 
 // Deterministic pseudo-random payloads: a failure names its seed and case so it can be replayed.
 const SEED = Number(process.env.FUZZ_SEED ?? 20250108);

@@ -4,10 +4,10 @@ import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TidemarkError } from '@tidemark/core';
 import { Collector, openIngestServices, SaltKeeper, ThreadCollector, type AdmittedRequest, type IngestCollector } from '../src/ingest';
-import { CHROME_UA, testSite } from '../src/ingest/test-support';
+import { CHROME_UA, testSite } from './helpers/ingest';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { DuckDbEventStore, GroupCommitWriter } from '../src/store';
-import { tempDir } from '../src/store/test-support/events';
+import { tempDir } from './helpers/events';
 import { startTestServer } from './helpers/server';
 
 const cleanups: Array<() => Promise<void> | void> = [];

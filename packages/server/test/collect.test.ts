@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_UA, startCollectServer, type CollectServer } from './collect-helpers';
+import { CHROME_UA, startCollectServer, type CollectServer } from './helpers/collect';
 
 let s: CollectServer;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMetaStore } from '../src/meta';
 import { DuckDbEventStore } from '../src/store';
-import { uuidv7 } from '../src/store/test-support/events';
+import { uuidv7 } from './helpers/events';
 
 /**
  * The same crash guarantee end to end: the real `tidemark serve` process takes tracker batches on

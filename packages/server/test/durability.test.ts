@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDbEventStore, type WriteBatch } from '../src/store';
-import { batchOf, makeEvent, uuidv4, uuidv7 } from '../src/store/test-support/events';
+import { batchOf, makeEvent, uuidv4, uuidv7 } from './helpers/events';
 
 /**
  * Crash durability of the write path: a child process writes through the group-commit writer and prints

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@tidemark/core';
 import { encodeEvents, type EventStore, type QuarantineRecord, type RawPayloadRecord } from '../src/store';
-import { batchOf, makeEvent, uuidv4, uuidv7 } from '../src/store/test-support/events';
+import { batchOf, makeEvent, uuidv4, uuidv7 } from './helpers/events';
 
 /**
  * The EventStore contract (src/store/event-store.ts), engine independent: each engine's test file calls

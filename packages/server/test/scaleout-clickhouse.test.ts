@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, emptyEvent, parseQuery, type CanonicalEvent } from '@tidemark/core';
 import { ClickHouseEventStore, ClickHouseHttp, DuckDbEventStore, parseClickHouseUrl, type EventStore, type WriteBatch } from '../src/store';
 import { StatsService } from '../src/stats';
-import { HOSTILE_STRINGS } from './scaleout-hostile';
-import { clickhouseAvailable, clickhouseDatabaseUrl, openTempClickHouseStore, uniqueName } from './scaleout-helpers';
+import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
+import { clickhouseAvailable, clickhouseDatabaseUrl, openTempClickHouseStore, uniqueName } from './helpers/scaleout';
 
 const status = await clickhouseAvailable('scaleout-clickhouse');
 

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { ClickHouseHttp, parseClickHouseUrl } from '../src/store';
-import { openRedis, type Redis } from '../src/queue';
-import { CHROME_UA } from './collect-helpers';
+import { openRedis, type Redis } from '../src/scaleout';
+import { CHROME_UA } from './helpers/collect';
 import { createTempPgDatabase, postgresAvailable } from './helpers/meta-engines';
-import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
 
 /**
  * A scale-out deployment on loopback, as separate processes started by the CLI: two collectors, a

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './helpers/scaleout';
 import { ClickHouseEventStore } from '../src/store';
 
 /**

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { emptyEvent } from '@tidemark/core';
 import { CLICKHOUSE_MIGRATIONS, ClickHouseEventStore, ClickHouseHttp, parseClickHouseUrl } from '../src/store';
 import { runStatsSuite } from './stats-suite';
-import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './scaleout-helpers';
+import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './helpers/scaleout';
 
 /**
  * The cluster layout of docs/scale-out.md — Tidemark's tables as Distributed tables over local

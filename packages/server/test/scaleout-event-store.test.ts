@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { runEventStoreSuite } from './event-store-suite';
-import { clickhouseAvailable, openTempClickHouseStore } from './scaleout-helpers';
+import { clickhouseAvailable, openTempClickHouseStore } from './helpers/scaleout';
 
 // The EventStore contract (the same suite as DuckDB's) on ClickHouse.
 const status = await clickhouseAvailable('scaleout-event-store');

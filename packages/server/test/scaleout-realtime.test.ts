@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyEvent, type CanonicalEvent } from '@tidemark/core';
-import { openRedis, RedisRealtime, type Redis } from '../src/queue';
-import { redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
+import { openRedis, RedisRealtime, type Redis } from '../src/scaleout';
+import { redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
 
 /** Realtime kept in Redis by collectors (scale-out): recorded events → the api's snapshot. */
 

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { runStatsSuite } from './stats-suite';
-import { clickhouseAvailable, openTempClickHouseStore } from './scaleout-helpers';
+import { clickhouseAvailable, openTempClickHouseStore } from './helpers/scaleout';
 
 // The shared report suite (the same fixture and expectations as DuckDB) on ClickHouse.
 const status = await clickhouseAvailable('scaleout-stats');

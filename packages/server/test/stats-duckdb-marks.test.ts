@@ -3,7 +3,7 @@ import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core
 import { generateTraffic, Prng } from '@tidemark/testkit';
 import type { DuckDbEventStore, EventStore } from '../src/store';
 import { compilePartsBuild, duckdbDialect, openSessionParts, SessionPartsRollup, StatsService } from '../src/stats';
-import { openLocalDuckDbStore, recording } from './stats-helpers';
+import { openLocalDuckDbStore, recording } from './helpers/stats';
 
 // Counting from the rollup's marks (stats/rollups/session-marks.ts) must give exactly what raw events give, for
 // generated traffic with returning visitors, a watermark in the middle of the data, sessions longer

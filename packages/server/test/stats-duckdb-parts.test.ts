@@ -3,8 +3,8 @@ import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core
 import type { DuckDbEventStore, EventStore } from '../src/store';
 import { openSessionParts, StatsService, type SessionPartsRollup } from '../src/stats';
 import { runStatsSuite, SUITE_NOW, type SuiteHooks } from './stats-suite';
-import { openLocalDuckDbStore, recording } from './stats-helpers';
-import { fixtureEvents, P, SITE_A, SITE_B } from './stats-fixture';
+import { openLocalDuckDbStore, recording } from './helpers/stats';
+import { fixtureEvents, P, SITE_A, SITE_B } from './helpers/stats-fixture';
 
 // The shared report suite on DuckDB reading the session-parts rollup: the same hand-computed numbers
 // must come out of fragments as out of raw events.

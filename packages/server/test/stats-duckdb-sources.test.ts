@@ -3,8 +3,8 @@ import { parseQuery } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { openSessionParts, StatsService, type DashboardDebug, type SessionPartsRollup } from '../src/stats';
 import { SUITE_NOW } from './stats-suite';
-import { openLocalDuckDbStore, recording } from './stats-helpers';
-import { fixtureEvents, P, SITE_A, SITE_B } from './stats-fixture';
+import { openLocalDuckDbStore, recording } from './helpers/stats';
+import { fixtureEvents, P, SITE_A, SITE_B } from './helpers/stats-fixture';
 
 // Which table each report of the overview reads is the plan's choice (stats/optimize.ts RowSource),
 // returned by `debug`; the statements run must read exactly that table, and the numbers stay those of

@@ -1,5 +1,5 @@
 import { runStatsSuite } from './stats-suite';
-import { openLocalDuckDbStore } from './stats-helpers';
+import { openLocalDuckDbStore } from './helpers/stats';
 
 // The shared report suite on the embedded engine.
 runStatsSuite('DuckDB', openLocalDuckDbStore);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardStatsSchema, queryResultSchema, rawEventsPageSchema, realtimeSnapshotSchema, emptyEvent } from '@tidemark/core';
 import { Client, signUp } from './helpers/accounts';
 import { startTestServer } from './helpers/server';
-import { fixtureEvents, SITE_A, SITE_B } from './stats-fixture';
+import { fixtureEvents, SITE_A, SITE_B } from './helpers/stats-fixture';
 
 /**
  * The read API over HTTP: dashboard stats (§7.2.3), realtime and its stream (§7.2.4), the public API

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, type QueryInput } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { bindString, compileBatch, canShareSessionRows, compile, compileRawEvents, compileRealtime, duckdbDialect, ident, keyword, optimize, build, sql, StatsService, type Sql } from '../src/stats';
-import { fixtureEvents, SITE_A } from './stats-fixture';
-import { openLocalDuckDbStore } from './stats-helpers';
+import { fixtureEvents, SITE_A } from './helpers/stats-fixture';
+import { openLocalDuckDbStore } from './helpers/stats';
 
 /**
  * No request value reaches SQL text: every hostile value below carries a marker word, and after

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, type QueryInput } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService, type QueryResult, type StatsServiceOptions } from '../src/stats';
-import { fixtureEvents, P, SITE_A, SITE_B } from './stats-fixture';
+import { fixtureEvents, P, SITE_A, SITE_B } from './helpers/stats-fixture';
 
 /**
  * Every report over the fixture (stats-fixture.ts), with expectations computed by hand. Engine

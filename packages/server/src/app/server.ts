@@ -9,7 +9,7 @@ import { bootstrapAdmin, createAuthServices } from '../auth';
 import { buildHttpApp } from '../http';
 import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
-import { openScaleOut, withRealtime, type ScaleOut } from '../queue';
+import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import type { AppContext, EventWriter } from './context';
 
 /** Opens every store and service the configuration selects. */

@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import { createContext, closeContext } from '../app';
 import type { AppContext } from '../app/context';
 import { hashPassword } from '../auth';
-import { createDemoSite, findDemoSite, DEMO_DOMAIN } from './demo';
+import { createDemoSite, findDemoSite, DEMO_DOMAIN } from '../demo';
 
 interface DemoArgs {
   visitors?: number;

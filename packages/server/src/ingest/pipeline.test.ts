@@ -3,7 +3,7 @@ import { canonicalEventSchema, collectBodySchema } from '@tidemark/core';
 import { adaptInsightHub } from './adapters/insighthub';
 import { openGeoLookup } from './lib/geo';
 import { PIPELINE, runPipeline } from './pipeline';
-import { testContext, testServices } from './test-support';
+import { testContext, testServices } from '../../test/helpers/ingest';
 
 const NOW = Date.UTC(2025, 0, 8, 12);
 

@@ -4,7 +4,7 @@ import { compileRealtime, shapeRealtime, type RealtimeSnapshot } from './realtim
 
 /**
  * Where "visitors now" comes from. Embedded mode reads the event store; in scale-out mode the
- * collectors keep realtime activity in Redis (queue/realtime.ts), so the api nodes do not trail the
+ * collectors keep realtime activity in Redis (scaleout/realtime.ts), so the api nodes do not trail the
  * stream workers.
  */
 export interface RealtimeSource {

@@ -5,7 +5,7 @@ import { TidemarkError } from '@tidemark/core';
 import { DuckDbEventStore } from './duckdb/event-store';
 import type { EventStore, WriteBatch, WriteResult } from './event-store';
 import { GroupCommitWriter } from './writer';
-import { batchOf, makeEvent, tempDir } from './test-support/events';
+import { batchOf, makeEvent, tempDir } from '../../test/helpers/events';
 import { encodeEvents } from './duckdb/event-pack';
 
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { forbidden } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import { requirePrincipal, roleAllows } from '../../auth';
-import { createDemoSite, findDemoSite } from '../../cli';
+import { createDemoSite, findDemoSite } from '../../demo';
 import { parseInput } from '../errors';
 
 const isTimeZone = (tz: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
-import { CHROME_UA, IPHONE_UA, testContext, testEvent } from '../test-support';
+import { CHROME_UA, IPHONE_UA, testContext, testEvent } from '../../../test/helpers/ingest';
 import type { RequestContext } from '../types';
 import { botStep } from './bot';
 

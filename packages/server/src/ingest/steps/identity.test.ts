@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
 import { visitorHash } from '../lib/visitor-id';
-import { CHROME_UA, IPHONE_UA, testContext, testEvent, testServices, testSite } from '../test-support';
+import { CHROME_UA, IPHONE_UA, testContext, testEvent, testServices, testSite } from '../../../test/helpers/ingest';
 import type { PreEvent, RequestContext } from '../types';
 import { identityStep, sessionKey } from './identity';
 

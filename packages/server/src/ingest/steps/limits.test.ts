@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INGEST_LIMITS } from '@tidemark/core';
 import { Drop } from '../drop';
-import { testContext, testEvent } from '../test-support';
+import { testContext, testEvent } from '../../../test/helpers/ingest';
 import { limitsStep } from './limits';
 
 const run = (over: Parameters<typeof testEvent>[0], ctxOver: Parameters<typeof testContext>[0] = {}) => limitsStep.run(testEvent(over), testContext(ctxOver));

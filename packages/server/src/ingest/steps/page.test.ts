@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
-import { testContext, testEvent, testSite } from '../test-support';
+import { testContext, testEvent, testSite } from '../../../test/helpers/ingest';
 import type { PreEvent, RequestContext } from '../types';
 import { pageStep } from './page';
 import { excludedPathStep } from './excluded-path';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
-import { testContext, testEvent, testSite } from '../test-support';
+import { testContext, testEvent, testSite } from '../../../test/helpers/ingest';
 import { referrerDomain, referrerStep } from './referrer';
 
 const run = (over: Parameters<typeof testEvent>[0], site = testSite()) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
-import { testContext, testEvent, testServices, testSite } from '../test-support';
+import { testContext, testEvent, testServices, testSite } from '../../../test/helpers/ingest';
 import type { PreEvent, RequestContext } from '../types';
 import { sessionStep } from './session';
 

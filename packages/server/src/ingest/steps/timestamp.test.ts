@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
-import { testContext, testEvent } from '../test-support';
+import { testContext, testEvent } from '../../../test/helpers/ingest';
 import { timestampStep } from './timestamp';
 
 const NOW = Date.UTC(2025, 0, 8, 12, 0, 0);

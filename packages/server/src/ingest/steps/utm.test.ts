@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Drop } from '../drop';
-import { testEvent } from '../test-support';
+import { testEvent } from '../../../test/helpers/ingest';
 import { utmStep } from './utm';
-import { testContext } from '../test-support';
+import { testContext } from '../../../test/helpers/ingest';
 
 const run = (over: Parameters<typeof testEvent>[0]) => {
   const r = utmStep.run(testEvent(over), testContext());

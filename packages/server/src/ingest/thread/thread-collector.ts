@@ -21,12 +21,12 @@ interface Pending {
 }
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
-const ENTRY = new URL('./collector-thread.ts', import.meta.url).href;
+const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
 
 /**
  * The collector in front of the embedded store when the work is split across two threads: the event
  * loop that serves HTTP names the site and writes; reading the body, adapting, enriching and encoding
- * the events happen in a collector thread (collector-thread.ts), which sends back only the few fields
+ * the events happen in a collector thread (worker-main.ts), which sends back only the few fields
  * the route needs (site and key fields, event count) and, once the site is known, the encoded batch.
  * Under load the HTTP thread was the bottleneck (busy ~98% of the time), and every commit it drives
  * waited behind it. The batch is submitted here, so acknowledgement still means durable.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quoteFloat, quoteIdentifier, quoteInt, quoteString, quoteValue, wellFormed } from './escape';
 import { prepareStatement, tokenize } from './statement';
-import { HOSTILE_STRINGS } from '../../../test/scaleout-hostile';
+import { HOSTILE_STRINGS } from '../../../test/helpers/scaleout-hostile';
 
 /**
  * Escaping is checked two ways: here, by reading the literal back with a model of ClickHouse's own

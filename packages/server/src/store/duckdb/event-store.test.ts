@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TidemarkError } from '@tidemark/core';
 import { DuckDbEventStore, type DuckDbEventStoreOptions } from './event-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
-import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../test-support/events';
+import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../../../test/helpers/events';
 import { encodeEvents } from './event-pack';
 import { DuckDbClient } from './client';
 

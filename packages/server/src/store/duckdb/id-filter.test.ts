@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDbClient } from './client';
 import { IdFilter, idWords, idWordsSql } from './id-filter';
 import { storedIdsSql } from './dedupe';
-import { uuidv4, uuidv7 } from '../test-support/events';
+import { uuidv4, uuidv7 } from '../../../test/helpers/events';
 
 /** Many random v4-shaped ids at once (one random draw for all of them). */
 function randomIds(n: number): string[] {

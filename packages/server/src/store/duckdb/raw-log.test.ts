@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDbEventStore } from './event-store';
 import { RawLog } from './raw-log';
-import { batchOf, makeEvent, tempDir, uuidv7 } from '../test-support/events';
+import { batchOf, makeEvent, tempDir, uuidv7 } from '../../../test/helpers/events';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 22, 5, 30);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../test/helpers/server';
 import { signUp } from '../../test/helpers/accounts';
-import { createDemoSite, findDemoSite, DEMO_DOMAIN } from './demo';
+import { createDemoSite, findDemoSite, DEMO_DOMAIN } from './demo-site';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 

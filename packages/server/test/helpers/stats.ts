@@ -1,4 +1,4 @@
-import { DuckDbEventStore, type EventStore } from '../src/store';
+import { DuckDbEventStore, type EventStore } from '../../src/store';
 
 /** Records the statements a service runs, so tests can tell which source they read. */
 export function recording(store: EventStore): { reader: EventStore; statements: string[] } {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
-import { ClickHouseEventStore } from '../src/store';
+import { ClickHouseEventStore } from '../../src/store';
 
 /** Where the scale-out suites find their services (override with these variables). */
 export const CLICKHOUSE_TEST_URL = process.env.TIDEMARK_TEST_CLICKHOUSE_URL ?? 'clickhouse://127.0.0.1:8123/default';

@@ -1,6 +1,6 @@
 // Shared by the collector's HTTP suites: a real server, an organization with sites and keys, a client.
-import { startTestServer } from './helpers/server';
-import type { SiteRecord } from '../src/meta';
+import { startTestServer } from './server';
+import type { SiteRecord } from '../../src/meta';
 
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 

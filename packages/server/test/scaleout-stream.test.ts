@@ -6,8 +6,8 @@ import { ClickHouseEventStore, type WriteBatch } from '../src/store';
 import {
   deadLetterKey, encodeBatch, ensureGroup, LeaderLock, openRedis, RedisCounterStore, SharedSessionCache,
   StreamProducer, StreamWorker, type Redis,
-} from '../src/queue';
-import { clickhouseAvailable, clickhouseDatabaseUrl, CLICKHOUSE_TEST_URL, openTempClickHouseStore, redisAvailable, REDIS_TEST_URL, uniqueName } from './scaleout-helpers';
+} from '../src/scaleout';
+import { clickhouseAvailable, clickhouseDatabaseUrl, CLICKHOUSE_TEST_URL, openTempClickHouseStore, redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
 
 const redisStatus = await redisAvailable('scaleout-queue');
 const chStatus = redisStatus.ok ? await clickhouseAvailable('scaleout-queue') : redisStatus;

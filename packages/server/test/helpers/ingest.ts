@@ -1,10 +1,10 @@
 // Builders for the ingest unit tests: a site, a request context and pre-events with real services.
-import type { SiteRecord } from '../meta';
-import { newPreEvent } from './lib/pre-event';
-import { MemorySessionCache } from './lib/session-cache';
-import { UserAgentCache } from './lib/user-agent';
-import { noGeoLookup } from './lib/geo';
-import type { IngestServices, PreEvent, RequestContext } from './types';
+import type { SiteRecord } from '../../src/meta';
+import { newPreEvent } from '../../src/ingest/lib/pre-event';
+import { MemorySessionCache } from '../../src/ingest/lib/session-cache';
+import { UserAgentCache } from '../../src/ingest/lib/user-agent';
+import { noGeoLookup } from '../../src/ingest/lib/geo';
+import type { IngestServices, PreEvent, RequestContext } from '../../src/ingest/types';
 
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 export const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';

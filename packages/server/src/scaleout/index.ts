@@ -5,5 +5,5 @@ export { StreamWorker, ensureGroup, type KeyedWriter, type StreamWorkerOptions, 
 export { LeaderLock, everyAsLeader, type LeaderLockOptions } from './leader';
 export { RedisCounterStore } from './counters';
 export { SharedSessionCache, type SharedSessionCacheOptions } from './session-cache';
-export { openScaleOut, type ScaleOut, type ScaleOutOptions } from './scaleout';
+export { openScaleOut, type ScaleOut, type ScaleOutOptions } from './open';
 export { RedisRealtime, withRealtime, type RedisRealtimeOptions } from './realtime';

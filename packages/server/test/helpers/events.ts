@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { emptyEvent, type CanonicalEvent } from '@tidemark/core';
-import type { WriteBatch } from '../event-store';
+import type { WriteBatch } from '../../src/store/event-store';
 
 /** A UUIDv7 for the given time (random tail), as the tracker and ingest create them. */
 export function uuidv7(ms = Date.now()): string {

@@ -1,1 +1,0 @@
-export { createDemoSite, findDemoSite, DEMO_DOMAIN, type DemoOptions, type DemoResult } from './demo';

@@ -1,0 +1,1 @@
+export { createDemoSite, findDemoSite, DEMO_DOMAIN, type DemoOptions, type DemoResult } from './demo-site';
