@@ -16,16 +16,27 @@ import { PERIODS } from './overview';
 
 const { values } = parseArgs({
   options: {
-    a: { type: 'string' }, 'a-data': { type: 'string' }, 'a-variant': { type: 'string', default: '' },
-    b: { type: 'string' }, 'b-data': { type: 'string' }, 'b-variant': { type: 'string', default: '' },
-    pairs: { type: 'string', default: '15' }, warmup: { type: 'string', default: '3' },
+    a: { type: 'string' },
+    'a-data': { type: 'string' },
+    'a-variant': { type: 'string', default: '' },
+    b: { type: 'string' },
+    'b-data': { type: 'string' },
+    'b-variant': { type: 'string', default: '' },
+    pairs: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
   },
 });
 
-interface Side { ask(period: number): Promise<{ ms: number; visitors: number }>; close(): void }
+interface Side {
+  ask(period: number): Promise<{ ms: number; visitors: number }>;
+  close(): void;
+}
 
 async function side(repo: string, data: string, variant: string): Promise<Side> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'bench/query/paired-worker.ts'), data, variant], { cwd: repo, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'bench/query/paired-worker.ts'), data, variant], {
+    cwd: repo,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const next = async () => JSON.parse(String((await lines.next()).value));
   await next();
@@ -60,7 +71,9 @@ for (let p = 0; p < PERIODS.length; p++) {
     bs.push(rb.ms);
     ratios.push(rb.ms / ra.ms);
   }
-  console.log(`${PERIODS[p]!.label}: B/A median ratio ${median(ratios).toFixed(2)} over ${ratios.length} pairs; p50 A ${median(as).toFixed(0)} ms, B ${median(bs).toFixed(0)} ms`);
+  console.log(
+    `${PERIODS[p]!.label}: B/A median ratio ${median(ratios).toFixed(2)} over ${ratios.length} pairs; p50 A ${median(as).toFixed(0)} ms, B ${median(bs).toFixed(0)} ms`,
+  );
 }
 a.close();
 b.close();

@@ -33,7 +33,9 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
 
     it('writes events durably and reads them back through query, values bound, counts as numbers', async () => {
       const site = 'contract-write';
-      const events = [0, 1, 2, 3].map((i) => makeEvent({ site_id: site, ts: T0 + i * 60_000, name: i % 2 ? 'signup' : 'page_view', path: `/p/${i}` }));
+      const events = [0, 1, 2, 3].map((i) =>
+        makeEvent({ site_id: site, ts: T0 + i * 60_000, name: i % 2 ? 'signup' : 'page_view', path: `/p/${i}` }),
+      );
       expect(await store.write(batchOf(events))).toEqual({ inserted: 4, existingIds: [] });
       const n = await count(site);
       expect(n).toBe(4);
@@ -77,13 +79,21 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
     it('lists a site’s quarantine newest first, pages with (before, beforeId), and keeps sites apart', async () => {
       const site = 'contract-quarantine';
       const q = (i: number, at = T0 + i * 1000, s = site): QuarantineRecord => ({
-        id: crypto.randomUUID(), site_id: s, received_at: at, contract: 'insighthub.collect', reason: 'invalid_event', errors: `[${i}]`, payload: `{"i":${i}}`,
+        id: crypto.randomUUID(),
+        site_id: s,
+        received_at: at,
+        contract: 'insighthub.collect',
+        reason: 'invalid_event',
+        errors: `[${i}]`,
+        payload: `{"i":${i}}`,
       });
       const rows = [q(1), q(2), q(3), q(4, T0 + 3000), q(5, T0 + 9000, 'contract-quarantine-other')];
       await store.write(batchOf([], { quarantine: rows }));
       const all = await store.listQuarantine(site);
       expect(all.map((r) => r.payload)).toEqual(
-        [rows[0]!, rows[1]!, rows[2]!, rows[3]!].sort((x, y) => y.received_at - x.received_at || (y.id < x.id ? -1 : 1)).map((r) => r.payload),
+        [rows[0]!, rows[1]!, rows[2]!, rows[3]!]
+          .sort((x, y) => y.received_at - x.received_at || (y.id < x.id ? -1 : 1))
+          .map((r) => r.payload),
       );
       expect(all.find((r) => r.payload === '{"i":2}')).toEqual(rows[1]);
       const page1 = await store.listQuarantine(site, { limit: 2 });
@@ -97,23 +107,49 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
     it('adds drop counts up across writes, per site, day (inclusive range) and reason, ordered by day then reason', async () => {
       const site = 'contract-drops';
       const d = (day: string, reason: string, n: number, s = site) => ({ site_id: s, day, reason, count: n });
-      await store.write(batchOf([], { drops: [d('2025-04-10', 'bot', 2), d('2025-04-10', 'bot', 3), d('2025-04-11', 'dnt', 1), d('2025-04-10', 'excluded_path', 4)] }));
-      await store.write(batchOf([], { drops: [d('2025-04-10', 'bot', 1), d('2025-04-12', 'bot', 7), d('2025-04-10', 'bot', 100, 'contract-drops-other')] }));
-      expect(await store.dropCounts(site, '2025-04-01', '2025-04-30')).toEqual([d('2025-04-10', 'bot', 6), d('2025-04-10', 'excluded_path', 4), d('2025-04-11', 'dnt', 1), d('2025-04-12', 'bot', 7)]);
+      await store.write(
+        batchOf([], {
+          drops: [d('2025-04-10', 'bot', 2), d('2025-04-10', 'bot', 3), d('2025-04-11', 'dnt', 1), d('2025-04-10', 'excluded_path', 4)],
+        }),
+      );
+      await store.write(
+        batchOf([], { drops: [d('2025-04-10', 'bot', 1), d('2025-04-12', 'bot', 7), d('2025-04-10', 'bot', 100, 'contract-drops-other')] }),
+      );
+      expect(await store.dropCounts(site, '2025-04-01', '2025-04-30')).toEqual([
+        d('2025-04-10', 'bot', 6),
+        d('2025-04-10', 'excluded_path', 4),
+        d('2025-04-11', 'dnt', 1),
+        d('2025-04-12', 'bot', 7),
+      ]);
       expect(await store.dropCounts(site, '2025-04-11', '2025-04-11')).toEqual([d('2025-04-11', 'dnt', 1)]);
       expect(await store.dropCounts(site, '2025-05-01', '2025-05-31')).toEqual([]);
     });
 
     it('purges raw payloads and quarantine received before the cutoff, keeps the rest and the events', async () => {
       const site = 'contract-purge';
-      const raw = (at: number): RawPayloadRecord => ({ id: crypto.randomUUID(), site_id: site, received_at: at, contract: 'insighthub.collect', body: `{"at":${at}}` });
-      const q = (at: number): QuarantineRecord => ({ id: crypto.randomUUID(), site_id: site, received_at: at, contract: 'c', reason: 'r', errors: '[]', payload: `{"at":${at}}` });
+      const raw = (at: number): RawPayloadRecord => ({
+        id: crypto.randomUUID(),
+        site_id: site,
+        received_at: at,
+        contract: 'insighthub.collect',
+        body: `{"at":${at}}`,
+      });
+      const q = (at: number): QuarantineRecord => ({
+        id: crypto.randomUUID(),
+        site_id: site,
+        received_at: at,
+        contract: 'c',
+        reason: 'r',
+        errors: '[]',
+        payload: `{"at":${at}}`,
+      });
       const cutoff = T0 - 10 * DAY;
       const old = [cutoff - 5 * DAY, cutoff - DAY, cutoff - 2 * 3_600_000];
       const recent = [cutoff + 3_600_000, cutoff + DAY];
       const event = makeEvent({ site_id: site, ts: cutoff - 20 * DAY });
       await store.write(batchOf([event], { raw: [...old, ...recent].map(raw), quarantine: [old[0]!, recent[0]!].map(q) }));
-      const bodies = async () => (await store.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ? ORDER BY body', [site])).map((r) => r.body);
+      const bodies = async () =>
+        (await store.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ? ORDER BY body', [site])).map((r) => r.body);
       expect(await bodies()).toHaveLength(5);
 
       expect(await store.purgeRaw(cutoff)).toBe(old.length + 1);
@@ -126,7 +162,9 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
 
     it('says what it can do beyond the interface, and does it', async () => {
       const site = 'contract-encoded';
-      const events: CanonicalEvent[] = [0, 1].map((i) => makeEvent({ site_id: site, ts: T0 + i, name: `enc${i}`, event_id: uuidv7(T0 + i) }));
+      const events: CanonicalEvent[] = [0, 1].map((i) =>
+        makeEvent({ site_id: site, ts: T0 + i, name: `enc${i}`, event_id: uuidv7(T0 + i) }),
+      );
       const { encoded, leftovers } = encodeEvents(events);
       expect(leftovers).toEqual([]);
       if (store.capabilities.encodedWrites) {
@@ -144,8 +182,15 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
         const job = await store.openJobConnection!();
         try {
           // A connection of its own on the same data, with transactions.
-          expect(await job.all<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', ['contract-write'])).toEqual([{ n: 4 }]);
-          await expect(job.transaction(async () => { await job.change('DELETE FROM events WHERE site_id = ?', ['contract-write']); throw new Error('rolled back'); })).rejects.toThrow('rolled back');
+          expect(await job.all<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', ['contract-write'])).toEqual([
+            { n: 4 },
+          ]);
+          await expect(
+            job.transaction(async () => {
+              await job.change('DELETE FROM events WHERE site_id = ?', ['contract-write']);
+              throw new Error('rolled back');
+            }),
+          ).rejects.toThrow('rolled back');
           expect(await count('contract-write')).toBe(4);
         } finally {
           job.close();

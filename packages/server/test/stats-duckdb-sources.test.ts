@@ -10,11 +10,20 @@ import { fixtureEvents, P, SITE_A, SITE_B } from './helpers/stats-fixture';
 // returned by `debug`; the statements run must read exactly that table, and the numbers stay those of
 // raw events.
 
-const OVERVIEW = { period: 'custom', start_date: P.start, end_date: P.end, dimensions: 'source,country,page,props:plan', compare: 'true', interval: 'day' };
+const OVERVIEW = {
+  period: 'custom',
+  start_date: P.start,
+  end_date: P.end,
+  dimensions: 'source,country,page,props:plan',
+  compare: 'true',
+  interval: 'day',
+};
 
 /** The tables a statement reads, among the row sources'. */
 function tables(statement: string): string[] {
-  return ['mark_cube_day', 'mark_cube', 'page_cube', 'session_parts', 'page_parts', 'events'].filter((t) => new RegExp(`FROM ${t}\\b`).test(statement));
+  return ['mark_cube_day', 'mark_cube', 'page_cube', 'session_parts', 'page_parts', 'events'].filter((t) =>
+    new RegExp(`FROM ${t}\\b`).test(statement),
+  );
 }
 
 describe('row sources chosen by the plan (DuckDB with the rollups)', () => {
@@ -24,7 +33,11 @@ describe('row sources chosen by the plan (DuckDB with the rollups)', () => {
   beforeAll(async () => {
     store = await openLocalDuckDbStore();
     await store.write({ events: fixtureEvents(), raw: [], quarantine: [], drops: [] });
-    const zones = async () => [[SITE_A.id, SITE_A.timezone], [SITE_B.id, SITE_B.timezone]] as const;
+    const zones = async () =>
+      [
+        [SITE_A.id, SITE_A.timezone],
+        [SITE_B.id, SITE_B.timezone],
+      ] as const;
     rollup = await openSessionParts(store, { now: () => Date.now(), lagMs: 0, zones });
     await rollup.runOnce();
   });
@@ -41,7 +54,10 @@ describe('row sources chosen by the plan (DuckDB with the rollups)', () => {
   };
   const sources = (d: DashboardDebug | undefined) => {
     const p = d!.plans;
-    const out: Record<string, [string, boolean]> = { kpis: [p.kpis.source, p.kpis.batched], timeseries: [p.timeseries!.source, p.timeseries!.batched] };
+    const out: Record<string, [string, boolean]> = {
+      kpis: [p.kpis.source, p.kpis.batched],
+      timeseries: [p.timeseries!.source, p.timeseries!.batched],
+    };
     for (const [k, v] of Object.entries(p.breakdowns)) out[k] = [v.source, v.batched];
     return out;
   };
@@ -87,7 +103,11 @@ describe('row sources chosen by the plan (DuckDB with the rollups)', () => {
 
   it('hourly buckets read the hourly cube; a zone off whole UTC hours reads raw events', async () => {
     const { fast, statements } = services();
-    const hourly = await fast.query(parseQuery({ site_id: SITE_A.id, date_range: P, metrics: ['visitors', 'sessions'], interval: 'hour' }), SITE_A, { debug: true });
+    const hourly = await fast.query(
+      parseQuery({ site_id: SITE_A.id, date_range: P, metrics: ['visitors', 'sessions'], interval: 'hour' }),
+      SITE_A,
+      { debug: true },
+    );
     expect(hourly.debug?.plan).toMatchObject({ source: 'marks_hourly', compare_source: null });
     expect(tables(statements.at(-1)!)).toContain('mark_cube');
     expect(tables(statements.at(-1)!)).not.toContain('mark_cube_day');

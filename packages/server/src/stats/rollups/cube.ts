@@ -10,7 +10,11 @@ export const CUBE_VALUES = ['n', 'events', 'pageviews', 'heads', 'bounces', 'dur
 
 /** The cube values added up (`sum(n) AS n, …`), and the condition that keeps a group whose sums are not all zero. */
 export const cubeSums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keyword(v)}`));
-export const cubeNonzero = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
+export const cubeNonzero = () =>
+  join(
+    CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`),
+    ' OR ',
+  );
 
 /**
  * Once appended deltas have grown a cube by a fifth, it is added up again, sorted so that a

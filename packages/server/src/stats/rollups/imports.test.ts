@@ -41,12 +41,18 @@ describe('stats/rollups imports', () => {
 
   it('uses only the stats engine leaves and the store interface from outside', () => {
     const allowed = new Set(['@tidemark/core', '../sql', '../registry', '../dialect', '../dialects/duckdb', '../period', '../../store']);
-    const outside = [...graph].flatMap(([f, specs]) => specs.filter((s) => !s.startsWith('./') && !allowed.has(s)).map((s) => `${f}: ${s}`));
+    const outside = [...graph].flatMap(([f, specs]) =>
+      specs.filter((s) => !s.startsWith('./') && !allowed.has(s)).map((s) => `${f}: ${s}`),
+    );
     expect(outside).toEqual([]);
   });
 
   it('is reached from the rest of the stats engine only through index.ts', () => {
-    const deep = sources(STATS).flatMap((f) => imports(path.join(STATS, f)).filter((s) => s.startsWith('./rollups/')).map((s) => `${f}: ${s}`));
+    const deep = sources(STATS).flatMap((f) =>
+      imports(path.join(STATS, f))
+        .filter((s) => s.startsWith('./rollups/'))
+        .map((s) => `${f}: ${s}`),
+    );
     expect(deep).toEqual([]);
     expect(sources(STATS).some((f) => imports(path.join(STATS, f)).includes('./rollups'))).toBe(true);
   });

@@ -19,8 +19,12 @@ export function storeHasRollups(store: EventStore): boolean {
  * The rollup job of a store that can hold it (`capabilities.rollups`: the embedded DuckDB store), on a
  * connection of its own, building with the statements of this folder.
  */
-export async function openSessionParts(store: EventStore, opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey'> & SessionZones = {}): Promise<SessionPartsRollup> {
-  if (!storeHasRollups(store) || store.dialect !== 'duckdb') throw new Error(`the ${store.dialect} event store cannot hold the session-parts rollup`);
+export async function openSessionParts(
+  store: EventStore,
+  opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey'> & SessionZones = {},
+): Promise<SessionPartsRollup> {
+  if (!storeHasRollups(store) || store.dialect !== 'duckdb')
+    throw new Error(`the ${store.dialect} event store cannot hold the session-parts rollup`);
   const { zones, ...rest } = opts;
   return new SessionPartsRollup(await store.openJobConnection!(), {
     ...rest,
