@@ -95,8 +95,9 @@ export interface JobConnection {
 }
 
 /**
- * One interface, several engines (DuckDB embedded, ClickHouse at scale), one shared test suite.
- * `query` runs SQL compiled by the stats engine for this engine's dialect, values bound as params.
+ * One interface, several engines (DuckDB embedded, ClickHouse at scale), one contract suite run on each
+ * (test/event-store-suite.ts). `query` runs SQL compiled by the stats engine for this engine's dialect,
+ * values bound as params. What only some engines do is asked through `capabilities`, never by class.
  */
 export interface EventStore {
   readonly dialect: SqlDialectName;
