@@ -4,7 +4,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fmt, machineInfo, rmrf, today } from '../lib/machine';
-import { runTs, SERVER_NODE_FLAGS, spawnTs, stop, waitForLine } from '../lib/proc';
+import { BENCH_COLLECT_LIMITS, runTs, SERVER_NODE_FLAGS, spawnTs, stop, waitForLine } from '../lib/proc';
 import { writeResultSection } from '../lib/readme';
 import { BENCH_HOST } from './bodies';
 import type { WorkerOutput } from './load-worker';
@@ -89,6 +89,7 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<void> {
     TIDEMARK_ADMIN_EMAIL: email,
     TIDEMARK_ADMIN_PASSWORD: password,
     TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
+    ...BENCH_COLLECT_LIMITS,
   }, SERVER_NODE_FLAGS);
   try {
     const [, url] = await waitForLine(server, /listening on (http:\/\/\S+)/, 120_000);

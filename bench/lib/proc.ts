@@ -10,6 +10,17 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 
+/**
+ * A bench sends one site's whole load from loopback: the per-site and per-address collection budgets
+ * (events and requests per minute) are set far above it, so a run measures ingestion and not 429s,
+ * while the limiter still counts every request as it does in production.
+ */
+export const BENCH_COLLECT_LIMITS: NodeJS.ProcessEnv = {
+  TIDEMARK_COLLECT_ADDRESS_PER_MINUTE: '1000000000',
+  TIDEMARK_COLLECT_SITE_PER_MINUTE: '1000000000',
+  TIDEMARK_COLLECT_KEY_PER_MINUTE: '1000000000',
+};
+
 /** Starts a TypeScript entry point under tsx in its own process. */
 export function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.resolve(REPO_ROOT, file), ...args], {

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { ClickHouseHttp, parseClickHouseUrl } from '../../packages/server/src/store';
 import { openRedis } from '../../packages/server/src/scaleout';
 import { fmt, machineInfo, rmrf, today } from '../lib/machine';
-import { runTs, SERVER_NODE_FLAGS, spawnTs, stop, waitForLine } from '../lib/proc';
+import { BENCH_COLLECT_LIMITS, runTs, SERVER_NODE_FLAGS, spawnTs, stop, waitForLine } from '../lib/proc';
 import { writeResultSection } from '../lib/readme';
 import { BENCH_HOST } from '../ingest/bodies';
 import type { WorkerOutput } from '../ingest/load-worker';
@@ -51,6 +51,7 @@ export async function runScaleOutIngest(o: ScaleOutIngestOptions, svc: ScaleOutS
     TIDEMARK_EVENTS_URL: chUrl,
     REDIS_URL: svc.redisUrl,
     TIDEMARK_REDIS_PREFIX: prefix,
+    ...BENCH_COLLECT_LIMITS,
   });
   const procs: ChildProcess[] = [];
   const start = async (role: string) => {
@@ -184,7 +185,7 @@ async function embeddedBaseline(o: ScaleOutIngestOptions, work: string): Promise
   const p = spawnTs('packages/server/src/cli/main.ts', ['serve'], {
     PORT: '0', HOST: '127.0.0.1', TIDEMARK_DATA_DIR: path.join(work, 'embedded'), TIDEMARK_LOG_LEVEL: 'warn',
     TIDEMARK_ADMIN_EMAIL: email, TIDEMARK_ADMIN_PASSWORD: password, TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
-    TIDEMARK_EVENTS_URL: '', DATABASE_URL: '', REDIS_URL: '',
+    TIDEMARK_EVENTS_URL: '', DATABASE_URL: '', REDIS_URL: '', ...BENCH_COLLECT_LIMITS,
   }, SERVER_NODE_FLAGS);
   try {
     const [, url] = await waitForLine(p, /listening on (http:\/\/\S+)/, 120_000);

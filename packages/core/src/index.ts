@@ -2,4 +2,5 @@ export * from './event';
 export * from './errors';
 export * from './ingest-contracts';
 export * from './query';
+export * from './text';
 export * from './validate';

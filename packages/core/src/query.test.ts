@@ -28,6 +28,27 @@ describe('Query schema', () => {
     expect(() => parseQuery({ ...base, filters: wide })).toThrow(expect.objectContaining({ code: 'invalid_filter' }));
   });
 
+  it('takes trees exactly 6 deep, alone or listed, and refuses 7', () => {
+    const nest = (levels: number): unknown => (levels === 1 ? ['is', 'page', ['/a']] : ['not', nest(levels - 1)]);
+    expect(parseQuery({ ...base, filters: nest(6) }).filters).toEqual(nest(6));
+    expect(parseQuery({ ...base, filters: [nest(6), nest(2)] }).filters).toHaveLength(2);
+    for (const filters of [nest(7), [nest(7)], [nest(1), nest(7)]]) {
+      expect(() => parseQuery({ ...base, filters })).toThrow(expect.objectContaining({ status: 400, code: 'invalid_filter' }));
+    }
+  });
+
+  it('refuses trees thousands deep with a 400 before parsing them (no stack overflow)', () => {
+    for (const levels of [1_000, 100_000]) {
+      let deep: unknown = ['is', 'page', ['/a']];
+      for (let i = 0; i < levels; i++) deep = ['and', deep, ['is', 'page', ['/b']]];
+      expect(() => parseQuery({ ...base, filters: deep })).toThrow(expect.objectContaining({ status: 400, code: 'invalid_filter' }));
+      expect(() => parseQuery({ ...base, filters: [deep] })).toThrow(expect.objectContaining({ status: 400, code: 'invalid_filter' }));
+    }
+    let arrays: unknown = [];
+    for (let i = 0; i < 50_000; i++) arrays = [arrays];
+    expect(() => parseQuery({ ...base, filters: arrays })).toThrow(expect.objectContaining({ status: 400, code: 'invalid_filter' }));
+  });
+
   it('knows IANA timezones only', () => {
     expect(isValidTimezone('America/New_York')).toBe(true);
     expect(isValidTimezone('UTC')).toBe(true);

@@ -8,10 +8,16 @@ import { canonicalEventSchema } from './event';
  * registry maps each one to SQL exactly once (its table is typed by these names, so they cannot drift).
  */
 
-export const METRICS = ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit', 'events'] as const;
+export const METRICS = [
+  'visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit', 'events',
+  'new_visitors', 'returning_visitors', 'avg_time', 'scroll_depth',
+] as const;
 export type Metric = (typeof METRICS)[number];
 
-/** Accepted spellings that mean a canonical metric (results always use the canonical name). */
+/**
+ * Accepted spellings that mean a canonical metric (InsightHub §7.2.3 asks for `duration`). Results
+ * always use the canonical name, as the PRD's own response does (`metrics=…,duration` → `avg_duration`).
+ */
 export const METRIC_ALIASES: Readonly<Record<string, Metric>> = { visit_duration: 'avg_duration', duration: 'avg_duration' };
 
 export const DIMENSIONS = [
@@ -71,7 +77,12 @@ export const timezoneSchema = z.string().refine(isValidTimezone, 'not a known IA
 export const metricSchema = z
   .enum([...METRICS, 'visit_duration', 'duration'])
   .transform((s): Metric => METRIC_ALIASES[s] ?? (s as Metric))
-  .meta({ description: 'visit_duration and duration are accepted spellings of avg_duration' });
+  .meta({
+    description:
+      'visit_duration and duration are accepted spellings of avg_duration (answered as avg_duration). new_visitors/returning_visitors split visitors by whether ' +
+      'the visitor id was seen before the period; avg_time is the mean time on page in seconds (engaged time reported by the tracker, else the gap to the next ' +
+      'page view), scroll_depth the mean deepest scroll per page view in %',
+  });
 
 export const dimensionSchema = z
   .string()
@@ -108,6 +119,34 @@ export function filterTreeStats(node: FilterNode, depth = 1): { depth: number; l
   return { depth, leaves: 1 };
 }
 
+/** True when `value` nests arrays/objects deeper than `limit`; looks no deeper than that, so any input is safe. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit <= 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (nestsDeeperThan(child, limit - 1)) return true;
+  return false;
+}
+
+/**
+ * Refuses filter input nested too deep for any valid tree, before a schema parses it (the recursive
+ * schema would exhaust the stack on trees thousands deep). A leaf [op, dim, [values]] nests 2 arrays,
+ * a tree of depth d nests d + 1, and a list of trees one more.
+ */
+export function assertFilterNesting(filters: unknown): void {
+  if (nestsDeeperThan(filters, MAX_FILTER_DEPTH + 2)) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
+}
+
+/** The exact depth and size limits of parsed filter trees (every endpoint that takes filters applies them). */
+export function checkFilterLimits(trees: FilterNode[]): void {
+  let leaves = 0;
+  for (const t of trees) {
+    const s = filterTreeStats(t);
+    if (s.depth > MAX_FILTER_DEPTH) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
+    leaves += s.leaves;
+  }
+  if (leaves > MAX_FILTER_LEAVES) throw badRequest('invalid_filter', `filters: more than ${MAX_FILTER_LEAVES} conditions`);
+}
+
 export const dateRangeSchema = z.union([
   z.enum(PERIODS),
   z.object({ start: isoDateSchema, end: isoDateSchema }).strict(),
@@ -121,7 +160,7 @@ export const querySchema = z
     date_range: dateRangeSchema,
     /** Defaults to the site's timezone. */
     timezone: timezoneSchema.optional(),
-    metrics: z.array(metricSchema).min(1).max(METRICS.length + 2),
+    metrics: z.array(metricSchema).min(1).max(METRICS.length + Object.keys(METRIC_ALIASES).length),
     dimensions: z.array(dimensionSchema).max(3).default([]),
     /** A filter tree, or a list of them meaning "all of". */
     filters: z.union([filterSchema, z.array(filterSchema).max(MAX_FILTER_LEAVES)]).optional(),
@@ -154,6 +193,7 @@ const CODE_BY_FIELD: Record<string, string> = {
 
 /** Validates a Query; every failure is a 400 whose code names the offending part. */
 export function parseQuery(input: unknown): Query {
+  if (input !== null && typeof input === 'object') assertFilterNesting((input as { filters?: unknown }).filters);
   const r = querySchema.safeParse(input);
   if (!r.success) {
     const first = r.error.issues[0];
@@ -162,16 +202,7 @@ export function parseQuery(input: unknown): Query {
     throw badRequest(CODE_BY_FIELD[field] ?? 'invalid_query', `${where}${first?.message ?? 'invalid query'}`);
   }
   const q = r.data;
-  if (q.filters !== undefined) {
-    const trees = isFilterList(q.filters) ? q.filters : [q.filters];
-    let leaves = 0;
-    for (const t of trees) {
-      const s = filterTreeStats(t);
-      if (s.depth > MAX_FILTER_DEPTH) throw badRequest('invalid_filter', `filters: nested deeper than ${MAX_FILTER_DEPTH}`);
-      leaves += s.leaves;
-    }
-    if (leaves > MAX_FILTER_LEAVES) throw badRequest('invalid_filter', `filters: more than ${MAX_FILTER_LEAVES} conditions`);
-  }
+  if (q.filters !== undefined) checkFilterLimits(isFilterList(q.filters) ? q.filters : [q.filters]);
   return q;
 }
 
@@ -212,10 +243,16 @@ export const dashboardStatsSchema = z
     comparison_period: localDateRangeSchema.nullable(),
     interval: z.enum(INTERVALS),
     metrics: z.record(z.string(), metricValueSchema),
-    timeseries: z.array(resultRowSchema).optional().meta({ description: 'Zero-filled; present when no dimensions are requested or an interval is given' }),
+    timeseries: z.array(resultRowSchema).meta({ description: 'One row per bucket of `interval`, zero-filled, with `date` and every requested metric' }),
     dimensions: z.record(z.string(), z.array(resultRowSchema)).meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
   })
   .meta({ id: 'DashboardStats' });
+
+export type MetricValue = z.infer<typeof metricValueSchema>;
+/** A row of a result, a timeseries or a breakdown: dimension values (or `path`/`name`), `date`, metric values. */
+export type ResultRow = Record<string, string | number>;
+/** `GET /api/sites/{id}/stats` (InsightHub PRD §7.2.3), also `/v1/sites/{id}/stats` and shared links. */
+export type DashboardStats = z.infer<typeof dashboardStatsSchema>;
 
 export const realtimeSnapshotSchema = z
   .object({
@@ -231,6 +268,9 @@ export const realtimeSnapshotSchema = z
     at: z.string(),
   })
   .meta({ id: 'RealtimeSnapshot' });
+
+export type RealtimeSnapshot = z.infer<typeof realtimeSnapshotSchema>;
+export type ActiveVisitor = RealtimeSnapshot['visitors_list'][number];
 
 export const rawEventsPageSchema = z
   .object({ events: z.array(canonicalEventSchema), next_cursor: z.string().nullable() })

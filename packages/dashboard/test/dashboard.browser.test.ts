@@ -119,6 +119,13 @@ describe.skipIf(!!unavailable)('dashboard in the browser', () => {
 
     const pages = page.getByTestId('card-pages');
     await pages.getByRole('button', { name: '/pricing' }).waitFor();
+    // One visitor, never seen before; the pages table adds time on page and scroll depth.
+    await expect.poll(() => page.getByTestId('kpi-visitor-split').textContent(), SLOW).toBe('1 new · 0 returning');
+    await pages.getByRole('button', { name: 'Show table' }).click();
+    await expect.poll(() => pages.locator('th').allTextContents(), SLOW).toEqual(['Page', 'Visitors', 'Pageviews', 'Time on page', 'Scroll depth']);
+    await expect.poll(() => pages.locator('tbody tr').count(), SLOW).toBeGreaterThan(0);
+    await pages.getByRole('button', { name: 'Show list' }).click();
+    await pages.getByRole('button', { name: '/pricing' }).waitFor();
 
     // Sources → the utm_source tab shows the script-bearing source as literal text.
     const sources = page.getByTestId('card-sources');

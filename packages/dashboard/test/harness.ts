@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig, startServer, type RunningServer } from '@tidemark/server';
+import { loadConfig, startServer, type Config, type RunningServer } from '@tidemark/server';
 
 export const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
 // The tracker reports navigator.webdriver and the collector drops automation as bots, so the visitor's
@@ -32,9 +32,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-dash-'));
-  const config = loadConfig({ TIDEMARK_LOG_LEVEL: 'silent' }, { host: '127.0.0.1', port: 0, dataDir });
+  const config = loadConfig({ TIDEMARK_LOG_LEVEL: 'silent' }, { host: '127.0.0.1', port: 0, dataDir, ...overrides });
   const server = await startServer(config);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
@@ -118,7 +118,7 @@ export interface FixtureSite {
  */
 export async function startFixtureSite(): Promise<FixtureSite> {
   let html = '<!doctype html><title>empty</title>';
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(html);
   });

@@ -359,15 +359,39 @@ describe('accounts: configuration', () => {
     }
   });
 
-  it('with open sign-up, each new account gets its own organization', async () => {
-    const srv = await startAccountsServer({ openSignup: true });
+  it('with open sign-up, each new account gets its own organization once its e-mail is confirmed', async () => {
+    const sink = await startSmtpSink();
+    const srv = await startAccountsServer({ openSignup: true, smtpUrl: sink.url });
     try {
       const a = await signUp(srv.url, 'a@example.com');
-      const b = await signUp(srv.url, 'b@example.com');
+      const b = new Client(srv.url);
+      expect((await b.post('/api/auth/register', { email: 'b@example.com', password: PW })).status).toBe(202);
+      const token = /\/verify-email\/([A-Za-z0-9_-]+)/.exec(sink.messages[0]!.replace(/=\r\n/g, ''))![1]!;
+      const verified = await b.post('/api/auth/verify-email', { token, password: PW });
+      expect(verified.status).toBe(200);
       expect(a.me.current_org.role).toBe('owner');
-      expect(b.me.current_org.role).toBe('owner');
-      expect(a.me.current_org.id).not.toBe(b.me.current_org.id);
+      expect(verified.body.current_org.role).toBe('owner');
+      expect(a.me.current_org.id).not.toBe(verified.body.current_org.id);
       expect((await new Client(srv.url).get('/api/auth/setup')).body.open_signup).toBe(true);
+    } finally {
+      await srv.cleanup();
+      await sink.close();
+    }
+  });
+
+  it('with TIDEMARK_PUBLIC_URL set, the same-origin check compares against it, not the Host header', async () => {
+    const srv = await startAccountsServer({ publicUrl: 'https://stats.example.com' });
+    try {
+      const viaPublic = new Client(srv.url, { origin: 'https://stats.example.com' });
+      expect((await viaPublic.post('/api/auth/register', { email: 'pub@example.com', password: PW })).status).toBe(201);
+      expect((await viaPublic.post('/api/sites', { domain: 'pub.example.com' })).status).toBe(201);
+      // A name rebound to this server arrives with its own Host and a matching Origin: no longer "same origin".
+      const rebound = new Client(srv.url, { origin: srv.url });
+      rebound.cookie = viaPublic.cookie;
+      const r = await rebound.post('/api/sites', { domain: 'rebound.example.com' });
+      expect(r.status).toBe(403);
+      expect((await new Client(srv.url, { origin: srv.url }).post('/api/auth/login', { email: 'pub@example.com', password: PW })).status).toBe(403);
+      expect((await viaPublic.post('/api/auth/login', { email: 'pub@example.com', password: PW })).status).toBe(200);
     } finally {
       await srv.cleanup();
     }

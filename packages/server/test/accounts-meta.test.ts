@@ -177,5 +177,30 @@ for (const { engine, run } of engines) {
       const [a, b] = await Promise.all([h.meta.salts.getOrCreate('2031-05-05'), other.salts.getOrCreate('2031-05-05')]);
       expect(a).toBe(b);
     });
+
+    it('keeps e-mail confirmations hashed, replaceable, expiring and single-use (also across two stores)', async () => {
+      const u = await h.meta.users.create({ email: 'pending@example.com', passwordHash: 'h' });
+      expect(await h.meta.emailVerifications.isPending(u.id)).toBe(false);
+      const first = await h.meta.emailVerifications.issue(u.id, 'hash-1', 60_000);
+      expect(await h.meta.emailVerifications.isPending(u.id)).toBe(true);
+      const rows = await h.meta.db.selectFrom('email_verifications').selectAll().where('user_id', '=', u.id).execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.token_hash).not.toContain(first.token);
+      const second = await h.meta.emailVerifications.issue(u.id, 'hash-2', 60_000);
+      expect(await h.meta.emailVerifications.byToken(first.token)).toBeNull();
+      expect(await h.meta.emailVerifications.byToken(second.token)).toMatchObject({ userId: u.id, passwordHash: 'hash-2' });
+      expect(await h.meta.emailVerifications.consume(first.token)).toBeNull();
+      expect(await h.meta.emailVerifications.consume(second.token, second.expiresAt)).toBeNull();
+      // Two stores racing for one token: exactly one confirms.
+      const other = await h.reopen();
+      const results = await Promise.all([h.meta.emailVerifications.consume(second.token), other.emailVerifications.consume(second.token)]);
+      expect(results.filter((r) => r === u.id)).toHaveLength(1);
+      expect(results.filter((r) => r === null)).toHaveLength(1);
+      expect(await h.meta.emailVerifications.isPending(u.id)).toBe(false);
+      // Deleting the user deletes its pending confirmation.
+      await h.meta.emailVerifications.issue(u.id, 'hash-3', 60_000);
+      await h.meta.db.deleteFrom('users').where('id', '=', u.id).execute();
+      expect(await h.meta.emailVerifications.isPending(u.id)).toBe(false);
+    });
   });
 }

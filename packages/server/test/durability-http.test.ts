@@ -98,6 +98,7 @@ describe('durability over HTTP', () => {
     expect(await server.exited).toBe('SIGKILL');
     expect(acked.length).toBeGreaterThanOrEqual(300);
     expect(sent).toBeGreaterThan(acked.length);
+    expect(acked.length + failed).toBe(sent); // every request was answered 202 or counted as not acknowledged
 
     // Restart the server on the same directory (WAL replay), then read the file directly after it stops.
     const again = serve(dataDir);

@@ -44,8 +44,7 @@ function startChild(file: string): Child {
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   proc.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       lines.push(line);
@@ -176,7 +175,7 @@ describe('durability of the write path', () => {
     const again = startChild(file);
     await again.waitFor(() => again.lines.includes('ready'), 'ready after restart');
     const resend = acked.slice(0, 50);
-    resend.forEach((s, i) => again.send(100_000 + i, batchOf(sent.get(s)!.events)));
+    for (const [i, s] of resend.entries()) again.send(100_000 + i, batchOf(sent.get(s)!.events));
     await again.waitFor(() => again.acks.size === resend.length, 'acks of resent batches');
     expect([...again.acks.values()].every((n) => n === 0)).toBe(true);
     again.proc.kill('SIGTERM');

@@ -76,7 +76,7 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
       expect((await store.write(batchOf([good]))).inserted).toBe(1);
     });
 
-    it('lists a site’s quarantine newest first, pages with (before, beforeId), and keeps sites apart', async () => {
+    it('lists a site’s quarantine newest first, pages with (before, beforeId), counts it, and keeps sites apart', async () => {
       const site = 'contract-quarantine';
       const q = (i: number, at = T0 + i * 1000, s = site): QuarantineRecord => ({
         id: crypto.randomUUID(),
@@ -87,7 +87,7 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
         errors: `[${i}]`,
         payload: `{"i":${i}}`,
       });
-      const rows = [q(1), q(2), q(3), q(4, T0 + 3000), q(5, T0 + 9000, 'contract-quarantine-other')];
+      const rows = [q(1), q(2), { ...q(3), original_bytes: 4096 }, q(4, T0 + 3000), q(5, T0 + 9000, 'contract-quarantine-other')];
       await store.write(batchOf([], { quarantine: rows }));
       const all = await store.listQuarantine(site);
       expect(all.map((r) => r.payload)).toEqual(
@@ -95,13 +95,19 @@ export function runEventStoreSuite(engine: string, makeStore: () => Promise<Even
           .sort((x, y) => y.received_at - x.received_at || (y.id < x.id ? -1 : 1))
           .map((r) => r.payload),
       );
-      expect(all.find((r) => r.payload === '{"i":2}')).toEqual(rows[1]);
+      // A whole payload reads back with original_bytes 0; a cut one with its size as received.
+      expect(all.find((r) => r.payload === '{"i":2}')).toEqual({ ...rows[1], original_bytes: 0 });
+      expect(all.find((r) => r.payload === '{"i":3}')?.original_bytes).toBe(4096);
       const page1 = await store.listQuarantine(site, { limit: 2 });
       expect(page1).toEqual(all.slice(0, 2));
       const last = page1[1]!;
       expect(await store.listQuarantine(site, { limit: 10, before: last.received_at, beforeId: last.id })).toEqual(all.slice(2));
       expect(await store.listQuarantine(site, { before: T0 + 2000 })).toEqual([all[3]]);
       expect((await store.listQuarantine('contract-quarantine-other')).map((r) => r.payload)).toEqual(['{"i":5}']);
+      // Counted from a receipt time on (inclusive), per site.
+      expect(await store.countQuarantine(site, T0 + 2000)).toBe(3);
+      expect(await store.countQuarantine(site, T0 + 3001)).toBe(0);
+      expect(await store.countQuarantine('contract-quarantine-other', T0)).toBe(1);
     });
 
     it('adds drop counts up across writes, per site, day (inclusive range) and reason, ordered by day then reason', async () => {

@@ -119,7 +119,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
 
   it('lists quarantine newest first with paging, and purges raw and quarantine by age', async () => {
     const q = (i: number) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + i * 1000, contract: 'insighthub.collect', reason: 'invalid', errors: '[]', payload: `{"i":${i}}` });
-    const rows = [q(1), q(2), q(3), { ...q(3), id: crypto.randomUUID() }];
+    const rows = [q(1), { ...q(2), payload: '{"i":2,"cut', original_bytes: 90_000 }, q(3), { ...q(3), id: crypto.randomUUID() }];
     const raw = [-5, 1, 2, 3].map((i) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + i * 86_400_000, contract: 'insighthub.collect', body: `{"n":${i}}` }));
     await store.write(batch([], { quarantine: rows, raw }));
     await store.write(batch([], { quarantine: rows })); // a retry: the same rows once
@@ -127,8 +127,16 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(page1.map((r) => r.received_at)).toEqual([T0 + 3000, T0 + 3000]);
     const last = page1[1]!;
     const page2 = await store.listQuarantine(SITE, { limit: 10, before: last.received_at, beforeId: last.id });
-    expect(page2.map((r) => r.payload)).toEqual(['{"i":2}', '{"i":1}']);
+    expect(page2.map((r) => r.payload)).toEqual(['{"i":2,"cut', '{"i":1}']);
     expect(page2[0]).toEqual({ ...rows[1], id: rows[1]!.id.toLowerCase() });
+    expect(page2[1]).toEqual({ ...rows[0], id: rows[0]!.id.toLowerCase(), original_bytes: 0 });
+    // Counted once each, the retried rows too: q(1), q(2) and the two rows at q(3)'s time.
+    expect([await store.countQuarantine(SITE, T0), await store.countQuarantine(SITE, T0 + 2500), await store.countQuarantine('other', 0)]).toEqual([4, 2, 0]);
+    await store.write(batch([], { raw: [{ ...raw[3]!, id: crypto.randomUUID(), received_at: raw[3]!.received_at + 1, body: '{"prefix', original_bytes: 1_000_000 }] }));
+    expect(await store.query('SELECT body, original_bytes FROM raw_payloads WHERE received_at >= ? ORDER BY received_at', [raw[3]!.received_at])).toEqual([
+      { body: raw[3]!.body, original_bytes: 0 },
+      { body: '{"prefix', original_bytes: 1_000_000 },
+    ]);
     // Everything received before day 2: the 4 quarantined rows (T0+1..3 s) and two raw payloads, one
     // of them in a day before the cutoff's (its partition is dropped whole).
     expect(await store.purgeRaw(T0 + 86_400_000 + 1)).toBe(6);
@@ -137,8 +145,43 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(days).not.toContain('20240305');
     expect(days).toEqual(expect.arrayContaining(['20240312', '20240313']));
     expect(await store.listQuarantine(SITE)).toEqual([]);
-    expect((await store.query<{ n: number }>('SELECT count() AS n FROM raw_payloads'))[0]!.n).toBe(2);
+    expect((await store.query<{ n: number }>('SELECT count() AS n FROM raw_payloads'))[0]!.n).toBe(3);
     expect(await store.purgeRaw(T0)).toBe(0);
+  });
+
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 2)', async () => {
+    const url = clickhouseDatabaseUrl(uniqueName('tidemark_repair'));
+    const node = new ClickHouseEventStore(url);
+    const http = new ClickHouseHttp(parseClickHouseUrl(url));
+    const mutationsDone = async () => {
+      for (let i = 0; i < 300; i++) {
+        const [row] = await http.select<{ n: number }>(`SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND is_done = 0`);
+        if (!Number(row?.n)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('mutations did not finish');
+    };
+    try {
+      await node.init();
+      // Rows as releases before the store's guard wrote them: JSON.stringify escapes a lone surrogate.
+      const bad = { ...ev({ ts: T0 }), props: JSON.stringify({ plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' }) };
+      const good = { ...ev({ ts: T0 + 1 }), props: JSON.stringify({ plan: 'basic' }) };
+      await http.insert('events', EVENT_COLUMNS.map((c) => c.name), [bad, good]);
+      await http.insert('quarantine', ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'], [
+        { id: v7(T0), site_id: SITE, received_at: T0, contract: 'c', reason: 'r', errors: '[{"path":"\\udc00"}]', payload: '{"p":"\\ud800"}' },
+      ]);
+      await http.exec('ALTER TABLE schema_version DELETE WHERE version = 2');
+      await mutationsDone();
+      await node.init();
+      await mutationsDone();
+      const rows = await node.query<{ event_id: string; props: string }>('SELECT event_id, props FROM events ORDER BY ts');
+      expect(rows.map((r) => JSON.parse(r.props))).toEqual([{ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' }, { plan: 'basic' }]);
+      expect(rows.every((r) => !/\\ud[89a-f]/i.test(r.props.replace(/\\\\/g, '')))).toBe(true);
+      expect((await node.listQuarantine(SITE)).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
+      expect(await node.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    } finally {
+      await node.dropDatabase();
+    }
   });
 
   it('migrates idempotently, also when several nodes start at once', async () => {
@@ -147,8 +190,15 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     try {
       await Promise.all(nodes.map((n) => n.init()));
       await nodes[0]!.init();
-      const versions = await nodes[1]!.query<{ version: number }>('SELECT DISTINCT version FROM schema_version');
-      expect(versions).toEqual([{ version: 1 }]);
+      const versions = await nodes[1]!.query<{ version: number }>('SELECT DISTINCT version FROM schema_version ORDER BY version');
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      // Steps run again over tables they already changed (another node migrated between this one's check and its
+      // statements) change nothing and fail nothing: here every step, the ADD COLUMNs included.
+      await new ClickHouseHttp(parseClickHouseUrl(url)).exec('DROP TABLE schema_version');
+      const again = new ClickHouseEventStore(url);
+      await again.init();
+      await again.close();
+      expect(await nodes[1]!.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual(versions);
       const cols = await nodes[2]!.query<{ name: string }>('DESCRIBE TABLE events');
       expect(cols.map((c) => c.name)).toEqual(EVENT_COLUMNS.map((c) => c.name));
     } finally {

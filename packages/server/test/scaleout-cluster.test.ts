@@ -145,7 +145,7 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
     let request = 0;
     const send = async () => {
       const ids = Array.from({ length: 5 }, () => crypto.randomUUID());
-      ids.forEach((id) => sent.add(id));
+      for (const id of ids) sent.add(id);
       const target = collectors[request++ % collectors.length]!;
       const res = await fetch(`${target.url}/api/collect`, {
         method: 'POST',
@@ -153,7 +153,7 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
         body: JSON.stringify({ site_id: site.tracking_id, events: ids.map((id, i) => ({ event_id: id, name: 'page_view', properties: { url: `https://cluster.example/p/${request}/${i}` } })) }),
       });
       await res.text();
-      if (res.status === 202) ids.forEach((id) => acked.add(id));
+      if (res.status === 202) for (const id of ids) acked.add(id);
       return res.status === 202;
     };
 

@@ -29,13 +29,16 @@ async function openDistributedStore(): Promise<ClickHouseEventStore> {
   const [v] = await http.select<{ v: string }>('SELECT version() AS v', { database: null });
   const [major = 0, minor = 0] = String(v?.v).split('.').map(Number);
   await http.exec(`CREATE DATABASE ${database}`, { database: null });
-  for (const stmt of CLICKHOUSE_MIGRATIONS[0]!.statements({ version: String(v?.v), major, minor })) {
-    const local = stmt.replace(/^CREATE TABLE IF NOT EXISTS (\w+) /, 'CREATE TABLE $1_local ');
-    await http.exec(local);
+  // Every migration's statements on the local tables; the Distributed tables over them come last (their columns copied).
+  for (const m of CLICKHOUSE_MIGRATIONS) {
+    for (const stmt of m.statements({ version: String(v?.v), major, minor })) {
+      const local = stmt.replace(/^CREATE TABLE IF NOT EXISTS (\w+) /, 'CREATE TABLE $1_local ').replace(/^ALTER TABLE (\w+) /, 'ALTER TABLE $1_local ');
+      await http.exec(local);
+    }
   }
   for (const t of TABLES) await http.exec(`CREATE TABLE ${t} AS ${t}_local ENGINE = Distributed(${CLUSTER}, ${database}, ${t}_local, cityHash64(site_id))`);
   await http.exec('CREATE TABLE schema_version (version UInt32, name String, applied_at DateTime) ENGINE = ReplacingMergeTree ORDER BY version');
-  await http.exec(`INSERT INTO schema_version VALUES (1, 'cluster layout', now())`);
+  await http.exec(`INSERT INTO schema_version VALUES ${CLICKHOUSE_MIGRATIONS.map((m) => `(${m.version}, 'cluster layout', now())`).join(', ')}`);
   // Inserts return only once the shards have the rows (what workers must wait for before acknowledging).
   const store = new ClickHouseEventStore(`${clickhouseDatabaseUrl(database)}?insert_distributed_sync=1`);
   await store.init();
@@ -59,6 +62,16 @@ if (status.ok && clusterReady) {
         expect((await store.write({ events: [ev], raw: [], quarantine: [], drops: [] })).inserted).toBe(0);
         const [local] = await store.query<{ n: number }>('SELECT count() AS n FROM events_local');
         expect(Number(local!.n)).toBe(1);
+        // A prefix kept of a rejected body and of a quarantined payload, with their sizes, reach the shard too.
+        const at = 1_700_000_000_000;
+        await store.write({
+          events: [],
+          raw: [{ id: crypto.randomUUID(), site_id: 'd1', received_at: at, contract: 'insighthub.collect', body: '{"cut', original_bytes: 5000 }],
+          quarantine: [{ id: crypto.randomUUID(), site_id: 'd1', received_at: at, contract: 'insighthub.collect', reason: 'invalid_event', errors: '[]', payload: '{"cut', original_bytes: 9000 }],
+          drops: [],
+        });
+        expect(await store.query('SELECT original_bytes FROM raw_payloads_local')).toEqual([{ original_bytes: 5000 }]);
+        expect((await store.listQuarantine('d1')).map((q) => q.original_bytes)).toEqual([9000]);
       } finally {
         await store.close();
       }

@@ -235,6 +235,9 @@ describe.skipIf(!redisStatus.ok)('Redis counters', () => {
     await n1.incr('short', 100);
     await until(async () => (await n2.peek('short')) === null, 'window closed');
     expect((await n2.incr('short', 100)).count).toBe(1);
+    // Several at once (events of a request), the window opened by the first.
+    expect((await n1.incr('many', 60_000, 7)).count).toBe(7);
+    expect((await n2.incr('many', 60_000, 5)).count).toBe(12);
   });
 });
 

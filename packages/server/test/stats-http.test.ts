@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardStatsSchema, queryResultSchema, rawEventsPageSchema, realtimeSnapshotSchema, emptyEvent } from '@tidemark/core';
-import { Client, signUp } from './helpers/accounts';
+import { Client, signUp, signUpConfirmed } from './helpers/accounts';
+import { startSmtpSink } from './helpers/smtp-sink';
 import { startTestServer } from './helpers/server';
 import { fixtureEvents, SITE_A, SITE_B } from './helpers/stats-fixture';
 
@@ -18,13 +19,16 @@ let strangerSite: { id: string };
 let readKey: string;
 let siteBKey: string;
 let writeKey: string;
+let mail: Awaited<ReturnType<typeof startSmtpSink>>;
 
 const P = 'period=custom&start_date=2024-01-15&end_date=2024-01-16';
 
 beforeAll(async () => {
-  srv = await startTestServer({}, { TIDEMARK_OPEN_SIGNUP: 'true' });
+  // Open sign-up confirms e-mail addresses: the second account follows the link the mail sink caught.
+  mail = await startSmtpSink();
+  srv = await startTestServer({ smtpUrl: mail.url }, { TIDEMARK_OPEN_SIGNUP: 'true' });
   owner = (await signUp(srv.url, 'owner@example.com', 'correct horse battery', { org_name: 'Acme' })).client;
-  stranger = (await signUp(srv.url, 'stranger@example.com', 'correct horse battery', { org_name: 'Other' })).client;
+  stranger = (await signUpConfirmed(srv.url, mail, 'stranger@example.com', 'correct horse battery', { org_name: 'Other' })).client;
   const mk = async (c: Client, domain: string, timezone: string) => {
     const r = await c.post('/api/sites', { domain, timezone });
     if (r.status !== 201) throw new Error(`create site ${r.status} ${r.text}`);
@@ -43,13 +47,14 @@ beforeAll(async () => {
   writeKey = await key({ name: 'ingest', permissions: ['write'] });
   const ids: Record<string, string> = { [SITE_A.id]: siteA.id, [SITE_B.id]: siteB.id };
   // The fixture, filed under the real sites; plus the same events under the stranger's site, which must never leak.
-  const events = fixtureEvents().map((e) => ({ ...e, site_id: ids[e.site_id] }));
-  const foreign = fixtureEvents().map((e, i) => ({ ...e, site_id: strangerSite.id, event_id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+  const events = fixtureEvents().filter((e) => ids[e.site_id]).map((e) => ({ ...e, site_id: ids[e.site_id] }));
+  const foreign = fixtureEvents().filter((e) => ids[e.site_id]).map((e, i) => ({ ...e, site_id: strangerSite.id, event_id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
   await srv.ctx.events.write({ events: [...events, ...foreign], raw: [], quarantine: [], drops: [] });
 });
 
 afterAll(async () => {
   await srv?.cleanup();
+  await mail?.close();
 });
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -78,13 +83,31 @@ describe('GET /api/sites/{id}/stats', () => {
     expect(body.dimensions.countries.map((x) => [x.name, x.visitors])).toEqual([['US', 3], ['DE', 1], ['FR', 1]]);
   });
 
-  it('compare=false leaves changes null; breakdown-only requests skip the timeseries', async () => {
+  it('compare=false leaves changes null; breakdowns come with the timeseries', async () => {
     const r = await owner.get(`/api/sites/${siteA.id}/stats?${P}&metrics=visitors&dimensions=entry_page&compare=false`);
     expect(r.status).toBe(200);
     expect(r.body.metrics).toEqual({ visitors: { value: 5, change: null } });
     expect(r.body.comparison_period).toBeNull();
-    expect(r.body.timeseries).toBeUndefined();
+    expect(r.body.timeseries).toEqual([{ date: '2024-01-15', visitors: 4 }, { date: '2024-01-16', visitors: 2 }]);
     expect(r.body.dimensions.entry_pages[0]).toEqual({ path: '/', visitors: 3 });
+  });
+
+  it('answers the request of InsightHub §7.2.3 as written (PRD names, metrics and dimensions together)', async () => {
+    const qs = 'period=last_7_days&metrics=visitors,pageviews,sessions,bounce_rate,duration&dimensions=source,medium,page,country,device';
+    const r = await owner.get(`/api/sites/${siteA.id}/stats?${qs}`);
+    expect(r.status).toBe(200);
+    const body = dashboardStatsSchema.parse(r.body);
+    expect(Object.keys(body.metrics)).toEqual(['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration']);
+    expect(body.interval).toBe('day');
+    expect(body.timeseries).toHaveLength(7);
+    expect(Object.keys(body.timeseries[0]!)).toEqual(['date', 'visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration']);
+    expect(Object.keys(body.dimensions).sort()).toEqual(['countries', 'devices', 'mediums', 'pages', 'sources']);
+    const month = await owner.get(`/api/sites/${siteA.id}/stats?period=last_12_months&metrics=visitors&compare=false`);
+    expect([month.body.interval, month.body.timeseries.length]).toEqual(['month', 12]);
+    const pages = await owner.get(`/api/sites/${siteA.id}/stats?${P}&metrics=pageviews,avg_time,scroll_depth,new_visitors,returning_visitors&dimensions=page&compare=false`);
+    expect(pages.status).toBe(200);
+    expect(pages.body.dimensions.pages.find((x: { path: string }) => x.path === '/contact')).toEqual({ path: '/contact', pageviews: 1, avg_time: 1500, scroll_depth: 0, new_visitors: 1, returning_visitors: 0 });
+    expect(pages.body.metrics.returning_visitors).toEqual({ value: 1, change: null });
   });
 
   it('accepts filters as a tree, a list or an object', async () => {
@@ -278,7 +301,7 @@ describe('OpenAPI', () => {
     const doc = r.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/sites/{id}/realtime', '/api/sites/{id}/realtime/stream', '/api/sites/{id}/stats', '/v1/query', '/v1/sites', '/v1/sites/{id}/events', '/v1/sites/{id}/realtime', '/v1/sites/{id}/stats'].sort(),
+      ['/api/sites/{id}/ingest/drops', '/api/sites/{id}/ingest/quarantine', '/api/sites/{id}/realtime', '/api/sites/{id}/realtime/stream', '/api/sites/{id}/stats', '/v1/query', '/v1/sites', '/v1/sites/{id}/events', '/v1/sites/{id}/realtime', '/v1/sites/{id}/stats'].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(5);
@@ -288,7 +311,10 @@ describe('OpenAPI', () => {
     }
     const params = doc.paths['/v1/sites/{id}/stats'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['id', 'period', 'start_date', 'end_date', 'metrics', 'dimensions', 'filters', 'interval', 'limit', 'compare']));
-    expect(doc.components.schemas.Query.properties.metrics.items.enum).toContain('bounce_rate');
+    expect(doc.components.schemas.Query.properties.metrics.items.enum).toEqual(expect.arrayContaining(['bounce_rate', 'duration', 'new_visitors', 'returning_visitors', 'avg_time', 'scroll_depth']));
+    expect(doc.components.schemas.DashboardStats.required).toContain('timeseries');
+    const metricsParam = doc.paths['/api/sites/{id}/stats'].get.parameters.find((p: { name: string }) => p.name === 'metrics');
+    expect(metricsParam.description).toMatch(/avg_time.*scroll_depth.*duration \(= avg_duration/);
   });
 
   it('serves a self-contained reference page under a strict CSP', async () => {

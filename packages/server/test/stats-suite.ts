@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuery, type QueryInput } from '@tidemark/core';
+import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService, type QueryResult, type StatsServiceOptions } from '../src/stats';
-import { fixtureEvents, P, SITE_A, SITE_B } from './helpers/stats-fixture';
+import { fixtureEvents, P, PC, pageAverages, pageViewMeasures, SITE_A, SITE_B, SITE_C } from './helpers/stats-fixture';
 
 /**
  * Every report over the fixture (stats-fixture.ts), with expectations computed by hand. Engine
@@ -300,6 +300,94 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         }
         expect(d.metrics.visitors).toEqual({ value: 5, change: 66.7 });
         expect(d.dimensions.sources.map((x) => x.name)).toEqual(['', 'Bing', 'GitHub', 'Google']);
+      });
+    });
+
+    describe('time on page, scroll depth, new and returning visitors', () => {
+      const NEW: QueryInput['metrics'] = ['visitors', 'new_visitors', 'returning_visitors'];
+      const PAGE: QueryInput['metrics'] = ['pageviews', 'avg_time', 'scroll_depth'];
+      const runC = (input: Partial<QueryInput>) => run({ date_range: PC, ...input }, SITE_C);
+      /** The reference (stats-fixture.ts) over site C's page views in PC, optionally narrowed. */
+      const expectedC = (keep: (e: CanonicalEvent) => boolean = () => true) =>
+        pageAverages(pageViewMeasures(fixtureEvents()).filter((m) => m.event.site_id === SITE_C.id && m.event.ts >= Date.parse('2024-02-01T00:00:00Z') && m.event.ts < Date.parse('2024-02-02T00:00:00Z') && keep(m.event)));
+
+      it('splits visitors by whether their id was seen before the period', async () => {
+        // In P: v1-v5; only v5 has an event before P (S6 starts Sun 23:50 in P′).
+        expect(await one({ metrics: NEW })).toEqual({ visitors: 5, new_visitors: 4, returning_visitors: 1 });
+        // "Before the period", not before the bucket: v1 of Jan 15 is new again on Jan 16.
+        expect((await run({ metrics: NEW, interval: 'day' })).rows).toEqual([
+          { date: '2024-01-15', visitors: 4, new_visitors: 3, returning_visitors: 1 },
+          { date: '2024-01-16', visitors: 2, new_visitors: 2, returning_visitors: 0 },
+        ]);
+        expect((await run({ metrics: NEW, dimensions: ['source'] })).rows).toEqual([
+          { source: '', visitors: 1, new_visitors: 1, returning_visitors: 0 },
+          { source: 'Bing', visitors: 1, new_visitors: 1, returning_visitors: 0 },
+          { source: 'GitHub', visitors: 1, new_visitors: 0, returning_visitors: 1 },
+          { source: 'Google', visitors: 1, new_visitors: 1, returning_visitors: 0 },
+          { source: 'Twitter', visitors: 1, new_visitors: 1, returning_visitors: 0 },
+          { source: 'newsletter', visitors: 1, new_visitors: 1, returning_visitors: 0 },
+        ]);
+        expect(await one({ metrics: ['returning_visitors', 'sessions'], filters: [['is', 'page', ['/docs/install']]] })).toEqual({ returning_visitors: 1, sessions: 0 });
+        // P′ (Jan 13-14): nothing before it, so everyone is new.
+        expect((await run({ metrics: NEW, compare: true })).comparison?.rows[0]).toEqual({ visitors: 3, new_visitors: 3, returning_visitors: 0 });
+        expect(await runC({ metrics: NEW }).then((r) => r.rows[0])).toEqual({ visitors: 3, new_visitors: 2, returning_visitors: 1 });
+      });
+
+      it('time on page: engaged time when reported, else the gap to the next page view; deepest scroll per page view', async () => {
+        // "/": 45 s (c1 engaged), 150 s (c2 gap), 30 s (c3 engaged) → 75; depths 60, 40 → 50.
+        // "/pricing": 30 s (c1: two exits), 90 s (c2 gap) → 60; depth 100. "/docs": last page views, no time, no depth.
+        expect((await runC({ metrics: PAGE, dimensions: ['page'], order_by: [['page', 'asc']] })).rows).toEqual([
+          { page: '/', pageviews: 3, avg_time: 75, scroll_depth: 50 },
+          { page: '/docs', pageviews: 2, avg_time: 0, scroll_depth: 0 },
+          { page: '/pricing', pageviews: 2, avg_time: 60, scroll_depth: 100 },
+        ]);
+        expect(await runC({ metrics: PAGE }).then((r) => r.rows[0])).toEqual({ pageviews: 7, ...expectedC() });
+        expect(expectedC()).toEqual({ avg_time: 69, scroll_depth: 67 }); // (45+150+30+30+90)/5, (60+40+100)/3
+      });
+
+      it('time on page by session attributes, filters and time buckets', async () => {
+        expect((await runC({ metrics: ['avg_time', 'scroll_depth', 'visitors'], dimensions: ['source'] })).rows).toEqual([
+          { source: 'Twitter', avg_time: 120, scroll_depth: 0, visitors: 1 },
+          { source: 'Google', avg_time: 35, scroll_depth: 67, visitors: 2 },
+        ]);
+        expect(await runC({ metrics: ['avg_time', 'sessions'], filters: [['is', 'source', ['Google']], ['is', 'page', ['/']]] }).then((r) => r.rows[0])).toEqual({ avg_time: 38, sessions: 2 }); // (45+30)/2 = 37.5
+        expect((await runC({ metrics: ['avg_time', 'scroll_depth'], interval: 'hour', date_range: PC })).rows.filter((r) => r.avg_time || r.scroll_depth)).toEqual([
+          { date: '2024-02-01 10:00:00', avg_time: 38, scroll_depth: 80 },
+          { date: '2024-02-01 11:00:00', avg_time: 120, scroll_depth: 0 },
+          { date: '2024-02-01 12:00:00', avg_time: 30, scroll_depth: 40 },
+        ]);
+        expect((await runC({ metrics: ['avg_time', 'scroll_depth', 'visitors'], dimensions: ['source', 'page'], order_by: [['source', 'asc'], ['page', 'asc']] })).rows).toEqual([
+          { source: 'Google', page: '/', avg_time: 38, scroll_depth: 50, visitors: 2 },
+          { source: 'Google', page: '/docs', avg_time: 0, scroll_depth: 0, visitors: 1 },
+          { source: 'Google', page: '/pricing', avg_time: 30, scroll_depth: 100, visitors: 1 },
+          { source: 'Twitter', page: '/', avg_time: 150, scroll_depth: 0, visitors: 1 },
+          { source: 'Twitter', page: '/docs', avg_time: 0, scroll_depth: 0, visitors: 1 },
+          { source: 'Twitter', page: '/pricing', avg_time: 90, scroll_depth: 0, visitors: 1 },
+        ]);
+      });
+
+      it('equals the reference on site A, across the edges of the period', async () => {
+        const inP = (e: CanonicalEvent) => e.site_id === SITE_A.id && e.ts >= Date.parse('2024-01-15T05:00:00Z') && e.ts < Date.parse('2024-01-17T05:00:00Z');
+        const measures = pageViewMeasures(fixtureEvents()).filter((m) => inP(m.event));
+        const r = await run({ metrics: ['avg_time', 'pageviews'], dimensions: ['page'], order_by: [['page', 'asc']] });
+        const pages = [...new Set(measures.map((m) => m.event.path))].sort();
+        expect(r.rows).toEqual(pages.map((page) => ({ page, avg_time: pageAverages(measures.filter((m) => m.event.path === page)).avg_time, pageviews: measures.filter((m) => m.event.path === page).length })));
+        // S5's "/contact" (23:55) is timed by "/about" after the period: 25 min.
+        expect(r.rows.find((x) => x.page === '/contact')?.avg_time).toBe(1500);
+        expect(await one({ metrics: ['avg_time'] })).toEqual({ avg_time: pageAverages(measures).avg_time });
+      });
+
+      it('the dashboard answer carries them in the KPIs, the timeseries and the page rows', async () => {
+        const d = await stats.dashboard(SITE_C, { period: 'custom', start_date: PC.start, end_date: PC.end, metrics: 'visitors,new_visitors,returning_visitors,pageviews,avg_time,scroll_depth,duration', dimensions: 'page,medium,device' });
+        expect(d.metrics.new_visitors.value).toBe(2);
+        expect(d.metrics.returning_visitors.value).toBe(1);
+        expect(d.metrics.avg_time.value).toBe(69);
+        expect(d.metrics.avg_duration.value).toBe(Math.round((300 + 240 + 30) / 3));
+        expect(d.interval).toBe('hour');
+        expect(d.timeseries).toHaveLength(24);
+        expect(d.dimensions.pages.find((x) => x.path === '/')).toMatchObject({ pageviews: 3, avg_time: 75, scroll_depth: 50 });
+        expect(d.dimensions.mediums).toEqual([{ name: '', visitors: 3, new_visitors: 2, returning_visitors: 1, pageviews: 7, avg_time: 69, scroll_depth: 67, avg_duration: 190 }]);
+        expect(d.dimensions.devices.map((x) => x.name)).toEqual(['desktop']);
       });
     });
 

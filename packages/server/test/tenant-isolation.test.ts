@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startAccountsServer, type AccountsServer } from './helpers/accounts';
+import { Client, signUpConfirmed, startAccountsServer, type AccountsServer } from './helpers/accounts';
+import { startSmtpSink } from './helpers/smtp-sink';
 
 /**
  * Tenant isolation over every route the app registers (app.routeTable), so routes added later are
@@ -59,8 +60,11 @@ describe('tenant isolation across every registered route', () => {
   let ownerB: Client;
   const bKeys: Record<string, string> = {};
 
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+
   beforeAll(async () => {
-    srv = await startAccountsServer({ openSignup: true });
+    sink = await startSmtpSink();
+    srv = await startAccountsServer({ openSignup: true, smtpUrl: sink.url });
     const tag = rand();
     ownerA = new Client(srv.url);
     const regA = await ownerA.post('/api/auth/register', { email: `alice-${tag}@org-a.test`, password: PW, org_name: `OrgA-${tag}` });
@@ -102,10 +106,9 @@ describe('tenant isolation across every registered route', () => {
       }).catch(() => undefined);
     }
 
-    ownerB = new Client(srv.url);
-    const regB = await ownerB.post('/api/auth/register', { email: `bob-${tag}@org-b.test`, password: PW, org_name: `OrgB-${tag}` });
-    expect(regB.status).toBe(201);
-    expect(regB.body.current_org.id).not.toBe(a.orgId);
+    const regB = await signUpConfirmed(srv.url, sink, `bob-${tag}@org-b.test`, PW, { org_name: `OrgB-${tag}` });
+    ownerB = regB.client;
+    expect(regB.me.current_org.id).not.toBe(a.orgId);
     const siteB = await ownerB.post('/api/sites', { name: `SiteB-${tag}`, domain: `b-${tag}.example.com` });
     for (const [label, body] of [
       ['read', { permissions: ['read'] }],
@@ -122,6 +125,7 @@ describe('tenant isolation across every registered route', () => {
 
   afterAll(async () => {
     await srv?.cleanup();
+    await sink?.close();
   });
 
   /** Org A's id for a path parameter, by name; anything unknown gets a random id. */
@@ -198,7 +202,7 @@ describe('tenant isolation across every registered route', () => {
         }
         const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? probeBody() : undefined;
         const sent = url + JSON.stringify(body ?? {});
-        let res;
+        let res: Awaited<ReturnType<typeof client.request>>;
         try {
           res = await client.request(route.method, url, body, { 'x-probe': '1' });
         } catch (err) {

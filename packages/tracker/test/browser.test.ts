@@ -11,7 +11,11 @@ const skip = chromiumUnavailable();
 const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts/tracker');
 
 const named = (events: CapturedEvent[], name: string) => events.filter((e) => e.name === name);
-const counts = (events: CapturedEvent[]) => events.reduce<Record<string, number>>((m, e) => ((m[e.name] = (m[e.name] ?? 0) + 1), m), {});
+const counts = (events: CapturedEvent[]) => {
+  const m: Record<string, number> = {};
+  for (const e of events) m[e.name] = (m[e.name] ?? 0) + 1;
+  return m;
+};
 
 describe.skipIf(skip)('tracker in Chromium', () => {
   let dist: string;

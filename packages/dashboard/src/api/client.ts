@@ -37,7 +37,7 @@ export async function request<T>(method: string, path: string, body?: unknown, i
     signal: init.signal,
   });
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   if (text) {
     try {
       json = JSON.parse(text);

@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { MetricValue, Realtime, Row, StatsResponse } from './types';
+import type { DashboardStats, MetricValue, RealtimeSnapshot, ResultRow } from '@tidemark/core';
 import { filterTree, type Interval, type ViewState } from '../lib/view-state';
 
 /** Query parameters shared by every stats request of one view. */
@@ -16,33 +16,39 @@ export function periodParams(s: ViewState): Record<string, string | undefined> {
 export interface BreakdownRow {
   label: string;
   /** Everything the API returned for the row (metrics by name). */
-  values: Row;
+  values: ResultRow;
 }
 
 /** The row's label: the dimension's own column when present, else the first text column. */
-function rowLabel(row: Row, dimension: string): string {
+function rowLabel(row: ResultRow, dimension: string): string {
   const direct = row[dimension] ?? row.name ?? row.value ?? row.path;
   if (direct !== undefined && direct !== null) return String(direct);
   for (const v of Object.values(row)) if (typeof v === 'string') return v;
   return '';
 }
 
-export function metricOf(m: MetricValue | number | null | undefined): MetricValue {
-  if (m === null || m === undefined) return { value: null };
-  if (typeof m === 'number') return { value: m };
+/** A metric as shown: no value while loading or when absent. */
+export interface ShownMetric {
+  value: number | null;
+  change: number | null;
+}
+
+export function metricOf(m: MetricValue | number | null | undefined): ShownMetric {
+  if (m === null || m === undefined) return { value: null, change: null };
+  if (typeof m === 'number') return { value: m, change: null };
   return m;
 }
 
 export const statsApi = {
   overview: (siteId: string, s: ViewState, metrics: string[], interval: Interval, signal?: AbortSignal) =>
-    api.get<StatsResponse>(
+    api.get<DashboardStats>(
       `/api/sites/${encodeURIComponent(siteId)}/stats`,
       { ...periodParams(s), metrics: metrics.join(','), interval, compare: s.compare ? 'true' : 'false' },
       { signal },
     ),
 
   breakdown: async (siteId: string, s: ViewState, dimension: string, metrics: string[], limit = 10, signal?: AbortSignal): Promise<BreakdownRow[]> => {
-    const res = await api.get<StatsResponse>(
+    const res = await api.get<DashboardStats>(
       `/api/sites/${encodeURIComponent(siteId)}/stats`,
       { ...periodParams(s), metrics: metrics.join(','), dimensions: dimension, limit, compare: 'false' },
       { signal },
@@ -52,7 +58,7 @@ export const statsApi = {
     return rows.map((r) => ({ label: rowLabel(r, dimension), values: r }));
   },
 
-  realtime: (siteId: string, signal?: AbortSignal) => api.get<Realtime>(`/api/sites/${encodeURIComponent(siteId)}/realtime`, undefined, { signal }),
+  realtime: (siteId: string, signal?: AbortSignal) => api.get<RealtimeSnapshot>(`/api/sites/${encodeURIComponent(siteId)}/realtime`, undefined, { signal }),
 
   realtimeStreamUrl: (siteId: string) => `/api/sites/${encodeURIComponent(siteId)}/realtime/stream`,
 };

@@ -1,4 +1,8 @@
-/** Shapes the dashboard reads from the HTTP API (see the server's route modules). */
+/**
+ * Shapes the dashboard reads from the account and site routes (see the server's route modules). The
+ * stats and realtime answers are typed once, in @tidemark/core (DashboardStats, ResultRow, MetricValue,
+ * RealtimeSnapshot), from the schemas the server's answers are tested against.
+ */
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
 export type KeyPermission = 'read' | 'write' | 'admin';
@@ -69,38 +73,4 @@ export interface ApiKey {
 export interface CreatedApiKey extends ApiKey {
   /** The full secret; the server shows it once. */
   key: string;
-}
-
-export interface MetricValue {
-  value: number | null;
-  change?: number | null;
-}
-
-export type Row = Record<string, string | number | null>;
-
-export interface StatsResponse {
-  period?: { start: string; end: string };
-  comparison_period?: { start: string; end: string } | null;
-  interval?: string;
-  metrics?: Record<string, MetricValue>;
-  timeseries?: Row[];
-  dimensions?: Record<string, Row[]>;
-}
-
-export interface RealtimeVisitor {
-  visitor_id?: string;
-  current_page: string;
-  title?: string;
-  country?: string;
-  device?: string;
-  source?: string;
-  pages_viewed?: number;
-  time_on_site?: number;
-}
-
-export interface Realtime {
-  active_visitors: number;
-  visitors_list: RealtimeVisitor[];
-  top_pages: Array<{ path: string; visitors: number; title?: string }>;
-  top_sources: Array<{ source: string; visitors: number }>;
 }

@@ -7,9 +7,11 @@ import { AppRoutes } from './AppRoutes';
 import { SetupPage } from '../pages/SetupPage';
 import { LoginPage } from '../pages/LoginPage';
 import { AcceptInvitePage } from '../pages/AcceptInvitePage';
+import { SignupPage } from '../pages/SignupPage';
+import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { matchPath, navigate, useLocation } from '../lib/router';
 
-type Boot = { state: 'loading' } | { state: 'setup' } | { state: 'signed_out' } | { state: 'signed_in'; me: Me } | { state: 'error'; message: string };
+type Boot = { state: 'loading' } | { state: 'setup' } | { state: 'signed_out'; openSignup: boolean } | { state: 'signed_in'; me: Me } | { state: 'error'; message: string };
 
 /** Decides between first-run setup, sign-in and the app, from the API's answers. */
 export function App() {
@@ -25,8 +27,8 @@ export function App() {
         setBoot({ state: 'error', message: errorMessage(e) });
         return;
       }
-      const status = await authApi.setupStatus().catch(() => ({ needs_setup: false }));
-      setBoot(status.needs_setup ? { state: 'setup' } : { state: 'signed_out' });
+      const status = await authApi.setupStatus().catch(() => ({ needs_setup: false, open_signup: false }));
+      setBoot(status.needs_setup ? { state: 'setup' } : { state: 'signed_out', openSignup: !!status.open_signup });
     }
   }, []);
 
@@ -35,18 +37,22 @@ export function App() {
   }, [refresh]);
 
   const invite = matchPath('/invite/:token', path);
+  const verify = matchPath('/verify-email/:token', path);
+  const signup = path === '/signup' && boot.state === 'signed_out' && boot.openSignup;
 
   useEffect(() => {
     if (boot.state === 'setup' && path !== '/setup') navigate('/setup', { replace: true });
-    if (boot.state === 'signed_out' && path !== '/login' && !invite) navigate(`/login`, { replace: true });
-    if (boot.state === 'signed_in' && (path === '/login' || path === '/setup')) navigate('/', { replace: true });
-  }, [boot.state, path, invite]);
+    if (boot.state === 'signed_out' && path !== '/login' && !invite && !verify && !signup) navigate(`/login`, { replace: true });
+    if (boot.state === 'signed_in' && (path === '/login' || path === '/setup' || path === '/signup')) navigate('/', { replace: true });
+  }, [boot.state, path, invite, verify, signup]);
 
   if (boot.state === 'loading') return <div className="boot" role="status">Loading…</div>;
   if (boot.state === 'error') return <div className="boot" role="alert">Cannot reach the server: {boot.message}</div>;
   if (invite) return <AcceptInvitePage token={invite.token} signedIn={boot.state === 'signed_in'} onDone={refresh} />;
+  if (verify) return <VerifyEmailPage token={verify.token} onDone={refresh} />;
   if (boot.state === 'setup') return <SetupPage onDone={refresh} />;
-  if (boot.state === 'signed_out') return <LoginPage onDone={refresh} />;
+  if (signup) return <SignupPage onDone={refresh} />;
+  if (boot.state === 'signed_out') return <LoginPage onDone={refresh} openSignup={boot.openSignup} />;
 
   const session = { me: boot.me, org: boot.me.current_org ?? boot.me.orgs[0] ?? null, refresh };
   return (

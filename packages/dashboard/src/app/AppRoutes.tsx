@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { matchPath, useLocation } from '../lib/router';
 import { Layout } from '../components/Layout';
 import { SitesPage } from '../pages/SitesPage';
@@ -14,14 +15,17 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
   const { path } = useLocation();
-  let m: Record<string, string> | null;
-  let page;
+  const install = matchPath('/sites/:id/install', path);
+  const realtime = matchPath('/sites/:id/realtime', path);
+  const settings = matchPath('/sites/:id/settings', path);
+  const overview = matchPath('/sites/:id', path);
+  let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
   else if (path === '/sites/new') page = <AddSitePage />;
-  else if ((m = matchPath('/sites/:id/install', path))) page = <SiteInstallPage siteId={m.id} />;
-  else if ((m = matchPath('/sites/:id/realtime', path))) page = <RealtimePage siteId={m.id} />;
-  else if ((m = matchPath('/sites/:id/settings', path))) page = <SiteSettingsPage siteId={m.id} />;
-  else if ((m = matchPath('/sites/:id', path))) page = <SiteOverviewPage siteId={m.id} />;
+  else if (install) page = <SiteInstallPage siteId={install.id} />;
+  else if (realtime) page = <RealtimePage siteId={realtime.id} />;
+  else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
+  else if (overview) page = <SiteOverviewPage siteId={overview.id} />;
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;
   else if (path === '/account') page = <AccountPage />;

@@ -67,6 +67,7 @@ export function LineChart({ labels, series, format, height = 240, title }: Props
         height={height}
         role="img"
         aria-label={`${title}. Use left and right arrow keys to read values.`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: focusable on purpose, arrow keys read the values out
         tabIndex={0}
         onKeyDown={onKey}
         onBlur={() => setActive(null)}
@@ -83,6 +84,7 @@ export function LineChart({ labels, series, format, height = 240, title }: Props
         ))}
         {labels.map((l, i) =>
           i % labelEvery === 0 ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: axis labels are positional
             <text key={i} x={x(i)} y={height - 8} className="axis-label" textAnchor={n > 1 && i === 0 ? 'start' : n > 1 && i >= n - labelEvery ? 'end' : 'middle'}>
               {l}
             </text>

@@ -15,6 +15,8 @@ export default function WorldMap({ values, onPick }: { values: Map<string, numbe
       {COUNTRY_SHAPES.map((c) => {
         const v = c.code ? (values.get(c.code) ?? 0) : 0;
         return (
+          // Clicking a country filters by it; the table view beside the map offers the same by keyboard.
+          // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut with a keyboard equivalent
           <path key={`${c.code}-${c.name}`} d={c.d} className={`country level-${level(v)}`} onClick={v > 0 && c.code ? () => onPick(c.code) : undefined}>
             <title>{`${c.code ? countryName(c.code) : c.name}: ${formatNumber(v)} visitors`}</title>
           </path>

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { statsApi } from '../api/stats';
-import type { BreakdownCardDef } from '../lib/dimensions';
+import { METRIC_LABELS, type BreakdownCardDef } from '../lib/dimensions';
 import { formatMetric } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import type { ViewState } from '../lib/view-state';
@@ -25,6 +25,15 @@ interface Props {
 
 const METRIC = 'visitors';
 
+/**
+ * Top pages also show pageviews; their table adds time on page and scroll depth (read from raw
+ * events, so only asked for when the table is open).
+ */
+function metricsFor(dimension: string, asTable: boolean): string[] {
+  if (dimension !== 'page') return [METRIC];
+  return asTable ? [METRIC, 'pageviews', 'avg_time', 'scroll_depth'] : [METRIC, 'pageviews'];
+}
+
 /** A card of ranked breakdowns with tabs (e.g. Sources: channels, referrers, UTM …). */
 export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled }: Props) {
   const id = useId();
@@ -33,10 +42,10 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
   const [limit, setLimit] = useState(10);
   const tab = def.tabs.find((t) => t.dimension === tabId) ?? def.tabs[0];
   const isMap = tab.kind === 'country';
-  const metrics = tab.dimension === 'page' ? ['visitors', 'pageviews'] : ['visitors'];
+  const metrics = metricsFor(tab.dimension, asTable);
   const rows = useAsync(
     (signal) => statsApi.breakdown(siteId, view, tab.dimension, metrics, isMap ? 250 : limit, signal),
-    [siteId, queryKey, tab.dimension, limit],
+    [siteId, queryKey, tab.dimension, limit, metrics.join(',')],
     enabled,
   );
   const data = rows.data ?? [];
@@ -73,7 +82,7 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
             rows={data}
             columns={[
               { key: 'label', header: tab.column, render: (r) => <DimensionValue dimension={tab.dimension} value={r.label} /> },
-              ...metrics.map((m) => ({ key: m, header: m[0].toUpperCase() + m.slice(1), numeric: true, render: (r: (typeof data)[number]) => formatMetric(m, Number(r.values[m] ?? 0)) })),
+              ...metrics.map((m) => ({ key: m, header: METRIC_LABELS[m] ?? m, numeric: true, render: (r: (typeof data)[number]) => formatMetric(m, Number(r.values[m] ?? 0)) })),
             ]}
           />
         ) : (

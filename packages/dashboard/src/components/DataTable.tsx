@@ -24,6 +24,7 @@ export function DataTable<T>({ rows, columns, caption }: { rows: T[]; columns: C
         </thead>
         <tbody>
           {rows.map((r, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: result rows have no id of their own; the table is redrawn per result
             <tr key={i}>
               {columns.map((c) => (
                 <td key={c.key} className={c.numeric ? 'num' : undefined}>

@@ -6,6 +6,7 @@ import { DimensionValue } from './DimensionValue';
 export function FilterBar({ view, onChange }: { view: ViewState; onChange: (v: ViewState) => void }) {
   if (!view.filters.length) return null;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a list of removable chips, not form fields
     <div className="filter-bar" aria-label="Active filters" role="group">
       {view.filters.map((f) => (
         <span className="chip" key={`${f.op}:${f.dimension}`} data-testid="filter-chip">

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Row } from '../api/types';
+import type { ResultRow as Row } from '@tidemark/core';
 import { LineChart, type Series } from '../charts/LineChart';
 import { DataTable } from './DataTable';
 import { KPI_METRICS } from '../lib/dimensions';

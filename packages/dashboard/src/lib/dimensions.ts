@@ -87,3 +87,14 @@ export const KPI_METRICS: Array<{ metric: string; label: string; lowerIsBetter?:
   { metric: 'avg_duration', label: 'Visit duration' },
   { metric: 'views_per_visit', label: 'Views per visit' },
 ];
+
+/** Asked apart from the KPIs: they read the visitors' history, which the precomputed rollups do not keep. */
+export const VISITOR_SPLIT_METRICS = ['new_visitors', 'returning_visitors'];
+
+/** Column headers of metrics in breakdown tables. */
+export const METRIC_LABELS: Record<string, string> = {
+  visitors: 'Visitors',
+  pageviews: 'Pageviews',
+  avg_time: 'Time on page',
+  scroll_depth: 'Scroll depth',
+};

@@ -21,8 +21,8 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 export function formatMetric(metric: string, n: number | null | undefined): string {
-  if (metric === 'bounce_rate' || metric === 'conversion_rate') return formatPercent(n);
-  if (metric === 'visit_duration' || metric === 'avg_duration' || metric === 'time_on_page') return formatDuration(n);
+  if (metric === 'bounce_rate' || metric === 'conversion_rate' || metric === 'scroll_depth') return formatPercent(n);
+  if (metric === 'visit_duration' || metric === 'avg_duration' || metric === 'avg_time') return formatDuration(n);
   if (metric === 'views_per_visit') return n === null || n === undefined ? '–' : (Math.round(n * 100) / 100).toFixed(2);
   return formatNumber(n);
 }

@@ -19,6 +19,7 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is how reload() asks for a fresh load; `deps` are the caller's
   useEffect(() => {
     if (!enabled) return;
     const ctrl = new AbortController();
@@ -37,7 +38,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
       },
     );
     return () => ctrl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick, enabled]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);

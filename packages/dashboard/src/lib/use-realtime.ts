@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { statsApi } from '../api/stats';
-import type { Realtime } from '../api/types';
+import type { RealtimeSnapshot as Realtime } from '@tidemark/core';
 
 /**
  * Live data for a site. Prefers the server-sent event stream; when it is unavailable (or errors) it

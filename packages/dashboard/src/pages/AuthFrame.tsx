@@ -6,7 +6,7 @@ export function AuthFrame({ title, intro, children }: { title: string; intro?: R
     <main className="auth-frame" id="main">
       <div className="auth-card">
         <div className="auth-brand" aria-hidden="true">
-          <svg viewBox="0 0 32 32" width="36" height="36">
+          <svg viewBox="0 0 32 32" width="36" height="36" aria-hidden="true">
             <rect width="32" height="32" rx="7" className="brand-bg" />
             <path d="M4 20c4-6 8-6 12 0s8 6 12 0" fill="none" stroke="#fff" strokeWidth="3" strokeLinecap="round" />
           </svg>

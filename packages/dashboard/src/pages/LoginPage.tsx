@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { authApi } from '../api/auth';
 import { Field } from '../components/Field';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Link } from '../components/Link';
 import { AuthFrame } from './AuthFrame';
 
-export function LoginPage({ onDone }: { onDone: () => Promise<void> }) {
+export function LoginPage({ onDone, openSignup = false }: { onDone: () => Promise<void>; openSignup?: boolean }) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -30,6 +31,11 @@ export function LoginPage({ onDone }: { onDone: () => Promise<void> }) {
         <button className="button primary" type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {openSignup && (
+          <p className="muted">
+            New here? <Link to="/signup">Create an account</Link>
+          </p>
+        )}
       </form>
     </AuthFrame>
   );

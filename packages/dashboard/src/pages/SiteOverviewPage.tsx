@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
 import { sitesApi } from '../api/sites';
 import { statsApi, periodParams } from '../api/stats';
-import type { Row } from '../api/types';
+import type { ResultRow as Row } from '@tidemark/core';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
 import { defaultInterval, parseViewState, serializeViewState, withFilter, type ViewState } from '../lib/view-state';
-import { BREAKDOWN_CARDS, KPI_METRICS } from '../lib/dimensions';
+import { BREAKDOWN_CARDS, KPI_METRICS, VISITOR_SPLIT_METRICS } from '../lib/dimensions';
 import { SiteHeader } from '../components/SiteHeader';
 import { PeriodPicker } from '../components/PeriodPicker';
 import { CompareToggle } from '../components/CompareToggle';
@@ -51,6 +51,12 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
     cardsEnabled,
   );
   const previous = cp ? prev.data : undefined;
+  // New vs returning visitors read the visitors' history (raw events): asked apart, after the headline numbers.
+  const split = useAsync(
+    (signal) => statsApi.overview(siteId, { ...view, compare: false }, VISITOR_SPLIT_METRICS, interval, signal).then((r) => r.metrics),
+    [siteId, queryKey, interval],
+    cardsEnabled,
+  );
 
   return (
     <section className="page wide">
@@ -61,7 +67,7 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
       </div>
       <FilterBar view={view} onChange={update} />
       <ErrorBanner error={overview.error ?? site.error} />
-      <KpiRow metrics={overview.data?.metrics} selected={view.metric} onSelect={(metric) => update({ ...view, metric })} loading={overview.loading} />
+      <KpiRow metrics={overview.data?.metrics} split={split.data} selected={view.metric} onSelect={(metric) => update({ ...view, metric })} loading={overview.loading} />
       <MainChart metric={view.metric} interval={interval} onInterval={(i) => update({ ...view, interval: i })} timeseries={overview.data?.timeseries ?? []} previous={previous} />
       <div className="cards">
         {BREAKDOWN_CARDS.map((def) => (

@@ -4,6 +4,8 @@ import type { MetaStore } from '../meta';
 import type { AuthServices } from '../auth';
 import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
+import type { Lifecycle } from '../lifecycle';
+import type { ServerKeys } from '../secrets';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -25,12 +27,16 @@ export interface AppContext {
   writer: EventWriter;
   /** Organizations, users, sites, API keys, sessions, salts (SQLite file or PostgreSQL). */
   meta: MetaStore;
+  /** Keys derived from the server secret, one per purpose (signed tokens, encrypted settings, keyed digests). */
+  keys: ServerKeys;
   /** Login throttling, key rate limits, session lifetimes, mail. */
   auth: AuthServices;
   /** Where collection routes hand requests: pipeline, then `writer` (in this thread or a collector thread). */
   collector: IngestCollector;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
+  /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
+  lifecycle: Lifecycle;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

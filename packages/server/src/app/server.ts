@@ -5,17 +5,24 @@ import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
 import { GroupCommitWriter, openEventStore, scheduleRawRetention } from '../store';
 import { openMetaStore } from '../meta';
-import { bootstrapAdmin, createAuthServices } from '../auth';
-import { buildHttpApp } from '../http';
-import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, type IngestCollector } from '../ingest';
+import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
+import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
+import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withDropTally, withQuarantineBudget, type IngestCollector } from '../ingest';
 import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
+import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
+import { Lifecycle } from '../lifecycle';
 import type { AppContext, EventWriter } from './context';
+
+/** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
+const logError = (message: string, err?: unknown) => console.error(message, err === undefined ? '' : JSON.stringify(errorForLog(err)));
 
 /** Opens every store and service the configuration selects. */
 export async function createContext(config: Config): Promise<AppContext> {
   checkRoleConfig(config);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  preparePrivateDir(config.dataDir);
+  // Before any store opens: a multi-process deployment without TIDEMARK_SECRET stops here.
+  const keys = ServerKeys.fromString(loadServerSecret({ secret: config.secret, dataDir: config.dataDir, shared: !!config.redisUrl || config.role !== 'all' }));
   const closers: AppContext['closers'] = [];
   const meta = await openMetaStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   closers.push(() => meta.close());
@@ -36,7 +43,7 @@ export async function createContext(config: Config): Promise<AppContext> {
         redisUrl: config.redisUrl, collect: does.collect, consume: does.consume, jobs: does.jobs, events,
         name: `tidemark:${config.role}:${os.hostname()}:${process.pid}`,
         prefix: config.redisPrefix, claimIdleMs: config.streamClaimIdleMs, flushMs: config.streamFlushMs,
-        log: (message, err) => console.error(message, err ?? ''),
+        log: (message, err) => logError(message, err),
       });
     } catch (err) {
       await events.close();
@@ -51,41 +58,57 @@ export async function createContext(config: Config): Promise<AppContext> {
     scale?.producer ??
     new GroupCommitWriter(events, {
       onError: (err, info) => {
-        if (info.final) console.error('event write failed; batch refused with 503', err);
+        if (info.final) logError('event write failed; batch refused with 503', err);
       },
     });
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
   const writer: EventWriter = scale && does.collect
-    ? withRealtime(accepted, scale.realtime, (err) => console.error('realtime update failed', err))
+    ? withRealtime(accepted, scale.realtime, (err) => logError('realtime update failed', err))
     : accepted;
   closers.push(() => writer.close());
   if (does.jobs) {
     // With several jobs processes only the leader sweeps.
     const leader = scale?.leader;
     const target = leader ? { purgeRaw: (ms: number) => (leader.isLeader ? events.purgeRaw(ms) : Promise.resolve(0)) } : events;
-    closers.push(scheduleRawRetention(target, config.rawRetentionDays, { onError: (err) => console.error('raw retention sweep failed', err) }));
+    closers.push(scheduleRawRetention(target, config.rawRetentionDays, { onError: (err) => logError('raw retention sweep failed', err) }));
+  }
+  // Retention and deleted sites' purges (lifecycle/): a site deletion starts its purge from any process;
+  // the scheduled runs happen on the jobs role, on the leader only at scale. Runs finish before the stores close.
+  const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs, log: logError });
+  closers.push(() => lifecycle.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(lifecycle.schedule({ firstRunMs: config.lifecycleFirstRunMs, ...(leader ? { isLeader: () => leader.isLeader } : {}) }));
   }
   // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
   if (does.jobs && storeHasRollups(events)) {
     const rollup = await openSessionParts(events, { zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const) });
     closers.push(() => rollup.close());
-    closers.push(rollup.schedule(5 * 60_000, (err) => console.error('session parts rollup failed', err)));
+    closers.push(rollup.schedule(5 * 60_000, (err) => logError('session parts rollup failed', err)));
     sessionParts = rollup;
   }
+  // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
+  // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
+  const counters = keyedCounterStore(scale?.counters ?? new MemoryCounterStore(), (name) => keys.hmac('counter-keys', name));
+  // Drop counts of refused requests are added up while they stream in (a flood is one write a second, not one per request).
+  const tallied = withDropTally(writer);
+  // In-memory counters start empty with the process: they learn what a site's day already holds from the store.
+  const budget = scale ? {} : { storedSince: (site: string, since: number) => events.countQuarantine(site, since) };
+  const collectSink = withQuarantineBudget(tallied, counters, config.quarantinePerSiteDay, budget);
   let collector: IngestCollector;
   try {
-    const salts = new SaltKeeper(meta.salts, (err) => console.error('deleting expired salts failed', err));
+    const salts = new SaltKeeper(meta.salts, (err) => logError('deleting expired salts failed', err));
     // The thread hands over encoded events, which only some stores accept (the embedded one).
     if (!scale && events.capabilities.encodedWrites && config.collectorThread) {
       // The thread starts with the first request; a geolocation database it could not open is reported now.
       checkGeoDbPath(config.geoDbPath);
-      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: writer, onError: (err) => console.error('collector thread failed; restarted', err) });
+      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: collectSink, onError: (err) => logError('collector thread failed; restarted', err) });
     } else {
       const services = await openIngestServices(config);
       // Scale-out collectors share their sessions through Redis.
       if (scale?.sessions) services.sessions = scale.sessions;
-      collector = new Collector(services, salts, writer);
+      collector = new Collector(services, salts, collectSink);
     }
   } catch (err) {
     await scale?.close();
@@ -94,9 +117,12 @@ export async function createContext(config: Config): Promise<AppContext> {
     await meta.close();
     throw err;
   }
-  // After the writer's closer, so it runs first: requests in the collector finish before the writer drains.
+  // After the writer's closer, so they run first: requests in the collector finish, then the tally is written, then the writer drains.
+  closers.push(() => tallied.close());
   closers.push(() => collector.close());
-  const auth = createAuthServices(config, scale ? { counters: scale.counters } : {});
+  // The engines create their files with the process umask; the data files are private whatever it is.
+  restrictDataFiles(config.dataDir);
+  const auth = createAuthServices(config, { counters });
   const health: AppContext['health'] = {
     events: () => events.query('SELECT 1 AS ok'),
     metadata: () => sql`SELECT 1 AS ok`.execute(meta.db),
@@ -106,7 +132,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, auth, collector, stats, health, closers };
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }
@@ -132,7 +158,7 @@ export interface RunningServer {
 }
 
 /** Builds and starts the HTTP server; `stop` drains in-flight writes and closes the stores. */
-export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: HttpAppOptions = {}): Promise<RunningServer> {
   const ctx = await createContext(config);
   const app = await buildHttpApp(ctx, opts);
   const address = await app.listen({ port: config.port, host: config.host });

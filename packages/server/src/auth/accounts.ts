@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { badRequest, conflict, forbidden, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../app/context';
-import { normalizeEmail, type InvitationRecord, type Role, type UserRecord } from '../meta';
-import { hashPassword } from './passwords';
+import { normalizeEmail, sha256Hex, type InvitationRecord, type Role, type UserRecord } from '../meta';
+import { hashPassword, verifyPassword } from './passwords';
+import { isCommonPassword } from './breached';
 
 export interface Registration {
   user: UserRecord;
@@ -17,29 +18,99 @@ function defaultOrgName(email: string, name?: string): string {
   return `${who}'s organization`.slice(0, 120);
 }
 
+const SIGNUP_MAILS_PER_HOUR = 5;
+
+/** What a registration led to: a signed-up account, or (open sign-up) "check your e-mail". */
+export type RegisterOutcome = { status: 'created'; registration: Registration } | { status: 'check_email' };
+
 /**
  * Creates an account. The very first account creates its organization and owns it; after that,
- * accounts come by invitation, or — when TIDEMARK_OPEN_SIGNUP is on — each with its own new organization.
+ * accounts come by invitation, or — when TIDEMARK_OPEN_SIGNUP is on — each with its own new organization,
+ * usable only once its e-mail is confirmed. Open sign-up answers alike whether or not the address is
+ * registered; the mailbox learns which (a confirmation link, or a note that the account exists).
+ * `linkBase` is the origin e-mailed links point at.
  */
 export async function registerAccount(
   ctx: AppContext,
   input: { email: string; password: string; name?: string; orgName?: string; invitationToken?: string },
-): Promise<Registration> {
-  if (input.invitationToken) return registerWithInvitation(ctx, input.invitationToken, input);
+  linkBase = ctx.config.publicUrl ?? '',
+): Promise<RegisterOutcome> {
+  if (input.invitationToken) return { status: 'created', registration: await registerWithInvitation(ctx, input.invitationToken, input) };
+  await ctx.auth.passwords.assertAcceptable(input.password);
+  if (ctx.config.openSignup && !ctx.auth.mailer.configured && (await ctx.meta.users.count()) > 0) {
+    throw new TidemarkError(503, 'signup_unavailable', 'Sign-up needs e-mail confirmation, and this server has no mail configured (SMTP_URL)');
+  }
   const passwordHash = await hashPassword(input.password);
   const db = ctx.meta.db;
-  return db.transaction().execute(async (trx) => {
+  const email = normalizeEmail(input.email);
+  const done = await db.transaction().execute(async (trx) => {
     // Serialize first-run decisions on PostgreSQL so two simultaneous first sign-ups cannot both be "first".
     if (ctx.meta.dialect === 'postgres') await sql`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
     const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (existing && !ctx.config.openSignup) {
       throw forbidden('Sign-up is by invitation only on this server');
     }
-    const user = await ctx.meta.users.create({ email: input.email, passwordHash, name: input.name }, trx);
+    if (existing) {
+      const taken = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+      if (taken) return { kind: 'taken' as const, userId: taken.id };
+    }
+    const user = await ctx.meta.users.create({ email, passwordHash, name: input.name }, trx);
     const org = await ctx.meta.orgs.create(input.orgName?.trim() || defaultOrgName(user.email, input.name), trx);
     await ctx.meta.members.add(org.id, user.id, 'owner', null, trx);
-    return { user, orgId: org.id, role: 'owner' as Role };
+    // The first account is the operator's own; every later open sign-up must prove its address.
+    if (existing) return { kind: 'verify' as const, userId: user.id, token: (await ctx.meta.emailVerifications.issue(user.id, passwordHash, ctx.auth.verificationTtlMs, trx)).token };
+    return { kind: 'created' as const, registration: { user, orgId: org.id, role: 'owner' as Role } };
   });
+  if (done.kind === 'created') return { status: 'created', registration: done.registration };
+  let token = done.kind === 'verify' ? done.token : null;
+  // Signing up again with an address still waiting for confirmation sends a new link, bound to this
+  // sign-up's password: the earlier link stops working, and only who knows this password can confirm.
+  if (!token && (await ctx.meta.emailVerifications.isPending(done.userId))) {
+    token = (await ctx.meta.emailVerifications.issue(done.userId, passwordHash, ctx.auth.verificationTtlMs)).token;
+  }
+  // Sign-ups cannot be made to flood an inbox: a few mails per address per hour, the rest answered alike but not sent.
+  const sent = await ctx.auth.counters.incr(`signup-mail:${sha256Hex(email)}`, 60 * 60_000);
+  if (sent.count > SIGNUP_MAILS_PER_HOUR) return { status: 'check_email' };
+  await ctx.auth.mailer
+    .send(token ? verificationMail(email, `${linkBase}/verify-email/${encodeURIComponent(token)}`, ctx.auth.verificationTtlMs) : accountExistsMail(email, `${linkBase}/login`))
+    .catch((err: unknown) => console.warn(`sign-up e-mail failed: ${err instanceof Error ? err.message : String(err)}`));
+  return { status: 'check_email' };
+}
+
+const verificationMail = (to: string, url: string, ttlMs: number) => ({
+  to,
+  subject: 'Confirm your e-mail address for Tidemark',
+  text: `Someone (hopefully you) created a Tidemark account with this address.\n\nConfirm it to sign in: ${url}\n\nThe link works once, for ${Math.round(ttlMs / 3_600_000)} hours. If this was not you, ignore this message.`,
+});
+
+const accountExistsMail = (to: string, url: string) => ({
+  to,
+  subject: 'Your Tidemark account',
+  text: `Someone tried to create a Tidemark account with this address, which already has one.\n\nSign in: ${url}\n\nIf this was not you, you can ignore this message.`,
+});
+
+const badLink = () => new TidemarkError(404, 'verification_not_found', 'This confirmation link is invalid, expired or already used');
+
+/**
+ * Confirms an open-signup account's e-mail by its link token and the password chosen when signing up
+ * (the one the link was sent for); that password becomes the account's. 404 for a bad link, 403 for a
+ * wrong password (counted by the sign-in throttle).
+ */
+export async function confirmEmail(ctx: AppContext, token: string, password: string, ip: string): Promise<UserRecord> {
+  const pending = await ctx.meta.emailVerifications.byToken(token);
+  const user = pending ? await ctx.meta.users.byId(pending.userId) : null;
+  if (!pending || !user) throw badLink();
+  await ctx.auth.loginThrottle.check(user.email, ip);
+  if (!(await verifyPassword(pending.passwordHash, password))) {
+    await ctx.auth.loginThrottle.fail(user.email, ip);
+    throw new TidemarkError(403, 'invalid_credentials', 'Enter the password you chose when signing up');
+  }
+  await ctx.meta.db.transaction().execute(async (trx) => {
+    if ((await ctx.meta.emailVerifications.consume(token, Date.now(), trx)) !== user.id) throw badLink();
+    await ctx.meta.users.setPassword(user.id, pending.passwordHash, trx);
+  });
+  await ctx.auth.loginThrottle.succeed(user.email, ip);
+  return user;
 }
 
 async function pendingInvitation(ctx: AppContext, token: string): Promise<InvitationRecord> {
@@ -57,6 +128,7 @@ async function registerWithInvitation(ctx: AppContext, token: string, input: { e
   if (await ctx.meta.users.byEmail(inv.email)) {
     throw conflict('email_taken', 'An account with this email already exists: sign in, then accept the invitation');
   }
+  await ctx.auth.passwords.assertAcceptable(input.password);
   const passwordHash = await hashPassword(input.password);
   return ctx.meta.db.transaction().execute(async (trx) => {
     const user = await ctx.meta.users.create({ email: inv.email, passwordHash, name: input.name }, trx);
@@ -86,6 +158,8 @@ export async function bootstrapAdmin(ctx: AppContext, log: (msg: string) => void
   const { adminEmail, adminPassword } = ctx.config;
   if (!adminEmail || !adminPassword) return;
   if (await ctx.meta.users.byEmail(adminEmail)) return;
+  // The operator's own choice, so not refused; but said, since the account owns the server's data.
+  if (isCommonPassword(adminPassword)) log('TIDEMARK_ADMIN_PASSWORD is a common, breached password: change it after signing in');
   const passwordHash = await hashPassword(adminPassword);
   await ctx.meta.db.transaction().execute(async (trx) => {
     const user = await ctx.meta.users.create({ email: adminEmail, passwordHash, name: 'Admin' }, trx);

@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context';
 import type { ApiKeyRecord, Role, SiteRecord } from '../meta';
 import { assertSameOrigin } from './origin';
 import { keyAllows, roleAllows, roleAtLeast, type Need } from './permissions';
-import { resolveUserSession, type UserSession } from './session';
+import { forgetResolvedSession, resolveUserSession, type UserSession } from './session';
 
 export type UserPrincipal = { kind: 'user'; userId: string; orgId: string; role: Role };
 export type KeyPrincipal = { kind: 'key'; key: ApiKeyRecord; orgId: string };
@@ -143,4 +143,24 @@ export async function requireKeyForCollect(ctx: AppContext, rawKey: string | und
     throw forbidden('This API key cannot write to that site');
   }
   return { key, site };
+}
+
+/**
+ * For long-lived responses (realtime streams): whether the request's credentials still reach the site
+ * with `need` right now — the session still live (not signed out, rotated or idle), the member still in
+ * the organization, the key not revoked. Reads afresh every call; spends no key rate budget.
+ */
+export async function siteAccessHolds(ctx: AppContext, req: FastifyRequest, siteId: string, need: Need): Promise<boolean> {
+  const site = await ctx.meta.sites.byId(siteId);
+  if (!site) return false;
+  const raw = bearerToken(req);
+  if (raw) {
+    const key = await ctx.meta.apiKeys.verify(raw);
+    return !!key && site.org_id === key.org_id && (key.site_id === null || key.site_id === site.id) && keyAllows(key.permissions, need);
+  }
+  forgetResolvedSession(req);
+  const us = await resolveUserSession(ctx, req);
+  if (!us) return false;
+  const role = await ctx.meta.members.roleOf(site.org_id, us.user.id);
+  return !!role && roleAllows(role, need);
 }

@@ -8,8 +8,8 @@ export interface CounterWindow {
 }
 
 export interface CounterStore {
-  /** Adds one to `key`'s current window (opened now, `windowMs` long, when none is open). */
-  incr(key: string, windowMs: number): Promise<CounterWindow>;
+  /** Adds `by` (default one) to `key`'s current window (opened now, `windowMs` long, when none is open). */
+  incr(key: string, windowMs: number, by?: number): Promise<CounterWindow>;
   /** The current window of `key`, or null when none is open. */
   peek(key: string): Promise<CounterWindow | null>;
   reset(key: string): Promise<void>;
@@ -19,7 +19,7 @@ export class MemoryCounterStore implements CounterStore {
   private readonly windows = new Map<string, CounterWindow>();
   private lastSweep = Date.now();
 
-  async incr(key: string, windowMs: number): Promise<CounterWindow> {
+  async incr(key: string, windowMs: number, by = 1): Promise<CounterWindow> {
     const now = Date.now();
     this.sweep(now);
     let w = this.windows.get(key);
@@ -27,7 +27,7 @@ export class MemoryCounterStore implements CounterStore {
       w = { count: 0, resetAt: now + windowMs };
       this.windows.set(key, w);
     }
-    w.count++;
+    w.count += by;
     return { ...w };
   }
 
@@ -41,9 +41,13 @@ export class MemoryCounterStore implements CounterStore {
     this.windows.delete(key);
   }
 
-  /** Drops closed windows now and then so memory stays bounded by recent traffic. */
+  /**
+   * Drops closed windows now and then so memory stays bounded by recent traffic. At most once a second
+   * even when many windows are open (a flood from many addresses): sweeping on every call would cost
+   * each request a pass over all of them.
+   */
   private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000 && this.windows.size < 50_000) return;
+    if (now - this.lastSweep < (this.windows.size < 50_000 ? 60_000 : 1_000)) return;
     this.lastSweep = now;
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
   }

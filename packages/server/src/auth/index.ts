@@ -8,6 +8,7 @@ export {
   requireKeyForCollect,
   canSeeSite,
   rejectKeyInUrl,
+  siteAccessHolds,
   type Principal,
   type UserPrincipal,
   type KeyPrincipal,
@@ -15,10 +16,12 @@ export {
 export { roleAllows, keyAllows, roleAtLeast, type Need } from './permissions';
 export { createAuthServices, type AuthServices } from './services';
 export { MemoryCounterStore, type CounterStore, type CounterWindow } from './counters';
-export { LoginThrottle, KeyRateLimiter, IpBudget, tooManyRequests } from './limits';
+export { LoginThrottle, DEFAULT_LOGIN_THROTTLE, KeyRateLimiter, IpBudget, tooManyRequests, type LoginThrottleOptions } from './limits';
 export { hashPassword, verifyPassword, burnVerify, ARGON2_OPTIONS } from './passwords';
-export { startSession, rotateSession, endSession, resolveUserSession, forgetResolvedSession, type UserSession } from './session';
+export { startSession, rotateSession, endSession, endPresentedSession, resolveUserSession, forgetResolvedSession, type UserSession } from './session';
 export { isSameOrigin, assertSameOrigin, assertNotCrossSite, requestOrigin } from './origin';
 export { SESSION_COOKIE, isHttps } from './cookies';
-export { registerAccount, acceptInvitationAsUser, bootstrapAdmin, type Registration } from './accounts';
+export { registerAccount, confirmEmail, acceptInvitationAsUser, bootstrapAdmin, type Registration, type RegisterOutcome } from './accounts';
 export { UnconfiguredMailer, SmtpMailer, createMailer, type Mailer, type MailMessage } from './mailer';
+export { forwardedForWarning } from './proxy-warning';
+export { PasswordPolicy, isCommonPassword, isPrivateAddress, rangeCheck, type RangeCheckOptions } from './breached';

@@ -14,17 +14,24 @@ function originOf(url: string): string | null {
   }
 }
 
-/** Origins this server answers as: the request's own scheme+host, and the configured public URL. */
+/** The origin the request was addressed to (scheme + Host header). */
 export function requestOrigin(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`.toLowerCase();
+}
+
+/**
+ * Our own origin: TIDEMARK_PUBLIC_URL when set — the Host header is the client's to choose (a DNS-rebound
+ * name reaches us with its own Host and a matching Origin), so it only stands in when nothing is configured.
+ */
+function ownOrigin(ctx: AppContext, req: FastifyRequest): string | null {
+  return ctx.config.publicUrl ? originOf(ctx.config.publicUrl) : requestOrigin(req);
 }
 
 export function isSameOrigin(ctx: AppContext, req: FastifyRequest): boolean {
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== '' && origin !== 'null') {
     const o = originOf(origin);
-    if (!o) return false;
-    return o === requestOrigin(req) || (!!ctx.config.publicUrl && o === originOf(ctx.config.publicUrl));
+    return !!o && o === ownOrigin(ctx, req);
   }
   return req.headers['sec-fetch-site'] === 'same-origin';
 }

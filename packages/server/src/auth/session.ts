@@ -44,6 +44,18 @@ export async function rotateSession(ctx: AppContext, req: FastifyRequest, reply:
   return record;
 }
 
+/**
+ * Ends the session whose cookie the request presents, if any (whoever it belongs to): a new sign-in
+ * replaces it instead of leaving it valid beside the new one (no session fixation, no forgotten sessions).
+ */
+export async function endPresentedSession(ctx: AppContext, req: FastifyRequest): Promise<void> {
+  const token = readSessionToken(req);
+  if (!token) return;
+  const s = await ctx.meta.sessions.byToken(token);
+  if (s) await ctx.meta.sessions.delete(s.id);
+  (req as Cached)[cacheKey] = undefined;
+}
+
 export async function endSession(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = readSessionToken(req);
   if (token) {
@@ -74,7 +86,7 @@ async function loadUserSession(ctx: AppContext, req: FastifyRequest): Promise<Us
     return null;
   }
   const user = await ctx.meta.users.byId(session.user_id);
-  if (!user || !user.is_active) return null;
+  if (!user?.is_active) return null;
   if (now - session.last_seen_at > TOUCH_EVERY_MS) await ctx.meta.sessions.touch(session.id, now);
 
   let orgId = session.org_id;

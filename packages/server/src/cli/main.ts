@@ -2,9 +2,13 @@
 import { loadConfig, parseRoleFlag } from '../config';
 import { startServer } from '../app';
 import { demoCommand } from './demo-command';
+import { retentionCommand } from './retention-command';
 
-/** `tidemark <command>`: serve (default), demo, migrate … */
+/** `tidemark <command>`: serve (default), demo, retention run, migrate … */
 async function main(argv: string[]): Promise<void> {
+  // Everything the server creates (data files, the engines' WAL and journal files, temporary files) is
+  // private to its user; the data directory and files are also chmod-ed explicitly (secrets/data-dir.ts).
+  process.umask(0o077);
   const [command = 'serve'] = argv[0]?.startsWith('--') ? ['serve', ...argv] : argv;
   switch (command) {
     case 'serve': {
@@ -33,6 +37,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'demo':
       await demoCommand(argv.slice(1));
+      process.exit(0);
+    case 'retention':
+      await retentionCommand(argv.slice(1));
       process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);

@@ -29,6 +29,9 @@ const envSchema = z.object({
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
   TIDEMARK_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  // Data lifecycle (lifecycle/): first run after start, and how long a deleted site's purge keeps checking for in-flight writes.
+  TIDEMARK_LIFECYCLE_FIRST_RUN_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  TIDEMARK_PURGE_SETTLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(15 * 60_000),
   TIDEMARK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Scale-out process role (also `serve --role=…`): all | collector | worker | api | jobs. */
   TIDEMARK_ROLE: z.enum(['all', 'collector', 'worker', 'api', 'jobs']).default('all'),
@@ -44,8 +47,18 @@ const envSchema = z.object({
   TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Embedded store: adapt and enrich events in a collector thread beside the HTTP thread (default on). */
   TIDEMARK_COLLECTOR_THREAD: boolOn,
+  /** Collection rate limits (0 = none): browser requests per client address per minute … */
+  TIDEMARK_COLLECT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  /** … browser events per site per minute … */
+  TIDEMARK_COLLECT_SITE_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
+  /** … and server-side (API key) events per key and site per minute. */
+  TIDEMARK_COLLECT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
+  /** Invalid events kept in the quarantine per site per UTC day (the rest are only counted; 0 = no cap). */
+  TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
+  /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
+  TIDEMARK_PWNED_PASSWORDS_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -65,6 +78,10 @@ export interface Config {
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
+  /** Delay of the lifecycle job's first run (retention, pending site purges) after start. */
+  lifecycleFirstRunMs: number;
+  /** A deleted site's purge completes with a pass that finds nothing, at least this long after the deletion. */
+  purgeSettleMs: number;
   logLevel: Env['TIDEMARK_LOG_LEVEL'];
   /** What this process does: everything, or one part of a scale-out deployment (docs/scale-out.md). */
   role: Env['TIDEMARK_ROLE'];
@@ -73,8 +90,14 @@ export interface Config {
   streamFlushMs: number;
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
+  /** Range API for the breached-password check; undefined = only the shipped list. */
+  pwnedPasswordsUrl: string | undefined;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
   collectorThread: boolean;
+  /** Collection rate limits per minute, 0 = none (ingest/rate-limit.ts). */
+  collectLimits: { perAddress: number; perSite: number; perKey: number };
+  /** Quarantined events kept per site and UTC day, 0 = no cap (ingest/quarantine-budget.ts). */
+  quarantinePerSiteDay: number;
   sessionIdleMinutes: number;
   sessionMaxDays: number;
 }
@@ -101,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     geoDbPath: e.TIDEMARK_GEO_DB,
     trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
     rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
+    lifecycleFirstRunMs: e.TIDEMARK_LIFECYCLE_FIRST_RUN_MS,
+    purgeSettleMs: e.TIDEMARK_PURGE_SETTLE_MS,
     logLevel: e.TIDEMARK_LOG_LEVEL,
     role: e.TIDEMARK_ROLE,
     redisPrefix: e.TIDEMARK_REDIS_PREFIX,
@@ -108,7 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamFlushMs: e.TIDEMARK_STREAM_FLUSH_MS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
+    collectLimits: { perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE, perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE, perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE },
+    quarantinePerSiteDay: e.TIDEMARK_QUARANTINE_PER_SITE_DAY,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,
     ...overrides,

@@ -1,6 +1,9 @@
+import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { installErrorHandling } from './errors';
+import { loggerOptions } from './logging';
+import { installSecurityHeaders } from './headers';
 import { servesRoute } from '../config';
 import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
@@ -35,10 +38,16 @@ export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Prom
 /** Route modules, in registration order. Each area adds itself here. */
 const routeModules: RouteModule[] = [authRoutes, orgRoutes, siteRoutes, keyRoutes, collectRoutes, collectV1Routes, collectDropsRoutes, trackerScriptRoutes, demoRoutes, statsRoutes, realtimeRoutes, publicV1Routes, openApiRoutes, dashboardRoutes];
 
-export async function buildHttpApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export interface HttpAppOptions {
+  logger?: boolean;
+  /** Where the log goes instead of stdout (tests read it). */
+  logStream?: Writable;
+}
+
+export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    // Request logs carry method and URL only: client addresses never reach the logs.
-    logger: opts.logger ? { level: ctx.config.logLevel, serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) } } : false,
+    // Request logs carry method and route pattern only: no URLs (tokens, keys), no client addresses (http/logging.ts).
+    logger: opts.logger || opts.logStream ? loggerOptions(ctx.config.logLevel, opts.logStream) : false,
     bodyLimit: 1024 * 1024,
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: false } },
@@ -50,6 +59,7 @@ export async function buildHttpApp(ctx: AppContext, opts: { logger?: boolean } =
     for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url });
   });
   installErrorHandling(app);
+  installSecurityHeaders(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ success: false, error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
   );

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { TidemarkError, describeZodError } from '@tidemark/core';
+import { engineInputError } from '../store';
 
 // Validation lives in core, so the collector thread raises the same errors as the routes.
 export { parseInput, describeZodError } from '@tidemark/core';
@@ -26,6 +27,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof ZodError) {
       return reply.status(400).send({ success: false, error: { code: 'validation_error', message: describeZodError(err) } });
+    }
+    // An engine refusing a value it was given (a pattern, a date, a number) is the request's fault,
+    // whatever check let it through. Its message may quote stored values: never sent, logged redacted.
+    const refused = engineInputError(err);
+    if (refused) {
+      req.log.warn({ err, engine: refused.engine, engine_error: refused.kind }, 'query input refused by the engine');
+      return reply.status(400).send({ success: false, error: { code: 'invalid_query_input', message: 'The query names a value the engine cannot evaluate (e.g. a pattern, date or number out of its range)' } });
     }
     const fe = err as FastifyError;
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;

@@ -1,2 +1,3 @@
-export { buildHttpApp, type RouteModule, type RouteInfo } from './app';
+export { buildHttpApp, type RouteModule, type RouteInfo, type HttpAppOptions } from './app';
+export { errorForLog, redactMessage } from './logging';
 export { parseInput, installErrorHandling } from './errors';

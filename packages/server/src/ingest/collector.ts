@@ -4,6 +4,7 @@ import type { DropIssue, DropReason } from './drop';
 import { adaptContract, parseBody, type AdmissionFields } from './contracts';
 import { runPipeline } from './pipeline';
 import { quarantinePayload, redactRawBody } from './lib/redact';
+import { capText, REJECTED_BODY_PREFIX_BYTES } from './lib/prefix';
 import { utcDay, type SaltKeeper, type SaltPair } from './lib/salts';
 import { uuidv7 } from './lib/uuid';
 import type { ContractName, IngestServices, RequestContext, RequestSignals, Trust } from './types';
@@ -103,6 +104,7 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
   const siteId = req.site.id;
   const quarantineOne = (reason: DropReason, issues: DropIssue[], input: unknown) => {
     if (!firstIssues.length) firstIssues = issues.length ? issues : [{ path: '', message: reason }];
+    const payload = quarantinePayload(input);
     quarantine.push({
       id: uuidv7(req.receivedAt),
       site_id: siteId,
@@ -110,7 +112,8 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
       contract: req.contract,
       reason,
       errors: JSON.stringify(issues),
-      payload: quarantinePayload(input),
+      payload: payload.text,
+      ...(payload.originalBytes ? { original_bytes: payload.originalBytes } : {}),
     });
   };
   for (const r of adapted.rejected) {
@@ -123,6 +126,9 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     if (d.drop.quarantined) quarantineOne(d.drop.reason, d.drop.issues, d.event.input);
     else filtered++;
   }
+  // A body none of whose events is stored could be anything of any size: only its prefix is kept.
+  const body = redactRawBody(req.rawBody, req.parsedBody);
+  const kept = result.events.length ? body : capText(body, REJECTED_BODY_PREFIX_BYTES).text;
   const batch: WriteBatch = {
     events: result.events,
     raw: [
@@ -131,7 +137,8 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
         site_id: siteId,
         received_at: req.receivedAt,
         contract: req.contract,
-        body: redactRawBody(req.rawBody, req.parsedBody),
+        body: kept,
+        ...(kept !== body ? { original_bytes: ctx.bodyBytes } : {}),
       },
     ],
     quarantine,

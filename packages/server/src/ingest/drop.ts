@@ -23,6 +23,10 @@ export const DROP_REASONS = {
   gpc: 'filtered',
   excluded_path: 'filtered',
   excluded_ip: 'filtered',
+  /** Over a collection rate limit (per client address, per site, per API key and site): answered 429. */
+  rate_limited: 'filtered',
+  /** Invalid, but the site's quarantine for the day was full: counted, not kept. */
+  quarantine_full: 'invalid',
 } as const satisfies Record<string, 'invalid' | 'filtered'>;
 
 export type DropReason = keyof typeof DROP_REASONS;

@@ -117,4 +117,39 @@ export const metaMigrations: Record<string, Migration> = {
       }
     },
   },
+  /** Open sign-up accounts must confirm their e-mail before they can sign in (docs/accounts.md). */
+  '0002_email_verifications': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('email_verifications')
+        .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('email_verifications').ifExists().execute();
+    },
+  },
+  '0003_site_purges': {
+    // A deleted site's pending data purge (lifecycle/): kept after completion as the site's tombstone.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('site_purges')
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('tracking_id', 'varchar(50)', (c) => c.notNull().unique())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('passes', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_pass_at', 'bigint')
+        .addColumn('completed_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('idx_site_purges_pending').on('site_purges').column('completed_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('site_purges').ifExists().execute();
+    },
+  },
 };

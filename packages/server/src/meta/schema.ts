@@ -87,10 +87,29 @@ export interface SessionsTable {
   user_agent: string;
 }
 
+/** An open-signup account waiting for its e-mail to be confirmed; the row goes when it is. */
+export interface EmailVerificationsTable {
+  user_id: string;
+  token_hash: string; // SHA-256 hex of the raw token in the e-mailed link
+  password_hash: string; // the password of the sign-up that asked for this link; it becomes the account's on confirmation
+  created_at: number;
+  expires_at: number;
+}
+
 export interface SaltsTable {
   day: string; // YYYY-MM-DD (UTC)
   salt: string;
   created_at: number;
+}
+
+export interface SitePurgesTable {
+  site_id: string;
+  org_id: string;
+  tracking_id: string;
+  requested_at: number;
+  passes: number;
+  last_pass_at: number | null;
+  completed_at: number | null;
 }
 
 export interface MetaSchema {
@@ -102,4 +121,6 @@ export interface MetaSchema {
   invitations: InvitationsTable;
   sessions: SessionsTable;
   salts: SaltsTable;
+  email_verifications: EmailVerificationsTable;
+  site_purges: SitePurgesTable;
 }

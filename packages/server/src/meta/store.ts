@@ -11,8 +11,10 @@ import { ApiKeyRepo } from './repos/api-keys';
 import { InvitationRepo } from './repos/invitations';
 import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
+import { EmailVerificationRepo } from './repos/email-verifications';
+import { SitePurgeRepo } from './repos/site-purges';
 
-/** Orgs, users, sites, keys, sessions and salts, on SQLite (embedded) or PostgreSQL (scale-out). */
+/** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
   readonly orgs: OrgRepo;
   readonly users: UserRepo;
@@ -22,6 +24,8 @@ export class MetaStore {
   readonly invitations: InvitationRepo;
   readonly sessions: SessionRepo;
   readonly salts: SaltStore;
+  readonly emailVerifications: EmailVerificationRepo;
+  readonly sitePurges: SitePurgeRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -36,6 +40,8 @@ export class MetaStore {
     this.invitations = new InvitationRepo(db);
     this.sessions = new SessionRepo(db);
     this.salts = new SqlSaltStore(db);
+    this.emailVerifications = new EmailVerificationRepo(db);
+    this.sitePurges = new SitePurgeRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -1,8 +1,8 @@
 import type { CounterStore, CounterWindow } from '../auth';
 import type { Redis } from './redis';
 
-// INCR, and open the window (PEXPIRE) when this increment created the key; return count and TTL.
-const INCR_WINDOW = `local n = redis.call('INCR', KEYS[1])
+// INCRBY, and open the window (PEXPIRE) when this increment created the key; return count and TTL.
+const INCR_WINDOW = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
@@ -20,8 +20,8 @@ export class RedisCounterStore implements CounterStore {
     private readonly prefix = 'tidemark:ctr:',
   ) {}
 
-  async incr(key: string, windowMs: number): Promise<CounterWindow> {
-    const [count, ttl] = (await this.redis.eval(INCR_WINDOW, 1, this.prefix + key, String(Math.max(1, Math.ceil(windowMs))))) as [number, number];
+  async incr(key: string, windowMs: number, by = 1): Promise<CounterWindow> {
+    const [count, ttl] = (await this.redis.eval(INCR_WINDOW, 1, this.prefix + key, String(Math.max(1, Math.ceil(windowMs))), String(Math.trunc(by)))) as [number, number];
     return { count: Number(count), resetAt: Date.now() + Number(ttl) };
   }
 

@@ -1,7 +1,7 @@
 import type { Dialect } from './dialect';
 import { Compiler, type SharedSessionNeeds } from './compile';
 import type { Plan } from './optimize';
-import { AGG_ORDER, dimensionDef } from './registry';
+import { AGG_ORDER, AGGREGATES, dimensionDef } from './registry';
 import { bindInt, empty, ident, join, keyword, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -21,6 +21,8 @@ function signature(p: Plan): string {
 /** Plans that can share one session subquery (in one statement) with `anchor`. */
 export function canShareSessionRows(p: Plan, anchor: Plan, dialect: Dialect): boolean {
   if (!dialect.supportsCte || p.interval !== null) return false;
+  // Page-view and returning-visitor aggregates need their own rows (page-views.ts, the visitor history).
+  if (p.aggs.some((a) => AGGREGATES[a].rawOnly)) return false;
   const sessionRowsOnly = p.merged || (p.eventSource === null && p.sessionSource === 'sessions');
   return sessionRowsOnly && p.dimensions.every((d) => dimensionDef(d).level === 'session') && signature(p) === signature(anchor);
 }

@@ -1,5 +1,6 @@
 import { badRequest, isFilterList, type Dimension, type FilterLeaf, type FilterNode, type Metric, type Query, type QueryInterval } from '@tidemark/core';
 import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
+import { checkRegex } from './regex';
 import { dimensionDef, type Level } from './registry';
 
 /**
@@ -37,8 +38,6 @@ export interface BuildContext {
   defaultTimezone: string;
   nowMs: number;
 }
-
-const MAX_REGEX_LENGTH = 200;
 
 export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   const timezone = query.timezone ?? ctx.defaultTimezone;
@@ -115,16 +114,3 @@ function checkLeaves(node: FilterNode): void {
   if (op === 'matches') for (const v of values) checkRegex(v);
 }
 
-/**
- * Patterns run on RE2 (DuckDB and ClickHouse): refuse what RE2 does not support, or what is not a
- * regular expression at all, before it reaches an engine.
- */
-export function checkRegex(pattern: string): void {
-  if (pattern.length === 0 || pattern.length > MAX_REGEX_LENGTH) throw badRequest('invalid_filter', `filters: a "matches" pattern must be 1-${MAX_REGEX_LENGTH} characters`);
-  if (/\(\?[=!]|\(\?<[=!]|\\[1-9]|\\k</.test(pattern)) throw badRequest('invalid_filter', 'filters: lookaround and back-references are not supported in "matches" patterns');
-  try {
-    new RegExp(pattern);
-  } catch {
-    throw badRequest('invalid_filter', 'filters: "matches" pattern is not a valid regular expression');
-  }
-}

@@ -3,7 +3,8 @@ import type { Dialect } from './dialect';
 import { sourceFor, type Plan, type RowSource } from './optimize';
 import type { DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
-import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggName } from './registry';
+import { pageViewRows } from './page-views';
+import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggContext, type AggName } from './registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -81,6 +82,8 @@ export class Compiler {
       if (plan.sessionSource === 'sessions') parts.push(this.sessionRowsPart(false));
       if (plan.sessionSource === 'join') parts.push(this.sessionJoinPart());
     }
+    // Time on page and scroll depth come from page-view rows (page-views.ts), always from events.
+    if (plan.aggs.some((a) => AGGREGATES[a].level === 'page')) parts.push(this.pageViewsPart());
     const keys = this.outputKeys();
     // Two halves are stacked and summed per key (each aggregate is computed by exactly one half).
     const rows =
@@ -213,7 +216,13 @@ export class Compiler {
   private overEvents(a: AggName): Sql | null {
     const def = AGGREGATES[a];
     if (def.level !== 'event') return null;
-    return this.parts ? def.overParts!(this.d) : def.overEvents!(this.d);
+    return this.parts ? def.overParts!(this.d) : def.overEvents!(this.d, this.aggContext());
+  }
+
+  /** Returning visitors: the site has an event of theirs before the period. */
+  private aggContext(): AggContext {
+    const before = sql`SELECT visitor_id FROM events WHERE ${this.site()} AND ts < ${this.d.timestampFromMs(this.range.startMs)}`;
+    return { seenBefore: sql`visitor_id IN (${before})` };
   }
 
   /** Event time for buckets: `ts`, or a fragment's hour (same bucket when buckets are whole hours). */
@@ -337,8 +346,8 @@ export class Compiler {
     cols.push(
       ...this.aggColumns((a) => {
         const def = AGGREGATES[a];
-        if (def.level === 'session') return def.overSessions(d, sessionCond);
-        return merged ? def.overSessions(d, keyword('TRUE')) : null;
+        if (def.level === 'session') return def.overSessions!(d, sessionCond, this.aggContext());
+        return merged && def.level === 'event' ? def.overSessions!(d, keyword('TRUE'), this.aggContext()) : null;
       }),
     );
     return sql`SELECT ${join(cols)} FROM ${this.sessionRef()} WHERE ${where}${this.groupBy(keys)}`;
@@ -357,8 +366,28 @@ export class Compiler {
     const eventsSide = sql`SELECT DISTINCT ${join(left)} FROM ${this.eventRows('lookaround', this.eventFilter())}`;
     const sessionsSide = sql`SELECT ${join(right)} FROM ${this.sessionRef()} WHERE ${and([this.sessionStarts(false), this.sessionFilter()])}`;
     const keys = this.outputKeys();
-    const cols = [...keys, ...this.aggColumns((a) => (AGGREGATES[a].level === 'session' ? AGGREGATES[a].overSessions(d, keyword('TRUE')) : null))];
+    const cols = [...keys, ...this.aggColumns((a) => (AGGREGATES[a].level === 'session' ? AGGREGATES[a].overSessions!(d, keyword('TRUE'), this.aggContext()) : null))];
     return sql`SELECT ${join(cols)} FROM ${d.joinUsing(eventsSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
+  }
+
+  /** Page-view half (time on page, scroll depth): page views in the period matching the filters. */
+  private pageViewsPart(): Sql {
+    const { d, plan } = this;
+    const source = pageViewRows(d, sql`events WHERE ${and([this.site(), this.inLookaround(ident('ts'))])}`);
+    const rows = sql`(${source}) AS pv WHERE ${and([this.inPeriod(ident('ts')), this.eventFilter()])}`;
+    const keys = this.outputKeys();
+    const aggs = this.aggColumns((a) => AGGREGATES[a].overPageViews?.(d) ?? null);
+    const own: Sql[] = [];
+    const fromSession: Sql[] = [];
+    plan.dimensions.forEach((dim, i) => {
+      if (dimensionDef(dim).level === 'event') own.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
+      else fromSession.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
+    });
+    if (plan.interval) own.push(sql`${d.timeBucket(ident('ts'), plan.interval, plan.timezone, this.range)} AS bucket`);
+    if (!this.sessionDims().length) return sql`SELECT ${join([...own, ...aggs])} FROM ${rows}${this.groupBy(keys)}`;
+    const pageSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ident('pv_ms'), ident('pv_scroll'), ...own])} FROM ${rows}`;
+    const sessionsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ...fromSession])} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
+    return sql`SELECT ${join([...keys, ...aggs])} FROM ${d.joinUsing(pageSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
   }
 
   /** ORDER BY terms over the output columns (d_i, bucket, a_*). */

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
-  badRequest, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, metricSchema, PERIODS,
+  assertFilterNesting, badRequest, checkFilterLimits, DIMENSIONS, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, METRIC_ALIASES, metricSchema, METRICS, PERIODS,
   type Dimension, type FilterNode, type Metric, type Query, type QueryInterval,
 } from '@tidemark/core';
+
+export type { DashboardStats, MetricValue } from '@tidemark/core';
 import { daysBetween, type DateRange } from './period';
 import { dimensionDef } from './registry';
 
@@ -38,14 +40,16 @@ const csv = <T extends z.ZodType>(item: T, code: string, max: number) =>
 
 export const dashboardParamsSchema = z
   .object({
-    period: z.enum([...PERIODS, 'custom']).default('last_30_days'),
+    period: z.enum([...PERIODS, 'custom']).default('last_30_days').meta({ description: 'Whole local days in the site timezone, today included; custom: start_date … end_date' }),
     start_date: isoDateSchema.optional(),
     end_date: isoDateSchema.optional(),
-    metrics: csv(metricSchema, 'metrics', 9).optional(),
-    dimensions: csv(dimensionSchema, 'dimensions', 12).optional(),
+    metrics: csv(metricSchema, 'metrics', 16).optional().meta({
+      description: `Comma-separated, of ${METRICS.join(', ')}; also ${Object.entries(METRIC_ALIASES).map(([a, m]) => `${a} (= ${m}, answered as ${m})`).join(', ')}. Default ${DEFAULT_DASHBOARD_METRICS.join(',')}.`,
+    }),
+    dimensions: csv(dimensionSchema, 'dimensions', 12).optional().meta({ description: `Comma-separated breakdowns, of ${DIMENSIONS.join(', ')}, props:<key>` }),
     /** JSON: a filter tree, a list of trees, or an object {dimension: value | [values]} meaning "is". */
     filters: z.string().max(8000).optional(),
-    interval: z.enum(INTERVALS).optional(),
+    interval: z.enum(INTERVALS).optional().meta({ description: 'Timeseries bucket; default hour for a one-day period, day up to 93 days, week up to 190, month beyond' }),
     limit: z.coerce.number().int().min(1).max(1000).default(10),
     compare: z.enum(['true', 'false', '1', '0']).default('true'),
   })
@@ -109,11 +113,13 @@ export function parseFilterParam(text: string): FilterNode[] {
   } catch {
     throw badRequest('invalid_filter', 'filters: not valid JSON');
   }
+  // The same limits as POST /v1/query: nesting bounded before the schema parses, then exact.
+  assertFilterNesting(json);
   if (Array.isArray(json)) {
     const single = filterSchema.safeParse(json);
-    if (single.success) return [single.data];
+    if (single.success) return checkedTrees([single.data]);
     const list = filterListSchema.safeParse(json);
-    if (list.success) return list.data;
+    if (list.success) return checkedTrees(list.data);
     throw badRequest('invalid_filter', 'filters: expected [op, dimension, [values]], ["and"|"or", ...], ["not", filter] or a list of them');
   }
   const obj = filterObjectSchema.safeParse(json);
@@ -121,7 +127,12 @@ export function parseFilterParam(text: string): FilterNode[] {
   return Object.entries(obj.data).map(([dim, v]) => ['is', dim as Dimension, Array.isArray(v) ? v : [v]]);
 }
 
-/** hour for a day, day up to ~3 months, week up to ~6 months, month beyond. */
+function checkedTrees(trees: FilterNode[]): FilterNode[] {
+  checkFilterLimits(trees);
+  return trees;
+}
+
+/** hour for a day (today, yesterday), day up to ~3 months, week up to ~6 months, month beyond (last_12_months). */
 export function defaultInterval(range: DateRange): QueryInterval {
   const days = daysBetween(range.startDate, range.endDate) + 1;
   if (days <= 1) return 'hour';
@@ -137,22 +148,4 @@ export function breakdownKey(dim: Dimension): string {
 
 export function valueKey(dim: Dimension): 'path' | 'name' {
   return dimensionDef(dim).valueKey;
-}
-
-export interface MetricValue {
-  value: number;
-  /** % change against the previous period of equal length; null when not compared or previous is 0. */
-  change: number | null;
-}
-
-export interface DashboardStats {
-  site_id: string;
-  timezone: string;
-  period: { start: string; end: string };
-  comparison_period: { start: string; end: string } | null;
-  interval: QueryInterval;
-  metrics: Record<string, MetricValue>;
-  /** Present when no dimensions were requested, or an interval was given. */
-  timeseries?: Array<Record<string, string | number>>;
-  dimensions: Record<string, Array<Record<string, string | number>>>;
 }

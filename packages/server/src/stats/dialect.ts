@@ -73,4 +73,14 @@ export interface Dialect extends Placeholders {
    * apart from the keys) with an inner join on equal `keys`; the outer query uses unqualified names.
    */
   joinUsing(left: Sql, right: Sql, keys: string[]): Sql;
+
+  /**
+   * Numbers each session's events by the page view they follow (time on page, page-views.ts).
+   * `rows` is a SELECT with at least `columns`, which include session_id, visitor_id, ts, name and
+   * event_id. The result has `columns` plus, per row, `pv_seq`: the count of the session's
+   * (session_id, visitor_id) page_view rows up to and including this one in the order (ts, page_view
+   * after other events at the same instant, event_id) — 0 before the first page view; and `pv_next_ms`:
+   * on a page_view row, the epoch ms of the session's next page_view in that order, otherwise NULL.
+   */
+  pageViewSequence(rows: Sql, columns: readonly string[]): Sql;
 }

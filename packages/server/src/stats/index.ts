@@ -4,7 +4,8 @@ export type { BoundValue, ParamType, Placeholders, CompiledSql } from './sql';
 export { duckdbDialect } from './dialects/duckdb';
 export { clickhouseDialect } from './dialects/clickhouse';
 export { dialectFor, registerDialect } from './dialects';
-export { build, checkRegex, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
+export { build, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
+export { checkRegex } from './regex';
 export {
   optimize, simplify, chooseSource, withSharedSource, tracePlan, SESSION_LOOKAROUND_MS,
   type Plan, type EventSource, type SessionSource, type RowSource, type AvailableRollups, type PlanTrace,

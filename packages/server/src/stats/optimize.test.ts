@@ -29,6 +29,11 @@ describe('optimize: row sources', () => {
   it('sessions joined to event values for session metrics by page', () => {
     expect(sources({ metrics: ['bounce_rate'], dimensions: ['page'] })).toEqual([null, 'join', false]);
   });
+  it('page-view metrics alone need the session subquery only for session attributes', () => {
+    expect(plan({ metrics: ['avg_time', 'scroll_depth'], dimensions: ['page'] }).needsSessionSubquery).toBe(false);
+    expect(plan({ metrics: ['avg_time'], dimensions: ['source'] }).needsSessionSubquery).toBe(true);
+    expect(plan({ metrics: ['scroll_depth'], filters: [['is', 'country', ['US']]] }).needsSessionSubquery).toBe(true);
+  });
 });
 
 describe('optimize: the table rows are read from', () => {

@@ -1,7 +1,7 @@
 import type { FilterLeaf, FilterNode } from '@tidemark/core';
 import type { OrderTerm, ResolvedQuery } from './build';
 import { offsetSegments, wholeLocalDays, type DateRange } from './period';
-import { AGG_ORDER, METRIC_DEFS, dimensionDef, type AggName } from './registry';
+import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, type AggName } from './registry';
 import { marksServe, partsCover } from './rollups';
 
 /**
@@ -76,6 +76,7 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
   const aggs = AGG_ORDER.filter((a) => q.metrics.some((m) => METRIC_DEFS[m].aggs.includes(a)));
   const hasEventMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'event');
   const hasSessionMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'session');
+  const hasPageMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'page');
   const eventDims = q.dimensions.filter((d) => dimensionDef(d).level === 'event');
   const sessionDims = q.dimensions.filter((d) => dimensionDef(d).level === 'session');
   const needsSessionAttrs = sessionDims.length > 0 || sessionFilters.length > 0;
@@ -97,7 +98,8 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
     eventSource,
     sessionSource,
     merged: eventSource === 'sessions' && sessionSource !== 'join',
-    needsSessionSubquery: eventSource === 'sessions' || eventSource === 'join' || sessionSource !== null,
+    // Page-view rows (time on page, scroll depth) take session attributes from the session subquery.
+    needsSessionSubquery: eventSource === 'sessions' || eventSource === 'join' || sessionSource !== null || (hasPageMetrics && needsSessionAttrs),
     order: completeOrder(q, zeroFill),
     zeroFill,
     lookaroundMs: SESSION_LOOKAROUND_MS,
@@ -123,6 +125,8 @@ export function chooseSource(q: ResolvedQuery, range: DateRange, rollups: Availa
 
 function fragmentsServe(q: ResolvedQuery, range: DateRange): boolean {
   if (q.eventFilters.length || !partsCover(range)) return false;
+  // Page-view and returning-visitor aggregates are not kept by the rollups (registry `rawOnly`).
+  if (q.metrics.some((m) => METRIC_DEFS[m].aggs.some((a) => AGGREGATES[a].rawOnly))) return false;
   if (q.dimensions.some((dim) => dimensionDef(dim).level === 'event' && dim !== 'page')) return false;
   return !q.interval || offsetSegments(range.startMs, range.endMs, q.timezone).every((s) => s.offsetMs % HOUR_MS === 0 && s.fromMs % HOUR_MS === 0);
 }

@@ -126,6 +126,19 @@ export function assertTimezone(tz: string): void {
   if (!isValidTimezone(tz)) throw badRequest('invalid_timezone', 'timezone: not a known IANA timezone');
 }
 
+/**
+ * Dates a query may name: within what both engines can bucket (ClickHouse's DateTime ends in 2106) and
+ * what JavaScript dates print as YYYY-MM-DD; year 9999 made the day after the range unreadable.
+ */
+export const MIN_QUERY_DATE = '1970-01-01';
+export const MAX_QUERY_DATE = '2099-12-31';
+
+function assertQueryDate(date: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || date < MIN_QUERY_DATE || date > MAX_QUERY_DATE) {
+    throw badRequest('invalid_date_range', `date_range: dates must be between ${MIN_QUERY_DATE} and ${MAX_QUERY_DATE}`);
+  }
+}
+
 export function rangeOfDates(startDate: string, endDate: string, tz: string): DateRange {
   if (endDate < startDate) throw badRequest('invalid_date_range', 'date_range: end is before start');
   if (daysBetween(startDate, endDate) + 1 > MAX_DATE_RANGE_DAYS) throw badRequest('invalid_date_range', `date_range: longer than ${MAX_DATE_RANGE_DAYS} days`);
@@ -135,7 +148,11 @@ export function rangeOfDates(startDate: string, endDate: string, tz: string): Da
 /** Named periods relative to "today" in the timezone; `last_N_days` include today. */
 export function resolvePeriod(period: Period | { start: string; end: string }, tz: string, nowMs: number): DateRange {
   assertTimezone(tz);
-  if (typeof period === 'object') return rangeOfDates(period.start, period.end, tz);
+  if (typeof period === 'object') {
+    assertQueryDate(period.start);
+    assertQueryDate(period.end);
+    return rangeOfDates(period.start, period.end, tz);
+  }
   const today = localDate(nowMs, tz);
   switch (period) {
     case 'today': return rangeOfDates(today, today, tz);

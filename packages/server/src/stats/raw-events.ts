@@ -30,12 +30,18 @@ export interface RawEventsRequest {
 
 const DEFAULT_SPAN_MS = 30 * 86_400_000;
 
+/** Instants both engines can compare with a stored time (the store keeps years 1900..2299). */
+const MIN_INSTANT_MS = Date.parse('1900-01-01T00:00:00Z');
+const MAX_INSTANT_MS = Date.parse('2300-01-01T00:00:00Z');
+const inRange = (ms: number) => Number.isSafeInteger(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
+
 export function parseInstant(value: string, field: string): number {
   let ms = Number.NaN;
   if (/^\d{1,15}$/.test(value)) ms = Number(value);
   else if (/^\d{4}-\d{2}-\d{2}$/.test(value)) ms = Date.parse(`${value}T00:00:00Z`);
   else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) ms = Date.parse(value);
   if (!Number.isSafeInteger(ms)) throw badRequest('invalid_date_range', `${field}: expected an ISO date-time, a date or milliseconds since the epoch`);
+  if (!inRange(ms)) throw badRequest('invalid_date_range', `${field}: must be between 1900 and 2300`);
   return ms;
 }
 
@@ -48,7 +54,7 @@ export function encodeCursor(ts: number, id: string): string {
 export function decodeCursor(cursor: string): { ts: number; id: string } {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && UUIDISH.test(v[1])) return { ts: v[0], id: v[1] };
+    if (Array.isArray(v) && v.length === 2 && inRange(v[0]) && typeof v[1] === 'string' && UUIDISH.test(v[1])) return { ts: v[0], id: v[1] };
   } catch {
     // fall through
   }

@@ -1,3 +1,4 @@
+import type { RealtimeSnapshot } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import { bindString, ident, keyword, render, sql, type CompiledSql } from './sql';
 
@@ -12,25 +13,7 @@ const HISTORY_MS = 24 * 3_600_000;
 export const REALTIME_LIST_LIMIT = 100;
 export const REALTIME_TOP_LIMIT = 10;
 
-export interface ActiveVisitor {
-  visitor_id: string;
-  current_page: string;
-  country: string;
-  device: string;
-  source: string;
-  pages_viewed: number;
-  /** Seconds since the session's first event. */
-  time_on_site: number;
-}
-
-export interface RealtimeSnapshot {
-  active_visitors: number;
-  visitors_list: ActiveVisitor[];
-  top_pages: Array<{ path: string; visitors: number }>;
-  top_sources: Array<{ source: string; visitors: number }>;
-  /** ISO time the snapshot describes. */
-  at: string;
-}
+export type { ActiveVisitor, RealtimeSnapshot } from '@tidemark/core';
 
 export function compileRealtime(d: Dialect, siteId: string, nowMs: number): CompiledSql {
   const ts = ident('ts');

@@ -85,20 +85,42 @@ export function propKey(name: string): string {
 // --- aggregates ------------------------------------------------------------------------------------
 
 /** Summable (or, for visitors, computed in one place) quantities that metrics are derived from. */
-export type AggName = 'visitors' | 'pageviews' | 'events' | 'sessions' | 'bounces' | 'duration_ms' | 'session_pageviews';
-export const AGG_ORDER: readonly AggName[] = ['visitors', 'pageviews', 'events', 'sessions', 'bounces', 'duration_ms', 'session_pageviews'];
+export type AggName =
+  | 'visitors' | 'pageviews' | 'events' | 'sessions' | 'bounces' | 'duration_ms' | 'session_pageviews'
+  | 'new_visitors' | 'page_time_ms' | 'timed_views' | 'scroll_sum' | 'scrolled_views';
+export const AGG_ORDER: readonly AggName[] = [
+  'visitors', 'pageviews', 'events', 'sessions', 'bounces', 'duration_ms', 'session_pageviews',
+  'new_visitors', 'page_time_ms', 'timed_views', 'scroll_sum', 'scrolled_views',
+];
+
+/**
+ * Where an aggregate is computed: over event rows, over session rows, or over page-view rows (one per
+ * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts).
+ */
+export type AggLevel = Level | 'page';
+
+/** What some aggregates need from the statement being compiled. */
+export interface AggContext {
+  /** True when the row's `visitor_id` has an event of the site before the period (a returning visitor). */
+  seenBefore: Sql;
+}
 
 export interface AggregateDef {
-  level: Level;
+  level: AggLevel;
   /** Over event rows (events in the period, already filtered). */
-  overEvents?: (d: Dialect) => Sql;
+  overEvents?: (d: Dialect, ctx: AggContext) => Sql;
   /** Over rows of fragments (rollups/session-parts.ts: visitor_id, events and pageviews counts) instead of events. */
   overParts?: (d: Dialect) => Sql;
   /** Over session rows; `cond` selects the sessions that count (start in the period, match filters). */
-  overSessions: (d: Dialect, cond: Sql) => Sql;
+  overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;
+  /** Over page-view rows (in the period, matching the filters). */
+  overPageViews?: (d: Dialect) => Sql;
+  /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
+  rawOnly?: true;
 }
 
 const zeroIfNull = (e: Sql) => sql`coalesce(${e}, 0)`;
+const isNew = (ctx: AggContext) => sql`NOT (${ctx.seenBefore})`;
 
 export const AGGREGATES: Record<AggName, AggregateDef> = {
   // Event aggregates over session rows use the per-session counts of in-period, filter-matching events.
@@ -110,6 +132,18 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   bounces: { level: 'session', overSessions: (d, cond) => d.countIf(sql`${cond} AND s_pageviews = 1 AND s_interactive = 0`) },
   duration_ms: { level: 'session', overSessions: (d, cond) => d.sumIf(ident('s_duration_ms'), cond) },
   session_pageviews: { level: 'session', overSessions: (d, cond) => d.sumIf(ident('s_pageviews'), cond) },
+  // Visitors not seen before the period. Fragments key visitors by hash and keep no history: raw events only.
+  new_visitors: {
+    level: 'event', rawOnly: true,
+    overEvents: (d, ctx) => d.uniqIf(ident('visitor_id'), isNew(ctx)),
+    overSessions: (d, _cond, ctx) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0 AND ${isNew(ctx)}`),
+  },
+  // Time on page and scroll depth over the page views that have one (the last page view of a session
+  // without engaged time has no time; a page view without any reported depth has no depth).
+  page_time_ms: { level: 'page', rawOnly: true, overPageViews: (d) => d.sumIf(sql`coalesce(pv_ms, 0)`, sql`pv_ms IS NOT NULL`) },
+  timed_views: { level: 'page', rawOnly: true, overPageViews: (d) => d.countIf(sql`pv_ms IS NOT NULL`) },
+  scroll_sum: { level: 'page', rawOnly: true, overPageViews: (d) => d.sumIf(sql`coalesce(pv_scroll, 0)`, sql`pv_scroll IS NOT NULL`) },
+  scrolled_views: { level: 'page', rawOnly: true, overPageViews: (d) => d.countIf(sql`pv_scroll IS NOT NULL`) },
 };
 
 /** `name NOT IN (passive…)`: the interactive events that end a bounce. */
@@ -122,7 +156,7 @@ export function isInteractive(): Sql {
 export type Aggs = Record<AggName, number>;
 
 export interface MetricDef {
-  level: Level;
+  level: AggLevel;
   aggs: AggName[];
   /** Final value from the aggregates (rounding happens here, identically for every engine). */
   value(a: Aggs): number;
@@ -158,5 +192,25 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
     level: 'session', aggs: ['sessions', 'session_pageviews'],
     value: (a) => (a.sessions ? round(a.session_pageviews / a.sessions, 2) : 0),
     order: ratio('session_pageviews', 'sessions'),
+  },
+  /** Visitors whose id has no event of the site before the period. */
+  new_visitors: { level: 'event', aggs: ['new_visitors'], value: (a) => a.new_visitors, order: () => ident('a_new_visitors') },
+  /** Visitors whose id was seen before the period: visitors − new visitors. */
+  returning_visitors: {
+    level: 'event', aggs: ['visitors', 'new_visitors'],
+    value: (a) => a.visitors - a.new_visitors,
+    order: () => sql`(${ident('a_visitors')} - ${ident('a_new_visitors')})`,
+  },
+  /** Mean time on page (DESIGN §4) over the page views that have one, whole seconds. */
+  avg_time: {
+    level: 'page', aggs: ['page_time_ms', 'timed_views'],
+    value: (a) => (a.timed_views ? Math.round(a.page_time_ms / a.timed_views / 1000) : 0),
+    order: ratio('page_time_ms', 'timed_views'),
+  },
+  /** Mean of the deepest scroll (%) per page view, over page views that reported one, whole percent. */
+  scroll_depth: {
+    level: 'page', aggs: ['scroll_sum', 'scrolled_views'],
+    value: (a) => (a.scrolled_views ? Math.round(a.scroll_sum / a.scrolled_views) : 0),
+    order: ratio('scroll_sum', 'scrolled_views'),
   },
 };

@@ -50,7 +50,7 @@ export interface DashboardPlanTrace extends PlanTrace {
 }
 
 export interface DashboardDebug {
-  plans: { kpis: DashboardPlanTrace; timeseries: DashboardPlanTrace | null; breakdowns: Record<string, DashboardPlanTrace> };
+  plans: { kpis: DashboardPlanTrace; timeseries: DashboardPlanTrace; breakdowns: Record<string, DashboardPlanTrace> };
 }
 
 /**
@@ -124,8 +124,9 @@ export class StatsService {
   }
 
   /**
-   * InsightHub §7.2.3 response: KPIs with change vs the previous period, a zero-filled timeseries,
-   * and one breakdown per requested dimension — all issued at once.
+   * InsightHub §7.2.3 response: KPIs with change vs the previous period, a zero-filled timeseries
+   * (interval: hour for a day, day, week or month for longer periods, see defaultInterval), and one
+   * breakdown per requested dimension — all issued at once.
    */
   async dashboard(site: StatsSite, params: unknown, opts: StatsCallOptions = {}): Promise<DashboardStats & { debug?: DashboardDebug }> {
     const req = parseDashboardParams(params);
@@ -139,12 +140,11 @@ export class StatsService {
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
-    // A breakdown-only request (dimensions, no explicit interval) skips the timeseries it would not use.
-    const wantTimeseries = req.dimensions.length === 0 || req.interval !== undefined;
     const rollups = await this.rollups(site.id);
     const kpiPlan = this.plan(q({ compare: req.compare }), site, rollups);
     const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site, rollups));
-    const timeseriesPlan = wantTimeseries ? this.plan(q({ interval }), site, rollups) : null;
+    // The timeseries is always part of the answer (InsightHub §7.2.3 shows it beside the breakdowns).
+    const timeseriesPlan = this.plan(q({ interval }), site, rollups);
     // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
     const shareable = [kpiPlan, ...breakdownPlans].filter((p) => canShareSessionRows(p, kpiPlan, this.dialect));
     const shared = shareable.length > 1 ? withSharedSource(shareable) : [];
@@ -156,7 +156,7 @@ export class StatsService {
     const kpis = Promise.all([rowsOf(kpiPlan), kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange) : null]).then(([rows, prev]) =>
       resultOf(kpiPlan, rows, prev ?? undefined),
     );
-    const timeseries = timeseriesPlan ? runPlan(timeseriesPlan, this.dialect, this.reader) : Promise.resolve(null);
+    const timeseries = runPlan(timeseriesPlan, this.dialect, this.reader);
     const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
     const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
 
@@ -178,16 +178,16 @@ export class StatsService {
       comparison_period: k.comparison ? { start: k.comparison.date_range.start, end: k.comparison.date_range.end } : null,
       interval,
       metrics,
+      timeseries: ts.rows,
       dimensions,
     };
-    if (ts) out.timeseries = ts.rows;
     if (!opts.debug) return out;
     const trace = (p: Plan): DashboardPlanTrace => {
       const i = shareable.indexOf(p);
       return batch && i >= 0 ? { ...tracePlan(shared[i]), compare_source: p.compareSource, batched: true } : { ...tracePlan(p), batched: false };
     };
     const breakdownTraces = Object.fromEntries(req.dimensions.map((dim, i) => [breakdownKey(dim), trace(breakdownPlans[i])]));
-    return { ...out, debug: { plans: { kpis: trace(kpiPlan), timeseries: timeseriesPlan && trace(timeseriesPlan), breakdowns: breakdownTraces } } };
+    return { ...out, debug: { plans: { kpis: trace(kpiPlan), timeseries: trace(timeseriesPlan), breakdowns: breakdownTraces } } };
   }
 
   /** Active visitors now; concurrent callers for the same site share one query per `realtimeCacheMs`. */

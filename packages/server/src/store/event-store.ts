@@ -17,6 +17,8 @@ export interface RawPayloadRecord {
   received_at: number; // ms
   contract: string; // e.g. 'insighthub.collect', 'metricpal.v1.collect'
   body: string;
+  /** Set when `body` is only a prefix (a request nothing of which was stored): the body's size in bytes as received. */
+  original_bytes?: number;
 }
 
 /** An event that failed validation, kept with why, so nothing is silently lost. */
@@ -28,6 +30,8 @@ export interface QuarantineRecord {
   reason: string; // typed drop reason code
   errors: string; // JSON text of validation issues
   payload: string; // the offending event as JSON text
+  /** Set (> 0) when `payload` is only a prefix: the event's size in bytes as JSON text. Reads return 0 for a whole payload. */
+  original_bytes?: number;
 }
 
 /** Intentional drops (bots, DNT, excluded paths …) are only counted, per site, UTC day and reason. */
@@ -82,6 +86,34 @@ export interface StoreCapabilities {
   readonly rollups: boolean;
 }
 
+/** One data subject of a site: a visitor id, or a user id (after identify) — DESIGN §8. */
+export type SubjectRef = { visitorId: string; userId?: undefined } | { userId: string; visitorId?: undefined };
+
+/** Rows (or raw lines) a purge removed, per kind of data: events, quarantine, drops, raw, rollups … */
+export type PurgeCounts = Record<string, number>;
+
+/**
+ * The data lifecycle duties every store answers (DESIGN §8), proven by test/lifecycle-suite.ts:
+ * retention, deletion of a site, and one data subject's export and erasure. Every purge is idempotent,
+ * and derived data (rollups) stays consistent with the events that remain.
+ */
+export interface LifecycleStore {
+  /**
+   * Deletes the site's events with `ts` before `cutoffMs`, its quarantined events and raw payloads
+   * received before it, and its drop counts of UTC days before it. `cutoffMs` must be a whole UTC hour.
+   */
+  purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts>;
+  /** Deletes everything the store holds for the site. */
+  purgeSite(siteId: string): Promise<PurgeCounts>;
+  /**
+   * The subject's events on the site, oldest first (canonical columns; props as JSON text). A user id
+   * also finds the events of every visitor id seen with it (the same person's anonymous events).
+   */
+  exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>>;
+  /** Deletes the events `exportSubject` returns. */
+  eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts>;
+}
+
 /**
  * A connection of its own for a background job that keeps derived tables up to date (the stats
  * rollups, stats/rollups/): statements with positional `?` params, one transaction at a time.
@@ -99,7 +131,7 @@ export interface JobConnection {
  * (test/event-store-suite.ts). `query` runs SQL compiled by the stats engine for this engine's dialect,
  * values bound as params. What only some engines do is asked through `capabilities`, never by class.
  */
-export interface EventStore {
+export interface EventStore extends LifecycleStore {
   readonly dialect: SqlDialectName;
   readonly capabilities: StoreCapabilities;
   /** Creates or migrates the schema; idempotent. */
@@ -114,11 +146,18 @@ export interface EventStore {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */
   listQuarantine(siteId: string, opts?: QuarantineQuery): Promise<QuarantineRecord[]>;
+  /** How many events of one site are quarantined with a receipt time at or after `sinceMs`. */
+  countQuarantine(siteId: string, sinceMs: number): Promise<number>;
   /** Drop counts of one site for UTC days fromDay..toDay (YYYY-MM-DD, inclusive), by day then reason. */
   dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]>;
   /** Deletes raw payloads and quarantined events received before `olderThanMs`; returns rows deleted. */
   purgeRaw(olderThanMs: number): Promise<number>;
   /** With `capabilities.rollups`: a new connection for a rollup job (closed by the job, before the store). */
   openJobConnection?(): Promise<JobConnection>;
+  /**
+   * With `capabilities.rollups`: runs `fn` with no purge running (nor another such job), so a rollup
+   * job never writes back fragments of events a purge deleted meanwhile.
+   */
+  maintenance?<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -10,6 +10,9 @@ export type {
   StoreCapabilities,
   JobConnection,
   EncodedEvents,
+  LifecycleStore,
+  SubjectRef,
+  PurgeCounts,
 } from './event-store';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
@@ -18,6 +21,7 @@ export { MARKS_OPEN_SPAN_MS } from './duckdb/schema';
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';
 export { isUuidV7, uuidV7Time, checkBatch, assertNotEncoded } from './event-rows';
+export { engineInputError, type EngineInputError } from './engine-errors';
 export { encodeEvents } from './duckdb/event-pack';
 export {
   ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,

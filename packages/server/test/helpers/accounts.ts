@@ -89,7 +89,7 @@ export class Client {
       if (name === 'tm_session') this.cookie = value ? `tm_session=${value}` : null;
     }
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
@@ -118,4 +118,21 @@ export async function signUp(base: string, email: string, password = 'correct ho
   const r = await client.post('/api/auth/register', { email, password, ...extra });
   if (r.status !== 201) throw new Error(`register ${email} -> ${r.status} ${r.text}`);
   return { client, me: r.body };
+}
+
+/**
+ * Open sign-up as a person does it: register (202), take the confirmation link from the mail the SMTP
+ * sink caught, and confirm it; returns the signed-in client and its /me answer.
+ */
+export async function signUpConfirmed(base: string, mail: { messages: string[] }, email: string, password = 'correct horse battery', extra: Record<string, unknown> = {}): Promise<{ client: Client; me: any }> {
+  const client = new Client(base);
+  const seen = mail.messages.length;
+  const r = await client.post('/api/auth/register', { email, password, ...extra });
+  if (r.status !== 202) throw new Error(`open sign-up ${email} -> ${r.status} ${r.text}`);
+  const message = mail.messages.slice(seen).map((m) => m.replace(/=\r\n/g, '')).find((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
+  const token = message && /\/verify-email\/([A-Za-z0-9_-]{20,})/.exec(message)?.[1];
+  if (!token) throw new Error(`no confirmation mail for ${email}`);
+  const v = await client.post('/api/auth/verify-email', { token, password });
+  if (v.status !== 200) throw new Error(`confirm ${email} -> ${v.status} ${v.text}`);
+  return { client, me: v.body };
 }

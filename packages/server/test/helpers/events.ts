@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { emptyEvent, type CanonicalEvent } from '@tidemark/core';
-import type { WriteBatch } from '../../src/store/event-store';
+import { emptyEvent, EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
+import type { EncodedEvents, WriteBatch } from '../../src/store/event-store';
+import { encodeEvents } from '../../src/store/duckdb/event-pack';
 
 /** A UUIDv7 for the given time (random tail), as the tracker and ingest create them. */
 export function uuidv7(ms = Date.now()): string {
@@ -37,4 +38,19 @@ export function batchOf(events: CanonicalEvent[], extra: Partial<WriteBatch> = {
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tidemark-${prefix}-`));
+}
+
+/**
+ * Events encoded for the embedded store with `props` as the given JSON text, as releases before text was
+ * made well-formed wrote them (e.g. a lone surrogate escape): for tests of reading and repairing such rows.
+ */
+export function encodeWithPropsText(rows: Array<{ event: CanonicalEvent; props: string }>): EncodedEvents {
+  const at = EVENT_COLUMNS.findIndex((c) => c.name === 'props');
+  const { encoded } = encodeEvents(rows.map((r) => ({ ...r.event, props: {} })));
+  encoded.lines = encoded.lines.map((line, i) => {
+    const fields = line.split('\x1f');
+    fields[at] = rows[i]!.props;
+    return fields.join('\x1f');
+  });
+  return encoded;
 }

@@ -27,5 +27,6 @@ export const HOSTILE_STRINGS = [
   '\u2028\u2029',
   '\b\f\v',
   'trailing backslash \\',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the hostile value
   '${x} {param:String}',
 ];

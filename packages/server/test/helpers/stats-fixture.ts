@@ -11,6 +11,9 @@ import { emptyEvent, type CanonicalEvent } from '@tidemark/core';
  */
 export const SITE_A = { id: 'site-a', timezone: 'America/New_York' };
 export const SITE_B = { id: 'site-b', timezone: 'Asia/Kolkata' };
+/** Site C: UTC, one day 2024-02-01, with what the tracker's interactions report (page exits, scroll). */
+export const SITE_C = { id: 'site-c', timezone: 'UTC' };
+export const PC = { start: '2024-02-01', end: '2024-02-01' };
 
 interface SessionAttrs {
   site: string;
@@ -37,7 +40,7 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
  * One event. Acquisition fields are set on the session's first event only (`first`), as a tracker's
  * later pageviews carry an internal referrer — so breakdowns by source prove session attribution.
  */
-function ev(s: SessionAttrs, utc: string, name: string, path: string, opts: { first?: boolean; props?: Record<string, string> } = {}): CanonicalEvent {
+function ev(s: SessionAttrs, utc: string, name: string, path: string, opts: { first?: boolean; props?: Record<string, string>; scroll?: number; engagedMs?: number } = {}): CanonicalEvent {
   seq += 1;
   const ts = Date.parse(utc);
   const e = emptyEvent({ event_id: uuid(seq), site_id: s.site, ts, received_at: ts, name });
@@ -64,6 +67,8 @@ function ev(s: SessionAttrs, utc: string, name: string, path: string, opts: { fi
     e.channel = 'Direct';
   }
   if (opts.props) e.props = opts.props;
+  if (opts.scroll !== undefined) e.scroll_depth = opts.scroll;
+  if (opts.engagedMs !== undefined) e.engaged_ms = opts.engagedMs;
   return e;
 }
 
@@ -79,6 +84,12 @@ const S7: SessionAttrs = { site: SITE_A.id, visitor: 'v6', session: 's7', source
 const S8: SessionAttrs = { site: SITE_A.id, visitor: 'v7', session: 's8', source: 'Google', channel: 'Organic Search', ...desktopUS };
 const S9: SessionAttrs = { site: SITE_A.id, visitor: 'v8', session: 's9', country: 'DE', browser: 'Firefox', os: 'Linux', device_type: 'desktop', screen: [1280, 720], language: 'de-DE' };
 const S10: SessionAttrs = { site: SITE_A.id, visitor: 'v9', session: 's10', ...desktopUS };
+
+const C = (visitor: string, session: string, source: string): SessionAttrs => ({ site: SITE_C.id, visitor, session, source, channel: 'Direct', ...desktopUS });
+const C0 = C('c1', 'c0', 'Google');
+const C1 = C('c1', 'c1', 'Google');
+const C2 = C('c2', 'c2', 'Twitter');
+const C3 = C('c3', 'c3', 'Google');
 
 const B = (visitor: string, session: string): SessionAttrs => ({ site: SITE_B.id, visitor, session, country: 'IN', browser: 'Chrome', os: 'Android', device_type: 'mobile', screen: [412, 915], language: 'hi-IN' });
 
@@ -124,8 +135,68 @@ export function fixtureEvents(): CanonicalEvent[] {
     ev(B('w2', 'b2'), '2024-01-15T19:00:00Z', 'page_view', '/', { first: true }), // 00:30 IST Jan 16: does not
     ev(B('w3', 'b3'), '2024-01-14T18:45:00Z', 'page_view', '/a', { first: true }), // 00:15 IST Jan 15: counts
     ev(B('w4', 'b4'), '2024-01-14T18:15:00Z', 'page_view', '/x', { first: true }), // 23:45 IST Jan 14: does not
+
+    // Site C (UTC), period 2024-02-01. c1 visited on Jan 20 already: returning; c2, c3 are new.
+    ev(C0, '2024-01-20T09:00:00Z', 'page_view', '/', { first: true }),
+    // c1: engaged time and scroll reported by page exits; the exit at 10:01 belongs to "/", not to the
+    // page view at the same instant. "/" 45 s, 60 %; "/pricing" 20 + 10 = 30 s, 100 %; "/docs" none.
+    ev(C1, '2024-02-01T10:00:00Z', 'page_view', '/', { first: true }),
+    ev(C1, '2024-02-01T10:00:20Z', 'scroll_depth', '/', { scroll: 25 }),
+    ev(C1, '2024-02-01T10:00:40Z', 'scroll_depth', '/', { scroll: 50 }),
+    ev(C1, '2024-02-01T10:01:00Z', 'page_exit', '/', { engagedMs: 45_000, scroll: 60 }),
+    ev(C1, '2024-02-01T10:01:00Z', 'page_view', '/pricing'),
+    ev(C1, '2024-02-01T10:01:30Z', 'page_exit', '/pricing', { engagedMs: 20_000, scroll: 80 }),
+    ev(C1, '2024-02-01T10:03:00Z', 'page_exit', '/pricing', { engagedMs: 10_000, scroll: 100 }),
+    ev(C1, '2024-02-01T10:05:00Z', 'page_view', '/docs'),
+    // c2: no interactions tracked: the gap to the next page view. "/" 150 s, "/pricing" 90 s, "/docs" none.
+    ev(C2, '2024-02-01T11:00:00Z', 'page_view', '/', { first: true }),
+    ev(C2, '2024-02-01T11:02:30Z', 'page_view', '/pricing'),
+    ev(C2, '2024-02-01T11:03:00Z', 'signup', '/pricing'),
+    ev(C2, '2024-02-01T11:04:00Z', 'page_view', '/docs'),
+    // c3: a single page view with its exit: "/" 30 s, 40 %.
+    ev(C3, '2024-02-01T12:00:00Z', 'page_view', '/', { first: true }),
+    ev(C3, '2024-02-01T12:00:10Z', 'scroll_depth', '/', { scroll: 25 }),
+    ev(C3, '2024-02-01T12:00:30Z', 'page_exit', '/', { engagedMs: 30_000, scroll: 40 }),
   ];
 }
 
 /** Site A's main period and its local-date bounds. */
 export const P = { start: '2024-01-15', end: '2024-01-16' };
+
+/**
+ * Time on page and deepest scroll of each page view, computed from the events the plain way (the
+ * reference for the engines): per session in (ts, page views last at an instant, event_id) order, a
+ * page view owns the events up to the next page view; time = sum of its page exits' engaged_ms when
+ * there is one, else the gap to the next page view, else none; scroll = the largest reported depth.
+ */
+export function pageViewMeasures(events: CanonicalEvent[]): Array<{ event: CanonicalEvent; ms: number | null; scroll: number | null }> {
+  const sessions = new Map<string, CanonicalEvent[]>();
+  for (const e of events) {
+    const key = `${e.site_id}|${e.session_id}|${e.visitor_id}`;
+    sessions.set(key, [...(sessions.get(key) ?? []), e]);
+  }
+  const out: Array<{ event: CanonicalEvent; ms: number | null; scroll: number | null }> = [];
+  for (const list of sessions.values()) {
+    const isPv = (e: CanonicalEvent) => (e.name === 'page_view' ? 1 : 0);
+    list.sort((a, b) => a.ts - b.ts || isPv(a) - isPv(b) || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
+    const starts = list.flatMap((e, i) => (isPv(e) ? [i] : []));
+    starts.forEach((start, k) => {
+      const end = starts[k + 1] ?? list.length;
+      const owned = list.slice(start, end);
+      const exits = owned.filter((e) => e.name === 'page_exit' && e.engaged_ms !== null);
+      const depths = owned.flatMap((e) => (e.scroll_depth === null ? [] : [e.scroll_depth]));
+      const next = starts[k + 1] === undefined ? null : list[starts[k + 1]!]!.ts;
+      const ms = exits.length ? exits.reduce((sum, e) => sum + e.engaged_ms!, 0) : next === null ? null : next - list[start]!.ts;
+      out.push({ event: list[start]!, ms, scroll: depths.length ? Math.max(...depths) : null });
+    });
+  }
+  return out;
+}
+
+/** avg_time (whole seconds) and scroll_depth (whole %) over page views, as the registry defines them. */
+export function pageAverages(measures: Array<{ ms: number | null; scroll: number | null }>): { avg_time: number; scroll_depth: number } {
+  const times = measures.flatMap((m) => (m.ms === null ? [] : [m.ms]));
+  const depths = measures.flatMap((m) => (m.scroll === null ? [] : [m.scroll]));
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return { avg_time: Math.round(mean(times) / 1000), scroll_depth: Math.round(mean(depths)) };
+}

@@ -78,7 +78,7 @@ export class PagePicker {
   constructor(pages: Page[]) {
     const groups = new Map<PageKind, Page[]>();
     for (const p of pages) groups.set(p.kind, [...(groups.get(p.kind) ?? []), p]);
-    for (const [kind, list] of groups) this.byKind.set(kind, new Weighted(list, list.map((_, i) => 1 / Math.pow(i + 1, 0.9))));
+    for (const [kind, list] of groups) this.byKind.set(kind, new Weighted(list, list.map((_, i) => 1 / (i + 1) ** 0.9)));
   }
 
   of(kind: PageKind): Weighted<Page> {

@@ -26,7 +26,7 @@ export interface Device {
   viewport_h: number;
 }
 
-const recent = (major: number, count: number, suffix = '') => Weighted.of(Array.from({ length: count }, (_, i) => [`${major - i}${suffix}`, Math.pow(0.55, i)] as [string, number]));
+const recent = (major: number, count: number, suffix = '') => Weighted.of(Array.from({ length: count }, (_, i) => [`${major - i}${suffix}`, 0.55 ** i] as [string, number]));
 const list = <T>(pairs: Array<[T, number]>) => Weighted.of(pairs);
 
 const DESKTOP_WIN = list<readonly [number, number]>([[[1920, 1080], 40], [[1366, 768], 12], [[1536, 864], 14], [[2560, 1440], 9], [[1440, 900], 5], [[1280, 720], 5], [[1600, 900], 5], [[3840, 2160], 3]]);

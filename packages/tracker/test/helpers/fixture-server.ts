@@ -55,7 +55,9 @@ export async function startFixtureServer(distDir: string): Promise<FixtureServer
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const body = JSON.parse(raw);
-        const status = failures > 0 && (!failSite || body.site_id === failSite) ? (failures--, 503) : 202;
+        const fail = failures > 0 && (!failSite || body.site_id === failSite);
+        if (fail) failures--;
+        const status = fail ? 503 : 202;
         requests.push({ status, headers: req.headers, raw, body });
         res.writeHead(status, { 'access-control-allow-origin': '*', 'content-type': 'application/json' });
         res.end(JSON.stringify({ success: status === 202 }));

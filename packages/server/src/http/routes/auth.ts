@@ -6,10 +6,14 @@ import type { AppContext } from '../../app/context';
 import {
   assertNotCrossSite,
   burnVerify,
+  confirmEmail,
+  endPresentedSession,
   endSession,
+  forwardedForWarning,
   forgetResolvedSession,
   hashPassword,
   registerAccount,
+  requestOrigin,
   requireUserSession,
   resolveUserSession,
   rotateSession,
@@ -36,15 +40,20 @@ const registerBody = z.object({
 const loginBody = z.object({ email: z.string().trim().max(320), password: z.string().max(256) });
 const passwordBody = z.object({ current_password: z.string().max(256), new_password: passwordSchema });
 const switchBody = z.object({ org_id: z.string().min(1).max(64) });
+const verifyBody = z.object({ token: z.string().min(20).max(200), password: z.string().max(256) });
 
-/** POST /api/auth/register|login|logout|refresh|password|org, GET /api/auth/me|setup. */
+/** POST /api/auth/register|login|logout|refresh|password|org|verify-email, GET /api/auth/me|setup. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // Cookie parsing for every route (req.cookies), and it loads the parser/serializer auth/cookies.ts uses.
   await app.register(fastifyCookie);
+  // Registered first, on the root: seen by every route's requests.
+  const proxyCheck = forwardedForWarning(ctx.config.trustedProxies);
+  app.addHook('onRequest', async (req) => proxyCheck(req));
 
   app.get('/api/auth/setup', async () => {
     const users = await ctx.meta.users.count();
-    return { needs_setup: users === 0, open_signup: ctx.config.openSignup, smtp_configured: ctx.auth.mailer.configured };
+    // Open sign-up is offered only when it can work: its accounts confirm their e-mail.
+    return { needs_setup: users === 0, open_signup: ctx.config.openSignup && ctx.auth.mailer.configured, smtp_configured: ctx.auth.mailer.configured };
   });
 
   app.post('/api/auth/register', async (req, reply) => {
@@ -52,16 +61,32 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const body = parseInput(registerBody, req.body ?? {});
     if (!body.email && !body.invitation) throw new TidemarkError(400, 'validation_error', 'email: Required');
     await ctx.auth.signupBudget.consume(req.ip);
-    const reg = await registerAccount(ctx, {
-      email: body.email ?? '',
-      password: body.password,
-      name: body.name,
-      orgName: body.org_name ?? body.organization_name,
-      invitationToken: body.invitation,
-    });
+    const outcome = await registerAccount(
+      ctx,
+      { email: body.email ?? '', password: body.password, name: body.name, orgName: body.org_name ?? body.organization_name, invitationToken: body.invitation },
+      ctx.config.publicUrl ?? requestOrigin(req),
+    );
+    if (outcome.status === 'check_email') {
+      // The same answer whether or not the address was already registered.
+      reply.status(202);
+      return { status: 'check_email', message: 'If this address can be used, a confirmation link is on its way to it' };
+    }
+    const reg = outcome.registration;
+    await endPresentedSession(ctx, req);
     const session = await startSession(ctx, req, reply, reg.user.id, reg.orgId);
     reply.status(201);
     return meView(ctx, { user: reg.user, orgId: reg.orgId, session });
+  });
+
+  /** Confirms an open-signup account's e-mail (the link's token, with the password chosen at sign-up) and signs it in. */
+  app.post('/api/auth/verify-email', async (req, reply) => {
+    assertNotCrossSite(ctx, req);
+    const { token, password } = parseInput(verifyBody, req.body ?? {});
+    const user = await confirmEmail(ctx, token, password, req.ip);
+    await endPresentedSession(ctx, req);
+    const first = (await ctx.meta.orgs.listForUser(user.id))[0];
+    const session = await startSession(ctx, req, reply, user.id, first?.id ?? null);
+    return meView(ctx, { user, orgId: session.org_id, session });
   });
 
   app.post('/api/auth/login', async (req, reply) => {
@@ -69,13 +94,20 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const body = parseInput(loginBody, req.body ?? {});
     await ctx.auth.loginThrottle.check(body.email, req.ip);
     const creds = await ctx.meta.users.credentialsByEmail(body.email);
-    const ok = creds ? await verifyPassword(creds.passwordHash, body.password) : (await burnVerify(body.password), false);
+    // Without an account the same work is done, so timing does not tell which e-mails exist.
+    let ok = false;
+    if (creds) ok = await verifyPassword(creds.passwordHash, body.password);
+    else await burnVerify(body.password);
     if (!creds || !ok || !creds.user.is_active) {
       await ctx.auth.loginThrottle.fail(body.email, req.ip);
       throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
     }
     await ctx.auth.loginThrottle.succeed(body.email, req.ip);
+    if (await ctx.meta.emailVerifications.isPending(creds.user.id)) {
+      throw new TidemarkError(403, 'email_not_verified', 'Confirm your e-mail address first: follow the link we sent (sign up again to get a new one)');
+    }
     await ctx.meta.sessions.deleteExpired(ctx.auth.sessionIdleMs);
+    await endPresentedSession(ctx, req);
     const first = (await ctx.meta.orgs.listForUser(creds.user.id))[0];
     const session = await startSession(ctx, req, reply, creds.user.id, first?.id ?? null);
     return meView(ctx, { user: creds.user, orgId: session.org_id, session });
@@ -109,6 +141,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await ctx.auth.loginThrottle.fail(us.user.email, req.ip);
       throw new TidemarkError(403, 'invalid_credentials', 'Current password is incorrect');
     }
+    await ctx.auth.passwords.assertAcceptable(body.new_password);
     await ctx.meta.users.setPassword(us.user.id, await hashPassword(body.new_password));
     // Every other session of this user ends; this one continues under a fresh token.
     await ctx.meta.sessions.deleteForUser(us.user.id);

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, INGEST_LIMITS, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
-import { siteRules, type CollectOutcome, type IngestCollector, type RequestSignals } from '../../ingest';
+import { tooManyRequests, type CounterWindow } from '../../auth';
+import { CollectRateLimiter, siteRules, type CollectOutcome, type IngestCollector, type RequestSignals } from '../../ingest';
 
 /**
  * Collect bodies are taken as text whatever their content type (the tracker sends text/plain JSON so
@@ -89,6 +90,18 @@ export async function checkOrigin(req: FastifyRequest, reply: FastifyReply, site
   }
   await collector.countDrops(site.id, receivedAt, 'host_not_allowed', events);
   throw new TidemarkError(403, 'origin_not_allowed', 'This origin is not one of the hosts of this site');
+}
+
+/** The collection rate limiter over the process's shared counters (in memory, or Redis at scale). */
+export function collectLimiter(ctx: AppContext): CollectRateLimiter {
+  return new CollectRateLimiter(ctx.auth.counters, ctx.config.collectLimits);
+}
+
+/** A request over a rate limit (`over`, from CollectRateLimiter): its events count as rate_limited drops, then 429 with Retry-After. */
+export async function refuseOverLimit(over: CounterWindow | null, collector: IngestCollector, site: SiteRecord, events: number, receivedAt: number): Promise<void> {
+  if (!over) return;
+  await collector.countDrops(site.id, receivedAt, 'rate_limited', Math.max(1, events));
+  throw tooManyRequests('Too many events for this site or from this address; retry later', over.resetAt);
 }
 
 /** 2xx when anything was usable; 400 when every event of the request was invalid (they are quarantined). */

@@ -17,6 +17,43 @@ const quarantineQuery = z
   })
   .strict();
 
+/** Responses, as the OpenAPI document describes them. */
+export const dropCountsSchema = z
+  .object({
+    site_id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    totals: z.record(z.string(), z.number().int()).describe('Events dropped in the range, by reason'),
+    drops: z.array(
+      z.object({
+        day: z.string(),
+        reason: z.string().describe('Typed drop reason: bot, dnt, invalid_event …, rate_limited (answered 429), quarantine_full (invalid, over the daily quarantine cap)'),
+        kind: z.enum(['invalid', 'filtered']).describe('invalid: refused as invalid (quarantined, unless the day\'s quarantine was full); filtered: dropped on purpose'),
+        count: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'IngestDrops' });
+
+export const quarantinePageSchema = z
+  .object({
+    site_id: z.string(),
+    events: z.array(
+      z.object({
+        id: z.string(),
+        received_at: z.number().int(),
+        contract: z.string(),
+        reason: z.string(),
+        errors: z.unknown().describe('The validation issues, [{path, message}]'),
+        payload: z.unknown().describe('The event as received (JSON), redacted; when payload_truncated, the first bytes of its JSON text only'),
+        payload_truncated: z.boolean(),
+        payload_bytes: z.number().int().nullable().describe('Size of the whole event as JSON text when payload_truncated, else null'),
+      }),
+    ),
+    next_before: z.number().int().nullable().describe('Pass as `before` for the next page'),
+  })
+  .meta({ id: 'QuarantinePage' });
+
 function parseJsonText(s: string): unknown {
   try {
     return JSON.parse(s);
@@ -63,7 +100,10 @@ export function collectDropsRoutes(app: FastifyInstance, ctx: AppContext): void 
         contract: r.contract,
         reason: r.reason,
         errors: parseJsonText(r.errors),
-        payload: parseJsonText(r.payload),
+        // A payload over the quarantine's prefix size is kept cut (not JSON then): say so, with its full size.
+        payload: r.original_bytes ? r.payload : parseJsonText(r.payload),
+        payload_truncated: Boolean(r.original_bytes),
+        payload_bytes: r.original_bytes || null,
       })),
       next_before: rows.length === limit ? rows[rows.length - 1].received_at : null,
     };

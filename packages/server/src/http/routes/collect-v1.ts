@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context';
 import { requireKeyForCollect } from '../../auth';
 import type { Admission, ContractName } from '../../ingest';
 import type { SiteRecord } from '../../meta';
-import { acceptTextBodies, assertSomethingValid, header, rawBody, requestFacts, type RequestFacts } from './collect-common';
+import { acceptTextBodies, assertSomethingValid, collectLimiter, header, rawBody, refuseOverLimit, requestFacts, type RequestFacts } from './collect-common';
 
 /**
  * Server-side collection (MetricPal guide): `POST /api/v1/collect`, `POST /api/v1/collect/optimized`
@@ -13,6 +13,7 @@ import { acceptTextBodies, assertSomethingValid, header, rawBody, requestFacts, 
  */
 export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const collector = ctx.collector;
+  const limiter = collectLimiter(ctx);
 
   async function ingest(admission: Admission, context: RequestFacts, site: SiteRecord, receivedAt: number) {
     const outcome = await admission.collect({ ...context, site, trust: 'server', receivedAt, sentAt: null });
@@ -30,8 +31,10 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
       const f = admission.fields;
       const key = header(req, 'x-api-key') || (contract === 'metricpal.v1.optimized' ? (f.customerApiKey ?? '') : '');
       const siteHint = header(req, 'x-site-id') || (contract === 'metricpal.v1.optimized' ? f.customerSiteId : f.siteId);
-      const { site } = await requireKeyForCollect(ctx, key, siteHint);
+      const { key: apiKey, site } = await requireKeyForCollect(ctx, key, siteHint);
       admission.check();
+      // Limited per key and site, never per address: one backend sends for all of its users.
+      await refuseOverLimit(await limiter.server(apiKey.id, site.id, f.count), collector, site, f.count, receivedAt);
       return await ingest(admission, context, site, receivedAt);
     } finally {
       admission.release();

@@ -3,7 +3,9 @@ import { badRequest, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
 import { parseTimestamp, type Admission, type ContractName } from '../../ingest';
-import { acceptTextBodies, assertSomethingValid, checkOrigin, header, preflight, rawBody, requestFacts, type RequestFacts } from './collect-common';
+import {
+  acceptTextBodies, assertSomethingValid, checkOrigin, collectLimiter, header, preflight, rawBody, refuseOverLimit, requestFacts, type RequestFacts,
+} from './collect-common';
 
 /**
  * Browser collection (InsightHub PRD §7.1): `POST /api/collect` and `POST /api/collect/heatmap`.
@@ -12,6 +14,7 @@ import { acceptTextBodies, assertSomethingValid, checkOrigin, header, preflight,
  */
 export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const collector = ctx.collector;
+  const limiter = collectLimiter(ctx);
 
   async function resolveSite(req: FastifyRequest, bodySiteId: string | null | undefined): Promise<SiteRecord> {
     const trackingId = header(req, 'x-site-id') || bodySiteId?.trim() || '';
@@ -45,6 +48,8 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
       admission.check();
       const site = await resolveSite(req, admission.fields.siteId);
       await checkOrigin(req, reply, site, collector, admission.fields.count, receivedAt);
+      const count = admission.fields.count;
+      await refuseOverLimit(await limiter.browser(context.ip, site.id, count), collector, site, count, receivedAt);
       return reply.status(202).send(await ingest(admission, context, site, receivedAt));
     } finally {
       admission.release();

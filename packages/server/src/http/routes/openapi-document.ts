@@ -4,6 +4,7 @@ import {
 } from '@tidemark/core';
 import { SESSION_COOKIE } from '../../auth';
 import { dashboardParamsSchema, rawEventsParamsSchema } from '../../stats';
+import { dropCountsSchema, quarantinePageSchema } from './collect-drops';
 
 /**
  * The OpenAPI 3.1 document of the read API, generated from the same zod schemas that validate the
@@ -59,7 +60,8 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
     summary: 'KPIs with change, timeseries and breakdowns',
     description:
       'Periods are in the site timezone. `metrics`, `dimensions`: comma-separated. `filters`: JSON — a tree [op, dimension, [values]] / ["and"|"or", ...] / ["not", f], a list of trees, or {dimension: value(s)}. ' +
-      'The timeseries is returned when no dimensions are asked for or an interval is given.',
+      'The timeseries (every requested metric per bucket of `interval`) is always returned, also beside breakdowns. ' +
+      'Breakdown rows carry the requested metrics: page rows with avg_time (seconds on page) and scroll_depth (%), any row with new_visitors/returning_visitors.',
     parameters: [siteParam, ...statsParams],
     responses: { 200: json(dashboard), ...errors(400, 401, 403, 404, 429) },
   });
@@ -78,8 +80,33 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
         operationId: 'dashboardRealtimeStream',
         tags: ['Dashboard'],
         summary: 'Server-Sent Events: a RealtimeSnapshot (event "realtime") at once and every 2 s',
+        description:
+          'Access is re-checked before every push: when the session ends (sign-out, a new sign-in, idle or password change), the member leaves the organization or the key is revoked, ' +
+          'the stream sends `event: error` with `{"code":"unauthorized"}` and ends; reconnecting then answers 401/404.',
         parameters: [siteParam],
         responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
+      },
+    },
+    '/api/sites/{id}/ingest/drops': {
+      get: {
+        operationId: 'ingestDrops',
+        tags: ['Dashboard'],
+        summary: 'Events the collector dropped, by UTC day and reason (default: the last 30 days)',
+        parameters: [siteParam, { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } }],
+        responses: { 200: json(c.add('IngestDrops', dropCountsSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
+      },
+    },
+    '/api/sites/{id}/ingest/quarantine': {
+      get: {
+        operationId: 'ingestQuarantine',
+        tags: ['Dashboard'],
+        summary: 'Events refused as invalid, newest first, with their errors',
+        parameters: [
+          siteParam,
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'before', in: 'query', required: false, description: 'Only events received before this time (ms): `next_before` of the previous page', schema: { type: 'integer', minimum: 0 } },
+        ],
+        responses: { 200: json(c.add('QuarantinePage', quarantinePageSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
       },
     },
     '/v1/sites': {
@@ -130,7 +157,7 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
 }
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input (the code names the parameter: invalid_metric, invalid_filter, invalid_timezone …)',
+  400: 'Invalid input (the code names the parameter: invalid_metric, invalid_filter, invalid_timezone …; invalid_query_input: a value the engine cannot evaluate)',
   401: 'Missing or invalid credentials',
   403: 'Not allowed (role or key permission)',
   404: 'No such site, or not visible to the caller',

@@ -179,7 +179,9 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     assertNotCrossSite(ctx, req);
     if (!body.password) throw badRequest('validation_error', 'password: Required to create the invited account (or sign in first)');
     await ctx.auth.signupBudget.consume(req.ip);
-    const reg = await registerAccount(ctx, { email: '', password: body.password, name: body.name, invitationToken: token });
+    const outcome = await registerAccount(ctx, { email: '', password: body.password, name: body.name, invitationToken: token });
+    if (outcome.status !== 'created') throw new Error('an invitation always creates the account');
+    const reg = outcome.registration;
     const session = await startSession(ctx, req, reply, reg.user.id, reg.orgId);
     reply.status(201);
     return meView(ctx, { user: reg.user, orgId: reg.orgId, session });

@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
-import { requireSiteAccess } from '../../auth';
+import { requireSiteAccess, siteAccessHolds } from '../../auth';
 import type { SiteRecord } from '../../meta';
 
 const siteId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
 /** Push interval of the stream: the dashboard must show changes within 2 s. */
 export const REALTIME_PUSH_MS = 2000;
-/** Streams end after this long; EventSource reconnects, which re-checks access. */
+/**
+ * Streams end after this long; EventSource reconnects, which re-checks access. Access is also checked
+ * before every push, so a removed member, a revoked key or an ended session stops receiving within one interval.
+ */
 export const REALTIME_STREAM_MAX_MS = 10 * 60_000;
 
 /**
@@ -29,11 +32,18 @@ export function realtimeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/sites/:id/realtime/stream', async (req, reply) => {
     const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
-    streamRealtime(ctx, site, req, reply, open);
+    streamRealtime(ctx, site, req, reply, open, () => siteAccessHolds(ctx, req, site.id, 'read'));
   });
 }
 
-export function streamRealtime(ctx: AppContext, site: SiteRecord, req: FastifyRequest, reply: FastifyReply, open: Set<() => void>): void {
+export function streamRealtime(
+  ctx: AppContext,
+  site: SiteRecord,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  open: Set<() => void>,
+  stillAllowed: () => Promise<boolean>,
+): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -45,10 +55,18 @@ export function streamRealtime(ctx: AppContext, site: SiteRecord, req: FastifyRe
   res.write(`retry: ${REALTIME_PUSH_MS}\n\n`);
   let ended = false;
   let sending = false;
+  let first = true;
   const push = async () => {
     if (ended || sending) return;
     sending = true;
     try {
+      // The opening snapshot follows the check the route just made; every later one re-checks.
+      if (!first && !(await stillAllowed().catch(() => false))) {
+        if (!ended) res.write(`event: error\ndata: ${JSON.stringify({ code: 'unauthorized' })}\n\n`);
+        end();
+        return;
+      }
+      first = false;
       const snapshot = await ctx.stats.realtime(site);
       if (!ended) res.write(`event: realtime\ndata: ${JSON.stringify(snapshot)}\n\n`);
     } catch (err) {

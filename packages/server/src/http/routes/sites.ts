@@ -46,7 +46,8 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete('/api/sites/:id', async (req, reply) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'admin');
-    await ctx.meta.sites.delete(site.id);
+    // Answers at once; the site's data is purged in the background (lifecycle/), surviving restarts.
+    await ctx.lifecycle.deleteSite(site);
     return reply.status(204).send();
   });
 

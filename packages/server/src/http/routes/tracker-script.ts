@@ -97,7 +97,7 @@ export function trackerScriptRoutes(app: FastifyInstance, ctx: AppContext, distD
         .header('access-control-allow-origin', '*')
         .header('cross-origin-resource-policy', 'cross-origin');
       const ifNoneMatch = req.headers['if-none-match'];
-      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === script.etag.slice(2) || t.trim() === '*')) {
+      if (ifNoneMatch?.split(',').some((t) => t.trim().replace(/^W\//, '') === script.etag.slice(2) || t.trim() === '*')) {
         return reply.status(304).send();
       }
       const encoding = pickEncoding(req.headers['accept-encoding'], script.variants);

@@ -1,3 +1,5 @@
+import { capText, QUARANTINE_PAYLOAD_PREFIX_BYTES, type Capped } from './prefix';
+
 /**
  * Keeps addresses and credentials out of the raw payload store and the quarantine: keys naming an IP
  * (a server-side client may pass the visitor's on) or an API key (MetricPal's optimized contract
@@ -30,13 +32,13 @@ export function redactRawBody(raw: string, parsed: unknown): string {
   return JSON.stringify(redactValue(parsed)) ?? '';
 }
 
-/** JSON text of an event for the quarantine, redacted and bounded. */
-export function quarantinePayload(input: unknown, maxChars = 64 * 1024): string {
+/** JSON text of an event for the quarantine, redacted and cut to a prefix of at most `maxBytes`. */
+export function quarantinePayload(input: unknown, maxBytes = QUARANTINE_PAYLOAD_PREFIX_BYTES): Capped {
   let text: string;
   try {
     text = JSON.stringify(redactValue(input)) ?? 'null';
   } catch {
     text = '"[unserializable]"';
   }
-  return text.length > maxChars ? text.slice(0, maxChars) : text;
+  return capText(text, maxBytes);
 }

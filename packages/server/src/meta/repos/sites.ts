@@ -4,6 +4,7 @@ import type { SiteRecord } from '../types';
 import { TtlCache } from '../cache';
 import { newId, randomBase62 } from '../ids';
 import { bool, int, isUniqueViolation, parseJsonList } from './util';
+import { deleteWithPurge } from './site-purges';
 
 /** The settings a site owner edits; everything but name and domain has a default. */
 export interface SiteSettings {
@@ -141,10 +142,14 @@ export class SiteRepo {
     return this.byId(id);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('sites').where('id', '=', id).executeTakeFirst();
+  /**
+   * Deletes the site and records the purge of its data (meta/repos/site-purges.ts) in one transaction, so
+   * whoever deletes a site, its data goes (lifecycle/ processes the record). False when there was no site.
+   */
+  async delete(id: string, now = Date.now()): Promise<boolean> {
+    const deleted = await this.db.transaction().execute((trx) => deleteWithPurge(trx, id, now));
     this.evict();
-    return Number(r.numDeletedRows) > 0;
+    return deleted;
   }
 
   /** Any write may change what a cached id or tracking id resolves to (including "not found"). */

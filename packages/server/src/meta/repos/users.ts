@@ -58,8 +58,8 @@ export class UserRepo {
     return r ? { user: toUser(r), passwordHash: r.password_hash } : null;
   }
 
-  async setPassword(id: string, passwordHash: string): Promise<void> {
-    await this.db.updateTable('users').set({ password_hash: passwordHash, updated_at: Date.now() }).where('id', '=', id).execute();
+  async setPassword(id: string, passwordHash: string, db: Kysely<MetaSchema> = this.db): Promise<void> {
+    await db.updateTable('users').set({ password_hash: passwordHash, updated_at: Date.now() }).where('id', '=', id).execute();
   }
 
   async count(): Promise<number> {

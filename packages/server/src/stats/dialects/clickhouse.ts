@@ -14,6 +14,9 @@ import { bindInt, bindString, ident, join, keyword, sql, type Sql } from '../sql
  * - formatDateTime ignores the argument's timezone on 18.x; toString of a DateTime carrying a
  *   timezone prints it in that timezone, so buckets are built from toStartOf*() + toString().
  * - Reads of `events` go through FINAL (added by the store) so duplicates are never counted.
+ * - No window functions before 21.x: per-session orderings (pageViewSequence) are sorted arrays,
+ *   expanded again with ARRAY JOIN. Every lambda names its parameter differently: 18.16 confuses a
+ *   column alias whose expression has a lambda with a lambda of the same parameter name using it.
  */
 const localTime = (ts: Sql, tz: string) => sql`toDateTime(intDiv(${ts}, 1000), ${bindString(tz)})`;
 
@@ -76,4 +79,18 @@ export const clickhouseDialect: Dialect = {
   concat: (parts) => (parts.length === 1 ? sql`toString(${parts[0]})` : sql`concat(${join(parts)})`),
 
   joinUsing: (left, right, keys) => sql`(${left}) AS l ALL INNER JOIN (${right}) AS r USING (${join(keys.map(ident))})`,
+
+  pageViewSequence(rows, columns) {
+    const rest = columns.filter((c) => c !== 'session_id' && c !== 'visitor_id');
+    const at = (v: string, c: string) => sql`tupleElement(${ident(v)}, ${keyword(String(rest.indexOf(c) + 1))})`;
+    const isPv = (v: string) => sql`${at(v, 'name')} = 'page_view'`;
+    // The session's events as tuples sorted by (ts, page_view last, event_id).
+    const evs = sql`arraySort(x1 -> (${at('x1', 'ts')}, ${isPv('x1')}, ${at('x1', 'event_id')}), groupArray(tuple(${join(rest.map((c) => ident(c)))})))`;
+    const seqs = sql`arrayCumSum(arrayMap(x2 -> toInt64(${isPv('x2')}), pv_evs))`;
+    const pvTimes = sql`arrayMap(x3 -> ${at('x3', 'ts')}, arrayFilter(x4 -> ${isPv('x4')}, pv_evs))`;
+    const nexts = sql`arrayMap((x5, k5) -> if(${isPv('x5')} AND k5 < length(pv_times), arrayElement(pv_times, k5 + 1), NULL), pv_evs, pv_seqs)`;
+    const perSession = sql`SELECT session_id, visitor_id, ${evs} AS pv_evs, ${seqs} AS pv_seqs, ${pvTimes} AS pv_times, ${nexts} AS pv_nexts FROM (${rows}) AS e GROUP BY session_id, visitor_id`;
+    const out = [ident('session_id'), ident('visitor_id'), ...rest.map((c) => sql`${at('pv_e', c)} AS ${ident(c)}`)];
+    return sql`SELECT ${join(out)}, pv_seq, pv_next_ms FROM (${perSession}) AS g ARRAY JOIN pv_evs AS pv_e, pv_seqs AS pv_seq, pv_nexts AS pv_next_ms`;
+  },
 };

@@ -59,11 +59,20 @@ export const duckdbDialect: Dialect = {
   },
 
   // A JSON path with the key quoted: keys are restricted (no quotes/backslashes) by the query schema.
-  propertyValue: (props, key) => sql`coalesce(json_extract_string(${props}, ${bindString(`$."${key}"`)}), '')`,
+  // TRY: a row whose text is not valid JSON (e.g. a lone surrogate escape stored by an older release)
+  // reads as absent instead of failing the whole report.
+  propertyValue: (props, key) => sql`coalesce(TRY(json_extract_string(${props}, ${bindString(`$."${key}"`)})), '')`,
   regexMatch: (expr, pattern) => sql`regexp_matches(${expr}, ${pattern})`,
   containsInsensitive: (expr, needle) => sql`contains(lower(${expr}), lower(${needle}))`,
   toText: (expr) => sql`coalesce(CAST(${expr} AS VARCHAR), '')`,
   concat: (parts) => sql`concat(${join(parts)})`,
 
   joinUsing: (left, right, keys) => sql`(${left}) AS l JOIN (${right}) AS r USING (${join(keys.map(ident))})`,
+
+  pageViewSequence(rows, columns) {
+    const isPv = sql`name = 'page_view'`;
+    const seq = sql`sum(CASE WHEN ${isPv} THEN 1 ELSE 0 END) OVER (PARTITION BY session_id, visitor_id ORDER BY ts, ${isPv}, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    const next = sql`CASE WHEN ${isPv} THEN epoch_ms(lead(ts) OVER (PARTITION BY session_id, visitor_id, ${isPv} ORDER BY ts, event_id)) END`;
+    return sql`SELECT ${join(columns.map((c) => ident(c)))}, ${seq} AS pv_seq, ${next} AS pv_next_ms FROM (${rows}) AS e`;
+  },
 };

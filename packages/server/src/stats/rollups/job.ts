@@ -24,6 +24,11 @@ export interface SessionPartsOptions {
   marksSql?: (key: string) => Array<{ sql: string; params: unknown[] }>;
   /** What else the marks pass depends on (e.g. the sites' time zones), passed to `marksSql`: a change makes the pass due. */
   marksKey?: () => Promise<string>;
+  /**
+   * Runs each catch-up so that it excludes the store's purges (DuckDbEventStore.maintenance): a run that
+   * read events a purge then deleted would otherwise add their fragments back after the purge.
+   */
+  serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
   /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */
@@ -70,7 +75,7 @@ export class SessionPartsRollup {
 
   /** Rolls up everything received up to the new watermark; concurrent calls share one run. */
   runOnce(): Promise<SessionPartsRun> {
-    this.running ??= this.catchUp().finally(() => {
+    this.running ??= (this.opts.serialize ? this.opts.serialize(() => this.catchUp()) : this.catchUp()).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -96,12 +101,19 @@ export class SessionPartsRollup {
     }
     const key = this.opts.marksKey ? await this.opts.marksKey() : '';
     if (key !== this.marksKey) this.marksPending = true;
+    // A purge (store/duckdb/lifecycle.ts) unmarks a site's fragments without adding any.
+    if (!this.marksPending && this.opts.marksSql) this.marksPending = await this.unmarked();
     if (this.opts.marksSql && this.marksPending && !this.closed) {
       await this.transaction(this.opts.marksSql(key));
       this.marksPending = false;
       this.marksKey = key;
     }
     return { fragments, watermark: this.current };
+  }
+
+  private async unmarked(): Promise<boolean> {
+    const [row] = await this.db.all<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM marks_open WHERE s_lo IS NULL LIMIT 1)');
+    return (row?.n ?? 0) > 0;
   }
 
   private async storedWatermark(): Promise<number | null> {

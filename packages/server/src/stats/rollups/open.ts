@@ -12,7 +12,7 @@ export interface SessionZones {
 
 /** Whether a store can hold the rollups (its `capabilities.rollups`). */
 export function storeHasRollups(store: EventStore): boolean {
-  return store.capabilities.rollups && typeof store.openJobConnection === 'function';
+  return store.capabilities.rollups && typeof store.openJobConnection === 'function' && typeof store.maintenance === 'function';
 }
 
 /**
@@ -28,6 +28,7 @@ export async function openSessionParts(
   const { zones, ...rest } = opts;
   return new SessionPartsRollup(await store.openJobConnection!(), {
     ...rest,
+    serialize: store.maintenance ? (fn) => store.maintenance!(fn) : undefined,
     buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
     // The packed zones are the key: read once per run, and a changed zone makes the marks pass due.
     marksKey: async () => (zones ? packZones(await zones()) : ''),

@@ -105,8 +105,11 @@ export function marksRows(d: Dialect, q: MarksQuery): Sql {
 
 const CUBE_COLUMNS = join(CUBE_VALUES.map((v) => ident(v)));
 
-/** The aggregates from cube-shaped rows; `first` selects visitors' first fragments, `ev` / `st` the halves' rows. */
-function cubeAggs(d: Dialect, first: Sql, ev: Sql, st: Sql): Record<AggName, Sql> {
+/**
+ * The aggregates from cube-shaped rows; `first` selects visitors' first fragments, `ev` / `st` the halves' rows.
+ * Raw-only aggregates (registry `rawOnly`) are absent: statements that need them never read marks.
+ */
+function cubeAggs(d: Dialect, first: Sql, ev: Sql, st: Sql): Partial<Record<AggName, Sql>> {
   return {
     visitors: d.sumIf(ident('n'), and([ev, sql`(${first})`])),
     pageviews: d.sumIf(ident('pageviews'), ev),
@@ -160,7 +163,7 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
     first = sql`m IS NULL OR m < bucket_start`;
   }
   const agg = cubeAggs(d, first, TRUE, TRUE);
-  cols.push(...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`));
+  cols.push(...q.aggs.map((x) => sql`${agg[x]!} AS ${ident(`a_${x}`)}`));
   const grouping = keys.length ? sql` GROUP BY ${join(keys)} HAVING ${groupExists(d, q.aggs, TRUE, TRUE)}` : empty;
   return sql`SELECT ${join(cols)} FROM (${rows}) AS c${grouping}`;
 }
@@ -179,7 +182,7 @@ function pageRows(d: Dialect, q: MarksQuery): Sql {
   // holds all of a session outside `t`), counted at their first fragment on the path.
   const starts = sql`sh >= ${a} AND sh < ${b}`;
   const agg = cubeAggs(d, sql`m IS NULL OR m < ${a}`, inPeriod, starts);
-  const cols = [sql`path AS d_0`, ...q.aggs.map((x) => sql`${agg[x]} AS ${ident(`a_${x}`)}`)];
+  const cols = [sql`path AS d_0`, ...q.aggs.map((x) => sql`${agg[x]!} AS ${ident(`a_${x}`)}`)];
   return sql`SELECT ${join(cols)} FROM (${rows}) AS c GROUP BY d_0 HAVING ${groupExists(d, q.aggs, inPeriod, starts)}`;
 }
 

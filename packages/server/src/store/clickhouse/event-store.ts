@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
-import { badRequest, EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
-import type { DropCount, EventStore, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
+import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '@tidemark/core';
+import type { DropCount, EventStore, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
 import { assertNotEncoded, checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
 import { quoteInt, quoteString, wellFormed } from './escape';
 import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseConnection } from './http';
 import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
 import { prepareStatement } from './statement';
+import { ClickHouseLifecycle } from './lifecycle';
 
 /** One write of a keyed batch: `key` names it for idempotent retries (e.g. the Redis stream entry id). */
 export interface KeyedBatch {
@@ -38,9 +39,11 @@ export class ClickHouseEventStore implements EventStore {
   private server: ServerInfo | null = null;
   private closed = false;
   private readonly http: ClickHouseHttp;
+  private readonly lifecycle: ClickHouseLifecycle;
 
   constructor(conn: ClickHouseConnection | string) {
     this.http = new ClickHouseHttp(typeof conn === 'string' ? parseClickHouseUrl(conn) : conn);
+    this.lifecycle = new ClickHouseLifecycle(this.http, (tables) => this.awaitMutations(tables));
   }
 
   get database(): string {
@@ -79,18 +82,21 @@ export class ClickHouseEventStore implements EventStore {
     if (raw.length) {
       await this.http.insert(
         'raw_payloads',
-        ['id', 'site_id', 'received_at', 'contract', 'body'],
-        raw.map((r) => ({ id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body) })),
+        ['id', 'site_id', 'received_at', 'contract', 'body', 'original_bytes'],
+        raw.map((r) => ({
+          id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body),
+          original_bytes: r.original_bytes ?? 0,
+        })),
       );
     }
     const quarantine = parts.flatMap((p) => p.batch.quarantine);
     if (quarantine.length) {
       await this.http.insert(
         'quarantine',
-        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'],
+        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload', 'original_bytes'],
         quarantine.map((q) => ({
           id: q.id.toLowerCase(), site_id: wellFormed(q.site_id), received_at: q.received_at, contract: wellFormed(q.contract),
-          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload),
+          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload), original_bytes: q.original_bytes ?? 0,
         })),
       );
     }
@@ -126,6 +132,12 @@ export class ClickHouseEventStore implements EventStore {
     return this.http.select<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), { settings: QUERY_SETTINGS, timeoutMs: QUERY_TIMEOUT_MS });
   }
 
+  async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
+    // FINAL: a row written twice (a redelivered stream entry) counts once.
+    const [row] = await this.query<{ n: number }>('SELECT count() AS n FROM quarantine FINAL WHERE site_id = ? AND received_at >= ?', [siteId, Math.trunc(sinceMs)]);
+    return Number(row?.n ?? 0);
+  }
+
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
@@ -139,7 +151,7 @@ export class ClickHouseEventStore implements EventStore {
       params.push(Math.trunc(opts.before));
     }
     return this.query<QuarantineRecord>(
-      `SELECT id, site_id, received_at, contract, reason, errors, payload FROM quarantine
+      `SELECT id, site_id, received_at, contract, reason, errors, payload, original_bytes FROM quarantine
        WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`,
       [...params, limit],
     );
@@ -182,6 +194,26 @@ export class ClickHouseEventStore implements EventStore {
     return deleted;
   }
 
+  purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.purgeSiteBefore(siteId, cutoffMs);
+  }
+
+  purgeSite(siteId: string): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.purgeSite(siteId);
+  }
+
+  exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>> {
+    this.assertOpen();
+    return this.lifecycle.exportSubject(siteId, subject);
+  }
+
+  eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.eraseSubject(siteId, subject);
+  }
+
   /** Drops the daily raw_payloads partitions entirely before the cutoff's UTC day: no rewrite needed. */
   private async dropDaysBefore(olderThanMs: number): Promise<void> {
     const cutoffDay = Number(new Date(olderThanMs).toISOString().slice(0, 10).replace(/-/g, ''));
@@ -203,7 +235,7 @@ export class ClickHouseEventStore implements EventStore {
         `SELECT count() AS n FROM system.mutations WHERE database = ${quoteString(this.database)} AND table IN (${list}) AND is_done = 0`,
       );
       if (!Number(row?.n ?? 0)) return;
-      if (Date.now() > deadline) throw new Error('ClickHouse: raw retention delete did not finish in time');
+      if (Date.now() > deadline) throw new Error(`ClickHouse: delete on ${tables.join(', ')} did not finish in time`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -233,7 +265,8 @@ function eventRow(e: CanonicalEvent): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const c of EVENT_COLUMNS) {
     const v = rec[c.name];
-    if (c.kind === 'json') row[c.name] = JSON.stringify(v ?? {});
+    // JSON.stringify writes a lone surrogate as a \udXXX escape: made U+FFFD like the text columns.
+    if (c.kind === 'json') row[c.name] = wellFormedJson(JSON.stringify(v ?? {}));
     else if (typeof v === 'string') row[c.name] = wellFormed(v);
     else row[c.name] = v ?? null;
   }

@@ -30,6 +30,13 @@ export interface ClickHouseConnection {
  */
 const DATA_ERROR_CODES = new Set([6, 8, 16, 25, 26, 27, 32, 38, 41, 53, 62, 69, 70, 72, 117, 131]);
 
+/**
+ * Server error codes that mean "a value given to the statement was refused": text that does not parse
+ * as the type it is used as, conversions and arguments out of bounds, a pattern that does not compile.
+ * A statement refused for one of these would fail the same way with the same values.
+ */
+const INPUT_ERROR_CODES = new Set([6, 25, 26, 27, 36, 38, 41, 69, 70, 72, 117, 131, 321, 427]);
+
 export class ClickHouseError extends Error {
   constructor(
     message: string,
@@ -43,6 +50,11 @@ export class ClickHouseError extends Error {
   /** True when the server refused the statement's data itself: retrying the same data cannot succeed. */
   get isDataError(): boolean {
     return this.code !== null && DATA_ERROR_CODES.has(this.code);
+  }
+
+  /** True when a value the statement was given was refused (see INPUT_ERROR_CODES). */
+  get isInputError(): boolean {
+    return this.code !== null && INPUT_ERROR_CODES.has(this.code);
   }
 }
 

@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseHttp } from './http';
+import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -68,6 +69,12 @@ export interface Migration {
   version: number;
   name: string;
   statements: (server: ServerInfo) => string[];
+  /**
+   * Columns of JSON text to repair by a mutation (18.12+; it runs in the background, reads tolerate the
+   * rows meanwhile). Only on MergeTree tables: a cluster's Distributed tables cannot be mutated, their
+   * local tables are repaired ON CLUSTER by the operator (docs/scale-out.md).
+   */
+  repairs?: ReadonlyArray<{ table: string; column: string }>;
 }
 
 /** Applied in order; never edit a released step, add one. Every statement is idempotent. */
@@ -99,18 +106,45 @@ PARTITION BY toYYYYMM(day)
 ORDER BY (site_id, day, reason, batch_key)`,
     ],
   },
+  {
+    version: 2,
+    name: 'raw bodies and quarantined payloads may be a prefix: original_bytes is their size before the cut (0 = whole)',
+    // No ADD COLUMN IF NOT EXISTS before 19.x: an existing column (a node that migrated first) is skipped.
+    statements: () => [
+      `ALTER TABLE raw_payloads ADD COLUMN original_bytes Int64 DEFAULT 0`,
+      `ALTER TABLE quarantine ADD COLUMN original_bytes Int64 DEFAULT 0`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
+    statements: () => [],
+    repairs: [
+      { table: 'events', column: 'props' },
+      { table: 'quarantine', column: 'payload' },
+      { table: 'quarantine', column: 'errors' },
+    ],
+  },
 ];
+
+/** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */
+export function repairJsonSql(table: string, column: string): string {
+  const repaired = repairedJsonSql(column, (expr, pattern, replacement) => `replaceRegexpAll(${expr}, ${quoteString(pattern)}, ${quoteString(replacement)})`);
+  return `ALTER TABLE ${table} UPDATE ${column} = ${repaired} WHERE match(${column}, ${quoteString(SURROGATE_ESCAPE_RE2)})`;
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 const TABLE_ALREADY_EXISTS = 57;
+/** "Cannot add column …: column with this name already exists". */
+const COLUMN_ALREADY_EXISTS = 44;
 
-/** Runs a CREATE … IF NOT EXISTS; a concurrent creator (another node starting) is not an error. */
+/** Runs a CREATE … IF NOT EXISTS or an ADD COLUMN; a concurrent creator (another node starting) is not an error. */
 async function createIdempotent(http: ClickHouseHttp, sql: string, database?: string | null): Promise<void> {
   try {
     await http.exec(sql, { database });
   } catch (err) {
-    if (err instanceof ClickHouseError && err.code === TABLE_ALREADY_EXISTS) return;
+    if (err instanceof ClickHouseError && (err.code === TABLE_ALREADY_EXISTS || (err.code === COLUMN_ALREADY_EXISTS && sql.startsWith('ALTER TABLE')))) return;
     throw err;
   }
 }
@@ -131,7 +165,15 @@ ENGINE = ReplacingMergeTree ORDER BY version`,
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     for (const stmt of m.statements(server)) await createIdempotent(http, stmt);
+    for (const r of m.repairs ?? []) if (await isMergeTree(http, r.table)) await http.exec(repairJsonSql(r.table, r.column));
     await http.exec(`INSERT INTO schema_version (version, name, applied_at) VALUES (${m.version}, ${quoteString(m.name)}, now())`);
   }
   return { version: SCHEMA_VERSION, server };
+}
+
+async function isMergeTree(http: ClickHouseHttp, table: string): Promise<boolean> {
+  const [row] = await http.select<{ engine: string }>(
+    `SELECT engine FROM system.tables WHERE database = ${quoteString(http.conn.database)} AND name = ${quoteString(table)}`,
+  );
+  return /MergeTree$/.test(row?.engine ?? '');
 }

@@ -1,6 +1,7 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
 import type { EncodedEvents } from '../event-store';
+import { wellFormedEvent } from '../event-rows';
 
 /**
  * Getting events into DuckDB fast. The Appender costs one native call per value (43 per event): about
@@ -139,7 +140,15 @@ const SEPARATORS_PER_LINE = EVENT_COLUMNS.length - 1;
  * characters, so JSON never holds a separator.
  */
 function packLine(e: CanonicalEvent): string | null {
-  const line = fieldsOf(e).join(FIELD);
+  let line = fieldsOf(e).join(FIELD);
+  // A lone surrogate in a text column reaches DuckDB as U+FFFD (the binding's UTF-8 encoding writes it
+  // so); in props, JSON.stringify writes it as a \udXXX escape that DuckDB's JSON reader refuses. Only
+  // then (a cheap search; scanning every line for surrogates cost ~0.5 µs) is the event made well-formed,
+  // in place so the Appender path stores it so too, and packed again.
+  if (line.includes('\\ud')) {
+    wellFormedEvent(e);
+    line = fieldsOf(e).join(FIELD);
+  }
   let separators = 0;
   for (let i = line.indexOf(FIELD); i !== -1; i = line.indexOf(FIELD, i + 1)) separators++;
   return separators === SEPARATORS_PER_LINE && line.indexOf(RECORD) === -1 ? line : null;

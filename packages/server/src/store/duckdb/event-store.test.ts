@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TidemarkError } from '@tidemark/core';
 import { DuckDbEventStore, type DuckDbEventStoreOptions } from './event-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
-import { batchOf, makeEvent, tempDir, uuidv4, uuidv7 } from '../../../test/helpers/events';
+import { batchOf, encodeWithPropsText, makeEvent, tempDir, uuidv4, uuidv7 } from '../../../test/helpers/events';
 import { encodeEvents } from './event-pack';
 import { DuckDbClient } from './client';
 
@@ -135,7 +135,7 @@ describe('DuckDbEventStore', () => {
     const gone = uuidv7();
     const db = await DuckDbClient.open(file);
     await db.run('DROP TABLE dedupe_state');
-    await db.run('DELETE FROM schema_version WHERE version = 7');
+    await db.run('DELETE FROM schema_version WHERE version >= 7');
     await db.run('INSERT INTO event_keys SELECT event_id FROM events');
     await db.run('INSERT INTO event_keys VALUES (CAST(? AS UUID))', [gone]);
     db.close();
@@ -148,6 +148,45 @@ describe('DuckDbEventStore', () => {
     expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([{ n: 1 }]);
   });
 
+  it('stores lone surrogates as U+FFFD, in text columns and props, packed or appended', async () => {
+    const { store } = await openStore();
+    const packed = makeEvent({ title: 'a\ud800', selector: '\udc00x', props: { 'k\ud800': 'v\udfff', ok: '😀' } });
+    const appended = makeEvent({ title: 'sep\x1f\ud800', props: { k: '\ud83d' } });
+    const textOnly = makeEvent({ title: 'only\ud800' });
+    await store.write(batchOf([packed, appended]));
+    await store.write(batchOf([], { encoded: encodeEvents([textOnly]).encoded }));
+    const rows = await store.query<{ title: string; selector: string; props: string }>('SELECT title, selector, props FROM events ORDER BY title');
+    expect(rows.map((r) => [r.title, r.selector, JSON.parse(r.props)])).toEqual([
+      ['a\ufffd', '\ufffdx', { 'k\ufffd': 'v\ufffd', ok: '😀' }],
+      ['only\ufffd', '', {}],
+      ['sep\x1f\ufffd', '', { k: '\ufffd' }],
+    ]);
+    expect(await store.query('SELECT count(*) AS n FROM events WHERE NOT json_valid(props)')).toEqual([{ n: 0 }]);
+  });
+
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 8)', async () => {
+    const { store, file } = await openStore();
+    // Written as the collector thread encodes (past the store's guard), as releases before the guard stored them.
+    const bad = makeEvent({ props: { plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' } });
+    const good = makeEvent({ props: { plan: 'basic' } });
+    await store.write(batchOf([good], { encoded: encodeWithPropsText([{ event: bad, props: JSON.stringify(bad.props) }]) }));
+    const propsOf = async (s: DuckDbEventStore, id: string) => (await s.query<{ props: string }>('SELECT props FROM events WHERE event_id = CAST(? AS UUID)', [id]))[0]!.props;
+    expect(await propsOf(store, bad.event_id)).toContain('\\ud800');
+    await expect(store.query("SELECT json_extract_string(props, '$.plan') FROM events")).rejects.toThrow(/Invalid Input/);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const db = await DuckDbClient.open(file);
+    await db.run('DELETE FROM schema_version WHERE version = 9');
+    await db.run(`INSERT INTO quarantine (id, site_id, received_at, contract, reason, errors, payload) VALUES (CAST(? AS UUID), 'site-a', now()::TIMESTAMP, 'c', 'r', ?, ?)`, [uuidv7(), '[{"path":"\\udc00"}]', '{"p":"\\ud800"}']);
+    db.close();
+
+    const { store: again } = await openStore(file);
+    expect(JSON.parse(await propsOf(again, bad.event_id))).toEqual({ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' });
+    expect(JSON.parse(await propsOf(again, good.event_id))).toEqual({ plan: 'basic' });
+    expect(await again.query("SELECT count(*) AS n FROM events WHERE NOT json_valid(props)")).toEqual([{ n: 0 }]);
+    expect((await again.listQuarantine('site-a')).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
+  });
+
   it('writes raw payloads, quarantine and summed drop counts in the same transaction', async () => {
     const { store } = await openStore();
     const now = Date.now();
@@ -156,9 +195,10 @@ describe('DuckDbEventStore', () => {
       id: uuidv7(now + i), site_id: site, received_at: now + i, contract: 'insighthub.collect', reason: 'invalid',
       errors: JSON.stringify([{ path: 'n', message: 'Required' }]), payload: `{"i":${i}}`,
     });
-    const qs = [q(1), q(2), q(3, 'site-b')];
+    const qs = [q(1), { ...q(2), payload: '{"i":2,"cut', original_bytes: 90_000 }, q(3, 'site-b')];
+    const cut = { ...raw, id: uuidv7(now + 1), received_at: now + 1, body: '{"prefix', original_bytes: 1_000_000 };
     await store.write(batchOf([], {
-      raw: [raw],
+      raw: [raw, cut],
       quarantine: qs,
       drops: [
         { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 2 },
@@ -174,12 +214,18 @@ describe('DuckDbEventStore', () => {
     ]);
     expect(await store.dropCounts('site-a', '2025-03-02', '2025-03-02')).toHaveLength(1);
     const listed = await store.listQuarantine('site-a');
-    expect(listed.map((r) => r.payload)).toEqual(['{"i":2}', '{"i":1}']);
+    expect(listed.map((r) => r.payload)).toEqual(['{"i":2,"cut', '{"i":1}']);
     expect(listed[0]).toEqual(qs[1]);
+    expect(listed[1]).toEqual({ ...qs[0], original_bytes: 0 });
+    const counts = [await store.countQuarantine('site-a', now), await store.countQuarantine('site-a', now + 2), await store.countQuarantine('site-b', 0)];
+    expect(counts).toEqual([2, 1, 1]);
     const page2 = await store.listQuarantine('site-a', { limit: 1, before: listed[0]!.received_at, beforeId: listed[0]!.id });
     expect(page2.map((r) => r.payload)).toEqual(['{"i":1}']);
-    const [r] = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at FROM raw_payloads');
-    expect(r).toEqual({ body: raw.body, received_at: now });
+    const rows = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at, original_bytes FROM raw_payloads ORDER BY received_at');
+    expect(rows).toEqual([
+      { body: raw.body, received_at: now, original_bytes: 0 },
+      { body: cut.body, received_at: now + 1, original_bytes: 1_000_000 },
+    ]);
   });
 
   it('purges raw payloads and quarantine older than the cutoff only', async () => {

@@ -1,5 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { DropCount, EventStore, JobConnection, QuarantineQuery, QuarantineRecord, WriteBatch, WriteResult } from '../event-store';
+import type { DropCount, EventStore, JobConnection, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
 import { badRequest } from '@tidemark/core';
 import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
@@ -8,6 +8,7 @@ import { IdFilter, idWordsSql } from './id-filter';
 import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
 import { RawLog, rawPayloadsViewSql } from './raw-log';
+import { addCounts, beforeScope, exportSql, purgeEvents, purgeSideTablesBefore, purgeSiteRows, subjectScope } from './lifecycle';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
@@ -77,6 +78,8 @@ export class DuckDbEventStore implements EventStore {
   private lanes: WriteLane[];
   /** Serialises the drop-counter upserts of concurrent transactions (held from the upsert to the end). */
   private dropsChain: Promise<unknown> = Promise.resolve();
+  /** Purges and the jobs that rewrite derived tables, one at a time (`maintenance`). */
+  private maintenanceChain: Promise<unknown> = Promise.resolve();
   private readers: Array<{ db: DuckDbClient; chain: Promise<unknown>; busy: number }> = [];
   private closed = false;
   private closing = false;
@@ -286,6 +289,13 @@ export class DuckDbEventStore implements EventStore {
     return this.read((db) => db.allCached<T>(sql, params));
   }
 
+  async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
+    const [row] = await this.read((db) =>
+      db.all<{ n: number }>('SELECT count(*) AS n FROM quarantine WHERE site_id = ? AND received_at >= epoch_ms(CAST(? AS BIGINT))', [siteId, Math.trunc(sinceMs)]),
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async listQuarantine(siteId: string, opts: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
@@ -300,7 +310,7 @@ export class DuckDbEventStore implements EventStore {
     }
     const rows = await this.read((db) =>
       db.all<QuarantineRecord>(
-        `SELECT CAST(id AS VARCHAR) AS id, site_id, epoch_ms(received_at) AS received_at, contract, reason, errors, payload
+        `SELECT CAST(id AS VARCHAR) AS id, site_id, epoch_ms(received_at) AS received_at, contract, reason, errors, payload, original_bytes
          FROM quarantine WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`,
         [...params, limit],
       ),
@@ -327,6 +337,48 @@ export class DuckDbEventStore implements EventStore {
       const quarantined = await this.writer.change('DELETE FROM quarantine WHERE received_at < epoch_ms(CAST(? AS BIGINT))', cutoff);
       return files + raw + quarantined;
     });
+  }
+
+  /**
+   * Runs `fn` with no purge running (and no other `maintenance` call): jobs that rewrite derived tables
+   * from `events` on a connection of their own (the session-parts rollup) run through it, so a purge
+   * never deletes events that such a job has read but not yet written back as fragments.
+   */
+  maintenance<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenanceChain.then(fn, fn);
+    this.maintenanceChain = run.catch(() => undefined);
+    return run;
+  }
+
+  purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts> {
+    if (cutoffMs % 3_600_000 !== 0) return Promise.reject(new Error('purgeSiteBefore: the cutoff must be a whole UTC hour'));
+    return this.purging(async () => {
+      const counts = await this.writer.transaction(async () =>
+        addCounts(await purgeEvents(this.writer, siteId, beforeScope(cutoffMs)), await purgeSideTablesBefore(this.writer, siteId, cutoffMs)),
+      );
+      return addCounts(counts, { raw: await this.raw.removeSite(siteId, cutoffMs) });
+    });
+  }
+
+  purgeSite(siteId: string): Promise<PurgeCounts> {
+    return this.purging(async () => {
+      const counts = await this.writer.transaction(() => purgeSiteRows(this.writer, siteId));
+      return addCounts(counts, { raw: await this.raw.removeSite(siteId) });
+    });
+  }
+
+  exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>> {
+    const scope = subjectScope(siteId, subject);
+    return this.read((db) => db.all(exportSql(scope), [siteId, ...scope.params]));
+  }
+
+  eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
+    return this.purging(() => this.writer.transaction(() => purgeEvents(this.writer, siteId, subjectScope(siteId, subject))));
+  }
+
+  /** A purge: excludes maintenance jobs, then waits for the writes in progress (no write runs meanwhile). */
+  private purging<T>(fn: () => Promise<T>): Promise<T> {
+    return this.maintenance(() => this.exclusive(fn));
   }
 
   /** Waits for writes in progress, checkpoints (nothing left to replay on the next open) and closes. */
@@ -453,5 +505,6 @@ function appendQuarantined(a: DuckDBAppender, q: QuarantineRecord): void {
   a.appendVarchar(q.reason);
   a.appendVarchar(q.errors);
   a.appendVarchar(q.payload);
+  a.appendBigInt(BigInt(q.original_bytes ?? 0));
   a.endRow();
 }

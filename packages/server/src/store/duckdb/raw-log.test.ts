@@ -37,6 +37,26 @@ describe('RawLog', () => {
     expect(lines(path.join(dir, '2026-11-22T03.0.ndjson'))).toEqual(['old']);
   });
 
+  it('removes one site\'s lines before a cutoff, rewriting shared files and deleting emptied ones; appends go on', async () => {
+    const { log, dir } = await openLog();
+    const of = (site: string, body: string, at = T0) => ({ ...rec(body, at), site_id: site });
+    await log.append([of('a', 'a1'), of('b', 'b1'), of('a', 'a2')], 0).done;
+    await log.append([of('a', 'a-old', T0 - 2 * HOUR)], 0).done;
+    await log.append([of('b', 'b-old', T0 - 3 * HOUR)], 0).done;
+    // Only lines received before the cutoff go: a3 was received later in the same hour.
+    await log.append([of('a', 'a3', T0 + 10 * 60_000)], 0).done;
+    expect(await log.removeSite('a', T0 + 60_000)).toBe(3);
+    expect(lines(path.join(dir, '2026-11-22T05.0.ndjson'))).toEqual(['b1', 'a3']);
+    expect(fs.existsSync(path.join(dir, '2026-11-22T03.0.ndjson'))).toBe(false);
+    expect(lines(path.join(dir, '2026-11-22T02.0.ndjson'))).toEqual(['b-old']);
+    // The file the lane was appending to was replaced: the next append goes to the new one.
+    await log.append([of('a', 'a4')], 0).done;
+    expect(lines(path.join(dir, '2026-11-22T05.0.ndjson'))).toEqual(['b1', 'a3', 'a4']);
+    expect(await log.removeSite('a')).toBe(2);
+    expect(await log.removeSite('a')).toBe(0);
+    expect(lines(path.join(dir, '2026-11-22T05.0.ndjson'))).toEqual(['b1']);
+  });
+
   it('undoes a group that crossed into the next hour in both files', async () => {
     const { log, dir } = await openLog();
     await log.append([rec('a')], 0).done;

@@ -17,6 +17,8 @@ import type { RawPayloadRecord } from '../event-store';
  * - A torn last line (a crash mid-write) is cut off when the file is next opened for appending, and
  *   skipped by readers.
  * - SQL: `rawPayloadsViewSql` reads the files with read_json as the `raw_payloads` view.
+ * - A line carries `original_bytes` only when its body is a prefix (a request nothing of which was
+ *   stored); the view reads 0 for the others.
  * - Retention: whole files are deleted once their hour is entirely older than the cutoff.
  */
 
@@ -47,9 +49,10 @@ export class RawLog {
   private constructor(readonly dir: string) {}
 
   static async open(dir: string): Promise<RawLog> {
-    await fs.promises.mkdir(dir, { recursive: true });
+    // Raw payloads are as private as the database (docs/security.md): 0700 directory, 0600 files.
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const empty = path.join(dir, EMPTY_FILE);
-    if (!fs.existsSync(empty)) await fs.promises.writeFile(empty, '');
+    if (!fs.existsSync(empty)) await fs.promises.writeFile(empty, '', { mode: 0o600 });
     return new RawLog(dir);
   }
 
@@ -65,7 +68,8 @@ export class RawLog {
       const name = `${hourKey(r.received_at)}.${lane}.ndjson`;
       let lines = byFile.get(name);
       if (!lines) byFile.set(name, (lines = []));
-      lines.push(JSON.stringify({ id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body }));
+      const line = { id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body };
+      lines.push(JSON.stringify(r.original_bytes ? { ...line, original_bytes: r.original_bytes } : line));
     }
     const written: Array<{ file: OpenFile; before: number }> = [];
     const done = (async () => {
@@ -109,6 +113,55 @@ export class RawLog {
     return removed;
   }
 
+  /**
+   * Removes the lines of one site received before `beforeMs` (all of them by default): each file that
+   * holds any is rewritten without them (a new file renamed over the old one; emptied files are deleted).
+   * Call with no append running; files open for appending are closed and reopened by the next append.
+   */
+  async removeSite(siteId: string, beforeMs = Number.POSITIVE_INFINITY): Promise<number> {
+    let removed = 0;
+    const needle = Buffer.from(`"site_id":${JSON.stringify(siteId)}`);
+    for (const name of await fs.promises.readdir(this.dir)) {
+      // A rewrite that a crash interrupted before its rename: the original file is still whole.
+      if (name.endsWith('.ndjson.purge')) await fs.promises.rm(path.join(this.dir, name), { force: true });
+      const m = FILE_RE.exec(name);
+      if (!m || hourStart(m[1]!) >= beforeMs) continue;
+      const full = path.join(this.dir, name);
+      const buf = await fs.promises.readFile(full);
+      if (!buf.includes(needle)) continue;
+      const kept: string[] = [];
+      let gone = 0;
+      for (const line of buf.toString('utf8').split('\n')) {
+        if (!line) continue;
+        if (line.includes(needle.toString()) && ownedBefore(line, siteId, beforeMs)) gone++;
+        else kept.push(line);
+      }
+      if (!gone) continue;
+      removed += gone;
+      const open = this.files.get(name);
+      this.files.delete(name);
+      if (open) await (await open).fd.close().catch(() => undefined);
+      if (!kept.length) {
+        await fs.promises.rm(full, { force: true });
+        continue;
+      }
+      const tmp = `${full}.purge`;
+      const fd = await fs.promises.open(tmp, 'w');
+      try {
+        await fd.writeFile(kept.join('\n') + '\n');
+        await fd.datasync();
+      } finally {
+        await fd.close();
+      }
+      await fs.promises.rename(tmp, full);
+    }
+    if (removed) {
+      const dir = await fs.promises.open(this.dir, 'r');
+      await dir.sync().finally(() => dir.close());
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     const open = [...this.files.values()];
     this.files.clear();
@@ -143,7 +196,7 @@ export class RawLog {
   private async openFile(name: string): Promise<OpenFile> {
     const full = path.join(this.dir, name);
     const existed = fs.existsSync(full);
-    const fd = await fs.promises.open(full, existed ? 'r+' : 'w+');
+    const fd = await fs.promises.open(full, existed ? 'r+' : 'w+', 0o600);
     const length = (await fd.stat()).size;
     // A torn last line (crash mid-write) was never acknowledged: cut it so the next line starts clean.
     const size = await endOfLastLine(fd, length);
@@ -184,6 +237,16 @@ async function endOfLastLine(fd: fs.promises.FileHandle, end: number): Promise<n
   return 0;
 }
 
+/** Whether a line is a record of `siteId` received before `beforeMs` (a line that does not parse is kept). */
+function ownedBefore(line: string, siteId: string, beforeMs: number): boolean {
+  try {
+    const r = JSON.parse(line) as { site_id?: unknown; received_at?: unknown };
+    return r.site_id === siteId && typeof r.received_at === 'number' && r.received_at < beforeMs;
+  } catch {
+    return false;
+  }
+}
+
 function countLines(buf: Buffer): number {
   let n = 0;
   for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) n++;
@@ -195,9 +258,10 @@ export function rawPayloadsViewSql(glob: string): string {
   const literal = `'${glob.replace(/'/g, "''")}'`;
   return (
     `CREATE OR REPLACE TEMP VIEW raw_payloads AS ` +
-    `SELECT id, site_id, epoch_ms(received_at) AS received_at, contract, body FROM read_json(${literal}, format = 'newline_delimited', ` +
-    `columns = {id: 'UUID', site_id: 'VARCHAR', received_at: 'BIGINT', contract: 'VARCHAR', body: 'VARCHAR'}, ignore_errors = true) ` +
+    `SELECT id, site_id, epoch_ms(received_at) AS received_at, contract, body, coalesce(original_bytes, 0) AS original_bytes ` +
+    `FROM read_json(${literal}, format = 'newline_delimited', ` +
+    `columns = {id: 'UUID', site_id: 'VARCHAR', received_at: 'BIGINT', contract: 'VARCHAR', body: 'VARCHAR', original_bytes: 'BIGINT'}, ignore_errors = true) ` +
     `WHERE id IS NOT NULL AND body IS NOT NULL ` +
-    `UNION ALL SELECT id, site_id, received_at, contract, body FROM raw_payloads_archive`
+    `UNION ALL SELECT id, site_id, received_at, contract, body, 0 AS original_bytes FROM raw_payloads_archive`
   );
 }

@@ -1,5 +1,6 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import type { DuckDbClient } from './client';
+import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -122,7 +123,28 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         WHERE EXISTS (SELECT 1 FROM event_keys) OR EXISTS (SELECT 1 FROM event_keys_other)`,
     ],
   },
+  {
+    version: 8,
+    name: 'quarantined payloads may be a prefix: original_bytes is their size before the cut (0 = whole)',
+    statements: () => [`ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS original_bytes BIGINT DEFAULT 0`],
+  },
+  {
+    version: 9,
+    name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
+    statements: () => [
+      repairJsonSql('events', 'props'),
+      repairJsonSql('quarantine', 'payload'),
+      repairJsonSql('quarantine', 'errors'),
+    ],
+  },
 ];
+
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+function repairJsonSql(table: string, column: string): string {
+  const repaired = repairedJsonSql(column, (expr, pattern, replacement) => `regexp_replace(${expr}, ${literal(pattern)}, ${literal(replacement)}, 'g')`);
+  return `UPDATE ${table} SET ${column} = ${repaired} WHERE regexp_matches(${column}, ${literal(SURROGATE_ESCAPE_RE2)})`;
+}
 
 /**
  * `marks_open` holds the session fragments that are unmarked or whose session spans at least this long

@@ -1,0 +1,1 @@
+export { retentionCommand } from './retention-command';

@@ -1,0 +1,111 @@
+import { EVENT_COLUMNS } from '@tidemark/core';
+import type { PurgeCounts, SubjectRef } from '../event-store';
+import { quoteInt, quoteString } from './escape';
+import type { ClickHouseHttp } from './http';
+
+/**
+ * The scale-out store's lifecycle deletes (see LifecycleStore). Partitions hold every site, so a
+ * site's rows go by a mutation (`ALTER TABLE … DELETE WHERE`, on 18.16 and on current servers alike);
+ * a partition is dropped whole instead when every row in it is to go. Only tables partitioned by the
+ * time of receipt (raw payloads, quarantine) are dropped that way: nothing is ever written into their
+ * past, whereas an events or drops partition could receive another site's backfill between the count
+ * and the drop. Mutations are awaited, so what was counted is gone when a purge resolves.
+ */
+
+interface Target {
+  table: string;
+  /** Name in the counts. */
+  name: string;
+  where: string;
+  /** Partition expression, when a whole partition may be dropped. */
+  partition?: string;
+}
+
+const utcTime = (col: string) => `toDateTime(intDiv(least(greatest(${col}, 0), 4294967295000), 1000), 'UTC')`;
+
+function siteTargets(siteId: string, before: number | null): Target[] {
+  const site = `site_id = ${quoteString(siteId)}`;
+  const older = (col: string) => (before === null ? site : `${site} AND ${col} < ${quoteInt(before)}`);
+  return [
+    { table: 'events', name: 'events', where: older('ts') },
+    { table: 'quarantine', name: 'quarantine', where: older('received_at'), partition: `toYYYYMM(${utcTime('received_at')})` },
+    { table: 'raw_payloads', name: 'raw', where: older('received_at'), partition: `toYYYYMMDD(${utcTime('received_at')})` },
+    {
+      table: 'ingest_drops',
+      name: 'drops',
+      where: before === null ? site : `${site} AND day < toDate(${utcTime(quoteInt(before))})`,
+    },
+    // Dedupe ids carry no time: they go with the site only.
+    ...(before === null ? [{ table: 'event_ids', name: 'event_ids', where: site }] : []),
+  ];
+}
+
+export class ClickHouseLifecycle {
+  constructor(
+    private readonly http: ClickHouseHttp,
+    private readonly awaitMutations: (tables: string[]) => Promise<void>,
+  ) {}
+
+  purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts> {
+    return this.purge(siteTargets(siteId, Math.trunc(cutoffMs)));
+  }
+
+  purgeSite(siteId: string): Promise<PurgeCounts> {
+    return this.purge(siteTargets(siteId, null));
+  }
+
+  async exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>> {
+    const visitors = await this.subjectVisitors(siteId, subject);
+    if (!visitors.length) return [];
+    return this.http.select(
+      `SELECT ${EVENT_COLUMNS.map((c) => c.name).join(', ')} FROM events FINAL
+       WHERE site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')}) ORDER BY ts, event_id`,
+    );
+  }
+
+  async eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
+    const visitors = await this.subjectVisitors(siteId, subject);
+    if (!visitors.length) return { events: 0 };
+    const where = `site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')})`;
+    return this.purge([{ table: 'events', name: 'events', where }]);
+  }
+
+  /** The subject's visitor ids on the site (resolved first: a mutation's condition should not read the table it rewrites). */
+  private async subjectVisitors(siteId: string, subject: SubjectRef): Promise<string[]> {
+    if (subject.visitorId !== undefined) return [subject.visitorId];
+    const rows = await this.http.select<{ v: string }>(
+      `SELECT DISTINCT visitor_id AS v FROM events WHERE site_id = ${quoteString(siteId)} AND user_id = ${quoteString(subject.userId)}`,
+    );
+    return rows.map((r) => r.v);
+  }
+
+  private async purge(targets: Target[]): Promise<PurgeCounts> {
+    const counts: PurgeCounts = {};
+    const mutated: string[] = [];
+    for (const t of targets) {
+      // Rows as reads see them (deduplicated); physical duplicates go with them.
+      const final = t.table === 'event_ids' ? '' : ' FINAL';
+      const [row] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${t.table}${final} WHERE ${t.where}`);
+      counts[t.name] = (counts[t.name] ?? 0) + Number(row?.n ?? 0);
+      if (t.partition) await this.dropWholePartitions(t);
+      const [left] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${t.table} WHERE ${t.where}`);
+      if (!Number(left?.n ?? 0)) continue;
+      await this.http.exec(`ALTER TABLE ${t.table} DELETE WHERE ${t.where}`);
+      mutated.push(t.table);
+    }
+    if (mutated.length) await this.awaitMutations(mutated);
+    return counts;
+  }
+
+  /** Drops the partitions of `t` in which every row is to be deleted. */
+  private async dropWholePartitions(t: Target): Promise<void> {
+    const parts = await this.http.select<{ p: string; hit: number; n: number }>(
+      `SELECT toString(${t.partition}) AS p, countIf(${t.where}) AS hit, count() AS n FROM ${t.table} GROUP BY p HAVING hit > 0`,
+    );
+    for (const part of parts) {
+      const id = Number(part.p);
+      if (Number(part.hit) === Number(part.n) && Number.isSafeInteger(id))
+        await this.http.exec(`ALTER TABLE ${t.table} DROP PARTITION ${quoteInt(id)}`);
+    }
+  }
+}

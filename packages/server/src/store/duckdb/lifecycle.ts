@@ -1,0 +1,121 @@
+import { EVENT_COLUMNS } from '@tidemark/core';
+import type { PurgeCounts, SubjectRef } from '../event-store';
+import type { DuckDbClient } from './client';
+
+/**
+ * The embedded store's lifecycle statements (see LifecycleStore): what to delete for a site, before a
+ * cutoff, or for one subject, and how the session-parts rollup (stats/session-parts.ts, session-marks.ts,
+ * mark-cube*.ts) stays equal to the events that remain. Run in one transaction with no write open.
+ *
+ * Rollups. A fragment is one (session, visitor, UTC hour of `ts`), so deleting the events before a
+ * whole-hour cutoff, or all events of some visitors, deletes whole fragments: the fragments that remain
+ * hold exactly the events that remain. What does not stay true is what the marks pass derived across
+ * fragments (session totals, first-occurrence marks, the cubes). So a purge that removes fragments
+ * unmarks the whole site: its cube rows go, every fragment loses its marks and head flags (the cube
+ * then holds nothing for them, which is what a cube must hold for unmarked fragments), and `marks_open`
+ * lists them all. Queries send unmarked visitors through the exact fragment merge, and the next marks
+ * pass (store/duckdb/session-parts.ts sees the unmarked fragments) rebuilds marks and cubes. A site is
+ * purged by retention at most once a day (the cutoff is a whole UTC day), which bounds that cost.
+ */
+
+/** Condition on events (and the same on rollup fragments) selecting what a purge deletes. */
+interface Scope {
+  events: string;
+  fragments: string;
+  params: unknown[];
+}
+
+const ROLLUP_TABLES = [
+  'session_parts',
+  'page_parts',
+  'marks_open',
+  'mark_cube',
+  'page_cube',
+  'mark_cube_day',
+  'mark_cube_day_state',
+] as const;
+
+const ts = (ms: number) => `epoch_ms(CAST(${Math.trunc(ms)} AS BIGINT))`;
+
+export function beforeScope(cutoffMs: number): Scope {
+  return { events: `ts < ${ts(cutoffMs)}`, fragments: `hour < ${ts(cutoffMs)}`, params: [] };
+}
+
+/** Every visitor id the subject has on the site (a user id: the visitor ids it was seen with). */
+export function subjectScope(siteId: string, subject: SubjectRef): Scope {
+  if (subject.visitorId !== undefined) return { events: 'visitor_id = ?', fragments: 'visitor_id = ?', params: [subject.visitorId] };
+  const visitors = 'visitor_id IN (SELECT DISTINCT visitor_id FROM events WHERE site_id = ? AND user_id = ?)';
+  return { events: visitors, fragments: visitors, params: [siteId, subject.userId] };
+}
+
+/** Deletes the site's events in `scope` and keeps its rollup consistent; counts per table. */
+export async function purgeEvents(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
+  const counts: PurgeCounts = {};
+  // Fragments first: a user id's visitors are found through the events about to go.
+  const [frag] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM session_parts WHERE site_id = ? AND ${scope.fragments}`, [
+    siteId,
+    ...scope.params,
+  ]);
+  if (frag?.n) {
+    counts.session_parts = await db.change(`DELETE FROM session_parts WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
+    counts.page_parts = await db.change(`DELETE FROM page_parts WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
+    await unmarkSite(db, siteId);
+  }
+  counts.events = await db.change(`DELETE FROM events WHERE site_id = ? AND ${scope.events}`, [siteId, ...scope.params]);
+  return counts;
+}
+
+async function unmarkSite(db: DuckDbClient, siteId: string): Promise<void> {
+  for (const table of ['mark_cube', 'page_cube', 'mark_cube_day', 'mark_cube_day_state'])
+    await db.run(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
+  await db.run('UPDATE session_parts SET s_lo = NULL, s_head = NULL WHERE site_id = ?', [siteId]);
+  await db.run('UPDATE page_parts SET sp_head = NULL WHERE site_id = ? AND sp_head IS NOT NULL', [siteId]);
+  await db.run('DELETE FROM marks_open WHERE site_id = ?', [siteId]);
+  await db.run('INSERT INTO marks_open SELECT site_id, hour, vk, s_lo, s_hi FROM session_parts WHERE site_id = ?', [siteId]);
+  // A session left with one fragment is whole in it again (a non-solo one only takes the slower merge).
+  await db.run(
+    `UPDATE session_parts SET solo = TRUE WHERE site_id = ? AND NOT solo
+     AND sk IN (SELECT sk FROM session_parts WHERE site_id = ? GROUP BY sk HAVING count(*) = 1)`,
+    [siteId, siteId],
+  );
+}
+
+/** The site's quarantine, archived raw payloads and drop counts before the cutoff. */
+export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cutoffMs: number): Promise<PurgeCounts> {
+  return {
+    quarantine: await db.change(`DELETE FROM quarantine WHERE site_id = ? AND received_at < ${ts(cutoffMs)}`, [siteId]),
+    raw: await db.change(`DELETE FROM raw_payloads_archive WHERE site_id = ? AND received_at < ${ts(cutoffMs)}`, [siteId]),
+    drops: await db.change(`DELETE FROM ingest_drops WHERE site_id = ? AND day < CAST(${ts(cutoffMs)} AS DATE)`, [siteId]),
+  };
+}
+
+/** Every row of the site in every table (rollups included). */
+export async function purgeSiteRows(db: DuckDbClient, siteId: string): Promise<PurgeCounts> {
+  const counts: PurgeCounts = {};
+  const tables: Array<[string, string]> = [
+    ['events', 'events'],
+    ['quarantine', 'quarantine'],
+    ['raw_payloads_archive', 'raw'],
+    ['ingest_drops', 'drops'],
+  ];
+  for (const [table, name] of tables) counts[name] = await db.change(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
+  for (const table of ROLLUP_TABLES) {
+    const n = await db.change(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
+    if (table === 'session_parts' || table === 'page_parts') counts[table] = n;
+  }
+  return counts;
+}
+
+const EXPORT_COLUMNS = EVENT_COLUMNS.map((c) =>
+  c.kind === 'timestamp_ms' ? `epoch_ms(${c.name}) AS ${c.name}` : c.kind === 'uuid' ? `CAST(${c.name} AS VARCHAR) AS ${c.name}` : c.name,
+).join(', ');
+
+export function exportSql(scope: Scope): string {
+  return `SELECT ${EXPORT_COLUMNS} FROM events WHERE site_id = ? AND ${scope.events} ORDER BY ts, event_id`;
+}
+
+/** Adds `more` into `into` (counts of several steps of one purge). */
+export function addCounts(into: PurgeCounts, more: PurgeCounts): PurgeCounts {
+  for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
+  return into;
+}
