@@ -149,7 +149,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(await store.purgeRaw(T0)).toBe(0);
   });
 
-  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 2)', async () => {
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 3)', async () => {
     const url = clickhouseDatabaseUrl(uniqueName('tidemark_repair'));
     const node = new ClickHouseEventStore(url);
     const http = new ClickHouseHttp(parseClickHouseUrl(url));
@@ -170,7 +170,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       await http.insert('quarantine', ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'], [
         { id: v7(T0), site_id: SITE, received_at: T0, contract: 'c', reason: 'r', errors: '[{"path":"\\udc00"}]', payload: '{"p":"\\ud800"}' },
       ]);
-      await http.exec('ALTER TABLE schema_version DELETE WHERE version = 2');
+      await http.exec('ALTER TABLE schema_version DELETE WHERE version = 3');
       await mutationsDone();
       await node.init();
       await mutationsDone();

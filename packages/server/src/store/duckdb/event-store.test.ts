@@ -164,7 +164,7 @@ describe('DuckDbEventStore', () => {
     expect(await store.query('SELECT count(*) AS n FROM events WHERE NOT json_valid(props)')).toEqual([{ n: 0 }]);
   });
 
-  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 8)', async () => {
+  it('repairs JSON text stored with lone surrogate escapes by an older release (migration 9)', async () => {
     const { store, file } = await openStore();
     // Written as the collector thread encodes (past the store's guard), as releases before the guard stored them.
     const bad = makeEvent({ props: { plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' } });
