@@ -18,6 +18,7 @@ export const DAY_KEYS = 'site_id, tz, dim, day, value, md';
 
 const FIELD = '\x1f';
 const RECORD = '\x1e';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: zone names are packed with control characters as separators
 const CONTROL = /[\x00-\x1f]/;
 
 /** Sites' zones as one bound value (site id and zone unit-separated, records record-separated). */

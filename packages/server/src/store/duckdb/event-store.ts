@@ -238,9 +238,13 @@ export class DuckDbEventStore implements EventStore {
         for (let i = 0; i < ids.length; i++) if (!existing.has(ids[i]!)) known.record(i);
         const { packed, count, leftovers } = packRows(rows, existing);
         if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
-        if (leftovers.length) await append(db, 'events', (a) => leftovers.forEach((e) => appendEvent(a, e)));
+        if (leftovers.length) await append(db, 'events', (a) => {
+          for (const e of leftovers) appendEvent(a, e);
+        });
         await appendKeys(db, split, existing, keysSince !== null);
-        if (batch.quarantine.length) await append(db, 'quarantine', (a) => batch.quarantine.forEach((q) => appendQuarantined(a, q)));
+        if (batch.quarantine.length) await append(db, 'quarantine', (a) => {
+          for (const q of batch.quarantine) appendQuarantined(a, q);
+        });
         await raw?.done;
         await this.commit(db, batch.drops);
         return { inserted: ids.length - existing.size, existingIds: [...existing] };
@@ -472,9 +476,15 @@ const appenders = new WeakMap<DuckDbClient, Map<string, DuckDBAppender>>();
 
 async function append(db: DuckDbClient, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
   let cached = appenders.get(db);
-  if (!cached) appenders.set(db, (cached = new Map()));
+  if (!cached) {
+    cached = new Map();
+    appenders.set(db, cached);
+  }
   let appender = cached.get(table);
-  if (!appender) cached.set(table, (appender = await db.connection.createAppender(table)));
+  if (!appender) {
+    appender = await db.connection.createAppender(table);
+    cached.set(table, appender);
+  }
   try {
     fill(appender);
     appender.flushSync();
