@@ -25,9 +25,8 @@ export function* benchBatches(mainEvents: number, otherEvents: number, batchSize
     { siteId: MAIN_SITE.id, timezone: MAIN_SITE.timezone, host: MAIN_SITE.host, days: DAYS, end: DATA_END, seed: 'bench-main', totalEvents: mainEvents },
   ];
   if (otherEvents > 0) {
-    OTHER_SITES.forEach((s, i) =>
-      specs.push({ siteId: s.id, timezone: s.timezone, host: s.host, days: DAYS, end: DATA_END, seed: `bench-other-${i}`, totalEvents: Math.round(otherEvents / OTHER_SITES.length) }),
-    );
+    for (const [i, s] of OTHER_SITES.entries())
+      specs.push({ siteId: s.id, timezone: s.timezone, host: s.host, days: DAYS, end: DATA_END, seed: `bench-other-${i}`, totalEvents: Math.round(otherEvents / OTHER_SITES.length) });
   }
   const streams = specs.map((s) => generateTraffic(s));
   const heads: Array<CanonicalEvent | undefined> = streams.map((it) => it.next().value ?? undefined);

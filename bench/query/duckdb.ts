@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../packages/server/src/config';
-import { DuckDbEventStore, openEventStore, type EventStore, type SessionPartsRollup } from '../../packages/server/src/store';
-import { StatsService, breakdownKey, openSessionParts, type DashboardStats } from '../../packages/server/src/stats';
+import { openEventStore, type EventStore } from '../../packages/server/src/store';
+import { StatsService, breakdownKey, openSessionParts, storeHasRollups, type DashboardStats, type SessionPartsRollup } from '../../packages/server/src/stats';
 import type { Dimension } from '@tidemark/core';
 import { fmt, rmrf } from '../lib/machine';
 import { REPO_ROOT } from '../lib/proc';
@@ -70,20 +70,22 @@ export interface DuckDbTimer {
 /**
  * The stats engine on the cached file, its clock pinned to the data's end, result sharing off. The
  * session-parts rollup is brought up to date first, as the server's job does after a restart.
- * `rollup: false` times the plain events path instead.
+ * `rollup: false` times the plain events path instead; `dailyCube: false` hides the daily marks cube
+ * from the planner (no site's zone is complete in it, so plans read the hourly cube).
  */
-export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = {}): Promise<DuckDbTimer> {
+export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean; dailyCube?: boolean } = {}): Promise<DuckDbTimer> {
   const store: EventStore = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
   let parts: SessionPartsRollup | undefined;
   let rollupSeconds = 0;
   let rollupFragments = 0;
-  if (opts.rollup !== false && store instanceof DuckDbEventStore) {
+  if (opts.rollup !== false && storeHasRollups(store)) {
     parts = await openSessionParts(store, { zones: SITE_ZONES });
     const t0 = performance.now();
     rollupFragments = (await parts.runOnce()).fragments;
     rollupSeconds = (performance.now() - t0) / 1000;
   }
-  const stats = new StatsService(store, { now: () => DATA_END - 60_000, sharedResultsMs: 0, sessionParts: parts });
+  const reader = opts.dailyCube === false ? withoutDailyCube(store) : store;
+  const stats = new StatsService(reader, { now: () => DATA_END - 60_000, sharedResultsMs: 0, sessionParts: parts });
   return {
     overview: (p) => stats.dashboard(MAIN_SITE, overviewParams(p)),
     rollupSeconds,
@@ -93,6 +95,13 @@ export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean } = 
       await store.close();
     },
   };
+}
+
+/** The store, except that its daily cube's state names no zone. */
+function withoutDailyCube(store: EventStore): EventStore {
+  const reader = Object.create(store) as EventStore;
+  reader.query = <T>(sql: string, params?: unknown[]) => (sql.includes('FROM mark_cube_day_state') ? Promise.resolve([] as T[]) : store.query<T>(sql, params));
+  return reader;
 }
 
 export function digestDuckDb(r: DashboardStats): OverviewDigest {

@@ -187,7 +187,7 @@ export async function pgOverview(pool: pg.Pool, p: Period): Promise<PgOverview> 
     ...OVERVIEW_DIMENSIONS.map((d) => q(breakdownSql(d), six(cur))),
   ]);
   const breakdowns: Record<string, Row[]> = {};
-  OVERVIEW_DIMENSIONS.forEach((d, i) => (breakdowns[d] = bds[i]));
+  for (const [i, d] of OVERVIEW_DIMENSIONS.entries()) breakdowns[d] = bds[i];
   return { kpis: kpis[0], previous: previous[0], timeseries, breakdowns };
 }
 

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../packages/server/src/config';
-import { openEventStore, DuckDbEventStore } from '../../packages/server/src/store';
-import { StatsService, openSessionParts } from '../../packages/server/src/stats';
+import { openEventStore } from '../../packages/server/src/store';
+import { StatsService, openSessionParts, storeHasRollups } from '../../packages/server/src/stats';
 import { DATA_END, MAIN_SITE, SITE_ZONES } from './dataset';
 import { PERIODS, overviewParams } from './overview';
 
@@ -20,7 +20,7 @@ function statementKind(sql: string): string {
 
 const dir = process.argv[2] ?? fs.readdirSync('bench/.data').map((d) => path.join('bench/.data', d))[0];
 const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
-const parts = store instanceof DuckDbEventStore ? await openSessionParts(store, { zones: SITE_ZONES }) : undefined;
+const parts = storeHasRollups(store) ? await openSessionParts(store, { zones: SITE_ZONES }) : undefined;
 await parts?.runOnce();
 const log: Array<{ ms: number; sql: string; params: unknown[] }> = [];
 const query = store.query.bind(store);

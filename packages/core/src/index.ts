@@ -1,4 +1,5 @@
 export * from './event';
+export * from './accounts';
 export * from './errors';
 export * from './ingest-contracts';
 export * from './query';

@@ -63,7 +63,7 @@ export const isoDateSchema = z
 
 /** An IANA timezone name that this runtime's Intl knows (offset forms like "+05:30" are refused). */
 export function isValidTimezone(tz: string): boolean {
-  if (typeof tz !== 'string' || tz.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){0,2}$/.test(tz)) return false;
+  if (typeof tz !== 'string' || tz.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDbEventStore, type EventStore, type SessionPartsRollup } from '../src/store';
-import { openSessionParts } from '../src/stats';
+import { DuckDbEventStore, type EventStore } from '../src/store';
+import { openSessionParts, type SessionPartsRollup } from '../src/stats';
 import { runLifecycleSuite } from './lifecycle-suite';
 
 // The shared lifecycle suite on the embedded engine, with the session-parts rollup (fragments, marks,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core';
 import { generateTraffic, Prng } from '@tidemark/testkit';
-import { SessionPartsRollup, type DuckDbEventStore, type EventStore } from '../src/store';
-import { compilePartsBuild, duckdbDialect, openSessionParts, StatsService } from '../src/stats';
+import type { DuckDbEventStore, EventStore } from '../src/store';
+import { compilePartsBuild, duckdbDialect, openSessionParts, SessionPartsRollup, StatsService } from '../src/stats';
 import { openLocalDuckDbStore, recording } from './helpers/stats';
 
-// Counting from the rollup's marks (stats/session-marks.ts) must give exactly what raw events give, for
+// Counting from the rollup's marks (stats/rollups/session-marks.ts) must give exactly what raw events give, for
 // generated traffic with returning visitors, a watermark in the middle of the data, sessions longer
 // than the look-around, late events with old timestamps and fragments of the same hour built twice.
 

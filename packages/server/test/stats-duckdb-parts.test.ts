@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, type CanonicalEvent, type QueryInput } from '@tidemark/core';
-import type { DuckDbEventStore, EventStore, SessionPartsRollup } from '../src/store';
-import { openSessionParts, StatsService } from '../src/stats';
+import type { DuckDbEventStore, EventStore } from '../src/store';
+import { openSessionParts, StatsService, type SessionPartsRollup } from '../src/stats';
 import { runStatsSuite, SUITE_NOW, type SuiteHooks } from './stats-suite';
 import { openLocalDuckDbStore, recording } from './helpers/stats';
 import { fixtureEvents, P, SITE_A, SITE_B } from './helpers/stats-fixture';

@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Me } from './types';
+import type { Me } from '@tidemark/core';
 
 export interface SetupStatus {
   needs_setup: boolean;

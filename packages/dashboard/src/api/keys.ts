@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { ApiKey, CreatedApiKey, KeyPermission } from './types';
+import type { ApiKey, CreatedApiKey, KeyPermission } from '@tidemark/core';
 
 export const keysApi = {
   list: async () => {

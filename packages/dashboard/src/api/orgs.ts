@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Invitation, Member, Role } from './types';
+import type { Invitation, Member, Role } from '@tidemark/core';
 
 const base = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
 

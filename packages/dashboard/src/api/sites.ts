@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Site } from './types';
+import type { Site } from '@tidemark/core';
 
 export type SiteInput = Partial<Omit<Site, 'id' | 'org_id' | 'tracking_id' | 'created_at'>>;
 

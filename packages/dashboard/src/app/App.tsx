@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import { authApi } from '../api/auth';
-import type { Me } from '../api/types';
+import type { Me } from '@tidemark/core';
 import { SessionContext } from './session';
 import { AppRoutes } from './AppRoutes';
 import { SetupPage } from '../pages/SetupPage';

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Me, OrgSummary } from '../api/types';
+import type { Me, OrgSummary } from '@tidemark/core';
 
 export interface Session {
   me: Me;

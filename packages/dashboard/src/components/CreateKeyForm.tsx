@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { keysApi } from '../api/keys';
-import type { CreatedApiKey, KeyPermission, Site } from '../api/types';
+import type { CreatedApiKey, KeyPermission, Site } from '@tidemark/core';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
 import { Checkbox } from './Checkbox';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { sitesApi } from '../api/sites';
-import type { Site } from '../api/types';
+import type { Site } from '@tidemark/core';
 import { navigate } from '../lib/router';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { orgsApi } from '../api/orgs';
-import type { Invitation, Role } from '../api/types';
+import type { Invitation, Role } from '@tidemark/core';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
 import { RoleSelect } from './RoleSelect';

@@ -1,4 +1,4 @@
-import type { Role } from '../api/types';
+import type { Role } from '@tidemark/core';
 
 export const ROLES: Array<{ role: Role; label: string }> = [
   { role: 'viewer', label: 'Viewer — reads statistics' },

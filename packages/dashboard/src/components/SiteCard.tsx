@@ -1,4 +1,4 @@
-import type { Site } from '../api/types';
+import type { Site } from '@tidemark/core';
 import { statsApi, metricOf } from '../api/stats';
 import { useAsync } from '../lib/use-async';
 import { formatNumber } from '../lib/format';

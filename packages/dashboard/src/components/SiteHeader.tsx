@@ -1,4 +1,4 @@
-import type { Site } from '../api/types';
+import type { Site } from '@tidemark/core';
 import { Link } from './Link';
 import { useLocation } from '../lib/router';
 import { LiveCount } from './LiveCount';

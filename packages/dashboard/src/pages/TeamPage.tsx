@@ -1,5 +1,5 @@
 import { orgsApi } from '../api/orgs';
-import type { Role } from '../api/types';
+import type { Role } from '@tidemark/core';
 import { canAdmin, useSession } from '../app/session';
 import { useAsync } from '../lib/use-async';
 import { DataTable } from '../components/DataTable';

@@ -3,12 +3,12 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
-import { DuckDbEventStore, GroupCommitWriter, openEventStore, scheduleRawRetention, type SessionPartsRollup } from '../store';
+import { GroupCommitWriter, openEventStore, scheduleRawRetention } from '../store';
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
 import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
 import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withDropTally, withQuarantineBudget, type IngestCollector } from '../ingest';
-import { openSessionParts, StatsService } from '../stats';
+import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
@@ -80,9 +80,9 @@ export async function createContext(config: Config): Promise<AppContext> {
     const leader = scale?.leader;
     closers.push(lifecycle.schedule({ firstRunMs: config.lifecycleFirstRunMs, ...(leader ? { isLeader: () => leader.isLeader } : {}) }));
   }
-  // The embedded store's session-parts rollup (stats/session-parts.ts): only speeds queries up.
+  // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
-  if (does.jobs && events instanceof DuckDbEventStore) {
+  if (does.jobs && storeHasRollups(events)) {
     const rollup = await openSessionParts(events, { zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const) });
     closers.push(() => rollup.close());
     closers.push(rollup.schedule(5 * 60_000, (err) => logError('session parts rollup failed', err)));
@@ -99,8 +99,8 @@ export async function createContext(config: Config): Promise<AppContext> {
   let collector: IngestCollector;
   try {
     const salts = new SaltKeeper(meta.salts, (err) => logError('deleting expired salts failed', err));
-    // Encoded events are for the embedded store only (the thread packs them in its line format).
-    if (!scale && events instanceof DuckDbEventStore && config.collectorThread) {
+    // The thread hands over encoded events, which only some stores accept (the embedded one).
+    if (!scale && events.capabilities.encodedWrites && config.collectorThread) {
       // The thread starts with the first request; a geolocation database it could not open is reported now.
       checkGeoDbPath(config.geoDbPath);
       collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: collectSink, onError: (err) => logError('collector thread failed; restarted', err) });

@@ -4,9 +4,13 @@ import type { Kysely, Migration } from 'kysely';
  * The one migration set for both engines, written with Kysely's schema builder so the DDL is
  * portable. Names sort in order of application; never edit an applied migration, add a new one.
  */
+// Migrations run against whatever schema the database has at that point, not today's types.
+// biome-ignore lint/suspicious/noExplicitAny: as Kysely's migration guide prescribes
+type AnyDb = Kysely<any>;
+
 export const metaMigrations: Record<string, Migration> = {
   '0001_accounts': {
-    async up(db: Kysely<any>) {
+    async up(db: AnyDb) {
       await db.schema
         .createTable('organizations')
         .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
@@ -111,7 +115,7 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
     },
-    async down(db: Kysely<any>) {
+    async down(db: AnyDb) {
       for (const t of ['salts', 'sessions', 'invitations', 'api_keys', 'sites', 'organization_members', 'users', 'organizations']) {
         await db.schema.dropTable(t).ifExists().execute();
       }
@@ -119,7 +123,7 @@ export const metaMigrations: Record<string, Migration> = {
   },
   /** Open sign-up accounts must confirm their e-mail before they can sign in (docs/accounts.md). */
   '0002_email_verifications': {
-    async up(db: Kysely<any>) {
+    async up(db: AnyDb) {
       await db.schema
         .createTable('email_verifications')
         .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
@@ -129,13 +133,13 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
     },
-    async down(db: Kysely<any>) {
+    async down(db: AnyDb) {
       await db.schema.dropTable('email_verifications').ifExists().execute();
     },
   },
   '0003_site_purges': {
     // A deleted site's pending data purge (lifecycle/): kept after completion as the site's tombstone.
-    async up(db: Kysely<any>) {
+    async up(db: AnyDb) {
       await db.schema
         .createTable('site_purges')
         .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey())
@@ -148,7 +152,7 @@ export const metaMigrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('idx_site_purges_pending').on('site_purges').column('completed_at').execute();
     },
-    async down(db: Kysely<any>) {
+    async down(db: AnyDb) {
       await db.schema.dropTable('site_purges').ifExists().execute();
     },
   },

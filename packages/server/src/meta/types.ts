@@ -2,27 +2,12 @@
  * Records the rest of the server reads from the metadata store. The metadata module (Kysely over
  * SQLite or PostgreSQL) implements these; other modules depend only on these shapes.
  */
-export type Role = 'owner' | 'admin' | 'member' | 'viewer';
-export type KeyPermission = 'read' | 'write' | 'admin';
+import type { KeyPermission, Role, Site } from '@tidemark/core';
 
-export interface SiteRecord {
-  id: string; // uuid, the site_id of every event
-  org_id: string;
-  tracking_id: string; // public id in the snippet's data-site
-  name: string;
-  domain: string;
-  /** Hosts the tracker may report from, besides `domain` and its subdomains. */
-  allowed_hosts: string[];
-  timezone: string; // IANA
-  session_timeout_min: number; // default 30
-  respect_dnt: boolean; // default true (DNT and GPC)
-  cookieless: boolean; // default true
-  retention_days: number; // 0 = keep forever
-  excluded_paths: string[]; // glob-like patterns, e.g. /admin/*
-  excluded_ips: string[]; // IPs or CIDRs
-  enabled: boolean;
-  created_at: number; // ms
-}
+export type { KeyPermission, Role };
+
+/** A site: the same shape the API answers with (@tidemark/core `Site`). */
+export type SiteRecord = Site;
 
 export interface ApiKeyRecord {
   id: string;

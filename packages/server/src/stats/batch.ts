@@ -1,15 +1,15 @@
 import type { Dialect } from './dialect';
-import { Compiler, type CompileOptions, type SharedSessionNeeds } from './compile';
+import { Compiler, type SharedSessionNeeds } from './compile';
 import type { Plan } from './optimize';
 import { AGG_ORDER, AGGREGATES, dimensionDef } from './registry';
-import { marksServe } from './session-marks';
 import { bindInt, empty, ident, join, keyword, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
  * Several queries over one session subquery, in one statement: the overview's KPIs and its
  * session-level breakdowns (sources, countries, entry pages, …) differ only in grouping, so the
  * session rows are built once (a CTE) instead of once per card. Only for dialects with CTEs, and only
- * for plans read entirely from session rows with the same site, period and filters.
+ * for plans read entirely from session rows with the same site, period and filters, and one row
+ * source (optimize.ts withSharedSource makes it so).
  */
 
 const MAX_DIMS = 3;
@@ -32,16 +32,15 @@ export interface CompiledBatch extends CompiledSql {
 }
 
 /** Output: qid, d_0..d_2, a_* (every aggregate), rn — rows of plan `qid` in its order, `rn` from 1. */
-export function compileBatch(plans: Plan[], dialect: Dialect, opts: CompileOptions = {}): CompiledBatch {
+export function compileBatch(plans: Plan[], dialect: Dialect): CompiledBatch {
   if (!plans.length) throw new Error('compileBatch: no plans');
+  if (plans.some((p) => p.source !== plans[0].source)) throw new Error('compileBatch: plans read different row sources');
   const needs: SharedSessionNeeds = {
     sessionDims: [...new Set(plans.flatMap((p) => new Compiler(p, dialect, p.range).sessionDims()))],
     eventCounts: plans.some((p) => p.eventSource === 'sessions'),
     matched: plans.some((p) => p.sessionSource === 'sessions' && p.eventFilters.length > 0),
   };
-  // The shared session rows are narrowed to the marks' fallback visitors only when every plan counts from marks.
-  const shared = { ...opts, marks: (opts.marks ?? false) && plans.every(marksServe) };
-  const compilers = plans.map((p) => new Compiler(p, dialect, p.range, needs, shared));
+  const compilers = plans.map((p) => new Compiler(p, dialect, p.range, needs));
   const parts = compilers.map((c, i) => {
     const p = plans[i];
     const dims: Sql[] = [];

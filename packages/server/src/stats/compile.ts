@@ -1,9 +1,8 @@
 import type { Dimension, FilterLeaf, FilterNode } from '@tidemark/core';
 import type { Dialect } from './dialect';
-import type { Plan } from './optimize';
-import { offsetSegments, wholeLocalDays, type DateRange } from './period';
-import { marksFallbackFragments, marksFallbackVisitors, marksRows, marksServe } from './session-marks';
-import { partsCover, partsEventRows, partsSessionSubquery } from './session-parts';
+import { sourceFor, type Plan, type RowSource } from './optimize';
+import type { DateRange } from './period';
+import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
 import { pageViewRows } from './page-views';
 import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggContext, type AggName } from './registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
@@ -19,8 +18,10 @@ import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql,
  *   s_matched                                                   its events (any time) matching the event filters
  *   sd_<dimension>                                              session-level dimension values
  *
- * With CompileOptions.sessionParts a statement may read the session-parts rollup instead of events
- * (session-parts.ts, readsParts below): the same columns, session_id / visitor_id being 128-bit keys.
+ * The plan names the row source for each of its periods (optimize.ts, RowSource); this only renders
+ * it. From fragments (rollups/session-parts.ts) `s` has the same columns, session_id / visitor_id
+ * being 128-bit keys; with marks (rollups/session-marks.ts) everything is computed for the marks'
+ * fallback visitors only and stacked on the cube's rows.
  */
 
 export interface CompiledQuery extends CompiledSql {
@@ -31,24 +32,14 @@ export interface CompiledQuery extends CompiledSql {
 }
 
 const SESSION_KEYS = ['session_id', 'visitor_id'];
-const HOUR_MS = 3_600_000;
 const dimAlias = (i: number) => ident(`d_${i}`);
 const aggAlias = (a: AggName) => ident(`a_${a}`);
 const sessionDimColumn = (name: string) => ident(`sd_${name}`);
 const zero = keyword('0');
 
-/** Engine-specific sources a query may read besides `events`. */
-export interface CompileOptions {
-  /** The session-parts rollup (session-parts.ts) exists and is built: session rows may come from it. */
-  sessionParts?: boolean;
-  /** Count from the rollup's marks where they serve (session-marks.ts); needs `sessionParts`. */
-  marks?: boolean;
-  /** The time zone the site's daily marks cube is complete for (mark-cube-day.ts), if any. */
-  dayZone?: string | null;
-}
-
-export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.range, opts: CompileOptions = {}): CompiledQuery {
-  const c = new Compiler(plan, dialect, range, undefined, opts);
+/** Renders the plan for its period, or for `range` = its comparison period. */
+export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.range): CompiledQuery {
+  const c = new Compiler(plan, dialect, range);
   return { ...render(c.statement(), dialect), dimensions: plan.dimensions, hasBucket: plan.interval !== null, aggs: plan.aggs };
 }
 
@@ -65,16 +56,20 @@ export class Compiler {
     private readonly d: Dialect,
     private readonly range: DateRange,
     private readonly shared?: SharedSessionNeeds,
-    private readonly opts: CompileOptions = {},
   ) {
-    this.parts = this.readsParts();
-    this.marks = this.parts && (opts.marks ?? false) && marksServe(plan);
+    this.source = sourceFor(plan, range);
+    if (this.source !== 'events' && d.name !== 'duckdb') throw new Error(`stats: the ${d.name} dialect cannot read ${this.source}`);
+    this.parts = this.source !== 'events';
+    this.marks = this.source === 'marks_hourly' || this.source === 'marks_daily';
   }
+
+  /** The plan's choice for this range. */
+  readonly source: RowSource;
 
   /** Visitors outside `t` are counted from marks; the rest of the statement reads only `t`'s fragments. */
   private readonly marks: boolean;
 
-  /** The whole statement reads the session-parts rollup instead of events (see session-parts.ts). */
+  /** The whole statement reads session fragments instead of events (rows source keyed on sk/vk, which only fragments carry). */
   private readonly parts: boolean;
 
   statement(): Sql {
@@ -101,7 +96,7 @@ export class Compiler {
     return sql`${withClause}SELECT * FROM (${this.withMarks(rows)}) AS q${this.orderAndLimit()}`;
   }
 
-  /** The CTE of the visitors that marks do not serve (session-marks.ts), or nothing. */
+  /** The CTE of the visitors that marks do not serve (rollups/session-marks.ts), or nothing. */
   marksCte(): Sql {
     if (!this.marks) return empty;
     const q = { siteId: this.plan.siteId, range: this.range, lookaroundMs: this.plan.lookaroundMs, dimensions: this.plan.dimensions };
@@ -119,7 +114,7 @@ export class Compiler {
       dimensions: plan.dimensions,
       bucket: plan.interval ? (col) => d.timeBucket(col, plan.interval!, plan.timezone, this.range) : null,
       aggs: plan.aggs,
-      daily: this.opts.dayZone === plan.timezone && plan.interval !== 'hour' && wholeLocalDays(this.range, plan.timezone),
+      daily: this.source === 'marks_daily',
       timezone: plan.timezone,
     });
     const keys = this.outputKeys();
@@ -207,20 +202,6 @@ export class Compiler {
     };
     this.plan.sessionFilters.forEach(visit);
     return [...names];
-  }
-
-  /**
-   * Fragments serve a statement when no event filter needs raw events, the only event-level dimension
-   * is `page`, the period's edges are whole UTC hours and so are the time buckets' edges (the zone's
-   * offsets and their changes are whole hours). Row sources then change together: session rows key
-   * on sk/vk, which only fragments carry.
-   */
-  private readsParts(): boolean {
-    const { plan } = this;
-    if (!this.opts.sessionParts || this.d.name !== 'duckdb' || plan.eventFilters.length || !partsCover(this.range)) return false;
-    if (plan.aggs.some((a) => AGGREGATES[a].rawOnly)) return false;
-    if (plan.dimensions.some((dim) => dimensionDef(dim).level === 'event' && dim !== 'page')) return false;
-    return !plan.interval || offsetSegments(this.range.startMs, this.range.endMs, plan.timezone).every((s) => s.offsetMs % HOUR_MS === 0 && s.fromMs % HOUR_MS === 0);
   }
 
   /** Rows standing for the events in the period (or the look-around): events, or fragments. */

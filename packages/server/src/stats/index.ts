@@ -6,12 +6,15 @@ export { clickhouseDialect } from './dialects/clickhouse';
 export { dialectFor, registerDialect } from './dialects';
 export { build, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
 export { checkRegex } from './regex';
-export { optimize, simplify, SESSION_LOOKAROUND_MS, type Plan, type EventSource, type SessionSource } from './optimize';
-export { compile, Compiler, type CompiledQuery, type CompileOptions, type SharedSessionNeeds } from './compile';
-export { compilePartsBuild, openSessionParts } from './session-parts';
+export {
+  optimize, simplify, chooseSource, withSharedSource, tracePlan, SESSION_LOOKAROUND_MS,
+  type Plan, type EventSource, type SessionSource, type RowSource, type AvailableRollups, type PlanTrace,
+} from './optimize';
+export { compile, Compiler, type CompiledQuery, type SharedSessionNeeds } from './compile';
+export { compilePartsBuild, openSessionParts, storeHasRollups, SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun, type SessionZones } from './rollups';
 export { compileBatch, canShareSessionRows, type CompiledBatch } from './batch';
 export { planQuery, compilePlan, runPlan, runRange, runBatch, resultOf, percentChange, type QueryResult, type RangeResult, type ResultRow } from './run';
-export { StatsService, type StatsSite, type StatsServiceOptions } from './service';
+export { StatsService, type StatsSite, type StatsServiceOptions, type StatsCallOptions, type DashboardDebug, type DashboardPlanTrace } from './service';
 export {
   dashboardParamsSchema, parseDashboardParams, parseFilterParam, defaultInterval, breakdownKey, DEFAULT_DASHBOARD_METRICS,
   type DashboardParams, type DashboardRequest, type DashboardStats, type MetricValue,

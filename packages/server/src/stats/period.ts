@@ -232,7 +232,7 @@ export function bucketKeys(range: DateRange, interval: QueryInterval, tz: string
 /**
  * Whether [start, end) is whole local days of `tz` whose boundaries are plain: both edges local
  * midnights, and no offset change inside it at or next to a local midnight (where "the day's start" is
- * ambiguous). The daily marks cube (mark-cube-day.ts) may then serve it.
+ * ambiguous). The daily marks cube (rollups/mark-cube-day.ts) may then serve it.
  */
 export function wholeLocalDays(range: DateRange, tz: string): boolean {
   const isMidnight = (ms: number) => startOfLocalDay(localDate(ms, tz), tz) === ms;

@@ -109,7 +109,7 @@ export interface AggregateDef {
   level: AggLevel;
   /** Over event rows (events in the period, already filtered). */
   overEvents?: (d: Dialect, ctx: AggContext) => Sql;
-  /** Over rows of fragments (session-parts.ts: visitor_id, events and pageviews counts) instead of events. */
+  /** Over rows of fragments (rollups/session-parts.ts: visitor_id, events and pageviews counts) instead of events. */
   overParts?: (d: Dialect) => Sql;
   /** Over session rows; `cond` selects the sessions that count (start in the period, match filters). */
   overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;

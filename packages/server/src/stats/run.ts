@@ -2,9 +2,9 @@ import type { Dimension, Metric, Query } from '@tidemark/core';
 import type { Reader } from './cache';
 import { build, type BuildContext } from './build';
 import { compileBatch } from './batch';
-import { compile, type CompiledQuery, type CompileOptions } from './compile';
+import { compile, type CompiledQuery } from './compile';
 import type { Dialect } from './dialect';
-import { optimize, type Plan } from './optimize';
+import { optimize, type AvailableRollups, type Plan } from './optimize';
 import { bucketKeys, type DateRange } from './period';
 import { AGG_ORDER, METRIC_DEFS, type AggName, type Aggs } from './registry';
 
@@ -27,8 +27,8 @@ export interface QueryResult extends RangeResult {
 }
 
 /** Stages 1-3 for a query, for running or inspecting (EXPLAIN-style tests). */
-export function planQuery(query: Query, ctx: BuildContext): Plan {
-  return optimize(build(query, ctx));
+export function planQuery(query: Query, ctx: BuildContext, rollups?: AvailableRollups): Plan {
+  return optimize(build(query, ctx), rollups);
 }
 
 export function compilePlan(plan: Plan, dialect: Dialect, range?: DateRange): CompiledQuery {
@@ -36,15 +36,15 @@ export function compilePlan(plan: Plan, dialect: Dialect, range?: DateRange): Co
 }
 
 /** Runs a plan for its period (and the comparison period), concurrently. */
-export async function runPlan(plan: Plan, dialect: Dialect, store: Reader, opts: CompileOptions = {}): Promise<QueryResult> {
-  const current = runRange(plan, dialect, store, plan.range, opts);
-  const previous = plan.compareRange ? runRange(plan, dialect, store, plan.compareRange, opts) : null;
+export async function runPlan(plan: Plan, dialect: Dialect, store: Reader): Promise<QueryResult> {
+  const current = runRange(plan, dialect, store, plan.range);
+  const previous = plan.compareRange ? runRange(plan, dialect, store, plan.compareRange) : null;
   const [rows, prevRows] = await Promise.all([current, previous]);
   return resultOf(plan, rows, prevRows ?? undefined);
 }
 
-export async function runRange(plan: Plan, dialect: Dialect, store: Reader, range: DateRange, opts: CompileOptions = {}): Promise<ResultRow[]> {
-  const compiled = compile(plan, dialect, range, opts);
+export async function runRange(plan: Plan, dialect: Dialect, store: Reader, range: DateRange): Promise<ResultRow[]> {
+  const compiled = compile(plan, dialect, range);
   const raw = await store.query<Record<string, unknown>>(compiled.sql, compiled.params);
   const rows = raw.map((r) => decodeRow(plan, compiled, r));
   if (!plan.zeroFill || !plan.interval) return rows;
@@ -54,8 +54,8 @@ export async function runRange(plan: Plan, dialect: Dialect, store: Reader, rang
 }
 
 /** Runs plans that share one session subquery (see batch.ts) as one statement; rows per plan, in order. */
-export async function runBatch(plans: Plan[], dialect: Dialect, store: Reader, opts: CompileOptions = {}): Promise<ResultRow[][]> {
-  const compiled = compileBatch(plans, dialect, opts);
+export async function runBatch(plans: Plan[], dialect: Dialect, store: Reader): Promise<ResultRow[][]> {
+  const compiled = compileBatch(plans, dialect);
   const raw = await store.query<Record<string, unknown>>(compiled.sql, compiled.params);
   const out: ResultRow[][] = plans.map(() => []);
   for (const r of raw) {

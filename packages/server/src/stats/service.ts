@@ -1,14 +1,14 @@
 import type { Dimension, Query } from '@tidemark/core';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
-import type { CompiledQuery, CompileOptions } from './compile';
+import type { CompiledQuery } from './compile';
 import {
   breakdownKey, defaultInterval, parseDashboardParams, valueKey,
   type DashboardStats, type MetricValue,
 } from './dashboard';
 import type { Dialect } from './dialect';
 import { dialectFor } from './dialects';
-import type { Plan } from './optimize';
+import { tracePlan, withSharedSource, type AvailableRollups, type Plan, type PlanTrace } from './optimize';
 import { resolvePeriod } from './period';
 import { compileRawEvents, parseRawEventsParams, shapeRawEvents, type RawEventsPage } from './raw-events';
 import type { RealtimeSnapshot } from './realtime';
@@ -33,10 +33,24 @@ export interface StatsServiceOptions {
   realtime?: RealtimeSource;
   /** How long results of an identical statement are shared (in-flight ones always are). */
   sharedResultsMs?: number;
-  /** The session-parts rollup of a DuckDB store (store/duckdb/session-parts.ts): read it once it is built. */
+  /** The session-parts rollup of a DuckDB store (rollups/job.ts): read it once it is built. */
   sessionParts?: { ready(): boolean };
-  /** Count from the rollup's marks where they serve (session-marks.ts). Default true; tests compare both. */
+  /** Count from the rollup's marks where they serve (rollups/session-marks.ts). Default true; tests compare both. */
   sessionMarks?: boolean;
+}
+
+/** Per call: `debug` adds the plans (their row sources) to the result, for tests and operators. */
+export interface StatsCallOptions {
+  debug?: boolean;
+}
+
+/** A plan as the dashboard ran it: `batched` when it shared one statement over session rows with others. */
+export interface DashboardPlanTrace extends PlanTrace {
+  batched: boolean;
+}
+
+export interface DashboardDebug {
+  plans: { kpis: DashboardPlanTrace; timeseries: DashboardPlanTrace; breakdowns: Record<string, DashboardPlanTrace> };
 }
 
 /**
@@ -68,14 +82,15 @@ export class StatsService {
 
   private readonly dayZones = new Map<string, { tz: string | null; at: number }>();
 
-  private async compileOptions(siteId: string): Promise<CompileOptions> {
-    const parts = this.sessionParts?.ready() ?? false;
-    const marks = parts && this.sessionMarks;
-    return { sessionParts: parts, marks, dayZone: marks ? await this.dayZone(siteId) : null };
+  /** The rollups built for the site now (each plan then chooses among them, optimize.ts). */
+  private async rollups(siteId: string): Promise<AvailableRollups> {
+    const fragments = this.dialect.name === 'duckdb' && (this.sessionParts?.ready() ?? false);
+    const marks = fragments && this.sessionMarks;
+    return { fragments, marks, dayZone: marks ? await this.dayZone(siteId) : null };
   }
 
   /**
-   * The zone the site's daily marks cube is complete for (mark-cube-day.ts), remembered for 2 s. A
+   * The zone the site's daily marks cube is complete for (rollups/mark-cube-day.ts), remembered for 2 s. A
    * zone's rows stay complete until the marks pass after the one that replaced them (minutes apart).
    */
   private async dayZone(siteId: string): Promise<string | null> {
@@ -88,10 +103,13 @@ export class StatsService {
     return state?.tz ?? null;
   }
 
-  /** Stages 1-2: validate and plan. The query must be for `site` (callers check access first). */
-  plan(query: Query, site: StatsSite): Plan {
+  /**
+   * Stages 1-2: validate and plan. The query must be for `site` (callers check access first). Without
+   * `rollups` the plan reads raw events.
+   */
+  plan(query: Query, site: StatsSite, rollups?: AvailableRollups): Plan {
     if (query.site_id !== site.id) throw new Error('stats: query.site_id does not match the site');
-    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now() });
+    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now() }, rollups);
   }
 
   /** Stages 1-3 without running: the SQL and its bound params. */
@@ -99,8 +117,10 @@ export class StatsService {
     return compilePlan(this.plan(query, site), this.dialect);
   }
 
-  async query(query: Query, site: StatsSite): Promise<QueryResult> {
-    return runPlan(this.plan(query, site), this.dialect, this.reader, await this.compileOptions(site.id));
+  async query(query: Query, site: StatsSite, opts: StatsCallOptions = {}): Promise<QueryResult & { debug?: { plan: PlanTrace } }> {
+    const plan = this.plan(query, site, await this.rollups(site.id));
+    const result = await runPlan(plan, this.dialect, this.reader);
+    return opts.debug ? { ...result, debug: { plan: tracePlan(plan) } } : result;
   }
 
   /**
@@ -108,7 +128,7 @@ export class StatsService {
    * (interval: hour for a day, day, week or month for longer periods, see defaultInterval), and one
    * breakdown per requested dimension — all issued at once.
    */
-  async dashboard(site: StatsSite, params: unknown): Promise<DashboardStats> {
+  async dashboard(site: StatsSite, params: unknown, opts: StatsCallOptions = {}): Promise<DashboardStats & { debug?: DashboardDebug }> {
     const req = parseDashboardParams(params);
     const range = resolvePeriod(req.dateRange, site.timezone, this.now());
     const interval = req.interval ?? defaultInterval(range);
@@ -120,21 +140,23 @@ export class StatsService {
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
-    const kpiPlan = this.plan(q({ compare: req.compare }), site);
-    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site));
+    const rollups = await this.rollups(site.id);
+    const kpiPlan = this.plan(q({ compare: req.compare }), site, rollups);
+    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site, rollups));
+    // The timeseries is always part of the answer (InsightHub §7.2.3 shows it beside the breakdowns).
+    const timeseriesPlan = this.plan(q({ interval }), site, rollups);
     // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
-    const shared = [kpiPlan, ...breakdownPlans].filter((p) => canShareSessionRows(p, kpiPlan, this.dialect));
-    const opts = await this.compileOptions(site.id);
-    const batch = shared.length > 1 ? runBatch(shared, this.dialect, this.reader, opts) : null;
+    const shareable = [kpiPlan, ...breakdownPlans].filter((p) => canShareSessionRows(p, kpiPlan, this.dialect));
+    const shared = shareable.length > 1 ? withSharedSource(shareable) : [];
+    const batch = shared.length ? runBatch(shared, this.dialect, this.reader) : null;
     const rowsOf = (p: Plan) => {
-      const i = shared.indexOf(p);
-      return batch && i >= 0 ? batch.then((all) => all[i]) : runRange(p, this.dialect, this.reader, p.range, opts);
+      const i = shareable.indexOf(p);
+      return batch && i >= 0 ? batch.then((all) => all[i]) : runRange(p, this.dialect, this.reader, p.range);
     };
-    const kpis = Promise.all([rowsOf(kpiPlan), kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange, opts) : null]).then(([rows, prev]) =>
+    const kpis = Promise.all([rowsOf(kpiPlan), kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange) : null]).then(([rows, prev]) =>
       resultOf(kpiPlan, rows, prev ?? undefined),
     );
-    // The timeseries is always part of the answer (InsightHub §7.2.3 shows it beside the breakdowns).
-    const timeseries = this.query(q({ interval }), site);
+    const timeseries = runPlan(timeseriesPlan, this.dialect, this.reader);
     const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
     const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
 
@@ -159,7 +181,13 @@ export class StatsService {
       timeseries: ts.rows,
       dimensions,
     };
-    return out;
+    if (!opts.debug) return out;
+    const trace = (p: Plan): DashboardPlanTrace => {
+      const i = shareable.indexOf(p);
+      return batch && i >= 0 ? { ...tracePlan(shared[i]), compare_source: p.compareSource, batched: true } : { ...tracePlan(p), batched: false };
+    };
+    const breakdownTraces = Object.fromEntries(req.dimensions.map((dim, i) => [breakdownKey(dim), trace(breakdownPlans[i])]));
+    return { ...out, debug: { plans: { kpis: trace(kpiPlan), timeseries: trace(timeseriesPlan), breakdowns: breakdownTraces } } };
   }
 
   /** Active visitors now; concurrent callers for the same site share one query per `realtimeCacheMs`. */

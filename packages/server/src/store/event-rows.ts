@@ -129,6 +129,8 @@ const columnsValid = new Function(
         return `(${c.nullable ? `${v} === null || ` : ''}(typeof ${v} === 'number' && Number.isFinite(${v})))`;
       case 'json':
         return `(typeof ${v} === 'object' && ${v} !== null && !Array.isArray(${v}))`;
+      default:
+        throw new Error(`no check for column kind ${(c as { kind: string }).kind}`);
     }
   }).join(' && ')};`,
 )(isTs) as (e: CanonicalEvent) => boolean;

@@ -1,5 +1,14 @@
-import type { EncodedEvents } from './duckdb/event-pack';
 import type { CanonicalEvent } from '@tidemark/core';
+
+/**
+ * Events already encoded as text lines by `encodeEvents` (store/index.ts), e.g. in a collector thread,
+ * so that only strings cross to the writing thread. `ids[i]` is the lower-case event id of `lines[i]`.
+ * Only a store whose `capabilities.encodedWrites` is true accepts them.
+ */
+export interface EncodedEvents {
+  ids: string[];
+  lines: string[];
+}
 
 /** A request as received, kept for the raw layer (retention-limited) before any parsing. */
 export interface RawPayloadRecord {
@@ -38,8 +47,8 @@ export interface WriteBatch {
   /** Only the canonical columns are read, so pipeline objects carrying extra fields may be passed as they are. */
   events: CanonicalEvent[];
   /**
-   * More events, already encoded for the embedded store by a collector thread (duckdb/event-pack.ts);
-   * only the embedded store accepts them. An id repeated across the two is deduplicated like any other.
+   * More events, already encoded by a collector thread; only a store with `capabilities.encodedWrites`
+   * accepts them. An id repeated across the two is deduplicated like any other.
    */
   encoded?: EncodedEvents;
   raw: RawPayloadRecord[];
@@ -68,6 +77,14 @@ export interface QuarantineQuery {
 }
 
 export type SqlDialectName = 'duckdb' | 'clickhouse';
+
+/** What an engine can do beyond the common interface; callers ask here instead of testing its class. */
+export interface StoreCapabilities {
+  /** `write` accepts `WriteBatch.encoded` (events packed by `encodeEvents` off the writing thread). */
+  readonly encodedWrites: boolean;
+  /** `openJobConnection` exists: derived tables (the stats rollups) can be kept inside the store. */
+  readonly rollups: boolean;
+}
 
 /** One data subject of a site: a visitor id, or a user id (after identify) — DESIGN §8. */
 export type SubjectRef = { visitorId: string; userId?: undefined } | { userId: string; visitorId?: undefined };
@@ -98,11 +115,25 @@ export interface LifecycleStore {
 }
 
 /**
- * One interface, several engines (DuckDB embedded, ClickHouse at scale), one shared test suite.
- * `query` runs SQL compiled by the stats engine for this engine's dialect, values bound as params.
+ * A connection of its own for a background job that keeps derived tables up to date (the stats
+ * rollups, stats/rollups/): statements with positional `?` params, one transaction at a time.
+ */
+export interface JobConnection {
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement; the number of rows it changed. */
+  change(sql: string, params?: unknown[]): Promise<number>;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+/**
+ * One interface, several engines (DuckDB embedded, ClickHouse at scale), one contract suite run on each
+ * (test/event-store-suite.ts). `query` runs SQL compiled by the stats engine for this engine's dialect,
+ * values bound as params. What only some engines do is asked through `capabilities`, never by class.
  */
 export interface EventStore extends LifecycleStore {
   readonly dialect: SqlDialectName;
+  readonly capabilities: StoreCapabilities;
   /** Creates or migrates the schema; idempotent. */
   init(): Promise<void>;
   /**
@@ -121,5 +152,12 @@ export interface EventStore extends LifecycleStore {
   dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]>;
   /** Deletes raw payloads and quarantined events received before `olderThanMs`; returns rows deleted. */
   purgeRaw(olderThanMs: number): Promise<number>;
+  /** With `capabilities.rollups`: a new connection for a rollup job (closed by the job, before the store). */
+  openJobConnection?(): Promise<JobConnection>;
+  /**
+   * With `capabilities.rollups`: runs `fn` with no purge running (nor another such job), so a rollup
+   * job never writes back fragments of events a purge deleted meanwhile.
+   */
+  maintenance?<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -7,6 +7,9 @@ export type {
   QuarantineQuery,
   DropCount,
   SqlDialectName,
+  StoreCapabilities,
+  JobConnection,
+  EncodedEvents,
   LifecycleStore,
   SubjectRef,
   PurgeCounts,
@@ -15,12 +18,11 @@ export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';
 export { MARKS_OPEN_SPAN_MS } from './duckdb/schema';
-export { SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun } from './duckdb/session-parts';
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';
 export { isUuidV7, uuidV7Time, checkBatch, assertNotEncoded } from './event-rows';
 export { engineInputError, type EngineInputError } from './engine-errors';
-export { encodeEvents, type EncodedEvents } from './duckdb/event-pack';
+export { encodeEvents } from './duckdb/event-pack';
 export {
   ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,
   quoteString, quoteInt, quoteFloat, quoteValue, quoteIdentifier, prepareStatement, CLICKHOUSE_MIGRATIONS, CLICKHOUSE_SCHEMA_VERSION,

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { emptyEvent, EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
-import type { WriteBatch } from '../../src/store/event-store';
-import { encodeEvents, type EncodedEvents } from '../../src/store/duckdb/event-pack';
+import type { EncodedEvents, WriteBatch } from '../../src/store/event-store';
+import { encodeEvents } from '../../src/store/duckdb/event-pack';
 
 /** A UUIDv7 for the given time (random tail), as the tracker and ingest create them. */
 export function uuidv7(ms = Date.now()): string {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { forbidden, notFound } from '@tidemark/core';
+import { forbidden, notFound, type ApiKey } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import { requireUser, roleAtLeast } from '../../auth';
 import { KEY_PERMISSIONS, type ApiKeyRecord, type KeyPermission } from '../../meta';
@@ -18,7 +18,7 @@ const createBody = z
   })
   .strict();
 
-const keyView = (k: ApiKeyRecord) => ({ ...k });
+const keyView = (k: ApiKeyRecord): ApiKey & ApiKeyRecord => ({ ...k });
 
 /**
  * API keys of the current organization, managed by admins and owners. The raw key is returned once,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { badRequest, conflict, forbidden, notFound } from '@tidemark/core';
+import { badRequest, conflict, forbidden, notFound, type Invitation } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import {
   acceptInvitationAsUser,
@@ -29,7 +29,7 @@ const acceptBody = z.object({
 });
 const params = <K extends string>(req: FastifyRequest) => req.params as Record<K, string>;
 
-const invitationView = (i: InvitationRecord) => ({ id: i.id, org_id: i.org_id, email: i.email, role: i.role, created_at: i.created_at, expires_at: i.expires_at });
+const invitationView = (i: InvitationRecord): Invitation & { org_id: string; created_at: number } => ({ id: i.id, org_id: i.org_id, email: i.email, role: i.role, created_at: i.created_at, expires_at: i.expires_at });
 
 function acceptUrl(ctx: AppContext, req: FastifyRequest, token: string): string {
   return `${ctx.config.publicUrl ?? requestOrigin(req)}/invite/${encodeURIComponent(token)}`;

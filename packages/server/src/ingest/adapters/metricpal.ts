@@ -103,7 +103,7 @@ export function adaptMetricPal(body: MetricPalCollectBody, siteId: string, recei
   body.events.forEach((input, i) => {
     const read = readContractEvent(metricPalEventSchema, input, `events.${i}`, out.rejected);
     if (!read) return;
-    const { data: e, ts: ts } = read;
+    const { data: e, ts } = read;
     const ev = toPreEvent(
       {
         siteId, receivedAt, input, prefix: `events.${i}`, privacyMode: !!body.privacy_mode,
@@ -127,7 +127,7 @@ export function adaptMetricPalOptimized(body: MetricPalOptimizedBody, siteId: st
   body.actionLog.forEach((input, i) => {
     const read = readContractEvent(metricPalActionSchema, input, `actionLog.${i}`, out.rejected);
     if (!read) return;
-    const { data: a, ts: ts } = read;
+    const { data: a, ts } = read;
     const known = Object.hasOwn(METRICPAL_ACTION_TYPES, a.action_type);
     const type = known ? METRICPAL_ACTION_TYPES[a.action_type] : 'custom';
     const properties: Record<string, unknown> = { ...(a.properties ?? {}) };

@@ -25,6 +25,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 };
 
 // Backslash, quote, C0 controls and DEL: everything that is escaped inside a literal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /[\\'\u0000-\u001f\u007f]/g;
 
 function escapeChar(ch: string): string {

@@ -34,6 +34,8 @@ const QUERY_TIMEOUT_MS = 120_000;
  */
 export class ClickHouseEventStore implements EventStore {
   readonly dialect = 'clickhouse' as const;
+  /** Events arrive as objects (from the stream worker); no rollups: ClickHouse scans raw events. */
+  readonly capabilities = { encodedWrites: false, rollups: false } as const;
   private server: ServerInfo | null = null;
   private closed = false;
   private readonly http: ClickHouseClient;

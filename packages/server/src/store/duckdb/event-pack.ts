@@ -1,5 +1,6 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { EVENT_COLUMNS, type CanonicalEvent } from '@tidemark/core';
+import type { EncodedEvents } from '../event-store';
 import { wellFormedEvent } from '../event-rows';
 
 /**
@@ -51,15 +52,6 @@ const prepacked = new WeakMap<CanonicalEvent, string | null>();
 
 export function prepackEvents(events: readonly CanonicalEvent[]): void {
   for (const e of events) prepacked.set(e, packLine(e));
-}
-
-/**
- * Events already encoded as lines (a collector thread packs them where it built them, so only strings
- * cross to the writing thread). `ids[i]` is the lower-case event id of `lines[i]`.
- */
-export interface EncodedEvents {
-  ids: string[];
-  lines: string[];
 }
 
 /** Encodes what can be encoded; events holding a separator character are returned as they are. */

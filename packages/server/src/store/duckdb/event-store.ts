@@ -1,5 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { DropCount, EventStore, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
+import type { DropCount, EventStore, JobConnection, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
 import { badRequest } from '@tidemark/core';
 import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
@@ -73,6 +73,8 @@ function newLane(db: DuckDbClient, index: number): WriteLane {
 /** The embedded event store: one DuckDB file, a couple of writer connections, a few reader connections. */
 export class DuckDbEventStore implements EventStore {
   readonly dialect = 'duckdb' as const;
+  /** Encoded events are packed in this store's own line format (event-pack.ts); the rollups live in its file. */
+  readonly capabilities = { encodedWrites: true, rollups: true } as const;
   private lanes: WriteLane[];
   /** Serialises the drop-counter upserts of concurrent transactions (held from the upsert to the end). */
   private dropsChain: Promise<unknown> = Promise.resolve();
@@ -236,9 +238,13 @@ export class DuckDbEventStore implements EventStore {
         for (let i = 0; i < ids.length; i++) if (!existing.has(ids[i]!)) known.record(i);
         const { packed, count, leftovers } = packRows(rows, existing);
         if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
-        if (leftovers.length) await append(db, 'events', (a) => leftovers.forEach((e) => appendEvent(a, e)));
+        if (leftovers.length) await append(db, 'events', (a) => {
+          for (const e of leftovers) appendEvent(a, e);
+        });
         await appendKeys(db, split, existing, keysSince !== null);
-        if (batch.quarantine.length) await append(db, 'quarantine', (a) => batch.quarantine.forEach((q) => appendQuarantined(a, q)));
+        if (batch.quarantine.length) await append(db, 'quarantine', (a) => {
+          for (const q of batch.quarantine) appendQuarantined(a, q);
+        });
         await raw?.done;
         await this.commit(db, batch.drops);
         return { inserted: ids.length - existing.size, existingIds: [...existing] };
@@ -277,6 +283,10 @@ export class DuckDbEventStore implements EventStore {
   /** A connection of its own for jobs beside the writer (e.g. rollups); close it before `close()`. */
   fork(): Promise<DuckDbClient> {
     return this.writer.fork();
+  }
+
+  openJobConnection(): Promise<JobConnection> {
+    return this.fork();
   }
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -466,9 +476,15 @@ const appenders = new WeakMap<DuckDbClient, Map<string, DuckDBAppender>>();
 
 async function append(db: DuckDbClient, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
   let cached = appenders.get(db);
-  if (!cached) appenders.set(db, (cached = new Map()));
+  if (!cached) {
+    cached = new Map();
+    appenders.set(db, cached);
+  }
   let appender = cached.get(table);
-  if (!appender) cached.set(table, (appender = await db.connection.createAppender(table)));
+  if (!appender) {
+    appender = await db.connection.createAppender(table);
+    cached.set(table, appender);
+  }
   try {
     fill(appender);
     appender.flushSync();

@@ -67,7 +67,10 @@ export class RawLog {
     for (const r of records) {
       const name = `${hourKey(r.received_at)}.${lane}.ndjson`;
       let lines = byFile.get(name);
-      if (!lines) byFile.set(name, (lines = []));
+      if (!lines) {
+        lines = [];
+        byFile.set(name, lines);
+      }
       const line = { id: r.id, site_id: r.site_id, received_at: r.received_at, contract: r.contract, body: r.body };
       lines.push(JSON.stringify(r.original_bytes ? { ...line, original_bytes: r.original_bytes } : line));
     }

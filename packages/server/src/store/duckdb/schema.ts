@@ -46,7 +46,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
   {
     version: 2,
     name: 'session and page parts rollup',
-    // Columns as stats/session-parts.ts builds them (a test compares the two).
+    // Columns as stats/rollups/session-parts.ts builds them (a test compares the two).
     statements: () => [
       `CREATE TABLE IF NOT EXISTS session_parts (
         site_id VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
@@ -148,12 +148,12 @@ function repairJsonSql(table: string, column: string): string {
 
 /**
  * `marks_open` holds the session fragments that are unmarked or whose session spans at least this long
- * (stats/session-marks.ts): a query with a look-around of at least this much finds every fragment it
+ * (stats/rollups/session-marks.ts): a query with a look-around of at least this much finds every fragment it
  * cannot answer from marks there, without scanning `session_parts`.
  */
 export const MARKS_OPEN_SPAN_MS = 24 * 3_600_000;
 
-/** Session-level dimensions of the stats engine, one fragment column each (see stats/session-parts.ts). */
+/** Session-level dimensions of the stats engine, one fragment column each (see stats/rollups/session-parts.ts). */
 const SESSION_PART_DIMENSIONS = [
   'entry_page', 'exit_page', 'source', 'referrer', 'referrer_domain', 'medium', 'campaign', 'term', 'content', 'channel',
   'country', 'region', 'city', 'browser', 'browser_version', 'os', 'os_version', 'device', 'screen', 'language',

@@ -1,7 +1,7 @@
-import type { DuckDbClient } from './client';
+import type { JobConnection } from '../../store';
 
 /**
- * The job that keeps the session-parts rollup (stats/session-parts.ts) up to date: fragments of the
+ * The job that keeps the session-parts rollup (session-parts.ts) up to date: fragments of the
  * events received up to a watermark are appended to the rollup tables, and the watermark moves on in the
  * same transaction, so a statement always sees fragments and watermark that agree. Queries aggregate
  * events received after the watermark on the spot, so nothing here affects what a query returns, only
@@ -20,7 +20,7 @@ const DAY_MS = 24 * HOUR_MS;
 export interface SessionPartsOptions {
   /** Statements that roll up the events received in (fromMs, toMs]; the first one's row count is reported. */
   buildSql: (fromMs: number, toMs: number) => Array<{ sql: string; params: unknown[] }>;
-  /** Statements that bring the marks of unmarked fragments up to date (stats/session-marks.ts), run after the chunks. */
+  /** Statements that bring the marks of unmarked fragments up to date (session-marks.ts), run after the chunks. */
   marksSql?: (key: string) => Array<{ sql: string; params: unknown[] }>;
   /** What else the marks pass depends on (e.g. the sites' time zones), passed to `marksSql`: a change makes the pass due. */
   marksKey?: () => Promise<string>;
@@ -54,9 +54,9 @@ export class SessionPartsRollup {
   private readonly chunkMs: number;
   private readonly now: () => number;
 
-  /** `db` is a connection of its own (DuckDbEventStore.fork()), closed by `close()`. */
+  /** `db` is a connection of its own (EventStore.openJobConnection()), closed by `close()`. */
   constructor(
-    private readonly db: DuckDbClient,
+    private readonly db: JobConnection,
     private readonly opts: SessionPartsOptions,
   ) {
     this.lagMs = opts.lagMs ?? 10 * 60_000;

@@ -1,11 +1,8 @@
-import { SessionPartsRollup, type DuckDbEventStore, type SessionPartsOptions } from '../store';
-import type { Dialect } from './dialect';
-import { duckdbDialect } from './dialects/duckdb';
-import type { DateRange } from './period';
-import { SESSION_DIMENSIONS, dimensionDef, isInteractive } from './registry';
-import { packZones } from './mark-cube-day';
-import { compileMarksBuild, compileMarksInvalidate, MARK_COLUMNS, PARTS_WATERMARK as WATERMARK } from './session-marks';
-import { and, bindString, empty, ident, join, render, sql, type CompiledSql, type Sql } from './sql';
+import type { Dialect } from '../dialect';
+import type { DateRange } from '../period';
+import { SESSION_DIMENSIONS, dimensionDef, isInteractive } from '../registry';
+import { and, bindString, empty, ident, join, render, sql, type CompiledSql, type Sql } from '../sql';
+import { compileMarksInvalidate, MARK_COLUMNS, PARTS_WATERMARK as WATERMARK } from './session-marks';
 
 /**
  * Session parts: a rollup of `events` (DuckDB only) with one row per (site, session, visitor, UTC hour
@@ -25,7 +22,7 @@ import { and, bindString, empty, ident, join, render, sql, type CompiledSql, typ
  *
  * `page_parts` splits the same fragments by path (events and page_views per path).
  *
- * A background job (store/duckdb/session-parts.ts) builds fragments from events received up to a
+ * A background job (job.ts) builds fragments from events received up to a
  * watermark (`session_parts_state`); events received later are aggregated the same way from `events`
  * at query time and stacked on, inside the same statement (one snapshot), so results are exact and
  * current. Fragments are whole UTC hours, so they serve periods whose edges are whole UTC hours (the
@@ -214,21 +211,3 @@ const FRAGMENT_PICK: Record<MergeBy, Sql> = {
   first_pageview: sql`arg_min(fid, entry_ts) FILTER (WHERE entry_ts IS NOT NULL)`,
   last_pageview: sql`arg_max(fid, exit_ts) FILTER (WHERE exit_ts IS NOT NULL)`,
 };
-
-/** The rollup job of a DuckDB store, on a connection of its own, building with the statements above. */
-export async function openSessionParts(store: DuckDbEventStore, opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey'> & SessionZones = {}): Promise<SessionPartsRollup> {
-  const { zones, ...rest } = opts;
-  return new SessionPartsRollup(await store.fork(), {
-    ...rest,
-    serialize: (fn) => store.maintenance(fn),
-    buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
-    // The packed zones are the key: read once per run, and a changed zone makes the marks pass due.
-    marksKey: async () => (zones ? packZones(await zones()) : ''),
-    marksSql: (key) => compileMarksBuild(duckdbDialect, zones ? key : null),
-  });
-}
-
-export interface SessionZones {
-  /** Every site's (id, IANA time zone): with it the job keeps the daily marks cube (mark-cube-day.ts). */
-  zones?: () => Promise<ReadonlyArray<readonly [string, string]>>;
-}

@@ -1,7 +1,6 @@
 /**
- * Shapes the dashboard reads from the account and site routes (see the server's route modules). The
- * stats and realtime answers are typed once, in @tidemark/core (DashboardStats, ResultRow, MetricValue,
- * RealtimeSnapshot), from the schemas the server's answers are tested against.
+ * Shapes of the account, organization, site and key routes' answers, read by the dashboard and
+ * produced by the server's views (typed against these, so the two cannot drift).
  */
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
@@ -19,28 +18,31 @@ export interface OrgSummary {
   role: Role;
 }
 
+/** GET /api/auth/me (and sign-in, org switch). */
 export interface Me {
   user: User;
   orgs: OrgSummary[];
   current_org: OrgSummary | null;
 }
 
+/** A site as the API returns it (and as the metadata store keeps it). */
 export interface Site {
-  id: string;
+  id: string; // uuid, the site_id of every event
   org_id: string;
-  tracking_id: string;
+  tracking_id: string; // public id in the snippet's data-site
   name: string;
   domain: string;
+  /** Hosts the tracker may report from, besides `domain` and its subdomains. */
   allowed_hosts: string[];
-  timezone: string;
-  session_timeout_min: number;
-  respect_dnt: boolean;
-  cookieless: boolean;
-  retention_days: number;
-  excluded_paths: string[];
-  excluded_ips: string[];
+  timezone: string; // IANA
+  session_timeout_min: number; // default 30
+  respect_dnt: boolean; // default true (DNT and GPC)
+  cookieless: boolean; // default true
+  retention_days: number; // 0 = keep forever
+  excluded_paths: string[]; // glob-like patterns, e.g. /admin/*
+  excluded_ips: string[]; // IPs or CIDRs
   enabled: boolean;
-  created_at: number;
+  created_at: number; // ms
 }
 
 export interface Member {
@@ -59,6 +61,7 @@ export interface Invitation {
   url?: string;
 }
 
+/** An API key as listed: never the secret. */
 export interface ApiKey {
   id: string;
   name: string;

@@ -1,6 +1,5 @@
-// Used at call time only: mark-cube.ts imports this module.
-import { compactCube, CUBE_VALUES, cubeNonzero, cubeSums } from './mark-cube';
-import { bindString, join, keyword, sql, type Sql } from './sql';
+import { bindString, join, keyword, sql, type Sql } from '../sql';
+import { compactCube, CUBE_VALUES, cubeNonzero, cubeSums } from './cube';
 
 /**
  * The daily marks cube: `mark_cube` added up per local day of each site's time zone, with the marks
@@ -19,6 +18,7 @@ export const DAY_KEYS = 'site_id, tz, dim, day, value, md';
 
 const FIELD = '\x1f';
 const RECORD = '\x1e';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: zone names are packed with control characters as separators
 const CONTROL = /[\x00-\x1f]/;
 
 /** Sites' zones as one bound value (site id and zone unit-separated, records record-separated). */

@@ -1,11 +1,11 @@
-import type { Dimension } from '@tidemark/core';
-import { MARKS_OPEN_SPAN_MS } from '../store';
-import type { Dialect } from './dialect';
-import type { Plan } from './optimize';
-import type { DateRange } from './period';
-import { compileCubeUpdate, CUBE_VALUES, cubeDimension, markColumn, pageContributions, sessionContributions, sessionValueColumn } from './mark-cube';
-import { AGGREGATES, SESSION_DIMENSIONS, type AggName } from './registry';
-import { and, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
+import type { Dimension, FilterNode, QueryInterval } from '@tidemark/core';
+import { MARKS_OPEN_SPAN_MS } from '../../store';
+import type { Dialect } from '../dialect';
+import type { DateRange } from '../period';
+import { AGGREGATES, SESSION_DIMENSIONS, type AggName } from '../registry';
+import { and, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from '../sql';
+import { CUBE_VALUES } from './cube';
+import { compileCubeUpdate, cubeDimension, markColumn, pageContributions, sessionContributions, sessionValueColumn } from './mark-cube';
 
 /**
  * Session marks: columns the rollup job (session-parts.ts) keeps on every stored fragment so that the
@@ -35,8 +35,16 @@ import { and, bindString, empty, ident, join, keyword, or, render, sql, type Com
 /** Every session-level dimension has a session value and a mark, as it has a fragment column. */
 const MARKED_DIMENSIONS = SESSION_DIMENSIONS;
 
+/** What decides whether marks serve a query (the planner passes its plan). */
+export interface MarksShape {
+  eventFilters: FilterNode[];
+  sessionFilters: FilterNode[];
+  dimensions: Dimension[];
+  interval: QueryInterval | null;
+}
+
 /** Whether a plan (no filters, at most one dimension, no dimension with an interval) can be counted from marks. */
-export function marksServe(plan: Plan): boolean {
+export function marksServe(plan: MarksShape): boolean {
   if (plan.eventFilters.length || plan.sessionFilters.length || plan.dimensions.length > 1) return false;
   if (!plan.dimensions.length) return true;
   const dim = plan.dimensions[0] as string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbEventStore } from '../store';
-import { offsetSegments } from './period';
-import { DIMENSION_DEFS } from './registry';
+import { DuckDbEventStore } from '../../store';
+import { offsetSegments } from '../period';
+import { DIMENSION_DEFS } from '../registry';
 import { PAGE_PART_COLUMNS, PART_DIMENSIONS, PART_VALUE_COLUMNS, partsCover } from './session-parts';
 
 describe('session parts', () => {

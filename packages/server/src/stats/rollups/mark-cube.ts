@@ -1,5 +1,6 @@
-import { SESSION_DIMENSIONS } from './registry';
-import { ident, join, keyword, sql, type Sql } from './sql';
+import { SESSION_DIMENSIONS } from '../registry';
+import { ident, join, keyword, sql, type Sql } from '../sql';
+import { compactCube, CUBE_VALUES, cubeNonzero, cubeSums } from './cube';
 import { compileDayCubeUpdate } from './mark-cube-day';
 
 /**
@@ -18,7 +19,6 @@ import { compileDayCubeUpdate } from './mark-cube-day';
  * fragments' current columns, which are what the cube holds for them) and adds their merged rows.
  */
 
-export const CUBE_VALUES = ['n', 'events', 'pageviews', 'heads', 'bounces', 'dur_ms', 's_pv'] as const;
 
 /** A fragment's mark and session value columns for a session-level dimension. */
 export const markColumn = (dim: string) => ident(`m_${dim}`);
@@ -57,9 +57,6 @@ export function pageContributions(from: Sql, sign: 1 | -1): Sql {
   return sql`SELECT site_id, path, hour, m_path AS m, CASE WHEN sp_head THEN date_trunc('hour', s_start) END AS sh, ${join(values(sign, keyword('sp_head')))} FROM ${from}`;
 }
 
-/** The cube values added up (`sum(n) AS n, …`), and the condition that keeps a group whose sums are not all zero. */
-export const cubeSums = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) AS ${keyword(v)}`));
-export const cubeNonzero = () => join(CUBE_VALUES.map((v) => sql`sum(${keyword(v)}) <> 0`), ' OR ');
 
 /**
  * The cube's part of the marks pass: `before` runs before the visitors in `marks_todo` are rewritten
@@ -91,22 +88,4 @@ export function compileCubeUpdate(zones: string | null = null): { before: Sql[];
     ...['marks_old_mark_cube', 'marks_old_page_cube', 'marks_delta_mark_cube', 'marks_delta_page_cube'].map((t) => sql`DROP TABLE ${keyword(t)}`),
   ];
   return { before, after };
-}
-
-/**
- * Once appended deltas have grown a cube by a fifth, it is added up again, sorted so that a
- * dimension's hours (days) are contiguous (zone maps then skip the rest). `id` names it in mark_cube_state.
- */
-export function compactCube(table: string, keys: string, id: number): Sql[] {
-  const nonzero = cubeNonzero();
-  const go = sql`(SELECT count(*) FROM ${keyword(table)}) > 1.2 * (SELECT coalesce(max(rows), 0) FROM mark_cube_state WHERE id = ${keyword(String(id))}) + 10000`;
-  return [
-    sql`CREATE OR REPLACE TEMP TABLE marks_go AS SELECT ${go} AS go`,
-    sql`CREATE OR REPLACE TEMP TABLE marks_sum AS SELECT ${keyword(keys)}, ${cubeSums()} FROM ${keyword(table)} WHERE (SELECT go FROM marks_go) GROUP BY ${keyword(keys)} HAVING ${nonzero}`,
-    sql`DELETE FROM ${keyword(table)} WHERE (SELECT go FROM marks_go)`,
-    sql`INSERT INTO ${keyword(table)} BY NAME SELECT * FROM marks_sum ORDER BY ${keyword(keys)}`,
-    sql`INSERT OR REPLACE INTO mark_cube_state SELECT ${keyword(String(id))}, (SELECT count(*) FROM ${keyword(table)}) FROM marks_go WHERE go`,
-    sql`DROP TABLE marks_sum`,
-    sql`DROP TABLE marks_go`,
-  ];
 }

@@ -1,0 +1,37 @@
+import type { EventStore } from '../../store';
+import { duckdbDialect } from '../dialects/duckdb';
+import { SessionPartsRollup, type SessionPartsOptions } from './job';
+import { packZones } from './mark-cube-day';
+import { compileMarksBuild } from './session-marks';
+import { compilePartsBuild } from './session-parts';
+
+export interface SessionZones {
+  /** Every site's (id, IANA time zone): with it the job keeps the daily marks cube (mark-cube-day.ts). */
+  zones?: () => Promise<ReadonlyArray<readonly [string, string]>>;
+}
+
+/** Whether a store can hold the rollups (its `capabilities.rollups`). */
+export function storeHasRollups(store: EventStore): boolean {
+  return store.capabilities.rollups && typeof store.openJobConnection === 'function' && typeof store.maintenance === 'function';
+}
+
+/**
+ * The rollup job of a store that can hold it (`capabilities.rollups`: the embedded DuckDB store), on a
+ * connection of its own, building with the statements of this folder.
+ */
+export async function openSessionParts(
+  store: EventStore,
+  opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey'> & SessionZones = {},
+): Promise<SessionPartsRollup> {
+  if (!storeHasRollups(store) || store.dialect !== 'duckdb')
+    throw new Error(`the ${store.dialect} event store cannot hold the session-parts rollup`);
+  const { zones, ...rest } = opts;
+  return new SessionPartsRollup(await store.openJobConnection!(), {
+    ...rest,
+    serialize: store.maintenance ? (fn) => store.maintenance!(fn) : undefined,
+    buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
+    // The packed zones are the key: read once per run, and a changed zone makes the marks pass due.
+    marksKey: async () => (zones ? packZones(await zones()) : ''),
+    marksSql: (key) => compileMarksBuild(duckdbDialect, zones ? key : null),
+  });
+}
