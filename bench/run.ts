@@ -73,7 +73,12 @@ async function main(): Promise<void> {
     });
   }
   if (command === 'memory' || command === 'all') {
-    await runMemoryBench({ events: int('events', values.events), otherEvents: int('other', values.other), runs: int('runs', values.runs), write: !values['no-write'] });
+    await runMemoryBench({
+      events: int('events', values.events),
+      otherEvents: int('other', values.other),
+      runs: int('runs', values.runs),
+      write: !values['no-write'],
+    });
   }
 }
 
