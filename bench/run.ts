@@ -59,7 +59,12 @@ async function main(): Promise<void> {
     });
   }
   if (command === 'store' || command === 'all') {
-    await runStoreBench({ groups: int('groups', values.groups), size: int('size', values.size), rounds: int('rounds', values.rounds), write: !values['no-write'] });
+    await runStoreBench({
+      groups: int('groups', values.groups),
+      size: int('size', values.size),
+      rounds: int('rounds', values.rounds),
+      write: !values['no-write'],
+    });
   }
   if (command === 'query' || command === 'all') {
     const events = int('events', values.events);

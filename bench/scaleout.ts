@@ -42,7 +42,14 @@ async function main(): Promise<void> {
   const write = !values['no-write'];
   if (command === 'ingest' || command === 'all') {
     await runScaleOutIngest(
-      { requests: int('requests', values.requests), warmup: int('warmup', values.warmup), connections: int('connections', values.connections), batch: int('batch', values.batch), collectors: int('collectors', values.collectors), write },
+      {
+        requests: int('requests', values.requests),
+        warmup: int('warmup', values.warmup),
+        connections: int('connections', values.connections),
+        batch: int('batch', values.batch),
+        collectors: int('collectors', values.collectors),
+        write,
+      },
       svc,
     );
   }
@@ -54,7 +61,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },
 );

@@ -55,7 +55,14 @@ function wireEvent(e: CanonicalEvent, eventId: string): Record<string, unknown> 
     name: e.name,
     timestamp: e.ts,
     properties,
-    context: { screen_width: e.screen_w, screen_height: e.screen_h, viewport_width: e.viewport_w, viewport_height: e.viewport_h, timezone: e.timezone, language: e.language },
+    context: {
+      screen_width: e.screen_w,
+      screen_height: e.screen_h,
+      viewport_width: e.viewport_w,
+      viewport_height: e.viewport_h,
+      timezone: e.timezone,
+      language: e.language,
+    },
   };
 }
 
@@ -67,7 +74,14 @@ function wireEvent(e: CanonicalEvent, eventId: string): Record<string, unknown> 
 export function buildRequests(opts: { trackingId: string; count: number; batch: number; seed: string; ids: 'v4' | 'v7' }): WireRequest[] {
   const rng = new Prng(`${opts.seed}:ids`);
   const want = opts.count * opts.batch;
-  const traffic: TrafficOptions = { siteId: 'bench', days: 1, end: Date.now(), seed: opts.seed, totalEvents: Math.max(Math.ceil(want * 1.5), 500_000), host: BENCH_HOST };
+  const traffic: TrafficOptions = {
+    siteId: 'bench',
+    days: 1,
+    end: Date.now(),
+    seed: opts.seed,
+    totalEvents: Math.max(Math.ceil(want * 1.5), 500_000),
+    host: BENCH_HOST,
+  };
   const out: WireRequest[] = [];
   let events: CanonicalEvent[] = [];
   const flush = () => {

@@ -38,7 +38,13 @@ export interface WorkerOutput {
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2]) as WorkerInput;
   const t0 = performance.now();
-  const prepared = buildRequests({ trackingId: input.trackingId, count: input.requests, batch: input.batch, seed: input.seed, ids: input.ids });
+  const prepared = buildRequests({
+    trackingId: input.trackingId,
+    count: input.requests,
+    batch: input.batch,
+    seed: input.seed,
+    ids: input.ids,
+  });
   const prepareMs = performance.now() - t0;
   let next = 0;
   let ackedEvents = 0;

@@ -28,7 +28,10 @@ async function login(url: string, email: string, password: string): Promise<stri
     body: JSON.stringify({ email, password }),
   });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('tm_session='));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('tm_session='));
   if (!cookie) throw new Error('login set no session cookie');
   return cookie;
 }
@@ -43,14 +46,37 @@ async function createSite(url: string, cookie: string): Promise<{ id: string; tr
   return (await res.json()) as { id: string; tracking_id: string };
 }
 
-async function load(url: string, trackingId: string, o: IngestBenchOptions, requests: number, seed: string, ackedIdsFile?: string, amount = requests): Promise<WorkerOutput> {
-  const input = { url, trackingId, requests, amount, batch: o.batch, connections: o.connections, seed, ids: o.ids, ackedIdsFile, timeoutSec: 30 };
+async function load(
+  url: string,
+  trackingId: string,
+  o: IngestBenchOptions,
+  requests: number,
+  seed: string,
+  ackedIdsFile?: string,
+  amount = requests,
+): Promise<WorkerOutput> {
+  const input = {
+    url,
+    trackingId,
+    requests,
+    amount,
+    batch: o.batch,
+    connections: o.connections,
+    seed,
+    ids: o.ids,
+    ackedIdsFile,
+    timeoutSec: 30,
+  };
   const out = await runTs('bench/ingest/load-worker.ts', [JSON.stringify(input)], 15 * 60_000);
   return JSON.parse(out.trim().split('\n').pop()!) as WorkerOutput;
 }
 
 /** Counts, in the server's DuckDB file, all events of the site and those whose id was acknowledged. */
-async function verify(dbFile: string, siteId: string, ackedFiles: string[]): Promise<{ stored: number; ackedStored: number; dropped: string }> {
+async function verify(
+  dbFile: string,
+  siteId: string,
+  ackedFiles: string[],
+): Promise<{ stored: number; ackedStored: number; dropped: string }> {
   const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
   const conn = await instance.connect();
   try {
@@ -62,9 +88,12 @@ async function verify(dbFile: string, siteId: string, ackedFiles: string[]): Pro
        JOIN events e ON e.event_id = a.id WHERE e.site_id = ?`,
       [siteId],
     );
-    const drops = (await conn.runAndReadAll('SELECT reason, sum(count) FROM ingest_drops WHERE site_id = ? GROUP BY reason ORDER BY 2 DESC', [siteId])).getRows();
+    const drops = (
+      await conn.runAndReadAll('SELECT reason, sum(count) FROM ingest_drops WHERE site_id = ? GROUP BY reason ORDER BY 2 DESC', [siteId])
+    ).getRows();
     const quarantined = await count('SELECT count(*) FROM quarantine WHERE site_id = ?', [siteId]);
-    const dropped = [...drops.map((r) => `${r[0]}: ${Number(r[1])}`), ...(quarantined ? [`quarantined: ${quarantined}`] : [])].join(', ') || 'none';
+    const dropped =
+      [...drops.map((r) => `${r[0]}: ${Number(r[1])}`), ...(quarantined ? [`quarantined: ${quarantined}`] : [])].join(', ') || 'none';
     return { stored, ackedStored, dropped };
   } finally {
     conn.closeSync();
@@ -81,16 +110,21 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<void> {
   const password = crypto.randomBytes(12).toString('hex');
   console.log(`[ingest] ${machine}`);
   console.log(`[ingest] starting the server (data dir ${dataDir})`);
-  const server = spawnTs('packages/server/src/cli/main.ts', ['serve'], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TIDEMARK_DATA_DIR: dataDir,
-    TIDEMARK_LOG_LEVEL: 'warn',
-    TIDEMARK_ADMIN_EMAIL: email,
-    TIDEMARK_ADMIN_PASSWORD: password,
-    TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
-    ...BENCH_COLLECT_LIMITS,
-  }, SERVER_NODE_FLAGS);
+  const server = spawnTs(
+    'packages/server/src/cli/main.ts',
+    ['serve'],
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TIDEMARK_DATA_DIR: dataDir,
+      TIDEMARK_LOG_LEVEL: 'warn',
+      TIDEMARK_ADMIN_EMAIL: email,
+      TIDEMARK_ADMIN_PASSWORD: password,
+      TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
+      ...BENCH_COLLECT_LIMITS,
+    },
+    SERVER_NODE_FLAGS,
+  );
   try {
     const [, url] = await waitForLine(server, /listening on (http:\/\/\S+)/, 120_000);
     const site = await createSite(url, await login(url, email, password));
@@ -101,18 +135,24 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<void> {
     const before = await measureCeiling(o);
     console.log(`[ingest] run: ${o.requests} requests × ${o.batch} events, ${o.connections} connections, ${o.ids} ids`);
     const run = await load(url, site.tracking_id, o, o.requests, 'bench-run', ackedFiles[1]);
-    console.log(`[ingest] server: ${fmt(run.eventsPerSec)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms (${run.non2xx} non-2xx, ${run.errors} errors)`);
+    console.log(
+      `[ingest] server: ${fmt(run.eventsPerSec)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms (${run.non2xx} non-2xx, ${run.errors} errors)`,
+    );
     console.log('[ingest] stopping the server (drains and checkpoints), then counting stored events');
     await stop(server);
     const v = await verify(path.join(dataDir, 'events.duckdb'), site.id, ackedFiles);
     const acked = warm.ackedEvents + run.ackedEvents;
     const verdict = v.ackedStored === acked ? 'all stored' : `${acked - v.ackedStored} MISSING`;
-    console.log(`[ingest] acknowledged ${fmt(acked)} events, ${fmt(v.ackedStored)} of them stored (${fmt(v.stored)} events in the site): ${verdict}; filtered by the pipeline: ${v.dropped}`);
+    console.log(
+      `[ingest] acknowledged ${fmt(acked)} events, ${fmt(v.ackedStored)} of them stored (${fmt(v.stored)} events in the site): ${verdict}; filtered by the pipeline: ${v.dropped}`,
+    );
 
     const after = await measureCeiling(o);
     const top: WorkerOutput = mergeCeilings(before, after);
     const ratio = run.eventsPerSec / top.eventsPerSec;
-    console.log(`[ingest] ceiling: ${fmt(top.eventsPerSec)} events/s (before ${fmt(before.eventsPerSec)}, after ${fmt(after.eventsPerSec)}); Tidemark = ${(ratio * 100).toFixed(1)}% of it`);
+    console.log(
+      `[ingest] ceiling: ${fmt(top.eventsPerSec)} events/s (before ${fmt(before.eventsPerSec)}, after ${fmt(after.eventsPerSec)}); Tidemark = ${(ratio * 100).toFixed(1)}% of it`,
+    );
 
     if (o.write) {
       const row = (name: string, r: WorkerOutput) =>
@@ -170,6 +210,11 @@ function mergeCeilings(a: WorkerOutput, b: WorkerOutput): WorkerOutput {
     ackedEvents: a.ackedEvents + b.ackedEvents,
     durationSec: a.durationSec + b.durationSec,
     eventsPerSec: mean(a.eventsPerSec, b.eventsPerSec),
-    latencyMs: { p50: mean(a.latencyMs.p50, b.latencyMs.p50), p90: mean(a.latencyMs.p90, b.latencyMs.p90), p99: mean(a.latencyMs.p99, b.latencyMs.p99), max: Math.max(a.latencyMs.max, b.latencyMs.max) },
+    latencyMs: {
+      p50: mean(a.latencyMs.p50, b.latencyMs.p50),
+      p90: mean(a.latencyMs.p90, b.latencyMs.p90),
+      p99: mean(a.latencyMs.p99, b.latencyMs.p99),
+      max: Math.max(a.latencyMs.max, b.latencyMs.max),
+    },
   };
 }

@@ -6,7 +6,10 @@ export function machineInfo(): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const memGiB = (os.totalmem() / 2 ** 30).toFixed(1);
-  return `${os.availableParallelism()} vCPU (${model}), ${memGiB} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
+  return `${os.availableParallelism()} vCPU (${model}), ${memGiB} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}, load average at start ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')}`;
 }
 
 export function today(): string {

@@ -22,11 +22,27 @@ export const SITE_ZONES = async (): Promise<Array<[string, string]>> => [MAIN_SI
  */
 export function* benchBatches(mainEvents: number, otherEvents: number, batchSize = 50_000): Generator<CanonicalEvent[]> {
   const specs: TrafficOptions[] = [
-    { siteId: MAIN_SITE.id, timezone: MAIN_SITE.timezone, host: MAIN_SITE.host, days: DAYS, end: DATA_END, seed: 'bench-main', totalEvents: mainEvents },
+    {
+      siteId: MAIN_SITE.id,
+      timezone: MAIN_SITE.timezone,
+      host: MAIN_SITE.host,
+      days: DAYS,
+      end: DATA_END,
+      seed: 'bench-main',
+      totalEvents: mainEvents,
+    },
   ];
   if (otherEvents > 0) {
     for (const [i, s] of OTHER_SITES.entries())
-      specs.push({ siteId: s.id, timezone: s.timezone, host: s.host, days: DAYS, end: DATA_END, seed: `bench-other-${i}`, totalEvents: Math.round(otherEvents / OTHER_SITES.length) });
+      specs.push({
+        siteId: s.id,
+        timezone: s.timezone,
+        host: s.host,
+        days: DAYS,
+        end: DATA_END,
+        seed: `bench-other-${i}`,
+        totalEvents: Math.round(otherEvents / OTHER_SITES.length),
+      });
   }
   const streams = specs.map((s) => generateTraffic(s));
   const heads: Array<CanonicalEvent | undefined> = streams.map((it) => it.next().value ?? undefined);

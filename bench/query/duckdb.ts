@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore } from '../../packages/server/src/store';
-import { StatsService, breakdownKey, openSessionParts, storeHasRollups, type DashboardStats, type SessionPartsRollup } from '../../packages/server/src/stats';
+import {
+  StatsService,
+  breakdownKey,
+  openSessionParts,
+  storeHasRollups,
+  type DashboardStats,
+  type SessionPartsRollup,
+} from '../../packages/server/src/stats';
 import type { Dimension } from '@tidemark/core';
 import { fmt, rmrf } from '../lib/machine';
 import { REPO_ROOT } from '../lib/proc';
@@ -100,7 +107,8 @@ export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean; dai
 /** The store, except that its daily cube's state names no zone. */
 function withoutDailyCube(store: EventStore): EventStore {
   const reader = Object.create(store) as EventStore;
-  reader.query = <T>(sql: string, params?: unknown[]) => (sql.includes('FROM mark_cube_day_state') ? Promise.resolve([] as T[]) : store.query<T>(sql, params));
+  reader.query = <T>(sql: string, params?: unknown[]) =>
+    sql.includes('FROM mark_cube_day_state') ? Promise.resolve([] as T[]) : store.query<T>(sql, params);
   return reader;
 }
 

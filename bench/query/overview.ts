@@ -14,7 +14,14 @@ export const PERIODS: Period[] = [
 ];
 
 export function overviewParams(p: Period): Record<string, string> {
-  return { ...p.params, metrics: OVERVIEW_METRICS.join(','), dimensions: OVERVIEW_DIMENSIONS.join(','), interval: 'day', compare: 'true', limit: '10' };
+  return {
+    ...p.params,
+    metrics: OVERVIEW_METRICS.join(','),
+    dimensions: OVERVIEW_DIMENSIONS.join(','),
+    interval: 'day',
+    compare: 'true',
+    limit: '10',
+  };
 }
 
 /** The numbers both engines must agree on (KPIs of the period; top rows of each breakdown by visitors). */

@@ -13,7 +13,14 @@ import { OVERVIEW_DIMENSIONS, type OverviewDigest, type Period } from './overvie
  */
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
-const PG_TYPES: Record<string, string> = { uuid: 'uuid', string: 'text', timestamp_ms: 'timestamptz', int: 'integer', float: 'double precision', json: 'jsonb' };
+const PG_TYPES: Record<string, string> = {
+  uuid: 'uuid',
+  string: 'text',
+  timestamp_ms: 'timestamptz',
+  int: 'integer',
+  float: 'double precision',
+  json: 'jsonb',
+};
 
 export const PG_INDEXES = [
   'CREATE INDEX events_site_ts ON events (site_id, ts)',
@@ -160,7 +167,15 @@ const LOOKAROUND_MS = 24 * 3_600_000;
 
 function paramsFor(startMs: number, endMs: number): unknown[] {
   const t = (ms: number) => new Date(ms).toISOString();
-  return [MAIN_SITE.id, t(startMs), t(endMs), t(startMs - LOOKAROUND_MS), t(endMs + LOOKAROUND_MS), [...PASSIVE_EVENT_NAMES], MAIN_SITE.timezone];
+  return [
+    MAIN_SITE.id,
+    t(startMs),
+    t(endMs),
+    t(startMs - LOOKAROUND_MS),
+    t(endMs + LOOKAROUND_MS),
+    [...PASSIVE_EVENT_NAMES],
+    MAIN_SITE.timezone,
+  ];
 }
 
 type Row = Record<string, string | number | null>;
@@ -173,7 +188,8 @@ export interface PgOverview {
 
 /** The whole overview, all statements issued at once over the pool (as the stats engine does). */
 export async function pgOverview(pool: pg.Pool, p: Period): Promise<PgOverview> {
-  const dateRange = p.params.period === 'custom' ? { start: p.params.start_date, end: p.params.end_date } : (p.params.period as 'last_30_days');
+  const dateRange =
+    p.params.period === 'custom' ? { start: p.params.start_date, end: p.params.end_date } : (p.params.period as 'last_30_days');
   const range = resolvePeriod(dateRange, MAIN_SITE.timezone, DATA_END - 60_000);
   const prev = previousRange(range, MAIN_SITE.timezone);
   const cur = paramsFor(range.startMs, range.endMs);

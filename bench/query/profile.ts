@@ -49,7 +49,10 @@ for (const p of PERIODS.slice(0, Number(process.env.PERIODS ?? 1))) {
     for (const [k, s] of log.entries()) {
       const t0 = performance.now();
       const rows = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
-      fs.writeFileSync(`.tmp/explain-${k}.txt`, `${s.sql}\n\n${JSON.stringify(s.params)}\n\n${rows.map((r: any) => r.explain_value).join('\n')}`);
+      fs.writeFileSync(
+        `.tmp/explain-${k}.txt`,
+        `${s.sql}\n\n${JSON.stringify(s.params)}\n\n${rows.map((r: any) => r.explain_value).join('\n')}`,
+      );
       console.log(`  explain ${k}: ${(performance.now() - t0).toFixed(0)} ms`);
     }
   }

@@ -43,7 +43,8 @@ function compareDigests(a: OverviewDigest, b: OverviewDigest): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(a.kpis)) if (b.kpis[k] !== v) out.push(`${k}: DuckDB ${v} vs PostgreSQL ${b.kpis[k]}`);
   for (const d of OVERVIEW_DIMENSIONS) {
-    if (JSON.stringify(a.top[d]) !== JSON.stringify(b.top[d])) out.push(`${d} top rows differ: ${JSON.stringify(a.top[d])} vs ${JSON.stringify(b.top[d])}`);
+    if (JSON.stringify(a.top[d]) !== JSON.stringify(b.top[d]))
+      out.push(`${d} top rows differ: ${JSON.stringify(a.top[d])} vs ${JSON.stringify(b.top[d])}`);
   }
   return out;
 }
@@ -55,8 +56,12 @@ export async function runQueryBench(o: QueryBenchOptions): Promise<void> {
   const machine = machineInfo();
   console.log(`[query] ${machine}`);
   const ds = await ensureDuckDbDataset(o.events, o.otherEvents);
-  if (o.pgEvents > 0 && o.pgEvents !== o.events && !o.write) console.log('[query] PostgreSQL holds a different data set: results are not compared');
-  if (ds.loadSeconds !== null) console.log(`[query] DuckDB: wrote ${fmt(ds.events)} events through the event store in ${fmt(ds.loadSeconds)} s (${fmt(ds.events / ds.loadSeconds)}/s)`);
+  if (o.pgEvents > 0 && o.pgEvents !== o.events && !o.write)
+    console.log('[query] PostgreSQL holds a different data set: results are not compared');
+  if (ds.loadSeconds !== null)
+    console.log(
+      `[query] DuckDB: wrote ${fmt(ds.events)} events through the event store in ${fmt(ds.loadSeconds)} s (${fmt(ds.events / ds.loadSeconds)}/s)`,
+    );
 
   const duck = await openDuckDbTimer(ds.dir);
   const rollupInfo = duck.rollupFragments
@@ -71,7 +76,9 @@ export async function runQueryBench(o: QueryBenchOptions): Promise<void> {
       const { timing, last } = await time(() => duck.overview(period), o.runs, 2, 180_000);
       loads.push(`${period.label}: ${before.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`);
       duckResults.push({ period, timing, digest: digestDuckDb(last) });
-      console.log(`[query] DuckDB overview, ${period.label}: p50 ${ms(timing.p50)} ms, p95 ${ms(timing.p95)} ms over ${timing.runs} runs (${fmt(last.metrics.visitors.value)} visitors, ${fmt(last.metrics.pageviews.value)} pageviews)`);
+      console.log(
+        `[query] DuckDB overview, ${period.label}: p50 ${ms(timing.p50)} ms, p95 ${ms(timing.p95)} ms over ${timing.runs} runs (${fmt(last.metrics.visitors.value)} visitors, ${fmt(last.metrics.pageviews.value)} pageviews)`,
+      );
     }
   } finally {
     await duck.close();
@@ -93,7 +100,9 @@ export async function runQueryBench(o: QueryBenchOptions): Promise<void> {
         const mismatches = o.pgEvents === o.events ? compareDigests(duckResults[i].digest, digestPg(last)) : [];
         pgResults.push({ timing, mismatches });
         const ratio = timing.p50 / duckResults[i].timing.p50;
-        console.log(`[query] PostgreSQL overview, ${period.label}: p50 ${ms(timing.p50)} ms, p95 ${ms(timing.p95)} ms over ${timing.runs} runs → DuckDB is ${ratio.toFixed(1)}x faster at p50`);
+        console.log(
+          `[query] PostgreSQL overview, ${period.label}: p50 ${ms(timing.p50)} ms, p95 ${ms(timing.p95)} ms over ${timing.runs} runs → DuckDB is ${ratio.toFixed(1)}x faster at p50`,
+        );
         for (const m of mismatches) console.log(`[query]   results differ: ${m}`);
       }
     } finally {
@@ -105,16 +114,19 @@ export async function runQueryBench(o: QueryBenchOptions): Promise<void> {
   const rows = PERIODS.map((p, i) => {
     const d = duckResults[i].timing;
     const g = pgResults[i]?.timing;
-    const cells = g ? `${ms(g.p50)} | ${ms(g.p95)} | ${g.runs} | **${(g.p50 / d.p50).toFixed(1)}x** / ${(g.p95 / d.p95).toFixed(1)}x` : '– | – | – | –';
+    const cells = g
+      ? `${ms(g.p50)} | ${ms(g.p95)} | ${g.runs} | **${(g.p50 / d.p50).toFixed(1)}x** / ${(g.p95 / d.p95).toFixed(1)}x`
+      : '– | – | – | –';
     return `| ${p.label} | ${ms(d.p50)} | ${ms(d.p95)} | ${d.runs} | ${cells} |`;
   });
-  const agree = pgResults.length && o.pgEvents === o.events
-    ? pgResults.every((r) => r.mismatches.length === 0)
-      ? 'Both engines return the same KPIs and the same top-5 rows of every breakdown (checked on every run\'s last result).'
-      : `Results differ between the engines: ${pgResults.flatMap((r) => r.mismatches).join('; ')}.`
-    : o.pgEvents
-      ? `PostgreSQL held a smaller data set (${fmt(o.pgEvents)} events for the site), so results were not compared.`
-      : 'PostgreSQL baseline skipped (--no-pg).';
+  const agree =
+    pgResults.length && o.pgEvents === o.events
+      ? pgResults.every((r) => r.mismatches.length === 0)
+        ? "Both engines return the same KPIs and the same top-5 rows of every breakdown (checked on every run's last result)."
+        : `Results differ between the engines: ${pgResults.flatMap((r) => r.mismatches).join('; ')}.`
+      : o.pgEvents
+        ? `PostgreSQL held a smaller data set (${fmt(o.pgEvents)} events for the site), so results were not compared.`
+        : 'PostgreSQL baseline skipped (--no-pg).';
   writeResultSection(
     'query',
     `### Last run: ${started}

@@ -71,11 +71,24 @@ export async function runScaleOutIngest(o: ScaleOutIngestOptions, svc: ScaleOutS
     const load = (requests: number, seed: string, ackedIdsFile?: string) =>
       Promise.all(
         collectorUrls.map((url, i) => {
-          const input = { url, trackingId: site.tracking_id, requests: Math.ceil(requests / collectorUrls.length), batch: o.batch, connections: Math.ceil(o.connections / collectorUrls.length), seed: `${seed}-${i}`, ids: 'v4', ackedIdsFile: ackedIdsFile && `${ackedIdsFile}.${i}`, timeoutSec: 30 };
-          return runTs('bench/ingest/load-worker.ts', [JSON.stringify(input)], 15 * 60_000).then((out) => JSON.parse(out.trim().split('\n').pop()!) as WorkerOutput);
+          const input = {
+            url,
+            trackingId: site.tracking_id,
+            requests: Math.ceil(requests / collectorUrls.length),
+            batch: o.batch,
+            connections: Math.ceil(o.connections / collectorUrls.length),
+            seed: `${seed}-${i}`,
+            ids: 'v4',
+            ackedIdsFile: ackedIdsFile && `${ackedIdsFile}.${i}`,
+            timeoutSec: 30,
+          };
+          return runTs('bench/ingest/load-worker.ts', [JSON.stringify(input)], 15 * 60_000).then(
+            (out) => JSON.parse(out.trim().split('\n').pop()!) as WorkerOutput,
+          );
         }),
       );
-    const drained = async () => (await redis.xlen(stream)) === 0 && Number(((await redis.xpending(stream, 'writers')) as [number])[0]) === 0;
+    const drained = async () =>
+      (await redis.xlen(stream)) === 0 && Number(((await redis.xpending(stream, 'writers')) as [number])[0]) === 0;
     const waitDrained = async () => {
       while (!(await drained())) await new Promise((r) => setTimeout(r, 20));
     };
@@ -84,7 +97,9 @@ export async function runScaleOutIngest(o: ScaleOutIngestOptions, svc: ScaleOutS
     await load(o.warmup, 'bench-warmup');
     await waitDrained();
     const storedBefore = await countSite(ch, site.id);
-    console.log(`[scaleout ingest] run: ${o.requests} requests × ${o.batch} events, ${o.connections} connections over ${o.collectors} collector(s)`);
+    console.log(
+      `[scaleout ingest] run: ${o.requests} requests × ${o.batch} events, ${o.connections} connections over ${o.collectors} collector(s)`,
+    );
     const ackedBase = path.join(work, 'acked-run.csv');
     const t0 = performance.now();
     const runs = await load(o.requests, 'bench-run', ackedBase);
@@ -97,17 +112,23 @@ export async function runScaleOutIngest(o: ScaleOutIngestOptions, svc: ScaleOutS
     const p50 = Math.max(...runs.map((r) => r.latencyMs.p50));
     const p99 = Math.max(...runs.map((r) => r.latencyMs.p99));
     const failed = runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
-    console.log(`[scaleout ingest] collectors acknowledged ${fmt(ackRate)} events/s (p50 ${p50} ms, p99 ${p99} ms, ${failed} failed); all in ClickHouse after ${tDrained.toFixed(1)} s (load took ${tLoad.toFixed(1)} s): ${fmt(e2eRate)} events/s end to end`);
+    console.log(
+      `[scaleout ingest] collectors acknowledged ${fmt(ackRate)} events/s (p50 ${p50} ms, p99 ${p99} ms, ${failed} failed); all in ClickHouse after ${tDrained.toFixed(1)} s (load took ${tLoad.toFixed(1)} s): ${fmt(e2eRate)} events/s end to end`,
+    );
 
     const ids = collectorUrls.flatMap((_, i) => fs.readFileSync(`${ackedBase}.${i}`, 'utf8').split('\n').slice(1).filter(Boolean));
     const v = await verify(ch, site.id, ids);
     const storedRun = (await countSite(ch, site.id)) - storedBefore;
     const verdict = v.missing === 0 && v.duplicated === 0 ? 'all stored once' : `${v.missing} MISSING, ${v.duplicated} DUPLICATED`;
-    console.log(`[scaleout ingest] acknowledged ${fmt(ids.length)} events, ${fmt(ids.length - v.missing)} of them in ClickHouse (${fmt(storedRun)} events stored by the run): ${verdict}`);
+    console.log(
+      `[scaleout ingest] acknowledged ${fmt(ids.length)} events, ${fmt(ids.length - v.missing)} of them in ClickHouse (${fmt(storedRun)} events stored by the run): ${verdict}`,
+    );
 
     console.log('[scaleout ingest] embedded baseline: the same load on `serve` (DuckDB, durable group commit)');
     const base = await embeddedBaseline(o, work);
-    console.log(`[scaleout ingest] embedded: ${fmt(base.eventsPerSec)} events/s acknowledged (p50 ${base.latencyMs.p50} ms, p99 ${base.latencyMs.p99} ms, ${base.non2xx + base.errors + base.timeouts} failed)`);
+    console.log(
+      `[scaleout ingest] embedded: ${fmt(base.eventsPerSec)} events/s acknowledged (p50 ${base.latencyMs.p50} ms, p99 ${base.latencyMs.p99} ms, ${base.non2xx + base.errors + base.timeouts} failed)`,
+    );
 
     if (o.write) {
       writeResultSection(
@@ -144,7 +165,9 @@ Check: ${fmt(ids.length)} events acknowledged, ${fmt(ids.length - v.missing)} of
 }
 
 async function countSite(ch: ClickHouseHttp, siteId: string): Promise<number> {
-  const [r] = await ch.select<{ n: number }>(`SELECT count() AS n FROM events FINAL WHERE site_id = '${siteId.replace(/[^A-Za-z0-9_-]/g, '')}'`);
+  const [r] = await ch.select<{ n: number }>(
+    `SELECT count() AS n FROM events FINAL WHERE site_id = '${siteId.replace(/[^A-Za-z0-9_-]/g, '')}'`,
+  );
   return Number(r?.n ?? 0);
 }
 
@@ -153,7 +176,12 @@ async function verify(ch: ClickHouseHttp, siteId: string, ids: string[]): Promis
   const table = `acked_${crypto.randomBytes(4).toString('hex')}`;
   await ch.exec(`CREATE TABLE ${table} (event_id String) ENGINE = Memory`);
   try {
-    for (let i = 0; i < ids.length; i += 100_000) await ch.insert(table, ['event_id'], ids.slice(i, i + 100_000).map((event_id) => ({ event_id })));
+    for (let i = 0; i < ids.length; i += 100_000)
+      await ch.insert(
+        table,
+        ['event_id'],
+        ids.slice(i, i + 100_000).map((event_id) => ({ event_id })),
+      );
     const safeSite = siteId.replace(/[^A-Za-z0-9_-]/g, '');
     const [r] = await ch.select<{ found: number; dup: number }>(
       `SELECT uniqExact(event_id) AS found, count() - uniqExact(event_id) AS dup FROM events FINAL WHERE site_id = '${safeSite}' AND event_id IN (SELECT lower(event_id) FROM ${table})`,
@@ -165,15 +193,26 @@ async function verify(ch: ClickHouseHttp, siteId: string, ids: string[]): Promis
 }
 
 async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('tm_session='));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('tm_session='));
   if (!cookie) throw new Error('login set no session cookie');
   return cookie;
 }
 
 async function createSite(url: string, cookie: string): Promise<{ id: string; tracking_id: string }> {
-  const res = await fetch(`${url}/api/sites`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url, cookie }, body: JSON.stringify({ name: 'Bench', domain: BENCH_HOST }) });
+  const res = await fetch(`${url}/api/sites`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url, cookie },
+    body: JSON.stringify({ name: 'Bench', domain: BENCH_HOST }),
+  });
   if (res.status !== 201) throw new Error(`site creation failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; tracking_id: string };
 }
@@ -182,17 +221,41 @@ async function createSite(url: string, cookie: string): Promise<{ id: string; tr
 async function embeddedBaseline(o: ScaleOutIngestOptions, work: string): Promise<WorkerOutput> {
   const email = 'bench@bench.example';
   const password = crypto.randomBytes(12).toString('hex');
-  const p = spawnTs('packages/server/src/cli/main.ts', ['serve'], {
-    PORT: '0', HOST: '127.0.0.1', TIDEMARK_DATA_DIR: path.join(work, 'embedded'), TIDEMARK_LOG_LEVEL: 'warn',
-    TIDEMARK_ADMIN_EMAIL: email, TIDEMARK_ADMIN_PASSWORD: password, TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
-    TIDEMARK_EVENTS_URL: '', DATABASE_URL: '', REDIS_URL: '', ...BENCH_COLLECT_LIMITS,
-  }, SERVER_NODE_FLAGS);
+  const p = spawnTs(
+    'packages/server/src/cli/main.ts',
+    ['serve'],
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TIDEMARK_DATA_DIR: path.join(work, 'embedded'),
+      TIDEMARK_LOG_LEVEL: 'warn',
+      TIDEMARK_ADMIN_EMAIL: email,
+      TIDEMARK_ADMIN_PASSWORD: password,
+      TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
+      TIDEMARK_EVENTS_URL: '',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      ...BENCH_COLLECT_LIMITS,
+    },
+    SERVER_NODE_FLAGS,
+  );
   try {
     const [, url] = await waitForLine(p, /listening on (http:\/\/\S+)/, 120_000);
     const site = await createSite(url!, await login(url!, email, password));
     const load = (requests: number, seed: string) => {
-      const input = { url, trackingId: site.tracking_id, requests, batch: o.batch, connections: o.connections, seed, ids: 'v4', timeoutSec: 30 };
-      return runTs('bench/ingest/load-worker.ts', [JSON.stringify(input)], 15 * 60_000).then((out) => JSON.parse(out.trim().split('\n').pop()!) as WorkerOutput);
+      const input = {
+        url,
+        trackingId: site.tracking_id,
+        requests,
+        batch: o.batch,
+        connections: o.connections,
+        seed,
+        ids: 'v4',
+        timeoutSec: 30,
+      };
+      return runTs('bench/ingest/load-worker.ts', [JSON.stringify(input)], 15 * 60_000).then(
+        (out) => JSON.parse(out.trim().split('\n').pop()!) as WorkerOutput,
+      );
     };
     await load(o.warmup, 'bench-warmup-0');
     return await load(o.requests, 'bench-run-0');

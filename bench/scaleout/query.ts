@@ -24,21 +24,40 @@ type Report = { name: string; run: (stats: StatsService) => Promise<unknown> };
 
 const last30 = { start: '2024-12-02', end: '2024-12-31' };
 const year = { start: '2024-01-01', end: '2024-12-31' };
-const query = (q: Partial<QueryInput>): Report['run'] => async (stats) => (await stats.query(parseQuery({ site_id: SITE.id, ...q } as QueryInput), SITE)).rows;
+const query =
+  (q: Partial<QueryInput>): Report['run'] =>
+  async (stats) =>
+    (await stats.query(parseQuery({ site_id: SITE.id, ...q } as QueryInput), SITE)).rows;
 /** What the dashboard opens with (as bench/README.md's query bench): KPIs with comparison, timeseries, 8 breakdowns, at once. */
-const overview = (range: { start: string; end: string }): Report['run'] => async (stats) => {
-  const r = await stats.dashboard(SITE, { period: 'custom', start_date: range.start, end_date: range.end, dimensions: 'channel,source,page,entry_page,country,browser,os,device' });
-  return { metrics: r.metrics, timeseries: r.timeseries, dimensions: r.dimensions };
-};
+const overview =
+  (range: { start: string; end: string }): Report['run'] =>
+  async (stats) => {
+    const r = await stats.dashboard(SITE, {
+      period: 'custom',
+      start_date: range.start,
+      end_date: range.end,
+      dimensions: 'channel,source,page,entry_page,country,browser,os,device',
+    });
+    return { metrics: r.metrics, timeseries: r.timeseries, dimensions: r.dimensions };
+  };
 
 /** The reports a dashboard load issues, over the last 30 days and the whole year. */
 const REPORTS: Report[] = [
   { name: 'dashboard overview (15 queries at once), 30 days', run: overview(last30) },
   { name: 'dashboard overview (15 queries at once), 12 months', run: overview(year) },
-  { name: 'KPIs, 30 days', run: query({ date_range: last30, metrics: ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit'] }) },
+  {
+    name: 'KPIs, 30 days',
+    run: query({ date_range: last30, metrics: ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit'] }),
+  },
   { name: 'top pages, 30 days', run: query({ date_range: last30, metrics: ['visitors', 'pageviews'], dimensions: ['page'], limit: 10 }) },
-  { name: 'sources (session-level), 30 days', run: query({ date_range: last30, metrics: ['visitors', 'sessions', 'bounce_rate'], dimensions: ['source'], limit: 10 }) },
-  { name: 'KPIs filtered by country, 30 days', run: query({ date_range: last30, metrics: ['visitors', 'pageviews', 'bounce_rate'], filters: [['is', 'country', ['US']]] }) },
+  {
+    name: 'sources (session-level), 30 days',
+    run: query({ date_range: last30, metrics: ['visitors', 'sessions', 'bounce_rate'], dimensions: ['source'], limit: 10 }),
+  },
+  {
+    name: 'KPIs filtered by country, 30 days',
+    run: query({ date_range: last30, metrics: ['visitors', 'pageviews', 'bounce_rate'], filters: [['is', 'country', ['US']]] }),
+  },
   { name: 'monthly timeseries, 12 months', run: query({ date_range: year, metrics: ['visitors', 'pageviews'], interval: 'month' }) },
 ];
 
@@ -61,7 +80,10 @@ export async function runScaleOutQuery(o: ScaleOutQueryOptions, svc: ScaleOutSer
     const load = { duckdb: 0, clickhouse: 0 };
     let total = 0;
     let part = 0;
-    for (const batch of generateTrafficBatches({ siteId: SITE.id, days: DAYS, end: END, seed: 'bench-scaleout', totalEvents: o.events, timezone: SITE.timezone }, 50_000)) {
+    for (const batch of generateTrafficBatches(
+      { siteId: SITE.id, days: DAYS, end: END, seed: 'bench-scaleout', totalEvents: o.events, timezone: SITE.timezone },
+      50_000,
+    )) {
       total += batch.length;
       let t = performance.now();
       await duck.write({ events: batch, raw: [], quarantine: [], drops: [] });
@@ -70,11 +92,16 @@ export async function runScaleOutQuery(o: ScaleOutQueryOptions, svc: ScaleOutSer
       await ch.writeKeyed([{ key: `bench-${part++}`, batch: { events: batch, raw: [], quarantine: [], drops: [] } }]);
       load.clickhouse += performance.now() - t;
     }
-    console.log(`[scaleout query] loaded ${fmt(total)} events: DuckDB ${fmt(total / (load.duckdb / 1000))} events/s, ClickHouse ${fmt(total / (load.clickhouse / 1000))} events/s`);
+    console.log(
+      `[scaleout query] loaded ${fmt(total)} events: DuckDB ${fmt(total / (load.duckdb / 1000))} events/s, ClickHouse ${fmt(total / (load.clickhouse / 1000))} events/s`,
+    );
     // Let ClickHouse merge the inserted parts as it would have by the time a real dashboard is opened.
     await ch.optimize('events');
 
-    const engines: Array<[string, EventStore]> = [['DuckDB (embedded)', duck], ['ClickHouse', ch]];
+    const engines: Array<[string, EventStore]> = [
+      ['DuckDB (embedded)', duck],
+      ['ClickHouse', ch],
+    ];
     const results: Array<{ report: string; ms: Record<string, { p50: number; p95: number }>; same: boolean }> = [];
     for (const r of REPORTS) {
       const ms: Record<string, { p50: number; p95: number }> = {};
@@ -99,13 +126,17 @@ export async function runScaleOutQuery(o: ScaleOutQueryOptions, svc: ScaleOutSer
       }
       const same = rows.every((x) => x === rows[0]);
       results.push({ report: r.name, ms, same });
-      console.log(`[scaleout query] ${r.name}: ${engines.map(([n]) => `${n} p50 ${ms[n]!.p50.toFixed(0)} ms, p95 ${ms[n]!.p95.toFixed(0)} ms`).join('; ')}${same ? '' : ' — RESULTS DIFFER'}`);
+      console.log(
+        `[scaleout query] ${r.name}: ${engines.map(([n]) => `${n} p50 ${ms[n]!.p50.toFixed(0)} ms, p95 ${ms[n]!.p95.toFixed(0)} ms`).join('; ')}${same ? '' : ' — RESULTS DIFFER'}`,
+      );
     }
 
     if (o.write) {
       const head = engines.map(([n]) => `${n} p50 / p95 ms`).join(' | ');
       const cell = (m: { p50: number; p95: number }) => (Number.isNaN(m.p50) ? 'failed' : `${fmt(m.p50)} / ${fmt(m.p95)}`);
-      const lines = results.map((r) => `| ${r.report} | ${engines.map(([n]) => cell(r.ms[n]!)).join(' | ')} | ${r.same ? 'yes' : '**no**'} |`);
+      const lines = results.map(
+        (r) => `| ${r.report} | ${engines.map(([n]) => cell(r.ms[n]!)).join(' | ')} | ${r.same ? 'yes' : '**no**'} |`,
+      );
       writeResultSection(
         'scaleout-query',
         `### Stats queries, embedded vs scale-out, last run: ${started}

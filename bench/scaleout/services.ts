@@ -16,9 +16,11 @@ export async function checkServices(): Promise<ScaleOutServices> {
   const redisUrl = process.env.TIDEMARK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const pgAdminUrl = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const u = new URL(clickhouseUrl);
-  const res = await fetch(`http://${u.hostname}:${u.port || 8123}/?query=${encodeURIComponent('SELECT version()')}`).catch((err: unknown) => {
-    throw new Error(`ClickHouse not reachable at ${clickhouseUrl} (start it with .ci/services.sh): ${String(err)}`);
-  });
+  const res = await fetch(`http://${u.hostname}:${u.port || 8123}/?query=${encodeURIComponent('SELECT version()')}`).catch(
+    (err: unknown) => {
+      throw new Error(`ClickHouse not reachable at ${clickhouseUrl} (start it with .ci/services.sh): ${String(err)}`);
+    },
+  );
   const clickhouseVersion = (await res.text()).trim();
   const redis = openRedis(redisUrl, { commandTimeoutMs: 3000 });
   let redisVersion: string;

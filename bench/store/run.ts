@@ -36,16 +36,23 @@ export async function runStoreBench(o: StoreBenchOptions): Promise<void> {
     for (const keyed of r % 2 ? [true, false] : [false, true]) {
       const m = await measure(keyed, o, r);
       runs.push(m);
-      console.log(`[store] round ${r + 1} ${keyed ? 'keyed  ' : 'unkeyed'}: ${m.cpuUsPerEvent.toFixed(2)} µs CPU per event, ${m.wallUsPerEvent.toFixed(2)} µs wall (${fmt(m.keys)} keys)`);
+      console.log(
+        `[store] round ${r + 1} ${keyed ? 'keyed  ' : 'unkeyed'}: ${m.cpuUsPerEvent.toFixed(2)} µs CPU per event, ${m.wallUsPerEvent.toFixed(2)} µs wall (${fmt(m.keys)} keys)`,
+      );
     }
   }
   const of = (keyed: boolean) => runs.filter((r) => r.keyed === keyed);
   const cpu = (keyed: boolean) => median(of(keyed).map((r) => r.cpuUsPerEvent));
   const wall = (keyed: boolean) => median(of(keyed).map((r) => r.wallUsPerEvent));
   const ratio = cpu(false) / cpu(true);
-  console.log(`[store] medians: unkeyed ${cpu(false).toFixed(2)} µs, keyed ${cpu(true).toFixed(2)} µs CPU per event; unkeyed/keyed = ${(ratio * 100).toFixed(1)}%`);
+  console.log(
+    `[store] medians: unkeyed ${cpu(false).toFixed(2)} µs, keyed ${cpu(true).toFixed(2)} µs CPU per event; unkeyed/keyed = ${(ratio * 100).toFixed(1)}%`,
+  );
   if (!o.write) return;
-  const list = (keyed: boolean) => of(keyed).map((r) => r.cpuUsPerEvent.toFixed(1)).join(', ');
+  const list = (keyed: boolean) =>
+    of(keyed)
+      .map((r) => r.cpuUsPerEvent.toFixed(1))
+      .join(', ');
   writeResultSection(
     'store',
     `### Last run: ${started}

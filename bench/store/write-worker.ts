@@ -30,7 +30,13 @@ async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2]!) as Input;
   const now = Date.now();
   const events: CanonicalEvent[] = [];
-  for (const e of generateTraffic({ siteId: 'bench', days: 1, end: now, seed: input.seed, totalEvents: Math.ceil(input.groups * input.size * 1.2) })) {
+  for (const e of generateTraffic({
+    siteId: 'bench',
+    days: 1,
+    end: now,
+    seed: input.seed,
+    totalEvents: Math.ceil(input.groups * input.size * 1.2),
+  })) {
     events.push({ ...e, received_at: now });
     if (events.length === input.groups * input.size) break;
   }
@@ -52,7 +58,13 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - t0;
     const [row] = await store.query<{ n: number | bigint }>('SELECT count(*) AS n FROM event_keys');
     const n = input.groups * input.size;
-    const out: StoreWriteOutput = { keyed: input.keyed, events: n, cpuUsPerEvent: (cpu.user + cpu.system) / n, wallUsPerEvent: (wallMs * 1000) / n, keys: Number(row?.n ?? 0) };
+    const out: StoreWriteOutput = {
+      keyed: input.keyed,
+      events: n,
+      cpuUsPerEvent: (cpu.user + cpu.system) / n,
+      wallUsPerEvent: (wallMs * 1000) / n,
+      keys: Number(row?.n ?? 0),
+    };
     console.log(JSON.stringify(out));
   } finally {
     await store.close();

@@ -75,12 +75,8 @@ export const collectBodySchema = z.object({
   /** Client clock when this attempt was sent (ms); used to correct clock skew. */
   sent_at: timestampInputSchema.nullish(),
   events: z.array(z.unknown()).min(1),
-  session: z
-    .object({ id: shortText(128).nullish(), started_at: timestampInputSchema.nullish(), is_new: z.boolean().nullish() })
-    .nullish(),
-  visitor: z
-    .object({ id: shortText(128).nullish(), is_new: z.boolean().nullish(), user_id: shortText(300).nullish() })
-    .nullish(),
+  session: z.object({ id: shortText(128).nullish(), started_at: timestampInputSchema.nullish(), is_new: z.boolean().nullish() }).nullish(),
+  visitor: z.object({ id: shortText(128).nullish(), is_new: z.boolean().nullish(), user_id: shortText(300).nullish() }).nullish(),
 });
 export type CollectBody = z.infer<typeof collectBodySchema>;
 
@@ -117,8 +113,19 @@ export type HeatmapBody = z.infer<typeof heatmapBodySchema>;
 // ---------------------------------------------------------------------------------------------
 
 export const METRICPAL_EVENT_TYPES = [
-  'page_view', 'click', 'form_submit', 'identify', 'scroll', 'custom', 'search',
-  'session_start', 'session_end', 'form_interaction', 'auto_identify', 'goal', 'page_exit',
+  'page_view',
+  'click',
+  'form_submit',
+  'identify',
+  'scroll',
+  'custom',
+  'search',
+  'session_start',
+  'session_end',
+  'form_interaction',
+  'auto_identify',
+  'goal',
+  'page_exit',
 ] as const;
 
 export const metricPalEventSchema = z.object({

@@ -5,18 +5,41 @@ const base = { site_id: 's', date_range: 'today', metrics: ['visitors'] };
 
 describe('Query schema', () => {
   it('applies defaults and canonical metric names', () => {
-    expect(parseQuery({ ...base, metrics: ['visit_duration', 'duration', 'pageviews'] })).toEqual({ ...base, metrics: ['avg_duration', 'avg_duration', 'pageviews'], dimensions: [], limit: 100, offset: 0 });
+    expect(parseQuery({ ...base, metrics: ['visit_duration', 'duration', 'pageviews'] })).toEqual({
+      ...base,
+      metrics: ['avg_duration', 'avg_duration', 'pageviews'],
+      dimensions: [],
+      limit: 100,
+      offset: 0,
+    });
   });
 
   it('accepts filter trees and lists', () => {
     const tree = ['and', ['is', 'page', ['/a']], ['or', ['contains', 'props:plan', ['pro']], ['not', ['matches', 'source', ['^G']]]]];
     expect(parseQuery({ ...base, filters: tree }).filters).toEqual(tree);
-    expect(parseQuery({ ...base, filters: [['is', 'page', ['/a']], ['is_not', 'country', ['US']]] }).filters).toHaveLength(2);
+    expect(
+      parseQuery({
+        ...base,
+        filters: [
+          ['is', 'page', ['/a']],
+          ['is_not', 'country', ['US']],
+        ],
+      }).filters,
+    ).toHaveLength(2);
   });
 
   it('refuses malformed filters with invalid_filter', () => {
-    for (const filters of [['or'], ['not'], ['is', 'page', []], ['is', 'page', '/a'], ['xor', ['is', 'page', ['/a']]], ['is', 'page', [1]]]) {
-      expect(() => parseQuery({ ...base, filters }), JSON.stringify(filters)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_filter' }));
+    for (const filters of [
+      ['or'],
+      ['not'],
+      ['is', 'page', []],
+      ['is', 'page', '/a'],
+      ['xor', ['is', 'page', ['/a']]],
+      ['is', 'page', [1]],
+    ]) {
+      expect(() => parseQuery({ ...base, filters }), JSON.stringify(filters)).toThrow(
+        expect.objectContaining({ status: 400, code: 'invalid_filter' }),
+      );
     }
   });
 
@@ -57,7 +80,10 @@ describe('Query schema', () => {
   });
 
   it('props keys follow a strict pattern', () => {
-    expect(parseQuery({ ...base, dimensions: ['props:plan name', 'props:utm.x-1'] }).dimensions).toEqual(['props:plan name', 'props:utm.x-1']);
+    expect(parseQuery({ ...base, dimensions: ['props:plan name', 'props:utm.x-1'] }).dimensions).toEqual([
+      'props:plan name',
+      'props:utm.x-1',
+    ]);
     for (const d of ['props:', "props:a'b", 'props:a"b', 'props:a\\b', `props:${'k'.repeat(65)}`]) {
       expect(() => parseQuery({ ...base, dimensions: [d] }), d).toThrow(expect.objectContaining({ code: 'invalid_dimension' }));
     }

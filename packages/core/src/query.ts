@@ -9,8 +9,17 @@ import { canonicalEventSchema } from './event';
  */
 
 export const METRICS = [
-  'visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit', 'events',
-  'new_visitors', 'returning_visitors', 'avg_time', 'scroll_depth',
+  'visitors',
+  'pageviews',
+  'sessions',
+  'bounce_rate',
+  'avg_duration',
+  'views_per_visit',
+  'events',
+  'new_visitors',
+  'returning_visitors',
+  'avg_time',
+  'scroll_depth',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -21,10 +30,28 @@ export type Metric = (typeof METRICS)[number];
 export const METRIC_ALIASES: Readonly<Record<string, Metric>> = { visit_duration: 'avg_duration', duration: 'avg_duration' };
 
 export const DIMENSIONS = [
-  'page', 'entry_page', 'exit_page', 'hostname',
-  'source', 'referrer', 'referrer_domain', 'medium', 'campaign', 'term', 'content', 'channel',
-  'country', 'region', 'city',
-  'browser', 'browser_version', 'os', 'os_version', 'device', 'screen', 'language',
+  'page',
+  'entry_page',
+  'exit_page',
+  'hostname',
+  'source',
+  'referrer',
+  'referrer_domain',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'channel',
+  'country',
+  'region',
+  'city',
+  'browser',
+  'browser_version',
+  'os',
+  'os_version',
+  'device',
+  'screen',
+  'language',
   'event_name',
 ] as const;
 export type BuiltinDimension = (typeof DIMENSIONS)[number];
@@ -72,7 +99,10 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
-export const timezoneSchema = z.string().refine(isValidTimezone, 'not a known IANA timezone').meta({ description: 'IANA timezone, e.g. Europe/Berlin', example: 'America/New_York' });
+export const timezoneSchema = z
+  .string()
+  .refine(isValidTimezone, 'not a known IANA timezone')
+  .meta({ description: 'IANA timezone, e.g. Europe/Berlin', example: 'America/New_York' });
 
 export const metricSchema = z
   .enum([...METRICS, 'visit_duration', 'duration'])
@@ -95,14 +125,19 @@ export const dimensionSchema = z
 const filterValuesSchema = z.array(z.string().max(500)).min(1).max(MAX_FILTER_VALUES);
 const filterLeafSchema = z.tuple([z.enum(FILTER_OPS), dimensionSchema, filterValuesSchema]);
 
-export const filterSchema: z.ZodType<FilterNode> = z.lazy(() =>
-  z.union([
-    filterLeafSchema,
-    z.tuple([z.literal('and'), filterSchema], filterSchema),
-    z.tuple([z.literal('or'), filterSchema], filterSchema),
-    z.tuple([z.literal('not'), filterSchema]),
-  ]),
-).meta({ id: 'Filter', description: 'A condition [op, dimension, values] (any value matches), or ["and"|"or", ...filters], or ["not", filter]' }) as unknown as z.ZodType<FilterNode>;
+export const filterSchema: z.ZodType<FilterNode> = z
+  .lazy(() =>
+    z.union([
+      filterLeafSchema,
+      z.tuple([z.literal('and'), filterSchema], filterSchema),
+      z.tuple([z.literal('or'), filterSchema], filterSchema),
+      z.tuple([z.literal('not'), filterSchema]),
+    ]),
+  )
+  .meta({
+    id: 'Filter',
+    description: 'A condition [op, dimension, values] (any value matches), or ["and"|"or", ...filters], or ["not", filter]',
+  }) as unknown as z.ZodType<FilterNode>;
 
 /** Depth and size limits keep hostile filter trees from turning into giant statements. */
 export function filterTreeStats(node: FilterNode, depth = 1): { depth: number; leaves: number } {
@@ -147,10 +182,9 @@ export function checkFilterLimits(trees: FilterNode[]): void {
   if (leaves > MAX_FILTER_LEAVES) throw badRequest('invalid_filter', `filters: more than ${MAX_FILTER_LEAVES} conditions`);
 }
 
-export const dateRangeSchema = z.union([
-  z.enum(PERIODS),
-  z.object({ start: isoDateSchema, end: isoDateSchema }).strict(),
-]).meta({ description: 'A named period relative to today in the timezone, or inclusive local dates {start, end}' });
+export const dateRangeSchema = z
+  .union([z.enum(PERIODS), z.object({ start: isoDateSchema, end: isoDateSchema }).strict()])
+  .meta({ description: 'A named period relative to today in the timezone, or inclusive local dates {start, end}' });
 
 export const orderBySchema = z.array(z.tuple([z.string().max(80), z.enum(['asc', 'desc'])])).max(5);
 
@@ -160,7 +194,10 @@ export const querySchema = z
     date_range: dateRangeSchema,
     /** Defaults to the site's timezone. */
     timezone: timezoneSchema.optional(),
-    metrics: z.array(metricSchema).min(1).max(METRICS.length + Object.keys(METRIC_ALIASES).length),
+    metrics: z
+      .array(metricSchema)
+      .min(1)
+      .max(METRICS.length + Object.keys(METRIC_ALIASES).length),
     dimensions: z.array(dimensionSchema).max(3).default([]),
     /** A filter tree, or a list of them meaning "all of". */
     filters: z.union([filterSchema, z.array(filterSchema).max(MAX_FILTER_LEAVES)]).optional(),
@@ -214,9 +251,10 @@ export function isFilterList(f: FilterNode | FilterNode[]): f is FilterNode[] {
 // --- responses (documented in the OpenAPI document; the HTTP tests validate real answers against them)
 
 const localDateRangeSchema = z.object({ start: z.string(), end: z.string() }).meta({ description: 'Inclusive local dates YYYY-MM-DD' });
-const resultRowSchema = z
-  .record(z.string(), z.union([z.string(), z.number()]))
-  .meta({ id: 'ResultRow', description: 'Dimension values by dimension name, `date` (bucket key) with an interval, metric values by metric name' });
+const resultRowSchema = z.record(z.string(), z.union([z.string(), z.number()])).meta({
+  id: 'ResultRow',
+  description: 'Dimension values by dimension name, `date` (bucket key) with an interval, metric values by metric name',
+});
 
 export const queryResultSchema = z
   .object({
@@ -232,7 +270,13 @@ export const queryResultSchema = z
   .meta({ id: 'QueryResult' });
 
 export const metricValueSchema = z
-  .object({ value: z.number(), change: z.number().nullable().meta({ description: '% change vs the previous period of equal length; null when not compared or previous is 0' }) })
+  .object({
+    value: z.number(),
+    change: z
+      .number()
+      .nullable()
+      .meta({ description: '% change vs the previous period of equal length; null when not compared or previous is 0' }),
+  })
   .meta({ id: 'MetricValue' });
 
 export const dashboardStatsSchema = z
@@ -243,8 +287,12 @@ export const dashboardStatsSchema = z
     comparison_period: localDateRangeSchema.nullable(),
     interval: z.enum(INTERVALS),
     metrics: z.record(z.string(), metricValueSchema),
-    timeseries: z.array(resultRowSchema).meta({ description: 'One row per bucket of `interval`, zero-filled, with `date` and every requested metric' }),
-    dimensions: z.record(z.string(), z.array(resultRowSchema)).meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
+    timeseries: z
+      .array(resultRowSchema)
+      .meta({ description: 'One row per bucket of `interval`, zero-filled, with `date` and every requested metric' }),
+    dimensions: z
+      .record(z.string(), z.array(resultRowSchema))
+      .meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
   })
   .meta({ id: 'DashboardStats' });
 
@@ -259,8 +307,13 @@ export const realtimeSnapshotSchema = z
     active_visitors: z.number().int(),
     visitors_list: z.array(
       z.object({
-        visitor_id: z.string(), current_page: z.string(), country: z.string(), device: z.string(), source: z.string(),
-        pages_viewed: z.number().int(), time_on_site: z.number().int(),
+        visitor_id: z.string(),
+        current_page: z.string(),
+        country: z.string(),
+        device: z.string(),
+        source: z.string(),
+        pages_viewed: z.number().int(),
+        time_on_site: z.number().int(),
       }),
     ),
     top_pages: z.array(z.object({ path: z.string(), visitors: z.number().int() })),

@@ -5,7 +5,11 @@ import { badRequest } from './errors';
 export function parseInput<S extends ZodType>(schema: S, value: unknown, code = 'validation_error'): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw badRequest(code, describeZodError(r.error), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  throw badRequest(
+    code,
+    describeZodError(r.error),
+    r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
 }
 
 export function describeZodError(err: ZodError): string {

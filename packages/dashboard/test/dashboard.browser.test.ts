@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { assertNothingRan, browserUnavailable, fixturePage, HOSTILE, openWatched, screenshot, startFixtureSite, startHarness, type FixtureSite, type Harness, type Watched } from './harness';
+import {
+  assertNothingRan,
+  browserUnavailable,
+  fixturePage,
+  HOSTILE,
+  openWatched,
+  screenshot,
+  startFixtureSite,
+  startHarness,
+  type FixtureSite,
+  type Harness,
+  type Watched,
+} from './harness';
 
 /**
  * The main journeys in a real Chromium against a real server (embedded stores in a temp dir):
@@ -106,7 +118,9 @@ describe.skipIf(!!unavailable)('dashboard in the browser', () => {
   it('realtime shows the visitor and the page they are on', async () => {
     const { page } = owner;
     await page.goto(`${h.url}/sites/${siteId}/realtime`);
-    await expect.poll(async () => Number(await page.getByTestId('realtime-count').textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => Number(await page.getByTestId('realtime-count').textContent()), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.getByTestId('realtime-page').allTextContents(), SLOW).toContain('/pricing');
     await assertNothingRan(owner);
   });
@@ -122,7 +136,9 @@ describe.skipIf(!!unavailable)('dashboard in the browser', () => {
     // One visitor, never seen before; the pages table adds time on page and scroll depth.
     await expect.poll(() => page.getByTestId('kpi-visitor-split').textContent(), SLOW).toBe('1 new · 0 returning');
     await pages.getByRole('button', { name: 'Show table' }).click();
-    await expect.poll(() => pages.locator('th').allTextContents(), SLOW).toEqual(['Page', 'Visitors', 'Pageviews', 'Time on page', 'Scroll depth']);
+    await expect
+      .poll(() => pages.locator('th').allTextContents(), SLOW)
+      .toEqual(['Page', 'Visitors', 'Pageviews', 'Time on page', 'Scroll depth']);
     await expect.poll(() => pages.locator('tbody tr').count(), SLOW).toBeGreaterThan(0);
     await pages.getByRole('button', { name: 'Show list' }).click();
     await pages.getByRole('button', { name: '/pricing' }).waitFor();
@@ -206,7 +222,11 @@ describe.skipIf(!!unavailable)('dashboard in the browser', () => {
     expect(await viewer.page.getByLabel('Domain').isDisabled()).toBe(true);
     // The server refuses too, whatever the page shows.
     const status = await viewer.page.evaluate(async (id) => {
-      const res = await fetch(`/api/sites/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hijacked' }) });
+      const res = await fetch(`/api/sites/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'hijacked' }),
+      });
       return res.status;
     }, siteId);
     expect([403, 404]).toContain(status);

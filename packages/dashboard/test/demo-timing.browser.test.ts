@@ -23,7 +23,11 @@ describe.skipIf(!!unavailable)('dashboard with 90 days of demo traffic', () => {
     await w.page.goto(h.url);
     // The account through the API from the page (same origin), then the empty account's button.
     await w.page.evaluate(async () => {
-      const r = await fetch('/api/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@example.com', password: 'demo password 1', name: 'Demo', org_name: 'Demo Inc' }) });
+      const r = await fetch('/api/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@example.com', password: 'demo password 1', name: 'Demo', org_name: 'Demo Inc' }),
+      });
       if (!r.ok) throw new Error(`register: ${r.status} ${await r.text()}`);
     });
     await w.page.reload();
@@ -37,7 +41,9 @@ describe.skipIf(!!unavailable)('dashboard with 90 days of demo traffic', () => {
     await w.page.waitForURL(`**/sites/${siteId}`);
     const t = Date.now();
     await w.page.locator('[data-testid="kpi-visitors"][data-loaded="true"]').waitFor({ timeout: 60_000 });
-    console.log(`[dashboard] first open right after loading demo data (in-app navigation, nothing cached): KPI numbers after ${Date.now() - t} ms`);
+    console.log(
+      `[dashboard] first open right after loading demo data (in-app navigation, nothing cached): KPI numbers after ${Date.now() - t} ms`,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -54,7 +60,9 @@ describe.skipIf(!!unavailable)('dashboard with 90 days of demo traffic', () => {
     // The first breakdown card's rows: the page is "complete" for a reader.
     await page.getByTestId('card-pages').getByTestId('breakdown-row').first().waitFor({ timeout: 60_000 });
     const toCards = Date.now() - started;
-    console.log(`[dashboard] ${events} events over ${DAYS} days: KPI numbers after ${toNumbers} ms, first breakdown after ${toCards} ms (full page load)`);
+    console.log(
+      `[dashboard] ${events} events over ${DAYS} days: KPI numbers after ${toNumbers} ms, first breakdown after ${toCards} ms (full page load)`,
+    );
 
     const value = (await visitors.locator('.kpi-value').textContent()) ?? '';
     expect(value).toMatch(/\d/);

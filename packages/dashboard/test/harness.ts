@@ -10,7 +10,11 @@ export const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
 // The tracker reports navigator.webdriver and the collector drops automation as bots, so the visitor's
 // browser must not announce itself as automated (as a person's browser would not).
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
   '--disable-blink-features=AutomationControlled',
 ];
 /** Headless Chromium announces itself as HeadlessChrome, which bot filtering rightly drops. */

@@ -85,7 +85,8 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
   it('throttles repeated failed logins per account with 429 and Retry-After', async () => {
     const c = new Client(srv.url);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await c.post('/api/auth/login', { email: 'victim@example.com', password: `guess-${i}-xx` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await c.post('/api/auth/login', { email: 'victim@example.com', password: `guess-${i}-xx` })).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
     const again = await c.post('/api/auth/login', { email: 'victim@example.com', password: 'whatever-pw' });
@@ -101,7 +102,11 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
     expect((await c.get('/api/auth/me')).status).toBe(200);
     const idleMs = srv.ctx.auth.sessionIdleMs;
     const sessions = await srv.ctx.meta.db.selectFrom('sessions').select(['id', 'last_seen_at']).orderBy('created_at', 'desc').execute();
-    await srv.ctx.meta.db.updateTable('sessions').set({ last_seen_at: Date.now() - idleMs - 1000 }).where('id', '=', sessions[0]!.id).execute();
+    await srv.ctx.meta.db
+      .updateTable('sessions')
+      .set({ last_seen_at: Date.now() - idleMs - 1000 })
+      .where('id', '=', sessions[0]!.id)
+      .execute();
     expect((await c.get('/api/auth/me')).status).toBe(401);
   });
 
@@ -119,19 +124,41 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
     // Reads need no Origin.
     expect((await noOrigin.get('/api/sites')).status).toBe(200);
     // A cross-site sign-in form is refused too.
-    const login = await new Client(srv.url, { origin: 'https://evil.example' }).post('/api/auth/login', { email: 'owner@example.com', password: PW });
+    const login = await new Client(srv.url, { origin: 'https://evil.example' }).post('/api/auth/login', {
+      email: 'owner@example.com',
+      password: PW,
+    });
     expect(login.status).toBe(403);
   });
 
   it('creates, validates, reads, updates and deletes sites', async () => {
-    const created = await owner.post('/api/sites', { name: 'Main', domain: 'https://WWW.Example.com/home', timezone: 'Europe/Berlin', excluded_ips: ['10.0.0.0/8', '2001:db8::1'] });
+    const created = await owner.post('/api/sites', {
+      name: 'Main',
+      domain: 'https://WWW.Example.com/home',
+      timezone: 'Europe/Berlin',
+      excluded_ips: ['10.0.0.0/8', '2001:db8::1'],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Main', domain: 'www.example.com', timezone: 'Europe/Berlin', org_id: orgId, cookieless: true, respect_dnt: true, session_timeout_min: 30 });
+    expect(created.body).toMatchObject({
+      name: 'Main',
+      domain: 'www.example.com',
+      timezone: 'Europe/Berlin',
+      org_id: orgId,
+      cookieless: true,
+      respect_dnt: true,
+      session_timeout_min: 30,
+    });
     expect(created.body.id).toEqual(expect.any(String));
     expect(created.body.tracking_id).toMatch(/^[0-9A-Za-z]{12}$/);
     siteId = created.body.id;
 
-    for (const bad of [{ domain: 'not a domain' }, { domain: 'ok.example.com', timezone: 'Mars/Olympus' }, { domain: 'ok.example.com', excluded_ips: ['300.1.1.1'] }, { domain: 'ok.example.com', excluded_paths: ['admin'] }, { domain: 'ok.example.com', retention_days: -1 }]) {
+    for (const bad of [
+      { domain: 'not a domain' },
+      { domain: 'ok.example.com', timezone: 'Mars/Olympus' },
+      { domain: 'ok.example.com', excluded_ips: ['300.1.1.1'] },
+      { domain: 'ok.example.com', excluded_paths: ['admin'] },
+      { domain: 'ok.example.com', retention_days: -1 },
+    ]) {
       const r = await owner.post('/api/sites', bad);
       expect(r.status, JSON.stringify(bad)).toBe(400);
       expect(r.body.success).toBe(false);
@@ -141,7 +168,11 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
     const list = await owner.get('/api/sites');
     expect(list.body.sites.map((s: { id: string }) => s.id)).toContain(siteId);
 
-    const patched = await owner.patch(`/api/sites/${siteId}`, { respect_dnt: false, allowed_hosts: ['*.example.org'], session_timeout_min: 45 });
+    const patched = await owner.patch(`/api/sites/${siteId}`, {
+      respect_dnt: false,
+      allowed_hosts: ['*.example.org'],
+      session_timeout_min: 45,
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ respect_dnt: false, allowed_hosts: ['*.example.org'], session_timeout_min: 45, name: 'Main' });
     expect((await owner.patch(`/api/sites/${siteId}`, { timezone: 'Nowhere/Else' })).status).toBe(400);
@@ -165,7 +196,10 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
     expect(created.body).toMatchObject({ key_prefix: created.body.key.slice(0, 14), permissions: ['read'], site_id: null });
     const listed = await owner.get('/api/keys');
     expect(listed.text).not.toContain(created.body.key);
-    expect(listed.body.keys.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({ key_prefix: created.body.key_prefix, last_used_at: null });
+    expect(listed.body.keys.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({
+      key_prefix: created.body.key_prefix,
+      last_used_at: null,
+    });
 
     const reader = new Client(srv.url);
     reader.bearer = created.body.key;
@@ -218,7 +252,9 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
 
     expect((await owner.post('/api/keys', { name: 'bad', permissions: ['root'] })).status).toBe(400);
     expect((await owner.post('/api/keys', { name: 'bad', permissions: [] })).status).toBe(400);
-    expect((await owner.post('/api/keys', { name: 'bad', permissions: ['read'], site_id: '00000000-0000-0000-0000-000000000000' })).status).toBe(404);
+    expect(
+      (await owner.post('/api/keys', { name: 'bad', permissions: ['read'], site_id: '00000000-0000-0000-0000-000000000000' })).status,
+    ).toBe(404);
   });
 
   it('rate-limits each key per minute with 429 and Retry-After', async () => {
@@ -259,12 +295,17 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
     expect((await mia.get('/api/keys')).status).toBe(403);
     expect((await mia.post('/api/keys', { name: 'x', permissions: ['read'] })).status).toBe(403);
     expect((await mia.post(`/api/orgs/${orgId}/invitations`, { email: 'z@example.com' })).status).toBe(403);
-    expect((await mia.get(`/api/orgs/${orgId}/members`)).body.members.map((m: { email: string }) => m.email)).toEqual(['owner@example.com', 'mia@example.com']);
+    expect((await mia.get(`/api/orgs/${orgId}/members`)).body.members.map((m: { email: string }) => m.email)).toEqual([
+      'owner@example.com',
+      'mia@example.com',
+    ]);
 
     // Viewer (invited through the body-token route): read-only.
     const vinv = await owner.post(`/api/orgs/${orgId}/invitations`, { email: 'vic@example.com', role: 'viewer' });
     const vic = new Client(srv.url);
-    expect((await vic.post('/api/auth/register', { email: 'vic@example.com', password: PW, invitation: vinv.body.token })).status).toBe(201);
+    expect((await vic.post('/api/auth/register', { email: 'vic@example.com', password: PW, invitation: vinv.body.token })).status).toBe(
+      201,
+    );
     expect((await vic.get(`/api/sites/${siteId}`)).status).toBe(200);
     expect((await vic.get(`/api/sites/${siteId}/snippet`)).status).toBe(200);
     expect((await vic.patch(`/api/sites/${siteId}`, { name: 'nope' })).status).toBe(403);
@@ -324,14 +365,25 @@ describe('accounts over HTTP: first run, sessions, sites, keys, invitations', ()
     expect((await a.post('/api/auth/password', { current_password: PW, new_password: 'new password 123' })).status).toBe(200);
     expect((await a.get('/api/auth/me')).status).toBe(200);
     expect((await b.get('/api/auth/me')).status).toBe(401);
-    expect((await new Client(srv.url).post('/api/auth/login', { email: 'mia@example.com', password: 'new password 123' })).status).toBe(200);
+    expect((await new Client(srv.url).post('/api/auth/login', { email: 'mia@example.com', password: 'new password 123' })).status).toBe(
+      200,
+    );
   });
 
   it('stores argon2id hashes with at least the required cost', async () => {
-    const row = await srv.ctx.meta.db.selectFrom('users').select('password_hash').where('email', '=', 'owner@example.com').executeTakeFirstOrThrow();
+    const row = await srv.ctx.meta.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', '=', 'owner@example.com')
+      .executeTakeFirstOrThrow();
     const m = /^\$argon2id\$v=19\$([^$]+)\$/.exec(row.password_hash!);
     expect(m).not.toBeNull();
-    const params = Object.fromEntries(m![1]!.split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+    const params = Object.fromEntries(
+      m![1]!
+        .split(',')
+        .map((kv) => kv.split('='))
+        .map(([k, v]) => [k, Number(v)]),
+    );
     expect(params.m).toBeGreaterThanOrEqual(19456);
     expect(params.t).toBeGreaterThanOrEqual(2);
     expect(params.p).toBeGreaterThanOrEqual(1);
@@ -343,7 +395,11 @@ describe('accounts: configuration', () => {
     const srv = await startAccountsServer({ trustedProxies: ['127.0.0.1'] });
     try {
       const c = new Client(srv.url);
-      const r = await c.post('/api/auth/register', { email: 'tls@example.com', password: PW }, { 'x-forwarded-proto': 'https', origin: srv.url.replace('http:', 'https:') });
+      const r = await c.post(
+        '/api/auth/register',
+        { email: 'tls@example.com', password: PW },
+        { 'x-forwarded-proto': 'https', origin: srv.url.replace('http:', 'https:') },
+      );
       expect(r.status).toBe(201);
       expect(r.headers.getSetCookie()[0]).toMatch(/;\s*Secure/i);
     } finally {
@@ -351,7 +407,11 @@ describe('accounts: configuration', () => {
     }
     const untrusted = await startAccountsServer();
     try {
-      const r = await new Client(untrusted.url).post('/api/auth/register', { email: 'tls@example.com', password: PW }, { 'x-forwarded-proto': 'https' });
+      const r = await new Client(untrusted.url).post(
+        '/api/auth/register',
+        { email: 'tls@example.com', password: PW },
+        { 'x-forwarded-proto': 'https' },
+      );
       expect(r.status).toBe(201);
       expect(r.headers.getSetCookie()[0]).not.toMatch(/Secure/i);
     } finally {
@@ -390,7 +450,9 @@ describe('accounts: configuration', () => {
       rebound.cookie = viaPublic.cookie;
       const r = await rebound.post('/api/sites', { domain: 'rebound.example.com' });
       expect(r.status).toBe(403);
-      expect((await new Client(srv.url, { origin: srv.url }).post('/api/auth/login', { email: 'pub@example.com', password: PW })).status).toBe(403);
+      expect(
+        (await new Client(srv.url, { origin: srv.url }).post('/api/auth/login', { email: 'pub@example.com', password: PW })).status,
+      ).toBe(403);
       expect((await viaPublic.post('/api/auth/login', { email: 'pub@example.com', password: PW })).status).toBe(200);
     } finally {
       await srv.cleanup();

@@ -87,7 +87,13 @@ for (const { engine, run } of engines) {
         respect_dnt: false,
         timezone: 'Europe/Berlin',
       });
-      expect(updated).toMatchObject({ allowed_hosts: ['www.example.com'], excluded_ips: ['10.0.0.0/8'], excluded_paths: ['/admin/*'], respect_dnt: false, timezone: 'Europe/Berlin' });
+      expect(updated).toMatchObject({
+        allowed_hosts: ['www.example.com'],
+        excluded_ips: ['10.0.0.0/8'],
+        excluded_paths: ['/admin/*'],
+        respect_dnt: false,
+        timezone: 'Europe/Berlin',
+      });
       // The tracking-id cache is evicted by writes through the repository.
       expect((await h.meta.sites.byTrackingId(site.tracking_id))?.timezone).toBe('Europe/Berlin');
 
@@ -128,14 +134,28 @@ for (const { engine, run } of engines) {
       expect(await h.meta.apiKeys.verify(rawKey)).toBeNull();
       expect(await h.meta.apiKeys.listByOrg(org.id)).toEqual([]);
 
-      const expired = await h.meta.apiKeys.create({ orgId: org.id, siteId: null, name: 'old', permissions: ['read'], rateLimitPerMin: 1, createdBy: null, expiresAt: Date.now() - 1 });
+      const expired = await h.meta.apiKeys.create({
+        orgId: org.id,
+        siteId: null,
+        name: 'old',
+        permissions: ['read'],
+        rateLimitPerMin: 1,
+        createdBy: null,
+        expiresAt: Date.now() - 1,
+      });
       expect(await h.meta.apiKeys.verify(expired.rawKey)).toBeNull();
     });
 
     it('makes invitations single-use and hides expired ones', async () => {
       const org = await h.meta.orgs.create('Invite Org');
       const user = await h.meta.users.create({ email: 'inv@m.test', passwordHash: null });
-      const { record, token } = await h.meta.invitations.create({ orgId: org.id, email: 'New@M.test', role: 'member', invitedBy: null, ttlMs: 60_000 });
+      const { record, token } = await h.meta.invitations.create({
+        orgId: org.id,
+        email: 'New@M.test',
+        role: 'member',
+        invitedBy: null,
+        ttlMs: 60_000,
+      });
       expect(record.email).toBe('new@m.test');
       expect((await h.meta.invitations.pendingByToken(token))?.id).toBe(record.id);
       expect((await h.meta.invitations.listPending(org.id)).map((i) => i.id)).toEqual([record.id]);

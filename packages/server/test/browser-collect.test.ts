@@ -12,7 +12,14 @@ import { startTestServer } from './helpers/server';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The tracker reports navigator.webdriver and the collector drops automation as bots, so this browser poses
 // as a person: no AutomationControlled flag, and a regular desktop Chrome user agent (not HeadlessChrome).
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-blink-features=AutomationControlled'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-blink-features=AutomationControlled',
+];
 const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 function chromiumMissing(): string | undefined {
@@ -61,8 +68,7 @@ describe.skipIf(chromiumMissing())('browser → /api/collect → event store', (
     await server?.cleanup();
   });
 
-  const stored = () =>
-    server.ctx.events.query<Record<string, any>>('SELECT * FROM events WHERE site_id = ? ORDER BY ts, name', [site.id]);
+  const stored = () => server.ctx.events.query<Record<string, any>>('SELECT * FROM events WHERE site_id = ? ORDER BY ts, name', [site.id]);
 
   it('stores what the tracker sends, once, with identity, session and page fields filled in', async () => {
     const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-US', viewport: { width: 1200, height: 700 } });
@@ -88,7 +94,14 @@ describe.skipIf(chromiumMissing())('browser → /api/collect → event store', (
     expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
 
     const [landing, checkout] = events.filter((e) => e.name === 'page_view');
-    expect(landing).toMatchObject({ host: 'localhost', path: '/products', utm_source: 'newsletter', utm_medium: 'email', viewport_w: 1200, language: 'en-US' });
+    expect(landing).toMatchObject({
+      host: 'localhost',
+      path: '/products',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      viewport_w: 1200,
+      language: 'en-US',
+    });
     expect(checkout.path).toBe('/checkout');
     // Cookieless: the server derived one visitor and one session for all of it.
     expect(new Set(events.map((e) => e.visitor_id)).size).toBe(1);

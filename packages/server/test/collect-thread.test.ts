@@ -18,7 +18,10 @@ afterEach(async () => {
 async function openMeta(): Promise<MetaStore> {
   const dir = tempDir('thread-meta');
   const meta = await openMetaStore({ databaseUrl: undefined, dataDir: dir });
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => meta.close());
+  cleanups.push(
+    () => fs.rmSync(dir, { recursive: true, force: true }),
+    () => meta.close(),
+  );
   return meta;
 }
 
@@ -27,7 +30,11 @@ async function openWriter(): Promise<{ store: DuckDbEventStore; writer: GroupCom
   const store = await DuckDbEventStore.open(path.join(dir, 'events.duckdb'));
   await store.init();
   const writer = new GroupCommitWriter(store);
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => store.close(), () => writer.close());
+  cleanups.push(
+    () => fs.rmSync(dir, { recursive: true, force: true }),
+    () => store.close(),
+    () => writer.close(),
+  );
   return { store, writer };
 }
 
@@ -45,19 +52,57 @@ function requests(): TestRequest[] {
     event_id: `0197${String(i).padStart(4, '0')}-0000-7000-8000-00000000000${i % 10}`,
     name,
     timestamp: RECEIVED - 5000 + i * 100,
-    properties: { url: 'https://shop.example/pricing?utm_source=news&utm_medium=email', path: '/pricing', title: 'Pricing', referrer: 'https://www.google.com/', ...properties },
-    context: { screen_width: 1440, screen_height: 900, viewport_width: 1200, viewport_height: 800, timezone: 'Europe/Berlin', language: 'de-DE' },
+    properties: {
+      url: 'https://shop.example/pricing?utm_source=news&utm_medium=email',
+      path: '/pricing',
+      title: 'Pricing',
+      referrer: 'https://www.google.com/',
+      ...properties,
+    },
+    context: {
+      screen_width: 1440,
+      screen_height: 900,
+      viewport_width: 1200,
+      viewport_height: 800,
+      timezone: 'Europe/Berlin',
+      language: 'de-DE',
+    },
     ...extra,
   });
   const bodies: Array<{ body: unknown; ua: string; ip: string }> = [
-    { body: { site_id: site.tracking_id, sent_at: RECEIVED - 100, events: [ev(1, 'page_view', {}), ev(2, 'signup', { plan: 'pro', seats: 3 }), ev(3, 'revenue', { amount: 49.5, currency: 'eur' })] }, ua: CHROME_UA, ip: '81.2.69.142' },
-    { body: { site_id: site.tracking_id, events: [ev(4, 'page_view', { path: '/admin/users', url: 'https://shop.example/admin/users' }), { name: 42 }, ev(5, 'scroll_depth', { scroll_depth: 75 })] }, ua: CHROME_UA, ip: '81.2.69.142' },
+    {
+      body: {
+        site_id: site.tracking_id,
+        sent_at: RECEIVED - 100,
+        events: [ev(1, 'page_view', {}), ev(2, 'signup', { plan: 'pro', seats: 3 }), ev(3, 'revenue', { amount: 49.5, currency: 'eur' })],
+      },
+      ua: CHROME_UA,
+      ip: '81.2.69.142',
+    },
+    {
+      body: {
+        site_id: site.tracking_id,
+        events: [
+          ev(4, 'page_view', { path: '/admin/users', url: 'https://shop.example/admin/users' }),
+          { name: 42 },
+          ev(5, 'scroll_depth', { scroll_depth: 75 }),
+        ],
+      },
+      ua: CHROME_UA,
+      ip: '81.2.69.142',
+    },
     { body: { site_id: site.tracking_id, events: [ev(6, 'page_view', {})] }, ua: 'curl/8.0', ip: '203.0.113.9' },
   ];
   return bodies.map(({ body, ua, ip }) => ({
     raw: JSON.stringify(body),
     req: {
-      site, trust: 'browser', receivedAt: RECEIVED, sentAt: null, ip, userAgent: ua, visitorHeader: '',
+      site,
+      trust: 'browser',
+      receivedAt: RECEIVED,
+      sentAt: null,
+      ip,
+      userAgent: ua,
+      visitorHeader: '',
       signals: { dnt: false, gpc: false, hasAcceptLanguage: true, hasAccept: true, webdriver: false },
     },
   }));
@@ -77,7 +122,9 @@ async function collectAll(collector: IngestCollector) {
 
 /** Every stored column; session ids are random, so they are compared by how they group events. */
 async function eventRows(store: DuckDbEventStore) {
-  const rows = await store.query<Record<string, unknown>>('SELECT * EXCLUDE (event_id), CAST(event_id AS VARCHAR) AS id FROM events ORDER BY id');
+  const rows = await store.query<Record<string, unknown>>(
+    'SELECT * EXCLUDE (event_id), CAST(event_id AS VARCHAR) AS id FROM events ORDER BY id',
+  );
   const sessions = new Map<unknown, number>();
   for (const r of rows) {
     if (!sessions.has(r.session_id)) sessions.set(r.session_id, sessions.size);
@@ -85,7 +132,8 @@ async function eventRows(store: DuckDbEventStore) {
   }
   return rows;
 }
-const quarantineRows = (store: DuckDbEventStore) => store.query('SELECT site_id, contract, reason, errors, payload FROM quarantine ORDER BY payload');
+const quarantineRows = (store: DuckDbEventStore) =>
+  store.query('SELECT site_id, contract, reason, errors, payload FROM quarantine ORDER BY payload');
 
 describe('ThreadCollector', () => {
   it('stores exactly what the in-process collector stores, and answers the same', async () => {
@@ -98,15 +146,28 @@ describe('ThreadCollector', () => {
 
     const [a, b] = [await collectAll(local), await collectAll(thread)];
     expect(b).toEqual(a);
-    expect(a.map((o) => [o.accepted, o.filtered, o.quarantined])).toEqual([[3, 0, 0], [1, 1, 1], [0, 1, 0]]);
+    expect(a.map((o) => [o.accepted, o.filtered, o.quarantined])).toEqual([
+      [3, 0, 0],
+      [1, 1, 1],
+      [0, 1, 0],
+    ]);
     const rows = await eventRows(threaded.store);
     expect(rows).toEqual(await eventRows(inProcess.store));
     expect(rows.map((r) => r.country)).toContain('GB'); // enriched in the thread, with the shipped geolocation database
-    expect(rows.find((r) => r.name === 'revenue')).toMatchObject({ revenue_amount: 49.5, revenue_currency: 'EUR', utm_source: 'news', channel: 'Email' });
+    expect(rows.find((r) => r.name === 'revenue')).toMatchObject({
+      revenue_amount: 49.5,
+      revenue_currency: 'EUR',
+      utm_source: 'news',
+      channel: 'Email',
+    });
     expect(await quarantineRows(threaded.store)).toEqual(await quarantineRows(inProcess.store));
     // Raw payloads as received, byte for byte (the thread does not send an unchanged body back).
     const bodies = (st: DuckDbEventStore) => st.query<{ body: string }>('SELECT body FROM raw_payloads ORDER BY body');
-    expect((await bodies(threaded.store)).map((r) => r.body)).toEqual(requests().map((r) => r.raw).sort());
+    expect((await bodies(threaded.store)).map((r) => r.body)).toEqual(
+      requests()
+        .map((r) => r.raw)
+        .sort(),
+    );
     expect(await bodies(threaded.store)).toEqual(await bodies(inProcess.store));
     const day = new Date(RECEIVED).toISOString().slice(0, 10);
     expect(await threaded.store.dropCounts(site.id, day, day)).toEqual(await inProcess.store.dropCounts(site.id, day, day));
@@ -116,7 +177,12 @@ describe('ThreadCollector', () => {
     const meta = await openMeta();
     const { store, writer } = await openWriter();
     const errors: unknown[] = [];
-    const thread = await ThreadCollector.start({ geoDbPath: 'off', salts: new SaltKeeper(meta.salts), sink: writer, onError: (e) => errors.push(e) });
+    const thread = await ThreadCollector.start({
+      geoDbPath: 'off',
+      salts: new SaltKeeper(meta.salts),
+      sink: writer,
+      onError: (e) => errors.push(e),
+    });
     cleanups.push(() => thread.close());
     const [first, second, third] = requests();
     expect((await collectOne(thread, first!)).accepted).toBe(3);

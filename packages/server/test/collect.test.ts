@@ -16,7 +16,10 @@ const uuid = () => crypto.randomUUID();
 describe('POST /api/collect', () => {
   it('keeps the visitor of a beacon whose page closed right after sending it (the socket is gone before the event is stored)', async () => {
     const tag = uuid();
-    const send = (name: string) => ({ site_id: s.site.tracking_id, events: [{ event_id: uuid(), name, properties: { url: url(`/closing?t=${tag}`) } }] });
+    const send = (name: string) => ({
+      site_id: s.site.tracking_id,
+      events: [{ event_id: uuid(), name, properties: { url: url(`/closing?t=${tag}`) } }],
+    });
     expect((await s.collect(send('page_view'))).status).toBe(202);
     // Like sendBeacon from a closing tab: the whole request is written, then the connection is torn down at once.
     const body = JSON.stringify(send('page_exit'));
@@ -52,8 +55,30 @@ describe('POST /api/collect', () => {
         site_id: s.site.tracking_id,
         sent_at: now + skew,
         events: [
-          { event_id: uuid(), name: 'page_view', timestamp: now + skew - 2000, properties: { url: url(`/pricing?utm_source=google&utm_medium=cpc&t=${tag}`), title: 'Pricing', referrer: 'https://www.google.com/search?q=x' }, context: { screen_width: 390, screen_height: 844, viewport_width: 390, viewport_height: 700, timezone: 'Europe/London', language: 'en-GB' } },
-          { event_id: uuid(), name: 'signup', timestamp: now + skew - 1000, properties: { url: url(`/pricing?t=${tag}`), plan: 'pro', seats: 3 } },
+          {
+            event_id: uuid(),
+            name: 'page_view',
+            timestamp: now + skew - 2000,
+            properties: {
+              url: url(`/pricing?utm_source=google&utm_medium=cpc&t=${tag}`),
+              title: 'Pricing',
+              referrer: 'https://www.google.com/search?q=x',
+            },
+            context: {
+              screen_width: 390,
+              screen_height: 844,
+              viewport_width: 390,
+              viewport_height: 700,
+              timezone: 'Europe/London',
+              language: 'en-GB',
+            },
+          },
+          {
+            event_id: uuid(),
+            name: 'signup',
+            timestamp: now + skew - 1000,
+            properties: { url: url(`/pricing?t=${tag}`), plan: 'pro', seats: 3 },
+          },
         ],
       },
       { 'x-forwarded-for': '81.2.69.142' },
@@ -70,8 +95,20 @@ describe('POST /api/collect', () => {
     expect(ts(pv.ts)).toBeLessThanOrEqual(after);
     expect(ts(signup.ts) - ts(pv.ts)).toBe(1000);
     expect(pv).toMatchObject({
-      host: 'www.example.com', path: '/pricing', title: 'Pricing', referrer_domain: 'google.com', source: 'google', utm_medium: 'cpc',
-      channel: 'Paid Search', country: 'GB', browser: 'Chrome', os: 'Windows', device_type: 'desktop', screen_w: 390, language: 'en-GB', timezone: 'Europe/London',
+      host: 'www.example.com',
+      path: '/pricing',
+      title: 'Pricing',
+      referrer_domain: 'google.com',
+      source: 'google',
+      utm_medium: 'cpc',
+      channel: 'Paid Search',
+      country: 'GB',
+      browser: 'Chrome',
+      os: 'Windows',
+      device_type: 'desktop',
+      screen_w: 390,
+      language: 'en-GB',
+      timezone: 'Europe/London',
     });
     expect(pv.visitor_id).toMatch(/^[0-9a-f]{32}$/);
     expect(signup.visitor_id).toBe(pv.visitor_id);
@@ -83,19 +120,30 @@ describe('POST /api/collect', () => {
   it('never stores the IP, in events or raw payloads', async () => {
     const ip = '203.0.113.77';
     const tag = uuid();
-    const res = await s.collect({ site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: url(`/?t=${tag}`), ip, ip_address: ip } }] }, { 'x-forwarded-for': ip });
+    const res = await s.collect(
+      { site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: url(`/?t=${tag}`), ip, ip_address: ip } }] },
+      { 'x-forwarded-for': ip },
+    );
     expect(res.status).toBe(202);
     const rows = await s.events(s.site, 'AND url LIKE ?', [`%${tag}%`]);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(ip);
-    const raw = await s.ctx.events.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ? AND body LIKE ?', [s.site.id, `%${tag}%`]);
+    const raw = await s.ctx.events.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ? AND body LIKE ?', [
+      s.site.id,
+      `%${tag}%`,
+    ]);
     expect(raw).toHaveLength(1);
     expect(raw[0].body).not.toContain(ip);
   });
 
   it('takes the site from X-Site-ID with a JSON content type too', async () => {
     const tag = uuid();
-    const res = await s.request('POST', '/api/collect', { events: [{ name: 'page_view', properties: { url: url(`/h?t=${tag}`) } }] }, { 'content-type': 'application/json', 'x-site-id': s.site.tracking_id });
+    const res = await s.request(
+      'POST',
+      '/api/collect',
+      { events: [{ name: 'page_view', properties: { url: url(`/h?t=${tag}`) } }] },
+      { 'content-type': 'application/json', 'x-site-id': s.site.tracking_id },
+    );
     expect(res.status).toBe(202);
     expect(await s.events(s.site, 'AND url LIKE ?', [`%${tag}%`])).toHaveLength(1);
   });
@@ -109,19 +157,32 @@ describe('POST /api/collect', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('answers CORS only for the site\'s hosts and refuses other origins', async () => {
-    const pre = await s.request('OPTIONS', '/api/collect', undefined, { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
+  it("answers CORS only for the site's hosts and refuses other origins", async () => {
+    const pre = await s.request('OPTIONS', '/api/collect', undefined, {
+      origin: 'https://shop.example.com',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    const ok = await s.collect({ site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: 'https://example-preview.net/' } }] }, { origin: 'https://example-preview.net' });
+    const ok = await s.collect(
+      { site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: 'https://example-preview.net/' } }] },
+      { origin: 'https://example-preview.net' },
+    );
     expect(ok.status).toBe(202);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://example-preview.net');
-    const evil = await s.collect({ site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: url('/') } }] }, { origin: 'https://evil.example.org' });
+    const evil = await s.collect(
+      { site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: url('/') } }] },
+      { origin: 'https://evil.example.org' },
+    );
     expect(evil.status).toBe(403);
     expect(evil.body.error.code).toBe('origin_not_allowed');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     // A page URL on a foreign host is dropped even without an Origin header.
-    const foreign = await s.collect({ site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: 'https://copycat.io/' } }] }, { origin: '' });
+    const foreign = await s.collect(
+      { site_id: s.site.tracking_id, events: [{ name: 'page_view', properties: { url: 'https://copycat.io/' } }] },
+      { origin: '' },
+    );
     expect(foreign.status).toBe(202);
     expect(foreign.body).toMatchObject({ events_received: 0, events_rejected: 1 });
   });
@@ -134,9 +195,24 @@ describe('POST /api/collect', () => {
       ['events not an array', await s.collect({ site_id: s.site.tracking_id, events: 'x' }), 400, 'validation_error'],
       ['no site', await s.collect({ events: [{ name: 'a' }] }), 400, 'missing_site'],
       ['unknown site', await s.collect({ site_id: 'TM-NOPE', events: [{ name: 'a' }] }), 404, 'unknown_site'],
-      ['too many events', await s.collect({ site_id: s.site.tracking_id, events: Array.from({ length: 501 }, () => ({ name: 'a' })) }), 413, 'too_many_events'],
-      ['body over 1 MB', await s.collect({ site_id: s.site.tracking_id, events: [{ name: 'a', properties: { x: 'y'.repeat(1024 * 1024) } }] }), 413, 'payload_too_large'],
-      ['every event invalid', await s.collect({ site_id: s.site.tracking_id, events: [{ name: 12 }, { name: 'x', event_id: 'nope' }] }), 400, 'invalid_event'],
+      [
+        'too many events',
+        await s.collect({ site_id: s.site.tracking_id, events: Array.from({ length: 501 }, () => ({ name: 'a' })) }),
+        413,
+        'too_many_events',
+      ],
+      [
+        'body over 1 MB',
+        await s.collect({ site_id: s.site.tracking_id, events: [{ name: 'a', properties: { x: 'y'.repeat(1024 * 1024) } }] }),
+        413,
+        'payload_too_large',
+      ],
+      [
+        'every event invalid',
+        await s.collect({ site_id: s.site.tracking_id, events: [{ name: 12 }, { name: 'x', event_id: 'nope' }] }),
+        400,
+        'invalid_event',
+      ],
     ];
     for (const [label, res, status, code] of cases) {
       expect([label, res.status, res.body?.success, res.body?.error?.code]).toEqual([label, status, false, code]);
@@ -145,11 +221,28 @@ describe('POST /api/collect', () => {
 
   it('counts bots, privacy signals and invalid events as drops, visible through the API with the quarantine', async () => {
     const ev = () => ({ name: 'page_view', properties: { url: url('/drops') } });
-    expect((await s.collect({ site_id: s.site.tracking_id, events: [ev(), ev()] }, { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' })).status).toBe(202);
-    expect((await s.collect({ site_id: s.site.tracking_id, events: [ev()] }, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36' })).status).toBe(202);
+    expect(
+      (
+        await s.collect(
+          { site_id: s.site.tracking_id, events: [ev(), ev()] },
+          { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+        )
+      ).status,
+    ).toBe(202);
+    expect(
+      (
+        await s.collect(
+          { site_id: s.site.tracking_id, events: [ev()] },
+          { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36' },
+        )
+      ).status,
+    ).toBe(202);
     expect((await s.collect({ site_id: s.site.tracking_id, events: [ev()] }, { dnt: '1' })).status).toBe(202);
     expect((await s.collect({ site_id: s.site.tracking_id, events: [ev()] }, { 'sec-gpc': '1' })).status).toBe(202);
-    const mixed = await s.collect({ site_id: s.site.tracking_id, events: [ev(), { name: 'n'.repeat(121), properties: { url: url('/') } }] });
+    const mixed = await s.collect({
+      site_id: s.site.tracking_id,
+      events: [ev(), { name: 'n'.repeat(121), properties: { url: url('/') } }],
+    });
     expect(mixed.body).toEqual({ success: true, events_received: 1, events_rejected: 1 });
 
     const auth = { authorization: `Bearer ${s.keys.read}` };
@@ -170,7 +263,9 @@ describe('POST /api/collect', () => {
     expect(tooLong.payload.name).toHaveLength(121);
 
     // Another organization's key sees neither.
-    const foreign = await s.request('GET', `/api/sites/${s.site.id}/ingest/drops`, undefined, { authorization: `Bearer ${s.keys.otherOrg}` });
+    const foreign = await s.request('GET', `/api/sites/${s.site.id}/ingest/drops`, undefined, {
+      authorization: `Bearer ${s.keys.otherOrg}`,
+    });
     expect(foreign.status).toBe(404);
     expect((await s.request('GET', `/api/sites/${s.site.id}/ingest/quarantine`)).status).toBe(401);
     expect((await s.request('GET', `/api/sites/${s.site.id}/ingest/drops?from=2025-13-01`, undefined, auth)).status).toBe(400);
@@ -178,7 +273,14 @@ describe('POST /api/collect', () => {
 
   it('refuses stale browser events (older than an hour after correction) into the quarantine', async () => {
     const now = Date.now();
-    const res = await s.collect({ site_id: s.site.tracking_id, sent_at: now, events: [{ name: 'late', timestamp: now - 2 * 3_600_000, properties: { url: url('/') } }, { name: 'fresh', timestamp: now - 1000, properties: { url: url('/') } }] });
+    const res = await s.collect({
+      site_id: s.site.tracking_id,
+      sent_at: now,
+      events: [
+        { name: 'late', timestamp: now - 2 * 3_600_000, properties: { url: url('/') } },
+        { name: 'fresh', timestamp: now - 1000, properties: { url: url('/') } },
+      ],
+    });
     expect(res.body).toEqual({ success: true, events_received: 1, events_rejected: 1 });
   });
 });
@@ -189,7 +291,16 @@ describe('POST /api/collect/heatmap', () => {
     const res = await s.request(
       'POST',
       '/api/collect/heatmap',
-      { site_id: s.site.tracking_id, page_url: url(`/hm?t=${tag}`), viewport: { width: 1920, height: 1080 }, page_height: 3500, events: [{ type: 'click', x: 500, y: 300, element: 'button.cta' }, { type: 'scroll', depth: 75 }] },
+      {
+        site_id: s.site.tracking_id,
+        page_url: url(`/hm?t=${tag}`),
+        viewport: { width: 1920, height: 1080 },
+        page_height: 3500,
+        events: [
+          { type: 'click', x: 500, y: 300, element: 'button.cta' },
+          { type: 'scroll', depth: 75 },
+        ],
+      },
       { 'content-type': 'text/plain', origin: 'https://example.com' },
     );
     expect(res.status).toBe(202);
@@ -215,9 +326,16 @@ describe('MetricPal contracts with X-API-Key', () => {
     expect((await s.request('POST', '/api/v1/collect', body, json)).status).toBe(401);
     expect((await s.request('POST', '/api/v1/collect', body, { ...json, 'x-api-key': 'invalid-key' })).status).toBe(401);
     expect((await s.request('POST', '/api/v1/collect', body, { ...json, 'x-api-key': s.keys.read })).status).toBe(403);
-    expect((await s.request('POST', '/api/v1/collect', { ...body, site_id: s.otherSite.id }, { ...json, 'x-api-key': s.keys.orgWide })).status).toBe(403);
-    expect((await s.request('POST', '/api/v1/collect', body, { ...json, 'x-api-key': s.keys.orgWide })).body.error.code).toBe('site_required');
-    expect((await s.request('POST', '/api/v1/collect', { ...body, site_id: s.site.tracking_id }, { ...json, 'x-api-key': s.keys.orgWide })).status).toBe(200);
+    expect(
+      (await s.request('POST', '/api/v1/collect', { ...body, site_id: s.otherSite.id }, { ...json, 'x-api-key': s.keys.orgWide })).status,
+    ).toBe(403);
+    expect((await s.request('POST', '/api/v1/collect', body, { ...json, 'x-api-key': s.keys.orgWide })).body.error.code).toBe(
+      'site_required',
+    );
+    expect(
+      (await s.request('POST', '/api/v1/collect', { ...body, site_id: s.site.tracking_id }, { ...json, 'x-api-key': s.keys.orgWide }))
+        .status,
+    ).toBe(200);
   });
 
   it('/api/v1/collect: historical times kept, user_id is the visitor, action names mapped; future times refused', async () => {
@@ -228,10 +346,38 @@ describe('MetricPal contracts with X-API-Key', () => {
       '/api/v1/collect',
       {
         events: [
-          { event_type: 'page_view', timestamp: past, session_id: session, user_id: 'visitor_456', properties: { url: 'https://example.com/docs?utm_source=newsletter&utm_medium=email', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1' } },
-          { event_type: 'custom', timestamp: '2024-03-01T10:00:05Z', session_id: session, user_id: 'visitor_456', properties: { event_name: 'button_clicked', button_name: 'hero_cta' } },
-          { event_type: 'scroll', timestamp: '2024-03-01T10:00:06Z', session_id: session, user_id: 'visitor_456', properties: { scroll_depth: 50 } },
-          { event_type: 'page_view', timestamp: new Date(Date.now() + 86_400_000).toISOString(), session_id: session, user_id: 'visitor_456', properties: { url: 'https://example.com/' } },
+          {
+            event_type: 'page_view',
+            timestamp: past,
+            session_id: session,
+            user_id: 'visitor_456',
+            properties: {
+              url: 'https://example.com/docs?utm_source=newsletter&utm_medium=email',
+              user_agent:
+                'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+            },
+          },
+          {
+            event_type: 'custom',
+            timestamp: '2024-03-01T10:00:05Z',
+            session_id: session,
+            user_id: 'visitor_456',
+            properties: { event_name: 'button_clicked', button_name: 'hero_cta' },
+          },
+          {
+            event_type: 'scroll',
+            timestamp: '2024-03-01T10:00:06Z',
+            session_id: session,
+            user_id: 'visitor_456',
+            properties: { scroll_depth: 50 },
+          },
+          {
+            event_type: 'page_view',
+            timestamp: new Date(Date.now() + 86_400_000).toISOString(),
+            session_id: session,
+            user_id: 'visitor_456',
+            properties: { url: 'https://example.com/' },
+          },
         ],
       },
       { ...json, 'x-api-key': s.keys.write, 'user-agent': 'python-requests/2.31.0' },
@@ -257,7 +403,13 @@ describe('MetricPal contracts with X-API-Key', () => {
         userObject: { uuid: 'visitor_789', sessionData: { id: session } },
         actionLog: [
           { timestamp: new Date(Date.now() - 60_000).toISOString(), action_type: 'enter-page', url: 'https://example.com/' },
-          { timestamp: new Date(Date.now() - 30_000).toISOString(), action_type: 'onclick', url: 'https://example.com/', element: 'BUTTON#cta', text: 'Buy' },
+          {
+            timestamp: new Date(Date.now() - 30_000).toISOString(),
+            action_type: 'onclick',
+            url: 'https://example.com/',
+            element: 'BUTTON#cta',
+            text: 'Buy',
+          },
           { timestamp: new Date(Date.now() - 10_000).toISOString(), action_type: 'end-session', url: 'https://example.com/' },
         ],
       },
@@ -267,7 +419,10 @@ describe('MetricPal contracts with X-API-Key', () => {
     expect(res.body.events_processed).toBe(3);
     const rows = await s.events(s.site, 'AND session_id = ?', [session]);
     expect(rows.map((r) => r.name)).toEqual(['page_view', 'click', 'session_end']);
-    const raw = await s.ctx.events.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ? AND body LIKE ?', [s.site.id, `%${session}%`]);
+    const raw = await s.ctx.events.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ? AND body LIKE ?', [
+      s.site.id,
+      `%${session}%`,
+    ]);
     expect(raw).toHaveLength(1);
     expect(raw[0].body).not.toContain(s.keys.write);
   });

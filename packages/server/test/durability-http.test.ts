@@ -26,7 +26,14 @@ afterEach(() => {
 function serve(dataDir: string) {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     cwd: serverRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TIDEMARK_DATA_DIR: dataDir, TIDEMARK_LOG_LEVEL: 'silent', TIDEMARK_TRUSTED_PROXIES: '127.0.0.1' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TIDEMARK_DATA_DIR: dataDir,
+      TIDEMARK_LOG_LEVEL: 'silent',
+      TIDEMARK_TRUSTED_PROXIES: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   cleanups.push(() => proc.exitCode === null && proc.signalCode === null && proc.kill('SIGKILL'));
@@ -65,15 +72,23 @@ describe('durability over HTTP', () => {
         const ids = Array.from({ length: 20 }, () => uuidv7());
         const body = {
           site_id: site.tracking_id,
-          events: ids.map((event_id, k) => ({ event_id, name: 'page_view', properties: { url: `https://example.com/c${c}/r${i}/e${k}`, title: 'Page' } })),
+          events: ids.map((event_id, k) => ({
+            event_id,
+            name: 'page_view',
+            properties: { url: `https://example.com/c${c}/r${i}/e${k}`, title: 'Page' },
+          })),
         };
         sent++;
         try {
           const res = await fetch(`${base}/api/collect`, {
             method: 'POST',
             headers: {
-              'content-type': 'text/plain;charset=UTF-8', origin: 'https://example.com', 'user-agent': CHROME_UA,
-              'accept-language': 'en-US', accept: '*/*', 'x-forwarded-for': `198.51.100.${c + 1}`,
+              'content-type': 'text/plain;charset=UTF-8',
+              origin: 'https://example.com',
+              'user-agent': CHROME_UA,
+              'accept-language': 'en-US',
+              accept: '*/*',
+              'x-forwarded-for': `198.51.100.${c + 1}`,
             },
             body: JSON.stringify(body),
           });
@@ -110,7 +125,10 @@ describe('durability over HTTP', () => {
     const store = await DuckDbEventStore.open(path.join(dataDir, 'events.duckdb'));
     await store.init();
     try {
-      const rows = await store.query<{ id: string; n: number }>('SELECT CAST(event_id AS VARCHAR) AS id, count(*) AS n FROM events WHERE site_id = ? GROUP BY 1', [site.id]);
+      const rows = await store.query<{ id: string; n: number }>(
+        'SELECT CAST(event_id AS VARCHAR) AS id, count(*) AS n FROM events WHERE site_id = ? GROUP BY 1',
+        [site.id],
+      );
       const stored = new Map(rows.map((r) => [r.id, r.n]));
       const missing = acked.flat().filter((id) => stored.get(id) !== 1);
       expect(missing).toEqual([]);

@@ -34,7 +34,10 @@ afterEach(() => {
 });
 
 function startChild(file: string): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fixture, file], { cwd: path.resolve(here, '..'), stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', fixture, file], {
+    cwd: path.resolve(here, '..'),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const acks = new Map<number, number>();
   const nacks = new Map<number, string>();
   const lines: string[] = [];
@@ -62,7 +65,11 @@ function startChild(file: string): Child {
     }),
   );
   const child: Child = {
-    proc, acks, nacks, lines, exited,
+    proc,
+    acks,
+    nacks,
+    lines,
+    exited,
     send: (seq, batch) => {
       if (proc.stdin.writable) proc.stdin.write(JSON.stringify({ seq, batch }) + '\n');
     },
@@ -108,7 +115,9 @@ async function storedIdCounts(file: string): Promise<{ ids: Map<string, number>;
   const store = await DuckDbEventStore.open(file);
   await store.init();
   try {
-    const rows = await store.query<{ id: string; n: number }>('SELECT CAST(event_id AS VARCHAR) AS id, count(*) AS n FROM events GROUP BY 1');
+    const rows = await store.query<{ id: string; n: number }>(
+      'SELECT CAST(event_id AS VARCHAR) AS id, count(*) AS n FROM events GROUP BY 1',
+    );
     const raws = await store.query<{ body: string }>('SELECT body FROM raw_payloads');
     const drops = await store.dropCounts('site-a', '2025-05-01', '2025-05-01');
     return {

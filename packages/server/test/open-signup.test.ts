@@ -104,7 +104,10 @@ function suite(engine: MetaEngineName) {
       expect(second).not.toBe(first);
       expect((await c.post('/api/auth/verify-email', { token: first, password: PW })).status).toBe(404);
 
-      const cross = await new Client(srv.url, { origin: 'https://evil.example' }).post('/api/auth/verify-email', { token: second, password: PW2 });
+      const cross = await new Client(srv.url, { origin: 'https://evil.example' }).post('/api/auth/verify-email', {
+        token: second,
+        password: PW2,
+      });
       expect(cross.status).toBe(403);
       // The link alone is not enough: whoever confirms must know the password of the sign-up that asked for it.
       const wrong = await c.post('/api/auth/verify-email', { token: second, password: PW });
@@ -125,7 +128,9 @@ function suite(engine: MetaEngineName) {
     it('cannot be used to take over an address signed up in advance by someone else', async () => {
       // An attacker signs the victim's address up first, with a password of their own …
       const attacker = new Client(srv.url);
-      expect((await attacker.post('/api/auth/register', { email: 'victim@signup.test', password: 'attacker knows this 1' })).status).toBe(202);
+      expect((await attacker.post('/api/auth/register', { email: 'victim@signup.test', password: 'attacker knows this 1' })).status).toBe(
+        202,
+      );
       const attackersLink = linkToken(mails(sink.messages.splice(0))[0]!)!;
       // … the victim signs up later with theirs, and confirms the link they received.
       const victim = new Client(srv.url);

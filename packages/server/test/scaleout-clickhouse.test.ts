@@ -20,7 +20,13 @@ const ev = (over: Partial<CanonicalEvent> & { ts: number }): CanonicalEvent => (
   session_id: 's1',
   ...over,
 });
-const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({ events, raw: [], quarantine: [], drops: [], ...extra });
+const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({
+  events,
+  raw: [],
+  quarantine: [],
+  drops: [],
+  ...extra,
+});
 const count = async (store: EventStore, where = '', params: unknown[] = []) =>
   Number((await store.query<{ n: number }>(`SELECT count() AS n FROM events WHERE site_id = ? ${where}`, [SITE, ...params]))[0]?.n);
 
@@ -35,7 +41,12 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
 
   it('runs on the server it finds and parses the URL forms', () => {
     expect(store.serverVersion).toMatch(/^\d+\.\d+/);
-    expect(parseClickHouseUrl('clickhouse://u:p%40ss@db.internal/analytics')).toEqual({ baseUrl: 'http://db.internal:8123', database: 'analytics', user: 'u', password: 'p@ss' });
+    expect(parseClickHouseUrl('clickhouse://u:p%40ss@db.internal/analytics')).toEqual({
+      baseUrl: 'http://db.internal:8123',
+      database: 'analytics',
+      user: 'u',
+      password: 'p@ss',
+    });
     expect(parseClickHouseUrl('clickhouse://h:9999/x?secure=1').baseUrl).toBe('https://h:9999');
     expect(() => parseClickHouseUrl('clickhouse://h/bad-name')).toThrow(/database name/);
     expect(parseClickHouseUrl('clickhouse://h/db?insert_distributed_sync=1&secure=0').settings).toEqual({ insert_distributed_sync: '1' });
@@ -60,10 +71,24 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     const stats = new StatsService(store, { now: () => T0 + 86_400_000 });
     const site = { id: SITE, timezone: 'UTC' };
     for (const s of ["'; DROP TABLE events; --", 'a\0b', '😀 emoji 👩‍👩‍👧', '\\']) {
-      const q = parseQuery({ site_id: SITE, date_range: { start: '2024-03-10', end: '2024-03-10' }, metrics: ['pageviews'], filters: [['is', 'page', [`/h/${s}`]]] });
+      const q = parseQuery({
+        site_id: SITE,
+        date_range: { start: '2024-03-10', end: '2024-03-10' },
+        metrics: ['pageviews'],
+        filters: [['is', 'page', [`/h/${s}`]]],
+      });
       expect((await stats.query(q, site)).rows).toEqual([{ pageviews: 1 }]);
     }
-    const byProp = await stats.query(parseQuery({ site_id: SITE, date_range: { start: '2024-03-10', end: '2024-03-10' }, metrics: ['pageviews'], dimensions: ['props:k'], limit: 100 }), site);
+    const byProp = await stats.query(
+      parseQuery({
+        site_id: SITE,
+        date_range: { start: '2024-03-10', end: '2024-03-10' },
+        metrics: ['pageviews'],
+        dimensions: ['props:k'],
+        limit: 100,
+      }),
+      site,
+    );
     expect(byProp.rows.map((r) => r['props:k']).sort()).toEqual([...HOSTILE_STRINGS].sort());
     expect(await count(store)).toBe(HOSTILE_STRINGS.length);
   });
@@ -95,7 +120,12 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(Number(physical[0]!.n)).toBe(2);
     expect(await count(store, "AND name = 'raced'")).toBe(1);
     const stats = new StatsService(store, { now: () => T0 + 86_400_000 });
-    const q = parseQuery({ site_id: SITE, date_range: { start: '2024-03-10', end: '2024-03-10' }, metrics: ['pageviews', 'sessions'], filters: [['is', 'event_name', ['raced']]] });
+    const q = parseQuery({
+      site_id: SITE,
+      date_range: { start: '2024-03-10', end: '2024-03-10' },
+      metrics: ['pageviews', 'sessions'],
+      filters: [['is', 'event_name', ['raced']]],
+    });
     expect((await stats.query(q, { id: SITE, timezone: 'UTC' })).rows).toEqual([{ pageviews: 0, sessions: 1 }]);
     await store.optimize('events');
     expect(Number((await http.select<{ n: number }>(`SELECT count() AS n FROM events WHERE name = 'raced'`))[0]!.n)).toBe(1);
@@ -118,9 +148,23 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
   });
 
   it('lists quarantine newest first with paging, and purges raw and quarantine by age', async () => {
-    const q = (i: number) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + i * 1000, contract: 'insighthub.collect', reason: 'invalid', errors: '[]', payload: `{"i":${i}}` });
+    const q = (i: number) => ({
+      id: crypto.randomUUID(),
+      site_id: SITE,
+      received_at: T0 + i * 1000,
+      contract: 'insighthub.collect',
+      reason: 'invalid',
+      errors: '[]',
+      payload: `{"i":${i}}`,
+    });
     const rows = [q(1), { ...q(2), payload: '{"i":2,"cut', original_bytes: 90_000 }, q(3), { ...q(3), id: crypto.randomUUID() }];
-    const raw = [-5, 1, 2, 3].map((i) => ({ id: crypto.randomUUID(), site_id: SITE, received_at: T0 + i * 86_400_000, contract: 'insighthub.collect', body: `{"n":${i}}` }));
+    const raw = [-5, 1, 2, 3].map((i) => ({
+      id: crypto.randomUUID(),
+      site_id: SITE,
+      received_at: T0 + i * 86_400_000,
+      contract: 'insighthub.collect',
+      body: `{"n":${i}}`,
+    }));
     await store.write(batch([], { quarantine: rows, raw }));
     await store.write(batch([], { quarantine: rows })); // a retry: the same rows once
     const page1 = await store.listQuarantine(SITE, { limit: 2 });
@@ -131,16 +175,29 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     expect(page2[0]).toEqual({ ...rows[1], id: rows[1]!.id.toLowerCase() });
     expect(page2[1]).toEqual({ ...rows[0], id: rows[0]!.id.toLowerCase(), original_bytes: 0 });
     // Counted once each, the retried rows too: q(1), q(2) and the two rows at q(3)'s time.
-    expect([await store.countQuarantine(SITE, T0), await store.countQuarantine(SITE, T0 + 2500), await store.countQuarantine('other', 0)]).toEqual([4, 2, 0]);
-    await store.write(batch([], { raw: [{ ...raw[3]!, id: crypto.randomUUID(), received_at: raw[3]!.received_at + 1, body: '{"prefix', original_bytes: 1_000_000 }] }));
-    expect(await store.query('SELECT body, original_bytes FROM raw_payloads WHERE received_at >= ? ORDER BY received_at', [raw[3]!.received_at])).toEqual([
+    expect([
+      await store.countQuarantine(SITE, T0),
+      await store.countQuarantine(SITE, T0 + 2500),
+      await store.countQuarantine('other', 0),
+    ]).toEqual([4, 2, 0]);
+    await store.write(
+      batch([], {
+        raw: [{ ...raw[3]!, id: crypto.randomUUID(), received_at: raw[3]!.received_at + 1, body: '{"prefix', original_bytes: 1_000_000 }],
+      }),
+    );
+    expect(
+      await store.query('SELECT body, original_bytes FROM raw_payloads WHERE received_at >= ? ORDER BY received_at', [raw[3]!.received_at]),
+    ).toEqual([
       { body: raw[3]!.body, original_bytes: 0 },
       { body: '{"prefix', original_bytes: 1_000_000 },
     ]);
     // Everything received before day 2: the 4 quarantined rows (T0+1..3 s) and two raw payloads, one
     // of them in a day before the cutoff's (its partition is dropped whole).
     expect(await store.purgeRaw(T0 + 86_400_000 + 1)).toBe(6);
-    const parts = await store.query<{ partition: string }>("SELECT DISTINCT partition FROM system.parts WHERE database = ? AND table = 'raw_payloads' AND active", [store.database]);
+    const parts = await store.query<{ partition: string }>(
+      "SELECT DISTINCT partition FROM system.parts WHERE database = ? AND table = 'raw_payloads' AND active",
+      [store.database],
+    );
     const days = parts.map((p) => p.partition.replace(/'/g, ''));
     expect(days).not.toContain('20240305');
     expect(days).toEqual(expect.arrayContaining(['20240312', '20240313']));
@@ -155,7 +212,9 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     const http = new ClickHouseHttp(parseClickHouseUrl(url));
     const mutationsDone = async () => {
       for (let i = 0; i < 300; i++) {
-        const [row] = await http.select<{ n: number }>(`SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND is_done = 0`);
+        const [row] = await http.select<{ n: number }>(
+          `SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND is_done = 0`,
+        );
         if (!Number(row?.n)) return;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -166,10 +225,26 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       // Rows as releases before the store's guard wrote them: JSON.stringify escapes a lone surrogate.
       const bad = { ...ev({ ts: T0 }), props: JSON.stringify({ plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' }) };
       const good = { ...ev({ ts: T0 + 1 }), props: JSON.stringify({ plan: 'basic' }) };
-      await http.insert('events', EVENT_COLUMNS.map((c) => c.name), [bad, good]);
-      await http.insert('quarantine', ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'], [
-        { id: v7(T0), site_id: SITE, received_at: T0, contract: 'c', reason: 'r', errors: '[{"path":"\\udc00"}]', payload: '{"p":"\\ud800"}' },
-      ]);
+      await http.insert(
+        'events',
+        EVENT_COLUMNS.map((c) => c.name),
+        [bad, good],
+      );
+      await http.insert(
+        'quarantine',
+        ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload'],
+        [
+          {
+            id: v7(T0),
+            site_id: SITE,
+            received_at: T0,
+            contract: 'c',
+            reason: 'r',
+            errors: '[{"path":"\\udc00"}]',
+            payload: '{"p":"\\ud800"}',
+          },
+        ],
+      );
       await http.exec('ALTER TABLE schema_version DELETE WHERE version = 3');
       await mutationsDone();
       await node.init();
@@ -178,7 +253,11 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       expect(rows.map((r) => JSON.parse(r.props))).toEqual([{ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' }, { plan: 'basic' }]);
       expect(rows.every((r) => !/\\ud[89a-f]/i.test(r.props.replace(/\\\\/g, '')))).toBe(true);
       expect((await node.listQuarantine(SITE)).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
-      expect(await node.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(await node.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+      ]);
     } finally {
       await node.dropDatabase();
     }
@@ -223,9 +302,19 @@ describe.skipIf(!status.ok)('ingestion parity: the same batches stored by DuckDB
   it('writes, dedupes and reads every column alike', async () => {
     const events = HOSTILE_STRINGS.map((s, i) =>
       ev({
-        ts: T0 + i * 1000, received_at: T0 + i * 1000 + 5, name: i % 3 ? 'page_view' : 'signup', title: s, path: `/p/${i}`, props: { s, n: String(i) },
-        screen_w: i % 2 ? 1920 : null, screen_h: i % 2 ? 1080 : null, revenue_amount: i % 4 ? null : i * 1.25, revenue_currency: i % 4 ? '' : 'EUR',
-        scroll_depth: i % 5 ? null : 50, country: 'DE', user_id: s.slice(0, 10),
+        ts: T0 + i * 1000,
+        received_at: T0 + i * 1000 + 5,
+        name: i % 3 ? 'page_view' : 'signup',
+        title: s,
+        path: `/p/${i}`,
+        props: { s, n: String(i) },
+        screen_w: i % 2 ? 1920 : null,
+        screen_h: i % 2 ? 1080 : null,
+        revenue_amount: i % 4 ? null : i * 1.25,
+        revenue_currency: i % 4 ? '' : 'EUR',
+        scroll_depth: i % 5 ? null : 50,
+        country: 'DE',
+        user_id: s.slice(0, 10),
       }),
     );
     const first = batch([...events.slice(0, 10), events[0]!]);
@@ -239,8 +328,12 @@ describe.skipIf(!status.ok)('ingestion parity: the same batches stored by DuckDB
     const read = async (store: EventStore) => {
       const tsExpr = (c: string) => (store.dialect === 'duckdb' ? `epoch_ms(${c})` : c);
       const idExpr = store.dialect === 'duckdb' ? 'CAST(event_id AS VARCHAR)' : 'event_id';
-      const select = EVENT_COLUMNS.map((c) => (c.kind === 'timestamp_ms' ? `${tsExpr(c.name)} AS ${c.name}` : c.kind === 'uuid' ? `${idExpr} AS ${c.name}` : c.name)).join(', ');
-      const rows = await store.query<Record<string, unknown>>(`SELECT ${select} FROM events WHERE site_id = ? ORDER BY ts, event_id`, [SITE]);
+      const select = EVENT_COLUMNS.map((c) =>
+        c.kind === 'timestamp_ms' ? `${tsExpr(c.name)} AS ${c.name}` : c.kind === 'uuid' ? `${idExpr} AS ${c.name}` : c.name,
+      ).join(', ');
+      const rows = await store.query<Record<string, unknown>>(`SELECT ${select} FROM events WHERE site_id = ? ORDER BY ts, event_id`, [
+        SITE,
+      ]);
       return rows.map((r) => ({ ...r, ts: Number(r.ts), received_at: Number(r.received_at), props: JSON.parse(String(r.props)) }));
     };
     const [a, b] = [await read(duck), await read(ch)];

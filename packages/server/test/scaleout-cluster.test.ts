@@ -109,7 +109,16 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
     const org = await meta.orgs.create('Cluster Org');
     const s = await meta.sites.create(org.id, { name: 'Cluster', domain: 'cluster.example', timezone: 'UTC' });
     site = { id: s.id, tracking_id: s.tracking_id };
-    readKey = (await meta.apiKeys.create({ orgId: org.id, siteId: s.id, name: 'read', permissions: ['read'], rateLimitPerMin: 100_000, createdBy: null })).rawKey;
+    readKey = (
+      await meta.apiKeys.create({
+        orgId: org.id,
+        siteId: s.id,
+        name: 'read',
+        permissions: ['read'],
+        rateLimitPerMin: 100_000,
+        createdBy: null,
+      })
+    ).rawKey;
     await Promise.all([startNode('collector'), startNode('collector'), startNode('worker')]);
   }, 180_000);
 
@@ -149,8 +158,20 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
       const target = collectors[request++ % collectors.length]!;
       const res = await fetch(`${target.url}/api/collect`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://cluster.example', 'user-agent': CHROME_UA, 'accept-language': 'en' },
-        body: JSON.stringify({ site_id: site.tracking_id, events: ids.map((id, i) => ({ event_id: id, name: 'page_view', properties: { url: `https://cluster.example/p/${request}/${i}` } })) }),
+        headers: {
+          'content-type': 'text/plain;charset=UTF-8',
+          origin: 'https://cluster.example',
+          'user-agent': CHROME_UA,
+          'accept-language': 'en',
+        },
+        body: JSON.stringify({
+          site_id: site.tracking_id,
+          events: ids.map((id, i) => ({
+            event_id: id,
+            name: 'page_view',
+            properties: { url: `https://cluster.example/p/${request}/${i}` },
+          })),
+        }),
       });
       await res.text();
       if (res.status === 202) for (const id of ids) acked.add(id);
@@ -192,7 +213,11 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
     expect(refused).toBe(0);
     expect(acked.size).toBe(sent.size);
 
-    await until(async () => (await redis.xlen(stream)) === 0 && (await pendingOf(redis, stream)).total === 0, 'the stream to drain', 120_000);
+    await until(
+      async () => (await redis.xlen(stream)) === 0 && (await pendingOf(redis, stream)).total === 0,
+      'the stream to drain',
+      120_000,
+    );
 
     const [row] = await ch.select<{ stored: number; distinct_ids: number }>(
       `SELECT count() AS stored, uniqExact(event_id) AS distinct_ids FROM events FINAL WHERE site_id = '${site.id}'`,
@@ -203,7 +228,9 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
     for (const id of acked) expect(storedIds.has(id)).toBe(true);
     for (const id of storedIds) expect(sent.has(id)).toBe(true);
     const [physical] = await ch.select<{ n: number }>(`SELECT count() AS n FROM events WHERE site_id = '${site.id}'`);
-    console.info(`[scaleout-cluster] ${acked.size} events acknowledged in ${request} requests; ${orphaned.total} stream entries orphaned by the kill; ${row!.stored} stored (${physical!.n} physical rows before merges)`);
+    console.info(
+      `[scaleout-cluster] ${acked.size} events acknowledged in ${request} requests; ${orphaned.total} stream entries orphaned by the kill; ${row!.stored} stored (${physical!.n} physical rows before merges)`,
+    );
 
     // The api node counts the same, through the stats engine on ClickHouse.
     const [api] = byRole('api');
@@ -212,7 +239,11 @@ describe.skipIf(!ready)('scale-out cluster: collectors → Redis stream → work
     const res = await fetch(`${api!.url}/v1/query`, {
       method: 'POST',
       headers: { authorization: `Bearer ${readKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ site_id: site.id, date_range: { start: yesterday, end: today }, metrics: ['pageviews', 'visitors', 'sessions'] }),
+      body: JSON.stringify({
+        site_id: site.id,
+        date_range: { start: yesterday, end: today },
+        metrics: ['pageviews', 'visitors', 'sessions'],
+      }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { rows: Array<Record<string, number>> };

@@ -32,13 +32,20 @@ async function openDistributedStore(): Promise<ClickHouseEventStore> {
   // Every migration's statements on the local tables; the Distributed tables over them come last (their columns copied).
   for (const m of CLICKHOUSE_MIGRATIONS) {
     for (const stmt of m.statements({ version: String(v?.v), major, minor })) {
-      const local = stmt.replace(/^CREATE TABLE IF NOT EXISTS (\w+) /, 'CREATE TABLE $1_local ').replace(/^ALTER TABLE (\w+) /, 'ALTER TABLE $1_local ');
+      const local = stmt
+        .replace(/^CREATE TABLE IF NOT EXISTS (\w+) /, 'CREATE TABLE $1_local ')
+        .replace(/^ALTER TABLE (\w+) /, 'ALTER TABLE $1_local ');
       await http.exec(local);
     }
   }
-  for (const t of TABLES) await http.exec(`CREATE TABLE ${t} AS ${t}_local ENGINE = Distributed(${CLUSTER}, ${database}, ${t}_local, cityHash64(site_id))`);
-  await http.exec('CREATE TABLE schema_version (version UInt32, name String, applied_at DateTime) ENGINE = ReplacingMergeTree ORDER BY version');
-  await http.exec(`INSERT INTO schema_version VALUES ${CLICKHOUSE_MIGRATIONS.map((m) => `(${m.version}, 'cluster layout', now())`).join(', ')}`);
+  for (const t of TABLES)
+    await http.exec(`CREATE TABLE ${t} AS ${t}_local ENGINE = Distributed(${CLUSTER}, ${database}, ${t}_local, cityHash64(site_id))`);
+  await http.exec(
+    'CREATE TABLE schema_version (version UInt32, name String, applied_at DateTime) ENGINE = ReplacingMergeTree ORDER BY version',
+  );
+  await http.exec(
+    `INSERT INTO schema_version VALUES ${CLICKHOUSE_MIGRATIONS.map((m) => `(${m.version}, 'cluster layout', now())`).join(', ')}`,
+  );
   // Inserts return only once the shards have the rows (what workers must wait for before acknowledging).
   const store = new ClickHouseEventStore(`${clickhouseDatabaseUrl(database)}?insert_distributed_sync=1`);
   await store.init();
@@ -55,9 +62,17 @@ if (status.ok && clusterReady) {
     it('leaves the pre-created tables alone and writes through to the shard', async () => {
       const store = await openDistributedStore();
       try {
-        const tables = await store.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = ?', [store.database]);
+        const tables = await store.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = ?', [
+          store.database,
+        ]);
         expect(tables.filter((t) => TABLES.includes(t.name)).map((t) => t.engine)).toEqual(TABLES.map(() => 'Distributed'));
-        const ev = emptyEvent({ event_id: crypto.randomUUID(), site_id: 'd1', ts: 1_700_000_000_000, received_at: 1_700_000_000_000, name: 'page_view' });
+        const ev = emptyEvent({
+          event_id: crypto.randomUUID(),
+          site_id: 'd1',
+          ts: 1_700_000_000_000,
+          received_at: 1_700_000_000_000,
+          name: 'page_view',
+        });
         expect((await store.write({ events: [ev], raw: [], quarantine: [], drops: [] })).inserted).toBe(1);
         expect((await store.write({ events: [ev], raw: [], quarantine: [], drops: [] })).inserted).toBe(0);
         const [local] = await store.query<{ n: number }>('SELECT count() AS n FROM events_local');
@@ -66,8 +81,28 @@ if (status.ok && clusterReady) {
         const at = 1_700_000_000_000;
         await store.write({
           events: [],
-          raw: [{ id: crypto.randomUUID(), site_id: 'd1', received_at: at, contract: 'insighthub.collect', body: '{"cut', original_bytes: 5000 }],
-          quarantine: [{ id: crypto.randomUUID(), site_id: 'd1', received_at: at, contract: 'insighthub.collect', reason: 'invalid_event', errors: '[]', payload: '{"cut', original_bytes: 9000 }],
+          raw: [
+            {
+              id: crypto.randomUUID(),
+              site_id: 'd1',
+              received_at: at,
+              contract: 'insighthub.collect',
+              body: '{"cut',
+              original_bytes: 5000,
+            },
+          ],
+          quarantine: [
+            {
+              id: crypto.randomUUID(),
+              site_id: 'd1',
+              received_at: at,
+              contract: 'insighthub.collect',
+              reason: 'invalid_event',
+              errors: '[]',
+              payload: '{"cut',
+              original_bytes: 9000,
+            },
+          ],
           drops: [],
         });
         expect(await store.query('SELECT original_bytes FROM raw_payloads_local')).toEqual([{ original_bytes: 5000 }]);

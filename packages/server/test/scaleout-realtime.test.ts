@@ -24,8 +24,10 @@ describe.skipIf(!status.ok)('scale-out realtime in Redis', () => {
     redis.disconnect();
   });
 
-  const ev = (over: Partial<CanonicalEvent>): CanonicalEvent =>
-    ({ ...emptyEvent({ event_id: crypto.randomUUID(), site_id: SITE, ts: NOW, received_at: NOW, name: 'page_view' }), ...over });
+  const ev = (over: Partial<CanonicalEvent>): CanonicalEvent => ({
+    ...emptyEvent({ event_id: crypto.randomUUID(), site_id: SITE, ts: NOW, received_at: NOW, name: 'page_view' }),
+    ...over,
+  });
 
   it('shows each active visitor with their latest page, first-event attributes and page views; top lists ordered', async () => {
     const rt = new RedisRealtime(redis, { prefix: `${prefix}a:` });
@@ -48,11 +50,25 @@ describe.skipIf(!status.ok)('scale-out realtime in Redis', () => {
     expect(snap.active_visitors).toBe(3);
     expect(snap.visitors_list).toEqual([
       { visitor_id: 'vc', current_page: '/', country: 'US', device: 'tablet', source: 'Google', pages_viewed: 1, time_on_site: 20 },
-      { visitor_id: 'va', current_page: '/pricing', country: 'DE', device: 'desktop', source: 'Google', pages_viewed: 3, time_on_site: 240 },
+      {
+        visitor_id: 'va',
+        current_page: '/pricing',
+        country: 'DE',
+        device: 'desktop',
+        source: 'Google',
+        pages_viewed: 3,
+        time_on_site: 240,
+      },
       { visitor_id: 'vb', current_page: '/pricing', country: 'FR', device: 'mobile', source: '', pages_viewed: 2, time_on_site: 100 },
     ]);
-    expect(snap.top_pages).toEqual([{ path: '/pricing', visitors: 2 }, { path: '/', visitors: 1 }]);
-    expect(snap.top_sources).toEqual([{ source: 'Google', visitors: 2 }, { source: '', visitors: 1 }]);
+    expect(snap.top_pages).toEqual([
+      { path: '/pricing', visitors: 2 },
+      { path: '/', visitors: 1 },
+    ]);
+    expect(snap.top_sources).toEqual([
+      { source: 'Google', visitors: 2 },
+      { source: '', visitors: 1 },
+    ]);
     // Reading trimmed the stale visitor from the active set.
     expect(await redis.zscore(`${prefix}a:{${SITE}}:active`, 'vold')).toBeNull();
     expect((await rt.snapshot('other-site', NOW)).visitors_list.map((v) => v.visitor_id)).toEqual(['vx']);
@@ -64,14 +80,19 @@ describe.skipIf(!status.ok)('scale-out realtime in Redis', () => {
     await rt.record([ev({ visitor_id: 'v', session_id: 's2', ts: NOW - 100_000, path: '/b', country: 'NL' })]);
     await rt.record([ev({ visitor_id: 'v', session_id: 's1', ts: NOW - 150_000, path: '/late' })]);
     const snap = await rt.snapshot(SITE, NOW);
-    expect(snap.visitors_list).toEqual([{ visitor_id: 'v', current_page: '/b', country: 'NL', device: '', source: '', pages_viewed: 1, time_on_site: 100 }]);
+    expect(snap.visitors_list).toEqual([
+      { visitor_id: 'v', current_page: '/b', country: 'NL', device: '', source: '', pages_viewed: 1, time_on_site: 100 },
+    ]);
     // Five minutes after the last event the visitor is gone.
     expect((await rt.snapshot(SITE, NOW - 100_000 + 300_001)).active_visitors).toBe(0);
   });
 
   it('counts a visitor whose latest event arrived after the snapshot began (collectors keep writing meanwhile)', async () => {
     const rt = new RedisRealtime(redis, { prefix: `${prefix}d:` });
-    await rt.record([ev({ visitor_id: 'v', session_id: 's', ts: NOW - 60_000, path: '/a' }), ev({ visitor_id: 'v', session_id: 's', ts: NOW + 40, path: '/b' })]);
+    await rt.record([
+      ev({ visitor_id: 'v', session_id: 's', ts: NOW - 60_000, path: '/a' }),
+      ev({ visitor_id: 'v', session_id: 's', ts: NOW + 40, path: '/b' }),
+    ]);
     const snap = await rt.snapshot(SITE, NOW);
     expect(snap.active_visitors).toBe(1);
     expect(snap.visitors_list[0]).toMatchObject({ visitor_id: 'v', current_page: '/b', pages_viewed: 2 });

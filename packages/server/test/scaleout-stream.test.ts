@@ -4,10 +4,26 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emptyEvent, type CanonicalEvent } from '@tidemark/core';
 import { ClickHouseEventStore, type WriteBatch } from '../src/store';
 import {
-  deadLetterKey, encodeBatch, ensureGroup, LeaderLock, openRedis, RedisCounterStore, SharedSessionCache,
-  StreamProducer, StreamWorker, type Redis,
+  deadLetterKey,
+  encodeBatch,
+  ensureGroup,
+  LeaderLock,
+  openRedis,
+  RedisCounterStore,
+  SharedSessionCache,
+  StreamProducer,
+  StreamWorker,
+  type Redis,
 } from '../src/scaleout';
-import { clickhouseAvailable, clickhouseDatabaseUrl, CLICKHOUSE_TEST_URL, openTempClickHouseStore, redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
+import {
+  clickhouseAvailable,
+  clickhouseDatabaseUrl,
+  CLICKHOUSE_TEST_URL,
+  openTempClickHouseStore,
+  redisAvailable,
+  REDIS_TEST_URL,
+  uniqueName,
+} from './helpers/scaleout';
 
 const redisStatus = await redisAvailable('scaleout-queue');
 const chStatus = redisStatus.ok ? await clickhouseAvailable('scaleout-queue') : redisStatus;
@@ -92,7 +108,15 @@ describe.skipIf(!chStatus.ok)('stream worker into ClickHouse', () => {
   const countName = async (name: string) =>
     Number((await store.query<{ n: number }>('SELECT count() AS n FROM events WHERE site_id = ? AND name = ?', [SITE, name]))[0]?.n);
   const worker = (r: Redis, stream: string, w: ClickHouseEventStore = store, opts = {}) => {
-    const wk = new StreamWorker(r, w, { stream, flushIntervalMs: 50, minIdleMs: 500, claimEveryMs: 100, retryBaseMs: 20, retryMaxMs: 200, ...opts });
+    const wk = new StreamWorker(r, w, {
+      stream,
+      flushIntervalMs: 50,
+      minIdleMs: 500,
+      claimEveryMs: 100,
+      retryBaseMs: 20,
+      retryMaxMs: 200,
+      ...opts,
+    });
     workers.push(wk);
     return wk;
   };
@@ -101,26 +125,36 @@ describe.skipIf(!chStatus.ok)('stream worker into ClickHouse', () => {
     const r = redis();
     const stream = uniqueName('tm:test:w');
     const p = new StreamProducer(r, { stream });
-    for (let i = 0; i < 20; i++) await p.submit(batch([ev('w_basic'), ev('w_basic')], [{ site_id: SITE, day: '2024-05-01', reason: 'w_basic', count: 1 }]));
+    for (let i = 0; i < 20; i++)
+      await p.submit(batch([ev('w_basic'), ev('w_basic')], [{ site_id: SITE, day: '2024-05-01', reason: 'w_basic', count: 1 }]));
     const w = worker(r, stream);
     await w.start();
     await until(async () => (await countName('w_basic')) === 40, '40 events stored');
     await until(async () => (await r.xlen(stream)) === 0, 'stream emptied');
     const pending = (await r.xpending(stream, 'writers')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
-    expect(await store.dropCounts(SITE, '2024-05-01', '2024-05-01')).toContainEqual({ site_id: SITE, day: '2024-05-01', reason: 'w_basic', count: 20 });
+    expect(await store.dropCounts(SITE, '2024-05-01', '2024-05-01')).toContainEqual({
+      site_id: SITE,
+      day: '2024-05-01',
+      reason: 'w_basic',
+      count: 20,
+    });
     await r.del(stream);
   });
 
-  it('a dead consumer\'s pending entries are claimed by another worker and stored once, even if partly written', async () => {
+  it("a dead consumer's pending entries are claimed by another worker and stored once, even if partly written", async () => {
     const r = redis();
     const stream = uniqueName('tm:test:claim');
     const p = new StreamProducer(r, { stream });
-    const batches = Array.from({ length: 10 }, () => batch([ev('w_claim'), ev('w_claim'), ev('w_claim')], [{ site_id: SITE, day: '2024-05-02', reason: 'w_claim', count: 2 }]));
+    const batches = Array.from({ length: 10 }, () =>
+      batch([ev('w_claim'), ev('w_claim'), ev('w_claim')], [{ site_id: SITE, day: '2024-05-02', reason: 'w_claim', count: 2 }]),
+    );
     for (const b of batches) await p.submit(b);
     // A worker that read everything, wrote half of it, and died before acknowledging anything.
     await ensureGroup(r, stream, 'writers');
-    const res = (await r.xreadgroup('GROUP', 'writers', 'dead-worker', 'COUNT', 100, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]>;
+    const res = (await r.xreadgroup('GROUP', 'writers', 'dead-worker', 'COUNT', 100, 'STREAMS', stream, '>')) as Array<
+      [string, Array<[string, string[]]>]
+    >;
     const delivered = res[0]![1];
     expect(delivered).toHaveLength(10);
     await store.writeKeyed(delivered.slice(0, 5).map(([id], i) => ({ key: id, batch: batches[i]! })));
@@ -130,7 +164,9 @@ describe.skipIf(!chStatus.ok)('stream worker into ClickHouse', () => {
     await until(async () => (await r.xlen(stream)) === 0, 'claimed entries written and acknowledged');
     expect(w.stats.entriesClaimed).toBe(10);
     expect(await countName('w_claim')).toBe(30);
-    expect(await store.dropCounts(SITE, '2024-05-02', '2024-05-02')).toEqual([{ site_id: SITE, day: '2024-05-02', reason: 'w_claim', count: 20 }]);
+    expect(await store.dropCounts(SITE, '2024-05-02', '2024-05-02')).toEqual([
+      { site_id: SITE, day: '2024-05-02', reason: 'w_claim', count: 20 },
+    ]);
     await r.del(stream);
   });
 
@@ -158,7 +194,9 @@ describe.skipIf(!chStatus.ok)('stream worker into ClickHouse', () => {
       const port = (proxy.address() as net.AddressInfo).port;
       const viaProxy = new ClickHouseEventStore(clickhouseDatabaseUrl(store.database).replace(/\/\/[^/]+\//, `//127.0.0.1:${port}/`));
       const errors: string[] = [];
-      const w = worker(r, stream, viaProxy, { onError: (err: unknown, info: { stage: string }) => errors.push(`${info.stage}: ${String(err)}`) });
+      const w = worker(r, stream, viaProxy, {
+        onError: (err: unknown, info: { stage: string }) => errors.push(`${info.stage}: ${String(err)}`),
+      });
       await w.start();
       const p = new StreamProducer(r, { stream });
       for (let i = 0; i < 5; i++) await p.submit(batch([ev('w_outage')]));
@@ -212,7 +250,7 @@ describe.skipIf(!redisStatus.ok)('leader lock', () => {
     // b's Redis connection goes away: it must stop claiming leadership, and c takes over.
     (b as unknown as { redis: Redis }).redis.disconnect();
     await until(() => !b.isLeader, 'b steps down');
-    await until(() => c.isLeader, 'c leads after b\'s lock expired');
+    await until(() => c.isLeader, "c leads after b's lock expired");
     expect(b.isLeader).toBe(false);
     await b.stop();
     await c.stop();
@@ -249,9 +287,9 @@ describe.skipIf(!redisStatus.ok)('shared session cache', () => {
     await a.start();
     await b.start();
     a.set('site:v1', { sessionId: 's1', lastTs: 1000 });
-    await until(() => b.get('site:v1')?.sessionId === 's1', 'b sees a\'s session');
+    await until(() => b.get('site:v1')?.sessionId === 's1', "b sees a's session");
     b.set('site:v1', { sessionId: 's1', lastTs: 2000 });
-    await until(() => a.get('site:v1')?.lastTs === 2000, 'a sees b\'s update');
+    await until(() => a.get('site:v1')?.lastTs === 2000, "a sees b's update");
     const c = new SharedSessionCache(redis(), { prefix });
     await c.start();
     expect(c.get('site:v1')).toEqual({ sessionId: 's1', lastTs: 2000 });

@@ -17,7 +17,17 @@ const OTHER = { id: 'marks-other', timezone: 'UTC' };
 const DIMS = 'channel,source,page,entry_page,exit_page,country,browser,os,device,screen,city,language';
 
 function traffic(): CanonicalEvent[] {
-  const main = [...generateTraffic({ siteId: SITE.id, timezone: SITE.timezone, days: 21, end: END, seed: 'marks', totalEvents: 24_000, returningShare: 0.5 })];
+  const main = [
+    ...generateTraffic({
+      siteId: SITE.id,
+      timezone: SITE.timezone,
+      days: 21,
+      end: END,
+      seed: 'marks',
+      totalEvents: 24_000,
+      returningShare: 0.5,
+    }),
+  ];
   const other = [...generateTraffic({ siteId: OTHER.id, days: 21, end: END, seed: 'marks-other', totalEvents: 4_000 })];
   return [...main, ...other].sort((a, b) => a.received_at - b.received_at);
 }
@@ -50,7 +60,10 @@ function hostile(events: CanonicalEvent[], at: number, seed: string, n: number):
 }
 
 /** The sites' zones as the metadata store would give them to the job (SITE's may change in a test). */
-const siteZones = new Map([[SITE.id, SITE.timezone], [OTHER.id, OTHER.timezone]]);
+const siteZones = new Map([
+  [SITE.id, SITE.timezone],
+  [OTHER.id, OTHER.timezone],
+]);
 const zones = async () => [...siteZones];
 
 describe('session marks: the same numbers as raw events', () => {
@@ -97,14 +110,25 @@ describe('session marks: the same numbers as raw events', () => {
     const merge = new StatsService(store, { now: () => now, sessionParts: rollup, sessionMarks: false, sharedResultsMs: 0 });
     const plain = new StatsService(store, { now: () => now, sharedResultsMs: 0 });
     for (const p of periods) {
-      const params = { ...p, metrics: 'visitors,pageviews,sessions,bounce_rate,avg_duration,views_per_visit,events', dimensions: DIMS, compare: 'true', interval: 'day', limit: '50' };
+      const params = {
+        ...p,
+        metrics: 'visitors,pageviews,sessions,bounce_rate,avg_duration,views_per_visit,events',
+        dimensions: DIMS,
+        compare: 'true',
+        interval: 'day',
+        limit: '50',
+      };
       const expected = await plain.dashboard(site, params);
       expect(await marks.dashboard(site, params), JSON.stringify(p)).toEqual(expected);
       expect(await merge.dashboard(site, params), JSON.stringify(p)).toEqual(expected);
       const kpis = { ...p, compare: 'true', interval: 'day' };
       expect(await marks.dashboard(OTHER, kpis)).toEqual(await plain.dashboard(OTHER, kpis));
       for (const q of queries) {
-        const input = { site_id: site.id, date_range: p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, ...q } as QueryInput;
+        const input = {
+          site_id: site.id,
+          date_range: p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period,
+          ...q,
+        } as QueryInput;
         const parsed = parseQuery(input);
         expect(await marks.query(parsed, site), JSON.stringify(input)).toEqual(await plain.query(parsed, site));
       }
@@ -137,7 +161,11 @@ describe('session marks: the same numbers as raw events', () => {
     await store.write({ events: hostile(events, clock + 60_000, 'late-3', 300), raw: [], quarantine: [], drops: [] });
     clock += 2 * HOUR;
     // A job that only appends fragments: what queries see when a process stops before its marks pass.
-    const chunksOnly = new SessionPartsRollup(await (store as DuckDbEventStore).fork(), { buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to), now: () => clock, lagMs: 0 });
+    const chunksOnly = new SessionPartsRollup(await (store as DuckDbEventStore).fork(), {
+      buildSql: (from, to) => compilePartsBuild(duckdbDialect, from, to),
+      now: () => clock,
+      lagMs: 0,
+    });
     await chunksOnly.runOnce();
     await chunksOnly.close();
     const [row] = await store.query<{ n: number }>('SELECT count(*) AS n FROM session_parts WHERE s_lo IS NULL', []);
@@ -168,7 +196,10 @@ describe('session marks: the same numbers as raw events', () => {
     await store.write({ events: hostile(events, clock + 60_000, 'late-4', 50), raw: [], quarantine: [], drops: [] });
     clock += 2 * HOUR;
     await rollup.runOnce();
-    const [left] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM mark_cube_day WHERE site_id = ? AND tz = ?`, [SITE.id, SITE.timezone]);
+    const [left] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM mark_cube_day WHERE site_id = ? AND tz = ?`, [
+      SITE.id,
+      SITE.timezone,
+    ]);
     expect(Number(left!.n)).toBe(0);
     await agree(moved);
     await expectDailyCube();
@@ -193,7 +224,10 @@ describe('session marks: the same numbers as raw events', () => {
   /** `marks_open` holds exactly the unmarked fragments and those of sessions spanning a day or more. */
   async function expectOpenFragments(): Promise<void> {
     const key = `site_id, hour, CAST(vk AS VARCHAR) AS vk, s_lo, s_hi`;
-    const expected = await store.query(`SELECT ${key} FROM session_parts WHERE s_lo IS NULL OR s_hi - s_lo >= INTERVAL 24 HOUR ORDER BY ALL`, []);
+    const expected = await store.query(
+      `SELECT ${key} FROM session_parts WHERE s_lo IS NULL OR s_hi - s_lo >= INTERVAL 24 HOUR ORDER BY ALL`,
+      [],
+    );
     const open = await store.query(`SELECT ${key} FROM marks_open ORDER BY ALL`, []);
     expect(open).toEqual(expected);
     expect(expected.length).toBeGreaterThan(0);

@@ -30,9 +30,17 @@ function rollupHooks(now: () => number): SuiteHooks {
 }
 
 // Every fixture event rolled up.
-runStatsSuite('DuckDB with the session-parts rollup', openLocalDuckDbStore, rollupHooks(() => Date.now()));
+runStatsSuite(
+  'DuckDB with the session-parts rollup',
+  openLocalDuckDbStore,
+  rollupHooks(() => Date.now()),
+);
 // Watermark in the middle of the period: sessions are part stored fragments, part computed on the spot.
-runStatsSuite('DuckDB with the rollup built up to 2024-01-16 00:00 UTC', openLocalDuckDbStore, rollupHooks(() => Date.parse('2024-01-16T00:00:00Z')));
+runStatsSuite(
+  'DuckDB with the rollup built up to 2024-01-16 00:00 UTC',
+  openLocalDuckDbStore,
+  rollupHooks(() => Date.parse('2024-01-16T00:00:00Z')),
+);
 
 describe('session-parts rollup: events after the watermark and late events', () => {
   let store: EventStore;
@@ -74,14 +82,22 @@ describe('session-parts rollup: events after the watermark and late events', () 
     { metrics: ['new_visitors', 'avg_time', 'bounce_rate'], dimensions: ['source'], compare: true },
     { metrics: ['returning_visitors', 'scroll_depth'], interval: 'day' },
   ];
-  const dashboardParams = { period: 'custom', start_date: P.start, end_date: P.end, dimensions: 'channel,source,page,entry_page,exit_page,country,browser,device', compare: 'true', interval: 'day' };
+  const dashboardParams = {
+    period: 'custom',
+    start_date: P.start,
+    end_date: P.end,
+    dimensions: 'channel,source,page,entry_page,exit_page,country,browser,device',
+    compare: 'true',
+    interval: 'day',
+  };
 
   /** Everything the suite period shows, from the rollup and from raw events; they must agree. */
   async function bothWays() {
     const { reader, statements } = recording(store);
     const withParts = new StatsService(reader, { now: () => SUITE_NOW, sessionParts: rollup, sharedResultsMs: 0 });
     const plain = new StatsService(store, { now: () => SUITE_NOW, sharedResultsMs: 0 });
-    const run = (s: StatsService, input: Partial<QueryInput>) => s.query(parseQuery({ site_id: SITE_A.id, date_range: P, ...input }), SITE_A);
+    const run = (s: StatsService, input: Partial<QueryInput>) =>
+      s.query(parseQuery({ site_id: SITE_A.id, date_range: P, ...input }), SITE_A);
     for (const q of queries) expect(await run(withParts, q), JSON.stringify(q)).toEqual(await run(plain, q));
     expect(await withParts.dashboard(SITE_A, dashboardParams)).toEqual(await plain.dashboard(SITE_A, dashboardParams));
     // Site B's periods start at :30 UTC (Kolkata): served from events, still equal.
@@ -107,7 +123,10 @@ describe('session-parts rollup: events after the watermark and late events', () 
       // Another session gets an event before its first one: new entry page, source and start.
       late({ ...s4, ts: s4First - 5 * 60_000, name: 'page_view', path: '/late-entry', source: 'LateSource' }, 2),
       // A brand-new visitor in the period, long after it was over.
-      late({ visitor_id: 'v-late', session_id: 's-late', ts: Date.parse('2024-01-15T18:00:00Z'), name: 'page_view', path: '/', country: 'NZ' }, 3),
+      late(
+        { visitor_id: 'v-late', session_id: 's-late', ts: Date.parse('2024-01-15T18:00:00Z'), name: 'page_view', path: '/', country: 'NZ' },
+        3,
+      ),
     ];
     await store.write({ events, raw: [], quarantine: [], drops: [] });
 

@@ -47,8 +47,12 @@ beforeAll(async () => {
   writeKey = await key({ name: 'ingest', permissions: ['write'] });
   const ids: Record<string, string> = { [SITE_A.id]: siteA.id, [SITE_B.id]: siteB.id };
   // The fixture, filed under the real sites; plus the same events under the stranger's site, which must never leak.
-  const events = fixtureEvents().filter((e) => ids[e.site_id]).map((e) => ({ ...e, site_id: ids[e.site_id] }));
-  const foreign = fixtureEvents().filter((e) => ids[e.site_id]).map((e, i) => ({ ...e, site_id: strangerSite.id, event_id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+  const events = fixtureEvents()
+    .filter((e) => ids[e.site_id])
+    .map((e) => ({ ...e, site_id: ids[e.site_id] }));
+  const foreign = fixtureEvents()
+    .filter((e) => ids[e.site_id])
+    .map((e, i) => ({ ...e, site_id: strangerSite.id, event_id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
   await srv.ctx.events.write({ events: [...events, ...foreign], raw: [], quarantine: [], drops: [] });
 });
 
@@ -62,7 +66,9 @@ const anon = () => new Client(srv.url);
 
 describe('GET /api/sites/{id}/stats', () => {
   it('answers KPIs with change, a zero-filled timeseries and breakdowns in the PRD shape', async () => {
-    const r = await owner.get(`/api/sites/${siteA.id}/stats?${P}&metrics=visitors,pageviews,sessions,bounce_rate,visit_duration&dimensions=page,source,country&interval=day&limit=3`);
+    const r = await owner.get(
+      `/api/sites/${siteA.id}/stats?${P}&metrics=visitors,pageviews,sessions,bounce_rate,visit_duration&dimensions=page,source,country&interval=day&limit=3`,
+    );
     expect(r.status).toBe(200);
     const body = dashboardStatsSchema.parse(r.body);
     expect(body.period).toEqual({ start: '2024-01-15', end: '2024-01-16' });
@@ -78,9 +84,17 @@ describe('GET /api/sites/{id}/stats', () => {
       { date: '2024-01-15', visitors: 4, pageviews: 6, sessions: 3, bounce_rate: 33.3, avg_duration: 133 },
       { date: '2024-01-16', visitors: 2, pageviews: 5, sessions: 2, bounce_rate: 0, avg_duration: 2115 },
     ]);
-    expect(body.dimensions.pages.map((x) => [x.path, x.visitors, x.pageviews])).toEqual([['/', 3, 3], ['/blog/post-1', 2, 2], ['/blog/post-2', 1, 1]]);
+    expect(body.dimensions.pages.map((x) => [x.path, x.visitors, x.pageviews])).toEqual([
+      ['/', 3, 3],
+      ['/blog/post-1', 2, 2],
+      ['/blog/post-2', 1, 1],
+    ]);
     expect(body.dimensions.sources[0]).toEqual({ name: '', visitors: 1, pageviews: 1, sessions: 1, bounce_rate: 100, avg_duration: 40 });
-    expect(body.dimensions.countries.map((x) => [x.name, x.visitors])).toEqual([['US', 3], ['DE', 1], ['FR', 1]]);
+    expect(body.dimensions.countries.map((x) => [x.name, x.visitors])).toEqual([
+      ['US', 3],
+      ['DE', 1],
+      ['FR', 1],
+    ]);
   });
 
   it('compare=false leaves changes null; breakdowns come with the timeseries', async () => {
@@ -88,7 +102,10 @@ describe('GET /api/sites/{id}/stats', () => {
     expect(r.status).toBe(200);
     expect(r.body.metrics).toEqual({ visitors: { value: 5, change: null } });
     expect(r.body.comparison_period).toBeNull();
-    expect(r.body.timeseries).toEqual([{ date: '2024-01-15', visitors: 4 }, { date: '2024-01-16', visitors: 2 }]);
+    expect(r.body.timeseries).toEqual([
+      { date: '2024-01-15', visitors: 4 },
+      { date: '2024-01-16', visitors: 2 },
+    ]);
     expect(r.body.dimensions.entry_pages[0]).toEqual({ path: '/', visitors: 3 });
   });
 
@@ -104,21 +121,48 @@ describe('GET /api/sites/{id}/stats', () => {
     expect(Object.keys(body.dimensions).sort()).toEqual(['countries', 'devices', 'mediums', 'pages', 'sources']);
     const month = await owner.get(`/api/sites/${siteA.id}/stats?period=last_12_months&metrics=visitors&compare=false`);
     expect([month.body.interval, month.body.timeseries.length]).toEqual(['month', 12]);
-    const pages = await owner.get(`/api/sites/${siteA.id}/stats?${P}&metrics=pageviews,avg_time,scroll_depth,new_visitors,returning_visitors&dimensions=page&compare=false`);
+    const pages = await owner.get(
+      `/api/sites/${siteA.id}/stats?${P}&metrics=pageviews,avg_time,scroll_depth,new_visitors,returning_visitors&dimensions=page&compare=false`,
+    );
     expect(pages.status).toBe(200);
-    expect(pages.body.dimensions.pages.find((x: { path: string }) => x.path === '/contact')).toEqual({ path: '/contact', pageviews: 1, avg_time: 1500, scroll_depth: 0, new_visitors: 1, returning_visitors: 0 });
+    expect(pages.body.dimensions.pages.find((x: { path: string }) => x.path === '/contact')).toEqual({
+      path: '/contact',
+      pageviews: 1,
+      avg_time: 1500,
+      scroll_depth: 0,
+      new_visitors: 1,
+      returning_visitors: 0,
+    });
     expect(pages.body.metrics.returning_visitors).toEqual({ value: 1, change: null });
   });
 
   it('accepts filters as a tree, a list or an object', async () => {
-    const get = async (filters: unknown) => (await owner.get(`/api/sites/${siteA.id}/stats?${P}&metrics=visitors,sessions&compare=false&filters=${encodeURIComponent(JSON.stringify(filters))}`)).body.metrics;
-    expect(await get(['or', ['is', 'country', ['DE']], ['is', 'source', ['Twitter']]])).toEqual({ visitors: { value: 2, change: null }, sessions: { value: 2, change: null } });
-    expect(await get([['is', 'country', ['US']], ['is', 'event_name', ['signup']]])).toEqual({ visitors: { value: 1, change: null }, sessions: { value: 2, change: null } });
-    expect(await get({ source: ['Google', 'Bing'] })).toEqual({ visitors: { value: 2, change: null }, sessions: { value: 2, change: null } });
+    const get = async (filters: unknown) =>
+      (
+        await owner.get(
+          `/api/sites/${siteA.id}/stats?${P}&metrics=visitors,sessions&compare=false&filters=${encodeURIComponent(JSON.stringify(filters))}`,
+        )
+      ).body.metrics;
+    expect(await get(['or', ['is', 'country', ['DE']], ['is', 'source', ['Twitter']]])).toEqual({
+      visitors: { value: 2, change: null },
+      sessions: { value: 2, change: null },
+    });
+    expect(
+      await get([
+        ['is', 'country', ['US']],
+        ['is', 'event_name', ['signup']],
+      ]),
+    ).toEqual({ visitors: { value: 1, change: null }, sessions: { value: 2, change: null } });
+    expect(await get({ source: ['Google', 'Bing'] })).toEqual({
+      visitors: { value: 2, change: null },
+      sessions: { value: 2, change: null },
+    });
   });
 
   it('uses the site timezone (Kolkata)', async () => {
-    const r = await owner.get(`/api/sites/${siteB.id}/stats?period=custom&start_date=2024-01-15&end_date=2024-01-15&metrics=visitors&compare=false`);
+    const r = await owner.get(
+      `/api/sites/${siteB.id}/stats?period=custom&start_date=2024-01-15&end_date=2024-01-15&metrics=visitors&compare=false`,
+    );
     expect(r.body.interval).toBe('hour');
     expect(r.body.metrics.visitors.value).toBe(2);
     expect(r.body.timeseries).toHaveLength(24);
@@ -140,7 +184,10 @@ describe('GET /api/sites/{id}/stats', () => {
       [`${P}&filters=${encodeURIComponent(JSON.stringify([['is', "page' --", ['x']]]))}`, 'invalid_filter'],
       [`${P}&filters=${encodeURIComponent(JSON.stringify([['drop', 'page', ['x']]]))}`, 'invalid_filter'],
       [`${P}&filters=${encodeURIComponent(JSON.stringify({ "props:a'b": 'x' }))}`, 'invalid_filter'],
-      [`${P}&filters=${encodeURIComponent(JSON.stringify(['or', ['is', 'page', ['/']], ['is', 'country', ['US']]]))}`, 'mixed_filter_levels'],
+      [
+        `${P}&filters=${encodeURIComponent(JSON.stringify(['or', ['is', 'page', ['/']], ['is', 'country', ['US']]]))}`,
+        'mixed_filter_levels',
+      ],
       [`${P}&filters=${encodeURIComponent(JSON.stringify([['matches', 'page', ['(?=x)']]]))}`, 'invalid_filter'],
       [`${P}&interval=${inj}`, 'invalid_interval'],
       [`${P}&limit=${inj}`, 'invalid_limit'],
@@ -170,17 +217,36 @@ describe('realtime', () => {
   const livePage = (visitor: string, path: string, agoMs: number) => {
     const ts = Date.now() - agoMs;
     const e = emptyEvent({ event_id: crypto.randomUUID(), site_id: siteA.id, ts, received_at: ts, name: 'page_view' });
-    Object.assign(e, { visitor_id: visitor, session_id: `live-${visitor}`, path, country: 'NZ', device_type: 'mobile', source: 'Mastodon' });
+    Object.assign(e, {
+      visitor_id: visitor,
+      session_id: `live-${visitor}`,
+      path,
+      country: 'NZ',
+      device_type: 'mobile',
+      source: 'Mastodon',
+    });
     return e;
   };
 
   it('GET /api/sites/{id}/realtime lists active visitors', async () => {
-    await srv.ctx.events.write({ events: [livePage('live-1', '/', 120_000), livePage('live-1', '/now', 60_000)], raw: [], quarantine: [], drops: [] });
+    await srv.ctx.events.write({
+      events: [livePage('live-1', '/', 120_000), livePage('live-1', '/now', 60_000)],
+      raw: [],
+      quarantine: [],
+      drops: [],
+    });
     const r = await owner.get(`/api/sites/${siteA.id}/realtime`);
     expect(r.status).toBe(200);
     const snap = realtimeSnapshotSchema.parse(r.body);
     expect(snap.active_visitors).toBe(1);
-    expect(snap.visitors_list[0]).toMatchObject({ visitor_id: 'live-1', current_page: '/now', country: 'NZ', device: 'mobile', source: 'Mastodon', pages_viewed: 2 });
+    expect(snap.visitors_list[0]).toMatchObject({
+      visitor_id: 'live-1',
+      current_page: '/now',
+      country: 'NZ',
+      device: 'mobile',
+      source: 'Mastodon',
+      pages_viewed: 2,
+    });
     expect(snap.visitors_list[0].time_on_site).toBeGreaterThanOrEqual(120);
     expect(snap.top_pages).toEqual([{ path: '/now', visitors: 1 }]);
     expect((await stranger.get(`/api/sites/${siteA.id}/realtime`)).status).toBe(404);
@@ -188,7 +254,10 @@ describe('realtime', () => {
 
   it('the stream pushes snapshots and picks up new visitors', async () => {
     const ctrl = new AbortController();
-    const res = await fetch(`${srv.url}/api/sites/${siteA.id}/realtime/stream`, { headers: { cookie: owner.cookie! }, signal: ctrl.signal });
+    const res = await fetch(`${srv.url}/api/sites/${siteA.id}/realtime/stream`, {
+      headers: { cookie: owner.cookie! },
+      signal: ctrl.signal,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
@@ -227,7 +296,9 @@ describe('public API v1', () => {
     const all = await anon().get('/v1/sites', bearer(readKey));
     expect(all.status).toBe(200);
     expect(all.body.sites.map((s: { id: string }) => s.id).sort()).toEqual([siteA.id, siteB.id].sort());
-    expect(all.body.sites[0]).toEqual(expect.objectContaining({ timezone: expect.any(String), domain: expect.any(String), created_at: expect.any(String) }));
+    expect(all.body.sites[0]).toEqual(
+      expect.objectContaining({ timezone: expect.any(String), domain: expect.any(String), created_at: expect.any(String) }),
+    );
     const scoped = await anon().get('/v1/sites', bearer(siteBKey));
     expect(scoped.body.sites.map((s: { id: string }) => s.id)).toEqual([siteB.id]);
     expect((await anon().get('/v1/sites', bearer(writeKey))).status).toBe(403);
@@ -258,7 +329,10 @@ describe('public API v1', () => {
     const ids: string[] = [];
     let cursor = '';
     for (let i = 0; i < 10; i++) {
-      const r = await anon().get(`/v1/sites/${siteA.id}/events?from=2024-01-15T05:00:00Z&to=2024-01-17T05:00:00Z&limit=6${cursor ? `&cursor=${cursor}` : ''}`, bearer(readKey));
+      const r = await anon().get(
+        `/v1/sites/${siteA.id}/events?from=2024-01-15T05:00:00Z&to=2024-01-17T05:00:00Z&limit=6${cursor ? `&cursor=${cursor}` : ''}`,
+        bearer(readKey),
+      );
       expect(r.status).toBe(200);
       const page = rawEventsPageSchema.parse(r.body);
       expect(page.events.every((e) => e.site_id === siteA.id)).toBe(true);
@@ -266,7 +340,9 @@ describe('public API v1', () => {
       if (!page.next_cursor) break;
       cursor = page.next_cursor;
     }
-    const expected = fixtureEvents().filter((e) => e.site_id === SITE_A.id && e.ts >= Date.parse('2024-01-15T05:00:00Z') && e.ts < Date.parse('2024-01-17T05:00:00Z'));
+    const expected = fixtureEvents().filter(
+      (e) => e.site_id === SITE_A.id && e.ts >= Date.parse('2024-01-15T05:00:00Z') && e.ts < Date.parse('2024-01-17T05:00:00Z'),
+    );
     expect(ids).toHaveLength(expected.length);
     expect(new Set(ids)).toEqual(new Set(expected.map((e) => e.event_id)));
     for (const qs of ['cursor=bm9wZQ', `from=${encodeURIComponent("1' OR 1=1")}`, 'to=yesterday', 'limit=5000', 'since=1']) {
@@ -276,13 +352,23 @@ describe('public API v1', () => {
   });
 
   it('POST /v1/query runs a Query', async () => {
-    const q = { site_id: siteA.id, date_range: { start: '2024-01-15', end: '2024-01-16' }, metrics: ['visitors', 'sessions'], dimensions: ['channel'], compare: true };
+    const q = {
+      site_id: siteA.id,
+      date_range: { start: '2024-01-15', end: '2024-01-16' },
+      metrics: ['visitors', 'sessions'],
+      dimensions: ['channel'],
+      compare: true,
+    };
     const r = await anon().post('/v1/query', q, bearer(readKey));
     expect(r.status).toBe(200);
     const result = queryResultSchema.parse(r.body);
     expect(result.timezone).toBe(SITE_A.timezone);
     expect(result.rows[0]).toEqual({ channel: 'Organic Search', visitors: 2, sessions: 2 });
-    expect(result.comparison?.rows.find((x) => x.channel === 'Organic Search')).toEqual({ channel: 'Organic Search', visitors: 1, sessions: 1 }); // S8
+    expect(result.comparison?.rows.find((x) => x.channel === 'Organic Search')).toEqual({
+      channel: 'Organic Search',
+      visitors: 1,
+      sessions: 1,
+    }); // S8
     expect((await anon().post('/v1/query', q)).status).toBe(401);
     expect((await anon().post('/v1/query', { ...q, site_id: strangerSite.id }, bearer(readKey))).status).toBe(404);
     expect((await anon().post('/v1/query', q, bearer(siteBKey))).status).toBe(404);
@@ -301,7 +387,18 @@ describe('OpenAPI', () => {
     const doc = r.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/sites/{id}/ingest/drops', '/api/sites/{id}/ingest/quarantine', '/api/sites/{id}/realtime', '/api/sites/{id}/realtime/stream', '/api/sites/{id}/stats', '/v1/query', '/v1/sites', '/v1/sites/{id}/events', '/v1/sites/{id}/realtime', '/v1/sites/{id}/stats'].sort(),
+      [
+        '/api/sites/{id}/ingest/drops',
+        '/api/sites/{id}/ingest/quarantine',
+        '/api/sites/{id}/realtime',
+        '/api/sites/{id}/realtime/stream',
+        '/api/sites/{id}/stats',
+        '/v1/query',
+        '/v1/sites',
+        '/v1/sites/{id}/events',
+        '/v1/sites/{id}/realtime',
+        '/v1/sites/{id}/stats',
+      ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(5);
@@ -310,8 +407,23 @@ describe('OpenAPI', () => {
       expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
     }
     const params = doc.paths['/v1/sites/{id}/stats'].get.parameters.map((p: { name: string }) => p.name);
-    expect(params).toEqual(expect.arrayContaining(['id', 'period', 'start_date', 'end_date', 'metrics', 'dimensions', 'filters', 'interval', 'limit', 'compare']));
-    expect(doc.components.schemas.Query.properties.metrics.items.enum).toEqual(expect.arrayContaining(['bounce_rate', 'duration', 'new_visitors', 'returning_visitors', 'avg_time', 'scroll_depth']));
+    expect(params).toEqual(
+      expect.arrayContaining([
+        'id',
+        'period',
+        'start_date',
+        'end_date',
+        'metrics',
+        'dimensions',
+        'filters',
+        'interval',
+        'limit',
+        'compare',
+      ]),
+    );
+    expect(doc.components.schemas.Query.properties.metrics.items.enum).toEqual(
+      expect.arrayContaining(['bounce_rate', 'duration', 'new_visitors', 'returning_visitors', 'avg_time', 'scroll_depth']),
+    );
     expect(doc.components.schemas.DashboardStats.required).toContain('timeseries');
     const metricsParam = doc.paths['/api/sites/{id}/stats'].get.parameters.find((p: { name: string }) => p.name === 'metrics');
     expect(metricsParam.description).toMatch(/avg_time.*scroll_depth.*duration \(= avg_duration/);

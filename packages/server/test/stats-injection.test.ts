@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, type QueryInput } from '@tidemark/core';
 import type { EventStore } from '../src/store';
-import { bindString, compileBatch, canShareSessionRows, compile, compileRawEvents, compileRealtime, duckdbDialect, ident, keyword, optimize, build, sql, StatsService, type Sql } from '../src/stats';
+import {
+  bindString,
+  compileBatch,
+  canShareSessionRows,
+  compile,
+  compileRawEvents,
+  compileRealtime,
+  duckdbDialect,
+  ident,
+  keyword,
+  optimize,
+  build,
+  sql,
+  StatsService,
+  type Sql,
+} from '../src/stats';
 import { fixtureEvents, SITE_A } from './helpers/stats-fixture';
 import { openLocalDuckDbStore } from './helpers/stats';
 
@@ -18,18 +33,63 @@ const hostile = [
   `${MARK}$$ ; SELECT 1 $$`,
   `${MARK}/* comment */`,
 ];
-const CODE_LITERALS = new Set(["'page_view'", "'hour'", "'day'", "'week'", "'month'", "'%Y-%m-%d %H:00:00'", "'%Y-%m-%d'", "''", "'x'", "'UTC'"]);
+const CODE_LITERALS = new Set([
+  "'page_view'",
+  "'hour'",
+  "'day'",
+  "'week'",
+  "'month'",
+  "'%Y-%m-%d %H:00:00'",
+  "'%Y-%m-%d'",
+  "''",
+  "'x'",
+  "'UTC'",
+]);
 
 const ctx = { defaultTimezone: 'America/New_York', nowMs: Date.parse('2024-01-17T12:00:00Z') };
 
 function queriesWith(value: string): QueryInput[] {
   const base = { site_id: `site-${value}`, date_range: { start: '2024-01-15', end: '2024-01-16' } } as const;
   return [
-    { ...base, metrics: ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit', 'events'], compare: true,
-      filters: [['is', 'page', [value]], ['is_not', 'source', [value, 'x']], ['contains', 'props:plan', [value]], ['matches', 'country', [`^${MARK}`]]] },
-    { ...base, metrics: ['visitors', 'bounce_rate'], dimensions: ['page', 'props:plan'], filters: ['or', ['is', 'event_name', [value]], ['not', ['contains', 'hostname', [value]]]], limit: 777, offset: 4242 },
-    { ...base, metrics: ['visitors', 'sessions'], interval: 'hour', timezone: 'Asia/Kolkata', filters: [['is', 'entry_page', [value]], ['contains', 'exit_page', [value]]] },
-    { ...base, metrics: ['visitors'], dimensions: ['source'], interval: 'day', filters: [['is', 'page', [value]], ['is', 'channel', [value]]] },
+    {
+      ...base,
+      metrics: ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration', 'views_per_visit', 'events'],
+      compare: true,
+      filters: [
+        ['is', 'page', [value]],
+        ['is_not', 'source', [value, 'x']],
+        ['contains', 'props:plan', [value]],
+        ['matches', 'country', [`^${MARK}`]],
+      ],
+    },
+    {
+      ...base,
+      metrics: ['visitors', 'bounce_rate'],
+      dimensions: ['page', 'props:plan'],
+      filters: ['or', ['is', 'event_name', [value]], ['not', ['contains', 'hostname', [value]]]],
+      limit: 777,
+      offset: 4242,
+    },
+    {
+      ...base,
+      metrics: ['visitors', 'sessions'],
+      interval: 'hour',
+      timezone: 'Asia/Kolkata',
+      filters: [
+        ['is', 'entry_page', [value]],
+        ['contains', 'exit_page', [value]],
+      ],
+    },
+    {
+      ...base,
+      metrics: ['visitors'],
+      dimensions: ['source'],
+      interval: 'day',
+      filters: [
+        ['is', 'page', [value]],
+        ['is', 'channel', [value]],
+      ],
+    },
   ];
 }
 
@@ -62,7 +122,14 @@ describe('compiled SQL never contains request values', () => {
 
   it('binds values in batched statements', () => {
     const value = hostile[0];
-    const base = { site_id: `site-${value}`, date_range: { start: '2024-01-15', end: '2024-01-16' }, filters: [['is', 'source', [value]], ['contains', 'page', [value]]] } as const;
+    const base = {
+      site_id: `site-${value}`,
+      date_range: { start: '2024-01-15', end: '2024-01-16' },
+      filters: [
+        ['is', 'source', [value]],
+        ['contains', 'page', [value]],
+      ],
+    } as const;
     const plans = [
       { ...base, metrics: ['visitors', 'sessions', 'bounce_rate'] },
       { ...base, metrics: ['visitors', 'sessions'], dimensions: ['country'], limit: 777 },
@@ -107,7 +174,15 @@ describe('hostile values are refused or treated as data', () => {
 
   it('runs hostile filter values as plain strings (they match nothing)', async () => {
     for (const value of hostile) {
-      const r = await stats.query(parseQuery({ site_id: SITE_A.id, date_range: 'last_7_days', metrics: ['visitors', 'sessions'], filters: ['or', ['is', 'page', [value]], ['contains', 'props:plan', [value]]] }), SITE_A);
+      const r = await stats.query(
+        parseQuery({
+          site_id: SITE_A.id,
+          date_range: 'last_7_days',
+          metrics: ['visitors', 'sessions'],
+          filters: ['or', ['is', 'page', [value]], ['contains', 'props:plan', [value]]],
+        }),
+        SITE_A,
+      );
       expect(r.rows[0]).toEqual({ visitors: 0, sessions: 0 });
     }
     const total = await stats.query(parseQuery({ site_id: SITE_A.id, date_range: 'last_7_days', metrics: ['events'] }), SITE_A);
@@ -130,6 +205,7 @@ describe('hostile values are refused or treated as data', () => {
       [{ ...base, order_by: [['visitors', 'desc; --']] }, 'invalid_order_by'],
       [{ ...base, extra: 1 }, 'invalid_query'],
     ];
-    for (const [input, code] of bad) expect(() => parseQuery(input), JSON.stringify(input)).toThrow(expect.objectContaining({ status: 400, code }));
+    for (const [input, code] of bad)
+      expect(() => parseQuery(input), JSON.stringify(input)).toThrow(expect.objectContaining({ status: 400, code }));
   });
 });

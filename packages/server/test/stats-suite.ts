@@ -45,7 +45,15 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         // Events in P: S1 4, S2 2, S3 2, S4 4, S5 2 (of 3), S6 2 (of 3) = 16; pageviews 2+1+1+3+2+2 = 11.
         // Sessions starting in P: S1-S5; bounces: S2; durations 300+40+60+1230+3000 = 4630 → 926 s;
         // their pageviews 2+1+1+3+3 = 10 → 2 per visit.
-        expect(await one({ metrics: ALL })).toEqual({ visitors: 5, pageviews: 11, sessions: 5, bounce_rate: 20, avg_duration: 926, views_per_visit: 2, events: 16 });
+        expect(await one({ metrics: ALL })).toEqual({
+          visitors: 5,
+          pageviews: 11,
+          sessions: 5,
+          bounce_rate: 20,
+          avg_duration: 926,
+          views_per_visit: 2,
+          events: 16,
+        });
       });
 
       it('gives each metric the same value whatever else is requested', async () => {
@@ -60,7 +68,15 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         expect(r.comparison?.date_range).toEqual({ start: '2024-01-13', end: '2024-01-14' });
         // P′: S6 first event (Sun 23:50), S8 (2 pv), S9 (1 pv). Sessions S6, S8, S9; bounce S9;
         // durations 2100 + 180 + 0 = 2280 → 760; pageviews of those sessions 3+2+1 = 6 → 2.
-        expect(r.comparison?.rows[0]).toEqual({ visitors: 3, pageviews: 4, sessions: 3, bounce_rate: 33.3, avg_duration: 760, views_per_visit: 2, events: 4 });
+        expect(r.comparison?.rows[0]).toEqual({
+          visitors: 3,
+          pageviews: 4,
+          sessions: 3,
+          bounce_rate: 33.3,
+          avg_duration: 760,
+          views_per_visit: 2,
+          events: 4,
+        });
       });
 
       it('bounce edge cases: pageview+scroll bounces, pageview+custom event does not, two pageviews do not', async () => {
@@ -70,21 +86,33 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         };
         expect(await bounceOf('/')).toEqual({ sessions: 3, bounce_rate: 33.3 }); // S1 (2 pv) no, S2 (pv+scroll) yes, S5 no
         expect(await bounceOf('/blog/post-1')).toEqual({ sessions: 2, bounce_rate: 0 }); // S3 pv + cta_click, S4
-        expect(await one({ metrics: ['bounce_rate', 'sessions'], filters: [['is', 'country', ['DE']]] })).toEqual({ bounce_rate: 100, sessions: 1 });
+        expect(await one({ metrics: ['bounce_rate', 'sessions'], filters: [['is', 'country', ['DE']]] })).toEqual({
+          bounce_rate: 100,
+          sessions: 1,
+        });
         expect(await one({ metrics: ['bounce_rate'], filters: [['is', 'source', ['Twitter']]] })).toEqual({ bounce_rate: 0 });
         expect(await one({ metrics: ['bounce_rate'], filters: [['is', 'source', ['Google']]] })).toEqual({ bounce_rate: 0 });
       });
 
       it('measures duration over the whole session, also past the end of the period', async () => {
-        expect(await one({ metrics: ['avg_duration', 'sessions', 'pageviews'], filters: [['is', 'exit_page', ['/about']]] })).toEqual({ avg_duration: 3000, sessions: 1, pageviews: 2 });
+        expect(await one({ metrics: ['avg_duration', 'sessions', 'pageviews'], filters: [['is', 'exit_page', ['/about']]] })).toEqual({
+          avg_duration: 3000,
+          sessions: 1,
+          pageviews: 2,
+        });
       });
     });
 
     describe('periods and timezones', () => {
       it('counts 23:30 local on the last day and not 00:30 the next day (New York)', async () => {
-        expect(await one({ metrics: ['visitors', 'sessions'], date_range: { start: '2024-01-16', end: '2024-01-16' } })).toEqual({ visitors: 2, sessions: 2 }); // v1 (S4), v4 (S5 at 23:30)
+        expect(await one({ metrics: ['visitors', 'sessions'], date_range: { start: '2024-01-16', end: '2024-01-16' } })).toEqual({
+          visitors: 2,
+          sessions: 2,
+        }); // v1 (S4), v4 (S5 at 23:30)
         // Wed: S5's 00:20 event and S7 at 00:30; only S7 starts that day.
-        expect(await one({ metrics: ['visitors', 'pageviews', 'sessions'], date_range: { start: '2024-01-17', end: '2024-01-17' } })).toEqual({ visitors: 2, pageviews: 2, sessions: 1 });
+        expect(
+          await one({ metrics: ['visitors', 'pageviews', 'sessions'], date_range: { start: '2024-01-17', end: '2024-01-17' } }),
+        ).toEqual({ visitors: 2, pageviews: 2, sessions: 1 });
       });
 
       it('resolves named periods in the site timezone', async () => {
@@ -96,13 +124,18 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       });
 
       it('counts 23:30 IST and 00:15 IST on the day, not 00:30 or 23:45 on the neighbours (Kolkata)', async () => {
-        expect(await one({ metrics: ['visitors', 'pageviews'], date_range: { start: '2024-01-15', end: '2024-01-15' } }, SITE_B)).toEqual({ visitors: 2, pageviews: 2 });
+        expect(await one({ metrics: ['visitors', 'pageviews'], date_range: { start: '2024-01-15', end: '2024-01-15' } }, SITE_B)).toEqual({
+          visitors: 2,
+          pageviews: 2,
+        });
         expect(await one({ metrics: ['visitors'], date_range: 'yesterday' }, SITE_B)).toEqual({ visitors: 1 }); // Jan 16 IST: w2
       });
 
       it('honours an explicit query timezone over the site one', async () => {
         // Jan 15 in UTC: S6 04:50 and S6 05:10, 05:25, S1, S2, S3 → v5, v1, v2, v3.
-        expect(await one({ metrics: ['visitors'], date_range: { start: '2024-01-15', end: '2024-01-15' }, timezone: 'UTC' })).toEqual({ visitors: 4 });
+        expect(await one({ metrics: ['visitors'], date_range: { start: '2024-01-15', end: '2024-01-15' }, timezone: 'UTC' })).toEqual({
+          visitors: 4,
+        });
       });
     });
 
@@ -116,7 +149,11 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       });
 
       it('zero-fills empty buckets (month)', async () => {
-        const r = await run({ metrics: ['visitors', 'sessions'], date_range: { start: '2024-01-01', end: '2024-03-31' }, interval: 'month' });
+        const r = await run({
+          metrics: ['visitors', 'sessions'],
+          date_range: { start: '2024-01-01', end: '2024-03-31' },
+          interval: 'month',
+        });
         expect(r.rows).toEqual([
           { date: '2024-01-01', visitors: 8, sessions: 9 },
           { date: '2024-02-01', visitors: 0, sessions: 0 },
@@ -125,7 +162,11 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       });
 
       it('buckets ISO weeks starting Monday', async () => {
-        const r = await run({ metrics: ['visitors', 'pageviews', 'sessions'], date_range: { start: '2024-01-13', end: '2024-01-16' }, interval: 'week' });
+        const r = await run({
+          metrics: ['visitors', 'pageviews', 'sessions'],
+          date_range: { start: '2024-01-13', end: '2024-01-16' },
+          interval: 'week',
+        });
         expect(r.rows).toEqual([
           { date: '2024-01-08', visitors: 3, pageviews: 4, sessions: 3 },
           { date: '2024-01-15', visitors: 5, pageviews: 11, sessions: 5 },
@@ -175,7 +216,15 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         const paged = await run({ metrics: ['visitors'], dimensions: ['page'], limit: 2, offset: 1 });
         expect(paged.rows.map((x) => x.page)).toEqual(['/blog/post-1', '/blog/post-2']);
         const byViews = await run({ metrics: ['visitors', 'pageviews'], dimensions: ['page'], order_by: [['pageviews', 'desc']] });
-        expect(byViews.rows.map((x) => x.page)).toEqual(['/', '/blog/post-1', '/pricing', '/blog/post-2', '/contact', '/docs/config', '/docs/install']);
+        expect(byViews.rows.map((x) => x.page)).toEqual([
+          '/',
+          '/blog/post-1',
+          '/pricing',
+          '/blog/post-2',
+          '/contact',
+          '/docs/config',
+          '/docs/install',
+        ]);
         const byName = await run({ metrics: ['visitors'], dimensions: ['page'], order_by: [['page', 'desc']], limit: 3 });
         expect(byName.rows.map((x) => x.page)).toEqual(['/pricing', '/docs/install', '/docs/config']);
       });
@@ -196,7 +245,9 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
 
       it('an event filter matched only after the period: the session counts, its visitor does not', async () => {
         const filters = [['is', 'page', ['/about']]];
-        expect((await run({ metrics: ['visitors', 'sessions'], dimensions: ['country'], filters })).rows).toEqual([{ country: 'FR', visitors: 0, sessions: 1 }]);
+        expect((await run({ metrics: ['visitors', 'sessions'], dimensions: ['country'], filters })).rows).toEqual([
+          { country: 'FR', visitors: 0, sessions: 1 },
+        ]);
         expect(await one({ metrics: ['visitors', 'sessions', 'pageviews'], filters })).toEqual({ visitors: 0, sessions: 1, pageviews: 0 });
       });
 
@@ -259,7 +310,9 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
           { event_name: 'cta_click', visitors: 1, events: 1 },
           { event_name: 'signup', visitors: 1, events: 2 },
         ]);
-        expect((await run({ metrics: ['visitors', 'events'], dimensions: ['props:plan'], filters: [['is', 'event_name', ['signup']]] })).rows).toEqual([
+        expect(
+          (await run({ metrics: ['visitors', 'events'], dimensions: ['props:plan'], filters: [['is', 'event_name', ['signup']]] })).rows,
+        ).toEqual([
           { 'props:plan': 'free', visitors: 1, events: 1 },
           { 'props:plan': 'pro', visitors: 1, events: 1 },
         ]);
@@ -271,7 +324,12 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       });
 
       it('two dimensions at once', async () => {
-        const r = await run({ metrics: ['visitors', 'pageviews'], dimensions: ['country', 'page'], filters: [['is', 'country', ['US']]], limit: 3 });
+        const r = await run({
+          metrics: ['visitors', 'pageviews'],
+          dimensions: ['country', 'page'],
+          filters: [['is', 'country', ['US']]],
+          limit: 3,
+        });
         expect(r.rows).toEqual([
           { country: 'US', page: '/blog/post-1', visitors: 2, pageviews: 2 },
           { country: 'US', page: '/', visitors: 1, pageviews: 1 },
@@ -284,7 +342,14 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       it('equals the individual queries (KPIs and breakdowns may share one pass over sessions)', async () => {
         const dims = ['page', 'entry_page', 'exit_page', 'source', 'channel', 'country', 'browser', 'device'] as const;
         const filters = JSON.stringify([['is_not', 'event_name', ['cta_click']]]);
-        const d = await stats.dashboard(SITE_A, { period: 'custom', start_date: P.start, end_date: P.end, dimensions: dims.join(','), limit: '4', filters });
+        const d = await stats.dashboard(SITE_A, {
+          period: 'custom',
+          start_date: P.start,
+          end_date: P.end,
+          dimensions: dims.join(','),
+          limit: '4',
+          filters,
+        });
         const metrics: QueryInput['metrics'] = ['visitors', 'pageviews', 'sessions', 'bounce_rate', 'avg_duration'];
         const kpi = await run({ metrics, compare: true, filters: [['is_not', 'event_name', ['cta_click']]] });
         for (const m of metrics) {
@@ -294,7 +359,9 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         for (const dim of dims) {
           const r = await run({ metrics, dimensions: [dim], limit: 4, filters: [['is_not', 'event_name', ['cta_click']]] });
           const key = dim === 'page' || dim.endsWith('_page') ? 'path' : 'name';
-          const plural = Object.keys(d.dimensions).find((k) => d.dimensions[k].length === r.rows.length && d.dimensions[k].every((row, i) => row[key] === r.rows[i][dim]));
+          const plural = Object.keys(d.dimensions).find(
+            (k) => d.dimensions[k].length === r.rows.length && d.dimensions[k].every((row, i) => row[key] === r.rows[i][dim]),
+          );
           expect(plural, dim).toBeDefined();
           expect(d.dimensions[plural!].map(({ [key]: v, ...rest }) => ({ [dim]: v, ...rest }))).toEqual(r.rows);
         }
@@ -309,7 +376,15 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       const runC = (input: Partial<QueryInput>) => run({ date_range: PC, ...input }, SITE_C);
       /** The reference (stats-fixture.ts) over site C's page views in PC, optionally narrowed. */
       const expectedC = (keep: (e: CanonicalEvent) => boolean = () => true) =>
-        pageAverages(pageViewMeasures(fixtureEvents()).filter((m) => m.event.site_id === SITE_C.id && m.event.ts >= Date.parse('2024-02-01T00:00:00Z') && m.event.ts < Date.parse('2024-02-02T00:00:00Z') && keep(m.event)));
+        pageAverages(
+          pageViewMeasures(fixtureEvents()).filter(
+            (m) =>
+              m.event.site_id === SITE_C.id &&
+              m.event.ts >= Date.parse('2024-02-01T00:00:00Z') &&
+              m.event.ts < Date.parse('2024-02-02T00:00:00Z') &&
+              keep(m.event),
+          ),
+        );
 
       it('splits visitors by whether their id was seen before the period', async () => {
         // In P: v1-v5; only v5 has an event before P (S6 starts Sun 23:50 in P′).
@@ -327,9 +402,16 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
           { source: 'Twitter', visitors: 1, new_visitors: 1, returning_visitors: 0 },
           { source: 'newsletter', visitors: 1, new_visitors: 1, returning_visitors: 0 },
         ]);
-        expect(await one({ metrics: ['returning_visitors', 'sessions'], filters: [['is', 'page', ['/docs/install']]] })).toEqual({ returning_visitors: 1, sessions: 0 });
+        expect(await one({ metrics: ['returning_visitors', 'sessions'], filters: [['is', 'page', ['/docs/install']]] })).toEqual({
+          returning_visitors: 1,
+          sessions: 0,
+        });
         // P′ (Jan 13-14): nothing before it, so everyone is new.
-        expect((await run({ metrics: NEW, compare: true })).comparison?.rows[0]).toEqual({ visitors: 3, new_visitors: 3, returning_visitors: 0 });
+        expect((await run({ metrics: NEW, compare: true })).comparison?.rows[0]).toEqual({
+          visitors: 3,
+          new_visitors: 3,
+          returning_visitors: 0,
+        });
         expect(await runC({ metrics: NEW }).then((r) => r.rows[0])).toEqual({ visitors: 3, new_visitors: 2, returning_visitors: 1 });
       });
 
@@ -350,13 +432,36 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
           { source: 'Twitter', avg_time: 120, scroll_depth: 0, visitors: 1 },
           { source: 'Google', avg_time: 35, scroll_depth: 67, visitors: 2 },
         ]);
-        expect(await runC({ metrics: ['avg_time', 'sessions'], filters: [['is', 'source', ['Google']], ['is', 'page', ['/']]] }).then((r) => r.rows[0])).toEqual({ avg_time: 38, sessions: 2 }); // (45+30)/2 = 37.5
-        expect((await runC({ metrics: ['avg_time', 'scroll_depth'], interval: 'hour', date_range: PC })).rows.filter((r) => r.avg_time || r.scroll_depth)).toEqual([
+        expect(
+          await runC({
+            metrics: ['avg_time', 'sessions'],
+            filters: [
+              ['is', 'source', ['Google']],
+              ['is', 'page', ['/']],
+            ],
+          }).then((r) => r.rows[0]),
+        ).toEqual({ avg_time: 38, sessions: 2 }); // (45+30)/2 = 37.5
+        expect(
+          (await runC({ metrics: ['avg_time', 'scroll_depth'], interval: 'hour', date_range: PC })).rows.filter(
+            (r) => r.avg_time || r.scroll_depth,
+          ),
+        ).toEqual([
           { date: '2024-02-01 10:00:00', avg_time: 38, scroll_depth: 80 },
           { date: '2024-02-01 11:00:00', avg_time: 120, scroll_depth: 0 },
           { date: '2024-02-01 12:00:00', avg_time: 30, scroll_depth: 40 },
         ]);
-        expect((await runC({ metrics: ['avg_time', 'scroll_depth', 'visitors'], dimensions: ['source', 'page'], order_by: [['source', 'asc'], ['page', 'asc']] })).rows).toEqual([
+        expect(
+          (
+            await runC({
+              metrics: ['avg_time', 'scroll_depth', 'visitors'],
+              dimensions: ['source', 'page'],
+              order_by: [
+                ['source', 'asc'],
+                ['page', 'asc'],
+              ],
+            })
+          ).rows,
+        ).toEqual([
           { source: 'Google', page: '/', avg_time: 38, scroll_depth: 50, visitors: 2 },
           { source: 'Google', page: '/docs', avg_time: 0, scroll_depth: 0, visitors: 1 },
           { source: 'Google', page: '/pricing', avg_time: 30, scroll_depth: 100, visitors: 1 },
@@ -367,18 +472,31 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       });
 
       it('equals the reference on site A, across the edges of the period', async () => {
-        const inP = (e: CanonicalEvent) => e.site_id === SITE_A.id && e.ts >= Date.parse('2024-01-15T05:00:00Z') && e.ts < Date.parse('2024-01-17T05:00:00Z');
+        const inP = (e: CanonicalEvent) =>
+          e.site_id === SITE_A.id && e.ts >= Date.parse('2024-01-15T05:00:00Z') && e.ts < Date.parse('2024-01-17T05:00:00Z');
         const measures = pageViewMeasures(fixtureEvents()).filter((m) => inP(m.event));
         const r = await run({ metrics: ['avg_time', 'pageviews'], dimensions: ['page'], order_by: [['page', 'asc']] });
         const pages = [...new Set(measures.map((m) => m.event.path))].sort();
-        expect(r.rows).toEqual(pages.map((page) => ({ page, avg_time: pageAverages(measures.filter((m) => m.event.path === page)).avg_time, pageviews: measures.filter((m) => m.event.path === page).length })));
+        expect(r.rows).toEqual(
+          pages.map((page) => ({
+            page,
+            avg_time: pageAverages(measures.filter((m) => m.event.path === page)).avg_time,
+            pageviews: measures.filter((m) => m.event.path === page).length,
+          })),
+        );
         // S5's "/contact" (23:55) is timed by "/about" after the period: 25 min.
         expect(r.rows.find((x) => x.page === '/contact')?.avg_time).toBe(1500);
         expect(await one({ metrics: ['avg_time'] })).toEqual({ avg_time: pageAverages(measures).avg_time });
       });
 
       it('the dashboard answer carries them in the KPIs, the timeseries and the page rows', async () => {
-        const d = await stats.dashboard(SITE_C, { period: 'custom', start_date: PC.start, end_date: PC.end, metrics: 'visitors,new_visitors,returning_visitors,pageviews,avg_time,scroll_depth,duration', dimensions: 'page,medium,device' });
+        const d = await stats.dashboard(SITE_C, {
+          period: 'custom',
+          start_date: PC.start,
+          end_date: PC.end,
+          metrics: 'visitors,new_visitors,returning_visitors,pageviews,avg_time,scroll_depth,duration',
+          dimensions: 'page,medium,device',
+        });
         expect(d.metrics.new_visitors.value).toBe(2);
         expect(d.metrics.returning_visitors.value).toBe(1);
         expect(d.metrics.avg_time.value).toBe(69);
@@ -386,7 +504,18 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         expect(d.interval).toBe('hour');
         expect(d.timeseries).toHaveLength(24);
         expect(d.dimensions.pages.find((x) => x.path === '/')).toMatchObject({ pageviews: 3, avg_time: 75, scroll_depth: 50 });
-        expect(d.dimensions.mediums).toEqual([{ name: '', visitors: 3, new_visitors: 2, returning_visitors: 1, pageviews: 7, avg_time: 69, scroll_depth: 67, avg_duration: 190 }]);
+        expect(d.dimensions.mediums).toEqual([
+          {
+            name: '',
+            visitors: 3,
+            new_visitors: 2,
+            returning_visitors: 1,
+            pageviews: 7,
+            avg_time: 69,
+            scroll_depth: 67,
+            avg_duration: 190,
+          },
+        ]);
         expect(d.dimensions.devices.map((x) => x.name)).toEqual(['desktop']);
       });
     });
@@ -398,12 +527,31 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         ['is_not (event level)', [['is_not', 'page', ['/']]], { visitors: 4, pageviews: 8, sessions: 4, bounce_rate: 0 }],
         ['contains, case-insensitive', [['contains', 'page', ['BLOG']]], { visitors: 2, pageviews: 3, sessions: 2, bounce_rate: 0 }],
         ['matches', [['matches', 'page', ['^/docs/']]], { visitors: 1, pageviews: 2, sessions: 0, bounce_rate: 0 }],
-        ['is with several values (session level)', [['is', 'source', ['Google', 'Bing']]], { visitors: 2, pageviews: 4, sessions: 2, bounce_rate: 0 }],
-        ['matches (session level)', [['matches', 'source', ['^(Google|Bing)$']]], { visitors: 2, pageviews: 4, sessions: 2, bounce_rate: 0 }],
+        [
+          'is with several values (session level)',
+          [['is', 'source', ['Google', 'Bing']]],
+          { visitors: 2, pageviews: 4, sessions: 2, bounce_rate: 0 },
+        ],
+        [
+          'matches (session level)',
+          [['matches', 'source', ['^(Google|Bing)$']]],
+          { visitors: 2, pageviews: 4, sessions: 2, bounce_rate: 0 },
+        ],
         ['is_not empty (session level)', [['is_not', 'source', ['']]], { visitors: 4, pageviews: 10, sessions: 4, bounce_rate: 0 }],
-        ['or', ['or', ['is', 'country', ['DE']], ['is', 'source', ['Twitter']]], { visitors: 2, pageviews: 2, sessions: 2, bounce_rate: 50 }],
+        [
+          'or',
+          ['or', ['is', 'country', ['DE']], ['is', 'source', ['Twitter']]],
+          { visitors: 2, pageviews: 2, sessions: 2, bounce_rate: 50 },
+        ],
         ['not', ['not', ['is', 'country', ['US']]], { visitors: 2, pageviews: 3, sessions: 2, bounce_rate: 50 }],
-        ['and across levels', [['is', 'country', ['US']], ['is', 'event_name', ['signup']]], { visitors: 1, pageviews: 0, sessions: 2, bounce_rate: 0 }],
+        [
+          'and across levels',
+          [
+            ['is', 'country', ['US']],
+            ['is', 'event_name', ['signup']],
+          ],
+          { visitors: 1, pageviews: 0, sessions: 2, bounce_rate: 0 },
+        ],
         ['entry_page filters sessions', [['is', 'entry_page', ['/']]], { visitors: 3, pageviews: 5, sessions: 3, bounce_rate: 33.3 }],
         [
           'nested and/or/not',
@@ -418,8 +566,16 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
       }
 
       it('props: is and contains', async () => {
-        expect(await one({ metrics: ['visitors', 'events', 'sessions'], filters: [['is', 'props:plan', ['pro']]] })).toEqual({ visitors: 1, events: 1, sessions: 1 });
-        expect(await one({ metrics: ['visitors', 'events', 'sessions'], filters: [['contains', 'props:plan', ['FR']]] })).toEqual({ visitors: 1, events: 1, sessions: 1 });
+        expect(await one({ metrics: ['visitors', 'events', 'sessions'], filters: [['is', 'props:plan', ['pro']]] })).toEqual({
+          visitors: 1,
+          events: 1,
+          sessions: 1,
+        });
+        expect(await one({ metrics: ['visitors', 'events', 'sessions'], filters: [['contains', 'props:plan', ['FR']]] })).toEqual({
+          visitors: 1,
+          events: 1,
+          sessions: 1,
+        });
       });
 
       it('never mixes sites', async () => {
@@ -433,7 +589,17 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         const rt = new StatsService(store, { now: () => Date.parse('2024-01-16T13:22:00Z') });
         const snap = await rt.realtime(SITE_A);
         expect(snap.active_visitors).toBe(1);
-        expect(snap.visitors_list).toEqual([{ visitor_id: 'v1', current_page: '/pricing', country: 'US', device: 'desktop', source: 'newsletter', pages_viewed: 3, time_on_site: 1320 }]);
+        expect(snap.visitors_list).toEqual([
+          {
+            visitor_id: 'v1',
+            current_page: '/pricing',
+            country: 'US',
+            device: 'desktop',
+            source: 'newsletter',
+            pages_viewed: 3,
+            time_on_site: 1320,
+          },
+        ]);
         expect(snap.top_pages).toEqual([{ path: '/pricing', visitors: 1 }]);
         expect(snap.top_sources).toEqual([{ source: 'newsletter', visitors: 1 }]);
         expect((await rt.realtime(SITE_B)).active_visitors).toBe(0);
@@ -454,7 +620,12 @@ export function runStatsSuite(engine: string, makeStore: () => Promise<EventStor
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await stats.rawEvents(SITE_A, { from: '2024-01-15T05:00:00Z', to: '2024-01-17T05:00:00Z', limit: '5', ...(cursor ? { cursor } : {}) });
+          const page = await stats.rawEvents(SITE_A, {
+            from: '2024-01-15T05:00:00Z',
+            to: '2024-01-17T05:00:00Z',
+            limit: '5',
+            ...(cursor ? { cursor } : {}),
+          });
           seen.push(...page.events);
           cursor = page.next_cursor ?? undefined;
           pages += 1;

@@ -77,7 +77,10 @@ describe('tenant isolation across every registered route', () => {
       expect(k.status).toBe(201);
       keys.push(k.body);
     }
-    const inv = await ownerA.post(`/api/orgs/${regA.body.current_org.id}/invitations`, { email: `invitee-${tag}@org-a.test`, role: 'viewer' });
+    const inv = await ownerA.post(`/api/orgs/${regA.body.current_org.id}/invitations`, {
+      email: `invitee-${tag}@org-a.test`,
+      role: 'viewer',
+    });
     expect(inv.status).toBe(201);
     a = {
       orgId: regA.body.current_org.id,
@@ -98,10 +101,17 @@ describe('tenant isolation across every registered route', () => {
     // Give org A some events with a distinctive path, when collection is available in this build.
     const collect = srv.app.routeTable.some((r) => r.method === 'POST' && r.url === '/api/collect');
     if (collect) {
-      const ev = { name: 'page_view', properties: { url: `https://${a.domain}/${a.marker}`, path: `/${a.marker}`, title: a.marker, marker: a.marker } };
+      const ev = {
+        name: 'page_view',
+        properties: { url: `https://${a.domain}/${a.marker}`, path: `/${a.marker}`, title: a.marker, marker: a.marker },
+      };
       await fetch(`${srv.url}/api/collect`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126 Safari/537.36', origin: `https://${a.domain}` },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126 Safari/537.36',
+          origin: `https://${a.domain}`,
+        },
         body: JSON.stringify({ site_id: a.trackingId, events: [ev] }),
       }).catch(() => undefined);
     }
@@ -190,7 +200,10 @@ describe('tenant isolation across every registered route', () => {
     for (const route of routes) {
       const { path, hasParams } = fillPath(route.url);
       const url = `${path}${path.includes('?') ? '&' : '?'}${probeQuery()}`;
-      const callers: Array<[string, Client]> = [['anonymous', new Client(srv.url)], ['B owner session', ownerB]];
+      const callers: Array<[string, Client]> = [
+        ['anonymous', new Client(srv.url)],
+        ['B owner session', ownerB],
+      ];
       for (const [label, key] of Object.entries(bKeys)) {
         const c = new Client(srv.url);
         c.bearer = key;
@@ -214,7 +227,8 @@ describe('tenant isolation across every registered route', () => {
           failures.push(`${route.method} ${route.url} as ${who}: expected 401/403/404, got ${res.status} ${res.text.slice(0, 200)}`);
         }
         const leaked = leaks(res.text, res.status, sent);
-        if (leaked.length) failures.push(`${route.method} ${route.url} as ${who}: org A data in response (${leaked.join(', ')}): ${res.text.slice(0, 200)}`);
+        if (leaked.length)
+          failures.push(`${route.method} ${route.url} as ${who}: org A data in response (${leaked.join(', ')}): ${res.text.slice(0, 200)}`);
       }
     }
     expect(failures).toEqual([]);

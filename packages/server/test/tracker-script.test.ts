@@ -103,7 +103,10 @@ describe('GET /t.js', () => {
     try {
       const res = await broken.inject({ method: 'GET', url: '/t.js' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ success: false, error: { code: 'tracker_not_built', message: expect.stringContaining('npm run build') } });
+      expect(res.json()).toEqual({
+        success: false,
+        error: { code: 'tracker_not_built', message: expect.stringContaining('npm run build') },
+      });
     } finally {
       await broken.close();
       fs.rmSync(path.dirname(blocker), { recursive: true, force: true });

@@ -31,14 +31,52 @@ const KNOWN_SOURCES: Array<[RegExp, string, Kind]> = [
 
 /** utm_source values that name a known source ("google", "fb" …), lower-case. */
 const UTM_ALIASES: Record<string, Kind> = {
-  google: 'search', bing: 'search', duckduckgo: 'search', yahoo: 'search', ecosia: 'search', baidu: 'search', yandex: 'search',
-  facebook: 'social', fb: 'social', instagram: 'social', twitter: 'social', x: 'social', linkedin: 'social', reddit: 'social',
-  youtube: 'social', 'hacker news': 'social', hackernews: 'social', producthunt: 'social', 'product hunt': 'social',
+  google: 'search',
+  bing: 'search',
+  duckduckgo: 'search',
+  yahoo: 'search',
+  ecosia: 'search',
+  baidu: 'search',
+  yandex: 'search',
+  facebook: 'social',
+  fb: 'social',
+  instagram: 'social',
+  twitter: 'social',
+  x: 'social',
+  linkedin: 'social',
+  reddit: 'social',
+  youtube: 'social',
+  'hacker news': 'social',
+  hackernews: 'social',
+  producthunt: 'social',
+  'product hunt': 'social',
   gmail: 'email',
 };
 
-const PAID = new Set(['cpc', 'ppc', 'paid', 'paidsearch', 'paid_search', 'paid-search', 'sem', 'cpm', 'cpv', 'paid_social', 'paid-social', 'paidsocial']);
-const SOCIAL_MEDIUMS = new Set(['social', 'social-network', 'social_network', 'social-media', 'social_media', 'sm', 'social network', 'social media']);
+const PAID = new Set([
+  'cpc',
+  'ppc',
+  'paid',
+  'paidsearch',
+  'paid_search',
+  'paid-search',
+  'sem',
+  'cpm',
+  'cpv',
+  'paid_social',
+  'paid-social',
+  'paidsocial',
+]);
+const SOCIAL_MEDIUMS = new Set([
+  'social',
+  'social-network',
+  'social_network',
+  'social-media',
+  'social_media',
+  'sm',
+  'social network',
+  'social media',
+]);
 const EMAIL_MEDIUMS = new Set(['email', 'e-mail', 'e_mail', 'mail', 'newsletter']);
 
 function knownSource(domain: string): [string, Kind] | null {
@@ -78,7 +116,9 @@ export function sourceOf(utmSource: string, referrerDomain: string): string {
 export function channelOf(input: { referrerDomain: string; utmSource: string; utmMedium: string; utmCampaign?: string }): Channel {
   const medium = input.utmMedium.trim().toLowerCase();
   const utm = input.utmSource.trim().toLowerCase();
-  const kind: Kind | undefined = (utm ? UTM_ALIASES[utm] ?? (utm.includes('.') ? knownSource(utm.replace(/^www\./, ''))?.[1] : undefined) : undefined) ?? knownSource(input.referrerDomain)?.[1];
+  const kind: Kind | undefined =
+    (utm ? (UTM_ALIASES[utm] ?? (utm.includes('.') ? knownSource(utm.replace(/^www\./, ''))?.[1] : undefined)) : undefined) ??
+    knownSource(input.referrerDomain)?.[1];
   if (PAID.has(medium)) return kind === 'social' || medium.includes('social') ? 'Social' : 'Paid Search';
   if (medium === 'organic' || (!medium && kind === 'search')) return 'Organic Search';
   if (kind === 'social' || SOCIAL_MEDIUMS.has(medium)) return 'Social';

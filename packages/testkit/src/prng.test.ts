@@ -17,7 +17,11 @@ describe('Prng', () => {
     const buckets = new Array(10).fill(0);
     for (let i = 0; i < 100_000; i++) buckets[Math.floor(r.next() * 10)]++;
     for (const b of buckets) expect(Math.abs(b - 10_000)).toBeLessThan(600);
-    const w = Weighted.of([['a', 1], ['b', 3], ['c', 0]]);
+    const w = Weighted.of([
+      ['a', 1],
+      ['b', 3],
+      ['c', 0],
+    ]);
     const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (let i = 0; i < 40_000; i++) counts[w.pick(r)]++;
     expect(counts.c).toBe(0);

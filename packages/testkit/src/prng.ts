@@ -112,8 +112,12 @@ export class Weighted<T> {
   private readonly cum: Float64Array;
   private readonly total: number;
 
-  constructor(readonly items: readonly T[], weights: readonly number[]) {
-    if (items.length === 0 || items.length !== weights.length) throw new Error('Weighted: items and weights must be non-empty and the same length');
+  constructor(
+    readonly items: readonly T[],
+    weights: readonly number[],
+  ) {
+    if (items.length === 0 || items.length !== weights.length)
+      throw new Error('Weighted: items and weights must be non-empty and the same length');
     this.cum = new Float64Array(items.length);
     let acc = 0;
     for (let i = 0; i < weights.length; i++) {
@@ -126,7 +130,10 @@ export class Weighted<T> {
   }
 
   static of<T>(pairs: ReadonlyArray<readonly [T, number]>): Weighted<T> {
-    return new Weighted(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+    return new Weighted(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    );
   }
 
   pick(rng: Prng): T {

@@ -5,7 +5,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -22,7 +31,9 @@ export function tzOffsetMs(timeZone: string, ms: number): number {
 
 /** Relative traffic by local hour (mean 1): quiet nights, a working-day plateau and an evening bump. */
 export const HOUR_WEIGHTS: readonly number[] = (() => {
-  const raw = [0.25, 0.18, 0.14, 0.12, 0.12, 0.18, 0.35, 0.65, 1.05, 1.4, 1.6, 1.65, 1.55, 1.6, 1.62, 1.55, 1.45, 1.3, 1.15, 1.15, 1.2, 1.1, 0.8, 0.45];
+  const raw = [
+    0.25, 0.18, 0.14, 0.12, 0.12, 0.18, 0.35, 0.65, 1.05, 1.4, 1.6, 1.65, 1.55, 1.6, 1.62, 1.55, 1.45, 1.3, 1.15, 1.15, 1.2, 1.1, 0.8, 0.45,
+  ];
   const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
   return raw.map((w) => w / mean);
 })();

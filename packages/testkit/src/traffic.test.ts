@@ -65,7 +65,7 @@ describe('generateTraffic', () => {
     expect(count).toBeLessThan(60_000 * 1.07);
   });
 
-  it('keeps session gaps within 30 minutes and separates a visitor\'s sessions by more', () => {
+  it("keeps session gaps within 30 minutes and separates a visitor's sessions by more", () => {
     const lastBySession = new Map<string, number>();
     const sessionsByVisitor = new Map<string, Array<{ first: number; last: number }>>();
     const bySession = new Map<string, { first: number; last: number }>();
@@ -137,7 +137,8 @@ describe('generateTraffic', () => {
     expect(devices.get('desktop')! > devices.get('mobile')! && devices.get('mobile')! > devices.get('tablet')!).toBe(true);
 
     const names = new Set(sample.map((e) => e.name));
-    for (const n of ['page_view', 'scroll_depth', 'page_exit', 'signup', 'file_download', 'outbound_click', 'purchase']) expect(names.has(n), n).toBe(true);
+    for (const n of ['page_view', 'scroll_depth', 'page_exit', 'signup', 'file_download', 'outbound_click', 'purchase'])
+      expect(names.has(n), n).toBe(true);
     const purchases = sample.filter((e) => e.name === 'purchase');
     expect(purchases.every((e) => e.revenue_amount! > 0 && /^[A-Z]{3}$/.test(e.revenue_currency))).toBe(true);
     expect(sample.filter((e) => e.name === 'scroll_depth').every((e) => [25, 50, 75, 100].includes(e.scroll_depth!))).toBe(true);
@@ -149,8 +150,11 @@ describe('generateTraffic', () => {
       const e = sample[i];
       expect(e.referrer_domain).toBe(referrerDomainOf(e.referrer));
       expect(e.source).toBe(sourceOf(e.utm_source, e.referrer_domain));
-      expect(e.channel).toBe(channelOf({ referrerDomain: e.referrer_domain, utmSource: e.utm_source, utmMedium: e.utm_medium, utmCampaign: e.utm_campaign }));
-      if (e.utm_source && e.name === 'page_view' && e.url.includes('?')) expect(new URL(e.url).searchParams.get('utm_source')).toBe(e.utm_source);
+      expect(e.channel).toBe(
+        channelOf({ referrerDomain: e.referrer_domain, utmSource: e.utm_source, utmMedium: e.utm_medium, utmCampaign: e.utm_campaign }),
+      );
+      if (e.utm_source && e.name === 'page_view' && e.url.includes('?'))
+        expect(new URL(e.url).searchParams.get('utm_source')).toBe(e.utm_source);
     }
   });
 

@@ -70,7 +70,17 @@ interface Acquired {
   utm_content: string;
 }
 
-const INTERNAL: Acquired = { referrer: '', referrerDomain: '', source: '', channel: 'Direct', utm_source: '', utm_medium: '', utm_campaign: '', utm_term: '', utm_content: '' };
+const INTERNAL: Acquired = {
+  referrer: '',
+  referrerDomain: '',
+  source: '',
+  channel: 'Direct',
+  utm_source: '',
+  utm_medium: '',
+  utm_campaign: '',
+  utm_term: '',
+  utm_content: '',
+};
 
 /** Shared by the events of one session. */
 interface SessionFields {
@@ -87,14 +97,50 @@ const NO_PROPS: Record<string, string> = Object.freeze({}) as Record<string, str
 const SPIKE_P = 0.03;
 const SESSION_GAP_MS = 30 * 60_000;
 const SCROLL_DEPTHS: Record<'deep' | 'shallow', Weighted<number>> = {
-  deep: Weighted.of([[0, 10], [25, 20], [50, 25], [75, 25], [100, 20]]),
-  shallow: Weighted.of([[0, 30], [25, 30], [50, 20], [75, 12], [100, 8]]),
+  deep: Weighted.of([
+    [0, 10],
+    [25, 20],
+    [50, 25],
+    [75, 25],
+    [100, 20],
+  ]),
+  shallow: Weighted.of([
+    [0, 30],
+    [25, 30],
+    [50, 20],
+    [75, 12],
+    [100, 8],
+  ]),
 };
-const PLANS = Weighted.of([['free', 70], ['pro', 25], ['team', 5]]);
-const PRICES = Weighted.of<[string, string, number]>([[['pro', 'monthly', 19], 45], [['pro', 'yearly', 190], 20], [['team', 'monthly', 49], 20], [['team', 'yearly', 490], 8], [['enterprise', 'yearly', 2400], 2]]);
-const CURRENCIES = Weighted.of([['USD', 75], ['EUR', 18], ['GBP', 7]]);
-const DOWNLOADS = ['tidemark-2.1.0-linux-amd64.tar.gz', 'tidemark-2.1.0-darwin-arm64.tar.gz', 'docker-compose.yml', 'tidemark-whitepaper.pdf'];
-const OUTBOUND = ['https://github.com/tidemark/tidemark', 'https://twitter.com/tidemark', 'https://discord.gg/tidemark', 'https://www.npmjs.com/package/tidemark'];
+const PLANS = Weighted.of([
+  ['free', 70],
+  ['pro', 25],
+  ['team', 5],
+]);
+const PRICES = Weighted.of<[string, string, number]>([
+  [['pro', 'monthly', 19], 45],
+  [['pro', 'yearly', 190], 20],
+  [['team', 'monthly', 49], 20],
+  [['team', 'yearly', 490], 8],
+  [['enterprise', 'yearly', 2400], 2],
+]);
+const CURRENCIES = Weighted.of([
+  ['USD', 75],
+  ['EUR', 18],
+  ['GBP', 7],
+]);
+const DOWNLOADS = [
+  'tidemark-2.1.0-linux-amd64.tar.gz',
+  'tidemark-2.1.0-darwin-arm64.tar.gz',
+  'docker-compose.yml',
+  'tidemark-whitepaper.pdf',
+];
+const OUTBOUND = [
+  'https://github.com/tidemark/tidemark',
+  'https://twitter.com/tidemark',
+  'https://discord.gg/tidemark',
+  'https://www.npmjs.com/package/tidemark',
+];
 
 /** The traffic of one site, in time order: page views, scroll and exit pings, custom events. */
 export function* generateTraffic(options: TrafficOptions): Generator<CanonicalEvent> {

@@ -23,7 +23,14 @@ function wire(e: CanonicalEvent) {
     name: e.name,
     timestamp: e.ts,
     properties,
-    context: { screen_width: e.screen_w, screen_height: e.screen_h, viewport_width: e.viewport_w, viewport_height: e.viewport_h, timezone: e.timezone, language: e.language },
+    context: {
+      screen_width: e.screen_w,
+      screen_height: e.screen_h,
+      viewport_width: e.viewport_w,
+      viewport_height: e.viewport_h,
+      timezone: e.timezone,
+      language: e.language,
+    },
   };
 }
 
@@ -45,7 +52,9 @@ describe('generated traffic through the collector', () => {
 
   it('comes back with the same acquisition and device fields', async () => {
     // Landing-page events carry the acquisition; take a varied sample of them plus some later pages.
-    const all = [...generateTraffic({ siteId: 'x', days: 2, end: Date.now(), seed: 'roundtrip', visitorsPerDay: 400, host: HOST })].filter((e) => e.name === 'page_view');
+    const all = [...generateTraffic({ siteId: 'x', days: 2, end: Date.now(), seed: 'roundtrip', visitorsPerDay: 400, host: HOST })].filter(
+      (e) => e.name === 'page_view',
+    );
     const sample = all.filter((_, i) => i % 7 === 0).slice(0, 150);
     expect(new Set(sample.map((e) => e.channel)).size).toBeGreaterThanOrEqual(5);
     let n = 0;
@@ -56,7 +65,7 @@ describe('generated traffic through the collector', () => {
           'content-type': 'text/plain;charset=UTF-8',
           origin: `https://${HOST}`,
           'user-agent': userAgentFor(e),
-          'x-forwarded-for': `81.2.${n >> 8}.${(n++ & 255) || 1}`,
+          'x-forwarded-for': `81.2.${n >> 8}.${n++ & 255 || 1}`,
         },
         body: JSON.stringify({ site_id: trackingId, sent_at: e.ts + 100, events: [wire(e)] }),
       });
@@ -69,7 +78,21 @@ describe('generated traffic through the collector', () => {
     );
     expect(rows.length).toBe(sample.length);
     const byId = new Map(rows.map((r) => [r.event_id, r]));
-    const fields = ['source', 'channel', 'referrer_domain', 'utm_source', 'utm_medium', 'utm_campaign', 'browser', 'browser_version', 'os', 'os_version', 'device_type', 'path', 'title'] as const;
+    const fields = [
+      'source',
+      'channel',
+      'referrer_domain',
+      'utm_source',
+      'utm_medium',
+      'utm_campaign',
+      'browser',
+      'browser_version',
+      'os',
+      'os_version',
+      'device_type',
+      'path',
+      'title',
+    ] as const;
     for (const e of sample) {
       const got = byId.get(e.event_id)!;
       expect(got, e.event_id).toBeDefined();

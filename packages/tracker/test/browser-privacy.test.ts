@@ -58,7 +58,10 @@ describe.skipIf(skip)('tracker privacy, consent and delivery in Chromium', () =>
     await waitFor('page_exit', () => named(siteEvents('privacy-site'), 'page_exit').length === 1);
 
     const hash = sha256('alice@example.com');
-    const raw = site.requests.filter((r) => r.body.site_id === 'privacy-site').map((r) => r.raw).join('\n');
+    const raw = site.requests
+      .filter((r) => r.body.site_id === 'privacy-site')
+      .map((r) => r.raw)
+      .join('\n');
     expect(raw).not.toContain('Alice@Example.com');
     expect(raw).not.toContain('ALICE@example.com');
     for (const e of siteEvents('privacy-site'))
@@ -193,7 +196,9 @@ describe.skipIf(skip)('tracker privacy, consent and delivery in Chromium', () =>
     const accepted = siteEvents('retry-site');
     expect(refused).toHaveLength(1);
     // The retried batch kept its event ids and was sent again with a newer sent_at.
-    const retried = site.requests.find((r) => r.status < 300 && r.body.events.some((e) => e.event_id === refused[0].body.events[0].event_id))!;
+    const retried = site.requests.find(
+      (r) => r.status < 300 && r.body.events.some((e) => e.event_id === refused[0].body.events[0].event_id),
+    )!;
     expect(retried.body.sent_at).toBeGreaterThan(refused[0].body.sent_at);
     expect(accepted.map((e) => e.name).sort()).toEqual(['after_retry', 'page_exit', 'page_view']);
     expect(new Set(accepted.map((e) => e.event_id)).size).toBe(accepted.length);

@@ -54,8 +54,18 @@ describe.skipIf(skip)('tracker in Chromium', () => {
     const ev = () => site.events('test-site');
     await waitFor('first page_view', () => named(ev(), 'page_view').length === 1);
     const first = named(ev(), 'page_view')[0];
-    expect(first.properties).toMatchObject({ url: `${site.origin}/page/index?attrs=`, path: '/page/index', title: 'Fixture home', referrer: '' });
-    expect(first.context).toMatchObject({ viewport_width: 1000, viewport_height: 600, timezone: expect.any(String), language: expect.any(String) });
+    expect(first.properties).toMatchObject({
+      url: `${site.origin}/page/index?attrs=`,
+      path: '/page/index',
+      title: 'Fixture home',
+      referrer: '',
+    });
+    expect(first.context).toMatchObject({
+      viewport_width: 1000,
+      viewport_height: 600,
+      timezone: expect.any(String),
+      language: expect.any(String),
+    });
     expect(first.context.screen_width).toBeGreaterThan(0);
     expect(first.context.webdriver).toBe(true); // automation, reported so the collector can drop it
     expect(first.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -93,7 +103,9 @@ describe.skipIf(skip)('tracker in Chromium', () => {
       t('track', 'via_function');
     });
     await waitFor('API events', () => named(ev(), 'via_function').length === 1);
-    expect(await page.evaluate(() => ({ cookie: document.cookie, storage: localStorage.length, vid: (window as any).tidemark.getVisitorId() }))).toEqual({
+    expect(
+      await page.evaluate(() => ({ cookie: document.cookie, storage: localStorage.length, vid: (window as any).tidemark.getVisitorId() })),
+    ).toEqual({
       cookie: '',
       storage: 0,
       vid: null,
@@ -123,10 +135,20 @@ describe.skipIf(skip)('tracker in Chromium', () => {
     expect(named(events, 'scroll_depth').map((e) => e.properties.scroll_depth)).toEqual([25, 50, 75, 90, 100]);
 
     const [out] = named(events, 'outbound_click');
-    expect(out.properties).toMatchObject({ href: `${site.otherOrigin}/partner`, text: 'Partner site', selector: 'a#out', path: '/page/index' });
+    expect(out.properties).toMatchObject({
+      href: `${site.otherOrigin}/partner`,
+      text: 'Partner site',
+      selector: 'a#out',
+      path: '/page/index',
+    });
     expect(out.properties.x).toEqual(expect.any(Number));
     const [dl] = named(events, 'file_download');
-    expect(dl.properties).toMatchObject({ href: `${site.origin}/files/report.pdf`, filename: 'report.pdf', extension: 'pdf', selector: 'a#dl' });
+    expect(dl.properties).toMatchObject({
+      href: `${site.origin}/files/report.pdf`,
+      filename: 'report.pdf',
+      extension: 'pdf',
+      selector: 'a#dl',
+    });
     const [form] = named(events, 'form_submit');
     expect(form.properties).toMatchObject({ form_id: 'signup', form_name: 'signup-form', selector: 'form#signup' });
     const everything = site.requests.map((r) => r.raw).join('\n');
@@ -135,7 +157,12 @@ describe.skipIf(skip)('tracker in Chromium', () => {
     expect(everything).not.toContain('token=secret');
 
     expect(named(events, 'signup_started')[0].properties).toMatchObject({ plan: 'pro', seats: 3, ab_test: 'B', meta: { nested: true } });
-    expect(named(events, 'revenue')[0].properties).toMatchObject({ revenue_amount: 49.5, revenue_currency: 'EUR', product: 'Pro plan', transaction_id: 'tx_1' });
+    expect(named(events, 'revenue')[0].properties).toMatchObject({
+      revenue_amount: 49.5,
+      revenue_currency: 'EUR',
+      product: 'Pro plan',
+      transaction_id: 'tx_1',
+    });
     expect(named(events, 'newsletter')[0].properties).toMatchObject({ goal: true, source: 'footer' });
 
     const exits = named(events, 'page_exit');

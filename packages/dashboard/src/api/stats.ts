@@ -47,7 +47,14 @@ export const statsApi = {
       { signal },
     ),
 
-  breakdown: async (siteId: string, s: ViewState, dimension: string, metrics: string[], limit = 10, signal?: AbortSignal): Promise<BreakdownRow[]> => {
+  breakdown: async (
+    siteId: string,
+    s: ViewState,
+    dimension: string,
+    metrics: string[],
+    limit = 10,
+    signal?: AbortSignal,
+  ): Promise<BreakdownRow[]> => {
     const res = await api.get<DashboardStats>(
       `/api/sites/${encodeURIComponent(siteId)}/stats`,
       { ...periodParams(s), metrics: metrics.join(','), dimensions: dimension, limit, compare: 'false' },
@@ -58,7 +65,8 @@ export const statsApi = {
     return rows.map((r) => ({ label: rowLabel(r, dimension), values: r }));
   },
 
-  realtime: (siteId: string, signal?: AbortSignal) => api.get<RealtimeSnapshot>(`/api/sites/${encodeURIComponent(siteId)}/realtime`, undefined, { signal }),
+  realtime: (siteId: string, signal?: AbortSignal) =>
+    api.get<RealtimeSnapshot>(`/api/sites/${encodeURIComponent(siteId)}/realtime`, undefined, { signal }),
 
   realtimeStreamUrl: (siteId: string) => `/api/sites/${encodeURIComponent(siteId)}/realtime/stream`,
 };

@@ -11,7 +11,12 @@ import { SignupPage } from '../pages/SignupPage';
 import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { matchPath, navigate, useLocation } from '../lib/router';
 
-type Boot = { state: 'loading' } | { state: 'setup' } | { state: 'signed_out'; openSignup: boolean } | { state: 'signed_in'; me: Me } | { state: 'error'; message: string };
+type Boot =
+  | { state: 'loading' }
+  | { state: 'setup' }
+  | { state: 'signed_out'; openSignup: boolean }
+  | { state: 'signed_in'; me: Me }
+  | { state: 'error'; message: string };
 
 /** Decides between first-run setup, sign-in and the app, from the API's answers. */
 export function App() {
@@ -46,8 +51,18 @@ export function App() {
     if (boot.state === 'signed_in' && (path === '/login' || path === '/setup' || path === '/signup')) navigate('/', { replace: true });
   }, [boot.state, path, invite, verify, signup]);
 
-  if (boot.state === 'loading') return <div className="boot" role="status">Loading…</div>;
-  if (boot.state === 'error') return <div className="boot" role="alert">Cannot reach the server: {boot.message}</div>;
+  if (boot.state === 'loading')
+    return (
+      <div className="boot" role="status">
+        Loading…
+      </div>
+    );
+  if (boot.state === 'error')
+    return (
+      <div className="boot" role="alert">
+        Cannot reach the server: {boot.message}
+      </div>
+    );
   if (invite) return <AcceptInvitePage token={invite.token} signedIn={boot.state === 'signed_in'} onDone={refresh} />;
   if (verify) return <VerifyEmailPage token={verify.token} onDone={refresh} />;
   if (boot.state === 'setup') return <SetupPage onDone={refresh} />;

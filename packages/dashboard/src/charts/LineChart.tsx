@@ -84,8 +84,14 @@ export function LineChart({ labels, series, format, height = 240, title }: Props
         ))}
         {labels.map((l, i) =>
           i % labelEvery === 0 ? (
-            // biome-ignore lint/suspicious/noArrayIndexKey: axis labels are positional
-            <text key={i} x={x(i)} y={height - 8} className="axis-label" textAnchor={n > 1 && i === 0 ? 'start' : n > 1 && i >= n - labelEvery ? 'end' : 'middle'}>
+            <text
+              // biome-ignore lint/suspicious/noArrayIndexKey: axis labels are positional
+              key={i}
+              x={x(i)}
+              y={height - 8}
+              className="axis-label"
+              textAnchor={n > 1 && i === 0 ? 'start' : n > 1 && i >= n - labelEvery ? 'end' : 'middle'}
+            >
               {l}
             </text>
           ) : null,

@@ -31,7 +31,13 @@ export function BarList({ rows, dimension, kind, metric, siteDomain, onPick }: P
         const href = outboundHref(kind, r.label, siteDomain);
         return (
           <li key={r.label} className="bar-row">
-            <button type="button" className="bar-button" onClick={() => onPick(r.label)} title={`Filter by ${r.label || '(none)'}`} data-testid="breakdown-row">
+            <button
+              type="button"
+              className="bar-button"
+              onClick={() => onPick(r.label)}
+              title={`Filter by ${r.label || '(none)'}`}
+              data-testid="breakdown-row"
+            >
               <span className="bar" style={{ width: `${(v / max) * 100}%` }} aria-hidden="true" />
               <span className="bar-label">
                 <DimensionValue dimension={dimension} value={r.label} />

@@ -73,7 +73,10 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
         <ErrorBanner error={rows.error} />
         {isMap && !asTable && (
           <Suspense fallback={<div className="map-placeholder" />}>
-            <WorldMap values={new Map(data.map((r) => [r.label.toUpperCase(), Number(r.values[METRIC] ?? 0)]))} onPick={(c) => onFilter('country', c)} />
+            <WorldMap
+              values={new Map(data.map((r) => [r.label.toUpperCase(), Number(r.values[METRIC] ?? 0)]))}
+              onPick={(c) => onFilter('country', c)}
+            />
           </Suspense>
         )}
         {asTable ? (
@@ -82,7 +85,12 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
             rows={data}
             columns={[
               { key: 'label', header: tab.column, render: (r) => <DimensionValue dimension={tab.dimension} value={r.label} /> },
-              ...metrics.map((m) => ({ key: m, header: METRIC_LABELS[m] ?? m, numeric: true, render: (r: (typeof data)[number]) => formatMetric(m, Number(r.values[m] ?? 0)) })),
+              ...metrics.map((m) => ({
+                key: m,
+                header: METRIC_LABELS[m] ?? m,
+                numeric: true,
+                render: (r: (typeof data)[number]) => formatMetric(m, Number(r.values[m] ?? 0)),
+              })),
             ]}
           />
         ) : (
@@ -91,7 +99,14 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
               <span>{tab.column}</span>
               <span>Visitors</span>
             </div>
-            <BarList rows={shown} dimension={tab.dimension} kind={tab.kind} metric={METRIC} siteDomain={siteDomain} onPick={(v) => onFilter(tab.dimension, v)} />
+            <BarList
+              rows={shown}
+              dimension={tab.dimension}
+              kind={tab.kind}
+              metric={METRIC}
+              siteDomain={siteDomain}
+              onPick={(v) => onFilter(tab.dimension, v)}
+            />
           </>
         )}
         {!rows.loading && !data.length && !rows.error && <p className="muted empty-small">No data for this period.</p>}

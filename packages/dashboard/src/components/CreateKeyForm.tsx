@@ -23,7 +23,11 @@ export function CreateKeyForm({ sites, onCreated }: { sites: Site[]; onCreated: 
     const permissions = PERMISSIONS.map((x) => x.p).filter((p) => f.get(`perm_${p}`) === 'on');
     setError(undefined);
     try {
-      const key = await keysApi.create({ name: String(f.get('name')).trim(), permissions, site_id: String(f.get('site_id') || '') || null });
+      const key = await keysApi.create({
+        name: String(f.get('name')).trim(),
+        permissions,
+        site_id: String(f.get('site_id') || '') || null,
+      });
       setCreated(key);
       form.reset();
       onCreated();

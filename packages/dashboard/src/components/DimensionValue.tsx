@@ -2,7 +2,12 @@ import { countryName } from '../lib/countries';
 
 /** How a dimension value reads: country codes become names, empty values get a placeholder. */
 export function DimensionValue({ dimension, value }: { dimension: string; value: string }) {
-  if (value === '') return <span className="muted">{dimension === 'source' || dimension === 'channel' || dimension === 'referrer' ? 'Direct / none' : '(none)'}</span>;
+  if (value === '')
+    return (
+      <span className="muted">
+        {dimension === 'source' || dimension === 'channel' || dimension === 'referrer' ? 'Direct / none' : '(none)'}
+      </span>
+    );
   if (dimension === 'country') return <>{countryName(value)}</>;
   return <>{value}</>;
 }

@@ -26,7 +26,11 @@ export function EventsCard({ siteId, view, queryKey, onFilter, enabled }: Props)
   const [propKey, setPropKey] = useState('');
   const [asTable, setAsTable] = useState(false);
   const dimension = propKey ? `props:${propKey}` : 'event_name';
-  const rows = useAsync((signal) => statsApi.breakdown(siteId, view, dimension, ['visitors', 'events'], 20, signal), [siteId, queryKey, dimension], enabled);
+  const rows = useAsync(
+    (signal) => statsApi.breakdown(siteId, view, dimension, ['visitors', 'events'], 20, signal),
+    [siteId, queryKey, dimension],
+    enabled,
+  );
   const data = (rows.data ?? []).filter((r) => propKey || !BUILTIN_EVENTS.has(r.label));
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -62,7 +66,11 @@ export function EventsCard({ siteId, view, queryKey, onFilter, enabled }: Props)
             caption={propKey ? `Values of ${propKey}` : 'Custom events'}
             rows={data}
             columns={[
-              { key: 'label', header: propKey ? 'Value' : 'Event', render: (r) => <DimensionValue dimension={dimension} value={r.label} /> },
+              {
+                key: 'label',
+                header: propKey ? 'Value' : 'Event',
+                render: (r) => <DimensionValue dimension={dimension} value={r.label} />,
+              },
               { key: 'visitors', header: 'Visitors', numeric: true, render: (r) => formatNumber(Number(r.values.visitors ?? 0)) },
               { key: 'events', header: 'Events', numeric: true, render: (r) => formatNumber(Number(r.values.events ?? 0)) },
             ]}

@@ -19,7 +19,12 @@ export function FilterBar({ view, onChange }: { view: ViewState; onChange: (v: V
               </span>
             ))}
           </strong>
-          <button type="button" className="chip-remove" aria-label={`Remove filter ${dimensionLabel(f.dimension)}`} onClick={() => onChange(withoutFilter(view, f.dimension))}>
+          <button
+            type="button"
+            className="chip-remove"
+            aria-label={`Remove filter ${dimensionLabel(f.dimension)}`}
+            onClick={() => onChange(withoutFilter(view, f.dimension))}
+          >
             ×
           </button>
         </span>

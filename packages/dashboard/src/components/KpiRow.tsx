@@ -29,7 +29,11 @@ function VisitorSplit({ split }: { split: Record<string, MetricValue | number> }
   const fresh = metricOf(split.new_visitors).value;
   const returning = metricOf(split.returning_visitors).value;
   return (
-    <span className="kpi-split" data-testid="kpi-visitor-split" title="Returning: the visitor was seen before this period (with cookieless ids, only within a day)">
+    <span
+      className="kpi-split"
+      data-testid="kpi-visitor-split"
+      title="Returning: the visitor was seen before this period (with cookieless ids, only within a day)"
+    >
       {formatMetric('new_visitors', fresh)} new · {formatMetric('returning_visitors', returning)} returning
     </span>
   );

@@ -22,7 +22,8 @@ export function MainChart({ metric, interval, onInterval, timeseries, previous }
   const num = (r: Row | undefined) => (r && r[metric] !== null && r[metric] !== undefined ? Number(r[metric]) : null);
   const labels = timeseries.map((r) => formatBucket(String(r.date ?? ''), interval));
   const series: Series[] = [{ label, values: timeseries.map(num), className: 'series-main' }];
-  if (previous?.length) series.push({ label: `${label} (previous period)`, values: timeseries.map((_, i) => num(previous[i])), className: 'series-prev' });
+  if (previous?.length)
+    series.push({ label: `${label} (previous period)`, values: timeseries.map((_, i) => num(previous[i])), className: 'series-prev' });
   const fmt = (n: number | null) => formatMetric(metric, n);
   return (
     <section className="card chart-card" aria-labelledby={`${id}-title`}>
@@ -51,7 +52,9 @@ export function MainChart({ metric, interval, onInterval, timeseries, previous }
           columns={[
             { key: 'date', header: 'Date', render: ({ r }) => String(r.date ?? '') },
             { key: 'v', header: label, numeric: true, render: ({ r }) => fmt(num(r)) },
-            ...(previous?.length ? [{ key: 'p', header: 'Previous period', numeric: true, render: ({ i }: { i: number }) => fmt(num(previous[i])) }] : []),
+            ...(previous?.length
+              ? [{ key: 'p', header: 'Previous period', numeric: true, render: ({ i }: { i: number }) => fmt(num(previous[i])) }]
+              : []),
           ]}
         />
       ) : (

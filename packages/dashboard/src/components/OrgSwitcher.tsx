@@ -8,7 +8,12 @@ import { navigate } from '../lib/router';
 export function OrgSwitcher() {
   const { me, org, refresh } = useSession();
   const [error, setError] = useState<string>();
-  if (me.orgs.length < 2) return org ? <span className="org-name" title="Organization">{org.name}</span> : null;
+  if (me.orgs.length < 2)
+    return org ? (
+      <span className="org-name" title="Organization">
+        {org.name}
+      </span>
+    ) : null;
   const change = async (id: string) => {
     setError(undefined);
     try {
@@ -28,7 +33,11 @@ export function OrgSwitcher() {
           </option>
         ))}
       </select>
-      {error && <span role="alert" className="error-text">{error}</span>}
+      {error && (
+        <span role="alert" className="error-text">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

@@ -6,7 +6,19 @@ export interface TabItem {
 }
 
 /** ARIA tabs: arrow keys move between tabs, the panel is labelled by the selected tab. */
-export function Tabs({ items, selected, onSelect, label, idPrefix }: { items: TabItem[]; selected: string; onSelect: (id: string) => void; label: string; idPrefix: string }) {
+export function Tabs({
+  items,
+  selected,
+  onSelect,
+  label,
+  idPrefix,
+}: {
+  items: TabItem[];
+  selected: string;
+  onSelect: (id: string) => void;
+  label: string;
+  idPrefix: string;
+}) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     const dir = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;

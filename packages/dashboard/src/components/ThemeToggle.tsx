@@ -7,7 +7,13 @@ const ICON: Record<Theme, string> = { system: '◐', dark: '☾', light: '☀' }
 export function ThemeToggle() {
   const [theme, setTheme] = useTheme();
   return (
-    <button type="button" className="icon-button" onClick={() => setTheme(NEXT[theme])} aria-label={`${LABEL[theme]} (click to change)`} title={LABEL[theme]}>
+    <button
+      type="button"
+      className="icon-button"
+      onClick={() => setTheme(NEXT[theme])}
+      aria-label={`${LABEL[theme]} (click to change)`}
+      title={LABEL[theme]}
+    >
       <span aria-hidden="true">{ICON[theme]}</span>
     </button>
   );

@@ -6,7 +6,12 @@ import type { RealtimeSnapshot as Realtime } from '@tidemark/core';
  * Live data for a site. Prefers the server-sent event stream; when it is unavailable (or errors) it
  * falls back to polling every `pollMs`, so updates arrive within a couple of seconds either way.
  */
-export function useRealtime(siteId: string, pollMs = 2000, stream = false, initialDelayMs = 0): { data?: Realtime; error?: unknown; updatedAt?: number } {
+export function useRealtime(
+  siteId: string,
+  pollMs = 2000,
+  stream = false,
+  initialDelayMs = 0,
+): { data?: Realtime; error?: unknown; updatedAt?: number } {
   const [state, setState] = useState<{ data?: Realtime; error?: unknown; updatedAt?: number }>({});
   useEffect(() => {
     let stopped = false;

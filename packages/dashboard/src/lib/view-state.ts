@@ -3,15 +3,7 @@
  * so a view can be bookmarked and shared. Filters are `f=<dimension>:<value>` (`f=!dim:value` = is not).
  */
 
-export type PeriodId =
-  | 'today'
-  | 'yesterday'
-  | 'last_7_days'
-  | 'last_30_days'
-  | 'month'
-  | 'last_month'
-  | 'last_12_months'
-  | 'custom';
+export type PeriodId = 'today' | 'yesterday' | 'last_7_days' | 'last_30_days' | 'month' | 'last_month' | 'last_12_months' | 'custom';
 
 export const PERIODS: Array<{ id: PeriodId; label: string }> = [
   { id: 'today', label: 'Today' },

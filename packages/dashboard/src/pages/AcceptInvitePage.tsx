@@ -51,7 +51,12 @@ export function AcceptInvitePage({ token, signedIn, onDone }: { token: string; s
       </AuthFrame>
     );
   }
-  if (!inv.data) return <div className="boot" role="status">Loading…</div>;
+  if (!inv.data)
+    return (
+      <div className="boot" role="status">
+        Loading…
+      </div>
+    );
   const title = `Join ${inv.data.org_name}`;
   const intro = `You are invited as ${inv.data.role} (${inv.data.email}).`;
   if (signedIn) {
@@ -65,7 +70,10 @@ export function AcceptInvitePage({ token, signedIn, onDone }: { token: string; s
     );
   }
   return (
-    <AuthFrame title={title} intro={inv.data.account_exists ? `${intro} Sign in to accept.` : `${intro} Choose a password to create your account.`}>
+    <AuthFrame
+      title={title}
+      intro={inv.data.account_exists ? `${intro} Sign in to accept.` : `${intro} Choose a password to create your account.`}
+    >
       <form onSubmit={submit} className="stack">
         <ErrorBanner error={error} />
         <Field label="Email" name="email" type="email" value={inv.data.email} readOnly autoComplete="username" />

@@ -34,30 +34,30 @@ export function KeysPage() {
       <ErrorBanner error={error ?? keys.error} />
       {manage && <CreateKeyForm sites={sites.data ?? []} onCreated={keys.reload} />}
       {manage && (
-      <section className="card">
-        <h2>Keys</h2>
-        <DataTable
-          caption="API keys"
-          rows={(keys.data ?? []).filter((k) => !k.revoked_at)}
-          columns={[
-            { key: 'name', header: 'Name', render: (k) => k.name },
-            { key: 'prefix', header: 'Key', render: (k) => <code>{k.key_prefix}…</code> },
-            { key: 'site', header: 'Sites', render: (k) => siteName(k.site_id) },
-            { key: 'perm', header: 'Permissions', render: (k) => k.permissions.join(', ') },
-            { key: 'used', header: 'Last used', render: (k) => (k.last_used_at ? formatDateTime(k.last_used_at) : 'Never') },
-            {
-              key: 'x',
-              header: 'Actions',
-              render: (k) =>
-                manage ? (
-                  <button type="button" className="link-button" onClick={() => void revoke(k.id)} aria-label={`Revoke key ${k.name}`}>
-                    Revoke
-                  </button>
-                ) : null,
-            },
-          ]}
-        />
-      </section>
+        <section className="card">
+          <h2>Keys</h2>
+          <DataTable
+            caption="API keys"
+            rows={(keys.data ?? []).filter((k) => !k.revoked_at)}
+            columns={[
+              { key: 'name', header: 'Name', render: (k) => k.name },
+              { key: 'prefix', header: 'Key', render: (k) => <code>{k.key_prefix}…</code> },
+              { key: 'site', header: 'Sites', render: (k) => siteName(k.site_id) },
+              { key: 'perm', header: 'Permissions', render: (k) => k.permissions.join(', ') },
+              { key: 'used', header: 'Last used', render: (k) => (k.last_used_at ? formatDateTime(k.last_used_at) : 'Never') },
+              {
+                key: 'x',
+                header: 'Actions',
+                render: (k) =>
+                  manage ? (
+                    <button type="button" className="link-button" onClick={() => void revoke(k.id)} aria-label={`Revoke key ${k.name}`}>
+                      Revoke
+                    </button>
+                  ) : null,
+              },
+            ]}
+          />
+        </section>
       )}
     </section>
   );

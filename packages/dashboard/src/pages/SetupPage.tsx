@@ -16,7 +16,12 @@ export function SetupPage({ onDone }: { onDone: () => Promise<void> }) {
     setBusy(true);
     setError(undefined);
     try {
-      await authApi.register({ email, password, name: String(f.get('name') || '') || undefined, org_name: String(f.get('org_name') || '') || undefined });
+      await authApi.register({
+        email,
+        password,
+        name: String(f.get('name') || '') || undefined,
+        org_name: String(f.get('org_name') || '') || undefined,
+      });
       await onDone();
     } catch (err) {
       setError(err);
@@ -30,7 +35,15 @@ export function SetupPage({ onDone }: { onDone: () => Promise<void> }) {
         <ErrorBanner error={error} />
         <Field label="Your name" name="name" autoComplete="name" />
         <Field label="Email" name="email" type="email" required autoComplete="email" />
-        <Field label="Password" name="password" type="password" required minLength={8} autoComplete="new-password" hint="At least 8 characters." />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          minLength={8}
+          autoComplete="new-password"
+          hint="At least 8 characters."
+        />
         <Field label="Organization name" name="org_name" placeholder="My company" />
         <button className="button primary" type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create owner account'}

@@ -25,7 +25,14 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
   // One key for "the same question": cards refetch only when period or filters change.
   const queryKey = JSON.stringify(periodParams(view));
   const overview = useAsync(
-    (signal) => statsApi.overview(siteId, view, KPI_METRICS.map((k) => k.metric), interval, signal),
+    (signal) =>
+      statsApi.overview(
+        siteId,
+        view,
+        KPI_METRICS.map((k) => k.metric),
+        interval,
+        signal,
+      ),
     [siteId, queryKey, interval, view.compare],
   );
   // The browser runs only a few requests per host at once: the headline numbers go first.
@@ -45,7 +52,9 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
   const prev = useAsync(
     (signal): Promise<Row[] | undefined> =>
       cp
-        ? statsApi.overview(siteId, { ...view, period: 'custom', from: cp.start, to: cp.end, compare: false }, [view.metric], interval, signal).then((r) => r.timeseries)
+        ? statsApi
+            .overview(siteId, { ...view, period: 'custom', from: cp.start, to: cp.end, compare: false }, [view.metric], interval, signal)
+            .then((r) => r.timeseries)
         : Promise.resolve(undefined),
     [siteId, cp?.start, cp?.end, view.metric, interval, queryKey],
     cardsEnabled,
@@ -67,11 +76,32 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
       </div>
       <FilterBar view={view} onChange={update} />
       <ErrorBanner error={overview.error ?? site.error} />
-      <KpiRow metrics={overview.data?.metrics} split={split.data} selected={view.metric} onSelect={(metric) => update({ ...view, metric })} loading={overview.loading} />
-      <MainChart metric={view.metric} interval={interval} onInterval={(i) => update({ ...view, interval: i })} timeseries={overview.data?.timeseries ?? []} previous={previous} />
+      <KpiRow
+        metrics={overview.data?.metrics}
+        split={split.data}
+        selected={view.metric}
+        onSelect={(metric) => update({ ...view, metric })}
+        loading={overview.loading}
+      />
+      <MainChart
+        metric={view.metric}
+        interval={interval}
+        onInterval={(i) => update({ ...view, interval: i })}
+        timeseries={overview.data?.timeseries ?? []}
+        previous={previous}
+      />
       <div className="cards">
         {BREAKDOWN_CARDS.map((def) => (
-          <BreakdownCard key={def.id} siteId={siteId} siteDomain={site.data?.domain} def={def} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />
+          <BreakdownCard
+            key={def.id}
+            siteId={siteId}
+            siteDomain={site.data?.domain}
+            def={def}
+            view={view}
+            queryKey={queryKey}
+            onFilter={onFilter}
+            enabled={cardsEnabled}
+          />
         ))}
         <EventsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />
       </div>

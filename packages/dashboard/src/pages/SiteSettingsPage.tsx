@@ -57,20 +57,59 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
       {!manage && <p className="banner">You can view this site’s statistics but not change its settings.</p>}
       {s && (
         <>
-          <form className="card stack" onSubmit={(e) => void submit(e)} aria-labelledby="site-settings-title" key={s.id + String(s.created_at)}>
+          <form
+            className="card stack"
+            onSubmit={(e) => void submit(e)}
+            aria-labelledby="site-settings-title"
+            key={s.id + String(s.created_at)}
+          >
             <h2 id="site-settings-title">General</h2>
             <fieldset disabled={!manage} className="stack">
               <Field label="Name" name="name" defaultValue={s.name} />
               <Field label="Domain" name="domain" defaultValue={s.domain} required />
-              <TextArea label="Allowed hosts" name="allowed_hosts" defaultValue={s.allowed_hosts.join('\n')} hint="Other hostnames that may send events for this site, one per line. Subdomains of the domain are always allowed." />
+              <TextArea
+                label="Allowed hosts"
+                name="allowed_hosts"
+                defaultValue={s.allowed_hosts.join('\n')}
+                hint="Other hostnames that may send events for this site, one per line. Subdomains of the domain are always allowed."
+              />
               <TimezoneSelect name="timezone" defaultValue={s.timezone} />
-              <Field label="Session timeout (minutes)" name="session_timeout_min" type="number" min={1} max={1440} defaultValue={s.session_timeout_min} />
+              <Field
+                label="Session timeout (minutes)"
+                name="session_timeout_min"
+                type="number"
+                min={1}
+                max={1440}
+                defaultValue={s.session_timeout_min}
+              />
               <h2>Privacy</h2>
-              <Checkbox label="Cookieless visitor counting" name="cookieless" defaultChecked={s.cookieless} hint="Visitors are counted with a daily rotating hash; nothing is stored in the browser." />
+              <Checkbox
+                label="Cookieless visitor counting"
+                name="cookieless"
+                defaultChecked={s.cookieless}
+                hint="Visitors are counted with a daily rotating hash; nothing is stored in the browser."
+              />
               <Checkbox label="Respect Do Not Track and Global Privacy Control" name="respect_dnt" defaultChecked={s.respect_dnt} />
-              <TextArea label="Excluded paths" name="excluded_paths" defaultValue={s.excluded_paths.join('\n')} hint="Patterns like /admin/* — matching pageviews are not recorded." />
-              <TextArea label="Excluded IP addresses" name="excluded_ips" defaultValue={s.excluded_ips.join('\n')} hint="IPs or CIDR ranges, one per line." />
-              <Field label="Data retention (days)" name="retention_days" type="number" min={0} defaultValue={s.retention_days} hint="0 keeps data forever." />
+              <TextArea
+                label="Excluded paths"
+                name="excluded_paths"
+                defaultValue={s.excluded_paths.join('\n')}
+                hint="Patterns like /admin/* — matching pageviews are not recorded."
+              />
+              <TextArea
+                label="Excluded IP addresses"
+                name="excluded_ips"
+                defaultValue={s.excluded_ips.join('\n')}
+                hint="IPs or CIDR ranges, one per line."
+              />
+              <Field
+                label="Data retention (days)"
+                name="retention_days"
+                type="number"
+                min={0}
+                defaultValue={s.retention_days}
+                hint="0 keeps data forever."
+              />
             </fieldset>
             <ErrorBanner error={error} />
             {saved && (

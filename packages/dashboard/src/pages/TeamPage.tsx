@@ -43,7 +43,11 @@ export function TeamPage() {
               header: 'Role',
               render: (m) =>
                 manage && m.user_id !== me.user.id && m.role !== 'owner' ? (
-                  <RoleSelect label={`Role of ${m.email}`} value={m.role} onChange={(r: Role) => void act(() => orgsApi.setRole(orgId, m.user_id, r))} />
+                  <RoleSelect
+                    label={`Role of ${m.email}`}
+                    value={m.role}
+                    onChange={(r: Role) => void act(() => orgsApi.setRole(orgId, m.user_id, r))}
+                  />
                 ) : (
                   m.role
                 ),

@@ -7,7 +7,16 @@ import { GroupCommitWriter, openEventStore, scheduleRawRetention } from '../stor
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
 import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
-import { Collector, geoDisabled, openIngestServices, SaltKeeper, ThreadCollector, withDropTally, withQuarantineBudget, type IngestCollector } from '../ingest';
+import {
+  Collector,
+  geoDisabled,
+  openIngestServices,
+  SaltKeeper,
+  ThreadCollector,
+  withDropTally,
+  withQuarantineBudget,
+  type IngestCollector,
+} from '../ingest';
 import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
@@ -22,7 +31,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   checkRoleConfig(config);
   preparePrivateDir(config.dataDir);
   // Before any store opens: a multi-process deployment without TIDEMARK_SECRET stops here.
-  const keys = ServerKeys.fromString(loadServerSecret({ secret: config.secret, dataDir: config.dataDir, shared: !!config.redisUrl || config.role !== 'all' }));
+  const keys = ServerKeys.fromString(
+    loadServerSecret({ secret: config.secret, dataDir: config.dataDir, shared: !!config.redisUrl || config.role !== 'all' }),
+  );
   const closers: AppContext['closers'] = [];
   const meta = await openMetaStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   closers.push(() => meta.close());
@@ -40,9 +51,15 @@ export async function createContext(config: Config): Promise<AppContext> {
   if (config.redisUrl) {
     try {
       scale = await openScaleOut({
-        redisUrl: config.redisUrl, collect: does.collect, consume: does.consume, jobs: does.jobs, events,
+        redisUrl: config.redisUrl,
+        collect: does.collect,
+        consume: does.consume,
+        jobs: does.jobs,
+        events,
         name: `tidemark:${config.role}:${os.hostname()}:${process.pid}`,
-        prefix: config.redisPrefix, claimIdleMs: config.streamClaimIdleMs, flushMs: config.streamFlushMs,
+        prefix: config.redisPrefix,
+        claimIdleMs: config.streamClaimIdleMs,
+        flushMs: config.streamFlushMs,
         log: (message, err) => logError(message, err),
       });
     } catch (err) {
@@ -62,9 +79,8 @@ export async function createContext(config: Config): Promise<AppContext> {
       },
     });
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
-  const writer: EventWriter = scale && does.collect
-    ? withRealtime(accepted, scale.realtime, (err) => logError('realtime update failed', err))
-    : accepted;
+  const writer: EventWriter =
+    scale && does.collect ? withRealtime(accepted, scale.realtime, (err) => logError('realtime update failed', err)) : accepted;
   closers.push(() => writer.close());
   if (does.jobs) {
     // With several jobs processes only the leader sweeps.
@@ -83,7 +99,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
   if (does.jobs && storeHasRollups(events)) {
-    const rollup = await openSessionParts(events, { zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const) });
+    const rollup = await openSessionParts(events, {
+      zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const),
+    });
     closers.push(() => rollup.close());
     closers.push(rollup.schedule(5 * 60_000, (err) => logError('session parts rollup failed', err)));
     sessionParts = rollup;
@@ -103,7 +121,12 @@ export async function createContext(config: Config): Promise<AppContext> {
     if (!scale && events.capabilities.encodedWrites && config.collectorThread) {
       // The thread starts with the first request; a geolocation database it could not open is reported now.
       checkGeoDbPath(config.geoDbPath);
-      collector = ThreadCollector.lazy({ geoDbPath: config.geoDbPath, salts, sink: collectSink, onError: (err) => logError('collector thread failed; restarted', err) });
+      collector = ThreadCollector.lazy({
+        geoDbPath: config.geoDbPath,
+        salts,
+        sink: collectSink,
+        onError: (err) => logError('collector thread failed; restarted', err),
+      });
     } else {
       const services = await openIngestServices(config);
       // Scale-out collectors share their sessions through Redis.

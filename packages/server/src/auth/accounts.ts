@@ -38,7 +38,11 @@ export async function registerAccount(
   if (input.invitationToken) return { status: 'created', registration: await registerWithInvitation(ctx, input.invitationToken, input) };
   await ctx.auth.passwords.assertAcceptable(input.password);
   if (ctx.config.openSignup && !ctx.auth.mailer.configured && (await ctx.meta.users.count()) > 0) {
-    throw new TidemarkError(503, 'signup_unavailable', 'Sign-up needs e-mail confirmation, and this server has no mail configured (SMTP_URL)');
+    throw new TidemarkError(
+      503,
+      'signup_unavailable',
+      'Sign-up needs e-mail confirmation, and this server has no mail configured (SMTP_URL)',
+    );
   }
   const passwordHash = await hashPassword(input.password);
   const db = ctx.meta.db;
@@ -58,7 +62,12 @@ export async function registerAccount(
     const org = await ctx.meta.orgs.create(input.orgName?.trim() || defaultOrgName(user.email, input.name), trx);
     await ctx.meta.members.add(org.id, user.id, 'owner', null, trx);
     // The first account is the operator's own; every later open sign-up must prove its address.
-    if (existing) return { kind: 'verify' as const, userId: user.id, token: (await ctx.meta.emailVerifications.issue(user.id, passwordHash, ctx.auth.verificationTtlMs, trx)).token };
+    if (existing)
+      return {
+        kind: 'verify' as const,
+        userId: user.id,
+        token: (await ctx.meta.emailVerifications.issue(user.id, passwordHash, ctx.auth.verificationTtlMs, trx)).token,
+      };
     return { kind: 'created' as const, registration: { user, orgId: org.id, role: 'owner' as Role } };
   });
   if (done.kind === 'created') return { status: 'created', registration: done.registration };
@@ -72,7 +81,11 @@ export async function registerAccount(
   const sent = await ctx.auth.counters.incr(`signup-mail:${sha256Hex(email)}`, 60 * 60_000);
   if (sent.count > SIGNUP_MAILS_PER_HOUR) return { status: 'check_email' };
   await ctx.auth.mailer
-    .send(token ? verificationMail(email, `${linkBase}/verify-email/${encodeURIComponent(token)}`, ctx.auth.verificationTtlMs) : accountExistsMail(email, `${linkBase}/login`))
+    .send(
+      token
+        ? verificationMail(email, `${linkBase}/verify-email/${encodeURIComponent(token)}`, ctx.auth.verificationTtlMs)
+        : accountExistsMail(email, `${linkBase}/login`),
+    )
     .catch((err: unknown) => console.warn(`sign-up e-mail failed: ${err instanceof Error ? err.message : String(err)}`));
   return { status: 'check_email' };
 }
@@ -120,7 +133,11 @@ async function pendingInvitation(ctx: AppContext, token: string): Promise<Invita
 }
 
 /** A new account for the invited email, joined to the inviting organization with the invited role. */
-async function registerWithInvitation(ctx: AppContext, token: string, input: { email?: string; password: string; name?: string }): Promise<Registration> {
+async function registerWithInvitation(
+  ctx: AppContext,
+  token: string,
+  input: { email?: string; password: string; name?: string },
+): Promise<Registration> {
   const inv = await pendingInvitation(ctx, token);
   if (input.email && normalizeEmail(input.email) !== inv.email) {
     throw badRequest('email_mismatch', 'This invitation was sent to a different email address');

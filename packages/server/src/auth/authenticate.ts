@@ -118,7 +118,12 @@ export async function requireSiteAccess(ctx: AppContext, req: FastifyRequest, si
  * A signed-in member of `orgId` with at least `min`: 404 when not a member (or no such org), 403 when
  * the role is too low.
  */
-export async function requireOrgRole(ctx: AppContext, req: FastifyRequest, orgId: string, min: Role): Promise<{ user: UserSession; role: Role }> {
+export async function requireOrgRole(
+  ctx: AppContext,
+  req: FastifyRequest,
+  orgId: string,
+  min: Role,
+): Promise<{ user: UserSession; role: Role }> {
   const us = await requireUserSession(ctx, req);
   const role = await ctx.meta.members.roleOf(orgId, us.user.id);
   if (!role) throw notFound('Organization');
@@ -131,7 +136,11 @@ export async function requireOrgRole(ctx: AppContext, req: FastifyRequest, orgId
  * by id or tracking id, or the key's own site when it is scoped to one — must be in its scope.
  * 401 bad key; 403 no write permission or site out of scope; 400 when an org-wide key names no site.
  */
-export async function requireKeyForCollect(ctx: AppContext, rawKey: string | undefined | null, siteId?: string | null): Promise<{ key: ApiKeyRecord; site: SiteRecord }> {
+export async function requireKeyForCollect(
+  ctx: AppContext,
+  rawKey: string | undefined | null,
+  siteId?: string | null,
+): Promise<{ key: ApiKeyRecord; site: SiteRecord }> {
   if (!rawKey) throw new TidemarkError(401, 'invalid_api_key', 'Missing API key (X-API-Key header)');
   const key = await verifyKey(ctx, rawKey.trim());
   if (!keyAllows(key.permissions, 'write')) throw forbidden('This API key lacks the "write" permission');

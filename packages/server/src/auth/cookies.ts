@@ -25,6 +25,13 @@ export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token
 export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
   reply.header(
     'set-cookie',
-    fastifyCookie.serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: isHttps(req), path: '/', maxAge: 0, expires: new Date(0) }),
+    fastifyCookie.serialize(SESSION_COOKIE, '', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: isHttps(req),
+      path: '/',
+      maxAge: 0,
+      expires: new Date(0),
+    }),
   );
 }

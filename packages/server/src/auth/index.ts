@@ -18,7 +18,15 @@ export { createAuthServices, type AuthServices } from './services';
 export { MemoryCounterStore, type CounterStore, type CounterWindow } from './counters';
 export { LoginThrottle, DEFAULT_LOGIN_THROTTLE, KeyRateLimiter, IpBudget, tooManyRequests, type LoginThrottleOptions } from './limits';
 export { hashPassword, verifyPassword, burnVerify, ARGON2_OPTIONS } from './passwords';
-export { startSession, rotateSession, endSession, endPresentedSession, resolveUserSession, forgetResolvedSession, type UserSession } from './session';
+export {
+  startSession,
+  rotateSession,
+  endSession,
+  endPresentedSession,
+  resolveUserSession,
+  forgetResolvedSession,
+  type UserSession,
+} from './session';
 export { isSameOrigin, assertSameOrigin, assertNotCrossSite, requestOrigin } from './origin';
 export { SESSION_COOKIE, isHttps } from './cookies';
 export { registerAccount, confirmEmail, acceptInvitationAsUser, bootstrapAdmin, type Registration, type RegisterOutcome } from './accounts';

@@ -71,7 +71,8 @@ export class LoginThrottle {
     const k = this.keys(account, ip);
     const o = this.opts;
     const pair = await this.counters.peek(k.pair);
-    if (pair && pair.count >= o.maxFailuresPerPair) throw tooManyRequests('Too many failed sign-in attempts from this address; try again later', pair.resetAt);
+    if (pair && pair.count >= o.maxFailuresPerPair)
+      throw tooManyRequests('Too many failed sign-in attempts from this address; try again later', pair.resetAt);
     if (await this.counters.peek(k.familiar)) return;
     const acct = await this.counters.peek(k.account);
     if (acct && acct.count >= o.maxFailuresPerAccount) {
@@ -81,7 +82,8 @@ export class LoginThrottle {
     const ipw = await this.counters.peek(k.ip);
     if (ipw && ipw.count >= o.maxFailuresPerIp) {
       const slot = await this.counters.incr(k.ipSlot, 60_000);
-      if (slot.count > o.sprayAttemptsPerMinute) throw tooManyRequests('Too many failed sign-ins from this address; try again shortly', slot.resetAt);
+      if (slot.count > o.sprayAttemptsPerMinute)
+        throw tooManyRequests('Too many failed sign-ins from this address; try again shortly', slot.resetAt);
     }
   }
 

@@ -25,12 +25,19 @@ export interface AuthServices {
 export function openSignupWarnings(config: Pick<Config, 'openSignup' | 'smtpUrl' | 'publicUrl'>): string[] {
   if (!config.openSignup) return [];
   const out: string[] = [];
-  if (!config.smtpUrl) out.push('TIDEMARK_OPEN_SIGNUP is on but SMTP_URL is not set: new accounts must confirm their e-mail, so sign-ups after the first answer 503.');
-  if (!config.publicUrl) out.push("TIDEMARK_OPEN_SIGNUP is on but TIDEMARK_PUBLIC_URL is not set: confirmation links are built from the request's Host header.");
+  if (!config.smtpUrl)
+    out.push(
+      'TIDEMARK_OPEN_SIGNUP is on but SMTP_URL is not set: new accounts must confirm their e-mail, so sign-ups after the first answer 503.',
+    );
+  if (!config.publicUrl)
+    out.push("TIDEMARK_OPEN_SIGNUP is on but TIDEMARK_PUBLIC_URL is not set: confirmation links are built from the request's Host header.");
   return out;
 }
 
-export function createAuthServices(config: Config, opts: { counters?: CounterStore; mailer?: Mailer; loginThrottle?: Partial<LoginThrottleOptions>; passwords?: PasswordPolicy } = {}): AuthServices {
+export function createAuthServices(
+  config: Config,
+  opts: { counters?: CounterStore; mailer?: Mailer; loginThrottle?: Partial<LoginThrottleOptions>; passwords?: PasswordPolicy } = {},
+): AuthServices {
   const counters = opts.counters ?? new MemoryCounterStore();
   for (const w of openSignupWarnings(config)) console.warn(w);
   return {

@@ -18,7 +18,13 @@ const cacheKey = Symbol('tidemark.userSession');
 type Cached = { [cacheKey]?: Promise<UserSession | null> };
 
 /** Starts a login session and sets its cookie. */
-export async function startSession(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, userId: string, orgId: string | null): Promise<SessionRecord> {
+export async function startSession(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  userId: string,
+  orgId: string | null,
+): Promise<SessionRecord> {
   const { token, record } = await ctx.meta.sessions.create({
     userId,
     orgId,
@@ -31,7 +37,12 @@ export async function startSession(ctx: AppContext, req: FastifyRequest, reply: 
 }
 
 /** Replaces the session token (same user, org and absolute end) and invalidates the old one. */
-export async function rotateSession(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, current: SessionRecord): Promise<SessionRecord> {
+export async function rotateSession(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  current: SessionRecord,
+): Promise<SessionRecord> {
   const { token, record } = await ctx.meta.sessions.create({
     userId: current.user_id,
     orgId: current.org_id,

@@ -46,7 +46,13 @@ async function targetOrg(ctx: AppContext, args: DemoArgs, log: (s: string) => vo
     if (!org) throw new Error(`No organization with id ${args.org}`);
     return org;
   }
-  const first = await ctx.meta.db.selectFrom('organizations').select(['id', 'name']).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  const first = await ctx.meta.db
+    .selectFrom('organizations')
+    .select(['id', 'name'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   if (first) return first;
   const email = 'demo@tidemark.local';
   const password = crypto.randomBytes(12).toString('base64url');
@@ -72,7 +78,10 @@ export async function demoCommand(argv: string[]): Promise<void> {
     ctx = await createContext(config);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    if (/lock/i.test(msg)) throw new Error(`${msg}\nThe data directory is in use (is the server running?). Stop it first, or use "Load demo data" in the dashboard.`);
+    if (/lock/i.test(msg))
+      throw new Error(
+        `${msg}\nThe data directory is in use (is the server running?). Stop it first, or use "Load demo data" in the dashboard.`,
+      );
     throw err;
   }
   try {
@@ -87,7 +96,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
     log(`Creating site "Demo" (${DEMO_DOMAIN}, ${timezone}) in "${org.name}" with ${days} days of traffic…`);
     const r = await createDemoSite(ctx, { orgId: org.id, days, visitorsPerDay: args.visitors, seed: args.seed, timezone, log });
     const rate = Math.round(r.events / (r.generateAndWriteMs / 1000));
-    log(`Wrote ${r.events.toLocaleString('en-US')} events in ${(r.generateAndWriteMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} events/s) to ${config.eventsUrl ? 'the configured event store' : config.dataDir}.`);
+    log(
+      `Wrote ${r.events.toLocaleString('en-US')} events in ${(r.generateAndWriteMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} events/s) to ${config.eventsUrl ? 'the configured event store' : config.dataDir}.`,
+    );
     const origin = config.publicUrl ?? `http://localhost:${config.port}`;
     log(`Site id ${r.site.id}. Start the server (npm start) and open ${origin}/sites/${r.site.id}`);
   } finally {

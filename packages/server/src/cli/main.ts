@@ -37,10 +37,10 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'demo':
       await demoCommand(argv.slice(1));
-      process.exit(0);
+      return process.exit(0);
     case 'retention':
       await retentionCommand(argv.slice(1));
-      process.exit(0);
+      return process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);
       process.exit(2);

@@ -31,18 +31,31 @@ const envSchema = z.object({
   TIDEMARK_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   // Data lifecycle (lifecycle/): first run after start, and how long a deleted site's purge keeps checking for in-flight writes.
   TIDEMARK_LIFECYCLE_FIRST_RUN_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
-  TIDEMARK_PURGE_SETTLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(15 * 60_000),
+  TIDEMARK_PURGE_SETTLE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(15 * 60_000),
   TIDEMARK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Scale-out process role (also `serve --role=…`): all | collector | worker | api | jobs. */
   TIDEMARK_ROLE: z.enum(['all', 'collector', 'worker', 'api', 'jobs']).default('all'),
   /** Prefix of every Redis key (stream, locks, counters, sessions), so deployments can share a Redis. */
-  TIDEMARK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('tidemark:'),
+  TIDEMARK_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
+    .default('tidemark:'),
   /** A stream entry a worker has held unacknowledged this long is taken over by another worker. */
   TIDEMARK_STREAM_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Workers write to ClickHouse about this often when busy (few large inserts suit it best). */
   TIDEMARK_STREAM_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Login sessions end after this long without a request … */
-  TIDEMARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(525_600).default(7 * 24 * 60),
+  TIDEMARK_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(525_600)
+    .default(7 * 24 * 60),
   /** … and at the latest this long after sign-in, however active. */
   TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Embedded store: adapt and enrich events in a collector thread beside the HTTP thread (default on). */
@@ -58,7 +71,11 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
   /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
-  TIDEMARK_PWNED_PASSWORDS_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional(),
+  TIDEMARK_PWNED_PASSWORDS_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -122,7 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
     geoDbPath: e.TIDEMARK_GEO_DB,
-    trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
+    trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
     lifecycleFirstRunMs: e.TIDEMARK_LIFECYCLE_FIRST_RUN_MS,
     purgeSettleMs: e.TIDEMARK_PURGE_SETTLE_MS,
@@ -135,7 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpFrom: e.SMTP_FROM,
     pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
-    collectLimits: { perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE, perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE, perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE },
+    collectLimits: {
+      perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE,
+      perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE,
+      perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE,
+    },
     quarantinePerSiteDay: e.TIDEMARK_QUARANTINE_PER_SITE_DAY,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,

@@ -35,10 +35,14 @@ export function checkRoleConfig(config: Pick<Config, 'role' | 'eventsUrl' | 'red
   const { role } = config;
   if (role === 'all') return;
   if (!config.eventsUrl || !/^clickhouses?:\/\//i.test(config.eventsUrl)) {
-    throw new Error(`--role=${role} needs TIDEMARK_EVENTS_URL=clickhouse://…: the embedded DuckDB file belongs to a single process (use --role=all)`);
+    throw new Error(
+      `--role=${role} needs TIDEMARK_EVENTS_URL=clickhouse://…: the embedded DuckDB file belongs to a single process (use --role=all)`,
+    );
   }
-  if (!config.databaseUrl) throw new Error(`--role=${role} needs DATABASE_URL=postgres://…: the SQLite metadata file belongs to a single process`);
-  if ((role === 'collector' || role === 'worker') && !config.redisUrl) throw new Error(`--role=${role} needs REDIS_URL: collectors and workers meet through a Redis stream`);
+  if (!config.databaseUrl)
+    throw new Error(`--role=${role} needs DATABASE_URL=postgres://…: the SQLite metadata file belongs to a single process`);
+  if ((role === 'collector' || role === 'worker') && !config.redisUrl)
+    throw new Error(`--role=${role} needs REDIS_URL: collectors and workers meet through a Redis stream`);
 }
 
 const ROLES: readonly Role[] = ['all', 'collector', 'worker', 'api', 'jobs'];
@@ -49,7 +53,8 @@ export function parseRoleFlag(args: readonly string[]): Role | undefined {
     const a = args[i]!;
     const value = a.startsWith('--role=') ? a.slice('--role='.length) : a === '--role' ? args[i + 1] : undefined;
     if (value === undefined) continue;
-    if (!(ROLES as readonly string[]).includes(value)) throw new Error(`--role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(value)})`);
+    if (!(ROLES as readonly string[]).includes(value))
+      throw new Error(`--role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(value)})`);
     return value as Role;
   }
   return undefined;

@@ -35,17 +35,27 @@ describe('demo data', () => {
     expect(row.hi).toBeLessThan(now);
     expect(row.hosts).toBe(1);
     // Received now (not back-dated to their event times), so the rollup's received_at watermark never skips them.
-    const [received] = await s.ctx.events.query<{ lo: number }>('SELECT min(epoch_ms(received_at)) AS lo FROM events WHERE site_id = ?', [r.site.id]);
+    const [received] = await s.ctx.events.query<{ lo: number }>('SELECT min(epoch_ms(received_at)) AS lo FROM events WHERE site_id = ?', [
+      r.site.id,
+    ]);
     expect(received.lo).toBeGreaterThanOrEqual(calledAt);
   });
 
-  it('POST /api/demo fills the caller\'s organization once and refuses anonymous callers', async () => {
-    const anonymous = await fetch(`${s.url}/api/demo`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url }, body: '{}' });
+  it("POST /api/demo fills the caller's organization once and refuses anonymous callers", async () => {
+    const anonymous = await fetch(`${s.url}/api/demo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: s.url },
+      body: '{}',
+    });
     expect(anonymous.status).toBe(401);
 
     const { client, me } = await signUp(s.url, 'demo-owner@example.com');
     const post = (body: unknown) =>
-      fetch(`${s.url}/api/demo`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url, cookie: client.cookie! }, body: JSON.stringify(body) });
+      fetch(`${s.url}/api/demo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: s.url, cookie: client.cookie! },
+        body: JSON.stringify(body),
+      });
     expect((await post({ timezone: 'Not/AZone' })).status).toBe(400);
 
     const first = await post({});

@@ -55,13 +55,27 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
   };
   // One batch in flight while the next is generated: the engine works off the JS thread.
   let inFlight: Promise<unknown> | null = null;
-  for (const batch of generateTrafficBatches({ siteId: site.id, days, end, seed: opts.seed ?? 'tidemark-demo', visitorsPerDay, timezone: site.timezone, host: DEMO_DOMAIN, siteName: 'Tidemark Demo' }, BATCH)) {
+  for (const batch of generateTrafficBatches(
+    {
+      siteId: site.id,
+      days,
+      end,
+      seed: opts.seed ?? 'tidemark-demo',
+      visitorsPerDay,
+      timezone: site.timezone,
+      host: DEMO_DOMAIN,
+      siteName: 'Tidemark Demo',
+    },
+    BATCH,
+  )) {
     if (inFlight) await inFlight;
     inFlight = write(batch);
     events += batch.length;
     if (opts.log && performance.now() - lastLog > 2000) {
       lastLog = performance.now();
-      opts.log(`  ${events.toLocaleString('en-US')} events written so far (${new Date(batch[batch.length - 1].ts).toISOString().slice(0, 10)})`);
+      opts.log(
+        `  ${events.toLocaleString('en-US')} events written so far (${new Date(batch[batch.length - 1].ts).toISOString().slice(0, 10)})`,
+      );
     }
   }
   if (inFlight) await inFlight;

@@ -36,7 +36,22 @@ declare module 'fastify' {
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Route modules, in registration order. Each area adds itself here. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes, siteRoutes, keyRoutes, collectRoutes, collectV1Routes, collectDropsRoutes, trackerScriptRoutes, demoRoutes, statsRoutes, realtimeRoutes, publicV1Routes, openApiRoutes, dashboardRoutes];
+const routeModules: RouteModule[] = [
+  authRoutes,
+  orgRoutes,
+  siteRoutes,
+  keyRoutes,
+  collectRoutes,
+  collectV1Routes,
+  collectDropsRoutes,
+  trackerScriptRoutes,
+  demoRoutes,
+  statsRoutes,
+  realtimeRoutes,
+  publicV1Routes,
+  openApiRoutes,
+  dashboardRoutes,
+];
 
 export interface HttpAppOptions {
   logger?: boolean;
@@ -69,7 +84,10 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): 
   if (role !== 'all') {
     app.addHook('onRequest', async (req, reply) => {
       const url = req.routeOptions.url;
-      if (url && !servesRoute(role, url)) return reply.status(404).send({ success: false, error: { code: 'not_found', message: `This ${role} node does not serve ${req.method} ${url}` } });
+      if (url && !servesRoute(role, url))
+        return reply
+          .status(404)
+          .send({ success: false, error: { code: 'not_found', message: `This ${role} node does not serve ${req.method} ${url}` } });
     });
   }
 
@@ -86,7 +104,10 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): 
 
 type DependencyCheck = { status: 'ok'; ms: number } | { status: 'error'; ms: number; error: string };
 
-async function checkDependencies(probes: Record<string, () => Promise<unknown>>, timeoutMs = 2000): Promise<Record<string, DependencyCheck>> {
+async function checkDependencies(
+  probes: Record<string, () => Promise<unknown>>,
+  timeoutMs = 2000,
+): Promise<Record<string, DependencyCheck>> {
   const entries = await Promise.all(
     Object.entries(probes).map(async ([name, probe]): Promise<[string, DependencyCheck]> => {
       const started = Date.now();

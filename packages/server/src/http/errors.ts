@@ -33,7 +33,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     const refused = engineInputError(err);
     if (refused) {
       req.log.warn({ err, engine: refused.engine, engine_error: refused.kind }, 'query input refused by the engine');
-      return reply.status(400).send({ success: false, error: { code: 'invalid_query_input', message: 'The query names a value the engine cannot evaluate (e.g. a pattern, date or number out of its range)' } });
+      return reply.status(400).send({
+        success: false,
+        error: {
+          code: 'invalid_query_input',
+          message: 'The query names a value the engine cannot evaluate (e.g. a pattern, date or number out of its range)',
+        },
+      });
     }
     const fe = err as FastifyError;
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;

@@ -82,7 +82,11 @@ export interface AssembledBatch {
  * thread-agnostic: the in-process collector and the collector thread both use it.
  */
 export function assembleBatch(req: CollectRequest, services: IngestServices, salts: SaltPair): AssembledBatch {
-  const adapted = adaptContract(req.contract, req.body, { siteId: req.site.id, receivedAt: req.receivedAt, visitorHeader: req.visitorHeader });
+  const adapted = adaptContract(req.contract, req.body, {
+    siteId: req.site.id,
+    receivedAt: req.receivedAt,
+    visitorHeader: req.visitorHeader,
+  });
   const ctx: RequestContext = {
     site: req.site,
     contract: req.contract,
@@ -194,4 +198,3 @@ function dropCounts(siteId: string, receivedAt: number, counts: Map<DropReason, 
   const day = utcDay(receivedAt);
   return [...counts].map(([reason, count]) => ({ site_id: siteId, day, reason, count }));
 }
-

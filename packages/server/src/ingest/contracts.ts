@@ -107,11 +107,21 @@ export function parseBody(contract: ContractName, raw: string): ParsedBody {
   const json = parseJsonObject(raw);
   const c = CONTRACTS[contract];
   const customer = json.customerObject && typeof json.customerObject === 'object' ? (json.customerObject as Record<string, unknown>) : {};
-  const fields: AdmissionFields = { siteId: text(json.site_id), customerApiKey: text(customer.apiKey), customerSiteId: text(customer.site_id), count: 0, sentAt: null };
+  const fields: AdmissionFields = {
+    siteId: text(json.site_id),
+    customerApiKey: text(customer.apiKey),
+    customerSiteId: text(customer.site_id),
+    count: 0,
+    sentAt: null,
+  };
   const items = json[c.items];
   // More events than a batch may hold is refused whole, before any of them is looked at.
   if (Array.isArray(items) && items.length > INGEST_LIMITS.eventsPerBatch) {
-    const problem = new TidemarkError(413, 'too_many_events', `At most ${INGEST_LIMITS.eventsPerBatch} events per request (got ${items.length})`);
+    const problem = new TidemarkError(
+      413,
+      'too_many_events',
+      `At most ${INGEST_LIMITS.eventsPerBatch} events per request (got ${items.length})`,
+    );
     return { json, body: null, fields, problem };
   }
   try {

@@ -1,4 +1,12 @@
-export { Collector, type Admission, type AdmittedRequest, type BatchSink, type CollectRequest, type CollectOutcome, type IngestCollector } from './collector';
+export {
+  Collector,
+  type Admission,
+  type AdmittedRequest,
+  type BatchSink,
+  type CollectRequest,
+  type CollectOutcome,
+  type IngestCollector,
+} from './collector';
 export { ThreadCollector } from './thread/thread-collector';
 export type { AdmissionFields } from './contracts';
 export { openIngestServices } from './services';

@@ -22,8 +22,20 @@ describe('pipeline', () => {
     const ctx = testContext({ receivedAt: NOW, sentAt: NOW + 3_600_000 + 2000, ip: '81.2.69.142', services: testServices({ geo }) });
     const body = collectBodySchema.parse({
       events: [
-        { name: 'page_view', timestamp: NOW + 3_600_000, properties: { url: 'https://www.example.com/pricing?utm_source=newsletter&utm_medium=email', referrer: 'https://mail.google.com/', title: 'Pricing' } },
-        { name: 'signup', timestamp: NOW + 3_600_000 + 1000, properties: { url: 'https://www.example.com/pricing', plan: 'pro', ip: '81.2.69.142' } },
+        {
+          name: 'page_view',
+          timestamp: NOW + 3_600_000,
+          properties: {
+            url: 'https://www.example.com/pricing?utm_source=newsletter&utm_medium=email',
+            referrer: 'https://mail.google.com/',
+            title: 'Pricing',
+          },
+        },
+        {
+          name: 'signup',
+          timestamp: NOW + 3_600_000 + 1000,
+          properties: { url: 'https://www.example.com/pricing', plan: 'pro', ip: '81.2.69.142' },
+        },
         { name: 'page_view', timestamp: NOW + 3_600_000 + 1500, properties: { url: 'https://elsewhere.org/' } },
       ],
     });
@@ -41,8 +53,17 @@ describe('pipeline', () => {
     // The client's clock ran an hour fast: times land 2 s and 1 s before the server received them.
     expect([pv.ts, signup.ts]).toEqual([NOW - 2000, NOW - 1000]);
     expect(pv).toMatchObject({
-      host: 'www.example.com', path: '/pricing', utm_source: 'newsletter', utm_medium: 'email', channel: 'Email', source: 'newsletter',
-      referrer_domain: 'mail.google.com', browser: 'Chrome', os: 'Windows', device_type: 'desktop', country: 'GB',
+      host: 'www.example.com',
+      path: '/pricing',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      channel: 'Email',
+      source: 'newsletter',
+      referrer_domain: 'mail.google.com',
+      browser: 'Chrome',
+      os: 'Windows',
+      device_type: 'desktop',
+      country: 'GB',
     });
     expect(signup.visitor_id).toBe(pv.visitor_id);
     expect(signup.session_id).toBe(pv.session_id);
@@ -66,11 +87,19 @@ describe('pipeline', () => {
 describe('pipeline robustness', () => {
   it('quarantines an event a step fails on, instead of failing the request', () => {
     const ctx = testContext({ receivedAt: NOW });
-    const body = collectBodySchema.parse({ events: [{ name: 'boom', properties: { url: 'https://example.com/' } }, { name: 'fine', properties: { url: 'https://example.com/' } }] });
-    const exploding = { name: 'exploding', run: (ev: Parameters<(typeof PIPELINE)[number]['run']>[0]) => {
-      if (ev.name === 'boom') throw new Error('kaput');
-      return ev;
-    } };
+    const body = collectBodySchema.parse({
+      events: [
+        { name: 'boom', properties: { url: 'https://example.com/' } },
+        { name: 'fine', properties: { url: 'https://example.com/' } },
+      ],
+    });
+    const exploding = {
+      name: 'exploding',
+      run: (ev: Parameters<(typeof PIPELINE)[number]['run']>[0]) => {
+        if (ev.name === 'boom') throw new Error('kaput');
+        return ev;
+      },
+    };
     const r = runPipeline(adaptInsightHub(body, ctx.site.id, NOW).events, ctx, [exploding, ...PIPELINE]);
     expect(r.events.map((e) => e.name)).toEqual(['fine']);
     expect(r.dropped[0].step).toBe('exploding');

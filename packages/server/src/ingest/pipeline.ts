@@ -67,7 +67,9 @@ export function runPipeline(events: PreEvent[], ctx: RequestContext, steps: read
         cur = step.run(cur, ctx);
       } catch (err) {
         // A step must not fail a whole request over one odd event: quarantine it with the reason.
-        cur = new Drop('invalid_event', [{ path: '', message: `unprocessable in step ${step.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) }]);
+        cur = new Drop('invalid_event', [
+          { path: '', message: `unprocessable in step ${step.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) },
+        ]);
       }
       if (cur instanceof Drop) {
         stepName = step.name;

@@ -64,7 +64,9 @@ export class MetaStore {
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-      throw new Error(`metadata migration ${module}${failed ? `/${failed}` : ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `metadata migration ${module}${failed ? `/${failed}` : ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

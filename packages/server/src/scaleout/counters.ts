@@ -21,7 +21,13 @@ export class RedisCounterStore implements CounterStore {
   ) {}
 
   async incr(key: string, windowMs: number, by = 1): Promise<CounterWindow> {
-    const [count, ttl] = (await this.redis.eval(INCR_WINDOW, 1, this.prefix + key, String(Math.max(1, Math.ceil(windowMs))), String(Math.trunc(by)))) as [number, number];
+    const [count, ttl] = (await this.redis.eval(
+      INCR_WINDOW,
+      1,
+      this.prefix + key,
+      String(Math.max(1, Math.ceil(windowMs))),
+      String(Math.trunc(by)),
+    )) as [number, number];
     return { count: Number(count), resetAt: Date.now() + Number(ttl) };
   }
 

@@ -94,7 +94,12 @@ export class LeaderLock {
 /**
  * Runs `job` every `everyMs`, only on the node holding `lock`. Returns a stop function.
  */
-export function everyAsLeader(lock: LeaderLock, everyMs: number, job: () => Promise<unknown>, onError: (err: unknown) => void = () => {}): () => void {
+export function everyAsLeader(
+  lock: LeaderLock,
+  everyMs: number,
+  job: () => Promise<unknown>,
+  onError: (err: unknown) => void = () => {},
+): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (!lock.isLeader || running) return;

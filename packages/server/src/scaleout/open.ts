@@ -57,7 +57,8 @@ export async function openScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
       await sessions.start();
       stoppers.push(() => sessions!.stop());
     }
-    const producer = opts.collect && streamed ? new StreamProducer(redis, { stream, onError: (err) => log('stream add failed', err) }) : null;
+    const producer =
+      opts.collect && streamed ? new StreamProducer(redis, { stream, onError: (err) => log('stream add failed', err) }) : null;
     let worker: StreamWorker | null = null;
     if (opts.consume && streamed) {
       worker = new StreamWorker(redis, opts.events as unknown as KeyedWriter, {
@@ -79,7 +80,12 @@ export async function openScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
       stoppers.push(() => leader!.stop());
     }
     return {
-      redis, counters: new RedisCounterStore(redis, `${prefix}ctr:`), sessions, producer, worker, leader,
+      redis,
+      counters: new RedisCounterStore(redis, `${prefix}ctr:`),
+      sessions,
+      producer,
+      worker,
+      leader,
       realtime: new RedisRealtime(redis, { prefix: `${prefix}rt:` }),
       async close() {
         for (const stop of stoppers.reverse()) await stop().catch((err) => log('scale-out shutdown step failed', err));

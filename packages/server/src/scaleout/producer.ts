@@ -66,7 +66,8 @@ export class StreamProducer {
   private async checkBacklog(): Promise<void> {
     const now = Date.now();
     if (now - this.backlog.at > 1000) this.backlog = { length: await this.redis.xlen(this.stream), at: now };
-    if (this.backlog.length >= this.maxBacklog) throw new TidemarkError(503, 'overloaded', 'Too many events are waiting to be written; retry shortly');
+    if (this.backlog.length >= this.maxBacklog)
+      throw new TidemarkError(503, 'overloaded', 'Too many events are waiting to be written; retry shortly');
   }
 
   /** Refuses new batches and waits for the ones being added. */

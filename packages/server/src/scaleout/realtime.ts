@@ -47,9 +47,21 @@ export class RedisRealtime implements RealtimeSource {
     const pipe = this.redis.pipeline();
     for (const e of events) {
       pipe.eval(
-        RECORD_SCRIPT, 3,
-        this.activeKey(e.site_id), this.visitorKey(e.site_id, e.visitor_id), this.seenKey(e.site_id, e.visitor_id),
-        e.visitor_id, e.session_id, String(e.ts), e.name, e.path, e.country, e.device_type, e.source, e.event_id, String(this.ttlMs),
+        RECORD_SCRIPT,
+        3,
+        this.activeKey(e.site_id),
+        this.visitorKey(e.site_id, e.visitor_id),
+        this.seenKey(e.site_id, e.visitor_id),
+        e.visitor_id,
+        e.session_id,
+        String(e.ts),
+        e.name,
+        e.path,
+        e.country,
+        e.device_type,
+        e.source,
+        e.event_id,
+        String(this.ttlMs),
       );
     }
     const results = await pipe.exec();
@@ -73,7 +85,16 @@ export class RedisRealtime implements RealtimeSource {
         if (err) throw err;
         const [page, country, device, source, pv, first, last] = value as Array<string | null>;
         if (first === null || last === null) return; // expired between the two reads
-        rows.push({ visitor_id: ids[i], current_page: page ?? '', country, device, source, pages_viewed: Number(pv ?? 0), started_ms: Number(first), last_ms: Number(last) });
+        rows.push({
+          visitor_id: ids[i],
+          current_page: page ?? '',
+          country,
+          device,
+          source,
+          pages_viewed: Number(pv ?? 0),
+          started_ms: Number(first),
+          last_ms: Number(last),
+        });
       });
     }
     return shapeRealtime(rows, nowMs);

@@ -29,7 +29,8 @@ export function decodeEntry(fields: string[]): WriteBatch | string {
   if (i < 0 || i % 2 !== 0 || fields[i + 1] === undefined) return `entry has no "${BATCH_FIELD}" field`;
   try {
     const v = JSON.parse(fields[i + 1]!) as Partial<WriteBatch>;
-    if (!v || !Array.isArray(v.events) || !Array.isArray(v.raw) || !Array.isArray(v.quarantine) || !Array.isArray(v.drops)) return 'entry is not a write batch';
+    if (!v || !Array.isArray(v.events) || !Array.isArray(v.raw) || !Array.isArray(v.quarantine) || !Array.isArray(v.drops))
+      return 'entry is not a write batch';
     return v as WriteBatch;
   } catch (err) {
     return `entry is not JSON: ${err instanceof Error ? err.message : String(err)}`;

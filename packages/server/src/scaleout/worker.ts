@@ -61,7 +61,14 @@ export class StreamWorker {
   readonly stream: string;
   readonly group: string;
   readonly consumer: string;
-  readonly stats: WorkerStats = { entriesWritten: 0, eventsInserted: 0, entriesClaimed: 0, entriesDeadLettered: 0, writes: 0, failedWrites: 0 };
+  readonly stats: WorkerStats = {
+    entriesWritten: 0,
+    eventsInserted: 0,
+    entriesClaimed: 0,
+    entriesDeadLettered: 0,
+    writes: 0,
+    failedWrites: 0,
+  };
   private readonly opts: Required<Omit<StreamWorkerOptions, 'onError' | 'stream' | 'group' | 'consumer'>>;
   private readonly onError: StreamWorkerOptions['onError'];
   private reader: Redis | null = null;
@@ -145,9 +152,18 @@ export class StreamWorker {
   private async read(blockMs: number): Promise<RawEntry[]> {
     const reader = this.reader!;
     const count = this.opts.maxEntries;
-    const res = (await reader.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', Math.max(1, Math.ceil(blockMs)), 'STREAMS', this.stream, '>')) as
-      | Array<[string, RawEntry[]]>
-      | null;
+    const res = (await reader.xreadgroup(
+      'GROUP',
+      this.group,
+      this.consumer,
+      'COUNT',
+      count,
+      'BLOCK',
+      Math.max(1, Math.ceil(blockMs)),
+      'STREAMS',
+      this.stream,
+      '>',
+    )) as Array<[string, RawEntry[]]> | null;
     return res?.[0]?.[1] ?? [];
   }
 
@@ -156,7 +172,15 @@ export class StreamWorker {
     const out: RawEntry[] = [];
     let cursor = '0-0';
     do {
-      const res = (await this.redis.xautoclaim(this.stream, this.group, this.consumer, this.opts.minIdleMs, cursor, 'COUNT', this.opts.maxEntries)) as [string, RawEntry[], string[]?];
+      const res = (await this.redis.xautoclaim(
+        this.stream,
+        this.group,
+        this.consumer,
+        this.opts.minIdleMs,
+        cursor,
+        'COUNT',
+        this.opts.maxEntries,
+      )) as [string, RawEntry[], string[]?];
       cursor = res[0];
       out.push(...res[1]);
     } while (cursor !== '0-0' && out.length < this.opts.maxEntries && !this.stopping);
@@ -194,7 +218,8 @@ export class StreamWorker {
         // The batch itself is refused (a few tries first for data errors, in case of a fluke):
         // split until the entry at fault is alone, then move it aside.
         if (isInvalidBatch(err) || (isDataError(err) && attempt >= 2)) {
-          if (entries.length === 1) return this.deadLetter(entries[0]!.id, [BATCH_FIELD, JSON.stringify(entries[0]!.batch)], (err as Error).message);
+          if (entries.length === 1)
+            return this.deadLetter(entries[0]!.id, [BATCH_FIELD, JSON.stringify(entries[0]!.batch)], (err as Error).message);
           const half = Math.ceil(entries.length / 2);
           await this.writeAll(entries.slice(0, half));
           await this.writeAll(entries.slice(half));
@@ -214,7 +239,11 @@ export class StreamWorker {
   private async acknowledge(ids: string[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.redis.multi().xack(this.stream, this.group, ...ids).xdel(this.stream, ...ids).exec();
+        await this.redis
+          .multi()
+          .xack(this.stream, this.group, ...ids)
+          .xdel(this.stream, ...ids)
+          .exec();
         return;
       } catch (err) {
         this.onError?.(err, { stage: 'ack', entries: ids.length });
@@ -235,7 +264,9 @@ export class StreamWorker {
   private async whileOwning<T>(ids: string[], fn: () => Promise<T>): Promise<T> {
     const every = Math.max(50, Math.floor(this.opts.minIdleMs / 3));
     const timer = setInterval(() => {
-      this.redis.xclaim(this.stream, this.group, this.consumer, 0, ...ids, 'JUSTID').catch((err: unknown) => this.onError?.(err, { stage: 'claim', entries: ids.length }));
+      this.redis
+        .xclaim(this.stream, this.group, this.consumer, 0, ...ids, 'JUSTID')
+        .catch((err: unknown) => this.onError?.(err, { stage: 'claim', entries: ids.length }));
     }, every);
     try {
       return await fn();

@@ -44,7 +44,8 @@ export function compileBatch(plans: Plan[], dialect: Dialect): CompiledBatch {
   const parts = compilers.map((c, i) => {
     const p = plans[i];
     const dims: Sql[] = [];
-    for (let k = 0; k < MAX_DIMS; k++) dims.push(k < p.dimensions.length ? sql`${ident(`d_${k}`)} AS ${ident(`d_${k}`)}` : sql`'' AS ${ident(`d_${k}`)}`);
+    for (let k = 0; k < MAX_DIMS; k++)
+      dims.push(k < p.dimensions.length ? sql`${ident(`d_${k}`)} AS ${ident(`d_${k}`)}` : sql`'' AS ${ident(`d_${k}`)}`);
     const aggs = AGG_ORDER.map((a) => (p.aggs.includes(a) ? sql`${ident(`a_${a}`)} AS ${ident(`a_${a}`)}` : sql`0 AS ${ident(`a_${a}`)}`));
     const terms = c.orderTerms();
     const ranked = sql`SELECT ${keyword(String(i))} AS qid, ${join([...dims, ...aggs])}, row_number() OVER (ORDER BY ${join(terms)}) AS rn FROM (${c.withMarks(c.sessionRowsPart(p.merged))}) AS q`;

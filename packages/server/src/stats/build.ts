@@ -1,4 +1,13 @@
-import { badRequest, isFilterList, type Dimension, type FilterLeaf, type FilterNode, type Metric, type Query, type QueryInterval } from '@tidemark/core';
+import {
+  badRequest,
+  isFilterList,
+  type Dimension,
+  type FilterLeaf,
+  type FilterNode,
+  type Metric,
+  type Query,
+  type QueryInterval,
+} from '@tidemark/core';
 import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
 import { checkRegex } from './regex';
 import { dimensionDef, type Level } from './registry';
@@ -113,4 +122,3 @@ function checkLeaves(node: FilterNode): void {
   const [op, , values] = node;
   if (op === 'matches') for (const v of values) checkRegex(v);
 }
-

@@ -90,7 +90,9 @@ export class Compiler {
       parts.length === 1
         ? parts[0]
         : sql`SELECT ${join([...keys, ...plan.aggs.map((a) => sql`sum(${aggAlias(a)}) AS ${aggAlias(a)}`)])} FROM (${join(parts, ' UNION ALL ')}) AS u${this.groupBy(keys)}`;
-    const ctes = [this.marksCte(), plan.needsSessionSubquery && this.d.supportsCte ? sql`s AS (${this.sessionSubquery()})` : empty].filter((c) => !c.isEmpty);
+    const ctes = [this.marksCte(), plan.needsSessionSubquery && this.d.supportsCte ? sql`s AS (${this.sessionSubquery()})` : empty].filter(
+      (c) => !c.isEmpty,
+    );
     const withClause = ctes.length ? sql`WITH ${join(ctes)} ` : empty;
     // Ordering happens outside so it only ever sees the output columns.
     return sql`${withClause}SELECT * FROM (${this.withMarks(rows)}) AS q${this.orderAndLimit()}`;
@@ -169,21 +171,30 @@ export class Compiler {
 
   private filter(node: FilterNode, expr: (dim: Dimension) => Sql): Sql {
     switch (node[0]) {
-      case 'and': return and((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));
-      case 'or': return or((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));
-      case 'not': return sql`NOT (${this.filter(node[1] as FilterNode, expr)})`;
-      default: return this.leaf(node as FilterLeaf, expr);
+      case 'and':
+        return and((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));
+      case 'or':
+        return or((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));
+      case 'not':
+        return sql`NOT (${this.filter(node[1] as FilterNode, expr)})`;
+      default:
+        return this.leaf(node as FilterLeaf, expr);
     }
   }
 
   private leaf([op, dim, values]: FilterLeaf, expr: (dim: Dimension) => Sql): Sql {
     const e = expr(dim);
-    const isIn = () => (values.length === 1 ? sql`${e} = ${bindString(values[0])}` : sql`${e} IN (${join(values.map((v) => bindString(v)))})`);
+    const isIn = () =>
+      values.length === 1 ? sql`${e} = ${bindString(values[0])}` : sql`${e} IN (${join(values.map((v) => bindString(v)))})`;
     switch (op) {
-      case 'is': return isIn();
-      case 'is_not': return sql`NOT (${isIn()})`;
-      case 'contains': return or(values.map((v) => this.d.containsInsensitive(e, bindString(v))));
-      case 'matches': return or(values.map((v) => this.d.regexMatch(e, bindString(v))));
+      case 'is':
+        return isIn();
+      case 'is_not':
+        return sql`NOT (${isIn()})`;
+      case 'contains':
+        return or(values.map((v) => this.d.containsInsensitive(e, bindString(v))));
+      case 'matches':
+        return or(values.map((v) => this.d.regexMatch(e, bindString(v))));
     }
   }
 
@@ -206,7 +217,8 @@ export class Compiler {
 
   /** Rows standing for the events in the period (or the look-around): events, or fragments. */
   private eventRows(window: 'period' | 'lookaround', where: Sql): Sql {
-    if (!this.parts) return sql`events WHERE ${and([this.site(), window === 'period' ? this.inPeriod(ident('ts')) : this.inLookaround(ident('ts')), where])}`;
+    if (!this.parts)
+      return sql`events WHERE ${and([this.site(), window === 'period' ? this.inPeriod(ident('ts')) : this.inLookaround(ident('ts')), where])}`;
     const around = window === 'period' ? 0 : this.plan.lookaroundMs;
     const page = this.plan.dimensions.includes('page');
     return sql`(${partsEventRows(this.d, this.plan.siteId, this.range.startMs - around, this.range.endMs + around, page, this.fragmentVisitors())}) AS e`;
@@ -256,7 +268,8 @@ export class Compiler {
       cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter]))} AS s_ev_in`);
       cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter, sql`name = 'page_view'`]))} AS s_pv_in`);
     }
-    if (this.shared ? this.shared.matched : plan.sessionSource === 'sessions' && plan.eventFilters.length) cols.push(sql`${d.countIf(eventFilter)} AS s_matched`);
+    if (this.shared ? this.shared.matched : plan.sessionSource === 'sessions' && plan.eventFilters.length)
+      cols.push(sql`${d.countIf(eventFilter)} AS s_matched`);
     for (const name of this.sessionDims()) {
       const def = dimensionDef(name);
       if (!def.session) throw new Error(`dimension ${name} is not session-level`);
@@ -302,7 +315,11 @@ export class Compiler {
   /** Event half over events joined with their session's attributes. */
   private eventJoinPart(): Sql {
     const { d, plan } = this;
-    const left: Sql[] = [ident('session_id'), ident('visitor_id'), ...(this.parts ? [ident('events'), ident('pageviews')] : [ident('name')])];
+    const left: Sql[] = [
+      ident('session_id'),
+      ident('visitor_id'),
+      ...(this.parts ? [ident('events'), ident('pageviews')] : [ident('name')]),
+    ];
     const right: Sql[] = [ident('session_id'), ident('visitor_id')];
     plan.dimensions.forEach((dim, i) => {
       if (dimensionDef(dim).level === 'event') left.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
@@ -366,7 +383,12 @@ export class Compiler {
     const eventsSide = sql`SELECT DISTINCT ${join(left)} FROM ${this.eventRows('lookaround', this.eventFilter())}`;
     const sessionsSide = sql`SELECT ${join(right)} FROM ${this.sessionRef()} WHERE ${and([this.sessionStarts(false), this.sessionFilter()])}`;
     const keys = this.outputKeys();
-    const cols = [...keys, ...this.aggColumns((a) => (AGGREGATES[a].level === 'session' ? AGGREGATES[a].overSessions!(d, keyword('TRUE'), this.aggContext()) : null))];
+    const cols = [
+      ...keys,
+      ...this.aggColumns((a) =>
+        AGGREGATES[a].level === 'session' ? AGGREGATES[a].overSessions!(d, keyword('TRUE'), this.aggContext()) : null,
+      ),
+    ];
     return sql`SELECT ${join(cols)} FROM ${d.joinUsing(eventsSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
   }
 

@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import {
-  assertFilterNesting, badRequest, checkFilterLimits, DIMENSIONS, dimensionSchema, filterSchema, INTERVALS, isoDateSchema, METRIC_ALIASES, metricSchema, METRICS, PERIODS,
-  type Dimension, type FilterNode, type Metric, type Query, type QueryInterval,
+  assertFilterNesting,
+  badRequest,
+  checkFilterLimits,
+  DIMENSIONS,
+  dimensionSchema,
+  filterSchema,
+  INTERVALS,
+  isoDateSchema,
+  METRIC_ALIASES,
+  metricSchema,
+  METRICS,
+  PERIODS,
+  type Dimension,
+  type FilterNode,
+  type Metric,
+  type Query,
+  type QueryInterval,
 } from '@tidemark/core';
 
 export type { DashboardStats, MetricValue } from '@tidemark/core';
@@ -21,7 +36,10 @@ const csv = <T extends z.ZodType>(item: T, code: string, max: number) =>
     .string()
     .max(2000)
     .transform((s, ctx) => {
-      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       if (parts.length > max) {
         ctx.addIssue({ code: 'custom', message: `${code}: at most ${max} values` });
         return z.NEVER;
@@ -40,16 +58,28 @@ const csv = <T extends z.ZodType>(item: T, code: string, max: number) =>
 
 export const dashboardParamsSchema = z
   .object({
-    period: z.enum([...PERIODS, 'custom']).default('last_30_days').meta({ description: 'Whole local days in the site timezone, today included; custom: start_date … end_date' }),
+    period: z
+      .enum([...PERIODS, 'custom'])
+      .default('last_30_days')
+      .meta({ description: 'Whole local days in the site timezone, today included; custom: start_date … end_date' }),
     start_date: isoDateSchema.optional(),
     end_date: isoDateSchema.optional(),
-    metrics: csv(metricSchema, 'metrics', 16).optional().meta({
-      description: `Comma-separated, of ${METRICS.join(', ')}; also ${Object.entries(METRIC_ALIASES).map(([a, m]) => `${a} (= ${m}, answered as ${m})`).join(', ')}. Default ${DEFAULT_DASHBOARD_METRICS.join(',')}.`,
-    }),
-    dimensions: csv(dimensionSchema, 'dimensions', 12).optional().meta({ description: `Comma-separated breakdowns, of ${DIMENSIONS.join(', ')}, props:<key>` }),
+    metrics: csv(metricSchema, 'metrics', 16)
+      .optional()
+      .meta({
+        description: `Comma-separated, of ${METRICS.join(', ')}; also ${Object.entries(METRIC_ALIASES)
+          .map(([a, m]) => `${a} (= ${m}, answered as ${m})`)
+          .join(', ')}. Default ${DEFAULT_DASHBOARD_METRICS.join(',')}.`,
+      }),
+    dimensions: csv(dimensionSchema, 'dimensions', 12)
+      .optional()
+      .meta({ description: `Comma-separated breakdowns, of ${DIMENSIONS.join(', ')}, props:<key>` }),
     /** JSON: a filter tree, a list of trees, or an object {dimension: value | [values]} meaning "is". */
     filters: z.string().max(8000).optional(),
-    interval: z.enum(INTERVALS).optional().meta({ description: 'Timeseries bucket; default hour for a one-day period, day up to 93 days, week up to 190, month beyond' }),
+    interval: z
+      .enum(INTERVALS)
+      .optional()
+      .meta({ description: 'Timeseries bucket; default hour for a one-day period, day up to 93 days, week up to 190, month beyond' }),
     limit: z.coerce.number().int().min(1).max(1000).default(10),
     compare: z.enum(['true', 'false', '1', '0']).default('true'),
   })
@@ -58,8 +88,15 @@ export const dashboardParamsSchema = z
 export type DashboardParams = z.input<typeof dashboardParamsSchema>;
 
 const PARAM_CODES: Record<string, string> = {
-  period: 'invalid_period', start_date: 'invalid_date_range', end_date: 'invalid_date_range', metrics: 'invalid_metric',
-  dimensions: 'invalid_dimension', filters: 'invalid_filter', interval: 'invalid_interval', limit: 'invalid_limit', compare: 'invalid_compare',
+  period: 'invalid_period',
+  start_date: 'invalid_date_range',
+  end_date: 'invalid_date_range',
+  metrics: 'invalid_metric',
+  dimensions: 'invalid_dimension',
+  filters: 'invalid_filter',
+  interval: 'invalid_interval',
+  limit: 'invalid_limit',
+  compare: 'invalid_compare',
 };
 
 export interface DashboardRequest {

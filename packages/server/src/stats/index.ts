@@ -7,20 +7,73 @@ export { dialectFor, registerDialect } from './dialects';
 export { build, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
 export { checkRegex } from './regex';
 export {
-  optimize, simplify, chooseSource, withSharedSource, tracePlan, SESSION_LOOKAROUND_MS,
-  type Plan, type EventSource, type SessionSource, type RowSource, type AvailableRollups, type PlanTrace,
+  optimize,
+  simplify,
+  chooseSource,
+  withSharedSource,
+  tracePlan,
+  SESSION_LOOKAROUND_MS,
+  type Plan,
+  type EventSource,
+  type SessionSource,
+  type RowSource,
+  type AvailableRollups,
+  type PlanTrace,
 } from './optimize';
 export { compile, Compiler, type CompiledQuery, type SharedSessionNeeds } from './compile';
-export { compilePartsBuild, openSessionParts, storeHasRollups, SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun, type SessionZones } from './rollups';
-export { compileBatch, canShareSessionRows, type CompiledBatch } from './batch';
-export { planQuery, compilePlan, runPlan, runRange, runBatch, resultOf, percentChange, type QueryResult, type RangeResult, type ResultRow } from './run';
-export { StatsService, type StatsSite, type StatsServiceOptions, type StatsCallOptions, type DashboardDebug, type DashboardPlanTrace } from './service';
 export {
-  dashboardParamsSchema, parseDashboardParams, parseFilterParam, defaultInterval, breakdownKey, DEFAULT_DASHBOARD_METRICS,
-  type DashboardParams, type DashboardRequest, type DashboardStats, type MetricValue,
+  compilePartsBuild,
+  openSessionParts,
+  storeHasRollups,
+  SessionPartsRollup,
+  type SessionPartsOptions,
+  type SessionPartsRun,
+  type SessionZones,
+} from './rollups';
+export { compileBatch, canShareSessionRows, type CompiledBatch } from './batch';
+export {
+  planQuery,
+  compilePlan,
+  runPlan,
+  runRange,
+  runBatch,
+  resultOf,
+  percentChange,
+  type QueryResult,
+  type RangeResult,
+  type ResultRow,
+} from './run';
+export {
+  StatsService,
+  type StatsSite,
+  type StatsServiceOptions,
+  type StatsCallOptions,
+  type DashboardDebug,
+  type DashboardPlanTrace,
+} from './service';
+export {
+  dashboardParamsSchema,
+  parseDashboardParams,
+  parseFilterParam,
+  defaultInterval,
+  breakdownKey,
+  DEFAULT_DASHBOARD_METRICS,
+  type DashboardParams,
+  type DashboardRequest,
+  type DashboardStats,
+  type MetricValue,
 } from './dashboard';
 export { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
 export { compileRealtime, shapeRealtime, ACTIVE_WINDOW_MS, type RealtimeSnapshot, type ActiveVisitor } from './realtime';
-export { rawEventsParamsSchema, parseRawEventsParams, compileRawEvents, shapeRawEvents, encodeCursor, decodeCursor, type RawEventsPage, type RawEventsRequest } from './raw-events';
+export {
+  rawEventsParamsSchema,
+  parseRawEventsParams,
+  compileRawEvents,
+  shapeRawEvents,
+  encodeCursor,
+  decodeCursor,
+  type RawEventsPage,
+  type RawEventsRequest,
+} from './raw-events';
 export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, type DateRange } from './period';
 export { DIMENSION_DEFS, METRIC_DEFS, AGGREGATES, dimensionDef, type DimensionDef, type MetricDef, type Level } from './registry';

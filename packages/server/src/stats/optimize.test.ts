@@ -4,7 +4,8 @@ import { build } from './build';
 import { optimize, simplify, sourceFor, withSharedSource, type AvailableRollups } from './optimize';
 
 const ctx = { defaultTimezone: 'UTC', nowMs: Date.parse('2024-01-17T12:00:00Z') };
-const plan = (q: Partial<QueryInput>) => optimize(build(parseQuery({ site_id: 's', date_range: 'last_7_days', metrics: ['visitors'], ...q }), ctx));
+const plan = (q: Partial<QueryInput>) =>
+  optimize(build(parseQuery({ site_id: 's', date_range: 'last_7_days', metrics: ['visitors'], ...q }), ctx));
 const sources = (q: Partial<QueryInput>) => {
   const p = plan(q);
   return [p.eventSource, p.sessionSource, p.merged];
@@ -12,7 +13,11 @@ const sources = (q: Partial<QueryInput>) => {
 
 describe('optimize: row sources', () => {
   it('plain event scan for event metrics with event-level dimensions and filters', () => {
-    expect(sources({ metrics: ['visitors', 'pageviews'], dimensions: ['page'], filters: [['is', 'event_name', ['x']]] })).toEqual(['events', null, false]);
+    expect(sources({ metrics: ['visitors', 'pageviews'], dimensions: ['page'], filters: [['is', 'event_name', ['x']]] })).toEqual([
+      'events',
+      null,
+      false,
+    ]);
   });
   it('one pass over sessions for KPIs with session metrics', () => {
     expect(sources({ metrics: ['visitors', 'pageviews', 'sessions', 'bounce_rate'] })).toEqual(['sessions', 'sessions', true]);
@@ -43,7 +48,10 @@ describe('optimize: the table rows are read from', () => {
     return [p.source, p.compareSource];
   };
   it('raw events when no rollup is available', () => {
-    expect(source({ metrics: ['visitors', 'sessions'], compare: true }, { fragments: false, marks: false, dayZone: null })).toEqual(['events', 'events']);
+    expect(source({ metrics: ['visitors', 'sessions'], compare: true }, { fragments: false, marks: false, dayZone: null })).toEqual([
+      'events',
+      'events',
+    ]);
   });
   it('the daily cube for KPIs, session breakdowns and daily timeseries over whole local days of its zone', () => {
     expect(source({ metrics: ['visitors', 'sessions'], compare: true })).toEqual(['marks_daily', 'marks_daily']);
@@ -104,8 +112,16 @@ describe('optimize: order', () => {
 
 describe('optimize: filter rewrites', () => {
   it('flattens, unwraps, removes double negation and duplicate values', () => {
-    expect(simplify(['and', ['and', ['is', 'page', ['/a', '/a']], ['is', 'page', ['/b']]]])).toEqual(['and', ['is', 'page', ['/a']], ['is', 'page', ['/b']]]);
+    expect(simplify(['and', ['and', ['is', 'page', ['/a', '/a']], ['is', 'page', ['/b']]]])).toEqual([
+      'and',
+      ['is', 'page', ['/a']],
+      ['is', 'page', ['/b']],
+    ]);
     expect(simplify(['not', ['not', ['is', 'page', ['/a']]]])).toEqual(['is', 'page', ['/a']]);
-    expect(simplify(['or', ['or', ['is', 'page', ['/a']]], ['is', 'page', ['/b']]])).toEqual(['or', ['is', 'page', ['/a']], ['is', 'page', ['/b']]]);
+    expect(simplify(['or', ['or', ['is', 'page', ['/a']]], ['is', 'page', ['/b']]])).toEqual([
+      'or',
+      ['is', 'page', ['/a']],
+      ['is', 'page', ['/b']],
+    ]);
   });
 });

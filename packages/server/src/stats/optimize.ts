@@ -99,7 +99,8 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
     sessionSource,
     merged: eventSource === 'sessions' && sessionSource !== 'join',
     // Page-view rows (time on page, scroll depth) take session attributes from the session subquery.
-    needsSessionSubquery: eventSource === 'sessions' || eventSource === 'join' || sessionSource !== null || (hasPageMetrics && needsSessionAttrs),
+    needsSessionSubquery:
+      eventSource === 'sessions' || eventSource === 'join' || sessionSource !== null || (hasPageMetrics && needsSessionAttrs),
     order: completeOrder(q, zeroFill),
     zeroFill,
     lookaroundMs: SESSION_LOOKAROUND_MS,
@@ -119,7 +120,8 @@ export function chooseSource(q: ResolvedQuery, range: DateRange, rollups: Availa
   if (!rollups.fragments || !fragmentsServe(q, range)) return 'events';
   if (!rollups.marks || !marksServe(q)) return 'fragments';
   // There is no daily page cube: pages always read the hourly one.
-  const daily = rollups.dayZone === q.timezone && q.interval !== 'hour' && !q.dimensions.includes('page') && wholeLocalDays(range, q.timezone);
+  const daily =
+    rollups.dayZone === q.timezone && q.interval !== 'hour' && !q.dimensions.includes('page') && wholeLocalDays(range, q.timezone);
   return daily ? 'marks_daily' : 'marks_hourly';
 }
 
@@ -128,7 +130,10 @@ function fragmentsServe(q: ResolvedQuery, range: DateRange): boolean {
   // Page-view and returning-visitor aggregates are not kept by the rollups (registry `rawOnly`).
   if (q.metrics.some((m) => METRIC_DEFS[m].aggs.some((a) => AGGREGATES[a].rawOnly))) return false;
   if (q.dimensions.some((dim) => dimensionDef(dim).level === 'event' && dim !== 'page')) return false;
-  return !q.interval || offsetSegments(range.startMs, range.endMs, q.timezone).every((s) => s.offsetMs % HOUR_MS === 0 && s.fromMs % HOUR_MS === 0);
+  return (
+    !q.interval ||
+    offsetSegments(range.startMs, range.endMs, q.timezone).every((s) => s.offsetMs % HOUR_MS === 0 && s.fromMs % HOUR_MS === 0)
+  );
 }
 
 /** The plan's row source for `range` (its period or its comparison period). */

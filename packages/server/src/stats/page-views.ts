@@ -15,7 +15,18 @@ import { ident, join, keyword, sql, type Sql } from './sql';
  * before the next page view). Sessions are cut at the edges of `events` (the plan's look-around).
  */
 
-const SEQUENCE_COLUMNS = ['session_id', 'visitor_id', 'ts', 'name', 'event_id', 'path', 'host', 'props', 'engaged_ms', 'scroll_depth'] as const;
+const SEQUENCE_COLUMNS = [
+  'session_id',
+  'visitor_id',
+  'ts',
+  'name',
+  'event_id',
+  'path',
+  'host',
+  'props',
+  'engaged_ms',
+  'scroll_depth',
+] as const;
 
 /** `events`: FROM-clause text selecting the site's events of the look-around window. */
 export function pageViewRows(d: Dialect, events: Sql): Sql {

@@ -49,10 +49,21 @@ describe('named periods', () => {
   });
 
   it('refuses bad ranges and timezones with coded errors', () => {
-    expect(() => resolvePeriod({ start: '2024-02-02', end: '2024-02-01' }, 'UTC', now)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_date_range' }));
-    expect(() => resolvePeriod({ start: '1990-01-01', end: '2024-02-01' }, 'UTC', now)).toThrow(expect.objectContaining({ code: 'invalid_date_range' }));
-    for (const [start, end] of [['9999-12-01', '9999-12-31'], ['2099-12-31', '2100-01-01'], ['1969-12-31', '1970-01-01'], ['0000-01-01', '0000-01-02']]) {
-      expect(() => resolvePeriod({ start, end }, 'UTC', now), start).toThrow(expect.objectContaining({ status: 400, code: 'invalid_date_range' }));
+    expect(() => resolvePeriod({ start: '2024-02-02', end: '2024-02-01' }, 'UTC', now)).toThrow(
+      expect.objectContaining({ status: 400, code: 'invalid_date_range' }),
+    );
+    expect(() => resolvePeriod({ start: '1990-01-01', end: '2024-02-01' }, 'UTC', now)).toThrow(
+      expect.objectContaining({ code: 'invalid_date_range' }),
+    );
+    for (const [start, end] of [
+      ['9999-12-01', '9999-12-31'],
+      ['2099-12-31', '2100-01-01'],
+      ['1969-12-31', '1970-01-01'],
+      ['0000-01-01', '0000-01-02'],
+    ]) {
+      expect(() => resolvePeriod({ start, end }, 'UTC', now), start).toThrow(
+        expect.objectContaining({ status: 400, code: 'invalid_date_range' }),
+      );
     }
     expect(resolvePeriod({ start: '1970-01-01', end: '1970-01-31' }, 'Pacific/Kiritimati', now).startDate).toBe('1970-01-01');
     expect(resolvePeriod({ start: '2099-12-01', end: '2099-12-31' }, 'Pacific/Pago_Pago', now).endDate).toBe('2099-12-31');
@@ -77,7 +88,12 @@ describe('bucket keys', () => {
   it('weeks start on Monday on or before the range; months on the first', () => {
     expect(bucketKeys(rangeOfDates('2024-01-13', '2024-01-22', 'UTC'), 'week', 'UTC')).toEqual(['2024-01-08', '2024-01-15', '2024-01-22']);
     expect(bucketKeys(rangeOfDates('2024-01-31', '2024-03-01', 'UTC'), 'month', 'UTC')).toEqual(['2024-01-01', '2024-02-01', '2024-03-01']);
-    expect(bucketKeys(rangeOfDates('2024-02-27', '2024-03-01', 'UTC'), 'day', 'UTC')).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']);
+    expect(bucketKeys(rangeOfDates('2024-02-27', '2024-03-01', 'UTC'), 'day', 'UTC')).toEqual([
+      '2024-02-27',
+      '2024-02-28',
+      '2024-02-29',
+      '2024-03-01',
+    ]);
   });
 
   it('refuses too many buckets', () => {

@@ -22,14 +22,28 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(tz, f);
   }
   return f;
 }
 
-export interface WallClock { y: number; m: number; d: number; h: number; mi: number; s: number }
+export interface WallClock {
+  y: number;
+  m: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+}
 
 /** Local wall-clock time of a UTC instant. */
 export function wallClock(ms: number, tz: string): WallClock {
@@ -141,7 +155,8 @@ function assertQueryDate(date: string): void {
 
 export function rangeOfDates(startDate: string, endDate: string, tz: string): DateRange {
   if (endDate < startDate) throw badRequest('invalid_date_range', 'date_range: end is before start');
-  if (daysBetween(startDate, endDate) + 1 > MAX_DATE_RANGE_DAYS) throw badRequest('invalid_date_range', `date_range: longer than ${MAX_DATE_RANGE_DAYS} days`);
+  if (daysBetween(startDate, endDate) + 1 > MAX_DATE_RANGE_DAYS)
+    throw badRequest('invalid_date_range', `date_range: longer than ${MAX_DATE_RANGE_DAYS} days`);
   return { startDate, endDate, startMs: startOfLocalDay(startDate, tz), endMs: startOfLocalDay(addDays(endDate, 1), tz) };
 }
 
@@ -155,16 +170,22 @@ export function resolvePeriod(period: Period | { start: string; end: string }, t
   }
   const today = localDate(nowMs, tz);
   switch (period) {
-    case 'today': return rangeOfDates(today, today, tz);
-    case 'yesterday': return rangeOfDates(addDays(today, -1), addDays(today, -1), tz);
-    case 'last_7_days': return rangeOfDates(addDays(today, -6), today, tz);
-    case 'last_30_days': return rangeOfDates(addDays(today, -29), today, tz);
-    case 'month': return rangeOfDates(firstOfMonth(today), today, tz);
+    case 'today':
+      return rangeOfDates(today, today, tz);
+    case 'yesterday':
+      return rangeOfDates(addDays(today, -1), addDays(today, -1), tz);
+    case 'last_7_days':
+      return rangeOfDates(addDays(today, -6), today, tz);
+    case 'last_30_days':
+      return rangeOfDates(addDays(today, -29), today, tz);
+    case 'month':
+      return rangeOfDates(firstOfMonth(today), today, tz);
     case 'last_month': {
       const first = firstOfMonth(today, 1);
       return rangeOfDates(first, addDays(firstOfMonth(today), -1), tz);
     }
-    case 'last_12_months': return rangeOfDates(firstOfMonth(today, 11), today, tz);
+    case 'last_12_months':
+      return rangeOfDates(firstOfMonth(today, 11), today, tz);
     default: {
       const never: never = period;
       throw badRequest('invalid_date_range', `unknown period ${String(never)}`);
@@ -188,7 +209,8 @@ export function bucketKeys(range: DateRange, interval: QueryInterval, tz: string
   const keys: string[] = [];
   const push = (k: string) => {
     if (keys[keys.length - 1] !== k) keys.push(k);
-    if (keys.length > MAX_BUCKETS) throw badRequest('too_many_buckets', `interval ${interval} gives more than ${MAX_BUCKETS} buckets for this range`);
+    if (keys.length > MAX_BUCKETS)
+      throw badRequest('too_many_buckets', `interval ${interval} gives more than ${MAX_BUCKETS} buckets for this range`);
   };
   if (interval === 'hour') {
     // Days without an offset change have exactly the hours 00-23; only DST days are walked hour by hour.

@@ -40,7 +40,8 @@ export function parseInstant(value: string, field: string): number {
   if (/^\d{1,15}$/.test(value)) ms = Number(value);
   else if (/^\d{4}-\d{2}-\d{2}$/.test(value)) ms = Date.parse(`${value}T00:00:00Z`);
   else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) ms = Date.parse(value);
-  if (!Number.isSafeInteger(ms)) throw badRequest('invalid_date_range', `${field}: expected an ISO date-time, a date or milliseconds since the epoch`);
+  if (!Number.isSafeInteger(ms))
+    throw badRequest('invalid_date_range', `${field}: expected an ISO date-time, a date or milliseconds since the epoch`);
   if (!inRange(ms)) throw badRequest('invalid_date_range', `${field}: must be between 1900 and 2300`);
   return ms;
 }
@@ -54,7 +55,8 @@ export function encodeCursor(ts: number, id: string): string {
 export function decodeCursor(cursor: string): { ts: number; id: string } {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && inRange(v[0]) && typeof v[1] === 'string' && UUIDISH.test(v[1])) return { ts: v[0], id: v[1] };
+    if (Array.isArray(v) && v.length === 2 && inRange(v[0]) && typeof v[1] === 'string' && UUIDISH.test(v[1]))
+      return { ts: v[0], id: v[1] };
   } catch {
     // fall through
   }
@@ -65,7 +67,10 @@ export function parseRawEventsParams(raw: unknown, nowMs: number): RawEventsRequ
   const r = rawEventsParamsSchema.safeParse(raw ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw badRequest(issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : 'invalid_parameter', `${issue?.path.join('.') || 'query'}: ${issue?.message}`);
+    throw badRequest(
+      issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : 'invalid_parameter',
+      `${issue?.path.join('.') || 'query'}: ${issue?.message}`,
+    );
   }
   const toMs = r.data.to ? parseInstant(r.data.to, 'to') : nowMs;
   const fromMs = r.data.from ? parseInstant(r.data.from, 'from') : toMs - DEFAULT_SPAN_MS;
@@ -88,9 +93,14 @@ export function compileRawEvents(d: Dialect, siteId: string, req: RawEventsReque
   ];
   if (req.after) {
     const at = d.timestampFromMs(req.after.ts);
-    where.push(sql`(${ts} > ${at} OR (${ts} = ${d.timestampFromMs(req.after.ts)} AND ${d.toText(ident('event_id'))} > ${bindString(req.after.id)}))`);
+    where.push(
+      sql`(${ts} > ${at} OR (${ts} = ${d.timestampFromMs(req.after.ts)} AND ${d.toText(ident('event_id'))} > ${bindString(req.after.id)}))`,
+    );
   }
-  return render(sql`SELECT ${join(cols)} FROM events WHERE ${join(where, ' AND ')} ORDER BY ts ASC, ${d.toText(ident('event_id'))} ASC LIMIT ${bindInt(req.limit + 1)}`, d);
+  return render(
+    sql`SELECT ${join(cols)} FROM events WHERE ${join(where, ' AND ')} ORDER BY ts ASC, ${d.toText(ident('event_id'))} ASC LIMIT ${bindInt(req.limit + 1)}`,
+    d,
+  );
 }
 
 export interface RawEventsPage {

@@ -86,11 +86,31 @@ export function propKey(name: string): string {
 
 /** Summable (or, for visitors, computed in one place) quantities that metrics are derived from. */
 export type AggName =
-  | 'visitors' | 'pageviews' | 'events' | 'sessions' | 'bounces' | 'duration_ms' | 'session_pageviews'
-  | 'new_visitors' | 'page_time_ms' | 'timed_views' | 'scroll_sum' | 'scrolled_views';
+  | 'visitors'
+  | 'pageviews'
+  | 'events'
+  | 'sessions'
+  | 'bounces'
+  | 'duration_ms'
+  | 'session_pageviews'
+  | 'new_visitors'
+  | 'page_time_ms'
+  | 'timed_views'
+  | 'scroll_sum'
+  | 'scrolled_views';
 export const AGG_ORDER: readonly AggName[] = [
-  'visitors', 'pageviews', 'events', 'sessions', 'bounces', 'duration_ms', 'session_pageviews',
-  'new_visitors', 'page_time_ms', 'timed_views', 'scroll_sum', 'scrolled_views',
+  'visitors',
+  'pageviews',
+  'events',
+  'sessions',
+  'bounces',
+  'duration_ms',
+  'session_pageviews',
+  'new_visitors',
+  'page_time_ms',
+  'timed_views',
+  'scroll_sum',
+  'scrolled_views',
 ];
 
 /**
@@ -124,9 +144,24 @@ const isNew = (ctx: AggContext) => sql`NOT (${ctx.seenBefore})`;
 
 export const AGGREGATES: Record<AggName, AggregateDef> = {
   // Event aggregates over session rows use the per-session counts of in-period, filter-matching events.
-  visitors: { level: 'event', overEvents: (d) => d.uniq(ident('visitor_id')), overParts: (d) => d.uniq(ident('visitor_id')), overSessions: (d) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0`) },
-  pageviews: { level: 'event', overEvents: (d) => d.countIf(isPageview), overParts: () => zeroIfNull(sql`sum(pageviews)`), overSessions: () => zeroIfNull(sql`sum(s_pv_in)`) },
-  events: { level: 'event', overEvents: () => sql`count(*)`, overParts: () => zeroIfNull(sql`sum(events)`), overSessions: () => zeroIfNull(sql`sum(s_ev_in)`) },
+  visitors: {
+    level: 'event',
+    overEvents: (d) => d.uniq(ident('visitor_id')),
+    overParts: (d) => d.uniq(ident('visitor_id')),
+    overSessions: (d) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0`),
+  },
+  pageviews: {
+    level: 'event',
+    overEvents: (d) => d.countIf(isPageview),
+    overParts: () => zeroIfNull(sql`sum(pageviews)`),
+    overSessions: () => zeroIfNull(sql`sum(s_pv_in)`),
+  },
+  events: {
+    level: 'event',
+    overEvents: () => sql`count(*)`,
+    overParts: () => zeroIfNull(sql`sum(events)`),
+    overSessions: () => zeroIfNull(sql`sum(s_ev_in)`),
+  },
   sessions: { level: 'session', overSessions: (d, cond) => d.countIf(cond) },
   // Bounce: exactly one page_view and no interactive event (passive events do not end a bounce).
   bounces: { level: 'session', overSessions: (d, cond) => d.countIf(sql`${cond} AND s_pageviews = 1 AND s_interactive = 0`) },
@@ -134,7 +169,8 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   session_pageviews: { level: 'session', overSessions: (d, cond) => d.sumIf(ident('s_pageviews'), cond) },
   // Visitors not seen before the period. Fragments key visitors by hash and keep no history: raw events only.
   new_visitors: {
-    level: 'event', rawOnly: true,
+    level: 'event',
+    rawOnly: true,
     overEvents: (d, ctx) => d.uniqIf(ident('visitor_id'), isNew(ctx)),
     overSessions: (d, _cond, ctx) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0 AND ${isNew(ctx)}`),
   },
@@ -168,7 +204,10 @@ const round = (v: number, digits: number) => {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 };
-const ratio = (num: AggName, den: AggName, scale = '1.0') => () => sql`(${ident(`a_${num}`)} * ${keyword(scale)} / nullif(${ident(`a_${den}`)}, 0))`;
+const ratio =
+  (num: AggName, den: AggName, scale = '1.0') =>
+  () =>
+    sql`(${ident(`a_${num}`)} * ${keyword(scale)} / nullif(${ident(`a_${den}`)}, 0))`;
 
 export const METRIC_DEFS: Record<Metric, MetricDef> = {
   visitors: { level: 'event', aggs: ['visitors'], value: (a) => a.visitors, order: () => ident('a_visitors') },
@@ -177,19 +216,22 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
   sessions: { level: 'session', aggs: ['sessions'], value: (a) => a.sessions, order: () => ident('a_sessions') },
   /** % of sessions that bounced, one decimal; 0 when there are no sessions. */
   bounce_rate: {
-    level: 'session', aggs: ['sessions', 'bounces'],
+    level: 'session',
+    aggs: ['sessions', 'bounces'],
     value: (a) => (a.sessions ? round((100 * a.bounces) / a.sessions, 1) : 0),
     order: ratio('bounces', 'sessions', '100.0'),
   },
   /** Mean of (last − first event time) per session, whole seconds. */
   avg_duration: {
-    level: 'session', aggs: ['sessions', 'duration_ms'],
+    level: 'session',
+    aggs: ['sessions', 'duration_ms'],
     value: (a) => (a.sessions ? Math.round(a.duration_ms / a.sessions / 1000) : 0),
     order: ratio('duration_ms', 'sessions'),
   },
   /** Pageviews of the sessions / sessions, two decimals. */
   views_per_visit: {
-    level: 'session', aggs: ['sessions', 'session_pageviews'],
+    level: 'session',
+    aggs: ['sessions', 'session_pageviews'],
     value: (a) => (a.sessions ? round(a.session_pageviews / a.sessions, 2) : 0),
     order: ratio('session_pageviews', 'sessions'),
   },
@@ -197,19 +239,22 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
   new_visitors: { level: 'event', aggs: ['new_visitors'], value: (a) => a.new_visitors, order: () => ident('a_new_visitors') },
   /** Visitors whose id was seen before the period: visitors − new visitors. */
   returning_visitors: {
-    level: 'event', aggs: ['visitors', 'new_visitors'],
+    level: 'event',
+    aggs: ['visitors', 'new_visitors'],
     value: (a) => a.visitors - a.new_visitors,
     order: () => sql`(${ident('a_visitors')} - ${ident('a_new_visitors')})`,
   },
   /** Mean time on page (DESIGN §4) over the page views that have one, whole seconds. */
   avg_time: {
-    level: 'page', aggs: ['page_time_ms', 'timed_views'],
+    level: 'page',
+    aggs: ['page_time_ms', 'timed_views'],
     value: (a) => (a.timed_views ? Math.round(a.page_time_ms / a.timed_views / 1000) : 0),
     order: ratio('page_time_ms', 'timed_views'),
   },
   /** Mean of the deepest scroll (%) per page view, over page views that reported one, whole percent. */
   scroll_depth: {
-    level: 'page', aggs: ['scroll_sum', 'scrolled_views'],
+    level: 'page',
+    aggs: ['scroll_sum', 'scrolled_views'],
     value: (a) => (a.scrolled_views ? Math.round(a.scroll_sum / a.scrolled_views) : 0),
     order: ratio('scroll_sum', 'scrolled_views'),
   },

@@ -77,7 +77,8 @@ export function resultOf(plan: Plan, rows: ResultRow[], previous?: ResultRow[]):
     interval: plan.interval,
     rows,
   };
-  if (plan.compareRange && previous) result.comparison = { date_range: { start: plan.compareRange.startDate, end: plan.compareRange.endDate }, rows: previous };
+  if (plan.compareRange && previous)
+    result.comparison = { date_range: { start: plan.compareRange.startDate, end: plan.compareRange.endDate }, rows: previous };
   return result;
 }
 

@@ -2,10 +2,7 @@ import type { Dimension, Query } from '@tidemark/core';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
-import {
-  breakdownKey, defaultInterval, parseDashboardParams, valueKey,
-  type DashboardStats, type MetricValue,
-} from './dashboard';
+import { breakdownKey, defaultInterval, parseDashboardParams, valueKey, type DashboardStats, type MetricValue } from './dashboard';
 import type { Dialect } from './dialect';
 import { dialectFor } from './dialects';
 import { tracePlan, withSharedSource, type AvailableRollups, type Plan, type PlanTrace } from './optimize';
@@ -153,9 +150,10 @@ export class StatsService {
       const i = shareable.indexOf(p);
       return batch && i >= 0 ? batch.then((all) => all[i]) : runRange(p, this.dialect, this.reader, p.range);
     };
-    const kpis = Promise.all([rowsOf(kpiPlan), kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange) : null]).then(([rows, prev]) =>
-      resultOf(kpiPlan, rows, prev ?? undefined),
-    );
+    const kpis = Promise.all([
+      rowsOf(kpiPlan),
+      kpiPlan.compareRange ? runRange(kpiPlan, this.dialect, this.reader, kpiPlan.compareRange) : null,
+    ]).then(([rows, prev]) => resultOf(kpiPlan, rows, prev ?? undefined));
     const timeseries = runPlan(timeseriesPlan, this.dialect, this.reader);
     const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
     const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
@@ -184,7 +182,9 @@ export class StatsService {
     if (!opts.debug) return out;
     const trace = (p: Plan): DashboardPlanTrace => {
       const i = shareable.indexOf(p);
-      return batch && i >= 0 ? { ...tracePlan(shared[i]), compare_source: p.compareSource, batched: true } : { ...tracePlan(p), batched: false };
+      return batch && i >= 0
+        ? { ...tracePlan(shared[i]), compare_source: p.compareSource, batched: true }
+        : { ...tracePlan(p), batched: false };
     };
     const breakdownTraces = Object.fromEntries(req.dimensions.map((dim, i) => [breakdownKey(dim), trace(breakdownPlans[i])]));
     return { ...out, debug: { plans: { kpis: trace(kpiPlan), timeseries: trace(timeseriesPlan), breakdowns: breakdownTraces } } };

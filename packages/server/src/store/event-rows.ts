@@ -34,7 +34,13 @@ function invalid(message: string, field: string): TidemarkError {
  * become U+FFFD, in place); events' text where each engine encodes them (wellFormedEvent).
  */
 export function checkBatch(batch: WriteBatch): void {
-  if (!batch || !Array.isArray(batch.events) || !Array.isArray(batch.raw) || !Array.isArray(batch.quarantine) || !Array.isArray(batch.drops)) {
+  if (
+    !batch ||
+    !Array.isArray(batch.events) ||
+    !Array.isArray(batch.raw) ||
+    !Array.isArray(batch.quarantine) ||
+    !Array.isArray(batch.drops)
+  ) {
     throw new TidemarkError(400, 'invalid_batch', 'A write batch needs events, raw, quarantine and drops arrays');
   }
   for (const e of batch.events) checkEvent(e);
@@ -73,7 +79,11 @@ export function checkBatch(batch: WriteBatch): void {
  */
 function checkEncoded(encoded: NonNullable<WriteBatch['encoded']>): void {
   const ok =
-    encoded !== null && typeof encoded === 'object' && Array.isArray(encoded.ids) && Array.isArray(encoded.lines) && encoded.ids.length === encoded.lines.length;
+    encoded !== null &&
+    typeof encoded === 'object' &&
+    Array.isArray(encoded.ids) &&
+    Array.isArray(encoded.lines) &&
+    encoded.ids.length === encoded.lines.length;
   if (!ok) throw new TidemarkError(400, 'invalid_batch', 'Encoded events need ids and lines of the same length');
   for (let i = 0; i < encoded.ids.length; i++) {
     const id = encoded.ids[i];
@@ -152,7 +162,8 @@ export function wellFormedEvent(e: CanonicalEvent): void {
     if (!k.isWellFormed() || (typeof v === 'string' && !v.isWellFormed())) clean = false;
   }
   // fromEntries defines own properties: a key can never reach the prototype.
-  if (!clean) e.props = Object.fromEntries(Object.entries(e.props).map(([k, v]) => [wellFormed(k), typeof v === 'string' ? wellFormed(v) : v]));
+  if (!clean)
+    e.props = Object.fromEntries(Object.entries(e.props).map(([k, v]) => [wellFormed(k), typeof v === 'string' ? wellFormed(v) : v]));
 }
 
 function isTs(v: unknown): boolean {
@@ -184,7 +195,8 @@ function columnError(e: CanonicalEvent): void {
         break;
       case 'int':
         if (v === null && c.nullable) break;
-        if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > INT32_MAX) throw invalid(`${c.name} must be a 32-bit integer or null`, c.name);
+        if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > INT32_MAX)
+          throw invalid(`${c.name} must be a 32-bit integer or null`, c.name);
         break;
       case 'float':
         if (v === null && c.nullable) break;

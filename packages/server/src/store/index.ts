@@ -24,7 +24,21 @@ export { isUuidV7, uuidV7Time, checkBatch, assertNotEncoded } from './event-rows
 export { engineInputError, type EngineInputError } from './engine-errors';
 export { encodeEvents } from './duckdb/event-pack';
 export {
-  ClickHouseEventStore, ClickHouseHttp, ClickHouseError, parseClickHouseUrl, redactUrl,
-  quoteString, quoteInt, quoteFloat, quoteValue, quoteIdentifier, prepareStatement, CLICKHOUSE_MIGRATIONS, CLICKHOUSE_SCHEMA_VERSION,
-  type KeyedBatch, type ClickHouseConnection, type ClickHouseClient, type ClickHouseRequestOptions,
+  ClickHouseEventStore,
+  ClickHouseHttp,
+  ClickHouseError,
+  parseClickHouseUrl,
+  redactUrl,
+  quoteString,
+  quoteInt,
+  quoteFloat,
+  quoteValue,
+  quoteIdentifier,
+  prepareStatement,
+  CLICKHOUSE_MIGRATIONS,
+  CLICKHOUSE_SCHEMA_VERSION,
+  type KeyedBatch,
+  type ClickHouseConnection,
+  type ClickHouseClient,
+  type ClickHouseRequestOptions,
 } from './clickhouse';

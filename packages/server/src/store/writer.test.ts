@@ -52,7 +52,11 @@ class FaultyStore {
 }
 
 const countEvents = async (store: DuckDbEventStore) => (await store.query<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n;
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as TidemarkError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as TidemarkError,
+  );
 
 describe('GroupCommitWriter', () => {
   it('merges concurrent submissions into one commit and acks each once its rows are stored', async () => {
@@ -86,7 +90,9 @@ describe('GroupCommitWriter', () => {
   it('commits at once when a group is full, splitting larger queues into several groups', async () => {
     const store = await openStore();
     const writer = new GroupCommitWriter(store, { maxDelayMs: 60_000, maxGroupItems: 20 });
-    const results = await Promise.all(Array.from({ length: 6 }, () => writer.submit(batchOf(Array.from({ length: 10 }, () => makeEvent())))));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => writer.submit(batchOf(Array.from({ length: 10 }, () => makeEvent())))),
+    );
     expect(results.map((r) => r.inserted)).toEqual([10, 10, 10, 10, 10, 10]);
     expect(writer.stats().commits).toBe(3);
   });
@@ -146,11 +152,15 @@ describe('GroupCommitWriter', () => {
     faulty.failNext = 3;
     const events = [makeEvent(), makeEvent()];
     const raw = [{ id: events[0]!.event_id, site_id: 'site-a', received_at: Date.now(), contract: 'c', body: '{}' }];
-    expect((await writer.submit(batchOf(events, { raw, drops: [{ site_id: 'site-a', day: '2025-01-01', reason: 'bot', count: 1 }] }))).inserted).toBe(2);
+    expect(
+      (await writer.submit(batchOf(events, { raw, drops: [{ site_id: 'site-a', day: '2025-01-01', reason: 'bot', count: 1 }] }))).inserted,
+    ).toBe(2);
     expect(errors).toEqual([1, 2, 3]);
     expect(faulty.writes).toBe(4);
     expect(await countEvents(store)).toBe(2);
-    expect(await store.dropCounts('site-a', '2025-01-01', '2025-01-01')).toEqual([{ site_id: 'site-a', day: '2025-01-01', reason: 'bot', count: 1 }]);
+    expect(await store.dropCounts('site-a', '2025-01-01', '2025-01-01')).toEqual([
+      { site_id: 'site-a', day: '2025-01-01', reason: 'bot', count: 1 },
+    ]);
     expect((await store.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads'))[0]!.n).toBe(1);
   });
 

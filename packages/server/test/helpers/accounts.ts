@@ -37,7 +37,13 @@ export async function startAccountsServer(overrides: Partial<Config> = {}, env: 
   const events = new Proxy(base, { get: (t, p) => (p in t ? t[p] : unavailable) }) as unknown as EventStore;
   // Only what accounts routes need is real here; the cast keeps this stand-in compiling as others add
   // services (it goes away once the event store is wired and startTestServer works).
-  const ctx = { config, events, meta, auth: createAuthServices(config), closers: [] } satisfies Partial<AppContext> as unknown as AppContext;
+  const ctx = {
+    config,
+    events,
+    meta,
+    auth: createAuthServices(config),
+    closers: [],
+  } satisfies Partial<AppContext> as unknown as AppContext;
   const { bootstrapAdmin } = await import('../../src/auth');
   await bootstrapAdmin(ctx, () => {});
   const app = await buildHttpApp(ctx);
@@ -82,7 +88,12 @@ export class Client {
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     const origin = this.opts.origin === undefined ? this.base : this.opts.origin;
     if (origin && method !== 'GET' && !('origin' in headers)) h.origin = origin;
-    const res = await fetch(this.base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(this.base + path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [name, value] = pair!.split('=');
@@ -113,7 +124,12 @@ export class Client {
 }
 
 /** Registers (or signs in) and returns a client holding the session. */
-export async function signUp(base: string, email: string, password = 'correct horse battery', extra: Record<string, unknown> = {}): Promise<{ client: Client; me: any }> {
+export async function signUp(
+  base: string,
+  email: string,
+  password = 'correct horse battery',
+  extra: Record<string, unknown> = {},
+): Promise<{ client: Client; me: any }> {
   const client = new Client(base);
   const r = await client.post('/api/auth/register', { email, password, ...extra });
   if (r.status !== 201) throw new Error(`register ${email} -> ${r.status} ${r.text}`);
@@ -124,12 +140,21 @@ export async function signUp(base: string, email: string, password = 'correct ho
  * Open sign-up as a person does it: register (202), take the confirmation link from the mail the SMTP
  * sink caught, and confirm it; returns the signed-in client and its /me answer.
  */
-export async function signUpConfirmed(base: string, mail: { messages: string[] }, email: string, password = 'correct horse battery', extra: Record<string, unknown> = {}): Promise<{ client: Client; me: any }> {
+export async function signUpConfirmed(
+  base: string,
+  mail: { messages: string[] },
+  email: string,
+  password = 'correct horse battery',
+  extra: Record<string, unknown> = {},
+): Promise<{ client: Client; me: any }> {
   const client = new Client(base);
   const seen = mail.messages.length;
   const r = await client.post('/api/auth/register', { email, password, ...extra });
   if (r.status !== 202) throw new Error(`open sign-up ${email} -> ${r.status} ${r.text}`);
-  const message = mail.messages.slice(seen).map((m) => m.replace(/=\r\n/g, '')).find((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
+  const message = mail.messages
+    .slice(seen)
+    .map((m) => m.replace(/=\r\n/g, ''))
+    .find((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
   const token = message && /\/verify-email\/([A-Za-z0-9_-]{20,})/.exec(message)?.[1];
   if (!token) throw new Error(`no confirmation mail for ${email}`);
   const v = await client.post('/api/auth/verify-email', { token, password });

@@ -44,7 +44,10 @@ export async function startCollectServer() {
     request('POST', '/api/collect', body, { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://www.example.com', ...headers });
 
   const events = (s: SiteRecord | string, where = '', params: unknown[] = []) =>
-    server.ctx.events.query<Record<string, any>>(`SELECT * FROM events WHERE site_id = ? ${where} ORDER BY ts, name`, [typeof s === 'string' ? s : s.id, ...params]);
+    server.ctx.events.query<Record<string, any>>(`SELECT * FROM events WHERE site_id = ? ${where} ORDER BY ts, name`, [
+      typeof s === 'string' ? s : s.id,
+      ...params,
+    ]);
 
   const server = s;
   return { ...s, site, otherSite, keys, request, collect, events };

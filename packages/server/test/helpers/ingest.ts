@@ -7,7 +7,8 @@ import { noGeoLookup } from '../../src/ingest/lib/geo';
 import type { IngestServices, PreEvent, RequestContext } from '../../src/ingest/types';
 
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-export const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+export const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
 
 export function testSite(over: Partial<SiteRecord> = {}): SiteRecord {
   return {
@@ -55,5 +56,9 @@ export function testContext(over: Partial<RequestContext> = {}): RequestContext 
 
 export function testEvent(over: Partial<PreEvent> = {}, ctx?: RequestContext): PreEvent {
   const c = ctx ?? testContext();
-  return Object.assign(newPreEvent(c.site.id, c.receivedAt, 'page_view', { name: 'page_view' }), { url: 'https://example.com/pricing' }, over);
+  return Object.assign(
+    newPreEvent(c.site.id, c.receivedAt, 'page_view', { name: 'page_view' }),
+    { url: 'https://example.com/pricing' },
+    over,
+  );
 }

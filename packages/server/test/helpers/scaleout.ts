@@ -26,7 +26,10 @@ export async function clickhouseAvailable(suite: string): Promise<ServiceStatus>
     if ((await res.text()).trim() === 'Ok.') return { ok: true, reason: '' };
     return unavailable(suite, `ClickHouse at ${base} answered /ping with HTTP ${res.status}`);
   } catch (err) {
-    return unavailable(suite, `ClickHouse not reachable at ${base} (start it with .ci/services.sh): ${err instanceof Error ? err.message : String(err)}`);
+    return unavailable(
+      suite,
+      `ClickHouse not reachable at ${base} (start it with .ci/services.sh): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

@@ -12,7 +12,10 @@ export function tempDataDir(prefix = 'tidemark-test-'): string {
  * Starts a real server (embedded DuckDB + SQLite in a temp dir unless overridden) on an ephemeral port.
  * Integration tests talk to it over HTTP exactly as browsers and SDKs do.
  */
-export async function startTestServer(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = {}): Promise<RunningServer & { dataDir: string; cleanup(): Promise<void> }> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = overrides.dataDir ?? tempDataDir();
   const config = loadConfig({ TIDEMARK_LOG_LEVEL: 'silent', ...env }, { host: '127.0.0.1', port: 0, dataDir, ...overrides });
   const server = await startServer(config);

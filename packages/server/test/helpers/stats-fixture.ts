@@ -40,7 +40,13 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
  * One event. Acquisition fields are set on the session's first event only (`first`), as a tracker's
  * later pageviews carry an internal referrer — so breakdowns by source prove session attribution.
  */
-function ev(s: SessionAttrs, utc: string, name: string, path: string, opts: { first?: boolean; props?: Record<string, string>; scroll?: number; engagedMs?: number } = {}): CanonicalEvent {
+function ev(
+  s: SessionAttrs,
+  utc: string,
+  name: string,
+  path: string,
+  opts: { first?: boolean; props?: Record<string, string>; scroll?: number; engagedMs?: number } = {},
+): CanonicalEvent {
   seq += 1;
   const ts = Date.parse(utc);
   const e = emptyEvent({ event_id: uuid(seq), site_id: s.site, ts, received_at: ts, name });
@@ -72,26 +78,127 @@ function ev(s: SessionAttrs, utc: string, name: string, path: string, opts: { fi
   return e;
 }
 
-const desktopUS = { country: 'US', browser: 'Chrome', os: 'Windows', device_type: 'desktop', screen: [1920, 1080] as [number, number], language: 'en-US' };
+const desktopUS = {
+  country: 'US',
+  browser: 'Chrome',
+  os: 'Windows',
+  device_type: 'desktop',
+  screen: [1920, 1080] as [number, number],
+  language: 'en-US',
+};
 
-const S1: SessionAttrs = { site: SITE_A.id, visitor: 'v1', session: 's1', source: 'Google', referrer_domain: 'www.google.com', channel: 'Organic Search', ...desktopUS };
-const S2: SessionAttrs = { site: SITE_A.id, visitor: 'v2', session: 's2', country: 'DE', browser: 'Firefox', os: 'Linux', device_type: 'desktop', screen: [1280, 720], language: 'de-DE' };
-const S3: SessionAttrs = { site: SITE_A.id, visitor: 'v3', session: 's3', source: 'Twitter', referrer_domain: 't.co', channel: 'Social', country: 'US', browser: 'Safari', os: 'iOS', device_type: 'mobile', screen: [390, 844], language: 'en-US' };
-const S4: SessionAttrs = { site: SITE_A.id, visitor: 'v1', session: 's4', source: 'newsletter', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'jan', channel: 'Email', ...desktopUS };
-const S5: SessionAttrs = { site: SITE_A.id, visitor: 'v4', session: 's5', source: 'Bing', referrer_domain: 'www.bing.com', channel: 'Organic Search', country: 'FR', browser: 'Edge', os: 'Windows', device_type: 'desktop', screen: [1536, 864], language: 'fr-FR' };
-const S6: SessionAttrs = { site: SITE_A.id, visitor: 'v5', session: 's6', source: 'GitHub', referrer_domain: 'github.com', channel: 'Referral', country: 'US', browser: 'Chrome', os: 'macOS', device_type: 'desktop', screen: [1440, 900], language: 'en-US' };
+const S1: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v1',
+  session: 's1',
+  source: 'Google',
+  referrer_domain: 'www.google.com',
+  channel: 'Organic Search',
+  ...desktopUS,
+};
+const S2: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v2',
+  session: 's2',
+  country: 'DE',
+  browser: 'Firefox',
+  os: 'Linux',
+  device_type: 'desktop',
+  screen: [1280, 720],
+  language: 'de-DE',
+};
+const S3: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v3',
+  session: 's3',
+  source: 'Twitter',
+  referrer_domain: 't.co',
+  channel: 'Social',
+  country: 'US',
+  browser: 'Safari',
+  os: 'iOS',
+  device_type: 'mobile',
+  screen: [390, 844],
+  language: 'en-US',
+};
+const S4: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v1',
+  session: 's4',
+  source: 'newsletter',
+  utm_source: 'newsletter',
+  utm_medium: 'email',
+  utm_campaign: 'jan',
+  channel: 'Email',
+  ...desktopUS,
+};
+const S5: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v4',
+  session: 's5',
+  source: 'Bing',
+  referrer_domain: 'www.bing.com',
+  channel: 'Organic Search',
+  country: 'FR',
+  browser: 'Edge',
+  os: 'Windows',
+  device_type: 'desktop',
+  screen: [1536, 864],
+  language: 'fr-FR',
+};
+const S6: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v5',
+  session: 's6',
+  source: 'GitHub',
+  referrer_domain: 'github.com',
+  channel: 'Referral',
+  country: 'US',
+  browser: 'Chrome',
+  os: 'macOS',
+  device_type: 'desktop',
+  screen: [1440, 900],
+  language: 'en-US',
+};
 const S7: SessionAttrs = { site: SITE_A.id, visitor: 'v6', session: 's7', source: 'Google', channel: 'Organic Search', ...desktopUS };
 const S8: SessionAttrs = { site: SITE_A.id, visitor: 'v7', session: 's8', source: 'Google', channel: 'Organic Search', ...desktopUS };
-const S9: SessionAttrs = { site: SITE_A.id, visitor: 'v8', session: 's9', country: 'DE', browser: 'Firefox', os: 'Linux', device_type: 'desktop', screen: [1280, 720], language: 'de-DE' };
+const S9: SessionAttrs = {
+  site: SITE_A.id,
+  visitor: 'v8',
+  session: 's9',
+  country: 'DE',
+  browser: 'Firefox',
+  os: 'Linux',
+  device_type: 'desktop',
+  screen: [1280, 720],
+  language: 'de-DE',
+};
 const S10: SessionAttrs = { site: SITE_A.id, visitor: 'v9', session: 's10', ...desktopUS };
 
-const C = (visitor: string, session: string, source: string): SessionAttrs => ({ site: SITE_C.id, visitor, session, source, channel: 'Direct', ...desktopUS });
+const C = (visitor: string, session: string, source: string): SessionAttrs => ({
+  site: SITE_C.id,
+  visitor,
+  session,
+  source,
+  channel: 'Direct',
+  ...desktopUS,
+});
 const C0 = C('c1', 'c0', 'Google');
 const C1 = C('c1', 'c1', 'Google');
 const C2 = C('c2', 'c2', 'Twitter');
 const C3 = C('c3', 'c3', 'Google');
 
-const B = (visitor: string, session: string): SessionAttrs => ({ site: SITE_B.id, visitor, session, country: 'IN', browser: 'Chrome', os: 'Android', device_type: 'mobile', screen: [412, 915], language: 'hi-IN' });
+const B = (visitor: string, session: string): SessionAttrs => ({
+  site: SITE_B.id,
+  visitor,
+  session,
+  country: 'IN',
+  browser: 'Chrome',
+  os: 'Android',
+  device_type: 'mobile',
+  screen: [412, 915],
+  language: 'hi-IN',
+});
 
 export function fixtureEvents(): CanonicalEvent[] {
   seq = 0;

@@ -1,7 +1,21 @@
 import { Weighted } from '../prng';
 
 /** What a page is for; navigation between pages is modelled per kind. */
-export type PageKind = 'home' | 'features' | 'pricing' | 'blog' | 'post' | 'docs' | 'doc' | 'about' | 'contact' | 'signup' | 'login' | 'checkout' | 'changelog' | 'landing';
+export type PageKind =
+  | 'home'
+  | 'features'
+  | 'pricing'
+  | 'blog'
+  | 'post'
+  | 'docs'
+  | 'doc'
+  | 'about'
+  | 'contact'
+  | 'signup'
+  | 'login'
+  | 'checkout'
+  | 'changelog'
+  | 'landing';
 
 export interface Page {
   path: string;
@@ -43,7 +57,10 @@ const DOCS: Record<string, string[]> = {
 };
 
 function titleCase(slug: string): string {
-  return slug.split('-').map((w) => (w === 'api' ? 'API' : w[0].toUpperCase() + w.slice(1))).join(' ');
+  return slug
+    .split('-')
+    .map((w) => (w === 'api' ? 'API' : w[0].toUpperCase() + w.slice(1)))
+    .join(' ');
 }
 
 /** The site's pages with their titles, under one site name. */
@@ -66,7 +83,8 @@ export function buildPages(siteName: string): Page[] {
   ];
   for (const [slug, title] of POSTS) pages.push({ path: `/blog/${slug}`, title: t(title), kind: 'post' });
   for (const [section, items] of Object.entries(DOCS)) {
-    for (const item of items) pages.push({ path: `/docs/${section}/${item}`, title: t(`${titleCase(item)} — ${titleCase(section)}`), kind: 'doc' });
+    for (const item of items)
+      pages.push({ path: `/docs/${section}/${item}`, title: t(`${titleCase(item)} — ${titleCase(section)}`), kind: 'doc' });
   }
   return pages;
 }
@@ -78,7 +96,14 @@ export class PagePicker {
   constructor(pages: Page[]) {
     const groups = new Map<PageKind, Page[]>();
     for (const p of pages) groups.set(p.kind, [...(groups.get(p.kind) ?? []), p]);
-    for (const [kind, list] of groups) this.byKind.set(kind, new Weighted(list, list.map((_, i) => 1 / (i + 1) ** 0.9)));
+    for (const [kind, list] of groups)
+      this.byKind.set(
+        kind,
+        new Weighted(
+          list,
+          list.map((_, i) => 1 / (i + 1) ** 0.9),
+        ),
+      );
   }
 
   of(kind: PageKind): Weighted<Page> {
@@ -90,18 +115,101 @@ export class PagePicker {
 
 /** Where a visitor goes next from a page of each kind (weights; 'exit' is handled by session length). */
 export const NEXT_KIND: Record<PageKind, Weighted<PageKind>> = {
-  home: Weighted.of([['features', 20], ['pricing', 25], ['blog', 8], ['docs', 14], ['about', 5], ['signup', 12], ['login', 10], ['changelog', 4], ['post', 6]]),
-  features: Weighted.of([['pricing', 40], ['signup', 20], ['docs', 15], ['home', 10], ['post', 10], ['about', 5]]),
-  pricing: Weighted.of([['signup', 35], ['features', 15], ['checkout', 12], ['contact', 10], ['doc', 10], ['home', 10], ['about', 8]]),
-  blog: Weighted.of([['post', 80], ['home', 10], ['pricing', 10]]),
-  post: Weighted.of([['post', 38], ['blog', 14], ['home', 14], ['pricing', 14], ['signup', 10], ['doc', 6], ['features', 4]]),
-  docs: Weighted.of([['doc', 80], ['home', 8], ['pricing', 6], ['signup', 6]]),
-  doc: Weighted.of([['doc', 62], ['docs', 10], ['pricing', 8], ['signup', 8], ['home', 6], ['changelog', 6]]),
-  about: Weighted.of([['contact', 30], ['home', 30], ['pricing', 20], ['blog', 20]]),
-  contact: Weighted.of([['home', 50], ['pricing', 30], ['about', 20]]),
-  signup: Weighted.of([['doc', 40], ['checkout', 20], ['home', 15], ['pricing', 15], ['login', 10]]),
-  login: Weighted.of([['home', 40], ['doc', 30], ['pricing', 20], ['changelog', 10]]),
-  checkout: Weighted.of([['home', 40], ['doc', 40], ['pricing', 20]]),
-  changelog: Weighted.of([['home', 35], ['doc', 35], ['post', 15], ['pricing', 15]]),
-  landing: Weighted.of([['signup', 45], ['pricing', 30], ['features', 15], ['home', 10]]),
+  home: Weighted.of([
+    ['features', 20],
+    ['pricing', 25],
+    ['blog', 8],
+    ['docs', 14],
+    ['about', 5],
+    ['signup', 12],
+    ['login', 10],
+    ['changelog', 4],
+    ['post', 6],
+  ]),
+  features: Weighted.of([
+    ['pricing', 40],
+    ['signup', 20],
+    ['docs', 15],
+    ['home', 10],
+    ['post', 10],
+    ['about', 5],
+  ]),
+  pricing: Weighted.of([
+    ['signup', 35],
+    ['features', 15],
+    ['checkout', 12],
+    ['contact', 10],
+    ['doc', 10],
+    ['home', 10],
+    ['about', 8],
+  ]),
+  blog: Weighted.of([
+    ['post', 80],
+    ['home', 10],
+    ['pricing', 10],
+  ]),
+  post: Weighted.of([
+    ['post', 38],
+    ['blog', 14],
+    ['home', 14],
+    ['pricing', 14],
+    ['signup', 10],
+    ['doc', 6],
+    ['features', 4],
+  ]),
+  docs: Weighted.of([
+    ['doc', 80],
+    ['home', 8],
+    ['pricing', 6],
+    ['signup', 6],
+  ]),
+  doc: Weighted.of([
+    ['doc', 62],
+    ['docs', 10],
+    ['pricing', 8],
+    ['signup', 8],
+    ['home', 6],
+    ['changelog', 6],
+  ]),
+  about: Weighted.of([
+    ['contact', 30],
+    ['home', 30],
+    ['pricing', 20],
+    ['blog', 20],
+  ]),
+  contact: Weighted.of([
+    ['home', 50],
+    ['pricing', 30],
+    ['about', 20],
+  ]),
+  signup: Weighted.of([
+    ['doc', 40],
+    ['checkout', 20],
+    ['home', 15],
+    ['pricing', 15],
+    ['login', 10],
+  ]),
+  login: Weighted.of([
+    ['home', 40],
+    ['doc', 30],
+    ['pricing', 20],
+    ['changelog', 10],
+  ]),
+  checkout: Weighted.of([
+    ['home', 40],
+    ['doc', 40],
+    ['pricing', 20],
+  ]),
+  changelog: Weighted.of([
+    ['home', 35],
+    ['doc', 35],
+    ['post', 15],
+    ['pricing', 15],
+  ]),
+  landing: Weighted.of([
+    ['signup', 45],
+    ['pricing', 30],
+    ['features', 15],
+    ['home', 10],
+  ]),
 };

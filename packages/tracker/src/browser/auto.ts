@@ -42,14 +42,19 @@ function onClick(e: MouseEvent) {
   const ext = /\.(\w+)$/.exec(u.pathname)?.[1].toLowerCase();
   // Query and fragment are left out: they often carry tokens (signed download links, tracking ids).
   const props = { href: u.origin + u.pathname, selector: selector(a), x: e.pageX | 0, y: e.pageY | 0 };
-  if (DOWNLOAD_EXT.test(ext!) || a.hasAttribute('download')) x!.t('file_download', { ...props, filename: u.pathname.split('/').pop(), extension: ext });
-  else if (u.host != location.host && /^http/.test(u.protocol)) x!.t('outbound_click', { ...props, text: a.textContent!.trim().slice(0, 100) });
+  if (DOWNLOAD_EXT.test(ext!) || a.hasAttribute('download'))
+    x!.t('file_download', { ...props, filename: u.pathname.split('/').pop(), extension: ext });
+  else if (u.host != location.host && /^http/.test(u.protocol))
+    x!.t('outbound_click', { ...props, text: a.textContent!.trim().slice(0, 100) });
 }
 
 if (x?.c) {
   const c = x.c;
   const excluded = compilePatterns(c.exclude);
-  x.f = (e) => (excluded.some((r) => r.test(e.properties.path as string)) ? Promise.resolve(0) : (c.privacyMode ? hashEmails(e.properties) : Promise.resolve()).then(() => 1));
+  x.f = (e) =>
+    excluded.some((r) => r.test(e.properties.path as string))
+      ? Promise.resolve(0)
+      : (c.privacyMode ? hashEmails(e.properties) : Promise.resolve()).then(() => 1);
   if (c.interactions) {
     x.e = () => {
       exit();

@@ -73,7 +73,13 @@ function track(name: unknown, props?: Props) {
   };
   // Privacy mode and excluded paths are t.auto.js's filter: until it is there the event waits; if it never
   // comes (failed to load) the event is not sent, so an e-mail address never leaves unhashed.
-  if (c.privacyMode || c.exclude) extension.then(() => internals.f!(e)).then((ok) => ok && enqueue(e), () => {});
+  if (c.privacyMode || c.exclude)
+    extension
+      .then(() => internals.f!(e))
+      .then(
+        (ok) => ok && enqueue(e),
+        () => {},
+      );
   else enqueue(e);
 }
 

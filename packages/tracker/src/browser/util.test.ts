@@ -5,7 +5,18 @@ import { compilePatterns, DOWNLOAD_EXT, EMAIL, hashEmails, readConfig, uuid7 } f
 describe('readConfig', () => {
   it('applies defaults, then data-attributes, then init options', () => {
     const c = readConfig({ api: 'https://stats.example.com/' }, { site: 'abc', privacyMode: 'true', batchSize: '5' }, { batchSize: 7 });
-    expect(c).toMatchObject({ site: 'abc', api: 'https://stats.example.com', privacyMode: true, cookieless: true, respectDnt: true, autoTrack: true, interactions: true, batchSize: 7, intervalStart: 5000, sessionTimeout: 30 });
+    expect(c).toMatchObject({
+      site: 'abc',
+      api: 'https://stats.example.com',
+      privacyMode: true,
+      cookieless: true,
+      respectDnt: true,
+      autoTrack: true,
+      interactions: true,
+      batchSize: 7,
+      intervalStart: 5000,
+      sessionTimeout: 30,
+    });
   });
 
   it('reads "false" as false and a bare attribute as true, keeps other strings', () => {
@@ -82,7 +93,8 @@ describe('patterns', () => {
   });
 
   it('DOWNLOAD_EXT covers documents, archives and media, not pages', () => {
-    for (const ext of ['pdf', 'docx', 'xlsx', 'csv', 'zip', '7z', 'tgz', 'dmg', 'mp3', 'mp4', 'mkv']) expect(DOWNLOAD_EXT.test(ext)).toBe(true);
+    for (const ext of ['pdf', 'docx', 'xlsx', 'csv', 'zip', '7z', 'tgz', 'dmg', 'mp3', 'mp4', 'mkv'])
+      expect(DOWNLOAD_EXT.test(ext)).toBe(true);
     for (const ext of ['html', 'php', 'js', 'png', '']) expect(DOWNLOAD_EXT.test(ext)).toBe(false);
   });
 });

@@ -42,7 +42,15 @@ export interface TrackerConfig {
   [key: string]: unknown;
 }
 
-export const DEFAULT_CONFIG = { cookieless: true, respectDnt: true, autoTrack: true, interactions: true, batchSize: 10, intervalStart: 5000, sessionTimeout: 30 };
+export const DEFAULT_CONFIG = {
+  cookieless: true,
+  respectDnt: true,
+  autoTrack: true,
+  interactions: true,
+  batchSize: 10,
+  intervalStart: 5000,
+  sessionTimeout: 30,
+};
 
 export function readConfig(...sources: Array<Props | undefined>): TrackerConfig {
   const c: Props = Object.assign({}, DEFAULT_CONFIG, ...sources);
@@ -61,10 +69,25 @@ export const compilePatterns = (patterns: unknown = ''): RegExp[] =>
   (patterns + '')
     .split(/[\s,]+/)
     .filter((p) => p)
-    .map((p) => RegExp('^' + p.split('**').map((q) => q.split('*').map((s) => s.replace(/\W/g, '\\$&')).join('[^/]*')).join('.*') + '$'));
+    .map((p) =>
+      RegExp(
+        '^' +
+          p
+            .split('**')
+            .map((q) =>
+              q
+                .split('*')
+                .map((s) => s.replace(/\W/g, '\\$&'))
+                .join('[^/]*'),
+            )
+            .join('.*') +
+          '$',
+      ),
+    );
 
 /** Lower-case hex of bytes. */
-export const hex = (bytes: ArrayBuffer | Uint8Array): string => Array.from(new Uint8Array(bytes), (b) => (b + 256).toString(16).slice(1)).join('');
+export const hex = (bytes: ArrayBuffer | Uint8Array): string =>
+  Array.from(new Uint8Array(bytes), (b) => (b + 256).toString(16).slice(1)).join('');
 
 /**
  * UUID v7: 48-bit ms timestamp, version 7, variant 10 (written as 8), then random hex digits from
@@ -76,10 +99,12 @@ export const uuid7 = (now = Date.now()): string =>
     .replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 
 /** How far down the page the viewport's bottom edge is, 0..100. */
-export const scrollPercent = (): number => Math.min(100, Math.round(((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100)) || 0;
+export const scrollPercent = (): number =>
+  Math.min(100, Math.round(((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100)) || 0;
 
 /** Extensions whose links count as file downloads. */
-export const DOWNLOAD_EXT = /^(pdf|docx?|xlsx?|pptx?|csv|txt|rtf|od[st]|epub|zip|rar|7z|t?gz|bz2|dmg|exe|msi|apk|iso|mp[34]|wav|ogg|mov|avi|mkv|webm)$/;
+export const DOWNLOAD_EXT =
+  /^(pdf|docx?|xlsx?|pptx?|csv|txt|rtf|od[st]|epub|zip|rar|7z|t?gz|bz2|dmg|exe|msi|apk|iso|mp[34]|wav|ogg|mov|avi|mkv|webm)$/;
 
 /** A value that is an e-mail address (surrounding blanks allowed); privacy mode hashes these. */
 export const EMAIL = /^\s*[^\s@]+@[^\s@]+\.[^\s@]+\s*$/;

@@ -69,12 +69,23 @@ export async function buildTracker(outDir = TRACKER_DIST_DIR): Promise<BuiltFile
     });
     // Compressed variants first and the plain file last, each renamed into place, so a reader that sees a
     // new plain file also sees its matching variants.
-    for (const [name, data] of [[`${f.name}.gz`, gz], [`${f.name}.br`, br], [f.name, code]] as const) {
+    for (const [name, data] of [
+      [`${f.name}.gz`, gz],
+      [`${f.name}.br`, br],
+      [f.name, code],
+    ] as const) {
       const tmp = path.join(outDir, `.${name}.${process.pid}.tmp`);
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, path.join(outDir, name));
     }
-    built.push({ name: f.name, file: path.join(outDir, f.name), bytes: Buffer.byteLength(code), gzipBytes: gz.length, brotliBytes: br.length, gzipBudget: f.gzipBudget });
+    built.push({
+      name: f.name,
+      file: path.join(outDir, f.name),
+      bytes: Buffer.byteLength(code),
+      gzipBytes: gz.length,
+      brotliBytes: br.length,
+      gzipBudget: f.gzipBudget,
+    });
   }
   return built;
 }

@@ -3,7 +3,9 @@ import { trackerLoaderSnippet, trackerSnippet } from './snippet';
 
 describe('snippets', () => {
   it('plain snippet: deferred t.js with the tracking id', () => {
-    expect(trackerSnippet('https://stats.example.com/', 'abc123')).toBe('<script defer src="https://stats.example.com/t.js" data-site="abc123"></script>');
+    expect(trackerSnippet('https://stats.example.com/', 'abc123')).toBe(
+      '<script defer src="https://stats.example.com/t.js" data-site="abc123"></script>',
+    );
   });
 
   it('escapes what it embeds', () => {
@@ -16,6 +18,6 @@ describe('snippets', () => {
   it('loader snippet queues commands under window.tidemark and loads t.js asynchronously', () => {
     const html = trackerLoaderSnippet('https://stats.example.com', 'abc123');
     expect(html).toContain('"https://stats.example.com/t.js"');
-    expect(html).toContain("tidemark('init', \"abc123\")");
+    expect(html).toContain('tidemark(\'init\', "abc123")');
   });
 });

@@ -89,8 +89,7 @@ export async function startFixtureServer(distDir: string): Promise<FixtureServer
     origin: `http://127.0.0.1:${port}`,
     otherOrigin,
     requests,
-    events: (site) =>
-      requests.filter((r) => r.status < 300 && (!site || r.body.site_id === site)).flatMap((r) => r.body.events),
+    events: (site) => requests.filter((r) => r.status < 300 && (!site || r.body.site_id === site)).flatMap((r) => r.body.events),
     failNext: (n, site) => {
       failures = n;
       failSite = site;

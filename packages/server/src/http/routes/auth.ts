@@ -53,7 +53,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.get('/api/auth/setup', async () => {
     const users = await ctx.meta.users.count();
     // Open sign-up is offered only when it can work: its accounts confirm their e-mail.
-    return { needs_setup: users === 0, open_signup: ctx.config.openSignup && ctx.auth.mailer.configured, smtp_configured: ctx.auth.mailer.configured };
+    return {
+      needs_setup: users === 0,
+      open_signup: ctx.config.openSignup && ctx.auth.mailer.configured,
+      smtp_configured: ctx.auth.mailer.configured,
+    };
   });
 
   app.post('/api/auth/register', async (req, reply) => {
@@ -63,7 +67,13 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     await ctx.auth.signupBudget.consume(req.ip);
     const outcome = await registerAccount(
       ctx,
-      { email: body.email ?? '', password: body.password, name: body.name, orgName: body.org_name ?? body.organization_name, invitationToken: body.invitation },
+      {
+        email: body.email ?? '',
+        password: body.password,
+        name: body.name,
+        orgName: body.org_name ?? body.organization_name,
+        invitationToken: body.invitation,
+      },
       ctx.config.publicUrl ?? requestOrigin(req),
     );
     if (outcome.status === 'check_email') {
@@ -104,7 +114,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     }
     await ctx.auth.loginThrottle.succeed(body.email, req.ip);
     if (await ctx.meta.emailVerifications.isPending(creds.user.id)) {
-      throw new TidemarkError(403, 'email_not_verified', 'Confirm your e-mail address first: follow the link we sent (sign up again to get a new one)');
+      throw new TidemarkError(
+        403,
+        'email_not_verified',
+        'Confirm your e-mail address first: follow the link we sent (sign up again to get a new one)',
+      );
     }
     await ctx.meta.sessions.deleteExpired(ctx.auth.sessionIdleMs);
     await endPresentedSession(ctx, req);
@@ -157,7 +171,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 }
 
-export async function switchOrg(ctx: AppContext, us: Awaited<ReturnType<typeof requireUserSession>>, orgId: string, req: Parameters<typeof forgetResolvedSession>[0]) {
+export async function switchOrg(
+  ctx: AppContext,
+  us: Awaited<ReturnType<typeof requireUserSession>>,
+  orgId: string,
+  req: Parameters<typeof forgetResolvedSession>[0],
+) {
   const role = await ctx.meta.members.roleOf(orgId, us.user.id);
   if (!role) throw notFound('Organization');
   await ctx.meta.sessions.setOrg(us.session.id, orgId);

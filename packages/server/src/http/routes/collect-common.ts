@@ -74,7 +74,14 @@ export function preflight(req: FastifyRequest, reply: FastifyReply): FastifyRepl
  * Refused: its events are counted as host_not_allowed and the request answers 403. No Origin (not a
  * cross-origin browser request): the per-event page check still applies.
  */
-export async function checkOrigin(req: FastifyRequest, reply: FastifyReply, site: SiteRecord, collector: IngestCollector, events: number, receivedAt: number): Promise<void> {
+export async function checkOrigin(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  site: SiteRecord,
+  collector: IngestCollector,
+  events: number,
+  receivedAt: number,
+): Promise<void> {
   const origin = header(req, 'origin');
   if (!origin) return;
   let host = '';
@@ -98,7 +105,13 @@ export function collectLimiter(ctx: AppContext): CollectRateLimiter {
 }
 
 /** A request over a rate limit (`over`, from CollectRateLimiter): its events count as rate_limited drops, then 429 with Retry-After. */
-export async function refuseOverLimit(over: CounterWindow | null, collector: IngestCollector, site: SiteRecord, events: number, receivedAt: number): Promise<void> {
+export async function refuseOverLimit(
+  over: CounterWindow | null,
+  collector: IngestCollector,
+  site: SiteRecord,
+  events: number,
+  receivedAt: number,
+): Promise<void> {
   if (!over) return;
   await collector.countDrops(site.id, receivedAt, 'rate_limited', Math.max(1, events));
   throw tooManyRequests('Too many events for this site or from this address; retry later', over.resetAt);
@@ -108,6 +121,10 @@ export async function refuseOverLimit(over: CounterWindow | null, collector: Ing
 export function assertSomethingValid(outcome: CollectOutcome, total: number): void {
   if (outcome.accepted === 0 && outcome.filtered === 0 && outcome.quarantined >= total && total > 0) {
     const first = outcome.firstIssues[0];
-    throw badRequest('invalid_event', first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'No valid event in the request', outcome.firstIssues);
+    throw badRequest(
+      'invalid_event',
+      first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'No valid event in the request',
+      outcome.firstIssues,
+    );
   }
 }

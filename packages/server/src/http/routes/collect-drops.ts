@@ -7,7 +7,10 @@ import { DROP_REASONS, utcDay } from '../../ingest';
 import { parseInput } from '../errors';
 
 const DAY_MS = 86_400_000;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
 
 const dropsQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
 const quarantineQuery = z
@@ -27,8 +30,14 @@ export const dropCountsSchema = z
     drops: z.array(
       z.object({
         day: z.string(),
-        reason: z.string().describe('Typed drop reason: bot, dnt, invalid_event …, rate_limited (answered 429), quarantine_full (invalid, over the daily quarantine cap)'),
-        kind: z.enum(['invalid', 'filtered']).describe('invalid: refused as invalid (quarantined, unless the day\'s quarantine was full); filtered: dropped on purpose'),
+        reason: z
+          .string()
+          .describe(
+            'Typed drop reason: bot, dnt, invalid_event …, rate_limited (answered 429), quarantine_full (invalid, over the daily quarantine cap)',
+          ),
+        kind: z
+          .enum(['invalid', 'filtered'])
+          .describe("invalid: refused as invalid (quarantined, unless the day's quarantine was full); filtered: dropped on purpose"),
         count: z.number().int(),
       }),
     ),
@@ -45,7 +54,9 @@ export const quarantinePageSchema = z
         contract: z.string(),
         reason: z.string(),
         errors: z.unknown().describe('The validation issues, [{path, message}]'),
-        payload: z.unknown().describe('The event as received (JSON), redacted; when payload_truncated, the first bytes of its JSON text only'),
+        payload: z
+          .unknown()
+          .describe('The event as received (JSON), redacted; when payload_truncated, the first bytes of its JSON text only'),
         payload_truncated: z.boolean(),
         payload_bytes: z.number().int().nullable().describe('Size of the whole event as JSON text when payload_truncated, else null'),
       }),
@@ -74,7 +85,8 @@ export function collectDropsRoutes(app: FastifyInstance, ctx: AppContext): void 
     const to = q.to ?? utcDay(Date.now());
     const from = q.from ?? utcDay(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS);
     if (from > to) throw badRequest('invalid_range', '`from` must not be after `to`');
-    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * DAY_MS) throw badRequest('invalid_range', 'At most 366 days at a time');
+    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * DAY_MS)
+      throw badRequest('invalid_range', 'At most 366 days at a time');
     const rows = await ctx.events.dropCounts(site.id, from, to);
     const totals: Record<string, number> = {};
     for (const r of rows) totals[r.reason] = (totals[r.reason] ?? 0) + r.count;
@@ -83,7 +95,12 @@ export function collectDropsRoutes(app: FastifyInstance, ctx: AppContext): void 
       from,
       to,
       totals,
-      drops: rows.map((r) => ({ day: r.day, reason: r.reason, kind: DROP_REASONS[r.reason as keyof typeof DROP_REASONS] ?? 'filtered', count: r.count })),
+      drops: rows.map((r) => ({
+        day: r.day,
+        reason: r.reason,
+        kind: DROP_REASONS[r.reason as keyof typeof DROP_REASONS] ?? 'filtered',
+        count: r.count,
+      })),
     };
   });
 

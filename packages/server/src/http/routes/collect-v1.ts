@@ -3,7 +3,16 @@ import type { AppContext } from '../../app/context';
 import { requireKeyForCollect } from '../../auth';
 import type { Admission, ContractName } from '../../ingest';
 import type { SiteRecord } from '../../meta';
-import { acceptTextBodies, assertSomethingValid, collectLimiter, header, rawBody, refuseOverLimit, requestFacts, type RequestFacts } from './collect-common';
+import {
+  acceptTextBodies,
+  assertSomethingValid,
+  collectLimiter,
+  header,
+  rawBody,
+  refuseOverLimit,
+  requestFacts,
+  type RequestFacts,
+} from './collect-common';
 
 /**
  * Server-side collection (MetricPal guide): `POST /api/v1/collect`, `POST /api/v1/collect/optimized`
@@ -19,7 +28,13 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
     const outcome = await admission.collect({ ...context, site, trust: 'server', receivedAt, sentAt: null });
     assertSomethingValid(outcome, admission.fields.count);
     const rejected = outcome.filtered + outcome.quarantined;
-    return { success: true, status: 'success', events_processed: outcome.accepted, events_received: outcome.accepted, ...(rejected ? { events_rejected: rejected } : {}) };
+    return {
+      success: true,
+      status: 'success',
+      events_processed: outcome.accepted,
+      events_received: outcome.accepted,
+      ...(rejected ? { events_rejected: rejected } : {}),
+    };
   }
 
   /** Reads the body, authenticates its key (from the header, or the body where the contract puts it), collects. */

@@ -4,7 +4,16 @@ import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
 import { parseTimestamp, type Admission, type ContractName } from '../../ingest';
 import {
-  acceptTextBodies, assertSomethingValid, checkOrigin, collectLimiter, header, preflight, rawBody, refuseOverLimit, requestFacts, type RequestFacts,
+  acceptTextBodies,
+  assertSomethingValid,
+  checkOrigin,
+  collectLimiter,
+  header,
+  preflight,
+  rawBody,
+  refuseOverLimit,
+  requestFacts,
+  type RequestFacts,
 } from './collect-common';
 
 /**
@@ -36,7 +45,9 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     });
     assertSomethingValid(outcome, admission.fields.count);
     const rejected = outcome.filtered + outcome.quarantined;
-    return rejected ? { success: true, events_received: outcome.accepted, events_rejected: rejected } : { success: true, events_received: outcome.accepted };
+    return rejected
+      ? { success: true, events_received: outcome.accepted, events_rejected: rejected }
+      : { success: true, events_received: outcome.accepted };
   }
 
   /** Both browser endpoints: read the body, name the site, check the origin, collect. */

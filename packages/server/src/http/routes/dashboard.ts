@@ -74,7 +74,12 @@ function loadDist(dir: string): Map<string, StaticFile> {
         }
         const type = TYPES[path.extname(entry.name)] ?? 'application/octet-stream';
         const compressible = /text|javascript|json|svg/.test(type) && body.length > 1024;
-        files.set(`/${rel}`, { body, type, immutable: rel.startsWith('assets/'), gzip: compressible ? zlib.gzipSync(body, { level: 9 }) : undefined });
+        files.set(`/${rel}`, {
+          body,
+          type,
+          immutable: rel.startsWith('assets/'),
+          gzip: compressible ? zlib.gzipSync(body, { level: 9 }) : undefined,
+        });
       }
     }
   };
@@ -119,7 +124,12 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, distDir: 
     if (decoded.startsWith('/assets/')) {
       return reply.status(404).send({ success: false, error: { code: 'not_found', message: 'No such asset' } });
     }
-    if (!index) return reply.status(503).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).send(NOT_BUILT);
+    if (!index)
+      return reply
+        .status(503)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', DASHBOARD_CSP)
+        .send(NOT_BUILT);
     return send(req, reply, index);
   };
 

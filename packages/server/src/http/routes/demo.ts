@@ -15,9 +15,7 @@ const isTimeZone = (tz: string) => {
   }
 };
 
-const demoBodySchema = z
-  .object({ timezone: z.string().max(64).refine(isTimeZone, 'Unknown IANA timezone').optional() })
-  .strict();
+const demoBodySchema = z.object({ timezone: z.string().max(64).refine(isTimeZone, 'Unknown IANA timezone').optional() }).strict();
 
 /** Smaller than the CLI's default so the dashboard button answers within seconds. */
 const HTTP_VISITORS_PER_DAY = 300;

@@ -11,7 +11,10 @@ const DEFAULT_RATE_LIMIT_PER_MIN = 600;
 const createBody = z
   .object({
     name: z.string().trim().min(1).max(255),
-    permissions: z.array(z.enum(KEY_PERMISSIONS as [KeyPermission, ...KeyPermission[]])).min(1).max(3),
+    permissions: z
+      .array(z.enum(KEY_PERMISSIONS as [KeyPermission, ...KeyPermission[]]))
+      .min(1)
+      .max(3),
     site_id: z.string().min(1).max(64).nullable().optional(),
     rate_limit_per_min: z.number().int().min(1).max(100_000).optional(),
     expires_in_days: z.number().int().min(1).max(3650).optional(),

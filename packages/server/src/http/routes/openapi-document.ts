@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
-  dashboardStatsSchema, errorBodySchema, querySchema, queryResultSchema, rawEventsPageSchema, realtimeSnapshotSchema,
+  dashboardStatsSchema,
+  errorBodySchema,
+  querySchema,
+  queryResultSchema,
+  rawEventsPageSchema,
+  realtimeSnapshotSchema,
 } from '@tidemark/core';
 import { SESSION_COOKIE } from '../../auth';
 import { dashboardParamsSchema, rawEventsParamsSchema } from '../../stats';
@@ -14,7 +19,14 @@ import { dropCountsSchema, quarantinePageSchema } from './collect-drops';
 
 type Json = Record<string, unknown>;
 
-const publicSiteSchema = z.object({ id: z.string(), name: z.string(), domain: z.string(), timezone: z.string(), tracking_id: z.string(), created_at: z.string() });
+const publicSiteSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain: z.string(),
+  timezone: z.string(),
+  tracking_id: z.string(),
+  created_at: z.string(),
+});
 const sitesListSchema = z.object({ sites: z.array(publicSiteSchema) }).meta({ id: 'SiteList' });
 
 class Components {
@@ -36,7 +48,10 @@ class Components {
 
   /** Query-string parameters from a zod object. */
   parameters(schema: z.ZodObject): Json[] {
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Json>; required?: string[] };
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
     return Object.entries(json.properties ?? {}).map(([name, s]) => {
       const { description, ...rest } = s;
       return { name, in: 'query', required: (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest };
@@ -50,7 +65,9 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
   const c = new Components();
   const error = c.add('Error', errorBodySchema, 'output');
   const errors = (...codes: number[]) =>
-    Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code], content: { 'application/json': { schema: error } } }]));
+    Object.fromEntries(
+      codes.map((code) => [String(code), { description: ERROR_TEXT[code], content: { 'application/json': { schema: error } } }]),
+    );
   const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
   const statsParams = c.parameters(dashboardParamsSchema);
   const dashboard = c.add('DashboardStats', dashboardStatsSchema, 'output');
@@ -84,7 +101,10 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
           'Access is re-checked before every push: when the session ends (sign-out, a new sign-in, idle or password change), the member leaves the organization or the key is revoked, ' +
           'the stream sends `event: error` with `{"code":"unauthorized"}` and ends; reconnecting then answers 401/404.',
         parameters: [siteParam],
-        responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
+        responses: {
+          200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errors(401, 403, 404),
+        },
       },
     },
     '/api/sites/{id}/ingest/drops': {
@@ -92,7 +112,11 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
         operationId: 'ingestDrops',
         tags: ['Dashboard'],
         summary: 'Events the collector dropped, by UTC day and reason (default: the last 30 days)',
-        parameters: [siteParam, { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } }],
+        parameters: [
+          siteParam,
+          { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+        ],
         responses: { 200: json(c.add('IngestDrops', dropCountsSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
       },
     },
@@ -104,13 +128,24 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
         parameters: [
           siteParam,
           { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-          { name: 'before', in: 'query', required: false, description: 'Only events received before this time (ms): `next_before` of the previous page', schema: { type: 'integer', minimum: 0 } },
+          {
+            name: 'before',
+            in: 'query',
+            required: false,
+            description: 'Only events received before this time (ms): `next_before` of the previous page',
+            schema: { type: 'integer', minimum: 0 },
+          },
         ],
         responses: { 200: json(c.add('QuarantinePage', quarantinePageSchema, 'output')), ...errors(400, 401, 403, 404, 429) },
       },
     },
     '/v1/sites': {
-      get: { operationId: 'listSites', tags: ['Public API'], summary: 'Sites the key (or user) can read', responses: { 200: json(c.add('SiteList', sitesListSchema, 'output')), ...errors(401, 403, 429) } },
+      get: {
+        operationId: 'listSites',
+        tags: ['Public API'],
+        summary: 'Sites the key (or user) can read',
+        responses: { 200: json(c.add('SiteList', sitesListSchema, 'output')), ...errors(401, 403, 429) },
+      },
     },
     '/v1/sites/{id}/stats': { get: { operationId: 'siteStats', ...statsOp('Public API') } },
     '/v1/sites/{id}/realtime': { get: { operationId: 'siteRealtime', ...realtimeOp('Public API') } },
@@ -140,7 +175,8 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
     info: {
       title: 'Tidemark API',
       version,
-      description: 'Read API of Tidemark: stats, realtime and raw events. Authenticate with `Authorization: Bearer <API key>`; keys never go in URLs.',
+      description:
+        'Read API of Tidemark: stats, realtime and raw events. Authenticate with `Authorization: Bearer <API key>`; keys never go in URLs.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],

@@ -13,7 +13,9 @@ export function openApiRoutes(app: FastifyInstance, _ctx: AppContext): void {
   const body = JSON.stringify(doc);
   const page = renderDocsPage(doc);
 
-  app.get('/v1/openapi.json', async (_req, reply) => reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(body));
+  app.get('/v1/openapi.json', async (_req, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(body),
+  );
 
   app.get('/v1/docs', async (_req, reply) =>
     reply
@@ -52,7 +54,10 @@ function schemaSummary(s: Json | undefined): string {
 function renderOperation(method: string, path: string, op: Json): string {
   const params = (op.parameters ?? []) as Json[];
   const rows = params
-    .map((p) => `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : ''}</td><td><code>${esc(schemaSummary(p.schema as Json))}</code></td><td>${esc(p.description)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : ''}</td><td><code>${esc(schemaSummary(p.schema as Json))}</code></td><td>${esc(p.description)}</td></tr>`,
+    )
     .join('');
   const body = op.requestBody as { content?: Record<string, { schema?: Json }> } | undefined;
   const bodySchema = body?.content?.['application/json']?.schema;

@@ -29,7 +29,14 @@ const acceptBody = z.object({
 });
 const params = <K extends string>(req: FastifyRequest) => req.params as Record<K, string>;
 
-const invitationView = (i: InvitationRecord): Invitation & { org_id: string; created_at: number } => ({ id: i.id, org_id: i.org_id, email: i.email, role: i.role, created_at: i.created_at, expires_at: i.expires_at });
+const invitationView = (i: InvitationRecord): Invitation & { org_id: string; created_at: number } => ({
+  id: i.id,
+  org_id: i.org_id,
+  email: i.email,
+  role: i.role,
+  created_at: i.created_at,
+  expires_at: i.expires_at,
+});
 
 function acceptUrl(ctx: AppContext, req: FastifyRequest, token: string): string {
   return `${ctx.config.publicUrl ?? requestOrigin(req)}/invite/${encodeURIComponent(token)}`;
@@ -129,8 +136,15 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     const body = parseInput(inviteBody, req.body ?? {});
     if (body.role === 'owner' && myRole !== 'owner') throw forbidden('Only owners can invite owners');
     const existing = await ctx.meta.users.byEmail(body.email);
-    if (existing && (await ctx.meta.members.roleOf(orgId, existing.id))) throw conflict('already_member', 'That person is already a member');
-    const { record, token } = await ctx.meta.invitations.create({ orgId, email: body.email, role: body.role, invitedBy: user.user.id, ttlMs: ctx.auth.invitationTtlMs });
+    if (existing && (await ctx.meta.members.roleOf(orgId, existing.id)))
+      throw conflict('already_member', 'That person is already a member');
+    const { record, token } = await ctx.meta.invitations.create({
+      orgId,
+      email: body.email,
+      role: body.role,
+      invitedBy: user.user.id,
+      ttlMs: ctx.auth.invitationTtlMs,
+    });
     const url = acceptUrl(ctx, req, token);
     const org = await ctx.meta.orgs.byId(orgId);
     const emailed = await ctx.auth.mailer
@@ -162,7 +176,13 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     const inv = await ctx.meta.invitations.pendingByToken(token);
     if (!inv) throw notFound('Invitation');
     const org = await ctx.meta.orgs.byId(inv.org_id);
-    return { org_name: org?.name ?? '', email: inv.email, role: inv.role, expires_at: inv.expires_at, account_exists: !!(await ctx.meta.users.byEmail(inv.email)) };
+    return {
+      org_name: org?.name ?? '',
+      email: inv.email,
+      role: inv.role,
+      expires_at: inv.expires_at,
+      account_exists: !!(await ctx.meta.users.byEmail(inv.email)),
+    };
   });
 
   const accept = async (req: FastifyRequest, reply: FastifyReply, token: string | undefined) => {

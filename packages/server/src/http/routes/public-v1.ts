@@ -8,7 +8,14 @@ const siteId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
 /** What the public API shows of a site. */
 export function publicSite(s: SiteRecord) {
-  return { id: s.id, name: s.name, domain: s.domain, timezone: s.timezone, tracking_id: s.tracking_id, created_at: new Date(s.created_at).toISOString() };
+  return {
+    id: s.id,
+    name: s.name,
+    domain: s.domain,
+    timezone: s.timezone,
+    tracking_id: s.tracking_id,
+    created_at: new Date(s.created_at).toISOString(),
+  };
 }
 
 /**

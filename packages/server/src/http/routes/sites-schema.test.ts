@@ -18,7 +18,8 @@ describe('site settings validation', () => {
 
   it('accepts IPs and CIDR ranges of the right width', () => {
     for (const ok of ['10.0.0.1', '10.0.0.0/8', '2001:db8::/32', '::1']) expect(isIpOrCidr(ok), ok).toBe(true);
-    for (const bad of ['10.0.0.0/33', '2001:db8::/129', '10.0.0', 'example.com', '10.0.0.0/8/1', '1.2.3.4/x']) expect(isIpOrCidr(bad), bad).toBe(false);
+    for (const bad of ['10.0.0.0/33', '2001:db8::/129', '10.0.0', 'example.com', '10.0.0.0/8/1', '1.2.3.4/x'])
+      expect(isIpOrCidr(bad), bad).toBe(false);
   });
 
   it('normalizes allowed host patterns and keeps the wildcard', () => {

@@ -51,7 +51,12 @@ export function isIpOrCidr(value: string): boolean {
 }
 
 const ipOrCidr = z.string().trim().max(64).refine(isIpOrCidr, 'must be an IP address or CIDR range such as 10.0.0.0/8');
-const pathPattern = z.string().trim().min(1).max(256).refine((p) => p.startsWith('/'), 'must start with /');
+const pathPattern = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .refine((p) => p.startsWith('/'), 'must start with /');
 
 const settings = {
   name: z.string().trim().min(1).max(255),
@@ -68,20 +73,19 @@ const settings = {
 };
 
 /** POST /api/sites: name and domain required (name defaults to the domain), the rest optional. */
-export const siteCreateSchema = z
-  .object({
-    ...settings,
-    name: settings.name.optional(),
-    allowed_hosts: settings.allowed_hosts.optional(),
-    timezone: settings.timezone.optional(),
-    session_timeout_min: settings.session_timeout_min.optional(),
-    respect_dnt: settings.respect_dnt.optional(),
-    cookieless: settings.cookieless.optional(),
-    retention_days: settings.retention_days.optional(),
-    excluded_paths: settings.excluded_paths.optional(),
-    excluded_ips: settings.excluded_ips.optional(),
-    enabled: settings.enabled.optional(),
-  });
+export const siteCreateSchema = z.object({
+  ...settings,
+  name: settings.name.optional(),
+  allowed_hosts: settings.allowed_hosts.optional(),
+  timezone: settings.timezone.optional(),
+  session_timeout_min: settings.session_timeout_min.optional(),
+  respect_dnt: settings.respect_dnt.optional(),
+  cookieless: settings.cookieless.optional(),
+  retention_days: settings.retention_days.optional(),
+  excluded_paths: settings.excluded_paths.optional(),
+  excluded_ips: settings.excluded_ips.optional(),
+  enabled: settings.enabled.optional(),
+});
 
 /** PATCH /api/sites/{id}: any subset of the settings. */
 export const sitePatchSchema = z.object(settings).partial();

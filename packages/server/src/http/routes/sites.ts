@@ -29,7 +29,10 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/api/sites', async (req, reply) => {
     const p = await requirePrincipal(ctx, req);
-    if (!canCreateSite(p)) throw forbidden(p.kind === 'user' ? `Your role (${p.role}) cannot create sites` : 'Creating sites needs an organization-wide admin key');
+    if (!canCreateSite(p))
+      throw forbidden(
+        p.kind === 'user' ? `Your role (${p.role}) cannot create sites` : 'Creating sites needs an organization-wide admin key',
+      );
     const body = parseInput(siteCreateSchema, req.body ?? {});
     const site = await ctx.meta.sites.create(p.orgId, { ...body, name: body.name ?? body.domain });
     reply.status(201);

@@ -81,10 +81,13 @@ export function trackerScriptRoutes(app: FastifyInstance, ctx: AppContext, distD
     app.get(`/${name}`, async (req: FastifyRequest, reply: FastifyReply) => {
       const script = await loadOrBuild(name);
       if (!script) {
-        return reply.status(503).header('retry-after', '60').send({
-          success: false,
-          error: { code: 'tracker_not_built', message: `${name} is not built: run \`npm run build\` (packages/tracker/dist is missing)` },
-        });
+        return reply
+          .status(503)
+          .header('retry-after', '60')
+          .send({
+            success: false,
+            error: { code: 'tracker_not_built', message: `${name} is not built: run \`npm run build\` (packages/tracker/dist is missing)` },
+          });
       }
       const versioned = typeof (req.query as Record<string, unknown>).v === 'string';
       reply

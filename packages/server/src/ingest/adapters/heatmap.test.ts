@@ -24,7 +24,12 @@ describe('heatmap adapter (InsightHub PRD §7.1.2)', () => {
       ['heatmap_move', 10, 20, '', null],
       ['heatmap_scroll', null, null, '', 75],
     ]);
-    expect(r.events[0]).toMatchObject({ url: 'https://example.com/pricing', viewport_w: 1920, viewport_h: 1080, props: { page_height: '3500' } });
+    expect(r.events[0]).toMatchObject({
+      url: 'https://example.com/pricing',
+      viewport_w: 1920,
+      viewport_h: 1080,
+      props: { page_height: '3500' },
+    });
     expect(r.events[1].client_ts).toBe(1703704800000);
     expect(r.rejected.map((x) => x.reason)).toEqual(['invalid_event', 'invalid_event']);
   });

@@ -8,26 +8,60 @@ const adapt = (body: unknown, headerVisitor = '') => adaptInsightHub(collectBody
 describe('InsightHub / native /api/collect adapter', () => {
   it('maps reserved properties to columns and the rest to props', () => {
     const r = adapt({
-      events: [{
-        event_id: '8e0f6a1c-3f4b-4c1e-9a55-0e6d7c2b9f10',
-        name: 'page_view',
-        timestamp: NOW - 1000,
-        properties: {
-          url: 'https://example.com/pricing?utm_source=google', path: '/pricing', title: 'Pricing', referrer: 'https://google.com/',
-          utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'brand', utm_term: null, plan: 'pro', seats: 3, trial: true, meta: { a: 1 },
-          ip: '1.2.3.4', __proto__: 'x',
+      events: [
+        {
+          event_id: '8e0f6a1c-3f4b-4c1e-9a55-0e6d7c2b9f10',
+          name: 'page_view',
+          timestamp: NOW - 1000,
+          properties: {
+            url: 'https://example.com/pricing?utm_source=google',
+            path: '/pricing',
+            title: 'Pricing',
+            referrer: 'https://google.com/',
+            utm_source: 'google',
+            utm_medium: 'cpc',
+            utm_campaign: 'brand',
+            utm_term: null,
+            plan: 'pro',
+            seats: 3,
+            trial: true,
+            meta: { a: 1 },
+            ip: '1.2.3.4',
+            __proto__: 'x',
+          },
+          context: {
+            screen_width: 1920,
+            screen_height: 1080,
+            viewport_width: 1280,
+            viewport_height: 720,
+            timezone: 'America/New_York',
+            language: 'en-US',
+          },
         },
-        context: { screen_width: 1920, screen_height: 1080, viewport_width: 1280, viewport_height: 720, timezone: 'America/New_York', language: 'en-US' },
-      }],
+      ],
       visitor: { id: 'v-1' },
     });
     expect(r.rejected).toEqual([]);
     const e = r.events[0];
     expect(e).toMatchObject({
-      name: 'page_view', event_id: '8e0f6a1c-3f4b-4c1e-9a55-0e6d7c2b9f10', client_ts: NOW - 1000, client_visitor_id: 'v-1',
-      url: 'https://example.com/pricing?utm_source=google', path: '/pricing', title: 'Pricing', referrer: 'https://google.com/',
-      utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'brand', utm_term: '',
-      screen_w: 1920, screen_h: 1080, viewport_w: 1280, viewport_h: 720, timezone: 'America/New_York', language: 'en-US',
+      name: 'page_view',
+      event_id: '8e0f6a1c-3f4b-4c1e-9a55-0e6d7c2b9f10',
+      client_ts: NOW - 1000,
+      client_visitor_id: 'v-1',
+      url: 'https://example.com/pricing?utm_source=google',
+      path: '/pricing',
+      title: 'Pricing',
+      referrer: 'https://google.com/',
+      utm_source: 'google',
+      utm_medium: 'cpc',
+      utm_campaign: 'brand',
+      utm_term: '',
+      screen_w: 1920,
+      screen_h: 1080,
+      viewport_w: 1280,
+      viewport_h: 720,
+      timezone: 'America/New_York',
+      language: 'en-US',
     });
     expect(e.props).toEqual({ plan: 'pro', seats: '3', trial: 'true', meta: '{"a":1}' });
   });
@@ -38,7 +72,10 @@ describe('InsightHub / native /api/collect adapter', () => {
         { name: 'revenue', properties: { url: 'https://example.com/', revenue_amount: 99.5, revenue_currency: 'eur', product: 'Pro' } },
         { name: 'revenue', properties: { url: 'https://example.com/', amount: 10 } },
         { name: 'scroll_depth', properties: { url: 'https://example.com/', depth: 75 } },
-        { name: 'outbound_click', properties: { url: 'https://example.com/', x: 10.4, y: 2000, selector: 'a#buy', href: 'https://other.org' } },
+        {
+          name: 'outbound_click',
+          properties: { url: 'https://example.com/', x: 10.4, y: 2000, selector: 'a#buy', href: 'https://other.org' },
+        },
         { name: 'identify', properties: { url: 'https://example.com/', user_id: 'u-9', plan: 'pro' } },
         { name: 'page_exit', properties: { url: 'https://example.com/', engaged_ms: 4200, scroll_depth: 60 } },
       ],
@@ -67,7 +104,15 @@ describe('InsightHub / native /api/collect adapter', () => {
       ],
     });
     expect(r.events.map((e) => e.name)).toEqual(['ok']);
-    expect(r.rejected.map((x) => x.reason)).toEqual(['invalid_event', 'invalid_event', 'invalid_event', 'invalid_timestamp', 'invalid_event', 'invalid_event', 'invalid_event']);
+    expect(r.rejected.map((x) => x.reason)).toEqual([
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_timestamp',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+    ]);
     expect(r.rejected[0].issues[0].path).toBe('events.1.name');
     expect(r.rejected[4].issues[0].path).toBe('events.5.properties.url');
   });

@@ -4,9 +4,23 @@ import { currencyCode, customProps, FieldReader, readContractEvent, type Adapted
 
 /** Property keys the collector maps to canonical columns (tracker README, "Reserved property keys"). */
 const RESERVED = new Set([
-  'url', 'path', 'title', 'referrer',
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
-  'user_id', 'revenue_amount', 'revenue_currency', 'x', 'y', 'selector', 'scroll_depth', 'engaged_ms',
+  'url',
+  'path',
+  'title',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'user_id',
+  'revenue_amount',
+  'revenue_currency',
+  'x',
+  'y',
+  'selector',
+  'scroll_depth',
+  'engaged_ms',
 ]);
 // The PRD's own spellings, reserved only on the events that use them.
 const REVENUE_ALIASES = new Set([...RESERVED, 'amount', 'currency']);

@@ -16,8 +16,24 @@ describe('MetricPal adapters', () => {
   it('/api/v1/collect: user_id is the visitor, session_id the session, ISO timestamps read as UTC', () => {
     const body = metricPalCollectBodySchema.parse({
       events: [
-        { event_type: 'page_view', timestamp: '2025-01-08T11:00:00Z', session_id: 'session_123', user_id: 'visitor_456', properties: { url: 'https://example.com/?utm_source=x', title: 'Home', user_agent: 'Mozilla/5.0 (X11) Firefox/120.0', ip_address: '81.2.69.142' } },
-        { event_type: 'custom', timestamp: '2025-01-08T11:00:01', session_id: 's', properties: { event_name: 'button_clicked', button_name: 'hero_cta' } },
+        {
+          event_type: 'page_view',
+          timestamp: '2025-01-08T11:00:00Z',
+          session_id: 'session_123',
+          user_id: 'visitor_456',
+          properties: {
+            url: 'https://example.com/?utm_source=x',
+            title: 'Home',
+            user_agent: 'Mozilla/5.0 (X11) Firefox/120.0',
+            ip_address: '81.2.69.142',
+          },
+        },
+        {
+          event_type: 'custom',
+          timestamp: '2025-01-08T11:00:01',
+          session_id: 's',
+          properties: { event_name: 'button_clicked', button_name: 'hero_cta' },
+        },
         { event_type: 'scroll', session_id: 's', properties: { scroll_depth: 50 } },
         { event_type: 'identify', session_id: 's', properties: { email: 'Jane@Example.com', name: 'Jane' } },
         { event_type: 'goal', session_id: 's', properties: { goal_name: 'Meeting Booked', integration: 'HubSpot' } },
@@ -28,8 +44,15 @@ describe('MetricPal adapters', () => {
     const r = adaptMetricPal(body, 'site-1', NOW);
     const [pv, custom, scroll, ident, goal, exit] = r.events;
     expect(pv).toMatchObject({
-      name: 'page_view', client_ts: Date.UTC(2025, 0, 8, 11), client_session_id: 'session_123', client_visitor_id: 'visitor_456',
-      url: 'https://example.com/?utm_source=x', title: 'Home', client_user_agent: 'Mozilla/5.0 (X11) Firefox/120.0', client_ip: '81.2.69.142', props: {},
+      name: 'page_view',
+      client_ts: Date.UTC(2025, 0, 8, 11),
+      client_session_id: 'session_123',
+      client_visitor_id: 'visitor_456',
+      url: 'https://example.com/?utm_source=x',
+      title: 'Home',
+      client_user_agent: 'Mozilla/5.0 (X11) Firefox/120.0',
+      client_ip: '81.2.69.142',
+      props: {},
     });
     expect(custom.client_ts).toBe(Date.UTC(2025, 0, 8, 11, 0, 1));
     expect([custom.name, custom.props]).toEqual(['button_clicked', { button_name: 'hero_cta' }]);
@@ -41,7 +64,10 @@ describe('MetricPal adapters', () => {
   });
 
   it('privacy mode stores e-mail addresses as their SHA-1', () => {
-    const body = metricPalCollectBodySchema.parse({ privacy_mode: true, events: [{ event_type: 'identify', properties: { email: 'jane@example.com' } }] });
+    const body = metricPalCollectBodySchema.parse({
+      privacy_mode: true,
+      events: [{ event_type: 'identify', properties: { email: 'jane@example.com' } }],
+    });
     const ev = adaptMetricPal(body, 'site-1', NOW).events[0];
     expect(ev.props.email).toMatch(/^[0-9a-f]{40}$/);
     expect(ev.user_id).toBe(ev.props.email);

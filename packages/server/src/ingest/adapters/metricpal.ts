@@ -11,9 +11,19 @@ import type { PreEvent } from '../types';
 import { customProps, FieldReader, IP_KEYS, propText, readContractEvent, type AdaptedEvents } from './shared';
 
 const RESERVED = new Set([
-  'url', 'path', 'title', 'referrer',
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
-  'user_agent', 'userAgent', 'scroll_depth', 'final_scroll_depth',
+  'url',
+  'path',
+  'title',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'user_agent',
+  'userAgent',
+  'scroll_depth',
+  'final_scroll_depth',
 ]);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -106,9 +116,18 @@ export function adaptMetricPal(body: MetricPalCollectBody, siteId: string, recei
     const { data: e, ts } = read;
     const ev = toPreEvent(
       {
-        siteId, receivedAt, input, prefix: `events.${i}`, privacyMode: !!body.privacy_mode,
-        type: e.event_type, timestamp: ts, eventId: e.event_id ?? '',
-        visitorId: e.user_id?.trim() ?? '', sessionId: e.session_id?.trim() ?? '', userAgent: '', url: '',
+        siteId,
+        receivedAt,
+        input,
+        prefix: `events.${i}`,
+        privacyMode: !!body.privacy_mode,
+        type: e.event_type,
+        timestamp: ts,
+        eventId: e.event_id ?? '',
+        visitorId: e.user_id?.trim() ?? '',
+        sessionId: e.session_id?.trim() ?? '',
+        userAgent: '',
+        url: '',
         properties: e.properties ?? {},
       },
       out.rejected,
@@ -139,9 +158,18 @@ export function adaptMetricPalOptimized(body: MetricPalOptimizedBody, siteId: st
     if (!known) properties.action_type = a.action_type;
     const ev = toPreEvent(
       {
-        siteId, receivedAt, input, prefix: `actionLog.${i}`, privacyMode: !!body.customerObject?.privacyMode,
-        type, timestamp: ts, eventId: a.event_id ?? '',
-        visitorId, sessionId, userAgent, url: a.url?.trim() ?? '',
+        siteId,
+        receivedAt,
+        input,
+        prefix: `actionLog.${i}`,
+        privacyMode: !!body.customerObject?.privacyMode,
+        type,
+        timestamp: ts,
+        eventId: a.event_id ?? '',
+        visitorId,
+        sessionId,
+        userAgent,
+        url: a.url?.trim() ?? '',
         properties,
       },
       out.rejected,

@@ -60,7 +60,18 @@ export function readContractEvent<S extends ZodType<{ timestamp?: TimestampInput
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Property keys naming an address: used for geolocation by the adapters at most, never kept. */
-export const IP_KEYS = new Set(['ip', 'ip_address', 'ipaddress', 'ipAddress', 'client_ip', 'clientIp', 'remote_addr', 'remote_ip', 'x_forwarded_for', 'x-forwarded-for']);
+export const IP_KEYS = new Set([
+  'ip',
+  'ip_address',
+  'ipaddress',
+  'ipAddress',
+  'client_ip',
+  'clientIp',
+  'remote_addr',
+  'remote_ip',
+  'x_forwarded_for',
+  'x-forwarded-for',
+]);
 
 /** A property value as text: strings as they are, numbers and booleans printed, the rest as JSON. */
 export function propText(v: unknown): string | null {

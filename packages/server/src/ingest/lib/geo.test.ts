@@ -3,9 +3,17 @@ import { NO_GEO, openGeoLookup, toGeoInfo, unmapIPv4 } from './geo';
 
 describe('geolocation', () => {
   it('reads both record layouts (DB-IP Lite via npm, MaxMind GeoIP2)', () => {
-    expect(toGeoInfo({ country_code: 'gb', state1: 'England', city: 'London' })).toEqual({ country: 'GB', region: 'England', city: 'London' });
-    expect(toGeoInfo({ country: { iso_code: 'DE' }, subdivisions: [{ names: { en: 'Hesse' } }], city: { names: { en: 'Frankfurt am Main' } } })).toEqual({
-      country: 'DE', region: 'Hesse', city: 'Frankfurt am Main',
+    expect(toGeoInfo({ country_code: 'gb', state1: 'England', city: 'London' })).toEqual({
+      country: 'GB',
+      region: 'England',
+      city: 'London',
+    });
+    expect(
+      toGeoInfo({ country: { iso_code: 'DE' }, subdivisions: [{ names: { en: 'Hesse' } }], city: { names: { en: 'Frankfurt am Main' } } }),
+    ).toEqual({
+      country: 'DE',
+      region: 'Hesse',
+      city: 'Frankfurt am Main',
     });
     expect(toGeoInfo(null)).toBe(NO_GEO);
   });

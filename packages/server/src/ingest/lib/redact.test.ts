@@ -7,7 +7,11 @@ describe('redaction of stored payloads', () => {
     expect(redactRawBody(raw, JSON.parse(raw))).toBe(raw);
   });
   it('removes IP addresses and API keys wherever they are nested', () => {
-    const raw = JSON.stringify({ customerObject: { apiKey: 'tm_live_secret' }, events: [{ properties: { ip_address: '1.2.3.4', IP: '5.6.7.8', keep: 1 } }], x_forwarded_for: '9.9.9.9' });
+    const raw = JSON.stringify({
+      customerObject: { apiKey: 'tm_live_secret' },
+      events: [{ properties: { ip_address: '1.2.3.4', IP: '5.6.7.8', keep: 1 } }],
+      x_forwarded_for: '9.9.9.9',
+    });
     const out = redactRawBody(raw, JSON.parse(raw));
     expect(out).not.toMatch(/1\.2\.3\.4|5\.6\.7\.8|9\.9\.9\.9|tm_live_secret/);
     expect(JSON.parse(out)).toEqual({ customerObject: {}, events: [{ properties: { keep: 1 } }] });

@@ -5,8 +5,20 @@ import { capText, QUARANTINE_PAYLOAD_PREFIX_BYTES, type Capped } from './prefix'
  * (a server-side client may pass the visitor's on) or an API key (MetricPal's optimized contract
  * carries it in the body) are removed before a payload is stored.
  */
-const SENSITIVE = new Set(['ip', 'ipaddress', 'clientip', 'remoteaddr', 'remoteip', 'xforwardedfor', 'xrealip', 'apikey', 'secret', 'password']);
-const QUICK_CHECK = /"(?:ip|ip[-_]?address|client[-_]?ip|remote[-_]?(?:addr|ip)|x[-_]forwarded[-_]for|x[-_]real[-_]ip|api[-_]?key|secret|password)"\s*:/i;
+const SENSITIVE = new Set([
+  'ip',
+  'ipaddress',
+  'clientip',
+  'remoteaddr',
+  'remoteip',
+  'xforwardedfor',
+  'xrealip',
+  'apikey',
+  'secret',
+  'password',
+]);
+const QUICK_CHECK =
+  /"(?:ip|ip[-_]?address|client[-_]?ip|remote[-_]?(?:addr|ip)|x[-_]forwarded[-_]for|x[-_]real[-_]ip|api[-_]?key|secret|password)"\s*:/i;
 const MAX_DEPTH = 64;
 
 function isSensitive(key: string): boolean {
@@ -21,7 +33,12 @@ export function redactValue(v: unknown, depth = 0): unknown {
   for (const k of Object.keys(v)) {
     if (isSensitive(k)) continue;
     // defineProperty: a "__proto__" key stays data, it does not become the prototype.
-    Object.defineProperty(out, k, { value: redactValue((v as Record<string, unknown>)[k], depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: redactValue((v as Record<string, unknown>)[k], depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -16,7 +16,12 @@ export interface KnownSource {
 
 export const KNOWN_SOURCES: KnownSource[] = [
   // Search engines
-  { name: 'Google', kind: 'search', hosts: ['google.*', 'com.google.android.googlequicksearchbox', 'googleadservices.com'], aliases: ['google', 'adwords', 'googleads', 'google ads'] },
+  {
+    name: 'Google',
+    kind: 'search',
+    hosts: ['google.*', 'com.google.android.googlequicksearchbox', 'googleadservices.com'],
+    aliases: ['google', 'adwords', 'googleads', 'google ads'],
+  },
   { name: 'Bing', kind: 'search', hosts: ['bing.com'], aliases: ['bing', 'microsoft ads', 'msn'] },
   { name: 'Yahoo!', kind: 'search', hosts: ['yahoo.*', 'search.yahoo.com'], aliases: ['yahoo'] },
   { name: 'DuckDuckGo', kind: 'search', hosts: ['duckduckgo.com', 'ddg.gg'], aliases: ['duckduckgo', 'ddg'] },
@@ -41,7 +46,12 @@ export const KNOWN_SOURCES: KnownSource[] = [
   { name: 'Dogpile', kind: 'search', hosts: ['dogpile.com'] },
   { name: 'Presearch', kind: 'search', hosts: ['presearch.com', 'presearch.org'] },
   // Social networks and communities
-  { name: 'Facebook', kind: 'social', hosts: ['facebook.com', 'fb.com', 'fb.me', 'messenger.com', 'com.facebook.katana'], aliases: ['facebook', 'fb', 'meta'] },
+  {
+    name: 'Facebook',
+    kind: 'social',
+    hosts: ['facebook.com', 'fb.com', 'fb.me', 'messenger.com', 'com.facebook.katana'],
+    aliases: ['facebook', 'fb', 'meta'],
+  },
   { name: 'Instagram', kind: 'social', hosts: ['instagram.com', 'com.instagram.android'], aliases: ['instagram', 'ig'] },
   { name: 'Twitter', kind: 'social', hosts: ['twitter.com', 't.co', 'x.com', 'com.twitter.android'], aliases: ['twitter', 'x', 'tw'] },
   { name: 'LinkedIn', kind: 'social', hosts: ['linkedin.com', 'lnkd.in', 'com.linkedin.android'], aliases: ['linkedin', 'li'] },
@@ -50,7 +60,12 @@ export const KNOWN_SOURCES: KnownSource[] = [
   { name: 'TikTok', kind: 'social', hosts: ['tiktok.com'], aliases: ['tiktok'] },
   { name: 'YouTube', kind: 'social', hosts: ['youtube.com', 'youtu.be', 'com.google.android.youtube'], aliases: ['youtube', 'yt'] },
   { name: 'Hacker News', kind: 'social', hosts: ['news.ycombinator.com'], aliases: ['hackernews', 'hacker news', 'hn'] },
-  { name: 'Mastodon', kind: 'social', hosts: ['mastodon.social', 'mastodon.online', 'mstdn.social', 'fosstodon.org', 'hachyderm.io'], aliases: ['mastodon'] },
+  {
+    name: 'Mastodon',
+    kind: 'social',
+    hosts: ['mastodon.social', 'mastodon.online', 'mstdn.social', 'fosstodon.org', 'hachyderm.io'],
+    aliases: ['mastodon'],
+  },
   { name: 'Threads', kind: 'social', hosts: ['threads.net', 'threads.com'], aliases: ['threads'] },
   { name: 'Bluesky', kind: 'social', hosts: ['bsky.app'], aliases: ['bluesky', 'bsky'] },
   { name: 'Tumblr', kind: 'social', hosts: ['tumblr.com'], aliases: ['tumblr'] },
@@ -69,7 +84,12 @@ export const KNOWN_SOURCES: KnownSource[] = [
   { name: 'Slack', kind: 'social', hosts: ['slack.com', 'com.slack'], aliases: ['slack'] },
   // Webmail: more specific than the search engine sharing their domain (mail.google.com)
   { name: 'Gmail', kind: 'email', hosts: ['mail.google.com', 'com.google.android.gm'], aliases: ['gmail'] },
-  { name: 'Outlook', kind: 'email', hosts: ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'com.microsoft.office.outlook'], aliases: ['outlook'] },
+  {
+    name: 'Outlook',
+    kind: 'email',
+    hosts: ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'com.microsoft.office.outlook'],
+    aliases: ['outlook'],
+  },
   { name: 'Yahoo! Mail', kind: 'email', hosts: ['mail.yahoo.com'] },
   { name: 'Proton Mail', kind: 'email', hosts: ['mail.proton.me', 'mail.protonmail.com'] },
   { name: 'Fastmail', kind: 'email', hosts: ['app.fastmail.com'] },

@@ -3,18 +3,50 @@ import { parseUserAgent, shortVersion, UserAgentCache } from './user-agent';
 
 describe('user agent parsing', () => {
   it('reads browser, OS and device type', () => {
-    expect(parseUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.130 Safari/537.36 Edg/120.0.2210.91')).toMatchObject({
-      browser: 'Edge', browser_version: '120.0', os: 'Windows', os_version: '10', device_type: 'desktop', bot: false,
+    expect(
+      parseUserAgent(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.130 Safari/537.36 Edg/120.0.2210.91',
+      ),
+    ).toMatchObject({
+      browser: 'Edge',
+      browser_version: '120.0',
+      os: 'Windows',
+      os_version: '10',
+      device_type: 'desktop',
+      bot: false,
     });
-    expect(parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1')).toMatchObject({
-      browser: 'Safari', browser_version: '17.1', os: 'iOS', os_version: '17.1', device_type: 'mobile',
+    expect(
+      parseUserAgent(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+      ),
+    ).toMatchObject({
+      browser: 'Safari',
+      browser_version: '17.1',
+      os: 'iOS',
+      os_version: '17.1',
+      device_type: 'mobile',
     });
-    expect(parseUserAgent('Mozilla/5.0 (iPad; CPU OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.0 Mobile/15E148 Safari/604.1').device_type).toBe('tablet');
-    expect(parseUserAgent('Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36')).toMatchObject({
-      browser: 'Chrome', os: 'Android', os_version: '14', device_type: 'mobile',
+    expect(
+      parseUserAgent(
+        'Mozilla/5.0 (iPad; CPU OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.0 Mobile/15E148 Safari/604.1',
+      ).device_type,
+    ).toBe('tablet');
+    expect(
+      parseUserAgent(
+        'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+      ),
+    ).toMatchObject({
+      browser: 'Chrome',
+      os: 'Android',
+      os_version: '14',
+      device_type: 'mobile',
     });
     expect(parseUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0')).toMatchObject({
-      browser: 'Firefox', browser_version: '121.0', os: 'macOS', os_version: '10.15', device_type: 'desktop',
+      browser: 'Firefox',
+      browser_version: '121.0',
+      os: 'macOS',
+      os_version: '10.15',
+      device_type: 'desktop',
     });
   });
 

@@ -23,7 +23,7 @@ const BROWSER_NAMES: Record<string, string> = {
   'Mobile Firefox': 'Firefox',
   'Mobile Chrome': 'Chrome',
   'Chrome WebView': 'Chrome WebView',
-  'Edge': 'Edge',
+  Edge: 'Edge',
 };
 const OS_NAMES: Record<string, string> = { 'Mac OS': 'macOS', 'Chromium OS': 'ChromeOS' };
 
@@ -47,7 +47,7 @@ export function parseUserAgent(ua: string): UaInfo {
   const t = r.device.type;
   if (t === 'tablet') device = 'tablet';
   else if (t === 'mobile' || t === 'wearable') device = 'mobile';
-  else if (!t && (osName === 'iOS' || osName === 'Android') ) device = /Mobile/.test(ua) || osName === 'iOS' ? 'mobile' : 'tablet';
+  else if (!t && (osName === 'iOS' || osName === 'Android')) device = /Mobile/.test(ua) || osName === 'iOS' ? 'mobile' : 'tablet';
   return {
     browser: (BROWSER_NAMES[browserName] ?? browserName).slice(0, 60),
     browser_version: shortVersion(r.browser.version).slice(0, 40),

@@ -18,11 +18,26 @@ export function uuidv7(ms: number = Date.now()): string {
   const hi = Math.floor(t / 0x1000000); // top 24 bits of the 48-bit timestamp
   const lo = t % 0x1000000;
   return (
-    HEX[(hi >>> 16) & 0xff] + HEX[(hi >>> 8) & 0xff] + HEX[hi & 0xff] +
-    HEX[(lo >>> 16) & 0xff] + '-' + HEX[(lo >>> 8) & 0xff] + HEX[lo & 0xff] + '-' +
-    HEX[0x70 | (pool[r] & 0x0f)] + HEX[pool[r + 1]] + '-' +
-    HEX[0x80 | (pool[r + 2] & 0x3f)] + HEX[pool[r + 3]] + '-' +
-    HEX[pool[r + 4]] + HEX[pool[r + 5]] + HEX[pool[r + 6]] + HEX[pool[r + 7]] + HEX[pool[r + 8]] + HEX[pool[r + 9]]
+    HEX[(hi >>> 16) & 0xff] +
+    HEX[(hi >>> 8) & 0xff] +
+    HEX[hi & 0xff] +
+    HEX[(lo >>> 16) & 0xff] +
+    '-' +
+    HEX[(lo >>> 8) & 0xff] +
+    HEX[lo & 0xff] +
+    '-' +
+    HEX[0x70 | (pool[r] & 0x0f)] +
+    HEX[pool[r + 1]] +
+    '-' +
+    HEX[0x80 | (pool[r + 2] & 0x3f)] +
+    HEX[pool[r + 3]] +
+    '-' +
+    HEX[pool[r + 4]] +
+    HEX[pool[r + 5]] +
+    HEX[pool[r + 6]] +
+    HEX[pool[r + 7]] +
+    HEX[pool[r + 8]] +
+    HEX[pool[r + 9]]
   );
 }
 

@@ -9,7 +9,9 @@ function verdict(over: Partial<RequestContext>, evOver: Parameters<typeof testEv
   const r = botStep.run(testEvent(evOver, ctx), ctx);
   return r instanceof Drop ? r.reason : 'human';
 }
-const signals = (s: Partial<RequestContext['signals']>) => ({ signals: { dnt: false, gpc: false, hasAcceptLanguage: true, hasAccept: true, webdriver: false, ...s } });
+const signals = (s: Partial<RequestContext['signals']>) => ({
+  signals: { dnt: false, gpc: false, hasAcceptLanguage: true, hasAccept: true, webdriver: false, ...s },
+});
 
 describe('bot step', () => {
   it('lets ordinary browsers through', () => {
@@ -25,7 +27,9 @@ describe('bot step', () => {
 
   it('drops headless browsers and automation', () => {
     expect(verdict({ userAgent: CHROME_UA.replace('Chrome/', 'HeadlessChrome/') })).toBe('bot');
-    expect(verdict({ userAgent: 'Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 Safari/538.1' })).toBe('bot');
+    expect(
+      verdict({ userAgent: 'Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 Safari/538.1' }),
+    ).toBe('bot');
     expect(verdict({ userAgent: CHROME_UA, ...signals({ webdriver: true }) })).toBe('bot');
   });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { channelFor } from './channel';
 
 const ch = (o: { src?: string; med?: string; camp?: string; ref?: string }) =>
-  channelFor({ utm_source: o.src ?? '', utm_medium: o.med ?? '', utm_campaign: o.camp ?? '', utm_term: '', utm_content: '', referrer_domain: o.ref ?? '' });
+  channelFor({
+    utm_source: o.src ?? '',
+    utm_medium: o.med ?? '',
+    utm_campaign: o.camp ?? '',
+    utm_term: '',
+    utm_content: '',
+    referrer_domain: o.ref ?? '',
+  });
 
 describe('channel grouping (InsightHub PRD §4.1.2)', () => {
   it('Direct: no referrer, no UTM', () => {

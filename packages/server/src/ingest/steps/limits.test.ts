@@ -4,7 +4,8 @@ import { Drop } from '../drop';
 import { testContext, testEvent } from '../../../test/helpers/ingest';
 import { limitsStep } from './limits';
 
-const run = (over: Parameters<typeof testEvent>[0], ctxOver: Parameters<typeof testContext>[0] = {}) => limitsStep.run(testEvent(over), testContext(ctxOver));
+const run = (over: Parameters<typeof testEvent>[0], ctxOver: Parameters<typeof testContext>[0] = {}) =>
+  limitsStep.run(testEvent(over), testContext(ctxOver));
 const reason = (r: unknown) => (r instanceof Drop ? r.reason : 'kept');
 
 describe('limits step', () => {
@@ -12,7 +13,11 @@ describe('limits step', () => {
     const props: Record<string, string> = {};
     for (let i = 0; i < INGEST_LIMITS.props - 1; i++) props[`k${i}`] = 'v';
     props['k'.repeat(INGEST_LIMITS.propKeyBytes)] = 'x'.repeat(INGEST_LIMITS.propValueBytes);
-    const r = run({ name: 'n'.repeat(INGEST_LIMITS.nameChars), url: `https://example.com/${'a'.repeat(INGEST_LIMITS.urlChars - 20)}`, props });
+    const r = run({
+      name: 'n'.repeat(INGEST_LIMITS.nameChars),
+      url: `https://example.com/${'a'.repeat(INGEST_LIMITS.urlChars - 20)}`,
+      props,
+    });
     expect(reason(r)).toBe('kept');
   });
 

@@ -13,13 +13,16 @@ function bytesOver(s: string, max: number): boolean {
 export const limitsStep: NamedStep = {
   name: 'limits',
   run: (ev, ctx) => {
-    if (ev.name.length > L.nameChars) return drop('name_too_long', `name is ${ev.name.length} characters, at most ${L.nameChars} allowed`, 'name');
+    if (ev.name.length > L.nameChars)
+      return drop('name_too_long', `name is ${ev.name.length} characters, at most ${L.nameChars} allowed`, 'name');
     if (ev.url.length > L.urlChars) return drop('url_too_long', `url is ${ev.url.length} characters, at most ${L.urlChars} allowed`, 'url');
     let count = 0;
     for (const key in ev.props) {
       if (++count > L.props) return drop('too_many_props', `more than ${L.props} properties`, 'properties');
-      if (bytesOver(key, L.propKeyBytes)) return drop('prop_key_too_long', `property key longer than ${L.propKeyBytes} bytes`, `properties.${key.slice(0, 40)}`);
-      if (bytesOver(ev.props[key], L.propValueBytes)) return drop('prop_value_too_long', `property value longer than ${L.propValueBytes} bytes`, `properties.${key}`);
+      if (bytesOver(key, L.propKeyBytes))
+        return drop('prop_key_too_long', `property key longer than ${L.propKeyBytes} bytes`, `properties.${key.slice(0, 40)}`);
+      if (bytesOver(ev.props[key], L.propValueBytes))
+        return drop('prop_value_too_long', `property value longer than ${L.propValueBytes} bytes`, `properties.${key}`);
     }
     if (ctx.bodyBytes > L.eventBytes && ev.input !== undefined) {
       let size: number;

@@ -66,7 +66,10 @@ describe('exclusion and privacy steps', () => {
   });
   it('honours DNT and GPC only for sites that respect them', () => {
     const check = (dnt: boolean, gpc: boolean, respect: boolean) => {
-      const ctx = testContext({ site: testSite({ respect_dnt: respect }), signals: { dnt, gpc, hasAccept: true, hasAcceptLanguage: true, webdriver: false } });
+      const ctx = testContext({
+        site: testSite({ respect_dnt: respect }),
+        signals: { dnt, gpc, hasAccept: true, hasAcceptLanguage: true, webdriver: false },
+      });
       return outcome(privacyStep.run(testEvent({}, ctx), ctx));
     };
     expect(check(true, false, true)).toBe('dnt');

@@ -25,7 +25,12 @@ describe('referrer step', () => {
   });
   it('treats navigation within the site (and its allowed hosts) as no referral', () => {
     const site = testSite({ allowed_hosts: ['shop.example.net'] });
-    for (const ref of ['https://example.com/a', 'https://www.example.com/', 'https://blog.example.com/x', 'https://shop.example.net/cart']) {
+    for (const ref of [
+      'https://example.com/a',
+      'https://www.example.com/',
+      'https://blog.example.com/x',
+      'https://shop.example.net/cart',
+    ]) {
       const ev = run({ referrer: ref }, site);
       expect([ev.referrer, ev.referrer_domain, ev.source]).toEqual(['', '', '']);
     }

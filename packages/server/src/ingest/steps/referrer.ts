@@ -41,4 +41,3 @@ export const referrerStep: NamedStep = {
     return ev;
   },
 };
-

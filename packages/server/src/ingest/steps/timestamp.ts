@@ -24,7 +24,11 @@ export const timestampStep: NamedStep = {
       let ts = ctx.sentAt !== null ? client + (now - ctx.sentAt) : client;
       if (ts > now) ts = now;
       if (now - ts > L.browserMaxAgeMs) {
-        return drop('stale_timestamp', `event time ${new Date(Math.max(0, ts)).toISOString()} is more than ${L.browserMaxAgeMs / 60000} minutes old`, 'timestamp');
+        return drop(
+          'stale_timestamp',
+          `event time ${new Date(Math.max(0, ts)).toISOString()} is more than ${L.browserMaxAgeMs / 60000} minutes old`,
+          'timestamp',
+        );
       }
       ev.ts = Math.round(ts);
       return ev;

@@ -12,8 +12,16 @@ const run = (over: Parameters<typeof testEvent>[0]) => {
 
 describe('utm step', () => {
   it('reads campaign parameters from the page URL when the client sent none', () => {
-    const ev = run({ url: 'https://example.com/?utm_source=Newsletter&utm_medium=email&utm_campaign=spring%20sale&utm_term=shoes&utm_content=hero#top' });
-    expect([ev.utm_source, ev.utm_medium, ev.utm_campaign, ev.utm_term, ev.utm_content]).toEqual(['Newsletter', 'email', 'spring sale', 'shoes', 'hero']);
+    const ev = run({
+      url: 'https://example.com/?utm_source=Newsletter&utm_medium=email&utm_campaign=spring%20sale&utm_term=shoes&utm_content=hero#top',
+    });
+    expect([ev.utm_source, ev.utm_medium, ev.utm_campaign, ev.utm_term, ev.utm_content]).toEqual([
+      'Newsletter',
+      'email',
+      'spring sale',
+      'shoes',
+      'hero',
+    ]);
   });
   it('keeps what the client sent over the URL', () => {
     const ev = run({ url: 'https://example.com/?utm_source=url', utm_source: 'sent' });

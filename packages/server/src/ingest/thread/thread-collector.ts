@@ -163,7 +163,8 @@ export class ThreadCollector implements IngestCollector {
         if (!ready) reject(err);
         if (this.worker === worker) this.worker = null;
         // Nothing of these requests was submitted: the client may retry them.
-        for (const [, p] of this.pending) p.reject(new TidemarkError(503, 'collector_restarting', 'The collector restarted; retry shortly'));
+        for (const [, p] of this.pending)
+          p.reject(new TidemarkError(503, 'collector_restarting', 'The collector restarted; retry shortly'));
         this.pending.clear();
         if (!this.closed) this.opts.onError?.(err);
       };

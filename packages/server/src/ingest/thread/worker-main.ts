@@ -27,11 +27,22 @@ function handle(services: IngestServices, job: ThreadJob): ThreadReply | null {
       const parsed = parseBody(job.contract, job.raw);
       // A body with a problem is refused by the route: nothing to keep.
       if (!parsed.problem) admitted.set(job.id, { contract: job.contract, raw: job.raw, parsed });
-      return { id: job.id, ok: true, kind: 'admitted', fields: parsed.fields, problem: parsed.problem ? threadError(parsed.problem) : null };
+      return {
+        id: job.id,
+        ok: true,
+        kind: 'admitted',
+        fields: parsed.fields,
+        problem: parsed.problem ? threadError(parsed.problem) : null,
+      };
     }
     const held = admitted.get(job.id);
     // Only a thread that restarted between the two steps has not seen the body.
-    if (!held) return { id: job.id, ok: false, error: { status: 503, code: 'collector_restarting', message: 'The collector restarted; retry shortly' } };
+    if (!held)
+      return {
+        id: job.id,
+        ok: false,
+        error: { status: 503, code: 'collector_restarting', message: 'The collector restarted; retry shortly' },
+      };
     admitted.delete(job.id);
     const { batch, outcome } = assembleBatch(
       { ...job.req, contract: held.contract, rawBody: held.raw, parsedBody: held.parsed.json, body: held.parsed.body },
@@ -43,7 +54,14 @@ function handle(services: IngestServices, job: ThreadJob): ThreadReply | null {
     // A body kept as received (nothing to redact, the common case) is the HTTP thread's own: not sent back.
     const sameBody = batch.raw.map((r) => r.body === held.raw);
     const raw = batch.raw.map((r, i) => (sameBody[i] ? { ...r, body: '' } : r));
-    return { id: job.id, ok: true, kind: 'collected', batch: { events: leftovers, encoded, raw, quarantine: batch.quarantine, drops: batch.drops }, sameBody, outcome };
+    return {
+      id: job.id,
+      ok: true,
+      kind: 'collected',
+      batch: { events: leftovers, encoded, raw, quarantine: batch.quarantine, drops: batch.drops },
+      sameBody,
+      outcome,
+    };
   } catch (err) {
     if (job.type === 'collect') admitted.delete(job.id);
     return { id: job.id, ok: false, error: threadError(err) };

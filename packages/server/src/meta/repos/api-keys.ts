@@ -111,7 +111,12 @@ export class ApiKeyRepo {
   }
 
   async revoke(id: string): Promise<boolean> {
-    const r = await this.db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: Date.now() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     this.cache.deleteWhere((e) => e?.key.id === id);
     return Number(r.numUpdatedRows) > 0;
   }

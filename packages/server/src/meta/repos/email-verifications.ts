@@ -19,14 +19,23 @@ export class EmailVerificationRepo {
   constructor(private readonly db: Kysely<MetaSchema>) {}
 
   /** Issues (or re-issues) the user's confirmation token; returns the raw token for the e-mailed link. */
-  async issue(userId: string, passwordHash: string, ttlMs: number, db: Kysely<MetaSchema> = this.db): Promise<{ token: string; expiresAt: number }> {
+  async issue(
+    userId: string,
+    passwordHash: string,
+    ttlMs: number,
+    db: Kysely<MetaSchema> = this.db,
+  ): Promise<{ token: string; expiresAt: number }> {
     const token = newToken();
     const now = Date.now();
     const row = { user_id: userId, token_hash: sha256Hex(token), password_hash: passwordHash, created_at: now, expires_at: now + ttlMs };
     await db
       .insertInto('email_verifications')
       .values(row)
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: row.token_hash, password_hash: passwordHash, created_at: now, expires_at: row.expires_at }))
+      .onConflict((oc) =>
+        oc
+          .column('user_id')
+          .doUpdateSet({ token_hash: row.token_hash, password_hash: passwordHash, created_at: now, expires_at: row.expires_at }),
+      )
       .execute();
     return { token, expiresAt: row.expires_at };
   }

@@ -19,7 +19,13 @@ export class InvitationRepo {
   constructor(private readonly db: Kysely<MetaSchema>) {}
 
   /** Creates an invitation; the raw token goes into the accept link and only its hash is stored. */
-  async create(input: { orgId: string; email: string; role: Role; invitedBy: string | null; ttlMs: number }): Promise<{ record: InvitationRecord; token: string }> {
+  async create(input: {
+    orgId: string;
+    email: string;
+    role: Role;
+    invitedBy: string | null;
+    ttlMs: number;
+  }): Promise<{ record: InvitationRecord; token: string }> {
     const token = newToken();
     const now = Date.now();
     const row = {

@@ -42,7 +42,11 @@ export class OrgRepo {
   }
 
   async byId(id: string): Promise<OrgRecord | null> {
-    const r = await this.db.selectFrom('organizations').select(['id', 'name', 'slug', 'created_at']).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('organizations')
+      .select(['id', 'name', 'slug', 'created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? toOrg(r) : null;
   }
 

@@ -16,7 +16,13 @@ const toSession = (r: Selectable<SessionsTable>): SessionRecord => ({
 export class SessionRepo {
   constructor(private readonly db: Kysely<MetaSchema>) {}
 
-  async create(input: { userId: string; orgId: string | null; absoluteMs: number; userAgent?: string; expiresAt?: number }): Promise<{ token: string; record: SessionRecord }> {
+  async create(input: {
+    userId: string;
+    orgId: string | null;
+    absoluteMs: number;
+    userAgent?: string;
+    expiresAt?: number;
+  }): Promise<{ token: string; record: SessionRecord }> {
     const token = newToken();
     const now = Date.now();
     const row = {

@@ -136,7 +136,11 @@ export class SiteRepo {
   async update(id: string, patch: Partial<SiteSettings>): Promise<SiteRecord | null> {
     const cols = toColumns(patch);
     if (Object.keys(cols).length) {
-      await this.db.updateTable('sites').set({ ...cols, updated_at: Date.now() }).where('id', '=', id).execute();
+      await this.db
+        .updateTable('sites')
+        .set({ ...cols, updated_at: Date.now() })
+        .where('id', '=', id)
+        .execute();
     }
     this.evict();
     return this.byId(id);

@@ -18,7 +18,10 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 export class UserRepo {
   constructor(private readonly db: Kysely<MetaSchema>) {}
 
-  async create(input: { email: string; passwordHash: string | null; name?: string }, db: Kysely<MetaSchema> = this.db): Promise<UserRecord> {
+  async create(
+    input: { email: string; passwordHash: string | null; name?: string },
+    db: Kysely<MetaSchema> = this.db,
+  ): Promise<UserRecord> {
     const now = Date.now();
     const row = {
       id: newId(),
@@ -39,7 +42,11 @@ export class UserRepo {
   }
 
   async byId(id: string): Promise<UserRecord | null> {
-    const r = await this.db.selectFrom('users').select(['id', 'email', 'name', 'is_active', 'created_at']).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'is_active', 'created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? toUser(r) : null;
   }
 
@@ -63,7 +70,10 @@ export class UserRepo {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

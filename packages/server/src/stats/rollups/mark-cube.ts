@@ -19,7 +19,6 @@ import { compileDayCubeUpdate } from './mark-cube-day';
  * fragments' current columns, which are what the cube holds for them) and adds their merged rows.
  */
 
-
 /** A fragment's mark and session value columns for a session-level dimension. */
 export const markColumn = (dim: string) => ident(`m_${dim}`);
 export const sessionValueColumn = (dim: string) => ident(`sv_${dim}`);
@@ -57,14 +56,17 @@ export function pageContributions(from: Sql, sign: 1 | -1): Sql {
   return sql`SELECT site_id, path, hour, m_path AS m, CASE WHEN sp_head THEN date_trunc('hour', s_start) END AS sh, ${join(values(sign, keyword('sp_head')))} FROM ${from}`;
 }
 
-
 /**
  * The cube's part of the marks pass: `before` runs before the visitors in `marks_todo` are rewritten
  * (their old, marked contributions out), `after` once they are (new ones in, touched hours re-added).
  */
 export function compileCubeUpdate(zones: string | null = null): { before: Sql[]; after: Sql[] } {
   const todo = sql`(site_id, vk) IN (SELECT site_id, vk FROM marks_todo)`;
-  const sessionsOf = (where: Sql) => join(['', ...SESSION_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)), ' UNION ALL ');
+  const sessionsOf = (where: Sql) =>
+    join(
+      ['', ...SESSION_DIMENSIONS].map((dim) => sessionContributions(sql`session_parts WHERE ${where}`, dim, 1)),
+      ' UNION ALL ',
+    );
   const grouped = (rows: Sql, keys: string) => sql`SELECT ${keyword(keys)}, ${cubeSums()} FROM (${rows}) AS c GROUP BY ${keyword(keys)}`;
   const sKeys = 'site_id, dim, hour, value, m';
   const pKeys = 'site_id, hour, path, m, sh';
@@ -85,7 +87,9 @@ export function compileCubeUpdate(zones: string | null = null): { before: Sql[];
     ...(zones === null ? [] : compileDayCubeUpdate(zones)),
     ...delta('page_cube', pKeys, grouped(pageContributions(sql`page_parts WHERE ${todo}`, 1), pKeys)),
     ...compactCube('page_cube', pKeys, 2),
-    ...['marks_old_mark_cube', 'marks_old_page_cube', 'marks_delta_mark_cube', 'marks_delta_page_cube'].map((t) => sql`DROP TABLE ${keyword(t)}`),
+    ...['marks_old_mark_cube', 'marks_old_page_cube', 'marks_delta_mark_cube', 'marks_delta_page_cube'].map(
+      (t) => sql`DROP TABLE ${keyword(t)}`,
+    ),
   ];
   return { before, after };
 }

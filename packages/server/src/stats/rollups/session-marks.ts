@@ -138,9 +138,10 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const site = sql`site_id = ${bindString(q.siteId)}`;
   const inWindow = sql`hour >= ${a} AND hour < ${b}`;
   // Whole local days read the daily cube (its local-day marks count exactly as the hours' would).
-  const cube = q.daily && q.timezone
-    ? sql`SELECT value, day AS hour, md AS m, ${CUBE_COLUMNS} FROM mark_cube_day WHERE ${site} AND tz = ${bindString(q.timezone)} AND dim = ${bindString(cubeDimension(dim))} AND day >= ${a} AND day < ${b}`
-    : sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(cubeDimension(dim))} AND ${inWindow}`;
+  const cube =
+    q.daily && q.timezone
+      ? sql`SELECT value, day AS hour, md AS m, ${CUBE_COLUMNS} FROM mark_cube_day WHERE ${site} AND tz = ${bindString(q.timezone)} AND dim = ${bindString(cubeDimension(dim))} AND day >= ${a} AND day < ${b}`
+      : sql`SELECT value, hour, m, ${CUBE_COLUMNS} FROM mark_cube WHERE ${site} AND dim = ${bindString(cubeDimension(dim))} AND ${inWindow}`;
   // The fallback visitors' fragments as the cube holds them, taken out again.
   const minus = sessionContributions(ident('tf'), dim, -1);
   let rows = sql`${cube} UNION ALL SELECT value, hour, m, ${CUBE_COLUMNS} FROM (${minus}) AS x`;
@@ -195,7 +196,9 @@ function pageRows(d: Dialect, q: MarksQuery): Sql {
 export function compileMarksInvalidate(d: Dialect, batchMs: number): CompiledSql[] {
   const touched = sql`(site_id, vk) IN (SELECT site_id, vk FROM session_parts WHERE batch = ${d.timestampFromMs(batchMs)})`;
   // Every fragment of these visitors is now unmarked, so all of them become open.
-  return [sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND ${touched}`, ...compileMarksOpenRefill(touched)].map((st) => render(st, d));
+  return [sql`UPDATE session_parts SET s_lo = NULL WHERE s_lo IS NOT NULL AND ${touched}`, ...compileMarksOpenRefill(touched)].map((st) =>
+    render(st, d),
+  );
 }
 
 /** Refills `marks_open` for the visitors `touched`: their unmarked fragments and those of sessions spanning a day or more. */
@@ -215,7 +218,18 @@ function sessionValue(dim: string): Sql {
   return sql`coalesce(arg_min(${p}, min_ts), '')`;
 }
 
-const SESSION_MARKS = ['s_start', 's_dur_ms', 's_pv', 's_int', 's_lo', 's_hi', 's_head', ...MARKED_DIMENSIONS.map((x) => `sv_${x}`), 'm_all', ...MARKED_DIMENSIONS.map((x) => `m_${x}`)];
+const SESSION_MARKS = [
+  's_start',
+  's_dur_ms',
+  's_pv',
+  's_int',
+  's_lo',
+  's_hi',
+  's_head',
+  ...MARKED_DIMENSIONS.map((x) => `sv_${x}`),
+  'm_all',
+  ...MARKED_DIMENSIONS.map((x) => `m_${x}`),
+];
 const PAGE_MARKS = ['s_start', 's_dur_ms', 's_pv', 's_int', 'sp_head', 'm_path'];
 
 /**
@@ -239,7 +253,9 @@ export function compileMarksBuild(d: Dialect, zones: string | null = null): Comp
   // Lags only for visitors with more than one fragment (the others have none before them).
   const lags = [
     sql`lag(hour) OVER (PARTITION BY site_id, vk ORDER BY hour, sk) AS m_all`,
-    ...dims.map((dim) => sql`lag(hour) OVER (PARTITION BY site_id, vk, ${sessionValueColumn(dim)} ORDER BY hour, sk) AS ${markColumn(dim)}`),
+    ...dims.map(
+      (dim) => sql`lag(hour) OVER (PARTITION BY site_id, vk, ${sessionValueColumn(dim)} ORDER BY hour, sk) AS ${markColumn(dim)}`,
+    ),
   ];
   const narrow = sql`SELECT rid, site_id, vk, sk, hour, ${join(dims.map(sessionValueColumn))} FROM marks_j WHERE (site_id, vk) IN (SELECT site_id, vk FROM marks_f GROUP BY site_id, vk HAVING count(*) > 1)`;
   const marks = sql`CREATE OR REPLACE TEMP TABLE marks_m AS SELECT rid, ${join(lags)} FROM (${narrow}) AS n`;

@@ -12,7 +12,12 @@ describe('session parts', () => {
   });
   afterAll(() => store?.close());
 
-  const columns = async (table: string) => (await store.query<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, [table])).map((r) => r.column_name);
+  const columns = async (table: string) =>
+    (
+      await store.query<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, [
+        table,
+      ])
+    ).map((r) => r.column_name);
 
   it('the migration creates exactly the columns the rollup builds and reads', async () => {
     expect(await columns('session_parts')).toEqual(['site_id', 'hour', 'session_id', 'visitor_id', ...PART_VALUE_COLUMNS]);
@@ -20,7 +25,9 @@ describe('session parts', () => {
   });
 
   it('has a fragment column for every session-level dimension', () => {
-    const sessionLevel = Object.entries(DIMENSION_DEFS).filter(([, d]) => d.level === 'session').map(([n]) => n);
+    const sessionLevel = Object.entries(DIMENSION_DEFS)
+      .filter(([, d]) => d.level === 'session')
+      .map(([n]) => n);
     expect(PART_DIMENSIONS).toEqual(sessionLevel);
   });
 

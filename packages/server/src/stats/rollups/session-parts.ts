@@ -41,11 +41,33 @@ export const PART_DIMENSIONS: readonly string[] = SESSION_DIMENSIONS;
 export const partColumn = (dim: string) => ident(`p_${dim}`);
 
 /** Columns of `page_parts`. */
-export const PAGE_PART_COLUMNS: readonly string[] = ['site_id', 'hour', 'session_id', 'visitor_id', 'vk', 'sk', 'path', 'events', 'pageviews', ...MARK_COLUMNS.page];
+export const PAGE_PART_COLUMNS: readonly string[] = [
+  'site_id',
+  'hour',
+  'session_id',
+  'visitor_id',
+  'vk',
+  'sk',
+  'path',
+  'events',
+  'pageviews',
+  ...MARK_COLUMNS.page,
+];
 
 /** Columns of `session_parts` after the keys (site_id, hour, session_id, visitor_id). */
 export const PART_VALUE_COLUMNS: readonly string[] = [
-  'vk', 'sk', 'events', 'pageviews', 'interactive', 'min_ts', 'max_ts', 'entry_ts', 'exit_ts', ...PART_DIMENSIONS.map((d) => `p_${d}`), 'solo', 'batch',
+  'vk',
+  'sk',
+  'events',
+  'pageviews',
+  'interactive',
+  'min_ts',
+  'max_ts',
+  'entry_ts',
+  'exit_ts',
+  ...PART_DIMENSIONS.map((d) => `p_${d}`),
+  'solo',
+  'batch',
   ...MARK_COLUMNS.session,
 ];
 
@@ -74,10 +96,7 @@ const hourOf = sql`date_trunc('hour', ts)`;
  * give the same text): grouping and distinct counts on them are several times faster than on the
  * strings. Distinct MD5 values for distinct texts are assumed, as UUIDs are assumed unique.
  */
-const KEY_COLUMNS = [
-  sql`md5_number(visitor_id) AS vk`,
-  sql`md5_number(concat(length(session_id), ':', session_id, visitor_id)) AS sk`,
-];
+const KEY_COLUMNS = [sql`md5_number(visitor_id) AS vk`, sql`md5_number(concat(length(session_id), ':', session_id, visitor_id)) AS sk`];
 
 /**
  * The job's statements, run in order in one transaction: fragments of the events received in
@@ -92,8 +111,14 @@ export function compilePartsBuild(d: Dialect, fromMs: number, toMs: number): Com
   const pageCols = [...keys, ident('path'), ...PAGE_COLUMNS(d)];
   const sharedSessions = sql`SELECT site_id, sk FROM session_parts WHERE sk IN (SELECT sk FROM session_parts WHERE batch = ${d.timestampFromMs(toMs)}) GROUP BY site_id, sk HAVING count(*) > 1`;
   return [
-    render(sql`INSERT INTO session_parts BY NAME SELECT ${join(sessionCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id`, d),
-    render(sql`INSERT INTO page_parts BY NAME SELECT ${join(pageCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id, path`, d),
+    render(
+      sql`INSERT INTO session_parts BY NAME SELECT ${join(sessionCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id`,
+      d,
+    ),
+    render(
+      sql`INSERT INTO page_parts BY NAME SELECT ${join(pageCols)} FROM events WHERE ${where} GROUP BY site_id, hour, session_id, visitor_id, path`,
+      d,
+    ),
     render(sql`UPDATE session_parts SET solo = FALSE WHERE solo AND (site_id, sk) IN (${sharedSessions})`, d),
     ...compileMarksInvalidate(d, toMs),
   ];
@@ -102,7 +127,16 @@ export function compilePartsBuild(d: Dialect, fromMs: number, toMs: number): Com
 const PAGE_COLUMNS = (d: Dialect) => [sql`count(*) AS events`, sql`${d.countIf(isPageview)} AS pageviews`];
 
 /** Fragments of one site in [loMs, hiMs): stored ones and those of the events after the watermark. */
-function fragments(d: Dialect, table: 'session_parts' | 'page_parts', siteId: string, loMs: number, hiMs: number, cols: Sql[], fresh: Sql[], visitors: Sql): Sql {
+function fragments(
+  d: Dialect,
+  table: 'session_parts' | 'page_parts',
+  siteId: string,
+  loMs: number,
+  hiMs: number,
+  cols: Sql[],
+  fresh: Sql[],
+  visitors: Sql,
+): Sql {
   const lo = d.timestampFromMs(loMs);
   const hi = d.timestampFromMs(hiMs);
   const site = sql`site_id = ${bindString(siteId)}`;
@@ -150,7 +184,13 @@ export interface PartsSessionNeeds {
  */
 export function partsSessionSubquery(d: Dialect, n: PartsSessionNeeds): Sql {
   const valueCols = [
-    ident('events'), ident('pageviews'), ident('interactive'), ident('min_ts'), ident('max_ts'), ident('entry_ts'), ident('exit_ts'),
+    ident('events'),
+    ident('pageviews'),
+    ident('interactive'),
+    ident('min_ts'),
+    ident('max_ts'),
+    ident('entry_ts'),
+    ident('exit_ts'),
     ...n.sessionDims.map(partColumn),
   ];
   const lo = d.timestampFromMs(n.range.startMs - n.lookaroundMs);
@@ -181,10 +221,18 @@ export function partsSessionSubquery(d: Dialect, n: PartsSessionNeeds): Sql {
     sql`sum(pageviews) AS s_pageviews`,
     sql`sum(interactive) AS s_interactive`,
   ];
-  const outer: Sql[] = ['session_id', 'visitor_id', 's_start', 's_duration_ms', 's_pageviews', 's_interactive'].map((c) => sql`g.${ident(c)}`);
+  const outer: Sql[] = ['session_id', 'visitor_id', 's_start', 's_duration_ms', 's_pageviews', 's_interactive'].map(
+    (c) => sql`g.${ident(c)}`,
+  );
   if (n.eventCounts) {
-    single.push(sql`CASE WHEN ${inPeriod} THEN events ELSE 0 END AS s_ev_in`, sql`CASE WHEN ${inPeriod} THEN pageviews ELSE 0 END AS s_pv_in`);
-    cols.push(sql`coalesce(sum(events) FILTER (WHERE ${inPeriod}), 0) AS s_ev_in`, sql`coalesce(sum(pageviews) FILTER (WHERE ${inPeriod}), 0) AS s_pv_in`);
+    single.push(
+      sql`CASE WHEN ${inPeriod} THEN events ELSE 0 END AS s_ev_in`,
+      sql`CASE WHEN ${inPeriod} THEN pageviews ELSE 0 END AS s_pv_in`,
+    );
+    cols.push(
+      sql`coalesce(sum(events) FILTER (WHERE ${inPeriod}), 0) AS s_ev_in`,
+      sql`coalesce(sum(pageviews) FILTER (WHERE ${inPeriod}), 0) AS s_pv_in`,
+    );
     outer.push(sql`g.s_ev_in`, sql`g.s_pv_in`);
   }
   const joins: Sql[] = [];

@@ -32,7 +32,6 @@ function decodeLiteral(lit: string): string {
   return out;
 }
 
-
 describe('quoteString', () => {
   it.each(HOSTILE_STRINGS)('makes one literal that decodes to the input: %j', (s) => {
     const lit = quoteString(s);
@@ -101,7 +100,7 @@ describe('prepareStatement', () => {
   const final = { finalTables: new Set(['events']) };
 
   it('binds ? outside literals, quoted names and comments only', () => {
-    const sql = "SELECT '?', \"a?\", `b?` -- ?\n, ? /* ? */ FROM t WHERE x = ?";
+    const sql = 'SELECT \'?\', "a?", `b?` -- ?\n, ? /* ? */ FROM t WHERE x = ?';
     expect(prepareStatement(sql, ["it's", 5])).toBe("SELECT '?', \"a?\", `b?` -- ?\n, 'it\\'s' /* ? */ FROM t WHERE x = 5");
   });
 
@@ -136,9 +135,13 @@ describe('prepareStatement', () => {
     expect(prepareStatement('SELECT * FROM events WHERE site_id = ?', ['s'], final)).toBe("SELECT * FROM events FINAL WHERE site_id = 's'");
     expect(prepareStatement('SELECT * FROM events AS e WHERE 1', [], final)).toBe('SELECT * FROM events AS e FINAL WHERE 1');
     expect(prepareStatement('SELECT * FROM events FINAL', [], final)).toBe('SELECT * FROM events FINAL');
-    expect(prepareStatement('SELECT * FROM (SELECT * FROM events) AS q', [], final)).toBe('SELECT * FROM (SELECT * FROM events FINAL) AS q');
+    expect(prepareStatement('SELECT * FROM (SELECT * FROM events) AS q', [], final)).toBe(
+      'SELECT * FROM (SELECT * FROM events FINAL) AS q',
+    );
     expect(prepareStatement('SELECT count() FROM events', [], final)).toBe('SELECT count() FROM events FINAL');
-    expect(prepareStatement('SELECT * FROM other.events, events_x, system.events', [], final)).toBe('SELECT * FROM other.events, events_x, system.events');
+    expect(prepareStatement('SELECT * FROM other.events, events_x, system.events', [], final)).toBe(
+      'SELECT * FROM other.events, events_x, system.events',
+    );
     expect(prepareStatement("SELECT 'FROM events' FROM t", [], final)).toBe("SELECT 'FROM events' FROM t");
   });
 });

@@ -92,7 +92,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** A configured name (database, table) back-quoted; anything but a plain word is refused. */
 export function quoteIdentifier(name: string): string {
-  if (typeof name !== 'string' || !IDENTIFIER.test(name)) throw new Error(`Invalid ClickHouse identifier ${JSON.stringify(name)}: use letters, digits and _`);
+  if (typeof name !== 'string' || !IDENTIFIER.test(name))
+    throw new Error(`Invalid ClickHouse identifier ${JSON.stringify(name)}: use letters, digits and _`);
   return `\`${name}\``;
 }
 

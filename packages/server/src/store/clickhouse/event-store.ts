@@ -1,6 +1,15 @@
 import crypto from 'node:crypto';
 import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '@tidemark/core';
-import type { DropCount, EventStore, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
+import type {
+  DropCount,
+  EventStore,
+  PurgeCounts,
+  QuarantineQuery,
+  QuarantineRecord,
+  SubjectRef,
+  WriteBatch,
+  WriteResult,
+} from '../event-store';
 import { assertNotEncoded, checkBatch, isLowerUuid, uniqueEvents } from '../event-rows';
 import { quoteInt, quoteString, wellFormed } from './escape';
 import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseClient, type ClickHouseConnection } from './http';
@@ -78,7 +87,11 @@ export class ClickHouseEventStore implements EventStore {
     const fresh = existing.size ? events.filter((e) => !existing.has(e.event_id)) : events;
     if (fresh.length) {
       await this.http.insert('events', EVENT_COLUMN_NAMES, fresh.map(eventRow));
-      await this.http.insert('event_ids', ['event_id', 'site_id'], fresh.map((e) => ({ event_id: e.event_id, site_id: wellFormed(e.site_id) })));
+      await this.http.insert(
+        'event_ids',
+        ['event_id', 'site_id'],
+        fresh.map((e) => ({ event_id: e.event_id, site_id: wellFormed(e.site_id) })),
+      );
     }
     const raw = parts.flatMap((p) => p.batch.raw);
     if (raw.length) {
@@ -86,7 +99,11 @@ export class ClickHouseEventStore implements EventStore {
         'raw_payloads',
         ['id', 'site_id', 'received_at', 'contract', 'body', 'original_bytes'],
         raw.map((r) => ({
-          id: r.id.toLowerCase(), site_id: wellFormed(r.site_id), received_at: r.received_at, contract: wellFormed(r.contract), body: wellFormed(r.body),
+          id: r.id.toLowerCase(),
+          site_id: wellFormed(r.site_id),
+          received_at: r.received_at,
+          contract: wellFormed(r.contract),
+          body: wellFormed(r.body),
           original_bytes: r.original_bytes ?? 0,
         })),
       );
@@ -97,8 +114,14 @@ export class ClickHouseEventStore implements EventStore {
         'quarantine',
         ['id', 'site_id', 'received_at', 'contract', 'reason', 'errors', 'payload', 'original_bytes'],
         quarantine.map((q) => ({
-          id: q.id.toLowerCase(), site_id: wellFormed(q.site_id), received_at: q.received_at, contract: wellFormed(q.contract),
-          reason: wellFormed(q.reason), errors: wellFormed(q.errors), payload: wellFormed(q.payload), original_bytes: q.original_bytes ?? 0,
+          id: q.id.toLowerCase(),
+          site_id: wellFormed(q.site_id),
+          received_at: q.received_at,
+          contract: wellFormed(q.contract),
+          reason: wellFormed(q.reason),
+          errors: wellFormed(q.errors),
+          payload: wellFormed(q.payload),
+          original_bytes: q.original_bytes ?? 0,
         })),
       );
     }
@@ -107,7 +130,13 @@ export class ClickHouseEventStore implements EventStore {
       await this.http.insert(
         'ingest_drops',
         ['site_id', 'day', 'reason', 'batch_key', 'count'],
-        drops.map((d) => ({ site_id: wellFormed(d.site_id), day: d.day, reason: wellFormed(d.reason), batch_key: d.batch_key, count: d.count })),
+        drops.map((d) => ({
+          site_id: wellFormed(d.site_id),
+          day: d.day,
+          reason: wellFormed(d.reason),
+          batch_key: d.batch_key,
+          count: d.count,
+        })),
       );
     }
     return { inserted: fresh.length, existingIds: [...existing] };
@@ -131,12 +160,18 @@ export class ClickHouseEventStore implements EventStore {
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     this.assertOpen();
-    return this.http.select<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), { settings: QUERY_SETTINGS, timeoutMs: QUERY_TIMEOUT_MS });
+    return this.http.select<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), {
+      settings: QUERY_SETTINGS,
+      timeoutMs: QUERY_TIMEOUT_MS,
+    });
   }
 
   async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
     // FINAL: a row written twice (a redelivered stream entry) counts once.
-    const [row] = await this.query<{ n: number }>('SELECT count() AS n FROM quarantine FINAL WHERE site_id = ? AND received_at >= ?', [siteId, Math.trunc(sinceMs)]);
+    const [row] = await this.query<{ n: number }>('SELECT count() AS n FROM quarantine FINAL WHERE site_id = ? AND received_at >= ?', [
+      siteId,
+      Math.trunc(sinceMs),
+    ]);
     return Number(row?.n ?? 0);
   }
 
@@ -144,7 +179,8 @@ export class ClickHouseEventStore implements EventStore {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
     const params: unknown[] = [siteId];
-    if (opts.beforeId !== undefined && !isLowerUuid(opts.beforeId.toLowerCase())) throw badRequest('invalid_cursor', 'beforeId must be a UUID');
+    if (opts.beforeId !== undefined && !isLowerUuid(opts.beforeId.toLowerCase()))
+      throw badRequest('invalid_cursor', 'beforeId must be a UUID');
     if (opts.before !== undefined && opts.beforeId !== undefined) {
       where.push('(received_at < ? OR (received_at = ? AND id < ?))');
       params.push(Math.trunc(opts.before), Math.trunc(opts.before), opts.beforeId.toLowerCase());
@@ -160,7 +196,8 @@ export class ClickHouseEventStore implements EventStore {
   }
 
   async dropCounts(siteId: string, fromDay: string, toDay: string): Promise<DropCount[]> {
-    for (const day of [fromDay, toDay]) if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw badRequest('invalid_date_range', 'days must be YYYY-MM-DD');
+    for (const day of [fromDay, toDay])
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw badRequest('invalid_date_range', 'days must be YYYY-MM-DD');
     // Output aliases differ from column names: ClickHouse resolves WHERE names to SELECT aliases first.
     const rows = await this.query<{ site: string; day_text: string; why: string; n: number }>(
       `SELECT site_id AS site, toString(day) AS day_text, reason AS why, sum(count) AS n FROM ingest_drops

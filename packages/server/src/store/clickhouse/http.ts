@@ -74,12 +74,14 @@ export function parseClickHouseUrl(url: string): ClickHouseConnection {
   const secure = scheme === 'https' || u.searchParams.get('secure') === '1' || u.searchParams.get('secure') === 'true';
   const port = u.port || (secure ? '8443' : '8123');
   const database = decodeURIComponent(u.pathname.replace(/^\//, '').replace(/\/$/, '')) || 'default';
-  if (!isPlainIdentifier(database)) throw new Error(`TIDEMARK_EVENTS_URL: database name must be letters, digits and _ (got ${JSON.stringify(database)})`);
+  if (!isPlainIdentifier(database))
+    throw new Error(`TIDEMARK_EVENTS_URL: database name must be letters, digits and _ (got ${JSON.stringify(database)})`);
   // Any other query parameter is a server setting for every request, e.g. ?insert_distributed_sync=1.
   const settings: Settings = {};
   for (const [k, v] of u.searchParams) {
     if (k === 'secure') continue;
-    if (!/^[a-z_][a-z0-9_]{0,63}$/.test(k) || !/^[A-Za-z0-9_.-]{0,64}$/.test(v)) throw new Error(`TIDEMARK_EVENTS_URL: invalid setting ${JSON.stringify(k)}`);
+    if (!/^[a-z_][a-z0-9_]{0,63}$/.test(k) || !/^[A-Za-z0-9_.-]{0,64}$/.test(v))
+      throw new Error(`TIDEMARK_EVENTS_URL: invalid setting ${JSON.stringify(k)}`);
     settings[k] = v;
   }
   return {
@@ -177,7 +179,12 @@ export class ClickHouseHttp implements ClickHouseClient {
         {
           method: 'POST',
           agent: false,
-          headers: { authorization: this.auth, 'content-type': 'text/plain; charset=utf-8', 'content-length': data.length, connection: 'close' },
+          headers: {
+            authorization: this.auth,
+            'content-type': 'text/plain; charset=utf-8',
+            'content-length': data.length,
+            connection: 'close',
+          },
           timeout: timeoutMs + 5_000,
         },
         (res) => {
@@ -235,7 +242,10 @@ interface RawResponse {
 
 function toError(text: string, status: number): ClickHouseError {
   const m = /Code:\s*(\d+)/.exec(text);
-  const message = text.replace(/,\s*e\.what\(\)\s*=\s*DB::Exception\s*$/, '').trim().slice(0, 2000);
+  const message = text
+    .replace(/,\s*e\.what\(\)\s*=\s*DB::Exception\s*$/, '')
+    .trim()
+    .slice(0, 2000);
   return new ClickHouseError(`ClickHouse: ${message}`, m ? Number(m[1]) : null, status);
 }
 

@@ -23,8 +23,18 @@ import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 export const DEDUPED_TABLES = ['events', 'raw_payloads', 'quarantine', 'ingest_drops'] as const;
 
 const LOW_CARDINALITY = new Set([
-  'name', 'channel', 'country', 'browser', 'browser_version', 'os', 'os_version', 'device_type',
-  'language', 'timezone', 'revenue_currency', 'utm_medium',
+  'name',
+  'channel',
+  'country',
+  'browser',
+  'browser_version',
+  'os',
+  'os_version',
+  'device_type',
+  'language',
+  'timezone',
+  'revenue_currency',
+  'utm_medium',
 ]);
 
 export interface ServerInfo {
@@ -129,7 +139,10 @@ ORDER BY (site_id, day, reason, batch_key)`,
 
 /** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */
 export function repairJsonSql(table: string, column: string): string {
-  const repaired = repairedJsonSql(column, (expr, pattern, replacement) => `replaceRegexpAll(${expr}, ${quoteString(pattern)}, ${quoteString(replacement)})`);
+  const repaired = repairedJsonSql(
+    column,
+    (expr, pattern, replacement) => `replaceRegexpAll(${expr}, ${quoteString(pattern)}, ${quoteString(replacement)})`,
+  );
   return `ALTER TABLE ${table} UPDATE ${column} = ${repaired} WHERE match(${column}, ${quoteString(SURROGATE_ESCAPE_RE2)})`;
 }
 
@@ -144,7 +157,11 @@ async function createIdempotent(http: ClickHouseClient, sql: string, database?: 
   try {
     await http.exec(sql, { database });
   } catch (err) {
-    if (err instanceof ClickHouseError && (err.code === TABLE_ALREADY_EXISTS || (err.code === COLUMN_ALREADY_EXISTS && sql.startsWith('ALTER TABLE')))) return;
+    if (
+      err instanceof ClickHouseError &&
+      (err.code === TABLE_ALREADY_EXISTS || (err.code === COLUMN_ALREADY_EXISTS && sql.startsWith('ALTER TABLE')))
+    )
+      return;
     throw err;
   }
 }
@@ -161,7 +178,8 @@ ENGINE = ReplacingMergeTree ORDER BY version`,
   );
   const [cur] = await http.select<{ v: number }>('SELECT max(version) AS v FROM schema_version');
   const current = Number(cur?.v ?? 0);
-  if (current > SCHEMA_VERSION) throw new Error(`ClickHouse events schema is at version ${current}, newer than this release supports (${SCHEMA_VERSION})`);
+  if (current > SCHEMA_VERSION)
+    throw new Error(`ClickHouse events schema is at version ${current}, newer than this release supports (${SCHEMA_VERSION})`);
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     for (const stmt of m.statements(server)) await createIdempotent(http, stmt);

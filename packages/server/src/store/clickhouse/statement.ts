@@ -35,7 +35,8 @@ export function tokenize(sql: string): Token[] {
         const d = sql[i]!;
         if (d === '\\') i += 2;
         else if (d === c) {
-          if (sql[i + 1] === c) i += 2; // doubled quote inside the run
+          if (sql[i + 1] === c)
+            i += 2; // doubled quote inside the run
           else break;
         } else i++;
       }
@@ -98,7 +99,8 @@ export function prepareStatement(sql: string, params: readonly unknown[] = [], o
       const upper = t.text.toUpperCase();
       const prev = prevSignificant(i - 1);
       const qualified = prev?.text === '.';
-      if (!qualified && (upper === 'TRUE' || upper === 'FALSE') && tokens[nextSignificant(i + 1)]?.text !== '(') out.push(upper === 'TRUE' ? '1' : '0');
+      if (!qualified && (upper === 'TRUE' || upper === 'FALSE') && tokens[nextSignificant(i + 1)]?.text !== '(')
+        out.push(upper === 'TRUE' ? '1' : '0');
       else out.push(t.text);
       if (!qualified && prev?.kind === 'word' && prev.text.toUpperCase() === 'FROM' && finalTables.has(t.text.toLowerCase())) {
         const next = nextSignificant(i + 1);

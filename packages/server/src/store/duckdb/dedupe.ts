@@ -117,7 +117,9 @@ export async function findExisting(db: DuckDbClient, split: SplitIds, keysSince:
     }
   }
   if (split.other.length) {
-    parts.push(`SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys_other WHERE event_id IN (SELECT CAST(unnest(string_split(?, ',')) AS UUID))`);
+    parts.push(
+      `SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys_other WHERE event_id IN (SELECT CAST(unnest(string_split(?, ',')) AS UUID))`,
+    );
     params.push(split.other.join(','));
   }
   if (!parts.length) return new Set();
@@ -138,7 +140,10 @@ export async function readKeysSince(db: DuckDbClient): Promise<KeysSince> {
 export async function keyV7Since(db: DuckDbClient, since: number): Promise<void> {
   const at = [Math.trunc(since)];
   await db.transaction(async () => {
-    await db.run('INSERT INTO event_keys SELECT event_id FROM events WHERE received_at >= epoch_ms(CAST(? AS BIGINT)) ORDER BY event_id', at);
+    await db.run(
+      'INSERT INTO event_keys SELECT event_id FROM events WHERE received_at >= epoch_ms(CAST(? AS BIGINT)) ORDER BY event_id',
+      at,
+    );
     await db.run('INSERT INTO dedupe_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', at);
   });
 }

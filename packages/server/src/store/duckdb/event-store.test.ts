@@ -35,8 +35,16 @@ describe('DuckDbEventStore', () => {
     const { store } = await openStore();
     const ts = Date.UTC(2025, 2, 14, 9, 26, 53, 589);
     const e = makeEvent({
-      ts, received_at: ts + 12, title: 'Ünïcode — “quotes” \' and \\ backslash', props: { plan: 'pro', 'a"b': 'x,y' },
-      revenue_amount: 19.99, revenue_currency: 'EUR', scroll_depth: 75, engaged_ms: 123456, screen_h: null, x: -5,
+      ts,
+      received_at: ts + 12,
+      title: "Ünïcode — “quotes” ' and \\ backslash",
+      props: { plan: 'pro', 'a"b': 'x,y' },
+      revenue_amount: 19.99,
+      revenue_currency: 'EUR',
+      scroll_depth: 75,
+      engaged_ms: 123456,
+      screen_h: null,
+      x: -5,
     });
     expect(await store.write(batchOf([e]))).toEqual({ inserted: 1, existingIds: [] });
     const [row] = await store.query<Record<string, unknown>>(
@@ -45,8 +53,19 @@ describe('DuckDbEventStore', () => {
               json_extract_string(props, '$."a\\"b"') AS ab FROM events`,
     );
     expect(row).toMatchObject({
-      event_id: e.event_id, ts, received_at: ts + 12, title: e.title, revenue_amount: 19.99, revenue_currency: 'EUR',
-      scroll_depth: 75, engaged_ms: 123456, screen_w: 1280, screen_h: null, x: -5, ts_type: 'TIMESTAMP', ab: 'x,y',
+      event_id: e.event_id,
+      ts,
+      received_at: ts + 12,
+      title: e.title,
+      revenue_amount: 19.99,
+      revenue_currency: 'EUR',
+      scroll_depth: 75,
+      engaged_ms: 123456,
+      screen_w: 1280,
+      screen_h: null,
+      x: -5,
+      ts_type: 'TIMESTAMP',
+      ab: 'x,y',
     });
     expect(JSON.parse(row!.props as string)).toEqual(e.props);
   });
@@ -94,8 +113,10 @@ describe('DuckDbEventStore', () => {
     const old = makeEvent({ ts: now - 2 * 3_600_000 }); // received before the keys' start
     const recent = makeEvent({ ts: now - 60_000 });
     expect((await store.write(batchOf([old, recent]))).inserted).toBe(2);
-    const keys = async (s: DuckDbEventStore) => (await s.query<{ id: string }>('SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys ORDER BY 1')).map((r) => r.id);
-    const state = async (s: DuckDbEventStore) => (await s.query<{ ms: number }>('SELECT epoch_ms(keys_since) AS ms FROM dedupe_state')).map((r) => Number(r.ms));
+    const keys = async (s: DuckDbEventStore) =>
+      (await s.query<{ id: string }>('SELECT CAST(event_id AS VARCHAR) AS id FROM event_keys ORDER BY 1')).map((r) => r.id);
+    const state = async (s: DuckDbEventStore) =>
+      (await s.query<{ ms: number }>('SELECT epoch_ms(keys_since) AS ms FROM dedupe_state')).map((r) => Number(r.ms));
     expect(await keys(store)).toEqual([]);
     expect(await state(store)).toEqual([]);
     expect(await store.write(batchOf([{ ...old }, { ...recent }]))).toEqual({ inserted: 0, existingIds: [old.event_id, recent.event_id] });
@@ -145,7 +166,9 @@ describe('DuckDbEventStore', () => {
     const fresh = makeEvent();
     const r = await again.write(batchOf([{ ...stored }, makeEvent({ event_id: gone }), fresh]));
     expect(r).toEqual({ inserted: 1, existingIds: [stored.event_id, gone].sort() });
-    expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([{ n: 1 }]);
+    expect(await again.query('SELECT count(*) AS n FROM event_keys WHERE event_id = CAST(? AS UUID)', [fresh.event_id])).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('stores lone surrogates as U+FFFD, in text columns and props, packed or appended', async () => {
@@ -155,7 +178,9 @@ describe('DuckDbEventStore', () => {
     const textOnly = makeEvent({ title: 'only\ud800' });
     await store.write(batchOf([packed, appended]));
     await store.write(batchOf([], { encoded: encodeEvents([textOnly]).encoded }));
-    const rows = await store.query<{ title: string; selector: string; props: string }>('SELECT title, selector, props FROM events ORDER BY title');
+    const rows = await store.query<{ title: string; selector: string; props: string }>(
+      'SELECT title, selector, props FROM events ORDER BY title',
+    );
     expect(rows.map((r) => [r.title, r.selector, JSON.parse(r.props)])).toEqual([
       ['a\ufffd', '\ufffdx', { 'k\ufffd': 'v\ufffd', ok: '😀' }],
       ['only\ufffd', '', {}],
@@ -170,20 +195,24 @@ describe('DuckDbEventStore', () => {
     const bad = makeEvent({ props: { plan: 'pro\ud800', 'k\udc00': 'x\\ud800', ok: '😀' } });
     const good = makeEvent({ props: { plan: 'basic' } });
     await store.write(batchOf([good], { encoded: encodeWithPropsText([{ event: bad, props: JSON.stringify(bad.props) }]) }));
-    const propsOf = async (s: DuckDbEventStore, id: string) => (await s.query<{ props: string }>('SELECT props FROM events WHERE event_id = CAST(? AS UUID)', [id]))[0]!.props;
+    const propsOf = async (s: DuckDbEventStore, id: string) =>
+      (await s.query<{ props: string }>('SELECT props FROM events WHERE event_id = CAST(? AS UUID)', [id]))[0]!.props;
     expect(await propsOf(store, bad.event_id)).toContain('\\ud800');
     await expect(store.query("SELECT json_extract_string(props, '$.plan') FROM events")).rejects.toThrow(/Invalid Input/);
     await store.close();
     stores.splice(stores.indexOf(store), 1);
     const db = await DuckDbClient.open(file);
     await db.run('DELETE FROM schema_version WHERE version = 9');
-    await db.run(`INSERT INTO quarantine (id, site_id, received_at, contract, reason, errors, payload) VALUES (CAST(? AS UUID), 'site-a', now()::TIMESTAMP, 'c', 'r', ?, ?)`, [uuidv7(), '[{"path":"\\udc00"}]', '{"p":"\\ud800"}']);
+    await db.run(
+      `INSERT INTO quarantine (id, site_id, received_at, contract, reason, errors, payload) VALUES (CAST(? AS UUID), 'site-a', now()::TIMESTAMP, 'c', 'r', ?, ?)`,
+      [uuidv7(), '[{"path":"\\udc00"}]', '{"p":"\\ud800"}'],
+    );
     db.close();
 
     const { store: again } = await openStore(file);
     expect(JSON.parse(await propsOf(again, bad.event_id))).toEqual({ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' });
     expect(JSON.parse(await propsOf(again, good.event_id))).toEqual({ plan: 'basic' });
-    expect(await again.query("SELECT count(*) AS n FROM events WHERE NOT json_valid(props)")).toEqual([{ n: 0 }]);
+    expect(await again.query('SELECT count(*) AS n FROM events WHERE NOT json_valid(props)')).toEqual([{ n: 0 }]);
     expect((await again.listQuarantine('site-a')).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
   });
 
@@ -192,21 +221,28 @@ describe('DuckDbEventStore', () => {
     const now = Date.now();
     const raw = { id: uuidv7(now), site_id: 'site-a', received_at: now, contract: 'insighthub.collect', body: '{"n":"pageview"}\x1f' };
     const q = (i: number, site = 'site-a') => ({
-      id: uuidv7(now + i), site_id: site, received_at: now + i, contract: 'insighthub.collect', reason: 'invalid',
-      errors: JSON.stringify([{ path: 'n', message: 'Required' }]), payload: `{"i":${i}}`,
+      id: uuidv7(now + i),
+      site_id: site,
+      received_at: now + i,
+      contract: 'insighthub.collect',
+      reason: 'invalid',
+      errors: JSON.stringify([{ path: 'n', message: 'Required' }]),
+      payload: `{"i":${i}}`,
     });
     const qs = [q(1), { ...q(2), payload: '{"i":2,"cut', original_bytes: 90_000 }, q(3, 'site-b')];
     const cut = { ...raw, id: uuidv7(now + 1), received_at: now + 1, body: '{"prefix', original_bytes: 1_000_000 };
-    await store.write(batchOf([], {
-      raw: [raw, cut],
-      quarantine: qs,
-      drops: [
-        { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 2 },
-        { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 3 },
-        { site_id: 'site-a', day: '2025-03-02', reason: 'dnt', count: 1 },
-        { site_id: 'site-b', day: '2025-03-01', reason: 'bot', count: 7 },
-      ],
-    }));
+    await store.write(
+      batchOf([], {
+        raw: [raw, cut],
+        quarantine: qs,
+        drops: [
+          { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 2 },
+          { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 3 },
+          { site_id: 'site-a', day: '2025-03-02', reason: 'dnt', count: 1 },
+          { site_id: 'site-b', day: '2025-03-01', reason: 'bot', count: 7 },
+        ],
+      }),
+    );
     await store.write(batchOf([], { drops: [{ site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 10 }] }));
     expect(await store.dropCounts('site-a', '2025-03-01', '2025-03-31')).toEqual([
       { site_id: 'site-a', day: '2025-03-01', reason: 'bot', count: 15 },
@@ -217,11 +253,17 @@ describe('DuckDbEventStore', () => {
     expect(listed.map((r) => r.payload)).toEqual(['{"i":2,"cut', '{"i":1}']);
     expect(listed[0]).toEqual(qs[1]);
     expect(listed[1]).toEqual({ ...qs[0], original_bytes: 0 });
-    const counts = [await store.countQuarantine('site-a', now), await store.countQuarantine('site-a', now + 2), await store.countQuarantine('site-b', 0)];
+    const counts = [
+      await store.countQuarantine('site-a', now),
+      await store.countQuarantine('site-a', now + 2),
+      await store.countQuarantine('site-b', 0),
+    ];
     expect(counts).toEqual([2, 1, 1]);
     const page2 = await store.listQuarantine('site-a', { limit: 1, before: listed[0]!.received_at, beforeId: listed[0]!.id });
     expect(page2.map((r) => r.payload)).toEqual(['{"i":1}']);
-    const rows = await store.query<{ body: string; received_at: number }>('SELECT body, epoch_ms(received_at) AS received_at, original_bytes FROM raw_payloads ORDER BY received_at');
+    const rows = await store.query<{ body: string; received_at: number }>(
+      'SELECT body, epoch_ms(received_at) AS received_at, original_bytes FROM raw_payloads ORDER BY received_at',
+    );
     expect(rows).toEqual([
       { body: raw.body, received_at: now, original_bytes: 0 },
       { body: cut.body, received_at: now + 1, original_bytes: 1_000_000 },
@@ -232,8 +274,18 @@ describe('DuckDbEventStore', () => {
     const { store } = await openStore();
     const now = Date.now();
     const raw = (age: number) => ({ id: uuidv7(), site_id: 's', received_at: now - age, contract: 'c', body: 'b' });
-    const q = (age: number) => ({ id: uuidv7(), site_id: 's', received_at: now - age, contract: 'c', reason: 'r', errors: '[]', payload: '{}' });
-    await store.write(batchOf([makeEvent({ ts: now - 30 * 86_400_000 })], { raw: [raw(8 * 86_400_000), raw(1000)], quarantine: [q(9 * 86_400_000), q(5)] }));
+    const q = (age: number) => ({
+      id: uuidv7(),
+      site_id: 's',
+      received_at: now - age,
+      contract: 'c',
+      reason: 'r',
+      errors: '[]',
+      payload: '{}',
+    });
+    await store.write(
+      batchOf([makeEvent({ ts: now - 30 * 86_400_000 })], { raw: [raw(8 * 86_400_000), raw(1000)], quarantine: [q(9 * 86_400_000), q(5)] }),
+    );
     expect(await store.purgeRaw(now - 7 * 86_400_000)).toBe(2);
     expect((await store.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads'))[0]!.n).toBe(1);
     expect((await store.listQuarantine('s')).length).toBe(1);
@@ -277,7 +329,9 @@ describe('DuckDbEventStore', () => {
     const { store, file } = await openStore();
     await store.write(batchOf([makeEvent()]));
     await store.init(); // idempotent
-    expect(await store.query('SELECT version FROM schema_version ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    expect(await store.query('SELECT version FROM schema_version ORDER BY version')).toEqual(
+      MIGRATIONS.map((m) => ({ version: m.version })),
+    );
     expect(MIGRATIONS.at(-1)!.version).toBe(SCHEMA_VERSION);
     await store.close();
     stores.splice(stores.indexOf(store), 1);
@@ -288,7 +342,10 @@ describe('DuckDbEventStore', () => {
 
   it('keeps deduping after a reopen: while the id filter fills and once it is filled', async () => {
     const { store, file } = await openStore();
-    const stored = [...Array.from({ length: 300 }, () => makeEvent({ event_id: uuidv4() })), ...Array.from({ length: 300 }, () => makeEvent())];
+    const stored = [
+      ...Array.from({ length: 300 }, () => makeEvent({ event_id: uuidv4() })),
+      ...Array.from({ length: 300 }, () => makeEvent()),
+    ];
     expect((await store.write(batchOf(stored))).inserted).toBe(600);
     await store.close();
     stores.splice(stores.indexOf(store), 1);
@@ -317,8 +374,12 @@ describe('DuckDbEventStore', () => {
     const results = await Promise.all(writes);
     expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(410);
     expect(await count(store)).toBe(410);
-    expect(await store.query('SELECT count(*) AS n FROM (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)')).toEqual([{ n: 0 }]);
-    expect(await store.dropCounts('site-a', '2025-06-01', '2025-06-01')).toEqual([{ site_id: 'site-a', day: '2025-06-01', reason: 'bot', count: 40 }]);
+    expect(await store.query('SELECT count(*) AS n FROM (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)')).toEqual([
+      { n: 0 },
+    ]);
+    expect(await store.dropCounts('site-a', '2025-06-01', '2025-06-01')).toEqual([
+      { site_id: 'site-a', day: '2025-06-01', reason: 'bot', count: 40 },
+    ]);
   });
 
   it('serves reads while a write transaction is open on the writer connection', async () => {
@@ -336,7 +397,14 @@ describe('DuckDbEventStore', () => {
     const { store: coded } = await openStore();
     const ts = Date.UTC(2025, 4, 2, 10, 0, 0, 7);
     const events = [
-      makeEvent({ ts, title: 'Ünïcode — “quotes”', props: { plan: 'pro', n: '1' }, revenue_amount: 5.25, revenue_currency: 'EUR', screen_w: null }),
+      makeEvent({
+        ts,
+        title: 'Ünïcode — “quotes”',
+        props: { plan: 'pro', n: '1' },
+        revenue_amount: 5.25,
+        revenue_currency: 'EUR',
+        screen_w: null,
+      }),
       makeEvent({ ts: ts + 1, scroll_depth: 50, engaged_ms: 1200, x: -3, y: 40 }),
       makeEvent({ ts: ts + 2, title: 'a\x1fseparator inside', path: '/sep' }), // cannot be encoded: stays an object
       makeEvent({ ts: ts + 3, path: '/record\x1eseparator' }), // nor this one
@@ -350,7 +418,9 @@ describe('DuckDbEventStore', () => {
     await coded.write(batchOf([stored]));
     await plain.write(batchOf([stored]));
     const again = encodeEvents([stored, events[0]!]).encoded;
-    const r = await coded.write(batchOf(leftovers, { encoded: { ids: [...encoded.ids, ...again.ids], lines: [...encoded.lines, ...again.lines] } }));
+    const r = await coded.write(
+      batchOf(leftovers, { encoded: { ids: [...encoded.ids, ...again.ids], lines: [...encoded.lines, ...again.lines] } }),
+    );
     expect(r).toEqual({ inserted: 4, existingIds: [stored.event_id] });
     const rows = (s: DuckDbEventStore) => s.query('SELECT * EXCLUDE (event_id), CAST(event_id AS VARCHAR) AS id FROM events ORDER BY ts');
     expect(await rows(coded)).toEqual(await rows(plain));
@@ -360,7 +430,11 @@ describe('DuckDbEventStore', () => {
   it('refuses encoded events whose shape is wrong, storing nothing', async () => {
     const { store } = await openStore();
     const line = encodeEvents([makeEvent()]).encoded.lines[0]!;
-    for (const encoded of [{ ids: ['not-a-uuid'], lines: [line] }, { ids: [uuidv7()], lines: [] }, { ids: [uuidv7()], lines: [42] }]) {
+    for (const encoded of [
+      { ids: ['not-a-uuid'], lines: [line] },
+      { ids: [uuidv7()], lines: [] },
+      { ids: [uuidv7()], lines: [42] },
+    ]) {
       const err = await store.write(batchOf([], { encoded: encoded as never })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TidemarkError);
       expect((err as TidemarkError).status).toBe(400);

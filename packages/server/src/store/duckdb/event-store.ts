@@ -1,5 +1,15 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { DropCount, EventStore, JobConnection, PurgeCounts, QuarantineQuery, QuarantineRecord, SubjectRef, WriteBatch, WriteResult } from '../event-store';
+import type {
+  DropCount,
+  EventStore,
+  JobConnection,
+  PurgeCounts,
+  QuarantineQuery,
+  QuarantineRecord,
+  SubjectRef,
+  WriteBatch,
+  WriteResult,
+} from '../event-store';
 import { badRequest } from '@tidemark/core';
 import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
@@ -113,7 +123,9 @@ export class DuckDbEventStore implements EventStore {
     // Raw payloads live in files beside the database (raw-log.ts); an in-memory store gets a temporary directory.
     const tempDir = path === ':memory:' ? fs.mkdtempSync(nodePath.join(os.tmpdir(), 'tidemark-raw-')) : null;
     const file = nodePath.resolve(path);
-    const raw = await RawLog.open(tempDir ?? nodePath.join(nodePath.dirname(file), `${nodePath.basename(file, nodePath.extname(file))}.raw`));
+    const raw = await RawLog.open(
+      tempDir ?? nodePath.join(nodePath.dirname(file), `${nodePath.basename(file, nodePath.extname(file))}.raw`),
+    );
     return new DuckDbEventStore(db, raw, tempDir, Math.max(1, Math.trunc(opts.writeLanes ?? DEFAULT_WRITE_LANES)));
   }
 
@@ -238,13 +250,15 @@ export class DuckDbEventStore implements EventStore {
         for (let i = 0; i < ids.length; i++) if (!existing.has(ids[i]!)) known.record(i);
         const { packed, count, leftovers } = packRows(rows, existing);
         if (count) await db.runPrepared(INSERT_PACKED_EVENTS_SQL, [packed]);
-        if (leftovers.length) await append(db, 'events', (a) => {
-          for (const e of leftovers) appendEvent(a, e);
-        });
+        if (leftovers.length)
+          await append(db, 'events', (a) => {
+            for (const e of leftovers) appendEvent(a, e);
+          });
         await appendKeys(db, split, existing, keysSince !== null);
-        if (batch.quarantine.length) await append(db, 'quarantine', (a) => {
-          for (const q of batch.quarantine) appendQuarantined(a, q);
-        });
+        if (batch.quarantine.length)
+          await append(db, 'quarantine', (a) => {
+            for (const q of batch.quarantine) appendQuarantined(a, q);
+          });
         await raw?.done;
         await this.commit(db, batch.drops);
         return { inserted: ids.length - existing.size, existingIds: [...existing] };
@@ -295,7 +309,10 @@ export class DuckDbEventStore implements EventStore {
 
   async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
     const [row] = await this.read((db) =>
-      db.all<{ n: number }>('SELECT count(*) AS n FROM quarantine WHERE site_id = ? AND received_at >= epoch_ms(CAST(? AS BIGINT))', [siteId, Math.trunc(sinceMs)]),
+      db.all<{ n: number }>('SELECT count(*) AS n FROM quarantine WHERE site_id = ? AND received_at >= epoch_ms(CAST(? AS BIGINT))', [
+        siteId,
+        Math.trunc(sinceMs),
+      ]),
     );
     return Number(row?.n ?? 0);
   }
@@ -304,7 +321,8 @@ export class DuckDbEventStore implements EventStore {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000);
     const where = ['site_id = ?'];
     const params: unknown[] = [siteId];
-    if (opts.beforeId !== undefined && !isLowerUuid(opts.beforeId.toLowerCase())) throw badRequest('invalid_cursor', 'beforeId must be a UUID');
+    if (opts.beforeId !== undefined && !isLowerUuid(opts.beforeId.toLowerCase()))
+      throw badRequest('invalid_cursor', 'beforeId must be a UUID');
     if (opts.before !== undefined && opts.beforeId !== undefined) {
       where.push('(received_at < epoch_ms(CAST(? AS BIGINT)) OR (received_at = epoch_ms(CAST(? AS BIGINT)) AND id < CAST(? AS UUID)))');
       params.push(opts.before, opts.before, opts.beforeId.toLowerCase());
@@ -358,7 +376,10 @@ export class DuckDbEventStore implements EventStore {
     if (cutoffMs % 3_600_000 !== 0) return Promise.reject(new Error('purgeSiteBefore: the cutoff must be a whole UTC hour'));
     return this.purging(async () => {
       const counts = await this.writer.transaction(async () =>
-        addCounts(await purgeEvents(this.writer, siteId, beforeScope(cutoffMs)), await purgeSideTablesBefore(this.writer, siteId, cutoffMs)),
+        addCounts(
+          await purgeEvents(this.writer, siteId, beforeScope(cutoffMs)),
+          await purgeSideTablesBefore(this.writer, siteId, cutoffMs),
+        ),
       );
       return addCounts(counts, { raw: await this.raw.removeSite(siteId, cutoffMs) });
     });
@@ -454,7 +475,12 @@ async function upsertDrops(db: DuckDbClient, drops: DropCount[]): Promise<void> 
  * ids always, the v7 ids once keyed. Sorted, so each appended block stays narrow.
  */
 async function appendKeys(db: DuckDbClient, split: SplitIds, existing: Set<string>, keyV7: boolean): Promise<void> {
-  const tables = keyV7 ? ([['event_keys', split.v7], ['event_keys_other', split.other]] as const) : ([['event_keys_other', split.other]] as const);
+  const tables = keyV7
+    ? ([
+        ['event_keys', split.v7],
+        ['event_keys_other', split.other],
+      ] as const)
+    : ([['event_keys_other', split.other]] as const);
   for (const [table, sorted] of tables) {
     const ids = existing.size ? sorted.filter((id) => !existing.has(id)) : sorted;
     if (!ids.length) continue;

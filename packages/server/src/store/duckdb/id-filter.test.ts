@@ -61,7 +61,9 @@ describe('IdFilter', () => {
       // An event received at 1,000 ms and one at 3,000 ms, probed in `events` while unkeyed or received before keys_since.
       await db.run(`INSERT INTO events VALUES (CAST(? AS UUID), epoch_ms(1000)), (CAST(? AS UUID), epoch_ms(3000))`, [ids[4], ids[5]]);
       const words = async (keysSince: number | null) =>
-        (await db.all<{ w0: number; w1: number; w2: number; w3: number }>(idWordsSql(storedIdsSql(keysSince)))).map((r) => [r.w0, r.w1, r.w2, r.w3].join(':')).sort();
+        (await db.all<{ w0: number; w1: number; w2: number; w3: number }>(idWordsSql(storedIdsSql(keysSince))))
+          .map((r) => [r.w0, r.w1, r.w2, r.w3].join(':'))
+          .sort();
       const expected = (list: string[]) => list.map((id) => idWords(id).join(':')).sort();
       expect(await words(null)).toEqual(expected(ids));
       expect(await words(2000)).toEqual(expected(ids.slice(0, 5)));

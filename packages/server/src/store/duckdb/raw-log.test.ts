@@ -7,8 +7,19 @@ import { batchOf, makeEvent, tempDir, uuidv7 } from '../../../test/helpers/event
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 22, 5, 30);
-const rec = (body: string, receivedAt = T0) => ({ id: uuidv7(receivedAt), site_id: 's', received_at: receivedAt, contract: 'insighthub.collect', body });
-const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).body as string);
+const rec = (body: string, receivedAt = T0) => ({
+  id: uuidv7(receivedAt),
+  site_id: 's',
+  received_at: receivedAt,
+  contract: 'insighthub.collect',
+  body,
+});
+const lines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).body as string);
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -37,7 +48,7 @@ describe('RawLog', () => {
     expect(lines(path.join(dir, '2026-11-22T03.0.ndjson'))).toEqual(['old']);
   });
 
-  it('removes one site\'s lines before a cutoff, rewriting shared files and deleting emptied ones; appends go on', async () => {
+  it("removes one site's lines before a cutoff, rewriting shared files and deleting emptied ones; appends go on", async () => {
     const { log, dir } = await openLog();
     const of = (site: string, body: string, at = T0) => ({ ...rec(body, at), site_id: site });
     await log.append([of('a', 'a1'), of('b', 'b1'), of('a', 'a2')], 0).done;
@@ -100,7 +111,8 @@ describe('raw payloads of the DuckDB store', () => {
     await a.write(batchOf([makeEvent()], { raw: [rec("it's a"), rec('{"x":"\\u0000\\n"}')] }));
     await b.write(batchOf([makeEvent()], { raw: [rec('b')] }));
     await b.close();
-    const bodies = async (s: DuckDbEventStore) => (await s.query<{ body: string }>('SELECT body FROM raw_payloads ORDER BY body')).map((r) => r.body);
+    const bodies = async (s: DuckDbEventStore) =>
+      (await s.query<{ body: string }>('SELECT body FROM raw_payloads ORDER BY body')).map((r) => r.body);
     expect(await bodies(a)).toEqual(["it's a", '{"x":"\\u0000\\n"}']);
     await a.close();
     const reopened = await DuckDbEventStore.open(path.join(dir, 'a.duckdb'));

@@ -131,18 +131,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
   {
     version: 9,
     name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
-    statements: () => [
-      repairJsonSql('events', 'props'),
-      repairJsonSql('quarantine', 'payload'),
-      repairJsonSql('quarantine', 'errors'),
-    ],
+    statements: () => [repairJsonSql('events', 'props'), repairJsonSql('quarantine', 'payload'), repairJsonSql('quarantine', 'errors')],
   },
 ];
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function repairJsonSql(table: string, column: string): string {
-  const repaired = repairedJsonSql(column, (expr, pattern, replacement) => `regexp_replace(${expr}, ${literal(pattern)}, ${literal(replacement)}, 'g')`);
+  const repaired = repairedJsonSql(
+    column,
+    (expr, pattern, replacement) => `regexp_replace(${expr}, ${literal(pattern)}, ${literal(replacement)}, 'g')`,
+  );
   return `UPDATE ${table} SET ${column} = ${repaired} WHERE regexp_matches(${column}, ${literal(SURROGATE_ESCAPE_RE2)})`;
 }
 
@@ -155,8 +154,26 @@ export const MARKS_OPEN_SPAN_MS = 24 * 3_600_000;
 
 /** Session-level dimensions of the stats engine, one fragment column each (see stats/rollups/session-parts.ts). */
 const SESSION_PART_DIMENSIONS = [
-  'entry_page', 'exit_page', 'source', 'referrer', 'referrer_domain', 'medium', 'campaign', 'term', 'content', 'channel',
-  'country', 'region', 'city', 'browser', 'browser_version', 'os', 'os_version', 'device', 'screen', 'language',
+  'entry_page',
+  'exit_page',
+  'source',
+  'referrer',
+  'referrer_domain',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'channel',
+  'country',
+  'region',
+  'city',
+  'browser',
+  'browser_version',
+  'os',
+  'os_version',
+  'device',
+  'screen',
+  'language',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
