@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { uuidv7 } from '../../packages/server/src/ingest';
 import { openMetaStore } from '../../packages/server/src/meta';
 import { fmt, machineInfo, rmrf, today } from '../lib/machine';
 import { REPO_ROOT, SERVER_NODE_FLAGS, stop, waitForLine } from '../lib/proc';
@@ -134,7 +135,7 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
     fs.mkdirSync(dataDir, { mode: 0o700 });
     console.log('[memory] copying the data file');
     fs.copyFileSync(path.join(ds.dir, 'events.duckdb'), path.join(dataDir, 'events.duckdb'), fs.constants.COPYFILE_FICLONE);
-    const key = await prepareMeta(dataDir);
+    const { key, trackingId } = await prepareMeta(dataDir);
 
     const server = startServer(NODE_COMMAND, dataDir);
     const base = await server.url;
@@ -171,10 +172,15 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
     phases.push({ label: '4 overviews at once (both periods, twice)', peak: burstPeak, ms: performance.now() - t0 });
     await sleep(10_000);
     const after = status(pid);
+    // The collector thread and the geolocation database are opened by the first collect request.
+    const collectPeak = await peakWhile(pid, () => collect(base, trackingId));
+    await sleep(10_000);
+    const collecting = status(pid);
     await stop(server.proc);
 
     const mib = (b: number) => fmt(b / MiB);
     const worst = Math.max(after.hwm, ...phases.map((p) => p.peak));
+    const worstCollecting = Math.max(collecting.hwm, collectPeak);
     const lines = [
       `### Last run: ${today()}`,
       '',
@@ -191,10 +197,13 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
       ),
       `| 10 s after the last overview | ${mib(after.rss)} |`,
       `| high-water mark of the process (VmHWM) | ${mib(after.hwm)} |`,
+      `| then one collect request (20 page views): peak | ${mib(collectPeak)} |`,
+      `| 10 s after it (collector thread and geolocation database open) | ${mib(collecting.rss)} |`,
+      `| high-water mark of the process at the end | ${mib(collecting.hwm)} |`,
       '',
       `Of the RSS, file-backed pages (program code mapped from node, libduckdb, the SQLite and argon2 addons; shared and reclaimable): ${mib(idle.file)} MiB idle, ${mib(after.file)} MiB after serving; the rest is anonymous memory (heaps, DuckDB's buffers): ${mib(idle.anon)} MiB idle, ${mib(after.anon)} MiB after serving.`,
       '',
-      `Goal: ≤ 256 MiB. ${worst <= 256 * MiB ? `Met: at most ${mib(worst)} MiB.` : `Not met: up to ${mib(worst)} MiB.`}`,
+      `Goal: ≤ 256 MiB. Serving overviews: ${worst <= 256 * MiB ? `met, at most ${mib(worst)} MiB` : `not met, up to ${mib(worst)} MiB`}; once collecting too: ${worstCollecting <= 256 * MiB ? `met, at most ${mib(worstCollecting)} MiB` : `not met, up to ${mib(worstCollecting)} MiB`}.`,
       '',
       'Start commands, idle on an empty data directory (the RSS of the whole process tree, 10 s after listening):',
       '',
@@ -210,8 +219,30 @@ export async function runMemoryBench(opts: MemoryBenchOptions): Promise<void> {
   }
 }
 
-/** The measured site under the id the data was generated with, and an org API key that may read it. */
-async function prepareMeta(dataDir: string): Promise<string> {
+/** One tracker batch of 20 page views (tracker wire format) from one visitor; answered 202 once stored. */
+async function collect(base: string, trackingId: string): Promise<void> {
+  const now = Date.now();
+  const events = Array.from({ length: 20 }, (_, i) => ({
+    event_id: uuidv7(now - (20 - i) * 1000),
+    name: 'page_view',
+    timestamp: now - (20 - i) * 1000,
+    properties: { url: `https://${MAIN_SITE.host}/page-${i}`, path: `/page-${i}`, title: `Page ${i}` },
+    context: { screen_width: 1920, screen_height: 1080, language: 'en-US' },
+  }));
+  const res = await fetch(`${base}/api/collect`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8',
+      origin: `https://${MAIN_SITE.host}`,
+      'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+    },
+    body: JSON.stringify({ site_id: trackingId, sent_at: now, events }),
+  });
+  if (res.status !== 202) throw new Error(`collect answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+}
+
+/** The measured site under the id the data was generated with, its tracking id, and an org API key that may read it. */
+async function prepareMeta(dataDir: string): Promise<{ key: string; trackingId: string }> {
   let meta = await openMetaStore({ dataDir });
   const org = await meta.orgs.create('Memory bench');
   const site = await meta.sites.create(org.id, { name: 'Main site', domain: MAIN_SITE.host, timezone: MAIN_SITE.timezone });
@@ -230,5 +261,5 @@ async function prepareMeta(dataDir: string): Promise<string> {
     createdBy: null,
   });
   await meta.close();
-  return rawKey;
+  return { key: rawKey, trackingId: site.tracking_id };
 }

@@ -60,6 +60,11 @@ const envSchema = z.object({
   TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Embedded store: adapt and enrich events in a collector thread beside the HTTP thread (default on). */
   TIDEMARK_COLLECTOR_THREAD: boolOn,
+  /** Embedded store: DuckDB's memory_limit (its buffer pool: cached blocks and query state, spilled beyond it). */
+  TIDEMARK_DUCKDB_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 128MB or 1GiB')
+    .optional(),
   /** Collection rate limits (0 = none): browser requests per client address per minute … */
   TIDEMARK_COLLECT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   /** … browser events per site per minute … */
@@ -109,6 +114,8 @@ export interface Config {
   smtpFrom: string | undefined;
   /** Range API for the breached-password check; undefined = only the shipped list. */
   pwnedPasswordsUrl: string | undefined;
+  /** Embedded store only: DuckDB's memory_limit; unset = DEFAULT_DUCKDB_SETTINGS (store/duckdb/event-store.ts). */
+  duckDbMemoryLimit?: string;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
   collectorThread: boolean;
   /** Collection rate limits per minute, 0 = none (ingest/rate-limit.ts). */
@@ -154,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpFrom: e.SMTP_FROM,
     pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
+    duckDbMemoryLimit: e.TIDEMARK_DUCKDB_MEMORY_LIMIT,
     collectLimits: {
       perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE,
       perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE,

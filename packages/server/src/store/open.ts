@@ -18,7 +18,10 @@ export async function openEventStore(config: Config): Promise<EventStore> {
     return store;
   }
   if (url) throw new Error(`Unsupported TIDEMARK_EVENTS_URL scheme: ${url.split(':')[0]} (expected clickhouse://, or unset for DuckDB)`);
-  const store = await DuckDbEventStore.open(path.join(config.dataDir, 'events.duckdb'));
+  const memoryLimit = config.duckDbMemoryLimit;
+  const store = await DuckDbEventStore.open(path.join(config.dataDir, 'events.duckdb'), {
+    settings: memoryLimit ? { memory_limit: memoryLimit } : {},
+  });
   try {
     await store.init();
   } catch (err) {

@@ -92,11 +92,16 @@ function unkeyedEvents(keysSince: KeysSince): string | null {
   return keysSince > 0 ? `received_at < epoch_ms(${Math.trunc(keysSince)})` : null;
 }
 
-/** Every stored id the dedupe probe may find (one `event_id` column; an id may appear twice). */
-export function storedIdsSql(keysSince: KeysSince): string {
+/**
+ * Every stored id the dedupe probe may find (one `event_id` column; an id may appear twice). With
+ * `v7Bound` (a UUID, id-filter.ts's v7LowerBound), the v7 ids below it are left out: the tables that hold
+ * v7 ids only are read from it on (their zone maps skip the older row groups), `event_keys_other` in full.
+ */
+export function storedIdsSql(keysSince: KeysSince, v7Bound?: string): string {
   const events = unkeyedEvents(keysSince);
-  const selects = ['SELECT event_id FROM event_keys', 'SELECT event_id FROM event_keys_other'];
-  if (events) selects.push(`SELECT event_id FROM events WHERE ${events}`);
+  const from = v7Bound ? `event_id >= CAST('${v7Bound.replace(/[^0-9a-f-]/g, '')}' AS UUID)` : 'true';
+  const selects = [`SELECT event_id FROM event_keys WHERE ${from}`, 'SELECT event_id FROM event_keys_other'];
+  if (events) selects.push(`SELECT event_id FROM events WHERE ${events} AND ${from}`);
   return selects.join(' UNION ALL ');
 }
 

@@ -340,6 +340,31 @@ describe('DuckDbEventStore', () => {
     await expect(store.query('SELECT 1')).rejects.toThrow(/closed/);
   });
 
+  it('dedupes ids older than the id filter holds after a reopen (probed in DuckDB), both unkeyed and keyed', async () => {
+    const { store, file } = await openStore();
+    const monthAgo = Date.now() - 30 * 86_400_000;
+    const old = Array.from({ length: 50 }, (_, i) => makeEvent({ ts: monthAgo + i * 60_000 }));
+    const recent = Array.from({ length: 50 }, () => makeEvent());
+    expect((await store.write(batchOf([...old, ...recent]))).inserted).toBe(100);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const { store: again } = await openStore(file);
+    expect(await again.idsLoaded()).toBe(true);
+    const retry = await again.write(batchOf([...old, ...recent].map((e) => ({ ...e, path: '/retry' }))));
+    expect(retry.inserted).toBe(0);
+    expect(retry.existingIds.sort()).toEqual([...old, ...recent].map((e) => e.event_id).sort());
+    // Keyed (a v4 id stored): the old ids are still found, in `events` before keys_since.
+    expect((await again.write(batchOf([makeEvent({ event_id: uuidv4() }), ...old.slice(0, 5)]))).inserted).toBe(1);
+    await again.close();
+    stores.splice(stores.indexOf(again), 1);
+    const { store: third } = await openStore(file);
+    expect(await third.idsLoaded()).toBe(true);
+    const late = await third.write(batchOf([...old, ...recent, makeEvent({ ts: monthAgo - 86_400_000 })].map((e) => ({ ...e }))));
+    expect(late.inserted).toBe(1);
+    expect(late.existingIds.sort()).toEqual([...old, ...recent].map((e) => e.event_id).sort());
+    expect(await count(third)).toBe(102);
+  });
+
   it('keeps deduping after a reopen: while the id filter fills and once it is filled', async () => {
     const { store, file } = await openStore();
     const stored = [

@@ -14,7 +14,7 @@ import { badRequest } from '@tidemark/core';
 import { batchEventIds, checkBatchOnce, isLowerUuid, isUuidV7 } from '../event-rows';
 import { DuckDbClient } from './client';
 import { findExisting, keyV7Since, readKeysSince, splitIds, storedIdsSql, type KeysSince, type SplitIds } from './dedupe';
-import { IdFilter, idWordsSql } from './id-filter';
+import { IdFilter, idWordsSql, v7LowerBound } from './id-filter';
 import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
 import { RawLog, rawPayloadsViewSql } from './raw-log';
@@ -35,8 +35,18 @@ import nodePath from 'node:path';
  * CPU measured at 7.2 / 4.2 / 3.9 µs per event for 16 / 64 / 256 MB) while replay stays short (a 55 MB
  * WAL, 240k events, replayed in ~1 s), and checkpoint on close so a clean restart replays nothing.
  */
+/**
+ * Memory. DuckDB's default memory_limit is 80% of the machine's RAM, and it keeps the blocks it has read
+ * cached up to that limit: on the 10M-event bench file the server idled at 519 MiB. The overview reads
+ * the rollups, a few MiB, so a small pool serves it as fast (bench/README.md "Memory"); larger work (a
+ * rollup rebuild, an export, a purge) spills to `<file>.tmp` beyond the limit. TIDEMARK_DUCKDB_MEMORY_LIMIT
+ * sets it.
+ */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '128MB';
+
 export const DEFAULT_DUCKDB_SETTINGS: Record<string, string> = {
   checkpoint_threshold: '64MB',
+  memory_limit: DEFAULT_DUCKDB_MEMORY_LIMIT,
 };
 
 const READERS = 2;
@@ -56,6 +66,13 @@ const DEFAULT_WRITE_LANES = 1;
  * `event_keys`; older ones stay probed in `events`. Any value is correct; a short one keeps the copy small.
  */
 const KEY_BACKFILL_MS = 10 * 60_000;
+
+/**
+ * The id filter holds the v7 ids created this recently (id-filter.ts "Window"); an older id in a write is
+ * probed in DuckDB, range-restricted. Client retries come within hours (the tracker's queue) or days
+ * (a server-side sender catching up); a backfill of older events costs one range probe per group.
+ */
+const ID_FILTER_WINDOW_MS = 7 * 86_400_000;
 
 export interface DuckDbEventStoreOptions {
   /** DuckDB settings at open time (merged over DEFAULT_DUCKDB_SETTINGS). */
@@ -100,6 +117,8 @@ export class DuckDbEventStore implements EventStore {
   private idsReady = false;
   private idsLoading: Promise<void> = Promise.resolve();
   private idsStarted = false;
+  /** The stored ids the filter is filled with (those of its window). */
+  private idsSql = '';
 
   private constructor(
     private readonly writer: DuckDbClient,
@@ -142,10 +161,13 @@ export class DuckDbEventStore implements EventStore {
     this.idsStarted = true;
     await this.exclusive(async () => {
       // Sized for the ids the fill will read (a file keyed since the epoch reads no events, say).
-      const [row] = await this.writer.all<{ n: number }>(`SELECT count(*) AS n FROM (${storedIdsSql(this.keysSince)})`);
+      const v7Since = Date.now() - ID_FILTER_WINDOW_MS;
+      const stored = storedIdsSql(this.keysSince, v7LowerBound(v7Since));
+      const [row] = await this.writer.all<{ n: number }>(`SELECT count(*) AS n FROM (${stored})`);
       // From here on every write adds its ids to this filter, so the fill below may miss none: a write that
       // commits before the fill's snapshot is in the snapshot, one that commits after adds its own ids.
-      this.ids = new IdFilter(row?.n ?? 0);
+      this.ids = new IdFilter(row?.n ?? 0, v7Since);
+      this.idsSql = stored;
       this.idsReady = !row?.n;
     });
     if (!this.idsReady) this.idsLoading = this.fillIds();
@@ -162,7 +184,7 @@ export class DuckDbEventStore implements EventStore {
     let db: DuckDbClient | null = null;
     try {
       db = await this.writer.fork();
-      const result = await db.connection.stream(idWordsSql(storedIdsSql(this.keysSince)));
+      const result = await db.connection.stream(idWordsSql(this.idsSql));
       for (;;) {
         if (this.closing) return;
         const chunk = await result.fetchChunk();

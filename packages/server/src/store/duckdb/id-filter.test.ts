@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DuckDbClient } from './client';
-import { IdFilter, idWords, idWordsSql } from './id-filter';
+import { IdFilter, idWords, idWordsSql, v7LowerBound } from './id-filter';
 import { storedIdsSql } from './dedupe';
 import { uuidv4, uuidv7 } from '../../../test/helpers/events';
 
@@ -49,6 +49,47 @@ describe('IdFilter', () => {
     expect(falsePositives).toBeLessThan(50);
   });
 
+  it('holds only the v7 ids of its window: older v7 ids are always candidates, ids of other kinds always held', () => {
+    const since = Date.UTC(2026, 5, 1);
+    const filter = new IdFilter(0, since);
+    const old = Array.from({ length: 100 }, (_, i) => uuidv7(since - 1 - i * 3_600_000));
+    const recent = Array.from({ length: 100 }, (_, i) => uuidv7(since + i * 3_600_000));
+    const other = randomIds(100);
+    for (const id of [...old, ...recent, ...other]) filter.add(id);
+    expect(filter.size).toBe(200); // the old ones are not held
+    expect([...old, ...recent, ...other].every((id) => filter.mightContain(id))).toBe(true);
+    // Unknown ids: old v7 ones are never ruled out, recent v7 and v4 ones nearly always are.
+    expect(Array.from({ length: 100 }, (_, i) => uuidv7(since - 1 - i)).every((id) => filter.mightContain(id))).toBe(true);
+    const unknown = [...Array.from({ length: 1000 }, (_, i) => uuidv7(since + i)), ...randomIds(1000)];
+    expect(unknown.filter((id) => filter.mightContain(id)).length).toBeLessThan(3);
+
+    const group = [uuidv7(since - 10), uuidv7(since + 10), randomIds(1)[0]!, recent[0]!];
+    const { candidates, record } = filter.check(group);
+    expect(candidates).toEqual([group[0], recent[0]]);
+    for (let i = 0; i < 3; i++) record(i);
+    expect(filter.size).toBe(202);
+    expect(group.every((id) => filter.mightContain(id))).toBe(true);
+  });
+
+  it('bounds v7 ids by creation time, in the order DuckDB compares UUIDs', async () => {
+    const ms = Date.UTC(2026, 11, 6, 12, 0, 0, 7);
+    expect(v7LowerBound(ms)).toBe(
+      `${ms.toString(16).padStart(12, '0').slice(0, 8)}-${ms.toString(16).padStart(12, '0').slice(8)}-0000-0000-000000000000`,
+    );
+    const db = await DuckDbClient.open(':memory:');
+    try {
+      const ids = [uuidv7(ms - 1), uuidv7(ms), uuidv7(ms + 1), uuidv7(ms - 86_400_000)];
+      const [row] = await db.all<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM (SELECT CAST(unnest(string_split(?, ',')) AS UUID) AS id) WHERE id >= CAST(? AS UUID)`,
+        [ids.join(','), v7LowerBound(ms)],
+      );
+      expect(row!.n).toBe(2);
+      expect(ids.filter((id) => id >= v7LowerBound(ms))).toEqual(ids.slice(1, 3));
+    } finally {
+      db.close();
+    }
+  });
+
   it('reads the same words from stored UUIDs as from their strings, from the tables each keying state reads', async () => {
     const db = await DuckDbClient.open(':memory:');
     try {
@@ -68,6 +109,16 @@ describe('IdFilter', () => {
       expect(await words(null)).toEqual(expected(ids));
       expect(await words(2000)).toEqual(expected(ids.slice(0, 5)));
       expect(await words(0)).toEqual(expected(ids.slice(0, 4)));
+      // From a v7 bound on: v7 ids below it are left out of event_keys and events; event_keys_other is read whole.
+      const v7 = [ids[1]!, ids[4]!, ids[5]!].sort();
+      const bound = v7[1]!;
+      const bounded = async (keysSince: number | null) =>
+        (await db.all<{ w0: number; w1: number; w2: number; w3: number }>(idWordsSql(storedIdsSql(keysSince, bound))))
+          .map((r) => [r.w0, r.w1, r.w2, r.w3].join(':'))
+          .sort();
+      const atOrAbove = (list: string[]) => list.filter((id) => !v7.includes(id) || id >= bound);
+      expect(await bounded(null)).toEqual(expected(atOrAbove(ids)));
+      expect(await bounded(2000)).toEqual(expected(atOrAbove(ids.slice(0, 5))));
     } finally {
       db.close();
     }
