@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/index';
 import { dropCountsSchema, quarantinePageSchema } from '../src/http/routes/collect-drops';
-import { CHROME_UA } from './helpers/collect';
+import { CHROME_UA, jsonOrNull } from './helpers/collect';
 import { startTestServer } from './helpers/server';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -71,12 +71,7 @@ export function collectLimitsSuite(
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
-      let json: any = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
+      const json = jsonOrNull(text);
       return {
         status: res.status,
         body: json,

@@ -3,7 +3,7 @@ import { DIMENSIONS, emptyEvent, EVENT_COLUMNS, FILTER_OPS, METRICS, type Canoni
 import type { Config } from '../src/index';
 import type { EventStore } from '../src/store';
 import { startTestServer } from './helpers/server';
-import { CHROME_UA } from './helpers/collect';
+import { CHROME_UA, jsonOrNull } from './helpers/collect';
 
 /**
  * Hostile input, end to end (issue 24): ill-formed text — lone UTF-16 surrogates, NULs, controls,
@@ -103,12 +103,7 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
         body: payload,
       });
       const text = await res.text();
-      let json: any = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
+      const json = jsonOrNull(text);
       if (res.status >= 500) statuses.push(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
       return { status: res.status, body: json };
     }

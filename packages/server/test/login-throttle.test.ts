@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LoginThrottle, MemoryCounterStore, type CounterStore, type LoginThrottleOptions } from '../src/auth';
+import { LoginThrottle, type LoginThrottleOptions } from '../src/auth';
+import { MemoryCounterStore, type CounterStore } from '../src/counters';
 import { openRedis, RedisCounterStore, type Redis } from '../src/scaleout';
 import { Client, startAccountsServer, type AccountsServer } from './helpers/accounts';
 import { createTempPgDatabase, postgresAvailable, type MetaEngineName } from './helpers/meta-engines';

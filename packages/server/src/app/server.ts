@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
 import { GroupCommitWriter, openEventStore, scheduleRawRetention } from '../store';
 import { openMetaStore } from '../meta';
-import { bootstrapAdmin, createAuthServices, MemoryCounterStore } from '../auth';
+import { bootstrapAdmin, createAuthServices } from '../auth';
+import { MemoryCounterStore } from '../counters';
 import { buildHttpApp, errorForLog, type HttpAppOptions } from '../http';
 import {
   Collector,

@@ -15,7 +15,6 @@ export {
 } from './authenticate';
 export { roleAllows, keyAllows, roleAtLeast, type Need } from './permissions';
 export { createAuthServices, type AuthServices } from './services';
-export { MemoryCounterStore, type CounterStore, type CounterWindow } from './counters';
 export { LoginThrottle, DEFAULT_LOGIN_THROTTLE, KeyRateLimiter, IpBudget, tooManyRequests, type LoginThrottleOptions } from './limits';
 export { hashPassword, verifyPassword, burnVerify, ARGON2_OPTIONS } from './passwords';
 export {

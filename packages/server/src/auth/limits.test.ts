@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCounterStore } from './counters';
+import { MemoryCounterStore } from '../counters';
 import { DEFAULT_LOGIN_THROTTLE, KeyRateLimiter, LoginThrottle } from './limits';
 import { keyAllows, roleAllows } from './permissions';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { TidemarkError } from '@tidemark/core';
-import type { CounterStore } from './counters';
+import type { CounterStore } from '../counters';
 
 /** 429 whose details carry retry_after (seconds); the HTTP layer turns that into a Retry-After header. */
 export function tooManyRequests(message: string, resetAt: number): TidemarkError {

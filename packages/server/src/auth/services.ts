@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { MemoryCounterStore, type CounterStore } from './counters';
+import { MemoryCounterStore, type CounterStore } from '../counters';
 import { DEFAULT_LOGIN_THROTTLE, IpBudget, KeyRateLimiter, LoginThrottle, type LoginThrottleOptions } from './limits';
 import { createMailer, type Mailer } from './mailer';
 import { PasswordPolicy } from './breached';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCounterStore } from '../auth';
+import { MemoryCounterStore } from '../counters';
 import type { QuarantineRecord, WriteBatch } from '../store';
 import { withQuarantineBudget } from './quarantine-budget';
 

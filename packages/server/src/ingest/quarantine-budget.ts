@@ -1,4 +1,4 @@
-import type { CounterStore, CounterWindow } from '../auth';
+import type { CounterStore, CounterWindow } from '../counters';
 import type { DropCount, WriteBatch } from '../store';
 import type { BatchSink } from './collector';
 import type { DropReason } from './drop';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCounterStore } from '../auth';
+import { MemoryCounterStore } from '../counters';
 import { addressKey, CollectRateLimiter } from './rate-limit';
 
 describe('CollectRateLimiter', () => {

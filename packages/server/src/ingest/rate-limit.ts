@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { TidemarkError } from '@tidemark/core';
-import type { CounterStore, CounterWindow } from '../auth';
+import type { CounterStore, CounterWindow } from '../counters';
 
 /** Per-minute budgets of collection; 0 turns one off. */
 export interface CollectLimits {

@@ -1,4 +1,4 @@
-import type { CounterStore, CounterWindow } from '../auth';
+import type { CounterStore, CounterWindow } from '../counters';
 import type { Redis } from './redis';
 
 // INCRBY, and open the window (PEXPIRE) when this increment created the key; return count and TTL.

@@ -1,4 +1,4 @@
-import type { CounterStore } from '../auth';
+import type { CounterStore } from '../counters';
 
 /**
  * Counters whose key names are replaced by a keyed digest (`login:<hmac>`), so the counter store (Redis

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemoryCounterStore } from '../auth';
+import { MemoryCounterStore } from '../counters';
 import { keyedCounterStore } from './keyed-counters';
 import { ServerKeys } from './keys';
 import { loadServerSecret } from './server-secret';

@@ -2,6 +2,15 @@
 import { startTestServer } from './server';
 import type { SiteRecord } from '../../src/meta';
 
+/** A response body as JSON, or null when it is not JSON (tests read both kinds of answer). */
+export function jsonOrNull(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
 export type CollectServer = Awaited<ReturnType<typeof startCollectServer>>;
@@ -30,12 +39,7 @@ export async function startCollectServer() {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
+    const json = jsonOrNull(text);
     return { status: res.status, body: json, text, headers: res.headers };
   }
 

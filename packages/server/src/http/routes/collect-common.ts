@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, INGEST_LIMITS, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
-import { tooManyRequests, type CounterWindow } from '../../auth';
+import { tooManyRequests } from '../../auth';
+import type { CounterWindow } from '../../counters';
 import { CollectRateLimiter, siteRules, type CollectOutcome, type IngestCollector, type RequestSignals } from '../../ingest';
 
 /**

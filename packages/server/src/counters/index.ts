@@ -1,0 +1,1 @@
+export { MemoryCounterStore, type CounterStore, type CounterWindow } from './counters';
