@@ -39,10 +39,11 @@ import nodePath from 'node:path';
  * Memory. DuckDB's default memory_limit is 80% of the machine's RAM, and it keeps the blocks it has read
  * cached up to that limit: on the 10M-event bench file the server idled at 519 MiB. The overview reads
  * the rollups, a few MiB, so a small pool serves it as fast (bench/README.md "Memory"); larger work (a
- * rollup rebuild, an export, a purge) spills to `<file>.tmp` beyond the limit. TIDEMARK_DUCKDB_MEMORY_LIMIT
- * sets it.
+ * rollup rebuild, an export, a purge) spills to `<file>.tmp` beyond the limit. Not every operator spills:
+ * at 128MB the rollup and purge statements ran out of memory on a small test file, so the default keeps
+ * headroom above what they need. TIDEMARK_DUCKDB_MEMORY_LIMIT sets it.
  */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '128MB';
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
 
 export const DEFAULT_DUCKDB_SETTINGS: Record<string, string> = {
   checkpoint_threshold: '64MB',
