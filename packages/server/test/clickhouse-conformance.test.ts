@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, emptyEvent, type CanonicalEvent } from '@tidemark/core';
-import { CLICKHOUSE_SCHEMA_VERSION, ClickHouseEventStore, type WriteBatch } from '../src/store';
+import { CLICKHOUSE_SCHEMA_VERSION, ClickHouseEventStore } from '../src/store';
 import { runStatsSuite } from './stats-suite';
 import { ChdbClient, loadChdb, openChdbStore } from './helpers/chdb';
 import { runLifecycleSuite } from './lifecycle-suite';
 import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
+import { batchOf } from './helpers/events';
 
 // A current ClickHouse release (chdb, in-process) next to Debian's 18.16 (the scale-out suites): the
 // schema's migrations, every statement the shared report suite compiles for the ClickHouse dialect (with
@@ -36,13 +37,6 @@ const ev = (ts: number, over: Partial<CanonicalEvent> = {}): CanonicalEvent => (
   session_id: 's1',
   ...over,
 });
-const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({
-  events,
-  raw: [],
-  quarantine: [],
-  drops: [],
-  ...extra,
-});
 
 describe.skipIf(!status.ok)('ClickHouse event store statements on a current release (chdb)', () => {
   let store: ClickHouseEventStore;
@@ -68,8 +62,8 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
   it('binds hostile strings and stores each event id once', async () => {
     for (const s of HOSTILE_STRINGS) expect(await store.query('SELECT ? AS v, ? AS n', [s, 7])).toEqual([{ v: s, n: 7 }]);
     const events = HOSTILE_STRINGS.map((s, i) => ev(T0 + i, { title: s, path: `/h/${i}` }));
-    expect((await store.write(batch([...events, events[0]!]))).inserted).toBe(events.length);
-    const again = await store.write(batch([{ ...events[1]!, ts: T0 + 60_000, event_id: events[1]!.event_id.toUpperCase() }]));
+    expect((await store.write(batchOf([...events, events[0]!]))).inserted).toBe(events.length);
+    const again = await store.write(batchOf([{ ...events[1]!, ts: T0 + 60_000, event_id: events[1]!.event_id.toUpperCase() }]));
     expect(again).toEqual({ inserted: 0, existingIds: [events[1]!.event_id] });
     const rows = await store.query<{ title: string }>('SELECT title FROM events WHERE site_id = ? ORDER BY ts', [SITE]);
     expect(rows.map((r) => r.title)).toEqual(HOSTILE_STRINGS);
@@ -80,9 +74,9 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
       { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 2 },
       { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
     ];
-    await store.writeKeyed([{ key: 'k1', batch: batch([], { drops }) }]);
-    await store.writeKeyed([{ key: 'k1', batch: batch([], { drops }) }]); // redelivered: replaces its own row
-    await store.writeKeyed([{ key: 'k2', batch: batch([], { drops: [drops[0]!] }) }]);
+    await store.writeKeyed([{ key: 'k1', batch: batchOf([], { drops }) }]);
+    await store.writeKeyed([{ key: 'k1', batch: batchOf([], { drops }) }]); // redelivered: replaces its own row
+    await store.writeKeyed([{ key: 'k2', batch: batchOf([], { drops: [drops[0]!] }) }]);
     expect(await store.dropCounts(SITE, '2024-03-01', '2024-03-31')).toEqual([
       { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 4 },
       { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
@@ -96,7 +90,7 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
       errors: '[]',
       payload: `{"i":${i}}`,
     });
-    await store.write(batch([], { quarantine: [q(1), q(2), q(3)] }));
+    await store.write(batchOf([], { quarantine: [q(1), q(2), q(3)] }));
     const [first, second] = await store.listQuarantine(SITE, { limit: 2 });
     expect([first!.payload, second!.payload]).toEqual(['{"i":3}', '{"i":2}']);
     const rest = await store.listQuarantine(SITE, { before: second!.received_at, beforeId: second!.id });
@@ -111,7 +105,7 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
       contract: 'insighthub.collect',
       body: `{"d":${d}}`,
     }));
-    await store.write(batch([], { raw }));
+    await store.write(batchOf([], { raw }));
     // Before day 1 + 1 ms: three quarantined rows and two raw payloads (one in a whole earlier day).
     expect(await store.purgeRaw(T0 + 86_400_000 + 1)).toBe(5);
     expect(await store.query('SELECT body FROM raw_payloads')).toEqual([{ body: '{"d":2}' }]);

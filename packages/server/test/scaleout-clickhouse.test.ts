@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, emptyEvent, parseQuery, type CanonicalEvent } from '@tidemark/core';
-import { ClickHouseEventStore, ClickHouseHttp, DuckDbEventStore, parseClickHouseUrl, type EventStore, type WriteBatch } from '../src/store';
+import { ClickHouseEventStore, ClickHouseHttp, DuckDbEventStore, parseClickHouseUrl, type EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
 import { clickhouseAvailable, clickhouseDatabaseUrl, openTempClickHouseStore, uniqueName } from './helpers/scaleout';
+import { batchOf } from './helpers/events';
 
 const status = await clickhouseAvailable('scaleout-clickhouse');
 
@@ -19,13 +20,6 @@ const ev = (over: Partial<CanonicalEvent> & { ts: number }): CanonicalEvent => (
   visitor_id: 'v1',
   session_id: 's1',
   ...over,
-});
-const batch = (events: CanonicalEvent[], extra: Partial<WriteBatch> = {}): WriteBatch => ({
-  events,
-  raw: [],
-  quarantine: [],
-  drops: [],
-  ...extra,
 });
 const count = async (store: EventStore, where = '', params: unknown[] = []) =>
   Number((await store.query<{ n: number }>(`SELECT count() AS n FROM events WHERE site_id = ? ${where}`, [SITE, ...params]))[0]?.n);
@@ -59,7 +53,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       expect(row).toEqual({ v: s, n: 7 });
     }
     const events = HOSTILE_STRINGS.map((s, i) => ev({ ts: T0 + i, path: `/h/${s}`, title: s, props: { k: s, [`x${i}`]: s } }));
-    await store.write(batch(events));
+    await store.write(batchOf(events));
     for (const [i, s] of HOSTILE_STRINGS.entries()) {
       const rows = await store.query<{ title: string; path: string; p: string }>(
         'SELECT title, path, visitParamExtractString(props, ?) AS p FROM events WHERE path = ? AND title = ?',
@@ -97,20 +91,20 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
     const base = T0 + 3_600_000;
     const a = ev({ ts: base, name: 'dedupe_a' });
     const b = ev({ ts: base + 1, name: 'dedupe_b' });
-    expect(await store.write(batch([a, b, { ...a }]))).toEqual({ inserted: 2, existingIds: [] });
-    const again = await store.write(batch([a, b]));
+    expect(await store.write(batchOf([a, b, { ...a }]))).toEqual({ inserted: 2, existingIds: [] });
+    const again = await store.write(batchOf([a, b]));
     expect(again.inserted).toBe(0);
     expect(again.existingIds.sort()).toEqual([a.event_id, b.event_id].sort());
     // A client retry whose event got another server time is still the same event.
-    expect((await store.write(batch([{ ...a, ts: base + 60_000, received_at: base + 60_000 }]))).inserted).toBe(0);
+    expect((await store.write(batchOf([{ ...a, ts: base + 60_000, received_at: base + 60_000 }]))).inserted).toBe(0);
     expect(await count(store, "AND name IN ('dedupe_a', 'dedupe_b')")).toBe(2);
     // Upper-case ids are the same ids.
-    expect((await store.write(batch([{ ...b, event_id: b.event_id.toUpperCase() }]))).inserted).toBe(0);
+    expect((await store.write(batchOf([{ ...b, event_id: b.event_id.toUpperCase() }]))).inserted).toBe(0);
   });
 
   it('never counts a row written twice (a redelivered stream entry racing its first writer)', async () => {
     const e = ev({ ts: T0 + 7_200_000, name: 'raced', visitor_id: 'vr', session_id: 'sr' });
-    await store.write(batch([e]));
+    await store.write(batchOf([e]));
     // The first writer's insert landed while the id check of the second had already run: insert the
     // identical row again below the store, as that race would.
     const http = new ClickHouseHttp(parseClickHouseUrl(clickhouseDatabaseUrl(store.database)));
@@ -137,9 +131,9 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 3 },
       { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
     ];
-    await store.writeKeyed([{ key: '1700000000000-0', batch: batch([], { drops }) }]);
-    await store.writeKeyed([{ key: '1700000000000-0', batch: batch([], { drops }) }]); // redelivered entry
-    await store.write(batch([], { drops: [{ site_id: SITE, day: '2024-03-10', reason: 'bot', count: 1 }] }));
+    await store.writeKeyed([{ key: '1700000000000-0', batch: batchOf([], { drops }) }]);
+    await store.writeKeyed([{ key: '1700000000000-0', batch: batchOf([], { drops }) }]); // redelivered entry
+    await store.write(batchOf([], { drops: [{ site_id: SITE, day: '2024-03-10', reason: 'bot', count: 1 }] }));
     expect(await store.dropCounts(SITE, '2024-03-01', '2024-03-31')).toEqual([
       { site_id: SITE, day: '2024-03-10', reason: 'bot', count: 6 },
       { site_id: SITE, day: '2024-03-11', reason: 'dnt', count: 1 },
@@ -165,8 +159,8 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       contract: 'insighthub.collect',
       body: `{"n":${i}}`,
     }));
-    await store.write(batch([], { quarantine: rows, raw }));
-    await store.write(batch([], { quarantine: rows })); // a retry: the same rows once
+    await store.write(batchOf([], { quarantine: rows, raw }));
+    await store.write(batchOf([], { quarantine: rows })); // a retry: the same rows once
     const page1 = await store.listQuarantine(SITE, { limit: 2 });
     expect(page1.map((r) => r.received_at)).toEqual([T0 + 3000, T0 + 3000]);
     const last = page1[1]!;
@@ -181,7 +175,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       await store.countQuarantine('other', 0),
     ]).toEqual([4, 2, 0]);
     await store.write(
-      batch([], {
+      batchOf([], {
         raw: [{ ...raw[3]!, id: crypto.randomUUID(), received_at: raw[3]!.received_at + 1, body: '{"prefix', original_bytes: 1_000_000 }],
       }),
     );
@@ -317,8 +311,8 @@ describe.skipIf(!status.ok)('ingestion parity: the same batches stored by DuckDB
         user_id: s.slice(0, 10),
       }),
     );
-    const first = batch([...events.slice(0, 10), events[0]!]);
-    const second = batch(events);
+    const first = batchOf([...events.slice(0, 10), events[0]!]);
+    const second = batchOf(events);
     for (const store of [duck, ch] as EventStore[]) {
       expect((await store.write(first)).inserted).toBe(10);
       const r = await store.write(second);
