@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { authApi } from '../api/auth';
-import { Field } from '../components/Field';
+import { NewAccountFields, newAccountOf } from '../components/NewAccountFields';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../components/Link';
 import { AuthFrame } from './AuthFrame';
@@ -15,18 +15,12 @@ export function SignupPage({ onDone }: { onDone: () => Promise<void> }) {
   const [sentTo, setSentTo] = useState<string>();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const email = String(f.get('email'));
+    const account = newAccountOf(new FormData(e.currentTarget));
     setBusy(true);
     setError(undefined);
     try {
-      const r = await authApi.register({
-        email,
-        password: String(f.get('password')),
-        name: String(f.get('name') || '') || undefined,
-        org_name: String(f.get('org_name') || '') || undefined,
-      });
-      if (r && typeof r === 'object' && 'status' in r && r.status === 'check_email') setSentTo(email);
+      const r = await authApi.register(account);
+      if (r && typeof r === 'object' && 'status' in r && r.status === 'check_email') setSentTo(account.email);
       else await onDone();
     } catch (err) {
       setError(err);
@@ -48,18 +42,7 @@ export function SignupPage({ onDone }: { onDone: () => Promise<void> }) {
     <AuthFrame title="Create an account" intro="You get your own organization; invite your team afterwards.">
       <form onSubmit={(e) => void submit(e)} className="stack">
         <ErrorBanner error={error} />
-        <Field label="Your name" name="name" autoComplete="name" />
-        <Field label="Email" name="email" type="email" required autoComplete="email" />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          required
-          minLength={8}
-          autoComplete="new-password"
-          hint="At least 8 characters, and not one found in password breaches."
-        />
-        <Field label="Organization name" name="org_name" placeholder="My company" />
+        <NewAccountFields passwordHint="At least 8 characters, and not one found in password breaches." />
         <button className="button primary" type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create account'}
         </button>
