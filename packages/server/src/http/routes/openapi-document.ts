@@ -17,7 +17,24 @@ import { dropCountsSchema, quarantinePageSchema } from './collect-drops';
  * so zod's output is used as is; nested `$defs` are hoisted into components.
  */
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
+
+/** What a section of the document builds its paths with. */
+export interface OpenApiTools {
+  /** Registers a zod schema as a component and returns its $ref. */
+  schema(name: string, schema: z.ZodType, io: 'input' | 'output'): Json;
+  /** Query-string parameters from a zod object. */
+  parameters(schema: z.ZodObject): Json[];
+  /** Error responses for the given status codes, with the shared error body. */
+  errors(...codes: number[]): Json;
+  /** A JSON response with the given schema. */
+  json(schema: Json, description?: string): Json;
+  /** The `{id}` path parameter of a site. */
+  siteParam: Json;
+}
+
+/** A capability's paths: one file per area (`openapi-<area>.ts`), listed in `OPENAPI_SECTIONS`. */
+export type OpenApiSection = (t: OpenApiTools) => Json;
 
 const publicSiteSchema = z.object({
   id: z.string(),
@@ -61,7 +78,7 @@ class Components {
 
 const siteParam = { name: 'id', in: 'path', required: true, description: 'Site id', schema: { type: 'string' } };
 
-export function buildOpenApiDocument(version = '0.1.0'): Json {
+export function buildOpenApiDocument(version = '0.1.0', sections: readonly OpenApiSection[] = []): Json {
   const c = new Components();
   const error = c.add('Error', errorBodySchema, 'output');
   const errors = (...codes: number[]) =>
@@ -169,6 +186,15 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
       },
     },
   };
+
+  const tools: OpenApiTools = {
+    schema: (name, schema, io) => c.add(name, schema, io),
+    parameters: (schema) => c.parameters(schema),
+    errors,
+    json,
+    siteParam,
+  };
+  for (const section of sections) Object.assign(paths, section(tools));
 
   return {
     openapi: '3.1.0',

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { buildOpenApiDocument } from './openapi-document';
+import { OPENAPI_SECTIONS } from './openapi-sections';
 
 /**
  * `GET /v1/openapi.json` (the OpenAPI 3.1 document) and `GET /v1/docs`, a self-contained reference
@@ -9,7 +10,7 @@ import { buildOpenApiDocument } from './openapi-document';
  * hash in the page's Content-Security-Policy. Both are public, like any API reference.
  */
 export function openApiRoutes(app: FastifyInstance, _ctx: AppContext): void {
-  const doc = buildOpenApiDocument();
+  const doc = buildOpenApiDocument(undefined, OPENAPI_SECTIONS);
   const body = JSON.stringify(doc);
   const page = renderDocsPage(doc);
 
