@@ -19,6 +19,7 @@ import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { trackerScriptRoutes } from './routes/tracker-script';
+import { funnelRoutes } from './routes/funnels';
 
 export interface RouteInfo {
   method: string;
@@ -47,6 +48,7 @@ const routeModules: RouteModule[] = [
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
+  funnelRoutes,
   realtimeRoutes,
   publicV1Routes,
   openApiRoutes,

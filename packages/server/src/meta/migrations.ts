@@ -156,4 +156,26 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_purges').ifExists().execute();
     },
   },
+  /** Funnels of a site (conversion/funnels): steps as JSON; rows go with their site. */
+  '0005_funnels': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('funnels')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('scope', 'varchar(16)', (c) => c.notNull())
+        .addColumn('window_value', 'integer')
+        .addColumn('window_unit', 'varchar(16)')
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_funnels_site').on('funnels').column('site_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('funnels').ifExists().execute();
+    },
+  },
 };
