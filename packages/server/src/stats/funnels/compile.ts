@@ -120,10 +120,10 @@ export function compileFunnelSteps(d: Dialect, q: FunnelQuery, withBreakdown: bo
 export function compileFunnelNext(d: Dialect, q: FunnelQuery): CompiledSql {
   const n = q.funnel.steps.length;
   const { plan } = q;
-  const atLevel = sql`CASE lvl ${join(
-    steps(q).map((k) => sql`WHEN ${bindInt(k)} THEN ${t(k)}`),
+  const atLevel = sql`CASE ${join(
+    steps(q).map((k) => sql`WHEN lvl = ${bindInt(k)} THEN ${t(k)}`),
     ' ',
-  )} END`;
+  )} ELSE 0 END`;
   const deadline = q.windowMs === null ? bindInt(plan.range.endMs + q.lookaheadMs) : sql`t1 + ${bindInt(q.windowMs)}`;
   const leavers = sql`SELECT visitor_id, sk, lvl, ${atLevel} AS t_at, ${deadline} AS dl FROM (${bestChains(d, q, false)}) AS b WHERE lvl < ${bindInt(n)}`;
   const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
@@ -137,7 +137,7 @@ export function compileFunnelNext(d: Dialect, q: FunnelQuery): CompiledSql {
   const next = d.argMinIf(ident('label'), ident('ets'), sql`ets > t_at AND ets <= dl`);
   const perLeaver = sql`SELECT visitor_id, sk, lvl, ${next} AS nxt FROM ${leftJoin(d, leavers, later, ['visitor_id', 'sk'])} GROUP BY visitor_id, sk, lvl`;
   return render(
-    sql`SELECT lvl AS after_step, nxt AS label, count(*) AS visitors FROM (${perLeaver}) AS p GROUP BY lvl, nxt ORDER BY lvl ASC, visitors DESC, label ASC`,
+    sql`SELECT lvl AS after_step, nxt AS next_label, count(*) AS visitors FROM (${perLeaver}) AS p GROUP BY lvl, nxt ORDER BY lvl ASC, visitors DESC, next_label ASC`,
     d,
   );
 }

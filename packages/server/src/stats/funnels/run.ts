@@ -74,7 +74,7 @@ export async function runFunnel(
     next: next
       .filter((r) => Number(r.after_step) === i + 1)
       .slice(0, TOP_NEXT)
-      .map((r) => ({ path_or_event: String(r.label) === '' ? EXIT_LABEL : String(r.label), visitors: Number(r.visitors) })),
+      .map((r) => ({ path_or_event: String(r.next_label) === '' ? EXIT_LABEL : String(r.next_label), visitors: Number(r.visitors) })),
   }));
   const out: FunnelStats = {
     funnel,
