@@ -39,7 +39,12 @@ export function runFunnelSuite(engine: string, makeStore: () => Promise<EventSto
     const period = { period: 'custom', start_date: PERIOD.start, end_date: PERIOD.end };
     const run = (site: { id: string; timezone: string }, f: Funnel, extra: Record<string, string> = {}) =>
       stats.funnel(site, { ...f, site_id: site.id }, { ...period, ...extra });
-    const windowMs = (f: Funnel) => (f.window ? f.window.value * { minutes: 60_000, hours: 3_600_000, days: 86_400_000 }[f.window.unit] : f.scope === 'visitor' ? 86_400_000 : null);
+    const windowMs = (f: Funnel) =>
+      f.window
+        ? f.window.value * { minutes: 60_000, hours: 3_600_000, days: 86_400_000 }[f.window.unit]
+        : f.scope === 'visitor'
+          ? 86_400_000
+          : null;
     const oracle = (events: CanonicalEvent[], site: string, f: Funnel, o: Omit<OracleOptions, 'range'> = {}) =>
       funnelOracle(
         events.filter((e) => e.site_id === site),
@@ -85,9 +90,27 @@ export function runFunnelSuite(engine: string, makeStore: () => Promise<EventSto
       expect(got.steps[1]).toMatchObject({ conversion_rate: 80, step_conversion_rate: 80, drop_off: 2, drop_off_rate: 25 });
       expect(got.period).toEqual(PERIOD);
       expect(got.drop_offs).toEqual([
-        { after_step: 1, next: [{ path_or_event: '(exit)', visitors: 1 }, { path_or_event: '/signup', visitors: 1 }] },
-        { after_step: 2, next: [{ path_or_event: '(exit)', visitors: 1 }, { path_or_event: 'cta_click', visitors: 1 }] },
-        { after_step: 3, next: [{ path_or_event: '(exit)', visitors: 3 }, { path_or_event: 'signup_completed', visitors: 1 }] },
+        {
+          after_step: 1,
+          next: [
+            { path_or_event: '(exit)', visitors: 1 },
+            { path_or_event: '/signup', visitors: 1 },
+          ],
+        },
+        {
+          after_step: 2,
+          next: [
+            { path_or_event: '(exit)', visitors: 1 },
+            { path_or_event: 'cta_click', visitors: 1 },
+          ],
+        },
+        {
+          after_step: 3,
+          next: [
+            { path_or_event: '(exit)', visitors: 3 },
+            { path_or_event: 'signup_completed', visitors: 1 },
+          ],
+        },
       ]);
       expectSame(got, oracle(cases, FUNNEL_SITE.id, session));
     });

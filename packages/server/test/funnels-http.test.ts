@@ -33,7 +33,11 @@ beforeAll(async () => {
   const orgId = me.body.current_org.id as string;
   const inv = await owner.post(`/api/orgs/${orgId}/invitations`, { email: 'vic@example.com', role: 'viewer' });
   viewer = new Client(srv.url);
-  const reg = await viewer.post('/api/auth/register', { email: 'vic@example.com', password: 'correct horse battery', invitation: inv.body.token });
+  const reg = await viewer.post('/api/auth/register', {
+    email: 'vic@example.com',
+    password: 'correct horse battery',
+    invitation: inv.body.token,
+  });
   if (reg.status !== 201) throw new Error(`viewer ${reg.status} ${reg.text}`);
   readKey = (await owner.post('/api/keys', { name: 'reader', permissions: ['read'] })).body.key;
   const events = caseEvents()
@@ -95,10 +99,16 @@ describe('funnel definitions', () => {
       ['unknown field', { name: 'x', steps: [step, step], colour: 'red' }],
       ['unknown match field', { name: 'x', steps: [{ name: 'a', type: 'pageview', match: { url_pattern: '/', dimension: 'x' } }, step] }],
       ['event step without a name', { name: 'x', steps: [{ name: 'a', type: 'event', match: { url_pattern: '/' } }, step] }],
-      ['pageview with both patterns', { name: 'x', steps: [{ name: 'a', type: 'pageview', match: { url_pattern: '/', path_regex: '^/$' } }, step] }],
+      [
+        'pageview with both patterns',
+        { name: 'x', steps: [{ name: 'a', type: 'pageview', match: { url_pattern: '/', path_regex: '^/$' } }, step] },
+      ],
       ['bad scope', { name: 'x', steps: [step, step], scope: 'forever' }],
       ['window too long', { name: 'x', steps: [step, step], window: { value: 31, unit: 'days' } }],
-      ['bad property key', { name: 'x', steps: [{ name: 'a', type: 'event', match: { event_name: 'e', event_properties: { 'a"b': 'x' } } }, step] }],
+      [
+        'bad property key',
+        { name: 'x', steps: [{ name: 'a', type: 'event', match: { event_name: 'e', event_properties: { 'a"b': 'x' } } }, step] },
+      ],
     ];
     for (const [why, body] of bad) {
       const r = await owner.post(`/api/sites/${site.id}/funnels`, body);
@@ -106,7 +116,13 @@ describe('funnel definitions', () => {
       expect(r.body, why).toMatchObject({ success: false, error: { code: expect.any(String), message: expect.any(String) } });
     }
     const f = (await owner.post(`/api/sites/${site.id}/funnels`, BODY)).body;
-    expect((await owner.patch(`/api/sites/${site.id}/funnels/${f.id}`, { steps: [{ name: 'a', type: 'pageview', match: { path_regex: '[' } }, step] })).status).toBe(400);
+    expect(
+      (
+        await owner.patch(`/api/sites/${site.id}/funnels/${f.id}`, {
+          steps: [{ name: 'a', type: 'pageview', match: { path_regex: '[' } }, step],
+        })
+      ).status,
+    ).toBe(400);
     expect((await owner.get(`/api/sites/${site.id}/funnels/${f.id}/stats?${P}&breakdown=colour`)).status).toBe(400);
     expect((await owner.get(`/api/sites/${site.id}/funnels/${f.id}/stats?${P}&metrics=visitors`)).status).toBe(400);
     expect((await owner.get(`/api/sites/${site.id}/funnels/${f.id}/stats?${P}&filters=nope`)).status).toBe(400);
@@ -121,21 +137,35 @@ describe('funnel stats', () => {
     const stats = funnelStatsSchema.parse(r.body);
     expect(stats.steps.map((s) => s.visitors)).toEqual([10, 8, 6, 2]);
     expect(stats.steps.map((s) => s.median_seconds_from_previous)).toEqual([null, 270, 240, 30]);
-    expect(stats.drop_offs[2]).toEqual({ after_step: 3, next: [{ path_or_event: '(exit)', visitors: 3 }, { path_or_event: 'signup_completed', visitors: 1 }] });
+    expect(stats.drop_offs[2]).toEqual({
+      after_step: 3,
+      next: [
+        { path_or_event: '(exit)', visitors: 3 },
+        { path_or_event: 'signup_completed', visitors: 1 },
+      ],
+    });
     const api = await new Client(srv.url).get(`/v1/sites/${site.id}/funnels/${f.id}/stats?${P}`, { authorization: `Bearer ${readKey}` });
     expect(api.status).toBe(200);
     expect(api.body).toEqual(r.body);
     const list = await new Client(srv.url).get(`/v1/sites/${site.id}/funnels`, { authorization: `Bearer ${readKey}` });
     expect(list.body.funnels.map((x: { id: string }) => x.id)).toContain(f.id);
     const bySource = await owner.get(`/api/sites/${site.id}/funnels/${f.id}/stats?${P}&breakdown=source`);
-    expect(bySource.body.breakdown.rows.find((x: { value: string }) => x.value === 'Google').steps.map((s: { visitors: number }) => s.visitors)).toEqual([3, 3, 3, 1]);
+    expect(
+      bySource.body.breakdown.rows.find((x: { value: string }) => x.value === 'Google').steps.map((s: { visitors: number }) => s.visitors),
+    ).toEqual([3, 3, 3, 1]);
   });
 
   it('runs a pathological pattern in linear time (RE2)', async () => {
     const long = `/${'a'.repeat(5000)}!`;
     const events = Array.from({ length: 200 }, (_, i) => {
       const ts = Date.parse('2024-03-01T12:00:00Z') + i * 1000;
-      const e = emptyEvent({ event_id: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`, site_id: site.id, ts, received_at: ts, name: 'page_view' });
+      const e = emptyEvent({
+        event_id: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        site_id: site.id,
+        ts,
+        received_at: ts,
+        name: 'page_view',
+      });
       return { ...e, visitor_id: `p${i}`, session_id: `p${i}`, path: long };
     });
     await srv.ctx.events.write({ events, raw: [], quarantine: [], drops: [] });

@@ -35,7 +35,13 @@ for (const { engine, run } of [
 
     it('stores steps as JSON and reads them back, per site', async () => {
       const f = await h.meta.funnels.create(siteA, INPUT, null, 1_700_000_000_000);
-      expect(f).toMatchObject({ site_id: siteA, name: 'Sign-up', scope: 'visitor', window: { value: 2, unit: 'hours' }, steps: INPUT.steps });
+      expect(f).toMatchObject({
+        site_id: siteA,
+        name: 'Sign-up',
+        scope: 'visitor',
+        window: { value: 2, unit: 'hours' },
+        steps: INPUT.steps,
+      });
       const other = await h.meta.funnels.create(siteB, { ...INPUT, scope: undefined, window: undefined }, null);
       expect(other).toMatchObject({ scope: 'session', window: null });
       expect((await h.meta.funnels.listBySite(siteA)).map((x) => x.id)).toEqual([f.id]);

@@ -50,7 +50,11 @@ export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.ra
  */
 export function matchingSessions(plan: Plan, dialect: Dialect): Sql {
   const sessionDims = new Compiler(plan, dialect, plan.range).sessionDims();
-  return new Compiler(plan, dialect, plan.range, { sessionDims, eventCounts: false, matched: plan.eventFilters.length > 0 }).matchingSessions();
+  return new Compiler(plan, dialect, plan.range, {
+    sessionDims,
+    eventCounts: false,
+    matched: plan.eventFilters.length > 0,
+  }).matchingSessions();
 }
 
 /** What a session subquery shared by several plans must provide (see batch.ts). */

@@ -21,7 +21,16 @@ export const SIGNUP_STEPS: FunnelStep[] = [
 ];
 
 export function funnelRecord(site: string, steps: FunnelStep[], scope: Funnel['scope'], window: Funnel['window'] = null): Funnel {
-  return { id: 'f-1', site_id: site, name: 'Sign-up', steps, scope, window, created_at: '2024-01-01T00:00:00.000Z', updated_at: '2024-01-01T00:00:00.000Z' };
+  return {
+    id: 'f-1',
+    site_id: site,
+    name: 'Sign-up',
+    steps,
+    scope,
+    window,
+    created_at: '2024-01-01T00:00:00.000Z',
+    updated_at: '2024-01-01T00:00:00.000Z',
+  };
 }
 
 interface Visit {
@@ -34,7 +43,15 @@ interface Visit {
 let seq = 0;
 const uuid = (n: number) => `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
 
-function event(site: string, v: Visit, ts: number, name: string, path: string, props: Record<string, string> = {}, first = false): CanonicalEvent {
+function event(
+  site: string,
+  v: Visit,
+  ts: number,
+  name: string,
+  path: string,
+  props: Record<string, string> = {},
+  first = false,
+): CanonicalEvent {
   seq += 1;
   const e = emptyEvent({ event_id: uuid(seq), site_id: site, ts, received_at: ts, name });
   e.visitor_id = v.visitor;
@@ -55,9 +72,7 @@ function visit(site: string, v: Visit, steps: Array<[string, string, Record<stri
   return steps.map(([utc, what, props], i) => {
     const ts = Date.parse(utc);
     if (what.startsWith('/')) path = what;
-    return what.startsWith('/')
-      ? event(site, v, ts, 'page_view', what, props, i === 0)
-      : event(site, v, ts, what, path, props, i === 0);
+    return what.startsWith('/') ? event(site, v, ts, 'page_view', what, props, i === 0) : event(site, v, ts, what, path, props, i === 0);
   });
 }
 
@@ -168,10 +183,11 @@ export function randomEvents(seed = 'funnels'): CanonicalEvent[] {
       let stage = 0;
       for (let i = 0; i < count; i++) {
         t += rng.int(5, 300) * 1000 + (unique++ % 997);
-        const props = rng.chance(0.3) ? { ab: rng.pick(['x', 'y']) } : {};
+        const props: Record<string, string> = rng.chance(0.3) ? { ab: rng.pick(['x', 'y']) } : {};
         // Half the time the visitor takes the funnel's next step (and may repeat it), else anything.
         if (rng.chance(0.5)) {
-          if (stage === 3) out.push(event(RANDOM_SITE.id, visitInfo, t, 'signup_completed', '/signup', { plan: rng.pick(['pro', 'free']) }, i === 0));
+          if (stage === 3)
+            out.push(event(RANDOM_SITE.id, visitInfo, t, 'signup_completed', '/signup', { plan: rng.pick(['pro', 'free']) }, i === 0));
           else out.push(event(RANDOM_SITE.id, visitInfo, t, 'page_view', rng.pick(STAGES[stage]), props, i === 0));
           stage = Math.min(3, stage + rng.int(0, 1));
           continue;
@@ -179,7 +195,8 @@ export function randomEvents(seed = 'funnels'): CanonicalEvent[] {
         const r = rng.next();
         const path = rng.pick(PATHS);
         if (r < 0.7) out.push(event(RANDOM_SITE.id, visitInfo, t, 'page_view', path, props, i === 0));
-        else if (r < 0.85) out.push(event(RANDOM_SITE.id, visitInfo, t, 'signup_completed', path, { plan: rng.pick(['pro', 'free']) }, i === 0));
+        else if (r < 0.85)
+          out.push(event(RANDOM_SITE.id, visitInfo, t, 'signup_completed', path, { plan: rng.pick(['pro', 'free']) }, i === 0));
         else out.push(event(RANDOM_SITE.id, visitInfo, t, rng.pick(['cta_click', 'scroll_depth']), path, {}, i === 0));
       }
       t += rng.int(40, 240) * 60_000;

@@ -28,7 +28,12 @@ export interface OracleResult {
 const DAY = 86_400_000;
 
 function wildcard(p: string): RegExp {
-  return new RegExp(`^${p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export function stepMatches(step: FunnelStep, e: CanonicalEvent): boolean {
@@ -70,7 +75,8 @@ export function funnelOracle(all: CanonicalEvent[], f: OracleFunnel, o: OracleOp
   }
   for (const list of sessions.values()) list.sort((a, b) => a.ts - b.ts);
   // Filters see the session within the look-around of a day on each side of the period.
-  const sessionOf = (e: CanonicalEvent) => sessions.get(`${e.visitor_id}|${e.session_id}`)!.filter((x) => x.ts >= o.range.startMs - DAY && x.ts < o.range.endMs + DAY);
+  const sessionOf = (e: CanonicalEvent) =>
+    sessions.get(`${e.visitor_id}|${e.session_id}`)!.filter((x) => x.ts >= o.range.startMs - DAY && x.ts < o.range.endMs + DAY);
 
   const read = all.filter((e) => e.ts >= o.range.startMs && e.ts < readEnd).sort((a, b) => a.ts - b.ts);
   const entrants = new Map<string, CanonicalEvent[]>();

@@ -27,7 +27,13 @@ export const funnelsOpenApi: OpenApiSection = (t) => {
   });
   return {
     '/api/sites/{id}/funnels': {
-      get: { operationId: 'listFunnels', tags: ['Dashboard'], summary: "The site's funnels", parameters: [t.siteParam], responses: { 200: list, ...t.errors(401, 403, 404) } },
+      get: {
+        operationId: 'listFunnels',
+        tags: ['Dashboard'],
+        summary: "The site's funnels",
+        parameters: [t.siteParam],
+        responses: { 200: list, ...t.errors(401, 403, 404) },
+      },
       post: {
         operationId: 'createFunnel',
         tags: ['Dashboard'],
@@ -38,7 +44,13 @@ export const funnelsOpenApi: OpenApiSection = (t) => {
       },
     },
     '/api/sites/{id}/funnels/{funnel_id}': {
-      get: { operationId: 'getFunnel', tags: ['Dashboard'], summary: 'A funnel', parameters: [t.siteParam, funnelParam], responses: { 200: funnel, ...t.errors(401, 403, 404) } },
+      get: {
+        operationId: 'getFunnel',
+        tags: ['Dashboard'],
+        summary: 'A funnel',
+        parameters: [t.siteParam, funnelParam],
+        responses: { 200: funnel, ...t.errors(401, 403, 404) },
+      },
       patch: {
         operationId: 'updateFunnel',
         tags: ['Dashboard'],
@@ -57,7 +69,13 @@ export const funnelsOpenApi: OpenApiSection = (t) => {
     },
     '/api/sites/{id}/funnels/{funnel_id}/stats': statsOp('Dashboard', 'funnelStats'),
     '/v1/sites/{id}/funnels': {
-      get: { operationId: 'siteFunnels', tags: ['Public API'], summary: "The site's funnels", parameters: [t.siteParam], responses: { 200: list, ...t.errors(401, 403, 404, 429) } },
+      get: {
+        operationId: 'siteFunnels',
+        tags: ['Public API'],
+        summary: "The site's funnels",
+        parameters: [t.siteParam],
+        responses: { 200: list, ...t.errors(401, 403, 404, 429) },
+      },
     },
     '/v1/sites/{id}/funnels/{funnel_id}/stats': statsOp('Public API', 'siteFunnelStats'),
   };

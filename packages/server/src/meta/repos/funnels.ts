@@ -13,9 +13,7 @@ const toFunnel = (r: Selectable<FunnelsTable>): Funnel => ({
   steps: JSON.parse(r.steps) as FunnelStep[],
   scope: r.scope as FunnelScope,
   window:
-    r.window_value === null || r.window_unit === null
-      ? null
-      : ({ value: Number(r.window_value), unit: r.window_unit } as FunnelWindow),
+    r.window_value === null || r.window_unit === null ? null : ({ value: Number(r.window_value), unit: r.window_unit } as FunnelWindow),
   created_at: new Date(Number(r.created_at)).toISOString(),
   updated_at: new Date(Number(r.updated_at)).toISOString(),
 });
@@ -25,12 +23,22 @@ export class FunnelRepo {
   constructor(private readonly db: Kysely<MetaSchema>) {}
 
   async listBySite(siteId: string): Promise<Funnel[]> {
-    const rows = await this.db.selectFrom('funnels').selectAll().where('site_id', '=', siteId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('funnels')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toFunnel);
   }
 
   async countBySite(siteId: string): Promise<number> {
-    const r = await this.db.selectFrom('funnels').select((eb) => eb.fn.countAll().as('n')).where('site_id', '=', siteId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('funnels')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 

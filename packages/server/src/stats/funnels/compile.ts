@@ -61,11 +61,7 @@ function stepRows(d: Dialect, q: FunnelQuery, withBreakdown: boolean): Sql {
     sql`${flag(inPeriod)} AS ip`,
     sql`${eventBd} AS ebd`,
   ];
-  const where = and([
-    sql`site_id = ${bindString(q.siteId)}`,
-    between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
-    or(preds),
-  ]);
+  const where = and([sql`site_id = ${bindString(q.siteId)}`, between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs), or(preds)]);
   const events = sql`SELECT ${join(cols)} FROM events WHERE ${where}`;
   const flags = Array.from({ length: n }, (_, i) => ident(`m${i + 1}`));
   if (!needSessions) {

@@ -8,8 +8,14 @@ export const funnelParamsSchema = z
     period: z.enum([...PERIODS, 'custom']).optional(),
     start_date: isoDateSchema.optional(),
     end_date: isoDateSchema.optional(),
-    filters: z.string().max(8000).optional().meta({ description: 'As for the stats endpoint; they choose the entrants (the session of the step-1 event)' }),
-    breakdown: dimensionSchema.optional().meta({ description: 'Step counts per value of a dimension (source, channel, device, country, props:<key> …)' }),
+    filters: z
+      .string()
+      .max(8000)
+      .optional()
+      .meta({ description: 'As for the stats endpoint; they choose the entrants (the session of the step-1 event)' }),
+    breakdown: dimensionSchema
+      .optional()
+      .meta({ description: 'Step counts per value of a dimension (source, channel, device, country, props:<key> …)' }),
   })
   .strict();
 

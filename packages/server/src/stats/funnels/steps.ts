@@ -11,7 +11,9 @@ export function stepPattern(step: FunnelStep, index: number): PathPattern | null
 
 /** Throws a coded 400 when a step's pattern is not valid (called before a funnel is stored). */
 export function checkSteps(steps: FunnelStep[]): void {
-  steps.forEach((s, i) => stepPattern(s, i));
+  steps.forEach((s, i) => {
+    stepPattern(s, i);
+  });
 }
 
 /** Whether an event row is step `index`: a page view on the pattern, or the named event with the properties. */
