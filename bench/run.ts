@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util';
 import { runIngestBench } from './ingest/run';
 import { runMemoryBench } from './memory/run';
 import { runQueryBench } from './query/run';
+import { runFunnelBench } from './query/funnel';
 import { runStoreBench } from './store/run';
 
 const USAGE = `usage: npm run bench -- <ingest|query|store|memory|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
+          --only funnel: only the 4-step funnel (DuckDB and the PostgreSQL baseline)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   both:   --no-write (do not update bench/README.md)`;
 
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,7 +69,16 @@ async function main(): Promise<void> {
       write: !values['no-write'],
     });
   }
-  if (command === 'query' || command === 'all') {
+  if (values.only !== undefined && values.only !== 'funnel') throw new Error(`--only takes: funnel\n${USAGE}`);
+  if (command === 'query' && values.only === 'funnel') {
+    await runFunnelBench({
+      events: int('events', values.events),
+      otherEvents: int('other', values.other),
+      runs: int('runs', values.runs),
+      pg: !values['no-pg'],
+      write: !values['no-write'],
+    });
+  } else if (command === 'query' || command === 'all') {
     const events = int('events', values.events);
     await runQueryBench({
       events,

@@ -2,10 +2,13 @@ import type { Dialect } from '../dialect';
 import { bindInt, ident, join, keyword, sql, type Sql } from '../sql';
 
 /**
- * The engine-specific leaf of a funnel: from the step rows (see compile.ts: visitor_id, sk, ts in ms,
- * m1..mn flags, st = this row may start the funnel, bd = breakdown value) to one row per start:
- * visitor_id, sk, bd, t1..tn where t_k is the time (ms) of the earliest step-k event after t_(k-1),
- * within `windowMs` of t1 when given, and 0 when step k was not reached (nor any later one).
+ * The engine-specific leaves of a funnel. Chains: from the step rows (see compile.ts: visitor_id, sk, ts
+ * in ms, m1..mn flags, st = this row may start the funnel, bd = breakdown value) to one row per start:
+ * vk (the visitor's key), ek (the entrant's key), bd, t1..tn where t_k is the time (ms) of the earliest
+ * step-k event after t_(k-1), within `windowMs` of t1 when given, and 0 when step k was not reached.
+ * Keys are the ids themselves on ClickHouse and 64-bit hashes of them on DuckDB, whose hash tables and
+ * sorts of two string ids per row were most of a funnel's time under its memory limit (a collision
+ * among the few hundred thousand entrants of a period has a probability of about 10^-9).
  *
  * Without a window (the session is the window) the earliest start of an entrant reaches at least as
  * far as any later one, so only it is followed; the result is the same, the work much smaller.
@@ -14,6 +17,8 @@ export interface ChainSpec {
   rows: Sql;
   steps: number;
   windowMs: number | null;
+  /** The breakdown value may differ between the starts of one entrant (an event-level dimension, or visitor scope). */
+  startsVary: boolean;
 }
 
 export type ChainLeaf = (d: Dialect, spec: ChainSpec) => Sql;
@@ -23,24 +28,33 @@ const m = (k: number) => ident(`m${k}`);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /**
- * DuckDB: starts joined to the entrant's later step rows, then one window pass per step: t_k is the
- * smallest ts of a step-k row after t_(k-1) in the start's partition.
+ * DuckDB: one aggregation per entrant into lists of each later step's times, then t_k is the smallest
+ * element after t_(k-1) (list_filter with the previous time captured). A window-function
+ * formulation (starts joined to their entrant's rows, one window pass per step) gave the same answers
+ * but took 10 s on the bench's 30 days (bench/README.md "Funnel"); this is one hash aggregation.
  */
-export const duckdbChains: ChainLeaf = (_d, { rows, steps, windowMs }) => {
-  const keys = sql`visitor_id, sk, bd, t1`;
-  const starts =
-    windowMs === null
-      ? sql`SELECT visitor_id, sk, bd, min(ts) AS t1 FROM fr WHERE st = 1 GROUP BY visitor_id, sk, bd`
-      : sql`SELECT DISTINCT visitor_id, sk, bd, ts AS t1 FROM fr WHERE st = 1`;
-  const within = windowMs === null ? keyword('') : sql` AND r.ts <= s.t1 + ${bindInt(windowMs)}`;
+export const duckdbChains: ChainLeaf = (_d, { rows, steps, windowMs, startsVary }) => {
+  const cols = [sql`hash(visitor_id) AS vk, hash(visitor_id, sk) AS ek, ts, st, bd`, ...range(2, steps).map((k) => m(k))];
+  const keyed = sql`SELECT ${join(cols)} FROM (${rows}) AS r`;
   const later = range(2, steps);
-  let layer = sql`SELECT s.visitor_id, s.sk, s.bd, s.t1, r.ts, ${join(later.map((k) => sql`r.${m(k)}`))} FROM (${starts}) AS s LEFT JOIN fr AS r ON r.visitor_id = s.visitor_id AND r.sk = s.sk AND r.ts > s.t1${within}`;
-  for (const k of later) {
-    const after = k === 2 ? keyword('TRUE') : sql`ts > ${t(k - 1)} AND ${t(k - 1)} > 0`;
-    layer = sql`SELECT *, coalesce(min(CASE WHEN ${m(k)} = 1 AND ${after} THEN ts END) OVER (PARTITION BY ${keys}), 0) AS ${t(k)} FROM (${layer}) AS l${keyword(String(k))}`;
-  }
-  const out = later.map((k) => sql`max(${t(k)}) AS ${t(k)}`);
-  return sql`WITH fr AS (${rows}) SELECT ${keys}, ${join(out)} FROM (${layer}) AS c GROUP BY ${keys}`;
+  const lists = later.map((k) => sql`list(ts) FILTER (WHERE ${m(k)} = 1) AS ${ident(`a${k}`)}`);
+  // Without a window the earliest start of an entrant leads furthest (chains.ts header): one start per entrant.
+  const firstOnly = windowMs === null && !startsVary;
+  const starts = firstOnly
+    ? sql`min(ts) FILTER (WHERE st = 1) AS c1, min(bd) FILTER (WHERE st = 1) AS bd`
+    : sql`list({'ts': ts, 'bd': bd}) FILTER (WHERE st = 1) AS starts`;
+  const perEntrant = sql`SELECT ek, min(vk) AS vk, ${starts}, ${join(lists)} FROM fr GROUP BY ek`;
+  const expanded = firstOnly
+    ? sql`SELECT * FROM (${perEntrant}) AS e WHERE c1 IS NOT NULL`
+    : sql`SELECT ek, vk, st0.ts AS c1, st0.bd AS bd, ${join(later.map((k) => ident(`a${k}`)))} FROM (SELECT *, unnest(starts) AS st0 FROM (${perEntrant}) AS e) AS x`;
+  const steps2 = later.map((k) => {
+    const x = ident(`y${k}`);
+    const prev = ident(`c${k - 1}`);
+    const within = windowMs === null ? keyword('') : sql` AND ${x} <= c1 + ${bindInt(windowMs)}`;
+    const reached = k === 2 ? keyword('') : sql` AND ${prev} > 0`;
+    return sql`coalesce(list_min(list_filter(${ident(`a${k}`)}, ${x} -> ${x} > ${prev}${reached}${within})), 0) AS ${ident(`c${k}`)}`;
+  });
+  return sql`WITH fr AS (${keyed}) SELECT vk, ek, bd, c1 AS t1, ${join(later.map((k) => sql`${ident(`c${k}`)} AS ${t(k)}`))} FROM (SELECT vk, ek, bd, c1, ${join(steps2)} FROM (${expanded}) AS s) AS c`;
 };
 
 /**
@@ -64,7 +78,34 @@ export const clickhouseChains: ChainLeaf = (_d, { rows, steps, windowMs }) => {
     const reached = range(2, k).map((j) => sql`${ident(`c${j}`)} > 0`);
     return sql`if(${join(reached, ' AND ')}, ${ident(`c${k}`)}, 0) AS ${t(k)}`;
   });
-  return sql`SELECT visitor_id, sk, bd, c1 AS t1, ${join(chained)} FROM (SELECT visitor_id, sk, tupleElement(st0, 2) AS bd, tupleElement(st0, 1) AS c1, ${join(cols)} FROM (${perEntrant}) AS e ARRAY JOIN starts AS st0) AS c`;
+  return sql`SELECT visitor_id AS vk, sk AS ek, bd, c1 AS t1, ${join(chained)} FROM (SELECT visitor_id, sk, tupleElement(st0, 2) AS bd, tupleElement(st0, 1) AS c1, ${join(cols)} FROM (${perEntrant}) AS e ARRAY JOIN starts AS st0) AS c`;
 };
 
-export const CHAIN_LEAVES: Record<string, ChainLeaf> = { duckdb: duckdbChains, clickhouse: clickhouseChains };
+/** The keys (vk, ek) of an event row for the next-event lookup, `sk` being its entrant's second id. */
+export type KeyLeaf = (sk: Sql) => Sql;
+
+/** Per leaver (vk, ek, lvl, t_at, dl): `nxt`, the label of its entrant's first event after t_at up to dl, '' when none. */
+export type NextLeaf = (d: Dialect, leavers: Sql, later: Sql) => Sql;
+
+export interface FunnelLeaves {
+  chains: ChainLeaf;
+  keys: KeyLeaf;
+  next: NextLeaf;
+}
+
+export const FUNNEL_LEAVES: Record<string, FunnelLeaves> = {
+  duckdb: {
+    chains: duckdbChains,
+    keys: (sk) => sql`hash(visitor_id, ${sk}) AS ek`,
+    // A hash join on the entrant's key; the earliest matching event per leaver.
+    next: (_d, leavers, later) =>
+      sql`SELECT l.ek, l.lvl, coalesce(arg_min(e.label, e.ets), '') AS nxt FROM (${leavers}) AS l LEFT JOIN (${later}) AS e ON e.ek = l.ek AND e.ets > l.t_at AND e.ets <= l.dl GROUP BY l.ek, l.lvl`,
+  },
+  clickhouse: {
+    chains: clickhouseChains,
+    keys: (sk) => sql`visitor_id AS vk, ${sk} AS ek`,
+    // No inequality joins on 18.16: every later event of the entrant, the earliest after t_at kept.
+    next: (d, leavers, later) =>
+      sql`SELECT vk, ek, lvl, ${d.argMinIf(ident('label'), ident('ets'), sql`ets > t_at AND ets <= dl`)} AS nxt FROM (${leavers}) AS l ALL LEFT JOIN (${later}) AS r USING (vk, ek) GROUP BY vk, ek, lvl`,
+  },
+};

@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect';
 import type { Plan } from '../optimize';
 import { dimensionDef, propKey } from '../registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from '../sql';
-import { CHAIN_LEAVES } from './chains';
+import { FUNNEL_LEAVES, type FunnelLeaves } from './chains';
 import { stepPredicate } from './steps';
 
 /**
@@ -79,17 +79,22 @@ function leftJoin(d: Dialect, left: Sql, right: Sql, keys: string[]): Sql {
     : sql`(${left}) AS l LEFT JOIN (${right}) AS r USING (${using})`;
 }
 
-/** One row per (bd, visitor): its best chain, its level and its sk. */
+/** One row per (bd, visitor): its best chain, its level and its entrant's key. */
 function bestChains(d: Dialect, q: FunnelQuery, withBreakdown: boolean): Sql {
   const n = q.funnel.steps.length;
-  const leaf = CHAIN_LEAVES[d.name];
-  if (!leaf) throw new Error(`funnels: no chain leaf for ${d.name}`);
-  const chains = leaf(d, { rows: stepRows(d, q, withBreakdown), steps: n, windowMs: q.windowMs });
+  const startsVary = withBreakdown && q.breakdown !== null && (q.funnel.scope === 'visitor' || dimensionDef(q.breakdown).level === 'event');
+  const chains = leavesOf(d).chains(d, { rows: stepRows(d, q, withBreakdown), steps: n, windowMs: q.windowMs, startsVary });
   // level × 2^42 − t1: one integer ordering starts by furthest step, then earliest (t1 < 2^42 ms, until 2109).
   const level = levelOf(n);
   const keyed = sql`SELECT *, ${level} AS lvl, ${level} * ${bindInt(2 ** 42)} - t1 AS bk FROM (${chains}) AS ch`;
-  const picks = ['sk', ...steps(q).map((k) => `t${k}`)].map((c) => sql`${argMax(d, ident(c), ident('bk'))} AS ${ident(c)}`);
-  return sql`SELECT bd, visitor_id, max(lvl) AS lvl, ${join(picks)} FROM (${keyed}) AS kd GROUP BY bd, visitor_id`;
+  const picks = ['ek', ...steps(q).map((k) => `t${k}`)].map((c) => sql`${argMax(d, ident(c), ident('bk'))} AS ${ident(c)}`);
+  return sql`SELECT bd, vk, max(lvl) AS lvl, ${join(picks)} FROM (${keyed}) AS kd GROUP BY bd, vk`;
+}
+
+function leavesOf(d: Dialect): FunnelLeaves {
+  const leaves = FUNNEL_LEAVES[d.name];
+  if (!leaves) throw new Error(`funnels: no leaves for ${d.name}`);
+  return leaves;
 }
 
 function argMax(d: Dialect, value: Sql, by: Sql): Sql {
@@ -97,23 +102,27 @@ function argMax(d: Dialect, value: Sql, by: Sql): Sql {
 }
 
 /** Per breakdown value (or '' without one): v1..vn entrants at or beyond each step, q2..qn median seconds from the previous step. */
-export function compileFunnelSteps(d: Dialect, q: FunnelQuery, withBreakdown: boolean, limit = 20): CompiledSql {
+function stepsSelect(d: Dialect, q: FunnelQuery, best: Sql, order: Sql): Sql {
   const cols: Sql[] = [ident('bd'), sql`count(*) AS v1`];
   for (const k of steps(q).slice(1)) {
     cols.push(sql`${d.countIf(sql`lvl >= ${bindInt(k)}`)} AS ${ident(`v${k}`)}`);
     const gap = sql`CASE WHEN lvl >= ${bindInt(k)} THEN (${t(k)} - ${t(k - 1)}) / 1000.0 END`;
     cols.push(sql`${d.quantile(gap, 0.5)} AS ${ident(`q${k}`)}`);
   }
+  return sql`SELECT ${join(cols)} FROM ${best} GROUP BY bd${order}`;
+}
+
+export function compileFunnelSteps(d: Dialect, q: FunnelQuery, withBreakdown: boolean, limit = 20): CompiledSql {
   const order = withBreakdown ? sql` ORDER BY v1 DESC, bd ASC LIMIT ${bindInt(limit)}` : empty;
-  return render(sql`SELECT ${join(cols)} FROM (${bestChains(d, q, withBreakdown)}) AS b GROUP BY bd${order}`, d);
+  return render(stepsSelect(d, q, sql`(${bestChains(d, q, withBreakdown)}) AS b`, order), d);
 }
 
 /**
  * What the entrants who stopped at step k (< n) did next: the first page view (its path) or
  * interactive event (its name) after their step-k event, within the window of their start (and in
- * the same session with session scope); '' when nothing. Rows: after_step, label, visitors.
+ * the same session with session scope); '' when nothing. Rows: after_step, next_label, visitors.
  */
-export function compileFunnelNext(d: Dialect, q: FunnelQuery): CompiledSql {
+function nextSelect(d: Dialect, q: FunnelQuery, best: Sql): Sql {
   const n = q.funnel.steps.length;
   const { plan } = q;
   const atLevel = sql`CASE ${join(
@@ -121,19 +130,49 @@ export function compileFunnelNext(d: Dialect, q: FunnelQuery): CompiledSql {
     ' ',
   )} ELSE 0 END`;
   const deadline = q.windowMs === null ? bindInt(plan.range.endMs + q.lookaheadMs) : sql`t1 + ${bindInt(q.windowMs)}`;
-  const leavers = sql`SELECT visitor_id, sk, lvl, ${atLevel} AS t_at, ${deadline} AS dl FROM (${bestChains(d, q, false)}) AS b WHERE lvl < ${bindInt(n)}`;
+  const leavers = sql`SELECT vk, ek, lvl, ${atLevel} AS t_at, ${deadline} AS dl FROM ${best} WHERE lvl < ${bindInt(n)}`;
   const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
   const label = sql`CASE WHEN name = 'page_view' THEN path ELSE name END`;
   const interactive = or([sql`name = 'page_view'`, sql`name NOT IN (${join(PASSIVE_EVENT_NAMES.map((p) => bindString(p)))})`]);
-  const later = sql`SELECT visitor_id, ${sk} AS sk, ${d.timestampToMs(ident('ts'))} AS ets, ${label} AS label FROM events WHERE ${and([
+  const later = sql`SELECT ${leavesOf(d).keys(sk)}, ${d.timestampToMs(ident('ts'))} AS ets, ${label} AS label FROM events WHERE ${and([
     sql`site_id = ${bindString(q.siteId)}`,
     between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
     interactive,
   ])}`;
-  const next = d.argMinIf(ident('label'), ident('ets'), sql`ets > t_at AND ets <= dl`);
-  const perLeaver = sql`SELECT visitor_id, sk, lvl, ${next} AS nxt FROM ${leftJoin(d, leavers, later, ['visitor_id', 'sk'])} GROUP BY visitor_id, sk, lvl`;
+  return sql`SELECT lvl AS after_step, nxt AS next_label, count(*) AS visitors FROM (${leavesOf(d).next(d, leavers, later)}) AS p GROUP BY lvl, nxt`;
+}
+
+const NEXT_ORDER = sql` ORDER BY after_step ASC, visitors DESC, next_label ASC`;
+
+export function compileFunnelNext(d: Dialect, q: FunnelQuery): CompiledSql {
+  return render(sql`${nextSelect(d, q, sql`(${bestChains(d, q, false)}) AS b`)}${NEXT_ORDER}`, d);
+}
+
+/**
+ * Engines with CTEs: steps and next in one statement over the best chains computed once. Rows with
+ * after_step = 0 are the steps (bd '' only), the others the next-step counts.
+ */
+export function compileFunnelCombined(d: Dialect, q: FunnelQuery): CompiledSql {
+  const later = steps(q).slice(1);
+  const stepCols = [
+    keyword('0 AS after_step'),
+    keyword("'' AS next_label"),
+    keyword('0 AS visitors'),
+    ident('bd'),
+    ident('v1'),
+    ...later.flatMap((k) => [ident(`v${k}`), ident(`q${k}`)]),
+  ];
+  const nextCols = [
+    ident('after_step'),
+    ident('next_label'),
+    ident('visitors'),
+    keyword("'' AS bd"),
+    keyword('0 AS v1'),
+    ...later.flatMap((k) => [sql`0 AS ${ident(`v${k}`)}`, sql`CAST(NULL AS DOUBLE) AS ${ident(`q${k}`)}`]),
+  ];
+  const best = ident('best');
   return render(
-    sql`SELECT lvl AS after_step, nxt AS next_label, count(*) AS visitors FROM (${perLeaver}) AS p GROUP BY lvl, nxt ORDER BY lvl ASC, visitors DESC, next_label ASC`,
+    sql`WITH best AS MATERIALIZED (${bestChains(d, q, false)}) SELECT ${join(stepCols)} FROM (${stepsSelect(d, q, best, empty)}) AS s UNION ALL SELECT ${join(nextCols)} FROM (${nextSelect(d, q, best)}) AS n${NEXT_ORDER}`,
     d,
   );
 }

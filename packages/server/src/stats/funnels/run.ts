@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect';
 import { dimensionDef } from '../registry';
 import { SESSION_LOOKAROUND_MS } from '../optimize';
 import { planQuery } from '../run';
-import { compileFunnelNext, compileFunnelSteps, type FunnelQuery } from './compile';
+import { compileFunnelCombined, compileFunnelNext, compileFunnelSteps, type FunnelQuery } from './compile';
 import type { FunnelRequest } from './params';
 
 /** Visitor scope without an explicit window: steps within 24 hours of the step-1 event. */
@@ -45,11 +45,14 @@ export async function runFunnel(
     breakdown: req.breakdown,
   };
   const run = (c: { sql: string; params: Array<string | number | boolean> }) => reader.query<Record<string, unknown>>(c.sql, c.params);
-  const [main, next, breakdown] = await Promise.all([
-    run(compileFunnelSteps(d, q, false)),
-    run(compileFunnelNext(d, q)),
-    req.breakdown ? run(compileFunnelSteps(d, q, true)) : Promise.resolve(null),
-  ]);
+  // With CTEs the steps and the next-step counts share one computation of the chains.
+  const both = d.supportsCte
+    ? run(compileFunnelCombined(d, q)).then((rows) => [
+        rows.filter((r) => Number(r.after_step) === 0),
+        rows.filter((r) => Number(r.after_step) > 0),
+      ])
+    : Promise.all([run(compileFunnelSteps(d, q, false)), run(compileFunnelNext(d, q))]);
+  const [[main, next], breakdown] = await Promise.all([both, req.breakdown ? run(compileFunnelSteps(d, q, true)) : Promise.resolve(null)]);
   const n = funnel.steps.length;
   const row = main[0] ?? {};
   const v = (r: Record<string, unknown>, k: number) => Number(r[`v${k}`] ?? 0);

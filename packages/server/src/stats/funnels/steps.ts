@@ -21,7 +21,16 @@ export function stepPredicate(d: Dialect, step: FunnelStep, index: number): Sql 
   const pattern = stepPattern(step, index);
   if (pattern) {
     const path = ident('path');
-    const onPath = pattern.kind === 'exact' ? sql`${path} = ${bindString(pattern.path)}` : d.regexMatch(path, bindString(pattern.regex));
+    const wildcard = step.match.url_pattern;
+    // A wildcard without LIKE's own special characters is a LIKE pattern, the same on both engines and
+    // much cheaper than a regex over every page view (a trailing * is a prefix test).
+    const asLike = wildcard?.includes('*') && !/[%_\\]/.test(wildcard) ? wildcard.replaceAll('*', '%') : null;
+    const onPath =
+      pattern.kind === 'exact'
+        ? sql`${path} = ${bindString(pattern.path)}`
+        : asLike !== null
+          ? sql`${path} LIKE ${bindString(asLike)}`
+          : d.regexMatch(path, bindString(pattern.regex));
     return and([sql`name = 'page_view'`, onPath]);
   }
   const props = Object.entries(step.match.event_properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
