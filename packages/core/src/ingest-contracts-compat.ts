@@ -56,7 +56,14 @@ export type SegmentBatchBody = z.infer<typeof segmentBatchBodySchema>;
 // Universal Site Tracking §4: POST /api/tracking/events (one evt_* event, or an array)
 // ---------------------------------------------------------------------------------------------
 
-export const UNIVERSAL_EVENT_TYPES = ['page_view', 'item_interaction', 'transaction_step', 'contact_interaction', 'scroll_depth', 'click'] as const;
+export const UNIVERSAL_EVENT_TYPES = [
+  'page_view',
+  'item_interaction',
+  'transaction_step',
+  'contact_interaction',
+  'scroll_depth',
+  'click',
+] as const;
 
 /**
  * One `evt_*` event. Only the types are checked here; the contract's own rules (evt_type required,
@@ -68,7 +75,15 @@ export const universalEventSchema = z.looseObject({
   evt_category: shortText(50).nullish(),
   evt_action: shortText(50).nullish(),
   evt_label: shortText(255).nullish(),
-  evt_value: z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/).max(30)]).nullish(),
+  evt_value: z
+    .union([
+      z.number().finite(),
+      z
+        .string()
+        .regex(/^-?\d+(\.\d+)?$/)
+        .max(30),
+    ])
+    .nullish(),
   page_url: shortText(2000).nullish(),
   page_title: shortText(2000).nullish(),
   session_id: shortText(255).nullish(),

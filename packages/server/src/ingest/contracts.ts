@@ -67,15 +67,13 @@ function segmentContract(contract: SegmentContract): Contract {
   };
 }
 
-/** One event or an array of them, the tenant named by the body or its first event. */
+/** One event or an array of them, the tenant (and session) named by the body or its first event. */
 function universalEnvelope(json: unknown): Record<string, unknown> {
-  if (Array.isArray(json)) {
-    const first = isObject(json[0]) ? json[0] : {};
-    return { site_id: first.tenantId ?? first.tenant_id, events: json };
-  }
-  const o = objectBody(json);
-  if (Array.isArray(o.events)) return { site_id: o.tenantId ?? o.tenant_id, events: o.events };
-  return { site_id: o.tenantId ?? o.tenant_id, events: [o] };
+  const o = Array.isArray(json) ? {} : objectBody(json);
+  const events = Array.isArray(json) ? json : Array.isArray(o.events) ? o.events : [o];
+  const first = isObject(events[0]) ? events[0] : {};
+  const pick = (a: string, b: string) => o[a] ?? o[b] ?? first[a] ?? first[b];
+  return { site_id: pick('tenantId', 'tenant_id'), session_id: pick('session_id', 'sessionId'), events };
 }
 
 /** Each ingestion contract: its envelope schema and its adapter to pre-events. */
@@ -139,6 +137,8 @@ export interface AdmissionFields {
   customerSiteId: string | null;
   /** `writeKey` of the body (Segment-compatible contract). */
   writeKey: string | null;
+  /** The client's `session_id` of the body or its first event (Universal Site Tracking answers with it). */
+  sessionId: string | null;
   /** Events of a valid envelope (0 otherwise). */
   count: number;
   /** `sent_at` of a valid envelope, as sent. */
@@ -173,7 +173,6 @@ function objectBody(v: unknown): Record<string, unknown> {
   return v;
 }
 
-
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Reads a collection body: parses it (400 when it is not a JSON object), then checks its envelope. */
@@ -187,6 +186,7 @@ export function parseBody(contract: ContractName, raw: string): ParsedBody {
     customerApiKey: text(customer.apiKey),
     customerSiteId: text(customer.site_id),
     writeKey: text(json.writeKey),
+    sessionId: text(json.session_id),
     count: 0,
     sentAt: null,
   };

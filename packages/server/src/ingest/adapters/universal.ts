@@ -2,15 +2,11 @@ import { universalEventSchema, type UniversalBody } from '@tidemark/core';
 import type { AdaptInput } from '../contracts';
 import type { DropIssue } from '../drop';
 import { newPreEvent } from '../lib/pre-event';
-import { customProps, parseTimestamp, propText, zodIssues, type AdaptedEvents } from './shared';
+import { customProps, parseTimestamp, zodIssues, type AdaptedEvents } from './shared';
 
 /** Keys of the contract itself; every other key of an event is a custom property. */
 const RESERVED = new Set([
   'evt_type',
-  'evt_category',
-  'evt_action',
-  'evt_label',
-  'evt_value',
   'page_url',
   'page_title',
   'session_id',
@@ -25,8 +21,9 @@ const present = (v: string | null | undefined): v is string => typeof v === 'str
 
 /**
  * Universal Site Tracking §4 events → pre-events named by `evt_type`, with `evt_category`,
- * `evt_action`, `evt_label` and `evt_value` as the properties `category`, `action`, `label`, `value`
- * (what `/api/tracking/analytics` counts) and the other keys as custom properties. The contract's
+ * `evt_action`, `evt_label` and `evt_value` kept as properties of those names (what
+ * `/api/tracking/analytics` counts), the client's `session_id` as `client_session_id`, and the other
+ * keys as custom properties. The contract's
  * staging rules reject an event with its own messages: no evt_type ("Missing evt_type"), an
  * item_interaction without evt_label ("Item interaction missing item identifier"), a
  * transaction_step without evt_action ("Transaction step missing action"), and a tenantId other
@@ -56,7 +53,11 @@ export function adaptUniversal(body: UniversalBody, input: AdaptInput): AdaptedE
     const ts = parseTimestamp(e.event_timestamp);
     if (ts !== null && Number.isNaN(ts)) issues.push({ path: at('event_timestamp'), message: 'unreadable timestamp' });
     if (issues.length) {
-      out.rejected.push({ reason: ts !== null && Number.isNaN(ts) && issues.length === 1 ? 'invalid_timestamp' : 'invalid_event', issues, input: raw });
+      out.rejected.push({
+        reason: ts !== null && Number.isNaN(ts) && issues.length === 1 ? 'invalid_timestamp' : 'invalid_event',
+        issues,
+        input: raw,
+      });
       return;
     }
     const ev = newPreEvent(input.siteId, input.receivedAt, type, raw);
@@ -65,17 +66,12 @@ export function adaptUniversal(body: UniversalBody, input: AdaptInput): AdaptedE
     ev.title = e.page_title?.trim() ?? '';
     ev.client_session_id = e.session_id?.trim() ?? '';
     const props = customProps(e, RESERVED);
-    const fields: Array<[string, unknown]> = [
-      ['category', e.evt_category],
-      ['action', e.evt_action],
-      ['label', e.evt_label],
-      ['value', e.evt_value],
-      ['client_session_id', e.session_id],
-    ];
-    for (const [key, v] of fields) {
-      const t = propText(typeof v === 'string' ? v.trim() : v);
-      if (t) props[key] = t;
+    for (const key of ['evt_category', 'evt_action', 'evt_label'] as const) {
+      const v = e[key]?.trim();
+      if (v) props[key] = v;
+      else delete props[key];
     }
+    if (ev.client_session_id) props.client_session_id = ev.client_session_id;
     ev.props = props;
     out.events.push(ev);
   });
