@@ -47,7 +47,11 @@ describe('Universal Site Tracking: POST /api/tracking/events', () => {
 
   it("takes each of the spec's examples alone and all of them as an array, answering the documented body", async () => {
     for (const [i, ex] of SPEC_EXAMPLES.entries()) {
-      const res = await track({ ...ex, tenantId: site.tracking_id, session_id: `sess-${i}` }, {}, i % 2 ? '/api/tracking/events.js' : '/api/tracking/events');
+      const res = await track(
+        { ...ex, tenantId: site.tracking_id, session_id: `sess-${i}` },
+        {},
+        i % 2 ? '/api/tracking/events.js' : '/api/tracking/events',
+      );
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         success: true,
@@ -56,7 +60,9 @@ describe('Universal Site Tracking: POST /api/tracking/events', () => {
       });
       expect(Date.parse(res.body.data.timestamp)).toBeGreaterThan(Date.now() - 60_000);
     }
-    const batch = await track(SPEC_EXAMPLES.map((e) => ({ ...e, tenant_id: site.tracking_id, session_id: 'sess-batch', campaign: 'spring' })));
+    const batch = await track(
+      SPEC_EXAMPLES.map((e) => ({ ...e, tenant_id: site.tracking_id, session_id: 'sess-batch', campaign: 'spring' })),
+    );
     expect(batch.body).toMatchObject({ success: true, data: { session_id: 'sess-batch', events_processed: 5 } });
     // No session id sent: one is made up as the spec does.
     const anon = await track({ evt_type: 'click', tenantId: site.tracking_id });
@@ -88,7 +94,10 @@ describe('Universal Site Tracking: POST /api/tracking/events', () => {
     // Across tenants: an event naming another tenant than the request's site is refused.
     const cross = await track({ evt_type: 'click', tenantId: s.otherSite.tracking_id }, { 'x-site-id': site.tracking_id });
     expect([cross.status, cross.body.error.message]).toEqual([400, 'tenantId: Invalid tenant_id']);
-    const mixed = await track([{ evt_type: 'click', tenantId: site.tracking_id }, { evt_type: 'item_interaction', tenantId: site.tracking_id }]);
+    const mixed = await track([
+      { evt_type: 'click', tenantId: site.tracking_id },
+      { evt_type: 'item_interaction', tenantId: site.tracking_id },
+    ]);
     expect(mixed.body).toMatchObject({ success: true, data: { events_processed: 1, events_rejected: 1 } });
     const q = await s.request('GET', `/api/sites/${site.id}/ingest/quarantine`, undefined, { authorization: `Bearer ${readKey}` });
     const messages = q.body.events.filter((e: any) => e.contract === 'universal.tracking').map((e: any) => e.errors[0].message);
@@ -102,9 +111,17 @@ describe('Universal Site Tracking: POST /api/tracking/events', () => {
       ].sort(),
     );
     const unknown = await track({ evt_type: 'click', tenantId: 'tm_nobody' });
-    expect([unknown.status, unknown.body.error_code, unknown.body.error.message]).toEqual([404, 'TRACKING_ERROR', 'Invalid tenant_id: no site has this tracking id']);
+    expect([unknown.status, unknown.body.error_code, unknown.body.error.message]).toEqual([
+      404,
+      'TRACKING_ERROR',
+      'Invalid tenant_id: no site has this tracking id',
+    ]);
     expect((await track({ evt_type: 'click' })).status).toBe(400);
-    expect((await track('{"evt_type":')).body).toMatchObject({ success: false, error_code: 'TRACKING_ERROR', error: { code: 'invalid_json' } });
+    expect((await track('{"evt_type":')).body).toMatchObject({
+      success: false,
+      error_code: 'TRACKING_ERROR',
+      error: { code: 'invalid_json' },
+    });
     expect((await track([])).status).toBe(400);
     expect((await track({ evt_type: 'click', tenantId: site.tracking_id }, { origin: 'https://evil.example.net' })).status).toBe(403);
   });
@@ -116,7 +133,12 @@ describe('Universal Site Tracking: POST /api/tracking/events', () => {
       ['GET', '/api/tracking/test.js'],
       ['POST', '/api/tracking/test.js'],
     ] as const) {
-      const res = await s.request(method, path, method === 'POST' ? '{"ping":true}' : undefined, method === 'POST' ? { 'content-type': 'application/json' } : {});
+      const res = await s.request(
+        method,
+        path,
+        method === 'POST' ? '{"ping":true}' : undefined,
+        method === 'POST' ? { 'content-type': 'application/json' } : {},
+      );
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         success: true,
@@ -151,7 +173,13 @@ function plan(now: number): Planned[] {
   add('198.51.100.1', at(55), { evt_type: 'page_view', page_url: 'https://www.example.com/' });
   add('198.51.100.1', at(54, 10), SPEC_EXAMPLES[0]!);
   add('198.51.100.1', at(53), SPEC_EXAMPLES[2]!);
-  add('198.51.100.1', at(52, 30), { evt_type: 'transaction_step', evt_category: 'transactions', evt_action: 'complete', evt_label: 'checkout_process', evt_value: 120 });
+  add('198.51.100.1', at(52, 30), {
+    evt_type: 'transaction_step',
+    evt_category: 'transactions',
+    evt_action: 'complete',
+    evt_label: 'checkout_process',
+    evt_value: 120,
+  });
   add('198.51.100.1', at(10), SPEC_EXAMPLES[4]!);
   add('198.51.100.1', at(9, 15), SPEC_EXAMPLES[3]!);
   // Visitor B: one session, two item interactions, a started transaction that is not completed.
@@ -187,7 +215,9 @@ function expectedAnalytics(events: Planned[]) {
     uniqueVisitors: byVisitor.size,
     totalEvents: events.length,
     itemInteractions: count('item_interaction'),
-    completedTransactions: sessions.filter((ss) => ss.some((e) => e.event.evt_type === 'transaction_step' && e.event.evt_action === 'complete')).length,
+    completedTransactions: sessions.filter((ss) =>
+      ss.some((e) => e.event.evt_type === 'transaction_step' && e.event.evt_action === 'complete'),
+    ).length,
     contactInteractions: count('contact_interaction'),
     avgSessionDurationMinutes: Math.round((Math.round(meanSeconds) / 60) * 100) / 100,
     totalConversionValue: events.reduce((n, e) => n + Number(e.event.evt_value ?? 0), 0),
@@ -217,21 +247,39 @@ describe('Universal Site Tracking: GET|POST /api/tracking/analytics', () => {
 
   it('computes every field with the stats engine, equal to the definitions applied to the events sent', async () => {
     // The fixture has what every field needs (so no field can pass by being 0 on both sides).
-    expect(expectedAnalytics(planned)).toMatchObject({ totalSessions: 4, uniqueVisitors: 3, completedTransactions: 1, contactInteractions: 2 });
+    expect(expectedAnalytics(planned)).toMatchObject({
+      totalSessions: 4,
+      uniqueVisitors: 3,
+      completedTransactions: 1,
+      contactInteractions: 2,
+    });
     const dateFrom = day(now - DAY);
     const dateTo = day(now);
     const auth = { authorization: `Bearer ${readKey}` };
-    const get = await s.request('GET', `/api/tracking/analytics?tenantId=${site.tracking_id}&dateFrom=${dateFrom}&dateTo=${dateTo}`, undefined, auth);
+    const get = await s.request(
+      'GET',
+      `/api/tracking/analytics?tenantId=${site.tracking_id}&dateFrom=${dateFrom}&dateTo=${dateTo}`,
+      undefined,
+      auth,
+    );
     expect(get.status).toBe(200);
     expect(get.body).toEqual({
       success: true,
       message: 'Site analytics retrieved successfully',
       data: { ...expectedAnalytics(planned), dateRange: { from: dateFrom, to: dateTo } },
     });
-    const post = await s.request('POST', '/api/tracking/analytics', { tenant_id: site.tracking_id, dateFrom, dateTo }, { ...auth, 'content-type': 'application/json' });
+    const post = await s.request(
+      'POST',
+      '/api/tracking/analytics',
+      { tenant_id: site.tracking_id, dateFrom, dateTo },
+      { ...auth, 'content-type': 'application/json' },
+    );
     expect(post.body).toEqual(get.body);
     // The same as the stats API says for the site.
-    const stats = await s.ctx.stats.query(parseQuery({ site_id: site.id, date_range: { start: dateFrom, end: dateTo }, metrics: ['sessions', 'visitors', 'events'] }), site);
+    const stats = await s.ctx.stats.query(
+      parseQuery({ site_id: site.id, date_range: { start: dateFrom, end: dateTo }, metrics: ['sessions', 'visitors', 'events'] }),
+      site,
+    );
     expect([get.body.data.totalSessions, get.body.data.uniqueVisitors, get.body.data.totalEvents]).toEqual([
       stats.rows[0]!.sessions,
       stats.rows[0]!.visitors,
@@ -246,10 +294,16 @@ describe('Universal Site Tracking: GET|POST /api/tracking/analytics', () => {
   it('is for API keys with read permission on the site and its members only', async () => {
     const url = `/api/tracking/analytics?tenantId=${site.tracking_id}`;
     const anonymous = await s.request('GET', url);
-    expect([anonymous.status, anonymous.body.error_code, anonymous.body.message]).toEqual([401, 'ANALYTICS_ERROR', 'Error retrieving analytics']);
+    expect([anonymous.status, anonymous.body.error_code, anonymous.body.message]).toEqual([
+      401,
+      'ANALYTICS_ERROR',
+      'Error retrieving analytics',
+    ]);
     expect((await s.request('GET', url, undefined, { authorization: `Bearer ${writeKey}` })).status).toBe(403);
     expect((await s.request('GET', url, undefined, { authorization: `Bearer ${s.keys.otherOrg}` })).status).toBe(404);
-    expect((await s.request('GET', '/api/tracking/analytics?tenantId=tm_nobody', undefined, { authorization: `Bearer ${readKey}` })).status).toBe(404);
+    expect(
+      (await s.request('GET', '/api/tracking/analytics?tenantId=tm_nobody', undefined, { authorization: `Bearer ${readKey}` })).status,
+    ).toBe(404);
     const auth = { authorization: `Bearer ${readKey}` };
     expect((await s.request('GET', `${url}&dateFrom=yesterday`, undefined, auth)).status).toBe(400);
     expect((await s.request('GET', `${url}&dateFrom=2026-02-10&dateTo=2026-02-01`, undefined, auth)).status).toBe(400);
@@ -276,19 +330,34 @@ describe('TechStore: POST /api/analytics/track', () => {
       { event: 'booking_completed', properties: { service: 'screen-repair', value: 89 } },
     ];
     for (const [i, e] of sent.entries()) {
-      const res = await send({ ...e, timestamp: now - 1000 + i, session_id: 'ts-sess-1', user_id: 'ts-user-1' }, browser({ 'x-site-id': site.tracking_id }));
+      const res = await send(
+        { ...e, timestamp: now - 1000 + i, session_id: 'ts-sess-1', user_id: 'ts-user-1' },
+        browser({ 'x-site-id': site.tracking_id }),
+      );
       expect([res.status, res.body]).toEqual([202, { success: true, events_received: 1 }]);
     }
     const rows = await eventually(
       () => s.events(site),
       (r) => r.length >= sent.length,
     );
-    expect(rows.map((r) => r.name)).toEqual(['page_view', 'service_viewed', 'scroll_depth', 'booking_started', 'booking_step_completed', 'booking_completed']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'page_view',
+      'service_viewed',
+      'scroll_depth',
+      'booking_started',
+      'booking_step_completed',
+      'booking_completed',
+    ]);
     expect(rows.every((r) => r.path === '/shop/widgets' && r.user_id === 'ts-user-1')).toBe(true);
     expect(Number(rows[2]!.scroll_depth)).toBe(25);
     expect(JSON.parse(rows[0]!.props)).toEqual({ techstore_event: 'page_viewed', client_session_id: 'ts-sess-1' });
     const stats = await s.ctx.stats.query(
-      parseQuery({ site_id: site.id, date_range: { start: day(now - DAY), end: day(now + DAY) }, metrics: ['events'], dimensions: ['event_name'] }),
+      parseQuery({
+        site_id: site.id,
+        date_range: { start: day(now - DAY), end: day(now + DAY) },
+        metrics: ['events'],
+        dimensions: ['event_name'],
+      }),
       site,
     );
     const expectedNames: Record<string, number> = {};
@@ -302,7 +371,13 @@ describe('TechStore: POST /api/analytics/track', () => {
   it('takes server-side requests with an API key: historical times, the caller’s user and session', async () => {
     const at = Date.now() - 2 * DAY;
     const res = await send(
-      { event: 'quote_requested', properties: { url: 'https://www.example.com/quote' }, timestamp: at, session_id: 'srv-sess', user_id: 'srv-user' },
+      {
+        event: 'quote_requested',
+        properties: { url: 'https://www.example.com/quote' },
+        timestamp: at,
+        session_id: 'srv-sess',
+        user_id: 'srv-user',
+      },
       { 'content-type': 'application/json', 'x-api-key': writeKey },
     );
     expect(res.status).toBe(202);
@@ -322,7 +397,10 @@ describe('TechStore: POST /api/analytics/track', () => {
     expect((await send(ok, browser({ 'x-site-id': site.tracking_id, origin: 'https://evil.example.net' }))).status).toBe(403);
     expect((await send(ok, { 'content-type': 'application/json', 'x-api-key': s.keys.read })).status).toBe(403);
     expect((await send('not json', browser({ 'x-site-id': site.tracking_id }))).status).toBe(400);
-    const pre = await s.request('OPTIONS', '/api/analytics/track', undefined, { origin: 'https://www.example.com', 'access-control-request-method': 'POST' });
+    const pre = await s.request('OPTIONS', '/api/analytics/track', undefined, {
+      origin: 'https://www.example.com',
+      'access-control-request-method': 'POST',
+    });
     expect(pre.status).toBe(204);
   });
 });

@@ -45,7 +45,8 @@ function fixture(tag: string, now: number): Sent[] {
     const at = now - (40 - v) * 60_000;
     out.push({ user, anon, kind: 'identify', name: 'identify', plan: v % 2 ? 'pro' : 'free', at });
     out.push({ user, anon, kind: 'page', name: 'page_view', path: v % 2 ? '/pricing' : '/docs', at: at + 1000 });
-    for (let k = 0; k <= v; k++) out.push({ user, anon, kind: 'track', name: k % 2 ? 'Signed Up' : 'Clicked', plan: v % 2 ? 'pro' : 'free', at: at + 2000 + k });
+    for (let k = 0; k <= v; k++)
+      out.push({ user, anon, kind: 'track', name: k % 2 ? 'Signed Up' : 'Clicked', plan: v % 2 ? 'pro' : 'free', at: at + 2000 + k });
   }
   return out;
 }
@@ -94,7 +95,8 @@ describe('Segment-compatible clients, unchanged', () => {
     for (const e of sent) {
       const common = { userId: e.user, anonymousId: e.anon, timestamp: new Date(e.at) };
       if (e.kind === 'identify') client.identify({ ...common, traits: { plan: e.plan, email: `${e.user}@example.com` } });
-      else if (e.kind === 'page') client.page({ ...common, name: 'Docs', properties: { url: `https://www.example.com${e.path}`, title: 'T' } });
+      else if (e.kind === 'page')
+        client.page({ ...common, name: 'Docs', properties: { url: `https://www.example.com${e.path}`, title: 'T' } });
       else client.track({ ...common, event: e.name, properties: { plan: e.plan } });
     }
     await client.closeAndFlush({ timeout: 20_000 });
@@ -121,7 +123,8 @@ describe('Segment-compatible clients, unchanged', () => {
     for (const e of sent) {
       const common = { userId: e.user, anonymousId: e.anon, originalTimestamp: new Date(e.at) };
       if (e.kind === 'identify') client.identify({ ...common, traits: { plan: e.plan } });
-      else if (e.kind === 'page') client.page({ ...common, name: 'Docs', properties: { url: `https://www.example.com${e.path}`, title: 'T' } });
+      else if (e.kind === 'page')
+        client.page({ ...common, name: 'Docs', properties: { url: `https://www.example.com${e.path}`, title: 'T' } });
       else client.track({ ...common, event: e.name, properties: { plan: e.plan } });
     }
     await client.flush();
@@ -160,7 +163,10 @@ describe('POST /v1/* answers', () => {
     ]);
     for (const a of answers) expect([a.status, a.body]).toEqual([200, { success: true }]);
     // The same message again (a retry) is stored once.
-    expect((await post('/v1/track', { userId: 'u1', event: 'Bought', properties: { sku: 'a' }, messageId: 'track-1', timestamp: ts }, auth)).status).toBe(200);
+    expect(
+      (await post('/v1/track', { userId: 'u1', event: 'Bought', properties: { sku: 'a' }, messageId: 'track-1', timestamp: ts }, auth))
+        .status,
+    ).toBe(200);
     const rows = await eventually(
       () => s.events(site),
       (r) => r.length >= 7,
@@ -178,10 +184,21 @@ describe('POST /v1/* answers', () => {
     const noIds = await post('/v1/track', { event: 'x' }, auth);
     expect(noIds.status).toBe(400);
     expect(noIds.body.error.message).toContain('userId or anonymousId is required');
-    const mixed = await post('/v1/batch', { batch: [{ type: 'track', event: 'x' }, { type: 'track', userId: 'u', event: 'kept' }] }, auth);
+    const mixed = await post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', event: 'x' },
+          { type: 'track', userId: 'u', event: 'kept' },
+        ],
+      },
+      auth,
+    );
     expect([mixed.status, mixed.body]).toEqual([200, { success: true }]);
     const q = await s.request('GET', `/api/sites/${site.id}/ingest/quarantine`, undefined, { authorization: `Bearer ${readKey}` });
-    expect(q.body.events.some((e: any) => e.contract === 'segment.batch' && e.errors[0].message === 'userId or anonymousId is required')).toBe(true);
+    expect(
+      q.body.events.some((e: any) => e.contract === 'segment.batch' && e.errors[0].message === 'userId or anonymousId is required'),
+    ).toBe(true);
   });
 
   it('refuses missing, unknown, read-only and unscoped keys; an org-wide key names its site with X-Site-ID', async () => {

@@ -100,7 +100,10 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
     const browser = { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://www.example.com' };
     const server = () => ({ 'content-type': 'application/json', 'x-api-key': writeKey });
     const reader = () => ({ 'content-type': 'application/json', authorization: `Bearer ${readKey}` });
-    const segment = () => ({ 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` });
+    const segment = () => ({
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    });
 
     /** One body per contract with `x` in every text field it has. JSON.stringify writes lone surrogates as \u escapes. */
     const bodies = (x: string, i: number): Array<[string, string, Record<string, string>]> => [

@@ -8,7 +8,8 @@ export async function siteWithKeys(s: CollectServer, name: string) {
   const meta = s.ctx.meta;
   const site = await meta.sites.create(s.site.org_id, { name, domain: 'example.com' });
   const key = async (permissions: Array<'read' | 'write'>) =>
-    (await meta.apiKeys.create({ orgId: s.site.org_id, siteId: site.id, name, permissions, rateLimitPerMin: 100_000, createdBy: null })).rawKey;
+    (await meta.apiKeys.create({ orgId: s.site.org_id, siteId: site.id, name, permissions, rateLimitPerMin: 100_000, createdBy: null }))
+      .rawKey;
   return { site, writeKey: await key(['write']), readKey: await key(['read']) };
 }
 
@@ -17,7 +18,10 @@ export async function siteWithKeys(s: CollectServer, name: string) {
  * `overloaded`, Retry-After) after its batch was stored: what a client sees when a server's answer is
  * lost after the commit. Its retry must not store the events twice. Returns how many requests came.
  */
-export function failOnceAfterStoring(collector: IngestCollector, contracts: readonly string[]): { requests: () => number; failed: () => boolean } {
+export function failOnceAfterStoring(
+  collector: IngestCollector,
+  contracts: readonly string[],
+): { requests: () => number; failed: () => boolean } {
   const admit = collector.admit.bind(collector);
   let requests = 0;
   let failed = false;

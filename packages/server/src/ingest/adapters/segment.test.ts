@@ -10,7 +10,15 @@ describe('Segment-compatible adapter', () => {
   it('maps track, page, screen, identify, group and alias to canonical events', () => {
     const ts = '2026-01-01T10:00:00.000Z';
     const out = adapt([
-      { type: 'track', event: 'Order Completed', userId: 'u1', anonymousId: 'a1', properties: { total: 30, sku: 'x' }, timestamp: ts, messageId: 'm1' },
+      {
+        type: 'track',
+        event: 'Order Completed',
+        userId: 'u1',
+        anonymousId: 'a1',
+        properties: { total: 30, sku: 'x' },
+        timestamp: ts,
+        messageId: 'm1',
+      },
       {
         type: 'page',
         anonymousId: 'a1',
@@ -47,7 +55,9 @@ describe('Segment-compatible adapter', () => {
   });
 
   it('merges the batch context under each message context', () => {
-    const out = adapt([{ type: 'track', event: 'e', userId: 'u', context: { locale: 'fr' } }], { context: { timezone: 'Europe/Paris', locale: 'en' } });
+    const out = adapt([{ type: 'track', event: 'e', userId: 'u', context: { locale: 'fr' } }], {
+      context: { timezone: 'Europe/Paris', locale: 'en' },
+    });
     expect(out.events[0]).toMatchObject({ language: 'fr', timezone: 'Europe/Paris' });
   });
 

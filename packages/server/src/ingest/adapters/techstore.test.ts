@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { techStoreBodySchema } from '@tidemark/core';
 import { adaptTechStore, techStoreName } from './techstore';
 
-const input = { siteId: 'site-1', receivedAt: Date.UTC(2026, 0, 2), visitorHeader: '', trackingId: 'tm_abc', pageHeader: 'https://shop.example/svc' };
+const input = {
+  siteId: 'site-1',
+  receivedAt: Date.UTC(2026, 0, 2),
+  visitorHeader: '',
+  trackingId: 'tm_abc',
+  pageHeader: 'https://shop.example/svc',
+};
 const adapt = (e: unknown) => adaptTechStore(techStoreBodySchema.parse({ events: [e] }), input);
 
 describe('TechStore adapter', () => {
@@ -14,7 +20,13 @@ describe('TechStore adapter', () => {
   });
 
   it('reads {event, properties, timestamp, session_id, user_id}', () => {
-    const out = adapt({ event: 'scroll_milestone', properties: { depth: 25 }, timestamp: 1767261600000, session_id: 'sess-9', user_id: 'user-3' });
+    const out = adapt({
+      event: 'scroll_milestone',
+      properties: { depth: 25 },
+      timestamp: 1767261600000,
+      session_id: 'sess-9',
+      user_id: 'user-3',
+    });
     expect(out.rejected).toEqual([]);
     expect(out.events[0]).toMatchObject({
       name: 'scroll_depth',

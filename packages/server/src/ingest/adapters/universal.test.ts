@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { universalBodySchema } from '@tidemark/core';
 import { adaptUniversal } from './universal';
 
-const input = { siteId: 'site-1', receivedAt: Date.UTC(2026, 0, 2), visitorHeader: '', trackingId: 'tm_abc', pageHeader: 'https://shop.example/p' };
+const input = {
+  siteId: 'site-1',
+  receivedAt: Date.UTC(2026, 0, 2),
+  visitorHeader: '',
+  trackingId: 'tm_abc',
+  pageHeader: 'https://shop.example/p',
+};
 const adapt = (events: unknown[]) => adaptUniversal(universalBodySchema.parse({ events }), input);
 
 describe('Universal Site Tracking adapter', () => {
