@@ -75,7 +75,7 @@ function expected(sent: Sent[]) {
   const plans: Record<string, number> = {};
   for (const e of sent) {
     events[e.name] = (events[e.name] ?? 0) + 1;
-    (visitors[e.name] ??= new Set()).add(e.anon);
+    visitors[e.name] = (visitors[e.name] ?? new Set()).add(e.anon);
     // A breakdown row per value, '' for events without one (a page row counts page views only).
     pages[e.path ?? ''] = (pages[e.path ?? ''] ?? 0) + (e.kind === 'page' ? 1 : 0);
     plans[e.plan ?? ''] = (plans[e.plan ?? ''] ?? 0) + 1;
