@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '@tidemark/core';
 import type { SiteRecord } from '../src/meta';
 import { startCollectServer, type CollectServer } from './helpers/collect';
+import { signUp } from './helpers/accounts';
 import { eventually, siteWithKeys } from './helpers/contracts';
 
 /**
@@ -308,6 +309,30 @@ describe('Universal Site Tracking: GET|POST /api/tracking/analytics', () => {
     expect((await s.request('GET', `${url}&dateFrom=yesterday`, undefined, auth)).status).toBe(400);
     expect((await s.request('GET', `${url}&dateFrom=2026-02-10&dateTo=2026-02-01`, undefined, auth)).status).toBe(400);
     expect((await s.request('GET', '/api/tracking/analytics', undefined, auth)).status).toBe(400);
+  });
+
+  it("answers a signed-in member's dashboard session for the organization's sites only", async () => {
+    const { client } = await signUp(s.url, `owner-${crypto.randomUUID()}@example.org`);
+    const own = await client.post('/api/sites', { name: 'Mine', domain: 'example.com' });
+    expect(own.status).toBe(201);
+    const sent = await s.request(
+      'POST',
+      '/api/tracking/events',
+      [
+        { evt_type: 'page_view', tenantId: own.body.tracking_id },
+        { evt_type: 'contact_interaction', evt_value: 7, tenantId: own.body.tracking_id },
+      ],
+      browser(),
+    );
+    expect(sent.body.data.events_processed).toBe(2);
+    await eventually(
+      () => s.events(own.body.id),
+      (r) => r.length >= 2,
+    );
+    const mine = await client.post('/api/tracking/analytics', { tenantId: own.body.tracking_id });
+    expect(mine.status).toBe(200);
+    expect(mine.body.data).toMatchObject({ totalEvents: 2, contactInteractions: 1, totalConversionValue: 7, uniqueVisitors: 1 });
+    expect((await client.get(`/api/tracking/analytics?tenantId=${site.tracking_id}`)).status).toBe(404);
   });
 });
 
