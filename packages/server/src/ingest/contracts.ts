@@ -72,7 +72,11 @@ function universalEnvelope(json: unknown): Record<string, unknown> {
   const o = Array.isArray(json) ? {} : objectBody(json);
   const events = Array.isArray(json) ? json : Array.isArray(o.events) ? o.events : [o];
   const first = isObject(events[0]) ? events[0] : {};
-  const pick = (a: string, b: string) => o[a] ?? o[b] ?? first[a] ?? first[b];
+  // Numeric tenant ids are read as their text, as the spec's `->>` does.
+  const pick = (a: string, b: string) => {
+    const v = o[a] ?? o[b] ?? first[a] ?? first[b];
+    return typeof v === 'number' ? String(v) : v;
+  };
   return { site_id: pick('tenantId', 'tenant_id'), session_id: pick('session_id', 'sessionId'), events };
 }
 
