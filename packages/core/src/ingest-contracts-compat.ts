@@ -88,8 +88,8 @@ export const universalEventSchema = z.looseObject({
   page_title: shortText(2000).nullish(),
   session_id: shortText(255).nullish(),
   event_timestamp: timestampInputSchema.nullish(),
-  tenantId: shortText(255).nullish(),
-  tenant_id: shortText(255).nullish(),
+  tenantId: idSchema.nullish(),
+  tenant_id: idSchema.nullish(),
 });
 export type UniversalEvent = z.infer<typeof universalEventSchema>;
 
