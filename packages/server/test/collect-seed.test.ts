@@ -100,8 +100,12 @@ describe('Universal Site Tracking: POST /api/tracking/events', () => {
       { evt_type: 'item_interaction', tenantId: site.tracking_id },
     ]);
     expect(mixed.body).toMatchObject({ success: true, data: { events_processed: 1, events_rejected: 1 } });
-    const q = await s.request('GET', `/api/sites/${site.id}/ingest/quarantine`, undefined, { authorization: `Bearer ${readKey}` });
-    const messages = q.body.events.filter((e: any) => e.contract === 'universal.tracking').map((e: any) => e.errors[0].message);
+    const ofContract = (q: any) => q.body.events.filter((e: any) => e.contract === 'universal.tracking');
+    const q = await eventually(
+      () => s.request('GET', `/api/sites/${site.id}/ingest/quarantine`, undefined, { authorization: `Bearer ${readKey}` }),
+      (r) => ofContract(r).length >= 5,
+    );
+    const messages = ofContract(q).map((e: any) => e.errors[0].message);
     expect(messages.sort()).toEqual(
       [
         'Invalid tenant_id',

@@ -45,12 +45,16 @@ export function failOnceAfterStoring(
   return { requests: () => requests, failed: () => failed };
 }
 
-/** Polls `read` until `done` holds (stream workers write a little later at scale), at most ~5 s. */
+/**
+ * Polls `read` until `done` holds (stream workers write a little later at scale), at most ~10 s, then
+ * reads once more after a pause: a duplicate written just after would show there.
+ */
 export async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
   let v = await read();
-  for (let i = 0; i < 100 && !done(v); i++) {
+  for (let i = 0; i < 200 && !done(v); i++) {
     await new Promise((r) => setTimeout(r, 50));
     v = await read();
   }
-  return v;
+  await new Promise((r) => setTimeout(r, 300));
+  return read();
 }
