@@ -87,3 +87,4 @@ export {
   EXIT_LABEL,
   type FunnelQuery,
 } from './funnels';
+export { universalAnalytics, type UniversalAnalytics } from './universal';
