@@ -150,7 +150,9 @@ async function loadPostgresRange(store: EventStore, startMs: number, endMs: numb
     await a.end();
   };
   try {
-    await pool.query(`CREATE TABLE events (${EVENT_COLUMNS.map((c) => `${c.name} ${PG_TYPES[c.kind]}${c.nullable ? '' : ' NOT NULL'}`).join(', ')})`);
+    await pool.query(
+      `CREATE TABLE events (${EVENT_COLUMNS.map((c) => `${c.name} ${PG_TYPES[c.kind]}${c.nullable ? '' : ' NOT NULL'}`).join(', ')})`,
+    );
     const client = await pool.connect();
     try {
       await pipeline(fs.createReadStream(file), client.query(copyFrom(`COPY events (${cols.join(', ')}) FROM STDIN WITH (FORMAT csv)`)));

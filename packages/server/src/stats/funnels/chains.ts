@@ -91,6 +91,10 @@ export interface FunnelLeaves {
   chains: ChainLeaf;
   keys: KeyLeaf;
   next: NextLeaf;
+  /** `FROM` text: `left` LEFT JOIN `right` on equal `using` columns (subqueries with unique names but the keys). */
+  leftJoinUsing(left: Sql, right: Sql, using: Sql): Sql;
+  /** `value` of the row with the largest `by`. */
+  argMax(value: Sql, by: Sql): Sql;
 }
 
 export const FUNNEL_LEAVES: Record<string, FunnelLeaves> = {
@@ -98,12 +102,17 @@ export const FUNNEL_LEAVES: Record<string, FunnelLeaves> = {
     chains: duckdbChains,
     keys: (sk) => sql`hash(visitor_id, ${sk}) AS ek`,
     // A hash join on the entrant's key; the earliest matching event per leaver.
+    leftJoinUsing: (left, right, using) => sql`(${left}) AS l LEFT JOIN (${right}) AS r USING (${using})`,
+    argMax: (value, by) => sql`arg_max(${value}, ${by})`,
     next: (_d, leavers, later) =>
       sql`SELECT l.ek, l.lvl, coalesce(arg_min(e.label, e.ets), '') AS nxt FROM (${leavers}) AS l LEFT JOIN (${later}) AS e ON e.ek = l.ek AND e.ets > l.t_at AND e.ets <= l.dl GROUP BY l.ek, l.lvl`,
   },
   clickhouse: {
     chains: clickhouseChains,
     keys: (sk) => sql`visitor_id AS vk, ${sk} AS ek`,
+    // ALL: every matching right row, as standard SQL does (18.16 needs the strictness said).
+    leftJoinUsing: (left, right, using) => sql`(${left}) AS l ALL LEFT JOIN (${right}) AS r USING (${using})`,
+    argMax: (value, by) => sql`argMax(${value}, ${by})`,
     // No inequality joins on 18.16: every later event of the entrant, the earliest after t_at kept.
     next: (d, leavers, later) =>
       sql`SELECT vk, ek, lvl, ${d.argMinIf(ident('label'), ident('ets'), sql`ets > t_at AND ets <= dl`)} AS nxt FROM (${leavers}) AS l ALL LEFT JOIN (${later}) AS r USING (vk, ek) GROUP BY vk, ek, lvl`,

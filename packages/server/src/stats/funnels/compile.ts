@@ -73,10 +73,7 @@ function stepRows(d: Dialect, q: FunnelQuery, withBreakdown: boolean): Sql {
 }
 
 function leftJoin(d: Dialect, left: Sql, right: Sql, keys: string[]): Sql {
-  const using = join(keys.map((k) => ident(k)));
-  return d.name === 'clickhouse'
-    ? sql`(${left}) AS l ALL LEFT JOIN (${right}) AS r USING (${using})`
-    : sql`(${left}) AS l LEFT JOIN (${right}) AS r USING (${using})`;
+  return leavesOf(d).leftJoinUsing(left, right, join(keys.map((k) => ident(k))));
 }
 
 /** One row per (bd, visitor): its best chain, its level and its entrant's key. */
@@ -87,7 +84,7 @@ function bestChains(d: Dialect, q: FunnelQuery, withBreakdown: boolean): Sql {
   // level × 2^42 − t1: one integer ordering starts by furthest step, then earliest (t1 < 2^42 ms, until 2109).
   const level = levelOf(n);
   const keyed = sql`SELECT *, ${level} AS lvl, ${level} * ${bindInt(2 ** 42)} - t1 AS bk FROM (${chains}) AS ch`;
-  const picks = ['ek', ...steps(q).map((k) => `t${k}`)].map((c) => sql`${argMax(d, ident(c), ident('bk'))} AS ${ident(c)}`);
+  const picks = ['ek', ...steps(q).map((k) => `t${k}`)].map((c) => sql`${leavesOf(d).argMax(ident(c), ident('bk'))} AS ${ident(c)}`);
   return sql`SELECT bd, vk, max(lvl) AS lvl, ${join(picks)} FROM (${keyed}) AS kd GROUP BY bd, vk`;
 }
 
@@ -95,10 +92,6 @@ function leavesOf(d: Dialect): FunnelLeaves {
   const leaves = FUNNEL_LEAVES[d.name];
   if (!leaves) throw new Error(`funnels: no leaves for ${d.name}`);
   return leaves;
-}
-
-function argMax(d: Dialect, value: Sql, by: Sql): Sql {
-  return d.name === 'clickhouse' ? sql`argMax(${value}, ${by})` : sql`arg_max(${value}, ${by})`;
 }
 
 /** Per breakdown value (or '' without one): v1..vn entrants at or beyond each step, q2..qn median seconds from the previous step. */
