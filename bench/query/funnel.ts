@@ -269,7 +269,7 @@ export async function runFunnelBench(o: FunnelBenchOptions): Promise<void> {
     `### Last run: ${started}
 
 Machine: ${machine}. 1-minute load average while DuckDB was timed: ${load.toFixed(2)} → ${loadAfter.toFixed(2)}.
-Data: the query bench's file (${fmt(o.events)} + ${fmt(o.otherEvents)} events). Funnel: ${BENCH_FUNNEL.steps.map((x) => `${x.name} (${x.type === 'event' ? `event \`${x.match.event_name}\`` : `\`${x.match.url_pattern}\``})`).join(' → ')}, session scope, last 30 days in the site's zone; one timed call = \`StatsService.funnel\` (steps with medians, and what the leavers did next: two statements at once), raw events (funnels read no rollup).
+Data: the query bench's file (${fmt(o.events)} + ${fmt(o.otherEvents)} events). Funnel: ${BENCH_FUNNEL.steps.map((x) => `${x.name} (${x.type === 'event' ? `event \`${x.match.event_name}\`` : `\`${x.match.url_pattern}\``})`).join(' → ')}, session scope, last 30 days in the site's zone; one timed call = \`StatsService.funnel\` (steps with medians and what the leavers did next: one statement on DuckDB), raw events (funnels read no rollup).
 Answer: ${s.map((x) => `${fmt(x.visitors)}`).join(' → ')} visitors; medians ${s
       .slice(1)
       .map((x) => `${x.median_seconds_from_previous} s`)
