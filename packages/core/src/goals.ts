@@ -101,6 +101,10 @@ export const goalStatsSchema = z
 export type GoalStats = z.infer<typeof goalStatsSchema>;
 
 export const goalPreviewSchema = z
-  .object({ conversions: z.number().int(), converting_visitors: z.number().int(), period: z.object({ start: z.string(), end: z.string() }) })
+  .object({
+    conversions: z.number().int(),
+    converting_visitors: z.number().int(),
+    period: z.object({ start: z.string(), end: z.string() }),
+  })
   .meta({ id: 'GoalPreview' });
 export type GoalPreview = z.infer<typeof goalPreviewSchema>;

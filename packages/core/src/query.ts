@@ -116,7 +116,7 @@ export const metricSchema = z
       'visit_duration and duration are accepted spellings of avg_duration (answered as avg_duration). new_visitors/returning_visitors split visitors by whether ' +
       'the visitor id was seen before the period; avg_time is the mean time on page in seconds (engaged time reported by the tracker, else the gap to the next ' +
       'page view), scroll_depth the mean deepest scroll per page view in %; ' +
-      'conversions = sessions that completed a goal (of the goal filter or dimension, else any of the site\'s goals), converting_visitors = their distinct ' +
+      "conversions = sessions that completed a goal (of the goal filter or dimension, else any of the site's goals), converting_visitors = their distinct " +
       'visitors, conversion_rate = converting_visitors / visitors of the same query without its goal conditions × 100',
   });
 

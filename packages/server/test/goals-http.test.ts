@@ -25,9 +25,23 @@ const BASE = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new
 
 /** Three visits: / → /pricing → /signup + signup_completed(pro); / only; /pricing → /signup. */
 const VISITS: Array<{ visitor: string; steps: Array<[string, string, Record<string, string>?]> }> = [
-  { visitor: 'v1', steps: [['page_view', '/'], ['page_view', '/pricing'], ['page_view', '/signup'], ['signup_completed', '/signup', { plan: 'pro', goal: 'true' }]] },
+  {
+    visitor: 'v1',
+    steps: [
+      ['page_view', '/'],
+      ['page_view', '/pricing'],
+      ['page_view', '/signup'],
+      ['signup_completed', '/signup', { plan: 'pro', goal: 'true' }],
+    ],
+  },
   { visitor: 'v2', steps: [['page_view', '/']] },
-  { visitor: 'v3', steps: [['page_view', '/pricing'], ['page_view', '/signup']] },
+  {
+    visitor: 'v3',
+    steps: [
+      ['page_view', '/pricing'],
+      ['page_view', '/signup'],
+    ],
+  },
 ];
 
 function visitEvents(siteId: string, offset: number): CanonicalEvent[] {
@@ -36,7 +50,13 @@ function visitEvents(siteId: string, offset: number): CanonicalEvent[] {
     v.steps.map(([name, path, props], k) => {
       n += 1;
       const ts = BASE + i * 3_600_000 + k * 30_000;
-      const e = emptyEvent({ event_id: `20000000-0000-4000-8000-${String(n).padStart(12, '0')}`, site_id: siteId, ts, received_at: ts, name });
+      const e = emptyEvent({
+        event_id: `20000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+        site_id: siteId,
+        ts,
+        received_at: ts,
+        name,
+      });
       e.visitor_id = v.visitor;
       e.session_id = `${v.visitor}-s`;
       e.path = path;
@@ -64,9 +84,16 @@ beforeAll(async () => {
   strangerSite = await mk(stranger, 'stranger.example');
   const inv = await owner.post(`/api/orgs/${reg.me.current_org.id}/invitations`, { email: 'vic@example.com', role: 'viewer' });
   viewer = new Client(srv.url);
-  expect((await viewer.post('/api/auth/register', { email: 'vic@example.com', password: PW, invitation: inv.body.token })).status).toBe(201);
+  expect((await viewer.post('/api/auth/register', { email: 'vic@example.com', password: PW, invitation: inv.body.token })).status).toBe(
+    201,
+  );
   readKey = (await owner.post('/api/keys', { name: 'reader', permissions: ['read'] })).body.key;
-  await srv.ctx.events.write({ events: [...visitEvents(site.id, 0), ...visitEvents(strangerSite.id, 100)], raw: [], quarantine: [], drops: [] });
+  await srv.ctx.events.write({
+    events: [...visitEvents(site.id, 0), ...visitEvents(strangerSite.id, 100)],
+    raw: [],
+    quarantine: [],
+    drops: [],
+  });
 });
 
 afterAll(async () => {
@@ -90,7 +117,13 @@ describe('goals CRUD', () => {
     for (const b of bodies) {
       const r = await owner.post(`/api/sites/${site.id}/goals`, b);
       expect(r.status, r.text).toBe(201);
-      expect(goalSchema.parse(r.body)).toMatchObject({ site_id: site.id, name: b.name, type: b.type, match: b.match, value: b.value ?? null });
+      expect(goalSchema.parse(r.body)).toMatchObject({
+        site_id: site.id,
+        name: b.name,
+        type: b.type,
+        match: b.match,
+        value: (b as { value?: number }).value ?? null,
+      });
       ids.push(r.body.id);
     }
     const list = await owner.get(`/api/sites/${site.id}/goals`);
@@ -102,7 +135,10 @@ describe('goals CRUD', () => {
     expect(retyped.body).toMatchObject({ type: 'pages_per_session', match: { min_pages: 2 } });
     for (const id of ids.slice(1, 2).concat(ids.slice(3))) expect((await owner.del(`/api/sites/${site.id}/goals/${id}`)).status).toBe(204);
     expect((await owner.get(`/api/sites/${site.id}/goals/${ids[1]}`)).status).toBe(404);
-    expect((await owner.get(`/api/sites/${site.id}/goals`)).body.goals.map((g: { name: string }) => g.name)).toEqual(['Reached signup', 'Signed up']);
+    expect((await owner.get(`/api/sites/${site.id}/goals`)).body.goals.map((g: { name: string }) => g.name)).toEqual([
+      'Reached signup',
+      'Signed up',
+    ]);
   });
 
   it('refuses bad bodies with 400 and the usual error shape', async () => {
@@ -123,7 +159,9 @@ describe('goals CRUD', () => {
     }
     const [g] = (await owner.get(`/api/sites/${site.id}/goals`)).body.goals;
     expect((await owner.patch(`/api/sites/${site.id}/goals/${g.id}`, { type: 'event' })).status).toBe(400);
-    expect((await owner.patch(`/api/sites/${site.id}/goals/${g.id}`, { match: { path_regex: '[' }, type: 'destination' })).status).toBe(400);
+    expect((await owner.patch(`/api/sites/${site.id}/goals/${g.id}`, { match: { path_regex: '[' }, type: 'destination' })).status).toBe(
+      400,
+    );
   });
 
   it('lets viewers and read keys read but not change goals; other organizations get 404', async () => {
@@ -177,10 +215,16 @@ describe('goal numbers', () => {
   });
 
   it('previews an unsaved goal over the last 30 days', async () => {
-    const r = await owner.post(`/api/sites/${site.id}/goals/preview`, { name: 'Pricing', type: 'destination', match: { path: '/pricing*' } });
+    const r = await owner.post(`/api/sites/${site.id}/goals/preview`, {
+      name: 'Pricing',
+      type: 'destination',
+      match: { path: '/pricing*' },
+    });
     expect(r.status, r.text).toBe(200);
     expect(goalPreviewSchema.parse(r.body)).toMatchObject({ conversions: 2, converting_visitors: 2 });
-    expect((await owner.post(`/api/sites/${site.id}/goals/preview`, { name: 'x', type: 'destination', match: { path_regex: '(' } })).status).toBe(400);
+    expect(
+      (await owner.post(`/api/sites/${site.id}/goals/preview`, { name: 'x', type: 'destination', match: { path_regex: '(' } })).status,
+    ).toBe(400);
     expect((await viewer.post(`/api/sites/${site.id}/goals/preview`, signupGoal)).status).toBe(403);
   });
 

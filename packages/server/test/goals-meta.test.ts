@@ -44,7 +44,12 @@ for (const { engine, run } of engines) {
       expect(await h.meta.goals.update(other.id, made[0].id, inputs[1])).toBeNull();
       expect(await h.meta.goals.delete(other.id, made[0].id)).toBe(false);
 
-      const updated = await h.meta.goals.update(site.id, made[0].id, { name: 'Renamed', type: 'duration', match: { min_duration_s: 60 }, value: null });
+      const updated = await h.meta.goals.update(site.id, made[0].id, {
+        name: 'Renamed',
+        type: 'duration',
+        match: { min_duration_s: 60 },
+        value: null,
+      });
       expect(updated).toMatchObject({ name: 'Renamed', type: 'duration', match: { min_duration_s: 60 }, value: null });
       expect(await h.meta.goals.delete(site.id, made[1].id)).toBe(true);
       expect(await h.meta.goals.count(site.id)).toBe(3);

@@ -105,7 +105,10 @@ export function runGoalsSuite(engine: string, makeStore: () => Promise<EventStor
       const keep = (s: RefSession) => s.country === 'DE' && completes('g-pricing')(s);
       const r = await one({
         metrics: ['visitors', 'pageviews', 'sessions', 'conversions', 'conversion_rate'],
-        filters: [['is', 'goal', ['g-pricing']], ['is', 'country', ['DE']]],
+        filters: [
+          ['is', 'goal', ['g-pricing']],
+          ['is', 'country', ['DE']],
+        ],
       });
       const pageviews = sessions.filter(keep).flatMap((s) => s.events.filter((e) => inGP(e.ts) && e.name === 'page_view')).length;
       const ref = refConversions(sessions, keep);
@@ -114,7 +117,10 @@ export function runGoalsSuite(engine: string, makeStore: () => Promise<EventStor
         pageviews,
         sessions: ref.conversions,
         conversions: ref.conversions,
-        conversion_rate: rate(ref.converting_visitors, refVisitors(sessions, (s) => s.country === 'DE')),
+        conversion_rate: rate(
+          ref.converting_visitors,
+          refVisitors(sessions, (s) => s.country === 'DE'),
+        ),
       });
       // is_not: the sessions that did not complete the goal, and what else they converted.
       const not = (s: RefSession) => !completes('g-pricing')(s);
@@ -125,12 +131,23 @@ export function runGoalsSuite(engine: string, makeStore: () => Promise<EventStor
     });
 
     it('gives goal metrics by a session-level and by an event-level dimension', async () => {
-      const r = await run({ metrics: ['conversions', 'converting_visitors', 'conversion_rate'], dimensions: ['source'], filters: [['is', 'goal', ['g-deep']]] });
+      const r = await run({
+        metrics: ['conversions', 'converting_visitors', 'conversion_rate'],
+        dimensions: ['source'],
+        filters: [['is', 'goal', ['g-deep']]],
+      });
       const sources = [...new Set(sessions.map((s) => s.source))];
       const expected = sources
         .map((source) => {
           const ref = refConversions(sessions, (s) => s.source === source && completes('g-deep')(s));
-          return { source, ...ref, conversion_rate: rate(ref.converting_visitors, refVisitors(sessions, (s) => s.source === source)) };
+          return {
+            source,
+            ...ref,
+            conversion_rate: rate(
+              ref.converting_visitors,
+              refVisitors(sessions, (s) => s.source === source),
+            ),
+          };
         })
         .filter((x) => x.conversions > 0)
         .sort((a, b) => b.converting_visitors - a.converting_visitors || (a.source < b.source ? -1 : 1));
@@ -142,7 +159,11 @@ export function runGoalsSuite(engine: string, makeStore: () => Promise<EventStor
       const pages = paths
         .map((page) => {
           const ref = refConversions(sessions, (s) => completesAny(s) && s.events.some((e) => e.path === page));
-          const visitors = refVisitors(sessions, () => true, (e) => e.path === page);
+          const visitors = refVisitors(
+            sessions,
+            () => true,
+            (e) => e.path === page,
+          );
           return { page, conversions: ref.conversions, conversion_rate: rate(ref.converting_visitors, visitors) };
         })
         .filter((x) => x.conversions > 0 || x.conversion_rate > 0);
@@ -159,7 +180,11 @@ export function runGoalsSuite(engine: string, makeStore: () => Promise<EventStor
     });
 
     it('reads raw events for statements with goals', async () => {
-      const r = await stats.query(parseQuery({ site_id: SITE_G.id, date_range: GP, metrics: ['conversions'], dimensions: ['goal'] }), site, { debug: true });
+      const r = await stats.query(
+        parseQuery({ site_id: SITE_G.id, date_range: GP, metrics: ['conversions'], dimensions: ['goal'] }),
+        site,
+        { debug: true },
+      );
       expect(r.debug?.plan.source).toBe('events');
     });
 
@@ -168,9 +193,15 @@ export function runGoalsSuite(engine: string, makeStore: () => Promise<EventStor
       await expect(bad([['is', 'goal', ['g-other-site']]])).rejects.toMatchObject({ status: 400, code: 'invalid_goal' });
       await expect(bad([['contains', 'goal', ['g']]])).rejects.toMatchObject({ status: 400, code: 'invalid_filter' });
       // The other site's events never count, also with the same goal definitions.
-      const other = await stats.query(parseQuery({ site_id: SITE_H.id, date_range: GP, metrics: ['conversions'] }), { ...SITE_H, goals: GOALS });
+      const other = await stats.query(parseQuery({ site_id: SITE_H.id, date_range: GP, metrics: ['conversions'] }), {
+        ...SITE_H,
+        goals: GOALS,
+      });
       expect(other.rows[0]).toEqual({ conversions: 30 });
-      const none = await stats.query(parseQuery({ site_id: SITE_H.id, date_range: GP, metrics: ['conversions'], dimensions: ['goal'] }), SITE_H);
+      const none = await stats.query(
+        parseQuery({ site_id: SITE_H.id, date_range: GP, metrics: ['conversions'], dimensions: ['goal'] }),
+        SITE_H,
+      );
       expect(none.rows).toEqual([]);
     });
   });

@@ -179,7 +179,8 @@ function checkLeaves(node: FilterNode, goals: readonly GoalDefinition[]): void {
   }
   const [op, dim, values] = node;
   if (dim === 'goal') {
-    if (op !== 'is' && op !== 'is_not') throw badRequest('invalid_filter', 'filters: goals are filtered with "is" or "is_not" and goal ids');
+    if (op !== 'is' && op !== 'is_not')
+      throw badRequest('invalid_filter', 'filters: goals are filtered with "is" or "is_not" and goal ids');
     goalIndexes(goals, values);
   }
   if (op === 'matches') for (const v of values) checkRegex(v);

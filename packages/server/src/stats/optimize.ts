@@ -76,9 +76,7 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
   const eventFilters = q.eventFilters.map(simplify);
   const sessionFilters = q.sessionFilters.map(simplify);
   // With goal conditions the rate's visitors come from the denominator query, not this statement.
-  const aggs = AGG_ORDER.filter(
-    (a) => q.metrics.some((m) => METRIC_DEFS[m].aggs.includes(a)) && !(a === 'rate_visitors' && q.rateBase),
-  );
+  const aggs = AGG_ORDER.filter((a) => q.metrics.some((m) => METRIC_DEFS[m].aggs.includes(a)) && !(a === 'rate_visitors' && q.rateBase));
   // A half is needed when one of its aggregates is (a metric may combine aggregates of both halves).
   const hasEventMetrics = aggs.some((a) => AGGREGATES[a].level === 'event');
   const hasSessionMetrics = aggs.some((a) => AGGREGATES[a].level === 'session');

@@ -39,9 +39,24 @@ export function goalsFixture(): CanonicalEvent[] {
   const rng = new Prng('goals-fixture');
   const out: CanonicalEvent[] = [];
   let seq = 0;
-  const add = (site: string, visitor: string, session: string, ts: number, name: string, path: string, attrs: { source: string; country: string }, props?: Record<string, string>) => {
+  const add = (
+    site: string,
+    visitor: string,
+    session: string,
+    ts: number,
+    name: string,
+    path: string,
+    attrs: { source: string; country: string },
+    props?: Record<string, string>,
+  ) => {
     seq += 1;
-    const e = emptyEvent({ event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`, site_id: site, ts, received_at: ts, name });
+    const e = emptyEvent({
+      event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`,
+      site_id: site,
+      ts,
+      received_at: ts,
+      name,
+    });
     e.visitor_id = visitor;
     e.session_id = session;
     e.host = 'example.com';
@@ -64,7 +79,11 @@ export function goalsFixture(): CanonicalEvent[] {
     for (let k = 0; k < n; k++) {
       const r = rng.next();
       if (k === 0 || r < 0.65) add(SITE_G.id, visitor, session, ts, 'page_view', PATHS[rng.int(0, PATHS.length - 1)], attrs);
-      else if (r < 0.78) add(SITE_G.id, visitor, session, ts, 'signup_completed', '/signup', attrs, { plan: rng.next() < 0.5 ? 'pro' : 'free', goal: 'true' });
+      else if (r < 0.78)
+        add(SITE_G.id, visitor, session, ts, 'signup_completed', '/signup', attrs, {
+          plan: rng.next() < 0.5 ? 'pro' : 'free',
+          goal: 'true',
+        });
       else if (r < 0.9) add(SITE_G.id, visitor, session, ts, 'cta_click', '/', attrs, { plan: 'pro' });
       else add(SITE_G.id, visitor, session, ts, 'scroll_depth', '/', attrs);
       ts += rng.int(5, 400) * 1000;
@@ -108,7 +127,14 @@ export function refSessions(events: CanonicalEvent[], siteId = SITE_G.id): RefSe
   }
   return [...by].map(([key, evs]) => {
     const sorted = [...evs].sort((a, b) => a.ts - b.ts);
-    return { key, visitor: sorted[0].visitor_id, start: sorted[0].ts, events: sorted, source: sorted[0].source, country: sorted[0].country };
+    return {
+      key,
+      visitor: sorted[0].visitor_id,
+      start: sorted[0].ts,
+      events: sorted,
+      source: sorted[0].source,
+      country: sorted[0].country,
+    };
   });
 }
 
@@ -143,14 +169,21 @@ export function refCompletes(s: RefSession, g: GoalDefinition): boolean {
 export const inGP = (ts: number) => ts >= GP_START && ts < GP_END;
 
 /** Distinct visitors of the events in the period whose sessions pass `keep`. */
-export function refVisitors(sessions: RefSession[], keep: (s: RefSession) => boolean = () => true, eventKeep = (_e: CanonicalEvent) => true): number {
+export function refVisitors(
+  sessions: RefSession[],
+  keep: (s: RefSession) => boolean = () => true,
+  eventKeep = (_e: CanonicalEvent) => true,
+): number {
   const v = new Set<string>();
   for (const s of sessions) if (keep(s)) for (const e of s.events) if (inGP(e.ts) && eventKeep(e)) v.add(s.visitor);
   return v.size;
 }
 
 /** Sessions starting in the period that pass `keep`, and their distinct visitors. */
-export function refConversions(sessions: RefSession[], keep: (s: RefSession) => boolean): { conversions: number; converting_visitors: number } {
+export function refConversions(
+  sessions: RefSession[],
+  keep: (s: RefSession) => boolean,
+): { conversions: number; converting_visitors: number } {
   const conv = sessions.filter((s) => inGP(s.start) && keep(s));
   return { conversions: conv.length, converting_visitors: new Set(conv.map((s) => s.visitor)).size };
 }

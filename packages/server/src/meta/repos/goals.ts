@@ -35,7 +35,11 @@ export class GoalRepo {
   }
 
   async count(siteId: string): Promise<number> {
-    const r = await this.db.selectFrom('goals').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', siteId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('goals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -48,7 +52,16 @@ export class GoalRepo {
     const id = newId();
     await this.db
       .insertInto('goals')
-      .values({ id, site_id: siteId, name: input.name, type: input.type, match: JSON.stringify(input.match), value: input.value ?? null, created_at: now, updated_at: now })
+      .values({
+        id,
+        site_id: siteId,
+        name: input.name,
+        type: input.type,
+        match: JSON.stringify(input.match),
+        value: input.value ?? null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     return (await this.get(siteId, id))!;
   }
