@@ -72,7 +72,9 @@ export async function runGoalBench(o: { dir: string; events: number; runs: numbe
     console.log(
       `[query] goal breakdown, last 30 days, ${BENCH_GOALS.length} goals: p50 ${fmt(p50, 0)} ms, p95 ${fmt(p95, 0)} ms over ${ms.length} runs (source: ${last.debug?.plan.source})`,
     );
-    console.log(`[query] reference (sessions + bounce rate from raw events, alternated): p50 ${fmt(refP50, 0)} ms, p95 ${fmt(refP95, 0)} ms`);
+    console.log(
+      `[query] reference (sessions + bounce rate from raw events, alternated): p50 ${fmt(refP50, 0)} ms, p95 ${fmt(refP95, 0)} ms`,
+    );
     for (const r of rows) console.log(`[query]   ${r}`);
     if (!o.write) return;
     writeResultSection(
