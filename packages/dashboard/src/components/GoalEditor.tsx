@@ -26,6 +26,7 @@ export function GoalEditor({ siteId, initial = EMPTY_DRAFT, onSave, onCancel }: 
   const body = JSON.stringify(inputOf({ ...d, name: d.name.trim() || 'Preview' }));
   useEffect(() => {
     let live = true;
+    setPreview({}); // a result for other fields is not shown while the new one is on its way
     const t = setTimeout(() => {
       goalsApi.preview(siteId, JSON.parse(body)).then(
         (result) => live && setPreview({ result }),
