@@ -44,7 +44,7 @@ describe('enrichment accuracy on labelled user agents', () => {
     it(`${field}: agreement at least ${(goal * 100).toFixed(1)} %`, () => {
       const s = report[field];
       console.log(`${field}: ${s.agree}/${s.total} = ${(s.rate * 100).toFixed(2)} %`);
-      if (process.env.UA_MISSES) console.log(s.misses.join("\n"));
+      if (process.env.UA_MISSES) console.log(s.misses.join('\n'));
       expect(s.rate, `${field} ${(s.rate * 100).toFixed(2)} %; misses:\n${s.misses.join('\n')}`).toBeGreaterThanOrEqual(goal);
     });
   }

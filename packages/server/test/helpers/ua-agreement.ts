@@ -102,6 +102,11 @@ export function caseInput(c: LabelledBrowser | LabelledCrawler): {
   return {
     userAgent: c.ua,
     clientHints: h ? { mobile: h.mobile ?? null, platform: h.platform ?? '', model: h.model ?? '' } : null,
-    event: { screen_w: r?.screen_w ?? null, screen_h: r?.screen_h ?? null, client_touch: r?.touch ?? null, client_mobile: r?.mobile ?? null },
+    event: {
+      screen_w: r?.screen_w ?? null,
+      screen_h: r?.screen_h ?? null,
+      client_touch: r?.touch ?? null,
+      client_mobile: r?.mobile ?? null,
+    },
   };
 }

@@ -91,7 +91,8 @@ export function resolveDevice(info: UaInfo, hints: ClientHints | null, report: D
   const notMobile = hints?.mobile === false || report?.mobile === false;
   if (os === 'Android') {
     if (short > 0 && info.device_type !== 'mobile') return out(short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet');
-    if (notMobile || (hints?.mobile == null && info.device_type === 'desktop')) return out(short > 0 && short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet');
+    if (notMobile || (hints?.mobile == null && info.device_type === 'desktop'))
+      return out(short > 0 && short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet');
   }
   if (notMobile && DESKTOP_OS.has(os)) return out('desktop');
 

