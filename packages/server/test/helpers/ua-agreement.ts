@@ -5,9 +5,10 @@ import path from 'node:path';
 
 export interface LabelledBrowser {
   ua: string;
-  device: 'desktop' | 'mobile' | 'tablet';
+  /** Absent where the source labels no device type (uap-core's browser tests), or no OS. */
+  device?: 'desktop' | 'mobile' | 'tablet';
   browser: string;
-  os: string;
+  os?: string;
   /** User-Agent Client Hints the browser sent (Sec-CH-UA-Mobile, -Platform, -Model), when the case has them. */
   hints?: { mobile?: boolean; platform?: string; model?: string };
   /** What the tracker reported: screen size, navigator.maxTouchPoints, navigator.userAgentData.mobile. */
@@ -73,9 +74,9 @@ export function agreement(
     const v = classify(b);
     tally(r.kept, !v.bot, () => b.ua);
     if (v.bot) continue;
-    tally(r.device, v.device === b.device, () => `${v.device} ≠ ${b.device}: ${b.ua} ${JSON.stringify(b.report ?? {})}`);
+    if (b.device) tally(r.device, v.device === b.device, () => `${v.device} ≠ ${b.device}: ${b.ua} ${JSON.stringify(b.report ?? {})}`);
     tally(r.browser, v.browser === b.browser, () => `${v.browser} ≠ ${b.browser}: ${b.ua}`);
-    tally(r.os, v.os === b.os, () => `${v.os} ≠ ${b.os}: ${b.ua}`);
+    if (b.os) tally(r.os, v.os === b.os, () => `${v.os} ≠ ${b.os}: ${b.ua}`);
   }
   for (const c of crawlers) tally(r.crawlersDropped, classify(c).bot, () => JSON.stringify(c.ua));
   for (const s of Object.values(r)) s.rate = s.total ? s.agree / s.total : 0;

@@ -63,6 +63,7 @@ export function isTabletModel(model: string): boolean {
 
 /** Combines the parsed user agent with the client hints and the tracker's report (either may be absent). */
 export function resolveDevice(info: UaInfo, hints: ClientHints | null, report: DeviceReport | null): ResolvedDevice {
+  if (!hints && !report) return info;
   let os = info.os;
   let osVersion = info.os_version;
   const platform = hints?.platform ? (PLATFORMS[hints.platform.toLowerCase()] ?? '') : '';
@@ -70,32 +71,45 @@ export function resolveDevice(info: UaInfo, hints: ClientHints | null, report: D
     os = platform;
     osVersion = '';
   }
-  const out = (device_type: DeviceType, o = os, v = osVersion): ResolvedDevice => ({ device_type, os: o, os_version: v });
+  const device = deviceFrom(info, os, hints, report);
+  if (device === 'iPadOS' || device === 'iOS') return { device_type: device === 'iOS' ? 'mobile' : 'tablet', os: device, os_version: '' };
+  if (device === 'Android') return { device_type: 'mobile', os: 'Android', os_version: '' };
+  return { device_type: device, os, os_version: osVersion };
+}
 
+/** The device type; or the OS where the report shows the user agent's platform was not the real one. */
+function deviceFrom(
+  info: UaInfo,
+  os: string,
+  hints: ClientHints | null,
+  report: DeviceReport | null,
+): DeviceType | 'iOS' | 'iPadOS' | 'Android' {
   // 1. Client hints.
-  if (hints?.mobile === true) return out('mobile');
-  if (hints?.model && isTabletModel(hints.model)) return out('tablet');
+  if (hints?.mobile === true) return 'mobile';
+  if (hints?.model && isTabletModel(hints.model)) return 'tablet';
 
   // 2. The tracker's report.
-  if (report?.mobile === true) return out('mobile');
+  if (report?.mobile === true) return 'mobile';
   const w = report?.screen_w ?? 0;
   const h = report?.screen_h ?? 0;
   const short = w > 0 && h > 0 ? Math.min(w, h) : 0;
   const touch = (report?.touch ?? 0) > 0;
   if (os === 'macOS' && short > 0 && (touch || (w < h && w >= TABLET_MIN_WIDTH && w <= IPAD_MAX_WIDTH))) {
     // Macs have no touch screen, and iPadOS Safari reports its screen in portrait whatever the rotation.
-    return short < TABLET_MIN_WIDTH ? out('mobile', 'iOS', '') : out('tablet', 'iPadOS', '');
+    return short < TABLET_MIN_WIDTH ? 'iOS' : 'iPadOS';
   }
+  // An iOS-only browser with a Mac's user agent (parsed as iPadOS) on a phone's screen is an iPhone.
+  if (os === 'iPadOS' && short > 0 && short < TABLET_MIN_WIDTH) return 'iOS';
   // A Linux "desktop" with touch and a phone's screen is Android asking for the desktop site.
-  if (os === 'Linux' && touch && short > 0 && short < TABLET_MIN_WIDTH) return out('mobile', 'Android', '');
+  if (os === 'Linux' && touch && short > 0 && short < TABLET_MIN_WIDTH) return 'Android';
   const notMobile = hints?.mobile === false || report?.mobile === false;
   if (os === 'Android') {
-    if (short > 0 && info.device_type !== 'mobile') return out(short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet');
+    if (short > 0 && info.device_type !== 'mobile') return short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet';
     if (notMobile || (hints?.mobile == null && info.device_type === 'desktop'))
-      return out(short > 0 && short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet');
+      return short > 0 && short < TABLET_MIN_WIDTH ? 'mobile' : 'tablet';
   }
-  if (notMobile && DESKTOP_OS.has(os)) return out('desktop');
+  if (notMobile && DESKTOP_OS.has(os)) return 'desktop';
 
   // 3. The user agent string.
-  return out(info.device_type);
+  return info.device_type;
 }

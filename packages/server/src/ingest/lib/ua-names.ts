@@ -33,12 +33,19 @@ const BROWSER_FAMILIES: Record<string, string> = {
 /** Engine or legacy tokens ua-parser-js reports when it recognised no product: never shown as a browser. */
 const ENGINE_TOKENS = new Set(['Mozilla', 'WebKit', 'Netscape', 'Blink', 'Gecko', 'KHTML', 'AppleWebKit']);
 
-/** Apps whose in-app browser names itself in a token ua-parser-js 1.x does not read. */
-const IN_APP: readonly [RegExp, string][] = [
+/** Products that name themselves in a token ua-parser-js 1.x does not read (or reads as the web view). */
+const TOKENS: readonly [RegExp, string][] = [
   [/\bLinkedInApp\b/, 'LinkedIn'],
   [/\[?Pinterest\//, 'Pinterest'],
   [/\bmusical_ly_|\btrill_\d|BytedanceWebview/, 'TikTok'],
+  [/\bGSA\/\d/, 'Google App'],
+  [/\bUCMobile\//, 'UC Browser'],
+  // Brave sends Chrome's user agent, sometimes with a "Brave" token: "Brave Chrome/", "brave/", "(Brave)", " Brave" at the end.
+  [/[\s(]brave(?:[\s/)]|$)/i, 'Brave'],
 ];
+
+/** Browsers that exist only on iOS and iPadOS: with a Mac's user agent they are on an iPad (or iPhone) asking for the desktop site. */
+export const IOS_ONLY_BROWSER_RE = /\b(?:CriOS|FxiOS|EdgiOS|OPiOS|OPT)\//;
 
 const LINUX_DISTROS = new Set([
   'Ubuntu',
@@ -80,9 +87,7 @@ const OS_FAMILIES: Record<string, string> = {
 
 /** The browser family for a ua-parser-js name, with the user agent for what the parser misses. */
 export function browserFamily(parsedName: string, ua: string): string {
-  for (const [re, name] of IN_APP) if (re.test(ua)) return name;
-  // Brave on iOS is Safari's engine with a trailing "Brave" token; on other platforms it sends Chrome's UA.
-  if (/ Brave(?:\/|$)/.test(ua)) return 'Brave';
+  for (const [re, name] of TOKENS) if (re.test(ua)) return name;
   if (ENGINE_TOKENS.has(parsedName)) {
     if (/\b(?:iPhone|iPad|iPod)\b/.test(ua)) return 'Safari WebView';
     if (/\bGecko\/\d/.test(ua) && /\brv:\d/.test(ua)) return 'Firefox';
@@ -94,6 +99,10 @@ export function browserFamily(parsedName: string, ua: string): string {
 /** The OS family: Linux distributions are Linux, an iPad's iOS is iPadOS. */
 export function osFamily(parsedName: string, ua: string): string {
   if (parsedName === 'iOS' && /\biPad\b/.test(ua)) return 'iPadOS';
+  // Chrome on iPad asks for the desktop site by default: a Mac's user agent with Chrome's iOS token.
+  if (parsedName === 'Mac OS' && IOS_ONLY_BROWSER_RE.test(ua)) return 'iPadOS';
+  // Fire tablets (Silk, KF… models) run Fire OS, an Android.
+  if (parsedName === 'Linux' && /\bSilk\/|\bKF[A-Z]{2,4}\b/.test(ua)) return 'Android';
   if (LINUX_DISTROS.has(parsedName)) return 'Linux';
   return OS_FAMILIES[parsedName] ?? parsedName;
 }

@@ -87,6 +87,35 @@ describe('user agent parsing', () => {
       ),
     ).toBe('LinkedIn / iOS / mobile');
     expect(parseUserAgent('Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0').os_version).toBe('');
+    expect(
+      name(
+        'Mozilla/5.0 (Linux; Android 9; Pixel 3 Build/PQ1A.181205.006; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/71.0.3578.99 Mobile Safari/537.36 GSA/8.65.5.21.arm64',
+      ),
+    ).toBe('Google App / Android / mobile');
+    expect(
+      name(
+        'Mozilla/5.0 (Linux; Android 13; en-US; SM-G988U Build/TP1A.220624.014) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.6312.80 UCMobile/15.0.7.1383 Mobile Safari/537.36',
+      ),
+    ).toBe('UC Browser / Android / mobile');
+    expect(
+      name(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_3) AppleWebKit/537.36 (KHTML, like Gecko) Brave Chrome/80.0.3987.87 Safari/537.36',
+      ),
+    ).toBe('Brave / macOS / desktop');
+    expect(
+      name('Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari/604.1 (Brave)'),
+    ).toBe('Brave / iPadOS / tablet');
+    expect(
+      name(
+        'Mozilla/5.0 (Linux; U; en-us; KFTT Build/IML74K) AppleWebKit/535.19 (KHTML, like Gecko) Silk/2.2 Safari/535.19 Silk-Accelerated=true',
+      ),
+    ).toBe('Amazon Silk / Android / tablet');
+    // Chrome on iPad asks for the desktop site by default: a Mac's user agent with CriOS.
+    expect(
+      name(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Version/17.0 Safari/605.1.15',
+      ),
+    ).toBe('Chrome / iPadOS / tablet');
   });
 
   it('flags bots, empty and absurdly long user agents', () => {
