@@ -89,7 +89,7 @@ function baselineRunner(): (p: Prepared) => Verdict {
 /** Median of `rounds` samples of each variant, taken alternately so that both see the same machine load. */
 function alternate(rounds: number, variants: (() => number)[]): number[] {
   const samples = variants.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++) variants.forEach((v, i) => samples[i].push(v()));
+  for (let r = 0; r < rounds; r++) for (let i = 0; i < variants.length; i++) samples[i].push(variants[i]());
   return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
 }
 
