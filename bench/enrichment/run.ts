@@ -123,7 +123,7 @@ export async function runEnrichmentBench(opts: EnrichmentBenchOptions): Promise<
   const before = agreement(browsers, crawlers, (c) => baselineRunner()(prepare([c])[0]));
   const after = agreement(browsers, crawlers, (c) => runAfter(prepare([c])[0]));
 
-  // Timing workload: the labelled browsers (what a site mostly sees) with one crawler in ten.
+  // Timing workload: the labelled browsers (what a site mostly sees) with one crawler in fifty.
   const mix: Case[] = [...browsers, ...crawlers.filter((_, i) => i % 50 === 0)];
   const preparedAfter = prepare(mix);
   const preparedBefore = prepare(mix);
@@ -142,6 +142,14 @@ export async function runEnrichmentBench(opts: EnrichmentBenchOptions): Promise<
     const goal = AGREEMENT_GOALS[k];
     return `| ${label} | ${after[k].total} | ${pct(before[k].rate)} | ${pct(after[k].rate)} | ≥ ${(goal * 100).toFixed(1)} % | ${after[k].rate >= goal ? 'met' : '**not met**'} |`;
   });
+  const sources = [...new Set(browsers.map((b) => b.source))];
+  const bySource = sources.map((src) => {
+    const sub = browsers.filter((b) => b.source === src);
+    const b = agreement(sub, [], (c) => baselineRunner()(prepare([c])[0]));
+    const a = agreement(sub, [], (c) => runAfter(prepare([c])[0]));
+    const cell = (k: keyof AgreementReport) => (a[k].total ? `${pct(b[k].rate)} → ${pct(a[k].rate)} (${a[k].total})` : '—');
+    return `| ${src} | ${cell('device')} | ${cell('browser')} | ${cell('os')} | ${cell('kept')} |`;
+  });
   const md = `### Last run (${today()})
 
 ${machineInfo()}
@@ -152,6 +160,12 @@ browser, OS and device judged on the browsers kept):
 | field | cases | before | after | goal | |
 |---|---:|---:|---:|---:|---|
 ${rows.join('\n')}
+
+By source of the browsers (before → after, cases):
+
+| source | device type | browser family | OS family | kept |
+|---|---:|---:|---:|---:|
+${bySource.join('\n')}
 
 Cost of the bot and user-agent steps (median of ${ROUNDS} rounds of ${fmt(opts.events)} events cycling through
 ${fmt(mix.length)} cases, ${fmt(distinct.length)} distinct user agents, parse cache warm), and of one parse of a
