@@ -6,4 +6,5 @@ export * from './query';
 export * from './text';
 export * from './validate';
 export * from './funnels';
+export * from './goals';
 export * from './ingest-contracts-compat';
