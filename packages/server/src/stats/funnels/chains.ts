@@ -15,6 +15,8 @@ import { bindInt, ident, join, keyword, sql, type Sql } from '../sql';
  */
 export interface ChainSpec {
   rows: Sql;
+  /** The rows carry vk and ek already (instead of visitor_id and sk). */
+  keyed?: boolean;
   steps: number;
   windowMs: number | null;
   /** The breakdown value may differ between the starts of one entrant (an event-level dimension, or visitor scope). */
@@ -33,8 +35,9 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
  * formulation (starts joined to their entrant's rows, one window pass per step) gave the same answers
  * but took 10 s on the bench's 30 days (bench/README.md "Funnel"); this is one hash aggregation.
  */
-export const duckdbChains: ChainLeaf = (_d, { rows, steps, windowMs, startsVary }) => {
-  const cols = [sql`hash(visitor_id) AS vk, hash(visitor_id, sk) AS ek, ts, st, bd`, ...range(2, steps).map((k) => m(k))];
+export const duckdbChains: ChainLeaf = (_d, { rows, keyed: hashed, steps, windowMs, startsVary }) => {
+  const ids = hashed ? sql`vk, ek` : sql`hash(visitor_id) AS vk, hash(visitor_id, sk) AS ek`;
+  const cols = [sql`${ids}, ts, st, bd`, ...range(2, steps).map((k) => m(k))];
   const keyed = sql`SELECT ${join(cols)} FROM (${rows}) AS r`;
   const later = range(2, steps);
   const lists = later.map((k) => sql`list(ts) FILTER (WHERE ${m(k)} = 1) AS ${ident(`a${k}`)}`);

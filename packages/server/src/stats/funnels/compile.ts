@@ -77,10 +77,11 @@ function leftJoin(d: Dialect, left: Sql, right: Sql, keys: string[]): Sql {
 }
 
 /** One row per (bd, visitor): its best chain, its level and its entrant's key. */
-function bestChains(d: Dialect, q: FunnelQuery, withBreakdown: boolean): Sql {
+function bestChains(d: Dialect, q: FunnelQuery, withBreakdown: boolean, keyedRows?: Sql): Sql {
   const n = q.funnel.steps.length;
   const startsVary = withBreakdown && q.breakdown !== null && (q.funnel.scope === 'visitor' || dimensionDef(q.breakdown).level === 'event');
-  const chains = leavesOf(d).chains(d, { rows: stepRows(d, q, withBreakdown), steps: n, windowMs: q.windowMs, startsVary });
+  const rows = keyedRows ?? stepRows(d, q, withBreakdown);
+  const chains = leavesOf(d).chains(d, { rows, keyed: keyedRows !== undefined, steps: n, windowMs: q.windowMs, startsVary });
   // level × 2^42 − t1: one integer ordering starts by furthest step, then earliest (t1 < 2^42 ms, until 2109).
   const level = levelOf(n);
   const keyed = sql`SELECT *, ${level} AS lvl, ${level} * ${bindInt(2 ** 42)} - t1 AS bk FROM (${chains}) AS ch`;
@@ -115,7 +116,7 @@ export function compileFunnelSteps(d: Dialect, q: FunnelQuery, withBreakdown: bo
  * interactive event (its name) after their step-k event, within the window of their start (and in
  * the same session with session scope); '' when nothing. Rows: after_step, next_label, visitors.
  */
-function nextSelect(d: Dialect, q: FunnelQuery, best: Sql): Sql {
+function nextSelect(d: Dialect, q: FunnelQuery, best: Sql, laterRows?: Sql): Sql {
   const n = q.funnel.steps.length;
   const { plan } = q;
   const atLevel = sql`CASE ${join(
@@ -125,15 +126,59 @@ function nextSelect(d: Dialect, q: FunnelQuery, best: Sql): Sql {
   const deadline = q.windowMs === null ? bindInt(plan.range.endMs + q.lookaheadMs) : sql`t1 + ${bindInt(q.windowMs)}`;
   const leavers = sql`SELECT vk, ek, lvl, ${atLevel} AS t_at, ${deadline} AS dl FROM ${best} WHERE lvl < ${bindInt(n)}`;
   const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
-  const label = sql`CASE WHEN name = 'page_view' THEN path ELSE name END`;
-  const interactive = or([sql`name = 'page_view'`, sql`name NOT IN (${join(PASSIVE_EVENT_NAMES.map((p) => bindString(p)))})`]);
-  const later = sql`SELECT ${leavesOf(d).keys(sk)}, ${d.timestampToMs(ident('ts'))} AS ets, ${label} AS label FROM events WHERE ${and([
+  const later = laterRows ?? sql`SELECT ${leavesOf(d).keys(sk)}, ${d.timestampToMs(ident('ts'))} AS ets, ${label} AS label FROM events WHERE ${and([
     sql`site_id = ${bindString(q.siteId)}`,
     between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
-    interactive,
+    interactive(),
   ])}`;
   return sql`SELECT lvl AS after_step, nxt AS next_label, count(*) AS visitors FROM (${leavesOf(d).next(d, leavers, later)}) AS p GROUP BY lvl, nxt`;
 }
+
+/** The events "what next" may name: page views and interactive events. */
+const interactive = () => or([sql`name = 'page_view'`, sql`name NOT IN (${join(PASSIVE_EVENT_NAMES.map((p) => bindString(p)))})`]);
+const label = sql`CASE WHEN name = 'page_view' THEN path ELSE name END`;
+
+/**
+ * One scan for both halves (engines with CTEs): the read range's events that match a step or that
+ * "what next" may name, with the ids hashed once (vk, ek, and sh for the session filters' join), the
+ * step flags, and the label of the interactive ones. Columns: vk, ek, (sh), ts, m1..mn, ip, iv, label.
+ */
+function sharedRows(d: Dialect, q: FunnelQuery): Sql {
+  const { plan } = q;
+  const preds = q.funnel.steps.map((s, i) => stepPredicate(d, s, i));
+  const flag = (p: Sql) => sql`CASE WHEN ${p} THEN 1 ELSE 0 END`;
+  const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
+  const iv = interactive();
+  const cols: Sql[] = [
+    sql`hash(visitor_id) AS vk`,
+    sql`hash(visitor_id, ${sk}) AS ek`,
+    // The session's key, for the filters' join only (the entrant's key already with session scope).
+    ...(needsSessions(q) && q.funnel.scope !== 'session' ? [sql`hash(visitor_id, session_id) AS sh`] : []),
+    sql`${d.timestampToMs(ident('ts'))} AS ts`,
+    ...preds.map((p, i) => sql`${flag(p)} AS ${ident(`m${i + 1}`)}`),
+    sql`${flag(between(d, plan.range.startMs, plan.range.endMs))} AS ip`,
+    sql`${flag(iv)} AS iv`,
+    sql`CASE WHEN ${iv} THEN ${label} END AS label`,
+  ];
+  const where = and([sql`site_id = ${bindString(q.siteId)}`, between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs), or([...preds, iv])]);
+  return sql`SELECT ${join(cols)} FROM events WHERE ${where}`;
+}
+
+/** Step rows (vk, ek, ts, m1..mn, st, bd) out of the shared rows `ev`; the filters' sessions joined on sh. */
+function sharedStepRows(d: Dialect, q: FunnelQuery): Sql {
+  const { plan } = q;
+  const flags = Array.from({ length: q.funnel.steps.length }, (_, i) => ident(`m${i + 1}`));
+  const anyStep = or(flags.map((f) => sql`${f} = 1`));
+  const keep = sql`vk, ek, ts, ${join(flags)}`;
+  if (!needsSessions(q)) {
+    return sql`SELECT ${keep}, CASE WHEN m1 = 1 AND ip = 1 THEN 1 ELSE 0 END AS st, '' AS bd FROM ev WHERE ${anyStep}`;
+  }
+  const sessions = sql`SELECT hash(visitor_id, session_id) AS sh, 1 AS f_ok FROM (${matchingSessions(plan, d)}) AS ms`;
+  const rows = q.funnel.scope === 'session' ? sql`SELECT *, ek AS sh FROM ev WHERE ${anyStep}` : sql`SELECT * FROM ev WHERE ${anyStep}`;
+  return sql`SELECT ${keep}, CASE WHEN m1 = 1 AND ip = 1 AND coalesce(f_ok, 0) = 1 THEN 1 ELSE 0 END AS st, '' AS bd FROM (${rows}) AS e LEFT JOIN (${sessions}) AS s USING (sh)`;
+}
+
+const needsSessions = (q: FunnelQuery) => q.plan.eventFilters.length > 0 || q.plan.sessionFilters.length > 0;
 
 const NEXT_ORDER = sql` ORDER BY after_step ASC, visitors DESC, next_label ASC`;
 
@@ -165,7 +210,7 @@ export function compileFunnelCombined(d: Dialect, q: FunnelQuery): CompiledSql {
   ];
   const best = ident('best');
   return render(
-    sql`WITH best AS MATERIALIZED (${bestChains(d, q, false)}) SELECT ${join(stepCols)} FROM (${stepsSelect(d, q, best, empty)}) AS s UNION ALL SELECT ${join(nextCols)} FROM (${nextSelect(d, q, best)}) AS n${NEXT_ORDER}`,
+    sql`WITH ev AS MATERIALIZED (${sharedRows(d, q)}), best AS MATERIALIZED (${bestChains(d, q, false, sharedStepRows(d, q))}) SELECT ${join(stepCols)} FROM (${stepsSelect(d, q, best, empty)}) AS s UNION ALL SELECT ${join(nextCols)} FROM (${nextSelect(d, q, best, sql`SELECT ek, ts AS ets, label FROM ev WHERE iv = 1`)}) AS n${NEXT_ORDER}`,
     d,
   );
 }
