@@ -148,7 +148,8 @@ function sharedRows(d: Dialect, q: FunnelQuery): Sql {
   const preds = q.funnel.steps.map((s, i) => stepPredicate(d, s, i));
   const flag = (p: Sql) => sql`CASE WHEN ${p} THEN 1 ELSE 0 END`;
   const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
-  const iv = interactive();
+  // Comparisons rather than NOT IN: DuckDB turns an IN list of parameters into a join, once per use.
+  const iv = or([sql`name = 'page_view'`, and(PASSIVE_EVENT_NAMES.map((p) => sql`name <> ${bindString(p)}`))]);
   const cols: Sql[] = [
     sql`hash(visitor_id) AS vk`,
     sql`hash(visitor_id, ${sk}) AS ek`,
@@ -158,9 +159,17 @@ function sharedRows(d: Dialect, q: FunnelQuery): Sql {
     ...preds.map((p, i) => sql`${flag(p)} AS ${ident(`m${i + 1}`)}`),
     sql`${flag(between(d, plan.range.startMs, plan.range.endMs))} AS ip`,
     sql`${flag(iv)} AS iv`,
-    sql`CASE WHEN ${iv} THEN ${label} END AS label`,
+    sql`${label} AS label`,
   ];
-  const where = and([sql`site_id = ${bindString(q.siteId)}`, between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs), or([...preds, iv])]);
+  // Every row matching a step or interactive passes `name NOT IN (passive names no step asks for)`; one
+  // condition on one column, which DuckDB evaluates inside the scan before it reads the ids and paths.
+  const wanted = new Set(['page_view', ...q.funnel.steps.flatMap((s) => (s.type === 'event' ? [s.match.event_name ?? ''] : []))]);
+  const skip = PASSIVE_EVENT_NAMES.filter((p) => !wanted.has(p));
+  const where = and([
+    sql`site_id = ${bindString(q.siteId)}`,
+    between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
+    ...skip.map((p) => sql`name <> ${bindString(p)}`),
+  ]);
   return sql`SELECT ${join(cols)} FROM events WHERE ${where}`;
 }
 
