@@ -14,6 +14,8 @@ import { stepPredicate } from './steps';
  *   → best chain per (breakdown value, visitor): the furthest, then the earliest start
  *   → counts and medians per step, or what the leavers did next.
  * Filters choose the entrants: a start counts when its session matches them (compile.ts matchingSessions).
+ * With CTEs (DuckDB) steps and what-next are one statement over one scan (sharedRows); otherwise each
+ * statement reads the events itself.
  */
 export interface FunnelQuery {
   siteId: string;
@@ -126,11 +128,13 @@ function nextSelect(d: Dialect, q: FunnelQuery, best: Sql, laterRows?: Sql): Sql
   const deadline = q.windowMs === null ? bindInt(plan.range.endMs + q.lookaheadMs) : sql`t1 + ${bindInt(q.windowMs)}`;
   const leavers = sql`SELECT vk, ek, lvl, ${atLevel} AS t_at, ${deadline} AS dl FROM ${best} WHERE lvl < ${bindInt(n)}`;
   const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
-  const later = laterRows ?? sql`SELECT ${leavesOf(d).keys(sk)}, ${d.timestampToMs(ident('ts'))} AS ets, ${label} AS label FROM events WHERE ${and([
-    sql`site_id = ${bindString(q.siteId)}`,
-    between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
-    interactive(),
-  ])}`;
+  const later =
+    laterRows ??
+    sql`SELECT ${leavesOf(d).keys(sk)}, ${d.timestampToMs(ident('ts'))} AS ets, ${label} AS label FROM events WHERE ${and([
+      sql`site_id = ${bindString(q.siteId)}`,
+      between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
+      interactive(),
+    ])}`;
   return sql`SELECT lvl AS after_step, nxt AS next_label, count(*) AS visitors FROM (${leavesOf(d).next(d, leavers, later)}) AS p GROUP BY lvl, nxt`;
 }
 
