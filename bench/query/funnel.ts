@@ -221,7 +221,10 @@ export async function runFunnelBench(o: FunnelBenchOptions): Promise<void> {
   const machine = machineInfo();
   console.log(`[funnel] ${machine}`);
   const ds = await ensureDuckDbDataset(o.events, o.otherEvents);
-  const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: ds.dir }));
+  // DuckDB's memory limit: the server's default unless TIDEMARK_DUCKDB_MEMORY_LIMIT says otherwise.
+  const memoryLimit = process.env.TIDEMARK_DUCKDB_MEMORY_LIMIT;
+  const config = loadConfig({ TIDEMARK_DATA_DIR: ds.dir, ...(memoryLimit ? { TIDEMARK_DUCKDB_MEMORY_LIMIT: memoryLimit } : {}) });
+  const store = await openEventStore(config);
   let duck: { timing: Timing; last: FunnelStats };
   const load = os.loadavg()[0];
   let db: PgCopy | null = null;
@@ -268,7 +271,7 @@ export async function runFunnelBench(o: FunnelBenchOptions): Promise<void> {
     'funnel',
     `### Last run: ${started}
 
-Machine: ${machine}. 1-minute load average while DuckDB was timed: ${load.toFixed(2)} → ${loadAfter.toFixed(2)}.
+Machine: ${machine}. 1-minute load average while DuckDB was timed: ${load.toFixed(2)} → ${loadAfter.toFixed(2)}. DuckDB memory limit: ${config.duckDbMemoryLimit}.
 Data: the query bench's file (${fmt(o.events)} + ${fmt(o.otherEvents)} events). Funnel: ${BENCH_FUNNEL.steps.map((x) => `${x.name} (${x.type === 'event' ? `event \`${x.match.event_name}\`` : `\`${x.match.url_pattern}\``})`).join(' → ')}, session scope, last 30 days in the site's zone; one timed call = \`StatsService.funnel\` (steps with medians and what the leavers did next: one statement on DuckDB), raw events (funnels read no rollup).
 Answer: ${s.map((x) => `${fmt(x.visitors)}`).join(' → ')} visitors; medians ${s
       .slice(1)
