@@ -43,6 +43,8 @@ export interface Site {
   excluded_ips: string[]; // IPs or CIDRs
   enabled: boolean;
   created_at: number; // ms
+  /** The site's id for Umami clients (`website` of /api/send); a UUID made with the site. */
+  umami_website_id: string;
 }
 
 export interface Member {

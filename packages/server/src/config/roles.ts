@@ -18,6 +18,8 @@ export const roleDoes = (role: Role) => ({
 });
 
 const COLLECT_ROUTE = /^\/api\/(v1\/)?collect(\/|$)|^\/api\/(tracking|analytics\/track|webhooks)(\/|$)/;
+/** Drop-in collectors for other tools' clients (Plausible's /api/event, Umami's /api/send and /api/batch). */
+const DROPIN_COLLECT_ROUTE = /^\/api\/(event|send|batch)$/;
 /** Tracker scripts (/t.js …) are static and served by collectors and api nodes alike. */
 const STATIC_SCRIPT = /^\/[A-Za-z0-9._-]+\.js$/;
 
@@ -26,7 +28,7 @@ export function servesRoute(role: Role, url: string): boolean {
   if (role === 'all' || url === '/health') return true;
   const does = roleDoes(role);
   if (STATIC_SCRIPT.test(url)) return does.collect || does.api;
-  if (COLLECT_ROUTE.test(url)) return does.collect;
+  if (COLLECT_ROUTE.test(url) || DROPIN_COLLECT_ROUTE.test(url)) return does.collect;
   return does.api;
 }
 

@@ -17,6 +17,8 @@ import { siteRoutes } from './routes/sites';
 import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
+import { collectDropinRoutes } from './routes/collect-dropins';
+import { plausibleStatsRoutes } from './routes/plausible-stats';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { trackerScriptRoutes } from './routes/tracker-script';
 
@@ -43,12 +45,14 @@ const routeModules: RouteModule[] = [
   keyRoutes,
   collectRoutes,
   collectV1Routes,
+  collectDropinRoutes,
   collectDropsRoutes,
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
   realtimeRoutes,
   publicV1Routes,
+  plausibleStatsRoutes,
   openApiRoutes,
   dashboardRoutes,
 ];

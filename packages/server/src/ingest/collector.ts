@@ -86,6 +86,8 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     siteId: req.site.id,
     receivedAt: req.receivedAt,
     visitorHeader: req.visitorHeader,
+    siteDomain: req.site.domain,
+    umamiWebsiteId: req.site.umami_website_id,
   });
   const ctx: RequestContext = {
     site: req.site,

@@ -7,7 +7,14 @@ import type { SessionCache } from './lib/session-cache';
 import type { SaltPair } from './lib/salts';
 
 /** Which ingestion contract an event came through (also the `contract` of raw and quarantine rows). */
-export type ContractName = 'insighthub.collect' | 'insighthub.heatmap' | 'metricpal.v1.collect' | 'metricpal.v1.optimized';
+export type ContractName =
+  | 'insighthub.collect'
+  | 'insighthub.heatmap'
+  | 'metricpal.v1.collect'
+  | 'metricpal.v1.optimized'
+  | 'plausible.event'
+  | 'umami.send'
+  | 'umami.batch';
 
 /**
  * `browser`: sent by a tracker from a visitor's browser; its clock is corrected against ours and
@@ -32,6 +39,13 @@ export interface PreEvent extends CanonicalEvent {
   client_user_agent: string;
   /** The event as received, for the quarantine. */
   input: unknown;
+  /**
+   * Contracts without client event ids (Plausible, Umami): the event's content, from which the event-id
+   * step derives a deterministic id, so an identical retry is stored once ('' = none).
+   */
+  dedupe_key: string;
+  /** The client sent its own event time (the derived id then needs no time window). */
+  dedupe_exact: boolean;
 }
 
 /** Request headers the privacy and bot steps read. */

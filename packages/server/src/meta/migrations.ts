@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Kysely, Migration } from 'kysely';
 
 /**
@@ -154,6 +155,25 @@ export const metaMigrations: Record<string, Migration> = {
     },
     async down(db: AnyDb) {
       await db.schema.dropTable('site_purges').ifExists().execute();
+    },
+  },
+  /**
+   * Umami clients name a site by a UUID website id: one per site, made for every existing site here and
+   * for each new one by the repository. Nullable in the DDL (SQLite cannot add a NOT NULL column
+   * without a default); the repository never leaves it empty.
+   */
+  '0006_sites_umami_website_id': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('sites').addColumn('umami_website_id', 'varchar(36)').execute();
+      const rows: Array<{ id: string }> = await db.selectFrom('sites').select('id').execute();
+      for (const r of rows) {
+        await db.updateTable('sites').set({ umami_website_id: crypto.randomUUID() }).where('id', '=', r.id).execute();
+      }
+      await db.schema.createIndex('idx_sites_umami_website_id').on('sites').column('umami_website_id').unique().execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex('idx_sites_umami_website_id').ifExists().execute();
+      await db.schema.alterTable('sites').dropColumn('umami_website_id').execute();
     },
   },
 };

@@ -46,6 +46,7 @@ export interface SitesTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  umami_website_id: string | null;
 }
 
 export interface ApiKeysTable {

@@ -53,6 +53,8 @@ export function newPreEvent(siteId: string, receivedAt: number, name: string, in
     client_ip: '',
     client_user_agent: '',
     input,
+    dedupe_key: '',
+    dedupe_exact: false,
   };
 }
 

@@ -1,0 +1,2 @@
+export { parsePlausibleQuery, runPlausibleQuery, type PlausibleResponse, type PlausibleSite } from './plausible-query';
+export { plausibleQuerySchema, PLAUSIBLE_DIMENSIONS, PLAUSIBLE_METRICS, type PlausibleQuery } from './plausible-request';
