@@ -216,7 +216,7 @@ describe('Plausible: POST /api/event', () => {
     const tag = crypto.randomUUID();
     const page = openJsdomPage(`https://www.example.com/shop?t=${tag}`, SAFARI_UA);
     try {
-      const { init, track } = await import('@plausible-analytics/tracker');
+      const { init, track } = page.loadModule<typeof import('@plausible-analytics/tracker')>('@plausible-analytics/tracker');
       init({ domain: 'example.com', endpoint: `${s.url}/api/event`, logging: false });
       const status = await withCallback<{ status?: number }>((done) =>
         track('Purchase', {

@@ -1,9 +1,10 @@
 // Drives other tools' browser clients (Plausible's npm packages) under jsdom against a running server.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { JSDOM } from 'jsdom';
 
 const nodeFetch = globalThis.fetch;
 const GLOBALS = [
-  'fetch',
   'window',
   'document',
   'location',
@@ -18,6 +19,11 @@ const GLOBALS = [
 
 export interface JsdomPage {
   dom: JSDOM;
+  /**
+   * Runs an ES module's code in the page (its free names — fetch, document, location — are the page's),
+   * returning its exports: the export statement becomes an assignment, nothing else changes.
+   */
+  loadModule<T>(specifier: string): T;
   /** Requests the page's scripts made through window.fetch, settled. */
   settled(): Promise<void>;
   close(): void;
@@ -73,6 +79,19 @@ export function openJsdomPage(url: string, userAgent: string, referrer = ''): Js
   }
   return {
     dom,
+    loadModule<T>(specifier: string): T {
+      const code = fs.readFileSync(createRequire(import.meta.url).resolve(specifier), 'utf8');
+      const exported = /\nexport\s*\{([^}]*)\}\s*;?\s*$/.exec(code);
+      if (!exported) throw new Error(`${specifier}: no trailing export statement`);
+      const names = exported[1]!
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
+      const body = `${code.slice(0, exported.index)}\nwindow.__module = { ${names.join(', ')} };`;
+      // The page's fetch by name as well: jsdom's script context otherwise resolves a bare `fetch` to Node's.
+      (dom.window as unknown as { eval(code: string): unknown }).eval(`(function(fetch){${body}})(window.fetch)`);
+      return (dom.window as unknown as { __module: T }).__module;
+    },
     async settled() {
       for (let i = 0; i < 50 && inflight.size; i++) await Promise.allSettled([...inflight]);
     },
