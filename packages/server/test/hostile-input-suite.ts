@@ -54,6 +54,7 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
     let s: Server;
     let siteId = '';
     let trackingId = '';
+    let umamiId = '';
     let writeKey = '';
     let readKey = '';
     const statuses: string[] = [];
@@ -65,6 +66,7 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       const site = await s.ctx.meta.sites.create(org.id, { name: 'Example', domain: 'example.com' });
       siteId = site.id;
       trackingId = site.tracking_id;
+      umamiId = site.umami_website_id;
       const key = async (permissions: Array<'read' | 'write'>) =>
         (
           await s.ctx.meta.apiKeys.create({
@@ -185,6 +187,38 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
         }),
         server(),
       ],
+      [
+        '/api/event',
+        JSON.stringify({
+          n: `ev${x}`.slice(0, 100),
+          u: `https://example.com/pl/${x}`.slice(0, 1900),
+          d: 'example.com',
+          r: `https://ref.example.org/${x}`.slice(0, 1900),
+          p: JSON.stringify({ plan: `pro${x}`.slice(0, 600), contract: 'plausible', [`k${x}`.slice(0, 100)]: x.slice(0, 600) }),
+          $: i % 3 ? undefined : { amount: x.slice(0, 30), currency: x.slice(0, 5) },
+          h: i % 2,
+        }),
+        browser,
+      ],
+      [
+        '/api/send',
+        JSON.stringify({
+          type: i % 4 ? 'event' : 'identify',
+          payload: {
+            website: umamiId,
+            hostname: 'example.com',
+            url: `/u/${x}`.slice(0, 1900),
+            referrer: `https://ref.example.org/${x}`.slice(0, 1900),
+            title: x.slice(0, 1999),
+            name: i % 2 ? `n${x}`.slice(0, 100) : undefined,
+            data: { plan: `pro${x}`.slice(0, 600), contract: 'umami', [x.slice(0, 100) || 'empty']: { nested: x.slice(0, 600) } },
+            language: x.slice(0, 35),
+            screen: x.slice(0, 20),
+            id: x.slice(0, 300),
+          },
+        }),
+        { 'content-type': 'application/json', origin: 'https://www.example.com' },
+      ],
     ];
 
     /** Every string column and property of every stored event, as read back. */
@@ -235,7 +269,14 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       ]) {
         expect((await send('POST', '/api/collect', body, browser)).status).toBe(400);
       }
-      expect([...accepted.keys()].sort()).toEqual(['/api/collect', '/api/collect/heatmap', '/api/v1/collect', '/api/v1/collect/optimized']);
+      expect([...accepted.keys()].sort()).toEqual([
+        '/api/collect',
+        '/api/collect/heatmap',
+        '/api/event',
+        '/api/send',
+        '/api/v1/collect',
+        '/api/v1/collect/optimized',
+      ]);
 
       const rows = await storedRows();
       expect(rows.length).toBeGreaterThan(cases.length);
@@ -363,6 +404,21 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
           `dashboard ${pattern.slice(0, 30)}`,
         );
       }
+      // The same through the Plausible-compatible Stats API.
+      for (const pattern of ['\\Z', '(?<name>a)', 'a{1001}']) {
+        const body = { site_id: 'example.com', date_range: '7d', metrics: ['visitors'], filters: [['matches', 'event:page', [pattern]]] };
+        await refused(await send('POST', '/api/v2/query', JSON.stringify(body), reader()), `v2 ${pattern}`);
+      }
+      const v2deep = '["not",'.repeat(2000) + '["is","event:page",["/"]]' + ']'.repeat(2000);
+      await refused(
+        await send(
+          'POST',
+          '/api/v2/query',
+          `{"site_id":"example.com","date_range":"7d","metrics":["visitors"],"filters":[${v2deep}]}`,
+          reader(),
+        ),
+        'v2 deep tree',
+      );
       // Filter trees thousands deep, and one level past the limit on the dashboard endpoint.
       const deep = '["not",'.repeat(5000) + '["is","page",["/"]]' + ']'.repeat(5000);
       await refused(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollectServer, type CollectServer } from './helpers/collect';
+import { plausibleResponseSchema } from '../src/compat';
 
 /**
  * The Plausible-compatible Stats API (`POST /api/v2/query`) over a fixture sent through the collector:
@@ -66,6 +67,7 @@ const v2 = (body: unknown, key = s.keys.read) => s.request('POST', '/api/v2/quer
 async function ok(body: Record<string, unknown>) {
   const r = await v2({ site_id: 'example.com', date_range: range, ...body });
   expect(r.status, r.text).toBe(200);
+  plausibleResponseSchema.parse(r.body); // the documented shape
   return r.body as {
     results: Array<{ metrics: number[]; dimensions: string[] }>;
     meta: Record<string, unknown>;

@@ -1,2 +1,8 @@
 export { parsePlausibleQuery, runPlausibleQuery, type PlausibleResponse, type PlausibleSite } from './plausible-query';
-export { plausibleQuerySchema, PLAUSIBLE_DIMENSIONS, PLAUSIBLE_METRICS, type PlausibleQuery } from './plausible-request';
+export {
+  plausibleQuerySchema,
+  plausibleResponseSchema,
+  PLAUSIBLE_DIMENSIONS,
+  PLAUSIBLE_METRICS,
+  type PlausibleQuery,
+} from './plausible-request';

@@ -200,3 +200,23 @@ export function mapDateRange(r: PlausibleQuery['date_range'], today: string, sit
       throw badRequest('invalid_date_range', `Invalid date_range "${r}"`);
   }
 }
+
+/** The response of `POST /api/v2/query` (Plausible's shape). */
+export const plausibleResponseSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        metrics: z.array(z.number()).meta({ description: 'The values of `metrics`, in their order' }),
+        dimensions: z
+          .array(z.string())
+          .meta({ description: 'The values of `dimensions`, in their order (time buckets as YYYY-MM-DD or YYYY-MM-DD HH:00:00)' }),
+      }),
+    ),
+    meta: z.object({
+      imports_included: z.boolean().optional(),
+      time_labels: z.array(z.string()).optional(),
+      total_rows: z.number().int().optional(),
+    }),
+    query: z.record(z.string(), z.unknown()).meta({ description: 'The query as run: date_range as local date-times, defaults filled in' }),
+  })
+  .meta({ id: 'PlausibleQueryResponse' });
