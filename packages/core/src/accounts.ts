@@ -79,3 +79,24 @@ export interface CreatedApiKey extends ApiKey {
   /** The full secret; the server shows it once. */
   key: string;
 }
+
+/** How to point another tool's client at this server (GET /api/sites/{id}/snippet → `dropins`). */
+export interface DropinSnippets {
+  plausible: {
+    /** What Plausible clients send as `domain` / `data-domain`. */
+    domain: string;
+    endpoint: string;
+    /** Plausible's script tag, kept, with `data-api` pointing here. */
+    script: string;
+    /** `@plausible-analytics/tracker`'s init. */
+    npm: string;
+  };
+  umami: {
+    website_id: string;
+    host_url: string;
+    /** Umami's script tag, kept, with `data-host-url` pointing here. */
+    script: string;
+    /** `@umami/node`'s constructor. */
+    node: string;
+  };
+}

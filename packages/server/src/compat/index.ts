@@ -6,3 +6,4 @@ export {
   PLAUSIBLE_METRICS,
   type PlausibleQuery,
 } from './plausible-request';
+export { dropinSnippets } from './snippets';
