@@ -4,7 +4,8 @@ import { ClickHouseEventStore } from '../src/store';
 
 /**
  * The drop-in collectors' suite (dropins.test.ts: the real Plausible and Umami clients, retries after
- * a 503) and the Plausible-compatible Stats API suite (plausible-stats-api.test.ts), unchanged, with
+ * a 503), the Plausible script-tag flow in Chromium (plausible-script-tag.test.ts) and the
+ * Plausible-compatible Stats API suite (plausible-stats-api.test.ts), unchanged, with
  * the server's events in ClickHouse (Debian's 18.16 server), as scaleout-collect.test.ts runs the
  * collector's suite.
  */
@@ -32,6 +33,7 @@ if (status.ok) {
   });
   await import('./dropins.test');
   await import('./plausible-stats-api.test');
+  await import('./plausible-script-tag.test');
   afterAll(async () => {
     await new ClickHouseEventStore(clickhouseDatabaseUrl(database)).dropDatabase();
   });

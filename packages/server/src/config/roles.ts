@@ -21,7 +21,7 @@ const COLLECT_ROUTE = /^\/api\/(v1\/)?collect(\/|$)|^\/api\/(tracking|analytics\
 /** Drop-in collectors for other tools' clients (Plausible's /api/event, Umami's /api/send and /api/batch). */
 const DROPIN_COLLECT_ROUTE = /^\/api\/(event|send|batch)$/;
 /** Tracker scripts (/t.js …) are static and served by collectors and api nodes alike. */
-const STATIC_SCRIPT = /^\/[A-Za-z0-9._-]+\.js$/;
+const STATIC_SCRIPT = /^\/(js\/)?[A-Za-z0-9._-]+\.js$/;
 
 /** Whether a process of `role` answers the route with this URL pattern (others get 404). */
 export function servesRoute(role: Role, url: string): boolean {
