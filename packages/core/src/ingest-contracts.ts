@@ -256,8 +256,16 @@ export const plausibleEventSchema = z.object({
 });
 export type PlausibleEvent = z.infer<typeof plausibleEventSchema>;
 
-/** Plausible's body is one event: any JSON object here; the adapter validates it (invalid → quarantine). */
-export const plausibleBodySchema = z.looseObject({});
+/**
+ * The envelope of a drop-in body once the collector has brought it to our shape: what names the site
+ * (`site_ref`: Plausible's domain, Umami's website id) and the events, each validated by the adapter
+ * (invalid ones are quarantined).
+ */
+const dropinEnvelope = (maxEvents: number) =>
+  z.object({ site_ref: z.string().max(1000).nullable(), events: z.array(z.unknown()).min(1).max(maxEvents) });
+
+/** `POST /api/event`: Plausible's body is one event. */
+export const plausibleBodySchema = dropinEnvelope(1);
 
 export const UMAMI_TYPES = ['event', 'identify'] as const;
 
@@ -282,7 +290,7 @@ export type UmamiPayload = z.infer<typeof umamiPayloadSchema>;
 export const umamiItemSchema = z.object({ type: z.enum(UMAMI_TYPES), payload: umamiPayloadSchema });
 export type UmamiItem = z.infer<typeof umamiItemSchema>;
 
-/** `POST /api/send`: one `{type, payload}`; checked as a whole by the adapter (invalid → quarantine). */
-export const umamiSendBodySchema = z.looseObject({ type: z.unknown(), payload: z.unknown() });
+/** `POST /api/send`: one `{type, payload}`. */
+export const umamiSendBodySchema = dropinEnvelope(1);
 /** `POST /api/batch`: a JSON array of `{type, payload}`. */
-export const umamiBatchBodySchema = z.array(z.unknown()).min(1);
+export const umamiBatchBodySchema = dropinEnvelope(INGEST_LIMITS.eventsPerBatch);

@@ -20,6 +20,9 @@ import { collectV1Routes } from './routes/collect-v1';
 import { collectDropinRoutes } from './routes/collect-dropins';
 import { plausibleStatsRoutes } from './routes/plausible-stats';
 import { collectDropsRoutes } from './routes/collect-drops';
+import { collectSegmentRoutes } from './routes/collect-segment';
+import { collectSeedRoutes } from './routes/collect-seed';
+import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
 
 export interface RouteInfo {
@@ -47,6 +50,9 @@ const routeModules: RouteModule[] = [
   collectV1Routes,
   collectDropinRoutes,
   collectDropsRoutes,
+  collectSegmentRoutes,
+  collectSeedRoutes,
+  trackingRoutes,
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,

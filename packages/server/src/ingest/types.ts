@@ -12,9 +12,15 @@ export type ContractName =
   | 'insighthub.heatmap'
   | 'metricpal.v1.collect'
   | 'metricpal.v1.optimized'
+  | SegmentContract
+  | 'universal.tracking'
+  | 'techstore.track'
   | 'plausible.event'
   | 'umami.send'
   | 'umami.batch';
+
+/** The Segment-compatible endpoints: `/v1/batch` and one per message type (`/v1/track` …). */
+export type SegmentContract = `segment.${'batch' | 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias'}`;
 
 /**
  * `browser`: sent by a tracker from a visitor's browser; its clock is corrected against ours and

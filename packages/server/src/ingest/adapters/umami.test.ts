@@ -7,6 +7,8 @@ const input: AdaptInput = {
   siteId: 'site-1',
   receivedAt: 1_700_000_000_000,
   visitorHeader: '',
+  trackingId: 'tm_x',
+  pageHeader: '',
   siteDomain: 'example.com',
   umamiWebsiteId: WEBSITE,
 };
