@@ -3,6 +3,7 @@ import Plausible from 'plausible-tracker';
 import { Umami } from '@umami/node';
 import { CHROME_UA, startCollectServer, type CollectServer } from './helpers/collect';
 import { openJsdomPage, withCallback } from './helpers/dropin-clients';
+import { TidemarkError } from '@tidemark/core';
 import type { WriteBatch } from '../src/store';
 
 /**
@@ -349,8 +350,34 @@ describe('Umami: POST /api/send and /api/batch', () => {
   });
 });
 
-/** The store refuses writes for a while (as with a full disk or an unreachable ClickHouse): the writer's retries run out and the request answers 503. */
+/**
+ * A failure the client sees as a 503. With the group-commit writer in front of the store (embedded, or
+ * ClickHouse without Redis) the store itself refuses writes (as with a full disk or an unreachable
+ * ClickHouse) until the writer's retries run out; `afterWriting` lets each write through first, so the
+ * events are durable but the answer is lost. Through the Redis stream the batch is handed to Redis and
+ * the answer then replaced by the writer's 503.
+ */
 function failWrites(opts: { afterWriting: boolean }) {
+  if (s.ctx.config.redisUrl) {
+    const collector = s.ctx.collector;
+    const admit = collector.admit.bind(collector);
+    collector.admit = async (contract, raw) => {
+      const admission = await admit(contract, raw);
+      return {
+        ...admission,
+        fields: admission.fields,
+        check: () => admission.check(),
+        release: () => admission.release(),
+        collect: async (req) => {
+          if (opts.afterWriting) await admission.collect(req);
+          throw new TidemarkError(503, 'write_failed', 'Events could not be stored; nothing was recorded, retry later');
+        },
+      };
+    };
+    return () => {
+      collector.admit = admit;
+    };
+  }
   const store = s.ctx.events;
   const real = store.write.bind(store);
   store.write = async (batch: WriteBatch) => {
