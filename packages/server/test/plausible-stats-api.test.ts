@@ -141,6 +141,21 @@ describe('POST /api/v2/query', () => {
     });
     expect(page.results).toEqual(expected.slice(1, 3));
     expect(page.meta.total_rows).toBe(expected.length);
+    // percentage: each page's visitors as a share of all visitors.
+    const everyone = distinct(sent.map((e) => e.visitor));
+    const shares = await ok({
+      metrics: ['visitors', 'percentage'],
+      dimensions: ['event:page'],
+      order_by: [
+        ['percentage', 'desc'],
+        ['event:page', 'asc'],
+      ],
+    });
+    const byShare = [...byPage]
+      .map(([path, p]) => ({ dimensions: [path], metrics: [p.visitors.size, Math.round((p.visitors.size / everyone) * 1000) / 10] }))
+      .sort((a, b) => b.metrics[0]! - a.metrics[0]! || a.dimensions[0]!.localeCompare(b.dimensions[0]!));
+    expect(shares.results).toEqual(byShare);
+    expect((await v2({ site_id: 'example.com', date_range: range, metrics: ['percentage'] })).status).toBe(400);
   });
 
   it('a time:day series leaves out days without data; time_labels lists every day', async () => {

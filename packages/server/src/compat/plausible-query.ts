@@ -57,8 +57,12 @@ export async function runPlausibleQuery(
   q: PlausibleQuery,
   now: number,
 ): Promise<PlausibleResponse> {
-  const metrics = q.metrics.map(mapMetric);
+  // `percentage`: a row's share of all visitors, from the same query without dimensions.
+  const wantsShare = q.metrics.includes('percentage');
+  const asked = q.metrics.map((m) => (m === 'percentage' ? null : mapMetric(m)));
+  const metrics = [...new Set([...asked.filter((m) => m !== null), ...(wantsShare ? (['visitors'] as const) : [])])];
   const dims = q.dimensions ?? [];
+  if (wantsShare && dims.length === 0) throw badRequest('invalid_metric', 'Metric `percentage` can only be queried with a dimension');
   if (new Set(dims).size !== dims.length) throw badRequest('invalid_dimension', 'A dimension is listed twice');
   const timeDims = dims.filter((d) => timeDimension(d));
   if (timeDims.length > 1) throw badRequest('invalid_dimension', 'At most one time dimension');
@@ -76,6 +80,7 @@ export async function runPlausibleQuery(
       if (!q.metrics.includes(name) && !dims.includes(name))
         throw badRequest('invalid_order_by', `Invalid order_by entry \`${name}\`: not a queried metric or dimension`);
       if (timeDimension(name)) return ['date', dir];
+      if (name === 'percentage') return ['visitors', dir];
       return [Object.hasOwn(PLAUSIBLE_METRICS, name) ? mapMetric(name) : mapDimension(name), dir];
     },
   );
@@ -106,8 +111,16 @@ export async function runPlausibleQuery(
     if (q.include?.total_rows)
       total = offset + rows.length + (rows.length === limit ? (await pages(page, offset + limit, 100_000)).length : 0);
   }
+  let allVisitors = 0;
+  if (wantsShare) {
+    const { dimensions: _d, order_by: _o, interval: _i, ...whole } = base as typeof base & { order_by?: unknown; interval?: unknown };
+    allVisitors = Number(
+      (await stats.query({ ...whole, dimensions: [], metrics: ['visitors'], limit: 1, offset: 0 } as Query, site)).rows[0]?.visitors ?? 0,
+    );
+  }
+  const share = (r: ResultRow) => (allVisitors ? Math.round((Number(r.visitors) / allVisitors) * 1000) / 10 : 0);
   const results = rows.map((r) => ({
-    metrics: metrics.map((m) => (typeof r[m] === 'number' ? (r[m] as number) : Number(r[m] ?? 0))),
+    metrics: asked.map((m) => (m === null ? share(r) : typeof r[m] === 'number' ? (r[m] as number) : Number(r[m] ?? 0))),
     dimensions: dims.map((d) => (timeDimension(d) ? String(r.date) : String(r[ours[plain.indexOf(d)]!] ?? ''))),
   }));
   const meta: PlausibleResponse['meta'] = {};

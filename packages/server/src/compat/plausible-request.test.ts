@@ -35,7 +35,7 @@ describe('Plausible v2 request mapping', () => {
     expect(mapMetric('visits')).toBe('sessions');
     expect(mapMetric('visit_duration')).toBe('avg_duration');
     expect(mapMetric('time_on_page')).toBe('avg_time');
-    expect(refused(() => mapMetric('percentage'))).toMatch(/percentage/);
+    expect(refused(() => mapMetric('total_revenue'))).toMatch(/total_revenue/);
     expect(mapDimension('visit:utm_campaign')).toBe('campaign');
     expect(mapDimension('event:props:plan')).toBe('props:plan');
     expect(refused(() => mapDimension('event:props:a"b'))).toMatch(/property/);

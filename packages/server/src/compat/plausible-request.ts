@@ -80,7 +80,7 @@ const unsupported = (what: string, detail = '') =>
 
 export function mapMetric(m: string): Metric {
   const ours = PLAUSIBLE_METRICS[m];
-  if (!ours) throw unsupported(`Metric \`${m}\``, `supported are ${Object.keys(PLAUSIBLE_METRICS).join(', ')}`);
+  if (!ours) throw unsupported(`Metric \`${m}\``, `supported are ${Object.keys(PLAUSIBLE_METRICS).join(', ')}, percentage`);
   return ours;
 }
 

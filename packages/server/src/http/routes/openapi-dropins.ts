@@ -12,7 +12,7 @@ export const dropinsOpenApi: OpenApiSection = (t) => ({
         'site the key may read (or its id / tracking id). ' +
         `Metrics: ${Object.entries(PLAUSIBLE_METRICS)
           .map(([p, o]) => (p === o ? p : `${p} (our ${o})`))
-          .join(', ')}. ` +
+          .join(', ')}, percentage (with a dimension). ` +
         `Dimensions: ${Object.keys(PLAUSIBLE_DIMENSIONS).join(', ')}, event:props:<key>, time, time:hour|day|week|month (at most 3 besides time). ` +
         'Filters: is, is_not, contains, contains_not, matches, matches_not; and, or, not. date_range: day, 7d, 28d, 30d, 91d, month, 6mo, 12mo, year, all, or [date, date]. ' +
         'Anything else (goals, segments, has_done, conversion and revenue metrics, date-time ranges, case-insensitive modifiers) answers 400 naming it. ' +
