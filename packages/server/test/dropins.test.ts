@@ -99,6 +99,9 @@ describe('Plausible: POST /api/event', () => {
     expect(byName.page_exit.path).toBe('/app#/settings');
     expect(Number(byName.page_exit.scroll_depth)).toBe(64);
     expect(Number(byName.page_exit.engaged_ms)).toBe(4200);
+    // Time on page and scroll depth of the page view come from its engagement event.
+    const [onPage] = await ourQuery({ metrics: ['pageviews', 'avg_time', 'scroll_depth'], filters: [['is', 'page', ['/app#/settings']]] });
+    expect(onPage).toEqual({ pageviews: 1, avg_time: 4, scroll_depth: 64 });
     const bot = await s.request(
       'POST',
       '/api/event',
