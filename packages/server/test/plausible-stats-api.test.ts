@@ -207,10 +207,22 @@ describe('POST /api/v2/query', () => {
     expect(either.results[0]!.metrics).toEqual([sent.filter((e) => e.name === 'page_view' && (e.path === '/b' || e.path === '/c')).length]);
   });
 
+  it('goals by name: the event:goal dimension and filter, conversion_rate', async () => {
+    await s.ctx.meta.goals.create(s.site.id, { name: 'Signed up', type: 'event', match: { event_name: 'Signup' }, value: null } as never);
+    const converted = distinct(sent.filter((e) => e.name === 'Signup').map((e) => e.visitor));
+    const everyone = distinct(sent.map((e) => e.visitor));
+    const rate = Math.round((converted / everyone) * 1000) / 10;
+    const byGoal = await ok({ metrics: ['visitors', 'conversion_rate'], dimensions: ['event:goal'] });
+    expect(byGoal.results).toEqual([{ dimensions: ['Signed up'], metrics: [converted, rate] }]);
+    const filtered = await ok({ metrics: ['visitors', 'conversion_rate'], filters: [['is', 'event:goal', ['Signed up']]] });
+    expect(filtered.results).toEqual([{ dimensions: [], metrics: [converted, rate] }]);
+  });
+
   it('answers a clear 400 for what this server does not do', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ metrics: ['conversion_rate'] }, /conversion_rate/],
-      [{ metrics: ['visitors'], dimensions: ['event:goal'] }, /event:goal/],
+      [{ metrics: ['group_conversion_rate'] }, /group_conversion_rate/],
+      [{ metrics: ['visitors'], filters: [['is', 'event:goal', ['Nope']]] }, /goal `Nope` is not configured/],
+      [{ metrics: ['visitors'], dimensions: ['visit:country_name'] }, /visit:country_name/],
       [{ metrics: ['visitors'], filters: [['has_done', 'event:name', ['x']]] }, /has_done/],
       [{ metrics: ['visitors'], date_range: ['2026-11-10T00:00:00Z', '2026-11-12T00:00:00Z'] }, /date-times/],
       [{ metrics: ['visitors'], date_range: 'fortnight' }, /fortnight/],

@@ -1,5 +1,5 @@
 import { badRequest, type Dimension, type Query, type QueryInterval } from '@tidemark/core';
-import { bucketKeys, defaultInterval, localDate, resolvePeriod, type ResultRow, type StatsService } from '../stats';
+import { bucketKeys, defaultInterval, localDate, resolvePeriod, type ResultRow, type StatsService, type StatsSite } from '../stats';
 import {
   mapDateRange,
   mapDimension,
@@ -11,12 +11,8 @@ import {
   type PlausibleQuery,
 } from './plausible-request';
 
-/** The site a query runs on: what the stats engine needs, and its creation for `date_range: "all"`. */
-export interface PlausibleSite {
-  id: string;
-  timezone: string;
-  created_at: number;
-}
+/** The site a query runs on: what the stats engine needs (goals included), and its creation for `date_range: "all"`. */
+export type PlausibleSite = StatsSite & { created_at: number };
 
 export interface PlausibleResponse {
   results: Array<{ metrics: Array<number | null>; dimensions: string[] }>;
@@ -74,7 +70,16 @@ export async function runPlausibleQuery(
   const range = resolvePeriod(dateRange, tz, now);
   const time = timeDims[0] ? timeDimension(timeDims[0]) : null;
   const interval: QueryInterval | undefined = time === 'auto' ? defaultInterval(range) : (time ?? undefined);
-  const filters = (q.filters ?? []).map((f) => mapFilter(f));
+  // Plausible names goals; our engine takes their ids (and answers ids under the goal dimension).
+  const goals = site.goals ?? [];
+  const goalIds = (names: string[]) =>
+    names.map((n) => {
+      const g = goals.find((x) => x.name === n);
+      if (!g) throw badRequest('invalid_goal', `The goal \`${n}\` is not configured for this site`);
+      return g.id;
+    });
+  const goalName = (id: string) => goals.find((g) => g.id === id)?.name ?? id;
+  const filters = (q.filters ?? []).map((f) => mapFilter(f, 0, goalIds));
   const orderBy = (q.order_by ?? (interval ? [[timeDims[0]!, 'asc'] as [string, 'asc']] : [])).map(
     ([name, dir]): [string, 'asc' | 'desc'] => {
       if (!q.metrics.includes(name) && !dims.includes(name))
@@ -121,7 +126,12 @@ export async function runPlausibleQuery(
   const share = (r: ResultRow) => (allVisitors ? Math.round((Number(r.visitors) / allVisitors) * 1000) / 10 : 0);
   const results = rows.map((r) => ({
     metrics: asked.map((m) => (m === null ? share(r) : typeof r[m] === 'number' ? (r[m] as number) : Number(r[m] ?? 0))),
-    dimensions: dims.map((d) => (timeDimension(d) ? String(r.date) : String(r[ours[plain.indexOf(d)]!] ?? ''))),
+    dimensions: dims.map((d) => {
+      if (timeDimension(d)) return String(r.date);
+      const ourDim = ours[plain.indexOf(d)]!;
+      const v = String(r[ourDim] ?? '');
+      return ourDim === 'goal' ? goalName(v) : v;
+    }),
   }));
   const meta: PlausibleResponse['meta'] = {};
   if (q.include?.imports) meta.imports_included = false;

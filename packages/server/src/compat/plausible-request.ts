@@ -41,6 +41,7 @@ export const PLAUSIBLE_METRICS: Readonly<Record<string, Metric>> = {
   events: 'events',
   scroll_depth: 'scroll_depth',
   time_on_page: 'avg_time',
+  conversion_rate: 'conversion_rate',
 };
 
 /** Plausible dimension → ours (`event:props:<key>` → `props:<key>` besides these). */
@@ -48,6 +49,7 @@ export const PLAUSIBLE_DIMENSIONS: Readonly<Record<string, Dimension>> = {
   'event:page': 'page',
   'event:hostname': 'hostname',
   'event:name': 'event_name',
+  'event:goal': 'goal',
   'visit:entry_page': 'entry_page',
   'visit:exit_page': 'exit_page',
   'visit:source': 'source',
@@ -101,24 +103,30 @@ export function timeDimension(d: string): QueryInterval | 'auto' | null {
 
 const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
+/** Goal names (Plausible's goal values) → our goal ids; a name the site has no goal for is a 400. */
+export type GoalIds = (names: string[]) => string[];
+const noGoals: GoalIds = (names) => {
+  throw badRequest('invalid_goal', `The goal \`${names[0]}\` is not configured for this site`);
+};
+
 /** One Plausible filter (`[op, dimension, clauses, modifiers?]`, `["and"|"or", [filters]]`, `["not", filter]`) → ours. */
-export function mapFilter(f: unknown, depth = 0): FilterNode {
+export function mapFilter(f: unknown, depth = 0, goalIds: GoalIds = noGoals): FilterNode {
   if (depth > 6) throw badRequest('invalid_filter', 'Filters are nested too deep');
   if (!isList(f) || typeof f[0] !== 'string') throw badRequest('invalid_filter', `Invalid filter ${JSON.stringify(f)?.slice(0, 200)}`);
   const op = f[0];
   if (op === 'and' || op === 'or') {
     if (f.length !== 2 || !isList(f[1]) || f[1].length === 0)
       throw badRequest('invalid_filter', `\`${op}\` takes a non-empty list of filters`);
-    return [op, ...f[1].map((c) => mapFilter(c, depth + 1))] as FilterNode;
+    return [op, ...f[1].map((c) => mapFilter(c, depth + 1, goalIds))] as FilterNode;
   }
   if (op === 'not') {
     if (f.length !== 2) throw badRequest('invalid_filter', '`not` takes one filter');
-    return ['not', mapFilter(f[1], depth + 1)];
+    return ['not', mapFilter(f[1], depth + 1, goalIds)];
   }
   if (op === 'has_done' || op === 'has_not_done') throw unsupported(`Filter operator \`${op}\``);
   const [, dim, clauses, modifiers] = f;
   if (typeof dim !== 'string') throw badRequest('invalid_filter', 'A filter names its dimension as a string');
-  if (dim === 'segment' || dim === 'event:goal') throw unsupported(`Filtering by \`${dim}\``);
+  if (dim === 'segment') throw unsupported(`Filtering by \`${dim}\``);
   if (timeDimension(dim)) throw unsupported('Filtering by time dimensions', 'use date_range');
   if (
     !isList(clauses) ||
@@ -132,8 +140,8 @@ export function mapFilter(f: unknown, depth = 0): FilterNode {
     if (!m || typeof m !== 'object' || Object.keys(m).some((k) => k !== 'case_sensitive') || m.case_sensitive === false)
       throw unsupported('Filter modifiers other than case_sensitive: true');
   }
-  const values = clauses.map(String);
   const d = mapDimension(dim);
+  const values = d === 'goal' ? goalIds(clauses.map(String)) : clauses.map(String);
   switch (op) {
     case 'is':
     case 'is_not':

@@ -15,7 +15,7 @@ export const dropinsOpenApi: OpenApiSection = (t) => ({
           .join(', ')}, percentage (with a dimension). ` +
         `Dimensions: ${Object.keys(PLAUSIBLE_DIMENSIONS).join(', ')}, event:props:<key>, time, time:hour|day|week|month (at most 3 besides time). ` +
         'Filters: is, is_not, contains, contains_not, matches, matches_not; and, or, not. date_range: day, 7d, 28d, 30d, 91d, month, 6mo, 12mo, year, all, or [date, date]. ' +
-        'Anything else (goals, segments, has_done, conversion and revenue metrics, date-time ranges, case-insensitive modifiers) answers 400 naming it. ' +
+        'Goals are named as in Plausible (event:goal values are goal names). Anything else (segments, has_done, group_conversion_rate, revenue metrics, date-time ranges, case-insensitive modifiers) answers 400 naming it. ' +
         'Time series leave out buckets without data; include.time_labels lists them all.',
       security: [{ bearerAuth: [] }, { sessionCookie: [] }],
       requestBody: {

@@ -3,6 +3,7 @@ import { forbidden, notFound } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import { keyAllows, requirePrincipal, requireSiteAccess } from '../../auth';
 import { parsePlausibleQuery, runPlausibleQuery } from '../../compat';
+import { GoalService } from '../../goals';
 import type { SiteRecord } from '../../meta';
 
 const bare = (d: string) =>
@@ -19,6 +20,7 @@ const bare = (d: string) =>
  * for among the caller's own sites only.
  */
 export function plausibleStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const goals = new GoalService(ctx.meta, ctx.stats);
   async function siteFor(principalOrg: string, keySite: string | null, siteId: string): Promise<SiteRecord> {
     const sites = (await ctx.meta.sites.listByOrg(principalOrg)).filter((s) => keySite === null || s.id === keySite);
     const want = bare(siteId);
@@ -34,6 +36,6 @@ export function plausibleStatsRoutes(app: FastifyInstance, ctx: AppContext): voi
     const q = parsePlausibleQuery(req.body ?? {});
     const named = await siteFor(p.orgId, p.kind === 'key' ? p.key.site_id : null, q.site_id);
     const site = await requireSiteAccess(ctx, req, named.id, 'read');
-    return runPlausibleQuery(ctx.stats, site, q, ctx.stats.now());
+    return runPlausibleQuery(ctx.stats, { ...(await goals.statsSite(site)), created_at: site.created_at }, q, ctx.stats.now());
   });
 }
