@@ -177,7 +177,8 @@ function init(site?: string, options?: Props) {
   c.autoTrack ? pageView() : newPage();
 }
 
-const internals = { t: track } as TrackerInternals;
+// q: hands the queued events to t.mp.js's sendData (it sends them itself, by the transport asked for).
+const internals = { t: track, q: () => queue.splice(0) } as TrackerInternals;
 
 const api: Api = {
   _: internals as never,
@@ -221,10 +222,15 @@ const api: Api = {
   },
 };
 
-const tidemark = Object.assign((method: string, ...args: unknown[]) => api[method]?.(...args), api);
+// Calls by name go through the object, so methods an extension wraps or adds (t.mp.js) answer them too.
+const tidemark: Api & ((method: string, ...args: unknown[]) => unknown) = Object.assign(
+  (method: string, ...args: unknown[]) => tidemark[method]?.(...args),
+  api,
+);
 // A second copy of the script on the same page (snippet pasted twice) stays inert.
 if (!w.tidemark?._) {
-  w.tidemark = tidemark;
+  // window.MetricPal: the same API under the name pages written for MetricPal call.
+  w.tidemark = w.MetricPal = tidemark;
   init();
   // Replay the loader's queue, init first.
   for (const a of [...queued].sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init'))) tidemark(...(a as unknown as [string]));

@@ -31,6 +31,10 @@ export interface TrackerConfig {
   /** Hash-based routing: the hash is part of the path and hashchange is a navigation. */
   hash?: boolean | string;
   debug?: boolean | string;
+  /** The MetricPal automatic events, API additions and HubSpot/Klaviyo capture (t.mp.js). */
+  metricpal?: boolean | string;
+  /** Hosts whose links carry the visitor id (`tm_vid`), comma- or space-separated (t.mp.js). */
+  crossDomain?: boolean | string;
   /** Events per request (1..50). */
   batchSize: number | string;
   /** Milliseconds events may wait before they are sent. */
