@@ -57,7 +57,7 @@ function clickInfo(el: Element | null) {
   return {
     element_tag: el.localName,
     element_id: el.getAttribute('id') || undefined,
-    element_text: text((el as HTMLElement).innerText ?? el.textContent),
+    element_text: text(el.textContent),
     element_classes: text(el.getAttribute('class'), 200),
     href: (el as HTMLAnchorElement).href ? (el as HTMLAnchorElement).href.split(/[?#]/)[0] : undefined,
     selector: path.join(' > '),
@@ -164,7 +164,7 @@ if (auto) {
 
   on(d, 'click', (e: MouseEvent) => x.t('click', { ...clickInfo(e.target as Element), x: e.pageX | 0, y: e.pageY | 0 }));
 
-  const query = SEARCH_PARAMS.map((p) => params.get(p)).find((v) => v && v.trim());
+  const query = SEARCH_PARAMS.map((p) => params.get(p)).find((v) => v?.trim());
   if (query) x.t('search', { query: text(query, 200), search_type: 'url' });
   on(d, 'submit', (e: SubmitEvent) => {
     const f = e.target as HTMLFormElement;
