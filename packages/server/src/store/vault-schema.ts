@@ -172,8 +172,8 @@ export function vaultClickHouseStatements(): string[] {
     const satCols = vaultColumns(v.sat).filter((c) => c !== 'version');
     // 18.16: no window functions, joins by equal keys only (USING), FINAL inside a view's subquery.
     return `CREATE VIEW IF NOT EXISTS ${v.view} AS SELECT ${[...v.keys, ...satCols].join(', ')}
-      FROM (SELECT ${satCols.join(', ')} FROM ${v.sat} FINAL WHERE isNull(load_end_date))
-      ANY INNER JOIN (SELECT ${key}, site_id, ${v.keys.join(', ')} FROM ${v.hub} FINAL) USING (${key}, site_id)`;
+      FROM (SELECT ${satCols.join(', ')} FROM ${v.sat} FINAL WHERE isNull(load_end_date)) AS s
+      ANY INNER JOIN (SELECT ${key}, site_id, ${v.keys.join(', ')} FROM ${v.hub} FINAL) AS h USING (${key}, site_id)`;
   });
   return [
     ...tables,

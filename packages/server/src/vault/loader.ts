@@ -405,7 +405,8 @@ export class VaultLoader {
     // ClickHouse: the row again with load_end_date set and a higher version; the table keeps that one.
     const select = columns.map((c) => (c === 'load_end_date' ? '? AS load_end_date' : c === 'version' ? '? AS version' : c));
     await this.db.run(
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM ${table} FINAL WHERE ${replaced}`,
+      // The rows are read in a subquery: ClickHouse resolves an alias (load_end_date) in the WHERE of its own SELECT.
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM (SELECT * FROM ${table} FINAL WHERE ${replaced})`,
       [loadDate, loadDate, ...params],
     );
   }
