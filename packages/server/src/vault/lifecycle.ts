@@ -1,6 +1,7 @@
 import { VAULT_TABLES, type DerivedTables, type LifecycleStore, type PurgeCounts, type SubjectRef, type VaultTable } from '../store';
 import { vaultDialect } from './dialect';
 import type { VaultLoader } from './loader';
+import { hashKey } from './keys';
 
 const TABLES = Object.keys(VAULT_TABLES) as VaultTable[];
 const EVENT_TABLES: VaultTable[] = ['vault_hub_event', 'vault_link_event_session', 'vault_link_event_page', 'vault_sat_event_details'];
@@ -115,7 +116,7 @@ export class VaultLifecycle implements LifecycleStore {
     });
   }
 
-  /** The subject's visitor, session and event keys, found in the vault itself (the events may be gone already). */
+  /** The subject's visitor, session and event keys: from the vault itself, and for a user id also from the events still there. */
   private async subjectKeys(siteId: string, subject: SubjectRef): Promise<{ visitors: string[]; sessions: string[]; events: string[] }> {
     const visitors =
       subject.visitorId !== undefined
@@ -125,12 +126,23 @@ export class VaultLifecycle implements LifecycleStore {
               subject.visitorId,
             ])
           ).map((r) => r.k)
-        : (
-            await this.db.all<{ k: string }>(
-              `SELECT DISTINCT visitor_hk AS k FROM vault_sat_visitor_details${this.final} WHERE site_id = ? AND user_id = ?`,
-              [siteId, subject.userId],
-            )
-          ).map((r) => r.k);
+        : [
+            ...new Set([
+              // The visitors whose details carry the user id, and those the events still show with it.
+              ...(
+                await this.db.all<{ k: string }>(
+                  `SELECT DISTINCT visitor_hk AS k FROM vault_sat_visitor_details${this.final} WHERE site_id = ? AND user_id = ?`,
+                  [siteId, subject.userId],
+                )
+              ).map((r) => r.k),
+              ...(
+                await this.db.all<{ v: string }>('SELECT DISTINCT visitor_id AS v FROM events WHERE site_id = ? AND user_id = ?', [
+                  siteId,
+                  subject.userId,
+                ])
+              ).map((r) => hashKey(siteId, r.v)),
+            ]),
+          ];
     const sessions = await this.linked('vault_link_session_visitor', 'session_hk', 'visitor_hk', siteId, visitors);
     const events = await this.linked('vault_link_event_session', 'event_hk', 'session_hk', siteId, sessions);
     return { visitors, sessions, events };
