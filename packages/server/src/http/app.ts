@@ -14,6 +14,7 @@ import { demoRoutes } from './routes/demo';
 import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
 import { siteRoutes } from './routes/sites';
+import { workspaceRoutes } from './routes/workspaces';
 import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
@@ -49,6 +50,7 @@ const routeModules: RouteModule[] = [
   statsRoutes,
   realtimeRoutes,
   publicV1Routes,
+  workspaceRoutes,
   openApiRoutes,
   dashboardRoutes,
 ];
