@@ -196,27 +196,37 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     /** The vault holds exactly what the remaining events make: events, sessions, visitors, pageviews. */
     const expectVaultEqual = async (siteId: string) => {
       const left = expected.filter((e) => e.site_id === siteId);
-      expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_event{final} WHERE site_id = ?', [siteId]), 'vault events').toBe(left.length);
-      expect(await vaultCount('SELECT count(*) AS n FROM vault_sat_event_details{final} WHERE site_id = ?', [siteId])).toBe(left.length);
-      expect(await vaultCount('SELECT count(*) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId]), 'vault sessions').toBe(
-        new Set(left.map((e) => `${e.session_id}\u0000${e.visitor_id}`)).size,
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_event{final} WHERE site_id = ?', [siteId]), 'vault events').toBe(
+        left.length,
       );
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_sat_event_details{final} WHERE site_id = ?', [siteId])).toBe(left.length);
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId]),
+        'vault sessions',
+      ).toBe(new Set(left.map((e) => `${e.session_id}\u0000${e.visitor_id}`)).size);
       expect(await vaultCount('SELECT sum(total_page_views) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId])).toBe(
         left.filter((e) => e.name === 'page_view').length,
       );
-      expect(await vaultCount('SELECT count(*) AS n FROM vault_current_visitor_details WHERE site_id = ?', [siteId]), 'vault visitors').toBe(
-        new Set(left.map((e) => e.visitor_id)).size,
-      );
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_current_visitor_details WHERE site_id = ?', [siteId]),
+        'vault visitors',
+      ).toBe(new Set(left.map((e) => e.visitor_id)).size);
       expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_visitor{final} WHERE site_id = ?', [siteId])).toBe(
         new Set(left.map((e) => e.visitor_id)).size,
       );
       // Every satellite row describes remaining events only (no history from before a purge).
       const first = Math.min(...left.map((e) => e.ts));
       expect(
-        await vaultCount('SELECT count(*) AS n FROM vault_sat_session_details{final} WHERE site_id = ? AND session_start_time < ?', [siteId, first]),
+        await vaultCount('SELECT count(*) AS n FROM vault_sat_session_details{final} WHERE site_id = ? AND session_start_time < ?', [
+          siteId,
+          first,
+        ]),
       ).toBe(0);
       expect(
-        await vaultCount('SELECT count(*) AS n FROM vault_sat_visitor_details{final} WHERE site_id = ? AND first_visit_date < ?', [siteId, first]),
+        await vaultCount('SELECT count(*) AS n FROM vault_sat_visitor_details{final} WHERE site_id = ? AND first_visit_date < ?', [
+          siteId,
+          first,
+        ]),
       ).toBe(0);
     };
 

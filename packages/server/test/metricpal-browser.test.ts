@@ -116,10 +116,15 @@ for (const [engine, overrides] of engines) {
           '*',
         );
         window.postMessage(
-          { meetingBookSucceeded: true, meetingsPayload: { bookingResponse: { postResponse: { contact: { email: 'meet@hubspot.example' } } } } },
+          {
+            meetingBookSucceeded: true,
+            meetingsPayload: { bookingResponse: { postResponse: { contact: { email: 'meet@hubspot.example' } } } },
+          },
           '*',
         );
-        window.dispatchEvent(new CustomEvent('klaviyoForms', { detail: { type: 'submit', formId: 'KX1', metaData: { $email: 'kay@klaviyo.example' } } }));
+        window.dispatchEvent(
+          new CustomEvent('klaviyoForms', { detail: { type: 'submit', formId: 'KX1', metaData: { $email: 'kay@klaviyo.example' } } }),
+        );
         const mp = (window as any).MetricPal;
         mp.trackEvent('button_clicked', { button_name: 'hero_cta' });
         mp.goal('demo_booked', { integration: 'HubSpot' });
@@ -135,12 +140,18 @@ for (const [engine, overrides] of engines) {
         [site.id],
       );
       expect(JSON.parse(stored.find((e) => e.name === 'search')!.props)).toMatchObject({ query: 'boots', search_type: 'url' });
-      expect(stored.filter((e) => e.name === 'form_submit').map((e) => JSON.parse(e.props).integration).sort()).toEqual(['hubspot', 'klaviyo']);
-      expect(stored.filter((e) => e.name === 'identify').map((e) => e.user_id).sort()).toEqual([
-        'kay@klaviyo.example',
-        'lead@hubspot.example',
-        'meet@hubspot.example',
-      ]);
+      expect(
+        stored
+          .filter((e) => e.name === 'form_submit')
+          .map((e) => JSON.parse(e.props).integration)
+          .sort(),
+      ).toEqual(['hubspot', 'klaviyo']);
+      expect(
+        stored
+          .filter((e) => e.name === 'identify')
+          .map((e) => e.user_id)
+          .sort(),
+      ).toEqual(['kay@klaviyo.example', 'lead@hubspot.example', 'meet@hubspot.example']);
 
       const today = new Date().toISOString().slice(0, 10);
       const run = (input: Record<string, unknown>) =>

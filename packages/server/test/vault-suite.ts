@@ -103,10 +103,13 @@ export function runVaultSuite(engineName: string, open: () => Promise<EventStore
       const start = new Date(END - 12 * DAY).toISOString().slice(0, 10);
       const end = new Date(END + DAY).toISOString().slice(0, 10);
       const [kpi] = (
-        await stats.query(parseQuery({ site_id: A, date_range: { start, end }, metrics: ['visitors', 'sessions', 'events', 'pageviews', 'bounce_rate'] }), {
-          id: A,
-          timezone: 'UTC',
-        })
+        await stats.query(
+          parseQuery({ site_id: A, date_range: { start, end }, metrics: ['visitors', 'sessions', 'events', 'pageviews', 'bounce_rate'] }),
+          {
+            id: A,
+            timezone: 'UTC',
+          },
+        )
       ).rows;
       const got = await vaultTotals(A);
       expect(kpi).toMatchObject({ visitors: got.visitors, sessions: got.sessions, events: got.events, pageviews: got.pageviews });
@@ -125,10 +128,10 @@ export function runVaultSuite(engineName: string, open: () => Promise<EventStore
         [A, sessions[0]!.session_hk],
       );
       expect(links).toEqual([{ visitor_hk: hashKey(A, e.visitor_id) }]);
-      const [ev] = await store.query<{ k: string }>(`SELECT event_hk AS k FROM vault_hub_event${final()} WHERE site_id = ? AND event_id = ?`, [
-        A,
-        e.event_id,
-      ]);
+      const [ev] = await store.query<{ k: string }>(
+        `SELECT event_hk AS k FROM vault_hub_event${final()} WHERE site_id = ? AND event_id = ?`,
+        [A, e.event_id],
+      );
       expect(ev?.k).toBe(hashKey(A, e.event_id));
     }, 60_000);
 
@@ -150,7 +153,12 @@ export function runVaultSuite(engineName: string, open: () => Promise<EventStore
       const rowsBefore = await one(`SELECT count(*) AS n FROM vault_sat_session_details${final()} WHERE site_id = ?`, [A]);
       now += 1;
       const report = await vault.load(A);
-      expect(report.added).toMatchObject({ vault_hub_event: 1, vault_sat_event_details: 1, vault_sat_session_details: 1, vault_sat_visitor_details: 1 });
+      expect(report.added).toMatchObject({
+        vault_hub_event: 1,
+        vault_sat_event_details: 1,
+        vault_sat_session_details: 1,
+        vault_sat_visitor_details: 1,
+      });
       expect(report.added.vault_hub_session).toBe(0);
       const hk = hashKey(A, target.session_id, target.visitor_id);
       const history = await store.query<{ load_date: number; load_end_date: number | null; total_events: number; is_bounce: number }>(
@@ -170,7 +178,10 @@ export function runVaultSuite(engineName: string, open: () => Promise<EventStore
         'SELECT total_events, session_id FROM vault_current_session_details WHERE site_id = ? AND session_hk = ?',
         [A, hk],
       );
-      expect({ ...current, total_events: Number(current!.total_events) }).toEqual({ total_events: session.length + 1, session_id: target.session_id });
+      expect({ ...current, total_events: Number(current!.total_events) }).toEqual({
+        total_events: session.length + 1,
+        session_id: target.session_id,
+      });
       const visitorRows = await store.query<{ load_end_date: number | null; total_events: number }>(
         `SELECT load_end_date, total_events FROM vault_sat_visitor_details${final()} WHERE site_id = ? AND visitor_hk = ? ORDER BY load_date`,
         [A, hashKey(A, target.visitor_id)],
@@ -191,11 +202,17 @@ export function runVaultSuite(engineName: string, open: () => Promise<EventStore
           ['vault_hub_page', 'page_hk'],
           ['vault_link_event_page', 'link_event_page_hk'],
         ] as const)
-          for (const r of await store.query<Record<string, string>>(`SELECT ${k} AS k FROM ${t}${final()} WHERE site_id = ?`, [A])) out.push(`${t}:${r.k}`);
+          for (const r of await store.query<Record<string, string>>(`SELECT ${k} AS k FROM ${t}${final()} WHERE site_id = ?`, [A]))
+            out.push(`${t}:${r.k}`);
         return out.sort();
       };
       const diffs = async () =>
-        (await store.query<{ k: string; h: string }>('SELECT session_hk AS k, hash_diff AS h FROM vault_current_session_details WHERE site_id = ?', [A]))
+        (
+          await store.query<{ k: string; h: string }>(
+            'SELECT session_hk AS k, hash_diff AS h FROM vault_current_session_details WHERE site_id = ?',
+            [A],
+          )
+        )
           .map((r) => `${r.k}:${r.h}`)
           .sort();
       const before = await keys();
@@ -206,10 +223,41 @@ export function runVaultSuite(engineName: string, open: () => Promise<EventStore
       expect(await keys()).toEqual(before);
       expect(await diffs()).toEqual(diffsBefore);
       // History starts again: one satellite row per session.
-      expect(await one(`SELECT count(*) AS n FROM vault_sat_session_details${final()} WHERE site_id = ?`, [A])).toBe(reference(mine(A)).sessions);
+      expect(await one(`SELECT count(*) AS n FROM vault_sat_session_details${final()} WHERE site_id = ?`, [A])).toBe(
+        reference(mine(A)).sessions,
+      );
       // The other site is untouched.
       expect(await vault.counts(B)).toEqual(bBefore);
     }, 120_000);
+
+    it('the scheduled job loads on the leader only', async () => {
+      now += 60_000;
+      const fresh: CanonicalEvent = {
+        ...mine(A)[0]!,
+        event_id: crypto.randomUUID(),
+        name: 'scheduled_check',
+        ts: END + 1000,
+        received_at: now - 500,
+      };
+      await store.write(batchOf([fresh]));
+      fixture.push(fresh);
+      const events = () => one(`SELECT count(*) AS n FROM vault_hub_event${final()} WHERE site_id = ?`, [A]);
+      const before = await events();
+      const follower = vault.schedule({ sites: async () => [A], firstRunMs: 0, everyMs: 3_600_000, isLeader: () => false });
+      await new Promise((r) => setTimeout(r, 300));
+      follower();
+      expect(await events()).toBe(before);
+      let failed: unknown;
+      const leader = vault.schedule({ sites: async () => [A], firstRunMs: 0, everyMs: 3_600_000, onError: (err) => (failed = err) });
+      try {
+        const deadline = Date.now() + 30_000;
+        while ((await events()) === before && Date.now() < deadline && !failed) await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        leader();
+      }
+      expect(failed).toBeUndefined();
+      expect(await events()).toBe(before + 1);
+    }, 60_000);
 
     it('a vault opened again continues from the stored watermark', async () => {
       await vault.close();

@@ -10,7 +10,14 @@ describe('/api/v1/workspaces', () => {
   beforeAll(async () => {
     s = await startCollectServer();
     admin = (
-      await s.ctx.meta.apiKeys.create({ orgId: s.site.org_id, siteId: null, name: 'admin', permissions: ['admin'], rateLimitPerMin: 100_000, createdBy: null })
+      await s.ctx.meta.apiKeys.create({
+        orgId: s.site.org_id,
+        siteId: null,
+        name: 'admin',
+        permissions: ['admin'],
+        rateLimitPerMin: 100_000,
+        createdBy: null,
+      })
     ).rawKey;
   });
   afterAll(async () => {
@@ -20,12 +27,22 @@ describe('/api/v1/workspaces', () => {
   const json = { 'content-type': 'application/json' };
 
   it('creates a workspace (site + write key) and the key collects into it', async () => {
-    const created = await s.request('POST', '/api/v1/workspaces', { name: 'My Website Analytics', domain: 'https://Shop.Example.net/' }, {
-      ...json,
-      'x-api-key': admin,
-    });
+    const created = await s.request(
+      'POST',
+      '/api/v1/workspaces',
+      { name: 'My Website Analytics', domain: 'https://Shop.Example.net/' },
+      {
+        ...json,
+        'x-api-key': admin,
+      },
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'My Website Analytics', domain: 'shop.example.net', organization_id: s.site.org_id, user_id: null });
+    expect(created.body).toMatchObject({
+      name: 'My Website Analytics',
+      domain: 'shop.example.net',
+      organization_id: s.site.org_id,
+      user_id: null,
+    });
     expect(created.body.api_key).toEqual(expect.any(String));
     const site = await s.ctx.meta.sites.byId(created.body.id);
     expect(site).toMatchObject({ tracking_id: created.body.tracking_id, domain: 'shop.example.net' });
@@ -34,7 +51,16 @@ describe('/api/v1/workspaces', () => {
     const sent = await s.request(
       'POST',
       '/api/v1/collect',
-      { events: [{ event_type: 'page_view', timestamp: new Date().toISOString(), session_id: 'session_123', properties: { url: 'https://shop.example.net/' } }] },
+      {
+        events: [
+          {
+            event_type: 'page_view',
+            timestamp: new Date().toISOString(),
+            session_id: 'session_123',
+            properties: { url: 'https://shop.example.net/' },
+          },
+        ],
+      },
       { ...json, 'x-api-key': created.body.api_key },
     );
     expect(sent.status).toBeLessThan(300);
@@ -63,7 +89,12 @@ describe('/api/v1/workspaces', () => {
     expect(anonymous.body).toMatchObject({ success: false, error: { code: expect.any(String), message: expect.any(String) } });
     expect((await s.request('GET', '/api/v1/workspaces', undefined, { 'x-api-key': 'tm_not_a_key' })).status).toBe(401);
     // A site key cannot create workspaces.
-    const scoped = await s.request('POST', '/api/v1/workspaces', { name: 'x', domain: 'x.example' }, { ...json, 'x-api-key': s.keys.write });
+    const scoped = await s.request(
+      'POST',
+      '/api/v1/workspaces',
+      { name: 'x', domain: 'x.example' },
+      { ...json, 'x-api-key': s.keys.write },
+    );
     expect(scoped.status).toBe(403);
     const noDomain = await s.request('POST', '/api/v1/workspaces', { name: 'My Website Analytics' }, { ...json, 'x-api-key': admin });
     expect(noDomain.status).toBe(400);

@@ -121,10 +121,10 @@ export class VaultLifecycle implements LifecycleStore {
     const visitors =
       subject.visitorId !== undefined
         ? (
-            await this.db.all<{ k: string }>(`SELECT visitor_hk AS k FROM vault_hub_visitor${this.final} WHERE site_id = ? AND visitor_id = ?`, [
-              siteId,
-              subject.visitorId,
-            ])
+            await this.db.all<{ k: string }>(
+              `SELECT visitor_hk AS k FROM vault_hub_visitor${this.final} WHERE site_id = ? AND visitor_id = ?`,
+              [siteId, subject.visitorId],
+            )
           ).map((r) => r.k)
         : [
             ...new Set([
@@ -161,15 +161,22 @@ export class VaultLifecycle implements LifecycleStore {
     return out;
   }
 
-  private async deleteKeys(table: string, siteId: string, key: string, keys: string[], extra = '', extraParams: unknown[] = []): Promise<number> {
+  private async deleteKeys(
+    table: string,
+    siteId: string,
+    key: string,
+    keys: string[],
+    extra = '',
+    extraParams: unknown[] = [],
+  ): Promise<number> {
     let n = 0;
     for (let i = 0; i < keys.length; i += CHUNK) {
       const chunk = keys.slice(i, i + CHUNK);
-      n += await this.db.delete(
-        table,
-        `site_id = ? AND ${key} IN (${chunk.map(() => '?').join(', ')})${extra ? ` AND ${extra}` : ''}`,
-        [siteId, ...chunk, ...extraParams],
-      );
+      n += await this.db.delete(table, `site_id = ? AND ${key} IN (${chunk.map(() => '?').join(', ')})${extra ? ` AND ${extra}` : ''}`, [
+        siteId,
+        ...chunk,
+        ...extraParams,
+      ]);
     }
     return n;
   }

@@ -97,7 +97,8 @@ export class VaultLoader {
   }
 
   private async saveState(siteId: string, watermark: number, loadDate: number): Promise<void> {
-    if (this.db.dialect === 'duckdb') await this.db.run('INSERT OR REPLACE INTO vault_state VALUES (?, ?, ?)', [siteId, watermark, loadDate]);
+    if (this.db.dialect === 'duckdb')
+      await this.db.run('INSERT OR REPLACE INTO vault_state VALUES (?, ?, ?)', [siteId, watermark, loadDate]);
     else await this.db.insert('vault_state', ['site_id', 'watermark', 'last_load'], [{ site_id: siteId, watermark, last_load: loadDate }]);
   }
 
@@ -258,7 +259,14 @@ export class VaultLoader {
         } as Row,
       };
     });
-    const hubKeys = new Set(await this.keysOf('vault_hub_session', 'session_hk', siteId, details.map((x) => x.hk)));
+    const hubKeys = new Set(
+      await this.keysOf(
+        'vault_hub_session',
+        'session_hk',
+        siteId,
+        details.map((x) => x.hk),
+      ),
+    );
     const fresh = details.filter((x) => !hubKeys.has(x.hk));
     await this.db.insert(
       'vault_hub_session',
@@ -322,7 +330,14 @@ export class VaultLoader {
         lifetime_value: Number(r.lifetime_value ?? 0),
       } as Row,
     }));
-    const hubKeys = new Set(await this.keysOf('vault_hub_visitor', 'visitor_hk', siteId, details.map((x) => x.hk)));
+    const hubKeys = new Set(
+      await this.keysOf(
+        'vault_hub_visitor',
+        'visitor_hk',
+        siteId,
+        details.map((x) => x.hk),
+      ),
+    );
     const fresh = details.filter((x) => !hubKeys.has(x.hk));
     await this.db.insert(
       'vault_hub_visitor',

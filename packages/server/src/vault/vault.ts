@@ -24,7 +24,10 @@ export class Vault {
   readonly lifecycle: LifecycleStore;
   private running: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly db: DerivedTables, opts: VaultOptions) {
+  private constructor(
+    private readonly db: DerivedTables,
+    opts: VaultOptions,
+  ) {
     this.loader = new VaultLoader(db, opts);
     this.lifecycle = new VaultLifecycle(db, this.loader);
   }
