@@ -77,7 +77,7 @@ for (const [engine, overrides] of engines) {
       server = await startTestServer(config!);
       const org = await server.ctx.meta.orgs.create('MetricPal Org');
       site = await server.ctx.meta.sites.create(org.id, { name: 'MetricPal site', domain: 'localhost' });
-      page = http.createServer((req, res) => {
+      page = http.createServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(`<!doctype html><html><head><title>Shop</title>
 <script defer src="${server.url}/t.js" data-site="${site.tracking_id}" data-metricpal data-auto-identify data-interval-start="200"></script></head>
