@@ -136,8 +136,23 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
   },
   {
     version: 11,
-    name: 'Data Vault 2.0 layer: hubs, links, satellites, load state and current-row views (vault/); filled by the vault job',
-    statements: () => vaultDuckDbStatements(),
+    name: 'Data Vault 2.0 layer (vault/), filled by the vault job; session_start became passive: the stats rollups are rebuilt',
+    statements: () => [
+      ...vaultDuckDbStatements(),
+      // Rollup fragments count interactive events with the passive list of their time: emptied, the next
+      // rollup pass rebuilds them from events (derived data only, as in migration 4).
+      ...[
+        'session_parts',
+        'page_parts',
+        'session_parts_state',
+        'marks_open',
+        'mark_cube',
+        'page_cube',
+        'mark_cube_state',
+        'mark_cube_day',
+        'mark_cube_day_state',
+      ].map((t) => `DELETE FROM ${t}`),
+    ],
   },
 ];
 
