@@ -19,6 +19,9 @@ import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
 import { collectDropsRoutes } from './routes/collect-drops';
+import { collectSegmentRoutes } from './routes/collect-segment';
+import { collectSeedRoutes } from './routes/collect-seed';
+import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
 
 export interface RouteInfo {
@@ -45,6 +48,9 @@ const routeModules: RouteModule[] = [
   collectRoutes,
   collectV1Routes,
   collectDropsRoutes,
+  collectSegmentRoutes,
+  collectSeedRoutes,
+  trackingRoutes,
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
