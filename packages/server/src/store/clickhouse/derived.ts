@@ -4,7 +4,9 @@ import { prepareStatement } from './statement';
 
 /**
  * Derived tables (the vault) at scale: statements prepared like the store's reads (bound values rendered
- * as escaped literals, FINAL on the deduplicated event tables); deletes are mutations, awaited.
+ * as escaped literals, FINAL on the deduplicated event tables); deletes are mutations, awaited. The
+ * events' own purges are mutations too: a load that reads events a purge is deleting writes rows about them
+ * that the purge's next pass (or the vault's purge, run after the events') removes.
  */
 export function clickHouseDerivedTables(
   http: ClickHouseClient,
@@ -12,6 +14,8 @@ export function clickHouseDerivedTables(
   awaitMutations: (tables: string[]) => Promise<void>,
 ): DerivedTables {
   const prepare = (sql: string, params: unknown[] = []) => prepareStatement(sql, params, { finalTables });
+  // Loads and the vault's own purges of this process run one at a time (the jobs leader runs both).
+  let chain: Promise<unknown> = Promise.resolve();
   return {
     dialect: 'clickhouse',
     all: (sql, params) => http.select(prepare(sql, params), { timeoutMs: 600_000 }),
@@ -26,7 +30,11 @@ export function clickHouseDerivedTables(
       }
       return n;
     },
-    exclusive: (fn) => fn(),
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      const run = chain.then(fn, fn);
+      chain = run.catch(() => undefined);
+      return run;
+    },
     close: async () => undefined,
   };
 }
