@@ -77,8 +77,13 @@ describe('/api/v1/workspaces', () => {
     expect(other.body.map((w: { id: string }) => w.id)).toEqual([s.otherSite.id]);
   });
 
-  it('a name that is a host name is the domain (MetricPal sends only a name)', async () => {
-    const r = await s.request('POST', '/api/v1/workspaces', { name: 'blog.example.org' }, { ...json, 'x-api-key': admin });
+  it('a name that is a host name is the domain (MetricPal sends only a name); unknown fields are ignored', async () => {
+    const r = await s.request(
+      'POST',
+      '/api/v1/workspaces',
+      { name: 'blog.example.org', description: 'x' },
+      { ...json, 'x-api-key': admin },
+    );
     expect(r.status).toBe(201);
     expect(r.body.domain).toBe('blog.example.org');
   });
@@ -99,7 +104,7 @@ describe('/api/v1/workspaces', () => {
     const noDomain = await s.request('POST', '/api/v1/workspaces', { name: 'My Website Analytics' }, { ...json, 'x-api-key': admin });
     expect(noDomain.status).toBe(400);
     expect(noDomain.body.error.code).toBe('invalid_domain');
-    for (const body of [{}, { name: '' }, { name: 'a'.repeat(500) }, { name: 'ok.example', extra: 1 }, [1], 'text'])
+    for (const body of [{}, { name: '' }, { name: 'a'.repeat(500) }, { name: 'ok.example', domain: 42 }, [1], 'text'])
       expect((await s.request('POST', '/api/v1/workspaces', body, { ...json, 'x-api-key': admin })).status, JSON.stringify(body)).toBe(400);
     // Keys never in URLs.
     expect((await s.request('GET', `/api/v1/workspaces?api_key=${admin}`)).status).toBe(400);

@@ -9,14 +9,13 @@ import { normalizeDomain } from './sites-schema';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
-export const workspaceCreateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    /** The site's host; MetricPal sends only a name, which is used when it is a host name itself. */
-    domain: z.string().max(300).optional(),
-    website: z.string().max(300).optional(),
-  })
-  .strict();
+/** Other fields are ignored: clients written for MetricPal may send more than its documented `name`. */
+export const workspaceCreateSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  /** The site's host; MetricPal sends only a name, which is used when it is a host name itself. */
+  domain: z.string().max(300).optional(),
+  website: z.string().max(300).optional(),
+});
 
 export const workspaceSchema = z.object({
   id: z.string(),
