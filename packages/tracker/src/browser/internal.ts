@@ -7,8 +7,8 @@ import type { Props, TrackerConfig } from './util';
 export interface TrackerInternals {
   /** track(name, props) */
   t: (name: unknown, props?: Props) => void;
-  /** takes every queued event out of the queue (t.mp.js's sendData sends them) */
-  q: () => TrackerEvent[];
+  /** flush: sends every queued event now (t.mp.js's sendData) */
+  s: () => void;
   /** the effective configuration */
   c: TrackerConfig;
   /**

@@ -42,8 +42,7 @@ let extension: Promise<unknown> = Promise.resolve();
 /** localStorage get (v undefined) / set / remove (v ''); storage may be disabled, so errors are swallowed. */
 function store(key: string, v?: string): any {
   try {
-    key = 'tidemark_' + key;
-    return v == null ? localStorage.getItem(key) : v ? localStorage.setItem(key, v) : localStorage.removeItem(key);
+    return localStorage[v == null ? 'getItem' : v ? 'setItem' : 'removeItem']('tidemark_' + key, v!);
   } catch {}
 }
 
@@ -93,7 +92,7 @@ function enqueue(e: TrackerEvent) {
     if (!c.cookieless) store('uid', userId);
   }
   queue.push(e);
-  if (c.debug) console.log('[tidemark]', e);
+  if (c.debug) console.log(e);
   // Events of a hidden page go out at once: the page may never run another timer.
   if (d.hidden || queue[(c.batchSize as number) - 1]) flush();
   else timer ||= setTimeout(flush, c.intervalStart as number);
@@ -180,8 +179,8 @@ function init(site?: string, options?: Props) {
   c.autoTrack ? pageView() : newPage();
 }
 
-// q: hands the queued events to t.mp.js's sendData (it sends them itself, by the transport asked for).
-const internals = { t: track, q: () => queue.splice(0) } as TrackerInternals;
+// s: sends what is queued now (t.mp.js's sendData).
+const internals = { t: track, s: flush } as TrackerInternals;
 
 const api: Api = {
   _: internals as never,

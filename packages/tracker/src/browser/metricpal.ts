@@ -85,15 +85,12 @@ function postIdentity() {
 // --- API additions -------------------------------------------------------------------------------------------
 
 tidemark.getClickInfo = clickInfo;
-/** Sends the queued events now, by `navigator.sendBeacon` ('beacon') or a request ('xhr', the default). */
-tidemark.sendData = (method?: string) => {
-  const events = x.q();
-  if (!events[0]) return false;
-  const url = c.api + '/api/collect';
-  const id = tidemark.getVisitorId();
-  const body = JSON.stringify({ site_id: c.site, sent_at: now(), events, visitor: id ? { id } : undefined });
-  if (method == 'beacon' && navigator.sendBeacon(url, body)) return true;
-  fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
+/**
+ * Sends the queued events now. Either method ('beacon' or 'xhr') goes out as the core sends: a keepalive
+ * request, which like a beacon outlives the page, or a beacon when the page is hidden.
+ */
+tidemark.sendData = () => {
+  x.s();
   return true;
 };
 const identify = tidemark.identify;
