@@ -12,7 +12,7 @@ import { runStoreBench } from './store/run';
 const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
-  query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
+  query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods --only goals (just the goal breakdown)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
+      only: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       runs: int('runs', values.runs),
       pgEvents: values['no-pg'] ? 0 : values['pg-events'] ? int('pg-events', values['pg-events']) : events,
       pgAllPeriods: values['pg-all-periods'],
+      only: values.only,
       write: !values['no-write'],
     });
   }

@@ -7,6 +7,7 @@ import { installSecurityHeaders } from './headers';
 import { servesRoute } from '../config';
 import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
+import { goalRoutes } from './routes/goals';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -54,6 +55,7 @@ const routeModules: RouteModule[] = [
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
+  goalRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

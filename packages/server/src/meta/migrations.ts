@@ -156,4 +156,25 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_purges').ifExists().execute();
     },
   },
+  '0004_goals': {
+    // A site's goals (conversion/): definitions only; the stats engine applies them to stored events.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('goals')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('match', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_goals_site').ifNotExists().on('goals').column('site_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('goals').ifExists().execute();
+    },
+  },
 };

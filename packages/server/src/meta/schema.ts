@@ -112,7 +112,19 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+export interface GoalsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  type: string;
+  match: string; // JSON of the type's match
+  value: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface MetaSchema {
+  goals: GoalsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;

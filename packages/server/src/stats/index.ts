@@ -6,6 +6,7 @@ export { clickhouseDialect } from './dialects/clickhouse';
 export { dialectFor, registerDialect } from './dialects';
 export { build, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
 export { checkRegex } from './regex';
+export { checkGoalDefinition, MAX_GOALS_PER_SITE } from './goals';
 export { compilePathPattern, pathMatches, wildcardToRegex, type PathPattern } from './path-pattern';
 export {
   optimize,

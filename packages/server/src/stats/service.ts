@@ -1,4 +1,4 @@
-import type { Dimension, Query } from '@tidemark/core';
+import type { Dimension, GoalDefinition, Query } from '@tidemark/core';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
@@ -17,6 +17,8 @@ import { compilePlan, percentChange, planQuery, resultOf, runBatch, runPlan, run
 export interface StatsSite {
   id: string;
   timezone: string;
+  /** The site's goals (metadata): goal filters, the goal dimension and conversion metrics use them. */
+  goals?: readonly GoalDefinition[];
 }
 
 export interface StatsServiceOptions {
@@ -106,7 +108,7 @@ export class StatsService {
    */
   plan(query: Query, site: StatsSite, rollups?: AvailableRollups): Plan {
     if (query.site_id !== site.id) throw new Error('stats: query.site_id does not match the site');
-    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now() }, rollups);
+    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now(), goals: site.goals }, rollups);
   }
 
   /** Stages 1-3 without running: the SQL and its bound params. */
