@@ -128,7 +128,7 @@ export const hashEmails = (p: Props): Promise<unknown> =>
         // A URL is never an address itself (its user part would read as one), but its parameters may be.
         if (/^https?:\/\//.test(v)) {
           const u = new URL(v);
-          let changed;
+          let changed: unknown;
           for (const [q, w] of [...u.searchParams]) if (EMAIL.test(w)) u.searchParams.set(q, await sha(w)), (changed = 1);
           if (changed) p[k] = u.href;
         } else if (EMAIL.test(v)) p[k] = await sha(v);
