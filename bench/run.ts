@@ -7,12 +7,14 @@ import { runEnrichmentBench } from './enrichment/run';
 import { runIngestBench } from './ingest/run';
 import { runMemoryBench } from './memory/run';
 import { runQueryBench } from './query/run';
+import { runFunnelBench } from './query/funnel';
 import { runStoreBench } from './store/run';
 
 const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
-  query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods --only goals (just the goal breakdown)
+  query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
+          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
@@ -69,7 +71,17 @@ async function main(): Promise<void> {
       write: !values['no-write'],
     });
   }
-  if (command === 'query' || command === 'all') {
+  if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals')
+    throw new Error(`--only takes: goals, funnel\n${USAGE}`);
+  if (command === 'query' && values.only === 'funnel') {
+    await runFunnelBench({
+      events: int('events', values.events),
+      otherEvents: int('other', values.other),
+      runs: int('runs', values.runs),
+      pg: !values['no-pg'],
+      write: !values['no-write'],
+    });
+  } else if (command === 'query' || command === 'all') {
     const events = int('events', values.events);
     await runQueryBench({
       events,

@@ -1,1 +1,2 @@
 export { retentionCommand } from './retention-command';
+export { vaultCommand } from './vault-command';

@@ -15,6 +15,7 @@ import { demoRoutes } from './routes/demo';
 import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
 import { siteRoutes } from './routes/sites';
+import { workspaceRoutes } from './routes/workspaces';
 import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
@@ -25,6 +26,7 @@ import { collectSegmentRoutes } from './routes/collect-segment';
 import { collectSeedRoutes } from './routes/collect-seed';
 import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
+import { funnelRoutes } from './routes/funnels';
 
 export interface RouteInfo {
   method: string;
@@ -57,9 +59,11 @@ const routeModules: RouteModule[] = [
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
+  funnelRoutes,
   goalRoutes,
   realtimeRoutes,
   publicV1Routes,
+  workspaceRoutes,
   plausibleStatsRoutes,
   openApiRoutes,
   dashboardRoutes,

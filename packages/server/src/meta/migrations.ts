@@ -178,6 +178,29 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('goals').ifExists().execute();
     },
   },
+  /** Funnels of a site (conversion/funnels): steps as JSON; rows go with their site. */
+  '0005_funnels': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('funnels')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('scope', 'varchar(16)', (c) => c.notNull())
+        .addColumn('window_value', 'integer')
+        .addColumn('window_unit', 'varchar(16)')
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_funnels_site').ifNotExists().on('funnels').column('site_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('funnels').ifExists().execute();
+    },
+  },
   /**
    * Umami clients name a site by a UUID website id: one per site, made for every existing site here and
    * for each new one by the repository. Nullable in the DDL (SQLite cannot add a NOT NULL column

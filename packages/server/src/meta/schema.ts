@@ -113,6 +113,20 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+/** A funnel's definition; `steps` is the JSON of core's FunnelStep[]. */
+export interface FunnelsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  steps: string;
+  scope: string;
+  window_value: number | null;
+  window_unit: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface GoalsTable {
   id: string;
   site_id: string;
@@ -136,4 +150,5 @@ export interface MetaSchema {
   salts: SaltsTable;
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
+  funnels: FunnelsTable;
 }

@@ -44,6 +44,20 @@ export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.ra
   return { ...render(c.statement(), dialect), dimensions: plan.dimensions, hasBucket: plan.interval !== null, aggs: plan.aggs };
 }
 
+/**
+ * The sessions of the plan's look-around that match its filters (session-level filters hold, and an
+ * event satisfies the event-level ones): session_id, visitor_id and `sd_<dimension>` for the plan's
+ * session-level dimensions. Funnels (funnels/) choose their entrants with it.
+ */
+export function matchingSessions(plan: Plan, dialect: Dialect): Sql {
+  const sessionDims = new Compiler(plan, dialect, plan.range).sessionDims();
+  return new Compiler(plan, dialect, plan.range, {
+    sessionDims,
+    eventCounts: false,
+    matched: plan.eventFilters.length > 0,
+  }).matchingSessions();
+}
+
 /** What a session subquery shared by several plans must provide (see batch.ts). */
 export interface SharedSessionNeeds {
   sessionDims: string[];
@@ -296,6 +310,13 @@ export class Compiler {
     }
     for (const i of plan.goalColumns) cols.push(sql`${goalCompletion(d, plan.goals[i])} AS ${goalColumn(i)}`);
     return sql`SELECT ${join(cols)} FROM events WHERE ${this.site()} AND ${this.inLookaround(ts)} GROUP BY session_id, visitor_id`;
+  }
+
+  /** See matchingSessions(). */
+  matchingSessions(): Sql {
+    const cols = [ident('session_id'), ident('visitor_id'), ...this.sessionDims().map((n) => sessionDimColumn(n))];
+    const where = and([this.sessionFilter(), this.plan.eventFilters.length ? sql`s_matched > 0` : empty]);
+    return sql`SELECT ${join(cols)} FROM (${this.sessionSubquery()}) AS s WHERE ${where}`;
   }
 
   /** Sessions that count for the session half: started in the period (and matched the event filters). */

@@ -79,4 +79,13 @@ export {
 } from './raw-events';
 export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, type DateRange } from './period';
 export { DIMENSION_DEFS, METRIC_DEFS, AGGREGATES, dimensionDef, type DimensionDef, type MetricDef, type Level } from './registry';
+export {
+  checkSteps,
+  parseFunnelParams,
+  funnelParamsSchema,
+  compileFunnelSteps,
+  compileFunnelNext,
+  EXIT_LABEL,
+  type FunnelQuery,
+} from './funnels';
 export { universalAnalytics, type UniversalAnalytics } from './universal';

@@ -1,4 +1,5 @@
-import type { Dimension, GoalDefinition, Query } from '@tidemark/core';
+import type { Dimension, Funnel, FunnelStats, GoalDefinition, Query } from '@tidemark/core';
+import { parseFunnelParams, runFunnel } from './funnels';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
@@ -202,6 +203,11 @@ export class StatsService {
     snapshot.catch(() => this.realtimeCache.delete(site.id));
     if (this.realtimeCache.size > 10_000) this.realtimeCache.clear();
     return snapshot;
+  }
+
+  /** A funnel's steps, drop-offs and breakdown (funnels/) for the stats parameters `params`. */
+  async funnel(site: StatsSite, funnel: Funnel, params: unknown): Promise<FunnelStats> {
+    return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {
