@@ -279,6 +279,23 @@ export const metricValueSchema = z
   })
   .meta({ id: 'MetricValue' });
 
+/**
+ * Whether imported aggregates (another tool's export) were added to the answer: only for local days of the
+ * period without native data, only without filters; `imported=false` leaves them out.
+ */
+export const importedMarkerSchema = z
+  .object({
+    available: z.boolean().meta({ description: 'Imported data exists for days of the period (or its comparison) without native data' }),
+    included: z.boolean().meta({ description: 'It was added to the numbers ("includes imported data")' }),
+    days: z.number().int().meta({ description: 'Days of the period whose numbers come from imports' }),
+    reason: z
+      .enum(['excluded', 'filters'])
+      .optional()
+      .meta({ description: 'Why available data was not added: excluded by imported=false, or the request has filters' }),
+  })
+  .meta({ id: 'ImportedMarker' });
+export type ImportedMarker = z.infer<typeof importedMarkerSchema>;
+
 export const dashboardStatsSchema = z
   .object({
     site_id: z.string(),
@@ -293,6 +310,7 @@ export const dashboardStatsSchema = z
     dimensions: z
       .record(z.string(), z.array(resultRowSchema))
       .meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
+    imported: importedMarkerSchema.optional(),
   })
   .meta({ id: 'DashboardStats' });
 

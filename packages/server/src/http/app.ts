@@ -19,6 +19,7 @@ import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { trackerScriptRoutes } from './routes/tracker-script';
+import { importRoutes } from './routes/imports';
 
 export interface RouteInfo {
   method: string;
@@ -40,6 +41,7 @@ const routeModules: RouteModule[] = [
   authRoutes,
   orgRoutes,
   siteRoutes,
+  importRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

@@ -27,3 +27,6 @@ export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/
 export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';
 export { uuidv7 } from './lib/uuid';
+export { channelFor } from './steps/channel';
+export { referrerDomain } from './steps/referrer';
+export { sourceForHost } from './lib/sources';

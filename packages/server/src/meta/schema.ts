@@ -112,6 +112,26 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+export interface ImportJobsTable {
+  id: string;
+  site_id: string;
+  source: string;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  status: string;
+  progress: number;
+  rows: number;
+  skipped: number;
+  start_day: string | null;
+  end_day: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface MetaSchema {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -123,4 +143,5 @@ export interface MetaSchema {
   salts: SaltsTable;
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
+  import_jobs: ImportJobsTable;
 }

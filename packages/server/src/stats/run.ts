@@ -93,10 +93,18 @@ function decodeRow(plan: Plan, compiled: CompiledQuery, r: Record<string, unknow
   return metricRow(plan.metrics, aggs, keys);
 }
 
-function metricRow(metrics: Metric[], aggs: Aggs, keys: ResultRow): ResultRow {
+/** The aggregates each row's metrics were computed from (imported.ts adds imported ones to them). */
+const rowAggs = new WeakMap<ResultRow, Aggs>();
+
+export function metricRow(metrics: Metric[], aggs: Aggs, keys: ResultRow): ResultRow {
   const row: ResultRow = { ...keys };
   for (const m of metrics) row[m] = METRIC_DEFS[m].value(aggs);
+  rowAggs.set(row, aggs);
   return row;
+}
+
+export function aggsOf(row: ResultRow): Aggs | undefined {
+  return rowAggs.get(row);
 }
 
 function toNumber(v: unknown): number {

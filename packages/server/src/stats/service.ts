@@ -1,4 +1,4 @@
-import type { Dimension, Query } from '@tidemark/core';
+import type { Dimension, Metric, Query, QueryInterval } from '@tidemark/core';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
@@ -11,6 +11,18 @@ import { compileRawEvents, parseRawEventsParams, shapeRawEvents, type RawEventsP
 import type { RealtimeSnapshot } from './realtime';
 import { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
 import { canShareSessionRows } from './batch';
+import {
+  bucketOfDay,
+  importedBreakdown,
+  importedTotalsByDay,
+  MERGE_DEPTH,
+  mergeBreakdown,
+  planImported,
+  sumAggs,
+  withImported,
+  type ImportedPlan,
+} from './imported';
+import type { Aggs } from './registry';
 import { compilePlan, percentChange, planQuery, resultOf, runBatch, runPlan, runRange, type QueryResult } from './run';
 
 /** What the engine needs to know about a site. */
@@ -139,7 +151,18 @@ export class StatsService {
 
     const rollups = await this.rollups(site.id);
     const kpiPlan = this.plan(q({ compare: req.compare }), site, rollups);
-    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site, rollups));
+    const imported = await planImported(
+      this.reader,
+      site.id,
+      kpiPlan.range,
+      kpiPlan.compareRange ?? undefined,
+      { include: req.imported, filtered: req.filters.length > 0 },
+      (from, to) => this.nativeDays(site, from, to),
+    );
+    const merging = !!imported && (imported.days.length > 0 || imported.compareDays.length > 0);
+    // Imported rows may lift a value past native ones: the native breakdown is read deeper, then cut after merging.
+    const depth = merging ? Math.max(req.limit, MERGE_DEPTH) : req.limit;
+    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: depth }), site, rollups));
     // The timeseries is always part of the answer (InsightHub §7.2.3 shows it beside the breakdowns).
     const timeseriesPlan = this.plan(q({ interval }), site, rollups);
     // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
@@ -156,7 +179,10 @@ export class StatsService {
     ]).then(([rows, prev]) => resultOf(kpiPlan, rows, prev ?? undefined));
     const timeseries = runPlan(timeseriesPlan, this.dialect, this.reader);
     const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
-    const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
+    const [k0, ts0, ...bs0] = await Promise.all([kpis, timeseries, ...breakdowns]);
+    const { k, ts, bs } = merging
+      ? await this.mergeImported(site.id, imported, { k: k0, ts: ts0, bs: bs0 }, req.metrics, req.dimensions, interval, req.limit)
+      : { k: k0, ts: ts0, bs: bs0 };
 
     const current = k.rows[0] ?? {};
     const previous = k.comparison?.rows[0];
@@ -178,6 +204,7 @@ export class StatsService {
       metrics,
       timeseries: ts.rows,
       dimensions,
+      ...(imported ? { imported: imported.marker } : {}),
     };
     if (!opts.debug) return out;
     const trace = (p: Plan): DashboardPlanTrace => {
@@ -188,6 +215,60 @@ export class StatsService {
     };
     const breakdownTraces = Object.fromEntries(req.dimensions.map((dim, i) => [breakdownKey(dim), trace(breakdownPlans[i])]));
     return { ...out, debug: { plans: { kpis: trace(kpiPlan), timeseries: trace(timeseriesPlan), breakdowns: breakdownTraces } } };
+  }
+
+  /** Local days between `from` and `to` with any native event (the days imports do not count on). */
+  private async nativeDays(site: StatsSite, from: string, to: string): Promise<Set<string>> {
+    const query = {
+      site_id: site.id,
+      date_range: { start: from, end: to },
+      metrics: ['events'],
+      dimensions: [],
+      interval: 'day',
+      limit: 1,
+      offset: 0,
+    };
+    const plan = this.plan(query as Query, site, await this.rollups(site.id));
+    const rows = await runRange(plan, this.dialect, this.reader, plan.range);
+    return new Set(rows.filter((r) => Number(r.events) > 0).map((r) => String(r.date)));
+  }
+
+  /** The dashboard's results with the imported days added (imported.ts says how they combine). */
+  private async mergeImported(
+    siteId: string,
+    plan: ImportedPlan,
+    native: { k: QueryResult; ts: QueryResult; bs: QueryResult[] },
+    metrics: Metric[],
+    dimensions: Dimension[],
+    interval: QueryInterval,
+    limit: number,
+  ): Promise<{ k: QueryResult; ts: QueryResult; bs: QueryResult[] }> {
+    const [byDay, byDayPrev, ...breakdowns] = await Promise.all([
+      importedTotalsByDay(this.reader, siteId, plan.days),
+      importedTotalsByDay(this.reader, siteId, plan.compareDays),
+      ...dimensions.map((d) => importedBreakdown(this.reader, siteId, d, plan.days)),
+    ]);
+    const total = sumAggs(byDay.values());
+    const k: QueryResult = { ...native.k, rows: native.k.rows.map((r) => withImported(r, metrics, total)) };
+    if (native.k.comparison)
+      k.comparison = {
+        ...native.k.comparison,
+        rows: native.k.comparison.rows.map((r) => withImported(r, metrics, sumAggs(byDayPrev.values()))),
+      };
+    const byBucket = new Map<string, Aggs[]>();
+    for (const [day, aggs] of byDay) {
+      const bucket = bucketOfDay(day, interval);
+      if (bucket !== null) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), aggs]);
+    }
+    const ts: QueryResult = {
+      ...native.ts,
+      rows: native.ts.rows.map((r) => {
+        const extra = byBucket.get(String(r.date));
+        return extra ? withImported(r, metrics, sumAggs(extra)) : r;
+      }),
+    };
+    const bs = native.bs.map((b, i) => ({ ...b, rows: mergeBreakdown(b.rows, dimensions[i]!, metrics, breakdowns[i]!, limit) }));
+    return { k, ts, bs };
   }
 
   /** Active visitors now; concurrent callers for the same site share one query per `realtimeCacheMs`. */
