@@ -7,11 +7,9 @@ export type ImportSourceName = (typeof IMPORT_SOURCES)[number];
 /** An import of a file into a site, as `GET /api/sites/{id}/imports` lists it. */
 export const importJobSchema = z
   .object({
-    id: z
-      .string()
-      .meta({
-        description: 'Derived from the site, the source and the file content: the same file imported again has the same id and replaces it',
-      }),
+    id: z.string().meta({
+      description: 'Derived from the site, the source and the file content: the same file imported again has the same id and replaces it',
+    }),
     site_id: z.string(),
     source: z.enum(IMPORT_SOURCES),
     file_name: z.string(),

@@ -270,7 +270,9 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'raw_payloads', siteA.id)).toBe(7);
       const drops = await store.dropCounts(siteA.id, '2000-01-01', '2100-01-01');
       expect(drops.map((d) => d.day)).toEqual(Array.from({ length: 7 }, (_, i) => dayOf(CUTOFF + i * DAY)));
-      const importedDays = await store.query<{ day: string }>('SELECT DISTINCT day FROM imported_stats WHERE site_id = ? ORDER BY day', [siteA.id]);
+      const importedDays = await store.query<{ day: string }>('SELECT DISTINCT day FROM imported_stats WHERE site_id = ? ORDER BY day', [
+        siteA.id,
+      ]);
       expect(importedDays.map((r) => r.day)).toEqual(Array.from({ length: 7 }, (_, i) => dayOf(CUTOFF + i * DAY)));
       // The neighbours keep everything.
       expect(await count(store, 'imported_stats', siteC.id)).toBe(20 * IMPORTED_ROWS_PER_DAY);

@@ -82,13 +82,10 @@ export const dashboardParamsSchema = z
       .meta({ description: 'Timeseries bucket; default hour for a one-day period, day up to 93 days, week up to 190, month beyond' }),
     limit: z.coerce.number().int().min(1).max(1000).default(10),
     compare: z.enum(['true', 'false', '1', '0']).default('true'),
-    imported: z
-      .enum(['true', 'false', '1', '0'])
-      .default('true')
-      .meta({
-        description:
-          "Add imported data (another tool's export) for days without native data; false leaves it out (see `imported` in the answer)",
-      }),
+    imported: z.enum(['true', 'false', '1', '0']).default('true').meta({
+      description:
+        "Add imported data (another tool's export) for days without native data; false leaves it out (see `imported` in the answer)",
+    }),
   })
   .strict();
 

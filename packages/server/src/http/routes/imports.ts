@@ -6,20 +6,14 @@ import { requirePrincipal, requireSiteAccess } from '../../auth';
 import { ImportError, publicImportJob } from '../../imports';
 import { parseInput } from '../errors';
 
-/** Uploads larger than this are refused with 413 before they are read whole. */
-export const IMPORT_MAX_BYTES = 200 * 1024 * 1024;
-
 /** Body types an upload may have: the file as it is (a zip or a CSV). */
 export const IMPORT_CONTENT_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream', 'text/csv'];
 
 export const importUploadQuerySchema = z
   .object({
-    source: z
-      .enum(IMPORT_SOURCES)
-      .meta({
-        description:
-          "plausible: Plausible's CSV export zip; umami: Umami's export zip (or its website_event CSV); csv: a generic events CSV",
-      }),
+    source: z.enum(IMPORT_SOURCES).meta({
+      description: "plausible: Plausible's CSV export zip; umami: Umami's export zip (or its website_event CSV); csv: a generic events CSV",
+    }),
     file_name: z
       .string()
       .max(255)
@@ -29,7 +23,12 @@ export const importUploadQuerySchema = z
   })
   .strict();
 
-const importParams = z.object({ id: z.string().max(64), importId: z.string().regex(/^[0-9a-f]{32}$/, 'unknown import') });
+/** The route's ids; an import id of the wrong shape names no import (404, after the site's access check). */
+function importParams(raw: unknown): { id: string; importId: string } {
+  const p = raw as { id: string; importId: string };
+  return { id: p.id, importId: p.importId };
+}
+const isImportId = (id: string) => /^[0-9a-f]{32}$/.test(id);
 
 const STATUS: Record<string, number> = { import_running: 409, busy: 503 };
 
@@ -42,15 +41,15 @@ function asHttpError(err: unknown): unknown {
 
 /**
  * Imports (imports/): `POST /api/sites/{id}/imports?source=…` with the file as the raw body (up to
- * IMPORT_MAX_BYTES) queues an import and answers 202 with its job; `GET` lists them with progress;
+ * TIDEMARK_IMPORT_MAX_MB) queues an import and answers 202 with its job; `GET` lists them with progress;
  * `DELETE …/imports/{importId}` removes what an import stored. Uploading and deleting need admin.
  */
 export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Uploads larger than the limit are refused with 413 while they stream in, before they are held whole.
+  const bodyLimit = ctx.config.importMaxBytes;
   await app.register(async (scope) => {
-    scope.addContentTypeParser(IMPORT_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (_req, body, done) =>
-      done(null, body),
-    );
-    scope.post('/api/sites/:id/imports', { bodyLimit: IMPORT_MAX_BYTES }, async (req, reply) => {
+    scope.addContentTypeParser(IMPORT_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+    scope.post('/api/sites/:id/imports', { bodyLimit }, async (req, reply) => {
       const { id } = req.params as { id: string };
       const site = await requireSiteAccess(ctx, req, id, 'admin');
       const query = parseInput(importUploadQuerySchema, req.query ?? {});
@@ -79,18 +78,18 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   app.get('/api/sites/:id/imports/:importId', async (req) => {
-    const p = parseInput(importParams, req.params);
+    const p = importParams(req.params);
     const site = await requireSiteAccess(ctx, req, p.id, 'read');
-    const job = await ctx.imports.get(site.id, p.importId);
+    const job = isImportId(p.importId) ? await ctx.imports.get(site.id, p.importId) : null;
     if (!job) throw notFound('Import');
     return { success: true, data: publicImportJob(job) };
   });
 
   app.delete('/api/sites/:id/imports/:importId', async (req) => {
-    const p = parseInput(importParams, req.params);
+    const p = importParams(req.params);
     const site = await requireSiteAccess(ctx, req, p.id, 'admin');
     try {
-      const removed = await ctx.imports.delete(site.id, p.importId);
+      const removed = isImportId(p.importId) ? await ctx.imports.delete(site.id, p.importId) : null;
       if (!removed) throw notFound('Import');
       return { success: true, data: { removed } };
     } catch (err) {
