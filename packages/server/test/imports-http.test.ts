@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { dashboardStatsSchema, importJobListSchema, importJobSchema } from '@tidemark/core';
-import { Client, signUp } from './helpers/accounts';
+import { type Client, signUp } from './helpers/accounts';
 import { startTestServer } from './helpers/server';
 import { addDays, expectedTotals, generatePlausibleExport } from './helpers/plausible-export';
 

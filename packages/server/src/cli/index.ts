@@ -1,1 +1,2 @@
 export { retentionCommand } from './retention-command';
+export { importCommand } from './import-command';
