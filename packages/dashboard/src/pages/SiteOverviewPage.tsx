@@ -15,6 +15,7 @@ import { MainChart } from '../components/MainChart';
 import { BreakdownCard } from '../components/BreakdownCard';
 import { EventsCard } from '../components/EventsCard';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { ImportedMarker } from '../components/ImportedMarker';
 
 /** The site dashboard. Everything shown is derived from the URL, so views can be shared. */
 export function SiteOverviewPage({ siteId }: { siteId: string }) {
@@ -75,6 +76,7 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
         <CompareToggle view={view} onChange={update} />
       </div>
       <FilterBar view={view} onChange={update} />
+      <ImportedMarker marker={overview.data?.imported} view={view} onChange={update} />
       <ErrorBanner error={overview.error ?? site.error} />
       <KpiRow
         metrics={overview.data?.metrics}
