@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { IMPORT_SOURCES, type ImportJob, type ImportSourceName } from '@tidemark/core';
+// Types only from core: its runtime (zod) stays out of the bundle.
+import type { ImportJob, ImportSourceName } from '@tidemark/core';
 import { importsApi } from '../api/imports';
 import { useAsync } from '../lib/use-async';
 import { ErrorBanner } from './ErrorBanner';
@@ -9,6 +10,8 @@ const SOURCE_LABELS: Record<ImportSourceName, string> = {
   umami: 'Umami export (.zip or website_event .csv)',
   csv: 'Events CSV (one row per event)',
 };
+
+const SOURCES = Object.keys(SOURCE_LABELS) as ImportSourceName[];
 
 const running = (j: ImportJob) => j.status === 'queued' || j.status === 'running';
 
@@ -63,7 +66,7 @@ export function ImportsCard({ siteId }: { siteId: string }) {
         <div className="field">
           <label htmlFor="import-source">Source</label>
           <select id="import-source" name="source" value={source} onChange={(e) => setSource(e.target.value as ImportSourceName)}>
-            {IMPORT_SOURCES.map((s) => (
+            {SOURCES.map((s) => (
               <option key={s} value={s}>
                 {SOURCE_LABELS[s]}
               </option>
