@@ -5,4 +5,5 @@ export * from './ingest-contracts';
 export * from './query';
 export * from './text';
 export * from './validate';
+export * from './ingest-contracts-compat';
 export * from './imports';

@@ -7,7 +7,17 @@ import type { SessionCache } from './lib/session-cache';
 import type { SaltPair } from './lib/salts';
 
 /** Which ingestion contract an event came through (also the `contract` of raw and quarantine rows). */
-export type ContractName = 'insighthub.collect' | 'insighthub.heatmap' | 'metricpal.v1.collect' | 'metricpal.v1.optimized';
+export type ContractName =
+  | 'insighthub.collect'
+  | 'insighthub.heatmap'
+  | 'metricpal.v1.collect'
+  | 'metricpal.v1.optimized'
+  | SegmentContract
+  | 'universal.tracking'
+  | 'techstore.track';
+
+/** The Segment-compatible endpoints: `/v1/batch` and one per message type (`/v1/track` …). */
+export type SegmentContract = `segment.${'batch' | 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias'}`;
 
 /**
  * `browser`: sent by a tracker from a visitor's browser; its clock is corrected against ours and

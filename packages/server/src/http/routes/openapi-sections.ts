@@ -1,3 +1,4 @@
+import { contractsOpenApi } from './openapi-contracts';
 import type { OpenApiSection } from './openapi-document';
 import { importsOpenApi } from './openapi-imports';
 
@@ -5,4 +6,4 @@ import { importsOpenApi } from './openapi-imports';
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
  * (stats, realtime, raw events, query, ingest drops) is written in openapi-document.ts itself.
  */
-export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [importsOpenApi];
+export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [contractsOpenApi, importsOpenApi];
