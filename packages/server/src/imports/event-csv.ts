@@ -1,4 +1,10 @@
 import { columnReader, decodeUtf8, parseCsv, type CsvTable } from './csv';
+
+/**
+ * Events of one import are held in memory as canonical events before they are written: at most this
+ * many rows per file (split a larger export into several files).
+ */
+export const MAX_EVENT_ROWS = 500_000;
 import { ImportError } from './errors';
 import type { ImportedEventRow } from './events';
 import { baseName, readZip, type ZipLimits } from './zip';
@@ -66,7 +72,7 @@ export function parseEventCsv(table: CsvTable, what: string, now: number): Parse
 
 export function parseEventCsvFile(bytes: Uint8Array, name: string, now: number): ParsedEvents {
   const what = baseName(name).slice(0, 120) || 'events.csv';
-  return parseEventCsv(parseCsv(decodeUtf8(bytes, what), what), what, now);
+  return parseEventCsv(parseCsv(decodeUtf8(bytes, what), what, MAX_EVENT_ROWS), what, now);
 }
 
 /** Umami's browser codes as the names our user-agent parser gives. */
@@ -107,7 +113,7 @@ export function parseUmamiExport(bytes: Uint8Array, name: string, now: number, l
     what = baseName(entry[0]).slice(0, 120);
     text = decodeUtf8(entry[1], what);
   } else text = decodeUtf8(bytes, what);
-  const table = parseCsv(text, what);
+  const table = parseCsv(text, what, MAX_EVENT_ROWS);
   if (!table.header.includes('created_at') || !table.header.includes('url_path'))
     throw new ImportError('not_umami', `${what}: not Umami's website_event export (needs created_at and url_path columns)`);
   const get = columnReader(table.header);
