@@ -234,6 +234,37 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
       expect(elsewhere.imported).toBeUndefined();
     });
 
+    it("native days are the site's local days; the comparison period counts its imported days too", async () => {
+      const ny = await meta.sites.create(site.org_id, { name: 'NY', domain: 'ny.example', timezone: 'America/New_York' });
+      expect((await importZip(exp.zip, 'plausible', ny)).status).toBe('done');
+      // 02:00 UTC on the 5th is still the 4th in New York: that local day becomes native.
+      const localDay = addDays(FIRST, 3);
+      const e = emptyEvent({
+        event_id: '0190f000-0000-7000-8000-ffffffffffff',
+        site_id: ny.id,
+        ts: Date.parse(`${addDays(FIRST, 4)}T02:00:00Z`),
+        received_at: NOW,
+        name: 'page_view',
+      });
+      e.visitor_id = 'ny-visitor';
+      e.session_id = 'ny-session';
+      e.path = '/';
+      await store.write({ events: [e], raw: [], quarantine: [], drops: [] });
+      const imported = new Set(exp.days.filter((d) => d !== localDay));
+      const res = await statsOf({}, ny);
+      expect(res.imported).toEqual({ available: true, included: true, days: DAYS - 1 });
+      expect(res.metrics.visitors!.value).toBe(expectedTotals(exp, imported).visitors + 1);
+      expect(res.metrics.pageviews!.value).toBe(expectedTotals(exp, imported).pageviews + 1);
+      // The last five days compared with the five before: both periods made of imported days.
+      const last = exp.days.slice(5);
+      const before = exp.days.slice(0, 5).filter((d) => d !== localDay);
+      const cmp = await statsOf({ start_date: last[0]!, end_date: last[4]!, compare: 'true' }, ny);
+      expect(cmp.comparison_period).toEqual({ start: FIRST, end: addDays(FIRST, 4) });
+      const cur = expectedTotals(exp, new Set(last)).pageviews;
+      const prev = expectedTotals(exp, new Set(before)).pageviews + 1;
+      expect(cmp.metrics.pageviews).toEqual({ value: cur, change: Math.round(((cur - prev) / prev) * 1000) / 10 });
+    });
+
     it('re-importing the same file replaces it: nothing doubles, one job', async () => {
       const rowsBefore = await count('imported_stats');
       const before = await statsOf();
