@@ -350,7 +350,7 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
     });
 
     it('an events CSV becomes events: counted like native ones, not doubled by a re-import, removed by delete', async () => {
-      const lines = ['Timestamp,Name,URL,Referrer,utm_source,Country,Device,Browser,visitor_id,session_id,extra'];
+      const lines = ['Timestamp,Name,URL,Referrer,utm_source,Country,Device,Browser,visitor_id,session_id,extra,Prop_Plan'];
       let expectedViews = 0;
       const visitors = new Set<string>();
       for (let i = 0; i < 40; i++) {
@@ -359,7 +359,7 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
         if (isView) expectedViews++;
         visitors.add(`u${i % 7}`);
         lines.push(
-          `${ts},${isView ? '' : 'Signup'},https://imported.example/p${i % 3}?q=1,https://www.google.com/search,,de,Mobile,Firefox,u${i % 7},,x`,
+          `${ts},${isView ? '' : 'Signup'},https://imported.example/p${i % 3}?q=1,https://www.google.com/search,,de,Mobile,Firefox,u${i % 7},,x,${isView ? '' : 'gold'}`,
         );
       }
       lines.push('not a time,page_view,/x,,,,,,,,');
@@ -375,6 +375,11 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
       expect(res.dimensions.sources!.map((r) => r.name)).toEqual(['Google']);
       expect(res.dimensions.countries!.map((r) => r.name)).toEqual(['DE']);
       expect(res.dimensions.devices!.map((r) => r.name)).toEqual(['mobile']);
+      const plans = await statsOf({ ...day, metrics: 'events', dimensions: 'props:plan' });
+      expect(Object.fromEntries(plans.dimensions['props:plan']!.map((r) => [r.name, r.events]))).toEqual({
+        gold: 40 - expectedViews,
+        '': expectedViews,
+      });
       const again = await importZip(csv, 'csv');
       expect(again.id).toBe(job.id);
       expect((await statsOf(day)).metrics.events!.value).toBe(40);
@@ -396,7 +401,15 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
           rows.push(
             `w,s${v},visit${v},e${v}${i},umami.example,chrome,Windows 10,laptop,1920x1080,en-US,FR,,,Paris,/page${i},,/,,news.ycombinator.com,T,${i === 2 ? 2 : 1},${i === 2 ? 'Buy' : ''},2025-03-21 12:0${i}:0${v}`,
           );
-      const zip = zipSync({ 'website_event.csv': strToU8(rows.join('\n')), 'event_data.csv': strToU8('x\n1') });
+      const data = [
+        'website_id,session_id,event_id,url_path,event_name,data_key,string_value,number_value,date_value,data_type,created_at',
+      ];
+      for (let v = 0; v < 5; v++) data.push(`w,s${v},e${v}2,/page2,Buy,plan,${v % 2 ? 'pro' : 'basic'},,,1,2025-03-21 12:02:0${v}`);
+      const zip = zipSync({
+        'website_event.csv': strToU8(rows.join('\n')),
+        'event_data.csv': strToU8(data.join('\n')),
+        'session_data.csv': strToU8(''),
+      });
       const job = await importZip(zip, 'umami');
       expect(job).toMatchObject({ status: 'done', rows: 15 });
       const res = await statsOf({ start_date: '2025-03-21', end_date: '2025-03-21', dimensions: 'event_name,browser,device' });
@@ -408,6 +421,9 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
       expect(Object.fromEntries(res.dimensions.events!.map((r) => [r.name, r.events]))).toEqual({ page_view: 10, Buy: 5 });
       expect(res.dimensions.browsers!.map((r) => r.name)).toEqual(['Chrome']);
       expect(res.dimensions.devices!.map((r) => r.name)).toEqual(['desktop']);
+      // Umami's event data become the events' properties.
+      const props = await statsOf({ start_date: '2025-03-21', end_date: '2025-03-21', metrics: 'events', dimensions: 'props:plan' });
+      expect(Object.fromEntries(props.dimensions['props:plan']!.map((r) => [r.name, r.events]))).toEqual({ basic: 3, pro: 2, '': 10 });
       await imports.delete(site.id, job.id);
     });
 

@@ -33,13 +33,16 @@ const plausibleTime = (ts: number, now: number) => Number.isFinite(ts) && ts >= 
  * A generic events CSV: one row per event, columns by name (case-insensitive; unknown ones ignored):
  * `timestamp` (or `time`, `created_at`), `name` (or `event`; empty = page_view), `url`, `title`,
  * `referrer`, `utm_source|medium|campaign|term|content`, `country` (ISO alpha-2), `device`, `browser`,
- * `os`, `language`, `visitor_id`, `session_id`.
+ * `os`, `language`, `visitor_id`, `session_id`, and `prop_<key>` columns as custom properties.
  */
 export function parseEventCsv(table: CsvTable, what: string, now: number): ParsedEvents {
   const get = columnReader(table.header);
   if (!['timestamp', 'time', 'created_at', 'ts'].some((c) => table.header.includes(c)))
     throw new ImportError('bad_csv', `${what}: no timestamp column (timestamp, time, created_at or ts)`);
   const out: ParsedEvents = { rows: [], skipped: 0, firstProblem: null };
+  const propColumns = table.header.flatMap(
+    (h, i): Array<[number, string]> => (h.startsWith('prop_') && h.length > 5 ? [[i, h.slice(5)]] : []),
+  );
   table.rows.forEach((row, i) => {
     const ts = parseTime(get(row, 'timestamp', 'time', 'created_at', 'ts'));
     if (!plausibleTime(ts, now)) {
@@ -65,9 +68,19 @@ export function parseEventCsv(table: CsvTable, what: string, now: number): Parse
       language: get(row, 'language'),
       visitor: get(row, 'visitor_id', 'visitor', 'user_id'),
       session: get(row, 'session_id', 'session'),
+      ...(propColumns.length ? { props: propsOf(row, propColumns) } : {}),
     });
   });
   return out;
+}
+
+function propsOf(row: string[], columns: Array<[number, string]>): Record<string, string> {
+  const props: Record<string, string> = {};
+  for (const [i, key] of columns) {
+    const v = (row[i] ?? '').trim();
+    if (v !== '') props[key] = v;
+  }
+  return props;
 }
 
 export function parseEventCsvFile(bytes: Uint8Array, name: string, now: number): ParsedEvents {
@@ -105,13 +118,16 @@ const UMAMI_BROWSERS: Record<string, string> = {
  */
 export function parseUmamiExport(bytes: Uint8Array, name: string, now: number, limits?: ZipLimits): ParsedEvents {
   let text: string;
+  let eventData = new Map<string, Record<string, string>>();
   let what = baseName(name).slice(0, 120) || 'website_event.csv';
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const files = readZip(bytes, (n) => /(^|\/)website_event[^/]*\.csv$/i.test(n), limits);
-    const [entry] = [...files.entries()];
+    const files = readZip(bytes, (n) => /(^|\/)(website_event|event_data)[^/]*\.csv$/i.test(n), limits);
+    const entry = [...files.entries()].find(([n]) => /website_event[^/]*$/i.test(n));
     if (!entry) throw new ImportError('not_umami', 'not an Umami export: the zip has no website_event CSV file');
     what = baseName(entry[0]).slice(0, 120);
     text = decodeUtf8(entry[1], what);
+    const data = [...files.entries()].find(([n]) => /event_data[^/]*$/i.test(n));
+    if (data) eventData = umamiEventData(decodeUtf8(data[1], baseName(data[0]).slice(0, 120)), baseName(data[0]).slice(0, 120));
   } else text = decodeUtf8(bytes, what);
   const table = parseCsv(text, what, MAX_EVENT_ROWS);
   if (!table.header.includes('created_at') || !table.header.includes('url_path'))
@@ -149,7 +165,25 @@ export function parseUmamiExport(bytes: Uint8Array, name: string, now: number, l
       language: get(row, 'language'),
       visitor: get(row, 'session_id'),
       session: get(row, 'visit_id'),
+      ...(eventData.has(get(row, 'event_id')) ? { props: eventData.get(get(row, 'event_id')) } : {}),
     });
   });
+  return out;
+}
+
+/** Umami's event_data.csv: one row per property of a custom event (event_id, data_key or event_key, string/number/date value). */
+function umamiEventData(text: string, what: string): Map<string, Record<string, string>> {
+  const table = parseCsv(text, what, MAX_EVENT_ROWS * 4);
+  const get = columnReader(table.header);
+  const out = new Map<string, Record<string, string>>();
+  for (const row of table.rows) {
+    const id = get(row, 'event_id');
+    const key = get(row, 'data_key', 'event_key');
+    if (!id || !key) continue;
+    const value = get(row, 'string_value') || get(row, 'number_value') || get(row, 'date_value');
+    const props = out.get(id) ?? {};
+    props[key] = value;
+    out.set(id, props);
+  }
   return out;
 }

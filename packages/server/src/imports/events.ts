@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { emptyEvent, wellFormed, type CanonicalEvent } from '@tidemark/core';
+import { emptyEvent, INGEST_LIMITS, wellFormed, type CanonicalEvent } from '@tidemark/core';
 import { channelFor, referrerDomain, sourceForHost } from '../ingest';
 import { importVisitorPrefix } from '../store';
 
@@ -33,6 +33,8 @@ export interface ImportedEventRow {
   language: string;
   visitor: string;
   session: string;
+  /** Custom properties (Umami's event data, `prop_<key>` columns of an events CSV). */
+  props?: Record<string, string>;
 }
 
 const SESSION_GAP_MS = 30 * 60_000;
@@ -104,10 +106,21 @@ export function toCanonicalEvents(
     ev.browser = cut(r.browser, 60);
     ev.os = cut(r.os, 60);
     ev.language = cut(r.language, 35);
+    if (r.props) ev.props = cleanProps(r.props);
     return ev;
   });
   sessionize(events, prefix);
   return events;
+}
+
+/** At most INGEST_LIMITS.props properties, keys and values cut to their limits, as the collector keeps them. */
+function cleanProps(props: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props).slice(0, INGEST_LIMITS.props)) {
+    const key = cut(k, INGEST_LIMITS.propKeyBytes / 3);
+    if (key) out[key] = cut(v, INGEST_LIMITS.propValueBytes / 3);
+  }
+  return out;
 }
 
 function deviceType(d: string): string {
