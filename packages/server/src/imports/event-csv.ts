@@ -116,12 +116,12 @@ const UMAMI_BROWSERS: Record<string, string> = {
  * read the same way. Umami's session is per device, its visit per visit: visitor = session_id,
  * session = visit_id.
  */
-export function parseUmamiExport(bytes: Uint8Array, name: string, now: number, limits?: ZipLimits): ParsedEvents {
+export async function parseUmamiExport(bytes: Uint8Array, name: string, now: number, limits?: ZipLimits): Promise<ParsedEvents> {
   let text: string;
   let eventData = new Map<string, Record<string, string>>();
   let what = baseName(name).slice(0, 120) || 'website_event.csv';
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const files = readZip(bytes, (n) => /(^|\/)(website_event|event_data)[^/]*\.csv$/i.test(n), limits);
+    const files = await readZip(bytes, (n) => /(^|\/)(website_event|event_data)[^/]*\.csv$/i.test(n), limits);
     const entry = [...files.entries()].find(([n]) => /website_event[^/]*$/i.test(n));
     if (!entry) throw new ImportError('not_umami', 'not an Umami export: the zip has no website_event CSV file');
     what = baseName(entry[0]).slice(0, 120);

@@ -11,7 +11,7 @@ describe('Plausible export', () => {
     expect(plausibleTableOf('visitors.txt')).toBeNull();
   });
 
-  it('reads columns by name, tolerates missing and unknown ones, and sums repeated keys', () => {
+  it('reads columns by name, tolerates missing and unknown ones, and sums repeated keys', async () => {
     const zip = zipSync({
       'imported_visitors.csv': strToU8('visitors,date,new_col\n3,2024-01-01,x\n'),
       'imported_sources.csv': strToU8(
@@ -19,7 +19,7 @@ describe('Plausible export', () => {
       ),
       'imported_devices.csv': strToU8('date,device,visitors\n2024-01-01,Laptop,1\n2024-01-01,Desktop,2\n'),
     });
-    const { rows, start, end, tables } = parsePlausibleZip(zip);
+    const { rows, start, end, tables } = await parsePlausibleZip(zip);
     expect([start, end]).toEqual(['2024-01-01', '2024-01-01']);
     expect(tables.sort()).toEqual(['devices', 'sources', 'visitors']);
     const find = (dimension: string, value: string) => rows.find((r) => r.dimension === dimension && r.value === value);
@@ -30,11 +30,11 @@ describe('Plausible export', () => {
     expect(rows.some((r) => r.dimension === 'browser_version' || r.dimension === 'hostname')).toBe(false);
   });
 
-  it('fails with a reason on a bad date or count', () => {
-    const bad = (csv: string) => () => parsePlausibleZip(zipSync({ 'imported_visitors.csv': strToU8(csv) }));
-    expect(bad('date,visitors\n01/02/2024,3\n')).toThrow(/date must be YYYY-MM-DD/);
-    expect(bad('date,visitors\n2024-01-01,1e3\n')).toThrow(/whole number/);
-    expect(bad('visitors\n3\n')).toThrow(/no "date" column/);
-    expect(bad('')).toThrow(/empty/);
+  it('fails with a reason on a bad date or count', async () => {
+    const bad = (csv: string) => parsePlausibleZip(zipSync({ 'imported_visitors.csv': strToU8(csv) }));
+    await expect(bad('date,visitors\n01/02/2024,3\n')).rejects.toThrow(/date must be YYYY-MM-DD/);
+    await expect(bad('date,visitors\n2024-01-01,1e3\n')).rejects.toThrow(/whole number/);
+    await expect(bad('visitors\n3\n')).rejects.toThrow(/no "date" column/);
+    await expect(bad('')).rejects.toThrow(/empty/);
   });
 });

@@ -1,7 +1,7 @@
 import type { ImportedAggregate } from '../store';
 import { columnReader, decodeUtf8, parseCsv } from './csv';
 import { ImportError } from './errors';
-import { baseName, readZip, type ZipLimits } from './zip';
+import { baseName, readZip, yieldToEventLoop, type ZipLimits } from './zip';
 
 /**
  * Plausible's CSV export (a zip of `imported_<table>_<from>_<to>.csv`, one row per day and value, with a
@@ -126,12 +126,16 @@ export interface ParsedAggregates {
 }
 
 /** Reads a Plausible export zip. `progress` gets the share of files read (0..1). */
-export function parsePlausibleZip(bytes: Uint8Array, limits?: ZipLimits, progress?: (share: number) => void): ParsedAggregates {
-  const files = readZip(bytes, (name) => plausibleTableOf(name) !== null, limits);
+export async function parsePlausibleZip(
+  bytes: Uint8Array,
+  limits?: ZipLimits,
+  progress?: (share: number) => void,
+): Promise<ParsedAggregates> {
+  const files = await readZip(bytes, (name) => plausibleTableOf(name) !== null, limits);
   return parsePlausibleFiles(files, progress);
 }
 
-export function parsePlausibleFiles(files: Map<string, Uint8Array>, progress?: (share: number) => void): ParsedAggregates {
+export async function parsePlausibleFiles(files: Map<string, Uint8Array>, progress?: (share: number) => void): Promise<ParsedAggregates> {
   const byTable = new Map<PlausibleTable, Array<[string, Uint8Array]>>();
   for (const [name, bytes] of files) {
     const t = plausibleTableOf(name);
@@ -183,6 +187,7 @@ export function parsePlausibleFiles(files: Map<string, Uint8Array>, progress?: (
         }
       }
       progress?.(++done / total);
+      await yieldToEventLoop();
     }
   }
   const rows = [...sums.values()];

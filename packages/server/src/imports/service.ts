@@ -156,7 +156,7 @@ export class ImportService {
   }
 
   private async runAggregates(job: ImportJobRecord, bytes: Uint8Array): Promise<void> {
-    const parsed = parsePlausibleZip(bytes, this.zipLimits);
+    const parsed = await parsePlausibleZip(bytes, this.zipLimits);
     await this.update(job, { progress: 50 });
     const rows = await this.events.replaceImported(job.site_id, job.id, parsed.rows);
     await this.update(job, { status: 'done', progress: 100, rows, start_day: parsed.start, end_day: parsed.end, finished_at: this.now() });
@@ -165,7 +165,9 @@ export class ImportService {
   private async runEvents(job: ImportJobRecord, bytes: Uint8Array): Promise<void> {
     const now = this.now();
     const parsed: ParsedEvents =
-      job.source === 'umami' ? parseUmamiExport(bytes, job.file_name, now, this.zipLimits) : parseEventCsvFile(bytes, job.file_name, now);
+      job.source === 'umami'
+        ? await parseUmamiExport(bytes, job.file_name, now, this.zipLimits)
+        : parseEventCsvFile(bytes, job.file_name, now);
     if (!parsed.rows.length) throw new ImportError('no_events', parsed.firstProblem ?? 'the file has no events');
     const events = toCanonicalEvents(job.site_id, job.id, parsed.rows, now);
     await this.update(job, { progress: 20 });

@@ -22,11 +22,11 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
  * it comes out (the sizes a header declares may lie). Directories and unaccepted entries are skipped
  * without being inflated.
  */
-export function readZip(
+export async function readZip(
   bytes: Uint8Array,
   accept: (name: string) => boolean,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): Map<string, Uint8Array> {
+): Promise<Map<string, Uint8Array>> {
   if (!looksLikeZip(bytes)) throw new ImportError('not_a_zip', 'the file is not a zip archive');
   const out = new Map<string, Uint8Array>();
   let entries = 0;
@@ -60,9 +60,13 @@ export function readZip(
     file.start();
   };
   try {
-    // Pushed in slices so that a budget exceeded stops the work early instead of after the whole archive.
+    // Pushed in slices so that a budget exceeded stops the work early instead of after the whole archive,
+    // and other requests are served between slices (inflating runs on the request thread).
     const step = 1 << 20;
-    for (let i = 0; i < bytes.length && !failure; i += step) unzip.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+    for (let i = 0; i < bytes.length && !failure; i += step) {
+      unzip.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+      await yieldToEventLoop();
+    }
   } catch (err) {
     if (!failure) failure = new ImportError('bad_zip', `the zip cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -85,3 +89,6 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 export function baseName(entry: string): string {
   return entry.slice(entry.lastIndexOf('/') + 1);
 }
+
+/** Lets pending I/O run between slices of long synchronous work. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
