@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
-import { emptyEvent, type CanonicalEvent, type DashboardStats } from '@tidemark/core';
+import { emptyEvent, parseQuery, type CanonicalEvent, type DashboardStats } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { ImportService } from '../src/imports';
@@ -232,6 +232,38 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
       const elsewhere = await statsOf({}, other);
       expect(elsewhere.metrics.visitors!.value).toBe(0);
       expect(elsewhere.imported).toBeUndefined();
+    });
+
+    it('a Query (POST /v1/query) takes imported rows for totals, a timeseries or one breakdown, and says when it cannot', async () => {
+      const all = new Set(exp.days);
+      const base = {
+        site_id: site.id,
+        date_range: { start: FIRST, end: addDays(FIRST, DAYS - 1) },
+        metrics: ['visitors', 'pageviews', 'bounce_rate'],
+      };
+      const q = (extra: Record<string, unknown>) => stats.query(parseQuery({ ...base, ...extra }), site);
+      const totals = await q({});
+      const want = metricsOf(expectedTotals(exp, all));
+      expect(totals.rows).toEqual([{ visitors: want.visitors, pageviews: want.pageviews, bounce_rate: want.bounce_rate }]);
+      expect(totals.imported).toEqual({ available: true, included: true, days: DAYS });
+      const daily = await q({ interval: 'day' });
+      expect(daily.rows.map((r) => r.pageviews)).toEqual(exp.days.map((d) => expectedTotals(exp, new Set([d])).pageviews));
+      // One breakdown, paged: the merged order, then offset and limit.
+      const pages = expectedBreakdown(exp, 'page', all);
+      const ranked = [...pages].sort((a, b) => b[1].visitors - a[1].visitors || Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+      const page2 = await q({ dimensions: ['page'], limit: 2, offset: 1 });
+      expect(page2.rows.map((r) => [r.page, r.visitors])).toEqual(ranked.slice(1, 3).map(([k, v]) => [k, v.visitors]));
+      for (const [extra, reason] of [
+        [{ dimensions: ['page', 'country'] }, 'unsupported'],
+        [{ dimensions: ['channel'] }, 'unsupported'],
+        [{ order_by: [['visitors', 'asc']] }, 'unsupported'],
+        [{ filters: ['is', 'country', ['DE']] }, 'filters'],
+        [{ imported: false }, 'excluded'],
+      ] as const) {
+        const r = await q(extra);
+        expect(r.imported, JSON.stringify(extra)).toEqual({ available: true, included: false, days: 0, reason });
+      }
+      expect((await q({ imported: false })).rows).toEqual([{ visitors: 0, pageviews: 0, bounce_rate: 0 }]);
     });
 
     it("native days are the site's local days; the comparison period counts its imported days too", async () => {

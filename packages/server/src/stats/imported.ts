@@ -171,7 +171,7 @@ export async function planImported(
   siteId: string,
   range: DateRange,
   compare: DateRange | undefined,
-  opts: { include: boolean; filtered: boolean },
+  opts: { include: boolean; filtered: boolean; unsupported?: boolean },
   nativeDays: (from: string, to: string) => Promise<Set<string>>,
 ): Promise<ImportedPlan | null> {
   const from = compare && compare.startDate < range.startDate ? compare.startDate : range.startDate;
@@ -183,11 +183,7 @@ export async function planImported(
   const days = within(open, range);
   const compareDays = within(open, compare);
   if (!days.length && !compareDays.length) return null;
-  if (!opts.include || opts.filtered)
-    return {
-      marker: { available: true, included: false, days: 0, reason: opts.include ? 'filters' : 'excluded' },
-      days: [],
-      compareDays: [],
-    };
+  const reason = !opts.include ? 'excluded' : opts.filtered ? 'filters' : opts.unsupported ? 'unsupported' : null;
+  if (reason) return { marker: { available: true, included: false, days: 0, reason }, days: [], compareDays: [] };
   return { marker: { available: true, included: true, days: days.length }, days, compareDays };
 }

@@ -1,4 +1,4 @@
-import type { Dimension, Metric, Query } from '@tidemark/core';
+import type { Dimension, ImportedMarker, Metric, Query } from '@tidemark/core';
 import type { Reader } from './cache';
 import { build, type BuildContext } from './build';
 import { compileBatch } from './batch';
@@ -24,6 +24,8 @@ export interface QueryResult extends RangeResult {
   interval: Plan['interval'];
   /** The previous period of equal length, when `compare` was asked for. */
   comparison?: RangeResult;
+  /** Whether imported data was added (StatsService.query, imported.ts); absent when there is none. */
+  imported?: ImportedMarker;
 }
 
 /** Stages 1-3 for a query, for running or inspecting (EXPLAIN-style tests). */

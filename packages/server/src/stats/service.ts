@@ -13,6 +13,7 @@ import { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
 import { canShareSessionRows } from './batch';
 import {
   bucketOfDay,
+  IMPORTED_DIMENSIONS,
   importedBreakdown,
   importedTotalsByDay,
   MERGE_DEPTH,
@@ -127,8 +128,39 @@ export class StatsService {
   }
 
   async query(query: Query, site: StatsSite, opts: StatsCallOptions = {}): Promise<QueryResult & { debug?: { plan: PlanTrace } }> {
-    const plan = this.plan(query, site, await this.rollups(site.id));
-    const result = await runPlan(plan, this.dialect, this.reader);
+    const rollups = await this.rollups(site.id);
+    let plan = this.plan(query, site, rollups);
+    const dims = query.dimensions;
+    // Imported rows join a total, a timeseries or one breakdown by a dimension they have, in the default order.
+    const fits =
+      !query.order_by?.length &&
+      ((dims.length === 0 && !(query.interval && plan.compareRange)) ||
+        (dims.length === 1 && !query.interval && !plan.compareRange && IMPORTED_DIMENSIONS.has(dims[0]!)));
+    const imported = await planImported(
+      this.reader,
+      site.id,
+      plan.range,
+      plan.compareRange ?? undefined,
+      { include: query.imported !== false, filtered: hasFilters(query), unsupported: !fits },
+      (from, to) => this.nativeDays(site, from, to),
+    );
+    const merging = !!imported && (imported.days.length > 0 || imported.compareDays.length > 0);
+    if (merging && dims.length) plan = this.plan({ ...query, limit: MERGE_DEPTH, offset: 0 }, site, rollups);
+    let result: QueryResult = await runPlan(plan, this.dialect, this.reader);
+    if (merging) {
+      const merged = await this.mergeImported(
+        site.id,
+        imported,
+        { k: result, ts: result, bs: dims.length ? [result] : [] },
+        query.metrics,
+        dims,
+        query.interval ?? 'day',
+        query.offset + query.limit,
+      );
+      if (dims.length) result = { ...result, rows: merged.bs[0]!.rows.slice(query.offset) };
+      else result = query.interval ? merged.ts : merged.k;
+    }
+    if (imported) result = { ...result, imported: imported.marker };
     return opts.debug ? { ...result, debug: { plan: tracePlan(plan) } } : result;
   }
 
@@ -289,6 +321,10 @@ export class StatsService {
     const rows = await this.events.query<Record<string, unknown>>(compiled.sql, compiled.params);
     return shapeRawEvents(rows, req.limit);
   }
+}
+
+function hasFilters(query: Query): boolean {
+  return query.filters !== undefined && !(Array.isArray(query.filters) && query.filters.length === 0);
 }
 
 /** Breakdown rows carry the value as `path` (page-like dimensions) or `name`, as in the PRD. */
