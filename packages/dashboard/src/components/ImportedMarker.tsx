@@ -30,6 +30,7 @@ export function ImportedMarker({
         </button>
       </p>
     );
+  if (marker.reason !== 'filters') return null;
   return (
     <p className="banner imported-marker" role="note" data-imported="filtered">
       Imported data is not shown with filters.
