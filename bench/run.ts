@@ -1,18 +1,22 @@
 /**
- * `npm run bench -- <ingest|query|store|memory|all> [options]`: reproducible benchmarks; results are printed and
+ * `npm run bench -- <ingest|query|store|memory|enrichment|all> [options]`: reproducible benchmarks; results are printed and
  * rewritten into bench/README.md (pass --no-write to only print).
  */
 import { parseArgs } from 'node:util';
+import { runEnrichmentBench } from './enrichment/run';
 import { runIngestBench } from './ingest/run';
 import { runMemoryBench } from './memory/run';
 import { runQueryBench } from './query/run';
+import { runFunnelBench } from './query/funnel';
 import { runStoreBench } from './store/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|store|memory|all> [options]
+const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
+          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
+  enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
 async function main(): Promise<void> {
@@ -33,12 +37,13 @@ async function main(): Promise<void> {
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
+      only: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'all'].includes(command)) {
+  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'all'].includes(command)) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -66,7 +71,17 @@ async function main(): Promise<void> {
       write: !values['no-write'],
     });
   }
-  if (command === 'query' || command === 'all') {
+  if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals')
+    throw new Error(`--only takes: goals, funnel\n${USAGE}`);
+  if (command === 'query' && values.only === 'funnel') {
+    await runFunnelBench({
+      events: int('events', values.events),
+      otherEvents: int('other', values.other),
+      runs: int('runs', values.runs),
+      pg: !values['no-pg'],
+      write: !values['no-write'],
+    });
+  } else if (command === 'query' || command === 'all') {
     const events = int('events', values.events);
     await runQueryBench({
       events,
@@ -74,8 +89,12 @@ async function main(): Promise<void> {
       runs: int('runs', values.runs),
       pgEvents: values['no-pg'] ? 0 : values['pg-events'] ? int('pg-events', values['pg-events']) : events,
       pgAllPeriods: values['pg-all-periods'],
+      only: values.only,
       write: !values['no-write'],
     });
+  }
+  if (command === 'enrichment' || command === 'all') {
+    await runEnrichmentBench({ events: 200_000, write: !values['no-write'] });
   }
   if (command === 'memory' || command === 'all') {
     await runMemoryBench({

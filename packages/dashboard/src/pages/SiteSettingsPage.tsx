@@ -8,6 +8,7 @@ import { TextArea } from '../components/TextArea';
 import { Checkbox } from '../components/Checkbox';
 import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
+import { GoalSettings } from '../components/GoalSettings';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
 import { canAdmin, canWrite, useSession } from '../app/session';
@@ -127,6 +128,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
               </div>
             )}
           </form>
+          <GoalSettings siteId={siteId} canEdit={manage} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}
         </>

@@ -7,6 +7,7 @@ import { installSecurityHeaders } from './headers';
 import { servesRoute } from '../config';
 import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
+import { goalRoutes } from './routes/goals';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -22,6 +23,7 @@ import { collectSegmentRoutes } from './routes/collect-segment';
 import { collectSeedRoutes } from './routes/collect-seed';
 import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
+import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 
 export interface RouteInfo {
@@ -55,6 +57,8 @@ const routeModules: RouteModule[] = [
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
+  funnelRoutes,
+  goalRoutes,
   realtimeRoutes,
   publicV1Routes,
   openApiRoutes,

@@ -39,6 +39,7 @@ export { siteRules, normalizeHost } from './lib/site-rules';
 export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/session-cache';
 export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';
+export type { ClientHints } from './lib/device';
 export { uuidv7 } from './lib/uuid';
 export { channelFor } from './steps/channel';
 export { referrerDomain } from './steps/referrer';

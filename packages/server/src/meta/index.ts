@@ -21,3 +21,4 @@ export type { ImportJobRecord, ImportSource, ImportStatus, ImportJobUpdate } fro
 export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
 export { normalizeEmail } from './repos/users';
 export { sha256Hex } from './ids';
+export { MAX_FUNNELS_PER_SITE } from './repos/funnels';

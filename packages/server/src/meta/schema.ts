@@ -112,6 +112,31 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+/** A funnel's definition; `steps` is the JSON of core's FunnelStep[]. */
+export interface FunnelsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  steps: string;
+  scope: string;
+  window_value: number | null;
+  window_unit: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GoalsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  type: string;
+  match: string; // JSON of the type's match
+  value: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ImportJobsTable {
   id: string;
   site_id: string;
@@ -133,6 +158,7 @@ export interface ImportJobsTable {
 }
 
 export interface MetaSchema {
+  goals: GoalsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;
@@ -143,5 +169,6 @@ export interface MetaSchema {
   salts: SaltsTable;
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
+  funnels: FunnelsTable;
   import_jobs: ImportJobsTable;
 }

@@ -13,6 +13,8 @@ import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
 import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
+import { FunnelRepo } from './repos/funnels';
+import { GoalRepo } from './repos/goals';
 import { ImportJobRepo } from './repos/import-jobs';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
@@ -27,6 +29,8 @@ export class MetaStore {
   readonly salts: SaltStore;
   readonly emailVerifications: EmailVerificationRepo;
   readonly sitePurges: SitePurgeRepo;
+  readonly funnels: FunnelRepo;
+  readonly goals: GoalRepo;
   readonly importJobs: ImportJobRepo;
 
   constructor(
@@ -44,6 +48,8 @@ export class MetaStore {
     this.salts = new SqlSaltStore(db);
     this.emailVerifications = new EmailVerificationRepo(db);
     this.sitePurges = new SitePurgeRepo(db);
+    this.funnels = new FunnelRepo(db);
+    this.goals = new GoalRepo(db);
     this.importJobs = new ImportJobRepo(db);
   }
 
