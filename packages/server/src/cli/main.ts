@@ -3,6 +3,7 @@ import { loadConfig, parseRoleFlag } from '../config';
 import { startServer } from '../app';
 import { demoCommand } from './demo-command';
 import { retentionCommand } from './retention-command';
+import { vaultCommand } from './vault-command';
 import { importCommand } from './import-command';
 
 /** `tidemark <command>`: serve (default), demo, retention run, import, migrate … */
@@ -41,6 +42,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'retention':
       await retentionCommand(argv.slice(1));
+      return process.exit(0);
+    case 'vault':
+      await vaultCommand(argv.slice(1));
       return process.exit(0);
     case 'import':
       await importCommand(argv.slice(1));

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '@tidemark/core';
 import type {
+  DerivedTables,
   DropCount,
   EventStore,
   PurgeCounts,
@@ -16,6 +17,7 @@ import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseClient, type ClickHo
 import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
 import { prepareStatement } from './statement';
 import { ClickHouseLifecycle } from './lifecycle';
+import { clickHouseDerivedTables } from './derived';
 import { checkImportedRows, IMPORTED_COLUMNS, importVisitorPrefix, type ImportedAggregate } from '../imported';
 
 /** One write of a keyed batch: `key` names it for idempotent retries (e.g. the Redis stream entry id). */
@@ -252,6 +254,11 @@ export class ClickHouseEventStore implements EventStore {
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
     this.assertOpen();
     return this.lifecycle.eraseSubject(siteId, subject);
+  }
+
+  async openDerivedTables(): Promise<DerivedTables> {
+    this.assertOpen();
+    return clickHouseDerivedTables(this.http, FINAL_TABLES, (tables) => this.awaitMutations(tables));
   }
 
   /** Drops the daily raw_payloads partitions entirely before the cutoff's UTC day: no rewrite needed. */

@@ -2,6 +2,7 @@ import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseClient } from './http';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
+import { vaultClickHouseStatements } from '../vault-schema';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -145,6 +146,11 @@ ORDER BY (site_id, day, reason, batch_key)`,
 ) ENGINE = MergeTree
 ORDER BY (site_id, dimension, day, import_id, value)`,
     ],
+  },
+  {
+    version: 5,
+    name: 'Data Vault 2.0 layer: hubs, links, satellites, load state and current-row views (vault/); filled by the vault job',
+    statements: () => vaultClickHouseStatements(),
   },
 ];
 
