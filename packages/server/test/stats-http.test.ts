@@ -389,6 +389,8 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/api/v2/query',
+        '/api/sites/{id}/imports',
+        '/api/sites/{id}/imports/{importId}',
         '/api/sites/{id}/ingest/drops',
         '/api/sites/{id}/ingest/quarantine',
         '/api/sites/{id}/realtime',

@@ -23,6 +23,7 @@ import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFil
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { Vault } from '../vault';
+import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -171,7 +172,11 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, health, closers };
+  // Imports run where they were uploaded; a restart fails what it interrupted (at scale: what no node touched for an hour).
+  const imports = new ImportService(events, meta, { log: logError });
+  await imports.recover(scale ? 3_600_000 : 0);
+  closers.push(() => imports.idle());
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, imports, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

@@ -27,6 +27,7 @@ import { collectSeedRoutes } from './routes/collect-seed';
 import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
 import { funnelRoutes } from './routes/funnels';
+import { importRoutes } from './routes/imports';
 
 export interface RouteInfo {
   method: string;
@@ -48,6 +49,7 @@ const routeModules: RouteModule[] = [
   authRoutes,
   orgRoutes,
   siteRoutes,
+  importRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

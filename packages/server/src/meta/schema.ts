@@ -138,6 +138,26 @@ export interface GoalsTable {
   updated_at: number;
 }
 
+export interface ImportJobsTable {
+  id: string;
+  site_id: string;
+  source: string;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  status: string;
+  progress: number;
+  rows: number;
+  skipped: number;
+  start_day: string | null;
+  end_day: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface MetaSchema {
   goals: GoalsTable;
   organizations: OrganizationsTable;
@@ -151,4 +171,5 @@ export interface MetaSchema {
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
   funnels: FunnelsTable;
+  import_jobs: ImportJobsTable;
 }

@@ -15,6 +15,12 @@ export type {
   PurgeCounts,
   DerivedTables,
 } from './event-store';
+export {
+  importVisitorPrefix,
+  checkImportedRows,
+  IMPORTED_COUNT_COLUMNS,
+  type ImportedAggregate,
+} from './imported';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';

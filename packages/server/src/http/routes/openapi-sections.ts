@@ -4,6 +4,7 @@ import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
 import { workspacesOpenApi } from './openapi-workspaces';
+import { importsOpenApi } from './openapi-imports';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -15,4 +16,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   funnelsOpenApi,
   workspacesOpenApi,
   dropinsOpenApi,
+  importsOpenApi,
 ];
