@@ -218,9 +218,11 @@ export const metaMigrations: Record<string, Migration> = {
     async down(db: AnyDb) {
       await db.schema.dropIndex('idx_sites_umami_website_id').ifExists().execute();
       await db.schema.alterTable('sites').dropColumn('umami_website_id').execute();
-  '0007_import_jobs': 
+    },
+  },
+  '0007_import_jobs': {
     // Imports of other tools' exports (imports/): one row per (site, source, file content), replaced on re-import.
-    async up(db: AnyDb) 
+    async up(db: AnyDb) {
       await db.schema
         .createTable('import_jobs')
         .ifNotExists()
@@ -242,7 +244,10 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('finished_at', 'bigint')
         .execute();
-      await db.schema.createIndex('idx_import_jobs_site').ifNotExists().on('import_jobs').columns(['site_id', 'created_at']).execute();,
-    async down(db: AnyDb) 
-      await db.schema.dropTable('import_jobs').ifExists().execute();,,
+      await db.schema.createIndex('idx_import_jobs_site').ifNotExists().on('import_jobs').columns(['site_id', 'created_at']).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('import_jobs').ifExists().execute();
+    },
+  },
 };
