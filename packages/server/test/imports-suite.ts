@@ -4,6 +4,7 @@ import { emptyEvent, parseQuery, type CanonicalEvent, type DashboardStats } from
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { ImportService } from '../src/imports';
+import { parsePlausibleQuery, runPlausibleQuery } from '../src/compat';
 import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 import {
@@ -264,6 +265,23 @@ export function runImportsSuite(name: string, engine: ImportsEngine): void {
         expect(r.imported, JSON.stringify(extra)).toEqual({ available: true, included: false, days: 0, reason });
       }
       expect((await q({ imported: false })).rows).toEqual([{ visitors: 0, pageviews: 0, bounce_rate: 0 }]);
+    });
+
+    it("the Plausible-compatible Stats API leaves imported data out unless include.imports asks, as Plausible's does", async () => {
+      const body = (include: Record<string, boolean>) =>
+        parsePlausibleQuery({
+          site_id: site.domain,
+          metrics: ['visitors', 'pageviews'],
+          date_range: [FIRST, addDays(FIRST, DAYS - 1)],
+          include,
+        });
+      const want = metricsOf(expectedTotals(exp, new Set(exp.days)));
+      const plain = await runPlausibleQuery(stats, site, body({}), NOW);
+      expect(plain.results).toEqual([{ metrics: [0, 0], dimensions: [] }]);
+      expect(plain.meta.imports_included).toBeUndefined();
+      const withImports = await runPlausibleQuery(stats, site, body({ imports: true }), NOW);
+      expect(withImports.results).toEqual([{ metrics: [want.visitors, want.pageviews], dimensions: [] }]);
+      expect(withImports.meta.imports_included).toBe(true);
     });
 
     it("native days are the site's local days; the comparison period counts its imported days too", async () => {

@@ -93,6 +93,8 @@ export async function runPlausibleQuery(
   const offset = q.pagination?.offset ?? 0;
   const base = {
     site_id: site.id,
+    // Plausible's API leaves imported data out unless `include.imports` asks for it.
+    imported: q.include?.imports === true,
     date_range: dateRange,
     metrics,
     dimensions: ours,
@@ -100,8 +102,12 @@ export async function runPlausibleQuery(
     ...(orderBy.length ? { order_by: orderBy } : {}),
     ...(interval ? { interval } : {}),
   };
-  const page = async (lim: number, off: number): Promise<ResultRow[]> =>
-    (await stats.query({ ...base, limit: lim, offset: off } as Query, site)).rows;
+  let importsIncluded = false;
+  const page = async (lim: number, off: number): Promise<ResultRow[]> => {
+    const result = await stats.query({ ...base, limit: lim, offset: off } as Query, site);
+    importsIncluded ||= result.imported?.included === true;
+    return result.rows;
+  };
 
   // A time series alone is zero-filled by the engine: read it whole, drop empty buckets, page here.
   const zeroFilled = interval !== undefined && ours.length === 0;
@@ -134,7 +140,7 @@ export async function runPlausibleQuery(
     }),
   }));
   const meta: PlausibleResponse['meta'] = {};
-  if (q.include?.imports) meta.imports_included = false;
+  if (q.include?.imports) meta.imports_included = importsIncluded;
   if (q.include?.time_labels) {
     if (!interval) throw badRequest('invalid_include', 'include.time_labels requires a time dimension');
     meta.time_labels = bucketKeys(range, interval, tz);
