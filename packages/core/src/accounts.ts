@@ -43,6 +43,8 @@ export interface Site {
   excluded_ips: string[]; // IPs or CIDRs
   enabled: boolean;
   created_at: number; // ms
+  /** The site's id for Umami clients (`website` of /api/send); a UUID made with the site. */
+  umami_website_id: string;
 }
 
 export interface Member {
@@ -76,4 +78,25 @@ export interface ApiKey {
 export interface CreatedApiKey extends ApiKey {
   /** The full secret; the server shows it once. */
   key: string;
+}
+
+/** How to point another tool's client at this server (GET /api/sites/{id}/snippet → `dropins`). */
+export interface DropinSnippets {
+  plausible: {
+    /** What Plausible clients send as `domain` / `data-domain`. */
+    domain: string;
+    endpoint: string;
+    /** Plausible's script tag, kept, with `data-api` pointing here. */
+    script: string;
+    /** `@plausible-analytics/tracker`'s init. */
+    npm: string;
+  };
+  umami: {
+    website_id: string;
+    host_url: string;
+    /** Umami's script tag, kept, with `data-host-url` pointing here. */
+    script: string;
+    /** `@umami/node`'s constructor. */
+    node: string;
+  };
 }

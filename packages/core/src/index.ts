@@ -8,3 +8,4 @@ export * from './validate';
 export * from './funnels';
 export * from './goals';
 export * from './ingest-contracts-compat';
+export * from './imports';

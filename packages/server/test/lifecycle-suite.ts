@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, PASSIVE_EVENT_NAMES, type CanonicalEvent, type QueryInput } from '@tidemark/core';
 import { generateTraffic } from '@tidemark/testkit';
-import type { DropCount, EventStore, QuarantineRecord, RawPayloadRecord } from '../src/store';
+import type { DropCount, EventStore, ImportedAggregate, QuarantineRecord, RawPayloadRecord } from '../src/store';
 import { StatsService, type StatsServiceOptions } from '../src/stats';
 import { Lifecycle, total } from '../src/lifecycle';
+import { Vault } from '../src/vault';
 import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 
@@ -37,6 +38,18 @@ const RETENTION_DAYS = 7;
 const CUTOFF = END - RETENTION_DAYS * DAY; // Lifecycle.retentionCutoff(7, NOW)
 const LOOKAROUND = DAY;
 const PASSIVE = new Set<string>(PASSIVE_EVENT_NAMES);
+
+// Imported aggregates hold no person (daily counts per value): retention and site purges apply, subjects do not.
+const IMPORT_ID = 'a1'.repeat(16);
+const IMPORTED_ROWS_PER_DAY = 3;
+function importedRows(days: number): ImportedAggregate[] {
+  return Array.from({ length: days }, (_, i) => dayOf(END - (days - i) * DAY)).flatMap((day) =>
+    ['', 'source:Google', 'source:'].map((d) => {
+      const [dimension = '', value = ''] = d.split(':');
+      return { day, dimension, value, visitors: 3, pageviews: 5, events: 5, visits: 4, bounces: 1, visit_duration: 60 };
+    }),
+  );
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const dayOf = (ms: number) => iso(ms).slice(0, 10);
@@ -163,7 +176,7 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
   return { raw, quarantine, drops };
 }
 
-const count = async (store: EventStore, table: 'events' | 'raw_payloads', siteId: string) =>
+const count = async (store: EventStore, table: 'events' | 'raw_payloads' | 'imported_stats', siteId: string) =>
   Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
 
 export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): void {
@@ -173,6 +186,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     let meta: MetaStore;
     let store: EventStore;
     let lifecycle: Lifecycle;
+    /** The Data Vault over the store: a derived store every duty must cover too. */
+    let vault: Vault;
     let statsOptions: Partial<StatsServiceOptions> = {};
     let siteA: SiteRecord; // retention 7 days
     let siteB: SiteRecord; // deleted, purge across a restart
@@ -183,8 +198,49 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     const stats = () => new StatsService(store, { ...statsOptions, now: () => NOW, sharedResultsMs: 0 });
     const refresh = async () => {
       statsOptions = (await engine.derive?.(store)) ?? {};
+      for (const site of [siteA, siteB, siteC]) await vault.load(site.id);
     };
-    const newLifecycle = () => new Lifecycle({ events: store, meta }, { now: () => NOW, settleMs: 0, log: () => undefined });
+    const newLifecycle = () =>
+      new Lifecycle({ events: store, meta, derived: [vault.lifecycle] }, { now: () => NOW, settleMs: 0, log: () => undefined });
+    const final = () => (store.dialect === 'clickhouse' ? ' FINAL' : '');
+    const vaultCount = async (sql: string, params: unknown[]) =>
+      Number(Object.values((await store.query(sql.replace(/\{final\}/g, final()), params))[0] ?? { n: 0 })[0]);
+    /** The vault holds exactly what the remaining events make: events, sessions, visitors, pageviews. */
+    const expectVaultEqual = async (siteId: string) => {
+      const left = expected.filter((e) => e.site_id === siteId);
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_event{final} WHERE site_id = ?', [siteId]), 'vault events').toBe(
+        left.length,
+      );
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_sat_event_details{final} WHERE site_id = ?', [siteId])).toBe(left.length);
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId]),
+        'vault sessions',
+      ).toBe(new Set(left.map((e) => `${e.session_id}\u0000${e.visitor_id}`)).size);
+      expect(await vaultCount('SELECT sum(total_page_views) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId])).toBe(
+        left.filter((e) => e.name === 'page_view').length,
+      );
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_current_visitor_details WHERE site_id = ?', [siteId]),
+        'vault visitors',
+      ).toBe(new Set(left.map((e) => e.visitor_id)).size);
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_visitor{final} WHERE site_id = ?', [siteId])).toBe(
+        new Set(left.map((e) => e.visitor_id)).size,
+      );
+      // Every satellite row describes remaining events only (no history from before a purge).
+      const first = Math.min(...left.map((e) => e.ts));
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_sat_session_details{final} WHERE site_id = ? AND session_start_time < ?', [
+          siteId,
+          first,
+        ]),
+      ).toBe(0);
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_sat_visitor_details{final} WHERE site_id = ? AND first_visit_date < ?', [
+          siteId,
+          first,
+        ]),
+      ).toBe(0);
+    };
 
     beforeAll(async () => {
       metaHandle = await openTestMeta('sqlite');
@@ -198,6 +254,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       ];
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
       store = await engine.open(name);
+      vault = await Vault.open(store, { lagMs: 0 });
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];
       // Records of B alone in their hour, day and month: a store may drop such files or partitions whole.
       const alone = sideRecords(siteB.id, 5);
@@ -212,6 +269,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         quarantine: side.flatMap((s) => s.quarantine),
         drops: side.flatMap((s) => s.drops),
       });
+      // Imported aggregates (imports/) on each of the 20 days: a store of site data like any other.
+      for (const site of [siteA, siteB, siteC]) await store.replaceImported(site.id, IMPORT_ID, importedRows(20));
       await refresh();
       lifecycle = newLifecycle();
     }, 180_000);
@@ -219,6 +278,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     afterAll(async () => {
       await lifecycle?.idle();
       await engine.release?.();
+      await vault?.close();
       await store?.close();
       await engine.destroy?.(name);
       await metaHandle?.cleanup();
@@ -227,6 +287,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     it('starts out agreeing with the reference (the comparison itself holds)', async () => {
       expect(expected.some((e) => e.site_id === siteA.id && e.ts < CUTOFF && e.user_id)).toBe(true);
       await expectStatsEqual(stats(), siteA, expected);
+      await expectVaultEqual(siteA.id);
     }, 60_000);
 
     it("retention deletes the site's events, quarantine, raw payloads and drop counts before the cutoff, nothing else", async () => {
@@ -240,6 +301,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(reports[0]!.removed.quarantine).toBe(13); // received on the 13 days before the cutoff
       expect(reports[0]!.removed.raw).toBe(13);
       expect(reports[0]!.removed.drops).toBe(13);
+      expect(reports[0]!.removed.imported).toBe(13 * IMPORTED_ROWS_PER_DAY); // imported days before the cutoff's date
       expected = expected.filter((e) => !(e.site_id === siteA.id && e.ts < CUTOFF));
       expect(await count(store, 'events', siteA.id)).toBe(before.a - old);
       expect(await count(store, 'events', siteC.id)).toBe(before.c);
@@ -255,7 +317,12 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'raw_payloads', siteA.id)).toBe(7);
       const drops = await store.dropCounts(siteA.id, '2000-01-01', '2100-01-01');
       expect(drops.map((d) => d.day)).toEqual(Array.from({ length: 7 }, (_, i) => dayOf(CUTOFF + i * DAY)));
+      const importedDays = await store.query<{ day: string }>('SELECT DISTINCT day FROM imported_stats WHERE site_id = ? ORDER BY day', [
+        siteA.id,
+      ]);
+      expect(importedDays.map((r) => r.day)).toEqual(Array.from({ length: 7 }, (_, i) => dayOf(CUTOFF + i * DAY)));
       // The neighbours keep everything.
+      expect(await count(store, 'imported_stats', siteC.id)).toBe(20 * IMPORTED_ROWS_PER_DAY);
       expect(await store.listQuarantine(siteC.id, { limit: 1000 })).toHaveLength(20);
       expect(await count(store, 'raw_payloads', siteC.id)).toBe(20);
       expect(await store.dropCounts(siteC.id, '2000-01-01', '2100-01-01')).toHaveLength(20);
@@ -264,9 +331,13 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     it('stats after retention equal stats computed from the remaining events (rollups included, before and after they are refreshed)', async () => {
       await expectStatsEqual(stats(), siteA, expected);
       await expectStatsEqual(stats(), siteC, expected);
+      // The vault followed the retention itself (before any reload): older rows gone, straddling ones recomputed.
+      await expectVaultEqual(siteA.id);
+      await expectVaultEqual(siteC.id);
       await refresh();
       await expectStatsEqual(stats(), siteA, expected);
       await expectStatsEqual(stats(), siteC, expected);
+      await expectVaultEqual(siteA.id);
     }, 120_000);
 
     it('a second retention run finds nothing left to delete', async () => {
@@ -291,11 +362,29 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(theirs.some((e) => !e.user_id)).toBe(true); // events from before the sign-up are theirs too
       expect(ids(await lifecycle.exportSubject(siteA.id, { userId: user }))).toEqual(theirs.map((e) => e.event_id).sort());
 
-      expect((await lifecycle.eraseSubject(siteA.id, { visitorId: visitor })).events).toBe(mine.length);
-      expect((await lifecycle.eraseSubject(siteA.id, { userId: user })).events).toBe(theirs.length);
+      // The vault's rows about the subject: the visitor's details, its sessions' and its events'.
+      const derived = await lifecycle.exportSubjectDerived(siteA.id, { visitorId: visitor });
+      expect(derived.filter((r) => r.vault_table === 'vault_sat_event_details')).toHaveLength(mine.length);
+      expect(derived.filter((r) => r.vault_table === 'vault_sat_visitor_details').length).toBeGreaterThanOrEqual(1);
+      expect(derived.filter((r) => r.vault_table === 'vault_sat_session_details').length).toBeGreaterThanOrEqual(
+        new Set(mine.map((e) => e.session_id)).size,
+      );
+      expect(await lifecycle.exportSubjectDerived(siteC.id, { visitorId: visitor })).toEqual([]);
+      const userRows = await lifecycle.exportSubjectDerived(siteA.id, { userId: user });
+      expect(userRows.filter((r) => r.vault_table === 'vault_sat_event_details')).toHaveLength(theirs.length);
+
+      const erased = await lifecycle.eraseSubject(siteA.id, { visitorId: visitor });
+      expect(erased.events).toBe(mine.length);
+      expect(erased.vault_hub_event).toBe(mine.length);
+      const erasedUser = await lifecycle.eraseSubject(siteA.id, { userId: user });
+      expect(erasedUser.events).toBe(theirs.length);
+      expect(erasedUser.vault_hub_visitor).toBe(userVisitors.size);
       expected = expected.filter((e) => !(e.site_id === siteA.id && (e.visitor_id === visitor || userVisitors.has(e.visitor_id))));
       expect(await lifecycle.exportSubject(siteA.id, { visitorId: visitor })).toEqual([]);
       expect(await lifecycle.exportSubject(siteA.id, { userId: user })).toEqual([]);
+      expect(await lifecycle.exportSubjectDerived(siteA.id, { visitorId: visitor })).toEqual([]);
+      expect(await lifecycle.exportSubjectDerived(siteA.id, { userId: user })).toEqual([]);
+      await expectVaultEqual(siteA.id);
       await expectStatsEqual(stats(), siteA, expected);
       await refresh();
       await expectStatsEqual(stats(), siteA, expected);
@@ -320,8 +409,10 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       // The process stops before the job's next pass.
       await lifecycle.idle();
       await engine.release?.();
+      await vault.close();
       await store.close();
       store = await engine.open(name);
+      vault = await Vault.open(store, { lagMs: 0 });
       meta = await metaHandle.reopen();
       await refresh();
       lifecycle = newLifecycle();
@@ -361,8 +452,10 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'raw_payloads', siteId)).toBe(0);
       expect(await store.listQuarantine(siteId, { limit: 1000 })).toEqual([]);
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
+      expect(await count(store, 'imported_stats', siteId)).toBe(0);
       const derived = (await engine.derivedRows?.(store, siteId)) ?? {};
       for (const [table, n] of Object.entries(derived)) expect(n, table).toBe(0);
+      for (const [table, n] of Object.entries(await vault.counts(siteId))) expect(n, table).toBe(0);
       const none = await stats().query(
         parseQuery({
           site_id: siteId,

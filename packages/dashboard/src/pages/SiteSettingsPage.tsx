@@ -9,6 +9,8 @@ import { Checkbox } from '../components/Checkbox';
 import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
 import { GoalSettings } from '../components/GoalSettings';
+import { DropinSnippets } from '../components/DropinSnippets';
+import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
 import { canAdmin, canWrite, useSession } from '../app/session';
 
@@ -128,6 +130,8 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
             )}
           </form>
           <GoalSettings siteId={siteId} canEdit={manage} />
+          <DropinSnippets siteId={siteId} />
+          {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}
         </>
       )}

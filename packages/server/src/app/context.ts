@@ -5,6 +5,7 @@ import type { AuthServices } from '../auth';
 import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
 import type { Lifecycle } from '../lifecycle';
+import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
@@ -37,6 +38,8 @@ export interface AppContext {
   stats: StatsService;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
+  /** Imports of other tools' exports into a site, run in the background (imports/). */
+  imports: ImportService;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

@@ -22,6 +22,8 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
+import { Vault } from '../vault';
+import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -91,7 +93,21 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // Retention and deleted sites' purges (lifecycle/): a site deletion starts its purge from any process;
   // the scheduled runs happen on the jobs role, on the leader only at scale. Runs finish before the stores close.
-  const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs, log: logError });
+  // The Data Vault layer (vault/): loaded every few minutes by the jobs role (the leader at scale); its tables
+  // follow the events through every lifecycle duty.
+  const vault = await Vault.open(events);
+  closers.push(() => vault.close());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      vault.schedule({
+        sites: async () => (await meta.sites.listAll()).map((s) => s.id),
+        onError: (err) => logError('vault load failed', err),
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
+  const lifecycle = new Lifecycle({ events, meta, derived: [vault.lifecycle] }, { settleMs: config.purgeSettleMs, log: logError });
   closers.push(() => lifecycle.idle());
   if (does.jobs) {
     const leader = scale?.leader;
@@ -156,7 +172,11 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, health, closers };
+  // Imports run where they were uploaded; a restart fails what it interrupted (at scale: what no node touched for an hour).
+  const imports = new ImportService(events, meta, { log: logError });
+  await imports.recover(scale ? 3_600_000 : 0);
+  closers.push(() => imports.idle());
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, imports, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

@@ -15,15 +15,19 @@ import { demoRoutes } from './routes/demo';
 import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
 import { siteRoutes } from './routes/sites';
+import { workspaceRoutes } from './routes/workspaces';
 import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
+import { collectDropinRoutes } from './routes/collect-dropins';
+import { plausibleStatsRoutes } from './routes/plausible-stats';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { collectSegmentRoutes } from './routes/collect-segment';
 import { collectSeedRoutes } from './routes/collect-seed';
 import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
 import { funnelRoutes } from './routes/funnels';
+import { importRoutes } from './routes/imports';
 
 export interface RouteInfo {
   method: string;
@@ -45,9 +49,11 @@ const routeModules: RouteModule[] = [
   authRoutes,
   orgRoutes,
   siteRoutes,
+  importRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,
+  collectDropinRoutes,
   collectDropsRoutes,
   collectSegmentRoutes,
   collectSeedRoutes,
@@ -59,6 +65,8 @@ const routeModules: RouteModule[] = [
   goalRoutes,
   realtimeRoutes,
   publicV1Routes,
+  workspaceRoutes,
+  plausibleStatsRoutes,
   openApiRoutes,
   dashboardRoutes,
 ];

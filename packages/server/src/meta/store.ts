@@ -15,6 +15,7 @@ import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
+import { ImportJobRepo } from './repos/import-jobs';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -30,6 +31,7 @@ export class MetaStore {
   readonly sitePurges: SitePurgeRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
+  readonly importJobs: ImportJobRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -48,6 +50,7 @@ export class MetaStore {
     this.sitePurges = new SitePurgeRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
+    this.importJobs = new ImportJobRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

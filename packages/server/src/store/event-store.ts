@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '@tidemark/core';
+import type { ImportedAggregate } from './imported';
 
 /**
  * Events already encoded as text lines by `encodeEvents` (store/index.ts), e.g. in a collector thread,
@@ -127,6 +128,25 @@ export interface JobConnection {
 }
 
 /**
+ * Statements for tables derived from `events` inside the store by a background job (the Data Vault,
+ * vault/), on every engine: SQL in the store's dialect with positional `?` params. ClickHouse has no
+ * transactions and no UPDATE: a derived layer there is written insert-only (see vault/).
+ */
+export interface DerivedTables {
+  readonly dialect: SqlDialectName;
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A statement without rows (INSERT … SELECT, UPDATE on DuckDB). */
+  run(sql: string, params?: unknown[]): Promise<void>;
+  /** Appends rows (objects keyed by the given columns; numbers, strings, booleans or null). */
+  insert(table: string, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+  /** Deletes the rows matching `where`; resolves once they are gone (ClickHouse: the mutation finished). Rows deleted. */
+  delete(table: string, where: string, params?: unknown[]): Promise<number>;
+  /** Runs `fn` with no purge of the store running meanwhile (a load never writes back rows of events a purge removed). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
  * One interface, several engines (DuckDB embedded, ClickHouse at scale), one contract suite run on each
  * (test/event-store-suite.ts). `query` runs SQL compiled by the stats engine for this engine's dialect,
  * values bound as params. What only some engines do is asked through `capabilities`, never by class.
@@ -159,5 +179,14 @@ export interface EventStore extends LifecycleStore {
    * job never writes back fragments of events a purge deleted meanwhile.
    */
   maintenance?<T>(fn: () => Promise<T>): Promise<T>;
+  /** A connection for a job that keeps tables derived from events (the vault); closed by the job, before the store. */
+  openDerivedTables(): Promise<DerivedTables>;
+  /**
+   * Replaces every imported aggregate of the import with `rows` (imports/): re-importing a file never
+   * doubles it. Kept apart from events; purged by retention (by day) and with the site.
+   */
+  replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number>;
+  /** Deletes an import: its aggregates, and the events it wrote (visitor ids under `importVisitorPrefix`). */
+  deleteImport(siteId: string, importId: string): Promise<PurgeCounts>;
   close(): Promise<void>;
 }

@@ -13,10 +13,18 @@ export type {
   LifecycleStore,
   SubjectRef,
   PurgeCounts,
+  DerivedTables,
 } from './event-store';
+export {
+  importVisitorPrefix,
+  checkImportedRows,
+  IMPORTED_COUNT_COLUMNS,
+  type ImportedAggregate,
+} from './imported';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';
+export { VAULT_TABLES, vaultColumns, type VaultTable } from './vault-schema';
 export { MARKS_OPEN_SPAN_MS } from './duckdb/schema';
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';

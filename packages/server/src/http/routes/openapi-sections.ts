@@ -1,10 +1,20 @@
 import { contractsOpenApi } from './openapi-contracts';
 import type { OpenApiSection } from './openapi-document';
+import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
+import { workspacesOpenApi } from './openapi-workspaces';
+import { importsOpenApi } from './openapi-imports';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
  * (stats, realtime, raw events, query, ingest drops) is written in openapi-document.ts itself.
  */
-export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [contractsOpenApi, goalsSection, funnelsOpenApi];
+export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
+  contractsOpenApi,
+  goalsSection,
+  funnelsOpenApi,
+  workspacesOpenApi,
+  dropinsOpenApi,
+  importsOpenApi,
+];

@@ -1,5 +1,6 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type {
+  DerivedTables,
   DropCount,
   EventStore,
   JobConnection,
@@ -17,8 +18,19 @@ import { findExisting, keyV7Since, readKeysSince, splitIds, storedIdsSql, type K
 import { IdFilter, idWordsSql, v7LowerBound } from './id-filter';
 import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
+import { duckDbDerivedTables } from './derived';
 import { RawLog, rawPayloadsViewSql } from './raw-log';
-import { addCounts, beforeScope, exportSql, purgeEvents, purgeSideTablesBefore, purgeSiteRows, subjectScope } from './lifecycle';
+import {
+  addCounts,
+  beforeScope,
+  exportSql,
+  importScope,
+  purgeEvents,
+  purgeSideTablesBefore,
+  purgeSiteRows,
+  subjectScope,
+} from './lifecycle';
+import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '../imported';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
@@ -326,6 +338,10 @@ export class DuckDbEventStore implements EventStore {
     return this.fork();
   }
 
+  async openDerivedTables(): Promise<DerivedTables> {
+    return duckDbDerivedTables(await this.fork(), (fn) => this.maintenance(fn));
+  }
+
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.read((db) => db.allCached<T>(sql, params));
   }
@@ -422,6 +438,47 @@ export class DuckDbEventStore implements EventStore {
 
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
     return this.purging(() => this.writer.transaction(() => purgeEvents(this.writer, siteId, subjectScope(siteId, subject))));
+  }
+
+  replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number> {
+    checkImportedRows(rows);
+    return this.exclusive(() =>
+      this.writer.transaction(async () => {
+        await this.writer.run('DELETE FROM imported_stats WHERE site_id = ? AND import_id = ?', [siteId, importId]);
+        const cols = 11;
+        for (let i = 0; i < rows.length; i += 500) {
+          const chunk = rows.slice(i, i + 500);
+          const params: unknown[] = [];
+          for (const r of chunk)
+            params.push(
+              siteId,
+              importId,
+              r.day,
+              r.dimension,
+              r.value,
+              r.visitors,
+              r.pageviews,
+              r.events,
+              r.visits,
+              r.bounces,
+              r.visit_duration,
+            );
+          const tuple = `(${Array.from({ length: cols }, () => '?').join(', ')})`;
+          await this.writer.run(`INSERT INTO imported_stats VALUES ${chunk.map(() => tuple).join(', ')}`, params);
+        }
+        return rows.length;
+      }),
+    );
+  }
+
+  deleteImport(siteId: string, importId: string): Promise<PurgeCounts> {
+    const scope = importScope(importVisitorPrefix(importId));
+    return this.purging(() =>
+      this.writer.transaction(async () => {
+        const imported = await this.writer.change('DELETE FROM imported_stats WHERE site_id = ? AND import_id = ?', [siteId, importId]);
+        return addCounts(await purgeEvents(this.writer, siteId, scope), { imported });
+      }),
+    );
   }
 
   /** A purge: excludes maintenance jobs, then waits for the writes in progress (no write runs meanwhile). */

@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import type { DuckDbClient } from './client';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
+import { vaultDuckDbStatements } from '../vault-schema';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -133,7 +134,39 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
     statements: () => [repairJsonSql('events', 'props'), repairJsonSql('quarantine', 'payload'), repairJsonSql('quarantine', 'errors')],
   },
+  {
+    version: 10,
+    name: 'imported aggregates (imports/): daily totals and breakdowns from other tools, kept apart from events',
+    statements: () => [IMPORTED_STATS_DDL],
+  },
+  {
+    version: 11,
+    name: 'Data Vault 2.0 layer (vault/), filled by the vault job; session_start became passive: the stats rollups are rebuilt',
+    statements: () => [
+      ...vaultDuckDbStatements(),
+      // Rollup fragments count interactive events with the passive list of their time: where stored events
+      // already hold a session_start, they are emptied and the next rollup pass rebuilds them from events
+      // (derived data only, as in migration 4). Elsewhere nothing changes, so an upgrade of a large file
+      // does not pay for a full rebuild it does not need.
+      ...[
+        'session_parts',
+        'page_parts',
+        'session_parts_state',
+        'marks_open',
+        'mark_cube',
+        'page_cube',
+        'mark_cube_state',
+        'mark_cube_day',
+        'mark_cube_day_state',
+      ].map((t) => `DELETE FROM ${t} WHERE EXISTS (SELECT 1 FROM events WHERE name = 'session_start')`),
+    ],
+  },
 ];
+
+/** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
+const IMPORTED_STATS_DDL = `CREATE TABLE IF NOT EXISTS imported_stats (site_id VARCHAR NOT NULL, import_id VARCHAR NOT NULL,
+  day VARCHAR NOT NULL, dimension VARCHAR NOT NULL, value VARCHAR NOT NULL, visitors BIGINT NOT NULL, pageviews BIGINT NOT NULL,
+  events BIGINT NOT NULL, visits BIGINT NOT NULL, bounces BIGINT NOT NULL, visit_duration BIGINT NOT NULL)`;
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
