@@ -6,6 +6,7 @@ import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
 import type { Lifecycle } from '../lifecycle';
 import type { ServerKeys } from '../secrets';
+import type { RevenueService } from '../revenue';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -35,6 +36,8 @@ export interface AppContext {
   collector: IngestCollector;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
+  /** Stripe webhooks, transactions, MRR and attribution (revenue/). */
+  revenue: RevenueService;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */

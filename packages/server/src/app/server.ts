@@ -22,6 +22,7 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
+import { RevenueService } from '../revenue';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -156,7 +157,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, health, closers };
+  const revenue = new RevenueService({ events, meta, keys, writer });
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

@@ -19,6 +19,7 @@ import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { trackerScriptRoutes } from './routes/tracker-script';
+import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 
 export interface RouteInfo {
   method: string;
@@ -44,6 +45,7 @@ const routeModules: RouteModule[] = [
   collectRoutes,
   collectV1Routes,
   collectDropsRoutes,
+  revenueWebhookRoutes,
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,

@@ -20,3 +20,4 @@ export type { SitePurgeRecord } from './repos/site-purges';
 export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
 export { normalizeEmail } from './repos/users';
 export { sha256Hex } from './ids';
+export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';

@@ -112,6 +112,19 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+export interface SiteRevenueTable {
+  site_id: string;
+  stripe_secret_sealed: string | null;
+  currency: string;
+  updated_at: number;
+}
+
+export interface ExchangeRatesTable {
+  currency: string;
+  day: string; // YYYY-MM-DD
+  per_eur: number;
+}
+
 export interface MetaSchema {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -123,4 +136,6 @@ export interface MetaSchema {
   salts: SaltsTable;
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
+  site_revenue: SiteRevenueTable;
+  exchange_rates: ExchangeRatesTable;
 }

@@ -13,6 +13,7 @@ import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
 import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
+import { SiteRevenueRepo } from './repos/site-revenue';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -26,6 +27,7 @@ export class MetaStore {
   readonly salts: SaltStore;
   readonly emailVerifications: EmailVerificationRepo;
   readonly sitePurges: SitePurgeRepo;
+  readonly siteRevenue: SiteRevenueRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -42,6 +44,7 @@ export class MetaStore {
     this.salts = new SqlSaltStore(db);
     this.emailVerifications = new EmailVerificationRepo(db);
     this.sitePurges = new SitePurgeRepo(db);
+    this.siteRevenue = new SiteRevenueRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

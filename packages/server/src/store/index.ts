@@ -14,6 +14,7 @@ export type {
   SubjectRef,
   PurgeCounts,
 } from './event-store';
+export { SIDE_TABLES, SIDE_TABLE_NAMES, type SideRow, type SideTableName, type SideTableSpec } from './side-tables';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';

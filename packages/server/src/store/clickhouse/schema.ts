@@ -2,6 +2,7 @@ import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseClient } from './http';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
+import { clickHouseSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -20,7 +21,7 @@ import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
  * - No TTL clause (TTL arrived in 19.6); raw retention is done by the jobs role (purgeRaw).
  */
 
-export const DEDUPED_TABLES = ['events', 'raw_payloads', 'quarantine', 'ingest_drops'] as const;
+export const DEDUPED_TABLES = ['events', 'raw_payloads', 'quarantine', 'ingest_drops', ...SIDE_TABLE_NAMES] as const;
 
 const LOW_CARDINALITY = new Set([
   'name',
@@ -134,6 +135,11 @@ ORDER BY (site_id, day, reason, batch_key)`,
       { table: 'quarantine', column: 'payload' },
       { table: 'quarantine', column: 'errors' },
     ],
+  },
+  {
+    version: 6,
+    name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
+    statements: () => SIDE_TABLE_NAMES.map((t) => clickHouseSideTableSql(SIDE_TABLES[t])),
   },
 ];
 

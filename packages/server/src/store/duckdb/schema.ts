@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import type { DuckDbClient } from './client';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
+import { duckDbSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -132,6 +133,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     version: 9,
     name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
     statements: () => [repairJsonSql('events', 'props'), repairJsonSql('quarantine', 'payload'), repairJsonSql('quarantine', 'errors')],
+  },
+  {
+    version: 12,
+    name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
+    statements: () => SIDE_TABLE_NAMES.map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
   },
 ];
 

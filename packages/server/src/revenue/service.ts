@@ -1,0 +1,159 @@
+import crypto from 'node:crypto';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { badRequest, notFound } from '@tidemark/core';
+import type { EventStore, SideRow, WriteBatch } from '../store';
+import type { MetaStore, SiteRecord } from '../meta';
+import type { ServerKeys } from '../secrets';
+import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-facts';
+import { verifyAttributionId } from './attribution-token';
+import { RevenueStore } from './store';
+
+const SECRET_PURPOSE = 'stripe-webhook-secret';
+/** Stripe's own default: a signature older than five minutes is a replay. */
+export const WEBHOOK_TOLERANCE_S = 300;
+export const STRIPE_CONTRACT = 'stripe.webhook';
+
+export interface RevenueDeps {
+  events: EventStore;
+  meta: MetaStore;
+  keys: ServerKeys;
+  /** Where the raw request goes (the raw layer), like any collected request. */
+  writer: { submit(batch: WriteBatch): Promise<unknown> };
+}
+
+export const revenueSettingsSchema = z.object({
+  stripe_webhook_secret: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9_+/=-]{8,200}$/, 'must be a Stripe signing secret (whsec_…)')
+    .nullable()
+    .optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code such as EUR')
+    .transform((c) => c.toUpperCase())
+    .optional(),
+});
+export type RevenueSettingsPatch = z.infer<typeof revenueSettingsSchema>;
+
+/** A customer's e-mail as shown: first character and domain (j***@example.com). */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email[0]}***@${email.slice(at + 1)}`;
+}
+
+/**
+ * Revenue (docs/revenue.md): Stripe webhooks verified against each site's signing secret, facts folded
+ * into transactions (revenue/fold.ts), the site's revenue settings.
+ */
+export class RevenueService {
+  readonly store: RevenueStore;
+
+  constructor(private readonly deps: RevenueDeps) {
+    this.store = new RevenueStore(deps.events);
+  }
+
+  /** The site's revenue settings as shown: never the secret, only whether one is set. */
+  async settingsView(siteId: string): Promise<{ stripe_webhook_configured: boolean; currency: string }> {
+    const s = await this.deps.meta.siteRevenue.get(siteId);
+    return { stripe_webhook_configured: !!s.stripe_secret_sealed, currency: s.currency };
+  }
+
+  async updateSettings(siteId: string, patch: RevenueSettingsPatch): Promise<void> {
+    if (patch.stripe_webhook_secret === undefined && patch.currency === undefined) return;
+    await this.deps.meta.siteRevenue.set(siteId, {
+      ...(patch.stripe_webhook_secret !== undefined
+        ? {
+            stripe_secret_sealed:
+              patch.stripe_webhook_secret === null ? null : this.deps.keys.seal(SECRET_PURPOSE, patch.stripe_webhook_secret),
+          }
+        : {}),
+      ...(patch.currency ? { currency: patch.currency } : {}),
+    });
+  }
+
+  /**
+   * One webhook delivery: verified with the stripe package on the raw body, kept in the raw layer, turned
+   * into facts. Anything wrong with it is refused (4xx) before anything is stored.
+   */
+  async stripeWebhook(
+    siteId: string,
+    body: string,
+    signature: string | undefined,
+    receivedAt = Date.now(),
+  ): Promise<Record<string, unknown>> {
+    const site = await this.siteOf(siteId);
+    const sealed = (await this.deps.meta.siteRevenue.get(site.id)).stripe_secret_sealed;
+    const secret = sealed ? this.deps.keys.open(SECRET_PURPOSE, sealed) : null;
+    if (!secret)
+      throw badRequest('webhook_not_configured', 'This site has no Stripe signing secret (PATCH /api/sites/{id} stripe_webhook_secret)');
+    if (!signature) throw badRequest('invalid_signature', 'Missing Stripe-Signature header');
+    let verified: unknown;
+    try {
+      verified = Stripe.webhooks.constructEvent(body, signature, secret, WEBHOOK_TOLERANCE_S, undefined, receivedAt);
+    } catch (err) {
+      throw badRequest(
+        'invalid_signature',
+        `Stripe signature verification failed: ${err instanceof Error ? err.message.split('\n')[0] : 'invalid'}`,
+      );
+    }
+    const parsed = stripeEventSchema.safeParse(verified);
+    if (!parsed.success) throw badRequest('invalid_event', 'The payload is not a Stripe event');
+    const event = parsed.data;
+    let facts: Fact[] = [];
+    if (HANDLED_TYPES.has(event.type)) {
+      try {
+        facts = factsOf(event);
+      } catch (err) {
+        if (err instanceof z.ZodError)
+          throw badRequest('invalid_event', `Unexpected ${event.type} object: ${err.issues[0]?.path.join('.')}`);
+        throw err;
+      }
+    }
+    await this.deps.writer.submit({
+      events: [],
+      raw: [{ id: crypto.randomUUID(), site_id: site.id, received_at: receivedAt, contract: STRIPE_CONTRACT, body }],
+      quarantine: [],
+      drops: [],
+    });
+    if (!HANDLED_TYPES.has(event.type)) return { received: true, ignored: true, type: event.type };
+    const rows = facts.map((f) => this.factRow(site.id, f, receivedAt));
+    await this.store.record(site.id, rows);
+    return { received: true, type: event.type, facts: rows.length };
+  }
+
+  /** A fact as stored: the token resolved to its visitor (or nothing), the e-mail as a keyed hash and a mask. */
+  factRow(siteId: string, f: Fact, receivedAt: number): SideRow {
+    const ref = f.token ? verifyAttributionId(this.deps.keys, siteId, f.token.value, f.token.at) : null;
+    const email = f.email?.trim().toLowerCase() ?? '';
+    return {
+      site_id: siteId,
+      fact_id: f.fact_id,
+      kind: f.kind,
+      txn_key: f.txn_key,
+      alias_key: f.alias_key,
+      parent_key: f.parent_key,
+      subscription_id: f.subscription_id,
+      created: f.created,
+      received_at: receivedAt,
+      visitor_id: ref?.visitor_id ?? '',
+      session_id: ref?.session_id ?? '',
+      email_hash: email ? this.emailHash(email) : '',
+      data: JSON.stringify({ ...f.data, ...(email ? { email_mask: maskEmail(email) } : {}) }),
+      version: receivedAt,
+    };
+  }
+
+  emailHash(email: string): string {
+    return this.deps.keys.hmac('customer-email', email.trim().toLowerCase());
+  }
+
+  private async siteOf(siteId: string): Promise<SiteRecord> {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(siteId)) throw notFound('Site');
+    const site = await this.deps.meta.sites.byId(siteId);
+    if (!site) throw notFound('Site');
+    return site;
+  }
+}
