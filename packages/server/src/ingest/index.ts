@@ -27,3 +27,4 @@ export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/
 export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';
 export { uuidv7 } from './lib/uuid';
+export type { CollectedRevenue, CollectedIdentity, RevenueRefs } from './revenue-refs';

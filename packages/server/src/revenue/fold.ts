@@ -60,13 +60,19 @@ interface Link {
 export function foldTransactions(siteId: string, facts: readonly StoredFact[], version: number): SideRow[] {
   const payments = new Map<string, StoredFact[]>();
   const refunds = new Map<string, StoredFact[]>();
-  const aliasOf = new Map<string, string>(); // payment intent -> invoice key
+  const aliasOf = new Map<string, string>(); // another name of a payment (its intent, its checkout session) -> its key
+  const aliases = new Map<string, string[]>();
   const subs = new Map<string, StoredFact[]>();
+  const identities = new Map<string, StoredFact[]>(); // e-mail hash -> identified visitors
   for (const f of facts) {
     if (f.kind === 'payment') push(payments, f.txn_key, f);
     else if (f.kind === 'refund') push(refunds, f.txn_key, f);
     else if (f.kind === 'subscription') push(subs, f.subscription_id, f);
-    if (f.kind === 'payment' && f.alias_key && f.alias_key !== f.txn_key) aliasOf.set(f.alias_key, f.txn_key);
+    else if (f.kind === 'identity' && f.email_hash) push(identities, f.email_hash, f);
+    if (f.kind === 'payment' && f.alias_key && f.alias_key !== f.txn_key) {
+      aliasOf.set(f.alias_key, f.txn_key);
+      push(aliases, f.txn_key, f.alias_key);
+    }
   }
   const rows: SideRow[] = [];
   const folded = new Map<string, SideRow>();
@@ -76,10 +82,12 @@ export function foldTransactions(siteId: string, facts: readonly StoredFact[], v
     const best = counted[0];
     if (!best) continue;
     const merged = aliasOf.has(key);
-    const related = [...list, ...(payments.get(list.find((f) => f.alias_key)?.alias_key ?? '') ?? [])];
+    // Facts reported under the payment's other names (its intent, its session, a page's transaction id).
+    const related = [...list, ...(aliases.get(key) ?? []).flatMap((a) => payments.get(a) ?? [])].sort(byAuthority);
     const subId = list.map((f) => f.subscription_id).find(Boolean) ?? '';
-    const link = linkOf(related.sort(byAuthority), subs.get(subId) ?? []);
-    const email = related.filter((f) => f.email_hash).sort(byAuthority)[0];
+    const email = related.filter((f) => f.email_hash)[0];
+    const ts = Math.min(...counted.map((f) => f.created));
+    const link = linkOf(related, subs.get(subId) ?? [], identities.get(email?.email_hash ?? '') ?? [], ts);
     const row: SideRow = {
       site_id: siteId,
       txn_key: key,
@@ -87,7 +95,7 @@ export function foldTransactions(siteId: string, facts: readonly StoredFact[], v
       status: merged ? 'merged' : 'counted',
       source: best.data.source === 'collect' ? 'collect' : 'stripe',
       transaction_id: best.data.transaction_id ?? key,
-      ts: Math.min(...counted.map((f) => f.created)),
+      ts,
       amount: best.data.amount ?? 0,
       currency: best.data.currency ?? '',
       product_id: pick(counted, (d) => d.product_id),
@@ -140,10 +148,21 @@ export function foldTransactions(siteId: string, facts: readonly StoredFact[], v
   return rows;
 }
 
-/** Who paid: a verified token on the payment (best source first), else on its subscription. */
-function linkOf(sorted: StoredFact[], subFacts: StoredFact[]): Link {
+/**
+ * Who paid: a verified token on the payment (best source first), else on its subscription, else the
+ * visitor last identified with the customer's e-mail before the payment (or first after it).
+ */
+function linkOf(sorted: StoredFact[], subFacts: StoredFact[], identified: StoredFact[], ts: number): Link {
   const hit = sorted.find((f) => f.visitor_id) ?? [...subFacts].sort((a, b) => a.created - b.created).find((f) => f.visitor_id);
-  return hit ? { visitor_id: hit.visitor_id, session_id: hit.session_id, link: 'token' } : { visitor_id: '', session_id: '', link: '' };
+  if (hit) return { visitor_id: hit.visitor_id, session_id: hit.session_id, link: hit.data.source === 'collect' ? 'tracker' : 'token' };
+  const before = identified
+    .filter((f) => f.created <= ts && f.visitor_id)
+    .sort((a, b) => b.created - a.created || (a.fact_id < b.fact_id ? -1 : 1));
+  const after = identified
+    .filter((f) => f.created > ts && f.visitor_id)
+    .sort((a, b) => a.created - b.created || (a.fact_id < b.fact_id ? -1 : 1));
+  const who = before[0] ?? after[0];
+  return who ? { visitor_id: who.visitor_id, session_id: who.session_id, link: 'email' } : { visitor_id: '', session_id: '', link: '' };
 }
 
 function pick(sorted: StoredFact[], get: (d: FactData) => string | undefined): string {

@@ -6,7 +6,8 @@ import type { EventStore, SideRow, WriteBatch } from '../store';
 import type { MetaStore, SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
 import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-facts';
-import { verifyAttributionId } from './attribution-token';
+import { issueAttributionId, verifyAttributionId } from './attribution-token';
+import type { RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
@@ -146,6 +147,60 @@ export class RevenueService {
     };
   }
 
+  /**
+   * Revenue and identified e-mails among events the collector stored: a revenue event becomes a payment
+   * keyed by its transaction_id (so a Stripe payment reported under that id counts once), else by its
+   * event id; an identify with an e-mail lets payments by that customer find the visitor.
+   */
+  async collected(siteId: string, refs: RevenueRefs | undefined): Promise<void> {
+    const rows: SideRow[] = [];
+    for (const r of refs?.revenue ?? []) {
+      const minor = toMinor(r.amount, r.currency);
+      if (minor === null || minor <= 0) continue;
+      const key = r.transaction_id || `ev:${r.event_id}`;
+      rows.push({
+        site_id: siteId,
+        fact_id: `ev:${r.event_id}`,
+        kind: 'payment',
+        txn_key: key,
+        created: r.ts,
+        received_at: Date.now(),
+        visitor_id: r.visitor_id,
+        session_id: r.session_id,
+        data: JSON.stringify({
+          source: 'collect',
+          amount: minor,
+          currency: r.currency.toUpperCase(),
+          product_name: r.product,
+          transaction_id: key,
+        }),
+        version: Date.now(),
+      });
+    }
+    for (const i of refs?.identities ?? []) {
+      const hash = this.emailHash(i.email);
+      rows.push({
+        site_id: siteId,
+        fact_id: `id:${hash}:${i.visitor_id}`,
+        kind: 'identity',
+        txn_key: `email:${hash}`,
+        created: i.ts,
+        received_at: Date.now(),
+        visitor_id: i.visitor_id,
+        session_id: i.session_id,
+        email_hash: hash,
+        data: JSON.stringify({ source: 'identify' }),
+        version: Date.now(),
+      });
+    }
+    if (rows.length) await this.store.record(siteId, rows);
+  }
+
+  /** The attribution id for the last visitor and session of a collect request (returned in its answer). */
+  attributionId(siteId: string, refs: RevenueRefs | undefined): string | undefined {
+    return refs?.last ? issueAttributionId(this.deps.keys, siteId, refs.last) : undefined;
+  }
+
   emailHash(email: string): string {
     return this.deps.keys.hmac('customer-email', email.trim().toLowerCase());
   }
@@ -156,4 +211,16 @@ export class RevenueService {
     if (!site) throw notFound('Site');
     return site;
   }
+}
+
+/** Major units (49.99) to integer minor units of the currency (4999; JPY 50 -> 50); null for an unknown currency. */
+export function toMinor(amount: number, currency: string): number | null {
+  let digits: number;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return null;
+  }
+  const minor = Math.round(amount * 10 ** digits);
+  return Number.isSafeInteger(minor) ? minor : null;
 }

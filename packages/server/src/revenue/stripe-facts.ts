@@ -13,10 +13,10 @@ import { monthlyMinor, type Interval } from './mrr';
  * charge (`rf:ch_…`; amount_refunded is cumulative, so the largest seen wins).
  */
 
-export type FactKind = 'payment' | 'refund' | 'subscription';
+export type FactKind = 'payment' | 'refund' | 'subscription' | 'identity';
 
 /** Where a payment fact came from, best first when they disagree (the invoice says what was paid). */
-export const SOURCE_PRIORITY: Record<string, number> = { invoice: 4, checkout: 3, payment_intent: 2, collect: 1, charge: 0 };
+export const SOURCE_PRIORITY: Record<string, number> = { invoice: 4, checkout: 3, payment_intent: 2, collect: 1, charge: 0, link: -1 };
 
 export interface FactData {
   source: string;
@@ -236,6 +236,8 @@ export function factsOf(event: StripeEventEnvelope): Fact[] {
       if (!key || s.amount_total == null || !s.currency) return [];
       const token = str(s.client_reference_id) || tokenIn(s.metadata);
       return [
+        // The session id is another name of the payment (a page may report it as its transaction_id).
+        { ...base, fact_id: `${event.id}:session`, kind: 'payment', txn_key: key, alias_key: s.id, data: { source: 'link' } },
         {
           ...base,
           kind: 'payment',
