@@ -30,10 +30,11 @@ export interface RevenueRefs {
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 export function revenueRefs(events: readonly CanonicalEvent[]): RevenueRefs {
-  const out: RevenueRefs = {};
+  const revenue: CollectedRevenue[] = [];
+  const identities: CollectedIdentity[] = [];
   for (const e of events) {
     if (e.revenue_amount !== null && Number.isFinite(e.revenue_amount) && e.revenue_currency)
-      (out.revenue ??= []).push({
+      revenue.push({
         event_id: e.event_id,
         ts: e.ts,
         visitor_id: e.visitor_id,
@@ -44,10 +45,12 @@ export function revenueRefs(events: readonly CanonicalEvent[]): RevenueRefs {
         product: (e.props.product ?? '').slice(0, 255),
       });
     const email = (e.props.email ?? '').trim();
-    if (e.user_id && EMAIL.test(email))
-      (out.identities ??= []).push({ visitor_id: e.visitor_id, session_id: e.session_id, email, ts: e.ts });
+    if (e.user_id && EMAIL.test(email)) identities.push({ visitor_id: e.visitor_id, session_id: e.session_id, email, ts: e.ts });
   }
   const last = events[events.length - 1];
-  if (last) out.last = { visitor_id: last.visitor_id, session_id: last.session_id };
-  return out;
+  return {
+    ...(revenue.length ? { revenue } : {}),
+    ...(identities.length ? { identities } : {}),
+    ...(last ? { last: { visitor_id: last.visitor_id, session_id: last.session_id } } : {}),
+  };
 }
