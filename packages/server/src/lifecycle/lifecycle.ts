@@ -163,6 +163,11 @@ export class Lifecycle {
     return this.targets.events.exportSubject(siteId, subject);
   }
 
+  /** The subject's rows in the side tables (transactions, revenue facts), by table; the caller checks access. */
+  exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
+    return this.targets.events.exportSubjectSideRows(siteId, subject);
+  }
+
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
     return this.serial(() => this.targets.events.eraseSubject(siteId, subject));
   }
