@@ -5,3 +5,4 @@ export * from './ingest-contracts';
 export * from './query';
 export * from './text';
 export * from './validate';
+export * from './revenue';

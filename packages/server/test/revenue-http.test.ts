@@ -215,3 +215,35 @@ describe('tracker and server-side revenue, attribution ids', () => {
     expect(rows.find((t) => t.txn_key === stranger)).toMatchObject({ visitor_id: '', link: '' });
   });
 });
+
+describe('GET /api/sites/{id}/revenue and /v1/sites/{id}/revenue', () => {
+  it('answers the report to the dashboard and to an API key of the site; other sites and bad parameters are refused', async () => {
+    const res = await s.request('GET', `/v1/sites/${s.site.id}/revenue?period=last_7_days&compare_models=true`, undefined, {
+      authorization: `Bearer ${s.keys.read}`,
+    });
+    expect(res.status).toBe(200);
+    const rows = await counted(s.site.id);
+    const usd = rows.filter((r) => r.currency === 'USD').reduce((a, r) => a + Number(r.amount), 0);
+    // No rates loaded: USD (the reporting currency) is summed, the rest is reported apart.
+    expect(Math.round(res.body.total_revenue * 100)).toBe(usd);
+    expect(Object.keys(res.body.unconverted).sort()).toEqual(['EUR', 'JPY']);
+    expect(res.body.transactions.length).toBeGreaterThan(0);
+    expect(JSON.stringify(res.body)).not.toMatch(/[a-z]+@example\.com/);
+    expect(Object.keys(res.body.models).sort()).toEqual(['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay']);
+    // The checkout that carried the attribution id of the visit from the spring campaign is credited to it.
+    expect(res.body.transactions.find((t: { amount: number }) => t.amount === 99)).toMatchObject({
+      attributed_campaign: 'spring',
+      attributed_source: 'newsletter',
+    });
+    expect(res.body.by_campaign.find((r: { campaign: string }) => r.campaign === 'spring')?.revenue).toBeGreaterThanOrEqual(99);
+    expect(
+      (await s.request('GET', `/v1/sites/${s.otherSite.id}/revenue`, undefined, { authorization: `Bearer ${s.keys.read}` })).status,
+    ).toBe(404);
+    const bad = await s.request('GET', `/v1/sites/${s.site.id}/revenue?attribution_model=w_shaped`, undefined, {
+      authorization: `Bearer ${s.keys.read}`,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.success).toBe(false);
+    expect((await s.request('GET', `/api/sites/${s.site.id}/revenue`)).status).toBe(401);
+  });
+});

@@ -1,1 +1,2 @@
 export { retentionCommand } from './retention-command';
+export { ratesCommand } from './rates-command';

@@ -3,6 +3,7 @@ import { loadConfig, parseRoleFlag } from '../config';
 import { startServer } from '../app';
 import { demoCommand } from './demo-command';
 import { retentionCommand } from './retention-command';
+import { ratesCommand } from './rates-command';
 
 /** `tidemark <command>`: serve (default), demo, retention run, migrate … */
 async function main(argv: string[]): Promise<void> {
@@ -40,6 +41,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'retention':
       await retentionCommand(argv.slice(1));
+      return process.exit(0);
+    case 'rates':
+      await ratesCommand(argv.slice(1));
       return process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);

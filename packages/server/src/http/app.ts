@@ -20,6 +20,7 @@ import { collectV1Routes } from './routes/collect-v1';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { trackerScriptRoutes } from './routes/tracker-script';
 import { revenueWebhookRoutes } from './routes/revenue-webhooks';
+import { revenueRoutes } from './routes/revenue';
 
 export interface RouteInfo {
   method: string;
@@ -49,6 +50,7 @@ const routeModules: RouteModule[] = [
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
+  revenueRoutes,
   realtimeRoutes,
   publicV1Routes,
   openApiRoutes,

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { badRequest, notFound } from '@tidemark/core';
+import { badRequest, notFound, parseInput, revenueParamsSchema } from '@tidemark/core';
+import { resolvePeriod } from '../stats';
+import { revenueReport, type RevenueReport } from './report';
+import { parseRates, RateTable } from './rates';
 import type { EventStore, SideRow, WriteBatch } from '../store';
 import type { MetaStore, SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
@@ -199,6 +202,46 @@ export class RevenueService {
   /** The attribution id for the last visitor and session of a collect request (returned in its answer). */
   attributionId(siteId: string, refs: RevenueRefs | undefined): string | undefined {
     return refs?.last ? issueAttributionId(this.deps.keys, siteId, refs.last) : undefined;
+  }
+
+  /** GET /api/sites/{id}/revenue: the report of a period in the site's time zone (revenue/report.ts). */
+  async report(site: Pick<SiteRecord, 'id' | 'timezone'>, query: unknown, now = Date.now()): Promise<RevenueReport> {
+    const p = parseInput(revenueParamsSchema, query ?? {});
+    if (p.period === 'custom' && (!p.start_date || !p.end_date))
+      throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
+    const range = resolvePeriod(p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, site.timezone, now);
+    const [settings, rates] = await Promise.all([this.deps.meta.siteRevenue.get(site.id), this.rateTable()]);
+    return revenueReport(
+      { events: this.deps.events, rates, currency: settings.currency, subscriptions: () => this.store.subscriptionFacts(site.id) },
+      site.id,
+      {
+        range,
+        tz: site.timezone,
+        model: p.attribution_model,
+        lookbackDays: p.lookback_days,
+        halfLifeDays: p.half_life_days,
+        compareModels: p.compare_models ?? false,
+        limit: p.limit,
+        now,
+      },
+    );
+  }
+
+  /** Loads rates from the ECB XML or a CSV (`tidemark rates import FILE`); how many were stored. */
+  async importRates(text: string): Promise<number> {
+    const n = await this.deps.meta.siteRevenue.putRates(parseRates(text));
+    this.rates = null;
+    return n;
+  }
+
+  private rates: { table: RateTable; at: number } | null = null;
+
+  /** The rate table, cached for a minute (other processes may import rates). */
+  private async rateTable(): Promise<RateTable> {
+    if (this.rates && Date.now() - this.rates.at < 60_000) return this.rates.table;
+    const table = new RateTable(await this.deps.meta.siteRevenue.rates());
+    this.rates = { table, at: Date.now() };
+    return table;
   }
 
   emailHash(email: string): string {

@@ -1,7 +1,8 @@
 import type { OpenApiSection } from './openapi-document';
+import { revenueOpenApi } from './openapi-revenue';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
  * (stats, realtime, raw events, query, ingest drops) is written in openapi-document.ts itself.
  */
-export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [];
+export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [revenueOpenApi];
