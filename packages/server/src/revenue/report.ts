@@ -134,7 +134,10 @@ export async function revenueReport(
     for (const [model, tally] of tallies) {
       const credits = attribute(model, t.amount, window, t.ts, opts);
       if (!credits.length) tally.add(t, null, t.amount);
-      else credits.forEach((c, i) => c !== 0 && tally.add(t, window[i]!, c));
+      else
+        credits.forEach((c, i) => {
+          if (c !== 0) tally.add(t, window[i]!, c);
+        });
       if (model === p.model) {
         let best = -1;
         credits.forEach((c, i) => {
