@@ -7,6 +7,7 @@ import { SiteInstallPage } from '../pages/SiteInstallPage';
 import { SiteOverviewPage } from '../pages/SiteOverviewPage';
 import { RealtimePage } from '../pages/RealtimePage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
+import { RevenuePage } from '../pages/RevenuePage';
 import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
@@ -18,6 +19,7 @@ export function AppRoutes() {
   const install = matchPath('/sites/:id/install', path);
   const realtime = matchPath('/sites/:id/realtime', path);
   const settings = matchPath('/sites/:id/settings', path);
+  const revenue = matchPath('/sites/:id/revenue', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -25,6 +27,7 @@ export function AppRoutes() {
   else if (install) page = <SiteInstallPage siteId={install.id} />;
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
+  else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;

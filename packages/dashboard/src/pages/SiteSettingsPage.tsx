@@ -8,6 +8,7 @@ import { TextArea } from '../components/TextArea';
 import { Checkbox } from '../components/Checkbox';
 import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
+import { RevenueSetup } from '../components/RevenueSetup';
 import { Link } from '../components/Link';
 import { canAdmin, canWrite, useSession } from '../app/session';
 
@@ -126,6 +127,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
               </div>
             )}
           </form>
+          <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           {canAdmin(org) && <DeleteSite site={s} />}
         </>
       )}

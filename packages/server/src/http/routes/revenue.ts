@@ -15,4 +15,10 @@ export function revenueRoutes(app: FastifyInstance, ctx: AppContext): void {
       const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
       return ctx.revenue.report(site, req.query);
     });
+
+  // The setup screen's "send test event" (members and up: it writes to the raw layer).
+  app.post('/api/sites/:id/revenue/test-event', async (req) => {
+    const site = await requireSiteAccess(ctx, req, siteId(req), 'write');
+    return ctx.revenue.sendTestEvent(site.id);
+  });
 }
