@@ -1,18 +1,20 @@
 /**
- * `npm run bench -- <ingest|query|store|memory|all> [options]`: reproducible benchmarks; results are printed and
+ * `npm run bench -- <ingest|query|store|memory|enrichment|all> [options]`: reproducible benchmarks; results are printed and
  * rewritten into bench/README.md (pass --no-write to only print).
  */
 import { parseArgs } from 'node:util';
+import { runEnrichmentBench } from './enrichment/run';
 import { runIngestBench } from './ingest/run';
 import { runMemoryBench } from './memory/run';
 import { runQueryBench } from './query/run';
 import { runStoreBench } from './store/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|store|memory|all> [options]
+const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
+  enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
 async function main(): Promise<void> {
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'all'].includes(command)) {
+  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'all'].includes(command)) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
       pgAllPeriods: values['pg-all-periods'],
       write: !values['no-write'],
     });
+  }
+  if (command === 'enrichment' || command === 'all') {
+    await runEnrichmentBench({ events: 200_000, write: !values['no-write'] });
   }
   if (command === 'memory' || command === 'all') {
     await runMemoryBench({

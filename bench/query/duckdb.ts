@@ -40,7 +40,7 @@ export async function ensureDuckDbDataset(mainEvents: number, otherEvents: numbe
   }
   rmrf(dir);
   fs.mkdirSync(dir, { recursive: true });
-  const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
+  const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir, ...memoryLimitEnv() }));
   const t0 = performance.now();
   let events = 0;
   let lastLog = t0;
@@ -81,7 +81,7 @@ export interface DuckDbTimer {
  * from the planner (no site's zone is complete in it, so plans read the hourly cube).
  */
 export async function openDuckDbTimer(dir: string, opts: { rollup?: boolean; dailyCube?: boolean } = {}): Promise<DuckDbTimer> {
-  const store: EventStore = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
+  const store: EventStore = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir, ...memoryLimitEnv() }));
   let parts: SessionPartsRollup | undefined;
   let rollupSeconds = 0;
   let rollupFragments = 0;
@@ -122,4 +122,10 @@ export function digestDuckDb(r: DashboardStats): OverviewDigest {
   }
   const prevVisitors = r.metrics.visitors.change === null ? NaN : r.metrics.visitors.value / (1 + r.metrics.visitors.change / 100);
   return { kpis, previousVisitors: Math.round(prevVisitors), days: r.timeseries?.length ?? 0, top };
+}
+
+/** The benchmark honours TIDEMARK_DUCKDB_MEMORY_LIMIT like the server (the first rollup over the whole file needs more than the default). */
+function memoryLimitEnv(): Record<string, string> {
+  const limit = process.env.TIDEMARK_DUCKDB_MEMORY_LIMIT;
+  return limit ? { TIDEMARK_DUCKDB_MEMORY_LIMIT: limit } : {};
 }

@@ -6,3 +6,4 @@ export * from './query';
 export * from './text';
 export * from './validate';
 export * from './revenue';
+export * from './ingest-contracts-compat';

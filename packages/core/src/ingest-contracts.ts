@@ -53,6 +53,10 @@ export const collectContextSchema = z.object({
   language: shortText(35).nullish(),
   /** navigator.webdriver as seen by the tracker; true marks automation. */
   webdriver: z.boolean().nullish(),
+  /** navigator.maxTouchPoints: tells an iPad or phone asking for the desktop site from a Mac or PC. */
+  touch: z.number().int().min(0).max(1000).nullish(),
+  /** navigator.userAgentData.mobile (Chromium), from trackers that send it (t.js leaves it to Sec-CH-UA-Mobile). */
+  mobile: z.boolean().nullish(),
 });
 
 export const collectEventSchema = z.object({

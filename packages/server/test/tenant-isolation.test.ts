@@ -23,7 +23,7 @@ const PUBLIC_ROUTES: RegExp[] = [
   /^\/t(\.[\w-]+)*\.js$/,
   /^\/api\/collect(\/|$)/,
   /^\/api\/v1\/collect(\/|$)/,
-  /^\/api\/tracking\//,
+  /^\/api\/tracking\/(events|test)(\.js)?$/,
   /^\/api\/analytics\/track$/,
   /^\/api\/webhooks\//,
   /^\/api\/event$/,
@@ -165,11 +165,12 @@ describe('tenant isolation across every registered route', () => {
     return { path, hasParams: hasParams || url.includes('*') };
   }
 
-  const probeQuery = () => `site_id=${a.siteId}&siteId=${a.siteId}&org_id=${a.orgId}&period=30d`;
+  const probeQuery = () => `site_id=${a.siteId}&siteId=${a.siteId}&tenantId=${a.trackingId}&org_id=${a.orgId}&period=30d`;
   const probeBody = () => ({
     site_id: a.siteId,
     siteId: a.siteId,
     site: a.siteId,
+    tenantId: a.trackingId,
     org_id: a.orgId,
     key_id: a.keyIds[0],
     user_id: a.userId,

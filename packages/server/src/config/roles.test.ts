@@ -7,6 +7,23 @@ describe('process roles', () => {
       expect(servesRoute('collector', url)).toBe(true);
       expect(servesRoute('api', url)).toBe(false);
     }
+    // The seed and compatibility contracts collect; their analytics read and the public /v1 API are api routes.
+    for (const url of [
+      '/api/tracking/events',
+      '/api/tracking/events.js',
+      '/api/tracking/test',
+      '/api/analytics/track',
+      '/v1/batch',
+      '/v1/track',
+      '/v1/alias',
+    ]) {
+      expect(servesRoute('collector', url)).toBe(true);
+      expect(servesRoute('api', url)).toBe(false);
+    }
+    for (const url of ['/api/tracking/analytics', '/v1/sites', '/v1/sites/:id/events', '/v1/batches']) {
+      expect(servesRoute('collector', url)).toBe(false);
+      expect(servesRoute('api', url)).toBe(true);
+    }
     for (const url of ['/api/sites', '/api/sites/:id/stats', '/v1/query', '/api/auth/login', '/*', '/']) {
       expect(servesRoute('collector', url)).toBe(false);
       expect(servesRoute('api', url)).toBe(true);

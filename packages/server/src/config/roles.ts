@@ -17,7 +17,9 @@ export const roleDoes = (role: Role) => ({
   jobs: role === 'all' || role === 'jobs',
 });
 
-const COLLECT_ROUTE = /^\/api\/(v1\/)?collect(\/|$)|^\/api\/(tracking|analytics\/track|webhooks)(\/|$)/;
+// Collection contracts; /api/tracking/analytics is a read (api nodes), /v1/sites… the public read API.
+const COLLECT_ROUTE =
+  /^\/api\/(v1\/)?collect(\/|$)|^\/api\/(tracking\/(events|test)(\.js)?|analytics\/track|webhooks(\/.*)?)$|^\/v1\/(batch|track|identify|page|screen|group|alias)$/;
 /** Tracker scripts (/t.js …) are static and served by collectors and api nodes alike. */
 const STATIC_SCRIPT = /^\/[A-Za-z0-9._-]+\.js$/;
 

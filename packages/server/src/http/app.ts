@@ -18,6 +18,9 @@ import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
 import { collectDropsRoutes } from './routes/collect-drops';
+import { collectSegmentRoutes } from './routes/collect-segment';
+import { collectSeedRoutes } from './routes/collect-seed';
+import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
 import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
@@ -47,6 +50,9 @@ const routeModules: RouteModule[] = [
   collectV1Routes,
   collectDropsRoutes,
   revenueWebhookRoutes,
+  collectSegmentRoutes,
+  collectSeedRoutes,
+  trackingRoutes,
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,

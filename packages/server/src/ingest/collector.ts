@@ -26,6 +26,8 @@ export interface AdmittedRequest {
   signals: RequestSignals;
   /** X-Visitor-ID of a browser request ('' when absent). */
   visitorHeader: string;
+  /** The page the request came from (Referer, else Origin), for contracts whose events may leave their page out. */
+  pageHeader?: string;
 }
 
 /** An admitted request with its body. */
@@ -89,6 +91,8 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     siteId: req.site.id,
     receivedAt: req.receivedAt,
     visitorHeader: req.visitorHeader,
+    trackingId: req.site.tracking_id,
+    pageHeader: req.pageHeader ?? '',
   });
   const ctx: RequestContext = {
     site: req.site,

@@ -6,14 +6,20 @@ import {
   metricPalCollectBodySchema,
   metricPalOptimizedBodySchema,
   parseInput,
+  segmentBatchBodySchema,
+  techStoreBodySchema,
   TidemarkError,
+  universalBodySchema,
 } from '@tidemark/core';
 import type { ZodType } from 'zod';
 import { adaptHeatmap } from './adapters/heatmap';
 import { adaptInsightHub } from './adapters/insighthub';
 import { adaptMetricPal, adaptMetricPalOptimized } from './adapters/metricpal';
+import { adaptSegment } from './adapters/segment';
 import type { AdaptedEvents } from './adapters/shared';
-import type { ContractName } from './types';
+import { adaptTechStore } from './adapters/techstore';
+import { adaptUniversal } from './adapters/universal';
+import type { ContractName, SegmentContract } from './types';
 
 /** What an adapter needs besides the body. */
 export interface AdaptInput {
@@ -21,6 +27,10 @@ export interface AdaptInput {
   receivedAt: number;
   /** X-Visitor-ID of a browser request ('' when absent). */
   visitorHeader: string;
+  /** The site's tracking id (contracts whose events name their site check it). */
+  trackingId: string;
+  /** The page the request came from (Referer, else Origin), for contracts whose events may omit it; '' when unknown. */
+  pageHeader: string;
 }
 
 export type ContractAdapted = AdaptedEvents & { webdriver?: boolean };
@@ -29,8 +39,45 @@ interface Contract {
   /** The envelope (events stay unknown: each is validated on its own by the adapter). */
   envelope: ZodType;
   /** Where the envelope keeps its events. */
-  items: 'events' | 'actionLog';
+  items: 'events' | 'actionLog' | 'batch';
+  /**
+   * Brings a body of another shape to the envelope (a single message, an array of events); the
+   * JSON as sent is what the raw store keeps. Without it, the body must be a JSON object.
+   */
+  normalize?(json: unknown): Record<string, unknown>;
   adapt(body: never, input: AdaptInput): ContractAdapted;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function segmentContract(contract: SegmentContract): Contract {
+  const type = contract.slice('segment.'.length);
+  return {
+    items: 'batch',
+    envelope: segmentBatchBodySchema,
+    // A single-message endpoint takes the message itself; its path names its type.
+    normalize:
+      type === 'batch'
+        ? (json) => objectBody(json)
+        : (json) => {
+            const m = objectBody(json);
+            return { batch: [{ ...m, type }], writeKey: m.writeKey, sentAt: m.sentAt };
+          },
+    adapt: (body: Parameters<typeof adaptSegment>[0], i: AdaptInput) => adaptSegment(body, i.siteId, i.receivedAt),
+  };
+}
+
+/** One event or an array of them, the tenant (and session) named by the body or its first event. */
+function universalEnvelope(json: unknown): Record<string, unknown> {
+  const o = Array.isArray(json) ? {} : objectBody(json);
+  const events = Array.isArray(json) ? json : Array.isArray(o.events) ? o.events : [o];
+  const first = isObject(events[0]) ? events[0] : {};
+  // Numeric tenant ids are read as their text, as the spec's `->>` does.
+  const pick = (a: string, b: string) => {
+    const v = o[a] ?? o[b] ?? first[a] ?? first[b];
+    return typeof v === 'number' ? String(v) : v;
+  };
+  return { site_id: pick('tenantId', 'tenant_id'), session_id: pick('session_id', 'sessionId'), events };
 }
 
 /** Each ingestion contract: its envelope schema and its adapter to pre-events. */
@@ -55,6 +102,29 @@ export const CONTRACTS: Readonly<Record<ContractName, Contract>> = {
     envelope: metricPalOptimizedBodySchema,
     adapt: (body: Parameters<typeof adaptMetricPalOptimized>[0], i: AdaptInput) => adaptMetricPalOptimized(body, i.siteId, i.receivedAt),
   },
+  'segment.batch': segmentContract('segment.batch'),
+  'segment.track': segmentContract('segment.track'),
+  'segment.identify': segmentContract('segment.identify'),
+  'segment.page': segmentContract('segment.page'),
+  'segment.screen': segmentContract('segment.screen'),
+  'segment.group': segmentContract('segment.group'),
+  'segment.alias': segmentContract('segment.alias'),
+  'universal.tracking': {
+    items: 'events',
+    envelope: universalBodySchema,
+    normalize: universalEnvelope,
+    adapt: (body: Parameters<typeof adaptUniversal>[0], i: AdaptInput) => adaptUniversal(body, i),
+  },
+  'techstore.track': {
+    items: 'events',
+    envelope: techStoreBodySchema,
+    // The tracker sends one event a request: {event, properties, timestamp, session_id, user_id}.
+    normalize: (json) => {
+      const o = objectBody(json);
+      return { site_id: o.site_id, events: [o] };
+    },
+    adapt: (body: Parameters<typeof adaptTechStore>[0], i: AdaptInput) => adaptTechStore(body, i),
+  },
 };
 
 /** Maps an envelope the route validated with the contract's schema to pre-events. */
@@ -69,6 +139,10 @@ export interface AdmissionFields {
   /** `customerObject.apiKey` and `customerObject.site_id` (MetricPal optimized contract). */
   customerApiKey: string | null;
   customerSiteId: string | null;
+  /** `writeKey` of the body (Segment-compatible contract). */
+  writeKey: string | null;
+  /** The client's `session_id` of the body or its first event (Universal Site Tracking answers with it). */
+  sessionId: string | null;
   /** Events of a valid envelope (0 otherwise). */
   count: number;
   /** `sent_at` of a valid envelope, as sent. */
@@ -76,7 +150,8 @@ export interface AdmissionFields {
 }
 
 export interface ParsedBody {
-  json: Record<string, unknown>;
+  /** The body as sent, parsed. */
+  json: unknown;
   /** The envelope as its schema returned it; null when `problem` is set. */
   body: unknown;
   fields: AdmissionFields;
@@ -87,30 +162,35 @@ export interface ParsedBody {
   problem: TidemarkError | null;
 }
 
-/** The body as a JSON object, or a 400. */
-export function parseJsonObject(raw: string): Record<string, unknown> {
-  if (!raw.trim()) throw badRequest('invalid_json', 'The request body is empty; expected a JSON object');
-  let v: unknown;
+/** The body as JSON, or a 400. */
+export function parseJson(raw: string): unknown {
+  if (!raw.trim()) throw badRequest('invalid_json', 'The request body is empty; expected JSON');
   try {
-    v = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch {
     throw badRequest('invalid_json', 'The request body is not valid JSON');
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('invalid_json', 'The request body must be a JSON object');
-  return v as Record<string, unknown>;
+}
+
+function objectBody(v: unknown): Record<string, unknown> {
+  if (!isObject(v)) throw badRequest('invalid_json', 'The request body must be a JSON object');
+  return v;
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Reads a collection body: parses it (400 when it is not a JSON object), then checks its envelope. */
 export function parseBody(contract: ContractName, raw: string): ParsedBody {
-  const json = parseJsonObject(raw);
   const c = CONTRACTS[contract];
+  const parsed = parseJson(raw);
+  const json = c.normalize ? c.normalize(parsed) : objectBody(parsed);
   const customer = json.customerObject && typeof json.customerObject === 'object' ? (json.customerObject as Record<string, unknown>) : {};
   const fields: AdmissionFields = {
     siteId: text(json.site_id),
     customerApiKey: text(customer.apiKey),
     customerSiteId: text(customer.site_id),
+    writeKey: text(json.writeKey),
+    sessionId: text(json.session_id),
     count: 0,
     sentAt: null,
   };
@@ -122,16 +202,16 @@ export function parseBody(contract: ContractName, raw: string): ParsedBody {
       'too_many_events',
       `At most ${INGEST_LIMITS.eventsPerBatch} events per request (got ${items.length})`,
     );
-    return { json, body: null, fields, problem };
+    return { json: parsed, body: null, fields, problem };
   }
   try {
     const body = parseInput(c.envelope, json) as Record<string, unknown>;
     fields.count = (body[c.items] as unknown[]).length;
     const sentAt = body.sent_at;
     fields.sentAt = typeof sentAt === 'number' || typeof sentAt === 'string' ? sentAt : null;
-    return { json, body, fields, problem: null };
+    return { json: parsed, body, fields, problem: null };
   } catch (err) {
     if (!(err instanceof TidemarkError)) throw err;
-    return { json, body: null, fields, problem: err };
+    return { json: parsed, body: null, fields, problem: err };
   }
 }

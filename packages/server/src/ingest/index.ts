@@ -15,10 +15,23 @@ export { CollectRateLimiter, type CollectLimits } from './rate-limit';
 export { withQuarantineBudget } from './quarantine-budget';
 export { withDropTally, type DropTallySink } from './drop-tally';
 export { Drop, DROP_REASONS, type DropReason, type DropIssue } from './drop';
-export type { ContractName, Trust, PreEvent, RequestContext, RequestSignals, IngestServices, NamedStep, Step } from './types';
+export type {
+  ContractName,
+  SegmentContract,
+  Trust,
+  PreEvent,
+  RequestContext,
+  RequestSignals,
+  IngestServices,
+  NamedStep,
+  Step,
+} from './types';
 export { adaptInsightHub } from './adapters/insighthub';
 export { adaptHeatmap } from './adapters/heatmap';
 export { adaptMetricPal, adaptMetricPalOptimized } from './adapters/metricpal';
+export { adaptSegment, segmentEventId } from './adapters/segment';
+export { adaptUniversal } from './adapters/universal';
+export { adaptTechStore, techStoreName } from './adapters/techstore';
 export type { AdaptedEvents, RejectedEvent } from './adapters/shared';
 export { parseTimestamp } from './adapters/shared';
 export { SaltKeeper, utcDay, type SaltPair } from './lib/salts';
@@ -26,5 +39,6 @@ export { siteRules, normalizeHost } from './lib/site-rules';
 export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/session-cache';
 export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';
+export type { ClientHints } from './lib/device';
 export { uuidv7 } from './lib/uuid';
 export type { CollectedRevenue, CollectedIdentity, RevenueRefs } from './revenue-refs';

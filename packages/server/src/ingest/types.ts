@@ -2,12 +2,23 @@ import type { CanonicalEvent } from '@tidemark/core';
 import type { SiteRecord } from '../meta';
 import type { Drop } from './drop';
 import type { UserAgentCache } from './lib/user-agent';
+import type { ClientHints } from './lib/device';
 import type { GeoLookup } from './lib/geo';
 import type { SessionCache } from './lib/session-cache';
 import type { SaltPair } from './lib/salts';
 
 /** Which ingestion contract an event came through (also the `contract` of raw and quarantine rows). */
-export type ContractName = 'insighthub.collect' | 'insighthub.heatmap' | 'metricpal.v1.collect' | 'metricpal.v1.optimized';
+export type ContractName =
+  | 'insighthub.collect'
+  | 'insighthub.heatmap'
+  | 'metricpal.v1.collect'
+  | 'metricpal.v1.optimized'
+  | SegmentContract
+  | 'universal.tracking'
+  | 'techstore.track';
+
+/** The Segment-compatible endpoints: `/v1/batch` and one per message type (`/v1/track` …). */
+export type SegmentContract = `segment.${'batch' | 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias'}`;
 
 /**
  * `browser`: sent by a tracker from a visitor's browser; its clock is corrected against ours and
@@ -30,6 +41,9 @@ export interface PreEvent extends CanonicalEvent {
   /** End user's IP / user agent when a server-side client passes them on; '' = use the request's. */
   client_ip: string;
   client_user_agent: string;
+  /** The tracker's navigator.userAgentData.mobile and navigator.maxTouchPoints; null when not sent. */
+  client_mobile: boolean | null;
+  client_touch: number | null;
   /** The event as received, for the quarantine. */
   input: unknown;
 }
@@ -42,6 +56,8 @@ export interface RequestSignals {
   hasAccept: boolean;
   /** The tracker reported navigator.webdriver === true. */
   webdriver: boolean;
+  /** Sec-CH-UA-Mobile / -Platform / -Model as the browser sent them; absent for clients that send none. */
+  clientHints?: ClientHints | null;
 }
 
 /** Long-lived services the steps use; built once per process. */

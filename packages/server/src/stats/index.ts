@@ -78,3 +78,4 @@ export {
 } from './raw-events';
 export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, type DateRange } from './period';
 export { DIMENSION_DEFS, METRIC_DEFS, AGGREGATES, dimensionDef, type DimensionDef, type MetricDef, type Level } from './registry';
+export { universalAnalytics, type UniversalAnalytics } from './universal';

@@ -140,7 +140,7 @@ export const TECH: Weighted<TechProfile> = list<TechProfile>([
   [p('Chrome', 'Android', 'mobile', CHROME, ANDROID, PHONE_ANDROID), 16],
   [p('Samsung Internet', 'Android', 'mobile', SAMSUNG, ANDROID, PHONE_ANDROID), 3],
   [p('Firefox', 'Android', 'mobile', FIREFOX, ANDROID, PHONE_ANDROID), 0.5],
-  [p('Safari', 'iOS', 'tablet', SAFARI, IOS, TABLET_IOS), 2.2],
+  [p('Safari', 'iPadOS', 'tablet', SAFARI, IOS, TABLET_IOS), 2.2],
   [p('Chrome', 'Android', 'tablet', CHROME, ANDROID, TABLET_ANDROID), 0.9],
 ]);
 
@@ -180,15 +180,15 @@ export function userAgentFor(d: Pick<Device, 'browser' | 'browser_version' | 'os
         ? 'Macintosh; Intel Mac OS X 10_15_7'
         : d.os === 'ChromeOS'
           ? `X11; CrOS x86_64 ${d.os_version || '14541.0'}.0`
-          : d.os === 'iOS'
-            ? d.device_type === 'tablet'
-              ? `iPad; CPU OS ${iosV} like Mac OS X`
-              : `iPhone; CPU iPhone OS ${iosV} like Mac OS X`
-            : d.os === 'Android'
-              ? d.device_type === 'tablet'
-                ? `Linux; Android ${androidV}; SM-X710`
-                : `Linux; Android ${androidV}; K`
-              : 'X11; Linux x86_64';
+          : d.os === 'iPadOS'
+            ? `iPad; CPU OS ${iosV} like Mac OS X`
+            : d.os === 'iOS'
+              ? `iPhone; CPU iPhone OS ${iosV} like Mac OS X`
+              : d.os === 'Android'
+                ? d.device_type === 'tablet'
+                  ? `Linux; Android ${androidV}; SM-X710`
+                  : `Linux; Android ${androidV}; K`
+                : 'X11; Linux x86_64';
   const mobile = d.device_type === 'mobile' ? ' Mobile' : '';
   switch (d.browser) {
     case 'Firefox': {
@@ -196,7 +196,7 @@ export function userAgentFor(d: Pick<Device, 'browser' | 'browser_version' | 'os
       return `Mozilla/5.0 (${platform}; rv:${v}) Gecko/20100101 Firefox/${v}`;
     }
     case 'Safari':
-      return `Mozilla/5.0 (${platform}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v}${d.os === 'iOS' ? ' Mobile/15E148' : ''} Safari/604.1`;
+      return `Mozilla/5.0 (${platform}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v}${d.os === 'iOS' || d.os === 'iPadOS' ? ' Mobile/15E148' : ''} Safari/604.1`;
     case 'Edge':
       return `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${full} Safari/537.36 Edg/${full}`;
     case 'Opera':
@@ -204,7 +204,7 @@ export function userAgentFor(d: Pick<Device, 'browser' | 'browser_version' | 'os
     case 'Samsung Internet':
       return `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/${v} Chrome/125.0.0.0 Mobile Safari/537.36`;
     default:
-      if (d.os === 'iOS')
+      if (d.os === 'iOS' || d.os === 'iPadOS')
         return `Mozilla/5.0 (${platform}) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${full} Mobile/15E148 Safari/604.1`;
       return `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${full}${mobile} Safari/537.36`;
   }

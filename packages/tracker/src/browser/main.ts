@@ -71,6 +71,9 @@ function track(name: unknown, props?: Props) {
       language: nav.language,
       // Automation is a bot to the collector.
       webdriver: nav.webdriver,
+      // For the device type: an iPad asking for the desktop site sends a Mac's user agent but has touch.
+      // (userAgentData.mobile would not fit the size budget; Chromium sends it as Sec-CH-UA-Mobile anyway.)
+      touch: nav.maxTouchPoints,
     },
   };
   // Privacy mode and excluded paths are t.auto.js's filter: until it is there the event waits; if it never

@@ -4,7 +4,14 @@ import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
 import { tooManyRequests } from '../../auth';
 import type { CounterWindow } from '../../counters';
-import { CollectRateLimiter, siteRules, type CollectOutcome, type IngestCollector, type RequestSignals } from '../../ingest';
+import {
+  CollectRateLimiter,
+  siteRules,
+  type ClientHints,
+  type CollectOutcome,
+  type IngestCollector,
+  type RequestSignals,
+} from '../../ingest';
 
 /**
  * Collect bodies are taken as text whatever their content type (the tracker sends text/plain JSON so
@@ -48,7 +55,31 @@ export function requestSignals(req: FastifyRequest): RequestSignals {
     hasAcceptLanguage: header(req, 'accept-language') !== '',
     hasAccept: header(req, 'accept') !== '',
     webdriver: false, // set from the events' context by the collector
+    clientHints: clientHints(req),
   };
+}
+
+/**
+ * The User-Agent Client Hints the collector asks browsers for (Accept-CH on the tracker script and the
+ * collect responses). Chromium sends Sec-CH-UA-Mobile and -Platform on every secure request anyway;
+ * -Model only where Accept-CH reached it (same origin, or delegated by the site's Permissions-Policy).
+ * No Critical-CH: it makes the browser retry a navigation, and these responses are no navigations.
+ */
+export const ACCEPT_CH = 'Sec-CH-UA-Mobile, Sec-CH-UA-Platform, Sec-CH-UA-Model';
+
+/** A structured-field string ("Android"), bounded; anything else is treated as absent. */
+function sfString(v: string): string {
+  const m = /^"([^"\\]{0,64})"$/.exec(v);
+  return m ? m[1] : '';
+}
+
+/** Sec-CH-UA-Mobile / -Platform / -Model; null when the client sent none of them. */
+export function clientHints(req: FastifyRequest): ClientHints | null {
+  const mobile = header(req, 'sec-ch-ua-mobile');
+  const platform = header(req, 'sec-ch-ua-platform');
+  const model = header(req, 'sec-ch-ua-model');
+  if (!mobile && !platform && !model) return null;
+  return { mobile: mobile === '?1' ? true : mobile === '?0' ? false : null, platform: sfString(platform), model: sfString(model) };
 }
 
 const ALLOW_HEADERS = 'Content-Type, X-Site-ID, X-Visitor-ID';

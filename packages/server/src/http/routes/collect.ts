@@ -13,6 +13,7 @@ import {
   rawBody,
   refuseOverLimit,
   requestFacts,
+  ACCEPT_CH,
   type RequestFacts,
 } from './collect-common';
 
@@ -60,6 +61,7 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
   /** Both browser endpoints: read the body, name the site, check the origin, collect. */
   async function handle(req: FastifyRequest, reply: FastifyReply, contract: ContractName) {
     const receivedAt = Date.now();
+    reply.header('accept-ch', ACCEPT_CH);
     const context = requestFacts(req, contract === 'insighthub.collect' ? header(req, 'x-visitor-id').slice(0, 128) : '');
     const admission = await collector.admit(contract, rawBody(req));
     try {

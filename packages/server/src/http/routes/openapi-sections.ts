@@ -1,3 +1,4 @@
+import { contractsOpenApi } from './openapi-contracts';
 import type { OpenApiSection } from './openapi-document';
 import { revenueOpenApi } from './openapi-revenue';
 
@@ -5,4 +6,4 @@ import { revenueOpenApi } from './openapi-revenue';
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
  * (stats, realtime, raw events, query, ingest drops) is written in openapi-document.ts itself.
  */
-export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [revenueOpenApi];
+export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [contractsOpenApi, revenueOpenApi];

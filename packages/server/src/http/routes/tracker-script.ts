@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildTracker, TRACKER_DIST_DIR, TRACKER_FILES } from '@tidemark/tracker';
 import type { AppContext } from '../../app/context';
+import { ACCEPT_CH } from './collect-common';
 
 /**
  * Serves the browser tracker: GET /t.js (the core the snippet loads) and /t.auto.js (its extension), from
@@ -98,7 +99,9 @@ export function trackerScriptRoutes(app: FastifyInstance, ctx: AppContext, distD
         .header('x-content-type-options', 'nosniff')
         // Any site may embed the script.
         .header('access-control-allow-origin', '*')
-        .header('cross-origin-resource-policy', 'cross-origin');
+        .header('cross-origin-resource-policy', 'cross-origin')
+        // Ask Chromium for the client hints the collector reads for the device type (collect-common.ts).
+        .header('accept-ch', ACCEPT_CH);
       const ifNoneMatch = req.headers['if-none-match'];
       if (ifNoneMatch?.split(',').some((t) => t.trim().replace(/^W\//, '') === script.etag.slice(2) || t.trim() === '*')) {
         return reply.status(304).send();

@@ -122,4 +122,20 @@ describe('InsightHub / native /api/collect adapter', () => {
     expect(r.events[0].client_visitor_id).toBe('hdr-visitor');
     expect(r.webdriver).toBe(true);
   });
+
+  it("reads the device signals of the tracker's report; out-of-range ones reject the event", () => {
+    const r = adapt({
+      events: [
+        { name: 'ipad', context: { touch: 5, mobile: false, screen_width: 820, screen_height: 1180 } },
+        { name: 'plain' },
+        { name: 'bad-touch', context: { touch: -1 } },
+        { name: 'bad-mobile', context: { mobile: 'yes' } },
+      ],
+    });
+    expect(r.events.map((e) => [e.name, e.client_touch, e.client_mobile])).toEqual([
+      ['ipad', 5, false],
+      ['plain', null, null],
+    ]);
+    expect(r.rejected.map((x) => x.issues[0].path)).toEqual(['events.2.context.touch', 'events.3.context.mobile']);
+  });
 });

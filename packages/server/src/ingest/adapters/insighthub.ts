@@ -85,6 +85,8 @@ export function adaptInsightHub(body: CollectBody, siteId: string, receivedAt: n
       ev.viewport_h = c.viewport_height ?? null;
       ev.timezone = c.timezone ?? '';
       ev.language = c.language ?? '';
+      ev.client_touch = c.touch ?? null;
+      ev.client_mobile = c.mobile ?? null;
       if (c.webdriver) out.webdriver = true;
     }
     if (f.issues.length) {

@@ -52,6 +52,8 @@ export function newPreEvent(siteId: string, receivedAt: number, name: string, in
     client_session_id: '',
     client_ip: '',
     client_user_agent: '',
+    client_mobile: null,
+    client_touch: null,
     input,
   };
 }

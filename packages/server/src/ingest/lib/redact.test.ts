@@ -16,6 +16,12 @@ describe('redaction of stored payloads', () => {
     expect(out).not.toMatch(/1\.2\.3\.4|5\.6\.7\.8|9\.9\.9\.9|tm_live_secret/);
     expect(JSON.parse(out)).toEqual({ customerObject: {}, events: [{ properties: { keep: 1 } }] });
   });
+  it("removes a Segment-compatible client's writeKey from the stored body", () => {
+    const raw = JSON.stringify({ batch: [{ type: 'track', event: 'x', context: { ip: '8.8.4.4' } }], writeKey: 'tm_live_write' });
+    const out = redactRawBody(raw, JSON.parse(raw));
+    expect(out).not.toMatch(/tm_live_write|8\.8\.4\.4/);
+    expect(JSON.parse(out)).toEqual({ batch: [{ type: 'track', event: 'x', context: {} }] });
+  });
   it('keeps a __proto__ key as data and bounds depth and size', () => {
     const input = JSON.parse('{"__proto__":{"polluted":true},"ip":"1.1.1.1"}');
     const { text } = quarantinePayload(input);

@@ -3,7 +3,7 @@ import { capText, QUARANTINE_PAYLOAD_PREFIX_BYTES, type Capped } from './prefix'
 /**
  * Keeps addresses and credentials out of the raw payload store and the quarantine: keys naming an IP
  * (a server-side client may pass the visitor's on) or an API key (MetricPal's optimized contract
- * carries it in the body) are removed before a payload is stored.
+ * carries it in the body, Segment-compatible clients as `writeKey`) are removed before a payload is stored.
  */
 const SENSITIVE = new Set([
   'ip',
@@ -14,11 +14,12 @@ const SENSITIVE = new Set([
   'xforwardedfor',
   'xrealip',
   'apikey',
+  'writekey',
   'secret',
   'password',
 ]);
 const QUICK_CHECK =
-  /"(?:ip|ip[-_]?address|client[-_]?ip|remote[-_]?(?:addr|ip)|x[-_]forwarded[-_]for|x[-_]real[-_]ip|api[-_]?key|secret|password)"\s*:/i;
+  /"(?:ip|ip[-_]?address|client[-_]?ip|remote[-_]?(?:addr|ip)|x[-_]forwarded[-_]for|x[-_]real[-_]ip|api[-_]?key|write[-_]?key|secret|password)"\s*:/i;
 const MAX_DEPTH = 64;
 
 function isSensitive(key: string): boolean {

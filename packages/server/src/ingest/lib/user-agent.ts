@@ -1,31 +1,25 @@
 import UAParser from 'ua-parser-js';
-import { isbot } from 'isbot';
 import { LruCache } from './lru';
+import { isBotAgent, isNotBrowserAgent } from './ua-bot';
+import { browserFamily, keepsOsVersion, osFamily } from './ua-names';
 
 /** What the collector keeps from a user agent string. */
 export interface UaInfo {
+  /** Browser family (ua-names.ts): "Chrome", "Safari", "Samsung Internet", "Facebook" … */
   browser: string;
   browser_version: string;
+  /** OS family: "Windows", "macOS", "iOS", "iPadOS", "Android", "Linux", "ChromeOS" … */
   os: string;
   os_version: string;
+  /** From the user agent alone; device.ts weighs it against client hints and the tracker's report. */
   device_type: 'desktop' | 'mobile' | 'tablet';
-  /** Crawler, script or automation: the event is dropped as a bot. */
+  /** Crawler, script, automation or an attack probe: the event is dropped as a bot. */
   bot: boolean;
+  /** Not a browser's user agent at all (curl, python-requests …): a bot when it comes from the tracker. */
+  notBrowser: boolean;
 }
 
 const MAX_UA_LENGTH = 1000;
-
-// Automation that dresses as a browser: isbot knows most; these catch the rest.
-const HEADLESS_RE = /headless|phantomjs|slimerjs|puppeteer|playwright|selenium|webdriver|chrome-lighthouse|electron\/.*\bheadless/i;
-
-const BROWSER_NAMES: Record<string, string> = {
-  'Mobile Safari': 'Safari',
-  'Mobile Firefox': 'Firefox',
-  'Mobile Chrome': 'Chrome',
-  'Chrome WebView': 'Chrome WebView',
-  Edge: 'Edge',
-};
-const OS_NAMES: Record<string, string> = { 'Mac OS': 'macOS', 'Chromium OS': 'ChromeOS' };
 
 /** Major.minor only: patch levels add cardinality, not insight. */
 export function shortVersion(v: string | undefined): string {
@@ -35,26 +29,40 @@ export function shortVersion(v: string | undefined): string {
   return m[2] !== undefined ? `${m[1]}.${m[2]}` : m[1];
 }
 
+/**
+ * Device type from the user agent: ua-parser-js's verdict, corrected where platform tokens are decisive.
+ * Chrome and Firefox leave "Mobile" out on Android tablets; desktop platforms are desktops (the
+ * tracker's report later tells an iPad or phone asking for the desktop site apart, see device.ts).
+ */
+function uaDevice(ua: string, os: string, parsedType: string | undefined): UaInfo['device_type'] {
+  if (os === 'iPadOS') return 'tablet';
+  if (os === 'iOS') return 'mobile';
+  if (os === 'Android') {
+    if (parsedType === 'tablet' || /\bTablet\b/.test(ua)) return 'tablet';
+    return /\bMobile\b/.test(ua) ? 'mobile' : 'tablet';
+  }
+  if (os === 'Windows' || os === 'macOS' || os === 'ChromeOS' || os === 'Linux') return /Windows Phone/.test(ua) ? 'mobile' : 'desktop';
+  if (parsedType === 'tablet') return 'tablet';
+  if (parsedType === 'mobile' || parsedType === 'wearable') return 'mobile';
+  return 'desktop';
+}
+
 export function parseUserAgent(ua: string): UaInfo {
   if (!ua || ua.length > MAX_UA_LENGTH) {
-    return { browser: '', browser_version: '', os: '', os_version: '', device_type: 'desktop', bot: true };
+    return { browser: '', browser_version: '', os: '', os_version: '', device_type: 'desktop', bot: true, notBrowser: true };
   }
   const r = new UAParser(ua).getResult();
   const browserName = r.browser.name ?? '';
   const osName = r.os.name ?? '';
-  const bot = isbot(ua) || HEADLESS_RE.test(ua) || /headless/i.test(browserName);
-  let device: UaInfo['device_type'] = 'desktop';
-  const t = r.device.type;
-  if (t === 'tablet') device = 'tablet';
-  else if (t === 'mobile' || t === 'wearable') device = 'mobile';
-  else if (!t && (osName === 'iOS' || osName === 'Android')) device = /Mobile/.test(ua) || osName === 'iOS' ? 'mobile' : 'tablet';
+  const os = osFamily(osName, ua);
   return {
-    browser: (BROWSER_NAMES[browserName] ?? browserName).slice(0, 60),
+    browser: browserFamily(browserName, ua).slice(0, 60),
     browser_version: shortVersion(r.browser.version).slice(0, 40),
-    os: (OS_NAMES[osName] ?? osName).slice(0, 60),
-    os_version: shortVersion(r.os.version).slice(0, 40),
-    device_type: device,
-    bot,
+    os: os.slice(0, 60),
+    os_version: keepsOsVersion(osName) ? shortVersion(r.os.version).slice(0, 40) : '',
+    device_type: uaDevice(ua, os, r.device.type),
+    bot: isBotAgent(ua) || /headless/i.test(browserName),
+    notBrowser: isNotBrowserAgent(ua),
   };
 }
 

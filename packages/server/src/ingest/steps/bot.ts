@@ -4,8 +4,9 @@ import type { NamedStep } from '../types';
 
 /**
  * Crawlers and automation: user agents isbot knows, headless browsers (HeadlessChrome, PhantomJS …),
- * a tracker that saw navigator.webdriver, and browser requests without the headers every real
- * browser sends (User-Agent, Accept-Language).
+ * attack probes in the User-Agent header (lib/ua-bot.ts); from the tracker also a user agent that is no
+ * browser's at all (curl, python-requests, Go-http-client …), a tracker that saw navigator.webdriver,
+ * and requests without the headers every real browser sends (User-Agent, Accept-Language).
  */
 export const botStep: NamedStep = {
   name: 'bot',
@@ -16,6 +17,7 @@ export const botStep: NamedStep = {
     } else if (!ua) {
       return ev; // a backend passed no visitor user agent: nothing to judge
     }
-    return ctx.services.userAgents.get(ua).bot ? drop('bot') : ev;
+    const info = ctx.services.userAgents.get(ua);
+    return info.bot || (ctx.trust === 'browser' && info.notBrowser) ? drop('bot') : ev;
   },
 };
