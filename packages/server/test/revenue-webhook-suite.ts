@@ -40,6 +40,8 @@ export function runRevenueWebhookSuite(engineName: string, engine: RevenueEngine
     let other: SiteRecord;
     const keys = ServerKeys.fromString('revenue-suite-secret-0123456789abcdef0123456789');
     const expected: ExpectedTxn[] = [];
+    /** MRR of the active subscriptions the scenarios leave behind (USD cents), from their own plans. */
+    let expectedMrr = 0;
     const prng = new Prng(16);
 
     const token = (siteId: string, visitor: string, atSeconds: number) =>
@@ -349,6 +351,7 @@ export function runRevenueWebhookSuite(engineName: string, engine: RevenueEngine
         ),
       );
       expected.push({ key: inv2, amount: 3000, currency: 'USD', visitor: 'v-sub', kind: 'payment' });
+      expectedMrr += 2 * 1500;
       await deliverShuffled(events);
       expectRows(await counted());
     });
@@ -415,6 +418,14 @@ export function runRevenueWebhookSuite(engineName: string, engine: RevenueEngine
       const mine = facts.filter((f) => subs.some((s) => s.id === f.subscription_id));
       const mrr = mrrAt(subscriptionStates(mine), Date.now());
       expect(mrr.USD ?? 0).toBe(subs.reduce((a, s) => a + s.final, 0));
+      expectedMrr += subs.reduce((a, s) => a + s.final, 0);
+    });
+
+    it('the revenue report shows the MRR and ARR of the active subscriptions', async () => {
+      const r = await service.report({ id: site.id, timezone: 'UTC' }, { period: 'last_30_days' });
+      expect(Math.round(r.mrr * 100)).toBe(expectedMrr);
+      expect(Math.round(r.arr * 100)).toBe(expectedMrr * 12);
+      expect(r.mrr_movements.at(-1)?.mrr).toBe(r.mrr);
     });
 
     it('refunds: negative transactions linked to their payment and its visitor; partial then full, in any order', async () => {
