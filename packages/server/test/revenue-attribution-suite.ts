@@ -276,6 +276,17 @@ export function runRevenueAttributionSuite(engineName: string, engine: Attributi
       const refunds = -counted.filter((p) => p.kind === 'refund').reduce((a, p) => a + p.amount, 0);
       expect(Math.round(r.refunds * 100)).toBe(refunds);
       expect(r.timeseries.reduce((a, d) => a + Math.round(d.revenue * 100), 0)).toBe(total);
+      // LTV: revenue to date per paying customer (here a customer is its visitor, or the payment itself when anonymous).
+      const customers = new Set(counted.map((p) => p.visitor || p.key)).size;
+      expect(r.ltv).toBeCloseTo(total / 100 / customers, 2);
+      expect(r.average_order_value).toBeCloseTo(
+        counted
+          .filter((p) => p.kind === 'payment')
+          .reduce((a, p) => a + (p.currency === 'EUR' ? Math.round((p.amount / 100) * 1.25 * 100) : p.amount), 0) /
+          100 /
+          counted.filter((p) => p.kind === 'payment').length,
+        2,
+      );
     }, 60_000);
 
     it('refuses unknown models and bad windows with 400', async () => {
