@@ -7,6 +7,7 @@ import { runEnrichmentBench } from './enrichment/run';
 import { runIngestBench } from './ingest/run';
 import { runMemoryBench } from './memory/run';
 import { runQueryBench } from './query/run';
+import { runFunnelBench } from './query/funnel';
 import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
 
@@ -14,6 +15,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
+          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20): revenue page and revenue by source
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
+      only: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -80,7 +83,17 @@ async function main(): Promise<void> {
       write: !values['no-write'],
     });
   }
-  if (command === 'query' || command === 'all') {
+  if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals')
+    throw new Error(`--only takes: goals, funnel\n${USAGE}`);
+  if (command === 'query' && values.only === 'funnel') {
+    await runFunnelBench({
+      events: int('events', values.events),
+      otherEvents: int('other', values.other),
+      runs: int('runs', values.runs),
+      pg: !values['no-pg'],
+      write: !values['no-write'],
+    });
+  } else if (command === 'query' || command === 'all') {
     const events = int('events', values.events);
     await runQueryBench({
       events,
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
       runs: int('runs', values.runs),
       pgEvents: values['no-pg'] ? 0 : values['pg-events'] ? int('pg-events', values['pg-events']) : events,
       pgAllPeriods: values['pg-all-periods'],
+      only: values.only,
       write: !values['no-write'],
     });
   }

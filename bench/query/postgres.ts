@@ -11,9 +11,9 @@ import { OVERVIEW_DIMENSIONS, type OverviewDigest, type Period } from './overvie
  * tables (one row per event, btree indexes on site + time, session and visitor), loaded with COPY,
  * and the dashboard overview written as plain SQL with the same definitions as the stats engine.
  */
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
-const PG_TYPES: Record<string, string> = {
+export const PG_TYPES: Record<string, string> = {
   uuid: 'uuid',
   string: 'text',
   timestamp_ms: 'timestamptz',

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { fmt, machineInfo, percentile, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DAYS } from './dataset';
+import { runGoalBench } from './goals';
 import { digestDuckDb, ensureDuckDbDataset, openDuckDbTimer } from './duckdb';
 import { PERIODS, OVERVIEW_DIMENSIONS, type OverviewDigest, type Period } from './overview';
 import { digestPg, loadPostgres, pgOverview, PG_INDEXES } from './postgres';
@@ -14,6 +15,8 @@ export interface QueryBenchOptions {
   pgEvents: number;
   /** Also time PostgreSQL on the 90-day overview (slow). */
   pgAllPeriods: boolean;
+  /** Run one section only: 'goals' (the goal breakdown). */
+  only?: string;
   write: boolean;
 }
 
@@ -63,6 +66,17 @@ export async function runQueryBench(o: QueryBenchOptions): Promise<void> {
       `[query] DuckDB: wrote ${fmt(ds.events)} events through the event store in ${fmt(ds.loadSeconds)} s (${fmt(ds.events / ds.loadSeconds)}/s)`,
     );
 
+  if (o.only !== undefined && o.only !== 'goals') throw new Error(`--only: unknown section ${o.only} (known: goals)`);
+  if (o.only !== 'goals') await overviewBench(o, ds, machine, started);
+  await runGoalBench({ dir: ds.dir, events: ds.events, runs: o.runs, write: o.write });
+}
+
+async function overviewBench(
+  o: QueryBenchOptions,
+  ds: Awaited<ReturnType<typeof ensureDuckDbDataset>>,
+  machine: string,
+  started: string,
+): Promise<void> {
   const duck = await openDuckDbTimer(ds.dir);
   const rollupInfo = duck.rollupFragments
     ? `session-parts rollup brought up to date in ${fmt(duck.rollupSeconds, 1)} s (${fmt(duck.rollupFragments)} session fragments)`

@@ -6,4 +6,6 @@ export * from './query';
 export * from './text';
 export * from './validate';
 export * from './revenue';
+export * from './funnels';
+export * from './goals';
 export * from './ingest-contracts-compat';

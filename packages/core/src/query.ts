@@ -20,6 +20,9 @@ export const METRICS = [
   'returning_visitors',
   'avg_time',
   'scroll_depth',
+  'conversions',
+  'converting_visitors',
+  'conversion_rate',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -53,6 +56,7 @@ export const DIMENSIONS = [
   'screen',
   'language',
   'event_name',
+  'goal',
 ] as const;
 export type BuiltinDimension = (typeof DIMENSIONS)[number];
 
@@ -111,7 +115,9 @@ export const metricSchema = z
     description:
       'visit_duration and duration are accepted spellings of avg_duration (answered as avg_duration). new_visitors/returning_visitors split visitors by whether ' +
       'the visitor id was seen before the period; avg_time is the mean time on page in seconds (engaged time reported by the tracker, else the gap to the next ' +
-      'page view), scroll_depth the mean deepest scroll per page view in %',
+      'page view), scroll_depth the mean deepest scroll per page view in %; ' +
+      "conversions = sessions that completed a goal (of the goal filter or dimension, else any of the site's goals), converting_visitors = their distinct " +
+      'visitors, conversion_rate = converting_visitors / visitors of the same query without its goal conditions × 100',
   });
 
 export const dimensionSchema = z

@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/charts.css';
+import './styles/funnels.css';
 
 applyStoredTheme();
 createRoot(document.getElementById('root')!).render(<App />);

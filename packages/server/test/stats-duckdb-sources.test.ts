@@ -122,4 +122,42 @@ describe('row sources chosen by the plan (DuckDB with the rollups)', () => {
     expect(new Set(Object.values(sources(r.debug)).map(([s]) => s))).toEqual(new Set(['events']));
     expect(await plain.dashboard(SITE_A, OVERVIEW)).not.toHaveProperty('debug');
   });
+
+  it('goal queries read raw events (no rollup keeps goal completion); their numbers equal the plain path', async () => {
+    const { fast, plain, statements } = services();
+    const goals = [
+      { id: 'g-pricing', name: 'Pricing', type: 'destination', match: { path: '/pricing' } },
+      { id: 'g-cta', name: 'CTA', type: 'event', match: { event_name: 'cta_click' } },
+      { id: 'g-long', name: 'Long', type: 'duration', match: { min_duration_s: 60 } },
+      { id: 'g-deep', name: 'Deep', type: 'pages_per_session', match: { min_pages: 2 } },
+    ] as const;
+    const site = { ...SITE_A, goals: [...goals] };
+    const byGoal = parseQuery({ site_id: SITE_A.id, date_range: P, metrics: ['conversions', 'conversion_rate'], dimensions: ['goal'] });
+    const r = await fast.query(byGoal, site, { debug: true });
+    expect(r.debug?.plan.source).toBe('events');
+    const { debug: _, ...numbers } = r;
+    expect(numbers).toEqual(await plain.query(byGoal, site));
+    expect(r.rows.length).toBeGreaterThan(0);
+    expect(statements.some((st) => /\bg_0\b/.test(st) && tables(st).includes('events'))).toBe(true);
+
+    // The overview filtered to a goal: every plan reads events and none shares the batched session pass.
+    const filtered = {
+      ...OVERVIEW,
+      dimensions: 'source,country',
+      metrics: 'visitors,conversions,conversion_rate',
+      filters: JSON.stringify([['is', 'goal', ['g-deep']]]),
+    };
+    const d = await fast.dashboard(site, filtered, { debug: true });
+    expect(sources(d.debug)).toEqual({
+      kpis: ['events', false],
+      timeseries: ['events', false],
+      sources: ['events', false],
+      countries: ['events', false],
+    });
+    const { debug: __, ...dashNumbers } = d;
+    expect(dashNumbers).toEqual(await plain.dashboard(site, filtered));
+    // Without goals the same overview still reads the rollups.
+    const plainOverview = await fast.dashboard(site, { ...OVERVIEW, dimensions: 'source,country' }, { debug: true });
+    expect(sources(plainOverview.debug).kpis).toEqual(['marks_daily', true]);
+  });
 });

@@ -50,6 +50,10 @@ interface OrgA {
   keyPrefixes: string[];
   rawKeys: string[];
   invitationId: string;
+  goalId: string;
+  goalName: string;
+  funnelId: string;
+  funnelName: string;
   marker: string;
 }
 
@@ -82,6 +86,20 @@ describe('tenant isolation across every registered route', () => {
       role: 'viewer',
     });
     expect(inv.status).toBe(201);
+    const goal = await ownerA.post(`/api/sites/${siteA.body.id}/goals`, {
+      name: `GoalA-${tag}`,
+      type: 'destination',
+      match: { path: '/a' },
+    });
+    expect(goal.status).toBe(201);
+    const funnel = await ownerA.post(`/api/sites/${siteA.body.id}/funnels`, {
+      name: `FunnelA-${tag}`,
+      steps: [
+        { name: 'Home', type: 'pageview', match: { url_pattern: '/' } },
+        { name: 'Done', type: 'event', match: { event_name: 'done' } },
+      ],
+    });
+    expect(funnel.status).toBe(201);
     a = {
       orgId: regA.body.current_org.id,
       orgName: `OrgA-${tag}`,
@@ -95,6 +113,10 @@ describe('tenant isolation across every registered route', () => {
       keyPrefixes: keys.map((k) => k.key_prefix),
       rawKeys: keys.map((k) => k.key),
       invitationId: inv.body.id,
+      goalId: goal.body.id,
+      goalName: `GoalA-${tag}`,
+      funnelId: funnel.body.id,
+      funnelName: `FunnelA-${tag}`,
       marker: `marker${tag}`,
     };
 
@@ -147,6 +169,8 @@ describe('tenant isolation across every registered route', () => {
     if (n === 'orgid' || n === 'organizationid') return a.orgId;
     if (n === 'userid' || n === 'memberid') return a.userId;
     if (n === 'invitationid') return a.invitationId;
+    if (n === 'goalid') return a.goalId;
+    if (n === 'funnelid') return a.funnelId;
     return crypto.randomUUID();
   }
 
@@ -184,8 +208,19 @@ describe('tenant isolation across every registered route', () => {
 
   /** Strings that must never reach org B: secrets and names always; ids unless B sent them and got an error. */
   function leaks(body: string, status: number, sent: string): string[] {
-    const always = [a.orgName, a.email, a.trackingId, a.siteName, a.domain, a.marker, ...a.keyPrefixes, ...a.rawKeys];
-    const ids = [a.orgId, a.userId, a.siteId, a.invitationId, ...a.keyIds];
+    const always = [
+      a.orgName,
+      a.email,
+      a.trackingId,
+      a.siteName,
+      a.domain,
+      a.marker,
+      a.goalName,
+      a.funnelName,
+      ...a.keyPrefixes,
+      ...a.rawKeys,
+    ];
+    const ids = [a.orgId, a.userId, a.siteId, a.invitationId, a.goalId, a.funnelId, ...a.keyIds];
     const found = always.filter((s) => body.includes(s));
     for (const id of ids) if (body.includes(id) && !(status >= 400 && sent.includes(id))) found.push(id);
     return found;

@@ -1,4 +1,5 @@
 import { countryName } from '../lib/countries';
+import { goalNames } from '../api/goals';
 
 /** How a dimension value reads: country codes become names, empty values get a placeholder. */
 export function DimensionValue({ dimension, value }: { dimension: string; value: string }) {
@@ -9,5 +10,6 @@ export function DimensionValue({ dimension, value }: { dimension: string; value:
       </span>
     );
   if (dimension === 'country') return <>{countryName(value)}</>;
+  if (dimension === 'goal') return <>{goalNames.get(value) ?? value}</>;
   return <>{value}</>;
 }

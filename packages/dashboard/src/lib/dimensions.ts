@@ -66,6 +66,7 @@ export const BREAKDOWN_CARDS: BreakdownCardDef[] = [
 export const DIMENSION_LABELS: Record<string, string> = Object.fromEntries(
   BREAKDOWN_CARDS.flatMap((c) => c.tabs.map((t) => [t.dimension, t.column])).concat([
     ['event_name', 'Event'],
+    ['goal', 'Goal'],
     ['hostname', 'Hostname'],
     ['language', 'Language'],
     ['browser_version', 'Browser version'],
@@ -97,4 +98,7 @@ export const METRIC_LABELS: Record<string, string> = {
   pageviews: 'Pageviews',
   avg_time: 'Time on page',
   scroll_depth: 'Scroll depth',
+  conversions: 'Conversions',
+  converting_visitors: 'Converting visitors',
+  conversion_rate: 'Conversion rate',
 };

@@ -14,11 +14,14 @@ import { KpiRow } from '../components/KpiRow';
 import { MainChart } from '../components/MainChart';
 import { BreakdownCard } from '../components/BreakdownCard';
 import { EventsCard } from '../components/EventsCard';
+import { GoalsCard } from '../components/GoalsCard';
+import { canWrite, useSession } from '../app/session';
 import { ErrorBanner } from '../components/ErrorBanner';
 
 /** The site dashboard. Everything shown is derived from the URL, so views can be shared. */
 export function SiteOverviewPage({ siteId }: { siteId: string }) {
   const { search } = useLocation();
+  const { org } = useSession();
   const view = parseViewState(search);
   const interval = view.interval ?? defaultInterval(view);
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
@@ -104,6 +107,7 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
           />
         ))}
         <EventsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />
+        <GoalsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} canEdit={canWrite(org)} />
       </div>
     </section>
   );

@@ -9,6 +9,7 @@ import { Checkbox } from '../components/Checkbox';
 import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
 import { RevenueSetup } from '../components/RevenueSetup';
+import { GoalSettings } from '../components/GoalSettings';
 import { Link } from '../components/Link';
 import { canAdmin, canWrite, useSession } from '../app/session';
 
@@ -128,6 +129,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
             )}
           </form>
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
+          <GoalSettings siteId={siteId} canEdit={manage} />
           {canAdmin(org) && <DeleteSite site={s} />}
         </>
       )}

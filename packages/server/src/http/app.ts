@@ -7,6 +7,7 @@ import { installSecurityHeaders } from './headers';
 import { servesRoute } from '../config';
 import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
+import { goalRoutes } from './routes/goals';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -24,6 +25,7 @@ import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
 import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
+import { funnelRoutes } from './routes/funnels';
 
 export interface RouteInfo {
   method: string;
@@ -57,6 +59,8 @@ const routeModules: RouteModule[] = [
   demoRoutes,
   statsRoutes,
   revenueRoutes,
+  funnelRoutes,
+  goalRoutes,
   realtimeRoutes,
   publicV1Routes,
   openApiRoutes,

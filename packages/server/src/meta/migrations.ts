@@ -156,6 +156,50 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_purges').ifExists().execute();
     },
   },
+  '0004_goals': {
+    // A site's goals (conversion/): definitions only; the stats engine applies them to stored events.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('goals')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('match', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_goals_site').ifNotExists().on('goals').column('site_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('goals').ifExists().execute();
+    },
+  },
+  /** Funnels of a site (conversion/funnels): steps as JSON; rows go with their site. */
+  '0005_funnels': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('funnels')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('scope', 'varchar(16)', (c) => c.notNull())
+        .addColumn('window_value', 'integer')
+        .addColumn('window_unit', 'varchar(16)')
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_funnels_site').ifNotExists().on('funnels').column('site_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('funnels').ifExists().execute();
+    },
+  },
   '0009_site_revenue': {
     // Revenue settings per site (the Stripe signing secret sealed with a key derived from the server
     // secret; the reporting currency) and the exchange rates totals convert with (revenue/).

@@ -125,7 +125,33 @@ export interface ExchangeRatesTable {
   per_eur: number;
 }
 
+/** A funnel's definition; `steps` is the JSON of core's FunnelStep[]. */
+export interface FunnelsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  steps: string;
+  scope: string;
+  window_value: number | null;
+  window_unit: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GoalsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  type: string;
+  match: string; // JSON of the type's match
+  value: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface MetaSchema {
+  goals: GoalsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;
@@ -138,4 +164,5 @@ export interface MetaSchema {
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
   exchange_rates: ExchangeRatesTable;
+  funnels: FunnelsTable;
 }

@@ -14,6 +14,8 @@ import { SqlSaltStore } from './repos/salts';
 import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
 import { SiteRevenueRepo } from './repos/site-revenue';
+import { FunnelRepo } from './repos/funnels';
+import { GoalRepo } from './repos/goals';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -28,6 +30,8 @@ export class MetaStore {
   readonly emailVerifications: EmailVerificationRepo;
   readonly sitePurges: SitePurgeRepo;
   readonly siteRevenue: SiteRevenueRepo;
+  readonly funnels: FunnelRepo;
+  readonly goals: GoalRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -45,6 +49,8 @@ export class MetaStore {
     this.emailVerifications = new EmailVerificationRepo(db);
     this.sitePurges = new SitePurgeRepo(db);
     this.siteRevenue = new SiteRevenueRepo(db);
+    this.funnels = new FunnelRepo(db);
+    this.goals = new GoalRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

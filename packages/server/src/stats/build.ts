@@ -1,5 +1,6 @@
 import {
   badRequest,
+  type GoalDefinition,
   isFilterList,
   type Dimension,
   type FilterLeaf,
@@ -9,6 +10,7 @@ import {
   type QueryInterval,
 } from '@tidemark/core';
 import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
+import { goalIndexes } from './goals';
 import { checkRegex } from './regex';
 import { dimensionDef, type Level } from './registry';
 
@@ -40,13 +42,29 @@ export interface ResolvedQuery {
   orderBy: OrderTerm[];
   limit: number;
   offset: number;
+  /** The site's goals (goals.ts); goal filters and the goal dimension refer to them by index. */
+  goals: readonly GoalDefinition[];
+  /** Indexes of the goals whose completion the statement computes (none when it involves no goal). */
+  goalColumns: number[];
+  /** Completing any of these goals makes a session a conversion: the goal filter's, else every goal. */
+  conversionGoals: number[];
+  /**
+   * conversion_rate's denominator when the query has goal conditions (goal filter or dimension): the
+   * visitors of the same query without them, run beside it (run.ts). Null when it comes from the
+   * statement itself (no goal conditions) or no conversion_rate is asked for.
+   */
+  rateBase: ResolvedQuery | null;
 }
 
 export interface BuildContext {
   /** Used when the query names no timezone (the site's). */
   defaultTimezone: string;
   nowMs: number;
+  /** The site's goal definitions (site metadata); a query naming another goal is a 400. */
+  goals?: readonly GoalDefinition[];
 }
+
+const GOAL_METRICS: readonly Metric[] = ['conversions', 'converting_visitors', 'conversion_rate'];
 
 export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   const timezone = query.timezone ?? ctx.defaultTimezone;
@@ -59,11 +77,12 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   const dimensions = [...new Set(query.dimensions)];
   if (dimensions.length !== query.dimensions.length) throw badRequest('invalid_dimension', 'dimensions: listed twice');
 
+  const goals = ctx.goals ?? [];
   const trees = query.filters === undefined ? [] : isFilterList(query.filters) ? query.filters : [query.filters];
   const eventFilters: FilterNode[] = [];
   const sessionFilters: FilterNode[] = [];
   for (const conjunct of trees.flatMap(splitAnd)) {
-    checkLeaves(conjunct);
+    checkLeaves(conjunct, goals);
     const levels = levelsOf(conjunct);
     if (levels.size > 1) {
       throw badRequest(
@@ -81,7 +100,19 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     throw badRequest('invalid_order_by', 'order_by: may only name requested metrics, dimensions, or "date" with an interval');
   });
 
-  return {
+  // Goals: the columns the statement computes, what counts as a conversion, the rate's denominator.
+  const goalRefs = new Set(sessionFilters.flatMap((f) => goalIndexes(goals, goalIdsIn(f))));
+  const hasGoalDim = dimensions.includes('goal');
+  const goalMetrics = metrics.some((m) => GOAL_METRICS.includes(m));
+  const scope = sessionFilters.find((f): f is FilterLeaf => isLeaf(f) && f[0] === 'is' && f[1] === 'goal');
+  const conversionGoals = scope ? goalIndexes(goals, scope[2]) : goals.map((_, i) => i);
+  const goalColumns =
+    hasGoalDim || (goalMetrics && !scope)
+      ? goals.map((_, i) => i)
+      : [...new Set([...goalRefs, ...(goalMetrics ? conversionGoals : [])])].sort((a, b) => a - b);
+  const withoutGoals = sessionFilters.filter((f) => goalIdsIn(f).length === 0);
+
+  const resolved: ResolvedQuery = {
     siteId: query.site_id,
     timezone,
     range,
@@ -94,7 +125,34 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     orderBy,
     limit: query.limit,
     offset: query.offset,
+    goals,
+    goalColumns,
+    conversionGoals,
+    rateBase: null,
   };
+  if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
+    resolved.rateBase = {
+      ...resolved,
+      metrics: ['visitors'],
+      dimensions: dimensions.filter((d) => d !== 'goal'),
+      sessionFilters: withoutGoals,
+      orderBy: [],
+      limit: RATE_BASE_LIMIT,
+      offset: 0,
+      goalColumns: [],
+      conversionGoals: [],
+    };
+  }
+  return resolved;
+}
+
+/** Rows of the rate's denominator query: enough for any key of the main query's rows. */
+const RATE_BASE_LIMIT = 100_000;
+
+/** The goal ids a filter tree refers to. */
+export function goalIdsIn(node: FilterNode): string[] {
+  if (isLeaf(node)) return node[1] === 'goal' ? node[2] : [];
+  return (node.slice(1) as FilterNode[]).flatMap(goalIdsIn);
 }
 
 function isLeaf(node: FilterNode): node is FilterLeaf {
@@ -114,11 +172,16 @@ export function levelsOf(node: FilterNode): Set<Level> {
   return out;
 }
 
-function checkLeaves(node: FilterNode): void {
+function checkLeaves(node: FilterNode, goals: readonly GoalDefinition[]): void {
   if (!isLeaf(node)) {
-    for (const c of node.slice(1) as FilterNode[]) checkLeaves(c);
+    for (const c of node.slice(1) as FilterNode[]) checkLeaves(c, goals);
     return;
   }
-  const [op, , values] = node;
+  const [op, dim, values] = node;
+  if (dim === 'goal') {
+    if (op !== 'is' && op !== 'is_not')
+      throw badRequest('invalid_filter', 'filters: goals are filtered with "is" or "is_not" and goal ids');
+    goalIndexes(goals, values);
+  }
   if (op === 'matches') for (const v of values) checkRegex(v);
 }

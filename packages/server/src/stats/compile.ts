@@ -3,6 +3,7 @@ import type { Dialect } from './dialect';
 import { sourceFor, type Plan, type RowSource } from './optimize';
 import type { DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
+import { completedAny, expandGoals, goalColumn, goalCompletion, goalIndexes } from './goals';
 import { pageViewRows } from './page-views';
 import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggContext, type AggName } from './registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
@@ -41,6 +42,20 @@ const zero = keyword('0');
 export function compile(plan: Plan, dialect: Dialect, range: DateRange = plan.range): CompiledQuery {
   const c = new Compiler(plan, dialect, range);
   return { ...render(c.statement(), dialect), dimensions: plan.dimensions, hasBucket: plan.interval !== null, aggs: plan.aggs };
+}
+
+/**
+ * The sessions of the plan's look-around that match its filters (session-level filters hold, and an
+ * event satisfies the event-level ones): session_id, visitor_id and `sd_<dimension>` for the plan's
+ * session-level dimensions. Funnels (funnels/) choose their entrants with it.
+ */
+export function matchingSessions(plan: Plan, dialect: Dialect): Sql {
+  const sessionDims = new Compiler(plan, dialect, plan.range).sessionDims();
+  return new Compiler(plan, dialect, plan.range, {
+    sessionDims,
+    eventCounts: false,
+    matched: plan.eventFilters.length > 0,
+  }).matchingSessions();
 }
 
 /** What a session subquery shared by several plans must provide (see batch.ts). */
@@ -183,6 +198,11 @@ export class Compiler {
   }
 
   private leaf([op, dim, values]: FilterLeaf, expr: (dim: Dimension) => Sql): Sql {
+    if (dim === 'goal') {
+      // Sessions that completed (is) or did not complete (is_not) any of the goals; build.ts allows no other op.
+      const done = completedAny(goalIndexes(this.plan.goals, values));
+      return op === 'is' ? done : sql`NOT ${done}`;
+    }
     const e = expr(dim);
     const isIn = () =>
       values.length === 1 ? sql`${e} = ${bindString(values[0])}` : sql`${e} IN (${join(values.map((v) => bindString(v)))})`;
@@ -199,7 +219,19 @@ export class Compiler {
   }
 
   private sessionRef(): Sql {
-    return this.d.supportsCte ? ident('s') : sql`(${this.sessionSubquery()}) AS s`;
+    const rows = this.d.supportsCte ? ident('s') : sql`(${this.sessionSubquery()})`;
+    if (!this.plan.dimensions.includes('goal')) return this.d.supportsCte ? rows : sql`${rows} AS s`;
+    // The goal dimension: one row per (session, completed goal); sessions without a goal drop out.
+    const goals = this.plan.goals;
+    const expanded = goals.length
+      ? sql`SELECT *, ${expandGoals(this.d, goals)} AS ${sessionDimColumn('goal')} FROM ${rows} AS sg`
+      : sql`SELECT *, '' AS ${sessionDimColumn('goal')} FROM ${rows} AS sg WHERE 1 = 0`;
+    return sql`(${expanded}) AS s`;
+  }
+
+  /** Whether page-view rows need the session rows: session-level dimensions or filters (goals too). */
+  private pageViewsNeedSessions(): boolean {
+    return this.sessionDims().length > 0 || this.plan.sessionFilters.length > 0 || this.plan.dimensions.includes('goal');
   }
 
   /** Session-level dimensions needed anywhere: as dimensions or in session filters. */
@@ -212,7 +244,8 @@ export class Compiler {
       else names.add(n[1]);
     };
     this.plan.sessionFilters.forEach(visit);
-    return [...names];
+    // Goals are columns of their own (g_<i>), not a value per session.
+    return [...names].filter((n) => !dimensionDef(n).goal);
   }
 
   /** Rows standing for the events in the period (or the look-around): events, or fragments. */
@@ -234,7 +267,7 @@ export class Compiler {
   /** Returning visitors: the site has an event of theirs before the period. */
   private aggContext(): AggContext {
     const before = sql`SELECT visitor_id FROM events WHERE ${this.site()} AND ts < ${this.d.timestampFromMs(this.range.startMs)}`;
-    return { seenBefore: sql`visitor_id IN (${before})` };
+    return { seenBefore: sql`visitor_id IN (${before})`, converted: completedAny(this.plan.conversionGoals) };
   }
 
   /** Event time for buckets: `ts`, or a fragment's hour (same bucket when buckets are whole hours). */
@@ -275,7 +308,15 @@ export class Compiler {
       if (!def.session) throw new Error(`dimension ${name} is not session-level`);
       cols.push(sql`${def.session(d)} AS ${sessionDimColumn(name)}`);
     }
+    for (const i of plan.goalColumns) cols.push(sql`${goalCompletion(d, plan.goals[i])} AS ${goalColumn(i)}`);
     return sql`SELECT ${join(cols)} FROM events WHERE ${this.site()} AND ${this.inLookaround(ts)} GROUP BY session_id, visitor_id`;
+  }
+
+  /** See matchingSessions(). */
+  matchingSessions(): Sql {
+    const cols = [ident('session_id'), ident('visitor_id'), ...this.sessionDims().map((n) => sessionDimColumn(n))];
+    const where = and([this.sessionFilter(), this.plan.eventFilters.length ? sql`s_matched > 0` : empty]);
+    return sql`SELECT ${join(cols)} FROM (${this.sessionSubquery()}) AS s WHERE ${where}`;
   }
 
   /** Sessions that count for the session half: started in the period (and matched the event filters). */
@@ -375,6 +416,7 @@ export class Compiler {
     const { d, plan } = this;
     const left: Sql[] = [ident('session_id'), ident('visitor_id')];
     const right: Sql[] = [ident('session_id'), ident('visitor_id'), ident('s_pageviews'), ident('s_interactive'), ident('s_duration_ms')];
+    for (const i of plan.goalColumns) right.push(goalColumn(i));
     plan.dimensions.forEach((dim, i) => {
       if (dimensionDef(dim).level === 'event') left.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
       else right.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
@@ -406,7 +448,7 @@ export class Compiler {
       else fromSession.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
     });
     if (plan.interval) own.push(sql`${d.timeBucket(ident('ts'), plan.interval, plan.timezone, this.range)} AS bucket`);
-    if (!this.sessionDims().length) return sql`SELECT ${join([...own, ...aggs])} FROM ${rows}${this.groupBy(keys)}`;
+    if (!this.pageViewsNeedSessions()) return sql`SELECT ${join([...own, ...aggs])} FROM ${rows}${this.groupBy(keys)}`;
     const pageSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ident('pv_ms'), ident('pv_scroll'), ...own])} FROM ${rows}`;
     const sessionsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ...fromSession])} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
     return sql`SELECT ${join([...keys, ...aggs])} FROM ${d.joinUsing(pageSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
@@ -419,6 +461,8 @@ export class Compiler {
       const dir = keyword(t.dir === 'asc' ? 'ASC' : 'DESC');
       if (t.kind === 'date') return sql`bucket ${dir}`;
       if (t.kind === 'dimension') return sql`${dimAlias(plan.dimensions.indexOf(t.name as Dimension))} ${dir}`;
+      // The rate's denominator is not in this statement (run.ts joins it): rows sharing it order alike.
+      if (t.name === 'conversion_rate' && plan.ratePlan) return sql`coalesce(${aggAlias('converting_visitors')}, 0) ${dir}`;
       return sql`coalesce(${METRIC_DEFS[t.name as keyof typeof METRIC_DEFS].order()}, 0) ${dir}`;
     });
   }

@@ -66,6 +66,11 @@ export interface Dialect extends Placeholders {
   toText(expr: Sql): Sql;
   /** String concatenation. */
   concat(parts: Sql[]): Sql;
+  /**
+   * In a SELECT list: one output row per non-empty string among `items` (text expressions, at least
+   * one), the row dropped when all are empty. Used for the multi-valued `goal` dimension.
+   */
+  unnestNonEmpty(items: Sql[]): Sql;
 
   // --- structure --------------------------------------------------------------------------------
   /**

@@ -6,6 +6,7 @@ export { clickhouseDialect } from './dialects/clickhouse';
 export { dialectFor, registerDialect } from './dialects';
 export { build, type ResolvedQuery, type BuildContext, type OrderTerm } from './build';
 export { checkRegex } from './regex';
+export { checkGoalDefinition, MAX_GOALS_PER_SITE } from './goals';
 export { compilePathPattern, pathMatches, wildcardToRegex, type PathPattern } from './path-pattern';
 export {
   optimize,
@@ -78,4 +79,13 @@ export {
 } from './raw-events';
 export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, type DateRange } from './period';
 export { DIMENSION_DEFS, METRIC_DEFS, AGGREGATES, dimensionDef, type DimensionDef, type MetricDef, type Level } from './registry';
+export {
+  checkSteps,
+  parseFunnelParams,
+  funnelParamsSchema,
+  compileFunnelSteps,
+  compileFunnelNext,
+  EXIT_LABEL,
+  type FunnelQuery,
+} from './funnels';
 export { universalAnalytics, type UniversalAnalytics } from './universal';

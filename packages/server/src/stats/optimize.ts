@@ -65,6 +65,8 @@ export interface Plan extends ResolvedQuery {
   source: RowSource;
   /** Where the rows for `compareRange` come from (null without comparison). */
   compareSource: RowSource | null;
+  /** The plan of conversion_rate's denominator query (build.ts `rateBase`), run beside this one. */
+  ratePlan: Plan | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -73,10 +75,12 @@ const NO_ROLLUPS: AvailableRollups = { fragments: false, marks: false, dayZone: 
 export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUPS): Plan {
   const eventFilters = q.eventFilters.map(simplify);
   const sessionFilters = q.sessionFilters.map(simplify);
-  const aggs = AGG_ORDER.filter((a) => q.metrics.some((m) => METRIC_DEFS[m].aggs.includes(a)));
-  const hasEventMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'event');
-  const hasSessionMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'session');
-  const hasPageMetrics = q.metrics.some((m) => METRIC_DEFS[m].level === 'page');
+  // With goal conditions the rate's visitors come from the denominator query, not this statement.
+  const aggs = AGG_ORDER.filter((a) => q.metrics.some((m) => METRIC_DEFS[m].aggs.includes(a)) && !(a === 'rate_visitors' && q.rateBase));
+  // A half is needed when one of its aggregates is (a metric may combine aggregates of both halves).
+  const hasEventMetrics = aggs.some((a) => AGGREGATES[a].level === 'event');
+  const hasSessionMetrics = aggs.some((a) => AGGREGATES[a].level === 'session');
+  const hasPageMetrics = aggs.some((a) => AGGREGATES[a].level === 'page');
   const eventDims = q.dimensions.filter((d) => dimensionDef(d).level === 'event');
   const sessionDims = q.dimensions.filter((d) => dimensionDef(d).level === 'session');
   const needsSessionAttrs = sessionDims.length > 0 || sessionFilters.length > 0;
@@ -106,6 +110,7 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
     lookaroundMs: SESSION_LOOKAROUND_MS,
     source: chooseSource(shape, q.range, rollups),
     compareSource: q.compareRange ? chooseSource(shape, q.compareRange, rollups) : null,
+    ratePlan: q.rateBase ? optimize(q.rateBase, rollups) : null,
   };
 }
 
@@ -127,6 +132,8 @@ export function chooseSource(q: ResolvedQuery, range: DateRange, rollups: Availa
 
 function fragmentsServe(q: ResolvedQuery, range: DateRange): boolean {
   if (q.eventFilters.length || !partsCover(range)) return false;
+  // No rollup keeps goal completion (goals are defined after the fact, over any events): raw events.
+  if (q.goalColumns.length || q.dimensions.includes('goal')) return false;
   // Page-view and returning-visitor aggregates are not kept by the rollups (registry `rawOnly`).
   if (q.metrics.some((m) => METRIC_DEFS[m].aggs.some((a) => AGGREGATES[a].rawOnly))) return false;
   if (q.dimensions.some((dim) => dimensionDef(dim).level === 'event' && dim !== 'page')) return false;

@@ -27,6 +27,8 @@ export interface DimensionDef {
   valueKey: 'path' | 'name';
   /** Name of the breakdown in the dashboard stats response (plural). */
   plural: string;
+  /** The `goal` dimension: multi-valued, from the goal columns of the session rows (goals.ts), no rollup keeps it. */
+  goal?: true;
 }
 
 const ts = ident('ts');
@@ -66,11 +68,13 @@ export const DIMENSION_DEFS: Record<BuiltinDimension | 'props', DimensionDef> = 
   // Screen resolution as "WxH" (e.g. 1920x1080): exact, and device already gives the size class.
   screen: { level: 'session', session: (d) => d.argMinIf(screenSize(d), ts, TRUE), valueKey: 'name', plural: 'screens' },
   language: { level: 'session', session: firstOf('language'), valueKey: 'name', plural: 'languages' },
+  // The goals a session completed (a session may count under several): value = goal id.
+  goal: { level: 'session', goal: true, valueKey: 'name', plural: 'goals' },
 };
 
-/** Every session-level dimension, in registry order (the rollup keeps a column set for each). */
+/** Every session-level dimension with one value per session, in registry order (the rollup keeps a column set for each). */
 export const SESSION_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DEFS)
-  .filter(([, def]) => def.level === 'session')
+  .filter(([, def]) => def.level === 'session' && !def.goal)
   .map(([name]) => name);
 
 export function dimensionDef(name: string): DimensionDef {
@@ -97,7 +101,10 @@ export type AggName =
   | 'page_time_ms'
   | 'timed_views'
   | 'scroll_sum'
-  | 'scrolled_views';
+  | 'scrolled_views'
+  | 'conversions'
+  | 'converting_visitors'
+  | 'rate_visitors';
 export const AGG_ORDER: readonly AggName[] = [
   'visitors',
   'pageviews',
@@ -111,6 +118,9 @@ export const AGG_ORDER: readonly AggName[] = [
   'timed_views',
   'scroll_sum',
   'scrolled_views',
+  'conversions',
+  'converting_visitors',
+  'rate_visitors',
 ];
 
 /**
@@ -123,6 +133,8 @@ export type AggLevel = Level | 'page';
 export interface AggContext {
   /** True when the row's `visitor_id` has an event of the site before the period (a returning visitor). */
   seenBefore: Sql;
+  /** True on session rows that completed a goal counting as a conversion (goals.ts completedAny). */
+  converted: Sql;
 }
 
 export interface AggregateDef {
@@ -180,6 +192,21 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   timed_views: { level: 'page', rawOnly: true, overPageViews: (d) => d.countIf(sql`pv_ms IS NOT NULL`) },
   scroll_sum: { level: 'page', rawOnly: true, overPageViews: (d) => d.sumIf(sql`coalesce(pv_scroll, 0)`, sql`pv_scroll IS NOT NULL`) },
   scrolled_views: { level: 'page', rawOnly: true, overPageViews: (d) => d.countIf(sql`pv_scroll IS NOT NULL`) },
+  // Conversions: sessions (starting in the period, matching the filters) that completed a goal. No
+  // rollup keeps goal completion (goals are defined after the fact): statements with goals read events.
+  conversions: { level: 'session', rawOnly: true, overSessions: (d, cond, ctx) => d.countIf(sql`${cond} AND ${ctx.converted}`) },
+  converting_visitors: {
+    level: 'session',
+    rawOnly: true,
+    overSessions: (d, cond, ctx) => d.uniqIf(ident('visitor_id'), sql`${cond} AND ${ctx.converted}`),
+  },
+  // conversion_rate's denominator when the statement computes it itself: visitors, as above.
+  rate_visitors: {
+    level: 'event',
+    rawOnly: true,
+    overEvents: (d) => d.uniq(ident('visitor_id')),
+    overSessions: (d) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0`),
+  },
 };
 
 /** `name NOT IN (passive…)`: the interactive events that end a bounce. */
@@ -257,5 +284,25 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
     aggs: ['scroll_sum', 'scrolled_views'],
     value: (a) => (a.scrolled_views ? Math.round(a.scroll_sum / a.scrolled_views) : 0),
     order: ratio('scroll_sum', 'scrolled_views'),
+  },
+  /** Sessions that completed a goal (the goal filter's or dimension's, else any of the site's goals). */
+  conversions: { level: 'session', aggs: ['conversions'], value: (a) => a.conversions, order: () => ident('a_conversions') },
+  /** Distinct visitors of the converting sessions. */
+  converting_visitors: {
+    level: 'session',
+    aggs: ['converting_visitors'],
+    value: (a) => a.converting_visitors,
+    order: () => ident('a_converting_visitors'),
+  },
+  /**
+   * converting_visitors / visitors × 100, one decimal, the visitors of the same query without its goal
+   * conditions (run.ts fills `rate_visitors` from a second statement when there are such conditions;
+   * then the order is by converting visitors, the same for rows sharing a denominator).
+   */
+  conversion_rate: {
+    level: 'session',
+    aggs: ['converting_visitors', 'rate_visitors'],
+    value: (a) => (a.rate_visitors ? round((100 * a.converting_visitors) / a.rate_visitors, 1) : 0),
+    order: ratio('converting_visitors', 'rate_visitors', '100.0'),
   },
 };

@@ -45,8 +45,13 @@ export async function runPlan(plan: Plan, dialect: Dialect, store: Reader): Prom
 
 export async function runRange(plan: Plan, dialect: Dialect, store: Reader, range: DateRange): Promise<ResultRow[]> {
   const compiled = compile(plan, dialect, range);
-  const raw = await store.query<Record<string, unknown>>(compiled.sql, compiled.params);
-  const rows = raw.map((r) => decodeRow(plan, compiled, r));
+  // conversion_rate's denominator, when it is not in the statement: the same query without its goal conditions.
+  const [raw, base] = await Promise.all([
+    store.query<Record<string, unknown>>(compiled.sql, compiled.params),
+    plan.ratePlan ? runRange(plan.ratePlan, dialect, store, range) : null,
+  ]);
+  const denominators = base ? rateDenominators(plan.ratePlan!, base) : undefined;
+  const rows = raw.map((r) => decodeRow(plan, compiled, r, denominators));
   if (!plan.zeroFill || !plan.interval) return rows;
   const byDate = new Map(rows.map((r) => [String(r.date), r]));
   const empty = Object.fromEntries(AGG_ORDER.map((a) => [a, 0])) as Aggs;
@@ -82,7 +87,19 @@ export function resultOf(plan: Plan, rows: ResultRow[], previous?: ResultRow[]):
   return result;
 }
 
-function decodeRow(plan: Plan, compiled: CompiledQuery, r: Record<string, unknown>): ResultRow {
+/** Visitors by the key of the denominator query's rows (its dimensions and date). */
+interface Denominators {
+  ratePlan: Plan;
+  visitors: Map<string, number>;
+}
+
+const baseKey = (ratePlan: Plan, row: ResultRow) => JSON.stringify([...ratePlan.dimensions.map((d) => row[d]), row.date ?? '']);
+
+function rateDenominators(ratePlan: Plan, rows: ResultRow[]): Denominators {
+  return { ratePlan, visitors: new Map(rows.map((r) => [baseKey(ratePlan, r), Number(r.visitors)])) };
+}
+
+function decodeRow(plan: Plan, compiled: CompiledQuery, r: Record<string, unknown>, denominators?: Denominators): ResultRow {
   const keys: ResultRow = {};
   compiled.dimensions.forEach((dim, i) => {
     keys[dim] = r[`d_${i}`] == null ? '' : String(r[`d_${i}`]);
@@ -90,6 +107,7 @@ function decodeRow(plan: Plan, compiled: CompiledQuery, r: Record<string, unknow
   if (compiled.hasBucket) keys.date = String(r.bucket);
   const aggs = {} as Aggs;
   for (const a of AGG_ORDER) aggs[a] = compiled.aggs.includes(a) ? toNumber(r[`a_${a}`]) : 0;
+  if (denominators) aggs.rate_visitors = denominators.visitors.get(baseKey(denominators.ratePlan, keys)) ?? 0;
   return metricRow(plan.metrics, aggs, keys);
 }
 

@@ -1,4 +1,5 @@
-import type { Dimension, Query } from '@tidemark/core';
+import type { Dimension, Funnel, FunnelStats, GoalDefinition, Query } from '@tidemark/core';
+import { parseFunnelParams, runFunnel } from './funnels';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
@@ -17,6 +18,8 @@ import { compilePlan, percentChange, planQuery, resultOf, runBatch, runPlan, run
 export interface StatsSite {
   id: string;
   timezone: string;
+  /** The site's goals (metadata): goal filters, the goal dimension and conversion metrics use them. */
+  goals?: readonly GoalDefinition[];
 }
 
 export interface StatsServiceOptions {
@@ -106,7 +109,7 @@ export class StatsService {
    */
   plan(query: Query, site: StatsSite, rollups?: AvailableRollups): Plan {
     if (query.site_id !== site.id) throw new Error('stats: query.site_id does not match the site');
-    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now() }, rollups);
+    return planQuery(query, { defaultTimezone: site.timezone, nowMs: this.now(), goals: site.goals }, rollups);
   }
 
   /** Stages 1-3 without running: the SQL and its bound params. */
@@ -200,6 +203,11 @@ export class StatsService {
     snapshot.catch(() => this.realtimeCache.delete(site.id));
     if (this.realtimeCache.size > 10_000) this.realtimeCache.clear();
     return snapshot;
+  }
+
+  /** A funnel's steps, drop-offs and breakdown (funnels/) for the stats parameters `params`. */
+  async funnel(site: StatsSite, funnel: Funnel, params: unknown): Promise<FunnelStats> {
+    return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, parseQuery } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import { keyAllows, requirePrincipal, requireSiteAccess } from '../../auth';
+import { GoalService } from '../../goals';
 import type { SiteRecord } from '../../meta';
 
 const siteId = (req: FastifyRequest) => (req.params as { id: string }).id;
@@ -25,6 +26,8 @@ export function publicSite(s: SiteRecord) {
  * Query as JSON (see /v1/openapi.json).
  */
 export function publicV1Routes(app: FastifyInstance, ctx: AppContext): void {
+  // Goal filters, the goal dimension and conversion metrics need the site's goal definitions.
+  const goals = new GoalService(ctx.meta, ctx.stats);
   app.get('/v1/sites', async (req) => {
     const p = await requirePrincipal(ctx, req);
     if (p.kind === 'key' && !keyAllows(p.key.permissions, 'read')) throw forbidden('This API key lacks the "read" permission');
@@ -35,7 +38,7 @@ export function publicV1Routes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/v1/sites/:id/stats', async (req) => {
     const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
-    return ctx.stats.dashboard(site, req.query);
+    return ctx.stats.dashboard(await goals.statsSite(site), req.query);
   });
 
   app.get('/v1/sites/:id/realtime', async (req) => {
@@ -53,7 +56,7 @@ export function publicV1Routes(app: FastifyInstance, ctx: AppContext): void {
     // Who is asking comes first (401/403/404 before 400); the site named in the body is checked once.
     if (body && typeof body === 'object' && typeof body.site_id === 'string' && body.site_id.length <= 64) {
       const site = await requireSiteAccess(ctx, req, body.site_id, 'read');
-      return ctx.stats.query(parseQuery(body), site);
+      return ctx.stats.query(parseQuery(body), await goals.statsSite(site));
     }
     await requirePrincipal(ctx, req);
     parseQuery(body ?? {});

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { requireSiteAccess } from '../../auth';
+import { GoalService } from '../../goals';
 
 const siteId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
@@ -12,8 +13,10 @@ const siteId = (req: FastifyRequest) => (req.params as { id: string }).id;
  * unknown parameter is a coded 400.
  */
 export function statsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // Goal filters, the goal dimension and conversion metrics need the site's goal definitions.
+  const goals = new GoalService(ctx.meta, ctx.stats);
   app.get('/api/sites/:id/stats', async (req) => {
     const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
-    return ctx.stats.dashboard(site, req.query);
+    return ctx.stats.dashboard(await goals.statsSite(site), req.query);
   });
 }

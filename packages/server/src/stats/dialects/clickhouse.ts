@@ -76,6 +76,7 @@ export const clickhouseDialect: Dialect = {
   regexMatch: (expr, pattern) => sql`match(${expr}, ${pattern})`,
   containsInsensitive: (expr, needle) => sql`(position(lowerUTF8(${expr}), lowerUTF8(${needle})) > 0)`,
   toText: (expr) => sql`coalesce(toString(${expr}), '')`,
+  unnestNonEmpty: (items) => sql`arrayJoin(arrayFilter(x -> x != '', [${join(items)}]))`,
   concat: (parts) => (parts.length === 1 ? sql`toString(${parts[0]})` : sql`concat(${join(parts)})`),
 
   joinUsing: (left, right, keys) => sql`(${left}) AS l ALL INNER JOIN (${right}) AS r USING (${join(keys.map(ident))})`,

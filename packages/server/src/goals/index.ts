@@ -1,0 +1,1 @@
+export { GoalService } from './service';

@@ -1,0 +1,5 @@
+import { runGoalsSuite } from './goals-suite';
+import { openLocalDuckDbStore } from './helpers/stats';
+
+// Goals over the shared fixture on the embedded engine.
+runGoalsSuite('DuckDB', openLocalDuckDbStore);
