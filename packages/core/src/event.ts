@@ -154,12 +154,16 @@ export function emptyEvent(base: Pick<CanonicalEvent, 'event_id' | 'site_id' | '
   };
 }
 
-/** Interactive events end a bounce; passive ones (DESIGN §4) do not. */
+/**
+ * Interactive events end a bounce; passive ones (DESIGN §4) do not. `session_start` (MetricPal's automatic
+ * marker, sent with no action of the visitor) is passive like `session_end`.
+ */
 export const PASSIVE_EVENT_NAMES = [
   'page_view',
   'scroll_depth',
   'engagement',
   'page_exit',
+  'session_start',
   'session_end',
   'heatmap_click',
   'heatmap_move',

@@ -53,7 +53,7 @@ describe.skipIf(!status.ok)('ClickHouse event store statements on a current rele
     expect(Number(analyzer!.on)).toBe(1);
     await store.init();
     const [versions] = await store.query<{ n: number; v: number }>('SELECT count() AS n, max(version) AS v FROM schema_version');
-    // One row per migration (numbers may have gaps: each capability has its own).
+    // One row per migration (numbers may leave gaps: they are assigned per change).
     expect(versions).toEqual({ n: CLICKHOUSE_MIGRATIONS.length, v: CLICKHOUSE_SCHEMA_VERSION });
     const cols = await store.query<{ name: string; type: string }>('DESCRIBE TABLE events');
     expect(cols.map((c) => c.name)).toEqual(EVENT_COLUMNS.map((c) => c.name));

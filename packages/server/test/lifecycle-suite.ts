@@ -4,6 +4,7 @@ import { generateTraffic } from '@tidemark/testkit';
 import type { DropCount, EventStore, QuarantineRecord, RawPayloadRecord, SideRow } from '../src/store';
 import { StatsService, type StatsServiceOptions } from '../src/stats';
 import { Lifecycle, total } from '../src/lifecycle';
+import { Vault } from '../src/vault';
 import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 
@@ -210,6 +211,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     let meta: MetaStore;
     let store: EventStore;
     let lifecycle: Lifecycle;
+    /** The Data Vault over the store: a derived store every duty must cover too. */
+    let vault: Vault;
     let statsOptions: Partial<StatsServiceOptions> = {};
     let siteA: SiteRecord; // retention 7 days
     let siteB: SiteRecord; // deleted, purge across a restart
@@ -220,8 +223,49 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     const stats = () => new StatsService(store, { ...statsOptions, now: () => NOW, sharedResultsMs: 0 });
     const refresh = async () => {
       statsOptions = (await engine.derive?.(store)) ?? {};
+      for (const site of [siteA, siteB, siteC]) await vault.load(site.id);
     };
-    const newLifecycle = () => new Lifecycle({ events: store, meta }, { now: () => NOW, settleMs: 0, log: () => undefined });
+    const newLifecycle = () =>
+      new Lifecycle({ events: store, meta, derived: [vault.lifecycle] }, { now: () => NOW, settleMs: 0, log: () => undefined });
+    const final = () => (store.dialect === 'clickhouse' ? ' FINAL' : '');
+    const vaultCount = async (sql: string, params: unknown[]) =>
+      Number(Object.values((await store.query(sql.replace(/\{final\}/g, final()), params))[0] ?? { n: 0 })[0]);
+    /** The vault holds exactly what the remaining events make: events, sessions, visitors, pageviews. */
+    const expectVaultEqual = async (siteId: string) => {
+      const left = expected.filter((e) => e.site_id === siteId);
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_event{final} WHERE site_id = ?', [siteId]), 'vault events').toBe(
+        left.length,
+      );
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_sat_event_details{final} WHERE site_id = ?', [siteId])).toBe(left.length);
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId]),
+        'vault sessions',
+      ).toBe(new Set(left.map((e) => `${e.session_id}\u0000${e.visitor_id}`)).size);
+      expect(await vaultCount('SELECT sum(total_page_views) AS n FROM vault_current_session_details WHERE site_id = ?', [siteId])).toBe(
+        left.filter((e) => e.name === 'page_view').length,
+      );
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_current_visitor_details WHERE site_id = ?', [siteId]),
+        'vault visitors',
+      ).toBe(new Set(left.map((e) => e.visitor_id)).size);
+      expect(await vaultCount('SELECT count(*) AS n FROM vault_hub_visitor{final} WHERE site_id = ?', [siteId])).toBe(
+        new Set(left.map((e) => e.visitor_id)).size,
+      );
+      // Every satellite row describes remaining events only (no history from before a purge).
+      const first = Math.min(...left.map((e) => e.ts));
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_sat_session_details{final} WHERE site_id = ? AND session_start_time < ?', [
+          siteId,
+          first,
+        ]),
+      ).toBe(0);
+      expect(
+        await vaultCount('SELECT count(*) AS n FROM vault_sat_visitor_details{final} WHERE site_id = ? AND first_visit_date < ?', [
+          siteId,
+          first,
+        ]),
+      ).toBe(0);
+    };
 
     beforeAll(async () => {
       metaHandle = await openTestMeta('sqlite');
@@ -235,6 +279,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       ];
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
       store = await engine.open(name);
+      vault = await Vault.open(store, { lagMs: 0 });
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];
       // Records of B alone in their hour, day and month: a store may drop such files or partitions whole.
       const alone = sideRecords(siteB.id, 5);
@@ -269,6 +314,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     afterAll(async () => {
       await lifecycle?.idle();
       await engine.release?.();
+      await vault?.close();
       await store?.close();
       await engine.destroy?.(name);
       await metaHandle?.cleanup();
@@ -277,6 +323,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     it('starts out agreeing with the reference (the comparison itself holds)', async () => {
       expect(expected.some((e) => e.site_id === siteA.id && e.ts < CUTOFF && e.user_id)).toBe(true);
       await expectStatsEqual(stats(), siteA, expected);
+      await expectVaultEqual(siteA.id);
     }, 60_000);
 
     it("retention deletes the site's events, quarantine, raw payloads and drop counts before the cutoff, nothing else", async () => {
@@ -323,9 +370,13 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     it('stats after retention equal stats computed from the remaining events (rollups included, before and after they are refreshed)', async () => {
       await expectStatsEqual(stats(), siteA, expected);
       await expectStatsEqual(stats(), siteC, expected);
+      // The vault followed the retention itself (before any reload): older rows gone, straddling ones recomputed.
+      await expectVaultEqual(siteA.id);
+      await expectVaultEqual(siteC.id);
       await refresh();
       await expectStatsEqual(stats(), siteA, expected);
       await expectStatsEqual(stats(), siteC, expected);
+      await expectVaultEqual(siteA.id);
     }, 120_000);
 
     it('a second retention run finds nothing left to delete', async () => {
@@ -367,20 +418,38 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect((await store.exportSubjectSideRows(siteC.id, { visitorId: visitor })).transactions).toEqual([]);
       const booksBefore = await transactionsOf(store, siteA.id);
 
-      expect((await lifecycle.eraseSubject(siteA.id, { visitorId: visitor })).events).toBe(mine.length);
-      expect((await lifecycle.eraseSubject(siteA.id, { userId: user })).events).toBe(theirs.length);
+      // The vault's rows about the subject: the visitor's details, its sessions' and its events'.
+      const derived = await lifecycle.exportSubjectDerived(siteA.id, { visitorId: visitor });
+      expect(derived.filter((r) => r.vault_table === 'vault_sat_event_details')).toHaveLength(mine.length);
+      expect(derived.filter((r) => r.vault_table === 'vault_sat_visitor_details').length).toBeGreaterThanOrEqual(1);
+      expect(derived.filter((r) => r.vault_table === 'vault_sat_session_details').length).toBeGreaterThanOrEqual(
+        new Set(mine.map((e) => e.session_id)).size,
+      );
+      expect(await lifecycle.exportSubjectDerived(siteC.id, { visitorId: visitor })).toEqual([]);
+      const userRows = await lifecycle.exportSubjectDerived(siteA.id, { userId: user });
+      expect(userRows.filter((r) => r.vault_table === 'vault_sat_event_details')).toHaveLength(theirs.length);
+
+      const erased = await lifecycle.eraseSubject(siteA.id, { visitorId: visitor });
+      expect(erased.events).toBe(mine.length);
+      expect(erased.vault_hub_event).toBe(mine.length);
+      const erasedUser = await lifecycle.eraseSubject(siteA.id, { userId: user });
+      expect(erasedUser.events).toBe(theirs.length);
+      expect(erasedUser.vault_hub_visitor).toBe(userVisitors.size);
       expected = expected.filter((e) => !(e.site_id === siteA.id && (e.visitor_id === visitor || userVisitors.has(e.visitor_id))));
       expect(await lifecycle.exportSubject(siteA.id, { visitorId: visitor })).toEqual([]);
       expect(await lifecycle.exportSubject(siteA.id, { userId: user })).toEqual([]);
+      expect(await lifecycle.exportSubjectDerived(siteA.id, { visitorId: visitor })).toEqual([]);
+      expect(await lifecycle.exportSubjectDerived(siteA.id, { userId: user })).toEqual([]);
       const books = await transactionsOf(store, siteA.id);
       expect(books.map((r) => [r.txn_key, Number(r.amount)])).toEqual(booksBefore.map((r) => [r.txn_key, Number(r.amount)]));
-      const erased = new Set([visitor, ...userVisitors]);
+      const unlinked = new Set([visitor, ...userVisitors]);
       for (const r of books) {
         const was = booksBefore.find((b) => b.txn_key === r.txn_key)!;
-        if (erased.has(was.visitor_id)) expect([r.visitor_id, r.email_hash], r.txn_key).toEqual(['', '']);
+        if (unlinked.has(was.visitor_id)) expect([r.visitor_id, r.email_hash], r.txn_key).toEqual(['', '']);
         else expect(r.visitor_id, r.txn_key).toBe(was.visitor_id);
       }
       expect((await store.exportSubjectSideRows(siteA.id, { visitorId: visitor })).transactions).toEqual([]);
+      await expectVaultEqual(siteA.id);
       await expectStatsEqual(stats(), siteA, expected);
       await refresh();
       await expectStatsEqual(stats(), siteA, expected);
@@ -405,8 +474,10 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       // The process stops before the job's next pass.
       await lifecycle.idle();
       await engine.release?.();
+      await vault.close();
       await store.close();
       store = await engine.open(name);
+      vault = await Vault.open(store, { lagMs: 0 });
       meta = await metaHandle.reopen();
       await refresh();
       lifecycle = newLifecycle();
@@ -450,6 +521,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
       const derived = (await engine.derivedRows?.(store, siteId)) ?? {};
       for (const [table, n] of Object.entries(derived)) expect(n, table).toBe(0);
+      for (const [table, n] of Object.entries(await vault.counts(siteId))) expect(n, table).toBe(0);
       const none = await stats().query(
         parseQuery({
           site_id: siteId,

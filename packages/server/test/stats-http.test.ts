@@ -408,6 +408,7 @@ describe('OpenAPI', () => {
         '/api/tracking/events.js',
         '/api/tracking/test',
         '/api/tracking/test.js',
+        '/api/v1/workspaces',
         '/v1/alias',
         '/v1/batch',
         '/v1/group',

@@ -23,6 +23,7 @@ import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFil
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
+import { Vault } from '../vault';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -92,7 +93,21 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // Retention and deleted sites' purges (lifecycle/): a site deletion starts its purge from any process;
   // the scheduled runs happen on the jobs role, on the leader only at scale. Runs finish before the stores close.
-  const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs, log: logError });
+  // The Data Vault layer (vault/): loaded every few minutes by the jobs role (the leader at scale); its tables
+  // follow the events through every lifecycle duty.
+  const vault = await Vault.open(events);
+  closers.push(() => vault.close());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      vault.schedule({
+        sites: async () => (await meta.sites.listAll()).map((s) => s.id),
+        onError: (err) => logError('vault load failed', err),
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
+  const lifecycle = new Lifecycle({ events, meta, derived: [vault.lifecycle] }, { settleMs: config.purgeSettleMs, log: logError });
   closers.push(() => lifecycle.idle());
   if (does.jobs) {
     const leader = scale?.leader;

@@ -83,6 +83,20 @@ export async function requirePrincipal(ctx: AppContext, req: FastifyRequest): Pr
   return p;
 }
 
+/**
+ * requirePrincipal for clients that send their key as `X-API-Key` (MetricPal's workspace API): that
+ * header is taken when no Authorization header is present.
+ */
+export async function requirePrincipalOrKeyHeader(ctx: AppContext, req: FastifyRequest): Promise<Principal> {
+  const raw = req.headers['x-api-key'];
+  if (typeof raw === 'string' && raw.trim() && !req.headers.authorization) {
+    rejectKeyInUrl(req);
+    const key = await verifyKey(ctx, raw.trim());
+    return { kind: 'key', key, orgId: key.org_id };
+  }
+  return requirePrincipal(ctx, req);
+}
+
 /** The caller's role in a site's organization (users may belong to several), or null. */
 async function roleInOrg(ctx: AppContext, p: UserPrincipal, orgId: string): Promise<Role | null> {
   return p.orgId === orgId ? p.role : ctx.meta.members.roleOf(orgId, p.userId);

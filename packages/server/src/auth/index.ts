@@ -3,6 +3,7 @@ export {
   requireUser,
   requireUserSession,
   requirePrincipal,
+  requirePrincipalOrKeyHeader,
   requireSiteAccess,
   requireOrgRole,
   requireKeyForCollect,

@@ -1,2 +1,3 @@
 export { retentionCommand } from './retention-command';
 export { ratesCommand } from './rates-command';
+export { vaultCommand } from './vault-command';

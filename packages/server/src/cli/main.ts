@@ -4,6 +4,7 @@ import { startServer } from '../app';
 import { demoCommand } from './demo-command';
 import { retentionCommand } from './retention-command';
 import { ratesCommand } from './rates-command';
+import { vaultCommand } from './vault-command';
 
 /** `tidemark <command>`: serve (default), demo, retention run, migrate … */
 async function main(argv: string[]): Promise<void> {
@@ -44,6 +45,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'rates':
       await ratesCommand(argv.slice(1));
+      return process.exit(0);
+    case 'vault':
+      await vaultCommand(argv.slice(1));
       return process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);

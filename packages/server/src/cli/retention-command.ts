@@ -2,6 +2,7 @@ import { loadConfig } from '../config';
 import { openMetaStore } from '../meta';
 import { openEventStore } from '../store';
 import { formatRetentionReport, Lifecycle } from '../lifecycle';
+import { Vault } from '../vault';
 
 const USAGE = "usage: tidemark retention run   (applies every site's retention and finishes pending site purges once)";
 
@@ -20,8 +21,9 @@ export async function retentionCommand(
   try {
     const events = await openEventStore(config);
     try {
-      const lifecycle = new Lifecycle({ events, meta }, { settleMs: config.purgeSettleMs });
-      const run = await lifecycle.runOnce();
+      const vault = await Vault.open(events);
+      const lifecycle = new Lifecycle({ events, meta, derived: [vault.lifecycle] }, { settleMs: config.purgeSettleMs });
+      const run = await lifecycle.runOnce().finally(() => vault.close());
       out(formatRetentionReport(run));
       if ([...run.retention, ...run.purges].some((r) => r.error))
         throw new Error('some purges failed (see above); the next run retries them');

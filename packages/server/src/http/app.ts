@@ -15,6 +15,7 @@ import { demoRoutes } from './routes/demo';
 import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
 import { siteRoutes } from './routes/sites';
+import { workspaceRoutes } from './routes/workspaces';
 import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
@@ -63,6 +64,7 @@ const routeModules: RouteModule[] = [
   goalRoutes,
   realtimeRoutes,
   publicV1Routes,
+  workspaceRoutes,
   openApiRoutes,
   dashboardRoutes,
 ];

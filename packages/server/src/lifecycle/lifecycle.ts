@@ -1,4 +1,4 @@
-import type { LifecycleStore, PurgeCounts, SubjectRef } from '../store';
+import type { EventStore, LifecycleStore, PurgeCounts, SubjectRef } from '../store';
 import type { MetaStore, SiteRecord } from '../meta';
 
 const HOUR = 3_600_000;
@@ -40,8 +40,16 @@ export interface PurgeReport {
 
 /** The stores the lifecycle acts on: every store holding site data answers LifecycleStore (DESIGN §8). */
 export interface LifecycleTargets {
-  events: LifecycleStore;
+  /** The event store, with its side tables (transactions, revenue facts) whose subject rows it exports. */
+  events: LifecycleStore & Partial<Pick<EventStore, 'exportSubjectSideRows'>>;
+  /** Stores derived from the events (the vault); each purge runs on them after the events'. */
+  derived?: LifecycleStore[];
   meta: Pick<MetaStore, 'sites' | 'sitePurges'>;
+}
+
+function merge(into: PurgeCounts, more: PurgeCounts): PurgeCounts {
+  for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
+  return into;
 }
 
 export const total = (c: PurgeCounts) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -87,6 +95,7 @@ export class Lifecycle {
         const report: RetentionReport = { site_id: site.id, name: site.name, retention_days: site.retention_days, cutoff, removed: {} };
         try {
           report.removed = await this.targets.events.purgeSiteBefore(site.id, cutoff);
+          for (const d of this.targets.derived ?? []) merge(report.removed, await d.purgeSiteBefore(site.id, cutoff));
         } catch (err) {
           report.error = this.failed(`retention of site ${site.id}`, err);
         }
@@ -119,7 +128,7 @@ export class Lifecycle {
         const started = this.now();
         let removed: PurgeCounts;
         try {
-          removed = await this.targets.events.purgeSite(p.site_id);
+          removed = await this.purgeSite(p.site_id);
         } catch (err) {
           reports.push({
             site_id: p.site_id,
@@ -138,7 +147,7 @@ export class Lifecycle {
         if (reports.some((r) => r.site_id === p.site_id)) continue;
         let removed: PurgeCounts;
         try {
-          removed = await this.targets.events.purgeSite(p.site_id);
+          removed = await this.purgeSite(p.site_id);
         } catch (err) {
           reports.push({ site_id: p.site_id, removed: {}, completed: true, error: this.failed(`sweep of deleted site ${p.site_id}`, err) });
           continue;
@@ -165,11 +174,29 @@ export class Lifecycle {
 
   /** The subject's rows in the side tables (transactions, revenue facts), by table; the caller checks access. */
   exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
-    return this.targets.events.exportSubjectSideRows(siteId, subject);
+    return this.targets.events.exportSubjectSideRows?.(siteId, subject) ?? Promise.resolve({});
+  }
+
+  /** What the derived stores (the vault) hold about the subject, per store, e.g. `vault_table`-tagged rows. */
+  async exportSubjectDerived(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (const d of this.targets.derived ?? []) out.push(...(await d.exportSubject(siteId, subject)));
+    return out;
   }
 
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
-    return this.serial(() => this.targets.events.eraseSubject(siteId, subject));
+    return this.serial(async () => {
+      // The derived stores first: they resolve a user id's rows through what is still there.
+      const removed: PurgeCounts = {};
+      for (const d of this.targets.derived ?? []) merge(removed, await d.eraseSubject(siteId, subject));
+      return merge(await this.targets.events.eraseSubject(siteId, subject), removed);
+    });
+  }
+
+  private async purgeSite(siteId: string): Promise<PurgeCounts> {
+    const removed = await this.targets.events.purgeSite(siteId);
+    for (const d of this.targets.derived ?? []) merge(removed, await d.purgeSite(siteId));
+    return removed;
   }
 
   /**

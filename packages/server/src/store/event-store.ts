@@ -116,8 +116,6 @@ export interface LifecycleStore {
    * every column naming the person blanked (amounts stay for the books).
    */
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts>;
-  /** The subject's rows in each side table (before erasure: the ones it would unlink). */
-  exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>>;
 }
 
 /**
@@ -130,6 +128,25 @@ export interface JobConnection {
   change(sql: string, params?: unknown[]): Promise<number>;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;
+}
+
+/**
+ * Statements for tables derived from `events` inside the store by a background job (the Data Vault,
+ * vault/), on every engine: SQL in the store's dialect with positional `?` params. ClickHouse has no
+ * transactions and no UPDATE: a derived layer there is written insert-only (see vault/).
+ */
+export interface DerivedTables {
+  readonly dialect: SqlDialectName;
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A statement without rows (INSERT … SELECT, UPDATE on DuckDB). */
+  run(sql: string, params?: unknown[]): Promise<void>;
+  /** Appends rows (objects keyed by the given columns; numbers, strings, booleans or null). */
+  insert(table: string, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+  /** Deletes the rows matching `where`; resolves once they are gone (ClickHouse: the mutation finished). Rows deleted. */
+  delete(table: string, where: string, params?: unknown[]): Promise<number>;
+  /** Runs `fn` with no purge of the store running meanwhile (a load never writes back rows of events a purge removed). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }
 
 /**
@@ -153,6 +170,8 @@ export interface EventStore extends LifecycleStore {
    * already stored replaces it (reads see one row per key on both engines).
    */
   upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void>;
+  /** The subject's rows in each side table (before erasure: the ones it would unlink; DESIGN §8 export). */
+  exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>>;
   /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */
@@ -170,5 +189,7 @@ export interface EventStore extends LifecycleStore {
    * job never writes back fragments of events a purge deleted meanwhile.
    */
   maintenance?<T>(fn: () => Promise<T>): Promise<T>;
+  /** A connection for a job that keeps tables derived from events (the vault); closed by the job, before the store. */
+  openDerivedTables(): Promise<DerivedTables>;
   close(): Promise<void>;
 }

@@ -13,11 +13,13 @@ export type {
   LifecycleStore,
   SubjectRef,
   PurgeCounts,
+  DerivedTables,
 } from './event-store';
 export { SIDE_TABLES, SIDE_TABLE_NAMES, type SideRow, type SideTableName, type SideTableSpec } from './side-tables';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';
+export { VAULT_TABLES, vaultColumns, type VaultTable } from './vault-schema';
 export { MARKS_OPEN_SPAN_MS } from './duckdb/schema';
 export { GroupCommitWriter, type GroupCommitOptions, type WriterStats } from './writer';
 export { scheduleRawRetention } from './retention';

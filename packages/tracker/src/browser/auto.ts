@@ -3,7 +3,8 @@
  * privacy mode, auto-identify or excluded paths are on. It adds:
  * - interactions: scroll_depth milestones, page_exit (engaged time, deepest scroll), outbound_click,
  *   file_download, form_submit;
- * - auto-identify from submitted forms;
+ * - auto-identify from submitted forms and from an `email` URL parameter (with an `auto_identify` event);
+ * - loading t.mp.js (metricpal.ts) when the MetricPal automatic events or cross-domain links are asked for;
  * - the event filter: excluded paths and privacy-mode e-mail hashing.
  * It plugs into the core through `tidemark._` (internal.ts).
  */
@@ -48,8 +49,22 @@ function onClick(e: MouseEvent) {
     x!.t('outbound_click', { ...props, text: a.textContent!.trim().slice(0, 100) });
 }
 
+/** identify with an e-mail address found on the page, and say where it came from (`auto_identify`). */
+const autoIdentify = (email: unknown, source: string) => {
+  if (EMAIL.test(email as string)) {
+    tidemark!.identify((email as string).trim());
+    x!.t('auto_identify', { source, email_domain: (email as string).split('@')[1]!.trim().toLowerCase() });
+  }
+};
+
 if (x?.c) {
   const c = x.c;
+  if (c.metricpal || c.crossDomain) {
+    const s = d.createElement('script');
+    s.src = (d.currentScript as HTMLScriptElement).src.replace('t.auto.js', 't.mp.js');
+    d.head.append(s);
+  }
+  if (c.autoIdentify) autoIdentify(new URLSearchParams(location.search).get('email'), 'url');
   const excluded = compilePatterns(c.exclude);
   x.f = (e) =>
     excluded.some((r) => r.test(e.properties.path as string))
@@ -72,7 +87,6 @@ if (x?.c) {
     const f = e.target as HTMLFormElement;
     // Only what names the form; field values never leave the page.
     if (c.interactions) x.t('form_submit', { form_id: f.getAttribute('id'), form_name: f.getAttribute('name'), selector: selector(f) });
-    const email = c.autoIdentify && f.querySelector<HTMLInputElement>('input[type=email]')?.value.trim();
-    if (EMAIL.test(email as string)) tidemark!.identify(email as string);
+    if (c.autoIdentify) autoIdentify(f.querySelector<HTMLInputElement>('input[type=email]')?.value, 'form');
   });
 }

@@ -7,6 +7,8 @@ import type { Props, TrackerConfig } from './util';
 export interface TrackerInternals {
   /** track(name, props) */
   t: (name: unknown, props?: Props) => void;
+  /** flush: sends every queued event now (t.mp.js's sendData) */
+  s: () => void;
   /** the effective configuration */
   c: TrackerConfig;
   /**

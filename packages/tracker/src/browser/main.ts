@@ -44,8 +44,7 @@ let extension: Promise<unknown> = Promise.resolve();
 /** localStorage get (v undefined) / set / remove (v ''); storage may be disabled, so errors are swallowed. */
 function store(key: string, v?: string): any {
   try {
-    key = 'tidemark_' + key;
-    return v == null ? localStorage.getItem(key) : v ? localStorage.setItem(key, v) : localStorage.removeItem(key);
+    return localStorage[v == null ? 'getItem' : v ? 'setItem' : 'removeItem']('tidemark_' + key, v!);
   } catch {}
 }
 
@@ -95,7 +94,7 @@ function enqueue(e: TrackerEvent) {
     if (!c.cookieless) store('uid', userId);
   }
   queue.push(e);
-  if (c.debug) console.log('[tidemark]', e);
+  if (c.debug) console.log(e);
   // Events of a hidden page go out at once: the page may never run another timer.
   if (d.hidden || queue[(c.batchSize as number) - 1]) flush();
   else timer ||= setTimeout(flush, c.intervalStart as number);
@@ -185,7 +184,8 @@ function init(site?: string, options?: Props) {
   c.autoTrack ? pageView() : newPage();
 }
 
-const internals = { t: track } as TrackerInternals;
+// s: sends what is queued now (t.mp.js's sendData).
+const internals = { t: track, s: flush } as TrackerInternals;
 
 const api: Api = {
   _: internals as never,
@@ -231,10 +231,15 @@ const api: Api = {
   },
 };
 
-const tidemark = Object.assign((method: string, ...args: unknown[]) => api[method]?.(...args), api);
+// Calls by name go through the object, so methods an extension wraps or adds (t.mp.js) answer them too.
+const tidemark: Api & ((method: string, ...args: unknown[]) => unknown) = Object.assign(
+  (method: string, ...args: unknown[]) => tidemark[method]?.(...args),
+  api,
+);
 // A second copy of the script on the same page (snippet pasted twice) stays inert.
 if (!w.tidemark?._) {
-  w.tidemark = tidemark;
+  // window.MetricPal: the same API under the name pages written for MetricPal call.
+  w.tidemark = w.MetricPal = tidemark;
   init();
   // Replay the loader's queue, init first.
   for (const a of [...queued].sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init'))) tidemark(...(a as unknown as [string]));

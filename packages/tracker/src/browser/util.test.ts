@@ -83,6 +83,23 @@ describe('hashEmails', () => {
       note: 'mail alice@example.com',
     });
   });
+
+  it('hashes e-mail addresses in URL query parameters, and leaves other URLs alone', async () => {
+    const h = crypto.createHash('sha256').update('bob@example.com').digest('hex');
+    const p: Record<string, unknown> = {
+      url: 'https://shop.example/welcome?email=Bob%40Example.com&plan=pro#top',
+      referrer: 'https://mail.example/?to=bob@example.com',
+      path: '/welcome',
+      other: 'https://user@host.example/?x=1',
+    };
+    await hashEmails(p);
+    expect(p).toEqual({
+      url: `https://shop.example/welcome?email=${h}&plan=pro#top`,
+      referrer: `https://mail.example/?to=${h}`,
+      path: '/welcome',
+      other: 'https://user@host.example/?x=1',
+    });
+  });
 });
 
 describe('patterns', () => {

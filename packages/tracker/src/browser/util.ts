@@ -31,6 +31,10 @@ export interface TrackerConfig {
   /** Hash-based routing: the hash is part of the path and hashchange is a navigation. */
   hash?: boolean | string;
   debug?: boolean | string;
+  /** The MetricPal automatic events, API additions and HubSpot/Klaviyo capture (t.mp.js). */
+  metricpal?: boolean | string;
+  /** Hosts whose links carry the visitor id (`tm_vid`), comma- or space-separated (t.mp.js). */
+  crossDomain?: boolean | string;
   /** Events per request (1..50). */
   batchSize: number | string;
   /** Milliseconds events may wait before they are sent. */
@@ -109,18 +113,27 @@ export const DOWNLOAD_EXT =
 /** A value that is an e-mail address (surrounding blanks allowed); privacy mode hashes these. */
 export const EMAIL = /^\s*[^\s@]+@[^\s@]+\.[^\s@]+\s*$/;
 
+const sha = async (v: string) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(v.trim().toLowerCase())));
+
 /**
  * Privacy mode: replaces every property value that is an e-mail address by the lower-case hex SHA-256 of its
- * trimmed, lower-cased form. Where crypto.subtle is missing (insecure context) the value is removed instead.
+ * trimmed, lower-cased form, and so every URL query parameter whose value is one (`?email=…` in `url` or
+ * `referrer`). Where crypto.subtle is missing (insecure context) the value is removed instead.
  */
 export const hashEmails = (p: Props): Promise<unknown> =>
   Promise.all(
     Object.keys(p).map(async (k) => {
-      if (EMAIL.test(p[k] as string))
-        try {
-          p[k] = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode((p[k] as string).trim().toLowerCase())));
-        } catch {
-          delete p[k];
-        }
+      const v = p[k] as string;
+      try {
+        // A URL is never an address itself (its user part would read as one), but its parameters may be.
+        if (/^https?:\/\//.test(v)) {
+          const u = new URL(v);
+          let changed: unknown;
+          for (const [q, w] of [...u.searchParams]) if (EMAIL.test(w)) u.searchParams.set(q, await sha(w)), (changed = 1);
+          if (changed) p[k] = u.href;
+        } else if (EMAIL.test(v)) p[k] = await sha(v);
+      } catch {
+        delete p[k];
+      }
     }),
   );

@@ -10,12 +10,14 @@ export const TRACKER_DIST_DIR = path.resolve(here, '../../dist');
 
 /**
  * The files served to browsers: the core (t.js, loaded by the snippet) and its extension (t.auto.js, loaded
- * by the core when interactions, privacy mode, auto-identify or excluded paths are on). Budgets are bytes
+ * by the core when interactions, privacy mode, auto-identify or excluded paths are on) and the MetricPal extension
+ * (t.mp.js, loaded by t.auto.js when `data-metricpal` or `data-cross-domain` is set). Budgets are bytes
  * after gzip -9, checked by test/size.test.ts and by the build.
  */
 export const TRACKER_FILES = [
   { name: 't.js', entry: path.resolve(here, '../browser/main.ts'), gzipBudget: 2000 },
   { name: 't.auto.js', entry: path.resolve(here, '../browser/auto.ts'), gzipBudget: 1500 },
+  { name: 't.mp.js', entry: path.resolve(here, '../browser/metricpal.ts'), gzipBudget: 2500 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];

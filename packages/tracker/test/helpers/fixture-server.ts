@@ -75,7 +75,7 @@ export async function startFixtureServer(distDir: string): Promise<FixtureServer
         .replaceAll('{{OTHER}}', otherOrigin);
       return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     }
-    if (/^\/t(\.auto)?\.js$/.test(url.pathname)) {
+    if (/^\/t(\.auto|\.mp)?\.js$/.test(url.pathname)) {
       const file = path.join(distDir, url.pathname.slice(1));
       return void res.writeHead(200, { 'content-type': 'application/javascript' }).end(fs.readFileSync(file));
     }

@@ -3,9 +3,16 @@ import type { OpenApiSection } from './openapi-document';
 import { revenueOpenApi } from './openapi-revenue';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
+import { workspacesOpenApi } from './openapi-workspaces';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
  * (stats, realtime, raw events, query, ingest drops) is written in openapi-document.ts itself.
  */
-export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [contractsOpenApi, goalsSection, funnelsOpenApi, revenueOpenApi];
+export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
+  contractsOpenApi,
+  goalsSection,
+  funnelsOpenApi,
+  workspacesOpenApi,
+  revenueOpenApi,
+];

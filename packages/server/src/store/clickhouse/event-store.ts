@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '@tidemark/core';
 import type {
+  DerivedTables,
   DropCount,
   EventStore,
   PurgeCounts,
@@ -17,6 +18,7 @@ import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
 import { prepareStatement } from './statement';
 import { ClickHouseLifecycle } from './lifecycle';
 import { normalizeSideRow, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
+import { clickHouseDerivedTables } from './derived';
 
 /** One write of a keyed batch: `key` names it for idempotent retries (e.g. the Redis stream entry id). */
 export interface KeyedBatch {
@@ -268,6 +270,11 @@ export class ClickHouseEventStore implements EventStore {
       ['site_id', ...spec.columns.map((c) => c.name)],
       rows.map((r) => normalizeSideRow(spec, r)),
     );
+  }
+
+  async openDerivedTables(): Promise<DerivedTables> {
+    this.assertOpen();
+    return clickHouseDerivedTables(this.http, FINAL_TABLES, (tables) => this.awaitMutations(tables));
   }
 
   /** Drops the daily raw_payloads partitions entirely before the cutoff's UTC day: no rewrite needed. */

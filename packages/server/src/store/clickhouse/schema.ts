@@ -3,6 +3,7 @@ import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseClient } from './http';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 import { clickHouseSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { vaultClickHouseStatements } from '../vault-schema';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -135,6 +136,11 @@ ORDER BY (site_id, day, reason, batch_key)`,
       { table: 'quarantine', column: 'payload' },
       { table: 'quarantine', column: 'errors' },
     ],
+  },
+  {
+    version: 5,
+    name: 'Data Vault 2.0 layer: hubs, links, satellites, load state and current-row views (vault/); filled by the vault job',
+    statements: () => vaultClickHouseStatements(),
   },
   {
     version: 6,

@@ -202,7 +202,8 @@ describe('DuckDbEventStore', () => {
     await store.close();
     stores.splice(stores.indexOf(store), 1);
     const db = await DuckDbClient.open(file);
-    await db.run('DELETE FROM schema_version WHERE version = 9');
+    // Back to before migration 9 (later migrations are idempotent and run again).
+    await db.run('DELETE FROM schema_version WHERE version >= 9');
     await db.run(
       `INSERT INTO quarantine (id, site_id, received_at, contract, reason, errors, payload) VALUES (CAST(? AS UUID), 'site-a', now()::TIMESTAMP, 'c', 'r', ?, ?)`,
       [uuidv7(), '[{"path":"\\udc00"}]', '{"p":"\\ud800"}'],

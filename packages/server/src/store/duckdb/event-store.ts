@@ -1,5 +1,6 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type {
+  DerivedTables,
   DropCount,
   EventStore,
   JobConnection,
@@ -17,6 +18,7 @@ import { findExisting, keyV7Since, readKeysSince, splitIds, storedIdsSql, type K
 import { IdFilter, idWordsSql, v7LowerBound } from './id-filter';
 import { appendEvent, eventRows, INSERT_PACKED_EVENTS_SQL, msToTimestamp, packRows, prepackEvents } from './event-pack';
 import { migrate } from './schema';
+import { duckDbDerivedTables } from './derived';
 import { RawLog, rawPayloadsViewSql } from './raw-log';
 import {
   addCounts,
@@ -335,6 +337,10 @@ export class DuckDbEventStore implements EventStore {
 
   openJobConnection(): Promise<JobConnection> {
     return this.fork();
+  }
+
+  async openDerivedTables(): Promise<DerivedTables> {
+    return duckDbDerivedTables(await this.fork(), (fn) => this.maintenance(fn));
   }
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

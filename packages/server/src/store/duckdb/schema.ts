@@ -2,6 +2,7 @@ import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import type { DuckDbClient } from './client';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 import { duckDbSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { vaultDuckDbStatements } from '../vault-schema';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -133,6 +134,28 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     version: 9,
     name: 'lone surrogate escapes in stored JSON text become U+FFFD (see json-repair.ts)',
     statements: () => [repairJsonSql('events', 'props'), repairJsonSql('quarantine', 'payload'), repairJsonSql('quarantine', 'errors')],
+  },
+  {
+    version: 11,
+    name: 'Data Vault 2.0 layer (vault/), filled by the vault job; session_start became passive: the stats rollups are rebuilt',
+    statements: () => [
+      ...vaultDuckDbStatements(),
+      // Rollup fragments count interactive events with the passive list of their time: where stored events
+      // already hold a session_start, they are emptied and the next rollup pass rebuilds them from events
+      // (derived data only, as in migration 4). Elsewhere nothing changes, so an upgrade of a large file
+      // does not pay for a full rebuild it does not need.
+      ...[
+        'session_parts',
+        'page_parts',
+        'session_parts_state',
+        'marks_open',
+        'mark_cube',
+        'page_cube',
+        'mark_cube_state',
+        'mark_cube_day',
+        'mark_cube_day_state',
+      ].map((t) => `DELETE FROM ${t} WHERE EXISTS (SELECT 1 FROM events WHERE name = 'session_start')`),
+    ],
   },
   {
     version: 12,
