@@ -47,6 +47,8 @@ export interface Site {
   stripe_webhook_configured?: boolean;
   /** GET/PATCH of one site: ISO 4217 reporting currency of revenue. */
   currency?: string;
+  /** The site's id for Umami clients (`website` of /api/send); a UUID made with the site. */
+  umami_website_id: string;
 }
 
 export interface Member {
@@ -80,4 +82,25 @@ export interface ApiKey {
 export interface CreatedApiKey extends ApiKey {
   /** The full secret; the server shows it once. */
   key: string;
+}
+
+/** How to point another tool's client at this server (GET /api/sites/{id}/snippet → `dropins`). */
+export interface DropinSnippets {
+  plausible: {
+    /** What Plausible clients send as `domain` / `data-domain`. */
+    domain: string;
+    endpoint: string;
+    /** Plausible's script tag, kept, with `data-api` pointing here. */
+    script: string;
+    /** `@plausible-analytics/tracker`'s init. */
+    npm: string;
+  };
+  umami: {
+    website_id: string;
+    host_url: string;
+    /** Umami's script tag, kept, with `data-host-url` pointing here. */
+    script: string;
+    /** `@umami/node`'s constructor. */
+    node: string;
+  };
 }

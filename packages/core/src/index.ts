@@ -9,3 +9,4 @@ export * from './revenue';
 export * from './funnels';
 export * from './goals';
 export * from './ingest-contracts-compat';
+export * from './imports';

@@ -200,3 +200,101 @@ export interface CollectResponse {
   success: true;
   events_received: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Drop-in collectors: Plausible's Events API (POST /api/event) and Umami's (POST /api/send, /api/batch)
+// ---------------------------------------------------------------------------------------------
+
+/** Props as Plausible clients send them: an object, or (plausible-tracker) its JSON text. */
+const plausibleProps = z.union([propertiesSchema, z.string().max(INGEST_LIMITS.bodyBytes)]);
+/** Revenue `{amount, currency}`; older scripts send it as JSON text. */
+const plausibleRevenue = z.union([
+  z.object({ amount: z.union([z.number().finite(), z.string().max(40)]), currency: z.string().max(10) }),
+  z.string().max(200),
+]);
+
+/**
+ * One Plausible event, short or long field names (`n`/`name`, `u`/`url`, `d`/`domain`, `r`/`referrer`,
+ * `p`/`props`/`m`/`meta`, `$`/`revenue`, `i`/`interactive`, `h`/`hashMode`); `engagement` events carry
+ * `sd` (scroll depth %) and `e` (engaged ms). Unknown fields (`v`, the script version) are ignored.
+ */
+export const plausibleEventSchema = z.object({
+  n: z.string().max(1000).nullish(),
+  name: z.string().max(1000).nullish(),
+  u: z
+    .string()
+    .max(INGEST_LIMITS.urlChars * 2)
+    .nullish(),
+  url: z
+    .string()
+    .max(INGEST_LIMITS.urlChars * 2)
+    .nullish(),
+  d: z.string().max(1000).nullish(),
+  domain: z.string().max(1000).nullish(),
+  r: z
+    .string()
+    .max(INGEST_LIMITS.urlChars * 2)
+    .nullish(),
+  referrer: z
+    .string()
+    .max(INGEST_LIMITS.urlChars * 2)
+    .nullish(),
+  p: plausibleProps.nullish(),
+  props: plausibleProps.nullish(),
+  m: plausibleProps.nullish(),
+  meta: plausibleProps.nullish(),
+  $: plausibleRevenue.nullish(),
+  revenue: plausibleRevenue.nullish(),
+  i: z.boolean().nullish(),
+  interactive: z.boolean().nullish(),
+  h: z.union([z.number(), z.boolean()]).nullish(),
+  hashMode: z.union([z.number(), z.boolean()]).nullish(),
+  w: dimension.nullish(),
+  sd: z.number().finite().min(0).max(100).nullish(),
+  e: z
+    .number()
+    .finite()
+    .min(0)
+    .max(7 * 86_400_000)
+    .nullish(),
+});
+export type PlausibleEvent = z.infer<typeof plausibleEventSchema>;
+
+/**
+ * The envelope of a drop-in body once the collector has brought it to our shape: what names the site
+ * (`site_ref`: Plausible's domain, Umami's website id) and the events, each validated by the adapter
+ * (invalid ones are quarantined).
+ */
+const dropinEnvelope = (maxEvents: number) =>
+  z.object({ site_ref: z.string().max(1000).nullable(), events: z.array(z.unknown()).min(1).max(maxEvents) });
+
+/** `POST /api/event`: Plausible's body is one event. */
+export const plausibleBodySchema = dropinEnvelope(1);
+
+export const UMAMI_TYPES = ['event', 'identify'] as const;
+
+/** Umami's payload (`website` is the site's Umami website id; `timestamp` in epoch seconds). */
+export const umamiPayloadSchema = z.object({
+  website: z.string().min(1).max(64),
+  hostname: z.string().max(253).nullish(),
+  url: z.string().max(INGEST_LIMITS.urlChars).nullish(),
+  referrer: z.string().max(INGEST_LIMITS.urlChars).nullish(),
+  title: z.string().max(2000).nullish(),
+  name: z.string().max(INGEST_LIMITS.nameChars).nullish(),
+  data: propertiesSchema.nullish(),
+  language: z.string().max(35).nullish(),
+  screen: z.string().max(20).nullish(),
+  /** Umami's distinct id (set by `identify`): our user id. */
+  id: z.string().max(300).nullish(),
+  tag: z.string().max(50).nullish(),
+  timestamp: z.number().finite().nonnegative().nullish(),
+});
+export type UmamiPayload = z.infer<typeof umamiPayloadSchema>;
+
+export const umamiItemSchema = z.object({ type: z.enum(UMAMI_TYPES), payload: umamiPayloadSchema });
+export type UmamiItem = z.infer<typeof umamiItemSchema>;
+
+/** `POST /api/send`: one `{type, payload}`. */
+export const umamiSendBodySchema = dropinEnvelope(1);
+/** `POST /api/batch`: a JSON array of `{type, payload}`. */
+export const umamiBatchBodySchema = dropinEnvelope(INGEST_LIMITS.eventsPerBatch);

@@ -213,6 +213,9 @@ export const querySchema = z
     interval: z.enum(INTERVALS).optional(),
     /** Also compute the previous period of equal length. */
     compare: z.union([z.literal('previous_period'), z.boolean()]).optional(),
+    imported: z.boolean().optional().meta({
+      description: "Add imported data (another tool's export) for days without native data (default true); see `imported` in the result",
+    }),
   })
   .strict()
   .meta({ id: 'Query', description: 'A stats query: metrics over a date range, optionally broken down by dimensions and time' });
@@ -231,6 +234,7 @@ const CODE_BY_FIELD: Record<string, string> = {
   limit: 'invalid_limit',
   offset: 'invalid_limit',
   compare: 'invalid_compare',
+  imported: 'invalid_imported',
   site_id: 'invalid_site',
 };
 
@@ -262,6 +266,24 @@ const resultRowSchema = z.record(z.string(), z.union([z.string(), z.number()])).
   description: 'Dimension values by dimension name, `date` (bucket key) with an interval, metric values by metric name',
 });
 
+/**
+ * Whether imported aggregates (another tool's export) were added to the answer: only for local days of the
+ * period without native data, only without filters (and, in a Query, for at most one dimension that imports
+ * break down, in the default order); `imported=false` leaves them out.
+ */
+export const importedMarkerSchema = z
+  .object({
+    available: z.boolean().meta({ description: 'Imported data exists for days of the period (or its comparison) without native data' }),
+    included: z.boolean().meta({ description: 'It was added to the numbers ("includes imported data")' }),
+    days: z.number().int().meta({ description: 'Days of the period whose numbers come from imports' }),
+    reason: z.enum(['excluded', 'filters', 'unsupported']).optional().meta({
+      description:
+        'Why available data was not added: excluded by imported=false, the request has filters, or (a Query) its dimensions, order or comparison cannot take imported rows',
+    }),
+  })
+  .meta({ id: 'ImportedMarker' });
+export type ImportedMarker = z.infer<typeof importedMarkerSchema>;
+
 export const queryResultSchema = z
   .object({
     site_id: z.string(),
@@ -272,6 +294,7 @@ export const queryResultSchema = z
     interval: z.enum(INTERVALS).nullable(),
     rows: z.array(resultRowSchema),
     comparison: z.object({ date_range: localDateRangeSchema, rows: z.array(resultRowSchema) }).optional(),
+    imported: importedMarkerSchema.optional(),
   })
   .meta({ id: 'QueryResult' });
 
@@ -299,6 +322,7 @@ export const dashboardStatsSchema = z
     dimensions: z
       .record(z.string(), z.array(resultRowSchema))
       .meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
+    imported: importedMarkerSchema.optional(),
   })
   .meta({ id: 'DashboardStats' });
 

@@ -237,6 +237,21 @@ describe.skipIf(!!unavailable)('dashboard in the browser', () => {
     await page.getByRole('cell', { name: VIEWER.email }).waitFor();
   });
 
+  it('site settings show the Umami website id and the snippets for Plausible and Umami clients', async () => {
+    const { page } = owner;
+    await page.goto(`${h.url}/sites/${siteId}/settings`);
+    const site = await page.evaluate(async (id) => (await fetch(`/api/sites/${id}`)).json(), siteId);
+    expect(site.umami_website_id).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('umami-website-id').textContent(), { timeout: 15_000 }).toBe(site.umami_website_id);
+    expect(await page.getByTestId('umami-script').textContent()).toBe(
+      `<script defer src="https://cloud.umami.is/script.js" data-website-id="${site.umami_website_id}" data-host-url="${h.url}"></script>`,
+    );
+    expect(await page.getByTestId('plausible-script').textContent()).toContain(
+      `data-domain="${site.domain}" data-api="${h.url}/api/event"`,
+    );
+    await assertNothingRan(owner);
+  });
+
   it('changes the password, signs out and signs back in with it', async () => {
     const { page } = owner;
     const next = 'a brand new passphrase';

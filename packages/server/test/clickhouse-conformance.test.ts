@@ -5,13 +5,14 @@ import { CLICKHOUSE_MIGRATIONS, CLICKHOUSE_SCHEMA_VERSION, ClickHouseEventStore 
 import { runStatsSuite } from './stats-suite';
 import { ChdbClient, loadChdb, openChdbStore } from './helpers/chdb';
 import { runLifecycleSuite } from './lifecycle-suite';
+import { runImportsSuite } from './imports-suite';
 import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
 import { batchOf } from './helpers/events';
 
 // A current ClickHouse release (chdb, in-process) next to Debian's 18.16 (the scale-out suites): the
 // schema's migrations, every statement the shared report suite compiles for the ClickHouse dialect (with
 // the same expectations as DuckDB and 18.16), the shared lifecycle suite (retention, site purges, data
-// subjects) and the event store's own statements.
+// subjects), the shared imports suite and the event store's own statements.
 const status = loadChdb('clickhouse-conformance');
 
 if (status.ok) {
@@ -27,7 +28,18 @@ if (status.ok) {
       await new ClickHouseEventStore(new ChdbClient(chdb, name)).dropDatabase();
     },
   });
-} else describe.skip(`stats reports and data lifecycle on a current ClickHouse (${status.reason})`, () => {});
+  const importsDb = `imports_${process.pid}`;
+  runImportsSuite('ClickHouse, current release (chdb)', {
+    async open() {
+      const store = new ClickHouseEventStore(new ChdbClient(chdb, importsDb));
+      await store.init();
+      return store;
+    },
+    async destroy() {
+      await new ClickHouseEventStore(new ChdbClient(chdb, importsDb)).dropDatabase();
+    },
+  });
+} else describe.skip(`stats reports, data lifecycle and imports on a current ClickHouse (${status.reason})`, () => {});
 
 const SITE = 'site_conf';
 const T0 = Date.parse('2024-03-10T12:00:00Z');

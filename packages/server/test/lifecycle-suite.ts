@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, PASSIVE_EVENT_NAMES, type CanonicalEvent, type QueryInput } from '@tidemark/core';
 import { generateTraffic } from '@tidemark/testkit';
-import type { DropCount, EventStore, QuarantineRecord, RawPayloadRecord, SideRow } from '../src/store';
+import type { DropCount, EventStore, ImportedAggregate, QuarantineRecord, RawPayloadRecord, SideRow } from '../src/store';
 import { StatsService, type StatsServiceOptions } from '../src/stats';
 import { Lifecycle, total } from '../src/lifecycle';
 import { Vault } from '../src/vault';
@@ -38,6 +38,18 @@ const RETENTION_DAYS = 7;
 const CUTOFF = END - RETENTION_DAYS * DAY; // Lifecycle.retentionCutoff(7, NOW)
 const LOOKAROUND = DAY;
 const PASSIVE = new Set<string>(PASSIVE_EVENT_NAMES);
+
+// Imported aggregates hold no person (daily counts per value): retention and site purges apply, subjects do not.
+const IMPORT_ID = 'a1'.repeat(16);
+const IMPORTED_ROWS_PER_DAY = 3;
+function importedRows(days: number): ImportedAggregate[] {
+  return Array.from({ length: days }, (_, i) => dayOf(END - (days - i) * DAY)).flatMap((day) =>
+    ['', 'source:Google', 'source:'].map((d) => {
+      const [dimension = '', value = ''] = d.split(':');
+      return { day, dimension, value, visitors: 3, pageviews: 5, events: 5, visits: 4, bounces: 1, visit_duration: 60 };
+    }),
+  );
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const dayOf = (ms: number) => iso(ms).slice(0, 10);
@@ -164,8 +176,11 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
   return { raw, quarantine, drops };
 }
 
-const count = async (store: EventStore, table: 'events' | 'raw_payloads' | 'transactions' | 'revenue_facts', siteId: string) =>
-  Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
+const count = async (
+  store: EventStore,
+  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts',
+  siteId: string,
+) => Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
 
 /** A transaction (and the fact it came from) of one of the fixture's visitors, at that visitor's event time. */
 function transactionOf(e: CanonicalEvent, n: number): { txn: SideRow; fact: SideRow } {
@@ -307,6 +322,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
           rows.map((r) => r.txn),
         );
       }
+      // Imported aggregates (imports/) on each of the 20 days: a store of site data like any other.
+      for (const site of [siteA, siteB, siteC]) await store.replaceImported(site.id, IMPORT_ID, importedRows(20));
       await refresh();
       lifecycle = newLifecycle();
     }, 180_000);
@@ -346,6 +363,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(reports[0]!.removed.quarantine).toBe(13); // received on the 13 days before the cutoff
       expect(reports[0]!.removed.raw).toBe(13);
       expect(reports[0]!.removed.drops).toBe(13);
+      expect(reports[0]!.removed.imported).toBe(13 * IMPORTED_ROWS_PER_DAY); // imported days before the cutoff's date
       expected = expected.filter((e) => !(e.site_id === siteA.id && e.ts < CUTOFF));
       expect(await count(store, 'events', siteA.id)).toBe(before.a - old);
       expect(await count(store, 'events', siteC.id)).toBe(before.c);
@@ -361,7 +379,12 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'raw_payloads', siteA.id)).toBe(7);
       const drops = await store.dropCounts(siteA.id, '2000-01-01', '2100-01-01');
       expect(drops.map((d) => d.day)).toEqual(Array.from({ length: 7 }, (_, i) => dayOf(CUTOFF + i * DAY)));
+      const importedDays = await store.query<{ day: string }>('SELECT DISTINCT day FROM imported_stats WHERE site_id = ? ORDER BY day', [
+        siteA.id,
+      ]);
+      expect(importedDays.map((r) => r.day)).toEqual(Array.from({ length: 7 }, (_, i) => dayOf(CUTOFF + i * DAY)));
       // The neighbours keep everything.
+      expect(await count(store, 'imported_stats', siteC.id)).toBe(20 * IMPORTED_ROWS_PER_DAY);
       expect(await store.listQuarantine(siteC.id, { limit: 1000 })).toHaveLength(20);
       expect(await count(store, 'raw_payloads', siteC.id)).toBe(20);
       expect(await store.dropCounts(siteC.id, '2000-01-01', '2100-01-01')).toHaveLength(20);
@@ -519,6 +542,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'revenue_facts', siteId)).toBe(0);
       expect(await store.listQuarantine(siteId, { limit: 1000 })).toEqual([]);
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
+      expect(await count(store, 'imported_stats', siteId)).toBe(0);
       const derived = (await engine.derivedRows?.(store, siteId)) ?? {};
       for (const [table, n] of Object.entries(derived)) expect(n, table).toBe(0);
       for (const [table, n] of Object.entries(await vault.counts(siteId))) expect(n, table).toBe(0);

@@ -388,6 +388,9 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/v2/query',
+        '/api/sites/{id}/imports',
+        '/api/sites/{id}/imports/{importId}',
         '/api/sites/{id}/ingest/drops',
         '/api/sites/{id}/ingest/quarantine',
         '/api/sites/{id}/realtime',

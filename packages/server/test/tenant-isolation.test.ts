@@ -271,6 +271,22 @@ describe('tenant isolation across every registered route', () => {
     expect(checked).toBeGreaterThan(routes.length);
   });
 
+  it("the Plausible-compatible Stats API never finds org A's site for org B, by domain, tracking id or id", async () => {
+    const callers: Client[] = [ownerB];
+    for (const key of Object.values(bKeys)) {
+      const c = new Client(srv.url);
+      c.bearer = key;
+      callers.push(c);
+    }
+    for (const client of callers) {
+      for (const site_id of [a.domain, `www.${a.domain}`, a.trackingId, a.siteId]) {
+        const res = await client.post('/api/v2/query', { site_id, metrics: ['visitors', 'pageviews'], date_range: '7d' });
+        expect([403, 404], `${site_id}: ${res.status} ${res.text.slice(0, 200)}`).toContain(res.status);
+        expect(leaks(res.text, res.status, site_id)).toEqual([]);
+      }
+    }
+  });
+
   it("org A's resources are untouched afterwards", async () => {
     expect(await srv.ctx.meta.sites.byId(a.siteId)).toMatchObject({ id: a.siteId, name: a.siteName, org_id: a.orgId });
     for (const raw of a.rawKeys) expect(await srv.ctx.meta.apiKeys.verify(raw)).not.toBeNull();

@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Site } from '@tidemark/core';
+import type { DropinSnippets, Site } from '@tidemark/core';
 
 export type SiteInput = Partial<Omit<Site, 'id' | 'org_id' | 'tracking_id' | 'created_at'>>;
 
@@ -20,5 +20,6 @@ export const sitesApi = {
   create: async (input: SiteInput) => one(await api.post<unknown>('/api/sites', input)),
   update: async (id: string, input: SiteInput) => one(await api.patch<unknown>(`/api/sites/${encodeURIComponent(id)}`, input)),
   remove: (id: string) => api.del<unknown>(`/api/sites/${encodeURIComponent(id)}`),
+  dropins: async (id: string) => (await api.get<{ dropins: DropinSnippets }>(`/api/sites/${encodeURIComponent(id)}/snippet`)).dropins,
   snippet: async (id: string) => (await api.get<{ snippet: string }>(`/api/sites/${encodeURIComponent(id)}/snippet`)).snippet,
 };

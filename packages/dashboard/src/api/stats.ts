@@ -10,6 +10,7 @@ export function periodParams(s: ViewState): Record<string, string | undefined> {
     start_date: s.period === 'custom' ? s.from : undefined,
     end_date: s.period === 'custom' ? s.to : undefined,
     filters: filters ? JSON.stringify(filters) : undefined,
+    imported: s.imported ? undefined : 'false',
   };
 }
 

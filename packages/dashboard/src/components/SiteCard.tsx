@@ -6,7 +6,7 @@ import { Sparkline } from '../charts/Sparkline';
 import { Link } from './Link';
 import type { ViewState } from '../lib/view-state';
 
-const TODAY: ViewState = { period: 'today', compare: false, filters: [], metric: 'visitors' };
+const TODAY: ViewState = { period: 'today', compare: false, filters: [], metric: 'visitors', imported: true };
 
 /** One site in the list: today's visitors and an hourly sparkline. */
 export function SiteCard({ site }: { site: Site }) {

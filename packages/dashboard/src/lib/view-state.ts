@@ -35,6 +35,8 @@ export interface ViewState {
   filters: Filter[];
   metric: string;
   interval?: Interval;
+  /** Include imported data (another tool's export) on days without native data; off with imported=0. */
+  imported: boolean;
 }
 
 const isPeriod = (v: string | null): v is PeriodId => PERIODS.some((p) => p.id === v);
@@ -68,6 +70,7 @@ export function parseViewState(search: string): ViewState {
     filters,
     metric: q.get('metric') ?? 'visitors',
     interval: INTERVALS.includes(interval as Interval) ? (interval as Interval) : undefined,
+    imported: q.get('imported') !== '0',
   };
 }
 
@@ -81,6 +84,7 @@ export function serializeViewState(s: ViewState): string {
   if (!s.compare) q.set('compare', '0');
   if (s.metric !== 'visitors') q.set('metric', s.metric);
   if (s.interval) q.set('interval', s.interval);
+  if (!s.imported) q.set('imported', '0');
   for (const f of s.filters) for (const v of f.values) q.append('f', `${f.op === 'is_not' ? '!' : ''}${f.dimension}:${v}`);
   const str = q.toString();
   return str ? `?${str}` : '';

@@ -17,6 +17,7 @@ import { EventsCard } from '../components/EventsCard';
 import { GoalsCard } from '../components/GoalsCard';
 import { canWrite, useSession } from '../app/session';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { ImportedMarker } from '../components/ImportedMarker';
 
 /** The site dashboard. Everything shown is derived from the URL, so views can be shared. */
 export function SiteOverviewPage({ siteId }: { siteId: string }) {
@@ -78,6 +79,7 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
         <CompareToggle view={view} onChange={update} />
       </div>
       <FilterBar view={view} onChange={update} />
+      <ImportedMarker marker={overview.data?.imported} view={view} onChange={update} />
       <ErrorBanner error={overview.error ?? site.error} />
       <KpiRow
         metrics={overview.data?.metrics}

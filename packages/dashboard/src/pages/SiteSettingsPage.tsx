@@ -10,6 +10,8 @@ import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
 import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
+import { DropinSnippets } from '../components/DropinSnippets';
+import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
 import { canAdmin, canWrite, useSession } from '../app/session';
 
@@ -130,6 +132,8 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           </form>
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
+          <DropinSnippets siteId={siteId} />
+          {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}
         </>
       )}

@@ -5,6 +5,7 @@ import type { AuthServices } from '../auth';
 import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
 import type { Lifecycle } from '../lifecycle';
+import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 
@@ -40,6 +41,8 @@ export interface AppContext {
   revenue: RevenueService;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
+  /** Imports of other tools' exports into a site, run in the background (imports/). */
+  imports: ImportService;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

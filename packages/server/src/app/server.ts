@@ -24,6 +24,7 @@ import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
 import { Vault } from '../vault';
+import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -172,8 +173,12 @@ export async function createContext(config: Config): Promise<AppContext> {
     health.redis = () => redis.ping();
   }
   const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
+  // Imports run where they were uploaded; a restart fails what it interrupted (at scale: what no node touched for an hour).
+  const imports = new ImportService(events, meta, { log: logError });
+  await imports.recover(scale ? 3_600_000 : 0);
+  closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, health, closers };
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, imports, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

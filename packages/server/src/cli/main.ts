@@ -5,8 +5,9 @@ import { demoCommand } from './demo-command';
 import { retentionCommand } from './retention-command';
 import { ratesCommand } from './rates-command';
 import { vaultCommand } from './vault-command';
+import { importCommand } from './import-command';
 
-/** `tidemark <command>`: serve (default), demo, retention run, migrate … */
+/** `tidemark <command>`: serve (default), demo, retention run, import, migrate … */
 async function main(argv: string[]): Promise<void> {
   // Everything the server creates (data files, the engines' WAL and journal files, temporary files) is
   // private to its user; the data directory and files are also chmod-ed explicitly (secrets/data-dir.ts).
@@ -48,6 +49,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'vault':
       await vaultCommand(argv.slice(1));
+      return process.exit(0);
+    case 'import':
+      await importCommand(argv.slice(1));
       return process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);

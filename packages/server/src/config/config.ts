@@ -37,6 +37,8 @@ const envSchema = z.object({
     .min(0)
     .max(86_400_000)
     .default(15 * 60_000),
+  // Imports (imports/): the largest upload accepted, in MB (a zip's inflated size is bounded separately).
+  TIDEMARK_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),
   TIDEMARK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Scale-out process role (also `serve --role=…`): all | collector | worker | api | jobs. */
   TIDEMARK_ROLE: z.enum(['all', 'collector', 'worker', 'api', 'jobs']).default('all'),
@@ -104,6 +106,8 @@ export interface Config {
   lifecycleFirstRunMs: number;
   /** A deleted site's purge completes with a pass that finds nothing, at least this long after the deletion. */
   purgeSettleMs: number;
+  /** Largest import upload accepted, bytes (POST /api/sites/{id}/imports answers 413 above it). */
+  importMaxBytes: number;
   logLevel: Env['TIDEMARK_LOG_LEVEL'];
   /** What this process does: everything, or one part of a scale-out deployment (docs/scale-out.md). */
   role: Env['TIDEMARK_ROLE'];
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
     lifecycleFirstRunMs: e.TIDEMARK_LIFECYCLE_FIRST_RUN_MS,
     purgeSettleMs: e.TIDEMARK_PURGE_SETTLE_MS,
+    importMaxBytes: e.TIDEMARK_IMPORT_MAX_MB * 1024 * 1024,
     logLevel: e.TIDEMARK_LOG_LEVEL,
     role: e.TIDEMARK_ROLE,
     redisPrefix: e.TIDEMARK_REDIS_PREFIX,

@@ -38,6 +38,18 @@ describe('process roles', () => {
     expect(servesRoute('all', '/api/collect')).toBe(true);
   });
 
+  it('routes the drop-in collectors to collectors, the Plausible-compatible Stats API to api nodes', () => {
+    for (const url of ['/api/event', '/api/send', '/api/batch']) {
+      expect(servesRoute('collector', url)).toBe(true);
+      expect(servesRoute('api', url)).toBe(false);
+    }
+    expect(servesRoute('collector', '/api/v2/query')).toBe(false);
+    expect(servesRoute('api', '/api/v2/query')).toBe(true);
+    expect(servesRoute('collector', '/js/script.js')).toBe(true);
+    expect(servesRoute('api', '/js/script.hash.js')).toBe(true);
+    expect(servesRoute('collector', '/api/events')).toBe(false);
+  });
+
   it('reads --role from the command line', () => {
     expect(parseRoleFlag(['--role=worker'])).toBe('worker');
     expect(parseRoleFlag(['--port', '1', '--role', 'api'])).toBe('api');

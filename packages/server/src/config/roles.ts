@@ -20,15 +20,17 @@ export const roleDoes = (role: Role) => ({
 // Collection contracts; /api/tracking/analytics is a read (api nodes), /v1/sites… the public read API.
 const COLLECT_ROUTE =
   /^\/api\/(v1\/)?collect(\/|$)|^\/api\/(tracking\/(events|test)(\.js)?|analytics\/track|webhooks(\/.*)?)$|^\/v1\/(batch|track|identify|page|screen|group|alias)$/;
+/** Drop-in collectors for other tools' clients (Plausible's /api/event, Umami's /api/send and /api/batch). */
+const DROPIN_COLLECT_ROUTE = /^\/api\/(event|send|batch)$/;
 /** Tracker scripts (/t.js …) are static and served by collectors and api nodes alike. */
-const STATIC_SCRIPT = /^\/[A-Za-z0-9._-]+\.js$/;
+const STATIC_SCRIPT = /^\/(js\/)?[A-Za-z0-9._-]+\.js$/;
 
 /** Whether a process of `role` answers the route with this URL pattern (others get 404). */
 export function servesRoute(role: Role, url: string): boolean {
   if (role === 'all' || url === '/health') return true;
   const does = roleDoes(role);
   if (STATIC_SCRIPT.test(url)) return does.collect || does.api;
-  if (COLLECT_ROUTE.test(url)) return does.collect;
+  if (COLLECT_ROUTE.test(url) || DROPIN_COLLECT_ROUTE.test(url)) return does.collect;
   return does.api;
 }
 

@@ -19,6 +19,8 @@ import { workspaceRoutes } from './routes/workspaces';
 import { keyRoutes } from './routes/keys';
 import { collectRoutes } from './routes/collect';
 import { collectV1Routes } from './routes/collect-v1';
+import { collectDropinRoutes } from './routes/collect-dropins';
+import { plausibleStatsRoutes } from './routes/plausible-stats';
 import { collectDropsRoutes } from './routes/collect-drops';
 import { collectSegmentRoutes } from './routes/collect-segment';
 import { collectSeedRoutes } from './routes/collect-seed';
@@ -27,6 +29,7 @@ import { trackerScriptRoutes } from './routes/tracker-script';
 import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
+import { importRoutes } from './routes/imports';
 
 export interface RouteInfo {
   method: string;
@@ -48,9 +51,11 @@ const routeModules: RouteModule[] = [
   authRoutes,
   orgRoutes,
   siteRoutes,
+  importRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,
+  collectDropinRoutes,
   collectDropsRoutes,
   revenueWebhookRoutes,
   collectSegmentRoutes,
@@ -65,6 +70,7 @@ const routeModules: RouteModule[] = [
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,
+  plausibleStatsRoutes,
   openApiRoutes,
   dashboardRoutes,
 ];

@@ -93,6 +93,8 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     visitorHeader: req.visitorHeader,
     trackingId: req.site.tracking_id,
     pageHeader: req.pageHeader ?? '',
+    siteDomain: req.site.domain,
+    umamiWebsiteId: req.site.umami_website_id,
   });
   const ctx: RequestContext = {
     site: req.site,

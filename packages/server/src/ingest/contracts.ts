@@ -6,18 +6,23 @@ import {
   metricPalCollectBodySchema,
   metricPalOptimizedBodySchema,
   parseInput,
+  plausibleBodySchema,
   segmentBatchBodySchema,
   techStoreBodySchema,
   TidemarkError,
+  umamiBatchBodySchema,
+  umamiSendBodySchema,
   universalBodySchema,
 } from '@tidemark/core';
 import type { ZodType } from 'zod';
 import { adaptHeatmap } from './adapters/heatmap';
 import { adaptInsightHub } from './adapters/insighthub';
 import { adaptMetricPal, adaptMetricPalOptimized } from './adapters/metricpal';
+import { adaptPlausible, plausibleSiteRef } from './adapters/plausible';
 import { adaptSegment } from './adapters/segment';
 import type { AdaptedEvents } from './adapters/shared';
 import { adaptTechStore } from './adapters/techstore';
+import { adaptUmami, umamiSiteRef } from './adapters/umami';
 import { adaptUniversal } from './adapters/universal';
 import type { ContractName, SegmentContract } from './types';
 
@@ -31,6 +36,9 @@ export interface AdaptInput {
   trackingId: string;
   /** The page the request came from (Referer, else Origin), for contracts whose events may omit it; '' when unknown. */
   pageHeader: string;
+  /** The site's domain and Umami website id (drop-in contracts check what their events name). */
+  siteDomain: string;
+  umamiWebsiteId: string;
 }
 
 export type ContractAdapted = AdaptedEvents & { webdriver?: boolean };
@@ -125,6 +133,34 @@ export const CONTRACTS: Readonly<Record<ContractName, Contract>> = {
     },
     adapt: (body: Parameters<typeof adaptTechStore>[0], i: AdaptInput) => adaptTechStore(body, i),
   },
+  // Drop-in collectors: the body names its site by another tool's reference (site_ref).
+  'plausible.event': {
+    items: 'events',
+    envelope: plausibleBodySchema,
+    normalize: (json) => {
+      const o = objectBody(json);
+      return { site_ref: plausibleSiteRef(o), events: [o] };
+    },
+    adapt: (body: { events: unknown[] }, i: AdaptInput) => adaptPlausible(body.events[0], i),
+  },
+  'umami.send': {
+    items: 'events',
+    envelope: umamiSendBodySchema,
+    normalize: (json) => {
+      const o = objectBody(json);
+      return { site_ref: umamiSiteRef([o]), events: [o] };
+    },
+    adapt: (body: { events: unknown[] }, i: AdaptInput) => adaptUmami(body.events, i),
+  },
+  'umami.batch': {
+    items: 'events',
+    envelope: umamiBatchBodySchema,
+    normalize: (json) => {
+      if (!Array.isArray(json)) throw badRequest('invalid_json', 'The request body must be a JSON array');
+      return { site_ref: umamiSiteRef(json), events: json };
+    },
+    adapt: (body: { events: unknown[] }, i: AdaptInput) => adaptUmami(body.events, i),
+  },
 };
 
 /** Maps an envelope the route validated with the contract's schema to pre-events. */
@@ -147,6 +183,8 @@ export interface AdmissionFields {
   count: number;
   /** `sent_at` of a valid envelope, as sent. */
   sentAt: number | string | null;
+  /** What names the site in a drop-in contract's body (Plausible domain, Umami website id). */
+  siteRef: string | null;
 }
 
 export interface ParsedBody {
@@ -193,6 +231,7 @@ export function parseBody(contract: ContractName, raw: string): ParsedBody {
     sessionId: text(json.session_id),
     count: 0,
     sentAt: null,
+    siteRef: text(json.site_ref),
   };
   const items = json[c.items];
   // More events than a batch may hold is refused whole, before any of them is looked at.

@@ -15,7 +15,10 @@ export type ContractName =
   | 'metricpal.v1.optimized'
   | SegmentContract
   | 'universal.tracking'
-  | 'techstore.track';
+  | 'techstore.track'
+  | 'plausible.event'
+  | 'umami.send'
+  | 'umami.batch';
 
 /** The Segment-compatible endpoints: `/v1/batch` and one per message type (`/v1/track` …). */
 export type SegmentContract = `segment.${'batch' | 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias'}`;
@@ -46,6 +49,13 @@ export interface PreEvent extends CanonicalEvent {
   client_touch: number | null;
   /** The event as received, for the quarantine. */
   input: unknown;
+  /**
+   * Contracts without client event ids (Plausible, Umami): the event's content, from which the event-id
+   * step derives a deterministic id, so an identical retry is stored once ('' = none).
+   */
+  dedupe_key: string;
+  /** The client sent its own event time (the derived id then needs no time window). */
+  dedupe_exact: boolean;
 }
 
 /** Request headers the privacy and bot steps read. */

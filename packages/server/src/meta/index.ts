@@ -17,6 +17,7 @@ export { ROLES, KEY_PERMISSIONS } from './types';
 export type { SiteSettings, SiteCreateInput } from './repos/sites';
 export type { ApiKeyCreateInput } from './repos/api-keys';
 export type { SitePurgeRecord } from './repos/site-purges';
+export type { ImportJobRecord, ImportSource, ImportStatus, ImportJobUpdate } from './repos/import-jobs';
 export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
 export { normalizeEmail } from './repos/users';
 export { sha256Hex } from './ids';

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Kysely, Migration } from 'kysely';
 
 /**
@@ -198,6 +199,55 @@ export const metaMigrations: Record<string, Migration> = {
     },
     async down(db: AnyDb) {
       await db.schema.dropTable('funnels').ifExists().execute();
+    },
+  },
+  /**
+   * Umami clients name a site by a UUID website id: one per site, made for every existing site here and
+   * for each new one by the repository. Nullable in the DDL (SQLite cannot add a NOT NULL column
+   * without a default); the repository never leaves it empty.
+   */
+  '0006_sites_umami_website_id': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('sites').addColumn('umami_website_id', 'varchar(36)').execute();
+      const rows: Array<{ id: string }> = await db.selectFrom('sites').select('id').execute();
+      for (const r of rows) {
+        await db.updateTable('sites').set({ umami_website_id: crypto.randomUUID() }).where('id', '=', r.id).execute();
+      }
+      await db.schema.createIndex('idx_sites_umami_website_id').on('sites').column('umami_website_id').unique().execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex('idx_sites_umami_website_id').ifExists().execute();
+      await db.schema.alterTable('sites').dropColumn('umami_website_id').execute();
+    },
+  },
+  '0007_import_jobs': {
+    // Imports of other tools' exports (imports/): one row per (site, source, file content), replaced on re-import.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('import_jobs')
+        .ifNotExists()
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('source', 'varchar(16)', (c) => c.notNull())
+        .addColumn('file_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('file_sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('file_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('progress', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('rows', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('skipped', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('start_day', 'varchar(10)')
+        .addColumn('end_day', 'varchar(10)')
+        .addColumn('error', 'varchar(1000)')
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('idx_import_jobs_site').ifNotExists().on('import_jobs').columns(['site_id', 'created_at']).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('import_jobs').ifExists().execute();
     },
   },
   '0009_site_revenue': {

@@ -46,6 +46,7 @@ export interface SitesTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  umami_website_id: string | null;
 }
 
 export interface ApiKeysTable {
@@ -150,6 +151,26 @@ export interface GoalsTable {
   updated_at: number;
 }
 
+export interface ImportJobsTable {
+  id: string;
+  site_id: string;
+  source: string;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  status: string;
+  progress: number;
+  rows: number;
+  skipped: number;
+  start_day: string | null;
+  end_day: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface MetaSchema {
   goals: GoalsTable;
   organizations: OrganizationsTable;
@@ -165,4 +186,5 @@ export interface MetaSchema {
   site_revenue: SiteRevenueTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
+  import_jobs: ImportJobsTable;
 }

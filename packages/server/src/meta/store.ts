@@ -16,6 +16,7 @@ import { SitePurgeRepo } from './repos/site-purges';
 import { SiteRevenueRepo } from './repos/site-revenue';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
+import { ImportJobRepo } from './repos/import-jobs';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -32,6 +33,7 @@ export class MetaStore {
   readonly siteRevenue: SiteRevenueRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
+  readonly importJobs: ImportJobRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -51,6 +53,7 @@ export class MetaStore {
     this.siteRevenue = new SiteRevenueRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
+    this.importJobs = new ImportJobRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -82,6 +82,10 @@ export const dashboardParamsSchema = z
       .meta({ description: 'Timeseries bucket; default hour for a one-day period, day up to 93 days, week up to 190, month beyond' }),
     limit: z.coerce.number().int().min(1).max(1000).default(10),
     compare: z.enum(['true', 'false', '1', '0']).default('true'),
+    imported: z.enum(['true', 'false', '1', '0']).default('true').meta({
+      description:
+        "Add imported data (another tool's export) for days without native data; false leaves it out (see `imported` in the answer)",
+    }),
   })
   .strict();
 
@@ -97,6 +101,7 @@ const PARAM_CODES: Record<string, string> = {
   interval: 'invalid_interval',
   limit: 'invalid_limit',
   compare: 'invalid_compare',
+  imported: 'invalid_imported',
 };
 
 export interface DashboardRequest {
@@ -107,6 +112,8 @@ export interface DashboardRequest {
   interval: QueryInterval | undefined;
   limit: number;
   compare: boolean;
+  /** Add imported aggregates for days without native data (stats/imported.ts). */
+  imported: boolean;
 }
 
 export function parseDashboardParams(raw: unknown): DashboardRequest {
@@ -136,6 +143,7 @@ export function parseDashboardParams(raw: unknown): DashboardRequest {
     interval: p.interval,
     limit: p.limit,
     compare: p.compare === 'true' || p.compare === '1',
+    imported: p.imported === 'true' || p.imported === '1',
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Dimension, Metric, Query } from '@tidemark/core';
+import type { Dimension, ImportedMarker, Metric, Query } from '@tidemark/core';
 import type { Reader } from './cache';
 import { build, type BuildContext } from './build';
 import { compileBatch } from './batch';
@@ -24,6 +24,8 @@ export interface QueryResult extends RangeResult {
   interval: Plan['interval'];
   /** The previous period of equal length, when `compare` was asked for. */
   comparison?: RangeResult;
+  /** Whether imported data was added (StatsService.query, imported.ts); absent when there is none. */
+  imported?: ImportedMarker;
 }
 
 /** Stages 1-3 for a query, for running or inspecting (EXPLAIN-style tests). */
@@ -111,10 +113,18 @@ function decodeRow(plan: Plan, compiled: CompiledQuery, r: Record<string, unknow
   return metricRow(plan.metrics, aggs, keys);
 }
 
-function metricRow(metrics: Metric[], aggs: Aggs, keys: ResultRow): ResultRow {
+/** The aggregates each row's metrics were computed from (imported.ts adds imported ones to them). */
+const rowAggs = new WeakMap<ResultRow, Aggs>();
+
+export function metricRow(metrics: Metric[], aggs: Aggs, keys: ResultRow): ResultRow {
   const row: ResultRow = { ...keys };
   for (const m of metrics) row[m] = METRIC_DEFS[m].value(aggs);
+  rowAggs.set(row, aggs);
   return row;
+}
+
+export function aggsOf(row: ResultRow): Aggs | undefined {
+  return rowAggs.get(row);
 }
 
 function toNumber(v: unknown): number {

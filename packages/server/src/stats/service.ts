@@ -1,4 +1,4 @@
-import type { Dimension, Funnel, FunnelStats, GoalDefinition, Query } from '@tidemark/core';
+import type { Dimension, Funnel, FunnelStats, GoalDefinition, Metric, Query, QueryInterval } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
@@ -12,6 +12,19 @@ import { compileRawEvents, parseRawEventsParams, shapeRawEvents, type RawEventsP
 import type { RealtimeSnapshot } from './realtime';
 import { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
 import { canShareSessionRows } from './batch';
+import {
+  bucketOfDay,
+  IMPORTED_DIMENSIONS,
+  importedBreakdown,
+  importedTotalsByDay,
+  MERGE_DEPTH,
+  mergeBreakdown,
+  planImported,
+  sumAggs,
+  withImported,
+  type ImportedPlan,
+} from './imported';
+import type { Aggs } from './registry';
 import { compilePlan, percentChange, planQuery, resultOf, runBatch, runPlan, runRange, type QueryResult } from './run';
 
 /** What the engine needs to know about a site. */
@@ -118,8 +131,39 @@ export class StatsService {
   }
 
   async query(query: Query, site: StatsSite, opts: StatsCallOptions = {}): Promise<QueryResult & { debug?: { plan: PlanTrace } }> {
-    const plan = this.plan(query, site, await this.rollups(site.id));
-    const result = await runPlan(plan, this.dialect, this.reader);
+    const rollups = await this.rollups(site.id);
+    let plan = this.plan(query, site, rollups);
+    const dims = query.dimensions;
+    // Imported rows join a total, a timeseries or one breakdown by a dimension they have, in the default order.
+    const fits =
+      !query.order_by?.length &&
+      ((dims.length === 0 && !(query.interval && plan.compareRange)) ||
+        (dims.length === 1 && !query.interval && !plan.compareRange && IMPORTED_DIMENSIONS.has(dims[0]!)));
+    const imported = await planImported(
+      this.reader,
+      site.id,
+      plan.range,
+      plan.compareRange ?? undefined,
+      { include: query.imported !== false, filtered: hasFilters(query), unsupported: !fits },
+      (from, to) => this.nativeDays(site, from, to),
+    );
+    const merging = !!imported && (imported.days.length > 0 || imported.compareDays.length > 0);
+    if (merging && dims.length) plan = this.plan({ ...query, limit: MERGE_DEPTH, offset: 0 }, site, rollups);
+    let result: QueryResult = await runPlan(plan, this.dialect, this.reader);
+    if (merging) {
+      const merged = await this.mergeImported(
+        site.id,
+        imported,
+        { k: result, ts: result, bs: dims.length ? [result] : [] },
+        query.metrics,
+        dims,
+        query.interval ?? 'day',
+        query.offset + query.limit,
+      );
+      if (dims.length) result = { ...result, rows: merged.bs[0]!.rows.slice(query.offset) };
+      else result = query.interval ? merged.ts : merged.k;
+    }
+    if (imported) result = { ...result, imported: imported.marker };
     return opts.debug ? { ...result, debug: { plan: tracePlan(plan) } } : result;
   }
 
@@ -142,7 +186,18 @@ export class StatsService {
 
     const rollups = await this.rollups(site.id);
     const kpiPlan = this.plan(q({ compare: req.compare }), site, rollups);
-    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: req.limit }), site, rollups));
+    const imported = await planImported(
+      this.reader,
+      site.id,
+      kpiPlan.range,
+      kpiPlan.compareRange ?? undefined,
+      { include: req.imported, filtered: req.filters.length > 0 },
+      (from, to) => this.nativeDays(site, from, to),
+    );
+    const merging = !!imported && (imported.days.length > 0 || imported.compareDays.length > 0);
+    // Imported rows may lift a value past native ones: the native breakdown is read deeper, then cut after merging.
+    const depth = merging ? Math.max(req.limit, MERGE_DEPTH) : req.limit;
+    const breakdownPlans = req.dimensions.map((dim) => this.plan(q({ dimensions: [dim], limit: depth }), site, rollups));
     // The timeseries is always part of the answer (InsightHub §7.2.3 shows it beside the breakdowns).
     const timeseriesPlan = this.plan(q({ interval }), site, rollups);
     // The KPIs and the session-level breakdowns share one pass over sessions; the rest run beside it.
@@ -159,7 +214,10 @@ export class StatsService {
     ]).then(([rows, prev]) => resultOf(kpiPlan, rows, prev ?? undefined));
     const timeseries = runPlan(timeseriesPlan, this.dialect, this.reader);
     const breakdowns = breakdownPlans.map((p) => rowsOf(p).then((rows) => resultOf(p, rows)));
-    const [k, ts, ...bs] = await Promise.all([kpis, timeseries, ...breakdowns]);
+    const [k0, ts0, ...bs0] = await Promise.all([kpis, timeseries, ...breakdowns]);
+    const { k, ts, bs } = merging
+      ? await this.mergeImported(site.id, imported, { k: k0, ts: ts0, bs: bs0 }, req.metrics, req.dimensions, interval, req.limit)
+      : { k: k0, ts: ts0, bs: bs0 };
 
     const current = k.rows[0] ?? {};
     const previous = k.comparison?.rows[0];
@@ -181,6 +239,7 @@ export class StatsService {
       metrics,
       timeseries: ts.rows,
       dimensions,
+      ...(imported ? { imported: imported.marker } : {}),
     };
     if (!opts.debug) return out;
     const trace = (p: Plan): DashboardPlanTrace => {
@@ -191,6 +250,60 @@ export class StatsService {
     };
     const breakdownTraces = Object.fromEntries(req.dimensions.map((dim, i) => [breakdownKey(dim), trace(breakdownPlans[i])]));
     return { ...out, debug: { plans: { kpis: trace(kpiPlan), timeseries: trace(timeseriesPlan), breakdowns: breakdownTraces } } };
+  }
+
+  /** Local days between `from` and `to` with any native event (the days imports do not count on). */
+  private async nativeDays(site: StatsSite, from: string, to: string): Promise<Set<string>> {
+    const query = {
+      site_id: site.id,
+      date_range: { start: from, end: to },
+      metrics: ['events'],
+      dimensions: [],
+      interval: 'day',
+      limit: 1,
+      offset: 0,
+    };
+    const plan = this.plan(query as Query, site, await this.rollups(site.id));
+    const rows = await runRange(plan, this.dialect, this.reader, plan.range);
+    return new Set(rows.filter((r) => Number(r.events) > 0).map((r) => String(r.date)));
+  }
+
+  /** The dashboard's results with the imported days added (imported.ts says how they combine). */
+  private async mergeImported(
+    siteId: string,
+    plan: ImportedPlan,
+    native: { k: QueryResult; ts: QueryResult; bs: QueryResult[] },
+    metrics: Metric[],
+    dimensions: Dimension[],
+    interval: QueryInterval,
+    limit: number,
+  ): Promise<{ k: QueryResult; ts: QueryResult; bs: QueryResult[] }> {
+    const [byDay, byDayPrev, ...breakdowns] = await Promise.all([
+      importedTotalsByDay(this.reader, siteId, plan.days),
+      importedTotalsByDay(this.reader, siteId, plan.compareDays),
+      ...dimensions.map((d) => importedBreakdown(this.reader, siteId, d, plan.days)),
+    ]);
+    const total = sumAggs(byDay.values());
+    const k: QueryResult = { ...native.k, rows: native.k.rows.map((r) => withImported(r, metrics, total)) };
+    if (native.k.comparison)
+      k.comparison = {
+        ...native.k.comparison,
+        rows: native.k.comparison.rows.map((r) => withImported(r, metrics, sumAggs(byDayPrev.values()))),
+      };
+    const byBucket = new Map<string, Aggs[]>();
+    for (const [day, aggs] of byDay) {
+      const bucket = bucketOfDay(day, interval);
+      if (bucket !== null) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), aggs]);
+    }
+    const ts: QueryResult = {
+      ...native.ts,
+      rows: native.ts.rows.map((r) => {
+        const extra = byBucket.get(String(r.date));
+        return extra ? withImported(r, metrics, sumAggs(extra)) : r;
+      }),
+    };
+    const bs = native.bs.map((b, i) => ({ ...b, rows: mergeBreakdown(b.rows, dimensions[i]!, metrics, breakdowns[i]!, limit) }));
+    return { k, ts, bs };
   }
 
   /** Active visitors now; concurrent callers for the same site share one query per `realtimeCacheMs`. */
@@ -216,6 +329,10 @@ export class StatsService {
     const rows = await this.events.query<Record<string, unknown>>(compiled.sql, compiled.params);
     return shapeRawEvents(rows, req.limit);
   }
+}
+
+function hasFilters(query: Query): boolean {
+  return query.filters !== undefined && !(Array.isArray(query.filters) && query.filters.length === 0);
 }
 
 /** Breakdown rows carry the value as `path` (page-like dimensions) or `name`, as in the PRD. */

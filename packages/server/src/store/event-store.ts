@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '@tidemark/core';
 import type { SideRow, SideTableName } from './side-tables';
+import type { ImportedAggregate } from './imported';
 
 /**
  * Events already encoded as text lines by `encodeEvents` (store/index.ts), e.g. in a collector thread,
@@ -191,5 +192,12 @@ export interface EventStore extends LifecycleStore {
   maintenance?<T>(fn: () => Promise<T>): Promise<T>;
   /** A connection for a job that keeps tables derived from events (the vault); closed by the job, before the store. */
   openDerivedTables(): Promise<DerivedTables>;
+  /**
+   * Replaces every imported aggregate of the import with `rows` (imports/): re-importing a file never
+   * doubles it. Kept apart from events; purged by retention (by day) and with the site.
+   */
+  replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number>;
+  /** Deletes an import: its aggregates, and the events it wrote (visitor ids under `importVisitorPrefix`). */
+  deleteImport(siteId: string, importId: string): Promise<PurgeCounts>;
   close(): Promise<void>;
 }

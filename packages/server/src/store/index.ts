@@ -16,6 +16,12 @@ export type {
   DerivedTables,
 } from './event-store';
 export { SIDE_TABLES, SIDE_TABLE_NAMES, type SideRow, type SideTableName, type SideTableSpec } from './side-tables';
+export {
+  importVisitorPrefix,
+  checkImportedRows,
+  IMPORTED_COUNT_COLUMNS,
+  type ImportedAggregate,
+} from './imported';
 export { DuckDbClient } from './duckdb/client';
 export { DuckDbEventStore, DEFAULT_DUCKDB_SETTINGS, type DuckDbEventStoreOptions } from './duckdb/event-store';
 export { openEventStore } from './open';

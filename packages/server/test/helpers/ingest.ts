@@ -27,6 +27,7 @@ export function testSite(over: Partial<SiteRecord> = {}): SiteRecord {
     excluded_ips: [],
     enabled: true,
     created_at: 0,
+    umami_website_id: '6f1c2b9e-2d4a-4c1e-9a51-0d3c7e5b8a21',
     ...over,
   };
 }

@@ -90,16 +90,23 @@ const ALLOW_HEADERS = 'Content-Type, X-Site-ID, X-Visitor-ID';
  * an origin the site owns, and refuses events from any other.
  */
 export function preflight(req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const origin = header(req, 'origin');
-  if (origin) {
-    reply.header('Access-Control-Allow-Origin', origin);
-    reply.header('Vary', 'Origin');
-  }
-  reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
-  reply.header('Access-Control-Allow-Headers', ALLOW_HEADERS);
-  reply.header('Access-Control-Max-Age', '86400');
-  return reply.status(204).send();
+  return preflightAllowing(ALLOW_HEADERS)(req, reply);
 }
+
+/** The same preflight for clients that send other request headers (Umami's script sends x-umami-cache). */
+export const preflightAllowing =
+  (allowHeaders: string) =>
+  (req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const origin = header(req, 'origin');
+    if (origin) {
+      reply.header('Access-Control-Allow-Origin', origin);
+      reply.header('Vary', 'Origin');
+    }
+    reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    reply.header('Access-Control-Allow-Headers', allowHeaders);
+    reply.header('Access-Control-Max-Age', '86400');
+    return reply.status(204).send();
+  };
 
 /**
  * A browser request's Origin must be one of the site's hosts. Allowed: CORS headers are set.

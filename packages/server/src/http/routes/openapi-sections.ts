@@ -1,9 +1,11 @@
 import { contractsOpenApi } from './openapi-contracts';
 import type { OpenApiSection } from './openapi-document';
 import { revenueOpenApi } from './openapi-revenue';
+import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
 import { workspacesOpenApi } from './openapi-workspaces';
+import { importsOpenApi } from './openapi-imports';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -15,4 +17,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   funnelsOpenApi,
   workspacesOpenApi,
   revenueOpenApi,
+  dropinsOpenApi,
+  importsOpenApi,
 ];

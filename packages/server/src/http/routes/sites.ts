@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/context';
 import { keyAllows, requestOrigin, requirePrincipal, requireSiteAccess, roleAllows, type Principal } from '../../auth';
 import { trackerLoaderSnippet, trackerSnippet } from '@tidemark/tracker';
 import { parseInput } from '../errors';
+import { dropinSnippets } from '../../compat';
 import { siteCreateSchema, sitePatchSchema } from './sites-schema';
 import { revenueSettingsSchema } from '../../revenue';
 
@@ -70,6 +71,7 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
       loader_snippet: trackerLoaderSnippet(origin, site.tracking_id),
       tracking_id: site.tracking_id,
       script_url: `${origin}/t.js`,
+      dropins: dropinSnippets(origin, site),
     };
   });
 }

@@ -78,8 +78,19 @@ export function trackerScriptRoutes(app: FastifyInstance, ctx: AppContext, distD
     return load(name);
   }
 
-  for (const { name } of TRACKER_FILES) {
-    app.get(`/${name}`, async (req: FastifyRequest, reply: FastifyReply) => {
+  // Plausible's script paths, for pages that change only the host of their script tag.
+  const aliases: Record<string, string> = { 't.plausible.js': '/js/script.js' };
+  const routes = TRACKER_FILES.flatMap(({ name }) => [
+    { name, url: `/${name}` },
+    ...(aliases[name]
+      ? [
+          { name, url: aliases[name] },
+          { name, url: aliases[name].replace(/\.js$/, '.hash.js') },
+        ]
+      : []),
+  ]);
+  for (const { name, url } of routes) {
+    app.get(url, async (req: FastifyRequest, reply: FastifyReply) => {
       const script = await loadOrBuild(name);
       if (!script) {
         return reply

@@ -8,6 +8,8 @@ const input = {
   visitorHeader: '',
   trackingId: 'tm_abc',
   pageHeader: 'https://shop.example/svc',
+  siteDomain: 'example.com',
+  umamiWebsiteId: '',
 };
 const adapt = (e: unknown) => adaptTechStore(techStoreBodySchema.parse({ events: [e] }), input);
 

@@ -8,6 +8,8 @@ const input = {
   visitorHeader: '',
   trackingId: 'tm_abc',
   pageHeader: 'https://shop.example/p',
+  siteDomain: 'example.com',
+  umamiWebsiteId: '',
 };
 const adapt = (events: unknown[]) => adaptUniversal(universalBodySchema.parse({ events }), input);
 

@@ -55,6 +55,8 @@ export function newPreEvent(siteId: string, receivedAt: number, name: string, in
     client_mobile: null,
     client_touch: null,
     input,
+    dedupe_key: '',
+    dedupe_exact: false,
   };
 }
 

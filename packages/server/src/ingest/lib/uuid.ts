@@ -46,3 +46,33 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
+
+/** A UUIDv7 whose time is `ms` and whose other bits are taken from `bytes` (10 or more): the same inputs, the same id. */
+export function uuidv7From(ms: number, bytes: Uint8Array): string {
+  const t = Math.max(0, Math.floor(ms));
+  const hi = Math.floor(t / 0x1000000);
+  const lo = t % 0x1000000;
+  const b = (i: number) => HEX[bytes[i] ?? 0];
+  return (
+    HEX[(hi >>> 16) & 0xff] +
+    HEX[(hi >>> 8) & 0xff] +
+    HEX[hi & 0xff] +
+    HEX[(lo >>> 16) & 0xff] +
+    '-' +
+    HEX[(lo >>> 8) & 0xff] +
+    HEX[lo & 0xff] +
+    '-' +
+    HEX[0x70 | ((bytes[0] ?? 0) & 0x0f)] +
+    b(1) +
+    '-' +
+    HEX[0x80 | ((bytes[2] ?? 0) & 0x3f)] +
+    b(3) +
+    '-' +
+    b(4) +
+    b(5) +
+    b(6) +
+    b(7) +
+    b(8) +
+    b(9)
+  );
+}

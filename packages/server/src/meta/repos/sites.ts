@@ -51,6 +51,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   excluded_ips: parseJsonList(r.excluded_ips),
   enabled: bool(r.enabled),
   created_at: Number(r.created_at),
+  umami_website_id: r.umami_website_id ?? '',
 });
 
 function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
@@ -79,6 +80,8 @@ export class SiteRepo {
    */
   private readonly byTracking = new TtlCache<SiteRecord | null>(10_000);
   private readonly byIdCache = new TtlCache<SiteRecord | null>(10_000);
+  private readonly byUmamiCache = new TtlCache<SiteRecord | null>(10_000);
+  private readonly byDomainCache = new TtlCache<SiteRecord | null>(10_000);
 
   constructor(private readonly db: Kysely<MetaSchema>) {}
 
@@ -91,6 +94,7 @@ export class SiteRepo {
         id: newId(),
         org_id: orgId,
         tracking_id: newTrackingId(),
+        umami_website_id: newId(),
         created_at: now,
         updated_at: now,
       };
@@ -119,6 +123,37 @@ export class SiteRepo {
     const r = await this.db.selectFrom('sites').selectAll().where('tracking_id', '=', trackingId).executeTakeFirst();
     const site = r ? toSite(r) : null;
     this.byTracking.set(trackingId, site);
+    return site;
+  }
+
+  /** The site an Umami client names by its website id (a UUID, lower case). */
+  async byUmamiWebsiteId(websiteId: string): Promise<SiteRecord | null> {
+    const hit = this.byUmamiCache.get(websiteId);
+    if (hit !== undefined) return hit;
+    const r = await this.db.selectFrom('sites').selectAll().where('umami_website_id', '=', websiteId).executeTakeFirst();
+    const site = r ? toSite(r) : null;
+    this.byUmamiCache.set(websiteId, site);
+    return site;
+  }
+
+  /**
+   * The site a Plausible client names by its domain (lower case; "www." ignored on both sides). Domains
+   * are not unique across organizations: the earliest site with the domain answers, so a later site
+   * cannot take over another's traffic (a client can name any site exactly by its tracking id instead).
+   */
+  async byDomain(domain: string): Promise<SiteRecord | null> {
+    const bare = domain.replace(/^www\./, '');
+    const hit = this.byDomainCache.get(bare);
+    if (hit !== undefined) return hit;
+    const r = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .where('domain', 'in', [bare, `www.${bare}`])
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
+    const site = r ? toSite(r) : null;
+    this.byDomainCache.set(bare, site);
     return site;
   }
 
@@ -160,5 +195,7 @@ export class SiteRepo {
   private evict(): void {
     this.byTracking.clear();
     this.byIdCache.clear();
+    this.byUmamiCache.clear();
+    this.byDomainCache.clear();
   }
 }

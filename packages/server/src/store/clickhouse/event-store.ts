@@ -19,6 +19,7 @@ import { prepareStatement } from './statement';
 import { ClickHouseLifecycle } from './lifecycle';
 import { normalizeSideRow, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
 import { clickHouseDerivedTables } from './derived';
+import { checkImportedRows, IMPORTED_COLUMNS, importVisitorPrefix, type ImportedAggregate } from '../imported';
 
 /** One write of a keyed batch: `key` names it for idempotent retries (e.g. the Redis stream entry id). */
 export interface KeyedBatch {
@@ -287,6 +288,26 @@ export class ClickHouseEventStore implements EventStore {
       const day = Number(partition.replace(/'/g, ''));
       if (Number.isSafeInteger(day) && day < cutoffDay) await this.http.exec(`ALTER TABLE raw_payloads DROP PARTITION ${quoteInt(day)}`);
     }
+  }
+
+  /**
+   * No transaction here: the import's rows are deleted (a mutation, awaited) and inserted again. A failure
+   * between leaves the import incomplete; the import job reports it failed and running it again repairs it.
+   */
+  async replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number> {
+    this.assertOpen();
+    checkImportedRows(rows);
+    await this.lifecycle.deleteImportedRows(siteId, importId);
+    for (let i = 0; i < rows.length; i += 50_000) {
+      const chunk = rows.slice(i, i + 50_000).map((r) => ({ site_id: siteId, import_id: importId, ...r, value: wellFormed(r.value) }));
+      await this.http.insert('imported_stats', IMPORTED_COLUMNS, chunk);
+    }
+    return rows.length;
+  }
+
+  deleteImport(siteId: string, importId: string): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.deleteImport(siteId, importId, importVisitorPrefix(importId));
   }
 
   /** Waits until the tables' mutations have finished (servers before 19.x cannot be asked to wait). */

@@ -37,6 +37,11 @@ function siteTargets(siteId: string, before: number | null): Target[] {
       where: before === null ? site : `${site} AND day < toDate(${utcTime(quoteInt(before))})`,
     },
     ...SIDE_TABLE_NAMES.map((name) => ({ table: name, name, where: older(SIDE_TABLES[name].time) })),
+    {
+      table: 'imported_stats',
+      name: 'imported',
+      where: before === null ? site : `${site} AND day < ${quoteString(new Date(before).toISOString().slice(0, 10))}`,
+    },
     // Dedupe ids carry no time: they go with the site only.
     ...(before === null ? [{ table: 'event_ids', name: 'event_ids', where: site }] : []),
   ];
@@ -103,6 +108,36 @@ export class ClickHouseLifecycle {
     return counts;
   }
 
+  /**
+   * Deletes an import's aggregates and the events it wrote (visitor ids under its prefix), with their
+   * dedupe ids first, so importing the same file again after a delete stores its events again.
+   */
+  async deleteImport(siteId: string, importId: string, visitorPrefix: string): Promise<PurgeCounts> {
+    const site = `site_id = ${quoteString(siteId)}`;
+    const ofImport = `${site} AND startsWith(visitor_id, ${quoteString(visitorPrefix)})`;
+    const ids = await this.http.select<{ id: string }>(`SELECT DISTINCT toString(event_id) AS id FROM events WHERE ${ofImport}`);
+    const targets: Target[] = [];
+    for (let i = 0; i < ids.length; i += 5000) {
+      const list = ids
+        .slice(i, i + 5000)
+        .map((r) => quoteString(r.id))
+        .join(', ');
+      targets.push({ table: 'event_ids', name: 'event_ids', where: `${site} AND event_id IN (${list})` });
+    }
+    targets.push(
+      { table: 'events', name: 'events', where: ofImport },
+      { table: 'imported_stats', name: 'imported', where: `${site} AND import_id = ${quoteString(importId)}` },
+    );
+    return this.purge(targets);
+  }
+
+  /** Only the import's aggregates (before they are written again). */
+  deleteImportedRows(siteId: string, importId: string): Promise<PurgeCounts> {
+    return this.purge([
+      { table: 'imported_stats', name: 'imported', where: `site_id = ${quoteString(siteId)} AND import_id = ${quoteString(importId)}` },
+    ]);
+  }
+
   /** The subject's visitor ids on the site (resolved first: a mutation's condition should not read the table it rewrites). */
   private async subjectVisitors(siteId: string, subject: SubjectRef): Promise<string[]> {
     if (subject.visitorId !== undefined) return [subject.visitorId];
@@ -117,7 +152,7 @@ export class ClickHouseLifecycle {
     const mutated: string[] = [];
     for (const t of targets) {
       // Rows as reads see them (deduplicated); physical duplicates go with them.
-      const final = t.table === 'event_ids' ? '' : ' FINAL';
+      const final = t.table === 'event_ids' || t.table === 'imported_stats' ? '' : ' FINAL';
       const [row] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${t.table}${final} WHERE ${t.where}`);
       counts[t.name] = (counts[t.name] ?? 0) + Number(row?.n ?? 0);
       if (t.partition) await this.dropWholePartitions(t);

@@ -138,6 +138,17 @@ ORDER BY (site_id, day, reason, batch_key)`,
     ],
   },
   {
+    version: 4,
+    name: 'imported aggregates (imports/): daily totals and breakdowns from other tools, kept apart from events',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS imported_stats (
+  site_id String, import_id String, day String, dimension String, value String,
+  visitors UInt64, pageviews UInt64, events UInt64, visits UInt64, bounces UInt64, visit_duration UInt64
+) ENGINE = MergeTree
+ORDER BY (site_id, dimension, day, import_id, value)`,
+    ],
+  },
+  {
     version: 5,
     name: 'Data Vault 2.0 layer: hubs, links, satellites, load state and current-row views (vault/); filled by the vault job',
     statements: () => vaultClickHouseStatements(),

@@ -24,6 +24,7 @@ import {
   addCounts,
   beforeScope,
   exportSql,
+  importScope,
   purgeEvents,
   purgeSideTablesBefore,
   purgeSiteRows,
@@ -32,6 +33,7 @@ import {
   unlinkSubject,
 } from './lifecycle';
 import { normalizeSideRow, SIDE_TABLE_NAMES, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
+import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '../imported';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
@@ -471,6 +473,47 @@ export class DuckDbEventStore implements EventStore {
             chunk.flatMap((r) => names.map((n) => r[n])),
           );
         }
+      }),
+    );
+  }
+
+  replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number> {
+    checkImportedRows(rows);
+    return this.exclusive(() =>
+      this.writer.transaction(async () => {
+        await this.writer.run('DELETE FROM imported_stats WHERE site_id = ? AND import_id = ?', [siteId, importId]);
+        const cols = 11;
+        for (let i = 0; i < rows.length; i += 500) {
+          const chunk = rows.slice(i, i + 500);
+          const params: unknown[] = [];
+          for (const r of chunk)
+            params.push(
+              siteId,
+              importId,
+              r.day,
+              r.dimension,
+              r.value,
+              r.visitors,
+              r.pageviews,
+              r.events,
+              r.visits,
+              r.bounces,
+              r.visit_duration,
+            );
+          const tuple = `(${Array.from({ length: cols }, () => '?').join(', ')})`;
+          await this.writer.run(`INSERT INTO imported_stats VALUES ${chunk.map(() => tuple).join(', ')}`, params);
+        }
+        return rows.length;
+      }),
+    );
+  }
+
+  deleteImport(siteId: string, importId: string): Promise<PurgeCounts> {
+    const scope = importScope(importVisitorPrefix(importId));
+    return this.purging(() =>
+      this.writer.transaction(async () => {
+        const imported = await this.writer.change('DELETE FROM imported_stats WHERE site_id = ? AND import_id = ?', [siteId, importId]);
+        return addCounts(await purgeEvents(this.writer, siteId, scope), { imported });
       }),
     );
   }

@@ -36,6 +36,13 @@ const ROLLUP_TABLES = [
   'mark_cube_day_state',
 ] as const;
 
+const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The events an import wrote: their visitor ids carry its prefix, so whole fragments go with them. */
+export function importScope(visitorPrefix: string): Scope {
+  return { events: 'starts_with(visitor_id, ?)', fragments: 'starts_with(visitor_id, ?)', params: [visitorPrefix] };
+}
+
 const ts = (ms: number) => `epoch_ms(CAST(${Math.trunc(ms)} AS BIGINT))`;
 
 export function beforeScope(cutoffMs: number): Scope {
@@ -87,6 +94,8 @@ export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cu
     quarantine: await db.change(`DELETE FROM quarantine WHERE site_id = ? AND received_at < ${ts(cutoffMs)}`, [siteId]),
     raw: await db.change(`DELETE FROM raw_payloads_archive WHERE site_id = ? AND received_at < ${ts(cutoffMs)}`, [siteId]),
     drops: await db.change(`DELETE FROM ingest_drops WHERE site_id = ? AND day < CAST(${ts(cutoffMs)} AS DATE)`, [siteId]),
+    // Imported days are the other tool's local days: a day goes once its UTC date is before the cutoff's.
+    imported: await db.change('DELETE FROM imported_stats WHERE site_id = ? AND day < ?', [siteId, utcDate(cutoffMs)]),
   };
   for (const name of SIDE_TABLE_NAMES)
     counts[name] = await db.change(`DELETE FROM ${name} WHERE site_id = ? AND ${SIDE_TABLES[name].time} < ?`, [
@@ -125,6 +134,7 @@ export async function purgeSiteRows(db: DuckDbClient, siteId: string): Promise<P
     ['raw_payloads_archive', 'raw'],
     ['ingest_drops', 'drops'],
     ...SIDE_TABLE_NAMES.map((n): [string, string] => [n, n]),
+    ['imported_stats', 'imported'],
   ];
   for (const [table, name] of tables) counts[name] = await db.change(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
   for (const table of ROLLUP_TABLES) {

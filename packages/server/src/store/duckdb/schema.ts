@@ -136,6 +136,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     statements: () => [repairJsonSql('events', 'props'), repairJsonSql('quarantine', 'payload'), repairJsonSql('quarantine', 'errors')],
   },
   {
+    version: 10,
+    name: 'imported aggregates (imports/): daily totals and breakdowns from other tools, kept apart from events',
+    statements: () => [IMPORTED_STATS_DDL],
+  },
+  {
     version: 11,
     name: 'Data Vault 2.0 layer (vault/), filled by the vault job; session_start became passive: the stats rollups are rebuilt',
     statements: () => [
@@ -163,6 +168,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     statements: () => SIDE_TABLE_NAMES.map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
   },
 ];
+
+/** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
+const IMPORTED_STATS_DDL = `CREATE TABLE IF NOT EXISTS imported_stats (site_id VARCHAR NOT NULL, import_id VARCHAR NOT NULL,
+  day VARCHAR NOT NULL, dimension VARCHAR NOT NULL, value VARCHAR NOT NULL, visitors BIGINT NOT NULL, pageviews BIGINT NOT NULL,
+  events BIGINT NOT NULL, visits BIGINT NOT NULL, bounces BIGINT NOT NULL, visit_duration BIGINT NOT NULL)`;
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
