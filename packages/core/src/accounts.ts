@@ -43,6 +43,10 @@ export interface Site {
   excluded_ips: string[]; // IPs or CIDRs
   enabled: boolean;
   created_at: number; // ms
+  /** GET/PATCH of one site: whether a Stripe signing secret is saved (the secret itself is never returned). */
+  stripe_webhook_configured?: boolean;
+  /** GET/PATCH of one site: ISO 4217 reporting currency of revenue. */
+  currency?: string;
   /** The site's id for Umami clients (`website` of /api/send); a UUID made with the site. */
   umami_website_id: string;
 }

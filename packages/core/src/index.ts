@@ -5,6 +5,7 @@ export * from './ingest-contracts';
 export * from './query';
 export * from './text';
 export * from './validate';
+export * from './revenue';
 export * from './funnels';
 export * from './goals';
 export * from './ingest-contracts-compat';

@@ -84,7 +84,7 @@ describe('POST /api/collect', () => {
       { 'x-forwarded-for': '81.2.69.142' },
     );
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ success: true, events_received: 2 });
+    expect(res.body).toEqual({ success: true, events_received: 2, aid: expect.stringMatching(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/) });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://www.example.com');
     const after = Date.now();
     const rows = await s.events(s.site, 'AND url LIKE ?', [`%${tag}%`]);
@@ -308,7 +308,7 @@ describe('POST /api/collect', () => {
       site_id: s.site.tracking_id,
       events: [ev(), { name: 'n'.repeat(121), properties: { url: url('/') } }],
     });
-    expect(mixed.body).toEqual({ success: true, events_received: 1, events_rejected: 1 });
+    expect(mixed.body).toEqual({ success: true, events_received: 1, events_rejected: 1, aid: expect.any(String) });
 
     const auth = { authorization: `Bearer ${s.keys.read}` };
     const drops = await s.request('GET', `/api/sites/${s.site.id}/ingest/drops`, undefined, auth);
@@ -346,7 +346,7 @@ describe('POST /api/collect', () => {
         { name: 'fresh', timestamp: now - 1000, properties: { url: url('/') } },
       ],
     });
-    expect(res.body).toEqual({ success: true, events_received: 1, events_rejected: 1 });
+    expect(res.body).toEqual({ success: true, events_received: 1, events_rejected: 1, aid: expect.any(String) });
   });
 });
 

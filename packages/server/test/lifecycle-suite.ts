@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, PASSIVE_EVENT_NAMES, type CanonicalEvent, type QueryInput } from '@tidemark/core';
 import { generateTraffic } from '@tidemark/testkit';
-import type { DropCount, EventStore, ImportedAggregate, QuarantineRecord, RawPayloadRecord } from '../src/store';
+import type { DropCount, EventStore, ImportedAggregate, QuarantineRecord, RawPayloadRecord, SideRow } from '../src/store';
 import { StatsService, type StatsServiceOptions } from '../src/stats';
 import { Lifecycle, total } from '../src/lifecycle';
 import { Vault } from '../src/vault';
@@ -176,8 +176,48 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
   return { raw, quarantine, drops };
 }
 
-const count = async (store: EventStore, table: 'events' | 'raw_payloads' | 'imported_stats', siteId: string) =>
-  Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
+const count = async (
+  store: EventStore,
+  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts',
+  siteId: string,
+) => Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
+
+/** A transaction (and the fact it came from) of one of the fixture's visitors, at that visitor's event time. */
+function transactionOf(e: CanonicalEvent, n: number): { txn: SideRow; fact: SideRow } {
+  const person = { visitor_id: e.visitor_id, session_id: e.session_id, email_hash: `hash-${n}` };
+  return {
+    txn: {
+      site_id: e.site_id,
+      txn_key: `pi_${n}`,
+      kind: 'payment',
+      status: 'counted',
+      ts: e.ts,
+      amount: 1000 + n,
+      currency: 'USD',
+      email_mask: 'x***@example.com',
+      customer_id: `cus_${n}`,
+      version: 1,
+      ...person,
+    },
+    fact: {
+      site_id: e.site_id,
+      fact_id: `evt_${n}`,
+      kind: 'payment',
+      txn_key: `pi_${n}`,
+      created: e.ts,
+      data: '{}',
+      version: 1,
+      ...person,
+    },
+  };
+}
+
+/** Every transaction row of the site: key, amount and the columns naming a person. */
+const transactionsOf = (store: EventStore, siteId: string) =>
+  store.query<{ txn_key: string; amount: number; visitor_id: string; email_hash: string; ts: number }>(
+    'SELECT txn_key, amount, visitor_id, email_hash, ts FROM transactions WHERE site_id = ? ORDER BY txn_key',
+    [siteId],
+  );
 
 export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): void {
   describe(`data lifecycle on ${engineName}`, () => {
@@ -269,6 +309,19 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         quarantine: side.flatMap((s) => s.quarantine),
         drops: side.flatMap((s) => s.drops),
       });
+      // Transactions: one a day per site (side tables, store/side-tables.ts), each of one of the fixture's visitors.
+      for (const site of [siteA, siteB, siteC]) {
+        const mine = expected.filter((e) => e.site_id === site.id);
+        const rows = Array.from({ length: 20 }, (_, n) => transactionOf(mine[Math.floor(((n + 0.5) * mine.length) / 20)]!, n));
+        await store.upsertSideRows(
+          'revenue_facts',
+          rows.map((r) => r.fact),
+        );
+        await store.upsertSideRows(
+          'transactions',
+          rows.map((r) => r.txn),
+        );
+      }
       // Imported aggregates (imports/) on each of the 20 days: a store of site data like any other.
       for (const site of [siteA, siteB, siteC]) await store.replaceImported(site.id, IMPORT_ID, importedRows(20));
       await refresh();
@@ -294,8 +347,17 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(Lifecycle.retentionCutoff(RETENTION_DAYS, NOW)).toBe(CUTOFF);
       const before = { a: await count(store, 'events', siteA.id), c: await count(store, 'events', siteC.id) };
       const old = expected.filter((e) => e.site_id === siteA.id && e.ts < CUTOFF).length;
+      const txnsBefore = await transactionsOf(store, siteA.id);
       const reports = await lifecycle.runRetention();
       expect(reports.map((r) => r.site_id)).toEqual([siteA.id]);
+      const oldTxns = txnsBefore.filter((r) => Number(r.ts) < CUTOFF);
+      expect(oldTxns.length).toBeGreaterThan(0);
+      expect(reports[0]!.removed.transactions).toBe(oldTxns.length);
+      expect(reports[0]!.removed.revenue_facts).toBe(oldTxns.length);
+      expect((await transactionsOf(store, siteA.id)).map((r) => r.txn_key)).toEqual(
+        txnsBefore.filter((r) => Number(r.ts) >= CUTOFF).map((r) => r.txn_key),
+      );
+      expect(await count(store, 'transactions', siteC.id)).toBe(20);
       expect(reports[0]!.cutoff).toBe(CUTOFF);
       expect(reports[0]!.removed.events).toBe(old);
       expect(reports[0]!.removed.quarantine).toBe(13); // received on the 13 days before the cutoff
@@ -362,6 +424,23 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(theirs.some((e) => !e.user_id)).toBe(true); // events from before the sign-up are theirs too
       expect(ids(await lifecycle.exportSubject(siteA.id, { userId: user }))).toEqual(theirs.map((e) => e.event_id).sort());
 
+      // A transaction of each subject: exported with them, then kept for the books with the person unlinked.
+      const paid = [transactionOf(mine[0]!, 100), transactionOf(theirs[0]!, 101)];
+      await store.upsertSideRows(
+        'revenue_facts',
+        paid.map((p) => p.fact),
+      );
+      await store.upsertSideRows(
+        'transactions',
+        paid.map((p) => p.txn),
+      );
+      const side = await store.exportSubjectSideRows(siteA.id, { visitorId: visitor });
+      expect(side.transactions!.map((r) => r.txn_key)).toEqual(['pi_100']);
+      expect(side.revenue_facts!.map((r) => r.fact_id)).toEqual(['evt_100']);
+      expect((await store.exportSubjectSideRows(siteA.id, { userId: user })).transactions!.map((r) => r.txn_key)).toContain('pi_101');
+      expect((await store.exportSubjectSideRows(siteC.id, { visitorId: visitor })).transactions).toEqual([]);
+      const booksBefore = await transactionsOf(store, siteA.id);
+
       // The vault's rows about the subject: the visitor's details, its sessions' and its events'.
       const derived = await lifecycle.exportSubjectDerived(siteA.id, { visitorId: visitor });
       expect(derived.filter((r) => r.vault_table === 'vault_sat_event_details')).toHaveLength(mine.length);
@@ -384,6 +463,15 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await lifecycle.exportSubject(siteA.id, { userId: user })).toEqual([]);
       expect(await lifecycle.exportSubjectDerived(siteA.id, { visitorId: visitor })).toEqual([]);
       expect(await lifecycle.exportSubjectDerived(siteA.id, { userId: user })).toEqual([]);
+      const books = await transactionsOf(store, siteA.id);
+      expect(books.map((r) => [r.txn_key, Number(r.amount)])).toEqual(booksBefore.map((r) => [r.txn_key, Number(r.amount)]));
+      const unlinked = new Set([visitor, ...userVisitors]);
+      for (const r of books) {
+        const was = booksBefore.find((b) => b.txn_key === r.txn_key)!;
+        if (unlinked.has(was.visitor_id)) expect([r.visitor_id, r.email_hash], r.txn_key).toEqual(['', '']);
+        else expect(r.visitor_id, r.txn_key).toBe(was.visitor_id);
+      }
+      expect((await store.exportSubjectSideRows(siteA.id, { visitorId: visitor })).transactions).toEqual([]);
       await expectVaultEqual(siteA.id);
       await expectStatsEqual(stats(), siteA, expected);
       await refresh();
@@ -450,6 +538,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     async function expectSiteGone(siteId: string): Promise<void> {
       expect(await count(store, 'events', siteId)).toBe(0);
       expect(await count(store, 'raw_payloads', siteId)).toBe(0);
+      expect(await count(store, 'transactions', siteId)).toBe(0);
+      expect(await count(store, 'revenue_facts', siteId)).toBe(0);
       expect(await store.listQuarantine(siteId, { limit: 1000 })).toEqual([]);
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
       expect(await count(store, 'imported_stats', siteId)).toBe(0);

@@ -426,6 +426,9 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/funnels/{funnel_id}/stats',
         '/v1/sites/{id}/realtime',
         '/v1/sites/{id}/stats',
+        '/api/sites/{id}/revenue',
+        '/v1/sites/{id}/revenue',
+        '/api/webhooks/stripe/{site_id}',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

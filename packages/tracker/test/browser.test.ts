@@ -158,8 +158,8 @@ describe.skipIf(skip)('tracker in Chromium', () => {
 
     expect(named(events, 'signup_started')[0].properties).toMatchObject({ plan: 'pro', seats: 3, ab_test: 'B', meta: { nested: true } });
     expect(named(events, 'revenue')[0].properties).toMatchObject({
-      revenue_amount: 49.5,
-      revenue_currency: 'EUR',
+      amount: 49.5,
+      currency: 'EUR',
       product: 'Pro plan',
       transaction_id: 'tx_1',
     });

@@ -8,6 +8,7 @@ import { SiteOverviewPage } from '../pages/SiteOverviewPage';
 import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
+import { RevenuePage } from '../pages/RevenuePage';
 import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
@@ -19,6 +20,7 @@ export function AppRoutes() {
   const install = matchPath('/sites/:id/install', path);
   const realtime = matchPath('/sites/:id/realtime', path);
   const settings = matchPath('/sites/:id/settings', path);
+  const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
@@ -28,6 +30,7 @@ export function AppRoutes() {
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
+  else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;

@@ -12,6 +12,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
   const items = [
     { to: base, label: 'Overview', keep: true },
     { to: `${base}/realtime`, label: 'Realtime' },
+    { to: `${base}/revenue`, label: 'Revenue', keep: true },
     { to: `${base}/funnels`, label: 'Funnels' },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
   ];

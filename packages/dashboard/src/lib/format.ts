@@ -40,3 +40,13 @@ export function formatBucket(date: string, interval: string): string {
   if (interval === 'month') return d.toLocaleDateString(undefined, { month: 'short', year: 'numeric' });
   return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
+
+/** An amount in major units of an ISO currency ("$1,234.50", "¥3,000"). */
+export function formatMoney(n: number | null | undefined, currency: string): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '–';
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(n);
+  } catch {
+    return `${n.toFixed(2)} ${currency}`;
+  }
+}

@@ -8,6 +8,7 @@ import { TextArea } from '../components/TextArea';
 import { Checkbox } from '../components/Checkbox';
 import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
+import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
@@ -129,6 +130,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
               </div>
             )}
           </form>
+          <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}

@@ -7,6 +7,7 @@ import type { StatsService } from '../stats';
 import type { Lifecycle } from '../lifecycle';
 import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
+import type { RevenueService } from '../revenue';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -36,6 +37,8 @@ export interface AppContext {
   collector: IngestCollector;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
+  /** Stripe webhooks, transactions, MRR and attribution (revenue/). */
+  revenue: RevenueService;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
   /** Imports of other tools' exports into a site, run in the background (imports/). */

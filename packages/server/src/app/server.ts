@@ -22,6 +22,7 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
+import { RevenueService } from '../revenue';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
@@ -176,7 +177,8 @@ export async function createContext(config: Config): Promise<AppContext> {
   const imports = new ImportService(events, meta, { log: logError });
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, lifecycle, imports, health, closers };
+  const revenue = new RevenueService({ events, meta, keys, writer });
+  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, imports, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;
 }

@@ -3,6 +3,7 @@ import { loadConfig, parseRoleFlag } from '../config';
 import { startServer } from '../app';
 import { demoCommand } from './demo-command';
 import { retentionCommand } from './retention-command';
+import { ratesCommand } from './rates-command';
 import { vaultCommand } from './vault-command';
 import { importCommand } from './import-command';
 
@@ -42,6 +43,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'retention':
       await retentionCommand(argv.slice(1));
+      return process.exit(0);
+    case 'rates':
+      await ratesCommand(argv.slice(1));
       return process.exit(0);
     case 'vault':
       await vaultCommand(argv.slice(1));

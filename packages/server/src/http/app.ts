@@ -26,6 +26,8 @@ import { collectSegmentRoutes } from './routes/collect-segment';
 import { collectSeedRoutes } from './routes/collect-seed';
 import { trackingRoutes } from './routes/tracking';
 import { trackerScriptRoutes } from './routes/tracker-script';
+import { revenueWebhookRoutes } from './routes/revenue-webhooks';
+import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 
@@ -55,12 +57,14 @@ const routeModules: RouteModule[] = [
   collectV1Routes,
   collectDropinRoutes,
   collectDropsRoutes,
+  revenueWebhookRoutes,
   collectSegmentRoutes,
   collectSeedRoutes,
   trackingRoutes,
   trackerScriptRoutes,
   demoRoutes,
   statsRoutes,
+  revenueRoutes,
   funnelRoutes,
   goalRoutes,
   realtimeRoutes,

@@ -8,6 +8,7 @@ import { capText, REJECTED_BODY_PREFIX_BYTES } from './lib/prefix';
 import { utcDay, type SaltKeeper, type SaltPair } from './lib/salts';
 import { uuidv7 } from './lib/uuid';
 import type { ContractName, IngestServices, RequestContext, RequestSignals, Trust } from './types';
+import { revenueRefs, type RevenueRefs } from './revenue-refs';
 
 /** Where finished batches go: the store's group-commit writer (resolves once durable). */
 export interface BatchSink {
@@ -61,6 +62,8 @@ export interface CollectOutcome {
   quarantined: number;
   /** The first quarantined event's issues, for the error message when nothing was accepted. */
   firstIssues: DropIssue[];
+  /** Revenue, identified e-mails and the last visitor/session among the stored events (revenue/). */
+  refs?: RevenueRefs;
 }
 
 /** Where a request's events go: through the pipeline into the store (in this thread or a collector thread). */
@@ -154,7 +157,10 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     quarantine,
     drops: dropCounts(siteId, req.receivedAt, counts),
   };
-  return { batch, outcome: { accepted: result.events.length, filtered, quarantined: quarantine.length, firstIssues } };
+  return {
+    batch,
+    outcome: { accepted: result.events.length, filtered, quarantined: quarantine.length, firstIssues, refs: revenueRefs(result.events) },
+  };
 }
 
 /** The collector in this thread: assembles each request's batch here and hands it to the store's writer. */

@@ -1,4 +1,4 @@
-import type { LifecycleStore, PurgeCounts, SubjectRef } from '../store';
+import type { EventStore, LifecycleStore, PurgeCounts, SubjectRef } from '../store';
 import type { MetaStore, SiteRecord } from '../meta';
 
 const HOUR = 3_600_000;
@@ -40,7 +40,8 @@ export interface PurgeReport {
 
 /** The stores the lifecycle acts on: every store holding site data answers LifecycleStore (DESIGN §8). */
 export interface LifecycleTargets {
-  events: LifecycleStore;
+  /** The event store, with its side tables (transactions, revenue facts) whose subject rows it exports. */
+  events: LifecycleStore & Partial<Pick<EventStore, 'exportSubjectSideRows'>>;
   /** Stores derived from the events (the vault); each purge runs on them after the events'. */
   derived?: LifecycleStore[];
   meta: Pick<MetaStore, 'sites' | 'sitePurges'>;
@@ -169,6 +170,11 @@ export class Lifecycle {
   /** The subject's events on the site (DESIGN §8); the caller checks access to the site. */
   exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>> {
     return this.targets.events.exportSubject(siteId, subject);
+  }
+
+  /** The subject's rows in the side tables (transactions, revenue facts), by table; the caller checks access. */
+  exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
+    return this.targets.events.exportSubjectSideRows?.(siteId, subject) ?? Promise.resolve({});
   }
 
   /** What the derived stores (the vault) hold about the subject, per store, e.g. `vault_table`-tagged rows. */

@@ -21,4 +21,5 @@ export type { ImportJobRecord, ImportSource, ImportStatus, ImportJobUpdate } fro
 export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
 export { normalizeEmail } from './repos/users';
 export { sha256Hex } from './ids';
+export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';
 export { MAX_FUNNELS_PER_SITE } from './repos/funnels';

@@ -250,4 +250,30 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('import_jobs').ifExists().execute();
     },
   },
+  '0009_site_revenue': {
+    // Revenue settings per site (the Stripe signing secret sealed with a key derived from the server
+    // secret; the reporting currency) and the exchange rates totals convert with (revenue/).
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('site_revenue')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('stripe_secret_sealed', 'text')
+        .addColumn('currency', 'varchar(3)', (c) => c.notNull().defaultTo('USD'))
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('exchange_rates')
+        .ifNotExists()
+        .addColumn('currency', 'varchar(3)', (c) => c.notNull())
+        .addColumn('day', 'varchar(10)', (c) => c.notNull())
+        .addColumn('per_eur', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('exchange_rates_pk', ['currency', 'day'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('site_revenue').ifExists().execute();
+      await db.schema.dropTable('exchange_rates').ifExists().execute();
+    },
+  },
 };

@@ -113,6 +113,19 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+export interface SiteRevenueTable {
+  site_id: string;
+  stripe_secret_sealed: string | null;
+  currency: string;
+  updated_at: number;
+}
+
+export interface ExchangeRatesTable {
+  currency: string;
+  day: string; // YYYY-MM-DD
+  per_eur: number;
+}
+
 /** A funnel's definition; `steps` is the JSON of core's FunnelStep[]. */
 export interface FunnelsTable {
   id: string;
@@ -170,6 +183,8 @@ export interface MetaSchema {
   salts: SaltsTable;
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
+  site_revenue: SiteRevenueTable;
+  exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;
 }

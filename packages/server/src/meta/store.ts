@@ -13,6 +13,7 @@ import { SessionRepo } from './repos/sessions';
 import { SqlSaltStore } from './repos/salts';
 import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
+import { SiteRevenueRepo } from './repos/site-revenue';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ImportJobRepo } from './repos/import-jobs';
@@ -29,6 +30,7 @@ export class MetaStore {
   readonly salts: SaltStore;
   readonly emailVerifications: EmailVerificationRepo;
   readonly sitePurges: SitePurgeRepo;
+  readonly siteRevenue: SiteRevenueRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly importJobs: ImportJobRepo;
@@ -48,6 +50,7 @@ export class MetaStore {
     this.salts = new SqlSaltStore(db);
     this.emailVerifications = new EmailVerificationRepo(db);
     this.sitePurges = new SitePurgeRepo(db);
+    this.siteRevenue = new SiteRevenueRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.importJobs = new ImportJobRepo(db);

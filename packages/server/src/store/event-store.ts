@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '@tidemark/core';
+import type { SideRow, SideTableName } from './side-tables';
 import type { ImportedAggregate } from './imported';
 
 /**
@@ -111,7 +112,10 @@ export interface LifecycleStore {
    * also finds the events of every visitor id seen with it (the same person's anonymous events).
    */
   exportSubject(siteId: string, subject: SubjectRef): Promise<Array<Record<string, unknown>>>;
-  /** Deletes the events `exportSubject` returns. */
+  /**
+   * Deletes the events `exportSubject` returns. Side tables (store/side-tables.ts) keep their rows, with
+   * every column naming the person blanked (amounts stay for the books).
+   */
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts>;
 }
 
@@ -162,6 +166,13 @@ export interface EventStore extends LifecycleStore {
    * batch, are skipped (the first occurrence wins). Drop counts are added to the stored counts.
    */
   write(batch: WriteBatch): Promise<WriteResult>;
+  /**
+   * Writes rows of a side table (store/side-tables.ts), durably when it resolves; a row whose key is
+   * already stored replaces it (reads see one row per key on both engines).
+   */
+  upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void>;
+  /** The subject's rows in each side table (before erasure: the ones it would unlink; DESIGN §8 export). */
+  exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>>;
   /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */

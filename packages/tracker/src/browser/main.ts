@@ -28,6 +28,8 @@ let failures = 0;
 /** Truthy when nothing may be sent (Do Not Track / GPC, opt-out). */
 let silenced: unknown;
 let visitorId: string | undefined;
+/** The collector's latest attribution id for this visitor and session (docs/revenue.md); memory only. */
+let aid: unknown;
 let userId: string | undefined;
 let traits: Props | undefined;
 const shared: Props = {};
@@ -114,7 +116,10 @@ function send(events: TrackerEvent[]) {
       .then((r) => {
         if (r.status > 499 || r.status == 429) throw 0;
         failures = 0;
+        // An answer that cannot be read is retried like a failed send (the ids make a repeat harmless).
+        return r.json();
       })
+      .then((j) => (aid = j.aid || aid))
       .catch(() => {
         // Back off 1, 2, 4, 8, 16 s; events keep their ids, so a retry of a batch that did arrive is deduplicated.
         if (failures < 5) {
@@ -195,11 +200,13 @@ const api: Api = {
       track('identify', { ...t, user_id: userId });
     }
   },
-  revenue: ({ amount, currency, ...rest }: Props = {}) => track('revenue', { ...rest, revenue_amount: amount, revenue_currency: currency }),
+  // The collector reads a revenue event's amount and currency (docs/revenue.md).
+  revenue: (p?: Props) => track('revenue', p),
   goal: (name: unknown, props?: Props) => track(name, { ...props, goal: true }),
   // (key, value), or an object of properties
   addSharedProperty: (key: any, value?: unknown) => Object.assign(shared, key.substr ? { [key]: value } : key),
   getVisitorId: () => visitorId || null,
+  getAttributionId: () => aid || null,
   isIdentified: () => !!userId,
   getUserIdentity: () => (userId ? { user_id: userId, traits } : null),
   getConfig: () => cfg,

@@ -27,6 +27,7 @@ export async function collectV1Routes(app: FastifyInstance, ctx: AppContext): Pr
   async function ingest(admission: Admission, context: RequestFacts, site: SiteRecord, receivedAt: number) {
     const outcome = await admission.collect({ ...context, site, trust: 'server', receivedAt, sentAt: null });
     assertSomethingValid(outcome, admission.fields.count);
+    await ctx.revenue.collected(site.id, outcome.refs);
     const rejected = outcome.filtered + outcome.quarantined;
     return {
       success: true,

@@ -45,10 +45,17 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
       sentAt: sentAt !== null && Number.isFinite(sentAt) ? sentAt : null,
     });
     assertSomethingValid(outcome, admission.fields.count);
+    // Revenue events become transactions (revenue/); the answer carries the attribution id of the last
+    // visitor and session, which the tracker keeps for getAttributionId() (docs/revenue.md).
+    await ctx.revenue.collected(site.id, outcome.refs);
+    const aid = ctx.revenue.attributionId(site.id, outcome.refs);
     const rejected = outcome.filtered + outcome.quarantined;
-    return rejected
-      ? { success: true, events_received: outcome.accepted, events_rejected: rejected }
-      : { success: true, events_received: outcome.accepted };
+    return {
+      success: true,
+      events_received: outcome.accepted,
+      ...(rejected ? { events_rejected: rejected } : {}),
+      ...(aid ? { aid } : {}),
+    };
   }
 
   /** Both browser endpoints: read the body, name the site, check the origin, collect. */

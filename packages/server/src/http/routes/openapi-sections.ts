@@ -1,5 +1,6 @@
 import { contractsOpenApi } from './openapi-contracts';
 import type { OpenApiSection } from './openapi-document';
+import { revenueOpenApi } from './openapi-revenue';
 import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
@@ -15,6 +16,7 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   goalsSection,
   funnelsOpenApi,
   workspacesOpenApi,
+  revenueOpenApi,
   dropinsOpenApi,
   importsOpenApi,
 ];

@@ -6,6 +6,7 @@ import { trackerLoaderSnippet, trackerSnippet } from '@tidemark/tracker';
 import { parseInput } from '../errors';
 import { dropinSnippets } from '../../compat';
 import { siteCreateSchema, sitePatchSchema } from './sites-schema';
+import { revenueSettingsSchema } from '../../revenue';
 
 const params = (req: FastifyRequest) => req.params as { id: string };
 
@@ -40,12 +41,19 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
     return site;
   });
 
-  app.get('/api/sites/:id', async (req) => requireSiteAccess(ctx, req, params(req).id, 'read'));
+  app.get('/api/sites/:id', async (req) => {
+    const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
+    return { ...site, ...(await ctx.revenue.settingsView(site.id)) };
+  });
 
   app.patch('/api/sites/:id', async (req) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'write');
     const patch = parseInput(sitePatchSchema, req.body ?? {});
-    return ctx.meta.sites.update(site.id, patch);
+    // Revenue settings (the Stripe signing secret, sealed; the reporting currency) live with revenue/.
+    const revenue = parseInput(revenueSettingsSchema, req.body ?? {});
+    const updated = await ctx.meta.sites.update(site.id, patch);
+    await ctx.revenue.updateSettings(site.id, revenue);
+    return updated && { ...updated, ...(await ctx.revenue.settingsView(site.id)) };
   });
 
   app.delete('/api/sites/:id', async (req, reply) => {

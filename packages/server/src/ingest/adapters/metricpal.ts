@@ -8,7 +8,7 @@ import {
 } from '@tidemark/core';
 import { newPreEvent } from '../lib/pre-event';
 import type { PreEvent } from '../types';
-import { customProps, FieldReader, IP_KEYS, propText, readContractEvent, type AdaptedEvents } from './shared';
+import { currencyCode, customProps, FieldReader, IP_KEYS, propText, readContractEvent, type AdaptedEvents } from './shared';
 
 const RESERVED = new Set([
   'url',
@@ -24,7 +24,11 @@ const RESERVED = new Set([
   'userAgent',
   'scroll_depth',
   'final_scroll_depth',
+  'revenue_amount',
+  'revenue_currency',
 ]);
+/** A `revenue` (or `purchase`) event may say `amount`/`currency` instead (as the browser tracker sends them). */
+const REVENUE_ALIASES = new Set([...RESERVED, 'amount', 'currency']);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -93,12 +97,20 @@ function toPreEvent(c: Common, rejected: AdaptedEvents['rejected']): PreEvent | 
   ev.utm_term = f.text('utm_term', 300);
   ev.utm_content = f.text('utm_content', 300);
   ev.scroll_depth = f.int(c.type === 'page_exit' && f.has('final_scroll_depth') ? 'final_scroll_depth' : 'scroll_depth', 0, 100);
+  ev.revenue_amount = f.num('revenue_amount', -1e12, 1e12);
+  ev.revenue_currency = currencyCode(f.text('revenue_currency', 10));
+  let reserved: ReadonlySet<string> = RESERVED;
+  if ((name === 'revenue' || name === 'purchase') && ev.revenue_amount === null && f.has('amount')) {
+    ev.revenue_amount = f.num('amount', -1e12, 1e12);
+    ev.revenue_currency = currencyCode(f.text('currency', 10));
+    reserved = REVENUE_ALIASES;
+  }
+  if (ev.revenue_amount !== null && !ev.revenue_currency) ev.revenue_currency = 'USD';
   if (f.issues.length) {
     rejected.push({ reason: 'invalid_event', issues: f.issues, input: c.input });
     return null;
   }
-  const reserved = consumed ? new Set([...RESERVED, consumed]) : RESERVED;
-  ev.props = customProps(c.properties, reserved);
+  ev.props = customProps(c.properties, consumed ? new Set([...reserved, consumed]) : reserved);
   if (c.type === 'goal' && consumed) ev.props.goal = 'true';
   if (c.privacyMode) sha1Emails(ev.props);
   if (c.type === 'identify' || c.type === 'auto_identify') {

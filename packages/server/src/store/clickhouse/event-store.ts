@@ -17,6 +17,7 @@ import { ClickHouseHttp, parseClickHouseUrl, type ClickHouseClient, type ClickHo
 import { DEDUPED_TABLES, migrate, type ServerInfo } from './schema';
 import { prepareStatement } from './statement';
 import { ClickHouseLifecycle } from './lifecycle';
+import { normalizeSideRow, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
 import { clickHouseDerivedTables } from './derived';
 import { checkImportedRows, IMPORTED_COLUMNS, importVisitorPrefix, type ImportedAggregate } from '../imported';
 
@@ -254,6 +255,22 @@ export class ClickHouseEventStore implements EventStore {
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
     this.assertOpen();
     return this.lifecycle.eraseSubject(siteId, subject);
+  }
+
+  exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
+    this.assertOpen();
+    return this.lifecycle.exportSubjectSideRows(siteId, subject);
+  }
+
+  async upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void> {
+    this.assertOpen();
+    const spec = SIDE_TABLES[table];
+    if (!rows.length) return;
+    await this.http.insert(
+      table,
+      ['site_id', ...spec.columns.map((c) => c.name)],
+      rows.map((r) => normalizeSideRow(spec, r)),
+    );
   }
 
   async openDerivedTables(): Promise<DerivedTables> {

@@ -2,6 +2,7 @@ import { EVENT_COLUMNS } from '@tidemark/core';
 import type { PurgeCounts, SubjectRef } from '../event-store';
 import { quoteInt, quoteString } from './escape';
 import type { ClickHouseClient } from './http';
+import { SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 
 /**
  * The scale-out store's lifecycle deletes (see LifecycleStore). Partitions hold every site, so a
@@ -35,6 +36,7 @@ function siteTargets(siteId: string, before: number | null): Target[] {
       name: 'drops',
       where: before === null ? site : `${site} AND day < toDate(${utcTime(quoteInt(before))})`,
     },
+    ...SIDE_TABLE_NAMES.map((name) => ({ table: name, name, where: older(SIDE_TABLES[name].time) })),
     {
       table: 'imported_stats',
       name: 'imported',
@@ -72,7 +74,38 @@ export class ClickHouseLifecycle {
     const visitors = await this.subjectVisitors(siteId, subject);
     if (!visitors.length) return { events: 0 };
     const where = `site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')})`;
-    return this.purge([{ table: 'events', name: 'events', where }]);
+    const counts = await this.unlink(where);
+    return { ...counts, ...(await this.purge([{ table: 'events', name: 'events', where }])) };
+  }
+
+  async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
+    const visitors = await this.subjectVisitors(siteId, subject);
+    const out: Record<string, Array<Record<string, unknown>>> = {};
+    for (const name of SIDE_TABLE_NAMES)
+      out[name] = visitors.length
+        ? await this.http.select(
+            `SELECT * FROM ${name} FINAL WHERE site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')})
+             ORDER BY ${SIDE_TABLES[name].time}`,
+          )
+        : [];
+    return out;
+  }
+
+  /** Blanks the columns naming a person in the side tables' rows matching `where` (the amounts stay). */
+  private async unlink(where: string): Promise<PurgeCounts> {
+    const counts: PurgeCounts = {};
+    const mutated: string[] = [];
+    for (const name of SIDE_TABLE_NAMES) {
+      const [row] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} FINAL WHERE ${where}`);
+      counts[`${name}_unlinked`] = Number(row?.n ?? 0);
+      const [left] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} WHERE ${where}`);
+      if (!Number(left?.n ?? 0)) continue;
+      const set = SIDE_TABLES[name].personal.map((c) => `${c} = ''`).join(', ');
+      await this.http.exec(`ALTER TABLE ${name} UPDATE ${set} WHERE ${where}`);
+      mutated.push(name);
+    }
+    if (mutated.length) await this.awaitMutations(mutated);
+    return counts;
   }
 
   /**

@@ -2,6 +2,7 @@ import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseClient } from './http';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
+import { clickHouseSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 import { vaultClickHouseStatements } from '../vault-schema';
 
 /**
@@ -21,7 +22,7 @@ import { vaultClickHouseStatements } from '../vault-schema';
  * - No TTL clause (TTL arrived in 19.6); raw retention is done by the jobs role (purgeRaw).
  */
 
-export const DEDUPED_TABLES = ['events', 'raw_payloads', 'quarantine', 'ingest_drops'] as const;
+export const DEDUPED_TABLES = ['events', 'raw_payloads', 'quarantine', 'ingest_drops', ...SIDE_TABLE_NAMES] as const;
 
 const LOW_CARDINALITY = new Set([
   'name',
@@ -151,6 +152,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     version: 5,
     name: 'Data Vault 2.0 layer: hubs, links, satellites, load state and current-row views (vault/); filled by the vault job',
     statements: () => vaultClickHouseStatements(),
+  },
+  {
+    version: 6,
+    name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
+    statements: () => SIDE_TABLE_NAMES.map((t) => clickHouseSideTableSql(SIDE_TABLES[t])),
   },
 ];
 

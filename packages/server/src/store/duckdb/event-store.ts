@@ -28,8 +28,11 @@ import {
   purgeEvents,
   purgeSideTablesBefore,
   purgeSiteRows,
+  sideExportSql,
   subjectScope,
+  unlinkSubject,
 } from './lifecycle';
+import { normalizeSideRow, SIDE_TABLE_NAMES, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
 import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '../imported';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -437,7 +440,41 @@ export class DuckDbEventStore implements EventStore {
   }
 
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
-    return this.purging(() => this.writer.transaction(() => purgeEvents(this.writer, siteId, subjectScope(siteId, subject))));
+    const scope = subjectScope(siteId, subject);
+    return this.purging(() =>
+      this.writer.transaction(async () =>
+        addCounts(await unlinkSubject(this.writer, siteId, scope), await purgeEvents(this.writer, siteId, scope)),
+      ),
+    );
+  }
+
+  async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
+    const scope = subjectScope(siteId, subject);
+    const out: Record<string, Array<Record<string, unknown>>> = {};
+    for (const name of SIDE_TABLE_NAMES) out[name] = await this.read((db) => db.all(sideExportSql(name, scope), [siteId, ...scope.params]));
+    return out;
+  }
+
+  /** Side-table rows go in one transaction on the first writer connection, between event writes (they are few). */
+  async upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void> {
+    const spec = SIDE_TABLES[table];
+    // One row per key (the last given): a statement may not touch a key twice.
+    const byKey = new Map(rows.map((r) => normalizeSideRow(spec, r)).map((r) => [`${r.site_id}\u0000${r[spec.key]}`, r]));
+    const clean = [...byKey.values()];
+    if (!clean.length) return;
+    const names = ['site_id', ...spec.columns.map((c) => c.name)];
+    const row = `(${names.map(() => '?').join(', ')})`;
+    await this.exclusive(() =>
+      this.writer.transaction(async () => {
+        for (let i = 0; i < clean.length; i += 500) {
+          const chunk = clean.slice(i, i + 500);
+          await this.writer.run(
+            `INSERT OR REPLACE INTO ${table} (${names.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
+            chunk.flatMap((r) => names.map((n) => r[n])),
+          );
+        }
+      }),
+    );
   }
 
   replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS } from '@tidemark/core';
 import type { PurgeCounts, SubjectRef } from '../event-store';
 import type { DuckDbClient } from './client';
+import { SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 
 /**
  * The embedded store's lifecycle statements (see LifecycleStore): what to delete for a site, before a
@@ -89,13 +90,39 @@ async function unmarkSite(db: DuckDbClient, siteId: string): Promise<void> {
 
 /** The site's quarantine, archived raw payloads and drop counts before the cutoff. */
 export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cutoffMs: number): Promise<PurgeCounts> {
-  return {
+  const counts: PurgeCounts = {
     quarantine: await db.change(`DELETE FROM quarantine WHERE site_id = ? AND received_at < ${ts(cutoffMs)}`, [siteId]),
     raw: await db.change(`DELETE FROM raw_payloads_archive WHERE site_id = ? AND received_at < ${ts(cutoffMs)}`, [siteId]),
     drops: await db.change(`DELETE FROM ingest_drops WHERE site_id = ? AND day < CAST(${ts(cutoffMs)} AS DATE)`, [siteId]),
     // Imported days are the other tool's local days: a day goes once its UTC date is before the cutoff's.
     imported: await db.change('DELETE FROM imported_stats WHERE site_id = ? AND day < ?', [siteId, utcDate(cutoffMs)]),
   };
+  for (const name of SIDE_TABLE_NAMES)
+    counts[name] = await db.change(`DELETE FROM ${name} WHERE site_id = ? AND ${SIDE_TABLES[name].time} < ?`, [
+      siteId,
+      Math.trunc(cutoffMs),
+    ]);
+  return counts;
+}
+
+/**
+ * Blanks the columns naming the subject in every side table (rows and amounts stay). Runs before the
+ * subject's events go: a user id's visitors are found through them.
+ */
+export async function unlinkSubject(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
+  const counts: PurgeCounts = {};
+  for (const name of SIDE_TABLE_NAMES) {
+    const spec = SIDE_TABLES[name];
+    counts[`${name}_unlinked`] = await db.change(
+      `UPDATE ${name} SET ${spec.personal.map((c) => `${c} = ''`).join(', ')} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events}`,
+      [siteId, ...scope.params],
+    );
+  }
+  return counts;
+}
+
+export function sideExportSql(table: string, scope: Scope): string {
+  return `SELECT * FROM ${table} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events} ORDER BY ${SIDE_TABLES[table as keyof typeof SIDE_TABLES].time}`;
 }
 
 /** Every row of the site in every table (rollups included). */
@@ -106,6 +133,7 @@ export async function purgeSiteRows(db: DuckDbClient, siteId: string): Promise<P
     ['quarantine', 'quarantine'],
     ['raw_payloads_archive', 'raw'],
     ['ingest_drops', 'drops'],
+    ...SIDE_TABLE_NAMES.map((n): [string, string] => [n, n]),
     ['imported_stats', 'imported'],
   ];
   for (const [table, name] of tables) counts[name] = await db.change(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);

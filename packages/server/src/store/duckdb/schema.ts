@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import type { DuckDbClient } from './client';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
+import { duckDbSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 import { vaultDuckDbStatements } from '../vault-schema';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
@@ -160,6 +161,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         'mark_cube_day_state',
       ].map((t) => `DELETE FROM ${t} WHERE EXISTS (SELECT 1 FROM events WHERE name = 'session_start')`),
     ],
+  },
+  {
+    version: 12,
+    name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
+    statements: () => SIDE_TABLE_NAMES.map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
   },
 ];
 

@@ -1,0 +1,154 @@
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertNothingRan,
+  browserUnavailable,
+  openWatched,
+  screenshot,
+  startFixtureSite,
+  startHarness,
+  type FixtureSite,
+  type Harness,
+} from './harness';
+
+/**
+ * Revenue end to end in a real Chromium: the owner saves the Stripe signing secret on the Revenue page and
+ * sends a test event; a visitor arrives on the tracked site from a UTM-tagged link and the page reads
+ * tidemark.getAttributionId(); a checkout.session.completed carrying it, signed as Stripe signs, arrives at
+ * the webhook; the Revenue page credits the payment to that campaign under the chosen model.
+ */
+const unavailable = browserUnavailable();
+if (unavailable && process.env.CI === 'true') throw new Error(`Browser suite cannot run in CI: ${unavailable}`);
+
+const OWNER = { email: 'revenue-owner@example.com', password: 'correct horse battery' };
+const SECRET = 'whsec_browser_0123456789abcdefABCDEF';
+const SLOW = { timeout: 20_000 };
+
+describe.skipIf(!!unavailable)('revenue in the browser', () => {
+  let h: Harness;
+  let fixture: FixtureSite;
+
+  beforeAll(async () => {
+    h = await startHarness({ adminEmail: OWNER.email, adminPassword: OWNER.password });
+    fixture = await startFixtureSite();
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await fixture?.close();
+  });
+
+  it('a checkout carrying the attribution id of a UTM visit shows under that campaign', async () => {
+    const owner = await openWatched(h.browser);
+    const { page } = owner;
+    await page.goto(`${h.url}/login`);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'No sites yet' }).waitFor();
+    // The site is created over the API with the browser's session (the add-site form is covered elsewhere).
+    const cookie = (await owner.context.cookies(h.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+    const api = async (method: string, path: string, body?: unknown) =>
+      (
+        await fetch(h.url + path, {
+          method,
+          headers: { cookie, origin: h.url, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).json();
+    const site = (await api('POST', '/api/sites', { name: 'Shop', domain: fixture.host })) as { id: string };
+    const created = { id: site.id, snippet: ((await api('GET', `/api/sites/${site.id}/snippet`)) as { snippet: string }).snippet };
+
+    await assertNothingRan(owner);
+    // Setup: the secret is saved through the Revenue page and a test event arrives verified.
+    await page.goto(`${h.url}/sites/${created.id}/revenue`);
+    const setup = page.getByTestId('revenue-setup');
+    await setup.waitFor();
+    expect(await page.getByTestId('webhook-url').textContent()).toBe(`${h.url}/api/webhooks/stripe/${created.id}`);
+    await page.getByLabel('Signing secret').fill(SECRET);
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await expect.poll(() => page.getByTestId('revenue-setup-status').textContent(), SLOW).toContain('saved');
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await expect.poll(() => page.getByTestId('revenue-setup-status').textContent(), SLOW).toMatch(/arrived and was verified/);
+
+    await assertNothingRan(owner);
+    // The visit: a campaign link, the page asks the tracker for its attribution id.
+    fixture.setHtml(
+      `<!doctype html><html><head><meta charset="utf-8"><title>Pricing</title>${created.snippet}</head><body><h1>Pricing</h1></body></html>`,
+    );
+    const visitor = await openWatched(h.browser);
+    await visitor.page.goto(`${fixture.origin}/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=spring-sale`);
+    const aid = (
+      await visitor.page.waitForFunction(
+        () => (window as unknown as { tidemark: { getAttributionId(): string | null } }).tidemark.getAttributionId(),
+        undefined,
+        SLOW,
+      )
+    ).jsonValue() as Promise<string>;
+    const attributionId = await aid;
+    expect(attributionId).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(attributionId.length).toBeLessThanOrEqual(200);
+    await assertNothingRan(visitor);
+    await visitor.context.close();
+
+    // Stripe reports the checkout with the id as client_reference_id.
+    const now = Math.floor(Date.now() / 1000);
+    const event = {
+      id: 'evt_browser_checkout_1',
+      object: 'event',
+      api_version: '2024-06-20',
+      created: now,
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: 'req_browser_1', idempotency_key: null },
+      type: 'checkout.session.completed',
+      data: {
+        object: {
+          id: 'cs_test_browser_1',
+          object: 'checkout.session',
+          mode: 'payment',
+          payment_status: 'paid',
+          status: 'complete',
+          amount_total: 9900,
+          currency: 'usd',
+          created: now,
+          client_reference_id: attributionId,
+          customer: 'cus_browser',
+          customer_details: { email: 'buyer@example.com' },
+          payment_intent: 'pi_browser_1',
+          metadata: {},
+        },
+      },
+    };
+    const body = JSON.stringify(event);
+    const res = await fetch(`${h.url}/api/webhooks/stripe/${created.id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+
+    await page.goto(`${h.url}/sites/${created.id}/revenue?period=today`);
+    const campaigns = page.getByTestId('attribution-campaign');
+    await expect.poll(() => campaigns.textContent(), SLOW).toContain('spring-sale');
+    expect(await campaigns.textContent()).toContain('$99.00');
+    expect(await page.getByTestId('revenue-kpi-revenue').textContent()).toBe('$99.00');
+    const txns = (await page.getByTestId('revenue-transactions').textContent()) ?? '';
+    expect(txns).toContain('b***@example.com');
+    expect(txns).not.toContain('buyer@example.com');
+    expect(txns).toContain('newsletter');
+
+    await assertNothingRan(owner);
+    // The model picker and the five-model comparison live in the URL.
+    await page.getByTestId('attribution-model').selectOption('first_touch');
+    await expect.poll(() => new URL(page.url()).searchParams.get('model')).toBe('first_touch');
+    await page.getByLabel('Compare models').check();
+    await page.getByTestId('model-comparison').waitFor();
+    expect(await page.getByTestId('model-comparison').textContent()).toContain('Position based');
+    await screenshot(page, 'revenue-page');
+    await assertNothingRan(owner);
+  }, 120_000);
+});

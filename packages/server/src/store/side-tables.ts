@@ -1,0 +1,112 @@
+/**
+ * Side tables: rows a capability keeps beside the events in the same engine (revenue facts and
+ * transactions), declared once so both engines build the same columns. Every row belongs to a site and
+ * has a key within it; writing a row with the same key again replaces it (DuckDB: primary key with
+ * INSERT OR REPLACE; ClickHouse: ReplacingMergeTree on `version`, read through FINAL). Times and
+ * amounts are integers (ms, minor units) on both engines, so the same SQL reads them.
+ */
+
+export type SideColumnKind = 'string' | 'int';
+
+export interface SideTableSpec {
+  name: SideTableName;
+  /** Columns besides site_id, in order; `key` names the row within its site. */
+  columns: ReadonlyArray<{ name: string; kind: SideColumnKind }>;
+  key: string;
+  /** The column (ms) that retention compares with its cutoff. */
+  time: string;
+  /** Columns naming a person, blanked when a data subject is erased (the amounts stay for the books). */
+  personal: readonly string[];
+}
+
+export type SideTableName = 'revenue_facts' | 'transactions';
+
+const s = (name: string) => ({ name, kind: 'string' as const });
+const i = (name: string) => ({ name, kind: 'int' as const });
+
+export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
+  // What each webhook event (or collected revenue event) said about a payment, a refund or a subscription:
+  // one row per Stripe event id, so a retried delivery replaces its own row.
+  revenue_facts: {
+    name: 'revenue_facts',
+    columns: [
+      s('fact_id'),
+      s('kind'),
+      s('txn_key'),
+      s('alias_key'),
+      s('parent_key'),
+      s('subscription_id'),
+      i('created'),
+      i('received_at'),
+      s('visitor_id'),
+      s('session_id'),
+      s('email_hash'),
+      s('data'),
+      i('version'),
+    ],
+    key: 'fact_id',
+    time: 'created',
+    personal: ['visitor_id', 'session_id', 'email_hash'],
+  },
+  // One row per payment or refund, folded from its facts (revenue/fold.ts); `status` = 'counted' for rows
+  // that count, 'merged' for a payment reported under another key (a payment intent of an invoice).
+  transactions: {
+    name: 'transactions',
+    columns: [
+      s('txn_key'),
+      s('kind'),
+      s('status'),
+      s('source'),
+      s('transaction_id'),
+      i('ts'),
+      i('amount'),
+      s('currency'),
+      s('product_id'),
+      s('product_name'),
+      i('is_subscription'),
+      s('subscription_id'),
+      i('mrr_impact'),
+      s('refund_of'),
+      s('customer_id'),
+      s('email_hash'),
+      s('email_mask'),
+      s('visitor_id'),
+      s('session_id'),
+      s('link'),
+      i('version'),
+    ],
+    key: 'txn_key',
+    time: 'ts',
+    personal: ['visitor_id', 'session_id', 'email_hash', 'email_mask', 'customer_id'],
+  },
+};
+
+export const SIDE_TABLE_NAMES = Object.keys(SIDE_TABLES) as SideTableName[];
+
+export type SideRow = Record<string, string | number>;
+
+/** The row with every column present (missing strings '', ints 0), checked against the spec. */
+export function normalizeSideRow(spec: SideTableSpec, row: SideRow): SideRow {
+  const out: SideRow = { site_id: String(row.site_id ?? '') };
+  if (!out.site_id) throw new Error(`${spec.name}: row without site_id`);
+  for (const c of spec.columns) {
+    const v = row[c.name];
+    if (c.kind === 'int') {
+      const n = v === undefined || v === '' ? 0 : Number(v);
+      if (!Number.isSafeInteger(n)) throw new Error(`${spec.name}.${c.name}: not a safe integer`);
+      out[c.name] = n;
+    } else out[c.name] = v === undefined || v === null ? '' : String(v).toWellFormed();
+  }
+  if (!out[spec.key]) throw new Error(`${spec.name}: row without ${spec.key}`);
+  return out;
+}
+
+export const duckDbSideTableSql = (spec: SideTableSpec): string =>
+  `CREATE TABLE IF NOT EXISTS ${spec.name} (site_id VARCHAR NOT NULL, ${spec.columns
+    .map((c) => `${c.name} ${c.kind === 'int' ? 'BIGINT' : 'VARCHAR'} NOT NULL`)
+    .join(', ')}, PRIMARY KEY (site_id, ${spec.key}))`;
+
+export const clickHouseSideTableSql = (spec: SideTableSpec): string =>
+  `CREATE TABLE IF NOT EXISTS ${spec.name} (site_id String, ${spec.columns
+    .map((c) => `${c.name} ${c.kind === 'int' ? 'Int64' : 'String'}`)
+    .join(', ')}) ENGINE = ReplacingMergeTree(version) ORDER BY (site_id, ${spec.key})`;
