@@ -5,18 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, startServer, type Config, type RunningServer } from '@tidemark/server';
+// The launch flags that keep the visitor's browser from announcing itself as automated (the collector drops bots).
+import { CHROMIUM_ARGS } from '../../server/test/helpers/browser';
 
 export const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
-// The tracker reports navigator.webdriver and the collector drops automation as bots, so the visitor's
-// browser must not announce itself as automated (as a person's browser would not).
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-blink-features=AutomationControlled',
-];
 /** Headless Chromium announces itself as HeadlessChrome, which bot filtering rightly drops. */
 export const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 

@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The tracker reports navigator.webdriver and the collector drops automation as bots, so this browser poses
 // as a person: no AutomationControlled flag, and a regular desktop Chrome user agent (not HeadlessChrome).
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -24,7 +24,7 @@ export function chromiumMissing(): string | undefined {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /** A fresh profile that looks like a person's desktop Chrome (user agent and locale); options override. */
