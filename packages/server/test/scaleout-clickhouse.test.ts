@@ -6,6 +6,9 @@ import { StatsService } from '../src/stats';
 import { HOSTILE_STRINGS } from './helpers/scaleout-hostile';
 import { clickhouseAvailable, clickhouseDatabaseUrl, openTempClickHouseStore, uniqueName } from './helpers/scaleout';
 import { batchOf } from './helpers/events';
+import { MIGRATIONS } from '../src/store/clickhouse/schema';
+
+const ALL_VERSIONS = MIGRATIONS.map((m) => ({ version: m.version }));
 
 const status = await clickhouseAvailable('scaleout-clickhouse');
 
@@ -239,7 +242,8 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
           },
         ],
       );
-      await http.exec('ALTER TABLE schema_version DELETE WHERE version = 3');
+      // Later migrations are rewound too: the runner applies only versions above the highest one recorded.
+      await http.exec('ALTER TABLE schema_version DELETE WHERE version >= 3');
       await mutationsDone();
       await node.init();
       await mutationsDone();
@@ -247,11 +251,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       expect(rows.map((r) => JSON.parse(r.props))).toEqual([{ plan: 'pro\ufffd', 'k\ufffd': 'x\\ud800', ok: '😀' }, { plan: 'basic' }]);
       expect(rows.every((r) => !/\\ud[89a-f]/i.test(r.props.replace(/\\\\/g, '')))).toBe(true);
       expect((await node.listQuarantine(SITE)).map((q) => [q.errors, q.payload])).toEqual([['[{"path":"\\ufffd"}]', '{"p":"\\ufffd"}']]);
-      expect(await node.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual([
-        { version: 1 },
-        { version: 2 },
-        { version: 3 },
-      ]);
+      expect(await node.query('SELECT DISTINCT version FROM schema_version ORDER BY version')).toEqual(ALL_VERSIONS);
     } finally {
       await node.dropDatabase();
     }
@@ -264,7 +264,7 @@ describe.skipIf(!status.ok)('ClickHouse event store', () => {
       await Promise.all(nodes.map((n) => n.init()));
       await nodes[0]!.init();
       const versions = await nodes[1]!.query<{ version: number }>('SELECT DISTINCT version FROM schema_version ORDER BY version');
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(versions).toEqual(ALL_VERSIONS);
       // Steps run again over tables they already changed (another node migrated between this one's check and its
       // statements) change nothing and fail nothing: here every step, the ADD COLUMNs included.
       await new ClickHouseHttp(parseClickHouseUrl(url)).exec('DROP TABLE schema_version');
