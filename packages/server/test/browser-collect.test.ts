@@ -1,36 +1,33 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRecord } from '../src/meta';
-import { chromiumMissing, launchChromium, personContext, serveSitePages, until, type SitePages } from './helpers/browser';
-import { startTestServer } from './helpers/server';
+import { chromiumMissing, personContext, startTrackedSite, until, type SitePages, type TrackedSite } from './helpers/browser';
 
 // End to end: a page on one origin loads t.js from the real server on another, and what the browser
 // sends is stored as canonical events.
 
 describe.skipIf(chromiumMissing())('browser → /api/collect → event store', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let tracked: TrackedSite;
+  let server: TrackedSite['server'];
   let site: SiteRecord;
   let pages: SitePages;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const org = await server.ctx.meta.orgs.create('Browser Test Org');
-    site = await server.ctx.meta.sites.create(org.id, { name: 'Local shop', domain: 'localhost' });
-    // The site's own pages: a second local origin (localhost vs 127.0.0.1, another port).
-    pages = await serveSitePages(
-      (url) => `<!doctype html><html><head><title>Shop ${url}</title>
+    tracked = await startTrackedSite({
+      org: 'Browser Test Org',
+      site: { name: 'Local shop', domain: 'localhost' },
+      // The site's own pages: a second local origin (localhost vs 127.0.0.1, another port).
+      html: (server, site, url) => `<!doctype html><html><head><title>Shop ${url}</title>
 <script defer src="${server.url}/t.js" data-site="${site.tracking_id}" data-interval-start="200"></script></head>
 <body><a id="out" href="https://partner.example.org/deal?ref=1">Partner</a><main style="height:4000px">Shop</main>
 <script>document.getElementById('out').addEventListener('click', (e) => e.preventDefault());</script></body></html>`,
-    );
-    browser = await launchChromium();
+    });
+    ({ server, site, pages, browser } = tracked);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await pages?.close();
-    await server?.cleanup();
+    await tracked?.close();
   });
 
   const stored = () => server.ctx.events.query<Record<string, any>>('SELECT * FROM events WHERE site_id = ? ORDER BY ts, name', [site.id]);

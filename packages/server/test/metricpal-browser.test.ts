@@ -4,8 +4,7 @@ import { parseQuery } from '@tidemark/core';
 import type { Config } from '../src/config';
 import type { SiteRecord } from '../src/meta';
 import { ClickHouseEventStore } from '../src/store';
-import { chromiumMissing, launchChromium, personContext, serveSitePages, until, type SitePages } from './helpers/browser';
-import { startTestServer } from './helpers/server';
+import { chromiumMissing, personContext, startTrackedSite, until, type SitePages, type TrackedSite } from './helpers/browser';
 import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './helpers/scaleout';
 
 // End to end with the MetricPal extension: a page written for MetricPal (window.MetricPal, data-metricpal)
@@ -38,27 +37,26 @@ const engines: Array<[string, () => Partial<Config> | null]> = [
 for (const [engine, overrides] of engines) {
   const config = overrides();
   describe.skipIf(chromiumMissing() || !config)(`MetricPal page → /api/collect → stats (${engine})`, () => {
-    let server: Awaited<ReturnType<typeof startTestServer>>;
+    let tracked: TrackedSite;
+    let server: TrackedSite['server'];
     let site: SiteRecord;
     let pages: SitePages;
     let browser: Browser;
 
     beforeAll(async () => {
-      server = await startTestServer(config!);
-      const org = await server.ctx.meta.orgs.create('MetricPal Org');
-      site = await server.ctx.meta.sites.create(org.id, { name: 'MetricPal site', domain: 'localhost' });
-      pages = await serveSitePages(
-        () => `<!doctype html><html><head><title>Shop</title>
+      tracked = await startTrackedSite({
+        config: config!,
+        org: 'MetricPal Org',
+        site: { name: 'MetricPal site', domain: 'localhost' },
+        html: (server, site) => `<!doctype html><html><head><title>Shop</title>
 <script defer src="${server.url}/t.js" data-site="${site.tracking_id}" data-metricpal data-auto-identify data-interval-start="200"></script></head>
 <body><button id="cta">Book a demo</button><form id="lead"><input id="email" name="email" type="email"></form></body></html>`,
-      );
-      browser = await launchChromium();
+      });
+      ({ server, site, pages, browser } = tracked);
     }, 60_000);
 
     afterAll(async () => {
-      await browser?.close();
-      await pages?.close();
-      await server?.cleanup();
+      await tracked?.close();
       if (config?.eventsUrl) await new ClickHouseEventStore(config.eventsUrl).dropDatabase();
     });
 

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRecord } from '../src/meta';
-import { chromiumMissing, launchChromium, personContext, serveSitePages, type SitePages } from './helpers/browser';
-import { startTestServer } from './helpers/server';
+import { chromiumMissing, personContext, startTrackedSite, type SitePages, type TrackedSite } from './helpers/browser';
 
 /**
  * The script-tag flow of a page switching from Plausible, in Chromium: the page keeps its
@@ -11,27 +10,26 @@ import { startTestServer } from './helpers/server';
  * and on ClickHouse through scaleout-dropins.test.ts.
  */
 describe.skipIf(chromiumMissing())('Plausible script tag pointed at this server', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let tracked: TrackedSite;
+  let server: TrackedSite['server'];
   let site: SiteRecord;
   let pages: SitePages;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const org = await server.ctx.meta.orgs.create('Script Tag Org');
-    site = await server.ctx.meta.sites.create(org.id, { name: 'Shop', domain: 'localhost' });
-    pages = await serveSitePages(
-      (url) => `<!doctype html><html><head><title>Shop</title>
+    tracked = await startTrackedSite({
+      org: 'Script Tag Org',
+      site: { name: 'Shop', domain: 'localhost' },
+      html: (server, _site, url) => `<!doctype html><html><head><title>Shop</title>
 <script>window.plausible = window.plausible || function () { (window.plausible.q = window.plausible.q || []).push(arguments) };
 plausible('Queued', { props: { early: 'yes' } });</script>
 <script defer data-domain="localhost" src="${server.url}/js/script.js"></script></head><body>Shop ${url}</body></html>`,
-    );
-    browser = await launchChromium();
+    });
+    ({ server, site, pages, browser } = tracked);
   });
+
   afterAll(async () => {
-    await browser?.close();
-    await pages?.close();
-    await server?.cleanup();
+    await tracked?.close();
   });
 
   const stored = () => server.ctx.events.query<Record<string, any>>('SELECT * FROM events WHERE site_id = ? ORDER BY ts, name', [site.id]);

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { Config } from '../../src/config';
+import type { SiteRecord } from '../../src/meta';
+import { startTestServer } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The tracker reports navigator.webdriver and the collector drops automation as bots, so this browser poses
@@ -59,5 +62,40 @@ export async function serveSitePages(html: (url: string) => string): Promise<Sit
   return {
     origin: `http://localhost:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+export interface TrackedSite {
+  server: TestServer;
+  site: SiteRecord;
+  pages: SitePages;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** A test server with one site, the site's own pages (`html` gets the server, the site and the path) and Chromium. */
+export async function startTrackedSite(opts: {
+  config?: Partial<Config>;
+  org: string;
+  site: { name: string; domain: string };
+  html: (server: TestServer, site: SiteRecord, url: string) => string;
+}): Promise<TrackedSite> {
+  const server = await startTestServer(opts.config);
+  const org = await server.ctx.meta.orgs.create(opts.org);
+  const site = await server.ctx.meta.sites.create(org.id, opts.site);
+  const pages = await serveSitePages((url) => opts.html(server, site, url));
+  const browser = await launchChromium();
+  return {
+    server,
+    site,
+    pages,
+    browser,
+    async close() {
+      await browser.close();
+      await pages.close();
+      await server.cleanup();
+    },
   };
 }
