@@ -29,17 +29,27 @@ async function openDistributedStore(): Promise<ClickHouseEventStore> {
   const [v] = await http.select<{ v: string }>('SELECT version() AS v', { database: null });
   const [major = 0, minor = 0] = String(v?.v).split('.').map(Number);
   await http.exec(`CREATE DATABASE ${database}`, { database: null });
-  // Every migration's statements on the local tables; the Distributed tables over them come last (their columns copied).
+  // Every migration's statements on the local tables; the Distributed tables over them come next (their columns
+  // copied), and views, which read the Distributed tables, last.
+  const tables: string[] = [];
+  const views: string[] = [];
   for (const m of CLICKHOUSE_MIGRATIONS) {
     for (const stmt of m.statements({ version: String(v?.v), major, minor })) {
+      if (/^CREATE (OR REPLACE )?VIEW /.test(stmt)) {
+        views.push(stmt);
+        continue;
+      }
+      const created = /^CREATE TABLE IF NOT EXISTS (\w+) /.exec(stmt)?.[1];
+      if (created && !tables.includes(created)) tables.push(created);
       const local = stmt
         .replace(/^CREATE TABLE IF NOT EXISTS (\w+) /, 'CREATE TABLE $1_local ')
         .replace(/^ALTER TABLE (\w+) /, 'ALTER TABLE $1_local ');
       await http.exec(local);
     }
   }
-  for (const t of TABLES)
+  for (const t of tables.filter((t) => t !== 'schema_version'))
     await http.exec(`CREATE TABLE ${t} AS ${t}_local ENGINE = Distributed(${CLUSTER}, ${database}, ${t}_local, cityHash64(site_id))`);
+  for (const view of views) await http.exec(view);
   await http.exec(
     'CREATE TABLE schema_version (version UInt32, name String, applied_at DateTime) ENGINE = ReplacingMergeTree ORDER BY version',
   );

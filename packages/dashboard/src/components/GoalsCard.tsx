@@ -22,10 +22,11 @@ interface Props {
 export function GoalsCard({ siteId, view, queryKey, onFilter, enabled, canEdit }: Props) {
   const id = useId();
   const goals = useAsync((signal) => goalsApi.list(siteId, signal), [siteId], enabled);
+  const hasGoals = (goals.data?.length ?? 0) > 0;
   const rows = useAsync(
     (signal) => statsApi.breakdown(siteId, view, 'goal', GOAL_METRICS, 50, signal),
     [siteId, queryKey],
-    enabled && (goals.data?.length ?? 0) > 0,
+    enabled && hasGoals,
   );
   const byId = new Map((rows.data ?? []).map((r) => [r.label, r.values]));
   const list = (goals.data ?? [])
@@ -37,7 +38,7 @@ export function GoalsCard({ siteId, view, queryKey, onFilter, enabled, canEdit }
         <h2 id={`${id}-title`}>Goals</h2>
         {canEdit && <Link to={`/sites/${siteId}/settings#goals`}>Manage goals</Link>}
       </div>
-      <div className="card-body" aria-busy={goals.loading || rows.loading}>
+      <div className="card-body" aria-busy={goals.loading || (hasGoals && rows.loading)}>
         <ErrorBanner error={goals.error ?? rows.error} />
         {!goals.loading && !list.length && !goals.error && (
           <p className="muted empty-small">No goals yet. Define them in the site settings to count conversions.</p>
