@@ -5,18 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, startServer, type Config, type RunningServer } from '@tidemark/server';
+// The launch flags that keep the visitor's browser from announcing itself as automated (the collector drops bots).
+import { CHROMIUM_ARGS } from '../../server/test/helpers/browser';
 
 export const CHROMIUM = process.env.TIDEMARK_CHROMIUM ?? '/usr/bin/chromium';
-// The tracker reports navigator.webdriver and the collector drops automation as bots, so the visitor's
-// browser must not announce itself as automated (as a person's browser would not).
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-blink-features=AutomationControlled',
-];
 /** Headless Chromium announces itself as HeadlessChrome, which bot filtering rightly drops. */
 export const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
@@ -24,10 +16,15 @@ const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = path.resolve(pkgDir, '../..');
 export const artifactsDir = path.join(repoRoot, 'test-artifacts', 'dashboard');
 
-/** Why the browser suite cannot run here, or undefined when it can. */
+/** Why the browser suite cannot run here, or undefined when it can; with CI=true a missing browser fails the suite. */
 export function browserUnavailable(): string | undefined {
-  return fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM}`;
+  const reason = fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM}`;
+  if (reason && process.env.CI === 'true') throw new Error(`Browser suite cannot run in CI: ${reason}`);
+  return reason;
 }
+
+/** The owner the first-run setup creates in the journeys that start from an empty server. */
+export const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Olivia Owner' };
 
 export interface Harness {
   server: RunningServer;
@@ -49,6 +46,27 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
       await browser.close();
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A server and browser, the tracked fixture site, and the owner's watched browser profile. */
+export interface SiteHarness extends Harness {
+  fixture: FixtureSite;
+  owner: Watched;
+}
+
+export async function startSiteHarness(): Promise<SiteHarness> {
+  const h = await startHarness();
+  const fixture = await startFixtureSite();
+  const owner = await openWatched(h.browser);
+  return {
+    ...h,
+    fixture,
+    owner,
+    async close() {
+      await h.close();
+      await fixture.close();
     },
   };
 }
@@ -162,4 +180,43 @@ document.getElementById('signup').addEventListener('click', function () {
 });
 </script>
 </body></html>`;
+}
+
+/** First-run setup through the form: creates the owner (and the organization "Acme"). */
+export async function setUpOwner(page: Page, url: string, owner = OWNER): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Set up Tidemark' }).waitFor();
+  await page.getByLabel('Your name').fill(owner.name);
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByLabel('Organization name').fill('Acme');
+  await page.getByRole('button', { name: 'Create owner account' }).click();
+}
+
+/** Adds the account's first site through the form; returns its id and the snippet the dashboard shows. */
+export async function addFirstSite(page: Page, origin: string, name: string): Promise<{ siteId: string; snippet: string }> {
+  await page.getByRole('link', { name: 'Add your first site' }).click();
+  await page.getByLabel('Domain').fill(`${origin}/`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Add site and get snippet' }).click();
+  const snippetEl = page.getByTestId('snippet');
+  await snippetEl.waitFor();
+  return { siteId: new URL(page.url()).pathname.split('/')[2], snippet: (await snippetEl.textContent()) ?? '' };
+}
+
+/** Fills the sign-in form on the page already showing it and submits. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Registers an account through the API (the server's first account becomes its owner); returns the status. */
+export async function registerThroughApi(url: string, body: Record<string, string>): Promise<number> {
+  const r = await fetch(`${url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify(body),
+  });
+  return r.status;
 }

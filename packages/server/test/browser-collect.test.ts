@@ -1,79 +1,41 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRecord } from '../src/meta';
-import { startTestServer } from './helpers/server';
+import { chromiumMissing, personContext, startTrackedSite, until, type SitePages, type TrackedSite } from './helpers/browser';
 
 // End to end: a page on one origin loads t.js from the real server on another, and what the browser
 // sends is stored as canonical events.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The tracker reports navigator.webdriver and the collector drops automation as bots, so this browser poses
-// as a person: no AutomationControlled flag, and a regular desktop Chrome user agent (not HeadlessChrome).
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-blink-features=AutomationControlled',
-];
-const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-
-function chromiumMissing(): string | undefined {
-  if (fs.existsSync(CHROMIUM)) return undefined;
-  if (process.env.CI === 'true') throw new Error(`Chromium not found at ${CHROMIUM}`);
-  return `Chromium not found at ${CHROMIUM}`;
-}
-
-async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe.skipIf(chromiumMissing())('browser → /api/collect → event store', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let tracked: TrackedSite;
+  let server: TrackedSite['server'];
   let site: SiteRecord;
-  let page: http.Server;
-  let pageOrigin: string;
+  let pages: SitePages;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const org = await server.ctx.meta.orgs.create('Browser Test Org');
-    site = await server.ctx.meta.sites.create(org.id, { name: 'Local shop', domain: 'localhost' });
-    // The site's own pages: a second local origin (localhost vs 127.0.0.1, another port).
-    page = http.createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html><head><title>Shop ${req.url}</title>
+    tracked = await startTrackedSite({
+      org: 'Browser Test Org',
+      site: { name: 'Local shop', domain: 'localhost' },
+      // The site's own pages: a second local origin (localhost vs 127.0.0.1, another port).
+      html: (server, site, url) => `<!doctype html><html><head><title>Shop ${url}</title>
 <script defer src="${server.url}/t.js" data-site="${site.tracking_id}" data-interval-start="200"></script></head>
 <body><a id="out" href="https://partner.example.org/deal?ref=1">Partner</a><main style="height:4000px">Shop</main>
-<script>document.getElementById('out').addEventListener('click', (e) => e.preventDefault());</script></body></html>`);
+<script>document.getElementById('out').addEventListener('click', (e) => e.preventDefault());</script></body></html>`,
     });
-    await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
-    pageOrigin = `http://localhost:${(page.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    ({ server, site, pages, browser } = tracked);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => page?.close(r));
-    await server?.cleanup();
+    await tracked?.close();
   });
 
   const stored = () => server.ctx.events.query<Record<string, any>>('SELECT * FROM events WHERE site_id = ? ORDER BY ts, name', [site.id]);
 
   it('stores what the tracker sends, once, with identity, session and page fields filled in', async () => {
-    const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-US', viewport: { width: 1200, height: 700 } });
+    const ctx = await personContext(browser, { viewport: { width: 1200, height: 700 } });
     const tab = await ctx.newPage();
-    await tab.goto(`${pageOrigin}/products?utm_source=newsletter&utm_medium=email`);
+    await tab.goto(`${pages.origin}/products?utm_source=newsletter&utm_medium=email`);
     await until('page_view stored', async () => (await stored()).some((e) => e.name === 'page_view'));
     await tab.evaluate(() => history.pushState({}, '', '/checkout'));
     await tab.evaluate(() => (window as any).tidemark.track('add_to_cart', { sku: 'A-1', qty: 2 }));
@@ -136,7 +98,7 @@ describe.skipIf(chromiumMissing())('browser → /api/collect → event store', (
         viewport: touch ? { width: 1180, height: 740 } : { width: 1400, height: 800 },
       });
       const tab = await ctx.newPage();
-      await tab.goto(`${pageOrigin}${path}`);
+      await tab.goto(`${pages.origin}${path}`);
       await until(`${path} stored`, async () => (await stored()).some((e) => e.path === path));
       await ctx.close();
     }

@@ -1,46 +1,16 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '@tidemark/core';
 import type { Config } from '../src/config';
 import type { SiteRecord } from '../src/meta';
 import { ClickHouseEventStore } from '../src/store';
-import { startTestServer } from './helpers/server';
+import { chromiumMissing, personContext, startTrackedSite, until, type SitePages, type TrackedSite } from './helpers/browser';
 import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './helpers/scaleout';
 
 // End to end with the MetricPal extension: a page written for MetricPal (window.MetricPal, data-metricpal)
 // loads t.js from the real server; its automatic events and the HubSpot / Klaviyo page events (dispatched as
 // their embeds dispatch them) are stored and counted by the stats engine — on DuckDB, and on ClickHouse
 // (the same collect pipeline and stats engine over the scale-out store).
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-blink-features=AutomationControlled',
-];
-const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-
-function chromiumMissing(): string | undefined {
-  if (fs.existsSync(CHROMIUM)) return undefined;
-  if (process.env.CI === 'true') throw new Error(`Chromium not found at ${CHROMIUM}`);
-  return `Chromium not found at ${CHROMIUM}`;
-}
-
-async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** What the steps below make the page send, written out (the independent expectation). */
 const EXPECTED: Record<string, number> = {
@@ -67,31 +37,26 @@ const engines: Array<[string, () => Partial<Config> | null]> = [
 for (const [engine, overrides] of engines) {
   const config = overrides();
   describe.skipIf(chromiumMissing() || !config)(`MetricPal page → /api/collect → stats (${engine})`, () => {
-    let server: Awaited<ReturnType<typeof startTestServer>>;
+    let tracked: TrackedSite;
+    let server: TrackedSite['server'];
     let site: SiteRecord;
-    let page: http.Server;
-    let pageOrigin: string;
+    let pages: SitePages;
     let browser: Browser;
 
     beforeAll(async () => {
-      server = await startTestServer(config!);
-      const org = await server.ctx.meta.orgs.create('MetricPal Org');
-      site = await server.ctx.meta.sites.create(org.id, { name: 'MetricPal site', domain: 'localhost' });
-      page = http.createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(`<!doctype html><html><head><title>Shop</title>
+      tracked = await startTrackedSite({
+        config: config!,
+        org: 'MetricPal Org',
+        site: { name: 'MetricPal site', domain: 'localhost' },
+        html: (server, site) => `<!doctype html><html><head><title>Shop</title>
 <script defer src="${server.url}/t.js" data-site="${site.tracking_id}" data-metricpal data-auto-identify data-interval-start="200"></script></head>
-<body><button id="cta">Book a demo</button><form id="lead"><input id="email" name="email" type="email"></form></body></html>`);
+<body><button id="cta">Book a demo</button><form id="lead"><input id="email" name="email" type="email"></form></body></html>`,
       });
-      await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
-      pageOrigin = `http://localhost:${(page.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      ({ server, site, pages, browser } = tracked);
     }, 60_000);
 
     afterAll(async () => {
-      await browser?.close();
-      await new Promise((r) => page?.close(r));
-      await server?.cleanup();
+      await tracked?.close();
       if (config?.eventsUrl) await new ClickHouseEventStore(config.eventsUrl).dropDatabase();
     });
 
@@ -103,9 +68,9 @@ for (const [engine, overrides] of engines) {
     };
 
     it('stores the automatic events and the embeds’ events, and the stats engine counts them', async () => {
-      const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-US' });
+      const ctx = await personContext(browser);
       const tab = await ctx.newPage();
-      await tab.goto(`${pageOrigin}/shop?q=boots`);
+      await tab.goto(`${pages.origin}/shop?q=boots`);
       await tab.waitForFunction(() => typeof (window as any).MetricPal?.getClickInfo === 'function');
       await tab.click('#cta');
       await tab.focus('#email');

@@ -1,6 +1,5 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { clickhouseAvailable, clickhouseDatabaseUrl, uniqueName } from './helpers/scaleout';
-import { ClickHouseEventStore } from '../src/store';
+import { describe, vi } from 'vitest';
+import { checkRunsOnTarget, scaleoutTarget, serverOnTarget } from './helpers/scaleout';
 
 /**
  * The drop-in collectors' suite (dropins.test.ts: the real Plausible and Umami clients, retries after
@@ -9,32 +8,13 @@ import { ClickHouseEventStore } from '../src/store';
  * the server's events in ClickHouse (Debian's 18.16 server), as scaleout-collect.test.ts runs the
  * collector's suite.
  */
-const status = await clickhouseAvailable('scaleout-dropins');
-const database = uniqueName('tidemark_dropins');
+const target = await scaleoutTarget('scaleout-dropins', { database: 'tidemark_dropins' });
 
-vi.mock('./helpers/server', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('./helpers/server')>();
-  return {
-    ...actual,
-    startTestServer: (overrides: Parameters<typeof actual.startTestServer>[0] = {}, env?: NodeJS.ProcessEnv) =>
-      actual.startTestServer({ eventsUrl: clickhouseDatabaseUrl(database), ...overrides }, env),
-  };
-});
+vi.mock('./helpers/server', (importOriginal) => serverOnTarget(importOriginal, () => target));
 
-if (status.ok) {
-  it('runs the suites against ClickHouse', async () => {
-    const { startTestServer } = await import('./helpers/server');
-    const s = await startTestServer();
-    try {
-      expect(s.ctx.events.dialect).toBe('clickhouse');
-    } finally {
-      await s.cleanup();
-    }
-  });
+if (target.ok) {
+  checkRunsOnTarget('runs the suites against ClickHouse', target);
   await import('./dropins.test');
   await import('./plausible-stats-api.test');
   await import('./plausible-script-tag.test');
-  afterAll(async () => {
-    await new ClickHouseEventStore(clickhouseDatabaseUrl(database)).dropDatabase();
-  });
-} else describe.skip(`drop-in collectors and Stats API on ClickHouse (${status.reason})`, () => {});
+} else describe.skip(`drop-in collectors and Stats API on ClickHouse (${target.reason})`, () => {});

@@ -1,7 +1,5 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Redis } from 'ioredis';
-import { ClickHouseEventStore } from '../src/store';
-import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_URL, uniqueName } from './helpers/scaleout';
+import { describe, vi } from 'vitest';
+import { checkRunsOnTarget, scaleoutTarget, serverOnTarget } from './helpers/scaleout';
 
 /**
  * The contract suites (Segment-compatible clients, Universal Site Tracking, TechStore) through the
@@ -9,49 +7,15 @@ import { clickhouseAvailable, clickhouseDatabaseUrl, redisAvailable, REDIS_TEST_
  * writes ClickHouse and dedupes by event id; sessions and counters are in Redis. A client's retry
  * after a 503 must still be stored once.
  */
-const clickhouse = await clickhouseAvailable('scaleout-stream-contracts');
-const redis = clickhouse.ok ? await redisAvailable('scaleout-stream-contracts') : clickhouse;
-const database = uniqueName('tidemark_contracts_stream');
-const prefix = `${uniqueName('tmc')}:`;
-
-vi.mock('./helpers/server', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('./helpers/server')>();
-  return {
-    ...actual,
-    startTestServer: (overrides: Parameters<typeof actual.startTestServer>[0] = {}, env?: NodeJS.ProcessEnv) =>
-      actual.startTestServer(
-        {
-          eventsUrl: clickhouseDatabaseUrl(database),
-          redisUrl: REDIS_TEST_URL,
-          redisPrefix: prefix,
-          // Nodes sharing Redis share one secret.
-          secret: 'contracts-stream-test-secret-'.padEnd(48, 'x'),
-          streamFlushMs: 50,
-          ...overrides,
-        },
-        env,
-      ),
-  };
+const target = await scaleoutTarget('scaleout-stream-contracts', {
+  database: 'tidemark_contracts_stream',
+  stream: { prefix: 'tmc', secret: 'contracts-stream-test-secret-' },
 });
 
-if (redis.ok) {
-  it('runs the suites through the Redis stream into ClickHouse', async () => {
-    const { startTestServer } = await import('./helpers/server');
-    const s = await startTestServer();
-    try {
-      expect(s.ctx.events.dialect).toBe('clickhouse');
-      expect(s.ctx.config.redisUrl).toBe(REDIS_TEST_URL);
-    } finally {
-      await s.cleanup();
-    }
-  });
+vi.mock('./helpers/server', (importOriginal) => serverOnTarget(importOriginal, () => target));
+
+if (target.ok) {
+  checkRunsOnTarget('runs the suites through the Redis stream into ClickHouse', target);
   await import('./collect-segment.test');
   await import('./collect-seed.test');
-  afterAll(async () => {
-    await new ClickHouseEventStore(clickhouseDatabaseUrl(database)).dropDatabase();
-    const r = new Redis(REDIS_TEST_URL);
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(...keys);
-    r.disconnect();
-  });
-} else describe.skip(`contract suites through Redis (${redis.reason})`, () => {});
+} else describe.skip(`contract suites through Redis (${target.reason})`, () => {});

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import type { Config } from '../../src/config';
 import { ClickHouseEventStore } from '../../src/store';
 
 /** Where the scale-out suites find their services (override with these variables). */
@@ -68,4 +70,65 @@ export async function openTempClickHouseStore(prefix = 'tidemark_test'): Promise
     await close();
   };
   return store;
+}
+
+/**
+ * Where a DuckDB suite re-run unchanged on the scale-out stores sends its servers' events: a fresh
+ * ClickHouse database, and with `stream` also the Redis stream (keys under a fresh prefix). In CI a
+ * missing service fails; locally `ok` is false with the reason.
+ */
+export interface ScaleoutTarget extends ServiceStatus {
+  overrides: Partial<Config>;
+  cleanup(): Promise<void>;
+}
+
+export async function scaleoutTarget(
+  suite: string,
+  opts: { database: string; stream?: { prefix: string; secret: string } },
+): Promise<ScaleoutTarget> {
+  const clickhouse = await clickhouseAvailable(suite);
+  const status = clickhouse.ok && opts.stream ? await redisAvailable(suite) : clickhouse;
+  const eventsUrl = clickhouseDatabaseUrl(uniqueName(opts.database));
+  const prefix = opts.stream ? `${uniqueName(opts.stream.prefix)}:` : '';
+  const overrides: Partial<Config> = opts.stream
+    ? // Nodes sharing Redis share one secret.
+      { eventsUrl, redisUrl: REDIS_TEST_URL, redisPrefix: prefix, secret: opts.stream.secret.padEnd(48, 'x'), streamFlushMs: 50 }
+    : { eventsUrl };
+  return {
+    ...status,
+    overrides,
+    async cleanup() {
+      await new ClickHouseEventStore(eventsUrl).dropDatabase();
+      if (!opts.stream) return;
+      const r = new Redis(REDIS_TEST_URL);
+      const keys = await r.keys(`${prefix}*`);
+      if (keys.length) await r.del(...keys);
+      r.disconnect();
+    },
+  };
+}
+
+/** The `vi.mock('./helpers/server', …)` factory: every test server of the re-run suites starts on `target`. */
+export async function serverOnTarget(importOriginal: <T>() => Promise<T>, target: () => ScaleoutTarget) {
+  const actual = await importOriginal<typeof import('./server')>();
+  return {
+    ...actual,
+    startTestServer: (overrides: Parameters<typeof actual.startTestServer>[0] = {}, env?: NodeJS.ProcessEnv) =>
+      actual.startTestServer({ ...target().overrides, ...overrides }, env),
+  };
+}
+
+/** Proves the re-run suites really run on the target (not silently on DuckDB), and drops its data afterwards. */
+export function checkRunsOnTarget(title: string, target: ScaleoutTarget): void {
+  it(title, async () => {
+    const { startTestServer } = await import('./server');
+    const s = await startTestServer();
+    try {
+      expect(s.ctx.events.dialect).toBe('clickhouse');
+      if (target.overrides.redisUrl) expect(s.ctx.config.redisUrl).toBe(REDIS_TEST_URL);
+    } finally {
+      await s.cleanup();
+    }
+  });
+  afterAll(() => target.cleanup());
 }

@@ -1,6 +1,6 @@
 import { collectEventSchema, type CollectBody } from '@tidemark/core';
 import { newPreEvent } from '../lib/pre-event';
-import { currencyCode, customProps, FieldReader, readContractEvent, type AdaptedEvents } from './shared';
+import { currencyCode, customProps, FieldReader, readContractEvent, readPageFields, type AdaptedEvents } from './shared';
 
 /** Property keys the collector maps to canonical columns (tracker README, "Reserved property keys"). */
 const RESERVED = new Set([
@@ -50,14 +50,7 @@ export function adaptInsightHub(body: CollectBody, siteId: string, receivedAt: n
     ev.event_id = e.event_id ?? '';
     ev.client_visitor_id = visitorId;
     ev.url = f.text('url');
-    ev.path = f.text('path', 2000);
-    ev.title = f.text('title', 2000);
-    ev.referrer = f.text('referrer', 2000);
-    ev.utm_source = f.text('utm_source', 300);
-    ev.utm_medium = f.text('utm_medium', 300);
-    ev.utm_campaign = f.text('utm_campaign', 300);
-    ev.utm_term = f.text('utm_term', 300);
-    ev.utm_content = f.text('utm_content', 300);
+    readPageFields(ev, f);
     ev.user_id = f.text('user_id', 300) || visitorUserId.slice(0, 300);
     ev.x = f.int('x', -1e6, 1e7);
     ev.y = f.int('y', -1e6, 1e8);

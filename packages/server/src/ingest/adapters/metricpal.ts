@@ -8,7 +8,7 @@ import {
 } from '@tidemark/core';
 import { newPreEvent } from '../lib/pre-event';
 import type { PreEvent } from '../types';
-import { currencyCode, customProps, FieldReader, IP_KEYS, propText, readContractEvent, type AdaptedEvents } from './shared';
+import { currencyCode, customProps, FieldReader, IP_KEYS, propText, readContractEvent, readPageFields, type AdaptedEvents } from './shared';
 
 const RESERVED = new Set([
   'url',
@@ -88,14 +88,7 @@ function toPreEvent(c: Common, rejected: AdaptedEvents['rejected']): PreEvent | 
     }
   }
   ev.url = c.url || f.text('url');
-  ev.path = f.text('path', 2000);
-  ev.title = f.text('title', 2000);
-  ev.referrer = f.text('referrer', 2000);
-  ev.utm_source = f.text('utm_source', 300);
-  ev.utm_medium = f.text('utm_medium', 300);
-  ev.utm_campaign = f.text('utm_campaign', 300);
-  ev.utm_term = f.text('utm_term', 300);
-  ev.utm_content = f.text('utm_content', 300);
+  readPageFields(ev, f);
   ev.scroll_depth = f.int(c.type === 'page_exit' && f.has('final_scroll_depth') ? 'final_scroll_depth' : 'scroll_depth', 0, 100);
   ev.revenue_amount = f.num('revenue_amount', -1e12, 1e12);
   ev.revenue_currency = currencyCode(f.text('revenue_currency', 10));

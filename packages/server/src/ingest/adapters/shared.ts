@@ -151,3 +151,15 @@ export function currencyCode(v: string): string {
   const c = v.trim().toUpperCase();
   return /^[A-Z]{3}$/.test(c) ? c : '';
 }
+
+/** The page and campaign fields the browser-style contracts send under the same names, with the same limits. */
+export function readPageFields(ev: PreEvent, f: FieldReader): void {
+  ev.path = f.text('path', 2000);
+  ev.title = f.text('title', 2000);
+  ev.referrer = f.text('referrer', 2000);
+  ev.utm_source = f.text('utm_source', 300);
+  ev.utm_medium = f.text('utm_medium', 300);
+  ev.utm_campaign = f.text('utm_campaign', 300);
+  ev.utm_term = f.text('utm_term', 300);
+  ev.utm_content = f.text('utm_content', 300);
+}

@@ -1,7 +1,7 @@
 import { TECHSTORE_EVENT_NAMES, techStoreTrackSchema, type TechStoreBody } from '@tidemark/core';
 import type { AdaptInput } from '../contracts';
 import { newPreEvent } from '../lib/pre-event';
-import { customProps, FieldReader, readContractEvent, type AdaptedEvents } from './shared';
+import { customProps, FieldReader, readContractEvent, readPageFields, type AdaptedEvents } from './shared';
 
 /** Property keys mapped to canonical columns. */
 const RESERVED = new Set(['url', 'path', 'title', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content']);
@@ -32,14 +32,7 @@ export function adaptTechStore(body: TechStoreBody, input: AdaptInput): AdaptedE
     ev.client_ts = ts;
     ev.event_id = e.event_id ?? '';
     ev.url = f.text('url') || input.pageHeader;
-    ev.path = f.text('path', 2000);
-    ev.title = f.text('title', 2000);
-    ev.referrer = f.text('referrer', 2000);
-    ev.utm_source = f.text('utm_source', 300);
-    ev.utm_medium = f.text('utm_medium', 300);
-    ev.utm_campaign = f.text('utm_campaign', 300);
-    ev.utm_term = f.text('utm_term', 300);
-    ev.utm_content = f.text('utm_content', 300);
+    readPageFields(ev, f);
     const userId = String(e.user_id ?? '').trim();
     ev.user_id = userId.slice(0, 300);
     ev.client_visitor_id = userId;

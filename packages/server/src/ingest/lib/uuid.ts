@@ -14,9 +14,15 @@ export function uuidv7(ms: number = Date.now()): string {
   }
   const r = poolOffset;
   poolOffset += 10;
+  return format(ms, pool, r);
+}
+
+/** The UUIDv7 text of time `ms` and the 10 bytes of `bytes` from `at` (missing bytes count as 0). */
+function format(ms: number, bytes: Uint8Array, at: number): string {
   const t = Math.max(0, Math.floor(ms));
   const hi = Math.floor(t / 0x1000000); // top 24 bits of the 48-bit timestamp
   const lo = t % 0x1000000;
+  const b = (i: number) => bytes[at + i] ?? 0;
   return (
     HEX[(hi >>> 16) & 0xff] +
     HEX[(hi >>> 8) & 0xff] +
@@ -26,18 +32,18 @@ export function uuidv7(ms: number = Date.now()): string {
     HEX[(lo >>> 8) & 0xff] +
     HEX[lo & 0xff] +
     '-' +
-    HEX[0x70 | (pool[r] & 0x0f)] +
-    HEX[pool[r + 1]] +
+    HEX[0x70 | (b(0) & 0x0f)] +
+    HEX[b(1)] +
     '-' +
-    HEX[0x80 | (pool[r + 2] & 0x3f)] +
-    HEX[pool[r + 3]] +
+    HEX[0x80 | (b(2) & 0x3f)] +
+    HEX[b(3)] +
     '-' +
-    HEX[pool[r + 4]] +
-    HEX[pool[r + 5]] +
-    HEX[pool[r + 6]] +
-    HEX[pool[r + 7]] +
-    HEX[pool[r + 8]] +
-    HEX[pool[r + 9]]
+    HEX[b(4)] +
+    HEX[b(5)] +
+    HEX[b(6)] +
+    HEX[b(7)] +
+    HEX[b(8)] +
+    HEX[b(9)]
   );
 }
 
@@ -49,30 +55,5 @@ export function isUuid(s: string): boolean {
 
 /** A UUIDv7 whose time is `ms` and whose other bits are taken from `bytes` (10 or more): the same inputs, the same id. */
 export function uuidv7From(ms: number, bytes: Uint8Array): string {
-  const t = Math.max(0, Math.floor(ms));
-  const hi = Math.floor(t / 0x1000000);
-  const lo = t % 0x1000000;
-  const b = (i: number) => HEX[bytes[i] ?? 0];
-  return (
-    HEX[(hi >>> 16) & 0xff] +
-    HEX[(hi >>> 8) & 0xff] +
-    HEX[hi & 0xff] +
-    HEX[(lo >>> 16) & 0xff] +
-    '-' +
-    HEX[(lo >>> 8) & 0xff] +
-    HEX[lo & 0xff] +
-    '-' +
-    HEX[0x70 | ((bytes[0] ?? 0) & 0x0f)] +
-    b(1) +
-    '-' +
-    HEX[0x80 | ((bytes[2] ?? 0) & 0x3f)] +
-    b(3) +
-    '-' +
-    b(4) +
-    b(5) +
-    b(6) +
-    b(7) +
-    b(8) +
-    b(9)
-  );
+  return format(ms, bytes, 0);
 }
