@@ -1,5 +1,6 @@
 import type { EventStore, LifecycleStore, PurgeCounts, SubjectRef } from '../store';
 import type { MetaStore, SiteRecord } from '../meta';
+import { repeat } from '../schedule';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -208,14 +209,7 @@ export class Lifecycle {
       if (opts.isLeader && !opts.isLeader()) return;
       this.runOnce().catch((err) => this.log('data lifecycle run failed', err));
     };
-    const first = setTimeout(tick, opts.firstRunMs ?? 30_000);
-    const timer = setInterval(tick, opts.everyMs ?? HOUR);
-    first.unref();
-    timer.unref();
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
+    return repeat(tick, { firstMs: opts.firstRunMs ?? 30_000, everyMs: opts.everyMs ?? HOUR });
   }
 
   /** Resolves when the runs started so far have finished (before the stores close; tests). */

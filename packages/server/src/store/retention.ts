@@ -1,4 +1,5 @@
 import type { EventStore } from './event-store';
+import { repeat } from '../schedule';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -15,12 +16,5 @@ export function scheduleRawRetention(
   const sweep = () => {
     store.purgeRaw(Date.now() - days * DAY).catch((err) => opts.onError?.(err));
   };
-  const first = setTimeout(sweep, 60_000);
-  const timer = setInterval(sweep, opts.everyMs ?? HOUR);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return repeat(sweep, { firstMs: 60_000, everyMs: opts.everyMs ?? HOUR });
 }

@@ -1,6 +1,7 @@
 import { VAULT_TABLES, type DerivedTables, type EventStore, type LifecycleStore } from '../store';
 import { VaultLifecycle } from './lifecycle';
 import { VaultLoader, type VaultLoadOptions, type VaultLoadReport } from './loader';
+import { repeat } from '../schedule';
 
 export type VaultOptions = VaultLoadOptions;
 
@@ -67,14 +68,7 @@ export class Vault {
         for (const site of await opts.sites()) await this.loader.load(site);
       }).catch((err) => (opts.onError ?? console.error)(err));
     };
-    const first = setTimeout(tick, opts.firstRunMs ?? 60_000);
-    const timer = setInterval(tick, opts.everyMs ?? 5 * 60_000);
-    first.unref();
-    timer.unref();
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
+    return repeat(tick, { firstMs: opts.firstRunMs ?? 60_000, everyMs: opts.everyMs ?? 5 * 60_000 });
   }
 
   /** Waits for the run in progress, then closes the vault's connection (before the store closes). */
