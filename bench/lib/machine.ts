@@ -28,6 +28,28 @@ export function percentile(values: number[], p: number): number {
   return s[rank];
 }
 
+export interface Timing {
+  runs: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Times `fn` `runs` times after `warmup` untimed runs, stopping early (but after 3 runs) past `budgetMs`. */
+export async function time<T>(fn: () => Promise<T>, runs: number, warmup: number, budgetMs: number): Promise<{ timing: Timing; last: T }> {
+  let last!: T;
+  for (let i = 0; i < warmup; i++) last = await fn();
+  const ms: number[] = [];
+  const started = performance.now();
+  while (ms.length < runs) {
+    const t0 = performance.now();
+    last = await fn();
+    ms.push(performance.now() - t0);
+    if (ms.length >= 3 && performance.now() - started > budgetMs) break;
+  }
+  return { timing: { runs: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) }, last };
+}
+
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }

@@ -9,7 +9,7 @@ import type { Funnel, FunnelStats } from '@tidemark/core';
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore } from '../../packages/server/src/store';
 import { StatsService, resolvePeriod } from '../../packages/server/src/stats';
-import { fmt, machineInfo, percentile, today } from '../lib/machine';
+import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DATA_END, MAIN_SITE } from './dataset';
 import { ensureDuckDbDataset } from './duckdb';
@@ -40,26 +40,6 @@ export const BENCH_FUNNEL: Funnel = {
 const PERIOD = { period: 'last_30_days' };
 const NOW = DATA_END - 60_000;
 const DAY = 86_400_000;
-
-interface Timing {
-  runs: number;
-  p50: number;
-  p95: number;
-}
-
-async function time<T>(fn: () => Promise<T>, runs: number, warmup: number, budgetMs: number): Promise<{ timing: Timing; last: T }> {
-  let last!: T;
-  for (let i = 0; i < warmup; i++) last = await fn();
-  const ms: number[] = [];
-  const started = performance.now();
-  while (ms.length < runs) {
-    const t0 = performance.now();
-    last = await fn();
-    ms.push(performance.now() - t0);
-    if (ms.length >= 3 && performance.now() - started > budgetMs) break;
-  }
-  return { timing: { runs: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95) }, last };
-}
 
 /**
  * The same funnel in PostgreSQL: per session the earliest home view in the period, then the earliest

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { fmt, machineInfo, percentile, today } from '../lib/machine';
+import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DAYS } from './dataset';
 import { runGoalBench } from './goals';
@@ -18,28 +18,6 @@ export interface QueryBenchOptions {
   /** Run one section only: 'goals' (the goal breakdown). */
   only?: string;
   write: boolean;
-}
-
-interface Timing {
-  runs: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
-/** Times `fn` `runs` times after `warmup` untimed runs, stopping early (but after 3 runs) past `budgetMs`. */
-async function time<T>(fn: () => Promise<T>, runs: number, warmup: number, budgetMs: number): Promise<{ timing: Timing; last: T }> {
-  let last!: T;
-  for (let i = 0; i < warmup; i++) last = await fn();
-  const ms: number[] = [];
-  const started = performance.now();
-  while (ms.length < runs) {
-    const t0 = performance.now();
-    last = await fn();
-    ms.push(performance.now() - t0);
-    if (ms.length >= 3 && performance.now() - started > budgetMs) break;
-  }
-  return { timing: { runs: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) }, last };
 }
 
 function compareDigests(a: OverviewDigest, b: OverviewDigest): string[] {
