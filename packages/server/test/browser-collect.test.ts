@@ -108,4 +108,36 @@ describe.skipIf(chromiumMissing())('browser → /api/collect → event store', (
     expect(byPath['/ipad']).toBe('tablet iPadOS Safari');
     expect(byPath['/mac']).toBe('desktop macOS Safari');
   });
+
+  it('loads the extension scripts the collect answer names, once per page, only for the sessions a rule wants', async () => {
+    // t.plausible.js stands in for a feature's extension: loading it defines window.plausible.
+    // (Both visits come from one cookieless visitor, so the rule is switched, as a site setting would be.)
+    let enabled = false;
+    server.ctx.trackerExtensions.register({ name: 'plausible', wants: (s) => s.id === site.id && enabled });
+    const visit = async (want: boolean) => {
+      enabled = want;
+      const ctx = await personContext(browser, { viewport: { width: 1000, height: 700 } });
+      const tab = await ctx.newPage();
+      await tab.goto(`${pages.origin}/ext-${want}`);
+      await until('page_view stored', async () => (await stored()).some((e) => e.path === `/ext-${want}`));
+      const visitor = (await stored()).find((e) => e.path === `/ext-${want}`)!.visitor_id as string;
+      // Two more answers: the extension must be added once, whatever the number of answers naming it.
+      for (const n of [1, 2]) {
+        await tab.evaluate((n) => (window as any).tidemark.track('ping', { n }), n);
+        await until(`ping ${n} stored`, async () =>
+          (await stored()).some((e) => e.name === 'ping' && e.visitor_id === visitor && JSON.parse(e.props).n === String(n)),
+        );
+      }
+      await tab.waitForTimeout(300);
+      const seen = await tab.evaluate(() => ({
+        scripts: [...document.querySelectorAll('script[src]')].filter((s) => (s as HTMLScriptElement).src.includes('t.plausible.js'))
+          .length,
+        plausible: typeof (window as any).plausible,
+      }));
+      await ctx.close();
+      return seen;
+    };
+    expect(await visit(true)).toEqual({ scripts: 1, plausible: 'function' });
+    expect(await visit(false)).toEqual({ scripts: 0, plausible: 'undefined' });
+  });
 });

@@ -8,6 +8,7 @@ import type { Lifecycle } from '../lifecycle';
 import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
+import type { TrackerExtensions } from '../extensions';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -39,6 +40,8 @@ export interface AppContext {
   stats: StatsService;
   /** Stripe webhooks, transactions, MRR and attribution (revenue/). */
   revenue: RevenueService;
+  /** Which tracker extension scripts a session loads (extensions/): capabilities register their rules. */
+  trackerExtensions: TrackerExtensions;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
   /** Imports of other tools' exports into a site, run in the background (imports/). */

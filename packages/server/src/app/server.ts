@@ -23,6 +23,7 @@ import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFil
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
+import { TrackerExtensions } from '../extensions';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
@@ -178,7 +179,23 @@ export async function createContext(config: Config): Promise<AppContext> {
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, imports, health, closers };
+  const trackerExtensions = new TrackerExtensions();
+  const ctx: AppContext = {
+    config,
+    events,
+    writer,
+    meta,
+    keys,
+    auth,
+    collector,
+    stats,
+    revenue,
+    trackerExtensions,
+    lifecycle,
+    imports,
+    health,
+    closers,
+  };
   await bootstrapAdmin(ctx);
   return ctx;
 }

@@ -14,7 +14,7 @@ import { compilePatterns, DOWNLOAD_EXT, EMAIL, hashEmails, scrollPercent } from 
 const d = document;
 const now = Date.now;
 const on = (type: string, fn: (e: any) => void) => d.addEventListener(type, fn, true);
-const tidemark = (window as unknown as { tidemark?: { _?: TrackerInternals; identify(id: string): void } }).tidemark;
+const tidemark = (window as unknown as { tidemark?: { _?: TrackerInternals; identify(id: string): void; trackPageView(): void } }).tidemark;
 const x = tidemark?._;
 const MILESTONES = [25, 50, 75, 90, 100];
 
@@ -83,6 +83,13 @@ if (x?.c) {
     on('click', onClick);
     on('auxclick', onClick);
   }
+  // Back after longer than a session: the server starts a new session, which needs an entry page.
+  let hiddenAt = 0;
+  on('visibilitychange', () =>
+    d.hidden
+      ? (hiddenAt = now())
+      : c.autoTrack && hiddenAt && now() - hiddenAt > (c.sessionTimeout as number) * 6e4 && tidemark!.trackPageView(),
+  );
   on('submit', (e: SubmitEvent) => {
     const f = e.target as HTMLFormElement;
     // Only what names the form; field values never leave the page.

@@ -33,11 +33,11 @@ let aid: unknown;
 let userId: string | undefined;
 let traits: Props | undefined;
 const shared: Props = {};
+const loaded: Record<string, HTMLScriptElement> = {};
 /** Page fields of the current page view; every event carries them. */
 let page: Props;
 let pageUrl = '';
 let pagePath: string;
-let hiddenAt = 0;
 /** Settles once t.auto.js has loaded (or failed to); with privacy mode or exclusions, events wait for its filter. */
 let extension: Promise<unknown> = Promise.resolve();
 
@@ -111,24 +111,34 @@ function send(events: TrackerEvent[]) {
   const url = c.api + '/api/collect';
   // A string body is sent as text/plain: a "simple" cross-origin request, no preflight.
   const body = JSON.stringify({ site_id: c.site, sent_at: now(), events, visitor: visitorId && { id: visitorId } });
-  if (!d.hidden || !nav.sendBeacon(url, body))
-    fetch(url, { method: 'POST', body, keepalive: true })
-      .then((r) => {
-        if (r.status > 499 || r.status == 429) throw 0;
-        failures = 0;
-        // An answer that cannot be read is retried like a failed send (the ids make a repeat harmless).
-        return r.json();
-      })
-      .then((j) => (aid = j.aid || aid))
-      .catch(() => {
-        // Back off 1, 2, 4, 8, 16 s; events keep their ids, so a retry of a batch that did arrive is deduplicated.
-        if (failures < 5) {
-          queue.unshift(...events);
-          clearTimeout(timer);
-          timer = setTimeout(flush, 1000 << failures++);
-        } else failures = 0;
-      });
+  // keepalive: the request outlives the page (every supported browser has it; sendBeacon is not needed).
+  fetch(url, { method: 'POST', body, keepalive: true })
+    .then((r) => {
+      if (r.status > 499 || r.status == 429) throw 0;
+      failures = 0;
+      // An answer that cannot be read is retried like a failed send (the ids make a repeat harmless).
+      return r.json();
+    })
+    // x: the extensions the server chose for this site and session (heatmaps, replay …; docs/tracker-extensions.md).
+    .then((j) => {
+      aid = j.aid || aid;
+      src && j.x?.map(load);
+    })
+    .catch(() => {
+      // Back off 1, 2, 4, 8, 16 s; events keep their ids, so a retry of a batch that did arrive is deduplicated.
+      if (failures < 5) {
+        queue.unshift(...events);
+        clearTimeout(timer);
+        timer = setTimeout(flush, 1000 << failures++);
+      } else failures = 0;
+    });
 }
+
+/** Adds t.<name>.js, served beside this script, once per page (callers make sure there is a src). */
+const load = (name: string) =>
+  (loaded[name] ||= d.head.appendChild(
+    Object.assign(d.createElement('script'), { src: src!.replace(/t\.js(\?|$)/, 't.' + name + '.js$1') }),
+  ));
 
 /** Starts a page view: the page fields every later event carries. */
 function newPage() {
@@ -158,12 +168,10 @@ function init(site?: string, options?: Props) {
   cfg = internals.c = c;
   silenced = dnt() || store('optout');
   useStorage();
-  if (src && (c.interactions || c.privacyMode || c.autoIdentify || c.exclude)) {
-    const s = d.createElement('script');
-    s.src = src.replace(/t\.js(\?|$)/, 't.auto.js$1');
-    extension = new Promise((done) => (s.onload = s.onerror = done));
-    d.head.append(s);
-  }
+  if (c.interactions || c.privacyMode || c.autoIdentify || c.exclude)
+    // Without a script URL (inlined copy) there is nothing to load: the promise rejects and events that
+    // need t.auto.js's filter are not sent, as when it fails to load.
+    extension = new Promise((done) => (load('auto').onload = load('auto').onerror = done));
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
@@ -174,12 +182,7 @@ function init(site?: string, options?: Props) {
   on(w as unknown as Window, 'popstate', onNavigate);
   if (c.hash) on(w as unknown as Window, 'hashchange', onNavigate);
   on(d, 'visibilitychange', () => {
-    if (d.hidden) {
-      hiddenAt = now();
-      flush();
-    }
-    // Back after longer than a session: the server starts a new session, which needs an entry page.
-    else if (c.autoTrack && hiddenAt && now() - hiddenAt > (c.sessionTimeout as number) * 6e4) pageView();
+    if (d.hidden) flush();
   });
   c.autoTrack ? pageView() : newPage();
 }
@@ -241,8 +244,8 @@ if (!w.tidemark?._) {
   // window.MetricPal: the same API under the name pages written for MetricPal call.
   w.tidemark = w.MetricPal = tidemark;
   init();
-  // Replay the loader's queue, init first.
-  for (const a of [...queued].sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init'))) tidemark(...(a as unknown as [string]));
+  // Replay the loader's queue, init first (a second init is a no-op).
+  for (const a of [...queued.filter((a) => a[0] == 'init'), ...queued]) tidemark(...(a as unknown as [string]));
 }
 // The running copy may be the loader's, still waiting for a site: a snippet copy that names one configures it.
 else if (dataset?.site) w.tidemark.init(0, { api: new URL(src!).origin, ...dataset });

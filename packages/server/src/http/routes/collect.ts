@@ -49,12 +49,14 @@ export async function collectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     // visitor and session, which the tracker keeps for getAttributionId() (docs/revenue.md).
     await ctx.revenue.collected(site.id, outcome.refs);
     const aid = ctx.revenue.attributionId(site.id, outcome.refs);
+    const x = await ctx.trackerExtensions.forSession(site, outcome.refs?.last);
     const rejected = outcome.filtered + outcome.quarantined;
     return {
       success: true,
       events_received: outcome.accepted,
       ...(rejected ? { events_rejected: rejected } : {}),
       ...(aid ? { aid } : {}),
+      ...(x.length ? { x } : {}),
     };
   }
 
