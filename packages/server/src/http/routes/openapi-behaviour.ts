@@ -1,0 +1,32 @@
+import { frustrationParamsSchema, frustrationReportSchema, heatmapParamsSchema, heatmapReportSchema } from '@tidemark/core';
+import type { OpenApiSection } from './openapi-document';
+
+/** Behaviour: heatmaps of a page and frustration signals (rage, dead and error clicks) by page. */
+export const behaviourOpenApi: OpenApiSection = (t) => {
+  const heatmap = t.schema('HeatmapReport', heatmapReportSchema, 'output');
+  const frustration = t.schema('FrustrationReport', frustrationReportSchema, 'output');
+  const heatmapOp = (tag: string, operationId: string) => ({
+    operationId,
+    tags: [tag],
+    summary: 'Heatmap of a page (InsightHub PRD §7.2.7)',
+    description:
+      'Click and move maps as grid cells (x: hundredths of the page width drawn at the viewport class reference width, y: 10 px rows from the top), ' +
+      'the scroll map as the share of page views reaching each depth in 5 % steps, and the most clicked elements with their rage, dead and error clicks. ' +
+      'Viewport classes: desktop ≥ 1024 px, tablet 768–1023, mobile < 768. Days are UTC days.',
+    parameters: [t.siteParam, ...t.parameters(heatmapParamsSchema)],
+    responses: { 200: t.json(heatmap), ...t.errors(400, 401, 403, 404, 429) },
+  });
+  const frustrationOp = (tag: string, operationId: string) => ({
+    operationId,
+    tags: [tag],
+    summary: 'Pages by rage, dead and error clicks',
+    parameters: [t.siteParam, ...t.parameters(frustrationParamsSchema)],
+    responses: { 200: t.json(frustration), ...t.errors(400, 401, 403, 404, 429) },
+  });
+  return {
+    '/api/sites/{id}/heatmaps': { get: heatmapOp('Dashboard', 'dashboardHeatmap') },
+    '/v1/sites/{id}/heatmaps': { get: heatmapOp('Public API', 'siteHeatmap') },
+    '/api/sites/{id}/frustration': { get: frustrationOp('Dashboard', 'dashboardFrustration') },
+    '/v1/sites/{id}/frustration': { get: frustrationOp('Public API', 'siteFrustration') },
+  };
+};

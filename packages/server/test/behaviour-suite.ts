@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HeatmapReport } from '@tidemark/core';
+import type { SiteRecord } from '../src/meta';
+import type { EventStore } from '../src/store';
+import { BehaviourService } from '../src/behaviour';
+import {
+  BH_FIRST_DAY,
+  BH_NOW,
+  BH_OTHER,
+  BH_PAGES,
+  BH_SITE,
+  behaviourFixture,
+  refElements,
+  refFrustration,
+  refPoints,
+  refScroll,
+  type RefQuery,
+} from './helpers/behaviour-fixture';
+import { testSite } from './helpers/ingest';
+
+const DAY = 86_400_000;
+const byXY = (a: { x: number; y: number }, b: { x: number; y: number }) => a.y - b.y || a.x - b.x;
+const bySelector = (a: { selector: string }, b: { selector: string }) => (a.selector < b.selector ? -1 : 1);
+
+/**
+ * The heatmap grid and reports (behaviour/) on one engine: every number compared with the reference
+ * computation over the fixture samples (helpers/behaviour-fixture.ts), first from the raw samples only,
+ * then with most days read from the grid the job built, which must not change a single number.
+ */
+export function runBehaviourSuite(engine: string, makeStore: () => Promise<EventStore>): void {
+  describe(`heatmaps and frustration on ${engine}`, () => {
+    let store: EventStore;
+    let service: BehaviourService;
+    const events = behaviourFixture();
+    const site: SiteRecord = testSite({ id: BH_SITE });
+    const last7 = { fromMs: BH_FIRST_DAY + 3 * DAY, toMs: BH_FIRST_DAY + 10 * DAY };
+    const custom = { period: 'custom', start_date: '2026-03-02', end_date: '2026-03-10' };
+    const customRange = { fromMs: BH_FIRST_DAY + DAY, toMs: BH_FIRST_DAY + 10 * DAY };
+
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.write({ events, raw: [], quarantine: [], drops: [] });
+      service = new BehaviourService(store);
+    }, 120_000);
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const expectReport = async (q: Omit<RefQuery, 'site'>, params: Record<string, string>) => {
+      const ref: RefQuery = { site: BH_SITE, ...q };
+      const base = { page_url: `https://example.com${q.path}?utm_source=x`, viewport: q.viewport, ...params };
+      const clicks = await service.heatmap(site, { ...base, type: 'click' }, BH_NOW);
+      const expected = refPoints(events, ref, 'heatmap_click');
+      expect(expected.length).toBeGreaterThan(3);
+      expect([...clicks.data.clicks!].sort(byXY)).toEqual(expected.sort(byXY));
+      expect(clicks.totals.clicks).toBe(expected.reduce((s, p) => s + p.count, 0));
+      const moves: HeatmapReport = await service.heatmap(site, { ...base, type: 'move' }, BH_NOW);
+      expect([...moves.data.moves!].sort(byXY)).toEqual(refPoints(events, ref, 'heatmap_move').sort(byXY));
+      const scroll = await service.heatmap(site, { ...base, type: 'scroll' }, BH_NOW);
+      expect(scroll.data.scroll).toEqual(refScroll(events, ref));
+      expect([...clicks.top_elements].sort(bySelector)).toEqual(refElements(events, ref).sort(bySelector));
+      expect(clicks.page_url).toBe(q.path);
+    };
+
+    it('answers from the raw samples, per page, viewport class and period', async () => {
+      for (const path of BH_PAGES)
+        for (const viewport of ['desktop', 'tablet', 'mobile']) await expectReport({ path, viewport, ...last7 }, { period: 'last_7_days' });
+      await expectReport({ path: '/pricing', viewport: 'desktop', ...customRange }, custom);
+    }, 120_000);
+
+    it('reads the same numbers once the grid job has built the settled days', async () => {
+      const days = await service.buildRecent([BH_SITE, BH_OTHER], BH_NOW);
+      expect(days).toBe(14); // seven days back from yesterday, per site
+      const [{ n } = { n: 0 }] = await store.query<{ n: number }>(
+        "SELECT count(*) AS n FROM heatmap_cells WHERE site_id = ? AND kind = 'day'",
+        [BH_SITE],
+      );
+      expect(Number(n)).toBe(7);
+      // Rebuilding yesterday again (late batches) replaces its rows: nothing is counted twice.
+      await service.buildRecent([BH_SITE], BH_NOW);
+      for (const path of BH_PAGES)
+        for (const viewport of ['desktop', 'tablet', 'mobile']) await expectReport({ path, viewport, ...last7 }, { period: 'last_7_days' });
+      await expectReport({ path: '/docs/start', viewport: 'mobile', ...customRange }, custom);
+    }, 120_000);
+
+    it('ranks pages by rage, dead and error clicks', async () => {
+      const report = await service.frustration(site, { period: 'last_7_days' }, BH_NOW);
+      const ref = refFrustration(events, BH_SITE, last7.fromMs, last7.toMs);
+      expect([...report.pages].sort((a, b) => (a.page < b.page ? -1 : 1))).toEqual(ref.sort((a, b) => (a.page < b.page ? -1 : 1)));
+      expect(report.totals.rage_clicks).toBe(ref.reduce((s, r) => s + r.rage_clicks, 0));
+      expect(report.totals.rage_clicks).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('refuses bad parameters with a 400', async () => {
+      await expect(service.heatmap(site, { page_url: 'javascript:alert(1)' }, BH_NOW)).rejects.toMatchObject({ status: 400 });
+      await expect(service.heatmap(site, { page_url: '/x', viewport: 'watch' }, BH_NOW)).rejects.toMatchObject({ status: 400 });
+      await expect(service.heatmap(site, { page_url: '/x', period: 'custom' }, BH_NOW)).rejects.toMatchObject({ status: 400 });
+      await expect(service.heatmap(site, { page_url: '/x', extra: '1' }, BH_NOW)).rejects.toMatchObject({ status: 400 });
+    });
+  });
+}
