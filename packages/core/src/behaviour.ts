@@ -29,11 +29,7 @@ export const FRUSTRATION_EVENTS = ['rage_click', 'dead_click', 'error_click'] as
 
 export const heatmapParamsSchema = z
   .object({
-    page_url: z
-      .string()
-      .min(1)
-      .max(2000)
-      .meta({ description: 'The page: a full URL (its path is used) or a path starting with /' }),
+    page_url: z.string().min(1).max(2000).meta({ description: 'The page: a full URL (its path is used) or a path starting with /' }),
     viewport: z.enum(VIEWPORT_CLASSES).default('desktop'),
     type: z.enum(['click', 'move', 'scroll']).default('click').meta({ description: 'Which map `data` carries' }),
     period: z

@@ -23,8 +23,7 @@ const SAMPLE_KIND: Record<string, CellKind> = { heatmap_click: 'click', heatmap_
 const ELEMENT_KIND: Record<string, CellKind> = { heatmap_click: 'el', rage_click: 'rage', dead_click: 'dead', error_click: 'error' };
 
 /** A number from the props text: DuckDB's TRY_CAST gives NULL, ClickHouse's OrZero gives 0 for ''; both fail `> 0`. */
-const toNumber = (d: Dialect, text: Sql): Sql =>
-  d.name === 'duckdb' ? sql`TRY_CAST(${text} AS DOUBLE)` : sql`toFloat64OrZero(${text})`;
+const toNumber = (d: Dialect, text: Sql): Sql => (d.name === 'duckdb' ? sql`TRY_CAST(${text} AS DOUBLE)` : sql`toFloat64OrZero(${text})`);
 
 const caseOf = (column: string, map: Record<string, CellKind>): Sql =>
   sql`CASE ${join(
@@ -55,7 +54,10 @@ export function cellsSql(d: Dialect, siteId: string, spans: ReadonlyArray<readon
       path === undefined ? empty : sql`path = ${bindString(path)}`,
     ]);
   const width = sql`CASE WHEN ${toNumber(d, d.propertyValue(ident('props'), 'page_width'))} > 0 THEN ${toNumber(d, d.propertyValue(ident('props'), 'page_width'))} ELSE viewport_w END`;
-  const cx = int(d, sql`least(${keyword(String(HEATMAP_X_CELLS - 1))}, greatest(0, floor(x * ${keyword(String(HEATMAP_X_CELLS))} / ${width})))`);
+  const cx = int(
+    d,
+    sql`least(${keyword(String(HEATMAP_X_CELLS - 1))}, greatest(0, floor(x * ${keyword(String(HEATMAP_X_CELLS))} / ${width})))`,
+  );
   const points = sql`SELECT ${day} AS day, path, ${viewportOf} AS viewport, ${caseOf('name', SAMPLE_KIND)} AS kind,
       ${cx} AS cx, ${int(d, sql`floor(y / ${keyword(String(HEATMAP_Y_CELL_PX))})`)} AS cy, '' AS selector, count(*) AS n
     FROM events WHERE ${base(['heatmap_click', 'heatmap_move'])} AND x IS NOT NULL AND y IS NOT NULL AND ${width} > 0
@@ -70,7 +72,12 @@ export function cellsSql(d: Dialect, siteId: string, spans: ReadonlyArray<readon
 }
 
 /** Runs `cellsSql` and reads its rows as numbers. */
-export async function rawCells(events: EventStore, siteId: string, spans: ReadonlyArray<readonly [number, number]>, path?: string): Promise<Cell[]> {
+export async function rawCells(
+  events: EventStore,
+  siteId: string,
+  spans: ReadonlyArray<readonly [number, number]>,
+  path?: string,
+): Promise<Cell[]> {
   if (!spans.length) return [];
   const d = dialectFor(events.dialect);
   const { sql: text, params } = render(cellsSql(d, siteId, spans, path), d);
@@ -95,7 +102,19 @@ export function cellRow(siteId: string, c: Cell, version: number): SideRow {
     .update([c.day, c.path, c.viewport, c.kind, c.cx, c.cy, c.selector].join('\u0000'))
     .digest('base64url')
     .slice(0, 32);
-  return { site_id: siteId, cell_key: key, day: c.day, path: c.path, viewport: c.viewport, kind: c.kind, cx: c.cx, cy: c.cy, selector: c.selector, n: c.n, version };
+  return {
+    site_id: siteId,
+    cell_key: key,
+    day: c.day,
+    path: c.path,
+    viewport: c.viewport,
+    kind: c.kind,
+    cx: c.cx,
+    cy: c.cy,
+    selector: c.selector,
+    n: c.n,
+    version,
+  };
 }
 
 /**
@@ -158,4 +177,3 @@ export function unbuiltSpans(fromMs: number, toMs: number, built: ReadonlySet<nu
   }
   return spans;
 }
-

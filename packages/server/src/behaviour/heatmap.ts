@@ -67,12 +67,14 @@ function topElements(cells: Cell[], limit: number): ElementRow[] {
   for (const c of cells) {
     const column = ELEMENT_COLUMN[c.kind as keyof typeof ELEMENT_COLUMN];
     if (!column) continue;
-    let row = by.get(c.selector);
-    if (!row) by.set(c.selector, (row = { selector: c.selector, clicks: 0, rage_clicks: 0, dead_clicks: 0, error_clicks: 0 }));
+    const row = by.get(c.selector) ?? { selector: c.selector, clicks: 0, rage_clicks: 0, dead_clicks: 0, error_clicks: 0 };
+    by.set(c.selector, row);
     row[column] += c.n;
   }
   return [...by.values()]
-    .sort((a, b) => b.clicks - a.clicks || b.rage_clicks - a.rage_clicks || b.dead_clicks - a.dead_clicks || (a.selector < b.selector ? -1 : 1))
+    .sort(
+      (a, b) => b.clicks - a.clicks || b.rage_clicks - a.rage_clicks || b.dead_clicks - a.dead_clicks || (a.selector < b.selector ? -1 : 1),
+    )
     .slice(0, limit);
 }
 
@@ -89,8 +91,7 @@ export function heatmapReport(
   const clicks = points(mine, 'click', ref.width);
   const moves = points(mine, 'move', ref.width);
   const scroll = scrollShares(mine);
-  const data: HeatmapReport['data'] =
-    params.type === 'click' ? { clicks } : params.type === 'move' ? { moves } : { scroll: scroll.shares };
+  const data: HeatmapReport['data'] = params.type === 'click' ? { clicks } : params.type === 'move' ? { moves } : { scroll: scroll.shares };
   return {
     page_url: path,
     screenshot_url: screenshotUrl,
@@ -115,8 +116,8 @@ export function frustrationReport(period: FrustrationReport['period'], cells: Ce
   for (const c of cells) {
     const column = c.kind === 'rage' ? 'rage_clicks' : c.kind === 'dead' ? 'dead_clicks' : c.kind === 'error' ? 'error_clicks' : null;
     if (!column) continue;
-    let row = by.get(c.path);
-    if (!row) by.set(c.path, (row = { page: c.path, rage_clicks: 0, dead_clicks: 0, error_clicks: 0 }));
+    const row = by.get(c.path) ?? { page: c.path, rage_clicks: 0, dead_clicks: 0, error_clicks: 0 };
+    by.set(c.path, row);
     row[column] += c.n;
     totals[column] += c.n;
   }

@@ -61,7 +61,9 @@ export function behaviourFixture(): CanonicalEvent[] {
   }
   // Page views and other events: never part of a heatmap.
   for (let i = 0; i < 200; i++)
-    out.push(makeEvent({ site_id: BH_SITE, ts: BH_FIRST_DAY + i * 3_600_000, path: '/pricing', x: 5, y: 5, selector: 'a', viewport_w: 1280 }));
+    out.push(
+      makeEvent({ site_id: BH_SITE, ts: BH_FIRST_DAY + i * 3_600_000, path: '/pricing', x: 5, y: 5, selector: 'a', viewport_w: 1280 }),
+    );
   return out;
 }
 

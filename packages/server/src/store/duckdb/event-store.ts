@@ -451,7 +451,8 @@ export class DuckDbEventStore implements EventStore {
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
     const scope = subjectScope(siteId, subject);
     const out: Record<string, Array<Record<string, unknown>>> = {};
-    for (const name of PERSONAL_SIDE_TABLES) out[name] = await this.read((db) => db.all(sideExportSql(name, scope), [siteId, ...scope.params]));
+    for (const name of PERSONAL_SIDE_TABLES)
+      out[name] = await this.read((db) => db.all(sideExportSql(name, scope), [siteId, ...scope.params]));
     return out;
   }
 
