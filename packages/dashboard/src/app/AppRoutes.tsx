@@ -9,6 +9,7 @@ import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
+import { HeatmapsPage } from '../pages/HeatmapsPage';
 import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
@@ -22,6 +23,7 @@ export function AppRoutes() {
   const settings = matchPath('/sites/:id/settings', path);
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
+  const heatmaps = matchPath('/sites/:id/heatmaps', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -31,6 +33,7 @@ export function AppRoutes() {
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
+  else if (heatmaps) page = <HeatmapsPage siteId={heatmaps.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;

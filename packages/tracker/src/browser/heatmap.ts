@@ -23,7 +23,7 @@ const on = (t: EventTarget, type: string, fn: (e: any) => void) => t.addEventLis
 const tm = (w as unknown as { tidemark?: Record<string, any> & { _?: TrackerInternals } }).tidemark;
 const x = tm?._;
 
-let samples: Sample[] = [];
+const samples: Sample[] = [];
 let page = location.href;
 let depth = 0;
 let scrolled = 0;
