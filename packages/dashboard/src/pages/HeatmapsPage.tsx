@@ -46,20 +46,22 @@ export function HeatmapsPage({ siteId }: { siteId: string }) {
         </form>
       </div>
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Viewport">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Viewport</legend>
           {VIEWPORTS.map((v) => (
             <button key={v.id} type="button" aria-pressed={view.viewport === v.id} onClick={() => update({ viewport: v.id })}>
               {v.label}
             </button>
           ))}
-        </div>
-        <div className="segmented" role="group" aria-label="Map">
+        </fieldset>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Map</legend>
           {TYPES.map((t) => (
             <button key={t.id} type="button" aria-pressed={view.type === t.id} onClick={() => update({ type: t.id })}>
               {t.label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
       <ErrorBanner error={report.error ?? site.error} />
       {r && (

@@ -32,7 +32,7 @@ import {
   subjectScope,
   unlinkSubject,
 } from './lifecycle';
-import { normalizeSideRow, PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
+import { normalizeSideRow, PERSONAL_SIDE_TABLES, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
 import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '../imported';
 import fs from 'node:fs';
 import os from 'node:os';
