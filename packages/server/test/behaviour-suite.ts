@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeatmapReport } from '@tidemark/core';
+import { parseQuery, type HeatmapReport } from '@tidemark/core';
+import { StatsService } from '../src/stats';
 import type { SiteRecord } from '../src/meta';
 import type { EventStore } from '../src/store';
 import { BehaviourService } from '../src/behaviour';
@@ -89,6 +90,33 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
       expect([...report.pages].sort((a, b) => (a.page < b.page ? -1 : 1))).toEqual(ref.sort((a, b) => (a.page < b.page ? -1 : 1)));
       expect(report.totals.rage_clicks).toBe(ref.reduce((s, r) => s + r.rage_clicks, 0));
       expect(report.totals.rage_clicks).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('counts rage, dead and error clicks in the stats engine, per page, per session attribute and filtered', async () => {
+      const stats = new StatsService(store, { now: () => BH_NOW });
+      const range = { start: '2026-03-02', end: '2026-03-09' };
+      const inRange = (e: (typeof events)[number]) =>
+        e.site_id === BH_SITE && e.ts >= Date.UTC(2026, 2, 2) && e.ts < Date.UTC(2026, 2, 10);
+      const count = (name: string, path?: string) =>
+        events.filter((e) => inRange(e) && e.name === name && (path === undefined || e.path === path)).length;
+      const metrics = ['rage_clicks', 'dead_clicks', 'error_clicks', 'pageviews'] as const;
+      const run = async (extra: Record<string, unknown>) =>
+        (await stats.query(parseQuery({ site_id: BH_SITE, date_range: range, metrics: [...metrics], ...extra }), { id: BH_SITE, timezone: 'UTC' })).rows;
+      const expected = (path?: string) => ({
+        rage_clicks: count('rage_click', path),
+        dead_clicks: count('dead_click', path),
+        error_clicks: count('error_click', path),
+        pageviews: count('page_view', path),
+      });
+      expect(expected().rage_clicks).toBeGreaterThan(0);
+      expect((await run({}))[0]).toEqual(expected());
+      const byPage = await run({ dimensions: ['page'] });
+      for (const path of BH_PAGES) expect(byPage.find((r) => r.page === path), path).toMatchObject(expected(path));
+      // A session-level dimension reads the per-session counts; every fixture event is a Firefox one.
+      const byBrowser = await run({ dimensions: ['browser'] });
+      expect(byBrowser).toEqual([{ browser: 'Firefox', ...expected() }]);
+      const filtered = await run({ filters: [['is', 'page', ['/docs/start']]] });
+      expect(filtered[0]).toEqual(expected('/docs/start'));
     }, 60_000);
 
     it('refuses bad parameters with a 400', async () => {
