@@ -90,3 +90,61 @@ export const frustrationReportSchema = z.object({
   ),
 });
 export type FrustrationReport = z.infer<typeof frustrationReportSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Web vitals (page_performance events of t.vitals.js)
+// ---------------------------------------------------------------------------------------------
+
+export const VITALS = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const;
+export type Vital = (typeof VITALS)[number];
+
+/** web.dev thresholds: good ≤ good, poor > poor, needs improvement between (ms; CLS unitless). */
+export const VITAL_THRESHOLDS: Record<Vital, { good: number; poor: number; unit: 'ms' | '' }> = {
+  lcp: { good: 2500, poor: 4000, unit: 'ms' },
+  inp: { good: 200, poor: 500, unit: 'ms' },
+  cls: { good: 0.1, poor: 0.25, unit: '' },
+  fcp: { good: 1800, poor: 3000, unit: 'ms' },
+  ttfb: { good: 800, poor: 1800, unit: 'ms' },
+};
+
+export type VitalRating = 'good' | 'needs-improvement' | 'poor';
+
+export function vitalRating(vital: Vital, value: number): VitalRating {
+  const t = VITAL_THRESHOLDS[vital];
+  return value <= t.good ? 'good' : value <= t.poor ? 'needs-improvement' : 'poor';
+}
+
+export const vitalsParamsSchema = z
+  .object({
+    period: z.enum([...PERIODS, 'custom']).default('last_30_days'),
+    start_date: isoDateSchema.optional(),
+    end_date: isoDateSchema.optional(),
+    page: z.string().min(1).max(2000).optional().meta({ description: 'Only this page path' }),
+    limit: z.coerce.number().int().min(1).max(100).default(10).meta({ description: 'Rows of pages, devices and countries' }),
+  })
+  .strict();
+export type VitalsParams = z.infer<typeof vitalsParamsSchema>;
+
+const vitalStat = z.object({
+  samples: z.number().int().meta({ description: 'Page loads that reported this metric' }),
+  p50: z.number().nullable(),
+  p75: z.number().nullable(),
+  p95: z.number().nullable(),
+  rating: z.enum(['good', 'needs-improvement', 'poor']).nullable().meta({ description: 'Of the p75 (web.dev thresholds)' }),
+  good: z.number().meta({ description: '% of samples rated good' }),
+  poor: z.number().meta({ description: '% of samples rated poor' }),
+});
+export type VitalStat = z.infer<typeof vitalStat>;
+const vitalRow = z.object({ samples: z.number().int(), lcp: vitalStat, inp: vitalStat, cls: vitalStat, fcp: vitalStat, ttfb: vitalStat });
+export type VitalRow = z.infer<typeof vitalRow>;
+
+export const vitalsReportSchema = z.object({
+  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  thresholds: z.record(z.string(), z.object({ good: z.number(), poor: z.number(), unit: z.string() })),
+  totals: vitalRow,
+  timeseries: z.array(vitalRow.extend({ date: z.string() })),
+  pages: z.array(vitalRow.extend({ page: z.string() })).meta({ description: 'Worst first: highest LCP p75' }),
+  devices: z.array(vitalRow.extend({ device: z.string() })),
+  countries: z.array(vitalRow.extend({ country: z.string() })),
+});
+export type VitalsReport = z.infer<typeof vitalsReportSchema>;

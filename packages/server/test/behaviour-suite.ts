@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuery, type HeatmapReport } from '@tidemark/core';
+import { parseQuery, VITALS, type HeatmapReport } from '@tidemark/core';
 import { StatsService } from '../src/stats';
 import type { SiteRecord } from '../src/meta';
 import type { EventStore } from '../src/store';
@@ -15,6 +15,8 @@ import {
   refFrustration,
   refPoints,
   refScroll,
+  quantile,
+  vitalsFixture,
   type RefQuery,
 } from './helpers/behaviour-fixture';
 import { testSite } from './helpers/ingest';
@@ -32,7 +34,7 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
   describe(`heatmaps and frustration on ${engine}`, () => {
     let store: EventStore;
     let service: BehaviourService;
-    const events = behaviourFixture();
+    const events = [...behaviourFixture(), ...vitalsFixture()];
     const site: SiteRecord = testSite({ id: BH_SITE });
     const last7 = { fromMs: BH_FIRST_DAY + 3 * DAY, toMs: BH_FIRST_DAY + 10 * DAY };
     const custom = { period: 'custom', start_date: '2026-03-02', end_date: '2026-03-10' };
@@ -117,6 +119,45 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
       expect(byBrowser).toEqual([{ browser: 'Firefox', ...expected() }]);
       const filtered = await run({ filters: [['is', 'page', ['/docs/start']]] });
       expect(filtered[0]).toEqual(expected('/docs/start'));
+    }, 60_000);
+
+    it('reports web vitals p50/p75/p95 with ratings, per day, page, device and country', async () => {
+      const report = await service.vitals(site, { period: 'last_7_days' }, BH_NOW);
+      const perf = events.filter((e) => e.site_id === BH_SITE && e.name === 'page_performance' && e.ts >= last7.fromMs && e.ts < last7.toMs);
+      const thresholds = { lcp: [2500, 4000], inp: [200, 500], cls: [0.1, 0.25], fcp: [1800, 3000], ttfb: [800, 1800] } as const;
+      const expectRow = (row: any, evs: typeof perf) => {
+        expect(row.samples).toBe(evs.length);
+        for (const v of VITALS) {
+          const values = evs.map((e) => Number(e.props[v])).filter((n) => e_ok(n));
+          const round = (n: number | null) => (n === null ? null : v === 'cls' ? Math.round(n * 1000) / 1000 : Math.round(n));
+          const p75 = round(quantile(values, 0.75));
+          const [good, poor] = thresholds[v];
+          const rating = p75 === null ? null : p75 <= good ? 'good' : p75 <= poor ? 'needs-improvement' : 'poor';
+          const pct = (n: number) => (values.length ? Math.round((1000 * n) / values.length) / 10 : 0);
+          expect(row[v], v).toEqual({
+            samples: values.length,
+            p50: round(quantile(values, 0.5)),
+            p75,
+            p95: round(quantile(values, 0.95)),
+            rating,
+            good: pct(values.filter((n) => n <= good).length),
+            poor: pct(values.filter((n) => n > poor).length),
+          });
+        }
+      };
+      const e_ok = (n: number) => Number.isFinite(n);
+      expect(perf.length).toBeGreaterThan(100);
+      expectRow(report.totals, perf);
+      expect(report.timeseries.map((d) => d.date)).toEqual(['2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']);
+      for (const day of report.timeseries) expectRow(day, perf.filter((e) => new Date(e.ts).toISOString().slice(0, 10) === day.date));
+      for (const p of report.pages) expectRow(p, perf.filter((e) => e.path === p.page));
+      expect(report.pages.map((p) => p.page).sort()).toEqual([...BH_PAGES].sort());
+      expect(report.pages[0]!.lcp.p75!).toBeGreaterThanOrEqual(report.pages[1]!.lcp.p75!);
+      for (const d of report.devices) expectRow(d, perf.filter((e) => e.device_type === d.device));
+      expect(report.devices).toHaveLength(3);
+      for (const c of report.countries) expectRow(c, perf.filter((e) => e.country === c.country));
+      const one = await service.vitals(site, { period: 'last_7_days', page: '/docs/start' }, BH_NOW);
+      expectRow(one.totals, perf.filter((e) => e.path === '/docs/start'));
     }, 60_000);
 
     it('refuses bad parameters with a 400', async () => {

@@ -407,6 +407,8 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/heatmaps',
         '/api/sites/{id}/frustration',
         '/v1/sites/{id}/frustration',
+        '/api/sites/{id}/vitals',
+        '/v1/sites/{id}/vitals',
         '/v1/sites/{id}/goals',
         '/v1/sites/{id}/goals/{goal_id}/stats',
         '/api/analytics/track',

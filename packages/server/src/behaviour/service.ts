@@ -3,8 +3,11 @@ import {
   frustrationParamsSchema,
   heatmapParamsSchema,
   parseInput,
+  VITAL_THRESHOLDS,
+  vitalsParamsSchema,
   type FrustrationReport,
   type HeatmapReport,
+  type VitalsReport,
 } from '@tidemark/core';
 import { resolvePeriod, type DateRange } from '../stats';
 import type { EventStore } from '../store';
@@ -12,6 +15,7 @@ import type { SiteRecord } from '../meta';
 import { repeat } from '../schedule';
 import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellKind } from './grid';
 import { frustrationReport, heatmapReport, pagePath } from './heatmap';
+import { rowOf, vitalsBy } from './vitals';
 
 /** How far back the grid job looks for days not built yet; older days were built or are past retention. */
 const CATCH_UP_DAYS = 7;
@@ -20,14 +24,14 @@ const SETTLE_MS = 2 * 60_000;
 
 type PeriodInput = { period: string; start_date?: string | undefined; end_date?: string | undefined };
 
-/** Whole UTC days of the request: the grid keeps UTC days. */
-function utcRange(p: PeriodInput, now: number): DateRange {
+/** Whole days of the request in `tz` (UTC for the grid, which keeps UTC days). */
+function utcRange(p: PeriodInput, now: number, tz = 'UTC'): DateRange {
   if (p.period === 'custom') {
     if (!p.start_date || !p.end_date) throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
-    return resolvePeriod({ start: p.start_date, end: p.end_date }, 'UTC', now);
+    return resolvePeriod({ start: p.start_date, end: p.end_date }, tz, now);
   }
   if (p.start_date || p.end_date) throw badRequest('invalid_date_range', 'start_date/end_date are only for period=custom');
-  return resolvePeriod(p.period as Parameters<typeof resolvePeriod>[0], 'UTC', now);
+  return resolvePeriod(p.period as Parameters<typeof resolvePeriod>[0], tz, now);
 }
 
 /**
@@ -53,6 +57,35 @@ export class BehaviourService {
     const range = utcRange(p, now);
     const cells = await this.cells(site.id, range, { kinds: ['rage', 'dead', 'error'] });
     return frustrationReport({ start_date: range.startDate, end_date: range.endDate }, cells, p.limit);
+  }
+
+  /** Web vitals of the period (site timezone): totals, per day, worst pages, by device and by country. */
+  async vitals(site: SiteRecord, query: unknown, now = Date.now()): Promise<VitalsReport> {
+    const p = parseInput(vitalsParamsSchema, query ?? {});
+    const range = utcRange(p, now, site.timezone);
+    const scope = { siteId: site.id, startMs: range.startMs, endMs: range.endMs, tz: site.timezone, page: p.page && pagePath(p.page) };
+    const [totals, days, pages, devices, countries] = await Promise.all([
+      vitalsBy(this.events, scope, 'none'),
+      vitalsBy(this.events, scope, 'day'),
+      vitalsBy(this.events, scope, 'path'),
+      vitalsBy(this.events, scope, 'device_type'),
+      vitalsBy(this.events, scope, 'country'),
+    ]);
+    const bySamples = <T extends { samples: number; key: string }>(rows: T[]) =>
+      [...rows].sort((a, b) => b.samples - a.samples || (a.key < b.key ? -1 : 1)).slice(0, p.limit);
+    const worst = [...pages]
+      .sort((a, b) => (b.lcp.p75 ?? -1) - (a.lcp.p75 ?? -1) || b.samples - a.samples || (a.key < b.key ? -1 : 1))
+      .slice(0, p.limit);
+    const strip = <T extends { key: string }>({ key: _key, ...rest }: T) => rest;
+    return {
+      period: { start_date: range.startDate, end_date: range.endDate },
+      thresholds: VITAL_THRESHOLDS,
+      totals: totals[0] ? strip(totals[0]) : rowOf({}),
+      timeseries: days.sort((a, b) => (a.key < b.key ? -1 : 1)).map((r) => ({ date: r.key, ...strip(r) })),
+      pages: worst.map((r) => ({ page: r.key, ...strip(r) })),
+      devices: bySamples(devices).map((r) => ({ device: r.key, ...strip(r) })),
+      countries: bySamples(countries).map((r) => ({ country: r.key, ...strip(r) })),
+    };
   }
 
   private async cells(siteId: string, range: DateRange, opts: { path?: string; kinds?: CellKind[] }): Promise<Cell[]> {

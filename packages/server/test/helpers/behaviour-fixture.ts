@@ -133,3 +133,46 @@ export function refFrustration(events: CanonicalEvent[], site: string, fromMs: n
   }
   return [...by.values()];
 }
+
+/** page_performance events over the same days: some metrics missing (INP without interactions), a few junk values. */
+export function vitalsFixture(): CanonicalEvent[] {
+  const r = rng(23);
+  const out: CanonicalEvent[] = [];
+  const devices = ['desktop', 'mobile', 'tablet'];
+  const countries = ['DE', 'US', 'FR', ''];
+  for (let i = 0; i < 600; i++) {
+    const ts = BH_FIRST_DAY + Math.floor(r() * (9 * DAY + 15 * 3_600_000 - 1000));
+    const path = BH_PAGES[Math.floor(r() * BH_PAGES.length)]!;
+    const props: Record<string, string> = {
+      lcp: String(Math.round(400 + r() * 6000)),
+      cls: String(Math.round(r() * 400) / 1000),
+      fcp: String(Math.round(200 + r() * 4000)),
+      ttfb: String(Math.round(20 + r() * 2500)),
+    };
+    if (r() < 0.6) props.inp = String(Math.round(16 + r() * 800));
+    if (r() < 0.03) props.lcp = 'NaN-ish';
+    out.push(
+      makeEvent({
+        site_id: i % 9 === 0 ? BH_OTHER : BH_SITE,
+        name: 'page_performance',
+        ts,
+        received_at: ts,
+        path,
+        device_type: devices[Math.floor(r() * devices.length)]!,
+        country: countries[Math.floor(r() * countries.length)]!,
+        props,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Linear interpolation between the closest ranks (DuckDB's quantile_cont). */
+export function quantile(values: number[], q: number): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const pos = q * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (pos - lo) * (s[hi]! - s[lo]!);
+}

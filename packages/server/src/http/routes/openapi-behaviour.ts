@@ -1,4 +1,11 @@
-import { frustrationParamsSchema, frustrationReportSchema, heatmapParamsSchema, heatmapReportSchema } from '@tidemark/core';
+import {
+  frustrationParamsSchema,
+  frustrationReportSchema,
+  heatmapParamsSchema,
+  heatmapReportSchema,
+  vitalsParamsSchema,
+  vitalsReportSchema,
+} from '@tidemark/core';
 import type { OpenApiSection } from './openapi-document';
 
 /** Behaviour: heatmaps of a page and frustration signals (rage, dead and error clicks) by page. */
@@ -23,7 +30,19 @@ export const behaviourOpenApi: OpenApiSection = (t) => {
     parameters: [t.siteParam, ...t.parameters(frustrationParamsSchema)],
     responses: { 200: t.json(frustration), ...t.errors(400, 401, 403, 404, 429) },
   });
+  const vitals = t.schema('VitalsReport', vitalsReportSchema, 'output');
+  const vitalsOp = (tag: string, operationId: string) => ({
+    operationId,
+    tags: [tag],
+    summary: 'Web vitals: LCP, INP, CLS, FCP, TTFB',
+    description:
+      'p50, p75 and p95 of each metric over the page_performance events of the period (site timezone), rated by the p75 with the web.dev thresholds (`thresholds`), per day, for the worst pages (highest LCP p75), by device and by country.',
+    parameters: [t.siteParam, ...t.parameters(vitalsParamsSchema)],
+    responses: { 200: t.json(vitals), ...t.errors(400, 401, 403, 404, 429) },
+  });
   return {
+    '/api/sites/{id}/vitals': { get: vitalsOp('Dashboard', 'dashboardVitals') },
+    '/v1/sites/{id}/vitals': { get: vitalsOp('Public API', 'siteVitals') },
     '/api/sites/{id}/heatmaps': { get: heatmapOp('Dashboard', 'dashboardHeatmap') },
     '/v1/sites/{id}/heatmaps': { get: heatmapOp('Public API', 'siteHeatmap') },
     '/api/sites/{id}/frustration': { get: frustrationOp('Dashboard', 'dashboardFrustration') },
