@@ -38,9 +38,14 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
     server = await startTestServer();
     ({ client } = await signUp(server.url, 'owner@behaviour.example'));
     site = (await client.post('/api/sites', { name: 'Behaviour', domain: 'localhost' })).body;
-    const patched = await client.patch(`/api/sites/${site.id}`, { heatmaps_enabled: true, heatmap_sample_rate: 1 });
+    const patched = await client.patch(`/api/sites/${site.id}`, {
+      heatmaps_enabled: true,
+      heatmap_sample_rate: 1,
+      vitals_enabled: true,
+      errors_enabled: true,
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ heatmaps_enabled: true, heatmap_sample_rate: 1, vitals_enabled: false });
+    expect(patched.body).toMatchObject({ heatmaps_enabled: true, heatmap_sample_rate: 1, vitals_enabled: true, errors_enabled: true });
     pages = await serveSitePages(() => PAGE(server.url, site.tracking_id));
     browser = await launchChromium();
   }, 60_000);
@@ -64,9 +69,16 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
     const ctx = await personContext(browser, { viewport: { width, height } });
     const tab = await ctx.newPage();
     await tab.goto(`${pages.origin}/behaviour?ref=x`);
-    await tab.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('t.heatmap.js')), null, {
-      timeout: 20_000,
-    });
+    await tab.waitForFunction(
+      () =>
+        ['t.heatmap.js', 't.vitals.js', 't.errors.js'].every((f) =>
+          performance.getEntriesByType('resource').some((r) => r.name.includes(f)),
+        ),
+      null,
+      {
+        timeout: 20_000,
+      },
+    );
     const pageWidth = await tab.evaluate(() => document.documentElement.scrollWidth);
     const clicks: Array<{ x: number; y: number }> = [];
     const click = async (p: { x: number; y: number }) => {
@@ -83,6 +95,18 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
     await tab.waitForTimeout(1200);
     await click(await centre(tab, '#boom'));
     await tab.waitForTimeout(1200);
+    // The same error three times (one event), then twelve distinct ones: at most ten per page view in all.
+    await tab.evaluate(() => {
+      const same = () => {
+        throw new Error('same failure 1');
+      };
+      for (let i = 0; i < 3; i++) setTimeout(same);
+      for (let i = 0; i < 12; i++)
+        setTimeout(() => {
+          throw new TypeError(`distinct ${'x'.repeat(i + 1)}`);
+        });
+    });
+    await tab.waitForTimeout(300);
     // Half a form: focus, type the e-mail address, leave.
     await click(await centre(tab, 'input[name=email]'));
     await tab.keyboard.type('secret.person@example.org');
@@ -140,6 +164,26 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
       expect(abandon[0].props).not.toContain('secret');
       expect(of('form_focus', vw)).toHaveLength(1);
       expect(JSON.stringify(events)).not.toContain('secret.person');
+
+      // Web vitals: one page_performance per page load, with plausible values.
+      const perf = of('page_performance', vw);
+      expect(perf).toHaveLength(1);
+      const v = JSON.parse(perf[0].props);
+      for (const k of ['ttfb', 'fcp', 'lcp']) expect(Number(v[k]), k).toBeGreaterThanOrEqual(0);
+      expect(Number(v.fcp)).toBeGreaterThan(0);
+      expect(Number(v.lcp)).toBeGreaterThanOrEqual(Number(v.fcp));
+      expect(Number(v.lcp)).toBeLessThan(60_000);
+      expect(Number(v.cls)).toBeGreaterThanOrEqual(0);
+      expect(Number(v.inp)).toBeGreaterThan(0); // there were clicks and typing
+      // Errors: the button's once, the repeated one once, then the cap of ten; no query string anywhere.
+      const errors = of('error_occurred', vw).map((e) => JSON.parse(e.props));
+      expect(errors).toHaveLength(10);
+      expect(errors[0].message).toContain('boom at checkout');
+      expect(errors.filter((e) => e.message.includes('same failure'))).toHaveLength(1);
+      expect(new Set(errors.map((e) => e.fingerprint)).size).toBe(10);
+      expect(errors[0].source).toBe(`${pages.origin}/behaviour`);
+      expect(Number(errors[0].line)).toBeGreaterThan(0);
+      expect(JSON.stringify(errors)).not.toContain('ref=x');
 
       const base = `/api/sites/${site.id}/heatmaps?page_url=${encodeURIComponent(`${pages.origin}/behaviour`)}&viewport=${viewport}&period=today`;
       const clicks = await client.get(`${base}&type=click`);

@@ -97,13 +97,17 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
     it('counts rage, dead and error clicks in the stats engine, per page, per session attribute and filtered', async () => {
       const stats = new StatsService(store, { now: () => BH_NOW });
       const range = { start: '2026-03-02', end: '2026-03-09' };
-      const inRange = (e: (typeof events)[number]) =>
-        e.site_id === BH_SITE && e.ts >= Date.UTC(2026, 2, 2) && e.ts < Date.UTC(2026, 2, 10);
+      const inRange = (e: (typeof events)[number]) => e.site_id === BH_SITE && e.ts >= Date.UTC(2026, 2, 2) && e.ts < Date.UTC(2026, 2, 10);
       const count = (name: string, path?: string) =>
         events.filter((e) => inRange(e) && e.name === name && (path === undefined || e.path === path)).length;
       const metrics = ['rage_clicks', 'dead_clicks', 'error_clicks', 'pageviews'] as const;
       const run = async (extra: Record<string, unknown>) =>
-        (await stats.query(parseQuery({ site_id: BH_SITE, date_range: range, metrics: [...metrics], ...extra }), { id: BH_SITE, timezone: 'UTC' })).rows;
+        (
+          await stats.query(parseQuery({ site_id: BH_SITE, date_range: range, metrics: [...metrics], ...extra }), {
+            id: BH_SITE,
+            timezone: 'UTC',
+          })
+        ).rows;
       const expected = (path?: string) => ({
         rage_clicks: count('rage_click', path),
         dead_clicks: count('dead_click', path),
@@ -113,7 +117,11 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
       expect(expected().rage_clicks).toBeGreaterThan(0);
       expect((await run({}))[0]).toEqual(expected());
       const byPage = await run({ dimensions: ['page'] });
-      for (const path of BH_PAGES) expect(byPage.find((r) => r.page === path), path).toMatchObject(expected(path));
+      for (const path of BH_PAGES)
+        expect(
+          byPage.find((r) => r.page === path),
+          path,
+        ).toMatchObject(expected(path));
       // A session-level dimension reads the per-session counts; every fixture event is a Firefox one.
       const byBrowser = await run({ dimensions: ['browser'] });
       expect(byBrowser).toEqual([{ browser: 'Firefox', ...expected() }]);
@@ -123,7 +131,9 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
 
     it('reports web vitals p50/p75/p95 with ratings, per day, page, device and country', async () => {
       const report = await service.vitals(site, { period: 'last_7_days' }, BH_NOW);
-      const perf = events.filter((e) => e.site_id === BH_SITE && e.name === 'page_performance' && e.ts >= last7.fromMs && e.ts < last7.toMs);
+      const perf = events.filter(
+        (e) => e.site_id === BH_SITE && e.name === 'page_performance' && e.ts >= last7.fromMs && e.ts < last7.toMs,
+      );
       const thresholds = { lcp: [2500, 4000], inp: [200, 500], cls: [0.1, 0.25], fcp: [1800, 3000], ttfb: [800, 1800] } as const;
       const expectRow = (row: any, evs: typeof perf) => {
         expect(row.samples).toBe(evs.length);
@@ -148,16 +158,43 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
       const e_ok = (n: number) => Number.isFinite(n);
       expect(perf.length).toBeGreaterThan(100);
       expectRow(report.totals, perf);
-      expect(report.timeseries.map((d) => d.date)).toEqual(['2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']);
-      for (const day of report.timeseries) expectRow(day, perf.filter((e) => new Date(e.ts).toISOString().slice(0, 10) === day.date));
-      for (const p of report.pages) expectRow(p, perf.filter((e) => e.path === p.page));
+      expect(report.timeseries.map((d) => d.date)).toEqual([
+        '2026-03-04',
+        '2026-03-05',
+        '2026-03-06',
+        '2026-03-07',
+        '2026-03-08',
+        '2026-03-09',
+        '2026-03-10',
+      ]);
+      for (const day of report.timeseries)
+        expectRow(
+          day,
+          perf.filter((e) => new Date(e.ts).toISOString().slice(0, 10) === day.date),
+        );
+      for (const p of report.pages)
+        expectRow(
+          p,
+          perf.filter((e) => e.path === p.page),
+        );
       expect(report.pages.map((p) => p.page).sort()).toEqual([...BH_PAGES].sort());
       expect(report.pages[0]!.lcp.p75!).toBeGreaterThanOrEqual(report.pages[1]!.lcp.p75!);
-      for (const d of report.devices) expectRow(d, perf.filter((e) => e.device_type === d.device));
+      for (const d of report.devices)
+        expectRow(
+          d,
+          perf.filter((e) => e.device_type === d.device),
+        );
       expect(report.devices).toHaveLength(3);
-      for (const c of report.countries) expectRow(c, perf.filter((e) => e.country === c.country));
+      for (const c of report.countries)
+        expectRow(
+          c,
+          perf.filter((e) => e.country === c.country),
+        );
       const one = await service.vitals(site, { period: 'last_7_days', page: '/docs/start' }, BH_NOW);
-      expectRow(one.totals, perf.filter((e) => e.path === '/docs/start'));
+      expectRow(
+        one.totals,
+        perf.filter((e) => e.path === '/docs/start'),
+      );
     }, 60_000);
 
     it('refuses bad parameters with a 400', async () => {

@@ -59,7 +59,11 @@ export interface VitalsScope {
  * p50/p75/p95 of each vital over the site's page_performance events, grouped by `key` (none: the totals;
  * 'day' in the site's timezone; or an event column). Exact interpolated quantiles on both engines.
  */
-export async function vitalsBy(events: EventStore, scope: VitalsScope, key: 'none' | 'day' | 'path' | 'device_type' | 'country'): Promise<Array<VitalRow & { key: string }>> {
+export async function vitalsBy(
+  events: EventStore,
+  scope: VitalsScope,
+  key: 'none' | 'day' | 'path' | 'device_type' | 'country',
+): Promise<Array<VitalRow & { key: string }>> {
   const d = dialectFor(events.dialect);
   const ts = ident('ts');
   const where = and([

@@ -1,8 +1,8 @@
 /**
  * Tidemark web vitals extension (built to dist/t.vitals.js), loaded by t.js when the server names it for
  * the site (setting vitals_enabled; docs/web-vitals.md). Google's `web-vitals` library measures LCP, INP,
- * CLS, FCP and TTFB; one `page_performance` event per page load carries what was measured when the page
- * is first hidden (the library reports LCP, CLS and INP then). Values: ms, CLS unitless (3 decimals).
+ * CLS, FCP and TTFB; one `page_performance` event per page load carries the latest values when the page is
+ * first hidden or left. Values: ms, CLS unitless (3 decimals).
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
 import type { TrackerInternals } from './internal';
@@ -24,8 +24,11 @@ function send() {
 }
 
 if (x?.c) {
-  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(keep);
-  // Registered after the library's own listeners, so its final LCP, CLS and INP are in before this runs.
-  d.addEventListener('visibilitychange', () => d.hidden && send(), true);
-  addEventListener('pagehide', send, true);
+  // Every change of CLS and INP is kept: pages that go away without being hidden first (some closes, bfcache
+  // misses) fire only pagehide, and the library reports their final values on visibilitychange alone.
+  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(keep, { reportAllChanges: true });
+  // On window, bubbling: after the library's listeners on document (some it adds only later), so its final
+  // LCP, CLS and INP are in before this runs.
+  addEventListener('visibilitychange', () => d.hidden && send());
+  addEventListener('pagehide', send);
 }
