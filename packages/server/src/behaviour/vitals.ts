@@ -3,14 +3,14 @@ import { and, bindString, dialectFor, ident, join, keyword, render, sql, type Di
 import type { EventStore } from '../store';
 
 /** A vital's value from the event's props: NULL when absent or not a number (both engines skip NULLs in quantiles). */
-const valueOf = (d: Dialect, vital: Vital): Sql => {
+const vitalValue = (d: Dialect, vital: Vital): Sql => {
   const text = d.propertyValue(ident('props'), vital);
   return d.name === 'duckdb' ? sql`TRY_CAST(${text} AS DOUBLE)` : sql`toFloat64OrNull(${text})`;
 };
 
 const columns = (d: Dialect): Sql[] =>
   VITALS.flatMap((v) => {
-    const x = valueOf(d, v);
+    const x = vitalValue(d, v);
     const t = VITAL_THRESHOLDS[v];
     return [
       sql`${d.countIf(sql`${x} IS NOT NULL`)} AS ${ident(`${v}_n`)}`,

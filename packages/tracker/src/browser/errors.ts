@@ -55,12 +55,12 @@ if (x?.c) {
     'error',
     (e: ErrorEvent) => {
       // Failed resources (img, script) also fire error on window in the capture phase: only script errors count.
-      if (e.message) report(e.message, e.filename || '', e.lineno | 0, e.colno | 0, (e.error && e.error.stack) || '');
+      if (e.message) report(e.message, e.filename || '', e.lineno | 0, e.colno | 0, e.error?.stack || '');
     },
     true,
   );
   addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
     const r = e.reason;
-    report('Unhandled rejection: ' + ((r && r.message) || r), '', 0, 0, (r && r.stack) || '');
+    report('Unhandled rejection: ' + (r?.message || r), '', 0, 0, r?.stack || '');
   });
 }
