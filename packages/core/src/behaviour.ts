@@ -148,3 +148,40 @@ export const vitalsReportSchema = z.object({
   countries: z.array(vitalRow.extend({ country: z.string() })),
 });
 export type VitalsReport = z.infer<typeof vitalsReportSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript errors (error_occurred events of t.errors.js)
+// ---------------------------------------------------------------------------------------------
+
+export const errorsParamsSchema = z
+  .object({
+    period: z.enum([...PERIODS, 'custom']).default('last_30_days'),
+    start_date: isoDateSchema.optional(),
+    end_date: isoDateSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type ErrorsParams = z.infer<typeof errorsParamsSchema>;
+
+const countBy = (key: string) => z.array(z.object({ [key]: z.string(), count: z.number().int() }));
+
+export const errorsReportSchema = z.object({
+  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  totals: z.object({ occurrences: z.number().int(), visitors: z.number().int(), errors: z.number().int() }),
+  timeseries: z.array(z.object({ date: z.string(), occurrences: z.number().int() })),
+  errors: z.array(
+    z.object({
+      fingerprint: z.string(),
+      message: z.string(),
+      source: z.string(),
+      occurrences: z.number().int(),
+      visitors: z.number().int().meta({ description: 'Distinct visitors affected' }),
+      first_seen: z.number().int().meta({ description: 'ms since the epoch' }),
+      last_seen: z.number().int(),
+      pages: countBy('page'),
+      browsers: countBy('browser'),
+      trend: z.array(z.number().int()).meta({ description: 'Occurrences per day of the period' }),
+    }),
+  ),
+});
+export type ErrorsReport = z.infer<typeof errorsReportSchema>;

@@ -17,6 +17,7 @@ import {
   refScroll,
   quantile,
   vitalsFixture,
+  errorsFixture,
   type RefQuery,
 } from './helpers/behaviour-fixture';
 import { testSite } from './helpers/ingest';
@@ -34,7 +35,7 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
   describe(`heatmaps and frustration on ${engine}`, () => {
     let store: EventStore;
     let service: BehaviourService;
-    const events = [...behaviourFixture(), ...vitalsFixture()];
+    const events = [...behaviourFixture(), ...vitalsFixture(), ...errorsFixture()];
     const site: SiteRecord = testSite({ id: BH_SITE });
     const last7 = { fromMs: BH_FIRST_DAY + 3 * DAY, toMs: BH_FIRST_DAY + 10 * DAY };
     const custom = { period: 'custom', start_date: '2026-03-02', end_date: '2026-03-10' };
@@ -122,9 +123,12 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
           byPage.find((r) => r.page === path),
           path,
         ).toMatchObject(expected(path));
-      // A session-level dimension reads the per-session counts; every fixture event is a Firefox one.
+      // A session-level dimension reads the per-session counts; the frustration events are all in Firefox sessions.
       const byBrowser = await run({ dimensions: ['browser'] });
-      expect(byBrowser).toEqual([{ browser: 'Firefox', ...expected() }]);
+      expect(byBrowser.find((r) => r.browser === 'Firefox')).toEqual({ browser: 'Firefox', ...expected() });
+      for (const r of byBrowser.filter((r) => r.browser !== 'Firefox'))
+        expect(r).toMatchObject({ rage_clicks: 0, dead_clicks: 0, error_clicks: 0 });
+      expect(byBrowser.length).toBeGreaterThan(1);
       const filtered = await run({ filters: [['is', 'page', ['/docs/start']]] });
       expect(filtered[0]).toEqual(expected('/docs/start'));
     }, 60_000);
@@ -195,6 +199,35 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
         one.totals,
         perf.filter((e) => e.path === '/docs/start'),
       );
+    }, 60_000);
+
+    it('groups JavaScript errors by fingerprint with visitors, first and last seen, pages, browsers and a daily trend', async () => {
+      const report = await service.errors(site, { period: 'last_7_days' }, BH_NOW);
+      const errs = events.filter((e) => e.site_id === BH_SITE && e.name === 'error_occurred' && e.ts >= last7.fromMs && e.ts < last7.toMs);
+      expect(errs.length).toBeGreaterThan(50);
+      const dates = ['2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10'];
+      const day = (ts: number) => new Date(ts).toISOString().slice(0, 10);
+      const countsOf = (list: typeof errs, key: (e: (typeof errs)[number]) => string) => {
+        const m = new Map<string, number>();
+        for (const e of list) m.set(key(e), (m.get(key(e)) ?? 0) + 1);
+        return m;
+      };
+      expect(report.totals).toEqual({ occurrences: errs.length, visitors: new Set(errs.map((e) => e.visitor_id)).size, errors: 3 });
+      expect(report.timeseries).toEqual(dates.map((date) => ({ date, occurrences: errs.filter((e) => day(e.ts) === date).length })));
+      const groups = countsOf(errs, (e) => e.props.fingerprint!);
+      expect(report.errors.map((e) => e.fingerprint)).toEqual([...groups].sort((a, b) => b[1] - a[1]).map(([fp]) => fp));
+      for (const g of report.errors) {
+        const mine = errs.filter((e) => e.props.fingerprint === g.fingerprint);
+        expect(g.occurrences).toBe(mine.length);
+        expect(g.visitors).toBe(new Set(mine.map((e) => e.visitor_id)).size);
+        expect(g.first_seen).toBe(Math.min(...mine.map((e) => e.ts)));
+        expect(g.last_seen).toBe(Math.max(...mine.map((e) => e.ts)));
+        expect(g.message).toBe(mine[0]!.props.message);
+        expect(g.trend).toEqual(dates.map((date) => mine.filter((e) => day(e.ts) === date).length));
+        expect(new Map(g.pages.map((p) => [p.page, p.count]))).toEqual(countsOf(mine, (e) => e.path));
+        expect(new Map(g.browsers.map((b) => [b.browser, b.count]))).toEqual(countsOf(mine, (e) => e.browser));
+      }
+      expect((await service.errors(site, { period: 'last_7_days', limit: '1' }, BH_NOW)).errors).toHaveLength(1);
     }, 60_000);
 
     it('refuses bad parameters with a 400', async () => {

@@ -409,6 +409,8 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/frustration',
         '/api/sites/{id}/vitals',
         '/v1/sites/{id}/vitals',
+        '/api/sites/{id}/errors',
+        '/v1/sites/{id}/errors',
         '/v1/sites/{id}/goals',
         '/v1/sites/{id}/goals/{goal_id}/stats',
         '/api/analytics/track',

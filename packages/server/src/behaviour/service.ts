@@ -5,17 +5,20 @@ import {
   parseInput,
   VITAL_THRESHOLDS,
   vitalsParamsSchema,
+  errorsParamsSchema,
+  type ErrorsReport,
   type FrustrationReport,
   type HeatmapReport,
   type VitalsReport,
 } from '@tidemark/core';
-import { resolvePeriod, type DateRange } from '../stats';
+import { addDays, resolvePeriod, type DateRange } from '../stats';
 import type { EventStore } from '../store';
 import type { SiteRecord } from '../meta';
 import { repeat } from '../schedule';
 import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellKind } from './grid';
 import { frustrationReport, heatmapReport, pagePath } from './heatmap';
 import { rowOf, vitalsBy } from './vitals';
+import { errorsReport } from './errors';
 
 /** How far back the grid job looks for days not built yet; older days were built or are past retention. */
 const CATCH_UP_DAYS = 7;
@@ -86,6 +89,23 @@ export class BehaviourService {
       devices: bySamples(devices).map((r) => ({ device: r.key, ...strip(r) })),
       countries: bySamples(countries).map((r) => ({ country: r.key, ...strip(r) })),
     };
+  }
+
+  /** JavaScript errors of the period (site timezone), grouped by fingerprint. */
+  async errors(site: SiteRecord, query: unknown, now = Date.now()): Promise<ErrorsReport> {
+    const p = parseInput(errorsParamsSchema, query ?? {});
+    const range = utcRange(p, now, site.timezone);
+    const dates: string[] = [];
+    for (let day = range.startDate; day <= range.endDate; day = addDays(day, 1)) dates.push(day);
+    const report = await errorsReport(this.events, {
+      siteId: site.id,
+      startMs: range.startMs,
+      endMs: range.endMs,
+      tz: site.timezone,
+      dates,
+      limit: p.limit,
+    });
+    return { period: { start_date: range.startDate, end_date: range.endDate }, ...report };
   }
 
   private async cells(siteId: string, range: DateRange, opts: { path?: string; kinds?: CellKind[] }): Promise<Cell[]> {

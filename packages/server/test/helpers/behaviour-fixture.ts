@@ -176,3 +176,34 @@ export function quantile(values: number[], q: number): number | null {
   const hi = Math.ceil(pos);
   return s[lo]! + (pos - lo) * (s[hi]! - s[lo]!);
 }
+
+/** error_occurred events: a few fingerprints of different frequency over pages, browsers and visitors. */
+export function errorsFixture(): CanonicalEvent[] {
+  const r = rng(31);
+  const out: CanonicalEvent[] = [];
+  const kinds = [
+    { fp: 'a1b2c3d4', message: 'TypeError: x is undefined', source: 'https://example.com/app.js', weight: 0.5 },
+    { fp: '0badf00d', message: 'ReferenceError: foo is not defined', source: 'https://example.com/vendor.js', weight: 0.3 },
+    { fp: 'deadbeef', message: '<img src=x onerror=alert(1)>', source: '', weight: 0.2 },
+  ];
+  const browsers = ['Chrome', 'Firefox', 'Safari'];
+  for (let i = 0; i < 300; i++) {
+    const ts = BH_FIRST_DAY + Math.floor(r() * (9 * DAY + 15 * 3_600_000 - 1000));
+    const roll = r();
+    const k = roll < 0.5 ? kinds[0]! : roll < 0.8 ? kinds[1]! : kinds[2]!;
+    out.push(
+      makeEvent({
+        site_id: i % 10 === 0 ? BH_OTHER : BH_SITE,
+        name: 'error_occurred',
+        ts,
+        received_at: ts,
+        path: BH_PAGES[Math.floor(r() * BH_PAGES.length)]!,
+        browser: browsers[Math.floor(r() * browsers.length)]!,
+        visitor_id: `ev${Math.floor(r() * 40)}`,
+        session_id: `es${i}`,
+        props: { fingerprint: k.fp, message: k.message, source: k.source, line: '10', column: '5' },
+      }),
+    );
+  }
+  return out;
+}

@@ -18,6 +18,10 @@ export function behaviourRoutes(app: FastifyInstance, ctx: AppContext): void {
       const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
       return ctx.behaviour.vitals(site, req.query);
     });
+    app.get(`${base}/errors`, async (req) => {
+      const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
+      return ctx.behaviour.errors(site, req.query);
+    });
     app.get(`${base}/frustration`, async (req) => {
       const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
       return ctx.behaviour.frustration(site, req.query);

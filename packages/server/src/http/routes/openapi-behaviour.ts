@@ -5,6 +5,8 @@ import {
   heatmapReportSchema,
   vitalsParamsSchema,
   vitalsReportSchema,
+  errorsParamsSchema,
+  errorsReportSchema,
 } from '@tidemark/core';
 import type { OpenApiSection } from './openapi-document';
 
@@ -40,7 +42,19 @@ export const behaviourOpenApi: OpenApiSection = (t) => {
     parameters: [t.siteParam, ...t.parameters(vitalsParamsSchema)],
     responses: { 200: t.json(vitals), ...t.errors(400, 401, 403, 404, 429) },
   });
+  const errors = t.schema('ErrorsReport', errorsReportSchema, 'output');
+  const errorsOp = (tag: string, operationId: string) => ({
+    operationId,
+    tags: [tag],
+    summary: 'JavaScript errors grouped by fingerprint',
+    description:
+      'error_occurred events of the period (site timezone) grouped by their fingerprint: occurrences, affected visitors, first and last seen, pages, browsers and a daily trend; most frequent first.',
+    parameters: [t.siteParam, ...t.parameters(errorsParamsSchema)],
+    responses: { 200: t.json(errors), ...t.errors(400, 401, 403, 404, 429) },
+  });
   return {
+    '/api/sites/{id}/errors': { get: errorsOp('Dashboard', 'dashboardErrors') },
+    '/v1/sites/{id}/errors': { get: errorsOp('Public API', 'siteErrors') },
     '/api/sites/{id}/vitals': { get: vitalsOp('Dashboard', 'dashboardVitals') },
     '/v1/sites/{id}/vitals': { get: vitalsOp('Public API', 'siteVitals') },
     '/api/sites/{id}/heatmaps': { get: heatmapOp('Dashboard', 'dashboardHeatmap') },
