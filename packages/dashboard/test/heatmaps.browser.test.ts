@@ -113,5 +113,38 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     await page.getByText('0 clicks').waitFor(SLOW);
     await screenshot(page, 'heatmaps');
     await assertNothingRan(owner);
+
+    // Web vitals and errors of the same site.
+    const lcps = [1000, 2000, 5000];
+    await collect('/api/collect', {
+      events: lcps.map((lcp, i) => ({
+        name: 'page_performance',
+        properties: { url: `${fixture.origin}/pricing`, path: '/pricing', lcp, cls: 0.05 * i, fcp: 500, ttfb: 100 + i },
+      })),
+    });
+    const hostileMessage = `<img src=x onerror="window.__pwned='error'"> is not a function`;
+    await collect('/api/collect', {
+      events: [1, 2].map(() => ({
+        name: 'error_occurred',
+        properties: { url: `${fixture.origin}/pricing`, path: '/pricing', message: hostileMessage, fingerprint: 'f00dcafe', source: 'app.js' },
+      })),
+    });
+    // Independent: the interpolated 75th percentile of the three LCPs (rank 1.5 of 0..2), rated by web.dev's 2.5 s / 4 s.
+    const sorted = [...lcps].sort((a, b) => a - b);
+    const p75 = sorted[1]! + 0.5 * (sorted[2]! - sorted[1]!);
+    await page.getByRole('link', { name: 'Web vitals' }).click();
+    const lcpCard = page.getByTestId('vital-lcp');
+    await expect.poll(() => lcpCard.textContent(), SLOW).toContain(`${(p75 / 1000).toFixed(2)} s`);
+    expect(await lcpCard.textContent()).toContain('Needs improvement');
+    expect(await page.getByTestId('vital-inp').textContent()).toContain('No data');
+    const slowest = page.getByRole('region', { name: 'Slowest pages' });
+    expect(await slowest.getByRole('row').filter({ hasText: '/pricing' }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Errors' }).click();
+    const errorsTable = page.getByRole('region', { name: 'Errors', exact: true });
+    await errorsTable.getByText(hostileMessage, { exact: true }).waitFor(SLOW);
+    const row = errorsTable.getByRole('row').filter({ hasText: 'is not a function' });
+    expect((await row.getByRole('cell').allTextContents()).slice(1, 3)).toEqual(['2', '1']);
+    await screenshot(page, 'errors');
+    await assertNothingRan(owner);
   }, 120_000);
 });

@@ -10,6 +10,8 @@ import { FunnelsPage } from '../pages/FunnelsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
+import { VitalsPage } from '../pages/VitalsPage';
+import { ErrorsPage } from '../pages/ErrorsPage';
 import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
@@ -24,6 +26,8 @@ export function AppRoutes() {
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
   const heatmaps = matchPath('/sites/:id/heatmaps', path);
+  const vitals = matchPath('/sites/:id/vitals', path);
+  const errors = matchPath('/sites/:id/errors', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -34,6 +38,8 @@ export function AppRoutes() {
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (heatmaps) page = <HeatmapsPage siteId={heatmaps.id} />;
+  else if (vitals) page = <VitalsPage siteId={vitals.id} />;
+  else if (errors) page = <ErrorsPage siteId={errors.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;
