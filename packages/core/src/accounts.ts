@@ -49,6 +49,13 @@ export interface Site {
   currency?: string;
   /** The site's id for Umami clients (`website` of /api/send); a UUID made with the site. */
   umami_website_id: string;
+  /** Heatmaps and frustration signals (t.heatmap.js) for the share `heatmap_sample_rate` (0–1) of sessions. */
+  heatmaps_enabled: boolean;
+  heatmap_sample_rate: number;
+  /** Web vitals (t.vitals.js, page_performance events). */
+  vitals_enabled: boolean;
+  /** Uncaught JavaScript errors (error_occurred events). */
+  errors_enabled: boolean;
 }
 
 export interface Member {

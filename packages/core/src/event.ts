@@ -168,6 +168,10 @@ export const PASSIVE_EVENT_NAMES = [
   'heatmap_click',
   'heatmap_move',
   'heatmap_scroll',
+  // Measurements without an action of the visitor (behaviour/): web vitals, script errors, the pointer leaving.
+  'page_performance',
+  'error_occurred',
+  'exit_intent',
 ] as const;
 
 export const CHANNELS = ['Organic Search', 'Paid Search', 'Social', 'Email', 'Referral', 'Direct', 'Other'] as const;

@@ -107,7 +107,9 @@ export const heatmapBodySchema = z.object({
   page_url_hash: shortText(64).nullish(),
   viewport: z.object({ width: dimension, height: dimension }).partial().nullish(),
   page_height: z.number().int().min(0).max(10_000_000).nullish(),
-  events: z.array(z.unknown()).min(1),
+  /** The document's width in CSS px (t.heatmap.js sends it): click x becomes a share of it, so layouts of any width line up. */
+  page_width: z.number().int().min(1).max(1_000_000).nullish(),
+  events: z.array(z.unknown()).min(1).max(500),
   visitor: z.object({ id: shortText(128).nullish() }).nullish(),
 });
 export type HeatmapBody = z.infer<typeof heatmapBodySchema>;

@@ -23,6 +23,9 @@ export const METRICS = [
   'conversions',
   'converting_visitors',
   'conversion_rate',
+  'rage_clicks',
+  'dead_clicks',
+  'error_clicks',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 

@@ -178,7 +178,7 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
 
 const count = async (
   store: EventStore,
-  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts',
+  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts' | 'heatmap_cells',
   siteId: string,
 ) => Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
 
@@ -322,6 +322,23 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
           rows.map((r) => r.txn),
         );
       }
+      // Heatmap grid cells (behaviour/): one per day and site, counts only (nothing names a person).
+      for (const site of [siteA, siteB, siteC])
+        await store.upsertSideRows(
+          'heatmap_cells',
+          Array.from({ length: 20 }, (_, n) => ({
+            site_id: site.id,
+            cell_key: `cell-${n}`,
+            day: END - (20 - n) * DAY,
+            path: '/pricing',
+            viewport: 'desktop',
+            kind: 'click',
+            cx: 10,
+            cy: n,
+            n: 3,
+            version: 1,
+          })),
+        );
       // Imported aggregates (imports/) on each of the 20 days: a store of site data like any other.
       for (const site of [siteA, siteB, siteC]) await store.replaceImported(site.id, IMPORT_ID, importedRows(20));
       await refresh();
@@ -364,6 +381,9 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(reports[0]!.removed.raw).toBe(13);
       expect(reports[0]!.removed.drops).toBe(13);
       expect(reports[0]!.removed.imported).toBe(13 * IMPORTED_ROWS_PER_DAY); // imported days before the cutoff's date
+      expect(reports[0]!.removed.heatmap_cells).toBe(13); // grid days before the cutoff
+      expect(await count(store, 'heatmap_cells', siteA.id)).toBe(7);
+      expect(await count(store, 'heatmap_cells', siteC.id)).toBe(20);
       expected = expected.filter((e) => !(e.site_id === siteA.id && e.ts < CUTOFF));
       expect(await count(store, 'events', siteA.id)).toBe(before.a - old);
       expect(await count(store, 'events', siteC.id)).toBe(before.c);
@@ -437,6 +457,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       const side = await store.exportSubjectSideRows(siteA.id, { visitorId: visitor });
       expect(side.transactions!.map((r) => r.txn_key)).toEqual(['pi_100']);
       expect(side.revenue_facts!.map((r) => r.fact_id)).toEqual(['evt_100']);
+      // The heatmap grid holds counts only: nothing in it is the subject's (their raw samples are events).
+      expect(side).not.toHaveProperty('heatmap_cells');
       expect((await store.exportSubjectSideRows(siteA.id, { userId: user })).transactions!.map((r) => r.txn_key)).toContain('pi_101');
       expect((await store.exportSubjectSideRows(siteC.id, { visitorId: visitor })).transactions).toEqual([]);
       const booksBefore = await transactionsOf(store, siteA.id);
@@ -540,6 +562,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'raw_payloads', siteId)).toBe(0);
       expect(await count(store, 'transactions', siteId)).toBe(0);
       expect(await count(store, 'revenue_facts', siteId)).toBe(0);
+      expect(await count(store, 'heatmap_cells', siteId)).toBe(0);
       expect(await store.listQuarantine(siteId, { limit: 1000 })).toEqual([]);
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
       expect(await count(store, 'imported_stats', siteId)).toBe(0);

@@ -14,6 +14,9 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/realtime`, label: 'Realtime' },
     { to: `${base}/revenue`, label: 'Revenue', keep: true },
     { to: `${base}/funnels`, label: 'Funnels' },
+    { to: `${base}/heatmaps`, label: 'Heatmaps', keep: true },
+    { to: `${base}/vitals`, label: 'Web vitals', keep: true },
+    { to: `${base}/errors`, label: 'Errors', keep: true },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
   ];
   return (

@@ -15,6 +15,7 @@ import { MainChart } from '../components/MainChart';
 import { BreakdownCard } from '../components/BreakdownCard';
 import { EventsCard } from '../components/EventsCard';
 import { GoalsCard } from '../components/GoalsCard';
+import { FrustrationCard } from '../components/FrustrationCard';
 import { canWrite, useSession } from '../app/session';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ImportedMarker } from '../components/ImportedMarker';
@@ -110,6 +111,7 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
         ))}
         <EventsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />
         <GoalsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} canEdit={canWrite(org)} />
+        <FrustrationCard siteId={siteId} view={view} enabled={cardsEnabled} />
       </div>
     </section>
   );

@@ -45,6 +45,10 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
         cookieless: f.get('cookieless') === 'on',
         excluded_paths: lines(f.get('excluded_paths')),
         excluded_ips: lines(f.get('excluded_ips')),
+        heatmaps_enabled: f.get('heatmaps_enabled') === 'on',
+        heatmap_sample_rate: Number(f.get('heatmap_sample_rate')) / 100,
+        vitals_enabled: f.get('vitals_enabled') === 'on',
+        errors_enabled: f.get('errors_enabled') === 'on',
       });
       setSaved(true);
       site.reload();
@@ -114,6 +118,24 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
                 defaultValue={s.retention_days}
                 hint="0 keeps data forever."
               />
+              <h2>Behaviour</h2>
+              <Checkbox
+                label="Heatmaps and frustration signals"
+                name="heatmaps_enabled"
+                defaultChecked={s.heatmaps_enabled}
+                hint="Clicks, mouse moves, scroll depth, rage and dead clicks. The snippet stays the same."
+              />
+              <Field
+                label="Heatmap sessions (%)"
+                name="heatmap_sample_rate"
+                type="number"
+                min={0}
+                max={100}
+                step="any"
+                defaultValue={Math.round(s.heatmap_sample_rate * 1000) / 10}
+              />
+              <Checkbox label="Web vitals (LCP, INP, CLS, FCP, TTFB)" name="vitals_enabled" defaultChecked={s.vitals_enabled} />
+              <Checkbox label="JavaScript errors" name="errors_enabled" defaultChecked={s.errors_enabled} />
             </fieldset>
             <ErrorBanner error={error} />
             {saved && (

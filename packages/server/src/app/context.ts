@@ -9,6 +9,7 @@ import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 import type { TrackerExtensions } from '../extensions';
+import type { BehaviourService } from '../behaviour';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -42,6 +43,8 @@ export interface AppContext {
   revenue: RevenueService;
   /** Which tracker extension scripts a session loads (extensions/): capabilities register their rules. */
   trackerExtensions: TrackerExtensions;
+  /** Heatmap grid and reports, frustration signals (behaviour/). */
+  behaviour: BehaviourService;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
   /** Imports of other tools' exports into a site, run in the background (imports/). */

@@ -24,6 +24,7 @@ import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
 import { TrackerExtensions } from '../extensions';
+import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
@@ -180,6 +181,21 @@ export async function createContext(config: Config): Promise<AppContext> {
   closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
   const trackerExtensions = new TrackerExtensions();
+  registerBehaviourExtensions(trackerExtensions);
+  const behaviour = new BehaviourService(events);
+  closers.push(async () => {
+    await behaviour.idle();
+  });
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      behaviour.schedule({
+        sites: async () => (await meta.sites.listAll()).map((s) => s.id),
+        onError: (err) => logError('heatmap grid build failed', err),
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   const ctx: AppContext = {
     config,
     events,
@@ -191,6 +207,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     stats,
     revenue,
     trackerExtensions,
+    behaviour,
     lifecycle,
     imports,
     health,

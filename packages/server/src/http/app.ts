@@ -29,6 +29,7 @@ import { trackerScriptRoutes } from './routes/tracker-script';
 import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
+import { behaviourRoutes } from './routes/behaviour';
 import { importRoutes } from './routes/imports';
 
 export interface RouteInfo {
@@ -66,6 +67,7 @@ const routeModules: RouteModule[] = [
   statsRoutes,
   revenueRoutes,
   funnelRoutes,
+  behaviourRoutes,
   goalRoutes,
   realtimeRoutes,
   publicV1Routes,

@@ -276,4 +276,29 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('exchange_rates').ifExists().execute();
     },
   },
+  '0012_site_behaviour': {
+    // Behaviour settings per site (behaviour/): heatmaps for a share of sessions, web vitals, JavaScript errors.
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('sites')
+        .addColumn('heatmaps_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('heatmap_sample_rate', 'double precision', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('vitals_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('errors_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: AnyDb) {
+      for (const c of ['heatmaps_enabled', 'heatmap_sample_rate', 'vitals_enabled', 'errors_enabled'])
+        await db.schema.alterTable('sites').dropColumn(c).execute();
+    },
+  },
 };

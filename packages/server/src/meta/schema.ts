@@ -47,6 +47,10 @@ export interface SitesTable {
   created_at: number;
   updated_at: number;
   umami_website_id: string | null;
+  heatmaps_enabled: number;
+  heatmap_sample_rate: number;
+  vitals_enabled: number;
+  errors_enabled: number;
 }
 
 export interface ApiKeysTable {

@@ -5,7 +5,17 @@ import type { DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
 import { completedAny, expandGoals, goalColumn, goalCompletion, goalIndexes } from './goals';
 import { pageViewRows } from './page-views';
-import { AGG_ORDER, AGGREGATES, METRIC_DEFS, dimensionDef, isInteractive, propKey, type AggContext, type AggName } from './registry';
+import {
+  AGG_ORDER,
+  AGGREGATES,
+  FRUSTRATION_COUNTS,
+  METRIC_DEFS,
+  dimensionDef,
+  isInteractive,
+  propKey,
+  type AggContext,
+  type AggName,
+} from './registry';
 import { and, bindInt, bindString, empty, ident, join, keyword, or, render, sql, type CompiledSql, type Sql } from './sql';
 
 /**
@@ -300,6 +310,8 @@ export class Compiler {
     if (this.shared ? this.shared.eventCounts : plan.eventSource === 'sessions') {
       cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter]))} AS s_ev_in`);
       cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter, sql`name = 'page_view'`]))} AS s_pv_in`);
+      for (const [name, column] of FRUSTRATION_COUNTS)
+        cols.push(sql`${d.countIf(and([this.inPeriod(ts), eventFilter, sql`name = ${bindString(name)}`]))} AS ${ident(column)}`);
     }
     if (this.shared ? this.shared.matched : plan.sessionSource === 'sessions' && plan.eventFilters.length)
       cols.push(sql`${d.countIf(eventFilter)} AS s_matched`);

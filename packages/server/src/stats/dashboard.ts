@@ -64,7 +64,7 @@ export const dashboardParamsSchema = z
       .meta({ description: 'Whole local days in the site timezone, today included; custom: start_date … end_date' }),
     start_date: isoDateSchema.optional(),
     end_date: isoDateSchema.optional(),
-    metrics: csv(metricSchema, 'metrics', 16)
+    metrics: csv(metricSchema, 'metrics', 32)
       .optional()
       .meta({
         description: `Comma-separated, of ${METRICS.join(', ')}; also ${Object.entries(METRIC_ALIASES)

@@ -104,7 +104,10 @@ export type AggName =
   | 'scrolled_views'
   | 'conversions'
   | 'converting_visitors'
-  | 'rate_visitors';
+  | 'rate_visitors'
+  | 'rage_clicks'
+  | 'dead_clicks'
+  | 'error_clicks';
 export const AGG_ORDER: readonly AggName[] = [
   'visitors',
   'pageviews',
@@ -121,6 +124,9 @@ export const AGG_ORDER: readonly AggName[] = [
   'conversions',
   'converting_visitors',
   'rate_visitors',
+  'rage_clicks',
+  'dead_clicks',
+  'error_clicks',
 ];
 
 /**
@@ -152,6 +158,23 @@ export interface AggregateDef {
 }
 
 const zeroIfNull = (e: Sql) => sql`coalesce(${e}, 0)`;
+
+/** Per-session counts of the frustration events in the period (compile.ts adds them with s_ev_in). */
+export const FRUSTRATION_COUNTS = [
+  ['rage_click', 's_rage_in'],
+  ['dead_click', 's_dead_in'],
+  ['error_click', 's_error_in'],
+] as const;
+
+function frustration(name: string, column: string): AggregateDef {
+  return {
+    level: 'event',
+    // The rollups keep no per-name counts: statements with these read events.
+    rawOnly: true,
+    overEvents: (d) => d.countIf(sql`name = ${bindString(name)}`),
+    overSessions: () => zeroIfNull(sql`sum(${ident(column)})`),
+  };
+}
 const isNew = (ctx: AggContext) => sql`NOT (${ctx.seenBefore})`;
 
 export const AGGREGATES: Record<AggName, AggregateDef> = {
@@ -207,6 +230,10 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
     overEvents: (d) => d.uniq(ident('visitor_id')),
     overSessions: (d) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0`),
   },
+  // Frustration signals (behaviour/, DESIGN §4): events the heatmap extension sends, counted like events.
+  rage_clicks: frustration('rage_click', 's_rage_in'),
+  dead_clicks: frustration('dead_click', 's_dead_in'),
+  error_clicks: frustration('error_click', 's_error_in'),
 };
 
 /** `name NOT IN (passive…)`: the interactive events that end a bounce. */
@@ -305,4 +332,10 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
     value: (a) => (a.rate_visitors ? round((100 * a.converting_visitors) / a.rate_visitors, 1) : 0),
     order: ratio('converting_visitors', 'rate_visitors', '100.0'),
   },
+  /** rage_click events (one per burst of 3+ clicks within 1 s within 30 px). */
+  rage_clicks: { level: 'event', aggs: ['rage_clicks'], value: (a) => a.rage_clicks, order: () => ident('a_rage_clicks') },
+  /** dead_click events (a click on a non-interactive element that changed nothing within 1 s). */
+  dead_clicks: { level: 'event', aggs: ['dead_clicks'], value: (a) => a.dead_clicks, order: () => ident('a_dead_clicks') },
+  /** error_click events (a click followed within 1 s by an uncaught error). */
+  error_clicks: { level: 'event', aggs: ['error_clicks'], value: (a) => a.error_clicks, order: () => ident('a_error_clicks') },
 };

@@ -19,7 +19,7 @@ export interface SideTableSpec {
   personal: readonly string[];
 }
 
-export type SideTableName = 'revenue_facts' | 'transactions';
+export type SideTableName = 'revenue_facts' | 'transactions' | 'heatmap_cells';
 
 const s = (name: string) => ({ name, kind: 'string' as const });
 const i = (name: string) => ({ name, kind: 'int' as const });
@@ -79,9 +79,22 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     time: 'ts',
     personal: ['visitor_id', 'session_id', 'email_hash', 'email_mask', 'customer_id'],
   },
+  // The heatmap grid (behaviour/grid.ts): samples of one UTC day counted per (page, viewport class, kind,
+  // cell or selector), rebuilt from the raw samples by the grid job. Counts only, nobody's data: nothing
+  // to unlink for a data subject (their raw samples are events and go with them).
+  heatmap_cells: {
+    name: 'heatmap_cells',
+    columns: [s('cell_key'), i('day'), s('path'), s('viewport'), s('kind'), i('cx'), i('cy'), s('selector'), i('n'), i('version')],
+    key: 'cell_key',
+    time: 'day',
+    personal: [],
+  },
 };
 
 export const SIDE_TABLE_NAMES = Object.keys(SIDE_TABLES) as SideTableName[];
+
+/** The side tables with columns naming a person: the ones a data subject's export and erasure read. */
+export const PERSONAL_SIDE_TABLES = SIDE_TABLE_NAMES.filter((n) => SIDE_TABLES[n].personal.length > 0);
 
 export type SideRow = Record<string, string | number>;
 

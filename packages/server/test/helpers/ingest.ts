@@ -28,6 +28,10 @@ export function testSite(over: Partial<SiteRecord> = {}): SiteRecord {
     enabled: true,
     created_at: 0,
     umami_website_id: '6f1c2b9e-2d4a-4c1e-9a51-0d3c7e5b8a21',
+    heatmaps_enabled: false,
+    heatmap_sample_rate: 1,
+    vitals_enabled: false,
+    errors_enabled: false,
     ...over,
   };
 }

@@ -20,6 +20,11 @@ export const TRACKER_FILES = [
   { name: 't.mp.js', entry: path.resolve(here, '../browser/metricpal.ts'), gzipBudget: 2500 },
   // Plausible's script-tag API for pages switching from it (served also as /js/script.js).
   { name: 't.plausible.js', entry: path.resolve(here, '../browser/plausible.ts'), gzipBudget: 800 },
+  // Heatmap samples and frustration signals, loaded when the server names it (docs/heatmaps.md).
+  { name: 't.heatmap.js', entry: path.resolve(here, '../browser/heatmap.ts'), gzipBudget: 2000 },
+  // Web vitals with Google's web-vitals library, and uncaught JavaScript errors (docs/web-vitals.md).
+  { name: 't.vitals.js', entry: path.resolve(here, '../browser/vitals.ts'), gzipBudget: 3000 },
+  { name: 't.errors.js', entry: path.resolve(here, '../browser/errors.ts'), gzipBudget: 1000 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];

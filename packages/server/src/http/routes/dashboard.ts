@@ -9,13 +9,15 @@ import type { AppContext } from '../../app/context';
  * Serves the dashboard SPA (packages/dashboard/dist) at `/`. Files are read once at start-up (the build
  * is a few hundred KB); unknown non-API paths get index.html so client-side routes survive a reload.
  * The HTML carries a strict Content-Security-Policy: scripts and styles only from this origin, no
- * inline scripts, no framing. React sets element styles through the CSSOM, which CSP does not block.
+ * inline scripts, no framing of the dashboard. React sets element styles through the CSSOM, which CSP does not block.
  */
 export const DASHBOARD_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
+  // The heatmap page shows the tracked page itself beneath the map (sandboxed: no scripts run).
+  'frame-src http: https:',
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

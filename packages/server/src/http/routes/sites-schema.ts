@@ -70,6 +70,10 @@ const settings = {
   excluded_paths: z.array(pathPattern).max(100),
   excluded_ips: z.array(ipOrCidr).max(100),
   enabled: z.boolean(),
+  heatmaps_enabled: z.boolean(),
+  heatmap_sample_rate: z.number().finite().min(0).max(1),
+  vitals_enabled: z.boolean(),
+  errors_enabled: z.boolean(),
 };
 
 /** POST /api/sites: name and domain required (name defaults to the domain), the rest optional. */
@@ -85,6 +89,10 @@ export const siteCreateSchema = z.object({
   excluded_paths: settings.excluded_paths.optional(),
   excluded_ips: settings.excluded_ips.optional(),
   enabled: settings.enabled.optional(),
+  heatmaps_enabled: settings.heatmaps_enabled.optional(),
+  heatmap_sample_rate: settings.heatmap_sample_rate.optional(),
+  vitals_enabled: settings.vitals_enabled.optional(),
+  errors_enabled: settings.errors_enabled.optional(),
 });
 
 /** PATCH /api/sites/{id}: any subset of the settings. */

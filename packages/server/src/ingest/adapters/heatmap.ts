@@ -7,7 +7,8 @@ const NAMES = { click: 'heatmap_click', move: 'heatmap_move', scroll: 'heatmap_s
 /**
  * Heatmap samples (InsightHub PRD §7.1.2) become ordinary events: `heatmap_click` / `heatmap_move`
  * with x, y (page coordinates) and the element's selector, `heatmap_scroll` with scroll_depth; all
- * of the page in `page_url`, with the viewport and page height of the batch.
+ * of the page in `page_url`, with the viewport, page height and page width of the batch (the grid, behaviour/,
+ * turns x into a share of the page width).
  */
 export function adaptHeatmap(body: HeatmapBody, siteId: string, receivedAt: number): AdaptedEvents {
   const out: AdaptedEvents = { events: [], rejected: [] };
@@ -31,7 +32,10 @@ export function adaptHeatmap(body: HeatmapBody, siteId: string, receivedAt: numb
       ev.y = s.y === null || s.y === undefined ? null : Math.round(s.y);
       ev.selector = s.element ?? '';
     }
-    if (body.page_height !== null && body.page_height !== undefined) ev.props = { page_height: String(body.page_height) };
+    const props: Record<string, string> = {};
+    if (body.page_height !== null && body.page_height !== undefined) props.page_height = String(body.page_height);
+    if (body.page_width !== null && body.page_width !== undefined) props.page_width = String(body.page_width);
+    if (props.page_height || props.page_width) ev.props = props;
     out.events.push(ev);
   });
   return out;

@@ -19,6 +19,10 @@ export interface SiteSettings {
   excluded_paths: string[];
   excluded_ips: string[];
   enabled: boolean;
+  heatmaps_enabled: boolean;
+  heatmap_sample_rate: number;
+  vitals_enabled: boolean;
+  errors_enabled: boolean;
 }
 
 export type SiteCreateInput = Pick<SiteSettings, 'name' | 'domain'> & Partial<SiteSettings>;
@@ -33,6 +37,10 @@ const DEFAULTS: Omit<SiteSettings, 'name' | 'domain'> = {
   excluded_paths: [],
   excluded_ips: [],
   enabled: true,
+  heatmaps_enabled: false,
+  heatmap_sample_rate: 1,
+  vitals_enabled: false,
+  errors_enabled: false,
 };
 
 const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
@@ -52,6 +60,10 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   enabled: bool(r.enabled),
   created_at: Number(r.created_at),
   umami_website_id: r.umami_website_id ?? '',
+  heatmaps_enabled: bool(r.heatmaps_enabled),
+  heatmap_sample_rate: Number(r.heatmap_sample_rate),
+  vitals_enabled: bool(r.vitals_enabled),
+  errors_enabled: bool(r.errors_enabled),
 });
 
 function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
@@ -67,6 +79,10 @@ function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
   if (s.excluded_paths !== undefined) c.excluded_paths = JSON.stringify(s.excluded_paths);
   if (s.excluded_ips !== undefined) c.excluded_ips = JSON.stringify(s.excluded_ips);
   if (s.enabled !== undefined) c.enabled = int(s.enabled);
+  if (s.heatmaps_enabled !== undefined) c.heatmaps_enabled = int(s.heatmaps_enabled);
+  if (s.heatmap_sample_rate !== undefined) c.heatmap_sample_rate = s.heatmap_sample_rate;
+  if (s.vitals_enabled !== undefined) c.vitals_enabled = int(s.vitals_enabled);
+  if (s.errors_enabled !== undefined) c.errors_enabled = int(s.errors_enabled);
   return c;
 }
 

@@ -2,7 +2,7 @@ import { EVENT_COLUMNS } from '@tidemark/core';
 import type { PurgeCounts, SubjectRef } from '../event-store';
 import { quoteInt, quoteString } from './escape';
 import type { ClickHouseClient } from './http';
-import { SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 
 /**
  * The scale-out store's lifecycle deletes (see LifecycleStore). Partitions hold every site, so a
@@ -81,7 +81,7 @@ export class ClickHouseLifecycle {
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
     const visitors = await this.subjectVisitors(siteId, subject);
     const out: Record<string, Array<Record<string, unknown>>> = {};
-    for (const name of SIDE_TABLE_NAMES)
+    for (const name of PERSONAL_SIDE_TABLES)
       out[name] = visitors.length
         ? await this.http.select(
             `SELECT * FROM ${name} FINAL WHERE site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')})
@@ -95,7 +95,7 @@ export class ClickHouseLifecycle {
   private async unlink(where: string): Promise<PurgeCounts> {
     const counts: PurgeCounts = {};
     const mutated: string[] = [];
-    for (const name of SIDE_TABLE_NAMES) {
+    for (const name of PERSONAL_SIDE_TABLES) {
       const [row] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} FINAL WHERE ${where}`);
       counts[`${name}_unlinked`] = Number(row?.n ?? 0);
       const [left] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} WHERE ${where}`);

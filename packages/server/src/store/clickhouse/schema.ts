@@ -156,7 +156,12 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
   {
     version: 6,
     name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
-    statements: () => SIDE_TABLE_NAMES.map((t) => clickHouseSideTableSql(SIDE_TABLES[t])),
+    statements: () => (['revenue_facts', 'transactions'] as const).map((t) => clickHouseSideTableSql(SIDE_TABLES[t])),
+  },
+  {
+    version: 9,
+    name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
+    statements: () => [clickHouseSideTableSql(SIDE_TABLES.heatmap_cells)],
   },
 ];
 

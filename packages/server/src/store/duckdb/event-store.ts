@@ -32,7 +32,7 @@ import {
   subjectScope,
   unlinkSubject,
 } from './lifecycle';
-import { normalizeSideRow, SIDE_TABLE_NAMES, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
+import { normalizeSideRow, PERSONAL_SIDE_TABLES, SIDE_TABLES, type SideRow, type SideTableName } from '../side-tables';
 import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '../imported';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -451,7 +451,8 @@ export class DuckDbEventStore implements EventStore {
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
     const scope = subjectScope(siteId, subject);
     const out: Record<string, Array<Record<string, unknown>>> = {};
-    for (const name of SIDE_TABLE_NAMES) out[name] = await this.read((db) => db.all(sideExportSql(name, scope), [siteId, ...scope.params]));
+    for (const name of PERSONAL_SIDE_TABLES)
+      out[name] = await this.read((db) => db.all(sideExportSql(name, scope), [siteId, ...scope.params]));
     return out;
   }
 

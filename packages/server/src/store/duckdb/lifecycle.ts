@@ -1,7 +1,7 @@
 import { EVENT_COLUMNS } from '@tidemark/core';
 import type { PurgeCounts, SubjectRef } from '../event-store';
 import type { DuckDbClient } from './client';
-import { SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 
 /**
  * The embedded store's lifecycle statements (see LifecycleStore): what to delete for a site, before a
@@ -111,7 +111,7 @@ export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cu
  */
 export async function unlinkSubject(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
   const counts: PurgeCounts = {};
-  for (const name of SIDE_TABLE_NAMES) {
+  for (const name of PERSONAL_SIDE_TABLES) {
     const spec = SIDE_TABLES[name];
     counts[`${name}_unlinked`] = await db.change(
       `UPDATE ${name} SET ${spec.personal.map((c) => `${c} = ''`).join(', ')} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events}`,

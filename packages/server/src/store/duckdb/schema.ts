@@ -1,7 +1,7 @@
 import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import type { DuckDbClient } from './client';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
-import { duckDbSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { duckDbSideTableSql, SIDE_TABLES } from '../side-tables';
 import { vaultDuckDbStatements } from '../vault-schema';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
@@ -165,7 +165,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
   {
     version: 12,
     name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
-    statements: () => SIDE_TABLE_NAMES.map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
+    statements: () => (['revenue_facts', 'transactions'] as const).map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
+  },
+  {
+    version: 15,
+    name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
+    statements: () => [duckDbSideTableSql(SIDE_TABLES.heatmap_cells)],
   },
 ];
 

@@ -1,0 +1,167 @@
+import {
+  badRequest,
+  frustrationParamsSchema,
+  heatmapParamsSchema,
+  parseInput,
+  VITAL_THRESHOLDS,
+  vitalsParamsSchema,
+  errorsParamsSchema,
+  type ErrorsReport,
+  type FrustrationReport,
+  type HeatmapReport,
+  type VitalsReport,
+} from '@tidemark/core';
+import { addDays, resolvePeriod, type DateRange } from '../stats';
+import type { EventStore } from '../store';
+import type { SiteRecord } from '../meta';
+import { repeat } from '../schedule';
+import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellKind } from './grid';
+import { frustrationReport, heatmapReport, pagePath } from './heatmap';
+import { rowOf, vitalsBy } from './vitals';
+import { errorsReport } from './errors';
+
+/** How far back the grid job looks for days not built yet; older days were built or are past retention. */
+const CATCH_UP_DAYS = 7;
+/** A day is built once this long after it ends (batches still in flight at midnight have landed). */
+const SETTLE_MS = 2 * 60_000;
+
+type PeriodInput = { period: string; start_date?: string | undefined; end_date?: string | undefined };
+
+/** Whole days of the request in `tz` (UTC for the grid, which keeps UTC days). */
+function utcRange(p: PeriodInput, now: number, tz = 'UTC'): DateRange {
+  if (p.period === 'custom') {
+    if (!p.start_date || !p.end_date) throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
+    return resolvePeriod({ start: p.start_date, end: p.end_date }, tz, now);
+  }
+  if (p.start_date || p.end_date) throw badRequest('invalid_date_range', 'start_date/end_date are only for period=custom');
+  return resolvePeriod(p.period as Parameters<typeof resolvePeriod>[0], tz, now);
+}
+
+/**
+ * Heatmaps and frustration signals (behaviour/): reads the grid (heatmap_cells) for the days it holds and
+ * the raw samples for the others (today, days the job has not reached), so answers are current and a
+ * 90-day map reads cells, not clicks.
+ */
+export class BehaviourService {
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly events: EventStore) {}
+
+  async heatmap(site: SiteRecord, query: unknown, now = Date.now()): Promise<HeatmapReport> {
+    const p = parseInput(heatmapParamsSchema, query ?? {});
+    const path = pagePath(p.page_url);
+    const range = utcRange(p, now);
+    const cells = await this.cells(site.id, range, { path });
+    return heatmapReport(path, p, { start_date: range.startDate, end_date: range.endDate }, cells, null);
+  }
+
+  async frustration(site: SiteRecord, query: unknown, now = Date.now()): Promise<FrustrationReport> {
+    const p = parseInput(frustrationParamsSchema, query ?? {});
+    const range = utcRange(p, now);
+    const cells = await this.cells(site.id, range, { kinds: ['rage', 'dead', 'error'] });
+    return frustrationReport({ start_date: range.startDate, end_date: range.endDate }, cells, p.limit);
+  }
+
+  /** Web vitals of the period (site timezone): totals, per day, worst pages, by device and by country. */
+  async vitals(site: SiteRecord, query: unknown, now = Date.now()): Promise<VitalsReport> {
+    const p = parseInput(vitalsParamsSchema, query ?? {});
+    const range = utcRange(p, now, site.timezone);
+    const scope = { siteId: site.id, startMs: range.startMs, endMs: range.endMs, tz: site.timezone, page: p.page && pagePath(p.page) };
+    const [totals, days, pages, devices, countries] = await Promise.all([
+      vitalsBy(this.events, scope, 'none'),
+      vitalsBy(this.events, scope, 'day'),
+      vitalsBy(this.events, scope, 'path'),
+      vitalsBy(this.events, scope, 'device_type'),
+      vitalsBy(this.events, scope, 'country'),
+    ]);
+    const bySamples = <T extends { samples: number; key: string }>(rows: T[]) =>
+      [...rows].sort((a, b) => b.samples - a.samples || (a.key < b.key ? -1 : 1)).slice(0, p.limit);
+    const worst = [...pages]
+      .sort((a, b) => (b.lcp.p75 ?? -1) - (a.lcp.p75 ?? -1) || b.samples - a.samples || (a.key < b.key ? -1 : 1))
+      .slice(0, p.limit);
+    const strip = <T extends { key: string }>({ key: _key, ...rest }: T) => rest;
+    return {
+      period: { start_date: range.startDate, end_date: range.endDate },
+      thresholds: VITAL_THRESHOLDS,
+      totals: totals[0] ? strip(totals[0]) : rowOf({}),
+      timeseries: days.sort((a, b) => (a.key < b.key ? -1 : 1)).map((r) => ({ date: r.key, ...strip(r) })),
+      pages: worst.map((r) => ({ page: r.key, ...strip(r) })),
+      devices: bySamples(devices).map((r) => ({ device: r.key, ...strip(r) })),
+      countries: bySamples(countries).map((r) => ({ country: r.key, ...strip(r) })),
+    };
+  }
+
+  /** JavaScript errors of the period (site timezone), grouped by fingerprint. */
+  async errors(site: SiteRecord, query: unknown, now = Date.now()): Promise<ErrorsReport> {
+    const p = parseInput(errorsParamsSchema, query ?? {});
+    const range = utcRange(p, now, site.timezone);
+    const dates: string[] = [];
+    for (let day = range.startDate; day <= range.endDate; day = addDays(day, 1)) dates.push(day);
+    const report = await errorsReport(this.events, {
+      siteId: site.id,
+      startMs: range.startMs,
+      endMs: range.endMs,
+      tz: site.timezone,
+      dates,
+      limit: p.limit,
+    });
+    return { period: { start_date: range.startDate, end_date: range.endDate }, ...report };
+  }
+
+  private async cells(siteId: string, range: DateRange, opts: { path?: string; kinds?: CellKind[] }): Promise<Cell[]> {
+    const built = await builtDays(this.events, siteId, range.startMs, range.endMs);
+    const [grid, raw] = await Promise.all([
+      built.size ? gridCells(this.events, siteId, range.startMs, range.endMs, opts) : Promise.resolve([]),
+      rawCells(this.events, siteId, unbuiltSpans(range.startMs, range.endMs, built), opts.path),
+    ]);
+    // Raw rows of days the grid holds never come back (the spans leave them out); keep only the asked kinds.
+    const kinds = opts.kinds;
+    return kinds ? [...grid, ...raw.filter((c) => kinds.includes(c.kind))] : [...grid, ...raw];
+  }
+
+  /**
+   * Builds the grid of the recent settled days of each site: yesterday again (late batches), and every
+   * day of the last week not built yet. Serial: one run at a time.
+   */
+  buildRecent(siteIds: readonly string[], now = Date.now()): Promise<number> {
+    const run = this.running.then(async () => {
+      let days = 0;
+      const lastSettled = Math.floor((now - SETTLE_MS) / DAY_MS) * DAY_MS - DAY_MS;
+      const first = lastSettled - (CATCH_UP_DAYS - 1) * DAY_MS;
+      for (const siteId of siteIds) {
+        const built = await builtDays(this.events, siteId, first, lastSettled + DAY_MS);
+        for (let day = first; day <= lastSettled; day += DAY_MS) {
+          if (built.has(day) && day !== lastSettled) continue;
+          await buildDay(this.events, siteId, day);
+          days++;
+        }
+      }
+      return days;
+    });
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The grid job: every `everyMs` (default 10 minutes), on the jobs node (the leader at scale). */
+  schedule(opts: {
+    sites: () => Promise<string[]>;
+    isLeader?: () => boolean;
+    onError: (err: unknown) => void;
+    everyMs?: number;
+    firstRunMs?: number;
+  }): () => void {
+    const tick = () => {
+      if (opts.isLeader && !opts.isLeader()) return;
+      void opts
+        .sites()
+        .then((ids) => this.buildRecent(ids))
+        .catch(opts.onError);
+    };
+    return repeat(tick, { firstMs: opts.firstRunMs ?? 90_000, everyMs: opts.everyMs ?? 10 * 60_000 });
+  }
+
+  /** Waits for the grid run in progress (before the store closes). */
+  idle(): Promise<unknown> {
+    return this.running;
+  }
+}
