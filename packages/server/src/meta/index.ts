@@ -23,3 +23,5 @@ export { normalizeEmail } from './repos/users';
 export { sha256Hex } from './ids';
 export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';
 export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
+export { MAX_ANNOTATIONS_PER_SITE, type AnnotationRow } from './repos/annotations';
+export { MAX_SHARES_PER_SITE, type ShareRecord, type ShareCreateRow } from './repos/shares';

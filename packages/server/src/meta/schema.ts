@@ -171,6 +171,32 @@ export interface ImportJobsTable {
   finished_at: number | null;
 }
 
+export interface AnnotationsTable {
+  id: string;
+  site_id: string;
+  at: number;
+  title: string;
+  description: string | null;
+  category: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SiteSharesTable {
+  id: string;
+  site_id: string;
+  token_hash: string;
+  token_prefix: string;
+  name: string;
+  password_hash: string | null;
+  expires_at: number | null;
+  cards: string; // JSON array of card ids
+  frame_ancestors: string; // JSON array of origins
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface MetaSchema {
   goals: GoalsTable;
   organizations: OrganizationsTable;
@@ -187,4 +213,6 @@ export interface MetaSchema {
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;
+  annotations: AnnotationsTable;
+  site_shares: SiteSharesTable;
 }
