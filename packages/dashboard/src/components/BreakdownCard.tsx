@@ -1,5 +1,6 @@
 import { lazy, Suspense, useId, useState } from 'react';
-import { statsApi } from '../api/stats';
+import { statsApi, statsEndpoint } from '../api/stats';
+import { ExportMenu } from './ExportMenu';
 import { METRIC_LABELS, type BreakdownCardDef } from '../lib/dimensions';
 import { formatMetric } from '../lib/format';
 import { useAsync } from '../lib/use-async';
@@ -55,9 +56,22 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
     <section className="card breakdown" aria-labelledby={`${id}-title`} data-testid={`card-${def.id}`}>
       <div className="card-head">
         <h2 id={`${id}-title`}>{def.title}</h2>
-        <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
-          {asTable ? 'Show list' : 'Show table'}
-        </button>
+        <div className="row">
+          <ExportMenu
+            label={`${def.title}: ${tab.label}`}
+            href={(format) =>
+              statsApi.exportUrl(
+                statsEndpoint(siteId),
+                view,
+                { metrics: metrics.join(','), dimensions: tab.dimension, limit: '1000' },
+                format,
+              )
+            }
+          />
+          <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
+            {asTable ? 'Show list' : 'Show table'}
+          </button>
+        </div>
       </div>
       <Tabs
         label={`${def.title} breakdowns`}
