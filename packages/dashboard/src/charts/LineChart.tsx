@@ -111,7 +111,7 @@ export function LineChart({ labels, series, format, height = 240, title, markers
         ))}
         {/* Above the lines, so the pointer reaches them. */}
         {markers.map((m) => (
-          <g key={m.key} className={`marker marker-${m.category}`} data-testid="chart-marker" onMouseEnter={() => setActive(m.index)}>
+          <g key={m.key} className={`marker marker-${m.category}`} data-testid="chart-marker">
             <title>{m.title}</title>
             <line x1={x(m.index)} x2={x(m.index)} y1={PAD.top} y2={PAD.top + innerH} />
             <circle cx={x(m.index)} cy={PAD.top} r={5} />
