@@ -429,6 +429,12 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/revenue',
         '/v1/sites/{id}/revenue',
         '/api/webhooks/stripe/{site_id}',
+        // operations (annotations, exports, shared dashboards)
+        '/api/sites/{id}/annotations',
+        '/api/sites/{id}/annotations/{annotation_id}',
+        '/v1/sites/{id}/annotations',
+        '/v1/sites/{id}/annotations/{annotation_id}',
+        '/v1/sites/{id}/export',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
@@ -450,6 +456,7 @@ describe('OpenAPI', () => {
         'interval',
         'limit',
         'compare',
+        'format',
       ]),
     );
     expect(doc.components.schemas.Query.properties.metrics.items.enum).toEqual(

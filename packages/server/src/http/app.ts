@@ -31,6 +31,7 @@ import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 import { annotationRoutes } from './routes/annotations';
+import { siteExportRoutes } from './routes/site-export';
 
 export interface RouteInfo {
   method: string;
@@ -69,6 +70,7 @@ const routeModules: RouteModule[] = [
   funnelRoutes,
   goalRoutes,
   annotationRoutes,
+  siteExportRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

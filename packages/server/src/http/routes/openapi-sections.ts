@@ -7,6 +7,7 @@ import { goalsSection } from './openapi-goals';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { annotationsOpenApi } from './openapi-annotations';
+import { exportsOpenApi } from './openapi-exports';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -21,4 +22,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   dropinsOpenApi,
   importsOpenApi,
   annotationsOpenApi,
+  exportsOpenApi,
 ];
