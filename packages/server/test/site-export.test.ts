@@ -5,7 +5,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, emptyEvent, type CanonicalEvent } from '@tidemark/core';
 import { exportCommand } from '../src/cli';
-import { Client, signUp, signUpConfirmed } from './helpers/accounts';
+import { signUp, signUpConfirmed, type Client } from './helpers/accounts';
 import { startSmtpSink } from './helpers/smtp-sink';
 import { startTestServer, tempDataDir } from './helpers/server';
 
