@@ -11,3 +11,4 @@ export * from './goals';
 export * from './ingest-contracts-compat';
 export * from './imports';
 export * from './annotations';
+export * from './shares';

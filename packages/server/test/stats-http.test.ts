@@ -435,6 +435,11 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/annotations',
         '/v1/sites/{id}/annotations/{annotation_id}',
         '/v1/sites/{id}/export',
+        '/api/sites/{id}/shares',
+        '/api/sites/{id}/shares/{share_id}',
+        '/api/share/{token}',
+        '/api/share/{token}/unlock',
+        '/api/share/{token}/stats',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

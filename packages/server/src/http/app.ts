@@ -32,6 +32,7 @@ import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 import { annotationRoutes } from './routes/annotations';
 import { siteExportRoutes } from './routes/site-export';
+import { shareRoutes } from './routes/shares';
 
 export interface RouteInfo {
   method: string;
@@ -71,6 +72,7 @@ const routeModules: RouteModule[] = [
   goalRoutes,
   annotationRoutes,
   siteExportRoutes,
+  shareRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

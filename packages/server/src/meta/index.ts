@@ -20,7 +20,7 @@ export type { SitePurgeRecord } from './repos/site-purges';
 export type { ImportJobRecord, ImportSource, ImportStatus, ImportJobUpdate } from './repos/import-jobs';
 export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
 export { normalizeEmail } from './repos/users';
-export { sha256Hex } from './ids';
+export { sha256Hex, newShareToken } from './ids';
 export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';
 export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
 export { MAX_ANNOTATIONS_PER_SITE, type AnnotationRow } from './repos/annotations';

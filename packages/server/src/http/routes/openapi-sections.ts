@@ -8,6 +8,7 @@ import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { annotationsOpenApi } from './openapi-annotations';
 import { exportsOpenApi } from './openapi-exports';
+import { sharesOpenApi } from './openapi-shares';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -23,4 +24,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   importsOpenApi,
   annotationsOpenApi,
   exportsOpenApi,
+  sharesOpenApi,
 ];
