@@ -22,6 +22,8 @@ interface Props {
   onFilter: (dimension: string, value: string) => void;
   /** False while the headline numbers load: they go first, the cards follow. */
   enabled: boolean;
+  /** Offer the card's numbers as downloads (not on shared views). */
+  exportable?: boolean;
 }
 
 const METRIC = 'visitors';
@@ -36,7 +38,7 @@ function metricsFor(dimension: string, asTable: boolean): string[] {
 }
 
 /** A card of ranked breakdowns with tabs (e.g. Sources: channels, referrers, UTM …). */
-export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled }: Props) {
+export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled, exportable = true }: Props) {
   const id = useId();
   const [tabId, setTabId] = useState(def.tabs[0].dimension);
   const [asTable, setAsTable] = useState(false);
@@ -57,17 +59,19 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
       <div className="card-head">
         <h2 id={`${id}-title`}>{def.title}</h2>
         <div className="row">
-          <ExportMenu
-            label={`${def.title}: ${tab.label}`}
-            href={(format) =>
-              statsApi.exportUrl(
-                statsEndpoint(siteId),
-                view,
-                { metrics: metrics.join(','), dimensions: tab.dimension, limit: '1000' },
-                format,
-              )
-            }
-          />
+          {exportable && (
+            <ExportMenu
+              label={`${def.title}: ${tab.label}`}
+              href={(format) =>
+                statsApi.exportUrl(
+                  statsEndpoint(siteId),
+                  view,
+                  { metrics: metrics.join(','), dimensions: tab.dimension, limit: '1000' },
+                  format,
+                )
+              }
+            />
+          )}
           <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             {asTable ? 'Show list' : 'Show table'}
           </button>
