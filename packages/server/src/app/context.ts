@@ -8,6 +8,7 @@ import type { Lifecycle } from '../lifecycle';
 import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
+import type { Metrics } from '../monitoring';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -43,6 +44,8 @@ export interface AppContext {
   lifecycle: Lifecycle;
   /** Imports of other tools' exports into a site, run in the background (imports/). */
   imports: ImportService;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: Metrics;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

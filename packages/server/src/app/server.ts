@@ -25,6 +25,7 @@ import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
+import { instrumentWrites, Metrics } from '../monitoring';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -75,13 +76,19 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(() => opened.close());
   }
   // Closers run in reverse order: the writer drains (every accepted batch committed) before the store closes.
-  const accepted: EventWriter =
-    scale?.producer ??
-    new GroupCommitWriter(events, {
+  const metrics = new Metrics();
+  let accepted: EventWriter;
+  if (scale?.producer) accepted = scale.producer;
+  else {
+    // Embedded: the group-commit writer, its store writes timed and counted for /metrics.
+    const groupCommit = new GroupCommitWriter(instrumentWrites(events, metrics), {
       onError: (err, info) => {
         if (info.final) logError('event write failed; batch refused with 503', err);
       },
     });
+    metrics.watchQueue(() => groupCommit.pendingItems);
+    accepted = groupCommit;
+  }
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
   const writer: EventWriter =
     scale && does.collect ? withRealtime(accepted, scale.realtime, (err) => logError('realtime update failed', err)) : accepted;
@@ -178,7 +185,22 @@ export async function createContext(config: Config): Promise<AppContext> {
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
-  const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, imports, health, closers };
+  const ctx: AppContext = {
+    config,
+    events,
+    writer,
+    meta,
+    keys,
+    auth,
+    collector,
+    stats,
+    revenue,
+    lifecycle,
+    imports,
+    metrics,
+    health,
+    closers,
+  };
   await bootstrapAdmin(ctx);
   return ctx;
 }

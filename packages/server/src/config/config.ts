@@ -18,6 +18,8 @@ const envSchema = z.object({
   TIDEMARK_DATA_DIR: z.string().default('./data'),
   /** Public origin the snippet and links point at, e.g. https://stats.example.com; defaults to http://localhost:PORT. */
   TIDEMARK_PUBLIC_URL: z.string().url().optional(),
+  /** Bearer token for GET /metrics; without it /metrics answers loopback callers only. */
+  TIDEMARK_METRICS_TOKEN: z.string().min(16).optional(),
   TIDEMARK_EVENTS_URL: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
@@ -92,6 +94,7 @@ export interface Config {
   host: string;
   dataDir: string;
   publicUrl: string | undefined;
+  metricsToken: string | undefined;
   eventsUrl: string | undefined;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HOST,
     dataDir: path.resolve(e.TIDEMARK_DATA_DIR),
     publicUrl: e.TIDEMARK_PUBLIC_URL?.replace(/\/$/, ''),
+    metricsToken: e.TIDEMARK_METRICS_TOKEN || undefined,
     eventsUrl: e.TIDEMARK_EVENTS_URL || undefined,
     databaseUrl: e.DATABASE_URL || undefined,
     redisUrl: e.REDIS_URL || undefined,

@@ -33,6 +33,7 @@ import { importRoutes } from './routes/imports';
 import { annotationRoutes } from './routes/annotations';
 import { siteExportRoutes } from './routes/site-export';
 import { shareRoutes } from './routes/shares';
+import { metricsRoutes } from './routes/metrics';
 
 export interface RouteInfo {
   method: string;
@@ -51,6 +52,7 @@ export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Prom
 
 /** Route modules, in registration order. Each area adds itself here. */
 const routeModules: RouteModule[] = [
+  metricsRoutes,
   authRoutes,
   orgRoutes,
   siteRoutes,

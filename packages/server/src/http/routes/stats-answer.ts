@@ -16,7 +16,11 @@ export function statsAnswerer(ctx: AppContext) {
   return async (site: SiteRecord, query: unknown, reply: FastifyReply, check?: (params: Record<string, unknown>) => void) => {
     const { format, params } = splitFormat(query);
     check?.(params);
-    const stats: DashboardStats = await annotations.addTo(site, await ctx.stats.dashboard(await goals.statsSite(site), params));
+    const end = ctx.metrics.queryDuration.startTimer();
+    const answer = await ctx.stats.dashboard(await goals.statsSite(site), params);
+    // The report is the breakdown asked for (names the engine accepted), else the overview.
+    end({ report: Object.keys(answer.dimensions ?? {}).join(',') || 'overview' });
+    const stats: DashboardStats = await annotations.addTo(site, answer);
     if (!format) return stats;
     const file = renderStats(stats, format, 'stats');
     return reply
