@@ -12,3 +12,4 @@ export * from './ingest-contracts-compat';
 export * from './imports';
 export * from './annotations';
 export * from './shares';
+export * from './alerts';

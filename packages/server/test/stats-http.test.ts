@@ -440,6 +440,10 @@ describe('OpenAPI', () => {
         '/api/share/{token}',
         '/api/share/{token}/unlock',
         '/api/share/{token}/stats',
+        '/api/sites/{id}/alerts',
+        '/api/sites/{id}/alerts/{alert_id}',
+        '/api/sites/{id}/alerts/{alert_id}/history',
+        '/api/sites/{id}/alerts/{alert_id}/test',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

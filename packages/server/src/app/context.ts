@@ -9,6 +9,7 @@ import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 import type { Metrics } from '../monitoring';
+import type { AlertService } from '../alerts';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -44,6 +45,8 @@ export interface AppContext {
   lifecycle: Lifecycle;
   /** Imports of other tools' exports into a site, run in the background (imports/). */
   imports: ImportService;
+  /** Alerts: definitions, evaluation of closed buckets, deliveries, history (alerts/). */
+  alerts: AlertService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */

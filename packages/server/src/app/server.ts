@@ -26,6 +26,7 @@ import { RevenueService } from '../revenue';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import { instrumentWrites, Metrics } from '../monitoring';
+import { AlertService, scheduleAlerts } from '../alerts';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -185,6 +186,24 @@ export async function createContext(config: Config): Promise<AppContext> {
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
+  // Alerts are judged by the jobs role (the leader at scale) every 5 minutes, on closed buckets.
+  const alerts = new AlertService({
+    meta,
+    stats,
+    keys,
+    mailer: auth.mailer,
+    publicUrl: config.publicUrl,
+    allowPrivate: config.allowPrivateWebhooks,
+  });
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      scheduleAlerts(alerts, {
+        onError: (err) => logError('alert evaluation failed', err),
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   const ctx: AppContext = {
     config,
     events,
@@ -197,6 +216,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     revenue,
     lifecycle,
     imports,
+    alerts,
     metrics,
     health,
     closers,

@@ -27,6 +27,8 @@ const envSchema = z.object({
   TIDEMARK_ADMIN_EMAIL: z.string().email().optional(),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
   TIDEMARK_OPEN_SIGNUP: bool,
+  /** Let alert webhooks and Slack URLs reach private, loopback and link-local addresses (an admin's choice). */
+  TIDEMARK_ALLOW_PRIVATE_WEBHOOKS: bool,
   TIDEMARK_GEO_DB: z.string().optional(),
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
@@ -102,6 +104,7 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   openSignup: boolean;
+  allowPrivateWebhooks: boolean;
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminEmail: e.TIDEMARK_ADMIN_EMAIL,
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
+    allowPrivateWebhooks: e.TIDEMARK_ALLOW_PRIVATE_WEBHOOKS,
     geoDbPath: e.TIDEMARK_GEO_DB,
     trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',')
       .map((s) => s.trim())

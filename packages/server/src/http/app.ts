@@ -34,6 +34,7 @@ import { annotationRoutes } from './routes/annotations';
 import { siteExportRoutes } from './routes/site-export';
 import { shareRoutes } from './routes/shares';
 import { metricsRoutes } from './routes/metrics';
+import { alertRoutes } from './routes/alerts';
 
 export interface RouteInfo {
   method: string;
@@ -75,6 +76,7 @@ const routeModules: RouteModule[] = [
   annotationRoutes,
   siteExportRoutes,
   shareRoutes,
+  alertRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

@@ -197,6 +197,34 @@ export interface SiteSharesTable {
   created_at: number;
 }
 
+export interface AlertsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  definition: string; // JSON: metric, goal_id, event_name, filters, condition, threshold, comparison_period
+  channels_sealed: string;
+  is_active: number;
+  state: string;
+  last_value: number | null;
+  last_bucket: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertEventsTable {
+  id: string;
+  alert_id: string;
+  site_id: string;
+  kind: string;
+  bucket: number | null;
+  value: number | null;
+  expected: string | null;
+  message: string;
+  deliveries: string;
+  created_at: number;
+}
+
 export interface MetaSchema {
   goals: GoalsTable;
   organizations: OrganizationsTable;
@@ -215,4 +243,6 @@ export interface MetaSchema {
   import_jobs: ImportJobsTable;
   annotations: AnnotationsTable;
   site_shares: SiteSharesTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
 }

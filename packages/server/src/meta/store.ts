@@ -19,6 +19,7 @@ import { GoalRepo } from './repos/goals';
 import { ImportJobRepo } from './repos/import-jobs';
 import { AnnotationRepo } from './repos/annotations';
 import { ShareRepo } from './repos/shares';
+import { AlertRepo } from './repos/alerts';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -38,6 +39,7 @@ export class MetaStore {
   readonly importJobs: ImportJobRepo;
   readonly annotations: AnnotationRepo;
   readonly shares: ShareRepo;
+  readonly alerts: AlertRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -60,6 +62,7 @@ export class MetaStore {
     this.importJobs = new ImportJobRepo(db);
     this.annotations = new AnnotationRepo(db);
     this.shares = new ShareRepo(db);
+    this.alerts = new AlertRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -9,6 +9,7 @@ import { importsOpenApi } from './openapi-imports';
 import { annotationsOpenApi } from './openapi-annotations';
 import { exportsOpenApi } from './openapi-exports';
 import { sharesOpenApi } from './openapi-shares';
+import { alertsOpenApi } from './openapi-alerts';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -25,4 +26,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   annotationsOpenApi,
   exportsOpenApi,
   sharesOpenApi,
+  alertsOpenApi,
 ];
