@@ -11,6 +11,7 @@ import { DeleteSite } from '../components/DeleteSite';
 import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
 import { ShareSettings } from '../components/ShareSettings';
+import { AlertSettings } from '../components/AlertSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
@@ -134,6 +135,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
           <ShareSettings siteId={siteId} canEdit={manage} />
+          <AlertSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}
