@@ -11,3 +11,6 @@ export * from './goals';
 export * from './ingest-contracts-compat';
 export * from './imports';
 export * from './behaviour';
+export * from './annotations';
+export * from './shares';
+export * from './alerts';

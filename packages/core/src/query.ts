@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from './errors';
 import { canonicalEventSchema } from './event';
+import { timeseriesAnnotationSchema } from './annotations';
 
 /**
  * The stats Query (DESIGN §5): what the dashboard, the public API (`POST /v1/query`), shared links,
@@ -326,6 +327,10 @@ export const dashboardStatsSchema = z
       .record(z.string(), z.array(resultRowSchema))
       .meta({ description: 'Breakdowns keyed by plural name (pages, sources, countries…); rows carry `path` or `name` and the metrics' }),
     imported: importedMarkerSchema.optional(),
+    annotations: z
+      .array(timeseriesAnnotationSchema)
+      .optional()
+      .meta({ description: "The site's annotations inside the period, each with the timeseries bucket it falls in" }),
   })
   .meta({ id: 'DashboardStats' });
 

@@ -1,5 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { SharePage } from './pages/SharePage';
+import { matchPath } from './lib/router';
 import { applyStoredTheme } from './lib/theme';
 import './styles/base.css';
 import './styles/layout.css';
@@ -9,4 +11,6 @@ import './styles/funnels.css';
 import './styles/behaviour.css';
 
 applyStoredTheme();
-createRoot(document.getElementById('root')!).render(<App />);
+// A shared link's page stands alone: no sign-in, no app shell.
+const share = matchPath('/share/:token', window.location.pathname);
+createRoot(document.getElementById('root')!).render(share ? <SharePage token={share.token} /> : <App />);

@@ -126,7 +126,13 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     await collect('/api/collect', {
       events: [1, 2].map(() => ({
         name: 'error_occurred',
-        properties: { url: `${fixture.origin}/pricing`, path: '/pricing', message: hostileMessage, fingerprint: 'f00dcafe', source: 'app.js' },
+        properties: {
+          url: `${fixture.origin}/pricing`,
+          path: '/pricing',
+          message: hostileMessage,
+          fingerprint: 'f00dcafe',
+          source: 'app.js',
+        },
       })),
     });
     // Independent: the interpolated 75th percentile of the three LCPs (rank 1.5 of 0..2), rated by web.dev's 2.5 s / 4 s.

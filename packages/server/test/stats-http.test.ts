@@ -437,6 +437,21 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/revenue',
         '/v1/sites/{id}/revenue',
         '/api/webhooks/stripe/{site_id}',
+        // operations (annotations, exports, shared dashboards)
+        '/api/sites/{id}/annotations',
+        '/api/sites/{id}/annotations/{annotation_id}',
+        '/v1/sites/{id}/annotations',
+        '/v1/sites/{id}/annotations/{annotation_id}',
+        '/v1/sites/{id}/export',
+        '/api/sites/{id}/shares',
+        '/api/sites/{id}/shares/{share_id}',
+        '/api/share/{token}',
+        '/api/share/{token}/unlock',
+        '/api/share/{token}/stats',
+        '/api/sites/{id}/alerts',
+        '/api/sites/{id}/alerts/{alert_id}',
+        '/api/sites/{id}/alerts/{alert_id}/history',
+        '/api/sites/{id}/alerts/{alert_id}/test',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
@@ -458,6 +473,7 @@ describe('OpenAPI', () => {
         'interval',
         'limit',
         'compare',
+        'format',
       ]),
     );
     expect(doc.components.schemas.Query.properties.metrics.items.enum).toEqual(

@@ -28,11 +28,22 @@ function unwrap(body: unknown): unknown {
   return body;
 }
 
+/** A shared view's access token (after a password), sent with that link's own requests only. */
+let shareAccess: { prefix: string; token: string } | null = null;
+
+export function setShareAccess(linkToken: string, accessToken: string | null): void {
+  shareAccess = accessToken ? { prefix: `/api/share/${encodeURIComponent(linkToken)}`, token: accessToken } : null;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, init: { signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> =
+    body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
+  if (shareAccess && (path === shareAccess.prefix || path.startsWith(`${shareAccess.prefix}/`)))
+    headers['x-share-access'] = shareAccess.token;
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: init.signal,
   });

@@ -1,4 +1,4 @@
-import { api } from './client';
+import { api, withQuery } from './client';
 import type { DashboardStats, MetricValue, RealtimeSnapshot, ResultRow } from '@tidemark/core';
 import { filterTree, type Interval, type ViewState } from '../lib/view-state';
 
@@ -40,10 +40,21 @@ export function metricOf(m: MetricValue | number | null | undefined): ShownMetri
   return m;
 }
 
+/** A site's stats endpoint; a path (a shared link's `/api/share/{token}/stats`) is taken as it is. */
+export const statsEndpoint = (siteOrPath: string) =>
+  siteOrPath.startsWith('/') ? siteOrPath : `/api/sites/${encodeURIComponent(siteOrPath)}/stats`;
+
+export type ExportFormat = 'csv' | 'json' | 'xml';
+export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'xml'];
+
 export const statsApi = {
+  /** The stats endpoint as a download (the server names the file); `base` lets shared views use their own endpoint. */
+  exportUrl: (base: string, s: ViewState, params: Record<string, string | undefined>, format: ExportFormat) =>
+    withQuery(base, { ...periodParams(s), compare: 'false', ...params, format }),
+
   overview: (siteId: string, s: ViewState, metrics: string[], interval: Interval, signal?: AbortSignal) =>
     api.get<DashboardStats>(
-      `/api/sites/${encodeURIComponent(siteId)}/stats`,
+      statsEndpoint(siteId),
       { ...periodParams(s), metrics: metrics.join(','), interval, compare: s.compare ? 'true' : 'false' },
       { signal },
     ),
@@ -57,7 +68,7 @@ export const statsApi = {
     signal?: AbortSignal,
   ): Promise<BreakdownRow[]> => {
     const res = await api.get<DashboardStats>(
-      `/api/sites/${encodeURIComponent(siteId)}/stats`,
+      statsEndpoint(siteId),
       { ...periodParams(s), metrics: metrics.join(','), dimensions: dimension, limit, compare: 'false' },
       { signal },
     );

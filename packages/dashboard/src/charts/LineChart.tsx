@@ -8,18 +8,28 @@ export interface Series {
   className: string;
 }
 
+/** A note pinned to one bucket of the chart (an annotation): a marker line, its text in the tooltip. */
+export interface ChartMarker {
+  key: string;
+  index: number;
+  title: string;
+  detail?: string | null;
+  category: string;
+}
+
 interface Props {
   labels: string[];
   series: Series[];
   format: (n: number | null) => string;
   height?: number;
   title: string;
+  markers?: ChartMarker[];
 }
 
 const PAD = { top: 12, right: 12, bottom: 28, left: 48 };
 
 /** Hand-drawn SVG line chart with hover and keyboard focus on a point; the card also offers a table. */
-export function LineChart({ labels, series, format, height = 240, title }: Props) {
+export function LineChart({ labels, series, format, height = 240, title, markers = [] }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const [active, setActive] = useState<number | null>(null);
   const n = labels.length;
@@ -99,6 +109,14 @@ export function LineChart({ labels, series, format, height = 240, title }: Props
         {series.map((s) => (
           <path key={s.label} d={path(s.values)} className={`line ${s.className}`} />
         ))}
+        {/* Above the lines, so the pointer reaches them. */}
+        {markers.map((m) => (
+          <g key={m.key} className={`marker marker-${m.category}`} data-testid="chart-marker">
+            <title>{m.title}</title>
+            <line x1={x(m.index)} x2={x(m.index)} y1={PAD.top} y2={PAD.top + innerH} />
+            <circle cx={x(m.index)} cy={PAD.top} r={5} />
+          </g>
+        ))}
         {active !== null && (
           <g>
             <line x1={x(active)} x2={x(active)} y1={PAD.top} y2={PAD.top + innerH} className="cursor" />
@@ -118,6 +136,14 @@ export function LineChart({ labels, series, format, height = 240, title }: Props
               <i className={`swatch ${s.className}`} aria-hidden="true" /> {s.label}: {format(s.values[active] ?? null)}
             </span>
           ))}
+          {markers
+            .filter((m) => m.index === active)
+            .map((m) => (
+              <span key={m.key} className="tooltip-note" data-testid="chart-note">
+                <i className={`swatch marker-${m.category}`} aria-hidden="true" /> {m.title}
+                {m.detail ? <small>{m.detail}</small> : null}
+              </span>
+            ))}
         </div>
       )}
     </div>

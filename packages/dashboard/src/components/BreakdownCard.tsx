@@ -1,5 +1,6 @@
 import { lazy, Suspense, useId, useState } from 'react';
-import { statsApi } from '../api/stats';
+import { statsApi, statsEndpoint } from '../api/stats';
+import { ExportMenu } from './ExportMenu';
 import { METRIC_LABELS, type BreakdownCardDef } from '../lib/dimensions';
 import { formatMetric } from '../lib/format';
 import { useAsync } from '../lib/use-async';
@@ -21,6 +22,8 @@ interface Props {
   onFilter: (dimension: string, value: string) => void;
   /** False while the headline numbers load: they go first, the cards follow. */
   enabled: boolean;
+  /** Offer the card's numbers as downloads (not on shared views). */
+  exportable?: boolean;
 }
 
 const METRIC = 'visitors';
@@ -35,7 +38,7 @@ function metricsFor(dimension: string, asTable: boolean): string[] {
 }
 
 /** A card of ranked breakdowns with tabs (e.g. Sources: channels, referrers, UTM …). */
-export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled }: Props) {
+export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled, exportable = true }: Props) {
   const id = useId();
   const [tabId, setTabId] = useState(def.tabs[0].dimension);
   const [asTable, setAsTable] = useState(false);
@@ -55,9 +58,24 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
     <section className="card breakdown" aria-labelledby={`${id}-title`} data-testid={`card-${def.id}`}>
       <div className="card-head">
         <h2 id={`${id}-title`}>{def.title}</h2>
-        <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
-          {asTable ? 'Show list' : 'Show table'}
-        </button>
+        <div className="row">
+          {exportable && (
+            <ExportMenu
+              label={`${def.title}: ${tab.label}`}
+              href={(format) =>
+                statsApi.exportUrl(
+                  statsEndpoint(siteId),
+                  view,
+                  { metrics: metrics.join(','), dimensions: tab.dimension, limit: '1000' },
+                  format,
+                )
+              }
+            />
+          )}
+          <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
+            {asTable ? 'Show list' : 'Show table'}
+          </button>
+        </div>
       </div>
       <Tabs
         label={`${def.title} breakdowns`}

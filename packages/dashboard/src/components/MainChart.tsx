@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
-import type { ResultRow as Row } from '@tidemark/core';
-import { LineChart, type Series } from '../charts/LineChart';
+import type { ResultRow as Row, TimeseriesAnnotation } from '@tidemark/core';
+import { LineChart, type ChartMarker, type Series } from '../charts/LineChart';
+import type { ExportFormat } from '../api/stats';
+import { ExportMenu } from './ExportMenu';
 import { DataTable } from './DataTable';
 import { KPI_METRICS } from '../lib/dimensions';
 import { formatBucket, formatMetric } from '../lib/format';
@@ -12,10 +14,22 @@ interface Props {
   onInterval: (i: Interval) => void;
   timeseries: Row[];
   previous?: Row[];
+  annotations?: TimeseriesAnnotation[];
+  /** The download of this chart's numbers in a format. */
+  exportHref?: (format: ExportFormat) => string;
+}
+
+/** Annotations as chart markers, at the index of the bucket each falls in. */
+export function markersOf(timeseries: Row[], annotations: TimeseriesAnnotation[] = []): ChartMarker[] {
+  const index = new Map(timeseries.map((r, i) => [String(r.date), i]));
+  return annotations.flatMap((a) => {
+    const i = index.get(a.bucket);
+    return i === undefined ? [] : [{ key: a.id, index: i, title: a.title, detail: a.description, category: a.category }];
+  });
 }
 
 /** The main chart of the overview, with bucket choice and a table view of the same numbers. */
-export function MainChart({ metric, interval, onInterval, timeseries, previous }: Props) {
+export function MainChart({ metric, interval, onInterval, timeseries, previous, annotations, exportHref }: Props) {
   const id = useId();
   const [asTable, setAsTable] = useState(false);
   const label = KPI_METRICS.find((k) => k.metric === metric)?.label ?? metric;
@@ -40,6 +54,7 @@ export function MainChart({ metric, interval, onInterval, timeseries, previous }
               ))}
             </select>
           </label>
+          {exportHref && <ExportMenu label={`${label} by ${interval}`} href={exportHref} />}
           <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             {asTable ? 'Show chart' : 'Show table'}
           </button>
@@ -58,7 +73,13 @@ export function MainChart({ metric, interval, onInterval, timeseries, previous }
           ]}
         />
       ) : (
-        <LineChart title={`${label} by ${interval}`} labels={labels} series={series} format={fmt} />
+        <LineChart
+          title={`${label} by ${interval}`}
+          labels={labels}
+          series={series}
+          format={fmt}
+          markers={markersOf(timeseries, annotations)}
+        />
       )}
     </section>
   );

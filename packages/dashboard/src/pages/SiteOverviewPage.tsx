@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { sitesApi } from '../api/sites';
-import { statsApi, periodParams } from '../api/stats';
+import { statsApi, periodParams, statsEndpoint } from '../api/stats';
 import type { ResultRow as Row } from '@tidemark/core';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
@@ -19,6 +19,7 @@ import { FrustrationCard } from '../components/FrustrationCard';
 import { canWrite, useSession } from '../app/session';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ImportedMarker } from '../components/ImportedMarker';
+import { AnnotationsCard } from '../components/AnnotationsCard';
 
 /** The site dashboard. Everything shown is derived from the URL, so views can be shared. */
 export function SiteOverviewPage({ siteId }: { siteId: string }) {
@@ -95,7 +96,10 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
         onInterval={(i) => update({ ...view, interval: i })}
         timeseries={overview.data?.timeseries ?? []}
         previous={previous}
+        annotations={overview.data?.annotations}
+        exportHref={(format) => statsApi.exportUrl(statsEndpoint(siteId), view, { metrics: view.metric, interval }, format)}
       />
+      <AnnotationsCard siteId={siteId} annotations={overview.data?.annotations ?? []} canEdit={canWrite(org)} onChange={overview.reload} />
       <div className="cards">
         {BREAKDOWN_CARDS.map((def) => (
           <BreakdownCard

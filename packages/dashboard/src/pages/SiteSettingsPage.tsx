@@ -10,6 +10,8 @@ import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
 import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
+import { ShareSettings } from '../components/ShareSettings';
+import { AlertSettings } from '../components/AlertSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
@@ -154,6 +156,8 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           </form>
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
+          <ShareSettings siteId={siteId} canEdit={manage} />
+          <AlertSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}

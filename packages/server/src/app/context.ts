@@ -10,6 +10,8 @@ import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 import type { TrackerExtensions } from '../extensions';
 import type { BehaviourService } from '../behaviour';
+import type { Metrics } from '../monitoring';
+import type { AlertService } from '../alerts';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -49,6 +51,10 @@ export interface AppContext {
   lifecycle: Lifecycle;
   /** Imports of other tools' exports into a site, run in the background (imports/). */
   imports: ImportService;
+  /** Alerts: definitions, evaluation of closed buckets, deliveries, history (alerts/). */
+  alerts: AlertService;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: Metrics;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

@@ -27,6 +27,8 @@ import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
+import { instrumentWrites, Metrics } from '../monitoring';
+import { AlertService, scheduleAlerts } from '../alerts';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -77,13 +79,19 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(() => opened.close());
   }
   // Closers run in reverse order: the writer drains (every accepted batch committed) before the store closes.
-  const accepted: EventWriter =
-    scale?.producer ??
-    new GroupCommitWriter(events, {
+  const metrics = new Metrics();
+  let accepted: EventWriter;
+  if (scale?.producer) accepted = scale.producer;
+  else {
+    // Embedded: the group-commit writer, its store writes timed and counted for /metrics.
+    const groupCommit = new GroupCommitWriter(instrumentWrites(events, metrics), {
       onError: (err, info) => {
         if (info.final) logError('event write failed; batch refused with 503', err);
       },
     });
+    metrics.watchQueue(() => groupCommit.pendingItems);
+    accepted = groupCommit;
+  }
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
   const writer: EventWriter =
     scale && does.collect ? withRealtime(accepted, scale.realtime, (err) => logError('realtime update failed', err)) : accepted;
@@ -186,12 +194,25 @@ export async function createContext(config: Config): Promise<AppContext> {
   closers.push(async () => {
     await behaviour.idle();
   });
+  // Alerts are judged by the jobs role (the leader at scale) every 5 minutes, on closed buckets.
+  const alerts = new AlertService({
+    meta,
+    stats,
+    keys,
+    mailer: auth.mailer,
+    publicUrl: config.publicUrl,
+    allowPrivate: config.allowPrivateWebhooks,
+  });
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(
       behaviour.schedule({
         sites: async () => (await meta.sites.listAll()).map((s) => s.id),
         onError: (err) => logError('heatmap grid build failed', err),
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+      scheduleAlerts(alerts, {
+        onError: (err) => logError('alert evaluation failed', err),
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
     );
@@ -210,6 +231,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     behaviour,
     lifecycle,
     imports,
+    alerts,
+    metrics,
     health,
     closers,
   };

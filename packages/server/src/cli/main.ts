@@ -6,6 +6,7 @@ import { retentionCommand } from './retention-command';
 import { ratesCommand } from './rates-command';
 import { vaultCommand } from './vault-command';
 import { importCommand } from './import-command';
+import { exportCommand } from './export-command';
 
 /** `tidemark <command>`: serve (default), demo, retention run, import, migrate … */
 async function main(argv: string[]): Promise<void> {
@@ -52,6 +53,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'import':
       await importCommand(argv.slice(1));
+      return process.exit(0);
+    case 'export':
+      await exportCommand(argv.slice(1));
       return process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);

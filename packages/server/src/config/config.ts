@@ -18,6 +18,8 @@ const envSchema = z.object({
   TIDEMARK_DATA_DIR: z.string().default('./data'),
   /** Public origin the snippet and links point at, e.g. https://stats.example.com; defaults to http://localhost:PORT. */
   TIDEMARK_PUBLIC_URL: z.string().url().optional(),
+  /** Bearer token for GET /metrics; without it /metrics answers loopback callers only. */
+  TIDEMARK_METRICS_TOKEN: z.string().min(16).optional(),
   TIDEMARK_EVENTS_URL: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
@@ -25,6 +27,8 @@ const envSchema = z.object({
   TIDEMARK_ADMIN_EMAIL: z.string().email().optional(),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
   TIDEMARK_OPEN_SIGNUP: bool,
+  /** Let alert webhooks and Slack URLs reach private, loopback and link-local addresses (an admin's choice). */
+  TIDEMARK_ALLOW_PRIVATE_WEBHOOKS: bool,
   TIDEMARK_GEO_DB: z.string().optional(),
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
@@ -92,6 +96,7 @@ export interface Config {
   host: string;
   dataDir: string;
   publicUrl: string | undefined;
+  metricsToken: string | undefined;
   eventsUrl: string | undefined;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -99,6 +104,7 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   openSignup: boolean;
+  allowPrivateWebhooks: boolean;
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HOST,
     dataDir: path.resolve(e.TIDEMARK_DATA_DIR),
     publicUrl: e.TIDEMARK_PUBLIC_URL?.replace(/\/$/, ''),
+    metricsToken: e.TIDEMARK_METRICS_TOKEN || undefined,
     eventsUrl: e.TIDEMARK_EVENTS_URL || undefined,
     databaseUrl: e.DATABASE_URL || undefined,
     redisUrl: e.REDIS_URL || undefined,
@@ -149,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminEmail: e.TIDEMARK_ADMIN_EMAIL,
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
+    allowPrivateWebhooks: e.TIDEMARK_ALLOW_PRIVATE_WEBHOOKS,
     geoDbPath: e.TIDEMARK_GEO_DB,
     trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',')
       .map((s) => s.trim())

@@ -27,7 +27,8 @@ const STATIC_SCRIPT = /^\/(js\/)?[A-Za-z0-9._-]+\.js$/;
 
 /** Whether a process of `role` answers the route with this URL pattern (others get 404). */
 export function servesRoute(role: Role, url: string): boolean {
-  if (role === 'all' || url === '/health') return true;
+  // Every node reports its health and its own metrics.
+  if (role === 'all' || url === '/health' || url === '/metrics') return true;
   const does = roleDoes(role);
   if (STATIC_SCRIPT.test(url)) return does.collect || does.api;
   if (COLLECT_ROUTE.test(url) || DROPIN_COLLECT_ROUTE.test(url)) return does.collect;

@@ -31,6 +31,11 @@ import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { behaviourRoutes } from './routes/behaviour';
 import { importRoutes } from './routes/imports';
+import { annotationRoutes } from './routes/annotations';
+import { siteExportRoutes } from './routes/site-export';
+import { shareRoutes } from './routes/shares';
+import { metricsRoutes } from './routes/metrics';
+import { alertRoutes } from './routes/alerts';
 
 export interface RouteInfo {
   method: string;
@@ -49,6 +54,7 @@ export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Prom
 
 /** Route modules, in registration order. Each area adds itself here. */
 const routeModules: RouteModule[] = [
+  metricsRoutes,
   authRoutes,
   orgRoutes,
   siteRoutes,
@@ -69,6 +75,10 @@ const routeModules: RouteModule[] = [
   funnelRoutes,
   behaviourRoutes,
   goalRoutes,
+  annotationRoutes,
+  siteExportRoutes,
+  shareRoutes,
+  alertRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

@@ -20,3 +20,6 @@ export const sha256Hex = (value: string): string => crypto.createHash('sha256').
 
 /** 256-bit opaque token for cookies and invitation links. */
 export const newToken = (): string => crypto.randomBytes(32).toString('base64url');
+
+/** A shared dashboard link's token: 256 random bits, base64url (43 characters). */
+export const newShareToken = (): string => crypto.randomBytes(32).toString('base64url');

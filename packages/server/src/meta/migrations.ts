@@ -301,4 +301,79 @@ export const metaMigrations: Record<string, Migration> = {
         await db.schema.alterTable('sites').dropColumn(c).execute();
     },
   },
+  '0014_operations': {
+    // Operations (docs/operations.md): annotations on a site's charts, and shared dashboard links
+    // (token and password stored only as hashes). Rows go with their site; neither holds visitor data.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('annotations')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('title', 'varchar(200)', (c) => c.notNull())
+        .addColumn('description', 'varchar(2000)')
+        .addColumn('category', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_annotations_site_at').ifNotExists().on('annotations').columns(['site_id', 'at']).execute();
+      await db.schema
+        .createTable('site_shares')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('token_prefix', 'varchar(16)', (c) => c.notNull())
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('password_hash', 'varchar(255)')
+        .addColumn('expires_at', 'bigint')
+        .addColumn('cards', 'text', (c) => c.notNull())
+        .addColumn('frame_ancestors', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_site_shares_site').ifNotExists().on('site_shares').column('site_id').execute();
+      // Alerts: the definition (channels sealed: they hold webhook URLs and secrets), its state, and its history.
+      await db.schema
+        .createTable('alerts')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('definition', 'text', (c) => c.notNull())
+        .addColumn('channels_sealed', 'text', (c) => c.notNull())
+        .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('state', 'varchar(16)', (c) => c.notNull().defaultTo('ok'))
+        .addColumn('last_value', 'double precision')
+        .addColumn('last_bucket', 'bigint')
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_alerts_site').ifNotExists().on('alerts').column('site_id').execute();
+      await db.schema
+        .createTable('alert_events')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('alert_id', 'varchar(36)', (c) => c.notNull().references('alerts.id').onDelete('cascade'))
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('bucket', 'bigint')
+        .addColumn('value', 'double precision')
+        .addColumn('expected', 'text')
+        .addColumn('message', 'varchar(2000)', (c) => c.notNull())
+        .addColumn('deliveries', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_alert_events_alert').ifNotExists().on('alert_events').columns(['alert_id', 'created_at']).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('alert_events').ifExists().execute();
+      await db.schema.dropTable('alerts').ifExists().execute();
+      await db.schema.dropTable('site_shares').ifExists().execute();
+      await db.schema.dropTable('annotations').ifExists().execute();
+    },
+  },
 };

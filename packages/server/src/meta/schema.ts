@@ -175,6 +175,60 @@ export interface ImportJobsTable {
   finished_at: number | null;
 }
 
+export interface AnnotationsTable {
+  id: string;
+  site_id: string;
+  at: number;
+  title: string;
+  description: string | null;
+  category: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SiteSharesTable {
+  id: string;
+  site_id: string;
+  token_hash: string;
+  token_prefix: string;
+  name: string;
+  password_hash: string | null;
+  expires_at: number | null;
+  cards: string; // JSON array of card ids
+  frame_ancestors: string; // JSON array of origins
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  definition: string; // JSON: metric, goal_id, event_name, filters, condition, threshold, comparison_period
+  channels_sealed: string;
+  is_active: number;
+  state: string;
+  last_value: number | null;
+  last_bucket: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertEventsTable {
+  id: string;
+  alert_id: string;
+  site_id: string;
+  kind: string;
+  bucket: number | null;
+  value: number | null;
+  expected: string | null;
+  message: string;
+  deliveries: string;
+  created_at: number;
+}
+
 export interface MetaSchema {
   goals: GoalsTable;
   organizations: OrganizationsTable;
@@ -191,4 +245,8 @@ export interface MetaSchema {
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;
+  annotations: AnnotationsTable;
+  site_shares: SiteSharesTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
 }

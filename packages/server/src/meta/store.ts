@@ -17,6 +17,9 @@ import { SiteRevenueRepo } from './repos/site-revenue';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ImportJobRepo } from './repos/import-jobs';
+import { AnnotationRepo } from './repos/annotations';
+import { ShareRepo } from './repos/shares';
+import { AlertRepo } from './repos/alerts';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -34,6 +37,9 @@ export class MetaStore {
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly importJobs: ImportJobRepo;
+  readonly annotations: AnnotationRepo;
+  readonly shares: ShareRepo;
+  readonly alerts: AlertRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -54,6 +60,9 @@ export class MetaStore {
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.importJobs = new ImportJobRepo(db);
+    this.annotations = new AnnotationRepo(db);
+    this.shares = new ShareRepo(db);
+    this.alerts = new AlertRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

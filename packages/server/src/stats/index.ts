@@ -77,7 +77,7 @@ export {
   type RawEventsPage,
   type RawEventsRequest,
 } from './raw-events';
-export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, addDays, type DateRange } from './period';
+export { resolvePeriod, previousRange, bucketKeys, startOfLocalDay, localDate, wallClock, addDays, type DateRange } from './period';
 export { DIMENSION_DEFS, METRIC_DEFS, AGGREGATES, dimensionDef, type DimensionDef, type MetricDef, type Level } from './registry';
 export {
   checkSteps,

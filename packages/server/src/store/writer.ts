@@ -89,6 +89,11 @@ export class GroupCommitWriter {
     this.onError = onError;
   }
 
+  /** Items accepted and not yet committed (queued or in a commit running now). */
+  get pendingItems(): number {
+    return this.queuedItems + this.inFlightItems;
+  }
+
   /** Resolves with the number of the batch's events newly stored, once they are on disk. */
   submit(batch: WriteBatch): Promise<{ inserted: number }> {
     if (this.closed) return Promise.reject(new TidemarkError(503, 'shutting_down', 'The server is shutting down; retry shortly'));

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dashboardDistDir } from '@tidemark/dashboard';
 import type { AppContext } from '../../app/context';
+import { ShareService } from '../../shares';
 
 /**
  * Serves the dashboard SPA (packages/dashboard/dist) at `/`. Files are read once at start-up (the build
@@ -89,11 +90,16 @@ function loadDist(dir: string): Map<string, StaticFile> {
   return files;
 }
 
-function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status = 200) {
+/** The dashboard's CSP with the frame-ancestors a shared link allows ('none' when it allows none). */
+export const shareCsp = (ancestors: readonly string[]) =>
+  ancestors.length ? DASHBOARD_CSP.replace("frame-ancestors 'none'", `frame-ancestors ${ancestors.join(' ')}`) : DASHBOARD_CSP;
+
+function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status = 200, frameAncestors: readonly string[] = []) {
   reply.status(status).header('content-type', file.type).header('x-content-type-options', 'nosniff');
   reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   if (file.type.startsWith('text/html')) {
-    reply.header('content-security-policy', DASHBOARD_CSP).header('referrer-policy', 'same-origin').header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', shareCsp(frameAncestors)).header('referrer-policy', 'same-origin');
+    if (!frameAncestors.length) reply.header('x-frame-options', 'DENY');
   }
   if (file.gzip) {
     reply.header('vary', 'accept-encoding');
@@ -105,7 +111,6 @@ function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Tidemark</title><p>The dashboard has not been built. Run <code>npm run build</code> (or <code>npm start</code>, which builds first).</p>`;
 
 export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, distDir: string = dashboardDistDir): void {
-  void ctx;
   const files = loadDist(distDir);
   const index = files.get('/index.html');
 
@@ -137,4 +142,13 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, distDir: 
 
   app.get('/', handler);
   app.get('/*', handler);
+
+  // A shared link's page: never indexed; framable only by the origins the link names; 404 when the link is not live.
+  const shares = new ShareService(ctx.meta, ctx.keys, ctx.auth.counters);
+  app.get('/share/:token', async (req, reply) => {
+    const ancestors = await shares.frameAncestors((req.params as { token: string }).token);
+    reply.header('x-robots-tag', 'noindex, nofollow').header('cache-control', 'no-store');
+    if (!index) return handler(req, reply);
+    return send(req, reply, { ...index, immutable: false }, ancestors ? 200 : 404, ancestors ?? []);
+  });
 }

@@ -76,6 +76,23 @@ class Components {
   }
 }
 
+/** `format` on the stats endpoints (exports/): the answer as a download instead. */
+export const EXPORT_FORMAT_PARAM = {
+  name: 'format',
+  in: 'query',
+  required: false,
+  description: 'csv: the table (breakdown rows, or the timeseries); json, xml: the whole answer — sent as an attachment',
+  schema: { type: 'string', enum: ['csv', 'json', 'xml'] },
+};
+
+/** A JSON answer that may also come as a CSV or XML download. */
+export function withDownloads(response: { description: string; content: Json }): Json {
+  return {
+    ...response,
+    content: { ...response.content, 'text/csv': { schema: { type: 'string' } }, 'application/xml': { schema: { type: 'string' } } },
+  };
+}
+
 const siteParam = { name: 'id', in: 'path', required: true, description: 'Site id', schema: { type: 'string' } };
 
 export function buildOpenApiDocument(version = '0.1.0', sections: readonly OpenApiSection[] = []): Json {
@@ -96,8 +113,8 @@ export function buildOpenApiDocument(version = '0.1.0', sections: readonly OpenA
       'Periods are in the site timezone. `metrics`, `dimensions`: comma-separated. `filters`: JSON — a tree [op, dimension, [values]] / ["and"|"or", ...] / ["not", f], a list of trees, or {dimension: value(s)}. ' +
       'The timeseries (every requested metric per bucket of `interval`) is always returned, also beside breakdowns. ' +
       'Breakdown rows carry the requested metrics: page rows with avg_time (seconds on page) and scroll_depth (%), any row with new_visitors/returning_visitors.',
-    parameters: [siteParam, ...statsParams],
-    responses: { 200: json(dashboard), ...errors(400, 401, 403, 404, 429) },
+    parameters: [siteParam, ...statsParams, EXPORT_FORMAT_PARAM],
+    responses: { 200: withDownloads(json(dashboard)), ...errors(400, 401, 403, 404, 429) },
   });
   const realtimeOp = (tag: string) => ({
     tags: [tag],

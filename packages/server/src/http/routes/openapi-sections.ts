@@ -7,6 +7,10 @@ import { goalsSection } from './openapi-goals';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { behaviourOpenApi } from './openapi-behaviour';
+import { annotationsOpenApi } from './openapi-annotations';
+import { exportsOpenApi } from './openapi-exports';
+import { sharesOpenApi } from './openapi-shares';
+import { alertsOpenApi } from './openapi-alerts';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -21,4 +25,8 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   dropinsOpenApi,
   importsOpenApi,
   behaviourOpenApi,
+  annotationsOpenApi,
+  exportsOpenApi,
+  sharesOpenApi,
+  alertsOpenApi,
 ];

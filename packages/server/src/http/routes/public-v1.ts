@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/context';
 import { keyAllows, requirePrincipal, requireSiteAccess } from '../../auth';
 import { GoalService } from '../../goals';
 import type { SiteRecord } from '../../meta';
+import { statsAnswerer } from './stats-answer';
 
 const siteId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
@@ -36,9 +37,10 @@ export function publicV1Routes(app: FastifyInstance, ctx: AppContext): void {
     return { sites: sites.map(publicSite) };
   });
 
-  app.get('/v1/sites/:id/stats', async (req) => {
+  const answer = statsAnswerer(ctx);
+  app.get('/v1/sites/:id/stats', async (req, reply) => {
     const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
-    return ctx.stats.dashboard(await goals.statsSite(site), req.query);
+    return answer(site, req.query, reply);
   });
 
   app.get('/v1/sites/:id/realtime', async (req) => {

@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertNothingRan,
+  browserUnavailable,
+  openWatched,
+  registerThroughApi,
+  screenshot,
+  signIn,
+  startHarness,
+  type Harness,
+} from './harness';
+
+/**
+ * Alerts in a real Chromium: the owner adds an alert with a webhook in the site's settings, presses
+ * "Send test", the receiver on loopback gets a correctly signed request, and the alert's history shows
+ * the delivery.
+ */
+const unavailable = browserUnavailable();
+const SLOW = { timeout: 20_000 };
+const OWNER = { email: 'alerter@example.com', password: 'correct horse battery' };
+
+describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
+  let h: Harness;
+  let receiver: http.Server;
+  let hookUrl = '';
+  const hits: Array<{ signature: string; body: string }> = [];
+
+  beforeAll(async () => {
+    h = await startHarness({ allowPrivateWebhooks: true });
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        hits.push({ signature: String(req.headers['x-tidemark-signature']), body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    expect(await registerThroughApi(h.url, { ...OWNER, org_name: 'Alerters' })).toBe(201);
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  it('adds an alert, sends a test to a webhook and shows it in the history', async () => {
+    const w = await openWatched(h.browser);
+    const { page } = w;
+    await page.goto(`${h.url}/login`);
+    await signIn(page, OWNER.email, OWNER.password);
+    await page.getByRole('heading', { name: 'No sites yet' }).waitFor(SLOW);
+    const created = await page.request.post(`${h.url}/api/sites`, { data: { domain: 'alerted.example' }, headers: { origin: h.url } });
+    const site = (await created.json()) as { id: string };
+
+    await page.goto(`${h.url}/sites/${site.id}/settings`);
+    const form = page.getByRole('form', { name: 'New alert' });
+    await form.getByLabel('Alert name').fill('Traffic drop');
+    await form.getByLabel('Metric').selectOption('visitors');
+    await form.getByLabel('Condition').selectOption('below');
+    await form.getByLabel('Threshold').fill('10');
+    await form.getByLabel('Per').selectOption('day');
+    await form.getByLabel('Send to').selectOption('webhook');
+    await form.getByLabel('Webhook URL').fill(hookUrl);
+    await form.getByRole('button', { name: 'Add alert' }).click();
+    const item = page.getByTestId('alert-item').filter({ hasText: 'Traffic drop' });
+    await expect.poll(() => item.textContent(), SLOW).toContain('Visitors is below 10 per day · webhook');
+
+    await item.getByRole('button', { name: 'Send test' }).click();
+    await expect.poll(() => item.getByTestId('alert-event').first().textContent(), SLOW).toContain('webhook: delivered');
+    expect(hits).toHaveLength(1);
+    const body = JSON.parse(hits[0]!.body);
+    expect(body).toMatchObject({
+      event: 'alert.test',
+      alert: { name: 'Traffic drop', condition: 'below', threshold: 10 },
+      site: { domain: 'alerted.example' },
+    });
+    // The signature checks out with the secret the API made (read from the server's sealed store).
+    const row = (await h.server.ctx.meta.alerts.listBySite(site.id))[0]!;
+    const secret = (JSON.parse(h.server.ctx.keys.open('alert-channels', row.channels_sealed)!) as Array<{ secret: string }>)[0]!.secret;
+    const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(hits[0]!.signature)!;
+    expect(crypto.createHmac('sha256', secret).update(`${m[1]}.${hits[0]!.body}`).digest('hex')).toBe(m[2]);
+    await screenshot(page, 'alerts-settings-history');
+    await assertNothingRan(w);
+  }, 120_000);
+});

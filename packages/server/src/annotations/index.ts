@@ -1,0 +1,1 @@
+export { AnnotationService, annotationInstant, bucketOf } from './service';

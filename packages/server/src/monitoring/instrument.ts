@@ -1,0 +1,30 @@
+import type { WriteBatch, WriteResult } from '../store';
+import type { Metrics } from './metrics';
+
+/** A store's write, timed and counted for /metrics: commit sizes and durations, events stored, drops and quarantine by reason. */
+export function instrumentWrites<S extends { write(batch: WriteBatch): Promise<WriteResult> }>(store: S, metrics: Metrics): S {
+  const write = store.write.bind(store);
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'write') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return async (batch: WriteBatch) => {
+        const end = metrics.commitDuration.startTimer();
+        try {
+          const result = await write(batch);
+          end();
+          metrics.commitSize.observe(batch.events.length + (batch.encoded?.ids.length ?? 0));
+          metrics.collected.inc(batch.events.length + (batch.encoded?.ids.length ?? 0));
+          for (const d of batch.drops) metrics.dropped.inc({ reason: d.reason }, d.count);
+          for (const q of batch.quarantine) metrics.quarantined.inc({ reason: q.reason });
+          return result;
+        } catch (err) {
+          metrics.commitFailures.inc();
+          throw err;
+        }
+      };
+    },
+  });
+}

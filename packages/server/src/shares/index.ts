@@ -1,0 +1,2 @@
+export { ShareService, SHARE_ACCESS_HEADER, type SharedSite } from './service';
+export { checkShareParams, filterDimensions, shareAllows } from './access';
