@@ -172,12 +172,16 @@ export async function createContext(config: Config): Promise<AppContext> {
     const redis = scale.redis;
     health.redis = () => redis.ping();
   }
-  const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
+  const revenue = new RevenueService({ events, meta, keys, writer });
+  const stats = new StatsService(events, {
+    ...(scale ? { realtime: scale.realtime } : {}),
+    sessionParts,
+    revenueCredits: (siteId) => revenue.ensureCredits(siteId),
+  });
   // Imports run where they were uploaded; a restart fails what it interrupted (at scale: what no node touched for an hour).
   const imports = new ImportService(events, meta, { log: logError });
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
-  const revenue = new RevenueService({ events, meta, keys, writer });
   const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, imports, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;

@@ -3,7 +3,7 @@ import type { EventStore } from '../store';
 import { ATTRIBUTION_MODELS, attribute, type AttributionModel, type ModelOptions, type Touchpoint } from './attribution';
 import { monthOf, mrrAt, mrrMovements, type MrrMovement } from './mrr';
 import { minorDigits, type RateTable } from './rates';
-import { paidTouchpoints, trafficOf } from './touchpoints';
+import { touchpointsOf, trafficOf } from './touchpoints';
 import { subscriptionStates, type StoredFact } from './fold';
 
 export const DAY_MS = 86_400_000;
@@ -85,13 +85,18 @@ export async function revenueReport(
   const { startMs, endMs } = p.range;
   const lookbackMs = p.lookbackDays * DAY_MS;
   const opts: ModelOptions = { halfLifeMs: p.halfLifeDays * DAY_MS };
+  const txnRows = events.query<Txn>(
+    `SELECT txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription
+     FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
+    [siteId, startMs, endMs],
+  );
+  // The payers' (and the visitor ids they identified as the same user with) sessions in the lookback window.
+  const touchRows = txnRows.then((rows) =>
+    touchpointsOf(events, siteId, [...new Set(rows.map((t) => t.visitor_id).filter(Boolean))], startMs - lookbackMs, endMs),
+  );
   const [rawTxns, touches, traffic, ltvRows, subFacts] = await Promise.all([
-    events.query<Txn>(
-      `SELECT txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription
-       FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
-      [siteId, startMs, endMs],
-    ),
-    paidTouchpoints(events, siteId, startMs, endMs, lookbackMs),
+    txnRows,
+    touchRows,
     trafficOf(events, siteId, startMs, endMs),
     events.query<{ currency: string; revenue: number; customers: number }>(
       `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash

@@ -12,6 +12,7 @@ import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-f
 import { issueAttributionId, verifyAttributionId } from './attribution-token';
 import type { RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
+import { ensureCredits } from './credits';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
 /** Stripe's own default: a signature older than five minutes is a replay. */
@@ -276,14 +277,36 @@ export class RevenueService {
     return n;
   }
 
-  private rates: { table: RateTable; at: number } | null = null;
+  private rates: { table: RateTable; fingerprint: string; at: number } | null = null;
 
-  /** The rate table, cached for a minute (other processes may import rates). */
+  /** The rate table and a fingerprint of its content, cached for a minute (other processes may import rates). */
+  private async rateState(): Promise<{ table: RateTable; fingerprint: string }> {
+    if (this.rates && Date.now() - this.rates.at < 60_000) return this.rates;
+    const list = await this.deps.meta.siteRevenue.rates();
+    const sorted = [...list].sort((a, b) => (a.day + a.currency < b.day + b.currency ? -1 : 1));
+    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+    this.rates = { table: new RateTable(list), fingerprint, at: Date.now() };
+    return this.rates;
+  }
+
   private async rateTable(): Promise<RateTable> {
-    if (this.rates && Date.now() - this.rates.at < 60_000) return this.rates.table;
-    const table = new RateTable(await this.deps.meta.siteRevenue.rates());
-    this.rates = { table, at: Date.now() };
-    return table;
+    return (await this.rateState()).table;
+  }
+
+  /**
+   * Brings the site's revenue credits (revenue/credits.ts) up to date before the stats engine reads them;
+   * how many transactions were recomputed.
+   */
+  async ensureCredits(siteId: string, now = Date.now()): Promise<number> {
+    const [settings, rates] = await Promise.all([this.deps.meta.siteRevenue.get(siteId), this.rateState()]);
+    return this.store.exclusive(siteId, () =>
+      ensureCredits(this.deps.events, siteId, {
+        currency: settings.currency,
+        rates: rates.table,
+        ratesFingerprint: rates.fingerprint,
+        now,
+      }),
+    );
   }
 
   emailHash(email: string): string {

@@ -104,7 +104,12 @@ export type AggName =
   | 'scrolled_views'
   | 'conversions'
   | 'converting_visitors'
-  | 'rate_visitors';
+  | 'rate_visitors'
+  | 'revenue_minor'
+  | 'gross_minor'
+  | 'revenue_scale'
+  | 'transactions'
+  | 'paying_visitors';
 export const AGG_ORDER: readonly AggName[] = [
   'visitors',
   'pageviews',
@@ -121,13 +126,18 @@ export const AGG_ORDER: readonly AggName[] = [
   'conversions',
   'converting_visitors',
   'rate_visitors',
+  'revenue_minor',
+  'gross_minor',
+  'revenue_scale',
+  'transactions',
+  'paying_visitors',
 ];
 
 /**
  * Where an aggregate is computed: over event rows, over session rows, or over page-view rows (one per
  * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts).
  */
-export type AggLevel = Level | 'page';
+export type AggLevel = Level | 'page' | 'revenue';
 
 /** What some aggregates need from the statement being compiled. */
 export interface AggContext {
@@ -147,11 +157,14 @@ export interface AggregateDef {
   overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;
   /** Over page-view rows (in the period, matching the filters). */
   overPageViews?: (d: Dialect) => Sql;
+  /** Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts). */
+  overCredits?: (d: Dialect) => Sql;
   /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
   rawOnly?: true;
 }
 
 const zeroIfNull = (e: Sql) => sql`coalesce(${e}, 0)`;
+const isPayment = sql`kind = 'payment'`;
 const isNew = (ctx: AggContext) => sql`NOT (${ctx.seenBefore})`;
 
 export const AGGREGATES: Record<AggName, AggregateDef> = {
@@ -206,6 +219,18 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
     rawOnly: true,
     overEvents: (d) => d.uniq(ident('visitor_id')),
     overSessions: (d) => d.uniqIf(ident('visitor_id'), sql`s_ev_in > 0`),
+  },
+  // Revenue: credits (integer minor units of the reporting currency) of the period's payments and refunds,
+  // each on the touchpoint session the attribution model gave it to (revenue/credits.ts). `revenue_scale`
+  // is 10^digits of the reporting currency (the same on every row of a site), so sums stay exact integers.
+  revenue_minor: { level: 'revenue', rawOnly: true, overCredits: () => zeroIfNull(sql`sum(credit)`) },
+  gross_minor: { level: 'revenue', rawOnly: true, overCredits: (d) => d.sumIf(ident('credit'), isPayment) },
+  revenue_scale: { level: 'revenue', rawOnly: true, overCredits: () => zeroIfNull(sql`max(scale)`) },
+  transactions: { level: 'revenue', rawOnly: true, overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
+  paying_visitors: {
+    level: 'revenue',
+    rawOnly: true,
+    overCredits: (d) => d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`),
   },
 };
 
@@ -305,4 +330,39 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
     value: (a) => (a.rate_visitors ? round((100 * a.converting_visitors) / a.rate_visitors, 1) : 0),
     order: ratio('converting_visitors', 'rate_visitors', '100.0'),
   },
+  /** Payments less refunds credited to the row, major units of the site's reporting currency. */
+  total_revenue: {
+    level: 'revenue',
+    aggs: ['revenue_minor', 'revenue_scale'],
+    value: (a) => (a.revenue_scale ? a.revenue_minor / a.revenue_scale : 0),
+    order: () => ident('a_revenue_minor'),
+  },
+  /** Payments credited to the row (a payment split between rows counts in each). */
+  transactions: { level: 'revenue', aggs: ['transactions'], value: (a) => a.transactions, order: () => ident('a_transactions') },
+  /** Distinct visitors who made the row's payments. */
+  paying_visitors: {
+    level: 'revenue',
+    aggs: ['paying_visitors'],
+    value: (a) => a.paying_visitors,
+    order: () => ident('a_paying_visitors'),
+  },
+  /** total_revenue / visitors of the row, two decimals. */
+  revenue_per_visitor: {
+    level: 'revenue',
+    aggs: ['revenue_minor', 'revenue_scale', 'visitors'],
+    value: (a) => (a.revenue_scale && a.visitors ? round(a.revenue_minor / a.revenue_scale / a.visitors, 2) : 0),
+    order: ratio('revenue_minor', 'visitors'),
+  },
+  /** Payments (before refunds) / transactions, two decimals. */
+  average_order_value: {
+    level: 'revenue',
+    aggs: ['gross_minor', 'revenue_scale', 'transactions'],
+    value: (a) => (a.revenue_scale && a.transactions ? round(a.gross_minor / a.revenue_scale / a.transactions, 2) : 0),
+    order: ratio('gross_minor', 'transactions'),
+  },
 };
+
+/** Metrics computed from revenue credits (their statements read revenue_credits beside events). */
+export const REVENUE_METRICS: readonly Metric[] = (Object.keys(METRIC_DEFS) as Metric[]).filter((m) =>
+  METRIC_DEFS[m].aggs.some((a) => AGGREGATES[a].level === 'revenue'),
+);

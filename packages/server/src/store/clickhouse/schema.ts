@@ -158,6 +158,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
     statements: () => SIDE_TABLE_NAMES.map((t) => clickHouseSideTableSql(SIDE_TABLES[t])),
   },
+  {
+    version: 8,
+    name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
+    statements: () => [clickHouseSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
 ];
 
 /** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */

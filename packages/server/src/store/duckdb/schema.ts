@@ -167,6 +167,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'revenue facts and transactions (store/side-tables.ts, revenue/)',
     statements: () => SIDE_TABLE_NAMES.map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
   },
+  {
+    version: 14,
+    name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
+    statements: () => [duckDbSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
