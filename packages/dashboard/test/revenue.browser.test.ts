@@ -148,6 +148,15 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
     await page.getByLabel('Compare models').check();
     await page.getByTestId('model-comparison').waitFor();
     expect(await page.getByTestId('model-comparison').textContent()).toContain('Position based');
+
+    // Revenue by any stats dimension under the chosen model (the stats engine's revenue metrics).
+    const by = page.getByTestId('revenue-by');
+    await expect.poll(() => by.textContent(), SLOW).toContain('Email');
+    await page.getByTestId('revenue-by-dimension').selectOption('campaign');
+    await expect.poll(() => new URL(page.url()).searchParams.get('by')).toBe('campaign');
+    await expect.poll(() => by.textContent(), SLOW).toContain('spring-sale');
+    const row = by.getByRole('row', { name: /spring-sale/ });
+    expect(await row.textContent()).toContain('$99.00');
     await screenshot(page, 'revenue-page');
     await assertNothingRan(owner);
   }, 120_000);

@@ -190,6 +190,7 @@ export class StatsService {
       date_range: req.dateRange,
       metrics: req.metrics,
       filters: req.filters,
+      ...(req.attributionModel ? { attribution_model: req.attributionModel } : {}),
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
