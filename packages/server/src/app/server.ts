@@ -22,7 +22,7 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
-import { RevenueService } from '../revenue';
+import { RevenueService, statsTraffic } from '../revenue';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
@@ -172,8 +172,9 @@ export async function createContext(config: Config): Promise<AppContext> {
     const redis = scale.redis;
     health.redis = () => redis.ping();
   }
-  const revenue = new RevenueService({ events, meta, keys, writer });
-  const stats = new StatsService(events, {
+  // The revenue page counts its visitors with the stats engine; revenue metrics of the engine read revenue credits.
+  const revenue = new RevenueService({ events, meta, keys, writer, traffic: (site, range) => statsTraffic(stats, site, range) });
+  const stats: StatsService = new StatsService(events, {
     ...(scale ? { realtime: scale.realtime } : {}),
     sessionParts,
     revenueCredits: (siteId) => revenue.ensureCredits(siteId),

@@ -1,9 +1,8 @@
 import { bindInt, bindString, dialectFor, ident, localDate, render, sql } from '../stats';
 import { CREDIT_DIMENSIONS, type EventStore, type SideRow } from '../store';
-import { ATTRIBUTION_MODELS, attribute, DEFAULT_HALF_LIFE_MS } from './attribution';
+import { ATTRIBUTION_MODELS, attribute, DEFAULT_HALF_LIFE_MS, UNATTRIBUTED } from './attribution';
 import { minorDigits, type RateTable } from './rates';
 import { touchpointsOf, type Touch } from './touchpoints';
-import { UNATTRIBUTED } from './report';
 
 /**
  * Revenue credits (side table `revenue_credits`): every counted transaction split over its touchpoint

@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { badRequest, notFound, parseInput, revenueParamsSchema } from '@tidemark/core';
-import { resolvePeriod } from '../stats';
-import { revenueReport, type RevenueReport } from './report';
+import { resolvePeriod, type DateRange } from '../stats';
+import { revenueReport, type RevenueReport, type Traffic } from './report';
 import { parseRates, RateTable } from './rates';
 import type { EventStore, SideRow, WriteBatch } from '../store';
 import type { MetaStore, SiteRecord } from '../meta';
@@ -25,6 +25,8 @@ export interface RevenueDeps {
   keys: ServerKeys;
   /** Where the raw request goes (the raw layer), like any collected request. */
   writer: { submit(batch: WriteBatch): Promise<unknown> };
+  /** Visitors and sessions of a period from the stats engine (its rollups); default: counted from events. */
+  traffic?: (site: Pick<SiteRecord, 'id' | 'timezone'>, range: DateRange) => Promise<Traffic>;
 }
 
 export const revenueSettingsSchema = z.object({
@@ -253,9 +255,21 @@ export class RevenueService {
     if (p.period === 'custom' && (!p.start_date || !p.end_date))
       throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
     const range = resolvePeriod(p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, site.timezone, now);
-    const [settings, rates] = await Promise.all([this.deps.meta.siteRevenue.get(site.id), this.rateTable()]);
+    const [settings, rates] = await Promise.all([
+      this.deps.meta.siteRevenue.get(site.id),
+      this.rateTable(),
+      this.ensureCredits(site.id, now),
+    ]);
+    const traffic = this.deps.traffic;
     return revenueReport(
-      { events: this.deps.events, rates, currency: settings.currency, subscriptions: () => this.store.subscriptionFacts(site.id) },
+      {
+        events: this.deps.events,
+        rates,
+        currency: settings.currency,
+        subscriptions: () => this.store.subscriptionFacts(site.id),
+        credits: true,
+        ...(traffic ? { traffic: (r: DateRange) => traffic(site, r) } : {}),
+      },
       site.id,
       {
         range,
