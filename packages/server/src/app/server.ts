@@ -22,7 +22,7 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
-import { RevenueService, statsTraffic } from '../revenue';
+import { RevenueService, scheduleRatesFetch, statsTraffic } from '../revenue';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
@@ -183,6 +183,15 @@ export async function createContext(config: Config): Promise<AppContext> {
   const imports = new ImportService(events, meta, { log: logError });
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
+  if (does.jobs && config.ratesUrl)
+    closers.push(
+      scheduleRatesFetch({
+        url: config.ratesUrl,
+        allowPrivate: config.ratesAllowPrivate ?? false,
+        store: (rates) => revenue.putRates(rates),
+        onError: (err) => logError('exchange-rate fetch failed', err),
+      }),
+    );
   const ctx: AppContext = { config, events, writer, meta, keys, auth, collector, stats, revenue, lifecycle, imports, health, closers };
   await bootstrapAdmin(ctx);
   return ctx;

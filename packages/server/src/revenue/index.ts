@@ -16,3 +16,4 @@ export { statsTraffic } from './traffic';
 export { ensureCredits, CREDIT_LOOKBACK_MS } from './credits';
 export { attribute, allocate, modelWeights, ATTRIBUTION_MODELS, type AttributionModel, type Touchpoint } from './attribution';
 export { RateTable, parseRates, parseEcbXml, parseRatesCsv, minorDigits } from './rates';
+export { fetchRates, scheduleRatesFetch, type RatesFetchOptions } from './rates-fetch';

@@ -6,7 +6,7 @@ import { resolvePeriod, type DateRange } from '../stats';
 import { revenueReport, type RevenueReport, type Traffic } from './report';
 import { parseRates, RateTable } from './rates';
 import type { EventStore, SideRow, WriteBatch } from '../store';
-import type { MetaStore, SiteRecord } from '../meta';
+import type { ExchangeRate, MetaStore, SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
 import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-facts';
 import { issueAttributionId, verifyAttributionId } from './attribution-token';
@@ -285,8 +285,13 @@ export class RevenueService {
   }
 
   /** Loads rates from the ECB XML or a CSV (`tidemark rates import FILE`); how many were stored. */
-  async importRates(text: string): Promise<number> {
-    const n = await this.deps.meta.siteRevenue.putRates(parseRates(text));
+  importRates(text: string): Promise<number> {
+    return this.putRates(parseRates(text));
+  }
+
+  /** Stores parsed rates (the import, the daily fetch); credits converted with older rates are recomputed on read. */
+  async putRates(rates: ExchangeRate[]): Promise<number> {
+    const n = await this.deps.meta.siteRevenue.putRates(rates);
     this.rates = null;
     return n;
   }
