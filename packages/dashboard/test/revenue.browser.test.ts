@@ -158,6 +158,13 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
     const row = by.getByRole('row', { name: /spring-sale/ });
     expect(await row.textContent()).toContain('$99.00');
     await screenshot(page, 'revenue-page');
+
+    // The overview's tables carry revenue columns once a row has revenue: the visit's channel has the payment.
+    await page.goto(`${h.url}/sites/${created.id}?period=today`);
+    const sources = page.getByTestId('card-sources');
+    await sources.getByRole('button', { name: 'Show table' }).click();
+    await expect.poll(() => sources.locator('th').allTextContents(), SLOW).toEqual(['Channel', 'Visitors', 'Revenue', 'Transactions']);
+    expect(await sources.getByRole('row', { name: /Email/ }).textContent()).toContain('$99.00');
     await assertNothingRan(owner);
   }, 120_000);
 });
