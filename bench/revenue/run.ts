@@ -1,7 +1,7 @@
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore, type SideRow } from '../../packages/server/src/store';
 import { parseQuery } from '@tidemark/core';
-import { ensureCredits, RateTable, revenueReport, statsTraffic, type RevenueReport } from '../../packages/server/src/revenue';
+import { CreditWatch, RateTable, revenueReport, statsTraffic, type RevenueReport } from '../../packages/server/src/revenue';
 import { StatsService, openSessionParts, resolvePeriod, storeHasRollups, type SessionPartsRollup } from '../../packages/server/src/stats';
 import { Prng } from '@tidemark/testkit';
 import { fmt, machineInfo, time, today } from '../lib/machine';
@@ -83,7 +83,8 @@ export async function runRevenueBench(o: RevenueBenchOptions): Promise<void> {
       { currency: 'EUR', day: '2026-01-01', per_eur: 1 },
     ]);
     const now = DATA_END - 1;
-    const credits = () => ensureCredits(store, SITE.id, { currency: 'USD', rates, ratesFingerprint: 'bench', now });
+    const watch = new CreditWatch(store);
+    const credits = () => watch.ensure(SITE.id, { currency: 'USD', rates, ratesFingerprint: 'bench', now });
     // Credits of every transaction, once (what the first revenue query after the payments arrived pays).
     const c0 = performance.now();
     const computed = await credits();

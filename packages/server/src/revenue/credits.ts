@@ -153,3 +153,42 @@ export async function ensureCredits(events: EventStore, siteId: string, ctx: Cre
   }
   return txns.length;
 }
+
+/** What a site's credits were last brought up to date against (CreditWatch). */
+interface Checked {
+  conv: string;
+  signature: string;
+  /** When the earliest credit computed before its payment settled must be recomputed (ms; Infinity: none). */
+  settleAt: number;
+}
+
+/**
+ * ensureCredits, skipped while nothing it looks at changed: the site's counted transactions (count and
+ * versions), the conversion, and no credit due for its after-settling recomputation. The check is one
+ * small aggregate over `transactions` instead of comparing every transaction with its credits. Per
+ * process; another process's writes change the signature it reads.
+ */
+export class CreditWatch {
+  private readonly checked = new Map<string, Checked>();
+
+  constructor(private readonly events: EventStore) {}
+
+  async ensure(siteId: string, ctx: CreditContext): Promise<number> {
+    const [sig] = await this.events.query<{ n: number; v: number; s: number }>(
+      `SELECT count(*) AS n, max(version) AS v, sum(version % 1000003) AS s FROM transactions WHERE site_id = ? AND status = 'counted'`,
+      [siteId],
+    );
+    const signature = `${sig?.n ?? 0}|${sig?.v ?? 0}|${sig?.s ?? 0}`;
+    const last = this.checked.get(siteId);
+    if (last && last.conv === convOf(ctx) && last.signature === signature && ctx.now < last.settleAt) return 0;
+    const n = await ensureCredits(this.events, siteId, ctx);
+    const [due] = await this.events.query<{ t: number | null }>(
+      `SELECT min(ts) AS t FROM revenue_credits WHERE site_id = ? AND model = 'last_touch' AND kind <> 'void' AND computed_at < ts + ?`,
+      [siteId, SETTLE_MS],
+    );
+    const settleAt = due?.t == null ? Number.POSITIVE_INFINITY : Number(due.t) + SETTLE_MS;
+    if (this.checked.size > 10_000) this.checked.clear();
+    this.checked.set(siteId, { conv: convOf(ctx), signature, settleAt });
+    return n;
+  }
+}

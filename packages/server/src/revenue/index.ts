@@ -13,7 +13,7 @@ export { foldTransactions, subscriptionStates, type StoredFact } from './fold';
 export { factsOf, HANDLED_TYPES } from './stripe-facts';
 export { revenueReport, type RevenueReport, type RevenueReportDeps, type Traffic, UNATTRIBUTED } from './report';
 export { statsTraffic } from './traffic';
-export { ensureCredits, CREDIT_LOOKBACK_MS } from './credits';
+export { ensureCredits, CreditWatch, CREDIT_LOOKBACK_MS } from './credits';
 export { attribute, allocate, modelWeights, ATTRIBUTION_MODELS, type AttributionModel, type Touchpoint } from './attribution';
 export { RateTable, parseRates, parseEcbXml, parseRatesCsv, minorDigits } from './rates';
 export { fetchRates, scheduleRatesFetch, type RatesFetchOptions } from './rates-fetch';

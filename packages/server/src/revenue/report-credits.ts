@@ -1,4 +1,5 @@
-import { and, bindInt, bindString, dialectFor, ident, join, keyword, render, sql, type Sql } from '../stats';
+import { and, bindInt, bindString, dialectFor, ident, join, keyword, localDate, render, sql, type DateRange, type Sql } from '../stats';
+import type { RateTable } from './rates';
 import type { EventStore } from '../store';
 import type { AttributionModel, Touchpoint } from './attribution';
 
@@ -100,5 +101,81 @@ export async function mainTouches(
           }
         : null,
     );
+  return out;
+}
+
+export interface CreditSummary {
+  total: number;
+  refunds: number;
+  payments: number;
+  paymentCount: number;
+  payers: number;
+  series: Map<string, { revenue: number; transactions: number }>;
+  /** Amounts (minor units of their own currency) of currencies without a rate to the reporting currency. */
+  unconverted: Record<string, number>;
+}
+
+/**
+ * The revenue page's totals and daily series from the credits (every converted transaction's credits sum to
+ * its converted amount under any model; last touch is read) instead of fetching every transaction of the
+ * period; amounts of currencies without a rate from `transactions`, grouped.
+ */
+export async function summaryFromCredits(
+  events: EventStore,
+  siteId: string,
+  range: DateRange,
+  tz: string,
+  rates: RateTable,
+  currency: string,
+): Promise<CreditSummary> {
+  const d = dialectFor(events.dialect);
+  const where = and([
+    sql`site_id = ${bindString(siteId)}`,
+    sql`model = 'last_touch'`,
+    sql`kind IN ('payment', 'refund')`,
+    sql`ts >= ${bindInt(range.startMs)}`,
+    sql`ts < ${bindInt(range.endMs)}`,
+  ]);
+  const isPayment = sql`kind = 'payment'`;
+  const byDay = sql`SELECT kind, ${d.timeBucket(d.msToTimestamp(ident('ts')), 'day', tz, range)} AS day, sum(credit) AS amount,
+    ${d.uniqIf(ident('txn_key'), isPayment)} AS txns FROM revenue_credits WHERE ${where} GROUP BY kind, day`;
+  const payers = sql`SELECT ${d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`)} AS n FROM revenue_credits WHERE ${where}`;
+  const run = <T>(q: Sql) => {
+    const r = render(q, d);
+    return events.query<T>(r.sql, r.params);
+  };
+  const [days, [p], currencies] = await Promise.all([
+    run<{ kind: string; day: string; amount: number; txns: number }>(byDay),
+    run<{ n: number }>(payers),
+    events.query<{ currency: string; amount: number }>(
+      `SELECT currency, sum(amount) AS amount FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? AND currency <> ? GROUP BY currency`,
+      [siteId, range.startMs, range.endMs, currency],
+    ),
+  ]);
+  const out: CreditSummary = {
+    total: 0,
+    refunds: 0,
+    payments: 0,
+    paymentCount: 0,
+    payers: Number(p?.n ?? 0),
+    series: new Map(),
+    unconverted: {},
+  };
+  for (const r of days) {
+    const amount = Number(r.amount);
+    out.total += amount;
+    if (r.kind === 'refund') out.refunds -= amount;
+    else {
+      out.payments += amount;
+      out.paymentCount += Number(r.txns);
+    }
+    const s = out.series.get(String(r.day)) ?? { revenue: 0, transactions: 0 };
+    s.revenue += amount;
+    if (r.kind === 'payment') s.transactions += Number(r.txns);
+    out.series.set(String(r.day), s);
+  }
+  // A currency converts on every day or on none (the rate of the nearest day is used): one probe each.
+  const day = localDate(range.startMs, 'UTC');
+  for (const c of currencies) if (rates.convert(1, c.currency, currency, day) === null) out.unconverted[c.currency] = Number(c.amount);
   return out;
 }

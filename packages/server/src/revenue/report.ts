@@ -12,7 +12,7 @@ import {
 import { monthOf, mrrAt, mrrMovements, type MrrMovement } from './mrr';
 import { minorDigits, type RateTable } from './rates';
 import { touchpointsOf, trafficOf } from './touchpoints';
-import { attributedFromCredits, mainTouches, type AttributedRows, type AttributionDim } from './report-credits';
+import { attributedFromCredits, mainTouches, summaryFromCredits, type AttributedRows, type AttributionDim } from './report-credits';
 import { CREDIT_LOOKBACK_MS } from './credits';
 import { subscriptionStates, type StoredFact } from './fold';
 
@@ -119,22 +119,31 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   // Stored credits hold the default window and half-life; other windows are attributed here from the events.
   const fromCredits = !!deps.credits && lookbackMs === CREDIT_LOOKBACK_MS && opts.halfLifeMs === DEFAULT_HALF_LIFE_MS;
   const models: AttributionModel[] = p.compareModels ? [...ATTRIBUTION_MODELS] : [p.model];
-  const txnRows = events.query<Txn>(
-    `SELECT txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription
-     FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
-    [siteId, startMs, endMs],
-  );
+  const columns = 'txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription';
+  // From credits only the listed (latest) transactions are read; totals come from the credits.
+  const txnRows = fromCredits
+    ? events
+        .query<Txn>(
+          `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts DESC, txn_key DESC LIMIT ?`,
+          [siteId, startMs, endMs, p.limit],
+        )
+        .then((rows) => rows.reverse())
+    : events.query<Txn>(
+        `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
+        [siteId, startMs, endMs],
+      );
   // The payers' (and the visitor ids they identified as the same user with) sessions in the lookback window.
   const touchRows = fromCredits
     ? Promise.resolve(new Map<string, Touchpoint[]>())
     : txnRows.then((rows) =>
         touchpointsOf(events, siteId, [...new Set(rows.map((t) => t.visitor_id).filter(Boolean))], startMs - lookbackMs, endMs),
       );
-  const [rawTxns, touches, traffic, stored, ltvRows, subFacts] = await Promise.all([
+  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts] = await Promise.all([
     txnRows,
     touchRows,
     deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
     fromCredits ? attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED) : null,
+    fromCredits ? summaryFromCredits(events, siteId, p.range, p.tz, rates, currency) : null,
     events.query<{ currency: string; revenue: number; customers: number }>(
       `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
          WHEN visitor_id <> '' THEN visitor_id ELSE txn_key END) AS customers
@@ -157,8 +166,8 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   let payments = 0;
   let paymentCount = 0;
   const payers = new Set<string>();
-  const series = new Map<string, { revenue: number; transactions: number }>();
-  for (const t of txns) {
+  let series = new Map<string, { revenue: number; transactions: number }>();
+  for (const t of summary ? [] : txns) {
     total += t.amount;
     if (t.kind === 'refund') refunds -= t.amount;
     else {
@@ -171,7 +180,6 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     s.revenue += t.amount;
     if (t.kind === 'payment') s.transactions++;
     series.set(day, s);
-    if (fromCredits) continue;
     const window = (touches.get(t.visitor_id) ?? []).filter((x) => x.start <= t.ts && x.start >= t.ts - lookbackMs);
     for (const [model, tally] of tallies) {
       const credits = attribute(model, t.amount, window, t.ts, opts);
@@ -191,6 +199,13 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   }
   const digits = minorDigits(currency);
   const major = (minor: number) => Math.round(minor) / 10 ** digits;
+  let payerCount = payers.size;
+  if (summary) {
+    ({ total, refunds, payments, paymentCount, series } = summary);
+    payerCount = summary.payers;
+    for (const k of Object.keys(unconverted)) delete unconverted[k];
+    Object.assign(unconverted, summary.unconverted);
+  }
   const attributed = stored ?? new Map([...tallies].map(([m, t]) => [m, t.counted()]));
   if (fromCredits) {
     const latest = txns.slice(-p.limit).map((t) => t.txn_key);
@@ -255,7 +270,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     gross_revenue: major(payments),
     refunds: major(refunds),
     transactions_count: paymentCount,
-    paying_visitors: payers.size,
+    paying_visitors: payerCount,
     visitors,
     sessions: traffic.sessions,
     mrr,
@@ -263,7 +278,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     revenue_per_visitor: visitors ? major(total / visitors) : 0,
     revenue_per_session: traffic.sessions ? major(total / traffic.sessions) : 0,
     average_order_value: paymentCount ? major(payments / paymentCount) : 0,
-    conversion_rate: visitors ? Math.round((payers.size / visitors) * 10_000) / 100 : 0,
+    conversion_rate: visitors ? Math.round((payerCount / visitors) * 10_000) / 100 : 0,
     ltv: customers ? major(ltvRevenue / customers) : 0,
     by_source: bySource(main),
     by_campaign: named('campaign', 'campaign'),

@@ -12,7 +12,7 @@ import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-f
 import { issueAttributionId, verifyAttributionId } from './attribution-token';
 import type { RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
-import { ensureCredits } from './credits';
+import { CreditWatch } from './credits';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
 /** Stripe's own default: a signature older than five minutes is a replay. */
@@ -57,9 +57,11 @@ export function maskEmail(email: string): string {
  */
 export class RevenueService {
   readonly store: RevenueStore;
+  private readonly credits: CreditWatch;
 
   constructor(private readonly deps: RevenueDeps) {
     this.store = new RevenueStore(deps.events);
+    this.credits = new CreditWatch(deps.events);
   }
 
   /** The site's revenue settings as shown: never the secret, only whether one is set. */
@@ -319,7 +321,7 @@ export class RevenueService {
   async ensureCredits(siteId: string, now = Date.now()): Promise<number> {
     const [settings, rates] = await Promise.all([this.deps.meta.siteRevenue.get(siteId), this.rateState()]);
     return this.store.exclusive(siteId, () =>
-      ensureCredits(this.deps.events, siteId, {
+      this.credits.ensure(siteId, {
         currency: settings.currency,
         rates: rates.table,
         ratesFingerprint: rates.fingerprint,
