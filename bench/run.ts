@@ -17,7 +17,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
           --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
-  revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20): revenue page and revenue by source
+  revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3): revenue page and revenue by source, credits vs raw events
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       other: { type: 'string', default: '2000000' },
       runs: { type: 'string', default: '20' },
       transactions: { type: 'string', default: '50000' },
+      'old-runs': { type: 'string', default: '3' },
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
       otherEvents: int('other', values.other),
       transactions: int('transactions', values.transactions),
       runs: int('runs', values.runs),
+      oldRuns: int('old-runs', values['old-runs']),
       write: !values['no-write'],
     });
   }

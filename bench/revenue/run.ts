@@ -1,12 +1,13 @@
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore, type SideRow } from '../../packages/server/src/store';
-import { RateTable, revenueReport } from '../../packages/server/src/revenue';
-import { resolvePeriod } from '../../packages/server/src/stats';
+import { parseQuery } from '@tidemark/core';
+import { CreditWatch, RateTable, revenueReport, statsTraffic, type RevenueReport } from '../../packages/server/src/revenue';
+import { StatsService, openSessionParts, resolvePeriod, storeHasRollups, type SessionPartsRollup } from '../../packages/server/src/stats';
 import { Prng } from '@tidemark/testkit';
-import { fmt, machineInfo, percentile, today } from '../lib/machine';
+import { fmt, machineInfo, time, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { ensureDuckDbDataset } from '../query/duckdb';
-import { DATA_END, MAIN_SITE } from '../query/dataset';
+import { DATA_END, MAIN_SITE, SITE_ZONES } from '../query/dataset';
 
 /**
  * The revenue page and "revenue by source" over the query bench's data (10M + 2M events, DuckDB):
@@ -19,6 +20,8 @@ export interface RevenueBenchOptions {
   otherEvents: number;
   transactions: number;
   runs: number;
+  /** Runs of the slow path (attributed from raw events), for the ratio. */
+  oldRuns: number;
   write: boolean;
 }
 
@@ -54,6 +57,9 @@ async function ensureTransactions(store: EventStore, n: number): Promise<number>
   return rows.length;
 }
 
+/** The site as the stats engine and the revenue page see it. */
+const SITE = { id: MAIN_SITE.id, timezone: MAIN_SITE.timezone };
+
 export async function runRevenueBench(o: RevenueBenchOptions): Promise<void> {
   console.log(`[revenue] ${machineInfo()}`);
   const data = await ensureDuckDbDataset(o.events, o.otherEvents);
@@ -61,47 +67,102 @@ export async function runRevenueBench(o: RevenueBenchOptions): Promise<void> {
   const store = await openEventStore(
     loadConfig({ TIDEMARK_DATA_DIR: data.dir, ...(limit ? { TIDEMARK_DUCKDB_MEMORY_LIMIT: limit } : {}) }),
   );
+  let parts: SessionPartsRollup | undefined;
   try {
+    // The session-parts rollup caught up first, as the server's job does after a restart.
+    if (storeHasRollups(store)) {
+      parts = await openSessionParts(store, { zones: SITE_ZONES });
+      const t0 = performance.now();
+      const { fragments } = await parts.runOnce();
+      console.log(`[revenue] session-parts rollup: +${fmt(fragments)} fragments in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+    }
     const txns = await ensureTransactions(store, o.transactions);
     console.log(`[revenue] ${fmt(txns)} transactions on the main site`);
-    const rates = new RateTable([{ currency: 'USD', day: '2026-01-01', per_eur: 1.1 }]);
+    const rates = new RateTable([
+      { currency: 'USD', day: '2026-01-01', per_eur: 1.1 },
+      { currency: 'EUR', day: '2026-01-01', per_eur: 1 },
+    ]);
     const now = DATA_END - 1;
+    const watch = new CreditWatch(store);
+    const credits = () => watch.ensure(SITE.id, { currency: 'USD', rates, ratesFingerprint: 'bench', now });
+    // Credits of every transaction, once (what the first revenue query after the payments arrived pays).
+    const c0 = performance.now();
+    const computed = await credits();
+    const creditLine = `credits of ${fmt(computed)} transactions computed in ${fmt((performance.now() - c0) / 1000, 1)} s (once; later queries only check freshness)`;
+    console.log(`[revenue] ${creditLine}`);
+    const stats = new StatsService(store, { now: () => now, sharedResultsMs: 0, sessionParts: parts, revenueCredits: credits });
+    const deps = { events: store, rates, currency: 'USD', subscriptions: async () => [] };
     const cases = [
       { name: 'revenue page, last 30 days (last touch)', period: 'last_30_days' as const, compare: false },
       { name: 'revenue by source, five models compared, last 30 days', period: 'last_30_days' as const, compare: true },
       { name: 'revenue page, last 12 months (whole data)', period: 'last_12_months' as const, compare: false },
     ];
     const lines: string[] = [];
+    const report = (c: (typeof cases)[number], fast: boolean) => {
+      const range = resolvePeriod(c.period, SITE.timezone, now);
+      const params = {
+        range,
+        tz: SITE.timezone,
+        model: 'last_touch' as const,
+        lookbackDays: 30,
+        halfLifeDays: 7,
+        compareModels: c.compare,
+        limit: 50,
+        now,
+      };
+      return fast
+        ? credits().then(() => revenueReport({ ...deps, credits: true, traffic: (r) => statsTraffic(stats, SITE, r) }, SITE.id, params))
+        : revenueReport(deps, SITE.id, params);
+    };
     for (const c of cases) {
-      const range = resolvePeriod(c.period, MAIN_SITE.timezone, now);
-      const run = () =>
-        revenueReport({ events: store, rates, currency: 'USD', subscriptions: async () => [] }, MAIN_SITE.id, {
-          range,
-          tz: MAIN_SITE.timezone,
-          model: 'last_touch',
-          lookbackDays: 30,
-          halfLifeDays: 7,
-          compareModels: c.compare,
-          limit: 50,
-          now,
-        });
-      const first = await run(); // warm-up (not counted)
-      const times: number[] = [];
-      for (let i = 0; i < o.runs; i++) {
-        const t0 = performance.now();
-        await run();
-        times.push(performance.now() - t0);
-      }
-      const line = `${c.name}: p50 ${fmt(percentile(times, 50))} ms, p95 ${fmt(percentile(times, 95))} ms over ${o.runs} runs (${fmt(first.transactions_count)} transactions, ${fmt(first.by_source.length)} sources, ${fmt(first.visitors)} visitors)`;
+      const fast = await time(() => report(c, true), o.runs, 1, 120_000);
+      const slow = await time(() => report(c, false), o.oldRuns, 0, 600_000);
+      same(fast.last, slow.last, c.name);
+      const line = `${c.name}: credits + stats rollups p50 ${fmt(fast.timing.p50)} ms, p95 ${fmt(fast.timing.p95)} ms (${fast.timing.runs} runs); attributed from raw events p50 ${fmt(slow.timing.p50)} ms, p95 ${fmt(slow.timing.p95)} ms (${slow.timing.runs} runs); ${fmt(slow.timing.p50 / fast.timing.p50, 1)}x at p50 (${fmt(fast.last.transactions_count)} transactions, ${fmt(fast.last.by_source.length)} sources, ${fmt(fast.last.visitors)} visitors)`;
       console.log(`[revenue] ${line}`);
       lines.push(`- ${line}`);
     }
+    // "Revenue by source" as one stats query (the revenue metrics of the Query engine).
+    const bySource = parseQuery({
+      site_id: SITE.id,
+      date_range: 'last_30_days',
+      metrics: ['total_revenue', 'transactions', 'paying_visitors', 'visitors', 'revenue_per_visitor', 'average_order_value'],
+      dimensions: ['source'],
+      limit: 50,
+    });
+    const q = await time(() => stats.query(bySource, SITE), o.runs, 1, 120_000);
+    const qLine = `stats query "revenue by source" (6 revenue and traffic metrics, last 30 days, last touch): p50 ${fmt(q.timing.p50)} ms, p95 ${fmt(q.timing.p95)} ms (${q.timing.runs} runs, ${fmt(q.last.rows.length)} rows)`;
+    console.log(`[revenue] ${qLine}`);
+    lines.push(`- ${qLine}`);
     if (o.write)
       writeResultSection(
         'revenue',
-        `### Last run (${today()})\n\n${machineInfo()}; ${fmt(data.events)} events, ${fmt(txns)} transactions (DuckDB).\n\n${lines.join('\n')}`,
+        `### Last run (${today()})\n\n${machineInfo()}; ${fmt(data.events)} events, ${fmt(txns)} transactions (DuckDB), \`TIDEMARK_DUCKDB_MEMORY_LIMIT=${limit ?? 'default'}\`.\n\n- ${creditLine}\n${lines.join('\n')}`,
       );
   } finally {
+    await parts?.close();
     await store.close();
   }
+}
+
+/**
+ * Both paths must give the same page: totals and attribution rows. Visitors per source are left out: the
+ * new path counts them as the stats engine does (a session's entry attributes seen across the period's
+ * edges), the old one from the period's events only, which differs slightly at the edges.
+ */
+function same(a: RevenueReport, b: RevenueReport, name: string): void {
+  const rows = (list: RevenueReport['by_source']) => list.map((x) => [x.source, x.medium, x.revenue, x.transactions]);
+  const pick = (r: RevenueReport) =>
+    JSON.stringify([
+      r.total_revenue,
+      r.transactions_count,
+      r.paying_visitors,
+      rows(r.by_source),
+      r.by_campaign,
+      r.by_channel,
+      r.by_landing_page,
+      Object.entries(r.models ?? {}).map(([m, list]) => [m, rows(list)]),
+      r.timeseries,
+    ]);
+  if (pick(a) !== pick(b)) throw new Error(`revenue bench: ${name}: the credits path and the events path disagree`);
 }

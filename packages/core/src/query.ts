@@ -27,6 +27,11 @@ export const METRICS = [
   'rage_clicks',
   'dead_clicks',
   'error_clicks',
+  'total_revenue',
+  'transactions',
+  'paying_visitors',
+  'revenue_per_visitor',
+  'average_order_value',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -35,6 +40,10 @@ export type Metric = (typeof METRICS)[number];
  * always use the canonical name, as the PRD's own response does (`metrics=…,duration` → `avg_duration`).
  */
 export const METRIC_ALIASES: Readonly<Record<string, Metric>> = { visit_duration: 'avg_duration', duration: 'avg_duration' };
+
+/** Attribution models of revenue (docs/revenue.md): the revenue page and the revenue metrics. */
+export const ATTRIBUTION_MODEL_NAMES = ['first_touch', 'last_touch', 'linear', 'time_decay', 'position_based'] as const;
+export type AttributionModelName = (typeof ATTRIBUTION_MODEL_NAMES)[number];
 
 export const DIMENSIONS = [
   'page',
@@ -121,7 +130,11 @@ export const metricSchema = z
       'the visitor id was seen before the period; avg_time is the mean time on page in seconds (engaged time reported by the tracker, else the gap to the next ' +
       'page view), scroll_depth the mean deepest scroll per page view in %; ' +
       "conversions = sessions that completed a goal (of the goal filter or dimension, else any of the site's goals), converting_visitors = their distinct " +
-      'visitors, conversion_rate = converting_visitors / visitors of the same query without its goal conditions × 100',
+      'visitors, conversion_rate = converting_visitors / visitors of the same query without its goal conditions × 100; ' +
+      'total_revenue (payments less refunds, major units of the reporting currency), transactions (payments), paying_visitors, ' +
+      'revenue_per_visitor (total_revenue / visitors) and average_order_value (payments / transactions) credit each payment of the ' +
+      'period to its touchpoint sessions under `attribution_model` (docs/revenue.md); payments without a touchpoint count under ' +
+      'the value "(unattributed)" of every session-level dimension',
   });
 
 export const dimensionSchema = z
@@ -217,6 +230,10 @@ export const querySchema = z
     interval: z.enum(INTERVALS).optional(),
     /** Also compute the previous period of equal length. */
     compare: z.union([z.literal('previous_period'), z.boolean()]).optional(),
+    attribution_model: z
+      .enum(ATTRIBUTION_MODEL_NAMES)
+      .optional()
+      .meta({ description: 'How revenue metrics credit a payment to the sessions before it (default last_touch)' }),
     imported: z.boolean().optional().meta({
       description: "Add imported data (another tool's export) for days without native data (default true); see `imported` in the result",
     }),

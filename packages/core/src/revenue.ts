@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { isoDateSchema, PERIODS } from './query';
+import { ATTRIBUTION_MODEL_NAMES, isoDateSchema, PERIODS } from './query';
 
 /** Revenue page and API (`GET /api/sites/{id}/revenue`, `/v1/sites/{id}/revenue`): shared by server and dashboard. */
-
-export const ATTRIBUTION_MODEL_NAMES = ['first_touch', 'last_touch', 'linear', 'time_decay', 'position_based'] as const;
-export type AttributionModelName = (typeof ATTRIBUTION_MODEL_NAMES)[number];
 
 const flag = z
   .enum(['true', 'false', '1', '0'])

@@ -148,7 +148,23 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
     await page.getByLabel('Compare models').check();
     await page.getByTestId('model-comparison').waitFor();
     expect(await page.getByTestId('model-comparison').textContent()).toContain('Position based');
+
+    // Revenue by any stats dimension under the chosen model (the stats engine's revenue metrics).
+    const by = page.getByTestId('revenue-by');
+    await expect.poll(() => by.textContent(), SLOW).toContain('Email');
+    await page.getByTestId('revenue-by-dimension').selectOption('campaign');
+    await expect.poll(() => new URL(page.url()).searchParams.get('by')).toBe('campaign');
+    await expect.poll(() => by.textContent(), SLOW).toContain('spring-sale');
+    const row = by.getByRole('row', { name: /spring-sale/ });
+    expect(await row.textContent()).toContain('$99.00');
     await screenshot(page, 'revenue-page');
+
+    // The overview's tables carry revenue columns once a row has revenue: the visit's channel has the payment.
+    await page.goto(`${h.url}/sites/${created.id}?period=today`);
+    const sources = page.getByTestId('card-sources');
+    await sources.getByRole('button', { name: 'Show table' }).click();
+    await expect.poll(() => sources.locator('th').allTextContents(), SLOW).toEqual(['Channel', 'Visitors', 'Revenue', 'Transactions']);
+    expect(await sources.getByRole('row', { name: /Email/ }).textContent()).toContain('$99.00');
     await assertNothingRan(owner);
   }, 120_000);
 });

@@ -178,12 +178,12 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
 
 const count = async (
   store: EventStore,
-  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts' | 'heatmap_cells',
+  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts' | 'revenue_credits' | 'heatmap_cells',
   siteId: string,
 ) => Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
 
 /** A transaction (and the fact it came from) of one of the fixture's visitors, at that visitor's event time. */
-function transactionOf(e: CanonicalEvent, n: number): { txn: SideRow; fact: SideRow } {
+function transactionOf(e: CanonicalEvent, n: number): { txn: SideRow; fact: SideRow; credit: SideRow } {
   const person = { visitor_id: e.visitor_id, session_id: e.session_id, email_hash: `hash-${n}` };
   return {
     txn: {
@@ -198,6 +198,22 @@ function transactionOf(e: CanonicalEvent, n: number): { txn: SideRow; fact: Side
       customer_id: `cus_${n}`,
       version: 1,
       ...person,
+    },
+    // Its credit to the visitor's session (revenue/credits.ts), with that session's attributes.
+    credit: {
+      site_id: e.site_id,
+      credit_id: `last_touch|pi_${n}|0`,
+      model: 'last_touch',
+      txn_key: `pi_${n}`,
+      kind: 'payment',
+      ts: e.ts,
+      payer: e.visitor_id,
+      session_id: e.session_id,
+      visitor_id: e.visitor_id,
+      credit: 1000 + n,
+      scale: 100,
+      source: e.source,
+      version: 1,
     },
     fact: {
       site_id: e.site_id,
@@ -321,6 +337,10 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
           'transactions',
           rows.map((r) => r.txn),
         );
+        await store.upsertSideRows(
+          'revenue_credits',
+          rows.map((r) => r.credit),
+        );
       }
       // Heatmap grid cells (behaviour/): one per day and site, counts only (nothing names a person).
       for (const site of [siteA, siteB, siteC])
@@ -371,6 +391,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(oldTxns.length).toBeGreaterThan(0);
       expect(reports[0]!.removed.transactions).toBe(oldTxns.length);
       expect(reports[0]!.removed.revenue_facts).toBe(oldTxns.length);
+      expect(reports[0]!.removed.revenue_credits).toBe(oldTxns.length);
+      expect(await count(store, 'revenue_credits', siteA.id)).toBe(txnsBefore.length - oldTxns.length);
       expect((await transactionsOf(store, siteA.id)).map((r) => r.txn_key)).toEqual(
         txnsBefore.filter((r) => Number(r.ts) >= CUTOFF).map((r) => r.txn_key),
       );
@@ -454,7 +476,12 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         'transactions',
         paid.map((p) => p.txn),
       );
+      await store.upsertSideRows(
+        'revenue_credits',
+        paid.map((p) => p.credit),
+      );
       const side = await store.exportSubjectSideRows(siteA.id, { visitorId: visitor });
+      expect(side.revenue_credits!.map((r) => r.credit_id)).toEqual(['last_touch|pi_100|0']);
       expect(side.transactions!.map((r) => r.txn_key)).toEqual(['pi_100']);
       expect(side.revenue_facts!.map((r) => r.fact_id)).toEqual(['evt_100']);
       // The heatmap grid holds counts only: nothing in it is the subject's (their raw samples are events).
@@ -494,6 +521,17 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         else expect(r.visitor_id, r.txn_key).toBe(was.visitor_id);
       }
       expect((await store.exportSubjectSideRows(siteA.id, { visitorId: visitor })).transactions).toEqual([]);
+      // Credits keep their amounts and session attributes; the ids naming the person are blanked.
+      const credits = await store.query<{ txn_key: string; payer: string; visitor_id: string; session_id: string; credit: number }>(
+        'SELECT txn_key, payer, visitor_id, session_id, credit FROM revenue_credits WHERE site_id = ? ORDER BY txn_key',
+        [siteA.id],
+      );
+      expect(credits.map((r) => [r.txn_key, Number(r.credit)])).toEqual(booksBefore.map((r) => [r.txn_key, Number(r.amount)]));
+      for (const r of credits) {
+        const was = booksBefore.find((b) => b.txn_key === r.txn_key)!;
+        if (unlinked.has(was.visitor_id)) expect([r.payer, r.visitor_id, r.session_id], r.txn_key).toEqual(['', '', '']);
+        else expect(r.visitor_id, r.txn_key).toBe(was.visitor_id);
+      }
       await expectVaultEqual(siteA.id);
       await expectStatsEqual(stats(), siteA, expected);
       await refresh();
@@ -563,6 +601,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'transactions', siteId)).toBe(0);
       expect(await count(store, 'revenue_facts', siteId)).toBe(0);
       expect(await count(store, 'heatmap_cells', siteId)).toBe(0);
+      expect(await count(store, 'revenue_credits', siteId)).toBe(0);
       expect(await store.listQuarantine(siteId, { limit: 1000 })).toEqual([]);
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
       expect(await count(store, 'imported_stats', siteId)).toBe(0);

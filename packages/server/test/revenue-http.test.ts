@@ -247,3 +247,40 @@ describe('GET /api/sites/{id}/revenue and /v1/sites/{id}/revenue', () => {
     expect((await s.request('GET', `/api/sites/${s.site.id}/revenue`)).status).toBe(401);
   });
 });
+
+describe('revenue metrics in the stats Query over HTTP', () => {
+  it('POST /v1/query and the dashboard stats answer revenue by campaign under a model; OpenAPI lists them', async () => {
+    const rows = await counted(s.site.id);
+    const usd = rows.filter((r) => r.currency === 'USD').reduce((a, r) => a + Number(r.amount), 0);
+    const query = (body: unknown) =>
+      s.request('POST', '/v1/query', JSON.stringify(body), { authorization: `Bearer ${s.keys.read}`, 'content-type': 'application/json' });
+    const total = await query({ site_id: s.site.id, date_range: 'last_7_days', metrics: ['total_revenue', 'transactions'] });
+    expect(total.status).toBe(200);
+    // No rates loaded: only USD (the reporting currency) is credited.
+    expect(Math.round(total.body.rows[0].total_revenue * 100)).toBe(usd);
+    const byCampaign = await query({
+      site_id: s.site.id,
+      date_range: 'last_7_days',
+      metrics: ['total_revenue', 'transactions', 'paying_visitors'],
+      dimensions: ['campaign'],
+      attribution_model: 'first_touch',
+    });
+    expect(byCampaign.status).toBe(200);
+    const spring = byCampaign.body.rows.find((r: { campaign: string }) => r.campaign === 'spring');
+    expect(spring.total_revenue).toBeGreaterThanOrEqual(99);
+    expect(Math.round(byCampaign.body.rows.reduce((a: number, r: { total_revenue: number }) => a + r.total_revenue, 0) * 100)).toBe(usd);
+    const bad = await query({ site_id: s.site.id, date_range: 'last_7_days', metrics: ['total_revenue'], attribution_model: 'w_shaped' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.success).toBe(false);
+    const dash = await s.request(
+      'GET',
+      `/api/sites/${s.site.id}/stats?period=last_7_days&metrics=total_revenue&dimensions=source&attribution_model=linear`,
+    );
+    expect(dash.status).toBe(401); // the dashboard endpoint needs a session; the key-less request is refused
+    const doc = (await s.request('GET', '/v1/openapi.json')).body;
+    const text = JSON.stringify(doc);
+    expect(text).toContain('total_revenue');
+    expect(text).toContain('average_order_value');
+    expect(text).toContain('attribution_model');
+  });
+});

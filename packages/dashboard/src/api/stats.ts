@@ -66,10 +66,12 @@ export const statsApi = {
     metrics: string[],
     limit = 10,
     signal?: AbortSignal,
+    /** More stats parameters (e.g. attribution_model for revenue metrics). */
+    extra: Record<string, string> = {},
   ): Promise<BreakdownRow[]> => {
     const res = await api.get<DashboardStats>(
       statsEndpoint(siteId),
-      { ...periodParams(s), metrics: metrics.join(','), dimensions: dimension, limit, compare: 'false' },
+      { ...periodParams(s), metrics: metrics.join(','), dimensions: dimension, limit, compare: 'false', ...extra },
       { signal },
     );
     const dims = res.dimensions ?? {};

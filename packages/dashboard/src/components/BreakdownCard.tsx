@@ -2,7 +2,7 @@ import { lazy, Suspense, useId, useState } from 'react';
 import { statsApi, statsEndpoint } from '../api/stats';
 import { ExportMenu } from './ExportMenu';
 import { METRIC_LABELS, type BreakdownCardDef } from '../lib/dimensions';
-import { formatMetric } from '../lib/format';
+import { formatMetric, formatMoney } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import type { ViewState } from '../lib/view-state';
 import { BarList } from './BarList';
@@ -24,6 +24,8 @@ interface Props {
   enabled: boolean;
   /** Offer the card's numbers as downloads (not on shared views). */
   exportable?: boolean;
+  /** The site's reporting currency (revenue columns). */
+  currency?: string;
 }
 
 const METRIC = 'visitors';
@@ -33,12 +35,15 @@ const METRIC = 'visitors';
  * events, so only asked for when the table is open).
  */
 function metricsFor(dimension: string, asTable: boolean): string[] {
-  if (dimension !== 'page') return [METRIC];
-  return asTable ? [METRIC, 'pageviews', 'avg_time', 'scroll_depth'] : [METRIC, 'pageviews'];
+  if (dimension !== 'page') return asTable ? [METRIC, ...REVENUE] : [METRIC];
+  return asTable ? [METRIC, 'pageviews', 'avg_time', 'scroll_depth', ...REVENUE] : [METRIC, 'pageviews'];
 }
 
+/** Revenue credited to each row (last touch), in the table view; its columns show once a row has some. */
+const REVENUE = ['total_revenue', 'transactions'];
+
 /** A card of ranked breakdowns with tabs (e.g. Sources: channels, referrers, UTM …). */
-export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled, exportable = true }: Props) {
+export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilter, enabled, exportable = true, currency = 'USD' }: Props) {
   const id = useId();
   const [tabId, setTabId] = useState(def.tabs[0].dimension);
   const [asTable, setAsTable] = useState(false);
@@ -53,6 +58,8 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
   );
   const data = rows.data ?? [];
   const shown = isMap && !asTable ? data.slice(0, limit) : data;
+  const hasRevenue = data.some((r) => REVENUE.some((m) => Number(r.values[m] ?? 0) !== 0));
+  const columns = metrics.filter((m) => hasRevenue || !REVENUE.includes(m));
 
   return (
     <section className="card breakdown" aria-labelledby={`${id}-title`} data-testid={`card-${def.id}`}>
@@ -103,11 +110,12 @@ export function BreakdownCard({ siteId, siteDomain, def, view, queryKey, onFilte
             rows={data}
             columns={[
               { key: 'label', header: tab.column, render: (r) => <DimensionValue dimension={tab.dimension} value={r.label} /> },
-              ...metrics.map((m) => ({
+              ...columns.map((m) => ({
                 key: m,
                 header: METRIC_LABELS[m] ?? m,
                 numeric: true,
-                render: (r: (typeof data)[number]) => formatMetric(m, Number(r.values[m] ?? 0)),
+                render: (r: (typeof data)[number]) =>
+                  m === 'total_revenue' ? formatMoney(Number(r.values[m] ?? 0), currency) : formatMetric(m, Number(r.values[m] ?? 0)),
               })),
             ]}
           />

@@ -101,4 +101,9 @@ export const METRIC_LABELS: Record<string, string> = {
   conversions: 'Conversions',
   converting_visitors: 'Converting visitors',
   conversion_rate: 'Conversion rate',
+  total_revenue: 'Revenue',
+  transactions: 'Transactions',
+  paying_visitors: 'Paying visitors',
+  revenue_per_visitor: 'Revenue / visitor',
+  average_order_value: 'Avg. order',
 };

@@ -7,7 +7,24 @@ export interface RevenueView {
   period: ViewState;
   model: AttributionModelName;
   compare: boolean;
+  /** The dimension of the "revenue by" card (a stats dimension). */
+  by: string;
 }
+
+/** Dimensions the "revenue by" card offers, with their labels. */
+export const REVENUE_BY: Array<{ dimension: string; label: string }> = [
+  { dimension: 'channel', label: 'Channel' },
+  { dimension: 'source', label: 'Source' },
+  { dimension: 'medium', label: 'UTM medium' },
+  { dimension: 'campaign', label: 'UTM campaign' },
+  { dimension: 'referrer_domain', label: 'Referrer' },
+  { dimension: 'entry_page', label: 'Entry page' },
+  { dimension: 'page', label: 'Page visited' },
+  { dimension: 'country', label: 'Country' },
+  { dimension: 'device', label: 'Device type' },
+  { dimension: 'browser', label: 'Browser' },
+  { dimension: 'os', label: 'Operating system' },
+];
 
 export const MODEL_LABELS: Record<AttributionModelName, string> = {
   first_touch: 'First touch',
@@ -27,6 +44,7 @@ export function parseRevenueView(search: string): RevenueView {
     period: parseViewState(search),
     model: (MODELS as readonly string[]).includes(model ?? '') ? (model as AttributionModelName) : 'last_touch',
     compare: q.get('compare_models') === '1',
+    by: REVENUE_BY.some((b) => b.dimension === q.get('by')) ? (q.get('by') as string) : 'channel',
   };
 }
 
@@ -39,6 +57,7 @@ export function serializeRevenueView(v: RevenueView): string {
   }
   if (v.model !== 'last_touch') q.set('model', v.model);
   if (v.compare) q.set('compare_models', '1');
+  if (v.by !== 'channel') q.set('by', v.by);
   const s = q.toString();
   return s ? `?${s}` : '';
 }

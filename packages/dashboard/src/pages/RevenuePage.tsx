@@ -10,6 +10,7 @@ import { PeriodPicker } from '../components/PeriodPicker';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { RevenueKpis } from '../components/RevenueKpis';
 import { AttributionTable } from '../components/AttributionTable';
+import { RevenueBreakdown } from '../components/RevenueBreakdown';
 import { TransactionsTable } from '../components/TransactionsTable';
 import { MrrMovements } from '../components/MrrMovements';
 import { RevenueSetup } from '../components/RevenueSetup';
@@ -60,6 +61,14 @@ export function RevenuePage({ siteId }: { siteId: string }) {
         compare={view.compare}
         onModel={(m: AttributionModelName) => update({ model: m })}
         onCompare={(on) => update({ compare: on })}
+      />
+      <RevenueBreakdown
+        siteId={siteId}
+        view={view.period}
+        model={view.model}
+        by={view.by}
+        currency={r?.currency ?? 'USD'}
+        onBy={(by) => update({ by })}
       />
       <MrrMovements report={r} />
       <TransactionsTable report={r} />

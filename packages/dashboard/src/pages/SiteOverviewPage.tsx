@@ -111,6 +111,7 @@ export function SiteOverviewPage({ siteId }: { siteId: string }) {
             queryKey={queryKey}
             onFilter={onFilter}
             enabled={cardsEnabled}
+            currency={site.data?.currency}
           />
         ))}
         <EventsCard siteId={siteId} view={view} queryKey={queryKey} onFilter={onFilter} enabled={cardsEnabled} />

@@ -22,7 +22,7 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
-import { RevenueService } from '../revenue';
+import { RevenueService, scheduleRatesFetch, statsTraffic } from '../revenue';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
 import { Vault } from '../vault';
@@ -182,12 +182,17 @@ export async function createContext(config: Config): Promise<AppContext> {
     const redis = scale.redis;
     health.redis = () => redis.ping();
   }
-  const stats = new StatsService(events, { ...(scale ? { realtime: scale.realtime } : {}), sessionParts });
+  // The revenue page counts its visitors with the stats engine; revenue metrics of the engine read revenue credits.
+  const revenue = new RevenueService({ events, meta, keys, writer, traffic: (site, range) => statsTraffic(stats, site, range) });
+  const stats: StatsService = new StatsService(events, {
+    ...(scale ? { realtime: scale.realtime } : {}),
+    sessionParts,
+    revenueCredits: (siteId) => revenue.ensureCredits(siteId),
+  });
   // Imports run where they were uploaded; a restart fails what it interrupted (at scale: what no node touched for an hour).
   const imports = new ImportService(events, meta, { log: logError });
   await imports.recover(scale ? 3_600_000 : 0);
   closers.push(() => imports.idle());
-  const revenue = new RevenueService({ events, meta, keys, writer });
   const trackerExtensions = new TrackerExtensions();
   registerBehaviourExtensions(trackerExtensions);
   const behaviour = new BehaviourService(events);
@@ -217,6 +222,15 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
+  if (does.jobs && config.ratesUrl)
+    closers.push(
+      scheduleRatesFetch({
+        url: config.ratesUrl,
+        allowPrivate: config.ratesAllowPrivate ?? false,
+        store: (rates) => revenue.putRates(rates),
+        onError: (err) => logError('exchange-rate fetch failed', err),
+      }),
+    );
   const ctx: AppContext = {
     config,
     events,

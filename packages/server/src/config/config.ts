@@ -79,6 +79,14 @@ const envSchema = z.object({
   TIDEMARK_COLLECT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
   /** Invalid events kept in the quarantine per site per UTC day (the rest are only counted; 0 = no cap). */
   TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
+  /** Exchange rates fetched daily (ECB reference-rate XML or a rates CSV), e.g. the ECB's eurofxref-daily.xml; off when unset. */
+  TIDEMARK_RATES_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .optional(),
+  /** Let TIDEMARK_RATES_URL resolve to a private, loopback or link-local address (an internal mirror). */
+  TIDEMARK_RATES_ALLOW_PRIVATE: bool,
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
   /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
@@ -124,6 +132,9 @@ export interface Config {
   smtpFrom: string | undefined;
   /** Range API for the breached-password check; undefined = only the shipped list. */
   pwnedPasswordsUrl: string | undefined;
+  /** Daily exchange-rate fetch (revenue/rates-fetch.ts); undefined = rates only from `tidemark rates import`. */
+  ratesUrl?: string;
+  ratesAllowPrivate?: boolean;
   /** Embedded store only: DuckDB's memory_limit; unset = DEFAULT_DUCKDB_SETTINGS (store/duckdb/event-store.ts). */
   duckDbMemoryLimit?: string;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
@@ -173,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
+    ratesUrl: e.TIDEMARK_RATES_URL || undefined,
+    ratesAllowPrivate: e.TIDEMARK_RATES_ALLOW_PRIVATE,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
     duckDbMemoryLimit: e.TIDEMARK_DUCKDB_MEMORY_LIMIT,
     collectLimits: {

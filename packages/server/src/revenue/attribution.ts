@@ -23,6 +23,9 @@ export interface ModelOptions {
   halfLifeMs?: number;
 }
 
+/** The value a payment without a touchpoint counts under (every attribution dimension). */
+export const UNATTRIBUTED = '(unattributed)';
+
 export const DEFAULT_HALF_LIFE_MS = 7 * 86_400_000;
 
 const isDirect = (t: Touchpoint) => t.channel === 'Direct' || (!t.channel && !t.source && !t.medium && !t.campaign);

@@ -11,6 +11,9 @@ export { issueAttributionId, verifyAttributionId, ATTRIBUTION_TTL_MS, type Attri
 export { monthlyMinor, mrrAt, mrrMovements, type MrrMovement, type SubscriptionState } from './mrr';
 export { foldTransactions, subscriptionStates, type StoredFact } from './fold';
 export { factsOf, HANDLED_TYPES } from './stripe-facts';
-export { revenueReport, type RevenueReport, UNATTRIBUTED } from './report';
+export { revenueReport, type RevenueReport, type RevenueReportDeps, type Traffic, UNATTRIBUTED } from './report';
+export { statsTraffic } from './traffic';
+export { ensureCredits, CreditWatch, CREDIT_LOOKBACK_MS } from './credits';
 export { attribute, allocate, modelWeights, ATTRIBUTION_MODELS, type AttributionModel, type Touchpoint } from './attribution';
 export { RateTable, parseRates, parseEcbXml, parseRatesCsv, minorDigits } from './rates';
+export { fetchRates, scheduleRatesFetch, type RatesFetchOptions } from './rates-fetch';

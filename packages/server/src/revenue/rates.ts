@@ -73,12 +73,19 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
 
 /** Minor-unit digits of a currency (USD 2, JPY 0, BHD 3); 2 for one Intl does not know. */
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = DIGITS.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    // Building a NumberFormat costs about a millisecond: remembered per code (a bounded set of valid codes, junk not kept).
+    if (/^[A-Z]{3}$/.test(currency) && DIGITS.size < 1000) DIGITS.set(currency, digits);
   }
+  return digits;
 }
+const DIGITS = new Map<string, number>();
 
 /** Converts amounts between currencies with the loaded rates (EUR is 1 per euro by definition). */
 export class RateTable {

@@ -1,13 +1,23 @@
 import { localDate, type DateRange } from '../stats';
 import type { EventStore } from '../store';
-import { ATTRIBUTION_MODELS, attribute, type AttributionModel, type ModelOptions, type Touchpoint } from './attribution';
+import {
+  ATTRIBUTION_MODELS,
+  attribute,
+  DEFAULT_HALF_LIFE_MS,
+  UNATTRIBUTED,
+  type AttributionModel,
+  type ModelOptions,
+  type Touchpoint,
+} from './attribution';
 import { monthOf, mrrAt, mrrMovements, type MrrMovement } from './mrr';
 import { minorDigits, type RateTable } from './rates';
-import { paidTouchpoints, trafficOf } from './touchpoints';
+import { touchpointsOf, trafficOf } from './touchpoints';
+import { attributedFromCredits, mainTouches, summaryFromCredits, type AttributedRows, type AttributionDim } from './report-credits';
+import { CREDIT_LOOKBACK_MS } from './credits';
 import { subscriptionStates, type StoredFact } from './fold';
 
 export const DAY_MS = 86_400_000;
-export const UNATTRIBUTED = '(unattributed)';
+export { UNATTRIBUTED };
 
 export interface RevenueReportParams {
   range: DateRange;
@@ -40,7 +50,25 @@ export interface AttributedRow {
   transactions: number;
 }
 
-type Dim = 'source' | 'campaign' | 'landing_page' | 'channel';
+type Dim = AttributionDim;
+
+export interface Traffic {
+  visitors: number;
+  sessions: number;
+  /** Visitors per entry `source\0medium`. */
+  bySource: Map<string, number>;
+}
+
+export interface RevenueReportDeps {
+  events: EventStore;
+  rates: RateTable;
+  currency: string;
+  subscriptions: () => Promise<StoredFact[]>;
+  /** Visitors and sessions of the period (the stats engine, with its rollups); default: counted from events here. */
+  traffic?: (range: DateRange) => Promise<Traffic>;
+  /** Attribute from the stored credits (revenue/credits.ts, kept fresh by the caller) when the window is the default. */
+  credits?: boolean;
+}
 
 /** Credits per dimension value of one model (minor units of the reporting currency). */
 class Tally {
@@ -68,6 +96,13 @@ class Tally {
       m.set(keys[dim], row);
     }
   }
+
+  counted(): AttributedRows {
+    const out = {} as AttributedRows;
+    for (const dim of Object.keys(this.rows) as Dim[])
+      out[dim] = new Map([...this.rows[dim]].map(([k, r]) => [k, { revenue: r.revenue, transactions: r.txns.size }]));
+    return out;
+  }
 }
 
 /**
@@ -76,23 +111,39 @@ class Tally {
  * the latest transactions. Amounts are converted to the site's reporting currency; amounts of currencies
  * without a rate are reported apart (`unconverted`), never added in.
  */
-export async function revenueReport(
-  deps: { events: EventStore; rates: RateTable; currency: string; subscriptions: () => Promise<StoredFact[]> },
-  siteId: string,
-  p: RevenueReportParams,
-) {
+export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: RevenueReportParams) {
   const { events, rates, currency } = deps;
   const { startMs, endMs } = p.range;
   const lookbackMs = p.lookbackDays * DAY_MS;
   const opts: ModelOptions = { halfLifeMs: p.halfLifeDays * DAY_MS };
-  const [rawTxns, touches, traffic, ltvRows, subFacts] = await Promise.all([
-    events.query<Txn>(
-      `SELECT txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription
-       FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
-      [siteId, startMs, endMs],
-    ),
-    paidTouchpoints(events, siteId, startMs, endMs, lookbackMs),
-    trafficOf(events, siteId, startMs, endMs),
+  // Stored credits hold the default window and half-life; other windows are attributed here from the events.
+  const fromCredits = !!deps.credits && lookbackMs === CREDIT_LOOKBACK_MS && opts.halfLifeMs === DEFAULT_HALF_LIFE_MS;
+  const models: AttributionModel[] = p.compareModels ? [...ATTRIBUTION_MODELS] : [p.model];
+  const columns = 'txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription';
+  // From credits only the listed (latest) transactions are read; totals come from the credits.
+  const txnRows = fromCredits
+    ? events
+        .query<Txn>(
+          `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts DESC, txn_key DESC LIMIT ?`,
+          [siteId, startMs, endMs, p.limit],
+        )
+        .then((rows) => rows.reverse())
+    : events.query<Txn>(
+        `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
+        [siteId, startMs, endMs],
+      );
+  // The payers' (and the visitor ids they identified as the same user with) sessions in the lookback window.
+  const touchRows = fromCredits
+    ? Promise.resolve(new Map<string, Touchpoint[]>())
+    : txnRows.then((rows) =>
+        touchpointsOf(events, siteId, [...new Set(rows.map((t) => t.visitor_id).filter(Boolean))], startMs - lookbackMs, endMs),
+      );
+  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts] = await Promise.all([
+    txnRows,
+    touchRows,
+    deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
+    fromCredits ? attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED) : null,
+    fromCredits ? summaryFromCredits(events, siteId, p.range, p.tz, rates, currency) : null,
     events.query<{ currency: string; revenue: number; customers: number }>(
       `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
          WHEN visitor_id <> '' THEN visitor_id ELSE txn_key END) AS customers
@@ -108,7 +159,6 @@ export async function revenueReport(
     if (amount === null) unconverted[t.currency] = (unconverted[t.currency] ?? 0) + Number(t.amount);
     else txns.push({ ...t, ts: Number(t.ts), amount, is_subscription: Number(t.is_subscription) });
   }
-  const models: AttributionModel[] = p.compareModels ? [...ATTRIBUTION_MODELS] : [p.model];
   const tallies = new Map(models.map((m) => [m, new Tally()]));
   const credited = new Map<string, Touchpoint | null>(); // each transaction's main touch under the chosen model
   let total = 0;
@@ -116,8 +166,8 @@ export async function revenueReport(
   let payments = 0;
   let paymentCount = 0;
   const payers = new Set<string>();
-  const series = new Map<string, { revenue: number; transactions: number }>();
-  for (const t of txns) {
+  let series = new Map<string, { revenue: number; transactions: number }>();
+  for (const t of summary ? [] : txns) {
     total += t.amount;
     if (t.kind === 'refund') refunds -= t.amount;
     else {
@@ -149,12 +199,24 @@ export async function revenueReport(
   }
   const digits = minorDigits(currency);
   const major = (minor: number) => Math.round(minor) / 10 ** digits;
-  const rowsOf = (tally: Tally, dim: Dim) =>
-    [...tally.rows[dim].entries()]
-      .map(([key, r]) => ({ key, revenue: major(r.revenue), transactions: r.txns.size }))
+  let payerCount = payers.size;
+  if (summary) {
+    ({ total, refunds, payments, paymentCount, series } = summary);
+    payerCount = summary.payers;
+    for (const k of Object.keys(unconverted)) delete unconverted[k];
+    Object.assign(unconverted, summary.unconverted);
+  }
+  const attributed = stored ?? new Map([...tallies].map(([m, t]) => [m, t.counted()]));
+  if (fromCredits) {
+    const latest = txns.slice(-p.limit).map((t) => t.txn_key);
+    for (const [k, touch] of await mainTouches(events, siteId, p.model, latest)) credited.set(k, touch);
+  }
+  const rowsOf = (rows: AttributedRows, dim: Dim) =>
+    [...rows[dim].entries()]
+      .map(([key, r]) => ({ key, revenue: major(r.revenue), transactions: r.transactions }))
       .sort((a, b) => b.revenue - a.revenue || (a.key < b.key ? -1 : 1));
-  const main = tallies.get(p.model)!;
-  const bySource = (tally: Tally) =>
+  const main = attributed.get(p.model)!;
+  const bySource = (tally: AttributedRows) =>
     rowsOf(tally, 'source').map(({ key, ...r }) => {
       const [source = '', medium = ''] = key.split('\u0000');
       return { source, medium, ...r, visitors: traffic.bySource.get(key) ?? 0 };
@@ -208,7 +270,7 @@ export async function revenueReport(
     gross_revenue: major(payments),
     refunds: major(refunds),
     transactions_count: paymentCount,
-    paying_visitors: payers.size,
+    paying_visitors: payerCount,
     visitors,
     sessions: traffic.sessions,
     mrr,
@@ -216,13 +278,13 @@ export async function revenueReport(
     revenue_per_visitor: visitors ? major(total / visitors) : 0,
     revenue_per_session: traffic.sessions ? major(total / traffic.sessions) : 0,
     average_order_value: paymentCount ? major(payments / paymentCount) : 0,
-    conversion_rate: visitors ? Math.round((payers.size / visitors) * 10_000) / 100 : 0,
+    conversion_rate: visitors ? Math.round((payerCount / visitors) * 10_000) / 100 : 0,
     ltv: customers ? major(ltvRevenue / customers) : 0,
     by_source: bySource(main),
     by_campaign: named('campaign', 'campaign'),
     by_landing_page: named('landing_page', 'landing_page'),
     by_channel: named('channel', 'channel'),
-    ...(p.compareModels ? { models: Object.fromEntries([...tallies].map(([m, t]) => [m, bySource(t)])) } : {}),
+    ...(p.compareModels ? { models: Object.fromEntries(models.map((m) => [m, bySource(attributed.get(m)!)])) } : {}),
     timeseries: [...series.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([date, s]) => ({ date, revenue: major(s.revenue), transactions: s.transactions })),

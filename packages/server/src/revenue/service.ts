@@ -2,16 +2,17 @@ import crypto from 'node:crypto';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { badRequest, notFound, parseInput, revenueParamsSchema } from '@tidemark/core';
-import { resolvePeriod } from '../stats';
-import { revenueReport, type RevenueReport } from './report';
+import { resolvePeriod, type DateRange } from '../stats';
+import { revenueReport, type RevenueReport, type Traffic } from './report';
 import { parseRates, RateTable } from './rates';
 import type { EventStore, SideRow, WriteBatch } from '../store';
-import type { MetaStore, SiteRecord } from '../meta';
+import type { ExchangeRate, MetaStore, SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
 import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-facts';
 import { issueAttributionId, verifyAttributionId } from './attribution-token';
 import type { RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
+import { CreditWatch } from './credits';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
 /** Stripe's own default: a signature older than five minutes is a replay. */
@@ -24,6 +25,8 @@ export interface RevenueDeps {
   keys: ServerKeys;
   /** Where the raw request goes (the raw layer), like any collected request. */
   writer: { submit(batch: WriteBatch): Promise<unknown> };
+  /** Visitors and sessions of a period from the stats engine (its rollups); default: counted from events. */
+  traffic?: (site: Pick<SiteRecord, 'id' | 'timezone'>, range: DateRange) => Promise<Traffic>;
 }
 
 export const revenueSettingsSchema = z.object({
@@ -54,9 +57,11 @@ export function maskEmail(email: string): string {
  */
 export class RevenueService {
   readonly store: RevenueStore;
+  private readonly credits: CreditWatch;
 
   constructor(private readonly deps: RevenueDeps) {
     this.store = new RevenueStore(deps.events);
+    this.credits = new CreditWatch(deps.events);
   }
 
   /** The site's revenue settings as shown: never the secret, only whether one is set. */
@@ -252,9 +257,21 @@ export class RevenueService {
     if (p.period === 'custom' && (!p.start_date || !p.end_date))
       throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
     const range = resolvePeriod(p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period, site.timezone, now);
-    const [settings, rates] = await Promise.all([this.deps.meta.siteRevenue.get(site.id), this.rateTable()]);
+    const [settings, rates] = await Promise.all([
+      this.deps.meta.siteRevenue.get(site.id),
+      this.rateTable(),
+      this.ensureCredits(site.id, now),
+    ]);
+    const traffic = this.deps.traffic;
     return revenueReport(
-      { events: this.deps.events, rates, currency: settings.currency, subscriptions: () => this.store.subscriptionFacts(site.id) },
+      {
+        events: this.deps.events,
+        rates,
+        currency: settings.currency,
+        subscriptions: () => this.store.subscriptionFacts(site.id),
+        credits: true,
+        ...(traffic ? { traffic: (r: DateRange) => traffic(site, r) } : {}),
+      },
       site.id,
       {
         range,
@@ -270,20 +287,47 @@ export class RevenueService {
   }
 
   /** Loads rates from the ECB XML or a CSV (`tidemark rates import FILE`); how many were stored. */
-  async importRates(text: string): Promise<number> {
-    const n = await this.deps.meta.siteRevenue.putRates(parseRates(text));
+  importRates(text: string): Promise<number> {
+    return this.putRates(parseRates(text));
+  }
+
+  /** Stores parsed rates (the import, the daily fetch); credits converted with older rates are recomputed on read. */
+  async putRates(rates: ExchangeRate[]): Promise<number> {
+    const n = await this.deps.meta.siteRevenue.putRates(rates);
     this.rates = null;
     return n;
   }
 
-  private rates: { table: RateTable; at: number } | null = null;
+  private rates: { table: RateTable; fingerprint: string; at: number } | null = null;
 
-  /** The rate table, cached for a minute (other processes may import rates). */
+  /** The rate table and a fingerprint of its content, cached for a minute (other processes may import rates). */
+  private async rateState(): Promise<{ table: RateTable; fingerprint: string }> {
+    if (this.rates && Date.now() - this.rates.at < 60_000) return this.rates;
+    const list = await this.deps.meta.siteRevenue.rates();
+    const sorted = [...list].sort((a, b) => (a.day + a.currency < b.day + b.currency ? -1 : 1));
+    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+    this.rates = { table: new RateTable(list), fingerprint, at: Date.now() };
+    return this.rates;
+  }
+
   private async rateTable(): Promise<RateTable> {
-    if (this.rates && Date.now() - this.rates.at < 60_000) return this.rates.table;
-    const table = new RateTable(await this.deps.meta.siteRevenue.rates());
-    this.rates = { table, at: Date.now() };
-    return table;
+    return (await this.rateState()).table;
+  }
+
+  /**
+   * Brings the site's revenue credits (revenue/credits.ts) up to date before the stats engine reads them;
+   * how many transactions were recomputed.
+   */
+  async ensureCredits(siteId: string, now = Date.now()): Promise<number> {
+    const [settings, rates] = await Promise.all([this.deps.meta.siteRevenue.get(siteId), this.rateState()]);
+    return this.store.exclusive(siteId, () =>
+      this.credits.ensure(siteId, {
+        currency: settings.currency,
+        rates: rates.table,
+        ratesFingerprint: rates.fingerprint,
+        now,
+      }),
+    );
   }
 
   emailHash(email: string): string {

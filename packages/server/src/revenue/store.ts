@@ -71,6 +71,11 @@ export class RevenueStore {
     return rows.map(parseFactRow);
   }
 
+  /** Runs `fn` after the site's other revenue writes (facts, transactions, credits), one at a time. */
+  exclusive<T>(siteId: string, fn: () => Promise<T>): Promise<T> {
+    return this.serial(siteId, fn);
+  }
+
   private serial<T>(siteId: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.chains.get(siteId) ?? Promise.resolve();
     const run = prev.then(fn, fn);

@@ -1,61 +1,120 @@
-import { and, bindInt, bindString, dialectFor, ident, keyword, render, sql, type Dialect } from '../stats';
-import type { EventStore } from '../store';
+import { and, bindString, DIMENSION_DEFS, dialectFor, ident, join, render, sql, type Dialect, type Sql } from '../stats';
+import { CREDIT_DIMENSIONS, type EventStore } from '../store';
 import type { Touchpoint } from './attribution';
 
+/** A touchpoint with the visitor it belongs to and every session-level dimension of its session. */
+export interface Touch extends Touchpoint {
+  visitor_id: string;
+  dims: Record<(typeof CREDIT_DIMENSIONS)[number], string>;
+}
+
+/** Ids per statement (bound values; both engines take lists this long). */
+const CHUNK = 2000;
+/** Sessions that started just before `fromMs` are read whole: their start is exact. */
+const SESSION_SPAN_MS = 86_400_000;
+
+function chunks<T>(list: readonly T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
+  return out;
+}
+
+const inList = (column: string, values: readonly string[]): Sql => sql`${ident(column)} IN (${join(values.map((v) => bindString(v)))})`;
+
+async function run<T>(events: EventStore, d: Dialect, q: Sql): Promise<T[]> {
+  const { sql: text, params } = render(q, d);
+  return events.query<T>(text, params);
+}
+
 /**
- * Touchpoints of paying visitors: each session of a visitor who has a counted transaction in
- * [startMs, endMs), seen in [startMs - lookbackMs, endMs), with its start and entry attributes (the
- * session's first event: channel, source, medium, campaign, landing page). One statement for both
- * engines through the stats dialects; no join (the visitors are a subquery on `transactions`).
+ * The visitor ids that count as each payer: the payer, and every visitor id of the site that identified as
+ * a user id the payer identified as (events carry `user_id`), so a customer's sessions on other devices or
+ * before a cookie reset are touchpoints too.
  */
-export async function paidTouchpoints(
+export async function identityGroups(events: EventStore, siteId: string, payers: readonly string[]): Promise<Map<string, Set<string>>> {
+  const d = dialectFor(events.dialect);
+  const site = sql`site_id = ${bindString(siteId)}`;
+  const groups = new Map(payers.map((p) => [p, new Set([p])]));
+  for (const part of chunks(payers)) {
+    const users = sql`SELECT user_id FROM events WHERE ${and([site, sql`user_id <> ''`, inList('visitor_id', part)])}`;
+    const rows = await run<{ v: string; u: string }>(
+      events,
+      d,
+      sql`SELECT DISTINCT visitor_id AS v, user_id AS u FROM events WHERE ${and([site, sql`user_id <> ''`, sql`user_id IN (${users})`])}`,
+    );
+    const byUser = new Map<string, Set<string>>();
+    for (const r of rows) byUser.set(r.u, (byUser.get(r.u) ?? new Set()).add(String(r.v)));
+    const inPart = new Set(part);
+    for (const [, visitors] of byUser) for (const v of visitors) if (inPart.has(v)) for (const other of visitors) groups.get(v)!.add(other);
+  }
+  return groups;
+}
+
+/**
+ * Touchpoints of payers: every session that started in [fromMs, toMs) of each payer's visitor ids
+ * (identityGroups), oldest first, with its start and the session-level dimension values the stats engine
+ * gives it (stats/registry.ts: the session's first event; entry and exit page). One statement shape for
+ * both engines through the stats dialects.
+ */
+export async function touchpointsOf(
   events: EventStore,
   siteId: string,
-  startMs: number,
-  endMs: number,
-  lookbackMs: number,
-): Promise<Map<string, Touchpoint[]>> {
+  payers: readonly string[],
+  fromMs: number,
+  toMs: number,
+): Promise<Map<string, Touch[]>> {
   const d = dialectFor(events.dialect);
-  const ts = ident('ts');
-  const first = (col: string) => d.argMinIf(ident(col), ts, keyword('TRUE'));
-  const q = sql`SELECT visitor_id AS v, session_id AS s, ${d.timestampToMs(sql`min(ts)`)} AS start, ${first('channel')} AS channel,
-    ${first('source')} AS source, ${first('utm_medium')} AS medium, ${first('utm_campaign')} AS campaign, ${first('path')} AS landing
-    FROM events WHERE ${and([
+  const wanted = payers.filter((p) => p !== '');
+  const groups = await identityGroups(events, siteId, wanted);
+  const visitors = [...new Set([...groups.values()].flatMap((g) => [...g]))];
+  const cols = [
+    sql`visitor_id AS v`,
+    sql`session_id AS s`,
+    sql`${d.timestampToMs(sql`min(ts)`)} AS start`,
+    ...CREDIT_DIMENSIONS.map((dim) => sql`${DIMENSION_DEFS[dim].session!(d)} AS ${ident(`t_${dim}`)}`),
+  ];
+  const byVisitor = new Map<string, Touch[]>();
+  for (const part of chunks(visitors)) {
+    const where = and([
       sql`site_id = ${bindString(siteId)}`,
-      // A day more than the window, so sessions that started just before it are seen whole (their start is exact).
-      sql`ts >= ${d.timestampFromMs(startMs - lookbackMs - 86_400_000)}`,
-      sql`ts < ${d.timestampFromMs(endMs)}`,
-      sql`visitor_id IN (SELECT visitor_id FROM transactions WHERE site_id = ${bindString(siteId)} AND status = 'counted'
-        AND ts >= ${bindInt(startMs)} AND ts < ${bindInt(endMs)} AND visitor_id <> '')`,
-    ])}
-    GROUP BY visitor_id, session_id`;
-  const { sql: text, params } = render(q, d);
-  const rows = await events.query<{
-    v: string;
-    s: string;
-    start: number;
-    channel: string;
-    source: string;
-    medium: string;
-    campaign: string;
-    landing: string;
-  }>(text, params);
-  const byVisitor = new Map<string, Touchpoint[]>();
-  for (const r of rows) {
-    const list = byVisitor.get(r.v) ?? [];
-    list.push({
-      session_id: String(r.s),
-      start: Number(r.start),
-      channel: r.channel ?? '',
-      source: r.source ?? '',
-      medium: r.medium ?? '',
-      campaign: r.campaign ?? '',
-      landing_page: r.landing ?? '',
-    });
-    byVisitor.set(r.v, list);
+      sql`ts >= ${d.timestampFromMs(fromMs - SESSION_SPAN_MS)}`,
+      sql`ts < ${d.timestampFromMs(toMs)}`,
+      inList('visitor_id', part),
+    ]);
+    const rows = await run<Record<string, unknown>>(
+      events,
+      d,
+      sql`SELECT ${join(cols)} FROM events WHERE ${where} GROUP BY visitor_id, session_id`,
+    );
+    for (const r of rows) {
+      const start = Number(r.start);
+      if (start < fromMs) continue;
+      const dims = Object.fromEntries(
+        CREDIT_DIMENSIONS.map((dim) => [dim, r[`t_${dim}`] == null ? '' : String(r[`t_${dim}`])]),
+      ) as Touch['dims'];
+      const v = String(r.v);
+      const list = byVisitor.get(v) ?? [];
+      list.push({
+        visitor_id: v,
+        session_id: String(r.s),
+        start,
+        channel: dims.channel,
+        source: dims.source,
+        medium: dims.medium,
+        campaign: dims.campaign,
+        landing_page: dims.entry_page,
+        dims,
+      });
+      byVisitor.set(v, list);
+    }
   }
-  for (const list of byVisitor.values()) list.sort((a, b) => a.start - b.start || (a.session_id < b.session_id ? -1 : 1));
-  return byVisitor;
+  const out = new Map<string, Touch[]>();
+  for (const [payer, group] of groups) {
+    const list = [...group].flatMap((v) => byVisitor.get(v) ?? []);
+    list.sort((a, b) => a.start - b.start || (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0));
+    out.set(payer, list);
+  }
+  return out;
 }
 
 /** Visitors and sessions of the period, and visitors per entry source/medium (for the by-source rows). */
@@ -66,19 +125,18 @@ export async function trafficOf(
   endMs: number,
 ): Promise<{ visitors: number; sessions: number; bySource: Map<string, number> }> {
   const d: Dialect = dialectFor(events.dialect);
-  const ts = ident('ts');
   const where = and([
     sql`site_id = ${bindString(siteId)}`,
     sql`ts >= ${d.timestampFromMs(startMs)}`,
     sql`ts < ${d.timestampFromMs(endMs)}`,
   ]);
-  const inner = sql`SELECT visitor_id, session_id, ${d.argMinIf(ident('source'), ts, keyword('TRUE'))} AS src,
-    ${d.argMinIf(ident('utm_medium'), ts, keyword('TRUE'))} AS med FROM events WHERE ${where} GROUP BY visitor_id, session_id`;
+  const inner = sql`SELECT visitor_id, session_id, ${DIMENSION_DEFS.source.session!(d)} AS src,
+    ${DIMENSION_DEFS.medium.session!(d)} AS med FROM events WHERE ${where} GROUP BY visitor_id, session_id`;
   const q = sql`SELECT src, med, ${d.uniq(ident('visitor_id'))} AS visitors, count(*) AS sessions FROM (${inner}) AS s GROUP BY src, med`;
   const totals = sql`SELECT ${d.uniq(ident('visitor_id'))} AS visitors FROM events WHERE ${where}`;
   const [rows, [tot]] = await Promise.all([
-    events.query<{ src: string; med: string; visitors: number; sessions: number }>(render(q, d).sql, render(q, d).params),
-    events.query<{ visitors: number }>(render(totals, d).sql, render(totals, d).params),
+    run<{ src: string; med: string; visitors: number; sessions: number }>(events, d, q),
+    run<{ visitors: number }>(events, d, totals),
   ]);
   const bySource = new Map<string, number>();
   let sessions = 0;

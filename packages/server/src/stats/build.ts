@@ -8,6 +8,7 @@ import {
   type Metric,
   type Query,
   type QueryInterval,
+  type AttributionModelName,
 } from '@tidemark/core';
 import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
 import { goalIndexes } from './goals';
@@ -54,6 +55,8 @@ export interface ResolvedQuery {
    * statement itself (no goal conditions) or no conversion_rate is asked for.
    */
   rateBase: ResolvedQuery | null;
+  /** How revenue metrics credit payments to sessions (query `attribution_model`, default last_touch). */
+  attributionModel: AttributionModelName;
 }
 
 export interface BuildContext {
@@ -129,6 +132,7 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     goalColumns,
     conversionGoals,
     rateBase: null,
+    attributionModel: query.attribution_model ?? 'last_touch',
   };
   if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
     resolved.rateBase = {

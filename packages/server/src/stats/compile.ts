@@ -5,6 +5,7 @@ import type { DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
 import { completedAny, expandGoals, goalColumn, goalCompletion, goalIndexes } from './goals';
 import { pageViewRows } from './page-views';
+import { revenueRows } from './compile-revenue';
 import {
   AGG_ORDER,
   AGGREGATES,
@@ -77,9 +78,9 @@ export interface SharedSessionNeeds {
 
 export class Compiler {
   constructor(
-    private readonly plan: Plan,
-    private readonly d: Dialect,
-    private readonly range: DateRange,
+    readonly plan: Plan,
+    readonly d: Dialect,
+    readonly range: DateRange,
     private readonly shared?: SharedSessionNeeds,
   ) {
     this.source = sourceFor(plan, range);
@@ -109,6 +110,8 @@ export class Compiler {
     }
     // Time on page and scroll depth come from page-view rows (page-views.ts), always from events.
     if (plan.aggs.some((a) => AGGREGATES[a].level === 'page')) parts.push(this.pageViewsPart());
+    // Revenue from the credits of the period's payments (compile-revenue.ts).
+    if (plan.aggs.some((a) => AGGREGATES[a].level === 'revenue')) parts.push(revenueRows(this));
     const keys = this.outputKeys();
     // Two halves are stacked and summed per key (each aggregate is computed by exactly one half).
     const rows =
@@ -178,14 +181,14 @@ export class Compiler {
     return sql`site_id = ${bindString(this.plan.siteId)}`;
   }
 
-  private eventDimExpr(dim: Dimension): Sql {
+  eventDimExpr(dim: Dimension): Sql {
     const def = dimensionDef(dim);
     if (!def.event) throw new Error(`dimension ${dim} is not event-level`);
     return def.event(this.d, propKey(dim));
   }
 
   /** Event filters evaluated on event rows. */
-  private eventFilter(): Sql {
+  eventFilter(): Sql {
     return and(this.plan.eventFilters.map((f) => this.filter(f, (dim) => this.eventDimExpr(dim))));
   }
 
@@ -194,7 +197,7 @@ export class Compiler {
     return and(this.plan.sessionFilters.map((f) => this.filter(f, (dim) => sessionDimColumn(dim))));
   }
 
-  private filter(node: FilterNode, expr: (dim: Dimension) => Sql): Sql {
+  filter(node: FilterNode, expr: (dim: Dimension) => Sql): Sql {
     switch (node[0]) {
       case 'and':
         return and((node.slice(1) as FilterNode[]).map((n) => this.filter(n, expr)));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  ATTRIBUTION_MODEL_NAMES,
+  type AttributionModelName,
   assertFilterNesting,
   badRequest,
   checkFilterLimits,
@@ -86,6 +88,10 @@ export const dashboardParamsSchema = z
       description:
         "Add imported data (another tool's export) for days without native data; false leaves it out (see `imported` in the answer)",
     }),
+    attribution_model: z
+      .enum(ATTRIBUTION_MODEL_NAMES)
+      .optional()
+      .meta({ description: 'How the revenue metrics credit payments to sessions (default last_touch)' }),
   })
   .strict();
 
@@ -102,6 +108,7 @@ const PARAM_CODES: Record<string, string> = {
   limit: 'invalid_limit',
   compare: 'invalid_compare',
   imported: 'invalid_imported',
+  attribution_model: 'invalid_attribution_model',
 };
 
 export interface DashboardRequest {
@@ -114,6 +121,7 @@ export interface DashboardRequest {
   compare: boolean;
   /** Add imported aggregates for days without native data (stats/imported.ts). */
   imported: boolean;
+  attributionModel: AttributionModelName | undefined;
 }
 
 export function parseDashboardParams(raw: unknown): DashboardRequest {
@@ -144,6 +152,7 @@ export function parseDashboardParams(raw: unknown): DashboardRequest {
     limit: p.limit,
     compare: p.compare === 'true' || p.compare === '1',
     imported: p.imported === 'true' || p.imported === '1',
+    attributionModel: p.attribution_model,
   };
 }
 

@@ -28,6 +28,8 @@ export interface Dialect extends Placeholders {
   // --- time -----------------------------------------------------------------------------------
   /** A timestamp value equal to `ms` milliseconds since the epoch (UTC), bound. */
   timestampFromMs(ms: number): Sql;
+  /** The timestamp of an integer expression of epoch milliseconds (the ms columns of side tables). */
+  msToTimestamp(ms: Sql): Sql;
   /** Milliseconds since the epoch (an integer expression) of a timestamp expression. */
   timestampToMs(ts: Sql): Sql;
   /** The wall-clock time of the UTC instant `ts` in timezone `tz` (validated IANA name, bound). */

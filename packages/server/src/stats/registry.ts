@@ -107,7 +107,12 @@ export type AggName =
   | 'rate_visitors'
   | 'rage_clicks'
   | 'dead_clicks'
-  | 'error_clicks';
+  | 'error_clicks'
+  | 'revenue_minor'
+  | 'gross_minor'
+  | 'revenue_scale'
+  | 'transactions'
+  | 'paying_visitors';
 export const AGG_ORDER: readonly AggName[] = [
   'visitors',
   'pageviews',
@@ -127,13 +132,18 @@ export const AGG_ORDER: readonly AggName[] = [
   'rage_clicks',
   'dead_clicks',
   'error_clicks',
+  'revenue_minor',
+  'gross_minor',
+  'revenue_scale',
+  'transactions',
+  'paying_visitors',
 ];
 
 /**
  * Where an aggregate is computed: over event rows, over session rows, or over page-view rows (one per
  * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts).
  */
-export type AggLevel = Level | 'page';
+export type AggLevel = Level | 'page' | 'revenue';
 
 /** What some aggregates need from the statement being compiled. */
 export interface AggContext {
@@ -153,6 +163,8 @@ export interface AggregateDef {
   overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;
   /** Over page-view rows (in the period, matching the filters). */
   overPageViews?: (d: Dialect) => Sql;
+  /** Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts). */
+  overCredits?: (d: Dialect) => Sql;
   /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
   rawOnly?: true;
 }
@@ -175,6 +187,7 @@ function frustration(name: string, column: string): AggregateDef {
     overSessions: () => zeroIfNull(sql`sum(${ident(column)})`),
   };
 }
+const isPayment = sql`kind = 'payment'`;
 const isNew = (ctx: AggContext) => sql`NOT (${ctx.seenBefore})`;
 
 export const AGGREGATES: Record<AggName, AggregateDef> = {
@@ -234,6 +247,18 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   rage_clicks: frustration('rage_click', 's_rage_in'),
   dead_clicks: frustration('dead_click', 's_dead_in'),
   error_clicks: frustration('error_click', 's_error_in'),
+  // Revenue: credits (integer minor units of the reporting currency) of the period's payments and refunds,
+  // each on the touchpoint session the attribution model gave it to (revenue/credits.ts). `revenue_scale`
+  // is 10^digits of the reporting currency (the same on every row of a site), so sums stay exact integers.
+  revenue_minor: { level: 'revenue', rawOnly: true, overCredits: () => zeroIfNull(sql`sum(credit)`) },
+  gross_minor: { level: 'revenue', rawOnly: true, overCredits: (d) => d.sumIf(ident('credit'), isPayment) },
+  revenue_scale: { level: 'revenue', rawOnly: true, overCredits: () => zeroIfNull(sql`max(scale)`) },
+  transactions: { level: 'revenue', rawOnly: true, overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
+  paying_visitors: {
+    level: 'revenue',
+    rawOnly: true,
+    overCredits: (d) => d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`),
+  },
 };
 
 /** `name NOT IN (passive…)`: the interactive events that end a bounce. */
@@ -338,4 +363,39 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
   dead_clicks: { level: 'event', aggs: ['dead_clicks'], value: (a) => a.dead_clicks, order: () => ident('a_dead_clicks') },
   /** error_click events (a click followed within 1 s by an uncaught error). */
   error_clicks: { level: 'event', aggs: ['error_clicks'], value: (a) => a.error_clicks, order: () => ident('a_error_clicks') },
+  /** Payments less refunds credited to the row, major units of the site's reporting currency. */
+  total_revenue: {
+    level: 'revenue',
+    aggs: ['revenue_minor', 'revenue_scale'],
+    value: (a) => (a.revenue_scale ? a.revenue_minor / a.revenue_scale : 0),
+    order: () => ident('a_revenue_minor'),
+  },
+  /** Payments credited to the row (a payment split between rows counts in each). */
+  transactions: { level: 'revenue', aggs: ['transactions'], value: (a) => a.transactions, order: () => ident('a_transactions') },
+  /** Distinct visitors who made the row's payments. */
+  paying_visitors: {
+    level: 'revenue',
+    aggs: ['paying_visitors'],
+    value: (a) => a.paying_visitors,
+    order: () => ident('a_paying_visitors'),
+  },
+  /** total_revenue / visitors of the row, two decimals. */
+  revenue_per_visitor: {
+    level: 'revenue',
+    aggs: ['revenue_minor', 'revenue_scale', 'visitors'],
+    value: (a) => (a.revenue_scale && a.visitors ? round(a.revenue_minor / a.revenue_scale / a.visitors, 2) : 0),
+    order: ratio('revenue_minor', 'visitors'),
+  },
+  /** Payments (before refunds) / transactions, two decimals. */
+  average_order_value: {
+    level: 'revenue',
+    aggs: ['gross_minor', 'revenue_scale', 'transactions'],
+    value: (a) => (a.revenue_scale && a.transactions ? round(a.gross_minor / a.revenue_scale / a.transactions, 2) : 0),
+    order: ratio('gross_minor', 'transactions'),
+  },
 };
+
+/** Metrics computed from revenue credits (their statements read revenue_credits beside events). */
+export const REVENUE_METRICS: readonly Metric[] = (Object.keys(METRIC_DEFS) as Metric[]).filter((m) =>
+  METRIC_DEFS[m].aggs.some((a) => AGGREGATES[a].level === 'revenue'),
+);

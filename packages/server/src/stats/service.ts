@@ -24,7 +24,7 @@ import {
   withImported,
   type ImportedPlan,
 } from './imported';
-import type { Aggs } from './registry';
+import { REVENUE_METRICS, type Aggs } from './registry';
 import { compilePlan, percentChange, planQuery, resultOf, runBatch, runPlan, runRange, type QueryResult } from './run';
 
 /** What the engine needs to know about a site. */
@@ -50,6 +50,8 @@ export interface StatsServiceOptions {
   sessionParts?: { ready(): boolean };
   /** Count from the rollup's marks where they serve (rollups/session-marks.ts). Default true; tests compare both. */
   sessionMarks?: boolean;
+  /** Brings the site's revenue credits up to date (revenue/credits.ts) before a query with revenue metrics. */
+  revenueCredits?: (siteId: string) => Promise<unknown>;
 }
 
 /** Per call: `debug` adds the plans (their row sources) to the result, for tests and operators. */
@@ -79,6 +81,7 @@ export class StatsService {
   private readonly realtimeSource: RealtimeSource;
   private readonly sessionParts: StatsServiceOptions['sessionParts'];
   private readonly sessionMarks: boolean;
+  private readonly revenueCredits: StatsServiceOptions['revenueCredits'];
 
   constructor(
     private readonly events: EventStore,
@@ -91,6 +94,12 @@ export class StatsService {
     this.reader = new SharedQueries(events, opts.sharedResultsMs ?? 1000, () => Date.now());
     this.sessionParts = opts.sessionParts;
     this.sessionMarks = opts.sessionMarks ?? true;
+    this.revenueCredits = opts.revenueCredits;
+  }
+
+  /** Revenue metrics read credits: they are brought up to date first. */
+  private async prepareRevenue(siteId: string, metrics: readonly Metric[]): Promise<void> {
+    if (this.revenueCredits && metrics.some((m) => REVENUE_METRICS.includes(m))) await this.revenueCredits(siteId);
   }
 
   private readonly dayZones = new Map<string, { tz: string | null; at: number }>();
@@ -131,7 +140,7 @@ export class StatsService {
   }
 
   async query(query: Query, site: StatsSite, opts: StatsCallOptions = {}): Promise<QueryResult & { debug?: { plan: PlanTrace } }> {
-    const rollups = await this.rollups(site.id);
+    const [rollups] = await Promise.all([this.rollups(site.id), this.prepareRevenue(site.id, query.metrics)]);
     let plan = this.plan(query, site, rollups);
     const dims = query.dimensions;
     // Imported rows join a total, a timeseries or one breakdown by a dimension they have, in the default order.
@@ -181,10 +190,11 @@ export class StatsService {
       date_range: req.dateRange,
       metrics: req.metrics,
       filters: req.filters,
+      ...(req.attributionModel ? { attribution_model: req.attributionModel } : {}),
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
-    const rollups = await this.rollups(site.id);
+    const [rollups] = await Promise.all([this.rollups(site.id), this.prepareRevenue(site.id, req.metrics)]);
     const kpiPlan = this.plan(q({ compare: req.compare }), site, rollups);
     const imported = await planImported(
       this.reader,

@@ -19,7 +19,31 @@ export interface SideTableSpec {
   personal: readonly string[];
 }
 
-export type SideTableName = 'revenue_facts' | 'transactions' | 'heatmap_cells';
+export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
+
+/** The stats engine's single-valued session dimensions (stats/registry.ts SESSION_DIMENSIONS), one credit column each. */
+export const CREDIT_DIMENSIONS = [
+  'entry_page',
+  'exit_page',
+  'source',
+  'referrer',
+  'referrer_domain',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'channel',
+  'country',
+  'region',
+  'city',
+  'browser',
+  'browser_version',
+  'os',
+  'os_version',
+  'device',
+  'screen',
+  'language',
+] as const;
 
 const s = (name: string) => ({ name, kind: 'string' as const });
 const i = (name: string) => ({ name, kind: 'int' as const });
@@ -88,6 +112,32 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     key: 'cell_key',
     time: 'day',
     personal: [],
+  },
+  // Each counted transaction's credit per attribution model and touchpoint session (revenue/credits.ts), with
+  // the session's dimension values, so the stats engine's revenue metrics group and filter by them.
+  revenue_credits: {
+    name: 'revenue_credits',
+    columns: [
+      s('credit_id'),
+      s('model'),
+      s('txn_key'),
+      s('kind'),
+      i('ts'),
+      s('payer'),
+      s('session_id'),
+      s('visitor_id'),
+      i('touch_start'),
+      i('credit'),
+      i('scale'),
+      s('conv'),
+      i('computed_at'),
+      i('txn_version'),
+      ...CREDIT_DIMENSIONS.map(s),
+      i('version'),
+    ],
+    key: 'credit_id',
+    time: 'ts',
+    personal: ['payer', 'session_id', 'visitor_id'],
   },
 };
 

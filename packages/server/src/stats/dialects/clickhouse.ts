@@ -47,6 +47,7 @@ export const clickhouseDialect: Dialect = {
 
   timestampFromMs: (ms) => bindInt(ms),
   timestampToMs: (ts) => ts,
+  msToTimestamp: (ms) => ms,
   toTimezone: (ts, tz) => localTime(ts, tz),
   timeBucket: (ts, interval, tz) => BUCKET[interval](localTime(ts, tz)),
 

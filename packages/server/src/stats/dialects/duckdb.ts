@@ -36,6 +36,7 @@ export const duckdbDialect: Dialect = {
 
   timestampFromMs: (ms) => sql`epoch_ms(${bindInt(ms)})`,
   timestampToMs: (ts) => sql`epoch_ms(${ts})`,
+  msToTimestamp: (ms) => sql`epoch_ms(${ms})`,
   // timezone('UTC', ts) reads the naive TIMESTAMP as UTC; timezone(tz, …) gives local wall-clock time.
   toTimezone: (ts, tz) => sql`timezone(${bindString(tz)}, timezone('UTC', ${ts}))`,
   timeBucket(ts, interval, tz, span) {

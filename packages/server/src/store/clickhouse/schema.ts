@@ -163,6 +163,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
     statements: () => [clickHouseSideTableSql(SIDE_TABLES.heatmap_cells)],
   },
+  {
+    version: 8,
+    name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
+    statements: () => [clickHouseSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
 ];
 
 /** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */

@@ -464,16 +464,17 @@ export class DuckDbEventStore implements EventStore {
     const clean = [...byKey.values()];
     if (!clean.length) return;
     const names = ['site_id', ...spec.columns.map((c) => c.name)];
-    const row = `(${names.map(() => '?').join(', ')})`;
+    // The rows cross as ONE bound JSON text that DuckDB takes apart (a bound value per field costs ~2 ms a row).
+    const shape = JSON.stringify([
+      Object.fromEntries(
+        names.map((n) => [n, n === 'site_id' || spec.columns.find((c) => c.name === n)!.kind === 'string' ? 'VARCHAR' : 'BIGINT']),
+      ),
+    ]);
+    const statement = `INSERT OR REPLACE INTO ${table} (${names.join(', ')}) SELECT ${names.map((n) => `r.${n}`).join(', ')}
+      FROM (SELECT unnest(from_json(CAST(? AS JSON), '${shape}')) AS r)`;
     await this.exclusive(() =>
       this.writer.transaction(async () => {
-        for (let i = 0; i < clean.length; i += 500) {
-          const chunk = clean.slice(i, i + 500);
-          await this.writer.run(
-            `INSERT OR REPLACE INTO ${table} (${names.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
-            chunk.flatMap((r) => names.map((n) => r[n])),
-          );
-        }
+        for (let i = 0; i < clean.length; i += 5000) await this.writer.run(statement, [JSON.stringify(clean.slice(i, i + 5000))]);
       }),
     );
   }

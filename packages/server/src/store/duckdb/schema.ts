@@ -172,6 +172,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
     statements: () => [duckDbSideTableSql(SIDE_TABLES.heatmap_cells)],
   },
+  {
+    version: 14,
+    name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
+    statements: () => [duckDbSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
