@@ -88,4 +88,5 @@ export {
   EXIT_LABEL,
   type FunnelQuery,
 } from './funnels';
+export { parsePathsParams, parseNeighboursParams, pathsParamsSchema, neighboursParamsSchema, compilePaths } from './paths';
 export { universalAnalytics, type UniversalAnalytics } from './universal';

@@ -1,5 +1,6 @@
-import type { Dimension, Funnel, FunnelStats, GoalDefinition, Metric, Query, QueryInterval } from '@tidemark/core';
+import type { Dimension, Funnel, FunnelStats, GoalDefinition, Metric, PageNeighbours, Paths, Query, QueryInterval } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
+import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
@@ -321,6 +322,16 @@ export class StatsService {
   /** A funnel's steps, drop-offs and breakdown (funnels/) for the stats parameters `params`. */
   async funnel(site: StatsSite, funnel: Funnel, params: unknown): Promise<FunnelStats> {
     return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
+  }
+
+  /** The site's common paths from or to an anchor, for a Sankey (paths/). */
+  async paths(site: StatsSite, params: unknown): Promise<Paths> {
+    return runPaths(this.reader, this.dialect, site, parsePathsParams(params), this.now());
+  }
+
+  /** What comes right before and after a page (paths/). */
+  async pageNeighbours(site: StatsSite, params: unknown): Promise<PageNeighbours> {
+    return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now());
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {
