@@ -13,12 +13,10 @@ export const PATHS_MAX_DEPTH = 10;
 export const PATH_STEP_KINDS = ['page', 'event', 'other', 'exit', 'entrance'] as const;
 
 const int = z.number().int();
-const kind = z
-  .enum(PATH_STEP_KINDS)
-  .meta({
-    description:
-      "page (name = path), event (name = event name), other (the step's smaller nodes together), exit / entrance (nothing after / before)",
-  });
+const kind = z.enum(PATH_STEP_KINDS).meta({
+  description:
+    "page (name = path), event (name = event name), other (the step's smaller nodes together), exit / entrance (nothing after / before)",
+});
 
 export const pathNodeSchema = z.object({
   id: z.string().meta({ description: 'Unique in the answer: step and step value' }),

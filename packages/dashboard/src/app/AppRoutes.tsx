@@ -7,6 +7,7 @@ import { SiteInstallPage } from '../pages/SiteInstallPage';
 import { SiteOverviewPage } from '../pages/SiteOverviewPage';
 import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
+import { PathsPage } from '../pages/PathsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { TeamPage } from '../pages/TeamPage';
@@ -22,6 +23,7 @@ export function AppRoutes() {
   const settings = matchPath('/sites/:id/settings', path);
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
+  const paths = matchPath('/sites/:id/paths', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -29,6 +31,7 @@ export function AppRoutes() {
   else if (install) page = <SiteInstallPage siteId={install.id} />;
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
+  else if (paths) page = <PathsPage siteId={paths.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;

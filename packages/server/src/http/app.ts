@@ -30,6 +30,7 @@ import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
+import { pathRoutes } from './routes/paths';
 
 export interface RouteInfo {
   method: string;
@@ -66,6 +67,7 @@ const routeModules: RouteModule[] = [
   statsRoutes,
   revenueRoutes,
   funnelRoutes,
+  pathRoutes,
   goalRoutes,
   realtimeRoutes,
   publicV1Routes,
