@@ -89,4 +89,5 @@ export {
   type FunnelQuery,
 } from './funnels';
 export { parsePathsParams, parseNeighboursParams, pathsParamsSchema, neighboursParamsSchema, compilePaths } from './paths';
+export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';

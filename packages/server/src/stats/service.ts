@@ -1,5 +1,17 @@
-import type { Dimension, Funnel, FunnelStats, GoalDefinition, Metric, PageNeighbours, Paths, Query, QueryInterval } from '@tidemark/core';
+import type {
+  Cohorts,
+  Dimension,
+  Funnel,
+  FunnelStats,
+  GoalDefinition,
+  Metric,
+  PageNeighbours,
+  Paths,
+  Query,
+  QueryInterval,
+} from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
+import { parseCohortParams, runCohorts } from './cohorts';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
@@ -332,6 +344,11 @@ export class StatsService {
   /** What comes right before and after a page (paths/). */
   async pageNeighbours(site: StatsSite, params: unknown): Promise<PageNeighbours> {
     return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now());
+  }
+
+  /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
+  async cohorts(site: StatsSite, params: unknown): Promise<Cohorts> {
+    return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now());
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {
