@@ -428,6 +428,8 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/paths/pages',
         '/v1/sites/{id}/paths',
         '/v1/sites/{id}/paths/pages',
+        '/api/sites/{id}/cohorts',
+        '/v1/sites/{id}/cohorts',
         '/v1/sites/{id}/realtime',
         '/v1/sites/{id}/stats',
         '/api/sites/{id}/revenue',

@@ -31,6 +31,7 @@ import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 import { pathRoutes } from './routes/paths';
+import { cohortRoutes } from './routes/cohorts';
 
 export interface RouteInfo {
   method: string;
@@ -68,6 +69,7 @@ const routeModules: RouteModule[] = [
   revenueRoutes,
   funnelRoutes,
   pathRoutes,
+  cohortRoutes,
   goalRoutes,
   realtimeRoutes,
   publicV1Routes,
