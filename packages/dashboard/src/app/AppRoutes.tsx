@@ -8,6 +8,7 @@ import { SiteOverviewPage } from '../pages/SiteOverviewPage';
 import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
 import { PathsPage } from '../pages/PathsPage';
+import { CohortsPage } from '../pages/CohortsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { TeamPage } from '../pages/TeamPage';
@@ -24,6 +25,7 @@ export function AppRoutes() {
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
   const paths = matchPath('/sites/:id/paths', path);
+  const cohorts = matchPath('/sites/:id/cohorts', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -32,6 +34,7 @@ export function AppRoutes() {
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (paths) page = <PathsPage siteId={paths.id} />;
+  else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;

@@ -15,6 +15,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/revenue`, label: 'Revenue', keep: true },
     { to: `${base}/funnels`, label: 'Funnels' },
     { to: `${base}/paths`, label: 'Paths', keep: true },
+    { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
   ];
   return (
