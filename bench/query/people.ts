@@ -39,6 +39,19 @@ export const PEOPLE_CASES: Case[] = [
       return `${fmt(p.visitors)} visitors; per step ${p.steps.map((x) => fmt(x.visitors)).join(' → ')}; ${p.nodes.length} nodes, ${p.links.length} links`;
     },
   },
+  {
+    name: 'cohorts',
+    what: '`StatsService.cohorts`: 12 weekly cohorts (first seen 2026-03-09 … 2026-05-31), 12 periods each, default unit (one statement, raw events)',
+    run: (s) => s.cohorts(MAIN_SITE, { period: 'custom', start_date: '2026-03-09', end_date: '2026-05-31', interval: 'week', periods: '12' }),
+    answer: (last) => {
+      const c = last as { basis: string; cohorts: Array<{ size: number; cells: Array<{ retention: number }> }> };
+      const first = c.cohorts[0];
+      return `basis ${c.basis}; ${c.cohorts.length} cohorts, ${fmt(c.cohorts.reduce((a, x) => a + x.size, 0))} members; first cohort ${fmt(first?.size ?? 0)} members, retention ${first?.cells
+        .slice(0, 4)
+        .map((x) => `${x.retention}%`)
+        .join(', ')} …`;
+    },
+  },
 ];
 
 export async function runPeopleBench(o: PeopleBenchOptions, only: string[] = PEOPLE_CASES.map((c) => c.name)): Promise<void> {
