@@ -8,6 +8,7 @@ import { runIngestBench } from './ingest/run';
 import { runMemoryBench } from './memory/run';
 import { runQueryBench } from './query/run';
 import { runFunnelBench } from './query/funnel';
+import { runPeopleBench } from './query/people';
 import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
 
@@ -15,7 +16,8 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
-          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
+          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline);
+          --only paths|cohorts|people: paths from the home page and the cohort grid, beside a reference query
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3): revenue page and revenue by source, credits vs raw events
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
@@ -85,9 +87,20 @@ async function main(): Promise<void> {
       write: !values['no-write'],
     });
   }
-  if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals')
-    throw new Error(`--only takes: goals, funnel\n${USAGE}`);
-  if (command === 'query' && values.only === 'funnel') {
+  const people = ['paths', 'cohorts', 'people'];
+  if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals' && !people.includes(values.only))
+    throw new Error(`--only takes: goals, funnel, paths, cohorts, people\n${USAGE}`);
+  if (command === 'query' && values.only !== undefined && people.includes(values.only)) {
+    await runPeopleBench(
+      {
+        events: int('events', values.events),
+        otherEvents: int('other', values.other),
+        runs: int('runs', values.runs),
+        write: !values['no-write'],
+      },
+      values.only === 'people' ? undefined : [values.only],
+    );
+  } else if (command === 'query' && values.only === 'funnel') {
     await runFunnelBench({
       events: int('events', values.events),
       otherEvents: int('other', values.other),

@@ -14,3 +14,5 @@ export * from './behaviour';
 export * from './annotations';
 export * from './shares';
 export * from './alerts';
+export * from './paths';
+export * from './cohorts';

@@ -9,6 +9,7 @@ import './styles/components.css';
 import './styles/charts.css';
 import './styles/funnels.css';
 import './styles/behaviour.css';
+import './styles/paths.css';
 
 applyStoredTheme();
 // A shared link's page stands alone: no sign-in, no app shell.

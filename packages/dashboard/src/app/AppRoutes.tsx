@@ -7,6 +7,8 @@ import { SiteInstallPage } from '../pages/SiteInstallPage';
 import { SiteOverviewPage } from '../pages/SiteOverviewPage';
 import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
+import { PathsPage } from '../pages/PathsPage';
+import { CohortsPage } from '../pages/CohortsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
@@ -28,6 +30,8 @@ export function AppRoutes() {
   const heatmaps = matchPath('/sites/:id/heatmaps', path);
   const vitals = matchPath('/sites/:id/vitals', path);
   const errors = matchPath('/sites/:id/errors', path);
+  const paths = matchPath('/sites/:id/paths', path);
+  const cohorts = matchPath('/sites/:id/cohorts', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -35,6 +39,8 @@ export function AppRoutes() {
   else if (install) page = <SiteInstallPage siteId={install.id} />;
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
+  else if (paths) page = <PathsPage siteId={paths.id} />;
+  else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (heatmaps) page = <HeatmapsPage siteId={heatmaps.id} />;

@@ -17,6 +17,8 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/heatmaps`, label: 'Heatmaps', keep: true },
     { to: `${base}/vitals`, label: 'Web vitals', keep: true },
     { to: `${base}/errors`, label: 'Errors', keep: true },
+    { to: `${base}/paths`, label: 'Paths', keep: true },
+    { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
   ];
   return (

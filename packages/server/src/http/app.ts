@@ -36,6 +36,8 @@ import { siteExportRoutes } from './routes/site-export';
 import { shareRoutes } from './routes/shares';
 import { metricsRoutes } from './routes/metrics';
 import { alertRoutes } from './routes/alerts';
+import { pathRoutes } from './routes/paths';
+import { cohortRoutes } from './routes/cohorts';
 
 export interface RouteInfo {
   method: string;
@@ -74,6 +76,8 @@ const routeModules: RouteModule[] = [
   revenueRoutes,
   funnelRoutes,
   behaviourRoutes,
+  pathRoutes,
+  cohortRoutes,
   goalRoutes,
   annotationRoutes,
   siteExportRoutes,

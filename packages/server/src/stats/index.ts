@@ -88,4 +88,6 @@ export {
   EXIT_LABEL,
   type FunnelQuery,
 } from './funnels';
+export { parsePathsParams, parseNeighboursParams, pathsParamsSchema, neighboursParamsSchema, compilePaths } from './paths';
+export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';

@@ -1,5 +1,18 @@
-import type { Dimension, Funnel, FunnelStats, GoalDefinition, Metric, Query, QueryInterval } from '@tidemark/core';
+import type {
+  Cohorts,
+  Dimension,
+  Funnel,
+  FunnelStats,
+  GoalDefinition,
+  Metric,
+  PageNeighbours,
+  Paths,
+  Query,
+  QueryInterval,
+} from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
+import { parseCohortParams, runCohorts } from './cohorts';
+import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
 import type { CompiledQuery } from './compile';
@@ -331,6 +344,21 @@ export class StatsService {
   /** A funnel's steps, drop-offs and breakdown (funnels/) for the stats parameters `params`. */
   async funnel(site: StatsSite, funnel: Funnel, params: unknown): Promise<FunnelStats> {
     return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
+  }
+
+  /** The site's common paths from or to an anchor, for a Sankey (paths/). */
+  async paths(site: StatsSite, params: unknown): Promise<Paths> {
+    return runPaths(this.reader, this.dialect, site, parsePathsParams(params), this.now());
+  }
+
+  /** What comes right before and after a page (paths/). */
+  async pageNeighbours(site: StatsSite, params: unknown): Promise<PageNeighbours> {
+    return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now());
+  }
+
+  /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
+  async cohorts(site: StatsSite, params: unknown): Promise<Cohorts> {
+    return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now());
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {

@@ -11,6 +11,8 @@ import { annotationsOpenApi } from './openapi-annotations';
 import { exportsOpenApi } from './openapi-exports';
 import { sharesOpenApi } from './openapi-shares';
 import { alertsOpenApi } from './openapi-alerts';
+import { pathsOpenApi } from './openapi-paths';
+import { cohortsOpenApi } from './openapi-cohorts';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -29,4 +31,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   exportsOpenApi,
   sharesOpenApi,
   alertsOpenApi,
+  pathsOpenApi,
+  cohortsOpenApi,
 ];

@@ -1,0 +1,109 @@
+import os from 'node:os';
+import { loadConfig } from '../../packages/server/src/config';
+import { openEventStore } from '../../packages/server/src/store';
+import { StatsService } from '../../packages/server/src/stats';
+import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
+import { writeResultSection } from '../lib/readme';
+import { DATA_END, MAIN_SITE } from './dataset';
+import { ensureDuckDbDataset } from './duckdb';
+
+/**
+ * People and paths over the query bench's file: paths from the home page (depth 5, last 30 days) and
+ * the 12-week cohort grid, each timed as the API's call, beside a reference in the same run: the
+ * stats engine's top-pages breakdown over the same period (ratios stay comparable when the machine's
+ * load changes between runs).
+ */
+const NOW = DATA_END - 60_000;
+
+export interface PeopleBenchOptions {
+  events: number;
+  otherEvents: number;
+  runs: number;
+  write: boolean;
+}
+
+interface Case {
+  name: string;
+  what: string;
+  run: (stats: StatsService) => Promise<unknown>;
+  answer: (last: unknown) => string;
+}
+
+export const PEOPLE_CASES: Case[] = [
+  {
+    name: 'paths',
+    what: '`StatsService.paths`: start_page=/, depth 5, last 30 days (one statement, raw page views)',
+    run: (s) => s.paths(MAIN_SITE, { period: 'last_30_days', start_page: '/', depth: '5' }),
+    answer: (last) => {
+      const p = last as { visitors: number; steps: Array<{ visitors: number }>; nodes: unknown[]; links: unknown[] };
+      return `${fmt(p.visitors)} visitors; per step ${p.steps.map((x) => fmt(x.visitors)).join(' → ')}; ${p.nodes.length} nodes, ${p.links.length} links`;
+    },
+  },
+  {
+    name: 'cohorts',
+    what: '`StatsService.cohorts`: 12 weekly cohorts (first seen 2026-03-09 … 2026-05-31), 12 periods each, default unit (one statement, raw events)',
+    run: (s) => s.cohorts(MAIN_SITE, { period: 'custom', start_date: '2026-03-09', end_date: '2026-05-31', interval: 'week', periods: '12' }),
+    answer: (last) => {
+      const c = last as { basis: string; cohorts: Array<{ size: number; cells: Array<{ retention: number }> }> };
+      const first = c.cohorts[0];
+      return `basis ${c.basis}; ${c.cohorts.length} cohorts, ${fmt(c.cohorts.reduce((a, x) => a + x.size, 0))} members; first cohort ${fmt(first?.size ?? 0)} members, retention ${first?.cells
+        .slice(0, 4)
+        .map((x) => `${x.retention}%`)
+        .join(', ')} …`;
+    },
+  },
+];
+
+export async function runPeopleBench(o: PeopleBenchOptions, only: string[] = PEOPLE_CASES.map((c) => c.name)): Promise<void> {
+  const started = today();
+  const machine = machineInfo();
+  const ds = await ensureDuckDbDataset(o.events, o.otherEvents);
+  const memoryLimit = process.env.TIDEMARK_DUCKDB_MEMORY_LIMIT;
+  const config = loadConfig({ TIDEMARK_DATA_DIR: ds.dir, ...(memoryLimit ? { TIDEMARK_DUCKDB_MEMORY_LIMIT: memoryLimit } : {}) });
+  const store = await openEventStore(config);
+  const rows: string[] = [];
+  const answers: string[] = [];
+  const load = os.loadavg()[0];
+  try {
+    const stats = new StatsService(store, { now: () => NOW, sharedResultsMs: 0 });
+    const reference = () =>
+      stats.dashboard(MAIN_SITE, { period: 'last_30_days', metrics: 'visitors', dimensions: 'page', limit: '10', compare: 'false' });
+    for (const c of PEOPLE_CASES.filter((x) => only.includes(x.name))) {
+      // Case and reference alternate, so both see the same load.
+      const mine: Timing[] = [];
+      const ref: Timing[] = [];
+      let last: unknown;
+      for (let round = 0; round < 2; round++) {
+        const a = await time(() => c.run(stats), Math.ceil(o.runs / 2), round === 0 ? 2 : 0, 180_000);
+        const b = await time(reference, Math.ceil(o.runs / 2), round === 0 ? 2 : 0, 180_000);
+        mine.push(a.timing);
+        ref.push(b.timing);
+        last = a.last;
+      }
+      const p = (t: Timing[], k: 'p50' | 'p95') => Math.max(...t.map((x) => x[k]));
+      const line = `| ${c.name} | ${fmt(p(mine, 'p50'), 1)} | ${fmt(p(mine, 'p95'), 1)} | ${fmt(p(ref, 'p50'), 1)} | ${fmt(p(ref, 'p95'), 1)} | ${(p(mine, 'p50') / p(ref, 'p50')).toFixed(2)}x |`;
+      console.log(`[people] ${line}`);
+      rows.push(line);
+      answers.push(`- ${c.name}: ${c.what}. Answer: ${c.answer(last)}.`);
+    }
+  } finally {
+    await store.close();
+  }
+  const loadAfter = os.loadavg()[0];
+  if (!o.write) return;
+  writeResultSection(
+    'people',
+    `### Last run: ${started}
+
+Machine: ${machine}. 1-minute load average: ${load.toFixed(2)} → ${loadAfter.toFixed(2)}. DuckDB memory limit: ${config.duckDbMemoryLimit}.
+Data: the query bench's file (${fmt(o.events)} + ${fmt(o.otherEvents)} events). Reference: the top-pages breakdown (visitors by page, last 30 days) timed alternately with each case. Each p50/p95 is the worse of two rounds of ${Math.ceil(o.runs / 2)} runs.
+
+| case | p50 ms | p95 ms | reference p50 ms | reference p95 ms | p50 / reference |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+${answers.join('\n')}
+
+Goal: p95 ≤ 500 ms each.`,
+  );
+}

@@ -1,0 +1,100 @@
+import type { GoalDefinition } from '@tidemark/core';
+import type { Dialect, Interval } from '../dialect';
+import { goalCompletion } from '../goals';
+import { and, bindInt, bindString, ident, render, sql, type CompiledSql, type Sql } from '../sql';
+
+/**
+ * A cohort grid as one statement (README "Cohorts"):
+ *   the site's events of [readStart, readEnd), each with its member key (visitor id, or the person:
+ *   'u' + user id when the event or its visitor id identified, the visitor's latest user id winning,
+ *   else 'v' + visitor id) and the local period it falls in
+ *   → per (member, period): the first time, the first source / landing page, goal completions
+ *   → per member: the first period and time, the cohort key (of its first event; of its first page view
+ *     by landing page), and the list of active periods
+ *   → rows (ck, fb, b, n, c, cv): members of cohort key ck with first period fb active in period b,
+ *     of whom c completed the goal in b; cv of them completed it in any period read.
+ * Members count when their first event is in [startMs, endMs). Offsets are worked out in run.ts.
+ */
+export interface CohortQuery {
+  siteId: string;
+  timezone: string;
+  interval: Interval;
+  by: 'first_visit' | 'source' | 'landing_page';
+  people: boolean;
+  goal: GoalDefinition | null;
+  startMs: number;
+  endMs: number;
+  readStartMs: number;
+  readEndMs: number;
+}
+
+interface CohortLeaves {
+  /** `rows` LEFT JOIN `ids` (visitor_id, uid) on visitor_id; uid '' when absent. */
+  withUserIds(rows: Sql, ids: Sql): Sql;
+  /** Per member of `l1`: fb, ft, ck, cv and the parallel lists bs, gs; then one row per (member, b, g). */
+  explode(l1: Sql, where: Sql): Sql;
+  argMax(v: Sql, by: Sql): Sql;
+}
+
+const LEAVES: Record<string, CohortLeaves> = {
+  duckdb: {
+    withUserIds: (rows, ids) => sql`(${rows}) AS r LEFT JOIN (${ids}) AS u USING (visitor_id)`,
+    explode: (l1, where) =>
+      sql`SELECT ck, fb, cv, unnest(bs) AS b, unnest(gs) AS g FROM (SELECT m, min(b) AS fb, min(t0) AS ft, arg_min(k, kt) AS ck, max(g) AS cv, list(b) AS bs, list(g) AS gs FROM (${l1}) AS l1 GROUP BY m) AS l2 WHERE ${where}`,
+    argMax: (v, by) => sql`arg_max(${v}, ${by})`,
+  },
+  clickhouse: {
+    withUserIds: (rows, ids) => sql`(${rows}) AS r ANY LEFT JOIN (${ids}) AS u USING (visitor_id)`,
+    explode: (l1, where) =>
+      sql`SELECT ck, fb, cv, b, g FROM (SELECT m, min(b) AS fb, min(t0) AS ft, argMin(k, kt) AS ck, max(g) AS cv, groupArray(b) AS bs, groupArray(g) AS gs FROM (${l1}) AS l1 GROUP BY m) AS l2 ARRAY JOIN bs AS b, gs AS g WHERE ${where}`,
+    argMax: (v, by) => sql`argMax(${v}, ${by})`,
+  },
+};
+
+function leavesOf(d: Dialect): CohortLeaves {
+  const l = LEAVES[d.name];
+  if (!l) throw new Error(`cohorts: no leaves for ${d.name}`);
+  return l;
+}
+
+/**
+ * Later than any event (year 5138): a period without page views has no landing page. Written as
+ * 0 − (a negative value) so that it is signed like the times (ClickHouse 18.16 finds no common type
+ * for a signed time and an unsigned literal).
+ */
+const NEVER = 99_999_999_999_999;
+
+export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
+  const lv = leavesOf(d);
+  const inRead = and([
+    sql`site_id = ${bindString(q.siteId)}`,
+    sql`ts >= ${d.timestampFromMs(q.readStartMs)}`,
+    sql`ts < ${d.timestampFromMs(q.readEndMs)}`,
+  ]);
+  const cols = sql`visitor_id, user_id, ts, name, path, source, props`;
+  let rows = sql`SELECT ${cols} FROM events WHERE ${inRead}`;
+  let member: Sql = ident('visitor_id');
+  if (q.people) {
+    const ids = sql`SELECT visitor_id, ${lv.argMax(ident('user_id'), ident('ts'))} AS uid FROM events WHERE ${and([inRead, sql`user_id <> ''`])} GROUP BY visitor_id`;
+    rows = sql`SELECT ${cols}, coalesce(uid, '') AS uid FROM ${lv.withUserIds(rows, ids)}`;
+    member = sql`CASE WHEN user_id <> '' THEN ${d.concat([sql`'u'`, ident('user_id')])} WHEN uid <> '' THEN ${d.concat([sql`'u'`, ident('uid')])} ELSE ${d.concat([sql`'v'`, ident('visitor_id')])} END`;
+  }
+  const key =
+    q.by === 'source'
+      ? d.argMinIf(ident('source'), ident('ts'), sql`1 = 1`)
+      : q.by === 'landing_page'
+        ? d.argMinIf(ident('path'), ident('ts'), sql`name = 'page_view'`)
+        : sql`''`;
+  const bucket = d.timeBucket(ident('ts'), q.interval, q.timezone, { startMs: q.readStartMs, endMs: q.readEndMs });
+  const goal = q.goal ? sql`CASE WHEN ${goalCompletion(d, q.goal)} > 0 THEN 1 ELSE 0 END` : sql`0`;
+  const ms = d.timestampToMs(ident('ts'));
+  // When the key was seen: the landing page is the first page view's, which a member's first period may lack.
+  const keyTime =
+    q.by === 'landing_page' ? sql`min(CASE WHEN name = 'page_view' THEN ${ms} ELSE 0 - ${bindInt(-NEVER)} END)` : sql`min(${ms})`;
+  const l1 = sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
+  const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
+  return render(
+    sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`,
+    d,
+  );
+}

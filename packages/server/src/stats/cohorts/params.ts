@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { badRequest, COHORT_BY, COHORT_INTERVALS, COHORT_MAX_PERIODS, COHORT_UNITS, isoDateSchema, PERIODS } from '@tidemark/core';
+import { parseDashboardParams, type DashboardRequest } from '../dashboard';
+
+/** `GET …/cohorts`: which first visits make the cohorts, how they are grouped, counted and followed. */
+export const cohortParamsSchema = z
+  .object({
+    period: z
+      .enum([...PERIODS, 'custom'])
+      .optional()
+      .meta({ description: 'Members first seen in this period (default last_12_months)' }),
+    start_date: isoDateSchema.optional(),
+    end_date: isoDateSchema.optional(),
+    interval: z.enum(COHORT_INTERVALS).optional().meta({ description: 'Length of a period (default week)' }),
+    periods: z
+      .string()
+      .regex(/^\d{1,2}$/, 'an integer')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(COHORT_MAX_PERIODS))
+      .optional()
+      .meta({ description: 'Periods per cohort, the first included (default 12)' }),
+    by: z.enum(COHORT_BY).optional().meta({ description: 'first_visit (default): by first period; or by first source / landing page' }),
+    unit: z
+      .enum(COHORT_UNITS)
+      .optional()
+      .meta({ description: 'Default: people when the site has identified users in the range read, else visitors' }),
+    goal: z.string().min(1).max(100).optional().meta({ description: 'A destination or event goal of the site: completion per period' }),
+  })
+  .strict();
+
+export interface CohortRequest {
+  dateRange: DashboardRequest['dateRange'];
+  interval: (typeof COHORT_INTERVALS)[number];
+  periods: number;
+  by: (typeof COHORT_BY)[number];
+  unit: (typeof COHORT_UNITS)[number] | null;
+  goal: string | null;
+}
+
+export function parseCohortParams(raw: unknown): CohortRequest {
+  const r = cohortParamsSchema.safeParse(raw ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = String(issue?.path[0] ?? '');
+    const code =
+      issue?.code === 'unrecognized_keys'
+        ? 'unknown_parameter'
+        : field === 'start_date' || field === 'end_date'
+          ? 'invalid_date_range'
+          : `invalid_${field || 'parameter'}`;
+    throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
+  }
+  const p = r.data;
+  const period = parseDashboardParams({
+    period: p.period ?? 'last_12_months',
+    start_date: p.start_date,
+    end_date: p.end_date,
+    compare: 'false',
+  });
+  return {
+    dateRange: period.dateRange,
+    interval: p.interval ?? 'week',
+    periods: p.periods ?? 12,
+    by: p.by ?? 'first_visit',
+    unit: p.unit ?? null,
+    goal: p.goal ?? null,
+  };
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CanonicalEvent, Cohorts } from '@tidemark/core';
+import type { EventStore } from '../src/store';
+import { StatsService } from '../src/stats';
+import {
+  COHORT_NOW,
+  COHORT_SITE,
+  cohortEvents,
+  HAND_SITE,
+  handEvents,
+  LONG_GOAL,
+  PRICING_GOAL,
+  SIGNUP_GOAL,
+} from './helpers/cohorts-fixture';
+import { cohortOracle, type CohortOracleOptions } from './helpers/cohorts-oracle';
+
+/**
+ * Cohort grids (stats/cohorts/) on one engine: the hand-worked identity case, and seeded traffic
+ * against the oracle's plain computation for every interval, grouping, unit and goal kind.
+ */
+export function runCohortsSuite(engine: string, makeStore: () => Promise<EventStore>): void {
+  describe(`cohorts on ${engine}`, () => {
+    let store: EventStore;
+    let stats: StatsService;
+    const random = cohortEvents();
+    const hand = handEvents();
+    const site = { ...COHORT_SITE, goals: [SIGNUP_GOAL, PRICING_GOAL, LONG_GOAL] };
+    const handSite = { ...HAND_SITE, goals: [SIGNUP_GOAL] };
+
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.write({ events: [...random, ...hand], raw: [], quarantine: [], drops: [] });
+      stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0 });
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const DAY = 86_400_000;
+    const maxDays = { day: 1, week: 7, month: 31 };
+    function expectOracle(got: Cohorts, events: CanonicalEvent[], o: Omit<CohortOracleOptions, 'nowMs'>) {
+      // The range read: 180 days before the first cohort up to the last period that can be shown.
+      const readEnd = Math.min(COHORT_NOW, o.endMs + o.periods * maxDays[o.interval] * DAY);
+      const read = events.filter((e) => e.ts >= o.startMs - 180 * DAY && e.ts < readEnd);
+      const want = cohortOracle(read, { ...o, nowMs: COHORT_NOW });
+      const have = got.cohorts.map((c) => ({
+        cohort: c.cohort,
+        size: c.size,
+        converted: c.converted,
+        active: c.cells.map((x) => x.active),
+        conversions: c.cells.map((x) => x.conversions),
+      }));
+      const order = (a: { cohort: string }, b: { cohort: string }) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0);
+      expect(have.sort(order)).toEqual(want.sort(order));
+      for (const c of got.cohorts)
+        for (const x of c.cells) expect(x.retention).toBe(c.size ? Math.round((x.active / c.size) * 1000) / 10 : 0);
+    }
+    const ny = (date: string) => Date.parse(`${date}T05:00:00Z`);
+
+    it('merges identified visitors into people: earlier anonymous events and other devices (hand-worked)', async () => {
+      const q = { period: 'custom', start_date: '2024-01-01', end_date: '2024-01-31', periods: '5' };
+      const people = await stats.cohorts(handSite, { ...q, unit: 'people', goal: SIGNUP_GOAL.id });
+      expect(people.basis).toBe('people');
+      expect(people.basis_note).toBeNull();
+      // Week of Jan 1: alice (a1 + a2) and b1; week of Jan 8: c1. Alice returns in week 3 (a2); b1 in week 2.
+      expect(people.cohorts.map((c) => [c.cohort, c.size, c.cells.map((x) => x.active)])).toEqual([
+        ['2024-01-01', 2, [2, 1, 1, 0, 0]],
+        ['2024-01-08', 1, [1, 0, 1, 0, 0]],
+      ]);
+      expect(people.cohorts[1]).toMatchObject({ converted: 1 });
+      expect(people.cohorts[1]!.cells[2]).toMatchObject({ conversions: 1, conversion_rate: 100 });
+      // Counting visitor ids, alice's phone is a member of its own in week 3.
+      const visitors = await stats.cohorts(handSite, { ...q, unit: 'visitors' });
+      expect(visitors.basis).toBe('visitors');
+      expect(visitors.basis_note).toMatch(/cookieless/);
+      expect(visitors.cohorts.map((c) => [c.cohort, c.size])).toEqual([
+        ['2024-01-01', 2],
+        ['2024-01-08', 1],
+        ['2024-01-15', 1],
+      ]);
+      // With identified users on the site, people is the default.
+      expect((await stats.cohorts(handSite, q)).basis).toBe('people');
+    });
+
+    it('agrees with the oracle by first week, day and month, for people and visitors', async () => {
+      const ev = random.filter((e) => e.site_id === COHORT_SITE.id);
+      const cases: Array<[Record<string, string>, Omit<CohortOracleOptions, 'nowMs'>]> = [
+        [
+          {
+            period: 'custom',
+            start_date: '2024-01-01',
+            end_date: '2024-03-24',
+            interval: 'week',
+            periods: '12',
+            unit: 'people',
+            goal: SIGNUP_GOAL.id,
+          },
+          {
+            timezone: site.timezone,
+            interval: 'week',
+            periods: 12,
+            by: 'first_visit',
+            people: true,
+            goal: SIGNUP_GOAL,
+            startMs: ny('2024-01-01'),
+            endMs: ny('2024-03-25'),
+          },
+        ],
+        [
+          {
+            period: 'custom',
+            start_date: '2024-01-01',
+            end_date: '2024-02-29',
+            interval: 'month',
+            periods: '4',
+            unit: 'visitors',
+            goal: PRICING_GOAL.id,
+          },
+          {
+            timezone: site.timezone,
+            interval: 'month',
+            periods: 4,
+            by: 'first_visit',
+            people: false,
+            goal: PRICING_GOAL,
+            startMs: ny('2024-01-01'),
+            endMs: ny('2024-03-01'),
+          },
+        ],
+        [
+          { period: 'custom', start_date: '2024-02-01', end_date: '2024-02-20', interval: 'day', periods: '10', unit: 'people' },
+          {
+            timezone: site.timezone,
+            interval: 'day',
+            periods: 10,
+            by: 'first_visit',
+            people: true,
+            goal: null,
+            startMs: ny('2024-02-01'),
+            endMs: ny('2024-02-21'),
+          },
+        ],
+      ];
+      for (const [params, o] of cases) expectOracle(await stats.cohorts(site, params), ev, o);
+    });
+
+    it('groups by first source or landing page', async () => {
+      const ev = random.filter((e) => e.site_id === COHORT_SITE.id);
+      for (const by of ['source', 'landing_page'] as const) {
+        const got = await stats.cohorts(site, {
+          period: 'custom',
+          start_date: '2024-01-01',
+          end_date: '2024-02-29',
+          by,
+          periods: '6',
+          unit: 'people',
+        });
+        expect(got.by).toBe(by);
+        expectOracle(got, ev, {
+          timezone: site.timezone,
+          interval: 'week',
+          periods: 6,
+          by,
+          people: true,
+          goal: null,
+          startMs: ny('2024-01-01'),
+          endMs: ny('2024-03-01'),
+        });
+      }
+    });
+
+    it('refuses goals of another kind or site and bad parameters with coded 400s', async () => {
+      const q = { period: 'custom', start_date: '2024-01-01', end_date: '2024-01-31' };
+      await expect(stats.cohorts(site, { ...q, goal: LONG_GOAL.id })).rejects.toMatchObject({ code: 'invalid_goal' });
+      await expect(stats.cohorts(site, { ...q, goal: 'nope' })).rejects.toMatchObject({ code: 'invalid_goal' });
+      await expect(stats.cohorts(site, { ...q, interval: 'year' })).rejects.toMatchObject({ code: 'invalid_interval' });
+      await expect(stats.cohorts(site, { ...q, periods: '53' })).rejects.toMatchObject({ code: 'invalid_periods' });
+      await expect(stats.cohorts(site, { ...q, by: "source'--" })).rejects.toMatchObject({ code: 'invalid_by' });
+      await expect(stats.cohorts(site, { ...q, other: '1' })).rejects.toMatchObject({ code: 'unknown_parameter' });
+    });
+  });
+}
