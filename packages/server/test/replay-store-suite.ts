@@ -20,16 +20,26 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
     const written: NewChunk[] = [];
 
     /** rrweb-shaped events: a Meta event per page, clicks (MouseInteraction Click) and a text mutation with `marker`. */
-    const rrwebEvents = (ts: number, opts: { page?: string; clicks?: Array<[number, number, number]>; marker: string; errors?: number }) => {
+    const rrwebEvents = (
+      ts: number,
+      opts: { page?: string; clicks?: Array<[number, number, number]>; marker: string; errors?: number },
+    ) => {
       const out: Array<Record<string, unknown>> = [];
       if (opts.page) out.push({ type: 4, timestamp: ts, data: { href: `https://example.com${opts.page}`, width: 800, height: 600 } });
-      out.push({ type: 3, timestamp: ts + 1, data: { source: 0, texts: [{ id: 1, value: opts.marker }], attributes: [], removes: [], adds: [] } });
+      out.push({
+        type: 3,
+        timestamp: ts + 1,
+        data: { source: 0, texts: [{ id: 1, value: opts.marker }], attributes: [], removes: [], adds: [] },
+      });
       for (const [dt, x, y] of opts.clicks ?? []) out.push({ type: 3, timestamp: ts + dt, data: { source: 2, type: 2, id: 1, x, y } });
       for (let i = 0; i < (opts.errors ?? 0); i++) out.push({ type: 5, timestamp: ts + 2 + i, data: { tag: 'error', payload: {} } });
       return out;
     };
 
-    function chunk(over: Partial<NewChunk> & { site_id: string; recording_id: string; seq: number }, body: Array<Record<string, unknown>>): NewChunk {
+    function chunk(
+      over: Partial<NewChunk> & { site_id: string; recording_id: string; seq: number },
+      body: Array<Record<string, unknown>>,
+    ): NewChunk {
       const times = body.map((e) => Number(e.timestamp));
       const paths = body.filter((e) => e.type === 4).map((e) => new URL(String((e.data as { href: string }).href)).pathname);
       const clicks = body.filter((e) => e.type === 3 && (e.data as { source: number }).source === 2).length;
@@ -60,7 +70,8 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
 
     async function readAll(siteId: string, rid: string): Promise<Array<Record<string, unknown>>> {
       const out: Array<Record<string, unknown>> = [];
-      for await (const b of replay.chunks(siteId, rid)) out.push(...(JSON.parse(zlib.gunzipSync(b).toString('utf8')) as Array<Record<string, unknown>>));
+      for await (const b of replay.chunks(siteId, rid))
+        out.push(...(JSON.parse(zlib.gunzipSync(b).toString('utf8')) as Array<Record<string, unknown>>));
       return out;
     }
 
@@ -74,8 +85,11 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
     });
 
     it('reads chunks back in sequence order whatever order they arrived in, each sequence number once', async () => {
-      const bodies = [0, 1, 2, 3].map((i) => rrwebEvents(T0 + i * 5000, { page: i === 0 ? '/a' : i === 2 ? '/b' : undefined, marker: `m${i}` }));
-      for (const i of [0, 2, 1, 3]) expect(await put(chunk({ site_id: 'site-a', recording_id: 'rec-1', seq: i }, bodies[i]!))).toBe('stored');
+      const bodies = [0, 1, 2, 3].map((i) =>
+        rrwebEvents(T0 + i * 5000, { page: i === 0 ? '/a' : i === 2 ? '/b' : undefined, marker: `m${i}` }),
+      );
+      for (const i of [0, 2, 1, 3])
+        expect(await put(chunk({ site_id: 'site-a', recording_id: 'rec-1', seq: i }, bodies[i]!))).toBe('stored');
       // A retry of a chunk already stored changes nothing.
       expect(await replay.append(chunk({ site_id: 'site-a', recording_id: 'rec-1', seq: 2 }, bodies[2]!))).toBe('duplicate');
       // Concurrent duplicates of one new chunk: exactly one is stored.
@@ -204,8 +218,18 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
 
     it("exports and erases a user's recordings across the visitor ids seen with it", async () => {
       await events.write(batchOf([makeEvent({ site_id: 'site-c', visitor_id: 'v-anon', user_id: 'alice', ts: T0 })]));
-      await put(chunk({ site_id: 'site-c', recording_id: 'rec-c1', seq: 0, visitor_id: 'v-anon' }, rrwebEvents(T0, { page: '/x', marker: 'secret-c1' })));
-      await put(chunk({ site_id: 'site-c', recording_id: 'rec-c2', seq: 0, visitor_id: 'v-other' }, rrwebEvents(T0, { page: '/y', marker: 'keep-c2' })));
+      await put(
+        chunk(
+          { site_id: 'site-c', recording_id: 'rec-c1', seq: 0, visitor_id: 'v-anon' },
+          rrwebEvents(T0, { page: '/x', marker: 'secret-c1' }),
+        ),
+      );
+      await put(
+        chunk(
+          { site_id: 'site-c', recording_id: 'rec-c2', seq: 0, visitor_id: 'v-other' },
+          rrwebEvents(T0, { page: '/y', marker: 'keep-c2' }),
+        ),
+      );
       const exported = await replay.exportSubject('site-c', { userId: 'alice' });
       expect(exported.map((r) => r.replay_recording)).toEqual(['rec-c1']);
       expect(await replay.eraseSubject('site-c', { userId: 'alice' })).toEqual({ replay_chunks: 1 });
@@ -214,7 +238,7 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await replay.exportSubject('site-c', { userId: 'alice' })).toEqual([]);
     });
 
-    it("deleting a site removes all of its recordings and only its", async () => {
+    it('deleting a site removes all of its recordings and only its', async () => {
       await put(chunk({ site_id: 'site-b', recording_id: 'rec-b1', seq: 0 }, rrwebEvents(T0, { page: '/b', marker: 'b' })));
       const a = await replay.list('site-a', { from: 0, to: 4e12, limit: 100, offset: 0 });
       const n = a.recordings.reduce((s, r) => s + r.chunks, 0);

@@ -9,6 +9,7 @@ import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 import type { TrackerExtensions } from '../extensions';
+import type { ReplayService } from '../replay';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -40,6 +41,8 @@ export interface AppContext {
   stats: StatsService;
   /** Stripe webhooks, transactions, MRR and attribution (revenue/). */
   revenue: RevenueService;
+  /** Session replay: chunk ingestion and the recordings' reads (replay/). */
+  replay: ReplayService;
   /** Which tracker extension scripts a session loads (extensions/): capabilities register their rules. */
   trackerExtensions: TrackerExtensions;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */

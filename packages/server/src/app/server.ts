@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,7 @@ import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
 import { TrackerExtensions } from '../extensions';
 import { Vault } from '../vault';
+import { openReplayStore, ReplayService, replayExtension } from '../replay';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
 
@@ -109,7 +111,14 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
-  const lifecycle = new Lifecycle({ events, meta, derived: [vault.lifecycle] }, { settleMs: config.purgeSettleMs, log: logError });
+  // Session replay chunks (replay/): files under the data directory embedded, a table at scale; they follow
+  // the site through every lifecycle duty like the vault.
+  const replayStore = await openReplayStore(events, path.join(config.dataDir, 'replay'));
+  closers.push(() => replayStore.close());
+  const lifecycle = new Lifecycle(
+    { events, meta, derived: [vault.lifecycle, replayStore] },
+    { settleMs: config.purgeSettleMs, log: logError },
+  );
   closers.push(() => lifecycle.idle());
   if (does.jobs) {
     const leader = scale?.leader;
@@ -180,6 +189,8 @@ export async function createContext(config: Config): Promise<AppContext> {
   closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
   const trackerExtensions = new TrackerExtensions();
+  const replay = new ReplayService({ store: replayStore, events, keys, counters, chunksPerMinute: config.replayChunksPerMinute });
+  trackerExtensions.register(replayExtension);
   const ctx: AppContext = {
     config,
     events,
@@ -191,6 +202,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     stats,
     revenue,
     trackerExtensions,
+    replay,
     lifecycle,
     imports,
     health,

@@ -30,6 +30,7 @@ import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
+import { replayRoutes } from './routes/replay';
 
 export interface RouteInfo {
   method: string;
@@ -67,6 +68,7 @@ const routeModules: RouteModule[] = [
   revenueRoutes,
   funnelRoutes,
   goalRoutes,
+  replayRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

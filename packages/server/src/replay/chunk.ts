@@ -87,7 +87,15 @@ export function summarizeChunk(events: RrwebEvent[]): ChunkSummary {
       clicks.push({ t: e.timestamp, x: Number(d.x) || 0, y: Number(d.y) || 0 });
     else if (e.type === EVENT_TYPE.Custom && d.tag === 'error') errors++;
   }
-  return { ts_start: start, ts_end: end, event_count: events.length, paths, clicks: clicks.length, rage_clicks: rageClicks(clicks), errors };
+  return {
+    ts_start: start,
+    ts_end: end,
+    event_count: events.length,
+    paths,
+    clicks: clicks.length,
+    rage_clicks: rageClicks(clicks),
+    errors,
+  };
 }
 
 /** Bursts of RAGE_CLICKS or more clicks close in time and place; each burst counts once. */
@@ -96,7 +104,8 @@ export function rageClicks(clicks: ReadonlyArray<{ t: number; x: number; y: numb
   for (let i = 0; i < clicks.length; ) {
     const first = clicks[i]!;
     let j = i + 1;
-    while (j < clicks.length && clicks[j]!.t - first.t <= RAGE_MS && Math.hypot(clicks[j]!.x - first.x, clicks[j]!.y - first.y) <= RAGE_PX) j++;
+    while (j < clicks.length && clicks[j]!.t - first.t <= RAGE_MS && Math.hypot(clicks[j]!.x - first.x, clicks[j]!.y - first.y) <= RAGE_PX)
+      j++;
     if (j - i >= RAGE_CLICKS) {
       bursts++;
       i = j;

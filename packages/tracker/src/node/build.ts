@@ -20,6 +20,8 @@ export const TRACKER_FILES = [
   { name: 't.mp.js', entry: path.resolve(here, '../browser/metricpal.ts'), gzipBudget: 2500 },
   // Plausible's script-tag API for pages switching from it (served also as /js/script.js).
   { name: 't.plausible.js', entry: path.resolve(here, '../browser/plausible.ts'), gzipBudget: 800 },
+  // Session replay (rrweb's recorder), loaded only for sessions the site records: its own, larger budget.
+  { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];

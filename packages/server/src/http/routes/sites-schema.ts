@@ -88,7 +88,12 @@ export const siteCreateSchema = z.object({
 });
 
 /** A CSS selector the recorder masks or blocks; the browser validates it (an invalid one is skipped there). */
-const cssSelector = z.string().trim().min(1).max(200).refine((s) => !/[{};<>]/.test(s), 'must be a CSS selector');
+const cssSelector = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !/[{};<>]/.test(s), 'must be a CSS selector');
 
 /** Session replay (replay/, docs/session-replay.md): flat fields of the site. */
 const replaySettings = {
