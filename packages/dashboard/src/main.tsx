@@ -6,6 +6,7 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/charts.css';
 import './styles/funnels.css';
+import './styles/replay.css';
 
 applyStoredTheme();
 createRoot(document.getElementById('root')!).render(<App />);

@@ -9,6 +9,7 @@ import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
+import { RecordingsPage } from '../pages/RecordingsPage';
 import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
@@ -22,6 +23,7 @@ export function AppRoutes() {
   const settings = matchPath('/sites/:id/settings', path);
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
+  const recordings = matchPath('/sites/:id/recordings', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -29,6 +31,7 @@ export function AppRoutes() {
   else if (install) page = <SiteInstallPage siteId={install.id} />;
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
+  else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;

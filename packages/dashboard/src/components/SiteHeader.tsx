@@ -14,6 +14,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/realtime`, label: 'Realtime' },
     { to: `${base}/revenue`, label: 'Revenue', keep: true },
     { to: `${base}/funnels`, label: 'Funnels' },
+    { to: `${base}/recordings`, label: 'Recordings' },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
   ];
   return (

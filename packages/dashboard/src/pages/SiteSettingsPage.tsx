@@ -10,6 +10,7 @@ import { TimezoneSelect } from '../components/TimezoneSelect';
 import { DeleteSite } from '../components/DeleteSite';
 import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
+import { ReplaySettings } from '../replay/ReplaySettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
@@ -132,6 +133,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           </form>
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
+          <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}

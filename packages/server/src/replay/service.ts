@@ -193,6 +193,17 @@ export class ReplayService {
     return Readable.from(parts());
   }
 
+  /** The analytics events of the recording's session (the player shows them beside it). */
+  async sessionEvents(site: SiteRecord, recordingId: string): Promise<{ events: Array<{ ts: number; name: string; path: string }> }> {
+    const rec = await this.get(site, recordingId);
+    const rows = await this.deps.events.query<{ ts: unknown; name: string; path: string }>(
+      // A session is short: its events are few, whatever the period (ts is a TIMESTAMP or ms by engine).
+      'SELECT ts, name, path FROM events WHERE site_id = ? AND session_id = ? AND visitor_id = ? ORDER BY ts, name LIMIT 1000',
+      [site.id, rec.session_id, rec.visitor_id],
+    );
+    return { events: rows.map((r) => ({ ts: toMs(r.ts), name: r.name, path: r.path })) };
+  }
+
   private async sessionFacts(siteId: string, visitorId: string, sessionId: string) {
     const key = `${siteId}\0${sessionId}`;
     const hit = this.facts.get(key);
@@ -209,6 +220,8 @@ export class ReplayService {
     return facts;
   }
 }
+
+const toMs = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(String(v)));
 
 /** The site's replay fields that are set (a site read before the migration has none). */
 function definedOf(site: SiteRecord): Partial<SiteRecord> {

@@ -24,6 +24,24 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The session replay player (dashboard player.html, framed by the Recordings page only): the recorded page's
+ * inline styles must apply there, and its images and fonts may come from the recorded site. Scripts stay
+ * 'self' (the recorded DOM is rebuilt in an iframe sandboxed without scripts besides).
+ */
+export const PLAYER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "font-src 'self' data: https:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -87,10 +105,12 @@ function loadDist(dir: string): Map<string, StaticFile> {
   return files;
 }
 
-function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status = 200) {
+function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status = 200, player = false) {
   reply.status(status).header('content-type', file.type).header('x-content-type-options', 'nosniff');
   reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-  if (file.type.startsWith('text/html')) {
+  if (player) {
+    reply.header('content-security-policy', PLAYER_CSP).header('referrer-policy', 'no-referrer').header('x-frame-options', 'SAMEORIGIN');
+  } else if (file.type.startsWith('text/html')) {
     reply.header('content-security-policy', DASHBOARD_CSP).header('referrer-policy', 'same-origin').header('x-frame-options', 'DENY');
   }
   if (file.gzip) {
@@ -119,7 +139,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, distDir: 
       decoded = urlPath;
     }
     const file = files.get(decoded);
-    if (file && decoded !== '/index.html') return send(req, reply, file);
+    if (file && decoded !== '/index.html') return send(req, reply, file, 200, decoded === '/player.html');
     // A missing build asset is a real 404 (a stale tab asking for an old hash), not the SPA.
     if (decoded.startsWith('/assets/')) {
       return reply.status(404).send({ success: false, error: { code: 'not_found', message: 'No such asset' } });

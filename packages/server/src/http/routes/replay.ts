@@ -71,9 +71,12 @@ export async function replayRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const stream = await replay.eventStream(site, params(req).rid);
     return reply.type('application/json; charset=utf-8').header('cache-control', 'private, no-store').send(stream);
   };
+  const sessionEvents = async (req: FastifyRequest) =>
+    replay.sessionEvents(await requireSiteAccess(ctx, req, params(req).id, 'read'), params(req).rid);
   for (const prefix of ['/api', '/v1']) {
     app.get(`${prefix}/sites/:id/recordings`, list);
     app.get(`${prefix}/sites/:id/recordings/:rid`, one);
     app.get(`${prefix}/sites/:id/recordings/:rid/events`, events);
+    app.get(`${prefix}/sites/:id/recordings/:rid/session-events`, sessionEvents);
   }
 }
