@@ -31,6 +31,7 @@ export function RecordingPlayer({ siteId, recording }: { siteId: string; recordi
   const list = events.data;
   const total = list?.length ? list[list.length - 1]!.timestamp - list[0]!.timestamp : 0;
   const markers = useMemo(() => markersOf(list ?? []), [list]);
+  const sessionEvents = useMemo(() => (session.data?.events ?? []).map((e, n) => ({ ...e, id: n })), [session.data]);
 
   useEffect(() => {
     const el = frame.current;
@@ -127,9 +128,9 @@ export function RecordingPlayer({ siteId, recording }: { siteId: string; recordi
               onChange={(e) => seek(Number(e.target.value))}
             />
             <div className="replay-markers">
-              {markers.map((m, i) => (
+              {markers.map((m) => (
                 <button
-                  key={`${m.kind}-${m.at}-${i}`}
+                  key={m.id}
                   type="button"
                   className={`replay-marker marker-${m.kind}`}
                   style={{ left: `${total ? (m.at / total) * 100 : 0}%` }}
@@ -144,10 +145,10 @@ export function RecordingPlayer({ siteId, recording }: { siteId: string; recordi
         <aside className="replay-side" aria-label="Session events">
           <h3>Session events</h3>
           <ol className="replay-events">
-            {(session.data?.events ?? []).map((e, i) => {
+            {sessionEvents.map((e) => {
               const at = list?.length ? e.ts - list[0]!.timestamp : 0;
               return (
-                <li key={`${e.ts}-${i}`}>
+                <li key={e.id}>
                   <button type="button" className="link" onClick={() => seek(Math.max(0, Math.min(total, at)))}>
                     {formatOffset(at)}
                   </button>{' '}

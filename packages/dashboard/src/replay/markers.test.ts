@@ -16,7 +16,8 @@ describe('timeline markers', () => {
     ];
     const m = markersOf(events);
     expect(m.filter((x) => x.kind === 'click')).toHaveLength(4);
-    expect(m.filter((x) => x.kind === 'rage')).toEqual([{ kind: 'rage', at: 100, label: 'rage click (3)' }]);
+    expect(m.filter((x) => x.kind === 'rage')).toMatchObject([{ kind: 'rage', at: 100, label: 'rage click (3)' }]);
+    expect(m.map((x) => x.id)).toEqual(m.map((_, i) => i));
     expect(m.filter((x) => x.kind === 'page').map((x) => [x.at, x.label])).toEqual([
       [0, '/one'],
       [7000, '/two'],
