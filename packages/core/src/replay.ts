@@ -1,36 +1,37 @@
+import { z } from 'zod';
+
 /**
  * Session replay (replay/ on the server, the Recordings page in the dashboard): what the API answers about
  * a recording. Times are ms since the epoch.
  */
-export interface ReplayRecording {
-  recording_id: string;
-  visitor_id: string;
-  session_id: string;
-  started_at: number;
-  ended_at: number;
-  duration_ms: number;
-  /** Paths in the order the recording first saw them. */
-  pages: string[];
-  entry_page: string;
-  page_count: number;
-  country: string;
-  device: string;
-  browser: string;
-  clicks: number;
-  rage_clicks: number;
-  errors: number;
-  /** Stored (compressed) bytes. */
-  bytes: number;
-  chunks: number;
-}
+export const replayRecordingSchema = z.object({
+  recording_id: z.string(),
+  visitor_id: z.string(),
+  session_id: z.string(),
+  started_at: z.number().describe('ms since the epoch'),
+  ended_at: z.number(),
+  duration_ms: z.number(),
+  pages: z.array(z.string()).describe('Paths of the page loads and route changes, in order'),
+  entry_page: z.string(),
+  page_count: z.number(),
+  country: z.string(),
+  device: z.string(),
+  browser: z.string(),
+  clicks: z.number(),
+  rage_clicks: z.number(),
+  errors: z.number(),
+  bytes: z.number().describe('Stored (compressed) bytes'),
+  chunks: z.number(),
+});
+export type ReplayRecording = z.infer<typeof replayRecordingSchema>;
 
-export interface ReplayListResponse {
-  recordings: ReplayRecording[];
-  /** Recordings matching the filters (every page). */
-  total: number;
-  limit: number;
-  offset: number;
-}
+export const replayListResponseSchema = z.object({
+  recordings: z.array(replayRecordingSchema),
+  total: z.number().describe('Recordings matching the filters (every page)'),
+  limit: z.number(),
+  offset: z.number(),
+});
+export type ReplayListResponse = z.infer<typeof replayListResponseSchema>;
 
 /** Site settings of session replay (flat fields of GET/PATCH /api/sites/{id}). */
 export interface ReplaySettings {

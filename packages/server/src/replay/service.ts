@@ -36,7 +36,7 @@ export type ChunkQuery = z.infer<typeof chunkQuery>;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const listQuery = z.object({
+export const replayListQuerySchema = z.object({
   period: z.enum(['24h', '7d', '30d', '90d', 'custom']).default('7d'),
   start_date: day.optional(),
   end_date: day.optional(),
@@ -148,7 +148,7 @@ export class ReplayService {
   }
 
   async list(site: SiteRecord, query: unknown, now = Date.now()): Promise<ReplayListResponse> {
-    const p = parseInput(listQuery, query ?? {});
+    const p = parseInput(replayListQuerySchema, query ?? {});
     let from: number;
     let to: number;
     if (p.period === 'custom') {
