@@ -1,3 +1,4 @@
+import type { ReplaySettings } from './replay';
 /**
  * Shapes of the account, organization, site and key routes' answers, read by the dashboard and
  * produced by the server's views (typed against these, so the two cannot drift).
@@ -25,8 +26,8 @@ export interface Me {
   current_org: OrgSummary | null;
 }
 
-/** A site as the API returns it (and as the metadata store keeps it). */
-export interface Site {
+/** A site as the API returns it (and as the metadata store keeps it); replay settings: replay.ts. */
+export interface Site extends Partial<ReplaySettings> {
   id: string; // uuid, the site_id of every event
   org_id: string;
   tracking_id: string; // public id in the snippet's data-site

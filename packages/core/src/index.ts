@@ -16,3 +16,4 @@ export * from './shares';
 export * from './alerts';
 export * from './paths';
 export * from './cohorts';
+export * from './replay';

@@ -10,6 +10,7 @@ import './styles/charts.css';
 import './styles/funnels.css';
 import './styles/behaviour.css';
 import './styles/paths.css';
+import './styles/replay.css';
 
 applyStoredTheme();
 // A shared link's page stands alone: no sign-in, no app shell.

@@ -7,6 +7,10 @@ import { Lifecycle, total } from '../src/lifecycle';
 import { Vault } from '../src/vault';
 import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
+import { openReplayStore, type ReplayStore } from '../src/replay';
+import { tempDir } from './helpers/events';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 
 /**
  * The data lifecycle duties (DESIGN §8) every store answers, on one fixture, for any engine: retention,
@@ -250,6 +254,58 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
     let siteC: SiteRecord; // untouched neighbour
     /** What the store should hold: the fixture minus everything purged so far. */
     let expected: CanonicalEvent[];
+    /** Session replay chunks beside the events (replay/): another store every duty covers. */
+    let replay: ReplayStore;
+    const replayDir = tempDir('lifecycle-replay');
+    /** The recordings the replay store should hold: every fifth session and the identified ones, two chunks each. */
+    let recordings: Array<{ site_id: string; rid: string; visitor: string; start: number; end: number }> = [];
+    const allRecordings = { from: 0, to: 4e12, limit: 100_000, offset: 0 };
+    const expectReplayEqual = async (siteId: string) => {
+      const got = (await replay.list(siteId, allRecordings)).recordings.map((r) => r.recording_id).sort();
+      expect(got, 'replay recordings').toEqual(
+        recordings
+          .filter((r) => r.site_id === siteId)
+          .map((r) => r.rid)
+          .sort(),
+      );
+    };
+    async function seedRecordings(): Promise<void> {
+      const sessions = new Map<string, CanonicalEvent[]>();
+      for (const e of expected) {
+        const k = `${e.site_id}\u0000${e.session_id}\u0000${e.visitor_id}`;
+        sessions.set(k, [...(sessions.get(k) ?? []), e]);
+      }
+      let n = 0;
+      for (const list of sessions.values()) {
+        // Identified sessions always: the erasure test's user subject has recordings.
+        if (n++ % 5 && !list.some((e) => e.user_id)) continue;
+        const first = list[0]!;
+        const start = Math.min(...list.map((e) => e.ts));
+        const end = Math.max(...list.map((e) => e.ts));
+        const rid = n.toString(16).padStart(32, '0');
+        for (const [seq, ts] of [start, end].entries())
+          await replay.append({
+            site_id: first.site_id,
+            recording_id: rid,
+            seq,
+            visitor_id: first.visitor_id,
+            session_id: first.session_id,
+            received_at: ts,
+            ts_start: ts,
+            ts_end: ts,
+            event_count: 1,
+            paths: [first.path],
+            clicks: 0,
+            rage_clicks: 0,
+            errors: 0,
+            country: first.country,
+            device: first.device_type,
+            browser: first.browser,
+            gzip: zlib.gzipSync(JSON.stringify([{ type: 4, timestamp: ts, data: { href: first.url } }])),
+          });
+        recordings.push({ site_id: first.site_id, rid, visitor: first.visitor_id, start, end });
+      }
+    }
 
     const stats = () => new StatsService(store, { ...statsOptions, now: () => NOW, sharedResultsMs: 0 });
     const refresh = async () => {
@@ -257,7 +313,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       for (const site of [siteA, siteB, siteC]) await vault.load(site.id);
     };
     const newLifecycle = () =>
-      new Lifecycle({ events: store, meta, derived: [vault.lifecycle] }, { now: () => NOW, settleMs: 0, log: () => undefined });
+      new Lifecycle({ events: store, meta, derived: [vault.lifecycle, replay] }, { now: () => NOW, settleMs: 0, log: () => undefined });
     const final = () => (store.dialect === 'clickhouse' ? ' FINAL' : '');
     const vaultCount = async (sql: string, params: unknown[]) =>
       Number(Object.values((await store.query(sql.replace(/\{final\}/g, final()), params))[0] ?? { n: 0 })[0]);
@@ -361,6 +417,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         );
       // Imported aggregates (imports/) on each of the 20 days: a store of site data like any other.
       for (const site of [siteA, siteB, siteC]) await store.replaceImported(site.id, IMPORT_ID, importedRows(20));
+      replay = await openReplayStore(store, replayDir);
+      await seedRecordings();
       await refresh();
       lifecycle = newLifecycle();
     }, 180_000);
@@ -369,8 +427,10 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       await lifecycle?.idle();
       await engine.release?.();
       await vault?.close();
+      await replay?.close();
       await store?.close();
       await engine.destroy?.(name);
+      fs.rmSync(replayDir, { recursive: true, force: true });
       await metaHandle?.cleanup();
     });
 
@@ -378,6 +438,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(expected.some((e) => e.site_id === siteA.id && e.ts < CUTOFF && e.user_id)).toBe(true);
       await expectStatsEqual(stats(), siteA, expected);
       await expectVaultEqual(siteA.id);
+      expect(recordings.filter((r) => r.site_id === siteA.id && r.end < CUTOFF).length).toBeGreaterThan(0);
+      for (const site of [siteA, siteB, siteC]) await expectReplayEqual(site.id);
     }, 60_000);
 
     it("retention deletes the site's events, quarantine, raw payloads and drop counts before the cutoff, nothing else", async () => {
@@ -406,6 +468,12 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(reports[0]!.removed.heatmap_cells).toBe(13); // grid days before the cutoff
       expect(await count(store, 'heatmap_cells', siteA.id)).toBe(7);
       expect(await count(store, 'heatmap_cells', siteC.id)).toBe(20);
+      // Replay: whole recordings that ended before the cutoff (two chunks each); one straddling it stays.
+      const oldRecordings = recordings.filter((r) => r.site_id === siteA.id && r.end < CUTOFF);
+      expect(reports[0]!.removed.replay_chunks).toBe(oldRecordings.length * 2);
+      recordings = recordings.filter((r) => !oldRecordings.includes(r));
+      await expectReplayEqual(siteA.id);
+      await expectReplayEqual(siteC.id);
       expected = expected.filter((e) => !(e.site_id === siteA.id && e.ts < CUTOFF));
       expect(await count(store, 'events', siteA.id)).toBe(before.a - old);
       expect(await count(store, 'events', siteC.id)).toBe(before.c);
@@ -501,12 +569,33 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       const userRows = await lifecycle.exportSubjectDerived(siteA.id, { userId: user });
       expect(userRows.filter((r) => r.vault_table === 'vault_sat_event_details')).toHaveLength(theirs.length);
 
+      // Replay recordings of the subject are exported (metadata) and erased with it.
+      const recordedBy = (vs: Set<string>) => recordings.filter((r) => r.site_id === siteA.id && vs.has(r.visitor));
+      const replayRows = (rows: Array<Record<string, unknown>>) =>
+        rows.filter((r) => r.replay_recording).map((r) => String(r.replay_recording));
+      expect(replayRows(derived).sort()).toEqual(
+        recordedBy(new Set([visitor]))
+          .map((r) => r.rid)
+          .sort(),
+      );
+      expect(replayRows(userRows).sort()).toEqual(
+        recordedBy(userVisitors)
+          .map((r) => r.rid)
+          .sort(),
+      );
+      const replayChunksOf = (vs: Set<string>) => recordedBy(vs).length * 2;
+      expect(replayChunksOf(new Set([visitor, ...userVisitors])), 'the subjects have recordings').toBeGreaterThan(0);
+
       const erased = await lifecycle.eraseSubject(siteA.id, { visitorId: visitor });
+      expect(erased.replay_chunks ?? 0).toBe(replayChunksOf(new Set([visitor])));
       expect(erased.events).toBe(mine.length);
       expect(erased.vault_hub_event).toBe(mine.length);
       const erasedUser = await lifecycle.eraseSubject(siteA.id, { userId: user });
       expect(erasedUser.events).toBe(theirs.length);
       expect(erasedUser.vault_hub_visitor).toBe(userVisitors.size);
+      expect(erasedUser.replay_chunks ?? 0).toBe(replayChunksOf(userVisitors));
+      recordings = recordings.filter((r) => !(r.site_id === siteA.id && (r.visitor === visitor || userVisitors.has(r.visitor))));
+      await expectReplayEqual(siteA.id);
       expected = expected.filter((e) => !(e.site_id === siteA.id && (e.visitor_id === visitor || userVisitors.has(e.visitor_id))));
       expect(await lifecycle.exportSubject(siteA.id, { visitorId: visitor })).toEqual([]);
       expect(await lifecycle.exportSubject(siteA.id, { userId: user })).toEqual([]);
@@ -558,9 +647,11 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       await lifecycle.idle();
       await engine.release?.();
       await vault.close();
+      await replay.close();
       await store.close();
       store = await engine.open(name);
       vault = await Vault.open(store, { lagMs: 0 });
+      replay = await openReplayStore(store, replayDir);
       meta = await metaHandle.reopen();
       await refresh();
       lifecycle = newLifecycle();
@@ -591,6 +682,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(swept).toEqual([{ site_id: siteB.id, removed: expect.objectContaining({ events: 5 }), completed: true }]);
       expect(await count(store, 'events', siteB.id)).toBe(0);
       // The other sites came through the restart and the purge unchanged.
+      await expectReplayEqual(siteA.id);
+      await expectReplayEqual(siteC.id);
       await expectStatsEqual(stats(), siteA, expected);
       await expectStatsEqual(stats(), siteC, expected);
     }, 180_000);
@@ -608,6 +701,8 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       const derived = (await engine.derivedRows?.(store, siteId)) ?? {};
       for (const [table, n] of Object.entries(derived)) expect(n, table).toBe(0);
       for (const [table, n] of Object.entries(await vault.counts(siteId))) expect(n, table).toBe(0);
+      expect((await replay.list(siteId, allRecordings)).total, 'replay recordings').toBe(0);
+      expect(fs.existsSync(`${replayDir}/${siteId}`), 'replay files').toBe(false);
       const none = await stats().query(
         parseQuery({
           site_id: siteId,

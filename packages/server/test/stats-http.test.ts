@@ -458,6 +458,14 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/alerts/{alert_id}',
         '/api/sites/{id}/alerts/{alert_id}/history',
         '/api/sites/{id}/alerts/{alert_id}/test',
+        '/api/sites/{id}/recordings',
+        '/api/sites/{id}/recordings/{rid}',
+        '/api/sites/{id}/recordings/{rid}/events',
+        '/api/sites/{id}/recordings/{rid}/session-events',
+        '/v1/sites/{id}/recordings',
+        '/v1/sites/{id}/recordings/{rid}',
+        '/v1/sites/{id}/recordings/{rid}/events',
+        '/v1/sites/{id}/recordings/{rid}/session-events',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

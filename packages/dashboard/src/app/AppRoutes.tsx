@@ -14,6 +14,7 @@ import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
 import { VitalsPage } from '../pages/VitalsPage';
 import { ErrorsPage } from '../pages/ErrorsPage';
+import { RecordingsPage } from '../pages/RecordingsPage';
 import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
@@ -32,6 +33,7 @@ export function AppRoutes() {
   const errors = matchPath('/sites/:id/errors', path);
   const paths = matchPath('/sites/:id/paths', path);
   const cohorts = matchPath('/sites/:id/cohorts', path);
+  const recordings = matchPath('/sites/:id/recordings', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -41,6 +43,7 @@ export function AppRoutes() {
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (paths) page = <PathsPage siteId={paths.id} />;
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
+  else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (heatmaps) page = <HeatmapsPage siteId={heatmaps.id} />;

@@ -12,6 +12,7 @@ import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
 import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
+import { ReplaySettings } from '../replay/ReplaySettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
@@ -158,6 +159,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <GoalSettings siteId={siteId} canEdit={manage} />
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
+          <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}

@@ -12,6 +12,7 @@ import type { TrackerExtensions } from '../extensions';
 import type { BehaviourService } from '../behaviour';
 import type { Metrics } from '../monitoring';
 import type { AlertService } from '../alerts';
+import type { ReplayService } from '../replay';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -43,6 +44,8 @@ export interface AppContext {
   stats: StatsService;
   /** Stripe webhooks, transactions, MRR and attribution (revenue/). */
   revenue: RevenueService;
+  /** Session replay: chunk ingestion and the recordings' reads (replay/). */
+  replay: ReplayService;
   /** Which tracker extension scripts a session loads (extensions/): capabilities register their rules. */
   trackerExtensions: TrackerExtensions;
   /** Heatmap grid and reports, frustration signals (behaviour/). */

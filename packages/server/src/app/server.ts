@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -26,6 +27,7 @@ import { RevenueService, scheduleRatesFetch, statsTraffic } from '../revenue';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
 import { Vault } from '../vault';
+import { openReplayStore, ReplayService, replayExtension } from '../replay';
 import { ImportService } from '../imports';
 import { instrumentWrites, Metrics } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
@@ -118,7 +120,14 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
-  const lifecycle = new Lifecycle({ events, meta, derived: [vault.lifecycle] }, { settleMs: config.purgeSettleMs, log: logError });
+  // Session replay chunks (replay/): files under the data directory embedded, a table at scale; they follow
+  // the site through every lifecycle duty like the vault.
+  const replayStore = await openReplayStore(events, path.join(config.dataDir, 'replay'));
+  closers.push(() => replayStore.close());
+  const lifecycle = new Lifecycle(
+    { events, meta, derived: [vault.lifecycle, replayStore] },
+    { settleMs: config.purgeSettleMs, log: logError },
+  );
   closers.push(() => lifecycle.idle());
   if (does.jobs) {
     const leader = scale?.leader;
@@ -231,6 +240,8 @@ export async function createContext(config: Config): Promise<AppContext> {
         onError: (err) => logError('exchange-rate fetch failed', err),
       }),
     );
+  const replay = new ReplayService({ store: replayStore, events, keys, counters, chunksPerMinute: config.replayChunksPerMinute });
+  trackerExtensions.register(replayExtension);
   const ctx: AppContext = {
     config,
     events,
@@ -243,6 +254,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     revenue,
     trackerExtensions,
     behaviour,
+    replay,
     lifecycle,
     imports,
     alerts,

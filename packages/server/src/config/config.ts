@@ -77,6 +77,8 @@ const envSchema = z.object({
   TIDEMARK_COLLECT_SITE_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
   /** … and server-side (API key) events per key and site per minute. */
   TIDEMARK_COLLECT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
+  /** Session replay chunks per site per minute (replay/), counted apart from events; 0 = no limit. */
+  TIDEMARK_REPLAY_CHUNKS_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
   /** Invalid events kept in the quarantine per site per UTC day (the rest are only counted; 0 = no cap). */
   TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
   /** Exchange rates fetched daily (ECB reference-rate XML or a rates CSV), e.g. the ECB's eurofxref-daily.xml; off when unset. */
@@ -141,6 +143,8 @@ export interface Config {
   collectorThread: boolean;
   /** Collection rate limits per minute, 0 = none (ingest/rate-limit.ts). */
   collectLimits: { perAddress: number; perSite: number; perKey: number };
+  /** Session replay chunks per site per minute, 0 = none (replay/). */
+  replayChunksPerMinute: number;
   /** Quarantined events kept per site and UTC day, 0 = no cap (ingest/quarantine-budget.ts). */
   quarantinePerSiteDay: number;
   sessionIdleMinutes: number;
@@ -193,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       perSite: e.TIDEMARK_COLLECT_SITE_PER_MINUTE,
       perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE,
     },
+    replayChunksPerMinute: e.TIDEMARK_REPLAY_CHUNKS_PER_MINUTE,
     quarantinePerSiteDay: e.TIDEMARK_QUARANTINE_PER_SITE_DAY,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,

@@ -38,6 +38,7 @@ import { metricsRoutes } from './routes/metrics';
 import { alertRoutes } from './routes/alerts';
 import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
+import { replayRoutes } from './routes/replay';
 
 export interface RouteInfo {
   method: string;
@@ -83,6 +84,7 @@ const routeModules: RouteModule[] = [
   siteExportRoutes,
   shareRoutes,
   alertRoutes,
+  replayRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

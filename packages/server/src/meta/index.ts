@@ -14,7 +14,7 @@ export type {
   SessionRecord,
 } from './types';
 export { ROLES, KEY_PERMISSIONS } from './types';
-export type { SiteSettings, SiteCreateInput } from './repos/sites';
+export type { SiteSettings, SiteSettingsPatch, SiteCreateInput } from './repos/sites';
 export type { ApiKeyCreateInput } from './repos/api-keys';
 export type { SitePurgeRecord } from './repos/site-purges';
 export type { ImportJobRecord, ImportSource, ImportStatus, ImportJobUpdate } from './repos/import-jobs';

@@ -301,6 +301,42 @@ export const metaMigrations: Record<string, Migration> = {
         await db.schema.alterTable('sites').dropColumn(c).execute();
     },
   },
+  '0013_site_replay': {
+    // Session replay settings of a site (replay/): flat columns, so the cached site carries them to the
+    // tracker-extension rule that runs on every collect answer.
+    async up(db: AnyDb) {
+      const cols: Array<[string, 'integer' | 'text' | 'double precision', number | string]> = [
+        ['replay_enabled', 'integer', 0],
+        ['replay_sample_rate', 'double precision', 1],
+        ['replay_requires_consent', 'integer', 1],
+        ['replay_mask_all_text', 'integer', 0],
+        ['replay_mask_selectors', 'text', '[]'],
+        ['replay_block_selectors', 'text', '[]'],
+        ['replay_excluded_paths', 'text', '[]'],
+        ['replay_monthly_quota', 'integer', 10_000],
+        ['replay_max_bytes', 'integer', 20_000_000],
+      ];
+      for (const [name, type, def] of cols)
+        await db.schema
+          .alterTable('sites')
+          .addColumn(name, type, (c) => c.notNull().defaultTo(def))
+          .execute();
+    },
+    async down(db: AnyDb) {
+      for (const name of [
+        'replay_enabled',
+        'replay_sample_rate',
+        'replay_requires_consent',
+        'replay_mask_all_text',
+        'replay_mask_selectors',
+        'replay_block_selectors',
+        'replay_excluded_paths',
+        'replay_monthly_quota',
+        'replay_max_bytes',
+      ])
+        await db.schema.alterTable('sites').dropColumn(name).execute();
+    },
+  },
   '0014_operations': {
     // Operations (docs/operations.md): annotations on a site's charts, and shared dashboard links
     // (token and password stored only as hashes). Rows go with their site; neither holds visitor data.

@@ -51,6 +51,15 @@ export interface SitesTable {
   heatmap_sample_rate: number;
   vitals_enabled: number;
   errors_enabled: number;
+  replay_enabled: number;
+  replay_sample_rate: number;
+  replay_requires_consent: number;
+  replay_mask_all_text: number;
+  replay_mask_selectors: string; // JSON string[]
+  replay_block_selectors: string; // JSON string[]
+  replay_excluded_paths: string; // JSON string[]
+  replay_monthly_quota: number;
+  replay_max_bytes: number;
 }
 
 export interface ApiKeysTable {

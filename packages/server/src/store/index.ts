@@ -51,3 +51,4 @@ export {
   type ClickHouseClient,
   type ClickHouseRequestOptions,
 } from './clickhouse';
+export { REPLAY_CHUNK_COLUMNS, REPLAY_COLUMN_NAMES, type ReplayChunkColumn } from './replay-schema';

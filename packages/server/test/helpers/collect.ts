@@ -1,6 +1,7 @@
 // Shared by the collector's HTTP suites: a real server, an organization with sites and keys, a client.
 import { startTestServer } from './server';
 import type { SiteRecord } from '../../src/meta';
+import type { Config } from '../../src/index';
 
 /** A response body as JSON, or null when it is not JSON (tests read both kinds of answer). */
 export function jsonOrNull(text: string): any {
@@ -15,9 +16,9 @@ export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/
 
 export type CollectServer = Awaited<ReturnType<typeof startCollectServer>>;
 
-export async function startCollectServer() {
+export async function startCollectServer(overrides: Partial<Config> = {}) {
   // Loopback is a trusted proxy here so tests can pose as visitors from elsewhere via X-Forwarded-For.
-  const s = await startTestServer({ trustedProxies: ['127.0.0.1'] });
+  const s = await startTestServer({ trustedProxies: ['127.0.0.1'], ...overrides });
   const meta = s.ctx.meta;
   const org = await meta.orgs.create('Collect Test Org');
   const site = await meta.sites.create(org.id, { name: 'Example', domain: 'example.com', allowed_hosts: ['example-preview.net'] });

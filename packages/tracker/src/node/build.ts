@@ -25,6 +25,8 @@ export const TRACKER_FILES = [
   // Web vitals with Google's web-vitals library, and uncaught JavaScript errors (docs/web-vitals.md).
   { name: 't.vitals.js', entry: path.resolve(here, '../browser/vitals.ts'), gzipBudget: 3000 },
   { name: 't.errors.js', entry: path.resolve(here, '../browser/errors.ts'), gzipBudget: 1000 },
+  // Session replay (rrweb's recorder), loaded only for sessions the site records: its own, larger budget.
+  { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];

@@ -27,6 +27,24 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The session replay player (dashboard player.html, framed by the Recordings page only): the recorded page's
+ * inline styles must apply there, and its images and fonts may come from the recorded site. Scripts stay
+ * 'self' (the recorded DOM is rebuilt in an iframe sandboxed without scripts besides).
+ */
+export const PLAYER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "font-src 'self' data: https:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -94,10 +112,13 @@ function loadDist(dir: string): Map<string, StaticFile> {
 export const shareCsp = (ancestors: readonly string[]) =>
   ancestors.length ? DASHBOARD_CSP.replace("frame-ancestors 'none'", `frame-ancestors ${ancestors.join(' ')}`) : DASHBOARD_CSP;
 
-function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status = 200, frameAncestors: readonly string[] = []) {
+/** `frameAncestors`: a shared link's allowed embedders; 'player': the replay player page (its own CSP). */
+function send(req: FastifyRequest, reply: FastifyReply, file: StaticFile, status = 200, frameAncestors: readonly string[] | 'player' = []) {
   reply.status(status).header('content-type', file.type).header('x-content-type-options', 'nosniff');
   reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-  if (file.type.startsWith('text/html')) {
+  if (frameAncestors === 'player') {
+    reply.header('content-security-policy', PLAYER_CSP).header('referrer-policy', 'no-referrer').header('x-frame-options', 'SAMEORIGIN');
+  } else if (file.type.startsWith('text/html')) {
     reply.header('content-security-policy', shareCsp(frameAncestors)).header('referrer-policy', 'same-origin');
     if (!frameAncestors.length) reply.header('x-frame-options', 'DENY');
   }
@@ -126,7 +147,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, distDir: 
       decoded = urlPath;
     }
     const file = files.get(decoded);
-    if (file && decoded !== '/index.html') return send(req, reply, file);
+    if (file && decoded !== '/index.html') return send(req, reply, file, 200, decoded === '/player.html' ? 'player' : []);
     // A missing build asset is a real 404 (a stale tab asking for an old hash), not the SPA.
     if (decoded.startsWith('/assets/')) {
       return reply.status(404).send({ success: false, error: { code: 'not_found', message: 'No such asset' } });

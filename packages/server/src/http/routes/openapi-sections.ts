@@ -13,6 +13,7 @@ import { sharesOpenApi } from './openapi-shares';
 import { alertsOpenApi } from './openapi-alerts';
 import { pathsOpenApi } from './openapi-paths';
 import { cohortsOpenApi } from './openapi-cohorts';
+import { replayOpenApi } from './openapi-replay';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -33,4 +34,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   alertsOpenApi,
   pathsOpenApi,
   cohortsOpenApi,
+  replayOpenApi,
 ];

@@ -95,5 +95,26 @@ export const siteCreateSchema = z.object({
   errors_enabled: settings.errors_enabled.optional(),
 });
 
+/** A CSS selector the recorder masks or blocks; the browser validates it (an invalid one is skipped there). */
+const cssSelector = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !/[{};<>]/.test(s), 'must be a CSS selector');
+
+/** Session replay (replay/, docs/session-replay.md): flat fields of the site. */
+const replaySettings = {
+  replay_enabled: z.boolean(),
+  replay_sample_rate: z.number().min(0).max(1),
+  replay_requires_consent: z.boolean(),
+  replay_mask_all_text: z.boolean(),
+  replay_mask_selectors: z.array(cssSelector).max(50),
+  replay_block_selectors: z.array(cssSelector).max(50),
+  replay_excluded_paths: z.array(pathPattern).max(100),
+  replay_monthly_quota: z.number().int().min(0).max(100_000_000),
+  replay_max_bytes: z.number().int().min(100_000).max(200_000_000),
+};
+
 /** PATCH /api/sites/{id}: any subset of the settings. */
-export const sitePatchSchema = z.object(settings).partial();
+export const sitePatchSchema = z.object({ ...settings, ...replaySettings }).partial();

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { MetaSchema, SitesTable } from '../schema';
 import type { SiteRecord } from '../types';
+import { REPLAY_DEFAULTS, type ReplaySettings } from '@tidemark/core';
 import { TtlCache } from '../cache';
 import { newId, randomBase62 } from '../ids';
 import { bool, int, isUniqueViolation, parseJsonList } from './util';
@@ -24,6 +25,9 @@ export interface SiteSettings {
   vitals_enabled: boolean;
   errors_enabled: boolean;
 }
+
+/** Settings of a site including session replay's (replay/; defaults in @tidemark/core REPLAY_DEFAULTS). */
+export type SiteSettingsPatch = Partial<SiteSettings & ReplaySettings>;
 
 export type SiteCreateInput = Pick<SiteSettings, 'name' | 'domain'> & Partial<SiteSettings>;
 
@@ -64,9 +68,18 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   heatmap_sample_rate: Number(r.heatmap_sample_rate),
   vitals_enabled: bool(r.vitals_enabled),
   errors_enabled: bool(r.errors_enabled),
+  replay_enabled: bool(r.replay_enabled ?? REPLAY_DEFAULTS.replay_enabled),
+  replay_sample_rate: Number(r.replay_sample_rate ?? REPLAY_DEFAULTS.replay_sample_rate),
+  replay_requires_consent: bool(r.replay_requires_consent ?? REPLAY_DEFAULTS.replay_requires_consent),
+  replay_mask_all_text: bool(r.replay_mask_all_text ?? REPLAY_DEFAULTS.replay_mask_all_text),
+  replay_mask_selectors: parseJsonList(r.replay_mask_selectors ?? '[]'),
+  replay_block_selectors: parseJsonList(r.replay_block_selectors ?? '[]'),
+  replay_excluded_paths: parseJsonList(r.replay_excluded_paths ?? '[]'),
+  replay_monthly_quota: Number(r.replay_monthly_quota ?? REPLAY_DEFAULTS.replay_monthly_quota),
+  replay_max_bytes: Number(r.replay_max_bytes ?? REPLAY_DEFAULTS.replay_max_bytes),
 });
 
-function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
+function toColumns(s: SiteSettingsPatch): Partial<SitesTable> {
   const c: Partial<SitesTable> = {};
   if (s.name !== undefined) c.name = s.name;
   if (s.domain !== undefined) c.domain = s.domain;
@@ -83,6 +96,15 @@ function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
   if (s.heatmap_sample_rate !== undefined) c.heatmap_sample_rate = s.heatmap_sample_rate;
   if (s.vitals_enabled !== undefined) c.vitals_enabled = int(s.vitals_enabled);
   if (s.errors_enabled !== undefined) c.errors_enabled = int(s.errors_enabled);
+  if (s.replay_enabled !== undefined) c.replay_enabled = int(s.replay_enabled);
+  if (s.replay_sample_rate !== undefined) c.replay_sample_rate = s.replay_sample_rate;
+  if (s.replay_requires_consent !== undefined) c.replay_requires_consent = int(s.replay_requires_consent);
+  if (s.replay_mask_all_text !== undefined) c.replay_mask_all_text = int(s.replay_mask_all_text);
+  if (s.replay_mask_selectors !== undefined) c.replay_mask_selectors = JSON.stringify(s.replay_mask_selectors);
+  if (s.replay_block_selectors !== undefined) c.replay_block_selectors = JSON.stringify(s.replay_block_selectors);
+  if (s.replay_excluded_paths !== undefined) c.replay_excluded_paths = JSON.stringify(s.replay_excluded_paths);
+  if (s.replay_monthly_quota !== undefined) c.replay_monthly_quota = s.replay_monthly_quota;
+  if (s.replay_max_bytes !== undefined) c.replay_max_bytes = s.replay_max_bytes;
   return c;
 }
 
@@ -184,7 +206,7 @@ export class SiteRepo {
     return rows.map(toSite);
   }
 
-  async update(id: string, patch: Partial<SiteSettings>): Promise<SiteRecord | null> {
+  async update(id: string, patch: SiteSettingsPatch): Promise<SiteRecord | null> {
     const cols = toColumns(patch);
     if (Object.keys(cols).length) {
       await this.db

@@ -4,6 +4,7 @@ import { ClickHouseError, type ClickHouseClient } from './http';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 import { clickHouseSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 import { vaultClickHouseStatements } from '../vault-schema';
+import { replayClickHouseStatements } from '../replay-schema';
 
 /**
  * The ClickHouse schema: the InsightHub PRD §6.1 shape (MergeTree family, partitioned by month,
@@ -167,6 +168,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     version: 8,
     name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
     statements: () => [clickHouseSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
+  {
+    version: 10,
+    name: 'session replay chunks (replay/): gzip bytes with their index, ordered by site, recording, sequence',
+    statements: () => replayClickHouseStatements(),
   },
 ];
 

@@ -3,6 +3,7 @@ import type { DuckDbClient } from './client';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 import { duckDbSideTableSql, SIDE_TABLES } from '../side-tables';
 import { vaultDuckDbStatements } from '../vault-schema';
+import { replayDuckDbStatements } from '../replay-schema';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -176,6 +177,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     version: 14,
     name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
     statements: () => [duckDbSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
+  {
+    version: 16,
+    name: 'session replay chunk index (replay/); the chunk bytes are files under the data directory',
+    statements: () => replayDuckDbStatements(),
   },
 ];
 

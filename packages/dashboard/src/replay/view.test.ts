@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { listQuery, parseRecordingsView, serializeRecordingsView } from './view';
+
+describe('recordings view in the URL', () => {
+  it('round-trips every field and drops defaults', () => {
+    const search = '?period=30d&page=%2Fpricing&country=DE&has_rage_clicks=true&offset=25&r=' + 'a'.repeat(32);
+    const v = parseRecordingsView(search);
+    expect(v).toMatchObject({ period: '30d', page: '/pricing', country: 'DE', has_rage_clicks: true, has_errors: false, offset: 25 });
+    expect(parseRecordingsView(serializeRecordingsView(v))).toEqual(v);
+    expect(new URLSearchParams(serializeRecordingsView(v)).get('page')).toBe('/pricing');
+    expect(serializeRecordingsView(parseRecordingsView(''))).toBe('');
+  });
+
+  it('ignores an unknown period and a bad offset; the list query leaves out the open recording and empty filters', () => {
+    const v = parseRecordingsView('?period=5y&offset=-3&country=fr&r=x');
+    expect(v.period).toBe('7d');
+    expect(v.offset).toBe(0);
+    const q = listQuery(v, 25);
+    expect(q).toEqual({
+      period: '7d',
+      country: 'FR',
+      limit: 25,
+      offset: 0,
+      page: undefined,
+      device: undefined,
+      browser: undefined,
+      visitor_id: undefined,
+      min_duration: undefined,
+      has_rage_clicks: undefined,
+      has_errors: undefined,
+    });
+    expect('r' in q).toBe(false);
+  });
+});

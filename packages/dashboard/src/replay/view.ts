@@ -1,0 +1,66 @@
+/** The Recordings page's view, all of it in the URL (shareable, back/forward work). */
+export interface RecordingsView {
+  period: '24h' | '7d' | '30d' | '90d';
+  page: string;
+  country: string;
+  device: string;
+  browser: string;
+  visitor_id: string;
+  min_duration: string;
+  has_rage_clicks: boolean;
+  has_errors: boolean;
+  offset: number;
+  /** The recording open in the player. */
+  r: string;
+}
+
+const PERIODS = ['24h', '7d', '30d', '90d'] as const;
+const TEXT = ['page', 'country', 'device', 'browser', 'visitor_id', 'min_duration', 'r'] as const;
+
+export function parseRecordingsView(search: string): RecordingsView {
+  const q = new URLSearchParams(search);
+  const period = q.get('period');
+  const v: RecordingsView = {
+    period: (PERIODS as readonly string[]).includes(period ?? '') ? (period as RecordingsView['period']) : '7d',
+    page: '',
+    country: '',
+    device: '',
+    browser: '',
+    visitor_id: '',
+    min_duration: '',
+    has_rage_clicks: q.get('has_rage_clicks') === 'true',
+    has_errors: q.get('has_errors') === 'true',
+    offset: Math.max(0, Number.parseInt(q.get('offset') ?? '0', 10) || 0),
+    r: '',
+  };
+  for (const k of TEXT) v[k] = q.get(k) ?? '';
+  return v;
+}
+
+export function serializeRecordingsView(v: RecordingsView): string {
+  const q = new URLSearchParams();
+  if (v.period !== '7d') q.set('period', v.period);
+  for (const k of TEXT) if (v[k]) q.set(k, v[k]);
+  if (v.has_rage_clicks) q.set('has_rage_clicks', 'true');
+  if (v.has_errors) q.set('has_errors', 'true');
+  if (v.offset) q.set('offset', String(v.offset));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The list request's query: the view without the open recording, empty filters left out. */
+export function listQuery(v: RecordingsView, limit: number): Record<string, string | number | boolean | undefined> {
+  return {
+    period: v.period,
+    page: v.page || undefined,
+    country: v.country.toUpperCase() || undefined,
+    device: v.device || undefined,
+    browser: v.browser || undefined,
+    visitor_id: v.visitor_id || undefined,
+    min_duration: v.min_duration || undefined,
+    has_rage_clicks: v.has_rage_clicks || undefined,
+    has_errors: v.has_errors || undefined,
+    limit,
+    offset: v.offset,
+  };
+}

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addFirstSite,
+  assertNothingRan,
+  browserUnavailable,
+  openWatched,
+  screenshot,
+  setUpOwner,
+  startHarness,
+  type Harness,
+  type Watched,
+} from './harness';
+
+/**
+ * Session replay end to end in Chromium: the owner turns replay on in the settings; a visitor types into a
+ * password field, a card-number field and a text field, sees a `data-tm-mask` block, goes to a second page
+ * and clicks. The stored chunk bytes (raw, and inflated) hold none of the typed values nor the masked text,
+ * the recording spans both pages, and the dashboard's player shows the second page's heading. With consent
+ * required and not given, nothing is uploaded.
+ */
+const unavailable = browserUnavailable();
+const SLOW = { timeout: 30_000 };
+
+const SECRETS = {
+  password: 'hunter2-PASSWORD-5521',
+  card: '4242424242424242',
+  name: 'Jane-TYPED-NAME-8830',
+  masked: 'MASKED-BALANCE-4412',
+};
+const PLAIN = 'PLAINTEXT-VISIBLE-7731';
+const SECOND_HEADING = 'Second page heading';
+
+function pageHtml(url: string, snippet: string): string {
+  if (url.startsWith('/second'))
+    return `<!doctype html><html><head><meta charset="utf-8"><title>Second</title>${snippet}</head>
+<body><h1>${SECOND_HEADING}</h1><button id="buy" type="button">Buy</button></body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>First</title>${snippet}</head>
+<body><h1>First page</h1><p id="plain">${PLAIN}</p>
+<form onsubmit="return false">
+  <label>Password <input type="password" id="pw" autocomplete="current-password"></label>
+  <label>Card number <input id="cc" name="cardnumber" autocomplete="cc-number" inputmode="numeric"></label>
+  <label>Name <input id="name" name="name"></label>
+</form>
+<div data-tm-mask><p>Your balance: ${SECRETS.masked}</p></div>
+<div data-tm-block>Chat widget</div>
+<a id="next" href="/second">Next page</a></body></html>`;
+}
+
+/** The tracked site: its own origin, a page per path, the snippet the dashboard gave. */
+async function serveSite(): Promise<{ origin: string; setSnippet(s: string): void; close(): Promise<void> }> {
+  let snippet = '';
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(pageHtml(req.url ?? '/', snippet));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://fixture.localhost:${(server.address() as AddressInfo).port}`,
+    setSnippet: (s) => {
+      snippet = s;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Every byte stored for the site's recordings: the chunk files, raw and inflated. */
+function storedBytes(dataDir: string, siteId: string): { raw: Buffer; text: string } {
+  const dir = path.join(dataDir, 'replay', siteId);
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f))) : [];
+  const raw = Buffer.concat(files);
+  // A file is gzip members one after another; gunzip reads them all.
+  const text = files.map((b) => zlib.gunzipSync(b).toString('utf8')).join('\n');
+  return { raw, text };
+}
+
+const uploaded = (p: Page) =>
+  p.waitForResponse((r) => r.url().includes('/api/collect/replay?') && r.request().method() === 'POST' && r.status() === 202, SLOW);
+
+describe.skipIf(!!unavailable)('session replay in the browser', () => {
+  let h: Harness;
+  let site: Awaited<ReturnType<typeof serveSite>>;
+  let owner: Watched;
+  let siteId = '';
+
+  beforeAll(async () => {
+    h = await startHarness();
+    site = await serveSite();
+    owner = await openWatched(h.browser);
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+    await site?.close();
+  });
+
+  it('records a two-page visit with everything typed and masked kept in the browser', async () => {
+    const p = owner.page;
+    await setUpOwner(p, h.url);
+    const added = await addFirstSite(p, site.origin, 'Shop');
+    siteId = added.siteId;
+    site.setSnippet(added.snippet);
+    // The owner turns replay on in the settings screen (without consent, for this first visit).
+    await p.goto(`${h.url}/sites/${siteId}/settings`);
+    const form = p.getByRole('form', { name: 'Session replay' });
+    await form.getByLabel('Record sessions').check();
+    await form.getByLabel('Only after consent').uncheck();
+    await form.getByRole('button', { name: 'Save replay settings' }).click();
+    await form.getByRole('status').waitFor();
+
+    const visitor = await openWatched(h.browser);
+    const v = visitor.page;
+    let sent = uploaded(v);
+    await v.goto(`${site.origin}/first`);
+    await v.locator('#pw').pressSequentially(SECRETS.password);
+    await v.locator('#cc').pressSequentially(SECRETS.card);
+    await v.locator('#name').pressSequentially(SECRETS.name);
+    await sent;
+    sent = uploaded(v);
+    await v.click('#next');
+    await v.waitForURL('**/second');
+    // The extension arrives with the page's first collect answer: once the page's snapshot is uploaded, it records.
+    await sent;
+    sent = uploaded(v);
+    await v.click('#buy');
+    await sent;
+    // The second page's own chunks (its snapshot and the click) arrive on the next flush.
+    await expect
+      .poll(async () => (await h.server.ctx.replay.list((await h.server.ctx.meta.sites.byId(siteId))!, {})).recordings[0]?.pages, SLOW)
+      .toEqual(['/first', '/second']);
+    await v.waitForTimeout(6000);
+    await visitor.context.close();
+
+    const { raw, text } = storedBytes(h.server.ctx.config.dataDir, siteId);
+    expect(raw.length).toBeGreaterThan(0);
+    // The search can find things: what is plainly on the page is in the recording.
+    expect(text).toContain(PLAIN);
+    expect(text).toContain(SECOND_HEADING);
+    for (const [what, secret] of Object.entries(SECRETS)) {
+      expect(raw.includes(secret), `${what} in raw bytes`).toBe(false);
+      expect(text.includes(secret), `${what} in inflated bytes`).toBe(false);
+    }
+    // Blocked content is not recorded either.
+    expect(text).not.toContain('Chat widget');
+    const list = await h.server.ctx.replay.list((await h.server.ctx.meta.sites.byId(siteId))!, {});
+    expect(list.total).toBe(1);
+    expect(list.recordings[0]).toMatchObject({ entry_page: '/first', page_count: 2, device: 'desktop', browser: 'Chrome' });
+    expect(list.recordings[0]!.clicks).toBeGreaterThanOrEqual(2);
+  });
+
+  it("plays the recording in the dashboard: the replayed iframe (no scripts) shows the second page's heading", async () => {
+    const p = owner.page;
+    await p.goto(`${h.url}/sites/${siteId}`);
+    await p.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Recordings' }).click();
+    await p.getByTestId('recordings').getByRole('link', { name: 'Watch' }).click();
+    const player = p.getByTestId('replay-player');
+    await player.waitFor();
+    expect(new URL(p.url()).searchParams.get('r')).toMatch(/^[a-f0-9]{32}$/);
+    const marker = player.getByRole('button', { name: /^\/second at / });
+    await marker.waitFor(SLOW);
+    await marker.click();
+    // The player document (player.html) holds the recorded page in an iframe sandboxed without scripts.
+    const playerFrame = p.frameLocator('iframe[data-testid=replay-stage]');
+    const recorded = playerFrame.frameLocator('.replayer-wrapper iframe');
+    await expect.poll(() => recorded.locator('h1').textContent(), SLOW).toBe(SECOND_HEADING);
+    expect(await playerFrame.locator('.replayer-wrapper iframe').getAttribute('sandbox')).toBe('allow-same-origin');
+    // The session's analytics events are beside the player.
+    await expect.poll(() => player.getByRole('complementary', { name: 'Session events' }).textContent(), SLOW).toContain('page_view');
+    await screenshot(p, 'replay-player');
+    await assertNothingRan(owner);
+  });
+
+  it('uploads nothing while the site requires consent and none was given, and records once it is', async () => {
+    await h.server.ctx.meta.sites.update(siteId, { replay_requires_consent: true });
+    const visitor = await openWatched(h.browser);
+    const v = visitor.page;
+    const posts: string[] = [];
+    v.on('request', (r) => {
+      if (r.url().includes('/api/collect/replay?') && r.method() === 'POST') posts.push(r.url());
+    });
+    await v.goto(`${site.origin}/first`);
+    await v.waitForFunction(() => (window as unknown as { __tmReplay?: number }).__tmReplay === 1, undefined, SLOW);
+    await v.locator('#name').pressSequentially('someone');
+    await v.click('#next');
+    await v.waitForURL('**/second');
+    await v.waitForTimeout(7000);
+    expect(posts).toEqual([]);
+    const before = (await h.server.ctx.replay.list((await h.server.ctx.meta.sites.byId(siteId))!, {})).total;
+    expect(before).toBe(1);
+    // Consent given: recording starts (so the silence above was the consent, not a broken script).
+    const sent = uploaded(v);
+    await v.evaluate(() => (window as unknown as { tidemark: { consent(p: object): void } }).tidemark.consent({ replay: true }));
+    await sent;
+    await visitor.context.close();
+  });
+});

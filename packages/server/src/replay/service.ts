@@ -1,0 +1,229 @@
+import zlib from 'node:zlib';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  badRequest,
+  notFound,
+  parseInput,
+  REPLAY_DEFAULTS,
+  REPLAY_MAX_DURATION_MS,
+  TidemarkError,
+  type ReplayListResponse,
+  type ReplayRecording,
+} from '@tidemark/core';
+import type { EventStore } from '../store';
+import type { SiteRecord } from '../meta';
+import type { ServerKeys } from '../secrets';
+import type { CounterStore } from '../counters';
+import { verifyAttributionId } from '../revenue';
+import { tooManyRequests } from '../auth';
+import { parseChunkBody, summarizeChunk } from './chunk';
+import type { RecordingFilter, ReplayStore } from './store';
+
+/** A chunk may run this far ahead of the highest stored sequence number (uploads retried out of order). */
+export const MAX_SEQ_AHEAD = 16;
+/** Clock skew and upload delay allowed past REPLAY_MAX_DURATION_MS before a chunk is refused. */
+const DURATION_SLACK_MS = 5 * 60_000;
+const DAY = 86_400_000;
+
+const chunkQuery = z.object({
+  s: z.string().min(1).max(64),
+  r: z.string().regex(/^[a-f0-9]{32}$/, 'must be 32 lower-case hex characters'),
+  q: z.coerce.number().int().min(0).max(1_000_000),
+  a: z.string().min(1).max(200),
+});
+export type ChunkQuery = z.infer<typeof chunkQuery>;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const replayListQuerySchema = z.object({
+  period: z.enum(['24h', '7d', '30d', '90d', 'custom']).default('7d'),
+  start_date: day.optional(),
+  end_date: day.optional(),
+  page: z.string().min(1).max(512).startsWith('/').optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  device: z.string().min(1).max(32).optional(),
+  browser: z.string().min(1).max(64).optional(),
+  visitor_id: z.string().min(1).max(128).optional(),
+  min_duration: z.coerce.number().min(0).max(86_400).optional(),
+  max_duration: z.coerce.number().min(0).max(86_400).optional(),
+  has_rage_clicks: flag.optional(),
+  has_errors: flag.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+export interface ReplayServiceDeps {
+  store: ReplayStore;
+  events: EventStore;
+  keys: ServerKeys;
+  counters: CounterStore;
+  /** Chunks per site per minute, 0 = no limit. */
+  chunksPerMinute: number;
+}
+
+/** The browser-side settings t.replay.js records with (GET /api/collect/replay/config). */
+export interface ReplayClientConfig {
+  consent: boolean;
+  maskAllText: boolean;
+  mask: string[];
+  block: string[];
+  exclude: string[];
+  maxBytes: number;
+}
+
+/**
+ * Session replay (docs/session-replay.md): chunk ingestion with its checks (the recording belongs to the
+ * site and session the collector's attribution id names; sequence, size, duration, quota and rate limits),
+ * and the reads behind the API.
+ */
+export class ReplayService {
+  /** (site, session) → country, device, browser of the session's events; only found values are kept. */
+  private readonly facts = new Map<string, { country: string; device: string; browser: string }>();
+
+  constructor(private readonly deps: ReplayServiceDeps) {}
+
+  clientConfig(site: SiteRecord): ReplayClientConfig {
+    const s = { ...REPLAY_DEFAULTS, ...definedOf(site) };
+    return {
+      consent: s.replay_requires_consent,
+      maskAllText: s.replay_mask_all_text,
+      mask: s.replay_mask_selectors,
+      block: s.replay_block_selectors,
+      exclude: s.replay_excluded_paths,
+      maxBytes: s.replay_max_bytes,
+    };
+  }
+
+  parseChunkQuery(query: unknown): ChunkQuery {
+    return parseInput(chunkQuery, query ?? {});
+  }
+
+  /** Checks and stores one chunk; resolves once it is durable. Nothing is stored when it throws. */
+  async ingest(site: SiteRecord, q: ChunkQuery, body: Buffer, now = Date.now()): Promise<{ stored: boolean }> {
+    const s = { ...REPLAY_DEFAULTS, ...definedOf(site) };
+    if (!s.replay_enabled) throw new TidemarkError(403, 'replay_disabled', 'Session replay is off for this site');
+    if (this.deps.chunksPerMinute > 0) {
+      const w = await this.deps.counters.incr(`replay-chunks:${site.id}`, 60_000);
+      if (w.count > this.deps.chunksPerMinute) throw tooManyRequests('Too many replay chunks for this site; retry later', w.resetAt);
+    }
+    const ref = verifyAttributionId(this.deps.keys, site.id, q.a, now);
+    if (!ref) throw badRequest('invalid_session', 'The attribution id does not name a current session of this site');
+    const events = parseChunkBody(body);
+    const summary = summarizeChunk(events);
+    const prior = await this.deps.store.state(q.r);
+    if (prior && prior.site_id !== site.id) throw badRequest('recording_of_other_site', 'This recording id belongs to another site');
+    if (prior && (prior.session_id !== ref.session_id || prior.visitor_id !== ref.visitor_id))
+      throw badRequest('recording_of_other_session', 'This recording id belongs to another session');
+    const ahead = q.q - (prior ? prior.max_seq : -1);
+    if (ahead > MAX_SEQ_AHEAD) throw badRequest('sequence_gap', `Sequence ${q.q} is more than ${MAX_SEQ_AHEAD} ahead of what is stored`);
+    const started = Math.min(prior?.started_at ?? Infinity, summary.ts_start);
+    if (summary.ts_end - started > REPLAY_MAX_DURATION_MS + DURATION_SLACK_MS)
+      throw new TidemarkError(413, 'recording_too_long', 'A recording stops after 60 minutes');
+    const gzip = zlib.gzipSync(JSON.stringify(events));
+    if ((prior?.bytes ?? 0) + gzip.length > s.replay_max_bytes)
+      throw new TidemarkError(413, 'recording_too_large', `A recording of this site stores at most ${s.replay_max_bytes} bytes`);
+    if (!prior && s.replay_monthly_quota > 0) {
+      const d = new Date(now);
+      const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      if ((await this.deps.store.countStartedSince(site.id, month)) >= s.replay_monthly_quota)
+        throw new TidemarkError(429, 'replay_quota_exceeded', "This site's recordings for the month are used up");
+    }
+    const facts = await this.sessionFacts(site.id, ref.visitor_id, ref.session_id);
+    const r = await this.deps.store.append({
+      site_id: site.id,
+      recording_id: q.r,
+      seq: q.q,
+      visitor_id: ref.visitor_id,
+      session_id: ref.session_id,
+      received_at: now,
+      ...summary,
+      ...facts,
+      gzip,
+    });
+    return { stored: r === 'stored' };
+  }
+
+  async list(site: SiteRecord, query: unknown, now = Date.now()): Promise<ReplayListResponse> {
+    const p = parseInput(replayListQuerySchema, query ?? {});
+    let from: number;
+    let to: number;
+    if (p.period === 'custom') {
+      if (!p.start_date || !p.end_date) throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
+      from = Date.parse(`${p.start_date}T00:00:00Z`);
+      to = Date.parse(`${p.end_date}T00:00:00Z`) + DAY;
+      if (!(from < to)) throw badRequest('invalid_date_range', 'start_date must not be after end_date');
+    } else {
+      const days = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 }[p.period];
+      to = now + 1;
+      from = now - days * DAY;
+    }
+    const filter: RecordingFilter = { from, to, limit: p.limit, offset: p.offset };
+    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_errors'] as const)
+      if (p[k] !== undefined) (filter as unknown as Record<string, unknown>)[k] = p[k];
+    if (p.min_duration !== undefined) filter.min_duration_ms = p.min_duration * 1000;
+    if (p.max_duration !== undefined) filter.max_duration_ms = p.max_duration * 1000;
+    return this.deps.store.list(site.id, filter);
+  }
+
+  async get(site: SiteRecord, recordingId: string): Promise<ReplayRecording> {
+    const rec = /^[a-f0-9]{32}$/.test(recordingId) ? await this.deps.store.get(site.id, recordingId) : null;
+    if (!rec) throw notFound('Recording');
+    return rec;
+  }
+
+  /** The recording's rrweb events as one JSON array, chunk by chunk in sequence order (never all in memory). */
+  async eventStream(site: SiteRecord, recordingId: string): Promise<Readable> {
+    await this.get(site, recordingId);
+    const store = this.deps.store;
+    async function* parts() {
+      yield '[';
+      let first = true;
+      for await (const gz of store.chunks(site.id, recordingId)) {
+        const text = zlib.gunzipSync(gz).toString('utf8');
+        // Each chunk is a stored JSON array: its items join the one array.
+        yield (first ? '' : ',') + text.slice(1, -1);
+        first = false;
+      }
+      yield ']';
+    }
+    return Readable.from(parts());
+  }
+
+  /** The analytics events of the recording's session (the player shows them beside it). */
+  async sessionEvents(site: SiteRecord, recordingId: string): Promise<{ events: Array<{ ts: number; name: string; path: string }> }> {
+    const rec = await this.get(site, recordingId);
+    const rows = await this.deps.events.query<{ ts: unknown; name: string; path: string }>(
+      // A session is short: its events are few, whatever the period (ts is a TIMESTAMP or ms by engine).
+      'SELECT ts, name, path FROM events WHERE site_id = ? AND session_id = ? AND visitor_id = ? ORDER BY ts, name LIMIT 1000',
+      [site.id, rec.session_id, rec.visitor_id],
+    );
+    return { events: rows.map((r) => ({ ts: toMs(r.ts), name: r.name, path: r.path })) };
+  }
+
+  private async sessionFacts(siteId: string, visitorId: string, sessionId: string) {
+    const key = `${siteId}\0${sessionId}`;
+    const hit = this.facts.get(key);
+    if (hit) return hit;
+    const [row] = await this.deps.events.query<{ country: string; device_type: string; browser: string }>(
+      'SELECT country, device_type, browser FROM events WHERE site_id = ? AND session_id = ? AND visitor_id = ? LIMIT 1',
+      [siteId, sessionId, visitorId],
+    );
+    const facts = { country: row?.country ?? '', device: row?.device_type ?? '', browser: row?.browser ?? '' };
+    if (row) {
+      if (this.facts.size >= 10_000) this.facts.clear();
+      this.facts.set(key, facts);
+    }
+    return facts;
+  }
+}
+
+const toMs = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(String(v)));
+
+/** The site's replay fields that are set (a site read before the migration has none). */
+function definedOf(site: SiteRecord): Partial<SiteRecord> {
+  return Object.fromEntries(Object.entries(site).filter(([k, v]) => k.startsWith('replay_') && v !== undefined && v !== null));
+}

@@ -1,0 +1,223 @@
+/**
+ * Tidemark session replay (built to dist/t.replay.js; docs/session-replay.md). The core loads it when the
+ * collector names it for this session (the site enabled replay and the session fell in its sample). It:
+ * - reads the site's replay settings (GET /api/collect/replay/config), waits for consent where the site
+ *   requires it (`tidemark._.consent.replay`, see below), skips excluded paths;
+ * - records with rrweb's recorder under strict masking: every input, textarea and select, `data-tm-mask`
+ *   and the site's mask selectors masked in the browser; `data-tm-block`, `rr-block` and the site's block
+ *   selectors replaced by placeholders; no canvas, no cross-origin iframes;
+ * - uploads chunks to POST /api/collect/replay every few seconds and when the page is hidden, gzip where
+ *   CompressionStream exists, with a recording id and sequence numbers kept in sessionStorage, so the
+ *   recording continues across the session's page loads.
+ *
+ * Consent contract (shared with the consent API): `tidemark._.consent` is the object of granted purposes;
+ * whoever changes it dispatches `tidemark:consent` on window. Where no consent API is loaded this script
+ * provides a minimal `tidemark.consent(purposes)` that does exactly that (kept for the tab's session).
+ */
+import { record } from '@rrweb/record';
+import type { TrackerInternals } from './internal';
+import { compilePatterns } from './util';
+
+type Tidemark = Record<string, any> & { _?: TrackerInternals & { consent?: Record<string, unknown> } };
+interface ReplayConfig {
+  consent: boolean;
+  maskAllText: boolean;
+  mask: string[];
+  block: string[];
+  exclude: string[];
+  maxBytes: number;
+}
+interface State {
+  /** recording id */
+  r: string;
+  /** next sequence number */
+  q: number;
+  /** session id the recording belongs to */
+  s: string;
+  /** started (ms) */
+  t: number;
+  /** bytes sent */
+  b: number;
+}
+
+const w = window as unknown as Record<string, any>;
+const tm = w.tidemark as Tidemark | undefined;
+const x = tm?._;
+const KEY = 'tidemark_replay';
+const FLUSH_MS = 5000;
+const MAX_MS = 60 * 60_000;
+/** keepalive bodies share a 64 KiB budget per page: a larger chunk is split. */
+const KEEPALIVE_BYTES = 60_000;
+
+let cfg: ReplayConfig;
+let state: State | undefined;
+let buffer: unknown[] = [];
+let stop: (() => void) | undefined;
+let done = false;
+let timer: ReturnType<typeof setInterval> | undefined;
+/** Uploads one after another, so sequence numbers follow the order of the events. */
+let chain: Promise<unknown> = Promise.resolve();
+
+const storage = (v?: State): State | undefined => {
+  try {
+    if (v) sessionStorage.setItem(KEY, JSON.stringify(v));
+    else return JSON.parse(sessionStorage.getItem(KEY) || 'null') || undefined;
+  } catch {}
+  return undefined;
+};
+
+/** The session id inside the collector's attribution id (base64url of "exp\0visitor\0session", then a MAC). */
+function sessionOf(aid: string): string {
+  try {
+    return atob(aid.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')).split('\0')[2] || '';
+  } catch {
+    return '';
+  }
+}
+
+const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** Selectors the browser accepts, joined; an invalid one would make rrweb skip the whole list. */
+function selectors(list: string[]): string {
+  return list
+    .filter((s) => {
+      try {
+        document.querySelector(s);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .join(',');
+}
+
+const excluded = () => compilePatterns(cfg.exclude.join(' ')).some((r) => r.test(location.pathname));
+const consented = () => !cfg.consent || x?.consent?.replay === true;
+
+async function gzip(text: string): Promise<BodyInit> {
+  if (!w.CompressionStream) return text;
+  return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+}
+
+const size = (b: BodyInit) => (typeof b == 'string' ? new Blob([b]).size : (b as ArrayBuffer).byteLength);
+
+/** Sends events as one chunk, or as several when one would not fit a keepalive request. */
+async function upload(events: unknown[], unloading?: boolean): Promise<void> {
+  if (!state || !events.length) return;
+  const text = JSON.stringify(events);
+  // While the page unloads there may be no time for an asynchronous compression: plain JSON then.
+  const body = unloading ? text : await gzip(text);
+  if (size(body) > KEEPALIVE_BYTES && events.length > 1) {
+    const half = events.length >> 1;
+    await upload(events.slice(0, half), unloading);
+    return upload(events.slice(half), unloading);
+  }
+  const s = state;
+  const seq = s.q++;
+  s.b += size(body);
+  storage(s);
+  const c = x!.c;
+  const url = `${c.api}/api/collect/replay?s=${encodeURIComponent(c.site as string)}&r=${s.r}&q=${seq}&a=${encodeURIComponent(tm!.getAttributionId() || '')}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const r = await fetch(url, {
+        method: 'POST',
+        body,
+        keepalive: size(body) <= KEEPALIVE_BYTES,
+        headers: { 'content-type': 'text/plain' },
+      });
+      // Refused for good (disabled, quota, too large, consent): stop recording this session.
+      if (r.status >= 400 && r.status < 500 && r.status != 429) return halt();
+      if (r.ok) return;
+    } catch {}
+    if (unloading) return;
+    await new Promise((f) => setTimeout(f, 1000 << attempt));
+  }
+}
+
+function flush(unloading?: boolean) {
+  const events = buffer;
+  buffer = [];
+  if (state && (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes)) halt();
+  if (unloading) void upload(events, true);
+  else chain = chain.then(() => upload(events));
+}
+
+function halt() {
+  done = true;
+  stop?.();
+  stop = undefined;
+  clearInterval(timer);
+}
+
+function start() {
+  if (stop || done || !consented() || excluded()) return;
+  const aid = tm!.getAttributionId() as string | null;
+  const session = aid && sessionOf(aid);
+  if (!session) return void setTimeout(start, 500);
+  state = storage();
+  if (!state || state.s != session) state = { r: randomId(), q: 0, s: session, t: Date.now(), b: 0 };
+  if (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes) return;
+  storage(state);
+  stop = record({
+    emit: (e) => void buffer.push(e),
+    maskAllInputs: true,
+    maskInputOptions: { password: true, email: true, tel: true, text: true, textarea: true, select: true },
+    maskTextSelector: selectors(['[data-tm-mask]', ...(cfg.maskAllText ? ['*'] : []), ...cfg.mask]),
+    blockClass: 'rr-block',
+    blockSelector: selectors(['[data-tm-block]', ...cfg.block]),
+    recordCanvas: false,
+    recordCrossOriginIframes: false,
+    collectFonts: false,
+    inlineImages: false,
+    slimDOMOptions: 'all',
+    sampling: { mousemove: 100, scroll: 150, input: 'last' },
+  });
+  timer ||= setInterval(flush, FLUSH_MS);
+}
+
+/** A route change of a single-page app: a marker for the timeline, and exclusions apply to the new path. */
+function onRoute() {
+  if (done) return;
+  if (excluded()) {
+    flush();
+    stop?.();
+    stop = undefined;
+  } else if (stop) record.addCustomEvent('nav', { href: location.href });
+  else start();
+}
+
+if (x?.c && !w.__tmReplay) {
+  w.__tmReplay = 1;
+  // The minimal consent API where none is loaded (see the contract above).
+  if (!tm!.consent) {
+    x.consent = JSON.parse(sessionStorage.getItem('tidemark_consent') || '{}');
+    tm!.consent = (p: Record<string, unknown>) => {
+      Object.assign((x.consent ||= {}), p);
+      try {
+        sessionStorage.setItem('tidemark_consent', JSON.stringify(x.consent));
+      } catch {}
+      dispatchEvent(new CustomEvent('tidemark:consent', { detail: x.consent }));
+    };
+  }
+  fetch(`${x.c.api}/api/collect/replay/config?s=${encodeURIComponent(x.c.site as string)}`)
+    .then((r) => r.json())
+    .then((c: ReplayConfig) => {
+      cfg = c;
+      addEventListener('tidemark:consent', () => (consented() ? start() : (flush(), halt())));
+      addEventListener('error', () => stop && record.addCustomEvent('error', {}));
+      addEventListener('unhandledrejection', () => stop && record.addCustomEvent('error', {}));
+      document.addEventListener('visibilitychange', () => document.hidden && flush());
+      addEventListener('pagehide', () => flush(true));
+      for (const m of ['pushState', 'replaceState'] as const) {
+        const original = history[m];
+        history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+          original.apply(this, args);
+          onRoute();
+        };
+      }
+      addEventListener('popstate', onRoute);
+      start();
+    })
+    .catch(() => {});
+}
