@@ -10,3 +10,4 @@ export * from './funnels';
 export * from './goals';
 export * from './ingest-contracts-compat';
 export * from './imports';
+export * from './privacy';

@@ -429,6 +429,10 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/revenue',
         '/v1/sites/{id}/revenue',
         '/api/webhooks/stripe/{site_id}',
+        '/api/orgs/{orgId}/audit',
+        '/api/orgs/{orgId}/audit/export',
+        '/v1/audit',
+        '/v1/audit/export',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

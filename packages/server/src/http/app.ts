@@ -30,6 +30,8 @@ import { revenueWebhookRoutes } from './routes/revenue-webhooks';
 import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
+import { auditRoutes } from './routes/audit';
+import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
   method: string;
@@ -52,6 +54,7 @@ const routeModules: RouteModule[] = [
   orgRoutes,
   siteRoutes,
   importRoutes,
+  auditRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,
@@ -96,6 +99,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): 
     for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url });
   });
   installErrorHandling(app);
+  // Administrative actions are recorded around their routes (audit/rules.ts).
+  installAuditHooks(app, ctx);
   installSecurityHeaders(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ success: false, error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),

@@ -23,3 +23,5 @@ export { normalizeEmail } from './repos/users';
 export { sha256Hex } from './ids';
 export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';
 export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
+export type { AuditAppend } from './repos/audit-log';
+export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy-requests';

@@ -276,4 +276,59 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('exchange_rates').ifExists().execute();
     },
   },
+  '0016_privacy': {
+    // The audit log (append-only: the repository has no update or delete; rows go with their organization)
+    // and data-subject requests with their access archives (privacy/).
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('audit_log')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('action', 'varchar(60)', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(10)', (c) => c.notNull())
+        .addColumn('actor_type', 'varchar(10)', (c) => c.notNull())
+        .addColumn('actor_id', 'varchar(36)')
+        .addColumn('actor_label', 'varchar(320)', (c) => c.notNull())
+        .addColumn('target_type', 'varchar(40)')
+        .addColumn('target_id', 'varchar(64)')
+        .addColumn('site_id', 'varchar(36)')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_audit_log_org_at').ifNotExists().on('audit_log').columns(['org_id', 'at', 'id']).execute();
+      await db.schema
+        .createTable('privacy_requests')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('type', 'varchar(10)', (c) => c.notNull())
+        .addColumn('subject_kind', 'varchar(12)', (c) => c.notNull())
+        .addColumn('subject_mask', 'varchar(80)', (c) => c.notNull())
+        .addColumn('subject_sealed', 'text')
+        .addColumn('status', 'varchar(12)', (c) => c.notNull())
+        .addColumn('requested_by', 'varchar(320)', (c) => c.notNull())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('completed_at', 'bigint')
+        .addColumn('found', 'text')
+        .addColumn('removed', 'text')
+        .addColumn('error', 'varchar(1000)')
+        .addColumn('archive', 'text')
+        .execute();
+      await db.schema
+        .createIndex('idx_privacy_requests_site')
+        .ifNotExists()
+        .on('privacy_requests')
+        .columns(['site_id', 'requested_at'])
+        .execute();
+      await db.schema.createIndex('idx_privacy_requests_status').ifNotExists().on('privacy_requests').columns(['status']).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('privacy_requests').ifExists().execute();
+      await db.schema.dropTable('audit_log').ifExists().execute();
+    },
+  },
 };

@@ -171,7 +171,44 @@ export interface ImportJobsTable {
   finished_at: number | null;
 }
 
+export interface AuditLogTable {
+  id: string;
+  org_id: string;
+  at: number;
+  action: string;
+  outcome: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string;
+  target_type: string | null;
+  target_id: string | null;
+  site_id: string | null;
+  details: string;
+}
+
+export interface PrivacyRequestsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  type: string;
+  subject_kind: string;
+  subject_mask: string;
+  subject_sealed: string | null;
+  status: string;
+  requested_by: string;
+  requested_at: number;
+  due_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  found: string | null;
+  removed: string | null;
+  error: string | null;
+  archive: string | null;
+}
+
 export interface MetaSchema {
+  audit_log: AuditLogTable;
+  privacy_requests: PrivacyRequestsTable;
   goals: GoalsTable;
   organizations: OrganizationsTable;
   users: UsersTable;

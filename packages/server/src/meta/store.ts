@@ -17,6 +17,8 @@ import { SiteRevenueRepo } from './repos/site-revenue';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ImportJobRepo } from './repos/import-jobs';
+import { AuditLogRepo } from './repos/audit-log';
+import { PrivacyRequestRepo } from './repos/privacy-requests';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -34,6 +36,8 @@ export class MetaStore {
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly importJobs: ImportJobRepo;
+  readonly auditLog: AuditLogRepo;
+  readonly privacyRequests: PrivacyRequestRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -54,6 +58,8 @@ export class MetaStore {
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.importJobs = new ImportJobRepo(db);
+    this.auditLog = new AuditLogRepo(db);
+    this.privacyRequests = new PrivacyRequestRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -6,6 +6,7 @@ import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
+import { auditOpenApi } from './openapi-audit';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -19,4 +20,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   revenueOpenApi,
   dropinsOpenApi,
   importsOpenApi,
+  auditOpenApi,
 ];
