@@ -13,6 +13,7 @@ import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { AuditLogPage } from '../pages/AuditLogPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -35,6 +36,7 @@ export function AppRoutes() {
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;
   else if (path === '/account') page = <AccountPage />;
+  else if (path === '/audit') page = <AuditLogPage />;
   else page = <NotFoundPage />;
   return <Layout>{page}</Layout>;
 }
