@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { assertNothingRan, browserUnavailable, HOSTILE, OWNER, openWatched, screenshot, setUpOwner, startHarness, type Harness, type Watched } from './harness';
+import {
+  assertNothingRan,
+  browserUnavailable,
+  HOSTILE,
+  OWNER,
+  openWatched,
+  screenshot,
+  setUpOwner,
+  startHarness,
+  type Harness,
+  type Watched,
+} from './harness';
 
 /**
  * The audit log screen in Chromium: the owner's actions (set-up, a site, a key with a hostile name, a

@@ -63,7 +63,9 @@ export function AuditLogPage() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const get = (k: string) => String(f.get(k) ?? '').trim() || undefined;
-    navigate(`/audit${auditFiltersSearch({ action: get('action'), actor: get('actor'), outcome: get('outcome'), from: get('from'), to: get('to') })}`);
+    navigate(
+      `/audit${auditFiltersSearch({ action: get('action'), actor: get('actor'), outcome: get('outcome'), from: get('from'), to: get('to') })}`,
+    );
   };
 
   return (
