@@ -433,6 +433,12 @@ describe('OpenAPI', () => {
         '/api/orgs/{orgId}/audit/export',
         '/v1/audit',
         '/v1/audit/export',
+        '/api/sites/{id}/privacy/requests',
+        '/api/sites/{id}/privacy/requests/{request_id}',
+        '/api/sites/{id}/privacy/requests/{request_id}/archive',
+        '/v1/sites/{id}/privacy/requests',
+        '/v1/sites/{id}/privacy/requests/{request_id}',
+        '/v1/sites/{id}/privacy/requests/{request_id}/archive',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

@@ -9,6 +9,7 @@ import type { ImportService } from '../imports';
 import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 import type { TrackerExtensions } from '../extensions';
+import type { PrivacyService } from '../privacy';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -44,6 +45,8 @@ export interface AppContext {
   trackerExtensions: TrackerExtensions;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
+  /** Data-subject requests (access, erasure) processed in the background (privacy/). */
+  privacy: PrivacyService;
   /** Imports of other tools' exports into a site, run in the background (imports/). */
   imports: ImportService;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */

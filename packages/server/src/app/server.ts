@@ -23,6 +23,7 @@ import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFil
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
+import { PrivacyService } from '../privacy';
 import { TrackerExtensions } from '../extensions';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
@@ -180,6 +181,13 @@ export async function createContext(config: Config): Promise<AppContext> {
   closers.push(() => imports.idle());
   const revenue = new RevenueService({ events, meta, keys, writer });
   const trackerExtensions = new TrackerExtensions();
+  // Data-subject requests (privacy/): started on request from any node; the jobs role picks up what a restart left.
+  const privacy = new PrivacyService({ events, meta, lifecycle, keys, emailHash: (e) => revenue.emailHash(e), log: logError });
+  closers.push(() => privacy.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(privacy.schedule(leader ? { isLeader: () => leader.isLeader } : {}));
+  }
   const ctx: AppContext = {
     config,
     events,
@@ -193,6 +201,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     trackerExtensions,
     lifecycle,
     imports,
+    privacy,
     health,
     closers,
   };

@@ -31,6 +31,7 @@ import { revenueRoutes } from './routes/revenue';
 import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 import { auditRoutes } from './routes/audit';
+import { privacyRoutes } from './routes/privacy';
 import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
@@ -55,6 +56,7 @@ const routeModules: RouteModule[] = [
   siteRoutes,
   importRoutes,
   auditRoutes,
+  privacyRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

@@ -7,6 +7,7 @@ import { goalsSection } from './openapi-goals';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { auditOpenApi } from './openapi-audit';
+import { privacyOpenApi } from './openapi-privacy';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -21,4 +22,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   dropinsOpenApi,
   importsOpenApi,
   auditOpenApi,
+  privacyOpenApi,
 ];
