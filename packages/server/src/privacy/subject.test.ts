@@ -6,6 +6,6 @@ describe('maskSubject', () => {
     const cases = [{ email: 'jane.doe@example.com' }, { user_id: 'customer-123456' }, { visitor_id: 'abc' }];
     const masks = cases.map(maskSubject);
     expect(masks).toEqual(['j***@example.com', 'cus…56', 'a***']);
-    cases.forEach((c, i) => expect(masks[i]).not.toContain(Object.values(c)[0]));
+    for (const [i, c] of cases.entries()) expect(masks[i]).not.toContain(Object.values(c)[0]);
   });
 });
