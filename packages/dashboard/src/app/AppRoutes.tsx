@@ -14,6 +14,7 @@ import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { AuditLogPage } from '../pages/AuditLogPage';
+import { PrivacyPage } from '../pages/PrivacyPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -23,6 +24,7 @@ export function AppRoutes() {
   const settings = matchPath('/sites/:id/settings', path);
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
+  const privacy = matchPath('/sites/:id/privacy', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -30,6 +32,7 @@ export function AppRoutes() {
   else if (install) page = <SiteInstallPage siteId={install.id} />;
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
+  else if (privacy) page = <PrivacyPage siteId={privacy.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;

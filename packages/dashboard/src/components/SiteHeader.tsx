@@ -2,7 +2,7 @@ import type { Site } from '@tidemark/core';
 import { Link } from './Link';
 import { useLocation } from '../lib/router';
 import { LiveCount } from './LiveCount';
-import { canWrite, useSession } from '../app/session';
+import { canAdmin, canWrite, useSession } from '../app/session';
 
 /** The site's name, its live visitor count and its sub-navigation. */
 export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
@@ -15,6 +15,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/revenue`, label: 'Revenue', keep: true },
     { to: `${base}/funnels`, label: 'Funnels' },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
+    ...(canAdmin(org) ? [{ to: `${base}/privacy`, label: 'Privacy' }] : []),
   ];
   return (
     <div className="site-header">
