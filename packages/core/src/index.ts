@@ -11,3 +11,4 @@ export * from './goals';
 export * from './ingest-contracts-compat';
 export * from './imports';
 export * from './privacy';
+export * from './consent';

@@ -121,6 +121,9 @@ export const AUDIT_RULES: AuditRule[] = [
     type: 'privacy_request',
     param: 'request_id',
   }),
+  site('PUT', '/api/sites/:id/consent', 'settings.updated', { type: 'consent_settings', param: 'id' }, { changedFields: true }),
+  site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
+  site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   { method: 'GET', url: '/api/orgs/:orgId/audit/export', action: 'export.created', org: 'org', target: { type: 'audit_log' } },
   { method: 'GET', url: '/v1/audit/export', action: 'export.created', org: 'actor', target: { type: 'audit_log' } },
 ];

@@ -32,6 +32,7 @@ import { funnelRoutes } from './routes/funnels';
 import { importRoutes } from './routes/imports';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
+import { consentRoutes } from './routes/consent';
 import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
@@ -57,6 +58,7 @@ const routeModules: RouteModule[] = [
   importRoutes,
   auditRoutes,
   privacyRoutes,
+  consentRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

@@ -25,3 +25,4 @@ export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';
 export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
 export type { AuditAppend } from './repos/audit-log';
 export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy-requests';
+export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/consent';

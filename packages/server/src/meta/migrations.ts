@@ -325,8 +325,34 @@ export const metaMigrations: Record<string, Migration> = {
         .columns(['site_id', 'requested_at'])
         .execute();
       await db.schema.createIndex('idx_privacy_requests_status').ifNotExists().on('privacy_requests').columns(['status']).execute();
+      // Consent (docs/consent.md): a site's mode, categories and banner texts; the consent log, one hash chain per site.
+      await db.schema
+        .createTable('site_consent')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('mode', 'varchar(20)', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('consent_log')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('subject', 'varchar(64)', (c) => c.notNull())
+        .addColumn('categories', 'varchar(200)', (c) => c.notNull())
+        .addColumn('text_version', 'varchar(40)', (c) => c.notNull())
+        .addColumn('source', 'varchar(20)', (c) => c.notNull())
+        .addColumn('prev_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('consent_log_pk', ['site_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('idx_consent_log_subject').ifNotExists().on('consent_log').columns(['site_id', 'subject']).execute();
     },
     async down(db: AnyDb) {
+      await db.schema.dropTable('consent_log').ifExists().execute();
+      await db.schema.dropTable('site_consent').ifExists().execute();
       await db.schema.dropTable('privacy_requests').ifExists().execute();
       await db.schema.dropTable('audit_log').ifExists().execute();
     },

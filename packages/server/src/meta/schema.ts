@@ -206,7 +206,28 @@ export interface PrivacyRequestsTable {
   archive: string | null;
 }
 
+export interface SiteConsentTable {
+  site_id: string;
+  mode: string;
+  config: string;
+  updated_at: number;
+}
+
+export interface ConsentLogTable {
+  site_id: string;
+  seq: number;
+  at: number;
+  subject: string;
+  categories: string;
+  text_version: string;
+  source: string;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface MetaSchema {
+  site_consent: SiteConsentTable;
+  consent_log: ConsentLogTable;
   audit_log: AuditLogTable;
   privacy_requests: PrivacyRequestsTable;
   goals: GoalsTable;

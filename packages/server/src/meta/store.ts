@@ -19,6 +19,7 @@ import { GoalRepo } from './repos/goals';
 import { ImportJobRepo } from './repos/import-jobs';
 import { AuditLogRepo } from './repos/audit-log';
 import { PrivacyRequestRepo } from './repos/privacy-requests';
+import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -38,6 +39,8 @@ export class MetaStore {
   readonly importJobs: ImportJobRepo;
   readonly auditLog: AuditLogRepo;
   readonly privacyRequests: PrivacyRequestRepo;
+  readonly siteConsent: SiteConsentRepo;
+  readonly consentLog: ConsentLogRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -60,6 +63,8 @@ export class MetaStore {
     this.importJobs = new ImportJobRepo(db);
     this.auditLog = new AuditLogRepo(db);
     this.privacyRequests = new PrivacyRequestRepo(db);
+    this.siteConsent = new SiteConsentRepo(db);
+    this.consentLog = new ConsentLogRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -20,6 +20,8 @@ export const TRACKER_FILES = [
   { name: 't.mp.js', entry: path.resolve(here, '../browser/metricpal.ts'), gzipBudget: 2500 },
   // Plausible's script-tag API for pages switching from it (served also as /js/script.js).
   { name: 't.plausible.js', entry: path.resolve(here, '../browser/plausible.ts'), gzipBudget: 800 },
+  // The consent banner and preference centre; the entry script of sites whose consent mode is not "none" (docs/consent.md).
+  { name: 't.consent.js', entry: path.resolve(here, '../browser/consent.ts'), gzipBudget: 3500 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];
