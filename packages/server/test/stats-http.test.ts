@@ -439,6 +439,15 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/privacy/requests',
         '/v1/sites/{id}/privacy/requests/{request_id}',
         '/v1/sites/{id}/privacy/requests/{request_id}/archive',
+        '/api/sites/{id}/consent',
+        '/api/consent/config',
+        '/api/consent',
+        '/api/sites/{id}/consent/log',
+        '/api/sites/{id}/consent/log/export',
+        '/api/sites/{id}/consent/log/verify',
+        '/v1/sites/{id}/consent/log',
+        '/v1/sites/{id}/consent/log/export',
+        '/v1/sites/{id}/consent/log/verify',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

@@ -8,6 +8,7 @@ import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { auditOpenApi } from './openapi-audit';
 import { privacyOpenApi } from './openapi-privacy';
+import { consentOpenApi } from './openapi-consent';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -23,4 +24,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   importsOpenApi,
   auditOpenApi,
   privacyOpenApi,
+  consentOpenApi,
 ];
