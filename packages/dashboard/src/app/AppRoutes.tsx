@@ -15,6 +15,7 @@ import { AccountPage } from '../pages/AccountPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { AuditLogPage } from '../pages/AuditLogPage';
 import { PrivacyPage } from '../pages/PrivacyPage';
+import { ConsentPage } from '../pages/ConsentPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -25,6 +26,7 @@ export function AppRoutes() {
   const revenue = matchPath('/sites/:id/revenue', path);
   const funnels = matchPath('/sites/:id/funnels', path);
   const privacy = matchPath('/sites/:id/privacy', path);
+  const consent = matchPath('/sites/:id/consent', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -33,6 +35,7 @@ export function AppRoutes() {
   else if (realtime) page = <RealtimePage siteId={realtime.id} />;
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (privacy) page = <PrivacyPage siteId={privacy.id} />;
+  else if (consent) page = <ConsentPage siteId={consent.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (overview) page = <SiteOverviewPage siteId={overview.id} />;

@@ -15,6 +15,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/revenue`, label: 'Revenue', keep: true },
     { to: `${base}/funnels`, label: 'Funnels' },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
+    ...(canWrite(org) ? [{ to: `${base}/consent`, label: 'Consent' }] : []),
     ...(canAdmin(org) ? [{ to: `${base}/privacy`, label: 'Privacy' }] : []),
   ];
   return (
