@@ -49,6 +49,8 @@ export interface Site {
   currency?: string;
   /** The site's id for Umami clients (`website` of /api/send); a UUID made with the site. */
   umami_website_id: string;
+  /** Consent mode (docs/consent.md), set with the consent settings; the collector enforces it. Absent = none. */
+  consent_mode?: 'none' | 'required' | 'optional-upgrade';
 }
 
 export interface Member {

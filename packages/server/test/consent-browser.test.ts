@@ -82,6 +82,11 @@ describe.skipIf(chromiumMissing())('consent banner (required mode)', () => {
       marketing: false,
     });
     await until('queued event sent', async () => (await stored()).some((e) => e.name === 'before_consent'));
+    // The collector enforces the required mode with the marker t.consent.js adds, and never stores the marker.
+    const props = await server.ctx.events.query<{ p: string }>('SELECT CAST(props AS VARCHAR) AS p FROM events WHERE site_id = ?', [
+      site.id,
+    ]);
+    expect(props.some((r) => r.p.includes('tm_consent'))).toBe(false);
     await until('decision logged', async () => (await log()).length === 1);
     expect((await log())[0]).toMatchObject({ categories: ['analytics'], source: 'banner' });
 

@@ -14,6 +14,10 @@ import { startTestServer } from './helpers/server';
  * content and its predecessor, and a changed entry found by verification.
  */
 const PW = 'correct horse battery';
+const until = async (ok: () => Promise<boolean>) => {
+  for (let i = 0; i < 100 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await ok()).toBe(true);
+};
 const tag = crypto.randomBytes(4).toString('hex');
 const domain = `shop-${tag}.example.com`;
 
@@ -160,6 +164,58 @@ describe('consent', () => {
     );
     expect((await owner.get(`/api/sites/${siteId}/consent/log/verify`)).body).toEqual({ ok: false, entries: 4, first_bad_seq: 4 });
   });
+
+  it('the collector enforces the mode: no analytics consent, no event (required) or no stored id (optional-upgrade)', async () => {
+    const collect = async ({ path, ...props }: Record<string, string>, visitor?: string) => {
+      const r = await fetch(`${srv.url}/api/collect`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'text/plain',
+          origin: `https://${domain}`,
+          'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+          'accept-language': 'en',
+        },
+        body: JSON.stringify({
+          site_id: trackingId,
+          events: [{ name: 'page_view', properties: { url: `https://${domain}/${path}`, path: `/${path}`, ...props } }],
+          ...(visitor ? { visitor: { id: visitor } } : {}),
+        }),
+      });
+      expect(r.status, await r.clone().text()).toBe(202);
+    };
+    const rows = (path: string) =>
+      srv.ctx.events.query<{ visitor_id: string; props: unknown }>(
+        'SELECT visitor_id, CAST(props AS VARCHAR) AS props FROM events WHERE site_id = ? AND path = ?',
+        [siteId, `/${path}`],
+      );
+    const day = new Date().toISOString().slice(0, 10);
+    const noConsent = async () =>
+      (await srv.ctx.events.dropCounts(siteId, day, day)).filter((d) => d.reason === 'no_consent').reduce((n, d) => n + d.count, 0);
+
+    // required (set above): without the marker, or with only other categories, nothing is stored.
+    await owner.request('PUT', `/api/sites/${siteId}/consent`, { mode: 'required' });
+    const before = await noConsent();
+    await collect({ path: 'none' });
+    await collect({ path: 'replay-only', tm_consent: 'replay' });
+    await collect({ path: 'granted', tm_consent: 'analytics,replay' });
+    expect(await rows('none')).toEqual([]);
+    expect(await rows('replay-only')).toEqual([]);
+    const granted = await rows('granted');
+    expect(granted.length).toBe(1);
+    // The marker itself is never stored.
+    expect(String(granted[0]!.props)).not.toContain('tm_consent');
+    await until(async () => (await noConsent()) - before === 2);
+
+    // optional-upgrade on a site that may store ids: the browser's id only with analytics consent.
+    await owner.request('PUT', `/api/sites/${siteId}/consent`, { mode: 'optional-upgrade' });
+    await owner.patch(`/api/sites/${siteId}`, { cookieless: false });
+    await new Promise((r) => setTimeout(r, 10_500)); // the collector's cached site (10 s) sees the new settings
+    await collect({ path: 'upgrade-no' }, `vid-${tag}-1`);
+    await collect({ path: 'upgrade-yes', tm_consent: 'analytics' }, `vid-${tag}-2`);
+    expect((await rows('upgrade-no')).map((r) => r.visitor_id)).not.toContain(`vid-${tag}-1`);
+    expect((await rows('upgrade-no')).length).toBe(1);
+    expect((await rows('upgrade-yes')).map((r) => r.visitor_id)).toEqual([`vid-${tag}-2`]);
+  }, 60_000);
 
   it('the log is for admins of the site: a viewer and anonymous callers are refused', async () => {
     const inv = await owner.post(`/api/orgs/${orgId}/invitations`, { email: `viewer-${tag}@consent.test`, role: 'viewer' });

@@ -48,6 +48,7 @@ export class ConsentService {
     const next = parseInput(consentSettingsSchema, { ...current, ...patch });
     const { mode, ...config } = next;
     await this.meta.siteConsent.set(siteId, mode, JSON.stringify(config));
+    await this.meta.sites.setConsentMode(siteId, mode);
     this.cache.clear();
     return { settings: { ...next, text_version: textVersion(next) }, changed: Object.keys(patch).sort() };
   }

@@ -348,9 +348,15 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('hash', 'varchar(64)', (c) => c.notNull())
         .addPrimaryKeyConstraint('consent_log_pk', ['site_id', 'seq'])
         .execute();
+      // The mode on the site itself too: the collector (and its thread) enforce it from the cached site.
+      await db.schema
+        .alterTable('sites')
+        .addColumn('consent_mode', 'varchar(20)', (c) => c.notNull().defaultTo('none'))
+        .execute();
       await db.schema.createIndex('idx_consent_log_subject').ifNotExists().on('consent_log').columns(['site_id', 'subject']).execute();
     },
     async down(db: AnyDb) {
+      await db.schema.alterTable('sites').dropColumn('consent_mode').execute();
       await db.schema.dropTable('consent_log').ifExists().execute();
       await db.schema.dropTable('site_consent').ifExists().execute();
       await db.schema.dropTable('privacy_requests').ifExists().execute();

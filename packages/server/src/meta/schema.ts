@@ -47,6 +47,8 @@ export interface SitesTable {
   created_at: number;
   updated_at: number;
   umami_website_id: string | null;
+  /** meta 0016; written by SiteRepo.setConsentMode only. */
+  consent_mode: string;
 }
 
 export interface ApiKeysTable {

@@ -63,7 +63,12 @@ let cfg: Config | undefined;
 let core: HTMLScriptElement | undefined;
 let ui: ShadowRoot | undefined;
 let returnFocus: Element | null = null;
-const queued: IArguments[] = w.tidemark?.q || [];
+/** Calls made before the core runs: replayed once it carries the consent marker (the core's own queue stays empty). */
+const pending: unknown[][] = [...(w.tidemark?.q || [])].map((a: IArguments) => [...a]);
+const granted = () =>
+  Object.keys(NONE)
+    .filter((k) => state?.[k as keyof Choice])
+    .join(',');
 
 function consent(choice?: Partial<Choice> | string): Choice | undefined {
   if (choice === undefined) return { ...NONE, ...state };
@@ -94,6 +99,8 @@ function apply() {
   const on = !!state?.analytics;
   const t = w.tidemark as Tm;
   if (core && t._) {
+    // Every event says what was granted: the collector enforces the site's mode with it (tm_consent).
+    t.addSharedProperty('tm_consent', granted());
     if (!required) t._.c.cookieless = !on;
     if (on || !required) {
       // optional-upgrade: a withdrawal forgets the stored id and goes on cookieless.
@@ -109,11 +116,18 @@ function loadCore() {
   core = d.createElement('script');
   for (const k in ds) if (k != 'consent') core.dataset[k] = ds[k]!;
   if (!required && !state?.analytics) core.dataset.cookieless = 'true';
+  // The first page view waits until the consent marker is set (below), so no event leaves without it.
+  const auto = ds.autoTrack != 'false';
+  core.dataset.autoTrack = 'false';
   core.src = me.src.replace(/t\.consent\.js/, 't.js');
   core.onload = () => {
     // The core replaced the stub: the consent calls go on the object every script sees.
-    Object.assign(w.tidemark as Tm, exported);
+    const t = Object.assign(w.tidemark as Tm, exported);
+    t.addSharedProperty('tm_consent', granted());
     if (!required) apply();
+    t._.c.autoTrack = auto;
+    if (auto) t.trackPageView();
+    for (const a of pending.splice(0)) t(...a);
   };
   d.head.appendChild(core);
 }
@@ -236,14 +250,9 @@ function external(): boolean {
 
 const exported = { consent, showConsent: () => show(true) };
 
-// Until the core arrives, a stub keeps the loader's queue (replayed by t.js) and answers consent calls.
+// Until the core arrives, a stub answers consent calls and keeps the others for the core.
 if (!w.tidemark?._) {
-  const stub: Tm = Object.assign(
-    (m: any, ...a: unknown[]) => (m in exported ? (exported as any)[m](...a) : (stub.q ||= []).push([m, ...a])),
-    exported,
-  );
-  stub.q = queued;
-  w.tidemark = stub;
+  w.tidemark = Object.assign((m: any, ...a: unknown[]) => (m in exported ? (exported as any)[m](...a) : pending.push([m, ...a])), exported);
 } else Object.assign(w.tidemark, exported);
 
 d.addEventListener('click', (e) => {

@@ -52,6 +52,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   enabled: bool(r.enabled),
   created_at: Number(r.created_at),
   umami_website_id: r.umami_website_id ?? '',
+  consent_mode: r.consent_mode === 'required' || r.consent_mode === 'optional-upgrade' ? r.consent_mode : 'none',
 });
 
 function toColumns(s: Partial<SiteSettings>): Partial<SitesTable> {
@@ -95,6 +96,7 @@ export class SiteRepo {
         org_id: orgId,
         tracking_id: newTrackingId(),
         umami_website_id: newId(),
+        consent_mode: 'none',
         created_at: now,
         updated_at: now,
       };
@@ -185,6 +187,11 @@ export class SiteRepo {
    * Deletes the site and records the purge of its data (meta/repos/site-purges.ts) in one transaction, so
    * whoever deletes a site, its data goes (lifecycle/ processes the record). False when there was no site.
    */
+  /** The consent mode, kept on the site for the collector (consent/ owns the rest of the consent settings). */
+  async setConsentMode(id: string, mode: string, now = Date.now()): Promise<void> {
+    await this.db.updateTable('sites').set({ consent_mode: mode, updated_at: now }).where('id', '=', id).execute();
+  }
+
   async delete(id: string, now = Date.now()): Promise<boolean> {
     const deleted = await this.db.transaction().execute((trx) => deleteWithPurge(trx, id, now));
     this.evict();
