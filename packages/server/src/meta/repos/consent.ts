@@ -119,9 +119,20 @@ export class ConsentLogRepo {
     }
   }
 
-  /** Retention of the log itself: entries older than the cutoff go from the head of the chain. */
+  /**
+   * Retention of the log itself: the head of the chain up to the first entry at or after the cutoff goes
+   * (entries appended concurrently need not be in time order; cutting a prefix keeps the chain whole).
+   */
   async purgeBefore(siteId: string, cutoffMs: number): Promise<number> {
-    const r = await this.db.deleteFrom('consent_log').where('site_id', '=', siteId).where('at', '<', cutoffMs).executeTakeFirst();
+    const first = await this.db
+      .selectFrom('consent_log')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('site_id', '=', siteId)
+      .where('at', '>=', cutoffMs)
+      .executeTakeFirst();
+    let del = this.db.deleteFrom('consent_log').where('site_id', '=', siteId);
+    if (first?.seq !== null && first?.seq !== undefined) del = del.where('seq', '<', Number(first.seq));
+    const r = await del.executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

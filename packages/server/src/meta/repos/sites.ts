@@ -190,6 +190,7 @@ export class SiteRepo {
   /** The consent mode, kept on the site for the collector (consent/ owns the rest of the consent settings). */
   async setConsentMode(id: string, mode: string, now = Date.now()): Promise<void> {
     await this.db.updateTable('sites').set({ consent_mode: mode, updated_at: now }).where('id', '=', id).execute();
+    this.evict();
   }
 
   async delete(id: string, now = Date.now()): Promise<boolean> {
