@@ -43,7 +43,8 @@ const site = (method: string, url: string, action: AuditAction, target: AuditRul
 });
 
 export const AUDIT_RULES: AuditRule[] = [
-  { method: 'POST', url: '/api/auth/login', action: 'auth.login', org: 'user', failures: [401, 403, 429] },
+  // Throttled attempts (429) are not recorded one by one: the failures that led to the throttle are.
+  { method: 'POST', url: '/api/auth/login', action: 'auth.login', org: 'user', failures: [401, 403] },
   { method: 'POST', url: '/api/auth/logout', action: 'auth.logout', org: 'actor' },
   { method: 'POST', url: '/api/auth/password', action: 'auth.password_changed', org: 'actor', failures: [403] },
   { method: 'POST', url: '/api/auth/register', action: 'org.created', org: 'response', target: { type: 'organization' } },
