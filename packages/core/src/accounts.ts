@@ -57,6 +57,8 @@ export interface Site extends Partial<ReplaySettings> {
   vitals_enabled: boolean;
   /** Uncaught JavaScript errors (error_occurred events). */
   errors_enabled: boolean;
+  /** Consent mode (docs/consent.md), set with the consent settings; the collector enforces it. Absent = none. */
+  consent_mode?: 'none' | 'required' | 'optional-upgrade';
 }
 
 export interface Member {

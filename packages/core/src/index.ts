@@ -17,3 +17,5 @@ export * from './alerts';
 export * from './paths';
 export * from './cohorts';
 export * from './replay';
+export * from './privacy';
+export * from './consent';

@@ -28,6 +28,8 @@ const PUBLIC_ROUTES: RegExp[] = [
   /^\/api\/webhooks\//,
   /^\/api\/event$/,
   /^\/api\/auth\/(login|register|setup|logout)$/,
+  // The consent banner's configuration and the recording of a decision (by tracking id, like collection).
+  /^\/api\/consent(\/config)?$/,
 ];
 
 function isPublic(url: string): boolean {

@@ -19,6 +19,9 @@ import { TeamPage } from '../pages/TeamPage';
 import { KeysPage } from '../pages/KeysPage';
 import { AccountPage } from '../pages/AccountPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { AuditLogPage } from '../pages/AuditLogPage';
+import { PrivacyPage } from '../pages/PrivacyPage';
+import { ConsentPage } from '../pages/ConsentPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -34,6 +37,8 @@ export function AppRoutes() {
   const paths = matchPath('/sites/:id/paths', path);
   const cohorts = matchPath('/sites/:id/cohorts', path);
   const recordings = matchPath('/sites/:id/recordings', path);
+  const privacy = matchPath('/sites/:id/privacy', path);
+  const consent = matchPath('/sites/:id/consent', path);
   const overview = matchPath('/sites/:id', path);
   let page: ReactNode;
   if (path === '/' || path === '/sites') page = <SitesPage />;
@@ -44,6 +49,8 @@ export function AppRoutes() {
   else if (paths) page = <PathsPage siteId={paths.id} />;
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
+  else if (privacy) page = <PrivacyPage siteId={privacy.id} />;
+  else if (consent) page = <ConsentPage siteId={consent.id} />;
   else if (settings) page = <SiteSettingsPage siteId={settings.id} />;
   else if (revenue) page = <RevenuePage siteId={revenue.id} />;
   else if (heatmaps) page = <HeatmapsPage siteId={heatmaps.id} />;
@@ -53,6 +60,7 @@ export function AppRoutes() {
   else if (path === '/team') page = <TeamPage />;
   else if (path === '/keys') page = <KeysPage />;
   else if (path === '/account') page = <AccountPage />;
+  else if (path === '/audit') page = <AuditLogPage />;
   else page = <NotFoundPage />;
   return <Layout>{page}</Layout>;
 }

@@ -9,6 +9,7 @@ const NAV = [
   { to: '/', label: 'Sites' },
   { to: '/team', label: 'Team' },
   { to: '/keys', label: 'API keys' },
+  { to: '/audit', label: 'Audit log' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -2,7 +2,7 @@ import type { Site } from '@tidemark/core';
 import { Link } from './Link';
 import { useLocation } from '../lib/router';
 import { LiveCount } from './LiveCount';
-import { canWrite, useSession } from '../app/session';
+import { canAdmin, canWrite, useSession } from '../app/session';
 
 /** The site's name, its live visitor count and its sub-navigation. */
 export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
@@ -21,6 +21,8 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
     { to: `${base}/recordings`, label: 'Recordings' },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
+    ...(canWrite(org) ? [{ to: `${base}/consent`, label: 'Consent' }] : []),
+    ...(canAdmin(org) ? [{ to: `${base}/privacy`, label: 'Privacy' }] : []),
   ];
   return (
     <div className="site-header">

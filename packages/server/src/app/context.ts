@@ -13,6 +13,7 @@ import type { BehaviourService } from '../behaviour';
 import type { Metrics } from '../monitoring';
 import type { AlertService } from '../alerts';
 import type { ReplayService } from '../replay';
+import type { PrivacyService } from '../privacy';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -52,6 +53,8 @@ export interface AppContext {
   behaviour: BehaviourService;
   /** Retention, deleted sites' purges, data subjects' export and erasure (lifecycle/). */
   lifecycle: Lifecycle;
+  /** Data-subject requests (access, erasure) processed in the background (privacy/). */
+  privacy: PrivacyService;
   /** Imports of other tools' exports into a site, run in the background (imports/). */
   imports: ImportService;
   /** Alerts: definitions, evaluation of closed buckets, deliveries, history (alerts/). */

@@ -24,6 +24,7 @@ import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFil
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService, scheduleRatesFetch, statsTraffic } from '../revenue';
+import { PrivacyService } from '../privacy';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
 import { Vault } from '../vault';
@@ -242,6 +243,13 @@ export async function createContext(config: Config): Promise<AppContext> {
     );
   const replay = new ReplayService({ store: replayStore, events, keys, counters, chunksPerMinute: config.replayChunksPerMinute });
   trackerExtensions.register(replayExtension);
+  // Data-subject requests (privacy/): started on request from any node; the jobs role picks up what a restart left.
+  const privacy = new PrivacyService({ events, meta, lifecycle, keys, emailHash: (e) => revenue.emailHash(e), log: logError });
+  closers.push(() => privacy.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(privacy.schedule(leader ? { isLeader: () => leader.isLeader } : {}));
+  }
   const ctx: AppContext = {
     config,
     events,
@@ -259,6 +267,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     imports,
     alerts,
     metrics,
+    privacy,
     health,
     closers,
   };

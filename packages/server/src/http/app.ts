@@ -39,6 +39,10 @@ import { alertRoutes } from './routes/alerts';
 import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
 import { replayRoutes } from './routes/replay';
+import { auditRoutes } from './routes/audit';
+import { privacyRoutes } from './routes/privacy';
+import { consentRoutes } from './routes/consent';
+import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
   method: string;
@@ -62,6 +66,9 @@ const routeModules: RouteModule[] = [
   orgRoutes,
   siteRoutes,
   importRoutes,
+  auditRoutes,
+  privacyRoutes,
+  consentRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,
@@ -114,6 +121,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): 
     for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url });
   });
   installErrorHandling(app);
+  // Administrative actions are recorded around their routes (audit/rules.ts).
+  installAuditHooks(app, ctx);
   installSecurityHeaders(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ success: false, error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),

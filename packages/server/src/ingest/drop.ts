@@ -23,6 +23,8 @@ export const DROP_REASONS = {
   gpc: 'filtered',
   excluded_path: 'filtered',
   excluded_ip: 'filtered',
+  /** A browser event of a site in consent mode "required" without analytics consent (docs/consent.md). */
+  no_consent: 'filtered',
   /** Over a collection rate limit (per client address, per site, per API key and site): answered 429. */
   rate_limited: 'filtered',
   /** Invalid, but the site's quarantine for the day was full: counted, not kept. */

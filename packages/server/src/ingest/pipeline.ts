@@ -11,6 +11,7 @@ import { excludedPathStep } from './steps/excluded-path';
 import { excludedIpStep } from './steps/excluded-ip';
 import { botStep } from './steps/bot';
 import { privacyStep } from './steps/privacy';
+import { consentStep } from './steps/consent';
 import { userAgentStep } from './steps/user-agent';
 import { geoStep } from './steps/geo';
 import { utmStep } from './steps/utm';
@@ -33,6 +34,7 @@ export const PIPELINE: readonly NamedStep[] = [
   excludedIpStep,
   botStep,
   privacyStep,
+  consentStep,
   userAgentStep,
   geoStep,
   utmStep,

@@ -412,4 +412,91 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('annotations').ifExists().execute();
     },
   },
+  '0016_privacy': {
+    // The audit log (append-only: the repository has no update or delete; rows go with their organization)
+    // and data-subject requests with their access archives (privacy/).
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('audit_log')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('action', 'varchar(60)', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(10)', (c) => c.notNull())
+        .addColumn('actor_type', 'varchar(10)', (c) => c.notNull())
+        .addColumn('actor_id', 'varchar(36)')
+        .addColumn('actor_label', 'varchar(320)', (c) => c.notNull())
+        .addColumn('target_type', 'varchar(40)')
+        .addColumn('target_id', 'varchar(64)')
+        .addColumn('site_id', 'varchar(36)')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_audit_log_org_at').ifNotExists().on('audit_log').columns(['org_id', 'at', 'id']).execute();
+      await db.schema
+        .createTable('privacy_requests')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('type', 'varchar(10)', (c) => c.notNull())
+        .addColumn('subject_kind', 'varchar(12)', (c) => c.notNull())
+        .addColumn('subject_mask', 'varchar(80)', (c) => c.notNull())
+        .addColumn('subject_sealed', 'text')
+        .addColumn('status', 'varchar(12)', (c) => c.notNull())
+        .addColumn('requested_by', 'varchar(320)', (c) => c.notNull())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('completed_at', 'bigint')
+        .addColumn('found', 'text')
+        .addColumn('removed', 'text')
+        .addColumn('error', 'varchar(1000)')
+        .addColumn('archive', 'text')
+        .execute();
+      await db.schema
+        .createIndex('idx_privacy_requests_site')
+        .ifNotExists()
+        .on('privacy_requests')
+        .columns(['site_id', 'requested_at'])
+        .execute();
+      await db.schema.createIndex('idx_privacy_requests_status').ifNotExists().on('privacy_requests').columns(['status']).execute();
+      // Consent (docs/consent.md): a site's mode, categories and banner texts; the consent log, one hash chain per site.
+      await db.schema
+        .createTable('site_consent')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('mode', 'varchar(20)', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('consent_log')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('subject', 'varchar(64)', (c) => c.notNull())
+        .addColumn('categories', 'varchar(200)', (c) => c.notNull())
+        .addColumn('text_version', 'varchar(40)', (c) => c.notNull())
+        .addColumn('source', 'varchar(20)', (c) => c.notNull())
+        .addColumn('prev_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('consent_log_pk', ['site_id', 'seq'])
+        .execute();
+      // The mode on the site itself too: the collector (and its thread) enforce it from the cached site.
+      await db.schema
+        .alterTable('sites')
+        .addColumn('consent_mode', 'varchar(20)', (c) => c.notNull().defaultTo('none'))
+        .execute();
+      await db.schema.createIndex('idx_consent_log_subject').ifNotExists().on('consent_log').columns(['site_id', 'subject']).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('sites').dropColumn('consent_mode').execute();
+      await db.schema.dropTable('consent_log').ifExists().execute();
+      await db.schema.dropTable('site_consent').ifExists().execute();
+      await db.schema.dropTable('privacy_requests').ifExists().execute();
+      await db.schema.dropTable('audit_log').ifExists().execute();
+    },
+  },
 };

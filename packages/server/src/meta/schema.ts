@@ -60,6 +60,8 @@ export interface SitesTable {
   replay_excluded_paths: string; // JSON string[]
   replay_monthly_quota: number;
   replay_max_bytes: number;
+  /** meta 0016; written by SiteRepo.setConsentMode only. */
+  consent_mode: string;
 }
 
 export interface ApiKeysTable {
@@ -238,7 +240,65 @@ export interface AlertEventsTable {
   created_at: number;
 }
 
+export interface AuditLogTable {
+  id: string;
+  org_id: string;
+  at: number;
+  action: string;
+  outcome: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string;
+  target_type: string | null;
+  target_id: string | null;
+  site_id: string | null;
+  details: string;
+}
+
+export interface PrivacyRequestsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  type: string;
+  subject_kind: string;
+  subject_mask: string;
+  subject_sealed: string | null;
+  status: string;
+  requested_by: string;
+  requested_at: number;
+  due_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  found: string | null;
+  removed: string | null;
+  error: string | null;
+  archive: string | null;
+}
+
+export interface SiteConsentTable {
+  site_id: string;
+  mode: string;
+  config: string;
+  updated_at: number;
+}
+
+export interface ConsentLogTable {
+  site_id: string;
+  seq: number;
+  at: number;
+  subject: string;
+  categories: string;
+  text_version: string;
+  source: string;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface MetaSchema {
+  site_consent: SiteConsentTable;
+  consent_log: ConsentLogTable;
+  audit_log: AuditLogTable;
+  privacy_requests: PrivacyRequestsTable;
   goals: GoalsTable;
   organizations: OrganizationsTable;
   users: UsersTable;

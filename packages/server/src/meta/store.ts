@@ -20,6 +20,9 @@ import { ImportJobRepo } from './repos/import-jobs';
 import { AnnotationRepo } from './repos/annotations';
 import { ShareRepo } from './repos/shares';
 import { AlertRepo } from './repos/alerts';
+import { AuditLogRepo } from './repos/audit-log';
+import { PrivacyRequestRepo } from './repos/privacy-requests';
+import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -40,6 +43,10 @@ export class MetaStore {
   readonly annotations: AnnotationRepo;
   readonly shares: ShareRepo;
   readonly alerts: AlertRepo;
+  readonly auditLog: AuditLogRepo;
+  readonly privacyRequests: PrivacyRequestRepo;
+  readonly siteConsent: SiteConsentRepo;
+  readonly consentLog: ConsentLogRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -63,6 +70,10 @@ export class MetaStore {
     this.annotations = new AnnotationRepo(db);
     this.shares = new ShareRepo(db);
     this.alerts = new AlertRepo(db);
+    this.auditLog = new AuditLogRepo(db);
+    this.privacyRequests = new PrivacyRequestRepo(db);
+    this.siteConsent = new SiteConsentRepo(db);
+    this.consentLog = new ConsentLogRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

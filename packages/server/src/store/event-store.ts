@@ -91,6 +91,12 @@ export interface StoreCapabilities {
 /** One data subject of a site: a visitor id, or a user id (after identify) — DESIGN §8. */
 export type SubjectRef = { visitorId: string; userId?: undefined } | { userId: string; visitorId?: undefined };
 
+/** A subject's records in the raw layer and the quarantine (EventStore.exportRawMatching). */
+export interface RawMatches {
+  raw_payloads: Array<{ id: string; received_at: number; contract: string; body: string }>;
+  quarantine: Array<{ id: string; received_at: number; contract: string; reason: string; payload: string }>;
+}
+
 /** Rows (or raw lines) a purge removed, per kind of data: events, quarantine, drops, raw, rollups … */
 export type PurgeCounts = Record<string, number>;
 
@@ -173,6 +179,14 @@ export interface EventStore extends LifecycleStore {
   upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void>;
   /** The subject's rows in each side table (before erasure: the ones it would unlink; DESIGN §8 export). */
   exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>>;
+  /**
+   * The site's raw payloads and quarantined events whose body names any of `needles` (a subject's user
+   * ids and e-mail, compared without case): raw bodies carry what the client sent, never the visitor id
+   * the collector derives, so a data subject is found there by what it was identified with.
+   */
+  exportRawMatching(siteId: string, needles: readonly string[]): Promise<RawMatches>;
+  /** Deletes what `exportRawMatching` returns (raw files rewritten, mutations awaited); counts per kind. */
+  eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts>;
   /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */

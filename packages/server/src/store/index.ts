@@ -12,6 +12,7 @@ export type {
   EncodedEvents,
   LifecycleStore,
   SubjectRef,
+  RawMatches,
   PurgeCounts,
   DerivedTables,
 } from './event-store';

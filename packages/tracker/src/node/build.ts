@@ -27,6 +27,8 @@ export const TRACKER_FILES = [
   { name: 't.errors.js', entry: path.resolve(here, '../browser/errors.ts'), gzipBudget: 1000 },
   // Session replay (rrweb's recorder), loaded only for sessions the site records: its own, larger budget.
   { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
+  // The consent banner and preference centre; the entry script of sites whose consent mode is not "none" (docs/consent.md).
+  { name: 't.consent.js', entry: path.resolve(here, '../browser/consent.ts'), gzipBudget: 3500 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];

@@ -20,3 +20,11 @@ export function trackerLoaderSnippet(origin: string, trackingId: string): string
     '</script>',
   ].join('\n');
 }
+
+/**
+ * A site with a consent mode loads t.consent.js instead (docs/consent.md): it asks first and adds t.js itself
+ * (`required`: only after analytics consent; `optional-upgrade`: at once, cookieless until consent).
+ */
+export function consentSnippet(origin: string, trackingId: string, mode: 'required' | 'optional-upgrade'): string {
+  return `<script defer src="${attr(origin.replace(/\/+$/, ''))}/t.consent.js" data-site="${attr(trackingId)}" data-consent="${mode}"></script>`;
+}

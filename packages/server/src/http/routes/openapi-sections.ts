@@ -14,6 +14,9 @@ import { alertsOpenApi } from './openapi-alerts';
 import { pathsOpenApi } from './openapi-paths';
 import { cohortsOpenApi } from './openapi-cohorts';
 import { replayOpenApi } from './openapi-replay';
+import { auditOpenApi } from './openapi-audit';
+import { privacyOpenApi } from './openapi-privacy';
+import { consentOpenApi } from './openapi-consent';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -35,4 +38,7 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   pathsOpenApi,
   cohortsOpenApi,
   replayOpenApi,
+  auditOpenApi,
+  privacyOpenApi,
+  consentOpenApi,
 ];

@@ -77,6 +77,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   replay_excluded_paths: parseJsonList(r.replay_excluded_paths ?? '[]'),
   replay_monthly_quota: Number(r.replay_monthly_quota ?? REPLAY_DEFAULTS.replay_monthly_quota),
   replay_max_bytes: Number(r.replay_max_bytes ?? REPLAY_DEFAULTS.replay_max_bytes),
+  consent_mode: r.consent_mode === 'required' || r.consent_mode === 'optional-upgrade' ? r.consent_mode : 'none',
 });
 
 function toColumns(s: SiteSettingsPatch): Partial<SitesTable> {
@@ -133,6 +134,7 @@ export class SiteRepo {
         org_id: orgId,
         tracking_id: newTrackingId(),
         umami_website_id: newId(),
+        consent_mode: 'none',
         created_at: now,
         updated_at: now,
       };
@@ -223,6 +225,12 @@ export class SiteRepo {
    * Deletes the site and records the purge of its data (meta/repos/site-purges.ts) in one transaction, so
    * whoever deletes a site, its data goes (lifecycle/ processes the record). False when there was no site.
    */
+  /** The consent mode, kept on the site for the collector (consent/ owns the rest of the consent settings). */
+  async setConsentMode(id: string, mode: string, now = Date.now()): Promise<void> {
+    await this.db.updateTable('sites').set({ consent_mode: mode, updated_at: now }).where('id', '=', id).execute();
+    this.evict();
+  }
+
   async delete(id: string, now = Date.now()): Promise<boolean> {
     const deleted = await this.db.transaction().execute((trx) => deleteWithPurge(trx, id, now));
     this.evict();

@@ -3,6 +3,7 @@ import { badRequest, EVENT_COLUMNS, wellFormedJson, type CanonicalEvent } from '
 import type {
   DerivedTables,
   DropCount,
+  RawMatches,
   EventStore,
   PurgeCounts,
   QuarantineQuery,
@@ -255,6 +256,16 @@ export class ClickHouseEventStore implements EventStore {
   eraseSubject(siteId: string, subject: SubjectRef): Promise<PurgeCounts> {
     this.assertOpen();
     return this.lifecycle.eraseSubject(siteId, subject);
+  }
+
+  exportRawMatching(siteId: string, needles: readonly string[]): Promise<RawMatches> {
+    this.assertOpen();
+    return this.lifecycle.exportRawMatching(siteId, needles);
+  }
+
+  eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts> {
+    this.assertOpen();
+    return this.lifecycle.eraseRawMatching(siteId, needles);
   }
 
   exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {

@@ -1,5 +1,5 @@
 import { EVENT_COLUMNS } from '@tidemark/core';
-import type { PurgeCounts, SubjectRef } from '../event-store';
+import type { PurgeCounts, RawMatches, SubjectRef } from '../event-store';
 import { quoteInt, quoteString } from './escape';
 import type { ClickHouseClient } from './http';
 import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
@@ -47,6 +47,13 @@ function siteTargets(siteId: string, before: number | null): Target[] {
   ];
 }
 
+/** The site's rows whose `column` contains any needle, compared without case; null without needles. */
+function rawWhere(siteId: string, needles: readonly string[], column: string): string | null {
+  const list = needles.filter((n) => n.length > 0);
+  if (!list.length) return null;
+  return `site_id = ${quoteString(siteId)} AND (${list.map((n) => `positionCaseInsensitive(${column}, ${quoteString(n)}) > 0`).join(' OR ')})`;
+}
+
 export class ClickHouseLifecycle {
   constructor(
     private readonly http: ClickHouseClient,
@@ -89,6 +96,33 @@ export class ClickHouseLifecycle {
           )
         : [];
     return out;
+  }
+
+  /** Raw payloads and quarantined events of the site whose body names a needle (without case). */
+  async exportRawMatching(siteId: string, needles: readonly string[]): Promise<RawMatches> {
+    const raw = rawWhere(siteId, needles, 'body');
+    const q = rawWhere(siteId, needles, 'payload');
+    if (!raw || !q) return { raw_payloads: [], quarantine: [] };
+    const [raw_payloads, quarantine] = await Promise.all([
+      this.http.select<RawMatches['raw_payloads'][number]>(
+        `SELECT id, received_at, contract, body FROM raw_payloads FINAL WHERE ${raw} ORDER BY received_at, id`,
+      ),
+      this.http.select<RawMatches['quarantine'][number]>(
+        `SELECT id, received_at, contract, reason, payload FROM quarantine FINAL WHERE ${q} ORDER BY received_at, id`,
+      ),
+    ]);
+    const num = <T extends { received_at: number }>(r: T): T => ({ ...r, received_at: Number(r.received_at) });
+    return { raw_payloads: raw_payloads.map(num), quarantine: quarantine.map(num) };
+  }
+
+  async eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts> {
+    const raw = rawWhere(siteId, needles, 'body');
+    const q = rawWhere(siteId, needles, 'payload');
+    if (!raw || !q) return { raw: 0, quarantine: 0 };
+    return this.purge([
+      { table: 'raw_payloads', name: 'raw', where: raw },
+      { table: 'quarantine', name: 'quarantine', where: q },
+    ]);
   }
 
   /** Blanks the columns naming a person in the side tables' rows matching `where` (the amounts stay). */

@@ -7,6 +7,7 @@ import type {
   PurgeCounts,
   QuarantineQuery,
   QuarantineRecord,
+  RawMatches,
   SubjectRef,
   WriteBatch,
   WriteResult,
@@ -448,6 +449,42 @@ export class DuckDbEventStore implements EventStore {
     );
   }
 
+  async exportRawMatching(siteId: string, needles: readonly string[]): Promise<RawMatches> {
+    const list = cleanNeedles(needles);
+    if (!list.length) return { raw_payloads: [], quarantine: [] };
+    const any = (col: string) => list.map(() => `contains(lower(${col}), ?)`).join(' OR ');
+    const raw_payloads = await this.read((db) =>
+      db.all<RawMatches['raw_payloads'][number]>(
+        `SELECT CAST(id AS VARCHAR) AS id, received_at, contract, body FROM raw_payloads WHERE site_id = ? AND (${any('body')}) ORDER BY received_at, id`,
+        [siteId, ...list],
+      ),
+    );
+    const quarantine = await this.read((db) =>
+      db.all<RawMatches['quarantine'][number]>(
+        `SELECT CAST(id AS VARCHAR) AS id, epoch_ms(received_at) AS received_at, contract, reason, payload FROM quarantine
+         WHERE site_id = ? AND (${any('payload')}) ORDER BY received_at, id`,
+        [siteId, ...list],
+      ),
+    );
+    return { raw_payloads, quarantine };
+  }
+
+  eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts> {
+    const list = cleanNeedles(needles);
+    if (!list.length) return Promise.resolve({ raw: 0, quarantine: 0 });
+    const any = (col: string) => list.map(() => `contains(lower(${col}), ?)`).join(' OR ');
+    return this.purging(async () => {
+      const counts = await this.writer.transaction(async () => ({
+        quarantine: await this.writer.change(`DELETE FROM quarantine WHERE site_id = ? AND (${any('payload')})`, [siteId, ...list]),
+        raw: await this.writer.change(`DELETE FROM raw_payloads_archive WHERE site_id = ? AND (${any('body')})`, [siteId, ...list]),
+      }));
+      const out = addCounts(counts, { raw: await this.raw.removeMatching(siteId, list) });
+      // The erased rows are still in the WAL until a checkpoint moves the table into the database file.
+      await this.writer.run('CHECKPOINT').catch(() => undefined);
+      return out;
+    });
+  }
+
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
     const scope = subjectScope(siteId, subject);
     const out: Record<string, Array<Record<string, unknown>>> = {};
@@ -662,4 +699,9 @@ function appendQuarantined(a: DuckDBAppender, q: QuarantineRecord): void {
   a.appendVarchar(q.payload);
   a.appendBigInt(BigInt(q.original_bytes ?? 0));
   a.endRow();
+}
+
+/** Needles compared without case; empty ones would match everything and are left out. */
+function cleanNeedles(needles: readonly string[]): string[] {
+  return [...new Set(needles.map((n) => n.toLowerCase()).filter((n) => n.length > 0))];
 }

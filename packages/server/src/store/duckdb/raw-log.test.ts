@@ -34,6 +34,19 @@ async function openLog(): Promise<{ log: RawLog; dir: string }> {
 }
 
 describe('RawLog', () => {
+  it("removeMatching drops only the site's lines whose body names a needle, without case, and keeps appending", async () => {
+    const { log, dir } = await openLog();
+    const other = { ...rec('{"user":"U-42"}'), site_id: 'other' };
+    await log.append([rec('{"user":"U-42"}'), rec('{"email":"Jane@Mail.test"}'), rec('{"user":"u-7"}'), other], 0).done;
+    await log.append([rec('{"user":"u-42","old":1}', T0 - 2 * HOUR)], 1).done;
+    expect(await log.removeMatching('s', ['u-42', 'jane@mail.test'])).toBe(3);
+    const f = path.join(dir, '2026-11-22T05.0.ndjson');
+    expect(lines(f)).toEqual(['{"user":"u-7"}', '{"user":"U-42"}']);
+    expect(fs.existsSync(path.join(dir, '2026-11-22T03.1.ndjson'))).toBe(false);
+    await log.append([rec('after')], 0).done;
+    expect(lines(f)).toEqual(['{"user":"u-7"}', '{"user":"U-42"}', 'after']);
+  });
+
   it('appends one file per UTC hour and lane, and undo cuts a group off again', async () => {
     const { log, dir } = await openLog();
     await log.append([rec('a'), rec('b')], 0).done;

@@ -122,6 +122,28 @@ export class RawLog {
    * Call with no append running; files open for appending are closed and reopened by the next append.
    */
   async removeSite(siteId: string, beforeMs = Number.POSITIVE_INFINITY): Promise<number> {
+    return this.removeWhere(siteId, (line) => ownedBefore(line, siteId, beforeMs), beforeMs);
+  }
+
+  /**
+   * Removes the lines of one site whose body contains any of `needles` (lower-case; the body is compared
+   * lower-cased): a data subject's erasure from the raw layer, by the ids it was identified with.
+   */
+  removeMatching(siteId: string, needles: readonly string[]): Promise<number> {
+    return this.removeWhere(siteId, (line) => {
+      try {
+        const r = JSON.parse(line) as { site_id?: unknown; body?: unknown };
+        if (r.site_id !== siteId || typeof r.body !== 'string') return false;
+        const body = r.body.toLowerCase();
+        return needles.some((n) => body.includes(n));
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Rewrites every file (of hours before `beforeMs`) holding lines of the site without the lines `gone` selects. */
+  private async removeWhere(siteId: string, gone: (line: string) => boolean, beforeMs = Number.POSITIVE_INFINITY): Promise<number> {
     let removed = 0;
     const needle = Buffer.from(`"site_id":${JSON.stringify(siteId)}`);
     for (const name of await fs.promises.readdir(this.dir)) {
@@ -133,14 +155,14 @@ export class RawLog {
       const buf = await fs.promises.readFile(full);
       if (!buf.includes(needle)) continue;
       const kept: string[] = [];
-      let gone = 0;
+      let dropped = 0;
       for (const line of buf.toString('utf8').split('\n')) {
         if (!line) continue;
-        if (line.includes(needle.toString()) && ownedBefore(line, siteId, beforeMs)) gone++;
+        if (line.includes(needle.toString()) && gone(line)) dropped++;
         else kept.push(line);
       }
-      if (!gone) continue;
-      removed += gone;
+      if (!dropped) continue;
+      removed += dropped;
       const open = this.files.get(name);
       this.files.delete(name);
       if (open) await (await open).fd.close().catch(() => undefined);

@@ -1,0 +1,1 @@
+export { ConsentService, textVersion, type PublicConsentConfig } from './service';

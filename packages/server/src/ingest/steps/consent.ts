@@ -1,0 +1,29 @@
+import { drop } from '../drop';
+import type { NamedStep } from '../types';
+
+/** The property t.consent.js adds to every event: the categories granted, comma-separated. Never stored. */
+export const CONSENT_PROP = 'tm_consent';
+
+/**
+ * The site's consent mode, enforced where the browser cannot be trusted to (docs/consent.md): in
+ * `required` mode a browser event without analytics consent is dropped (`no_consent`); in
+ * `optional-upgrade` mode it is counted cookieless (a visitor id the browser sent is ignored). Events
+ * sent by servers with an API key are the site's own responsibility.
+ */
+export const consentStep: NamedStep = {
+  name: 'consent',
+  run: (ev, ctx) => {
+    const granted = ev.props[CONSENT_PROP];
+    if (granted !== undefined) {
+      const { [CONSENT_PROP]: _, ...rest } = ev.props;
+      ev.props = rest;
+    }
+    const mode = ctx.site.consent_mode;
+    if (ctx.trust !== 'browser' || !mode || mode === 'none') return ev;
+    const analytics = (granted ?? '').split(',').includes('analytics');
+    if (analytics) return ev;
+    if (mode === 'required') return drop('no_consent');
+    ev.client_visitor_id = '';
+    return ev;
+  },
+};
