@@ -13,6 +13,7 @@ import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DATA_END, MAIN_SITE } from './dataset';
 import { ensureDuckDbDataset } from './duckdb';
+import { beforeStatement, pairStatements, recording, type PairedResult } from './funnel-pairs';
 import { PG, PG_INDEXES, PG_TYPES } from './postgres';
 
 /**
@@ -192,6 +193,8 @@ export interface FunnelBenchOptions {
   events: number;
   otherEvents: number;
   runs: number;
+  /** Before / after pairs of the funnel statement (funnel-pairs.ts); 0 skips them. */
+  pairs: number;
   pg: boolean;
   write: boolean;
 }
@@ -206,11 +209,25 @@ export async function runFunnelBench(o: FunnelBenchOptions): Promise<void> {
   const config = loadConfig({ TIDEMARK_DATA_DIR: ds.dir, ...(memoryLimit ? { TIDEMARK_DUCKDB_MEMORY_LIMIT: memoryLimit } : {}) });
   const store = await openEventStore(config);
   let duck: { timing: Timing; last: FunnelStats };
+  let paired: PairedResult | null = null;
   const load = os.loadavg()[0];
+  let loadPaired = 0;
   let db: PgCopy | null = null;
   try {
     const stats = new StatsService(store, { now: () => NOW, sharedResultsMs: 0 });
     duck = await time(() => stats.funnel(MAIN_SITE, BENCH_FUNNEL, PERIOD), o.runs, 2, 180_000);
+    if (o.pairs > 0) {
+      // The previous implementation's statement beside the current one, alternating on this open file.
+      const rec = recording(store);
+      await new StatsService(rec.reader, { now: () => NOW, sharedResultsMs: 0 }).funnel(MAIN_SITE, BENCH_FUNNEL, PERIOD);
+      if (rec.seen.length !== 1) throw new Error(`expected one funnel statement, saw ${rec.seen.length}`);
+      loadPaired = os.loadavg()[0];
+      paired = await pairStatements(store, beforeStatement(), rec.seen[0]!, o.pairs);
+      const x = paired;
+      console.log(
+        `[funnel] before / after, ${x.pairs} pairs: wall p50 ${fmt(x.before.p50)} → ${fmt(x.after.p50)} ms (median ratio ${x.ratio.toFixed(2)}), CPU p50 ${fmt(x.before.cpu50)} → ${fmt(x.after.cpu50)} ms (${x.cpuRatio.toFixed(2)}); same rows: ${x.same}`,
+      );
+    }
     if (o.pg) {
       const range = resolvePeriod('last_30_days', MAIN_SITE.timezone, NOW);
       console.log('[funnel] PostgreSQL: copying the read range out of the DuckDB file into a temporary database');
@@ -266,7 +283,21 @@ Answer: ${s.map((x) => `${fmt(x.visitors)}`).join(' → ')} visitors; medians ${
 |---:|---:|---:|---:|
 | ${pgCells} |
 
-Goal: p95 ≤ 500 ms and ≥ 20x faster than PostgreSQL. ${pgLine}`,
+Goal: p95 ≤ 500 ms and ≥ 20x faster than PostgreSQL. ${pgLine}
+${pairedText(paired, loadPaired)}`,
   );
   console.log('[funnel] results written to bench/README.md');
+}
+
+function pairedText(x: PairedResult | null, load: number): string {
+  if (!x) return '';
+  return `
+Before / after in this run (\`funnel-pairs.ts\`: the previous implementation's statement, \`funnel-before.json\`, and the current one alternating on the same open file, ${x.pairs} pairs, 1-minute load average ${load.toFixed(2)} at their start); rows identical: ${x.same ? 'yes' : '**no**'}.
+
+| statement | wall p50 ms | wall p95 ms | CPU p50 ms |
+|---|---:|---:|---:|
+| before | ${fmt(x.before.p50)} | ${fmt(x.before.p95)} | ${fmt(x.before.cpu50)} |
+| after | ${fmt(x.after.p50)} | ${fmt(x.after.p95)} | ${fmt(x.after.cpu50)} |
+
+After / before, median of the per-pair ratios: **${x.ratio.toFixed(2)}** wall, **${x.cpuRatio.toFixed(2)}** CPU.`;
 }
