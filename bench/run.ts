@@ -16,7 +16,8 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
-          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline);
+          --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline,
+          then --pairs N (10; 0 skips) before/after pairs of the funnel statement);
           --only paths|cohorts|people: paths from the home page and the cohort grid, beside a reference query
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3): revenue page and revenue by source, credits vs raw events
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '10000000' },
       other: { type: 'string', default: '2000000' },
       runs: { type: 'string', default: '20' },
+      pairs: { type: 'string', default: '10' },
       transactions: { type: 'string', default: '50000' },
       'old-runs': { type: 'string', default: '3' },
       'pg-events': { type: 'string' },
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
       events: int('events', values.events),
       otherEvents: int('other', values.other),
       runs: int('runs', values.runs),
+      pairs: int('pairs', values.pairs),
       pg: !values['no-pg'],
       write: !values['no-write'],
     });

@@ -50,6 +50,41 @@ export async function time<T>(fn: () => Promise<T>, runs: number, warmup: number
   return { timing: { runs: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) }, last };
 }
 
+/**
+ * Times `a` and `b` alternately (a b, b a, …) after one untimed call of each, so the load of a shared
+ * machine falls on both alike; stops early (but after 3 rounds) past `budgetMs`.
+ */
+export async function timeAlternating<A, B>(
+  a: () => Promise<A>,
+  b: () => Promise<B>,
+  rounds: number,
+  budgetMs: number,
+): Promise<{ a: Timing; b: Timing; lastA: A; lastB: B }> {
+  let lastA = await a();
+  let lastB = await b();
+  const as: number[] = [];
+  const bs: number[] = [];
+  const started = performance.now();
+  const timed = async <T>(fn: () => Promise<T>, into: number[]): Promise<T> => {
+    const t0 = performance.now();
+    const r = await fn();
+    into.push(performance.now() - t0);
+    return r;
+  };
+  while (as.length < rounds) {
+    if (as.length % 2 === 0) {
+      lastA = await timed(a, as);
+      lastB = await timed(b, bs);
+    } else {
+      lastB = await timed(b, bs);
+      lastA = await timed(a, as);
+    }
+    if (as.length >= 3 && performance.now() - started > budgetMs) break;
+  }
+  const timing = (ms: number[]): Timing => ({ runs: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) });
+  return { a: timing(as), b: timing(bs), lastA, lastB };
+}
+
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }

@@ -9,10 +9,11 @@ import type { Funnel, FunnelStats } from '@tidemark/core';
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore } from '../../packages/server/src/store';
 import { StatsService, resolvePeriod } from '../../packages/server/src/stats';
-import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
+import { fmt, machineInfo, time, timeAlternating, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DATA_END, MAIN_SITE } from './dataset';
 import { ensureDuckDbDataset } from './duckdb';
+import { beforeStatement, pairStatements, recording, type PairedResult } from './funnel-pairs';
 import { PG, PG_INDEXES, PG_TYPES } from './postgres';
 
 /**
@@ -192,6 +193,8 @@ export interface FunnelBenchOptions {
   events: number;
   otherEvents: number;
   runs: number;
+  /** Before / after pairs of the funnel statement (funnel-pairs.ts); 0 skips them. */
+  pairs: number;
   pg: boolean;
   write: boolean;
 }
@@ -206,18 +209,28 @@ export async function runFunnelBench(o: FunnelBenchOptions): Promise<void> {
   const config = loadConfig({ TIDEMARK_DATA_DIR: ds.dir, ...(memoryLimit ? { TIDEMARK_DUCKDB_MEMORY_LIMIT: memoryLimit } : {}) });
   const store = await openEventStore(config);
   let duck: { timing: Timing; last: FunnelStats };
+  let paired: PairedResult | null = null;
   const load = os.loadavg()[0];
+  let loadPaired = 0;
   let db: PgCopy | null = null;
   try {
     const stats = new StatsService(store, { now: () => NOW, sharedResultsMs: 0 });
     duck = await time(() => stats.funnel(MAIN_SITE, BENCH_FUNNEL, PERIOD), o.runs, 2, 180_000);
-    if (o.pg) {
-      const range = resolvePeriod('last_30_days', MAIN_SITE.timezone, NOW);
-      console.log('[funnel] PostgreSQL: copying the read range out of the DuckDB file into a temporary database');
-      db = await loadPostgresRange(store, range.startMs, range.endMs + DAY);
+    if (o.pairs > 0) {
+      // The previous implementation's statement beside the current one, alternating on this open file.
+      const rec = recording(store);
+      await new StatsService(rec.reader, { now: () => NOW, sharedResultsMs: 0 }).funnel(MAIN_SITE, BENCH_FUNNEL, PERIOD);
+      if (rec.seen.length !== 1) throw new Error(`expected one funnel statement, saw ${rec.seen.length}`);
+      loadPaired = os.loadavg()[0];
+      paired = await pairStatements(store, beforeStatement(), rec.seen[0]!, o.pairs);
+      const x = paired;
+      console.log(
+        `[funnel] before / after, ${x.pairs} pairs: wall p50 ${fmt(x.before.p50)} → ${fmt(x.after.p50)} ms (median ratio ${x.ratio.toFixed(2)}), CPU p50 ${fmt(x.before.cpu50)} → ${fmt(x.after.cpu50)} ms (${x.cpuRatio.toFixed(2)}); same rows: ${x.same}`,
+      );
     }
-  } finally {
+  } catch (err) {
     await store.close();
+    throw err;
   }
   const loadAfter = os.loadavg()[0];
   const steps = duck.last.steps.map((s) => `${s.name} ${fmt(s.visitors)}`).join(' → ');
@@ -226,24 +239,46 @@ export async function runFunnelBench(o: FunnelBenchOptions): Promise<void> {
   );
 
   let pgLine = 'PostgreSQL baseline skipped (--no-pg).';
-  let pgCells = '– | – | – | –';
+  let pgCells = '– | – | – | – | – | –';
+  try {
+    if (o.pg) {
+      const range = resolvePeriod('last_30_days', MAIN_SITE.timezone, NOW);
+      console.log('[funnel] PostgreSQL: copying the read range out of the DuckDB file into a temporary database');
+      db = await loadPostgresRange(store, range.startMs, range.endMs + DAY);
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   if (db) {
     try {
-      const p = await time(() => pgFunnel(db.pool), o.runs, 1, 240_000);
-      const diff = mismatches(duck.last, p.last);
-      const ratio50 = p.timing.p50 / duck.timing.p50;
-      const ratio95 = p.timing.p95 / duck.timing.p95;
+      // PostgreSQL and DuckDB alternate, so a load swing on this shared machine hits both alike.
+      const stats = new StatsService(store, { now: () => NOW, sharedResultsMs: 0 });
+      const alt = await timeAlternating(
+        () => pgFunnel(db.pool),
+        () => stats.funnel(MAIN_SITE, BENCH_FUNNEL, PERIOD),
+        o.runs,
+        240_000,
+      );
+      const p = { timing: alt.a, last: alt.lastA };
+      const d = alt.b;
+      const diff = mismatches(alt.lastB, p.last);
+      const ratio50 = p.timing.p50 / d.p50;
+      const ratio95 = p.timing.p95 / d.p95;
       console.log(
-        `[funnel] PostgreSQL: p50 ${fmt(p.timing.p50, 1)} ms, p95 ${fmt(p.timing.p95, 1)} ms over ${p.timing.runs} runs → DuckDB ${ratio50.toFixed(1)}x faster at p50`,
+        `[funnel] PostgreSQL: p50 ${fmt(p.timing.p50, 1)} ms, p95 ${fmt(p.timing.p95, 1)} ms over ${p.timing.runs} runs; DuckDB alternating with it p50 ${fmt(d.p50, 1)} ms, p95 ${fmt(d.p95, 1)} ms → ${ratio50.toFixed(1)}x faster at p50`,
       );
       for (const m of diff) console.log(`[funnel]   results differ: ${m}`);
-      pgCells = `${fmt(p.timing.p50, 1)} | ${fmt(p.timing.p95, 1)} | ${p.timing.runs} | **${ratio50.toFixed(1)}x** / ${ratio95.toFixed(1)}x`;
+      pgCells = `${fmt(p.timing.p50, 1)} | ${fmt(p.timing.p95, 1)} | ${p.timing.runs} | ${fmt(d.p50, 1)} | ${fmt(d.p95, 1)} | **${ratio50.toFixed(1)}x** / ${ratio95.toFixed(1)}x`;
       pgLine = `${
         diff.length ? `Results differ: ${diff.join('; ')}.` : 'Both engines give the same step counts, medians and next-step counts.'
       } PostgreSQL: the ${fmt(db.events)} events (all sites) of the funnel's read range (the period and the day after), copied from the DuckDB file in ${fmt(db.loadSeconds)} s; indexes (${fmt(db.indexSeconds)} s with VACUUM ANALYZE) ${PG_INDEXES.map((s) => '`' + s.replace('CREATE INDEX ', '') + '`').join(', ')}, \`work_mem\` 64MB.`;
     } finally {
       await db.drop();
+      await store.close();
     }
+  } else {
+    await store.close();
   }
   if (!o.write) return;
   const s = duck.last.steps;
@@ -262,11 +297,25 @@ Answer: ${s.map((x) => `${fmt(x.visitors)}`).join(' → ')} visitors; medians ${
 |---|---:|---:|---:|
 | DuckDB (stats engine) | ${fmt(duck.timing.p50, 1)} | ${fmt(duck.timing.p95, 1)} | ${duck.timing.runs} |
 
-| PostgreSQL p50 ms | PostgreSQL p95 ms | runs | PostgreSQL / DuckDB (p50 / p95) |
-|---:|---:|---:|---:|
+| PostgreSQL p50 ms | PostgreSQL p95 ms | runs | DuckDB p50 ms, alternating | DuckDB p95 ms, alternating | PostgreSQL / DuckDB (p50 / p95) |
+|---:|---:|---:|---:|---:|---:|
 | ${pgCells} |
 
-Goal: p95 ≤ 500 ms and ≥ 20x faster than PostgreSQL. ${pgLine}`,
+Goal: p95 ≤ 500 ms and ≥ 20x faster than PostgreSQL. ${pgLine}
+${pairedText(paired, loadPaired)}`,
   );
   console.log('[funnel] results written to bench/README.md');
+}
+
+function pairedText(x: PairedResult | null, load: number): string {
+  if (!x) return '';
+  return `
+Before / after in this run (\`funnel-pairs.ts\`: the previous implementation's statement, \`funnel-before.json\`, and the current one alternating on the same open file, ${x.pairs} pairs, 1-minute load average ${load.toFixed(2)} at their start); rows identical: ${x.same ? 'yes' : '**no**'}.
+
+| statement | wall p50 ms | wall p95 ms | CPU p50 ms |
+|---|---:|---:|---:|
+| before | ${fmt(x.before.p50)} | ${fmt(x.before.p95)} | ${fmt(x.before.cpu50)} |
+| after | ${fmt(x.after.p50)} | ${fmt(x.after.p95)} | ${fmt(x.after.cpu50)} |
+
+After / before, median of the per-pair ratios: **${x.ratio.toFixed(2)}** wall, **${x.cpuRatio.toFixed(2)}** CPU.`;
 }

@@ -8,6 +8,7 @@ import {
   FUNNEL_SITE,
   funnelRecord,
   OTHER_SITE,
+  PASSIVE_SITE,
   PERIOD,
   RANDOM_SITE,
   randomEvents,
@@ -178,6 +179,25 @@ export function runFunnelSuite(engine: string, makeStore: () => Promise<EventSto
         expectSame(got, want);
       });
     }
+
+    it('takes a passive event as a step, yet never names one as what leavers did next', async () => {
+      const steps: Funnel['steps'] = [
+        SIGNUP_STEPS[0],
+        { name: 'Scrolled', type: 'event', match: { event_name: 'scroll_depth' } },
+        SIGNUP_STEPS[1],
+      ];
+      // Seeded traffic, against the oracle.
+      const f = funnelRecord(RANDOM_SITE.id, steps, 'session');
+      const want = oracle(random, RANDOM_SITE.id, f);
+      expect(want.visitors[1]).toBeGreaterThan(0);
+      expectSame(await run(RANDOM_SITE, f), want);
+      // Site P's visit: home, scroll_depth (step 2), scroll_depth again, /docs: what it did next is /docs.
+      const p = funnelRecord(PASSIVE_SITE.id, steps, 'session');
+      const got = await run(PASSIVE_SITE, p);
+      expect(got.steps.map((s) => s.visitors)).toEqual([1, 1, 0]);
+      expect(got.drop_offs[1].next).toEqual([{ path_or_event: '/docs', visitors: 1 }]);
+      expectSame(got, oracle(cases, PASSIVE_SITE.id, p));
+    });
 
     it('sees only its own site', async () => {
       const got = await run(OTHER_SITE, funnelRecord(OTHER_SITE.id, SIGNUP_STEPS, 'session'), {});

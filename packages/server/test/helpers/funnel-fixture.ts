@@ -9,6 +9,8 @@ import { Prng } from '@tidemark/testkit';
 export const FUNNEL_SITE = { id: 'site-f', timezone: 'America/New_York' };
 export const RANDOM_SITE = { id: 'site-r', timezone: 'America/New_York' };
 export const OTHER_SITE = { id: 'site-o', timezone: 'UTC' };
+/** One hand-written visit for a funnel with a passive event as a step. */
+export const PASSIVE_SITE = { id: 'site-p', timezone: 'America/New_York' };
 export const PERIOD = { start: '2024-03-01', end: '2024-03-02' };
 export const RANGE = { startMs: Date.parse('2024-03-01T05:00:00Z'), endMs: Date.parse('2024-03-03T05:00:00Z') };
 export const FUNNEL_NOW = Date.parse('2024-03-05T12:00:00Z');
@@ -156,6 +158,14 @@ export function caseEvents(): CanonicalEvent[] {
       ['2024-03-02T11:00:00Z', '/'],
       ['2024-03-02T11:10:00Z', '/pricing'],
       ['2024-03-02T11:20:00Z', '/signup'],
+    ]),
+    // Site P, for a funnel whose step 2 is the passive scroll_depth: stops at step 2; next: /docs (the
+    // second scroll_depth is passive, so never "what next").
+    ...visit(PASSIVE_SITE.id, { visitor: 'vp', session: 'sp' }, [
+      ['2024-03-01T16:00:00Z', '/'],
+      ['2024-03-01T16:01:00Z', 'scroll_depth'],
+      ['2024-03-01T16:02:00Z', 'scroll_depth'],
+      ['2024-03-01T16:03:00Z', '/docs'],
     ]),
     // Another site with the same paths: never counted.
     ...visit(OTHER_SITE.id, { visitor: 'va', session: 'sa' }, [

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect';
-import { bindInt, ident, join, keyword, sql, type Sql } from '../sql';
+import { bindInt, empty, ident, join, keyword, sql, type Sql } from '../sql';
 
 /**
  * The engine-specific leaves of a funnel. Chains: from the step rows (see compile.ts: visitor_id, sk, ts
@@ -21,6 +21,10 @@ export interface ChainSpec {
   windowMs: number | null;
   /** The breakdown value may differ between the starts of one entrant (an event-level dimension, or visitor scope). */
   startsVary: boolean;
+  /** The rows' st and m_k are booleans (the shared rows), not 0/1 integers. */
+  boolFlags?: boolean;
+  /** No breakdown: bd is '' on every row, so it is not carried through the aggregations. */
+  noBreakdown?: boolean;
 }
 
 export type ChainLeaf = (d: Dialect, spec: ChainSpec) => Sql;
@@ -35,17 +39,19 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
  * formulation (starts joined to their entrant's rows, one window pass per step) gave the same answers
  * but took 10 s on the bench's 30 days (bench/README.md "Funnel"); this is one hash aggregation.
  */
-export const duckdbChains: ChainLeaf = (_d, { rows, keyed: hashed, steps, windowMs, startsVary }) => {
+export const duckdbChains: ChainLeaf = (_d, { rows, keyed: hashed, steps, windowMs, startsVary, boolFlags, noBreakdown }) => {
+  const on = (c: Sql) => (boolFlags ? c : sql`${c} = 1`);
   const ids = hashed ? sql`vk, ek` : sql`hash(visitor_id) AS vk, hash(visitor_id, sk) AS ek`;
-  const cols = [sql`${ids}, ts, st, bd`, ...range(2, steps).map((k) => m(k))];
+  const cols = [sql`${ids}, ts, st${noBreakdown ? empty : sql`, bd`}`, ...range(2, steps).map((k) => m(k))];
   const keyed = sql`SELECT ${join(cols)} FROM (${rows}) AS r`;
   const later = range(2, steps);
-  const lists = later.map((k) => sql`list(ts) FILTER (WHERE ${m(k)} = 1) AS ${ident(`a${k}`)}`);
+  const lists = later.map((k) => sql`list(ts) FILTER (WHERE ${on(m(k))}) AS ${ident(`a${k}`)}`);
+  const st = on(ident('st'));
   // Without a window the earliest start of an entrant leads furthest (chains.ts header): one start per entrant.
   const firstOnly = windowMs === null && !startsVary;
   const starts = firstOnly
-    ? sql`min(ts) FILTER (WHERE st = 1) AS c1, min(bd) FILTER (WHERE st = 1) AS bd`
-    : sql`list({'ts': ts, 'bd': bd}) FILTER (WHERE st = 1) AS starts`;
+    ? sql`min(ts) FILTER (WHERE ${st}) AS c1, ${noBreakdown ? keyword("'' AS bd") : sql`min(bd) FILTER (WHERE ${st}) AS bd`}`
+    : sql`list({'ts': ts, 'bd': ${noBreakdown ? keyword("''") : ident('bd')}}) FILTER (WHERE ${st}) AS starts`;
   const perEntrant = sql`SELECT ek, min(vk) AS vk, ${starts}, ${join(lists)} FROM fr GROUP BY ek`;
   const expanded = firstOnly
     ? sql`SELECT * FROM (${perEntrant}) AS e WHERE c1 IS NOT NULL`
@@ -54,8 +60,9 @@ export const duckdbChains: ChainLeaf = (_d, { rows, keyed: hashed, steps, window
     const x = ident(`y${k}`);
     const prev = ident(`c${k - 1}`);
     const within = windowMs === null ? keyword('') : sql` AND ${x} <= c1 + ${bindInt(windowMs)}`;
-    const reached = k === 2 ? keyword('') : sql` AND ${prev} > 0`;
-    return sql`coalesce(list_min(list_filter(${ident(`a${k}`)}, ${x} -> ${x} > ${prev}${reached}${within})), 0) AS ${ident(`c${k}`)}`;
+    const first = sql`coalesce(list_min(list_filter(${ident(`a${k}`)}, ${x} -> ${x} > ${prev}${within})), 0)`;
+    // Once a step is missed the later ones are 0; the CASE runs the lambda only for chains still going.
+    return k === 2 ? sql`${first} AS ${ident(`c${k}`)}` : sql`CASE WHEN ${prev} > 0 THEN ${first} ELSE 0 END AS ${ident(`c${k}`)}`;
   });
   return sql`WITH fr AS (${keyed}) SELECT vk, ek, bd, c1 AS t1, ${join(later.map((k) => sql`${ident(`c${k}`)} AS ${t(k)}`))} FROM (SELECT vk, ek, bd, c1, ${join(steps2)} FROM (${expanded}) AS s) AS c`;
 };

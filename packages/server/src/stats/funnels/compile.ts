@@ -83,12 +83,16 @@ function bestChains(d: Dialect, q: FunnelQuery, withBreakdown: boolean, keyedRow
   const n = q.funnel.steps.length;
   const startsVary = withBreakdown && q.breakdown !== null && (q.funnel.scope === 'visitor' || dimensionDef(q.breakdown).level === 'event');
   const rows = keyedRows ?? stepRows(d, q, withBreakdown);
-  const chains = leavesOf(d).chains(d, { rows, keyed: keyedRows !== undefined, steps: n, windowMs: q.windowMs, startsVary });
+  const noBreakdown = !withBreakdown || q.breakdown === null;
+  const keyed = keyedRows !== undefined;
+  const chains = leavesOf(d).chains(d, { rows, keyed, boolFlags: keyed, steps: n, windowMs: q.windowMs, startsVary, noBreakdown });
   // level × 2^42 − t1: one integer ordering starts by furthest step, then earliest (t1 < 2^42 ms, until 2109).
   const level = levelOf(n);
-  const keyed = sql`SELECT *, ${level} AS lvl, ${level} * ${bindInt(2 ** 42)} - t1 AS bk FROM (${chains}) AS ch`;
+  const ranked = sql`SELECT *, ${level} AS lvl, ${level} * ${bindInt(2 ** 42)} - t1 AS bk FROM (${chains}) AS ch`;
   const picks = ['ek', ...steps(q).map((k) => `t${k}`)].map((c) => sql`${leavesOf(d).argMax(ident(c), ident('bk'))} AS ${ident(c)}`);
-  return sql`SELECT bd, vk, max(lvl) AS lvl, ${join(picks)} FROM (${keyed}) AS kd GROUP BY bd, vk`;
+  // Without a breakdown bd is '' everywhere: grouping by the visitor alone is the same, and cheaper.
+  if (noBreakdown) return sql`SELECT '' AS bd, vk, max(lvl) AS lvl, ${join(picks)} FROM (${ranked}) AS kd GROUP BY vk`;
+  return sql`SELECT bd, vk, max(lvl) AS lvl, ${join(picks)} FROM (${ranked}) AS kd GROUP BY bd, vk`;
 }
 
 function leavesOf(d: Dialect): FunnelLeaves {
@@ -150,25 +154,24 @@ const label = sql`CASE WHEN name = 'page_view' THEN path ELSE name END`;
 function sharedRows(d: Dialect, q: FunnelQuery): Sql {
   const { plan } = q;
   const preds = q.funnel.steps.map((s, i) => stepPredicate(d, s, i));
-  const flag = (p: Sql) => sql`CASE WHEN ${p} THEN 1 ELSE 0 END`;
   const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
   // Comparisons rather than NOT IN: DuckDB turns an IN list of parameters into a join, once per use.
   const iv = or([sql`name = 'page_view'`, and(PASSIVE_EVENT_NAMES.map((p) => sql`name <> ${bindString(p)}`))]);
+  // Flags are booleans: cheaper to compute, keep and test than 0/1 integers (bench/README.md "Funnel").
   const cols: Sql[] = [
     sql`hash(visitor_id) AS vk`,
     sql`hash(visitor_id, ${sk}) AS ek`,
     // The session's key, for the filters' join only (the entrant's key already with session scope).
     ...(needsSessions(q) && q.funnel.scope !== 'session' ? [sql`hash(visitor_id, session_id) AS sh`] : []),
     sql`${d.timestampToMs(ident('ts'))} AS ts`,
-    ...preds.map((p, i) => sql`${flag(p)} AS ${ident(`m${i + 1}`)}`),
-    sql`${flag(between(d, plan.range.startMs, plan.range.endMs))} AS ip`,
-    sql`${flag(iv)} AS iv`,
+    ...preds.map((p, i) => sql`(${p}) AS ${ident(`m${i + 1}`)}`),
+    sql`(${between(d, plan.range.startMs, plan.range.endMs)}) AS ip`,
+    ...(passiveStep(q) ? [sql`(${iv}) AS iv`] : []),
     sql`${label} AS label`,
   ];
   // Every row matching a step or interactive passes `name NOT IN (passive names no step asks for)`; one
   // condition on one column, which DuckDB evaluates inside the scan before it reads the ids and paths.
-  const wanted = new Set(['page_view', ...q.funnel.steps.flatMap((s) => (s.type === 'event' ? [s.match.event_name ?? ''] : []))]);
-  const skip = PASSIVE_EVENT_NAMES.filter((p) => !wanted.has(p));
+  const skip = PASSIVE_EVENT_NAMES.filter((p) => !stepEventNames(q).has(p));
   const where = and([
     sql`site_id = ${bindString(q.siteId)}`,
     between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
@@ -177,21 +180,29 @@ function sharedRows(d: Dialect, q: FunnelQuery): Sql {
   return sql`SELECT ${join(cols)} FROM events WHERE ${where}`;
 }
 
-/** Step rows (vk, ek, ts, m1..mn, st, bd) out of the shared rows `ev`; the filters' sessions joined on sh. */
+/** Step rows (vk, ek, ts, m1..mn, st, bd; flags boolean) out of the shared rows `ev`; the filters' sessions joined on sh. */
 function sharedStepRows(d: Dialect, q: FunnelQuery): Sql {
   const { plan } = q;
   const flags = Array.from({ length: q.funnel.steps.length }, (_, i) => ident(`m${i + 1}`));
-  const anyStep = or(flags.map((f) => sql`${f} = 1`));
+  const anyStep = or(flags);
   const keep = sql`vk, ek, ts, ${join(flags)}`;
   if (!needsSessions(q)) {
-    return sql`SELECT ${keep}, CASE WHEN m1 = 1 AND ip = 1 THEN 1 ELSE 0 END AS st, '' AS bd FROM ev WHERE ${anyStep}`;
+    return sql`SELECT ${keep}, (m1 AND ip) AS st, '' AS bd FROM ev WHERE ${anyStep}`;
   }
   const sessions = sql`SELECT hash(visitor_id, session_id) AS sh, 1 AS f_ok FROM (${matchingSessions(plan, d)}) AS ms`;
   const rows = q.funnel.scope === 'session' ? sql`SELECT *, ek AS sh FROM ev WHERE ${anyStep}` : sql`SELECT * FROM ev WHERE ${anyStep}`;
-  return sql`SELECT ${keep}, CASE WHEN m1 = 1 AND ip = 1 AND coalesce(f_ok, 0) = 1 THEN 1 ELSE 0 END AS st, '' AS bd FROM (${rows}) AS e LEFT JOIN (${sessions}) AS s USING (sh)`;
+  return sql`SELECT ${keep}, (m1 AND ip AND coalesce(f_ok, 0) = 1) AS st, '' AS bd FROM (${rows}) AS e LEFT JOIN (${sessions}) AS s USING (sh)`;
 }
 
 const needsSessions = (q: FunnelQuery) => q.plan.eventFilters.length > 0 || q.plan.sessionFilters.length > 0;
+/** The event names the steps ask for, page_view included. */
+const stepEventNames = (q: FunnelQuery) =>
+  new Set(['page_view', ...q.funnel.steps.flatMap((s) => (s.type === 'event' ? [s.match.event_name ?? ''] : []))]);
+/**
+ * A step asks for a passive event: only then do the shared rows hold events "what next" may not name
+ * (the scan drops the other passive ones), so only then is `iv` needed.
+ */
+const passiveStep = (q: FunnelQuery) => PASSIVE_EVENT_NAMES.some((p) => p !== 'page_view' && stepEventNames(q).has(p));
 
 const NEXT_ORDER = sql` ORDER BY after_step ASC, visitors DESC, next_label ASC`;
 
@@ -223,7 +234,7 @@ export function compileFunnelCombined(d: Dialect, q: FunnelQuery): CompiledSql {
   ];
   const best = ident('best');
   return render(
-    sql`WITH ev AS MATERIALIZED (${sharedRows(d, q)}), best AS MATERIALIZED (${bestChains(d, q, false, sharedStepRows(d, q))}) SELECT ${join(stepCols)} FROM (${stepsSelect(d, q, best, empty)}) AS s UNION ALL SELECT ${join(nextCols)} FROM (${nextSelect(d, q, best, sql`SELECT ek, ts AS ets, label FROM ev WHERE iv = 1`)}) AS n${NEXT_ORDER}`,
+    sql`WITH ev AS MATERIALIZED (${sharedRows(d, q)}), best AS MATERIALIZED (${bestChains(d, q, false, sharedStepRows(d, q))}) SELECT ${join(stepCols)} FROM (${stepsSelect(d, q, best, empty)}) AS s UNION ALL SELECT ${join(nextCols)} FROM (${nextSelect(d, q, best, sql`SELECT ek, ts AS ets, label FROM ev${passiveStep(q) ? keyword(' WHERE iv') : empty}`)}) AS n${NEXT_ORDER}`,
     d,
   );
 }
