@@ -12,3 +12,4 @@ export * from './ingest-contracts-compat';
 export * from './imports';
 export * from './paths';
 export * from './cohorts';
+export * from './journeys';
