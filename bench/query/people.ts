@@ -42,7 +42,8 @@ export const PEOPLE_CASES: Case[] = [
   {
     name: 'cohorts',
     what: '`StatsService.cohorts`: 12 weekly cohorts (first seen 2026-03-09 … 2026-05-31), 12 periods each, default unit (one statement, raw events)',
-    run: (s) => s.cohorts(MAIN_SITE, { period: 'custom', start_date: '2026-03-09', end_date: '2026-05-31', interval: 'week', periods: '12' }),
+    run: (s) =>
+      s.cohorts(MAIN_SITE, { period: 'custom', start_date: '2026-03-09', end_date: '2026-05-31', interval: 'week', periods: '12' }),
     answer: (last) => {
       const c = last as { basis: string; cohorts: Array<{ size: number; cells: Array<{ retention: number }> }> };
       const first = c.cohorts[0];

@@ -19,3 +19,4 @@ export * from './cohorts';
 export * from './replay';
 export * from './privacy';
 export * from './consent';
+export * from './journeys';

@@ -15,7 +15,8 @@ import {
 /**
  * A visitor's real Chromium views the home page, then signs in (`tidemark.identify`); the owner opens
  * Cohorts and sees this week's cohort of one person active now, counted as people by default (the site
- * has identified users); counting visitor ids shows the note on cookieless ids; the view is in the URL.
+ * has identified users); counting visitor ids shows the note on cookieless ids; the view is in the URL;
+ * with a goal, the journey segments show the visit as a direct conversion.
  */
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 20_000 };
@@ -91,6 +92,26 @@ describe.skipIf(!!unavailable)('cohorts in the browser', () => {
     await p.getByTestId('cohort-grid').waitFor(SLOW);
     expect(await p.getByRole('columnheader', { name: 'Month 0' }).count()).toBe(1);
     expect(new URL(p.url()).searchParams.get('unit')).toBe('visitors');
+
+    // With a goal (viewing the home page), the visit is a direct conversion.
+    const created = await p.evaluate(
+      async (id) =>
+        (
+          await fetch(`/api/sites/${id}/goals`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'Home', type: 'destination', match: { path: '/' } }),
+          })
+        ).status,
+      siteId,
+    );
+    expect(created).toBe(201);
+    await p.reload();
+    await p.getByLabel('Goal').selectOption({ label: 'Home' });
+    await p.getByTestId('journey-segments').waitFor(SLOW);
+    const first = await p.getByTestId('journey-segments').locator('tbody tr').first().locator('td').allTextContents();
+    expect([first[0], first[2]]).toEqual(['Direct converters', '1']);
+    await screenshot(p, 'cohorts-journeys');
     await assertNothingRan(owner);
   });
 });

@@ -52,6 +52,24 @@ describe('cohorts over HTTP', () => {
     expect(api.body).toEqual(r.body);
   });
 
+  it('answers journey segments over the goal', async () => {
+    const q = `period=custom&start_date=2024-01-01&end_date=2024-01-31&goal=${goalId}`;
+    const r = await owner.get(`/api/sites/${site.id}/journeys?${q}`);
+    expect(r.status).toBe(200);
+    expect(r.body.segments.map((s: { id: string; members: number }) => [s.id, s.members])).toEqual([
+      ['direct_converters', 0],
+      ['researchers', 1],
+      ['later_converters', 0],
+      ['browsers', 0],
+      ['others', 2],
+    ]);
+    const api = await new Client(srv.url).get(`/v1/sites/${site.id}/journeys?${q}`, { authorization: `Bearer ${readKey}` });
+    expect(api.body).toEqual(r.body);
+    expect((await stranger.get(`/api/sites/${site.id}/journeys?${q}`)).status).toBe(404);
+    const bad = await owner.get(`/api/sites/${site.id}/journeys`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_goal']);
+  });
+
   it("is the site members' only and refuses bad input with coded 400s", async () => {
     expect((await new Client(srv.url).get(`/api/sites/${site.id}/cohorts?${Q}`)).status).toBe(401);
     expect((await stranger.get(`/api/sites/${site.id}/cohorts?${Q}`)).status).toBe(404);

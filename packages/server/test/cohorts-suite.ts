@@ -13,6 +13,7 @@ import {
   SIGNUP_GOAL,
 } from './helpers/cohorts-fixture';
 import { cohortOracle, type CohortOracleOptions } from './helpers/cohorts-oracle';
+import { journeyOracle } from './helpers/journeys-oracle';
 
 /**
  * Cohort grids (stats/cohorts/) on one engine: the hand-worked identity case, and seeded traffic
@@ -167,6 +168,40 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
           endMs: ny('2024-03-01'),
         });
       }
+    });
+
+    it('segments journeys over a goal: direct converters, researchers, browsers (hand-worked and oracle)', async () => {
+      const jan = { period: 'custom', start_date: '2024-01-01', end_date: '2024-01-31', goal: SIGNUP_GOAL.id };
+      const hand = await stats.journeys(handSite, jan);
+      const bySeg = (j: Awaited<ReturnType<typeof stats.journeys>>) => Object.fromEntries(j.segments.map((x) => [x.id, x.members]));
+      // People: alice (2 sessions, on two devices) and b1 (2) without sign-up; c1 signs up in its 2nd session.
+      expect(hand.basis).toBe('people');
+      expect(bySeg(hand)).toEqual({ direct_converters: 0, researchers: 1, later_converters: 0, browsers: 0, others: 2 });
+      expect(hand.members).toBe(3);
+      const visitors = await stats.journeys(handSite, { ...jan, unit: 'visitors' });
+      expect(bySeg(visitors)).toEqual({ direct_converters: 0, researchers: 1, later_converters: 0, browsers: 0, others: 3 });
+      expect(visitors.basis_note).toMatch(/cookieless/);
+      const ev = random.filter((e) => e.site_id === COHORT_SITE.id);
+      for (const [goal, unit] of [
+        [SIGNUP_GOAL, 'people'],
+        [PRICING_GOAL, 'visitors'],
+        [LONG_GOAL, 'people'],
+      ] as const) {
+        const got = await stats.journeys(site, { period: 'custom', start_date: '2024-01-01', end_date: '2024-03-31', goal: goal.id, unit });
+        const want = journeyOracle(ev, { startMs: ny('2024-01-01'), endMs: ny('2024-04-01'), people: unit === 'people', goal });
+        for (const seg of got.segments) {
+          const w = want.get(seg.id) ?? { members: 0, sessions: 0 };
+          expect([seg.id, seg.members, seg.avg_sessions]).toEqual([
+            seg.id,
+            w.members,
+            w.members ? Math.round((w.sessions / w.members) * 10) / 10 : 0,
+          ]);
+        }
+        expect(got.segments.reduce((a, x) => a + x.members, 0)).toBe(got.members);
+        expect(got.segments.find((x) => x.id === 'browsers')!.members).toBeGreaterThan(0);
+      }
+      await expect(stats.journeys(site, { goal: 'nope' })).rejects.toMatchObject({ code: 'invalid_goal' });
+      await expect(stats.journeys(site, {})).rejects.toMatchObject({ code: 'invalid_goal' });
     });
 
     it('refuses goals of another kind or site and bad parameters with coded 400s', async () => {

@@ -438,6 +438,8 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/paths/pages',
         '/api/sites/{id}/cohorts',
         '/v1/sites/{id}/cohorts',
+        '/api/sites/{id}/journeys',
+        '/v1/sites/{id}/journeys',
         '/v1/sites/{id}/realtime',
         '/v1/sites/{id}/stats',
         '/api/sites/{id}/revenue',

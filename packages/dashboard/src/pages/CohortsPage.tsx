@@ -1,5 +1,5 @@
 import { sitesApi } from '../api/sites';
-import { cohortsApi } from '../api/cohorts';
+import { cohortsApi, journeysApi } from '../api/cohorts';
 import { goalsApi } from '../api/goals';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
@@ -7,6 +7,7 @@ import { parseCohortsView, serializeCohortsView, type CohortsView } from '../lib
 import { SiteHeader } from '../components/SiteHeader';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { CohortGrid } from '../components/CohortGrid';
+import { JourneySegmentsCard } from '../components/JourneySegmentsCard';
 
 type Option<T extends string> = { id: T; label: string };
 
@@ -37,13 +38,17 @@ function Select<T extends string>({
   );
 }
 
-/** Cohorts: the retention (or goal completion) triangle, with period, grouping, unit and metric in the URL. */
+/** Cohorts: the retention (or goal completion) triangle, and with a goal its journey segments; period, grouping, unit, metric and goal in the URL. */
 export function CohortsPage({ siteId }: { siteId: string }) {
   const { search } = useLocation();
   const state = parseCohortsView(search);
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
   const goals = useAsync((signal) => goalsApi.list(siteId, signal), [siteId]);
   const data = useAsync((signal) => cohortsApi.get(siteId, state, signal), [siteId, search]);
+  const journeys = useAsync(
+    (signal) => (state.goal ? journeysApi.get(siteId, state, signal) : Promise.resolve(undefined)),
+    [siteId, state.goal, state.unit, state.from, state.to],
+  );
   const update = (next: Partial<CohortsView>) => navigate(`/sites/${siteId}/cohorts${serializeCohortsView({ ...state, ...next })}`);
   const usable = (goals.data ?? []).filter((g) => g.type === 'destination' || g.type === 'event');
   const d = data.data;
@@ -122,6 +127,8 @@ export function CohortsPage({ siteId }: { siteId: string }) {
         {d && d.cohorts.length === 0 && <p className="muted">Nobody was first seen in this range.</p>}
         {d && d.cohorts.length > 0 && <CohortGrid data={d} metric={state.metric} />}
       </section>
+      <ErrorBanner error={journeys.error} />
+      {journeys.data && <JourneySegmentsCard data={journeys.data} />}
     </section>
   );
 }

@@ -89,5 +89,6 @@ export {
   type FunnelQuery,
 } from './funnels';
 export { parsePathsParams, parseNeighboursParams, pathsParamsSchema, neighboursParamsSchema, compilePaths } from './paths';
+export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';

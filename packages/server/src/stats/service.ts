@@ -1,6 +1,7 @@
 import type {
   Cohorts,
   Dimension,
+  JourneySegments,
   Funnel,
   FunnelStats,
   GoalDefinition,
@@ -12,6 +13,7 @@ import type {
 } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
+import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
@@ -359,6 +361,11 @@ export class StatsService {
   /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
   async cohorts(site: StatsSite, params: unknown): Promise<Cohorts> {
     return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now());
+  }
+
+  /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */
+  async journeys(site: StatsSite, params: unknown): Promise<JourneySegments> {
+    return runJourneys(this.reader, this.dialect, site, params, this.now());
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {

@@ -1,13 +1,13 @@
 import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect, Interval } from '../dialect';
 import { goalCompletion } from '../goals';
+import { memberRows } from '../people';
 import { and, bindInt, bindString, ident, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
  * A cohort grid as one statement (README "Cohorts"):
- *   the site's events of [readStart, readEnd), each with its member key (visitor id, or the person:
- *   'u' + user id when the event or its visitor id identified, the visitor's latest user id winning,
- *   else 'v' + visitor id) and the local period it falls in
+ *   the site's events of [readStart, readEnd), each with its member (people.ts) and the local period
+ *   it falls in
  *   → per (member, period): the first time, the first source / landing page, goal completions
  *   → per member: the first period and time, the cohort key (of its first event; of its first page view
  *     by landing page), and the list of active periods
@@ -29,25 +29,18 @@ export interface CohortQuery {
 }
 
 interface CohortLeaves {
-  /** `rows` LEFT JOIN `ids` (visitor_id, uid) on visitor_id; uid '' when absent. */
-  withUserIds(rows: Sql, ids: Sql): Sql;
   /** Per member of `l1`: fb, ft, ck, cv and the parallel lists bs, gs; then one row per (member, b, g). */
   explode(l1: Sql, where: Sql): Sql;
-  argMax(v: Sql, by: Sql): Sql;
 }
 
 const LEAVES: Record<string, CohortLeaves> = {
   duckdb: {
-    withUserIds: (rows, ids) => sql`(${rows}) AS r LEFT JOIN (${ids}) AS u USING (visitor_id)`,
     explode: (l1, where) =>
       sql`SELECT ck, fb, cv, unnest(bs) AS b, unnest(gs) AS g FROM (SELECT m, min(b) AS fb, min(t0) AS ft, arg_min(k, kt) AS ck, max(g) AS cv, list(b) AS bs, list(g) AS gs FROM (${l1}) AS l1 GROUP BY m) AS l2 WHERE ${where}`,
-    argMax: (v, by) => sql`arg_max(${v}, ${by})`,
   },
   clickhouse: {
-    withUserIds: (rows, ids) => sql`(${rows}) AS r ANY LEFT JOIN (${ids}) AS u USING (visitor_id)`,
     explode: (l1, where) =>
       sql`SELECT ck, fb, cv, b, g FROM (SELECT m, min(b) AS fb, min(t0) AS ft, argMin(k, kt) AS ck, max(g) AS cv, groupArray(b) AS bs, groupArray(g) AS gs FROM (${l1}) AS l1 GROUP BY m) AS l2 ARRAY JOIN bs AS b, gs AS g WHERE ${where}`,
-    argMax: (v, by) => sql`argMax(${v}, ${by})`,
   },
 };
 
@@ -71,14 +64,7 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
     sql`ts >= ${d.timestampFromMs(q.readStartMs)}`,
     sql`ts < ${d.timestampFromMs(q.readEndMs)}`,
   ]);
-  const cols = sql`visitor_id, user_id, ts, name, path, source, props`;
-  let rows = sql`SELECT ${cols} FROM events WHERE ${inRead}`;
-  let member: Sql = ident('visitor_id');
-  if (q.people) {
-    const ids = sql`SELECT visitor_id, ${lv.argMax(ident('user_id'), ident('ts'))} AS uid FROM events WHERE ${and([inRead, sql`user_id <> ''`])} GROUP BY visitor_id`;
-    rows = sql`SELECT ${cols}, coalesce(uid, '') AS uid FROM ${lv.withUserIds(rows, ids)}`;
-    member = sql`CASE WHEN user_id <> '' THEN ${d.concat([sql`'u'`, ident('user_id')])} WHEN uid <> '' THEN ${d.concat([sql`'u'`, ident('uid')])} ELSE ${d.concat([sql`'v'`, ident('visitor_id')])} END`;
-  }
+  const { rows, member } = memberRows(d, sql`visitor_id, user_id, ts, name, path, source, props`, inRead, q.people);
   const key =
     q.by === 'source'
       ? d.argMinIf(ident('source'), ident('ts'), sql`1 = 1`)

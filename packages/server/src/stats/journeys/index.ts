@@ -1,0 +1,1 @@
+export { runJourneys, journeyParamsSchema } from './journeys';
