@@ -20,6 +20,8 @@ import { makeEvent, uuidv7 } from './helpers/events';
 export interface RevenueStatsEngine {
   open(): Promise<EventStore>;
   destroy?(store: EventStore): Promise<void>;
+  /** The stats rollups built over the fixture (DuckDB): visitors beside revenue then come from them. */
+  rollups?(store: EventStore, now: number): Promise<{ ready(): boolean; close(): Promise<void> }>;
 }
 
 const DAY = 86_400_000;
@@ -105,6 +107,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
     let stats: StatsService;
     let site: SiteRecord;
     let statsSite: StatsSite;
+    let parts: { ready(): boolean; close(): Promise<void> } | undefined;
     const sessions: Session[] = [];
     const payments: Payment[] = [];
     const events: CanonicalEvent[] = [];
@@ -119,7 +122,6 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       statsSite = { id: site.id, timezone: 'UTC', goals: [GOAL] };
       const keys = ServerKeys.fromString('revenue-stats-suite-secret-0123456789abcdef');
       revenue = new RevenueService({ events: store, meta: handle.meta, keys, writer: { submit: (b) => store.write(b) } });
-      stats = new StatsService(store, { now: () => END + DAY, revenueCredits: (id) => revenue.ensureCredits(id) });
       await revenue.updateSettings(site.id, { currency: 'USD' });
       await revenue.importRates('date,currency,rate\n2025-04-01,USD,1.25\n2025-05-01,USD,1.25\n');
 
@@ -198,9 +200,16 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
         version: 1,
       }));
       await store.upsertSideRows('transactions', rows);
+      parts = await engine.rollups?.(store, END + DAY);
+      stats = new StatsService(store, {
+        now: () => END + DAY,
+        revenueCredits: (id) => revenue.ensureCredits(id),
+        ...(parts ? { sessionParts: parts } : {}),
+      });
     }, 120_000);
 
     afterAll(async () => {
+      await parts?.close();
       await engine.destroy?.(store);
       await store?.close();
       await handle?.cleanup();
@@ -392,6 +401,42 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
           model,
         ).toEqual(values);
         expect(Math.round(values.reduce((a, b) => a + b, 0) * 100), model).toBe(counted().reduce((a, p) => a + usd(p), 0));
+      }
+    });
+
+    it.runIf(!!engine.rollups)('with the rollups built, visitors beside revenue come from them', async () => {
+      const q = parseQuery({
+        site_id: site.id,
+        date_range: { start: '2025-05-01', end: '2025-05-31' },
+        metrics: ['total_revenue', 'visitors'],
+        dimensions: ['source'],
+        limit: 1000,
+      });
+      const r = await stats.query(q, statsSite, { debug: true });
+      expect(r.debug!.plan.source).not.toBe('events');
+      expect(
+        asGroups(
+          r.rows.map((x) => ({ ...x, transactions: 0 })),
+          'source',
+        ),
+      ).toEqual(
+        Object.fromEntries(
+          Object.entries(group(credits('last_touch'), (c) => [c.session ? c.session.touch.source : UNATTRIBUTED])).map(([k, v]) => [
+            k,
+            { revenue: v.revenue, transactions: 0 },
+          ]),
+        ),
+      );
+      for (const row of r.rows) {
+        if (row.source === UNATTRIBUTED) continue;
+        const visitors = new Set(
+          sessions
+            .filter(
+              (s) => s.touch.source === row.source && s.pages.some((_, i) => s.start + i * 60_000 >= START && s.start + i * 60_000 < END),
+            )
+            .map((s) => s.visitor),
+        ).size;
+        expect(row.visitors, String(row.source)).toBe(visitors);
       }
     });
 

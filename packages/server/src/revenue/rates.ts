@@ -115,7 +115,7 @@ export class RateTable {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    return list[found >= 0 ? found : 0]!.per_eur;
+    return list[Math.max(found, 0)]!.per_eur;
   }
 
   /** `amount` minor units of `from` in minor units of `to` on `day`; null when a rate is missing. */

@@ -23,6 +23,8 @@ export function canShareSessionRows(p: Plan, anchor: Plan, dialect: Dialect): bo
   if (!dialect.supportsCte || p.interval !== null) return false;
   // Page-view and returning-visitor aggregates need their own rows (page-views.ts, the visitor history).
   if (p.aggs.some((a) => AGGREGATES[a].rawOnly)) return false;
+  // Revenue comes from its own part (compile-revenue.ts), which a batch of session rows does not have.
+  if (p.aggs.some((a) => AGGREGATES[a].level === 'revenue')) return false;
   // Goal columns (goals.ts) are not part of the shared session rows.
   if (p.goalColumns.length || p.dimensions.includes('goal')) return false;
   const sessionRowsOnly = p.merged || (p.eventSource === null && p.sessionSource === 'sessions');

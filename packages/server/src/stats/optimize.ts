@@ -132,6 +132,8 @@ export function chooseSource(q: ResolvedQuery, range: DateRange, rollups: Availa
 
 function fragmentsServe(q: ResolvedQuery, range: DateRange): boolean {
   if (q.eventFilters.length || !partsCover(range)) return false;
+  // Only revenue: the statement reads the credits alone, no rows of events or rollups.
+  if (q.metrics.every((m) => METRIC_DEFS[m].aggs.every((a) => AGGREGATES[a].level === 'revenue'))) return false;
   // No rollup keeps goal completion (goals are defined after the fact, over any events): raw events.
   if (q.goalColumns.length || q.dimensions.includes('goal')) return false;
   // Page-view and returning-visitor aggregates are not kept by the rollups (registry `rawOnly`).

@@ -248,15 +248,15 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   dead_clicks: frustration('dead_click', 's_dead_in'),
   error_clicks: frustration('error_click', 's_error_in'),
   // Revenue: credits (integer minor units of the reporting currency) of the period's payments and refunds,
-  // each on the touchpoint session the attribution model gave it to (revenue/credits.ts). `revenue_scale`
+  // each on the touchpoint session the attribution model gave it to (revenue/credits.ts); the other parts of
+  // the statement may read the rollups (they give these zeros, the credits part everything). `revenue_scale`
   // is 10^digits of the reporting currency (the same on every row of a site), so sums stay exact integers.
-  revenue_minor: { level: 'revenue', rawOnly: true, overCredits: () => zeroIfNull(sql`sum(credit)`) },
-  gross_minor: { level: 'revenue', rawOnly: true, overCredits: (d) => d.sumIf(ident('credit'), isPayment) },
-  revenue_scale: { level: 'revenue', rawOnly: true, overCredits: () => zeroIfNull(sql`max(scale)`) },
-  transactions: { level: 'revenue', rawOnly: true, overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
+  revenue_minor: { level: 'revenue', overCredits: () => zeroIfNull(sql`sum(credit)`) },
+  gross_minor: { level: 'revenue', overCredits: (d) => d.sumIf(ident('credit'), isPayment) },
+  revenue_scale: { level: 'revenue', overCredits: () => zeroIfNull(sql`max(scale)`) },
+  transactions: { level: 'revenue', overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
   paying_visitors: {
     level: 'revenue',
-    rawOnly: true,
     overCredits: (d) => d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`),
   },
 };

@@ -130,6 +130,8 @@ function groupExists(d: Dialect, aggs: AggName[], ev: Sql, st: Sql): Sql {
 }
 
 const TRUE = keyword('TRUE');
+/** Aggregates the cubes do not keep (revenue: its own part of the statement) are zeros here. */
+const ZERO = keyword('0');
 
 function sessionRows(d: Dialect, q: MarksQuery): Sql {
   const a = d.timestampFromMs(q.range.startMs);
@@ -164,7 +166,7 @@ function sessionRows(d: Dialect, q: MarksQuery): Sql {
     first = sql`m IS NULL OR m < bucket_start`;
   }
   const agg = cubeAggs(d, first, TRUE, TRUE);
-  cols.push(...q.aggs.map((x) => sql`${agg[x]!} AS ${ident(`a_${x}`)}`));
+  cols.push(...q.aggs.map((x) => sql`${agg[x] ?? ZERO} AS ${ident(`a_${x}`)}`));
   const grouping = keys.length ? sql` GROUP BY ${join(keys)} HAVING ${groupExists(d, q.aggs, TRUE, TRUE)}` : empty;
   return sql`SELECT ${join(cols)} FROM (${rows}) AS c${grouping}`;
 }
@@ -183,7 +185,7 @@ function pageRows(d: Dialect, q: MarksQuery): Sql {
   // holds all of a session outside `t`), counted at their first fragment on the path.
   const starts = sql`sh >= ${a} AND sh < ${b}`;
   const agg = cubeAggs(d, sql`m IS NULL OR m < ${a}`, inPeriod, starts);
-  const cols = [sql`path AS d_0`, ...q.aggs.map((x) => sql`${agg[x]!} AS ${ident(`a_${x}`)}`)];
+  const cols = [sql`path AS d_0`, ...q.aggs.map((x) => sql`${agg[x] ?? ZERO} AS ${ident(`a_${x}`)}`)];
   return sql`SELECT ${join(cols)} FROM (${rows}) AS c GROUP BY d_0 HAVING ${groupExists(d, q.aggs, inPeriod, starts)}`;
 }
 
