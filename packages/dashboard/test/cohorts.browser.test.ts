@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addFirstSite,
+  collectAccepted,
+  ownerWithSite,
+  walkLinks,
   assertNothingRan,
   browserUnavailable,
-  openWatched,
   screenshot,
-  setUpOwner,
   startSiteHarness,
-  type FixtureSite,
   type SiteHarness,
   type Watched,
 } from './harness';
@@ -34,13 +33,12 @@ document.getElementById('login').addEventListener('click', function () {
 
 describe.skipIf(!!unavailable)('cohorts in the browser', () => {
   let h: SiteHarness;
-  let fixture: FixtureSite;
   let owner: Watched;
   let siteId = '';
 
   beforeAll(async () => {
     h = await startSiteHarness();
-    ({ fixture, owner } = h);
+    ({ owner } = h);
   }, 180_000);
 
   afterAll(async () => {
@@ -49,17 +47,10 @@ describe.skipIf(!!unavailable)('cohorts in the browser', () => {
 
   it('records a visitor who signs in', async () => {
     const p = owner.page;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, fixture.origin, 'Shop');
-    siteId = site.siteId;
-    fixture.setHtml(page(site.snippet));
-    const visitor = await openWatched(h.browser);
+    siteId = await ownerWithSite(h, 'Shop', page);
+    const visitor = await walkLinks(h, []);
     const v = visitor.page;
-    const sent = () => v.waitForResponse((r) => r.url().endsWith('/api/collect') && r.status() === 202, SLOW);
-    let collected = sent();
-    await v.goto(`${fixture.origin}/`);
-    await collected;
-    collected = sent();
+    const collected = collectAccepted(v);
     await v.click('#login');
     await collected;
     await visitor.context.close();

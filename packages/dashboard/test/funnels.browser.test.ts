@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addFirstSite,
+  collectAccepted,
+  ownerWithSite,
+  walkLinks,
   assertNothingRan,
   browserUnavailable,
   openWatched,
   screenshot,
-  setUpOwner,
   startSiteHarness,
-  type FixtureSite,
   type SiteHarness,
   type Watched,
 } from './harness';
@@ -36,13 +36,12 @@ document.getElementById('done').addEventListener('click', function () {
 
 describe.skipIf(!!unavailable)('funnels in the browser', () => {
   let h: SiteHarness;
-  let fixture: FixtureSite;
   let owner: Watched;
   let siteId = '';
 
   beforeAll(async () => {
     h = await startSiteHarness();
-    ({ fixture, owner } = h);
+    ({ owner } = h);
   }, 180_000);
 
   afterAll(async () => {
@@ -51,25 +50,10 @@ describe.skipIf(!!unavailable)('funnels in the browser', () => {
 
   it('records a visitor walking home → pricing → sign-up and signing up', async () => {
     const p = owner.page;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, fixture.origin, 'Shop');
-    siteId = site.siteId;
-    fixture.setHtml(page(site.snippet));
-
-    const visitor = await openWatched(h.browser);
+    siteId = await ownerWithSite(h, 'Shop', page);
+    const visitor = await walkLinks(h, ['pricing', 'signup']);
     const v = visitor.page;
-    // Each page's events are batched for a moment: the visitor reads the page until they are sent.
-    const sent = () => v.waitForResponse((r) => r.url().endsWith('/api/collect') && r.status() === 202, SLOW);
-    let collected = sent();
-    await v.goto(`${fixture.origin}/`);
-    await collected;
-    for (const next of ['pricing', 'signup']) {
-      collected = sent();
-      await v.click(`#${next}`);
-      await v.waitForURL(`**/${next}`);
-      await collected;
-    }
-    collected = sent();
+    const collected = collectAccepted(v);
     await v.click('#done');
     await collected;
     await visitor.context.close();

@@ -71,6 +71,37 @@ export async function startSiteHarness(): Promise<SiteHarness> {
   };
 }
 
+/** Signs the owner up, adds the first site for the fixture's origin and serves `page(snippet)` there; the site id. */
+export async function ownerWithSite(h: SiteHarness, name: string, page: (snippet: string) => string): Promise<string> {
+  await setUpOwner(h.owner.page, h.url);
+  const site = await addFirstSite(h.owner.page, h.fixture.origin, name);
+  h.fixture.setHtml(page(site.snippet));
+  return site.siteId;
+}
+
+/** Resolves when the page's next batch was accepted (the tracker batches a page's events for a moment). */
+export const collectAccepted = (page: Page) =>
+  page.waitForResponse((r) => r.url().endsWith('/api/collect') && r.status() === 202, { timeout: 20_000 });
+
+/**
+ * A visitor in their own browser context opens the fixture's home page and follows the links with these ids
+ * (`#pricing` → `/pricing`), each page read until its events were sent. The visitor stays open.
+ */
+export async function walkLinks(h: SiteHarness, linkIds: readonly string[]): Promise<Watched> {
+  const visitor = await openWatched(h.browser);
+  const v = visitor.page;
+  let collected = collectAccepted(v);
+  await v.goto(`${h.fixture.origin}/`);
+  await collected;
+  for (const next of linkIds) {
+    collected = collectAccepted(v);
+    await v.click(`#${next}`);
+    await v.waitForURL(`**/${next}`);
+    await collected;
+  }
+  return visitor;
+}
+
 export interface Watched {
   context: BrowserContext;
   page: Page;

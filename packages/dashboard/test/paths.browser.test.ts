@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addFirstSite,
+  ownerWithSite,
+  walkLinks,
   assertNothingRan,
   browserUnavailable,
-  openWatched,
   screenshot,
-  setUpOwner,
   startSiteHarness,
-  type FixtureSite,
   type SiteHarness,
   type Watched,
 } from './harness';
@@ -27,13 +25,12 @@ function page(snippet: string): string {
 
 describe.skipIf(!!unavailable)('paths in the browser', () => {
   let h: SiteHarness;
-  let fixture: FixtureSite;
   let owner: Watched;
   let siteId = '';
 
   beforeAll(async () => {
     h = await startSiteHarness();
-    ({ fixture, owner } = h);
+    ({ owner } = h);
   }, 180_000);
 
   afterAll(async () => {
@@ -42,22 +39,8 @@ describe.skipIf(!!unavailable)('paths in the browser', () => {
 
   it('records a visitor walking home → pricing → sign-up', async () => {
     const p = owner.page;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, fixture.origin, 'Shop');
-    siteId = site.siteId;
-    fixture.setHtml(page(site.snippet));
-    const visitor = await openWatched(h.browser);
-    const v = visitor.page;
-    const sent = () => v.waitForResponse((r) => r.url().endsWith('/api/collect') && r.status() === 202, SLOW);
-    let collected = sent();
-    await v.goto(`${fixture.origin}/`);
-    await collected;
-    for (const next of ['pricing', 'signup']) {
-      collected = sent();
-      await v.click(`#${next}`);
-      await v.waitForURL(`**/${next}`);
-      await collected;
-    }
+    siteId = await ownerWithSite(h, 'Shop', page);
+    const visitor = await walkLinks(h, ['pricing', 'signup']);
     await visitor.context.close();
     const pageviews = () =>
       p.evaluate(async (id) => {
