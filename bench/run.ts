@@ -11,6 +11,7 @@ import { runFunnelBench } from './query/funnel';
 import { runPeopleBench } from './query/people';
 import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
+import { runReplayBench } from './replay/run';
 
 const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
@@ -21,6 +22,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
           --only paths|cohorts|people: paths from the home page and the cohort grid, beside a reference query
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3): revenue page and revenue by source, credits vs raw events
+  replay: --seconds N (60) --chunks N (2000) --connections N: bytes per recorded minute, recorder time, chunk ingest
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
       pairs: { type: 'string', default: '10' },
       transactions: { type: 'string', default: '50000' },
       'old-runs': { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '60' },
+      chunks: { type: 'string', default: '2000' },
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'all'].includes(command)) {
+  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'all'].includes(command)) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -86,6 +90,14 @@ async function main(): Promise<void> {
       transactions: int('transactions', values.transactions),
       runs: int('runs', values.runs),
       oldRuns: int('old-runs', values['old-runs']),
+      write: !values['no-write'],
+    });
+  }
+  if (command === 'replay' || command === 'all') {
+    await runReplayBench({
+      seconds: int('seconds', values.seconds),
+      chunks: int('chunks', values.chunks),
+      connections: Math.min(64, int('connections', values.connections)),
       write: !values['no-write'],
     });
   }

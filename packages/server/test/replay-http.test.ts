@@ -162,6 +162,20 @@ describe('session replay over HTTP', () => {
     expect(await storedChunks()).toBe(before);
   });
 
+  it("refuses a chunk of a path the site never records (the browser skips them; this is the server's check)", async () => {
+    const { aid } = await session();
+    await s.ctx.meta.sites.update(s.site.id, { replay_excluded_paths: ['/account/**'] });
+    try {
+      const before = await storedChunks();
+      const res = await chunk({ r: rid(), q: 0, a: aid }, gz(rrweb(Date.now(), 'x', `${ORIGIN}/account/settings`)));
+      expect(res).toMatchObject({ status: 400, body: { success: false, error: { code: 'excluded_path' } } });
+      expect(await storedChunks()).toBe(before);
+      expect((await chunk({ r: rid(), q: 0, a: aid }, gz(rrweb(Date.now(), 'x', `${ORIGIN}/accounts`)))).status).toBe(202);
+    } finally {
+      await s.ctx.meta.sites.update(s.site.id, { replay_excluded_paths: [] });
+    }
+  });
+
   it('a site with replay off refuses chunks (403) and a site past its monthly quota starts no recording (429)', async () => {
     const { aid } = await session();
     await s.ctx.meta.sites.update(s.site.id, { replay_enabled: false });

@@ -98,6 +98,7 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
             <thead>
               <tr>
                 <th>Started</th>
+                <th>Visitor</th>
                 <th>Duration</th>
                 <th>Pages</th>
                 <th>Entry page</th>
@@ -114,6 +115,11 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
               {data.recordings.map((r) => (
                 <tr key={r.recording_id} aria-current={r.recording_id === view.r ? 'true' : undefined}>
                   <td>{formatDateTime(r.started_at)}</td>
+                  <td>
+                    <Link to={href({ visitor_id: r.visitor_id, offset: 0, r: '' })} title="This visitor's recordings">
+                      {r.visitor_id.slice(0, 8)}
+                    </Link>
+                  </td>
                   <td>{formatDuration(r.duration_ms / 1000)}</td>
                   <td>{r.page_count}</td>
                   <td>{r.entry_page}</td>

@@ -35,7 +35,7 @@ export { adaptTechStore, techStoreName } from './adapters/techstore';
 export type { AdaptedEvents, RejectedEvent } from './adapters/shared';
 export { parseTimestamp } from './adapters/shared';
 export { SaltKeeper, utcDay, type SaltPair } from './lib/salts';
-export { siteRules, normalizeHost } from './lib/site-rules';
+export { siteRules, normalizeHost, compilePathPattern } from './lib/site-rules';
 export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/session-cache';
 export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';

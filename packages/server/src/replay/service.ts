@@ -17,6 +17,7 @@ import type { ServerKeys } from '../secrets';
 import type { CounterStore } from '../counters';
 import { verifyAttributionId } from '../revenue';
 import { tooManyRequests } from '../auth';
+import { compilePathPattern } from '../ingest';
 import { parseChunkBody, summarizeChunk } from './chunk';
 import type { RecordingFilter, ReplayStore } from './store';
 
@@ -83,6 +84,8 @@ export interface ReplayClientConfig {
 export class ReplayService {
   /** (site, session) → country, device, browser of the session's events; only found values are kept. */
   private readonly facts = new Map<string, { country: string; device: string; browser: string }>();
+  /** Per site: recordings started this month as last counted (the quota), and when. */
+  private readonly started = new Map<string, { month: number; at: number; n: number }>();
 
   constructor(private readonly deps: ReplayServiceDeps) {}
 
@@ -114,6 +117,10 @@ export class ReplayService {
     if (!ref) throw badRequest('invalid_session', 'The attribution id does not name a current session of this site');
     const events = parseChunkBody(body);
     const summary = summarizeChunk(events);
+    // The browser never records an excluded path; a chunk that says it did is refused, not stored.
+    const excluded = s.replay_excluded_paths.map(compilePathPattern);
+    if (summary.paths.some((p) => excluded.some((r) => r.test(p))))
+      throw badRequest('excluded_path', 'The chunk records a path this site never records');
     const prior = await this.deps.store.state(q.r);
     if (prior && prior.site_id !== site.id) throw badRequest('recording_of_other_site', 'This recording id belongs to another site');
     if (prior && (prior.session_id !== ref.session_id || prior.visitor_id !== ref.visitor_id))
@@ -126,12 +133,8 @@ export class ReplayService {
     const gzip = zlib.gzipSync(JSON.stringify(events));
     if ((prior?.bytes ?? 0) + gzip.length > s.replay_max_bytes)
       throw new TidemarkError(413, 'recording_too_large', `A recording of this site stores at most ${s.replay_max_bytes} bytes`);
-    if (!prior && s.replay_monthly_quota > 0) {
-      const d = new Date(now);
-      const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-      if ((await this.deps.store.countStartedSince(site.id, month)) >= s.replay_monthly_quota)
-        throw new TidemarkError(429, 'replay_quota_exceeded', "This site's recordings for the month are used up");
-    }
+    if (!prior && s.replay_monthly_quota > 0 && (await this.startedThisMonth(site.id, now)) >= s.replay_monthly_quota)
+      throw new TidemarkError(429, 'replay_quota_exceeded', "This site's recordings for the month are used up");
     const facts = await this.sessionFacts(site.id, ref.visitor_id, ref.session_id);
     const r = await this.deps.store.append({
       site_id: site.id,
@@ -144,7 +147,23 @@ export class ReplayService {
       ...facts,
       gzip,
     });
+    if (r === 'stored' && !prior) {
+      const c = this.started.get(site.id);
+      if (c) c.n++;
+    }
     return { stored: r === 'stored' };
+  }
+
+  /** Recordings the site started this UTC month: counted in the store at most every 10 s, then kept up here. */
+  private async startedThisMonth(siteId: string, now: number): Promise<number> {
+    const d = new Date(now);
+    const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    const c = this.started.get(siteId);
+    if (c && c.month === month && now - c.at < 10_000) return c.n;
+    const n = await this.deps.store.countStartedSince(siteId, month);
+    if (this.started.size >= 10_000) this.started.clear();
+    this.started.set(siteId, { month, at: now, n });
+    return n;
   }
 
   async list(site: SiteRecord, query: unknown, now = Date.now()): Promise<ReplayListResponse> {

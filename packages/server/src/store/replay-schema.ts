@@ -39,7 +39,8 @@ export function replayDuckDbStatements(): string[] {
   const cols = REPLAY_CHUNK_COLUMNS.map(([n, k]) => `"${n}" ${k === 'int' ? 'BIGINT NOT NULL DEFAULT 0' : "VARCHAR NOT NULL DEFAULT ''"}`);
   return [
     `CREATE TABLE IF NOT EXISTS replay_chunks (${cols.join(', ')}, PRIMARY KEY (site_id, recording_id, seq))`,
-    'CREATE INDEX IF NOT EXISTS replay_chunks_session ON replay_chunks (site_id, ts_start)',
+    // The collector looks a recording up by id alone (is it another site's?) on every chunk.
+    'CREATE INDEX IF NOT EXISTS replay_chunks_recording ON replay_chunks (recording_id)',
   ];
 }
 
