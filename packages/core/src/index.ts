@@ -12,3 +12,4 @@ export * from './ingest-contracts-compat';
 export * from './imports';
 export * from './privacy';
 export * from './consent';
+export * from './domains';

@@ -125,6 +125,28 @@ export const AUDIT_RULES: AuditRule[] = [
   site('PUT', '/api/sites/:id/consent', 'settings.updated', { type: 'consent_settings', param: 'id' }, { changedFields: true }),
   site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
+  {
+    method: 'POST',
+    url: '/api/orgs/:orgId/domains',
+    action: 'settings.updated',
+    org: 'org',
+    target: { type: 'domain' },
+    bodyFields: ['host', 'kind'],
+  },
+  {
+    method: 'POST',
+    url: '/api/orgs/:orgId/domains/:domainId/verify',
+    action: 'settings.updated',
+    org: 'org',
+    target: { type: 'domain', param: 'domainId' },
+  },
+  {
+    method: 'DELETE',
+    url: '/api/orgs/:orgId/domains/:domainId',
+    action: 'settings.updated',
+    org: 'org',
+    target: { type: 'domain', param: 'domainId' },
+  },
   { method: 'GET', url: '/api/orgs/:orgId/audit/export', action: 'export.created', org: 'org', target: { type: 'audit_log' } },
   { method: 'GET', url: '/v1/audit/export', action: 'export.created', org: 'actor', target: { type: 'audit_log' } },
 ];

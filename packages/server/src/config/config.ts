@@ -25,6 +25,9 @@ const envSchema = z.object({
   TIDEMARK_ADMIN_EMAIL: z.string().email().optional(),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
   TIDEMARK_OPEN_SIGNUP: bool,
+  // Custom domains (domains/): the HTTP verification's port, and whether it may reach private addresses (an admin's choice).
+  TIDEMARK_DOMAIN_VERIFY_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+  TIDEMARK_DOMAIN_VERIFY_ALLOW_PRIVATE: bool,
   TIDEMARK_GEO_DB: z.string().optional(),
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
@@ -99,6 +102,14 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   openSignup: boolean;
+  /** Custom domains: where the HTTP token is fetched (port), and whether private addresses may be (docs/domains.md). */
+  domainVerify: {
+    port: number;
+    allowPrivate: boolean;
+    /** Programmatic only (split-horizon DNS, tests): how the HTTP check resolves a host, and reads TXT records. */
+    lookup?: import('node:net').LookupFunction;
+    resolveTxt?: (name: string) => Promise<string[][]>;
+  };
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
@@ -149,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminEmail: e.TIDEMARK_ADMIN_EMAIL,
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
+    domainVerify: { port: e.TIDEMARK_DOMAIN_VERIFY_PORT, allowPrivate: e.TIDEMARK_DOMAIN_VERIFY_ALLOW_PRIVATE },
     geoDbPath: e.TIDEMARK_GEO_DB,
     trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',')
       .map((s) => s.trim())

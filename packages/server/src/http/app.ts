@@ -33,6 +33,7 @@ import { importRoutes } from './routes/imports';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
 import { consentRoutes } from './routes/consent';
+import { domainRoutes } from './routes/domains';
 import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
@@ -59,6 +60,7 @@ const routeModules: RouteModule[] = [
   auditRoutes,
   privacyRoutes,
   consentRoutes,
+  domainRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

@@ -26,3 +26,4 @@ export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
 export type { AuditAppend } from './repos/audit-log';
 export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy-requests';
 export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/consent';
+export type { OrgDomainRecord } from './repos/org-domains';

@@ -20,6 +20,7 @@ import { ImportJobRepo } from './repos/import-jobs';
 import { AuditLogRepo } from './repos/audit-log';
 import { PrivacyRequestRepo } from './repos/privacy-requests';
 import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
+import { OrgDomainRepo } from './repos/org-domains';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -41,6 +42,7 @@ export class MetaStore {
   readonly privacyRequests: PrivacyRequestRepo;
   readonly siteConsent: SiteConsentRepo;
   readonly consentLog: ConsentLogRepo;
+  readonly orgDomains: OrgDomainRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -65,6 +67,7 @@ export class MetaStore {
     this.privacyRequests = new PrivacyRequestRepo(db);
     this.siteConsent = new SiteConsentRepo(db);
     this.consentLog = new ConsentLogRepo(db);
+    this.orgDomains = new OrgDomainRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */
