@@ -10,6 +10,7 @@ const NAV = [
   { to: '/team', label: 'Team' },
   { to: '/keys', label: 'API keys' },
   { to: '/audit', label: 'Audit log' },
+  { to: '/domains', label: 'Domains' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

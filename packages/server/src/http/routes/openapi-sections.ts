@@ -9,6 +9,7 @@ import { importsOpenApi } from './openapi-imports';
 import { auditOpenApi } from './openapi-audit';
 import { privacyOpenApi } from './openapi-privacy';
 import { consentOpenApi } from './openapi-consent';
+import { domainsOpenApi } from './openapi-domains';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -25,4 +26,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   auditOpenApi,
   privacyOpenApi,
   consentOpenApi,
+  domainsOpenApi,
 ];
