@@ -35,3 +35,25 @@ export const orgDomainSchema = z.object({
   }),
 });
 export type OrgDomain = z.infer<typeof orgDomainSchema>;
+
+/** White-label branding of an organization: applied to its dashboard (and on its app hosts). */
+export const orgBrandingSchema = z
+  .object({
+    product_name: z.string().trim().min(1).max(60),
+    logo_url: z.union([z.literal(''), z.url({ protocol: /^https$/ }).max(500)]),
+    favicon_url: z.union([z.literal(''), z.url({ protocol: /^https$/ }).max(500)]),
+    primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+    theme_default: z.enum(['light', 'dark', 'system']),
+    email_sender_name: z.string().trim().max(80),
+  })
+  .strict();
+export type OrgBranding = z.infer<typeof orgBrandingSchema>;
+
+export const DEFAULT_BRANDING: OrgBranding = {
+  product_name: 'Tidemark',
+  logo_url: '',
+  favicon_url: '',
+  primary_color: '#1d4ed8',
+  theme_default: 'system',
+  email_sender_name: '',
+};

@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { BrandingProvider } from './app/branding';
 import { applyStoredTheme } from './lib/theme';
 import './styles/base.css';
 import './styles/layout.css';
@@ -8,4 +9,8 @@ import './styles/charts.css';
 import './styles/funnels.css';
 
 applyStoredTheme();
-createRoot(document.getElementById('root')!).render(<App />);
+createRoot(document.getElementById('root')!).render(
+  <BrandingProvider>
+    <App />
+  </BrandingProvider>,
+);

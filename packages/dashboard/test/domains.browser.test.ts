@@ -1,7 +1,11 @@
 import type net from 'node:net';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../server/test/helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertNothingRan,
+  CHROMIUM,
+  DESKTOP_UA,
   browserUnavailable,
   openWatched,
   screenshot,
@@ -19,6 +23,7 @@ import {
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 20_000 };
 const HOST = 'stats.shop-example.test';
+const APP = 'app.acme-example.test';
 
 describe.skipIf(!!unavailable)('custom domains in the browser', () => {
   let h: Harness;
@@ -72,5 +77,42 @@ describe.skipIf(!!unavailable)('custom domains in the browser', () => {
     expect((await fetch(`${h.url}/api/domains/ask?domain=${HOST}`)).status).toBe(200);
     await screenshot(p, 'domains-02-verified');
     await assertNothingRan(owner);
+  });
+
+  it("an app host shows its organization's branding, before anyone signs in", async () => {
+    const p = owner.page;
+    const form = p.getByRole('form', { name: 'Branding' });
+    await form.getByLabel('Product name').fill('Acme Insights');
+    await form.getByLabel('Primary colour').fill('#aa3300');
+    await form.getByRole('button', { name: 'Save branding' }).click();
+    // The signed-in owner's own dashboard follows at once.
+    await expect.poll(() => p.getByTestId('product-name').first().textContent(), SLOW).toBe('Acme Insights');
+    await p.getByLabel('Host name').fill(APP);
+    await p.getByLabel('Used for').selectOption('app');
+    await p.getByRole('button', { name: 'Add domain' }).click();
+    const card = p.getByRole('region', { name: APP });
+    await card.getByRole('button', { name: `Verify ${APP}` }).click();
+    await expect.poll(() => card.getByTestId('domain-status').textContent(), SLOW).toMatch(/^Verified by HTTP/);
+
+    // A visitor's browser resolving the app host to this server (the host header decides the branding).
+    const port = new URL(h.url).port;
+    const other = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP} 127.0.0.1`],
+    });
+    try {
+      const ctx = await other.newContext({ userAgent: DESKTOP_UA, locale: 'en-US' });
+      const tab = await ctx.newPage();
+      await tab.goto(`http://${APP}:${port}/`);
+      await expect.poll(() => tab.getByTestId('product-name').textContent(), SLOW).toBe('Acme Insights');
+      expect(await tab.title()).toBe('Acme Insights');
+      expect(await tab.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim())).toBe('#aa3300');
+      await screenshot(tab, 'domains-03-app-host-branding');
+      // The same server on its own address keeps the default brand.
+      await tab.goto(`${h.url}/`);
+      await expect.poll(() => tab.getByTestId('product-name').textContent(), SLOW).toBe('Tidemark');
+    } finally {
+      await other.close();
+    }
   });
 });

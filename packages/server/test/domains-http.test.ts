@@ -103,6 +103,39 @@ describe('custom domains', () => {
     expect(audit.body.entries.length).toBe(6);
   });
 
+  it('branding: validated, audited, shown on a verified app host and to the signed-in organization', async () => {
+    for (const bad of [
+      { primary_color: 'red' },
+      { logo_url: 'http://insecure.example/logo.png' },
+      { product_name: '' },
+      { theme_default: 'blue' },
+      { x: 1 },
+    ]) {
+      expect((await owner.request('PUT', `/api/orgs/${orgId}/branding`, bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    const put = await owner.request('PUT', `/api/orgs/${orgId}/branding`, { product_name: 'Agency Stats', primary_color: '#112233' });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body).toMatchObject({ product_name: 'Agency Stats', primary_color: '#112233', theme_default: 'system' });
+    expect((await owner.get('/api/branding')).body).toEqual({ branding: put.body, app_host: false });
+    // Anonymous, on the server's own address: the default. On the verified app host: the organization's.
+    const anon = await fetch(`${srv.url}/api/branding`).then((r) => r.json());
+    expect(anon.branding.product_name).toBe('Tidemark');
+    const onHost = await new Promise<string>((resolve, reject) => {
+      import('node:http').then(({ default: http }) =>
+        http
+          .get({ host: '127.0.0.1', port: Number(new URL(srv.url).port), path: '/api/branding', headers: { host: appHost } }, (res) => {
+            let b = '';
+            res.on('data', (c) => (b += c));
+            res.on('end', () => resolve(b));
+          })
+          .on('error', reject),
+      );
+    });
+    expect(JSON.parse(onHost)).toEqual({ branding: put.body, app_host: true });
+    const audit = await owner.get(`/api/orgs/${orgId}/audit?action=settings.updated`);
+    expect(audit.body.entries[0]).toMatchObject({ target: { type: 'branding' }, details: { fields: ['primary_color', 'product_name'] } });
+  });
+
   it('refuses private addresses unless the admin allowed them', async () => {
     const d = orgDomainSchema.parse(
       (await owner.post(`/api/orgs/${orgId}/domains`, { host: `p-${tag}.example.test`, kind: 'tracking' })).body,

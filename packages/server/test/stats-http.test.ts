@@ -453,6 +453,8 @@ describe('OpenAPI', () => {
         '/api/orgs/{orgId}/domains/{domainId}',
         '/api/domains/ask',
         '/.well-known/tidemark-verify/{token}',
+        '/api/orgs/{orgId}/branding',
+        '/api/branding',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

@@ -5,6 +5,7 @@ import { useAsync } from '../lib/use-async';
 import { formatDateTime } from '../lib/format';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field } from '../components/Field';
+import { BrandingForm } from '../components/BrandingForm';
 
 /** The organization's custom hosts (owners and admins): add one, follow the instructions, verify it. */
 export function DomainsPage() {
@@ -42,10 +43,12 @@ export function DomainsPage() {
   return (
     <section className="page">
       <h1>Domains</h1>
+      <p className="muted">Your organization's name, logo and colour in the dashboard, and your own host names.</p>
       <p className="muted">
         Serve the dashboard or the tracker from your own host names. Point the host at your Tidemark proxy, then prove it is yours with the
         TXT record or the HTTP check below; certificates follow once it is verified.
       </p>
+      <BrandingForm orgId={org.id} />
       <form className="card filters-form" aria-label="Add a domain" onSubmit={add}>
         <Field label="Host name" name="host" required placeholder="analytics.example.com" />
         <div className="field">

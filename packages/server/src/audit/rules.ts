@@ -147,6 +147,14 @@ export const AUDIT_RULES: AuditRule[] = [
     org: 'org',
     target: { type: 'domain', param: 'domainId' },
   },
+  {
+    method: 'PUT',
+    url: '/api/orgs/:orgId/branding',
+    action: 'settings.updated',
+    org: 'org',
+    target: { type: 'branding', param: 'orgId' },
+    changedFields: true,
+  },
   { method: 'GET', url: '/api/orgs/:orgId/audit/export', action: 'export.created', org: 'org', target: { type: 'audit_log' } },
   { method: 'GET', url: '/v1/audit/export', action: 'export.created', org: 'actor', target: { type: 'audit_log' } },
 ];

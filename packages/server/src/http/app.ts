@@ -34,6 +34,7 @@ import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
 import { consentRoutes } from './routes/consent';
 import { domainRoutes } from './routes/domains';
+import { brandingRoutes } from './routes/branding';
 import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
@@ -61,6 +62,7 @@ const routeModules: RouteModule[] = [
   privacyRoutes,
   consentRoutes,
   domainRoutes,
+  brandingRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

@@ -368,9 +368,18 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('last_error', 'varchar(300)')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
+      // White-label branding of an organization (JSON of core's orgBrandingSchema).
+      await db.schema
+        .createTable('org_branding')
+        .ifNotExists()
+        .addColumn('org_id', 'varchar(36)', (c) => c.primaryKey().references('organizations.id').onDelete('cascade'))
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
       await db.schema.createIndex('idx_consent_log_subject').ifNotExists().on('consent_log').columns(['site_id', 'subject']).execute();
     },
     async down(db: AnyDb) {
+      await db.schema.dropTable('org_branding').ifExists().execute();
       await db.schema.dropTable('org_domains').ifExists().execute();
       await db.schema.alterTable('sites').dropColumn('consent_mode').execute();
       await db.schema.dropTable('consent_log').ifExists().execute();

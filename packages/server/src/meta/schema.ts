@@ -240,7 +240,14 @@ export interface OrgDomainsTable {
   created_at: number;
 }
 
+export interface OrgBrandingTable {
+  org_id: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface MetaSchema {
+  org_branding: OrgBrandingTable;
   org_domains: OrgDomainsTable;
   site_consent: SiteConsentTable;
   consent_log: ConsentLogTable;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orgDomainInputSchema, orgDomainSchema } from '@tidemark/core';
+import { orgBrandingSchema, orgDomainInputSchema, orgDomainSchema } from '@tidemark/core';
 import type { OpenApiSection } from './openapi-document';
 
 const orgParam = { name: 'orgId', in: 'path', required: true, description: 'Organization id', schema: { type: 'string' } };
@@ -8,7 +8,36 @@ const domainParam = { name: 'domainId', in: 'path', required: true, description:
 /** Custom domains (http/routes/domains.ts, domains/; docs/domains.md). */
 export const domainsOpenApi: OpenApiSection = (t) => {
   const domain = t.schema('OrgDomain', orgDomainSchema, 'output');
+  const branding = t.schema('OrgBranding', orgBrandingSchema, 'output');
   return {
+    '/api/orgs/{orgId}/branding': {
+      get: {
+        operationId: 'getBranding',
+        tags: ['Domains'],
+        summary: "The organization's white-label branding (members)",
+        parameters: [orgParam],
+        responses: { 200: t.json(branding), ...t.errors(401, 403, 404) },
+      },
+      put: {
+        operationId: 'updateBranding',
+        tags: ['Domains'],
+        summary: 'Change the branding (owners and admins; any subset, validated whole; recorded in the audit log)',
+        parameters: [orgParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: t.schema('OrgBrandingPatch', orgBrandingSchema.partial(), 'input') } },
+        },
+        responses: { 200: t.json(branding), ...t.errors(400, 401, 403, 404) },
+      },
+    },
+    '/api/branding': {
+      get: {
+        operationId: 'currentBranding',
+        tags: ['Domains'],
+        summary: "The branding the dashboard shows: the verified app host's organization, else the signed-in user's, else the default",
+        responses: { 200: t.json(t.schema('CurrentBranding', z.object({ branding: orgBrandingSchema, app_host: z.boolean() }), 'output')) },
+      },
+    },
     '/api/orgs/{orgId}/domains': {
       get: {
         operationId: 'listDomains',
