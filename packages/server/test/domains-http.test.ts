@@ -136,6 +136,45 @@ describe('custom domains', () => {
     expect(audit.body.entries[0]).toMatchObject({ target: { type: 'branding' }, details: { fields: ['primary_color', 'product_name'] } });
   });
 
+  it("on an app host only the organization's members sign in, and land in that organization", async () => {
+    const onHost = (path: string, body: unknown) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        import('node:http').then(({ default: http }) => {
+          const data = JSON.stringify(body);
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port: Number(new URL(srv.url).port),
+              path,
+              method: 'POST',
+              headers: { host: appHost, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+            },
+            (res) => {
+              let b = '';
+              res.on('data', (c) => (b += c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(b) }));
+            },
+          );
+          req.on('error', reject);
+          req.end(data);
+        });
+      });
+    // The owner also has a second organization; a colleague belongs only to that one.
+    const second = await owner.post('/api/orgs', { name: `Second ${tag}` });
+    const inv = await owner.post(`/api/orgs/${second.body.id}/invitations`, { email: `colleague-${tag}@domains.test`, role: 'member' });
+    const colleague = new Client(srv.url);
+    expect((await colleague.post('/api/invitations/accept', { token: inv.body.token, password: PW })).status).toBe(201);
+    await owner.post(`/api/orgs/${second.body.id}/switch`);
+
+    const refused = await onHost('/api/auth/login', { email: `colleague-${tag}@domains.test`, password: PW });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('invalid_credentials');
+    expect((await new Client(srv.url).post('/api/auth/login', { email: `colleague-${tag}@domains.test`, password: PW })).status).toBe(200);
+    const ok = await onHost('/api/auth/login', { email: `owner-${tag}@domains.test`, password: PW });
+    expect(ok.status).toBe(200);
+    expect(ok.body.current_org.id).toBe(orgId);
+  });
+
   it('refuses private addresses unless the admin allowed them', async () => {
     const d = orgDomainSchema.parse(
       (await owner.post(`/api/orgs/${orgId}/domains`, { host: `p-${tag}.example.test`, kind: 'tracking' })).body,
