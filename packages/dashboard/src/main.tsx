@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { SharePage } from './pages/SharePage';
 import { matchPath } from './lib/router';
+import { BrandingProvider } from './app/branding';
 import { applyStoredTheme } from './lib/theme';
 import './styles/base.css';
 import './styles/layout.css';
@@ -15,4 +16,6 @@ import './styles/replay.css';
 applyStoredTheme();
 // A shared link's page stands alone: no sign-in, no app shell.
 const share = matchPath('/share/:token', window.location.pathname);
-createRoot(document.getElementById('root')!).render(share ? <SharePage token={share.token} /> : <App />);
+createRoot(document.getElementById('root')!).render(
+  <BrandingProvider>{share ? <SharePage token={share.token} /> : <App />}</BrandingProvider>,
+);

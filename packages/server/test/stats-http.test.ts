@@ -487,6 +487,13 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/consent/log',
         '/v1/sites/{id}/consent/log/export',
         '/v1/sites/{id}/consent/log/verify',
+        '/api/orgs/{orgId}/domains',
+        '/api/orgs/{orgId}/domains/{domainId}/verify',
+        '/api/orgs/{orgId}/domains/{domainId}',
+        '/api/domains/ask',
+        '/.well-known/tidemark-verify/{token}',
+        '/api/orgs/{orgId}/branding',
+        '/api/branding',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

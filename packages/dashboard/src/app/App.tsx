@@ -10,6 +10,7 @@ import { AcceptInvitePage } from '../pages/AcceptInvitePage';
 import { SignupPage } from '../pages/SignupPage';
 import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { matchPath, navigate, useLocation } from '../lib/router';
+import { useBranding } from './branding';
 
 type Boot =
   | { state: 'loading' }
@@ -40,6 +41,12 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // The branding follows who is signed in and into which organization.
+  const { reload: reloadBranding } = useBranding();
+  const brandKey = boot.state === 'signed_in' ? (boot.me.current_org?.id ?? 'none') : boot.state;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: brandKey stands for the session's organization
+  useEffect(() => reloadBranding(), [brandKey]);
 
   const invite = matchPath('/invite/:token', path);
   const verify = matchPath('/verify-email/:token', path);

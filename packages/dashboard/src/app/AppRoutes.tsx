@@ -22,6 +22,7 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { AuditLogPage } from '../pages/AuditLogPage';
 import { PrivacyPage } from '../pages/PrivacyPage';
 import { ConsentPage } from '../pages/ConsentPage';
+import { DomainsPage } from '../pages/DomainsPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -61,6 +62,7 @@ export function AppRoutes() {
   else if (path === '/keys') page = <KeysPage />;
   else if (path === '/account') page = <AccountPage />;
   else if (path === '/audit') page = <AuditLogPage />;
+  else if (path === '/domains') page = <DomainsPage />;
   else page = <NotFoundPage />;
   return <Layout>{page}</Layout>;
 }

@@ -3,6 +3,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Display name of the sender (an organization's branding); the address stays the configured one. */
+  fromName?: string;
 }
 
 export interface Mailer {
@@ -41,7 +43,8 @@ export class SmtpMailer implements Mailer {
       const nodemailer = (await import('nodemailer')).default;
       this.transport = nodemailer.createTransport(this.url);
     }
-    await this.transport.sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text });
+    const from = msg.fromName ? { name: msg.fromName, address: this.from.replace(/^.*<([^>]+)>\s*$/, '$1') } : this.from;
+    await this.transport.sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text });
     return true;
   }
 

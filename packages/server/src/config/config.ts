@@ -29,6 +29,9 @@ const envSchema = z.object({
   TIDEMARK_OPEN_SIGNUP: bool,
   /** Let alert webhooks and Slack URLs reach private, loopback and link-local addresses (an admin's choice). */
   TIDEMARK_ALLOW_PRIVATE_WEBHOOKS: bool,
+  // Custom domains (domains/): the HTTP verification's port, and whether it may reach private addresses (an admin's choice).
+  TIDEMARK_DOMAIN_VERIFY_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+  TIDEMARK_DOMAIN_VERIFY_ALLOW_PRIVATE: bool,
   TIDEMARK_GEO_DB: z.string().optional(),
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
@@ -115,6 +118,14 @@ export interface Config {
   adminPassword: string | undefined;
   openSignup: boolean;
   allowPrivateWebhooks: boolean;
+  /** Custom domains: where the HTTP token is fetched (port), and whether private addresses may be (docs/domains.md). */
+  domainVerify: {
+    port: number;
+    allowPrivate: boolean;
+    /** Programmatic only (split-horizon DNS, tests): how the HTTP check resolves a host, and reads TXT records. */
+    lookup?: import('node:net').LookupFunction;
+    resolveTxt?: (name: string) => Promise<string[][]>;
+  };
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
@@ -172,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
     allowPrivateWebhooks: e.TIDEMARK_ALLOW_PRIVATE_WEBHOOKS,
+    domainVerify: { port: e.TIDEMARK_DOMAIN_VERIFY_PORT, allowPrivate: e.TIDEMARK_DOMAIN_VERIFY_ALLOW_PRIVATE },
     geoDbPath: e.TIDEMARK_GEO_DB,
     trustedProxies: e.TIDEMARK_TRUSTED_PROXIES.split(',')
       .map((s) => s.trim())

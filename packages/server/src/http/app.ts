@@ -42,6 +42,8 @@ import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
 import { consentRoutes } from './routes/consent';
+import { domainRoutes } from './routes/domains';
+import { brandingRoutes } from './routes/branding';
 import { installAuditHooks } from '../audit';
 
 export interface RouteInfo {
@@ -69,6 +71,8 @@ const routeModules: RouteModule[] = [
   auditRoutes,
   privacyRoutes,
   consentRoutes,
+  domainRoutes,
+  brandingRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

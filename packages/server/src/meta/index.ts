@@ -29,3 +29,4 @@ export { MAX_ALERTS_PER_SITE, ALERT_HISTORY_LIMIT, type AlertRow, type AlertEven
 export type { AuditAppend } from './repos/audit-log';
 export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy-requests';
 export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/consent';
+export type { OrgDomainRecord } from './repos/org-domains';

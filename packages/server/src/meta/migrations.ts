@@ -489,9 +489,34 @@ export const metaMigrations: Record<string, Migration> = {
         .alterTable('sites')
         .addColumn('consent_mode', 'varchar(20)', (c) => c.notNull().defaultTo('none'))
         .execute();
+      // Custom domains of an organization (domains/): verified by a DNS TXT record or an HTTP token.
+      await db.schema
+        .createTable('org_domains')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('org_id', 'varchar(36)', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('host', 'varchar(253)', (c) => c.notNull().unique())
+        .addColumn('kind', 'varchar(10)', (c) => c.notNull())
+        .addColumn('token', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('verified_at', 'bigint')
+        .addColumn('method', 'varchar(10)')
+        .addColumn('checked_at', 'bigint')
+        .addColumn('last_error', 'varchar(300)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // White-label branding of an organization (JSON of core's orgBrandingSchema).
+      await db.schema
+        .createTable('org_branding')
+        .ifNotExists()
+        .addColumn('org_id', 'varchar(36)', (c) => c.primaryKey().references('organizations.id').onDelete('cascade'))
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
       await db.schema.createIndex('idx_consent_log_subject').ifNotExists().on('consent_log').columns(['site_id', 'subject']).execute();
     },
     async down(db: AnyDb) {
+      await db.schema.dropTable('org_branding').ifExists().execute();
+      await db.schema.dropTable('org_domains').ifExists().execute();
       await db.schema.alterTable('sites').dropColumn('consent_mode').execute();
       await db.schema.dropTable('consent_log').ifExists().execute();
       await db.schema.dropTable('site_consent').ifExists().execute();

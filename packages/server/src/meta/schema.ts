@@ -294,7 +294,28 @@ export interface ConsentLogTable {
   hash: string;
 }
 
+export interface OrgDomainsTable {
+  id: string;
+  org_id: string;
+  host: string;
+  kind: string;
+  token: string;
+  verified_at: number | null;
+  method: string | null;
+  checked_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface OrgBrandingTable {
+  org_id: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface MetaSchema {
+  org_branding: OrgBrandingTable;
+  org_domains: OrgDomainsTable;
   site_consent: SiteConsentTable;
   consent_log: ConsentLogTable;
   audit_log: AuditLogTable;

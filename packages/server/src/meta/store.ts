@@ -23,6 +23,8 @@ import { AlertRepo } from './repos/alerts';
 import { AuditLogRepo } from './repos/audit-log';
 import { PrivacyRequestRepo } from './repos/privacy-requests';
 import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
+import { OrgDomainRepo } from './repos/org-domains';
+import { OrgBrandingRepo } from './repos/org-branding';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -47,6 +49,8 @@ export class MetaStore {
   readonly privacyRequests: PrivacyRequestRepo;
   readonly siteConsent: SiteConsentRepo;
   readonly consentLog: ConsentLogRepo;
+  readonly orgDomains: OrgDomainRepo;
+  readonly orgBranding: OrgBrandingRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -74,6 +78,8 @@ export class MetaStore {
     this.privacyRequests = new PrivacyRequestRepo(db);
     this.siteConsent = new SiteConsentRepo(db);
     this.consentLog = new ConsentLogRepo(db);
+    this.orgDomains = new OrgDomainRepo(db);
+    this.orgBranding = new OrgBrandingRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -112,6 +112,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await ctx.auth.loginThrottle.fail(body.email, req.ip);
       throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
     }
+    // On an organization's app host only its members sign in, into that organization (docs/domains.md).
+    const appOrg = await appHostOrg(ctx, req.hostname);
+    if (appOrg && !(await ctx.meta.members.roleOf(appOrg, creds.user.id))) {
+      await ctx.auth.loginThrottle.fail(body.email, req.ip);
+      throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
+    }
     await ctx.auth.loginThrottle.succeed(body.email, req.ip);
     if (await ctx.meta.emailVerifications.isPending(creds.user.id)) {
       throw new TidemarkError(
@@ -122,8 +128,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     }
     await ctx.meta.sessions.deleteExpired(ctx.auth.sessionIdleMs);
     await endPresentedSession(ctx, req);
-    const first = (await ctx.meta.orgs.listForUser(creds.user.id))[0];
-    const session = await startSession(ctx, req, reply, creds.user.id, first?.id ?? null);
+    const first = appOrg ?? (await ctx.meta.orgs.listForUser(creds.user.id))[0]?.id ?? null;
+    const session = await startSession(ctx, req, reply, creds.user.id, first);
     return meView(ctx, { user: creds.user, orgId: session.org_id, session });
   });
 
@@ -169,6 +175,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const { org_id } = parseInput(switchBody, req.body ?? {});
     return switchOrg(ctx, us, org_id, req);
   });
+}
+
+/** The organization whose verified app host the request came in on, or null. */
+async function appHostOrg(ctx: AppContext, hostname: string): Promise<string | null> {
+  const d = await ctx.meta.orgDomains.byHost(hostname.toLowerCase());
+  return d && d.kind === 'app' && d.verified_at !== null ? d.org_id : null;
 }
 
 export async function switchOrg(

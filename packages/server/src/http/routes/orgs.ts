@@ -147,11 +147,15 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     });
     const url = acceptUrl(ctx, req, token);
     const org = await ctx.meta.orgs.byId(orgId);
+    // The organization's branding names the product and the sender (docs/domains.md).
+    const brand = JSON.parse((await ctx.meta.orgBranding.get(orgId)) ?? '{}') as { product_name?: string; email_sender_name?: string };
+    const product = brand.product_name || 'Tidemark';
     const emailed = await ctx.auth.mailer
       .send({
         to: record.email,
-        subject: `You are invited to ${org?.name ?? 'an organization'} on Tidemark`,
-        text: `${user.user.email} invited you to join ${org?.name ?? 'their organization'} on Tidemark as ${record.role}.\n\nAccept: ${url}\n\nThis link expires on ${new Date(record.expires_at).toUTCString()}.`,
+        subject: `You are invited to ${org?.name ?? 'an organization'} on ${product}`,
+        text: `${user.user.email} invited you to join ${org?.name ?? 'their organization'} on ${product} as ${record.role}.\n\nAccept: ${url}\n\nThis link expires on ${new Date(record.expires_at).toUTCString()}.`,
+        ...(brand.email_sender_name ? { fromName: brand.email_sender_name } : {}),
       })
       .catch((err: unknown) => {
         req.log.warn({ err }, 'invitation email failed');

@@ -1,0 +1,1 @@
+export { verifyHost, txtName, txtValue, wellKnownPath, type VerifyOptions } from './verify';
