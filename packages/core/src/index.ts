@@ -13,3 +13,4 @@ export * from './imports';
 export * from './annotations';
 export * from './shares';
 export * from './alerts';
+export * from './reports';

@@ -108,8 +108,18 @@ for (const { engine, run } of [
       await h.meta.alerts.update(siteA, alert.id, { state: 'firing', last_value: 8.5, last_bucket: 3_600_000 });
       expect(await h.meta.alerts.get(siteA, alert.id)).toMatchObject({ state: 'firing', last_value: 8.5 });
 
+      const report = await h.meta.reports.create(siteA, 'weekly', ['a@example.com', 'b@example.org'], null, 5);
+      await h.meta.reports.markSent(report.id, '2026-11-30');
+      await h.meta.reports.setRecipients(report.id, ['b@example.org']);
+      expect(await h.meta.reports.byId(report.id)).toMatchObject({
+        frequency: 'weekly',
+        recipients: ['b@example.org'],
+        last_period: '2026-11-30',
+      });
+      expect(await h.meta.reports.delete(siteB, report.id)).toBe(false);
+
       await h.meta.sites.delete(siteA);
-      for (const table of ['annotations', 'site_shares', 'alerts', 'alert_events'] as const) {
+      for (const table of ['annotations', 'site_shares', 'alerts', 'alert_events', 'email_reports'] as const) {
         const left = await h.meta.db.selectFrom(table).select('site_id').where('site_id', '=', siteA).execute();
         expect(left, table).toEqual([]);
       }

@@ -444,6 +444,10 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/alerts/{alert_id}',
         '/api/sites/{id}/alerts/{alert_id}/history',
         '/api/sites/{id}/alerts/{alert_id}/test',
+        '/api/sites/{id}/reports',
+        '/api/sites/{id}/reports/{report_id}',
+        '/api/sites/{id}/reports/{report_id}/send',
+        '/api/reports/unsubscribe',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

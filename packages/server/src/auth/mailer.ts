@@ -3,6 +3,10 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative (reports); `text` stays the plain version. */
+  html?: string;
+  /** Extra headers (List-Unsubscribe for reports). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -41,7 +45,14 @@ export class SmtpMailer implements Mailer {
       const nodemailer = (await import('nodemailer')).default;
       this.transport = nodemailer.createTransport(this.url);
     }
-    await this.transport.sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text });
+    await this.transport.sendMail({
+      from: this.from,
+      to: msg.to,
+      subject: msg.subject,
+      text: msg.text,
+      html: msg.html,
+      headers: msg.headers,
+    });
     return true;
   }
 

@@ -35,6 +35,7 @@ import { siteExportRoutes } from './routes/site-export';
 import { shareRoutes } from './routes/shares';
 import { metricsRoutes } from './routes/metrics';
 import { alertRoutes } from './routes/alerts';
+import { reportRoutes } from './routes/reports';
 
 export interface RouteInfo {
   method: string;
@@ -77,6 +78,7 @@ const routeModules: RouteModule[] = [
   siteExportRoutes,
   shareRoutes,
   alertRoutes,
+  reportRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

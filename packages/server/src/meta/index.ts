@@ -26,3 +26,4 @@ export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
 export { MAX_ANNOTATIONS_PER_SITE, type AnnotationRow } from './repos/annotations';
 export { MAX_SHARES_PER_SITE, type ShareRecord, type ShareCreateRow } from './repos/shares';
 export { MAX_ALERTS_PER_SITE, ALERT_HISTORY_LIMIT, type AlertRow, type AlertEventRow } from './repos/alerts';
+export { MAX_REPORTS_PER_SITE } from './repos/email-reports';

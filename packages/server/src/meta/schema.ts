@@ -225,6 +225,16 @@ export interface AlertEventsTable {
   created_at: number;
 }
 
+export interface EmailReportsTable {
+  id: string;
+  site_id: string;
+  frequency: string;
+  recipients: string; // JSON array of addresses
+  last_period: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface MetaSchema {
   goals: GoalsTable;
   organizations: OrganizationsTable;
@@ -245,4 +255,5 @@ export interface MetaSchema {
   site_shares: SiteSharesTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
+  email_reports: EmailReportsTable;
 }

@@ -20,6 +20,7 @@ import { ImportJobRepo } from './repos/import-jobs';
 import { AnnotationRepo } from './repos/annotations';
 import { ShareRepo } from './repos/shares';
 import { AlertRepo } from './repos/alerts';
+import { EmailReportRepo } from './repos/email-reports';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -40,6 +41,7 @@ export class MetaStore {
   readonly annotations: AnnotationRepo;
   readonly shares: ShareRepo;
   readonly alerts: AlertRepo;
+  readonly reports: EmailReportRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -63,6 +65,7 @@ export class MetaStore {
     this.annotations = new AnnotationRepo(db);
     this.shares = new ShareRepo(db);
     this.alerts = new AlertRepo(db);
+    this.reports = new EmailReportRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -10,6 +10,7 @@ import { annotationsOpenApi } from './openapi-annotations';
 import { exportsOpenApi } from './openapi-exports';
 import { sharesOpenApi } from './openapi-shares';
 import { alertsOpenApi } from './openapi-alerts';
+import { reportsOpenApi } from './openapi-reports';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -27,4 +28,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   exportsOpenApi,
   sharesOpenApi,
   alertsOpenApi,
+  reportsOpenApi,
 ];
