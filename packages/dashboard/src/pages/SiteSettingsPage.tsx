@@ -12,6 +12,7 @@ import { RevenueSetup } from '../components/RevenueSetup';
 import { GoalSettings } from '../components/GoalSettings';
 import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
+import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
@@ -136,6 +137,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <GoalSettings siteId={siteId} canEdit={manage} />
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
+          <ReportSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}
