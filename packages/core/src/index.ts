@@ -21,3 +21,4 @@ export * from './privacy';
 export * from './consent';
 export * from './journeys';
 export * from './domains';
+export * from './reports';

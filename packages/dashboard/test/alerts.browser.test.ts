@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertNothingRan,
@@ -14,9 +16,10 @@ import {
 } from './harness';
 
 /**
- * Alerts in a real Chromium: the owner adds an alert with a webhook in the site's settings, presses
- * "Send test", the receiver on loopback gets a correctly signed request, and the alert's history shows
- * the delivery.
+ * Alerts and email reports in a real Chromium: the owner adds an alert with a webhook in the site's
+ * settings, presses "Send test", the receiver on loopback gets a correctly signed request, and the
+ * alert's history shows the delivery; then adds a weekly email report and sends it now to a real SMTP
+ * server started here.
  */
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 20_000 };
@@ -27,9 +30,23 @@ describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
   let receiver: http.Server;
   let hookUrl = '';
   const hits: Array<{ signature: string; body: string }> = [];
+  let smtp: SMTPServer;
+  const mails: ParsedMail[] = [];
 
   beforeAll(async () => {
-    h = await startHarness({ allowPrivateWebhooks: true });
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _s, done) {
+        simpleParser(stream).then((m) => {
+          mails.push(m);
+          done();
+        }, done);
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    h = await startHarness({ allowPrivateWebhooks: true, smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
     receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => {
@@ -48,9 +65,10 @@ describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
   afterAll(async () => {
     await h?.close();
     await new Promise((r) => receiver?.close(r));
+    await new Promise((r) => smtp?.close(() => r(null)));
   });
 
-  it('adds an alert, sends a test to a webhook and shows it in the history', async () => {
+  it('adds an alert, sends a test to a webhook and shows it in the history; adds an email report and sends it', async () => {
     const w = await openWatched(h.browser);
     const { page } = w;
     await page.goto(`${h.url}/login`);
@@ -87,6 +105,19 @@ describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
     const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(hits[0]!.signature)!;
     expect(crypto.createHmac('sha256', secret).update(`${m[1]}.${hits[0]!.body}`).digest('hex')).toBe(m[2]);
     await screenshot(page, 'alerts-settings-history');
+
+    // An email report for someone outside the organization, sent now.
+    const reportForm = page.getByRole('form', { name: 'New email report' });
+    await reportForm.getByLabel('Frequency').selectOption('weekly');
+    await reportForm.getByLabel('Recipients').fill('board@partner.example');
+    await reportForm.getByRole('button', { name: 'Add report' }).click();
+    const report = page.getByTestId('report-item');
+    await expect.poll(() => report.textContent(), SLOW).toContain('board@partner.example');
+    await report.getByRole('button', { name: 'Send now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Sent 1 mail(s).' }).waitFor(SLOW);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toMatch(/^alerted\.example: weekly report, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/);
+    expect(String(mails[0]!.html)).toContain('data-kpi="visitors">0<');
     await assertNothingRan(w);
   }, 120_000);
 });

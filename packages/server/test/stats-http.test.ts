@@ -494,6 +494,10 @@ describe('OpenAPI', () => {
         '/.well-known/tidemark-verify/{token}',
         '/api/orgs/{orgId}/branding',
         '/api/branding',
+        '/api/sites/{id}/reports',
+        '/api/sites/{id}/reports/{report_id}',
+        '/api/sites/{id}/reports/{report_id}/send',
+        '/api/reports/unsubscribe',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { statsApi } from '../api/stats';
+import { statsApi, statsEndpoint } from '../api/stats';
+import { ExportMenu } from './ExportMenu';
 import { useAsync } from '../lib/use-async';
 import type { ViewState } from '../lib/view-state';
 import { BarList } from './BarList';
@@ -41,9 +42,17 @@ export function EventsCard({ siteId, view, queryKey, onFilter, enabled }: Props)
     <section className="card breakdown" aria-labelledby={`${id}-title`} data-testid="card-events">
       <div className="card-head">
         <h2 id={`${id}-title`}>{propKey ? `Property “${propKey}”` : 'Events'}</h2>
-        <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
-          {asTable ? 'Show list' : 'Show table'}
-        </button>
+        <div className="row">
+          <ExportMenu
+            label={propKey ? `Property ${propKey}` : 'Events'}
+            href={(format) =>
+              statsApi.exportUrl(statsEndpoint(siteId), view, { metrics: 'visitors,events', dimensions: dimension, limit: '1000' }, format)
+            }
+          />
+          <button type="button" className="button small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
+            {asTable ? 'Show list' : 'Show table'}
+          </button>
+        </div>
       </div>
       <form className="row prop-form" onSubmit={submit}>
         <label className="inline-field">

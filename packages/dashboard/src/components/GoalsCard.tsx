@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { goalsApi } from '../api/goals';
-import { statsApi } from '../api/stats';
+import { statsApi, statsEndpoint } from '../api/stats';
+import { ExportMenu } from './ExportMenu';
 import { useAsync } from '../lib/use-async';
 import type { ViewState } from '../lib/view-state';
 import { formatNumber, formatPercent } from '../lib/format';
@@ -36,7 +37,22 @@ export function GoalsCard({ siteId, view, queryKey, onFilter, enabled, canEdit }
     <section className="card breakdown" aria-labelledby={`${id}-title`} data-testid="card-goals">
       <div className="card-head">
         <h2 id={`${id}-title`}>Goals</h2>
-        {canEdit && <Link to={`/sites/${siteId}/settings#goals`}>Manage goals</Link>}
+        <div className="row">
+          {hasGoals && (
+            <ExportMenu
+              label="Goals"
+              href={(format) =>
+                statsApi.exportUrl(
+                  statsEndpoint(siteId),
+                  view,
+                  { metrics: GOAL_METRICS.join(','), dimensions: 'goal', limit: '1000' },
+                  format,
+                )
+              }
+            />
+          )}
+          {canEdit && <Link to={`/sites/${siteId}/settings#goals`}>Manage goals</Link>}
+        </div>
       </div>
       <div className="card-body" aria-busy={goals.loading || (hasGoals && rows.loading)}>
         <ErrorBanner error={goals.error ?? rows.error} />

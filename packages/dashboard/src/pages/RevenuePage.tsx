@@ -16,6 +16,8 @@ import { MrrMovements } from '../components/MrrMovements';
 import { RevenueSetup } from '../components/RevenueSetup';
 import { LineChart } from '../charts/LineChart';
 import { formatMoney } from '../lib/format';
+import { annotationsApi } from '../api/annotations';
+import { dailyMarkers } from '../lib/annotation-markers';
 
 /** Revenue: KPIs, revenue over time, attribution (model picker, five models compared), MRR movements, transactions, Stripe setup. */
 export function RevenuePage({ siteId }: { siteId: string }) {
@@ -28,6 +30,8 @@ export function RevenuePage({ siteId }: { siteId: string }) {
   const update = (next: Partial<RevenueView>) => navigate(`/sites/${siteId}/revenue${serializeRevenueView({ ...view, ...next })}`);
   const r = report.data;
   const configured = !!site.data?.stripe_webhook_configured;
+  // The site's annotations as markers on the revenue chart (one point per local day).
+  const annotations = useAsync((signal) => annotationsApi.list(siteId, signal), [siteId]);
   return (
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
@@ -53,6 +57,11 @@ export function RevenuePage({ siteId }: { siteId: string }) {
           labels={(r?.timeseries ?? []).map((d) => d.date)}
           series={[{ label: 'Revenue', values: (r?.timeseries ?? []).map((d) => d.revenue), className: 'series-main' }]}
           format={(n) => formatMoney(n, r?.currency ?? 'USD')}
+          markers={dailyMarkers(
+            (r?.timeseries ?? []).map((d) => d.date),
+            annotations.data ?? [],
+            site.data?.timezone ?? 'UTC',
+          )}
         />
       </section>
       <AttributionTable

@@ -13,6 +13,7 @@ import { GoalSettings } from '../components/GoalSettings';
 import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
 import { ReplaySettings } from '../replay/ReplaySettings';
+import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
 import { Link } from '../components/Link';
@@ -160,6 +161,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
           <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />
+          <ReportSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}

@@ -14,6 +14,7 @@ import type { Metrics } from '../monitoring';
 import type { AlertService } from '../alerts';
 import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
+import type { ReportService } from '../reports';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -59,6 +60,8 @@ export interface AppContext {
   imports: ImportService;
   /** Alerts: definitions, evaluation of closed buckets, deliveries, history (alerts/). */
   alerts: AlertService;
+  /** Scheduled email reports (reports/). */
+  reports: ReportService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */

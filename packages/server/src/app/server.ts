@@ -32,6 +32,7 @@ import { openReplayStore, ReplayService, replayExtension } from '../replay';
 import { ImportService } from '../imports';
 import { instrumentWrites, Metrics } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
+import { ReportService, scheduleReports } from '../reports';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -218,6 +219,15 @@ export async function createContext(config: Config): Promise<AppContext> {
     publicUrl: config.publicUrl,
     allowPrivate: config.allowPrivateWebhooks,
   });
+  // Email reports: links point to TIDEMARK_PUBLIC_URL (else this server's own address).
+  const reports = new ReportService({
+    meta,
+    stats,
+    keys,
+    mailer: auth.mailer,
+    baseUrl: () =>
+      config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`,
+  });
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(
@@ -226,6 +236,12 @@ export async function createContext(config: Config): Promise<AppContext> {
         onError: (err) => logError('heatmap grid build failed', err),
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
+      scheduleReports(reports, {
+        onError: (err) => logError('email report failed', err),
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+    closers.push(
       scheduleAlerts(alerts, {
         onError: (err) => logError('alert evaluation failed', err),
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
@@ -266,6 +282,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     lifecycle,
     imports,
     alerts,
+    reports,
     metrics,
     privacy,
     health,

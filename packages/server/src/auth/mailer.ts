@@ -5,6 +5,10 @@ export interface MailMessage {
   text: string;
   /** Display name of the sender (an organization's branding); the address stays the configured one. */
   fromName?: string;
+  /** An HTML alternative (reports); `text` stays the plain version. */
+  html?: string;
+  /** Extra headers (List-Unsubscribe for reports). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -44,7 +48,14 @@ export class SmtpMailer implements Mailer {
       this.transport = nodemailer.createTransport(this.url);
     }
     const from = msg.fromName ? { name: msg.fromName, address: this.from.replace(/^.*<([^>]+)>\s*$/, '$1') } : this.from;
-    await this.transport.sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text });
+    await this.transport.sendMail({
+      from,
+      to: msg.to,
+      subject: msg.subject,
+      text: msg.text,
+      html: msg.html,
+      headers: msg.headers,
+    });
     return true;
   }
 

@@ -45,6 +45,7 @@ import { consentRoutes } from './routes/consent';
 import { domainRoutes } from './routes/domains';
 import { brandingRoutes } from './routes/branding';
 import { installAuditHooks } from '../audit';
+import { reportRoutes } from './routes/reports';
 
 export interface RouteInfo {
   method: string;
@@ -96,6 +97,7 @@ const routeModules: RouteModule[] = [
   shareRoutes,
   alertRoutes,
   replayRoutes,
+  reportRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

@@ -30,3 +30,4 @@ export type { AuditAppend } from './repos/audit-log';
 export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy-requests';
 export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/consent';
 export type { OrgDomainRecord } from './repos/org-domains';
+export { MAX_REPORTS_PER_SITE } from './repos/email-reports';

@@ -404,8 +404,22 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('idx_alert_events_alert').ifNotExists().on('alert_events').columns(['alert_id', 'created_at']).execute();
+      // Scheduled email reports: who gets which site's summary how often, and the last period sent.
+      await db.schema
+        .createTable('email_reports')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('frequency', 'varchar(16)', (c) => c.notNull())
+        .addColumn('recipients', 'text', (c) => c.notNull())
+        .addColumn('last_period', 'varchar(10)')
+        .addColumn('created_by', 'varchar(36)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_email_reports_site').ifNotExists().on('email_reports').column('site_id').execute();
     },
     async down(db: AnyDb) {
+      await db.schema.dropTable('email_reports').ifExists().execute();
       await db.schema.dropTable('alert_events').ifExists().execute();
       await db.schema.dropTable('alerts').ifExists().execute();
       await db.schema.dropTable('site_shares').ifExists().execute();

@@ -313,6 +313,16 @@ export interface OrgBrandingTable {
   updated_at: number;
 }
 
+export interface EmailReportsTable {
+  id: string;
+  site_id: string;
+  frequency: string;
+  recipients: string; // JSON array of addresses
+  last_period: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface MetaSchema {
   org_branding: OrgBrandingTable;
   org_domains: OrgDomainsTable;
@@ -339,4 +349,5 @@ export interface MetaSchema {
   site_shares: SiteSharesTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
+  email_reports: EmailReportsTable;
 }

@@ -25,6 +25,7 @@ import { PrivacyRequestRepo } from './repos/privacy-requests';
 import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 import { OrgDomainRepo } from './repos/org-domains';
 import { OrgBrandingRepo } from './repos/org-branding';
+import { EmailReportRepo } from './repos/email-reports';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -51,6 +52,7 @@ export class MetaStore {
   readonly consentLog: ConsentLogRepo;
   readonly orgDomains: OrgDomainRepo;
   readonly orgBranding: OrgBrandingRepo;
+  readonly reports: EmailReportRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -80,6 +82,7 @@ export class MetaStore {
     this.consentLog = new ConsentLogRepo(db);
     this.orgDomains = new OrgDomainRepo(db);
     this.orgBranding = new OrgBrandingRepo(db);
+    this.reports = new EmailReportRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -165,8 +165,9 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, distDir: 
   app.get('/*', handler);
 
   // A shared link's page: never indexed; framable only by the origins the link names; 404 when the link is not live.
-  const shares = new ShareService(ctx.meta, ctx.keys, ctx.auth.counters);
+  let shares: ShareService | undefined;
   app.get('/share/:token', async (req, reply) => {
+    shares ??= new ShareService(ctx.meta, ctx.keys, ctx.auth.counters);
     const ancestors = await shares.frameAncestors((req.params as { token: string }).token);
     reply.header('x-robots-tag', 'noindex, nofollow').header('cache-control', 'no-store');
     if (!index) return handler(req, reply);

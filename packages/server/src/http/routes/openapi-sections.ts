@@ -18,6 +18,7 @@ import { auditOpenApi } from './openapi-audit';
 import { privacyOpenApi } from './openapi-privacy';
 import { consentOpenApi } from './openapi-consent';
 import { domainsOpenApi } from './openapi-domains';
+import { reportsOpenApi } from './openapi-reports';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -43,4 +44,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   privacyOpenApi,
   consentOpenApi,
   domainsOpenApi,
+  reportsOpenApi,
 ];

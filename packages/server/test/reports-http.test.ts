@@ -1,0 +1,141 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyEvent, reportSchema, type CanonicalEvent } from '@tidemark/core';
+import { lastPeriod } from '../src/reports';
+import { Client } from './helpers/accounts';
+import { startTestServer } from './helpers/server';
+
+/**
+ * Scheduled email reports on a real server, mailed to a real SMTP server started here and parsed:
+ * the KPIs and top pages of yesterday as counted here, links on TIDEMARK_PUBLIC_URL, one mail per
+ * recipient (outside the organization too) and period, and a one-click unsubscribe without login.
+ */
+type Srv = Awaited<ReturnType<typeof startTestServer>>;
+let srv: Srv;
+let owner: Client;
+let site: { id: string; domain: string };
+let smtp: SMTPServer;
+const mails: ParsedMail[] = [];
+const PUBLIC = 'https://analytics.example.org';
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const Y = dayOf(Date.now() - 86_400_000);
+const HOSTILE = '/<script>alert(1)</script>';
+let written: CanonicalEvent[] = [];
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _s, done) {
+      simpleParser(stream).then((m) => {
+        mails.push(m);
+        done();
+      }, done);
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  const port = (smtp.server.address() as AddressInfo).port;
+  srv = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${port}` }, { TIDEMARK_PUBLIC_URL: PUBLIC });
+  // With TIDEMARK_PUBLIC_URL set, changes are accepted from that origin only (what a browser there would send).
+  owner = new Client(srv.url, { origin: PUBLIC });
+  expect(
+    (await owner.post('/api/auth/register', { email: 'owner@example.com', password: 'correct horse battery', org_name: 'Acme' })).status,
+  ).toBe(201);
+  site = (await owner.post('/api/sites', { domain: 'reported.example', timezone: 'UTC' })).body;
+  written = Array.from({ length: 50 }, (_, i) => {
+    const ts = Date.parse(`${Y}T08:00:00Z`) + i * 60_000;
+    const e = emptyEvent({
+      event_id: `90000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      site_id: site.id,
+      ts,
+      received_at: ts,
+      name: 'page_view',
+    });
+    e.visitor_id = `v${i % 23}`;
+    e.session_id = `v${i % 23}-s`;
+    e.path = i % 5 === 0 ? HOSTILE : i % 2 ? '/pricing' : '/';
+    e.host = 'reported.example';
+    return e;
+  });
+  await srv.ctx.events.write({ events: written, raw: [], quarantine: [], drops: [] });
+});
+
+afterAll(async () => {
+  await srv?.cleanup();
+  await new Promise((r) => smtp?.close(() => r(null)));
+});
+
+describe('email reports', () => {
+  it('mails yesterday’s numbers to each recipient once, with links on the public URL', async () => {
+    const bad = await owner.post(`/api/sites/${site.id}/reports`, { frequency: 'hourly', recipients: ['a@example.com'] });
+    expect(bad.status).toBe(400);
+    const r = await owner.post(`/api/sites/${site.id}/reports`, {
+      frequency: 'daily',
+      recipients: ['owner@example.com', 'Boss@Partner.example'],
+    });
+    expect(r.status, r.text).toBe(201);
+    const report = reportSchema.parse(r.body);
+    expect(report.recipients).toEqual(['owner@example.com', 'boss@partner.example']);
+
+    expect(await srv.ctx.reports.runDue()).toBe(2);
+    expect(await srv.ctx.reports.runDue()).toBe(0); // once per period
+    expect(mails).toHaveLength(2);
+    const mail = mails.find((m) => (m.to as { text: string }).text === 'boss@partner.example')!;
+    expect(mail.subject).toBe(`reported.example: daily report, ${Y}`);
+    const html = String(mail.html);
+    const visitors = new Set(written.map((e) => e.visitor_id)).size;
+    expect(html).toContain(`data-kpi="visitors">${visitors}<`);
+    expect(html).toContain(`data-kpi="pageviews">${written.length}<`);
+    // Top pages with visitors as counted here; the tracked path is text, not markup.
+    const perPage = (p: string) => new Set(written.filter((e) => e.path === p).map((e) => e.visitor_id)).size;
+    expect(html).toContain(
+      `/pricing</td><td style="padding:6px 10px;border-bottom:1px solid #e5e7eb;font:14px Arial,sans-serif;text-align:right">${perPage('/pricing')}<`,
+    );
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('/&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mail.text).toContain(`Visitors: ${visitors}`);
+    expect(html).toContain(`href="${PUBLIC}/sites/${site.id}?period=custom&amp;from=${Y}&amp;to=${Y}"`);
+    const unsubscribe = /href="([^"]+\/api\/reports\/unsubscribe\?token=[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    expect(unsubscribe.startsWith(`${PUBLIC}/api/reports/unsubscribe?token=`)).toBe(true);
+    // List-Unsubscribe with its one-click POST (RFC 8058), as the mail parser reads them.
+    expect(mail.headers.get('list')).toEqual({
+      unsubscribe: { url: unsubscribe },
+      'unsubscribe-post': { name: 'List-Unsubscribe=One-Click' },
+    });
+
+    // One click, no login: the path of the link on this server.
+    const local = `${srv.url}${new URL(unsubscribe).pathname}${new URL(unsubscribe).search}`;
+    const get = await fetch(local);
+    expect(get.status).toBe(200);
+    expect(await get.text()).toContain('<button type="submit">Unsubscribe</button>');
+    const post = await fetch(local, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(post.status).toBe(200);
+    expect(await post.text()).toContain('boss@partner.example will not get the report for reported.example any more.');
+    expect((await owner.get(`/api/sites/${site.id}/reports`)).body.reports[0].recipients).toEqual(['owner@example.com']);
+    const forged = await fetch(
+      `${srv.url}/api/reports/unsubscribe?token=${encodeURIComponent(`${new URL(unsubscribe).searchParams.get('token')}x`)}`,
+      { method: 'POST' },
+    );
+    expect(forged.status).toBe(400);
+
+    // "Send now" mails the remaining recipient.
+    const now = await owner.post(`/api/sites/${site.id}/reports/${report.id}/send`, {});
+    expect(now.body).toEqual({ sent: 1 });
+    expect(mails).toHaveLength(3);
+  });
+
+  it('weekly reports cover last Monday to Sunday in the site’s zone', () => {
+    // Wednesday 2026-12-09 10:00 UTC: last week is Mon 2026-11-30 … Sun 2026-12-06.
+    expect(lastPeriod('weekly', Date.UTC(2026, 11, 9, 10), 'UTC')).toEqual({ start: '2026-11-30', end: '2026-12-06' });
+    // Monday 2026-12-07 03:00 UTC is still Sunday in Los Angeles: last week ends the Sunday before.
+    expect(lastPeriod('weekly', Date.UTC(2026, 11, 7, 3), 'America/Los_Angeles')).toEqual({ start: '2026-11-23', end: '2026-11-29' });
+    expect(lastPeriod('daily', Date.UTC(2026, 11, 7, 3), 'America/Los_Angeles')).toEqual({ start: '2026-12-05', end: '2026-12-05' });
+  });
+});
