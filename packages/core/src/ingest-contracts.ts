@@ -111,6 +111,8 @@ export const heatmapBodySchema = z.object({
   page_width: z.number().int().min(1).max(1_000_000).nullish(),
   events: z.array(z.unknown()).min(1).max(500),
   visitor: z.object({ id: shortText(128).nullish() }).nullish(),
+  /** On a site with a consent mode: the categories granted, comma-separated (t.heatmap.js sends them; never stored). */
+  consent: shortText(100).nullish(),
 });
 export type HeatmapBody = z.infer<typeof heatmapBodySchema>;
 

@@ -125,4 +125,31 @@ describe.skipIf(chromiumMissing())('consent banner (required mode)', () => {
     expect(await banner.getByRole('button').allTextContents()).toEqual(['Alle akzeptieren', 'Reject all', 'Choose']);
     await ctx.close();
   });
+
+  it('loads heatmaps for a consent-mode site, but sends samples only once the heatmaps category is granted', async () => {
+    await server.ctx.meta.sites.update(site.id, { heatmaps_enabled: true, heatmap_sample_rate: 1 });
+    const heatmapEvents = async () =>
+      (
+        await server.ctx.events.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE site_id = ? AND name LIKE 'heatmap_%'", [
+          site.id,
+        ])
+      )[0]!.n;
+    const before = Number(await heatmapEvents());
+    const ctx = await personContext(browser);
+    const tab = await ctx.newPage();
+    const heatmapPosts: string[] = [];
+    tab.on('request', (r) => r.url().endsWith('/api/collect/heatmap') && heatmapPosts.push(r.url()));
+    await tab.goto(`${pages.origin}/heatmap-consent`);
+    await tab.evaluate(() => (window as any).tidemark.consent({ analytics: true }));
+    // The extension arrives with a collect answer; then clicks and a page hide would send samples.
+    await until('t.heatmap.js loaded', () => tab.evaluate(() => [...document.scripts].some((s) => s.src.includes('t.heatmap.js'))));
+    await tab.mouse.click(200, 60);
+    // Samples go out every 5 s: wait past one flush.
+    await tab.waitForTimeout(6000);
+    expect(heatmapPosts).toEqual([]);
+    await tab.evaluate(() => (window as any).tidemark.consent({ heatmaps: true }));
+    await tab.mouse.click(220, 80);
+    await until('heatmap samples stored', async () => Number(await heatmapEvents()) > before);
+    await ctx.close();
+  });
 });

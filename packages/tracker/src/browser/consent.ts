@@ -108,6 +108,8 @@ function apply() {
       t.optIn();
     } else t.optOut();
   } else if (on || !required) loadCore();
+  // The extensions read the categories from the core's internals (internal.ts `consent`).
+  if (t?._) t._.consent = consent();
   w.dispatchEvent(new CustomEvent('tidemark:consent', { detail: consent() }));
 }
 
@@ -123,6 +125,7 @@ function loadCore() {
   core.onload = () => {
     // The core replaced the stub: the consent calls go on the object every script sees.
     const t = Object.assign(w.tidemark as Tm, exported);
+    t._.consent = consent();
     t.addSharedProperty('tm_consent', granted());
     if (!required) apply();
     t._.c.autoTrack = auto;

@@ -18,6 +18,12 @@ export interface TrackerInternals {
   f?: (e: TrackerEvent) => Promise<unknown>;
   /** set by t.auto.js: called before every new page view (page_exit of the one that ends, fresh counters) */
   e?: () => void;
+  /**
+   * The categories granted on a site with a consent mode (set by t.consent.js, which also dispatches
+   * `tidemark:consent` on window when they change); absent when the site has no consent mode. Extensions
+   * check their own category here: t.replay.js `replay`, t.heatmap.js `heatmaps`.
+   */
+  consent?: Record<string, unknown>;
 }
 
 export interface TrackerEvent {

@@ -1,5 +1,6 @@
 import { heatmapSampleSchema, type HeatmapBody } from '@tidemark/core';
 import { newPreEvent } from '../lib/pre-event';
+import { CONSENT_PROP } from '../steps/consent';
 import { readContractEvent, type AdaptedEvents } from './shared';
 
 const NAMES = { click: 'heatmap_click', move: 'heatmap_move', scroll: 'heatmap_scroll' } as const;
@@ -35,7 +36,8 @@ export function adaptHeatmap(body: HeatmapBody, siteId: string, receivedAt: numb
     const props: Record<string, string> = {};
     if (body.page_height !== null && body.page_height !== undefined) props.page_height = String(body.page_height);
     if (body.page_width !== null && body.page_width !== undefined) props.page_width = String(body.page_width);
-    if (props.page_height || props.page_width) ev.props = props;
+    if (body.consent != null) props[CONSENT_PROP] = body.consent;
+    if (Object.keys(props).length) ev.props = props;
     out.events.push(ev);
   });
   return out;

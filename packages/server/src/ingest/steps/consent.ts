@@ -8,7 +8,8 @@ export const CONSENT_PROP = 'tm_consent';
  * The site's consent mode, enforced where the browser cannot be trusted to (docs/consent.md): in
  * `required` mode a browser event without analytics consent is dropped (`no_consent`); in
  * `optional-upgrade` mode it is counted cookieless (a visitor id the browser sent is ignored). Events
- * sent by servers with an API key are the site's own responsibility.
+ * sent by servers with an API key are the site's own responsibility. Heatmap samples need the `heatmaps`
+ * category in either mode (t.heatmap.js sends what was granted with each batch).
  */
 export const consentStep: NamedStep = {
   name: 'consent',
@@ -20,8 +21,9 @@ export const consentStep: NamedStep = {
     }
     const mode = ctx.site.consent_mode;
     if (ctx.trust !== 'browser' || !mode || mode === 'none') return ev;
-    const analytics = (granted ?? '').split(',').includes('analytics');
-    if (analytics) return ev;
+    const categories = (granted ?? '').split(',');
+    if (ev.name.startsWith('heatmap_') && !categories.includes('heatmaps')) return drop('no_consent');
+    if (categories.includes('analytics')) return ev;
     if (mode === 'required') return drop('no_consent');
     ev.client_visitor_id = '';
     return ev;
