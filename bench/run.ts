@@ -21,7 +21,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
           then --pairs N (10; 0 skips) before/after pairs of the funnel statement);
           --only paths|cohorts|people: paths from the home page and the cohort grid, beside a reference query
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
-  revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3): revenue page and revenue by source, credits vs raw events
+  revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3; 0 skips): revenue page and revenue by source, credits vs raw events
   replay: --seconds N (60) --chunks N (2000) --connections N: bytes per recorded minute, recorder time, chunk ingest
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       otherEvents: int('other', values.other),
       transactions: int('transactions', values.transactions),
       runs: int('runs', values.runs),
-      oldRuns: int('old-runs', values['old-runs']),
+      oldRuns: values['old-runs'] === '0' ? 0 : int('old-runs', values['old-runs']),
       write: !values['no-write'],
     });
   }

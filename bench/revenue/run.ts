@@ -1,10 +1,10 @@
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore, type SideRow } from '../../packages/server/src/store';
 import { parseQuery } from '@tidemark/core';
-import { CreditWatch, RateTable, revenueReport, statsTraffic, type RevenueReport } from '../../packages/server/src/revenue';
+import { CreditWatch, RateTable, revenueReport, statsTraffic, TrafficCache, type RevenueReport } from '../../packages/server/src/revenue';
 import { StatsService, openSessionParts, resolvePeriod, storeHasRollups, type SessionPartsRollup } from '../../packages/server/src/stats';
 import { Prng } from '@tidemark/testkit';
-import { fmt, machineInfo, time, today } from '../lib/machine';
+import { fmt, machineInfo, time, timeAlternating, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { ensureDuckDbDataset } from '../query/duckdb';
 import { DATA_END, MAIN_SITE, SITE_ZONES } from '../query/dataset';
@@ -20,7 +20,7 @@ export interface RevenueBenchOptions {
   otherEvents: number;
   transactions: number;
   runs: number;
-  /** Runs of the slow path (attributed from raw events), for the ratio. */
+  /** Runs of the slow path (attributed from raw events), for the ratio; 0 skips it. */
   oldRuns: number;
   write: boolean;
 }
@@ -98,7 +98,10 @@ export async function runRevenueBench(o: RevenueBenchOptions): Promise<void> {
       { name: 'revenue page, last 12 months (whole data)', period: 'last_12_months' as const, compare: false },
     ];
     const lines: string[] = [];
-    const report = (c: (typeof cases)[number], fast: boolean) => {
+    // Visitors per source and medium: asked of the stats engine on every call (before), or kept while the
+    // events are unchanged (TrafficCache, what the server uses).
+    const cache = new TrafficCache(stats, store);
+    const report = (c: (typeof cases)[number], path: 'cached' | 'uncached' | 'events') => {
       const range = resolvePeriod(c.period, SITE.timezone, now);
       const params = {
         range,
@@ -110,15 +113,25 @@ export async function runRevenueBench(o: RevenueBenchOptions): Promise<void> {
         limit: 50,
         now,
       };
-      return fast
-        ? credits().then(() => revenueReport({ ...deps, credits: true, traffic: (r) => statsTraffic(stats, SITE, r) }, SITE.id, params))
-        : revenueReport(deps, SITE.id, params);
+      if (path === 'events') return revenueReport(deps, SITE.id, params);
+      const traffic = path === 'cached' ? (r: typeof range) => cache.traffic(SITE, r) : (r: typeof range) => statsTraffic(stats, SITE, r);
+      return credits().then(() => revenueReport({ ...deps, credits: true, traffic }, SITE.id, params));
     };
     for (const c of cases) {
-      const fast = await time(() => report(c, true), o.runs, 1, 120_000);
-      const slow = await time(() => report(c, false), o.oldRuns, 0, 600_000);
-      same(fast.last, slow.last, c.name);
-      const line = `${c.name}: credits + stats rollups p50 ${fmt(fast.timing.p50)} ms, p95 ${fmt(fast.timing.p95)} ms (${fast.timing.runs} runs); attributed from raw events p50 ${fmt(slow.timing.p50)} ms, p95 ${fmt(slow.timing.p95)} ms (${slow.timing.runs} runs); ${fmt(slow.timing.p50 / fast.timing.p50, 1)}x at p50 (${fmt(fast.last.transactions_count)} transactions, ${fmt(fast.last.by_source.length)} sources, ${fmt(fast.last.visitors)} visitors)`;
+      const pair = await timeAlternating(
+        () => report(c, 'cached'),
+        () => report(c, 'uncached'),
+        o.runs,
+        120_000,
+      );
+      if (JSON.stringify(pair.lastA) !== JSON.stringify(pair.lastB))
+        throw new Error(`revenue bench: ${c.name}: visitors kept and visitors asked each time give different pages`);
+      let line = `${c.name}: credits + stats rollups, visitors per source kept p50 ${fmt(pair.a.p50)} ms, p95 ${fmt(pair.a.p95)} ms; asked each time p50 ${fmt(pair.b.p50)} ms, p95 ${fmt(pair.b.p95)} ms (${pair.a.runs} runs each, alternating); ${fmt(pair.b.p50 / pair.a.p50, 1)}x at p50 (${fmt(pair.lastA.transactions_count)} transactions, ${fmt(pair.lastA.by_source.length)} sources, ${fmt(pair.lastA.visitors)} visitors)`;
+      if (o.oldRuns > 0) {
+        const slow = await time(() => report(c, 'events'), o.oldRuns, 0, 600_000);
+        same(pair.lastA, slow.last, c.name);
+        line += `; attributed from raw events p50 ${fmt(slow.timing.p50)} ms, p95 ${fmt(slow.timing.p95)} ms (${slow.timing.runs} runs), ${fmt(slow.timing.p50 / pair.a.p50, 1)}x`;
+      }
       console.log(`[revenue] ${line}`);
       lines.push(`- ${line}`);
     }

@@ -23,7 +23,7 @@ import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollu
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
-import { RevenueService, scheduleRatesFetch, statsTraffic } from '../revenue';
+import { RevenueService, scheduleRatesFetch, TrafficCache } from '../revenue';
 import { PrivacyService } from '../privacy';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
@@ -193,13 +193,15 @@ export async function createContext(config: Config): Promise<AppContext> {
     const redis = scale.redis;
     health.redis = () => redis.ping();
   }
-  // The revenue page counts its visitors with the stats engine; revenue metrics of the engine read revenue credits.
-  const revenue = new RevenueService({ events, meta, keys, writer, traffic: (site, range) => statsTraffic(stats, site, range) });
+  // The revenue page counts its visitors with the stats engine (per source kept while events are unchanged);
+  // revenue metrics of the engine read revenue credits.
+  const revenue = new RevenueService({ events, meta, keys, writer, traffic: (site, range) => traffic.traffic(site, range) });
   const stats: StatsService = new StatsService(events, {
     ...(scale ? { realtime: scale.realtime } : {}),
     sessionParts,
     revenueCredits: (siteId) => revenue.ensureCredits(siteId),
   });
+  const traffic = new TrafficCache(stats, events);
   // Imports run where they were uploaded; a restart fails what it interrupted (at scale: what no node touched for an hour).
   const imports = new ImportService(events, meta, { log: logError });
   await imports.recover(scale ? 3_600_000 : 0);

@@ -12,7 +12,7 @@ export { monthlyMinor, mrrAt, mrrMovements, type MrrMovement, type SubscriptionS
 export { foldTransactions, subscriptionStates, type StoredFact } from './fold';
 export { factsOf, HANDLED_TYPES } from './stripe-facts';
 export { revenueReport, type RevenueReport, type RevenueReportDeps, type Traffic, UNATTRIBUTED } from './report';
-export { statsTraffic } from './traffic';
+export { statsTraffic, TrafficCache } from './traffic';
 export { ensureCredits, CreditWatch, CREDIT_LOOKBACK_MS } from './credits';
 export { attribute, allocate, modelWeights, ATTRIBUTION_MODELS, type AttributionModel, type Touchpoint } from './attribution';
 export { RateTable, parseRates, parseEcbXml, parseRatesCsv, minorDigits } from './rates';

@@ -138,7 +138,18 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     : txnRows.then((rows) =>
         touchpointsOf(events, siteId, [...new Set(rows.map((t) => t.visitor_id).filter(Boolean))], startMs - lookbackMs, endMs),
       );
-  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts] = await Promise.all([
+  // The listed transactions' main touches, read as soon as they are known (beside the other statements).
+  const listedTouches = fromCredits
+    ? txnRows.then((rows) =>
+        mainTouches(
+          events,
+          siteId,
+          p.model,
+          rows.map((t) => t.txn_key),
+        ),
+      )
+    : Promise.resolve(new Map<string, Touchpoint | null>());
+  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed] = await Promise.all([
     txnRows,
     touchRows,
     deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
@@ -151,6 +162,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
       [siteId, endMs],
     ),
     deps.subscriptions(),
+    listedTouches,
   ]);
   const unconverted: Record<string, number> = {};
   const txns: Txn[] = [];
@@ -207,10 +219,8 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     Object.assign(unconverted, summary.unconverted);
   }
   const attributed = stored ?? new Map([...tallies].map(([m, t]) => [m, t.counted()]));
-  if (fromCredits) {
-    const latest = txns.slice(-p.limit).map((t) => t.txn_key);
-    for (const [k, touch] of await mainTouches(events, siteId, p.model, latest)) credited.set(k, touch);
-  }
+  // Transactions without a rate have no payment credits, so no entry: unattributed, as listed.
+  for (const [k, touch] of listed) credited.set(k, touch);
   const rowsOf = (rows: AttributedRows, dim: Dim) =>
     [...rows[dim].entries()]
       .map(([key, r]) => ({ key, revenue: major(r.revenue), transactions: r.transactions }))
