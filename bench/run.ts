@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <ingest|query|store|memory|enrichment|revenue|all> [options]`: reproducible benchmarks; results are printed and
+ * `npm run bench -- <ingest|query|store|memory|enrichment|revenue|heatmap|all> [options]`: reproducible benchmarks; results are printed and
  * rewritten into bench/README.md (pass --no-write to only print).
  */
 import { parseArgs } from 'node:util';
@@ -10,14 +10,16 @@ import { runQueryBench } from './query/run';
 import { runFunnelBench } from './query/funnel';
 import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
+import { runHeatmapBench } from './heatmap/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|all> [options]
+const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|heatmap|all> [options]
   ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
           --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20): revenue page and revenue by source
+  heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       other: { type: 'string', default: '2000000' },
       runs: { type: 'string', default: '20' },
       transactions: { type: 'string', default: '50000' },
+      clicks: { type: 'string', default: '5000000' },
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'all'].includes(command)) {
+  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'heatmap', 'all'].includes(command)) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -82,6 +85,9 @@ async function main(): Promise<void> {
       runs: int('runs', values.runs),
       write: !values['no-write'],
     });
+  }
+  if (command === 'heatmap' || command === 'all') {
+    await runHeatmapBench({ clicks: int('clicks', values.clicks), runs: int('runs', values.runs), write: !values['no-write'] });
   }
   if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals')
     throw new Error(`--only takes: goals, funnel\n${USAGE}`);

@@ -15,7 +15,7 @@ import { addDays, resolvePeriod, type DateRange } from '../stats';
 import type { EventStore } from '../store';
 import type { SiteRecord } from '../meta';
 import { repeat } from '../schedule';
-import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellKind } from './grid';
+import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellFilter } from './grid';
 import { frustrationReport, heatmapReport, pagePath } from './heatmap';
 import { rowOf, vitalsBy } from './vitals';
 import { errorsReport } from './errors';
@@ -51,7 +51,8 @@ export class BehaviourService {
     const p = parseInput(heatmapParamsSchema, query ?? {});
     const path = pagePath(p.page_url);
     const range = utcRange(p, now);
-    const cells = await this.cells(site.id, range, { path });
+    const map = p.type === 'click' ? 'click' : p.type === 'move' ? 'move' : 'scroll';
+    const cells = await this.cells(site.id, range, { path, viewport: p.viewport, kinds: [map, 'el', 'rage', 'dead', 'error'] });
     return heatmapReport(path, p, { start_date: range.startDate, end_date: range.endDate }, cells, null);
   }
 
@@ -108,15 +109,14 @@ export class BehaviourService {
     return { period: { start_date: range.startDate, end_date: range.endDate }, ...report };
   }
 
-  private async cells(siteId: string, range: DateRange, opts: { path?: string; kinds?: CellKind[] }): Promise<Cell[]> {
+  /** The cells of the period: summed grid rows of the built days plus the raw samples of the others (the caller sums duplicates). */
+  private async cells(siteId: string, range: DateRange, filter: CellFilter): Promise<Cell[]> {
     const built = await builtDays(this.events, siteId, range.startMs, range.endMs);
     const [grid, raw] = await Promise.all([
-      built.size ? gridCells(this.events, siteId, range.startMs, range.endMs, opts) : Promise.resolve([]),
-      rawCells(this.events, siteId, unbuiltSpans(range.startMs, range.endMs, built), opts.path),
+      built.size ? gridCells(this.events, siteId, range.startMs, range.endMs, filter) : Promise.resolve([]),
+      rawCells(this.events, siteId, unbuiltSpans(range.startMs, range.endMs, built), filter, true),
     ]);
-    // Raw rows of days the grid holds never come back (the spans leave them out); keep only the asked kinds.
-    const kinds = opts.kinds;
-    return kinds ? [...grid, ...raw.filter((c) => kinds.includes(c.kind))] : [...grid, ...raw];
+    return [...grid, ...raw];
   }
 
   /**
