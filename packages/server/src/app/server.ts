@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -24,7 +25,7 @@ import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService } from '../revenue';
 import { TrackerExtensions } from '../extensions';
-import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
+import { BehaviourService, registerBehaviourExtensions, Screenshots } from '../behaviour';
 import { Vault } from '../vault';
 import { ImportService } from '../imports';
 import type { AppContext, EventWriter } from './context';
@@ -110,7 +111,18 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
-  const lifecycle = new Lifecycle({ events, meta, derived: [vault.lifecycle] }, { settleMs: config.purgeSettleMs, log: logError });
+  // Heatmap screenshots (behaviour/): Chromium where there is one, files in the data dir.
+  const chromium = config.chromiumPath ?? (fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : '');
+  const screenshots = new Screenshots(
+    path.join(config.dataDir, 'screenshots'),
+    chromium || undefined,
+    config.screenshotAllowPrivate ?? false,
+  );
+  closers.push(() => screenshots.close());
+  const lifecycle = new Lifecycle(
+    { events, meta, derived: [vault.lifecycle, screenshots.lifecycle] },
+    { settleMs: config.purgeSettleMs, log: logError },
+  );
   closers.push(() => lifecycle.idle());
   if (does.jobs) {
     const leader = scale?.leader;
@@ -182,7 +194,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   const revenue = new RevenueService({ events, meta, keys, writer });
   const trackerExtensions = new TrackerExtensions();
   registerBehaviourExtensions(trackerExtensions);
-  const behaviour = new BehaviourService(events);
+  const behaviour = new BehaviourService(events, screenshots);
   closers.push(async () => {
     await behaviour.idle();
   });

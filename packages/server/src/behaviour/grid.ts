@@ -167,7 +167,13 @@ export async function builtDays(events: EventStore, siteId: string, fromMs: numb
  * Grid rows in [fromMs, toMs) (the built days) matching `filter` (never the day marks), summed over the
  * days in the engine: one row per distinct cell or selector.
  */
-export async function gridCells(events: EventStore, siteId: string, fromMs: number, toMs: number, filter: CellFilter = {}): Promise<Cell[]> {
+export async function gridCells(
+  events: EventStore,
+  siteId: string,
+  fromMs: number,
+  toMs: number,
+  filter: CellFilter = {},
+): Promise<Cell[]> {
   const d = dialectFor(events.dialect);
   const q = sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM heatmap_cells
     WHERE ${and([

@@ -3,6 +3,8 @@ import {
   frustrationParamsSchema,
   heatmapParamsSchema,
   parseInput,
+  screenshotParamsSchema,
+  TidemarkError,
   VITAL_THRESHOLDS,
   vitalsParamsSchema,
   errorsParamsSchema,
@@ -19,6 +21,7 @@ import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Ce
 import { frustrationReport, heatmapReport, pagePath } from './heatmap';
 import { rowOf, vitalsBy } from './vitals';
 import { errorsReport } from './errors';
+import type { Screenshots } from './screenshots';
 
 /** How far back the grid job looks for days not built yet; older days were built or are past retention. */
 const CATCH_UP_DAYS = 7;
@@ -45,7 +48,17 @@ function utcRange(p: PeriodInput, now: number, tz = 'UTC'): DateRange {
 export class BehaviourService {
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    private readonly screenshots?: Screenshots,
+  ) {}
+
+  /** The PNG of a page for the heatmap view (screenshots.ts); `refresh` takes it again now. */
+  screenshot(site: SiteRecord, query: unknown): Promise<Buffer> {
+    const p = parseInput(screenshotParamsSchema, query ?? {});
+    if (!this.screenshots) throw new TidemarkError(404, 'screenshots_off', 'Screenshots are not available on this server');
+    return this.screenshots.capture(site, p.page_url, p.viewport, p.refresh === 'true' || p.refresh === '1');
+  }
 
   async heatmap(site: SiteRecord, query: unknown, now = Date.now()): Promise<HeatmapReport> {
     const p = parseInput(heatmapParamsSchema, query ?? {});
@@ -53,7 +66,10 @@ export class BehaviourService {
     const range = utcRange(p, now);
     const map = p.type === 'click' ? 'click' : p.type === 'move' ? 'move' : 'scroll';
     const cells = await this.cells(site.id, range, { path, viewport: p.viewport, kinds: [map, 'el', 'rage', 'dead', 'error'] });
-    return heatmapReport(path, p, { start_date: range.startDate, end_date: range.endDate }, cells, null);
+    const shot = this.screenshots?.enabled
+      ? `/api/sites/${encodeURIComponent(site.id)}/heatmaps/screenshot?${new URLSearchParams({ page_url: p.page_url, viewport: p.viewport })}`
+      : null;
+    return heatmapReport(path, p, { start_date: range.startDate, end_date: range.endDate }, cells, shot);
   }
 
   async frustration(site: SiteRecord, query: unknown, now = Date.now()): Promise<FrustrationReport> {
