@@ -100,14 +100,23 @@ export async function runHeatmapBench(o: HeatmapBenchOptions): Promise<void> {
       await buildDay(store, SITE_ID, day);
       dayMs.push(performance.now() - t0);
     }
-    const [cells] = await store.query<{ n: number }>("SELECT count(*) AS n FROM heatmap_cells WHERE site_id = ? AND kind <> 'day'", [SITE_ID]);
+    const [cells] = await store.query<{ n: number }>("SELECT count(*) AS n FROM heatmap_cells WHERE site_id = ? AND kind <> 'day'", [
+      SITE_ID,
+    ]);
     const sorted = [...dayMs].sort((a, b) => a - b);
     const buildLine = `grid job: ${fmt(sorted[Math.floor(sorted.length / 2)]!)} ms per day (median of 89; ${fmt(dayMs.reduce((s, x) => s + x, 0) / 1000, 1)} s for all), ${fmt(Number(cells?.n ?? 0))} grid rows in all`;
     console.log(`[heatmap] ${buildLine}`);
 
     const service = new BehaviourService(store);
     const site = { id: SITE_ID, timezone: 'UTC' } as SiteRecord;
-    const params = { page_url: PAGE, viewport: 'desktop', type: 'click', period: 'custom', start_date: '2026-04-02', end_date: '2026-06-30' };
+    const params = {
+      page_url: PAGE,
+      viewport: 'desktop',
+      type: 'click',
+      period: 'custom',
+      start_date: '2026-04-02',
+      end_date: '2026-06-30',
+    };
     const map = await time(() => service.heatmap(site, params, NOW), o.runs, 2, 120_000);
     const clicksOnMap = map.last.totals.clicks;
     const mapLine = `90-day click map (desktop, grid + today raw): p50 ${fmt(map.timing.p50)} ms, p95 ${fmt(map.timing.p95)} ms over ${map.timing.runs} runs (${fmt(clicksOnMap)} desktop clicks in ${fmt(map.last.data.clicks!.length)} cells)`;
