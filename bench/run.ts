@@ -13,7 +13,7 @@ import { runRevenueBench } from './revenue/run';
 import { runHeatmapBench } from './heatmap/run';
 
 const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|heatmap|all> [options]
-  ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
+  ingest: --contract collect|heatmap (collect) --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
           --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline)
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '20' },
       transactions: { type: 'string', default: '50000' },
       clicks: { type: 'string', default: '5000000' },
+      contract: { type: 'string', default: 'collect' },
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       connections: int('connections', values.connections),
       batch: int('batch', values.batch),
       ids: values.ids,
+      contract: values.contract === 'heatmap' ? 'heatmap' : 'collect',
       write: !values['no-write'],
     });
   }

@@ -56,6 +56,19 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
         })
       ).json();
     const site = (await api('POST', '/api/sites', { name: 'Shop', domain: fixture.host })) as { id: string; tracking_id: string };
+    // Behaviour settings through the settings screen.
+    await page.goto(`${h.url}/sites/${site.id}/settings`);
+    await page.getByLabel('Heatmaps and frustration signals').check();
+    await page.getByLabel('Heatmap sessions (%)').fill('25');
+    await page.getByLabel('Web vitals (LCP, INP, CLS, FCP, TTFB)').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor(SLOW);
+    expect(await api('GET', `/api/sites/${site.id}`)).toMatchObject({
+      heatmaps_enabled: true,
+      heatmap_sample_rate: 0.25,
+      vitals_enabled: true,
+      errors_enabled: false,
+    });
     const collect = async (path: string, body: unknown) => {
       const r = await fetch(h.url + path, {
         method: 'POST',
