@@ -162,6 +162,7 @@ export function buildHeatmapRequests(opts: { trackingId: string; count: number; 
         'content-type': 'text/plain;charset=UTF-8',
         origin: `https://${BENCH_HOST}`,
         'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+        'accept-language': 'en-US,en;q=0.9',
         'x-forwarded-for': ipFor(visitor),
       },
     });
