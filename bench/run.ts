@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <ingest|query|store|memory|enrichment|revenue|all> [options]`: reproducible benchmarks; results are printed and
+ * `npm run bench -- <ingest|query|store|memory|enrichment|revenue|heatmap|all> [options]`: reproducible benchmarks; results are printed and
  * rewritten into bench/README.md (pass --no-write to only print).
  */
 import { parseArgs } from 'node:util';
@@ -12,9 +12,10 @@ import { runPeopleBench } from './query/people';
 import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
 import { runReplayBench } from './replay/run';
+import { runHeatmapBench } from './heatmap/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|all> [options]
-  ingest: --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
+const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|replay|heatmap|all> [options]
+  ingest: --contract collect|heatmap (collect) --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
           --only goals: just the goal breakdown; --only funnel: just the 4-step funnel (DuckDB and the PostgreSQL baseline,
@@ -23,6 +24,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3; 0 skips): revenue page and revenue by source, credits vs raw events
   replay: --seconds N (60) --chunks N (2000) --connections N: bytes per recorded minute, recorder time, chunk ingest
+  heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
       'old-runs': { type: 'string', default: '3' },
       seconds: { type: 'string', default: '60' },
       chunks: { type: 'string', default: '2000' },
+      clicks: { type: 'string', default: '5000000' },
+      contract: { type: 'string', default: 'collect' },
       'pg-events': { type: 'string' },
       'no-pg': { type: 'boolean', default: false },
       'pg-all-periods': { type: 'boolean', default: false },
@@ -55,7 +59,11 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'all'].includes(command)) {
+  if (
+    values.help ||
+    !command ||
+    !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'heatmap', 'all'].includes(command)
+  ) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
       connections: int('connections', values.connections),
       batch: int('batch', values.batch),
       ids: values.ids,
+      contract: values.contract === 'heatmap' ? 'heatmap' : 'collect',
       write: !values['no-write'],
     });
   }
@@ -92,6 +101,9 @@ async function main(): Promise<void> {
       oldRuns: values['old-runs'] === '0' ? 0 : int('old-runs', values['old-runs']),
       write: !values['no-write'],
     });
+  }
+  if (command === 'heatmap' || command === 'all') {
+    await runHeatmapBench({ clicks: int('clicks', values.clicks), runs: int('runs', values.runs), write: !values['no-write'] });
   }
   if (command === 'replay' || command === 'all') {
     await runReplayBench({

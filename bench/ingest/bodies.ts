@@ -115,3 +115,57 @@ export function buildRequests(opts: { trackingId: string; count: number; batch: 
   if (out.length < opts.count) throw new Error(`generated only ${out.length} of ${opts.count} requests`);
   return out;
 }
+
+/** A UUIDv7 for `ms` (random tail), as the tracker makes them. */
+function uuidv7(ms: number, rng: Prng): string {
+  const t = Math.floor(ms).toString(16).padStart(12, '0');
+  let tail = '';
+  for (let i = 0; i < 19; i++) tail += HEX[rng.u32() & 15];
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${tail.slice(0, 3)}-${HEX[8 | (rng.u32() & 3)]}${tail.slice(3, 6)}-${tail.slice(6, 18)}`;
+}
+
+/**
+ * `count` POST /api/collect/heatmap requests (InsightHub PRD §7.1.2 shape, as t.heatmap.js sends them) of
+ * `batch` samples each: mouse positions (70 %), clicks with selectors (25 %) and scroll depths, one page
+ * view's batch per request, each from its own visitor address and user agent.
+ */
+export function buildHeatmapRequests(opts: { trackingId: string; count: number; batch: number; seed: string }): WireRequest[] {
+  const rng = new Prng(`${opts.seed}:heatmap`);
+  const widths = [1920, 1440, 1366, 1280, 820, 390];
+  const out: WireRequest[] = [];
+  const now = Date.now();
+  for (let r = 0; r < opts.count; r++) {
+    const vw = rng.pick(widths);
+    const ids: string[] = [];
+    const events = Array.from({ length: opts.batch }, (_, i) => {
+      const ts = now - 60_000 + r + i * 100;
+      const id = uuidv7(ts, rng);
+      ids.push(id);
+      const roll = rng.next();
+      if (roll < 0.05) return { type: 'scroll', depth: rng.int(0, 100), timestamp: ts, event_id: id };
+      const s = { type: roll < 0.3 ? 'click' : 'move', x: rng.int(0, vw - 1), y: rng.int(0, 3999), timestamp: ts, event_id: id };
+      return roll < 0.3 ? { ...s, element: rng.pick(['button#buy', 'a.nav-link', 'div.plan > h3', 'p.lead']) } : s;
+    });
+    const visitor = (rng.u32() >>> 0).toString(16).padStart(8, '0');
+    out.push({
+      body: JSON.stringify({
+        site_id: opts.trackingId,
+        sent_at: now,
+        page_url: `https://${BENCH_HOST}/pricing`,
+        viewport: { width: vw, height: 900 },
+        page_height: 4000,
+        page_width: vw - 15,
+        events,
+      }),
+      eventIds: ids,
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        origin: `https://${BENCH_HOST}`,
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+        'accept-language': 'en-US,en;q=0.9',
+        'x-forwarded-for': ipFor(visitor),
+      },
+    });
+  }
+  return out;
+}

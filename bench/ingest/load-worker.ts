@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import autocannon from 'autocannon';
-import { buildRequests } from './bodies';
+import { buildHeatmapRequests, buildRequests } from './bodies';
 
 interface WorkerInput {
   url: string;
@@ -18,6 +18,8 @@ interface WorkerInput {
   connections: number;
   seed: string;
   ids: 'v4' | 'v7';
+  /** collect: POST /api/collect tracker batches (default); heatmap: POST /api/collect/heatmap sample batches. */
+  contract?: 'collect' | 'heatmap';
   ackedIdsFile?: string;
   timeoutSec: number;
 }
@@ -38,13 +40,10 @@ export interface WorkerOutput {
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2]) as WorkerInput;
   const t0 = performance.now();
-  const prepared = buildRequests({
-    trackingId: input.trackingId,
-    count: input.requests,
-    batch: input.batch,
-    seed: input.seed,
-    ids: input.ids,
-  });
+  const heatmap = input.contract === 'heatmap';
+  const prepared = heatmap
+    ? buildHeatmapRequests({ trackingId: input.trackingId, count: input.requests, batch: input.batch, seed: input.seed })
+    : buildRequests({ trackingId: input.trackingId, count: input.requests, batch: input.batch, seed: input.seed, ids: input.ids });
   const prepareMs = performance.now() - t0;
   let next = 0;
   let ackedEvents = 0;
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
     requests: [
       {
         method: 'POST',
-        path: '/api/collect',
+        path: heatmap ? '/api/collect/heatmap' : '/api/collect',
         setupRequest: (req: autocannon.Request, context: object) => {
           const i = next++;
           const r = prepared[i % prepared.length];

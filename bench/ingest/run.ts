@@ -15,6 +15,8 @@ export interface IngestBenchOptions {
   connections: number;
   batch: number;
   ids: 'v4' | 'v7';
+  /** heatmap: sample batches to POST /api/collect/heatmap (results in their own section). */
+  contract?: 'collect' | 'heatmap';
   write: boolean;
 }
 
@@ -64,6 +66,7 @@ async function load(
     connections: o.connections,
     seed,
     ids: o.ids,
+    contract: o.contract ?? 'collect',
     ackedIdsFile,
     timeoutSec: 30,
   };
@@ -157,16 +160,17 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<void> {
     if (o.write) {
       const row = (name: string, r: WorkerOutput) =>
         `| ${name} | ${fmt(r.eventsPerSec)} | ${fmt(r.requests / r.durationSec)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.non2xx + r.errors + r.timeouts} |`;
+      const heatmap = o.contract === 'heatmap';
       writeResultSection(
-        'ingest',
+        heatmap ? 'heatmap-ingest' : 'ingest',
         `### Last run: ${started}
 
 Machine: ${machine}.
-Load: ${fmt(o.requests)} requests of ${o.batch} events (${fmt(o.requests * o.batch)} events, tracker wire format, ${o.ids} event ids), ${o.connections} keep-alive connections, after a ${fmt(o.warmup)}-request warm-up.
+Load: ${fmt(o.requests)} requests of ${o.batch} events (${fmt(o.requests * o.batch)} events, ${heatmap ? 'heatmap sample batches (PRD §7.1.2 shape)' : `tracker wire format, ${o.ids} event ids`}), ${o.connections} keep-alive connections, after a ${fmt(o.warmup)}-request warm-up.
 
 | target | events/s | requests/s | p50 ms | p99 ms | failed requests |
 |---|---:|---:|---:|---:|---:|
-${row('Tidemark `POST /api/collect` (durable ack)', run)}
+${row(heatmap ? 'Tidemark `POST /api/collect/heatmap` (durable ack)' : 'Tidemark `POST /api/collect` (durable ack)', run)}
 ${row('bare Node HTTP + JSON.parse (ceiling, mean of before and after)', top)}
 
 Ceiling runs (${fmt(CEILING_REPEAT * o.requests)} requests each): ${fmt(before.eventsPerSec)} events/s just before Tidemark's run, ${fmt(after.eventsPerSec)} just after.

@@ -42,6 +42,14 @@ export const heatmapParamsSchema = z
   .strict();
 export type HeatmapParams = z.infer<typeof heatmapParamsSchema>;
 
+export const screenshotParamsSchema = z
+  .object({
+    page_url: z.string().min(1).max(2000).meta({ description: "A URL on the site's domain or allowed hosts, or a path" }),
+    viewport: z.enum(VIEWPORT_CLASSES).default('desktop'),
+    refresh: z.enum(['true', 'false', '1', '0']).optional().meta({ description: 'Take it again now (members and up)' }),
+  })
+  .strict();
+
 const point = z.object({ x: z.number(), y: z.number(), count: z.number().int() });
 
 export const heatmapReportSchema = z.object({

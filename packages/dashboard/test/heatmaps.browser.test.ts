@@ -56,6 +56,19 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
         })
       ).json();
     const site = (await api('POST', '/api/sites', { name: 'Shop', domain: fixture.host })) as { id: string; tracking_id: string };
+    // Behaviour settings through the settings screen.
+    await page.goto(`${h.url}/sites/${site.id}/settings`);
+    await page.getByLabel('Heatmaps and frustration signals').check();
+    await page.getByLabel('Heatmap sessions (%)').fill('25');
+    await page.getByLabel('Web vitals (LCP, INP, CLS, FCP, TTFB)').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor(SLOW);
+    expect(await api('GET', `/api/sites/${site.id}`)).toMatchObject({
+      heatmaps_enabled: true,
+      heatmap_sample_rate: 0.25,
+      vitals_enabled: true,
+      errors_enabled: false,
+    });
     const collect = async (path: string, body: unknown) => {
       const r = await fetch(h.url + path, {
         method: 'POST',
@@ -103,6 +116,8 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     expect((await buy.getByRole('cell').allTextContents()).slice(1)).toEqual(['12', '2', '0', '0']);
     expect(await table.getByText(HOSTILE_SELECTOR, { exact: true }).count()).toBe(1);
     // The live page sits beneath the map.
+    // (The server refuses to screenshot a page on a loopback address: the live page stands in.)
+    await page.locator('iframe[title="Live page"]').waitFor(SLOW);
     expect(await page.locator('iframe[title="Live page"]').getAttribute('src')).toBe(`https://${fixture.host}/pricing`);
     // Scroll map and another viewport class, through the URL.
     await page.getByRole('button', { name: 'Scroll' }).click();

@@ -2,7 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, personContext, serveSitePages, until, type SitePages } from './helpers/browser';
 import { signUp, type Client } from './helpers/accounts';
-import { startTestServer } from './helpers/server';
+import { startTestServer, tempDataDir } from './helpers/server';
+import { CHROMIUM } from './helpers/browser';
+import { Screenshots } from '../src/behaviour';
+import type { SiteRecord } from '../src/meta';
+import fs from 'node:fs';
 
 // End to end in Chromium: a site switches heatmaps on in its settings (the snippet stays the same), the
 // collect answer names t.heatmap.js, and what a person does on the page comes back from the heatmap API
@@ -204,6 +208,41 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
 
     const frustration = await client.get(`/api/sites/${site.id}/frustration?period=today`);
     expect(frustration.body.pages).toEqual([{ page: '/behaviour', rage_clicks: 2, dead_clicks: 2, error_clicks: 2 }]);
+  }, 120_000);
+
+  it('takes screenshots of the site own pages only, refusing loopback unless allowed, cached per page and viewport', async () => {
+    // The API of this server (default settings): the fixture page is on a loopback address, so it is refused.
+    const pageUrl = `${pages.origin}/behaviour`;
+    const refused = await client.get(`/api/sites/${site.id}/heatmaps/screenshot?page_url=${encodeURIComponent(pageUrl)}&viewport=mobile`);
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'private_address']);
+    const foreign = await client.get(`/api/sites/${site.id}/heatmaps/screenshot?page_url=${encodeURIComponent('http://example.org/')}`);
+    expect([foreign.status, foreign.body.error.code]).toEqual([400, 'foreign_host']);
+    const map = await client.get(`/api/sites/${site.id}/heatmaps?page_url=/behaviour&period=today`);
+    expect(map.body.screenshot_url).toBe(`/api/sites/${site.id}/heatmaps/screenshot?page_url=%2Fbehaviour&viewport=desktop`);
+    // An administrator who allowed private addresses (an intranet site) gets the picture, at the reference width.
+    const dir = tempDataDir('tidemark-shots-');
+    const shots = new Screenshots(dir, CHROMIUM, true);
+    try {
+      const record = (await server.ctx.meta.sites.byId(site.id)) as SiteRecord;
+      const png = await shots.capture(record, pageUrl, 'mobile');
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(390); // IHDR width
+      expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(3000); // the full page (3000 px tall)
+      const files = fs.readdirSync(`${dir}/${site.id}`);
+      expect(files).toHaveLength(1);
+      const before = fs.statSync(`${dir}/${site.id}/${files[0]}`).mtimeMs;
+      expect((await shots.capture(record, pageUrl, 'mobile')).equals(png)).toBe(true);
+      expect(fs.statSync(`${dir}/${site.id}/${files[0]}`).mtimeMs).toBe(before); // served from the cache
+      expect((await shots.lifecycle.purgeSite(site.id)).screenshots).toBe(1);
+      // Without the allowance the same page is refused, whatever the cache holds.
+      await expect(new Screenshots(dir, CHROMIUM, false).capture(record, pageUrl, 'desktop')).rejects.toMatchObject({
+        status: 400,
+        code: 'private_address',
+      });
+    } finally {
+      await shots.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('refuses bad heatmap parameters (400) and oversized sample batches (413)', async () => {

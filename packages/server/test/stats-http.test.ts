@@ -411,6 +411,8 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/vitals',
         '/api/sites/{id}/errors',
         '/v1/sites/{id}/errors',
+        '/api/sites/{id}/heatmaps/screenshot',
+        '/v1/sites/{id}/heatmaps/screenshot',
         '/v1/sites/{id}/goals',
         '/v1/sites/{id}/goals/{goal_id}/stats',
         '/api/analytics/track',

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HeatmapReport } from '@tidemark/core';
 
 type Point = { x: number; y: number; count: number };
@@ -25,6 +25,9 @@ function draw(canvas: HTMLCanvasElement, points: Point[], radius: number) {
  */
 export function HeatmapOverlay({ report, src, maxWidth = 960 }: { report: HeatmapReport; src: string | null; maxWidth?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // Without a screenshot (none could be taken: no Chromium, a refused address) the live page stands in.
+  const [shotFailed, setShotFailed] = useState(false);
+  const shot = shotFailed ? null : report.screenshot_url;
   const width = report.viewport.width;
   const points = report.data.clicks ?? report.data.moves ?? [];
   const height = Math.max(report.viewport.height, ...points.map((p) => p.y + 200));
@@ -36,8 +39,8 @@ export function HeatmapOverlay({ report, src, maxWidth = 960 }: { report: Heatma
   return (
     <div className="heatmap-frame" style={{ width: width * scale, height: height * scale }}>
       <div className="heatmap-inner" style={{ width, height, transform: `scale(${scale})` }}>
-        {report.screenshot_url ? (
-          <img src={report.screenshot_url} alt="" width={width} />
+        {shot ? (
+          <img src={shot} alt="Screenshot of the page" width={width} onError={() => setShotFailed(true)} />
         ) : src ? (
           <iframe title="Live page" src={src} width={width} height={height} sandbox="allow-same-origin" />
         ) : null}

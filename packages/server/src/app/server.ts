@@ -1,5 +1,5 @@
-import path from 'node:path';
 import fs from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -26,7 +26,7 @@ import { Lifecycle } from '../lifecycle';
 import { RevenueService, scheduleRatesFetch, TrafficCache } from '../revenue';
 import { PrivacyService } from '../privacy';
 import { TrackerExtensions } from '../extensions';
-import { BehaviourService, registerBehaviourExtensions } from '../behaviour';
+import { BehaviourService, registerBehaviourExtensions, Screenshots } from '../behaviour';
 import { Vault } from '../vault';
 import { openReplayStore, ReplayService, replayExtension } from '../replay';
 import { ImportService } from '../imports';
@@ -126,8 +126,16 @@ export async function createContext(config: Config): Promise<AppContext> {
   // the site through every lifecycle duty like the vault.
   const replayStore = await openReplayStore(events, path.join(config.dataDir, 'replay'));
   closers.push(() => replayStore.close());
+  // Heatmap screenshots (behaviour/): Chromium where there is one, files in the data dir.
+  const chromium = config.chromiumPath ?? (fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : '');
+  const screenshots = new Screenshots(
+    path.join(config.dataDir, 'screenshots'),
+    chromium || undefined,
+    config.screenshotAllowPrivate ?? false,
+  );
+  closers.push(() => screenshots.close());
   const lifecycle = new Lifecycle(
-    { events, meta, derived: [vault.lifecycle, replayStore] },
+    { events, meta, derived: [vault.lifecycle, replayStore, screenshots.lifecycle] },
     { settleMs: config.purgeSettleMs, log: logError },
   );
   closers.push(() => lifecycle.idle());
@@ -208,7 +216,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   closers.push(() => imports.idle());
   const trackerExtensions = new TrackerExtensions();
   registerBehaviourExtensions(trackerExtensions);
-  const behaviour = new BehaviourService(events);
+  const behaviour = new BehaviourService(events, screenshots);
   closers.push(async () => {
     await behaviour.idle();
   });

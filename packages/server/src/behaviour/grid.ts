@@ -71,29 +71,53 @@ export function cellsSql(d: Dialect, siteId: string, spans: ReadonlyArray<readon
   return sql`${points} UNION ALL ${scroll} UNION ALL ${elements}`;
 }
 
-/** Runs `cellsSql` and reads its rows as numbers. */
+/** What a report reads: one page or all, one viewport class or all, some kinds or all. */
+export interface CellFilter {
+  path?: string | undefined;
+  viewport?: string | undefined;
+  kinds?: readonly CellKind[] | undefined;
+}
+
+const filterSql = (f: CellFilter): Sql =>
+  and([
+    f.viewport === undefined ? empty : sql`viewport = ${bindString(f.viewport)}`,
+    f.kinds?.length ? sql`kind IN (${join(f.kinds.map((k) => bindString(k)))})` : empty,
+  ]);
+
+/**
+ * Runs `cellsSql` and reads its rows as numbers: per day (the grid job), or with `collapse` summed over
+ * the days and narrowed to `filter` in the engine, so a report ships distinct cells, not cells × days.
+ */
 export async function rawCells(
   events: EventStore,
   siteId: string,
   spans: ReadonlyArray<readonly [number, number]>,
-  path?: string,
+  filter: CellFilter = {},
+  collapse = false,
 ): Promise<Cell[]> {
   if (!spans.length) return [];
   const d = dialectFor(events.dialect);
-  const { sql: text, params } = render(cellsSql(d, siteId, spans, path), d);
+  const inner = cellsSql(d, siteId, spans, filter.path);
+  const q = collapse
+    ? sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM (${inner}) AS c WHERE ${filterSql(filter)}
+        GROUP BY path, viewport, kind, cx, cy, selector`
+    : inner;
+  const { sql: text, params } = render(q, d);
   const rows = await events.query<Record<string, unknown>>(text, params);
   return rows.map(toCell);
 }
 
+// Summed rows name their count agg_n and carry no day: on ClickHouse an alias shadows a column of the same
+// name everywhere in the statement (WHERE included).
 const toCell = (r: Record<string, unknown>): Cell => ({
-  day: Number(r.day),
+  day: Number(r.day ?? 0),
   path: String(r.path ?? ''),
   viewport: String(r.viewport ?? ''),
   kind: String(r.kind) as CellKind,
   cx: Number(r.cx),
   cy: Number(r.cy),
   selector: String(r.selector ?? ''),
-  n: Number(r.n),
+  n: Number(r.agg_n ?? r.n),
 });
 
 /** The grid row of a cell: its key names it within the site, so rebuilding a day replaces its rows. */
@@ -139,28 +163,30 @@ export async function builtDays(events: EventStore, siteId: string, fromMs: numb
   return new Set(rows.map((r) => Number(r.day)));
 }
 
-/** Grid rows in [fromMs, toMs) (the built days), of one page or all, of some kinds or all but the day marks. */
+/**
+ * Grid rows in [fromMs, toMs) (the built days) matching `filter` (never the day marks), summed over the
+ * days in the engine: one row per distinct cell or selector.
+ */
 export async function gridCells(
   events: EventStore,
   siteId: string,
   fromMs: number,
   toMs: number,
-  opts: { path?: string; kinds?: readonly CellKind[] } = {},
+  filter: CellFilter = {},
 ): Promise<Cell[]> {
-  const params: unknown[] = [siteId, fromMs, toMs];
-  let where = '';
-  if (opts.path !== undefined) {
-    where += ' AND path = ?';
-    params.push(opts.path);
-  }
-  if (opts.kinds?.length) {
-    where += ` AND kind IN (${opts.kinds.map(() => '?').join(', ')})`;
-    params.push(...opts.kinds);
-  } else where += " AND kind <> 'day'";
-  const rows = await events.query<Record<string, unknown>>(
-    `SELECT day, path, viewport, kind, cx, cy, selector, n FROM heatmap_cells WHERE site_id = ? AND day >= ? AND day < ?${where}`,
-    params,
-  );
+  const d = dialectFor(events.dialect);
+  const q = sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM heatmap_cells
+    WHERE ${and([
+      sql`site_id = ${bindString(siteId)}`,
+      sql`day >= ${keyword(String(Math.trunc(fromMs)))}`,
+      sql`day < ${keyword(String(Math.trunc(toMs)))}`,
+      sql`kind <> 'day'`,
+      filter.path === undefined ? empty : sql`path = ${bindString(filter.path)}`,
+      filterSql(filter),
+    ])}
+    GROUP BY path, viewport, kind, cx, cy, selector`;
+  const { sql: text, params } = render(q, d);
+  const rows = await events.query<Record<string, unknown>>(text, params);
   return rows.map(toCell);
 }
 

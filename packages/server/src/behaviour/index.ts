@@ -5,6 +5,7 @@
 import type { TrackerExtensions } from '../extensions';
 import { sampled } from '../extensions';
 export { BehaviourService } from './service';
+export { Screenshots } from './screenshots';
 export { buildDay, cellsSql, rawCells, DAY_MS, type Cell, type CellKind } from './grid';
 
 /**

@@ -3,6 +3,8 @@ import {
   frustrationParamsSchema,
   heatmapParamsSchema,
   parseInput,
+  screenshotParamsSchema,
+  TidemarkError,
   VITAL_THRESHOLDS,
   vitalsParamsSchema,
   errorsParamsSchema,
@@ -15,10 +17,11 @@ import { addDays, resolvePeriod, type DateRange } from '../stats';
 import type { EventStore } from '../store';
 import type { SiteRecord } from '../meta';
 import { repeat } from '../schedule';
-import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellKind } from './grid';
+import { buildDay, builtDays, DAY_MS, gridCells, rawCells, unbuiltSpans, type Cell, type CellFilter } from './grid';
 import { frustrationReport, heatmapReport, pagePath } from './heatmap';
 import { rowOf, vitalsBy } from './vitals';
 import { errorsReport } from './errors';
+import type { Screenshots } from './screenshots';
 
 /** How far back the grid job looks for days not built yet; older days were built or are past retention. */
 const CATCH_UP_DAYS = 7;
@@ -45,14 +48,28 @@ function utcRange(p: PeriodInput, now: number, tz = 'UTC'): DateRange {
 export class BehaviourService {
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    private readonly screenshots?: Screenshots,
+  ) {}
+
+  /** The PNG of a page for the heatmap view (screenshots.ts); `refresh` takes it again now. */
+  screenshot(site: SiteRecord, query: unknown): Promise<Buffer> {
+    const p = parseInput(screenshotParamsSchema, query ?? {});
+    if (!this.screenshots) throw new TidemarkError(404, 'screenshots_off', 'Screenshots are not available on this server');
+    return this.screenshots.capture(site, p.page_url, p.viewport, p.refresh === 'true' || p.refresh === '1');
+  }
 
   async heatmap(site: SiteRecord, query: unknown, now = Date.now()): Promise<HeatmapReport> {
     const p = parseInput(heatmapParamsSchema, query ?? {});
     const path = pagePath(p.page_url);
     const range = utcRange(p, now);
-    const cells = await this.cells(site.id, range, { path });
-    return heatmapReport(path, p, { start_date: range.startDate, end_date: range.endDate }, cells, null);
+    const map = p.type === 'click' ? 'click' : p.type === 'move' ? 'move' : 'scroll';
+    const cells = await this.cells(site.id, range, { path, viewport: p.viewport, kinds: [map, 'el', 'rage', 'dead', 'error'] });
+    const shot = this.screenshots?.enabled
+      ? `/api/sites/${encodeURIComponent(site.id)}/heatmaps/screenshot?${new URLSearchParams({ page_url: p.page_url, viewport: p.viewport })}`
+      : null;
+    return heatmapReport(path, p, { start_date: range.startDate, end_date: range.endDate }, cells, shot);
   }
 
   async frustration(site: SiteRecord, query: unknown, now = Date.now()): Promise<FrustrationReport> {
@@ -108,15 +125,14 @@ export class BehaviourService {
     return { period: { start_date: range.startDate, end_date: range.endDate }, ...report };
   }
 
-  private async cells(siteId: string, range: DateRange, opts: { path?: string; kinds?: CellKind[] }): Promise<Cell[]> {
+  /** The cells of the period: summed grid rows of the built days plus the raw samples of the others (the caller sums duplicates). */
+  private async cells(siteId: string, range: DateRange, filter: CellFilter): Promise<Cell[]> {
     const built = await builtDays(this.events, siteId, range.startMs, range.endMs);
     const [grid, raw] = await Promise.all([
-      built.size ? gridCells(this.events, siteId, range.startMs, range.endMs, opts) : Promise.resolve([]),
-      rawCells(this.events, siteId, unbuiltSpans(range.startMs, range.endMs, built), opts.path),
+      built.size ? gridCells(this.events, siteId, range.startMs, range.endMs, filter) : Promise.resolve([]),
+      rawCells(this.events, siteId, unbuiltSpans(range.startMs, range.endMs, built), filter, true),
     ]);
-    // Raw rows of days the grid holds never come back (the spans leave them out); keep only the asked kinds.
-    const kinds = opts.kinds;
-    return kinds ? [...grid, ...raw.filter((c) => kinds.includes(c.kind))] : [...grid, ...raw];
+    return [...grid, ...raw];
   }
 
   /**

@@ -67,6 +67,13 @@ const envSchema = z.object({
     .default(7 * 24 * 60),
   /** … and at the latest this long after sign-in, however active. */
   TIDEMARK_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Chromium for heatmap screenshots (behaviour/screenshots.ts); '' = none (the dashboard shows the live page). */
+  TIDEMARK_CHROMIUM: z.string().optional(),
+  /** Let screenshots load pages whose host resolves to a private, loopback or link-local address (an intranet site). */
+  TIDEMARK_SCREENSHOT_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   /** Embedded store: adapt and enrich events in a collector thread beside the HTTP thread (default on). */
   TIDEMARK_COLLECTOR_THREAD: boolOn,
   /** Embedded store: DuckDB's memory_limit (its buffer pool: cached blocks and query state, spilled beyond it). */
@@ -152,6 +159,10 @@ export interface Config {
   duckDbMemoryLimit?: string;
   /** Embedded store only: run the pipeline in a collector thread (ingest/thread). */
   collectorThread: boolean;
+  /** Chromium for heatmap screenshots; undefined = /usr/bin/chromium when present, '' = none. */
+  chromiumPath?: string | undefined;
+  /** Screenshots may load pages on private, loopback and link-local addresses (admin's choice, default off). */
+  screenshotAllowPrivate?: boolean;
   /** Collection rate limits per minute, 0 = none (ingest/rate-limit.ts). */
   collectLimits: { perAddress: number; perSite: number; perKey: number };
   /** Session replay chunks per site per minute, 0 = none (replay/). */
@@ -203,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ratesUrl: e.TIDEMARK_RATES_URL || undefined,
     ratesAllowPrivate: e.TIDEMARK_RATES_ALLOW_PRIVATE,
     collectorThread: e.TIDEMARK_COLLECTOR_THREAD,
+    chromiumPath: e.TIDEMARK_CHROMIUM,
+    screenshotAllowPrivate: e.TIDEMARK_SCREENSHOT_ALLOW_PRIVATE,
     duckDbMemoryLimit: e.TIDEMARK_DUCKDB_MEMORY_LIMIT,
     collectLimits: {
       perAddress: e.TIDEMARK_COLLECT_ADDRESS_PER_MINUTE,

@@ -14,6 +14,13 @@ export function behaviourRoutes(app: FastifyInstance, ctx: AppContext): void {
       const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
       return ctx.behaviour.heatmap(site, req.query);
     });
+    app.get(`${base}/heatmaps/screenshot`, async (req, reply) => {
+      const q = (req.query ?? {}) as { refresh?: string };
+      const refresh = q.refresh === 'true' || q.refresh === '1';
+      const site = await requireSiteAccess(ctx, req, siteId(req), refresh ? 'write' : 'read');
+      const png = await ctx.behaviour.screenshot(site, req.query);
+      return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png);
+    });
     app.get(`${base}/vitals`, async (req) => {
       const site = await requireSiteAccess(ctx, req, siteId(req), 'read');
       return ctx.behaviour.vitals(site, req.query);

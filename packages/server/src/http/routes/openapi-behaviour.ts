@@ -3,6 +3,7 @@ import {
   frustrationReportSchema,
   heatmapParamsSchema,
   heatmapReportSchema,
+  screenshotParamsSchema,
   vitalsParamsSchema,
   vitalsReportSchema,
   errorsParamsSchema,
@@ -52,7 +53,21 @@ export const behaviourOpenApi: OpenApiSection = (t) => {
     parameters: [t.siteParam, ...t.parameters(errorsParamsSchema)],
     responses: { 200: t.json(errors), ...t.errors(400, 401, 403, 404, 429) },
   });
+  const screenshotOp = (tag: string, operationId: string) => ({
+    operationId,
+    tags: [tag],
+    summary: 'Screenshot of a page for its heatmap (PNG)',
+    description:
+      "Chromium at the viewport class's reference width, the full page up to 12,000 px, cached a week (refresh=true takes it again; members and up). Only pages on the site's domain or allowed hosts; pages on private, loopback or link-local addresses are refused (400 private_address) unless the administrator allowed them. 404 screenshots_off without Chromium.",
+    parameters: [t.siteParam, ...t.parameters(screenshotParamsSchema)],
+    responses: {
+      200: { description: 'The PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+      ...t.errors(400, 401, 403, 404, 429),
+    },
+  });
   return {
+    '/api/sites/{id}/heatmaps/screenshot': { get: screenshotOp('Dashboard', 'dashboardHeatmapScreenshot') },
+    '/v1/sites/{id}/heatmaps/screenshot': { get: screenshotOp('Public API', 'siteHeatmapScreenshot') },
     '/api/sites/{id}/errors': { get: errorsOp('Dashboard', 'dashboardErrors') },
     '/v1/sites/{id}/errors': { get: errorsOp('Public API', 'siteErrors') },
     '/api/sites/{id}/vitals': { get: vitalsOp('Dashboard', 'dashboardVitals') },
