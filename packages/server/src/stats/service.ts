@@ -159,7 +159,9 @@ export class StatsService {
     let plan = this.plan(query, site, rollups);
     const dims = query.dimensions;
     // Imported rows join a total, a timeseries or one breakdown by a dimension they have, in the default order.
+    // Imports count visitors of another tool: never people.
     const fits =
+      query.unit !== 'people' &&
       !query.order_by?.length &&
       ((dims.length === 0 && !(query.interval && plan.compareRange)) ||
         (dims.length === 1 && !query.interval && !plan.compareRange && IMPORTED_DIMENSIONS.has(dims[0]!)));
@@ -206,6 +208,7 @@ export class StatsService {
       metrics: req.metrics,
       filters: req.filters,
       ...(req.attributionModel ? { attribution_model: req.attributionModel } : {}),
+      ...(req.unit ? { unit: req.unit } : {}),
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
@@ -216,7 +219,7 @@ export class StatsService {
       site.id,
       kpiPlan.range,
       kpiPlan.compareRange ?? undefined,
-      { include: req.imported, filtered: req.filters.length > 0 },
+      { include: req.imported, filtered: req.filters.length > 0, unsupported: req.unit === 'people' },
       (from, to) => this.nativeDays(site, from, to),
     );
     const merging = !!imported && (imported.days.length > 0 || imported.compareDays.length > 0);
