@@ -20,3 +20,4 @@ export * from './replay';
 export * from './privacy';
 export * from './consent';
 export * from './journeys';
+export * from './profiles';

@@ -38,6 +38,7 @@ import { metricsRoutes } from './routes/metrics';
 import { alertRoutes } from './routes/alerts';
 import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
+import { profileRoutes } from './routes/profiles';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -86,6 +87,7 @@ const routeModules: RouteModule[] = [
   behaviourRoutes,
   pathRoutes,
   cohortRoutes,
+  profileRoutes,
   goalRoutes,
   annotationRoutes,
   siteExportRoutes,

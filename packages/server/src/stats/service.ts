@@ -2,6 +2,9 @@ import type {
   Cohorts,
   Dimension,
   JourneySegments,
+  Profile,
+  ProfileList,
+  ProfileTimeline,
   Funnel,
   FunnelStats,
   GoalDefinition,
@@ -13,6 +16,7 @@ import type {
 } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
+import { runProfile, runProfileList, runProfileTimeline } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -369,6 +373,19 @@ export class StatsService {
   /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */
   async journeys(site: StatsSite, params: unknown): Promise<JourneySegments> {
     return runJourneys(this.reader, this.dialect, site, params, this.now());
+  }
+
+  /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
+  async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
+    return runProfileList(this.reader, this.dialect, site.id, params);
+  }
+
+  async profile(site: StatsSite, pid: unknown): Promise<Profile> {
+    return runProfile(this.reader, this.dialect, site.id, pid);
+  }
+
+  async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {
+    return runProfileTimeline(this.reader, this.dialect, site.id, pid, params);
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {

@@ -17,6 +17,7 @@ import { replayOpenApi } from './openapi-replay';
 import { auditOpenApi } from './openapi-audit';
 import { privacyOpenApi } from './openapi-privacy';
 import { consentOpenApi } from './openapi-consent';
+import { profilesOpenApi } from './openapi-profiles';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -41,4 +42,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   auditOpenApi,
   privacyOpenApi,
   consentOpenApi,
+  profilesOpenApi,
 ];
