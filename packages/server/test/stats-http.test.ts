@@ -487,6 +487,12 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/consent/log',
         '/v1/sites/{id}/consent/log/export',
         '/v1/sites/{id}/consent/log/verify',
+        '/api/sites/{id}/profiles',
+        '/api/sites/{id}/profiles/{pid}',
+        '/api/sites/{id}/profiles/{pid}/timeline',
+        '/v1/sites/{id}/profiles',
+        '/v1/sites/{id}/profiles/{pid}',
+        '/v1/sites/{id}/profiles/{pid}/timeline',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
