@@ -56,6 +56,9 @@ export const profileSchema = profileSummarySchema
       .meta({ description: 'The visitor ids of the profile; identified_at = their first event carrying the user id' }),
     devices: z.array(countedSchema.extend({ device: z.string(), browser: z.string(), os: z.string() })),
     locations: z.array(countedSchema.extend({ country: z.string(), region: z.string(), city: z.string() })),
+    goals: z
+      .array(z.object({ id: z.string(), name: z.string(), sessions: z.number().int() }))
+      .meta({ description: "Per goal of the site, the profile's sessions that completed it (the stats engine's goal rule)" }),
     first_source: z.string().meta({ description: "Source of the first session ('' = direct)" }),
     last_source: z.string().meta({ description: "Source of the last session ('' = direct)" }),
   })

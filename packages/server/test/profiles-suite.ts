@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProfileSummary } from '@tidemark/core';
+import type { GoalDefinition, ProfileSummary } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { OTHER_SITE, PROFILE_SITE, profileEvents, SEEDED_SITE, T0 } from './helpers/profiles-fixture';
@@ -10,6 +10,12 @@ import { profileOracle } from './helpers/profiles-oracle';
  * the earlier anonymous page views, a second device joins, no merge across sites) and the seeded
  * traffic's whole profile list against the oracle.
  */
+const GOALS: GoalDefinition[] = [
+  { id: 'g-pricing', name: 'Pricing', type: 'destination', match: { path: '/pricing' } },
+  { id: 'g-long', name: 'Long', type: 'duration', match: { min_duration_s: 120 } },
+  { id: 'g-identify', name: 'Signed in', type: 'event', match: { event_name: 'identify' } },
+];
+
 export function runProfilesSuite(engine: string, makeStore: () => Promise<EventStore>): void {
   describe(`profiles on ${engine}`, () => {
     let store: EventStore;
@@ -58,7 +64,13 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
         ['ualice', 2, 6, 4, 2],
         ['vb1', 1, 1, 1, 1],
       ]);
-      const p = await stats.profile(PROFILE_SITE, 'ualice');
+      const p = await stats.profile({ ...PROFILE_SITE, goals: GOALS }, 'ualice');
+      // s1 viewed /pricing, lasted 3 min and signed in; s2 lasted 1 min and sent identify.
+      expect(p.goals).toEqual([
+        { id: 'g-pricing', name: 'Pricing', sessions: 1 },
+        { id: 'g-long', name: 'Long', sessions: 1 },
+        { id: 'g-identify', name: 'Signed in', sessions: 2 },
+      ]);
       expect(p).toMatchObject({
         user_id: 'alice',
         first_seen: T0,
@@ -107,6 +119,15 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
           .sort((a, b) => a - b);
         expect(tl.sessions.flatMap((s) => s.events.map((e) => e.ts)).sort((a, b) => a - b)).toEqual(want);
         expect(tl.total).toBe(p.sessions);
+        const onPricing = new Set(
+          seeded
+            .get(p.id)!
+            .list.filter((e) => e.name === 'page_view' && e.path === '/pricing')
+            .map((e) => `${e.session_id}|${e.visitor_id}`),
+        );
+        const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id);
+        expect(detail.goals).toEqual([{ id: 'g-pricing', name: 'Pricing', sessions: onPricing.size }]);
+        expect([detail.sessions, detail.events, detail.pageviews]).toEqual([p.sessions, p.events, p.pageviews]);
       }
     });
 

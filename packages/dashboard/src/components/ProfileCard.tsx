@@ -41,6 +41,19 @@ export function ProfileCard({ profile: p }: { profile: Profile }) {
           <p className="muted">No traits sent.</p>
         )}
       </section>
+      {p.goals.length > 0 && (
+        <section className="card" aria-label="Goals">
+          <h2>Goals</h2>
+          <DataTable
+            caption="Sessions that completed each goal"
+            rows={p.goals}
+            columns={[
+              { key: 'g', header: 'Goal', render: (g) => g.name },
+              { key: 's', header: 'Sessions', numeric: true, render: (g) => formatNumber(g.sessions) },
+            ]}
+          />
+        </section>
+      )}
       <section className="card" aria-label="Visitor ids">
         <h2>Visitor ids</h2>
         <DataTable

@@ -381,7 +381,7 @@ export class StatsService {
   }
 
   async profile(site: StatsSite, pid: unknown): Promise<Profile> {
-    return runProfile(this.reader, this.dialect, site.id, pid);
+    return runProfile(this.reader, this.dialect, site, pid);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

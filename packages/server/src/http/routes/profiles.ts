@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { requireSiteAccess } from '../../auth';
+import { GoalService } from '../../goals';
 
 type Params = { id: string; pid?: string };
 
@@ -11,7 +12,11 @@ export function profileRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { id: s.id, timezone: s.timezone };
   };
   const list = async (req: FastifyRequest) => ctx.stats.profiles(await site(req), req.query);
-  const one = async (req: FastifyRequest) => ctx.stats.profile(await site(req), (req.params as Params).pid);
+  const goals = new GoalService(ctx.meta, ctx.stats);
+  const one = async (req: FastifyRequest) => {
+    const s = await requireSiteAccess(ctx, req, (req.params as Params).id, 'read');
+    return ctx.stats.profile(await goals.statsSite(s), (req.params as Params).pid);
+  };
   const timeline = async (req: FastifyRequest) => ctx.stats.profileTimeline(await site(req), (req.params as Params).pid, req.query);
   for (const base of ['/api/sites/:id/profiles', '/v1/sites/:id/profiles']) {
     app.get(base, list);

@@ -1,4 +1,6 @@
+import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect } from '../dialect';
+import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
 import { and, bindInt, bindString, ident, join, keyword, render, sql, type CompiledSql, type Sql } from '../sql';
 
@@ -74,7 +76,13 @@ export function compileProfileVisitors(d: Dialect, siteId: string, pid: string):
 }
 
 /** Sessions of the profile with their first event's attributes, newest first (all, or one page). */
-export function compileProfileSessions(d: Dialect, siteId: string, pid: string, page?: { limit: number; offset: number }): CompiledSql {
+export function compileProfileSessions(
+  d: Dialect,
+  siteId: string,
+  pid: string,
+  page?: { limit: number; offset: number },
+  goals: readonly GoalDefinition[] = [],
+): CompiledSql {
   const first = (c: string) => sql`${d.argMinIf(ident(c), ident('ms'), keyword('TRUE'))} AS ${ident(c)}`;
   const cols = [
     ident('session_id'),
@@ -82,6 +90,8 @@ export function compileProfileSessions(d: Dialect, siteId: string, pid: string, 
     sql`min(ms) AS start_ms`,
     sql`max(ms) AS end_ms`,
     ...['source', 'device_type', 'browser', 'os', 'country', 'region', 'city'].map(first),
+    // Completion of each goal (> 0 = completed), as the stats engine decides it for a session.
+    ...goals.map((g, i) => sql`${goalCompletion(d, g)} AS ${ident(`g_${i}`)}`),
   ];
   const paging = page ? sql` LIMIT ${bindInt(page.limit)} OFFSET ${bindInt(page.offset)}` : sql``;
   return render(

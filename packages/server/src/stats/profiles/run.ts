@@ -1,4 +1,4 @@
-import { notFound, type Profile, type ProfileList, type ProfileTimeline, type ProfileTrait } from '@tidemark/core';
+import { notFound, type GoalDefinition, type Profile, type ProfileList, type ProfileTimeline, type ProfileTrait } from '@tidemark/core';
 import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { compileProfileCount, compileProfileEvents, compileProfileList, compileProfileSessions, compileProfileVisitors } from './compile';
@@ -66,10 +66,17 @@ function countBy<T extends Row>(rows: T[], cols: string[]): Array<Record<string,
   return [...m.values()].sort((a, b) => b.sessions - a.sessions || (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 
-export async function runProfile(reader: Reader, d: Dialect, siteId: string, rawPid: unknown): Promise<Profile> {
+export async function runProfile(
+  reader: Reader,
+  d: Dialect,
+  site: { id: string; goals?: readonly GoalDefinition[] },
+  rawPid: unknown,
+): Promise<Profile> {
   const pid = parseProfileId(rawPid);
+  const siteId = site.id;
+  const goals = site.goals ?? [];
   const v = compileProfileVisitors(d, siteId, pid);
-  const s = compileProfileSessions(d, siteId, pid);
+  const s = compileProfileSessions(d, siteId, pid, undefined, goals);
   const e = compileProfileEvents(d, siteId, pid, { identify: true });
   const [visitors, sessions, identifies] = await Promise.all([
     reader.query<Row>(v.sql, v.params),
@@ -107,6 +114,7 @@ export async function runProfile(reader: Reader, d: Dialect, siteId: string, raw
     })),
     devices,
     locations,
+    goals: goals.map((g, i) => ({ id: g.id, name: g.name, sessions: sessions.filter((r) => num(r[`g_${i}`]) > 0).length })),
     // Sessions come newest first.
     first_source: str(sessions[sessions.length - 1]?.source),
     last_source: str(sessions[0]?.source),
