@@ -6,7 +6,8 @@ import { z } from 'zod';
  * for an anonymous visitor id. Nothing is stored: events are the only source.
  */
 
-export const PROFILE_ID_PATTERN = /^[uv].{1,255}$/s;
+/** u + a user id (≤ 300 characters) or v + a visitor id (≤ 128): event field limits. */
+export const PROFILE_ID_PATTERN = /^(u.{1,300}|v.{1,128})$/s;
 export const PROFILE_SORTS = ['last_seen', 'events'] as const;
 
 export const profileSummarySchema = z

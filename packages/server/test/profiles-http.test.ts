@@ -34,6 +34,14 @@ beforeAll(async () => {
     session_id: 'z',
     user_id: 'a/b c@x.test',
   });
+  // The longest user id an event may carry.
+  events.push({
+    ...events[6]!,
+    event_id: '00000000-0000-4000-b000-999999999998',
+    visitor_id: 'z2',
+    session_id: 'zz',
+    user_id: 'é'.repeat(300),
+  });
   await srv.ctx.events.write({ events, raw: [], quarantine: [], drops: [] });
 });
 
@@ -60,6 +68,8 @@ describe('profiles over HTTP', () => {
     }
     const odd = await owner.get(`${base}/${encodeURIComponent('ua/b c@x.test')}`);
     expect([odd.status, odd.body.user_id]).toEqual([200, 'a/b c@x.test']);
+    const long = await owner.get(`${base}/${encodeURIComponent(`u${'é'.repeat(300)}`)}/timeline`);
+    expect([long.status, long.body.total]).toEqual([200, 1]);
   });
 
   it("is the site members' only and refuses bad input with coded 400s", async () => {

@@ -26,7 +26,7 @@ export const profileTimelineParamsSchema = z
   })
   .strict();
 
-export const profileIdSchema = z.string().max(260).regex(PROFILE_ID_PATTERN, 'a profile id: u<user id> or v<visitor id>');
+export const profileIdSchema = z.string().max(301).regex(PROFILE_ID_PATTERN, 'a profile id: u<user id> or v<visitor id>');
 
 function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   const r = schema.safeParse(raw ?? {});
