@@ -131,6 +131,42 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       }
     });
 
+    it('takes in late events and re-identification: merges are derived, never stale', async () => {
+      const MIN = 60_000;
+      const [a1] = all.filter((e) => e.site_id === PROFILE_SITE.id && e.visitor_id === 'a1');
+      const late = (n: number, o: Partial<typeof a1>) => ({
+        ...a1!,
+        event_id: `00000000-0000-4000-c000-${String(n).padStart(12, '0')}`,
+        ...o,
+      });
+      await store.write({
+        events: [
+          // a1's anonymous visit of the day before, received only now.
+          late(1, {
+            session_id: 's0',
+            ts: T0 - 1440 * MIN,
+            received_at: T0 + 2000 * MIN,
+            path: '/old',
+            source: '',
+            user_id: '',
+            props: {},
+          }),
+          // r1 signs in as carol, later as dave: its anonymous events go to dave, carol keeps hers.
+          late(2, { visitor_id: 'r1', session_id: 'r', ts: T0 + 100 * MIN, path: '/r', user_id: '', props: {} }),
+          late(3, { visitor_id: 'r1', session_id: 'r', ts: T0 + 101 * MIN, name: 'identify', user_id: 'carol', props: {} }),
+          late(4, { visitor_id: 'r1', session_id: 'r', ts: T0 + 102 * MIN, name: 'identify', user_id: 'dave', props: {} }),
+        ],
+        raw: [],
+        quarantine: [],
+        drops: [],
+      });
+      const alice = await stats.profile(PROFILE_SITE, 'ualice');
+      expect([alice.first_seen, alice.events, alice.sessions, alice.first_source]).toEqual([T0 - 1440 * MIN, 7, 3, '']);
+      expect((await stats.profile(PROFILE_SITE, 'ucarol')).events).toBe(1);
+      expect((await stats.profile(PROFILE_SITE, 'udave')).events).toBe(2);
+      await expect(stats.profile(PROFILE_SITE, 'vr1')).rejects.toMatchObject({ status: 404 });
+    });
+
     it('refuses bad input with a 400', async () => {
       await expect(stats.profiles(PROFILE_SITE, { sort: 'revenue' })).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
       await expect(stats.profiles(PROFILE_SITE, { limit: '0' })).rejects.toMatchObject({ status: 400 });
