@@ -79,7 +79,7 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     await p.goto(`${h.url}/sites/${siteId}`);
     await p.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'People' }).click();
     await p.getByTestId('profile-list').waitFor(SLOW);
-    await p.getByLabel('Search').fill('USER-42');
+    await p.getByLabel('Search', { exact: true }).fill('USER-42');
     await p.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => new URL(p.url()).searchParams.get('q'), SLOW).toBe('USER-42');
     await expect.poll(() => p.getByTestId('people-total').textContent(), SLOW).toMatch(/^1 person/);
