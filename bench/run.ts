@@ -113,9 +113,9 @@ async function main(): Promise<void> {
       write: !values['no-write'],
     });
   }
-  const people = ['paths', 'cohorts', 'people'];
+  const people = ['paths', 'cohorts', 'people', 'profiles'];
   if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals' && !people.includes(values.only))
-    throw new Error(`--only takes: goals, funnel, paths, cohorts, people\n${USAGE}`);
+    throw new Error(`--only takes: goals, funnel, paths, cohorts, people, profiles\n${USAGE}`);
   if (command === 'query' && values.only !== undefined && people.includes(values.only)) {
     await runPeopleBench(
       {
@@ -124,7 +124,8 @@ async function main(): Promise<void> {
         runs: int('runs', values.runs),
         write: !values['no-write'],
       },
-      values.only === 'people' ? undefined : [values.only],
+      values.only === 'people' ? undefined : values.only === 'profiles' ? ['unit_people', 'profiles'] : [values.only],
+      values.only === 'profiles' ? 'profiles' : 'people',
     );
   } else if (command === 'query' && values.only === 'funnel') {
     await runFunnelBench({

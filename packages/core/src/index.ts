@@ -22,3 +22,4 @@ export * from './consent';
 export * from './journeys';
 export * from './domains';
 export * from './reports';
+export * from './profiles';

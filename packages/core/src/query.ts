@@ -70,6 +70,7 @@ export const DIMENSIONS = [
   'language',
   'event_name',
   'goal',
+  'user_id',
 ] as const;
 export type BuiltinDimension = (typeof DIMENSIONS)[number];
 
@@ -234,6 +235,10 @@ export const querySchema = z
       .enum(ATTRIBUTION_MODEL_NAMES)
       .optional()
       .meta({ description: 'How revenue metrics credit a payment to the sessions before it (default last_touch)' }),
+    unit: z.enum(['visitors', 'people']).optional().meta({
+      description:
+        'What visitor-counting metrics count (default visitors): people joins visitor ids by the user id they identified as (docs/people.md)',
+    }),
     imported: z.boolean().optional().meta({
       description: "Add imported data (another tool's export) for days without native data (default true); see `imported` in the result",
     }),
@@ -256,6 +261,7 @@ const CODE_BY_FIELD: Record<string, string> = {
   offset: 'invalid_limit',
   compare: 'invalid_compare',
   imported: 'invalid_imported',
+  unit: 'invalid_unit',
   site_id: 'invalid_site',
 };
 

@@ -11,6 +11,7 @@ import './styles/charts.css';
 import './styles/funnels.css';
 import './styles/behaviour.css';
 import './styles/paths.css';
+import './styles/people.css';
 import './styles/replay.css';
 
 applyStoredTheme();

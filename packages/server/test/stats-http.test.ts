@@ -500,6 +500,12 @@ describe('OpenAPI', () => {
         '/api/sites/{id}/reports/{report_id}',
         '/api/sites/{id}/reports/{report_id}/send',
         '/api/reports/unsubscribe',
+        '/api/sites/{id}/profiles',
+        '/api/sites/{id}/profiles/{pid}',
+        '/api/sites/{id}/profiles/{pid}/timeline',
+        '/v1/sites/{id}/profiles',
+        '/v1/sites/{id}/profiles/{pid}',
+        '/v1/sites/{id}/profiles/{pid}/timeline',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);

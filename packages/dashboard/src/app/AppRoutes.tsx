@@ -9,6 +9,7 @@ import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
 import { PathsPage } from '../pages/PathsPage';
 import { CohortsPage } from '../pages/CohortsPage';
+import { PeoplePage } from '../pages/PeoplePage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
@@ -37,6 +38,8 @@ export function AppRoutes() {
   const errors = matchPath('/sites/:id/errors', path);
   const paths = matchPath('/sites/:id/paths', path);
   const cohorts = matchPath('/sites/:id/cohorts', path);
+  const people = matchPath('/sites/:id/people', path);
+  const person = matchPath('/sites/:id/people/:pid', path);
   const recordings = matchPath('/sites/:id/recordings', path);
   const privacy = matchPath('/sites/:id/privacy', path);
   const consent = matchPath('/sites/:id/consent', path);
@@ -49,6 +52,8 @@ export function AppRoutes() {
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (paths) page = <PathsPage siteId={paths.id} />;
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
+  else if (people) page = <PeoplePage siteId={people.id} />;
+  else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
   else if (privacy) page = <PrivacyPage siteId={privacy.id} />;
   else if (consent) page = <ConsentPage siteId={consent.id} />;

@@ -38,6 +38,7 @@ import { metricsRoutes } from './routes/metrics';
 import { alertRoutes } from './routes/alerts';
 import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
+import { profileRoutes } from './routes/profiles';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -91,6 +92,7 @@ const routeModules: RouteModule[] = [
   behaviourRoutes,
   pathRoutes,
   cohortRoutes,
+  profileRoutes,
   goalRoutes,
   annotationRoutes,
   siteExportRoutes,
@@ -119,6 +121,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): 
     bodyLimit: 1024 * 1024,
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: false } },
+    // Profile ids carry a user id of up to 300 characters, URL-encoded (the default allows 100).
+    maxParamLength: 1024,
   });
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);

@@ -15,7 +15,7 @@ import { bindInt, empty, ident, join, keyword, render, sql, type CompiledSql, ty
 const MAX_DIMS = 3;
 
 function signature(p: Plan): string {
-  return JSON.stringify([p.siteId, p.range.startMs, p.range.endMs, p.lookaroundMs, p.eventFilters, p.sessionFilters]);
+  return JSON.stringify([p.siteId, p.range.startMs, p.range.endMs, p.lookaroundMs, p.eventFilters, p.sessionFilters, p.people]);
 }
 
 /** Plans that can share one session subquery (in one statement) with `anchor`. */

@@ -57,6 +57,8 @@ export interface ResolvedQuery {
   rateBase: ResolvedQuery | null;
   /** How revenue metrics credit payments to sessions (query `attribution_model`, default last_touch). */
   attributionModel: AttributionModelName;
+  /** `unit=people`: visitor ids are read as people (people.ts), so visitor-counting metrics count people. */
+  people: boolean;
 }
 
 export interface BuildContext {
@@ -133,7 +135,13 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     conversionGoals,
     rateBase: null,
     attributionModel: query.attribution_model ?? 'last_touch',
+    people: query.unit === 'people',
   };
+  if (resolved.people) {
+    const unsupported = metrics.filter((m) => PEOPLE_UNSUPPORTED.includes(m));
+    if (unsupported.length)
+      throw badRequest('invalid_unit', `unit: people is not available for ${unsupported.join(', ')} (docs/people.md)`);
+  }
   if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
     resolved.rateBase = {
       ...resolved,
@@ -149,6 +157,20 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   }
   return resolved;
 }
+
+/**
+ * Metrics that unit=people does not serve: new/returning need the person rule over the site's whole
+ * history, revenue credits payments to the visitor ids' sessions (docs/people.md).
+ */
+const PEOPLE_UNSUPPORTED: readonly Metric[] = [
+  'new_visitors',
+  'returning_visitors',
+  'total_revenue',
+  'transactions',
+  'paying_visitors',
+  'revenue_per_visitor',
+  'average_order_value',
+];
 
 /** Rows of the rate's denominator query: enough for any key of the main query's rows. */
 const RATE_BASE_LIMIT = 100_000;

@@ -5,6 +5,7 @@ import type { DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
 import { completedAny, expandGoals, goalColumn, goalCompletion, goalIndexes } from './goals';
 import { pageViewRows } from './page-views';
+import { peopleEvents } from './people';
 import { revenueRows } from './compile-revenue';
 import {
   AGG_ORDER,
@@ -261,10 +262,25 @@ export class Compiler {
     return [...names].filter((n) => !dimensionDef(n).goal);
   }
 
+  /**
+   * The events table, or with unit=people the site's events of the look-around read as people
+   * (people.ts: visitor_id holds the person), so every visitor-counting aggregate counts people.
+   */
+  events(): Sql {
+    if (!this.plan.people) return ident('events');
+    const { startMs, endMs } = this.range;
+    const window = and([
+      this.site(),
+      sql`ts >= ${this.d.timestampFromMs(startMs - this.plan.lookaroundMs)}`,
+      sql`ts < ${this.d.timestampFromMs(endMs + this.plan.lookaroundMs)}`,
+    ]);
+    return sql`${peopleEvents(this.d, window)} AS events`;
+  }
+
   /** Rows standing for the events in the period (or the look-around): events, or fragments. */
   private eventRows(window: 'period' | 'lookaround', where: Sql): Sql {
     if (!this.parts)
-      return sql`events WHERE ${and([this.site(), window === 'period' ? this.inPeriod(ident('ts')) : this.inLookaround(ident('ts')), where])}`;
+      return sql`${this.events()} WHERE ${and([this.site(), window === 'period' ? this.inPeriod(ident('ts')) : this.inLookaround(ident('ts')), where])}`;
     const around = window === 'period' ? 0 : this.plan.lookaroundMs;
     const page = this.plan.dimensions.includes('page');
     return sql`(${partsEventRows(this.d, this.plan.siteId, this.range.startMs - around, this.range.endMs + around, page, this.fragmentVisitors())}) AS e`;
@@ -279,7 +295,7 @@ export class Compiler {
 
   /** Returning visitors: the site has an event of theirs before the period. */
   private aggContext(): AggContext {
-    const before = sql`SELECT visitor_id FROM events WHERE ${this.site()} AND ts < ${this.d.timestampFromMs(this.range.startMs)}`;
+    const before = sql`SELECT visitor_id FROM ${this.events()} WHERE ${this.site()} AND ts < ${this.d.timestampFromMs(this.range.startMs)}`;
     return { seenBefore: sql`visitor_id IN (${before})`, converted: completedAny(this.plan.conversionGoals) };
   }
 
@@ -324,7 +340,7 @@ export class Compiler {
       cols.push(sql`${def.session(d)} AS ${sessionDimColumn(name)}`);
     }
     for (const i of plan.goalColumns) cols.push(sql`${goalCompletion(d, plan.goals[i])} AS ${goalColumn(i)}`);
-    return sql`SELECT ${join(cols)} FROM events WHERE ${this.site()} AND ${this.inLookaround(ts)} GROUP BY session_id, visitor_id`;
+    return sql`SELECT ${join(cols)} FROM ${this.events()} WHERE ${this.site()} AND ${this.inLookaround(ts)} GROUP BY session_id, visitor_id`;
   }
 
   /** See matchingSessions(). */
@@ -452,7 +468,7 @@ export class Compiler {
   /** Page-view half (time on page, scroll depth): page views in the period matching the filters. */
   private pageViewsPart(): Sql {
     const { d, plan } = this;
-    const source = pageViewRows(d, sql`events WHERE ${and([this.site(), this.inLookaround(ident('ts'))])}`);
+    const source = pageViewRows(d, sql`${this.events()} WHERE ${and([this.site(), this.inLookaround(ident('ts'))])}`);
     const rows = sql`(${source}) AS pv WHERE ${and([this.inPeriod(ident('ts')), this.eventFilter()])}`;
     const keys = this.outputKeys();
     const aggs = this.aggColumns((a) => AGGREGATES[a].overPageViews?.(d) ?? null);

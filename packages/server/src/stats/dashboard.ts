@@ -92,6 +92,10 @@ export const dashboardParamsSchema = z
       .enum(ATTRIBUTION_MODEL_NAMES)
       .optional()
       .meta({ description: 'How the revenue metrics credit payments to sessions (default last_touch)' }),
+    unit: z
+      .enum(['visitors', 'people'])
+      .optional()
+      .meta({ description: 'people: visitor-counting metrics count people, visitor ids joined by user id (docs/people.md)' }),
   })
   .strict();
 
@@ -109,6 +113,7 @@ const PARAM_CODES: Record<string, string> = {
   compare: 'invalid_compare',
   imported: 'invalid_imported',
   attribution_model: 'invalid_attribution_model',
+  unit: 'invalid_unit',
 };
 
 export interface DashboardRequest {
@@ -122,6 +127,7 @@ export interface DashboardRequest {
   /** Add imported aggregates for days without native data (stats/imported.ts). */
   imported: boolean;
   attributionModel: AttributionModelName | undefined;
+  unit: 'visitors' | 'people' | undefined;
 }
 
 export function parseDashboardParams(raw: unknown): DashboardRequest {
@@ -153,6 +159,7 @@ export function parseDashboardParams(raw: unknown): DashboardRequest {
     compare: p.compare === 'true' || p.compare === '1',
     imported: p.imported === 'true' || p.imported === '1',
     attributionModel: p.attribution_model,
+    unit: p.unit,
   };
 }
 

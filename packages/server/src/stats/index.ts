@@ -92,3 +92,4 @@ export { parsePathsParams, parseNeighboursParams, pathsParamsSchema, neighboursP
 export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
+export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';

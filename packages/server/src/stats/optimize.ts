@@ -131,7 +131,8 @@ export function chooseSource(q: ResolvedQuery, range: DateRange, rollups: Availa
 }
 
 function fragmentsServe(q: ResolvedQuery, range: DateRange): boolean {
-  if (q.eventFilters.length || !partsCover(range)) return false;
+  // Fragments key visitor ids by hash: people (people.ts) are read from raw events.
+  if (q.people || q.eventFilters.length || !partsCover(range)) return false;
   // Only revenue: the statement reads the credits alone, no rows of events or rollups.
   if (q.metrics.every((m) => METRIC_DEFS[m].aggs.every((a) => AGGREGATES[a].level === 'revenue'))) return false;
   // No rollup keeps goal completion (goals are defined after the fact, over any events): raw events.

@@ -1,5 +1,6 @@
+import { EVENT_COLUMNS } from '@tidemark/core';
 import type { Dialect } from './dialect';
-import { and, ident, sql, type Sql } from './sql';
+import { and, ident, join, sql, type Sql } from './sql';
 
 /**
  * The person rule (docs/people.md), in one place: the member an event belongs to. With `people`, an
@@ -20,4 +21,17 @@ export function memberRows(d: Dialect, cols: Sql, where: Sql, people: boolean): 
       : sql`(${rows}) AS r ANY LEFT JOIN (${ids}) AS u USING (visitor_id)`;
   const member = sql`CASE WHEN user_id <> '' THEN ${d.concat([sql`'u'`, ident('user_id')])} WHEN uid <> '' THEN ${d.concat([sql`'u'`, ident('uid')])} ELSE ${d.concat([sql`'v'`, ident('visitor_id')])} END`;
   return { rows: sql`SELECT ${cols}, coalesce(uid, '') AS uid FROM ${joined}`, member };
+}
+
+/**
+ * Events of `where` with `visitor_id` replaced by their person (memberRows): a FROM-clause subquery
+ * with every event column, so a statement written over visitor ids counts people. Two levels, as
+ * ClickHouse would read an alias `visitor_id` inside the rule's own expression.
+ */
+export function peopleEvents(d: Dialect, where: Sql): Sql {
+  const others = EVENT_COLUMNS.map((c) => c.name).filter((c) => c !== 'visitor_id');
+  const all = join([...others, 'visitor_id'].map((c) => ident(c)));
+  const { rows, member } = memberRows(d, all, where, true);
+  const withPerson = sql`SELECT ${join(others.map((c) => ident(c)))}, ${member} AS person FROM (${rows}) AS pr`;
+  return sql`(SELECT ${join(others.map((c) => ident(c)))}, person AS visitor_id FROM (${withPerson}) AS pp)`;
 }

@@ -46,6 +46,8 @@ export const DIMENSION_DEFS: Record<BuiltinDimension | 'props', DimensionDef> = 
   hostname: { level: 'event', event: () => ident('host'), valueKey: 'name', plural: 'hostnames' },
   event_name: { level: 'event', event: () => ident('name'), valueKey: 'name', plural: 'events' },
   props: { level: 'event', event: (d, key) => d.propertyValue(ident('props'), key), valueKey: 'name', plural: 'props' },
+  // The id the site identified the visitor as ('' while anonymous): per event, as identify may come mid-session.
+  user_id: { level: 'event', event: () => ident('user_id'), valueKey: 'name', plural: 'user_ids' },
 
   entry_page: { level: 'session', session: (d) => d.argMinIf(ident('path'), ts, isPageview), valueKey: 'path', plural: 'entry_pages' },
   exit_page: { level: 'session', session: (d) => d.argMaxIf(ident('path'), ts, isPageview), valueKey: 'path', plural: 'exit_pages' },

@@ -2,6 +2,9 @@ import type {
   Cohorts,
   Dimension,
   JourneySegments,
+  Profile,
+  ProfileList,
+  ProfileTimeline,
   Funnel,
   FunnelStats,
   GoalDefinition,
@@ -13,6 +16,7 @@ import type {
 } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
+import { runProfile, runProfileList, runProfileTimeline } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -159,7 +163,9 @@ export class StatsService {
     let plan = this.plan(query, site, rollups);
     const dims = query.dimensions;
     // Imported rows join a total, a timeseries or one breakdown by a dimension they have, in the default order.
+    // Imports count visitors of another tool: never people.
     const fits =
+      query.unit !== 'people' &&
       !query.order_by?.length &&
       ((dims.length === 0 && !(query.interval && plan.compareRange)) ||
         (dims.length === 1 && !query.interval && !plan.compareRange && IMPORTED_DIMENSIONS.has(dims[0]!)));
@@ -206,6 +212,7 @@ export class StatsService {
       metrics: req.metrics,
       filters: req.filters,
       ...(req.attributionModel ? { attribution_model: req.attributionModel } : {}),
+      ...(req.unit ? { unit: req.unit } : {}),
     } satisfies Partial<Query>;
     const q = (extra: Partial<Query>): Query => ({ dimensions: [], limit: 100, offset: 0, ...base, ...extra }) as Query;
 
@@ -216,7 +223,7 @@ export class StatsService {
       site.id,
       kpiPlan.range,
       kpiPlan.compareRange ?? undefined,
-      { include: req.imported, filtered: req.filters.length > 0 },
+      { include: req.imported, filtered: req.filters.length > 0, unsupported: req.unit === 'people' },
       (from, to) => this.nativeDays(site, from, to),
     );
     const merging = !!imported && (imported.days.length > 0 || imported.compareDays.length > 0);
@@ -366,6 +373,19 @@ export class StatsService {
   /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */
   async journeys(site: StatsSite, params: unknown): Promise<JourneySegments> {
     return runJourneys(this.reader, this.dialect, site, params, this.now());
+  }
+
+  /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
+  async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
+    return runProfileList(this.reader, this.dialect, site.id, params);
+  }
+
+  async profile(site: StatsSite, pid: unknown): Promise<Profile> {
+    return runProfile(this.reader, this.dialect, site, pid);
+  }
+
+  async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {
+    return runProfileTimeline(this.reader, this.dialect, site.id, pid, params);
   }
 
   async rawEvents(site: StatsSite, params: unknown): Promise<RawEventsPage> {

@@ -19,6 +19,7 @@ import { privacyOpenApi } from './openapi-privacy';
 import { consentOpenApi } from './openapi-consent';
 import { domainsOpenApi } from './openapi-domains';
 import { reportsOpenApi } from './openapi-reports';
+import { profilesOpenApi } from './openapi-profiles';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -45,4 +46,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   consentOpenApi,
   domainsOpenApi,
   reportsOpenApi,
+  profilesOpenApi,
 ];

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * Profiles (docs/people.md): a read model over a site's events, one per person of the person rule —
+ * `u<user_id>` for an identified user with every visitor id that identified as them, `v<visitor_id>`
+ * for an anonymous visitor id. Nothing is stored: events are the only source.
+ */
+
+/** u + a user id (≤ 300 characters) or v + a visitor id (≤ 128): event field limits. */
+export const PROFILE_ID_PATTERN = /^(u.{1,300}|v.{1,128})$/s;
+export const PROFILE_SORTS = ['last_seen', 'events'] as const;
+
+export const profileSummarySchema = z
+  .object({
+    id: z.string().meta({ description: 'u<user_id> or v<visitor_id>' }),
+    user_id: z.string().nullable().meta({ description: 'Null for an anonymous visitor id' }),
+    first_seen: z.number().int().meta({ description: 'Unix ms of the first event' }),
+    last_seen: z.number().int().meta({ description: 'Unix ms of the last event' }),
+    sessions: z.number().int(),
+    pageviews: z.number().int(),
+    events: z.number().int(),
+    visitor_ids: z.number().int().meta({ description: 'Visitor ids joined in this profile' }),
+  })
+  .meta({ id: 'ProfileSummary' });
+
+export const profileListSchema = z
+  .object({
+    profiles: z.array(profileSummarySchema),
+    total: z.number().int().meta({ description: 'Profiles matching the search' }),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'ProfileList' });
+
+export const profileTraitSchema = z
+  .object({
+    key: z.string(),
+    value: z.string().meta({ description: 'Latest value (from identify events)' }),
+    changed_at: z.number().int().meta({ description: 'Unix ms of the identify event that set the latest value' }),
+  })
+  .meta({ id: 'ProfileTrait' });
+
+const countedSchema = z.object({ sessions: z.number().int() });
+
+export const profileSchema = profileSummarySchema
+  .extend({
+    traits: z.array(profileTraitSchema),
+    merged_visitor_ids: z
+      .array(
+        z.object({
+          visitor_id: z.string(),
+          first_seen: z.number().int(),
+          last_seen: z.number().int(),
+          identified_at: z.number().int().nullable(),
+        }),
+      )
+      .meta({ description: 'The visitor ids of the profile; identified_at = their first event carrying the user id' }),
+    devices: z.array(countedSchema.extend({ device: z.string(), browser: z.string(), os: z.string() })),
+    locations: z.array(countedSchema.extend({ country: z.string(), region: z.string(), city: z.string() })),
+    goals: z
+      .array(z.object({ id: z.string(), name: z.string(), sessions: z.number().int() }))
+      .meta({ description: "Per goal of the site, the profile's sessions that completed it (the stats engine's goal rule)" }),
+    first_source: z.string().meta({ description: "Source of the first session ('' = direct)" }),
+    last_source: z.string().meta({ description: "Source of the last session ('' = direct)" }),
+  })
+  .meta({ id: 'Profile' });
+
+export const timelineEventSchema = z.object({
+  ts: z.number().int(),
+  name: z.string(),
+  path: z.string(),
+  props: z.record(z.string(), z.string()),
+});
+
+export const profileTimelineSchema = z
+  .object({
+    sessions: z.array(
+      z.object({
+        session_id: z.string(),
+        visitor_id: z.string(),
+        start: z.number().int(),
+        end: z.number().int(),
+        source: z.string(),
+        events: z.array(timelineEventSchema).meta({ description: 'In time order' }),
+      }),
+    ),
+    total: z.number().int().meta({ description: 'Sessions of the profile' }),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'ProfileTimeline' });
+
+export type ProfileSummary = z.infer<typeof profileSummarySchema>;
+export type ProfileList = z.infer<typeof profileListSchema>;
+export type Profile = z.infer<typeof profileSchema>;
+export type ProfileTrait = z.infer<typeof profileTraitSchema>;
+export type ProfileTimeline = z.infer<typeof profileTimelineSchema>;

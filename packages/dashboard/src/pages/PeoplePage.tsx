@@ -1,0 +1,119 @@
+import { useState, type FormEvent } from 'react';
+import { sitesApi } from '../api/sites';
+import { profilesApi } from '../api/profiles';
+import { useAsync } from '../lib/use-async';
+import { navigate, useLocation } from '../lib/router';
+import {
+  parsePeopleView,
+  PEOPLE_PAGE_SIZE,
+  profileLabel,
+  serializePeopleView,
+  TIMELINE_PAGE_SIZE,
+  type PeopleView,
+} from '../lib/people-view';
+import { SiteHeader } from '../components/SiteHeader';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Link } from '../components/Link';
+import { ProfileList } from '../components/ProfileList';
+import { ProfileCard } from '../components/ProfileCard';
+import { ProfileTimeline } from '../components/ProfileTimeline';
+
+function Pager({ page, pages, onPage, label }: { page: number; pages: number; onPage: (p: number) => void; label: string }) {
+  if (pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        Newer
+      </button>
+      <span className="muted small">
+        {page + 1} / {pages}
+      </span>
+      <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
+        Older
+      </button>
+    </nav>
+  );
+}
+
+/** People: the searchable list of profiles; with a profile id, that profile and its timeline. State in the URL. */
+export function PeoplePage({ siteId, pid }: { siteId: string; pid?: string }) {
+  const { search } = useLocation();
+  const view = parsePeopleView(search);
+  const site = useAsync(() => sitesApi.get(siteId), [siteId]);
+  const go = (next: Partial<PeopleView>, to = pid) =>
+    navigate(`/sites/${siteId}/people${to ? `/${encodeURIComponent(to)}` : ''}${serializePeopleView({ ...view, ...next })}`);
+  return (
+    <section className="page wide">
+      <SiteHeader site={site.data} siteId={siteId} />
+      <ErrorBanner error={site.error} />
+      {pid ? <Profile siteId={siteId} pid={pid} view={view} go={go} /> : <People siteId={siteId} view={view} go={go} />}
+    </section>
+  );
+}
+
+function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n: Partial<PeopleView>) => void }) {
+  const [text, setText] = useState(view.search);
+  const list = useAsync((signal) => profilesApi.list(siteId, view, signal), [siteId, view.search, view.sort, view.page]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    go({ search: text.trim(), page: 0 });
+  };
+  const pages = list.data ? Math.ceil(list.data.total / PEOPLE_PAGE_SIZE) : 0;
+  return (
+    <section className="card" aria-label="People">
+      <form className="toolbar" aria-label="Search people" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="people-search">Search</label>
+          <input
+            id="people-search"
+            type="search"
+            value={text}
+            placeholder="User id or trait value"
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="people-sort">Order</label>
+          <select id="people-sort" value={view.sort} onChange={(e) => go({ sort: e.target.value as PeopleView['sort'], page: 0 })}>
+            <option value="last_seen">Last seen</option>
+            <option value="events">Most events</option>
+          </select>
+        </div>
+        <button type="submit">Search</button>
+      </form>
+      <ErrorBanner error={list.error} />
+      {list.data && (
+        <>
+          <p className="muted small" data-testid="people-total">
+            {list.data.total} {list.data.total === 1 ? 'person' : 'people'}: identified users with every device they signed in on, and
+            anonymous visitors
+          </p>
+          <ProfileList siteId={siteId} data={list.data} suffix={serializePeopleView({ ...view, timelinePage: 0 })} />
+          <Pager page={view.page} pages={pages} onPage={(page) => go({ page })} label="People pages" />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Profile({ siteId, pid, view, go }: { siteId: string; pid: string; view: PeopleView; go: (n: Partial<PeopleView>) => void }) {
+  const profile = useAsync((signal) => profilesApi.get(siteId, pid, signal), [siteId, pid]);
+  const timeline = useAsync((signal) => profilesApi.timeline(siteId, pid, view.timelinePage, signal), [siteId, pid, view.timelinePage]);
+  const pages = timeline.data ? Math.ceil(timeline.data.total / TIMELINE_PAGE_SIZE) : 0;
+  return (
+    <>
+      <p>
+        <Link to={`/sites/${siteId}/people${serializePeopleView({ ...view, timelinePage: 0 })}`}>← All people</Link>
+      </p>
+      <h2 data-testid="profile-name">{profileLabel(pid)}</h2>
+      <ErrorBanner error={profile.error} />
+      {profile.data && <ProfileCard profile={profile.data} />}
+      <section className="card" aria-label="Timeline">
+        <h2>Timeline</h2>
+        <ErrorBanner error={timeline.error} />
+        {timeline.data && <ProfileTimeline data={timeline.data} />}
+        <Pager page={view.timelinePage} pages={pages} onPage={(timelinePage) => go({ timelinePage })} label="Timeline pages" />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { runProfileList, runProfile, runProfileTimeline, traitsOf } from './run';
+export { profileListParamsSchema, profileTimelineParamsSchema } from './params';

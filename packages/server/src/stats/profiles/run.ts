@@ -1,0 +1,158 @@
+import { notFound, type GoalDefinition, type Profile, type ProfileList, type ProfileTimeline, type ProfileTrait } from '@tidemark/core';
+import type { Reader } from '../cache';
+import type { Dialect } from '../dialect';
+import { compileProfileCount, compileProfileEvents, compileProfileList, compileProfileSessions, compileProfileVisitors } from './compile';
+import { parseProfileId, parseProfileListParams, parseProfileTimelineParams } from './params';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown) => Number(v ?? 0);
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const userOf = (pid: string) => (pid.startsWith('u') ? pid.slice(1) : null);
+
+function props(text: unknown): Record<string, string> {
+  try {
+    const o = JSON.parse(str(text) || '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  } catch {
+    return {};
+  }
+}
+
+export async function runProfileList(reader: Reader, d: Dialect, siteId: string, params: unknown): Promise<ProfileList> {
+  const q = { siteId, ...parseProfileListParams(params) };
+  const list = compileProfileList(d, q);
+  const count = compileProfileCount(d, q);
+  const [rows, total] = await Promise.all([reader.query<Row>(list.sql, list.params), reader.query<Row>(count.sql, count.params)]);
+  return {
+    profiles: rows.map((r) => ({
+      id: str(r.pid),
+      user_id: userOf(str(r.pid)),
+      first_seen: num(r.first_ms),
+      last_seen: num(r.last_ms),
+      sessions: num(r.n_sessions),
+      pageviews: num(r.n_pageviews),
+      events: num(r.n_events),
+      visitor_ids: num(r.n_vids),
+    })),
+    total: num(total[0]?.n),
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+/**
+ * Traits from the identify events in time order (user_id itself is the profile's id, not a trait):
+ * per key the latest value, and the time of the identify event from which it has held that value.
+ */
+export function traitsOf(identifies: { ms: number; props: Record<string, string> }[]): ProfileTrait[] {
+  const out = new Map<string, ProfileTrait>();
+  for (const e of identifies)
+    for (const [key, value] of Object.entries(e.props)) {
+      if (key === 'user_id') continue;
+      const cur = out.get(key);
+      if (!cur || cur.value !== value) out.set(key, { key, value, changed_at: e.ms });
+    }
+  return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function countBy<T extends Row>(rows: T[], cols: string[]): Array<Record<string, string> & { sessions: number }> {
+  const m = new Map<string, Record<string, string> & { sessions: number }>();
+  for (const r of rows) {
+    const key = JSON.stringify(cols.map((c) => str(r[c])));
+    const cur = m.get(key) ?? Object.assign(Object.fromEntries(cols.map((c) => [c, str(r[c])])), { sessions: 0 });
+    cur.sessions += 1;
+    m.set(key, cur);
+  }
+  return [...m.values()].sort((a, b) => b.sessions - a.sessions || (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
+
+export async function runProfile(
+  reader: Reader,
+  d: Dialect,
+  site: { id: string; goals?: readonly GoalDefinition[] },
+  rawPid: unknown,
+): Promise<Profile> {
+  const pid = parseProfileId(rawPid);
+  const siteId = site.id;
+  const goals = site.goals ?? [];
+  const v = compileProfileVisitors(d, siteId, pid);
+  const s = compileProfileSessions(d, siteId, pid, undefined, goals);
+  const e = compileProfileEvents(d, siteId, pid, { identify: true });
+  const [visitors, sessions, identifies] = await Promise.all([
+    reader.query<Row>(v.sql, v.params),
+    reader.query<Row>(s.sql, s.params),
+    reader.query<Row>(e.sql, e.params),
+  ]);
+  if (!visitors.length) throw notFound('Profile');
+  const devices = countBy(sessions, ['device_type', 'browser', 'os']).map(({ device_type, browser, os, sessions }) => ({
+    device: device_type!,
+    browser: browser!,
+    os: os!,
+    sessions,
+  }));
+  const locations = countBy(sessions, ['country', 'region', 'city']).map(({ country, region, city, sessions }) => ({
+    country: country!,
+    region: region!,
+    city: city!,
+    sessions,
+  }));
+  return {
+    id: pid,
+    user_id: userOf(pid),
+    first_seen: Math.min(...visitors.map((r) => num(r.first_ms))),
+    last_seen: Math.max(...visitors.map((r) => num(r.last_ms))),
+    sessions: sessions.length,
+    pageviews: visitors.reduce((a, r) => a + num(r.n_pageviews), 0),
+    events: visitors.reduce((a, r) => a + num(r.n_events), 0),
+    visitor_ids: visitors.length,
+    traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
+    merged_visitor_ids: visitors.map((r) => ({
+      visitor_id: str(r.visitor_id),
+      first_seen: num(r.first_ms),
+      last_seen: num(r.last_ms),
+      identified_at: r.identified_ms === null || r.identified_ms === undefined ? null : num(r.identified_ms),
+    })),
+    devices,
+    locations,
+    goals: goals.map((g, i) => ({ id: g.id, name: g.name, sessions: sessions.filter((r) => num(r[`g_${i}`]) > 0).length })),
+    // Sessions come newest first.
+    first_source: str(sessions[sessions.length - 1]?.source),
+    last_source: str(sessions[0]?.source),
+  };
+}
+
+export async function runProfileTimeline(
+  reader: Reader,
+  d: Dialect,
+  siteId: string,
+  rawPid: unknown,
+  params: unknown,
+): Promise<ProfileTimeline> {
+  const pid = parseProfileId(rawPid);
+  const page = parseProfileTimelineParams(params);
+  const all = compileProfileSessions(d, siteId, pid);
+  const sessions = await reader.query<Row>(all.sql, all.params);
+  if (!sessions.length) throw notFound('Profile');
+  const shown = sessions.slice(page.offset, page.offset + page.limit);
+  const events = shown.length
+    ? await (async () => {
+        const c = compileProfileEvents(d, siteId, pid, { sessions: [...new Set(shown.map((r) => str(r.session_id)))] });
+        return reader.query<Row>(c.sql, c.params);
+      })()
+    : [];
+  return {
+    sessions: shown.map((r) => ({
+      session_id: str(r.session_id),
+      visitor_id: str(r.visitor_id),
+      start: num(r.start_ms),
+      end: num(r.end_ms),
+      source: str(r.source),
+      events: events
+        .filter((e) => e.session_id === r.session_id && e.visitor_id === r.visitor_id)
+        .map((e) => ({ ts: num(e.ms), name: str(e.name), path: str(e.path), props: props(e.props) })),
+    })),
+    total: sessions.length,
+    limit: page.limit,
+    offset: page.offset,
+  };
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuery, type CanonicalEvent, type DashboardStats, type QueryInput } from '@tidemark/core';
+import type { EventStore } from '../src/store';
+import { StatsService } from '../src/stats';
+import { COHORT_NOW, COHORT_SITE, cohortEvent, cohortEvents } from './helpers/cohorts-fixture';
+import { distinctBy, personOf } from './helpers/people-oracle';
+
+/**
+ * The stats engine's `unit=people` and `user_id` dimension/filter on one engine, against the person
+ * rule computed plainly (helpers/people-oracle.ts) over seeded traffic where users identify
+ * mid-session, on a second device and as another user, plus a visitor pair that identifies as one
+ * user on another site only (no merge across sites).
+ */
+const OTHER_SITE = 'site-k2';
+const DAY = 86_400_000;
+const LOOKAROUND = DAY;
+const START = Date.parse('2024-02-01T00:00:00Z');
+const END = Date.parse('2024-03-01T00:00:00Z');
+
+function crossSiteEvents(): CanonicalEvent[] {
+  const t = START + 10 * DAY;
+  return [
+    cohortEvent(COHORT_SITE.id, 'xa', t, 'page_view', { path: '/x' }),
+    cohortEvent(COHORT_SITE.id, 'xb', t + 1000, 'page_view', { path: '/x' }),
+    cohortEvent(OTHER_SITE, 'xa', t + 2000, 'identify', { user: 'shared' }),
+    cohortEvent(OTHER_SITE, 'xb', t + 3000, 'identify', { user: 'shared' }),
+  ];
+}
+
+export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<EventStore>): void {
+  describe(`stats unit=people and user_id on ${engine}`, () => {
+    let store: EventStore;
+    let stats: StatsService;
+    const all = [...cohortEvents('people-stats'), ...crossSiteEvents()];
+    const site = all.filter((e) => e.site_id === COHORT_SITE.id);
+    // The rows a statement reads: the period widened by the session look-around.
+    const read = site.filter((e) => e.ts >= START - LOOKAROUND && e.ts < END + LOOKAROUND);
+    const inPeriod = site.filter((e) => e.ts >= START && e.ts < END);
+    const person = personOf(read);
+
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.write({ events: all, raw: [], quarantine: [], drops: [] });
+      stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0 });
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const run = async (input: Partial<QueryInput>) =>
+      (
+        await stats.query(
+          parseQuery({ site_id: COHORT_SITE.id, date_range: { start: '2024-02-01', end: '2024-02-29' }, timezone: 'UTC', ...input }),
+          COHORT_SITE,
+        )
+      ).rows;
+    const rowsBy = (rows: Record<string, string | number>[], dim: string, metric: string) =>
+      Object.fromEntries(rows.map((r) => [String(r[dim]), r[metric]]));
+
+    it('counts people: identified visitor ids joined by user id, anonymous ones alone', async () => {
+      const people = new Set(inPeriod.map(person)).size;
+      const visitors = new Set(inPeriod.map((e) => e.visitor_id)).size;
+      // The fixture must make the two differ, or this would prove nothing.
+      expect(people).toBeLessThan(visitors);
+      expect(await run({ metrics: ['visitors'], unit: 'people' })).toEqual([{ visitors: people }]);
+      expect(await run({ metrics: ['visitors'] })).toEqual([{ visitors: visitors }]);
+      expect(await run({ metrics: ['visitors'], unit: 'visitors' })).toEqual([{ visitors: visitors }]);
+    });
+
+    it('does not merge across sites (two visitor ids identified as one user elsewhere stay two)', async () => {
+      const rows = await run({ metrics: ['visitors'], unit: 'people', filters: [['is', 'page', ['/x']]] });
+      expect(rows).toEqual([{ visitors: 2 }]);
+    });
+
+    it('breaks people down by page and by day', async () => {
+      const want = distinctBy(inPeriod, (e) => e.path, person);
+      expect(rowsBy(await run({ metrics: ['visitors'], unit: 'people', dimensions: ['page'] }), 'page', 'visitors')).toEqual(want);
+      const byDay = distinctBy(inPeriod, (e) => new Date(e.ts).toISOString().slice(0, 10), person);
+      const series = await run({ metrics: ['visitors'], unit: 'people', interval: 'day' });
+      const got = Object.fromEntries(series.filter((r) => r.visitors !== 0).map((r) => [String(r.date).slice(0, 10), r.visitors]));
+      expect(got).toEqual(byDay);
+    });
+
+    it('counts sessions as (session, person) starting in the period', async () => {
+      const starts = new Map<string, number>();
+      for (const e of read) {
+        const k = `${e.session_id}|${person(e)}`;
+        starts.set(k, Math.min(starts.get(k) ?? Infinity, e.ts));
+      }
+      const want = [...starts.values()].filter((t) => t >= START && t < END).length;
+      expect(await run({ metrics: ['sessions'], unit: 'people' })).toEqual([{ sessions: want }]);
+    });
+
+    it('breaks down and filters by user_id', async () => {
+      const want = distinctBy(
+        inPeriod,
+        (e) => e.user_id,
+        (e) => e.visitor_id,
+      );
+      const rows = await run({ metrics: ['visitors'], dimensions: ['user_id'], limit: 1000 });
+      expect(rowsBy(rows, 'user_id', 'visitors')).toEqual(want);
+      const users = Object.keys(want)
+        .filter((u) => u !== '')
+        .sort()
+        .slice(0, 3);
+      expect(users.length).toBe(3);
+      const matching = inPeriod.filter((e) => users.includes(e.user_id));
+      expect(await run({ metrics: ['visitors', 'events'], filters: [['is', 'user_id', users]] })).toEqual([
+        { visitors: new Set(matching.map((e) => e.visitor_id)).size, events: matching.length },
+      ]);
+      // Identified people only: every event with a user id, as people.
+      const identified = inPeriod.filter((e) => e.user_id !== '');
+      expect(await run({ metrics: ['visitors'], unit: 'people', filters: [['is_not', 'user_id', ['']]] })).toEqual([
+        { visitors: new Set(identified.map(person)).size },
+      ]);
+    });
+
+    it('answers the dashboard stats in people, with a page breakdown', async () => {
+      const d = (await stats.dashboard(
+        { ...COHORT_SITE, timezone: 'UTC' },
+        {
+          period: 'custom',
+          start_date: '2024-02-01',
+          end_date: '2024-02-29',
+          metrics: 'visitors',
+          dimensions: 'page',
+          compare: 'false',
+          limit: '100',
+          unit: 'people',
+        },
+      )) as DashboardStats;
+      expect(d.metrics.visitors?.value).toBe(new Set(inPeriod.map(person)).size);
+      expect(rowsBy(d.dimensions.pages!, 'path', 'visitors')).toEqual(distinctBy(inPeriod, (e) => e.path, person));
+      await expect(stats.dashboard(COHORT_SITE, { unit: 'everyone' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
+    });
+
+    it('refuses unit=people for metrics it does not serve, and an unknown unit', async () => {
+      await expect(run({ metrics: ['new_visitors'], unit: 'people' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
+      await expect(run({ metrics: ['visitors'], unit: 'persons' as 'people' })).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_unit',
+      });
+    });
+  });
+}

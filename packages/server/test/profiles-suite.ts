@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GoalDefinition, ProfileSummary } from '@tidemark/core';
+import type { EventStore } from '../src/store';
+import { StatsService } from '../src/stats';
+import { OTHER_SITE, PROFILE_SITE, profileEvents, SEEDED_SITE, T0 } from './helpers/profiles-fixture';
+import { profileOracle } from './helpers/profiles-oracle';
+
+/**
+ * Profiles (stats/profiles/) on one engine: the hand-made identity case (identify mid-session keeps
+ * the earlier anonymous page views, a second device joins, no merge across sites) and the seeded
+ * traffic's whole profile list against the oracle.
+ */
+const GOALS: GoalDefinition[] = [
+  { id: 'g-pricing', name: 'Pricing', type: 'destination', match: { path: '/pricing' } },
+  { id: 'g-long', name: 'Long', type: 'duration', match: { min_duration_s: 120 } },
+  { id: 'g-identify', name: 'Signed in', type: 'event', match: { event_name: 'identify' } },
+];
+
+export function runProfilesSuite(engine: string, makeStore: () => Promise<EventStore>): void {
+  describe(`profiles on ${engine}`, () => {
+    let store: EventStore;
+    let stats: StatsService;
+    const all = profileEvents();
+    const seeded = profileOracle(all.filter((e) => e.site_id === SEEDED_SITE.id));
+    const summary = ({ list: _list, ...p }: ProfileSummary & { list: unknown }) => p;
+    const byLastSeen = [...seeded.values()].sort((a, b) => b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1)).map(summary);
+
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.write({ events: all, raw: [], quarantine: [], drops: [] });
+      stats = new StatsService(store, { sharedResultsMs: 0 });
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('lists every profile of the seeded traffic, newest first and paged, as the person rule says', async () => {
+      const whole = await stats.profiles(SEEDED_SITE, { limit: '200' });
+      expect(whole.total).toBe(seeded.size);
+      expect(whole.profiles).toEqual(byLastSeen.slice(0, 200));
+      const page = await stats.profiles(SEEDED_SITE, { limit: '7', offset: '11' });
+      expect(page.profiles).toEqual(byLastSeen.slice(11, 18));
+      // The seeded traffic has people with several visitor ids, or this would prove little.
+      expect(byLastSeen.some((p) => p.visitor_ids > 1)).toBe(true);
+      const busiest = [...seeded.values()]
+        .sort((a, b) => b.events - a.events || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
+        .map(summary);
+      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' })).profiles).toEqual(busiest.slice(0, 25));
+    });
+
+    it('searches by user id and trait value, case-insensitively', async () => {
+      const users = (await stats.profiles(SEEDED_SITE, { search: 'USER1', limit: '200' })).profiles.map((p) => p.id).sort();
+      expect(users.length).toBeGreaterThan(1);
+      expect(users).toEqual([...seeded.keys()].filter((id) => id.toLowerCase().includes('user1')).sort());
+      const acme = await stats.profiles(PROFILE_SITE, { search: 'acme' });
+      expect(acme.profiles.map((p) => p.id)).toEqual(['ualice']);
+      expect(acme.total).toBe(1);
+    });
+
+    it('joins the anonymous page views before identify and the second device into one profile', async () => {
+      const list = await stats.profiles(PROFILE_SITE, {});
+      // alice (a1 before and after identifying, a2), and b1 alone: bob on site Q does not reach P.
+      expect(list.profiles.map((p) => [p.id, p.visitor_ids, p.events, p.pageviews, p.sessions])).toEqual([
+        ['ualice', 2, 6, 4, 2],
+        ['vb1', 1, 1, 1, 1],
+      ]);
+      const p = await stats.profile({ ...PROFILE_SITE, goals: GOALS }, 'ualice');
+      // s1 viewed /pricing, lasted 3 min and signed in; s2 lasted 1 min and sent identify.
+      expect(p.goals).toEqual([
+        { id: 'g-pricing', name: 'Pricing', sessions: 1 },
+        { id: 'g-long', name: 'Long', sessions: 1 },
+        { id: 'g-identify', name: 'Signed in', sessions: 2 },
+      ]);
+      expect(p).toMatchObject({
+        user_id: 'alice',
+        first_seen: T0,
+        last_seen: T0 + 1441 * 60_000,
+        first_source: 'Google',
+        last_source: 'Newsletter',
+      });
+      expect(p.traits).toEqual([
+        { key: 'company', value: 'Acme', changed_at: T0 + 2 * 60_000 },
+        { key: 'plan', value: 'pro', changed_at: T0 + 1441 * 60_000 },
+      ]);
+      expect(p.merged_visitor_ids).toEqual([
+        { visitor_id: 'a1', first_seen: T0, last_seen: T0 + 3 * 60_000, identified_at: T0 + 2 * 60_000 },
+        { visitor_id: 'a2', first_seen: T0 + 1440 * 60_000, last_seen: T0 + 1441 * 60_000, identified_at: T0 + 1440 * 60_000 },
+      ]);
+      expect(p.devices.map((x) => [x.device, x.browser, x.os, x.sessions]).sort()).toEqual([
+        ['desktop', 'Chrome', 'Linux', 1],
+        ['mobile', 'Safari', 'iOS', 1],
+      ]);
+      expect(p.locations.map((x) => x.city).sort()).toEqual(['Berlin', 'Hamburg']);
+      // Site Q's events of visitor a1 (as mallory) are not alice's, and mallory is no profile of P.
+      await expect(stats.profile(PROFILE_SITE, 'umallory')).rejects.toMatchObject({ status: 404 });
+      await expect(stats.profile(PROFILE_SITE, 'vb1')).resolves.toMatchObject({ user_id: null, events: 1 });
+      await expect(stats.profile(OTHER_SITE, 'ubob')).resolves.toMatchObject({ visitor_ids: 1 });
+    });
+
+    it('gives the timeline: sessions newest first, each with its events in order, paged', async () => {
+      const t = await stats.profileTimeline(PROFILE_SITE, 'ualice', { limit: '1', offset: '1' });
+      expect(t.total).toBe(2);
+      expect(t.sessions.map((s) => [s.session_id, s.visitor_id, s.source])).toEqual([['s1', 'a1', 'Google']]);
+      expect(t.sessions[0]!.events.map((e) => [e.name, e.path])).toEqual([
+        ['page_view', '/'],
+        ['page_view', '/pricing'],
+        ['identify', '/'],
+        ['page_view', '/app'],
+      ]);
+      expect(t.sessions[0]!.events[2]!.props).toMatchObject({ plan: 'free' });
+      const first = await stats.profileTimeline(PROFILE_SITE, 'ualice', {});
+      expect(first.sessions.map((s) => s.session_id)).toEqual(['s2', 's1']);
+      // Seeded: every profile's timeline holds exactly its events.
+      for (const p of byLastSeen.filter((x) => x.visitor_ids > 1).slice(0, 5)) {
+        const tl = await stats.profileTimeline(SEEDED_SITE, p.id, { limit: '50' });
+        const want = seeded
+          .get(p.id)!
+          .list.map((e) => e.ts)
+          .sort((a, b) => a - b);
+        expect(tl.sessions.flatMap((s) => s.events.map((e) => e.ts)).sort((a, b) => a - b)).toEqual(want);
+        expect(tl.total).toBe(p.sessions);
+        const onPricing = new Set(
+          seeded
+            .get(p.id)!
+            .list.filter((e) => e.name === 'page_view' && e.path === '/pricing')
+            .map((e) => `${e.session_id}|${e.visitor_id}`),
+        );
+        const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id);
+        expect(detail.goals).toEqual([{ id: 'g-pricing', name: 'Pricing', sessions: onPricing.size }]);
+        expect([detail.sessions, detail.events, detail.pageviews]).toEqual([p.sessions, p.events, p.pageviews]);
+      }
+    });
+
+    it('takes in late events and re-identification: merges are derived, never stale', async () => {
+      const MIN = 60_000;
+      const [a1] = all.filter((e) => e.site_id === PROFILE_SITE.id && e.visitor_id === 'a1');
+      const late = (n: number, o: Partial<typeof a1>) => ({
+        ...a1!,
+        event_id: `00000000-0000-4000-c000-${String(n).padStart(12, '0')}`,
+        ...o,
+      });
+      await store.write({
+        events: [
+          // a1's anonymous visit of the day before, received only now.
+          late(1, {
+            session_id: 's0',
+            ts: T0 - 1440 * MIN,
+            received_at: T0 + 2000 * MIN,
+            path: '/old',
+            source: '',
+            user_id: '',
+            props: {},
+          }),
+          // r1 signs in as carol, later as dave: its anonymous events go to dave, carol keeps hers.
+          late(2, { visitor_id: 'r1', session_id: 'r', ts: T0 + 100 * MIN, path: '/r', user_id: '', props: {} }),
+          late(3, { visitor_id: 'r1', session_id: 'r', ts: T0 + 101 * MIN, name: 'identify', user_id: 'carol', props: {} }),
+          late(4, { visitor_id: 'r1', session_id: 'r', ts: T0 + 102 * MIN, name: 'identify', user_id: 'dave', props: {} }),
+        ],
+        raw: [],
+        quarantine: [],
+        drops: [],
+      });
+      const alice = await stats.profile(PROFILE_SITE, 'ualice');
+      expect([alice.first_seen, alice.events, alice.sessions, alice.first_source]).toEqual([T0 - 1440 * MIN, 7, 3, '']);
+      expect((await stats.profile(PROFILE_SITE, 'ucarol')).events).toBe(1);
+      expect((await stats.profile(PROFILE_SITE, 'udave')).events).toBe(2);
+      await expect(stats.profile(PROFILE_SITE, 'vr1')).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('refuses bad input with a 400', async () => {
+      await expect(stats.profiles(PROFILE_SITE, { sort: 'revenue' })).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
+      await expect(stats.profiles(PROFILE_SITE, { limit: '0' })).rejects.toMatchObject({ status: 400 });
+      await expect(stats.profiles(PROFILE_SITE, { nope: '1' })).rejects.toMatchObject({ status: 400, code: 'unknown_parameter' });
+      await expect(stats.profile(PROFILE_SITE, 'xalice')).rejects.toMatchObject({ status: 400, code: 'invalid_profile' });
+    });
+  });
+}
