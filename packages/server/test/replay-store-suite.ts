@@ -201,6 +201,48 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await replay.countStartedSince('site-a', T0 + 5 * MIN)).toBe(reference((r) => start(r) >= T0 + 5 * MIN).length);
     });
 
+    it("takes clicks, rage clicks and errors from the session's Behaviour events where it has them", async () => {
+      // rec-3's session: heatmap clicks, rage clicks and one error from Behaviour; rec-4's: only error clicks;
+      // rec-1's: a dead click (no count of ours). The same session id on another site counts for nothing.
+      const ev = (site_id: string, session_id: string, name: string, n: number, at: number) =>
+        Array.from({ length: n }, (_, i) => makeEvent({ site_id, session_id, visitor_id: 'vb', name, ts: at + i * 1000 }));
+      const behaviour = [
+        ...ev('site-a', 'rec-3-s', 'heatmap_click', 5, T0 + 20 * MIN),
+        ...ev('site-a', 'rec-3-s', 'rage_click', 2, T0 + 21 * MIN),
+        ...ev('site-a', 'rec-3-s', 'error_occurred', 1, T0 + 22 * MIN),
+        ...ev('site-a', 'rec-4-s', 'error_click', 3, T0 + DAY),
+        ...ev('site-a', 's1', 'dead_click', 2, T0),
+        ...ev('site-z', 'rec-2-s', 'rage_click', 4, T0),
+        ...ev('site-z', 's1', 'error_occurred', 4, T0),
+      ];
+      await events.write(batchOf(behaviour));
+      // The reference: per count, the session's Behaviour events of that kind on site-a, else the chunks' sum.
+      const expected = (rid: string) => {
+        const chunks = written.filter((c) => c.site_id === 'site-a' && c.recording_id === rid);
+        const mine = (name: string) =>
+          behaviour.filter((e) => e.site_id === 'site-a' && e.session_id === chunks[0]!.session_id && e.name === name).length;
+        const sum = (k: 'clicks' | 'rage_clicks' | 'errors') => chunks.reduce((a, c) => a + c[k], 0);
+        return {
+          clicks: mine('heatmap_click') || sum('clicks'),
+          rage_clicks: mine('rage_click') || sum('rage_clicks'),
+          errors: mine('error_occurred') || mine('error_click') || sum('errors'),
+        };
+      };
+      const rids = ['rec-1', 'rec-2', 'rec-3', 'rec-4'];
+      for (const rid of rids) expect(await replay.get('site-a', rid)).toMatchObject(expected(rid));
+      expect(expected('rec-3')).toEqual({ clicks: 5, rage_clicks: 2, errors: 1 });
+      const base = { from: T0 - DAY, to: T0 + 2 * DAY, limit: 50, offset: 0 };
+      const listed = (await replay.list('site-a', base)).recordings;
+      for (const r of listed) expect(r).toMatchObject(expected(r.recording_id));
+      const order = listed.map((r) => r.recording_id);
+      const ids = async (f: Record<string, unknown>) =>
+        (await replay.list('site-a', { ...base, ...f })).recordings.map((r) => r.recording_id);
+      expect(await ids({ has_rage_clicks: true })).toEqual(order.filter((rid) => expected(rid).rage_clicks > 0));
+      expect(await ids({ has_rage_clicks: false })).toEqual(order.filter((rid) => expected(rid).rage_clicks === 0));
+      expect(await ids({ has_errors: true })).toEqual(order.filter((rid) => expected(rid).errors > 0));
+      expect(await ids({ has_errors: false })).toEqual(order.filter((rid) => expected(rid).errors === 0));
+    });
+
     it('retention removes whole recordings that ended before the cutoff, nothing else', async () => {
       const before = await replay.list('site-a', { from: 0, to: 4e12, limit: 100, offset: 0 });
       const cutoff = T0 + 12 * 3_600_000;

@@ -162,8 +162,16 @@ class SqlReplayStore implements ReplayStore {
       having.push('max(ts_end) - min(ts_start) <= ?');
       hparams.push(f.max_duration_ms);
     }
-    if (f.has_rage_clicks !== undefined) having.push(`sum(rage_clicks) ${f.has_rage_clicks ? '>' : '='} 0`);
-    if (f.has_errors !== undefined) having.push(`sum(errors) ${f.has_errors ? '>' : '='} 0`);
+    // A count is above zero when the recorder saw one or the session has Behaviour events of that kind.
+    for (const [flag, column, names] of [
+      [f.has_rage_clicks, 'rage_clicks', BEHAVIOUR.rage],
+      [f.has_errors, 'errors', [...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks]],
+    ] as const) {
+      if (flag === undefined) continue;
+      where.push(`recording_id ${flag ? '' : 'NOT '}IN (SELECT recording_id FROM replay_chunks WHERE site_id = ? AND (${column} > 0 OR session_id IN
+        (SELECT session_id FROM events WHERE site_id = ? AND name IN (${names.map(() => '?').join(', ')}))))`);
+      params.push(siteId, siteId, ...names);
+    }
     const grouped = `SELECT ${LIST_COLUMNS} FROM replay_chunks${this.final} WHERE ${where.join(' AND ')}
       GROUP BY recording_id HAVING ${having.join(' AND ')}`;
     const all = [...params, ...hparams];
@@ -173,8 +181,12 @@ class SqlReplayStore implements ReplayStore {
       siteId,
       rows.map((r) => String(r.recording_id)),
     );
+    const behaviour = await this.behaviourOf(
+      siteId,
+      rows.map((r) => String(r.r_session)),
+    );
     return {
-      recordings: rows.map((r) => toRecording(r, pages.get(String(r.recording_id)) ?? [])),
+      recordings: rows.map((r) => withBehaviour(toRecording(r, pages.get(String(r.recording_id)) ?? []), behaviour)),
       total: Number(count?.n ?? 0),
       limit: f.limit,
       offset: f.offset,
@@ -187,7 +199,8 @@ class SqlReplayStore implements ReplayStore {
       [siteId, recordingId],
     );
     if (!r) return null;
-    return toRecording(r, (await this.pagesOf(siteId, [recordingId])).get(recordingId) ?? []);
+    const rec = toRecording(r, (await this.pagesOf(siteId, [recordingId])).get(recordingId) ?? []);
+    return withBehaviour(rec, await this.behaviourOf(siteId, [rec.session_id]));
   }
 
   async *chunks(siteId: string, recordingId: string): AsyncIterable<Buffer> {
@@ -281,6 +294,29 @@ class SqlReplayStore implements ReplayStore {
     return out;
   }
 
+  /** Per session: counts of its Behaviour events (heatmaps.md), for the sessions that have any. */
+  private async behaviourOf(siteId: string, sessions: string[]): Promise<Map<string, BehaviourCounts>> {
+    const out = new Map<string, BehaviourCounts>();
+    const ids = [...new Set(sessions)];
+    if (!ids.length) return out;
+    const count = (names: readonly string[]) => `sum(CASE WHEN name IN (${names.map((n) => `'${n}'`).join(', ')}) THEN 1 ELSE 0 END)`;
+    const rows = await this.db.all(
+      `SELECT session_id AS b_session, ${count(BEHAVIOUR.clicks)} AS b_clicks, ${count(BEHAVIOUR.rage)} AS b_rage,
+         ${count(BEHAVIOUR.errors)} AS b_errors, ${count(BEHAVIOUR.errorClicks)} AS b_error_clicks
+       FROM events WHERE site_id = ? AND session_id IN (${ids.map(() => '?').join(', ')}) AND name IN (${ALL_BEHAVIOUR.map(() => '?').join(', ')})
+       GROUP BY session_id`,
+      [siteId, ...ids, ...ALL_BEHAVIOUR],
+    );
+    for (const r of rows)
+      out.set(String(r.b_session), {
+        clicks: Number(r.b_clicks),
+        rage_clicks: Number(r.b_rage),
+        errors: Number(r.b_errors),
+        error_clicks: Number(r.b_error_clicks),
+      });
+    return out;
+  }
+
   private contains(column: string): string {
     return this.db.dialect === 'clickhouse' ? `position(${column}, ?) > 0` : `strpos(${column}, ?) > 0`;
   }
@@ -295,6 +331,38 @@ class SqlReplayStore implements ReplayStore {
     });
     return run;
   }
+}
+
+/** The Behaviour events (docs/heatmaps.md) that a recording's counts come from when its session has them. */
+const BEHAVIOUR = {
+  clicks: ['heatmap_click'],
+  rage: ['rage_click'],
+  errors: ['error_occurred'],
+  errorClicks: ['error_click'],
+} as const;
+const ALL_BEHAVIOUR = [...BEHAVIOUR.clicks, ...BEHAVIOUR.rage, ...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks];
+
+interface BehaviourCounts {
+  clicks: number;
+  rage_clicks: number;
+  errors: number;
+  error_clicks: number;
+}
+
+/**
+ * Each count from the session's Behaviour events where it has events of that kind (they see clicks and
+ * errors before the recorder starts and after it stops), else the recorder's. Errors: `error_occurred`
+ * (t.errors.js), else `error_click` (the frustration detector), else the recorder's error markers.
+ */
+function withBehaviour(rec: ReplayRecording, by: Map<string, BehaviourCounts>): ReplayRecording {
+  const b = by.get(rec.session_id);
+  if (!b) return rec;
+  return {
+    ...rec,
+    clicks: b.clicks || rec.clicks,
+    rage_clicks: b.rage_clicks || rec.rage_clicks,
+    errors: b.errors || b.error_clicks || rec.errors,
+  };
 }
 
 function toRecording(r: Record<string, unknown>, pages: string[]): ReplayRecording {
