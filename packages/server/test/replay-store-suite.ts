@@ -243,6 +243,42 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await ids({ has_errors: false })).toEqual(order.filter((rid) => expected(rid).errors === 0));
     });
 
+    it('lists the recordings of sessions that clicked an element, on a page when given (Heatmaps links here)', async () => {
+      const click = (site_id: string, session_id: string, name: string, selector: string, path: string) =>
+        makeEvent({ site_id, session_id, visitor_id: 'vb', name, selector, path, ts: T0 + 30 * MIN });
+      const clicks = [
+        click('site-a', 'rec-2-s', 'heatmap_click', '#buy', '/c'),
+        click('site-a', 'rec-4-s', 'dead_click', '#buy', '/a'),
+        click('site-a', 's1', 'heatmap_click', '#other', '/c'),
+        click('site-a', 'rec-3-s', 'heatmap_move', '#buy', '/c'),
+        click('site-z', 'rec-3-s', 'heatmap_click', '#buy', '/c'),
+      ];
+      await events.write(batchOf(clicks));
+      const base = { from: T0 - DAY, to: T0 + 2 * DAY, limit: 50, offset: 0 };
+      const all = (await replay.list('site-a', base)).recordings;
+      const clickNames = ['heatmap_click', 'rage_click', 'dead_click', 'error_click'];
+      const reference = (selector: string, page?: string) =>
+        all
+          .filter((r) =>
+            clicks.some(
+              (e) =>
+                e.site_id === 'site-a' &&
+                e.session_id === r.session_id &&
+                clickNames.includes(e.name) &&
+                e.selector === selector &&
+                (page === undefined || (e.path === page && r.pages.includes(page))),
+            ),
+          )
+          .map((r) => r.recording_id);
+      const ids = async (f: Record<string, unknown>) =>
+        (await replay.list('site-a', { ...base, ...f })).recordings.map((r) => r.recording_id);
+      expect(reference('#buy')).toEqual(['rec-4', 'rec-2']);
+      expect(await ids({ clicked_selector: '#buy' })).toEqual(reference('#buy'));
+      expect(await ids({ clicked_selector: '#buy', page: '/c' })).toEqual(reference('#buy', '/c'));
+      expect(await ids({ clicked_selector: '#buy', page: '/b' })).toEqual([]);
+      expect(await ids({ clicked_selector: '#nothing' })).toEqual([]);
+    });
+
     it('retention removes whole recordings that ended before the cutoff, nothing else', async () => {
       const before = await replay.list('site-a', { from: 0, to: 4e12, limit: 100, offset: 0 });
       const cutoff = T0 + 12 * 3_600_000;

@@ -53,6 +53,7 @@ export const replayListQuerySchema = z.object({
   max_duration: z.coerce.number().min(0).max(86_400).optional(),
   has_rage_clicks: flag.optional(),
   has_errors: flag.optional(),
+  clicked_selector: z.string().min(1).max(300).optional().describe('Sessions that clicked this element (with `page`: on that page)'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
@@ -181,7 +182,7 @@ export class ReplayService {
       from = now - days * DAY;
     }
     const filter: RecordingFilter = { from, to, limit: p.limit, offset: p.offset };
-    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_errors'] as const)
+    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_errors', 'clicked_selector'] as const)
       if (p[k] !== undefined) (filter as unknown as Record<string, unknown>)[k] = p[k];
     if (p.min_duration !== undefined) filter.min_duration_ms = p.min_duration * 1000;
     if (p.max_duration !== undefined) filter.max_duration_ms = p.max_duration * 1000;

@@ -45,6 +45,8 @@ export interface RecordingFilter {
   max_duration_ms?: number;
   has_rage_clicks?: boolean;
   has_errors?: boolean;
+  /** Sessions with a click (Behaviour events) on this selector; with `page`, on that page. */
+  clicked_selector?: string;
   limit: number;
   offset: number;
 }
@@ -151,6 +153,12 @@ class SqlReplayStore implements ReplayStore {
     if (f.page !== undefined) {
       where.push(`recording_id IN (SELECT recording_id FROM replay_chunks WHERE site_id = ? AND ${this.contains('paths')})`);
       params.push(siteId, `\n${f.page}\n`);
+    }
+    if (f.clicked_selector !== undefined) {
+      const names = [...BEHAVIOUR.clicks, ...FRUSTRATION_CLICKS];
+      where.push(`session_id IN (SELECT session_id FROM events WHERE site_id = ? AND name IN (${names.map(() => '?').join(', ')})
+        AND selector = ?${f.page !== undefined ? ' AND path = ?' : ''})`);
+      params.push(siteId, ...names, f.clicked_selector, ...(f.page !== undefined ? [f.page] : []));
     }
     const having = ['min(ts_start) >= ?', 'min(ts_start) < ?'];
     const hparams: unknown[] = [f.from, f.to];
@@ -340,6 +348,8 @@ const BEHAVIOUR = {
   errors: ['error_occurred'],
   errorClicks: ['error_click'],
 } as const;
+/** Clicks the frustration detector reports with their selector (also heatmap clicks where heatmaps are on). */
+const FRUSTRATION_CLICKS = ['rage_click', 'dead_click', 'error_click'];
 const ALL_BEHAVIOUR = [...BEHAVIOUR.clicks, ...BEHAVIOUR.rage, ...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks];
 
 interface BehaviourCounts {
