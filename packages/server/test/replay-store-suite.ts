@@ -198,6 +198,10 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
         bytes: c2.reduce((a, c) => a + c.gzip.length, 0),
         chunks: 2,
       });
+      for (const since of [0, T0 + 10 * MIN, T0 + DAY])
+        expect(await replay.bytesSince('site-a', since)).toBe(
+          written.filter((c) => c.site_id === 'site-a' && c.received_at >= since).reduce((a, c) => a + c.gzip.length, 0),
+        );
       expect(await replay.countStartedSince('site-a', T0 + 5 * MIN)).toBe(reference((r) => start(r) >= T0 + 5 * MIN).length);
     });
 

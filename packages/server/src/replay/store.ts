@@ -64,6 +64,8 @@ export interface ReplayStore extends LifecycleStore {
   state(recordingId: string): Promise<RecordingState | null>;
   /** Recordings of the site started since `sinceMs` (the monthly quota). */
   countStartedSince(siteId: string, sinceMs: number): Promise<number>;
+  /** Bytes of the site's chunks received since `sinceMs` (the monthly byte cap). */
+  bytesSince(siteId: string, sinceMs: number): Promise<number>;
   list(siteId: string, filter: RecordingFilter): Promise<ReplayListResponse>;
   get(siteId: string, recordingId: string): Promise<ReplayRecording | null>;
   /** The chunks' gzip bytes in sequence order, each sequence number once. */
@@ -139,6 +141,14 @@ class SqlReplayStore implements ReplayStore {
       `SELECT count(DISTINCT recording_id) AS n FROM replay_chunks${this.final} WHERE site_id = ? AND seq = 0 AND ts_start >= ?`,
       [siteId, sinceMs],
     );
+    return Number(r?.n ?? 0);
+  }
+
+  async bytesSince(siteId: string, sinceMs: number): Promise<number> {
+    const [r] = await this.db.all(`SELECT sum(bytes) AS n FROM replay_chunks${this.final} WHERE site_id = ? AND received_at >= ?`, [
+      siteId,
+      sinceMs,
+    ]);
     return Number(r?.n ?? 0);
   }
 
