@@ -105,6 +105,32 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await replay.get('site-b', 'rec-1')).toBeNull();
     });
 
+    it('stores concurrent chunks of many recordings each before answering (batched into few inserts at scale)', async () => {
+      const clickhouse = engineName.includes('ClickHouse');
+      // Every INSERT takes the table's next block number, whatever merges do to its parts afterwards.
+      const parts = async () =>
+        Number(
+          (
+            await events.query<{ n: number }>(
+              "SELECT max(max_block_number) AS n FROM system.parts WHERE database = currentDatabase() AND table = 'replay_chunks'",
+            )
+          )[0]!.n,
+        );
+      const before = clickhouse ? await parts() : 0;
+      const many = Array.from({ length: 20 }, (_, i) =>
+        chunk({ site_id: 'site-m', recording_id: `rec-m${i}`, seq: 0 }, rrwebEvents(T0 + i, { page: '/m', marker: `m-${i}` })),
+      );
+      // Each append, once answered, is readable: the acknowledgement follows the insert.
+      const seen = await Promise.all(
+        many.map(async (c) => (await replay.append(c)) === 'stored' && (await replay.state(c.recording_id)) !== null),
+      );
+      expect(seen).toEqual(many.map(() => true));
+      for (const c of many) expect(await readAll('site-m', c.recording_id)).toEqual(JSON.parse(zlib.gunzipSync(c.gzip).toString('utf8')));
+      // Fewer INSERTs than chunks: the chunks were inserted together.
+      if (clickhouse) expect((await parts()) - before).toBeLessThan(many.length / 2);
+      await replay.purgeSite('site-m');
+    });
+
     it("answers a recording's state from any site (the collector refuses an id of another site)", async () => {
       const s = await replay.state('rec-1');
       const mine = written.filter((c) => c.recording_id === 'rec-1');

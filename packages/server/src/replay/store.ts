@@ -1,6 +1,7 @@
 import type { ReplayListResponse, ReplayRecording } from '@tidemark/core';
 import { REPLAY_COLUMN_NAMES, type DerivedTables, type EventStore, type LifecycleStore, type PurgeCounts, type SubjectRef } from '../store';
 import { fileChunkBytes, inlineChunkBytes, type ChunkBytes } from './bytes';
+import { InsertBatch } from './insert-batch';
 
 /** One chunk as the collector hands it over: gzip bytes of a JSON array of rrweb events, with its summary. */
 export interface NewChunk {
@@ -89,12 +90,23 @@ class SqlReplayStore implements ReplayStore {
   private readonly final: string;
   /** Appends of one recording run one at a time in this process (a file append, then its index row). */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** At scale, index rows (with their bytes) of concurrent appends go in one INSERT; embedded, each its own. */
+  private readonly batch: InsertBatch<Record<string, unknown>> | null;
 
   constructor(
     private readonly db: DerivedTables,
     private readonly bytes: ChunkBytes,
   ) {
     this.final = db.dialect === 'clickhouse' ? ' FINAL' : '';
+    this.batch =
+      db.dialect === 'clickhouse'
+        ? new InsertBatch((rows) => db.insert('replay_chunks', REPLAY_COLUMN_NAMES, rows), {
+            waitMs: 50,
+            maxRows: 500,
+            maxBytes: 16 * 1024 * 1024,
+            sizeOf: (r) => Number(r.bytes) + 200,
+          })
+        : null;
   }
 
   append(chunk: NewChunk): Promise<'stored' | 'duplicate'> {
@@ -114,7 +126,9 @@ class SqlReplayStore implements ReplayStore {
         entry_path: chunk.paths[0] ?? '',
         ...where,
       };
-      await this.db.insert('replay_chunks', REPLAY_COLUMN_NAMES, [row]);
+      // Durable ack: resolves once the INSERT holding this row returned (the recording stays locked until then).
+      if (this.batch) await this.batch.add(row);
+      else await this.db.insert('replay_chunks', REPLAY_COLUMN_NAMES, [row]);
       return 'stored';
     });
   }
@@ -267,6 +281,7 @@ class SqlReplayStore implements ReplayStore {
   }
 
   async close(): Promise<void> {
+    await this.batch?.flush();
     await Promise.all([...this.locks.values()].map((p) => p.catch(() => undefined)));
     await this.db.close();
   }
