@@ -114,9 +114,12 @@ export interface Watched {
  * and any uncaught page error is recorded, and `window.__pwned` (what the hostile payloads set) is checked
  * by `assertNothingRan`.
  */
-export async function openWatched(browser: Browser, opts: { width?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Watched> {
+export async function openWatched(
+  browser: Browser,
+  opts: { width?: number; colorScheme?: 'light' | 'dark'; userAgent?: string } = {},
+): Promise<Watched> {
   const context = await browser.newContext({
-    userAgent: DESKTOP_UA,
+    userAgent: opts.userAgent ?? DESKTOP_UA,
     viewport: { width: opts.width ?? 1280, height: 900 },
     colorScheme: opts.colorScheme ?? 'light',
     locale: 'en-US',

@@ -35,6 +35,7 @@ const SECRETS = {
 };
 const PLAIN = 'PLAINTEXT-VISIBLE-7731';
 const SECOND_HEADING = 'Second page heading';
+const OTHER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 function pageHtml(url: string, snippet: string): string {
   if (url.startsWith('/second'))
@@ -196,5 +197,54 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     await v.evaluate(() => (window as unknown as { tidemark: { consent(p: object): void } }).tidemark.consent({ replay: true }));
     await sent;
     await visitor.context.close();
+  });
+
+  it('links a heatmap element to the recordings of the sessions that clicked it, whose counts come from their Behaviour events', async () => {
+    const ctx = h.server.ctx;
+    await ctx.meta.sites.update(siteId, { replay_requires_consent: false, heatmaps_enabled: true, heatmap_sample_rate: 1 });
+    // Another person (another browser): the analytics session, hence the recordings' session, is theirs alone.
+    const visitor = await openWatched(h.browser, { userAgent: OTHER_UA });
+    const v = visitor.page;
+    const sent = uploaded(v);
+    const clicked = v.waitForResponse((r) => r.url().includes('/api/collect/heatmap') && r.request().method() === 'POST', SLOW);
+    await v.goto(`${site.origin}/second`);
+    await sent;
+    await v.click('#buy');
+    await v.click('#buy');
+    await clicked;
+    await v.waitForTimeout(6000);
+    await visitor.context.close();
+
+    // Independently: the sessions with a click on the button on /second, from the events table.
+    const siteRec = (await ctx.meta.sites.byId(siteId))!;
+    const rows = await ctx.events.query<{ session_id: string; name: string; selector: string; path: string }>(
+      'SELECT session_id, name, selector, path FROM events WHERE site_id = ?',
+      [siteId],
+    );
+    const clickers = new Set(
+      rows.filter((r) => r.name === 'heatmap_click' && r.selector === 'button#buy' && r.path === '/second').map((r) => r.session_id),
+    );
+    const all = (await ctx.replay.list(siteRec, {})).recordings;
+    const expected = all.filter((r) => clickers.has(r.session_id));
+    expect(expected).toHaveLength(1);
+    const heatmapClicks = rows.filter((r) => r.session_id === expected[0]!.session_id && r.name === 'heatmap_click').length;
+    expect(heatmapClicks).toBe(2);
+    expect(expected[0]!.clicks).toBe(heatmapClicks);
+
+    const p = owner.page;
+    await p.goto(`${h.url}/sites/${siteId}/heatmaps?page=%2Fsecond&period=today`);
+    const table = p.getByRole('region', { name: 'Clicked elements' });
+    const row = table.getByRole('row').filter({ hasText: 'button#buy' });
+    await row.getByRole('link', { name: 'Watch' }).click();
+    await p.waitForURL(/\/recordings\?/);
+    const url = new URL(p.url());
+    expect(url.searchParams.get('clicked_selector')).toBe('button#buy');
+    expect(url.searchParams.get('page')).toBe('/second');
+    const listed = p.getByTestId('recordings').locator('tbody tr');
+    await expect.poll(() => listed.count(), SLOW).toBe(expected.length);
+    expect(all.length).toBeGreaterThan(expected.length);
+    await listed.first().getByRole('link', { name: 'Watch' }).click();
+    await expect.poll(() => new URL(p.url()).searchParams.get('r'), SLOW).toBe(expected[0]!.recording_id);
+    await assertNothingRan(owner);
   });
 });

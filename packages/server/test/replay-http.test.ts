@@ -217,3 +217,46 @@ describe('replay rate limit', () => {
     }
   });
 });
+
+describe('replay monthly byte cap per site', () => {
+  let capped: CollectServer;
+  const one = (t: number, text: string) => gz(rrweb(t, text)).length;
+  const T = Date.now();
+  // Room for two of the chunks below, not three (each stored as the gzip of its events).
+  const cap = one(T, 'c0') + one(T + 1, 'c1') + Math.floor(one(T + 2, 'c2') / 2);
+  beforeAll(async () => {
+    capped = await startCollectServer({ replayMonthlyBytesPerSite: cap });
+    await capped.ctx.meta.sites.update(capped.site.id, { replay_enabled: true, replay_requires_consent: false });
+  }, 60_000);
+  afterAll(() => capped?.cleanup());
+
+  it("refuses (429) a chunk that would take the site's bytes this month past the cap, and stores nothing of it", async () => {
+    const prev = s;
+    s = capped;
+    try {
+      const { aid } = await session();
+      const r = rid();
+      const statuses: number[] = [];
+      const codes: string[] = [];
+      for (let q = 0; q < 3; q++) {
+        const res = await chunk({ r, q, a: aid }, gz(rrweb(T + q, `c${q}`)));
+        statuses.push(res.status);
+        if (res.status !== 202) codes.push(res.body.error.code);
+      }
+      expect(statuses).toEqual([202, 202, 429]);
+      expect(codes).toEqual(['replay_bytes_exceeded']);
+      const [row] = await s.ctx.events.query<{ n: number; b: number }>(
+        'SELECT count(*) AS n, sum(bytes) AS b FROM replay_chunks WHERE site_id = ?',
+        [s.site.id],
+      );
+      expect(Number(row!.n)).toBe(2);
+      expect(Number(row!.b)).toBe(one(T, 'c0') + one(T + 1, 'c1'));
+      expect(Number(row!.b)).toBeLessThanOrEqual(cap);
+      // A new recording of the site is refused too; event collection goes on.
+      expect((await chunk({ r: rid(), q: 0, a: aid }, gz(rrweb(T + 3, 'c3')))).status).toBe(429);
+      await session();
+    } finally {
+      s = prev;
+    }
+  });
+});

@@ -105,6 +105,32 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await replay.get('site-b', 'rec-1')).toBeNull();
     });
 
+    it('stores concurrent chunks of many recordings each before answering (batched into few inserts at scale)', async () => {
+      const clickhouse = engineName.includes('ClickHouse');
+      // Every INSERT takes the table's next block number, whatever merges do to its parts afterwards.
+      const parts = async () =>
+        Number(
+          (
+            await events.query<{ n: number }>(
+              "SELECT max(max_block_number) AS n FROM system.parts WHERE database = currentDatabase() AND table = 'replay_chunks'",
+            )
+          )[0]!.n,
+        );
+      const before = clickhouse ? await parts() : 0;
+      const many = Array.from({ length: 20 }, (_, i) =>
+        chunk({ site_id: 'site-m', recording_id: `rec-m${i}`, seq: 0 }, rrwebEvents(T0 + i, { page: '/m', marker: `m-${i}` })),
+      );
+      // Each append, once answered, is readable: the acknowledgement follows the insert.
+      const seen = await Promise.all(
+        many.map(async (c) => (await replay.append(c)) === 'stored' && (await replay.state(c.recording_id)) !== null),
+      );
+      expect(seen).toEqual(many.map(() => true));
+      for (const c of many) expect(await readAll('site-m', c.recording_id)).toEqual(JSON.parse(zlib.gunzipSync(c.gzip).toString('utf8')));
+      // Fewer INSERTs than chunks: the chunks were inserted together.
+      if (clickhouse) expect((await parts()) - before).toBeLessThan(many.length / 2);
+      await replay.purgeSite('site-m');
+    });
+
     it("answers a recording's state from any site (the collector refuses an id of another site)", async () => {
       const s = await replay.state('rec-1');
       const mine = written.filter((c) => c.recording_id === 'rec-1');
@@ -198,7 +224,89 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
         bytes: c2.reduce((a, c) => a + c.gzip.length, 0),
         chunks: 2,
       });
+      for (const since of [0, T0 + 10 * MIN, T0 + DAY])
+        expect(await replay.bytesSince('site-a', since)).toBe(
+          written.filter((c) => c.site_id === 'site-a' && c.received_at >= since).reduce((a, c) => a + c.gzip.length, 0),
+        );
       expect(await replay.countStartedSince('site-a', T0 + 5 * MIN)).toBe(reference((r) => start(r) >= T0 + 5 * MIN).length);
+    });
+
+    it("takes clicks, rage clicks and errors from the session's Behaviour events where it has them", async () => {
+      // rec-3's session: heatmap clicks, rage clicks and one error from Behaviour; rec-4's: only error clicks;
+      // rec-1's: a dead click (no count of ours). The same session id on another site counts for nothing.
+      const ev = (site_id: string, session_id: string, name: string, n: number, at: number) =>
+        Array.from({ length: n }, (_, i) => makeEvent({ site_id, session_id, visitor_id: 'vb', name, ts: at + i * 1000 }));
+      const behaviour = [
+        ...ev('site-a', 'rec-3-s', 'heatmap_click', 5, T0 + 20 * MIN),
+        ...ev('site-a', 'rec-3-s', 'rage_click', 2, T0 + 21 * MIN),
+        ...ev('site-a', 'rec-3-s', 'error_occurred', 1, T0 + 22 * MIN),
+        ...ev('site-a', 'rec-4-s', 'error_click', 3, T0 + DAY),
+        ...ev('site-a', 's1', 'dead_click', 2, T0),
+        ...ev('site-z', 'rec-2-s', 'rage_click', 4, T0),
+        ...ev('site-z', 's1', 'error_occurred', 4, T0),
+      ];
+      await events.write(batchOf(behaviour));
+      // The reference: per count, the session's Behaviour events of that kind on site-a, else the chunks' sum.
+      const expected = (rid: string) => {
+        const chunks = written.filter((c) => c.site_id === 'site-a' && c.recording_id === rid);
+        const mine = (name: string) =>
+          behaviour.filter((e) => e.site_id === 'site-a' && e.session_id === chunks[0]!.session_id && e.name === name).length;
+        const sum = (k: 'clicks' | 'rage_clicks' | 'errors') => chunks.reduce((a, c) => a + c[k], 0);
+        return {
+          clicks: mine('heatmap_click') || sum('clicks'),
+          rage_clicks: mine('rage_click') || sum('rage_clicks'),
+          errors: mine('error_occurred') || mine('error_click') || sum('errors'),
+        };
+      };
+      const rids = ['rec-1', 'rec-2', 'rec-3', 'rec-4'];
+      for (const rid of rids) expect(await replay.get('site-a', rid)).toMatchObject(expected(rid));
+      expect(expected('rec-3')).toEqual({ clicks: 5, rage_clicks: 2, errors: 1 });
+      const base = { from: T0 - DAY, to: T0 + 2 * DAY, limit: 50, offset: 0 };
+      const listed = (await replay.list('site-a', base)).recordings;
+      for (const r of listed) expect(r).toMatchObject(expected(r.recording_id));
+      const order = listed.map((r) => r.recording_id);
+      const ids = async (f: Record<string, unknown>) =>
+        (await replay.list('site-a', { ...base, ...f })).recordings.map((r) => r.recording_id);
+      expect(await ids({ has_rage_clicks: true })).toEqual(order.filter((rid) => expected(rid).rage_clicks > 0));
+      expect(await ids({ has_rage_clicks: false })).toEqual(order.filter((rid) => expected(rid).rage_clicks === 0));
+      expect(await ids({ has_errors: true })).toEqual(order.filter((rid) => expected(rid).errors > 0));
+      expect(await ids({ has_errors: false })).toEqual(order.filter((rid) => expected(rid).errors === 0));
+    });
+
+    it('lists the recordings of sessions that clicked an element, on a page when given (Heatmaps links here)', async () => {
+      const click = (site_id: string, session_id: string, name: string, selector: string, path: string) =>
+        makeEvent({ site_id, session_id, visitor_id: 'vb', name, selector, path, ts: T0 + 30 * MIN });
+      const clicks = [
+        click('site-a', 'rec-2-s', 'heatmap_click', '#buy', '/c'),
+        click('site-a', 'rec-4-s', 'dead_click', '#buy', '/a'),
+        click('site-a', 's1', 'heatmap_click', '#other', '/c'),
+        click('site-a', 'rec-3-s', 'heatmap_move', '#buy', '/c'),
+        click('site-z', 'rec-3-s', 'heatmap_click', '#buy', '/c'),
+      ];
+      await events.write(batchOf(clicks));
+      const base = { from: T0 - DAY, to: T0 + 2 * DAY, limit: 50, offset: 0 };
+      const all = (await replay.list('site-a', base)).recordings;
+      const clickNames = ['heatmap_click', 'rage_click', 'dead_click', 'error_click'];
+      const reference = (selector: string, page?: string) =>
+        all
+          .filter((r) =>
+            clicks.some(
+              (e) =>
+                e.site_id === 'site-a' &&
+                e.session_id === r.session_id &&
+                clickNames.includes(e.name) &&
+                e.selector === selector &&
+                (page === undefined || (e.path === page && r.pages.includes(page))),
+            ),
+          )
+          .map((r) => r.recording_id);
+      const ids = async (f: Record<string, unknown>) =>
+        (await replay.list('site-a', { ...base, ...f })).recordings.map((r) => r.recording_id);
+      expect(reference('#buy')).toEqual(['rec-4', 'rec-2']);
+      expect(await ids({ clicked_selector: '#buy' })).toEqual(reference('#buy'));
+      expect(await ids({ clicked_selector: '#buy', page: '/c' })).toEqual(reference('#buy', '/c'));
+      expect(await ids({ clicked_selector: '#buy', page: '/b' })).toEqual([]);
+      expect(await ids({ clicked_selector: '#nothing' })).toEqual([]);
     });
 
     it('retention removes whole recordings that ended before the cutoff, nothing else', async () => {

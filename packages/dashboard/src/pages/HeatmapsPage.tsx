@@ -10,6 +10,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { HeatmapOverlay } from '../components/HeatmapOverlay';
 import { ElementsTable } from '../components/ElementsTable';
 import { formatNumber } from '../lib/format';
+import { recordingsOfClicks } from '../replay/view';
 
 /** Heatmaps of one page: click, move and scroll maps over the live page, per viewport class, and its clicked elements. */
 export function HeatmapsPage({ siteId }: { siteId: string }) {
@@ -73,7 +74,10 @@ export function HeatmapsPage({ siteId }: { siteId: string }) {
           <section className="card" aria-label="Heatmap">
             <HeatmapOverlay report={r} src={liveUrl(view.page, site.data?.domain)} />
           </section>
-          <ElementsTable rows={r.top_elements} />
+          <ElementsTable
+            rows={r.top_elements}
+            recordingsOf={site.data?.replay_enabled ? (sel) => recordingsOfClicks(siteId, view.page, sel, view.period.period) : undefined}
+          />
         </>
       )}
     </section>

@@ -34,6 +34,7 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
       browser: text('browser'),
       visitor_id: text('visitor_id'),
       min_duration: text('min_duration'),
+      clicked_selector: text('clicked_selector'),
       has_rage_clicks: f.get('has_rage_clicks') === 'on',
       has_errors: f.get('has_errors') === 'on',
       offset: 0,
@@ -79,6 +80,9 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
         </label>
         <label>
           Min. duration (s) <input name="min_duration" type="number" min={0} defaultValue={view.min_duration} size={5} />
+        </label>
+        <label>
+          Clicked element <input name="clicked_selector" defaultValue={view.clicked_selector} placeholder="#buy" size={14} />
         </label>
         <label className="checkbox">
           <input type="checkbox" name="has_rage_clicks" defaultChecked={view.has_rage_clicks} /> <span>Rage clicks</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listQuery, parseRecordingsView, serializeRecordingsView } from './view';
+import { listQuery, parseRecordingsView, recordingsOfClicks, serializeRecordingsView } from './view';
 
 describe('recordings view in the URL', () => {
   it('round-trips every field and drops defaults', () => {
@@ -28,7 +28,18 @@ describe('recordings view in the URL', () => {
       min_duration: undefined,
       has_rage_clicks: undefined,
       has_errors: undefined,
+      clicked_selector: undefined,
     });
     expect('r' in q).toBe(false);
+  });
+
+  it("links a heatmap element to the recordings of the sessions that clicked it, in the nearest period that covers the heatmap's", () => {
+    const sel = 'a[href="/buy?x=1&y=2"]';
+    const url = recordingsOfClicks('site1', '/pricing', sel, 'last_7_days');
+    expect(url.startsWith('/sites/site1/recordings?')).toBe(true);
+    const v = parseRecordingsView(url.slice(url.indexOf('?')));
+    expect(v).toMatchObject({ period: '7d', page: '/pricing', clicked_selector: sel });
+    expect(listQuery(v, 10)).toMatchObject({ page: '/pricing', clicked_selector: sel });
+    expect(parseRecordingsView(recordingsOfClicks('s', '/', sel, 'custom').split('?')[1]!).period).toBe('90d');
   });
 });

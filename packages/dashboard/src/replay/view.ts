@@ -9,13 +9,15 @@ export interface RecordingsView {
   min_duration: string;
   has_rage_clicks: boolean;
   has_errors: boolean;
+  /** Sessions that clicked this element (a link from Heatmaps), on `page` when set. */
+  clicked_selector: string;
   offset: number;
   /** The recording open in the player. */
   r: string;
 }
 
 const PERIODS = ['24h', '7d', '30d', '90d'] as const;
-const TEXT = ['page', 'country', 'device', 'browser', 'visitor_id', 'min_duration', 'r'] as const;
+const TEXT = ['page', 'country', 'device', 'browser', 'visitor_id', 'min_duration', 'clicked_selector', 'r'] as const;
 
 export function parseRecordingsView(search: string): RecordingsView {
   const q = new URLSearchParams(search);
@@ -30,6 +32,7 @@ export function parseRecordingsView(search: string): RecordingsView {
     min_duration: '',
     has_rage_clicks: q.get('has_rage_clicks') === 'true',
     has_errors: q.get('has_errors') === 'true',
+    clicked_selector: '',
     offset: Math.max(0, Number.parseInt(q.get('offset') ?? '0', 10) || 0),
     r: '',
   };
@@ -60,7 +63,17 @@ export function listQuery(v: RecordingsView, limit: number): Record<string, stri
     min_duration: v.min_duration || undefined,
     has_rage_clicks: v.has_rage_clicks || undefined,
     has_errors: v.has_errors || undefined,
+    clicked_selector: v.clicked_selector || undefined,
     limit,
     offset: v.offset,
   };
+}
+
+/** Heatmaps' periods as the nearest Recordings period that covers them. */
+const FROM_OVERVIEW: Record<string, RecordingsView['period']> = { today: '24h', yesterday: '7d', last_7_days: '7d', last_30_days: '30d' };
+
+/** The Recordings page for the sessions that clicked an element of a page (linked from the Heatmaps elements table). */
+export function recordingsOfClicks(siteId: string, page: string, selector: string, overviewPeriod: string): string {
+  const q = new URLSearchParams({ period: FROM_OVERVIEW[overviewPeriod] ?? '90d', page, clicked_selector: selector });
+  return `/sites/${siteId}/recordings?${q.toString()}`;
 }

@@ -267,7 +267,14 @@ export async function createContext(config: Config): Promise<AppContext> {
         onError: (err) => logError('exchange-rate fetch failed', err),
       }),
     );
-  const replay = new ReplayService({ store: replayStore, events, keys, counters, chunksPerMinute: config.replayChunksPerMinute });
+  const replay = new ReplayService({
+    store: replayStore,
+    events,
+    keys,
+    counters,
+    chunksPerMinute: config.replayChunksPerMinute,
+    monthlyBytesPerSite: config.replayMonthlyBytesPerSite,
+  });
   trackerExtensions.register(replayExtension);
   // Data-subject requests (privacy/): started on request from any node; the jobs role picks up what a restart left.
   const privacy = new PrivacyService({ events, meta, lifecycle, keys, emailHash: (e) => revenue.emailHash(e), log: logError });

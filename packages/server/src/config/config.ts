@@ -89,6 +89,8 @@ const envSchema = z.object({
   TIDEMARK_COLLECT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(300_000),
   /** Session replay chunks per site per minute (replay/), counted apart from events; 0 = no limit. */
   TIDEMARK_REPLAY_CHUNKS_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
+  /** Session replay bytes stored per site per calendar month (UTC), every recording together; 0 = no cap. */
+  TIDEMARK_REPLAY_MONTHLY_BYTES_PER_SITE: z.coerce.number().int().min(0).default(10_000_000_000),
   /** Invalid events kept in the quarantine per site per UTC day (the rest are only counted; 0 = no cap). */
   TIDEMARK_QUARANTINE_PER_SITE_DAY: z.coerce.number().int().min(0).default(5000),
   /** Exchange rates fetched daily (ECB reference-rate XML or a rates CSV), e.g. the ECB's eurofxref-daily.xml; off when unset. */
@@ -167,6 +169,7 @@ export interface Config {
   collectLimits: { perAddress: number; perSite: number; perKey: number };
   /** Session replay chunks per site per minute, 0 = none (replay/). */
   replayChunksPerMinute: number;
+  replayMonthlyBytesPerSite: number;
   /** Quarantined events kept per site and UTC day, 0 = no cap (ingest/quarantine-budget.ts). */
   quarantinePerSiteDay: number;
   sessionIdleMinutes: number;
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       perKey: e.TIDEMARK_COLLECT_KEY_PER_MINUTE,
     },
     replayChunksPerMinute: e.TIDEMARK_REPLAY_CHUNKS_PER_MINUTE,
+    replayMonthlyBytesPerSite: e.TIDEMARK_REPLAY_MONTHLY_BYTES_PER_SITE,
     quarantinePerSiteDay: e.TIDEMARK_QUARANTINE_PER_SITE_DAY,
     sessionIdleMinutes: e.TIDEMARK_SESSION_IDLE_MINUTES,
     sessionMaxDays: e.TIDEMARK_SESSION_MAX_DAYS,

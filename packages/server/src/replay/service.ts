@@ -53,6 +53,7 @@ export const replayListQuerySchema = z.object({
   max_duration: z.coerce.number().min(0).max(86_400).optional(),
   has_rage_clicks: flag.optional(),
   has_errors: flag.optional(),
+  clicked_selector: z.string().min(1).max(300).optional().describe('Sessions that clicked this element (with `page`: on that page)'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
@@ -64,6 +65,8 @@ export interface ReplayServiceDeps {
   counters: CounterStore;
   /** Chunks per site per minute, 0 = no limit. */
   chunksPerMinute: number;
+  /** Stored bytes per site per UTC month, every recording together; 0 = no cap. */
+  monthlyBytesPerSite?: number;
 }
 
 /** The browser-side settings t.replay.js records with (GET /api/collect/replay/config). */
@@ -86,6 +89,8 @@ export class ReplayService {
   private readonly facts = new Map<string, { country: string; device: string; browser: string }>();
   /** Per site: recordings started this month as last counted (the quota), and when. */
   private readonly started = new Map<string, { month: number; at: number; n: number }>();
+  /** Per site: bytes stored this month as last counted, and when (the monthly byte cap). */
+  private readonly monthBytes = new Map<string, { month: number; at: number; n: number }>();
 
   constructor(private readonly deps: ReplayServiceDeps) {}
 
@@ -135,6 +140,9 @@ export class ReplayService {
       throw new TidemarkError(413, 'recording_too_large', `A recording of this site stores at most ${s.replay_max_bytes} bytes`);
     if (!prior && s.replay_monthly_quota > 0 && (await this.startedThisMonth(site.id, now)) >= s.replay_monthly_quota)
       throw new TidemarkError(429, 'replay_quota_exceeded', "This site's recordings for the month are used up");
+    const byteCap = this.deps.monthlyBytesPerSite ?? 0;
+    if (byteCap > 0 && (await this.bytesThisMonth(site.id, now)) + gzip.length > byteCap)
+      throw new TidemarkError(429, 'replay_bytes_exceeded', "This site's recording storage for the month is used up");
     const facts = await this.sessionFacts(site.id, ref.visitor_id, ref.session_id);
     const r = await this.deps.store.append({
       site_id: site.id,
@@ -151,6 +159,10 @@ export class ReplayService {
       const c = this.started.get(site.id);
       if (c) c.n++;
     }
+    if (r === 'stored') {
+      const b = this.monthBytes.get(site.id);
+      if (b) b.n += gzip.length;
+    }
     return { stored: r === 'stored' };
   }
 
@@ -163,6 +175,18 @@ export class ReplayService {
     const n = await this.deps.store.countStartedSince(siteId, month);
     if (this.started.size >= 10_000) this.started.clear();
     this.started.set(siteId, { month, at: now, n });
+    return n;
+  }
+
+  /** Bytes the site stored this UTC month: counted in the store at most every 10 s, then kept up here. */
+  private async bytesThisMonth(siteId: string, now: number): Promise<number> {
+    const d = new Date(now);
+    const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    const c = this.monthBytes.get(siteId);
+    if (c && c.month === month && now - c.at < 10_000) return c.n;
+    const n = await this.deps.store.bytesSince(siteId, month);
+    if (this.monthBytes.size >= 10_000) this.monthBytes.clear();
+    this.monthBytes.set(siteId, { month, at: now, n });
     return n;
   }
 
@@ -181,7 +205,7 @@ export class ReplayService {
       from = now - days * DAY;
     }
     const filter: RecordingFilter = { from, to, limit: p.limit, offset: p.offset };
-    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_errors'] as const)
+    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_errors', 'clicked_selector'] as const)
       if (p[k] !== undefined) (filter as unknown as Record<string, unknown>)[k] = p[k];
     if (p.min_duration !== undefined) filter.min_duration_ms = p.min_duration * 1000;
     if (p.max_duration !== undefined) filter.max_duration_ms = p.max_duration * 1000;

@@ -1,6 +1,7 @@
 import type { ReplayListResponse, ReplayRecording } from '@tidemark/core';
 import { REPLAY_COLUMN_NAMES, type DerivedTables, type EventStore, type LifecycleStore, type PurgeCounts, type SubjectRef } from '../store';
 import { fileChunkBytes, inlineChunkBytes, type ChunkBytes } from './bytes';
+import { InsertBatch } from './insert-batch';
 
 /** One chunk as the collector hands it over: gzip bytes of a JSON array of rrweb events, with its summary. */
 export interface NewChunk {
@@ -45,6 +46,8 @@ export interface RecordingFilter {
   max_duration_ms?: number;
   has_rage_clicks?: boolean;
   has_errors?: boolean;
+  /** Sessions with a click (Behaviour events) on this selector; with `page`, on that page. */
+  clicked_selector?: string;
   limit: number;
   offset: number;
 }
@@ -62,6 +65,8 @@ export interface ReplayStore extends LifecycleStore {
   state(recordingId: string): Promise<RecordingState | null>;
   /** Recordings of the site started since `sinceMs` (the monthly quota). */
   countStartedSince(siteId: string, sinceMs: number): Promise<number>;
+  /** Bytes of the site's chunks received since `sinceMs` (the monthly byte cap). */
+  bytesSince(siteId: string, sinceMs: number): Promise<number>;
   list(siteId: string, filter: RecordingFilter): Promise<ReplayListResponse>;
   get(siteId: string, recordingId: string): Promise<ReplayRecording | null>;
   /** The chunks' gzip bytes in sequence order, each sequence number once. */
@@ -85,12 +90,23 @@ class SqlReplayStore implements ReplayStore {
   private readonly final: string;
   /** Appends of one recording run one at a time in this process (a file append, then its index row). */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** At scale, index rows (with their bytes) of concurrent appends go in one INSERT; embedded, each its own. */
+  private readonly batch: InsertBatch<Record<string, unknown>> | null;
 
   constructor(
     private readonly db: DerivedTables,
     private readonly bytes: ChunkBytes,
   ) {
     this.final = db.dialect === 'clickhouse' ? ' FINAL' : '';
+    this.batch =
+      db.dialect === 'clickhouse'
+        ? new InsertBatch((rows) => db.insert('replay_chunks', REPLAY_COLUMN_NAMES, rows), {
+            waitMs: 50,
+            maxRows: 500,
+            maxBytes: 16 * 1024 * 1024,
+            sizeOf: (r) => Number(r.bytes) + 200,
+          })
+        : null;
   }
 
   append(chunk: NewChunk): Promise<'stored' | 'duplicate'> {
@@ -110,7 +126,9 @@ class SqlReplayStore implements ReplayStore {
         entry_path: chunk.paths[0] ?? '',
         ...where,
       };
-      await this.db.insert('replay_chunks', REPLAY_COLUMN_NAMES, [row]);
+      // Durable ack: resolves once the INSERT holding this row returned (the recording stays locked until then).
+      if (this.batch) await this.batch.add(row);
+      else await this.db.insert('replay_chunks', REPLAY_COLUMN_NAMES, [row]);
       return 'stored';
     });
   }
@@ -140,6 +158,14 @@ class SqlReplayStore implements ReplayStore {
     return Number(r?.n ?? 0);
   }
 
+  async bytesSince(siteId: string, sinceMs: number): Promise<number> {
+    const [r] = await this.db.all(`SELECT sum(bytes) AS n FROM replay_chunks${this.final} WHERE site_id = ? AND received_at >= ?`, [
+      siteId,
+      sinceMs,
+    ]);
+    return Number(r?.n ?? 0);
+  }
+
   async list(siteId: string, f: RecordingFilter): Promise<ReplayListResponse> {
     const where = ['site_id = ?'];
     const params: unknown[] = [siteId];
@@ -152,6 +178,12 @@ class SqlReplayStore implements ReplayStore {
       where.push(`recording_id IN (SELECT recording_id FROM replay_chunks WHERE site_id = ? AND ${this.contains('paths')})`);
       params.push(siteId, `\n${f.page}\n`);
     }
+    if (f.clicked_selector !== undefined) {
+      const names = [...BEHAVIOUR.clicks, ...FRUSTRATION_CLICKS];
+      where.push(`session_id IN (SELECT session_id FROM events WHERE site_id = ? AND name IN (${names.map(() => '?').join(', ')})
+        AND selector = ?${f.page !== undefined ? ' AND path = ?' : ''})`);
+      params.push(siteId, ...names, f.clicked_selector, ...(f.page !== undefined ? [f.page] : []));
+    }
     const having = ['min(ts_start) >= ?', 'min(ts_start) < ?'];
     const hparams: unknown[] = [f.from, f.to];
     if (f.min_duration_ms !== undefined) {
@@ -162,8 +194,16 @@ class SqlReplayStore implements ReplayStore {
       having.push('max(ts_end) - min(ts_start) <= ?');
       hparams.push(f.max_duration_ms);
     }
-    if (f.has_rage_clicks !== undefined) having.push(`sum(rage_clicks) ${f.has_rage_clicks ? '>' : '='} 0`);
-    if (f.has_errors !== undefined) having.push(`sum(errors) ${f.has_errors ? '>' : '='} 0`);
+    // A count is above zero when the recorder saw one or the session has Behaviour events of that kind.
+    for (const [flag, column, names] of [
+      [f.has_rage_clicks, 'rage_clicks', BEHAVIOUR.rage],
+      [f.has_errors, 'errors', [...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks]],
+    ] as const) {
+      if (flag === undefined) continue;
+      where.push(`recording_id ${flag ? '' : 'NOT '}IN (SELECT recording_id FROM replay_chunks WHERE site_id = ? AND (${column} > 0 OR session_id IN
+        (SELECT session_id FROM events WHERE site_id = ? AND name IN (${names.map(() => '?').join(', ')}))))`);
+      params.push(siteId, siteId, ...names);
+    }
     const grouped = `SELECT ${LIST_COLUMNS} FROM replay_chunks${this.final} WHERE ${where.join(' AND ')}
       GROUP BY recording_id HAVING ${having.join(' AND ')}`;
     const all = [...params, ...hparams];
@@ -173,8 +213,12 @@ class SqlReplayStore implements ReplayStore {
       siteId,
       rows.map((r) => String(r.recording_id)),
     );
+    const behaviour = await this.behaviourOf(
+      siteId,
+      rows.map((r) => String(r.r_session)),
+    );
     return {
-      recordings: rows.map((r) => toRecording(r, pages.get(String(r.recording_id)) ?? [])),
+      recordings: rows.map((r) => withBehaviour(toRecording(r, pages.get(String(r.recording_id)) ?? []), behaviour)),
       total: Number(count?.n ?? 0),
       limit: f.limit,
       offset: f.offset,
@@ -187,7 +231,8 @@ class SqlReplayStore implements ReplayStore {
       [siteId, recordingId],
     );
     if (!r) return null;
-    return toRecording(r, (await this.pagesOf(siteId, [recordingId])).get(recordingId) ?? []);
+    const rec = toRecording(r, (await this.pagesOf(siteId, [recordingId])).get(recordingId) ?? []);
+    return withBehaviour(rec, await this.behaviourOf(siteId, [rec.session_id]));
   }
 
   async *chunks(siteId: string, recordingId: string): AsyncIterable<Buffer> {
@@ -236,6 +281,7 @@ class SqlReplayStore implements ReplayStore {
   }
 
   async close(): Promise<void> {
+    await this.batch?.flush();
     await Promise.all([...this.locks.values()].map((p) => p.catch(() => undefined)));
     await this.db.close();
   }
@@ -281,6 +327,29 @@ class SqlReplayStore implements ReplayStore {
     return out;
   }
 
+  /** Per session: counts of its Behaviour events (heatmaps.md), for the sessions that have any. */
+  private async behaviourOf(siteId: string, sessions: string[]): Promise<Map<string, BehaviourCounts>> {
+    const out = new Map<string, BehaviourCounts>();
+    const ids = [...new Set(sessions)];
+    if (!ids.length) return out;
+    const count = (names: readonly string[]) => `sum(CASE WHEN name IN (${names.map((n) => `'${n}'`).join(', ')}) THEN 1 ELSE 0 END)`;
+    const rows = await this.db.all(
+      `SELECT session_id AS b_session, ${count(BEHAVIOUR.clicks)} AS b_clicks, ${count(BEHAVIOUR.rage)} AS b_rage,
+         ${count(BEHAVIOUR.errors)} AS b_errors, ${count(BEHAVIOUR.errorClicks)} AS b_error_clicks
+       FROM events WHERE site_id = ? AND session_id IN (${ids.map(() => '?').join(', ')}) AND name IN (${ALL_BEHAVIOUR.map(() => '?').join(', ')})
+       GROUP BY session_id`,
+      [siteId, ...ids, ...ALL_BEHAVIOUR],
+    );
+    for (const r of rows)
+      out.set(String(r.b_session), {
+        clicks: Number(r.b_clicks),
+        rage_clicks: Number(r.b_rage),
+        errors: Number(r.b_errors),
+        error_clicks: Number(r.b_error_clicks),
+      });
+    return out;
+  }
+
   private contains(column: string): string {
     return this.db.dialect === 'clickhouse' ? `position(${column}, ?) > 0` : `strpos(${column}, ?) > 0`;
   }
@@ -295,6 +364,40 @@ class SqlReplayStore implements ReplayStore {
     });
     return run;
   }
+}
+
+/** The Behaviour events (docs/heatmaps.md) that a recording's counts come from when its session has them. */
+const BEHAVIOUR = {
+  clicks: ['heatmap_click'],
+  rage: ['rage_click'],
+  errors: ['error_occurred'],
+  errorClicks: ['error_click'],
+} as const;
+/** Clicks the frustration detector reports with their selector (also heatmap clicks where heatmaps are on). */
+const FRUSTRATION_CLICKS = ['rage_click', 'dead_click', 'error_click'];
+const ALL_BEHAVIOUR = [...BEHAVIOUR.clicks, ...BEHAVIOUR.rage, ...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks];
+
+interface BehaviourCounts {
+  clicks: number;
+  rage_clicks: number;
+  errors: number;
+  error_clicks: number;
+}
+
+/**
+ * Each count from the session's Behaviour events where it has events of that kind (they see clicks and
+ * errors before the recorder starts and after it stops), else the recorder's. Errors: `error_occurred`
+ * (t.errors.js), else `error_click` (the frustration detector), else the recorder's error markers.
+ */
+function withBehaviour(rec: ReplayRecording, by: Map<string, BehaviourCounts>): ReplayRecording {
+  const b = by.get(rec.session_id);
+  if (!b) return rec;
+  return {
+    ...rec,
+    clicks: b.clicks || rec.clicks,
+    rage_clicks: b.rage_clicks || rec.rage_clicks,
+    errors: b.errors || b.error_clicks || rec.errors,
+  };
 }
 
 function toRecording(r: Record<string, unknown>, pages: string[]): ReplayRecording {

@@ -18,7 +18,7 @@ export const replayOpenApi: OpenApiSection = (t) => {
     op(tag, id, "The site's recordings, newest first", {
       description:
         "period is the recordings' start (custom: start_date and end_date, UTC days). Filters: a page visited (exact path), country " +
-        '(ISO code), device, browser, visitor_id, min_duration / max_duration (seconds), has_rage_clicks, has_errors. Paged by limit and offset.',
+        '(ISO code), device, browser, visitor_id, min_duration / max_duration (seconds), has_rage_clicks, has_errors, clicked_selector (sessions that clicked that element, on `page` when given; from Behaviour events). Paged by limit and offset.',
       parameters: [t.siteParam, ...t.parameters(replayListQuerySchema)],
       responses: { 200: t.json(list), ...t.errors(400, 401, 403, 404, 429) },
     });
