@@ -60,7 +60,7 @@ describe.skipIf(!!unavailable)('imports in the dashboard', () => {
 
     await page.goto(`${h.url}/sites/${site.id}/settings`);
     await page.getByRole('heading', { name: 'Imports' }).waitFor(SLOW);
-    await page.getByLabel('Source').selectOption('plausible');
+    await page.getByLabel('Source', { exact: true }).selectOption('plausible');
     await page.getByLabel('File').setInputFiles(file);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const row = page.getByRole('row').filter({ hasText: 'plausible-export.zip' });

@@ -202,6 +202,9 @@ describe('a link holder reaches nothing else', () => {
       /^\/api\/auth\//,
       /^\/v1\/(openapi\.json|docs)$/,
       /^\/api\/reports\/unsubscribe$/, // a mail's link: its own signed token, nothing of the share's
+      /^\/api\/consent(\/config)?$/, // the consent banner's texts and decisions, by tracking id
+      /^\/api\/domains\/ask$/, // the reverse proxy's on-demand TLS question
+      /^\/api\/branding$/, // the sign-in page's branding, by host
     ];
     const isPublic = (url: string) =>
       PUBLIC.some((r) => r.test(url)) || (!url.startsWith('/api/') && !url.startsWith('/v1/') && !/:\w/.test(url));

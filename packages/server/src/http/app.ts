@@ -122,7 +122,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): 
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: false } },
     // Profile ids carry a user id of up to 300 characters, URL-encoded (the default allows 100).
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);

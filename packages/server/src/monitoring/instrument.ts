@@ -3,7 +3,6 @@ import type { Metrics } from './metrics';
 
 /** A store's write, timed and counted for /metrics: commit sizes and durations, events stored, drops and quarantine by reason. */
 export function instrumentWrites<S extends { write(batch: WriteBatch): Promise<WriteResult> }>(store: S, metrics: Metrics): S {
-  const write = store.write.bind(store);
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop !== 'write') {
@@ -13,7 +12,8 @@ export function instrumentWrites<S extends { write(batch: WriteBatch): Promise<W
       return async (batch: WriteBatch) => {
         const end = metrics.commitDuration.startTimer();
         try {
-          const result = await write(batch);
+          // Looked up at call time: whatever replaces the store's write later (a fault injected in tests) is what runs.
+          const result = await target.write(batch);
           end();
           metrics.commitSize.observe(batch.events.length + (batch.encoded?.ids.length ?? 0));
           metrics.collected.inc(batch.events.length + (batch.encoded?.ids.length ?? 0));

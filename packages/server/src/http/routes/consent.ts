@@ -80,7 +80,7 @@ export async function consentRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const id = typeof trackingId === 'string' ? trackingId.trim() : '';
     if (!id || id.length > 64) throw badRequest('missing_site', 'Name the site: ?site=<tracking id>');
     const site = await ctx.meta.sites.byTrackingId(id);
-    if (!site || !site.enabled) throw new TidemarkError(404, 'unknown_site', 'No site has this tracking id');
+    if (!site?.enabled) throw new TidemarkError(404, 'unknown_site', 'No site has this tracking id');
     return site;
   };
 

@@ -160,14 +160,14 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     statements: () => (['revenue_facts', 'transactions'] as const).map((t) => clickHouseSideTableSql(SIDE_TABLES[t])),
   },
   {
-    version: 9,
-    name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
-    statements: () => [clickHouseSideTableSql(SIDE_TABLES.heatmap_cells)],
-  },
-  {
     version: 8,
     name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
     statements: () => [clickHouseSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
+  {
+    version: 9,
+    name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
+    statements: () => [clickHouseSideTableSql(SIDE_TABLES.heatmap_cells)],
   },
   {
     version: 10,

@@ -169,14 +169,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     statements: () => (['revenue_facts', 'transactions'] as const).map((t) => duckDbSideTableSql(SIDE_TABLES[t])),
   },
   {
-    version: 15,
-    name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
-    statements: () => [duckDbSideTableSql(SIDE_TABLES.heatmap_cells)],
-  },
-  {
     version: 14,
     name: 'revenue credits per attribution model and touchpoint (store/side-tables.ts, revenue/credits.ts)',
     statements: () => [duckDbSideTableSql(SIDE_TABLES.revenue_credits)],
+  },
+  {
+    version: 15,
+    name: 'heatmap grid cells (store/side-tables.ts, behaviour/)',
+    statements: () => [duckDbSideTableSql(SIDE_TABLES.heatmap_cells)],
   },
   {
     version: 16,
