@@ -209,6 +209,9 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     const clicked = v.waitForResponse((r) => r.url().includes('/api/collect/heatmap') && r.request().method() === 'POST', SLOW);
     await v.goto(`${site.origin}/second`);
     await sent;
+    // t.heatmap.js arrives with a collect answer: the clicks must come after it runs.
+    await v.waitForFunction(() => [...document.scripts].some((s) => s.src.includes('t.heatmap.js')), undefined, SLOW);
+    await v.waitForTimeout(500);
     await v.click('#buy');
     await v.click('#buy');
     await clicked;

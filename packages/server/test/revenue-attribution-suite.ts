@@ -195,7 +195,7 @@ export function runRevenueAttributionSuite(engineName: string, engine: Attributi
         const usd = p.currency === 'EUR' ? Math.round((p.amount / 100) * 1.25 * 100) : p.amount;
         total += usd;
         const touches = sessions
-          .filter((s) => s.visitor === p.visitor && s.start <= p.ts && s.start >= p.ts - lookback * DAY)
+          .filter((s) => s.visitor === p.visitor && s.start <= p.ts + 999 && s.start >= p.ts - lookback * DAY)
           .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
         if (!touches.length) {
           add(bySource, '(unattributed)|', usd);

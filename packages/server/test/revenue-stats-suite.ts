@@ -227,7 +227,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       for (const p of counted()) {
         const devices = devicesOf(p.visitor);
         const touches = sessions
-          .filter((s) => p.visitor && devices.has(s.visitor) && s.start <= p.ts && s.start >= p.ts - 30 * DAY)
+          .filter((s) => p.visitor && devices.has(s.visitor) && s.start <= p.ts + 999 && s.start >= p.ts - 30 * DAY)
           .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
         if (!touches.length) out.push({ payment: p, session: null, credit: usd(p) });
         else

@@ -16,6 +16,11 @@ import { touchpointsOf, type Touch } from './touchpoints';
  */
 
 export const CREDIT_LOOKBACK_MS = 30 * 86_400_000;
+/**
+ * Stripe gives a payment's time in whole seconds, so a session that started in the same second (after the
+ * floored time) is still before the payment: touchpoints may start up to this much after a payment's time.
+ */
+export const PAYMENT_TIME_SLACK_MS = 999;
 /** Credits computed this long after the payment are final (late events of the visit have arrived). */
 export const SETTLE_MS = 3_600_000;
 /** Transactions recomputed per round (two touchpoint statements each). */
@@ -84,7 +89,9 @@ export function creditRowsOf(siteId: string, txns: readonly TxnRow[], touches: M
       for (const model of ATTRIBUTION_MODELS) out.push(row(model, 0, 'unconverted', 0, null));
       continue;
     }
-    const window = (touches.get(t.visitor_id) ?? []).filter((x) => x.start <= ts && x.start >= ts - CREDIT_LOOKBACK_MS);
+    const window = (touches.get(t.visitor_id) ?? []).filter(
+      (x) => x.start <= ts + PAYMENT_TIME_SLACK_MS && x.start >= ts - CREDIT_LOOKBACK_MS,
+    );
     for (const model of ATTRIBUTION_MODELS) {
       const credits = attribute(model, amount, window, ts, { halfLifeMs: DEFAULT_HALF_LIFE_MS });
       if (!credits.length) {
@@ -104,7 +111,7 @@ export function creditRowsOf(siteId: string, txns: readonly TxnRow[], touches: M
 export async function recomputeCredits(events: EventStore, siteId: string, txns: readonly TxnRow[], ctx: CreditContext): Promise<number> {
   if (!txns.length) return 0;
   const from = Math.min(...txns.map((t) => Number(t.ts))) - CREDIT_LOOKBACK_MS;
-  const to = Math.max(...txns.map((t) => Number(t.ts))) + 1;
+  const to = Math.max(...txns.map((t) => Number(t.ts))) + PAYMENT_TIME_SLACK_MS + 1;
   const touches = await touchpointsOf(events, siteId, [...new Set(txns.map((t) => t.visitor_id))], from, to);
   const rows = creditRowsOf(siteId, txns, touches, ctx);
   const keys = new Set(rows.map((r) => String(r.credit_id)));

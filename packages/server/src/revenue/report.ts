@@ -13,7 +13,7 @@ import { monthOf, mrrAt, mrrMovements, type MrrMovement } from './mrr';
 import { minorDigits, type RateTable } from './rates';
 import { touchpointsOf, trafficOf } from './touchpoints';
 import { attributedFromCredits, mainTouches, summaryFromCredits, type AttributedRows, type AttributionDim } from './report-credits';
-import { CREDIT_LOOKBACK_MS } from './credits';
+import { CREDIT_LOOKBACK_MS, PAYMENT_TIME_SLACK_MS } from './credits';
 import { subscriptionStates, type StoredFact } from './fold';
 
 export const DAY_MS = 86_400_000;
@@ -136,7 +136,13 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   const touchRows = fromCredits
     ? Promise.resolve(new Map<string, Touchpoint[]>())
     : txnRows.then((rows) =>
-        touchpointsOf(events, siteId, [...new Set(rows.map((t) => t.visitor_id).filter(Boolean))], startMs - lookbackMs, endMs),
+        touchpointsOf(
+          events,
+          siteId,
+          [...new Set(rows.map((t) => t.visitor_id).filter(Boolean))],
+          startMs - lookbackMs,
+          endMs + PAYMENT_TIME_SLACK_MS,
+        ),
       );
   // The listed transactions' main touches, read as soon as they are known (beside the other statements).
   const listedTouches = fromCredits
@@ -192,7 +198,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     s.revenue += t.amount;
     if (t.kind === 'payment') s.transactions++;
     series.set(day, s);
-    const window = (touches.get(t.visitor_id) ?? []).filter((x) => x.start <= t.ts && x.start >= t.ts - lookbackMs);
+    const window = (touches.get(t.visitor_id) ?? []).filter((x) => x.start <= t.ts + PAYMENT_TIME_SLACK_MS && x.start >= t.ts - lookbackMs);
     for (const [model, tally] of tallies) {
       const credits = attribute(model, t.amount, window, t.ts, opts);
       if (!credits.length) tally.add(t, null, t.amount);

@@ -109,7 +109,10 @@ function apply() {
     } else t.optOut();
   } else if (on || !required) loadCore();
   // The extensions read the categories from the core's internals (internal.ts `consent`).
-  if (t?._) t._.consent = consent();
+  if (t?._) {
+    t._.consent = consent();
+    t._.consentMode = required ? 'required' : 'optional-upgrade';
+  }
   w.dispatchEvent(new CustomEvent('tidemark:consent', { detail: consent() }));
 }
 
@@ -126,6 +129,7 @@ function loadCore() {
     // The core replaced the stub: the consent calls go on the object every script sees.
     const t = Object.assign(w.tidemark as Tm, exported);
     t._.consent = consent();
+    t._.consentMode = required ? 'required' : 'optional-upgrade';
     t.addSharedProperty('tm_consent', granted());
     if (!required) apply();
     t._.c.autoTrack = auto;

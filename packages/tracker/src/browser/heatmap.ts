@@ -65,7 +65,7 @@ function selector(el: Element | null): string {
 function flush() {
   const c = x!.c;
   // A site with a consent mode: samples only with the heatmaps category (internal.ts `consent`).
-  if (x!.consent && !x!.consent.heatmaps) samples.length = 0;
+  if (x!.consentMode && !x!.consent?.heatmaps) samples.length = 0;
   if (!samples[0]) return;
   const events = samples.splice(0, 500);
   fetch(c.api + '/api/collect/heatmap', {
@@ -80,7 +80,7 @@ function flush() {
       page_width: root.scrollWidth,
       events,
       visitor: tm!.getVisitorId() && { id: tm!.getVisitorId() },
-      consent: x!.consent && Object.keys(x!.consent).filter((k) => x!.consent![k]) + '',
+      consent: x!.consentMode && Object.keys(x!.consent!).filter((k) => x!.consent![k]) + '',
     }),
   }).catch(() => {});
 }

@@ -19,11 +19,13 @@ export interface TrackerInternals {
   /** set by t.auto.js: called before every new page view (page_exit of the one that ends, fresh counters) */
   e?: () => void;
   /**
-   * The categories granted on a site with a consent mode (set by t.consent.js, which also dispatches
-   * `tidemark:consent` on window when they change); absent when the site has no consent mode. Extensions
-   * check their own category here: t.replay.js `replay`, t.heatmap.js `heatmaps`.
+   * The categories granted (set by t.consent.js, which also dispatches `tidemark:consent` on window when
+   * they change, or by t.replay.js's minimal consent API on sites without a consent mode). Extensions check
+   * their own category here: t.replay.js `replay`; t.heatmap.js `heatmaps` where `consentMode` is set.
    */
   consent?: Record<string, unknown>;
+  /** Set by t.consent.js only: the site's consent mode, so extensions know `consent` is the site's own rule. */
+  consentMode?: string;
 }
 
 export interface TrackerEvent {
