@@ -178,7 +178,11 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
       expect(Number(v.lcp)).toBeGreaterThanOrEqual(Number(v.fcp));
       expect(Number(v.lcp)).toBeLessThan(60_000);
       expect(Number(v.cls)).toBeGreaterThanOrEqual(0);
-      expect(Number(v.inp)).toBeGreaterThan(0); // there were clicks and typing
+      // There were clicks and typing, so INP is reported; its value is the browser's measured latency
+      // (rounded to 8 ms by Event Timing), which a fast machine can report as 0.
+      expect(v.inp, 'inp').not.toBeUndefined();
+      expect(Number(v.inp)).toBeGreaterThanOrEqual(0);
+      expect(Number(v.inp)).toBeLessThan(60_000);
       // Errors: the button's once, the repeated one once, then the cap of ten; no query string anywhere.
       const errors = of('error_occurred', vw).map((e) => JSON.parse(e.props));
       expect(errors).toHaveLength(10);
