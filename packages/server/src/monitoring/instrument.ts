@@ -3,28 +3,36 @@ import type { Metrics } from './metrics';
 
 /** A store's write, timed and counted for /metrics: commit sizes and durations, events stored, drops and quarantine by reason. */
 export function instrumentWrites<S extends { write(batch: WriteBatch): Promise<WriteResult> }>(store: S, metrics: Metrics): S {
+  // Bound once per original function, so the hot path (every store call through the writer) does not bind
+  // on each read, while a method replaced on the store later is still the one that runs.
+  const bound = new WeakMap<object, unknown>();
+  const write = async (batch: WriteBatch) => {
+    const end = metrics.commitDuration.startTimer();
+    try {
+      // Looked up at call time: whatever replaces the store's write later (a fault injected in tests) is what runs.
+      const result = await store.write(batch);
+      end();
+      metrics.commitSize.observe(batch.events.length + (batch.encoded?.ids.length ?? 0));
+      metrics.collected.inc(batch.events.length + (batch.encoded?.ids.length ?? 0));
+      for (const d of batch.drops) metrics.dropped.inc({ reason: d.reason }, d.count);
+      for (const q of batch.quarantine) metrics.quarantined.inc({ reason: q.reason });
+      return result;
+    } catch (err) {
+      metrics.commitFailures.inc();
+      throw err;
+    }
+  };
   return new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop !== 'write') {
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? v.bind(target) : v;
+      if (prop === 'write') return write;
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      let b = bound.get(v);
+      if (!b) {
+        b = v.bind(target);
+        bound.set(v, b);
       }
-      return async (batch: WriteBatch) => {
-        const end = metrics.commitDuration.startTimer();
-        try {
-          // Looked up at call time: whatever replaces the store's write later (a fault injected in tests) is what runs.
-          const result = await target.write(batch);
-          end();
-          metrics.commitSize.observe(batch.events.length + (batch.encoded?.ids.length ?? 0));
-          metrics.collected.inc(batch.events.length + (batch.encoded?.ids.length ?? 0));
-          for (const d of batch.drops) metrics.dropped.inc({ reason: d.reason }, d.count);
-          for (const q of batch.quarantine) metrics.quarantined.inc({ reason: q.reason });
-          return result;
-        } catch (err) {
-          metrics.commitFailures.inc();
-          throw err;
-        }
-      };
+      return b;
     },
   });
 }
