@@ -6,6 +6,8 @@
  * amounts are integers (ms, minor units) on both engines, so the same SQL reads them.
  */
 
+import { SESSION_COLUMN_DIMENSIONS } from './session-columns';
+
 export type SideColumnKind = 'string' | 'int';
 
 export interface SideTableSpec {
@@ -21,29 +23,8 @@ export interface SideTableSpec {
 
 export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
 
-/** The stats engine's single-valued session dimensions (stats/registry.ts SESSION_DIMENSIONS), one credit column each. */
-export const CREDIT_DIMENSIONS = [
-  'entry_page',
-  'exit_page',
-  'source',
-  'referrer',
-  'referrer_domain',
-  'medium',
-  'campaign',
-  'term',
-  'content',
-  'channel',
-  'country',
-  'region',
-  'city',
-  'browser',
-  'browser_version',
-  'os',
-  'os_version',
-  'device',
-  'screen',
-  'language',
-] as const;
+/** The stats engine's single-valued session dimensions, one credit column each (frozen with the migrations). */
+export const CREDIT_DIMENSIONS = SESSION_COLUMN_DIMENSIONS;
 
 const s = (name: string) => ({ name, kind: 'string' as const });
 const i = (name: string) => ({ name, kind: 'int' as const });

@@ -4,6 +4,7 @@ import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
 import { duckDbSideTableSql, SIDE_TABLES } from '../side-tables';
 import { vaultDuckDbStatements } from '../vault-schema';
 import { replayDuckDbStatements } from '../replay-schema';
+import { SESSION_COLUMN_DIMENSIONS } from '../session-columns';
 
 /** Physical DuckDB type of each logical column kind. `props` stays JSON text in a VARCHAR (json_extract_string reads it). */
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -208,28 +209,7 @@ function repairJsonSql(table: string, column: string): string {
 export const MARKS_OPEN_SPAN_MS = 24 * 3_600_000;
 
 /** Session-level dimensions of the stats engine, one fragment column each (see stats/rollups/session-parts.ts). */
-const SESSION_PART_DIMENSIONS = [
-  'entry_page',
-  'exit_page',
-  'source',
-  'referrer',
-  'referrer_domain',
-  'medium',
-  'campaign',
-  'term',
-  'content',
-  'channel',
-  'country',
-  'region',
-  'city',
-  'browser',
-  'browser_version',
-  'os',
-  'os_version',
-  'device',
-  'screen',
-  'language',
-];
+const SESSION_PART_DIMENSIONS = SESSION_COLUMN_DIMENSIONS;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
