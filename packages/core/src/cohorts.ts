@@ -7,6 +7,11 @@ import { z } from 'zod';
  */
 export const COHORT_INTERVALS = ['day', 'week', 'month'] as const;
 export const COHORT_BY = ['first_visit', 'source', 'landing_page'] as const;
+/** How members are grouped: one of COHORT_BY, or `trait:<key>` (the latest value of a trait, docs/people.md). */
+export type CohortBy = (typeof COHORT_BY)[number] | `trait:${string}`;
+export const cohortBySchema = z
+  .union([z.enum(COHORT_BY), z.string().regex(/^trait:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/, 'trait:<key>')])
+  .transform((s) => s as CohortBy);
 export const COHORT_UNITS = ['visitors', 'people'] as const;
 export const COHORT_MAX_PERIODS = 52;
 
@@ -24,7 +29,7 @@ export const cohortsSchema = z
   .object({
     period: z.object({ start: z.string(), end: z.string() }),
     interval: z.enum(COHORT_INTERVALS),
-    by: z.enum(COHORT_BY),
+    by: cohortBySchema,
     basis: z.enum(COHORT_UNITS).meta({
       description:
         'What a member is: a visitor id, or a person (an identified user with the visitor ids that identified as them; other visitor ids alone)',
@@ -34,7 +39,7 @@ export const cohortsSchema = z
     periods: int,
     cohorts: z.array(
       z.object({
-        cohort: z.string().meta({ description: 'First period (YYYY-MM-DD, its first local day), or the first source / landing page' }),
+        cohort: z.string().meta({ description: 'First period (YYYY-MM-DD, its first local day), the first source / landing page, or the trait value ('' = none)' }),
         size: int,
         converted: int.meta({ description: 'Members who completed the goal in any period read' }),
         cells: z.array(cohortCellSchema).meta({ description: 'Periods that have begun, in order' }),

@@ -5,10 +5,10 @@ import { PEOPLE_PAGE_SIZE, TIMELINE_PAGE_SIZE, type PeopleView } from '../lib/pe
 const base = (siteId: string) => `/api/sites/${encodeURIComponent(siteId)}/profiles`;
 
 export const profilesApi = {
-  list: (siteId: string, v: PeopleView, signal?: AbortSignal) =>
+  list: (siteId: string, v: PeopleView, search: string, signal?: AbortSignal) =>
     api.get<ProfileList>(
       base(siteId),
-      { search: v.search || undefined, sort: v.sort, limit: String(PEOPLE_PAGE_SIZE), offset: String(v.page * PEOPLE_PAGE_SIZE) },
+      { search: search || undefined, sort: v.sort, limit: String(PEOPLE_PAGE_SIZE), offset: String(v.page * PEOPLE_PAGE_SIZE) },
       { signal },
     ),
   get: (siteId: string, pid: string, signal?: AbortSignal) =>

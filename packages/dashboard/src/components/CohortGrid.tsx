@@ -1,4 +1,4 @@
-import type { Cohorts } from '@tidemark/core';
+import { shownTrait, type Cohorts } from '@tidemark/core';
 import { formatNumber } from '../lib/format';
 import { heat } from '../lib/cohorts-view';
 
@@ -11,7 +11,14 @@ const LABEL = { day: 'Day', week: 'Week', month: 'Month' } as const;
 export function CohortGrid({ data, metric }: { data: Cohorts; metric: 'retention' | 'conversion' }) {
   const columns = Math.max(0, ...data.cohorts.map((c) => c.cells.length));
   const offsets = Array.from({ length: columns }, (_, k) => k);
-  const head = data.by === 'first_visit' ? `First ${data.interval}` : data.by === 'source' ? 'First source' : 'Landing page';
+  const head =
+    data.by === 'first_visit'
+      ? `First ${data.interval}`
+      : data.by === 'source'
+        ? 'First source'
+        : data.by === 'landing_page'
+          ? 'Landing page'
+          : `Trait ${data.by.slice(6)}`;
   return (
     <div className="table-wrap">
       <table className="data-table cohort-grid" data-testid="cohort-grid">
@@ -35,7 +42,7 @@ export function CohortGrid({ data, metric }: { data: Cohorts; metric: 'retention
         <tbody>
           {data.cohorts.map((c) => (
             <tr key={c.cohort} data-testid="cohort-row">
-              <th scope="row">{c.cohort === '' ? '(none)' : c.cohort}</th>
+              <th scope="row">{c.cohort === '' ? '(none)' : shownTrait(c.cohort)}</th>
               <td className="num">{formatNumber(c.size)}</td>
               {offsets.map((k) => {
                 const cell = c.cells[k];

@@ -5,7 +5,8 @@
  */
 export interface CohortsView {
   interval: 'day' | 'week' | 'month';
-  by: 'first_visit' | 'source' | 'landing_page';
+  /** `trait:<key>`: by the member's latest value of a trait (a key in the URL, never a value). */
+  by: 'first_visit' | 'source' | 'landing_page' | `trait:${string}`;
   unit: 'visitors' | 'people' | null;
   metric: 'retention' | 'conversion';
   goal: string | null;
@@ -15,6 +16,7 @@ export interface CohortsView {
 
 const INTERVALS = ['day', 'week', 'month'] as const;
 const BYS = ['first_visit', 'source', 'landing_page'] as const;
+const TRAIT_BY = /^trait:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
 const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
 const oneOf = <T extends string>(list: readonly T[], v: string | null, d: T): T => (list.includes(v as T) ? (v as T) : d);
 
@@ -26,7 +28,7 @@ export function parseCohortsView(search: string): CohortsView {
   const range = isDate(from) && isDate(to);
   return {
     interval: oneOf(INTERVALS, q.get('interval'), 'week'),
-    by: oneOf(BYS, q.get('by'), 'first_visit'),
+    by: TRAIT_BY.test(q.get('by') ?? '') ? (q.get('by') as `trait:${string}`) : oneOf(BYS, q.get('by'), 'first_visit'),
     unit: unit === 'visitors' || unit === 'people' ? unit : null,
     metric: q.get('metric') === 'conversion' ? 'conversion' : 'retention',
     goal: q.get('goal'),

@@ -1,11 +1,13 @@
 /**
- * The People page's state in the URL: the list's search, order and page; on a profile
- * (`/sites/:id/people/:pid`) the timeline's page.
+ * The People page's state in the URL: the list's order and page; on a profile (`/sites/:id/people/:pid`)
+ * the timeline's page. The search is not: it may be a trait value, and traits never go into URLs
+ * (docs/people.md); the page keeps it while open.
  */
 export interface PeopleView {
-  search: string;
-  sort: 'last_seen' | 'events';
+  sort: 'last_seen' | 'events' | 'revenue';
   page: number;
+  /** The trait key of the breakdown by trait value ('' = none); a key, never a value. */
+  trait: string;
   timelinePage: number;
 }
 
@@ -17,21 +19,23 @@ const pageOf = (v: string | null) => {
   return Number.isInteger(n) && n > 0 && n < 4000 ? n : 0;
 };
 
+const SORTS = ['events', 'revenue'] as const;
+
 export function parsePeopleView(search: string): PeopleView {
   const q = new URLSearchParams(search);
   return {
-    search: (q.get('q') ?? '').slice(0, 200),
-    sort: q.get('sort') === 'events' ? 'events' : 'last_seen',
+    sort: SORTS.find((x) => x === q.get('sort')) ?? 'last_seen',
     page: pageOf(q.get('page')),
+    trait: (q.get('trait') ?? '').slice(0, 64),
     timelinePage: pageOf(q.get('tl')),
   };
 }
 
 export function serializePeopleView(v: PeopleView): string {
   const q = new URLSearchParams();
-  if (v.search) q.set('q', v.search);
   if (v.sort !== 'last_seen') q.set('sort', v.sort);
   if (v.page) q.set('page', String(v.page));
+  if (v.trait) q.set('trait', v.trait);
   if (v.timelinePage) q.set('tl', String(v.timelinePage));
   const s = q.toString();
   return s ? `?${s}` : '';

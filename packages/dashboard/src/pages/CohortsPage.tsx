@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { sitesApi } from '../api/sites';
 import { cohortsApi, journeysApi } from '../api/cohorts';
 import { goalsApi } from '../api/goals';
@@ -42,6 +43,7 @@ function Select<T extends string>({
 export function CohortsPage({ siteId }: { siteId: string }) {
   const { search } = useLocation();
   const state = parseCohortsView(search);
+  const [traitOpen, setTraitOpen] = useState(false);
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
   const goals = useAsync((signal) => goalsApi.list(siteId, signal), [siteId]);
   const data = useAsync((signal) => cohortsApi.get(siteId, state, signal), [siteId, search]);
@@ -70,14 +72,35 @@ export function CohortsPage({ siteId }: { siteId: string }) {
         <Select
           id="cohort-by"
           label="Cohorts by"
-          value={state.by}
+          value={state.by.startsWith('trait:') ? 'trait' : (state.by as 'first_visit' | 'source' | 'landing_page')}
           options={[
             { id: 'first_visit', label: 'First visit' },
             { id: 'source', label: 'First source' },
             { id: 'landing_page', label: 'Landing page' },
+            { id: 'trait', label: 'A trait' },
           ]}
-          onChange={(by) => update({ by })}
+          onChange={(by) => (by === 'trait' ? setTraitOpen(true) : (setTraitOpen(false), update({ by })))}
         />
+        {(traitOpen || state.by.startsWith('trait:')) && (
+          <form
+            className="field"
+            aria-label="Cohorts by trait"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const key = String(new FormData(e.currentTarget).get('trait') ?? '').trim();
+              if (key) update({ by: `trait:${key}` });
+            }}
+          >
+            <label htmlFor="cohort-trait">Trait key</label>
+            <input
+              id="cohort-trait"
+              name="trait"
+              maxLength={64}
+              pattern="[A-Za-z0-9_][A-Za-z0-9_.: \-]*"
+              defaultValue={state.by.startsWith('trait:') ? state.by.slice(6) : ''}
+            />
+          </form>
+        )}
         <Select
           id="cohort-unit"
           label="Count"

@@ -13,7 +13,7 @@ import {
 import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
 import { goalIndexes } from './goals';
 import { checkRegex } from './regex';
-import { dimensionDef, type Level } from './registry';
+import { dimensionDef, METRIC_DEFS, traitKeysOf, type Level } from './registry';
 
 /**
  * Stage 1 (build/validate): a parsed Query plus its context becomes a ResolvedQuery — UTC range,
@@ -141,6 +141,12 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     const unsupported = metrics.filter((m) => PEOPLE_UNSUPPORTED.includes(m));
     if (unsupported.length)
       throw badRequest('invalid_unit', `unit: people is not available for ${unsupported.join(', ')} (docs/people.md)`);
+  }
+  if (traitKeysOf(dimensions, eventFilters).length) {
+    // Trait values are joined onto event rows; page-view rows and revenue credits are read apart.
+    const apart = metrics.filter((m) => METRIC_DEFS[m].level === 'page' || METRIC_DEFS[m].level === 'revenue');
+    if (apart.length)
+      throw badRequest('invalid_dimension', `trait:<key> dimensions and filters are not available for ${apart.join(', ')} (docs/people.md)`);
   }
   if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
     resolved.rateBase = {

@@ -377,10 +377,13 @@ export class StatsService {
 
   /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
   async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
+    // Profiles carry their revenue (credits): brought up to date first.
+    await this.revenueCredits?.(site.id);
     return runProfileList(this.reader, this.dialect, site.id, params);
   }
 
   async profile(site: StatsSite, pid: unknown): Promise<Profile> {
+    await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid);
   }
 
