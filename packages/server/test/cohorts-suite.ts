@@ -14,6 +14,7 @@ import {
 } from './helpers/cohorts-fixture';
 import { cohortOracle, type CohortOracleOptions } from './helpers/cohorts-oracle';
 import { journeyOracle } from './helpers/journeys-oracle';
+import { traitIdentifies } from './helpers/trait-fixture';
 
 /**
  * Cohort grids (stats/cohorts/) on one engine: the hand-worked identity case, and seeded traffic
@@ -168,6 +169,37 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
           endMs: ny('2024-03-01'),
         });
       }
+    });
+
+    it('groups by a trait: the latest value among the member identify events', async () => {
+      // A copy of the seeded traffic on a site of its own, with plans sent from mid-January on.
+      const traitSite = { id: 'site-kt', timezone: COHORT_SITE.timezone };
+      const copy = random.filter((e) => e.site_id === COHORT_SITE.id).map((e) => ({ ...e, site_id: traitSite.id, event_id: e.event_id.replace('-a000-', '-a001-') }));
+      const ev = [...copy, ...traitIdentifies(copy, traitSite.id, Date.parse('2024-01-15T00:00:00Z'))];
+      await store.write({ events: ev, raw: [], quarantine: [], drops: [] });
+      for (const unit of ['people', 'visitors'] as const) {
+        const got = await stats.cohorts(traitSite, {
+          period: 'custom',
+          start_date: '2024-01-01',
+          end_date: '2024-02-29',
+          by: 'trait:plan',
+          periods: '6',
+          unit,
+        });
+        expect(got.by).toBe('trait:plan');
+        expect(got.cohorts.map((c) => c.cohort)).toContain('enterprise');
+        expectOracle(got, ev, {
+          timezone: traitSite.timezone,
+          interval: 'week',
+          periods: 6,
+          by: 'trait:plan',
+          people: unit === 'people',
+          goal: null,
+          startMs: ny('2024-01-01'),
+          endMs: ny('2024-03-01'),
+        });
+      }
+      await expect(stats.cohorts(site, { by: "trait:a'b" })).rejects.toMatchObject({ code: 'invalid_by' });
     });
 
     it('segments journeys over a goal: direct converters, researchers, browsers (hand-worked and oracle)', async () => {

@@ -4,6 +4,7 @@ import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { COHORT_NOW, COHORT_SITE, cohortEvent, cohortEvents } from './helpers/cohorts-fixture';
 import { distinctBy, personOf } from './helpers/people-oracle';
+import { latestTraits, traitIdentifies } from './helpers/trait-fixture';
 
 /**
  * The stats engine's `unit=people` and `user_id` dimension/filter on one engine, against the person
@@ -31,7 +32,10 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
   describe(`stats unit=people and user_id on ${engine}`, () => {
     let store: EventStore;
     let stats: StatsService;
-    const all = [...cohortEvents('people-stats'), ...crossSiteEvents()];
+    const seeded = cohortEvents('people-stats');
+    // Traits sent before the rows a statement reads: trait values come from the site's whole history.
+    const traits = traitIdentifies(seeded, COHORT_SITE.id, START - 40 * DAY);
+    const all = [...seeded, ...crossSiteEvents(), ...traits];
     const site = all.filter((e) => e.site_id === COHORT_SITE.id);
     // The rows a statement reads: the period widened by the session look-around.
     const read = site.filter((e) => e.ts >= START - LOOKAROUND && e.ts < END + LOOKAROUND);
@@ -132,6 +136,46 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
       expect(d.metrics.visitors?.value).toBe(new Set(inPeriod.map(person)).size);
       expect(rowsBy(d.dimensions.pages!, 'path', 'visitors')).toEqual(distinctBy(inPeriod, (e) => e.path, person));
       await expect(stats.dashboard(COHORT_SITE, { unit: 'everyone' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
+    });
+
+    it('breaks down and filters by a trait of the person, for visitors and for people', async () => {
+      const plan = latestTraits(all, 'plan');
+      // An event's user: its own, else the one its visitor id identified as in the rows read.
+      const userOf = (e: CanonicalEvent) => (e.user_id ? e.user_id : person(e).startsWith('u') ? person(e).slice(1) : '');
+      const traitOf = (e: CanonicalEvent) => plan.get(userOf(e)) ?? '';
+      // The fixture must give several plans, a change and people without one.
+      expect(new Set(inPeriod.map(traitOf))).toEqual(new Set(['', 'free', 'pro', 'team', 'enterprise']));
+      const byVisitor = distinctBy(inPeriod, traitOf, (e) => e.visitor_id);
+      expect(rowsBy(await run({ metrics: ['visitors'], dimensions: ['trait:plan'] }), 'trait:plan', 'visitors')).toEqual(byVisitor);
+      const byPerson = distinctBy(inPeriod, traitOf, person);
+      expect(rowsBy(await run({ metrics: ['visitors'], dimensions: ['trait:plan'], unit: 'people' }), 'trait:plan', 'visitors')).toEqual(
+        byPerson,
+      );
+      const pro = inPeriod.filter((e) => ['pro', 'team'].includes(traitOf(e)));
+      expect(await run({ metrics: ['visitors', 'events'], filters: [['is', 'trait:plan', ['pro', 'team']]] })).toEqual([
+        { visitors: new Set(pro.map((e) => e.visitor_id)).size, events: pro.length },
+      ]);
+      const notFree = inPeriod.filter((e) => !traitOf(e).toLowerCase().includes('free') && e.path === '/pricing');
+      expect(
+        await run({ metrics: ['pageviews', 'events'], filters: [['not', ['contains', 'trait:plan', ['FREE']]], ['is', 'page', ['/pricing']]] }),
+      ).toEqual([{ pageviews: notFree.filter((e) => e.name === 'page_view').length, events: notFree.length }]);
+      // With a session-level breakdown (sessions counted from the session rows, the trait filter on their events).
+      const start = new Map<string, number>();
+      for (const e of read) start.set(`${e.session_id}|${e.visitor_id}`, Math.min(start.get(`${e.session_id}|${e.visitor_id}`) ?? Infinity, e.ts));
+      const sessions = new Set(
+        pro.map((e) => `${e.session_id}|${e.visitor_id}`).filter((k) => start.get(k)! >= START && start.get(k)! < END),
+      ).size;
+      const rows = await run({ metrics: ['sessions'], filters: [['is', 'trait:plan', ['pro', 'team']]] });
+      expect(rows).toEqual([{ sessions }]);
+    });
+
+    it('refuses trait dimensions with page-view and revenue metrics', async () => {
+      for (const metrics of [['avg_time'], ['total_revenue']] as const)
+        await expect(run({ metrics: [...metrics], dimensions: ['trait:plan'] })).rejects.toMatchObject({
+          status: 400,
+          code: 'invalid_dimension',
+        });
+      await expect(run({ metrics: ['visitors'], dimensions: ["trait:a'b" as 'trait:x'] })).rejects.toMatchObject({ status: 400 });
     });
 
     it('refuses unit=people for metrics it does not serve, and an unknown unit', async () => {

@@ -22,7 +22,7 @@ export function TraitBreakdown({ siteId, traitKey, onKey }: { siteId: string; tr
     onKey(text.trim());
   };
   return (
-    <section className="card" aria-label="Traits">
+    <section className="card" aria-label="People by trait">
       <form className="toolbar" aria-label="Break down by a trait" onSubmit={submit}>
         <div className="field">
           <label htmlFor="trait-key">Trait</label>

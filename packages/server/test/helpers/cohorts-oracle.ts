@@ -9,7 +9,8 @@ export interface CohortOracleOptions {
   timezone: string;
   interval: 'day' | 'week' | 'month';
   periods: number;
-  by: 'first_visit' | 'source' | 'landing_page';
+  /** trait:<key>: by the latest non-empty value of the key among the member's identify events read. */
+  by: 'first_visit' | 'source' | 'landing_page' | `trait:${string}`;
   people: boolean;
   goal: GoalDefinition | null;
   startMs: number;
@@ -65,11 +66,14 @@ export function cohortOracle(all: CanonicalEvent[], o: CohortOracleOptions): Ora
         : latestUser.has(e.visitor_id)
           ? `u${latestUser.get(e.visitor_id)}`
           : `v${e.visitor_id}`;
-  const members = new Map<string, { first: CanonicalEvent; landing: string | null; buckets: Map<string, boolean> }>();
+  const traitKey = o.by.startsWith('trait:') ? o.by.slice(6) : null;
+  const members = new Map<string, { first: CanonicalEvent; landing: string | null; trait: string; buckets: Map<string, boolean> }>();
   for (const e of events) {
     const m = memberOf(e);
-    const rec = members.get(m) ?? { first: e, landing: null, buckets: new Map<string, boolean>() };
+    const rec = members.get(m) ?? { first: e, landing: null, trait: '', buckets: new Map<string, boolean>() };
     if (rec.landing === null && e.name === 'page_view') rec.landing = e.path;
+    // Events are in time order: the last identify with a value wins.
+    if (traitKey && e.name === 'identify' && e.props[traitKey]) rec.trait = e.props[traitKey]!;
     const b = bucket(localDay(e.ts, o.timezone), o.interval);
     rec.buckets.set(b, (rec.buckets.get(b) ?? false) || completes(e, o.goal));
     members.set(m, rec);
@@ -79,7 +83,8 @@ export function cohortOracle(all: CanonicalEvent[], o: CohortOracleOptions): Ora
   for (const rec of members.values()) {
     if (rec.first.ts < o.startMs || rec.first.ts >= o.endMs) continue;
     const fb = bucket(localDay(rec.first.ts, o.timezone), o.interval);
-    const key = o.by === 'first_visit' ? fb : o.by === 'source' ? rec.first.source : (rec.landing ?? '');
+    const key =
+      o.by === 'first_visit' ? fb : o.by === 'source' ? rec.first.source : o.by === 'landing_page' ? (rec.landing ?? '') : rec.trait;
     const c = out.get(key) ?? { cohort: key, size: 0, converted: 0, active: [], conversions: [] };
     c.size += 1;
     if ([...rec.buckets.values()].some(Boolean)) c.converted += 1;
