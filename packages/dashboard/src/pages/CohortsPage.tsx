@@ -79,7 +79,10 @@ export function CohortsPage({ siteId }: { siteId: string }) {
             { id: 'landing_page', label: 'Landing page' },
             { id: 'trait', label: 'A trait' },
           ]}
-          onChange={(by) => (by === 'trait' ? setTraitOpen(true) : (setTraitOpen(false), update({ by })))}
+          onChange={(by) => {
+            setTraitOpen(by === 'trait');
+            if (by !== 'trait') update({ by });
+          }}
         />
         {(traitOpen || state.by.startsWith('trait:')) && (
           <form
@@ -96,7 +99,6 @@ export function CohortsPage({ siteId }: { siteId: string }) {
               id="cohort-trait"
               name="trait"
               maxLength={64}
-              pattern="[A-Za-z0-9_][A-Za-z0-9_.: \-]*"
               defaultValue={state.by.startsWith('trait:') ? state.by.slice(6) : ''}
             />
           </form>

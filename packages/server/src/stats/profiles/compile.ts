@@ -61,8 +61,9 @@ const ORDERS = {
 };
 
 export function compileProfileList(d: Dialect, q: ProfileListQuery): CompiledSql {
-  const cols = sql`pid, first_ms, last_ms, n_events, n_pageviews, n_sessions, n_vids, coalesce(rev_minor, 0) AS rev_minor,
-    coalesce(rev_scale, 0) AS rev_scale, coalesce(rev_conv, '') AS rev_conv, coalesce(n_txns, 0) AS n_txns`;
+  // New names for the filled-in columns: ClickHouse would read an alias named like its column inside coalesce().
+  const cols = sql`pid, first_ms, last_ms, n_events, n_pageviews, n_sessions, n_vids, coalesce(p_minor, 0) AS rev_minor,
+    coalesce(p_scale, 0) AS rev_scale, coalesce(p_conv, '') AS rev_conv, coalesce(p_txns, 0) AS n_txns`;
   const joined = leftJoinUsing(d, listRows(d, q), personRevenue(d, q.siteId), 'pid');
   return render(
     sql`SELECT * FROM (SELECT ${cols} FROM ${joined}) AS l ORDER BY ${ORDERS[q.sort]} LIMIT ${bindInt(q.limit)} OFFSET ${bindInt(q.offset)}`,
@@ -90,13 +91,17 @@ function personRevenue(d: Dialect, siteId: string): Sql {
     WHERE ${site} AND model = 'last_touch' AND kind IN ('payment', 'refund') AND payer <> ''`;
   const pid = sql`CASE WHEN coalesce(uid, '') <> '' THEN ${d.concat([sql`'u'`, sql`coalesce(uid, '')`])} ELSE ${d.concat([sql`'v'`, ident('visitor_id')])} END`;
   const rows = sql`SELECT ${pid} AS pid, txn_key, kind, credit, scale, conv FROM ${leftJoinUsing(d, credits, ids, 'visitor_id')}`;
-  return sql`SELECT pid, sum(credit) AS rev_minor, max(scale) AS rev_scale, max(conv) AS rev_conv, ${d.uniqIf(ident('txn_key'), sql`kind = 'payment'`)} AS n_txns
+  return sql`SELECT pid, sum(credit) AS p_minor, max(scale) AS p_scale, max(conv) AS p_conv, ${d.uniqIf(ident('txn_key'), sql`kind = 'payment'`)} AS p_txns
     FROM (${rows}) AS pr GROUP BY pid`;
 }
 
 /** The revenue of one person (rev_minor, rev_scale, rev_conv, n_txns); no row without any. */
 export function compileProfileRevenue(d: Dialect, siteId: string, pid: string): CompiledSql {
-  return render(sql`SELECT * FROM (${personRevenue(d, siteId)}) AS r WHERE pid = ${bindString(pid)}`, d);
+  return render(
+    sql`SELECT p_minor AS rev_minor, p_scale AS rev_scale, p_conv AS rev_conv, p_txns AS n_txns FROM (${personRevenue(d, siteId)}) AS r
+      WHERE pid = ${bindString(pid)}`,
+    d,
+  );
 }
 
 /**
