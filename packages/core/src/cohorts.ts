@@ -23,6 +23,9 @@ export const cohortCellSchema = z.object({
   retention: z.number().meta({ description: 'active / size × 100, one decimal' }),
   conversions: int.meta({ description: 'Members completing the goal in that period (0 without a goal)' }),
   conversion_rate: z.number().meta({ description: 'conversions / size × 100, one decimal' }),
+  revenue_per_member: z.number().nullable().meta({
+    description: "Payments less refunds of the members in that period / size, major units of `currency`, two decimals; null when the site has no revenue",
+  }),
 });
 
 export const cohortsSchema = z
@@ -36,6 +39,7 @@ export const cohortsSchema = z
     }),
     basis_note: z.string().nullable().meta({ description: 'Why returning members may be undercounted on this basis, when they may be' }),
     goal: z.object({ id: z.string(), name: z.string() }).nullable(),
+    currency: z.string().nullable().meta({ description: 'Reporting currency of revenue_per_member; null when the site has no revenue' }),
     periods: int,
     cohorts: z.array(
       z.object({

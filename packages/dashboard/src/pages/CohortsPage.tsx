@@ -12,6 +12,8 @@ import { JourneySegmentsCard } from '../components/JourneySegmentsCard';
 
 type Option<T extends string> = { id: T; label: string };
 
+const HEADINGS = { retention: 'Retention', conversion: 'Goal completion', revenue: 'Revenue per member' } as const;
+
 function Select<T extends string>({
   id,
   label,
@@ -121,6 +123,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
           options={[
             { id: 'retention', label: 'Retention' },
             { id: 'conversion', label: 'Goal completion' },
+            { id: 'revenue', label: 'Revenue per member' },
           ]}
           onChange={(metric) => update({ metric })}
         />
@@ -135,7 +138,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
       <ErrorBanner error={data.error ?? site.error} />
       <section className="card" aria-label="Cohorts">
         <div className="card-head">
-          <h2>{state.metric === 'retention' ? 'Retention' : 'Goal completion'}</h2>
+          <h2>{HEADINGS[state.metric]}</h2>
           {d && (
             <span className="muted small" data-testid="cohort-basis">
               Counting {d.basis === 'people' ? 'people (identified users with their devices)' : 'visitor ids'} · first seen {d.period.start}{' '}
@@ -149,6 +152,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
           </p>
         )}
         {state.metric === 'conversion' && !state.goal && <p className="muted small">Choose a goal to see its completion per period.</p>}
+        {state.metric === 'revenue' && d && !d.currency && <p className="muted small">This site has no revenue yet.</p>}
         {d && d.cohorts.length === 0 && <p className="muted">Nobody was first seen in this range.</p>}
         {d && d.cohorts.length > 0 && <CohortGrid data={d} metric={state.metric} />}
       </section>

@@ -57,8 +57,11 @@ function leavesOf(d: Dialect): CohortLeaves {
  */
 const NEVER = 99_999_999_999_999;
 
-export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
-  const lv = leavesOf(d);
+/**
+ * Rows (m, b, t0, k, kt, g) per member and period: its first time, cohort key (with the time it was
+ * seen), goal completion. The members of the read range (people.ts).
+ */
+export function memberPeriods(d: Dialect, q: CohortQuery): Sql {
   const inRead = and([
     sql`site_id = ${bindString(q.siteId)}`,
     sql`ts >= ${d.timestampFromMs(q.readStartMs)}`,
@@ -87,7 +90,12 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
       : hasTrait
         ? sql`min(CASE WHEN ${hasTrait} THEN 0 - ${ms} ELSE 0 - ${bindInt(-NEVER)} END)`
         : sql`min(${ms})`;
-  const l1 = sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
+  return sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
+}
+
+export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
+  const lv = leavesOf(d);
+  const l1 = memberPeriods(d, q);
   const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
   return render(
     sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`,
