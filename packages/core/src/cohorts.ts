@@ -9,9 +9,8 @@ export const COHORT_INTERVALS = ['day', 'week', 'month'] as const;
 export const COHORT_BY = ['first_visit', 'source', 'landing_page'] as const;
 /** How members are grouped: one of COHORT_BY, or `trait:<key>` (the latest value of a trait, docs/people.md). */
 export type CohortBy = (typeof COHORT_BY)[number] | `trait:${string}`;
-export const cohortBySchema = z
-  .union([z.enum(COHORT_BY), z.string().regex(/^trait:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/, 'trait:<key>')])
-  .transform((s) => s as CohortBy);
+export const COHORT_TRAIT_PATTERN = /^trait:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
+export const cohortBySchema = z.union([z.enum(COHORT_BY), z.string().regex(COHORT_TRAIT_PATTERN, 'trait:<key>')]);
 export const COHORT_UNITS = ['visitors', 'people'] as const;
 export const COHORT_MAX_PERIODS = 52;
 

@@ -66,7 +66,7 @@ export function parseCohortParams(raw: unknown): CohortRequest {
     dateRange: period.dateRange,
     interval: p.interval ?? 'week',
     periods: p.periods ?? 12,
-    by: p.by ?? 'first_visit',
+    by: (p.by ?? 'first_visit') as CohortBy,
     unit: p.unit ?? null,
     goal: p.goal ?? null,
   };
