@@ -42,7 +42,9 @@ export const cohortsSchema = z
     periods: int,
     cohorts: z.array(
       z.object({
-        cohort: z.string().meta({ description: 'First period (YYYY-MM-DD, its first local day), the first source / landing page, or the trait value ('' = none)' }),
+        cohort: z.string().meta({
+          description: "First period (YYYY-MM-DD, its first local day), the first source / landing page, or the trait value ('' = none)",
+        }),
         size: int,
         converted: int.meta({ description: 'Members who completed the goal in any period read' }),
         cells: z.array(cohortCellSchema).meta({ description: 'Periods that have begun, in order' }),
