@@ -23,7 +23,8 @@ export const cohortCellSchema = z.object({
   conversions: int.meta({ description: 'Members completing the goal in that period (0 without a goal)' }),
   conversion_rate: z.number().meta({ description: 'conversions / size × 100, one decimal' }),
   revenue_per_member: z.number().nullable().meta({
-    description: "Payments less refunds of the members in that period / size, major units of `currency`, two decimals; null when the site has no revenue",
+    description:
+      'Payments less refunds of the members in that period / size, major units of `currency`, two decimals; null when the site has no revenue',
   }),
 });
 

@@ -96,7 +96,9 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     expect(new URL(p.url()).pathname).toBe(`/sites/${siteId}/people/uuser-42`);
     expect(await p.getByTestId('profile-name').textContent()).toBe('user-42');
     const traits = p.getByRole('region', { name: 'Traits' });
-    const rows = await traits.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await traits
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map((r) => r[0])).toEqual(['email', 'plan']);
     expect(rows[0]![1]).toMatch(/^•••• [0-9a-f]{6}$/);
     expect(rows[1]![1]).toBe('pro');

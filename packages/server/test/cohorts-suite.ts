@@ -176,7 +176,9 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
     it('groups by a trait: the latest value among the member identify events', async () => {
       // A copy of the seeded traffic on a site of its own, with plans sent from mid-January on.
       const traitSite = { id: 'site-kt', timezone: COHORT_SITE.timezone };
-      const copy = random.filter((e) => e.site_id === COHORT_SITE.id).map((e) => ({ ...e, site_id: traitSite.id, event_id: e.event_id.replace('-a000-', '-a001-') }));
+      const copy = random
+        .filter((e) => e.site_id === COHORT_SITE.id)
+        .map((e) => ({ ...e, site_id: traitSite.id, event_id: e.event_id.replace('-a000-', '-a001-') }));
       const ev = [...copy, ...traitIdentifies(copy, traitSite.id, Date.parse('2024-01-15T00:00:00Z'))];
       await store.write({ events: ev, raw: [], quarantine: [], drops: [] });
       for (const unit of ['people', 'visitors'] as const) {
@@ -234,8 +236,20 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
         revenueCredits: (id) => ensureCredits(store, id, ctx),
       });
       for (const unit of ['people', 'visitors'] as const) {
-        const o = { timezone: revSite.timezone, interval: 'week' as const, periods: 8, by: 'first_visit' as const, people: unit === 'people' };
-        const got = await withRevenue.cohorts(revSite, { period: 'custom', start_date: '2024-01-01', end_date: '2024-02-29', periods: '8', unit });
+        const o = {
+          timezone: revSite.timezone,
+          interval: 'week' as const,
+          periods: 8,
+          by: 'first_visit' as const,
+          people: unit === 'people',
+        };
+        const got = await withRevenue.cohorts(revSite, {
+          period: 'custom',
+          start_date: '2024-01-01',
+          end_date: '2024-02-29',
+          periods: '8',
+          unit,
+        });
         expect(got.currency).toBe('EUR');
         const startMs = ny('2024-01-01');
         const endMs = ny('2024-03-01');
@@ -247,7 +261,11 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
         const have = Object.fromEntries(got.cohorts.map((c) => [c.cohort, c.cells.map((x) => x.revenue_per_member)]));
         expect(have).toEqual(Object.fromEntries(want.map((c) => [c.cohort, c.revenue!.map((r) => perMember(r, c.size))])));
         // Some cohort earned something, or this proves little.
-        expect(Object.values(have).flat().some((v) => (v ?? 0) > 0)).toBe(true);
+        expect(
+          Object.values(have)
+            .flat()
+            .some((v) => (v ?? 0) > 0),
+        ).toBe(true);
       }
       // A site without revenue says so.
       const none = await withRevenue.cohorts(site, { period: 'custom', start_date: '2024-01-01', end_date: '2024-02-29' });

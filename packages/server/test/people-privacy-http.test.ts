@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileSchema } from '@tidemark/core';
 import { loadConfig, startServer, type RunningServer } from '../src/index';
-import { Client, signUp } from './helpers/accounts';
+import { type Client, signUp } from './helpers/accounts';
 import { eventually } from './helpers/contracts';
 import { tempDataDir } from './helpers/server';
 

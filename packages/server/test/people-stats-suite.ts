@@ -157,11 +157,18 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
       ]);
       const notFree = inPeriod.filter((e) => !traitOf(e).toLowerCase().includes('free') && e.path === '/pricing');
       expect(
-        await run({ metrics: ['pageviews', 'events'], filters: [['not', ['contains', 'trait:plan', ['FREE']]], ['is', 'page', ['/pricing']]] }),
+        await run({
+          metrics: ['pageviews', 'events'],
+          filters: [
+            ['not', ['contains', 'trait:plan', ['FREE']]],
+            ['is', 'page', ['/pricing']],
+          ],
+        }),
       ).toEqual([{ pageviews: notFree.filter((e) => e.name === 'page_view').length, events: notFree.length }]);
       // With a session-level breakdown (sessions counted from the session rows, the trait filter on their events).
       const start = new Map<string, number>();
-      for (const e of read) start.set(`${e.session_id}|${e.visitor_id}`, Math.min(start.get(`${e.session_id}|${e.visitor_id}`) ?? Infinity, e.ts));
+      for (const e of read)
+        start.set(`${e.session_id}|${e.visitor_id}`, Math.min(start.get(`${e.session_id}|${e.visitor_id}`) ?? Infinity, e.ts));
       const sessions = new Set(
         pro.map((e) => `${e.session_id}|${e.visitor_id}`).filter((k) => start.get(k)! >= START && start.get(k)! < END),
       ).size;

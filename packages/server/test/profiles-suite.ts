@@ -35,7 +35,10 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       { site: PROFILE_SITE.id, key: 'rf:p1', kind: 'refund', visitor: 'a1', ts: T0 + 2000 * 60_000, amount: -500 },
       { site: PROFILE_SITE.id, key: 'p3', kind: 'payment', visitor: 'b1', ts: T0 + 11 * 60_000, amount: 700 },
     ];
-    const seeded = profileOracle(seededEvents, payments.filter((p) => p.site === SEEDED_SITE.id));
+    const seeded = profileOracle(
+      seededEvents,
+      payments.filter((p) => p.site === SEEDED_SITE.id),
+    );
     const summary = ({ list: _list, ...p }: ProfileSummary & { list: unknown }) => p;
     const byLastSeen = [...seeded.values()].sort((a, b) => b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1)).map(summary);
 
@@ -259,7 +262,15 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       await store.write({
         events: [
           late(5, { visitor_id: 'r1', session_id: 'r', ts: T0 + 103 * MIN, name: 'identify', user_id: 'dave', props: {} }),
-          late(6, { visitor_id: 'a2', session_id: 's2', ts: T0 + 1439 * MIN, received_at: T0 + 3000 * MIN, name: 'identify', user_id: 'alice', props: {} }),
+          late(6, {
+            visitor_id: 'a2',
+            session_id: 's2',
+            ts: T0 + 1439 * MIN,
+            received_at: T0 + 3000 * MIN,
+            name: 'identify',
+            user_id: 'alice',
+            props: {},
+          }),
         ],
         raw: [],
         quarantine: [],

@@ -97,12 +97,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
             }}
           >
             <label htmlFor="cohort-trait">Trait key</label>
-            <input
-              id="cohort-trait"
-              name="trait"
-              maxLength={64}
-              defaultValue={state.by.startsWith('trait:') ? state.by.slice(6) : ''}
-            />
+            <input id="cohort-trait" name="trait" maxLength={64} defaultValue={state.by.startsWith('trait:') ? state.by.slice(6) : ''} />
           </form>
         )}
         <Select

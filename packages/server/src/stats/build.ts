@@ -146,7 +146,10 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     // Trait values are joined onto event rows; page-view rows and revenue credits are read apart.
     const apart = metrics.filter((m) => METRIC_DEFS[m].level === 'page' || METRIC_DEFS[m].level === 'revenue');
     if (apart.length)
-      throw badRequest('invalid_dimension', `trait:<key> dimensions and filters are not available for ${apart.join(', ')} (docs/people.md)`);
+      throw badRequest(
+        'invalid_dimension',
+        `trait:<key> dimensions and filters are not available for ${apart.join(', ')} (docs/people.md)`,
+      );
   }
   if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
     resolved.rateBase = {

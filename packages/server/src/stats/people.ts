@@ -57,6 +57,10 @@ export function traitEvents(d: Dialect, siteId: string, where: Sql, keys: readon
     WHERE site_id = ${bindString(siteId)} AND name = 'identify' AND user_id <> '' GROUP BY user_id`;
   // ClickHouse (18.16 too) needs the join's strictness said; a user id has one row on the right.
   const kind = d.name === 'duckdb' ? sql`LEFT JOIN` : sql`ANY LEFT JOIN`;
-  const cols = [...others.map((c) => ident(c)), sql`person AS visitor_id`, ...keys.map((k, i) => sql`coalesce(${ident(`tv_${i}`)}, '') AS ${ident(traitColumn(k))}`)];
+  const cols = [
+    ...others.map((c) => ident(c)),
+    sql`person AS visitor_id`,
+    ...keys.map((k, i) => sql`coalesce(${ident(`tv_${i}`)}, '') AS ${ident(traitColumn(k))}`),
+  ];
   return sql`(SELECT ${join(cols)} FROM (${withUser}) AS pu ${kind} (${traits}) AS pt USING (tuid))`;
 }

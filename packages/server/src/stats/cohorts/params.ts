@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { badRequest, cohortBySchema, type CohortBy, COHORT_INTERVALS, COHORT_MAX_PERIODS, COHORT_UNITS, isoDateSchema, PERIODS } from '@tidemark/core';
+import {
+  badRequest,
+  cohortBySchema,
+  type CohortBy,
+  COHORT_INTERVALS,
+  COHORT_MAX_PERIODS,
+  COHORT_UNITS,
+  isoDateSchema,
+  PERIODS,
+} from '@tidemark/core';
 import { parseDashboardParams, type DashboardRequest } from '../dashboard';
 
 /** `GET …/cohorts`: which first visits make the cohorts, how they are grouped, counted and followed. */
@@ -19,12 +28,10 @@ export const cohortParamsSchema = z
       .pipe(z.number().int().min(1).max(COHORT_MAX_PERIODS))
       .optional()
       .meta({ description: 'Periods per cohort, the first included (default 12)' }),
-    by: cohortBySchema
-      .optional()
-      .meta({
-        description:
-          "first_visit (default): by first period; or by first source / landing page; or trait:<key>: by the member's latest value of the trait",
-      }),
+    by: cohortBySchema.optional().meta({
+      description:
+        "first_visit (default): by first period; or by first source / landing page; or trait:<key>: by the member's latest value of the trait",
+    }),
     unit: z
       .enum(COHORT_UNITS)
       .optional()
