@@ -1,4 +1,5 @@
-import { shownTrait, type Cohorts } from '@tidemark/core';
+import type { Cohorts } from '@tidemark/core';
+import { shownTrait } from '../lib/traits';
 import { formatMoney, formatNumber } from '../lib/format';
 import { heat } from '../lib/cohorts-view';
 

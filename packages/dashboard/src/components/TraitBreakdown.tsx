@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { PROP_KEY_PATTERN, shownTrait } from '@tidemark/core';
+import { shownTrait, TRAIT_KEY } from '../lib/traits';
 import { statsApi } from '../api/stats';
 import { useAsync } from '../lib/use-async';
 import { parseViewState } from '../lib/view-state';
@@ -10,7 +10,7 @@ import { ErrorBanner } from './ErrorBanner';
 /** People and page views of the last 30 days by a trait's value (the stats engine's trait:<key> dimension). */
 export function TraitBreakdown({ siteId, traitKey, onKey }: { siteId: string; traitKey: string; onKey: (key: string) => void }) {
   const [text, setText] = useState(traitKey);
-  const valid = PROP_KEY_PATTERN.test(traitKey);
+  const valid = TRAIT_KEY.test(traitKey);
   const rows = useAsync(
     (signal) =>
       statsApi.breakdown(siteId, parseViewState(''), `trait:${traitKey}`, ['visitors', 'pageviews'], 20, signal, { unit: 'people' }),
