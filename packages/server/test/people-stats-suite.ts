@@ -5,6 +5,8 @@ import { StatsService } from '../src/stats';
 import { COHORT_NOW, COHORT_SITE, cohortEvent, cohortEvents } from './helpers/cohorts-fixture';
 import { distinctBy, personOf } from './helpers/people-oracle';
 import { latestTraits, traitIdentifies } from './helpers/trait-fixture';
+import { profilePayments } from './helpers/profiles-oracle';
+import { ensureCredits, RateTable } from '../src/revenue';
 
 /**
  * The stats engine's `unit=people` and `user_id` dimension/filter on one engine, against the person
@@ -36,6 +38,8 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
     // Traits sent before the rows a statement reads: trait values come from the site's whole history.
     const traits = traitIdentifies(seeded, COHORT_SITE.id, START - 40 * DAY);
     const all = [...seeded, ...crossSiteEvents(), ...traits];
+    // Payments (EUR) of some visitor ids, identified or not, one refunded.
+    const payments = profilePayments(seeded, COHORT_SITE.id);
     const site = all.filter((e) => e.site_id === COHORT_SITE.id);
     // The rows a statement reads: the period widened by the session look-around.
     const read = site.filter((e) => e.ts >= START - LOOKAROUND && e.ts < END + LOOKAROUND);
@@ -45,7 +49,23 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
     beforeAll(async () => {
       store = await makeStore();
       await store.write({ events: all, raw: [], quarantine: [], drops: [] });
-      stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0 });
+      await store.upsertSideRows(
+        'transactions',
+        payments.map((p) => ({
+          site_id: p.site,
+          txn_key: p.key,
+          kind: p.kind,
+          status: 'counted',
+          source: 'stripe',
+          ts: p.ts,
+          amount: p.amount,
+          currency: 'EUR',
+          visitor_id: p.visitor,
+          version: 1,
+        })),
+      );
+      const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: COHORT_NOW };
+      stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0, revenueCredits: (id) => ensureCredits(store, id, ctx) });
     });
     afterAll(async () => {
       await store?.close();
@@ -185,8 +205,30 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
       await expect(run({ metrics: ['visitors'], dimensions: ["trait:a'b" as 'trait:x'] })).rejects.toMatchObject({ status: 400 });
     });
 
+    it('gives revenue metrics for people: paying people are the persons of the payers', async () => {
+      const paid = payments.filter((p) => p.ts >= START && p.ts < END);
+      const bought = paid.filter((p) => p.kind === 'payment');
+      // The period must hold payments of identified visitor ids, or people and visitors would not differ.
+      const payerPerson = (visitor: string) => person({ visitor_id: visitor, user_id: '' } as CanonicalEvent);
+      expect(bought.some((p) => payerPerson(p.visitor).startsWith('u'))).toBe(true);
+      const total = paid.reduce((a, p) => a + p.amount, 0) / 100;
+      const people = new Set(inPeriod.map(person)).size;
+      const metrics = ['total_revenue', 'transactions', 'paying_visitors', 'revenue_per_visitor', 'visitors'] as const;
+      expect(await run({ metrics: [...metrics], unit: 'people' })).toEqual([
+        {
+          total_revenue: total,
+          transactions: bought.length,
+          paying_visitors: new Set(bought.map((p) => payerPerson(p.visitor))).size,
+          revenue_per_visitor: Math.round((total / people) * 100) / 100,
+          visitors: people,
+        },
+      ]);
+      expect((await run({ metrics: ['paying_visitors'] }))[0]).toEqual({ paying_visitors: new Set(bought.map((p) => p.visitor)).size });
+    });
+
     it('refuses unit=people for metrics it does not serve, and an unknown unit', async () => {
       await expect(run({ metrics: ['new_visitors'], unit: 'people' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
+      await expect(run({ metrics: ['returning_visitors'], unit: 'people' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
       await expect(run({ metrics: ['visitors'], unit: 'persons' as 'people' })).rejects.toMatchObject({
         status: 400,
         code: 'invalid_unit',

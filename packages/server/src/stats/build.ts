@@ -169,17 +169,9 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
 
 /**
  * Metrics that unit=people does not serve: new/returning need the person rule over the site's whole
- * history, revenue credits payments to the visitor ids' sessions (docs/people.md).
+ * history, which a statement over the period does not read (docs/people.md).
  */
-const PEOPLE_UNSUPPORTED: readonly Metric[] = [
-  'new_visitors',
-  'returning_visitors',
-  'total_revenue',
-  'transactions',
-  'paying_visitors',
-  'revenue_per_visitor',
-  'average_order_value',
-];
+const PEOPLE_UNSUPPORTED: readonly Metric[] = ['new_visitors', 'returning_visitors'];
 
 /** Rows of the rate's denominator query: enough for any key of the main query's rows. */
 const RATE_BASE_LIMIT = 100_000;

@@ -64,3 +64,16 @@ export function traitEvents(d: Dialect, siteId: string, where: Sql, keys: readon
   ];
   return sql`(SELECT ${join(cols)} FROM (${withUser}) AS pu ${kind} (${traits}) AS pt USING (tuid))`;
 }
+
+/**
+ * Credit rows (`SELECT * FROM revenue_credits …`) with `payer_person`: the person of the payer visitor id
+ * by the rule above over the events of `where` (u + the latest user id it carried, else v + itself).
+ */
+export function payerPeople(d: Dialect, credits: Sql, where: Sql): Sql {
+  const latest = d.name === 'duckdb' ? sql`arg_max(user_id, ts)` : sql`argMax(user_id, ts)`;
+  const ids = sql`SELECT visitor_id AS payer, ${latest} AS payer_uid FROM events WHERE ${and([where, sql`user_id <> ''`])} GROUP BY visitor_id`;
+  // ClickHouse (18.16 too) needs the join's strictness said; a payer has one row on the right.
+  const kind = d.name === 'duckdb' ? sql`LEFT JOIN` : sql`ANY LEFT JOIN`;
+  const person = sql`CASE WHEN coalesce(payer_uid, '') <> '' THEN ${d.concat([sql`'u'`, sql`coalesce(payer_uid, '')`])} ELSE ${d.concat([sql`'v'`, ident('payer')])} END`;
+  return sql`SELECT *, ${person} AS payer_person FROM (${credits}) AS pc ${kind} (${ids}) AS pi USING (payer)`;
+}

@@ -189,8 +189,11 @@ export interface AggregateDef {
   overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;
   /** Over page-view rows (in the period, matching the filters). */
   overPageViews?: (d: Dialect) => Sql;
-  /** Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts). */
-  overCredits?: (d: Dialect) => Sql;
+  /**
+   * Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts);
+   * with `people` the rows carry `payer_person`, the person of the payer visitor id (people.ts).
+   */
+  overCredits?: (d: Dialect, people: boolean) => Sql;
   /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
   rawOnly?: true;
 }
@@ -283,7 +286,7 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   transactions: { level: 'revenue', overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
   paying_visitors: {
     level: 'revenue',
-    overCredits: (d) => d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`),
+    overCredits: (d, people) => d.uniqIf(ident(people ? 'payer_person' : 'payer'), sql`${isPayment} AND payer <> ''`),
   },
 };
 
