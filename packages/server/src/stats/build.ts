@@ -137,11 +137,6 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     attributionModel: query.attribution_model ?? 'last_touch',
     people: query.unit === 'people',
   };
-  if (resolved.people) {
-    const unsupported = metrics.filter((m) => PEOPLE_UNSUPPORTED.includes(m));
-    if (unsupported.length)
-      throw badRequest('invalid_unit', `unit: people is not available for ${unsupported.join(', ')} (docs/people.md)`);
-  }
   if (traitKeysOf(dimensions, eventFilters).length) {
     // Trait values are joined onto event rows; page-view rows and revenue credits are read apart.
     const apart = metrics.filter((m) => METRIC_DEFS[m].level === 'page' || METRIC_DEFS[m].level === 'revenue');
@@ -167,11 +162,6 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   return resolved;
 }
 
-/**
- * Metrics that unit=people does not serve: new/returning need the person rule over the site's whole
- * history, which a statement over the period does not read (docs/people.md).
- */
-const PEOPLE_UNSUPPORTED: readonly Metric[] = ['new_visitors', 'returning_visitors'];
 
 /** Rows of the rate's denominator query: enough for any key of the main query's rows. */
 const RATE_BASE_LIMIT = 100_000;

@@ -77,3 +77,15 @@ export function payerPeople(d: Dialect, credits: Sql, where: Sql): Sql {
   const person = sql`CASE WHEN coalesce(payer_uid, '') <> '' THEN ${d.concat([sql`'u'`, sql`coalesce(payer_uid, '')`])} ELSE ${d.concat([sql`'v'`, ident('payer')])} END`;
   return sql`SELECT *, ${person} AS payer_person FROM (${credits}) AS pc ${kind} (${ids}) AS pi USING (payer)`;
 }
+
+/**
+ * With people, "seen before the period" for a row whose `visitor_id` holds the person (peopleEvents): an
+ * event of `before` carried the person's user id, or one of the visitor ids that belong to the person in
+ * the rows of `window` (the rule above) has an event of `before`.
+ */
+export function returningPeople(d: Dialect, window: Sql, before: Sql): Sql {
+  const users = sql`SELECT ${d.concat([sql`'u'`, ident('user_id')])} FROM events WHERE ${and([before, sql`user_id <> ''`])}`;
+  const { rows, member } = memberRows(d, sql`visitor_id, user_id, ts`, window, true);
+  const mapped = sql`SELECT ${member} FROM (${rows}) AS rp WHERE visitor_id IN (SELECT visitor_id FROM events WHERE ${before})`;
+  return sql`(visitor_id IN (${users}) OR visitor_id IN (${mapped}))`;
+}
