@@ -75,7 +75,8 @@ describe('trait privacy and allow-list over HTTP', () => {
     const raw = await server.ctx.events.query<{ body: string }>('SELECT body FROM raw_payloads WHERE site_id = ?', [site.id]);
     expect(raw.length).toBe(1);
     expect(raw[0]!.body).toContain(hmac('jane.roe@example.com'));
-    for (const text of [EMAIL, EMAIL.toLowerCase(), PHONE]) expect(raw[0]!.body).not.toContain(text);
+    for (const text of [EMAIL, EMAIL.toLowerCase(), PHONE, SECRET_TRAIT]) expect(raw[0]!.body).not.toContain(text);
+    expect(JSON.parse(raw[0]!.body).traits.plan).toBe('pro');
 
     const profile = profileSchema.parse((await owner.get(`/api/sites/${site.id}/profiles/ujane`)).body);
     const shown = Object.fromEntries(profile.traits.map((t) => [t.key, t.value]));

@@ -4,7 +4,7 @@ import type { DropIssue, DropReason } from './drop';
 import { adaptContract, parseBody, type AdmissionFields } from './contracts';
 import { runPipeline } from './pipeline';
 import { quarantinePayload, redactRawBody, redactValue } from './lib/redact';
-import { hashPersonalValues } from './steps/traits';
+import { DROPPED_TRAITS, hashPersonalValues, withoutDroppedTraits } from './steps/traits';
 import { capText, REJECTED_BODY_PREFIX_BYTES } from './lib/prefix';
 import { utcDay, type SaltKeeper, type SaltPair } from './lib/salts';
 import { uuidv7 } from './lib/uuid';
@@ -143,10 +143,13 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     else filtered++;
   }
   // A body none of whose events is stored could be anything of any size: only its prefix is kept.
-  const body =
-    personal && req.parsedBody !== undefined
-      ? (JSON.stringify(redactValue(personal(req.parsedBody))) ?? '')
-      : redactRawBody(req.rawBody, req.parsedBody);
+  // Traits the allow-list dropped leave the raw payload too.
+  const dropped = ctx.memo.get(DROPPED_TRAITS) as Set<string> | undefined;
+  const rewrite = (personal !== null || dropped !== undefined) && req.parsedBody !== undefined;
+  const parsed = dropped ? withoutDroppedTraits(req.parsedBody, dropped) : req.parsedBody;
+  const body = rewrite
+    ? (JSON.stringify(redactValue(personal ? personal(parsed) : parsed)) ?? '')
+    : redactRawBody(req.rawBody, req.parsedBody);
   const kept = result.events.length ? body : capText(body, REJECTED_BODY_PREFIX_BYTES).text;
   const batch: WriteBatch = {
     events: result.events,

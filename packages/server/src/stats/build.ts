@@ -162,7 +162,6 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   return resolved;
 }
 
-
 /** Rows of the rate's denominator query: enough for any key of the main query's rows. */
 const RATE_BASE_LIMIT = 100_000;
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testContext, testEvent, testSite, testServices } from '../../../test/helpers/ingest';
-import { applyTraitRules, personalKind, traitsStep } from './traits';
+import { applyTraitRules, DROPPED_TRAITS, personalKind, traitsStep, withoutDroppedTraits } from './traits';
 
 const KEY = Buffer.alloc(32, 7);
 /** The expected stored form, computed here with node's HMAC directly. */
@@ -39,5 +39,19 @@ describe('traits step', () => {
     expect((view as { props: Record<string, string> }).props).toEqual({ email: 'j@x.io' });
     const plain = traitsStep.run(testEvent({ name: 'identify', props: { email: 'j@x.io' } }), testContext({}));
     expect((plain as { props: Record<string, string> }).props).toEqual({ email: 'j@x.io' });
+  });
+
+  it('names the dropped traits for the raw payload, which loses them inside trait and property objects only', () => {
+    const ctx = testContext({ site: { ...testSite(), trait_allowlist: ['plan'] } });
+    traitsStep.run(testEvent({ name: 'identify', props: { user_id: 'u', plan: 'pro', ssn: '1', name: 'Jane' } }), ctx);
+    const dropped = ctx.memo.get(DROPPED_TRAITS) as Set<string>;
+    expect([...dropped].sort()).toEqual(['name', 'ssn']);
+    const body = { type: 'identify', name: 'x', traits: { plan: 'pro', ssn: '1', name: 'Jane' }, batch: [{ p: { ssn: '2', ok: 1 } }] };
+    expect(withoutDroppedTraits(body, dropped)).toEqual({
+      type: 'identify',
+      name: 'x',
+      traits: { plan: 'pro' },
+      batch: [{ p: { ok: 1 } }],
+    });
   });
 });

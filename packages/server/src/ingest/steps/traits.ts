@@ -65,6 +65,32 @@ export function applyTraitRules(props: Record<string, string>, rules: TraitRules
   return { props: out, strips };
 }
 
+/** Request memo key: the trait keys the step dropped from the request's identify events. */
+export const DROPPED_TRAITS = 'traits:dropped';
+
+/** Where contracts carry traits and properties (Segment `traits`, `properties`; the tracker's `p`, …). */
+const TRAIT_CONTAINERS = new Set(['traits', 'props', 'properties', 'p']);
+
+/**
+ * A request body (parsed JSON) without the dropped trait keys inside trait and property objects: what the
+ * raw payload store keeps of a request whose identify events lost traits to the allow-list.
+ */
+export function withoutDroppedTraits(v: unknown, dropped: ReadonlySet<string>, inContainer = false, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || depth > 64) return v;
+  if (Array.isArray(v)) return v.map((x) => withoutDroppedTraits(x, dropped, false, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    if (inContainer && dropped.has(k)) continue;
+    Object.defineProperty(out, k, {
+      value: withoutDroppedTraits((v as Record<string, unknown>)[k], dropped, TRAIT_CONTAINERS.has(k), depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
 export const traitsStep: NamedStep = {
   name: 'traits',
   run: (ev, ctx) => {
@@ -72,7 +98,15 @@ export const traitsStep: NamedStep = {
     const allowlist = ctx.site.trait_allowlist ?? [];
     const privacy = ctx.site.trait_privacy === true;
     if (!allowlist.length && !privacy) return ev;
-    ev.props = applyTraitRules(ev.props, { allowlist, privacy, hashKey: ctx.services.traitKey }).props;
+    const r = applyTraitRules(ev.props, { allowlist, privacy, hashKey: ctx.services.traitKey });
+    ev.props = r.props;
+    // The request's raw payload loses them too (collector.ts).
+    const dropped = r.strips.filter((x) => x.action === 'dropped').map((x) => x.key);
+    if (dropped.length) {
+      const seen = (ctx.memo.get(DROPPED_TRAITS) as Set<string> | undefined) ?? new Set<string>();
+      for (const k of dropped) seen.add(k);
+      ctx.memo.set(DROPPED_TRAITS, seen);
+    }
     return ev;
   },
 };
