@@ -117,6 +117,36 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' })).profiles).toEqual(busiest.slice(0, 25));
     });
 
+    it('keeps the people with a session matching stats filters', async () => {
+      const all = { period: 'custom', start_date: '2023-12-01', end_date: '2024-05-31', limit: '200' };
+      const ids = async (filters: unknown) =>
+        (await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify(filters) })).profiles.map((p) => p.id).sort();
+      // Event-level: an event on /pricing (the page dimension is any event's path) in one of the person's sessions.
+      const pricing = [...seeded.values()].filter((p) => p.list.some((e) => e.path === '/pricing'));
+      expect(pricing.length).toBeGreaterThan(0);
+      expect(pricing.length).toBeLessThan(seeded.size);
+      expect(await ids([['is', 'page', ['/pricing']]])).toEqual(pricing.map((p) => p.id).sort());
+      // Session-level: a session (of a visitor id) whose first event came from Google, the person having an event in it.
+      const first = new Map<string, { ts: number; source: string }>();
+      for (const e of seededEvents) {
+        const k = `${e.session_id}|${e.visitor_id}`;
+        if (!first.has(k) || e.ts < first.get(k)!.ts) first.set(k, { ts: e.ts, source: e.source });
+      }
+      const google = [...seeded.values()].filter((p) =>
+        p.list.some((e) => first.get(`${e.session_id}|${e.visitor_id}`)!.source === 'Google'),
+      );
+      expect(google.length).toBeGreaterThan(0);
+      expect(google.length).toBeLessThan(seeded.size);
+      expect(await ids({ source: 'Google' })).toEqual(google.map((p) => p.id).sort());
+      const both = await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify([['is', 'page', ['/pricing']]]), sort: 'events' });
+      expect(both.total).toBe(pricing.length);
+      await expect(stats.profiles(SEEDED_SITE, { filters: '[' })).rejects.toMatchObject({ status: 400, code: 'invalid_filter' });
+      await expect(stats.profiles(SEEDED_SITE, { start_date: '2024-01-01' })).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_date_range',
+      });
+    });
+
     it('searches by user id and trait value, case-insensitively', async () => {
       const users = (await stats.profiles(SEEDED_SITE, { search: 'USER1', limit: '200' })).profiles.map((p) => p.id).sort();
       expect(users.length).toBeGreaterThan(1);

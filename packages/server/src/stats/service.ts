@@ -382,7 +382,7 @@ export class StatsService {
   async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
     // Profiles carry their revenue (credits): brought up to date first.
     await this.revenueCredits?.(site.id);
-    return runProfileList(this.reader, this.dialect, site.id, params);
+    return runProfileList(this.reader, this.dialect, site, params, this.now());
   }
 
   async profile(site: StatsSite, pid: unknown): Promise<Profile> {

@@ -42,6 +42,8 @@ export interface ProfileListQuery {
   sort: 'last_seen' | 'events' | 'revenue';
   limit: number;
   offset: number;
+  /** Sessions (session_id, visitor_id, …) the people must have one of (stats filters), or null for all. */
+  sessions: Sql | null;
 }
 
 /** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids. */
@@ -50,8 +52,13 @@ function listRows(d: Dialect, q: ProfileListQuery): Sql {
   const having = needle
     ? sql` HAVING ${d.containsInsensitive(ident('pid'), needle)} OR ${d.countIf(sql`name = 'identify' AND ${d.containsInsensitive(d.toText(ident('props')), needle)}`)} > 0`
     : sql``;
-  return sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
+  const rows = sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
     ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
+  if (!q.sessions) return rows;
+  // People with an event in a matching session.
+  const keys = sql`SELECT ${sessionKey(d)} FROM (${q.sessions}) AS ms`;
+  const matching = sql`SELECT pid FROM ${personRows(d, q.siteId)} WHERE ${sessionKey(d)} IN (${keys})`;
+  return sql`SELECT * FROM (${rows}) AS lr WHERE pid IN (${matching})`;
 }
 
 const ORDERS = {

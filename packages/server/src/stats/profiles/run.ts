@@ -7,8 +7,12 @@ import {
   type ProfileMerge,
   type ProfileTimeline,
   type ProfileTrait,
+  type FilterNode,
+  type Query,
 } from '@tidemark/core';
 import type { Reader } from '../cache';
+import { matchingSessions } from '../compile';
+import { planQuery } from '../run';
 import type { Dialect } from '../dialect';
 import {
   compileProfileCount,
@@ -37,8 +41,15 @@ function props(text: unknown): Record<string, string> {
   }
 }
 
-export async function runProfileList(reader: Reader, d: Dialect, siteId: string, params: unknown): Promise<ProfileList> {
-  const q = { siteId, ...parseProfileListParams(params) };
+export async function runProfileList(
+  reader: Reader,
+  d: Dialect,
+  site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
+  params: unknown,
+  nowMs: number,
+): Promise<ProfileList> {
+  const { filters, dateRange, ...p } = parseProfileListParams(params);
+  const q = { siteId: site.id, ...p, sessions: filters.length ? filteredSessions(d, site, filters, dateRange, nowMs) : null };
   const list = compileProfileList(d, q);
   const count = compileProfileCount(d, q);
   const [rows, total] = await Promise.all([reader.query<Row>(list.sql, list.params), reader.query<Row>(count.sql, count.params)]);
@@ -58,6 +69,18 @@ export async function runProfileList(reader: Reader, d: Dialect, siteId: string,
     limit: q.limit,
     offset: q.offset,
   };
+}
+
+/** The sessions of the period matching stats filters (the stats engine's rule, compile.ts matchingSessions). */
+function filteredSessions(
+  d: Dialect,
+  site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
+  filters: FilterNode[],
+  dateRange: Query['date_range'],
+  nowMs: number,
+) {
+  const query = { site_id: site.id, date_range: dateRange, metrics: ['visitors'], dimensions: [], filters, limit: 1, offset: 0 } as Query;
+  return matchingSessions(planQuery(query, { defaultTimezone: site.timezone, nowMs, goals: site.goals ?? [] }), d);
 }
 
 /** Revenue columns (compile.ts personRevenue) as the profile's revenue in major units. */
