@@ -86,6 +86,14 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     await p.goto(`${h.url}/sites/${siteId}`);
     await p.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'People' }).click();
     await p.getByTestId('profile-list').waitFor(SLOW);
+    // The list filtered like the stats: people with a session that visited a page.
+    await p.getByLabel('Visited page').fill('/nowhere');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await p.getByText('No people match.').waitFor(SLOW);
+    await p.getByLabel('Visited page').fill('/pricing');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => new URL(p.url()).searchParams.get('visited'), SLOW).toBe('/pricing');
+    await p.getByTestId('profile-list').waitFor(SLOW);
     await p.getByLabel('Search', { exact: true }).fill('USER-42');
     await p.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => p.getByTestId('people-total').textContent(), SLOW).toMatch(/^1 person/);

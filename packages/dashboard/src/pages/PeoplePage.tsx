@@ -63,11 +63,15 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
   const [text, setText] = useState('');
   // Kept here, not in the URL: a search may be a trait value (docs/people.md).
   const [search, setSearch] = useState('');
-  const list = useAsync((signal) => profilesApi.list(siteId, view, search, signal), [siteId, search, view.sort, view.page]);
-  const submit = (e: FormEvent) => {
+  const list = useAsync(
+    (signal) => profilesApi.list(siteId, view, search, signal),
+    [siteId, search, view.sort, view.page, view.visited, view.source],
+  );
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const f = new FormData(e.currentTarget);
     setSearch(text.trim());
-    go({ page: 0 });
+    go({ page: 0, visited: String(f.get('visited') ?? '').trim(), source: String(f.get('source') ?? '').trim() });
   };
   const pages = list.data ? Math.ceil(list.data.total / PEOPLE_PAGE_SIZE) : 0;
   return (
@@ -84,6 +88,14 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
           />
         </div>
         <div className="field">
+          <label htmlFor="people-visited">Visited page</label>
+          <input id="people-visited" name="visited" defaultValue={view.visited} placeholder="/pricing" maxLength={500} />
+        </div>
+        <div className="field">
+          <label htmlFor="people-source">Source</label>
+          <input id="people-source" name="source" defaultValue={view.source} placeholder="Google" maxLength={500} />
+        </div>
+        <div className="field">
           <label htmlFor="people-sort">Order</label>
           <select id="people-sort" value={view.sort} onChange={(e) => go({ sort: e.target.value as PeopleView['sort'], page: 0 })}>
             <option value="last_seen">Last seen</option>
@@ -98,7 +110,7 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
         <>
           <p className="muted small" data-testid="people-total">
             {list.data.total} {list.data.total === 1 ? 'person' : 'people'}: identified users with every device they signed in on, and
-            anonymous visitors
+            anonymous visitors{view.visited || view.source ? ', with a session in the last 12 months matching the filters' : ''}
           </p>
           <ProfileList siteId={siteId} data={list.data} suffix={serializePeopleView({ ...view, timelinePage: 0 })} />
           <Pager page={view.page} pages={pages} onPage={(page) => go({ page })} label="People pages" />
