@@ -1,3 +1,4 @@
+import type { PeopleSettings } from './profiles';
 import type { ReplaySettings } from './replay';
 /**
  * Shapes of the account, organization, site and key routes' answers, read by the dashboard and
@@ -27,7 +28,7 @@ export interface Me {
 }
 
 /** A site as the API returns it (and as the metadata store keeps it); replay settings: replay.ts. */
-export interface Site extends Partial<ReplaySettings> {
+export interface Site extends Partial<ReplaySettings>, Partial<PeopleSettings> {
   id: string; // uuid, the site_id of every event
   org_id: string;
   tracking_id: string; // public id in the snippet's data-site

@@ -13,6 +13,7 @@ import { GoalSettings } from '../components/GoalSettings';
 import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
 import { ReplaySettings } from '../replay/ReplaySettings';
+import { PeopleSettings } from '../components/PeopleSettings';
 import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
@@ -161,6 +162,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
           <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />
+          <PeopleSettings site={s} canEdit={manage} onSaved={site.reload} />
           <ReportSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}

@@ -170,12 +170,13 @@ export async function createContext(config: Config): Promise<AppContext> {
       checkGeoDbPath(config.geoDbPath);
       collector = ThreadCollector.lazy({
         geoDbPath: config.geoDbPath,
+        traitKey: keys.derive('trait-hash'),
         salts,
         sink: collectSink,
         onError: (err) => logError('collector thread failed; restarted', err),
       });
     } else {
-      const services = await openIngestServices(config);
+      const services = await openIngestServices(config, keys.derive('trait-hash'));
       // Scale-out collectors share their sessions through Redis.
       if (scale?.sessions) services.sessions = scale.sessions;
       collector = new Collector(services, salts, collectSink);

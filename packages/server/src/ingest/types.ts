@@ -75,6 +75,8 @@ export interface IngestServices {
   userAgents: UserAgentCache;
   geo: GeoLookup;
   sessions: SessionCache;
+  /** HMAC key of hashed traits (steps/traits.ts), derived from the server secret; absent in tools without one. */
+  traitKey?: Buffer;
 }
 
 /** Everything the steps know about the request an event arrived in. */

@@ -538,4 +538,22 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('audit_log').ifExists().execute();
     },
   },
+  '0018_people_privacy': {
+    // Traits of people (docs/people.md): the site's trait privacy (e-mail and phone traits stored as keyed
+    // hashes) and trait allow-list (JSON string[]; empty = every trait kept), read by the ingest step.
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('sites')
+        .addColumn('trait_privacy', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('trait_allowlist', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('sites').dropColumn('trait_allowlist').execute();
+      await db.schema.alterTable('sites').dropColumn('trait_privacy').execute();
+    },
+  },
 };

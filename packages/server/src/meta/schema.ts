@@ -62,6 +62,9 @@ export interface SitesTable {
   replay_max_bytes: number;
   /** meta 0016; written by SiteRepo.setConsentMode only. */
   consent_mode: string;
+  /** meta 0018 (docs/people.md). */
+  trait_privacy: number;
+  trait_allowlist: string; // JSON string[]
 }
 
 export interface ApiKeysTable {

@@ -1,4 +1,4 @@
-import { PASSIVE_EVENT_NAMES, type BuiltinDimension, type Metric } from '@tidemark/core';
+import { PASSIVE_EVENT_NAMES, type BuiltinDimension, type FilterNode, type Metric } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import { bindString, ident, join, keyword, sql, type Sql } from './sql';
 
@@ -41,11 +41,21 @@ const firstOf = (column: string) => (d: Dialect) => d.argMinIf(ident(column), ts
 const screenSize = (d: Dialect) =>
   sql`CASE WHEN screen_w IS NULL OR screen_h IS NULL THEN '' ELSE ${d.concat([d.toText(ident('screen_w')), keyword("'x'"), d.toText(ident('screen_h'))])} END`;
 
-export const DIMENSION_DEFS: Record<BuiltinDimension | 'props', DimensionDef> = {
+/**
+ * The column holding trait `key` on event rows that carry traits (people.ts traitEvents): the key in hex,
+ * so any key of the strict pattern makes a plain identifier.
+ */
+export function traitColumn(key: string): string {
+  return `tr_${[...key].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('')}`;
+}
+
+export const DIMENSION_DEFS: Record<BuiltinDimension | 'props' | 'trait', DimensionDef> = {
   page: { level: 'event', event: () => ident('path'), valueKey: 'path', plural: 'pages' },
   hostname: { level: 'event', event: () => ident('host'), valueKey: 'name', plural: 'hostnames' },
   event_name: { level: 'event', event: () => ident('name'), valueKey: 'name', plural: 'events' },
   props: { level: 'event', event: (d, key) => d.propertyValue(ident('props'), key), valueKey: 'name', plural: 'props' },
+  // A trait of the event's person ('' when it has none): a column the statement's event rows carry (compile.ts events()).
+  trait: { level: 'event', event: (_d, key) => ident(traitColumn(key)), valueKey: 'name', plural: 'traits' },
   // The id the site identified the visitor as ('' while anonymous): per event, as identify may come mid-session.
   user_id: { level: 'event', event: () => ident('user_id'), valueKey: 'name', plural: 'user_ids' },
 
@@ -80,12 +90,26 @@ export const SESSION_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DE
   .map(([name]) => name);
 
 export function dimensionDef(name: string): DimensionDef {
-  return name.startsWith('props:') ? DIMENSION_DEFS.props : DIMENSION_DEFS[name as BuiltinDimension];
+  if (name.startsWith('props:')) return DIMENSION_DEFS.props;
+  if (name.startsWith('trait:')) return DIMENSION_DEFS.trait;
+  return DIMENSION_DEFS[name as BuiltinDimension];
 }
 
-/** The props key of a `props:<key>` dimension, '' otherwise. */
+/** The key of a `props:<key>` or `trait:<key>` dimension, '' otherwise. */
 export function propKey(name: string): string {
-  return name.startsWith('props:') ? name.slice('props:'.length) : '';
+  return name.startsWith('props:') || name.startsWith('trait:') ? name.slice(6) : '';
+}
+
+/** The trait keys a set of dimensions and filter trees name (their event rows must carry them). */
+export function traitKeysOf(dimensions: readonly string[], filters: readonly FilterNode[]): string[] {
+  const keys = new Set<string>();
+  const visit = (n: FilterNode): void => {
+    if (n[0] === 'and' || n[0] === 'or' || n[0] === 'not') (n.slice(1) as FilterNode[]).forEach(visit);
+    else if (n[1].startsWith('trait:')) keys.add(n[1].slice(6));
+  };
+  for (const d of dimensions) if (d.startsWith('trait:')) keys.add(d.slice(6));
+  filters.forEach(visit);
+  return [...keys].sort();
 }
 
 // --- aggregates ------------------------------------------------------------------------------------
@@ -165,8 +189,11 @@ export interface AggregateDef {
   overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;
   /** Over page-view rows (in the period, matching the filters). */
   overPageViews?: (d: Dialect) => Sql;
-  /** Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts). */
-  overCredits?: (d: Dialect) => Sql;
+  /**
+   * Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts);
+   * with `people` the rows carry `payer_person`, the person of the payer visitor id (people.ts).
+   */
+  overCredits?: (d: Dialect, people: boolean) => Sql;
   /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
   rawOnly?: true;
 }
@@ -259,7 +286,7 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   transactions: { level: 'revenue', overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
   paying_visitors: {
     level: 'revenue',
-    overCredits: (d) => d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`),
+    overCredits: (d, people) => d.uniqIf(ident(people ? 'payer_person' : 'payer'), sql`${isPayment} AND payer <> ''`),
   },
 };
 

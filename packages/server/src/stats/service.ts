@@ -367,7 +367,10 @@ export class StatsService {
 
   /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
   async cohorts(site: StatsSite, params: unknown): Promise<Cohorts> {
-    return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now());
+    const req = parseCohortParams(params);
+    // Revenue per member reads the credits: brought up to date first.
+    await this.revenueCredits?.(site.id);
+    return runCohorts(this.reader, this.dialect, site, req, this.now());
   }
 
   /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */
@@ -377,10 +380,13 @@ export class StatsService {
 
   /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
   async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
-    return runProfileList(this.reader, this.dialect, site.id, params);
+    // Profiles carry their revenue (credits): brought up to date first.
+    await this.revenueCredits?.(site.id);
+    return runProfileList(this.reader, this.dialect, site, params, this.now());
   }
 
   async profile(site: StatsSite, pid: unknown): Promise<Profile> {
+    await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid);
   }
 
