@@ -9,6 +9,7 @@ import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 import { openReplayStore, type ReplayStore } from '../src/replay';
 import { tempDir } from './helpers/events';
+import { answerCounts, pathCounts, visitorPaths } from './helpers/paths-oracle';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -153,6 +154,19 @@ async function expectStatsEqual(stats: StatsService, site: { id: string; timezon
       .map((r) => [String(r.page), r.visitors, r.pageviews] as [string, unknown, unknown])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     expect(pages, `pages ${start}..${end}`).toEqual(referenceBy(mine, from, to, (e) => e.path ?? ''));
+    // Paths from the entry page (DuckDB: its path-sessions rollup): every step and every named node.
+    const got = answerCounts(await stats.paths(site, { period: 'custom', start_date: start, end_date: end, nodes_per_step: '25' }));
+    const want = pathCounts(
+      visitorPaths(mine, { range: { startMs: from, endMs: to }, anchor: { position: 'start', label: null }, events: false, depth: 5 }),
+      5,
+    );
+    const sum = (m?: Map<string, number>) => [...(m ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
+    expect([...got.nodes.keys()].map((k) => sum(got.nodes.get(k))), `path steps ${start}..${end}`).toEqual(
+      [...want.nodes.keys()].map((k) => sum(want.nodes.get(k))),
+    );
+    expect(got.dropOff, `path drop-offs ${start}..${end}`).toEqual(want.dropOff);
+    for (const [k, nodes] of got.nodes)
+      for (const [label, n] of nodes) if (label !== 'o(other)') expect(n, `path node ${k} ${label}`).toBe(want.nodes.get(k)?.get(label));
   }
 }
 
