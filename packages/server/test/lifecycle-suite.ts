@@ -161,9 +161,10 @@ async function expectStatsEqual(stats: StatsService, site: { id: string; timezon
       5,
     );
     const sum = (m?: Map<string, number>) => [...(m ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
-    expect([...got.nodes.keys()].map((k) => sum(got.nodes.get(k))), `path steps ${start}..${end}`).toEqual(
-      [...want.nodes.keys()].map((k) => sum(want.nodes.get(k))),
-    );
+    expect(
+      [...got.nodes.keys()].map((k) => sum(got.nodes.get(k))),
+      `path steps ${start}..${end}`,
+    ).toEqual([...want.nodes.keys()].map((k) => sum(want.nodes.get(k))));
     expect(got.dropOff, `path drop-offs ${start}..${end}`).toEqual(want.dropOff);
     for (const [k, nodes] of got.nodes)
       for (const [label, n] of nodes) if (label !== 'o(other)') expect(n, `path node ${k} ${label}`).toBe(want.nodes.get(k)?.get(label));

@@ -160,10 +160,50 @@ export function lateEarlier(): CanonicalEvent[] {
 
 export function lateLater(receivedAt: number): CanonicalEvent[] {
   return [
-    ...visit(L, 'l1', 's1', [['2024-03-01T10:07:00Z', '/a'], ['2024-03-01T10:08:00Z', '/b']], 'US', receivedAt),
-    ...visit(L, 'l2', 's2', [['2024-03-02T00:05:00Z', '/x'], ['2024-03-02T00:20:00Z', '/y']], 'US', receivedAt),
+    ...visit(
+      L,
+      'l1',
+      's1',
+      [
+        ['2024-03-01T10:07:00Z', '/a'],
+        ['2024-03-01T10:08:00Z', '/b'],
+      ],
+      'US',
+      receivedAt,
+    ),
+    ...visit(
+      L,
+      'l2',
+      's2',
+      [
+        ['2024-03-02T00:05:00Z', '/x'],
+        ['2024-03-02T00:20:00Z', '/y'],
+      ],
+      'US',
+      receivedAt,
+    ),
     // L4: a session received only now, from a day ago.
-    ...visit(L, 'l4', 's4', [['2024-03-01T12:00:00Z', '/'], ['2024-03-01T12:01:00Z', '/c']], 'US', receivedAt),
-    ...visit(L, 'l6', 's6', [['2024-03-01T05:01:00Z', '/p'], ['2024-03-01T05:02:00Z', '/q']], 'US', receivedAt),
+    ...visit(
+      L,
+      'l4',
+      's4',
+      [
+        ['2024-03-01T12:00:00Z', '/'],
+        ['2024-03-01T12:01:00Z', '/c'],
+      ],
+      'US',
+      receivedAt,
+    ),
+    ...visit(
+      L,
+      'l6',
+      's6',
+      [
+        ['2024-03-01T05:01:00Z', '/p'],
+        ['2024-03-01T05:02:00Z', '/q'],
+      ],
+      'US',
+      receivedAt,
+    ),
   ];
 }

@@ -42,7 +42,8 @@ export async function openPathSessions(
   store: EventStore,
   opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey' | 'stateTable'> = {},
 ): Promise<SessionPartsRollup> {
-  if (!storeHasRollups(store) || store.dialect !== 'duckdb') throw new Error(`the ${store.dialect} event store cannot hold the path-sessions rollup`);
+  if (!storeHasRollups(store) || store.dialect !== 'duckdb')
+    throw new Error(`the ${store.dialect} event store cannot hold the path-sessions rollup`);
   return new SessionPartsRollup(await store.openJobConnection!(), {
     ...opts,
     stateTable: 'path_sessions_state',
