@@ -173,6 +173,31 @@ async function expectStatsEqual(stats: StatsService, site: { id: string; timezon
 
 // --- the fixture ----------------------------------------------------------------------------------
 
+/**
+ * A session of `like`'s site across the retention cutoff (/a, /b before it; /b, /c after): retention
+ * cuts it, so what remains of it (/b → /c) must be what paths and sessions see.
+ */
+function straddlingVisit(like: CanonicalEvent): CanonicalEvent[] {
+  const steps: Array<[number, string]> = [
+    [-20, '/a'],
+    [-10, '/b'],
+    [10, '/b'],
+    [20, '/c'],
+  ];
+  return steps.map(([minutes, path], i) => ({
+    ...like,
+    event_id: `0000000a-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    visitor_id: 'straddler',
+    session_id: 'straddling-session',
+    user_id: '',
+    ts: CUTOFF + minutes * 60_000,
+    received_at: CUTOFF + minutes * 60_000,
+    name: 'page_view',
+    path,
+    url: `https://a.example${path}`,
+  }));
+}
+
 function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[]; quarantine: QuarantineRecord[]; drops: DropCount[] } {
   const raw: RawPayloadRecord[] = [];
   const quarantine: QuarantineRecord[] = [];
@@ -388,6 +413,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         ...generateTraffic({ siteId: site.id, days: 20, end: END, seed, totalEvents, returningShare: 0.4 }),
       ];
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
+      expected.push(...straddlingVisit(expected.find((e) => e.site_id === siteA.id && e.name === 'page_view')!));
       store = await engine.open(name);
       vault = await Vault.open(store, { lagMs: 0 });
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];
