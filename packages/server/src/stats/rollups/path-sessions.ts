@@ -110,13 +110,18 @@ export function pathSessionsLabelled(d: Dialect, r: PathSessionsRead): Sql {
     ...(r.anchorLabel === null ? [] : [sql`list_contains(labels, ${bindString(r.anchorLabel)})`]),
     sql`sk NOT IN (SELECT sk FROM nw)`,
   ])}`;
-  // ... and the steps of the others, merged with the newer page views.
-  const cut = sql`SELECT vk, sk, s FROM path_sessions WHERE ${and([
-    site,
-    sql`hi >= ${wLo}`,
-    sql`lo < ${wHi}`,
-    sql`(labels IS NULL OR lo < ${wLo} OR hi >= ${wHi} OR sk IN (SELECT sk FROM nw))`,
-  ])}`;
+  // ... and the steps of the others, merged with the newer page views: four disjoint scans, each a
+  // conjunction the scan applies before it reads the steps (an OR of them made it read every row's).
+  const inside = [sql`lo >= ${wLo}`, sql`hi < ${wHi}`];
+  const cut = join(
+    [
+      [sql`lo < ${wLo}`, sql`hi >= ${wLo}`],
+      [sql`lo >= ${wLo}`, sql`lo < ${wHi}`, sql`hi >= ${wHi}`],
+      [...inside, sql`labels IS NULL`],
+      [...inside, sql`labels IS NOT NULL`, sql`sk IN (SELECT sk FROM nw)`],
+    ].map((w) => sql`SELECT vk, sk, s FROM path_sessions WHERE ${and([site, ...w])}`),
+    ' UNION ALL ',
+  );
   // Steps one per row, so that the window's cut is a plain filter (no lambda over parameters).
   const steps = sql`SELECT vk, sk, unnest(s) AS e FROM (${cut} UNION ALL SELECT vk, sk, s FROM nw) AS pa`;
   const merged = sql`SELECT vk, sk, list_sort(list(e)) AS s FROM (${steps}) AS st WHERE e.t >= ${wLo} AND e.t < ${wHi} GROUP BY vk, sk`;
