@@ -124,7 +124,13 @@ async function main(): Promise<void> {
         runs: int('runs', values.runs),
         write: !values['no-write'],
       },
-      values.only === 'people' ? undefined : values.only === 'profiles' ? ['unit_people', 'profiles'] : [values.only],
+      values.only === 'people'
+        ? undefined
+        : values.only === 'profiles'
+          ? ['unit_people', 'profiles']
+          : values.only === 'paths'
+            ? ['paths', 'paths_raw']
+            : [values.only],
       values.only === 'profiles' ? 'profiles' : 'people',
     );
   } else if (command === 'query' && values.only === 'funnel') {

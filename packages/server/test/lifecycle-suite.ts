@@ -9,6 +9,7 @@ import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 import { openReplayStore, type ReplayStore } from '../src/replay';
 import { tempDir } from './helpers/events';
+import { answerCounts, pathCounts, visitorPaths } from './helpers/paths-oracle';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -153,10 +154,49 @@ async function expectStatsEqual(stats: StatsService, site: { id: string; timezon
       .map((r) => [String(r.page), r.visitors, r.pageviews] as [string, unknown, unknown])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     expect(pages, `pages ${start}..${end}`).toEqual(referenceBy(mine, from, to, (e) => e.path ?? ''));
+    // Paths from the entry page (DuckDB: its path-sessions rollup): every step and every named node.
+    const got = answerCounts(await stats.paths(site, { period: 'custom', start_date: start, end_date: end, nodes_per_step: '25' }));
+    const want = pathCounts(
+      visitorPaths(mine, { range: { startMs: from, endMs: to }, anchor: { position: 'start', label: null }, events: false, depth: 5 }),
+      5,
+    );
+    const sum = (m?: Map<string, number>) => [...(m ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
+    expect(
+      [...got.nodes.keys()].map((k) => sum(got.nodes.get(k))),
+      `path steps ${start}..${end}`,
+    ).toEqual([...want.nodes.keys()].map((k) => sum(want.nodes.get(k))));
+    expect(got.dropOff, `path drop-offs ${start}..${end}`).toEqual(want.dropOff);
+    for (const [k, nodes] of got.nodes)
+      for (const [label, n] of nodes) if (label !== 'o(other)') expect(n, `path node ${k} ${label}`).toBe(want.nodes.get(k)?.get(label));
   }
 }
 
 // --- the fixture ----------------------------------------------------------------------------------
+
+/**
+ * A session of `like`'s site across the retention cutoff (/a, /b before it; /b, /c after): retention
+ * cuts it, so what remains of it (/b → /c) must be what paths and sessions see.
+ */
+function straddlingVisit(like: CanonicalEvent): CanonicalEvent[] {
+  const steps: Array<[number, string]> = [
+    [-20, '/a'],
+    [-10, '/b'],
+    [10, '/b'],
+    [20, '/c'],
+  ];
+  return steps.map(([minutes, path], i) => ({
+    ...like,
+    event_id: `0000000a-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    visitor_id: 'straddler',
+    session_id: 'straddling-session',
+    user_id: '',
+    ts: CUTOFF + minutes * 60_000,
+    received_at: CUTOFF + minutes * 60_000,
+    name: 'page_view',
+    path,
+    url: `https://a.example${path}`,
+  }));
+}
 
 function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[]; quarantine: QuarantineRecord[]; drops: DropCount[] } {
   const raw: RawPayloadRecord[] = [];
@@ -373,6 +413,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         ...generateTraffic({ siteId: site.id, days: 20, end: END, seed, totalEvents, returningShare: 0.4 }),
       ];
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
+      expected.push(...straddlingVisit(expected.find((e) => e.site_id === siteA.id && e.name === 'page_view')!));
       store = await engine.open(name);
       vault = await Vault.open(store, { lagMs: 0 });
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];

@@ -19,7 +19,7 @@ import {
   withQuarantineBudget,
   type IngestCollector,
 } from '../ingest';
-import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
+import { openPathSessions, openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
@@ -145,6 +145,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
+  let pathSessions: SessionPartsRollup | undefined;
   if (does.jobs && storeHasRollups(events)) {
     const rollup = await openSessionParts(events, {
       zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const),
@@ -152,6 +153,10 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(() => rollup.close());
     closers.push(rollup.schedule(5 * 60_000, (err) => logError('session parts rollup failed', err)));
     sessionParts = rollup;
+    const paths = await openPathSessions(events);
+    closers.push(() => paths.close());
+    closers.push(paths.schedule(5 * 60_000, (err) => logError('path sessions rollup failed', err)));
+    pathSessions = paths;
   }
   // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
   // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
@@ -184,6 +189,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   } catch (err) {
     await scale?.close();
     await sessionParts?.close();
+    await pathSessions?.close();
     await events.close();
     await meta.close();
     throw err;
@@ -208,6 +214,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   const stats: StatsService = new StatsService(events, {
     ...(scale ? { realtime: scale.realtime } : {}),
     sessionParts,
+    pathSessions,
     revenueCredits: (siteId) => revenue.ensureCredits(siteId),
   });
   const traffic = new TrafficCache(stats, events);

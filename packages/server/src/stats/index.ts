@@ -26,6 +26,7 @@ export { compile, Compiler, type CompiledQuery, type SharedSessionNeeds } from '
 export {
   compilePartsBuild,
   openSessionParts,
+  openPathSessions,
   storeHasRollups,
   SessionPartsRollup,
   type SessionPartsOptions,

@@ -67,6 +67,8 @@ export interface StatsServiceOptions {
   sharedResultsMs?: number;
   /** The session-parts rollup of a DuckDB store (rollups/job.ts): read it once it is built. */
   sessionParts?: { ready(): boolean };
+  /** The path-sessions rollup of a DuckDB store (rollups/path-sessions.ts): paths read it once it is built. */
+  pathSessions?: { ready(): boolean };
   /** Count from the rollup's marks where they serve (rollups/session-marks.ts). Default true; tests compare both. */
   sessionMarks?: boolean;
   /** Brings the site's revenue credits up to date (revenue/credits.ts) before a query with revenue metrics. */
@@ -100,6 +102,7 @@ export class StatsService {
   private readonly realtimeSource: RealtimeSource;
   private readonly sessionParts: StatsServiceOptions['sessionParts'];
   private readonly sessionMarks: boolean;
+  private readonly pathSessions: StatsServiceOptions['pathSessions'];
   private readonly revenueCredits: StatsServiceOptions['revenueCredits'];
 
   constructor(
@@ -113,6 +116,7 @@ export class StatsService {
     this.reader = new SharedQueries(events, opts.sharedResultsMs ?? 1000, () => Date.now());
     this.sessionParts = opts.sessionParts;
     this.sessionMarks = opts.sessionMarks ?? true;
+    this.pathSessions = opts.pathSessions;
     this.revenueCredits = opts.revenueCredits;
   }
 
@@ -355,14 +359,18 @@ export class StatsService {
     return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
   }
 
+  private pathSessionsReady(): boolean {
+    return this.dialect.name === 'duckdb' && (this.pathSessions?.ready() ?? false);
+  }
+
   /** The site's common paths from or to an anchor, for a Sankey (paths/). */
   async paths(site: StatsSite, params: unknown): Promise<Paths> {
-    return runPaths(this.reader, this.dialect, site, parsePathsParams(params), this.now());
+    return runPaths(this.reader, this.dialect, site, parsePathsParams(params), this.now(), this.pathSessionsReady());
   }
 
   /** What comes right before and after a page (paths/). */
   async pageNeighbours(site: StatsSite, params: unknown): Promise<PageNeighbours> {
-    return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now());
+    return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now(), this.pathSessionsReady());
   }
 
   /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
