@@ -16,7 +16,15 @@ export type {
   PurgeCounts,
   DerivedTables,
 } from './event-store';
-export { SIDE_TABLES, SIDE_TABLE_NAMES, CREDIT_DIMENSIONS, type SideRow, type SideTableName, type SideTableSpec } from './side-tables';
+export {
+  SIDE_TABLES,
+  SIDE_TABLE_NAMES,
+  CREDIT_DIMENSIONS,
+  heatmapCellKeySql,
+  type SideRow,
+  type SideTableName,
+  type SideTableSpec,
+} from './side-tables';
 export {
   importVisitorPrefix,
   checkImportedRows,

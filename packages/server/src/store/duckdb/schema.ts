@@ -183,6 +183,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'session replay chunk index (replay/); the chunk bytes are files under the data directory',
     statements: () => replayDuckDbStatements(),
   },
+  {
+    version: 23,
+    name: 'heatmap grid days in the site zone: day marks name their zone; the days built before were UTC days',
+    statements: () => ["UPDATE heatmap_cells SET selector = 'UTC' WHERE kind = 'day' AND selector = ''"],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
