@@ -20,6 +20,7 @@ import { repeat } from '../schedule';
 import {
   buildDay,
   builtDays,
+  dayMarks,
   gridCells,
   localDate,
   localDay,
@@ -143,11 +144,11 @@ export class BehaviourService {
 
   /** The cells of the period: summed grid rows of the days built in the site's zone plus the raw samples of the others (the caller sums duplicates). */
   private async cells(site: SiteRecord, range: DateRange, filter: CellFilter): Promise<Cell[]> {
-    const built = await builtDays(this.events, site.id, range.startMs, range.endMs, site.timezone);
+    const marks = await dayMarks(this.events, site.id, range.startMs, range.endMs, site.timezone);
     const days = localDays(range.startDate, range.endDate, site.timezone);
     const [grid, raw] = await Promise.all([
-      gridCells(this.events, site.id, built, filter),
-      rawCells(this.events, site.id, unbuiltSpans(days, built), filter),
+      gridCells(this.events, site.id, marks, filter),
+      rawCells(this.events, site.id, unbuiltSpans(days, marks.built), filter),
     ]);
     return [...grid, ...raw];
   }
