@@ -150,9 +150,14 @@ export async function runHeatmapBench(o: HeatmapBenchOptions): Promise<void> {
       start_date: '2026-04-02',
       end_date: '2026-06-30',
     };
+    // CPU time per map as well (this process, DuckDB's threads included): wall times on a shared, loaded
+    // machine mostly measure the wait for a core.
+    const cpu0 = process.cpuUsage();
     const map = await time(() => service.heatmap(site, params, NOW), o.runs, 2, 120_000);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerMap = (cpu.user + cpu.system) / 1000 / (map.timing.runs + 2);
     const clicksOnMap = map.last.totals.clicks;
-    const mapLine = `90-day click map (desktop, grid + today raw): p50 ${fmt(map.timing.p50)} ms, p95 ${fmt(map.timing.p95)} ms over ${map.timing.runs} runs (${fmt(clicksOnMap)} desktop clicks in ${fmt(map.last.data.clicks!.length)} cells)`;
+    const mapLine = `90-day click map (desktop, grid + today raw): p50 ${fmt(map.timing.p50)} ms, p95 ${fmt(map.timing.p95)} ms over ${map.timing.runs} runs, ${fmt(cpuPerMap)} ms of CPU each (${fmt(clicksOnMap)} desktop clicks in ${fmt(map.last.data.clicks!.length)} cells)`;
     console.log(`[heatmap] ${mapLine}`);
     const filter = { path: PAGE, viewport: 'desktop', kinds: ['click', 'el', 'rage', 'dead', 'error'] as const };
     // Where the map's time goes: today's part, counted from the raw samples of the day so far.
