@@ -4,7 +4,8 @@ import { statsApi } from '../api/stats';
 import { behaviourReportsApi } from '../api/behaviour-reports';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
-import { parseViewState, serializeViewState, withFilter, type ViewState } from '../lib/view-state';
+import { withFilter, type ViewState } from '../lib/view-state';
+import { parseVitalsView, serializeVitalsView, VITALS_BREAKDOWNS } from '../lib/vitals-view';
 import { dimensionLabel } from '../lib/dimensions';
 import { RATING_LABEL, VITAL_LIST, formatVital, ratingOf, vitalMetrics } from '../lib/vitals';
 import { SiteHeader } from '../components/SiteHeader';
@@ -14,8 +15,6 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { VitalsTable } from '../components/VitalsTable';
 import { LineChart } from '../charts/LineChart';
 
-/** Dimensions the breakdown offers (any stats dimension works; these are the useful ones for speed). */
-const BREAKDOWNS = ['page', 'device', 'country', 'browser', 'os', 'channel', 'source'];
 const ALL_METRICS = VITAL_LIST.flatMap((v) => vitalMetrics(v.id));
 const P75 = VITAL_LIST.map((v) => `${v.id}_p75`);
 
@@ -26,10 +25,7 @@ const P75 = VITAL_LIST.map((v) => `${v.id}_p75`);
  */
 export function VitalsPage({ siteId }: { siteId: string }) {
   const { search } = useLocation();
-  const view = parseViewState(search);
-  const params = new URLSearchParams(search);
-  const chosen = (VITAL_LIST.find((v) => v.id === params.get('vital'))?.id ?? 'lcp') as Vital;
-  const by = BREAKDOWNS.includes(params.get('by') ?? '') ? params.get('by')! : 'page';
+  const { view, vital: chosen, by } = parseVitalsView(search);
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
   const key = JSON.stringify([view.period, view.from, view.to, view.filters]);
   // The web.dev thresholds the server rates with (the report's own numbers are not shown here).
@@ -39,14 +35,8 @@ export function VitalsPage({ siteId }: { siteId: string }) {
   );
   const overview = useAsync((signal) => statsApi.overview(siteId, { ...view, compare: false }, ALL_METRICS, 'day', signal), [siteId, key]);
   const rows = useAsync((signal) => statsApi.breakdown(siteId, { ...view, compare: false }, by, P75, 10, signal), [siteId, key, by]);
-  const go = (v: ViewState, vital: Vital, dimension: string) => {
-    const s = serializeViewState(v);
-    const extra = new URLSearchParams();
-    if (vital !== 'lcp') extra.set('vital', vital);
-    if (dimension !== 'page') extra.set('by', dimension);
-    const tail = extra.toString();
-    navigate(`/sites/${siteId}/vitals${s}${tail ? (s ? '&' : '?') + tail : ''}`);
-  };
+  const go = (v: ViewState, vital: Vital, dimension: string) =>
+    navigate(`/sites/${siteId}/vitals${serializeVitalsView({ view: v, vital, by: dimension })}`);
   const thresholds = report.data?.thresholds;
   const totals = overview.data?.metrics;
   const value = (metric: string) => totals?.[metric]?.value ?? 0;
@@ -105,7 +95,7 @@ export function VitalsPage({ siteId }: { siteId: string }) {
         <label>
           Break down by{' '}
           <select value={by} onChange={(e) => go(view, chosen, e.target.value)}>
-            {BREAKDOWNS.map((d) => (
+            {VITALS_BREAKDOWNS.map((d) => (
               <option key={d} value={d}>
                 {dimensionLabel(d)}
               </option>
