@@ -13,7 +13,8 @@ import {
   type HeatmapReport,
   type VitalsReport,
 } from '@tidemark/core';
-import { addDays, bindString, dialectFor, render, resolvePeriod, sql, type DateRange } from '../stats';
+import { addDays, resolvePeriod, type DateRange } from '../stats';
+import { Lifecycle } from '../lifecycle';
 import type { EventStore } from '../store';
 import type { SiteRecord } from '../meta';
 import { repeat } from '../schedule';
@@ -48,7 +49,7 @@ const SETTLE_MS = 2 * 60_000;
 type PeriodInput = { period: string; start_date?: string | undefined; end_date?: string | undefined };
 
 /** Whole days of the request in the site's zone `tz`. */
-function periodRange(p: PeriodInput, now: number, tz = 'UTC'): DateRange {
+function periodRange(p: PeriodInput, now: number, tz: string): DateRange {
   if (p.period === 'custom') {
     if (!p.start_date || !p.end_date) throw badRequest('invalid_date_range', 'period=custom needs start_date and end_date');
     return resolvePeriod({ start: p.start_date, end: p.end_date }, tz, now);
@@ -158,7 +159,7 @@ export class BehaviourService {
    * batches), every day of the last week not built yet, and days built in another zone (the site's zone
    * changed) whose raw samples are all still held. Serial: one run at a time.
    */
-  buildRecent(sites: ReadonlyArray<Pick<SiteRecord, 'id' | 'timezone'>>, now = Date.now()): Promise<number> {
+  buildRecent(sites: ReadonlyArray<Pick<SiteRecord, 'id' | 'timezone' | 'retention_days'>>, now = Date.now()): Promise<number> {
     const run = this.running.then(async () => {
       let built = 0;
       for (const site of sites)
@@ -172,41 +173,29 @@ export class BehaviourService {
     return run;
   }
 
-  private async daysToBuild(site: Pick<SiteRecord, 'id' | 'timezone'>, now: number) {
+  private async daysToBuild(site: Pick<SiteRecord, 'id' | 'timezone' | 'retention_days'>, now: number) {
     const tz = site.timezone;
     const current = localDay(localDate(now - SETTLE_MS, tz), tz);
     const yesterday = localDay(localDate(current.startMs - 1, tz), tz);
-    const first = localDay(localDate(yesterday.startMs - (CATCH_UP_DAYS - 1) * DAY_MS, tz), tz);
+    const first = localDay(addDays(yesterday.date, -(CATCH_UP_DAYS - 1)), tz);
     const recent = localDays(first.date, yesterday.date, tz);
     const built = await builtDays(this.events, site.id, first.startMs, yesterday.endMs, tz);
     const todo = new Map(recent.filter((d) => !built.has(d.startMs) || d === recent[recent.length - 1]).map((d) => [d.date, d]));
-    // Days marked in another zone: rebuilt in this one while the raw samples cover them (the oldest sample
-    // of the site is older than the day), so no day is rebuilt from a part of its samples.
+    // Days marked in another zone: rebuilt in this one, newest first. Their raw samples are held: retention
+    // removes a site's samples and grid days before the same cutoff.
+    const cutoff = site.retention_days > 0 ? Lifecycle.retentionCutoff(site.retention_days, now) : Number.NEGATIVE_INFINITY;
     const stale = await otherZoneDays(this.events, site.id, first.startMs - REZONE_DAYS * DAY_MS, first.startMs, tz);
-    if (stale.length) {
-      const oldest = await this.oldestSample(site.id);
-      for (const start of stale.sort((a, b) => b - a)) {
-        const day = localDay(localDate(start, tz), tz);
-        if (oldest === null || day.startMs <= oldest || todo.size >= recent.length + REZONE_PER_RUN) continue;
-        todo.set(day.date, day);
-      }
+    for (const start of stale.sort((a, b) => b - a)) {
+      const day = localDay(localDate(start, tz), tz);
+      if (day.startMs < cutoff || todo.size >= recent.length + REZONE_PER_RUN) continue;
+      todo.set(day.date, day);
     }
     return [...todo.values()];
   }
 
-  private async oldestSample(siteId: string): Promise<number | null> {
-    const d = dialectFor(this.events.dialect);
-    const { sql: text, params } = render(
-      sql`SELECT ${d.timestampToMs(sql`min(ts)`)} AS t FROM events WHERE site_id = ${bindString(siteId)}`,
-      d,
-    );
-    const [row] = await this.events.query<{ t: number | null }>(text, params);
-    return row?.t === null || row?.t === undefined ? null : Number(row.t);
-  }
-
   /** The grid job: every `everyMs` (default 10 minutes), on the jobs node (the leader at scale). */
   schedule(opts: {
-    sites: () => Promise<Array<Pick<SiteRecord, 'id' | 'timezone'>>>;
+    sites: () => Promise<Array<Pick<SiteRecord, 'id' | 'timezone' | 'retention_days'>>>;
     isLeader?: () => boolean;
     onError: (err: unknown) => void;
     everyMs?: number;
