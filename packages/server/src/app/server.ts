@@ -250,7 +250,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     const leader = scale?.leader;
     closers.push(
       behaviour.schedule({
-        sites: async () => (await meta.sites.listAll()).map((s) => s.id),
+        sites: async () => (await meta.sites.listAll()).map((s) => ({ id: s.id, timezone: s.timezone, retention_days: s.retention_days })),
         onError: (err) => logError('heatmap grid build failed', err),
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),

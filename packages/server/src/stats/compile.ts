@@ -112,6 +112,8 @@ export class Compiler {
     }
     // Time on page and scroll depth come from page-view rows (page-views.ts), always from events.
     if (plan.aggs.some((a) => AGGREGATES[a].level === 'page')) parts.push(this.pageViewsPart());
+    // Web vitals from the period's page_performance events.
+    if (plan.aggs.some((a) => AGGREGATES[a].level === 'vitals')) parts.push(this.vitalsPart());
     // Revenue from the credits of the period's payments (compile-revenue.ts).
     if (plan.aggs.some((a) => AGGREGATES[a].level === 'revenue')) parts.push(revenueRows(this));
     const keys = this.outputKeys();
@@ -497,6 +499,25 @@ export class Compiler {
     const pageSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ident('pv_ms'), ident('pv_scroll'), ...own])} FROM ${rows}`;
     const sessionsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ...fromSession])} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
     return sql`SELECT ${join([...keys, ...aggs])} FROM ${d.joinUsing(pageSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
+  }
+
+  /** Web vitals half: quantiles over the page_performance events in the period matching the filters. */
+  private vitalsPart(): Sql {
+    const { d, plan } = this;
+    const rows = this.eventRows('period', and([sql`name = 'page_performance'`, this.eventFilter()]));
+    const keys = this.outputKeys();
+    const aggs = this.aggColumns((a) => AGGREGATES[a].overVitals?.(d) ?? null);
+    const own: Sql[] = [];
+    const fromSession: Sql[] = [];
+    plan.dimensions.forEach((dim, i) => {
+      if (dimensionDef(dim).level === 'event') own.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
+      else fromSession.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
+    });
+    if (plan.interval) own.push(sql`${d.timeBucket(ident('ts'), plan.interval, plan.timezone, this.range)} AS bucket`);
+    if (!this.pageViewsNeedSessions()) return sql`SELECT ${join([...own, ...aggs])} FROM ${rows}${this.groupBy(keys)}`;
+    const vitalsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ident('props'), ...own])} FROM ${rows}`;
+    const sessionsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ...fromSession])} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
+    return sql`SELECT ${join([...keys, ...aggs])} FROM ${d.joinUsing(vitalsSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
   }
 
   /** ORDER BY terms over the output columns (d_i, bucket, a_*). */

@@ -1,4 +1,4 @@
-import { PASSIVE_EVENT_NAMES, type BuiltinDimension, type FilterNode, type Metric } from '@tidemark/core';
+import { PASSIVE_EVENT_NAMES, VITALS, type BuiltinDimension, type FilterNode, type Metric, type Vital } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import { bindString, ident, join, keyword, sql, type Sql } from './sql';
 
@@ -114,6 +114,13 @@ export function traitKeysOf(dimensions: readonly string[], filters: readonly Fil
 
 // --- aggregates ------------------------------------------------------------------------------------
 
+/** Web vitals quantiles (p50/p75/p95 of LCP, INP, CLS, FCP, TTFB), each an aggregate and a metric of its own name. */
+export const VITAL_QUANTILES = { p50: 0.5, p75: 0.75, p95: 0.95 } as const;
+export type VitalAgg = `${Vital}_${keyof typeof VITAL_QUANTILES}`;
+export const VITAL_AGGS: readonly VitalAgg[] = VITALS.flatMap((v) =>
+  (Object.keys(VITAL_QUANTILES) as Array<keyof typeof VITAL_QUANTILES>).map((q) => `${v}_${q}` as const),
+);
+
 /** Summable (or, for visitors, computed in one place) quantities that metrics are derived from. */
 export type AggName =
   | 'visitors'
@@ -134,6 +141,7 @@ export type AggName =
   | 'rage_clicks'
   | 'dead_clicks'
   | 'error_clicks'
+  | VitalAgg
   | 'revenue_minor'
   | 'gross_minor'
   | 'revenue_scale'
@@ -158,6 +166,7 @@ export const AGG_ORDER: readonly AggName[] = [
   'rage_clicks',
   'dead_clicks',
   'error_clicks',
+  ...VITAL_AGGS,
   'revenue_minor',
   'gross_minor',
   'revenue_scale',
@@ -166,10 +175,11 @@ export const AGG_ORDER: readonly AggName[] = [
 ];
 
 /**
- * Where an aggregate is computed: over event rows, over session rows, or over page-view rows (one per
- * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts).
+ * Where an aggregate is computed: over event rows, over session rows, over page-view rows (one per
+ * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts), over
+ * credits (revenue) or over the page_performance events that carry web vitals.
  */
-export type AggLevel = Level | 'page' | 'revenue';
+export type AggLevel = Level | 'page' | 'revenue' | 'vitals';
 
 /** What some aggregates need from the statement being compiled. */
 export interface AggContext {
@@ -194,6 +204,8 @@ export interface AggregateDef {
    * with `people` the rows carry `payer_person`, the person of the payer visitor id (people.ts).
    */
   overCredits?: (d: Dialect, people: boolean) => Sql;
+  /** Over the period's page_performance events matching the filters (their props hold the vitals). */
+  overVitals?: (d: Dialect) => Sql;
   /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
   rawOnly?: true;
 }
@@ -214,6 +226,19 @@ function frustration(name: string, column: string): AggregateDef {
     rawOnly: true,
     overEvents: (d) => d.countIf(sql`name = ${bindString(name)}`),
     overSessions: () => zeroIfNull(sql`sum(${ident(column)})`),
+  };
+}
+/**
+ * A vital's quantile over the page_performance events reporting it (the tracker's t.vitals.js, one event
+ * per page view): exact and interpolated on every engine; NULL without samples, which the stacking sums
+ * to 0.
+ */
+function vitalQuantile(agg: VitalAgg): AggregateDef {
+  const [vital, q] = agg.split('_') as [Vital, keyof typeof VITAL_QUANTILES];
+  return {
+    level: 'vitals',
+    rawOnly: true,
+    overVitals: (d) => d.quantile(d.toNumberOrNull(d.propertyValue(ident('props'), vital)), VITAL_QUANTILES[q]),
   };
 }
 const isPayment = sql`kind = 'payment'`;
@@ -276,6 +301,7 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   rage_clicks: frustration('rage_click', 's_rage_in'),
   dead_clicks: frustration('dead_click', 's_dead_in'),
   error_clicks: frustration('error_click', 's_error_in'),
+  ...(Object.fromEntries(VITAL_AGGS.map((a) => [a, vitalQuantile(a)])) as Record<VitalAgg, AggregateDef>),
   // Revenue: credits (integer minor units of the reporting currency) of the period's payments and refunds,
   // each on the touchpoint session the attribution model gave it to (revenue/credits.ts); the other parts of
   // the statement may read the rollups (they give these zeros, the credits part everything). `revenue_scale`
@@ -392,6 +418,14 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
   dead_clicks: { level: 'event', aggs: ['dead_clicks'], value: (a) => a.dead_clicks, order: () => ident('a_dead_clicks') },
   /** error_click events (a click followed within 1 s by an uncaught error). */
   error_clicks: { level: 'event', aggs: ['error_clicks'], value: (a) => a.error_clicks, order: () => ident('a_error_clicks') },
+  // p50/p75/p95 of each web vital: ms rounded to whole ms, CLS (unitless) to three decimals; 0 without samples.
+  ...(Object.fromEntries(
+    VITAL_AGGS.map((a) => {
+      const digits = a.startsWith('cls_') ? 3 : 0;
+      const def: MetricDef = { level: 'vitals', aggs: [a], value: (x) => round(x[a] ?? 0, digits), order: () => ident(`a_${a}`) };
+      return [a, def];
+    }),
+  ) as Record<VitalAgg, MetricDef>),
   /** Payments less refunds credited to the row, major units of the site's reporting currency. */
   total_revenue: {
     level: 'revenue',

@@ -177,6 +177,18 @@ export interface EventStore extends LifecycleStore {
    * already stored replaces it (reads see one row per key on both engines).
    */
   upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void>;
+  /**
+   * Writes the rows `select` yields (every column of the side table but site_id, by name) for the site, in
+   * the engine: nothing crosses to the server. The rows the site held with the table's time in [fromMs, toMs)
+   * go first on DuckDB; ClickHouse's replacing engine only replaces rows with the same key, so a caller
+   * that rebuilds a span keys its rows by what they count (the same cell yields the same key).
+   */
+  rebuildSideRows(
+    table: SideTableName,
+    siteId: string,
+    span: { fromMs: number; toMs: number },
+    select: { sql: string; params: unknown[] },
+  ): Promise<void>;
   /** The subject's rows in each side table (before erasure: the ones it would unlink; DESIGN §8 export). */
   exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>>;
   /**

@@ -516,6 +516,29 @@ export class DuckDbEventStore implements EventStore {
     );
   }
 
+  async rebuildSideRows(
+    table: SideTableName,
+    siteId: string,
+    span: { fromMs: number; toMs: number },
+    select: { sql: string; params: unknown[] },
+  ): Promise<void> {
+    const spec = SIDE_TABLES[table];
+    const names = spec.columns.map((c) => c.name);
+    await this.exclusive(() =>
+      this.writer.transaction(async () => {
+        await this.writer.run(`DELETE FROM ${table} WHERE site_id = ? AND ${spec.time} >= ? AND ${spec.time} < ?`, [
+          siteId,
+          Math.trunc(span.fromMs),
+          Math.trunc(span.toMs),
+        ]);
+        await this.writer.run(
+          `INSERT INTO ${table} (site_id, ${names.join(', ')}) SELECT ?, ${names.map((n) => `r.${n}`).join(', ')} FROM (${select.sql}) AS r`,
+          [siteId, ...select.params],
+        );
+      }),
+    );
+  }
+
   replaceImported(siteId: string, importId: string, rows: readonly ImportedAggregate[]): Promise<number> {
     checkImportedRows(rows);
     return this.exclusive(() =>

@@ -196,6 +196,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       `CREATE TABLE path_sessions_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
     ],
   },
+  {
+    version: 23,
+    name: 'heatmap grid days in the site zone: day marks name their zone; the days built before were UTC days',
+    statements: () => ["UPDATE heatmap_cells SET selector = 'UTC' WHERE kind = 'day' AND selector = ''"],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
