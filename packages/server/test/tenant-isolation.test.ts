@@ -30,6 +30,8 @@ const PUBLIC_ROUTES: RegExp[] = [
   /^\/api\/auth\/(login|register|setup|logout)$/,
   // The consent banner's configuration and the recording of a decision (by tracking id, like collection).
   /^\/api\/consent(\/config)?$/,
+  // An experiment's variants for the visitor a signed attribution id names (by tracking id, like collection).
+  /^\/api\/experiments\/assign$/,
 ];
 
 function isPublic(url: string): boolean {

@@ -20,6 +20,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
     { to: `${base}/paths`, label: 'Paths', keep: true },
     { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
     { to: `${base}/people`, label: 'People' },
+    { to: `${base}/experiments`, label: 'Experiments' },
     { to: `${base}/recordings`, label: 'Recordings' },
     ...(canWrite(org) ? [{ to: `${base}/settings`, label: 'Settings' }] : []),
     ...(canWrite(org) ? [{ to: `${base}/consent`, label: 'Consent' }] : []),
