@@ -41,7 +41,10 @@ const name = z.string().trim().min(1, 'name must not be empty').max(100);
 /** `POST /api/sites/{id}/experiments`: a draft. */
 export const experimentInputSchema = z
   .object({
-    key: z.string().regex(KEY, 'key: lower-case letters, digits, _ and -, up to 64').meta({ description: 'What the page passes to tidemark.experiment(key)' }),
+    key: z
+      .string()
+      .regex(KEY, 'key: lower-case letters, digits, _ and -, up to 64')
+      .meta({ description: 'What the page passes to tidemark.experiment(key)' }),
     name,
     variants: variantsSchema,
     metric: experimentMetricSchema,

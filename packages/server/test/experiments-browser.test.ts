@@ -61,7 +61,8 @@ describe.skipIf(chromiumMissing())('experiments in the browser', () => {
     // Each page sends the session's exposure once; the collector answers after the write is durable.
     let exposureAnswers = 0;
     tab.on('requestfinished', async (r) => {
-      if (r.url().endsWith('/api/collect') && r.postData()?.includes('$exposure') && (await r.response())?.status() === 202) exposureAnswers += 1;
+      if (r.url().endsWith('/api/collect') && r.postData()?.includes('$exposure') && (await r.response())?.status() === 202)
+        exposureAnswers += 1;
     });
     for (let load = 0; load < 3; load++) {
       if (load === 0) await tab.goto(`${pages.origin}/`);
@@ -75,10 +76,8 @@ describe.skipIf(chromiumMissing())('experiments in the browser', () => {
     expect(['plain', 'bold']).toContain(shown[0]);
     expect(await tab.textContent('#hero')).toBe(shown[0] === 'bold' ? 'Buy now!' : 'Buy');
 
-    const views = await until('three page views stored', async () => {
-      const v = await stored('page_view');
-      return v.length >= 3 ? v : null;
-    });
+    await until('three page views stored', async () => (await stored('page_view')).length >= 3);
+    const views = await stored('page_view');
     const exposures = await stored('$exposure');
     // The variant is the assignment of the visitor id the collector gave these page views.
     expect(new Set(views.map((v) => v.visitor_id)).size).toBe(1);

@@ -30,9 +30,13 @@ const create = (key: string, body: Record<string, unknown> = {}) =>
   s.request('POST', base(), { key, name: key, variants: VARIANTS, metric: { type: 'goal', goal_id: goalId }, ...body }, auth(s.keys.write));
 
 /** A page view like the tracker's, from one visitor; the answer's attribution id names its visitor and session. */
-async function pageView(ua: string, extra: Record<string, unknown> = {}) {
+async function pageView(ua: string, name = 'page_view', extra: Record<string, unknown> = {}) {
   const r = await s.collect(
-    { site_id: s.site.tracking_id, sent_at: Date.now(), events: [{ event_id: uuidv7(), name: 'page_view', timestamp: Date.now(), properties: { url: 'https://www.example.com/', path: '/', ...extra } }] },
+    {
+      site_id: s.site.tracking_id,
+      sent_at: Date.now(),
+      events: [{ event_id: uuidv7(), name, timestamp: Date.now(), properties: { url: 'https://www.example.com/', path: '/', ...extra } }],
+    },
     { 'user-agent': ua },
   );
   expect(r.status, r.text).toBe(202);
@@ -48,8 +52,18 @@ describe('experiments API', () => {
   it('refuses bad input with coded 4xx answers', async () => {
     for (const body of [
       { variants: [{ key: 'only', weight: 1 }] },
-      { variants: [{ key: 'a', weight: 1 }, { key: 'a', weight: 2 }] },
-      { variants: [{ key: 'A B', weight: 1 }, { key: 'b', weight: 1 }] },
+      {
+        variants: [
+          { key: 'a', weight: 1 },
+          { key: 'a', weight: 2 },
+        ],
+      },
+      {
+        variants: [
+          { key: 'A B', weight: 1 },
+          { key: 'b', weight: 1 },
+        ],
+      },
       { metric: { type: 'goal', goal_id: 'nope' } },
       { metric: { type: 'visits' } },
     ]) {
@@ -81,7 +95,12 @@ describe('experiments API', () => {
     expect(won.body).toMatchObject({ status: 'stopped', winner: 'green', stopped_at: expect.any(String) });
     const entries = await s.ctx.meta.auditLog.list(s.site.org_id, { action: 'experiment', limit: 50 });
     const mine = entries.filter((x) => x.target?.id === e.id || (x.action === 'experiment.created' && x.details.key === 'hero'));
-    expect(mine.map((x) => x.action).sort()).toEqual(['experiment.created', 'experiment.started', 'experiment.updated', 'experiment.winner_declared']);
+    expect(mine.map((x) => x.action).sort()).toEqual([
+      'experiment.created',
+      'experiment.started',
+      'experiment.updated',
+      'experiment.winner_declared',
+    ]);
     expect(mine.every((x) => x.site_id === s.site.id && x.outcome === 'success')).toBe(true);
   });
 
@@ -93,7 +112,9 @@ describe('experiments API', () => {
     expect(experimentResultsSchema.parse(results.body).variants.map((v) => v.exposed_visitors)).toEqual([0, 0]);
     expect((await s.request('POST', `${base()}/${e.id}/start`, {}, auth(s.keys.read))).status).toBe(403);
     expect((await s.request('GET', `${base()}/${e.id}`, undefined, auth(s.keys.otherOrg))).status).toBe(404);
-    expect((await s.request('DELETE', `/api/sites/${s.otherSite.id}/experiments/${e.id}`, undefined, auth(s.keys.otherOrg))).status).toBe(404);
+    expect((await s.request('DELETE', `/api/sites/${s.otherSite.id}/experiments/${e.id}`, undefined, auth(s.keys.otherOrg))).status).toBe(
+      404,
+    );
     expect((await s.request('DELETE', `${base()}/${e.id}`, undefined, auth(s.keys.write))).status).toBe(204);
     expect((await s.request('GET', `${base()}/${e.id}`, undefined, auth(s.keys.write))).status).toBe(404);
   });
@@ -112,8 +133,8 @@ describe('assignment for the browser', () => {
     const [stored] = await s.events(s.site, "AND name = 'page_view'");
     const visitor = String(stored!.visitor_id);
     expect(answer['buy-button']!.variant).toBe(variantFor('buy-button', assignmentUnit(visitor, null), VARIANTS));
-    // Stable: the same visitor and session, the same answer; the exposure id is the session's.
-    const again = (await assign(await pageView(ua))).body.experiments;
+    // Stable: the same visitor and session (a later, passive event's answer), the same answer; the exposure id is the session's.
+    const again = (await assign(await pageView(ua, 'scroll_depth', { scroll_depth: 50 }))).body.experiments;
     expect(again['buy-button']).toEqual(answer['buy-button']);
     // Identified: the user id is the unit.
     const asUser = (await assign(aid, 'user-77')).body.experiments;
@@ -128,11 +149,19 @@ describe('assignment for the browser', () => {
       timestamp: Date.now(),
       properties: { url: 'https://www.example.com/', path: '/', key: 'buy-button', variant: answer['buy-button']!.variant },
     };
-    for (let i = 0; i < 2; i++) expect((await s.collect({ site_id: s.site.tracking_id, sent_at: Date.now(), events: [exposure] }, { 'user-agent': ua })).status).toBe(202);
+    for (let i = 0; i < 2; i++)
+      expect((await s.collect({ site_id: s.site.tracking_id, sent_at: Date.now(), events: [exposure] }, { 'user-agent': ua })).status).toBe(
+        202,
+      );
     const exposures = await s.events(s.site, "AND name = '$exposure'");
     expect(exposures).toHaveLength(1);
     expect(JSON.parse(String(exposures[0]!.props))).toMatchObject({ key: 'buy-button', variant: answer['buy-button']!.variant });
-    const bounce = await s.request('GET', `/api/sites/${s.site.id}/stats?period=today&metrics=bounce_rate,sessions`, undefined, auth(s.keys.read));
+    const bounce = await s.request(
+      'GET',
+      `/api/sites/${s.site.id}/stats?period=today&metrics=bounce_rate,sessions`,
+      undefined,
+      auth(s.keys.read),
+    );
     expect(bounce.body.metrics.bounce_rate.value).toBe(100);
 
     const results = experimentResultsSchema.parse((await s.request('GET', `${base()}/${e.id}/results`, undefined, auth(s.keys.read))).body);
@@ -148,7 +177,10 @@ describe('assignment for the browser', () => {
       origin: 'https://other.org',
     });
     expect(foreign.body.error.code).toBe('invalid_aid');
-    expect((await s.request('POST', '/api/experiments/assign', JSON.stringify({ site_id: 'nope', aid }), { 'content-type': 'text/plain' })).status).toBe(404);
+    expect(
+      (await s.request('POST', '/api/experiments/assign', JSON.stringify({ site_id: 'nope', aid }), { 'content-type': 'text/plain' }))
+        .status,
+    ).toBe(404);
     const evil = await s.request('POST', '/api/experiments/assign', JSON.stringify({ site_id: s.site.tracking_id, aid }), {
       'content-type': 'text/plain',
       origin: 'https://evil.example',

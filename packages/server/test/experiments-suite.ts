@@ -12,7 +12,7 @@ function chiSquareP(chi: number, df: number): number {
   const z = Math.sqrt(chi);
   const n = 100_000;
   const h = 40 / n;
-  const f = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+  const f = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
   let s = f(z) + f(z + 40);
   for (let i = 1; i < n; i++) s += f(z + i * h) * (i % 2 ? 4 : 2);
   return (2 * s * h) / 3;
@@ -90,7 +90,11 @@ export function runExperimentsSuite(engine: string, makeStore: () => Promise<Eve
         return s + (o - e) ** 2 / e;
       }, 0);
       expect(chiSquareP(chi, 2)).toBeGreaterThan(0.001);
-      const results = experimentResults(definition(CHECKOUT.key, CHECKOUT.variants, { type: 'goal', goal_id: PRO_SIGNUP.id }), PRO_SIGNUP, got);
+      const results = experimentResults(
+        definition(CHECKOUT.key, CHECKOUT.variants, { type: 'goal', goal_id: PRO_SIGNUP.id }),
+        PRO_SIGNUP,
+        got,
+      );
       expect(results.srm.chi_square).toBeCloseTo(chi, 10);
       expect(results.srm.mismatch).toBe(false);
     });
@@ -120,12 +124,18 @@ export function runExperimentsSuite(engine: string, makeStore: () => Promise<Eve
         expect(v.exposed_visitors).toBe(w.visitors);
         expect(v.rate).toBeCloseTo((w.conversions / w.visitors) * 100, 10);
         if (v.variant === 'control') expect(v.uplift).toBeNull();
-        else expect(v.uplift).toBeCloseTo(((w.conversions / w.visitors / (control.conversions / control.visitors)) - 1) * 100, 8);
+        else expect(v.uplift).toBeCloseTo((w.conversions / w.visitors / (control.conversions / control.visitors) - 1) * 100, 8);
       }
     });
 
     it('reads only the window: nothing before the start counts', async () => {
-      const none = await stats.experimentCounts({ siteId: EXP_SITE, key: CHECKOUT.key, goal: PRO_SIGNUP, startMs: EXP_START - 10 * 86_400_000, endMs: EXP_START - 2 * 86_400_000 });
+      const none = await stats.experimentCounts({
+        siteId: EXP_SITE,
+        key: CHECKOUT.key,
+        goal: PRO_SIGNUP,
+        startMs: EXP_START - 10 * 86_400_000,
+        endMs: EXP_START - 2 * 86_400_000,
+      });
       expect(none).toEqual([]);
     });
   });

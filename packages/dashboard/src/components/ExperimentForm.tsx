@@ -11,7 +11,7 @@ export function ExperimentForm({ siteId, goals, onCreated }: { siteId: string; g
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
   const [variants, setVariants] = useState('control:50, treatment:50');
-  const [metric, setMetric] = useState('');
+  const [metric, setMetric] = useState('revenue');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -20,7 +20,7 @@ export function ExperimentForm({ siteId, goals, onCreated }: { siteId: string; g
     setBusy(true);
     setError(null);
     try {
-      const chosen = metric === 'revenue' || !metric ? { type: 'revenue' as const } : { type: 'goal' as const, goal_id: metric };
+      const chosen = metric === 'revenue' ? { type: 'revenue' as const } : { type: 'goal' as const, goal_id: metric };
       const created = await experimentsApi.create(siteId, { key, name, variants: parseVariants(variants), metric: chosen });
       setKey('');
       setName('');
@@ -35,7 +35,13 @@ export function ExperimentForm({ siteId, goals, onCreated }: { siteId: string; g
   return (
     <form className="card" aria-label="New experiment" onSubmit={submit}>
       <h2>New experiment</h2>
-      <Field label="Key" hint="What the page passes to tidemark.experiment(key)" value={key} onChange={(e) => setKey(e.target.value)} required />
+      <Field
+        label="Key"
+        hint="What the page passes to tidemark.experiment(key)"
+        value={key}
+        onChange={(e) => setKey(e.target.value)}
+        required
+      />
       <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} required />
       <Field
         label="Variants"

@@ -60,8 +60,8 @@ export function ExperimentResultsTable({ results }: { results: ExperimentResults
         </tbody>
       </table>
       <p className="muted small">
-        People are counted once, in the variant of their first exposure; a conversion counts at or after it. Read the always-valid p-value while
-        the experiment runs: unlike the z-test's, it stays valid however often you look.
+        People are counted once, in the variant of their first exposure; a conversion counts at or after it. Read the always-valid p-value
+        while the experiment runs: unlike the z-test's, it stays valid however often you look.
       </p>
     </div>
   );

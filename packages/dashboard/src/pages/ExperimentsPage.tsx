@@ -14,7 +14,11 @@ import { ExperimentForm } from '../components/ExperimentForm';
 import { ExperimentResultsTable } from '../components/ExperimentResultsTable';
 
 const since = (e: Experiment) =>
-  e.status === 'draft' ? 'draft' : e.status === 'running' ? `running since ${e.started_at?.slice(0, 10)}` : `stopped ${e.stopped_at?.slice(0, 10)}`;
+  e.status === 'draft'
+    ? 'draft'
+    : e.status === 'running'
+      ? `running since ${e.started_at?.slice(0, 10)}`
+      : `stopped ${e.stopped_at?.slice(0, 10)}`;
 
 /** Experiments: the list with start / stop / declare winner, a create form, and the open experiment's results (`?e=` in the URL). */
 export function ExperimentsPage({ siteId }: { siteId: string }) {
@@ -52,7 +56,12 @@ export function ExperimentsPage({ siteId }: { siteId: string }) {
         <ul className="plain-list">
           {(list.data ?? []).map((e) => (
             <li key={e.id} className="experiment-row" data-testid={`experiment-${e.key}`}>
-              <button type="button" className="link-button" onClick={() => open(e.id)} aria-current={e.id === view.selected ? 'true' : undefined}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => open(e.id)}
+                aria-current={e.id === view.selected ? 'true' : undefined}
+              >
                 {e.name}
               </button>{' '}
               <code>{e.key}</code> <span className="muted small">{since(e)}</span>
@@ -97,7 +106,16 @@ export function ExperimentsPage({ siteId }: { siteId: string }) {
           )}
         </section>
       )}
-      {writer && <ExperimentForm siteId={siteId} goals={goals.data ?? []} onCreated={(e) => (list.reload(), open(e.id))} />}
+      {writer && (
+        <ExperimentForm
+          siteId={siteId}
+          goals={goals.data ?? []}
+          onCreated={(e) => {
+            list.reload();
+            open(e.id);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -112,7 +112,13 @@ export const AUDIT_RULES: AuditRule[] = [
   site('PATCH', '/api/sites/:id/funnels/:funnel_id', 'funnel.updated', { type: 'funnel', param: 'funnel_id' }, { changedFields: true }),
   site('DELETE', '/api/sites/:id/funnels/:funnel_id', 'funnel.deleted', { type: 'funnel', param: 'funnel_id' }),
   site('POST', '/api/sites/:id/experiments', 'experiment.created', { type: 'experiment' }, { bodyFields: ['key', 'name'] }),
-  site('PATCH', '/api/sites/:id/experiments/:experiment_id', 'experiment.updated', { type: 'experiment', param: 'experiment_id' }, { changedFields: true }),
+  site(
+    'PATCH',
+    '/api/sites/:id/experiments/:experiment_id',
+    'experiment.updated',
+    { type: 'experiment', param: 'experiment_id' },
+    { changedFields: true },
+  ),
   site('POST', '/api/sites/:id/experiments/:experiment_id/start', 'experiment.started', { type: 'experiment', param: 'experiment_id' }),
   site('POST', '/api/sites/:id/experiments/:experiment_id/stop', 'experiment.stopped', { type: 'experiment', param: 'experiment_id' }),
   site(

@@ -11,7 +11,7 @@ function chiSquare(counts: number[], shares: number[]): { chi: number; p: number
   const z = Math.sqrt(chi);
   const n = 100_000;
   const h = 40 / n;
-  const f = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+  const f = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
   let s = f(z) + f(z + 40);
   for (let i = 1; i < n; i++) s += f(z + i * h) * (i % 2 ? 4 : 2);
   return { chi, p: (2 * s * h) / 3 };
@@ -51,7 +51,8 @@ describe('experiment assignment', () => {
   it('assigns independently across experiments (the same person is not always in the same arm)', () => {
     const people = units(8_000, 'independent');
     const cells = [0, 0, 0, 0];
-    for (const u of people) cells[(variantFor('one', u, ab) === 'control' ? 0 : 2) + (variantFor('two', u, ab) === 'control' ? 0 : 1)]! += 1;
+    for (const u of people)
+      cells[(variantFor('one', u, ab) === 'control' ? 0 : 2) + (variantFor('two', u, ab) === 'control' ? 0 : 1)]! += 1;
     // Independence: each of the four combinations gets a quarter (3 degrees of freedom → compare via the df-2 bound loosely).
     const total = people.length;
     for (const c of cells) expect(Math.abs(c - total / 4)).toBeLessThan(5 * Math.sqrt(total * 0.25 * 0.75));
@@ -74,7 +75,10 @@ describe('experiment assignment', () => {
     const running = { ...base, status: 'running' } as Experiment;
     expect(servedVariant(running, 'vx')).toEqual({ variant: variantFor('hero', 'vx', ab), expose: true });
     expect(servedVariant({ ...base, status: 'stopped' } as Experiment, 'vx')).toEqual({ variant: 'control', expose: false });
-    expect(servedVariant({ ...base, status: 'stopped', winner: 'treatment' } as Experiment, 'vx')).toEqual({ variant: 'treatment', expose: false });
+    expect(servedVariant({ ...base, status: 'stopped', winner: 'treatment' } as Experiment, 'vx')).toEqual({
+      variant: 'treatment',
+      expose: false,
+    });
     expect(servedVariant({ ...base, status: 'draft' } as Experiment, 'vx')).toBeNull();
   });
 });

@@ -1,24 +1,29 @@
 import type { Experiment, ExperimentResults, ExperimentVariantResult, GoalDefinition } from '@tidemark/core';
 import type { ExperimentVariantCounts } from '../stats';
-import {
-  alwaysValidPValue,
-  probabilityToBeat,
-  relativeUplift,
-  sampleRatioMismatch,
-  twoProportionPValue,
-} from './statistics';
+import { alwaysValidPValue, probabilityToBeat, relativeUplift, sampleRatioMismatch, twoProportionPValue } from './statistics';
 
 /** Below this p-value the split of exposed people does not fit the weights (a sample-ratio mismatch). */
 export const SRM_THRESHOLD = 0.001;
 
-const zeros = (variant: string): ExperimentVariantCounts => ({ variant, sessions: 0, visitors: 0, conversions: 0, revenue: 0, revenue_sq: 0 });
+const zeros = (variant: string): ExperimentVariantCounts => ({
+  variant,
+  sessions: 0,
+  visitors: 0,
+  conversions: 0,
+  revenue: 0,
+  revenue_sq: 0,
+});
 
 /**
  * The results page of an experiment from the engine's counts: each configured variant (exposures of
  * unknown variants, from pages of an older definition, are left out), the control first; the rate is
  * converters / exposed people; every other variant is compared with the control.
  */
-export function experimentResults(e: Experiment, goal: GoalDefinition | null, counts: readonly ExperimentVariantCounts[]): ExperimentResults {
+export function experimentResults(
+  e: Experiment,
+  goal: GoalDefinition | null,
+  counts: readonly ExperimentVariantCounts[],
+): ExperimentResults {
   const byVariant = new Map(counts.map((c) => [c.variant, c]));
   const rows = e.variants.map((v) => ({ weight: v.weight, ...(byVariant.get(v.key) ?? zeros(v.key)) }));
   const control = rows[0]!;

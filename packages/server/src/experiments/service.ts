@@ -43,12 +43,14 @@ export class ExperimentService {
     await this.checkMetric(siteId, input.metric);
     if ((await this.meta.experiments.count(siteId)) >= MAX_EXPERIMENTS_PER_SITE)
       throw badRequest('too_many_experiments', `A site has at most ${MAX_EXPERIMENTS_PER_SITE} experiments`);
-    if (await this.meta.experiments.byKey(siteId, input.key)) throw conflict('experiment_key_taken', 'Another experiment of this site has this key');
+    if (await this.meta.experiments.byKey(siteId, input.key))
+      throw conflict('experiment_key_taken', 'Another experiment of this site has this key');
     try {
       return await this.meta.experiments.create(siteId, input);
     } catch (err) {
       // Two creations with one key at once: the unique index decides.
-      if (await this.meta.experiments.byKey(siteId, input.key)) throw conflict('experiment_key_taken', 'Another experiment of this site has this key');
+      if (await this.meta.experiments.byKey(siteId, input.key))
+        throw conflict('experiment_key_taken', 'Another experiment of this site has this key');
       throw err;
     }
   }
@@ -82,7 +84,8 @@ export class ExperimentService {
     const { variant } = parseInput(experimentWinnerSchema, body ?? {});
     if (!current.variants.some((v) => v.key === variant)) throw badRequest('invalid_variant', 'variant: not a variant of this experiment');
     if (current.status === 'draft') throw conflict('experiment_not_started', 'A draft has no winner yet');
-    const change = current.status === 'running' ? { status: 'stopped' as const, stopped_at: this.now(), winner: variant } : { winner: variant };
+    const change =
+      current.status === 'running' ? { status: 'stopped' as const, stopped_at: this.now(), winner: variant } : { winner: variant };
     return this.transition(siteId, current, current.status, change);
   }
 
@@ -109,7 +112,10 @@ export class ExperimentService {
     const goal = await this.meta.goals.get(siteId, metric.goal_id);
     if (!goal) throw badRequest('invalid_goal', 'metric.goal_id: not a goal of this site');
     if (goal.type !== 'destination' && goal.type !== 'event')
-      throw badRequest('invalid_goal', 'metric.goal_id: experiments judge destination and event goals (duration and page-count goals belong to one session)');
+      throw badRequest(
+        'invalid_goal',
+        'metric.goal_id: experiments judge destination and event goals (duration and page-count goals belong to one session)',
+      );
     return { id: goal.id, name: goal.name, type: goal.type, match: goal.match } as GoalDefinition;
   }
 

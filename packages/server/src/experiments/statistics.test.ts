@@ -20,7 +20,7 @@ function simpson(f: (x: number) => number, a: number, b: number, n = 20_000): nu
   for (let i = 1; i < n; i++) s += f(a + i * h) * (i % 2 ? 4 : 2);
   return (s * h) / 3;
 }
-const phi = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+const phi = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
 /** Upper normal tail by integrating the density out to 40 sd. */
 const upperTail = (z: number) => simpson(phi, z, z + 40, 200_000);
 

@@ -557,7 +557,13 @@ export const metaMigrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('idx_experiments_site_key').ifNotExists().unique().on('experiments').columns(['site_id', 'key']).execute();
+      await db.schema
+        .createIndex('idx_experiments_site_key')
+        .ifNotExists()
+        .unique()
+        .on('experiments')
+        .columns(['site_id', 'key'])
+        .execute();
     },
     async down(db: AnyDb) {
       await db.schema.dropTable('experiments').ifExists().execute();

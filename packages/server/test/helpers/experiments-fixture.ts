@@ -28,7 +28,12 @@ export const SKEWED = {
     { key: 'treatment', weight: 1 },
   ],
 };
-export const PRO_SIGNUP: GoalDefinition = { id: 'g-pro', name: 'Pro signup', type: 'event', match: { event_name: 'signup', event_properties: { plan: 'pro' } } };
+export const PRO_SIGNUP: GoalDefinition = {
+  id: 'g-pro',
+  name: 'Pro signup',
+  type: 'event',
+  match: { event_name: 'signup', event_properties: { plan: 'pro' } },
+};
 export const THANKS: GoalDefinition = { id: 'g-thanks', name: 'Thanks page', type: 'destination', match: { path: '/thanks' } };
 
 const DAY = 86_400_000;
@@ -55,7 +60,8 @@ export function experimentEvents(people = 900): CanonicalEvent[] {
       // Identifies in one of the sessions (or never on this device): from then on events carry the user id.
       const identifyAt = user ? Math.floor(rng.next() * (sessions + 1)) : sessions + 1;
       for (let s = 0; s < sessions; s++) {
-        const start = EXP_START - DAY + Math.floor(rng.next() * 9 * DAY) + (clock += 7);
+        clock += 7;
+        const start = EXP_START - DAY + Math.floor(rng.next() * 9 * DAY) + clock;
         const session = `${visitor}-s${s}`;
         let t = start;
         const next = () => (t += 1000 + Math.floor(rng.next() * 60_000));
@@ -65,10 +71,18 @@ export function experimentEvents(people = 900): CanonicalEvent[] {
         const before = rng.next() < 0.3;
         const convert = () => {
           const r = rng.next();
-          if (r < 0.25) out.push(event(visitor, session, next(), 'signup', { user_id: uid, props: { plan: rng.next() < 0.6 ? 'pro' : 'free' } }));
-          else if (r < 0.45) out.push(event(visitor, session, next(), 'page_view', { user_id: uid, path: '/thanks', url: 'https://shop.example/thanks' }));
+          if (r < 0.25)
+            out.push(event(visitor, session, next(), 'signup', { user_id: uid, props: { plan: rng.next() < 0.6 ? 'pro' : 'free' } }));
+          else if (r < 0.45)
+            out.push(event(visitor, session, next(), 'page_view', { user_id: uid, path: '/thanks', url: 'https://shop.example/thanks' }));
           else if (r < 0.6)
-            out.push(event(visitor, session, next(), 'revenue', { user_id: uid, revenue_amount: 5 + Math.floor(rng.next() * 200) / 2, revenue_currency: 'EUR' }));
+            out.push(
+              event(visitor, session, next(), 'revenue', {
+                user_id: uid,
+                revenue_amount: 5 + Math.floor(rng.next() * 200) / 2,
+                revenue_currency: 'EUR',
+              }),
+            );
         };
         if (before) convert();
         if (rng.next() < 0.8) {
@@ -76,14 +90,16 @@ export function experimentEvents(people = 900): CanonicalEvent[] {
           const variant = variantFor(CHECKOUT.key, unit, CHECKOUT.variants);
           out.push(event(visitor, session, next(), '$exposure', { user_id: uid, props: { key: CHECKOUT.key, variant } }));
           // A second page of the same session exposes again (the store keeps each event; counting is by session).
-          if (rng.next() < 0.3) out.push(event(visitor, session, next(), '$exposure', { user_id: uid, props: { key: CHECKOUT.key, variant } }));
+          if (rng.next() < 0.3)
+            out.push(event(visitor, session, next(), '$exposure', { user_id: uid, props: { key: CHECKOUT.key, variant } }));
           const skewed = variantFor(SKEWED.key, unit, SKEWED.variants);
           if (skewed === 'control' || rng.next() < 0.6)
             out.push(event(visitor, session, next(), '$exposure', { user_id: uid, props: { key: SKEWED.key, variant: skewed } }));
         }
         if (rng.next() < 0.5) convert();
         // A variant name of another experiment's key never counts here.
-        if (rng.next() < 0.1) out.push(event(visitor, session, next(), '$exposure', { user_id: uid, props: { key: 'other', variant: 'control' } }));
+        if (rng.next() < 0.1)
+          out.push(event(visitor, session, next(), '$exposure', { user_id: uid, props: { key: 'other', variant: 'control' } }));
       }
     }
   }

@@ -8,6 +8,9 @@
  * experiment the answer also names the exposure's event id, one per session and experiment, which the
  * store keeps once however often pages send it; this script sends it once per page, on the first call.
  */
+// A module (not a global script): its names stay its own.
+export {};
+
 type Tm = ((...a: unknown[]) => unknown) & Record<string, any>;
 interface Assignment {
   variant: string;
@@ -55,7 +58,7 @@ function assignmentsFor(t: Tm, uid: string): Promise<Record<string, Assignment>>
       aid
         ? fetch(c.api + '/api/experiments/assign', { method: 'POST', body: JSON.stringify({ site_id: c.site, aid, user_id: uid || null }) })
             .then((r) => (r.ok ? r.json() : {}))
-            .then((j) => j.experiments || {})
+            .then((j: { experiments?: Record<string, Assignment> }) => j.experiments || {})
         : {},
     )
     .catch(() => ({}));
@@ -69,7 +72,15 @@ function expose(t: Tm, key: string, a: Assignment, uid: string) {
     event_id: a.exposure_id,
     name: '$exposure',
     timestamp: Date.now(),
-    properties: { url: location.href, path: location.pathname, title: d.title, referrer: d.referrer, key, variant: a.variant, user_id: uid || undefined },
+    properties: {
+      url: location.href,
+      path: location.pathname,
+      title: d.title,
+      referrer: d.referrer,
+      key,
+      variant: a.variant,
+      user_id: uid || undefined,
+    },
     context: {
       screen_width: screen.width,
       screen_height: screen.height,
@@ -105,9 +116,8 @@ async function experiment(key: unknown): Promise<string | null> {
 }
 
 // On the loader's queue function (or a new one) now, on the core's object once it runs (it replaces the queue).
-w.tidemark ||= function () {
-  // biome-ignore lint/complexity/noArguments: the loader's queue keeps the arguments object
-  (w.tidemark.q ||= []).push(arguments);
+w.tidemark ||= (...args: unknown[]) => {
+  (w.tidemark.q ||= []).push(args);
 };
 w.tidemark.experiment = experiment;
 until(core, 10_000).then((t) => t && (t.experiment = experiment));

@@ -45,7 +45,8 @@ export const experimentsOpenApi: OpenApiSection = (t) => {
       get: {
         operationId: op('experimentResults'),
         tags: [tag],
-        summary: 'Results per variant: exposures, conversions after exposure, uplift with its 95 % interval, p-values, probability to beat control, sample-ratio check',
+        summary:
+          'Results per variant: exposures, conversions after exposure, uplift with its 95 % interval, p-values, probability to beat control, sample-ratio check',
         description:
           'People are counted by user id when identified, else visitor id; a person belongs to the variant of their first exposure and converts with a goal ' +
           'event (or a revenue amount) at or after it, up to the stop. The control is the first variant. p_value: pooled two-proportion z-test; ' +
@@ -73,9 +74,13 @@ export const experimentsOpenApi: OpenApiSection = (t) => {
     requestBody: body(t.schema('ExperimentInput', experimentInputSchema, 'input')),
     responses: { 201: t.json(experiment, 'Created'), ...t.errors(400, 401, 403, 404, 409, 429) },
   };
-  paths['/api/sites/{id}/experiments/{experiment_id}']!.patch = write('updateExperiment', 'Rename; change variants or metric while a draft', {
-    requestBody: body(t.schema('ExperimentPatch', experimentPatchSchema, 'input')),
-  });
+  paths['/api/sites/{id}/experiments/{experiment_id}']!.patch = write(
+    'updateExperiment',
+    'Rename; change variants or metric while a draft',
+    {
+      requestBody: body(t.schema('ExperimentPatch', experimentPatchSchema, 'input')),
+    },
+  );
   paths['/api/sites/{id}/experiments/{experiment_id}']!.delete = {
     operationId: 'deleteExperiment',
     tags: ['Experiments'],
@@ -83,7 +88,9 @@ export const experimentsOpenApi: OpenApiSection = (t) => {
     parameters: [t.siteParam, idParam],
     responses: { 204: { description: 'Deleted' }, ...t.errors(401, 403, 404, 429) },
   };
-  paths['/api/sites/{id}/experiments/{experiment_id}/start'] = { post: write('startExperiment', 'Start a draft: pages are assigned from now on') };
+  paths['/api/sites/{id}/experiments/{experiment_id}/start'] = {
+    post: write('startExperiment', 'Start a draft: pages are assigned from now on'),
+  };
   paths['/api/sites/{id}/experiments/{experiment_id}/stop'] = {
     post: write('stopExperiment', 'Stop: pages are shown the winner, or the control while none is declared'),
   };
@@ -100,8 +107,14 @@ export const experimentsOpenApi: OpenApiSection = (t) => {
       description:
         'aid is the attribution id the collector answered (getAttributionId()), naming the visitor and session; user_id the identified user, ' +
         'who is then the unit. Running experiments give the variant and the exposure event id (one per session); stopped ones the winner or control.',
-      requestBody: { required: true, content: { 'text/plain': { schema: t.schema('ExperimentAssignRequest', experimentAssignRequestSchema, 'input') } } },
-      responses: { 200: t.json(t.schema('ExperimentAssignments', experimentAssignResponseSchema, 'output')), ...t.errors(400, 403, 404, 429) },
+      requestBody: {
+        required: true,
+        content: { 'text/plain': { schema: t.schema('ExperimentAssignRequest', experimentAssignRequestSchema, 'input') } },
+      },
+      responses: {
+        200: t.json(t.schema('ExperimentAssignments', experimentAssignResponseSchema, 'output')),
+        ...t.errors(400, 403, 404, 429),
+      },
     },
   };
   return paths;

@@ -1,5 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import { experimentMetricSchema, experimentVariantSchema, EXPERIMENT_STATUSES, type Experiment, type ExperimentInput } from '@tidemark/core';
+import {
+  experimentMetricSchema,
+  experimentVariantSchema,
+  EXPERIMENT_STATUSES,
+  type Experiment,
+  type ExperimentInput,
+} from '@tidemark/core';
 import type { ExperimentsTable, MetaSchema } from '../schema';
 import { newId } from '../ids';
 
@@ -103,7 +109,13 @@ export class ExperimentRepo {
    * Applies a change (the caller validated it) when the experiment is still in status `from`, so two
    * concurrent transitions cannot both succeed; null when it is not the site's or no longer in `from`.
    */
-  async update(siteId: string, id: string, from: Experiment['status'], change: ExperimentChange, now = Date.now()): Promise<Experiment | null> {
+  async update(
+    siteId: string,
+    id: string,
+    from: Experiment['status'],
+    change: ExperimentChange,
+    now = Date.now(),
+  ): Promise<Experiment | null> {
     const set: Partial<Selectable<ExperimentsTable>> = { updated_at: now };
     if (change.name !== undefined) set.name = change.name;
     if (change.variants !== undefined) set.variants = JSON.stringify(change.variants);

@@ -22,8 +22,10 @@ export async function runExperimentCounts(reader: Reader, d: Dialect, q: Experim
   ]);
   const byVariant = new Map<string, ExperimentVariantCounts>();
   const entry = (variant: string) => {
-    let e = byVariant.get(variant);
-    if (!e) byVariant.set(variant, (e = { variant, sessions: 0, visitors: 0, conversions: 0, revenue: 0, revenue_sq: 0 }));
+    const known = byVariant.get(variant);
+    if (known) return known;
+    const e = { variant, sessions: 0, visitors: 0, conversions: 0, revenue: 0, revenue_sq: 0 };
+    byVariant.set(variant, e);
     return e;
   };
   for (const r of m) {
