@@ -58,11 +58,13 @@ describe.skipIf(chromiumMissing())('experiments in the browser', () => {
     const ctx = await personContext(tracked.browser);
     const tab = await ctx.newPage();
     const shown: string[] = [];
-    // Each page sends the session's exposure once; the collector answers after the write is durable.
+    // Each page sends the session's exposure once; the collector answers after the write is durable. The
+    // answers are counted where the page's requests are routed (keepalive requests do not report finishing).
     let exposureAnswers = 0;
-    tab.on('requestfinished', async (r) => {
-      if (r.url().endsWith('/api/collect') && r.postData()?.includes('$exposure') && (await r.response())?.status() === 202)
-        exposureAnswers += 1;
+    await tab.route('**/api/collect', async (route) => {
+      const response = await route.fetch();
+      if (route.request().postData()?.includes('"$exposure"') && response.status() === 202) exposureAnswers += 1;
+      await route.fulfill({ response });
     });
     for (let load = 0; load < 3; load++) {
       if (load === 0) await tab.goto(`${pages.origin}/`);
