@@ -34,7 +34,7 @@ export function ExperimentResultsTable({ results }: { results: ExperimentResults
             <tr key={v.variant}>
               <th scope="row">
                 {v.variant}
-                {i === 0 && <span className="muted small"> (control)</span>}
+                {i === 0 && v.variant !== 'control' && <span className="muted small"> (control)</span>}
                 {results.experiment.winner === v.variant && <span className="badge"> winner</span>}
               </th>
               <td>{v.weight}</td>
