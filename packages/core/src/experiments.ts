@@ -93,6 +93,11 @@ export const experimentVariantResultSchema = z.object({
   /** Sum of the revenue amounts of the people's events at or after exposure, as the events carry them (0 without any). */
   revenue: z.number(),
   revenue_per_visitor: z.number(),
+  /** Relative difference of revenue per person from the control's in %, with its 95 % interval; null for the control or without revenue. */
+  revenue_uplift: z.number().nullable(),
+  revenue_uplift_interval: interval.nullable(),
+  /** Welch's test (large-sample form) of revenue per person against the control. */
+  revenue_p_value: z.number().nullable(),
   /** Relative uplift of the rate over the control in %, with its 95 % interval; null for the control. */
   uplift: z.number().nullable(),
   uplift_interval: interval.nullable(),

@@ -78,6 +78,17 @@ export function runExperimentsSuite(engine: string, makeStore: () => Promise<Eve
         expect(g.revenue).toBeCloseTo(want[i]!.revenue, 6);
         expect(g.revenue_sq).toBeCloseTo(want[i]!.revenue_sq, 4);
       });
+      const results = experimentResults(definition(CHECKOUT.key, CHECKOUT.variants, { type: 'revenue' }), null, got);
+      const per = (v: string) => {
+        const w = want.find((x) => x.variant === v)!;
+        return w.revenue / w.visitors;
+      };
+      for (const v of results.variants) {
+        expect(v.revenue_per_visitor).toBeCloseTo(per(v.variant), 8);
+        if (v.variant === 'control') expect(v.revenue_uplift).toBeNull();
+        else expect(v.revenue_uplift).toBeCloseTo((per(v.variant) / per('control') - 1) * 100, 6);
+      }
+      expect(results.metric_name).toBe('revenue');
     });
 
     it('splits exposed people as the weights say, and the results say no sample-ratio mismatch', async () => {

@@ -23,6 +23,7 @@ export function ExperimentResultsTable({ results }: { results: ExperimentResults
             <th scope="col">{revenue ? 'Purchasers' : 'Conversions'}</th>
             <th scope="col">Rate</th>
             {revenue && <th scope="col">Revenue per person</th>}
+            {revenue && <th scope="col">Revenue uplift (95 % interval, p)</th>}
             <th scope="col">Uplift (95 % interval)</th>
             <th scope="col">p (z-test)</th>
             <th scope="col">p (always valid)</th>
@@ -43,6 +44,18 @@ export function ExperimentResultsTable({ results }: { results: ExperimentResults
               <td>{formatNumber(v.conversions)}</td>
               <td>{formatPercent(v.rate)}</td>
               {revenue && <td>{formatNumber(v.revenue_per_visitor)}</td>}
+              {revenue && (
+                <td>
+                  {formatSigned(v.revenue_uplift)}
+                  {v.revenue_uplift_interval && (
+                    <span className="muted small">
+                      {' '}
+                      [{formatSigned(v.revenue_uplift_interval.low)}, {formatSigned(v.revenue_uplift_interval.high)}] p ={' '}
+                      {formatP(v.revenue_p_value)}
+                    </span>
+                  )}
+                </td>
+              )}
               <td>
                 {formatSigned(v.uplift)}
                 {v.uplift_interval && (

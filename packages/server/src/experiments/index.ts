@@ -8,6 +8,7 @@ export {
   normalCdf,
   probabilityToBeat,
   relativeUplift,
+  revenueComparison,
   sampleRatioMismatch,
   twoProportionPValue,
 } from './statistics';

@@ -1,6 +1,13 @@
 import type { Experiment, ExperimentResults, ExperimentVariantResult, GoalDefinition } from '@tidemark/core';
 import type { ExperimentVariantCounts } from '../stats';
-import { alwaysValidPValue, probabilityToBeat, relativeUplift, sampleRatioMismatch, twoProportionPValue } from './statistics';
+import {
+  alwaysValidPValue,
+  probabilityToBeat,
+  relativeUplift,
+  revenueComparison,
+  sampleRatioMismatch,
+  twoProportionPValue,
+} from './statistics';
 
 /** Below this p-value the split of exposed people does not fit the weights (a sample-ratio mismatch). */
 export const SRM_THRESHOLD = 0.001;
@@ -30,6 +37,9 @@ export function experimentResults(
   const variants: ExperimentVariantResult[] = rows.map((r, i) => {
     const compared = i > 0;
     const uplift = compared ? relativeUplift(control.conversions, control.visitors, r.conversions, r.visitors) : null;
+    const money = compared
+      ? revenueComparison(control.revenue, control.revenue_sq, control.visitors, r.revenue, r.revenue_sq, r.visitors)
+      : null;
     return {
       variant: r.variant,
       weight: r.weight,
@@ -39,6 +49,9 @@ export function experimentResults(
       rate: r.visitors > 0 ? (r.conversions / r.visitors) * 100 : 0,
       revenue: r.revenue,
       revenue_per_visitor: r.visitors > 0 ? r.revenue / r.visitors : 0,
+      revenue_uplift: money ? money.uplift * 100 : null,
+      revenue_uplift_interval: money ? { low: money.low * 100, high: money.high * 100 } : null,
+      revenue_p_value: money ? money.p_value : null,
       uplift: uplift ? uplift.uplift * 100 : null,
       uplift_interval: uplift ? { low: uplift.low * 100, high: uplift.high * 100 } : null,
       p_value: compared ? twoProportionPValue(control.conversions, control.visitors, r.conversions, r.visitors) : null,

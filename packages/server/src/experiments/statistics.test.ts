@@ -6,6 +6,7 @@ import {
   normalCdf,
   probabilityToBeat,
   relativeUplift,
+  revenueComparison,
   sampleRatioMismatch,
   twoProportionPValue,
 } from './statistics';
@@ -169,5 +170,30 @@ describe('always-valid p-value (mixture SPRT)', () => {
     }
     expect(valid / runs).toBeLessThan(0.05);
     expect(naive / runs).toBeGreaterThan(0.1);
+  });
+});
+
+describe('revenue per person', () => {
+  it('compares the means of the raw amounts: ratio, log-scale interval by the delta method, Welch z p-value', () => {
+    const rng = new Prng('revenue');
+    // Most people spend nothing; some spend 10–200.
+    const amounts = (n: number, share: number) =>
+      Array.from({ length: n }, () => (rng.next() < share ? 10 + Math.floor(rng.next() * 190) : 0));
+    const a = amounts(800, 0.1);
+    const b = amounts(900, 0.13);
+    const sum = (x: number[]) => x.reduce((s, v) => s + v, 0);
+    const sq = (x: number[]) => x.reduce((s, v) => s + v * v, 0);
+    const mean = (x: number[]) => sum(x) / x.length;
+    // Sample variance from deviations (two-pass), not from the sums of squares.
+    const variance = (x: number[]) => x.reduce((s, v) => s + (v - mean(x)) ** 2, 0) / (x.length - 1);
+    const got = revenueComparison(sum(a), sq(a), a.length, sum(b), sq(b), b.length)!;
+    expect(got.uplift).toBeCloseTo(mean(b) / mean(a) - 1, 12);
+    const seLog = Math.sqrt(variance(a) / (a.length * mean(a) ** 2) + variance(b) / (b.length * mean(b) ** 2));
+    expect(Math.log(1 + got.high) - Math.log(1 + got.uplift)).toBeCloseTo(1.959963984540054 * seLog, 9);
+    expect(Math.log(1 + got.uplift) - Math.log(1 + got.low)).toBeCloseTo(1.959963984540054 * seLog, 9);
+    const z = Math.abs(mean(b) - mean(a)) / Math.sqrt(variance(a) / a.length + variance(b) / b.length);
+    expect(got.p_value).toBeCloseTo(2 * upperTail(z), 6);
+    expect(revenueComparison(0, 0, 10, 5, 25, 10)).toBeNull();
+    expect(revenueComparison(5, 25, 1, 5, 25, 10)).toBeNull();
   });
 });

@@ -167,3 +167,33 @@ export function alwaysValidPValue(c1: number, n1: number, c2: number, n2: number
   const logLambda = 0.5 * Math.log(v / (v + t2)) + (t2 * theta * theta) / (2 * v * (v + t2));
   return Math.min(1, Math.exp(-logLambda));
 }
+
+/**
+ * Revenue per person of two groups from their sums and sums of squares (n people, s = Σx, q = Σx²):
+ * the relative difference of the means (m2 / m1 − 1) with a 95 % interval by the delta method on the log of
+ * the ratio (var ≈ v1 / (n1 m1²) + v2 / (n2 m2²), v the sample variances), and the two-sided p-value of
+ * Welch's test in its large-sample (normal) form. Null when a group has fewer than two people or no revenue.
+ */
+export function revenueComparison(
+  s1: number,
+  q1: number,
+  n1: number,
+  s2: number,
+  q2: number,
+  n2: number,
+): { uplift: number; low: number; high: number; p_value: number } | null {
+  if (n1 < 2 || n2 < 2 || !(s1 > 0) || !(s2 > 0)) return null;
+  const m1 = s1 / n1;
+  const m2 = s2 / n2;
+  const v1 = Math.max(0, (q1 - s1 * m1) / (n1 - 1));
+  const v2 = Math.max(0, (q2 - s2 * m2) / (n2 - 1));
+  const se = Math.sqrt(v1 / n1 + v2 / n2);
+  const seLog = Math.sqrt(v1 / (n1 * m1 * m1) + v2 / (n2 * m2 * m2));
+  const log = Math.log(m2 / m1);
+  return {
+    uplift: m2 / m1 - 1,
+    low: Math.exp(log - Z95 * seLog) - 1,
+    high: Math.exp(log + Z95 * seLog) - 1,
+    p_value: se > 0 ? Math.min(1, 2 * (1 - normalCdf(Math.abs(m2 - m1) / se))) : m1 === m2 ? 1 : 0,
+  };
+}
