@@ -30,6 +30,8 @@ const PUBLIC_ROUTES: RegExp[] = [
   /^\/api\/auth\/(login|register|setup|logout)$/,
   // The consent banner's configuration and the recording of a decision (by tracking id, like collection).
   /^\/api\/consent(\/config)?$/,
+  // An experiment's variants for the visitor a signed attribution id names (by tracking id, like collection).
+  /^\/api\/experiments\/assign$/,
 ];
 
 function isPublic(url: string): boolean {
@@ -56,6 +58,8 @@ interface OrgA {
   goalName: string;
   funnelId: string;
   funnelName: string;
+  experimentId: string;
+  experimentName: string;
   marker: string;
 }
 
@@ -102,6 +106,16 @@ describe('tenant isolation across every registered route', () => {
       ],
     });
     expect(funnel.status).toBe(201);
+    const experiment = await ownerA.post(`/api/sites/${siteA.body.id}/experiments`, {
+      key: `exp-${tag}`,
+      name: `ExperimentA-${tag}`,
+      variants: [
+        { key: 'control', weight: 1 },
+        { key: 'treatment', weight: 1 },
+      ],
+      metric: { type: 'goal', goal_id: goal.body.id },
+    });
+    expect(experiment.status).toBe(201);
     a = {
       orgId: regA.body.current_org.id,
       orgName: `OrgA-${tag}`,
@@ -119,6 +133,8 @@ describe('tenant isolation across every registered route', () => {
       goalName: `GoalA-${tag}`,
       funnelId: funnel.body.id,
       funnelName: `FunnelA-${tag}`,
+      experimentId: experiment.body.id,
+      experimentName: `ExperimentA-${tag}`,
       marker: `marker${tag}`,
     };
 
@@ -173,6 +189,7 @@ describe('tenant isolation across every registered route', () => {
     if (n === 'invitationid') return a.invitationId;
     if (n === 'goalid') return a.goalId;
     if (n === 'funnelid') return a.funnelId;
+    if (n === 'experimentid') return a.experimentId;
     return crypto.randomUUID();
   }
 
@@ -219,10 +236,11 @@ describe('tenant isolation across every registered route', () => {
       a.marker,
       a.goalName,
       a.funnelName,
+      a.experimentName,
       ...a.keyPrefixes,
       ...a.rawKeys,
     ];
-    const ids = [a.orgId, a.userId, a.siteId, a.invitationId, a.goalId, a.funnelId, ...a.keyIds];
+    const ids = [a.orgId, a.userId, a.siteId, a.invitationId, a.goalId, a.funnelId, a.experimentId, ...a.keyIds];
     const found = always.filter((s) => body.includes(s));
     for (const id of ids) if (body.includes(id) && !(status >= 400 && sent.includes(id))) found.push(id);
     return found;

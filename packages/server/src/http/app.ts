@@ -8,6 +8,7 @@ import { servesRoute } from '../config';
 import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
 import { goalRoutes } from './routes/goals';
+import { experimentRoutes } from './routes/experiments';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -94,6 +95,7 @@ const routeModules: RouteModule[] = [
   cohortRoutes,
   profileRoutes,
   goalRoutes,
+  experimentRoutes,
   annotationRoutes,
   siteExportRoutes,
   shareRoutes,

@@ -556,4 +556,35 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.alterTable('sites').dropColumn('trait_privacy').execute();
     },
   },
+  '0024_experiments': {
+    // A site's experiments (experiments/); exposures are ordinary events ($exposure), so no event-store table.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('experiments')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('variants', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(10)', (c) => c.notNull())
+        .addColumn('winner', 'varchar(64)')
+        .addColumn('started_at', 'bigint')
+        .addColumn('stopped_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('idx_experiments_site_key')
+        .ifNotExists()
+        .unique()
+        .on('experiments')
+        .columns(['site_id', 'key'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('experiments').ifExists().execute();
+    },
+  },
 };

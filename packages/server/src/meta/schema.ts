@@ -169,6 +169,22 @@ export interface GoalsTable {
   updated_at: number;
 }
 
+/** A site's experiment (experiments/): variants and metric as JSON; status draft → running → stopped. */
+export interface ExperimentsTable {
+  id: string;
+  site_id: string;
+  key: string;
+  name: string;
+  variants: string; // JSON array of {key, weight}
+  metric: string; // JSON of {type: 'goal', goal_id} | {type: 'revenue'}
+  status: string;
+  winner: string | null;
+  started_at: number | null;
+  stopped_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ImportJobsTable {
   id: string;
   site_id: string;
@@ -334,6 +350,7 @@ export interface MetaSchema {
   audit_log: AuditLogTable;
   privacy_requests: PrivacyRequestsTable;
   goals: GoalsTable;
+  experiments: ExperimentsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;

@@ -16,6 +16,7 @@ import { SitePurgeRepo } from './repos/site-purges';
 import { SiteRevenueRepo } from './repos/site-revenue';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
+import { ExperimentRepo } from './repos/experiments';
 import { ImportJobRepo } from './repos/import-jobs';
 import { AnnotationRepo } from './repos/annotations';
 import { ShareRepo } from './repos/shares';
@@ -42,6 +43,7 @@ export class MetaStore {
   readonly siteRevenue: SiteRevenueRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
+  readonly experiments: ExperimentRepo;
   readonly importJobs: ImportJobRepo;
   readonly annotations: AnnotationRepo;
   readonly shares: ShareRepo;
@@ -72,6 +74,7 @@ export class MetaStore {
     this.siteRevenue = new SiteRevenueRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
+    this.experiments = new ExperimentRepo(db);
     this.importJobs = new ImportJobRepo(db);
     this.annotations = new AnnotationRepo(db);
     this.shares = new ShareRepo(db);

@@ -94,3 +94,4 @@ export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
+export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';

@@ -16,6 +16,7 @@ import type {
 } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
+import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
 import { runProfile, runProfileList, runProfileTimeline } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
@@ -379,6 +380,11 @@ export class StatsService {
     // Revenue per member reads the credits: brought up to date first.
     await this.revenueCredits?.(site.id);
     return runCohorts(this.reader, this.dialect, site, req, this.now());
+  }
+
+  /** An experiment's exposures and conversions per variant (experiments/). */
+  async experimentCounts(q: ExperimentCountsQuery): Promise<ExperimentVariantCounts[]> {
+    return runExperimentCounts(this.reader, this.dialect, q);
   }
 
   /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */

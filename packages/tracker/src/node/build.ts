@@ -29,6 +29,8 @@ export const TRACKER_FILES = [
   { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
   // The consent banner and preference centre; the entry script of sites whose consent mode is not "none" (docs/consent.md).
   { name: 't.consent.js', entry: path.resolve(here, '../browser/consent.ts'), gzipBudget: 3500 },
+  // tidemark.experiment(key): the visitor's variant from the server, one exposure per session (docs/experiments.md).
+  { name: 't.experiment.js', entry: path.resolve(here, '../browser/experiment.ts'), gzipBudget: 1200 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];

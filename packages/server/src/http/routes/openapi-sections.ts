@@ -4,6 +4,7 @@ import { revenueOpenApi } from './openapi-revenue';
 import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
+import { experimentsOpenApi } from './openapi-experiments';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { behaviourOpenApi } from './openapi-behaviour';
@@ -28,6 +29,7 @@ import { profilesOpenApi } from './openapi-profiles';
 export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   contractsOpenApi,
   goalsSection,
+  experimentsOpenApi,
   funnelsOpenApi,
   workspacesOpenApi,
   revenueOpenApi,
