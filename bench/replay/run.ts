@@ -30,6 +30,8 @@ export interface ReplayBenchOptions {
   write: boolean;
   /** A git ref whose t.replay.js is measured beside the current one in the same run. */
   ref?: string;
+  /** Recorder bundles not minified: the profile's function names are readable (the times are not the shipped ones). */
+  readable?: boolean;
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -148,22 +150,31 @@ async function visit(page: Page, origin: string, seconds: number, script: string
   return ms;
 }
 
+/** A browser entry as shipped (minified), or bundled only, for a profile with readable names. */
+async function build(entry: string, readable: boolean): Promise<string> {
+  if (!readable) return compileEntry(entry);
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', target: 'es2020', platform: 'browser' });
+  return out.outputFiles[0]!.text;
+}
+
 /** The current tracker scripts, built from the sources. */
-async function currentScripts(): Promise<Record<string, string>> {
+async function currentScripts(readable: boolean): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const f of TRACKER_FILES.filter((f) => ['t.js', 't.auto.js', 't.replay.js'].includes(f.name))) out[f.name] = await compileEntry(f.entry);
+  for (const f of TRACKER_FILES.filter((f) => ['t.js', 't.auto.js', 't.replay.js'].includes(f.name)))
+    out[f.name] = await build(f.entry, readable && f.name === 't.replay.js');
   return out;
 }
 
 /** t.replay.js built from `ref`'s sources (the tracker's browser folder at that commit, checked out under bench/.data). */
-async function recorderAt(ref: string): Promise<string> {
+async function recorderAt(ref: string, readable: boolean): Promise<string> {
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const dir = path.join(root, 'bench', '.data', 'replay-ref', ref.replace(/[^\w.-]/g, '_'));
   fs.mkdirSync(dir, { recursive: true });
   const folder = 'packages/tracker/src/browser/';
   const files = execFileSync('git', ['ls-tree', '--name-only', ref, folder], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const f of files) fs.writeFileSync(path.join(dir, path.basename(f)), execFileSync('git', ['show', `${ref}:${f}`], { cwd: root }));
-  return compileEntry(path.join(dir, 'replay.ts'));
+  return build(path.join(dir, 'replay.ts'), readable);
 }
 
 async function recordOnce(
@@ -233,10 +244,10 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
     const site = await server.ctx.meta.sites.create(org.id, { name: 'Shop', domain: 'fixture.localhost' });
     await server.ctx.meta.sites.update(site.id, { replay_monthly_quota: 0 });
 
-    const scripts = await currentScripts();
+    const scripts = await currentScripts(!!o.readable);
     const visits: Array<{ label: string; script: string; replay: boolean; scripts: Record<string, string> }> = [
       { label: 'baseline: t.auto.js, replay off', script: 't.auto.js', replay: false, scripts },
-      ...(o.ref ? [{ label: `t.replay.js as of ${o.ref}`, script: 't.replay.js', replay: true, scripts: { ...scripts, 't.replay.js': await recorderAt(o.ref) } }] : []),
+      ...(o.ref ? [{ label: `t.replay.js as of ${o.ref}`, script: 't.replay.js', replay: true, scripts: { ...scripts, 't.replay.js': await recorderAt(o.ref, !!o.readable) } }] : []),
       { label: 't.replay.js, current', script: 't.replay.js', replay: true, scripts },
     ];
     const results = [];

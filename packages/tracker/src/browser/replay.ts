@@ -44,6 +44,10 @@ const w = window as unknown as Record<string, any>;
 const tm = w.tidemark as Tidemark | undefined;
 const x = tm?._;
 const KEY = 'tidemark_replay';
+/** The site's replay settings as last fetched, and when: the session's next pages start without asking again. */
+const CONFIG_KEY = 'tidemark_replay_config';
+/** As long as the server lets a browser cache them (GET /api/collect/replay/config: max-age=60). */
+const CONFIG_MS = 60_000;
 const FLUSH_MS = 5000;
 const MAX_MS = 60 * 60_000;
 /** keepalive bodies share a 64 KiB budget per page: a larger chunk is split. */
@@ -58,13 +62,15 @@ let timer: ReturnType<typeof setInterval> | undefined;
 /** Uploads one after another, so sequence numbers follow the order of the events. */
 let chain: Promise<unknown> = Promise.resolve();
 
-const storage = (v?: State): State | undefined => {
+/** sessionStorage read (no value) or write of JSON; storage may be disabled or full, so errors are swallowed. */
+function kept<T>(key: string, v?: T): T | undefined {
   try {
-    if (v) sessionStorage.setItem(KEY, JSON.stringify(v));
-    else return JSON.parse(sessionStorage.getItem(KEY) || 'null') || undefined;
+    if (v) sessionStorage.setItem(key, JSON.stringify(v));
+    else return JSON.parse(sessionStorage.getItem(key) || 'null') || undefined;
   } catch {}
   return undefined;
-};
+}
+const storage = (v?: State) => kept(KEY, v);
 
 /** The session id inside the collector's attribution id (base64url of "exp\0visitor\0session", then a MAC). */
 function sessionOf(aid: string): string {
@@ -200,8 +206,14 @@ if (x?.c && !w.__tmReplay) {
       dispatchEvent(new CustomEvent('tidemark:consent', { detail: x.consent }));
     };
   }
-  fetch(`${x.c.api}/api/collect/replay/config?s=${encodeURIComponent(x.c.site as string)}`)
-    .then((r) => r.json())
+  const site = x.c.site as string;
+  const known = kept<{ t: number; s: string; c: ReplayConfig }>(CONFIG_KEY);
+  (known && known.s == site && Date.now() - known.t < CONFIG_MS && known.t <= Date.now()
+    ? Promise.resolve(known.c)
+    : fetch(`${x.c.api}/api/collect/replay/config?s=${encodeURIComponent(site)}`)
+        .then((r) => r.json())
+        .then((c: ReplayConfig) => (kept(CONFIG_KEY, { t: Date.now(), s: site, c }), c))
+  )
     .then((c: ReplayConfig) => {
       cfg = c;
       addEventListener('tidemark:consent', () => (consented() ? start() : (flush(), halt())));
