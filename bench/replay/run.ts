@@ -154,7 +154,14 @@ async function visit(page: Page, origin: string, seconds: number, script: string
 async function build(entry: string, readable: boolean): Promise<string> {
   if (!readable) return compileEntry(entry);
   const esbuild = await import('esbuild');
-  const out = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', target: 'es2020', platform: 'browser' });
+  const out = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+  });
   return out.outputFiles[0]!.text;
 }
 
@@ -247,7 +254,16 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
     const scripts = await currentScripts(!!o.readable);
     const visits: Array<{ label: string; script: string; replay: boolean; scripts: Record<string, string> }> = [
       { label: 'baseline: t.auto.js, replay off', script: 't.auto.js', replay: false, scripts },
-      ...(o.ref ? [{ label: `t.replay.js as of ${o.ref}`, script: 't.replay.js', replay: true, scripts: { ...scripts, 't.replay.js': await recorderAt(o.ref, !!o.readable) } }] : []),
+      ...(o.ref
+        ? [
+            {
+              label: `t.replay.js as of ${o.ref}`,
+              script: 't.replay.js',
+              replay: true,
+              scripts: { ...scripts, 't.replay.js': await recorderAt(o.ref, !!o.readable) },
+            },
+          ]
+        : []),
       { label: 't.replay.js, current', script: 't.replay.js', replay: true, scripts },
     ];
     const results = [];
@@ -263,7 +279,9 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
           .slice(0, 12)
           .map(([k, ms]) => `${k}=${ms.toFixed(0)}`)
           .join(', ');
-      console.log(`[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min)`);
+      console.log(
+        `[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min)`,
+      );
       console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
       console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
       if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);

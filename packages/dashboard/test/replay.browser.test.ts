@@ -321,7 +321,11 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     }
     const siteRec = (await ctx.meta.sites.byId(siteId))!;
     const all = (await ctx.replay.list(siteRec, {})).recordings;
-    const expected = (step: number) => all.filter((r) => reached.get(r.session_id) === step).map((r) => r.recording_id).sort();
+    const expected = (step: number) =>
+      all
+        .filter((r) => reached.get(r.session_id) === step)
+        .map((r) => r.recording_id)
+        .sort();
     expect(expected(1).length).toBeGreaterThan(0);
     expect(expected(2).length).toBeGreaterThan(0);
 
@@ -331,7 +335,9 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     await dropOffs.waitFor(SLOW);
     for (const step of [1, 2]) {
       await p.goto(`${h.url}/sites/${siteId}/funnels?funnel=${funnel.id}`);
-      const after = dropOffs.locator('.funnel-next-grid > div').filter({ has: p.getByRole('heading', { name: new RegExp(`^After step ${step} `) }) });
+      const after = dropOffs
+        .locator('.funnel-next-grid > div')
+        .filter({ has: p.getByRole('heading', { name: new RegExp(`^After step ${step} `) }) });
       await after.getByRole('link', { name: 'Watch recordings' }).click();
       await p.waitForURL(/\/recordings\?/);
       expect(new URL(p.url()).searchParams.get('funnel_step')).toBe(String(step));

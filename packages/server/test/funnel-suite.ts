@@ -199,13 +199,20 @@ export function runFunnelSuite(engine: string, makeStore: () => Promise<EventSto
       expectSame(got, oracle(cases, PASSIVE_SITE.id, p));
     });
 
-    const dropOffSessions = (site: { id: string; timezone: string }, f: Funnel, step: number, extra: Record<string, string> = {}, limit = 10_000) =>
-      stats.funnelDropOffSessions(site, { ...f, site_id: site.id }, { ...period, ...extra }, step, limit);
+    const dropOffSessions = (
+      site: { id: string; timezone: string },
+      f: Funnel,
+      step: number,
+      extra: Record<string, string> = {},
+      limit = 10_000,
+    ) => stats.funnelDropOffSessions(site, { ...f, site_id: site.id }, { ...period, ...extra }, step, limit);
 
-    it("names the sessions behind each drop-off: reached step k, not k + 1, in the session of their step-k event", async () => {
+    it('names the sessions behind each drop-off: reached step k, not k + 1, in the session of their step-k event', async () => {
       const filters = JSON.stringify([['is', 'country', ['US']]]);
       const sessionOk = (evs: CanonicalEvent[]) => evs[0].country === 'US';
-      const checks: Array<[{ id: string; timezone: string }, CanonicalEvent[], Funnel, Record<string, string>, OracleOptions['sessionOk']]> = [
+      const checks: Array<
+        [{ id: string; timezone: string }, CanonicalEvent[], Funnel, Record<string, string>, OracleOptions['sessionOk']]
+      > = [
         [FUNNEL_SITE, cases, session, {}, undefined],
         [FUNNEL_SITE, cases, visitor, {}, undefined],
         [RANDOM_SITE, random, session, {}, undefined],

@@ -144,7 +144,10 @@ describe('session replay over HTTP', () => {
       let aid = '';
       for (const p of paths) {
         const res = await s.collect(
-          { site_id: s.site.tracking_id, events: [{ event_id: crypto.randomUUID(), name: 'page_view', properties: { url: `${ORIGIN}${p}` } }] },
+          {
+            site_id: s.site.tracking_id,
+            events: [{ event_id: crypto.randomUUID(), name: 'page_view', properties: { url: `${ORIGIN}${p}` } }],
+          },
           { origin: ORIGIN, 'x-forwarded-for': ip },
         );
         aid = (res.body as { aid: string }).aid;
@@ -168,7 +171,9 @@ describe('session replay over HTTP', () => {
     expect(await ids(`funnel_id=${funnel.id}&funnel_step=1`)).toEqual([landed]);
     expect(await ids(`funnel_id=${funnel.id}&funnel_step=2`)).toEqual([atCheckout]);
     // The funnel's filters choose its entrants: nobody from nowhere.
-    expect(await ids(`funnel_id=${funnel.id}&funnel_step=1&funnel_filters=${encodeURIComponent(JSON.stringify([['is', 'country', ['ZZ']]]))}`)).toEqual([]);
+    expect(
+      await ids(`funnel_id=${funnel.id}&funnel_step=1&funnel_filters=${encodeURIComponent(JSON.stringify([['is', 'country', ['ZZ']]]))}`),
+    ).toEqual([]);
     // Bad input: a step with no drop-off, half a pair, another site's funnel, a bad day.
     const other = await s.ctx.meta.funnels.create(s.otherSite.id, { name: 'Theirs', steps: funnel.steps }, null);
     for (const [q, status, code] of [

@@ -285,7 +285,9 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       const ids = async (session_ids: string[], from = T0 + 30 * DAY) =>
         (await replay.list('site-a', { from, to: from + DAY, limit: 50, offset: 0, session_ids })).recordings.map((r) => r.recording_id);
       // The period (a month later here) does not apply: the sessions choose.
-      expect(await ids(sessionsOf(['rec-2', 'rec-4']))).toEqual(all.map((r) => r.recording_id).filter((r) => ['rec-2', 'rec-4'].includes(r)));
+      expect(await ids(sessionsOf(['rec-2', 'rec-4']))).toEqual(
+        all.map((r) => r.recording_id).filter((r) => ['rec-2', 'rec-4'].includes(r)),
+      );
       // Only the site's own recordings of those sessions; an empty list matches nothing.
       const other = await replay.list('site-m', { from: 0, to: 4e12, limit: 50, offset: 0, session_ids: sessionsOf(['rec-2']) });
       expect(other.total).toBe(0);

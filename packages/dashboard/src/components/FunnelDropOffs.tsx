@@ -29,7 +29,11 @@ export function FunnelDropOffs({ stats, recordingsOf }: { stats: FunnelStats; re
               </ul>
             )}
             {recordingsOf && (stats.steps[d.after_step - 1]?.drop_off ?? 0) > 0 && (
-              <Link to={recordingsOf(d.after_step)} className="small" title={`Recordings of the sessions that left after step ${d.after_step}`}>
+              <Link
+                to={recordingsOf(d.after_step)}
+                className="small"
+                title={`Recordings of the sessions that left after step ${d.after_step}`}
+              >
                 Watch recordings
               </Link>
             )}

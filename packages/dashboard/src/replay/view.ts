@@ -96,7 +96,11 @@ export function recordingsOfClicks(siteId: string, page: string, selector: strin
 }
 
 /** The view without the funnel drop-off it was opened with. */
-export const withoutFunnel = (v: RecordingsView): RecordingsView => ({ ...v, ...Object.fromEntries(FUNNEL.map((k) => [k, ''])), offset: 0 });
+export const withoutFunnel = (v: RecordingsView): RecordingsView => ({
+  ...v,
+  ...Object.fromEntries(FUNNEL.map((k) => [k, ''])),
+  offset: 0,
+});
 
 /**
  * The Recordings page for the sessions that reached a funnel step and not the next (linked from the Funnels

@@ -55,7 +55,12 @@ export const replayListQuerySchema = z.object({
   has_dead_clicks: flag.optional(),
   has_errors: flag.optional(),
   clicked_selector: z.string().min(1).max(300).optional().describe('Sessions that clicked this element (with `page`: on that page)'),
-  funnel_id: z.string().min(1).max(64).optional().describe("With funnel_step: the sessions of that funnel's drop-off (the period is then the funnel's)"),
+  funnel_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("With funnel_step: the sessions of that funnel's drop-off (the period is then the funnel's)"),
   funnel_step: z.coerce.number().int().min(1).max(50).optional().describe('Sessions that reached this step of the funnel and not the next'),
   funnel_start_date: day.optional().describe("The funnel's period (the site's days); default: the days of `period`"),
   funnel_end_date: day.optional(),
@@ -234,7 +239,17 @@ export class ReplayService {
       from = now - days * DAY;
     }
     const filter: RecordingFilter = { from, to, limit: p.limit, offset: p.offset };
-    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_dead_clicks', 'has_errors', 'clicked_selector'] as const)
+    for (const k of [
+      'page',
+      'country',
+      'device',
+      'browser',
+      'visitor_id',
+      'has_rage_clicks',
+      'has_dead_clicks',
+      'has_errors',
+      'clicked_selector',
+    ] as const)
       if (p[k] !== undefined) (filter as unknown as Record<string, unknown>)[k] = p[k];
     if (p.min_duration !== undefined) filter.min_duration_ms = p.min_duration * 1000;
     if (p.max_duration !== undefined) filter.max_duration_ms = p.max_duration * 1000;
