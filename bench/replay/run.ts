@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig, startServer, type RunningServer } from '../../packages/server/src/index';
-import { compileEntry, TRACKER_FILES } from '../../packages/tracker/src/index';
+import { compileEntry, rrwebRecordPatch, TRACKER_FILES } from '../../packages/tracker/src/index';
 import { CHROMIUM_ARGS } from '../../packages/server/test/helpers/browser';
 import { fmt, machineInfo, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
@@ -150,9 +150,12 @@ async function visit(page: Page, origin: string, seconds: number, script: string
   return ms;
 }
 
-/** A browser entry as shipped (minified), or bundled only, for a profile with readable names. */
-async function build(entry: string, readable: boolean): Promise<string> {
-  if (!readable) return compileEntry(entry);
+/**
+ * A browser entry as shipped (minified), or bundled only, for a profile with readable names; `patches`:
+ * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts).
+ */
+async function build(entry: string, readable: boolean, patches = true): Promise<string> {
+  if (!readable) return compileEntry(entry, { patches });
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
     entryPoints: [entry],
@@ -161,6 +164,7 @@ async function build(entry: string, readable: boolean): Promise<string> {
     format: 'iife',
     target: 'es2020',
     platform: 'browser',
+    plugins: patches ? [rrwebRecordPatch] : [],
   });
   return out.outputFiles[0]!.text;
 }
@@ -173,7 +177,10 @@ async function currentScripts(readable: boolean): Promise<Record<string, string>
   return out;
 }
 
-/** t.replay.js built from `ref`'s sources (the tracker's browser folder at that commit, checked out under bench/.data). */
+/**
+ * t.replay.js built from `ref`'s sources (the tracker's browser folder at that commit, checked out under
+ * bench/.data), with the @rrweb/record correction only if that commit's build had it.
+ */
 async function recorderAt(ref: string, readable: boolean): Promise<string> {
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const dir = path.join(root, 'bench', '.data', 'replay-ref', ref.replace(/[^\w.-]/g, '_'));
@@ -181,7 +188,12 @@ async function recorderAt(ref: string, readable: boolean): Promise<string> {
   const folder = 'packages/tracker/src/browser/';
   const files = execFileSync('git', ['ls-tree', '--name-only', ref, folder], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const f of files) fs.writeFileSync(path.join(dir, path.basename(f)), execFileSync('git', ['show', `${ref}:${f}`], { cwd: root }));
-  return build(path.join(dir, 'replay.ts'), readable);
+  const patched =
+    execFileSync('git', ['ls-tree', '--name-only', ref, 'packages/tracker/src/node/rrweb-patch.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim() !== '';
+  return build(path.join(dir, 'replay.ts'), readable, patched);
 }
 
 async function recordOnce(

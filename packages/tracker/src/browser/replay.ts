@@ -52,6 +52,8 @@ const FLUSH_MS = 5000;
 const MAX_MS = 60 * 60_000;
 /** keepalive bodies share a 64 KiB budget per page: a larger chunk is split. */
 const KEEPALIVE_BYTES = 60_000;
+/** Chunks shorter than this (characters of JSON) are sent uncompressed. */
+const PLAIN_CHARS = 8192;
 
 let cfg: ReplayConfig;
 let state: State | undefined;
@@ -111,16 +113,18 @@ const size = (b: BodyInit) => (typeof b == 'string' ? new Blob([b]).size : (b as
 async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
-  // While the page unloads there may be no time for an asynchronous compression: plain JSON then.
-  const body = unloading ? text : await gzip(text);
-  if (size(body) > KEEPALIVE_BYTES && events.length > 1) {
+  // While the page unloads there may be no time for an asynchronous compression: plain JSON then. A small
+  // chunk goes plain too: setting up the compression costs the page more than the few bytes it saves.
+  const body = unloading || text.length < PLAIN_CHARS ? text : await gzip(text);
+  const bytes = size(body);
+  if (bytes > KEEPALIVE_BYTES && events.length > 1) {
     const half = events.length >> 1;
     await upload(events.slice(0, half), unloading);
     return upload(events.slice(half), unloading);
   }
   const s = state;
   const seq = s.q++;
-  s.b += size(body);
+  s.b += bytes;
   storage(s);
   const c = x!.c;
   const url = `${c.api}/api/collect/replay?s=${encodeURIComponent(c.site as string)}&r=${s.r}&q=${seq}&a=${encodeURIComponent(tm!.getAttributionId() || '')}`;
@@ -129,7 +133,7 @@ async function upload(events: unknown[], unloading?: boolean): Promise<void> {
       const r = await fetch(url, {
         method: 'POST',
         body,
-        keepalive: size(body) <= KEEPALIVE_BYTES,
+        keepalive: bytes <= KEEPALIVE_BYTES,
         headers: { 'content-type': 'text/plain' },
       });
       // Refused for good (disabled, quota, too large, consent): stop recording this session.
