@@ -23,7 +23,9 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
           --only paths|cohorts|people: paths from the home page and the cohort grid, beside a reference query
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3; 0 skips): revenue page and revenue by source, credits vs raw events
-  replay: --seconds N (60) --chunks N (2000) --connections N: bytes per recorded minute, recorder time, chunk ingest
+  replay: --seconds N (60) --chunks N (2000) --connections N --ref <git ref>: bytes per recorded minute, recorder time
+          (with --ref, that commit's t.replay.js too, in the same run; --readable: recorder not minified, for the
+          profile's function names), chunk ingest
   heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
       'old-runs': { type: 'string', default: '3' },
       seconds: { type: 'string', default: '60' },
       chunks: { type: 'string', default: '2000' },
+      ref: { type: 'string' },
+      readable: { type: 'boolean', default: false },
       clicks: { type: 'string', default: '5000000' },
       contract: { type: 'string', default: 'collect' },
       'pg-events': { type: 'string' },
@@ -111,6 +115,8 @@ async function main(): Promise<void> {
       chunks: int('chunks', values.chunks),
       connections: Math.min(64, int('connections', values.connections)),
       write: !values['no-write'],
+      ref: values.ref,
+      readable: values.readable,
     });
   }
   const people = ['paths', 'cohorts', 'people', 'profiles'];

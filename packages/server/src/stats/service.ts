@@ -14,7 +14,7 @@ import type {
   Query,
   QueryInterval,
 } from '@tidemark/core';
-import { parseFunnelParams, runFunnel } from './funnels';
+import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
 import { runProfile, runProfileList, runProfileTimeline } from './profiles';
@@ -358,6 +358,11 @@ export class StatsService {
   /** A funnel's steps, drop-offs and breakdown (funnels/) for the stats parameters `params`. */
   async funnel(site: StatsSite, funnel: Funnel, params: unknown): Promise<FunnelStats> {
     return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
+  }
+
+  /** The sessions that reached step `afterStep` of a funnel and not the next (its drop-off there), latest first. */
+  async funnelDropOffSessions(site: StatsSite, funnel: Funnel, params: unknown, afterStep: number, limit: number): Promise<string[]> {
+    return runFunnelDropOffSessions(this.reader, this.dialect, site, funnel, parseFunnelParams(params), afterStep, limit, this.now());
   }
 
   private pathSessionsReady(): boolean {
