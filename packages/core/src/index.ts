@@ -22,4 +22,5 @@ export * from './consent';
 export * from './journeys';
 export * from './domains';
 export * from './reports';
+export * from './system';
 export * from './profiles';

@@ -47,6 +47,7 @@ import { domainRoutes } from './routes/domains';
 import { brandingRoutes } from './routes/branding';
 import { installAuditHooks } from '../audit';
 import { reportRoutes } from './routes/reports';
+import { systemRoutes } from './routes/system';
 
 export interface RouteInfo {
   method: string;
@@ -100,6 +101,7 @@ const routeModules: RouteModule[] = [
   alertRoutes,
   replayRoutes,
   reportRoutes,
+  systemRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,
