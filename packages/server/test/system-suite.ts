@@ -161,7 +161,7 @@ export function systemSuite(target: SystemTarget): void {
       const s = await until(
         status,
         (v) =>
-          v.storage.sites.reduce((a, x) => a + x.events, 0) === 8 && v.ingest.drops_today.some((d) => d.reason === 'dnt' && d.count === 2),
+          v.storage.sites.reduce((a, x) => a + x.events, 0) === 8 && v.ingest.drops_today.some((d) => d.reason === 'dnt' && d.count === 3),
         'the events and drops to be stored',
       );
       expect(s.mode).toBe(target.engine === 'duckdb' ? 'embedded' : 'scale-out');

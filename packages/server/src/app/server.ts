@@ -290,6 +290,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   // The System page and system alerts (system/): read from any node; the alerts judged by the jobs role (the leader at scale).
   const systemSources: SystemSources = {
     events,
+    dataDir: config.dataDir,
     meta,
     health,
     backlog,

@@ -6,6 +6,8 @@ import { ingestCounts, storageBySite } from './storage';
 
 export interface SystemSources {
   events: EventStore;
+  /** The data directory (the embedded store's files). */
+  dataDir: string;
   meta: MetaStore;
   /** One probe per dependency (the same as GET /health). */
   health: Record<string, () => Promise<unknown>>;
@@ -58,7 +60,7 @@ export async function systemStatus(sources: SystemSources): Promise<SystemStatus
   const sites = await sources.meta.sites.listAll().catch(() => []);
   const [counts, storage, drops, queue, jobs] = await Promise.all([
     eventsUp ? ingestCounts(sources.events, now - 5 * 60_000, now - 3_600_000).catch(() => null) : null,
-    eventsUp ? storageBySite(sources.events).catch(() => null) : null,
+    eventsUp ? storageBySite(sources.events, sources.dataDir).catch(() => null) : null,
     eventsUp
       ? Promise.all(sites.map((s) => sources.events.dropCounts(s.id, today, today))).catch(() => [])
       : ([] as Awaited<ReturnType<EventStore['dropCounts']>>[]),
