@@ -32,7 +32,7 @@ beforeAll(async () => {
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, _s, done) {
-      simpleParser(stream).then((m) => {
+      simpleParser(stream, { keepCidLinks: true }).then((m) => {
         mails.push(m);
         done();
       }, done);
@@ -201,7 +201,7 @@ describe('email reports', () => {
       .sort((a, b) => Number(b.visitors) - Number(a.visitors) || a.page.localeCompare(b.page));
     expect(
       rows
-        .map((r) => ({ page: r.page, visitors: r.visitors, pageviews: r.pageviews }))
+        .map((r) => ({ page: r.path, visitors: r.visitors, pageviews: r.pageviews }))
         .sort((a, b) => Number(b.visitors) - Number(a.visitors) || a.page!.localeCompare(b.page!)),
     ).toEqual(want);
     expect(pagesMail.text).toContain('/api/reports/unsubscribe?token=');
