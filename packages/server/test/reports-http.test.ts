@@ -185,8 +185,14 @@ describe('email reports', () => {
       attachment: 'json',
     });
     expect(json.status, json.text).toBe(201);
+    const empty = await owner.post(`/api/sites/${site.id}/reports`, {
+      ...base,
+      name: 'Nowhere',
+      query: { metrics: ['visitors'], dimensions: ['page'], filters: [['is', 'page', ['/nowhere']]] },
+    });
+    expect(empty.status, empty.text).toBe(201);
     const before = mails.length;
-    expect(await srv.ctx.reports.runDue()).toBe(2);
+    expect(await srv.ctx.reports.runDue()).toBe(3);
     const got = mails.slice(before);
     const pagesMail = got.find((m) => m.subject === `reported.example: Pages, ${Y}`)!;
     const file = pagesMail.attachments.find((a) => a.filename === `pages-${Y}-${Y}.csv`)!;
@@ -216,6 +222,9 @@ describe('email reports', () => {
     expect(
       answer.timeseries.map((r: { date: string; pageviews: number }) => [r.date, r.pageviews]).filter(([, n]: [string, number]) => n > 0),
     ).toEqual([...byDay]);
+    // No row matched: the file still has its header line.
+    const nowhere = got.find((m) => m.subject === `reported.example: Nowhere, ${Y}`)!;
+    expect(nowhere.attachments[0]!.content.toString('utf8')).toBe('path,visitors\n');
     expect(await srv.ctx.reports.runDue()).toBe(0); // once per period
   });
 
