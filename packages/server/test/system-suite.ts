@@ -30,6 +30,8 @@ export interface SystemTarget {
   queueKind: SystemStatus['queue']['kind'];
   /** What 2 held requests of 4 and 2 events make wait at least: items (events and raw payloads), or stream entries (one a request). */
   heldAtLeast: number;
+  /** Scale-out: another node of the deployment (shared metadata) started with this role reads the same page. */
+  otherRole?: Config['role'];
 }
 
 interface Family {
@@ -161,7 +163,9 @@ export function systemSuite(target: SystemTarget): void {
       const s = await until(
         status,
         (v) =>
-          v.storage.sites.reduce((a, x) => a + x.events, 0) === 8 && v.ingest.drops_today.some((d) => d.reason === 'dnt' && d.count === 3),
+          v.queue.waiting === 0 &&
+          v.storage.sites.reduce((a, x) => a + x.events, 0) === 8 &&
+          v.ingest.drops_today.some((d) => d.reason === 'dnt' && d.count === 3),
         'the events and drops to be stored',
       );
       expect(s.mode).toBe(target.engine === 'duckdb' ? 'embedded' : 'scale-out');
@@ -203,6 +207,27 @@ export function systemSuite(target: SystemTarget): void {
       if (target.queueKind === 'redis-stream') expect(lag?.metrics[0]?.value).toBe('0');
       else expect(lag).toBeUndefined();
     });
+
+    // Scale-out only: the embedded store belongs to one process.
+    if (target.otherRole)
+      it(`another node (${target.otherRole}) shows the same stream backlog and the job runs recorded here`, async () => {
+        const other = await startTestServer(
+          { ...target.overrides(), role: target.otherRole! },
+          { TIDEMARK_INSTANCE_ADMINS: 'root@example.com' },
+        );
+        try {
+          const c = new Client(other.url);
+          expect((await c.post('/api/auth/login', { email: 'root@example.com', password: 'root horse battery staple' })).status).toBe(200);
+          const r = await c.get('/api/admin/system');
+          expect(r.status, r.text).toBe(200);
+          const s = systemStatusSchema.parse(r.body);
+          expect(s.queue.kind).toBe('redis-stream');
+          expect(s.jobs.find((j) => j.name === 'probe')).toMatchObject({ runs: 3, failures: 1 });
+          expect(s.storage.sites.map((x) => x.events)).toEqual([5, 3]);
+        } finally {
+          await other.cleanup();
+        }
+      });
 
     it('validates system alerts', async () => {
       for (const bad of [

@@ -102,21 +102,28 @@ export async function createContext(config: Config): Promise<AppContext> {
   };
   let accepted: EventWriter;
   let backlog: SystemSources['backlog'];
-  if (scale?.producer) {
-    accepted = scale.producer;
-    const stream = scale;
-    backlog = { kind: 'redis-stream', read: () => stream.backlog() };
-  } else {
+  let groupCommit: GroupCommitWriter | null = null;
+  if (scale?.producer) accepted = scale.producer;
+  else {
     // Embedded: the group-commit writer, its store writes timed and counted for /metrics.
-    const groupCommit = new GroupCommitWriter(instrumentWrites(events, metrics), {
+    const committer = new GroupCommitWriter(instrumentWrites(events, metrics), {
       onError: (err, info) => {
         if (info.final) logError('event write failed; batch refused with 503', err);
       },
     });
-    metrics.watchQueue(() => groupCommit.pendingItems);
-    accepted = groupCommit;
-    backlog = { kind: 'group-commit', read: async () => ({ waiting: groupCommit.pendingItems, oldestAt: groupCommit.oldestPendingAt }) };
+    metrics.watchQueue(() => committer.pendingItems);
+    accepted = committer;
+    groupCommit = committer;
   }
+  // The backlog every node reports: the Redis stream whenever the store is fed through it (an api or jobs
+  // node reads it too), else this process's group commit.
+  const stream = scale?.streamed ? scale : null;
+  if (stream) backlog = { kind: 'redis-stream', read: () => stream.backlog() };
+  else
+    backlog = {
+      kind: 'group-commit',
+      read: async () => ({ waiting: groupCommit?.pendingItems ?? 0, oldestAt: groupCommit?.oldestPendingAt ?? null }),
+    };
   metrics.watchBacklog(backlog.read, { stream: backlog.kind === 'redis-stream' });
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
   const writer: EventWriter =

@@ -37,6 +37,8 @@ export interface ScaleOut {
   leader: LeaderLock | null;
   /** Realtime activity: recorded by collectors as they accept events, read by api nodes. */
   realtime: RedisRealtime;
+  /** Whether the event store is fed through the stream (ClickHouse); DuckDB is written in-process. */
+  streamed: boolean;
   /** The stream's backlog (any node can read it; /metrics and the System page). */
   backlog(): Promise<StreamBacklog>;
   close(): Promise<void>;
@@ -90,6 +92,7 @@ export async function openScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
       worker,
       leader,
       realtime: new RedisRealtime(redis, { prefix: `${prefix}rt:` }),
+      streamed,
       backlog: () => streamBacklog(redis, stream),
       async close() {
         for (const stop of stoppers.reverse()) await stop().catch((err) => log('scale-out shutdown step failed', err));
