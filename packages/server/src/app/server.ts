@@ -101,7 +101,6 @@ export async function createContext(config: Config): Promise<AppContext> {
     logError(message, err);
   };
   let accepted: EventWriter;
-  let backlog: SystemSources['backlog'];
   let groupCommit: GroupCommitWriter | null = null;
   if (scale?.producer) accepted = scale.producer;
   else {
@@ -118,12 +117,12 @@ export async function createContext(config: Config): Promise<AppContext> {
   // The backlog every node reports: the Redis stream whenever the store is fed through it (an api or jobs
   // node reads it too), else this process's group commit.
   const stream = scale?.streamed ? scale : null;
-  if (stream) backlog = { kind: 'redis-stream', read: () => stream.backlog() };
-  else
-    backlog = {
-      kind: 'group-commit',
-      read: async () => ({ waiting: groupCommit?.pendingItems ?? 0, oldestAt: groupCommit?.oldestPendingAt ?? null }),
-    };
+  const backlog: SystemSources['backlog'] = stream
+    ? { kind: 'redis-stream', read: () => stream.backlog() }
+    : {
+        kind: 'group-commit',
+        read: async () => ({ waiting: groupCommit?.pendingItems ?? 0, oldestAt: groupCommit?.oldestPendingAt ?? null }),
+      };
   metrics.watchBacklog(backlog.read, { stream: backlog.kind === 'redis-stream' });
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
   const writer: EventWriter =
