@@ -125,8 +125,6 @@ export class DuckDbEventStore implements EventStore {
   /** Purges and the jobs that rewrite derived tables, one at a time (`maintenance`). */
   private maintenanceChain: Promise<unknown> = Promise.resolve();
   private readers: Array<{ db: DuckDbClient; chain: Promise<unknown>; busy: number }> = [];
-  /** Connections of streamed reads in progress (streamQuery). */
-  private readonly streams = new Set<DuckDbClient>();
   private closed = false;
   private closing = false;
   /** Where v7 ids are probed (dedupe.ts): null while no other id is stored. Changed with every lane held. */
@@ -354,14 +352,11 @@ export class DuckDbEventStore implements EventStore {
 
   /** On a connection of its own, closed at the end: a long export does not hold one of the readers. */
   async *streamQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): AsyncIterable<T[]> {
-    if (this.closed || this.closing) throw new Error('event store is closed');
     const db = await this.writer.fork();
-    this.streams.add(db);
     try {
       yield* db.stream<T>(sql, params);
     } finally {
-      // Closed here, or already by close() (which ends open streams before the database).
-      if (this.streams.delete(db)) db.close();
+      db.close();
     }
   }
 
@@ -586,8 +581,6 @@ export class DuckDbEventStore implements EventStore {
       await Promise.allSettled(this.readers.map((r) => r.chain));
       await this.writer.run('CHECKPOINT').catch(() => undefined);
       this.closed = true;
-      for (const db of this.streams) db.close();
-      this.streams.clear();
       for (const r of this.readers) r.db.close();
       this.readers = [];
       for (const l of this.lanes) closeAppender(l.db);
