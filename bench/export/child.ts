@@ -1,8 +1,6 @@
 /**
  * One export in its own process, so its peak RSS is the export's alone: `streamed` runs the real
- * whole-site export (exports/site-export.ts) into a byte-counting sink, its events in one streamed read
- * of the event store; `paged`, the earlier export, reads them in pages of the raw-events API hour by
- * hour (the same export without the source's `streamEvents`); `buffered`, the memory baseline, reads
+ * whole-site export (exports/site-export.ts) into a byte-counting sink; `buffered`, the baseline, reads
  * the same event pages but keeps them all and writes one JSON document at the end, as an export without
  * streaming would. Prints one JSON line: mode, events, bytes, ms, max RSS.
  */
@@ -34,9 +32,6 @@ const out = new Counter();
 let events = 0;
 if (mode === 'streamed') {
   events = (await writeSiteExport(out, source, { from, to, events: 'ndjson' })).events;
-} else if (mode === 'paged') {
-  const { streamEvents: _streamed, ...paged } = source;
-  events = (await writeSiteExport(out, paged, { from, to, events: 'ndjson' })).events;
 } else {
   const { fromMs, toMs } = source.instants(from, to);
   const all: Array<Record<string, unknown>> = [];

@@ -56,7 +56,7 @@ const machine = machineInfo();
 const rows: Array<Result & { size: number }> = [];
 for (const size of [Number(values.small), Number(values.large)]) {
   const data = await build(size);
-  for (const mode of ['streamed', 'paged', 'buffered']) {
+  for (const mode of ['streamed', 'buffered']) {
     const out = execFileSync(
       process.execPath,
       ['--import', 'tsx', path.join(here, 'child.ts'), mode, data.dir, data.siteId, day(END - DAYS * 86_400_000), day(END - 1)],
@@ -74,25 +74,19 @@ for (const size of [Number(values.small), Number(values.large)]) {
 
 const by = (mode: string) => rows.filter((r) => r.mode === mode);
 const [s1, s2] = by('streamed');
-const [p1, p2] = by('paged');
 const [b1, b2] = by('buffered');
-const rate = (r: Result & { size: number }) => Math.round(r.events / (r.ms / 1000)).toLocaleString('en-US');
-const line = (s: Result & { size: number }, p: Result & { size: number }, b: Result & { size: number }) =>
-  `| ${s.size.toLocaleString('en-US')} | ${s.maxRssMiB} MiB | ${(s.ms / 1000).toFixed(1)} s (${rate(s)} ev/s) | ${p.maxRssMiB} MiB | ${(p.ms / 1000).toFixed(1)} s (${rate(p)} ev/s) | ${(p.ms / s.ms).toFixed(1)}× | ${b.maxRssMiB} MiB | ${(b.ms / 1000).toFixed(1)} s |`;
 const md = `### Site export (last run ${today()})
 
 ${machine}
 
-One process running the whole-site export (\`exports/site-export.ts\`: reports + every event as NDJSON, zipped, into a sink
-draining at ~200 MB/s), three ways in the same run at two data sizes: **streamed** (the events in one streamed read of the
-event store), **paged** (the earlier export: pages of 1,000 events from the raw-events API, hour by hour) and the memory
-baseline **buffered** (the same pages kept in memory, written at the end). Time includes the reports.
+Peak RSS of one process running the whole-site export (\`exports/site-export.ts\`: reports + every event as NDJSON, zipped, into a sink
+draining at ~200 MB/s), beside a buffered baseline (the same event pages kept in memory, written at the end), at two data sizes.
 
-| events | streamed: peak RSS | streamed: time | paged: peak RSS | paged: time | paged / streamed | buffered: peak RSS | buffered: time |
-|---:|---:|---:|---:|---:|---:|---:|---:|
-${line(s1!, p1!, b1!)}
-${line(s2!, p2!, b2!)}
+| events | streamed: peak RSS | streamed: time | buffered: peak RSS | buffered: time |
+|---:|---:|---:|---:|---:|
+| ${s1!.size.toLocaleString('en-US')} | ${s1!.maxRssMiB} MiB | ${(s1!.ms / 1000).toFixed(1)} s | ${b1!.maxRssMiB} MiB | ${(b1!.ms / 1000).toFixed(1)} s |
+| ${s2!.size.toLocaleString('en-US')} | ${s2!.maxRssMiB} MiB | ${(s2!.ms / 1000).toFixed(1)} s | ${b2!.maxRssMiB} MiB | ${(b2!.ms / 1000).toFixed(1)} s |
 
-Growth of peak RSS for ${(s2!.size / s1!.size).toFixed(0)}× the events: streamed ×${(s2!.maxRssMiB / s1!.maxRssMiB).toFixed(2)}, paged ×${(p2!.maxRssMiB / p1!.maxRssMiB).toFixed(2)}, buffered ×${(b2!.maxRssMiB / b1!.maxRssMiB).toFixed(2)}.`;
+Growth of peak RSS for ${(s2!.size / s1!.size).toFixed(0)}× the events: streamed ×${(s2!.maxRssMiB / s1!.maxRssMiB).toFixed(2)}, buffered ×${(b2!.maxRssMiB / b1!.maxRssMiB).toFixed(2)}.`;
 console.log(md);
 if (!values['no-write']) writeResultSection('site-export', md);
