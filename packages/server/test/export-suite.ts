@@ -66,27 +66,6 @@ export function runExportSuite(engine: string, makeStore: () => Promise<EventSto
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('the streamed read gives the events of the paged API, the same rows in the same order', async () => {
-      const src = siteExportSource(meta, new StatsService(store), site);
-      const { fromMs, toMs } = src.instants(FROM, TO);
-      const streamed: Array<Record<string, unknown>> = [];
-      for await (const batch of src.streamEvents!(fromMs, toMs)) streamed.push(...batch);
-      const paged: Array<Record<string, unknown>> = [];
-      let cursor: string | null = null;
-      do {
-        const page: Awaited<ReturnType<typeof src.rawEvents>> = await src.rawEvents({
-          from: String(fromMs),
-          to: String(toMs),
-          limit: '1000',
-          ...(cursor ? { cursor } : {}),
-        });
-        paged.push(...page.events);
-        cursor = page.next_cursor;
-      } while (cursor);
-      expect(streamed.length).toBe(events.filter((e) => dayOf(e.ts) >= FROM && dayOf(e.ts) <= TO).length);
-      expect(streamed).toEqual(paged);
-    });
-
     it('exports the reports and every event of the range, as counted here', async () => {
       const chunks: Buffer[] = [];
       const out = new Writable({

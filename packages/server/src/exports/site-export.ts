@@ -29,8 +29,6 @@ export const parseSiteExportParams = (raw: unknown): SiteExportParams => parseIn
 export interface SiteExportSource {
   dashboard(params: Record<string, string>): Promise<DashboardStats>;
   rawEvents(params: Record<string, string>): Promise<{ events: Array<Record<string, unknown>>; next_cursor: string | null }>;
-  /** Every event of [fromMs, toMs), oldest first, in batches as the event store reads them; without it, pages of `rawEvents`. */
-  streamEvents?(fromMs: number, toMs: number): AsyncIterable<Array<Record<string, unknown>>>;
   /** The range's instants: [local midnight of `from`, local midnight after `to`). */
   instants(from: string, to: string): { fromMs: number; toMs: number };
 }
@@ -107,20 +105,8 @@ export async function writeSiteExport(out: Writable, src: SiteExportSource, p: S
     const columns = EVENT_COLUMNS.map((c) => c.name as string);
     // Hour by hour, each hour page by page: every query reads one hour of the site's events (the
     // cursor alone would make each page re-read the whole range before it, quadratic on large sites).
-    const encode = (batch: Array<Record<string, unknown>>) =>
-      p.events === 'ndjson'
-        ? batch.map((e) => `${JSON.stringify(e)}\n`).join('')
-        : stringify(batch.map((e) => columns.map((c) => cell(e[c]))));
     async function* pages() {
       if (p.events === 'csv') yield stringify([columns]);
-      // One streamed read of the range where the source has it: rows flow from the engine as the zip takes them.
-      if (src.streamEvents) {
-        for await (const batch of src.streamEvents(fromMs, toMs)) {
-          events += batch.length;
-          if (batch.length) yield encode(batch);
-        }
-        return;
-      }
       for (let start = fromMs; start < toMs; start += EVENT_SLICE_MS) {
         const end = Math.min(toMs, start + EVENT_SLICE_MS);
         let cursor: string | null = null;
@@ -132,7 +118,10 @@ export async function writeSiteExport(out: Writable, src: SiteExportSource, p: S
             ...(cursor ? { cursor } : {}),
           });
           events += page.events.length;
-          if (page.events.length) yield encode(page.events);
+          if (page.events.length) {
+            if (p.events === 'ndjson') yield page.events.map((e) => `${JSON.stringify(e)}\n`).join('');
+            else yield stringify(page.events.map((e) => columns.map((c) => cell(e[c]))));
+          }
           cursor = page.next_cursor;
         } while (cursor);
       }

@@ -9,7 +9,6 @@ export function siteExportSource(meta: MetaStore, stats: StatsService, site: Sit
   return {
     dashboard: async (params) => stats.dashboard(await goals.statsSite(site), params),
     rawEvents: (params) => stats.rawEvents(site, params),
-    streamEvents: (fromMs, toMs) => stats.streamRawEvents(site, fromMs, toMs),
     instants: (from, to) => ({ fromMs: startOfLocalDay(from, site.timezone), toMs: startOfLocalDay(addDays(to, 1), site.timezone) }),
   };
 }

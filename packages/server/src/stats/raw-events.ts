@@ -78,26 +78,14 @@ export function parseRawEventsParams(raw: unknown, nowMs: number): RawEventsRequ
   return { fromMs, toMs, limit: r.data.limit, after: r.data.cursor ? decodeCursor(r.data.cursor) : null };
 }
 
-const rawColumns = (d: Dialect) =>
-  EVENT_COLUMNS.map((c) => {
+/** Selects limit + 1 rows so the caller knows whether another page exists. */
+export function compileRawEvents(d: Dialect, siteId: string, req: RawEventsRequest): CompiledSql {
+  const ts = ident('ts');
+  const cols = EVENT_COLUMNS.map((c) => {
     if (c.kind === 'timestamp_ms') return sql`${d.timestampToMs(ident(c.name))} AS ${ident(c.name)}`;
     if (c.kind === 'uuid') return sql`${d.toText(ident(c.name))} AS ${ident(c.name)}`;
     return ident(c.name);
   });
-
-/** Every event of [fromMs, toMs), oldest first, in one statement: read as a stream (exports), never whole. */
-export function compileRawEventsRange(d: Dialect, siteId: string, fromMs: number, toMs: number): CompiledSql {
-  const ts = ident('ts');
-  return render(
-    sql`SELECT ${join(rawColumns(d))} FROM events WHERE site_id = ${bindString(siteId)} AND ${ts} >= ${d.timestampFromMs(fromMs)} AND ${ts} < ${d.timestampFromMs(toMs)} ORDER BY ts ASC, ${d.toText(ident('event_id'))} ASC`,
-    d,
-  );
-}
-
-/** Selects limit + 1 rows so the caller knows whether another page exists. */
-export function compileRawEvents(d: Dialect, siteId: string, req: RawEventsRequest): CompiledSql {
-  const ts = ident('ts');
-  const cols = rawColumns(d);
   const where = [
     sql`site_id = ${bindString(siteId)}`,
     sql`${ts} >= ${d.timestampFromMs(req.fromMs)}`,
@@ -121,20 +109,17 @@ export interface RawEventsPage {
   next_cursor: string | null;
 }
 
-/** A stored row as the API shows an event: props parsed, numbers as numbers, text as text. */
-export function shapeRawRow(r: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of EVENT_COLUMNS) {
-    const v = r[c.name];
-    if (c.kind === 'json') out[c.name] = parseProps(v);
-    else if (c.kind === 'timestamp_ms' || c.kind === 'int' || c.kind === 'float') out[c.name] = v == null ? null : Number(v);
-    else out[c.name] = v == null ? '' : String(v);
-  }
-  return out;
-}
-
 export function shapeRawEvents(rows: Record<string, unknown>[], limit: number): RawEventsPage {
-  const page = rows.slice(0, limit).map(shapeRawRow);
+  const page = rows.slice(0, limit).map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const c of EVENT_COLUMNS) {
+      const v = r[c.name];
+      if (c.kind === 'json') out[c.name] = parseProps(v);
+      else if (c.kind === 'timestamp_ms' || c.kind === 'int' || c.kind === 'float') out[c.name] = v == null ? null : Number(v);
+      else out[c.name] = v == null ? '' : String(v);
+    }
+    return out;
+  });
   const last = page[page.length - 1];
   return { events: page, next_cursor: rows.length > limit && last ? encodeCursor(Number(last.ts), String(last.event_id)) : null };
 }

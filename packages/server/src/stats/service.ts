@@ -27,14 +27,7 @@ import type { Dialect } from './dialect';
 import { dialectFor } from './dialects';
 import { tracePlan, withSharedSource, type AvailableRollups, type Plan, type PlanTrace } from './optimize';
 import { resolvePeriod } from './period';
-import {
-  compileRawEvents,
-  compileRawEventsRange,
-  parseRawEventsParams,
-  shapeRawEvents,
-  shapeRawRow,
-  type RawEventsPage,
-} from './raw-events';
+import { compileRawEvents, parseRawEventsParams, shapeRawEvents, type RawEventsPage } from './raw-events';
 import type { RealtimeSnapshot } from './realtime';
 import { StoreRealtimeSource, type RealtimeSource } from './realtime-source';
 import { canShareSessionRows } from './batch';
@@ -400,12 +393,6 @@ export class StatsService {
     const compiled = compileRawEvents(this.dialect, site.id, req);
     const rows = await this.events.query<Record<string, unknown>>(compiled.sql, compiled.params);
     return shapeRawEvents(rows, req.limit);
-  }
-
-  /** Every event of the site in [fromMs, toMs), oldest first, in batches as the store reads them (exports). */
-  async *streamRawEvents(site: StatsSite, fromMs: number, toMs: number): AsyncIterable<Array<Record<string, unknown>>> {
-    const compiled = compileRawEventsRange(this.dialect, site.id, fromMs, toMs);
-    for await (const rows of this.events.streamQuery<Record<string, unknown>>(compiled.sql, compiled.params)) yield rows.map(shapeRawRow);
   }
 }
 

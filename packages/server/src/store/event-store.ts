@@ -189,8 +189,6 @@ export interface EventStore extends LifecycleStore {
   eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts>;
   /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** A long SELECT's rows in batches as the engine produces them (exports): memory does not grow with the result. */
-  streamQuery<T = Record<string, unknown>>(sql: string, params?: unknown[]): AsyncIterable<T[]>;
   /** Quarantined events of one site, newest first. */
   listQuarantine(siteId: string, opts?: QuarantineQuery): Promise<QuarantineRecord[]>;
   /** How many events of one site are quarantined with a receipt time at or after `sinceMs`. */

@@ -66,11 +66,6 @@ export class ChdbClient implements ClickHouseClient {
     this.run(sql, opts);
   }
 
-  /** The in-process engine answers a query whole: one batch. */
-  async *selectStream<T = Record<string, unknown>>(sql: string, opts: ClickHouseRequestOptions = {}): AsyncIterable<T[]> {
-    yield await this.select<T>(sql, opts);
-  }
-
   async select<T = Record<string, unknown>>(sql: string, opts: ClickHouseRequestOptions = {}): Promise<T[]> {
     const body = this.run(`${sql}\nFORMAT JSONEachRow`, {
       ...opts,

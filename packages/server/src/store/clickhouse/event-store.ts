@@ -35,8 +35,6 @@ const ID_LOOKUP_CHUNK = 50_000;
 const QUERY_SETTINGS = { max_query_size: 4 * 1024 * 1024 };
 /** Reports over long periods of big sites may take a while on small servers; past this they fail (503-like). */
 const QUERY_TIMEOUT_MS = 120_000;
-/** A streamed read (an export of a large range) may run much longer than a report. */
-const STREAM_TIMEOUT_MS = 3_600_000;
 
 /**
  * The scale-out event store on ClickHouse (see schema.ts for the tables).
@@ -170,14 +168,6 @@ export class ClickHouseEventStore implements EventStore {
     return this.http.select<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), {
       settings: QUERY_SETTINGS,
       timeoutMs: QUERY_TIMEOUT_MS,
-    });
-  }
-
-  streamQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): AsyncIterable<T[]> {
-    this.assertOpen();
-    return this.http.selectStream<T>(prepareStatement(sql, params, { finalTables: FINAL_TABLES }), {
-      settings: QUERY_SETTINGS,
-      timeoutMs: STREAM_TIMEOUT_MS,
     });
   }
 

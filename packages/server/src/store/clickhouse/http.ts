@@ -119,8 +119,6 @@ export interface ClickHouseClient {
   readonly database: string;
   exec(sql: string, opts?: RequestOptions): Promise<void>;
   select<T = Record<string, unknown>>(sql: string, opts?: RequestOptions): Promise<T[]>;
-  /** A SELECT's rows in batches as they arrive (long reads: exports). */
-  selectStream<T = Record<string, unknown>>(sql: string, opts?: RequestOptions): AsyncIterable<T[]>;
   insert(table: string, columns: readonly string[], rows: readonly object[], opts?: RequestOptions): Promise<void>;
 }
 
@@ -149,50 +147,6 @@ export class ClickHouseHttp implements ClickHouseClient {
     const rows: T[] = [];
     for (const line of body.split('\n')) if (line) rows.push(JSON.parse(line) as T);
     return rows;
-  }
-
-  /**
-   * A SELECT's rows in batches as ClickHouse sends them (JSONEachRow, read line by line), so a long
-   * result is never held whole. Without wait_end_of_query: an error after the first rows arrives as
-   * ClickHouse's exception text in the body, which is not a JSON row and is thrown as the error.
-   */
-  async *selectStream<T = Record<string, unknown>>(sql: string, opts: RequestOptions = {}, batchRows = 2000): AsyncIterable<T[]> {
-    const params = this.params({ ...opts, settings: { output_format_json_quote_64bit_integers: 0, ...opts.settings } });
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let res: Response;
-    try {
-      res = await fetch(`${this.conn.baseUrl}/?${params}`, {
-        method: 'POST',
-        headers: { authorization: this.auth, 'content-type': 'text/plain; charset=utf-8' },
-        body: `${sql}\nFORMAT JSONEachRow`,
-        signal: AbortSignal.timeout(timeoutMs + 5_000),
-      });
-    } catch (err) {
-      throw new ClickHouseError(`ClickHouse at ${this.conn.baseUrl} is unreachable: ${describe(err)}`, null, 0);
-    }
-    if (res.status !== 200 || !res.body) throw toError(await res.text(), res.status);
-    const decoder = new TextDecoder();
-    let rest = '';
-    let batch: T[] = [];
-    const parse = (line: string): T => {
-      try {
-        return JSON.parse(line) as T;
-      } catch {
-        throw toError(line, 500);
-      }
-    };
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) if (line) batch.push(parse(line));
-      if (batch.length >= batchRows) {
-        yield batch;
-        batch = [];
-      }
-    }
-    rest += decoder.decode();
-    if (rest.trim()) batch.push(parse(rest));
-    if (batch.length) yield batch;
   }
 
   /** Inserts rows (objects keyed by column name) with one INSERT … FORMAT JSONEachRow. */
@@ -246,22 +200,15 @@ export class ClickHouseHttp implements ClickHouseClient {
     });
   }
 
-  /** The URL parameters of a statement: database, time limit and settings. */
-  private params(opts: RequestOptions): URLSearchParams {
+  private async request(query: string, body: string | undefined, opts: RequestOptions): Promise<string> {
     const params = new URLSearchParams();
     const database = opts.database === undefined ? this.conn.database : opts.database;
     if (database) params.set('database', database);
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     params.set('max_execution_time', String(Math.max(1, Math.ceil(timeoutMs / 1000))));
-    for (const [k, v] of Object.entries({ ...this.conn.settings, ...opts.settings })) params.set(k, String(v));
-    return params;
-  }
-
-  private async request(query: string, body: string | undefined, opts: RequestOptions): Promise<string> {
-    const params = this.params(opts);
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Buffer the whole result server-side so a failure mid-way is an HTTP error, not a truncated 200.
     params.set('wait_end_of_query', '1');
+    for (const [k, v] of Object.entries({ ...this.conn.settings, ...opts.settings })) params.set(k, String(v));
     let payload: string;
     if (body === undefined) payload = query;
     else {

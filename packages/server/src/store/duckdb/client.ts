@@ -109,12 +109,6 @@ export class DuckDbClient {
     return reader.getRowObjectsJS().map(plainRow) as T[];
   }
 
-  /** A SELECT read chunk by chunk (DuckDB's vectors, ~2,048 rows), so a long result is never held whole. */
-  async *stream<T = Record<string, unknown>>(sql: string, params: unknown[] = []): AsyncIterable<T[]> {
-    const result = await this.conn.stream(sql, params.length ? (params.map(toDuckValue) as DuckDBValue[]) : undefined);
-    for await (const rows of result.yieldRowObjectJs()) yield rows.map((r) => plainRow(r as Record<string, unknown>)) as T[];
-  }
-
   close(): void {
     this.conn.closeSync();
     if (this.ownsInstance) this.instance.closeSync();

@@ -350,16 +350,6 @@ export class DuckDbEventStore implements EventStore {
     return this.read((db) => db.allCached<T>(sql, params));
   }
 
-  /** On a connection of its own, closed at the end: a long export does not hold one of the readers. */
-  async *streamQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): AsyncIterable<T[]> {
-    const db = await this.writer.fork();
-    try {
-      yield* db.stream<T>(sql, params);
-    } finally {
-      db.close();
-    }
-  }
-
   async countQuarantine(siteId: string, sinceMs: number): Promise<number> {
     const [row] = await this.read((db) =>
       db.all<{ n: number }>('SELECT count(*) AS n FROM quarantine WHERE site_id = ? AND received_at >= epoch_ms(CAST(? AS BIGINT))', [
