@@ -25,6 +25,8 @@ export interface Me {
   user: User;
   orgs: OrgSummary[];
   current_org: OrgSummary | null;
+  /** Whether the user administers the instance (the System page). */
+  instance_admin?: boolean;
 }
 
 /** A site as the API returns it (and as the metadata store keeps it); replay settings: replay.ts. */

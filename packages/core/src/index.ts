@@ -22,5 +22,6 @@ export * from './consent';
 export * from './journeys';
 export * from './domains';
 export * from './reports';
+export * from './system';
 export * from './profiles';
 export * from './experiments';

@@ -25,6 +25,7 @@ import { AuditLogPage } from '../pages/AuditLogPage';
 import { PrivacyPage } from '../pages/PrivacyPage';
 import { ConsentPage } from '../pages/ConsentPage';
 import { DomainsPage } from '../pages/DomainsPage';
+import { SystemPage } from '../pages/SystemPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -71,6 +72,7 @@ export function AppRoutes() {
   else if (path === '/account') page = <AccountPage />;
   else if (path === '/audit') page = <AuditLogPage />;
   else if (path === '/domains') page = <DomainsPage />;
+  else if (path === '/system') page = <SystemPage />;
   else page = <NotFoundPage />;
   return <Layout>{page}</Layout>;
 }

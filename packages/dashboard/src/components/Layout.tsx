@@ -5,6 +5,7 @@ import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
 import { useLocation } from '../lib/router';
 import { BrandMark, useBranding } from '../app/branding';
+import { useSession } from '../app/session';
 
 const NAV = [
   { to: '/', label: 'Sites' },
@@ -17,6 +18,8 @@ const NAV = [
 export function Layout({ children }: { children: ReactNode }) {
   const { path } = useLocation();
   const { branding } = useBranding();
+  const { me } = useSession();
+  const nav = me.instance_admin ? [...NAV, { to: '/system', label: 'System' }] : NAV;
   const active = (to: string) => (to === '/' ? path === '/' || path.startsWith('/sites') : path.startsWith(to));
   return (
     <div className="shell">
@@ -29,7 +32,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <OrgSwitcher />
         <nav aria-label="Main" className="mainnav">
-          {NAV.map((n) => (
+          {nav.map((n) => (
             <Link key={n.to} to={n.to} aria-current={active(n.to) ? 'page' : undefined}>
               {n.label}
             </Link>

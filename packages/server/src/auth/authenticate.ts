@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound, unauthorized, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../app/context';
@@ -65,6 +66,19 @@ export async function requireUserSession(ctx: AppContext, req: FastifyRequest): 
   const us = await resolveUserSession(ctx, req);
   if (!us) throw unauthorized();
   assertSameOrigin(ctx, req);
+  return us;
+}
+
+/** Whether the account administers the instance (the System page). */
+export function isInstanceAdmin(config: Pick<Config, 'instanceAdmins' | 'adminEmail'>, email: string): boolean {
+  const e = email.toLowerCase();
+  return config.instanceAdmins.includes(e) || config.adminEmail?.toLowerCase() === e;
+}
+
+/** A signed-in administrator of the instance (TIDEMARK_INSTANCE_ADMINS, TIDEMARK_ADMIN_EMAIL): 401 anonymous, 403 anyone else. */
+export async function requireInstanceAdmin(ctx: AppContext, req: FastifyRequest): Promise<UserSession> {
+  const us = await requireUserSession(ctx, req);
+  if (!isInstanceAdmin(ctx.config, us.user.email)) throw forbidden('Only the instance administrators (TIDEMARK_INSTANCE_ADMINS) see this');
   return us;
 }
 

@@ -2,6 +2,8 @@ export {
   authenticate,
   requireUser,
   requireUserSession,
+  requireInstanceAdmin,
+  isInstanceAdmin,
   requirePrincipal,
   requirePrincipalOrKeyHeader,
   requireSiteAccess,

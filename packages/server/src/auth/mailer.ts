@@ -9,6 +9,8 @@ export interface MailMessage {
   html?: string;
   /** Extra headers (List-Unsubscribe for reports). */
   headers?: Record<string, string>;
+  /** Files (custom reports' CSV or JSON) and inline images (`cid`, referenced as `cid:…` from the HTML). */
+  attachments?: Array<{ filename: string; content: Buffer | string; contentType: string; cid?: string }>;
 }
 
 export interface Mailer {
@@ -55,6 +57,7 @@ export class SmtpMailer implements Mailer {
       text: msg.text,
       html: msg.html,
       headers: msg.headers,
+      attachments: msg.attachments,
     });
     return true;
   }

@@ -26,6 +26,8 @@ const envSchema = z.object({
   TIDEMARK_SECRET: z.string().min(32).optional(),
   TIDEMARK_ADMIN_EMAIL: z.string().email().optional(),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Accounts (comma-separated e-mails) that administer the instance: the System page and system alerts. TIDEMARK_ADMIN_EMAIL is one. */
+  TIDEMARK_INSTANCE_ADMINS: z.string().default(''),
   TIDEMARK_OPEN_SIGNUP: bool,
   /** Let alert webhooks and Slack URLs reach private, loopback and link-local addresses (an admin's choice). */
   TIDEMARK_ALLOW_PRIVATE_WEBHOOKS: bool,
@@ -124,6 +126,8 @@ export interface Config {
   redisUrl: string | undefined;
   secret: string | undefined;
   adminEmail: string | undefined;
+  /** Lower-cased e-mails of the instance administrators (TIDEMARK_INSTANCE_ADMINS; TIDEMARK_ADMIN_EMAIL is one too). */
+  instanceAdmins: string[];
   adminPassword: string | undefined;
   openSignup: boolean;
   allowPrivateWebhooks: boolean;
@@ -194,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: e.REDIS_URL || undefined,
     secret: e.TIDEMARK_SECRET,
     adminEmail: e.TIDEMARK_ADMIN_EMAIL,
+    instanceAdmins: [
+      ...new Set(
+        e.TIDEMARK_INSTANCE_ADMINS.split(',')
+          .map((a) => a.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ],
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
     allowPrivateWebhooks: e.TIDEMARK_ALLOW_PRIVATE_WEBHOOKS,

@@ -48,6 +48,7 @@ import { domainRoutes } from './routes/domains';
 import { brandingRoutes } from './routes/branding';
 import { installAuditHooks } from '../audit';
 import { reportRoutes } from './routes/reports';
+import { systemRoutes } from './routes/system';
 
 export interface RouteInfo {
   method: string;
@@ -102,6 +103,7 @@ const routeModules: RouteModule[] = [
   alertRoutes,
   replayRoutes,
   reportRoutes,
+  systemRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

@@ -32,3 +32,5 @@ export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/co
 export type { OrgDomainRecord } from './repos/org-domains';
 export { MAX_REPORTS_PER_SITE } from './repos/email-reports';
 export { MAX_EXPERIMENTS_PER_SITE, type ExperimentChange } from './repos/experiments';
+export type { JobRunRow } from './repos/job-runs';
+export { MAX_SYSTEM_ALERTS, type SystemAlertRow } from './repos/system-alerts';

@@ -556,6 +556,51 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.alterTable('sites').dropColumn('trait_privacy').execute();
     },
   },
+  '0021_system': {
+    // The instance's own operations (docs/operations.md, "System"): each background job's runs and last
+    // error, shared by every node (the leader runs them at scale), and threshold alerts on the system
+    // itself (channels sealed, as the sites' alerts). No site's data in either.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('job_runs')
+        .ifNotExists()
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('runs', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('failures', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_started', 'bigint')
+        .addColumn('last_finished', 'bigint')
+        .addColumn('last_ok', 'integer')
+        .addColumn('last_error', 'varchar(500)')
+        .addColumn('last_error_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('system_alerts')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('metric', 'varchar(32)', (c) => c.notNull())
+        .addColumn('threshold', 'double precision', (c) => c.notNull())
+        .addColumn('channels_sealed', 'text', (c) => c.notNull())
+        .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('state', 'varchar(16)', (c) => c.notNull().defaultTo('ok'))
+        .addColumn('last_value', 'double precision')
+        .addColumn('last_checked', 'bigint')
+        .addColumn('last_change', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Custom reports: a saved stats query mailed as a CSV or JSON attachment (null for the summary mail).
+      await db.schema.alterTable('email_reports').addColumn('name', 'varchar(100)').execute();
+      await db.schema.alterTable('email_reports').addColumn('query', 'text').execute();
+      await db.schema.alterTable('email_reports').addColumn('attachment', 'varchar(8)').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('email_reports').dropColumn('attachment').execute();
+      await db.schema.alterTable('email_reports').dropColumn('query').execute();
+      await db.schema.alterTable('email_reports').dropColumn('name').execute();
+      await db.schema.dropTable('system_alerts').ifExists().execute();
+      await db.schema.dropTable('job_runs').ifExists().execute();
+    },
+  },
   '0024_experiments': {
     // A site's experiments (experiments/); exposures are ordinary events ($exposure), so no event-store table.
     async up(db: AnyDb) {

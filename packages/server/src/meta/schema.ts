@@ -340,6 +340,35 @@ export interface EmailReportsTable {
   last_period: string | null;
   created_by: string | null;
   created_at: number;
+  /** Custom reports: name, saved query (JSON ReportQuery) and attachment format; null for the summary mail. */
+  name: string | null;
+  query: string | null;
+  attachment: string | null;
+}
+
+export interface JobRunsTable {
+  name: string;
+  runs: number;
+  failures: number;
+  last_started: number | null;
+  last_finished: number | null;
+  last_ok: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
+
+export interface SystemAlertsTable {
+  id: string;
+  name: string;
+  metric: string;
+  threshold: number;
+  channels_sealed: string;
+  is_active: number;
+  state: string;
+  last_value: number | null;
+  last_checked: number | null;
+  last_change: number | null;
+  created_at: number;
 }
 
 export interface MetaSchema {
@@ -370,4 +399,6 @@ export interface MetaSchema {
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
   email_reports: EmailReportsTable;
+  job_runs: JobRunsTable;
+  system_alerts: SystemAlertsTable;
 }

@@ -27,6 +27,8 @@ import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 import { OrgDomainRepo } from './repos/org-domains';
 import { OrgBrandingRepo } from './repos/org-branding';
 import { EmailReportRepo } from './repos/email-reports';
+import { JobRunRepo } from './repos/job-runs';
+import { SystemAlertRepo } from './repos/system-alerts';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -55,6 +57,8 @@ export class MetaStore {
   readonly orgDomains: OrgDomainRepo;
   readonly orgBranding: OrgBrandingRepo;
   readonly reports: EmailReportRepo;
+  readonly jobRuns: JobRunRepo;
+  readonly systemAlerts: SystemAlertRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -86,6 +90,8 @@ export class MetaStore {
     this.orgDomains = new OrgDomainRepo(db);
     this.orgBranding = new OrgBrandingRepo(db);
     this.reports = new EmailReportRepo(db);
+    this.jobRuns = new JobRunRepo(db);
+    this.systemAlerts = new SystemAlertRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -60,6 +60,7 @@ export {
   parseFilterParam,
   defaultInterval,
   breakdownKey,
+  valueKey,
   DEFAULT_DASHBOARD_METRICS,
   type DashboardParams,
   type DashboardRequest,

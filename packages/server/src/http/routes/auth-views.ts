@@ -1,6 +1,6 @@
 import type { Me, User } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
-import type { UserSession } from '../../auth';
+import { isInstanceAdmin, type UserSession } from '../../auth';
 import type { UserRecord } from '../../meta';
 
 export const userView = (u: UserRecord): User => ({ id: u.id, email: u.email, name: u.name });
@@ -17,6 +17,7 @@ export async function meView(
     orgs,
     current_org: current,
     role: current?.role ?? null,
+    instance_admin: isInstanceAdmin(ctx.config, us.user.email),
     session: { expires_at: us.session.expires_at },
   };
 }

@@ -20,6 +20,7 @@ import { privacyOpenApi } from './openapi-privacy';
 import { consentOpenApi } from './openapi-consent';
 import { domainsOpenApi } from './openapi-domains';
 import { reportsOpenApi } from './openapi-reports';
+import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
 
 /**
@@ -48,5 +49,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   consentOpenApi,
   domainsOpenApi,
   reportsOpenApi,
+  systemOpenApi,
   profilesOpenApi,
 ];
