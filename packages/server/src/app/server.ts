@@ -33,6 +33,7 @@ import { ImportService } from '../imports';
 import { instrumentWrites, Metrics } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { ReportService, scheduleReports } from '../reports';
+import { UsageMeter, withQuota } from '../tenancy';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
@@ -283,6 +284,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     const leader = scale?.leader;
     closers.push(privacy.schedule(leader ? { isLeader: () => leader.isLeader } : {}));
   }
+  // Monthly event counts per organization for hard limits at ingestion and the Usage page (tenancy/).
+  const usage = new UsageMeter(meta, stats);
   const ctx: AppContext = {
     config,
     events,
@@ -290,7 +293,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     meta,
     keys,
     auth,
-    collector,
+    collector: withQuota(collector, usage),
+    usage,
     stats,
     revenue,
     trackerExtensions,

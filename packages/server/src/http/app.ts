@@ -45,6 +45,7 @@ import { privacyRoutes } from './routes/privacy';
 import { consentRoutes } from './routes/consent';
 import { domainRoutes } from './routes/domains';
 import { brandingRoutes } from './routes/branding';
+import { resellerRoutes } from './routes/resellers';
 import { installAuditHooks } from '../audit';
 import { reportRoutes } from './routes/reports';
 
@@ -75,6 +76,7 @@ const routeModules: RouteModule[] = [
   consentRoutes,
   domainRoutes,
   brandingRoutes,
+  resellerRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

@@ -12,6 +12,7 @@ import { excludedIpStep } from './steps/excluded-ip';
 import { botStep } from './steps/bot';
 import { privacyStep } from './steps/privacy';
 import { consentStep } from './steps/consent';
+import { quotaStep } from './steps/quota';
 import { userAgentStep } from './steps/user-agent';
 import { geoStep } from './steps/geo';
 import { utmStep } from './steps/utm';
@@ -35,6 +36,7 @@ export const PIPELINE: readonly NamedStep[] = [
   botStep,
   privacyStep,
   consentStep,
+  quotaStep,
   userAgentStep,
   geoStep,
   utmStep,

@@ -31,3 +31,4 @@ export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy
 export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/consent';
 export type { OrgDomainRecord } from './repos/org-domains';
 export { MAX_REPORTS_PER_SITE } from './repos/email-reports';
+export type { OrgTenancy } from './repos/org-tenancy';

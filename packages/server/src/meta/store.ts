@@ -26,6 +26,7 @@ import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 import { OrgDomainRepo } from './repos/org-domains';
 import { OrgBrandingRepo } from './repos/org-branding';
 import { EmailReportRepo } from './repos/email-reports';
+import { OrgTenancyRepo } from './repos/org-tenancy';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -53,6 +54,7 @@ export class MetaStore {
   readonly orgDomains: OrgDomainRepo;
   readonly orgBranding: OrgBrandingRepo;
   readonly reports: EmailReportRepo;
+  readonly tenancy: OrgTenancyRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -77,6 +79,7 @@ export class MetaStore {
     this.shares = new ShareRepo(db);
     this.alerts = new AlertRepo(db);
     this.auditLog = new AuditLogRepo(db);
+    this.tenancy = new OrgTenancyRepo(db);
     this.privacyRequests = new PrivacyRequestRepo(db);
     this.siteConsent = new SiteConsentRepo(db);
     this.consentLog = new ConsentLogRepo(db);

@@ -7,6 +7,7 @@ import { parseInput } from '../errors';
 import { dropinSnippets } from '../../compat';
 import { siteCreateSchema, sitePatchSchema } from './sites-schema';
 import { revenueSettingsSchema } from '../../revenue';
+import { assertSiteAllowed } from '../../tenancy';
 
 const params = (req: FastifyRequest) => req.params as { id: string };
 
@@ -36,6 +37,7 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
         p.kind === 'user' ? `Your role (${p.role}) cannot create sites` : 'Creating sites needs an organization-wide admin key',
       );
     const body = parseInput(siteCreateSchema, req.body ?? {});
+    await assertSiteAllowed(ctx, p.orgId);
     const site = await ctx.meta.sites.create(p.orgId, { ...body, name: body.name ?? body.domain });
     reply.status(201);
     return site;
