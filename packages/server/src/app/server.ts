@@ -25,6 +25,7 @@ import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService, scheduleRatesFetch, TrafficCache } from '../revenue';
 import { PrivacyService } from '../privacy';
+import { scheduleConsentRetention } from '../consent';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions, Screenshots } from '../behaviour';
 import { Vault } from '../vault';
@@ -283,9 +284,15 @@ export async function createContext(config: Config): Promise<AppContext> {
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(privacy.schedule(leader ? { isLeader: () => leader.isLeader } : {}));
+    closers.push(
+      scheduleConsentRetention(meta, config.consentLogRetentionDays, {
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+        onError: (err) => logError('consent log retention failed', err),
+      }),
+    );
   }
   // Monthly event counts per organization for hard limits at ingestion and the Usage page (tenancy/).
-  const usage = new UsageMeter(meta, stats);
+  const usage = new UsageMeter(meta, events);
   const ctx: AppContext = {
     config,
     events,

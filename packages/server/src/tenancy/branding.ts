@@ -23,3 +23,16 @@ export async function brandingFor(meta: MetaStore, orgId: string): Promise<OrgBr
   const fallback = orgBrandingSchema.safeParse({ ...DEFAULT_BRANDING, ...parent });
   return fallback.success ? fallback.data : DEFAULT_BRANDING;
 }
+
+/**
+ * Where the snippet loads the tracker from: the organization's verified tracking host, else its
+ * reseller's (a client's snippet is first-party to its reseller's brand), else null (the server's own).
+ */
+export async function trackingOrigin(meta: MetaStore, orgId: string): Promise<string | null> {
+  const t = await meta.tenancy.get(orgId);
+  for (const id of [orgId, t?.parent_org_id].filter((x): x is string => !!x)) {
+    const host = (await meta.orgDomains.list(id)).find((d) => d.kind === 'tracking' && d.verified_at !== null);
+    if (host) return `https://${host.host}`;
+  }
+  return null;
+}

@@ -1,13 +1,20 @@
-import type { Query, Usage } from '@tidemark/core';
+import type { Usage } from '@tidemark/core';
 import type { MetaStore } from '../meta';
-import type { StatsService } from '../stats';
+import type { EventStore } from '../store';
 
-/** The calendar month (UTC) of a time: its key and its first and last day. */
-export function utcMonth(ms: number): { key: string; start: string; today: string } {
+/** The calendar month (UTC) of a time: its key (YYYY-MM) and its first millisecond. */
+export function utcMonth(ms: number): { key: string; startMs: number } {
   const d = new Date(ms);
-  const today = d.toISOString().slice(0, 10);
-  return { key: today.slice(0, 7), start: `${today.slice(0, 7)}-01`, today };
+  return { key: d.toISOString().slice(0, 7), startMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) };
 }
+
+/** Events of some sites since a time: `ts` is a TIMESTAMP on DuckDB, Int64 milliseconds on ClickHouse (read through FINAL). */
+const countSql = (dialect: EventStore['dialect'], sites: number) => {
+  const list = Array.from({ length: sites }, () => '?').join(', ');
+  return dialect === 'duckdb'
+    ? `SELECT count(*) AS n FROM events WHERE site_id IN (${list}) AND ts >= epoch_ms(CAST(? AS BIGINT))`
+    : `SELECT count() AS n FROM events WHERE site_id IN (${list}) AND ts >= ?`;
+};
 
 interface OrgLimits {
   soft: number | null;
@@ -35,7 +42,7 @@ export interface UsageMeterOptions {
 
 /**
  * Events per organization this month, cheap enough to consult for every collect request: the count is
- * read from the event store (the stats engine, over the organization's sites) at most once per
+ * read from the event store (one count over the organization's sites) at most once per
  * `refreshMs` per organization, and what this process accepts meanwhile is added in memory. Every
  * process — the embedded server, each scale-out collector — reads the same store, so they agree
  * within one refresh; between refreshes a process knows only its own acceptances (docs/resellers.md).
@@ -50,7 +57,7 @@ export class UsageMeter {
 
   constructor(
     private readonly meta: MetaStore,
-    private readonly stats: StatsService,
+    private readonly events: Pick<EventStore, 'dialect' | 'query'>,
     opts: UsageMeterOptions = {},
   ) {
     this.refreshMs = opts.refreshMs ?? 60_000;
@@ -112,23 +119,13 @@ export class UsageMeter {
 
   /** Events stored this month over the organization's sites, from the event store. */
   async storedEvents(orgId: string): Promise<number> {
-    const { start, today } = utcMonth(this.now());
-    let total = 0;
-    for (const site of await this.meta.sites.listByOrg(orgId)) {
-      const q = {
-        site_id: site.id,
-        date_range: { start, end: today },
-        timezone: 'UTC',
-        metrics: ['events'],
-        dimensions: [],
-        limit: 1,
-        offset: 0,
-        imported: false,
-      } as Query;
-      const r = await this.stats.query(q, { id: site.id, timezone: 'UTC' });
-      total += Number(r.rows[0]?.events ?? 0);
-    }
-    return total;
+    const sites = (await this.meta.sites.listByOrg(orgId)).map((s) => s.id);
+    if (!sites.length) return 0;
+    const [row] = await this.events.query<{ n: number | string }>(countSql(this.events.dialect, sites.length), [
+      ...sites,
+      utcMonth(this.now()).startMs,
+    ]);
+    return Number(row?.n ?? 0);
   }
 
   private async limitsOf(orgId: string): Promise<OrgLimits> {

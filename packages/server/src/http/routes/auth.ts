@@ -119,7 +119,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     // On an organization's app host only its members sign in, into that organization (docs/domains.md).
     // A reseller's host signs its clients' people in too, into their client.
     const appOrg = await appHostOrg(ctx, req.hostname);
-    const hostOrgs = [];
+    const hostOrgs: string[] = [];
     if (appOrg) for (const o of await ctx.meta.orgs.listForUser(creds.user.id)) if (await hostAdmits(ctx, appOrg, o.id)) hostOrgs.push(o.id);
     if (appOrg && !hostOrgs.length) {
       await ctx.auth.loginThrottle.fail(body.email, req.ip);

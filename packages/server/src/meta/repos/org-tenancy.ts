@@ -51,6 +51,16 @@ export class OrgTenancyRepo {
     };
   }
 
+  /** An organization's id by its id or slug (the operator's command line names either). */
+  async resolve(idOrSlug: string): Promise<string | null> {
+    const r = await this.db
+      .selectFrom('organizations')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+      .executeTakeFirst();
+    return r?.id ?? null;
+  }
+
   async setReseller(
     orgId: string,
     on: boolean,
