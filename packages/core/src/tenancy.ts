@@ -9,13 +9,11 @@ import { z } from 'zod';
 const limit = z.number().int().min(0).max(1_000_000_000_000).nullable();
 
 /** A reseller's limits for its clients, set by the instance's operator (`tidemark org reseller`). */
-export const resellerLimitsSchema = z
-  .object({
-    max_sub_organizations: limit.meta({ description: 'Clients the reseller may have; null = unlimited' }),
-    max_sites_per_sub_org: limit.meta({ description: 'Sites each client may have; null = unlimited' }),
-    max_events_per_sub_org: limit.meta({ description: "Highest monthly hard limit the reseller may give a client; null = no ceiling" }),
-  })
-  .meta({ id: 'ResellerLimits' });
+export const resellerLimitsSchema = z.object({
+  max_sub_organizations: limit.meta({ description: 'Clients the reseller may have; null = unlimited' }),
+  max_sites_per_sub_org: limit.meta({ description: 'Sites each client may have; null = unlimited' }),
+  max_events_per_sub_org: limit.meta({ description: 'Highest monthly hard limit the reseller may give a client; null = no ceiling' }),
+});
 export type ResellerLimits = z.infer<typeof resellerLimitsSchema>;
 
 /** Monthly event limits of an organization (calendar month, UTC). */
@@ -24,8 +22,7 @@ export const eventLimitsSchema = z
     events_soft_limit: limit.meta({ description: 'Over it the dashboard warns; null = none' }),
     events_hard_limit: limit.meta({ description: 'Over it collection drops events (reason "quota"); null = none' }),
   })
-  .strict()
-  .meta({ id: 'EventLimits' });
+  .strict();
 export type EventLimits = z.infer<typeof eventLimitsSchema>;
 
 export const clientCreateSchema = z
@@ -47,36 +44,32 @@ export const clientUpdateSchema = z
 export type ClientUpdate = z.infer<typeof clientUpdateSchema>;
 
 /** Usage of an organization this calendar month (UTC), with its limits. */
-export const usageSchema = z
-  .object({
-    org_id: z.string(),
-    month: z.string().meta({ description: 'YYYY-MM (UTC)' }),
-    events: z.number().int().meta({ description: 'Events stored this month over all the organization\'s sites' }),
-    sites: z.number().int(),
-    seats: z.number().int().meta({ description: 'Members of the organization' }),
-    events_soft_limit: z.number().int().nullable(),
-    events_hard_limit: z.number().int().nullable(),
-    max_sites: z.number().int().nullable().meta({ description: "The reseller's sites per client, for a client; else null" }),
-    status: z.enum(['ok', 'warning', 'over']).meta({ description: 'warning: over the soft limit; over: at or over the hard limit (events are dropped)' }),
-  })
-  .meta({ id: 'Usage' });
+export const usageSchema = z.object({
+  org_id: z.string(),
+  month: z.string().meta({ description: 'YYYY-MM (UTC)' }),
+  events: z.number().int().meta({ description: "Events stored this month over all the organization's sites" }),
+  sites: z.number().int(),
+  seats: z.number().int().meta({ description: 'Members of the organization' }),
+  events_soft_limit: z.number().int().nullable(),
+  events_hard_limit: z.number().int().nullable(),
+  max_sites: z.number().int().nullable().meta({ description: "The reseller's sites per client, for a client; else null" }),
+  status: z
+    .enum(['ok', 'warning', 'over'])
+    .meta({ description: 'warning: over the soft limit; over: at or over the hard limit (events are dropped)' }),
+});
 export type Usage = z.infer<typeof usageSchema>;
 
-export const clientSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    slug: z.string(),
-    created_at: z.number().int(),
-    usage: usageSchema,
-  })
-  .meta({ id: 'ResellerClient' });
+export const clientSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  created_at: z.number().int(),
+  usage: usageSchema,
+});
 export type ResellerClient = z.infer<typeof clientSchema>;
 
-export const clientListSchema = z
-  .object({
-    reseller: z.object({ org_id: z.string(), name: z.string() }).extend(resellerLimitsSchema.shape),
-    clients: z.array(clientSchema),
-  })
-  .meta({ id: 'ResellerClients' });
+export const clientListSchema = z.object({
+  reseller: z.object({ org_id: z.string(), name: z.string() }).extend(resellerLimitsSchema.shape),
+  clients: z.array(clientSchema),
+});
 export type ResellerClientList = z.infer<typeof clientListSchema>;

@@ -32,7 +32,11 @@ describe.skipIf(!!unavailable)('resellers in the browser', () => {
     const user = await h.server.ctx.meta.users.byEmail(OWNER.email);
     orgId = (await h.server.ctx.meta.orgs.listForUser(user!.id))[0]!.id;
     // The operator's step: `tidemark org reseller Acme --max-sub-orgs 3 --max-events-per-sub-org 50000`.
-    await h.server.ctx.meta.tenancy.setReseller(orgId, true, { max_sub_organizations: 3, max_sites_per_sub_org: 2, max_events_per_sub_org: 50_000 });
+    await h.server.ctx.meta.tenancy.setReseller(orgId, true, {
+      max_sub_organizations: 3,
+      max_sites_per_sub_org: 2,
+      max_events_per_sub_org: 50_000,
+    });
   }, 180_000);
 
   afterAll(async () => {

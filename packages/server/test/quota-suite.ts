@@ -27,11 +27,19 @@ export function runQuotaSuite(engine: { label: string; overrides(): Partial<Conf
     beforeAll(async () => {
       srv = await startTestServer(engine.overrides());
       owner = new Client(srv.url);
-      const reg = await owner.post('/api/auth/register', { email: `agency-${tag}@mail.test`, password: 'correct horse battery', org_name: 'Agency' });
+      const reg = await owner.post('/api/auth/register', {
+        email: `agency-${tag}@mail.test`,
+        password: 'correct horse battery',
+        org_name: 'Agency',
+      });
       expect(reg.status, reg.text).toBe(201);
       resellerId = reg.body.current_org.id;
       // The instance operator's step (tidemark org reseller): a reseller whose clients get at most HARD events a month.
-      await srv.ctx.meta.tenancy.setReseller(resellerId, true, { max_sub_organizations: 5, max_sites_per_sub_org: 2, max_events_per_sub_org: HARD });
+      await srv.ctx.meta.tenancy.setReseller(resellerId, true, {
+        max_sub_organizations: 5,
+        max_sites_per_sub_org: 2,
+        max_events_per_sub_org: HARD,
+      });
       const client = await owner.post(`/api/orgs/${resellerId}/clients`, { name: `Client ${tag}`, events_soft_limit: SOFT });
       expect(client.status, client.text).toBe(201);
       clientId = client.body.id;
@@ -63,9 +71,7 @@ export function runQuotaSuite(engine: { label: string; overrides(): Partial<Conf
       return { status: r.status, body: await r.json().catch(() => null) };
     };
     const stored = async () =>
-      Number(
-        (await srv.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [siteId]))[0]?.n ?? 0,
-      );
+      Number((await srv.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [siteId]))[0]?.n ?? 0);
 
     it('stores events up to the hard limit and drops the rest with reason quota, counted like other drops', async () => {
       const first = await collect(['/a', '/b', '/c', '/d', '/e']);
@@ -99,7 +105,11 @@ export function runQuotaSuite(engine: { label: string; overrides(): Partial<Conf
       const over = await owner.patch(`/api/orgs/${resellerId}/clients/${clientId}`, { events_hard_limit: HARD + 1 });
       expect(over.status).toBe(400);
       expect(over.body.error.code).toBe('over_reseller_limit');
-      await srv.ctx.meta.tenancy.setReseller(resellerId, true, { max_sub_organizations: 5, max_sites_per_sub_org: 2, max_events_per_sub_org: null });
+      await srv.ctx.meta.tenancy.setReseller(resellerId, true, {
+        max_sub_organizations: 5,
+        max_sites_per_sub_org: 2,
+        max_events_per_sub_org: null,
+      });
       expect((await owner.patch(`/api/orgs/${resellerId}/clients/${clientId}`, { events_hard_limit: HARD + 2 })).status).toBe(200);
       await collect(['/l', '/m', '/n']);
       expect(await stored()).toBe(HARD + 2);

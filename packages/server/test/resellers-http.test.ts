@@ -41,12 +41,23 @@ describe('resellers and their clients', () => {
     expect((await agency.get(`/api/orgs/${resellerId}/clients`)).status).toBe(403);
     expect((await agency.post(`/api/orgs/${resellerId}/clients`, { name: 'Early' })).status).toBe(403);
     expect((await agency.get('/api/auth/me')).body.current_org_reseller).toBe(false);
-    await srv.ctx.meta.tenancy.setReseller(resellerId, true, { max_sub_organizations: 2, max_sites_per_sub_org: 1, max_events_per_sub_org: 1000 });
+    await srv.ctx.meta.tenancy.setReseller(resellerId, true, {
+      max_sub_organizations: 2,
+      max_sites_per_sub_org: 1,
+      max_events_per_sub_org: 1000,
+    });
     expect((await agency.get('/api/auth/me')).body.current_org_reseller).toBe(true);
 
     const a = await agency.post(`/api/orgs/${resellerId}/clients`, { name: 'Client A', events_soft_limit: 800 });
     expect(a.status, a.text).toBe(201);
-    expect(clientSchema.parse(a.body).usage).toMatchObject({ events: 0, sites: 0, seats: 0, events_hard_limit: 1000, events_soft_limit: 800, max_sites: 1 });
+    expect(clientSchema.parse(a.body).usage).toMatchObject({
+      events: 0,
+      sites: 0,
+      seats: 0,
+      events_hard_limit: 1000,
+      events_soft_limit: 800,
+      max_sites: 1,
+    });
     clientA = a.body.id;
     const over = await agency.post(`/api/orgs/${resellerId}/clients`, { name: 'Too big', events_hard_limit: 5000 });
     expect([over.status, over.body.error.code]).toEqual([400, 'over_reseller_limit']);
@@ -59,7 +70,12 @@ describe('resellers and their clients', () => {
     expect([third.status, third.body.error.code]).toEqual([409, 'client_limit_reached']);
 
     const list = clientListSchema.parse((await agency.get(`/api/orgs/${resellerId}/clients`)).body);
-    expect(list.reseller).toMatchObject({ org_id: resellerId, max_sub_organizations: 2, max_sites_per_sub_org: 1, max_events_per_sub_org: 1000 });
+    expect(list.reseller).toMatchObject({
+      org_id: resellerId,
+      max_sub_organizations: 2,
+      max_sites_per_sub_org: 1,
+      max_events_per_sub_org: 1000,
+    });
     expect(list.clients.map((c) => c.name)).toEqual(['Client A', 'Client B']);
     // A client is not anyone else's: another client's id under this reseller is unknown, a random one too.
     expect((await agency.patch(`/api/orgs/${resellerId}/clients/${resellerId}`, { name: 'Self' })).status).toBe(404);
@@ -110,9 +126,17 @@ describe('resellers and their clients', () => {
 
   it("a client's people see their own data, the reseller's brand, and nothing of the reseller or its other clients", async () => {
     expect(
-      (await agency.request('PUT', `/api/orgs/${resellerId}/branding`, { product_name: 'Agency Insights', email_footer: 'Agency Co, 1 Main St' })).status,
+      (
+        await agency.request('PUT', `/api/orgs/${resellerId}/branding`, {
+          product_name: 'Agency Insights',
+          email_footer: 'Agency Co, 1 Main St',
+        })
+      ).status,
     ).toBe(200);
-    expect((await alice.get('/api/branding')).body.branding).toMatchObject({ product_name: 'Agency Insights', email_footer: 'Agency Co, 1 Main St' });
+    expect((await alice.get('/api/branding')).body.branding).toMatchObject({
+      product_name: 'Agency Insights',
+      email_footer: 'Agency Co, 1 Main St',
+    });
     expect((await alice.get('/api/sites')).body.sites.map((s: { id: string }) => s.id)).toEqual([siteA]);
     for (const path of [
       `/api/orgs/${resellerId}/clients`,
@@ -128,19 +152,30 @@ describe('resellers and their clients', () => {
     // Invitations from the client carry the reseller's brand and its closing text.
     const seen = sink.messages.length;
     expect((await alice.post(`/api/orgs/${clientA}/invitations`, { email: `bob-${tag}@client-a.test`, role: 'viewer' })).status).toBe(201);
-    const mail = sink.messages.slice(seen).map((m) => m.replace(/=\r\n/g, '')).join('\n');
+    const mail = sink.messages
+      .slice(seen)
+      .map((m) => m.replace(/=\r\n/g, ''))
+      .join('\n');
     expect(mail).toMatch(/Subject: You are invited to Client A on Agency Insights/);
     expect(mail).toContain('Agency Co, 1 Main St');
   });
 
   it('a switched-in session loses the client when the organization stops being a reseller', async () => {
     expect((await agency.post(`/api/orgs/${resellerId}/clients/${clientA}/switch`)).status).toBe(200);
-    await srv.ctx.meta.tenancy.setReseller(resellerId, false, { max_sub_organizations: 2, max_sites_per_sub_org: 1, max_events_per_sub_org: 1000 });
+    await srv.ctx.meta.tenancy.setReseller(resellerId, false, {
+      max_sub_organizations: 2,
+      max_sites_per_sub_org: 1,
+      max_events_per_sub_org: 1000,
+    });
     const me = await agency.get('/api/auth/me');
     expect(me.body.current_org.id).toBe(resellerId);
     expect(me.body.viewing_as).toBeNull();
     expect((await agency.get(`/api/sites/${siteA}`)).status).toBe(404);
-    await srv.ctx.meta.tenancy.setReseller(resellerId, true, { max_sub_organizations: 2, max_sites_per_sub_org: 1, max_events_per_sub_org: 1000 });
+    await srv.ctx.meta.tenancy.setReseller(resellerId, true, {
+      max_sub_organizations: 2,
+      max_sites_per_sub_org: 1,
+      max_events_per_sub_org: 1000,
+    });
   });
 
   it("sign-up mails on a reseller's app host come in its brand, and its clients' people sign in there", async () => {
@@ -152,7 +187,10 @@ describe('resellers and their clients', () => {
     const onHost = new HostClient(srv.url, host);
     const r = await onHost.post('/api/auth/register', { email: `new-${tag}@someone.test`, password: PW });
     expect(r.status, r.text).toBe(202);
-    const mail = sink.messages.slice(seen).map((m) => m.replace(/=\r\n/g, '')).join('\n');
+    const mail = sink.messages
+      .slice(seen)
+      .map((m) => m.replace(/=\r\n/g, ''))
+      .join('\n');
     expect(mail).toMatch(/Subject: Confirm your e-mail address for Agency Insights/);
     expect(mail).toMatch(/From: "?Agency Team"? <noreply@tidemark\.test>/);
     expect(mail).toContain('Agency Co, 1 Main St');

@@ -191,7 +191,18 @@ const probeBody = (a: OrgA, from: string) => ({
 
 /** Strings that must never reach the caller: secrets and names always; ids unless it sent them and got an error. */
 function leaks(a: OrgA, body: string, status: number, sent: string): string[] {
-  const always = [a.orgName, a.email, a.trackingId, a.siteName, a.domain, a.marker, a.goalName, a.funnelName, ...a.keyPrefixes, ...a.rawKeys];
+  const always = [
+    a.orgName,
+    a.email,
+    a.trackingId,
+    a.siteName,
+    a.domain,
+    a.marker,
+    a.goalName,
+    a.funnelName,
+    ...a.keyPrefixes,
+    ...a.rawKeys,
+  ];
   const ids = [a.orgId, a.userId, a.siteId, a.invitationId, a.goalId, a.funnelId, ...a.keyIds];
   const found = always.filter((x) => body.includes(x));
   for (const id of ids) if (body.includes(id) && !(status >= 400 && sent.includes(id))) found.push(id);
@@ -199,7 +210,12 @@ function leaks(a: OrgA, body: string, status: number, sent: string): string[] {
 }
 
 /** Every non-public route, as every caller, aimed at `a`: the failures found. */
-async function walk(srv: AccountsServer, a: OrgA, callers: Caller[], from: string): Promise<{ failures: string[]; checked: number; routes: number }> {
+async function walk(
+  srv: AccountsServer,
+  a: OrgA,
+  callers: Caller[],
+  from: string,
+): Promise<{ failures: string[]; checked: number; routes: number }> {
   const routes = srv.app.routeTable.filter((r) => r.method !== 'OPTIONS' && !isPublic(r.url));
   const failures: string[] = [];
   let checked = 0;
@@ -223,7 +239,9 @@ async function walk(srv: AccountsServer, a: OrgA, callers: Caller[], from: strin
       }
       const leaked = leaks(a, res.text, res.status, sent);
       if (leaked.length)
-        failures.push(`${route.method} ${route.url} as ${who}: ${a.orgName} data in response (${leaked.join(', ')}): ${res.text.slice(0, 200)}`);
+        failures.push(
+          `${route.method} ${route.url} as ${who}: ${a.orgName} data in response (${leaked.join(', ')}): ${res.text.slice(0, 200)}`,
+        );
     }
   }
   return { failures, checked, routes: routes.length };
@@ -378,17 +396,30 @@ describe("tenant isolation among a reseller's clients and on custom hosts", () =
     srv = await startAccountsServer({ openSignup: true, smtpUrl: sink.url });
     const tag = tagOf;
     const reseller = new Client(srv.url);
-    const reg = await reseller.post('/api/auth/register', { email: `agency-${tag}@reseller.test`, password: PW, org_name: `Agency-${tag}` });
+    const reg = await reseller.post('/api/auth/register', {
+      email: `agency-${tag}@reseller.test`,
+      password: PW,
+      org_name: `Agency-${tag}`,
+    });
     expect(reg.status).toBe(201);
     const resellerId = reg.body.current_org.id as string;
-    await srv.ctx.meta.tenancy.setReseller(resellerId, true, { max_sub_organizations: null, max_sites_per_sub_org: null, max_events_per_sub_org: null });
+    await srv.ctx.meta.tenancy.setReseller(resellerId, true, {
+      max_sub_organizations: null,
+      max_sites_per_sub_org: null,
+      max_events_per_sub_org: null,
+    });
     const client1 = await reseller.post(`/api/orgs/${resellerId}/clients`, { name: `ClientOne-${tag}` });
     const client2 = await reseller.post(`/api/orgs/${resellerId}/clients`, { name: `ClientTwo-${tag}` });
     expect([client1.status, client2.status]).toEqual([201, 201]);
 
     alice = await inviteIntoClient(reseller, resellerId, client1.body.id, `alice-${tag}@c1.test`);
     const me = (await alice.get('/api/auth/me')).body;
-    c1 = await seedTarget(srv, alice, { orgId: client1.body.id, orgName: `ClientOne-${tag}`, userId: me.user.id, email: me.user.email }, tag);
+    c1 = await seedTarget(
+      srv,
+      alice,
+      { orgId: client1.body.id, orgName: `ClientOne-${tag}`, userId: me.user.id, email: me.user.email },
+      tag,
+    );
     carol = await inviteIntoClient(reseller, resellerId, client2.body.id, carolEmail());
     await carol.post('/api/sites', { name: `SiteC2-${tag}`, domain: `c2-${tag}.example.com` });
     const key = await carol.post('/api/keys', { name: 'KeyC2', permissions: ['read', 'write', 'admin'], rate_limit_per_min: 100_000 });
@@ -406,7 +437,11 @@ describe("tenant isolation among a reseller's clients and on custom hosts", () =
     const other = await signUpConfirmed(srv.url, sink, `dave-${tag}@reseller2.test`, PW, { org_name: `OtherAgency-${tag}` });
     dave = other.client;
     daveReseller = other.me.current_org.id;
-    await srv.ctx.meta.tenancy.setReseller(daveReseller, true, { max_sub_organizations: null, max_sites_per_sub_org: null, max_events_per_sub_org: null });
+    await srv.ctx.meta.tenancy.setReseller(daveReseller, true, {
+      max_sub_organizations: null,
+      max_sites_per_sub_org: null,
+      max_events_per_sub_org: null,
+    });
     daveClient = (await dave.post(`/api/orgs/${daveReseller}/clients`, { name: `DaveClient-${tag}` })).body.id;
   });
 
@@ -431,7 +466,8 @@ describe("tenant isolation among a reseller's clients and on custom hosts", () =
         who: "C2 admin on C2's host",
         client: carolOnHost,
         restore: async () => {
-          if ((await carolOnHost.get('/api/auth/me')).status !== 200) await carolOnHost.post('/api/auth/login', { email: carolEmail(), password: PW });
+          if ((await carolOnHost.get('/api/auth/me')).status !== 200)
+            await carolOnHost.post('/api/auth/login', { email: carolEmail(), password: PW });
         },
       },
       {

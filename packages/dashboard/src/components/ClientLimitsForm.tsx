@@ -46,7 +46,13 @@ export function ClientLimitsForm({
     <form className="card filters-form" aria-label={client ? `Limits of ${client.name}` : 'New client'} onSubmit={submit}>
       <h2>{client ? `Edit ${client.name}` : 'New client'}</h2>
       <Field label="Name" name="name" required maxLength={120} defaultValue={client?.name} />
-      <Field label="Warning level (events a month)" name="events_soft_limit" type="number" min={0} defaultValue={u?.events_soft_limit ?? ''} />
+      <Field
+        label="Warning level (events a month)"
+        name="events_soft_limit"
+        type="number"
+        min={0}
+        defaultValue={u?.events_soft_limit ?? ''}
+      />
       <Field
         label="Hard limit (events a month)"
         name="events_hard_limit"

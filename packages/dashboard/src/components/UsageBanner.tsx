@@ -9,7 +9,10 @@ import { Link } from './Link';
 export function UsageBanner() {
   const { org } = useSession();
   const admin = canAdmin(org);
-  const usage = useAsync<Usage | null>((signal) => (org && admin ? tenancyApi.usage(org.id, signal) : Promise.resolve(null)), [org?.id, admin]);
+  const usage = useAsync<Usage | null>(
+    (signal) => (org && admin ? tenancyApi.usage(org.id, signal) : Promise.resolve(null)),
+    [org?.id, admin],
+  );
   const u = usage.data;
   if (!u || u.status === 'ok') return null;
   return (

@@ -20,8 +20,8 @@ export function UsagePage() {
     <section className="page">
       <h1>Usage · {org.name}</h1>
       <p className="muted">
-        Events stored this calendar month over all your sites. Over the warning level the dashboard says so; at the hard limit new events are
-        dropped (they show as “quota” among a site's dropped events) until the month ends.
+        Events stored this calendar month over all your sites. Over the warning level the dashboard says so; at the hard limit new events
+        are dropped (they show as “quota” among a site's dropped events) until the month ends.
       </p>
       <ErrorBanner error={usage.error} />
       {usage.data && (

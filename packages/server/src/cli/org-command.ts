@@ -52,7 +52,11 @@ async function show(meta: MetaStore, orgId: string, out: (line: string) => void)
  * for clients, or set any organization's monthly event limits. Works on the metadata store alone, so it
  * can run beside a running server (which applies new limits within half a minute).
  */
-export async function orgCommand(argv: string[], out: (line: string) => void = console.log, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function orgCommand(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const [sub, target, ...rest] = argv;
   if (!sub || !target || !['reseller', 'limits', 'show'].includes(sub)) throw new Error(USAGE);
   const config = loadConfig(env);

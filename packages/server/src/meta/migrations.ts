@@ -546,7 +546,10 @@ export const metaMigrations: Record<string, Migration> = {
     // the hash chain verifiable after retention pruned its oldest entries.
     async up(db: AnyDb) {
       await db.schema.alterTable('organizations').addColumn('parent_org_id', 'varchar(36)').execute();
-      await db.schema.alterTable('organizations').addColumn('is_reseller', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('organizations')
+        .addColumn('is_reseller', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('organizations').addColumn('max_sub_organizations', 'integer').execute();
       await db.schema.alterTable('organizations').addColumn('max_sites_per_sub_org', 'integer').execute();
       await db.schema.alterTable('organizations').addColumn('max_events_per_sub_org', 'bigint').execute();

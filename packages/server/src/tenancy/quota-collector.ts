@@ -18,7 +18,8 @@ export function withQuota(collector: IngestCollector, meter: UsageMeter): Ingest
         release: () => admission.release(),
         async collect(req) {
           const orgId = req.site.org_id;
-          const remaining = await meter.remaining(orgId);
+          // A count that cannot be read lets the request through rather than losing its events.
+          const remaining = await meter.remaining(orgId).catch(() => null);
           if (remaining === null) return admission.collect(req);
           const outcome = await admission.collect({ ...req, quotaRemaining: remaining });
           meter.record(orgId, outcome.accepted);

@@ -1,4 +1,13 @@
-import { badRequest, conflict, forbidden, notFound, type ClientCreate, type ClientUpdate, type ResellerClient, type ResellerClientList } from '@tidemark/core';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  type ClientCreate,
+  type ClientUpdate,
+  type ResellerClient,
+  type ResellerClientList,
+} from '@tidemark/core';
 import type { AppContext } from '../app/context';
 import type { OrgTenancy } from '../meta';
 import { recordAudit } from '../audit';
@@ -75,12 +84,21 @@ export async function createClient(ctx: Ctx, resellerId: string, input: ClientCr
   return clientView(ctx, org);
 }
 
-export async function updateClient(ctx: Ctx, resellerId: string, clientId: string, input: ClientUpdate, actor: Actor): Promise<ResellerClient> {
+export async function updateClient(
+  ctx: Ctx,
+  resellerId: string,
+  clientId: string,
+  input: ClientUpdate,
+  actor: Actor,
+): Promise<ResellerClient> {
   const r = await resellerOf(ctx, resellerId);
   await clientOf(ctx, resellerId, clientId);
   checkHardLimit(r, input.events_hard_limit);
   if (input.name) await ctx.meta.orgs.rename(clientId, input.name);
-  await ctx.meta.tenancy.setEventLimits(clientId, { events_soft_limit: input.events_soft_limit, events_hard_limit: input.events_hard_limit });
+  await ctx.meta.tenancy.setEventLimits(clientId, {
+    events_soft_limit: input.events_soft_limit,
+    events_hard_limit: input.events_hard_limit,
+  });
   ctx.usage.forgetLimits(clientId);
   await recordAudit(ctx, {
     org_id: resellerId,

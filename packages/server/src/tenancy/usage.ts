@@ -91,13 +91,13 @@ export class UsageMeter {
       c = { month, stored: 0, since: 0, at: 0, refreshing: null };
       this.counts.set(orgId, c);
       await this.refresh(orgId, c);
-    } else if (fresh) {
+    } else if (fresh || (c.at === 0 && c.refreshing)) {
+      // Asked afresh, or the first read is still under way.
       await this.refresh(orgId, c);
     } else if (this.now() - c.at > this.refreshMs && !c.refreshing) {
       // Stale: answer from memory now, read the store in the background.
       void this.refresh(orgId, c).catch(() => undefined);
     }
-    if (c.refreshing) await c.refreshing;
     return c.stored + c.since;
   }
 

@@ -120,7 +120,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     // A reseller's host signs its clients' people in too, into their client.
     const appOrg = await appHostOrg(ctx, req.hostname);
     const hostOrgs: string[] = [];
-    if (appOrg) for (const o of await ctx.meta.orgs.listForUser(creds.user.id)) if (await hostAdmits(ctx, appOrg, o.id)) hostOrgs.push(o.id);
+    if (appOrg)
+      for (const o of await ctx.meta.orgs.listForUser(creds.user.id)) if (await hostAdmits(ctx, appOrg, o.id)) hostOrgs.push(o.id);
     if (appOrg && !hostOrgs.length) {
       await ctx.auth.loginThrottle.fail(body.email, req.ip);
       throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');

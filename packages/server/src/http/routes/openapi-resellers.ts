@@ -46,7 +46,7 @@ export const resellersOpenApi: OpenApiSection = (t) => {
       patch: {
         operationId: 'updateClient',
         tags: ['Resellers'],
-        summary: "Rename a client or change its monthly event limits",
+        summary: 'Rename a client or change its monthly event limits',
         parameters: [orgParam, clientParam],
         requestBody: { required: true, content: { 'application/json': { schema: t.schema('ClientUpdate', clientUpdateSchema, 'input') } } },
         responses: { 200: t.json(client), ...t.errors(400, 401, 403, 404) },

@@ -11,15 +11,15 @@ describe('quota step', () => {
   });
 
   it('lets through as many events as remain this month, then drops with reason quota', () => {
-    const ctx = { ...testContext(), quotaRemaining: 2 };
+    const ctx = testContext({ quotaRemaining: 2 });
     const verdicts = Array.from({ length: 4 }, () => quotaStep.run(testEvent({ name: 'e' }), ctx));
     expect(verdicts.map((v) => (v instanceof Drop ? v.reason : 'kept'))).toEqual(['kept', 'kept', 'quota', 'quota']);
     expect((verdicts[2] as Drop).quarantined).toBe(false);
   });
 
   it('runs after the filters in the pipeline: filtered events do not use up the budget', () => {
-    const ctx = { ...testContext(), quotaRemaining: 1 };
-    ctx.site = { ...ctx.site, excluded_paths: ['/admin/*'] };
+    const base = testContext();
+    const ctx = testContext({ quotaRemaining: 1, site: { ...base.site, excluded_paths: ['/admin/**'] } });
     const events = [
       testEvent({ name: 'page_view', url: 'https://example.com/admin/x', path: '/admin/x' }),
       testEvent({ name: 'page_view' }),

@@ -166,11 +166,7 @@ export class ConsentLogRepo {
         .limit(1)
         .executeTakeFirst();
       if (!last) return 0;
-      const r = await trx
-        .deleteFrom('consent_log')
-        .where('site_id', '=', siteId)
-        .where('seq', '<=', Number(last.seq))
-        .executeTakeFirst();
+      const r = await trx.deleteFrom('consent_log').where('site_id', '=', siteId).where('seq', '<=', Number(last.seq)).executeTakeFirst();
       const removed = Number(r.numDeletedRows);
       const before = await trx.selectFrom('consent_log_anchors').select('pruned').where('site_id', '=', siteId).executeTakeFirst();
       const anchor = { seq: Number(last.seq) + 1, hash: last.hash, pruned: Number(before?.pruned ?? 0) + removed, updated_at: now };

@@ -38,6 +38,7 @@ import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
+import { scrubDatabase, type ScrubReport } from './scrub';
 
 /**
  * Durability. A DuckDB COMMIT appends the transaction to the write-ahead log and then syncs it:
@@ -483,6 +484,10 @@ export class DuckDbEventStore implements EventStore {
       await this.writer.run('CHECKPOINT').catch(() => undefined);
       return out;
     });
+  }
+
+  scrubFreedSpace(): Promise<ScrubReport> {
+    return this.purging(() => scrubDatabase(this.writer));
   }
 
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {

@@ -1,0 +1,85 @@
+import type { DuckDbClient } from './client';
+
+/** What a scrub did: tables rewritten, bytes overwritten in freed blocks, and the file's blocks after it. */
+export interface ScrubReport {
+  tables: number;
+  rows: number;
+  overwrittenBlocks: number;
+  totalBlocks: number;
+}
+
+const FILLER = 'tidemark_scrub_filler';
+const REBUILT = 'tidemark_scrub_rebuilt';
+
+interface DatabaseSize {
+  block_size: number;
+  total_blocks: number;
+  free_blocks: number;
+}
+
+async function databaseSize(db: DuckDbClient): Promise<DatabaseSize> {
+  const [r] = await db.all<Record<string, unknown>>('PRAGMA database_size');
+  return {
+    block_size: Number(r?.block_size ?? 262_144),
+    total_blocks: Number(r?.total_blocks ?? 0),
+    free_blocks: Number(r?.free_blocks ?? 0),
+  };
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Leaves no deleted row's bytes in the database file (docs/privacy.md, "The DuckDB file"). A DELETE only
+ * marks rows deleted in their row group, and a checkpoint keeps the row group (with its bytes) until most
+ * of it is gone; rewriting a table's rows in place (delete all, insert back) keeps them too. Measured on
+ * this DuckDB (1.5): what releases the old blocks is a new table. So, with no write running:
+ * 1. every table is rebuilt in one transaction: created anew from its own DDL (constraints, defaults),
+ *    filled from the old one, the old one dropped, the new one renamed, its indexes created again;
+ * 2. after the checkpoint the old tables' blocks are free but still hold their bytes: a filler table of
+ *    incompressible text is written until no block is free, checkpointed, and dropped.
+ * The cost is a rewrite of the whole database and a write of its free space, once per erasure.
+ */
+export async function scrubDatabase(db: DuckDbClient): Promise<ScrubReport> {
+  await db.run(`DROP TABLE IF EXISTS ${FILLER}`);
+  const tables = await db.all<{ schema_name: string; table_name: string; sql: string }>(
+    'SELECT schema_name, table_name, sql FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name',
+  );
+  let rows = 0;
+  for (const t of tables) {
+    const name = `${quote(t.schema_name)}.${quote(t.table_name)}`;
+    const fresh = `${quote(t.schema_name)}.${quote(REBUILT)}`;
+    const indexes = await db.all<{ sql: string | null }>(
+      'SELECT sql FROM duckdb_indexes() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?',
+      [t.schema_name, t.table_name],
+    );
+    const create = t.sql.replace(/^CREATE TABLE\s+("(?:[^"]|"")+"|[^\s(]+)/i, `CREATE TABLE ${fresh}`);
+    if (create === t.sql) throw new Error(`scrub: cannot read the definition of ${name}`);
+    await db.transaction(async () => {
+      await db.run(create);
+      rows += await db.change(`INSERT INTO ${fresh} SELECT * FROM ${name}`);
+      await db.run(`DROP TABLE ${name}`);
+      await db.run(`ALTER TABLE ${fresh} RENAME TO ${quote(t.table_name)}`);
+      for (const i of indexes) if (i.sql) await db.run(i.sql);
+    });
+  }
+  await db.run('CHECKPOINT');
+  let size = await databaseSize(db);
+  let overwritten = 0;
+  // Incompressible text (random hex: at best ~2 characters stored per byte) for the blocks still free, in
+  // rounds until none is; each round's checkpoint places it in the free blocks first.
+  for (let round = 0; size.free_blocks > 0 && round < 8; round++) {
+    const want = size.free_blocks;
+    await db.run(`CREATE TABLE IF NOT EXISTS ${FILLER} (f VARCHAR)`);
+    await db.run(
+      `INSERT INTO ${FILLER} SELECT md5(random()::VARCHAR) || md5(random()::VARCHAR) || md5(random()::VARCHAR) || md5(random()::VARCHAR) FROM range(${Math.ceil((want * size.block_size) / 64) + 1024})`,
+    );
+    await db.run('CHECKPOINT');
+    const after = await databaseSize(db);
+    overwritten += Math.max(0, want - after.free_blocks);
+    size = after;
+  }
+  await db.run(`DROP TABLE IF EXISTS ${FILLER}`);
+  await db.run('CHECKPOINT');
+  size = await databaseSize(db);
+  return { tables: tables.length, rows, overwrittenBlocks: overwritten, totalBlocks: size.total_blocks };
+}
