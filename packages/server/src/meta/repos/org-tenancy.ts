@@ -125,14 +125,4 @@ export class OrgTenancyRepo {
       .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
-
-  /** Organizations with a hard monthly limit (the quota meter refreshes their counts). */
-  async withHardLimit(): Promise<Array<{ id: string; events_hard_limit: number }>> {
-    const rows = await this.db
-      .selectFrom('organizations')
-      .select(['id', 'events_hard_limit'])
-      .where('events_hard_limit', 'is not', null)
-      .execute();
-    return rows.map((r) => ({ id: r.id, events_hard_limit: Number(r.events_hard_limit) }));
-  }
 }
