@@ -32,7 +32,13 @@ for (const { engine, run } of engines) {
         max_sub_organizations: null,
         events_hard_limit: null,
       });
-      expect(await h.meta.tenancy.setReseller(reseller.id, true, { max_sub_organizations: 2, max_sites_per_sub_org: 3, max_events_per_sub_org: 5_000_000_000 })).toBe(true);
+      expect(
+        await h.meta.tenancy.setReseller(reseller.id, true, {
+          max_sub_organizations: 2,
+          max_sites_per_sub_org: 3,
+          max_events_per_sub_org: 5_000_000_000,
+        }),
+      ).toBe(true);
       expect(await h.meta.tenancy.resolve(reseller.slug)).toBe(reseller.id);
       expect(await h.meta.tenancy.resolve(reseller.id)).toBe(reseller.id);
       expect(await h.meta.tenancy.resolve('nope')).toBeNull();
@@ -53,7 +59,11 @@ for (const { engine, run } of engines) {
         events_soft_limit: null,
         events_hard_limit: 5_000_000_000,
       });
-      expect(await h.meta.tenancy.get(reseller.id)).toMatchObject({ is_reseller: true, max_sites_per_sub_org: 3, max_events_per_sub_org: 5_000_000_000 });
+      expect(await h.meta.tenancy.get(reseller.id)).toMatchObject({
+        is_reseller: true,
+        max_sites_per_sub_org: 3,
+        max_events_per_sub_org: 5_000_000_000,
+      });
 
       const user = await h.meta.users.create({ email: `seat-${a.id}@example.com`, passwordHash: null });
       await h.meta.members.add(a.id, user.id, 'admin');
