@@ -54,13 +54,23 @@ export async function scrubDatabase(db: DuckDbClient): Promise<ScrubReport> {
     );
     const create = t.sql.replace(/^CREATE TABLE\s+("(?:[^"]|"")+"|[^\s(]+)/i, `CREATE TABLE ${fresh}`);
     if (create === t.sql) throw new Error(`scrub: cannot read the definition of ${name}`);
-    await db.transaction(async () => {
-      await db.run(create);
-      rows += await db.change(`INSERT INTO ${fresh} SELECT * FROM ${name}`);
-      await db.run(`DROP TABLE ${name}`);
-      await db.run(`ALTER TABLE ${fresh} RENAME TO ${quote(t.table_name)}`);
-      for (const i of indexes) if (i.sql) await db.run(i.sql);
-    });
+    // Connections beside the writer (replay chunks' index rows) may append meanwhile: their commit and
+    // this one conflict, and the one that loses is tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows += await db.transaction(async () => {
+          await db.run(create);
+          const n = await db.change(`INSERT INTO ${fresh} SELECT * FROM ${name}`);
+          await db.run(`DROP TABLE ${name}`);
+          await db.run(`ALTER TABLE ${fresh} RENAME TO ${quote(t.table_name)}`);
+          for (const i of indexes) if (i.sql) await db.run(i.sql);
+          return n;
+        });
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/conflict/i.test(String(err))) throw err;
+      }
+    }
   }
   await db.run('CHECKPOINT');
   let size = await databaseSize(db);
