@@ -486,8 +486,9 @@ export class DuckDbEventStore implements EventStore {
     });
   }
 
+  /** Each step with no write running (and no rollup or vault job): collection waits for one table at a time. */
   scrubFreedSpace(): Promise<ScrubReport> {
-    return this.purging(() => scrubDatabase(this.writer));
+    return scrubDatabase(this.writer, (fn) => this.purging(fn));
   }
 
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
