@@ -13,8 +13,9 @@ import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
 import { runReplayBench } from './replay/run';
 import { runHeatmapBench } from './heatmap/run';
+import { runErasureBench } from './erasure/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|replay|heatmap|all> [options]
+const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|replay|heatmap|erasure|all> [options]
   ingest: --contract collect|heatmap (collect) --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
@@ -27,6 +28,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
           (with --ref, that commit's t.replay.js too, in the same run; --readable: recorder not minified, for the
           profile's function names), chunk ingest
   heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
+  erasure: --events N (1000000 unless given): one person erased, then the DuckDB file scrubbed; times and whether the bytes stay
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   if (
     values.help ||
     !command ||
-    !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'heatmap', 'all'].includes(command)
+    !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'heatmap', 'erasure', 'all'].includes(command)
   ) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
@@ -108,6 +110,9 @@ async function main(): Promise<void> {
   }
   if (command === 'heatmap' || command === 'all') {
     await runHeatmapBench({ clicks: int('clicks', values.clicks), runs: int('runs', values.runs), write: !values['no-write'] });
+  }
+  if (command === 'erasure') {
+    await runErasureBench({ events: values.events === '10000000' ? 1_000_000 : int('events', values.events), write: !values['no-write'] });
   }
   if (command === 'replay' || command === 'all') {
     await runReplayBench({

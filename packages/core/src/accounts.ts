@@ -25,6 +25,10 @@ export interface Me {
   user: User;
   orgs: OrgSummary[];
   current_org: OrgSummary | null;
+  /** Set while a reseller's admin views one of its clients (tenancy): the client shown and the way back. */
+  viewing_as?: { org_id: string; org_name: string; reseller_org_id: string; reseller_name: string } | null;
+  /** The current organization is a reseller: it has clients (tenancy). */
+  current_org_reseller?: boolean;
   /** Whether the user administers the instance (the System page). */
   instance_admin?: boolean;
 }

@@ -24,4 +24,5 @@ export * from './domains';
 export * from './reports';
 export * from './system';
 export * from './profiles';
+export * from './tenancy';
 export * from './experiments';

@@ -43,6 +43,10 @@ export const AUDIT_ACTIONS = [
   'privacy_request.completed',
   'privacy_request.downloaded',
   'settings.updated',
+  'reseller.client_created',
+  'reseller.client_updated',
+  'reseller.switched_in',
+  'reseller.switched_out',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -585,10 +585,18 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
 
       // A transaction of each subject: exported with them, then kept for the books with the person unlinked.
       const paid = [transactionOf(mine[0]!, 100), transactionOf(theirs[0]!, 101)];
-      await store.upsertSideRows(
-        'revenue_facts',
-        paid.map((p) => p.fact),
-      );
+      // An identify fact links the visitor to an e-mail hash; its id is made of both (revenue/).
+      const identity = (e: CanonicalEvent) => ({
+        site_id: e.site_id,
+        fact_id: `id:hash-id:${e.visitor_id}`,
+        kind: 'identity',
+        txn_key: 'email:hash-id',
+        created: e.ts,
+        visitor_id: e.visitor_id,
+        data: '{"source":"identify"}',
+        version: 1,
+      });
+      await store.upsertSideRows('revenue_facts', [...paid.map((p) => p.fact), identity(mine[0]!)]);
       await store.upsertSideRows(
         'transactions',
         paid.map((p) => p.txn),
@@ -600,7 +608,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       const side = await store.exportSubjectSideRows(siteA.id, { visitorId: visitor });
       expect(side.revenue_credits!.map((r) => r.credit_id)).toEqual(['last_touch|pi_100|0']);
       expect(side.transactions!.map((r) => r.txn_key)).toEqual(['pi_100']);
-      expect(side.revenue_facts!.map((r) => r.fact_id)).toEqual(['evt_100']);
+      expect(side.revenue_facts!.map((r) => r.fact_id).sort()).toEqual(['evt_100', `id:hash-id:${visitor}`]);
       // The heatmap grid holds counts only: nothing in it is the subject's (their raw samples are events).
       expect(side).not.toHaveProperty('heatmap_cells');
       expect((await store.exportSubjectSideRows(siteA.id, { userId: user })).transactions!.map((r) => r.txn_key)).toContain('pi_101');
@@ -659,6 +667,15 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         else expect(r.visitor_id, r.txn_key).toBe(was.visitor_id);
       }
       expect((await store.exportSubjectSideRows(siteA.id, { visitorId: visitor })).transactions).toEqual([]);
+      // The identify fact only linked the person: it is gone (its id named the visitor); payment facts stay.
+      const facts = await store.query<{ fact_id: string; kind: string }>(
+        'SELECT fact_id, kind FROM revenue_facts WHERE site_id = ? ORDER BY fact_id',
+        [siteA.id],
+      );
+      const factIds = facts.map((f) => f.fact_id);
+      expect(factIds).toEqual(expect.arrayContaining(['evt_100', 'evt_101']));
+      expect(factIds).not.toContain(`id:hash-id:${visitor}`);
+      expect(erased.revenue_facts_deleted).toBe(1);
       // Credits keep their amounts and session attributes; the ids naming the person are blanked.
       const credits = await store.query<{ txn_key: string; payer: string; visitor_id: string; session_id: string; credit: number }>(
         'SELECT txn_key, payer, visitor_id, session_id, credit FROM revenue_credits WHERE site_id = ? ORDER BY txn_key',

@@ -25,6 +25,8 @@ import { AuditLogPage } from '../pages/AuditLogPage';
 import { PrivacyPage } from '../pages/PrivacyPage';
 import { ConsentPage } from '../pages/ConsentPage';
 import { DomainsPage } from '../pages/DomainsPage';
+import { UsagePage } from '../pages/UsagePage';
+import { ClientsPage } from '../pages/ClientsPage';
 import { SystemPage } from '../pages/SystemPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
@@ -72,6 +74,8 @@ export function AppRoutes() {
   else if (path === '/account') page = <AccountPage />;
   else if (path === '/audit') page = <AuditLogPage />;
   else if (path === '/domains') page = <DomainsPage />;
+  else if (path === '/usage') page = <UsagePage />;
+  else if (path === '/clients') page = <ClientsPage />;
   else if (path === '/system') page = <SystemPage />;
   else page = <NotFoundPage />;
   return <Layout>{page}</Layout>;

@@ -36,6 +36,7 @@ export const AUDIT_AREAS = [
   ['privacy_request', 'Privacy requests'],
   ['org', 'Organization'],
   ['settings', 'Settings'],
+  ['reseller', 'Clients (reseller)'],
 ] as const;
 
 /** A short line about what the entry's details say, as text (never HTML). */

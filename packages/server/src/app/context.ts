@@ -15,6 +15,7 @@ import type { AlertService } from '../alerts';
 import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
+import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
 import type { SystemStatus } from '@tidemark/core';
 
@@ -44,6 +45,8 @@ export interface AppContext {
   auth: AuthServices;
   /** Where collection routes hand requests: pipeline, then `writer` (in this thread or a collector thread). */
   collector: IngestCollector;
+  /** Events per organization this month: hard limits at ingestion, the Usage page (tenancy/). */
+  usage: UsageMeter;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
   /** Stripe webhooks, transactions, MRR and attribution (revenue/). */

@@ -25,6 +25,7 @@ import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService, scheduleRatesFetch, TrafficCache } from '../revenue';
 import { PrivacyService } from '../privacy';
+import { scheduleConsentRetention } from '../consent';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions, Screenshots } from '../behaviour';
 import { Vault } from '../vault';
@@ -33,6 +34,7 @@ import { ImportService } from '../imports';
 import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { ReportService, scheduleReports } from '../reports';
+import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
 import type { JobRunner } from '../schedule';
 import type { AppContext, EventWriter } from './context';
@@ -354,7 +356,15 @@ export async function createContext(config: Config): Promise<AppContext> {
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(privacy.schedule(leader ? { isLeader: () => leader.isLeader } : {}));
+    closers.push(
+      scheduleConsentRetention(meta, config.consentLogRetentionDays, {
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+        onError: (err) => logError('consent log retention failed', err),
+      }),
+    );
   }
+  // Monthly event counts per organization for hard limits at ingestion and the Usage page (tenancy/).
+  const usage = new UsageMeter(meta, events);
   const ctx: AppContext = {
     config,
     events,
@@ -362,7 +372,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     meta,
     keys,
     auth,
-    collector,
+    collector: withQuota(collector, usage),
+    usage,
     stats,
     revenue,
     trackerExtensions,

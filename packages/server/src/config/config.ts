@@ -38,6 +38,8 @@ const envSchema = z.object({
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
   TIDEMARK_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  /** Consent decisions are proof: kept three years by default, apart from the sites' analytics retention (0 = forever). */
+  TIDEMARK_CONSENT_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(1095),
   // Data lifecycle (lifecycle/): first run after start, and how long a deleted site's purge keeps checking for in-flight writes.
   TIDEMARK_LIFECYCLE_FIRST_RUN_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   TIDEMARK_PURGE_SETTLE_MS: z.coerce
@@ -142,6 +144,8 @@ export interface Config {
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
+  /** Days the consent log keeps a decision (TIDEMARK_CONSENT_LOG_RETENTION_DAYS; 0 = forever). */
+  consentLogRetentionDays: number;
   /** Delay of the lifecycle job's first run (retention, pending site purges) after start. */
   lifecycleFirstRunMs: number;
   /** A deleted site's purge completes with a pass that finds nothing, at least this long after the deletion. */
@@ -214,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((s) => s.trim())
       .filter(Boolean),
     rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
+    consentLogRetentionDays: e.TIDEMARK_CONSENT_LOG_RETENTION_DAYS,
     lifecycleFirstRunMs: e.TIDEMARK_LIFECYCLE_FIRST_RUN_MS,
     purgeSettleMs: e.TIDEMARK_PURGE_SETTLE_MS,
     importMaxBytes: e.TIDEMARK_IMPORT_MAX_MB * 1024 * 1024,

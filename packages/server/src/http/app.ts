@@ -46,6 +46,7 @@ import { privacyRoutes } from './routes/privacy';
 import { consentRoutes } from './routes/consent';
 import { domainRoutes } from './routes/domains';
 import { brandingRoutes } from './routes/branding';
+import { resellerRoutes } from './routes/resellers';
 import { installAuditHooks } from '../audit';
 import { reportRoutes } from './routes/reports';
 import { systemRoutes } from './routes/system';
@@ -77,6 +78,7 @@ const routeModules: RouteModule[] = [
   consentRoutes,
   domainRoutes,
   brandingRoutes,
+  resellerRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,

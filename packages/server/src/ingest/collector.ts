@@ -29,6 +29,8 @@ export interface AdmittedRequest {
   visitorHeader: string;
   /** The page the request came from (Referer, else Origin), for contracts whose events may leave their page out. */
   pageHeader?: string;
+  /** Events the site's organization may still store this month (tenancy/ quota); absent = no limit. */
+  quotaRemaining?: number;
 }
 
 /** An admitted request with its body. */
@@ -110,6 +112,7 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     salts,
     services,
     memo: new Map(),
+    ...(req.quotaRemaining !== undefined ? { quotaRemaining: req.quotaRemaining } : {}),
   };
   const result = runPipeline(adapted.events, ctx);
   const counts = new Map<DropReason, number>();

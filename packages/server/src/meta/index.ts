@@ -34,3 +34,4 @@ export { MAX_REPORTS_PER_SITE } from './repos/email-reports';
 export { MAX_EXPERIMENTS_PER_SITE, type ExperimentChange } from './repos/experiments';
 export type { JobRunRow } from './repos/job-runs';
 export { MAX_SYSTEM_ALERTS, type SystemAlertRow } from './repos/system-alerts';
+export type { OrgTenancy } from './repos/org-tenancy';

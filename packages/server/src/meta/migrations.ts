@@ -556,6 +556,51 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.alterTable('sites').dropColumn('trait_privacy').execute();
     },
   },
+  '0020_tenancy': {
+    // Resellers and quotas (tenancy/): an organization may be a reseller (set by the instance's operator,
+    // `tidemark org reseller`) with limits for its clients; a client names its reseller. Monthly event
+    // limits of any organization (soft warns, hard drops with reason "quota"). A session switched into a
+    // client by a reseller's admin names the reseller it came through. The consent log's anchor keeps
+    // the hash chain verifiable after retention pruned its oldest entries.
+    async up(db: AnyDb) {
+      await db.schema.alterTable('organizations').addColumn('parent_org_id', 'varchar(36)').execute();
+      await db.schema
+        .alterTable('organizations')
+        .addColumn('is_reseller', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('organizations').addColumn('max_sub_organizations', 'integer').execute();
+      await db.schema.alterTable('organizations').addColumn('max_sites_per_sub_org', 'integer').execute();
+      await db.schema.alterTable('organizations').addColumn('max_events_per_sub_org', 'bigint').execute();
+      await db.schema.alterTable('organizations').addColumn('events_soft_limit', 'bigint').execute();
+      await db.schema.alterTable('organizations').addColumn('events_hard_limit', 'bigint').execute();
+      await db.schema.createIndex('idx_organizations_parent').ifNotExists().on('organizations').columns(['parent_org_id']).execute();
+      await db.schema.alterTable('sessions').addColumn('via_org_id', 'varchar(36)').execute();
+      await db.schema
+        .createTable('consent_log_anchors')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('pruned', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('consent_log_anchors').ifExists().execute();
+      await db.schema.alterTable('sessions').dropColumn('via_org_id').execute();
+      await db.schema.dropIndex('idx_organizations_parent').ifExists().execute();
+      for (const c of [
+        'events_hard_limit',
+        'events_soft_limit',
+        'max_events_per_sub_org',
+        'max_sites_per_sub_org',
+        'max_sub_organizations',
+        'is_reseller',
+        'parent_org_id',
+      ])
+        await db.schema.alterTable('organizations').dropColumn(c).execute();
+    },
+  },
   '0021_system': {
     // The instance's own operations (docs/operations.md, "System"): each background job's runs and last
     // error, shared by every node (the leader runs them at scale), and threshold alerts on the system

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes of the metadata database, identical on SQLite and PostgreSQL.
  * Portable column choices: ids are text (uuid), times are bigint milliseconds, booleans are 0/1 integers,
@@ -9,6 +11,16 @@ export interface OrganizationsTable {
   slug: string;
   created_at: number;
   updated_at: number;
+  /** The reseller organization this one is a client of (tenancy/); null for a top-level organization. */
+  parent_org_id: string | null;
+  is_reseller: Generated<number>;
+  /** A reseller's limits for its clients; null = unlimited. */
+  max_sub_organizations: number | null;
+  max_sites_per_sub_org: number | null;
+  max_events_per_sub_org: number | null;
+  /** Events per calendar month (UTC): over the soft limit the dashboard warns, over the hard one collection drops ("quota"). */
+  events_soft_limit: number | null;
+  events_hard_limit: number | null;
 }
 
 export interface UsersTable {
@@ -104,6 +116,7 @@ export interface SessionsTable {
   last_seen_at: number;
   expires_at: number; // absolute end, regardless of activity
   user_agent: string;
+  via_org_id: string | null; // the reseller organization a switched-in session came through (tenancy/)
 }
 
 /** An open-signup account waiting for its e-mail to be confirmed; the row goes when it is. */
@@ -313,6 +326,15 @@ export interface ConsentLogTable {
   hash: string;
 }
 
+/** The first entry of a site's consent log chain left after retention pruned older ones. */
+export interface ConsentLogAnchorsTable {
+  site_id: string;
+  seq: number;
+  hash: string;
+  pruned: number;
+  updated_at: number;
+}
+
 export interface OrgDomainsTable {
   id: string;
   org_id: string;
@@ -376,6 +398,7 @@ export interface MetaSchema {
   org_domains: OrgDomainsTable;
   site_consent: SiteConsentTable;
   consent_log: ConsentLogTable;
+  consent_log_anchors: ConsentLogAnchorsTable;
   audit_log: AuditLogTable;
   privacy_requests: PrivacyRequestsTable;
   goals: GoalsTable;

@@ -27,6 +27,7 @@ import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 import { OrgDomainRepo } from './repos/org-domains';
 import { OrgBrandingRepo } from './repos/org-branding';
 import { EmailReportRepo } from './repos/email-reports';
+import { OrgTenancyRepo } from './repos/org-tenancy';
 import { JobRunRepo } from './repos/job-runs';
 import { SystemAlertRepo } from './repos/system-alerts';
 
@@ -57,6 +58,7 @@ export class MetaStore {
   readonly orgDomains: OrgDomainRepo;
   readonly orgBranding: OrgBrandingRepo;
   readonly reports: EmailReportRepo;
+  readonly tenancy: OrgTenancyRepo;
   readonly jobRuns: JobRunRepo;
   readonly systemAlerts: SystemAlertRepo;
 
@@ -84,6 +86,7 @@ export class MetaStore {
     this.shares = new ShareRepo(db);
     this.alerts = new AlertRepo(db);
     this.auditLog = new AuditLogRepo(db);
+    this.tenancy = new OrgTenancyRepo(db);
     this.privacyRequests = new PrivacyRequestRepo(db);
     this.siteConsent = new SiteConsentRepo(db);
     this.consentLog = new ConsentLogRepo(db);

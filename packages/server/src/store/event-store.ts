@@ -199,6 +199,12 @@ export interface EventStore extends LifecycleStore {
   exportRawMatching(siteId: string, needles: readonly string[]): Promise<RawMatches>;
   /** Deletes what `exportRawMatching` returns (raw files rewritten, mutations awaited); counts per kind. */
   eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts>;
+  /**
+   * Stores in a local file (DuckDB): after an erasure, leaves no deleted row's bytes in the file — every
+   * table rewritten, freed blocks overwritten (docs/privacy.md). Absent where the engine drops replaced
+   * data itself (ClickHouse parts).
+   */
+  scrubFreedSpace?(): Promise<{ tables: number; rows: number; overwrittenBlocks: number; totalBlocks: number }>;
   /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */

@@ -19,6 +19,11 @@ export interface SideTableSpec {
   time: string;
   /** Columns naming a person, blanked when a data subject is erased (the amounts stay for the books). */
   personal: readonly string[];
+  /**
+   * Rows (an SQL condition) that only link a person to other records, with nothing for the books: an
+   * erasure deletes them instead of blanking, since their key itself may name the person.
+   */
+  linkOnly?: string;
 }
 
 export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
@@ -52,6 +57,8 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     key: 'fact_id',
     time: 'created',
     personal: ['visitor_id', 'session_id', 'email_hash'],
+    // An identify fact ("this e-mail was this visitor"): its id is made of the e-mail hash and the visitor id.
+    linkOnly: "kind = 'identity'",
   },
   // One row per payment or refund, folded from its facts (revenue/fold.ts); `status` = 'counted' for rows
   // that count, 'merged' for a payment reported under another key (a payment intent of an invoice).

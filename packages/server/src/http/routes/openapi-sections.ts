@@ -22,6 +22,7 @@ import { domainsOpenApi } from './openapi-domains';
 import { reportsOpenApi } from './openapi-reports';
 import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
+import { resellersOpenApi } from './openapi-resellers';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -51,4 +52,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   reportsOpenApi,
   systemOpenApi,
   profilesOpenApi,
+  resellersOpenApi,
 ];

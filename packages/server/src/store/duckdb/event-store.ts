@@ -38,6 +38,7 @@ import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
+import { scrubDatabase, type ScrubReport } from './scrub';
 
 /**
  * Durability. A DuckDB COMMIT appends the transaction to the write-ahead log and then syncs it:
@@ -483,6 +484,11 @@ export class DuckDbEventStore implements EventStore {
       await this.writer.run('CHECKPOINT').catch(() => undefined);
       return out;
     });
+  }
+
+  /** Each step with no write running (and no rollup or vault job): collection waits for one table at a time. */
+  scrubFreedSpace(): Promise<ScrubReport> {
+    return scrubDatabase(this.writer, (fn) => this.purging(fn));
   }
 
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {

@@ -131,13 +131,18 @@ export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cu
 }
 
 /**
- * Blanks the columns naming the subject in every side table (rows and amounts stay). Runs before the
- * subject's events go: a user id's visitors are found through them.
+ * Blanks the columns naming the subject in every side table (rows and amounts stay; rows that only link
+ * the person to others go). Runs before the subject's events go: a user id's visitors are found through them.
  */
 export async function unlinkSubject(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
   const counts: PurgeCounts = {};
   for (const name of PERSONAL_SIDE_TABLES) {
     const spec = SIDE_TABLES[name];
+    if (spec.linkOnly)
+      counts[`${name}_deleted`] = await db.change(
+        `DELETE FROM ${name} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events} AND (${spec.linkOnly})`,
+        [siteId, ...scope.params],
+      );
     counts[`${name}_unlinked`] = await db.change(
       `UPDATE ${name} SET ${spec.personal.map((c) => `${c} = ''`).join(', ')} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events}`,
       [siteId, ...scope.params],
