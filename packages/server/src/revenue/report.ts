@@ -11,7 +11,7 @@ import {
 } from './attribution';
 import { monthOf, mrrAt, mrrMovements, type MrrMovement } from './mrr';
 import { minorDigits, type RateTable } from './rates';
-import { touchpointsOf, trafficOf } from './touchpoints';
+import { profileIdsOf, touchpointsOf, trafficOf } from './touchpoints';
 import { attributedFromCredits, mainTouches, summaryFromCredits, type AttributedRows, type AttributionDim } from './report-credits';
 import { CREDIT_LOOKBACK_MS, PAYMENT_TIME_SLACK_MS } from './credits';
 import { subscriptionStates, type StoredFact } from './fold';
@@ -155,7 +155,12 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
         ),
       )
     : Promise.resolve(new Map<string, Touchpoint | null>());
-  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed] = await Promise.all([
+  // The listed transactions (the latest with a rate) link to their payers' profiles.
+  const converts = (t: Txn) => rates.convert(Number(t.amount), t.currency, currency, localDate(Number(t.ts), 'UTC')) !== null;
+  const profiles = txnRows.then((rows) =>
+    profileIdsOf(events, siteId, [...new Set(rows.filter(converts).slice(-p.limit).map((t) => t.visitor_id).filter(Boolean))]),
+  );
+  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed, profileOf] = await Promise.all([
     txnRows,
     touchRows,
     deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
@@ -169,6 +174,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     ),
     deps.subscriptions(),
     listedTouches,
+    profiles,
   ]);
   const unconverted: Record<string, number> = {};
   const txns: Txn[] = [];
@@ -330,6 +336,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
           attributed_source: touch ? touch.source || '(direct)' : UNATTRIBUTED,
           attributed_campaign: touch?.campaign ?? '',
           visitor_id: t.visitor_id || null,
+          profile_id: t.visitor_id ? (profileOf.get(t.visitor_id) ?? `v${t.visitor_id}`) : null,
           refund_of: t.refund_of || null,
           is_subscription: t.is_subscription === 1,
           timestamp: new Date(t.ts).toISOString(),

@@ -10,9 +10,10 @@ import type { ExchangeRate, MetaStore, SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
 import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-facts';
 import { issueAttributionId, verifyAttributionId } from './attribution-token';
-import type { RevenueRefs } from '../ingest';
+import type { CollectedUserLink, RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
 import { CreditWatch } from './credits';
+import { recordUserLinks } from './user-links';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
 /** Stripe's own default: a signature older than five minutes is a replay. */
@@ -244,6 +245,26 @@ export class RevenueService {
       });
     }
     if (rows.length) await this.store.record(siteId, rows);
+    await this.linkUsers(siteId, refs?.users ?? []);
+  }
+
+  /** Visitor ids and user ids seen together here already (recordUserLinks found or kept them). */
+  private readonly seenLinks = new Set<string>();
+
+  /**
+   * Visitor ids identified as users (revenue/user-links.ts): a link seen for the first time makes the
+   * payments of that user's visitor ids be credited again, over all their sessions. Links this process
+   * has already handled are skipped without a read.
+   */
+  private async linkUsers(siteId: string, users: readonly CollectedUserLink[]): Promise<void> {
+    const seen = (u: CollectedUserLink) => `${siteId}\u0000${u.visitor_id}\u0000${u.user_id}`;
+    const links = users
+      .filter((u) => u.visitor_id && u.user_id && !this.seenLinks.has(seen(u)))
+      .map((u) => ({ ...u, user_hash: this.deps.keys.hmac('user-id', u.user_id) }));
+    if (!links.length) return;
+    await this.store.exclusive(siteId, () => recordUserLinks(this.deps.events, siteId, links, Date.now()));
+    if (this.seenLinks.size > 100_000) this.seenLinks.clear();
+    for (const u of links) this.seenLinks.add(seen(u));
   }
 
   /** The attribution id for the last visitor and session of a collect request (returned in its answer). */
