@@ -133,6 +133,11 @@ export function runRevenueRelinkSuite(engineName: string, engine: RelinkEngine):
           '(unattributed)|': 120_00,
         });
       }
+      const r = await report('last_touch', T + 2 * HOUR);
+      expect(r.transactions.map((t) => [t.visitor_id, t.profile_id])).toEqual([
+        [null, null],
+        ['laptop', 'vlaptop'],
+      ]);
     });
 
     it('a user id arriving three hours later joins the phone: every model credits both devices', async () => {
@@ -146,7 +151,10 @@ export function runRevenueRelinkSuite(engineName: string, engine: RelinkEngine):
         expect(bySource(r.by_source), model).toEqual({ ...revenueBySource(model, paid(49_99, both)), '(unattributed)|': 120_00 });
       }
       const r = await report('last_touch', T + 4 * HOUR);
-      expect(r.transactions.find((t) => t.visitor_id === 'laptop')?.attributed_source).toBe('newsletter');
+      const paidOnLaptop = r.transactions.find((t) => t.visitor_id === 'laptop');
+      expect(paidOnLaptop?.attributed_source).toBe('newsletter');
+      // The payer's profile is now the user's (People pages: u<user id>).
+      expect(paidOnLaptop?.profile_id).toBe('uuser-42');
     });
 
     it("an e-mail identify five hours later links the Checkout payment to the buyer's sessions", async () => {
@@ -193,6 +201,21 @@ export function runRevenueRelinkSuite(engineName: string, engine: RelinkEngine):
       const after = await report('linear', T + 8 * HOUR);
       expect(after.by_source).toEqual(before.by_source);
       expect(after.transactions).toEqual(before.transactions);
+    });
+
+    it('the kept credit aggregates follow an erasure and retention', async () => {
+      const before = await report('linear', T + 8 * HOUR);
+      expect(before.paying_visitors).toBe(2);
+      await store.eraseSubject(site.id, { visitorId: 'buyer' });
+      const erased = await report('linear', T + 8 * HOUR);
+      // The books keep the amounts; the erased payer is no longer anybody.
+      expect(erased.paying_visitors).toBe(1);
+      expect(erased.total_revenue).toBe(before.total_revenue);
+      expect(erased.by_source).toEqual(before.by_source);
+      await store.purgeSiteBefore(site.id, T + 1);
+      const purged = await report('linear', T + 8 * HOUR);
+      expect(purged.total_revenue).toBe(0);
+      expect(purged.by_source).toEqual([]);
     });
   });
 }

@@ -15,6 +15,7 @@ import { profileIdsOf, touchpointsOf, trafficOf } from './touchpoints';
 import { attributedFromCredits, mainTouches, summaryFromCredits, type AttributedRows, type AttributionDim } from './report-credits';
 import { CREDIT_LOOKBACK_MS, PAYMENT_TIME_SLACK_MS } from './credits';
 import { subscriptionStates, type StoredFact } from './fold';
+import type { CreditAggregates } from './credit-aggregates';
 
 export const DAY_MS = 86_400_000;
 export { UNATTRIBUTED };
@@ -68,6 +69,8 @@ export interface RevenueReportDeps {
   traffic?: (range: DateRange) => Promise<Traffic>;
   /** Attribute from the stored credits (revenue/credits.ts, kept fresh by the caller) when the window is the default. */
   credits?: boolean;
+  /** Keeps the aggregates over the credits while they are unchanged (revenue/credit-aggregates.ts). */
+  aggregates?: CreditAggregates;
 }
 
 /** Credits per dimension value of one model (minor units of the reporting currency). */
@@ -155,6 +158,12 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
         ),
       )
     : Promise.resolve(new Map<string, Touchpoint | null>());
+  // The credit aggregates, kept while the site's credits are unchanged (the version is read once per call).
+  const aggregates = deps.aggregates;
+  const version = fromCredits && aggregates ? aggregates.version(siteId) : null;
+  const period = [p.range.startMs, p.range.endMs, p.tz, currency].join('|');
+  const kept = <T>(key: string, compute: () => Promise<T>): Promise<T> =>
+    aggregates && version ? version.then((v) => aggregates.kept(siteId, v, `${key}|${period}`, compute)) : compute();
   // The listed transactions (the latest with a rate) link to their payers' profiles.
   const converts = (t: Txn) => rates.convert(Number(t.amount), t.currency, currency, localDate(Number(t.ts), 'UTC')) !== null;
   const profiles = txnRows.then((rows) =>
@@ -164,8 +173,8 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     txnRows,
     touchRows,
     deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
-    fromCredits ? attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED) : null,
-    fromCredits ? summaryFromCredits(events, siteId, p.range, p.tz, rates, currency) : null,
+    fromCredits ? kept(`attributed|${p.model}|${models.join(',')}`, () => attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED)) : null,
+    fromCredits ? kept('summary', () => summaryFromCredits(events, siteId, p.range, p.tz, rates, currency)) : null,
     events.query<{ currency: string; revenue: number; customers: number }>(
       `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
          WHEN visitor_id <> '' THEN visitor_id ELSE txn_key END) AS customers

@@ -13,6 +13,7 @@ import { issueAttributionId, verifyAttributionId } from './attribution-token';
 import type { CollectedUserLink, RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
 import { CreditWatch } from './credits';
+import { CreditAggregates } from './credit-aggregates';
 import { recordUserLinks } from './user-links';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
@@ -59,10 +60,12 @@ export function maskEmail(email: string): string {
 export class RevenueService {
   readonly store: RevenueStore;
   private readonly credits: CreditWatch;
+  private readonly aggregates: CreditAggregates;
 
   constructor(private readonly deps: RevenueDeps) {
     this.store = new RevenueStore(deps.events);
     this.credits = new CreditWatch(deps.events);
+    this.aggregates = new CreditAggregates(deps.events);
   }
 
   /** The site's revenue settings as shown: never the secret, only whether one is set. */
@@ -291,6 +294,7 @@ export class RevenueService {
         currency: settings.currency,
         subscriptions: () => this.store.subscriptionFacts(site.id),
         credits: true,
+        aggregates: this.aggregates,
         ...(traffic ? { traffic: (r: DateRange) => traffic(site, r) } : {}),
       },
       site.id,
