@@ -101,7 +101,6 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       await handle?.cleanup();
     });
 
-    const usd = usdOf;
     const counted = () => payments.filter((p) => p.currency !== 'GBP');
     const devicesOf = (visitor: string) => {
       const user = userOf.get(visitor);
@@ -112,9 +111,9 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       const out: Credit[] = [];
       for (const p of counted()) {
         const touches = p.visitor ? touchesOf(sessions, devicesOf(p.visitor), p.ts) : [];
-        if (!touches.length) out.push({ payment: p, session: null, credit: usd(p) });
+        if (!touches.length) out.push({ payment: p, session: null, credit: usdOf(p) });
         else
-          largestRemainder(usd(p), shares(model, touches, p.ts)).forEach((c, i) => {
+          largestRemainder(usdOf(p), shares(model, touches, p.ts)).forEach((c, i) => {
             if (c !== 0) out.push({ payment: p, session: touches[i]!, credit: c });
           });
       }
@@ -159,9 +158,9 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
         metrics: ['total_revenue', 'transactions', 'paying_visitors', 'revenue_per_visitor', 'average_order_value', 'visitors'],
       });
       const list = counted();
-      const total = list.reduce((a, p) => a + usd(p), 0);
+      const total = list.reduce((a, p) => a + usdOf(p), 0);
       const paid = list.filter((p) => p.kind === 'payment');
-      const gross = paid.reduce((a, p) => a + usd(p), 0);
+      const gross = paid.reduce((a, p) => a + usdOf(p), 0);
       const visitors = new Set(events.filter((e) => e.ts >= START && e.ts < END).map((e) => e.visitor_id)).size;
       expect(Math.round(Number(r!.total_revenue) * 100)).toBe(total);
       expect(r!.transactions).toBe(paid.length);
@@ -260,7 +259,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       for (const p of counted()) {
         const day = new Date(p.ts).toISOString().slice(0, 10);
         const w = want.get(day) ?? { revenue: 0, transactions: 0 };
-        w.revenue += usd(p);
+        w.revenue += usdOf(p);
         if (p.kind === 'payment') w.transactions++;
         want.set(day, w);
       }
@@ -283,7 +282,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
           [...values].sort((a, b) => b - a),
           model,
         ).toEqual(values);
-        expect(Math.round(values.reduce((a, b) => a + b, 0) * 100), model).toBe(counted().reduce((a, p) => a + usd(p), 0));
+        expect(Math.round(values.reduce((a, b) => a + b, 0) * 100), model).toBe(counted().reduce((a, p) => a + usdOf(p), 0));
       }
     });
 

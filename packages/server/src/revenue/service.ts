@@ -231,9 +231,10 @@ export class RevenueService {
         version: Date.now(),
       });
     }
+    const identities: SideRow[] = [];
     for (const i of refs?.identities ?? []) {
       const hash = this.emailHash(i.email);
-      rows.push({
+      identities.push({
         site_id: siteId,
         fact_id: `id:${hash}:${i.visitor_id}`,
         kind: 'identity',
@@ -247,8 +248,30 @@ export class RevenueService {
         version: Date.now(),
       });
     }
+    rows.push(...(await this.newIdentities(siteId, identities)));
     if (rows.length) await this.store.record(siteId, rows);
     await this.linkUsers(siteId, refs?.users ?? []);
+  }
+
+  /**
+   * The e-mail identities not known yet, or known from a later identify (an earlier one arrived late): the
+   * same identify again changes nothing, so the payment it links keeps its version and its credits.
+   */
+  private async newIdentities(siteId: string, rows: SideRow[]): Promise<SideRow[]> {
+    if (!rows.length) return rows;
+    const known = await this.deps.events.query<{ fact_id: string; created: number }>(
+      `SELECT fact_id, created FROM revenue_facts WHERE site_id = ? AND fact_id IN (${rows.map(() => '?').join(', ')})`,
+      [siteId, ...rows.map((r) => r.fact_id)],
+    );
+    const since = new Map(known.map((k) => [String(k.fact_id), Number(k.created)]));
+    const first = new Map<string, SideRow>();
+    for (const r of rows) {
+      const id = String(r.fact_id);
+      const was = since.get(id);
+      if ((was === undefined || Number(r.created) < was) && Number(r.created) < Number(first.get(id)?.created ?? Number.POSITIVE_INFINITY))
+        first.set(id, r);
+    }
+    return [...first.values()];
   }
 
   /** Visitor ids and user ids seen together here already (recordUserLinks found or kept them). */

@@ -47,6 +47,12 @@ export async function recordUserLinks(events: EventStore, siteId: string, links:
   if (!rows.size) return 0;
   const fresh = [...rows.values()];
   await events.upsertSideRows('revenue_facts', fresh);
+  // Most sites have no attributed payment: then no visitor id's events need reading.
+  const [paid] = await events.query(
+    `SELECT txn_key FROM transactions WHERE site_id = ? AND status = 'counted' AND visitor_id <> '' LIMIT 1`,
+    [siteId],
+  );
+  if (!paid) return 0;
   const users = [...new Set(links.filter((l) => rows.has(`uid:${l.user_hash}:${l.visitor_id}`)).map((l) => l.user_id))];
   const keys = [...new Set(fresh.map((r) => String(r.txn_key)))];
   // The payers whose visitor-id group just grew: every visitor id of these users, from events and links.
