@@ -2,7 +2,14 @@ import os from 'node:os';
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore, type EventStore, type SideRow } from '../../packages/server/src/store';
 import { parseQuery } from '@tidemark/core';
-import { CreditAggregates, CreditWatch, RateTable, revenueReport, TrafficCache, type RevenueReport } from '../../packages/server/src/revenue';
+import {
+  CreditAggregates,
+  CreditWatch,
+  RateTable,
+  revenueReport,
+  TrafficCache,
+  type RevenueReport,
+} from '../../packages/server/src/revenue';
 import { StatsService, openSessionParts, resolvePeriod, storeHasRollups, type SessionPartsRollup } from '../../packages/server/src/stats';
 import { Prng } from '@tidemark/testkit';
 import { fmt, machineInfo, time, timeAlternating, today } from '../lib/machine';

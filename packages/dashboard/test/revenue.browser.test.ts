@@ -179,7 +179,9 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
     await payer.waitFor(SLOW);
     expect(await payer.getAttribute('href')).toBe(`/sites/${created.id}/people/${encodeURIComponent(`v${paidBy.visitor_id}`)}`);
     await payer.click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe(`/sites/${created.id}/people/${encodeURIComponent(`v${paidBy.visitor_id}`)}`);
+    await expect
+      .poll(() => new URL(page.url()).pathname)
+      .toBe(`/sites/${created.id}/people/${encodeURIComponent(`v${paidBy.visitor_id}`)}`);
     const timeline = page.getByTestId('profile-timeline');
     await expect.poll(() => timeline.textContent(), SLOW).toContain('/pricing');
     expect(await timeline.textContent()).toContain('newsletter');

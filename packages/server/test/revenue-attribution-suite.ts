@@ -190,9 +190,7 @@ export function runRevenueAttributionSuite(engineName: string, engine: Attributi
       const customers = new Set(counted.map((p) => p.visitor || p.key)).size;
       expect(r.ltv).toBeCloseTo(total / 100 / customers, 2);
       expect(r.average_order_value).toBeCloseTo(
-        counted
-          .filter((p) => p.kind === 'payment')
-          .reduce((a, p) => a + usdOf(p), 0) /
+        counted.filter((p) => p.kind === 'payment').reduce((a, p) => a + usdOf(p), 0) /
           100 /
           counted.filter((p) => p.kind === 'payment').length,
         2,

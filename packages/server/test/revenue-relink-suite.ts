@@ -49,7 +49,11 @@ export function runRevenueRelinkSuite(engineName: string, engine: RelinkEngine):
     const laptop = [session('laptop', 'l-1', T - 20 * 60_000, DIRECT!)];
     const phone = [session('phone', 'p-1', T - 9 * DAY, TWITTER!), session('phone', 'p-2', T - 5 * DAY, NEWSLETTER!, ['/', '/pricing'])];
     // A Checkout payment with only the customer's e-mail; the buyer identifies with it five hours later.
-    const buyer = [session('buyer', 'b-1', T - 3 * DAY, TWITTER!), session('buyer', 'b-2', T - DAY, CPC!), session('buyer', 'b-3', T - HOUR, DIRECT!)];
+    const buyer = [
+      session('buyer', 'b-1', T - 3 * DAY, TWITTER!),
+      session('buyer', 'b-2', T - DAY, CPC!),
+      session('buyer', 'b-3', T - HOUR, DIRECT!),
+    ];
 
     const report = (model: string, now: number) =>
       service.report(

@@ -167,13 +167,25 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   // The listed transactions (the latest with a rate) link to their payers' profiles.
   const converts = (t: Txn) => rates.convert(Number(t.amount), t.currency, currency, localDate(Number(t.ts), 'UTC')) !== null;
   const profiles = txnRows.then((rows) =>
-    profileIdsOf(events, siteId, [...new Set(rows.filter(converts).slice(-p.limit).map((t) => t.visitor_id).filter(Boolean))]),
+    profileIdsOf(events, siteId, [
+      ...new Set(
+        rows
+          .filter(converts)
+          .slice(-p.limit)
+          .map((t) => t.visitor_id)
+          .filter(Boolean),
+      ),
+    ]),
   );
   const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed, profileOf] = await Promise.all([
     txnRows,
     touchRows,
     deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
-    fromCredits ? kept(`attributed|${p.model}|${models.join(',')}`, () => attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED)) : null,
+    fromCredits
+      ? kept(`attributed|${p.model}|${models.join(',')}`, () =>
+          attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED),
+        )
+      : null,
     fromCredits ? kept('summary', () => summaryFromCredits(events, siteId, p.range, p.tz, rates, currency)) : null,
     events.query<{ currency: string; revenue: number; customers: number }>(
       `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash

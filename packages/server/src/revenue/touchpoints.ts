@@ -47,7 +47,11 @@ export async function identityGroups(events: EventStore, siteId: string, payers:
         d,
         sql`SELECT DISTINCT visitor_id AS v, user_id AS u FROM events WHERE ${and([site, sql`user_id <> ''`, sql`user_id IN (${users})`])}`,
       ),
-      run<{ v: string; u: string }>(events, d, sql`SELECT visitor_id AS v, txn_key AS u FROM revenue_facts WHERE ${and([link, sql`txn_key IN (${linked})`])}`),
+      run<{ v: string; u: string }>(
+        events,
+        d,
+        sql`SELECT visitor_id AS v, txn_key AS u FROM revenue_facts WHERE ${and([link, sql`txn_key IN (${linked})`])}`,
+      ),
     ]);
     const byUser = new Map<string, Set<string>>();
     const add = (u: string, v: unknown) => byUser.set(u, (byUser.get(u) ?? new Set()).add(String(v)));
