@@ -207,13 +207,20 @@ export function runRevenueRelinkSuite(engineName: string, engine: RelinkEngine):
       expect(after.transactions).toEqual(before.transactions);
     });
 
-    it('the kept credit aggregates follow an erasure and retention', async () => {
+    it('erasure unlinks payers from every credit, and the kept aggregates follow erasure and retention', async () => {
       const before = await report('linear', T + 8 * HOUR);
       expect(before.paying_visitors).toBe(2);
+      // The laptop's credits on the phone's sessions are the laptop's too: exported and unlinked with it.
+      const payerOnly = (rows: Array<Record<string, unknown>>) => rows.filter((r) => r.payer === 'laptop' && r.visitor_id === 'phone');
+      const exported = await store.exportSubjectSideRows(site.id, { visitorId: 'laptop' });
+      expect(payerOnly(exported.revenue_credits ?? []).length).toBeGreaterThan(0);
+      await store.eraseSubject(site.id, { visitorId: 'laptop' });
+      expect(await store.query(`SELECT credit_id FROM revenue_credits WHERE site_id = ? AND payer = 'laptop'`, [site.id])).toEqual([]);
+      expect((await report('linear', T + 8 * HOUR)).paying_visitors).toBe(1);
       await store.eraseSubject(site.id, { visitorId: 'buyer' });
       const erased = await report('linear', T + 8 * HOUR);
-      // The books keep the amounts and their attribution; the erased payer is no longer anybody.
-      expect(erased.paying_visitors).toBe(1);
+      // The books keep the amounts and their attribution; the erased payers are no longer anybody.
+      expect(erased.paying_visitors).toBe(0);
       expect(erased.total_revenue).toBe(before.total_revenue);
       expect(bySource(erased.by_source)).toEqual(bySource(before.by_source));
       await store.purgeSiteBefore(site.id, T + HOUR);

@@ -17,7 +17,12 @@ export interface SideTableSpec {
   time: string;
   /** Columns naming a person, blanked when a data subject is erased (the amounts stay for the books). */
   personal: readonly string[];
+  /** Columns holding a visitor id that makes a row the subject's (export, erasure); default `visitor_id`. */
+  subjectColumns?: readonly string[];
 }
+
+/** The columns whose visitor id makes a row a data subject's. */
+export const subjectColumnsOf = (spec: SideTableSpec): readonly string[] => spec.subjectColumns ?? ['visitor_id'];
 
 export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
 
@@ -138,6 +143,8 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     key: 'credit_id',
     time: 'ts',
     personal: ['payer', 'session_id', 'visitor_id'],
+    // A credit is the payer's as well as the touch's visitor's (another device, or none: unattributed).
+    subjectColumns: ['visitor_id', 'payer'],
   },
 };
 
