@@ -157,26 +157,29 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
           rows.map((t) => t.txn_key),
         ),
       )
-    : Promise.resolve(new Map<string, Touchpoint | null>());
+    : Promise.resolve(new Map<string, { touch: Touchpoint | null; profile: string }>());
   // The credit aggregates, kept while the site's credits are unchanged (the version is read once per call).
   const aggregates = deps.aggregates;
   const version = fromCredits && aggregates ? aggregates.version(siteId) : null;
   const period = [p.range.startMs, p.range.endMs, p.tz, currency].join('|');
   const kept = <T>(key: string, compute: () => Promise<T>): Promise<T> =>
     aggregates && version ? version.then((v) => aggregates.kept(siteId, v, `${key}|${period}`, compute)) : compute();
-  // The listed transactions (the latest with a rate) link to their payers' profiles.
+  // The listed transactions (the latest with a rate) link to their payers' profiles: named by the credits,
+  // else (another window) looked up in the events.
   const converts = (t: Txn) => rates.convert(Number(t.amount), t.currency, currency, localDate(Number(t.ts), 'UTC')) !== null;
-  const profiles = txnRows.then((rows) =>
-    profileIdsOf(events, siteId, [
-      ...new Set(
-        rows
-          .filter(converts)
-          .slice(-p.limit)
-          .map((t) => t.visitor_id)
-          .filter(Boolean),
-      ),
-    ]),
-  );
+  const profiles = fromCredits
+    ? Promise.resolve(new Map<string, string>())
+    : txnRows.then((rows) =>
+        profileIdsOf(events, siteId, [
+          ...new Set(
+            rows
+              .filter(converts)
+              .slice(-p.limit)
+              .map((t) => t.visitor_id)
+              .filter(Boolean),
+          ),
+        ]),
+      );
   const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed, profileOf] = await Promise.all([
     txnRows,
     touchRows,
@@ -252,8 +255,12 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     Object.assign(unconverted, summary.unconverted);
   }
   const attributed = stored ?? new Map([...tallies].map(([m, t]) => [m, t.counted()]));
+  const listedProfile = new Map<string, string>();
   // Transactions without a rate have no payment credits, so no entry: unattributed, as listed.
-  for (const [k, touch] of listed) credited.set(k, touch);
+  for (const [k, { touch, profile }] of listed) {
+    credited.set(k, touch);
+    if (profile) listedProfile.set(k, profile);
+  }
   const rowsOf = (rows: AttributedRows, dim: Dim) =>
     [...rows[dim].entries()]
       .map(([key, r]) => ({ key, revenue: major(r.revenue), transactions: r.transactions }))
@@ -357,7 +364,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
           attributed_source: touch ? touch.source || '(direct)' : UNATTRIBUTED,
           attributed_campaign: touch?.campaign ?? '',
           visitor_id: t.visitor_id || null,
-          profile_id: t.visitor_id ? (profileOf.get(t.visitor_id) ?? `v${t.visitor_id}`) : null,
+          profile_id: t.visitor_id ? (listedProfile.get(t.txn_key) ?? profileOf.get(t.visitor_id) ?? `v${t.visitor_id}`) : null,
           refund_of: t.refund_of || null,
           is_subscription: t.is_subscription === 1,
           timestamp: new Date(t.ts).toISOString(),

@@ -166,14 +166,15 @@ export async function trafficOf(
  */
 export async function profileIdsOf(events: EventStore, siteId: string, visitors: readonly string[]): Promise<Map<string, string>> {
   const out = new Map(visitors.map((v) => [v, `v${v}`]));
-  if (!visitors.length) return out;
   const d = dialectFor(events.dialect);
-  const where = and([sql`site_id = ${bindString(siteId)}`, sql`user_id <> ''`, inList('visitor_id', visitors)]);
-  const rows = await run<{ v: string; u: string }>(
-    events,
-    d,
-    sql`SELECT visitor_id AS v, ${d.argMaxIf(ident('user_id'), ident('ts'), sql`user_id <> ''`)} AS u FROM events WHERE ${where} GROUP BY visitor_id`,
-  );
-  for (const r of rows) if (r.u) out.set(String(r.v), `u${r.u}`);
+  for (const part of chunks(visitors)) {
+    const where = and([sql`site_id = ${bindString(siteId)}`, sql`user_id <> ''`, inList('visitor_id', part)]);
+    const rows = await run<{ v: string; u: string }>(
+      events,
+      d,
+      sql`SELECT visitor_id AS v, ${d.argMaxIf(ident('user_id'), ident('ts'), sql`user_id <> ''`)} AS u FROM events WHERE ${where} GROUP BY visitor_id`,
+    );
+    for (const r of rows) if (r.u) out.set(String(r.v), `u${r.u}`);
+  }
   return out;
 }

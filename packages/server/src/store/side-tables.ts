@@ -139,10 +139,13 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
       i('txn_version'),
       ...CREDIT_DIMENSIONS.map(s),
       i('version'),
+      // The payer's profile id (People pages: u<user id> or v<visitor id>), so listing a payment links to it
+      // without reading events. Added by DuckDB migration 17 / ClickHouse 11.
+      s('payer_profile'),
     ],
     key: 'credit_id',
     time: 'ts',
-    personal: ['payer', 'session_id', 'visitor_id'],
+    personal: ['payer', 'session_id', 'visitor_id', 'payer_profile'],
     // A credit is the payer's as well as the touch's visitor's (another device, or none: unattributed).
     subjectColumns: ['visitor_id', 'payer'],
   },

@@ -174,6 +174,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     name: 'session replay chunks (replay/): gzip bytes with their index, ordered by site, recording, sequence',
     statements: () => replayClickHouseStatements(),
   },
+  {
+    version: 11,
+    name: "revenue credits name the payer's profile (revenue/credits.ts); older rows are recomputed on read",
+    statements: () => [`ALTER TABLE revenue_credits ADD COLUMN payer_profile String DEFAULT ''`],
+  },
 ];
 
 /** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */

@@ -183,6 +183,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'session replay chunk index (replay/); the chunk bytes are files under the data directory',
     statements: () => replayDuckDbStatements(),
   },
+  {
+    version: 17,
+    name: "revenue credits name the payer's profile (revenue/credits.ts); older rows are recomputed on read",
+    // DuckDB adds no column with a constraint to an existing table: the default fills older rows.
+    statements: () => [`ALTER TABLE revenue_credits ADD COLUMN IF NOT EXISTS payer_profile VARCHAR DEFAULT ''`],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
