@@ -193,8 +193,8 @@ export function repairJsonSql(table: string, column: string): string {
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 const TABLE_ALREADY_EXISTS = 57;
-/** "Cannot add column …: column with this name already exists". */
-const COLUMN_ALREADY_EXISTS = 44;
+/** "Cannot add column …: column with this name already exists": 44 on 18.16, 15 (DUPLICATE_COLUMN) on current releases. */
+const COLUMN_ALREADY_EXISTS = new Set([44, 15]);
 
 /** Runs a CREATE … IF NOT EXISTS or an ADD COLUMN; a concurrent creator (another node starting) is not an error. */
 async function createIdempotent(http: ClickHouseClient, sql: string, database?: string | null): Promise<void> {
@@ -203,7 +203,7 @@ async function createIdempotent(http: ClickHouseClient, sql: string, database?: 
   } catch (err) {
     if (
       err instanceof ClickHouseError &&
-      (err.code === TABLE_ALREADY_EXISTS || (err.code === COLUMN_ALREADY_EXISTS && sql.startsWith('ALTER TABLE')))
+      (err.code === TABLE_ALREADY_EXISTS || (err.code !== null && COLUMN_ALREADY_EXISTS.has(err.code) && sql.startsWith('ALTER TABLE')))
     )
       return;
     throw err;
