@@ -221,6 +221,10 @@ export function runRevenueRelinkSuite(engineName: string, engine: RelinkEngine):
       const erased = await report('linear', T + 8 * HOUR);
       // The books keep the amounts and their attribution; the erased payers are no longer anybody.
       expect(erased.paying_visitors).toBe(0);
+      expect(erased.transactions.map((t) => [t.visitor_id, t.profile_id, t.customer_email])).toEqual([
+        [null, null, ''],
+        [null, null, ''],
+      ]);
       expect(erased.total_revenue).toBe(before.total_revenue);
       expect(bySource(erased.by_source)).toEqual(bySource(before.by_source));
       await store.purgeSiteBefore(site.id, T + HOUR);

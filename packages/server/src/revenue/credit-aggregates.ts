@@ -1,9 +1,11 @@
 import type { EventStore } from '../store';
 
 /**
- * The revenue page's aggregates over stored credits (attribution rows and the totals and series, see
- * report-credits.ts), kept per site and request shape while the site's credits are unchanged: reloading
- * the page or switching periods back and forth does not group the credits again.
+ * What the revenue page reads from stored credits and transactions (attribution rows, totals and series,
+ * see report-credits.ts; the listed transactions with their main touches; LTV), kept per site and request
+ * shape while the site's credits are unchanged: reloading the page or switching periods back and forth
+ * reads none of it again. Transactions are covered too: a changed transaction gets its credits rewritten
+ * before the page is read (CreditWatch), and erasing or purging one does the same to its credits.
  *
  * The credits' version is read from the credits themselves on every call, so every writer moves it, in
  * any process: recomputation (credits.ts writes rows with a higher `version`, voids included), retention

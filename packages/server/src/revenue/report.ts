@@ -122,15 +122,24 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   // Stored credits hold the default window and half-life; other windows are attributed here from the events.
   const fromCredits = !!deps.credits && lookbackMs === CREDIT_LOOKBACK_MS && opts.halfLifeMs === DEFAULT_HALF_LIFE_MS;
   const models: AttributionModel[] = p.compareModels ? [...ATTRIBUTION_MODELS] : [p.model];
+  // What is read from the credits and transactions is kept while the site's credits are unchanged (any change
+  // of a transaction changes its credits first; the version is read once per call).
+  const aggregates = deps.aggregates;
+  const version = fromCredits && aggregates ? aggregates.version(siteId) : null;
+  const period = [p.range.startMs, p.range.endMs, p.tz, currency].join('|');
+  const kept = <T>(key: string, compute: () => Promise<T>): Promise<T> =>
+    aggregates && version ? version.then((v) => aggregates.kept(siteId, v, `${key}|${period}`, compute)) : compute();
   const columns = 'txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription';
   // From credits only the listed (latest) transactions are read; totals come from the credits.
   const txnRows = fromCredits
-    ? events
-        .query<Txn>(
-          `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts DESC, txn_key DESC LIMIT ?`,
-          [siteId, startMs, endMs, p.limit],
-        )
-        .then((rows) => rows.reverse())
+    ? kept(`listed|${p.limit}`, () =>
+        events
+          .query<Txn>(
+            `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts DESC, txn_key DESC LIMIT ?`,
+            [siteId, startMs, endMs, p.limit],
+          )
+          .then((rows) => rows.reverse()),
+      )
     : events.query<Txn>(
         `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
         [siteId, startMs, endMs],
@@ -149,21 +158,17 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
       );
   // The listed transactions' main touches, read as soon as they are known (beside the other statements).
   const listedTouches = fromCredits
-    ? txnRows.then((rows) =>
-        mainTouches(
-          events,
-          siteId,
-          p.model,
-          rows.map((t) => t.txn_key),
+    ? kept(`touches|${p.model}|${p.limit}`, () =>
+        txnRows.then((rows) =>
+          mainTouches(
+            events,
+            siteId,
+            p.model,
+            rows.map((t) => t.txn_key),
+          ),
         ),
       )
     : Promise.resolve(new Map<string, { touch: Touchpoint | null; profile: string }>());
-  // The credit aggregates, kept while the site's credits are unchanged (the version is read once per call).
-  const aggregates = deps.aggregates;
-  const version = fromCredits && aggregates ? aggregates.version(siteId) : null;
-  const period = [p.range.startMs, p.range.endMs, p.tz, currency].join('|');
-  const kept = <T>(key: string, compute: () => Promise<T>): Promise<T> =>
-    aggregates && version ? version.then((v) => aggregates.kept(siteId, v, `${key}|${period}`, compute)) : compute();
   // The listed transactions (the latest with a rate) link to their payers' profiles: named by the credits,
   // else (another window) looked up in the events.
   const converts = (t: Txn) => rates.convert(Number(t.amount), t.currency, currency, localDate(Number(t.ts), 'UTC')) !== null;
@@ -190,11 +195,13 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
         )
       : null,
     fromCredits ? kept('summary', () => summaryFromCredits(events, siteId, p.range, p.tz, rates, currency)) : null,
-    events.query<{ currency: string; revenue: number; customers: number }>(
-      `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
+    kept('ltv', () =>
+      events.query<{ currency: string; revenue: number; customers: number }>(
+        `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
          WHEN visitor_id <> '' THEN visitor_id ELSE txn_key END) AS customers
        FROM transactions WHERE site_id = ? AND status = 'counted' AND ts < ? GROUP BY currency`,
-      [siteId, endMs],
+        [siteId, endMs],
+      ),
     ),
     deps.subscriptions(),
     listedTouches,
