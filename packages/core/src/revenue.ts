@@ -93,6 +93,10 @@ export const revenueReportSchema = z
         attributed_source: z.string(),
         attributed_campaign: z.string(),
         visitor_id: z.string().nullable(),
+        profile_id: z.string().nullable().meta({
+          description:
+            "The payer's profile (GET /api/sites/{id}/profiles/{profile_id}): u<user id> once the payer's visitor id identified, else v<visitor id>; null when no visitor is known",
+        }),
         refund_of: z.string().nullable(),
         is_subscription: z.boolean(),
         timestamp: z.string(),

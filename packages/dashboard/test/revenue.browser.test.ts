@@ -166,5 +166,25 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
     await expect.poll(() => sources.locator('th').allTextContents(), SLOW).toEqual(['Channel', 'Visitors', 'Revenue', 'Transactions']);
     expect(await sources.getByRole('row', { name: /Email/ }).textContent()).toContain('$99.00');
     await assertNothingRan(owner);
+
+    // Each transaction links to its payer's profile: the visit that paid, on the People page.
+    const report = (await api('GET', `/api/sites/${created.id}/revenue?period=today`)) as {
+      transactions: Array<{ visitor_id: string | null; profile_id: string | null }>;
+    };
+    const paidBy = report.transactions[0]!;
+    expect(paidBy.visitor_id).toBeTruthy();
+    expect(paidBy.profile_id).toBe(`v${paidBy.visitor_id}`);
+    await page.goto(`${h.url}/sites/${created.id}/revenue?period=today`);
+    const payer = page.getByTestId('revenue-transactions').getByRole('link', { name: /^Anonymous / });
+    await payer.waitFor(SLOW);
+    expect(await payer.getAttribute('href')).toBe(`/sites/${created.id}/people/${encodeURIComponent(`v${paidBy.visitor_id}`)}`);
+    await payer.click();
+    await expect
+      .poll(() => new URL(page.url()).pathname)
+      .toBe(`/sites/${created.id}/people/${encodeURIComponent(`v${paidBy.visitor_id}`)}`);
+    const timeline = page.getByTestId('profile-timeline');
+    await expect.poll(() => timeline.textContent(), SLOW).toContain('/pricing');
+    expect(await timeline.textContent()).toContain('newsletter');
+    await assertNothingRan(owner);
   }, 120_000);
 });

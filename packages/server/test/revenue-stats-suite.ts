@@ -1,20 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTRIBUTION_MODEL_NAMES, parseQuery, type AttributionModelName, type CanonicalEvent, type GoalDefinition } from '@tidemark/core';
-import { Prng } from '@tidemark/testkit';
-import type { EventStore, SideRow } from '../src/store';
+import type { EventStore } from '../src/store';
 import type { SiteRecord } from '../src/meta';
 import { ServerKeys } from '../src/secrets';
 import { RevenueService } from '../src/revenue';
 import { StatsService, type StatsSite } from '../src/stats';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
-import { makeEvent, uuidv7 } from './helpers/events';
+import {
+  DAY,
+  generateJourneys,
+  largestRemainder,
+  RATES_CSV,
+  shares,
+  touchesOf,
+  TOUCHES,
+  transactionRows,
+  usdOf,
+  type JourneyPayment,
+  type JourneySession,
+} from './helpers/revenue-journeys';
 
 /**
  * The stats engine's revenue metrics (total_revenue, transactions, paying_visitors, revenue_per_visitor,
  * average_order_value) on any engine, with session- and event-level dimensions, filters, goals, a time
  * series and every attribution model, over generated journeys where some visitors identified as the same
- * user on two devices. Expected values come from the plain computation below over the fixture (the
- * models' shares, largest remainder in minor units), never from the engine.
+ * user on two devices (helpers/revenue-journeys.ts). Expected values come from the plain computation there
+ * over the fixture (the models' shares, largest remainder in minor units), never from the engine.
  */
 
 export interface RevenueStatsEngine {
@@ -24,79 +35,15 @@ export interface RevenueStatsEngine {
   rollups?(store: EventStore, now: number): Promise<{ ready(): boolean; close(): Promise<void> }>;
 }
 
-const DAY = 86_400_000;
 const START = Date.UTC(2025, 4, 1); // 2025-05-01 … 2025-05-31, UTC site
 const END = Date.UTC(2025, 5, 1);
 const UNATTRIBUTED = '(unattributed)';
-
-const TOUCHES = [
-  { channel: 'Direct', source: '', medium: '', campaign: '' },
-  { channel: 'Organic Search', source: 'Google', medium: '', campaign: '' },
-  { channel: 'Paid Search', source: 'google', medium: 'cpc', campaign: 'brand' },
-  { channel: 'Email', source: 'newsletter', medium: 'email', campaign: 'spring' },
-  { channel: 'Social', source: 'twitter', medium: 'social', campaign: 'launch' },
-];
-const PAGES = ['/', '/pricing', '/blog/a', '/features', '/signup'];
-const COUNTRIES = ['US', 'DE', 'FR'];
-const BROWSERS = ['Firefox', 'Chrome'];
 const GOAL: GoalDefinition = { id: 'g-engaged', name: 'Two pages', type: 'pages_per_session', match: { min_pages: 2 } };
 
-interface Session {
-  visitor: string;
-  id: string;
-  start: number;
-  touch: (typeof TOUCHES)[number];
-  country: string;
-  browser: string;
-  pages: string[];
-}
-interface Payment {
-  key: string;
-  visitor: string;
-  ts: number;
-  amount: number;
-  currency: string;
-  kind: 'payment' | 'refund';
-}
 interface Credit {
-  payment: Payment;
-  session: Session | null;
+  payment: JourneyPayment;
+  session: JourneySession | null;
   credit: number;
-}
-
-// --- the independent computation -------------------------------------------------------------
-
-function shares(model: AttributionModelName, touches: Session[], paidAt: number): number[] {
-  const n = touches.length;
-  if (model === 'first_touch') return touches.map((_, i) => (i === 0 ? 1 : 0));
-  if (model === 'last_touch') {
-    const nonDirect = touches.map((t, i) => (t.touch.channel === 'Direct' ? -1 : i)).filter((i) => i >= 0);
-    const pick = nonDirect.length ? nonDirect[nonDirect.length - 1]! : n - 1;
-    return touches.map((_, i) => (i === pick ? 1 : 0));
-  }
-  if (model === 'linear') return touches.map(() => 1 / n);
-  if (model === 'time_decay') {
-    const w = touches.map((t) => 0.5 ** ((paidAt - t.start) / (7 * DAY)));
-    const sum = w.reduce((a, b) => a + b, 0);
-    return w.map((x) => x / sum);
-  }
-  if (n === 1) return [1];
-  if (n === 2) return [0.5, 0.5];
-  return touches.map((_, i) => (i === 0 || i === n - 1 ? 0.4 : 0.2 / (n - 2)));
-}
-
-function largestRemainder(amount: number, s: number[]): number[] {
-  const abs = Math.abs(amount);
-  const raw = s.map((x) => abs * x);
-  const floors = raw.map((x) => Math.floor(x + 1e-9));
-  let rest = abs - floors.reduce((a, b) => a + b, 0);
-  const order = raw.map((x, i) => ({ i, frac: x - Math.floor(x + 1e-9) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
-  for (const o of order) {
-    if (rest <= 0) break;
-    floors[o.i]! += 1;
-    rest--;
-  }
-  return floors.map((x) => (amount < 0 ? -x : x));
 }
 
 export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEngine): void {
@@ -108,11 +55,10 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
     let site: SiteRecord;
     let statsSite: StatsSite;
     let parts: { ready(): boolean; close(): Promise<void> } | undefined;
-    const sessions: Session[] = [];
-    const payments: Payment[] = [];
-    const events: CanonicalEvent[] = [];
-    const userOf = new Map<string, string>();
-    const rng = new Prng(`revenue-stats-${engineName}`);
+    let sessions: JourneySession[] = [];
+    let payments: JourneyPayment[] = [];
+    let events: CanonicalEvent[] = [];
+    let userOf = new Map<string, string>();
 
     beforeAll(async () => {
       store = await engine.open();
@@ -123,83 +69,23 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       const keys = ServerKeys.fromString('revenue-stats-suite-secret-0123456789abcdef');
       revenue = new RevenueService({ events: store, meta: handle.meta, keys, writer: { submit: (b) => store.write(b) } });
       await revenue.updateSettings(site.id, { currency: 'USD' });
-      await revenue.importRates('date,currency,rate\n2025-04-01,USD,1.25\n2025-05-01,USD,1.25\n');
-
-      for (let v = 0; v < 60; v++) {
-        const visitor = `visitor-${v}`;
+      await revenue.importRates(RATES_CSV);
+      ({ sessions, payments, events, userOf } = generateJourneys({
+        siteId: site.id,
+        seed: `revenue-stats-${engineName}`,
+        visitors: 60,
+        start: START,
+        maxSessions: 4,
+        daysBefore: 35,
+        spanDays: 65,
+        touches: TOUCHES.slice(0, 5),
         // Pairs of devices of one person: visitors 10k and 10k+1 identified as the same user.
-        if (v % 10 < 2) userOf.set(visitor, `user-${Math.floor(v / 10)}`);
-        for (let k = rng.int(1, 4); k > 0; k--) {
-          const start = START - 35 * DAY + rng.int(0, 65 * DAY);
-          const s: Session = {
-            visitor,
-            id: `s-${v}-${k}`,
-            start,
-            touch: rng.pick(TOUCHES),
-            country: rng.pick(COUNTRIES),
-            browser: rng.pick(BROWSERS),
-            pages: Array.from({ length: rng.int(1, 3) }, () => rng.pick(PAGES)),
-          };
-          sessions.push(s);
-          s.pages.forEach((path, i) => {
-            events.push(
-              makeEvent({
-                site_id: site.id,
-                event_id: uuidv7(start + i * 60_000),
-                ts: start + i * 60_000,
-                visitor_id: visitor,
-                session_id: s.id,
-                user_id: userOf.get(visitor) ?? '',
-                path,
-                channel: s.touch.channel,
-                source: s.touch.source,
-                utm_source: s.touch.medium ? s.touch.source : '',
-                utm_medium: s.touch.medium,
-                utm_campaign: s.touch.campaign,
-                country: s.country,
-                browser: s.browser,
-              }),
-            );
-          });
-        }
+        userOf: (v) => (v % 10 < 2 ? `user-${Math.floor(v / 10)}` : undefined),
         // Of each pair only the second device pays, so its first device's sessions matter.
-        if (v % 3 === 2 || v % 10 === 0) continue;
-        for (let k = rng.int(1, 2); k > 0; k--) {
-          const currency = v % 11 === 0 ? 'EUR' : v % 17 === 0 ? 'GBP' : 'USD';
-          payments.push({
-            key: `pay-${v}-${k}`,
-            visitor,
-            ts: START + rng.int(0, 31 * DAY - 1),
-            amount: rng.int(99, 250_000),
-            currency,
-            kind: 'payment',
-          });
-        }
-      }
-      payments.push({ key: 'pay-anon', visitor: '', ts: START + 3 * DAY, amount: 12_345, currency: 'USD', kind: 'payment' });
-      const refunded = payments.find((p) => p.currency === 'USD' && p.visitor)!;
-      payments.push({
-        key: `rf:${refunded.key}`,
-        visitor: refunded.visitor,
-        ts: refunded.ts + DAY,
-        amount: -Math.floor(refunded.amount / 3),
-        currency: 'USD',
-        kind: 'refund',
-      });
-      await store.write({ events, raw: [], quarantine: [], drops: [] });
-      const rows: SideRow[] = payments.map((p) => ({
-        site_id: site.id,
-        txn_key: p.key,
-        kind: p.kind,
-        status: 'counted',
-        source: 'stripe',
-        ts: p.ts,
-        amount: p.amount,
-        currency: p.currency,
-        visitor_id: p.visitor,
-        version: 1,
+        pays: (v) => !(v % 3 === 2 || v % 10 === 0),
       }));
-      await store.upsertSideRows('transactions', rows);
+      await store.write({ events, raw: [], quarantine: [], drops: [] });
+      await store.upsertSideRows('transactions', transactionRows(site.id, payments));
       parts = await engine.rollups?.(store, END + DAY);
       stats = new StatsService(store, {
         now: () => END + DAY,
@@ -215,7 +101,6 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       await handle?.cleanup();
     });
 
-    const usd = (p: Payment) => (p.currency === 'EUR' ? Math.round((p.amount / 100) * 1.25 * 100) : p.amount);
     const counted = () => payments.filter((p) => p.currency !== 'GBP');
     const devicesOf = (visitor: string) => {
       const user = userOf.get(visitor);
@@ -225,13 +110,10 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
     function credits(model: AttributionModelName): Credit[] {
       const out: Credit[] = [];
       for (const p of counted()) {
-        const devices = devicesOf(p.visitor);
-        const touches = sessions
-          .filter((s) => p.visitor && devices.has(s.visitor) && s.start <= p.ts + 999 && s.start >= p.ts - 30 * DAY)
-          .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-        if (!touches.length) out.push({ payment: p, session: null, credit: usd(p) });
+        const touches = p.visitor ? touchesOf(sessions, devicesOf(p.visitor), p.ts) : [];
+        if (!touches.length) out.push({ payment: p, session: null, credit: usdOf(p) });
         else
-          largestRemainder(usd(p), shares(model, touches, p.ts)).forEach((c, i) => {
+          largestRemainder(usdOf(p), shares(model, touches, p.ts)).forEach((c, i) => {
             if (c !== 0) out.push({ payment: p, session: touches[i]!, credit: c });
           });
       }
@@ -276,9 +158,9 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
         metrics: ['total_revenue', 'transactions', 'paying_visitors', 'revenue_per_visitor', 'average_order_value', 'visitors'],
       });
       const list = counted();
-      const total = list.reduce((a, p) => a + usd(p), 0);
+      const total = list.reduce((a, p) => a + usdOf(p), 0);
       const paid = list.filter((p) => p.kind === 'payment');
-      const gross = paid.reduce((a, p) => a + usd(p), 0);
+      const gross = paid.reduce((a, p) => a + usdOf(p), 0);
       const visitors = new Set(events.filter((e) => e.ts >= START && e.ts < END).map((e) => e.visitor_id)).size;
       expect(Math.round(Number(r!.total_revenue) * 100)).toBe(total);
       expect(r!.transactions).toBe(paid.length);
@@ -357,7 +239,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
     });
 
     it('the goal dimension and a goal filter', async () => {
-      const done = (s: Session) => s.pages.length >= 2;
+      const done = (s: JourneySession) => s.pages.length >= 2;
       const list = credits('time_decay').filter((c) => c.session && done(c.session));
       const byGoal = await rows({ metrics: ['total_revenue', 'transactions'], dimensions: ['goal'], attribution_model: 'time_decay' });
       expect(asGroups(byGoal, 'goal')).toEqual(group(list, () => [GOAL.id]));
@@ -377,7 +259,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
       for (const p of counted()) {
         const day = new Date(p.ts).toISOString().slice(0, 10);
         const w = want.get(day) ?? { revenue: 0, transactions: 0 };
-        w.revenue += usd(p);
+        w.revenue += usdOf(p);
         if (p.kind === 'payment') w.transactions++;
         want.set(day, w);
       }
@@ -400,7 +282,7 @@ export function runRevenueStatsSuite(engineName: string, engine: RevenueStatsEng
           [...values].sort((a, b) => b - a),
           model,
         ).toEqual(values);
-        expect(Math.round(values.reduce((a, b) => a + b, 0) * 100), model).toBe(counted().reduce((a, p) => a + usd(p), 0));
+        expect(Math.round(values.reduce((a, b) => a + b, 0) * 100), model).toBe(counted().reduce((a, p) => a + usdOf(p), 0));
       }
     });
 

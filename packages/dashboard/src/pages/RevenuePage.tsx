@@ -80,7 +80,7 @@ export function RevenuePage({ siteId }: { siteId: string }) {
         onBy={(by) => update({ by })}
       />
       <MrrMovements report={r} />
-      <TransactionsTable report={r} />
+      <TransactionsTable siteId={siteId} report={r} />
     </section>
   );
 }

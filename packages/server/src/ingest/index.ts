@@ -41,7 +41,8 @@ export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo }
 export { UserAgentCache } from './lib/user-agent';
 export type { ClientHints } from './lib/device';
 export { uuidv7, uuidv7From } from './lib/uuid';
-export type { CollectedRevenue, CollectedIdentity, RevenueRefs } from './revenue-refs';
+export type { CollectedRevenue, CollectedIdentity, CollectedUserLink, RevenueRefs } from './revenue-refs';
+export { revenueRefs } from './revenue-refs';
 export { channelFor } from './steps/channel';
 export { referrerDomain } from './steps/referrer';
 export { sourceForHost } from './lib/sources';

@@ -20,10 +20,17 @@ export interface CollectedIdentity {
   ts: number;
 }
 
-/** What a request's stored events tell revenue/: payments, identified e-mails, and the last visitor and session seen. */
+/** A visitor id seen with a user id (an identified visitor): its payments take the user's other visitor ids' sessions. */
+export interface CollectedUserLink {
+  visitor_id: string;
+  user_id: string;
+}
+
+/** What a request's stored events tell revenue/: payments, identified e-mails and users, and the last visitor and session seen. */
 export interface RevenueRefs {
   revenue?: CollectedRevenue[];
   identities?: CollectedIdentity[];
+  users?: CollectedUserLink[];
   last?: { visitor_id: string; session_id: string };
 }
 
@@ -32,7 +39,9 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 export function revenueRefs(events: readonly CanonicalEvent[]): RevenueRefs {
   const revenue: CollectedRevenue[] = [];
   const identities: CollectedIdentity[] = [];
+  const users = new Map<string, CollectedUserLink>();
   for (const e of events) {
+    if (e.user_id) users.set(`${e.visitor_id}\u0000${e.user_id}`, { visitor_id: e.visitor_id, user_id: e.user_id });
     if (e.revenue_amount !== null && Number.isFinite(e.revenue_amount) && e.revenue_currency)
       revenue.push({
         event_id: e.event_id,
@@ -51,6 +60,7 @@ export function revenueRefs(events: readonly CanonicalEvent[]): RevenueRefs {
   return {
     ...(revenue.length ? { revenue } : {}),
     ...(identities.length ? { identities } : {}),
+    ...(users.size ? { users: [...users.values()] } : {}),
     ...(last ? { last: { visitor_id: last.visitor_id, session_id: last.session_id } } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { bindInt, bindString, dialectFor, ident, localDate, render, sql } from '
 import { CREDIT_DIMENSIONS, type EventStore, type SideRow } from '../store';
 import { ATTRIBUTION_MODELS, attribute, DEFAULT_HALF_LIFE_MS, UNATTRIBUTED } from './attribution';
 import { minorDigits, type RateTable } from './rates';
-import { touchpointsOf, type Touch } from './touchpoints';
+import { profileIdsOf, touchpointsOf, type Touch } from './touchpoints';
 
 /**
  * Revenue credits (side table `revenue_credits`): every counted transaction split over its touchpoint
@@ -12,7 +12,8 @@ import { touchpointsOf, type Touch } from './touchpoints';
  *
  * They are derived data, kept fresh on read: `ensureCredits` recomputes the transactions whose credits are
  * missing, were computed from another version of the transaction, for another reporting currency or rate
- * table (`conv`), or before the payment settled (events of the visit may still have been on their way).
+ * table (`conv`), or before the payment settled (events of the visit may still have been on their way), or
+ * by a release that did not name the payer's profile.
  */
 
 export const CREDIT_LOOKBACK_MS = 30 * 86_400_000;
@@ -52,14 +53,24 @@ function nextVersion(now: number): number {
   return now * 1000 + seq;
 }
 
-/** The credit rows of `txns` (touches by payer, oldest first); keys `model|txn_key|k`, k from 0 per model. */
-export function creditRowsOf(siteId: string, txns: readonly TxnRow[], touches: Map<string, Touch[]>, ctx: CreditContext): SideRow[] {
+/**
+ * The credit rows of `txns` (touches by payer, oldest first; payers' profile ids); keys `model|txn_key|k`,
+ * k from 0 per model.
+ */
+export function creditRowsOf(
+  siteId: string,
+  txns: readonly TxnRow[],
+  touches: Map<string, Touch[]>,
+  ctx: CreditContext,
+  profiles: Map<string, string> = new Map(),
+): SideRow[] {
   const out: SideRow[] = [];
   const scale = 10 ** minorDigits(ctx.currency);
   const conv = convOf(ctx);
   const version = nextVersion(ctx.now);
   for (const t of txns) {
     const ts = Number(t.ts);
+    const profile = t.visitor_id ? (profiles.get(t.visitor_id) ?? `v${t.visitor_id}`) : '';
     // One object shape for every row (a spread per row costs more than the rest of the computation).
     const row = (model: string, k: number, kind: string, credit: number, touch: Touch | null): SideRow => {
       const r: SideRow = {
@@ -79,6 +90,7 @@ export function creditRowsOf(siteId: string, txns: readonly TxnRow[], touches: M
         computed_at: ctx.now,
         txn_version: Number(t.version),
         version,
+        payer_profile: profile,
       };
       for (const d of CREDIT_DIMENSIONS) r[d] = touch ? touch.dims[d] : UNATTRIBUTED;
       return r;
@@ -112,8 +124,16 @@ export async function recomputeCredits(events: EventStore, siteId: string, txns:
   if (!txns.length) return 0;
   const from = Math.min(...txns.map((t) => Number(t.ts))) - CREDIT_LOOKBACK_MS;
   const to = Math.max(...txns.map((t) => Number(t.ts))) + PAYMENT_TIME_SLACK_MS + 1;
-  const touches = await touchpointsOf(events, siteId, [...new Set(txns.map((t) => t.visitor_id))], from, to);
-  const rows = creditRowsOf(siteId, txns, touches, ctx);
+  const payers = [...new Set(txns.map((t) => t.visitor_id))];
+  const [touches, profiles] = await Promise.all([
+    touchpointsOf(events, siteId, payers, from, to),
+    profileIdsOf(
+      events,
+      siteId,
+      payers.filter((p) => p !== ''),
+    ),
+  ]);
+  const rows = creditRowsOf(siteId, txns, touches, ctx, profiles);
   const keys = new Set(rows.map((r) => String(r.credit_id)));
   const ph = txns.map(() => '?').join(', ');
   const existing = await events.query<{ credit_id: string }>(
@@ -138,7 +158,8 @@ export async function ensureCredits(events: EventStore, siteId: string, ctx: Cre
   // current version under the current conversion, after it settled (or it has not settled yet).
   const fresh = sql`SELECT ${d.concat([ident('txn_key'), sql`'|'`, d.toText(ident('txn_version'))])} FROM revenue_credits
     WHERE site_id = ${bindString(siteId)} AND model = 'last_touch' AND credit_id = ${d.concat([sql`'last_touch|'`, ident('txn_key'), sql`'|0'`])}
-      AND conv = ${bindString(convOf(ctx))} AND (computed_at >= ts + ${bindInt(SETTLE_MS)} OR ts + ${bindInt(SETTLE_MS)} > ${bindInt(ctx.now)})`;
+      AND conv = ${bindString(convOf(ctx))} AND (computed_at >= ts + ${bindInt(SETTLE_MS)} OR ts + ${bindInt(SETTLE_MS)} > ${bindInt(ctx.now)})
+      AND (payer = '' OR payer_profile <> '')`;
   const stale = sql`SELECT txn_key, kind, ts, amount, currency, visitor_id, version FROM transactions
     WHERE site_id = ${bindString(siteId)} AND status = 'counted'
       AND ${d.concat([ident('txn_key'), sql`'|'`, d.toText(ident('version'))])} NOT IN (${fresh}) ORDER BY ts`;

@@ -14,6 +14,7 @@ export { factsOf, HANDLED_TYPES } from './stripe-facts';
 export { revenueReport, type RevenueReport, type RevenueReportDeps, type Traffic, UNATTRIBUTED } from './report';
 export { statsTraffic, TrafficCache } from './traffic';
 export { ensureCredits, CreditWatch, CREDIT_LOOKBACK_MS } from './credits';
+export { CreditAggregates } from './credit-aggregates';
 export { attribute, allocate, modelWeights, ATTRIBUTION_MODELS, type AttributionModel, type Touchpoint } from './attribution';
 export { RateTable, parseRates, parseEcbXml, parseRatesCsv, minorDigits } from './rates';
 export { fetchRates, scheduleRatesFetch, type RatesFetchOptions } from './rates-fetch';

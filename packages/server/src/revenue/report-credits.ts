@@ -63,17 +63,20 @@ export async function attributedFromCredits(
   return out;
 }
 
-/** Each listed transaction's main touch under `model` (the largest credit; the earlier touch on a tie), null when unattributed. */
+/**
+ * Each listed transaction's main touch under `model` (the largest credit; the earlier touch on a tie), null
+ * when unattributed, and its payer's profile id ('' without a payer).
+ */
 export async function mainTouches(
   events: EventStore,
   siteId: string,
   model: AttributionModel,
   txnKeys: readonly string[],
-): Promise<Map<string, Touchpoint | null>> {
-  const out = new Map<string, Touchpoint | null>();
+): Promise<Map<string, { touch: Touchpoint | null; profile: string }>> {
+  const out = new Map<string, { touch: Touchpoint | null; profile: string }>();
   if (!txnKeys.length) return out;
   const rows = await events.query<Record<string, string | number>>(
-    `SELECT txn_key, session_id, touch_start, credit, channel, source, medium, campaign, entry_page FROM revenue_credits
+    `SELECT txn_key, session_id, touch_start, credit, channel, source, medium, campaign, entry_page, payer_profile FROM revenue_credits
      WHERE site_id = ? AND model = ? AND kind IN ('payment', 'refund') AND txn_key IN (${txnKeys.map(() => '?').join(', ')})`,
     [siteId, model, ...txnKeys],
   );
@@ -87,9 +90,8 @@ export async function mainTouches(
     if (better) best.set(String(r.txn_key), r);
   }
   for (const [key, r] of best)
-    out.set(
-      key,
-      r.session_id
+    out.set(key, {
+      touch: r.session_id
         ? {
             session_id: String(r.session_id),
             start: Number(r.touch_start),
@@ -100,7 +102,8 @@ export async function mainTouches(
             landing_page: String(r.entry_page),
           }
         : null,
-    );
+      profile: String(r.payer_profile ?? ''),
+    });
   return out;
 }
 

@@ -11,10 +11,11 @@ import {
 } from './attribution';
 import { monthOf, mrrAt, mrrMovements, type MrrMovement } from './mrr';
 import { minorDigits, type RateTable } from './rates';
-import { touchpointsOf, trafficOf } from './touchpoints';
+import { profileIdsOf, touchpointsOf, trafficOf } from './touchpoints';
 import { attributedFromCredits, mainTouches, summaryFromCredits, type AttributedRows, type AttributionDim } from './report-credits';
 import { CREDIT_LOOKBACK_MS, PAYMENT_TIME_SLACK_MS } from './credits';
 import { subscriptionStates, type StoredFact } from './fold';
+import type { CreditAggregates } from './credit-aggregates';
 
 export const DAY_MS = 86_400_000;
 export { UNATTRIBUTED };
@@ -68,6 +69,8 @@ export interface RevenueReportDeps {
   traffic?: (range: DateRange) => Promise<Traffic>;
   /** Attribute from the stored credits (revenue/credits.ts, kept fresh by the caller) when the window is the default. */
   credits?: boolean;
+  /** Keeps the aggregates over the credits while they are unchanged (revenue/credit-aggregates.ts). */
+  aggregates?: CreditAggregates;
 }
 
 /** Credits per dimension value of one model (minor units of the reporting currency). */
@@ -119,15 +122,24 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
   // Stored credits hold the default window and half-life; other windows are attributed here from the events.
   const fromCredits = !!deps.credits && lookbackMs === CREDIT_LOOKBACK_MS && opts.halfLifeMs === DEFAULT_HALF_LIFE_MS;
   const models: AttributionModel[] = p.compareModels ? [...ATTRIBUTION_MODELS] : [p.model];
+  // What is read from the credits and transactions is kept while the site's credits are unchanged (any change
+  // of a transaction changes its credits first; the version is read once per call).
+  const aggregates = deps.aggregates;
+  const version = fromCredits && aggregates ? aggregates.version(siteId) : null;
+  const period = [p.range.startMs, p.range.endMs, p.tz, currency].join('|');
+  const kept = <T>(key: string, compute: () => Promise<T>): Promise<T> =>
+    aggregates && version ? version.then((v) => aggregates.kept(siteId, v, `${key}|${period}`, compute)) : compute();
   const columns = 'txn_key, kind, ts, amount, currency, product_name, email_mask, visitor_id, session_id, refund_of, is_subscription';
   // From credits only the listed (latest) transactions are read; totals come from the credits.
   const txnRows = fromCredits
-    ? events
-        .query<Txn>(
-          `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts DESC, txn_key DESC LIMIT ?`,
-          [siteId, startMs, endMs, p.limit],
-        )
-        .then((rows) => rows.reverse())
+    ? kept(`listed|${p.limit}`, () =>
+        events
+          .query<Txn>(
+            `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts DESC, txn_key DESC LIMIT ?`,
+            [siteId, startMs, endMs, p.limit],
+          )
+          .then((rows) => rows.reverse()),
+      )
     : events.query<Txn>(
         `SELECT ${columns} FROM transactions WHERE site_id = ? AND status = 'counted' AND ts >= ? AND ts < ? ORDER BY ts, txn_key`,
         [siteId, startMs, endMs],
@@ -146,29 +158,54 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
       );
   // The listed transactions' main touches, read as soon as they are known (beside the other statements).
   const listedTouches = fromCredits
-    ? txnRows.then((rows) =>
-        mainTouches(
-          events,
-          siteId,
-          p.model,
-          rows.map((t) => t.txn_key),
+    ? kept(`touches|${p.model}|${p.limit}`, () =>
+        txnRows.then((rows) =>
+          mainTouches(
+            events,
+            siteId,
+            p.model,
+            rows.map((t) => t.txn_key),
+          ),
         ),
       )
-    : Promise.resolve(new Map<string, Touchpoint | null>());
-  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed] = await Promise.all([
+    : Promise.resolve(new Map<string, { touch: Touchpoint | null; profile: string }>());
+  // The listed transactions (the latest with a rate) link to their payers' profiles: named by the credits,
+  // else (another window) looked up in the events.
+  const converts = (t: Txn) => rates.convert(Number(t.amount), t.currency, currency, localDate(Number(t.ts), 'UTC')) !== null;
+  const profiles = fromCredits
+    ? Promise.resolve(new Map<string, string>())
+    : txnRows.then((rows) =>
+        profileIdsOf(events, siteId, [
+          ...new Set(
+            rows
+              .filter(converts)
+              .slice(-p.limit)
+              .map((t) => t.visitor_id)
+              .filter(Boolean),
+          ),
+        ]),
+      );
+  const [rawTxns, touches, traffic, stored, summary, ltvRows, subFacts, listed, profileOf] = await Promise.all([
     txnRows,
     touchRows,
     deps.traffic ? deps.traffic(p.range) : trafficOf(events, siteId, startMs, endMs),
-    fromCredits ? attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED) : null,
-    fromCredits ? summaryFromCredits(events, siteId, p.range, p.tz, rates, currency) : null,
-    events.query<{ currency: string; revenue: number; customers: number }>(
-      `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
+    fromCredits
+      ? kept(`attributed|${p.model}|${models.join(',')}`, () =>
+          attributedFromCredits(events, siteId, p.range, p.model, models, UNATTRIBUTED),
+        )
+      : null,
+    fromCredits ? kept('summary', () => summaryFromCredits(events, siteId, p.range, p.tz, rates, currency)) : null,
+    kept('ltv', () =>
+      events.query<{ currency: string; revenue: number; customers: number }>(
+        `SELECT currency, sum(amount) AS revenue, count(DISTINCT CASE WHEN customer_id <> '' THEN customer_id WHEN email_hash <> '' THEN email_hash
          WHEN visitor_id <> '' THEN visitor_id ELSE txn_key END) AS customers
        FROM transactions WHERE site_id = ? AND status = 'counted' AND ts < ? GROUP BY currency`,
-      [siteId, endMs],
+        [siteId, endMs],
+      ),
     ),
     deps.subscriptions(),
     listedTouches,
+    profiles,
   ]);
   const unconverted: Record<string, number> = {};
   const txns: Txn[] = [];
@@ -225,8 +262,12 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
     Object.assign(unconverted, summary.unconverted);
   }
   const attributed = stored ?? new Map([...tallies].map(([m, t]) => [m, t.counted()]));
+  const listedProfile = new Map<string, string>();
   // Transactions without a rate have no payment credits, so no entry: unattributed, as listed.
-  for (const [k, touch] of listed) credited.set(k, touch);
+  for (const [k, { touch, profile }] of listed) {
+    credited.set(k, touch);
+    if (profile) listedProfile.set(k, profile);
+  }
   const rowsOf = (rows: AttributedRows, dim: Dim) =>
     [...rows[dim].entries()]
       .map(([key, r]) => ({ key, revenue: major(r.revenue), transactions: r.transactions }))
@@ -330,6 +371,7 @@ export async function revenueReport(deps: RevenueReportDeps, siteId: string, p: 
           attributed_source: touch ? touch.source || '(direct)' : UNATTRIBUTED,
           attributed_campaign: touch?.campaign ?? '',
           visitor_id: t.visitor_id || null,
+          profile_id: t.visitor_id ? (listedProfile.get(t.txn_key) ?? profileOf.get(t.visitor_id) ?? `v${t.visitor_id}`) : null,
           refund_of: t.refund_of || null,
           is_subscription: t.is_subscription === 1,
           timestamp: new Date(t.ts).toISOString(),

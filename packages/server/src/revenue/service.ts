@@ -10,9 +10,11 @@ import type { ExchangeRate, MetaStore, SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
 import { factsOf, HANDLED_TYPES, stripeEventSchema, type Fact } from './stripe-facts';
 import { issueAttributionId, verifyAttributionId } from './attribution-token';
-import type { RevenueRefs } from '../ingest';
+import type { CollectedUserLink, RevenueRefs } from '../ingest';
 import { RevenueStore } from './store';
 import { CreditWatch } from './credits';
+import { CreditAggregates } from './credit-aggregates';
+import { recordUserLinks } from './user-links';
 
 const SECRET_PURPOSE = 'stripe-webhook-secret';
 /** Stripe's own default: a signature older than five minutes is a replay. */
@@ -58,10 +60,12 @@ export function maskEmail(email: string): string {
 export class RevenueService {
   readonly store: RevenueStore;
   private readonly credits: CreditWatch;
+  private readonly aggregates: CreditAggregates;
 
   constructor(private readonly deps: RevenueDeps) {
     this.store = new RevenueStore(deps.events);
     this.credits = new CreditWatch(deps.events);
+    this.aggregates = new CreditAggregates(deps.events);
   }
 
   /** The site's revenue settings as shown: never the secret, only whether one is set. */
@@ -227,9 +231,10 @@ export class RevenueService {
         version: Date.now(),
       });
     }
+    const identities: SideRow[] = [];
     for (const i of refs?.identities ?? []) {
       const hash = this.emailHash(i.email);
-      rows.push({
+      identities.push({
         site_id: siteId,
         fact_id: `id:${hash}:${i.visitor_id}`,
         kind: 'identity',
@@ -243,7 +248,49 @@ export class RevenueService {
         version: Date.now(),
       });
     }
+    rows.push(...(await this.newIdentities(siteId, identities)));
     if (rows.length) await this.store.record(siteId, rows);
+    await this.linkUsers(siteId, refs?.users ?? []);
+  }
+
+  /**
+   * The e-mail identities not known yet, or known from a later identify (an earlier one arrived late): the
+   * same identify again changes nothing, so the payment it links keeps its version and its credits.
+   */
+  private async newIdentities(siteId: string, rows: SideRow[]): Promise<SideRow[]> {
+    if (!rows.length) return rows;
+    const known = await this.deps.events.query<{ fact_id: string; created: number }>(
+      `SELECT fact_id, created FROM revenue_facts WHERE site_id = ? AND fact_id IN (${rows.map(() => '?').join(', ')})`,
+      [siteId, ...rows.map((r) => r.fact_id)],
+    );
+    const since = new Map(known.map((k) => [String(k.fact_id), Number(k.created)]));
+    const first = new Map<string, SideRow>();
+    for (const r of rows) {
+      const id = String(r.fact_id);
+      const was = since.get(id);
+      if ((was === undefined || Number(r.created) < was) && Number(r.created) < Number(first.get(id)?.created ?? Number.POSITIVE_INFINITY))
+        first.set(id, r);
+    }
+    return [...first.values()];
+  }
+
+  /** Visitor ids and user ids seen together here already (recordUserLinks found or kept them). */
+  private readonly seenLinks = new Set<string>();
+
+  /**
+   * Visitor ids identified as users (revenue/user-links.ts): a link seen for the first time makes the
+   * payments of that user's visitor ids be credited again, over all their sessions. Links this process
+   * has already handled are skipped without a read.
+   */
+  private async linkUsers(siteId: string, users: readonly CollectedUserLink[]): Promise<void> {
+    const seen = (u: CollectedUserLink) => `${siteId}\u0000${u.visitor_id}\u0000${u.user_id}`;
+    const links = users
+      .filter((u) => u.visitor_id && u.user_id && !this.seenLinks.has(seen(u)))
+      .map((u) => ({ ...u, user_hash: this.deps.keys.hmac('user-id', u.user_id) }));
+    if (!links.length) return;
+    await this.store.exclusive(siteId, () => recordUserLinks(this.deps.events, siteId, links, Date.now()));
+    if (this.seenLinks.size > 100_000) this.seenLinks.clear();
+    for (const u of links) this.seenLinks.add(seen(u));
   }
 
   /** The attribution id for the last visitor and session of a collect request (returned in its answer). */
@@ -270,6 +317,7 @@ export class RevenueService {
         currency: settings.currency,
         subscriptions: () => this.store.subscriptionFacts(site.id),
         credits: true,
+        aggregates: this.aggregates,
         ...(traffic ? { traffic: (r: DateRange) => traffic(site, r) } : {}),
       },
       site.id,

@@ -1,5 +1,8 @@
-import type { EventStore, SideRow } from '../store';
+import { SIDE_TABLES, type EventStore, type SideRow } from '../store';
 import { foldTransactions, parseFactRow, type StoredFact } from './fold';
+
+const TXN_COLUMNS = SIDE_TABLES.transactions.columns.map((c) => c.name);
+const TXN_INT = new Set(SIDE_TABLES.transactions.columns.filter((c) => c.kind === 'int').map((c) => c.name));
 
 /** Bounds the closure of one payment's related facts (a subscription's renewals, refunds, aliases). */
 const MAX_ROUNDS = 20;
@@ -25,10 +28,30 @@ export class RevenueStore {
         for (const k of [f.txn_key, f.alias_key, f.parent_key, f.subscription_id, f.email_hash && `email:${f.email_hash}`])
           if (k) keys.add(String(k));
       const related = await this.closure(siteId, keys);
-      const rows = foldTransactions(siteId, related, Date.now());
+      const rows = await this.changed(siteId, foldTransactions(siteId, related, Date.now()));
       await this.events.upsertSideRows('transactions', rows);
       return rows.length;
     });
+  }
+
+  /**
+   * The folded rows that differ from the stored ones (besides their version): a fact that changes nothing
+   * (a retried delivery, the same identify again) leaves the transaction, and so its credits, alone.
+   */
+  private async changed(siteId: string, rows: SideRow[]): Promise<SideRow[]> {
+    if (!rows.length) return rows;
+    const stored = new Map<string, SideRow>();
+    for (let i = 0; i < rows.length; i += 1000) {
+      const part = rows.slice(i, i + 1000);
+      const found = await this.events.query<SideRow>(
+        `SELECT ${TXN_COLUMNS.join(', ')} FROM transactions WHERE site_id = ? AND txn_key IN (${part.map(() => '?').join(', ')})`,
+        [siteId, ...part.map((r) => r.txn_key)],
+      );
+      for (const r of found) stored.set(String(r.txn_key), r);
+    }
+    const same = (a: SideRow, b: SideRow | undefined) =>
+      !!b && TXN_COLUMNS.every((c) => c === 'version' || String(a[c] ?? (TXN_INT.has(c) ? 0 : '')) === String(b[c] ?? ''));
+    return rows.filter((r) => !same(r, stored.get(String(r.txn_key))));
   }
 
   /** The facts connected to `keys` through keys, aliases, parents and subscriptions. */

@@ -1,6 +1,7 @@
 import { and, bindString, DIMENSION_DEFS, dialectFor, ident, join, render, sql, type Dialect, type Sql } from '../stats';
 import { CREDIT_DIMENSIONS, type EventStore } from '../store';
 import type { Touchpoint } from './attribution';
+import { USER_LINK_PREFIX } from './user-links';
 
 /** A touchpoint with the visitor it belongs to and every session-level dimension of its session. */
 export interface Touch extends Touchpoint {
@@ -28,8 +29,9 @@ async function run<T>(events: EventStore, d: Dialect, q: Sql): Promise<T[]> {
 
 /**
  * The visitor ids that count as each payer: the payer, and every visitor id of the site that identified as
- * a user id the payer identified as (events carry `user_id`), so a customer's sessions on other devices or
- * before a cookie reset are touchpoints too.
+ * a user id the payer identified as (events carry `user_id`; link facts, revenue/user-links.ts, say so as
+ * soon as the identify arrived), so a customer's sessions on other devices or before a cookie reset are
+ * touchpoints too.
  */
 export async function identityGroups(events: EventStore, siteId: string, payers: readonly string[]): Promise<Map<string, Set<string>>> {
   const d = dialectFor(events.dialect);
@@ -37,13 +39,24 @@ export async function identityGroups(events: EventStore, siteId: string, payers:
   const groups = new Map(payers.map((p) => [p, new Set([p])]));
   for (const part of chunks(payers)) {
     const users = sql`SELECT user_id FROM events WHERE ${and([site, sql`user_id <> ''`, inList('visitor_id', part)])}`;
-    const rows = await run<{ v: string; u: string }>(
-      events,
-      d,
-      sql`SELECT DISTINCT visitor_id AS v, user_id AS u FROM events WHERE ${and([site, sql`user_id <> ''`, sql`user_id IN (${users})`])}`,
-    );
+    const link = and([site, sql`kind = 'identity'`, sql`txn_key LIKE ${bindString(`${USER_LINK_PREFIX}%`)}`, sql`visitor_id <> ''`]);
+    const linked = sql`SELECT txn_key FROM revenue_facts WHERE ${and([link, inList('visitor_id', part)])}`;
+    const [byEvents, byLinks] = await Promise.all([
+      run<{ v: string; u: string }>(
+        events,
+        d,
+        sql`SELECT DISTINCT visitor_id AS v, user_id AS u FROM events WHERE ${and([site, sql`user_id <> ''`, sql`user_id IN (${users})`])}`,
+      ),
+      run<{ v: string; u: string }>(
+        events,
+        d,
+        sql`SELECT visitor_id AS v, txn_key AS u FROM revenue_facts WHERE ${and([link, sql`txn_key IN (${linked})`])}`,
+      ),
+    ]);
     const byUser = new Map<string, Set<string>>();
-    for (const r of rows) byUser.set(r.u, (byUser.get(r.u) ?? new Set()).add(String(r.v)));
+    const add = (u: string, v: unknown) => byUser.set(u, (byUser.get(u) ?? new Set()).add(String(v)));
+    for (const r of byEvents) add(`e:${r.u}`, r.v);
+    for (const r of byLinks) add(`l:${r.u}`, r.v);
     const inPart = new Set(part);
     for (const [, visitors] of byUser) for (const v of visitors) if (inPart.has(v)) for (const other of visitors) groups.get(v)!.add(other);
   }
@@ -145,4 +158,23 @@ export async function trafficOf(
     sessions += Number(r.sessions);
   }
   return { visitors: Number(tot?.visitors ?? 0), sessions, bySource };
+}
+
+/**
+ * Each visitor id's profile id as the People pages name it (stats/people.ts, the person rule): `u` + the
+ * latest user id the visitor id carried, else `v` + the visitor id.
+ */
+export async function profileIdsOf(events: EventStore, siteId: string, visitors: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map(visitors.map((v) => [v, `v${v}`]));
+  const d = dialectFor(events.dialect);
+  for (const part of chunks(visitors)) {
+    const where = and([sql`site_id = ${bindString(siteId)}`, sql`user_id <> ''`, inList('visitor_id', part)]);
+    const rows = await run<{ v: string; u: string }>(
+      events,
+      d,
+      sql`SELECT visitor_id AS v, ${d.argMaxIf(ident('user_id'), ident('ts'), sql`user_id <> ''`)} AS u FROM events WHERE ${where} GROUP BY visitor_id`,
+    );
+    for (const r of rows) if (r.u) out.set(String(r.v), `u${r.u}`);
+  }
+  return out;
 }

@@ -19,12 +19,17 @@ export interface SideTableSpec {
   time: string;
   /** Columns naming a person, blanked when a data subject is erased (the amounts stay for the books). */
   personal: readonly string[];
+  /** Columns holding a visitor id that makes a row the subject's (export, erasure); default `visitor_id`. */
+  subjectColumns?: readonly string[];
   /**
    * Rows (an SQL condition) that only link a person to other records, with nothing for the books: an
    * erasure deletes them instead of blanking, since their key itself may name the person.
    */
   linkOnly?: string;
 }
+
+/** The columns whose visitor id makes a row a data subject's. */
+export const subjectColumnsOf = (spec: SideTableSpec): readonly string[] => spec.subjectColumns ?? ['visitor_id'];
 
 export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
 
@@ -123,10 +128,15 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
       i('txn_version'),
       ...CREDIT_DIMENSIONS.map(s),
       i('version'),
+      // The payer's profile id (People pages: u<user id> or v<visitor id>), so listing a payment links to it
+      // without reading events. Added by DuckDB migration 17 / ClickHouse 11.
+      s('payer_profile'),
     ],
     key: 'credit_id',
     time: 'ts',
-    personal: ['payer', 'session_id', 'visitor_id'],
+    personal: ['payer', 'session_id', 'visitor_id', 'payer_profile'],
+    // A credit is the payer's as well as the touch's visitor's (another device, or none: unattributed).
+    subjectColumns: ['visitor_id', 'payer'],
   },
 };
 

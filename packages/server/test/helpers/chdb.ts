@@ -91,9 +91,11 @@ export class ChdbClient implements ClickHouseClient {
       return this.session.query(sql);
     } catch (err) {
       const e = err as { message?: string; clickhouseCode?: number };
+      // The code as the HTTP interface gives it; chdb has it only in the message ("Code: 15. DB::Exception…").
+      const inMessage = /Code: (\d+)\./.exec(e.message ?? '')?.[1];
       throw new ClickHouseError(
         `ClickHouse (chdb): ${e.message ?? String(err)}`,
-        typeof e.clickhouseCode === 'number' ? e.clickhouseCode : null,
+        typeof e.clickhouseCode === 'number' ? e.clickhouseCode : inMessage ? Number(inMessage) : null,
         500,
       );
     }

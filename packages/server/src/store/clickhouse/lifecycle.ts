@@ -2,7 +2,7 @@ import { EVENT_COLUMNS } from '@tidemark/core';
 import type { PurgeCounts, RawMatches, SubjectRef } from '../event-store';
 import { quoteInt, quoteString } from './escape';
 import type { ClickHouseClient } from './http';
-import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES, subjectColumnsOf } from '../side-tables';
 
 /**
  * The scale-out store's lifecycle deletes (see LifecycleStore). Partitions hold every site, so a
@@ -81,7 +81,7 @@ export class ClickHouseLifecycle {
     const visitors = await this.subjectVisitors(siteId, subject);
     if (!visitors.length) return { events: 0 };
     const where = `site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')})`;
-    const counts = await this.unlink(where);
+    const counts = await this.unlink(siteId, visitors);
     return { ...counts, ...(await this.purge([{ table: 'events', name: 'events', where }])) };
   }
 
@@ -91,8 +91,7 @@ export class ClickHouseLifecycle {
     for (const name of PERSONAL_SIDE_TABLES)
       out[name] = visitors.length
         ? await this.http.select(
-            `SELECT * FROM ${name} FINAL WHERE site_id = ${quoteString(siteId)} AND visitor_id IN (${visitors.map(quoteString).join(', ')})
-             ORDER BY ${SIDE_TABLES[name].time}`,
+            `SELECT * FROM ${name} FINAL WHERE ${sideSubjectWhere(name, siteId, visitors)} ORDER BY ${SIDE_TABLES[name].time}`,
           )
         : [];
     return out;
@@ -125,11 +124,12 @@ export class ClickHouseLifecycle {
     ]);
   }
 
-  /** Blanks the columns naming a person in the side tables' rows matching `where` (the amounts stay; link-only rows go). */
-  private async unlink(where: string): Promise<PurgeCounts> {
+  /** Blanks the columns naming a person in the side tables' rows of these visitor ids (the amounts stay; link-only rows go). */
+  private async unlink(siteId: string, visitors: readonly string[]): Promise<PurgeCounts> {
     const counts: PurgeCounts = {};
     const mutated: string[] = [];
     for (const name of PERSONAL_SIDE_TABLES) {
+      const where = sideSubjectWhere(name, siteId, visitors);
       const linkOnly = SIDE_TABLES[name].linkOnly;
       if (linkOnly) {
         const [link] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} FINAL WHERE ${where} AND (${linkOnly})`);
@@ -219,4 +219,12 @@ export class ClickHouseLifecycle {
         await this.http.exec(`ALTER TABLE ${t.table} DROP PARTITION ${quoteInt(id)}`);
     }
   }
+}
+
+/** A side table's rows of these visitor ids: a subject column (side-tables.ts) naming one of them. */
+function sideSubjectWhere(table: keyof typeof SIDE_TABLES, siteId: string, visitors: readonly string[]): string {
+  const list = visitors.map(quoteString).join(', ');
+  return `site_id = ${quoteString(siteId)} AND (${subjectColumnsOf(SIDE_TABLES[table])
+    .map((c) => `${c} IN (${list})`)
+    .join(' OR ')})`;
 }

@@ -175,6 +175,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     statements: () => replayClickHouseStatements(),
   },
   {
+    version: 11,
+    name: "revenue credits name the payer's profile (revenue/credits.ts); older rows are recomputed on read",
+    statements: () => [`ALTER TABLE revenue_credits ADD COLUMN payer_profile String DEFAULT ''`],
+  },
+  {
     version: 17,
     name: 'heatmap grid built in the engine: rows keyed by what they count, ordered by day; day marks name their zone',
     statements: () => heatmapGridRekeyStatements(),
@@ -213,8 +218,8 @@ export function repairJsonSql(table: string, column: string): string {
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 const TABLE_ALREADY_EXISTS = 57;
-/** "Cannot add column …: column with this name already exists". */
-const COLUMN_ALREADY_EXISTS = 44;
+/** "Cannot add column …: column with this name already exists": 44 on 18.16, 15 (DUPLICATE_COLUMN) on current releases. */
+const COLUMN_ALREADY_EXISTS = new Set([44, 15]);
 
 /** Runs a CREATE … IF NOT EXISTS or an ADD COLUMN; a concurrent creator (another node starting) is not an error. */
 async function createIdempotent(http: ClickHouseClient, sql: string, database?: string | null): Promise<void> {
@@ -223,7 +228,7 @@ async function createIdempotent(http: ClickHouseClient, sql: string, database?: 
   } catch (err) {
     if (
       err instanceof ClickHouseError &&
-      (err.code === TABLE_ALREADY_EXISTS || (err.code === COLUMN_ALREADY_EXISTS && sql.startsWith('ALTER TABLE')))
+      (err.code === TABLE_ALREADY_EXISTS || (err.code !== null && COLUMN_ALREADY_EXISTS.has(err.code) && sql.startsWith('ALTER TABLE')))
     )
       return;
     throw err;

@@ -29,7 +29,7 @@ import {
   purgeEvents,
   purgeSideTablesBefore,
   purgeSiteRows,
-  sideExportSql,
+  sideExport,
   subjectScope,
   unlinkSubject,
 } from './lifecycle';
@@ -495,7 +495,10 @@ export class DuckDbEventStore implements EventStore {
     const scope = subjectScope(siteId, subject);
     const out: Record<string, Array<Record<string, unknown>>> = {};
     for (const name of PERSONAL_SIDE_TABLES)
-      out[name] = await this.read((db) => db.all(sideExportSql(name, scope), [siteId, ...scope.params]));
+      out[name] = await this.read((db) => {
+        const q = sideExport(name, siteId, scope);
+        return db.all(q.sql, q.params);
+      });
     return out;
   }
 

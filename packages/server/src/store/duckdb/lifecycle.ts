@@ -1,7 +1,7 @@
 import { EVENT_COLUMNS } from '@tidemark/core';
 import type { PurgeCounts, SubjectRef } from '../event-store';
 import type { DuckDbClient } from './client';
-import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES, subjectColumnsOf } from '../side-tables';
 
 /**
  * The embedded store's lifecycle statements (see LifecycleStore): what to delete for a site, before a
@@ -57,11 +57,28 @@ export function beforeScope(cutoffMs: number): Scope {
   return { events: `ts < ${ts(cutoffMs)}`, fragments: `hour < ${ts(cutoffMs)}`, params: [], beforeMs: Math.trunc(cutoffMs) };
 }
 
+/** A subject's scope: on events and fragments, and `on(column)` for any column holding a visitor id. */
+interface SubjectScope extends Scope {
+  on(column: string): string;
+}
+
 /** Every visitor id the subject has on the site (a user id: the visitor ids it was seen with). */
-export function subjectScope(siteId: string, subject: SubjectRef): Scope {
-  if (subject.visitorId !== undefined) return { events: 'visitor_id = ?', fragments: 'visitor_id = ?', params: [subject.visitorId] };
-  const visitors = 'visitor_id IN (SELECT DISTINCT visitor_id FROM events WHERE site_id = ? AND user_id = ?)';
-  return { events: visitors, fragments: visitors, params: [siteId, subject.userId] };
+export function subjectScope(siteId: string, subject: SubjectRef): SubjectScope {
+  if (subject.visitorId !== undefined) {
+    const on = (c: string) => `${c} = ?`;
+    return { events: on('visitor_id'), fragments: on('visitor_id'), params: [subject.visitorId], on };
+  }
+  const on = (c: string) => `${c} IN (SELECT DISTINCT visitor_id FROM events WHERE site_id = ? AND user_id = ?)`;
+  return { events: on('visitor_id'), fragments: on('visitor_id'), params: [siteId, subject.userId], on };
+}
+
+/** A side table's rows of the subject: a subject column naming one of its visitor ids; with its parameters. */
+function sideSubjectWhere(table: keyof typeof SIDE_TABLES, scope: SubjectScope): { where: string; params: unknown[] } {
+  const cols = subjectColumnsOf(SIDE_TABLES[table]);
+  return {
+    where: cols.map((c) => `(${c} <> '' AND ${scope.on(c)})`).join(' OR '),
+    params: cols.flatMap(() => scope.params),
+  };
 }
 
 /** Deletes the site's events in `scope` and keeps its rollup consistent; counts per table. */
@@ -134,25 +151,31 @@ export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cu
  * Blanks the columns naming the subject in every side table (rows and amounts stay; rows that only link
  * the person to others go). Runs before the subject's events go: a user id's visitors are found through them.
  */
-export async function unlinkSubject(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
+export async function unlinkSubject(db: DuckDbClient, siteId: string, scope: SubjectScope): Promise<PurgeCounts> {
   const counts: PurgeCounts = {};
   for (const name of PERSONAL_SIDE_TABLES) {
     const spec = SIDE_TABLES[name];
+    const { where, params } = sideSubjectWhere(name, scope);
     if (spec.linkOnly)
-      counts[`${name}_deleted`] = await db.change(
-        `DELETE FROM ${name} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events} AND (${spec.linkOnly})`,
-        [siteId, ...scope.params],
-      );
+      counts[`${name}_deleted`] = await db.change(`DELETE FROM ${name} WHERE site_id = ? AND (${where}) AND (${spec.linkOnly})`, [
+        siteId,
+        ...params,
+      ]);
     counts[`${name}_unlinked`] = await db.change(
-      `UPDATE ${name} SET ${spec.personal.map((c) => `${c} = ''`).join(', ')} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events}`,
-      [siteId, ...scope.params],
+      `UPDATE ${name} SET ${spec.personal.map((c) => `${c} = ''`).join(', ')} WHERE site_id = ? AND (${where})`,
+      [siteId, ...params],
     );
   }
   return counts;
 }
 
-export function sideExportSql(table: string, scope: Scope): string {
-  return `SELECT * FROM ${table} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events} ORDER BY ${SIDE_TABLES[table as keyof typeof SIDE_TABLES].time}`;
+/** The subject's rows of a side table, oldest first: statement and parameters. */
+export function sideExport(table: keyof typeof SIDE_TABLES, siteId: string, scope: SubjectScope): { sql: string; params: unknown[] } {
+  const { where, params } = sideSubjectWhere(table, scope);
+  return {
+    sql: `SELECT * FROM ${table} WHERE site_id = ? AND (${where}) ORDER BY ${SIDE_TABLES[table].time}`,
+    params: [siteId, ...params],
+  };
 }
 
 /** Every row of the site in every table (rollups included). */

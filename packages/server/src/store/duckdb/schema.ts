@@ -185,6 +185,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     statements: () => replayDuckDbStatements(),
   },
   {
+    version: 17,
+    name: "revenue credits name the payer's profile (revenue/credits.ts); older rows are recomputed on read",
+    // DuckDB adds no column with a constraint to an existing table: the default fills older rows.
+    statements: () => [`ALTER TABLE revenue_credits ADD COLUMN IF NOT EXISTS payer_profile VARCHAR DEFAULT ''`],
+  },
+  {
     version: 19,
     name: 'path-sessions rollup (stats/rollups/path-sessions.ts): page-view steps per session; filled by its job',
     // Columns as stats/rollups/path-sessions.ts builds them; derived data, built from `events` by the job.
