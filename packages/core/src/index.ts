@@ -23,3 +23,4 @@ export * from './journeys';
 export * from './domains';
 export * from './reports';
 export * from './profiles';
+export * from './scoring';

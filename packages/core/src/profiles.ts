@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scoreReasonSchema } from './scoring';
 
 /**
  * Profiles (docs/people.md): a read model over a site's events, one per person of the person rule —
@@ -8,7 +9,7 @@ import { z } from 'zod';
 
 /** u + a user id (≤ 300 characters) or v + a visitor id (≤ 128): event field limits. */
 export const PROFILE_ID_PATTERN = /^(u.{1,300}|v.{1,128})$/s;
-export const PROFILE_SORTS = ['last_seen', 'events'] as const;
+export const PROFILE_SORTS = ['last_seen', 'events', 'score'] as const;
 
 export const profileSummarySchema = z
   .object({
@@ -20,6 +21,8 @@ export const profileSummarySchema = z
     pageviews: z.number().int(),
     events: z.number().int(),
     visitor_ids: z.number().int().meta({ description: 'Visitor ids joined in this profile' }),
+    score: z.number().int().min(0).max(100).meta({ description: "Lead score 0–100 by the site's scoring rules, computed on read" }),
+    score_reasons: z.array(scoreReasonSchema).meta({ description: 'The rules that gave the most points, largest first (at most 5)' }),
   })
   .meta({ id: 'ProfileSummary' });
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GoalDefinition, ProfileSummary } from '@tidemark/core';
+import { DEFAULT_SCORING_RULES, type GoalDefinition, type ProfileSummary } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
+import { rulesScorer } from '../src/scoring';
 import { OTHER_SITE, PROFILE_SITE, profileEvents, SEEDED_SITE, T0 } from './helpers/profiles-fixture';
-import { profileOracle } from './helpers/profiles-oracle';
+import { profileOracle, type ProfileFacts } from './helpers/profiles-oracle';
 
 /**
  * Profiles (stats/profiles/) on one engine: the hand-made identity case (identify mid-session keeps
@@ -22,7 +23,10 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
     let stats: StatsService;
     const all = profileEvents();
     const seeded = profileOracle(all.filter((e) => e.site_id === SEEDED_SITE.id));
-    const summary = ({ list: _list, ...p }: ProfileSummary & { list: unknown }) => p;
+    const summary = ({ list: _list, ...p }: ProfileFacts & { list: unknown }) => p;
+    // Scores are proven by the scoring suite; here the profiles' own facts.
+    const scorer = rulesScorer(DEFAULT_SCORING_RULES, [], T0);
+    const unscored = ({ score: _s, score_reasons: _r, ...p }: ProfileSummary) => p;
     const byLastSeen = [...seeded.values()].sort((a, b) => b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1)).map(summary);
 
     beforeAll(async () => {
@@ -35,36 +39,36 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
     });
 
     it('lists every profile of the seeded traffic, newest first and paged, as the person rule says', async () => {
-      const whole = await stats.profiles(SEEDED_SITE, { limit: '200' });
+      const whole = await stats.profiles(SEEDED_SITE, { limit: '200' }, scorer);
       expect(whole.total).toBe(seeded.size);
-      expect(whole.profiles).toEqual(byLastSeen.slice(0, 200));
-      const page = await stats.profiles(SEEDED_SITE, { limit: '7', offset: '11' });
-      expect(page.profiles).toEqual(byLastSeen.slice(11, 18));
+      expect(whole.profiles.map(unscored)).toEqual(byLastSeen.slice(0, 200));
+      const page = await stats.profiles(SEEDED_SITE, { limit: '7', offset: '11' }, scorer);
+      expect(page.profiles.map(unscored)).toEqual(byLastSeen.slice(11, 18));
       // The seeded traffic has people with several visitor ids, or this would prove little.
       expect(byLastSeen.some((p) => p.visitor_ids > 1)).toBe(true);
       const busiest = [...seeded.values()]
         .sort((a, b) => b.events - a.events || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
         .map(summary);
-      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' })).profiles).toEqual(busiest.slice(0, 25));
+      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' }, scorer)).profiles.map(unscored)).toEqual(busiest.slice(0, 25));
     });
 
     it('searches by user id and trait value, case-insensitively', async () => {
-      const users = (await stats.profiles(SEEDED_SITE, { search: 'USER1', limit: '200' })).profiles.map((p) => p.id).sort();
+      const users = (await stats.profiles(SEEDED_SITE, { search: 'USER1', limit: '200' }, scorer)).profiles.map((p) => p.id).sort();
       expect(users.length).toBeGreaterThan(1);
       expect(users).toEqual([...seeded.keys()].filter((id) => id.toLowerCase().includes('user1')).sort());
-      const acme = await stats.profiles(PROFILE_SITE, { search: 'acme' });
+      const acme = await stats.profiles(PROFILE_SITE, { search: 'acme' }, scorer);
       expect(acme.profiles.map((p) => p.id)).toEqual(['ualice']);
       expect(acme.total).toBe(1);
     });
 
     it('joins the anonymous page views before identify and the second device into one profile', async () => {
-      const list = await stats.profiles(PROFILE_SITE, {});
+      const list = await stats.profiles(PROFILE_SITE, {}, scorer);
       // alice (a1 before and after identifying, a2), and b1 alone: bob on site Q does not reach P.
       expect(list.profiles.map((p) => [p.id, p.visitor_ids, p.events, p.pageviews, p.sessions])).toEqual([
         ['ualice', 2, 6, 4, 2],
         ['vb1', 1, 1, 1, 1],
       ]);
-      const p = await stats.profile({ ...PROFILE_SITE, goals: GOALS }, 'ualice');
+      const p = await stats.profile({ ...PROFILE_SITE, goals: GOALS }, 'ualice', scorer);
       // s1 viewed /pricing, lasted 3 min and signed in; s2 lasted 1 min and sent identify.
       expect(p.goals).toEqual([
         { id: 'g-pricing', name: 'Pricing', sessions: 1 },
@@ -92,9 +96,9 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       ]);
       expect(p.locations.map((x) => x.city).sort()).toEqual(['Berlin', 'Hamburg']);
       // Site Q's events of visitor a1 (as mallory) are not alice's, and mallory is no profile of P.
-      await expect(stats.profile(PROFILE_SITE, 'umallory')).rejects.toMatchObject({ status: 404 });
-      await expect(stats.profile(PROFILE_SITE, 'vb1')).resolves.toMatchObject({ user_id: null, events: 1 });
-      await expect(stats.profile(OTHER_SITE, 'ubob')).resolves.toMatchObject({ visitor_ids: 1 });
+      await expect(stats.profile(PROFILE_SITE, 'umallory', scorer)).rejects.toMatchObject({ status: 404 });
+      await expect(stats.profile(PROFILE_SITE, 'vb1', scorer)).resolves.toMatchObject({ user_id: null, events: 1 });
+      await expect(stats.profile(OTHER_SITE, 'ubob', scorer)).resolves.toMatchObject({ visitor_ids: 1 });
     });
 
     it('gives the timeline: sessions newest first, each with its events in order, paged', async () => {
@@ -125,7 +129,7 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
             .list.filter((e) => e.name === 'page_view' && e.path === '/pricing')
             .map((e) => `${e.session_id}|${e.visitor_id}`),
         );
-        const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id);
+        const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id, scorer);
         expect(detail.goals).toEqual([{ id: 'g-pricing', name: 'Pricing', sessions: onPricing.size }]);
         expect([detail.sessions, detail.events, detail.pageviews]).toEqual([p.sessions, p.events, p.pageviews]);
       }
@@ -160,18 +164,18 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
         quarantine: [],
         drops: [],
       });
-      const alice = await stats.profile(PROFILE_SITE, 'ualice');
+      const alice = await stats.profile(PROFILE_SITE, 'ualice', scorer);
       expect([alice.first_seen, alice.events, alice.sessions, alice.first_source]).toEqual([T0 - 1440 * MIN, 7, 3, '']);
-      expect((await stats.profile(PROFILE_SITE, 'ucarol')).events).toBe(1);
-      expect((await stats.profile(PROFILE_SITE, 'udave')).events).toBe(2);
-      await expect(stats.profile(PROFILE_SITE, 'vr1')).rejects.toMatchObject({ status: 404 });
+      expect((await stats.profile(PROFILE_SITE, 'ucarol', scorer)).events).toBe(1);
+      expect((await stats.profile(PROFILE_SITE, 'udave', scorer)).events).toBe(2);
+      await expect(stats.profile(PROFILE_SITE, 'vr1', scorer)).rejects.toMatchObject({ status: 404 });
     });
 
     it('refuses bad input with a 400', async () => {
-      await expect(stats.profiles(PROFILE_SITE, { sort: 'revenue' })).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
-      await expect(stats.profiles(PROFILE_SITE, { limit: '0' })).rejects.toMatchObject({ status: 400 });
-      await expect(stats.profiles(PROFILE_SITE, { nope: '1' })).rejects.toMatchObject({ status: 400, code: 'unknown_parameter' });
-      await expect(stats.profile(PROFILE_SITE, 'xalice')).rejects.toMatchObject({ status: 400, code: 'invalid_profile' });
+      await expect(stats.profiles(PROFILE_SITE, { sort: 'revenue' }, scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
+      await expect(stats.profiles(PROFILE_SITE, { limit: '0' }, scorer)).rejects.toMatchObject({ status: 400 });
+      await expect(stats.profiles(PROFILE_SITE, { nope: '1' }, scorer)).rejects.toMatchObject({ status: 400, code: 'unknown_parameter' });
+      await expect(stats.profile(PROFILE_SITE, 'xalice', scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_profile' });
     });
   });
 }

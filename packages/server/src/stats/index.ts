@@ -93,3 +93,4 @@ export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
+export type { PersonFeatures, ProfileScore, ProfileScorer } from './profiles';

@@ -16,7 +16,7 @@ import type {
 } from '@tidemark/core';
 import { parseFunnelParams, runFunnel } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
-import { runProfile, runProfileList, runProfileTimeline } from './profiles';
+import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -376,12 +376,12 @@ export class StatsService {
   }
 
   /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
-  async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
-    return runProfileList(this.reader, this.dialect, site.id, params);
+  async profiles(site: StatsSite, params: unknown, scorer: ProfileScorer): Promise<ProfileList> {
+    return runProfileList(this.reader, this.dialect, site.id, params, scorer);
   }
 
-  async profile(site: StatsSite, pid: unknown): Promise<Profile> {
-    return runProfile(this.reader, this.dialect, site, pid);
+  async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
+    return runProfile(this.reader, this.dialect, site, pid, scorer);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

@@ -1,10 +1,13 @@
 import type { CanonicalEvent, ProfileSummary } from '@tidemark/core';
 import { personOf } from './people-oracle';
 
+/** What a profile summary says of a person, its score aside. */
+export type ProfileFacts = Omit<ProfileSummary, 'score' | 'score_reasons'>;
+
 /** Profiles computed plainly from one site's events with the person rule (people-oracle.ts). */
-export function profileOracle(site: CanonicalEvent[]): Map<string, ProfileSummary & { list: CanonicalEvent[] }> {
+export function profileOracle(site: CanonicalEvent[]): Map<string, ProfileFacts & { list: CanonicalEvent[] }> {
   const person = personOf(site);
-  const out = new Map<string, ProfileSummary & { list: CanonicalEvent[] }>();
+  const out = new Map<string, ProfileFacts & { list: CanonicalEvent[] }>();
   for (const e of site) {
     const id = person(e);
     const p = out.get(id) ?? {

@@ -20,6 +20,7 @@ import { consentOpenApi } from './openapi-consent';
 import { domainsOpenApi } from './openapi-domains';
 import { reportsOpenApi } from './openapi-reports';
 import { profilesOpenApi } from './openapi-profiles';
+import { scoringOpenApi } from './openapi-scoring';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -47,4 +48,5 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   domainsOpenApi,
   reportsOpenApi,
   profilesOpenApi,
+  scoringOpenApi,
 ];

@@ -2,6 +2,7 @@ import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
+import { featureColumns, type ProfileScorer } from './features';
 import { and, bindInt, bindString, ident, join, keyword, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -25,6 +26,7 @@ const COLS = [
   'country',
   'region',
   'city',
+  'engaged_ms',
 ];
 
 /** FROM-clause rows: the event columns above plus `pid` and `ms` (ts in Unix ms). */
@@ -39,24 +41,27 @@ const sessionKey = (d: Dialect) => d.concat([ident('session_id'), keyword("'|'")
 export interface ProfileListQuery {
   siteId: string;
   search: string | null;
-  sort: 'last_seen' | 'events';
+  sort: 'last_seen' | 'events' | 'score';
   limit: number;
   offset: number;
+  scorer: ProfileScorer;
 }
 
-/** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids. */
+/** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids, scoring features. */
 function listRows(d: Dialect, q: ProfileListQuery): Sql {
   const needle = q.search === null ? null : bindString(q.search);
   const having = needle
     ? sql` HAVING ${d.containsInsensitive(ident('pid'), needle)} OR ${d.countIf(sql`name = 'identify' AND ${d.containsInsensitive(d.toText(ident('props')), needle)}`)} > 0`
     : sql``;
   return sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
-    ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
+    ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids, ${join(featureColumns(d, q.scorer))} FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
 }
 
+/** A page of profiles; for the score order every matching profile (the score is computed from the rows). */
 export function compileProfileList(d: Dialect, q: ProfileListQuery): CompiledSql {
   const order = q.sort === 'events' ? sql`n_events DESC, last_ms DESC, pid ASC` : sql`last_ms DESC, pid ASC`;
-  return render(sql`SELECT * FROM (${listRows(d, q)}) AS l ORDER BY ${order} LIMIT ${bindInt(q.limit)} OFFSET ${bindInt(q.offset)}`, d);
+  const page = q.sort === 'score' ? sql`` : sql` LIMIT ${bindInt(q.limit)} OFFSET ${bindInt(q.offset)}`;
+  return render(sql`SELECT * FROM (${listRows(d, q)}) AS l ORDER BY ${order}${page}`, d);
 }
 
 export function compileProfileCount(d: Dialect, q: ProfileListQuery): CompiledSql {
@@ -65,12 +70,12 @@ export function compileProfileCount(d: Dialect, q: ProfileListQuery): CompiledSq
 
 const ofProfile = (d: Dialect, siteId: string, pid: string) => sql`${personRows(d, siteId)} WHERE pid = ${bindString(pid)}`;
 
-/** Per visitor id of the profile: first/last event and its first event carrying a user id. */
-export function compileProfileVisitors(d: Dialect, siteId: string, pid: string): CompiledSql {
+/** Per visitor id of the profile: first/last event, its first event carrying a user id, scoring features. */
+export function compileProfileVisitors(d: Dialect, siteId: string, pid: string, scorer: ProfileScorer): CompiledSql {
   const identified = sql`min(CASE WHEN user_id <> '' THEN ms ELSE NULL END)`;
   return render(
     sql`SELECT visitor_id, min(ms) AS first_ms, max(ms) AS last_ms, ${identified} AS identified_ms, count(*) AS n_events,
-      ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews FROM ${ofProfile(d, siteId, pid)} GROUP BY visitor_id ORDER BY first_ms, visitor_id`,
+      ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${join(featureColumns(d, scorer))} FROM ${ofProfile(d, siteId, pid)} GROUP BY visitor_id ORDER BY first_ms, visitor_id`,
     d,
   );
 }
