@@ -506,6 +506,7 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/profiles',
         '/v1/sites/{id}/profiles/{pid}',
         '/v1/sites/{id}/profiles/{pid}/timeline',
+        '/api/sites/{id}/scoring/rules',
       ].sort(),
     );
     const refs = [...r.text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
