@@ -14,7 +14,12 @@ export const keyPageRuleSchema = z
       .string()
       .regex(/^[a-z0-9_-]{1,40}$/, 'lower-case letters, digits, _ or -')
       .meta({ description: 'Names the reason: key_page:<name>' }),
-    path: z.string().min(1).max(500).startsWith('/', 'a path starting with /').meta({ description: 'Page path; `*` matches any run of characters (`/docs/*`)' }),
+    path: z
+      .string()
+      .min(1)
+      .max(500)
+      .startsWith('/', 'a path starting with /')
+      .meta({ description: 'Page path; `*` matches any run of characters (`/docs/*`)' }),
     points: points.meta({ description: 'Points once the profile has viewed a matching page' }),
   })
   .strict();
@@ -36,7 +41,7 @@ export const scoringRulesSchema = z
     goals: z
       .object({ points_each: points, max: cap })
       .strict()
-      .meta({ description: "Per destination or event goal of the site the profile has completed, up to max" }),
+      .meta({ description: 'Per destination or event goal of the site the profile has completed, up to max' }),
     engaged: z
       .object({ points_per_minute: points, max: cap })
       .strict()

@@ -49,7 +49,9 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       const busiest = [...seeded.values()]
         .sort((a, b) => b.events - a.events || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
         .map(summary);
-      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' }, scorer)).profiles.map(unscored)).toEqual(busiest.slice(0, 25));
+      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' }, scorer)).profiles.map(unscored)).toEqual(
+        busiest.slice(0, 25),
+      );
     });
 
     it('searches by user id and trait value, case-insensitively', async () => {

@@ -15,13 +15,19 @@ const DAY = 86_400_000;
 /** The rules applied by hand to one person's events. */
 function expectedScore(rules: ScoringRules, list: CanonicalEvent[], id: string, now: number) {
   const views = list.filter((e) => e.name === 'page_view');
-  const glob = (p: string) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  const glob = (p: string) =>
+    new RegExp(
+      `^${p
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+        .join('.*')}$`,
+    );
   const sessions = new Set(list.map((e) => `${e.session_id}|${e.visitor_id}`)).size;
   const lastSeen = Math.max(...list.map((e) => e.ts));
   const goalsDone = [list.some((e) => e.name === 'signup'), views.some((e) => e.path === '/pricing')].filter(Boolean).length;
   const engagedMs = list.reduce((a, e) => a + (e.name === 'page_exit' && e.engaged_ms !== null ? e.engaged_ms : 0), 0);
   const parts: ScoreReason[] = [
-    { rule: 'recency', points: rules.recency.points * Math.pow(2, -(now - lastSeen) / DAY / rules.recency.half_life_days) },
+    { rule: 'recency', points: rules.recency.points * 2 ** (-(now - lastSeen) / DAY / rules.recency.half_life_days) },
     { rule: 'sessions', points: Math.min(rules.sessions.max, rules.sessions.points_each * sessions) },
     { rule: 'pageviews', points: Math.min(rules.pageviews.max, rules.pageviews.points_each * views.length) },
     ...rules.key_pages.map((k) => ({ rule: `key_page:${k.name}`, points: views.some((e) => glob(k.path).test(e.path)) ? k.points : 0 })),

@@ -1,8 +1,9 @@
 import type { Profile } from '@tidemark/core';
 import { DataTable } from './DataTable';
 import { formatDateTime, formatNumber } from '../lib/format';
+import { ScoreReasons } from './ScoreBadge';
 
-/** A profile's aggregates, traits, visitor ids, devices and locations. */
+/** A profile's aggregates, lead score with its reasons, traits, visitor ids, devices and locations. */
 export function ProfileCard({ profile: p }: { profile: Profile }) {
   const facts: [string, string][] = [
     ['First seen', formatDateTime(p.first_seen)],
@@ -25,6 +26,7 @@ export function ProfileCard({ profile: p }: { profile: Profile }) {
           ))}
         </dl>
       </section>
+      <ScoreReasons profile={p} />
       <section className="card" aria-label="Traits">
         <h2>Traits</h2>
         {p.traits.length ? (

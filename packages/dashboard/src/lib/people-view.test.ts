@@ -6,6 +6,7 @@ describe('people view in the URL', () => {
     const v = { search: 'acme co', sort: 'events' as const, page: 2, timelinePage: 3 };
     expect(parsePeopleView(serializePeopleView(v))).toEqual(v);
     expect(serializePeopleView({ search: '', sort: 'last_seen', page: 0, timelinePage: 0 })).toBe('');
+    expect(parsePeopleView('?sort=score')).toMatchObject({ sort: 'score' });
   });
 
   it('falls back to defaults on nonsense', () => {

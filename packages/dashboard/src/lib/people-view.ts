@@ -1,10 +1,15 @@
+import { PROFILE_SORTS } from '@tidemark/core';
+
+export type ProfileSort = (typeof PROFILE_SORTS)[number];
+const isSort = (v: string | null): v is ProfileSort => (PROFILE_SORTS as readonly (string | null)[]).includes(v);
+
 /**
  * The People page's state in the URL: the list's search, order and page; on a profile
  * (`/sites/:id/people/:pid`) the timeline's page.
  */
 export interface PeopleView {
   search: string;
-  sort: 'last_seen' | 'events';
+  sort: ProfileSort;
   page: number;
   timelinePage: number;
 }
@@ -21,7 +26,7 @@ export function parsePeopleView(search: string): PeopleView {
   const q = new URLSearchParams(search);
   return {
     search: (q.get('q') ?? '').slice(0, 200),
-    sort: q.get('sort') === 'events' ? 'events' : 'last_seen',
+    sort: isSort(q.get('sort')) ? (q.get('sort') as ProfileSort) : 'last_seen',
     page: pageOf(q.get('page')),
     timelinePage: pageOf(q.get('tl')),
   };

@@ -77,6 +77,7 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
           <select id="people-sort" value={view.sort} onChange={(e) => go({ sort: e.target.value as PeopleView['sort'], page: 0 })}>
             <option value="last_seen">Last seen</option>
             <option value="events">Most events</option>
+            <option value="score">Highest score</option>
           </select>
         </div>
         <button type="submit">Search</button>

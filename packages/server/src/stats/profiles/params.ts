@@ -12,7 +12,10 @@ const int = (max: number) =>
 export const profileListParamsSchema = z
   .object({
     search: z.string().min(1).max(200).optional().meta({ description: 'Part of a user id, visitor id or trait value (case-insensitive)' }),
-    sort: z.enum(PROFILE_SORTS).optional().meta({ description: 'last_seen (default, newest first), events (most first) or score (highest first)' }),
+    sort: z
+      .enum(PROFILE_SORTS)
+      .optional()
+      .meta({ description: 'last_seen (default, newest first), events (most first) or score (highest first)' }),
     limit: int(200).optional().meta({ description: '1–200, default 50' }),
     offset: int(100_000).optional(),
   })

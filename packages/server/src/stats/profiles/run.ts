@@ -19,7 +19,13 @@ function props(text: unknown): Record<string, string> {
   }
 }
 
-export async function runProfileList(reader: Reader, d: Dialect, siteId: string, params: unknown, scorer: ProfileScorer): Promise<ProfileList> {
+export async function runProfileList(
+  reader: Reader,
+  d: Dialect,
+  siteId: string,
+  params: unknown,
+  scorer: ProfileScorer,
+): Promise<ProfileList> {
   const q = { siteId, scorer, ...parseProfileListParams(params) };
   const list = compileProfileList(d, q);
   const count = compileProfileCount(d, q);
