@@ -1,7 +1,9 @@
-import { PROFILE_SORTS } from '@tidemark/core';
+import type { PROFILE_SORTS } from '@tidemark/core';
 
 export type ProfileSort = (typeof PROFILE_SORTS)[number];
-const isSort = (v: string | null): v is ProfileSort => (PROFILE_SORTS as readonly (string | null)[]).includes(v);
+// Spelled out: the dashboard takes only types from core, so its bundle carries none of core's schemas.
+const SORTS: readonly (string | null)[] = ['last_seen', 'events', 'score'] satisfies ProfileSort[];
+const isSort = (v: string | null): v is ProfileSort => SORTS.includes(v);
 
 /**
  * The People page's state in the URL: the list's search, order and page; on a profile
