@@ -29,7 +29,11 @@ export async function runProfileList(
   const q = { siteId, scorer, ...parseProfileListParams(params) };
   const list = compileProfileList(d, q);
   const count = compileProfileCount(d, q);
-  const [rows, total] = await Promise.all([reader.query<Row>(list.sql, list.params), reader.query<Row>(count.sql, count.params)]);
+  // The score order reads every matching profile, so it counts them too.
+  const [rows, total] = await Promise.all([
+    reader.query<Row>(list.sql, list.params),
+    q.sort === 'score' ? null : reader.query<Row>(count.sql, count.params),
+  ]);
   const profiles = rows.map((r) => {
     const base = { pid: str(r.pid), last_ms: num(r.last_ms), sessions: num(r.n_sessions), pageviews: num(r.n_pageviews) };
     return {
@@ -48,7 +52,7 @@ export async function runProfileList(
   const shown = q.sort === 'score' ? profiles.sort((a, b) => b.score - a.score).slice(q.offset, q.offset + q.limit) : profiles;
   return {
     profiles: shown,
-    total: num(total[0]?.n),
+    total: total ? num(total[0]?.n) : rows.length,
     limit: q.limit,
     offset: q.offset,
   };
