@@ -13,8 +13,9 @@ import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
 import { runReplayBench } from './replay/run';
 import { runHeatmapBench } from './heatmap/run';
+import { runErasureBench } from './erasure/run';
 
-const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|replay|heatmap|all> [options]
+const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|revenue|replay|heatmap|erasure|all> [options]
   ingest: --contract collect|heatmap (collect) --requests N (20000) --warmup N (1000) --connections N (64) --batch N (20) --ids v7|v4 (v7)
   store:  --groups N (200) --size N (1000) --rounds N (5)
   query:  --events N (10000000) --other N (2000000) --runs N (20) --pg-events N (same as --events) --no-pg --pg-all-periods
@@ -23,8 +24,11 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
           --only paths|cohorts|people: paths from the home page and the cohort grid, beside a reference query
   memory: --events N (10000000) --other N (2000000) --runs N (20): server RSS idle and serving overviews (same data file)
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3; 0 skips): revenue page and revenue by source, credits vs raw events
-  replay: --seconds N (60) --chunks N (2000) --connections N: bytes per recorded minute, recorder time, chunk ingest
+  replay: --seconds N (60) --chunks N (2000) --connections N --ref <git ref>: bytes per recorded minute, recorder time
+          (with --ref, that commit's t.replay.js too, in the same run; --readable: recorder not minified, for the
+          profile's function names), chunk ingest
   heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
+  erasure: --events N (1000000 unless given): one person erased, then the DuckDB file scrubbed; times and whether the bytes stay
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
   both:   --no-write (do not update bench/README.md)`;
 
@@ -48,6 +52,8 @@ async function main(): Promise<void> {
       'old-runs': { type: 'string', default: '3' },
       seconds: { type: 'string', default: '60' },
       chunks: { type: 'string', default: '2000' },
+      ref: { type: 'string' },
+      readable: { type: 'boolean', default: false },
       clicks: { type: 'string', default: '5000000' },
       contract: { type: 'string', default: 'collect' },
       'pg-events': { type: 'string' },
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
   if (
     values.help ||
     !command ||
-    !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'heatmap', 'all'].includes(command)
+    !['ingest', 'query', 'store', 'memory', 'enrichment', 'revenue', 'replay', 'heatmap', 'erasure', 'all'].includes(command)
   ) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
@@ -105,12 +111,17 @@ async function main(): Promise<void> {
   if (command === 'heatmap' || command === 'all') {
     await runHeatmapBench({ clicks: int('clicks', values.clicks), runs: int('runs', values.runs), write: !values['no-write'] });
   }
+  if (command === 'erasure') {
+    await runErasureBench({ events: values.events === '10000000' ? 1_000_000 : int('events', values.events), write: !values['no-write'] });
+  }
   if (command === 'replay' || command === 'all') {
     await runReplayBench({
       seconds: int('seconds', values.seconds),
       chunks: int('chunks', values.chunks),
       connections: Math.min(64, int('connections', values.connections)),
       write: !values['no-write'],
+      ref: values.ref,
+      readable: values.readable,
     });
   }
   const people = ['paths', 'cohorts', 'people', 'profiles'];
@@ -124,7 +135,13 @@ async function main(): Promise<void> {
         runs: int('runs', values.runs),
         write: !values['no-write'],
       },
-      values.only === 'people' ? undefined : values.only === 'profiles' ? ['unit_people', 'profiles'] : [values.only],
+      values.only === 'people'
+        ? undefined
+        : values.only === 'profiles'
+          ? ['unit_people', 'profiles']
+          : values.only === 'paths'
+            ? ['paths', 'paths_raw']
+            : [values.only],
       values.only === 'profiles' ? 'profiles' : 'people',
     );
   } else if (command === 'query' && values.only === 'funnel') {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -7,6 +8,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig, startServer, type RunningServer } from '../../packages/server/src/index';
+import { compileEntry, rrwebRecordPatch, TRACKER_FILES } from '../../packages/tracker/src/index';
 import { CHROMIUM_ARGS } from '../../packages/server/test/helpers/browser';
 import { fmt, machineInfo, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
@@ -14,16 +16,22 @@ import { writeResultSection } from '../lib/readme';
 /**
  * Session replay: (1) bytes stored per recorded minute and (2) the recorder's main-thread time per minute,
  * both from Chromium visiting the fixture pages for `--seconds` with a scripted person (typing, scrolling,
- * moving the mouse, a page load every 15 s), once with replay on and once with it off (the baseline: the
- * same visit with only t.js and t.auto.js); (3) chunk ingest throughput: the chunks that visit produced,
- * posted again under new recording ids by `--connections` concurrent clients, beside event batches of the
- * same count through POST /api/collect in the same run.
+ * moving the mouse, a page load every 15 s), with replay off (the baseline: the same visit with only t.js and
+ * t.auto.js), with the recorder as of `--ref` (a git ref: before a change) when given, and with the current
+ * recorder; (3) chunk ingest throughput: the chunks that visit produced, posted again under new recording ids
+ * by `--connections` concurrent clients, beside event batches of the same count through POST /api/collect.
+ * The tracker scripts come from the fixture site's origin (as a site hosting them would), built from the
+ * sources, with the server's cache headers, so each variant is cached and compiled alike.
  */
 export interface ReplayBenchOptions {
   seconds: number;
   chunks: number;
   connections: number;
   write: boolean;
+  /** A git ref whose t.replay.js is measured beside the current one in the same run. */
+  ref?: string;
+  /** Recorder bundles not minified: the profile's function names are readable (the times are not the shipped ones). */
+  readable?: boolean;
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,50 +51,67 @@ function fixture(url: string, snippet: string): string {
 </body></html>`;
 }
 
-async function serveSite(snippet: string) {
+/** The fixture shop; `/tm/<name>` serves the given tracker scripts as the server does (cacheable for an hour). */
+async function serveSite(snippet: (origin: string) => string, scripts: Record<string, string>) {
+  let origin = '';
   const server = http.createServer((req, res) => {
+    const script = req.url?.startsWith('/tm/') ? scripts[req.url.slice(4).split('?')[0]!] : undefined;
+    if (script !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });
+      return res.end(script);
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(fixture(req.url ?? '/', snippet));
+    res.end(fixture(req.url ?? '/', snippet(origin)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://fixture.localhost:${(server.address() as AddressInfo).port}`;
   return {
-    origin: `http://fixture.localhost:${(server.address() as AddressInfo).port}`,
+    origin,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { url: string }; children?: number[] }>;
+  nodes: Array<{ id: number; callFrame: { url: string; functionName?: string; lineNumber?: number }; children?: number[] }>;
   samples: number[];
   timeDeltas: number[];
 }
 
 /** Self time by function of the samples counted (printed: where the recorder's time goes). */
 const selfTime = new Map<string, number>();
+/** The same samples by their outermost frame of the script (the task that entered it: load, snapshot, observer, timer). */
+const entryTime = new Map<string, number>();
+
+const frameName = (f: { url: string; functionName?: string; lineNumber?: number }) =>
+  `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}${f.lineNumber !== undefined ? `:${f.lineNumber}` : ''}`;
 
 /** Sampled main-thread time whose stack includes a frame of `script` (inclusive: native calls it makes count). */
 function inclusiveMs(p: CpuProfile, script: string): number {
   const parent = new Map<number, number>();
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const hit = new Map<number, boolean>();
-  const inScript = (id: number): boolean => {
-    const known = hit.get(id);
+  // The outermost frame of `script` on the stack ending at a node, or null.
+  const outer = new Map<number, number | null>();
+  const outermost = (id: number): number | null => {
+    const known = outer.get(id);
     if (known !== undefined) return known;
-    const node = byId.get(id);
     const up = parent.get(id);
-    const v = !!node && (node.callFrame.url.endsWith(script) || (up !== undefined && inScript(up)));
-    hit.set(id, v);
+    const above = up === undefined ? null : outermost(up);
+    const v = above ?? (byId.get(id)?.callFrame.url.endsWith(script) ? id : null);
+    outer.set(id, v);
     return v;
   };
   let us = 0;
-  for (let i = 0; i < p.samples.length; i++)
-    if (inScript(p.samples[i]!)) {
-      us += p.timeDeltas[i] ?? 0;
-      const f = byId.get(p.samples[i]!)!.callFrame as { url: string; functionName?: string };
-      const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}`;
-      selfTime.set(k, (selfTime.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
-    }
+  for (let i = 0; i < p.samples.length; i++) {
+    const entry = outermost(p.samples[i]!);
+    if (entry === null) continue;
+    const dt = p.timeDeltas[i] ?? 0;
+    us += dt;
+    const leaf = frameName(byId.get(p.samples[i]!)!.callFrame);
+    selfTime.set(leaf, (selfTime.get(leaf) ?? 0) + dt / 1000);
+    const e = frameName(byId.get(entry)!.callFrame);
+    entryTime.set(e, (entryTime.get(e) ?? 0) + dt / 1000);
+  }
   return us / 1000;
 }
 
@@ -125,10 +150,63 @@ async function visit(page: Page, origin: string, seconds: number, script: string
   return ms;
 }
 
-async function recordOnce(server: RunningServer, siteId: string, trackingId: string, seconds: number, replayOn: boolean) {
+/**
+ * A browser entry as shipped (minified), or bundled only, for a profile with readable names; `patches`:
+ * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts).
+ */
+async function build(entry: string, readable: boolean, patches = true): Promise<string> {
+  if (!readable) return compileEntry(entry, { patches });
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    plugins: patches ? [rrwebRecordPatch] : [],
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** The current tracker scripts, built from the sources. */
+async function currentScripts(readable: boolean): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const f of TRACKER_FILES.filter((f) => ['t.js', 't.auto.js', 't.replay.js'].includes(f.name)))
+    out[f.name] = await build(f.entry, readable && f.name === 't.replay.js');
+  return out;
+}
+
+/**
+ * t.replay.js built from `ref`'s sources (the tracker's browser folder at that commit, checked out under
+ * bench/.data), with the @rrweb/record correction only if that commit's build had it.
+ */
+async function recorderAt(ref: string, readable: boolean): Promise<string> {
+  const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  const dir = path.join(root, 'bench', '.data', 'replay-ref', ref.replace(/[^\w.-]/g, '_'));
+  fs.mkdirSync(dir, { recursive: true });
+  const folder = 'packages/tracker/src/browser/';
+  const files = execFileSync('git', ['ls-tree', '--name-only', ref, folder], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const f of files) fs.writeFileSync(path.join(dir, path.basename(f)), execFileSync('git', ['show', `${ref}:${f}`], { cwd: root }));
+  const patched =
+    execFileSync('git', ['ls-tree', '--name-only', ref, 'packages/tracker/src/node/rrweb-patch.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim() !== '';
+  return build(path.join(dir, 'replay.ts'), readable, patched);
+}
+
+async function recordOnce(
+  server: RunningServer,
+  siteId: string,
+  trackingId: string,
+  seconds: number,
+  scripts: Record<string, string>,
+  replayOn: boolean,
+) {
   await server.ctx.meta.sites.update(siteId, { replay_enabled: replayOn, replay_requires_consent: false });
-  const snippet = `<script defer src="${server.url}/t.js" data-site="${trackingId}"></script>`;
-  const site = await serveSite(snippet);
+  const snippet = (origin: string) => `<script defer src="${origin}/tm/t.js" data-api="${server.url}" data-site="${trackingId}"></script>`;
+  const site = await serveSite(snippet, scripts);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', viewport: { width: 1280, height: 800 } });
@@ -140,13 +218,33 @@ async function recordOnce(server: RunningServer, siteId: string, trackingId: str
     page.on('requestfailed', (r) => {
       if (r.url().includes('/api/collect/replay?')) console.log('[replay] chunk request failed', r.failure()?.errorText);
     });
+    // CPU time of the page's renderer process by Chromium's own accounting: what the page cost, whatever
+    // else the machine runs (the profile's samples above count wall time, which a loaded machine stretches).
+    const system = await browser.newBrowserCDPSession();
+    const rendererCpu = async () => {
+      const info = (await system.send('SystemInfo.getProcessInfo')) as unknown as {
+        processInfo: Array<{ type: string; id: number; cpuTime: number }>;
+      };
+      return new Map(info.processInfo.filter((p) => p.type === 'renderer').map((p) => [p.id, p.cpuTime]));
+    };
+    const cpu0 = await rendererCpu();
     const t0 = Date.now();
     // With replay off, the same count over t.auto.js (the baseline's extension) for scale.
     const scriptMs = await visit(page, site.origin, seconds, replayOn ? 't.replay.js' : 't.auto.js');
+    const wallMs = Date.now() - t0;
+    let rendererMs = 0;
+    for (const [id, cpu] of await rendererCpu()) rendererMs += (cpu - (cpu0.get(id) ?? 0)) * 1000;
     await page.close({ runBeforeUnload: true });
     await new Promise((r) => setTimeout(r, 3000));
     await ctx.close();
-    return { scriptMs, wallMs: Date.now() - t0 };
+    // What this visit stored (chunks received since it began; the visits run one after another).
+    const rows = await server.ctx.events.query<{ bytes: number; n: number; t0: number; t1: number }>(
+      'SELECT sum(bytes) AS bytes, count(*) AS n, min(ts_start) AS t0, max(ts_end) AS t1 FROM replay_chunks WHERE site_id = ? AND received_at >= ?',
+      [siteId, t0],
+    );
+    const stored = Number(rows[0]?.bytes ?? 0);
+    const recordedMin = (Number(rows[0]?.t1 ?? 0) - Number(rows[0]?.t0 ?? 0)) / 60_000;
+    return { scriptMs, wallMs, rendererMs, stored, chunks: Number(rows[0]?.n ?? 0), recordedMin };
   } finally {
     await browser.close();
     await site.close();
@@ -177,23 +275,43 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
     const site = await server.ctx.meta.sites.create(org.id, { name: 'Shop', domain: 'fixture.localhost' });
     await server.ctx.meta.sites.update(site.id, { replay_monthly_quota: 0 });
 
-    const base = await recordOnce(server, site.id, site.tracking_id, o.seconds, false);
-    const rec = await recordOnce(server, site.id, site.tracking_id, o.seconds, true);
-    const rows = await server.ctx.events.query<{ bytes: number; n: number; t0: number; t1: number }>(
-      'SELECT sum(bytes) AS bytes, count(*) AS n, min(ts_start) AS t0, max(ts_end) AS t1 FROM replay_chunks WHERE site_id = ?',
-      [site.id],
-    );
-    const stored = Number(rows[0]!.bytes);
-    const chunkCount = Number(rows[0]!.n);
-    const recordedMin = (Number(rows[0]!.t1) - Number(rows[0]!.t0)) / 60_000;
-    const visitMin = rec.wallMs / 60_000;
-    const recorderMsPerMin = rec.scriptMs / visitMin;
-    const top = [...selfTime.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
-    console.log(`[replay] self time by function (ms): ${top.map(([k, v]) => `${k}=${v.toFixed(0)}`).join(', ')}`);
-    console.log(`[replay] stored ${stored} bytes in ${chunkCount} chunks over ${recordedMin.toFixed(2)} recorded min`);
-    console.log(
-      `[replay] main thread in t.replay.js: ${fmt(rec.scriptMs)} ms; t.auto.js without replay: ${fmt(base.scriptMs)} ms; visit ${visitMin.toFixed(2)} min`,
-    );
+    const scripts = await currentScripts(!!o.readable);
+    const visits: Array<{ label: string; script: string; replay: boolean; scripts: Record<string, string> }> = [
+      { label: 'baseline: t.auto.js, replay off', script: 't.auto.js', replay: false, scripts },
+      ...(o.ref
+        ? [
+            {
+              label: `t.replay.js as of ${o.ref}`,
+              script: 't.replay.js',
+              replay: true,
+              scripts: { ...scripts, 't.replay.js': await recorderAt(o.ref, !!o.readable) },
+            },
+          ]
+        : []),
+      { label: 't.replay.js, current', script: 't.replay.js', replay: true, scripts },
+    ];
+    const results = [];
+    for (const v of visits) {
+      selfTime.clear();
+      entryTime.clear();
+      const r = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay);
+      const msPerMin = r.scriptMs / (r.wallMs / 60_000);
+      const rendererPerMin = r.rendererMs / (r.wallMs / 60_000);
+      results.push({ ...v, ...r, msPerMin, rendererPerMin });
+      const top = (m: Map<string, number>) =>
+        [...m.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([k, ms]) => `${k}=${ms.toFixed(0)}`)
+          .join(', ');
+      console.log(
+        `[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min); renderer CPU ${fmt(Math.round(rendererPerMin))} ms/min`,
+      );
+      console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
+      console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
+      if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);
+    }
+    const baseline = results[0]!;
 
     // Ingest: the recorded chunks again, as new recordings (16 chunks each), against event batches.
     const rid0 = (
@@ -266,13 +384,22 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
 
 ${machine}
 
-Chromium visit of ${o.seconds} s on the fixture shop (120 products, a masked block, typing, scrolling, mouse, clicks, a page load every 15 s):
+Chromium visits of ${o.seconds} s each on the fixture shop (120 products, a masked block, typing, scrolling, mouse, clicks, a page load every 15 s), one after another:
 
-| measure | value |
-|---|---|
-| bytes stored per recorded minute | ${fmt(Math.round(stored / recordedMin))} (${fmt(stored)} bytes, ${chunkCount} chunks, ${recordedMin.toFixed(2)} min recorded) |
-| recorder's main-thread time (CPU samples with t.replay.js on the stack, 1 ms interval) | ${fmt(Math.round(recorderMsPerMin))} ms/min (goal ≤ 50) |
-| baseline: t.auto.js on the same visit without replay | ${fmt(Math.round(base.scriptMs / (base.wallMs / 60_000)))} ms/min |
+| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
+|---|---:|---:|---:|---:|---|
+${results
+  .map(
+    (r) =>
+      `| ${r.label} | ${fmt(Math.round(r.msPerMin))} ms/min${r.replay ? ' (goal ≤ 50)' : ''} | ${(r.msPerMin / baseline.msPerMin).toFixed(1)} | ${fmt(
+        Math.round(r.rendererPerMin),
+      )} ms/min | ${r.replay ? `${fmt(Math.round(r.rendererPerMin - baseline.rendererPerMin))} ms/min` : '–'} | ${
+        r.replay && r.recordedMin > 0
+          ? `${fmt(Math.round(r.stored / r.recordedMin))} (${fmt(r.stored)} bytes, ${r.chunks} chunks, ${r.recordedMin.toFixed(2)} min recorded)`
+          : '–'
+      } |`,
+  )
+  .join('\n')}
 
 Chunk ingest, ${o.chunks} requests by ${o.connections} concurrent clients, embedded store:
 

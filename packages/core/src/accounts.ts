@@ -1,3 +1,4 @@
+import type { PeopleSettings } from './profiles';
 import type { ReplaySettings } from './replay';
 /**
  * Shapes of the account, organization, site and key routes' answers, read by the dashboard and
@@ -24,10 +25,16 @@ export interface Me {
   user: User;
   orgs: OrgSummary[];
   current_org: OrgSummary | null;
+  /** Set while a reseller's admin views one of its clients (tenancy): the client shown and the way back. */
+  viewing_as?: { org_id: string; org_name: string; reseller_org_id: string; reseller_name: string } | null;
+  /** The current organization is a reseller: it has clients (tenancy). */
+  current_org_reseller?: boolean;
+  /** Whether the user administers the instance (the System page). */
+  instance_admin?: boolean;
 }
 
 /** A site as the API returns it (and as the metadata store keeps it); replay settings: replay.ts. */
-export interface Site extends Partial<ReplaySettings> {
+export interface Site extends Partial<ReplaySettings>, Partial<PeopleSettings> {
   id: string; // uuid, the site_id of every event
   org_id: string;
   tracking_id: string; // public id in the snippet's data-site

@@ -6,7 +6,18 @@ import { filterSchema } from './query';
  * firing once per incident through email, Slack or a signed webhook, and saying when it has cleared.
  */
 
-export const ALERT_METRICS = ['visitors', 'pageviews', 'bounce_rate', 'conversions', 'events'] as const;
+export const ALERT_METRICS = [
+  'visitors',
+  'pageviews',
+  'bounce_rate',
+  'conversions',
+  'events',
+  'total_revenue',
+  'rage_clicks',
+  'errors',
+] as const;
+/** The custom event t.errors.js sends for each JavaScript error: `errors` counts them. */
+export const ERROR_EVENT_NAME = 'error_occurred';
 export const ALERT_CONDITIONS = ['above', 'below', 'change_percent', 'anomaly'] as const;
 export const ALERT_PERIODS = ['hour', 'day', 'week'] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
@@ -41,7 +52,11 @@ export type AlertChannel = z.infer<typeof alertChannelSchema>;
 
 const alertFields = {
   name: z.string().trim().min(1).max(100),
-  metric: z.enum(ALERT_METRICS).meta({ description: 'conversions needs goal_id; events (a custom event count) needs event_name' }),
+  metric: z.enum(ALERT_METRICS).meta({
+    description:
+      'conversions needs goal_id; events (a custom event count) needs event_name; total_revenue in the reporting currency; ' +
+      'rage_clicks; errors (JavaScript errors reported by t.errors.js)',
+  }),
   goal_id: z.string().max(64).optional(),
   event_name: z.string().min(1).max(200).optional(),
   filters: z.array(filterSchema).max(10).optional().meta({ description: 'As the stats endpoint takes them' }),

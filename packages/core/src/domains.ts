@@ -45,9 +45,14 @@ export const orgBrandingSchema = z
     primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
     theme_default: z.enum(['light', 'dark', 'system']),
     email_sender_name: z.string().trim().max(80),
+    /** Closing text of every e-mail sent for the organization (sign-up, invitations, reports): its template's signature. */
+    email_footer: z.string().trim().max(1000),
   })
   .strict();
 export type OrgBranding = z.infer<typeof orgBrandingSchema>;
+
+/** What of a branding e-mails use: the product named in subjects and texts, the sender's name, the closing text. */
+export type MailBrand = Pick<OrgBranding, 'product_name' | 'email_sender_name' | 'email_footer'>;
 
 export const DEFAULT_BRANDING: OrgBranding = {
   product_name: 'Tidemark',
@@ -56,4 +61,5 @@ export const DEFAULT_BRANDING: OrgBranding = {
   primary_color: '#1d4ed8',
   theme_default: 'system',
   email_sender_name: '',
+  email_footer: '',
 };

@@ -172,6 +172,8 @@ export const PASSIVE_EVENT_NAMES = [
   'page_performance',
   'error_occurred',
   'exit_intent',
+  // An experiment's exposure (docs/experiments.md): recorded by the script, not an action of the visitor.
+  '$exposure',
 ] as const;
 
 export const CHANNELS = ['Organic Search', 'Paid Search', 'Social', 'Email', 'Referral', 'Direct', 'Other'] as const;

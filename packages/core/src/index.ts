@@ -22,5 +22,8 @@ export * from './consent';
 export * from './journeys';
 export * from './domains';
 export * from './reports';
+export * from './system';
 export * from './profiles';
 export * from './scoring';
+export * from './tenancy';
+export * from './experiments';

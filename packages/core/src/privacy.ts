@@ -29,6 +29,12 @@ export const AUDIT_ACTIONS = [
   'funnel.created',
   'funnel.updated',
   'funnel.deleted',
+  'experiment.created',
+  'experiment.updated',
+  'experiment.started',
+  'experiment.stopped',
+  'experiment.winner_declared',
+  'experiment.deleted',
   'import.deleted',
   'export.created',
   'share.created',
@@ -37,6 +43,10 @@ export const AUDIT_ACTIONS = [
   'privacy_request.completed',
   'privacy_request.downloaded',
   'settings.updated',
+  'reseller.client_created',
+  'reseller.client_updated',
+  'reseller.switched_in',
+  'reseller.switched_out',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

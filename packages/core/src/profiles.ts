@@ -9,7 +9,7 @@ import { scoreReasonSchema } from './scoring';
 
 /** u + a user id (≤ 300 characters) or v + a visitor id (≤ 128): event field limits. */
 export const PROFILE_ID_PATTERN = /^(u.{1,300}|v.{1,128})$/s;
-export const PROFILE_SORTS = ['last_seen', 'events', 'score'] as const;
+export const PROFILE_SORTS = ['last_seen', 'events', 'revenue', 'score'] as const;
 
 export const profileSummarySchema = z
   .object({
@@ -21,6 +21,11 @@ export const profileSummarySchema = z
     pageviews: z.number().int(),
     events: z.number().int(),
     visitor_ids: z.number().int().meta({ description: 'Visitor ids joined in this profile' }),
+    revenue: z.number().meta({
+      description: "Payments less refunds of the profile's visitor ids, major units of the site's reporting currency (0 without any)",
+    }),
+    transactions: z.number().int().meta({ description: 'Payments of the profile' }),
+    currency: z.string().nullable().meta({ description: 'The reporting currency of `revenue`; null when the profile has no payment' }),
     score: z.number().int().min(0).max(100).meta({ description: "Lead score 0–100 by the site's scoring rules, computed on read" }),
     score_reasons: z.array(scoreReasonSchema).meta({ description: 'The rules that gave the most points, largest first (at most 5)' }),
   })
@@ -43,6 +48,18 @@ export const profileTraitSchema = z
   })
   .meta({ id: 'ProfileTrait' });
 
+export const profileMergeSchema = z
+  .object({
+    visitor_id: z.string(),
+    user_id: z.string().meta({ description: 'The user id the visitor id identified as' }),
+    at: z.number().int().meta({ description: 'Unix ms of the first event of the visitor id carrying this user id' }),
+    previous_user_id: z
+      .string()
+      .nullable()
+      .meta({ description: 'Re-identification: the user id the visitor id carried before; null on its first identification' }),
+  })
+  .meta({ id: 'ProfileMerge' });
+
 const countedSchema = z.object({ sessions: z.number().int() });
 
 export const profileSchema = profileSummarySchema
@@ -58,6 +75,12 @@ export const profileSchema = profileSummarySchema
         }),
       )
       .meta({ description: 'The visitor ids of the profile; identified_at = their first event carrying the user id' }),
+    merges: z
+      .array(profileMergeSchema)
+      .meta({ description: 'Each (visitor id, user id) pair among the visitor ids of the profile, oldest first (docs/people.md)' }),
+    recordings: z
+      .array(z.object({ visitor_id: z.string(), recordings: z.number().int() }))
+      .meta({ description: 'Visitor ids of the profile with session recordings, and how many (none when replay is off)' }),
     devices: z.array(countedSchema.extend({ device: z.string(), browser: z.string(), os: z.string() })),
     locations: z.array(countedSchema.extend({ country: z.string(), region: z.string(), city: z.string() })),
     goals: z
@@ -96,5 +119,22 @@ export const profileTimelineSchema = z
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 export type ProfileList = z.infer<typeof profileListSchema>;
 export type Profile = z.infer<typeof profileSchema>;
+export type ProfileMerge = z.infer<typeof profileMergeSchema>;
 export type ProfileTrait = z.infer<typeof profileTraitSchema>;
 export type ProfileTimeline = z.infer<typeof profileTimelineSchema>;
+
+/** Site settings of people's traits (flat fields of GET/PATCH /api/sites/{id}; docs/people.md). */
+export interface PeopleSettings {
+  /** E-mail and phone traits stored as keyed hashes (HMAC) and shown masked. */
+  trait_privacy: boolean;
+  /** Trait keys kept at ingestion; empty = every trait kept. */
+  trait_allowlist: string[];
+}
+
+/** How a hashed trait value is stored: this prefix and the hex HMAC. */
+export const HASHED_TRAIT_PREFIX = 'hmac:';
+
+/** A stored trait value as shown: hashed values masked, the rest as stored. */
+export function shownTrait(value: string): string {
+  return value.startsWith(HASHED_TRAIT_PREFIX) ? `•••• ${value.slice(HASHED_TRAIT_PREFIX.length, HASHED_TRAIT_PREFIX.length + 6)}` : value;
+}

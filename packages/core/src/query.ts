@@ -27,6 +27,21 @@ export const METRICS = [
   'rage_clicks',
   'dead_clicks',
   'error_clicks',
+  'lcp_p50',
+  'lcp_p75',
+  'lcp_p95',
+  'inp_p50',
+  'inp_p75',
+  'inp_p95',
+  'cls_p50',
+  'cls_p75',
+  'cls_p95',
+  'fcp_p50',
+  'fcp_p75',
+  'fcp_p95',
+  'ttfb_p50',
+  'ttfb_p75',
+  'ttfb_p95',
   'total_revenue',
   'transactions',
   'paying_visitors',
@@ -78,7 +93,10 @@ export type BuiltinDimension = (typeof DIMENSIONS)[number];
 export const PROP_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
 export const PROP_DIMENSION_PATTERN = /^props:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
 export type PropDimension = `props:${string}`;
-export type Dimension = BuiltinDimension | PropDimension;
+/** A trait of the event's person (docs/people.md): the latest value its identify events gave the key. */
+export const TRAIT_DIMENSION_PATTERN = /^trait:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
+export type TraitDimension = `trait:${string}`;
+export type Dimension = BuiltinDimension | PropDimension | TraitDimension;
 
 export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
 export type QueryInterval = (typeof INTERVALS)[number];
@@ -140,11 +158,11 @@ export const metricSchema = z
 
 export const dimensionSchema = z
   .string()
-  .refine((s) => (DIMENSIONS as readonly string[]).includes(s) || PROP_DIMENSION_PATTERN.test(s), {
-    message: `unknown dimension; known: ${DIMENSIONS.join(', ')}, or props:<key> (key: letters, digits, _ . : - space)`,
+  .refine((s) => (DIMENSIONS as readonly string[]).includes(s) || PROP_DIMENSION_PATTERN.test(s) || TRAIT_DIMENSION_PATTERN.test(s), {
+    message: `unknown dimension; known: ${DIMENSIONS.join(', ')}, props:<key> or trait:<key> (key: letters, digits, _ . : - space)`,
   })
   .transform((s) => s as Dimension)
-  .meta({ description: `One of ${DIMENSIONS.join(', ')}, or props:<key>` });
+  .meta({ description: `One of ${DIMENSIONS.join(', ')}, props:<key> (an event property) or trait:<key> (a trait of the event's person)` });
 
 const filterValuesSchema = z.array(z.string().max(500)).min(1).max(MAX_FILTER_VALUES);
 const filterLeafSchema = z.tuple([z.enum(FILTER_OPS), dimensionSchema, filterValuesSchema]);

@@ -19,6 +19,7 @@ export const replayRecordingSchema = z.object({
   browser: z.string(),
   clicks: z.number(),
   rage_clicks: z.number(),
+  dead_clicks: z.number().describe("Clicks that changed nothing (the session's Behaviour events; 0 without them)"),
   errors: z.number(),
   bytes: z.number().describe('Stored (compressed) bytes'),
   chunks: z.number(),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyEvent } from '@tidemark/core';
 import {
   assertNothingRan,
   browserUnavailable,
@@ -18,8 +19,9 @@ import {
 /**
  * Alerts and email reports in a real Chromium: the owner adds an alert with a webhook in the site's
  * settings, presses "Send test", the receiver on loopback gets a correctly signed request, and the
- * alert's history shows the delivery; then adds a weekly email report and sends it now to a real SMTP
- * server started here.
+ * alert's history shows the delivery; then adds a weekly email report and a custom report (CSV) and
+ * sends them now to a real SMTP server started here; as an instance administrator, reads the System
+ * page and adds a system alert whose test reaches the webhook.
  */
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 20_000 };
@@ -46,7 +48,11 @@ describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
       },
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-    h = await startHarness({ allowPrivateWebhooks: true, smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+    h = await startHarness({
+      allowPrivateWebhooks: true,
+      instanceAdmins: [OWNER.email],
+      smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+    });
     receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => {
@@ -118,6 +124,72 @@ describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toMatch(/^alerted\.example: weekly report, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/);
     expect(String(mails[0]!.html)).toContain('data-kpi="visitors">0<');
+
+    // A custom report: pageviews by page, attached as CSV; last week had 3 views of /a and 2 of /b.
+    const day = 86_400_000;
+    const monday =
+      Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - ((new Date().getUTCDay() + 6) % 7) * day;
+    const views = ['/a', '/a', '/a', '/b', '/b'].map((path, i) => {
+      const ts = monday - 5 * day + i * 60_000; // last week's Wednesday
+      const e = emptyEvent({ event_id: crypto.randomUUID(), site_id: site.id, ts, received_at: ts, name: 'page_view' });
+      e.visitor_id = `v${i}`;
+      e.session_id = `v${i}-s`;
+      e.path = path;
+      e.host = 'alerted.example';
+      return e;
+    });
+    await h.server.ctx.events.write({ events: views, raw: [], quarantine: [], drops: [] });
+    const custom = page.getByRole('form', { name: 'New custom report' });
+    await custom.getByLabel('Report name').fill('Pages by week');
+    await custom.getByLabel('Visitors').uncheck();
+    await custom.getByLabel('Broken down by').selectOption('page');
+    await custom.getByLabel('Recipients').fill('analyst@partner.example');
+    await custom.getByRole('button', { name: 'Add custom report' }).click();
+    const customItem = page.getByTestId('report-item').filter({ hasText: 'Pages by week' });
+    await expect.poll(() => customItem.textContent(), SLOW).toContain('Pages by week (weekly, CSV)');
+    const stored = (await h.server.ctx.meta.reports.listBySite(site.id)).find((r) => r.name === 'Pages by week')!;
+    expect(stored.query).toEqual({ metrics: ['pageviews'], dimensions: ['page'] });
+    await customItem.getByRole('button', { name: 'Send now' }).click();
+    await expect.poll(() => mails.length, SLOW).toBe(2);
+    expect(mails[1]!.subject).toMatch(/^alerted\.example: Pages by week, /);
+    expect(mails[1]!.attachments.map((a) => [a.contentType, a.content.toString('utf8').trim().split('\n')])).toEqual([
+      ['text/csv', ['path,pageviews', '/a,3', '/b,2']],
+    ]);
+    await assertNothingRan(w);
+  }, 120_000);
+
+  it('shows the System page to an instance administrator and sends a system alert test', async () => {
+    const w = await openWatched(h.browser);
+    const { page } = w;
+    await page.goto(`${h.url}/login`);
+    await signIn(page, OWNER.email, OWNER.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System' }).click();
+    await page.getByRole('heading', { name: 'System', level: 1 }).waitFor(SLOW);
+    const deps = page.getByRole('region', { name: 'Dependencies' });
+    await expect
+      .poll(() => deps.getByRole('row').allTextContents(), SLOW)
+      .toEqual(['DependencyStatusAnswer (ms)', expect.stringMatching(/^eventsUp[\d.]+$/), expect.stringMatching(/^metadataUp[\d.]+$/)]);
+    await expect.poll(() => page.getByRole('region', { name: 'Storage' }).textContent(), SLOW).toContain('alerted.example');
+
+    const form = page.getByRole('form', { name: 'New system alert' });
+    await form.getByLabel('Alert name').fill('Ingest stuck');
+    await form.getByLabel('Metric').selectOption('ingest_delay_seconds');
+    await form.getByLabel('Above').fill('120');
+    await form.getByLabel('Send to').selectOption('webhook');
+    await form.getByLabel('Webhook URL').fill(`${hookUrl}-system`);
+    await form.getByRole('button', { name: 'Add system alert' }).click();
+    const item = page.getByTestId('system-alert-item').filter({ hasText: 'Ingest stuck' });
+    await expect.poll(() => item.textContent(), SLOW).toContain('Ingest delay (seconds) above 120');
+    const before = hits.length;
+    await item.getByRole('button', { name: 'Send test' }).click();
+    await expect.poll(() => item.getByRole('status').textContent(), SLOW).toBe('webhook: sent');
+    expect(hits).toHaveLength(before + 1);
+    expect(JSON.parse(hits.at(-1)!.body)).toMatchObject({
+      event: 'alert.test',
+      alert: { name: 'Ingest stuck', metric: 'ingest_delay_seconds', threshold: 120 },
+      site: { id: 'system' },
+    });
+    await screenshot(page, 'system-page');
     await assertNothingRan(w);
   }, 120_000);
 });

@@ -13,11 +13,13 @@ import {
 } from './harness';
 
 /**
- * A visitor's real Chromium views two pages anonymously, then signs in mid-session
- * (`tidemark.identify` with a trait). The owner finds the person on the People page by the user id,
- * and the profile shows the trait and, in its timeline, the page views from before the sign-in; the
- * search and the profile are in the URL. The owner then sets lead-scoring rules in the site's settings
- * and sees the person's score in the People list and, with its reasons, on the profile.
+ * The owner turns trait privacy on and allows two traits in the site settings. A visitor's real
+ * Chromium views two pages anonymously, then signs in mid-session (`tidemark.identify` with traits).
+ * The owner finds the person on the People page by the user id; the profile shows the allowed traits
+ * (the e-mail masked, the other trait gone), the merge of the visitor id into the user and, in its
+ * timeline, the page views from before the sign-in. The profile is in the URL, the search is not.
+ * The owner then sets lead-scoring rules in the site's settings and sees the person's score in the
+ * People list (ordered by score) and, with its reasons, on the profile.
  */
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 20_000 };
@@ -27,7 +29,7 @@ function page(snippet: string): string {
 <body><h1>Shop</h1><button id="login" type="button">Sign in</button>
 <script>
 document.getElementById('login').addEventListener('click', function () {
-  window.tidemark.identify('user-42', { plan: 'pro' });
+  window.tidemark.identify('user-42', { plan: 'pro', email: 'jane@shop.test', secret: 'kept-out-1234' });
   document.title = 'signed in';
 });
 </script></body></html>`;
@@ -53,6 +55,12 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     await setUpOwner(p, h.url);
     const site = await addFirstSite(p, fixture.origin, 'Shop');
     siteId = site.siteId;
+    await p.goto(`${h.url}/sites/${siteId}/settings`);
+    const people = p.getByRole('form', { name: 'People' });
+    await people.getByLabel('Trait privacy').check();
+    await people.getByLabel('Allowed traits').fill('plan\nemail');
+    await people.getByRole('button', { name: 'Save people settings' }).click();
+    await people.getByRole('status').waitFor(SLOW);
     fixture.setHtml(page(site.snippet));
     const visitor = await openWatched(h.browser);
     const v = visitor.page;
@@ -80,16 +88,36 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     await p.goto(`${h.url}/sites/${siteId}`);
     await p.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'People' }).click();
     await p.getByTestId('profile-list').waitFor(SLOW);
+    // The list filtered like the stats: people with a session that visited a page.
+    await p.getByLabel('Visited page').fill('/nowhere');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await p.getByText('No people match.').waitFor(SLOW);
+    await p.getByLabel('Visited page').fill('/pricing');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => new URL(p.url()).searchParams.get('visited'), SLOW).toBe('/pricing');
+    await p.getByTestId('profile-list').waitFor(SLOW);
     await p.getByLabel('Search', { exact: true }).fill('USER-42');
     await p.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => new URL(p.url()).searchParams.get('q'), SLOW).toBe('USER-42');
     await expect.poll(() => p.getByTestId('people-total').textContent(), SLOW).toMatch(/^1 person/);
+    // A search may be a trait value: it stays out of the URL.
+    expect(p.url()).not.toContain('USER-42');
     await p.getByTestId('profile-list').getByRole('link', { name: 'user-42' }).click();
     await p.getByTestId('profile-timeline').waitFor(SLOW);
     expect(new URL(p.url()).pathname).toBe(`/sites/${siteId}/people/uuser-42`);
     expect(await p.getByTestId('profile-name').textContent()).toBe('user-42');
     const traits = p.getByRole('region', { name: 'Traits' });
-    expect(await traits.locator('tbody tr').first().locator('td').allTextContents()).toEqual(expect.arrayContaining(['plan', 'pro']));
+    const rows: string[][] = [];
+    for (const tr of await traits.locator('tbody tr').all()) rows.push(await tr.locator('td').allTextContents());
+    expect(rows.map((r) => r[0])).toEqual(['email', 'plan']);
+    expect(rows[0]![1]).toMatch(/^•••• [0-9a-f]{6}$/);
+    expect(rows[1]![1]).toBe('pro');
+    const shown = await p.locator('body').textContent();
+    expect(shown).not.toContain('kept-out-1234');
+    expect(shown).not.toContain('jane@shop.test');
+    // The visitor id joined the user when it signed in.
+    const merges = p.getByRole('region', { name: 'Merges' });
+    expect(await merges.locator('tbody tr').count()).toBe(1);
+    expect(await merges.locator('tbody tr td').allTextContents()).toEqual(expect.arrayContaining(['user-42', '—']));
     // One session: the two anonymous page views, then the sign-in.
     expect(await p.getByTestId('timeline-session').count()).toBe(1);
     const steps = await p.getByTestId('timeline-step').allTextContents();

@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,6 +37,9 @@ const SECRETS = {
 const PLAIN = 'PLAINTEXT-VISIBLE-7731';
 const SECOND_HEADING = 'Second page heading';
 const OTHER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const THIRD_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+/** What the early button says once clicked (put together by its handler, so the page's source does not hold it). */
+const EARLY_CLICKED = 'EARLY-CLICK-DONE';
 
 function pageHtml(url: string, snippet: string): string {
   if (url.startsWith('/second'))
@@ -50,6 +54,7 @@ function pageHtml(url: string, snippet: string): string {
 </form>
 <div data-tm-mask><p>Your balance: ${SECRETS.masked}</p></div>
 <div data-tm-block>Chat widget</div>
+<button id="early" type="button" onclick="this.textContent=['EARLY', 'CLICK', 'DONE'].join('-')">Early</button>
 <a id="next" href="/second">Next page</a></body></html>`;
 }
 
@@ -80,6 +85,12 @@ function storedBytes(dataDir: string, siteId: string): { raw: Buffer; text: stri
   return { raw, text };
 }
 
+const streamText = async (r: Readable) => {
+  let out = '';
+  for await (const part of r) out += String(part);
+  return out;
+};
+
 const uploaded = (p: Page) =>
   p.waitForResponse((r) => r.url().includes('/api/collect/replay?') && r.request().method() === 'POST' && r.status() === 202, SLOW);
 
@@ -88,6 +99,7 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
   let site: Awaited<ReturnType<typeof serveSite>>;
   let owner: Watched;
   let siteId = '';
+  let snippet = '';
 
   beforeAll(async () => {
     h = await startHarness();
@@ -104,7 +116,8 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     await setUpOwner(p, h.url);
     const added = await addFirstSite(p, site.origin, 'Shop');
     siteId = added.siteId;
-    site.setSnippet(added.snippet);
+    snippet = added.snippet;
+    site.setSnippet(snippet);
     // The owner turns replay on in the settings screen (without consent, for this first visit).
     await p.goto(`${h.url}/sites/${siteId}/settings`);
     const form = p.getByRole('form', { name: 'Session replay' });
@@ -248,6 +261,95 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     expect(all.length).toBeGreaterThan(expected.length);
     await listed.first().getByRole('link', { name: 'Watch' }).click();
     await expect.poll(() => new URL(p.url()).searchParams.get('r'), SLOW).toBe(expected[0]!.recording_id);
+    await assertNothingRan(owner);
+  });
+
+  it("records the page's first moments: the tracker's first page view goes out at once and its answer brings t.replay.js", async () => {
+    const ctx = h.server.ctx;
+    const siteRec = (await ctx.meta.sites.byId(siteId))!;
+    const before = new Set((await ctx.replay.list(siteRec, {})).recordings.map((r) => r.recording_id));
+    // A batching interval of a minute: only the immediate first page view can bring the recorder in time.
+    site.setSnippet(snippet.replace('<script ', '<script data-interval-start="60000" '));
+    const visitor = await openWatched(h.browser, { userAgent: THIRD_UA });
+    const v = visitor.page;
+    await v.goto(`${site.origin}/first`);
+    // Once rrweb records, an input's value setter is its own (it watches programmatic changes); then the visitor clicks at once.
+    await v.waitForFunction(
+      () => !String(Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set).includes('[native code]'),
+      undefined,
+      SLOW,
+    );
+    const clicked = await v.evaluate(() => {
+      (document.getElementById('early') as HTMLButtonElement).click();
+      return { at: Date.now(), sinceNavigation: Math.round(performance.now()) };
+    });
+    console.log(`[replay] recorder running, clicked ${clicked.sinceNavigation} ms after navigation (tracker interval 60 s)`);
+
+    type Ev = { type: number; timestamp: number; data: { source?: number; type?: number } };
+    const events = async (): Promise<Ev[]> => {
+      const rec = (await ctx.replay.list(siteRec, {})).recordings.find((r) => !before.has(r.recording_id));
+      return rec ? (JSON.parse(await streamText(await ctx.replay.eventStream(siteRec, rec.recording_id))) as Ev[]) : [];
+    };
+    // The click (a MouseInteraction of type Click) is in the recording, with its effect as a mutation, not
+    // only its result in a snapshot taken after it.
+    const isClick = (e: Ev) => e.type === 3 && e.data.source === 2 && e.data.type === 2 && e.timestamp >= clicked.at - 50;
+    await expect.poll(async () => (await events()).some(isClick), SLOW).toBe(true);
+    await visitor.context.close();
+    site.setSnippet(snippet);
+    const all = await events();
+    expect(JSON.stringify(all.filter((e) => e.type === 2))).not.toContain(EARLY_CLICKED);
+    expect(all.some((e) => e.type === 3 && e.data.source === 0 && JSON.stringify(e.data).includes(EARLY_CLICKED))).toBe(true);
+  });
+
+  it("links a funnel's drop-off on the Funnels page to the recordings of the sessions that left there", async () => {
+    const ctx = h.server.ctx;
+    const paths = ['/first', '/second', '/third'];
+    const funnel = await ctx.meta.funnels.create(
+      siteId,
+      { name: 'Shop path', scope: 'session', steps: paths.map((p) => ({ name: p, type: 'pageview' as const, match: { url_pattern: p } })) },
+      null,
+    );
+    // Independently, from the events table: per session, how far it got through the three pages in order.
+    const rows = await ctx.events.query<{ session_id: string; path: string; ts: unknown }>(
+      "SELECT session_id, path, ts FROM events WHERE site_id = ? AND name = 'page_view' ORDER BY ts",
+      [siteId],
+    );
+    const reached = new Map<string, number>();
+    for (const r of rows) {
+      const k = reached.get(r.session_id) ?? 0;
+      if (k < paths.length && r.path === paths[k]) reached.set(r.session_id, k + 1);
+    }
+    const siteRec = (await ctx.meta.sites.byId(siteId))!;
+    const all = (await ctx.replay.list(siteRec, {})).recordings;
+    const expected = (step: number) =>
+      all
+        .filter((r) => reached.get(r.session_id) === step)
+        .map((r) => r.recording_id)
+        .sort();
+    expect(expected(1).length).toBeGreaterThan(0);
+    expect(expected(2).length).toBeGreaterThan(0);
+
+    const p = owner.page;
+    await p.goto(`${h.url}/sites/${siteId}/funnels?funnel=${funnel.id}`);
+    const dropOffs = p.getByTestId('funnel-dropoffs');
+    await dropOffs.waitFor(SLOW);
+    for (const step of [1, 2]) {
+      await p.goto(`${h.url}/sites/${siteId}/funnels?funnel=${funnel.id}`);
+      const after = dropOffs
+        .locator('.funnel-next-grid > div')
+        .filter({ has: p.getByRole('heading', { name: new RegExp(`^After step ${step} `) }) });
+      await after.getByRole('link', { name: 'Watch recordings' }).click();
+      await p.waitForURL(/\/recordings\?/);
+      expect(new URL(p.url()).searchParams.get('funnel_step')).toBe(String(step));
+      await p.getByTestId('funnel-drop-off').waitFor();
+      const listed = p.getByTestId('recordings').locator('tbody tr');
+      await expect.poll(() => listed.count(), SLOW).toBe(expected(step).length);
+      const hrefs = await listed.getByRole('link', { name: 'Watch' }).evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      expect(hrefs.map((u) => new URL(u).searchParams.get('r')).sort()).toEqual(expected(step));
+    }
+    // Back to every recording.
+    await p.getByRole('link', { name: 'Show all recordings' }).click();
+    await expect.poll(() => p.getByTestId('recordings').locator('tbody tr').count(), SLOW).toBe(all.length);
     await assertNothingRan(owner);
   });
 });

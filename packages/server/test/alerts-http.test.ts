@@ -216,6 +216,97 @@ describe('alerts', () => {
     expect((await owner.get(`${alerts()}/${r.body.id}`)).body).toMatchObject({ state: 'ok', last_value: 0 });
   });
 
+  it('alerts on revenue, rage clicks and JavaScript errors, judged with the stats engine', async () => {
+    const hour = 3_600_000;
+    const h0 = Math.floor(Date.now() / hour) * hour;
+    const other = (await owner.post('/api/sites', { domain: 'frustration.example', timezone: 'UTC' })).body;
+    const ev = (i: number, name: string, visitor: string): CanonicalEvent => {
+      const ts = h0 - hour + i * 30_000;
+      const e = emptyEvent({
+        event_id: `81000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        site_id: other.id,
+        ts,
+        received_at: ts,
+        name,
+      });
+      e.visitor_id = visitor;
+      e.session_id = `${visitor}-s`;
+      e.path = '/checkout';
+      e.host = 'frustration.example';
+      return e;
+    };
+    // Written here, counted again below by the test itself: 3 rage clicks, 2 errors, 4 page views.
+    const written = [
+      ...['a', 'b', 'c', 'd'].map((v, i) => ev(i, 'page_view', v)),
+      ev(4, 'rage_click', 'a'),
+      ev(5, 'rage_click', 'a'),
+      ev(6, 'rage_click', 'b'),
+      ev(7, 'error_occurred', 'c'),
+      ev(8, 'error_occurred', 'd'),
+      ev(9, 'dead_click', 'd'),
+    ];
+    await srv.ctx.events.write({ events: written, raw: [], quarantine: [], drops: [] });
+    const payments = [
+      { key: 'pay-alert-1', amount: 12_345, visitor: 'a' },
+      { key: 'pay-alert-2', amount: 5_000, visitor: 'b' },
+    ];
+    await srv.ctx.events.upsertSideRows(
+      'transactions',
+      payments.map((p, i) => ({
+        site_id: other.id,
+        txn_key: p.key,
+        kind: 'payment',
+        status: 'counted',
+        source: 'stripe',
+        ts: h0 - hour + 10 * 60_000 + i * 1000,
+        amount: p.amount,
+        currency: 'USD',
+        visitor_id: p.visitor,
+        version: 1,
+      })),
+    );
+    const expected = {
+      rage_clicks: written.filter((e) => e.name === 'rage_click').length,
+      errors: written.filter((e) => e.name === 'error_occurred').length,
+      total_revenue: payments.reduce((a, p) => a + p.amount, 0) / 100,
+    };
+    const s = (await srv.ctx.meta.sites.byId(other.id))!;
+    for (const [metric, value] of Object.entries(expected)) {
+      const above = await owner.post(`/api/sites/${other.id}/alerts`, {
+        name: `${metric} high`,
+        metric,
+        condition: 'above',
+        threshold: value - 0.5,
+        comparison_period: 'hour',
+        channels: [{ type: 'webhook', url: `${base}/metric-${metric}`, secret: 'metric-alert-secret-0123456789' }],
+      });
+      expect(above.status, above.text).toBe(201);
+      const quiet = await owner.post(`/api/sites/${other.id}/alerts`, {
+        name: `${metric} not that high`,
+        metric,
+        condition: 'above',
+        threshold: value,
+        comparison_period: 'hour',
+        channels: [{ type: 'webhook', url: `${base}/metric-${metric}-quiet` }],
+      });
+      expect(quiet.status, quiet.text).toBe(201);
+      for (const id of [above.body.id, quiet.body.id]) {
+        const row = (await srv.ctx.meta.alerts.get(other.id, id))!;
+        await srv.ctx.alerts.evaluate(s, row, h0 + 10 * 60_000);
+      }
+      const hooks = received.filter((x) => x.path === `/metric-${metric}`).map((x) => JSON.parse(x.body));
+      expect(
+        hooks.map((h) => [h.event, h.value]),
+        metric,
+      ).toEqual([['alert.fired', value]]);
+      expect(
+        received.filter((x) => x.path === `/metric-${metric}-quiet`),
+        metric,
+      ).toHaveLength(0);
+      expect((await owner.get(`/api/sites/${other.id}/alerts/${quiet.body.id}`)).body).toMatchObject({ state: 'ok', last_value: value });
+    }
+  });
+
   it('refuses channel URLs on private addresses unless the admin allowed them', async () => {
     const strict = new AlertService({
       meta: srv.ctx.meta,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, VITALS, type HeatmapReport } from '@tidemark/core';
-import { StatsService } from '../src/stats';
+import { StatsService, startOfLocalDay } from '../src/stats';
 import type { SiteRecord } from '../src/meta';
 import type { EventStore } from '../src/store';
 import { BehaviourService } from '../src/behaviour';
@@ -50,17 +50,17 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
       await store?.close();
     });
 
-    const expectReport = async (q: Omit<RefQuery, 'site'>, params: Record<string, string>) => {
+    const expectReport = async (q: Omit<RefQuery, 'site'>, params: Record<string, string>, as: SiteRecord = site) => {
       const ref: RefQuery = { site: BH_SITE, ...q };
       const base = { page_url: `https://example.com${q.path}?utm_source=x`, viewport: q.viewport, ...params };
-      const clicks = await service.heatmap(site, { ...base, type: 'click' }, BH_NOW);
+      const clicks = await service.heatmap(as, { ...base, type: 'click' }, BH_NOW);
       const expected = refPoints(events, ref, 'heatmap_click');
       expect(expected.length).toBeGreaterThan(3);
       expect([...clicks.data.clicks!].sort(byXY)).toEqual(expected.sort(byXY));
       expect(clicks.totals.clicks).toBe(expected.reduce((s, p) => s + p.count, 0));
-      const moves: HeatmapReport = await service.heatmap(site, { ...base, type: 'move' }, BH_NOW);
+      const moves: HeatmapReport = await service.heatmap(as, { ...base, type: 'move' }, BH_NOW);
       expect([...moves.data.moves!].sort(byXY)).toEqual(refPoints(events, ref, 'heatmap_move').sort(byXY));
-      const scroll = await service.heatmap(site, { ...base, type: 'scroll' }, BH_NOW);
+      const scroll = await service.heatmap(as, { ...base, type: 'scroll' }, BH_NOW);
       expect(scroll.data.scroll).toEqual(refScroll(events, ref));
       expect([...clicks.top_elements].sort(bySelector)).toEqual(refElements(events, ref).sort(bySelector));
       expect(clicks.page_url).toBe(q.path);
@@ -73,7 +73,7 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
     }, 120_000);
 
     it('reads the same numbers once the grid job has built the settled days', async () => {
-      const days = await service.buildRecent([BH_SITE, BH_OTHER], BH_NOW);
+      const days = await service.buildRecent([site, { id: BH_OTHER, timezone: 'UTC', retention_days: 0 }], BH_NOW);
       expect(days).toBe(14); // seven days back from yesterday, per site
       const [{ n } = { n: 0 }] = await store.query<{ n: number }>(
         "SELECT count(*) AS n FROM heatmap_cells WHERE site_id = ? AND kind = 'day'",
@@ -81,10 +81,43 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
       );
       expect(Number(n)).toBe(7);
       // Rebuilding yesterday again (late batches) replaces its rows: nothing is counted twice.
-      await service.buildRecent([BH_SITE], BH_NOW);
+      await service.buildRecent([site], BH_NOW);
       for (const path of BH_PAGES)
         for (const viewport of ['desktop', 'tablet', 'mobile']) await expectReport({ path, viewport, ...last7 }, { period: 'last_7_days' });
       await expectReport({ path: '/docs/start', viewport: 'mobile', ...customRange }, custom);
+    }, 120_000);
+
+    it("keeps heatmap days in the site's time zone and rebuilds them when the zone changes", async () => {
+      const tz = 'Asia/Kolkata'; // +05:30: a day boundary no whole-hour or UTC grid has
+      const zoned: SiteRecord = { ...site, timezone: tz };
+      const kolkata = { fromMs: startOfLocalDay('2026-03-04', tz), toMs: startOfLocalDay('2026-03-11', tz) };
+      const marks = async (zone: string) =>
+        Number(
+          (
+            await store.query<{ n: number }>(
+              "SELECT count(*) AS n FROM heatmap_cells WHERE site_id = ? AND kind = 'day' AND selector = ?",
+              [BH_SITE, zone],
+            )
+          )[0]?.n ?? 0,
+        );
+      const expectAll = async (as: SiteRecord, range: { fromMs: number; toMs: number }) => {
+        for (const path of BH_PAGES)
+          for (const viewport of ['desktop', 'mobile']) await expectReport({ path, viewport, ...range }, { period: 'last_7_days' }, as);
+      };
+      // The UTC grid covers none of Kolkata's days: the report reads the raw samples of its local days.
+      await expectAll(zoned, kolkata);
+      expect(await service.buildRecent([zoned], BH_NOW)).toBe(7);
+      expect(await marks(tz)).toBe(7);
+      // The UTC days starting within a rebuilt Kolkata day are gone (DuckDB) or superseded (ClickHouse).
+      expect(await marks('UTC')).toBe(0);
+      await expectAll(zoned, kolkata);
+      await expectAll(site, last7);
+      // Back to UTC, ten days later: the week before holds no samples, and the Kolkata days older than the job's
+      // week are rebuilt as the UTC days they start in, except the one before the retention cutoff (17 days
+      // back from 20 March: 3 March; Kolkata's 3 March starts on 2 March UTC), whose samples retention takes.
+      expect(await service.buildRecent([{ ...site, retention_days: 17 }], BH_NOW + 10 * DAY)).toBe(13);
+      expect(await marks(tz)).toBe(1);
+      await expectAll(site, last7);
     }, 120_000);
 
     it('ranks pages by rage, dead and error clicks', async () => {
@@ -199,6 +232,79 @@ export function runBehaviourSuite(engine: string, makeStore: () => Promise<Event
         one.totals,
         perf.filter((e) => e.path === '/docs/start'),
       );
+    }, 60_000);
+
+    it('has web vitals as stats-engine metrics: p50/p75/p95 by any dimension, filtered and per day', async () => {
+      const stats = new StatsService(store, { now: () => BH_NOW });
+      const from = Date.UTC(2026, 2, 2);
+      const to = Date.UTC(2026, 2, 10);
+      const perf = events.filter((e) => e.site_id === BH_SITE && e.name === 'page_performance' && e.ts >= from && e.ts < to);
+      const metrics = VITALS.flatMap((v) => (['p50', 'p75', 'p95'] as const).map((q) => `${v}_${q}` as const));
+      // The oracle: interpolated quantiles of the values that are numbers, ms whole, CLS to 3 decimals, 0 without samples.
+      const oracle = (evs: typeof perf) =>
+        Object.fromEntries(
+          VITALS.flatMap((v) => {
+            const values = evs.map((e) => Number(e.props[v])).filter((n) => Number.isFinite(n));
+            return (
+              [
+                ['p50', 0.5],
+                ['p75', 0.75],
+                ['p95', 0.95],
+              ] as const
+            ).map(([q, x]) => {
+              const value = quantile(values, x) ?? 0;
+              return [`${v}_${q}`, v === 'cls' ? Math.round(value * 1000) / 1000 : Math.round(value)];
+            });
+          }),
+        );
+      const run = async (extra: Record<string, unknown>) =>
+        (
+          await stats.query(
+            parseQuery({ site_id: BH_SITE, date_range: { start: '2026-03-02', end: '2026-03-09' }, metrics, limit: 100, ...extra }),
+            {
+              id: BH_SITE,
+              timezone: 'UTC',
+            },
+          )
+        ).rows;
+      expect(perf.length).toBeGreaterThan(100);
+      expect((await run({}))[0]).toEqual(oracle(perf));
+      const expectBy = async (
+        dimension: 'page' | 'browser' | 'device' | 'country',
+        key: (e: (typeof perf)[number]) => string,
+        extra = {},
+        evs = perf,
+      ) => {
+        const rows = await run({ dimensions: [dimension], ...extra });
+        const values = [...new Set(evs.map(key))].filter((v) => v !== '');
+        expect(values.length, dimension).toBeGreaterThan(1);
+        for (const value of values)
+          expect(
+            rows.find((r) => r[dimension] === value),
+            `${dimension} ${value}`,
+          ).toEqual({ [dimension]: value, ...oracle(evs.filter((e) => key(e) === value)) });
+      };
+      await expectBy('page', (e) => e.path);
+      // Session-level dimensions (each vitals event is a session of its own here) and a filter.
+      await expectBy('browser', (e) => e.browser);
+      await expectBy('device', (e) => e.device_type);
+      const docs = perf.filter((e) => e.path === '/docs/start');
+      await expectBy('country', (e) => e.country, { filters: [['is', 'page', ['/docs/start']]] }, docs);
+      const byDay = await run({ interval: 'day', metrics: ['lcp_p75', 'cls_p75'] });
+      expect(byDay.map((r) => r.date)).toEqual([
+        '2026-03-02',
+        '2026-03-03',
+        '2026-03-04',
+        '2026-03-05',
+        '2026-03-06',
+        '2026-03-07',
+        '2026-03-08',
+        '2026-03-09',
+      ]);
+      for (const r of byDay) {
+        const o = oracle(perf.filter((e) => new Date(e.ts).toISOString().slice(0, 10) === r.date));
+        expect(r).toEqual({ date: r.date, lcp_p75: o.lcp_p75, cls_p75: o.cls_p75 });
+      }
     }, 60_000);
 
     it('groups JavaScript errors by fingerprint with visitors, first and last seen, pages, browsers and a daily trend', async () => {

@@ -14,6 +14,9 @@ import {
 } from './helpers/cohorts-fixture';
 import { cohortOracle, type CohortOracleOptions } from './helpers/cohorts-oracle';
 import { journeyOracle } from './helpers/journeys-oracle';
+import { traitIdentifies } from './helpers/trait-fixture';
+import { profilePayments } from './helpers/profiles-oracle';
+import { ensureCredits, RateTable } from '../src/revenue';
 
 /**
  * Cohort grids (stats/cohorts/) on one engine: the hand-worked identity case, and seeded traffic
@@ -168,6 +171,105 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
           endMs: ny('2024-03-01'),
         });
       }
+    });
+
+    it('groups by a trait: the latest value among the member identify events', async () => {
+      // A copy of the seeded traffic on a site of its own, with plans sent from mid-January on.
+      const traitSite = { id: 'site-kt', timezone: COHORT_SITE.timezone };
+      const copy = random
+        .filter((e) => e.site_id === COHORT_SITE.id)
+        .map((e) => ({ ...e, site_id: traitSite.id, event_id: e.event_id.replace('-a000-', '-a001-') }));
+      const ev = [...copy, ...traitIdentifies(copy, traitSite.id, Date.parse('2024-01-15T00:00:00Z'))];
+      await store.write({ events: ev, raw: [], quarantine: [], drops: [] });
+      for (const unit of ['people', 'visitors'] as const) {
+        const got = await stats.cohorts(traitSite, {
+          period: 'custom',
+          start_date: '2024-01-01',
+          end_date: '2024-02-29',
+          by: 'trait:plan',
+          periods: '6',
+          unit,
+        });
+        expect(got.by).toBe('trait:plan');
+        expect(got.cohorts.map((c) => c.cohort)).toContain('enterprise');
+        expectOracle(got, ev, {
+          timezone: traitSite.timezone,
+          interval: 'week',
+          periods: 6,
+          by: 'trait:plan',
+          people: unit === 'people',
+          goal: null,
+          startMs: ny('2024-01-01'),
+          endMs: ny('2024-03-01'),
+        });
+      }
+      await expect(stats.cohorts(site, { by: "trait:a'b" })).rejects.toMatchObject({ code: 'invalid_by' });
+    });
+
+    it('gives revenue per member per period when the site has revenue', async () => {
+      // Seeded traffic on a site of its own, with payments (and a refund) of some of its visitor ids, in EUR.
+      const revSite = { id: 'site-kr', timezone: COHORT_SITE.timezone };
+      const copy = random
+        .filter((e) => e.site_id === COHORT_SITE.id)
+        .map((e) => ({ ...e, site_id: revSite.id, event_id: e.event_id.replace('-a000-', '-a002-') }));
+      const payments = profilePayments(copy, revSite.id);
+      await store.write({ events: copy, raw: [], quarantine: [], drops: [] });
+      await store.upsertSideRows(
+        'transactions',
+        payments.map((p) => ({
+          site_id: p.site,
+          txn_key: p.key,
+          kind: p.kind,
+          status: 'counted',
+          source: 'stripe',
+          ts: p.ts,
+          amount: p.amount,
+          currency: 'EUR',
+          visitor_id: p.visitor,
+          version: 1,
+        })),
+      );
+      const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: COHORT_NOW };
+      const withRevenue = new StatsService(store, {
+        now: () => COHORT_NOW,
+        sharedResultsMs: 0,
+        revenueCredits: (id) => ensureCredits(store, id, ctx),
+      });
+      for (const unit of ['people', 'visitors'] as const) {
+        const o = {
+          timezone: revSite.timezone,
+          interval: 'week' as const,
+          periods: 8,
+          by: 'first_visit' as const,
+          people: unit === 'people',
+        };
+        const got = await withRevenue.cohorts(revSite, {
+          period: 'custom',
+          start_date: '2024-01-01',
+          end_date: '2024-02-29',
+          periods: '8',
+          unit,
+        });
+        expect(got.currency).toBe('EUR');
+        const startMs = ny('2024-01-01');
+        const endMs = ny('2024-03-01');
+        const readEnd = Math.min(COHORT_NOW, endMs + 8 * 7 * DAY);
+        const read = copy.filter((e) => e.ts >= startMs - 180 * DAY && e.ts < readEnd);
+        const paid = payments.filter((p) => p.ts >= startMs - 180 * DAY && p.ts < readEnd);
+        const want = cohortOracle(read, { ...o, goal: null, startMs, endMs, nowMs: COHORT_NOW, payments: paid });
+        const perMember = (rev: number, size: number) => Math.round((rev / 100 / size) * 100) / 100;
+        const have = Object.fromEntries(got.cohorts.map((c) => [c.cohort, c.cells.map((x) => x.revenue_per_member)]));
+        expect(have).toEqual(Object.fromEntries(want.map((c) => [c.cohort, c.revenue!.map((r) => perMember(r, c.size))])));
+        // Some cohort earned something, or this proves little.
+        expect(
+          Object.values(have)
+            .flat()
+            .some((v) => (v ?? 0) > 0),
+        ).toBe(true);
+      }
+      // A site without revenue says so.
+      const none = await withRevenue.cohorts(site, { period: 'custom', start_date: '2024-01-01', end_date: '2024-02-29' });
+      expect([none.currency, none.cohorts[0]!.cells[0]!.revenue_per_member]).toEqual([null, null]);
     });
 
     it('segments journeys over a goal: direct converters, researchers, browsers (hand-worked and oracle)', async () => {

@@ -199,6 +199,58 @@ export function runFunnelSuite(engine: string, makeStore: () => Promise<EventSto
       expectSame(got, oracle(cases, PASSIVE_SITE.id, p));
     });
 
+    const dropOffSessions = (
+      site: { id: string; timezone: string },
+      f: Funnel,
+      step: number,
+      extra: Record<string, string> = {},
+      limit = 10_000,
+    ) => stats.funnelDropOffSessions(site, { ...f, site_id: site.id }, { ...period, ...extra }, step, limit);
+
+    it('names the sessions behind each drop-off: reached step k, not k + 1, in the session of their step-k event', async () => {
+      const filters = JSON.stringify([['is', 'country', ['US']]]);
+      const sessionOk = (evs: CanonicalEvent[]) => evs[0].country === 'US';
+      const checks: Array<
+        [{ id: string; timezone: string }, CanonicalEvent[], Funnel, Record<string, string>, OracleOptions['sessionOk']]
+      > = [
+        [FUNNEL_SITE, cases, session, {}, undefined],
+        [FUNNEL_SITE, cases, visitor, {}, undefined],
+        [RANDOM_SITE, random, session, {}, undefined],
+        [RANDOM_SITE, random, visitor, {}, undefined],
+        [RANDOM_SITE, random, tenMinutes, {}, undefined],
+        [RANDOM_SITE, random, visitorHour, { filters }, sessionOk],
+      ];
+      let named = 0;
+      for (const [site, events, f, extra, ok] of checks) {
+        const want = oracle(events, site.id, f, { sessionOk: ok });
+        const got = await run(site, f, extra);
+        for (let k = 1; k < f.steps.length; k++) {
+          const ids = await dropOffSessions(site, f, k, extra);
+          expect(new Set(ids).size).toBe(ids.length);
+          expect([...ids].sort()).toEqual([...want.dropOffSessions[k - 1]!].sort());
+          // One session per leaver: as many as the step's drop-off.
+          expect(ids.length).toBe(got.steps[k - 1]!.drop_off);
+          named += ids.length;
+        }
+      }
+      expect(named).toBeGreaterThan(20);
+      // Hand-worked (fixture comments): within a visit B and J leave after step 1, D (its second visit) and F
+      // after step 2, C E H K after step 3; across visits J's step 3 (sign-up) was in its second session.
+      const sorted = async (f: Funnel, k: number) => (await dropOffSessions(FUNNEL_SITE, f, k)).sort();
+      expect(await sorted(session, 1)).toEqual(['sb', 'sj1']);
+      expect(await sorted(session, 2)).toEqual(['sd2', 'sf']);
+      expect(await sorted(session, 3)).toEqual(['sc', 'se', 'sh', 'sk2']);
+      expect(await sorted(visitor, 3)).toEqual(['sc', 'se', 'sh', 'sj2', 'sk2']);
+      // Latest first, at most `limit`.
+      const all = await dropOffSessions(RANDOM_SITE, session, 1);
+      expect(await dropOffSessions(RANDOM_SITE, session, 1, {}, 3)).toEqual(all.slice(0, 3));
+    });
+
+    it('refuses a drop-off step the funnel does not have (400)', async () => {
+      for (const step of [0, 4, 1.5])
+        await expect(dropOffSessions(FUNNEL_SITE, session, step)).rejects.toMatchObject({ status: 400, code: 'invalid_step' });
+    });
+
     it('sees only its own site', async () => {
       const got = await run(OTHER_SITE, funnelRecord(OTHER_SITE.id, SIGNUP_STEPS, 'session'), {});
       // Its one visit (home, pricing), not site F's ten with the same paths.

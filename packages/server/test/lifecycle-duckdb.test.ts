@@ -2,14 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDbEventStore, type EventStore } from '../src/store';
-import { openSessionParts, type SessionPartsRollup } from '../src/stats';
+import { openPathSessions, openSessionParts, type SessionPartsRollup } from '../src/stats';
 import { runLifecycleSuite } from './lifecycle-suite';
 
 // The shared lifecycle suite on the embedded engine, with the session-parts rollup (fragments, marks,
-// hourly and daily cubes) built over the fixture, so every purge is checked against the rollup too.
+// hourly and daily cubes) and the path-sessions rollup built over the fixture, so every purge is
+// checked against the rollups too.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-lifecycle-'));
 let rollup: SessionPartsRollup | null = null;
-const ROLLUP_TABLES = ['session_parts', 'page_parts', 'marks_open', 'mark_cube', 'page_cube', 'mark_cube_day', 'mark_cube_day_state'];
+let paths: SessionPartsRollup | null = null;
+const ROLLUP_TABLES = [
+  'session_parts',
+  'page_parts',
+  'marks_open',
+  'mark_cube',
+  'page_cube',
+  'mark_cube_day',
+  'mark_cube_day_state',
+  'path_sessions',
+];
 
 runLifecycleSuite('DuckDB', {
   async open(name) {
@@ -23,7 +34,9 @@ runLifecycleSuite('DuckDB', {
       (await store.query<{ site_id: string }>('SELECT DISTINCT site_id FROM events')).map((r) => [r.site_id, 'UTC'] as const);
     rollup ??= await openSessionParts(store as DuckDbEventStore, { lagMs: 0, zones });
     await rollup.runOnce();
-    return { sessionParts: rollup };
+    paths ??= await openPathSessions(store as DuckDbEventStore, { lagMs: 0 });
+    await paths.runOnce();
+    return { sessionParts: rollup, pathSessions: paths };
   },
   async derivedRows(store, siteId) {
     const out: Record<string, number> = {};
@@ -33,7 +46,9 @@ runLifecycleSuite('DuckDB', {
   },
   async release() {
     await rollup?.close();
+    await paths?.close();
     rollup = null;
+    paths = null;
   },
   async destroy() {
     fs.rmSync(dir, { recursive: true, force: true });

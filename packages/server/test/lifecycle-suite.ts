@@ -9,6 +9,7 @@ import type { MetaStore, SiteRecord } from '../src/meta';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 import { openReplayStore, type ReplayStore } from '../src/replay';
 import { tempDir } from './helpers/events';
+import { answerCounts, pathCounts, visitorPaths } from './helpers/paths-oracle';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -153,10 +154,49 @@ async function expectStatsEqual(stats: StatsService, site: { id: string; timezon
       .map((r) => [String(r.page), r.visitors, r.pageviews] as [string, unknown, unknown])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     expect(pages, `pages ${start}..${end}`).toEqual(referenceBy(mine, from, to, (e) => e.path ?? ''));
+    // Paths from the entry page (DuckDB: its path-sessions rollup): every step and every named node.
+    const got = answerCounts(await stats.paths(site, { period: 'custom', start_date: start, end_date: end, nodes_per_step: '25' }));
+    const want = pathCounts(
+      visitorPaths(mine, { range: { startMs: from, endMs: to }, anchor: { position: 'start', label: null }, events: false, depth: 5 }),
+      5,
+    );
+    const sum = (m?: Map<string, number>) => [...(m ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
+    expect(
+      [...got.nodes.keys()].map((k) => sum(got.nodes.get(k))),
+      `path steps ${start}..${end}`,
+    ).toEqual([...want.nodes.keys()].map((k) => sum(want.nodes.get(k))));
+    expect(got.dropOff, `path drop-offs ${start}..${end}`).toEqual(want.dropOff);
+    for (const [k, nodes] of got.nodes)
+      for (const [label, n] of nodes) if (label !== 'o(other)') expect(n, `path node ${k} ${label}`).toBe(want.nodes.get(k)?.get(label));
   }
 }
 
 // --- the fixture ----------------------------------------------------------------------------------
+
+/**
+ * A session of `like`'s site across the retention cutoff (/a, /b before it; /b, /c after): retention
+ * cuts it, so what remains of it (/b → /c) must be what paths and sessions see.
+ */
+function straddlingVisit(like: CanonicalEvent): CanonicalEvent[] {
+  const steps: Array<[number, string]> = [
+    [-20, '/a'],
+    [-10, '/b'],
+    [10, '/b'],
+    [20, '/c'],
+  ];
+  return steps.map(([minutes, path], i) => ({
+    ...like,
+    event_id: `0000000a-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    visitor_id: 'straddler',
+    session_id: 'straddling-session',
+    user_id: '',
+    ts: CUTOFF + minutes * 60_000,
+    received_at: CUTOFF + minutes * 60_000,
+    name: 'page_view',
+    path,
+    url: `https://a.example${path}`,
+  }));
+}
 
 function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[]; quarantine: QuarantineRecord[]; drops: DropCount[] } {
   const raw: RawPayloadRecord[] = [];
@@ -373,6 +413,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         ...generateTraffic({ siteId: site.id, days: 20, end: END, seed, totalEvents, returningShare: 0.4 }),
       ];
       expected = [...traffic(siteA, 'lifecycle-a', 6000), ...traffic(siteB, 'lifecycle-b', 2000), ...traffic(siteC, 'lifecycle-c', 2000)];
+      expected.push(...straddlingVisit(expected.find((e) => e.site_id === siteA.id && e.name === 'page_view')!));
       store = await engine.open(name);
       vault = await Vault.open(store, { lagMs: 0 });
       const side = [sideRecords(siteA.id, 1), sideRecords(siteB.id, 2), sideRecords(siteC.id, 3)];
@@ -544,10 +585,18 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
 
       // A transaction of each subject: exported with them, then kept for the books with the person unlinked.
       const paid = [transactionOf(mine[0]!, 100), transactionOf(theirs[0]!, 101)];
-      await store.upsertSideRows(
-        'revenue_facts',
-        paid.map((p) => p.fact),
-      );
+      // An identify fact links the visitor to an e-mail hash; its id is made of both (revenue/).
+      const identity = (e: CanonicalEvent) => ({
+        site_id: e.site_id,
+        fact_id: `id:hash-id:${e.visitor_id}`,
+        kind: 'identity',
+        txn_key: 'email:hash-id',
+        created: e.ts,
+        visitor_id: e.visitor_id,
+        data: '{"source":"identify"}',
+        version: 1,
+      });
+      await store.upsertSideRows('revenue_facts', [...paid.map((p) => p.fact), identity(mine[0]!)]);
       await store.upsertSideRows(
         'transactions',
         paid.map((p) => p.txn),
@@ -559,7 +608,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       const side = await store.exportSubjectSideRows(siteA.id, { visitorId: visitor });
       expect(side.revenue_credits!.map((r) => r.credit_id)).toEqual(['last_touch|pi_100|0']);
       expect(side.transactions!.map((r) => r.txn_key)).toEqual(['pi_100']);
-      expect(side.revenue_facts!.map((r) => r.fact_id)).toEqual(['evt_100']);
+      expect(side.revenue_facts!.map((r) => r.fact_id).sort()).toEqual(['evt_100', `id:hash-id:${visitor}`]);
       // The heatmap grid holds counts only: nothing in it is the subject's (their raw samples are events).
       expect(side).not.toHaveProperty('heatmap_cells');
       expect((await store.exportSubjectSideRows(siteA.id, { userId: user })).transactions!.map((r) => r.txn_key)).toContain('pi_101');
@@ -618,6 +667,15 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         else expect(r.visitor_id, r.txn_key).toBe(was.visitor_id);
       }
       expect((await store.exportSubjectSideRows(siteA.id, { visitorId: visitor })).transactions).toEqual([]);
+      // The identify fact only linked the person: it is gone (its id named the visitor); payment facts stay.
+      const facts = await store.query<{ fact_id: string; kind: string }>(
+        'SELECT fact_id, kind FROM revenue_facts WHERE site_id = ? ORDER BY fact_id',
+        [siteA.id],
+      );
+      const factIds = facts.map((f) => f.fact_id);
+      expect(factIds).toEqual(expect.arrayContaining(['evt_100', 'evt_101']));
+      expect(factIds).not.toContain(`id:hash-id:${visitor}`);
+      expect(erased.revenue_facts_deleted).toBe(1);
       // Credits keep their amounts and session attributes; the ids naming the person are blanked.
       const credits = await store.query<{ txn_key: string; payer: string; visitor_id: string; session_id: string; credit: number }>(
         'SELECT txn_key, payer, visitor_id, session_id, credit FROM revenue_credits WHERE site_id = ? ORDER BY txn_key',

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestMeta, postgresAvailable, type MetaEngineHandle, type MetaEngineName } from './helpers/meta-engines';
 
 /**
- * The operations tables (meta 0014: annotations, site_shares, alerts, alert_events) on SQLite and
- * PostgreSQL: written and read back through their repositories, always by site, and gone with the site.
+ * The operations tables (meta 0014: annotations, site_shares, alerts, alert_events, email_reports; meta
+ * 0021: custom reports, job_runs, system_alerts) on SQLite and PostgreSQL: written and read back through
+ * their repositories, always by site where they belong to one, and gone with the site.
  */
 const pgStatus = await postgresAvailable();
 if (!pgStatus.ok) console.warn(`[operations-meta] PostgreSQL suite skipped: ${pgStatus.reason}`);
@@ -124,6 +125,55 @@ for (const { engine, run } of [
         expect(left, table).toEqual([]);
       }
       expect((await h.meta.annotations.list(siteB)).length).toBe(1);
+    });
+
+    it('custom reports keep their name, query and attachment', async () => {
+      const query = { metrics: ['visitors' as const], dimensions: ['page' as const], days: 7 };
+      const r = await h.meta.reports.create(siteB, 'daily', ['x@example.com'], null, 5, { name: 'Pages', query, attachment: 'json' });
+      expect(await h.meta.reports.byId(r.id)).toMatchObject({ name: 'Pages', query, attachment: 'json' });
+      const plain = await h.meta.reports.create(siteB, 'daily', ['x@example.com'], null, 6);
+      expect(await h.meta.reports.byId(plain.id)).toMatchObject({ name: null, query: null, attachment: null });
+    });
+
+    it('job runs: counted per job with the last outcome and error, concurrent ends not lost', async () => {
+      await h.meta.jobRuns.started('alerts', 100);
+      await Promise.all([h.meta.jobRuns.finished('alerts', 200, null), h.meta.jobRuns.finished('alerts', 210, null)]);
+      await h.meta.jobRuns.finished('alerts', 300, 'x'.repeat(600));
+      await h.meta.jobRuns.finished('reports', 400, null);
+      await h.meta.jobRuns.failedOnly('vault', 500, 'load failed');
+      await h.meta.jobRuns.failedOnly('vault', 600, 'load failed again');
+      const rows = Object.fromEntries((await h.meta.jobRuns.list()).map((r) => [r.name, r]));
+      expect(Object.keys(rows)).toEqual(['alerts', 'reports', 'vault']);
+      expect(rows.alerts).toMatchObject({ last_started: 100, last_finished: 300, last_ok: 0, last_error_at: 300 });
+      expect([Number(rows.alerts!.runs), Number(rows.alerts!.failures), rows.alerts!.last_error!.length]).toEqual([3, 1, 500]);
+      expect([Number(rows.reports!.runs), Number(rows.reports!.failures), rows.reports!.last_ok, rows.reports!.last_error]).toEqual([
+        1,
+        0,
+        1,
+        null,
+      ]);
+      expect([Number(rows.vault!.runs), Number(rows.vault!.failures), rows.vault!.last_error, Number(rows.vault!.last_error_at)]).toEqual([
+        0,
+        2,
+        'load failed again',
+        600,
+      ]);
+    });
+
+    it('system alerts: created, updated, listed and deleted', async () => {
+      const a = await h.meta.systemAlerts.create({
+        name: 'Backlog',
+        metric: 'queue_waiting',
+        threshold: 10,
+        channels_sealed: 's',
+        is_active: 1,
+        created_at: 1,
+      });
+      await h.meta.systemAlerts.update(a.id, { state: 'firing', last_value: 12.5, last_checked: 5, last_change: 5 });
+      expect(await h.meta.systemAlerts.get(a.id)).toMatchObject({ state: 'firing', last_value: 12.5, metric: 'queue_waiting' });
+      expect((await h.meta.systemAlerts.list()).map((x) => x.id)).toEqual([a.id]);
+      expect(await h.meta.systemAlerts.delete(a.id)).toBe(true);
+      expect(await h.meta.systemAlerts.get(a.id)).toBeNull();
     });
   });
 }

@@ -1,16 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent, Paths } from '@tidemark/core';
 import type { EventStore } from '../src/store';
-import { StatsService } from '../src/stats';
+import { StatsService, type StatsServiceOptions } from '../src/stats';
 import { FUNNEL_NOW, PERIOD, RANDOM_SITE, randomEvents, RANGE } from './helpers/funnel-fixture';
-import { pathCases, PATHS_OTHER_SITE, PATHS_SITE } from './helpers/paths-fixture';
-import { pathCounts, visitorPaths, type PathsOracleOptions } from './helpers/paths-oracle';
+import { lateEarlier, lateLater, pathCases, PATHS_LATE_SITE, PATHS_OTHER_SITE, PATHS_SITE } from './helpers/paths-fixture';
+import { answerCounts, pathCounts, visitorPaths, type PathsOracleOptions } from './helpers/paths-oracle';
+
+export interface PathsEngineOptions {
+  /** Builds derived data (a rollup) over what is stored; returns what the stats service needs to read it. */
+  derive?(store: EventStore): Promise<Partial<StatsServiceOptions>>;
+  /** Closes what `derive` opened (before the store closes). */
+  release?(): Promise<void>;
+}
 
 /**
  * Paths (stats/paths/) on one engine: hand-worked answers for the written visits, and every number of
- * random traffic's answers against the oracle's plain computation. Each engine's test file runs it.
+ * random traffic's answers against the oracle's plain computation. Each engine's test file runs it;
+ * with `derive` the answers come from the engine's derived data plus the events received after it.
  */
-export function runPathsSuite(engine: string, makeStore: () => Promise<EventStore>): void {
+export function runPathsSuite(engine: string, makeStore: () => Promise<EventStore>, opts: PathsEngineOptions = {}): void {
   describe(`paths on ${engine}`, () => {
     let store: EventStore;
     let stats: StatsService;
@@ -19,39 +27,21 @@ export function runPathsSuite(engine: string, makeStore: () => Promise<EventStor
 
     beforeAll(async () => {
       store = await makeStore();
-      await store.write({ events: [...cases, ...random], raw: [], quarantine: [], drops: [] });
-      stats = new StatsService(store, { now: () => FUNNEL_NOW, sharedResultsMs: 0 });
+      await store.write({ events: [...cases, ...random, ...lateEarlier()], raw: [], quarantine: [], drops: [] });
+      const derived = (await opts.derive?.(store)) ?? {};
+      stats = new StatsService(store, { now: () => FUNNEL_NOW, sharedResultsMs: 0, ...derived });
     });
     afterAll(async () => {
+      await opts.release?.();
       await store?.close();
     });
 
     const period = { period: 'custom', start_date: PERIOD.start, end_date: PERIOD.end };
     const paths = (site: { id: string; timezone: string }, extra: Record<string, string> = {}) =>
       stats.paths(site, { ...period, ...extra });
-    /** The answer as path-per-step counts, keyed like the oracle's ('p/x', 'e<name>'). */
-    const label = (n: { kind: string; name: string }) =>
-      n.kind === 'page' ? `p${n.name}` : n.kind === 'event' ? `e${n.name}` : 'o(other)';
-    function countsOf(got: Paths) {
-      const nodes = new Map<number, Map<string, number>>();
-      const byId = new Map(got.nodes.map((n) => [n.id, n]));
-      for (const n of got.nodes) {
-        const m = nodes.get(n.step) ?? new Map<string, number>();
-        m.set(label(n), n.visitors);
-        nodes.set(n.step, m);
-      }
-      const links = new Map(
-        got.links.map((l) => {
-          const s = byId.get(l.source)!;
-          return [`${s.step}|${label(s)}|${label(byId.get(l.target)!)}`, l.visitors] as const;
-        }),
-      );
-      const dropOff = new Map(got.steps.filter((s) => s.drop_off > 0).map((s) => [s.step, s.drop_off]));
-      return { nodes, links, dropOff };
-    }
     function expectOracle(got: Paths, events: CanonicalEvent[], o: Omit<PathsOracleOptions, 'range'>) {
       const want = pathCounts(visitorPaths(events, { range: RANGE, ...o }), o.depth);
-      const have = countsOf(got);
+      const have = answerCounts(got);
       expect(have.nodes).toEqual(want.nodes);
       expect(have.links).toEqual(want.links);
       expect(have.dropOff).toEqual(want.dropOff);
@@ -210,6 +200,35 @@ export function runPathsSuite(engine: string, makeStore: () => Promise<EventStor
       await expect(paths(PATHS_SITE, { start_page: 'pricing' })).rejects.toMatchObject({ code: 'invalid_start_page' });
       await expect(paths(PATHS_SITE, { bogus: '1' })).rejects.toMatchObject({ code: 'unknown_parameter' });
       await expect(paths(PATHS_SITE, { start_page: "/' OR 1=1 --" })).resolves.toMatchObject({ visitors: 0 });
+    });
+
+    it('counts sessions whose events arrive in parts, late, or reach past the steps read (oracle)', async () => {
+      const later = lateLater(FUNNEL_NOW - 60_000);
+      await store.write({ events: later, raw: [], quarantine: [], drops: [] });
+      const ev = [...lateEarlier(), ...later];
+      const range = { startMs: Date.parse('2024-03-01T00:00:00Z'), endMs: Date.parse('2024-03-03T00:00:00Z') };
+      const check = async (params: Record<string, string>, o: Omit<PathsOracleOptions, 'range'>) => {
+        const got = await paths(PATHS_LATE_SITE, { ...params, nodes_per_step: '25' });
+        const want = pathCounts(visitorPaths(ev, { range, ...o }), o.depth);
+        expect(answerCounts(got)).toEqual(want);
+        return got;
+      };
+      const entry = await check({}, { anchor: { position: 'start', label: null }, events: false, depth: 5 });
+      // Worked by hand: l1 / → /a → /b → /a; l2 / → /x → /y; l3 / → /b (its /old is before the steps read);
+      // l4 / → /c; l5 / → /a → /b; l6 /p → /q.
+      expect(entry.steps.map((x) => x.visitors)).toEqual([6, 6, 3, 1]);
+      expect(entry.nodes.filter((n) => n.step === 1).map((n) => [n.name, n.visitors])).toEqual([
+        ['/', 5],
+        ['/p', 1],
+      ]);
+      await check({ start_page: '/a', depth: '3' }, { anchor: { position: 'start', label: 'p/a' }, events: false, depth: 3 });
+      await check({ end_page: '/b' }, { anchor: { position: 'end', label: 'p/b' }, events: false, depth: 5 });
+      await check({ end_page: '/y', depth: '2' }, { anchor: { position: 'end', label: 'p/y' }, events: false, depth: 2 });
+      const around = await stats.pageNeighbours(PATHS_LATE_SITE, { ...period, page: '/b' });
+      expect(around.next).toEqual([
+        { kind: 'exit', name: '(exit)', visitors: 2, share: 66.7 },
+        { kind: 'page', name: '/a', visitors: 1, share: 33.3 },
+      ]);
     });
   });
 }

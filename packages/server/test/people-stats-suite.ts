@@ -4,6 +4,9 @@ import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { COHORT_NOW, COHORT_SITE, cohortEvent, cohortEvents } from './helpers/cohorts-fixture';
 import { distinctBy, personOf } from './helpers/people-oracle';
+import { latestTraits, traitIdentifies } from './helpers/trait-fixture';
+import { profilePayments } from './helpers/profiles-oracle';
+import { ensureCredits, RateTable } from '../src/revenue';
 
 /**
  * The stats engine's `unit=people` and `user_id` dimension/filter on one engine, against the person
@@ -31,7 +34,12 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
   describe(`stats unit=people and user_id on ${engine}`, () => {
     let store: EventStore;
     let stats: StatsService;
-    const all = [...cohortEvents('people-stats'), ...crossSiteEvents()];
+    const seeded = cohortEvents('people-stats');
+    // Traits sent before the rows a statement reads: trait values come from the site's whole history.
+    const traits = traitIdentifies(seeded, COHORT_SITE.id, START - 40 * DAY);
+    const all = [...seeded, ...crossSiteEvents(), ...traits];
+    // Payments (EUR) of some visitor ids, identified or not, one refunded.
+    const payments = profilePayments(seeded, COHORT_SITE.id);
     const site = all.filter((e) => e.site_id === COHORT_SITE.id);
     // The rows a statement reads: the period widened by the session look-around.
     const read = site.filter((e) => e.ts >= START - LOOKAROUND && e.ts < END + LOOKAROUND);
@@ -41,7 +49,23 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
     beforeAll(async () => {
       store = await makeStore();
       await store.write({ events: all, raw: [], quarantine: [], drops: [] });
-      stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0 });
+      await store.upsertSideRows(
+        'transactions',
+        payments.map((p) => ({
+          site_id: p.site,
+          txn_key: p.key,
+          kind: p.kind,
+          status: 'counted',
+          source: 'stripe',
+          ts: p.ts,
+          amount: p.amount,
+          currency: 'EUR',
+          visitor_id: p.visitor,
+          version: 1,
+        })),
+      );
+      const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: COHORT_NOW };
+      stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0, revenueCredits: (id) => ensureCredits(store, id, ctx) });
     });
     afterAll(async () => {
       await store?.close();
@@ -134,8 +158,99 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
       await expect(stats.dashboard(COHORT_SITE, { unit: 'everyone' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
     });
 
-    it('refuses unit=people for metrics it does not serve, and an unknown unit', async () => {
-      await expect(run({ metrics: ['new_visitors'], unit: 'people' })).rejects.toMatchObject({ status: 400, code: 'invalid_unit' });
+    it('breaks down and filters by a trait of the person, for visitors and for people', async () => {
+      const plan = latestTraits(all, 'plan');
+      // An event's user: its own, else the one its visitor id identified as in the rows read.
+      const userOf = (e: CanonicalEvent) => (e.user_id ? e.user_id : person(e).startsWith('u') ? person(e).slice(1) : '');
+      const traitOf = (e: CanonicalEvent) => plan.get(userOf(e)) ?? '';
+      // The fixture must give several plans, a change and people without one.
+      expect(new Set(inPeriod.map(traitOf))).toEqual(new Set(['', 'free', 'pro', 'team', 'enterprise']));
+      const byVisitor = distinctBy(inPeriod, traitOf, (e) => e.visitor_id);
+      expect(rowsBy(await run({ metrics: ['visitors'], dimensions: ['trait:plan'] }), 'trait:plan', 'visitors')).toEqual(byVisitor);
+      const byPerson = distinctBy(inPeriod, traitOf, person);
+      expect(rowsBy(await run({ metrics: ['visitors'], dimensions: ['trait:plan'], unit: 'people' }), 'trait:plan', 'visitors')).toEqual(
+        byPerson,
+      );
+      const pro = inPeriod.filter((e) => ['pro', 'team'].includes(traitOf(e)));
+      expect(await run({ metrics: ['visitors', 'events'], filters: [['is', 'trait:plan', ['pro', 'team']]] })).toEqual([
+        { visitors: new Set(pro.map((e) => e.visitor_id)).size, events: pro.length },
+      ]);
+      const notFree = inPeriod.filter((e) => !traitOf(e).toLowerCase().includes('free') && e.path === '/pricing');
+      expect(
+        await run({
+          metrics: ['pageviews', 'events'],
+          filters: [
+            ['not', ['contains', 'trait:plan', ['FREE']]],
+            ['is', 'page', ['/pricing']],
+          ],
+        }),
+      ).toEqual([{ pageviews: notFree.filter((e) => e.name === 'page_view').length, events: notFree.length }]);
+      // With a session-level breakdown (sessions counted from the session rows, the trait filter on their events).
+      const start = new Map<string, number>();
+      for (const e of read)
+        start.set(`${e.session_id}|${e.visitor_id}`, Math.min(start.get(`${e.session_id}|${e.visitor_id}`) ?? Infinity, e.ts));
+      const sessions = new Set(
+        pro.map((e) => `${e.session_id}|${e.visitor_id}`).filter((k) => start.get(k)! >= START && start.get(k)! < END),
+      ).size;
+      const rows = await run({ metrics: ['sessions'], filters: [['is', 'trait:plan', ['pro', 'team']]] });
+      expect(rows).toEqual([{ sessions }]);
+    });
+
+    it('refuses trait dimensions with page-view and revenue metrics', async () => {
+      for (const metrics of [['avg_time'], ['total_revenue']] as const)
+        await expect(run({ metrics: [...metrics], dimensions: ['trait:plan'] })).rejects.toMatchObject({
+          status: 400,
+          code: 'invalid_dimension',
+        });
+      await expect(run({ metrics: ['visitors'], dimensions: ["trait:a'b" as 'trait:x'] })).rejects.toMatchObject({ status: 400 });
+    });
+
+    it('gives revenue metrics for people: paying people are the persons of the payers', async () => {
+      const paid = payments.filter((p) => p.ts >= START && p.ts < END);
+      const bought = paid.filter((p) => p.kind === 'payment');
+      // The period must hold payments of identified visitor ids, or people and visitors would not differ.
+      const payerPerson = (visitor: string) => person({ visitor_id: visitor, user_id: '' } as CanonicalEvent);
+      expect(bought.some((p) => payerPerson(p.visitor).startsWith('u'))).toBe(true);
+      const total = paid.reduce((a, p) => a + p.amount, 0) / 100;
+      const people = new Set(inPeriod.map(person)).size;
+      const metrics = ['total_revenue', 'transactions', 'paying_visitors', 'revenue_per_visitor', 'visitors'] as const;
+      expect(await run({ metrics: [...metrics], unit: 'people' })).toEqual([
+        {
+          total_revenue: total,
+          transactions: bought.length,
+          paying_visitors: new Set(bought.map((p) => payerPerson(p.visitor))).size,
+          revenue_per_visitor: Math.round((total / people) * 100) / 100,
+          visitors: people,
+        },
+      ]);
+      expect((await run({ metrics: ['paying_visitors'] }))[0]).toEqual({ paying_visitors: new Set(bought.map((p) => p.visitor)).size });
+    });
+
+    it('splits people into new and returning: returning when any of their ids was seen before the period', async () => {
+      const earlier = all.filter((e) => e.site_id === COHORT_SITE.id && e.ts < START);
+      const seenVisitors = new Set(earlier.map((e) => e.visitor_id));
+      const returning = new Set([
+        ...earlier.filter((e) => e.user_id).map((e) => `u${e.user_id}`),
+        ...read.filter((e) => seenVisitors.has(e.visitor_id)).map(person),
+      ]);
+      const people = new Set(inPeriod.map(person));
+      const back = [...people].filter((p) => returning.has(p)).length;
+      // Both kinds, and people differ from visitor ids here, or this would prove little.
+      expect(back).toBeGreaterThan(0);
+      expect(back).toBeLessThan(people.size);
+      expect(await run({ metrics: ['visitors', 'new_visitors', 'returning_visitors'], unit: 'people' })).toEqual([
+        { visitors: people.size, new_visitors: people.size - back, returning_visitors: back },
+      ]);
+      const byPage = await run({ metrics: ['new_visitors'], unit: 'people', dimensions: ['page'] });
+      const newByPage = distinctBy(
+        inPeriod.filter((e) => !returning.has(person(e))),
+        (e) => e.path,
+        person,
+      );
+      expect(rowsBy(byPage, 'page', 'new_visitors')).toEqual(newByPage);
+    });
+
+    it('refuses an unknown unit', async () => {
       await expect(run({ metrics: ['visitors'], unit: 'persons' as 'people' })).rejects.toMatchObject({
         status: 400,
         code: 'invalid_unit',

@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runPrivacySuite } from './privacy-suite';
 
-// Data-subject requests on the embedded engine. On disk the raw NDJSON files and the WAL are searched;
-// the database file itself is not: DuckDB leaves a deleted row's bytes in freed blocks until it reuses
-// them (measured: deleting and checkpointing keeps them), so scrubbing it needs the file rewritten
-// (docs/privacy.md, "What is not erased yet").
+// Data-subject requests on the embedded engine. On disk the raw NDJSON files, the WAL and the database
+// file itself are searched: an erasure rewrites the tables and overwrites the blocks it freed, so no
+// deleted row's bytes stay in `events.duckdb` (docs/privacy.md).
 runPrivacySuite({
   label: 'DuckDB',
   dialect: 'duckdb',
   overrides: () => ({}),
-  files: (dataDir) => [path.join(dataDir, 'events.duckdb.wal')].filter((f) => fs.existsSync(f)),
+  files: (dataDir) => ['events.duckdb', 'events.duckdb.wal'].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f)),
 });

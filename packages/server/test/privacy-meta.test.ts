@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentHash } from '../src/meta';
+import { pruneConsentLogs } from '../src/consent';
 import { openTestMeta, postgresAvailable, type MetaEngineHandle, type MetaEngineName } from './helpers/meta-engines';
 
 const pgStatus = await postgresAvailable();
@@ -144,10 +145,50 @@ for (const { engine, run } of engines) {
       // A removed entry in the middle breaks the chain there.
       await sql`DELETE FROM consent_log WHERE site_id = ${site.id} AND seq = ${17}`.execute(h.meta.db);
       expect(await h.meta.consentLog.verify(site.id)).toEqual({ entries: 18 - firstKept, first_bad_seq: 18 });
-      // Deleting the site takes its consent settings and log.
+      // Deleting the site takes its consent settings, log and anchor.
       await h.meta.sites.delete(site.id);
       expect(await h.meta.consentLog.list(site.id, { limit: 10 })).toEqual([]);
       expect(await h.meta.siteConsent.get(site.id)).toBeNull();
+      expect(await h.meta.consentLog.anchor(site.id)).toBeNull();
+    });
+
+    it('consent-log retention: an anchor keeps the chain verifiable, catches a removed oldest entry, and the chain continues', async () => {
+      const org = await h.meta.orgs.create('Consent retention');
+      const site = await h.meta.sites.create(org.id, { name: 'S', domain: 'consent-ret.example.com' });
+      const day = 86_400_000;
+      const now = Date.UTC(2026, 5, 1);
+      const append = (i: number, at: number) =>
+        h.meta.consentLog.append(site.id, { subject: `p-${i}`, categories: 'analytics', text_version: 'v1', source: 'banner' }, at);
+      // Ten decisions a day apart, the newest yesterday.
+      const all = [];
+      for (let i = 0; i < 10; i++) all.push(await append(i, now - (10 - i) * day));
+      // Retention of 4 days keeps the entries of the last 4 days (seq 7..10).
+      const removed = await pruneConsentLogs(h.meta, 4, now);
+      expect(removed.get(site.id)).toBe(6);
+      expect(await h.meta.consentLog.anchor(site.id)).toEqual({ seq: 7, hash: all[5]!.hash, pruned: 6 });
+      const kept = (await h.meta.consentLog.list(site.id, { limit: 100 })).map((e) => e.seq).reverse();
+      expect(kept).toEqual([7, 8, 9, 10]);
+      expect(await h.meta.consentLog.verify(site.id)).toEqual({ entries: 4, first_bad_seq: null });
+      // Nothing more is due: a second run removes nothing.
+      expect((await pruneConsentLogs(h.meta, 4, now)).size).toBe(0);
+      // New decisions continue the chain.
+      const next = await append(10, now);
+      expect(next.seq).toBe(11);
+      expect(next.prev_hash).toBe(all[9]!.hash);
+      expect(await h.meta.consentLog.verify(site.id)).toEqual({ entries: 5, first_bad_seq: null });
+      // Everything pruned: the anchor is the last entry, and the next decision links to it.
+      expect((await pruneConsentLogs(h.meta, 1, now + 3 * day)).get(site.id)).toBe(5);
+      expect(await h.meta.consentLog.anchor(site.id)).toEqual({ seq: 12, hash: next.hash, pruned: 11 });
+      expect(await h.meta.consentLog.verify(site.id)).toEqual({ entries: 0, first_bad_seq: null });
+      const after = await append(11, now + 3 * day);
+      expect([after.seq, after.prev_hash]).toEqual([12, next.hash]);
+      expect(await h.meta.consentLog.verify(site.id)).toEqual({ entries: 1, first_bad_seq: null });
+      // Removing the oldest kept entry outside retention is tampering, and verify names it.
+      await append(12, now + 3 * day);
+      await sql`DELETE FROM consent_log WHERE site_id = ${site.id} AND seq = ${12}`.execute(h.meta.db);
+      expect(await h.meta.consentLog.verify(site.id)).toEqual({ entries: 1, first_bad_seq: 13 });
+      // 0 keeps everything.
+      expect((await pruneConsentLogs(h.meta, 0, now + 1000 * day)).size).toBe(0);
     });
   });
 }

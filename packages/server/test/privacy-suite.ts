@@ -194,6 +194,13 @@ export function runPrivacySuite(engine: PrivacyEngine): void {
         (await srv.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM raw_payloads WHERE site_id = ?', [siteId]))[0]!.n,
       );
 
+      // Before: the engine's own files do hold the subject (so the search after the erasure can fail).
+      const engineFiles = () => engine.files?.(srv.dataDir) ?? [];
+      if (engineFiles().length) {
+        const holds = (needle: string) => engineFiles().some((f) => fs.readFileSync(f).includes(Buffer.from(needle)));
+        expect(holds(userId) || holds(email), 'the database files hold the subject before the erasure').toBe(true);
+      }
+
       const created = await owner.post(`/api/sites/${siteId}/privacy/requests`, { type: 'erasure', subject: { user_id: userId } });
       expect(created.status, created.text).toBe(202);
       const done = await waitDone(owner, '/api', created.body.id);

@@ -79,7 +79,7 @@ describe('profiles over HTTP', () => {
     expect((await stranger.get(`${base}/ualice`)).status).toBe(404);
     expect((await owner.get(`${base}/unobody`)).status).toBe(404);
     for (const [path, code] of [
-      ['?sort=revenue', 'invalid_sort'],
+      ['?sort=money', 'invalid_sort'],
       ['?limit=abc', 'invalid_limit'],
       ['?x=1', 'unknown_parameter'],
       ['/qalice', 'invalid_profile'],

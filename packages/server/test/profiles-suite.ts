@@ -1,10 +1,14 @@
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_RULES, type GoalDefinition, type ProfileSummary } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { rulesScorer } from '../src/scoring';
+import { ensureCredits, RateTable } from '../src/revenue';
+import { openReplayStore, type ReplayStore } from '../src/replay';
 import { OTHER_SITE, PROFILE_SITE, profileEvents, SEEDED_SITE, T0 } from './helpers/profiles-fixture';
-import { profileOracle, type ProfileFacts } from './helpers/profiles-oracle';
+import { mergeOracle, profileOracle, profilePayments, type Payment, type ProfileFacts } from './helpers/profiles-oracle';
+import { tempDir } from './helpers/events';
 
 /**
  * Profiles (stats/profiles/) on one engine: the hand-made identity case (identify mid-session keeps
@@ -21,8 +25,21 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
   describe(`profiles on ${engine}`, () => {
     let store: EventStore;
     let stats: StatsService;
+    let replay: ReplayStore;
     const all = profileEvents();
-    const seeded = profileOracle(all.filter((e) => e.site_id === SEEDED_SITE.id));
+    const seededEvents = all.filter((e) => e.site_id === SEEDED_SITE.id);
+    const payments: Payment[] = [
+      ...profilePayments(seededEvents, SEEDED_SITE.id),
+      // Site P: alice pays on her laptop and her phone, one payment partly refunded; b1 pays anonymously.
+      { site: PROFILE_SITE.id, key: 'p1', kind: 'payment', visitor: 'a1', ts: T0 + 5 * 60_000, amount: 2500 },
+      { site: PROFILE_SITE.id, key: 'p2', kind: 'payment', visitor: 'a2', ts: T0 + 1442 * 60_000, amount: 1000 },
+      { site: PROFILE_SITE.id, key: 'rf:p1', kind: 'refund', visitor: 'a1', ts: T0 + 2000 * 60_000, amount: -500 },
+      { site: PROFILE_SITE.id, key: 'p3', kind: 'payment', visitor: 'b1', ts: T0 + 11 * 60_000, amount: 700 },
+    ];
+    const seeded = profileOracle(
+      seededEvents,
+      payments.filter((p) => p.site === SEEDED_SITE.id),
+    );
     const summary = ({ list: _list, ...p }: ProfileFacts & { list: unknown }) => p;
     // Scores are proven by the scoring suite; here the profiles' own facts.
     const scorer = rulesScorer(DEFAULT_SCORING_RULES, [], T0);
@@ -32,9 +49,55 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
     beforeAll(async () => {
       store = await makeStore();
       await store.write({ events: all, raw: [], quarantine: [], drops: [] });
-      stats = new StatsService(store, { sharedResultsMs: 0 });
+      await store.upsertSideRows(
+        'transactions',
+        payments.map((p) => ({
+          site_id: p.site,
+          txn_key: p.key,
+          kind: p.kind,
+          status: 'counted',
+          source: 'stripe',
+          ts: p.ts,
+          amount: p.amount,
+          currency: 'EUR',
+          visitor_id: p.visitor,
+          version: 1,
+        })),
+      );
+      // Credits in the reporting currency (EUR, so no conversion), brought up to date before profiles read them.
+      const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: T0 + 10 * 86_400_000 };
+      stats = new StatsService(store, { sharedResultsMs: 0, revenueCredits: (id) => ensureCredits(store, id, ctx) });
+      replay = await openReplayStore(store, tempDir('profiles-replay'));
+      // Two recordings of a1, one of a2; one of a1 on site Q is not alice's.
+      for (const [site, rec, visitor] of [
+        [PROFILE_SITE.id, 'rec-a', 'a1'],
+        [PROFILE_SITE.id, 'rec-b', 'a1'],
+        [PROFILE_SITE.id, 'rec-c', 'a2'],
+        [OTHER_SITE.id, 'rec-d', 'a1'],
+      ] as const)
+        for (const seq of [0, 1])
+          await replay.append({
+            site_id: site,
+            recording_id: rec,
+            seq,
+            visitor_id: visitor,
+            session_id: 's1',
+            received_at: T0 + seq,
+            ts_start: T0 + seq,
+            ts_end: T0 + seq + 1,
+            event_count: 1,
+            paths: ['/'],
+            clicks: 0,
+            rage_clicks: 0,
+            errors: 0,
+            country: 'DE',
+            device: 'desktop',
+            browser: 'Chrome',
+            gzip: zlib.gzipSync('[]'),
+          });
     });
     afterAll(async () => {
+      await replay?.close();
       await store?.close();
     });
 
@@ -46,12 +109,64 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       expect(page.profiles.map(unscored)).toEqual(byLastSeen.slice(11, 18));
       // The seeded traffic has people with several visitor ids, or this would prove little.
       expect(byLastSeen.some((p) => p.visitor_ids > 1)).toBe(true);
+      // Revenue: payments less refunds of the person's visitor ids, most first.
+      expect(byLastSeen.filter((p) => p.transactions > 0).length).toBeGreaterThan(5);
+      const richest = [...seeded.values()]
+        .sort((a, b) => b.revenue - a.revenue || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
+        .map(summary);
+      expect((await stats.profiles(SEEDED_SITE, { sort: 'revenue', limit: '30' }, scorer)).profiles.map(unscored)).toEqual(
+        richest.slice(0, 30),
+      );
       const busiest = [...seeded.values()]
         .sort((a, b) => b.events - a.events || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
         .map(summary);
       expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' }, scorer)).profiles.map(unscored)).toEqual(
         busiest.slice(0, 25),
       );
+      // The score order reads every profile and pages after scoring: each keeps its facts, revenue included.
+      const byScore = await stats.profiles(SEEDED_SITE, { sort: 'score', limit: '40', offset: '3' }, scorer);
+      expect(byScore.total).toBe(seeded.size);
+      expect(byScore.profiles).toHaveLength(40);
+      const scores = byScore.profiles.map((p) => p.score);
+      expect(scores).toEqual([...scores].sort((x, y) => y - x));
+      for (const p of byScore.profiles) expect(unscored(p)).toEqual(summary(seeded.get(p.id)!));
+    });
+
+    it('keeps the people with a session matching stats filters', async () => {
+      const all = { period: 'custom', start_date: '2023-12-01', end_date: '2024-05-31', limit: '200' };
+      const ids = async (filters: unknown) =>
+        (await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify(filters) }, scorer)).profiles.map((p) => p.id).sort();
+      // Event-level: an event on /pricing (the page dimension is any event's path) in one of the person's sessions.
+      const pricing = [...seeded.values()].filter((p) => p.list.some((e) => e.path === '/pricing'));
+      expect(pricing.length).toBeGreaterThan(0);
+      expect(pricing.length).toBeLessThan(seeded.size);
+      expect(await ids([['is', 'page', ['/pricing']]])).toEqual(pricing.map((p) => p.id).sort());
+      // Session-level: a session (of a visitor id) whose first event came from Google, the person having an event in it.
+      const first = new Map<string, { ts: number; source: string }>();
+      for (const e of seededEvents) {
+        const k = `${e.session_id}|${e.visitor_id}`;
+        if (!first.has(k) || e.ts < first.get(k)!.ts) first.set(k, { ts: e.ts, source: e.source });
+      }
+      const google = [...seeded.values()].filter((p) =>
+        p.list.some((e) => first.get(`${e.session_id}|${e.visitor_id}`)!.source === 'Google'),
+      );
+      expect(google.length).toBeGreaterThan(0);
+      expect(google.length).toBeLessThan(seeded.size);
+      expect(await ids({ source: 'Google' })).toEqual(google.map((p) => p.id).sort());
+      const both = await stats.profiles(
+        SEEDED_SITE,
+        { ...all, filters: JSON.stringify([['is', 'page', ['/pricing']]]), sort: 'events' },
+        scorer,
+      );
+      expect(both.total).toBe(pricing.length);
+      const scored = await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify({ source: 'Google' }), sort: 'score' }, scorer);
+      expect(scored.total).toBe(google.length);
+      expect(scored.profiles.map((p) => p.id).sort()).toEqual(google.map((p) => p.id).sort());
+      await expect(stats.profiles(SEEDED_SITE, { filters: '[' }, scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_filter' });
+      await expect(stats.profiles(SEEDED_SITE, { start_date: '2024-01-01' }, scorer)).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_date_range',
+      });
     });
 
     it('searches by user id and trait value, case-insensitively', async () => {
@@ -87,6 +202,21 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       expect(p.traits).toEqual([
         { key: 'company', value: 'Acme', changed_at: T0 + 2 * 60_000 },
         { key: 'plan', value: 'pro', changed_at: T0 + 1441 * 60_000 },
+      ]);
+      // Revenue: 25 + 10 − 5 (refund) EUR over two payments; recordings of both devices, not site Q's.
+      expect([p.revenue, p.transactions, p.currency]).toEqual([30, 2, 'EUR']);
+      expect(p.recordings).toEqual([
+        { visitor_id: 'a1', recordings: 2 },
+        { visitor_id: 'a2', recordings: 1 },
+      ]);
+      expect(list.profiles.map((x) => [x.id, x.revenue, x.transactions])).toEqual([
+        ['ualice', 30, 2],
+        ['vb1', 7, 1],
+      ]);
+      // Merges: each visitor id identified once, when it first carried the user id (both identify events of a2 are one merge).
+      expect(p.merges).toEqual([
+        { visitor_id: 'a1', user_id: 'alice', at: T0 + 2 * 60_000, previous_user_id: null },
+        { visitor_id: 'a2', user_id: 'alice', at: T0 + 1440 * 60_000, previous_user_id: null },
       ]);
       expect(p.merged_visitor_ids).toEqual([
         { visitor_id: 'a1', first_seen: T0, last_seen: T0 + 3 * 60_000, identified_at: T0 + 2 * 60_000 },
@@ -134,6 +264,8 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
         const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id, scorer);
         expect(detail.goals).toEqual([{ id: 'g-pricing', name: 'Pricing', sessions: onPricing.size }]);
         expect([detail.sessions, detail.events, detail.pageviews]).toEqual([p.sessions, p.events, p.pageviews]);
+        expect(detail.merges).toEqual(mergeOracle(seededEvents, seeded.get(p.id)!.list));
+        expect([detail.revenue, detail.transactions]).toEqual([p.revenue, p.transactions]);
       }
     });
 
@@ -169,12 +301,43 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       const alice = await stats.profile(PROFILE_SITE, 'ualice', scorer);
       expect([alice.first_seen, alice.events, alice.sessions, alice.first_source]).toEqual([T0 - 1440 * MIN, 7, 3, '']);
       expect((await stats.profile(PROFILE_SITE, 'ucarol', scorer)).events).toBe(1);
-      expect((await stats.profile(PROFILE_SITE, 'udave', scorer)).events).toBe(2);
+      const dave = await stats.profile(PROFILE_SITE, 'udave', scorer);
+      expect(dave.events).toBe(2);
+      // Re-identification is recorded in order, on both people the visitor id belongs to.
+      const r1 = [
+        { visitor_id: 'r1', user_id: 'carol', at: T0 + 101 * MIN, previous_user_id: null },
+        { visitor_id: 'r1', user_id: 'dave', at: T0 + 102 * MIN, previous_user_id: 'carol' },
+      ];
+      expect(dave.merges).toEqual(r1);
+      expect((await stats.profile(PROFILE_SITE, 'ucarol', scorer)).merges).toEqual(r1);
+      // The same identify again changes nothing (idempotent); a late one from before moves the merge back.
+      await store.write({
+        events: [
+          late(5, { visitor_id: 'r1', session_id: 'r', ts: T0 + 103 * MIN, name: 'identify', user_id: 'dave', props: {} }),
+          late(6, {
+            visitor_id: 'a2',
+            session_id: 's2',
+            ts: T0 + 1439 * MIN,
+            received_at: T0 + 3000 * MIN,
+            name: 'identify',
+            user_id: 'alice',
+            props: {},
+          }),
+        ],
+        raw: [],
+        quarantine: [],
+        drops: [],
+      });
+      expect((await stats.profile(PROFILE_SITE, 'udave', scorer)).merges).toEqual(r1);
+      expect((await stats.profile(PROFILE_SITE, 'ualice', scorer)).merges).toEqual([
+        { visitor_id: 'a1', user_id: 'alice', at: T0 + 2 * MIN, previous_user_id: null },
+        { visitor_id: 'a2', user_id: 'alice', at: T0 + 1439 * MIN, previous_user_id: null },
+      ]);
       await expect(stats.profile(PROFILE_SITE, 'vr1', scorer)).rejects.toMatchObject({ status: 404 });
     });
 
     it('refuses bad input with a 400', async () => {
-      await expect(stats.profiles(PROFILE_SITE, { sort: 'revenue' }, scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
+      await expect(stats.profiles(PROFILE_SITE, { sort: 'money' }, scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
       await expect(stats.profiles(PROFILE_SITE, { limit: '0' }, scorer)).rejects.toMatchObject({ status: 400 });
       await expect(stats.profiles(PROFILE_SITE, { nope: '1' }, scorer)).rejects.toMatchObject({ status: 400, code: 'unknown_parameter' });
       await expect(stats.profile(PROFILE_SITE, 'xalice', scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_profile' });

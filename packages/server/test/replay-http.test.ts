@@ -125,6 +125,70 @@ describe('session replay over HTTP', () => {
     expect((await s.request('GET', `/v1/sites/${s.otherSite.id}/recordings/${r}`, undefined, other)).status).toBe(404);
   });
 
+  it("lists the recordings of a funnel's drop-off: the sessions that reached the step and not the next", async () => {
+    const funnel = await s.ctx.meta.funnels.create(
+      s.site.id,
+      {
+        name: 'Checkout',
+        scope: 'session',
+        steps: [
+          { name: 'Landing', type: 'pageview', match: { url_pattern: '/landing' } },
+          { name: 'Checkout', type: 'pageview', match: { url_pattern: '/checkout' } },
+          { name: 'Paid', type: 'pageview', match: { url_pattern: '/paid' } },
+        ],
+      },
+      null,
+    );
+    // Three visitors (their own addresses): one stops at the landing page, one at checkout, one pays; each recorded.
+    const visit = async (ip: string, paths: string[]) => {
+      let aid = '';
+      for (const p of paths) {
+        const res = await s.collect(
+          {
+            site_id: s.site.tracking_id,
+            events: [{ event_id: crypto.randomUUID(), name: 'page_view', properties: { url: `${ORIGIN}${p}` } }],
+          },
+          { origin: ORIGIN, 'x-forwarded-for': ip },
+        );
+        aid = (res.body as { aid: string }).aid;
+      }
+      const r = rid();
+      expect((await chunk({ r, q: 0, a: aid }, gz(rrweb(Date.now() - 1000, 'x', `${ORIGIN}${paths[0]}`)))).status).toBe(202);
+      return r;
+    };
+    const landed = await visit('198.51.100.21', ['/landing']);
+    const atCheckout = await visit('198.51.100.22', ['/landing', '/checkout']);
+    await visit('198.51.100.23', ['/landing', '/checkout', '/paid']);
+    const hdr = { authorization: `Bearer ${s.keys.read}` };
+    const ids = async (q: string) => {
+      const r = await s.request('GET', `/v1/sites/${s.site.id}/recordings?${q}`, undefined, hdr);
+      expect(r.status, q).toBe(200);
+      return r.body.recordings.map((x: { recording_id: string }) => x.recording_id);
+    };
+    // The same numbers as the funnel's stats: one left after each step.
+    const st = await s.request('GET', `/v1/sites/${s.site.id}/funnels/${funnel.id}/stats?period=today`, undefined, hdr);
+    expect(st.body.steps.map((x: { drop_off: number }) => x.drop_off)).toEqual([1, 1, 0]);
+    expect(await ids(`funnel_id=${funnel.id}&funnel_step=1`)).toEqual([landed]);
+    expect(await ids(`funnel_id=${funnel.id}&funnel_step=2`)).toEqual([atCheckout]);
+    // The funnel's filters choose its entrants: nobody from nowhere.
+    expect(
+      await ids(`funnel_id=${funnel.id}&funnel_step=1&funnel_filters=${encodeURIComponent(JSON.stringify([['is', 'country', ['ZZ']]]))}`),
+    ).toEqual([]);
+    // Bad input: a step with no drop-off, half a pair, another site's funnel, a bad day.
+    const other = await s.ctx.meta.funnels.create(s.otherSite.id, { name: 'Theirs', steps: funnel.steps }, null);
+    for (const [q, status, code] of [
+      [`funnel_id=${funnel.id}&funnel_step=3`, 400, 'invalid_step'],
+      [`funnel_id=${funnel.id}`, 400, 'invalid_parameter'],
+      [`funnel_id=${other.id}&funnel_step=1`, 404, 'not_found'],
+      [`funnel_id=${funnel.id}&funnel_step=1&funnel_start_date=2025-13-01`, 400, undefined],
+    ] as const) {
+      const r = await s.request('GET', `/v1/sites/${s.site.id}/recordings?${q}`, undefined, hdr);
+      expect(r.status, q).toBe(status);
+      expect(r.body.success, q).toBe(false);
+      if (code) expect(r.body.error.code, q).toBe(code);
+    }
+  });
+
   it('answers every kind of bad chunk 4xx with the usual body and stores nothing', async () => {
     const { aid } = await session();
     const theirs = await session(s.otherSite.tracking_id, 'https://other.org');

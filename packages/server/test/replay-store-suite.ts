@@ -231,9 +231,9 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await replay.countStartedSince('site-a', T0 + 5 * MIN)).toBe(reference((r) => start(r) >= T0 + 5 * MIN).length);
     });
 
-    it("takes clicks, rage clicks and errors from the session's Behaviour events where it has them", async () => {
+    it("takes clicks, rage clicks, dead clicks and errors from the session's Behaviour events where it has them", async () => {
       // rec-3's session: heatmap clicks, rage clicks and one error from Behaviour; rec-4's: only error clicks;
-      // rec-1's: a dead click (no count of ours). The same session id on another site counts for nothing.
+      // rec-1's: dead clicks (Behaviour's alone). The same session id on another site counts for nothing.
       const ev = (site_id: string, session_id: string, name: string, n: number, at: number) =>
         Array.from({ length: n }, (_, i) => makeEvent({ site_id, session_id, visitor_id: 'vb', name, ts: at + i * 1000 }));
       const behaviour = [
@@ -244,6 +244,7 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
         ...ev('site-a', 's1', 'dead_click', 2, T0),
         ...ev('site-z', 'rec-2-s', 'rage_click', 4, T0),
         ...ev('site-z', 's1', 'error_occurred', 4, T0),
+        ...ev('site-z', 'rec-3-s', 'dead_click', 3, T0),
       ];
       await events.write(batchOf(behaviour));
       // The reference: per count, the session's Behaviour events of that kind on site-a, else the chunks' sum.
@@ -255,12 +256,14 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
         return {
           clicks: mine('heatmap_click') || sum('clicks'),
           rage_clicks: mine('rage_click') || sum('rage_clicks'),
+          dead_clicks: mine('dead_click'),
           errors: mine('error_occurred') || mine('error_click') || sum('errors'),
         };
       };
       const rids = ['rec-1', 'rec-2', 'rec-3', 'rec-4'];
       for (const rid of rids) expect(await replay.get('site-a', rid)).toMatchObject(expected(rid));
-      expect(expected('rec-3')).toEqual({ clicks: 5, rage_clicks: 2, errors: 1 });
+      expect(expected('rec-3')).toEqual({ clicks: 5, rage_clicks: 2, dead_clicks: 0, errors: 1 });
+      expect(expected('rec-1').dead_clicks).toBe(2);
       const base = { from: T0 - DAY, to: T0 + 2 * DAY, limit: 50, offset: 0 };
       const listed = (await replay.list('site-a', base)).recordings;
       for (const r of listed) expect(r).toMatchObject(expected(r.recording_id));
@@ -271,6 +274,24 @@ export function runReplayStoreSuite(engineName: string, open: () => Promise<Even
       expect(await ids({ has_rage_clicks: false })).toEqual(order.filter((rid) => expected(rid).rage_clicks === 0));
       expect(await ids({ has_errors: true })).toEqual(order.filter((rid) => expected(rid).errors > 0));
       expect(await ids({ has_errors: false })).toEqual(order.filter((rid) => expected(rid).errors === 0));
+      expect(await ids({ has_dead_clicks: true })).toEqual(order.filter((rid) => expected(rid).dead_clicks > 0));
+      expect(await ids({ has_dead_clicks: false })).toEqual(order.filter((rid) => expected(rid).dead_clicks === 0));
+    });
+
+    it("lists the recordings of the sessions named (a funnel's drop-offs), whenever they started", async () => {
+      const sessionsOf = (rids: string[]) =>
+        written.filter((c) => c.site_id === 'site-a' && rids.includes(c.recording_id)).map((c) => c.session_id);
+      const all = (await replay.list('site-a', { from: T0 - DAY, to: T0 + 2 * DAY, limit: 50, offset: 0 })).recordings;
+      const ids = async (session_ids: string[], from = T0 + 30 * DAY) =>
+        (await replay.list('site-a', { from, to: from + DAY, limit: 50, offset: 0, session_ids })).recordings.map((r) => r.recording_id);
+      // The period (a month later here) does not apply: the sessions choose.
+      expect(await ids(sessionsOf(['rec-2', 'rec-4']))).toEqual(
+        all.map((r) => r.recording_id).filter((r) => ['rec-2', 'rec-4'].includes(r)),
+      );
+      // Only the site's own recordings of those sessions; an empty list matches nothing.
+      const other = await replay.list('site-m', { from: 0, to: 4e12, limit: 50, offset: 0, session_ids: sessionsOf(['rec-2']) });
+      expect(other.total).toBe(0);
+      expect(await ids([])).toEqual([]);
     });
 
     it('lists the recordings of sessions that clicked an element, on a page when given (Heatmaps links here)', async () => {

@@ -3,7 +3,9 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyEvent, reportSchema, type CanonicalEvent } from '@tidemark/core';
-import { lastPeriod } from '../src/reports';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { PNG } from 'pngjs';
+import { barLayout, CHART_BASELINE, CHART_CID, CHART_HEIGHT, CHART_WIDTH, lastPeriod } from '../src/reports';
 import { Client } from './helpers/accounts';
 import { startTestServer } from './helpers/server';
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, _s, done) {
-      simpleParser(stream).then((m) => {
+      simpleParser(stream, { keepCidLinks: true }).then((m) => {
         mails.push(m);
         done();
       }, done);
@@ -97,6 +99,31 @@ describe('email reports', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('/&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mail.text).toContain(`Visitors: ${visitors}`);
+    // The chart: an inline PNG part the HTML refers to by its cid, decoded here with pngjs.
+    const image = mail.attachments.find((a) => a.contentId === `<${CHART_CID}>` || a.cid === CHART_CID)!;
+    expect(image).toBeDefined();
+    expect(image.contentType).toBe('image/png');
+    expect(image.contentDisposition).toBe('inline');
+    expect(html).toContain(`src="cid:${CHART_CID}"`);
+    const png = PNG.sync.read(image.content);
+    expect([png.width, png.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
+    // Visitors per hour of yesterday, counted here: a bar just above the baseline exactly where there were visitors,
+    // and the busiest hour's bar reaching the top of the plot.
+    const perHour = Array.from(
+      { length: 24 },
+      (_, h) => new Set(written.filter((e) => new Date(e.ts).getUTCHours() === h).map((e) => e.visitor_id)).size,
+    );
+    const blue = (x: number, y: number) => {
+      const i = (y * png.width + x) * 4;
+      return png.data[i] === 37 && png.data[i + 1] === 99 && png.data[i + 2] === 235;
+    };
+    const bars = barLayout(perHour);
+    expect(bars.map((b) => blue(Math.floor((b.x0 + b.x1) / 2), CHART_BASELINE - 1))).toEqual(perHour.map((v) => v > 0));
+    const busiest = bars[perHour.indexOf(Math.max(...perHour))]!;
+    const mid = Math.floor((busiest.x0 + busiest.x1) / 2);
+    expect(blue(mid, CHART_BASELINE - busiest.height)).toBe(true);
+    expect(blue(mid, CHART_BASELINE - busiest.height - 1)).toBe(false);
+    expect(html).toContain(`alt="Visitors per hour (highest: ${Math.max(...perHour)})"`);
     expect(html).toContain(`href="${PUBLIC}/sites/${site.id}?period=custom&amp;from=${Y}&amp;to=${Y}"`);
     const unsubscribe = /href="([^"]+\/api\/reports\/unsubscribe\?token=[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
     expect(unsubscribe.startsWith(`${PUBLIC}/api/reports/unsubscribe?token=`)).toBe(true);
@@ -129,6 +156,76 @@ describe('email reports', () => {
     const now = await owner.post(`/api/sites/${site.id}/reports/${report.id}/send`, {});
     expect(now.body).toEqual({ sent: 1 });
     expect(mails).toHaveLength(3);
+  });
+
+  it('custom reports: a saved query mailed as a CSV or JSON attachment, numbers as counted here', async () => {
+    const base = { frequency: 'daily', recipients: ['analyst@partner.example'] };
+    for (const bad of [
+      { ...base, query: { metrics: ['visitors'] } }, // no name
+      { ...base, name: 'x' }, // no query
+      { ...base, name: 'x', query: { metrics: ['nonsense'] } },
+      { ...base, name: 'x', query: { metrics: ['visitors'], dimensions: ['page', 'page'] } },
+      { ...base, name: 'x', query: { metrics: ['visitors'] }, attachment: 'xlsx' },
+    ]) {
+      const r = await owner.post(`/api/sites/${site.id}/reports`, bad);
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+      expect(r.body.success).toBe(false);
+    }
+    const csv = await owner.post(`/api/sites/${site.id}/reports`, {
+      ...base,
+      name: 'Pages',
+      query: { metrics: ['visitors', 'pageviews'], dimensions: ['page'] },
+    });
+    expect(csv.status, csv.text).toBe(201);
+    expect(reportSchema.parse(csv.body)).toMatchObject({ name: 'Pages', attachment: 'csv', query: { dimensions: ['page'] } });
+    const json = await owner.post(`/api/sites/${site.id}/reports`, {
+      ...base,
+      name: 'Week so far',
+      query: { metrics: ['pageviews'], days: 7 },
+      attachment: 'json',
+    });
+    expect(json.status, json.text).toBe(201);
+    const empty = await owner.post(`/api/sites/${site.id}/reports`, {
+      ...base,
+      name: 'Nowhere',
+      query: { metrics: ['visitors'], dimensions: ['page'], filters: [['is', 'page', ['/nowhere']]] },
+    });
+    expect(empty.status, empty.text).toBe(201);
+    const before = mails.length;
+    expect(await srv.ctx.reports.runDue()).toBe(3);
+    const got = mails.slice(before);
+    const pagesMail = got.find((m) => m.subject === `reported.example: Pages, ${Y}`)!;
+    const file = pagesMail.attachments.find((a) => a.filename === `pages-${Y}-${Y}.csv`)!;
+    expect(file.contentType).toBe('text/csv');
+    const rows = parseCsv(file.content.toString('utf8'), { columns: true }) as Array<Record<string, string>>;
+    const paths = [...new Set(written.map((e) => e.path))];
+    const want = paths
+      .map((p) => {
+        const on = written.filter((e) => e.path === p);
+        return { page: p, visitors: String(new Set(on.map((e) => e.visitor_id)).size), pageviews: String(on.length) };
+      })
+      .sort((a, b) => Number(b.visitors) - Number(a.visitors) || a.page.localeCompare(b.page));
+    expect(
+      rows
+        .map((r) => ({ page: r.path, visitors: r.visitors, pageviews: r.pageviews }))
+        .sort((a, b) => Number(b.visitors) - Number(a.visitors) || a.page!.localeCompare(b.page!)),
+    ).toEqual(want);
+    expect(pagesMail.text).toContain('/api/reports/unsubscribe?token=');
+    const weekMail = got.find((m) => m.subject?.startsWith('reported.example: Week so far, '))!;
+    const start = dayOf(Date.parse(`${Y}T00:00:00Z`) - 6 * 86_400_000);
+    expect(weekMail.subject).toBe(`reported.example: Week so far, ${start} – ${Y}`);
+    const answer = JSON.parse(weekMail.attachments[0]!.content.toString('utf8'));
+    expect(weekMail.attachments[0]!.contentType).toBe('application/json');
+    expect(answer.period).toMatchObject({ start, end: Y });
+    const byDay = new Map<string, number>();
+    for (const e of written) byDay.set(dayOf(e.ts), (byDay.get(dayOf(e.ts)) ?? 0) + 1);
+    expect(
+      answer.timeseries.map((r: { date: string; pageviews: number }) => [r.date, r.pageviews]).filter(([, n]: [string, number]) => n > 0),
+    ).toEqual([...byDay]);
+    // No row matched: the file still has its header line.
+    const nowhere = got.find((m) => m.subject === `reported.example: Nowhere, ${Y}`)!;
+    expect(nowhere.attachments[0]!.content.toString('utf8')).toBe('path,visitors\n');
+    expect(await srv.ctx.reports.runDue()).toBe(0); // once per period
   });
 
   it('weekly reports cover last Monday to Sunday in the site’s zone', () => {

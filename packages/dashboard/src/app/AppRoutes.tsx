@@ -9,6 +9,7 @@ import { RealtimePage } from '../pages/RealtimePage';
 import { FunnelsPage } from '../pages/FunnelsPage';
 import { PathsPage } from '../pages/PathsPage';
 import { CohortsPage } from '../pages/CohortsPage';
+import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { PeoplePage } from '../pages/PeoplePage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
@@ -24,6 +25,9 @@ import { AuditLogPage } from '../pages/AuditLogPage';
 import { PrivacyPage } from '../pages/PrivacyPage';
 import { ConsentPage } from '../pages/ConsentPage';
 import { DomainsPage } from '../pages/DomainsPage';
+import { UsagePage } from '../pages/UsagePage';
+import { ClientsPage } from '../pages/ClientsPage';
+import { SystemPage } from '../pages/SystemPage';
 
 /** Signed-in routes. Each page reads its own data from the API. */
 export function AppRoutes() {
@@ -38,6 +42,7 @@ export function AppRoutes() {
   const errors = matchPath('/sites/:id/errors', path);
   const paths = matchPath('/sites/:id/paths', path);
   const cohorts = matchPath('/sites/:id/cohorts', path);
+  const experiments = matchPath('/sites/:id/experiments', path);
   const people = matchPath('/sites/:id/people', path);
   const person = matchPath('/sites/:id/people/:pid', path);
   const recordings = matchPath('/sites/:id/recordings', path);
@@ -52,6 +57,7 @@ export function AppRoutes() {
   else if (funnels) page = <FunnelsPage siteId={funnels.id} />;
   else if (paths) page = <PathsPage siteId={paths.id} />;
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
+  else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
@@ -68,6 +74,9 @@ export function AppRoutes() {
   else if (path === '/account') page = <AccountPage />;
   else if (path === '/audit') page = <AuditLogPage />;
   else if (path === '/domains') page = <DomainsPage />;
+  else if (path === '/usage') page = <UsagePage />;
+  else if (path === '/clients') page = <ClientsPage />;
+  else if (path === '/system') page = <SystemPage />;
   else page = <NotFoundPage />;
   return <Layout>{page}</Layout>;
 }

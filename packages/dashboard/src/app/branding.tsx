@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { OrgBranding } from '@tidemark/core';
 import { api } from '../api/client';
+import { applyBrandTheme } from '../lib/theme';
 
 const DEFAULT: OrgBranding = {
   product_name: 'Tidemark',
@@ -9,6 +10,7 @@ const DEFAULT: OrgBranding = {
   primary_color: '',
   theme_default: 'system',
   email_sender_name: '',
+  email_footer: '',
 };
 
 const BrandingContext = createContext<{ branding: OrgBranding; reload: () => void }>({ branding: DEFAULT, reload: () => {} });
@@ -40,6 +42,7 @@ export function BrandingProvider({ children }: { children: ReactNode }) {
     if (branding.primary_color) root.setProperty('--accent', branding.primary_color);
     else root.removeProperty('--accent');
     document.title = branding.product_name;
+    applyBrandTheme(branding.theme_default);
     if (branding.favicon_url) {
       let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
       if (!link) link = Object.assign(document.createElement('link'), { rel: 'icon' });

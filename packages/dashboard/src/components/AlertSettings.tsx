@@ -12,6 +12,9 @@ const METRICS: Record<Exclude<AlertMetric, 'conversions'>, string> = {
   pageviews: 'Pageviews',
   bounce_rate: 'Bounce rate',
   events: 'Custom event count',
+  total_revenue: 'Revenue',
+  rage_clicks: 'Rage clicks',
+  errors: 'JavaScript errors',
 };
 const CONDITIONS: Record<AlertCondition, string> = {
   above: 'Above',

@@ -30,6 +30,7 @@ export function BrandingForm({ orgId }: { orgId: string }) {
         primary_color: str('primary_color'),
         theme_default: str('theme_default'),
         email_sender_name: str('email_sender_name'),
+        email_footer: str('email_footer'),
       });
       setSaved(true);
       current.reload();
@@ -54,6 +55,10 @@ export function BrandingForm({ orgId }: { orgId: string }) {
         </select>
       </div>
       <Field label="E-mail sender name" name="email_sender_name" defaultValue={b.email_sender_name} maxLength={80} />
+      <div className="field">
+        <label htmlFor="brand-footer">E-mail closing text (sign-up, invitations)</label>
+        <textarea id="brand-footer" name="email_footer" defaultValue={b.email_footer} maxLength={1000} rows={3} />
+      </div>
       <button type="submit" className="button primary">
         Save branding
       </button>

@@ -1,8 +1,12 @@
 import type { FunnelStats } from '@tidemark/core';
 import { formatNumber } from '../lib/format';
+import { Link } from './Link';
 
-/** "What they did next": the leavers' next page or event after each step. */
-export function FunnelDropOffs({ stats }: { stats: FunnelStats }) {
+/**
+ * "What they did next": the leavers' next page or event after each step; with `recordingsOf` (the site
+ * records sessions) a link to the recordings of the sessions that left there.
+ */
+export function FunnelDropOffs({ stats, recordingsOf }: { stats: FunnelStats; recordingsOf?: (afterStep: number) => string }) {
   return (
     <section className="card" aria-label="What they did next" data-testid="funnel-dropoffs">
       <h2>What they did next</h2>
@@ -23,6 +27,15 @@ export function FunnelDropOffs({ stats }: { stats: FunnelStats }) {
                   </li>
                 ))}
               </ul>
+            )}
+            {recordingsOf && (stats.steps[d.after_step - 1]?.drop_off ?? 0) > 0 && (
+              <Link
+                to={recordingsOf(d.after_step)}
+                className="small"
+                title={`Recordings of the sessions that left after step ${d.after_step}`}
+              >
+                Watch recordings
+              </Link>
             )}
           </div>
         ))}

@@ -5,6 +5,9 @@ import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
 import { useLocation } from '../lib/router';
 import { BrandMark, useBranding } from '../app/branding';
+import { useSession } from '../app/session';
+import { UsageBanner } from './UsageBanner';
+import { ViewingAsBanner } from './ViewingAsBanner';
 
 const NAV = [
   { to: '/', label: 'Sites' },
@@ -12,11 +15,18 @@ const NAV = [
   { to: '/keys', label: 'API keys' },
   { to: '/audit', label: 'Audit log' },
   { to: '/domains', label: 'Domains' },
+  { to: '/usage', label: 'Usage' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
   const { path } = useLocation();
   const { branding } = useBranding();
+  const { me } = useSession();
+  const nav = [
+    ...NAV,
+    ...(me.current_org_reseller ? [{ to: '/clients', label: 'Clients' }] : []),
+    ...(me.instance_admin ? [{ to: '/system', label: 'System' }] : []),
+  ];
   const active = (to: string) => (to === '/' ? path === '/' || path.startsWith('/sites') : path.startsWith(to));
   return (
     <div className="shell">
@@ -29,7 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <OrgSwitcher />
         <nav aria-label="Main" className="mainnav">
-          {NAV.map((n) => (
+          {nav.map((n) => (
             <Link key={n.to} to={n.to} aria-current={active(n.to) ? 'page' : undefined}>
               {n.label}
             </Link>
@@ -40,7 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <UserMenu />
         </div>
       </header>
+      <ViewingAsBanner />
       <main id="main" className="content" tabIndex={-1}>
+        <UsageBanner />
         {children}
       </main>
     </div>

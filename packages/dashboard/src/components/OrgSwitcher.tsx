@@ -8,7 +8,8 @@ import { navigate } from '../lib/router';
 export function OrgSwitcher() {
   const { me, org, refresh } = useSession();
   const [error, setError] = useState<string>();
-  if (me.orgs.length < 2)
+  // While a reseller's admin views a client, the client is shown by name (the banner has the way back).
+  if (me.orgs.length < 2 || me.viewing_as)
     return org ? (
       <span className="org-name" title="Organization">
         {org.name}

@@ -1,10 +1,14 @@
 import type { Profile } from '@tidemark/core';
 import { DataTable } from './DataTable';
-import { formatDateTime, formatNumber } from '../lib/format';
+import { Link } from './Link';
+import { formatDateTime, formatMoney, formatNumber } from '../lib/format';
 import { ScoreReasons } from './ScoreBadge';
 
-/** A profile's aggregates, lead score with its reasons, traits, visitor ids, devices and locations. */
-export function ProfileCard({ profile: p }: { profile: Profile }) {
+/**
+ * A profile's aggregates, lead score with its reasons, traits, merges, visitor ids, devices and locations,
+ * with links to its recordings and revenue.
+ */
+export function ProfileCard({ siteId, profile: p }: { siteId: string; profile: Profile }) {
   const facts: [string, string][] = [
     ['First seen', formatDateTime(p.first_seen)],
     ['Last seen', formatDateTime(p.last_seen)],
@@ -14,6 +18,7 @@ export function ProfileCard({ profile: p }: { profile: Profile }) {
     ['First source', p.first_source || 'Direct'],
     ['Last source', p.last_source || 'Direct'],
   ];
+  if (p.currency) facts.push(['Revenue', formatMoney(p.revenue, p.currency)], ['Payments', formatNumber(p.transactions)]);
   return (
     <>
       <section className="card" aria-label="Summary">
@@ -25,6 +30,11 @@ export function ProfileCard({ profile: p }: { profile: Profile }) {
             </div>
           ))}
         </dl>
+        {p.currency && (
+          <p>
+            <Link to={`/sites/${siteId}/revenue`}>Revenue of the site</Link>
+          </p>
+        )}
       </section>
       <ScoreReasons profile={p} />
       <section className="card" aria-label="Traits">
@@ -68,6 +78,37 @@ export function ProfileCard({ profile: p }: { profile: Profile }) {
           ]}
         />
       </section>
+      <section className="card" aria-label="Merges">
+        <h2>Merges</h2>
+        {p.merges.length ? (
+          <DataTable
+            caption="Each visitor id joined to a user id, oldest first"
+            rows={p.merges}
+            columns={[
+              { key: 'a', header: 'When', render: (m) => formatDateTime(m.at) },
+              { key: 'v', header: 'Visitor id', render: (m) => m.visitor_id },
+              { key: 'u', header: 'Identified as', render: (m) => m.user_id },
+              { key: 'p', header: 'Before', render: (m) => m.previous_user_id ?? '—' },
+            ]}
+          />
+        ) : (
+          <p className="muted">Never identified.</p>
+        )}
+      </section>
+      {p.recordings.length > 0 && (
+        <section className="card" aria-label="Recordings">
+          <h2>Recordings</h2>
+          <ul data-testid="profile-recordings">
+            {p.recordings.map((r) => (
+              <li key={r.visitor_id}>
+                <Link to={`/sites/${siteId}/recordings?period=90d&visitor_id=${encodeURIComponent(r.visitor_id)}`}>
+                  {formatNumber(r.recordings)} of visitor id {r.visitor_id}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="card" aria-label="Devices and locations">
         <h2>Devices and locations</h2>
         <DataTable

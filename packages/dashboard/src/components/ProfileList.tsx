@@ -1,7 +1,7 @@
 import type { ProfileList as List } from '@tidemark/core';
 import { DataTable } from './DataTable';
 import { Link } from './Link';
-import { formatDateTime, formatNumber } from '../lib/format';
+import { formatDateTime, formatMoney, formatNumber } from '../lib/format';
 import { profileLabel } from '../lib/people-view';
 import { ScoreBadge } from './ScoreBadge';
 
@@ -25,6 +25,7 @@ export function ProfileList({ siteId, data, suffix }: { siteId: string; data: Li
           { key: 'pv', header: 'Page views', numeric: true, render: (p) => formatNumber(p.pageviews) },
           { key: 'events', header: 'Events', numeric: true, render: (p) => formatNumber(p.events) },
           { key: 'ids', header: 'Devices / ids', numeric: true, render: (p) => formatNumber(p.visitor_ids) },
+          { key: 'revenue', header: 'Revenue', numeric: true, render: (p) => (p.currency ? formatMoney(p.revenue, p.currency) : '—') },
         ]}
       />
     </div>

@@ -3,6 +3,7 @@ import type { ReportFrequency } from '@tidemark/core';
 import { reportsApi } from '../api/reports';
 import { useAsync } from '../lib/use-async';
 import { ErrorBanner } from './ErrorBanner';
+import { CustomReportForm } from './CustomReportForm';
 import { Field } from './Field';
 
 const FREQUENCIES: Record<ReportFrequency, string> = { daily: 'Daily (yesterday)', weekly: 'Weekly (last Monday to Sunday)' };
@@ -41,7 +42,7 @@ export function ReportSettings({ siteId, canEdit }: { siteId: string; canEdit: b
       <ul className="stack goal-list">
         {(reports.data ?? []).map((r) => (
           <li key={r.id} className="row" data-testid="report-item">
-            <strong>{FREQUENCIES[r.frequency]}</strong>
+            <strong>{r.name ? `${r.name} (${r.frequency}, ${(r.attachment ?? 'csv').toUpperCase()})` : FREQUENCIES[r.frequency]}</strong>
             <span className="muted">
               {r.recipients.join(', ') || 'nobody (everyone unsubscribed)'}
               {r.last_period ? ` · last sent for ${r.last_period}` : ''}
@@ -83,6 +84,7 @@ export function ReportSettings({ siteId, canEdit }: { siteId: string; canEdit: b
           </div>
         </form>
       )}
+      {canEdit && <CustomReportForm siteId={siteId} onCreate={(input) => run(() => reportsApi.create(siteId, input))} />}
     </section>
   );
 }

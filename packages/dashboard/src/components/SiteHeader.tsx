@@ -28,6 +28,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
       items: [
         { to: `${base}/funnels`, label: 'Funnels' },
         { to: `${base}/revenue`, label: 'Revenue', keep: true },
+        { to: `${base}/experiments`, label: 'Experiments' },
       ],
     },
     {

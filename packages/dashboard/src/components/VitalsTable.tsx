@@ -1,19 +1,36 @@
-import type { VitalRow, VitalStat } from '@tidemark/core';
-import { formatNumber } from '../lib/format';
-import { VITAL_LIST, formatVital } from '../lib/vitals';
+import type { Vital, VitalsReport } from '@tidemark/core';
+import { VITAL_LIST, formatVital, ratingOf } from '../lib/vitals';
 
-/** One p75 with its rating as a word and a colour (never the colour alone). */
-export function VitalValue({ vital, stat }: { vital: (typeof VITAL_LIST)[number]['id']; stat: VitalStat }) {
-  if (stat.p75 === null) return <span className="muted">—</span>;
+type Thresholds = VitalsReport['thresholds'];
+
+/** One p75 with its rating as a word and a colour (never the colour alone); no samples gives 0, shown as a dash. */
+export function VitalValue({ vital, value, thresholds }: { vital: Vital; value: number | undefined; thresholds: Thresholds }) {
+  if (!value) return <span className="muted">—</span>;
+  const rating = ratingOf(thresholds, vital, value);
   return (
-    <span className={`vital vital-${stat.rating}`} title={stat.rating ?? ''}>
-      {formatVital(vital, stat.p75)}
+    <span className={`vital vital-${rating}`} title={rating}>
+      {formatVital(vital, value)}
     </span>
   );
 }
 
-/** Rows (pages, devices or countries) with the p75 of every vital. */
-export function VitalsTable({ title, label, rows }: { title: string; label: string; rows: Array<VitalRow & { name: string }> }) {
+/**
+ * Rows of a stats breakdown (any dimension) with the p75 of every vital: the metrics `<vital>_p75` of
+ * the stats engine, so filters and dimensions work as on every other report.
+ */
+export function VitalsTable({
+  title,
+  label,
+  rows,
+  thresholds,
+  onPick,
+}: {
+  title: string;
+  label: string;
+  rows: Array<{ label: string; values: Record<string, string | number> }>;
+  thresholds: Thresholds;
+  onPick: (value: string) => void;
+}) {
   return (
     <section className="card" aria-label={title}>
       <h2>{title}</h2>
@@ -25,22 +42,28 @@ export function VitalsTable({ title, label, rows }: { title: string; label: stri
             <thead>
               <tr>
                 <th>{label}</th>
-                <th className="num">Page loads</th>
                 {VITAL_LIST.map((v) => (
                   <th key={v.id} className="num">
-                    {v.label}
+                    {v.label} p75
                   </th>
                 ))}
               </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.name}>
-                  <td>{r.name || '(unknown)'}</td>
-                  <td className="num">{formatNumber(r.samples)}</td>
+                <tr key={r.label}>
+                  <td>
+                    {r.label ? (
+                      <button type="button" className="link-button" onClick={() => onPick(r.label)} title="Filter by this value">
+                        {r.label}
+                      </button>
+                    ) : (
+                      '(unknown)'
+                    )}
+                  </td>
                   {VITAL_LIST.map((v) => (
                     <td key={v.id} className="num">
-                      <VitalValue vital={v.id} stat={r[v.id]} />
+                      <VitalValue vital={v.id} value={Number(r.values[`${v.id}_p75`] ?? 0)} thresholds={thresholds} />
                     </td>
                   ))}
                 </tr>

@@ -31,10 +31,12 @@ export const AUDIT_AREAS = [
   ['site', 'Sites'],
   ['goal', 'Goals'],
   ['funnel', 'Funnels'],
+  ['experiment', 'Experiments'],
   ['export', 'Exports'],
   ['privacy_request', 'Privacy requests'],
   ['org', 'Organization'],
   ['settings', 'Settings'],
+  ['reseller', 'Clients (reseller)'],
 ] as const;
 
 /** A short line about what the entry's details say, as text (never HTML). */
@@ -45,6 +47,8 @@ export function describeDetails(e: AuditEntry): string {
   else if (typeof d.role === 'string') parts.push(`role ${d.role}`);
   if (typeof d.email === 'string') parts.push(d.email);
   if (typeof d.name === 'string') parts.push(d.name);
+  if (typeof d.key === 'string') parts.push(`key ${d.key}`);
+  if (typeof d.variant === 'string') parts.push(`winner ${d.variant}`);
   if (typeof d.domain === 'string') parts.push(d.domain);
   if (Array.isArray(d.fields)) parts.push(`changed ${d.fields.join(', ')}`);
   if (Array.isArray(d.permissions)) parts.push(d.permissions.join(', '));

@@ -16,6 +16,14 @@ describe('cohorts view in the URL', () => {
     });
   });
 
+  it('groups by a trait key', () => {
+    const s = parseCohortsView('?by=trait:plan');
+    expect(s.by).toBe('trait:plan');
+    expect(parseCohortsView(serializeCohortsView(s))).toEqual(s);
+    expect(cohortParams(s).by).toBe('trait:plan');
+    expect(parseCohortsView("?by=trait:a'b").by).toBe('first_visit');
+  });
+
   it('falls back to weekly retention by first visit over the last 12 months', () => {
     const s = parseCohortsView('?interval=year&by=x&unit=y&from=bad');
     expect(s).toEqual({ interval: 'week', by: 'first_visit', unit: null, metric: 'retention', goal: null, from: null, to: null });

@@ -1,20 +1,23 @@
 /**
  * The Cohorts page's state in the URL: period length (`interval`), grouping (`by`), what is counted
- * (`unit`, empty = the server's default), the cell metric (`metric`: retention or conversion), the goal
+ * (`unit`, empty = the server's default), the cell metric (`metric`: retention, conversion or revenue per member), the goal
  * and the first-visit range (`from`/`to`, local dates; empty = the last 12 months).
  */
 export interface CohortsView {
   interval: 'day' | 'week' | 'month';
-  by: 'first_visit' | 'source' | 'landing_page';
+  /** `trait:<key>`: by the member's latest value of a trait (a key in the URL, never a value). */
+  by: 'first_visit' | 'source' | 'landing_page' | `trait:${string}`;
   unit: 'visitors' | 'people' | null;
-  metric: 'retention' | 'conversion';
+  metric: 'retention' | 'conversion' | 'revenue';
   goal: string | null;
   from: string | null;
   to: string | null;
 }
 
 const INTERVALS = ['day', 'week', 'month'] as const;
+const METRICS = ['retention', 'conversion', 'revenue'] as const;
 const BYS = ['first_visit', 'source', 'landing_page'] as const;
+const TRAIT_BY = /^trait:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
 const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
 const oneOf = <T extends string>(list: readonly T[], v: string | null, d: T): T => (list.includes(v as T) ? (v as T) : d);
 
@@ -26,9 +29,9 @@ export function parseCohortsView(search: string): CohortsView {
   const range = isDate(from) && isDate(to);
   return {
     interval: oneOf(INTERVALS, q.get('interval'), 'week'),
-    by: oneOf(BYS, q.get('by'), 'first_visit'),
+    by: TRAIT_BY.test(q.get('by') ?? '') ? (q.get('by') as `trait:${string}`) : oneOf(BYS, q.get('by'), 'first_visit'),
     unit: unit === 'visitors' || unit === 'people' ? unit : null,
-    metric: q.get('metric') === 'conversion' ? 'conversion' : 'retention',
+    metric: oneOf(METRICS, q.get('metric'), 'retention'),
     goal: q.get('goal'),
     from: range ? from : null,
     to: range ? to : null,

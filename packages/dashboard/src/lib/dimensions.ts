@@ -76,6 +76,7 @@ export const DIMENSION_LABELS: Record<string, string> = Object.fromEntries(
 
 export function dimensionLabel(dimension: string): string {
   if (dimension.startsWith('props:')) return `Property ${dimension.slice(6)}`;
+  if (dimension.startsWith('trait:')) return `Trait ${dimension.slice(6)}`;
   return DIMENSION_LABELS[dimension] ?? dimension;
 }
 

@@ -1,16 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeopleView, profileLabel, serializePeopleView } from './people-view';
+import { parsePeopleView, peopleFilters, profileLabel, serializePeopleView } from './people-view';
 
 describe('people view in the URL', () => {
   it('round-trips every field and drops defaults', () => {
-    const v = { search: 'acme co', sort: 'events' as const, page: 2, timelinePage: 3 };
-    expect(parsePeopleView(serializePeopleView(v))).toEqual(v);
-    expect(serializePeopleView({ search: '', sort: 'last_seen', page: 0, timelinePage: 0 })).toBe('');
-    expect(parsePeopleView('?sort=score')).toMatchObject({ sort: 'score' });
+    for (const sort of ['events', 'revenue', 'score'] as const) {
+      const v = { sort, page: 2, trait: 'plan', visited: '/pricing', source: 'Google', timelinePage: 3 };
+      expect(parsePeopleView(serializePeopleView(v))).toEqual(v);
+    }
+    expect(serializePeopleView({ sort: 'last_seen', page: 0, trait: '', visited: '', source: '', timelinePage: 0 })).toBe('');
+    // A search (perhaps a trait value) never enters the URL.
+    expect(parsePeopleView('?q=jane@example.com')).toEqual({
+      sort: 'last_seen',
+      page: 0,
+      trait: '',
+      visited: '',
+      source: '',
+      timelinePage: 0,
+    });
   });
 
   it('falls back to defaults on nonsense', () => {
-    expect(parsePeopleView('?sort=revenue&page=-1&tl=x')).toEqual({ search: '', sort: 'last_seen', page: 0, timelinePage: 0 });
+    expect(parsePeopleView('?sort=bogus&page=-1&tl=x')).toEqual({
+      sort: 'last_seen',
+      page: 0,
+      trait: '',
+      visited: '',
+      source: '',
+      timelinePage: 0,
+    });
+  });
+
+  it('turns the list filters into stats filters', () => {
+    const v = parsePeopleView('?visited=/pricing&source=Google');
+    expect(JSON.parse(peopleFilters(v)!)).toEqual({ page: '/pricing', source: 'Google' });
+    expect(peopleFilters(parsePeopleView(''))).toBeUndefined();
   });
 
   it('names profiles by user id, anonymous ones by their visitor id', () => {

@@ -2,17 +2,22 @@ import type { PROFILE_SORTS } from '@tidemark/core';
 
 export type ProfileSort = (typeof PROFILE_SORTS)[number];
 // Spelled out: the dashboard takes only types from core, so its bundle carries none of core's schemas.
-const SORTS: readonly (string | null)[] = ['last_seen', 'events', 'score'] satisfies ProfileSort[];
+const SORTS: readonly (string | null)[] = ['last_seen', 'events', 'revenue', 'score'] satisfies ProfileSort[];
 const isSort = (v: string | null): v is ProfileSort => SORTS.includes(v);
 
 /**
- * The People page's state in the URL: the list's search, order and page; on a profile
- * (`/sites/:id/people/:pid`) the timeline's page.
+ * The People page's state in the URL: the list's order and page; on a profile (`/sites/:id/people/:pid`)
+ * the timeline's page. The search is not: it may be a trait value, and traits never go into URLs
+ * (docs/people.md); the page keeps it while open.
  */
 export interface PeopleView {
-  search: string;
   sort: ProfileSort;
   page: number;
+  /** The trait key of the breakdown by trait value ('' = none); a key, never a value. */
+  trait: string;
+  /** Stats filters of the list (people with a session in the last 12 months matching them): a page visited, a source. */
+  visited: string;
+  source: string;
   timelinePage: number;
 }
 
@@ -27,18 +32,22 @@ const pageOf = (v: string | null) => {
 export function parsePeopleView(search: string): PeopleView {
   const q = new URLSearchParams(search);
   return {
-    search: (q.get('q') ?? '').slice(0, 200),
     sort: isSort(q.get('sort')) ? (q.get('sort') as ProfileSort) : 'last_seen',
     page: pageOf(q.get('page')),
+    trait: (q.get('trait') ?? '').slice(0, 64),
+    visited: (q.get('visited') ?? '').slice(0, 500),
+    source: (q.get('source') ?? '').slice(0, 500),
     timelinePage: pageOf(q.get('tl')),
   };
 }
 
 export function serializePeopleView(v: PeopleView): string {
   const q = new URLSearchParams();
-  if (v.search) q.set('q', v.search);
   if (v.sort !== 'last_seen') q.set('sort', v.sort);
   if (v.page) q.set('page', String(v.page));
+  if (v.trait) q.set('trait', v.trait);
+  if (v.visited) q.set('visited', v.visited);
+  if (v.source) q.set('source', v.source);
   if (v.timelinePage) q.set('tl', String(v.timelinePage));
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -47,4 +56,12 @@ export function serializePeopleView(v: PeopleView): string {
 /** A profile's name in the list: its user id, or "Anonymous" with the start of its visitor id. */
 export function profileLabel(id: string): string {
   return id.startsWith('u') ? id.slice(1) : `Anonymous ${id.slice(1, 9)}`;
+}
+
+/** The list's stats filters as the API's `filters` parameter (undefined without any). */
+export function peopleFilters(v: PeopleView): string | undefined {
+  const f: Record<string, string> = {};
+  if (v.visited) f.page = v.visited;
+  if (v.source) f.source = v.source;
+  return Object.keys(f).length ? JSON.stringify(f) : undefined;
 }

@@ -12,11 +12,24 @@ function stored(): Theme {
   }
 }
 
+/** The organization's default (branding's theme_default), used while the person has chosen none. */
+let brandDefault: Theme = 'system';
+
+function apply(t: Theme): void {
+  const shown = t === 'system' ? brandDefault : t;
+  if (shown === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = shown;
+}
+
 /** Applies the theme as a data attribute on <html>; the CSS follows the system when none is chosen. */
 export function applyStoredTheme(): void {
-  const t = stored();
-  if (t === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = t;
+  apply(stored());
+}
+
+/** Sets the organization's default theme; it shows unless the person picked light or dark themselves. */
+export function applyBrandTheme(t: Theme): void {
+  brandDefault = t;
+  apply(stored());
 }
 
 export function useTheme(): [Theme, (t: Theme) => void] {
@@ -28,8 +41,7 @@ export function useTheme(): [Theme, (t: Theme) => void] {
     } catch {
       /* storage may be unavailable (private mode); the choice then lasts for the page only */
     }
-    if (theme === 'system') delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
+    apply(theme);
   }, [theme]);
   return [theme, setTheme];
 }

@@ -17,3 +17,12 @@ export function formatVital(vital: Vital, value: number | null): string {
   if (vital === 'cls') return String(value);
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 }
+
+/** The rating of a value under the server's thresholds (the report's `thresholds`, web.dev's). */
+export function ratingOf(thresholds: Record<Vital, { good: number; poor: number }>, vital: Vital, value: number): string {
+  const t = thresholds[vital];
+  return value <= t.good ? 'good' : value <= t.poor ? 'needs-improvement' : 'poor';
+}
+
+/** The stats metrics of a vital: p50, p75 and p95. */
+export const vitalMetrics = (vital: Vital) => [`${vital}_p50`, `${vital}_p75`, `${vital}_p95`];

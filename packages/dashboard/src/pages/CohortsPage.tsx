@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { sitesApi } from '../api/sites';
 import { cohortsApi, journeysApi } from '../api/cohorts';
 import { goalsApi } from '../api/goals';
@@ -10,6 +11,8 @@ import { CohortGrid } from '../components/CohortGrid';
 import { JourneySegmentsCard } from '../components/JourneySegmentsCard';
 
 type Option<T extends string> = { id: T; label: string };
+
+const HEADINGS = { retention: 'Retention', conversion: 'Goal completion', revenue: 'Revenue per member' } as const;
 
 function Select<T extends string>({
   id,
@@ -42,6 +45,7 @@ function Select<T extends string>({
 export function CohortsPage({ siteId }: { siteId: string }) {
   const { search } = useLocation();
   const state = parseCohortsView(search);
+  const [traitOpen, setTraitOpen] = useState(false);
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
   const goals = useAsync((signal) => goalsApi.list(siteId, signal), [siteId]);
   const data = useAsync((signal) => cohortsApi.get(siteId, state, signal), [siteId, search]);
@@ -70,14 +74,32 @@ export function CohortsPage({ siteId }: { siteId: string }) {
         <Select
           id="cohort-by"
           label="Cohorts by"
-          value={state.by}
+          value={state.by.startsWith('trait:') ? 'trait' : (state.by as 'first_visit' | 'source' | 'landing_page')}
           options={[
             { id: 'first_visit', label: 'First visit' },
             { id: 'source', label: 'First source' },
             { id: 'landing_page', label: 'Landing page' },
+            { id: 'trait', label: 'A trait' },
           ]}
-          onChange={(by) => update({ by })}
+          onChange={(by) => {
+            setTraitOpen(by === 'trait');
+            if (by !== 'trait') update({ by });
+          }}
         />
+        {(traitOpen || state.by.startsWith('trait:')) && (
+          <form
+            className="field"
+            aria-label="Cohorts by trait"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const key = String(new FormData(e.currentTarget).get('trait') ?? '').trim();
+              if (key) update({ by: `trait:${key}` });
+            }}
+          >
+            <label htmlFor="cohort-trait">Trait key</label>
+            <input id="cohort-trait" name="trait" maxLength={64} defaultValue={state.by.startsWith('trait:') ? state.by.slice(6) : ''} />
+          </form>
+        )}
         <Select
           id="cohort-unit"
           label="Count"
@@ -96,6 +118,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
           options={[
             { id: 'retention', label: 'Retention' },
             { id: 'conversion', label: 'Goal completion' },
+            { id: 'revenue', label: 'Revenue per member' },
           ]}
           onChange={(metric) => update({ metric })}
         />
@@ -110,7 +133,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
       <ErrorBanner error={data.error ?? site.error} />
       <section className="card" aria-label="Cohorts">
         <div className="card-head">
-          <h2>{state.metric === 'retention' ? 'Retention' : 'Goal completion'}</h2>
+          <h2>{HEADINGS[state.metric]}</h2>
           {d && (
             <span className="muted small" data-testid="cohort-basis">
               Counting {d.basis === 'people' ? 'people (identified users with their devices)' : 'visitor ids'} · first seen {d.period.start}{' '}
@@ -124,6 +147,7 @@ export function CohortsPage({ siteId }: { siteId: string }) {
           </p>
         )}
         {state.metric === 'conversion' && !state.goal && <p className="muted small">Choose a goal to see its completion per period.</p>}
+        {state.metric === 'revenue' && d && !d.currency && <p className="muted small">This site has no revenue yet.</p>}
         {d && d.cohorts.length === 0 && <p className="muted">Nobody was first seen in this range.</p>}
         {d && d.cohorts.length > 0 && <CohortGrid data={d} metric={state.metric} />}
       </section>

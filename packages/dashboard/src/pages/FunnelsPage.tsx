@@ -14,6 +14,7 @@ import { FunnelDropOffs } from '../components/FunnelDropOffs';
 import { FunnelBreakdown } from '../components/FunnelBreakdown';
 import { FunnelBuilder } from '../components/FunnelBuilder';
 import { BreakdownPicker } from '../components/FunnelBreakdownPicker';
+import { recordingsOfDropOff } from '../replay/view';
 
 /** A site's funnels: pick one, see its steps, drop-offs and breakdown; members build and edit them. Everything is in the URL. */
 export function FunnelsPage({ siteId }: { siteId: string }) {
@@ -110,7 +111,14 @@ export function FunnelsPage({ siteId }: { siteId: string }) {
                 </div>
                 <FunnelChart stats={stats.data} />
               </section>
-              <FunnelDropOffs stats={stats.data} />
+              <FunnelDropOffs
+                stats={stats.data}
+                recordingsOf={
+                  site.data?.replay_enabled
+                    ? (step) => recordingsOfDropOff(siteId, current.id, step, stats.data!.period, periodParams(state.view).filters)
+                    : undefined
+                }
+              />
               <FunnelBreakdown stats={stats.data} />
             </>
           )}

@@ -17,6 +17,7 @@ import { Link } from '../components/Link';
 import { ProfileList } from '../components/ProfileList';
 import { ProfileCard } from '../components/ProfileCard';
 import { ProfileTimeline } from '../components/ProfileTimeline';
+import { TraitBreakdown } from '../components/TraitBreakdown';
 
 function Pager({ page, pages, onPage, label }: { page: number; pages: number; onPage: (p: number) => void; label: string }) {
   if (pages <= 1) return null;
@@ -46,17 +47,31 @@ export function PeoplePage({ siteId, pid }: { siteId: string; pid?: string }) {
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
       <ErrorBanner error={site.error} />
-      {pid ? <Profile siteId={siteId} pid={pid} view={view} go={go} /> : <People siteId={siteId} view={view} go={go} />}
+      {pid ? (
+        <Profile siteId={siteId} pid={pid} view={view} go={go} />
+      ) : (
+        <>
+          <People siteId={siteId} view={view} go={go} />
+          <TraitBreakdown siteId={siteId} traitKey={view.trait} onKey={(trait) => go({ trait })} />
+        </>
+      )}
     </section>
   );
 }
 
 function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n: Partial<PeopleView>) => void }) {
-  const [text, setText] = useState(view.search);
-  const list = useAsync((signal) => profilesApi.list(siteId, view, signal), [siteId, view.search, view.sort, view.page]);
-  const submit = (e: FormEvent) => {
+  const [text, setText] = useState('');
+  // Kept here, not in the URL: a search may be a trait value (docs/people.md).
+  const [search, setSearch] = useState('');
+  const list = useAsync(
+    (signal) => profilesApi.list(siteId, view, search, signal),
+    [siteId, search, view.sort, view.page, view.visited, view.source],
+  );
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    go({ search: text.trim(), page: 0 });
+    const f = new FormData(e.currentTarget);
+    setSearch(text.trim());
+    go({ page: 0, visited: String(f.get('visited') ?? '').trim(), source: String(f.get('source') ?? '').trim() });
   };
   const pages = list.data ? Math.ceil(list.data.total / PEOPLE_PAGE_SIZE) : 0;
   return (
@@ -73,10 +88,19 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
           />
         </div>
         <div className="field">
+          <label htmlFor="people-visited">Visited page</label>
+          <input id="people-visited" name="visited" defaultValue={view.visited} placeholder="/pricing" maxLength={500} />
+        </div>
+        <div className="field">
+          <label htmlFor="people-source">Source</label>
+          <input id="people-source" name="source" defaultValue={view.source} placeholder="Google" maxLength={500} />
+        </div>
+        <div className="field">
           <label htmlFor="people-sort">Order</label>
           <select id="people-sort" value={view.sort} onChange={(e) => go({ sort: e.target.value as PeopleView['sort'], page: 0 })}>
             <option value="last_seen">Last seen</option>
             <option value="events">Most events</option>
+            <option value="revenue">Most revenue</option>
             <option value="score">Highest score</option>
           </select>
         </div>
@@ -87,7 +111,7 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
         <>
           <p className="muted small" data-testid="people-total">
             {list.data.total} {list.data.total === 1 ? 'person' : 'people'}: identified users with every device they signed in on, and
-            anonymous visitors
+            anonymous visitors{view.visited || view.source ? ', with a session in the last 12 months matching the filters' : ''}
           </p>
           <ProfileList siteId={siteId} data={list.data} suffix={serializePeopleView({ ...view, timelinePage: 0 })} />
           <Pager page={view.page} pages={pages} onPage={(page) => go({ page })} label="People pages" />
@@ -108,7 +132,7 @@ function Profile({ siteId, pid, view, go }: { siteId: string; pid: string; view:
       </p>
       <h2 data-testid="profile-name">{profileLabel(pid)}</h2>
       <ErrorBanner error={profile.error} />
-      {profile.data && <ProfileCard profile={profile.data} />}
+      {profile.data && <ProfileCard siteId={siteId} profile={profile.data} />}
       <section className="card" aria-label="Timeline">
         <h2>Timeline</h2>
         <ErrorBanner error={timeline.error} />

@@ -7,7 +7,7 @@ import { formatDateTime, formatDuration } from '../lib/format';
 import { SiteHeader } from '../components/SiteHeader';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../components/Link';
-import { listQuery, parseRecordingsView, serializeRecordingsView, type RecordingsView } from '../replay/view';
+import { listQuery, parseRecordingsView, serializeRecordingsView, withoutFunnel, type RecordingsView } from '../replay/view';
 import { RecordingPlayer } from '../replay/RecordingPlayer';
 
 const LIMIT = 25;
@@ -36,6 +36,7 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
       min_duration: text('min_duration'),
       clicked_selector: text('clicked_selector'),
       has_rage_clicks: f.get('has_rage_clicks') === 'on',
+      has_dead_clicks: f.get('has_dead_clicks') === 'on',
       has_errors: f.get('has_errors') === 'on',
       offset: 0,
     });
@@ -52,6 +53,13 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
         </p>
       )}
       <ErrorBanner error={list.error ?? site.error ?? open.error} />
+      {view.funnel_id && (
+        <p className="banner" data-testid="funnel-drop-off">
+          Sessions that reached step {view.funnel_step} of the funnel and not the next ({view.funnel_start_date} – {view.funnel_end_date}
+          {view.funnel_filters ? ', with its filters' : ''}); the funnel's period applies.{' '}
+          <Link to={`/sites/${siteId}/recordings${serializeRecordingsView(withoutFunnel(view))}`}>Show all recordings</Link>
+        </p>
+      )}
       {view.r && open.data && <RecordingPlayer key={view.r} siteId={siteId} recording={open.data} />}
       <form className="card replay-filters" aria-label="Recording filters" onSubmit={applyFilters} key={search}>
         <label>
@@ -88,6 +96,9 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
           <input type="checkbox" name="has_rage_clicks" defaultChecked={view.has_rage_clicks} /> <span>Rage clicks</span>
         </label>
         <label className="checkbox">
+          <input type="checkbox" name="has_dead_clicks" defaultChecked={view.has_dead_clicks} /> <span>Dead clicks</span>
+        </label>
+        <label className="checkbox">
           <input type="checkbox" name="has_errors" defaultChecked={view.has_errors} /> <span>Errors</span>
         </label>
         <button type="submit" className="button">
@@ -111,6 +122,7 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
                 <th>Browser</th>
                 <th>Clicks</th>
                 <th>Rage clicks</th>
+                <th>Dead clicks</th>
                 <th>Errors</th>
                 <th />
               </tr>
@@ -132,6 +144,7 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
                   <td>{r.browser}</td>
                   <td>{r.clicks}</td>
                   <td>{r.rage_clicks}</td>
+                  <td>{r.dead_clicks}</td>
                   <td>{r.errors}</td>
                   <td>
                     <Link to={href({ r: r.recording_id })}>Watch</Link>

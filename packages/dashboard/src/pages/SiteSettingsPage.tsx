@@ -14,6 +14,7 @@ import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
 import { ReplaySettings } from '../replay/ReplaySettings';
 import { ScoringSettings } from '../components/ScoringSettings';
+import { PeopleSettings } from '../components/PeopleSettings';
 import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
@@ -163,6 +164,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
           <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />
+          <PeopleSettings site={s} canEdit={manage} onSaved={site.reload} />
           <ReportSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
           {canAdmin(org) && <ImportsCard siteId={s.id} />}

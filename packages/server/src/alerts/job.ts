@@ -1,4 +1,4 @@
-import { repeat } from '../schedule';
+import { repeat, untracked, type JobRunner } from '../schedule';
 import type { AlertService, EvaluationSummary } from './service';
 
 /** Every 5 minutes (first run after 30 s): closed buckets of every active alert; one run at a time; the leader only at scale. */
@@ -10,6 +10,7 @@ export function scheduleAlerts(
     isLeader?: () => boolean;
     onError: (err: unknown) => void;
     onRun?: (s: EvaluationSummary) => void;
+    track?: JobRunner;
   },
 ): () => void {
   let running = false;
@@ -17,8 +18,12 @@ export function scheduleAlerts(
     () => {
       if (running || (opts.isLeader && !opts.isLeader())) return;
       running = true;
-      alerts
-        .evaluateAll(Date.now(), opts.onError)
+      // One alert failing is reported and counted as the run's failure; the others are still judged.
+      (opts.track ?? untracked)('alerts', async () => {
+        const summary = await alerts.evaluateAll(Date.now(), opts.onError);
+        if (summary.failed) throw new Error(`${summary.failed} of ${summary.evaluated + summary.failed} alerts could not be evaluated`);
+        return summary;
+      })
         .then((s) => opts.onRun?.(s), opts.onError)
         .finally(() => {
           running = false;

@@ -9,18 +9,17 @@ import {
   type AlertEvent,
   type AlertInput,
   type FilterNode,
+  ERROR_EVENT_NAME,
 } from '@tidemark/core';
 import type { Mailer } from '../auth';
-import { MAX_ALERTS_PER_SITE, newShareToken, type AlertEventRow, type AlertRow, type MetaStore, type SiteRecord } from '../meta';
-import { OutboundRefused, resolveOutbound } from '../outbound';
+import { MAX_ALERTS_PER_SITE, type AlertEventRow, type AlertRow, type MetaStore, type SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
 import { addDays, localDate, startOfLocalDay, type StatsService } from '../stats';
 import { bucketOf } from '../annotations';
 import { GoalService } from '../goals';
 import { deliver, type Notice } from './channels';
+import { checkChannels, openChannels, sealChannels, shownChannels } from './channel-store';
 import { HISTORY_DAYS, judge } from './evaluate';
-
-const SEAL = 'alert-channels';
 
 type Definition = Pick<AlertInput, 'metric' | 'goal_id' | 'event_name' | 'filters' | 'condition' | 'threshold' | 'comparison_period'>;
 type Def = Required<Pick<Definition, 'metric' | 'condition' | 'threshold' | 'comparison_period'>> & {
@@ -54,15 +53,6 @@ function bucketStart(key: string, tz: string): number {
   return key.length > 10 ? day + Number(key.slice(11, 13)) * 3_600_000 : day;
 }
 
-const mask = (url: string) => {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname.split('/').slice(0, 2).join('/')}/…`;
-  } catch {
-    return '…';
-  }
-};
-
 /**
  * Alerts (InsightHub PRD §4.6.5): definitions with sealed channels, evaluation of closed buckets (the
  * job calls `evaluateAll` every few minutes), one "fired" per incident and one "resolved" when it
@@ -76,12 +66,11 @@ export class AlertService {
   }
 
   private seal(channels: AlertChannel[]): string {
-    return this.o.keys.seal(SEAL, JSON.stringify(channels));
+    return sealChannels(this.o.keys, channels);
   }
 
   private channelsOf(row: AlertRow): AlertChannel[] {
-    const opened = this.o.keys.open(SEAL, row.channels_sealed);
-    return opened ? (JSON.parse(opened) as AlertChannel[]) : [];
+    return openChannels(this.o.keys, row.channels_sealed);
   }
 
   private definition(row: AlertRow): Def {
@@ -101,13 +90,7 @@ export class AlertService {
       condition: d.condition,
       threshold: d.threshold,
       comparison_period: d.comparison_period,
-      channels: this.channelsOf(row).map((c) =>
-        c.type === 'email'
-          ? c
-          : c.type === 'slack'
-            ? { type: 'slack' as const, webhook_url: mask(c.webhook_url) }
-            : { type: 'webhook' as const, url: c.url, ...(secrets ? { secret: c.secret } : {}) },
-      ),
+      channels: shownChannels(this.channelsOf(row), secrets),
       is_active: row.is_active === 1,
       state: row.state === 'firing' ? 'firing' : 'ok',
       last_value: row.last_value === null ? null : Number(row.last_value),
@@ -117,21 +100,8 @@ export class AlertService {
     };
   }
 
-  /** Refuses channel URLs that name a forbidden address now (delivery checks again every time). */
-  private async checkChannels(channels: AlertChannel[]): Promise<AlertChannel[]> {
-    const out: AlertChannel[] = [];
-    for (const c of channels) {
-      if (c.type !== 'email') {
-        try {
-          await resolveOutbound(new URL(c.type === 'slack' ? c.webhook_url : c.url), { allowPrivate: this.o.allowPrivate });
-        } catch (err) {
-          if (err instanceof OutboundRefused) throw badRequest('outbound_refused', `Channel URL refused: ${err.message}`);
-          // Not resolvable right now: accepted; delivery resolves and checks it again.
-        }
-      }
-      out.push(c.type === 'webhook' && !c.secret ? { ...c, secret: newShareToken() } : c);
-    }
-    return out;
+  private checkChannels(channels: AlertChannel[]): Promise<AlertChannel[]> {
+    return checkChannels(channels, this.o.allowPrivate);
   }
 
   private async checkTarget(site: SiteRecord, d: { metric: string; goal_id?: string | null }): Promise<void> {
@@ -290,18 +260,21 @@ export class AlertService {
     const filters: FilterNode[] = [...d.filters];
     if (d.metric === 'conversions' && d.goal_id) filters.push(['is', 'goal', [d.goal_id]] as FilterNode);
     if (d.metric === 'events' && d.event_name) filters.push(['is', 'event_name', [d.event_name]] as FilterNode);
+    if (d.metric === 'errors') filters.push(['is', 'event_name', [ERROR_EVENT_NAME]] as FilterNode);
+    // Errors are a count of one custom event; every other metric is the stats engine's own.
+    const metric = d.metric === 'errors' ? 'events' : d.metric;
     const res = await this.o.stats.dashboard(await new GoalService(this.o.meta, this.o.stats).statsSite(site), {
       period: 'custom',
       start_date: addDays(end, -span),
       end_date: end,
-      metrics: d.metric,
+      metrics: metric,
       interval: d.comparison_period,
       compare: 'false',
       imported: 'false',
       ...(filters.length ? { filters: JSON.stringify(filters) } : {}),
     });
     const keys = res.timeseries.map((r) => String(r.date));
-    const values = res.timeseries.map((r) => Number(r[d.metric] ?? 0));
+    const values = res.timeseries.map((r) => Number(r[metric] ?? 0));
     const current = keys.indexOf(bucketOf(now, d.comparison_period, tz));
     return { keys, values, closed: (current < 0 ? keys.length : current) - 1 };
   }

@@ -10,11 +10,14 @@ import type { ServerKeys } from '../secrets';
 import type { RevenueService } from '../revenue';
 import type { TrackerExtensions } from '../extensions';
 import type { BehaviourService } from '../behaviour';
-import type { Metrics } from '../monitoring';
+import type { JobMonitor, Metrics } from '../monitoring';
 import type { AlertService } from '../alerts';
 import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
+import type { UsageMeter } from '../tenancy';
+import type { SystemAlertService } from '../system';
+import type { SystemStatus } from '@tidemark/core';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
 export interface EventWriter {
@@ -42,6 +45,8 @@ export interface AppContext {
   auth: AuthServices;
   /** Where collection routes hand requests: pipeline, then `writer` (in this thread or a collector thread). */
   collector: IngestCollector;
+  /** Events per organization this month: hard limits at ingestion, the Usage page (tenancy/). */
+  usage: UsageMeter;
   /** Stats engine over `events`: queries, dashboard stats, realtime, raw events. */
   stats: StatsService;
   /** Stripe webhooks, transactions, MRR and attribution (revenue/). */
@@ -64,6 +69,10 @@ export interface AppContext {
   reports: ReportService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
+  /** Background jobs' runs, failures and last errors (/metrics and the System page). */
+  jobs: JobMonitor;
+  /** The admin System page's numbers and the threshold alerts on the system itself (system/). */
+  system: { status(): Promise<SystemStatus>; alerts: SystemAlertService };
   /** One probe per dependency (events, metadata, redis …), each rejecting when it is unreachable; GET /health runs them. */
   health: Record<string, () => Promise<unknown>>;
   /** Closes everything in reverse order of opening. */

@@ -19,29 +19,40 @@ import {
   withQuarantineBudget,
   type IngestCollector,
 } from '../ingest';
-import { openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
+import { openPathSessions, openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
 import { RevenueService, scheduleRatesFetch, TrafficCache } from '../revenue';
 import { PrivacyService } from '../privacy';
+import { scheduleConsentRetention } from '../consent';
 import { TrackerExtensions } from '../extensions';
 import { BehaviourService, registerBehaviourExtensions, Screenshots } from '../behaviour';
 import { Vault } from '../vault';
 import { openReplayStore, ReplayService, replayExtension } from '../replay';
 import { ImportService } from '../imports';
-import { instrumentWrites, Metrics } from '../monitoring';
+import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { ReportService, scheduleReports } from '../reports';
+import { UsageMeter, withQuota } from '../tenancy';
+import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
+import type { JobRunner } from '../schedule';
 import type { AppContext, EventWriter } from './context';
 
 /** Background failures: the message and a redacted error (engine messages quote the values they failed on). */
-const logError = (message: string, err?: unknown) => console.error(message, err === undefined ? '' : JSON.stringify(errorForLog(err)));
+const printError = (message: string, err?: unknown) => console.error(message, err === undefined ? '' : JSON.stringify(errorForLog(err)));
+const describeError = (err: unknown) => errorForLog(err).message;
 
 /** Opens every store and service the configuration selects. */
 export async function createContext(config: Config): Promise<AppContext> {
   checkRoleConfig(config);
   preparePrivateDir(config.dataDir);
+  // Background failures are printed and kept for the System page (this node's last errors).
+  const recentErrors = new RecentErrors();
+  const logError = (message: string, err?: unknown) => {
+    recentErrors.add(err === undefined ? message : `${message}: ${describeError(err)}`);
+    printError(message, err);
+  };
   // Before any store opens: a multi-process deployment without TIDEMARK_SECRET stops here.
   const keys = ServerKeys.fromString(
     loadServerSecret({ secret: config.secret, dataDir: config.dataDir, shared: !!config.redisUrl || config.role !== 'all' }),
@@ -84,18 +95,37 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // Closers run in reverse order: the writer drains (every accepted batch committed) before the store closes.
   const metrics = new Metrics();
+  const jobs = new JobMonitor(metrics, meta, describeError, logError);
+  const track: JobRunner = (job, run) => jobs.run(job, run);
+  // Jobs that report only their failures: counted and kept as their last error.
+  const jobFailed = (job: string, message: string, err: unknown) => {
+    jobs.failed(job, err);
+    logError(message, err);
+  };
   let accepted: EventWriter;
+  let groupCommit: GroupCommitWriter | null = null;
   if (scale?.producer) accepted = scale.producer;
   else {
     // Embedded: the group-commit writer, its store writes timed and counted for /metrics.
-    const groupCommit = new GroupCommitWriter(instrumentWrites(events, metrics), {
+    const committer = new GroupCommitWriter(instrumentWrites(events, metrics), {
       onError: (err, info) => {
         if (info.final) logError('event write failed; batch refused with 503', err);
       },
     });
-    metrics.watchQueue(() => groupCommit.pendingItems);
-    accepted = groupCommit;
+    metrics.watchQueue(() => committer.pendingItems);
+    accepted = committer;
+    groupCommit = committer;
   }
+  // The backlog every node reports: the Redis stream whenever the store is fed through it (an api or jobs
+  // node reads it too), else this process's group commit.
+  const stream = scale?.streamed ? scale : null;
+  const backlog: SystemSources['backlog'] = stream
+    ? { kind: 'redis-stream', read: () => stream.backlog() }
+    : {
+        kind: 'group-commit',
+        read: async () => ({ waiting: groupCommit?.pendingItems ?? 0, oldestAt: groupCommit?.oldestPendingAt ?? null }),
+      };
+  metrics.watchBacklog(backlog.read, { stream: backlog.kind === 'redis-stream' });
   // Scale-out collectors also record what they accept in Redis, where api nodes read realtime from.
   const writer: EventWriter =
     scale && does.collect ? withRealtime(accepted, scale.realtime, (err) => logError('realtime update failed', err)) : accepted;
@@ -104,7 +134,11 @@ export async function createContext(config: Config): Promise<AppContext> {
     // With several jobs processes only the leader sweeps.
     const leader = scale?.leader;
     const target = leader ? { purgeRaw: (ms: number) => (leader.isLeader ? events.purgeRaw(ms) : Promise.resolve(0)) } : events;
-    closers.push(scheduleRawRetention(target, config.rawRetentionDays, { onError: (err) => logError('raw retention sweep failed', err) }));
+    closers.push(
+      scheduleRawRetention(target, config.rawRetentionDays, {
+        onError: (err) => jobFailed('raw-retention', 'raw retention sweep failed', err),
+      }),
+    );
   }
   // Retention and deleted sites' purges (lifecycle/): a site deletion starts its purge from any process;
   // the scheduled runs happen on the jobs role, on the leader only at scale. Runs finish before the stores close.
@@ -117,7 +151,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(
       vault.schedule({
         sites: async () => (await meta.sites.listAll()).map((s) => s.id),
-        onError: (err) => logError('vault load failed', err),
+        onError: (err) => jobFailed('vault', 'vault load failed', err),
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
     );
@@ -145,13 +179,18 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
+  let pathSessions: SessionPartsRollup | undefined;
   if (does.jobs && storeHasRollups(events)) {
     const rollup = await openSessionParts(events, {
       zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const),
     });
     closers.push(() => rollup.close());
-    closers.push(rollup.schedule(5 * 60_000, (err) => logError('session parts rollup failed', err)));
+    closers.push(rollup.schedule(5 * 60_000, (err) => jobFailed('session-parts', 'session parts rollup failed', err)));
     sessionParts = rollup;
+    const paths = await openPathSessions(events);
+    closers.push(() => paths.close());
+    closers.push(paths.schedule(5 * 60_000, (err) => logError('path sessions rollup failed', err)));
+    pathSessions = paths;
   }
   // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
   // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
@@ -170,12 +209,13 @@ export async function createContext(config: Config): Promise<AppContext> {
       checkGeoDbPath(config.geoDbPath);
       collector = ThreadCollector.lazy({
         geoDbPath: config.geoDbPath,
+        traitKey: keys.derive('trait-hash'),
         salts,
         sink: collectSink,
         onError: (err) => logError('collector thread failed; restarted', err),
       });
     } else {
-      const services = await openIngestServices(config);
+      const services = await openIngestServices(config, keys.derive('trait-hash'));
       // Scale-out collectors share their sessions through Redis.
       if (scale?.sessions) services.sessions = scale.sessions;
       collector = new Collector(services, salts, collectSink);
@@ -183,6 +223,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   } catch (err) {
     await scale?.close();
     await sessionParts?.close();
+    await pathSessions?.close();
     await events.close();
     await meta.close();
     throw err;
@@ -207,6 +248,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   const stats: StatsService = new StatsService(events, {
     ...(scale ? { realtime: scale.realtime } : {}),
     sessionParts,
+    pathSessions,
     revenueCredits: (siteId) => revenue.ensureCredits(siteId),
   });
   const traffic = new TrafficCache(stats, events);
@@ -229,31 +271,63 @@ export async function createContext(config: Config): Promise<AppContext> {
     publicUrl: config.publicUrl,
     allowPrivate: config.allowPrivateWebhooks,
   });
-  // Email reports: links point to TIDEMARK_PUBLIC_URL (else this server's own address).
+  // Email reports and system alerts: links point to TIDEMARK_PUBLIC_URL (else this server's own address).
+  const publicBase =
+    config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   const reports = new ReportService({
     meta,
     stats,
     keys,
     mailer: auth.mailer,
-    baseUrl: () =>
-      config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`,
+    baseUrl: () => publicBase,
   });
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(
       behaviour.schedule({
-        sites: async () => (await meta.sites.listAll()).map((s) => s.id),
-        onError: (err) => logError('heatmap grid build failed', err),
+        sites: async () => (await meta.sites.listAll()).map((s) => ({ id: s.id, timezone: s.timezone, retention_days: s.retention_days })),
+        onError: (err) => jobFailed('heatmap-grid', 'heatmap grid build failed', err),
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
       scheduleReports(reports, {
         onError: (err) => logError('email report failed', err),
+        track,
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
     );
     closers.push(
       scheduleAlerts(alerts, {
         onError: (err) => logError('alert evaluation failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
+  // The System page and system alerts (system/): read from any node; the alerts judged by the jobs role (the leader at scale).
+  const systemSources: SystemSources = {
+    events,
+    dataDir: config.dataDir,
+    meta,
+    health,
+    backlog,
+    scaleOut: !!scale,
+    recentErrors,
+    describe: describeError,
+  };
+  const systemAlerts = new SystemAlertService({
+    meta,
+    keys,
+    mailer: auth.mailer,
+    backlog,
+    baseUrl: () => publicBase,
+    allowPrivate: config.allowPrivateWebhooks,
+  });
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      scheduleSystemAlerts(systemAlerts, {
+        onError: (err) => logError('system alert evaluation failed', err),
+        track,
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
     );
@@ -264,7 +338,7 @@ export async function createContext(config: Config): Promise<AppContext> {
         url: config.ratesUrl,
         allowPrivate: config.ratesAllowPrivate ?? false,
         store: (rates) => revenue.putRates(rates),
-        onError: (err) => logError('exchange-rate fetch failed', err),
+        onError: (err) => jobFailed('exchange-rates', 'exchange-rate fetch failed', err),
       }),
     );
   const replay = new ReplayService({
@@ -282,7 +356,15 @@ export async function createContext(config: Config): Promise<AppContext> {
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(privacy.schedule(leader ? { isLeader: () => leader.isLeader } : {}));
+    closers.push(
+      scheduleConsentRetention(meta, config.consentLogRetentionDays, {
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+        onError: (err) => logError('consent log retention failed', err),
+      }),
+    );
   }
+  // Monthly event counts per organization for hard limits at ingestion and the Usage page (tenancy/).
+  const usage = new UsageMeter(meta, events);
   const ctx: AppContext = {
     config,
     events,
@@ -290,7 +372,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     meta,
     keys,
     auth,
-    collector,
+    collector: withQuota(collector, usage),
+    usage,
     stats,
     revenue,
     trackerExtensions,
@@ -301,6 +384,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     alerts,
     reports,
     metrics,
+    jobs,
+    system: { status: () => systemStatus(systemSources), alerts: systemAlerts },
     privacy,
     health,
     closers,

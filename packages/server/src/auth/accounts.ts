@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { badRequest, conflict, forbidden, TidemarkError } from '@tidemark/core';
+import { badRequest, conflict, forbidden, TidemarkError, type MailBrand } from '@tidemark/core';
 import type { AppContext } from '../app/context';
 import { normalizeEmail, sha256Hex, type InvitationRecord, type Role, type UserRecord } from '../meta';
 import { hashPassword, verifyPassword } from './passwords';
 import { isCommonPassword } from './breached';
+import { brandMail } from './mailer';
 
 export interface Registration {
   user: UserRecord;
@@ -34,6 +35,7 @@ export async function registerAccount(
   ctx: AppContext,
   input: { email: string; password: string; name?: string; orgName?: string; invitationToken?: string },
   linkBase = ctx.config.publicUrl ?? '',
+  brand: MailBrand | null = null,
 ): Promise<RegisterOutcome> {
   if (input.invitationToken) return { status: 'created', registration: await registerWithInvitation(ctx, input.invitationToken, input) };
   await ctx.auth.passwords.assertAcceptable(input.password);
@@ -80,26 +82,31 @@ export async function registerAccount(
   // Sign-ups cannot be made to flood an inbox: a few mails per address per hour, the rest answered alike but not sent.
   const sent = await ctx.auth.counters.incr(`signup-mail:${sha256Hex(email)}`, 60 * 60_000);
   if (sent.count > SIGNUP_MAILS_PER_HOUR) return { status: 'check_email' };
+  // On an organization's app host the mail is in that organization's brand.
+  const product = brand?.product_name || 'Tidemark';
   await ctx.auth.mailer
     .send(
-      token
-        ? verificationMail(email, `${linkBase}/verify-email/${encodeURIComponent(token)}`, ctx.auth.verificationTtlMs)
-        : accountExistsMail(email, `${linkBase}/login`),
+      brandMail(
+        token
+          ? verificationMail(email, `${linkBase}/verify-email/${encodeURIComponent(token)}`, ctx.auth.verificationTtlMs, product)
+          : accountExistsMail(email, `${linkBase}/login`, product),
+        brand,
+      ),
     )
     .catch((err: unknown) => console.warn(`sign-up e-mail failed: ${err instanceof Error ? err.message : String(err)}`));
   return { status: 'check_email' };
 }
 
-const verificationMail = (to: string, url: string, ttlMs: number) => ({
+const verificationMail = (to: string, url: string, ttlMs: number, product: string) => ({
   to,
-  subject: 'Confirm your e-mail address for Tidemark',
-  text: `Someone (hopefully you) created a Tidemark account with this address.\n\nConfirm it to sign in: ${url}\n\nThe link works once, for ${Math.round(ttlMs / 3_600_000)} hours. If this was not you, ignore this message.`,
+  subject: `Confirm your e-mail address for ${product}`,
+  text: `Someone (hopefully you) created a ${product} account with this address.\n\nConfirm it to sign in: ${url}\n\nThe link works once, for ${Math.round(ttlMs / 3_600_000)} hours. If this was not you, ignore this message.`,
 });
 
-const accountExistsMail = (to: string, url: string) => ({
+const accountExistsMail = (to: string, url: string, product: string) => ({
   to,
-  subject: 'Your Tidemark account',
-  text: `Someone tried to create a Tidemark account with this address, which already has one.\n\nSign in: ${url}\n\nIf this was not you, you can ignore this message.`,
+  subject: `Your ${product} account`,
+  text: `Someone tried to create a ${product} account with this address, which already has one.\n\nSign in: ${url}\n\nIf this was not you, you can ignore this message.`,
 });
 
 const badLink = () => new TidemarkError(404, 'verification_not_found', 'This confirmation link is invalid, expired or already used');

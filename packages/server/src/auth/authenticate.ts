@@ -1,10 +1,11 @@
+import type { Config } from '../config';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound, unauthorized, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../app/context';
 import type { ApiKeyRecord, Role, SiteRecord } from '../meta';
 import { assertSameOrigin } from './origin';
 import { keyAllows, roleAllows, roleAtLeast, type Need } from './permissions';
-import { forgetResolvedSession, resolveUserSession, type UserSession } from './session';
+import { appHostOrg, forgetResolvedSession, hostAdmits, resolveUserSession, type UserSession } from './session';
 
 export type UserPrincipal = { kind: 'user'; userId: string; orgId: string; role: Role };
 export type KeyPrincipal = { kind: 'key'; key: ApiKeyRecord; orgId: string };
@@ -39,6 +40,13 @@ async function verifyKey(ctx: AppContext, raw: string): Promise<ApiKeyRecord> {
   return key;
 }
 
+/** On an organization's app host only its keys (a reseller's: its clients' too) are accepted (docs/domains.md). */
+async function assertKeyOnHost(ctx: AppContext, req: FastifyRequest, key: ApiKeyRecord): Promise<void> {
+  const hostOrg = await appHostOrg(ctx, req.hostname);
+  if (hostOrg && !(await hostAdmits(ctx, hostOrg, key.org_id)))
+    throw new TidemarkError(401, 'invalid_api_key', 'This API key is not valid on this host');
+}
+
 /**
  * Who is calling: a Bearer API key, or the session cookie of a user with a current organization.
  * null when neither is present. A bad key is an error (401), not anonymity. Cookie-authenticated
@@ -49,6 +57,7 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   const raw = bearerToken(req);
   if (raw) {
     const key = await verifyKey(ctx, raw);
+    await assertKeyOnHost(ctx, req, key);
     return { kind: 'key', key, orgId: key.org_id };
   }
   const us = await resolveUserSession(ctx, req);
@@ -65,6 +74,19 @@ export async function requireUserSession(ctx: AppContext, req: FastifyRequest): 
   const us = await resolveUserSession(ctx, req);
   if (!us) throw unauthorized();
   assertSameOrigin(ctx, req);
+  return us;
+}
+
+/** Whether the account administers the instance (the System page). */
+export function isInstanceAdmin(config: Pick<Config, 'instanceAdmins' | 'adminEmail'>, email: string): boolean {
+  const e = email.toLowerCase();
+  return config.instanceAdmins.includes(e) || config.adminEmail?.toLowerCase() === e;
+}
+
+/** A signed-in administrator of the instance (TIDEMARK_INSTANCE_ADMINS, TIDEMARK_ADMIN_EMAIL): 401 anonymous, 403 anyone else. */
+export async function requireInstanceAdmin(ctx: AppContext, req: FastifyRequest): Promise<UserSession> {
+  const us = await requireUserSession(ctx, req);
+  if (!isInstanceAdmin(ctx.config, us.user.email)) throw forbidden('Only the instance administrators (TIDEMARK_INSTANCE_ADMINS) see this');
   return us;
 }
 
@@ -92,6 +114,7 @@ export async function requirePrincipalOrKeyHeader(ctx: AppContext, req: FastifyR
   if (typeof raw === 'string' && raw.trim() && !req.headers.authorization) {
     rejectKeyInUrl(req);
     const key = await verifyKey(ctx, raw.trim());
+    await assertKeyOnHost(ctx, req, key);
     return { kind: 'key', key, orgId: key.org_id };
   }
   return requirePrincipal(ctx, req);
@@ -139,7 +162,8 @@ export async function requireOrgRole(
   min: Role,
 ): Promise<{ user: UserSession; role: Role }> {
   const us = await requireUserSession(ctx, req);
-  const role = await ctx.meta.members.roleOf(orgId, us.user.id);
+  // The session's own organization carries its role (a reseller's admin switched into a client has one there).
+  const role = us.orgId === orgId ? us.role : await ctx.meta.members.roleOf(orgId, us.user.id);
   if (!role) throw notFound('Organization');
   if (!roleAtLeast(role, min)) throw forbidden(`This needs the ${min} role or higher`);
   return { user: us, role };
@@ -184,6 +208,6 @@ export async function siteAccessHolds(ctx: AppContext, req: FastifyRequest, site
   forgetResolvedSession(req);
   const us = await resolveUserSession(ctx, req);
   if (!us) return false;
-  const role = await ctx.meta.members.roleOf(site.org_id, us.user.id);
+  const role = us.orgId === site.org_id ? us.role : await ctx.meta.members.roleOf(site.org_id, us.user.id);
   return !!role && roleAllows(role, need);
 }

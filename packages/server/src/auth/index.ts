@@ -2,6 +2,8 @@ export {
   authenticate,
   requireUser,
   requireUserSession,
+  requireInstanceAdmin,
+  isInstanceAdmin,
   requirePrincipal,
   requirePrincipalOrKeyHeader,
   requireSiteAccess,
@@ -25,11 +27,13 @@ export {
   endPresentedSession,
   resolveUserSession,
   forgetResolvedSession,
+  appHostOrg,
+  hostAdmits,
   type UserSession,
 } from './session';
 export { isSameOrigin, assertSameOrigin, assertNotCrossSite, requestOrigin } from './origin';
 export { SESSION_COOKIE, isHttps } from './cookies';
 export { registerAccount, confirmEmail, acceptInvitationAsUser, bootstrapAdmin, type Registration, type RegisterOutcome } from './accounts';
-export { UnconfiguredMailer, SmtpMailer, createMailer, type Mailer, type MailMessage } from './mailer';
+export { UnconfiguredMailer, SmtpMailer, createMailer, brandMail, type Mailer, type MailMessage } from './mailer';
 export { forwardedForWarning } from './proxy-warning';
 export { PasswordPolicy, isCommonPassword, isPrivateAddress, rangeCheck, type RangeCheckOptions } from './breached';

@@ -1,4 +1,15 @@
+import type { MailBrand } from '@tidemark/core';
 /** Outgoing mail (invitations). SMTP is optional: without it, links are shown to the inviter instead. */
+/** A message in an organization's brand: the sender shows its name, its closing text ends the message. */
+export function brandMail(msg: MailMessage, brand: MailBrand | null | undefined): MailMessage {
+  if (!brand) return msg;
+  return {
+    ...msg,
+    ...(brand.email_footer ? { text: `${msg.text}\n\n-- \n${brand.email_footer}` } : {}),
+    ...(brand.email_sender_name ? { fromName: brand.email_sender_name } : {}),
+  };
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
@@ -9,6 +20,8 @@ export interface MailMessage {
   html?: string;
   /** Extra headers (List-Unsubscribe for reports). */
   headers?: Record<string, string>;
+  /** Files (custom reports' CSV or JSON) and inline images (`cid`, referenced as `cid:…` from the HTML). */
+  attachments?: Array<{ filename: string; content: Buffer | string; contentType: string; cid?: string }>;
 }
 
 export interface Mailer {
@@ -55,6 +68,7 @@ export class SmtpMailer implements Mailer {
       text: msg.text,
       html: msg.html,
       headers: msg.headers,
+      attachments: msg.attachments,
     });
     return true;
   }

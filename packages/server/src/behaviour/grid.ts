@@ -1,15 +1,27 @@
-import { createHash } from 'node:crypto';
 import { HEATMAP_X_CELLS, HEATMAP_Y_CELL_PX, SCROLL_STEP } from '@tidemark/core';
-import { and, bindString, dialectFor, empty, ident, join, keyword, or, render, sql, type Dialect, type Sql } from '../stats';
-import type { EventStore, SideRow } from '../store';
+import {
+  addDays,
+  and,
+  bindString,
+  dialectFor,
+  empty,
+  ident,
+  join,
+  keyword,
+  localDate,
+  or,
+  render,
+  sql,
+  startOfLocalDay,
+  type Dialect,
+  type Sql,
+} from '../stats';
+import { heatmapCellKeySql, type EventStore } from '../store';
 
-export const DAY_MS = 86_400_000;
-
-/** What one grid row counts: samples in a cell (click, move), page views by scroll step, clicks by element. */
+/** What one grid row counts: samples in a cell (click, move), page views by scroll step, clicks by element; `day` marks a built day. */
 export type CellKind = 'click' | 'move' | 'scroll' | 'el' | 'rage' | 'dead' | 'error' | 'day';
 
 export interface Cell {
-  day: number;
   path: string;
   viewport: string;
   kind: CellKind;
@@ -19,57 +31,40 @@ export interface Cell {
   n: number;
 }
 
-const SAMPLE_KIND: Record<string, CellKind> = { heatmap_click: 'click', heatmap_move: 'move', heatmap_scroll: 'scroll' };
+/** One local day of a zone: its date and the UTC instants of its midnight and the next. */
+export interface LocalDay {
+  date: string;
+  startMs: number;
+  endMs: number;
+}
+
+export function localDay(date: string, tz: string): LocalDay {
+  return { date, startMs: startOfLocalDay(date, tz), endMs: startOfLocalDay(addDays(date, 1), tz) };
+}
+
+/** The local days of `tz` from `firstDate` to `lastDate`, both included. */
+export function localDays(firstDate: string, lastDate: string, tz: string): LocalDay[] {
+  const out: LocalDay[] = [];
+  for (let date = firstDate; date <= lastDate; date = addDays(date, 1)) out.push(localDay(date, tz));
+  return out;
+}
+
+export { localDate };
+
+const SAMPLE_KIND: Record<string, CellKind> = { heatmap_click: 'click', heatmap_move: 'move' };
 const ELEMENT_KIND: Record<string, CellKind> = { heatmap_click: 'el', rage_click: 'rage', dead_click: 'dead', error_click: 'error' };
 
-/** A number from the props text: DuckDB's TRY_CAST gives NULL, ClickHouse's OrZero gives 0 for ''; both fail `> 0`. */
-const toNumber = (d: Dialect, text: Sql): Sql => (d.name === 'duckdb' ? sql`TRY_CAST(${text} AS DOUBLE)` : sql`toFloat64OrZero(${text})`);
-
+// ELSE '': a plain (never NULL) string on ClickHouse, as the grid's column is.
 const caseOf = (column: string, map: Record<string, CellKind>): Sql =>
   sql`CASE ${join(
     Object.entries(map).map(([from, to]) => sql`WHEN ${ident(column)} = ${bindString(from)} THEN ${bindString(to)}`),
     ' ',
-  )} END`;
+  )} ELSE '' END`;
 
 /** A whole number of one type on every branch of the UNION (ClickHouse wants equal types, NULL-free). */
 const int = (d: Dialect, e: Sql): Sql => sql`CAST(ifNull(${e}, 0) AS ${keyword(d.name === 'duckdb' ? 'BIGINT' : 'Int64')})`;
 
 const viewportOf = sql`CASE WHEN viewport_w IS NULL OR viewport_w >= 1024 THEN 'desktop' WHEN viewport_w >= 768 THEN 'tablet' ELSE 'mobile' END`;
-
-/**
- * The grid rows of a site's raw samples in [fromMs, toMs), grouped per UTC day: one statement for both
- * engines (the stats dialects). x becomes hundredths of the page width (the batch's page_width, else the
- * viewport width), y rows of 10 px; a scroll sample counts its page view at its 5 % step; clicks and the
- * frustration events count per element selector.
- */
-export function cellsSql(d: Dialect, siteId: string, spans: ReadonlyArray<readonly [number, number]>, path?: string): Sql {
-  const ms = d.timestampToMs(ident('ts'));
-  const day = int(d, sql`floor(${ms} / ${keyword(String(DAY_MS))}) * ${keyword(String(DAY_MS))}`);
-  const inSpans = or(spans.map(([a, b]) => sql`(ts >= ${d.timestampFromMs(a)} AND ts < ${d.timestampFromMs(b)})`));
-  const base = (names: string[]) =>
-    and([
-      sql`site_id = ${bindString(siteId)}`,
-      inSpans,
-      sql`name IN (${join(names.map((n) => bindString(n)))})`,
-      path === undefined ? empty : sql`path = ${bindString(path)}`,
-    ]);
-  const width = sql`CASE WHEN ${toNumber(d, d.propertyValue(ident('props'), 'page_width'))} > 0 THEN ${toNumber(d, d.propertyValue(ident('props'), 'page_width'))} ELSE viewport_w END`;
-  const cx = int(
-    d,
-    sql`least(${keyword(String(HEATMAP_X_CELLS - 1))}, greatest(0, floor(x * ${keyword(String(HEATMAP_X_CELLS))} / ${width})))`,
-  );
-  const points = sql`SELECT ${day} AS day, path, ${viewportOf} AS viewport, ${caseOf('name', SAMPLE_KIND)} AS kind,
-      ${cx} AS cx, ${int(d, sql`floor(y / ${keyword(String(HEATMAP_Y_CELL_PX))})`)} AS cy, '' AS selector, count(*) AS n
-    FROM events WHERE ${base(['heatmap_click', 'heatmap_move'])} AND x IS NOT NULL AND y IS NOT NULL AND ${width} > 0
-    GROUP BY day, path, viewport, kind, cx, cy`;
-  const step = int(d, sql`least(100, floor(scroll_depth / ${keyword(String(SCROLL_STEP))}) * ${keyword(String(SCROLL_STEP))})`);
-  const scroll = sql`SELECT ${day} AS day, path, ${viewportOf} AS viewport, 'scroll' AS kind, ${step} AS cx, ${int(d, keyword('0'))} AS cy, '' AS selector, count(*) AS n
-    FROM events WHERE ${base(['heatmap_scroll'])} AND scroll_depth IS NOT NULL GROUP BY day, path, viewport, cx`;
-  const elements = sql`SELECT ${day} AS day, path, ${viewportOf} AS viewport, ${caseOf('name', ELEMENT_KIND)} AS kind, ${int(d, keyword('0'))} AS cx, ${int(d, keyword('0'))} AS cy,
-      selector, count(*) AS n
-    FROM events WHERE ${base(Object.keys(ELEMENT_KIND))} GROUP BY day, path, viewport, kind, selector`;
-  return sql`${points} UNION ALL ${scroll} UNION ALL ${elements}`;
-}
 
 /** What a report reads: one page or all, one viewport class or all, some kinds or all. */
 export interface CellFilter {
@@ -78,128 +73,246 @@ export interface CellFilter {
   kinds?: readonly CellKind[] | undefined;
 }
 
-const filterSql = (f: CellFilter): Sql =>
-  and([
-    f.viewport === undefined ? empty : sql`viewport = ${bindString(f.viewport)}`,
-    f.kinds?.length ? sql`kind IN (${join(f.kinds.map((k) => bindString(k)))})` : empty,
-  ]);
+const wants = (f: CellFilter, kind: CellKind) => !f.kinds?.length || f.kinds.includes(kind);
 
 /**
- * Runs `cellsSql` and reads its rows as numbers: per day (the grid job), or with `collapse` summed over
- * the days and narrowed to `filter` in the engine, so a report ships distinct cells, not cells × days.
+ * The cells of a site's raw samples in `spans` matching `filter`: one statement for both engines (the stats
+ * dialects), only the parts the filter's kinds need. x becomes hundredths of the page width (the batch's
+ * page_width, else the viewport width), y rows of 10 px; a scroll sample counts its page view at its 5 %
+ * step; clicks and the frustration events count per element selector. Columns: path, viewport, kind, cx,
+ * cy, selector, n (Int64 on every branch).
  */
+export function cellsSql(d: Dialect, siteId: string, spans: ReadonlyArray<readonly [number, number]>, filter: CellFilter = {}): Sql {
+  const inSpans = or(spans.map(([a, b]) => sql`(ts >= ${d.timestampFromMs(a)} AND ts < ${d.timestampFromMs(b)})`));
+  const base = (names: string[]) =>
+    and([
+      sql`site_id = ${bindString(siteId)}`,
+      inSpans,
+      sql`name IN (${join(names.map((n) => bindString(n)))})`,
+      filter.path === undefined ? empty : sql`path = ${bindString(filter.path)}`,
+      filter.viewport === undefined ? empty : sql`${viewportOf} = ${bindString(filter.viewport)}`,
+    ]);
+  const n = int(d, sql`count(*)`);
+  const zero = int(d, keyword('0'));
+  const parts: Sql[] = [];
+  const pointNames = Object.keys(SAMPLE_KIND).filter((name) => wants(filter, SAMPLE_KIND[name]!));
+  if (pointNames.length) {
+    // The batch's page width when it holds a positive number (NULL otherwise fails `> 0`), else the viewport's.
+    const pageWidth = d.toNumberOrNull(d.propertyValue(ident('props'), 'page_width'));
+    const width = sql`CASE WHEN ${pageWidth} > 0 THEN ${pageWidth} ELSE viewport_w END`;
+    const cx = int(
+      d,
+      sql`least(${keyword(String(HEATMAP_X_CELLS - 1))}, greatest(0, floor(x * ${keyword(String(HEATMAP_X_CELLS))} / ${width})))`,
+    );
+    parts.push(sql`SELECT path, ${viewportOf} AS viewport, ${caseOf('name', SAMPLE_KIND)} AS kind,
+      ${cx} AS cx, ${int(d, sql`floor(y / ${keyword(String(HEATMAP_Y_CELL_PX))})`)} AS cy, '' AS selector, ${n} AS n
+      FROM events WHERE ${base(pointNames)} AND x IS NOT NULL AND y IS NOT NULL AND ${width} > 0
+      GROUP BY path, viewport, kind, cx, cy`);
+  }
+  if (wants(filter, 'scroll')) {
+    const step = int(d, sql`least(100, floor(scroll_depth / ${keyword(String(SCROLL_STEP))}) * ${keyword(String(SCROLL_STEP))})`);
+    parts.push(sql`SELECT path, ${viewportOf} AS viewport, 'scroll' AS kind, ${step} AS cx, ${zero} AS cy, '' AS selector, ${n} AS n
+      FROM events WHERE ${base(['heatmap_scroll'])} AND scroll_depth IS NOT NULL GROUP BY path, viewport, cx`);
+  }
+  const elementNames = Object.keys(ELEMENT_KIND).filter((name) => wants(filter, ELEMENT_KIND[name]!));
+  if (elementNames.length)
+    parts.push(sql`SELECT path, ${viewportOf} AS viewport, ${caseOf('name', ELEMENT_KIND)} AS kind, ${zero} AS cx, ${zero} AS cy,
+      selector, ${n} AS n
+      FROM events WHERE ${base(elementNames)} GROUP BY path, viewport, kind, selector`);
+  return join(parts, ' UNION ALL ');
+}
+
+/** The cells of the raw samples in `spans`, each distinct cell once (summed in the engine). */
 export async function rawCells(
   events: EventStore,
   siteId: string,
   spans: ReadonlyArray<readonly [number, number]>,
   filter: CellFilter = {},
-  collapse = false,
 ): Promise<Cell[]> {
   if (!spans.length) return [];
   const d = dialectFor(events.dialect);
-  const inner = cellsSql(d, siteId, spans, filter.path);
-  const q = collapse
-    ? sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM (${inner}) AS c WHERE ${filterSql(filter)}
-        GROUP BY path, viewport, kind, cx, cy, selector`
-    : inner;
-  const { sql: text, params } = render(q, d);
-  const rows = await events.query<Record<string, unknown>>(text, params);
-  return rows.map(toCell);
-}
-
-// Summed rows name their count agg_n and carry no day: on ClickHouse an alias shadows a column of the same
-// name everywhere in the statement (WHERE included).
-const toCell = (r: Record<string, unknown>): Cell => ({
-  day: Number(r.day ?? 0),
-  path: String(r.path ?? ''),
-  viewport: String(r.viewport ?? ''),
-  kind: String(r.kind) as CellKind,
-  cx: Number(r.cx),
-  cy: Number(r.cy),
-  selector: String(r.selector ?? ''),
-  n: Number(r.agg_n ?? r.n),
-});
-
-/** The grid row of a cell: its key names it within the site, so rebuilding a day replaces its rows. */
-export function cellRow(siteId: string, c: Cell, version: number): SideRow {
-  const key = createHash('sha256')
-    .update([c.day, c.path, c.viewport, c.kind, c.cx, c.cy, c.selector].join('\u0000'))
-    .digest('base64url')
-    .slice(0, 32);
-  return {
-    site_id: siteId,
-    cell_key: key,
-    day: c.day,
-    path: c.path,
-    viewport: c.viewport,
-    kind: c.kind,
-    cx: c.cx,
-    cy: c.cy,
-    selector: c.selector,
-    n: c.n,
-    version,
-  };
-}
-
-/**
- * Rebuilds the grid of one UTC day of a site from its raw samples, and marks the day built (a `day` row),
- * so queries read the grid for it instead of the samples. Counts only grow while samples arrive; a
- * rebuild after the samples are gone (retention) is never run: the grid's own retention drops the day.
- */
-export async function buildDay(events: EventStore, siteId: string, day: number, version = Date.now()): Promise<number> {
-  const cells = await rawCells(events, siteId, [[day, day + DAY_MS]]);
-  const rows = cells.map((c) => cellRow(siteId, c, version));
-  rows.push(cellRow(siteId, { day, path: '', viewport: '', kind: 'day', cx: 0, cy: 0, selector: '', n: cells.length }, version));
-  await events.upsertSideRows('heatmap_cells', rows);
-  return cells.length;
-}
-
-/** The UTC days of [fromMs, toMs) whose grid is built. */
-export async function builtDays(events: EventStore, siteId: string, fromMs: number, toMs: number): Promise<Set<number>> {
-  const rows = await events.query<{ day: number }>(
-    "SELECT day FROM heatmap_cells WHERE site_id = ? AND kind = 'day' AND day >= ? AND day < ?",
-    [siteId, fromMs, toMs],
-  );
-  return new Set(rows.map((r) => Number(r.day)));
-}
-
-/**
- * Grid rows in [fromMs, toMs) (the built days) matching `filter` (never the day marks), summed over the
- * days in the engine: one row per distinct cell or selector.
- */
-export async function gridCells(
-  events: EventStore,
-  siteId: string,
-  fromMs: number,
-  toMs: number,
-  filter: CellFilter = {},
-): Promise<Cell[]> {
-  const d = dialectFor(events.dialect);
-  const q = sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM heatmap_cells
-    WHERE ${and([
-      sql`site_id = ${bindString(siteId)}`,
-      sql`day >= ${keyword(String(Math.trunc(fromMs)))}`,
-      sql`day < ${keyword(String(Math.trunc(toMs)))}`,
-      sql`kind <> 'day'`,
-      filter.path === undefined ? empty : sql`path = ${bindString(filter.path)}`,
-      filterSql(filter),
-    ])}
+  const q = sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM (${cellsSql(d, siteId, spans, filter)}) AS c
     GROUP BY path, viewport, kind, cx, cy, selector`;
   const { sql: text, params } = render(q, d);
   const rows = await events.query<Record<string, unknown>>(text, params);
   return rows.map(toCell);
 }
 
-/** Days (UTC day starts) in [fromMs, toMs) not in `built`, merged into spans. */
-export function unbuiltSpans(fromMs: number, toMs: number, built: ReadonlySet<number>): Array<[number, number]> {
+// Summed rows name their count agg_n: on ClickHouse an alias shadows a column of the same name everywhere
+// in the statement (WHERE included).
+const toCell = (r: Record<string, unknown>): Cell => ({
+  path: String(r.path ?? ''),
+  viewport: String(r.viewport ?? ''),
+  kind: String(r.kind) as CellKind,
+  cx: Number(r.cx),
+  cy: Number(r.cy),
+  selector: String(r.selector ?? ''),
+  n: Number(r.agg_n),
+});
+
+/** A day mark's selector once a rebuild in another zone has replaced the day: matches no zone. */
+const SUPERSEDED = '-';
+
+/**
+ * Builds the grid of one local day of a site (in zone `tz`) from its raw samples, in the engine (one
+ * INSERT … SELECT … GROUP BY; nothing crosses to the server), and marks the day built in that zone, so
+ * reports read the grid for it instead of the samples. Day marks of another zone starting within the
+ * day are marked superseded (ClickHouse keeps rows a rebuild does not replace; DuckDB drops the span's
+ * rows first). Counts only grow while samples arrive; a day whose samples are gone is never rebuilt.
+ */
+export async function buildDay(events: EventStore, siteId: string, day: LocalDay, tz: string, version = Date.now()): Promise<void> {
+  const d = dialectFor(events.dialect);
+  const dayMs = int(d, keyword(String(Math.trunc(day.startMs))));
+  const ver = keyword(String(Math.trunc(version)));
+  const zero = int(d, keyword('0'));
+  const cells = cellsSql(d, siteId, [[day.startMs, day.endMs]]);
+  // The marks of other zones are read under another name: on ClickHouse an alias shadows the column.
+  const otherMarks = sql`SELECT day AS mark_day FROM heatmap_cells WHERE site_id = ${bindString(siteId)} AND kind = 'day'
+    AND day > ${keyword(String(Math.trunc(day.startMs)))} AND day < ${keyword(String(Math.trunc(day.endMs)))} AND selector <> ${bindString(tz)}`;
+  const rows = sql`SELECT ${dayMs} AS day, path, viewport, kind, cx, cy, selector, n FROM (${cells}) AS c
+    UNION ALL SELECT ${dayMs} AS day, '' AS path, '' AS viewport, 'day' AS kind, ${zero} AS cx, ${zero} AS cy, ${bindString(tz)} AS selector, ${zero} AS n
+    UNION ALL SELECT ${int(d, ident('mark_day'))} AS day, '' AS path, '' AS viewport, 'day' AS kind, ${zero} AS cx, ${zero} AS cy,
+      ${bindString(SUPERSEDED)} AS selector, ${zero} AS n FROM (${otherMarks}) AS m`;
+  const q = sql`SELECT ${keyword(heatmapCellKeySql(d.name))} AS cell_key, day, path, viewport, kind, cx, cy, selector, n, ${ver} AS version
+    FROM (${rows}) AS r`;
+  const { sql: text, params } = render(q, d);
+  await events.rebuildSideRows('heatmap_cells', siteId, { fromMs: day.startMs, toMs: day.endMs }, { sql: text, params });
+}
+
+/** The starts of the days in [fromMs, toMs) whose grid is built in zone `tz`. */
+export async function builtDays(events: EventStore, siteId: string, fromMs: number, toMs: number, tz: string): Promise<Set<number>> {
+  return (await dayMarks(events, siteId, fromMs, toMs, tz)).built;
+}
+
+/** The grid days of [fromMs, toMs) built in zone `tz`, and whether the span holds rows of other zones too. */
+export interface DayMarks {
+  built: Set<number>;
+  foreign: boolean;
+}
+
+export async function dayMarks(events: EventStore, siteId: string, fromMs: number, toMs: number, tz: string): Promise<DayMarks> {
+  const rows = await events.query<{ day: number; selector: string }>(
+    "SELECT day, selector FROM heatmap_cells WHERE site_id = ? AND kind = 'day' AND day >= ? AND day < ?",
+    [siteId, Math.trunc(fromMs), Math.trunc(toMs)],
+  );
+  const built = new Set<number>();
+  let foreign = false;
+  for (const r of rows) {
+    if (r.selector === tz) built.add(Number(r.day));
+    else foreign = true;
+  }
+  return { built, foreign };
+}
+
+/** Starts of the days marked built in another zone than `tz` (not superseded) in [fromMs, toMs). */
+export async function otherZoneDays(events: EventStore, siteId: string, fromMs: number, toMs: number, tz: string): Promise<number[]> {
+  const rows = await events.query<{ day: number }>(
+    "SELECT DISTINCT day FROM heatmap_cells WHERE site_id = ? AND kind = 'day' AND selector <> ? AND selector <> ? AND day >= ? AND day < ?",
+    [siteId, tz, SUPERSEDED, Math.trunc(fromMs), Math.trunc(toMs)],
+  );
+  return rows.map((r) => Number(r.day));
+}
+
+/**
+ * Grid rows of the built days `days` matching `filter` (never the day marks), summed over the days in the
+ * engine: one row per distinct cell or selector.
+ */
+export async function gridCells(events: EventStore, siteId: string, marks: DayMarks, filter: CellFilter = {}): Promise<Cell[]> {
+  const days = [...marks.built].sort((a, b) => a - b);
+  if (!days.length) return [];
+  const d = dialectFor(events.dialect);
+  const kinds = filter.kinds?.length ? filter.kinds : (['click', 'move', 'scroll', 'el', 'rage', 'dead', 'error'] as const);
+  // Runs of consecutive built days as ranges (the engine skips by its min/max per block; a long IN list costs
+  // per row); the exact list only when rows of another zone lie between them.
+  const dayCond = marks.foreign
+    ? sql`day IN (${join(days.map((day) => keyword(String(Math.trunc(day)))))})`
+    : or(dayRuns(days).map(([a, b]) => sql`(day >= ${keyword(String(Math.trunc(a)))} AND day <= ${keyword(String(Math.trunc(b)))})`));
+  const where = (kindCond: Sql) =>
+    and([
+      sql`site_id = ${bindString(siteId)}`,
+      dayCond,
+      kindCond,
+      filter.path === undefined ? empty : sql`path = ${bindString(filter.path)}`,
+      filter.viewport === undefined ? empty : sql`viewport = ${bindString(filter.viewport)}`,
+    ]);
+  if (filter.path !== undefined && filter.viewport !== undefined)
+    return pageGridCells(events, d, kinds, where, filter.path, filter.viewport);
+  const q = sql`SELECT path, viewport, kind, cx, cy, selector, sum(n) AS agg_n FROM heatmap_cells
+    WHERE ${where(sql`kind IN (${join(kinds.map((k) => bindString(k)))})`)}
+    GROUP BY path, viewport, kind, cx, cy, selector`;
+  const { sql: text, params } = render(q, d);
+  const rows = await events.query<Record<string, unknown>>(text, params);
+  return rows.map(toCell);
+}
+
+/** Local days are 23 to 25 hours long: starts closer than this are neighbours. */
+const NEXT_DAY_MAX_MS = 26 * 3_600_000;
+
+/** Sorted day starts as [first, last] runs of neighbouring days. */
+export function dayRuns(days: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const day of days) {
+    const last = runs[runs.length - 1];
+    if (last && day - last[1] <= NEXT_DAY_MAX_MS) last[1] = day;
+    else runs.push([day, day]);
+  }
+  return runs;
+}
+
+/** Cells (0 … 99) per row of the packed cell number `cy · 128 + cx`. */
+const PACK = 128;
+const POINT_KINDS: readonly CellKind[] = ['click', 'move', 'scroll'];
+
+/**
+ * One page and viewport class (the heatmap view): each point kind summed per cell as one packed integer,
+ * and the element kinds per selector. A 90-day map sums ~10⁵ grid rows into ~3·10⁴ cells, and grouping by
+ * one integer instead of six columns (four of them text) is most of its time (bench/README.md, heatmap).
+ */
+async function pageGridCells(
+  events: EventStore,
+  d: Dialect,
+  kinds: readonly CellKind[],
+  where: (kindCond: Sql) => Sql,
+  path: string,
+  viewport: string,
+): Promise<Cell[]> {
+  const zero = int(d, keyword('0'));
+  // Output names differ from the columns: on ClickHouse an alias shadows the column in WHERE.
+  const parts = kinds
+    .filter((k) => POINT_KINDS.includes(k))
+    .map(
+      (k) => sql`SELECT ${bindString(k)} AS k, cy * ${keyword(String(PACK))} + cx AS c, '' AS sel, sum(n) AS agg_n FROM heatmap_cells
+        WHERE ${where(sql`kind = ${bindString(k)}`)} GROUP BY c`,
+    );
+  const elementKinds = kinds.filter((k) => !POINT_KINDS.includes(k) && k !== 'day');
+  if (elementKinds.length)
+    parts.push(sql`SELECT kind AS k, ${zero} AS c, selector AS sel, sum(n) AS agg_n FROM heatmap_cells
+      WHERE ${where(sql`kind IN (${join(elementKinds.map((k) => bindString(k)))})`)} GROUP BY kind, selector`);
+  if (!parts.length) return [];
+  const { sql: text, params } = render(join(parts, ' UNION ALL '), d);
+  const rows = await events.query<{ k: string; c: number | bigint; sel: string; agg_n: number | bigint }>(text, params);
+  return rows.map((r) => {
+    const c = Number(r.c);
+    return {
+      path,
+      viewport,
+      kind: r.k as CellKind,
+      cx: c % PACK,
+      cy: Math.floor(c / PACK),
+      selector: String(r.sel ?? ''),
+      n: Number(r.agg_n),
+    };
+  });
+}
+
+/** The days of `days` not in `built`, merged into spans. */
+export function unbuiltSpans(days: readonly LocalDay[], built: ReadonlySet<number>): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS; day < toMs; day += DAY_MS) {
-    if (built.has(day)) continue;
-    const a = Math.max(day, fromMs);
-    const b = Math.min(day + DAY_MS, toMs);
+  for (const day of days) {
+    if (built.has(day.startMs)) continue;
     const last = spans[spans.length - 1];
-    if (last && last[1] === a) last[1] = b;
-    else spans.push([a, b]);
+    if (last && last[1] === day.startMs) last[1] = day.endMs;
+    else spans.push([day.startMs, day.endMs]);
   }
   return spans;
 }

@@ -25,10 +25,11 @@ export function pagePath(pageUrl: string): string {
 type Point = { x: number; y: number; count: number };
 
 function points(cells: Cell[], kind: 'click' | 'move', width: number): Point[] {
-  const by = new Map<string, Point>();
+  // Keyed by one number (cx < HEATMAP_X_CELLS): a 90-day map has tens of thousands of cells.
+  const by = new Map<number, Point>();
   for (const c of cells) {
     if (c.kind !== kind) continue;
-    const k = `${c.cx},${c.cy}`;
+    const k = c.cy * HEATMAP_X_CELLS + c.cx;
     const p = by.get(k);
     if (p) p.count += c.n;
     else

@@ -6,7 +6,7 @@ import type { TrackerExtensions } from '../extensions';
 import { sampled } from '../extensions';
 export { BehaviourService } from './service';
 export { Screenshots } from './screenshots';
-export { buildDay, cellsSql, rawCells, DAY_MS, type Cell, type CellKind } from './grid';
+export { buildDay, cellsSql, localDay, localDays, rawCells, type Cell, type CellKind, type LocalDay } from './grid';
 
 /**
  * t.heatmap.js for the share `heatmap_sample_rate` of the sessions of sites with heatmaps on; t.vitals.js and

@@ -3,10 +3,7 @@ import { and, bindString, dialectFor, ident, join, keyword, render, sql, type Di
 import type { EventStore } from '../store';
 
 /** A vital's value from the event's props: NULL when absent or not a number (both engines skip NULLs in quantiles). */
-const vitalValue = (d: Dialect, vital: Vital): Sql => {
-  const text = d.propertyValue(ident('props'), vital);
-  return d.name === 'duckdb' ? sql`TRY_CAST(${text} AS DOUBLE)` : sql`toFloat64OrNull(${text})`;
-};
+const vitalValue = (d: Dialect, vital: Vital): Sql => d.toNumberOrNull(d.propertyValue(ident('props'), vital));
 
 const columns = (d: Dialect): Sql[] =>
   VITALS.flatMap((v) => {

@@ -7,6 +7,7 @@ import { ratesCommand } from './rates-command';
 import { vaultCommand } from './vault-command';
 import { importCommand } from './import-command';
 import { exportCommand } from './export-command';
+import { orgCommand } from './org-command';
 
 /** `tidemark <command>`: serve (default), demo, retention run, import, migrate … */
 async function main(argv: string[]): Promise<void> {
@@ -56,6 +57,9 @@ async function main(argv: string[]): Promise<void> {
       return process.exit(0);
     case 'export':
       await exportCommand(argv.slice(1));
+      return process.exit(0);
+    case 'org':
+      await orgCommand(argv.slice(1));
       return process.exit(0);
     default:
       console.error(`Unknown command: ${command}`);

@@ -26,6 +26,8 @@ const envSchema = z.object({
   TIDEMARK_SECRET: z.string().min(32).optional(),
   TIDEMARK_ADMIN_EMAIL: z.string().email().optional(),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Accounts (comma-separated e-mails) that administer the instance: the System page and system alerts. TIDEMARK_ADMIN_EMAIL is one. */
+  TIDEMARK_INSTANCE_ADMINS: z.string().default(''),
   TIDEMARK_OPEN_SIGNUP: bool,
   /** Let alert webhooks and Slack URLs reach private, loopback and link-local addresses (an admin's choice). */
   TIDEMARK_ALLOW_PRIVATE_WEBHOOKS: bool,
@@ -36,6 +38,8 @@ const envSchema = z.object({
   /** Comma-separated IPs/CIDRs whose X-Forwarded-For is believed. */
   TIDEMARK_TRUSTED_PROXIES: z.string().default(''),
   TIDEMARK_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  /** Consent decisions are proof: kept three years by default, apart from the sites' analytics retention (0 = forever). */
+  TIDEMARK_CONSENT_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(1095),
   // Data lifecycle (lifecycle/): first run after start, and how long a deleted site's purge keeps checking for in-flight writes.
   TIDEMARK_LIFECYCLE_FIRST_RUN_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   TIDEMARK_PURGE_SETTLE_MS: z.coerce
@@ -124,6 +128,8 @@ export interface Config {
   redisUrl: string | undefined;
   secret: string | undefined;
   adminEmail: string | undefined;
+  /** Lower-cased e-mails of the instance administrators (TIDEMARK_INSTANCE_ADMINS; TIDEMARK_ADMIN_EMAIL is one too). */
+  instanceAdmins: string[];
   adminPassword: string | undefined;
   openSignup: boolean;
   allowPrivateWebhooks: boolean;
@@ -138,6 +144,8 @@ export interface Config {
   geoDbPath: string | undefined;
   trustedProxies: string[];
   rawRetentionDays: number;
+  /** Days the consent log keeps a decision (TIDEMARK_CONSENT_LOG_RETENTION_DAYS; 0 = forever). */
+  consentLogRetentionDays: number;
   /** Delay of the lifecycle job's first run (retention, pending site purges) after start. */
   lifecycleFirstRunMs: number;
   /** A deleted site's purge completes with a pass that finds nothing, at least this long after the deletion. */
@@ -194,6 +202,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: e.REDIS_URL || undefined,
     secret: e.TIDEMARK_SECRET,
     adminEmail: e.TIDEMARK_ADMIN_EMAIL,
+    instanceAdmins: [
+      ...new Set(
+        e.TIDEMARK_INSTANCE_ADMINS.split(',')
+          .map((a) => a.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ],
     adminPassword: e.TIDEMARK_ADMIN_PASSWORD,
     openSignup: e.TIDEMARK_OPEN_SIGNUP,
     allowPrivateWebhooks: e.TIDEMARK_ALLOW_PRIVATE_WEBHOOKS,
@@ -203,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((s) => s.trim())
       .filter(Boolean),
     rawRetentionDays: e.TIDEMARK_RAW_RETENTION_DAYS,
+    consentLogRetentionDays: e.TIDEMARK_CONSENT_LOG_RETENTION_DAYS,
     lifecycleFirstRunMs: e.TIDEMARK_LIFECYCLE_FIRST_RUN_MS,
     purgeSettleMs: e.TIDEMARK_PURGE_SETTLE_MS,
     importMaxBytes: e.TIDEMARK_IMPORT_MAX_MB * 1024 * 1024,

@@ -1,1 +1,2 @@
 export { ConsentService, textVersion, type PublicConsentConfig } from './service';
+export { pruneConsentLogs, scheduleConsentRetention } from './retention';

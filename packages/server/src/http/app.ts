@@ -8,6 +8,7 @@ import { servesRoute } from '../config';
 import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
 import { goalRoutes } from './routes/goals';
+import { experimentRoutes } from './routes/experiments';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -46,8 +47,10 @@ import { privacyRoutes } from './routes/privacy';
 import { consentRoutes } from './routes/consent';
 import { domainRoutes } from './routes/domains';
 import { brandingRoutes } from './routes/branding';
+import { resellerRoutes } from './routes/resellers';
 import { installAuditHooks } from '../audit';
 import { reportRoutes } from './routes/reports';
+import { systemRoutes } from './routes/system';
 
 export interface RouteInfo {
   method: string;
@@ -76,6 +79,7 @@ const routeModules: RouteModule[] = [
   consentRoutes,
   domainRoutes,
   brandingRoutes,
+  resellerRoutes,
   keyRoutes,
   collectRoutes,
   collectV1Routes,
@@ -96,12 +100,14 @@ const routeModules: RouteModule[] = [
   profileRoutes,
   scoringRoutes,
   goalRoutes,
+  experimentRoutes,
   annotationRoutes,
   siteExportRoutes,
   shareRoutes,
   alertRoutes,
   replayRoutes,
   reportRoutes,
+  systemRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

@@ -3,7 +3,8 @@ import type { DropCount, QuarantineRecord, WriteBatch } from '../store';
 import type { DropIssue, DropReason } from './drop';
 import { adaptContract, parseBody, type AdmissionFields } from './contracts';
 import { runPipeline } from './pipeline';
-import { quarantinePayload, redactRawBody } from './lib/redact';
+import { quarantinePayload, redactRawBody, redactValue } from './lib/redact';
+import { DROPPED_TRAITS, hashPersonalValues, withoutDroppedTraits } from './steps/traits';
 import { capText, REJECTED_BODY_PREFIX_BYTES } from './lib/prefix';
 import { utcDay, type SaltKeeper, type SaltPair } from './lib/salts';
 import { uuidv7 } from './lib/uuid';
@@ -28,6 +29,8 @@ export interface AdmittedRequest {
   visitorHeader: string;
   /** The page the request came from (Referer, else Origin), for contracts whose events may leave their page out. */
   pageHeader?: string;
+  /** Events the site's organization may still store this month (tenancy/ quota); absent = no limit. */
+  quotaRemaining?: number;
 }
 
 /** An admitted request with its body. */
@@ -109,15 +112,18 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     salts,
     services,
     memo: new Map(),
+    ...(req.quotaRemaining !== undefined ? { quotaRemaining: req.quotaRemaining } : {}),
   };
   const result = runPipeline(adapted.events, ctx);
   const counts = new Map<DropReason, number>();
   const quarantine: QuarantineRecord[] = [];
   let firstIssues: DropIssue[] = [];
   const siteId = req.site.id;
+  // Trait privacy (steps/traits.ts): no e-mail address or phone number is kept readable, in any store.
+  const personal = req.site.trait_privacy === true ? (v: unknown) => hashPersonalValues(v, services.traitKey) : null;
   const quarantineOne = (reason: DropReason, issues: DropIssue[], input: unknown) => {
     if (!firstIssues.length) firstIssues = issues.length ? issues : [{ path: '', message: reason }];
-    const payload = quarantinePayload(input);
+    const payload = quarantinePayload(personal ? personal(input) : input);
     quarantine.push({
       id: uuidv7(req.receivedAt),
       site_id: siteId,
@@ -140,7 +146,13 @@ export function assembleBatch(req: CollectRequest, services: IngestServices, sal
     else filtered++;
   }
   // A body none of whose events is stored could be anything of any size: only its prefix is kept.
-  const body = redactRawBody(req.rawBody, req.parsedBody);
+  // Traits the allow-list dropped leave the raw payload too.
+  const dropped = ctx.memo.get(DROPPED_TRAITS) as Set<string> | undefined;
+  const rewrite = (personal !== null || dropped !== undefined) && req.parsedBody !== undefined;
+  const parsed = dropped ? withoutDroppedTraits(req.parsedBody, dropped) : req.parsedBody;
+  const body = rewrite
+    ? (JSON.stringify(redactValue(personal ? personal(parsed) : parsed)) ?? '')
+    : redactRawBody(req.rawBody, req.parsedBody);
   const kept = result.events.length ? body : capText(body, REJECTED_BODY_PREFIX_BYTES).text;
   const batch: WriteBatch = {
     events: result.events,

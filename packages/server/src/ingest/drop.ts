@@ -27,6 +27,8 @@ export const DROP_REASONS = {
   no_consent: 'filtered',
   /** Over a collection rate limit (per client address, per site, per API key and site): answered 429. */
   rate_limited: 'filtered',
+  /** Over the organization's hard monthly event limit (tenancy/, docs/resellers.md). */
+  quota: 'filtered',
   /** Invalid, but the site's quarantine for the day was full: counted, not kept. */
   quarantine_full: 'invalid',
 } as const satisfies Record<string, 'invalid' | 'filtered'>;

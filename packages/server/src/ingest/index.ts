@@ -40,7 +40,7 @@ export { MemorySessionCache, type SessionCache, type SessionEntry } from './lib/
 export { geoDisabled, noGeoLookup, openGeoLookup, type GeoLookup, type GeoInfo } from './lib/geo';
 export { UserAgentCache } from './lib/user-agent';
 export type { ClientHints } from './lib/device';
-export { uuidv7 } from './lib/uuid';
+export { uuidv7, uuidv7From } from './lib/uuid';
 export type { CollectedRevenue, CollectedIdentity, RevenueRefs } from './revenue-refs';
 export { channelFor } from './steps/channel';
 export { referrerDomain } from './steps/referrer';

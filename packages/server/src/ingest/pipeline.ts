@@ -12,6 +12,8 @@ import { excludedIpStep } from './steps/excluded-ip';
 import { botStep } from './steps/bot';
 import { privacyStep } from './steps/privacy';
 import { consentStep } from './steps/consent';
+import { traitsStep } from './steps/traits';
+import { quotaStep } from './steps/quota';
 import { userAgentStep } from './steps/user-agent';
 import { geoStep } from './steps/geo';
 import { utmStep } from './steps/utm';
@@ -35,6 +37,8 @@ export const PIPELINE: readonly NamedStep[] = [
   botStep,
   privacyStep,
   consentStep,
+  quotaStep,
+  traitsStep,
   userAgentStep,
   geoStep,
   utmStep,

@@ -75,6 +75,8 @@ export interface IngestServices {
   userAgents: UserAgentCache;
   geo: GeoLookup;
   sessions: SessionCache;
+  /** HMAC key of hashed traits (steps/traits.ts), derived from the server secret; absent in tools without one. */
+  traitKey?: Buffer;
 }
 
 /** Everything the steps know about the request an event arrived in. */
@@ -95,6 +97,8 @@ export interface RequestContext {
   services: IngestServices;
   /** Per-request memo for values every event of the request shares (geo, visitor hashes). */
   memo: Map<string, unknown>;
+  /** Events the site's organization may still store this month (hard monthly limit); absent = no limit. */
+  quotaRemaining?: number;
 }
 
 /** A pipeline step: returns the (possibly updated) event, or a Drop saying why it stops here. */

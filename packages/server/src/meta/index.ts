@@ -31,3 +31,7 @@ export type { PrivacyRequestRecord, PrivacyRequestInsert } from './repos/privacy
 export { consentHash, type SiteConsentRow, type ConsentAppend } from './repos/consent';
 export type { OrgDomainRecord } from './repos/org-domains';
 export { MAX_REPORTS_PER_SITE } from './repos/email-reports';
+export { MAX_EXPERIMENTS_PER_SITE, type ExperimentChange } from './repos/experiments';
+export type { JobRunRow } from './repos/job-runs';
+export { MAX_SYSTEM_ALERTS, type SystemAlertRow } from './repos/system-alerts';
+export type { OrgTenancy } from './repos/org-tenancy';

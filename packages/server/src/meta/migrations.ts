@@ -538,6 +538,145 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('audit_log').ifExists().execute();
     },
   },
+  '0018_people_privacy': {
+    // Traits of people (docs/people.md): the site's trait privacy (e-mail and phone traits stored as keyed
+    // hashes) and trait allow-list (JSON string[]; empty = every trait kept), read by the ingest step.
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('sites')
+        .addColumn('trait_privacy', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('trait_allowlist', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('sites').dropColumn('trait_allowlist').execute();
+      await db.schema.alterTable('sites').dropColumn('trait_privacy').execute();
+    },
+  },
+  '0020_tenancy': {
+    // Resellers and quotas (tenancy/): an organization may be a reseller (set by the instance's operator,
+    // `tidemark org reseller`) with limits for its clients; a client names its reseller. Monthly event
+    // limits of any organization (soft warns, hard drops with reason "quota"). A session switched into a
+    // client by a reseller's admin names the reseller it came through. The consent log's anchor keeps
+    // the hash chain verifiable after retention pruned its oldest entries.
+    async up(db: AnyDb) {
+      await db.schema.alterTable('organizations').addColumn('parent_org_id', 'varchar(36)').execute();
+      await db.schema
+        .alterTable('organizations')
+        .addColumn('is_reseller', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('organizations').addColumn('max_sub_organizations', 'integer').execute();
+      await db.schema.alterTable('organizations').addColumn('max_sites_per_sub_org', 'integer').execute();
+      await db.schema.alterTable('organizations').addColumn('max_events_per_sub_org', 'bigint').execute();
+      await db.schema.alterTable('organizations').addColumn('events_soft_limit', 'bigint').execute();
+      await db.schema.alterTable('organizations').addColumn('events_hard_limit', 'bigint').execute();
+      await db.schema.createIndex('idx_organizations_parent').ifNotExists().on('organizations').columns(['parent_org_id']).execute();
+      await db.schema.alterTable('sessions').addColumn('via_org_id', 'varchar(36)').execute();
+      await db.schema
+        .createTable('consent_log_anchors')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('pruned', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('consent_log_anchors').ifExists().execute();
+      await db.schema.alterTable('sessions').dropColumn('via_org_id').execute();
+      await db.schema.dropIndex('idx_organizations_parent').ifExists().execute();
+      for (const c of [
+        'events_hard_limit',
+        'events_soft_limit',
+        'max_events_per_sub_org',
+        'max_sites_per_sub_org',
+        'max_sub_organizations',
+        'is_reseller',
+        'parent_org_id',
+      ])
+        await db.schema.alterTable('organizations').dropColumn(c).execute();
+    },
+  },
+  '0021_system': {
+    // The instance's own operations (docs/operations.md, "System"): each background job's runs and last
+    // error, shared by every node (the leader runs them at scale), and threshold alerts on the system
+    // itself (channels sealed, as the sites' alerts). No site's data in either.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('job_runs')
+        .ifNotExists()
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('runs', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('failures', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_started', 'bigint')
+        .addColumn('last_finished', 'bigint')
+        .addColumn('last_ok', 'integer')
+        .addColumn('last_error', 'varchar(500)')
+        .addColumn('last_error_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('system_alerts')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('metric', 'varchar(32)', (c) => c.notNull())
+        .addColumn('threshold', 'double precision', (c) => c.notNull())
+        .addColumn('channels_sealed', 'text', (c) => c.notNull())
+        .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('state', 'varchar(16)', (c) => c.notNull().defaultTo('ok'))
+        .addColumn('last_value', 'double precision')
+        .addColumn('last_checked', 'bigint')
+        .addColumn('last_change', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Custom reports: a saved stats query mailed as a CSV or JSON attachment (null for the summary mail).
+      await db.schema.alterTable('email_reports').addColumn('name', 'varchar(100)').execute();
+      await db.schema.alterTable('email_reports').addColumn('query', 'text').execute();
+      await db.schema.alterTable('email_reports').addColumn('attachment', 'varchar(8)').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('email_reports').dropColumn('attachment').execute();
+      await db.schema.alterTable('email_reports').dropColumn('query').execute();
+      await db.schema.alterTable('email_reports').dropColumn('name').execute();
+      await db.schema.dropTable('system_alerts').ifExists().execute();
+      await db.schema.dropTable('job_runs').ifExists().execute();
+    },
+  },
+  '0024_experiments': {
+    // A site's experiments (experiments/); exposures are ordinary events ($exposure), so no event-store table.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('experiments')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('variants', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(10)', (c) => c.notNull())
+        .addColumn('winner', 'varchar(64)')
+        .addColumn('started_at', 'bigint')
+        .addColumn('stopped_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('idx_experiments_site_key')
+        .ifNotExists()
+        .unique()
+        .on('experiments')
+        .columns(['site_id', 'key'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('experiments').ifExists().execute();
+    },
+  },
   '0025_site_scoring': {
     // Lead-scoring rules per site (scoring/); scores themselves are computed on read from events.
     async up(db: AnyDb) {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes of the metadata database, identical on SQLite and PostgreSQL.
  * Portable column choices: ids are text (uuid), times are bigint milliseconds, booleans are 0/1 integers,
@@ -9,6 +11,16 @@ export interface OrganizationsTable {
   slug: string;
   created_at: number;
   updated_at: number;
+  /** The reseller organization this one is a client of (tenancy/); null for a top-level organization. */
+  parent_org_id: string | null;
+  is_reseller: Generated<number>;
+  /** A reseller's limits for its clients; null = unlimited. */
+  max_sub_organizations: number | null;
+  max_sites_per_sub_org: number | null;
+  max_events_per_sub_org: number | null;
+  /** Events per calendar month (UTC): over the soft limit the dashboard warns, over the hard one collection drops ("quota"). */
+  events_soft_limit: number | null;
+  events_hard_limit: number | null;
 }
 
 export interface UsersTable {
@@ -62,6 +74,9 @@ export interface SitesTable {
   replay_max_bytes: number;
   /** meta 0016; written by SiteRepo.setConsentMode only. */
   consent_mode: string;
+  /** meta 0018 (docs/people.md). */
+  trait_privacy: number;
+  trait_allowlist: string; // JSON string[]
 }
 
 export interface ApiKeysTable {
@@ -101,6 +116,7 @@ export interface SessionsTable {
   last_seen_at: number;
   expires_at: number; // absolute end, regardless of activity
   user_agent: string;
+  via_org_id: string | null; // the reseller organization a switched-in session came through (tenancy/)
 }
 
 /** An open-signup account waiting for its e-mail to be confirmed; the row goes when it is. */
@@ -168,6 +184,22 @@ export interface GoalsTable {
   type: string;
   match: string; // JSON of the type's match
   value: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A site's experiment (experiments/): variants and metric as JSON; status draft → running → stopped. */
+export interface ExperimentsTable {
+  id: string;
+  site_id: string;
+  key: string;
+  name: string;
+  variants: string; // JSON array of {key, weight}
+  metric: string; // JSON of {type: 'goal', goal_id} | {type: 'revenue'}
+  status: string;
+  winner: string | null;
+  started_at: number | null;
+  stopped_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -300,6 +332,15 @@ export interface ConsentLogTable {
   hash: string;
 }
 
+/** The first entry of a site's consent log chain left after retention pruned older ones. */
+export interface ConsentLogAnchorsTable {
+  site_id: string;
+  seq: number;
+  hash: string;
+  pruned: number;
+  updated_at: number;
+}
+
 export interface OrgDomainsTable {
   id: string;
   org_id: string;
@@ -327,6 +368,35 @@ export interface EmailReportsTable {
   last_period: string | null;
   created_by: string | null;
   created_at: number;
+  /** Custom reports: name, saved query (JSON ReportQuery) and attachment format; null for the summary mail. */
+  name: string | null;
+  query: string | null;
+  attachment: string | null;
+}
+
+export interface JobRunsTable {
+  name: string;
+  runs: number;
+  failures: number;
+  last_started: number | null;
+  last_finished: number | null;
+  last_ok: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
+
+export interface SystemAlertsTable {
+  id: string;
+  name: string;
+  metric: string;
+  threshold: number;
+  channels_sealed: string;
+  is_active: number;
+  state: string;
+  last_value: number | null;
+  last_checked: number | null;
+  last_change: number | null;
+  created_at: number;
 }
 
 export interface MetaSchema {
@@ -334,9 +404,11 @@ export interface MetaSchema {
   org_domains: OrgDomainsTable;
   site_consent: SiteConsentTable;
   consent_log: ConsentLogTable;
+  consent_log_anchors: ConsentLogAnchorsTable;
   audit_log: AuditLogTable;
   privacy_requests: PrivacyRequestsTable;
   goals: GoalsTable;
+  experiments: ExperimentsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;
@@ -357,4 +429,6 @@ export interface MetaSchema {
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
   email_reports: EmailReportsTable;
+  job_runs: JobRunsTable;
+  system_alerts: SystemAlertsTable;
 }

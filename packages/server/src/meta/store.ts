@@ -17,6 +17,7 @@ import { SiteRevenueRepo } from './repos/site-revenue';
 import { SiteScoringRepo } from './repos/site-scoring';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
+import { ExperimentRepo } from './repos/experiments';
 import { ImportJobRepo } from './repos/import-jobs';
 import { AnnotationRepo } from './repos/annotations';
 import { ShareRepo } from './repos/shares';
@@ -27,6 +28,9 @@ import { ConsentLogRepo, SiteConsentRepo } from './repos/consent';
 import { OrgDomainRepo } from './repos/org-domains';
 import { OrgBrandingRepo } from './repos/org-branding';
 import { EmailReportRepo } from './repos/email-reports';
+import { OrgTenancyRepo } from './repos/org-tenancy';
+import { JobRunRepo } from './repos/job-runs';
+import { SystemAlertRepo } from './repos/system-alerts';
 
 /** Orgs, users, sites, keys, sessions, salts and e-mail verifications, on SQLite (embedded) or PostgreSQL (scale-out). */
 export class MetaStore {
@@ -44,6 +48,7 @@ export class MetaStore {
   readonly siteScoring: SiteScoringRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
+  readonly experiments: ExperimentRepo;
   readonly importJobs: ImportJobRepo;
   readonly annotations: AnnotationRepo;
   readonly shares: ShareRepo;
@@ -55,6 +60,9 @@ export class MetaStore {
   readonly orgDomains: OrgDomainRepo;
   readonly orgBranding: OrgBrandingRepo;
   readonly reports: EmailReportRepo;
+  readonly tenancy: OrgTenancyRepo;
+  readonly jobRuns: JobRunRepo;
+  readonly systemAlerts: SystemAlertRepo;
 
   constructor(
     /** The Kysely instance; other modules type their own tables with `db.withTables<...>()`. */
@@ -75,17 +83,21 @@ export class MetaStore {
     this.siteScoring = new SiteScoringRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
+    this.experiments = new ExperimentRepo(db);
     this.importJobs = new ImportJobRepo(db);
     this.annotations = new AnnotationRepo(db);
     this.shares = new ShareRepo(db);
     this.alerts = new AlertRepo(db);
     this.auditLog = new AuditLogRepo(db);
+    this.tenancy = new OrgTenancyRepo(db);
     this.privacyRequests = new PrivacyRequestRepo(db);
     this.siteConsent = new SiteConsentRepo(db);
     this.consentLog = new ConsentLogRepo(db);
     this.orgDomains = new OrgDomainRepo(db);
     this.orgBranding = new OrgBrandingRepo(db);
     this.reports = new EmailReportRepo(db);
+    this.jobRuns = new JobRunRepo(db);
+    this.systemAlerts = new SystemAlertRepo(db);
   }
 
   /** Applies the accounts migrations (idempotent; safe when several processes start at once). */

@@ -74,6 +74,8 @@ export interface SessionRecord {
   id: string;
   user_id: string;
   org_id: string | null;
+  /** The reseller organization a session switched into one of its clients came through (tenancy/). */
+  via_org_id: string | null;
   created_at: number;
   last_seen_at: number;
   expires_at: number;

@@ -1,2 +1,3 @@
-export { Metrics } from './metrics';
+export { Metrics, type IngestBacklog } from './metrics';
 export { instrumentWrites } from './instrument';
+export { JobMonitor, RecentErrors } from './jobs';

@@ -1,5 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What waits between acceptance and the event store: items, and when the oldest was accepted (ms). */
+export interface IngestBacklog {
+  waiting: number;
+  oldestAt: number | null;
+}
+
 /**
  * The process's Prometheus metrics (RevivaTech PRD §4.2): one registry per app, so several servers in
  * one process (tests) never share counters. Labels are bounded sets only — route patterns, methods,
@@ -54,6 +60,59 @@ export class Metrics {
     help: 'Store writes that failed (each try)',
     registers: [this.registry],
   });
+  readonly jobRuns = new Counter({
+    name: 'tidemark_job_runs_total',
+    help: 'Background job runs by job, counted when they end',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+  readonly jobFailures = new Counter({
+    name: 'tidemark_job_failures_total',
+    help: 'Background job runs that failed, by job',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: 'tidemark_job_duration_seconds',
+    help: 'Background job run duration by job',
+    labelNames: ['job'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  private backlogSource: (() => Promise<IngestBacklog>) | null = null;
+  /** The stream's backlog at scale (Redis stream lag); read once per scrape for both gauges below. */
+  private backlogRead: Promise<IngestBacklog> | null = null;
+  private readBacklog(): Promise<IngestBacklog> | null {
+    if (!this.backlogSource) return null;
+    this.backlogRead ??= this.backlogSource().finally(() => {
+      this.backlogRead = null;
+    });
+    return this.backlogRead;
+  }
+  readonly streamLag = (() => {
+    const metrics = this;
+    return new Gauge({
+      name: 'tidemark_ingest_stream_lag_items',
+      help: 'Scale-out: entries in the Redis stream not yet written to the event store (read or not)',
+      registers: [this.registry],
+      async collect() {
+        const b = await metrics.readBacklog();
+        if (b) this.set(b.waiting);
+      },
+    });
+  })();
+  readonly ingestDelay = (() => {
+    const metrics = this;
+    return new Gauge({
+      name: 'tidemark_ingest_delay_seconds',
+      help: 'Age of the oldest accepted event not yet stored (0 when none waits)',
+      registers: [this.registry],
+      async collect() {
+        const b = await metrics.readBacklog();
+        if (b) this.set(b.oldestAt === null ? 0 : Math.max(0, Date.now() - b.oldestAt) / 1000);
+      },
+    });
+  })();
   private queueSource: (() => number) | null = null;
   readonly queueDepth = (() => {
     const metrics = this;
@@ -82,6 +141,12 @@ export class Metrics {
   /** A source of the queue depth, read at each scrape. */
   watchQueue(depth: () => number): void {
     this.queueSource = depth;
+  }
+
+  /** Where the ingest backlog is read at each scrape: the group-commit writer, or the Redis stream at scale. */
+  watchBacklog(read: () => Promise<IngestBacklog>, opts: { stream: boolean }): void {
+    this.backlogSource = read;
+    if (!opts.stream) this.registry.removeSingleMetric('tidemark_ingest_stream_lag_items');
   }
 
   render(): Promise<string> {

@@ -217,6 +217,8 @@ export class PrivacyService {
     };
     for (const ref of who.refs) add(await lifecycle.eraseSubject(siteId, ref));
     add(await events.eraseRawMatching(siteId, who.needles));
+    // A local database file still holds deleted rows' bytes until it is rewritten (docs/privacy.md).
+    await events.scrubFreedSpace?.();
     return removed;
   }
 }

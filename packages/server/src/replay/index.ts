@@ -1,4 +1,12 @@
 export { openReplayStore, type ReplayStore, type NewChunk, type RecordingState, type RecordingFilter } from './store';
 export { parseChunkBody, summarizeChunk, rageClicks, type RrwebEvent, type ChunkSummary } from './chunk';
-export { ReplayService, replayListQuerySchema, MAX_SEQ_AHEAD, type ReplayClientConfig, type ChunkQuery } from './service';
+export {
+  ReplayService,
+  replayListQuerySchema,
+  MAX_SEQ_AHEAD,
+  DROP_OFF_SESSIONS,
+  type ReplayClientConfig,
+  type ChunkQuery,
+  type FunnelDropOff,
+} from './service';
 export { replayExtension } from './extension';

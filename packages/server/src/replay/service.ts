@@ -52,11 +52,34 @@ export const replayListQuerySchema = z.object({
   min_duration: z.coerce.number().min(0).max(86_400).optional(),
   max_duration: z.coerce.number().min(0).max(86_400).optional(),
   has_rage_clicks: flag.optional(),
+  has_dead_clicks: flag.optional(),
   has_errors: flag.optional(),
   clicked_selector: z.string().min(1).max(300).optional().describe('Sessions that clicked this element (with `page`: on that page)'),
+  funnel_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("With funnel_step: the sessions of that funnel's drop-off (the period is then the funnel's)"),
+  funnel_step: z.coerce.number().int().min(1).max(50).optional().describe('Sessions that reached this step of the funnel and not the next'),
+  funnel_start_date: day.optional().describe("The funnel's period (the site's days); default: the days of `period`"),
+  funnel_end_date: day.optional(),
+  funnel_filters: z.string().max(8000).optional().describe("The funnel's filters, as for its stats: they choose its entrants"),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
+
+/** A funnel's drop-off as the recordings list names it; its period is in the site's days. */
+export interface FunnelDropOff {
+  funnel_id: string;
+  step: number;
+  start_date: string;
+  end_date: string;
+  filters?: string;
+}
+
+/** How many of a drop-off's sessions (the latest) the list looks among for recordings. */
+export const DROP_OFF_SESSIONS = 5000;
 
 export interface ReplayServiceDeps {
   store: ReplayStore;
@@ -190,8 +213,19 @@ export class ReplayService {
     return n;
   }
 
-  async list(site: SiteRecord, query: unknown, now = Date.now()): Promise<ReplayListResponse> {
+  /**
+   * The site's recordings for the list query. A funnel drop-off (funnel_id and funnel_step) is resolved by
+   * `dropOffSessions` (the caller's: it reads the funnel and the stats) into the sessions whose recordings are listed.
+   */
+  async list(
+    site: SiteRecord,
+    query: unknown,
+    now = Date.now(),
+    dropOffSessions?: (d: FunnelDropOff) => Promise<string[]>,
+  ): Promise<ReplayListResponse> {
     const p = parseInput(replayListQuerySchema, query ?? {});
+    if ((p.funnel_id === undefined) !== (p.funnel_step === undefined))
+      throw badRequest('invalid_parameter', 'funnel_id and funnel_step go together');
     let from: number;
     let to: number;
     if (p.period === 'custom') {
@@ -205,10 +239,33 @@ export class ReplayService {
       from = now - days * DAY;
     }
     const filter: RecordingFilter = { from, to, limit: p.limit, offset: p.offset };
-    for (const k of ['page', 'country', 'device', 'browser', 'visitor_id', 'has_rage_clicks', 'has_errors', 'clicked_selector'] as const)
+    for (const k of [
+      'page',
+      'country',
+      'device',
+      'browser',
+      'visitor_id',
+      'has_rage_clicks',
+      'has_dead_clicks',
+      'has_errors',
+      'clicked_selector',
+    ] as const)
       if (p[k] !== undefined) (filter as unknown as Record<string, unknown>)[k] = p[k];
     if (p.min_duration !== undefined) filter.min_duration_ms = p.min_duration * 1000;
     if (p.max_duration !== undefined) filter.max_duration_ms = p.max_duration * 1000;
+    if (p.funnel_id !== undefined && p.funnel_step !== undefined) {
+      if (!dropOffSessions) throw badRequest('invalid_parameter', 'Funnel drop-offs are not available here');
+      // The funnel's days are the site's: those holding the period's first and last instants.
+      const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: site.timezone || 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+      const day = (ms: number) => fmt.format(ms);
+      filter.session_ids = await dropOffSessions({
+        funnel_id: p.funnel_id,
+        step: p.funnel_step,
+        start_date: p.funnel_start_date ?? day(from),
+        end_date: p.funnel_end_date ?? day(to - 1),
+        filters: p.funnel_filters,
+      });
+    }
     return this.deps.store.list(site.id, filter);
   }
 

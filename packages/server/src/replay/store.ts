@@ -45,7 +45,10 @@ export interface RecordingFilter {
   min_duration_ms?: number;
   max_duration_ms?: number;
   has_rage_clicks?: boolean;
+  has_dead_clicks?: boolean;
   has_errors?: boolean;
+  /** Only these sessions' recordings, whenever they started (a funnel's drop-offs); the period is not applied. */
+  session_ids?: string[];
   /** Sessions with a click (Behaviour events) on this selector; with `page`, on that page. */
   clicked_selector?: string;
   limit: number;
@@ -184,8 +187,8 @@ class SqlReplayStore implements ReplayStore {
         AND selector = ?${f.page !== undefined ? ' AND path = ?' : ''})`);
       params.push(siteId, ...names, f.clicked_selector, ...(f.page !== undefined ? [f.page] : []));
     }
-    const having = ['min(ts_start) >= ?', 'min(ts_start) < ?'];
-    const hparams: unknown[] = [f.from, f.to];
+    const having = f.session_ids === undefined ? ['min(ts_start) >= ?', 'min(ts_start) < ?'] : ['count(*) > 0'];
+    const hparams: unknown[] = f.session_ids === undefined ? [f.from, f.to] : [];
     if (f.min_duration_ms !== undefined) {
       having.push('max(ts_end) - min(ts_start) >= ?');
       hparams.push(f.min_duration_ms);
@@ -194,15 +197,22 @@ class SqlReplayStore implements ReplayStore {
       having.push('max(ts_end) - min(ts_start) <= ?');
       hparams.push(f.max_duration_ms);
     }
-    // A count is above zero when the recorder saw one or the session has Behaviour events of that kind.
+    // A count is above zero when the recorder saw one or the session has Behaviour events of that kind
+    // (dead clicks: only the latter, the recorder cannot tell a click that changed nothing).
     for (const [flag, column, names] of [
       [f.has_rage_clicks, 'rage_clicks', BEHAVIOUR.rage],
+      [f.has_dead_clicks, null, BEHAVIOUR.dead],
       [f.has_errors, 'errors', [...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks]],
     ] as const) {
       if (flag === undefined) continue;
-      where.push(`recording_id ${flag ? '' : 'NOT '}IN (SELECT recording_id FROM replay_chunks WHERE site_id = ? AND (${column} > 0 OR session_id IN
+      where.push(`recording_id ${flag ? '' : 'NOT '}IN (SELECT recording_id FROM replay_chunks WHERE site_id = ? AND (${column ? `${column} > 0 OR ` : ''}session_id IN
         (SELECT session_id FROM events WHERE site_id = ? AND name IN (${names.map(() => '?').join(', ')}))))`);
       params.push(siteId, siteId, ...names);
+    }
+    if (f.session_ids !== undefined) {
+      // An empty list matches nothing (no session left the funnel there).
+      where.push(f.session_ids.length ? `session_id IN (${f.session_ids.map(() => '?').join(', ')})` : '1 = 0');
+      params.push(...f.session_ids);
     }
     const grouped = `SELECT ${LIST_COLUMNS} FROM replay_chunks${this.final} WHERE ${where.join(' AND ')}
       GROUP BY recording_id HAVING ${having.join(' AND ')}`;
@@ -335,7 +345,7 @@ class SqlReplayStore implements ReplayStore {
     const count = (names: readonly string[]) => `sum(CASE WHEN name IN (${names.map((n) => `'${n}'`).join(', ')}) THEN 1 ELSE 0 END)`;
     const rows = await this.db.all(
       `SELECT session_id AS b_session, ${count(BEHAVIOUR.clicks)} AS b_clicks, ${count(BEHAVIOUR.rage)} AS b_rage,
-         ${count(BEHAVIOUR.errors)} AS b_errors, ${count(BEHAVIOUR.errorClicks)} AS b_error_clicks
+         ${count(BEHAVIOUR.dead)} AS b_dead, ${count(BEHAVIOUR.errors)} AS b_errors, ${count(BEHAVIOUR.errorClicks)} AS b_error_clicks
        FROM events WHERE site_id = ? AND session_id IN (${ids.map(() => '?').join(', ')}) AND name IN (${ALL_BEHAVIOUR.map(() => '?').join(', ')})
        GROUP BY session_id`,
       [siteId, ...ids, ...ALL_BEHAVIOUR],
@@ -344,6 +354,7 @@ class SqlReplayStore implements ReplayStore {
       out.set(String(r.b_session), {
         clicks: Number(r.b_clicks),
         rage_clicks: Number(r.b_rage),
+        dead_clicks: Number(r.b_dead),
         errors: Number(r.b_errors),
         error_clicks: Number(r.b_error_clicks),
       });
@@ -370,16 +381,18 @@ class SqlReplayStore implements ReplayStore {
 const BEHAVIOUR = {
   clicks: ['heatmap_click'],
   rage: ['rage_click'],
+  dead: ['dead_click'],
   errors: ['error_occurred'],
   errorClicks: ['error_click'],
 } as const;
 /** Clicks the frustration detector reports with their selector (also heatmap clicks where heatmaps are on). */
 const FRUSTRATION_CLICKS = ['rage_click', 'dead_click', 'error_click'];
-const ALL_BEHAVIOUR = [...BEHAVIOUR.clicks, ...BEHAVIOUR.rage, ...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks];
+const ALL_BEHAVIOUR = [...BEHAVIOUR.clicks, ...BEHAVIOUR.rage, ...BEHAVIOUR.dead, ...BEHAVIOUR.errors, ...BEHAVIOUR.errorClicks];
 
 interface BehaviourCounts {
   clicks: number;
   rage_clicks: number;
+  dead_clicks: number;
   errors: number;
   error_clicks: number;
 }
@@ -387,7 +400,8 @@ interface BehaviourCounts {
 /**
  * Each count from the session's Behaviour events where it has events of that kind (they see clicks and
  * errors before the recorder starts and after it stops), else the recorder's. Errors: `error_occurred`
- * (t.errors.js), else `error_click` (the frustration detector), else the recorder's error markers.
+ * (t.errors.js), else `error_click` (the frustration detector), else the recorder's error markers. Dead
+ * clicks come from the frustration detector's `dead_click` events alone.
  */
 function withBehaviour(rec: ReplayRecording, by: Map<string, BehaviourCounts>): ReplayRecording {
   const b = by.get(rec.session_id);
@@ -396,6 +410,7 @@ function withBehaviour(rec: ReplayRecording, by: Map<string, BehaviourCounts>): 
     ...rec,
     clicks: b.clicks || rec.clicks,
     rage_clicks: b.rage_clicks || rec.rage_clicks,
+    dead_clicks: b.dead_clicks,
     errors: b.errors || b.error_clicks || rec.errors,
   };
 }
@@ -418,6 +433,7 @@ function toRecording(r: Record<string, unknown>, pages: string[]): ReplayRecordi
     browser: String(r.r_browser ?? ''),
     clicks: Number(r.r_clicks),
     rage_clicks: Number(r.r_rage),
+    dead_clicks: 0,
     errors: Number(r.r_errors),
     bytes: Number(r.r_bytes),
     chunks: Number(r.r_chunks),

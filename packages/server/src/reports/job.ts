@@ -1,15 +1,17 @@
-import { repeat } from '../schedule';
+import { repeat, untracked, type JobRunner } from '../schedule';
 import type { ReportService } from './service';
 
 /** Every 15 minutes (first after a minute): reports whose last whole day or week is not mailed yet; the leader only at scale. */
-export function scheduleReports(reports: ReportService, opts: { isLeader?: () => boolean; onError: (err: unknown) => void }): () => void {
+export function scheduleReports(
+  reports: ReportService,
+  opts: { isLeader?: () => boolean; onError: (err: unknown) => void; track?: JobRunner },
+): () => void {
   let running = false;
   return repeat(
     () => {
       if (running || (opts.isLeader && !opts.isLeader())) return;
       running = true;
-      reports
-        .runDue(Date.now(), opts.onError)
+      (opts.track ?? untracked)('reports', () => reports.runDue(Date.now(), opts.onError))
         .catch(opts.onError)
         .finally(() => {
           running = false;

@@ -1,4 +1,5 @@
 import type { DashboardStats, ReportFrequency, ResultRow } from '@tidemark/core';
+import { CHART_CID, CHART_HEIGHT, CHART_WIDTH } from './chart';
 
 /** One report's numbers, read through the stats service for the period. */
 export interface ReportData {
@@ -10,6 +11,8 @@ export interface ReportData {
   pages: ResultRow[];
   sources: ResultRow[];
   goals: ResultRow[];
+  /** Visitors per hour (daily) or per day (weekly), oldest first: the inline chart. */
+  series: number[];
   dashboardUrl: string;
   unsubscribeUrl: string;
 }
@@ -25,6 +28,11 @@ export const KPIS: Array<{ metric: string; label: string; format: (n: number) =>
 ];
 
 const change = (c: number | null) => (c === null ? '' : `${c > 0 ? '+' : ''}${Math.round(c)}%`);
+
+/** The chart's text alternative: what it shows, and its highest bar. */
+export function chartAlt(d: ReportData): string {
+  return `Visitors per ${d.frequency === 'daily' ? 'hour' : 'day'} (highest: ${Math.max(0, ...d.series).toLocaleString('en-US')})`;
+}
 
 export function reportSubject(d: ReportData): string {
   return `${d.domain}: ${d.frequency} report, ${d.start === d.end ? d.start : `${d.start} – ${d.end}`}`;
@@ -51,7 +59,7 @@ export function reportText(d: ReportData): string {
 
 /**
  * The HTML version: tables and inline styles only (what mail clients render alike), every tracked
- * string escaped, and no images or scripts.
+ * string escaped, no scripts and no remote images: the chart is a part of the message (cid).
  */
 export function reportHtml(d: ReportData): string {
   const cell = 'padding:6px 10px;border-bottom:1px solid #e5e7eb;font:14px Arial,sans-serif;';
@@ -76,6 +84,7 @@ export function reportHtml(d: ReportData): string {
 <body style="margin:0;padding:16px;background:#f6f7f9"><table role="presentation" cellspacing="0" style="max-width:640px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-collapse:collapse"><tr><td style="padding:18px">
 <h2 style="font:bold 18px Arial,sans-serif;margin:0 0 12px">${esc(reportSubject(d))}</h2>
 <table role="presentation" cellspacing="0" style="border-collapse:collapse"><tr>${kpis}</tr></table>
+<p style="margin:14px 0 0"><img src="cid:${CHART_CID}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${esc(chartAlt(d))}" style="display:block;max-width:100%;height:auto;border:0"></p>
 <p style="font:12px Arial,sans-serif;color:#6b7280">Change against the ${d.frequency === 'daily' ? 'day' : 'week'} before.</p>
 ${table('Top pages', d.pages, 'path', 'visitors', 'visitors')}${table('Top sources', d.sources, 'name', 'visitors', 'visitors')}${table('Goals', d.goals, 'name', 'conversions', 'conversions')}
 <p style="font:14px Arial,sans-serif;margin-top:18px"><a href="${esc(d.dashboardUrl)}">Open the dashboard</a></p>

@@ -7,3 +7,4 @@ export { RedisCounterStore } from './counters';
 export { SharedSessionCache, type SharedSessionCacheOptions } from './session-cache';
 export { openScaleOut, type ScaleOut, type ScaleOutOptions } from './open';
 export { RedisRealtime, withRealtime, type RedisRealtimeOptions } from './realtime';
+export { streamBacklog, type StreamBacklog } from './backlog';

@@ -1,3 +1,4 @@
+import { streamBacklog, type StreamBacklog } from './backlog';
 import type { EventStore } from '../store';
 import { LeaderLock } from './leader';
 import { RedisRealtime } from './realtime';
@@ -36,6 +37,10 @@ export interface ScaleOut {
   leader: LeaderLock | null;
   /** Realtime activity: recorded by collectors as they accept events, read by api nodes. */
   realtime: RedisRealtime;
+  /** Whether the event store is fed through the stream (ClickHouse); DuckDB is written in-process. */
+  streamed: boolean;
+  /** The stream's backlog (any node can read it; /metrics and the System page). */
+  backlog(): Promise<StreamBacklog>;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,8 @@ export async function openScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
       worker,
       leader,
       realtime: new RedisRealtime(redis, { prefix: `${prefix}rt:` }),
+      streamed,
+      backlog: () => streamBacklog(redis, stream),
       async close() {
         for (const stop of stoppers.reverse()) await stop().catch((err) => log('scale-out shutdown step failed', err));
         await closeRedis(redis);

@@ -12,3 +12,9 @@ export function repeat(tick: () => void, opts: { firstMs: number; everyMs: numbe
     clearInterval(timer);
   };
 }
+
+/** Runs one run of a named job (the monitor counts it and keeps its outcome); a failure is rethrown. */
+export type JobRunner = <T>(job: string, run: () => Promise<T>) => Promise<T>;
+
+/** Without a monitor: the run itself. */
+export const untracked: JobRunner = (_job, run) => run();

@@ -13,7 +13,7 @@ import {
 import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './period';
 import { goalIndexes } from './goals';
 import { checkRegex } from './regex';
-import { dimensionDef, type Level } from './registry';
+import { dimensionDef, METRIC_DEFS, traitKeysOf, type Level } from './registry';
 
 /**
  * Stage 1 (build/validate): a parsed Query plus its context becomes a ResolvedQuery — UTC range,
@@ -137,10 +137,14 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
     attributionModel: query.attribution_model ?? 'last_touch',
     people: query.unit === 'people',
   };
-  if (resolved.people) {
-    const unsupported = metrics.filter((m) => PEOPLE_UNSUPPORTED.includes(m));
-    if (unsupported.length)
-      throw badRequest('invalid_unit', `unit: people is not available for ${unsupported.join(', ')} (docs/people.md)`);
+  if (traitKeysOf(dimensions, eventFilters).length) {
+    // Trait values are joined onto event rows; page-view rows and revenue credits are read apart.
+    const apart = metrics.filter((m) => METRIC_DEFS[m].level === 'page' || METRIC_DEFS[m].level === 'revenue');
+    if (apart.length)
+      throw badRequest(
+        'invalid_dimension',
+        `trait:<key> dimensions and filters are not available for ${apart.join(', ')} (docs/people.md)`,
+      );
   }
   if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
     resolved.rateBase = {
@@ -157,20 +161,6 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
   }
   return resolved;
 }
-
-/**
- * Metrics that unit=people does not serve: new/returning need the person rule over the site's whole
- * history, revenue credits payments to the visitor ids' sessions (docs/people.md).
- */
-const PEOPLE_UNSUPPORTED: readonly Metric[] = [
-  'new_visitors',
-  'returning_visitors',
-  'total_revenue',
-  'transactions',
-  'paying_visitors',
-  'revenue_per_visitor',
-  'average_order_value',
-];
 
 /** Rows of the rate's denominator query: enough for any key of the main query's rows. */
 const RATE_BASE_LIMIT = 100_000;

@@ -4,6 +4,7 @@ import type { DateRange } from './period';
 import type { Plan } from './optimize';
 import { expandGoals, goalColumn, goalCompletion } from './goals';
 import { goalIdsIn } from './build';
+import { payerPeople } from './people';
 import { AGGREGATES, dimensionDef, type AggName } from './registry';
 import { and, bindInt, bindString, empty, ident, join, sql, type Sql } from './sql';
 
@@ -35,6 +36,14 @@ export interface RevenueCompileHelpers {
 const SESSION_KEYS = ['session_id', 'visitor_id'];
 const eventAlias = (i: number) => ident(`e_${i}`);
 
+/** The events read by the statement's other half: the period widened by the look-around. */
+function lookaround(d: Dialect, plan: Plan, range: DateRange): Sql[] {
+  return [
+    sql`ts >= ${d.timestampFromMs(range.startMs - plan.lookaroundMs)}`,
+    sql`ts < ${d.timestampFromMs(range.endMs + plan.lookaroundMs)}`,
+  ];
+}
+
 export function revenueRows(h: RevenueCompileHelpers): Sql {
   const { plan, d, range } = h;
   const site = sql`site_id = ${bindString(plan.siteId)}`;
@@ -50,7 +59,8 @@ export function revenueRows(h: RevenueCompileHelpers): Sql {
     sql`ts >= ${bindInt(range.startMs)}`,
     sql`ts < ${bindInt(range.endMs)}`,
   ])}`;
-  let rows = credits;
+  // unit=people: each payer visitor id as its person over the statement's rows (people.ts), for paying_visitors.
+  let rows = plan.people ? payerPeople(d, credits, and([site, ...lookaround(d, plan, range)])) : credits;
   if (needsEvents || needsGoals) {
     // The events of the touchpoint sessions: from the oldest possible touch to the end of the period's sessions.
     const window = and([
@@ -86,7 +96,7 @@ export function revenueRows(h: RevenueCompileHelpers): Sql {
     return sql`${value} AS ${ident(`d_${i}`)}`;
   });
   if (plan.interval) cols.push(sql`${d.timeBucket(d.msToTimestamp(ident('ts')), plan.interval, plan.timezone, range)} AS bucket`);
-  cols.push(...plan.aggs.map((a: AggName) => sql`${AGGREGATES[a].overCredits?.(d) ?? sql`0`} AS ${ident(`a_${a}`)}`));
+  cols.push(...plan.aggs.map((a: AggName) => sql`${AGGREGATES[a].overCredits?.(d, plan.people) ?? sql`0`} AS ${ident(`a_${a}`)}`));
   // Session filters read the credit columns (goal leaves: the goal columns joined above, see Compiler.leaf).
   const where = and(plan.sessionFilters.map((f) => h.filter(f, (dim) => ident(dim))));
   const keys = h.outputKeys();

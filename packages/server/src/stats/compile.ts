@@ -5,7 +5,7 @@ import type { DateRange } from './period';
 import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRows, partsSessionSubquery } from './rollups';
 import { completedAny, expandGoals, goalColumn, goalCompletion, goalIndexes } from './goals';
 import { pageViewRows } from './page-views';
-import { peopleEvents } from './people';
+import { peopleEvents, returningPeople, traitEvents } from './people';
 import { revenueRows } from './compile-revenue';
 import {
   AGG_ORDER,
@@ -15,6 +15,7 @@ import {
   dimensionDef,
   isInteractive,
   propKey,
+  traitKeysOf,
   type AggContext,
   type AggName,
 } from './registry';
@@ -111,6 +112,8 @@ export class Compiler {
     }
     // Time on page and scroll depth come from page-view rows (page-views.ts), always from events.
     if (plan.aggs.some((a) => AGGREGATES[a].level === 'page')) parts.push(this.pageViewsPart());
+    // Web vitals from the period's page_performance events.
+    if (plan.aggs.some((a) => AGGREGATES[a].level === 'vitals')) parts.push(this.vitalsPart());
     // Revenue from the credits of the period's payments (compile-revenue.ts).
     if (plan.aggs.some((a) => AGGREGATES[a].level === 'revenue')) parts.push(revenueRows(this));
     const keys = this.outputKeys();
@@ -267,13 +270,16 @@ export class Compiler {
    * (people.ts: visitor_id holds the person), so every visitor-counting aggregate counts people.
    */
   events(): Sql {
-    if (!this.plan.people) return ident('events');
+    const traits = traitKeysOf(this.plan.dimensions, this.plan.eventFilters);
+    if (!this.plan.people && !traits.length) return ident('events');
     const { startMs, endMs } = this.range;
     const window = and([
       this.site(),
       sql`ts >= ${this.d.timestampFromMs(startMs - this.plan.lookaroundMs)}`,
       sql`ts < ${this.d.timestampFromMs(endMs + this.plan.lookaroundMs)}`,
     ]);
+    // trait:<key> dimensions and filters read the person's traits as columns of the event rows.
+    if (traits.length) return sql`${traitEvents(this.d, this.plan.siteId, window, traits, this.plan.people)} AS events`;
     return sql`${peopleEvents(this.d, window)} AS events`;
   }
 
@@ -293,10 +299,20 @@ export class Compiler {
     return this.parts ? def.overParts!(this.d) : def.overEvents!(this.d, this.aggContext());
   }
 
-  /** Returning visitors: the site has an event of theirs before the period. */
+  /**
+   * Returning visitors: the site has an event of theirs before the period (the events table itself:
+   * events() may cut it to the look-around). With people (people.ts returningPeople): an event before the
+   * period carried their user id, or one of their visitor ids has one.
+   */
   private aggContext(): AggContext {
-    const before = sql`SELECT visitor_id FROM ${this.events()} WHERE ${this.site()} AND ts < ${this.d.timestampFromMs(this.range.startMs)}`;
-    return { seenBefore: sql`visitor_id IN (${before})`, converted: completedAny(this.plan.conversionGoals) };
+    const earlier = sql`ts < ${this.d.timestampFromMs(this.range.startMs)}`;
+    const converted = completedAny(this.plan.conversionGoals);
+    if (this.plan.people) {
+      const window = and([this.site(), this.inLookaround(ident('ts'))]);
+      return { seenBefore: returningPeople(this.d, window, and([this.site(), earlier])), converted };
+    }
+    const before = sql`SELECT visitor_id FROM events WHERE ${this.site()} AND ${earlier}`;
+    return { seenBefore: sql`visitor_id IN (${before})`, converted };
   }
 
   /** Event time for buckets: `ts`, or a fragment's hour (same bucket when buckets are whole hours). */
@@ -483,6 +499,25 @@ export class Compiler {
     const pageSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ident('pv_ms'), ident('pv_scroll'), ...own])} FROM ${rows}`;
     const sessionsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ...fromSession])} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
     return sql`SELECT ${join([...keys, ...aggs])} FROM ${d.joinUsing(pageSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
+  }
+
+  /** Web vitals half: quantiles over the page_performance events in the period matching the filters. */
+  private vitalsPart(): Sql {
+    const { d, plan } = this;
+    const rows = this.eventRows('period', and([sql`name = 'page_performance'`, this.eventFilter()]));
+    const keys = this.outputKeys();
+    const aggs = this.aggColumns((a) => AGGREGATES[a].overVitals?.(d) ?? null);
+    const own: Sql[] = [];
+    const fromSession: Sql[] = [];
+    plan.dimensions.forEach((dim, i) => {
+      if (dimensionDef(dim).level === 'event') own.push(sql`${this.eventDimExpr(dim)} AS ${dimAlias(i)}`);
+      else fromSession.push(sql`${sessionDimColumn(dim)} AS ${dimAlias(i)}`);
+    });
+    if (plan.interval) own.push(sql`${d.timeBucket(ident('ts'), plan.interval, plan.timezone, this.range)} AS bucket`);
+    if (!this.pageViewsNeedSessions()) return sql`SELECT ${join([...own, ...aggs])} FROM ${rows}${this.groupBy(keys)}`;
+    const vitalsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ident('props'), ...own])} FROM ${rows}`;
+    const sessionsSide = sql`SELECT ${join([...SESSION_KEYS.map((k) => ident(k)), ...fromSession])} FROM ${this.sessionRef()} WHERE ${this.sessionFilter()}`;
+    return sql`SELECT ${join([...keys, ...aggs])} FROM ${d.joinUsing(vitalsSide, sessionsSide, SESSION_KEYS)}${this.groupBy(keys)}`;
   }
 
   /** ORDER BY terms over the output columns (d_i, bucket, a_*). */

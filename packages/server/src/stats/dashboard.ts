@@ -75,7 +75,7 @@ export const dashboardParamsSchema = z
       }),
     dimensions: csv(dimensionSchema, 'dimensions', 12)
       .optional()
-      .meta({ description: `Comma-separated breakdowns, of ${DIMENSIONS.join(', ')}, props:<key>` }),
+      .meta({ description: `Comma-separated breakdowns, of ${DIMENSIONS.join(', ')}, props:<key>, trait:<key>` }),
     /** JSON: a filter tree, a list of trees, or an object {dimension: value | [values]} meaning "is". */
     filters: z.string().max(8000).optional(),
     interval: z
@@ -204,7 +204,7 @@ export function defaultInterval(range: DateRange): QueryInterval {
 
 /** Name of a breakdown in the response (plural, as in the PRD: pages, sources, countries…). */
 export function breakdownKey(dim: Dimension): string {
-  return dim.startsWith('props:') ? dim : dimensionDef(dim).plural;
+  return dim.startsWith('props:') || dim.startsWith('trait:') ? dim : dimensionDef(dim).plural;
 }
 
 export function valueKey(dim: Dimension): 'path' | 'name' {

@@ -68,6 +68,8 @@ export interface Dialect extends Placeholders {
   toText(expr: Sql): Sql;
   /** String concatenation. */
   concat(parts: Sql[]): Sql;
+  /** The number a text holds (e.g. a property value), NULL when it holds none ('' included). */
+  toNumberOrNull(text: Sql): Sql;
   /**
    * In a SELECT list: one output row per non-empty string among `items` (text expressions, at least
    * one), the row dropped when all are empty. Used for the multi-valued `goal` dimension.

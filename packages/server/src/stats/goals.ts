@@ -21,21 +21,35 @@ export function checkGoalDefinition(goal: GoalRule): void {
   if (goal.type === 'destination') compilePathPattern(goal.match, 'match');
 }
 
-/** An aggregate over one session's events: > 0 exactly when the session completed `goal`. */
-export function goalCompletion(d: Dialect, goal: GoalDefinition): Sql {
+/**
+ * The condition one event meets when it completes a destination or event goal (null for the session-level
+ * kinds, duration and page count): goalCompletion counts such events; experiments/ ask "after exposure".
+ */
+export function goalEventCondition(d: Dialect, goal: GoalDefinition): Sql | null {
   switch (goal.type) {
     case 'destination': {
       const p = compilePathPattern(goal.match, 'match');
       const path = ident('path');
       const onPath = p.kind === 'exact' ? sql`${path} = ${bindString(p.path)}` : d.regexMatch(path, bindString(p.regex));
-      return d.countIf(sql`${isPageview} AND ${onPath}`);
+      return sql`${isPageview} AND ${onPath}`;
     }
     case 'event': {
       const conds = [sql`name = ${bindString(goal.match.event_name)}`];
       for (const [k, v] of Object.entries(goal.match.event_properties ?? {}))
         conds.push(sql`${d.propertyValue(ident('props'), k)} = ${bindString(v)}`);
-      return d.countIf(and(conds));
+      return and(conds);
     }
+    default:
+      return null;
+  }
+}
+
+/** An aggregate over one session's events: > 0 exactly when the session completed `goal`. */
+export function goalCompletion(d: Dialect, goal: GoalDefinition): Sql {
+  switch (goal.type) {
+    case 'destination':
+    case 'event':
+      return d.countIf(goalEventCondition(d, goal)!);
     case 'duration': {
       const ms = sql`${d.timestampToMs(sql`max(ts)`)} - ${d.timestampToMs(sql`min(ts)`)}`;
       return sql`CASE WHEN ${ms} >= ${bindInt(goal.match.min_duration_s * 1000)} THEN 1 ELSE 0 END`;

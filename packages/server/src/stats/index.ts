@@ -26,6 +26,7 @@ export { compile, Compiler, type CompiledQuery, type SharedSessionNeeds } from '
 export {
   compilePartsBuild,
   openSessionParts,
+  openPathSessions,
   storeHasRollups,
   SessionPartsRollup,
   type SessionPartsOptions,
@@ -59,6 +60,7 @@ export {
   parseFilterParam,
   defaultInterval,
   breakdownKey,
+  valueKey,
   DEFAULT_DASHBOARD_METRICS,
   type DashboardParams,
   type DashboardRequest,
@@ -94,3 +96,4 @@ export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
 export type { PersonFeatures, ProfileScore, ProfileScorer } from './profiles';
+export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';

@@ -80,7 +80,8 @@ export function optimize(q: ResolvedQuery, rollups: AvailableRollups = NO_ROLLUP
   // A half is needed when one of its aggregates is (a metric may combine aggregates of both halves).
   const hasEventMetrics = aggs.some((a) => AGGREGATES[a].level === 'event');
   const hasSessionMetrics = aggs.some((a) => AGGREGATES[a].level === 'session');
-  const hasPageMetrics = aggs.some((a) => AGGREGATES[a].level === 'page');
+  // Page-view and web-vitals rows take session attributes from the session subquery.
+  const hasPageMetrics = aggs.some((a) => AGGREGATES[a].level === 'page' || AGGREGATES[a].level === 'vitals');
   const eventDims = q.dimensions.filter((d) => dimensionDef(d).level === 'event');
   const sessionDims = q.dimensions.filter((d) => dimensionDef(d).level === 'session');
   const needsSessionAttrs = sessionDims.length > 0 || sessionFilters.length > 0;

@@ -1,4 +1,4 @@
-import { PASSIVE_EVENT_NAMES, type BuiltinDimension, type Metric } from '@tidemark/core';
+import { PASSIVE_EVENT_NAMES, VITALS, type BuiltinDimension, type FilterNode, type Metric, type Vital } from '@tidemark/core';
 import type { Dialect } from './dialect';
 import { bindString, ident, join, keyword, sql, type Sql } from './sql';
 
@@ -41,11 +41,21 @@ const firstOf = (column: string) => (d: Dialect) => d.argMinIf(ident(column), ts
 const screenSize = (d: Dialect) =>
   sql`CASE WHEN screen_w IS NULL OR screen_h IS NULL THEN '' ELSE ${d.concat([d.toText(ident('screen_w')), keyword("'x'"), d.toText(ident('screen_h'))])} END`;
 
-export const DIMENSION_DEFS: Record<BuiltinDimension | 'props', DimensionDef> = {
+/**
+ * The column holding trait `key` on event rows that carry traits (people.ts traitEvents): the key in hex,
+ * so any key of the strict pattern makes a plain identifier.
+ */
+export function traitColumn(key: string): string {
+  return `tr_${[...key].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('')}`;
+}
+
+export const DIMENSION_DEFS: Record<BuiltinDimension | 'props' | 'trait', DimensionDef> = {
   page: { level: 'event', event: () => ident('path'), valueKey: 'path', plural: 'pages' },
   hostname: { level: 'event', event: () => ident('host'), valueKey: 'name', plural: 'hostnames' },
   event_name: { level: 'event', event: () => ident('name'), valueKey: 'name', plural: 'events' },
   props: { level: 'event', event: (d, key) => d.propertyValue(ident('props'), key), valueKey: 'name', plural: 'props' },
+  // A trait of the event's person ('' when it has none): a column the statement's event rows carry (compile.ts events()).
+  trait: { level: 'event', event: (_d, key) => ident(traitColumn(key)), valueKey: 'name', plural: 'traits' },
   // The id the site identified the visitor as ('' while anonymous): per event, as identify may come mid-session.
   user_id: { level: 'event', event: () => ident('user_id'), valueKey: 'name', plural: 'user_ids' },
 
@@ -80,15 +90,36 @@ export const SESSION_DIMENSIONS: readonly string[] = Object.entries(DIMENSION_DE
   .map(([name]) => name);
 
 export function dimensionDef(name: string): DimensionDef {
-  return name.startsWith('props:') ? DIMENSION_DEFS.props : DIMENSION_DEFS[name as BuiltinDimension];
+  if (name.startsWith('props:')) return DIMENSION_DEFS.props;
+  if (name.startsWith('trait:')) return DIMENSION_DEFS.trait;
+  return DIMENSION_DEFS[name as BuiltinDimension];
 }
 
-/** The props key of a `props:<key>` dimension, '' otherwise. */
+/** The key of a `props:<key>` or `trait:<key>` dimension, '' otherwise. */
 export function propKey(name: string): string {
-  return name.startsWith('props:') ? name.slice('props:'.length) : '';
+  return name.startsWith('props:') || name.startsWith('trait:') ? name.slice(6) : '';
+}
+
+/** The trait keys a set of dimensions and filter trees name (their event rows must carry them). */
+export function traitKeysOf(dimensions: readonly string[], filters: readonly FilterNode[]): string[] {
+  const keys = new Set<string>();
+  const visit = (n: FilterNode): void => {
+    if (n[0] === 'and' || n[0] === 'or' || n[0] === 'not') (n.slice(1) as FilterNode[]).forEach(visit);
+    else if (n[1].startsWith('trait:')) keys.add(n[1].slice(6));
+  };
+  for (const d of dimensions) if (d.startsWith('trait:')) keys.add(d.slice(6));
+  filters.forEach(visit);
+  return [...keys].sort();
 }
 
 // --- aggregates ------------------------------------------------------------------------------------
+
+/** Web vitals quantiles (p50/p75/p95 of LCP, INP, CLS, FCP, TTFB), each an aggregate and a metric of its own name. */
+export const VITAL_QUANTILES = { p50: 0.5, p75: 0.75, p95: 0.95 } as const;
+export type VitalAgg = `${Vital}_${keyof typeof VITAL_QUANTILES}`;
+export const VITAL_AGGS: readonly VitalAgg[] = VITALS.flatMap((v) =>
+  (Object.keys(VITAL_QUANTILES) as Array<keyof typeof VITAL_QUANTILES>).map((q) => `${v}_${q}` as const),
+);
 
 /** Summable (or, for visitors, computed in one place) quantities that metrics are derived from. */
 export type AggName =
@@ -110,6 +141,7 @@ export type AggName =
   | 'rage_clicks'
   | 'dead_clicks'
   | 'error_clicks'
+  | VitalAgg
   | 'revenue_minor'
   | 'gross_minor'
   | 'revenue_scale'
@@ -134,6 +166,7 @@ export const AGG_ORDER: readonly AggName[] = [
   'rage_clicks',
   'dead_clicks',
   'error_clicks',
+  ...VITAL_AGGS,
   'revenue_minor',
   'gross_minor',
   'revenue_scale',
@@ -142,10 +175,11 @@ export const AGG_ORDER: readonly AggName[] = [
 ];
 
 /**
- * Where an aggregate is computed: over event rows, over session rows, or over page-view rows (one per
- * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts).
+ * Where an aggregate is computed: over event rows, over session rows, over page-view rows (one per
+ * page_view with its time on page `pv_ms` and deepest scroll `pv_scroll`, see page-views.ts), over
+ * credits (revenue) or over the page_performance events that carry web vitals.
  */
-export type AggLevel = Level | 'page' | 'revenue';
+export type AggLevel = Level | 'page' | 'revenue' | 'vitals';
 
 /** What some aggregates need from the statement being compiled. */
 export interface AggContext {
@@ -165,8 +199,13 @@ export interface AggregateDef {
   overSessions?: (d: Dialect, cond: Sql, ctx: AggContext) => Sql;
   /** Over page-view rows (in the period, matching the filters). */
   overPageViews?: (d: Dialect) => Sql;
-  /** Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts). */
-  overCredits?: (d: Dialect) => Sql;
+  /**
+   * Over credit rows (revenue_credits of the period's payments under the plan's model, see compile-revenue.ts);
+   * with `people` the rows carry `payer_person`, the person of the payer visitor id (people.ts).
+   */
+  overCredits?: (d: Dialect, people: boolean) => Sql;
+  /** Over the period's page_performance events matching the filters (their props hold the vitals). */
+  overVitals?: (d: Dialect) => Sql;
   /** The rollups (session parts, marks, cubes) do not keep it: statements that need it read events. */
   rawOnly?: true;
 }
@@ -187,6 +226,19 @@ function frustration(name: string, column: string): AggregateDef {
     rawOnly: true,
     overEvents: (d) => d.countIf(sql`name = ${bindString(name)}`),
     overSessions: () => zeroIfNull(sql`sum(${ident(column)})`),
+  };
+}
+/**
+ * A vital's quantile over the page_performance events reporting it (the tracker's t.vitals.js, one event
+ * per page view): exact and interpolated on every engine; NULL without samples, which the stacking sums
+ * to 0.
+ */
+function vitalQuantile(agg: VitalAgg): AggregateDef {
+  const [vital, q] = agg.split('_') as [Vital, keyof typeof VITAL_QUANTILES];
+  return {
+    level: 'vitals',
+    rawOnly: true,
+    overVitals: (d) => d.quantile(d.toNumberOrNull(d.propertyValue(ident('props'), vital)), VITAL_QUANTILES[q]),
   };
 }
 const isPayment = sql`kind = 'payment'`;
@@ -249,6 +301,7 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   rage_clicks: frustration('rage_click', 's_rage_in'),
   dead_clicks: frustration('dead_click', 's_dead_in'),
   error_clicks: frustration('error_click', 's_error_in'),
+  ...(Object.fromEntries(VITAL_AGGS.map((a) => [a, vitalQuantile(a)])) as Record<VitalAgg, AggregateDef>),
   // Revenue: credits (integer minor units of the reporting currency) of the period's payments and refunds,
   // each on the touchpoint session the attribution model gave it to (revenue/credits.ts); the other parts of
   // the statement may read the rollups (they give these zeros, the credits part everything). `revenue_scale`
@@ -259,7 +312,7 @@ export const AGGREGATES: Record<AggName, AggregateDef> = {
   transactions: { level: 'revenue', overCredits: (d) => d.uniqIf(ident('txn_key'), isPayment) },
   paying_visitors: {
     level: 'revenue',
-    overCredits: (d) => d.uniqIf(ident('payer'), sql`${isPayment} AND payer <> ''`),
+    overCredits: (d, people) => d.uniqIf(ident(people ? 'payer_person' : 'payer'), sql`${isPayment} AND payer <> ''`),
   },
 };
 
@@ -365,6 +418,14 @@ export const METRIC_DEFS: Record<Metric, MetricDef> = {
   dead_clicks: { level: 'event', aggs: ['dead_clicks'], value: (a) => a.dead_clicks, order: () => ident('a_dead_clicks') },
   /** error_click events (a click followed within 1 s by an uncaught error). */
   error_clicks: { level: 'event', aggs: ['error_clicks'], value: (a) => a.error_clicks, order: () => ident('a_error_clicks') },
+  // p50/p75/p95 of each web vital: ms rounded to whole ms, CLS (unitless) to three decimals; 0 without samples.
+  ...(Object.fromEntries(
+    VITAL_AGGS.map((a) => {
+      const digits = a.startsWith('cls_') ? 3 : 0;
+      const def: MetricDef = { level: 'vitals', aggs: [a], value: (x) => round(x[a] ?? 0, digits), order: () => ident(`a_${a}`) };
+      return [a, def];
+    }),
+  ) as Record<VitalAgg, MetricDef>),
   /** Payments less refunds credited to the row, major units of the site's reporting currency. */
   total_revenue: {
     level: 'revenue',

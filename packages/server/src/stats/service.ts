@@ -14,8 +14,9 @@ import type {
   Query,
   QueryInterval,
 } from '@tidemark/core';
-import { parseFunnelParams, runFunnel } from './funnels';
+import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
+import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
 import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
@@ -67,6 +68,8 @@ export interface StatsServiceOptions {
   sharedResultsMs?: number;
   /** The session-parts rollup of a DuckDB store (rollups/job.ts): read it once it is built. */
   sessionParts?: { ready(): boolean };
+  /** The path-sessions rollup of a DuckDB store (rollups/path-sessions.ts): paths read it once it is built. */
+  pathSessions?: { ready(): boolean };
   /** Count from the rollup's marks where they serve (rollups/session-marks.ts). Default true; tests compare both. */
   sessionMarks?: boolean;
   /** Brings the site's revenue credits up to date (revenue/credits.ts) before a query with revenue metrics. */
@@ -100,6 +103,7 @@ export class StatsService {
   private readonly realtimeSource: RealtimeSource;
   private readonly sessionParts: StatsServiceOptions['sessionParts'];
   private readonly sessionMarks: boolean;
+  private readonly pathSessions: StatsServiceOptions['pathSessions'];
   private readonly revenueCredits: StatsServiceOptions['revenueCredits'];
 
   constructor(
@@ -113,6 +117,7 @@ export class StatsService {
     this.reader = new SharedQueries(events, opts.sharedResultsMs ?? 1000, () => Date.now());
     this.sessionParts = opts.sessionParts;
     this.sessionMarks = opts.sessionMarks ?? true;
+    this.pathSessions = opts.pathSessions;
     this.revenueCredits = opts.revenueCredits;
   }
 
@@ -355,19 +360,36 @@ export class StatsService {
     return runFunnel(this.reader, this.dialect, site, funnel, parseFunnelParams(params), this.now());
   }
 
+  /** The sessions that reached step `afterStep` of a funnel and not the next (its drop-off there), latest first. */
+  async funnelDropOffSessions(site: StatsSite, funnel: Funnel, params: unknown, afterStep: number, limit: number): Promise<string[]> {
+    return runFunnelDropOffSessions(this.reader, this.dialect, site, funnel, parseFunnelParams(params), afterStep, limit, this.now());
+  }
+
+  private pathSessionsReady(): boolean {
+    return this.dialect.name === 'duckdb' && (this.pathSessions?.ready() ?? false);
+  }
+
   /** The site's common paths from or to an anchor, for a Sankey (paths/). */
   async paths(site: StatsSite, params: unknown): Promise<Paths> {
-    return runPaths(this.reader, this.dialect, site, parsePathsParams(params), this.now());
+    return runPaths(this.reader, this.dialect, site, parsePathsParams(params), this.now(), this.pathSessionsReady());
   }
 
   /** What comes right before and after a page (paths/). */
   async pageNeighbours(site: StatsSite, params: unknown): Promise<PageNeighbours> {
-    return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now());
+    return runNeighbours(this.reader, this.dialect, site, parseNeighboursParams(params), this.now(), this.pathSessionsReady());
   }
 
   /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
   async cohorts(site: StatsSite, params: unknown): Promise<Cohorts> {
-    return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now());
+    const req = parseCohortParams(params);
+    // Revenue per member reads the credits: brought up to date first.
+    await this.revenueCredits?.(site.id);
+    return runCohorts(this.reader, this.dialect, site, req, this.now());
+  }
+
+  /** An experiment's exposures and conversions per variant (experiments/). */
+  async experimentCounts(q: ExperimentCountsQuery): Promise<ExperimentVariantCounts[]> {
+    return runExperimentCounts(this.reader, this.dialect, q);
   }
 
   /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */
@@ -377,10 +399,13 @@ export class StatsService {
 
   /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
   async profiles(site: StatsSite, params: unknown, scorer: ProfileScorer): Promise<ProfileList> {
-    return runProfileList(this.reader, this.dialect, site.id, params, scorer);
+    // Profiles carry their revenue (credits): brought up to date first.
+    await this.revenueCredits?.(site.id);
+    return runProfileList(this.reader, this.dialect, site, params, this.now(), scorer);
   }
 
   async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
+    await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid, scorer);
   }
 

@@ -177,6 +177,18 @@ export interface EventStore extends LifecycleStore {
    * already stored replaces it (reads see one row per key on both engines).
    */
   upsertSideRows(table: SideTableName, rows: SideRow[]): Promise<void>;
+  /**
+   * Writes the rows `select` yields (every column of the side table but site_id, by name) for the site, in
+   * the engine: nothing crosses to the server. The rows the site held with the table's time in [fromMs, toMs)
+   * go first on DuckDB; ClickHouse's replacing engine only replaces rows with the same key, so a caller
+   * that rebuilds a span keys its rows by what they count (the same cell yields the same key).
+   */
+  rebuildSideRows(
+    table: SideTableName,
+    siteId: string,
+    span: { fromMs: number; toMs: number },
+    select: { sql: string; params: unknown[] },
+  ): Promise<void>;
   /** The subject's rows in each side table (before erasure: the ones it would unlink; DESIGN §8 export). */
   exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>>;
   /**
@@ -187,6 +199,12 @@ export interface EventStore extends LifecycleStore {
   exportRawMatching(siteId: string, needles: readonly string[]): Promise<RawMatches>;
   /** Deletes what `exportRawMatching` returns (raw files rewritten, mutations awaited); counts per kind. */
   eraseRawMatching(siteId: string, needles: readonly string[]): Promise<PurgeCounts>;
+  /**
+   * Stores in a local file (DuckDB): after an erasure, leaves no deleted row's bytes in the file — every
+   * table rewritten, freed blocks overwritten (docs/privacy.md). Absent where the engine drops replaced
+   * data itself (ClickHouse parts).
+   */
+  scrubFreedSpace?(): Promise<{ tables: number; rows: number; overwrittenBlocks: number; totalBlocks: number }>;
   /** Read-only SQL with positional `?` params; BIGINT/HUGEINT come back as numbers, TIMESTAMP as Date. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quarantined events of one site, newest first. */

@@ -17,7 +17,15 @@ export type {
   DerivedTables,
 } from './event-store';
 export { SESSION_COLUMN_DIMENSIONS } from './session-columns';
-export { SIDE_TABLES, SIDE_TABLE_NAMES, CREDIT_DIMENSIONS, type SideRow, type SideTableName, type SideTableSpec } from './side-tables';
+export {
+  SIDE_TABLES,
+  SIDE_TABLE_NAMES,
+  CREDIT_DIMENSIONS,
+  heatmapCellKeySql,
+  type SideRow,
+  type SideTableName,
+  type SideTableSpec,
+} from './side-tables';
 export {
   importVisitorPrefix,
   checkImportedRows,

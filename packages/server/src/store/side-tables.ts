@@ -19,6 +19,11 @@ export interface SideTableSpec {
   time: string;
   /** Columns naming a person, blanked when a data subject is erased (the amounts stay for the books). */
   personal: readonly string[];
+  /**
+   * Rows (an SQL condition) that only link a person to other records, with nothing for the books: an
+   * erasure deletes them instead of blanking, since their key itself may name the person.
+   */
+  linkOnly?: string;
 }
 
 export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
@@ -52,6 +57,8 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     key: 'fact_id',
     time: 'created',
     personal: ['visitor_id', 'session_id', 'email_hash'],
+    // An identify fact ("this e-mail was this visitor"): its id is made of the e-mail hash and the visitor id.
+    linkOnly: "kind = 'identity'",
   },
   // One row per payment or refund, folded from its facts (revenue/fold.ts); `status` = 'counted' for rows
   // that count, 'merged' for a payment reported under another key (a payment intent of an invoice).
@@ -84,9 +91,10 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     time: 'ts',
     personal: ['visitor_id', 'session_id', 'email_hash', 'email_mask', 'customer_id'],
   },
-  // The heatmap grid (behaviour/grid.ts): samples of one UTC day counted per (page, viewport class, kind,
-  // cell or selector), rebuilt from the raw samples by the grid job. Counts only, nobody's data: nothing
-  // to unlink for a data subject (their raw samples are events and go with them).
+  // The heatmap grid (behaviour/grid.ts): samples of one day in the site's time zone counted per (page,
+  // viewport class, kind, cell or selector), built in the engine from the raw samples by the grid job; a
+  // `day` row marks a built day and names its zone in `selector`. Keys are heatmapCellKeySql of the row.
+  // Counts only, nobody's data: nothing to unlink for a data subject (their raw samples are events).
   heatmap_cells: {
     name: 'heatmap_cells',
     columns: [s('cell_key'), i('day'), s('path'), s('viewport'), s('kind'), i('cx'), i('cy'), s('selector'), i('n'), i('version')],
@@ -154,3 +162,15 @@ export const clickHouseSideTableSql = (spec: SideTableSpec): string =>
   `CREATE TABLE IF NOT EXISTS ${spec.name} (site_id String, ${spec.columns
     .map((c) => `${c.name} ${c.kind === 'int' ? 'Int64' : 'String'}`)
     .join(', ')}) ENGINE = ReplacingMergeTree(version) ORDER BY (site_id, ${spec.key})`;
+
+/**
+ * A heatmap grid row's key from its columns (SQL over `day, path, viewport, kind, cx, cy, selector`): the
+ * same cell of the same day gets the same key whenever it is built, so ClickHouse's replacing engine swaps
+ * a rebuilt row for the old one. A day mark's key leaves its zone out: marking a day again replaces it.
+ */
+export function heatmapCellKeySql(engine: 'duckdb' | 'clickhouse'): string {
+  const sep = "'|'";
+  if (engine === 'duckdb')
+    return `md5(concat(CAST(day AS VARCHAR), ${sep}, path, ${sep}, viewport, ${sep}, kind, ${sep}, CAST(cx AS VARCHAR), ${sep}, CAST(cy AS VARCHAR), ${sep}, CASE WHEN kind = 'day' THEN '' ELSE selector END))`;
+  return `lower(hex(MD5(concat(toString(day), ${sep}, path, ${sep}, viewport, ${sep}, kind, ${sep}, toString(cx), ${sep}, toString(cy), ${sep}, if(kind = 'day', '', selector)))))`;
+}

@@ -34,6 +34,8 @@ export interface WriterStats {
 interface Submission {
   batch: WriteBatch;
   items: number;
+  /** When it was accepted (ms): the age of the oldest waiting item is the ingest delay. */
+  at: number;
   resolve: (r: { inserted: number }) => void;
   reject: (err: unknown) => void;
 }
@@ -74,6 +76,8 @@ export class GroupCommitWriter {
   private queuedItems = 0;
   private inFlightItems = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Acceptance time of the oldest submission of each commit running now. */
+  private readonly inFlightSince = new Map<Promise<void>, number>();
   private readonly concurrency: number;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -92,6 +96,13 @@ export class GroupCommitWriter {
   /** Items accepted and not yet committed (queued or in a commit running now). */
   get pendingItems(): number {
     return this.queuedItems + this.inFlightItems;
+  }
+
+  /** When the oldest item accepted and not yet committed was accepted (ms), or null when nothing waits. */
+  get oldestPendingAt(): number | null {
+    let oldest = this.queue[0]?.at ?? null;
+    for (const at of this.inFlightSince.values()) if (oldest === null || at < oldest) oldest = at;
+    return oldest;
   }
 
   /** Resolves with the number of the batch's events newly stored, once they are on disk. */
@@ -115,7 +126,7 @@ export class GroupCommitWriter {
       // Only an optimisation: the store does the same work in write(), where a failure is reported.
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ batch, items, resolve, reject });
+      this.queue.push({ batch, items, at: Date.now(), resolve, reject });
       this.queuedItems += items;
       this.schedule();
     });
@@ -169,11 +180,13 @@ export class GroupCommitWriter {
     this.inFlightItems += items;
     const commit: Promise<void> = this.commitGroup(group).finally(() => {
       this.inFlight.delete(commit);
+      this.inFlightSince.delete(commit);
       this.inFlightItems -= items;
       // Whatever arrived during the commit has waited long enough: go again at once.
       if (this.queue.length) this.startCommit();
     });
     this.inFlight.add(commit);
+    this.inFlightSince.set(commit, group[0]!.at);
   }
 
   private async commitGroup(group: Submission[]): Promise<void> {

@@ -158,6 +158,10 @@ export function vitalsFixture(): CanonicalEvent[] {
         ts,
         received_at: ts,
         path,
+        // A session of its own, so the session's attributes (browser, country, device) are the event's.
+        session_id: `vs${i}`,
+        visitor_id: `vv${i % 97}`,
+        browser: ['Chrome', 'Safari', 'Edge'][i % 3]!,
         device_type: devices[Math.floor(r() * devices.length)]!,
         country: countries[Math.floor(r() * countries.length)]!,
         props,

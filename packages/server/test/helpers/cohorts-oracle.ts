@@ -9,12 +9,15 @@ export interface CohortOracleOptions {
   timezone: string;
   interval: 'day' | 'week' | 'month';
   periods: number;
-  by: 'first_visit' | 'source' | 'landing_page';
+  /** trait:<key>: by the latest non-empty value of the key among the member's identify events read. */
+  by: 'first_visit' | 'source' | 'landing_page' | `trait:${string}`;
   people: boolean;
   goal: GoalDefinition | null;
   startMs: number;
   endMs: number;
   nowMs: number;
+  /** Payments (minor units) of visitor ids: with them each cohort gets `revenue` per offset. */
+  payments?: Array<{ visitor: string; ts: number; amount: number }>;
 }
 
 const DAY = 86_400_000;
@@ -51,6 +54,7 @@ export interface OracleCohort {
   converted: number;
   active: number[];
   conversions: number[];
+  revenue?: number[];
 }
 
 export function cohortOracle(all: CanonicalEvent[], o: CohortOracleOptions): OracleCohort[] {
@@ -65,21 +69,26 @@ export function cohortOracle(all: CanonicalEvent[], o: CohortOracleOptions): Ora
         : latestUser.has(e.visitor_id)
           ? `u${latestUser.get(e.visitor_id)}`
           : `v${e.visitor_id}`;
-  const members = new Map<string, { first: CanonicalEvent; landing: string | null; buckets: Map<string, boolean> }>();
+  const traitKey = o.by.startsWith('trait:') ? o.by.slice(6) : null;
+  const members = new Map<string, { first: CanonicalEvent; landing: string | null; trait: string; buckets: Map<string, boolean> }>();
   for (const e of events) {
     const m = memberOf(e);
-    const rec = members.get(m) ?? { first: e, landing: null, buckets: new Map<string, boolean>() };
+    const rec = members.get(m) ?? { first: e, landing: null, trait: '', buckets: new Map<string, boolean>() };
     if (rec.landing === null && e.name === 'page_view') rec.landing = e.path;
+    // Events are in time order: the last identify with a value wins.
+    if (traitKey && e.name === 'identify' && e.props[traitKey]) rec.trait = e.props[traitKey]!;
     const b = bucket(localDay(e.ts, o.timezone), o.interval);
     rec.buckets.set(b, (rec.buckets.get(b) ?? false) || completes(e, o.goal));
     members.set(m, rec);
   }
+  const keyOf = (rec: { first: CanonicalEvent; landing: string | null; trait: string }, fb: string) =>
+    o.by === 'first_visit' ? fb : o.by === 'source' ? rec.first.source : o.by === 'landing_page' ? (rec.landing ?? '') : rec.trait;
   const nowBucket = bucket(localDay(o.nowMs - 1, o.timezone), o.interval);
   const out = new Map<string, OracleCohort>();
   for (const rec of members.values()) {
     if (rec.first.ts < o.startMs || rec.first.ts >= o.endMs) continue;
     const fb = bucket(localDay(rec.first.ts, o.timezone), o.interval);
-    const key = o.by === 'first_visit' ? fb : o.by === 'source' ? rec.first.source : (rec.landing ?? '');
+    const key = keyOf(rec, fb);
     const c = out.get(key) ?? { cohort: key, size: 0, converted: 0, active: [], conversions: [] };
     c.size += 1;
     if ([...rec.buckets.values()].some(Boolean)) c.converted += 1;
@@ -95,6 +104,24 @@ export function cohortOracle(all: CanonicalEvent[], o: CohortOracleOptions): Ora
       if (conv) c.conversions[k] = (c.conversions[k] ?? 0) + 1;
     }
     out.set(key, c);
+  }
+  if (o.payments) {
+    // A payment belongs to the member of its visitor id (people: the latest user id it carried), in the period paid.
+    for (const c of out.values()) c.revenue = c.active.map(() => 0);
+    const cohortOf = new Map<string, { key: string; fb: string }>();
+    for (const [m, rec] of members) {
+      if (rec.first.ts < o.startMs || rec.first.ts >= o.endMs) continue;
+      const fb = bucket(localDay(rec.first.ts, o.timezone), o.interval);
+      cohortOf.set(m, { key: keyOf(rec, fb), fb });
+    }
+    for (const p of o.payments) {
+      const m = memberOf({ visitor_id: p.visitor, user_id: '' } as CanonicalEvent);
+      const at = cohortOf.get(m);
+      if (!at) continue;
+      const k = offset(at.fb, bucket(localDay(p.ts, o.timezone), o.interval), o.interval);
+      const c = out.get(at.key)!;
+      if (k >= 0 && k < c.revenue!.length) c.revenue![k]! += p.amount;
+    }
   }
   return [...out.values()];
 }

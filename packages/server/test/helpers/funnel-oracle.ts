@@ -23,6 +23,8 @@ export interface OracleResult {
   medians: Array<number | null>;
   next: Array<Map<string, number>>;
   byValue: Map<string, number[]>;
+  /** Per drop-off (after step 1 … n − 1): the sessions of the leavers' last step events. */
+  dropOffSessions: Array<Set<string>>;
 }
 
 const DAY = 86_400_000;
@@ -60,6 +62,8 @@ interface Chain {
   visitor: string;
   session: string;
   times: number[];
+  /** The session of each step's event. */
+  sessions: string[];
   value: string;
 }
 
@@ -94,13 +98,21 @@ export function funnelOracle(all: CanonicalEvent[], f: OracleFunnel, o: OracleOp
         const session = sessionOf(s);
         if (o.sessionOk && !o.sessionOk(session)) continue;
         const times = [s.ts];
+        const sessions = [s.session_id];
         for (let k = 1; k < n; k++) {
           const prev = times[k - 1];
           const hit = evs.find((e) => e.ts > prev && stepMatches(f.steps[k], e) && (f.windowMs === null || e.ts <= s.ts + f.windowMs));
           if (!hit) break;
           times.push(hit.ts);
+          sessions.push(hit.session_id);
         }
-        out.push({ visitor: s.visitor_id, session: s.session_id, times, value: withValue && o.breakdown ? o.breakdown(s, session) : '' });
+        out.push({
+          visitor: s.visitor_id,
+          session: s.session_id,
+          times,
+          sessions,
+          value: withValue && o.breakdown ? o.breakdown(s, session) : '',
+        });
       }
     }
     // Best per (value, visitor): furthest, then earliest start.
@@ -120,9 +132,11 @@ export function funnelOracle(all: CanonicalEvent[], f: OracleFunnel, o: OracleOp
   );
 
   const next = Array.from({ length: n - 1 }, () => new Map<string, number>());
+  const dropOffSessions = Array.from({ length: n - 1 }, () => new Set<string>());
   for (const c of overall) {
     const level = c.times.length;
     if (level >= n) continue;
+    dropOffSessions[level - 1]!.add(c.sessions[level - 1]!);
     const at = c.times[level - 1];
     const deadline = f.windowMs === null ? readEnd - 1 : c.times[0] + f.windowMs;
     const candidates = read.filter(
@@ -143,5 +157,5 @@ export function funnelOracle(all: CanonicalEvent[], f: OracleFunnel, o: OracleOp
     const cs = chains(true);
     for (const value of new Set(cs.map((c) => c.value))) byValue.set(value, counts(cs.filter((c) => c.value === value)));
   }
-  return { visitors: counts(overall), medians, next, byValue };
+  return { visitors: counts(overall), medians, next, byValue, dropOffSessions };
 }

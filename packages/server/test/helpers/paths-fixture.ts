@@ -12,14 +12,21 @@ let seq = 0;
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 /** A visit as [UTC time, what]: '/…' is a page view, anything else an event of that name. */
-function visit(site: string, visitor: string, session: string, steps: Array<[string, string]>, country = 'US'): CanonicalEvent[] {
+function visit(
+  site: string,
+  visitor: string,
+  session: string,
+  steps: Array<[string, string]>,
+  country = 'US',
+  receivedAt?: number,
+): CanonicalEvent[] {
   let path = '/';
   return steps.map(([utc, what]) => {
     seq += 1;
     const ts = Date.parse(utc);
     const isPage = what.startsWith('/');
     if (isPage) path = what;
-    const e = emptyEvent({ event_id: uuid(seq), site_id: site, ts, received_at: ts, name: isPage ? 'page_view' : what });
+    const e = emptyEvent({ event_id: uuid(seq), site_id: site, ts, received_at: receivedAt ?? ts, name: isPage ? 'page_view' : what });
     e.visitor_id = visitor;
     e.session_id = session;
     e.host = 'example.com';
@@ -109,5 +116,94 @@ export function pathCases(): CanonicalEvent[] {
       ['2024-03-01T15:00:00Z', '/'],
       ['2024-03-01T15:01:00Z', '/secret'],
     ]),
+  ];
+}
+
+/**
+ * Site L (UTC; period 2024-03-01 … 2024-03-02 = [03-01T00:00Z, 03-03T00:00Z), steps read from
+ * 02-29T00:00Z to 03-04T00:00Z): visits received in two parts, so that a rollup built between them
+ * (paths-duckdb-rollup.test.ts builds it up to 03-02T00:00Z of receipt) meets the events after its
+ * watermark in the same sessions. `lateLater` is received at `receivedAt`, after any watermark.
+ */
+export const PATHS_LATE_SITE = { id: 'site-l', timezone: 'UTC' };
+const L = PATHS_LATE_SITE.id;
+
+export function lateEarlier(): CanonicalEvent[] {
+  return [
+    // L1: / → /a … /a; later /a and /b arrive between them: / → /a → /b → /a.
+    ...visit(L, 'l1', 's1', [
+      ['2024-03-01T10:00:00Z', '/'],
+      ['2024-03-01T10:05:00Z', '/a'],
+      ['2024-03-01T10:10:00Z', '/a'],
+    ]),
+    // L2: across the rollup's watermark by receipt (/x received after it); later a second /x (collapsed) and /y.
+    ...visit(L, 'l2', 's2', [
+      ['2024-03-01T23:50:00Z', '/'],
+      ['2024-03-02T00:10:00Z', '/x'],
+    ]),
+    // L3: a session over a day long: its first step is before the steps read (cut), / is its entry then.
+    ...visit(L, 'l3', 's3', [
+      ['2024-02-28T23:50:00Z', '/old'],
+      ['2024-03-01T00:30:00Z', '/'],
+      ['2024-03-01T00:40:00Z', '/b'],
+    ]),
+    // L5: stored whole, nothing later: / → /a → /b.
+    ...visit(L, 'l5', 's5', [
+      ['2024-03-01T08:00:00Z', '/'],
+      ['2024-03-01T08:01:00Z', '/a'],
+      ['2024-03-01T08:02:00Z', '/b'],
+    ]),
+    // L6: /p then, received later, /p again (collapsed across the two parts) and /q.
+    ...visit(L, 'l6', 's6', [['2024-03-01T05:00:00Z', '/p']]),
+  ];
+}
+
+export function lateLater(receivedAt: number): CanonicalEvent[] {
+  return [
+    ...visit(
+      L,
+      'l1',
+      's1',
+      [
+        ['2024-03-01T10:07:00Z', '/a'],
+        ['2024-03-01T10:08:00Z', '/b'],
+      ],
+      'US',
+      receivedAt,
+    ),
+    ...visit(
+      L,
+      'l2',
+      's2',
+      [
+        ['2024-03-02T00:05:00Z', '/x'],
+        ['2024-03-02T00:20:00Z', '/y'],
+      ],
+      'US',
+      receivedAt,
+    ),
+    // L4: a session received only now, from a day ago.
+    ...visit(
+      L,
+      'l4',
+      's4',
+      [
+        ['2024-03-01T12:00:00Z', '/'],
+        ['2024-03-01T12:01:00Z', '/c'],
+      ],
+      'US',
+      receivedAt,
+    ),
+    ...visit(
+      L,
+      'l6',
+      's6',
+      [
+        ['2024-03-01T05:01:00Z', '/p'],
+        ['2024-03-01T05:02:00Z', '/q'],
+      ],
+      'US',
+      receivedAt,
+    ),
   ];
 }

@@ -1,4 +1,4 @@
-import { PASSIVE_EVENT_NAMES, type CanonicalEvent } from '@tidemark/core';
+import { PASSIVE_EVENT_NAMES, type CanonicalEvent, type Paths } from '@tidemark/core';
 
 /**
  * Paths computed the plain way, independently of the SQL (docs/paths.md): per session its steps in
@@ -75,5 +75,25 @@ export function pathCounts(paths: Map<string, string[]>, depth: number): OracleC
       if (i + 1 === p.length) dropOff.set(k, (dropOff.get(k) ?? 0) + 1);
     }
   }
+  return { nodes, links, dropOff };
+}
+
+/** An answer as the oracle's counts: nodes per step, links and drop-offs keyed by labels ('p/x', 'e<name>', 'o(other)'). */
+export function answerCounts(got: Paths): OracleCounts {
+  const label = (n: { kind: string; name: string }) => (n.kind === 'page' ? `p${n.name}` : n.kind === 'event' ? `e${n.name}` : 'o(other)');
+  const nodes = new Map<number, Map<string, number>>();
+  const byId = new Map(got.nodes.map((n) => [n.id, n]));
+  for (const n of got.nodes) {
+    const m = nodes.get(n.step) ?? new Map<string, number>();
+    m.set(label(n), n.visitors);
+    nodes.set(n.step, m);
+  }
+  const links = new Map(
+    got.links.map((l) => {
+      const s = byId.get(l.source)!;
+      return [`${s.step}|${label(s)}|${label(byId.get(l.target)!)}`, l.visitors] as const;
+    }),
+  );
+  const dropOff = new Map(got.steps.filter((s) => s.drop_off > 0).map((s) => [s.step, s.drop_off]));
   return { nodes, links, dropOff };
 }

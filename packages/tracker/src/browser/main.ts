@@ -184,7 +184,9 @@ function init(site?: string, options?: Props) {
   on(d, 'visibilitychange', () => {
     if (d.hidden) flush();
   });
-  c.autoTrack ? pageView() : newPage();
+  // The first page view goes out at once: its answer names the extensions (replay, heatmaps), which then
+  // see the page's first seconds instead of starting after the batching interval.
+  c.autoTrack ? (pageView(), flush()) : newPage();
 }
 
 // s: sends what is queued now (t.mp.js's sendData).

@@ -44,10 +44,16 @@ const w = window as unknown as Record<string, any>;
 const tm = w.tidemark as Tidemark | undefined;
 const x = tm?._;
 const KEY = 'tidemark_replay';
+/** The site's replay settings as last fetched, and when: the session's next pages start without asking again. */
+const CONFIG_KEY = 'tidemark_replay_config';
+/** As long as the server lets a browser cache them (GET /api/collect/replay/config: max-age=60). */
+const CONFIG_MS = 60_000;
 const FLUSH_MS = 5000;
 const MAX_MS = 60 * 60_000;
 /** keepalive bodies share a 64 KiB budget per page: a larger chunk is split. */
 const KEEPALIVE_BYTES = 60_000;
+/** Chunks shorter than this (characters of JSON) are sent uncompressed. */
+const PLAIN_CHARS = 8192;
 
 let cfg: ReplayConfig;
 let state: State | undefined;
@@ -58,13 +64,15 @@ let timer: ReturnType<typeof setInterval> | undefined;
 /** Uploads one after another, so sequence numbers follow the order of the events. */
 let chain: Promise<unknown> = Promise.resolve();
 
-const storage = (v?: State): State | undefined => {
+/** sessionStorage read (no value) or write of JSON; storage may be disabled or full, so errors are swallowed. */
+function kept<T>(key: string, v?: T): T | undefined {
   try {
-    if (v) sessionStorage.setItem(KEY, JSON.stringify(v));
-    else return JSON.parse(sessionStorage.getItem(KEY) || 'null') || undefined;
+    if (v) sessionStorage.setItem(key, JSON.stringify(v));
+    else return JSON.parse(sessionStorage.getItem(key) || 'null') || undefined;
   } catch {}
   return undefined;
-};
+}
+const storage = (v?: State) => kept(KEY, v);
 
 /** The session id inside the collector's attribution id (base64url of "exp\0visitor\0session", then a MAC). */
 function sessionOf(aid: string): string {
@@ -105,16 +113,18 @@ const size = (b: BodyInit) => (typeof b == 'string' ? new Blob([b]).size : (b as
 async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
-  // While the page unloads there may be no time for an asynchronous compression: plain JSON then.
-  const body = unloading ? text : await gzip(text);
-  if (size(body) > KEEPALIVE_BYTES && events.length > 1) {
+  // While the page unloads there may be no time for an asynchronous compression: plain JSON then. A small
+  // chunk goes plain too: setting up the compression costs the page more than the few bytes it saves.
+  const body = unloading || text.length < PLAIN_CHARS ? text : await gzip(text);
+  const bytes = size(body);
+  if (bytes > KEEPALIVE_BYTES && events.length > 1) {
     const half = events.length >> 1;
     await upload(events.slice(0, half), unloading);
     return upload(events.slice(half), unloading);
   }
   const s = state;
   const seq = s.q++;
-  s.b += size(body);
+  s.b += bytes;
   storage(s);
   const c = x!.c;
   const url = `${c.api}/api/collect/replay?s=${encodeURIComponent(c.site as string)}&r=${s.r}&q=${seq}&a=${encodeURIComponent(tm!.getAttributionId() || '')}`;
@@ -123,7 +133,7 @@ async function upload(events: unknown[], unloading?: boolean): Promise<void> {
       const r = await fetch(url, {
         method: 'POST',
         body,
-        keepalive: size(body) <= KEEPALIVE_BYTES,
+        keepalive: bytes <= KEEPALIVE_BYTES,
         headers: { 'content-type': 'text/plain' },
       });
       // Refused for good (disabled, quota, too large, consent): stop recording this session.
@@ -200,8 +210,14 @@ if (x?.c && !w.__tmReplay) {
       dispatchEvent(new CustomEvent('tidemark:consent', { detail: x.consent }));
     };
   }
-  fetch(`${x.c.api}/api/collect/replay/config?s=${encodeURIComponent(x.c.site as string)}`)
-    .then((r) => r.json())
+  const site = x.c.site as string;
+  const known = kept<{ t: number; s: string; c: ReplayConfig }>(CONFIG_KEY);
+  (known && known.s == site && Date.now() - known.t < CONFIG_MS && known.t <= Date.now()
+    ? Promise.resolve(known.c)
+    : fetch(`${x.c.api}/api/collect/replay/config?s=${encodeURIComponent(site)}`)
+        .then((r) => r.json())
+        .then((c: ReplayConfig) => (kept(CONFIG_KEY, { t: Date.now(), s: site, c }), c))
+  )
     .then((c: ReplayConfig) => {
       cfg = c;
       addEventListener('tidemark:consent', () => (consented() ? start() : (flush(), halt())));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { rrwebRecordPatch } from './rrweb-patch';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -29,6 +30,8 @@ export const TRACKER_FILES = [
   { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
   // The consent banner and preference centre; the entry script of sites whose consent mode is not "none" (docs/consent.md).
   { name: 't.consent.js', entry: path.resolve(here, '../browser/consent.ts'), gzipBudget: 3500 },
+  // tidemark.experiment(key): the visitor's variant from the server, one exposure per session (docs/experiments.md).
+  { name: 't.experiment.js', entry: path.resolve(here, '../browser/experiment.ts'), gzipBudget: 1200 },
 ] as const;
 
 export type TrackerFileName = (typeof TRACKER_FILES)[number]['name'];
@@ -44,8 +47,11 @@ export interface BuiltFile {
 
 export const gzipSize = (code: string | Buffer): number => zlib.gzipSync(code, { level: 9 }).length;
 
-/** Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it. */
-export async function compileEntry(entry: string): Promise<string> {
+/**
+ * Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it.
+ * `patches: false` leaves @rrweb/record as installed (rrweb-patch.ts), for measuring without the correction.
+ */
+export async function compileEntry(entry: string, { patches = true }: { patches?: boolean } = {}): Promise<string> {
   // Build tools are loaded on demand: the server imports this package but needs them only for a lazy build.
   const esbuild = await import('esbuild');
   const { minify } = await import('terser');
@@ -57,6 +63,7 @@ export async function compileEntry(entry: string): Promise<string> {
     target: 'es2020',
     platform: 'browser',
     legalComments: 'none',
+    plugins: patches ? [rrwebRecordPatch] : [],
   });
   // Our own closure instead of esbuild's iife: modules are strict already, so no "use strict" prologue.
   const out = await minify(`(()=>{${bundled.outputFiles[0].text}})()`, {

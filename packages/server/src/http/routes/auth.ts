@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { z } from 'zod';
-import { notFound, TidemarkError, unauthorized } from '@tidemark/core';
+import { notFound, TidemarkError, unauthorized, type OrgBranding } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import {
+  appHostOrg,
   assertNotCrossSite,
   burnVerify,
   confirmEmail,
@@ -12,6 +13,7 @@ import {
   forwardedForWarning,
   forgetResolvedSession,
   hashPassword,
+  hostAdmits,
   registerAccount,
   requestOrigin,
   requireUserSession,
@@ -22,6 +24,7 @@ import {
 } from '../../auth';
 import { parseInput } from '../errors';
 import { meView } from './auth-views';
+import { brandingFor } from '../../tenancy';
 
 export const emailSchema = z.string().trim().toLowerCase().max(320).pipe(z.email());
 /** Long passphrases welcome; the cap only bounds hashing work. */
@@ -75,6 +78,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         invitationToken: body.invitation,
       },
       ctx.config.publicUrl ?? requestOrigin(req),
+      await hostBrand(ctx, req.hostname),
     );
     if (outcome.status === 'check_email') {
       // The same answer whether or not the address was already registered.
@@ -113,8 +117,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
     }
     // On an organization's app host only its members sign in, into that organization (docs/domains.md).
+    // A reseller's host signs its clients' people in too, into their client.
     const appOrg = await appHostOrg(ctx, req.hostname);
-    if (appOrg && !(await ctx.meta.members.roleOf(appOrg, creds.user.id))) {
+    const hostOrgs: string[] = [];
+    if (appOrg)
+      for (const o of await ctx.meta.orgs.listForUser(creds.user.id)) if (await hostAdmits(ctx, appOrg, o.id)) hostOrgs.push(o.id);
+    if (appOrg && !hostOrgs.length) {
       await ctx.auth.loginThrottle.fail(body.email, req.ip);
       throw new TidemarkError(401, 'invalid_credentials', 'Email or password is incorrect');
     }
@@ -128,7 +136,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     }
     await ctx.meta.sessions.deleteExpired(ctx.auth.sessionIdleMs);
     await endPresentedSession(ctx, req);
-    const first = appOrg ?? (await ctx.meta.orgs.listForUser(creds.user.id))[0]?.id ?? null;
+    const first = appOrg ? hostOrgs[0]! : ((await ctx.meta.orgs.listForUser(creds.user.id))[0]?.id ?? null);
     const session = await startSession(ctx, req, reply, creds.user.id, first);
     return meView(ctx, { user: creds.user, orgId: session.org_id, session });
   });
@@ -144,7 +152,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post('/api/auth/refresh', async (req, reply) => {
     const us = await requireUserSession(ctx, req);
     const session = await rotateSession(ctx, req, reply, us.session);
-    return meView(ctx, { user: us.user, orgId: us.orgId, session });
+    return meView(ctx, { user: us.user, orgId: us.orgId, viaOrgId: us.viaOrgId, session });
   });
 
   app.get('/api/auth/me', async (req) => {
@@ -177,12 +185,6 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 }
 
-/** The organization whose verified app host the request came in on, or null. */
-async function appHostOrg(ctx: AppContext, hostname: string): Promise<string | null> {
-  const d = await ctx.meta.orgDomains.byHost(hostname.toLowerCase());
-  return d && d.kind === 'app' && d.verified_at !== null ? d.org_id : null;
-}
-
 export async function switchOrg(
   ctx: AppContext,
   us: Awaited<ReturnType<typeof requireUserSession>>,
@@ -196,4 +198,10 @@ export async function switchOrg(
   const fresh = await resolveUserSession(ctx, req);
   if (!fresh) throw unauthorized();
   return meView(ctx, fresh);
+}
+
+/** The brand of the organization whose verified app host the request came in on, for the mails it sends. */
+async function hostBrand(ctx: AppContext, hostname: string): Promise<OrgBranding | null> {
+  const org = await appHostOrg(ctx, hostname);
+  return org ? brandingFor(ctx.meta, org) : null;
 }

@@ -1,20 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_BRANDING, orgBrandingSchema, type OrgBranding } from '@tidemark/core';
+import { brandingFor } from '../../tenancy';
 import type { AppContext } from '../../app/context';
 import { requireOrgRole, resolveUserSession } from '../../auth';
 import { parseInput } from '../errors';
 
 /**
  * White-label branding (docs/domains.md): owners and admins set their organization's product name, logo,
- * favicon, colour and theme; `GET /api/branding` tells the dashboard which to show — the organization of
+ * favicon, colour, theme and e-mails (a reseller's clients inherit its brand); `GET /api/branding` tells the dashboard which to show — the organization of
  * the verified app host it is served on, else the signed-in user's current organization, else the default.
  */
 export function brandingRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const read = async (orgId: string): Promise<OrgBranding> => {
-    const raw = await ctx.meta.orgBranding.get(orgId);
-    const parsed = raw ? orgBrandingSchema.safeParse({ ...DEFAULT_BRANDING, ...JSON.parse(raw) }) : null;
-    return parsed?.success ? parsed.data : DEFAULT_BRANDING;
-  };
+  const read = (orgId: string): Promise<OrgBranding> => brandingFor(ctx.meta, orgId);
   const org = (req: FastifyRequest) => (req.params as { orgId: string }).orgId;
 
   app.get('/api/orgs/:orgId/branding', async (req) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { replayListResponseSchema, replayRecordingSchema } from '@tidemark/core';
-import { replayListQuerySchema } from '../../replay';
+import { DROP_OFF_SESSIONS, replayListQuerySchema } from '../../replay';
 import type { Json, OpenApiSection } from './openapi-document';
 
 /** Session replay (routes/replay.ts): recordings of a site, one recording's metadata, its events, its session's events. */
@@ -18,12 +18,16 @@ export const replayOpenApi: OpenApiSection = (t) => {
     op(tag, id, "The site's recordings, newest first", {
       description:
         "period is the recordings' start (custom: start_date and end_date, UTC days). Filters: a page visited (exact path), country " +
-        '(ISO code), device, browser, visitor_id, min_duration / max_duration (seconds), has_rage_clicks, has_errors, clicked_selector (sessions that clicked that element, on `page` when given; from Behaviour events). Paged by limit and offset.',
+        '(ISO code), device, browser, visitor_id, min_duration / max_duration (seconds), has_rage_clicks, has_dead_clicks, has_errors ' +
+        "(from the recorder and the session's Behaviour events; dead clicks from Behaviour events alone), clicked_selector (sessions " +
+        'that clicked that element, on `page` when given; from Behaviour events), funnel_id with funnel_step (the sessions that reached ' +
+        'that step of the funnel and not the next, over funnel_start_date … funnel_end_date with funnel_filters as for its stats; the ' +
+        `latest ${DROP_OFF_SESSIONS} such sessions; the recordings' own period does not apply then). Paged by limit and offset.`,
       parameters: [t.siteParam, ...t.parameters(replayListQuerySchema)],
       responses: { 200: t.json(list), ...t.errors(400, 401, 403, 404, 429) },
     });
   const oneOp = (tag: string, id: string) =>
-    op(tag, id, 'One recording: times, pages, device, browser, country, clicks, rage clicks, errors', {
+    op(tag, id, 'One recording: times, pages, device, browser, country, clicks, rage clicks, dead clicks, errors', {
       parameters: [t.siteParam, rid],
       responses: { 200: t.json(recording), ...t.errors(401, 403, 404, 429) },
     });

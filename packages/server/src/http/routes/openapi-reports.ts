@@ -29,6 +29,9 @@ export const reportsOpenApi: OpenApiSection = (t) => {
         operationId: 'createReport',
         tags: ['Dashboard'],
         summary: 'Mail the site’s last whole day or week to these people (members and up)',
+        description:
+          'Without `query`: the summary mail (KPIs, top pages, sources and goals, a chart as an inline PNG). With `query` (and `name`): a custom report — ' +
+          'the saved query (metrics, dimensions, filters, days) run for its period and attached as CSV or JSON (`attachment`); the query is run once when saved, so one the stats engine refuses is a 400.',
         parameters: [t.siteParam],
         requestBody: { required: true, content: { 'application/json': { schema: t.schema('ReportInput', reportInputSchema, 'input') } } },
         responses: { 201: t.json(t.schema('Report', reportSchema, 'output')), ...t.errors(400, 401, 403, 404) },

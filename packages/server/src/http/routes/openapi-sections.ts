@@ -4,6 +4,7 @@ import { revenueOpenApi } from './openapi-revenue';
 import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
+import { experimentsOpenApi } from './openapi-experiments';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { behaviourOpenApi } from './openapi-behaviour';
@@ -19,8 +20,10 @@ import { privacyOpenApi } from './openapi-privacy';
 import { consentOpenApi } from './openapi-consent';
 import { domainsOpenApi } from './openapi-domains';
 import { reportsOpenApi } from './openapi-reports';
+import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
 import { scoringOpenApi } from './openapi-scoring';
+import { resellersOpenApi } from './openapi-resellers';
 
 /**
  * Each capability's OpenAPI paths, one file per area (`openapi-<area>.ts`). The core read API
@@ -29,6 +32,7 @@ import { scoringOpenApi } from './openapi-scoring';
 export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   contractsOpenApi,
   goalsSection,
+  experimentsOpenApi,
   funnelsOpenApi,
   workspacesOpenApi,
   revenueOpenApi,
@@ -47,6 +51,8 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   consentOpenApi,
   domainsOpenApi,
   reportsOpenApi,
+  systemOpenApi,
   profilesOpenApi,
   scoringOpenApi,
+  resellersOpenApi,
 ];

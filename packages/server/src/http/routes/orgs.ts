@@ -5,6 +5,7 @@ import type { AppContext } from '../../app/context';
 import {
   acceptInvitationAsUser,
   assertNotCrossSite,
+  brandMail,
   registerAccount,
   requestOrigin,
   requireOrgRole,
@@ -15,6 +16,7 @@ import {
 } from '../../auth';
 import { ROLES, type InvitationRecord, type Role } from '../../meta';
 import { parseInput } from '../errors';
+import { brandingFor } from '../../tenancy';
 import { emailSchema, passwordSchema, switchOrg } from './auth';
 import { meView } from './auth-views';
 
@@ -147,16 +149,19 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     });
     const url = acceptUrl(ctx, req, token);
     const org = await ctx.meta.orgs.byId(orgId);
-    // The organization's branding names the product and the sender (docs/domains.md).
-    const brand = JSON.parse((await ctx.meta.orgBranding.get(orgId)) ?? '{}') as { product_name?: string; email_sender_name?: string };
-    const product = brand.product_name || 'Tidemark';
+    // The organization's branding (its reseller's for a client) names the product and the sender (docs/domains.md).
+    const brand = await brandingFor(ctx.meta, orgId);
     const emailed = await ctx.auth.mailer
-      .send({
-        to: record.email,
-        subject: `You are invited to ${org?.name ?? 'an organization'} on ${product}`,
-        text: `${user.user.email} invited you to join ${org?.name ?? 'their organization'} on ${product} as ${record.role}.\n\nAccept: ${url}\n\nThis link expires on ${new Date(record.expires_at).toUTCString()}.`,
-        ...(brand.email_sender_name ? { fromName: brand.email_sender_name } : {}),
-      })
+      .send(
+        brandMail(
+          {
+            to: record.email,
+            subject: `You are invited to ${org?.name ?? 'an organization'} on ${brand.product_name}`,
+            text: `${user.user.email} invited you to join ${org?.name ?? 'their organization'} on ${brand.product_name} as ${record.role}.\n\nAccept: ${url}\n\nThis link expires on ${new Date(record.expires_at).toUTCString()}.`,
+          },
+          brand,
+        ),
+      )
       .catch((err: unknown) => {
         req.log.warn({ err }, 'invitation email failed');
         return false;

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, REPLAY_LIMITS, TidemarkError } from '@tidemark/core';
+import { badRequest, notFound, REPLAY_LIMITS, TidemarkError } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import type { SiteRecord } from '../../meta';
 import { requireSiteAccess } from '../../auth';
 import { siteRules } from '../../ingest';
+import { DROP_OFF_SESSIONS, type FunnelDropOff } from '../../replay';
 import { header, preflight } from './collect-common';
 
 const params = (req: FastifyRequest) => req.params as { id: string; rid: string };
@@ -64,7 +65,17 @@ export async function replayRoutes(app: FastifyInstance, ctx: AppContext): Promi
     });
   });
 
-  const list = async (req: FastifyRequest) => replay.list(await requireSiteAccess(ctx, req, params(req).id, 'read'), req.query);
+  /** A funnel drop-off's sessions: the funnel of this site (another's is a 404), its stats over the given days. */
+  const dropOffSessions = (site: SiteRecord) => async (d: FunnelDropOff) => {
+    const funnel = await ctx.meta.funnels.byId(site.id, d.funnel_id);
+    if (!funnel) throw notFound('Funnel');
+    const params = { period: 'custom', start_date: d.start_date, end_date: d.end_date, ...(d.filters ? { filters: d.filters } : {}) };
+    return ctx.stats.funnelDropOffSessions(site, funnel, params, d.step, DROP_OFF_SESSIONS);
+  };
+  const list = async (req: FastifyRequest) => {
+    const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
+    return replay.list(site, req.query, Date.now(), dropOffSessions(site));
+  };
   const one = async (req: FastifyRequest) => replay.get(await requireSiteAccess(ctx, req, params(req).id, 'read'), params(req).rid);
   const events = async (req: FastifyRequest, reply: FastifyReply) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');

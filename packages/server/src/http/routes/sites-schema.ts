@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { z } from 'zod';
+import { PROP_KEY_PATTERN } from '@tidemark/core';
 
 const HOST_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const HOSTNAME = new RegExp(`^(?=.{1,253}$)${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
@@ -116,5 +117,14 @@ const replaySettings = {
   replay_max_bytes: z.number().int().min(100_000).max(200_000_000),
 };
 
+/** Traits of people (docs/people.md): flat fields of the site. */
+const peopleSettings = {
+  trait_privacy: z.boolean().meta({ description: 'E-mail and phone traits stored as keyed hashes and shown masked' }),
+  trait_allowlist: z
+    .array(z.string().regex(PROP_KEY_PATTERN, 'a trait key: letters, digits, _ . : - space'))
+    .max(100)
+    .meta({ description: 'Trait keys kept at ingestion (others are dropped); empty = every trait kept' }),
+};
+
 /** PATCH /api/sites/{id}: any subset of the settings. */
-export const sitePatchSchema = z.object({ ...settings, ...replaySettings }).partial();
+export const sitePatchSchema = z.object({ ...settings, ...replaySettings, ...peopleSettings }).partial();

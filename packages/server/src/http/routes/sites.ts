@@ -7,6 +7,7 @@ import { parseInput } from '../errors';
 import { dropinSnippets } from '../../compat';
 import { siteCreateSchema, sitePatchSchema } from './sites-schema';
 import { revenueSettingsSchema } from '../../revenue';
+import { assertSiteAllowed, trackingOrigin } from '../../tenancy';
 
 const params = (req: FastifyRequest) => req.params as { id: string };
 
@@ -36,6 +37,7 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
         p.kind === 'user' ? `Your role (${p.role}) cannot create sites` : 'Creating sites needs an organization-wide admin key',
       );
     const body = parseInput(siteCreateSchema, req.body ?? {});
+    await assertSiteAllowed(ctx, p.orgId);
     const site = await ctx.meta.sites.create(p.orgId, { ...body, name: body.name ?? body.domain });
     reply.status(201);
     return site;
@@ -65,7 +67,8 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/sites/:id/snippet', async (req) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
-    const origin = ctx.config.publicUrl ?? requestOrigin(req);
+    // A verified tracking host (the organization's, else its reseller's) makes the snippet first-party.
+    const origin = (await trackingOrigin(ctx.meta, site.org_id)) ?? ctx.config.publicUrl ?? requestOrigin(req);
     return {
       snippet: trackerSnippet(origin, site.tracking_id),
       loader_snippet: trackerLoaderSnippet(origin, site.tracking_id),

@@ -6,6 +6,7 @@ import { keyAllows, requirePrincipalOrKeyHeader, roleAtLeast, type Principal } f
 import type { SiteRecord } from '../../meta';
 import { parseInput } from '../errors';
 import { normalizeDomain } from './sites-schema';
+import { assertSiteAllowed } from '../../tenancy';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -65,6 +66,7 @@ export function workspaceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const domain = normalizeDomain(body.domain ?? body.website ?? body.name);
     if (!HOSTNAME.test(domain))
       throw badRequest('invalid_domain', 'A workspace needs the host name of its website: send "domain" (e.g. example.com)');
+    await assertSiteAllowed(ctx, p.orgId);
     const site = await ctx.meta.sites.create(p.orgId, { name: body.name, domain });
     const { rawKey } = await ctx.meta.apiKeys.create({
       orgId: p.orgId,

@@ -9,6 +9,8 @@ export interface ThreadInit {
   /** URL of the thread's TypeScript entry, loaded by boot.mjs (run from source; the build starts its bundle directly). */
   entry: string;
   geoDbPath: string | undefined;
+  /** HMAC key of hashed traits, hex. */
+  traitKey?: string;
 }
 
 /**

@@ -9,6 +9,8 @@ import type { ThreadError, ThreadInit, ThreadJob, ThreadReady, ThreadReply } fro
 
 export interface ThreadCollectorOptions {
   geoDbPath: string | undefined;
+  /** HMAC key of hashed traits (ingest/steps/traits.ts). */
+  traitKey?: Buffer;
   salts: SaltKeeper;
   sink: BatchSink;
   /** Told when the thread died and was replaced (its in-flight requests answered 503). */
@@ -140,7 +142,11 @@ export class ThreadCollector implements IngestCollector {
 
   private spawn(): Promise<Worker> {
     return new Promise<Worker>((resolve, reject) => {
-      const init: ThreadInit = { entry: ENTRY, geoDbPath: this.opts.geoDbPath };
+      const init: ThreadInit = {
+        entry: ENTRY,
+        geoDbPath: this.opts.geoDbPath,
+        ...(this.opts.traitKey ? { traitKey: this.opts.traitKey.toString('hex') } : {}),
+      };
       const worker = new Worker(BOOT, { workerData: init });
       let ready = false;
       worker.on('message', (m: ThreadReply | ThreadReady) => {

@@ -74,7 +74,7 @@ function threadError(err: unknown): ThreadError {
 }
 
 try {
-  const services = await openIngestServices({ geoDbPath: init.geoDbPath });
+  const services = await openIngestServices({ geoDbPath: init.geoDbPath }, init.traitKey ? Buffer.from(init.traitKey, 'hex') : undefined);
   port.on('message', (job: ThreadJob) => {
     const reply = handle(services, job);
     if (reply) port.postMessage(reply);

@@ -58,13 +58,14 @@ export class ConsentLogRepo {
 
   async append(siteId: string, e: ConsentAppend, now = Date.now()): Promise<ConsentLogEntry> {
     for (let attempt = 0; ; attempt++) {
-      const head = await this.db
-        .selectFrom('consent_log')
-        .select(['seq', 'hash'])
-        .where('site_id', '=', siteId)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const head =
+        (await this.db
+          .selectFrom('consent_log')
+          .select(['seq', 'hash'])
+          .where('site_id', '=', siteId)
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst()) ?? (await this.lastPruned(siteId));
       const row = { seq: Number(head?.seq ?? 0) + 1, at: now, ...e, prev_hash: head?.hash ?? GENESIS };
       const full = { site_id: siteId, ...row, hash: consentHash(siteId, row) };
       try {
@@ -89,13 +90,31 @@ export class ConsentLogRepo {
     return (await sel.orderBy('seq', 'desc').limit(q.limit).execute()).map(toEntry);
   }
 
+  /** The last entry retention removed (seq and hash), when it removed any: the chain continues from it. */
+  private async lastPruned(siteId: string): Promise<{ seq: number; hash: string } | null> {
+    const a = await this.anchor(siteId);
+    return a ? { seq: a.seq - 1, hash: a.hash } : null;
+  }
+
+  /** Where the kept chain starts after retention: the first kept seq and the hash it must link to. */
+  async anchor(siteId: string): Promise<{ seq: number; hash: string; pruned: number } | null> {
+    const r = await this.db
+      .selectFrom('consent_log_anchors')
+      .select(['seq', 'hash', 'pruned'])
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
+    return r ? { seq: Number(r.seq), hash: r.hash, pruned: Number(r.pruned) } : null;
+  }
+
   /**
-   * Recomputes the chain from the oldest entry kept (retention removes the oldest; the first kept
-   * entry's predecessor hash is the anchor). The first entry that does not match, or null.
+   * Recomputes the chain from its start: entry 1 linked to the genesis hash, or — after retention — the
+   * anchor's entry linked to the anchor's hash (the last removed entry's), so removing the oldest entries
+   * beyond what retention recorded is detected too. The first entry that does not match, or null.
    */
   async verify(siteId: string): Promise<{ entries: number; first_bad_seq: number | null }> {
-    let prev: string | null = null;
-    let lastSeq: number | null = null;
+    const anchor = await this.anchor(siteId);
+    let prev: string = anchor?.hash ?? GENESIS;
+    let lastSeq = (anchor?.seq ?? 1) - 1;
     let entries = 0;
     for (let after = 0; ; ) {
       const rows = await this.db
@@ -110,29 +129,53 @@ export class ConsentLogRepo {
       for (const r of rows) {
         const seq = Number(r.seq);
         entries++;
-        const linked = prev === null || (r.prev_hash === prev && seq === (lastSeq ?? 0) + 1);
-        if (!linked || consentHash(siteId, r) !== r.hash) return { entries, first_bad_seq: seq };
+        if (r.prev_hash !== prev || seq !== lastSeq + 1 || consentHash(siteId, r) !== r.hash) return { entries, first_bad_seq: seq };
         prev = r.hash;
         lastSeq = seq;
       }
-      after = lastSeq ?? after;
+      after = lastSeq;
     }
+  }
+
+  /** Sites with consent log entries (retention visits them). */
+  async sites(): Promise<string[]> {
+    const rows = await this.db.selectFrom('consent_log').select('site_id').distinct().execute();
+    return rows.map((r) => r.site_id);
   }
 
   /**
    * Retention of the log itself: the head of the chain up to the first entry at or after the cutoff goes
    * (entries appended concurrently need not be in time order; cutting a prefix keeps the chain whole).
+   * The anchor keeps the first kept seq and the hash of the last removed entry, in the same transaction.
    */
-  async purgeBefore(siteId: string, cutoffMs: number): Promise<number> {
-    const first = await this.db
-      .selectFrom('consent_log')
-      .select((eb) => eb.fn.min('seq').as('seq'))
-      .where('site_id', '=', siteId)
-      .where('at', '>=', cutoffMs)
-      .executeTakeFirst();
-    let del = this.db.deleteFrom('consent_log').where('site_id', '=', siteId);
-    if (first?.seq !== null && first?.seq !== undefined) del = del.where('seq', '<', Number(first.seq));
-    const r = await del.executeTakeFirst();
-    return Number(r.numDeletedRows);
+  async purgeBefore(siteId: string, cutoffMs: number, now = Date.now()): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const first = await trx
+        .selectFrom('consent_log')
+        .select((eb) => eb.fn.min('seq').as('seq'))
+        .where('site_id', '=', siteId)
+        .where('at', '>=', cutoffMs)
+        .executeTakeFirst();
+      const last = await trx
+        .selectFrom('consent_log')
+        .select(['seq', 'hash'])
+        .where('site_id', '=', siteId)
+        .where('at', '<', cutoffMs)
+        .$if(first?.seq !== null && first?.seq !== undefined, (q) => q.where('seq', '<', Number(first!.seq)))
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!last) return 0;
+      const r = await trx.deleteFrom('consent_log').where('site_id', '=', siteId).where('seq', '<=', Number(last.seq)).executeTakeFirst();
+      const removed = Number(r.numDeletedRows);
+      const before = await trx.selectFrom('consent_log_anchors').select('pruned').where('site_id', '=', siteId).executeTakeFirst();
+      const anchor = { seq: Number(last.seq) + 1, hash: last.hash, pruned: Number(before?.pruned ?? 0) + removed, updated_at: now };
+      await trx
+        .insertInto('consent_log_anchors')
+        .values({ site_id: siteId, ...anchor })
+        .onConflict((oc) => oc.column('site_id').doUpdateSet(anchor))
+        .execute();
+      return removed;
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Report, ReportFrequency } from '@tidemark/core';
+import type { Report, ReportAttachment, ReportFrequency, ReportQuery } from '@tidemark/core';
 import type { EmailReportsTable, MetaSchema } from '../schema';
 import { newId } from '../ids';
 
@@ -9,6 +9,9 @@ const toReport = (r: Selectable<EmailReportsTable>): Report => ({
   id: r.id,
   site_id: r.site_id,
   frequency: r.frequency as ReportFrequency,
+  name: r.name,
+  query: r.query ? (JSON.parse(r.query) as ReportQuery) : null,
+  attachment: r.attachment as ReportAttachment | null,
   recipients: JSON.parse(r.recipients) as string[],
   last_period: r.last_period,
   created_at: new Date(Number(r.created_at)).toISOString(),
@@ -48,11 +51,15 @@ export class EmailReportRepo {
     recipients: string[],
     createdBy: string | null,
     now = Date.now(),
+    custom: { name: string; query: ReportQuery; attachment: ReportAttachment } | null = null,
   ): Promise<Report> {
     const row = {
       id: newId(),
       site_id: siteId,
       frequency,
+      name: custom?.name ?? null,
+      query: custom ? JSON.stringify(custom.query) : null,
+      attachment: custom?.attachment ?? null,
       recipients: JSON.stringify(recipients),
       last_period: null,
       created_by: createdBy,

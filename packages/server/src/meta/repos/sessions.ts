@@ -7,6 +7,7 @@ const toSession = (r: Selectable<SessionsTable>): SessionRecord => ({
   id: r.id,
   user_id: r.user_id,
   org_id: r.org_id,
+  via_org_id: r.via_org_id ?? null,
   created_at: Number(r.created_at),
   last_seen_at: Number(r.last_seen_at),
   expires_at: Number(r.expires_at),
@@ -22,6 +23,7 @@ export class SessionRepo {
     absoluteMs: number;
     userAgent?: string;
     expiresAt?: number;
+    viaOrgId?: string | null;
   }): Promise<{ token: string; record: SessionRecord }> {
     const token = newToken();
     const now = Date.now();
@@ -33,6 +35,7 @@ export class SessionRepo {
       last_seen_at: now,
       expires_at: input.expiresAt ?? now + input.absoluteMs,
       user_agent: (input.userAgent ?? '').slice(0, 255),
+      via_org_id: input.viaOrgId ?? null,
     };
     await this.db.insertInto('sessions').values(row).execute();
     return { token, record: toSession(row) };
@@ -47,8 +50,9 @@ export class SessionRepo {
     await this.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
 
-  async setOrg(id: string, orgId: string | null): Promise<void> {
-    await this.db.updateTable('sessions').set({ org_id: orgId }).where('id', '=', id).execute();
+  /** The organization the session shows; `viaOrgId` when a reseller's admin switched into its client. */
+  async setOrg(id: string, orgId: string | null, viaOrgId: string | null = null): Promise<void> {
+    await this.db.updateTable('sessions').set({ org_id: orgId, via_org_id: viaOrgId }).where('id', '=', id).execute();
   }
 
   async delete(id: string): Promise<void> {

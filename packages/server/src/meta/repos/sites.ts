@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { MetaSchema, SitesTable } from '../schema';
 import type { SiteRecord } from '../types';
-import { REPLAY_DEFAULTS, type ReplaySettings } from '@tidemark/core';
+import { REPLAY_DEFAULTS, type PeopleSettings, type ReplaySettings } from '@tidemark/core';
 import { TtlCache } from '../cache';
 import { newId, randomBase62 } from '../ids';
 import { bool, int, isUniqueViolation, parseJsonList } from './util';
@@ -27,7 +27,7 @@ export interface SiteSettings {
 }
 
 /** Settings of a site including session replay's (replay/; defaults in @tidemark/core REPLAY_DEFAULTS). */
-export type SiteSettingsPatch = Partial<SiteSettings & ReplaySettings>;
+export type SiteSettingsPatch = Partial<SiteSettings & ReplaySettings & PeopleSettings>;
 
 export type SiteCreateInput = Pick<SiteSettings, 'name' | 'domain'> & Partial<SiteSettings>;
 
@@ -77,6 +77,8 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   replay_excluded_paths: parseJsonList(r.replay_excluded_paths ?? '[]'),
   replay_monthly_quota: Number(r.replay_monthly_quota ?? REPLAY_DEFAULTS.replay_monthly_quota),
   replay_max_bytes: Number(r.replay_max_bytes ?? REPLAY_DEFAULTS.replay_max_bytes),
+  trait_privacy: bool(r.trait_privacy ?? 0),
+  trait_allowlist: parseJsonList(r.trait_allowlist ?? '[]'),
   consent_mode: r.consent_mode === 'required' || r.consent_mode === 'optional-upgrade' ? r.consent_mode : 'none',
 });
 
@@ -106,6 +108,8 @@ function toColumns(s: SiteSettingsPatch): Partial<SitesTable> {
   if (s.replay_excluded_paths !== undefined) c.replay_excluded_paths = JSON.stringify(s.replay_excluded_paths);
   if (s.replay_monthly_quota !== undefined) c.replay_monthly_quota = s.replay_monthly_quota;
   if (s.replay_max_bytes !== undefined) c.replay_max_bytes = s.replay_max_bytes;
+  if (s.trait_privacy !== undefined) c.trait_privacy = int(s.trait_privacy);
+  if (s.trait_allowlist !== undefined) c.trait_allowlist = JSON.stringify(s.trait_allowlist);
   return c;
 }
 

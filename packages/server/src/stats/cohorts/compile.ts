@@ -1,4 +1,4 @@
-import type { GoalDefinition } from '@tidemark/core';
+import type { CohortBy, GoalDefinition } from '@tidemark/core';
 import type { Dialect, Interval } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
@@ -19,7 +19,7 @@ export interface CohortQuery {
   siteId: string;
   timezone: string;
   interval: Interval;
-  by: 'first_visit' | 'source' | 'landing_page';
+  by: CohortBy;
   people: boolean;
   goal: GoalDefinition | null;
   startMs: number;
@@ -57,27 +57,45 @@ function leavesOf(d: Dialect): CohortLeaves {
  */
 const NEVER = 99_999_999_999_999;
 
-export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
-  const lv = leavesOf(d);
+/**
+ * Rows (m, b, t0, k, kt, g) per member and period: its first time, cohort key (with the time it was
+ * seen), goal completion. The members of the read range (people.ts).
+ */
+export function memberPeriods(d: Dialect, q: CohortQuery): Sql {
   const inRead = and([
     sql`site_id = ${bindString(q.siteId)}`,
     sql`ts >= ${d.timestampFromMs(q.readStartMs)}`,
     sql`ts < ${d.timestampFromMs(q.readEndMs)}`,
   ]);
   const { rows, member } = memberRows(d, sql`visitor_id, user_id, ts, name, path, source, props`, inRead, q.people);
+  // By trait: the latest value the member's identify events gave the key (compile below picks the period of the latest).
+  const trait = q.by.startsWith('trait:') ? d.propertyValue(ident('props'), q.by.slice(6)) : null;
+  const hasTrait = trait ? sql`name = 'identify' AND ${trait} <> ''` : null;
   const key =
     q.by === 'source'
       ? d.argMinIf(ident('source'), ident('ts'), sql`1 = 1`)
       : q.by === 'landing_page'
         ? d.argMinIf(ident('path'), ident('ts'), sql`name = 'page_view'`)
-        : sql`''`;
+        : trait && hasTrait
+          ? d.argMaxIf(trait, ident('ts'), hasTrait)
+          : sql`''`;
   const bucket = d.timeBucket(ident('ts'), q.interval, q.timezone, { startMs: q.readStartMs, endMs: q.readEndMs });
   const goal = q.goal ? sql`CASE WHEN ${goalCompletion(d, q.goal)} > 0 THEN 1 ELSE 0 END` : sql`0`;
   const ms = d.timestampToMs(ident('ts'));
   // When the key was seen: the landing page is the first page view's, which a member's first period may lack.
+  // By trait the smallest "time" is the latest identify with the key (times negated); periods without one never win.
   const keyTime =
-    q.by === 'landing_page' ? sql`min(CASE WHEN name = 'page_view' THEN ${ms} ELSE 0 - ${bindInt(-NEVER)} END)` : sql`min(${ms})`;
-  const l1 = sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
+    q.by === 'landing_page'
+      ? sql`min(CASE WHEN name = 'page_view' THEN ${ms} ELSE 0 - ${bindInt(-NEVER)} END)`
+      : hasTrait
+        ? sql`min(CASE WHEN ${hasTrait} THEN 0 - ${ms} ELSE 0 - ${bindInt(-NEVER)} END)`
+        : sql`min(${ms})`;
+  return sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
+}
+
+export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
+  const lv = leavesOf(d);
+  const l1 = memberPeriods(d, q);
   const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
   return render(
     sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`,

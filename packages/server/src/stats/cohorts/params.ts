@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { badRequest, COHORT_BY, COHORT_INTERVALS, COHORT_MAX_PERIODS, COHORT_UNITS, isoDateSchema, PERIODS } from '@tidemark/core';
+import {
+  badRequest,
+  cohortBySchema,
+  type CohortBy,
+  COHORT_INTERVALS,
+  COHORT_MAX_PERIODS,
+  COHORT_UNITS,
+  isoDateSchema,
+  PERIODS,
+} from '@tidemark/core';
 import { parseDashboardParams, type DashboardRequest } from '../dashboard';
 
 /** `GET …/cohorts`: which first visits make the cohorts, how they are grouped, counted and followed. */
@@ -19,7 +28,10 @@ export const cohortParamsSchema = z
       .pipe(z.number().int().min(1).max(COHORT_MAX_PERIODS))
       .optional()
       .meta({ description: 'Periods per cohort, the first included (default 12)' }),
-    by: z.enum(COHORT_BY).optional().meta({ description: 'first_visit (default): by first period; or by first source / landing page' }),
+    by: cohortBySchema.optional().meta({
+      description:
+        "first_visit (default): by first period; or by first source / landing page; or trait:<key>: by the member's latest value of the trait",
+    }),
     unit: z
       .enum(COHORT_UNITS)
       .optional()
@@ -32,7 +44,7 @@ export interface CohortRequest {
   dateRange: DashboardRequest['dateRange'];
   interval: (typeof COHORT_INTERVALS)[number];
   periods: number;
-  by: (typeof COHORT_BY)[number];
+  by: CohortBy;
   unit: (typeof COHORT_UNITS)[number] | null;
   goal: string | null;
 }
@@ -61,7 +73,7 @@ export function parseCohortParams(raw: unknown): CohortRequest {
     dateRange: period.dateRange,
     interval: p.interval ?? 'week',
     periods: p.periods ?? 12,
-    by: p.by ?? 'first_visit',
+    by: (p.by ?? 'first_visit') as CohortBy,
     unit: p.unit ?? null,
     goal: p.goal ?? null,
   };

@@ -3,7 +3,8 @@ import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { localDate, resolvePeriod } from '../period';
 import { and, bindString, render, sql } from '../sql';
-import { compileCohorts } from './compile';
+import { compileCohorts, type CohortQuery } from './compile';
+import { compileCohortRevenue, compileHasRevenue } from './revenue';
 import type { CohortRequest } from './params';
 
 const DAY = 86_400_000;
@@ -55,7 +56,7 @@ export async function runCohorts(
   const readStartMs = range.startMs - FIRST_SEEN_LOOKBACK_DAYS * DAY;
   const readEndMs = Math.min(nowMs, range.endMs + req.periods * MAX_PERIOD_DAYS[req.interval] * DAY);
   const people = req.unit === null ? await hasIdentifiedUsers(reader, d, site.id, readStartMs, readEndMs) : req.unit === 'people';
-  const c = compileCohorts(d, {
+  const query: CohortQuery = {
     siteId: site.id,
     timezone: site.timezone,
     interval: req.interval,
@@ -66,7 +67,9 @@ export async function runCohorts(
     endMs: range.endMs,
     readStartMs,
     readEndMs,
-  });
+  };
+  const c = compileCohorts(d, query);
+  const revenue = await cohortRevenue(reader, d, query);
   const rows = (await reader.query<Record<string, unknown>>(c.sql, c.params)).map((r) => ({
     ck: String(r.ck ?? ''),
     fb: String(r.fb),
@@ -83,6 +86,8 @@ export async function runCohorts(
     conv: number[];
     /** Offsets that have begun for some member. */
     reach: number;
+    /** Revenue per offset, minor units of the reporting currency. */
+    rev: number[];
   }
   const cohorts = new Map<string, Acc>();
   for (const r of rows) {
@@ -93,6 +98,7 @@ export async function runCohorts(
       active: Array(req.periods).fill(0),
       conv: Array(req.periods).fill(0),
       reach: 0,
+      rev: Array(req.periods).fill(0),
     };
     const offset = periodsBetween(r.fb, r.b, req.interval);
     if (offset === 0) {
@@ -106,6 +112,14 @@ export async function runCohorts(
     acc.reach = Math.max(acc.reach, Math.min(req.periods - 1, periodsBetween(r.fb, nowBucket, req.interval)));
     cohorts.set(key, acc);
   }
+  for (const r of revenue?.rows ?? []) {
+    const acc = cohorts.get(req.by === 'first_visit' ? r.fb : r.ck);
+    const offset = periodsBetween(r.fb, r.b, req.interval);
+    // Members of a cohort paid in its periods; a payment before a member's first event counts nowhere.
+    if (acc && offset >= 0 && offset < req.periods) acc.rev[offset]! += r.rev;
+  }
+  const perMember = (a: Acc, offset: number) =>
+    revenue && a.size ? Math.round((a.rev[offset]! / revenue.scale / a.size) * 100) / 100 : revenue ? 0 : null;
   const ordered = [...cohorts.entries()].sort((a, b) =>
     req.by === 'first_visit' ? (a[0] < b[0] ? -1 : 1) : b[1].size - a[1].size || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
   );
@@ -116,6 +130,7 @@ export async function runCohorts(
     basis: people ? 'people' : 'visitors',
     basis_note: people ? null : BASIS_NOTE,
     goal: goal ? { id: goal.id, name: goal.name } : null,
+    currency: revenue?.currency ?? null,
     periods: req.periods,
     cohorts: ordered.slice(0, MAX_COHORTS).map(([cohort, a]) => ({
       cohort,
@@ -127,9 +142,28 @@ export async function runCohorts(
         retention: pct(a.active[offset]!, a.size),
         conversions: a.conv[offset]!,
         conversion_rate: pct(a.conv[offset]!, a.size),
+        revenue_per_member: perMember(a, offset),
       })),
     })),
   };
+}
+
+/** Revenue rows of the grid (revenue.ts), or null when the site has no revenue. */
+async function cohortRevenue(reader: Reader, d: Dialect, q: CohortQuery) {
+  const has = compileHasRevenue(d, q.siteId);
+  if (!(await reader.query(has.sql, has.params)).length) return null;
+  const c = compileCohortRevenue(d, q);
+  const rows = (await reader.query<Record<string, unknown>>(c.sql, c.params)).map((r) => ({
+    ck: String(r.ck ?? ''),
+    fb: String(r.fb),
+    b: String(r.b),
+    rev: Number(r.rev),
+    scale: Number(r.scale),
+    conv: String(r.conv ?? ''),
+  }));
+  const first = rows.find((r) => r.scale > 0);
+  // conv is "<currency>|<rates fingerprint>" (revenue/credits.ts); the scale is the same on every row of a site.
+  return first ? { rows, scale: first.scale, currency: first.conv.split('|')[0]! } : { rows, scale: 1, currency: null };
 }
 
 async function hasIdentifiedUsers(reader: Reader, d: Dialect, siteId: string, startMs: number, endMs: number): Promise<boolean> {

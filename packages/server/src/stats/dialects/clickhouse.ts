@@ -79,6 +79,7 @@ export const clickhouseDialect: Dialect = {
   toText: (expr) => sql`coalesce(toString(${expr}), '')`,
   unnestNonEmpty: (items) => sql`arrayJoin(arrayFilter(x -> x != '', [${join(items)}]))`,
   concat: (parts) => (parts.length === 1 ? sql`toString(${parts[0]})` : sql`concat(${join(parts)})`),
+  toNumberOrNull: (text) => sql`toFloat64OrNull(${text})`,
 
   joinUsing: (left, right, keys) => sql`(${left}) AS l ALL INNER JOIN (${right}) AS r USING (${join(keys.map(ident))})`,
 

@@ -67,6 +67,7 @@ export const duckdbDialect: Dialect = {
   containsInsensitive: (expr, needle) => sql`contains(lower(${expr}), lower(${needle}))`,
   toText: (expr) => sql`coalesce(CAST(${expr} AS VARCHAR), '')`,
   concat: (parts) => sql`concat(${join(parts)})`,
+  toNumberOrNull: (text) => sql`TRY_CAST(${text} AS DOUBLE)`,
   unnestNonEmpty: (items) => sql`unnest(list_filter([${join(items)}], x -> x <> ''))`,
 
   joinUsing: (left, right, keys) => sql`(${left}) AS l JOIN (${right}) AS r USING (${join(keys.map(ident))})`,

@@ -103,6 +103,8 @@ export interface FunnelLeaves {
   next: NextLeaf;
   /** `FROM` text: `left` LEFT JOIN `right` on equal `using` columns (subqueries with unique names but the keys). */
   leftJoinUsing(left: Sql, right: Sql, using: Sql): Sql;
+  /** `FROM` text: `left` JOIN `right` on equal `using` columns, the rows that match on both sides. */
+  innerJoinUsing(left: Sql, right: Sql, using: Sql): Sql;
   /** `value` of the row with the largest `by`. */
   argMax(value: Sql, by: Sql): Sql;
 }
@@ -110,9 +112,10 @@ export interface FunnelLeaves {
 export const FUNNEL_LEAVES: Record<string, FunnelLeaves> = {
   duckdb: {
     chains: duckdbChains,
-    keys: (sk) => sql`hash(visitor_id, ${sk}) AS ek`,
+    keys: (sk) => sql`hash(visitor_id) AS vk, hash(visitor_id, ${sk}) AS ek`,
     // A hash join on the entrant's key; the earliest matching event per leaver.
     leftJoinUsing: (left, right, using) => sql`(${left}) AS l LEFT JOIN (${right}) AS r USING (${using})`,
+    innerJoinUsing: (left, right, using) => sql`(${left}) AS l JOIN (${right}) AS r USING (${using})`,
     argMax: (value, by) => sql`arg_max(${value}, ${by})`,
     next: (_d, leavers, later) =>
       sql`SELECT l.ek, l.lvl, coalesce(arg_min(e.label, e.ets), '') AS nxt FROM (${leavers}) AS l LEFT JOIN (${later}) AS e ON e.ek = l.ek AND e.ets > l.t_at AND e.ets <= l.dl GROUP BY l.ek, l.lvl`,
@@ -122,6 +125,7 @@ export const FUNNEL_LEAVES: Record<string, FunnelLeaves> = {
     keys: (sk) => sql`visitor_id AS vk, ${sk} AS ek`,
     // ALL: every matching right row, as standard SQL does (18.16 needs the strictness said).
     leftJoinUsing: (left, right, using) => sql`(${left}) AS l ALL LEFT JOIN (${right}) AS r USING (${using})`,
+    innerJoinUsing: (left, right, using) => sql`(${left}) AS l ALL INNER JOIN (${right}) AS r USING (${using})`,
     argMax: (value, by) => sql`argMax(${value}, ${by})`,
     // No inequality joins on 18.16: every later event of the entrant, the earliest after t_at kept.
     next: (d, leavers, later) =>

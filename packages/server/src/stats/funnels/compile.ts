@@ -238,3 +238,25 @@ export function compileFunnelCombined(d: Dialect, q: FunnelQuery): CompiledSql {
     d,
   );
 }
+
+/**
+ * The sessions behind one drop-off: the entrants whose best chain reached step `afterStep` and not the next
+ * (the step's drop_off), each with the session of its step-`afterStep` event (with session scope, its
+ * entrant's session; with visitor scope, where it was when it stopped). That event is found again by the
+ * entrant's keys and its time. Rows: session_id, last_at (ms of the latest such event), latest first.
+ */
+export function compileFunnelDropOffSessions(d: Dialect, q: FunnelQuery, afterStep: number, limit: number): CompiledSql {
+  const { plan } = q;
+  const leavers = sql`SELECT vk, ek, ${t(afterStep)} AS t_at FROM (${bestChains(d, q, false)}) AS b WHERE lvl = ${bindInt(afterStep)}`;
+  const sk = q.funnel.scope === 'session' ? ident('session_id') : keyword("''");
+  const where = and([
+    sql`site_id = ${bindString(q.siteId)}`,
+    between(d, plan.range.startMs, plan.range.endMs + q.lookaheadMs),
+    stepPredicate(d, q.funnel.steps[afterStep - 1]!, afterStep - 1),
+  ]);
+  const hits = sql`SELECT ${leavesOf(d).keys(sk)}, ${d.timestampToMs(ident('ts'))} AS t_at, session_id FROM events WHERE ${where}`;
+  return render(
+    sql`SELECT session_id, max(t_at) AS last_at FROM ${leavesOf(d).innerJoinUsing(leavers, hits, sql`vk, ek, t_at`)} GROUP BY session_id ORDER BY last_at DESC, session_id ASC LIMIT ${bindInt(limit)}`,
+    d,
+  );
+}

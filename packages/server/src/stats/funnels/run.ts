@@ -1,10 +1,10 @@
-import { windowMs as windowToMs, type Funnel, type FunnelStats, type Query } from '@tidemark/core';
+import { badRequest, windowMs as windowToMs, type Funnel, type FunnelStats, type Query } from '@tidemark/core';
 import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { dimensionDef } from '../registry';
 import { SESSION_LOOKAROUND_MS } from '../optimize';
 import { planQuery } from '../run';
-import { compileFunnelCombined, compileFunnelNext, compileFunnelSteps, type FunnelQuery } from './compile';
+import { compileFunnelCombined, compileFunnelDropOffSessions, compileFunnelNext, compileFunnelSteps, type FunnelQuery } from './compile';
 import type { FunnelRequest } from './params';
 
 /** Visitor scope without an explicit window: steps within 24 hours of the step-1 event. */
@@ -15,15 +15,8 @@ export const EXIT_LABEL = '(exit)';
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const pct = (a: number, b: number) => (b > 0 ? round1((a / b) * 100) : 0);
 
-/** The funnel's stats for the request's period, filters and breakdown (README "Funnels"). */
-export async function runFunnel(
-  reader: Reader,
-  d: Dialect,
-  site: { id: string; timezone: string },
-  funnel: Funnel,
-  req: FunnelRequest,
-  nowMs: number,
-): Promise<FunnelStats> {
+/** The funnel's query for the request's period, filters and breakdown. */
+function funnelQuery(site: { id: string; timezone: string }, funnel: Funnel, req: FunnelRequest, nowMs: number): FunnelQuery {
   const sessionBd = req.breakdown !== null && dimensionDef(req.breakdown).level === 'session' ? [req.breakdown] : [];
   const query = {
     site_id: site.id,
@@ -36,14 +29,20 @@ export async function runFunnel(
   } as Query;
   const plan = planQuery(query, { defaultTimezone: site.timezone, nowMs });
   const windowMs = funnel.window ? windowToMs(funnel.window) : funnel.scope === 'visitor' ? VISITOR_DEFAULT_WINDOW_MS : null;
-  const q: FunnelQuery = {
-    siteId: site.id,
-    funnel,
-    windowMs,
-    lookaheadMs: windowMs ?? SESSION_LOOKAROUND_MS,
-    plan,
-    breakdown: req.breakdown,
-  };
+  return { siteId: site.id, funnel, windowMs, lookaheadMs: windowMs ?? SESSION_LOOKAROUND_MS, plan, breakdown: req.breakdown };
+}
+
+/** The funnel's stats for the request's period, filters and breakdown (README "Funnels"). */
+export async function runFunnel(
+  reader: Reader,
+  d: Dialect,
+  site: { id: string; timezone: string },
+  funnel: Funnel,
+  req: FunnelRequest,
+  nowMs: number,
+): Promise<FunnelStats> {
+  const q = funnelQuery(site, funnel, req, nowMs);
+  const { plan } = q;
   const run = (c: { sql: string; params: Array<string | number | boolean> }) => reader.query<Record<string, unknown>>(c.sql, c.params);
   // With CTEs the steps and the next-step counts share one computation of the chains.
   const both = d.supportsCte
@@ -96,4 +95,25 @@ export async function runFunnel(
     };
   }
   return out;
+}
+
+/**
+ * The sessions of the entrants who reached step `afterStep` (1 … steps − 1) and not the next, latest first,
+ * at most `limit` (README "Funnels": drop-off sessions). A step outside that range is a 400.
+ */
+export async function runFunnelDropOffSessions(
+  reader: Reader,
+  d: Dialect,
+  site: { id: string; timezone: string },
+  funnel: Funnel,
+  req: FunnelRequest,
+  afterStep: number,
+  limit: number,
+  nowMs: number,
+): Promise<string[]> {
+  if (!Number.isInteger(afterStep) || afterStep < 1 || afterStep >= funnel.steps.length)
+    throw badRequest('invalid_step', `A drop-off follows step 1 to ${funnel.steps.length - 1} of this funnel`);
+  const c = compileFunnelDropOffSessions(d, funnelQuery(site, funnel, { ...req, breakdown: null }, nowMs), afterStep, limit);
+  const rows = await reader.query<{ session_id: string }>(c.sql, c.params);
+  return rows.map((r) => String(r.session_id));
 }

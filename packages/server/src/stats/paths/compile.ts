@@ -2,6 +2,7 @@ import { PASSIVE_EVENT_NAMES } from '@tidemark/core';
 import { matchingSessions } from '../compile';
 import type { Dialect } from '../dialect';
 import type { Plan } from '../optimize';
+import { collapseSteps, pathSessionsLabelled } from '../rollups';
 import { and, bindInt, bindString, or, render, sql, type CompiledSql, type Sql } from '../sql';
 import type { PathAnchor } from './params';
 
@@ -25,6 +26,11 @@ export interface PathsQuery {
   /** Steps per path to return: the depth + 1, so that the last shown step knows whether the path went on. */
   take: number;
   lookaroundMs: number;
+  /**
+   * Read the path-sessions rollup (rollups/path-sessions.ts) for the per-session lists. Only on DuckDB,
+   * for page-view steps without filters (what the rollup holds); run.ts decides.
+   */
+  rollup: boolean;
 }
 
 export const labelOf = (kind: 'page' | 'event', name: string) => (kind === 'page' ? `p${name}` : `e${name}`);
@@ -59,7 +65,7 @@ const PATH_LEAVES: Record<string, PathLeaves> = {
       sql`SELECT hash(visitor_id) AS vk, hash(visitor_id, session_id) AS sk, list_sort(list({'t': t, 'l': l})) AS S FROM (${rows}) AS r GROUP BY visitor_id, session_id HAVING ${having}`,
     sessionKeys: (m) => sql`SELECT hash(visitor_id, session_id) FROM (${m}) AS ms`,
     // Each element zipped with the label before it (no lambda capturing S, which copies it per element).
-    collapse: sql`list_transform(list_filter(list_zip(S, list_prepend(NULL, list_slice(list_transform(S, y0 -> y0.l), 1, -2))), z0 -> z0[2] IS NULL OR z0[1].l <> z0[2]), z1 -> z1[1])`,
+    collapse: collapseSteps(sql`S`),
     labels: sql`list_transform(K, x1 -> x1.l)`,
     times: sql`list_transform(K, x2 -> x2.t)`,
     indexOf: (a) => sql`list_position(L, ${a})`,
@@ -108,27 +114,50 @@ function stepRows(d: Dialect, q: PathsQuery): Sql {
   return sql`SELECT visitor_id, session_id, ${d.timestampToMs(sql`ts`)} AS t, ${label} AS l FROM events WHERE ${where}`;
 }
 
-/** Rows (k, lbl, nxt, n), ordered by k, n desc, lbl, nxt. */
-export function compilePaths(d: Dialect, q: PathsQuery): CompiledSql {
-  const lv = leavesOf(d);
-  const { plan, anchor } = q;
+const anchorLabel = (a: PathAnchor) => (a.kind === 'entry' ? null : labelOf(a.kind, a.name ?? ''));
+
+/** (vk, sk, L, T) per session from raw events: its steps in the window, sorted and collapsed. */
+function rawLabelled(d: Dialect, q: PathsQuery, lv: PathLeaves): Sql {
+  const { plan } = q;
   const filtered = plan.eventFilters.length > 0 || plan.sessionFilters.length > 0;
+  const label = anchorLabel(q.anchor);
   // Only sessions that can hold an anchor in the period build their lists: they have the anchor's
   // label, and an event at or after the period's start and one before its end.
   const having = and([
     sql`max(t) >= ${bindInt(plan.range.startMs)}`,
     sql`min(t) < ${bindInt(plan.range.endMs)}`,
-    ...(anchor.kind === 'entry'
-      ? []
-      : [sql`max(CASE WHEN l = ${bindString(labelOf(anchor.kind, anchor.name ?? ''))} THEN 1 ELSE 0 END) = 1`]),
+    ...(label === null ? [] : [sql`max(CASE WHEN l = ${bindString(label)} THEN 1 ELSE 0 END) = 1`]),
   ]);
   const seqs = sql`SELECT * FROM (${lv.sequences(stepRows(d, q), having)}) AS sq${filtered ? sql` WHERE sk IN (${lv.sessionKeys(matchingSessions(plan, d))})` : sql``}`;
   const collapsed = sql`SELECT vk, sk, ${lv.collapse} AS K FROM (${seqs}) AS s0`;
-  const labelled = sql`SELECT vk, sk, ${lv.labels} AS L, ${lv.times} AS T FROM (${collapsed}) AS s1`;
+  return sql`SELECT vk, sk, ${lv.labels} AS L, ${lv.times} AS T FROM (${collapsed}) AS s1`;
+}
+
+/** The same rows from the path-sessions rollup and the page views received after its watermark. */
+function rollupLabelled(d: Dialect, q: PathsQuery): Sql {
+  const { range } = q.plan;
+  return pathSessionsLabelled(d, {
+    siteId: q.siteId,
+    windowStartMs: range.startMs - q.lookaroundMs,
+    windowEndMs: range.endMs + q.lookaroundMs,
+    startMs: range.startMs,
+    endMs: range.endMs,
+    anchorLabel: anchorLabel(q.anchor),
+  });
+}
+
+/** Rows (k, lbl, nxt, n), ordered by k, n desc, lbl, nxt. */
+export function compilePaths(d: Dialect, q: PathsQuery): CompiledSql {
+  const lv = leavesOf(d);
+  const { plan, anchor } = q;
+  if (q.rollup && (d.name !== 'duckdb' || q.events || plan.eventFilters.length > 0 || plan.sessionFilters.length > 0))
+    throw new Error('paths: the path-sessions rollup holds page views of unfiltered sessions on DuckDB only');
+  const labelled = q.rollup ? rollupLabelled(d, q) : rawLabelled(d, q, lv);
   // Materialized where the engine can: otherwise the optimizer copies the list expressions into every
   // use (the anchor's filter, its time, the slice) and computes them again (3x the time on DuckDB).
   const source = d.supportsCte ? sql`lab` : sql`(${labelled})`;
-  const at = anchor.kind === 'entry' ? sql`1` : lv.indexOf(bindString(labelOf(anchor.kind, anchor.name ?? '')));
+  const label = anchorLabel(anchor);
+  const at = label === null ? sql`1` : lv.indexOf(bindString(label));
   const anchored = sql`SELECT vk, sk, L, T, ${at} AS a FROM ${source} AS s2`;
   const take = bindInt(q.take);
   const path =

@@ -36,6 +36,7 @@ async function pathRows(
   events: boolean,
   take: number,
   nowMs: number,
+  rollupReady: boolean,
 ) {
   const query = {
     site_id: site.id,
@@ -47,7 +48,9 @@ async function pathRows(
     offset: 0,
   } as Query;
   const plan = planQuery(query, { defaultTimezone: site.timezone, nowMs });
-  const q: PathsQuery = { siteId: site.id, plan, anchor, events, take, lookaroundMs: SESSION_LOOKAROUND_MS };
+  // The path-sessions rollup holds page views per session, nothing to filter by (docs/paths.md "Speed").
+  const rollup = rollupReady && d.name === 'duckdb' && !events && plan.eventFilters.length === 0 && plan.sessionFilters.length === 0;
+  const q: PathsQuery = { siteId: site.id, plan, anchor, events, take, lookaroundMs: SESSION_LOOKAROUND_MS, rollup };
   const c = compilePaths(d, q);
   const rows = await reader.query<Record<string, unknown>>(c.sql, c.params);
   const out: Row[] = rows.map((r) => ({ k: Number(r.k), lbl: String(r.lbl), nxt: String(r.nxt ?? ''), n: Number(r.n) }));
@@ -55,8 +58,15 @@ async function pathRows(
 }
 
 /** The site's paths for the request (README "Paths"): per step its largest values as nodes, the rest as "(other)". */
-export async function runPaths(reader: Reader, d: Dialect, site: Site, req: PathsRequest, nowMs: number): Promise<Paths> {
-  const { plan, rows } = await pathRows(reader, d, site, req, req.anchor, req.events, req.depth + 1, nowMs);
+export async function runPaths(
+  reader: Reader,
+  d: Dialect,
+  site: Site,
+  req: PathsRequest,
+  nowMs: number,
+  rollupReady = false,
+): Promise<Paths> {
+  const { plan, rows } = await pathRows(reader, d, site, req, req.anchor, req.events, req.depth + 1, nowMs, rollupReady);
   const depth = req.depth;
   // Visitors per (step, label); the kept labels of each step.
   const totals = new Map<number, Map<string, number>>();
@@ -116,11 +126,12 @@ export async function runNeighbours(
   site: Site,
   req: NeighboursRequest,
   nowMs: number,
+  rollupReady = false,
 ): Promise<PageNeighbours> {
   const anchor = (position: 'start' | 'end'): PathAnchor => ({ position, kind: 'page', name: req.page });
   const [fwd, back] = await Promise.all([
-    pathRows(reader, d, site, req, anchor('start'), req.events, 2, nowMs),
-    pathRows(reader, d, site, req, anchor('end'), req.events, 2, nowMs),
+    pathRows(reader, d, site, req, anchor('start'), req.events, 2, nowMs, rollupReady),
+    pathRows(reader, d, site, req, anchor('end'), req.events, 2, nowMs, rollupReady),
   ]);
   const self = labelOf('page', req.page);
   const list = (rows: Row[], none: 'exit' | 'entrance') => {

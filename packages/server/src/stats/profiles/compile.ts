@@ -2,7 +2,7 @@ import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
-import { featureColumns, type ProfileScorer } from './features';
+import { featureColumns, featureNames, type ProfileScorer } from './features';
 import { and, bindInt, bindString, ident, join, keyword, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -41,9 +41,11 @@ const sessionKey = (d: Dialect) => d.concat([ident('session_id'), keyword("'|'")
 export interface ProfileListQuery {
   siteId: string;
   search: string | null;
-  sort: 'last_seen' | 'events' | 'score';
+  sort: 'last_seen' | 'events' | 'revenue' | 'score';
   limit: number;
   offset: number;
+  /** Sessions (session_id, visitor_id, …) the people must have one of (stats filters), or null for all. */
+  sessions: Sql | null;
   scorer: ProfileScorer;
 }
 
@@ -53,15 +55,79 @@ function listRows(d: Dialect, q: ProfileListQuery): Sql {
   const having = needle
     ? sql` HAVING ${d.containsInsensitive(ident('pid'), needle)} OR ${d.countIf(sql`name = 'identify' AND ${d.containsInsensitive(d.toText(ident('props')), needle)}`)} > 0`
     : sql``;
-  return sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
+  const rows = sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
     ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids, ${join(featureColumns(d, q.scorer))} FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
+  if (!q.sessions) return rows;
+  // People with an event in a matching session.
+  const keys = sql`SELECT ${sessionKey(d)} FROM (${q.sessions}) AS ms`;
+  const matching = sql`SELECT pid FROM ${personRows(d, q.siteId)} WHERE ${sessionKey(d)} IN (${keys})`;
+  return sql`SELECT * FROM (${rows}) AS lr WHERE pid IN (${matching})`;
 }
 
-/** A page of profiles; for the score order every matching profile (the score is computed from the rows). */
+const ORDERS = {
+  last_seen: sql`last_ms DESC, pid ASC`,
+  events: sql`n_events DESC, last_ms DESC, pid ASC`,
+  revenue: sql`rev_minor DESC, last_ms DESC, pid ASC`,
+  // The score is computed from the rows: every matching profile, newest first, is ordered and paged after.
+  score: sql`last_ms DESC, pid ASC`,
+};
+
+/** A page of profiles with their revenue and scoring features; for the score order every matching profile. */
 export function compileProfileList(d: Dialect, q: ProfileListQuery): CompiledSql {
-  const order = q.sort === 'events' ? sql`n_events DESC, last_ms DESC, pid ASC` : sql`last_ms DESC, pid ASC`;
+  // New names for the filled-in columns: ClickHouse would read an alias named like its column inside coalesce().
+  const cols = sql`pid, first_ms, last_ms, n_events, n_pageviews, n_sessions, n_vids, ${join(featureNames(q.scorer).map((c) => ident(c)))},
+    coalesce(p_minor, 0) AS rev_minor, coalesce(p_scale, 0) AS rev_scale, coalesce(p_conv, '') AS rev_conv, coalesce(p_txns, 0) AS n_txns`;
+  const joined = leftJoinUsing(d, listRows(d, q), personRevenue(d, q.siteId), 'pid');
   const page = q.sort === 'score' ? sql`` : sql` LIMIT ${bindInt(q.limit)} OFFSET ${bindInt(q.offset)}`;
-  return render(sql`SELECT * FROM (${listRows(d, q)}) AS l ORDER BY ${order}${page}`, d);
+  return render(sql`SELECT * FROM (SELECT ${cols} FROM ${joined}) AS l ORDER BY ${ORDERS[q.sort]}${page}`, d);
+}
+
+/** `left` with the columns of `right` where `key` matches (right has one row per key). */
+function leftJoinUsing(d: Dialect, left: Sql, right: Sql, key: string): Sql {
+  // ClickHouse (18.16 too) needs the join's strictness said.
+  const kind = d.name === 'duckdb' ? keyword('LEFT JOIN') : keyword('ANY LEFT JOIN');
+  return sql`(${left}) AS jl ${kind} (${right}) AS jr USING (${ident(key)})`;
+}
+
+/**
+ * Revenue per person: the last-touch credits (revenue/credits.ts: each counted payment and refund once,
+ * in the reporting currency) of each payer visitor id, given to the person its visitor id belongs to —
+ * the latest user id it carried, else itself (the person rule for an event without a user id).
+ */
+function personRevenue(d: Dialect, siteId: string): Sql {
+  const site = sql`site_id = ${bindString(siteId)}`;
+  const latest = d.name === 'duckdb' ? sql`arg_max(user_id, ts)` : sql`argMax(user_id, ts)`;
+  const ids = sql`SELECT visitor_id, ${latest} AS uid FROM events WHERE ${site} AND user_id <> '' GROUP BY visitor_id`;
+  const credits = sql`SELECT payer AS visitor_id, txn_key, kind, credit, scale, conv FROM revenue_credits
+    WHERE ${site} AND model = 'last_touch' AND kind IN ('payment', 'refund') AND payer <> ''`;
+  const pid = sql`CASE WHEN coalesce(uid, '') <> '' THEN ${d.concat([sql`'u'`, sql`coalesce(uid, '')`])} ELSE ${d.concat([sql`'v'`, ident('visitor_id')])} END`;
+  const rows = sql`SELECT ${pid} AS pid, txn_key, kind, credit, scale, conv FROM ${leftJoinUsing(d, credits, ids, 'visitor_id')}`;
+  return sql`SELECT pid, sum(credit) AS p_minor, max(scale) AS p_scale, max(conv) AS p_conv, ${d.uniqIf(ident('txn_key'), sql`kind = 'payment'`)} AS p_txns
+    FROM (${rows}) AS pr GROUP BY pid`;
+}
+
+/** The revenue of one person (rev_minor, rev_scale, rev_conv, n_txns); no row without any. */
+export function compileProfileRevenue(d: Dialect, siteId: string, pid: string): CompiledSql {
+  return render(
+    sql`SELECT p_minor AS rev_minor, p_scale AS rev_scale, p_conv AS rev_conv, p_txns AS n_txns FROM (${personRevenue(d, siteId)}) AS r
+      WHERE pid = ${bindString(pid)}`,
+    d,
+  );
+}
+
+/**
+ * Merges of a profile, derived from its events: each (visitor id, user id) pair among its visitor ids
+ * with the first event carrying it. The same pair seen again is the same merge (idempotent); a late
+ * event moves `at_ms` back.
+ */
+export function compileProfileMerges(d: Dialect, siteId: string, pid: string): CompiledSql {
+  const vids = sql`SELECT visitor_id FROM ${ofProfile(d, siteId, pid)}`;
+  return render(
+    sql`SELECT visitor_id, user_id, min(${d.timestampToMs(ident('ts'))}) AS at_ms FROM events
+      WHERE site_id = ${bindString(siteId)} AND user_id <> '' AND visitor_id IN (${vids})
+      GROUP BY visitor_id, user_id ORDER BY at_ms, visitor_id, user_id`,
+    d,
+  );
 }
 
 export function compileProfileCount(d: Dialect, q: ProfileListQuery): CompiledSql {
@@ -116,6 +182,16 @@ export function compileProfileEvents(
   return render(
     sql`SELECT session_id, visitor_id, ms, name, path, ${d.toText(ident('props'))} AS props FROM ${ofProfile(d, siteId, pid)} AND ${and([cond])}
       ORDER BY ms, ${d.toText(ident('event_id'))}`,
+    d,
+  );
+}
+
+/** Session recordings (replay/) per visitor id of the profile that has any. */
+export function compileProfileRecordings(d: Dialect, siteId: string, pid: string): CompiledSql {
+  const vids = sql`SELECT visitor_id FROM ${ofProfile(d, siteId, pid)}`;
+  return render(
+    sql`SELECT visitor_id, ${d.uniq(ident('recording_id'))} AS n FROM replay_chunks
+      WHERE site_id = ${bindString(siteId)} AND visitor_id IN (${vids}) GROUP BY visitor_id ORDER BY visitor_id`,
     d,
   );
 }

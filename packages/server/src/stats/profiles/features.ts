@@ -45,6 +45,11 @@ export function featureColumns(d: Dialect, s: ProfileScorer): Sql[] {
   ];
 }
 
+/** Names of the columns featureColumns gives, in its order. */
+export function featureNames(s: ProfileScorer): string[] {
+  return ['f_engaged_ms', ...s.keyPages.map((_, i) => `f_kp_${i}`), ...s.goals.map((_, i) => `f_goal_${i}`)];
+}
+
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
 

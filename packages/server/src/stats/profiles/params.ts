@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { badRequest, PROFILE_ID_PATTERN, PROFILE_SORTS } from '@tidemark/core';
+import { badRequest, isoDateSchema, PERIODS, PROFILE_ID_PATTERN, PROFILE_SORTS, type FilterNode, type Query } from '@tidemark/core';
+import { parseFilterParam } from '../dashboard';
 
 const int = (max: number) =>
   z
@@ -8,16 +9,26 @@ const int = (max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(0).max(max));
 
-/** `GET …/profiles`: search, order and page. */
+/** `GET …/profiles`: search, order, page and stats filters. */
 export const profileListParamsSchema = z
   .object({
     search: z.string().min(1).max(200).optional().meta({ description: 'Part of a user id, visitor id or trait value (case-insensitive)' }),
     sort: z
       .enum(PROFILE_SORTS)
       .optional()
-      .meta({ description: 'last_seen (default, newest first), events (most first) or score (highest first)' }),
+      .meta({ description: 'last_seen (default, newest first), events, revenue (most first) or score (highest first)' }),
     limit: int(200).optional().meta({ description: '1–200, default 50' }),
     offset: int(100_000).optional(),
+    filters: z.string().max(8000).optional().meta({
+      description:
+        'JSON stats filters (as GET …/stats): only people with a session in the period that matches them (its events for event-level filters)',
+    }),
+    period: z
+      .enum([...PERIODS, 'custom'])
+      .optional()
+      .meta({ description: 'The sessions `filters` look at (default last_12_months); custom: start_date … end_date' }),
+    start_date: isoDateSchema.optional(),
+    end_date: isoDateSchema.optional(),
   })
   .strict();
 
@@ -44,7 +55,13 @@ export function parseProfileListParams(raw: unknown) {
   const p = parse(profileListParamsSchema, raw);
   const limit = p.limit ?? 50;
   if (limit < 1) throw badRequest('invalid_limit', 'limit: at least 1');
-  return { search: p.search ?? null, sort: p.sort ?? 'last_seen', limit, offset: p.offset ?? 0 };
+  const custom = p.period === 'custom';
+  if (custom !== (p.start_date !== undefined && p.end_date !== undefined) || (!custom && (p.start_date || p.end_date)))
+    throw badRequest('invalid_date_range', 'start_date and end_date: both, and only with period=custom');
+  const filters: FilterNode[] = p.filters === undefined ? [] : parseFilterParam(p.filters);
+  const dateRange: Query['date_range'] =
+    p.period === undefined ? 'last_12_months' : p.period === 'custom' ? { start: p.start_date!, end: p.end_date! } : p.period;
+  return { search: p.search ?? null, sort: p.sort ?? 'last_seen', limit, offset: p.offset ?? 0, filters, dateRange };
 }
 
 export function parseProfileTimelineParams(raw: unknown) {

@@ -1,7 +1,29 @@
-import { notFound, type GoalDefinition, type Profile, type ProfileList, type ProfileTimeline, type ProfileTrait } from '@tidemark/core';
+import {
+  notFound,
+  shownTrait,
+  type GoalDefinition,
+  type Profile,
+  type ProfileList,
+  type ProfileMerge,
+  type ProfileTimeline,
+  type ProfileTrait,
+  type FilterNode,
+  type Query,
+} from '@tidemark/core';
 import type { Reader } from '../cache';
+import { matchingSessions } from '../compile';
+import { planQuery } from '../run';
 import type { Dialect } from '../dialect';
-import { compileProfileCount, compileProfileEvents, compileProfileList, compileProfileSessions, compileProfileVisitors } from './compile';
+import {
+  compileProfileCount,
+  compileProfileEvents,
+  compileProfileList,
+  compileProfileMerges,
+  compileProfileRecordings,
+  compileProfileRevenue,
+  compileProfileSessions,
+  compileProfileVisitors,
+} from './compile';
 import { featuresOf, type ProfileScorer } from './features';
 import { parseProfileId, parseProfileListParams, parseProfileTimelineParams } from './params';
 
@@ -13,7 +35,8 @@ const userOf = (pid: string) => (pid.startsWith('u') ? pid.slice(1) : null);
 function props(text: unknown): Record<string, string> {
   try {
     const o = JSON.parse(str(text) || '{}') as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    // Hashed traits (ingest/steps/traits.ts) are shown masked.
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? shownTrait(v) : JSON.stringify(v)]));
   } catch {
     return {};
   }
@@ -22,11 +45,13 @@ function props(text: unknown): Record<string, string> {
 export async function runProfileList(
   reader: Reader,
   d: Dialect,
-  siteId: string,
+  site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
   params: unknown,
+  nowMs: number,
   scorer: ProfileScorer,
 ): Promise<ProfileList> {
-  const q = { siteId, scorer, ...parseProfileListParams(params) };
+  const { filters, dateRange, ...p } = parseProfileListParams(params);
+  const q = { siteId: site.id, scorer, ...p, sessions: filters.length ? filteredSessions(d, site, filters, dateRange, nowMs) : null };
   const list = compileProfileList(d, q);
   const count = compileProfileCount(d, q);
   // The score order reads every matching profile, so it counts them too.
@@ -45,6 +70,7 @@ export async function runProfileList(
       pageviews: base.pageviews,
       events: num(r.n_events),
       visitor_ids: num(r.n_vids),
+      ...revenueOf(r),
       ...scorer.score(featuresOf(scorer, [r], base)),
     };
   });
@@ -56,6 +82,43 @@ export async function runProfileList(
     limit: q.limit,
     offset: q.offset,
   };
+}
+
+/** The sessions of the period matching stats filters (the stats engine's rule, compile.ts matchingSessions). */
+function filteredSessions(
+  d: Dialect,
+  site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
+  filters: FilterNode[],
+  dateRange: Query['date_range'],
+  nowMs: number,
+) {
+  const query = { site_id: site.id, date_range: dateRange, metrics: ['visitors'], dimensions: [], filters, limit: 1, offset: 0 } as Query;
+  return matchingSessions(planQuery(query, { defaultTimezone: site.timezone, nowMs, goals: site.goals ?? [] }), d);
+}
+
+/** Revenue columns (compile.ts personRevenue) as the profile's revenue in major units. */
+function revenueOf(r: Row | undefined): { revenue: number; transactions: number; currency: string | null } {
+  const scale = num(r?.rev_scale);
+  const conv = str(r?.rev_conv);
+  return {
+    revenue: scale ? num(r?.rev_minor) / scale : 0,
+    transactions: num(r?.n_txns),
+    // conv is "<currency>|<rates fingerprint>" (revenue/credits.ts).
+    currency: conv ? conv.split('|')[0]! : null,
+  };
+}
+
+/**
+ * Merges from the (visitor id, user id) pairs, oldest first: a pair whose visitor id carried another
+ * user id before is a re-identification.
+ */
+export function mergesOf(pairs: { visitor_id: string; user_id: string; at: number }[]): ProfileMerge[] {
+  const last = new Map<string, string>();
+  return pairs.map((p) => {
+    const previous = last.get(p.visitor_id) ?? null;
+    last.set(p.visitor_id, p.user_id);
+    return { ...p, previous_user_id: previous };
+  });
 }
 
 /**
@@ -97,10 +160,16 @@ export async function runProfile(
   const v = compileProfileVisitors(d, siteId, pid, scorer);
   const s = compileProfileSessions(d, siteId, pid, undefined, goals);
   const e = compileProfileEvents(d, siteId, pid, { identify: true });
-  const [visitors, sessions, identifies] = await Promise.all([
+  const m = compileProfileMerges(d, siteId, pid);
+  const r = compileProfileRevenue(d, siteId, pid);
+  const rec = compileProfileRecordings(d, siteId, pid);
+  const [visitors, sessions, identifies, pairs, revenue, recordings] = await Promise.all([
     reader.query<Row>(v.sql, v.params),
     reader.query<Row>(s.sql, s.params),
     reader.query<Row>(e.sql, e.params),
+    reader.query<Row>(m.sql, m.params),
+    reader.query<Row>(r.sql, r.params),
+    reader.query<Row>(rec.sql, rec.params),
   ]);
   if (!visitors.length) throw notFound('Profile');
   const devices = countBy(sessions, ['device_type', 'browser', 'os']).map(({ device_type, browser, os, sessions }) => ({
@@ -126,6 +195,7 @@ export async function runProfile(
     pageviews,
     events: visitors.reduce((a, r) => a + num(r.n_events), 0),
     visitor_ids: visitors.length,
+    ...revenueOf(revenue[0]),
     ...scorer.score(featuresOf(scorer, visitors, { pid, last_ms, sessions: sessions.length, pageviews })),
     traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
     merged_visitor_ids: visitors.map((r) => ({
@@ -134,6 +204,8 @@ export async function runProfile(
       last_seen: num(r.last_ms),
       identified_at: r.identified_ms === null || r.identified_ms === undefined ? null : num(r.identified_ms),
     })),
+    merges: mergesOf(pairs.map((p) => ({ visitor_id: str(p.visitor_id), user_id: str(p.user_id), at: num(p.at_ms) }))),
+    recordings: recordings.map((x) => ({ visitor_id: str(x.visitor_id), recordings: num(x.n) })),
     devices,
     locations,
     goals: goals.map((g, i) => ({ id: g.id, name: g.name, sessions: sessions.filter((r) => num(r[`g_${i}`]) > 0).length })),

@@ -12,6 +12,9 @@ import type { JobConnection } from '../../store';
  * commit a little after a later-stamped one; `lagMs` (far above the writer's retry budget) makes sure
  * every event at or before the watermark had committed when the job read them. Whole hours keep a
  * session from being split into more fragments than the hours it spans.
+ *
+ * The path-sessions rollup (path-sessions.ts) runs another instance of this job with its own state
+ * table and statements (no marks), so it is built and caught up independently of the fragments.
  */
 
 const HOUR_MS = 3_600_000;
@@ -29,6 +32,8 @@ export interface SessionPartsOptions {
    * read events a purge then deleted would otherwise add their fragments back after the purge.
    */
   serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The one-row table holding the watermark. Default `session_parts_state`. */
+  stateTable?: 'session_parts_state' | 'path_sessions_state';
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
   /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */
@@ -53,6 +58,7 @@ export class SessionPartsRollup {
   private readonly lagMs: number;
   private readonly chunkMs: number;
   private readonly now: () => number;
+  private readonly stateTable: string;
 
   /** `db` is a connection of its own (EventStore.openJobConnection()), closed by `close()`. */
   constructor(
@@ -62,6 +68,7 @@ export class SessionPartsRollup {
     this.lagMs = opts.lagMs ?? 10 * 60_000;
     this.chunkMs = Math.max(HOUR_MS, opts.chunkMs ?? 7 * DAY_MS);
     this.now = opts.now ?? Date.now;
+    this.stateTable = opts.stateTable ?? 'session_parts_state';
   }
 
   /** Whether a watermark exists, i.e. queries gain from reading fragments. */
@@ -117,12 +124,12 @@ export class SessionPartsRollup {
   }
 
   private async storedWatermark(): Promise<number | null> {
-    const [row] = await this.db.all<{ ms: number | null }>('SELECT epoch_ms(watermark) AS ms FROM session_parts_state WHERE id = 1');
+    const [row] = await this.db.all<{ ms: number | null }>(`SELECT epoch_ms(watermark) AS ms FROM ${this.stateTable} WHERE id = 1`);
     return row?.ms ?? null;
   }
 
   private async rollUp(fromMs: number, toMs: number): Promise<number> {
-    const state = { sql: 'INSERT OR REPLACE INTO session_parts_state VALUES (1, epoch_ms(CAST(? AS BIGINT)))', params: [toMs] };
+    const state = { sql: `INSERT OR REPLACE INTO ${this.stateTable} VALUES (1, epoch_ms(CAST(? AS BIGINT)))`, params: [toMs] };
     const [n] = await this.transaction([...this.opts.buildSql(fromMs, toMs), state]);
     return n ?? 0;
   }

@@ -4,6 +4,7 @@ import { SessionPartsRollup, type SessionPartsOptions } from './job';
 import { packZones } from './mark-cube-day';
 import { compileMarksBuild } from './session-marks';
 import { compilePartsBuild } from './session-parts';
+import { compilePathSessionsBuild } from './path-sessions';
 
 export interface SessionZones {
   /** Every site's (id, IANA time zone): with it the job keeps the daily marks cube (mark-cube-day.ts). */
@@ -33,5 +34,20 @@ export async function openSessionParts(
     // The packed zones are the key: read once per run, and a changed zone makes the marks pass due.
     marksKey: async () => (zones ? packZones(await zones()) : ''),
     marksSql: (key) => compileMarksBuild(duckdbDialect, zones ? key : null),
+  });
+}
+
+/** The path-sessions job (path-sessions.ts) of a store that can hold rollups, with a watermark of its own. */
+export async function openPathSessions(
+  store: EventStore,
+  opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey' | 'stateTable'> = {},
+): Promise<SessionPartsRollup> {
+  if (!storeHasRollups(store) || store.dialect !== 'duckdb')
+    throw new Error(`the ${store.dialect} event store cannot hold the path-sessions rollup`);
+  return new SessionPartsRollup(await store.openJobConnection!(), {
+    ...opts,
+    stateTable: 'path_sessions_state',
+    serialize: store.maintenance ? (fn) => store.maintenance!(fn) : undefined,
+    buildSql: (from, to) => compilePathSessionsBuild(duckdbDialect, from, to),
   });
 }

@@ -284,6 +284,21 @@ export class ClickHouseEventStore implements EventStore {
     );
   }
 
+  async rebuildSideRows(
+    table: SideTableName,
+    siteId: string,
+    _span: { fromMs: number; toMs: number },
+    select: { sql: string; params: unknown[] },
+  ): Promise<void> {
+    this.assertOpen();
+    const names = SIDE_TABLES[table].columns.map((c) => c.name);
+    const statement = `INSERT INTO ${table} (site_id, ${names.join(', ')}) SELECT ?, ${names.join(', ')} FROM (${select.sql})`;
+    await this.http.exec(prepareStatement(statement, [siteId, ...select.params], { finalTables: FINAL_TABLES }), {
+      settings: QUERY_SETTINGS,
+      timeoutMs: QUERY_TIMEOUT_MS,
+    });
+  }
+
   async openDerivedTables(): Promise<DerivedTables> {
     this.assertOpen();
     return clickHouseDerivedTables(this.http, FINAL_TABLES, (tables) => this.awaitMutations(tables));

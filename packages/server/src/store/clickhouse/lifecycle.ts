@@ -125,11 +125,20 @@ export class ClickHouseLifecycle {
     ]);
   }
 
-  /** Blanks the columns naming a person in the side tables' rows matching `where` (the amounts stay). */
+  /** Blanks the columns naming a person in the side tables' rows matching `where` (the amounts stay; link-only rows go). */
   private async unlink(where: string): Promise<PurgeCounts> {
     const counts: PurgeCounts = {};
     const mutated: string[] = [];
     for (const name of PERSONAL_SIDE_TABLES) {
+      const linkOnly = SIDE_TABLES[name].linkOnly;
+      if (linkOnly) {
+        const [link] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} FINAL WHERE ${where} AND (${linkOnly})`);
+        counts[`${name}_deleted`] = Number(link?.n ?? 0);
+        if (counts[`${name}_deleted`]) {
+          await this.http.exec(`ALTER TABLE ${name} DELETE WHERE ${where} AND (${linkOnly})`);
+          await this.awaitMutations([name]);
+        }
+      }
       const [row] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} FINAL WHERE ${where}`);
       counts[`${name}_unlinked`] = Number(row?.n ?? 0);
       const [left] = await this.http.select<{ n: number }>(`SELECT count() AS n FROM ${name} WHERE ${where}`);

@@ -2,7 +2,7 @@ import { EVENT_COLUMNS, type ColumnKind } from '@tidemark/core';
 import { quoteIdentifier, quoteString } from './escape';
 import { ClickHouseError, type ClickHouseClient } from './http';
 import { repairedJsonSql, SURROGATE_ESCAPE_RE2 } from '../json-repair';
-import { clickHouseSideTableSql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
+import { clickHouseSideTableSql, heatmapCellKeySql, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tables';
 import { vaultClickHouseStatements } from '../vault-schema';
 import { replayClickHouseStatements } from '../replay-schema';
 
@@ -174,7 +174,32 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     name: 'session replay chunks (replay/): gzip bytes with their index, ordered by site, recording, sequence',
     statements: () => replayClickHouseStatements(),
   },
+  {
+    version: 17,
+    name: 'heatmap grid built in the engine: rows keyed by what they count, ordered by day; day marks name their zone',
+    statements: () => heatmapGridRekeyStatements(),
+  },
 ];
+
+/**
+ * The grid job now writes rows in the engine (INSERT … SELECT) keyed by heatmapCellKeySql, so the rows the
+ * server keyed before get those keys too (else a rebuilt day would count twice), in a table ordered by
+ * (site, day) for period reads; days built before were UTC days.
+ */
+function heatmapGridRekeyStatements(): string[] {
+  const spec = SIDE_TABLES.heatmap_cells;
+  const columns = spec.columns.map((c) => `${c.name} ${c.kind === 'int' ? 'Int64' : 'String'}`).join(', ');
+  const rest = spec.columns.filter((c) => c.name !== 'cell_key').map((c) => c.name);
+  return [
+    `CREATE TABLE IF NOT EXISTS heatmap_cells_keyed (site_id String, ${columns}) ENGINE = ReplacingMergeTree(version) ORDER BY (site_id, day, cell_key)`,
+    `INSERT INTO heatmap_cells_keyed (site_id, cell_key, ${rest.join(', ')})
+      SELECT site_id, ${heatmapCellKeySql('clickhouse')} AS cell_key, ${rest.join(', ')}
+      FROM (SELECT site_id, day, path, viewport, kind, cx, cy, if(kind = 'day' AND selector = '', 'UTC', selector) AS selector, n, version
+        FROM heatmap_cells FINAL)`,
+    'RENAME TABLE heatmap_cells TO heatmap_cells_unkeyed, heatmap_cells_keyed TO heatmap_cells',
+    'DROP TABLE heatmap_cells_unkeyed',
+  ];
+}
 
 /** The mutation that repairs a column of JSON text (json-repair.ts); public for the cluster docs and tests. */
 export function repairJsonSql(table: string, column: string): string {

@@ -38,6 +38,7 @@ import { checkImportedRows, importVisitorPrefix, type ImportedAggregate } from '
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
+import { scrubDatabase, type ScrubReport } from './scrub';
 
 /**
  * Durability. A DuckDB COMMIT appends the transaction to the write-ahead log and then syncs it:
@@ -485,6 +486,11 @@ export class DuckDbEventStore implements EventStore {
     });
   }
 
+  /** Each step with no write running (and no rollup or vault job): collection waits for one table at a time. */
+  scrubFreedSpace(): Promise<ScrubReport> {
+    return scrubDatabase(this.writer, (fn) => this.purging(fn));
+  }
+
   async exportSubjectSideRows(siteId: string, subject: SubjectRef): Promise<Record<string, Array<Record<string, unknown>>>> {
     const scope = subjectScope(siteId, subject);
     const out: Record<string, Array<Record<string, unknown>>> = {};
@@ -512,6 +518,29 @@ export class DuckDbEventStore implements EventStore {
     await this.exclusive(() =>
       this.writer.transaction(async () => {
         for (let i = 0; i < clean.length; i += 5000) await this.writer.run(statement, [JSON.stringify(clean.slice(i, i + 5000))]);
+      }),
+    );
+  }
+
+  async rebuildSideRows(
+    table: SideTableName,
+    siteId: string,
+    span: { fromMs: number; toMs: number },
+    select: { sql: string; params: unknown[] },
+  ): Promise<void> {
+    const spec = SIDE_TABLES[table];
+    const names = spec.columns.map((c) => c.name);
+    await this.exclusive(() =>
+      this.writer.transaction(async () => {
+        await this.writer.run(`DELETE FROM ${table} WHERE site_id = ? AND ${spec.time} >= ? AND ${spec.time} < ?`, [
+          siteId,
+          Math.trunc(span.fromMs),
+          Math.trunc(span.toMs),
+        ]);
+        await this.writer.run(
+          `INSERT INTO ${table} (site_id, ${names.join(', ')}) SELECT ?, ${names.map((n) => `r.${n}`).join(', ')} FROM (${select.sql}) AS r`,
+          [siteId, ...select.params],
+        );
       }),
     );
   }

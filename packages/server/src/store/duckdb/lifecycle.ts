@@ -17,6 +17,11 @@ import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES } from '../side-tab
  * lists them all. Queries send unmarked visitors through the exact fragment merge, and the next marks
  * pass (store/duckdb/session-parts.ts sees the unmarked fragments) rebuilds marks and cubes. A site is
  * purged by retention at most once a day (the cutoff is a whole UTC day), which bounds that cost.
+ *
+ * Path sessions (stats/rollups/path-sessions.ts) are one row per session: a visitor's or an import's
+ * rows go whole; retention deletes the rows whose last step is before the cutoff and cuts the steps
+ * before it out of the rows straddling it, whose collapsed lists become NULL (queries collapse such
+ * rows on the spot, the job's next run fills the lists again).
  */
 
 /** Condition on events (and the same on rollup fragments) selecting what a purge deletes. */
@@ -24,6 +29,8 @@ interface Scope {
   events: string;
   fragments: string;
   params: unknown[];
+  /** Retention: the cutoff (epoch ms) before which events go; else `fragments` selects whole path sessions. */
+  beforeMs?: number;
 }
 
 const ROLLUP_TABLES = [
@@ -34,6 +41,7 @@ const ROLLUP_TABLES = [
   'page_cube',
   'mark_cube_day',
   'mark_cube_day_state',
+  'path_sessions',
 ] as const;
 
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -46,7 +54,7 @@ export function importScope(visitorPrefix: string): Scope {
 const ts = (ms: number) => `epoch_ms(CAST(${Math.trunc(ms)} AS BIGINT))`;
 
 export function beforeScope(cutoffMs: number): Scope {
-  return { events: `ts < ${ts(cutoffMs)}`, fragments: `hour < ${ts(cutoffMs)}`, params: [] };
+  return { events: `ts < ${ts(cutoffMs)}`, fragments: `hour < ${ts(cutoffMs)}`, params: [], beforeMs: Math.trunc(cutoffMs) };
 }
 
 /** Every visitor id the subject has on the site (a user id: the visitor ids it was seen with). */
@@ -69,8 +77,25 @@ export async function purgeEvents(db: DuckDbClient, siteId: string, scope: Scope
     counts.page_parts = await db.change(`DELETE FROM page_parts WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
     await unmarkSite(db, siteId);
   }
+  const paths = await purgePathSessions(db, siteId, scope);
+  if (paths) counts.path_sessions = paths;
   counts.events = await db.change(`DELETE FROM events WHERE site_id = ? AND ${scope.events}`, [siteId, ...scope.params]);
   return counts;
+}
+
+/** The site's path sessions in `scope` (before its events go: a user id's visitors are found through them); rows deleted. */
+async function purgePathSessions(db: DuckDbClient, siteId: string, scope: Scope): Promise<number> {
+  if (scope.beforeMs === undefined)
+    return db.change(`DELETE FROM path_sessions WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
+  const cut = scope.beforeMs;
+  const removed = await db.change('DELETE FROM path_sessions WHERE site_id = ? AND hi < ?', [siteId, cut]);
+  // Steps are sorted by time: the first one kept is the new `lo`.
+  await db.run(
+    `UPDATE path_sessions SET s = list_filter(s, x -> x.t >= ${cut}), lo = list_filter(s, x -> x.t >= ${cut})[1].t, labels = NULL, times = NULL
+     WHERE site_id = ? AND lo < ?`,
+    [siteId, cut],
+  );
+  return removed;
 }
 
 async function unmarkSite(db: DuckDbClient, siteId: string): Promise<void> {
@@ -106,13 +131,18 @@ export async function purgeSideTablesBefore(db: DuckDbClient, siteId: string, cu
 }
 
 /**
- * Blanks the columns naming the subject in every side table (rows and amounts stay). Runs before the
- * subject's events go: a user id's visitors are found through them.
+ * Blanks the columns naming the subject in every side table (rows and amounts stay; rows that only link
+ * the person to others go). Runs before the subject's events go: a user id's visitors are found through them.
  */
 export async function unlinkSubject(db: DuckDbClient, siteId: string, scope: Scope): Promise<PurgeCounts> {
   const counts: PurgeCounts = {};
   for (const name of PERSONAL_SIDE_TABLES) {
     const spec = SIDE_TABLES[name];
+    if (spec.linkOnly)
+      counts[`${name}_deleted`] = await db.change(
+        `DELETE FROM ${name} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events} AND (${spec.linkOnly})`,
+        [siteId, ...scope.params],
+      );
     counts[`${name}_unlinked`] = await db.change(
       `UPDATE ${name} SET ${spec.personal.map((c) => `${c} = ''`).join(', ')} WHERE site_id = ? AND visitor_id <> '' AND ${scope.events}`,
       [siteId, ...scope.params],

@@ -184,6 +184,23 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'session replay chunk index (replay/); the chunk bytes are files under the data directory',
     statements: () => replayDuckDbStatements(),
   },
+  {
+    version: 19,
+    name: 'path-sessions rollup (stats/rollups/path-sessions.ts): page-view steps per session; filled by its job',
+    // Columns as stats/rollups/path-sessions.ts builds them; derived data, built from `events` by the job.
+    statements: () => [
+      `CREATE TABLE path_sessions (site_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
+        vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL, s STRUCT(t BIGINT, l VARCHAR)[] NOT NULL,
+        labels VARCHAR[], times BIGINT[], batch TIMESTAMP NOT NULL)`,
+      // One row: page views received up to `watermark` are in path_sessions.
+      `CREATE TABLE path_sessions_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
+    ],
+  },
+  {
+    version: 23,
+    name: 'heatmap grid days in the site zone: day marks name their zone; the days built before were UTC days',
+    statements: () => ["UPDATE heatmap_cells SET selector = 'UTC' WHERE kind = 'day' AND selector = ''"],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */

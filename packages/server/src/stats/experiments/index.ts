@@ -1,0 +1,2 @@
+export { runExperimentCounts, type ExperimentVariantCounts } from './run';
+export { compileExperimentMembers, compileExperimentSessions, type ExperimentCountsQuery } from './compile';
