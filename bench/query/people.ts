@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore } from '../../packages/server/src/store';
+import { DEFAULT_SCORING_RULES } from '@tidemark/core';
+import { rulesScorer } from '../../packages/server/src/scoring';
 import { openPathSessions, StatsService, storeHasRollups, type SessionPartsRollup } from '../../packages/server/src/stats';
 import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
@@ -84,8 +86,8 @@ export const PEOPLE_CASES: Case[] = [
   {
     name: 'profiles',
     section: 'profiles',
-    what: "`StatsService.profiles`: the site's profiles, newest first, first page of 50 (whole history, one statement plus a count)",
-    run: (s) => s.profiles(MAIN_SITE, { limit: '50' }),
+    what: "`StatsService.profiles`: the site's profiles, newest first, first page of 50, scored by the default rules (whole history, one statement plus a count)",
+    run: (s) => s.profiles(MAIN_SITE, { limit: '50' }, rulesScorer(DEFAULT_SCORING_RULES, [], DATA_END)),
     answer: (last) => `${fmt((last as { total: number }).total)} profiles`,
   },
 ];

@@ -24,5 +24,6 @@ export * from './domains';
 export * from './reports';
 export * from './system';
 export * from './profiles';
+export * from './scoring';
 export * from './tenancy';
 export * from './experiments';

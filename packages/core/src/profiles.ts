@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scoreReasonSchema } from './scoring';
 
 /**
  * Profiles (docs/people.md): a read model over a site's events, one per person of the person rule —
@@ -8,7 +9,7 @@ import { z } from 'zod';
 
 /** u + a user id (≤ 300 characters) or v + a visitor id (≤ 128): event field limits. */
 export const PROFILE_ID_PATTERN = /^(u.{1,300}|v.{1,128})$/s;
-export const PROFILE_SORTS = ['last_seen', 'events', 'revenue'] as const;
+export const PROFILE_SORTS = ['last_seen', 'events', 'revenue', 'score'] as const;
 
 export const profileSummarySchema = z
   .object({
@@ -25,6 +26,8 @@ export const profileSummarySchema = z
     }),
     transactions: z.number().int().meta({ description: 'Payments of the profile' }),
     currency: z.string().nullable().meta({ description: 'The reporting currency of `revenue`; null when the profile has no payment' }),
+    score: z.number().int().min(0).max(100).meta({ description: "Lead score 0–100 by the site's scoring rules, computed on read" }),
+    score_reasons: z.array(scoreReasonSchema).meta({ description: 'The rules that gave the most points, largest first (at most 5)' }),
   })
   .meta({ id: 'ProfileSummary' });
 

@@ -18,6 +18,8 @@ import {
  * The owner finds the person on the People page by the user id; the profile shows the allowed traits
  * (the e-mail masked, the other trait gone), the merge of the visitor id into the user and, in its
  * timeline, the page views from before the sign-in. The profile is in the URL, the search is not.
+ * The owner then sets lead-scoring rules in the site's settings and sees the person's score in the
+ * People list (ordered by score) and, with its reasons, on the profile.
  */
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 20_000 };
@@ -127,6 +129,31 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     await p.reload();
     await p.getByTestId('profile-timeline').waitFor(SLOW);
     expect(await p.getByTestId('timeline-event').count()).toBe(steps.length);
+    await assertNothingRan(owner);
+  });
+
+  it('scores the person by the rules saved in settings', async () => {
+    const p = owner.page;
+    await p.goto(`${h.url}/sites/${siteId}/settings`);
+    const form = p.getByRole('form', { name: 'Lead scoring' });
+    await form.getByLabel('Recency points').waitFor(SLOW);
+    // Only rules this visit decides for sure: identified 50, the pricing page 30 → 80.
+    for (const label of ['Recency points', 'Points per session', 'Points per page view', 'Points per goal completed'])
+      await form.getByLabel(label).fill('0');
+    await form.getByLabel('Points per engaged minute').fill('0');
+    await form.getByLabel('Returning visitor').fill('0');
+    await form.getByLabel('Identified user').fill('50');
+    await form.getByLabel('Key pages').fill('pricing /pricing* 30');
+    await form.getByRole('button', { name: 'Save scoring rules' }).click();
+    await form.getByRole('status').waitFor(SLOW);
+    await p.goto(`${h.url}/sites/${siteId}/people?sort=score`);
+    await p.getByTestId('profile-list').waitFor(SLOW);
+    expect(await p.getByLabel('Order').inputValue()).toBe('score');
+    expect(await p.getByTestId('profile-list').getByTestId('profile-score').first().textContent()).toBe('80');
+    await p.getByTestId('profile-list').getByRole('link', { name: 'user-42' }).click();
+    await p.getByTestId('score-reasons').waitFor(SLOW);
+    expect(await p.getByRole('region', { name: 'Lead score' }).getByTestId('profile-score').textContent()).toBe('80');
+    expect(await p.getByTestId('score-reasons').locator('li').allTextContents()).toEqual(['Identified: +50', 'Viewed pricing pages: +30']);
     await assertNothingRan(owner);
   });
 });

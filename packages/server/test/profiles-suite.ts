@@ -1,12 +1,13 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GoalDefinition, ProfileSummary } from '@tidemark/core';
+import { DEFAULT_SCORING_RULES, type GoalDefinition, type ProfileSummary } from '@tidemark/core';
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
+import { rulesScorer } from '../src/scoring';
 import { ensureCredits, RateTable } from '../src/revenue';
 import { openReplayStore, type ReplayStore } from '../src/replay';
 import { OTHER_SITE, PROFILE_SITE, profileEvents, SEEDED_SITE, T0 } from './helpers/profiles-fixture';
-import { mergeOracle, profileOracle, profilePayments, type Payment } from './helpers/profiles-oracle';
+import { mergeOracle, profileOracle, profilePayments, type Payment, type ProfileFacts } from './helpers/profiles-oracle';
 import { tempDir } from './helpers/events';
 
 /**
@@ -39,7 +40,10 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       seededEvents,
       payments.filter((p) => p.site === SEEDED_SITE.id),
     );
-    const summary = ({ list: _list, ...p }: ProfileSummary & { list: unknown }) => p;
+    const summary = ({ list: _list, ...p }: ProfileFacts & { list: unknown }) => p;
+    // Scores are proven by the scoring suite; here the profiles' own facts.
+    const scorer = rulesScorer(DEFAULT_SCORING_RULES, [], T0);
+    const unscored = ({ score: _s, score_reasons: _r, ...p }: ProfileSummary) => p;
     const byLastSeen = [...seeded.values()].sort((a, b) => b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1)).map(summary);
 
     beforeAll(async () => {
@@ -98,11 +102,11 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
     });
 
     it('lists every profile of the seeded traffic, newest first and paged, as the person rule says', async () => {
-      const whole = await stats.profiles(SEEDED_SITE, { limit: '200' });
+      const whole = await stats.profiles(SEEDED_SITE, { limit: '200' }, scorer);
       expect(whole.total).toBe(seeded.size);
-      expect(whole.profiles).toEqual(byLastSeen.slice(0, 200));
-      const page = await stats.profiles(SEEDED_SITE, { limit: '7', offset: '11' });
-      expect(page.profiles).toEqual(byLastSeen.slice(11, 18));
+      expect(whole.profiles.map(unscored)).toEqual(byLastSeen.slice(0, 200));
+      const page = await stats.profiles(SEEDED_SITE, { limit: '7', offset: '11' }, scorer);
+      expect(page.profiles.map(unscored)).toEqual(byLastSeen.slice(11, 18));
       // The seeded traffic has people with several visitor ids, or this would prove little.
       expect(byLastSeen.some((p) => p.visitor_ids > 1)).toBe(true);
       // Revenue: payments less refunds of the person's visitor ids, most first.
@@ -110,17 +114,28 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       const richest = [...seeded.values()]
         .sort((a, b) => b.revenue - a.revenue || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
         .map(summary);
-      expect((await stats.profiles(SEEDED_SITE, { sort: 'revenue', limit: '30' })).profiles).toEqual(richest.slice(0, 30));
+      expect((await stats.profiles(SEEDED_SITE, { sort: 'revenue', limit: '30' }, scorer)).profiles.map(unscored)).toEqual(
+        richest.slice(0, 30),
+      );
       const busiest = [...seeded.values()]
         .sort((a, b) => b.events - a.events || b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1))
         .map(summary);
-      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' })).profiles).toEqual(busiest.slice(0, 25));
+      expect((await stats.profiles(SEEDED_SITE, { sort: 'events', limit: '25' }, scorer)).profiles.map(unscored)).toEqual(
+        busiest.slice(0, 25),
+      );
+      // The score order reads every profile and pages after scoring: each keeps its facts, revenue included.
+      const byScore = await stats.profiles(SEEDED_SITE, { sort: 'score', limit: '40', offset: '3' }, scorer);
+      expect(byScore.total).toBe(seeded.size);
+      expect(byScore.profiles).toHaveLength(40);
+      const scores = byScore.profiles.map((p) => p.score);
+      expect(scores).toEqual([...scores].sort((x, y) => y - x));
+      for (const p of byScore.profiles) expect(unscored(p)).toEqual(summary(seeded.get(p.id)!));
     });
 
     it('keeps the people with a session matching stats filters', async () => {
       const all = { period: 'custom', start_date: '2023-12-01', end_date: '2024-05-31', limit: '200' };
       const ids = async (filters: unknown) =>
-        (await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify(filters) })).profiles.map((p) => p.id).sort();
+        (await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify(filters) }, scorer)).profiles.map((p) => p.id).sort();
       // Event-level: an event on /pricing (the page dimension is any event's path) in one of the person's sessions.
       const pricing = [...seeded.values()].filter((p) => p.list.some((e) => e.path === '/pricing'));
       expect(pricing.length).toBeGreaterThan(0);
@@ -138,32 +153,39 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       expect(google.length).toBeGreaterThan(0);
       expect(google.length).toBeLessThan(seeded.size);
       expect(await ids({ source: 'Google' })).toEqual(google.map((p) => p.id).sort());
-      const both = await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify([['is', 'page', ['/pricing']]]), sort: 'events' });
+      const both = await stats.profiles(
+        SEEDED_SITE,
+        { ...all, filters: JSON.stringify([['is', 'page', ['/pricing']]]), sort: 'events' },
+        scorer,
+      );
       expect(both.total).toBe(pricing.length);
-      await expect(stats.profiles(SEEDED_SITE, { filters: '[' })).rejects.toMatchObject({ status: 400, code: 'invalid_filter' });
-      await expect(stats.profiles(SEEDED_SITE, { start_date: '2024-01-01' })).rejects.toMatchObject({
+      const scored = await stats.profiles(SEEDED_SITE, { ...all, filters: JSON.stringify({ source: 'Google' }), sort: 'score' }, scorer);
+      expect(scored.total).toBe(google.length);
+      expect(scored.profiles.map((p) => p.id).sort()).toEqual(google.map((p) => p.id).sort());
+      await expect(stats.profiles(SEEDED_SITE, { filters: '[' }, scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_filter' });
+      await expect(stats.profiles(SEEDED_SITE, { start_date: '2024-01-01' }, scorer)).rejects.toMatchObject({
         status: 400,
         code: 'invalid_date_range',
       });
     });
 
     it('searches by user id and trait value, case-insensitively', async () => {
-      const users = (await stats.profiles(SEEDED_SITE, { search: 'USER1', limit: '200' })).profiles.map((p) => p.id).sort();
+      const users = (await stats.profiles(SEEDED_SITE, { search: 'USER1', limit: '200' }, scorer)).profiles.map((p) => p.id).sort();
       expect(users.length).toBeGreaterThan(1);
       expect(users).toEqual([...seeded.keys()].filter((id) => id.toLowerCase().includes('user1')).sort());
-      const acme = await stats.profiles(PROFILE_SITE, { search: 'acme' });
+      const acme = await stats.profiles(PROFILE_SITE, { search: 'acme' }, scorer);
       expect(acme.profiles.map((p) => p.id)).toEqual(['ualice']);
       expect(acme.total).toBe(1);
     });
 
     it('joins the anonymous page views before identify and the second device into one profile', async () => {
-      const list = await stats.profiles(PROFILE_SITE, {});
+      const list = await stats.profiles(PROFILE_SITE, {}, scorer);
       // alice (a1 before and after identifying, a2), and b1 alone: bob on site Q does not reach P.
       expect(list.profiles.map((p) => [p.id, p.visitor_ids, p.events, p.pageviews, p.sessions])).toEqual([
         ['ualice', 2, 6, 4, 2],
         ['vb1', 1, 1, 1, 1],
       ]);
-      const p = await stats.profile({ ...PROFILE_SITE, goals: GOALS }, 'ualice');
+      const p = await stats.profile({ ...PROFILE_SITE, goals: GOALS }, 'ualice', scorer);
       // s1 viewed /pricing, lasted 3 min and signed in; s2 lasted 1 min and sent identify.
       expect(p.goals).toEqual([
         { id: 'g-pricing', name: 'Pricing', sessions: 1 },
@@ -206,9 +228,9 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
       ]);
       expect(p.locations.map((x) => x.city).sort()).toEqual(['Berlin', 'Hamburg']);
       // Site Q's events of visitor a1 (as mallory) are not alice's, and mallory is no profile of P.
-      await expect(stats.profile(PROFILE_SITE, 'umallory')).rejects.toMatchObject({ status: 404 });
-      await expect(stats.profile(PROFILE_SITE, 'vb1')).resolves.toMatchObject({ user_id: null, events: 1 });
-      await expect(stats.profile(OTHER_SITE, 'ubob')).resolves.toMatchObject({ visitor_ids: 1 });
+      await expect(stats.profile(PROFILE_SITE, 'umallory', scorer)).rejects.toMatchObject({ status: 404 });
+      await expect(stats.profile(PROFILE_SITE, 'vb1', scorer)).resolves.toMatchObject({ user_id: null, events: 1 });
+      await expect(stats.profile(OTHER_SITE, 'ubob', scorer)).resolves.toMatchObject({ visitor_ids: 1 });
     });
 
     it('gives the timeline: sessions newest first, each with its events in order, paged', async () => {
@@ -239,7 +261,7 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
             .list.filter((e) => e.name === 'page_view' && e.path === '/pricing')
             .map((e) => `${e.session_id}|${e.visitor_id}`),
         );
-        const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id);
+        const detail = await stats.profile({ ...SEEDED_SITE, goals: GOALS.slice(0, 1) }, p.id, scorer);
         expect(detail.goals).toEqual([{ id: 'g-pricing', name: 'Pricing', sessions: onPricing.size }]);
         expect([detail.sessions, detail.events, detail.pageviews]).toEqual([p.sessions, p.events, p.pageviews]);
         expect(detail.merges).toEqual(mergeOracle(seededEvents, seeded.get(p.id)!.list));
@@ -276,10 +298,10 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
         quarantine: [],
         drops: [],
       });
-      const alice = await stats.profile(PROFILE_SITE, 'ualice');
+      const alice = await stats.profile(PROFILE_SITE, 'ualice', scorer);
       expect([alice.first_seen, alice.events, alice.sessions, alice.first_source]).toEqual([T0 - 1440 * MIN, 7, 3, '']);
-      expect((await stats.profile(PROFILE_SITE, 'ucarol')).events).toBe(1);
-      const dave = await stats.profile(PROFILE_SITE, 'udave');
+      expect((await stats.profile(PROFILE_SITE, 'ucarol', scorer)).events).toBe(1);
+      const dave = await stats.profile(PROFILE_SITE, 'udave', scorer);
       expect(dave.events).toBe(2);
       // Re-identification is recorded in order, on both people the visitor id belongs to.
       const r1 = [
@@ -287,7 +309,7 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
         { visitor_id: 'r1', user_id: 'dave', at: T0 + 102 * MIN, previous_user_id: 'carol' },
       ];
       expect(dave.merges).toEqual(r1);
-      expect((await stats.profile(PROFILE_SITE, 'ucarol')).merges).toEqual(r1);
+      expect((await stats.profile(PROFILE_SITE, 'ucarol', scorer)).merges).toEqual(r1);
       // The same identify again changes nothing (idempotent); a late one from before moves the merge back.
       await store.write({
         events: [
@@ -306,19 +328,19 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
         quarantine: [],
         drops: [],
       });
-      expect((await stats.profile(PROFILE_SITE, 'udave')).merges).toEqual(r1);
-      expect((await stats.profile(PROFILE_SITE, 'ualice')).merges).toEqual([
+      expect((await stats.profile(PROFILE_SITE, 'udave', scorer)).merges).toEqual(r1);
+      expect((await stats.profile(PROFILE_SITE, 'ualice', scorer)).merges).toEqual([
         { visitor_id: 'a1', user_id: 'alice', at: T0 + 2 * MIN, previous_user_id: null },
         { visitor_id: 'a2', user_id: 'alice', at: T0 + 1439 * MIN, previous_user_id: null },
       ]);
-      await expect(stats.profile(PROFILE_SITE, 'vr1')).rejects.toMatchObject({ status: 404 });
+      await expect(stats.profile(PROFILE_SITE, 'vr1', scorer)).rejects.toMatchObject({ status: 404 });
     });
 
     it('refuses bad input with a 400', async () => {
-      await expect(stats.profiles(PROFILE_SITE, { sort: 'money' })).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
-      await expect(stats.profiles(PROFILE_SITE, { limit: '0' })).rejects.toMatchObject({ status: 400 });
-      await expect(stats.profiles(PROFILE_SITE, { nope: '1' })).rejects.toMatchObject({ status: 400, code: 'unknown_parameter' });
-      await expect(stats.profile(PROFILE_SITE, 'xalice')).rejects.toMatchObject({ status: 400, code: 'invalid_profile' });
+      await expect(stats.profiles(PROFILE_SITE, { sort: 'money' }, scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_sort' });
+      await expect(stats.profiles(PROFILE_SITE, { limit: '0' }, scorer)).rejects.toMatchObject({ status: 400 });
+      await expect(stats.profiles(PROFILE_SITE, { nope: '1' }, scorer)).rejects.toMatchObject({ status: 400, code: 'unknown_parameter' });
+      await expect(stats.profile(PROFILE_SITE, 'xalice', scorer)).rejects.toMatchObject({ status: 400, code: 'invalid_profile' });
     });
   });
 }

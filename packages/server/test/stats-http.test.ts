@@ -520,6 +520,7 @@ describe('OpenAPI', () => {
         '/v1/sites/{id}/profiles',
         '/v1/sites/{id}/profiles/{pid}',
         '/v1/sites/{id}/profiles/{pid}/timeline',
+        '/api/sites/{id}/scoring/rules',
         '/api/orgs/{orgId}/usage',
         '/api/orgs/{orgId}/clients',
         '/api/orgs/{orgId}/clients/{clientId}',

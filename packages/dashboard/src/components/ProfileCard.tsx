@@ -2,8 +2,12 @@ import type { Profile } from '@tidemark/core';
 import { DataTable } from './DataTable';
 import { Link } from './Link';
 import { formatDateTime, formatMoney, formatNumber } from '../lib/format';
+import { ScoreReasons } from './ScoreBadge';
 
-/** A profile's aggregates, traits, merges, visitor ids, devices and locations, with links to its recordings and revenue. */
+/**
+ * A profile's aggregates, lead score with its reasons, traits, merges, visitor ids, devices and locations,
+ * with links to its recordings and revenue.
+ */
 export function ProfileCard({ siteId, profile: p }: { siteId: string; profile: Profile }) {
   const facts: [string, string][] = [
     ['First seen', formatDateTime(p.first_seen)],
@@ -32,6 +36,7 @@ export function ProfileCard({ siteId, profile: p }: { siteId: string; profile: P
           </p>
         )}
       </section>
+      <ScoreReasons profile={p} />
       <section className="card" aria-label="Traits">
         <h2>Traits</h2>
         {p.traits.length ? (

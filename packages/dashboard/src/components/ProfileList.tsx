@@ -3,6 +3,7 @@ import { DataTable } from './DataTable';
 import { Link } from './Link';
 import { formatDateTime, formatMoney, formatNumber } from '../lib/format';
 import { profileLabel } from '../lib/people-view';
+import { ScoreBadge } from './ScoreBadge';
 
 /** The people of the site, each linking to its profile. */
 export function ProfileList({ siteId, data, suffix }: { siteId: string; data: List; suffix: string }) {
@@ -18,6 +19,7 @@ export function ProfileList({ siteId, data, suffix }: { siteId: string; data: Li
             header: 'Person',
             render: (p) => <Link to={`/sites/${siteId}/people/${encodeURIComponent(p.id)}${suffix}`}>{profileLabel(p.id)}</Link>,
           },
+          { key: 'score', header: 'Score', numeric: true, render: (p) => <ScoreBadge profile={p} /> },
           { key: 'last', header: 'Last seen', render: (p) => formatDateTime(p.last_seen) },
           { key: 'sessions', header: 'Sessions', numeric: true, render: (p) => formatNumber(p.sessions) },
           { key: 'pv', header: 'Page views', numeric: true, render: (p) => formatNumber(p.pageviews) },

@@ -3,7 +3,7 @@ import { parsePeopleView, peopleFilters, profileLabel, serializePeopleView } fro
 
 describe('people view in the URL', () => {
   it('round-trips every field and drops defaults', () => {
-    for (const sort of ['events', 'revenue'] as const) {
+    for (const sort of ['events', 'revenue', 'score'] as const) {
       const v = { sort, page: 2, trait: 'plan', visited: '/pricing', source: 'Google', timelinePage: 3 };
       expect(parsePeopleView(serializePeopleView(v))).toEqual(v);
     }

@@ -1,10 +1,17 @@
+import type { PROFILE_SORTS } from '@tidemark/core';
+
+export type ProfileSort = (typeof PROFILE_SORTS)[number];
+// Spelled out: the dashboard takes only types from core, so its bundle carries none of core's schemas.
+const SORTS: readonly (string | null)[] = ['last_seen', 'events', 'revenue', 'score'] satisfies ProfileSort[];
+const isSort = (v: string | null): v is ProfileSort => SORTS.includes(v);
+
 /**
  * The People page's state in the URL: the list's order and page; on a profile (`/sites/:id/people/:pid`)
  * the timeline's page. The search is not: it may be a trait value, and traits never go into URLs
  * (docs/people.md); the page keeps it while open.
  */
 export interface PeopleView {
-  sort: 'last_seen' | 'events' | 'revenue';
+  sort: ProfileSort;
   page: number;
   /** The trait key of the breakdown by trait value ('' = none); a key, never a value. */
   trait: string;
@@ -22,12 +29,10 @@ const pageOf = (v: string | null) => {
   return Number.isInteger(n) && n > 0 && n < 4000 ? n : 0;
 };
 
-const SORTS = ['events', 'revenue'] as const;
-
 export function parsePeopleView(search: string): PeopleView {
   const q = new URLSearchParams(search);
   return {
-    sort: SORTS.find((x) => x === q.get('sort')) ?? 'last_seen',
+    sort: isSort(q.get('sort')) ? (q.get('sort') as ProfileSort) : 'last_seen',
     page: pageOf(q.get('page')),
     trait: (q.get('trait') ?? '').slice(0, 64),
     visited: (q.get('visited') ?? '').slice(0, 500),

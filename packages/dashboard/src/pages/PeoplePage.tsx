@@ -101,6 +101,7 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
             <option value="last_seen">Last seen</option>
             <option value="events">Most events</option>
             <option value="revenue">Most revenue</option>
+            <option value="score">Highest score</option>
           </select>
         </div>
         <button type="submit">Search</button>

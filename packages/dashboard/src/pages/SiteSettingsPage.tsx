@@ -13,6 +13,7 @@ import { GoalSettings } from '../components/GoalSettings';
 import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
 import { ReplaySettings } from '../replay/ReplaySettings';
+import { ScoringSettings } from '../components/ScoringSettings';
 import { PeopleSettings } from '../components/PeopleSettings';
 import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
@@ -159,6 +160,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           </form>
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
+          <ScoringSettings siteId={siteId} canEdit={manage} />
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
           <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />

@@ -40,6 +40,7 @@ import { alertRoutes } from './routes/alerts';
 import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
 import { profileRoutes } from './routes/profiles';
+import { scoringRoutes } from './routes/scoring';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -97,6 +98,7 @@ const routeModules: RouteModule[] = [
   pathRoutes,
   cohortRoutes,
   profileRoutes,
+  scoringRoutes,
   goalRoutes,
   experimentRoutes,
   annotationRoutes,

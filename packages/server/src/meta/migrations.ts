@@ -677,4 +677,19 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('experiments').ifExists().execute();
     },
   },
+  '0025_site_scoring': {
+    // Lead-scoring rules per site (scoring/); scores themselves are computed on read from events.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('site_scoring')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('rules', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('site_scoring').ifExists().execute();
+    },
+  },
 };

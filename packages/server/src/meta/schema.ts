@@ -144,6 +144,12 @@ export interface SitePurgesTable {
   completed_at: number | null;
 }
 
+export interface SiteScoringTable {
+  site_id: string;
+  rules: string;
+  updated_at: number;
+}
+
 export interface SiteRevenueTable {
   site_id: string;
   stripe_secret_sealed: string | null;
@@ -414,6 +420,7 @@ export interface MetaSchema {
   email_verifications: EmailVerificationsTable;
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
+  site_scoring: SiteScoringTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

@@ -14,6 +14,7 @@ import { SqlSaltStore } from './repos/salts';
 import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
 import { SiteRevenueRepo } from './repos/site-revenue';
+import { SiteScoringRepo } from './repos/site-scoring';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ExperimentRepo } from './repos/experiments';
@@ -44,6 +45,7 @@ export class MetaStore {
   readonly emailVerifications: EmailVerificationRepo;
   readonly sitePurges: SitePurgeRepo;
   readonly siteRevenue: SiteRevenueRepo;
+  readonly siteScoring: SiteScoringRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly experiments: ExperimentRepo;
@@ -78,6 +80,7 @@ export class MetaStore {
     this.emailVerifications = new EmailVerificationRepo(db);
     this.sitePurges = new SitePurgeRepo(db);
     this.siteRevenue = new SiteRevenueRepo(db);
+    this.siteScoring = new SiteScoringRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.experiments = new ExperimentRepo(db);

@@ -95,4 +95,5 @@ export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
+export type { PersonFeatures, ProfileScore, ProfileScorer } from './profiles';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';

@@ -17,7 +17,7 @@ import type {
 import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
-import { runProfile, runProfileList, runProfileTimeline } from './profiles';
+import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -398,15 +398,15 @@ export class StatsService {
   }
 
   /** Profiles (profiles/): people of the site's events, searched, ordered and paged. */
-  async profiles(site: StatsSite, params: unknown): Promise<ProfileList> {
+  async profiles(site: StatsSite, params: unknown, scorer: ProfileScorer): Promise<ProfileList> {
     // Profiles carry their revenue (credits): brought up to date first.
     await this.revenueCredits?.(site.id);
-    return runProfileList(this.reader, this.dialect, site, params, this.now());
+    return runProfileList(this.reader, this.dialect, site, params, this.now(), scorer);
   }
 
-  async profile(site: StatsSite, pid: unknown): Promise<Profile> {
+  async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
     await this.revenueCredits?.(site.id);
-    return runProfile(this.reader, this.dialect, site, pid);
+    return runProfile(this.reader, this.dialect, site, pid, scorer);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

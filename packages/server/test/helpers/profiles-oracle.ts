@@ -1,6 +1,9 @@
 import type { CanonicalEvent, ProfileMerge, ProfileSummary } from '@tidemark/core';
 import { personOf } from './people-oracle';
 
+/** What a profile summary says of a person, its score aside. */
+export type ProfileFacts = Omit<ProfileSummary, 'score' | 'score_reasons'>;
+
 /** A payment or refund (minor units of EUR) of a visitor id, as the suites write it into `transactions`. */
 export interface Payment {
   site: string;
@@ -32,9 +35,9 @@ export function profilePayments(events: CanonicalEvent[], site: string): Payment
  * Profiles computed plainly from one site's events with the person rule (people-oracle.ts); a payment
  * belongs to the person of its visitor id (the latest user id it carried, else itself).
  */
-export function profileOracle(site: CanonicalEvent[], payments: Payment[] = []): Map<string, ProfileSummary & { list: CanonicalEvent[] }> {
+export function profileOracle(site: CanonicalEvent[], payments: Payment[] = []): Map<string, ProfileFacts & { list: CanonicalEvent[] }> {
   const person = personOf(site);
-  const out = new Map<string, ProfileSummary & { list: CanonicalEvent[] }>();
+  const out = new Map<string, ProfileFacts & { list: CanonicalEvent[] }>();
   for (const e of site) {
     const id = person(e);
     const p = out.get(id) ?? {

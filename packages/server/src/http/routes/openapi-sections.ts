@@ -22,6 +22,7 @@ import { domainsOpenApi } from './openapi-domains';
 import { reportsOpenApi } from './openapi-reports';
 import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
+import { scoringOpenApi } from './openapi-scoring';
 import { resellersOpenApi } from './openapi-resellers';
 
 /**
@@ -52,5 +53,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   reportsOpenApi,
   systemOpenApi,
   profilesOpenApi,
+  scoringOpenApi,
   resellersOpenApi,
 ];

@@ -2,22 +2,30 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { requireSiteAccess } from '../../auth';
 import { GoalService } from '../../goals';
+import { ScoringService } from '../../scoring';
 
 type Params = { id: string; pid?: string };
 
-/** Profiles (docs/people.md): dashboard (session) and public API (Bearer key with "read"). */
+/** Profiles (docs/people.md), scored by the site's rules (docs/lead-scoring.md): dashboard (session) and public API (Bearer key with "read"). */
 export function profileRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const goals = new GoalService(ctx.meta, ctx.stats);
+  const scoring = new ScoringService(ctx.meta);
   const site = async (req: FastifyRequest) => {
     const s = await requireSiteAccess(ctx, req, (req.params as Params).id, 'read');
-    return { id: s.id, timezone: s.timezone };
+    return goals.statsSite(s);
   };
-  const list = async (req: FastifyRequest) => ctx.stats.profiles(await site(req), req.query);
-  const goals = new GoalService(ctx.meta, ctx.stats);
+  const list = async (req: FastifyRequest) => {
+    const s = await site(req);
+    return ctx.stats.profiles(s, req.query, await scoring.scorer(s));
+  };
   const one = async (req: FastifyRequest) => {
-    const s = await requireSiteAccess(ctx, req, (req.params as Params).id, 'read');
-    return ctx.stats.profile(await goals.statsSite(s), (req.params as Params).pid);
+    const s = await site(req);
+    return ctx.stats.profile(s, (req.params as Params).pid, await scoring.scorer(s));
   };
-  const timeline = async (req: FastifyRequest) => ctx.stats.profileTimeline(await site(req), (req.params as Params).pid, req.query);
+  const timeline = async (req: FastifyRequest) => {
+    const s = await requireSiteAccess(ctx, req, (req.params as Params).id, 'read');
+    return ctx.stats.profileTimeline({ id: s.id, timezone: s.timezone }, (req.params as Params).pid, req.query);
+  };
   for (const base of ['/api/sites/:id/profiles', '/v1/sites/:id/profiles']) {
     app.get(base, list);
     app.get(`${base}/:pid`, one);

@@ -2,6 +2,7 @@ import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
+import { featureColumns, featureNames, type ProfileScorer } from './features';
 import { and, bindInt, bindString, ident, join, keyword, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -25,6 +26,7 @@ const COLS = [
   'country',
   'region',
   'city',
+  'engaged_ms',
 ];
 
 /** FROM-clause rows: the event columns above plus `pid` and `ms` (ts in Unix ms). */
@@ -39,21 +41,22 @@ const sessionKey = (d: Dialect) => d.concat([ident('session_id'), keyword("'|'")
 export interface ProfileListQuery {
   siteId: string;
   search: string | null;
-  sort: 'last_seen' | 'events' | 'revenue';
+  sort: 'last_seen' | 'events' | 'revenue' | 'score';
   limit: number;
   offset: number;
   /** Sessions (session_id, visitor_id, …) the people must have one of (stats filters), or null for all. */
   sessions: Sql | null;
+  scorer: ProfileScorer;
 }
 
-/** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids. */
+/** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids, scoring features. */
 function listRows(d: Dialect, q: ProfileListQuery): Sql {
   const needle = q.search === null ? null : bindString(q.search);
   const having = needle
     ? sql` HAVING ${d.containsInsensitive(ident('pid'), needle)} OR ${d.countIf(sql`name = 'identify' AND ${d.containsInsensitive(d.toText(ident('props')), needle)}`)} > 0`
     : sql``;
   const rows = sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
-    ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
+    ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids, ${join(featureColumns(d, q.scorer))} FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
   if (!q.sessions) return rows;
   // People with an event in a matching session.
   const keys = sql`SELECT ${sessionKey(d)} FROM (${q.sessions}) AS ms`;
@@ -65,17 +68,18 @@ const ORDERS = {
   last_seen: sql`last_ms DESC, pid ASC`,
   events: sql`n_events DESC, last_ms DESC, pid ASC`,
   revenue: sql`rev_minor DESC, last_ms DESC, pid ASC`,
+  // The score is computed from the rows: every matching profile, newest first, is ordered and paged after.
+  score: sql`last_ms DESC, pid ASC`,
 };
 
+/** A page of profiles with their revenue and scoring features; for the score order every matching profile. */
 export function compileProfileList(d: Dialect, q: ProfileListQuery): CompiledSql {
   // New names for the filled-in columns: ClickHouse would read an alias named like its column inside coalesce().
-  const cols = sql`pid, first_ms, last_ms, n_events, n_pageviews, n_sessions, n_vids, coalesce(p_minor, 0) AS rev_minor,
-    coalesce(p_scale, 0) AS rev_scale, coalesce(p_conv, '') AS rev_conv, coalesce(p_txns, 0) AS n_txns`;
+  const cols = sql`pid, first_ms, last_ms, n_events, n_pageviews, n_sessions, n_vids, ${join(featureNames(q.scorer).map((c) => ident(c)))},
+    coalesce(p_minor, 0) AS rev_minor, coalesce(p_scale, 0) AS rev_scale, coalesce(p_conv, '') AS rev_conv, coalesce(p_txns, 0) AS n_txns`;
   const joined = leftJoinUsing(d, listRows(d, q), personRevenue(d, q.siteId), 'pid');
-  return render(
-    sql`SELECT * FROM (SELECT ${cols} FROM ${joined}) AS l ORDER BY ${ORDERS[q.sort]} LIMIT ${bindInt(q.limit)} OFFSET ${bindInt(q.offset)}`,
-    d,
-  );
+  const page = q.sort === 'score' ? sql`` : sql` LIMIT ${bindInt(q.limit)} OFFSET ${bindInt(q.offset)}`;
+  return render(sql`SELECT * FROM (SELECT ${cols} FROM ${joined}) AS l ORDER BY ${ORDERS[q.sort]}${page}`, d);
 }
 
 /** `left` with the columns of `right` where `key` matches (right has one row per key). */
@@ -132,12 +136,12 @@ export function compileProfileCount(d: Dialect, q: ProfileListQuery): CompiledSq
 
 const ofProfile = (d: Dialect, siteId: string, pid: string) => sql`${personRows(d, siteId)} WHERE pid = ${bindString(pid)}`;
 
-/** Per visitor id of the profile: first/last event and its first event carrying a user id. */
-export function compileProfileVisitors(d: Dialect, siteId: string, pid: string): CompiledSql {
+/** Per visitor id of the profile: first/last event, its first event carrying a user id, scoring features. */
+export function compileProfileVisitors(d: Dialect, siteId: string, pid: string, scorer: ProfileScorer): CompiledSql {
   const identified = sql`min(CASE WHEN user_id <> '' THEN ms ELSE NULL END)`;
   return render(
     sql`SELECT visitor_id, min(ms) AS first_ms, max(ms) AS last_ms, ${identified} AS identified_ms, count(*) AS n_events,
-      ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews FROM ${ofProfile(d, siteId, pid)} GROUP BY visitor_id ORDER BY first_ms, visitor_id`,
+      ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${join(featureColumns(d, scorer))} FROM ${ofProfile(d, siteId, pid)} GROUP BY visitor_id ORDER BY first_ms, visitor_id`,
     d,
   );
 }

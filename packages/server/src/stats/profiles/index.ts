@@ -1,2 +1,3 @@
 export { runProfileList, runProfile, runProfileTimeline, traitsOf } from './run';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './params';
+export type { PersonFeatures, ProfileScore, ProfileScorer } from './features';

@@ -9,11 +9,14 @@ const int = (max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(0).max(max));
 
-/** `GET …/profiles`: search, order and page. */
+/** `GET …/profiles`: search, order, page and stats filters. */
 export const profileListParamsSchema = z
   .object({
     search: z.string().min(1).max(200).optional().meta({ description: 'Part of a user id, visitor id or trait value (case-insensitive)' }),
-    sort: z.enum(PROFILE_SORTS).optional().meta({ description: 'last_seen (default, newest first) or events (most first)' }),
+    sort: z
+      .enum(PROFILE_SORTS)
+      .optional()
+      .meta({ description: 'last_seen (default, newest first), events, revenue (most first) or score (highest first)' }),
     limit: int(200).optional().meta({ description: '1–200, default 50' }),
     offset: int(100_000).optional(),
     filters: z.string().max(8000).optional().meta({

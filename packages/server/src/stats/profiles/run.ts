@@ -24,6 +24,7 @@ import {
   compileProfileSessions,
   compileProfileVisitors,
 } from './compile';
+import { featuresOf, type ProfileScorer } from './features';
 import { parseProfileId, parseProfileListParams, parseProfileTimelineParams } from './params';
 
 type Row = Record<string, unknown>;
@@ -47,25 +48,37 @@ export async function runProfileList(
   site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
   params: unknown,
   nowMs: number,
+  scorer: ProfileScorer,
 ): Promise<ProfileList> {
   const { filters, dateRange, ...p } = parseProfileListParams(params);
-  const q = { siteId: site.id, ...p, sessions: filters.length ? filteredSessions(d, site, filters, dateRange, nowMs) : null };
+  const q = { siteId: site.id, scorer, ...p, sessions: filters.length ? filteredSessions(d, site, filters, dateRange, nowMs) : null };
   const list = compileProfileList(d, q);
   const count = compileProfileCount(d, q);
-  const [rows, total] = await Promise.all([reader.query<Row>(list.sql, list.params), reader.query<Row>(count.sql, count.params)]);
-  return {
-    profiles: rows.map((r) => ({
-      id: str(r.pid),
-      user_id: userOf(str(r.pid)),
+  // The score order reads every matching profile, so it counts them too.
+  const [rows, total] = await Promise.all([
+    reader.query<Row>(list.sql, list.params),
+    q.sort === 'score' ? null : reader.query<Row>(count.sql, count.params),
+  ]);
+  const profiles = rows.map((r) => {
+    const base = { pid: str(r.pid), last_ms: num(r.last_ms), sessions: num(r.n_sessions), pageviews: num(r.n_pageviews) };
+    return {
+      id: base.pid,
+      user_id: userOf(base.pid),
       first_seen: num(r.first_ms),
-      last_seen: num(r.last_ms),
-      sessions: num(r.n_sessions),
-      pageviews: num(r.n_pageviews),
+      last_seen: base.last_ms,
+      sessions: base.sessions,
+      pageviews: base.pageviews,
       events: num(r.n_events),
       visitor_ids: num(r.n_vids),
       ...revenueOf(r),
-    })),
-    total: num(total[0]?.n),
+      ...scorer.score(featuresOf(scorer, [r], base)),
+    };
+  });
+  // The score order: every matching profile was read (already newest first), so a stable sort pages it.
+  const shown = q.sort === 'score' ? profiles.sort((a, b) => b.score - a.score).slice(q.offset, q.offset + q.limit) : profiles;
+  return {
+    profiles: shown,
+    total: total ? num(total[0]?.n) : rows.length,
     limit: q.limit,
     offset: q.offset,
   };
@@ -139,11 +152,12 @@ export async function runProfile(
   d: Dialect,
   site: { id: string; goals?: readonly GoalDefinition[] },
   rawPid: unknown,
+  scorer: ProfileScorer,
 ): Promise<Profile> {
   const pid = parseProfileId(rawPid);
   const siteId = site.id;
   const goals = site.goals ?? [];
-  const v = compileProfileVisitors(d, siteId, pid);
+  const v = compileProfileVisitors(d, siteId, pid, scorer);
   const s = compileProfileSessions(d, siteId, pid, undefined, goals);
   const e = compileProfileEvents(d, siteId, pid, { identify: true });
   const m = compileProfileMerges(d, siteId, pid);
@@ -170,16 +184,19 @@ export async function runProfile(
     city: city!,
     sessions,
   }));
+  const last_ms = Math.max(...visitors.map((r) => num(r.last_ms)));
+  const pageviews = visitors.reduce((a, r) => a + num(r.n_pageviews), 0);
   return {
     id: pid,
     user_id: userOf(pid),
     first_seen: Math.min(...visitors.map((r) => num(r.first_ms))),
-    last_seen: Math.max(...visitors.map((r) => num(r.last_ms))),
+    last_seen: last_ms,
     sessions: sessions.length,
-    pageviews: visitors.reduce((a, r) => a + num(r.n_pageviews), 0),
+    pageviews,
     events: visitors.reduce((a, r) => a + num(r.n_events), 0),
     visitor_ids: visitors.length,
     ...revenueOf(revenue[0]),
+    ...scorer.score(featuresOf(scorer, visitors, { pid, last_ms, sessions: sessions.length, pageviews })),
     traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
     merged_visitor_ids: visitors.map((r) => ({
       visitor_id: str(r.visitor_id),

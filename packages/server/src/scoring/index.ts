@@ -1,0 +1,2 @@
+export { ScoringService } from './service';
+export { scoreOf, scoredGoals, rulesScorer } from './score';
