@@ -158,8 +158,8 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     await expect.poll(() => lcpCard.textContent(), SLOW).toContain(`${(p75 / 1000).toFixed(2)} s`);
     expect(await lcpCard.textContent()).toContain('Needs improvement');
     expect(await page.getByTestId('vital-inp').textContent()).toContain('No data');
-    const slowest = page.getByRole('region', { name: 'Slowest pages' });
-    expect(await slowest.getByRole('row').filter({ hasText: '/pricing' }).count()).toBe(1);
+    const slowest = page.getByRole('region', { name: /^Slowest by page/ });
+    await expect.poll(() => slowest.getByRole('row').filter({ hasText: '/pricing' }).count(), SLOW).toBe(1);
     await page.getByRole('link', { name: 'Errors' }).click();
     const errorsTable = page.getByRole('region', { name: 'Errors', exact: true });
     await errorsTable.getByText(hostileMessage, { exact: true }).waitFor(SLOW);

@@ -205,6 +205,7 @@ describe('a link holder reaches nothing else', () => {
       /^\/api\/consent(\/config)?$/, // the consent banner's texts and decisions, by tracking id
       /^\/api\/domains\/ask$/, // the reverse proxy's on-demand TLS question
       /^\/api\/branding$/, // the sign-in page's branding, by host
+      /^\/api\/experiments\/assign$/, // an experiment's variants for a signed attribution id, by tracking id
     ];
     const isPublic = (url: string) =>
       PUBLIC.some((r) => r.test(url)) || (!url.startsWith('/api/') && !url.startsWith('/v1/') && !/:\w/.test(url));

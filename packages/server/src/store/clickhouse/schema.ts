@@ -88,6 +88,8 @@ export interface Migration {
    * local tables are repaired ON CLUSTER by the operator (docs/scale-out.md).
    */
   repairs?: ReadonlyArray<{ table: string; column: string }>;
+  /** Statements run only where `table` is a MergeTree of this database (not a cluster's Distributed table). */
+  onMergeTree?: { table: string; statements: () => string[] };
 }
 
 /** Applied in order; never edit a released step, add one. Every statement is idempotent. */
@@ -182,27 +184,29 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
   {
     version: 17,
     name: 'heatmap grid built in the engine: rows keyed by what they count, ordered by day; day marks name their zone',
-    statements: () => heatmapGridRekeyStatements(),
+    statements: () => [],
+    // Only on the single-node layout: a cluster's pre-created tables are left to their operator (docs/scale-out.md).
+    onMergeTree: { table: 'heatmap_cells', statements: () => heatmapGridRekeyStatements() },
   },
 ];
 
 /**
  * The grid job now writes rows in the engine (INSERT … SELECT) keyed by heatmapCellKeySql, so the rows the
- * server keyed before get those keys too (else a rebuilt day would count twice), in a table ordered by
- * (site, day) for period reads; days built before were UTC days.
+ * server keyed before get those keys too (else a rebuilt day would count twice); days built before were UTC
+ * days. In place, so that nodes starting at once and a second run are harmless: re-keyed copies of the same
+ * row collapse under ReplacingMergeTree, and the old-keyed rows are deleted once the copies exist.
  */
 function heatmapGridRekeyStatements(): string[] {
   const spec = SIDE_TABLES.heatmap_cells;
-  const columns = spec.columns.map((c) => `${c.name} ${c.kind === 'int' ? 'Int64' : 'String'}`).join(', ');
   const rest = spec.columns.filter((c) => c.name !== 'cell_key').map((c) => c.name);
+  const newKey = heatmapCellKeySql('clickhouse');
   return [
-    `CREATE TABLE IF NOT EXISTS heatmap_cells_keyed (site_id String, ${columns}) ENGINE = ReplacingMergeTree(version) ORDER BY (site_id, day, cell_key)`,
-    `INSERT INTO heatmap_cells_keyed (site_id, cell_key, ${rest.join(', ')})
-      SELECT site_id, ${heatmapCellKeySql('clickhouse')} AS cell_key, ${rest.join(', ')}
-      FROM (SELECT site_id, day, path, viewport, kind, cx, cy, if(kind = 'day' AND selector = '', 'UTC', selector) AS selector, n, version
-        FROM heatmap_cells FINAL)`,
-    'RENAME TABLE heatmap_cells TO heatmap_cells_unkeyed, heatmap_cells_keyed TO heatmap_cells',
-    'DROP TABLE heatmap_cells_unkeyed',
+    `INSERT INTO heatmap_cells (site_id, cell_key, ${rest.join(', ')})
+      SELECT site_id, ${newKey} AS cell_key, ${rest.join(', ')}
+      FROM (SELECT site_id, cell_key, day, path, viewport, kind, cx, cy, if(kind = 'day' AND selector = '', 'UTC', selector) AS selector, n, version
+        FROM heatmap_cells FINAL)
+      WHERE cell_key != ${newKey}`,
+    `ALTER TABLE heatmap_cells DELETE WHERE cell_key != ${newKey}`,
   ];
 }
 
@@ -253,6 +257,8 @@ ENGINE = ReplacingMergeTree ORDER BY version`,
     if (m.version <= current) continue;
     for (const stmt of m.statements(server)) await createIdempotent(http, stmt);
     for (const r of m.repairs ?? []) if (await isMergeTree(http, r.table)) await http.exec(repairJsonSql(r.table, r.column));
+    if (m.onMergeTree && (await isMergeTree(http, m.onMergeTree.table)))
+      for (const stmt of m.onMergeTree.statements()) await http.exec(stmt);
     await http.exec(`INSERT INTO schema_version (version, name, applied_at) VALUES (${m.version}, ${quoteString(m.name)}, now())`);
   }
   return { version: SCHEMA_VERSION, server };

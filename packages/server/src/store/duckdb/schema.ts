@@ -195,11 +195,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'path-sessions rollup (stats/rollups/path-sessions.ts): page-view steps per session; filled by its job',
     // Columns as stats/rollups/path-sessions.ts builds them; derived data, built from `events` by the job.
     statements: () => [
-      `CREATE TABLE path_sessions (site_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
+      `CREATE TABLE IF NOT EXISTS path_sessions (site_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL,
         vk UHUGEINT NOT NULL, sk UHUGEINT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL, s STRUCT(t BIGINT, l VARCHAR)[] NOT NULL,
         labels VARCHAR[], times BIGINT[], batch TIMESTAMP NOT NULL)`,
       // One row: page views received up to `watermark` are in path_sessions.
-      `CREATE TABLE path_sessions_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS path_sessions_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
     ],
   },
   {
