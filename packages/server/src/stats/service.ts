@@ -69,6 +69,8 @@ export interface StatsServiceOptions {
   sessionParts?: { ready(): boolean };
   /** The path-sessions rollup of a DuckDB store (rollups/path-sessions.ts): paths read it once it is built. */
   pathSessions?: { ready(): boolean };
+  /** The visitor-hours rollup of a DuckDB store (rollups/visitor-hours.ts): cohorts read it once it is built. */
+  visitorHours?: { ready(): boolean };
   /** Count from the rollup's marks where they serve (rollups/session-marks.ts). Default true; tests compare both. */
   sessionMarks?: boolean;
   /** Brings the site's revenue credits up to date (revenue/credits.ts) before a query with revenue metrics. */
@@ -103,6 +105,7 @@ export class StatsService {
   private readonly sessionParts: StatsServiceOptions['sessionParts'];
   private readonly sessionMarks: boolean;
   private readonly pathSessions: StatsServiceOptions['pathSessions'];
+  private readonly visitorHours: StatsServiceOptions['visitorHours'];
   private readonly revenueCredits: StatsServiceOptions['revenueCredits'];
 
   constructor(
@@ -117,6 +120,7 @@ export class StatsService {
     this.sessionParts = opts.sessionParts;
     this.sessionMarks = opts.sessionMarks ?? true;
     this.pathSessions = opts.pathSessions;
+    this.visitorHours = opts.visitorHours;
     this.revenueCredits = opts.revenueCredits;
   }
 
@@ -375,7 +379,8 @@ export class StatsService {
 
   /** Retention (and goal completion) of cohorts by first visit, first source or landing page (cohorts/). */
   async cohorts(site: StatsSite, params: unknown): Promise<Cohorts> {
-    return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now());
+    const rollupReady = this.dialect.name === 'duckdb' && (this.visitorHours?.ready() ?? false);
+    return runCohorts(this.reader, this.dialect, site, parseCohortParams(params), this.now(), rollupReady);
   }
 
   /** Journey segments over a goal: direct converters, researchers, browsers … (journeys/). */

@@ -2,6 +2,7 @@ import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect, Interval } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
+import { visitorHoursRows } from '../rollups';
 import { and, bindInt, bindString, ident, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -26,6 +27,13 @@ export interface CohortQuery {
   endMs: number;
   readStartMs: number;
   readEndMs: number;
+  /** Read the visitor-hours rollup (rollups/visitor-hours.ts): only by first visit without a goal (cohortsFromRollup). */
+  rollup?: boolean;
+}
+
+/** Whether the visitor-hours rollup answers `q`: it holds first and last times per visitor and hour, nothing of sources, pages or goals. */
+export function cohortsFromRollup(q: Pick<CohortQuery, 'by' | 'goal'>): boolean {
+  return q.by === 'first_visit' && q.goal === null;
 }
 
 interface CohortLeaves {
@@ -64,7 +72,11 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
     sql`ts >= ${d.timestampFromMs(q.readStartMs)}`,
     sql`ts < ${d.timestampFromMs(q.readEndMs)}`,
   ]);
-  const { rows, member } = memberRows(d, sql`visitor_id, user_id, ts, name, path, source, props`, inRead, q.people);
+  if (q.rollup && (d.name !== 'duckdb' || !cohortsFromRollup(q)))
+    throw new Error('cohorts: the visitor-hours rollup cannot answer this request');
+  const { rows, member } = q.rollup
+    ? memberRows(d, sql`visitor_id, user_id, ts`, sql`1 = 1`, q.people, sql`hours`)
+    : memberRows(d, sql`visitor_id, user_id, ts, name, path, source, props`, inRead, q.people);
   const key =
     q.by === 'source'
       ? d.argMinIf(ident('source'), ident('ts'), sql`1 = 1`)
@@ -79,8 +91,8 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
     q.by === 'landing_page' ? sql`min(CASE WHEN name = 'page_view' THEN ${ms} ELSE 0 - ${bindInt(-NEVER)} END)` : sql`min(${ms})`;
   const l1 = sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
   const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
-  return render(
-    sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`,
-    d,
-  );
+  const grid = sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`;
+  if (!q.rollup) return render(grid, d);
+  // The rollup's rows stand for the events read (visitor-hours.ts); read once, used by both of memberRows' scans.
+  return render(sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, q.siteId, q.readStartMs, q.readEndMs)}) ${grid}`, d);
 }

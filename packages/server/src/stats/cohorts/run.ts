@@ -3,7 +3,7 @@ import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { localDate, resolvePeriod } from '../period';
 import { and, bindString, render, sql } from '../sql';
-import { compileCohorts } from './compile';
+import { cohortsFromRollup, compileCohorts } from './compile';
 import type { CohortRequest } from './params';
 
 const DAY = 86_400_000;
@@ -43,6 +43,7 @@ export async function runCohorts(
   site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
   req: CohortRequest,
   nowMs: number,
+  rollupReady = false,
 ): Promise<Cohorts> {
   const range = resolvePeriod(req.dateRange, site.timezone, nowMs);
   const goal = req.goal ? (site.goals ?? []).find((g) => g.id === req.goal) : null;
@@ -66,6 +67,8 @@ export async function runCohorts(
     endMs: range.endMs,
     readStartMs,
     readEndMs,
+    // docs/cohorts.md "Speed": the common request (by first visit, no goal) reads the visitor-hours rollup.
+    rollup: rollupReady && d.name === 'duckdb' && cohortsFromRollup({ by: req.by, goal: goal ?? null }),
   });
   const rows = (await reader.query<Record<string, unknown>>(c.sql, c.params)).map((r) => ({
     ck: String(r.ck ?? ''),

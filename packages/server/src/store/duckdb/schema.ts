@@ -195,6 +195,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       `CREATE TABLE path_sessions_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
     ],
   },
+  {
+    version: 25,
+    name: 'visitor-hours rollup (stats/rollups/visitor-hours.ts): first and last event time per visitor, user id and UTC hour; filled by its job',
+    // Columns as stats/rollups/visitor-hours.ts builds them; derived data, built from `events` by the job.
+    statements: () => [
+      `CREATE TABLE visitor_hours (site_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL,
+        hour TIMESTAMP NOT NULL, lo TIMESTAMP NOT NULL, hi TIMESTAMP NOT NULL, batch TIMESTAMP NOT NULL)`,
+      // One row: events received up to `watermark` are in visitor_hours.
+      `CREATE TABLE visitor_hours_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
+    ],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
