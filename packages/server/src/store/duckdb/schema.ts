@@ -200,10 +200,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'visitor-hours rollup (stats/rollups/visitor-hours.ts): first and last event time per visitor, user id and UTC hour; filled by its job',
     // Columns as stats/rollups/visitor-hours.ts builds them; derived data, built from `events` by the job.
     statements: () => [
-      `CREATE TABLE visitor_hours (site_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL,
+      `CREATE TABLE IF NOT EXISTS visitor_hours (site_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL,
         hour TIMESTAMP NOT NULL, lo TIMESTAMP NOT NULL, hi TIMESTAMP NOT NULL, batch TIMESTAMP NOT NULL)`,
       // One row: events received up to `watermark` are in visitor_hours.
-      `CREATE TABLE visitor_hours_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS visitor_hours_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
     ],
   },
 ];
