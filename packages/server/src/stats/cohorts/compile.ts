@@ -2,7 +2,7 @@ import type { GoalDefinition } from '@tidemark/core';
 import type { Dialect, Interval } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
-import { visitorHoursRows } from '../rollups';
+import { onWholeHours, visitorHoursRows } from '../rollups';
 import { and, bindInt, bindString, ident, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -93,6 +93,11 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
   const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
   const grid = sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`;
   if (!q.rollup) return render(grid, d);
+  // By first visit without a goal the grid needs per member only its first period and time: taken over
+  // the member's (m, b) rows by a window instead of lists (the same rows, counted per (fb, b)).
+  const firsts = sql`SELECT b, min(b) OVER (PARTITION BY m) AS fb, min(t0) OVER (PARTITION BY m) AS ft FROM (${l1}) AS l1`;
+  const served = sql`SELECT '' AS ck, fb, b, count(*) AS n, 0 AS c, 0 AS cvs FROM (${firsts}) AS w WHERE ${first} GROUP BY fb, b ORDER BY fb, b`;
   // The rollup's rows stand for the events read (visitor-hours.ts); read once, used by both of memberRows' scans.
-  return render(sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, q.siteId, q.readStartMs, q.readEndMs)}) ${grid}`, d);
+  const wholeHours = onWholeHours(q.timezone, q.readStartMs, q.readEndMs, [q.startMs, q.endMs]);
+  return render(sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, q.siteId, q.readStartMs, q.readEndMs, wholeHours)}) ${served}`, d);
 }

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import { offsetSegments } from '../period';
 import { and, bindString, or, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -20,6 +21,15 @@ export const VISITOR_HOURS_WATERMARK = sql`(SELECT coalesce(max(watermark), TIME
 
 const HOUR_MS = 3_600_000;
 
+/** Whether every local period boundary of `tz` in [startMs, endMs) and both cohort bounds lie on whole UTC hours. */
+export function onWholeHours(tz: string, readStartMs: number, readEndMs: number, bounds: readonly number[]): boolean {
+  const segments = offsetSegments(readStartMs, readEndMs, tz);
+  return (
+    bounds.every((ms) => ms % HOUR_MS === 0) &&
+    segments.every((s, i) => s.offsetMs % HOUR_MS === 0 && (i === 0 || s.fromMs % HOUR_MS === 0))
+  );
+}
+
 function groups(where: Sql): Sql {
   return sql`SELECT site_id, visitor_id, user_id, date_trunc('hour', ts) AS hour, min(ts) AS lo, max(ts) AS hi FROM events WHERE ${where} GROUP BY ALL`;
 }
@@ -37,8 +47,12 @@ export function compileVisitorHoursBuild(d: Dialect, fromMs: number, toMs: numbe
  * the events read raw where the rollup cannot answer (received after its watermark, or in the range's
  * partial first and last hours) grouped the same way. What the cohort statement computes from them —
  * first times, latest user ids, active periods — equals what it computes from the events.
+ *
+ * With `wholeHours` (every local period boundary, and the cohorts' first and last instant, on a whole
+ * UTC hour) a group is one row, its hi: all of its events share hi's period, and the member's first
+ * time is then in the same hour as its true first time, so on the same side of every boundary.
  */
-export function visitorHoursRows(d: Dialect, siteId: string, startMs: number, endMs: number): Sql {
+export function visitorHoursRows(d: Dialect, siteId: string, startMs: number, endMs: number, wholeHours: boolean): Sql {
   const site = sql`site_id = ${bindString(siteId)}`;
   const firstWhole = Math.ceil(startMs / HOUR_MS) * HOUR_MS;
   const lastWhole = Math.floor(endMs / HOUR_MS) * HOUR_MS;
@@ -59,5 +73,6 @@ export function visitorHoursRows(d: Dialect, siteId: string, startMs: number, en
       ]),
     ]),
   )}) AS r`;
-  return sql`SELECT visitor_id, user_id, unnest(CASE WHEN hi > lo THEN [lo, hi] ELSE [lo] END) AS ts FROM (${stored} UNION ALL ${raw}) AS a`;
+  const ts = wholeHours ? sql`hi` : sql`unnest(CASE WHEN hi > lo THEN [lo, hi] ELSE [lo] END)`;
+  return sql`SELECT visitor_id, user_id, ${ts} AS ts FROM (${stored} UNION ALL ${raw}) AS a`;
 }
