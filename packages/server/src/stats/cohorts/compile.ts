@@ -27,8 +27,8 @@ export interface CohortQuery {
   endMs: number;
   readStartMs: number;
   readEndMs: number;
-  /** Read the visitor-hours rollup (rollups/visitor-hours.ts): only by first visit without a goal (cohortsFromRollup). */
-  rollup?: boolean;
+  /** Read the visitor-hours rollup (rollups/visitor-hours.ts), with its watermark (epoch ms): only by first visit without a goal (cohortsFromRollup). */
+  rollup?: { watermarkMs: number };
 }
 
 /** Whether the visitor-hours rollup answers `q`: it holds first and last times per visitor and hour, nothing of sources, pages or goals. */
@@ -99,5 +99,14 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
   const served = sql`SELECT '' AS ck, fb, b, count(*) AS n, 0 AS c, 0 AS cvs FROM (${firsts}) AS w WHERE ${first} GROUP BY fb, b ORDER BY fb, b`;
   // The rollup's rows stand for the events read (visitor-hours.ts); read once, used by both of memberRows' scans.
   const wholeHours = onWholeHours(q.timezone, q.readStartMs, q.readEndMs, [q.startMs, q.endMs]);
-  return render(sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, q.siteId, q.readStartMs, q.readEndMs, wholeHours)}) ${served}`, d);
+  return render(
+    sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, {
+      siteId: q.siteId,
+      startMs: q.readStartMs,
+      endMs: q.readEndMs,
+      watermarkMs: q.rollup.watermarkMs,
+      wholeHours,
+    })}) ${served}`,
+    d,
+  );
 }

@@ -3,6 +3,7 @@ import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { localDate, resolvePeriod } from '../period';
 import { and, bindString, render, sql } from '../sql';
+import { VISITOR_HOURS_WATERMARK_SQL } from '../rollups';
 import { cohortsFromRollup, compileCohorts } from './compile';
 import type { CohortRequest } from './params';
 
@@ -56,6 +57,11 @@ export async function runCohorts(
   const readStartMs = range.startMs - FIRST_SEEN_LOOKBACK_DAYS * DAY;
   const readEndMs = Math.min(nowMs, range.endMs + req.periods * MAX_PERIOD_DAYS[req.interval] * DAY);
   const people = req.unit === null ? await hasIdentifiedUsers(reader, d, site.id, readStartMs, readEndMs) : req.unit === 'people';
+  // docs/cohorts.md "Speed": the common request (by first visit, no goal) reads the visitor-hours rollup.
+  const served = rollupReady && d.name === 'duckdb' && cohortsFromRollup({ by: req.by, goal: goal ?? null });
+  const watermarkMs = served
+    ? Number((await reader.query<{ ms: unknown }>(VISITOR_HOURS_WATERMARK_SQL, []))[0]?.ms ?? Number.NaN)
+    : Number.NaN;
   const c = compileCohorts(d, {
     siteId: site.id,
     timezone: site.timezone,
@@ -67,8 +73,7 @@ export async function runCohorts(
     endMs: range.endMs,
     readStartMs,
     readEndMs,
-    // docs/cohorts.md "Speed": the common request (by first visit, no goal) reads the visitor-hours rollup.
-    rollup: rollupReady && d.name === 'duckdb' && cohortsFromRollup({ by: req.by, goal: goal ?? null }),
+    ...(Number.isFinite(watermarkMs) ? { rollup: { watermarkMs } } : {}),
   });
   const rows = (await reader.query<Record<string, unknown>>(c.sql, c.params)).map((r) => ({
     ck: String(r.ck ?? ''),

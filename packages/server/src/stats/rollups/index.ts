@@ -4,4 +4,4 @@ export { SessionPartsRollup, type SessionPartsOptions, type SessionPartsRun } fr
 export { compilePartsBuild, partsCover, partsEventRows, partsSessionSubquery, type PartsSessionNeeds } from './session-parts';
 export { marksServe, marksFallbackVisitors, marksFallbackFragments, marksRows, type MarksShape, type MarksQuery } from './session-marks';
 export { collapseSteps, pathSessionsLabelled, type PathSessionsRead } from './path-sessions';
-export { onWholeHours, visitorHoursRows } from './visitor-hours';
+export { onWholeHours, visitorHoursRows, VISITOR_HOURS_WATERMARK_SQL } from './visitor-hours';

@@ -17,7 +17,13 @@ import { and, bindString, or, render, sql, type CompiledSql, type Sql } from '..
  * hour is shorter than any local day, so each event of a row lies in lo's period or hi's.
  */
 
-export const VISITOR_HOURS_WATERMARK = sql`(SELECT coalesce(max(watermark), TIMESTAMP '-infinity') FROM visitor_hours_state)`;
+/**
+ * The watermark (epoch ms, or null before the first run), read before the cohort statement and bound
+ * into it as a constant, so that the scan of newer events skips what was received earlier. A watermark
+ * the job has since moved past only makes stored and raw rows overlap, which changes no minimum,
+ * maximum or set.
+ */
+export const VISITOR_HOURS_WATERMARK_SQL = 'SELECT epoch_ms(max(watermark)) AS ms FROM visitor_hours_state';
 
 const HOUR_MS = 3_600_000;
 
@@ -52,7 +58,11 @@ export function compileVisitorHoursBuild(d: Dialect, fromMs: number, toMs: numbe
  * UTC hour) a group is one row, its hi: all of its events share hi's period, and the member's first
  * time is then in the same hour as its true first time, so on the same side of every boundary.
  */
-export function visitorHoursRows(d: Dialect, siteId: string, startMs: number, endMs: number, wholeHours: boolean): Sql {
+export function visitorHoursRows(
+  d: Dialect,
+  r: { siteId: string; startMs: number; endMs: number; watermarkMs: number; wholeHours: boolean },
+): Sql {
+  const { siteId, startMs, endMs, wholeHours } = r;
   const site = sql`site_id = ${bindString(siteId)}`;
   const firstWhole = Math.ceil(startMs / HOUR_MS) * HOUR_MS;
   const lastWhole = Math.floor(endMs / HOUR_MS) * HOUR_MS;
@@ -61,18 +71,13 @@ export function visitorHoursRows(d: Dialect, siteId: string, startMs: number, en
     sql`hour >= ${d.timestampFromMs(firstWhole)}`,
     sql`hour < ${d.timestampFromMs(lastWhole)}`,
   ])}`;
-  const raw = sql`SELECT visitor_id, user_id, lo, hi FROM (${groups(
-    and([
-      site,
-      sql`ts >= ${d.timestampFromMs(startMs)}`,
-      sql`ts < ${d.timestampFromMs(endMs)}`,
-      or([
-        sql`received_at > ${VISITOR_HOURS_WATERMARK}`,
-        sql`ts < ${d.timestampFromMs(firstWhole)}`,
-        sql`ts >= ${d.timestampFromMs(Math.max(firstWhole, lastWhole))}`,
-      ]),
-    ]),
-  )}) AS r`;
+  const inRange = [site, sql`ts >= ${d.timestampFromMs(startMs)}`, sql`ts < ${d.timestampFromMs(endMs)}`];
+  // Two scans, each narrowed on its own column: events received later, and the partial hours.
+  const newer = groups(and([...inRange, sql`received_at > ${d.timestampFromMs(r.watermarkMs)}`]));
+  const edges = groups(
+    and([...inRange, or([sql`ts < ${d.timestampFromMs(firstWhole)}`, sql`ts >= ${d.timestampFromMs(Math.max(firstWhole, lastWhole))}`])]),
+  );
+  const raw = sql`SELECT visitor_id, user_id, lo, hi FROM (${newer} UNION ALL ${edges}) AS r`;
   const ts = wholeHours ? sql`hi` : sql`unnest(CASE WHEN hi > lo THEN [lo, hi] ELSE [lo] END)`;
   return sql`SELECT visitor_id, user_id, ${ts} AS ts FROM (${stored} UNION ALL ${raw}) AS a`;
 }
