@@ -141,7 +141,9 @@ async function main(): Promise<void> {
           ? ['unit_people', 'profiles']
           : values.only === 'paths'
             ? ['paths', 'paths_raw']
-            : [values.only],
+            : values.only === 'cohorts'
+              ? ['cohorts', 'cohorts_raw']
+              : [values.only],
       values.only === 'profiles' ? 'profiles' : 'people',
     );
   } else if (command === 'query' && values.only === 'funnel') {

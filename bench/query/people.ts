@@ -3,7 +3,13 @@ import { loadConfig } from '../../packages/server/src/config';
 import { openEventStore } from '../../packages/server/src/store';
 import { DEFAULT_SCORING_RULES } from '@tidemark/core';
 import { rulesScorer } from '../../packages/server/src/scoring';
-import { openPathSessions, StatsService, storeHasRollups, type SessionPartsRollup } from '../../packages/server/src/stats';
+import {
+  openPathSessions,
+  openVisitorHours,
+  StatsService,
+  storeHasRollups,
+  type SessionPartsRollup,
+} from '../../packages/server/src/stats';
 import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DATA_END, MAIN_SITE } from './dataset';
@@ -40,6 +46,15 @@ function pathsAnswer(last: unknown): string {
   return `${fmt(p.visitors)} visitors; per step ${p.steps.map((x) => fmt(x.visitors)).join(' → ')}; ${p.nodes.length} nodes, ${p.links.length} links`;
 }
 
+function cohortsAnswer(last: unknown): string {
+  const c = last as { basis: string; cohorts: Array<{ size: number; cells: Array<{ retention: number }> }> };
+  const first = c.cohorts[0];
+  return `basis ${c.basis}; ${c.cohorts.length} cohorts, ${fmt(c.cohorts.reduce((a, x) => a + x.size, 0))} members; first cohort ${fmt(first?.size ?? 0)} members, retention ${first?.cells
+    .slice(0, 4)
+    .map((x) => `${x.retention}%`)
+    .join(', ')} …`;
+}
+
 export const PEOPLE_CASES: Case[] = [
   {
     name: 'paths',
@@ -56,17 +71,18 @@ export const PEOPLE_CASES: Case[] = [
   },
   {
     name: 'cohorts',
-    what: '`StatsService.cohorts`: 12 weekly cohorts (first seen 2026-03-09 … 2026-05-31), 12 periods each, default unit (one statement, raw events)',
+    what: '`StatsService.cohorts`: 12 weekly cohorts (first seen 2026-03-09 … 2026-05-31), 12 periods each, default unit (visitor-hours rollup + events received after its watermark and of the partial first and last hours)',
     run: (s) =>
       s.cohorts(MAIN_SITE, { period: 'custom', start_date: '2026-03-09', end_date: '2026-05-31', interval: 'week', periods: '12' }),
-    answer: (last) => {
-      const c = last as { basis: string; cohorts: Array<{ size: number; cells: Array<{ retention: number }> }> };
-      const first = c.cohorts[0];
-      return `basis ${c.basis}; ${c.cohorts.length} cohorts, ${fmt(c.cohorts.reduce((a, x) => a + x.size, 0))} members; first cohort ${fmt(first?.size ?? 0)} members, retention ${first?.cells
-        .slice(0, 4)
-        .map((x) => `${x.retention}%`)
-        .join(', ')} …`;
-    },
+    answer: cohortsAnswer,
+  },
+  {
+    name: 'cohorts_raw',
+    raw: true,
+    what: 'the same request on raw events (one statement; the statement before the rollup)',
+    run: (s) =>
+      s.cohorts(MAIN_SITE, { period: 'custom', start_date: '2026-03-09', end_date: '2026-05-31', interval: 'week', periods: '12' }),
+    answer: cohortsAnswer,
   },
   {
     name: 'unit_people',
@@ -106,21 +122,27 @@ export async function runPeopleBench(
   const rows: string[] = [];
   const answers: string[] = [];
   let paths: SessionPartsRollup | undefined;
+  let hours: SessionPartsRollup | undefined;
   let rollupNote = '';
   try {
     if (storeHasRollups(store)) {
       paths = await openPathSessions(store);
-      const t0 = performance.now();
+      let t0 = performance.now();
       const run = await paths.runOnce();
       rollupNote = ` Path-sessions rollup brought up to date first: ${fmt(run.fragments)} sessions written in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
+      hours = await openVisitorHours(store);
+      t0 = performance.now();
+      const built = await hours.runOnce();
+      rollupNote += ` Visitor-hours rollup brought up to date first: ${fmt(built.fragments)} rows written in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
     }
   } catch (err) {
+    await paths?.close();
     await store.close();
     throw err;
   }
   const load = os.loadavg()[0];
   try {
-    const stats = new StatsService(store, { now: () => NOW, sharedResultsMs: 0, pathSessions: paths });
+    const stats = new StatsService(store, { now: () => NOW, sharedResultsMs: 0, pathSessions: paths, visitorHours: hours });
     const raw = new StatsService(store, { now: () => NOW, sharedResultsMs: 0 });
     const reference = () =>
       stats.dashboard(MAIN_SITE, { period: 'last_30_days', metrics: 'visitors', dimensions: 'page', limit: '10', compare: 'false' });
@@ -144,6 +166,7 @@ export async function runPeopleBench(
     }
   } finally {
     await paths?.close();
+    await hours?.close();
     await store.close();
   }
   const loadAfter = os.loadavg()[0];

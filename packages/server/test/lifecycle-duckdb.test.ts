@@ -2,15 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDbEventStore, type EventStore } from '../src/store';
-import { openPathSessions, openSessionParts, type SessionPartsRollup } from '../src/stats';
+import { openPathSessions, openSessionParts, openVisitorHours, type SessionPartsRollup } from '../src/stats';
 import { runLifecycleSuite } from './lifecycle-suite';
 
 // The shared lifecycle suite on the embedded engine, with the session-parts rollup (fragments, marks,
-// hourly and daily cubes) and the path-sessions rollup built over the fixture, so every purge is
-// checked against the rollups too.
+// hourly and daily cubes), the path-sessions and the visitor-hours rollups built over the fixture, so
+// every purge is checked against the rollups too.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-lifecycle-'));
 let rollup: SessionPartsRollup | null = null;
 let paths: SessionPartsRollup | null = null;
+let hours: SessionPartsRollup | null = null;
 const ROLLUP_TABLES = [
   'session_parts',
   'page_parts',
@@ -20,6 +21,7 @@ const ROLLUP_TABLES = [
   'mark_cube_day',
   'mark_cube_day_state',
   'path_sessions',
+  'visitor_hours',
 ];
 
 runLifecycleSuite('DuckDB', {
@@ -36,7 +38,9 @@ runLifecycleSuite('DuckDB', {
     await rollup.runOnce();
     paths ??= await openPathSessions(store as DuckDbEventStore, { lagMs: 0 });
     await paths.runOnce();
-    return { sessionParts: rollup, pathSessions: paths };
+    hours ??= await openVisitorHours(store as DuckDbEventStore, { lagMs: 0 });
+    await hours.runOnce();
+    return { sessionParts: rollup, pathSessions: paths, visitorHours: hours };
   },
   async derivedRows(store, siteId) {
     const out: Record<string, number> = {};
@@ -47,8 +51,10 @@ runLifecycleSuite('DuckDB', {
   async release() {
     await rollup?.close();
     await paths?.close();
+    await hours?.close();
     rollup = null;
     paths = null;
+    hours = null;
   },
   async destroy() {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 import { openReplayStore, type ReplayStore } from '../src/replay';
 import { tempDir } from './helpers/events';
 import { answerCounts, pathCounts, visitorPaths } from './helpers/paths-oracle';
+import { cohortOracle } from './helpers/cohorts-oracle';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -168,6 +169,36 @@ async function expectStatsEqual(stats: StatsService, site: { id: string; timezon
     expect(got.dropOff, `path drop-offs ${start}..${end}`).toEqual(want.dropOff);
     for (const [k, nodes] of got.nodes)
       for (const [label, n] of nodes) if (label !== 'o(other)') expect(n, `path node ${k} ${label}`).toBe(want.nodes.get(k)?.get(label));
+    // Daily cohorts of people by first visit (DuckDB: its visitor-hours rollup), over what the site keeps.
+    const cohorts = await stats.cohorts(site, {
+      period: 'custom',
+      start_date: start,
+      end_date: end,
+      interval: 'day',
+      periods: '10',
+      unit: 'people',
+    });
+    const readEnd = Math.min(NOW, to + 10 * DAY);
+    const wantCohorts = cohortOracle(
+      mine.filter((e) => e.ts >= from - 180 * DAY && e.ts < readEnd),
+      {
+        timezone: site.timezone,
+        interval: 'day',
+        periods: 10,
+        by: 'first_visit',
+        people: true,
+        goal: null,
+        startMs: from,
+        endMs: to,
+        nowMs: NOW,
+      },
+    );
+    expect(
+      cohorts.cohorts.map((c) => ({ cohort: c.cohort, size: c.size, active: c.cells.map((x) => x.active) })),
+      `cohorts ${start}..${end}`,
+    ).toEqual(
+      wantCohorts.map((c) => ({ cohort: c.cohort, size: c.size, active: c.active })).sort((a, b) => (a.cohort < b.cohort ? -1 : 1)),
+    );
   }
 }
 

@@ -19,7 +19,7 @@ import {
   withQuarantineBudget,
   type IngestCollector,
 } from '../ingest';
-import { openPathSessions, openSessionParts, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
+import { openPathSessions, openSessionParts, openVisitorHours, StatsService, storeHasRollups, type SessionPartsRollup } from '../stats';
 import { keyedCounterStore, loadServerSecret, preparePrivateDir, restrictDataFiles, ServerKeys } from '../secrets';
 import { openScaleOut, withRealtime, type ScaleOut } from '../scaleout';
 import { Lifecycle } from '../lifecycle';
@@ -180,6 +180,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   // The stats rollups (stats/rollups/) where the store can hold them (the embedded one): only speed queries up.
   let sessionParts: SessionPartsRollup | undefined;
   let pathSessions: SessionPartsRollup | undefined;
+  let visitorHours: SessionPartsRollup | undefined;
   if (does.jobs && storeHasRollups(events)) {
     const rollup = await openSessionParts(events, {
       zones: async () => (await meta.sites.listAll()).map((s) => [s.id, s.timezone] as const),
@@ -191,6 +192,10 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(() => paths.close());
     closers.push(paths.schedule(5 * 60_000, (err) => logError('path sessions rollup failed', err)));
     pathSessions = paths;
+    const hours = await openVisitorHours(events);
+    closers.push(() => hours.close());
+    closers.push(hours.schedule(5 * 60_000, (err) => logError('visitor hours rollup failed', err)));
+    visitorHours = hours;
   }
   // Login throttles, key and collection rate limits, the quarantine's daily budget: one store, shared by every node at scale.
   // Counter names (e-mail and IP addresses, key ids) reach the counter store only as keyed digests.
@@ -224,6 +229,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     await scale?.close();
     await sessionParts?.close();
     await pathSessions?.close();
+    await visitorHours?.close();
     await events.close();
     await meta.close();
     throw err;
@@ -249,6 +255,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     ...(scale ? { realtime: scale.realtime } : {}),
     sessionParts,
     pathSessions,
+    visitorHours,
     revenueCredits: (siteId) => revenue.ensureCredits(siteId),
   });
   const traffic = new TrafficCache(stats, events);

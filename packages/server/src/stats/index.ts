@@ -27,6 +27,7 @@ export {
   compilePartsBuild,
   openSessionParts,
   openPathSessions,
+  openVisitorHours,
   storeHasRollups,
   SessionPartsRollup,
   type SessionPartsOptions,

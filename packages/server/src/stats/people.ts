@@ -8,13 +8,14 @@ import { and, bindString, ident, join, sql, type Sql } from './sql';
  * event with a user id is 'u' + it; one without is 'u' + the latest user id its visitor id carried in
  * the rows read, else 'v' + the visitor id. Without `people`, the visitor id.
  * `cols` are the event columns the caller needs (visitor_id, user_id and ts among them); the returned
- * rows have them (plus uid with `people`), and `member` is an expression over those rows.
+ * rows have them (plus uid with `people`), and `member` is an expression over those rows. `from` is the
+ * rows' source: `events`, or a name for rows with the same meaning (a rollup's, cohorts/compile.ts).
  */
-export function memberRows(d: Dialect, cols: Sql, where: Sql, people: boolean): { rows: Sql; member: Sql } {
-  const rows = sql`SELECT ${cols} FROM events WHERE ${where}`;
+export function memberRows(d: Dialect, cols: Sql, where: Sql, people: boolean, from: Sql = sql`events`): { rows: Sql; member: Sql } {
+  const rows = sql`SELECT ${cols} FROM ${from} WHERE ${where}`;
   if (!people) return { rows, member: ident('visitor_id') };
   const latest = d.name === 'duckdb' ? sql`arg_max(user_id, ts)` : sql`argMax(user_id, ts)`;
-  const ids = sql`SELECT visitor_id, ${latest} AS uid FROM events WHERE ${and([where, sql`user_id <> ''`])} GROUP BY visitor_id`;
+  const ids = sql`SELECT visitor_id, ${latest} AS uid FROM ${from} WHERE ${and([where, sql`user_id <> ''`])} GROUP BY visitor_id`;
   // ClickHouse (18.16 too) needs the join's strictness said; a visitor id has one row on the right.
   const joined =
     d.name === 'duckdb'

@@ -70,6 +70,8 @@ export interface StatsServiceOptions {
   sessionParts?: { ready(): boolean };
   /** The path-sessions rollup of a DuckDB store (rollups/path-sessions.ts): paths read it once it is built. */
   pathSessions?: { ready(): boolean };
+  /** The visitor-hours rollup of a DuckDB store (rollups/visitor-hours.ts): cohorts read it once it is built. */
+  visitorHours?: { ready(): boolean };
   /** Count from the rollup's marks where they serve (rollups/session-marks.ts). Default true; tests compare both. */
   sessionMarks?: boolean;
   /** Brings the site's revenue credits up to date (revenue/credits.ts) before a query with revenue metrics. */
@@ -104,6 +106,7 @@ export class StatsService {
   private readonly sessionParts: StatsServiceOptions['sessionParts'];
   private readonly sessionMarks: boolean;
   private readonly pathSessions: StatsServiceOptions['pathSessions'];
+  private readonly visitorHours: StatsServiceOptions['visitorHours'];
   private readonly revenueCredits: StatsServiceOptions['revenueCredits'];
 
   constructor(
@@ -118,6 +121,7 @@ export class StatsService {
     this.sessionParts = opts.sessionParts;
     this.sessionMarks = opts.sessionMarks ?? true;
     this.pathSessions = opts.pathSessions;
+    this.visitorHours = opts.visitorHours;
     this.revenueCredits = opts.revenueCredits;
   }
 
@@ -384,7 +388,8 @@ export class StatsService {
     const req = parseCohortParams(params);
     // Revenue per member reads the credits: brought up to date first.
     await this.revenueCredits?.(site.id);
-    return runCohorts(this.reader, this.dialect, site, req, this.now());
+    const rollupReady = this.dialect.name === 'duckdb' && (this.visitorHours?.ready() ?? false);
+    return runCohorts(this.reader, this.dialect, site, req, this.now(), rollupReady);
   }
 
   /** An experiment's exposures and conversions per variant (experiments/). */

@@ -88,3 +88,29 @@ export function handEvents(): CanonicalEvent[] {
     cohortEvent(H, 'c1', at('2024-01-24T12:00:00Z'), 'signup', { path: '/' }),
   ];
 }
+
+/**
+ * Events of site K received late (their times are earlier): received on 2024-03-20 (a rollup built up
+ * to COHORT_NOW − 2 h stores them beside their hours' earlier rows) and at COHORT_NOW − 1 min (after any
+ * rollup's watermark). Among them a late identify that moves a visitor to a user, a visitor's return
+ * weeks later, and a visitor seen only late.
+ */
+export function lateCohortEvents(events: CanonicalEvent[]): CanonicalEvent[] {
+  const site = events.filter((e) => e.site_id === COHORT_SITE.id);
+  const anon = site.filter((e) => e.user_id === '');
+  const mid = Date.parse('2024-03-20T00:00:00Z');
+  const end = COHORT_NOW - 60_000;
+  const late = (e: CanonicalEvent, receivedAt: number) => ({ ...e, received_at: receivedAt });
+  const a = anon[3]!;
+  const b = anon[40]!;
+  const c = anon[90]!;
+  return [
+    late(cohortEvent(COHORT_SITE.id, a.visitor_id, a.ts + 1, 'identify', { user: 'user-late' }), end),
+    late(cohortEvent(COHORT_SITE.id, b.visitor_id, b.ts + 2, 'page_view', { path: '/docs' }), mid),
+    late(cohortEvent(COHORT_SITE.id, b.visitor_id, b.ts + 23 * 86_400_000 + 3, 'page_view', { path: '/' }), mid),
+    late(cohortEvent(COHORT_SITE.id, c.visitor_id, c.ts + 3, 'identify', { user: 'user7' }), mid),
+    late(cohortEvent(COHORT_SITE.id, c.visitor_id, c.ts + 30 * 86_400_000 + 5, 'page_view', { path: '/' }), end),
+    late(cohortEvent(COHORT_SITE.id, 'late-only', Date.parse('2024-01-20T15:30:00Z'), 'page_view', { path: '/' }), end),
+    late(cohortEvent(COHORT_SITE.id, 'late-only', Date.parse('2024-02-03T04:59:00Z'), 'page_view', { path: '/' }), mid),
+  ];
+}

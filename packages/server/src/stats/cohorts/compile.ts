@@ -2,6 +2,7 @@ import type { CohortBy, GoalDefinition } from '@tidemark/core';
 import type { Dialect, Interval } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
+import { onWholeHours, visitorHoursRows } from '../rollups';
 import { and, bindInt, bindString, ident, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -26,6 +27,13 @@ export interface CohortQuery {
   endMs: number;
   readStartMs: number;
   readEndMs: number;
+  /** Read the visitor-hours rollup (rollups/visitor-hours.ts), with its watermark (epoch ms): only by first visit without a goal (cohortsFromRollup). */
+  rollup?: { watermarkMs: number };
+}
+
+/** Whether the visitor-hours rollup answers `q`: it holds first and last times per visitor and hour, nothing of sources, pages or goals. */
+export function cohortsFromRollup(q: Pick<CohortQuery, 'by' | 'goal'>): boolean {
+  return q.by === 'first_visit' && q.goal === null;
 }
 
 interface CohortLeaves {
@@ -67,7 +75,11 @@ export function memberPeriods(d: Dialect, q: CohortQuery): Sql {
     sql`ts >= ${d.timestampFromMs(q.readStartMs)}`,
     sql`ts < ${d.timestampFromMs(q.readEndMs)}`,
   ]);
-  const { rows, member } = memberRows(d, sql`visitor_id, user_id, ts, name, path, source, props`, inRead, q.people);
+  if (q.rollup && (d.name !== 'duckdb' || !cohortsFromRollup(q)))
+    throw new Error('cohorts: the visitor-hours rollup cannot answer this request');
+  const { rows, member } = q.rollup
+    ? memberRows(d, sql`visitor_id, user_id, ts`, sql`1 = 1`, q.people, sql`hours`)
+    : memberRows(d, sql`visitor_id, user_id, ts, name, path, source, props`, inRead, q.people);
   // By trait: the latest value the member's identify events gave the key (compile below picks the period of the latest).
   const trait = q.by.startsWith('trait:') ? d.propertyValue(ident('props'), q.by.slice(6)) : null;
   const hasTrait = trait ? sql`name = 'identify' AND ${trait} <> ''` : null;
@@ -97,8 +109,22 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
   const lv = leavesOf(d);
   const l1 = memberPeriods(d, q);
   const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
+  const grid = sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`;
+  if (!q.rollup) return render(grid, d);
+  // By first visit without a goal the grid needs per member only its first period and time: taken over
+  // the member's (m, b) rows by a window instead of lists (the same rows, counted per (fb, b)).
+  const firsts = sql`SELECT b, min(b) OVER (PARTITION BY m) AS fb, min(t0) OVER (PARTITION BY m) AS ft FROM (${l1}) AS l1`;
+  const served = sql`SELECT '' AS ck, fb, b, count(*) AS n, 0 AS c, 0 AS cvs FROM (${firsts}) AS w WHERE ${first} GROUP BY fb, b ORDER BY fb, b`;
+  // The rollup's rows stand for the events read (visitor-hours.ts); read once, used by both of memberRows' scans.
+  const wholeHours = onWholeHours(q.timezone, q.readStartMs, q.readEndMs, [q.startMs, q.endMs]);
   return render(
-    sql`SELECT ck, fb, b, count(*) AS n, sum(g) AS c, sum(cv) AS cvs FROM (${lv.explode(l1, first)}) AS x GROUP BY ck, fb, b ORDER BY ck, fb, b`,
+    sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, {
+      siteId: q.siteId,
+      startMs: q.readStartMs,
+      endMs: q.readEndMs,
+      watermarkMs: q.rollup.watermarkMs,
+      wholeHours,
+    })}) ${served}`,
     d,
   );
 }

@@ -3,7 +3,8 @@ import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { localDate, resolvePeriod } from '../period';
 import { and, bindString, render, sql } from '../sql';
-import { compileCohorts, type CohortQuery } from './compile';
+import { VISITOR_HOURS_WATERMARK_SQL } from '../rollups';
+import { cohortsFromRollup, compileCohorts, type CohortQuery } from './compile';
 import { compileCohortRevenue, compileHasRevenue } from './revenue';
 import type { CohortRequest } from './params';
 
@@ -44,6 +45,7 @@ export async function runCohorts(
   site: { id: string; timezone: string; goals?: readonly GoalDefinition[] },
   req: CohortRequest,
   nowMs: number,
+  rollupReady = false,
 ): Promise<Cohorts> {
   const range = resolvePeriod(req.dateRange, site.timezone, nowMs);
   const goal = req.goal ? (site.goals ?? []).find((g) => g.id === req.goal) : null;
@@ -56,6 +58,11 @@ export async function runCohorts(
   const readStartMs = range.startMs - FIRST_SEEN_LOOKBACK_DAYS * DAY;
   const readEndMs = Math.min(nowMs, range.endMs + req.periods * MAX_PERIOD_DAYS[req.interval] * DAY);
   const people = req.unit === null ? await hasIdentifiedUsers(reader, d, site.id, readStartMs, readEndMs) : req.unit === 'people';
+  // docs/cohorts.md "Speed": the common request (by first visit, no goal) reads the visitor-hours rollup.
+  const served = rollupReady && d.name === 'duckdb' && cohortsFromRollup({ by: req.by, goal: goal ?? null });
+  const watermarkMs = served
+    ? Number((await reader.query<{ ms: unknown }>(VISITOR_HOURS_WATERMARK_SQL, []))[0]?.ms ?? Number.NaN)
+    : Number.NaN;
   const query: CohortQuery = {
     siteId: site.id,
     timezone: site.timezone,
@@ -68,7 +75,7 @@ export async function runCohorts(
     readStartMs,
     readEndMs,
   };
-  const c = compileCohorts(d, query);
+  const c = compileCohorts(d, { ...query, ...(Number.isFinite(watermarkMs) ? { rollup: { watermarkMs } } : {}) });
   const revenue = await cohortRevenue(reader, d, query);
   const rows = (await reader.query<Record<string, unknown>>(c.sql, c.params)).map((r) => ({
     ck: String(r.ck ?? ''),

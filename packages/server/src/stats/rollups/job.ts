@@ -14,7 +14,8 @@ import type { JobConnection } from '../../store';
  * session from being split into more fragments than the hours it spans.
  *
  * The path-sessions rollup (path-sessions.ts) runs another instance of this job with its own state
- * table and statements (no marks), so it is built and caught up independently of the fragments.
+ * table and statements (no marks), so it is built and caught up independently of the fragments; so does
+ * the visitor-hours rollup (visitor-hours.ts).
  */
 
 const HOUR_MS = 3_600_000;
@@ -33,7 +34,7 @@ export interface SessionPartsOptions {
    */
   serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The one-row table holding the watermark. Default `session_parts_state`. */
-  stateTable?: 'session_parts_state' | 'path_sessions_state';
+  stateTable?: 'session_parts_state' | 'path_sessions_state' | 'visitor_hours_state';
   /** How far behind the clock the watermark stays. Default 10 minutes. */
   lagMs?: number;
   /** Most `received_at` time rolled up per transaction, so a first build is several small commits. Default 7 days. */

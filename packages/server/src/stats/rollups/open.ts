@@ -5,6 +5,7 @@ import { packZones } from './mark-cube-day';
 import { compileMarksBuild } from './session-marks';
 import { compilePartsBuild } from './session-parts';
 import { compilePathSessionsBuild } from './path-sessions';
+import { compileVisitorHoursBuild } from './visitor-hours';
 
 export interface SessionZones {
   /** Every site's (id, IANA time zone): with it the job keeps the daily marks cube (mark-cube-day.ts). */
@@ -49,5 +50,20 @@ export async function openPathSessions(
     stateTable: 'path_sessions_state',
     serialize: store.maintenance ? (fn) => store.maintenance!(fn) : undefined,
     buildSql: (from, to) => compilePathSessionsBuild(duckdbDialect, from, to),
+  });
+}
+
+/** The visitor-hours job (visitor-hours.ts) of a store that can hold rollups, with a watermark of its own. */
+export async function openVisitorHours(
+  store: EventStore,
+  opts: Omit<SessionPartsOptions, 'buildSql' | 'marksSql' | 'marksKey' | 'stateTable'> = {},
+): Promise<SessionPartsRollup> {
+  if (!storeHasRollups(store) || store.dialect !== 'duckdb')
+    throw new Error(`the ${store.dialect} event store cannot hold the visitor-hours rollup`);
+  return new SessionPartsRollup(await store.openJobConnection!(), {
+    ...opts,
+    stateTable: 'visitor_hours_state',
+    serialize: store.maintenance ? (fn) => store.maintenance!(fn) : undefined,
+    buildSql: (from, to) => compileVisitorHoursBuild(duckdbDialect, from, to),
   });
 }

@@ -22,6 +22,9 @@ import { PERSONAL_SIDE_TABLES, SIDE_TABLE_NAMES, SIDE_TABLES, subjectColumnsOf }
  * rows go whole; retention deletes the rows whose last step is before the cutoff and cuts the steps
  * before it out of the rows straddling it, whose collapsed lists become NULL (queries collapse such
  * rows on the spot, the job's next run fills the lists again).
+ *
+ * Visitor hours (stats/rollups/visitor-hours.ts) are per visitor and UTC hour, so they go exactly like
+ * fragments (a retention cutoff is a whole UTC day).
  */
 
 /** Condition on events (and the same on rollup fragments) selecting what a purge deletes. */
@@ -42,6 +45,7 @@ const ROLLUP_TABLES = [
   'mark_cube_day',
   'mark_cube_day_state',
   'path_sessions',
+  'visitor_hours',
 ] as const;
 
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -96,6 +100,9 @@ export async function purgeEvents(db: DuckDbClient, siteId: string, scope: Scope
   }
   const paths = await purgePathSessions(db, siteId, scope);
   if (paths) counts.path_sessions = paths;
+  // Whole UTC hours of a visitor: the scope's fragment condition (visitor id, or hour before a whole-hour cutoff) selects them exactly.
+  const hours = await db.change(`DELETE FROM visitor_hours WHERE site_id = ? AND ${scope.fragments}`, [siteId, ...scope.params]);
+  if (hours) counts.visitor_hours = hours;
   counts.events = await db.change(`DELETE FROM events WHERE site_id = ? AND ${scope.events}`, [siteId, ...scope.params]);
   return counts;
 }

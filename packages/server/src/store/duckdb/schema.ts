@@ -207,6 +207,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'heatmap grid days in the site zone: day marks name their zone; the days built before were UTC days',
     statements: () => ["UPDATE heatmap_cells SET selector = 'UTC' WHERE kind = 'day' AND selector = ''"],
   },
+  {
+    version: 25,
+    name: 'visitor-hours rollup (stats/rollups/visitor-hours.ts): first and last event time per visitor, user id and UTC hour; filled by its job',
+    // Columns as stats/rollups/visitor-hours.ts builds them; derived data, built from `events` by the job.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS visitor_hours (site_id VARCHAR NOT NULL, visitor_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL,
+        hour TIMESTAMP NOT NULL, lo TIMESTAMP NOT NULL, hi TIMESTAMP NOT NULL, batch TIMESTAMP NOT NULL)`,
+      // One row: events received up to `watermark` are in visitor_hours.
+      `CREATE TABLE IF NOT EXISTS visitor_hours_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
+    ],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
