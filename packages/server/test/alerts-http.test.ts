@@ -172,6 +172,44 @@ describe('alerts', () => {
     expect(history.body.events.map((e: { kind: string }) => e.kind)).toEqual(['test']);
   });
 
+  it('e-mails go out in the organization’s brand: sender name, product name, logo, colour and closing text', async () => {
+    const orgId = (await srv.ctx.meta.sites.byId(site.id))!.org_id;
+    const brand = {
+      product_name: 'Harbour Insights',
+      email_sender_name: 'Harbour Agency',
+      primary_color: '#0a7e5c',
+      email_footer: 'Harbour Agency, 1 Quay Street',
+    };
+    expect((await owner.request('PUT', `/api/orgs/${orgId}/branding`, brand)).status).toBe(200);
+    const r = await owner.post(alerts(), {
+      name: 'Branded',
+      metric: 'visitors',
+      condition: 'above',
+      threshold: 1000,
+      comparison_period: 'day',
+      channels: [{ type: 'email', to: ['brand@partner.example'] }],
+    });
+    expect(r.status, r.text).toBe(201);
+    expect((await owner.post(`${alerts()}/${r.body.id}/test`, {})).body.deliveries[0]).toMatchObject({ channel: 'email', ok: true });
+    const mail = mails.at(-1)!;
+    expect(mail.subject).toBe('Test: Branded (alerts.example)');
+    expect(mail.from?.value[0]).toEqual({ name: 'Harbour Agency', address: expect.any(String) });
+    expect(mail.text).toContain('Sent by Harbour Insights');
+    expect(mail.text?.trimEnd().endsWith('Harbour Agency, 1 Quay Street')).toBe(true);
+    const html = String(mail.html);
+    // No logo set: the banner names the product in its colour.
+    expect(html).toContain('data-brand="Harbour Insights" style="background:#0a7e5c');
+    expect(html).toContain('>Harbour Insights</span>');
+    expect(html).not.toContain('Tidemark');
+    await owner.request('PUT', `/api/orgs/${orgId}/branding`, {
+      product_name: 'Tidemark',
+      email_sender_name: '',
+      primary_color: '#1d4ed8',
+      email_footer: '',
+    });
+    await owner.request('DELETE', `${alerts()}/${r.body.id}`);
+  });
+
   it('a threshold alert fires once for its incident and resolves when it clears', async () => {
     const hour = 3_600_000;
     const h0 = Math.floor(Date.now() / hour) * hour;

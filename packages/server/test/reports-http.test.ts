@@ -228,6 +228,50 @@ describe('email reports', () => {
     expect(await srv.ctx.reports.runDue()).toBe(0); // once per period
   });
 
+  it('goes out in the organization’s brand: sender name, product name, logo, colour and closing text', async () => {
+    const orgId = (await srv.ctx.meta.sites.byId(site.id))!.org_id;
+    const brand = {
+      product_name: 'Harbour Insights',
+      email_sender_name: 'Harbour Agency',
+      logo_url: 'https://brand.example/logo.png',
+      primary_color: '#0a7e5c',
+      email_footer: 'Harbour Agency, 1 Quay Street',
+    };
+    expect((await owner.request('PUT', `/api/orgs/${orgId}/branding`, brand)).status).toBe(200);
+    const plain = await owner.post(`/api/sites/${site.id}/reports`, { frequency: 'daily', recipients: ['brand@partner.example'] });
+    const custom = await owner.post(`/api/sites/${site.id}/reports`, {
+      frequency: 'daily',
+      recipients: ['brand-custom@partner.example'],
+      name: 'Branded pages',
+      query: { metrics: ['visitors'], dimensions: ['page'] },
+    });
+    expect(custom.status, custom.text).toBe(201);
+    for (const r of [plain, custom])
+      expect((await owner.post(`/api/sites/${site.id}/reports/${r.body.id}/send`, {})).body).toEqual({ sent: 1 });
+    for (const to of ['brand@partner.example', 'brand-custom@partner.example']) {
+      const mail = mails.find((m) => (m.to as { text: string }).text === to)!;
+      expect(mail.from?.value[0]).toEqual({ name: 'Harbour Agency', address: expect.any(String) });
+      expect(mail.text).toContain('Sent by Harbour Insights');
+      expect(mail.text?.trimEnd().endsWith('Harbour Agency, 1 Quay Street')).toBe(true);
+    }
+    const html = String(mails.find((m) => (m.to as { text: string }).text === 'brand@partner.example')!.html);
+    expect(html).toContain('data-brand="Harbour Insights" style="background:#0a7e5c');
+    expect(html).toContain('<img src="https://brand.example/logo.png" alt="Harbour Insights"');
+    expect(html).toContain('Sent by Harbour Insights');
+    expect(html).not.toContain('Tidemark');
+    expect(
+      (
+        await owner.request('PUT', `/api/orgs/${orgId}/branding`, {
+          product_name: 'Tidemark',
+          email_sender_name: '',
+          logo_url: '',
+          primary_color: '#1d4ed8',
+          email_footer: '',
+        })
+      ).status,
+    ).toBe(200);
+  });
+
   it('weekly reports cover last Monday to Sunday in the site’s zone', () => {
     // Wednesday 2026-12-09 10:00 UTC: last week is Mon 2026-11-30 … Sun 2026-12-06.
     expect(lastPeriod('weekly', Date.UTC(2026, 11, 9, 10), 'UTC')).toEqual({ start: '2026-11-30', end: '2026-12-06' });

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import type { AlertChannel, AlertDelivery } from '@tidemark/core';
-import type { Mailer } from '../auth';
+import type { AlertChannel, AlertDelivery, OrgBranding } from '@tidemark/core';
+import { brandMail, type Mailer } from '../auth';
 import { outboundFetch, OutboundRefused, type OutboundOptions } from '../outbound';
+import { brandBannerHtml } from '../tenancy';
 
 /** What an alert says, whichever channel carries it. */
 export interface Notice {
@@ -19,6 +20,8 @@ export interface Notice {
 
 export interface DeliveryOptions {
   mailer: Mailer;
+  /** The site's organization's branding (its reseller's for a client): e-mails go out in it. */
+  brand: OrgBranding;
   outbound: OutboundOptions;
   /** Tries per Slack or webhook delivery, and the first pause between them (doubling). */
   attempts: number;
@@ -70,6 +73,17 @@ export function webhookBody(n: Notice, sentAt: number): string {
   });
 }
 
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The alert as an e-mail: plain text, and an HTML version under the organization's banner. */
+export function alertMail(n: Notice, brand: OrgBranding): { subject: string; text: string; html: string } {
+  const facts = [`Value: ${n.value ?? '–'}`, `Bucket: ${n.bucket ?? '–'}`];
+  const text = [n.message, '', ...facts, n.link ? `Dashboard: ${n.link}` : '', '', `Sent by ${brand.product_name}`].join('\n');
+  const p = (inner: string, style = '') => `<p style="font:14px Arial,sans-serif;${style}">${inner}</p>`;
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title(n))}</title></head><body style="margin:0;padding:16px;background:#f6f7f9"><div style="max-width:640px;margin:0 auto;background:#fff;border:1px solid #e5e7eb">${brandBannerHtml(brand)}<div style="padding:18px"><h2 style="font:bold 18px Arial,sans-serif;margin:0 0 12px">${esc(title(n))}</h2>${p(esc(n.message))}${p(facts.map(esc).join('<br>'))}${n.link ? p(`<a href="${esc(n.link)}">Open the dashboard</a>`) : ''}${p(`Sent by ${esc(brand.product_name)}`, `font-size:12px;color:${brand.primary_color}`)}</div></div></body></html>`;
+  return { subject: title(n), text, html };
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** POSTs with retries (network errors, 429 and 5xx), never past a refusal of the address itself. */
@@ -105,9 +119,8 @@ async function post(
 export async function deliver(channel: AlertChannel, n: Notice, o: DeliveryOptions): Promise<AlertDelivery> {
   const now = o.now ?? Date.now;
   if (channel.type === 'email') {
-    const text = [n.message, '', `Value: ${n.value ?? '–'}`, `Bucket: ${n.bucket ?? '–'}`, n.link ? `Dashboard: ${n.link}` : ''].join('\n');
     try {
-      const sent = await o.mailer.send({ to: channel.to.join(', '), subject: title(n), text });
+      const sent = await o.mailer.send(brandMail({ to: channel.to.join(', '), ...alertMail(n, o.brand) }, o.brand));
       return { channel: 'email', ok: sent, attempts: 1, status: null, error: sent ? null : 'mail is not configured (SMTP_URL)' };
     } catch (err) {
       return { channel: 'email', ok: false, attempts: 1, status: null, error: err instanceof Error ? err.message : String(err) };

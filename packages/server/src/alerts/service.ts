@@ -17,6 +17,7 @@ import type { ServerKeys } from '../secrets';
 import { addDays, localDate, startOfLocalDay, type StatsService } from '../stats';
 import { bucketOf } from '../annotations';
 import { GoalService } from '../goals';
+import { brandingFor } from '../tenancy';
 import { deliver, type Notice } from './channels';
 import { checkChannels, openChannels, sealChannels, shownChannels } from './channel-store';
 import { HISTORY_DAYS, judge } from './evaluate';
@@ -226,6 +227,7 @@ export class AlertService {
   private async send(site: SiteRecord, row: AlertRow, n: Notice, bucketMs: number | null): Promise<AlertEvent> {
     const opts = {
       mailer: this.o.mailer,
+      brand: await brandingFor(this.o.meta, site.org_id),
       outbound: { allowPrivate: this.o.allowPrivate },
       attempts: this.o.attempts ?? 3,
       backoffMs: this.o.backoffMs ?? 1000,

@@ -1,4 +1,4 @@
-import type { DashboardStats, Report, ReportQuery } from '@tidemark/core';
+import type { DashboardStats, MailBrand, Report, ReportQuery } from '@tidemark/core';
 import { renderStats, statsTable, tableCsv } from '../exports';
 import { addDays, localDate, valueKey } from '../stats';
 import type { MailMessage } from '../auth';
@@ -34,6 +34,7 @@ export function customMail(
   domain: string,
   stats: DashboardStats,
   links: { dashboardUrl: string; unsubscribeUrl: string },
+  brand: MailBrand,
 ): Omit<MailMessage, 'to'> {
   const name = report.name ?? 'Custom report';
   const file = renderStats(stats, report.attachment ?? 'csv', name.toLowerCase());
@@ -54,6 +55,8 @@ export function customMail(
       '',
       `Dashboard: ${links.dashboardUrl}`,
       `Unsubscribe: ${links.unsubscribeUrl}`,
+      '',
+      `Sent by ${brand.product_name}`,
     ].join('\n'),
     headers: { 'List-Unsubscribe': `<${links.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     attachments: [{ filename: file.filename, content: file.body, contentType: file.contentType }],

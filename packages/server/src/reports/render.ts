@@ -1,4 +1,5 @@
-import type { DashboardStats, ReportFrequency, ResultRow } from '@tidemark/core';
+import type { DashboardStats, OrgBranding, ReportFrequency, ResultRow } from '@tidemark/core';
+import { brandBannerHtml } from '../tenancy';
 import { CHART_CID, CHART_HEIGHT, CHART_WIDTH } from './chart';
 
 /** One report's numbers, read through the stats service for the period. */
@@ -15,6 +16,8 @@ export interface ReportData {
   series: number[];
   dashboardUrl: string;
   unsubscribeUrl: string;
+  /** The site's organization's branding (its reseller's for a client). */
+  brand: OrgBranding;
 }
 
 const esc = (s: unknown) =>
@@ -53,13 +56,14 @@ export function reportText(d: ReportData): string {
   list('Top pages', d.pages, 'path', 'visitors');
   list('Top sources', d.sources, 'name', 'visitors');
   list('Goals', d.goals, 'name', 'conversions');
-  lines.push('', `Dashboard: ${d.dashboardUrl}`, `Unsubscribe: ${d.unsubscribeUrl}`);
+  lines.push('', `Dashboard: ${d.dashboardUrl}`, `Unsubscribe: ${d.unsubscribeUrl}`, '', `Sent by ${d.brand.product_name}`);
   return lines.join('\n');
 }
 
 /**
  * The HTML version: tables and inline styles only (what mail clients render alike), every tracked
- * string escaped, no scripts and no remote images: the chart is a part of the message (cid).
+ * string escaped, no scripts; the chart is a part of the message (cid), the organization's logo its one
+ * remote image.
  */
 export function reportHtml(d: ReportData): string {
   const cell = 'padding:6px 10px;border-bottom:1px solid #e5e7eb;font:14px Arial,sans-serif;';
@@ -81,7 +85,7 @@ export function reportHtml(d: ReportData): string {
           )}<tr><td style="${cell}color:#6b7280">&nbsp;</td><td style="${cell}color:#6b7280;text-align:right">${esc(metricLabel)}</td></tr></table>`
       : '';
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(reportSubject(d))}</title></head>
-<body style="margin:0;padding:16px;background:#f6f7f9"><table role="presentation" cellspacing="0" style="max-width:640px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-collapse:collapse"><tr><td style="padding:18px">
+<body style="margin:0;padding:16px;background:#f6f7f9"><table role="presentation" cellspacing="0" style="max-width:640px;margin:0 auto;background:#fff;border:1px solid #e5e7eb;border-collapse:collapse"><tr><td>${brandBannerHtml(d.brand)}</td></tr><tr><td style="padding:18px">
 <h2 style="font:bold 18px Arial,sans-serif;margin:0 0 12px">${esc(reportSubject(d))}</h2>
 <table role="presentation" cellspacing="0" style="border-collapse:collapse"><tr>${kpis}</tr></table>
 <p style="margin:14px 0 0"><img src="cid:${CHART_CID}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${esc(chartAlt(d))}" style="display:block;max-width:100%;height:auto;border:0"></p>
@@ -89,5 +93,6 @@ export function reportHtml(d: ReportData): string {
 ${table('Top pages', d.pages, 'path', 'visitors', 'visitors')}${table('Top sources', d.sources, 'name', 'visitors', 'visitors')}${table('Goals', d.goals, 'name', 'conversions', 'conversions')}
 <p style="font:14px Arial,sans-serif;margin-top:18px"><a href="${esc(d.dashboardUrl)}">Open the dashboard</a></p>
 <p style="font:12px Arial,sans-serif;color:#6b7280">You get this ${esc(d.frequency)} report for ${esc(d.domain)}. <a href="${esc(d.unsubscribeUrl)}">Unsubscribe</a></p>
+<p style="font:12px Arial,sans-serif;color:${d.brand.primary_color}">Sent by ${esc(d.brand.product_name)}</p>
 </td></tr></table></body></html>`;
 }

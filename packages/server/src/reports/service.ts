@@ -1,5 +1,6 @@
-import { badRequest, notFound, parseInput, reportInputSchema, type Report, type ReportFrequency } from '@tidemark/core';
-import type { Mailer } from '../auth';
+import { badRequest, notFound, parseInput, reportInputSchema, type OrgBranding, type Report, type ReportFrequency } from '@tidemark/core';
+import { brandMail, type Mailer } from '../auth';
+import { brandingFor } from '../tenancy';
 import { GoalService } from '../goals';
 import { MAX_REPORTS_PER_SITE, type MetaStore, type SiteRecord } from '../meta';
 import type { ServerKeys } from '../secrets';
@@ -65,7 +66,13 @@ export class ReportService {
     if (id.length > 64 || !(await this.o.meta.reports.delete(site.id, id))) throw notFound('Report');
   }
 
-  private async data(site: SiteRecord, report: Report, period: { start: string; end: string }, email: string): Promise<ReportData> {
+  private async data(
+    site: SiteRecord,
+    report: Report,
+    period: { start: string; end: string },
+    email: string,
+    brand: OrgBranding,
+  ): Promise<ReportData> {
     const statsSite = await new GoalService(this.o.meta, this.o.stats).statsSite(site);
     const base = { period: 'custom', start_date: period.start, end_date: period.end };
     const [overview, pages, sources, goals] = await Promise.all([
@@ -93,6 +100,7 @@ export class ReportService {
       series: overview.timeseries.map((r) => Number(r.visitors ?? 0)),
       dashboardUrl: `${this.o.baseUrl()}/sites/${site.id}?period=custom&from=${period.start}&to=${period.end}`,
       unsubscribeUrl: this.unsubscribeUrl(report, email),
+      brand,
     };
   }
 
@@ -108,10 +116,11 @@ export class ReportService {
     const statsSite = await new GoalService(this.o.meta, this.o.stats).statsSite(site);
     const stats = await this.o.stats.dashboard(statsSite, customParams(query, period));
     const dashboardUrl = `${this.o.baseUrl()}/sites/${site.id}?period=custom&from=${period.start}&to=${period.end}`;
+    const brand = await brandingFor(this.o.meta, site.org_id);
     let sent = 0;
     for (const to of report.recipients) {
-      const mail = customMail(report, site.domain, stats, { dashboardUrl, unsubscribeUrl: this.unsubscribeUrl(report, to) });
-      if (await this.o.mailer.send({ to, ...mail })) sent++;
+      const mail = customMail(report, site.domain, stats, { dashboardUrl, unsubscribeUrl: this.unsubscribeUrl(report, to) }, brand);
+      if (await this.o.mailer.send(brandMail({ to, ...mail }, brand))) sent++;
     }
     return sent;
   }
@@ -119,17 +128,24 @@ export class ReportService {
   /** Mails the report for `period` to every recipient; how many messages went out. */
   async send(site: SiteRecord, report: Report, period = lastPeriod(report.frequency, this.now(), site.timezone)): Promise<number> {
     if (report.query) return this.sendCustom(site, report, period);
+    // Reports go out in the organization's brand (its reseller's for a client), like its invitations.
+    const brand = await brandingFor(this.o.meta, site.org_id);
     let sent = 0;
     for (const to of report.recipients) {
-      const d = await this.data(site, report, period, to);
-      const ok = await this.o.mailer.send({
-        to,
-        subject: reportSubject(d),
-        text: reportText(d),
-        html: reportHtml(d),
-        headers: { 'List-Unsubscribe': `<${d.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        attachments: [{ filename: 'visitors.png', content: barChartPng(d.series), contentType: 'image/png', cid: CHART_CID }],
-      });
+      const d = await this.data(site, report, period, to, brand);
+      const ok = await this.o.mailer.send(
+        brandMail(
+          {
+            to,
+            subject: reportSubject(d),
+            text: reportText(d),
+            html: reportHtml(d),
+            headers: { 'List-Unsubscribe': `<${d.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+            attachments: [{ filename: 'visitors.png', content: barChartPng(d.series), contentType: 'image/png', cid: CHART_CID }],
+          },
+          brand,
+        ),
+      );
       if (ok) sent++;
     }
     return sent;

@@ -6,6 +6,7 @@ import {
   type AlertDelivery,
   type SystemAlert,
   type SystemAlertMetric,
+  DEFAULT_BRANDING,
 } from '@tidemark/core';
 import type { Mailer } from '../auth';
 import { checkChannels, deliver, openChannels, sealChannels, shownChannels, type Notice } from '../alerts';
@@ -106,6 +107,8 @@ export class SystemAlertService {
     };
     const opts = {
       mailer: this.o.mailer,
+      // The instance's own alerts belong to no organization: the product's own brand.
+      brand: DEFAULT_BRANDING,
       outbound: { allowPrivate: this.o.allowPrivate },
       attempts: this.o.attempts ?? 3,
       backoffMs: this.o.backoffMs ?? 1000,

@@ -36,3 +36,17 @@ export async function trackingOrigin(meta: MetaStore, orgId: string): Promise<st
   }
   return null;
 }
+
+const escHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The top band of an HTML e-mail in the organization's brand: its primary colour, its logo (the one
+ * remote image a mail carries, from the organization's own https address) or else its product name.
+ */
+export function brandBannerHtml(brand: OrgBranding): string {
+  const name = escHtml(brand.product_name);
+  const mark = brand.logo_url
+    ? `<img src="${escHtml(brand.logo_url)}" alt="${name}" height="28" style="display:block;height:28px;border:0">`
+    : `<span style="font:bold 16px Arial,sans-serif;color:#fff">${name}</span>`;
+  return `<div data-brand="${name}" style="background:${brand.primary_color};padding:10px 18px">${mark}</div>`;
+}

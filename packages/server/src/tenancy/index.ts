@@ -1,4 +1,4 @@
 export { UsageMeter, utcMonth, type UsageMeterOptions } from './usage';
 export { withQuota } from './quota-collector';
 export { assertSiteAllowed, clientOf, createClient, listClients, resellerOf, updateClient } from './resellers';
-export { brandingFor, trackingOrigin } from './branding';
+export { brandBannerHtml, brandingFor, trackingOrigin } from './branding';
