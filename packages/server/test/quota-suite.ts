@@ -72,16 +72,35 @@ export function runQuotaSuite(engine: { label: string; overrides(): Partial<Conf
     };
     const stored = async () =>
       Number((await srv.ctx.events.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', [siteId]))[0]?.n ?? 0);
+    /** Quota drops as the store holds them (read directly: the owner may be back in its reseller's organization). */
+    const quotaDrops = async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      const rows = await srv.ctx.events.dropCounts(siteId, day, day);
+      return rows.filter((r) => r.reason === 'quota').reduce((n, r) => n + Number(r.count), 0);
+    };
+    /**
+     * Waits until every event sent is accounted for, stored or dropped: through the Redis stream a 202
+     * means queued, written shortly after (directly, it already holds). Only an upper bound on the wait.
+     */
+    const settled = async (sent: number) => {
+      const deadline = Date.now() + 20_000;
+      while ((await stored()) + (await quotaDrops()) < sent) {
+        if (Date.now() > deadline) throw new Error(`${sent} events not accounted for: ${await stored()} stored, ${await quotaDrops()} dropped`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
 
     it('stores events up to the hard limit and drops the rest with reason quota, counted like other drops', async () => {
       const first = await collect(['/a', '/b', '/c', '/d', '/e']);
       expect(first.status).toBe(202);
+      await settled(5);
       const usage1 = usageSchema.parse((await owner.get(`/api/orgs/${clientId}/usage`)).body);
       expect(usage1).toMatchObject({ events: 5, status: 'warning', sites: 1, max_sites: 2 });
       const second = await collect(['/f', '/g', '/h', '/i']);
       expect([200, 202]).toContain(second.status);
       const third = await collect(['/j', '/k']);
       expect([200, 202]).toContain(third.status);
+      await settled(11);
       // Sent 11, limit 7: independent count in the store.
       expect(await stored()).toBe(HARD);
       const drops = await owner.get(`/api/sites/${siteId}/ingest/drops`);
@@ -112,6 +131,7 @@ export function runQuotaSuite(engine: { label: string; overrides(): Partial<Conf
       });
       expect((await owner.patch(`/api/orgs/${resellerId}/clients/${clientId}`, { events_hard_limit: HARD + 2 })).status).toBe(200);
       await collect(['/l', '/m', '/n']);
+      await settled(14);
       expect(await stored()).toBe(HARD + 2);
     });
   });

@@ -71,6 +71,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   // Scale-out (REDIS_URL): Redis stream between collectors and workers, shared counters and sessions, jobs leader.
   const does = roleDoes(config.role);
   let scale: ScaleOut | null = null;
+  const metrics = new Metrics();
   if (config.redisUrl) {
     try {
       scale = await openScaleOut({
@@ -78,7 +79,8 @@ export async function createContext(config: Config): Promise<AppContext> {
         collect: does.collect,
         consume: does.consume,
         jobs: does.jobs,
-        events,
+        // The stream worker's writes timed and counted for /metrics, like the group commit's in one process.
+        events: instrumentWrites(events, metrics),
         name: `tidemark:${config.role}:${os.hostname()}:${process.pid}`,
         prefix: config.redisPrefix,
         claimIdleMs: config.streamClaimIdleMs,
@@ -94,7 +96,6 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(() => opened.close());
   }
   // Closers run in reverse order: the writer drains (every accepted batch committed) before the store closes.
-  const metrics = new Metrics();
   const jobs = new JobMonitor(metrics, meta, describeError, logError);
   const track: JobRunner = (job, run) => jobs.run(job, run);
   // Jobs that report only their failures: counted and kept as their last error.
