@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = [
   'reseller.client_updated',
   'reseller.switched_in',
   'reseller.switched_out',
+  'reseller.client_signed_up',
+  'organization.tenancy_updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

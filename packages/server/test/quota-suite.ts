@@ -85,7 +85,8 @@ export function runQuotaSuite(engine: { label: string; overrides(): Partial<Conf
     const settled = async (sent: number) => {
       const deadline = Date.now() + 20_000;
       while ((await stored()) + (await quotaDrops()) < sent) {
-        if (Date.now() > deadline) throw new Error(`${sent} events not accounted for: ${await stored()} stored, ${await quotaDrops()} dropped`);
+        if (Date.now() > deadline)
+          throw new Error(`${sent} events not accounted for: ${await stored()} stored, ${await quotaDrops()} dropped`);
         await new Promise((r) => setTimeout(r, 50));
       }
     };

@@ -183,9 +183,19 @@ describe('resellers and their clients', () => {
     const d = await srv.ctx.meta.orgDomains.create(resellerId, host, 'app');
     await srv.ctx.meta.orgDomains.recordCheck(d!.id, { method: 'txt', error: null });
     await agency.request('PUT', `/api/orgs/${resellerId}/branding`, { email_sender_name: 'Agency Team' });
+    // At its limit (two clients) the reseller's host takes no sign-up; nothing is created, nothing mailed.
     const seen = sink.messages.length;
     const onHost = new HostClient(srv.url, host);
-    const r = await onHost.post('/api/auth/register', { email: `new-${tag}@someone.test`, password: PW });
+    const full = await onHost.post('/api/auth/register', { email: `full-${tag}@someone.test`, password: PW });
+    expect([full.status, full.body.error.code]).toEqual([409, 'client_limit_reached']);
+    expect(await srv.ctx.meta.users.byEmail(`full-${tag}@someone.test`)).toBeNull();
+    expect(sink.messages.length).toBe(seen);
+    await srv.ctx.meta.tenancy.setReseller(resellerId, true, {
+      max_sub_organizations: 3,
+      max_sites_per_sub_org: 1,
+      max_events_per_sub_org: 1000,
+    });
+    const r = await onHost.post('/api/auth/register', { email: `new-${tag}@someone.test`, password: PW, org_name: 'Signed Up Co' });
     expect(r.status, r.text).toBe(202);
     const mail = sink.messages
       .slice(seen)
@@ -194,6 +204,26 @@ describe('resellers and their clients', () => {
     expect(mail).toMatch(/Subject: Confirm your e-mail address for Agency Insights/);
     expect(mail).toMatch(/From: "?Agency Team"? <noreply@tidemark\.test>/);
     expect(mail).toContain('Agency Co, 1 Main St');
+    // Confirmed, the new account is signed in on the host into its organization: the reseller's third client,
+    // with the reseller's monthly ceiling; the reseller's audit log names the sign-up.
+    const token = /\/verify-email\/([A-Za-z0-9_-]{20,})/.exec(mail)?.[1];
+    const confirmed = await onHost.post('/api/auth/verify-email', { token, password: PW });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body.current_org.name).toBe('Signed Up Co');
+    const newOrg = confirmed.body.current_org.id;
+    expect((await onHost.get('/api/auth/me')).body.current_org.id).toBe(newOrg);
+    expect(await srv.ctx.meta.tenancy.get(newOrg)).toMatchObject({ parent_org_id: resellerId, events_hard_limit: 1000 });
+    const clients = clientListSchema.parse((await agency.get(`/api/orgs/${resellerId}/clients`)).body).clients;
+    expect(clients.map((c) => c.id)).toEqual([clientA, clientB, newOrg]);
+    const audit = (await agency.get(`/api/orgs/${resellerId}/audit?action=reseller.client_signed_up`)).body.entries;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor: { type: 'user', label: `new-${tag}@someone.test` },
+      target: { type: 'organization', id: newOrg },
+    });
+    // Full again: the next sign-up there is refused.
+    const again = await onHost.post('/api/auth/register', { email: `late-${tag}@someone.test`, password: PW });
+    expect([again.status, again.body.error.code]).toEqual([409, 'client_limit_reached']);
     // Alice (a client's admin) signs in on the reseller's host, into her client.
     const aliceOnHost = new HostClient(srv.url, host);
     const login = await aliceOnHost.post('/api/auth/login', { email: `alice-${tag}@client-a.test`, password: PW });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { badRequest, conflict, forbidden, TidemarkError, type MailBrand } from '@tidemark/core';
 import type { AppContext } from '../app/context';
-import { normalizeEmail, sha256Hex, type InvitationRecord, type Role, type UserRecord } from '../meta';
+import { normalizeEmail, sha256Hex, type InvitationRecord, type OrgTenancy, type Role, type UserRecord } from '../meta';
 import { hashPassword, verifyPassword } from './passwords';
 import { isCommonPassword } from './breached';
 import { brandMail } from './mailer';
@@ -29,13 +29,15 @@ export type RegisterOutcome = { status: 'created'; registration: Registration } 
  * accounts come by invitation, or — when TIDEMARK_OPEN_SIGNUP is on — each with its own new organization,
  * usable only once its e-mail is confirmed. Open sign-up answers alike whether or not the address is
  * registered; the mailbox learns which (a confirmation link, or a note that the account exists).
- * `linkBase` is the origin e-mailed links point at.
+ * `linkBase` is the origin e-mailed links point at. On a reseller's verified app host (`hostOrgId`) the
+ * new organization becomes that reseller's client, within its `max_sub_organizations` (409 when full).
  */
 export async function registerAccount(
   ctx: AppContext,
   input: { email: string; password: string; name?: string; orgName?: string; invitationToken?: string },
   linkBase = ctx.config.publicUrl ?? '',
   brand: MailBrand | null = null,
+  hostOrgId: string | null = null,
 ): Promise<RegisterOutcome> {
   if (input.invitationToken) return { status: 'created', registration: await registerWithInvitation(ctx, input.invitationToken, input) };
   await ctx.auth.passwords.assertAcceptable(input.password);
@@ -46,6 +48,7 @@ export async function registerAccount(
       'Sign-up needs e-mail confirmation, and this server has no mail configured (SMTP_URL)',
     );
   }
+  const reseller = await signupReseller(ctx, hostOrgId);
   const passwordHash = await hashPassword(input.password);
   const db = ctx.meta.db;
   const email = normalizeEmail(input.email);
@@ -63,16 +66,31 @@ export async function registerAccount(
     const user = await ctx.meta.users.create({ email, passwordHash, name: input.name }, trx);
     const org = await ctx.meta.orgs.create(input.orgName?.trim() || defaultOrgName(user.email, input.name), trx);
     await ctx.meta.members.add(org.id, user.id, 'owner', null, trx);
+    if (existing && reseller) {
+      await ctx.meta.tenancy.setParent(org.id, reseller.id, trx);
+      await ctx.meta.tenancy.setEventLimits(org.id, { events_hard_limit: reseller.max_events_per_sub_org }, trx);
+    }
     // The first account is the operator's own; every later open sign-up must prove its address.
     if (existing)
       return {
         kind: 'verify' as const,
         userId: user.id,
+        orgId: org.id,
         token: (await ctx.meta.emailVerifications.issue(user.id, passwordHash, ctx.auth.verificationTtlMs, trx)).token,
       };
     return { kind: 'created' as const, registration: { user, orgId: org.id, role: 'owner' as Role } };
   });
   if (done.kind === 'created') return { status: 'created', registration: done.registration };
+  if (done.kind === 'verify' && reseller)
+    await ctx.meta.auditLog.append({
+      org_id: reseller.id,
+      action: 'reseller.client_signed_up',
+      outcome: 'success',
+      site_id: null,
+      actor: { type: 'user', id: done.userId, label: email },
+      target: { type: 'organization', id: done.orgId },
+      details: { host_sign_up: true },
+    });
   let token = done.kind === 'verify' ? done.token : null;
   // Signing up again with an address still waiting for confirmation sends a new link, bound to this
   // sign-up's password: the earlier link stops working, and only who knows this password can confirm.
@@ -95,6 +113,19 @@ export async function registerAccount(
     )
     .catch((err: unknown) => console.warn(`sign-up e-mail failed: ${err instanceof Error ? err.message : String(err)}`));
   return { status: 'check_email' };
+}
+
+/**
+ * The reseller a sign-up on its verified app host joins as a client, or null (no such host, or its
+ * organization is not a reseller). A reseller at its `max_sub_organizations` takes no sign-ups: 409. The
+ * count is read before the account is made, so simultaneous sign-ups can pass the limit by those in flight.
+ */
+async function signupReseller(ctx: AppContext, hostOrgId: string | null): Promise<OrgTenancy | null> {
+  const t = hostOrgId ? await ctx.meta.tenancy.get(hostOrgId) : null;
+  if (!t?.is_reseller) return null;
+  if (t.max_sub_organizations !== null && (await ctx.meta.tenancy.countClients(t.id)) >= t.max_sub_organizations)
+    throw conflict('client_limit_reached', 'This service takes no new organizations at the moment; ask its provider');
+  return t;
 }
 
 const verificationMail = (to: string, url: string, ttlMs: number, product: string) => ({

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { z } from 'zod';
-import { notFound, TidemarkError, unauthorized, type OrgBranding } from '@tidemark/core';
+import { notFound, TidemarkError, unauthorized } from '@tidemark/core';
 import type { AppContext } from '../../app/context';
 import {
   appHostOrg,
@@ -68,6 +68,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const body = parseInput(registerBody, req.body ?? {});
     if (!body.email && !body.invitation) throw new TidemarkError(400, 'validation_error', 'email: Required');
     await ctx.auth.signupBudget.consume(req.ip);
+    const hostOrg = await appHostOrg(ctx, req.hostname);
     const outcome = await registerAccount(
       ctx,
       {
@@ -78,7 +79,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         invitationToken: body.invitation,
       },
       ctx.config.publicUrl ?? requestOrigin(req),
-      await hostBrand(ctx, req.hostname),
+      hostOrg ? await brandingFor(ctx.meta, hostOrg) : null,
+      hostOrg,
     );
     if (outcome.status === 'check_email') {
       // The same answer whether or not the address was already registered.
@@ -198,10 +200,4 @@ export async function switchOrg(
   const fresh = await resolveUserSession(ctx, req);
   if (!fresh) throw unauthorized();
   return meView(ctx, fresh);
-}
-
-/** The brand of the organization whose verified app host the request came in on, for the mails it sends. */
-async function hostBrand(ctx: AppContext, hostname: string): Promise<OrgBranding | null> {
-  const org = await appHostOrg(ctx, hostname);
-  return org ? brandingFor(ctx.meta, org) : null;
 }

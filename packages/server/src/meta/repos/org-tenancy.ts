@@ -78,9 +78,13 @@ export class OrgTenancyRepo {
     await db.updateTable('organizations').set({ parent_org_id: parentId, updated_at: Date.now() }).where('id', '=', orgId).execute();
   }
 
-  async setEventLimits(orgId: string, limits: { events_soft_limit?: number | null; events_hard_limit?: number | null }): Promise<void> {
+  async setEventLimits(
+    orgId: string,
+    limits: { events_soft_limit?: number | null; events_hard_limit?: number | null },
+    db: Kysely<MetaSchema> = this.db,
+  ): Promise<void> {
     if (limits.events_soft_limit === undefined && limits.events_hard_limit === undefined) return;
-    await this.db
+    await db
       .updateTable('organizations')
       .set({ ...limits, updated_at: Date.now() })
       .where('id', '=', orgId)
