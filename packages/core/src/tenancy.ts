@@ -73,3 +73,43 @@ export const clientListSchema = z.object({
   clients: z.array(clientSchema),
 });
 export type ResellerClientList = z.infer<typeof clientListSchema>;
+
+/** An organization as the instance's administrators see it (`GET /api/admin/orgs`): its reseller flag and limits. */
+export const adminOrgSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    created_at: z.number().int(),
+    parent_org_id: z.string().nullable().meta({ description: 'The reseller whose client it is; null = none' }),
+    is_reseller: z.boolean(),
+    clients: z.number().int().meta({ description: 'Client organizations (a reseller)' }),
+    sites: z.number().int(),
+  })
+  .extend(resellerLimitsSchema.shape)
+  .extend(eventLimitsSchema.shape);
+export type AdminOrg = z.infer<typeof adminOrgSchema>;
+
+export const adminOrgListSchema = z.object({
+  orgs: z.array(adminOrgSchema),
+  truncated: z.boolean().meta({ description: 'More organizations exist than the answer lists (narrow with q)' }),
+});
+export type AdminOrgList = z.infer<typeof adminOrgListSchema>;
+
+export const adminOrgQuerySchema = z
+  .object({ q: z.string().trim().max(120).optional().meta({ description: 'Part of the name or slug' }) })
+  .strict();
+
+/** What an instance administrator changes of an organization: the reseller flag, its limits, its monthly event limits. */
+export const adminOrgPatchSchema = z
+  .object({
+    is_reseller: z.boolean().optional(),
+    max_sub_organizations: limit.optional(),
+    max_sites_per_sub_org: limit.optional(),
+    max_events_per_sub_org: limit.optional(),
+    events_soft_limit: limit.optional(),
+    events_hard_limit: limit.optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'name at least one field to change');
+export type AdminOrgPatch = z.infer<typeof adminOrgPatchSchema>;

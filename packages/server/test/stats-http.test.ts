@@ -525,6 +525,8 @@ describe('OpenAPI', () => {
         '/api/orgs/{orgId}/clients',
         '/api/orgs/{orgId}/clients/{clientId}',
         '/api/orgs/{orgId}/clients/{clientId}/switch',
+        '/api/admin/orgs',
+        '/api/admin/orgs/{orgId}',
         '/api/auth/reseller-return',
       ].sort(),
     );

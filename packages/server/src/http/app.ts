@@ -51,6 +51,7 @@ import { resellerRoutes } from './routes/resellers';
 import { installAuditHooks } from '../audit';
 import { reportRoutes } from './routes/reports';
 import { systemRoutes } from './routes/system';
+import { adminOrgRoutes } from './routes/admin-orgs';
 
 export interface RouteInfo {
   method: string;
@@ -108,6 +109,7 @@ const routeModules: RouteModule[] = [
   replayRoutes,
   reportRoutes,
   systemRoutes,
+  adminOrgRoutes,
   realtimeRoutes,
   publicV1Routes,
   workspaceRoutes,

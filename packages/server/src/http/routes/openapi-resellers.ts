@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { clientCreateSchema, clientListSchema, clientSchema, clientUpdateSchema, usageSchema } from '@tidemark/core';
+import {
+  adminOrgListSchema,
+  adminOrgPatchSchema,
+  adminOrgSchema,
+  clientCreateSchema,
+  clientListSchema,
+  clientSchema,
+  clientUpdateSchema,
+  usageSchema,
+} from '@tidemark/core';
 import type { OpenApiSection } from './openapi-document';
 
 const orgParam = { name: 'orgId', in: 'path', required: true, description: 'Organization id', schema: { type: 'string' } };
@@ -10,6 +19,8 @@ const switchedSchema = z.object({
   current_org: z.object({ id: z.string(), name: z.string(), role: z.string() }).nullable(),
   viewing_as: z.object({ org_id: z.string(), org_name: z.string(), reseller_org_id: z.string(), reseller_name: z.string() }).nullable(),
 });
+
+const adminOnly = 'Instance administrators only (TIDEMARK_INSTANCE_ADMINS, TIDEMARK_ADMIN_EMAIL); 403 for anyone else.';
 
 /** Resellers and usage (http/routes/resellers.ts, tenancy/; docs/resellers.md). */
 export const resellersOpenApi: OpenApiSection = (t) => {
@@ -59,6 +70,32 @@ export const resellersOpenApi: OpenApiSection = (t) => {
         summary: "Show the client's dashboard in this session, as its admin (recorded in both audit logs)",
         parameters: [orgParam, clientParam],
         responses: { 200: t.json(switched), ...t.errors(401, 403, 404) },
+      },
+    },
+    '/api/admin/orgs': {
+      get: {
+        operationId: 'listOrgsForAdmin',
+        tags: ['Resellers'],
+        summary: 'Every organization with its reseller flag, limits, clients and sites (by name; at most 500, narrowed by q)',
+        description: adminOnly,
+        parameters: [
+          { name: 'q', in: 'query', required: false, description: 'Part of the name or slug', schema: { type: 'string', maxLength: 120 } },
+        ],
+        responses: { 200: t.json(t.schema('AdminOrgList', adminOrgListSchema, 'output')), ...t.errors(400, 401, 403) },
+      },
+    },
+    '/api/admin/orgs/{orgId}': {
+      patch: {
+        operationId: 'updateOrgForAdmin',
+        tags: ['Resellers'],
+        summary: 'Flag an organization as a reseller (or not), set its limits for clients and its monthly event limits (audited)',
+        description: `${adminOnly} A reseller's client cannot be a reseller itself (400 client_cannot_resell).`,
+        parameters: [orgParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: t.schema('AdminOrgPatch', adminOrgPatchSchema, 'input') } },
+        },
+        responses: { 200: t.json(t.schema('AdminOrg', adminOrgSchema, 'output')), ...t.errors(400, 401, 403, 404) },
       },
     },
     '/api/auth/reseller-return': {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MetaSchema } from '../schema';
 import type { OrgRecord } from '../types';
 
@@ -76,6 +76,56 @@ export class OrgTenancyRepo {
 
   async setParent(orgId: string, parentId: string, db: Kysely<MetaSchema> = this.db): Promise<void> {
     await db.updateTable('organizations').set({ parent_org_id: parentId, updated_at: Date.now() }).where('id', '=', orgId).execute();
+  }
+
+  /**
+   * Organizations for the instance's administrators, by name: each with its tenancy columns and its
+   * counts of clients and sites; at most `limit`, narrowed by part of the name or slug.
+   */
+  async listForAdmin(q: string | undefined, limit: number): Promise<Array<OrgTenancy & OrgRecord & { clients: number; sites: number }>> {
+    let query = this.db
+      .selectFrom('organizations as o')
+      .select((eb) => [
+        'o.id',
+        'o.name',
+        'o.slug',
+        'o.created_at',
+        'o.parent_org_id',
+        'o.is_reseller',
+        'o.max_sub_organizations',
+        'o.max_sites_per_sub_org',
+        'o.max_events_per_sub_org',
+        'o.events_soft_limit',
+        'o.events_hard_limit',
+        eb.selectFrom('organizations as c').select(eb.fn.countAll<number>().as('n')).whereRef('c.parent_org_id', '=', 'o.id').as('clients'),
+        eb.selectFrom('sites as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.org_id', '=', 'o.id').as('sites'),
+      ]);
+    if (q) {
+      // LIKE's wildcards in the search are matched as themselves.
+      const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['o.name']), 'like', sql<string>`${pattern} escape '\\'`),
+          eb(eb.fn('lower', ['o.slug']), 'like', sql<string>`${pattern} escape '\\'`),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('o.name').orderBy('o.id').limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      slug: r.slug,
+      created_at: Number(r.created_at),
+      parent_org_id: r.parent_org_id ?? null,
+      is_reseller: Number(r.is_reseller) === 1,
+      max_sub_organizations: num(r.max_sub_organizations),
+      max_sites_per_sub_org: num(r.max_sites_per_sub_org),
+      max_events_per_sub_org: num(r.max_events_per_sub_org),
+      events_soft_limit: num(r.events_soft_limit),
+      events_hard_limit: num(r.events_hard_limit),
+      clients: Number(r.clients ?? 0),
+      sites: Number(r.sites ?? 0),
+    }));
   }
 
   async setEventLimits(
