@@ -1,11 +1,12 @@
 import { systemApi } from '../api/system';
 import { useSession } from '../app/session';
+import { AdminOrgsCard } from '../components/AdminOrgsCard';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { SystemAlertsCard } from '../components/SystemAlertsCard';
 import { SystemStatusView } from '../components/SystemStatusView';
 import { useAsync } from '../lib/use-async';
 
-/** The instance's health for its administrators: dependencies, ingestion, storage, jobs, errors, system alerts. */
+/** The instance's health for its administrators: dependencies, ingestion, storage, jobs, errors, system alerts, organizations. */
 export function SystemPage() {
   const { me } = useSession();
   const status = useAsync((signal) => systemApi.status(signal), [], !!me.instance_admin);
@@ -27,6 +28,7 @@ export function SystemPage() {
       <ErrorBanner error={status.error} />
       {status.data && <SystemStatusView status={status.data} />}
       <SystemAlertsCard />
+      <AdminOrgsCard />
     </section>
   );
 }
