@@ -190,6 +190,32 @@ describe.skipIf(!!unavailable)('alerts in the dashboard', () => {
       site: { id: 'system' },
     });
     await screenshot(page, 'system-page');
+
+    // Organizations: found by name, flagged a reseller with limits; the search and the edited one are in the URL.
+    const orgs = page.getByRole('region', { name: 'Organizations' });
+    await orgs.getByLabel('Find an organization').fill('alert');
+    await orgs.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('org_q'), SLOW).toBe('alert');
+    await orgs.getByRole('button', { name: 'Edit Alerters' }).click();
+    const orgForm = page.getByRole('form', { name: 'Reseller settings of Alerters' });
+    await orgForm.waitFor(SLOW);
+    const orgId = new URL(page.url()).searchParams.get('org')!;
+    await orgForm.getByLabel('Reseller (manages client organizations)').check();
+    await orgForm.getByLabel('Clients at most').fill('4');
+    await orgForm.getByLabel('Events a month per client at most').fill('25000');
+    await orgForm.getByRole('button', { name: 'Save Alerters' }).click();
+    await expect.poll(() => orgForm.count(), SLOW).toBe(0);
+    await expect
+      .poll(() => orgs.getByRole('row').allTextContents(), SLOW)
+      .toEqual(['OrganizationResellerClientsSitesHard limitActions', expect.stringMatching(/^AlertersYes0 \/ 4\d+—Edit Alerters$/)]);
+    expect(await h.server.ctx.meta.tenancy.get(orgId)).toMatchObject({
+      is_reseller: true,
+      max_sub_organizations: 4,
+      max_sites_per_sub_org: null,
+      max_events_per_sub_org: 25_000,
+    });
+    expect((await h.server.ctx.meta.auditLog.list(orgId, { limit: 5 })).map((e) => e.action)).toContain('organization.tenancy_updated');
+    await screenshot(page, 'system-page-organizations');
     await assertNothingRan(w);
   }, 120_000);
 });

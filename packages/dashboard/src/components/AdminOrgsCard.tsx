@@ -35,7 +35,7 @@ export function AdminOrgsCard() {
       <h2 id="admin-orgs-title">Organizations</h2>
       <form
         className="row"
-        aria-label="Find an organization"
+        aria-label="Organization search"
         onSubmit={(e) => {
           e.preventDefault();
           navigate(systemUrl(String(new FormData(e.currentTarget).get('org_q') ?? '').trim(), null));
