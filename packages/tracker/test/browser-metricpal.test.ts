@@ -220,6 +220,8 @@ describe.skipIf(skip)('MetricPal extension (t.mp.js) in Chromium', () => {
     expect(sorted(named(ev(), 'identify').map((e) => e.properties.user_id))).toEqual(
       sorted(['hank@hubspot-lead.example', 'meet@lead.example', 'kay@klaviyo-lead.example']),
     );
+    // Each auto_identify follows its identify, possibly in the next batch.
+    await waitFor('auto identifies', () => named(ev(), 'auto_identify').length === 3);
     expect(sorted(named(ev(), 'auto_identify').map((e) => [e.properties.source, e.properties.email_domain]))).toEqual(
       sorted([
         ['hubspot', 'hubspot-lead.example'],

@@ -9,7 +9,9 @@ import type { UsageMeter } from './usage';
  * by at most the events of the requests in flight when it is reached.
  */
 export function withQuota(collector: IngestCollector, meter: UsageMeter): IngestCollector {
-  return {
+  // Built on the collector itself (its prototype), so whatever this does not override still answers as
+  // the collector does, and the wrapped collector keeps its kind (thread or in-process).
+  return Object.assign(Object.create(collector) as IngestCollector, {
     async admit(contract, raw) {
       const admission = await collector.admit(contract, raw);
       return {
@@ -29,5 +31,5 @@ export function withQuota(collector: IngestCollector, meter: UsageMeter): Ingest
     },
     countDrops: (siteId, receivedAt, reason, count) => collector.countDrops(siteId, receivedAt, reason, count),
     close: () => collector.close(),
-  };
+  } satisfies IngestCollector);
 }

@@ -63,7 +63,7 @@ if (x?.c) {
     const s = d.createElement('script');
     s.src = (d.currentScript as HTMLScriptElement).src.replace('t.auto.js', 't.mp.js');
     d.head.append(s);
-  }
+  } else x.s(); // the first page view waited for this script (t.mp.js sends it once it has the visitor id)
   if (c.autoIdentify) autoIdentify(new URLSearchParams(location.search).get('email'), 'url');
   const excluded = compilePatterns(c.exclude);
   x.f = (e) =>

@@ -184,9 +184,10 @@ function init(site?: string, options?: Props) {
   on(d, 'visibilitychange', () => {
     if (d.hidden) flush();
   });
-  // The first page view goes out at once: its answer names the extensions (replay, heatmaps), which then
+  // The first page view goes out at once (or as soon as t.auto.js, and t.mp.js when it adopts a visitor id
+  // from a cross-domain link, are there): its answer names the extensions (replay, heatmaps), which then
   // see the page's first seconds instead of starting after the batching interval.
-  c.autoTrack ? (pageView(), flush()) : newPage();
+  c.autoTrack ? (pageView(), extension || flush()) : newPage();
 }
 
 // s: sends what is queued now (t.mp.js's sendData).

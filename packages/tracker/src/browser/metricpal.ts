@@ -116,6 +116,8 @@ if (carried != null) {
   const q = params + '';
   history.replaceState(history.state, '', loc.pathname + (q ? '?' + q : '') + loc.hash);
 }
+// The core holds the landing's first page view for this script: it goes out now, with the adopted id.
+x.s();
 
 /** Decorates a link to a listed host with the visitor id just before it is followed. */
 function decorate(e: Event) {
