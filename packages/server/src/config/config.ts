@@ -105,6 +105,8 @@ const envSchema = z.object({
     .optional(),
   /** Let TIDEMARK_RATES_URL resolve to a private, loopback or link-local address (an internal mirror). */
   TIDEMARK_RATES_ALLOW_PRIVATE: bool,
+  /** Outgoing mail; `SMTP_URL` is the older name of the same setting. */
+  TIDEMARK_SMTP_URL: z.string().optional(),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
   /** k-anonymity breached-password check (Pwned Passwords range API), e.g. https://api.pwnedpasswords.com/range/; off when unset. */
@@ -227,7 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisPrefix: e.TIDEMARK_REDIS_PREFIX,
     streamClaimIdleMs: e.TIDEMARK_STREAM_CLAIM_IDLE_MS,
     streamFlushMs: e.TIDEMARK_STREAM_FLUSH_MS,
-    smtpUrl: e.SMTP_URL,
+    smtpUrl: e.TIDEMARK_SMTP_URL || e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     pwnedPasswordsUrl: e.TIDEMARK_PWNED_PASSWORDS_URL || undefined,
     ratesUrl: e.TIDEMARK_RATES_URL || undefined,
