@@ -16,7 +16,7 @@ import {
 import { cohortOracle, type CohortOracleOptions } from './helpers/cohorts-oracle';
 import { journeyOracle } from './helpers/journeys-oracle';
 import { traitIdentifies } from './helpers/trait-fixture';
-import { profilePayments } from './helpers/profiles-oracle';
+import { profilePayments, writePayments } from './helpers/profiles-oracle';
 import { ensureCredits, RateTable } from '../src/revenue';
 
 export interface CohortsEngineOptions {
@@ -255,21 +255,7 @@ export function runCohortsSuite(engine: string, makeStore: () => Promise<EventSt
         .map((e) => ({ ...e, site_id: revSite.id, event_id: e.event_id.replace('-a000-', '-a002-') }));
       const payments = profilePayments(copy, revSite.id);
       await store.write({ events: copy, raw: [], quarantine: [], drops: [] });
-      await store.upsertSideRows(
-        'transactions',
-        payments.map((p) => ({
-          site_id: p.site,
-          txn_key: p.key,
-          kind: p.kind,
-          status: 'counted',
-          source: 'stripe',
-          ts: p.ts,
-          amount: p.amount,
-          currency: 'EUR',
-          visitor_id: p.visitor,
-          version: 1,
-        })),
-      );
+      await writePayments(store, payments);
       const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: COHORT_NOW };
       const withRevenue = new StatsService(store, {
         now: () => COHORT_NOW,

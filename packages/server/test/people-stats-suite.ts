@@ -5,7 +5,7 @@ import { StatsService } from '../src/stats';
 import { COHORT_NOW, COHORT_SITE, cohortEvent, cohortEvents } from './helpers/cohorts-fixture';
 import { distinctBy, personOf } from './helpers/people-oracle';
 import { latestTraits, traitIdentifies } from './helpers/trait-fixture';
-import { profilePayments } from './helpers/profiles-oracle';
+import { profilePayments, writePayments } from './helpers/profiles-oracle';
 import { ensureCredits, RateTable } from '../src/revenue';
 
 /**
@@ -49,21 +49,7 @@ export function runPeopleStatsSuite(engine: string, makeStore: () => Promise<Eve
     beforeAll(async () => {
       store = await makeStore();
       await store.write({ events: all, raw: [], quarantine: [], drops: [] });
-      await store.upsertSideRows(
-        'transactions',
-        payments.map((p) => ({
-          site_id: p.site,
-          txn_key: p.key,
-          kind: p.kind,
-          status: 'counted',
-          source: 'stripe',
-          ts: p.ts,
-          amount: p.amount,
-          currency: 'EUR',
-          visitor_id: p.visitor,
-          version: 1,
-        })),
-      );
+      await writePayments(store, payments);
       const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: COHORT_NOW };
       stats = new StatsService(store, { now: () => COHORT_NOW, sharedResultsMs: 0, revenueCredits: (id) => ensureCredits(store, id, ctx) });
     });

@@ -7,7 +7,7 @@ import { rulesScorer } from '../src/scoring';
 import { ensureCredits, RateTable } from '../src/revenue';
 import { openReplayStore, type ReplayStore } from '../src/replay';
 import { OTHER_SITE, PROFILE_SITE, profileEvents, SEEDED_SITE, T0 } from './helpers/profiles-fixture';
-import { mergeOracle, profileOracle, profilePayments, type Payment, type ProfileFacts } from './helpers/profiles-oracle';
+import { mergeOracle, profileOracle, profilePayments, writePayments, type Payment, type ProfileFacts } from './helpers/profiles-oracle';
 import { tempDir } from './helpers/events';
 
 /**
@@ -49,21 +49,7 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
     beforeAll(async () => {
       store = await makeStore();
       await store.write({ events: all, raw: [], quarantine: [], drops: [] });
-      await store.upsertSideRows(
-        'transactions',
-        payments.map((p) => ({
-          site_id: p.site,
-          txn_key: p.key,
-          kind: p.kind,
-          status: 'counted',
-          source: 'stripe',
-          ts: p.ts,
-          amount: p.amount,
-          currency: 'EUR',
-          visitor_id: p.visitor,
-          version: 1,
-        })),
-      );
+      await writePayments(store, payments);
       // Credits in the reporting currency (EUR, so no conversion), brought up to date before profiles read them.
       const ctx = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: T0 + 10 * 86_400_000 };
       stats = new StatsService(store, { sharedResultsMs: 0, revenueCredits: (id) => ensureCredits(store, id, ctx) });

@@ -1,4 +1,5 @@
 import type { CanonicalEvent, ProfileMerge, ProfileSummary } from '@tidemark/core';
+import type { EventStore } from '../../src/store';
 import { personOf } from './people-oracle';
 
 /** What a profile summary says of a person, its score aside. */
@@ -29,6 +30,25 @@ export function profilePayments(events: CanonicalEvent[], site: string): Payment
   }));
   out.push({ ...out[0]!, key: 'refund-0', kind: 'refund', ts: out[0]!.ts + 1000, amount: -400 });
   return out;
+}
+
+/** Writes the payments as counted Stripe transactions in EUR, the rows the revenue code reads. */
+export async function writePayments(store: EventStore, payments: Payment[]): Promise<void> {
+  await store.upsertSideRows(
+    'transactions',
+    payments.map((p) => ({
+      site_id: p.site,
+      txn_key: p.key,
+      kind: p.kind,
+      status: 'counted',
+      source: 'stripe',
+      ts: p.ts,
+      amount: p.amount,
+      currency: 'EUR',
+      visitor_id: p.visitor,
+      version: 1,
+    })),
+  );
 }
 
 /**
