@@ -1,0 +1,10 @@
+export type {
+  ActionPerson,
+  ActionSpec,
+  ActionType,
+  DeliveryContext,
+  DeliveryResult,
+  DestinationsApi,
+  ListChange,
+  ListProvider,
+} from './types';
