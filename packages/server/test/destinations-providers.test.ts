@@ -220,6 +220,7 @@ describe('destinations: HubSpot and Klaviyo through their public APIs', () => {
       retryable: true,
       status: 429,
       error: 'HTTP 429: Request was throttled. Expected available in 3 seconds.',
+      retry_after_ms: 3000,
     });
     klaviyo.failNext({ status: 503, body: '' });
     expect(await d.deliver({ type: 'klaviyo_event', metric: 'X' }, person(1), ctx)).toMatchObject({

@@ -48,7 +48,14 @@ export interface DeliveryContext {
 export type DeliveryResult =
   | { ok: true; status?: number }
   /** `retryable`: a timeout, a refused connection, 429 or 5xx; not for 4xx, refused addresses or missing settings. */
-  | { ok: false; retryable: boolean; status?: number; error: string };
+  | {
+      ok: false;
+      retryable: boolean;
+      status?: number;
+      error: string;
+      /** When the provider said how long to wait (a 429's or 503's `Retry-After`), in ms: a retry should not come sooner. */
+      retry_after_ms?: number;
+    };
 
 export type ListProvider = 'hubspot' | 'klaviyo';
 
