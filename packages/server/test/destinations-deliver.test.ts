@@ -127,6 +127,15 @@ describe('destinations: webhook, Slack and e-mail deliveries', () => {
       const refused = await d.deliver({ type: 'webhook', url: `http://127.0.0.1:${closedPort}/` }, person, ctx);
       expect(refused).toMatchObject({ ok: false, retryable: true });
       expect((refused as { error: string }).error).toMatch(/ECONNREFUSED/);
+      // A redirect is not followed (a POST would turn into a GET elsewhere): a settings error, nothing sent on.
+      const moved = await startRecorder((req) => (req.url === '/old' ? { status: 301, headers: { location: '/new' } } : { status: 200 }));
+      expect(await d.deliver({ type: 'webhook', url: `${moved.url}/old` }, person, ctx)).toMatchObject({
+        ok: false,
+        retryable: false,
+        error: expect.stringMatching(/redirect/),
+      });
+      expect(moved.requests.map((r) => r.url)).toEqual(['/old']);
+      await moved.close();
       // Not an URL at all: a settings error.
       expect(await d.deliver({ type: 'webhook', url: 'not a url' }, person, ctx)).toMatchObject({ ok: false, retryable: false });
     } finally {

@@ -40,7 +40,10 @@ export async function call(
     const headers = req.body === undefined ? req.headers : { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) };
     res = await outboundFetch(url, { ...req, headers }, opts);
   } catch (err) {
-    if (err instanceof OutboundRefused) return { ok: false, result: failure(false, err.message) };
+    if (err instanceof OutboundRefused) {
+      const redirected = opts.maxRedirects === 0 && /redirect/.test(err.message);
+      return { ok: false, result: failure(false, redirected ? 'the address answered with a redirect; use the final URL' : err.message) };
+    }
     if (err instanceof TypeError) return { ok: false, result: failure(false, `invalid URL: ${err.message}`) };
     return { ok: false, result: failure(true, err instanceof Error ? err.message || String(err) : String(err)) };
   }
