@@ -20,7 +20,7 @@ export interface ActionPerson {
 export type ActionSpec =
   /** POST of a JSON body, signed with HMAC-SHA256 of the body under `secret` when one is set. */
   | { type: 'webhook'; url: string; secret?: string | null }
-  /** A mail through the instance's SMTP; `to` 'person' is the person's e-mail. Templates see `person`, `event`, `reason`. */
+  /** A mail through the instance's SMTP; `to` 'person' is the person's e-mail. Mustache templates see `person`, `event`, `reason`, `data` (docs/destinations.md). */
   | { type: 'email'; to: 'person' | string; subject: string; body: string }
   /** A Slack incoming-webhook message; `text` is a template like the mail's. */
   | { type: 'slack'; webhook_url: string; text: string }
