@@ -44,7 +44,7 @@ export async function call(
       const redirected = opts.maxRedirects === 0 && /redirect/.test(err.message);
       return { ok: false, result: failure(false, redirected ? 'the address answered with a redirect; use the final URL' : err.message) };
     }
-    if (err instanceof TypeError) return { ok: false, result: failure(false, `invalid URL: ${err.message}`) };
+    if (err instanceof TypeError) return { ok: false, result: failure(false, `invalid request (URL or header): ${err.message}`) };
     return { ok: false, result: failure(true, err instanceof Error ? err.message || String(err) : String(err)) };
   }
   if ((res.status >= 200 && res.status < 300 && res.status !== 207) || alsoAccept.includes(res.status)) return { ok: true, res };
