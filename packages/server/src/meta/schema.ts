@@ -150,6 +150,18 @@ export interface SiteScoringTable {
   updated_at: number;
 }
 
+/** A site's churn and lifetime-value model (lifetime/): parameters and held-out metrics as JSON, no person data. */
+export interface LifetimeModelsTable {
+  site_id: string;
+  status: string;
+  params: string | null;
+  metrics: string | null;
+  error: string | null;
+  people: number | null;
+  trained_at: number | null;
+  updated_at: number;
+}
+
 export interface SiteRevenueTable {
   site_id: string;
   stripe_secret_sealed: string | null;
@@ -421,6 +433,7 @@ export interface MetaSchema {
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
   site_scoring: SiteScoringTable;
+  lifetime_models: LifetimeModelsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;
