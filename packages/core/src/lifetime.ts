@@ -36,11 +36,24 @@ export const lifetimeMetricsSchema = z
     repeat_predicted: z.number().meta({ description: 'Expected transactions in the holdout, summed over the judged people' }),
     repeat_actual: z.number().int().meta({ description: 'Their actual transactions in the holdout' }),
     repeat_mae: z.number().meta({ description: 'Mean absolute error of the expected transactions per person' }),
-    ltv_mae: z.number().nullable().meta({ description: 'Mean absolute error of the expected holdout value per person (major units); null for active days' }),
+    ltv_mae: z
+      .number()
+      .nullable()
+      .meta({ description: 'Mean absolute error of the expected holdout value per person (major units); null for active days' }),
     ltv_total_error_pct: z.number().nullable().meta({ description: 'Expected total holdout value against the actual, in percent' }),
     threshold: z.number(),
-    flag_precision: z.number().nullable().meta({ description: 'Share of people flagged at the calibration end who did not return in the holdout' }),
-    flag_recall: z.number().nullable().meta({ description: 'Share of those who did not return that were flagged' }),
+    open_people: z
+      .number()
+      .int()
+      .meta({
+        description:
+          'Judged people not yet lapsed at the calibration end (last transaction within 30 days): the threshold is chosen among them',
+      }),
+    flag_precision: z
+      .number()
+      .nullable()
+      .meta({ description: 'Of them, the share flagged at the calibration end that did not return in the holdout' }),
+    flag_recall: z.number().nullable().meta({ description: 'Of them, the share not returning in the holdout that were flagged' }),
     lapsed_people: z.number().int().meta({ description: 'People whose lapse (last transaction + 30 days) fell in the holdout' }),
     flagged_ahead_share: z
       .number()
@@ -103,5 +116,8 @@ export const profileLifetimeFields = {
     .nullable()
     .meta({ description: 'Probability of a transaction in the next 30 days (BG/NBD); null when not eligible (docs/churn-ltv.md)' }),
   churn_risk: z.boolean().meta({ description: "p_active_30d below the site's held-out threshold" }),
-  expected_ltv: z.number().nullable().meta({ description: 'Expected value of the next 12 months, discounted (major units); null when not eligible' }),
+  expected_ltv: z
+    .number()
+    .nullable()
+    .meta({ description: 'Expected value of the next 12 months, discounted (major units); null when not eligible' }),
 };

@@ -21,6 +21,8 @@ export interface LifetimeOptions {
   anonymous?: number;
   /** Days of history before now (default 300). */
   historyDays?: number;
+  /** Days simulated after now (default 0): kept apart as the truth of what comes next, never in the events. */
+  futureDays?: number;
 }
 
 export interface LifetimePayment {
@@ -33,9 +35,11 @@ export interface LifetimePayment {
 
 export interface LifetimeTruth {
   userId: string;
-  /** Visit times (ms), oldest first; a purchase visit is among them. */
+  /** Visit times (ms) before now, oldest first; purchase visits among them. */
   visits: number[];
   purchases: LifetimePayment[];
+  /** Purchases in the simulated future (after now): not in the events. */
+  futurePurchases: LifetimePayment[];
   /** Left for good (the dropout happened) before now. */
   churned: boolean;
   /** For a churner: the last visit plus the lapse window (may lie after now); null otherwise. */
@@ -55,8 +59,8 @@ export interface LifetimeWorld {
 /** The generating parameters (the tests compare what the models recover with them). */
 export const LIFETIME_WORLD = {
   /** Visits per day ~ Gamma(shape, rate). */
-  visitShape: 2.5,
-  visitRate: 10,
+  visitShape: 1.5,
+  visitRate: 8,
   /** A visit buys with this chance. */
   purchaseChance: 0.6,
   /** Dropout after a purchase ~ Beta(a, b). */
@@ -123,6 +127,7 @@ export function generateLifetimeWorld(o: LifetimeOptions): LifetimeWorld {
       userId,
       visits: [],
       purchases: [],
+      futurePurchases: [],
       churned: false,
       lapseAt: null,
       visitRate,
@@ -132,23 +137,36 @@ export function generateLifetimeWorld(o: LifetimeOptions): LifetimeWorld {
     // The first visit (a purchase) somewhere in the history's first 85 %, at a daytime hour.
     let t = start + Math.floor(rng.next() * 0.85 * (o.nowMs - start));
     let first = true;
-    while (t < o.nowMs) {
+    const end = o.nowMs + (o.futureDays ?? 0) * DAY;
+    while (t < end) {
       const visitor = devices[rng.chance(0.8) ? 0 : 1]!;
       const buys = first || rng.chance(w.purchaseChance);
-      truth.visits.push(t);
-      // Anonymous browsing first, then the sign-in (identify) carries the user id on the visitor id.
-      events.push(event(o.siteId, visitor, '', t, 'page_view', '/'));
-      events.push(event(o.siteId, visitor, userId, t + 20_000, 'identify', '/login'));
-      events.push(event(o.siteId, visitor, userId, t + 60_000, 'page_view', '/shop'));
+      const past = t + 120_000 < o.nowMs;
+      if (past) {
+        truth.visits.push(t);
+        // Anonymous browsing first, then the sign-in (identify) carries the user id on the visitor id.
+        events.push(event(o.siteId, visitor, '', t, 'page_view', '/'));
+        events.push(event(o.siteId, visitor, userId, t + 20_000, 'identify', '/login'));
+        events.push(event(o.siteId, visitor, userId, t + 60_000, 'page_view', '/shop'));
+      }
       if (buys) {
         const amount = Math.max(1, Math.round(gammaSample(rng, w.spendP, nu)));
-        const p = { key: `${userId}-p${truth.purchases.length}`, visitorId: visitor, ts: t + 120_000, amount };
-        truth.purchases.push(p);
-        payments.push(p);
-        events.push(event(o.siteId, visitor, userId, t + 120_000, 'purchase', '/checkout'));
+        const p = {
+          key: `${userId}-p${truth.purchases.length + truth.futurePurchases.length}`,
+          visitorId: visitor,
+          ts: t + 120_000,
+          amount,
+        };
+        if (past) {
+          truth.purchases.push(p);
+          payments.push(p);
+          events.push(event(o.siteId, visitor, userId, t + 120_000, 'purchase', '/checkout'));
+        } else truth.futurePurchases.push(p);
         if (!first && rng.chance(dropout)) {
-          truth.churned = true;
-          truth.lapseAt = t + LIFETIME_LAPSE_DAYS * DAY;
+          if (past) {
+            truth.churned = true;
+            truth.lapseAt = t + 120_000 + LIFETIME_LAPSE_DAYS * DAY;
+          }
           break;
         }
       }

@@ -1,5 +1,5 @@
 import { minimizeWithRestarts } from './nelder-mead';
-import { lbeta, lgamma, UNIT_NODES } from './special';
+import { lbeta, lgamma, unitNodes } from './special';
 
 /**
  * BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"): while alive a person makes
@@ -74,20 +74,15 @@ export function pReturnWithin(m: BgNbdParams, s: RepeatSummary, t: number): numb
 /**
  * Expected transactions in (T, T + t] for each horizon t: P(alive) × E over the posterior of the alive
  * (p ~ Beta(a, b + x), λ ~ Gamma(r + x, α + T), independent) of (1 − E[e^{−λ p t}]) / p. The integral over p
- * is taken numerically after u = p^a (which absorbs p^{a−1}), so it holds for any a > 0 — the closed form
- * with ₂F₁ needs a > 1 (the tests check the two agree).
+ * is taken numerically (betaNodes), so it holds for any a > 0 — the closed form with ₂F₁ needs a > 1 (the
+ * tests check the two agree).
  */
 export function expectedTransactions(m: BgNbdParams, s: RepeatSummary, horizons: readonly number[]): number[] {
   const A = m.alpha + s.T;
   const R = m.r + s.x;
   const bx = m.b + s.x;
-  const norm = Math.exp(-Math.log(m.a) - lbeta(m.a, bx));
   const sums = horizons.map(() => 0);
-  const { u, w } = UNIT_NODES;
-  for (let i = 0; i < u.length; i++) {
-    const p = u[i]! ** (1 / m.a);
-    const weight = w[i]! * Math.exp((bx - 1) * Math.log1p(-p));
-    if (!(weight > 0)) continue;
+  for (const { p, weight } of betaNodes(m.a, bx)) {
     for (let h = 0; h < horizons.length; h++) {
       const pt = p * horizons[h]!;
       // (1 − (A/(A+pt))^R)/p, with its limit R t / A as p → 0.
@@ -96,5 +91,39 @@ export function expectedTransactions(m: BgNbdParams, s: RepeatSummary, horizons:
     }
   }
   const alive = pAlive(m, s);
-  return sums.map((v) => alive * norm * v);
+  return sums.map((v) => alive * v);
+}
+
+/**
+ * Quadrature nodes p and weights for E[f(p)], p ~ Beta(a, b): panels around the mean (doubling outward, and
+ * in steps of the standard deviation, for a narrow posterior) and near 1. With a < 1 the density's p^{a−1}
+ * is absorbed by integrating over u = p^a instead.
+ */
+function betaNodes(a: number, b: number): Array<{ p: number; weight: number }> {
+  const mean = a / (a + b);
+  const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+  const breaks = new Set([0, 1]);
+  for (let j = -14; j <= 10; j++) breaks.add(mean * 2 ** (j / 2));
+  for (let k = -12; k <= 12; k++) breaks.add(mean + k * sd);
+  // Near 1 too: with b < 1 the weight (1 − p)^{b−1} is unbounded there.
+  for (const q of [0.9, 0.99, 0.999, 0.9999, 0.99999]) breaks.add(q);
+  const ps = [...breaks].filter((p) => p >= 0 && p <= 1).sort((x, y) => x - y);
+  const lb = lbeta(a, b);
+  const out: Array<{ p: number; weight: number }> = [];
+  if (a < 1) {
+    const { u, w } = unitNodes(ps.map((p) => p ** a));
+    for (let i = 0; i < u.length; i++) {
+      const p = u[i]! ** (1 / a);
+      const weight = w[i]! * Math.exp((b - 1) * Math.log1p(-p) - Math.log(a) - lb);
+      if (weight > 0) out.push({ p, weight });
+    }
+  } else {
+    const { u, w } = unitNodes(ps);
+    for (let i = 0; i < u.length; i++) {
+      const p = u[i]!;
+      const weight = w[i]! * Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - lb);
+      if (weight > 0) out.push({ p, weight });
+    }
+  }
+  return out;
 }

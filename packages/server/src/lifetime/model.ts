@@ -89,15 +89,26 @@ export function trainLifetime(data: LifetimeDays, nowMs: number): TrainResult {
     });
     const pred = predict(calParams, s)!;
     const spend = calParams.gamma_gamma && s.spend.n > 0 ? expectedSpend(calParams.gamma_gamma, s.spend) : null;
-    return { p30: pred.p_active_30d, e30: pred.expected_transactions_30d, count, value, valuePred: spend === null ? null : spend * pred.expected_transactions_30d };
+    return {
+      lastDay: s.lastDay,
+      p30: pred.p_active_30d,
+      e30: pred.expected_transactions_30d,
+      count,
+      value,
+      valuePred: spend === null ? null : spend * pred.expected_transactions_30d,
+    };
   });
   const returned = held.map((h) => h.count > 0);
+  // The threshold is chosen among the people not yet lapsed at the calibration end (the ones a flag can still
+  // warn of): the one that best tells who will not come back in the holdout (Youden's J).
+  const open = held.filter((h) => h.lastDay + LAPSE_DAYS > cutDay);
   calParams.threshold = youdenThreshold(
-    held.map((h) => h.p30),
-    returned.map((r) => !r),
+    open.map((h) => h.p30),
+    open.map((h) => h.count === 0),
   );
-  const flaggedAt = held.map((h) => h.p30 < calParams.threshold);
-  const tp = flaggedAt.filter((f, i) => f && !returned[i]).length;
+  const flaggedOpen = open.filter((h) => h.p30 < calParams.threshold);
+  const tp = flaggedOpen.filter((h) => h.count === 0).length;
+  const leaving = open.filter((h) => h.count === 0).length;
   const valued = held.filter((h) => h.valuePred !== null);
   const actualTotal = valued.reduce((a, h) => a + h.value, 0);
   const lead = leadShare(people, calParams, cutDay, today);
@@ -124,10 +135,13 @@ export function trainLifetime(data: LifetimeDays, nowMs: number): TrainResult {
     repeat_mae: round(held.reduce((a, h) => a + Math.abs(h.e30 - h.count), 0) / held.length, 3),
     ltv_mae: valued.length ? round(valued.reduce((a, h) => a + Math.abs(h.valuePred! - h.value), 0) / valued.length, 2) : null,
     ltv_total_error_pct:
-      valued.length && actualTotal > 0 ? round(((valued.reduce((a, h) => a + h.valuePred!, 0) - actualTotal) / actualTotal) * 100, 1) : null,
+      valued.length && actualTotal > 0
+        ? round(((valued.reduce((a, h) => a + h.valuePred!, 0) - actualTotal) / actualTotal) * 100, 1)
+        : null,
     threshold: round(calParams.threshold, 4),
-    flag_precision: flaggedAt.some(Boolean) ? round(tp / flaggedAt.filter(Boolean).length, 3) : null,
-    flag_recall: returned.some((r) => !r) ? round(tp / returned.filter((r) => !r).length, 3) : null,
+    open_people: open.length,
+    flag_precision: flaggedOpen.length ? round(tp / flaggedOpen.length, 3) : null,
+    flag_recall: leaving ? round(tp / leaving, 3) : null,
     lapsed_people: lead.lapsed,
     flagged_ahead_share: lead.lapsed ? round(lead.flagged / lead.lapsed, 3) : null,
   };

@@ -94,21 +94,28 @@ describe('lifetime models', () => {
   });
 
   it("expects the closed form's transactions (₂F₁), and P(return) within 30 days from its definition", () => {
-    const m = { r: 2.2, alpha: 11, a: 2.4, b: 15 };
-    for (const s of [
-      { x: 0, tx: 0, T: 40 },
-      { x: 3, tx: 20, T: 90 },
-      { x: 14, tx: 150, T: 160 },
-      { x: 5, tx: 30, T: 200 },
-    ]) {
-      const [e30, e365] = expectedTransactions(m, s, [30, 365]);
-      expect(e30! / closedFormExpected(m, s, 30)).toBeCloseTo(1, 6);
-      expect(e365! / closedFormExpected(m, s, 365)).toBeCloseTo(1, 6);
-      // P(≥ 1 in 30 days) ≤ E[count in 30 days], and both grow with the horizon.
-      expect(pReturnWithin(m, s, 30)).toBeLessThanOrEqual(e30! + 1e-12);
-      expect(pReturnWithin(m, s, 60)).toBeGreaterThan(pReturnWithin(m, s, 30));
-    }
+    for (const m of [
+      { r: 2.2, alpha: 11, a: 2.4, b: 15 },
+      { r: 2.7, alpha: 20, a: 8.4, b: 58 },
+      { r: 0.5, alpha: 3, a: 0.6, b: 0.9 },
+      // Next to no spread of the dropout chance: a narrow Beta.
+      { r: 1.7, alpha: 12, a: 669469, b: 9482556 },
+    ])
+      for (const s of [
+        { x: 0, tx: 0, T: 40 },
+        { x: 3, tx: 20, T: 90 },
+        { x: 14, tx: 150, T: 160 },
+        { x: 5, tx: 30, T: 200 },
+      ]) {
+        const [e30, e365] = expectedTransactions(m, s, [30, 365]);
+        expect(e30! / closedFormExpected(m, s, 30)).toBeCloseTo(1, 4);
+        expect(e365! / closedFormExpected(m, s, 365)).toBeCloseTo(1, 4);
+        // P(≥ 1 in 30 days) ≤ E[count in 30 days], and both grow with the horizon.
+        expect(pReturnWithin(m, s, 30)).toBeLessThanOrEqual(e30! + 1e-12);
+        expect(pReturnWithin(m, s, 60)).toBeGreaterThan(pReturnWithin(m, s, 30));
+      }
     // Silence lowers P(alive) for a frequent buyer.
+    const m = { r: 2.2, alpha: 11, a: 2.4, b: 15 };
     expect(pAlive(m, { x: 14, tx: 150, T: 200 })).toBeLessThan(pAlive(m, { x: 14, tx: 150, T: 160 }));
   });
 

@@ -87,7 +87,11 @@ export class LifetimeService {
       const now = this.now();
       const r = trainLifetime(await this.deps.stats.lifetimeDays(site, { beforeMs: now }), now);
       if (r.status === 'ready')
-        await repo.finish(site.id, { status: 'ready', params: JSON.stringify(r.params), metrics: JSON.stringify(r.metrics), people: r.people, error: null }, now);
+        await repo.finish(
+          site.id,
+          { status: 'ready', params: JSON.stringify(r.params), metrics: JSON.stringify(r.metrics), people: r.people, error: null },
+          now,
+        );
       else await repo.finish(site.id, { status: r.status, people: r.people, error: r.reason }, now);
     } catch (err) {
       await repo.finish(site.id, { status: 'failed', people: null, error: err instanceof Error ? err.message : String(err) }, this.now());
@@ -122,13 +126,16 @@ export class LifetimeService {
     return out;
   }
 
-  /** Flagged people, most recently seen first, paged; with the expected lifetime values of everyone eligible in bands. */
+  /**
+   * Flagged people not yet lapsed (their lapse date is today or later: the ones a warning can still help),
+   * most recently seen first, paged; with the expected lifetime values of everyone eligible in bands.
+   */
   async atRisk(site: StatsSite, query: unknown): Promise<AtRiskList> {
     const page = parseInput(atRiskParamsSchema, query ?? {});
     const params = await this.params(site.id);
     const people = [...(await this.assess(site)).values()].filter((p) => p.prediction);
     const flagged = people
-      .filter((p) => p.prediction!.churn_risk)
+      .filter((p) => p.prediction!.churn_risk && (p.summary.lastDay + LAPSE_DAYS) * DAY_MS >= Math.floor(this.now() / DAY_MS) * DAY_MS)
       .sort((a, b) => b.summary.lastDay - a.summary.lastDay || (a.summary.pid < b.summary.pid ? -1 : 1));
     const bands = LTV_BANDS.map((from, i) => ({ from, to: LTV_BANDS[i + 1] ?? null, people: 0 }));
     for (const p of people) {

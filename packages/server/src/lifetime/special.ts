@@ -42,20 +42,22 @@ function gaussLegendre(n: number): { x: number[]; w: number[] } {
 }
 
 const GL = gaussLegendre(16);
-// Panels finer near 0, where the mass of a dropout probability's posterior lies.
-const PANELS = [0, 1e-6, 1e-5, 1e-4, 1e-3, 0.005, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.85, 0.95, 0.99, 1];
 
-/** Nodes and weights for ∫₀¹ f(u) du: 16-point Gauss–Legendre on each panel. */
-export const UNIT_NODES: { u: number[]; w: number[] } = (() => {
+/**
+ * Nodes and weights for ∫₀¹ f(u) du: 16-point Gauss–Legendre on each panel between `breaks` (ascending,
+ * from 0 to 1), so a caller puts panels where its integrand's mass is.
+ */
+export function unitNodes(breaks: readonly number[]): { u: number[]; w: number[] } {
   const u: number[] = [];
   const w: number[] = [];
-  for (let i = 0; i + 1 < PANELS.length; i++) {
-    const lo = PANELS[i]!;
-    const half = (PANELS[i + 1]! - lo) / 2;
+  for (let i = 0; i + 1 < breaks.length; i++) {
+    const lo = breaks[i]!;
+    const half = (breaks[i + 1]! - lo) / 2;
+    if (!(half > 0)) continue;
     GL.x.forEach((x, k) => {
       u.push(lo + half * (x + 1));
       w.push(half * GL.w[k]!);
     });
   }
   return { u, w };
-})();
+}

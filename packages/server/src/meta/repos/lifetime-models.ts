@@ -18,7 +18,16 @@ export class LifetimeModelRepo {
   async markTraining(siteId: string, now = Date.now()): Promise<void> {
     await this.db
       .insertInto('lifetime_models')
-      .values({ site_id: siteId, status: 'training', params: null, metrics: null, error: null, people: null, trained_at: null, updated_at: now })
+      .values({
+        site_id: siteId,
+        status: 'training',
+        params: null,
+        metrics: null,
+        error: null,
+        people: null,
+        trained_at: null,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.column('site_id').doUpdateSet({ status: 'training', error: null, updated_at: now }))
       .execute();
   }

@@ -27,10 +27,7 @@ export function compileLifetimeDays(d: Dialect, q: LifetimeDaysQuery): CompiledS
 }
 
 function activeDays(d: Dialect, q: LifetimeDaysQuery, onlyPids: Sql): Sql {
-  const where = and([
-    sql`site_id = ${bindString(q.siteId)}`,
-    ...(q.beforeMs === null ? [] : [sql`ts < ${d.timestampFromMs(q.beforeMs)}`]),
-  ]);
+  const where = and([sql`site_id = ${bindString(q.siteId)}`, ...(q.beforeMs === null ? [] : [sql`ts < ${d.timestampFromMs(q.beforeMs)}`])]);
   const { rows, member } = memberRows(d, sql`visitor_id, user_id, ts, name`, where, true);
   const passive = join(PASSIVE_EVENT_NAMES.filter((n) => n !== 'page_view').map((n) => bindString(n)));
   const active = sql`(name = 'page_view' OR (name <> 'identify' AND name NOT IN (${passive})))`;
