@@ -17,6 +17,7 @@ import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
+import type { LifetimeService } from '../lifetime';
 import type { SystemStatus } from '@tidemark/core';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
@@ -67,6 +68,8 @@ export interface AppContext {
   alerts: AlertService;
   /** Scheduled email reports (reports/). */
   reports: ReportService;
+  /** Churn and lifetime-value models per site: training in the background, people's numbers on read (lifetime/). */
+  lifetime: LifetimeService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

@@ -142,6 +142,7 @@ export const AUDIT_RULES: AuditRule[] = [
   }),
   site('PUT', '/api/sites/:id/consent', 'settings.updated', { type: 'consent_settings', param: 'id' }, { changedFields: true }),
   site('PUT', '/api/sites/:id/scoring/rules', 'settings.updated', { type: 'scoring_rules', param: 'id' }, { changedFields: true }),
+  site('POST', '/api/sites/:id/models/churn/train', 'churn_model.training_started', { type: 'site', param: 'id' }),
   site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   {

@@ -41,7 +41,7 @@ export class LifetimeService {
 
   constructor(
     private readonly deps: {
-      meta: Pick<MetaStore, 'lifetimeModels' | 'sites'>;
+      meta: Pick<MetaStore, 'lifetimeModels'>;
       stats: Pick<StatsService, 'lifetimeDays'>;
       now?: () => number;
     },
