@@ -31,12 +31,9 @@ export const siteConnectionInputSchema = z
       .meta({
         description: "The provider's API token (HubSpot private app token, Klaviyo private API key); stored sealed, never shown again",
       }),
-    base_url: baseUrl
-      .nullish()
-      .meta({
-        description:
-          "The provider's API base URL; default the provider's public API (api.hubapi.com for HubSpot, a.klaviyo.com for Klaviyo)",
-      }),
+    base_url: baseUrl.nullish().meta({
+      description: "The provider's API base URL; default the provider's public API (api.hubapi.com for HubSpot, a.klaviyo.com for Klaviyo)",
+    }),
   })
   .strict()
   .meta({ id: 'SiteConnectionInput' });

@@ -25,6 +25,7 @@ export * from './reports';
 export * from './system';
 export * from './profiles';
 export * from './scoring';
+export * from './lifetime';
 export * from './tenancy';
 export * from './experiments';
 export * from './destinations';

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'experiment.stopped',
   'experiment.winner_declared',
   'experiment.deleted',
+  'churn_model.training_started',
   'import.deleted',
   'export.created',
   'share.created',

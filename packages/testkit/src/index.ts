@@ -4,3 +4,14 @@ export { channelOf, sourceOf, referrerDomainOf, knownSourceName } from './channe
 export { userAgentFor, type Device } from './catalog/tech';
 export { Prng, Weighted } from './prng';
 export { uuidv7, uuidv7Time } from './uuid';
+export {
+  generateLifetimeWorld,
+  gammaSample,
+  betaSample,
+  LIFETIME_WORLD,
+  LIFETIME_LAPSE_DAYS,
+  type LifetimeWorld,
+  type LifetimeTruth,
+  type LifetimePayment,
+  type LifetimeOptions,
+} from './lifetime';

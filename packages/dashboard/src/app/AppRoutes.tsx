@@ -11,6 +11,7 @@ import { PathsPage } from '../pages/PathsPage';
 import { CohortsPage } from '../pages/CohortsPage';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { PeoplePage } from '../pages/PeoplePage';
+import { ChurnPage } from '../pages/ChurnPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
@@ -45,6 +46,7 @@ export function AppRoutes() {
   const experiments = matchPath('/sites/:id/experiments', path);
   const people = matchPath('/sites/:id/people', path);
   const person = matchPath('/sites/:id/people/:pid', path);
+  const churn = matchPath('/sites/:id/churn', path);
   const recordings = matchPath('/sites/:id/recordings', path);
   const privacy = matchPath('/sites/:id/privacy', path);
   const consent = matchPath('/sites/:id/consent', path);
@@ -60,6 +62,7 @@ export function AppRoutes() {
   else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
+  else if (churn) page = <ChurnPage siteId={churn.id} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
   else if (privacy) page = <PrivacyPage siteId={privacy.id} />;
   else if (consent) page = <ConsentPage siteId={consent.id} />;

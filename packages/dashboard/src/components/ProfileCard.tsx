@@ -19,6 +19,16 @@ export function ProfileCard({ siteId, profile: p }: { siteId: string; profile: P
     ['Last source', p.last_source || 'Direct'],
   ];
   if (p.currency) facts.push(['Revenue', formatMoney(p.revenue, p.currency)], ['Payments', formatNumber(p.transactions)]);
+  // The churn model's numbers (docs/churn-ltv.md), for identified people with a repeat transaction.
+  if (p.p_active_30d !== null)
+    facts.push(
+      ['Active in the next 30 days', `${Math.round(p.p_active_30d * 1000) / 10}%`],
+      ['Churn risk', p.churn_risk ? 'At risk' : 'No'],
+      [
+        'Expected value (12 months)',
+        p.expected_ltv === null ? '–' : p.currency ? formatMoney(p.expected_ltv, p.currency) : formatNumber(p.expected_ltv),
+      ],
+    );
   return (
     <>
       <section className="card" aria-label="Summary">

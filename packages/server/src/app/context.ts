@@ -18,6 +18,7 @@ import type { ReportService } from '../reports';
 import type { Destinations } from '../destinations';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
+import type { LifetimeService } from '../lifetime';
 import type { SystemStatus } from '@tidemark/core';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
@@ -70,6 +71,8 @@ export interface AppContext {
   reports: ReportService;
   /** Outgoing destinations of triggers and audiences (webhook, e-mail, Slack, HubSpot, Klaviyo) and the sites' provider connections (destinations/). */
   destinations: Destinations;
+  /** Churn and lifetime-value models per site: training in the background, people's numbers on read (lifetime/). */
+  lifetime: LifetimeService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

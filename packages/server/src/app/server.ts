@@ -34,6 +34,7 @@ import { ImportService } from '../imports';
 import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { createDestinations } from '../destinations';
+import { LifetimeService } from '../lifetime';
 import { ReportService, scheduleReports } from '../reports';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
@@ -314,6 +315,23 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
+  // Churn and lifetime-value models (lifetime/): trained on request in the background; retrained daily by the jobs role (the leader at scale).
+  const lifetime = new LifetimeService({ meta, stats });
+  closers.push(() => lifetime.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      lifetime.schedule({
+        sites: async (id) => {
+          const s = await meta.sites.byId(id);
+          return s ? { id: s.id, timezone: s.timezone } : null;
+        },
+        onError: (err) => logError('lifetime model training failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   // The System page and system alerts (system/): read from any node; the alerts judged by the jobs role (the leader at scale).
   const systemSources: SystemSources = {
     events,
@@ -395,6 +413,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     alerts,
     reports,
     destinations,
+    lifetime,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

@@ -150,6 +150,7 @@ export const AUDIT_RULES: AuditRule[] = [
     { bodyFields: ['base_url'] },
   ),
   site('DELETE', '/api/sites/:id/connections/:provider', 'settings.updated', { type: 'connection', param: 'provider' }),
+  site('POST', '/api/sites/:id/models/churn/train', 'churn_model.training_started', { type: 'site', param: 'id' }),
   site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   {

@@ -42,6 +42,7 @@ import { cohortRoutes } from './routes/cohorts';
 import { profileRoutes } from './routes/profiles';
 import { scoringRoutes } from './routes/scoring';
 import { connectionRoutes } from './routes/connections';
+import { lifetimeRoutes } from './routes/lifetime';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -102,6 +103,7 @@ const routeModules: RouteModule[] = [
   profileRoutes,
   scoringRoutes,
   connectionRoutes,
+  lifetimeRoutes,
   goalRoutes,
   experimentRoutes,
   annotationRoutes,

@@ -692,6 +692,26 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_scoring').ifExists().execute();
     },
   },
+  '0028_lifetime_models': {
+    // Churn and lifetime-value models per site (lifetime/): parameters and metrics only; people's numbers are computed on read.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('lifetime_models')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('params', 'text')
+        .addColumn('metrics', 'text')
+        .addColumn('error', 'text')
+        .addColumn('people', 'integer')
+        .addColumn('trained_at', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('lifetime_models').ifExists().execute();
+    },
+  },
   '0029_site_connections': {
     // A site's connections to outside providers (destinations/): the token sealed, settings only, gone with the site.
     async up(db: AnyDb) {

@@ -150,6 +150,17 @@ export interface SiteScoringTable {
   updated_at: number;
 }
 
+/** A site's churn and lifetime-value model (lifetime/): parameters and held-out metrics as JSON, no person data. */
+export interface LifetimeModelsTable {
+  site_id: string;
+  status: string;
+  params: string | null;
+  metrics: string | null;
+  error: string | null;
+  people: number | null;
+  trained_at: number | null;
+  updated_at: number;
+}
 export interface SiteConnectionsTable {
   site_id: string;
   provider: string;
@@ -429,6 +440,7 @@ export interface MetaSchema {
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
   site_scoring: SiteScoringTable;
+  lifetime_models: LifetimeModelsTable;
   site_connections: SiteConnectionsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;

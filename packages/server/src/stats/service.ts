@@ -19,6 +19,7 @@ import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
 import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
 import { runJourneys } from './journeys';
+import { runLifetimeDays, type LifetimeDays } from './lifetime';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
 import { SharedQueries } from './cache';
@@ -412,6 +413,12 @@ export class StatsService {
   async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
     await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid, scorer);
+  }
+
+  /** Identified people's transaction days for the lifetime models (lifetime/): purchases, else active days. */
+  async lifetimeDays(site: StatsSite, opts: { beforeMs?: number | null; pids?: readonly string[] | null } = {}): Promise<LifetimeDays> {
+    await this.revenueCredits?.(site.id);
+    return runLifetimeDays(this.reader, this.dialect, site.id, opts);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

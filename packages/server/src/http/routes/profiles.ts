@@ -16,11 +16,14 @@ export function profileRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
   const list = async (req: FastifyRequest) => {
     const s = await site(req);
-    return ctx.stats.profiles(s, req.query, await scoring.scorer(s));
+    const page = await ctx.stats.profiles(s, req.query, await scoring.scorer(s));
+    // Lifetime fields (docs/churn-ltv.md) from the site's model, for the people of this page.
+    return { ...page, profiles: await ctx.lifetime.withLifetime(s, page.profiles) };
   };
   const one = async (req: FastifyRequest) => {
     const s = await site(req);
-    return ctx.stats.profile(s, (req.params as Params).pid, await scoring.scorer(s));
+    const [profile] = await ctx.lifetime.withLifetime(s, [await ctx.stats.profile(s, (req.params as Params).pid, await scoring.scorer(s))]);
+    return profile;
   };
   const timeline = async (req: FastifyRequest) => {
     const s = await requireSiteAccess(ctx, req, (req.params as Params).id, 'read');

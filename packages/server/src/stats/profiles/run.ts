@@ -30,6 +30,8 @@ import { parseProfileId, parseProfileListParams, parseProfileTimelineParams } fr
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+/** Filled in by the route from the site's lifetime model (lifetime/); not eligible until then. */
+const NO_LIFETIME = { p_active_30d: null, churn_risk: false, expected_ltv: null };
 const userOf = (pid: string) => (pid.startsWith('u') ? pid.slice(1) : null);
 
 function props(text: unknown): Record<string, string> {
@@ -72,6 +74,7 @@ export async function runProfileList(
       visitor_ids: num(r.n_vids),
       ...revenueOf(r),
       ...scorer.score(featuresOf(scorer, [r], base)),
+      ...NO_LIFETIME,
     };
   });
   // The score order: every matching profile was read (already newest first), so a stable sort pages it.
@@ -197,6 +200,7 @@ export async function runProfile(
     visitor_ids: visitors.length,
     ...revenueOf(revenue[0]),
     ...scorer.score(featuresOf(scorer, visitors, { pid, last_ms, sessions: sessions.length, pageviews })),
+    ...NO_LIFETIME,
     traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
     merged_visitor_ids: visitors.map((r) => ({
       visitor_id: str(r.visitor_id),
