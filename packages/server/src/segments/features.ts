@@ -45,7 +45,7 @@ export function vectorOf(f: PersonFeatures, keyPages: readonly KeyPage[], now: n
 }
 
 /** A vector component back in the feature's own unit. */
-export const valueOf = (name: string, x: number): number => (logScaled(name) ? Math.expm1(x) : x);
+export const featureValue = (name: string, x: number): number => (logScaled(name) ? Math.expm1(x) : x);
 
 export interface Scaler {
   mean: number[];

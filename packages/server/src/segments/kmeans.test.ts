@@ -30,7 +30,9 @@ describe('k-means', () => {
     );
     const c = kmeans(points, 4, 5, seededRandom(1));
     const byCluster = new Map<number, Set<number>>();
-    c.labels.forEach((l, i) => byCluster.set(l, (byCluster.get(l) ?? new Set()).add(truth[i]!)));
+    c.labels.forEach((l, i) => {
+      byCluster.set(l, (byCluster.get(l) ?? new Set()).add(truth[i]!));
+    });
     expect(byCluster.size).toBe(4);
     for (const s of byCluster.values()) expect(s.size).toBe(1);
     // Inertia: each point within 1 of its centre per axis, so < 2 per point.

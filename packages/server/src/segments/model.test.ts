@@ -40,8 +40,8 @@ describe('trainSegments', () => {
     // The same true group gets the same id in both models.
     const idOf = (t: typeof first, i: number) => t.model.segments[t.labels[i]!]!.id;
     const firstIds = new Map<number, string>();
-    people(1).truth.forEach((g, i) => firstIds.set(g, idOf(first, i)));
-    truth.forEach((g, i) => expect(idOf(again, i)).toBe(firstIds.get(g)));
+    for (const [i, g] of people(1).truth.entries()) firstIds.set(g, idOf(first, i));
+    for (const [i, g] of truth.entries()) expect(idOf(again, i)).toBe(firstIds.get(g));
     expect(new Map(again.model.segments.map((s) => [s.id, s.name]))).toEqual(new Map(first.model.segments.map((s) => [s.id, s.name])));
     expect(again.model.next_id).toBe(11);
   });

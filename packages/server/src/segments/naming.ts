@@ -1,5 +1,5 @@
 import type { SegmentFeature } from '@tidemark/core';
-import { valueOf, type Scaler } from './features';
+import { featureValue, type Scaler } from './features';
 
 /**
  * A segment's name from its centre's z-scores: the phrase of the feature that sets it apart most
@@ -45,8 +45,8 @@ export function distinguishing(names: readonly string[], scaler: Scaler, centre:
     .map((feature, j) => ({
       feature,
       z: round(centre[j]!, 2),
-      value: round(valueOf(feature, centre[j]! * scaler.sd[j]! + scaler.mean[j]!), 2),
-      site_value: round(valueOf(feature, scaler.mean[j]!), 2),
+      value: round(featureValue(feature, centre[j]! * scaler.sd[j]! + scaler.mean[j]!), 2),
+      site_value: round(featureValue(feature, scaler.mean[j]!), 2),
     }))
     .sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || (a.feature < b.feature ? -1 : 1))
     .slice(0, max);
