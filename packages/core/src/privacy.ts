@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'experiment.winner_declared',
   'experiment.deleted',
   'import.deleted',
+  'segments.training_started',
   'export.created',
   'share.created',
   'share.revoked',

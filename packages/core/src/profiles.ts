@@ -29,11 +29,9 @@ export const profileSummarySchema = z
     currency: z.string().nullable().meta({ description: 'The reporting currency of `revenue`; null when the profile has no payment' }),
     score: z.number().int().min(0).max(100).meta({ description: "Lead score 0–100 by the site's scoring rules, computed on read" }),
     score_reasons: z.array(scoreReasonSchema).meta({ description: 'The rules that gave the most points, largest first (at most 5)' }),
-    segment: segmentRefSchema
-      .nullable()
-      .meta({
-        description: "The behavioural segment nearest the profile's behaviour now (docs/segments.md); null before a model is trained",
-      }),
+    segment: segmentRefSchema.nullable().meta({
+      description: "The behavioural segment nearest the profile's behaviour now (docs/segments.md); null before a model is trained",
+    }),
   })
   .meta({ id: 'ProfileSummary' });
 

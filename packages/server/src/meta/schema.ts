@@ -150,6 +150,19 @@ export interface SiteScoringTable {
   updated_at: number;
 }
 
+export interface SegmentModelsTable {
+  site_id: string;
+  status: string;
+  model: string | null;
+  k: number | null;
+  silhouette: number | null;
+  people: number;
+  trained_at: number | null;
+  error: string | null;
+  labels_watermark: number | null;
+  updated_at: number;
+}
+
 export interface SiteRevenueTable {
   site_id: string;
   stripe_secret_sealed: string | null;
@@ -421,6 +434,7 @@ export interface MetaSchema {
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
   site_scoring: SiteScoringTable;
+  segment_models: SegmentModelsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

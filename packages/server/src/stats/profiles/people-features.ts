@@ -7,7 +7,7 @@ import { featureColumns, featuresOf, type PersonFeatures, type ProfileScorer } f
 /**
  * Every person of a site (the person rule, people.ts, over its whole history) with their visitor ids, the
  * scorer's features and their last-touch revenue: what segments/ trains on and the labels job writes.
- * With `sinceMs`, only people with an event at or after it (the labels job's increment).
+ * With `sinceMs`, only people with an event received at or after it (the labels job's increment).
  */
 export interface PersonFeatureRow {
   pid: string;
@@ -17,13 +17,13 @@ export interface PersonFeatureRow {
   revenue: number;
 }
 
-const COLS = ['visitor_id', 'user_id', 'session_id', 'ts', 'name', 'path', 'props', 'engaged_ms'];
+const COLS = ['visitor_id', 'user_id', 'session_id', 'ts', 'received_at', 'name', 'path', 'props', 'engaged_ms'];
 
 export function compilePeopleFeatures(d: Dialect, siteId: string, scorer: ProfileScorer, sinceMs: number | null): CompiledSql {
   const cols = join(COLS.map((c) => ident(c)));
   const { rows, member } = memberRows(d, cols, sql`site_id = ${bindString(siteId)}`, true);
-  const person = sql`(SELECT ${cols}, ${member} AS pid, ${d.timestampToMs(ident('ts'))} AS ms FROM (${rows}) AS pr) AS p`;
-  const recent = sinceMs === null ? sql`` : sql` WHERE pid IN (SELECT pid FROM ${person} WHERE ms >= ${bindInt(sinceMs)})`;
+  const person = sql`(SELECT ${cols}, ${member} AS pid, ${d.timestampToMs(ident('ts'))} AS ms, ${d.timestampToMs(ident('received_at'))} AS rms FROM (${rows}) AS pr) AS p`;
+  const recent = sinceMs === null ? sql`` : sql` WHERE pid IN (SELECT pid FROM ${person} WHERE rms >= ${bindInt(sinceMs)})`;
   return render(
     sql`SELECT pid, visitor_id, max(ms) AS last_ms, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${d.uniq(ident('session_id'))} AS n_sessions,
       ${join(featureColumns(d, scorer))} FROM ${person}${recent} GROUP BY pid, visitor_id ORDER BY pid, visitor_id`,
