@@ -11,6 +11,7 @@ import { PathsPage } from '../pages/PathsPage';
 import { CohortsPage } from '../pages/CohortsPage';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { PeoplePage } from '../pages/PeoplePage';
+import { SegmentsPage } from '../pages/SegmentsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
@@ -44,6 +45,7 @@ export function AppRoutes() {
   const cohorts = matchPath('/sites/:id/cohorts', path);
   const experiments = matchPath('/sites/:id/experiments', path);
   const people = matchPath('/sites/:id/people', path);
+  const segments = matchPath('/sites/:id/segments', path);
   const person = matchPath('/sites/:id/people/:pid', path);
   const recordings = matchPath('/sites/:id/recordings', path);
   const privacy = matchPath('/sites/:id/privacy', path);
@@ -59,6 +61,7 @@ export function AppRoutes() {
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
+  else if (segments) page = <SegmentsPage siteId={segments.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
   else if (privacy) page = <PrivacyPage siteId={privacy.id} />;
