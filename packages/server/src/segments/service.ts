@@ -1,4 +1,4 @@
-import { type Segments, type SegmentRef } from '@tidemark/core';
+import type { Segments, SegmentRef } from '@tidemark/core';
 import type { MetaStore } from '../meta';
 import type { PersonFeatures, ProfileScorer, StatsService, StatsSite } from '../stats';
 import type { EventStore } from '../store';
