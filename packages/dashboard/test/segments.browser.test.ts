@@ -44,6 +44,21 @@ describe.skipIf(!!unavailable)('segments in the browser', () => {
     expect(await p.getByTestId('segment-name').allTextContents()).toEqual(api.segments.map((s: { name: string }) => s.name));
     const first = await rows.first().locator('td').allTextContents();
     expect(first[1]).toBe(String(api.segments[0].people));
+    // The stats engine's segment dimension, named from the model, once the people are labelled (right after training).
+    const names = new Set(api.segments.map((s: { name: string }) => s.name));
+    const traffic = p.getByTestId('segment-traffic');
+    await expect
+      .poll(async () => {
+        await traffic.waitFor(SLOW);
+        const shown = await traffic.locator('tbody tr td:first-child').allTextContents();
+        if (shown.every((n) => names.has(n))) return true;
+        await p.reload();
+        return false;
+      }, SLOW)
+      .toBe(true);
+    const people = (await traffic.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+    expect(people.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(people.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60);
     await screenshot(p, 'segments');
   });
 

@@ -6,6 +6,7 @@ import { canWrite, useSession } from '../app/session';
 import { SiteHeader } from '../components/SiteHeader';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { SegmentsTable } from '../components/SegmentsTable';
+import { SegmentTraffic } from '../components/SegmentTraffic';
 import { formatDateTime, formatNumber } from '../lib/format';
 
 /** Behavioural segments (docs/segments.md): the model's segments, how k was chosen, and a training on demand. */
@@ -64,6 +65,7 @@ export function SegmentsPage({ siteId }: { siteId: string }) {
         )}
         {d && d.segments.length > 0 && <SegmentsTable siteId={siteId} segments={d.segments} currency={site.data?.currency} />}
       </section>
+      {d && d.status !== 'training' && d.segments.length > 0 && <SegmentTraffic siteId={siteId} segments={d.segments} />}
     </section>
   );
 }
