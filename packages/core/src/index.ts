@@ -29,3 +29,4 @@ export * from './lifetime';
 export * from './tenancy';
 export * from './experiments';
 export * from './destinations';
+export * from './segments';

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'experiment.deleted',
   'churn_model.training_started',
   'import.deleted',
+  'segments.training_started',
   'export.created',
   'share.created',
   'share.revoked',

@@ -15,3 +15,4 @@ export {
   type LifetimePayment,
   type LifetimeOptions,
 } from './lifetime';
+export { generateSegmentPeople, SEGMENT_ARCHETYPES, type SegmentPeople } from './segment-people';

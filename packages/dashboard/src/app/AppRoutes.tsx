@@ -12,6 +12,7 @@ import { CohortsPage } from '../pages/CohortsPage';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { PeoplePage } from '../pages/PeoplePage';
 import { ChurnPage } from '../pages/ChurnPage';
+import { SegmentsPage } from '../pages/SegmentsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
@@ -45,6 +46,7 @@ export function AppRoutes() {
   const cohorts = matchPath('/sites/:id/cohorts', path);
   const experiments = matchPath('/sites/:id/experiments', path);
   const people = matchPath('/sites/:id/people', path);
+  const segments = matchPath('/sites/:id/segments', path);
   const person = matchPath('/sites/:id/people/:pid', path);
   const churn = matchPath('/sites/:id/churn', path);
   const recordings = matchPath('/sites/:id/recordings', path);
@@ -61,6 +63,7 @@ export function AppRoutes() {
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
+  else if (segments) page = <SegmentsPage siteId={segments.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
   else if (churn) page = <ChurnPage siteId={churn.id} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;

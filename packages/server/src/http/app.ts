@@ -43,6 +43,7 @@ import { profileRoutes } from './routes/profiles';
 import { scoringRoutes } from './routes/scoring';
 import { connectionRoutes } from './routes/connections';
 import { lifetimeRoutes } from './routes/lifetime';
+import { segmentRoutes } from './routes/segments';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -104,6 +105,7 @@ const routeModules: RouteModule[] = [
   scoringRoutes,
   connectionRoutes,
   lifetimeRoutes,
+  segmentRoutes,
   goalRoutes,
   experimentRoutes,
   annotationRoutes,

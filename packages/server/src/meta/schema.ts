@@ -168,6 +168,18 @@ export interface SiteConnectionsTable {
   token_sealed: string;
   updated_at: number;
 }
+export interface SegmentModelsTable {
+  site_id: string;
+  status: string;
+  model: string | null;
+  k: number | null;
+  silhouette: number | null;
+  people: number;
+  trained_at: number | null;
+  error: string | null;
+  labels_watermark: number | null;
+  updated_at: number;
+}
 
 export interface SiteRevenueTable {
   site_id: string;
@@ -442,6 +454,7 @@ export interface MetaSchema {
   site_scoring: SiteScoringTable;
   lifetime_models: LifetimeModelsTable;
   site_connections: SiteConnectionsTable;
+  segment_models: SegmentModelsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

@@ -17,6 +17,7 @@ import { SiteRevenueRepo } from './repos/site-revenue';
 import { SiteScoringRepo } from './repos/site-scoring';
 import { SiteConnectionRepo } from './repos/site-connections';
 import { LifetimeModelRepo } from './repos/lifetime-models';
+import { SegmentModelRepo } from './repos/segment-models';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ExperimentRepo } from './repos/experiments';
@@ -50,6 +51,7 @@ export class MetaStore {
   readonly siteScoring: SiteScoringRepo;
   readonly siteConnections: SiteConnectionRepo;
   readonly lifetimeModels: LifetimeModelRepo;
+  readonly segmentModels: SegmentModelRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly experiments: ExperimentRepo;
@@ -87,6 +89,7 @@ export class MetaStore {
     this.siteScoring = new SiteScoringRepo(db);
     this.siteConnections = new SiteConnectionRepo(db);
     this.lifetimeModels = new LifetimeModelRepo(db);
+    this.segmentModels = new SegmentModelRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.experiments = new ExperimentRepo(db);

@@ -2,8 +2,8 @@ import type { CanonicalEvent, ProfileMerge, ProfileSummary } from '@tidemark/cor
 import type { EventStore } from '../../src/store';
 import { personOf } from './people-oracle';
 
-/** What a profile summary says of a person, its score and lifetime model's numbers (composed in the route) aside. */
-export type ProfileFacts = Omit<ProfileSummary, 'score' | 'score_reasons' | 'p_active_30d' | 'churn_risk' | 'expected_ltv'>;
+/** What a profile summary says of a person, its score, segment and lifetime model's numbers (composed in the route) aside. */
+export type ProfileFacts = Omit<ProfileSummary, 'score' | 'score_reasons' | 'segment' | 'p_active_30d' | 'churn_risk' | 'expected_ltv'>;
 
 /** A payment or refund (minor units of EUR) of a visitor id, as the suites write it into `transactions`. */
 export interface Payment {
