@@ -17,7 +17,17 @@ import type {
 import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
-import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
+import {
+  runAudienceRows,
+  runExistingPeople,
+  runVisitorIdsOfUser,
+  runProfile,
+  runProfileList,
+  runProfileTimeline,
+  type AudienceRows,
+  type AudienceRowsRequest,
+  type ProfileScorer,
+} from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -412,6 +422,22 @@ export class StatsService {
   async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
     await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid, scorer);
+  }
+
+  /** The people an audience's definition looks at, with what its predicates need (audiences/). */
+  async audienceRows(site: StatsSite, req: AudienceRowsRequest, scorer: ProfileScorer): Promise<AudienceRows> {
+    await this.revenueCredits?.(site.id);
+    return runAudienceRows(this.reader, this.dialect, site, req, this.now(), scorer);
+  }
+
+  /** Which of the profile ids still have events on the site. */
+  async existingPeople(siteId: string, pids: readonly string[]): Promise<Set<string>> {
+    return runExistingPeople(this.reader, this.dialect, siteId, pids);
+  }
+
+  /** The visitor ids seen with a user id on the site. */
+  async visitorIdsOfUser(siteId: string, userId: string): Promise<string[]> {
+    return runVisitorIdsOfUser(this.reader, this.dialect, siteId, userId);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {
