@@ -54,7 +54,11 @@ export interface MembershipDiff {
  * The change of membership: `matched` are the looked-at people who qualify now, `candidates` the
  * people looked at (null: everyone); members not looked at stay as they are.
  */
-export function diffMembership(current: ReadonlySet<string>, candidates: readonly string[] | null, matched: readonly AudienceRow[]): MembershipDiff {
+export function diffMembership(
+  current: ReadonlySet<string>,
+  candidates: readonly string[] | null,
+  matched: readonly AudienceRow[],
+): MembershipDiff {
   const now = new Set(matched.map((r) => r.pid));
   const lookedAt = candidates === null ? current : new Set(candidates.filter((c) => current.has(c)));
   return {

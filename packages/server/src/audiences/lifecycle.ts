@@ -17,14 +17,9 @@ export class AudienceLifecycle implements LifecycleStore {
 
   async purgeSiteBefore(siteId: string, cutoffMs: number): Promise<PurgeCounts> {
     const db = this.store.db;
-    // Only a member last seen before the cutoff can have lost every event; the events say whether it did.
-    const stale = await db
-      .selectFrom('audience_members')
-      .select('profile_id')
-      .distinct()
-      .where('site_id', '=', siteId)
-      .where('last_seen', '<', cutoffMs)
-      .execute();
+    // Every member is asked about, not only those last seen before the cutoff: an anonymous event after it
+    // belonged to a user through an identification the purge removed, and now is another person's.
+    const stale = await db.selectFrom('audience_members').select('profile_id').distinct().where('site_id', '=', siteId).execute();
     const pids = stale.map((r) => r.profile_id);
     const alive = pids.length ? await this.stats.existingPeople(siteId, pids) : new Set<string>();
     const gone = pids.filter((p) => !alive.has(p));
@@ -67,7 +62,14 @@ export class AudienceLifecycle implements LifecycleStore {
       .execute();
     const out: Array<Record<string, unknown>> = rows.map((r) => ({ audience_table: 'audience_members', ...r }));
     for (const c of await this.changesNaming(siteId, pids))
-      out.push({ audience_table: 'audience_changes', audience_id: c.audience_id, seq: c.seq, at: c.at, added: c.added, removed: c.removed });
+      out.push({
+        audience_table: 'audience_changes',
+        audience_id: c.audience_id,
+        seq: c.seq,
+        at: c.at,
+        added: c.added,
+        removed: c.removed,
+      });
     return out;
   }
 
@@ -114,7 +116,12 @@ export class AudienceLifecycle implements LifecycleStore {
       const added = keep(c.added);
       const removedPeople = keep(c.removed);
       if (added === '[]' && removedPeople === '[]')
-        await db.deleteFrom('audience_changes').where('site_id', '=', siteId).where('audience_id', '=', c.audience_id).where('seq', '=', c.seq).execute();
+        await db
+          .deleteFrom('audience_changes')
+          .where('site_id', '=', siteId)
+          .where('audience_id', '=', c.audience_id)
+          .where('seq', '=', c.seq)
+          .execute();
       else
         await db
           .updateTable('audience_changes')
@@ -131,7 +138,12 @@ export class AudienceLifecycle implements LifecycleStore {
         .where('site_id', '=', siteId)
         .where('audience_id', '=', id)
         .executeTakeFirst();
-      await db.updateTable('audiences').set({ size: Number(n?.n ?? 0) }).where('site_id', '=', siteId).where('id', '=', id).execute();
+      await db
+        .updateTable('audiences')
+        .set({ size: Number(n?.n ?? 0) })
+        .where('site_id', '=', siteId)
+        .where('id', '=', id)
+        .execute();
     }
     return removed;
   }

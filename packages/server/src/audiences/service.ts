@@ -233,7 +233,10 @@ export class AudienceService {
   }
 
   /** A pass over every audience of every site (the job); failures are recorded on the audience and counted. */
-  async refreshAll(sites: (siteId: string) => Promise<StatsSite | null>, onError: (err: unknown) => void): Promise<{ passes: number; failed: number }> {
+  async refreshAll(
+    sites: (siteId: string) => Promise<StatsSite | null>,
+    onError: (err: unknown) => void,
+  ): Promise<{ passes: number; failed: number }> {
     let passes = 0;
     let failed = 0;
     for (const a of await this.store.listAll()) {

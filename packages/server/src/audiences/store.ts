@@ -74,7 +74,13 @@ const record = (r: AudienceRecord): AudienceRecord => ({
   created_at: n(r.created_at),
   updated_at: n(r.updated_at),
 });
-const member = (r: MemberRecord): MemberRecord => ({ ...r, since: n(r.since), last_seen: n(r.last_seen), score: n(r.score), revenue: n(r.revenue) });
+const member = (r: MemberRecord): MemberRecord => ({
+  ...r,
+  since: n(r.since),
+  last_seen: n(r.last_seen),
+  score: n(r.score),
+  revenue: n(r.revenue),
+});
 
 /** What one pass writes, in one transaction. */
 export interface PassWrite {
@@ -100,7 +106,13 @@ export class AudienceStore {
   }
 
   async list(siteId: string): Promise<AudienceRecord[]> {
-    const rows = await this.db.selectFrom('audiences').selectAll().where('site_id', '=', siteId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('audiences')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(record);
   }
 
@@ -231,7 +243,11 @@ export class AudienceStore {
           .where('audience_id', '=', w.audienceId)
           .where('profile_id', 'in', w.leaves.slice(i, i + 500))
           .execute();
-      for (let i = 0; i < w.joins.length; i += 200) await trx.insertInto('audience_members').values(w.joins.slice(i, i + 200)).execute();
+      for (let i = 0; i < w.joins.length; i += 200)
+        await trx
+          .insertInto('audience_members')
+          .values(w.joins.slice(i, i + 200))
+          .execute();
       for (const u of w.updates)
         await trx
           .updateTable('audience_members')
@@ -255,7 +271,14 @@ export class AudienceStore {
       }
       await trx
         .updateTable('audiences')
-        .set({ size: w.size, computed_at: w.at, computed_definition: w.definition, watermark: w.watermark, change_seq: seq, last_error: null })
+        .set({
+          size: w.size,
+          computed_at: w.at,
+          computed_definition: w.definition,
+          watermark: w.watermark,
+          change_seq: seq,
+          last_error: null,
+        })
         .where('site_id', '=', w.siteId)
         .where('id', '=', w.audienceId)
         .execute();

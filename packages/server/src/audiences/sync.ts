@@ -10,7 +10,9 @@ export interface StoredTargets {
 }
 
 /** Per target: the last delivery that worked, the last that failed and why. */
-export type SyncStatus = Partial<Record<AudienceTarget, { last_ok_at: number | null; last_error: string | null; last_error_at: number | null }>>;
+export type SyncStatus = Partial<
+  Record<AudienceTarget, { last_ok_at: number | null; last_error: string | null; last_error_at: number | null }>
+>;
 
 export function configuredTargets(t: StoredTargets): AudienceTarget[] {
   return AUDIENCE_TARGETS.filter((k) => (k === 'webhook' ? t.webhook !== null : k === 'hubspot' ? t.hubspot_list_id : t.klaviyo_list_id));
@@ -86,7 +88,8 @@ function deliver(
   removed: ActionPerson[],
   ctx: { idempotency_key: string; reason: string; data: Record<string, unknown> },
 ): Promise<DeliveryResult> {
-  if (!destinations) return Promise.resolve({ ok: false, retryable: true, error: 'outgoing destinations are not available on this server' });
+  if (!destinations)
+    return Promise.resolve({ ok: false, retryable: true, error: 'outgoing destinations are not available on this server' });
   if (target === 'webhook') {
     // One signed POST per change: `data.added` and `data.removed` carry every person; `person` is the first of them.
     const first = added[0] ?? removed[0]!;

@@ -760,7 +760,8 @@ export const metaMigrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: AnyDb) {
-      for (const t of ['audience_changes', 'audience_sizes', 'audience_members', 'audiences']) await db.schema.dropTable(t).ifExists().execute();
+      for (const t of ['audience_changes', 'audience_sizes', 'audience_members', 'audiences'])
+        await db.schema.dropTable(t).ifExists().execute();
     },
   },
 };

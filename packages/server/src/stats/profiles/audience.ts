@@ -4,7 +4,14 @@ import { matchingSessions } from '../compile';
 import { planQuery } from '../run';
 import type { Dialect } from '../dialect';
 import { bindString, join, type Sql } from '../sql';
-import { changedPeople, compileExistingPeople, compileVisitorIdsOfUser, compileIdentifies, compilePeopleOf, compileProfileList } from './compile';
+import {
+  changedPeople,
+  compileExistingPeople,
+  compileVisitorIdsOfUser,
+  compileIdentifies,
+  compilePeopleOf,
+  compileProfileList,
+} from './compile';
 import { featuresOf, type ProfileScorer } from './features';
 
 /**
