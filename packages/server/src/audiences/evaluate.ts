@@ -17,6 +17,8 @@ export function satisfies(predicates: readonly AudiencePredicate[], row: Audienc
         return now - row.last_seen <= p.days * DAY;
       case 'revenue':
         return p.op === 'gte' ? row.revenue >= p.value : row.revenue <= p.value;
+      default:
+        return false;
     }
   });
 }

@@ -62,7 +62,8 @@ export async function syncChanges(opts: {
       const result = await deliver(opts.destinations, audience.site_id, targets, target, added, removed, ctx).catch(
         (err): DeliveryResult => ({ ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) }),
       );
-      const s = (status[target] ??= { last_ok_at: null, last_error: null, last_error_at: null });
+      const s = status[target] ?? { last_ok_at: null, last_error: null, last_error_at: null };
+      status[target] = s;
       if (result.ok) {
         s.last_ok_at = opts.now();
         s.last_error = null;
