@@ -12,28 +12,27 @@ const params = (req: FastifyRequest) => req.params as { id: string; audience_id:
  * CSV export (also through the public API); members and up create, edit, refresh and delete.
  */
 export function audienceRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const audiences = ctx.audiences;
   const goals = new GoalService(ctx.meta, ctx.stats);
 
   const list = async (req: FastifyRequest) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
-    return { audiences: await audiences.list(site.id) };
+    return { audiences: await ctx.audiences.list(site.id) };
   };
   const one = async (req: FastifyRequest) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
-    return audiences.get(site.id, params(req).audience_id);
+    return ctx.audiences.get(site.id, params(req).audience_id);
   };
   const members = async (req: FastifyRequest) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
-    return audiences.members(site.id, params(req).audience_id, req.query);
+    return ctx.audiences.members(site.id, params(req).audience_id, req.query);
   };
   const sizes = async (req: FastifyRequest) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
-    return audiences.sizes(site.id, params(req).audience_id, req.query);
+    return ctx.audiences.sizes(site.id, params(req).audience_id, req.query);
   };
   const csv = async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
-    const batches = await audiences.memberBatches(site.id, params(req).audience_id);
+    const batches = await ctx.audiences.memberBatches(site.id, params(req).audience_id);
     reply.header('content-disposition', `attachment; filename="audience-${params(req).audience_id}.csv"`);
     return reply.type('text/csv; charset=utf-8').send(Readable.from(membersCsv(batches)));
   };
@@ -47,19 +46,19 @@ export function audienceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/api/sites/:id/audiences', async (req, reply) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'write');
-    return reply.status(201).send(await audiences.create(site.id, req.body));
+    return reply.status(201).send(await ctx.audiences.create(site.id, req.body));
   });
   app.patch('/api/sites/:id/audiences/:audience_id', async (req) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'write');
-    return audiences.update(site.id, params(req).audience_id, req.body);
+    return ctx.audiences.update(site.id, params(req).audience_id, req.body);
   });
   app.post('/api/sites/:id/audiences/:audience_id/refresh', async (req) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'write');
-    return audiences.refresh(await goals.statsSite(site), params(req).audience_id);
+    return ctx.audiences.refresh(await goals.statsSite(site), params(req).audience_id);
   });
   app.delete('/api/sites/:id/audiences/:audience_id', async (req, reply) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'write');
-    await audiences.delete(site.id, params(req).audience_id);
+    await ctx.audiences.delete(site.id, params(req).audience_id);
     return reply.status(204).send();
   });
 }
