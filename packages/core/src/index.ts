@@ -28,3 +28,4 @@ export * from './scoring';
 export * from './tenancy';
 export * from './experiments';
 export * from './audiences';
+export * from './destinations';

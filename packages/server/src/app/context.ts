@@ -16,6 +16,7 @@ import type { AudienceService } from '../audiences';
 import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
+import type { Destinations } from '../destinations';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
 import type { SystemStatus } from '@tidemark/core';
@@ -70,6 +71,8 @@ export interface AppContext {
   audiences: AudienceService;
   /** Scheduled email reports (reports/). */
   reports: ReportService;
+  /** Outgoing destinations of triggers and audiences (webhook, e-mail, Slack, HubSpot, Klaviyo) and the sites' provider connections (destinations/). */
+  destinations: Destinations;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

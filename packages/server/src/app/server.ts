@@ -35,6 +35,7 @@ import { ImportService } from '../imports';
 import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { AudienceLifecycle, AudienceService, scheduleAudiences } from '../audiences';
+import { createDestinations } from '../destinations';
 import { ReportService, scheduleReports } from '../reports';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
@@ -283,9 +284,11 @@ export async function createContext(config: Config): Promise<AppContext> {
     publicUrl: config.publicUrl,
     allowPrivate: config.allowPrivateWebhooks,
   });
+  // Triggers' and audiences' outgoing destinations: private addresses only when the admin allowed them, as for alerts.
+  const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
   // Audiences (audiences/): passes every 5 minutes on the jobs role (the leader at scale); members follow
   // their people through every lifecycle duty.
-  const audiences = new AudienceService({ meta, stats, keys, destinations: null });
+  const audiences = new AudienceService({ meta, stats, keys, destinations });
   derivedTargets.push(new AudienceLifecycle(audiences.store, stats));
   if (does.jobs) {
     const leader = scale?.leader;
@@ -415,6 +418,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     alerts,
     audiences,
     reports,
+    destinations,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },
