@@ -142,5 +142,11 @@ describe('audiences API', () => {
     // With no filters every person of the site, none of the other site's.
     const r = await s.request('POST', `${base()}/${a.id}/refresh`, undefined, bearer(s.keys.write));
     expect(r.body.size).toBe(5);
+    // The app's lifecycle has the audiences among its derived targets: an erased subject leaves every audience.
+    const removed = await s.ctx.lifecycle.eraseSubject(s.site.id, { visitorId: 'n1' });
+    expect(removed.audience_members).toBe(1);
+    const left = (await s.request('GET', `${base()}/${a.id}/members`, undefined, bearer(s.keys.read))).body.members;
+    expect(left.map((m: { profile_id: string }) => m.profile_id)).not.toContain('vn1');
+    expect(left).toHaveLength(4);
   });
 });
