@@ -29,3 +29,4 @@ export * from './tenancy';
 export * from './experiments';
 export * from './audiences';
 export * from './destinations';
+export * from './segments';

@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'audience.deleted',
   'audience.exported',
   'import.deleted',
+  'segments.training_started',
   'export.created',
   'share.created',
   'share.revoked',

@@ -43,6 +43,7 @@ import { cohortRoutes } from './routes/cohorts';
 import { profileRoutes } from './routes/profiles';
 import { scoringRoutes } from './routes/scoring';
 import { connectionRoutes } from './routes/connections';
+import { segmentRoutes } from './routes/segments';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -103,6 +104,7 @@ const routeModules: RouteModule[] = [
   profileRoutes,
   scoringRoutes,
   connectionRoutes,
+  segmentRoutes,
   goalRoutes,
   experimentRoutes,
   audienceRoutes,

@@ -19,6 +19,7 @@ import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
 import {
   runAudienceRows,
+  runPeopleFeatures,
   runExistingPeople,
   runVisitorIdsOfUser,
   runProfile,
@@ -26,6 +27,7 @@ import {
   runProfileTimeline,
   type AudienceRows,
   type AudienceRowsRequest,
+  type PersonFeatureRow,
   type ProfileScorer,
 } from './profiles';
 import { runJourneys } from './journeys';
@@ -438,6 +440,12 @@ export class StatsService {
   /** The visitor ids seen with a user id on the site. */
   async visitorIdsOfUser(siteId: string, userId: string): Promise<string[]> {
     return runVisitorIdsOfUser(this.reader, this.dialect, siteId, userId);
+  }
+
+  /** Every person of the site with visitor ids, the scorer's features and revenue (segments/); `sinceMs`: only people active since. */
+  async peopleFeatures(site: StatsSite, scorer: ProfileScorer, sinceMs: number | null = null): Promise<PersonFeatureRow[]> {
+    await this.revenueCredits?.(site.id);
+    return runPeopleFeatures(this.reader, this.dialect, site.id, scorer, sinceMs);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

@@ -25,6 +25,7 @@ import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
 import { scoringOpenApi } from './openapi-scoring';
 import { connectionsOpenApi } from './openapi-connections';
+import { segmentsOpenApi } from './openapi-segments';
 import { resellersOpenApi } from './openapi-resellers';
 
 /**
@@ -58,5 +59,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   profilesOpenApi,
   scoringOpenApi,
   connectionsOpenApi,
+  segmentsOpenApi,
   resellersOpenApi,
 ];

@@ -9,3 +9,4 @@ export {
   type AudienceRows,
   type AudienceRowsRequest,
 } from './audience';
+export { runPeopleFeatures, type PersonFeatureRow } from './people-features';
