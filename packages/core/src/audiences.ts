@@ -23,12 +23,14 @@ export const audiencePredicateSchema = z
       .strict(),
     z.object({ type: z.literal('last_seen_within'), days: z.number().int().min(1).max(3650) }).strict(),
     z.object({ type: z.literal('revenue'), op: z.enum(['gte', 'lte']), value: z.number().min(0).max(1e12) }).strict(),
+    z.object({ type: z.literal('segment'), value: z.string().min(1).max(64).meta({ description: 'A segment id (s1, s2 …)' }) }).strict(),
   ])
   .meta({
     id: 'AudiencePredicate',
     description:
       "score ≥/≤ value (the profile's lead score); identified (has a user id) or not; trait key equals value (latest value); " +
-      'last seen within N days; revenue ≥/≤ value (major units of the reporting currency)',
+      'last seen within N days; revenue ≥/≤ value (major units of the reporting currency); segment is the given segment id ' +
+      "(the profile's behavioural segment, docs/segments.md)",
   });
 export type AudiencePredicate = z.infer<typeof audiencePredicateSchema>;
 

@@ -8,6 +8,7 @@ import type { EventStore } from '../src/store';
 import { StatsService, type StatsSite } from '../src/stats';
 import { ScoringService } from '../src/scoring';
 import { AudienceLifecycle, AudienceService } from '../src/audiences';
+import { SegmentService, segmentDepsOf } from '../src/segments';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { ServerKeys } from '../src/secrets';
 import { personOf } from './helpers/people-oracle';
@@ -259,6 +260,35 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
       expect(sizes.points.map((p) => p.time)).toEqual([SCORING_NOW, SCORING_NOW + 15 * MIN, clock]);
       expect(sizes.points).toEqual(docsSizes);
       expect(new Set(docsSizes.map((p) => p.size)).size).toBeGreaterThan(1);
+    });
+
+    it('keeps the people of a segment, as their profiles name it', async () => {
+      const segments = new SegmentService({ ...segmentDepsOf({ meta, stats, events: store }), now: () => clock });
+      await segments.train(site);
+      const scorer = async (s: StatsSite) => segments.profileScorer(s, await new ScoringService(meta, () => clock).scorer(s));
+      // What the People page shows: every profile with its segment.
+      const bySegment = new Map<string, string[]>();
+      for (let offset = 0; ; offset += 200) {
+        const page = await stats.profiles(site, { limit: '200', offset: String(offset) }, await scorer(site));
+        for (const p of page.profiles) if (p.segment) bySegment.set(p.segment.id, [...(bySegment.get(p.segment.id) ?? []), p.id]);
+        if (offset + 200 >= page.total) break;
+      }
+      const [segmentId, people] = [...bySegment].sort((a, b) => b[1].length - a[1].length)[0]!;
+      expect(bySegment.size).toBeGreaterThan(1);
+      const withSegments = new AudienceService({
+        meta,
+        stats,
+        keys: new ServerKeys(crypto.randomBytes(32)),
+        destinations: dest,
+        scorer: (s, base) => segments.profileScorer(s, base),
+        now: () => clock,
+      });
+      const a = await withSegments.create(site.id, {
+        name: 'Largest segment',
+        definition: { predicates: [{ type: 'segment', value: segmentId }] },
+      });
+      expect(await withSegments.refresh(site, a.id)).toMatchObject({ joined: people.length, size: people.length });
+      expect((await withSegments.store.members(site.id, a.id)).map((m) => m.profile_id).sort()).toEqual([...people].sort());
     });
 
     it('removes the members whose people have no events left, and a data subject everywhere', async () => {

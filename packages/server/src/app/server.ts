@@ -289,7 +289,14 @@ export async function createContext(config: Config): Promise<AppContext> {
   const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
   // Audiences (audiences/): passes every 5 minutes on the jobs role (the leader at scale); members follow
   // their people through every lifecycle duty.
-  const audiences = new AudienceService({ meta, stats, keys, destinations });
+  const audienceSegments = new SegmentService(segmentDepsOf({ meta, stats, events }));
+  const audiences = new AudienceService({
+    meta,
+    stats,
+    keys,
+    destinations,
+    scorer: (site, base) => audienceSegments.profileScorer(site, base),
+  });
   derivedTargets.push(new AudienceLifecycle(audiences.store, stats));
   if (does.jobs) {
     const leader = scale?.leader;

@@ -17,6 +17,8 @@ export function satisfies(predicates: readonly AudiencePredicate[], row: Audienc
         return now - row.last_seen <= p.days * DAY;
       case 'revenue':
         return p.op === 'gte' ? row.revenue >= p.value : row.revenue <= p.value;
+      case 'segment':
+        return row.segment === p.value;
       default:
         return false;
     }
@@ -28,16 +30,17 @@ export function satisfies(predicates: readonly AudiencePredicate[], row: Audienc
  * scores decay with recency, "last seen within" lapses. Then the current members are looked at again.
  */
 export function changesWithTime(def: AudienceDefinition): boolean {
-  return def.filters.length > 0 || def.predicates.some((p) => p.type === 'score' || p.type === 'last_seen_within');
+  return def.filters.length > 0 || def.predicates.some((p) => p.type === 'score' || p.type === 'last_seen_within' || p.type === 'segment');
 }
 
 /**
  * Whether a person who is not a member may become one without a new event: a score at most X (scores
- * decay), or revenue (payments arrive by webhook, not as the person's events). Such audiences are
- * computed over everyone on every pass.
+ * decay), revenue (payments arrive by webhook, not as the person's events), a segment (recency moves
+ * people between segments; a re-trained model moves them too). Such audiences are computed over everyone
+ * on every pass.
  */
 export function joinsWithoutEvents(def: AudienceDefinition): boolean {
-  return def.predicates.some((p) => (p.type === 'score' && p.op === 'lte') || p.type === 'revenue');
+  return def.predicates.some((p) => (p.type === 'score' && p.op === 'lte') || p.type === 'revenue' || p.type === 'segment');
 }
 
 /** The plain e-mail trait, if any (a hashed one is of no use to a list). */

@@ -18,7 +18,7 @@ import {
 import type { MetaStore } from '../meta';
 import { newShareToken } from '../meta';
 import { ScoringService } from '../scoring';
-import type { StatsService, StatsSite } from '../stats';
+import type { ProfileScorer, StatsService, StatsSite } from '../stats';
 import type { ServerKeys } from '../secrets';
 import type { DestinationsApi } from '../destinations';
 import { changesWithTime, diffMembership, emailOf, joinsWithoutEvents, satisfies } from './evaluate';
@@ -38,6 +38,8 @@ export interface AudienceServiceOptions {
   keys: ServerKeys;
   /** Outgoing syncs (destinations/); null: changes wait, with the reason as the sync's error. */
   destinations: DestinationsApi | null;
+  /** The scorer passes use: the site's rules, wrapped by segments/ so profiles carry their segment. */
+  scorer?: (site: StatsSite, base: ProfileScorer) => Promise<ProfileScorer>;
   now?: () => number;
 }
 
@@ -168,7 +170,7 @@ export class AudienceService {
           changedSinceMs: full ? null : a.watermark,
           alsoPids: !full && changesWithTime(def) ? [...byPid.keys()] : [],
         },
-        await this.scoring.scorer(site),
+        await this.scorerFor(site),
       );
       const matched = rows.rows.filter((r) => satisfies(def.predicates, r, at));
       const diff = diffMembership(new Set(byPid.keys()), rows.candidates, matched);
@@ -251,6 +253,11 @@ export class AudienceService {
       }
     }
     return { passes, failed };
+  }
+
+  private async scorerFor(site: StatsSite): Promise<ProfileScorer> {
+    const base = await this.scoring.scorer(site);
+    return this.opts.scorer ? this.opts.scorer(site, base) : base;
   }
 
   private async record(siteId: string, id: string): Promise<AudienceRecord> {

@@ -33,6 +33,8 @@ export interface AudienceRow {
   last_seen: number;
   revenue: number;
   score: number;
+  /** The profile's segment id when the scorer names one (segments/ wraps the site's scorer). */
+  segment: string | null;
   /** Latest value per trait key (identify events, as the profile shows them). */
   traits: Record<string, string>;
 }
@@ -87,12 +89,14 @@ export async function runAudienceRows(
       const pid = str(r.pid);
       const base = { pid, last_ms: num(r.last_ms), sessions: num(r.n_sessions), pageviews: num(r.n_pageviews) };
       const scale = num(r.rev_scale);
+      const scored = scorer.score(featuresOf(scorer, [r], base)) as { score: number; segment?: { id: string } | null };
       return {
         pid,
         user_id: pid.startsWith('u') ? pid.slice(1) : null,
         last_seen: base.last_ms,
         revenue: scale ? num(r.rev_minor) / scale : 0,
-        score: scorer.score(featuresOf(scorer, [r], base)).score,
+        score: scored.score,
+        segment: scored.segment?.id ?? null,
         traits: traits.get(pid) ?? {},
       };
     }),
