@@ -58,7 +58,7 @@ describe.skipIf(!!unavailable)('audiences in the dashboard', () => {
     await form.getByLabel('HubSpot list id').fill('123');
     await form.getByRole('button', { name: 'Create audience' }).click();
 
-    const detail = p.getByRole('region', { name: 'Audience' });
+    const detail = p.getByRole('region', { name: 'Audience', exact: true });
     await detail.waitFor(SLOW);
     expect(p.url()).toMatch(/\/audiences\?a=/);
     const row = p.getByTestId('audience-row').filter({ hasText: 'Pro users' });
