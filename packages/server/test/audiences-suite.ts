@@ -12,6 +12,8 @@ import { SegmentService, segmentDepsOf } from '../src/segments';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { ServerKeys } from '../src/secrets';
 import { personOf } from './helpers/people-oracle';
+import { profileOracle, profilePayments, writePayments, type Payment } from './helpers/profiles-oracle';
+import { ensureCredits, RateTable } from '../src/revenue';
 import { SCORING_GOALS, SCORING_NOW, SCORING_RULES, scoringEvents } from './helpers/scoring-fixture';
 import { RecordingDestinations } from './helpers/recording-destinations';
 import { expectedScore } from './scoring-suite';
@@ -40,6 +42,7 @@ const DEFS: Record<string, AudienceDefinition> = {
     period: 'last_12_months',
     predicates: [{ type: 'last_seen_within', days: 20 }],
   },
+  big_spenders: { filters: [], period: 'last_30_days', predicates: [{ type: 'revenue', op: 'gte', value: 15 }] },
   cold_anonymous: {
     filters: [],
     period: 'last_30_days',
@@ -51,8 +54,9 @@ const DEFS: Record<string, AudienceDefinition> = {
 };
 
 /** The definitions applied by hand to the events at `now`. */
-function expectedMembers(events: CanonicalEvent[], def: AudienceDefinition, now: number): Set<string> {
+function expectedMembers(events: CanonicalEvent[], def: AudienceDefinition, now: number, payments: Payment[]): Set<string> {
   const person = personOf(events);
+  const revenue = new Map([...profileOracle(events, payments)].map(([id, p]) => [id, p.revenue]));
   const byPerson = new Map<string, CanonicalEvent[]>();
   for (const e of events) byPerson.set(person(e), [...(byPerson.get(person(e)) ?? []), e]);
   // last_12_months covers every generated event: a person matches with an event in a session that has a matching event.
@@ -78,7 +82,9 @@ function expectedMembers(events: CanonicalEvent[], def: AudienceDefinition, now:
             ? traits[p.key] === p.value
             : p.type === 'last_seen_within'
               ? now - lastSeen <= p.days * DAY
-              : false,
+              : p.type === 'revenue'
+                ? (p.op === 'gte' ? 1 : -1) * ((revenue.get(id) ?? 0) - p.value) >= 0
+                : false,
     );
     if (ok) out.add(id);
   }
@@ -125,6 +131,7 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
     let stats: StatsService;
     let site: StatsSite;
     let events: CanonicalEvent[];
+    let payments: Payment[];
     const ids: Record<string, string> = {};
     const dest = new RecordingDestinations();
     /** docs_recent's expected size at each pass. */
@@ -134,7 +141,7 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
     const passAll = async () => {
       const out: Record<string, { joined: number; left: number; size: number }> = {};
       for (const name of Object.keys(DEFS)) out[name] = await service.refresh(site, ids[name]!);
-      docsSizes.push({ time: clock, size: expectedMembers(events, DEFS.docs_recent!, clock).size });
+      docsSizes.push({ time: clock, size: expectedMembers(events, DEFS.docs_recent!, clock, payments).size });
       return out;
     };
 
@@ -147,7 +154,11 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
       site = { id: rec.id, timezone: rec.timezone, goals: SCORING_GOALS };
       events = audienceEvents(site.id);
       await store.write({ events, raw: [], quarantine: [], drops: [] });
-      stats = new StatsService(store, { sharedResultsMs: 0, now: () => clock });
+      payments = profilePayments(events, site.id);
+      await writePayments(store, payments);
+      // Credits in the reporting currency (EUR, no conversion), brought up to date before passes read them.
+      const credits = { currency: 'EUR', rates: new RateTable([]), ratesFingerprint: 'none', now: SCORING_NOW };
+      stats = new StatsService(store, { sharedResultsMs: 0, now: () => clock, revenueCredits: (id) => ensureCredits(store, id, credits) });
       await new ScoringService(meta).update(site.id, SCORING_RULES);
       service = new AudienceService({ meta, stats, keys: new ServerKeys(crypto.randomBytes(32)), destinations: dest, now: () => clock });
       const targets: Record<string, unknown> = {
@@ -167,12 +178,22 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
       dest.failNext('klaviyo');
       const res = await passAll();
       for (const [name, def] of Object.entries(DEFS)) {
-        const want = expectedMembers(events, def, clock);
+        const want = expectedMembers(events, def, clock, payments);
         expect([...(await members(name))].sort(), name).toEqual([...want].sort());
         expect(res[name]).toMatchObject({ joined: want.size, left: 0, size: want.size });
         // Each audience has members and leaves people out, or this would prove little.
         expect(want.size, name).toBeGreaterThan(2);
         expect(want.size, name).toBeLessThan(new Set(events.map(personOf(events))).size);
+      }
+      // Each member's summary is the person's as the plain computation has it: revenue, last seen, score.
+      const oracle = profileOracle(events, payments);
+      for (const m of await service.store.members(site.id, ids.big_spenders!)) {
+        const list = oracle.get(m.profile_id)!;
+        expect([m.revenue, m.last_seen, m.score]).toEqual([
+          list.revenue,
+          list.last_seen,
+          expectedScore(SCORING_RULES, list.list, m.profile_id, clock).score,
+        ]);
       }
       const hub = dest.delivered('hubspot');
       expect(hub).toHaveLength(1);
@@ -220,7 +241,7 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
       events = [...events, ...added];
       const res = await passAll();
       for (const [name, def] of Object.entries(DEFS)) {
-        const want = expectedMembers(events, def, clock);
+        const want = expectedMembers(events, def, clock, payments);
         const got = await members(name);
         expect([...got].sort(), name).toEqual([...want].sort());
         expect(res[name], name).toEqual({
@@ -254,7 +275,7 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
       clock += 30 * DAY;
       await passAll();
       for (const [name, def] of Object.entries(DEFS))
-        expect([...(await members(name))].sort(), name).toEqual([...expectedMembers(events, def, clock)].sort());
+        expect([...(await members(name))].sort(), name).toEqual([...expectedMembers(events, def, clock, payments)].sort());
       expect((await members('docs_recent')).size).toBeLessThan(5);
       const sizes = await service.sizes(site.id, ids.docs_recent!, { days: '3650' });
       expect(sizes.points.map((p) => p.time)).toEqual([SCORING_NOW, SCORING_NOW + 15 * MIN, clock]);
