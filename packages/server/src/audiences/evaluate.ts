@@ -43,10 +43,10 @@ export function joinsWithoutEvents(def: AudienceDefinition): boolean {
   return def.predicates.some((p) => (p.type === 'score' && p.op === 'lte') || p.type === 'revenue' || p.type === 'segment');
 }
 
-/** The plain e-mail trait, if any (a hashed one is of no use to a list). */
+/** The plain e-mail trait, if any (a hashed one is of no use to a list; one longer than an address can be is not one). */
 export function emailOf(traits: Record<string, string>): string | null {
   const v = traits.email ?? traits.Email ?? null;
-  return v && !v.startsWith(HASHED_TRAIT_PREFIX) && v.includes('@') ? v : null;
+  return v && !v.startsWith(HASHED_TRAIT_PREFIX) && v.includes('@') && v.length <= 320 ? v : null;
 }
 
 export interface MembershipDiff {
