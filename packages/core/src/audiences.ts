@@ -146,6 +146,26 @@ export const audienceRefreshSchema = z
   .meta({ id: 'AudienceRefresh' });
 export type AudienceRefresh = z.infer<typeof audienceRefreshSchema>;
 
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** `GET …/audiences/{aid}/members`: a page, the most recently joined first. */
+export const audienceMembersParamsSchema = z
+  .object({
+    limit: intParam(1, 500).optional().meta({ description: '1–500, default 50' }),
+    offset: intParam(0, 10_000_000).optional().meta({ description: 'default 0' }),
+  })
+  .strict();
+
+/** `GET …/audiences/{aid}/sizes`: how far back. */
+export const audienceSizesParamsSchema = z
+  .object({ days: intParam(1, 3650).optional().meta({ description: '1–3650, default 90' }) })
+  .strict();
+
 /**
  * A CSV cell safe in spreadsheets: a value starting with = + - @, a tab or a carriage return would be
  * read as a formula, so it gets a leading apostrophe; then quoted as RFC 4180 says.

@@ -1,14 +1,16 @@
 import crypto from 'node:crypto';
+import type { z } from 'zod';
 import {
   audienceDefinitionSchema,
   audienceInputSchema,
+  audienceMembersParamsSchema,
   audiencePatchSchema,
+  audienceSizesParamsSchema,
   badRequest,
   conflict,
   notFound,
   parseInput,
   type Audience,
-  type AudienceDefinition,
   type AudienceMember,
   type AudienceMemberList,
   type AudienceRefresh,
@@ -118,19 +120,16 @@ export class AudienceService {
 
   async members(siteId: string, id: string, query: unknown): Promise<AudienceMemberList> {
     await this.record(siteId, id);
-    const q = (query ?? {}) as Record<string, unknown>;
-    const limit = intParam(q.limit, 50, 1, 500, 'limit');
-    const offset = intParam(q.offset, 0, 0, 10_000_000, 'offset');
-    for (const k of Object.keys(q)) if (k !== 'limit' && k !== 'offset') throw badRequest('unknown_parameter', `unknown parameter: ${k}`);
+    const q = queryParams(audienceMembersParamsSchema, query);
+    const limit = q.limit ?? 50;
+    const offset = q.offset ?? 0;
     const page = await this.store.memberPage(siteId, id, limit, offset);
     return { members: page.rows.map(shownMember), total: page.total, limit, offset };
   }
 
   async sizes(siteId: string, id: string, query: unknown): Promise<AudienceSizes> {
     await this.record(siteId, id);
-    const q = (query ?? {}) as Record<string, unknown>;
-    for (const k of Object.keys(q)) if (k !== 'days') throw badRequest('unknown_parameter', `unknown parameter: ${k}`);
-    const days = intParam(q.days, 90, 1, 3650, 'days');
+    const days = queryParams(audienceSizesParamsSchema, query).days ?? 90;
     return { points: await this.store.sizes(siteId, id, this.now() - days * 86_400_000) };
   }
 
@@ -345,11 +344,12 @@ function shownMember(m: MemberRecord): AudienceMember {
   };
 }
 
-function intParam(v: unknown, dflt: number, min: number, max: number, name: string): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'string' || !/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max)
-    throw badRequest(`invalid_${name}`, `${name}: an integer ${min}–${max}`);
-  return Number(v);
+/** Query parameters through their schema: an unknown one or a bad value is a 400 naming it. */
+function queryParams<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  const r = schema.safeParse(raw ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = String(issue?.path[0] ?? '');
+  const code = issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : `invalid_${field || 'parameter'}`;
+  throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
 }
-
-export type { AudienceDefinition };

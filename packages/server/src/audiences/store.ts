@@ -261,6 +261,13 @@ export class AudienceStore {
         .values({ site_id: w.siteId, audience_id: w.audienceId, time: w.at, size: w.size })
         .onConflict((oc) => oc.columns(['audience_id', 'time']).doUpdateSet({ size: w.size }))
         .execute();
+      // Size points older than the longest view (3650 days) are of no use.
+      await trx
+        .deleteFrom('audience_sizes')
+        .where('site_id', '=', w.siteId)
+        .where('audience_id', '=', w.audienceId)
+        .where('time', '<', w.at - 3650 * 86_400_000)
+        .execute();
       let seq = n(cur.change_seq);
       if (w.change) {
         seq += 1;
