@@ -203,6 +203,30 @@ describe('destinations: HubSpot and Klaviyo through their public APIs', () => {
     expect(klaviyo.problems).toEqual([]);
   });
 
+  it('keeps bulk import jobs under 5 MB and names each e-mail once per batch', async () => {
+    const before = klaviyo.jobs.length;
+    // 3,000 people with 2 KB of traits each: about 6 MB, so two jobs.
+    const bulky = Array.from({ length: 3000 }, (_, i) => person(40_000 + i, { traits: { first_name: `B${i}`, notes: 'x'.repeat(2000) } }));
+    expect(await d.syncList(siteId, 'klaviyo', { list_id: 'Xy12Ab', add: bulky, remove: [] }, ctx)).toEqual({ ok: true });
+    const jobs = klaviyo.jobs.slice(before);
+    expect(jobs.length).toBe(2);
+    expect(jobs.reduce((a, b) => a + b, 0)).toBe(3000);
+    const bodies = kl.requests.filter((r) => r.url === '/api/profile-bulk-import-jobs').slice(-2);
+    for (const b of bodies) expect(Buffer.byteLength(b.body)).toBeLessThan(5_000_000);
+
+    // The same address twice (in other case) and a visitor and a user profile sharing it: one upsert input.
+    const upsertsBefore = hs.requests.length;
+    const twins = [
+      person(60),
+      person(61, { email: 'PERSON60@example.com' }),
+      person(62, { email: 'person60@example.com', profile_id: 'vabc' }),
+    ];
+    expect(await d.syncList(siteId, 'hubspot', { list_id: '5678', add: twins, remove: [] }, ctx)).toEqual({ ok: true });
+    const upsert = hs.requests.slice(upsertsBefore).find((r) => r.url.endsWith('/batch/upsert'))!;
+    expect(JSON.parse(upsert.body).inputs.map((x: { id: string }) => x.id)).toEqual(['person60@example.com']);
+    expect(hubspot.members('5678')).toEqual(['person60@example.com']);
+  });
+
   it('keeps other sites’ people out of a sync, and classifies Klaviyo errors', async () => {
     const before = klaviyo.jobs.length;
     const stranger = person(77, { site_id: otherSiteId, email: 'stranger@example.com' });
@@ -220,6 +244,7 @@ describe('destinations: HubSpot and Klaviyo through their public APIs', () => {
       retryable: true,
       status: 429,
       error: 'HTTP 429: Request was throttled. Expected available in 3 seconds.',
+      retry_after_ms: 3000,
     });
     klaviyo.failNext({ status: 503, body: '' });
     expect(await d.deliver({ type: 'klaviyo_event', metric: 'X' }, person(1), ctx)).toMatchObject({

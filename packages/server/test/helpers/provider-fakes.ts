@@ -222,6 +222,7 @@ export class KlaviyoFake {
       return { status: 202 };
     }
     if (req.method === 'POST' && url.pathname === '/api/profile-bulk-import-jobs') {
+      if (Buffer.byteLength(req.body) > 5_000_000) return this.error(413, 'Payload exceeds 5 MB');
       if (!isObj(data) || data.type !== 'profile-bulk-import-job' || !isObj(data.attributes) || !isObj(data.attributes.profiles))
         return this.error(400, 'a profile-bulk-import-job');
       const profiles = data.attributes.profiles.data;
