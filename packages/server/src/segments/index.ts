@@ -1,4 +1,5 @@
-export { SegmentService, withKeyPages, type SegmentDeps } from './service';
+export { SegmentService, type SegmentDeps } from './service';
+export { withKeyPages } from './scorer';
 export { labelSite, labelAll, type LabelsRun } from './labels';
 export { scheduleSegments } from './job';
 export { trainSegments, matchCentroids, assign, MIN_PEOPLE, type SegmentModelData, type TrainPerson, type TrainOptions } from './model';

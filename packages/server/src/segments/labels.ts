@@ -1,6 +1,6 @@
 import type { StatsSite } from '../stats';
 import type { SegmentDeps } from './service';
-import { withKeyPages } from './service';
+import { withKeyPages } from './scorer';
 import { featureNames, vectorOf } from './features';
 import { assign, type SegmentModelData } from './model';
 

@@ -1,9 +1,11 @@
-import { type Segments, type SegmentRef } from '@tidemark/core';
+import type { Segments, SegmentRef } from '@tidemark/core';
 import type { MetaStore } from '../meta';
 import type { PersonFeatures, ProfileScorer, StatsService, StatsSite } from '../stats';
 import type { EventStore } from '../store';
 import { featureNames, vectorOf, type KeyPage } from './features';
 import { assign, trainSegments, type SegmentModelData, type TrainOptions } from './model';
+import { withKeyPages } from './scorer';
+import { labelSite } from './labels';
 
 export interface SegmentDeps {
   meta: Pick<MetaStore, 'segmentModels' | 'sites'>;
@@ -15,16 +17,6 @@ export interface SegmentDeps {
   keyPages: (siteId: string) => Promise<readonly KeyPage[]>;
   now?: () => number;
   train?: TrainOptions;
-}
-
-/** The base scorer with the model's key pages appended: its score sees only its own key page counts. */
-export function withKeyPages(base: ProfileScorer, extra: readonly KeyPage[]): ProfileScorer {
-  const n = base.keyPages.length;
-  return {
-    keyPages: [...base.keyPages, ...extra],
-    goals: base.goals,
-    score: (f: PersonFeatures) => base.score({ ...f, key_pages: f.key_pages.slice(0, n) }),
-  };
 }
 
 /**
@@ -91,11 +83,15 @@ export class SegmentService {
     return this.list(site.id);
   }
 
-  /** Starts a training in the background (the route answers 202); one per site at a time. */
+  /**
+   * Starts a training in the background (the route answers 202); one per site at a time. The site's people
+   * are labelled under the new model right after, so segment filters work at once.
+   */
   start(site: StatsSite, onError: (err: unknown) => void): void {
     if (this.running.has(site.id)) return;
     this.running.add(site.id);
     void this.train(site)
+      .then(() => labelSite(this.deps, site))
       .catch(onError)
       .finally(() => this.running.delete(site.id));
   }
