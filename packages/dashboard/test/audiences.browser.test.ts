@@ -80,6 +80,19 @@ describe.skipIf(!!unavailable)('audiences in the dashboard', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]!.startsWith('uuser-7,user-7,pro@shop.test,')).toBe(true);
 
+    // Edit: a new name, and no HubSpot list any more (its waiting change is dropped); the editor is in the URL.
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    await p.waitForURL('**edit=1**', SLOW);
+    const edit = p.getByRole('form', { name: 'Edit audience' });
+    expect(await edit.getByLabel('equals').inputValue()).toBe('pro');
+    await edit.getByLabel('Name').fill('Pro plan users');
+    await edit.getByLabel('HubSpot list id').fill('');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await p.getByTestId('audience-row').filter({ hasText: 'Pro plan users' }).waitFor(SLOW);
+    await detail.getByText('No sync targets.').waitFor(SLOW);
+    expect(p.url()).not.toContain('edit=1');
+    expect(await detail.getByTestId('audience-definition').textContent()).toContain('trait plan = pro');
+
     await member.click();
     await p.waitForURL(`**/people/uuser-7**`, SLOW);
     await p.goBack();

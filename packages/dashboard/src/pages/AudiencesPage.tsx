@@ -57,7 +57,8 @@ export function AudiencesPage({ siteId }: { siteId: string }) {
   const [version, setVersion] = useState(0);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const open = (id: string | null, page = 0) => navigate(`/sites/${siteId}/audiences${serializeAudiencesView({ selected: id, page })}`);
+  const open = (id: string | null, page = 0, editing = false) =>
+    navigate(`/sites/${siteId}/audiences${serializeAudiencesView({ selected: id, page, editing })}`);
   const act = async (run: () => Promise<unknown>) => {
     setActionError(null);
     setBusy(true);
@@ -119,6 +120,11 @@ export function AudiencesPage({ siteId }: { siteId: string }) {
                 Refresh now
               </button>
             )}
+            {writer && (
+              <button type="button" onClick={() => open(selected.id, view.page, !view.editing)}>
+                {view.editing ? 'Close editor' : 'Edit'}
+              </button>
+            )}
             <a href={audiencesApi.csvUrl(siteId, selected.id)} download>
               Download CSV
             </a>
@@ -136,6 +142,20 @@ export function AudiencesPage({ siteId }: { siteId: string }) {
               </button>
             )}
           </div>
+          {writer && view.editing && (
+            <AudienceForm
+              key={`${selected.id}:${selected.updated_at}`}
+              siteId={siteId}
+              initial={[]}
+              existing={selected}
+              onSaved={(a) =>
+                act(async () => {
+                  await audiencesApi.refresh(siteId, a.id);
+                  open(a.id);
+                })
+              }
+            />
+          )}
           <SyncStatus audience={selected} />
           <AudienceMembers siteId={siteId} audience={selected} page={view.page} onPage={(p) => open(selected.id, p)} version={version} />
         </section>
@@ -144,7 +164,7 @@ export function AudiencesPage({ siteId }: { siteId: string }) {
         <AudienceForm
           siteId={siteId}
           initial={incoming}
-          onCreated={(a) =>
+          onSaved={(a) =>
             act(async () => {
               await audiencesApi.refresh(siteId, a.id);
               open(a.id);
