@@ -137,7 +137,7 @@ export function AudienceForm({
     }
   };
   return (
-    <form className="card" aria-label={existing ? 'Edit audience' : 'New audience'} onSubmit={submit}>
+    <form className="card audience-form" aria-label={existing ? 'Edit audience' : 'New audience'} onSubmit={submit}>
       <h2>{existing ? `Edit ${existing.name}` : 'New audience'}</h2>
       <ErrorBanner error={error} />
       <div className="field">
