@@ -88,7 +88,10 @@ describe.skipIf(!!unavailable)('audiences in the dashboard', () => {
     await edit.getByLabel('Name').fill('Pro plan users');
     await edit.getByLabel('HubSpot list id').fill('');
     await edit.getByRole('button', { name: 'Save changes' }).click();
-    await p.getByTestId('audience-row').filter({ hasText: 'Pro plan users' }).waitFor(SLOW);
+    const renamed = p.getByTestId('audience-row').filter({ hasText: 'Pro plan users' });
+    await renamed.waitFor(SLOW);
+    // Two passes, two size points: the row's trend line is drawn.
+    await renamed.locator('svg.sparkline polyline').first().waitFor(SLOW);
     await detail.getByText('No sync targets.').waitFor(SLOW);
     expect(p.url()).not.toContain('edit=1');
     expect(await detail.getByTestId('audience-definition').textContent()).toContain('trait plan = pro');
