@@ -111,7 +111,22 @@ describe('audiences API', () => {
     expect(dest.delivered('hubspot').map((d) => [d.key, d.change!.add.length])).toEqual([[`audience:${a.id}:1`, 3]]);
     expect(dest.delivered('deliver').map((d) => d.key)).toEqual([`audience:${a.id}:1`]);
 
-    expect((await s.request('PATCH', url, { name: 'Pricing' }, auth(s.keys.write))).body.name).toBe('Pricing');
+    // A list added later gets the current members as its first change, at the next pass; the webhook keeps its secret.
+    const patched = await s.request('PATCH', url, { name: 'Pricing', targets: { klaviyo_list_id: 'K1' } }, auth(s.keys.write));
+    expect(patched.body.name).toBe('Pricing');
+    expect(patched.body.targets.webhook.secret).toBeUndefined();
+    expect((await s.request('POST', `${url}/refresh`, undefined, bearer(s.keys.write))).body).toEqual({
+      joined: 0,
+      left: 0,
+      size: 3,
+      synced: true,
+    });
+    const kl = dest.delivered('klaviyo');
+    expect(kl.map((d) => [d.key, d.change!.list_id, d.change!.add.length, d.change!.remove.length])).toEqual([
+      [`audience:${a.id}:2`, 'K1', 3, 0],
+    ]);
+    expect(dest.delivered('hubspot')).toHaveLength(1);
+    expect(dest.delivered('deliver')).toHaveLength(1);
     expect((await s.request('DELETE', url, undefined, bearer(s.keys.write))).status).toBe(204);
     expect((await s.request('GET', url, undefined, bearer(s.keys.read))).status).toBe(404);
     const entries = await s.ctx.meta.auditLog.list(s.site.org_id, { action: 'audience', limit: 50 });

@@ -15,6 +15,7 @@ import {
   type AudienceMemberList,
   type AudienceRefresh,
   type AudienceSizes,
+  type AudienceTarget,
   type AudienceTargetsInput,
 } from '@tidemark/core';
 import type { MetaStore } from '../meta';
@@ -104,13 +105,23 @@ export class AudienceService {
       set.definition = JSON.stringify(patch.definition);
     }
     let secretShown = false;
+    let fresh: AudienceTarget[] = [];
     if (patch.targets !== undefined) {
       const before = this.open(cur.targets_sealed);
       const next = this.targetsFrom(patch.targets, before);
       secretShown = next.webhook !== null && next.webhook.secret !== before.webhook?.secret;
       set.targets_sealed = this.seal(next);
+      fresh = newTargets(before, next);
     }
     await this.store.update(siteId, id, set);
+    // A new target (or a new list or URL) gets the current members as its first change.
+    const members = fresh.length ? await this.store.members(siteId, id) : [];
+    if (members.length)
+      await this.store.appendChange(siteId, id, this.now(), {
+        added: JSON.stringify(members.map(personOf)),
+        removed: '[]',
+        pending: JSON.stringify(fresh),
+      });
     return this.shown(await this.record(siteId, id), secretShown);
   }
 
@@ -320,6 +331,17 @@ export class AudienceService {
     const opened = this.opts.keys.open(SEAL, sealed);
     return opened ? (JSON.parse(opened) as StoredTargets) : { webhook: null, hubspot_list_id: null, klaviyo_list_id: null };
   }
+}
+
+/** Targets configured in `next` that `before` did not have, or had with another list id or URL. */
+function newTargets(before: StoredTargets, next: StoredTargets): AudienceTarget[] {
+  return configuredTargets(next).filter((t) =>
+    t === 'webhook'
+      ? before.webhook?.url !== next.webhook?.url
+      : t === 'hubspot'
+        ? before.hubspot_list_id !== next.hubspot_list_id
+        : before.klaviyo_list_id !== next.klaviyo_list_id,
+  );
 }
 
 function personOf(m: MemberRecord) {

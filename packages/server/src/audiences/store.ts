@@ -226,6 +226,30 @@ export class AudienceStore {
         .execute();
   }
 
+  /** A change outside a pass (a new target's first copy of the members); its sequence number. */
+  async appendChange(
+    siteId: string,
+    audienceId: string,
+    at: number,
+    change: { added: string; removed: string; pending: string },
+  ): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const cur = await trx
+        .selectFrom('audiences')
+        .select('change_seq')
+        .where('site_id', '=', siteId)
+        .where('id', '=', audienceId)
+        .executeTakeFirstOrThrow();
+      const seq = n(cur.change_seq) + 1;
+      await trx
+        .insertInto('audience_changes')
+        .values({ site_id: siteId, audience_id: audienceId, seq, at, ...change })
+        .execute();
+      await trx.updateTable('audiences').set({ change_seq: seq }).where('site_id', '=', siteId).where('id', '=', audienceId).execute();
+      return seq;
+    });
+  }
+
   /** Joins, leaves, summaries, the size point, the change to sync and the watermark: all or nothing. */
   async writePass(w: PassWrite): Promise<number | null> {
     return this.db.transaction().execute(async (trx) => {

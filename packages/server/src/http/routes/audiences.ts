@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { requireSiteAccess } from '../../auth';
 import { GoalService } from '../../goals';
@@ -30,7 +30,7 @@ export function audienceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
     return ctx.audiences.sizes(site.id, params(req).audience_id, req.query);
   };
-  const csv = async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
+  const csv = async (req: FastifyRequest, reply: FastifyReply) => {
     const site = await requireSiteAccess(ctx, req, params(req).id, 'read');
     const batches = await ctx.audiences.memberBatches(site.id, params(req).audience_id);
     reply.header('content-disposition', `attachment; filename="audience-${params(req).audience_id}.csv"`);
