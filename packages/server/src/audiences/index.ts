@@ -1,4 +1,5 @@
-export { AudienceService, WATERMARK_LAG_MS, type AudienceServiceOptions } from './service';
+export { AudienceService, type AudienceServiceOptions } from './service';
+export { WATERMARK_LAG_MS } from './pass';
 export { AudienceLifecycle } from './lifecycle';
 export { scheduleAudiences } from './job';
 export { membersCsv } from './csv';

@@ -24,16 +24,12 @@ import { ScoringService } from '../scoring';
 import type { ProfileScorer, StatsService, StatsSite } from '../stats';
 import type { ServerKeys } from '../secrets';
 import type { DestinationsApi } from '../destinations';
-import { changesWithTime, diffMembership, emailOf, joinsWithoutEvents, satisfies } from './evaluate';
+import { personOf, planPass } from './pass';
 import { AudienceStore, MAX_AUDIENCES_PER_SITE, type AudienceRecord, type MemberRecord } from './store';
 import { syncChanges, type StoredTargets, type SyncStatus, configuredTargets } from './sync';
 import { checkedFilters } from './filters';
 
 const SEAL = 'audience-targets';
-/** An incremental pass looks at events received since its last start less this (writes still in flight then). */
-export const WATERMARK_LAG_MS = 10 * 60_000;
-/** Beyond this many members a time-dependent audience is recomputed over everyone rather than by a list of ids. */
-const MAX_LISTED_MEMBERS = 5000;
 
 export interface AudienceServiceOptions {
   meta: MetaStore;
@@ -164,64 +160,19 @@ export class AudienceService {
     const a = await this.record(site.id, id);
     const at = this.now();
     try {
-      const def = audienceDefinitionSchema.parse(JSON.parse(a.definition));
-      const current = await this.store.members(site.id, id);
-      const byPid = new Map(current.map((m) => [m.profile_id, m]));
-      const full =
-        a.watermark === null ||
-        a.computed_definition !== a.definition ||
-        joinsWithoutEvents(def) ||
-        (changesWithTime(def) && current.length > MAX_LISTED_MEMBERS);
-      const rows = await this.opts.stats.audienceRows(
+      const plan = await planPass({
+        stats: this.opts.stats,
+        store: this.store,
         site,
-        {
-          filters: checkedFilters(def),
-          period: def.period,
-          changedSinceMs: full ? null : a.watermark,
-          alsoPids: !full && changesWithTime(def) ? [...byPid.keys()] : [],
-        },
-        await this.scorerFor(site),
-      );
-      const matched = rows.rows.filter((r) => satisfies(def.predicates, r, at));
-      const diff = diffMembership(new Set(byPid.keys()), rows.candidates, matched);
-      const toMember = (r: (typeof matched)[number], since: number): MemberRecord => ({
-        site_id: site.id,
-        audience_id: id,
-        profile_id: r.pid,
-        user_id: r.user_id,
-        email: emailOf(r.traits),
-        traits: JSON.stringify(r.traits),
-        since,
-        last_seen: r.last_seen,
-        score: r.score,
-        revenue: r.revenue,
-      });
-      const joins = diff.joins.map((r) => toMember(r, at));
-      const targets = configuredTargets(this.open(a.targets_sealed));
-      const changed = joins.length > 0 || diff.leaves.length > 0;
-      const size = current.length + joins.length - diff.leaves.length;
-      const seq = await this.store.writePass({
-        siteId: site.id,
-        audienceId: id,
+        audience: a,
+        targets: configuredTargets(this.open(a.targets_sealed)),
+        scorer: await this.scorerFor(site),
         at,
-        joins,
-        leaves: diff.leaves,
-        updates: diff.stays.map((r) => toMember(r, byPid.get(r.pid)!.since)),
-        size,
-        watermark: at - WATERMARK_LAG_MS,
-        definition: a.definition,
-        change:
-          changed && targets.length
-            ? {
-                added: JSON.stringify(joins.map(personOf)),
-                removed: JSON.stringify(diff.leaves.map((pid) => personOf(byPid.get(pid)!))),
-                pending: JSON.stringify(targets),
-              }
-            : null,
       });
+      const seq = await this.store.writePass(plan);
       if (seq === null) throw notFound('Audience');
       const synced = await this.sync(site.id, id);
-      return { joined: joins.length, left: diff.leaves.length, size, synced };
+      return { joined: plan.joins.length, left: plan.leaves.length, size: plan.size, synced };
     } catch (err) {
       await this.store.update(site.id, id, { last_error: err instanceof Error ? err.message : String(err) });
       throw err;
@@ -342,16 +293,6 @@ function newTargets(before: StoredTargets, next: StoredTargets): AudienceTarget[
         ? before.hubspot_list_id !== next.hubspot_list_id
         : before.klaviyo_list_id !== next.klaviyo_list_id,
   );
-}
-
-function personOf(m: MemberRecord) {
-  return {
-    site_id: m.site_id,
-    profile_id: m.profile_id,
-    user_id: m.user_id,
-    email: m.email,
-    traits: JSON.parse(m.traits || '{}') as Record<string, string>,
-  };
 }
 
 function shownMember(m: MemberRecord): AudienceMember {
