@@ -86,9 +86,22 @@ describe('segments over HTTP', () => {
   });
 
   it('takes segment and score as stats dimensions', async () => {
-    const r = await owner.get(`/api/sites/${site.id}/stats?period=last_30_days&metrics=visitors&dimensions=segment`);
-    expect(r.status).toBe(200);
-    expect(r.body.dimensions).toHaveProperty('segments');
+    // The people are labelled right after the training: every visitor of the period has a segment of the model.
+    const ids = new Set(segmentsSchema.parse((await owner.get(list())).body).segments.map((x) => x.id));
+    let rows: Array<{ name: string; visitors: number }> = [];
+    for (let i = 0; i < 50; i++) {
+      const r = await owner.get(`/api/sites/${site.id}/stats?period=last_30_days&metrics=visitors&dimensions=segment`);
+      expect(r.status).toBe(200);
+      rows = r.body.dimensions.segments;
+      if (rows.length && rows.every((x) => ids.has(x.name))) break;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((x) => ids.has(x.name))).toBe(true);
+    const scores = await owner.get(`/api/sites/${site.id}/stats?period=last_30_days&metrics=visitors&dimensions=score`);
+    expect(
+      scores.body.dimensions.scores.every((x: { name: string }) => ['0-19', '20-39', '40-59', '60-79', '80-100'].includes(x.name)),
+    ).toBe(true);
     const bad = await owner.get(`/api/sites/${site.id}/stats?period=last_30_days&metrics=avg_time&dimensions=score`);
     expect(bad.status).toBe(400);
   });

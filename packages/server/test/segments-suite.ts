@@ -11,7 +11,7 @@ import { generateSegmentPeople, SEGMENT_ARCHETYPES } from '@tidemark/testkit';
 import type { EventStore } from '../src/store';
 import { StatsService } from '../src/stats';
 import { rulesScorer } from '../src/scoring';
-import { labelSite, SegmentService, type SegmentDeps } from '../src/segments';
+import { labelSite, scheduleSegments, SegmentService, type SegmentDeps } from '../src/segments';
 import { openTestMeta, type MetaEngineHandle } from './helpers/meta-engines';
 
 /**
@@ -201,6 +201,31 @@ export function runSegmentsSuite(engine: string, makeStore: () => Promise<EventS
       const one = await stats.profile(site, list.profiles[0]!.id, scorer2);
       expect(one.segment).toEqual(list.profiles[0]!.segment);
     }, 60_000);
+
+    it('the scheduled jobs train and label every site, each run reported', async () => {
+      const runs: string[] = [];
+      const errors: unknown[] = [];
+      // The jobs' clock: ten minutes on.
+      const later = { ...deps, now: () => NOW + 10 * 60_000 };
+      const stop = scheduleSegments(new SegmentService(later), later, {
+        statsSite: async () => site,
+        onError: (err) => errors.push(err),
+        track: async (job, run) => {
+          const r = await run();
+          runs.push(job);
+          return r;
+        },
+        labelsFirstMs: 1,
+        trainFirstMs: 1,
+      });
+      try {
+        await expect.poll(() => runs.slice().sort(), { timeout: 60_000 }).toEqual(['person-labels', 'segments-train']);
+      } finally {
+        stop();
+      }
+      expect(errors).toEqual([]);
+      expect(await h.meta.segmentModels.get(site.id)).toMatchObject({ status: 'trained', trained_at: NOW + 10 * 60_000 });
+    }, 90_000);
 
     it('segment and score as stats dimensions and filters equal a count over the events and the labels', async () => {
       const rows = await store.query<{ visitor_id: string; score: number; segment_id: string }>(

@@ -10,6 +10,9 @@ interface JobOptions {
   track?: JobRunner;
   labelsEveryMs?: number;
   trainEveryMs?: number;
+  /** First runs (tests start them at once). */
+  labelsFirstMs?: number;
+  trainFirstMs?: number;
 }
 
 /**
@@ -32,11 +35,11 @@ export function scheduleSegments(service: SegmentService, deps: SegmentDeps, opt
   };
   const stopLabels = repeat(
     once('person-labels', () => labelAll(deps, opts.statsSite, opts.onError)),
-    { firstMs: 90_000, everyMs: opts.labelsEveryMs ?? 5 * 60_000 },
+    { firstMs: opts.labelsFirstMs ?? 90_000, everyMs: opts.labelsEveryMs ?? 5 * 60_000 },
   );
   const stopTrain = repeat(
     once('segments-train', () => service.trainAll(opts.onError, opts.statsSite)),
-    { firstMs: 10 * 60_000, everyMs: opts.trainEveryMs ?? 24 * 60 * 60_000 },
+    { firstMs: opts.trainFirstMs ?? 10 * 60_000, everyMs: opts.trainEveryMs ?? 24 * 60 * 60_000 },
   );
   return () => {
     stopLabels();

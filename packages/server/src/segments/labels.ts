@@ -1,7 +1,7 @@
 import type { StatsSite } from '../stats';
 import type { SegmentDeps } from './service';
 import { withKeyPages } from './scorer';
-import { featureNames, vectorOf } from './features';
+import { vectorOf } from './features';
 import { assign, type SegmentModelData } from './model';
 
 /** Events received this long before the last run's start are read again (a read may not have seen them yet). */
@@ -26,10 +26,9 @@ export async function labelSite(deps: SegmentDeps, site: StatsSite): Promise<{ p
   const scorer = withKeyPages(base, model?.key_pages ?? []);
   const since = row.labels_watermark === null ? null : row.labels_watermark - OVERLAP_MS;
   const people = await deps.stats.peopleFeatures(site, scorer, since);
-  const usable = model && model.features.join() === featureNames(model.key_pages).join() ? model : null;
   const rows = people.flatMap((p) => {
     const score = scorer.score(p.features).score;
-    const segment = usable ? assign(usable, vectorOf(p.features, usable.key_pages, now)).id : '';
+    const segment = model ? assign(model, vectorOf(p.features, model.key_pages, now)).id : '';
     return p.visitor_ids.map((visitor_id) => ({
       site_id: site.id,
       visitor_id,

@@ -33,6 +33,13 @@ export interface TrainOptions {
 
 export const MIN_PEOPLE = 40;
 
+/** A site with too few people to segment (a state of the site, not a failure of the job). */
+export class TooFewPeopleError extends Error {
+  constructor(readonly people: number) {
+    super(`too few people to segment: ${people} (at least ${MIN_PEOPLE})`);
+  }
+}
+
 export interface TrainedModel {
   model: SegmentModelData;
   k: number;
@@ -52,7 +59,7 @@ export function trainSegments(
   previous: SegmentModelData | null,
   opts: TrainOptions = {},
 ): TrainedModel {
-  if (people.length < MIN_PEOPLE) throw new Error(`too few people to segment: ${people.length} (at least ${MIN_PEOPLE})`);
+  if (people.length < MIN_PEOPLE) throw new TooFewPeopleError(people.length);
   const rand = seededRandom(opts.seed ?? 20_260_101);
   const scaler = fitScaler(people.map((p) => p.vector));
   const z = people.map((p) => standardise(scaler, p.vector));

@@ -3,7 +3,7 @@ import type { MetaStore } from '../meta';
 import type { PersonFeatures, ProfileScorer, StatsService, StatsSite } from '../stats';
 import type { EventStore } from '../store';
 import { featureNames, vectorOf, type KeyPage } from './features';
-import { assign, trainSegments, type SegmentModelData, type TrainOptions } from './model';
+import { assign, TooFewPeopleError, trainSegments, type SegmentModelData, type TrainOptions } from './model';
 import { withKeyPages } from './scorer';
 import { labelSite } from './labels';
 
@@ -120,7 +120,7 @@ export class SegmentService {
         trained++;
       } catch (err) {
         failed++;
-        if (!(err instanceof Error && err.message.startsWith('too few people'))) onError(err);
+        if (!(err instanceof TooFewPeopleError)) onError(err);
       }
     }
     return { trained, failed };
