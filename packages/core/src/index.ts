@@ -28,5 +28,6 @@ export * from './scoring';
 export * from './lifetime';
 export * from './tenancy';
 export * from './experiments';
+export * from './audiences';
 export * from './destinations';
 export * from './segments';

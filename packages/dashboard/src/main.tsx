@@ -9,6 +9,7 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/charts.css';
 import './styles/funnels.css';
+import './styles/audiences.css';
 import './styles/behaviour.css';
 import './styles/paths.css';
 import './styles/people.css';

@@ -13,7 +13,7 @@ import { SCORING_GOALS, SCORING_NOW, SCORING_RULES, SCORING_SITE, scoringEvents 
 const DAY = 86_400_000;
 
 /** The rules applied by hand to one person's events. */
-function expectedScore(rules: ScoringRules, list: CanonicalEvent[], id: string, now: number) {
+export function expectedScore(rules: ScoringRules, list: CanonicalEvent[], id: string, now: number) {
   const views = list.filter((e) => e.name === 'page_view');
   const glob = (p: string) =>
     new RegExp(

@@ -32,6 +32,7 @@ export const AUDIT_AREAS = [
   ['goal', 'Goals'],
   ['funnel', 'Funnels'],
   ['experiment', 'Experiments'],
+  ['audience', 'Audiences'],
   ['export', 'Exports'],
   ['privacy_request', 'Privacy requests'],
   ['org', 'Organization'],

@@ -12,6 +12,7 @@ import type { TrackerExtensions } from '../extensions';
 import type { BehaviourService } from '../behaviour';
 import type { JobMonitor, Metrics } from '../monitoring';
 import type { AlertService } from '../alerts';
+import type { AudienceService } from '../audiences';
 import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
@@ -67,6 +68,8 @@ export interface AppContext {
   imports: ImportService;
   /** Alerts: definitions, evaluation of closed buckets, deliveries, history (alerts/). */
   alerts: AlertService;
+  /** Saved audiences: membership passes, sizes, exports, syncs (audiences/). */
+  audiences: AudienceService;
   /** Scheduled email reports (reports/). */
   reports: ReportService;
   /** Outgoing destinations of triggers and audiences (webhook, e-mail, Slack, HubSpot, Klaviyo) and the sites' provider connections (destinations/). */

@@ -4,7 +4,8 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
-import { GroupCommitWriter, openEventStore, scheduleRawRetention } from '../store';
+import { GroupCommitWriter, openEventStore, scheduleRawRetention, type LifecycleStore } from '../store';
+import { GoalService } from '../goals';
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices } from '../auth';
 import { MemoryCounterStore } from '../counters';
@@ -36,7 +37,7 @@ import { AlertService, scheduleAlerts } from '../alerts';
 import { createDestinations } from '../destinations';
 import { LifetimeService } from '../lifetime';
 import { scheduleSegments, SegmentService, segmentDepsOf } from '../segments';
-import { GoalService } from '../goals';
+import { AudienceLifecycle, AudienceService, scheduleAudiences } from '../audiences';
 import { ReportService, scheduleReports } from '../reports';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
@@ -173,8 +174,10 @@ export async function createContext(config: Config): Promise<AppContext> {
     config.screenshotAllowPrivate ?? false,
   );
   closers.push(() => screenshots.close());
+  const derivedTargets: LifecycleStore[] = [vault.lifecycle, replayStore, screenshots.lifecycle];
   const lifecycle = new Lifecycle(
-    { events, meta, derived: [vault.lifecycle, replayStore, screenshots.lifecycle] },
+    // Audiences' members join the derived targets once the stats engine they ask is made (below).
+    { events, meta, derived: derivedTargets },
     { settleMs: config.purgeSettleMs, log: logError },
   );
   closers.push(() => lifecycle.idle());
@@ -285,6 +288,32 @@ export async function createContext(config: Config): Promise<AppContext> {
   });
   // Triggers' and audiences' outgoing destinations: private addresses only when the admin allowed them, as for alerts.
   const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
+  // Audiences (audiences/): passes every 5 minutes on the jobs role (the leader at scale); members follow
+  // their people through every lifecycle duty.
+  const audienceSegments = new SegmentService(segmentDepsOf({ meta, stats, events }));
+  const audiences = new AudienceService({
+    meta,
+    stats,
+    keys,
+    destinations,
+    scorer: (site, base) => audienceSegments.profileScorer(site, base),
+  });
+  derivedTargets.push(new AudienceLifecycle(audiences.store, stats));
+  if (does.jobs) {
+    const leader = scale?.leader;
+    const goalsOf = new GoalService(meta, stats);
+    closers.push(
+      scheduleAudiences(audiences, {
+        sites: async (id) => {
+          const s = await meta.sites.byId(id);
+          return s ? goalsOf.statsSite(s) : null;
+        },
+        onError: (err) => logError('audience update failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   // Email reports and system alerts: links point to TIDEMARK_PUBLIC_URL (else this server's own address).
   const publicBase =
     config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
@@ -424,6 +453,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     lifecycle,
     imports,
     alerts,
+    audiences,
     reports,
     destinations,
     lifetime,

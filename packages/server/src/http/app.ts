@@ -9,6 +9,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
 import { goalRoutes } from './routes/goals';
 import { experimentRoutes } from './routes/experiments';
+import { audienceRoutes } from './routes/audiences';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -108,6 +109,7 @@ const routeModules: RouteModule[] = [
   segmentRoutes,
   goalRoutes,
   experimentRoutes,
+  audienceRoutes,
   annotationRoutes,
   siteExportRoutes,
   shareRoutes,

@@ -753,4 +753,76 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_connections').ifExists().execute();
     },
   },
+  '0032_audiences': {
+    // Saved audiences (audiences/): definitions, members with a summary of the person as of the last pass,
+    // size over time, and membership changes not yet delivered to every sync target. Members and changes
+    // hold profile ids and e-mails: audiences/lifecycle.ts keeps DESIGN §8's duties for them.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('audiences')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('definition', 'text', (c) => c.notNull())
+        .addColumn('targets_sealed', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('computed_at', 'bigint')
+        .addColumn('computed_definition', 'text')
+        .addColumn('watermark', 'bigint')
+        .addColumn('change_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('sync_status', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_audiences_site').ifNotExists().on('audiences').column('site_id').execute();
+      await db.schema
+        .createTable('audience_members')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('audience_id', 'varchar(36)', (c) => c.notNull().references('audiences.id').onDelete('cascade'))
+        .addColumn('profile_id', 'varchar(310)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(310)')
+        .addColumn('email', 'varchar(320)')
+        .addColumn('traits', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen', 'bigint', (c) => c.notNull())
+        .addColumn('score', 'integer', (c) => c.notNull())
+        .addColumn('revenue', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pk_audience_members', ['audience_id', 'profile_id'])
+        .execute();
+      await db.schema
+        .createIndex('idx_audience_members_site_profile')
+        .ifNotExists()
+        .on('audience_members')
+        .columns(['site_id', 'profile_id'])
+        .execute();
+      await db.schema
+        .createTable('audience_sizes')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('audience_id', 'varchar(36)', (c) => c.notNull().references('audiences.id').onDelete('cascade'))
+        .addColumn('time', 'bigint', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pk_audience_sizes', ['audience_id', 'time'])
+        .execute();
+      await db.schema
+        .createTable('audience_changes')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('audience_id', 'varchar(36)', (c) => c.notNull().references('audiences.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('added', 'text', (c) => c.notNull())
+        .addColumn('removed', 'text', (c) => c.notNull())
+        .addColumn('pending', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pk_audience_changes', ['audience_id', 'seq'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      for (const t of ['audience_changes', 'audience_sizes', 'audience_members', 'audiences'])
+        await db.schema.dropTable(t).ifExists().execute();
+    },
+  },
 };

@@ -168,6 +168,7 @@ export interface SiteConnectionsTable {
   token_sealed: string;
   updated_at: number;
 }
+
 export interface SegmentModelsTable {
   site_id: string;
   status: string;

@@ -96,6 +96,14 @@ export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
-export type { PersonFeatures, PersonFeatureRow, ProfileScore, ProfileScorer } from './profiles';
+export type {
+  PersonFeatures,
+  PersonFeatureRow,
+  ProfileScore,
+  ProfileScorer,
+  AudienceRow,
+  AudienceRows,
+  AudienceRowsRequest,
+} from './profiles';
 export type { LifetimeDay, LifetimeDays } from './lifetime';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';

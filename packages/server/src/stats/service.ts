@@ -17,7 +17,19 @@ import type {
 import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
-import { runPeopleFeatures, runProfile, runProfileList, runProfileTimeline, type PersonFeatureRow, type ProfileScorer } from './profiles';
+import {
+  runAudienceRows,
+  runPeopleFeatures,
+  runExistingPeople,
+  runVisitorIdsOfUser,
+  runProfile,
+  runProfileList,
+  runProfileTimeline,
+  type AudienceRows,
+  type AudienceRowsRequest,
+  type PersonFeatureRow,
+  type ProfileScorer,
+} from './profiles';
 import { runJourneys } from './journeys';
 import { runLifetimeDays, type LifetimeDays } from './lifetime';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
@@ -420,6 +432,23 @@ export class StatsService {
     await this.revenueCredits?.(site.id);
     return runLifetimeDays(this.reader, this.dialect, site.id, opts);
   }
+
+  /** The people an audience's definition looks at, with what its predicates need (audiences/). */
+  async audienceRows(site: StatsSite, req: AudienceRowsRequest, scorer: ProfileScorer): Promise<AudienceRows> {
+    await this.revenueCredits?.(site.id);
+    return runAudienceRows(this.reader, this.dialect, site, req, this.now(), scorer);
+  }
+
+  /** Which of the profile ids still have events on the site. */
+  async existingPeople(siteId: string, pids: readonly string[]): Promise<Set<string>> {
+    return runExistingPeople(this.reader, this.dialect, siteId, pids);
+  }
+
+  /** The visitor ids seen with a user id on the site. */
+  async visitorIdsOfUser(siteId: string, userId: string): Promise<string[]> {
+    return runVisitorIdsOfUser(this.reader, this.dialect, siteId, userId);
+  }
+
   /** Every person of the site with visitor ids, the scorer's features and revenue (segments/); `sinceMs`: only people active since. */
   async peopleFeatures(site: StatsSite, scorer: ProfileScorer, sinceMs: number | null = null): Promise<PersonFeatureRow[]> {
     await this.revenueCredits?.(site.id);

@@ -5,6 +5,7 @@ import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
 import { experimentsOpenApi } from './openapi-experiments';
+import { audiencesOpenApi } from './openapi-audiences';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { behaviourOpenApi } from './openapi-behaviour';
@@ -36,6 +37,7 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   contractsOpenApi,
   goalsSection,
   experimentsOpenApi,
+  audiencesOpenApi,
   funnelsOpenApi,
   workspacesOpenApi,
   revenueOpenApi,

@@ -47,6 +47,8 @@ export interface ProfileListQuery {
   /** Sessions (session_id, visitor_id, …) the people must have one of (stats filters), or null for all. */
   sessions: Sql | null;
   scorer: ProfileScorer;
+  /** Only these people (a subquery of pids), or everyone when left out (audiences/ passes the changed ones). */
+  restrict?: Sql | null;
 }
 
 /** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids, scoring features. */
@@ -57,11 +59,12 @@ function listRows(d: Dialect, q: ProfileListQuery): Sql {
     : sql``;
   const rows = sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
     ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids, ${join(featureColumns(d, q.scorer))} FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
-  if (!q.sessions) return rows;
+  const restricted = q.restrict ? sql`SELECT * FROM (${rows}) AS rr WHERE pid IN (${q.restrict})` : rows;
+  if (!q.sessions) return restricted;
   // People with an event in a matching session.
   const keys = sql`SELECT ${sessionKey(d)} FROM (${q.sessions}) AS ms`;
   const matching = sql`SELECT pid FROM ${personRows(d, q.siteId)} WHERE ${sessionKey(d)} IN (${keys})`;
-  return sql`SELECT * FROM (${rows}) AS lr WHERE pid IN (${matching})`;
+  return sql`SELECT * FROM (${restricted}) AS lr WHERE pid IN (${matching})`;
 }
 
 const ORDERS = {
@@ -194,4 +197,40 @@ export function compileProfileRecordings(d: Dialect, siteId: string, pid: string
       WHERE site_id = ${bindString(siteId)} AND visitor_id IN (${vids}) GROUP BY visitor_id ORDER BY visitor_id`,
     d,
   );
+}
+
+/**
+ * The people an event received since `sinceMs` may have changed (audiences/): its person, and the
+ * anonymous profile of its visitor id (which an identification merges away). A pid subquery.
+ */
+export function changedPeople(d: Dialect, siteId: string, sinceMs: number): Sql {
+  const recent = sql`${d.timestampToMs(ident('received_at'))} >= ${bindInt(sinceMs)}`;
+  const vids = sql`SELECT ${d.concat([sql`'v'`, ident('visitor_id')])} AS pid FROM events WHERE site_id = ${bindString(siteId)} AND ${recent}`;
+  const cols = join([...COLS, 'received_at'].map((c) => ident(c)));
+  const { rows, member } = memberRows(d, cols, sql`site_id = ${bindString(siteId)}`, true);
+  const persons = sql`SELECT ${member} AS pid FROM (${rows}) AS cr WHERE ${recent}`;
+  return sql`SELECT pid FROM (${persons} UNION ALL ${vids}) AS cp`;
+}
+
+export function compilePeopleOf(d: Dialect, pids: Sql): CompiledSql {
+  return render(sql`SELECT DISTINCT pid FROM (${pids}) AS pp`, d);
+}
+
+/** The identify events (pid, ms, props) of the people of a pid subquery, or of everyone. */
+export function compileIdentifies(d: Dialect, siteId: string, restrict: Sql | null): CompiledSql {
+  const only = restrict ? sql` AND pid IN (${restrict})` : sql``;
+  return render(
+    sql`SELECT pid, ms, ${d.toText(ident('props'))} AS props FROM ${personRows(d, siteId)} WHERE name = 'identify'${only} ORDER BY pid, ms, ${d.toText(ident('event_id'))}`,
+    d,
+  );
+}
+
+/** Which of the listed people still have events (lifecycle duties of audiences/). */
+export function compileExistingPeople(d: Dialect, siteId: string, pids: string[]): CompiledSql {
+  return render(sql`SELECT DISTINCT pid FROM ${personRows(d, siteId)} WHERE pid IN (${join(pids.map((p) => bindString(p)))})`, d);
+}
+
+/** The visitor ids seen with a user id (a data subject's anonymous profiles, audiences/). */
+export function compileVisitorIdsOfUser(d: Dialect, siteId: string, userId: string): CompiledSql {
+  return render(sql`SELECT DISTINCT visitor_id FROM events WHERE site_id = ${bindString(siteId)} AND user_id = ${bindString(userId)}`, d);
 }

@@ -1,4 +1,12 @@
 export { runProfileList, runProfile, runProfileTimeline, traitsOf } from './run';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './params';
 export type { PersonFeatures, ProfileScore, ProfileScorer } from './features';
+export {
+  runAudienceRows,
+  runExistingPeople,
+  runVisitorIdsOfUser,
+  type AudienceRow,
+  type AudienceRows,
+  type AudienceRowsRequest,
+} from './audience';
 export { runPeopleFeatures, type PersonFeatureRow } from './people-features';

@@ -1,0 +1,34 @@
+import { repeat, untracked, type JobRunner } from '../schedule';
+import type { StatsSite } from '../stats';
+import type { AudienceService } from './service';
+
+/** Every 5 minutes (first run after 1 min): a pass over every audience; one run at a time; the leader only at scale. */
+export function scheduleAudiences(
+  audiences: AudienceService,
+  opts: {
+    sites: (siteId: string) => Promise<StatsSite | null>;
+    everyMs?: number;
+    firstMs?: number;
+    isLeader?: () => boolean;
+    onError: (err: unknown) => void;
+    track?: JobRunner;
+  },
+): () => void {
+  let running = false;
+  return repeat(
+    () => {
+      if (running || (opts.isLeader && !opts.isLeader())) return;
+      running = true;
+      (opts.track ?? untracked)('audiences', async () => {
+        const summary = await audiences.refreshAll(opts.sites, opts.onError);
+        if (summary.failed) throw new Error(`${summary.failed} of ${summary.passes + summary.failed} audiences could not be updated`);
+        return summary;
+      })
+        .catch(opts.onError)
+        .finally(() => {
+          running = false;
+        });
+    },
+    { firstMs: opts.firstMs ?? 60_000, everyMs: opts.everyMs ?? 5 * 60_000 },
+  );
+}
