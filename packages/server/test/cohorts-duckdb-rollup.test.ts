@@ -92,7 +92,10 @@ describe('cohorts from the visitor-hours rollup equal the raw statement', () => 
       expect(await served.cohorts(site, params)).toEqual(want);
       // Which form answered: the statement the service ran for the request.
       const statements: string[] = [];
-      const query = (s: string, p?: unknown[]) => (statements.push(s), store.query(s, p));
+      const query = (s: string, p?: unknown[]) => {
+        statements.push(s);
+        return store.query(s, p);
+      };
       const seen = new Proxy(store, {
         get: (t, k) => (k === 'query' ? query : typeof Reflect.get(t, k) === 'function' ? Reflect.get(t, k).bind(t) : Reflect.get(t, k)),
       });
