@@ -125,14 +125,13 @@ export function compileCohorts(d: Dialect, q: CohortQuery, opts: { window?: bool
   const served = sql`SELECT '' AS ck, fb, b, count(*) AS n, 0 AS c, 0 AS cvs FROM (${firsts}) AS w WHERE ${first} GROUP BY fb, b ORDER BY fb, b`;
   // The rollup's rows stand for the events read (visitor-hours.ts); read once, used by both of memberRows' scans.
   const wholeHours = onWholeHours(q.timezone, q.readStartMs, q.readEndMs, [q.startMs, q.endMs]);
-  return render(
-    sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, {
-      siteId: q.siteId,
-      startMs: q.readStartMs,
-      endMs: q.readEndMs,
-      watermarkMs: q.rollup.watermarkMs,
-      wholeHours,
-    })}) ${bits ? servedGrid(d, q, memberRows(d, sql`visitor_id, user_id, ts`, sql`1 = 1`, q.people, sql`hours`).rows) : served}`,
-    d,
-  );
+  const hours = visitorHoursRows(d, {
+    siteId: q.siteId,
+    startMs: q.readStartMs,
+    endMs: q.readEndMs,
+    watermarkMs: q.rollup.watermarkMs,
+    wholeHours,
+    keys: bits,
+  });
+  return render(sql`WITH hours AS MATERIALIZED (${hours}) ${bits ? servedGrid(d, q, sql`hours`) : served}`, d);
 }

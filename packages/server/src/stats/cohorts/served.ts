@@ -10,12 +10,11 @@ import type { CohortQuery } from './compile';
  * (i = 0, 1, …), a member's active periods are the bits of one integer, and its first period is that
  * of its first time. Members then fall into few (first period, bits) groups, which are counted and
  * expanded to the rows (ck, fb, b, n, c, cvs) of the other statements, for offsets 0 … periods − 1
- * (run.ts reads no other). The person of a row is the pair (user id, visitor id) of the person rule
- * (people.ts) with one of them empty: the same grouping as its 'u'/'v' text, without building the text.
+ * (run.ts reads no other). Members are grouped by the rollup's 128-bit keys of their text (below).
  */
 
-/** Highest period number a BIGINT's bits hold here (bit 63 is the sign). */
-const MAX_BIT = 62;
+/** Highest period number a BIGINT's bits hold here (bit 63 is the sign; the mask below needs bit periods). */
+const MAX_BIT = 61;
 const DAY = 86_400_000;
 
 /** Whether the numbered periods of `q` fit the bits: cohorts' periods and each cohort's following ones. */
@@ -70,24 +69,26 @@ function bucketText(q: CohortQuery, i: Sql): Sql {
 }
 
 /**
- * The served grid over `rows` (visitor_id, user_id, ts[, uid]: memberRows over the rollup's rows), with
- * `person` the pair of person columns (people) or the visitor id alone.
+ * The served grid over `hours` (vk, uk, ts: the rollup's rows with their keys, visitor-hours.ts). The
+ * person rule (people.ts) on keys: a row's user key, else the latest user key its visitor carried in
+ * the rows read, else its visitor key; each key is that of the rule's text ('u' + user id, 'v' + visitor
+ * id), so members group as by their text.
  */
-export function servedGrid(d: Dialect, q: CohortQuery, rows: Sql): Sql {
-  const { periods } = q;
+export function servedGrid(d: Dialect, q: CohortQuery, hours: Sql): Sql {
   if (d.name !== 'duckdb') throw new Error('cohorts: the served grid is DuckDB only');
+  const { periods } = q;
   const top = lastBit(q);
-  const person = q.people
-    ? sql`CASE WHEN user_id <> '' THEN user_id ELSE uid END AS pu, CASE WHEN user_id <> '' OR uid <> '' THEN '' ELSE visitor_id END AS pv`
-    : sql`visitor_id AS pv`;
-  const keys = q.people ? sql`pu, pv` : sql`pv`;
+  const latest = sql`SELECT vk, arg_max(uk, ts) AS lk FROM ${hours} WHERE uk IS NOT NULL GROUP BY vk`;
+  const rows = q.people
+    ? sql`SELECT coalesce(uk, lk, vk) AS m, ts FROM ${hours} AS h LEFT JOIN (${latest}) AS l USING (vk)`
+    : sql`SELECT vk AS m, ts FROM ${hours} AS h`;
   const i = periodOf(q, ident('ts'));
   const bit = sql`CASE WHEN i BETWEEN 0 AND ${bindInt(top)} THEN (CAST(1 AS BIGINT) << CAST(i AS INTEGER)) ELSE 0 END`;
-  const numbered = sql`SELECT ${person}, ts, ${i} AS i FROM (${rows}) AS r`;
-  const members = sql`SELECT min(ts) AS ft, min(i) AS fi, bit_or(${bit}) AS bits FROM (${numbered}) AS n GROUP BY ${keys}`;
+  const numbered = sql`SELECT m, ts, ${i} AS i FROM (${rows}) AS r`;
+  const members = sql`SELECT min(ts) AS ft, min(i) AS fi, bit_or(${bit}) AS bits FROM (${numbered}) AS n GROUP BY m`;
   const inRange = sql`ft >= ${d.timestampFromMs(q.startMs)} AND ft < ${d.timestampFromMs(q.endMs)}`;
   // fi is the first time's period; every active period of a member counted here is at or after it.
-  const mask = bindInt(2 ** periods - 1);
+  const mask = sql`((CAST(1 AS BIGINT) << ${bindInt(periods)}) - 1)`;
   const patterns = sql`SELECT fi, (bits >> CAST(fi AS INTEGER)) & ${mask} AS p, count(*) AS n FROM (${members}) AS m WHERE ${inRange} GROUP BY ALL`;
   const cells = sql`SELECT fi, fi + k AS bi, sum(n) AS n FROM (${patterns}) AS g, range(${bindInt(periods)}) AS o(k)
     WHERE (p >> CAST(k AS INTEGER)) & 1 = 1 GROUP BY ALL`;
