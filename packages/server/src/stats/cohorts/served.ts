@@ -36,7 +36,7 @@ function lastBit(q: Pick<CohortQuery, 'timezone' | 'interval' | 'startMs' | 'end
 /**
  * The period number of each instant `ts` (a TIMESTAMP of [readStartMs, readEndMs)): its local time as
  * epoch ms by the zone's offsets over the span (period.ts), counted in days or weeks from the first
- * cohort's local midnight, or in months from its month. Before it: negative.
+ * cohort's local midnight, or in months from its month.
  */
 function periodOf(q: CohortQuery, ts: Sql): Sql {
   const segments = offsetSegments(q.readStartMs, q.readEndMs, q.timezone);
@@ -52,8 +52,9 @@ function periodOf(q: CohortQuery, ts: Sql): Sql {
   }
   const length = q.interval === 'week' ? 7 * DAY : DAY;
   const from = Date.parse(`${first}T00:00:00Z`);
-  // Floored: an instant before the first cohort's period gets a negative number.
-  return sql`CAST(floor((${local} - ${bindInt(from)}) / ${bindInt(length)}) AS BIGINT)`;
+  // Integer division truncates: an instant shortly before the first cohort's period gets 0, not −1. Only
+  // members first seen before the first cohort have such instants, and they are not counted.
+  return sql`((${local} - ${bindInt(from)}) // ${bindInt(length)})`;
 }
 
 /** The bucket text (run.ts: 'YYYY-MM-DD', the first local day of the period) of period number `i`. */
