@@ -14,6 +14,7 @@ import { fmt, machineInfo, time, today, type Timing } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 import { DATA_END, MAIN_SITE } from './dataset';
 import { ensureDuckDbDataset } from './duckdb';
+import { timeCohortForms } from './cohort-forms';
 
 /**
  * People and paths over the query bench's file: paths from the home page (depth 5, last 30 days) and
@@ -124,6 +125,7 @@ export async function runPeopleBench(
   let paths: SessionPartsRollup | undefined;
   let hours: SessionPartsRollup | undefined;
   let rollupNote = '';
+  let forms: string[] = [];
   try {
     if (storeHasRollups(store)) {
       paths = await openPathSessions(store);
@@ -164,6 +166,10 @@ export async function runPeopleBench(
       rows.push(line);
       answers.push(`- ${c.name}: ${c.what}. Answer: ${c.answer(last)}.`);
     }
+    if (only.includes('cohorts') && hours) {
+      forms = await timeCohortForms(store, hours, NOW, o.runs);
+      for (const l of forms) console.log(`[people] ${l}`);
+    }
   } finally {
     await paths?.close();
     await hours?.close();
@@ -183,7 +189,17 @@ Data: the query bench's file (${fmt(o.events)} + ${fmt(o.otherEvents)} events).$
 ${rows.join('\n')}
 
 ${answers.join('\n')}
+${
+  forms.length
+    ? `
+The cohort grid's statement alone, current against the one before on the same rollup rows and connection, alternating (bench/query/cohort-forms.ts; the current one checked to be what \`StatsService.cohorts\` sends, both giving the same rows for offsets 0–11):
 
+| grid statement | p50 ms | p95 ms | runs | p50 / before |
+|---|---|---|---|---|
+${forms.join('\n')}
+`
+    : ''
+}
 ${section === 'people' ? 'Goal: p95 ≤ 500 ms each.' : 'The issue sets no goal for these; the ratio to the reference is what to compare between runs.'}`,
   );
 }

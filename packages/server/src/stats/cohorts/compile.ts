@@ -3,6 +3,7 @@ import type { Dialect, Interval } from '../dialect';
 import { goalCompletion } from '../goals';
 import { memberRows } from '../people';
 import { onWholeHours, visitorHoursRows } from '../rollups';
+import { servedByBits, servedGrid } from './served';
 import { and, bindInt, bindString, ident, render, sql, type CompiledSql, type Sql } from '../sql';
 
 /**
@@ -25,6 +26,8 @@ export interface CohortQuery {
   goal: GoalDefinition | null;
   startMs: number;
   endMs: number;
+  /** Periods per cohort, the first included. */
+  periods: number;
   readStartMs: number;
   readEndMs: number;
   /** Read the visitor-hours rollup (rollups/visitor-hours.ts), with its watermark (epoch ms): only by first visit without a goal (cohortsFromRollup). */
@@ -105,7 +108,11 @@ export function memberPeriods(d: Dialect, q: CohortQuery): Sql {
   return sql`SELECT ${member} AS m, ${bucket} AS b, min(${ms}) AS t0, ${key} AS k, ${keyTime} AS kt, ${goal} AS g FROM (${rows}) AS ev GROUP BY m, b`;
 }
 
-export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
+/**
+ * The grid's statement. Served from the rollup, per member by bits (served.ts) when the periods fit
+ * them, else (or with `window`: the statement before, for the bench's comparison) by a window.
+ */
+export function compileCohorts(d: Dialect, q: CohortQuery, opts: { window?: boolean } = {}): CompiledSql {
   const lv = leavesOf(d);
   const l1 = memberPeriods(d, q);
   const first = sql`ft >= ${bindInt(q.startMs)} AND ft < ${bindInt(q.endMs)}`;
@@ -113,18 +120,18 @@ export function compileCohorts(d: Dialect, q: CohortQuery): CompiledSql {
   if (!q.rollup) return render(grid, d);
   // By first visit without a goal the grid needs per member only its first period and time: taken over
   // the member's (m, b) rows by a window instead of lists (the same rows, counted per (fb, b)).
+  const bits = !opts.window && servedByBits(q);
   const firsts = sql`SELECT b, min(b) OVER (PARTITION BY m) AS fb, min(t0) OVER (PARTITION BY m) AS ft FROM (${l1}) AS l1`;
   const served = sql`SELECT '' AS ck, fb, b, count(*) AS n, 0 AS c, 0 AS cvs FROM (${firsts}) AS w WHERE ${first} GROUP BY fb, b ORDER BY fb, b`;
   // The rollup's rows stand for the events read (visitor-hours.ts); read once, used by both of memberRows' scans.
   const wholeHours = onWholeHours(q.timezone, q.readStartMs, q.readEndMs, [q.startMs, q.endMs]);
-  return render(
-    sql`WITH hours AS MATERIALIZED (${visitorHoursRows(d, {
-      siteId: q.siteId,
-      startMs: q.readStartMs,
-      endMs: q.readEndMs,
-      watermarkMs: q.rollup.watermarkMs,
-      wholeHours,
-    })}) ${served}`,
-    d,
-  );
+  const hours = visitorHoursRows(d, {
+    siteId: q.siteId,
+    startMs: q.readStartMs,
+    endMs: q.readEndMs,
+    watermarkMs: q.rollup.watermarkMs,
+    wholeHours,
+    keys: bits,
+  });
+  return render(sql`WITH hours AS MATERIALIZED (${hours}) ${bits ? servedGrid(d, q, sql`hours`) : served}`, d);
 }

@@ -7,6 +7,9 @@ import { VISITOR_HOURS_WATERMARK_SQL } from '../rollups';
 import { cohortsFromRollup, compileCohorts, type CohortQuery } from './compile';
 import { compileCohortRevenue, compileHasRevenue } from './revenue';
 import type { CohortRequest } from './params';
+import { bucketOf, periodsBetween } from './buckets';
+
+export { bucketOf, periodsBetween };
 
 const DAY = 86_400_000;
 /** How far before the first cohort a member's earlier visits are looked for (one is then not new). */
@@ -16,24 +19,6 @@ const MAX_COHORTS = 60;
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const pct = (a: number, b: number) => (b > 0 ? round1((a / b) * 100) : 0);
-
-/** Periods from bucket `a` to bucket `b` (both 'YYYY-MM-DD', the first local day of their period). */
-export function periodsBetween(a: string, b: string, interval: CohortRequest['interval']): number {
-  const [ay, am] = a.split('-').map(Number);
-  const [by, bm] = b.split('-').map(Number);
-  if (interval === 'month') return (by! - ay!) * 12 + (bm! - am!);
-  const days = Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
-  return interval === 'week' ? Math.floor(days / 7) : days;
-}
-
-/** The bucket (first local day of the period) of local date `date`. */
-export function bucketOf(date: string, interval: CohortRequest['interval']): string {
-  if (interval === 'day') return date;
-  if (interval === 'month') return `${date.slice(0, 7)}-01`;
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  const monday = (new Date(ms).getUTCDay() + 6) % 7;
-  return new Date(ms - monday * DAY).toISOString().slice(0, 10);
-}
 
 const BASIS_NOTE =
   "Visitor ids of the cookieless default change every day, so a visitor's return on a later day is only recognised with persistent ids or identified users (unit=people).";
@@ -72,6 +57,7 @@ export async function runCohorts(
     goal: goal ?? null,
     startMs: range.startMs,
     endMs: range.endMs,
+    periods: req.periods,
     readStartMs,
     readEndMs,
   };

@@ -9,6 +9,8 @@ import { and, bindString, or, render, sql, type CompiledSql, type Sql } from '..
  *   hour     the UTC hour the events' times fall in
  *   lo, hi   the first and last event time of the group in that hour (received up to the batch)
  *   batch    the watermark of the job run that wrote the row
+ *   vk, uk   128-bit keys (md5_number) of the person texts 'v' + visitor id and 'u' + user id (uk NULL
+ *            without a user id): the cohort statement groups members by them instead of by text
  *
  * The job (job.ts, own watermark in `visitor_hours_state`) appends the groups of the events received in
  * each chunk; a group seen in an earlier chunk gets a second row. Every quantity a cohort grid by first
@@ -36,8 +38,10 @@ export function onWholeHours(tz: string, readStartMs: number, readEndMs: number,
   );
 }
 
+/** The groups of the events of `where`, with their keys (computed per group, not per event). */
 function groups(where: Sql): Sql {
-  return sql`SELECT site_id, visitor_id, user_id, date_trunc('hour', ts) AS hour, min(ts) AS lo, max(ts) AS hi FROM events WHERE ${where} GROUP BY ALL`;
+  const grouped = sql`SELECT site_id, visitor_id, user_id, date_trunc('hour', ts) AS hour, min(ts) AS lo, max(ts) AS hi FROM events WHERE ${where} GROUP BY ALL`;
+  return sql`SELECT *, md5_number(concat('v', visitor_id)) AS vk, CASE WHEN user_id <> '' THEN md5_number(concat('u', user_id)) END AS uk FROM (${grouped}) AS k`;
 }
 
 /** The job's statement for the events received in (fromMs, toMs]: their groups appended; the row count is the groups written. */
@@ -48,7 +52,7 @@ export function compileVisitorHoursBuild(d: Dialect, fromMs: number, toMs: numbe
 }
 
 /**
- * Rows (visitor_id, user_id, ts) standing for the site's events of [startMs, endMs) in a cohort grid by
+ * Rows (visitor_id, user_id, ts) — with `keys` (vk, uk, ts) — standing for the site's events of [startMs, endMs) in a cohort grid by
  * first visit without a goal: each stored group of a whole hour inside the range as its lo and hi, and
  * the events read raw where the rollup cannot answer (received after its watermark, or in the range's
  * partial first and last hours) grouped the same way. What the cohort statement computes from them —
@@ -60,13 +64,14 @@ export function compileVisitorHoursBuild(d: Dialect, fromMs: number, toMs: numbe
  */
 export function visitorHoursRows(
   d: Dialect,
-  r: { siteId: string; startMs: number; endMs: number; watermarkMs: number; wholeHours: boolean },
+  r: { siteId: string; startMs: number; endMs: number; watermarkMs: number; wholeHours: boolean; keys?: boolean },
 ): Sql {
+  const ids = r.keys ? sql`vk, uk` : sql`visitor_id, user_id`;
   const { siteId, startMs, endMs, wholeHours } = r;
   const site = sql`site_id = ${bindString(siteId)}`;
   const firstWhole = Math.ceil(startMs / HOUR_MS) * HOUR_MS;
   const lastWhole = Math.floor(endMs / HOUR_MS) * HOUR_MS;
-  const stored = sql`SELECT visitor_id, user_id, lo, hi FROM visitor_hours WHERE ${and([
+  const stored = sql`SELECT ${ids}, lo, hi FROM visitor_hours WHERE ${and([
     site,
     sql`hour >= ${d.timestampFromMs(firstWhole)}`,
     sql`hour < ${d.timestampFromMs(lastWhole)}`,
@@ -77,7 +82,7 @@ export function visitorHoursRows(
   const edges = groups(
     and([...inRange, or([sql`ts < ${d.timestampFromMs(firstWhole)}`, sql`ts >= ${d.timestampFromMs(Math.max(firstWhole, lastWhole))}`])]),
   );
-  const raw = sql`SELECT visitor_id, user_id, lo, hi FROM (${newer} UNION ALL ${edges}) AS r`;
+  const raw = sql`SELECT ${ids}, lo, hi FROM (${newer} UNION ALL ${edges}) AS r`;
   const ts = wholeHours ? sql`hi` : sql`unnest(CASE WHEN hi > lo THEN [lo, hi] ELSE [lo] END)`;
-  return sql`SELECT visitor_id, user_id, ${ts} AS ts FROM (${stored} UNION ALL ${raw}) AS a`;
+  return sql`SELECT ${ids}, ${ts} AS ts FROM (${stored} UNION ALL ${raw}) AS a`;
 }

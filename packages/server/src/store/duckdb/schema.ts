@@ -223,6 +223,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: "person labels (store/side-tables.ts, segments/): each visitor id's lead score and segment, for the stats engine",
     statements: () => [duckDbSideTableSql(SIDE_TABLES.person_labels)],
   },
+  {
+    version: 27,
+    name: "visitor hours carry the 128-bit keys of the person texts 'v' + visitor id and 'u' + user id (stats/rollups/visitor-hours.ts)",
+    // Nullable columns (DuckDB adds none with a constraint); rows written before get their keys here, once.
+    statements: () => [
+      'ALTER TABLE visitor_hours ADD COLUMN IF NOT EXISTS vk UHUGEINT',
+      'ALTER TABLE visitor_hours ADD COLUMN IF NOT EXISTS uk UHUGEINT',
+      `UPDATE visitor_hours SET vk = md5_number(concat('v', visitor_id)),
+        uk = CASE WHEN user_id <> '' THEN md5_number(concat('u', user_id)) END WHERE vk IS NULL`,
+    ],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
