@@ -96,5 +96,5 @@ export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
-export type { PersonFeatures, ProfileScore, ProfileScorer } from './profiles';
+export type { PersonFeatures, ProfileScore, ProfileScorer, LeadExample } from './profiles';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';

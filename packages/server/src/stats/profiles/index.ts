@@ -1,3 +1,4 @@
 export { runProfileList, runProfile, runProfileTimeline, traitsOf } from './run';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './params';
+export { runLeadExamples, type LeadExample } from './training';
 export type { PersonFeatures, ProfileScore, ProfileScorer } from './features';

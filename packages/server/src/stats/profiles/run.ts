@@ -17,6 +17,7 @@ import type { Dialect } from '../dialect';
 import {
   compileProfileCount,
   compileProfileEvents,
+  compileProfileFeatures,
   compileProfileList,
   compileProfileMerges,
   compileProfileRecordings,
@@ -71,7 +72,7 @@ export async function runProfileList(
       events: num(r.n_events),
       visitor_ids: num(r.n_vids),
       ...revenueOf(r),
-      ...scorer.score(featuresOf(scorer, [r], base)),
+      ...scorer.score(featuresOf(scorer, r, base)),
     };
   });
   // The score order: every matching profile was read (already newest first), so a stable sort pages it.
@@ -157,14 +158,16 @@ export async function runProfile(
   const pid = parseProfileId(rawPid);
   const siteId = site.id;
   const goals = site.goals ?? [];
-  const v = compileProfileVisitors(d, siteId, pid, scorer);
+  const v = compileProfileVisitors(d, siteId, pid);
+  const f = compileProfileFeatures(d, siteId, pid, scorer);
   const s = compileProfileSessions(d, siteId, pid, undefined, goals);
   const e = compileProfileEvents(d, siteId, pid, { identify: true });
   const m = compileProfileMerges(d, siteId, pid);
   const r = compileProfileRevenue(d, siteId, pid);
   const rec = compileProfileRecordings(d, siteId, pid);
-  const [visitors, sessions, identifies, pairs, revenue, recordings] = await Promise.all([
+  const [visitors, features, sessions, identifies, pairs, revenue, recordings] = await Promise.all([
     reader.query<Row>(v.sql, v.params),
+    reader.query<Row>(f.sql, f.params),
     reader.query<Row>(s.sql, s.params),
     reader.query<Row>(e.sql, e.params),
     reader.query<Row>(m.sql, m.params),
@@ -196,7 +199,7 @@ export async function runProfile(
     events: visitors.reduce((a, r) => a + num(r.n_events), 0),
     visitor_ids: visitors.length,
     ...revenueOf(revenue[0]),
-    ...scorer.score(featuresOf(scorer, visitors, { pid, last_ms, sessions: sessions.length, pageviews })),
+    ...scorer.score(featuresOf(scorer, features[0] ?? {}, { pid, last_ms, sessions: sessions.length, pageviews })),
     traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
     merged_visitor_ids: visitors.map((r) => ({
       visitor_id: str(r.visitor_id),
