@@ -25,5 +25,6 @@ export * from './reports';
 export * from './system';
 export * from './profiles';
 export * from './scoring';
+export * from './lead-model';
 export * from './tenancy';
 export * from './experiments';

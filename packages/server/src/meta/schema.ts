@@ -399,6 +399,29 @@ export interface SystemAlertsTable {
   created_at: number;
 }
 
+export interface LeadScoreModelsTable {
+  id: string;
+  site_id: string;
+  goal_id: string;
+  horizon_days: number;
+  status: string; // queued | training | ready | failed
+  error: string | null;
+  metrics: string | null; // JSON of core's LeadModelMetrics
+  model: string | null; // JSON of scoring/model.ts LeadModel
+  people: string | null; // JSON counts of training and held-out people
+  active: Generated<number>;
+  requested_at: number;
+  trained_at: number | null;
+}
+
+export interface LeadScoreSettingsTable {
+  site_id: string;
+  mode: string; // rules | model
+  goal_id: string | null;
+  horizon_days: number | null;
+  updated_at: number;
+}
+
 export interface MetaSchema {
   org_branding: OrgBrandingTable;
   org_domains: OrgDomainsTable;
@@ -421,6 +444,8 @@ export interface MetaSchema {
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
   site_scoring: SiteScoringTable;
+  lead_score_models: LeadScoreModelsTable;
+  lead_score_settings: LeadScoreSettingsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

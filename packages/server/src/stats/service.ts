@@ -17,7 +17,7 @@ import type {
 import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
-import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
+import { runLeadExamples, runProfile, runProfileList, runProfileTimeline, type LeadExample, type ProfileScorer } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -412,6 +412,17 @@ export class StatsService {
   async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
     await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid, scorer);
+  }
+
+  /** Lead-score training rows (profiles/training.ts): people at a cutoff, their features then, and the goal after. */
+  async leadExamples(
+    site: StatsSite,
+    scorer: ProfileScorer,
+    goal: GoalDefinition,
+    cutoffMs: number,
+    horizonMs: number,
+  ): Promise<LeadExample[]> {
+    return runLeadExamples(this.events, this.dialect, site.id, scorer, goal, cutoffMs, horizonMs);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {
