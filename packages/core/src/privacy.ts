@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'experiment.stopped',
   'experiment.winner_declared',
   'experiment.deleted',
+  'lead_score_model.train_requested',
   'import.deleted',
   'export.created',
   'share.created',

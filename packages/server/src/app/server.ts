@@ -34,6 +34,8 @@ import { ImportService } from '../imports';
 import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { ReportService, scheduleReports } from '../reports';
+import { LeadModelService, scheduleLeadModelRetraining } from '../scoring';
+import { GoalService } from '../goals';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
 import type { JobRunner } from '../schedule';
@@ -371,6 +373,30 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
+  // Lead-score models (scoring/): trained in the background on request, one at a time per site; the jobs
+  // role retrains the sites in model mode daily. A single node fails what a restart interrupted.
+  const goalSites = new GoalService(meta, stats);
+  const leadModels = new LeadModelService({
+    meta,
+    stats,
+    statsSite: async (id) => {
+      const s = await meta.sites.byId(id);
+      return s ? goalSites.statsSite(s) : null;
+    },
+    onError: (err) => logError('lead-score model training failed', err),
+  });
+  if (!scale) await meta.leadScoreModels.failUnfinished('interrupted by a restart: train again');
+  closers.push(() => leadModels.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      scheduleLeadModelRetraining(leadModels, {
+        onError: (err) => logError('lead-score model retraining failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   // Monthly event counts per organization for hard limits at ingestion and the Usage page (tenancy/).
   const usage = new UsageMeter(meta, events);
   const ctx: AppContext = {
@@ -391,6 +417,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     imports,
     alerts,
     reports,
+    leadModels,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

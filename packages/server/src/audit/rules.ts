@@ -142,6 +142,14 @@ export const AUDIT_RULES: AuditRule[] = [
   }),
   site('PUT', '/api/sites/:id/consent', 'settings.updated', { type: 'consent_settings', param: 'id' }, { changedFields: true }),
   site('PUT', '/api/sites/:id/scoring/rules', 'settings.updated', { type: 'scoring_rules', param: 'id' }, { changedFields: true }),
+  site('PUT', '/api/sites/:id/scoring/mode', 'settings.updated', { type: 'scoring_mode', param: 'id' }, { changedFields: true }),
+  site(
+    'POST',
+    '/api/sites/:id/models/lead-score/train',
+    'lead_score_model.train_requested',
+    { type: 'lead_score_model', param: 'id' },
+    { bodyFields: ['goal_id', 'horizon_days'] },
+  ),
   site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   {

@@ -41,6 +41,7 @@ import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
 import { profileRoutes } from './routes/profiles';
 import { scoringRoutes } from './routes/scoring';
+import { leadScoreModelRoutes } from './routes/lead-score-models';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -100,6 +101,7 @@ const routeModules: RouteModule[] = [
   cohortRoutes,
   profileRoutes,
   scoringRoutes,
+  leadScoreModelRoutes,
   goalRoutes,
   experimentRoutes,
   annotationRoutes,

@@ -12,7 +12,11 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
     let j = i;
     while (j < idx.length && idx[j]![0] === idx[i]![0]) j++;
     const avgRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (labels[idx[k]![1]]) (rankSumPos += avgRank), pos++;
+    for (let k = i; k < j; k++)
+      if (labels[idx[k]![1]]) {
+        rankSumPos += avgRank;
+        pos++;
+      }
     i = j;
   }
   const neg = scores.length - pos;

@@ -23,6 +23,7 @@ import { reportsOpenApi } from './openapi-reports';
 import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
 import { scoringOpenApi } from './openapi-scoring';
+import { leadScoreModelsOpenApi } from './openapi-lead-score-models';
 import { resellersOpenApi } from './openapi-resellers';
 
 /**
@@ -54,5 +55,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   systemOpenApi,
   profilesOpenApi,
   scoringOpenApi,
+  leadScoreModelsOpenApi,
   resellersOpenApi,
 ];
