@@ -117,15 +117,22 @@ export function trainLeadModel(
  */
 export function modelScoreOf(m: LeadModel, f: PersonFeatures, now: number): ProfileScore {
   const v = vectorOf(f, now);
-  const z = standardise(m, v);
-  const logit = m.intercept - m.prior_shift + z.reduce((a, x, j) => a + x * m.coef[j]!, 0);
+  // Each feature's term of the logit (standardised input × coefficient), computed once.
+  const terms = new Array<number>(v.length);
+  let logit = m.intercept - m.prior_shift;
+  for (let j = 0; j < v.length; j++) {
+    terms[j] = ((v[j]! - m.mean[j]!) / m.std[j]!) * m.coef[j]!;
+    logit += terms[j]!;
+  }
   const p = sigmoid(logit);
-  const reasons: ScoreReason[] = m.features
-    .map((rule, j) => ({ rule, points: round(100 * (p - sigmoid(logit - z[j]! * m.coef[j]!)), 1) }))
-    .filter((r) => r.points !== 0)
-    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.rule < b.rule ? -1 : 1))
-    .slice(0, MAX_REASONS);
-  return { score: Math.min(100, Math.max(0, Math.round(100 * p))), score_reasons: reasons };
+  const reasons: ScoreReason[] = [];
+  for (let j = 0; j < terms.length; j++) {
+    if (terms[j] === 0) continue;
+    const points = round(100 * (p - sigmoid(logit - terms[j]!)), 1);
+    if (points !== 0) reasons.push({ rule: m.features[j]!, points });
+  }
+  reasons.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.rule < b.rule ? -1 : 1));
+  return { score: Math.min(100, Math.max(0, Math.round(100 * p))), score_reasons: reasons.slice(0, MAX_REASONS) };
 }
 
 /** The scorer the profile read model applies in model mode. */
