@@ -65,6 +65,8 @@ describe('lead-score models over HTTP', () => {
   it('switches the site to model mode: profiles carry the model score and its feature reasons', async () => {
     const put = await s.request('PUT', `/api/sites/${s.site.id}/scoring/mode`, { mode: 'model' }, auth(s.keys.write));
     expect([put.status, put.body.mode]).toEqual([200, 'model']);
+    const audited = await s.ctx.meta.auditLog.list(s.site.org_id, { action: 'settings.updated', limit: 10 });
+    expect(audited.map((e) => e.target)).toEqual([{ type: 'scoring_mode', id: s.site.id }]);
     const list = profileListSchema.parse(
       (await s.request('GET', `/api/sites/${s.site.id}/profiles?sort=score&limit=5`, undefined, bearer(s.keys.read))).body,
     );
@@ -83,6 +85,17 @@ describe('lead-score models over HTTP', () => {
     const reasons = list.profiles.flatMap((p) => p.score_reasons.map((x) => x.rule));
     expect(reasons.length).toBeGreaterThan(0);
     for (const r of reasons) expect(names.has(r) || /^(key_page|channel|device):/.test(r)).toBe(true);
+  });
+
+  it('retrains the sites in model mode (the daily job) with their last goal and horizon', async () => {
+    const before = leadModelStatusSchema.parse((await s.request('GET', base(), undefined, bearer(s.keys.read))).body);
+    expect(await s.ctx.leadModels.retrainModelSites()).toBe(1);
+    const after = leadModelStatusSchema.parse((await s.request('GET', base(), undefined, bearer(s.keys.read))).body);
+    expect(after).toMatchObject({ status: 'ready', goal_id: goalId, horizon_days: 14, mode: 'model' });
+    expect(after.requested_at!).toBeGreaterThan(before.requested_at!);
+    // Back to the rules: the job leaves the site alone.
+    await s.request('PUT', `/api/sites/${s.site.id}/scoring/mode`, { mode: 'rules' }, auth(s.keys.write));
+    expect(await s.ctx.leadModels.retrainModelSites()).toBe(0);
   });
 
   it('is the site’s only: other organizations and read keys cannot train', async () => {
