@@ -61,7 +61,12 @@ export const leadModelStatusSchema = z
     status: z.enum(LEAD_MODEL_STATUSES),
     goal_id: z.string().nullable(),
     horizon_days: z.number().int().nullable(),
-    active: z.boolean().meta({ description: 'True when this model scores the site’s profiles (mode model)' }),
+    active: z.boolean().meta({ description: 'True when this model is the site’s active one (it scores profiles in mode model)' }),
+    active_trained_at: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'When the active model (this one or an earlier one) was trained; null when none is active' }),
     note: z.string().nullable().meta({ description: 'Why a trained model is not active, or why training failed' }),
     requested_at: z.number().int().nullable(),
     trained_at: z.number().int().nullable(),

@@ -42,7 +42,13 @@ describe('lead-score models over HTTP', () => {
     const bad = await s.request('PUT', `/api/sites/${s.site.id}/scoring/mode`, { mode: 'magic' }, auth(s.keys.write));
     expect(bad.status).toBe(400);
     const none = await s.request('GET', base(), undefined, bearer(s.keys.read));
-    expect(leadModelStatusSchema.parse(none.body)).toMatchObject({ mode: 'rules', status: 'none', active: false, metrics: null });
+    expect(leadModelStatusSchema.parse(none.body)).toMatchObject({
+      mode: 'rules',
+      status: 'none',
+      active: false,
+      active_trained_at: null,
+      metrics: null,
+    });
   });
 
   it('trains in the background (202), then shows ready with held-out metrics, active, on both APIs', async () => {
@@ -53,6 +59,7 @@ describe('lead-score models over HTTP', () => {
     const got = leadModelStatusSchema.parse((await s.request('GET', base(), undefined, bearer(s.keys.read))).body);
     expect(got).toMatchObject({ status: 'ready', goal_id: goalId, horizon_days: 14, active: true, note: null });
     expect(got.metrics!.auc).toBeGreaterThan(got.metrics!.rules_auc);
+    expect(got.active_trained_at).toBe(got.trained_at);
     expect(got.people!.validation).toBeGreaterThan(100);
     const v1 = await s.request('GET', `/v1/sites/${s.site.id}/models/lead-score`, undefined, bearer(s.keys.read));
     expect(v1.body).toEqual(got);

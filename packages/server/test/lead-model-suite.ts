@@ -222,7 +222,7 @@ export function runLeadModelSuite(engine: string, makeStore: () => Promise<Event
       );
       expect(s.status).toBe('ready');
       expect(s.metrics!.auc).toBeLessThan(s.metrics!.rules_auc);
-      expect(s.active).toBe(false);
+      expect([s.active, s.active_trained_at]).toEqual([false, null]);
       expect(s.note).toMatch(/does not beat the rules/);
       expect(await h.meta.leadScoreModels.active(drifted.id)).toBeNull();
       // Model mode without an active model scores by the rules.

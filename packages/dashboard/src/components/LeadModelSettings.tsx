@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ScoringMode } from '@tidemark/core';
 import { goalsApi } from '../api/goals';
 import { leadModelApi } from '../api/lead-model';
+import { formatDateTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
@@ -67,7 +68,10 @@ export function LeadModelSettings({ siteId, canEdit }: { siteId: string; canEdit
           ))}
         </fieldset>
       )}
-      {s?.mode === 'model' && !s.active && (
+      {s && !s.active && s.active_trained_at !== null && (
+        <p className="muted">An earlier model, trained {formatDateTime(s.active_trained_at)}, stays active.</p>
+      )}
+      {s?.mode === 'model' && s.active_trained_at === null && (
         <p className="banner">No active model: People are scored by the rules until a trained model beats them.</p>
       )}
       {canEdit && (

@@ -45,12 +45,18 @@ export class LeadModelService {
   }
 
   async status(siteId: string): Promise<LeadModelStatus> {
-    const [mode, settings, row] = await Promise.all([
+    const [mode, settings, row, active] = await Promise.all([
       this.scoring.mode(siteId),
       this.deps.meta.leadScoreModels.settings(siteId),
       this.deps.meta.leadScoreModels.latest(siteId),
+      this.deps.meta.leadScoreModels.active(siteId),
     ]);
-    return statusOf(mode, settings, row);
+    return statusOf(
+      mode,
+      settings,
+      row,
+      active?.trained_at === null || active?.trained_at === undefined ? null : Number(active.trained_at),
+    );
   }
 
   async setMode(siteId: string, body: unknown): Promise<LeadModelStatus> {
@@ -145,6 +151,7 @@ function statusOf(
   mode: ScoringMode,
   settings: { goal_id: string | null; horizon_days: number | null } | null,
   row: LeadScoreModelRow | null,
+  activeTrainedAt: number | null,
 ): LeadModelStatus {
   const status = (['queued', 'training', 'ready', 'failed'] as const).find((s) => s === row?.status) ?? 'none';
   return {
@@ -153,6 +160,7 @@ function statusOf(
     goal_id: row?.goal_id ?? settings?.goal_id ?? null,
     horizon_days: row ? Number(row.horizon_days) : (settings?.horizon_days ?? null),
     active: Number(row?.active ?? 0) === 1,
+    active_trained_at: activeTrainedAt,
     note: row?.error ?? null,
     requested_at: row ? Number(row.requested_at) : null,
     trained_at: row?.trained_at === null || row?.trained_at === undefined ? null : Number(row.trained_at),
