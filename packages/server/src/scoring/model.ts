@@ -43,26 +43,37 @@ export function probability(m: LeadModel, v: readonly number[]): number {
   return sigmoid(m.intercept - m.prior_shift + z.reduce((a, x, j) => a + x * m.coef[j]!, 0));
 }
 
+/** Training rows beyond which the non-converters are sampled (Newton's method costs rows × features²). */
+export const MAX_TRAIN_ROWS = 400_000;
+
 /**
  * Trains on the earlier cutoffs, measures on the later one. Classes are weighted to count alike
- * (w = n / (2·n_class)); the weights' shift of the log-odds is taken off again afterwards (prior correction).
+ * (w = n / (2·n_class)); the weights' shift of the log-odds is taken off again afterwards (prior
+ * correction: log(non-converters / converters) of all the training people). Past `maxRows`, every
+ * converter is kept and a deterministic share of the others; the weights make up for it.
  */
 export function trainLeadModel(
   set: TrainingSet,
-  ctx: { goal_id: string; horizon_days: number; rules: ScoringRules; goals: GoalDefinition[]; l2?: number },
+  ctx: { goal_id: string; horizon_days: number; rules: ScoringRules; goals: GoalDefinition[]; l2?: number; maxRows?: number },
 ): TrainedLeadModel {
   const rows = set.train.flatMap((c) => c.examples.map((e) => ({ v: vectorOf(e.features, c.cutoff), y: e.label })));
   const n = rows.length;
   const pos = rows.filter((r) => r.y).length;
   if (pos < 5 || n - pos < 5) throw new Error(`too few people to learn from: ${pos} converted, ${n - pos} did not (5 of each needed)`);
-  const s = standardiser(rows.map((r) => r.v));
-  const wPos = n / (2 * pos);
-  const wNeg = n / (2 * (n - pos));
-  const x = rows.map((r) => standardise(s, r.v));
+  const max = ctx.maxRows ?? MAX_TRAIN_ROWS;
+  const rate = n > max ? Math.max(0, max - pos) / (n - pos) : 1;
+  // A multiplicative hash of the row's index: the same rows on every run.
+  const fitRows = rate < 1 ? rows.filter((r, i) => r.y || ((i * 2654435761) >>> 0) / 2 ** 32 < rate) : rows;
+  const fn = fitRows.length;
+  const fpos = fitRows.filter((r) => r.y).length;
+  const s = standardiser(fitRows.map((r) => r.v));
+  const wPos = fn / (2 * fpos);
+  const wNeg = fn / (2 * (fn - fpos));
+  const x = fitRows.map((r) => standardise(s, r.v));
   const fit = fitLogistic(
     x,
-    rows.map((r) => (r.y ? 1 : 0)),
-    rows.map((r) => (r.y ? wPos : wNeg)),
+    fitRows.map((r) => (r.y ? 1 : 0)),
+    fitRows.map((r) => (r.y ? wPos : wNeg)),
     { l2: ctx.l2 ?? 1 },
   );
   const model: LeadModel = {
@@ -76,7 +87,7 @@ export function trainLeadModel(
     std: s.std,
     coef: fit.coef,
     intercept: fit.intercept,
-    prior_shift: Math.log(wPos / wNeg),
+    prior_shift: Math.log((n - pos) / pos),
   };
   const trainProbs = rows.map((r) => probability(model, r.v));
   const threshold = bestF1Threshold(
