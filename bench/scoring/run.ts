@@ -2,14 +2,15 @@
  * `npx tsx bench/scoring/run.ts [--profiles N] [--train N] [--rounds N] [--no-write]`: lead scoring's
  * computation over N feature rows (default 1,000,000), rules mode beside model mode in the same run
  * (alternating rounds, each the score with its reasons, as the profile read model asks), and the
- * time to train a model on --train people (default 100,000, three cutoffs) with 20 % more held out.
+ * time to train a model on --train people (default 100,000, three cutoffs) with 20 % more held out,
+ * and on --train-large (default 1,000,000; 0 skips it).
  * The feature rows are made in memory (what the feature query returns): this measures the scoring,
  * not the engine's aggregation (bench `query --only profiles` measures that).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SCORING_RULES, CHANNELS, type GoalDefinition } from '@tidemark/core';
 import { Prng } from '@tidemark/testkit';
-import { modelScoreOf, scoreOf, trainLeadModel, type TrainingSet } from '../../packages/server/src/scoring';
+import { MAX_TRAIN_ROWS, modelScoreOf, scoreOf, trainLeadModel, type TrainingSet } from '../../packages/server/src/scoring';
 import type { LeadExample, PersonFeatures } from '../../packages/server/src/stats';
 import { fmt, machineInfo, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
@@ -56,6 +57,7 @@ async function main() {
     options: {
       profiles: { type: 'string', default: '1000000' },
       train: { type: 'string', default: '100000' },
+      'train-large': { type: 'string', default: '1000000' },
       rounds: { type: 'string', default: '3' },
       'no-write': { type: 'boolean', default: false },
     },
@@ -69,13 +71,18 @@ async function main() {
 
   // Training: three cutoffs a horizon apart, the held-out people at the last.
   const h = 14 * DAY;
-  const set: TrainingSet = {
-    train: [3, 2, 1].map((k) => ({ cutoff: NOW - (k + 1) * h, examples: examples(rng, Math.round(nTrain / 3), NOW - (k + 1) * h) })),
-    validation: { cutoff: NOW - h, examples: examples(rng, Math.round(nTrain / 5), NOW - h) },
+  const training = (size: number) => {
+    const set: TrainingSet = {
+      train: [3, 2, 1].map((k) => ({ cutoff: NOW - (k + 1) * h, examples: examples(rng, Math.round(size / 3), NOW - (k + 1) * h) })),
+      validation: { cutoff: NOW - h, examples: examples(rng, Math.round(size / 5), NOW - h) },
+    };
+    const t0 = performance.now();
+    const trained = trainLeadModel(set, { goal_id: 'g', horizon_days: 14, rules: DEFAULT_SCORING_RULES, goals: GOALS });
+    return { trained, ms: performance.now() - t0 };
   };
-  const t0 = performance.now();
-  const trained = trainLeadModel(set, { goal_id: 'g', horizon_days: 14, rules: DEFAULT_SCORING_RULES, goals: GOALS });
-  const trainMs = performance.now() - t0;
+  const { trained, ms: trainMs } = training(nTrain);
+  const large = Number(values['train-large']);
+  const big = large > 0 ? training(large) : null;
 
   const rows = Array.from({ length: n }, () => person(rng, NOW).f);
   const rulesMs: number[] = [];
@@ -96,13 +103,18 @@ async function main() {
     `rules mode (baseline), ${fmt(n)} profiles scored with reasons: ${fmt(rulesMed)} ms (median of ${rounds}; ${perSec(rulesMed)} profiles/s)`,
     `model mode, the same ${fmt(n)} profiles (probability × 100 and each feature's effect as reasons): ${fmt(modelMed)} ms (${perSec(modelMed)} profiles/s), ${(modelMed / rulesMed).toFixed(1)}× the rules`,
     `training: ${fmt(trained.people.train)} training people (3 cutoffs, ${trained.model.features.length} features) + ${fmt(trained.people.validation)} held out: ${fmt(trainMs)} ms (held-out AUC ${trained.metrics.auc.toFixed(3)}, rules ${trained.metrics.rules_auc.toFixed(3)})`,
+    ...(big
+      ? [
+          `training at ${fmt(big.trained.people.train)} training people + ${fmt(big.trained.people.validation)} held out (non-converters sampled to ${fmt(MAX_TRAIN_ROWS)} rows for the fit): ${fmt(big.ms)} ms (held-out AUC ${big.trained.metrics.auc.toFixed(3)})`,
+        ]
+      : []),
   ];
   for (const l of lines) console.log(`[scoring] ${l}`);
   console.log(`[scoring] (checksum ${sink})`);
   if (!values['no-write'])
     writeResultSection(
       'lead-scoring',
-      `## Lead scoring: 1 million profiles, rules and model\n\n\`nice -n -19 npx tsx bench/scoring/run.ts --profiles ${n} --train ${nTrain}\` (niceness ${niceness}). ${machine}.\n\n` +
+      `## Lead scoring: 1 million profiles, rules and model\n\n\`nice -n -19 npx tsx bench/scoring/run.ts --profiles ${n} --train ${nTrain} --train-large ${large}\` (niceness ${niceness}). ${machine}.\n\n` +
         'In-memory feature rows (what the profile feature query returns), scored one after another in one thread; rules and model alternate, each round over every row.\n\n' +
         `### Last run (${today()})\n\n${lines.map((l) => `- ${l}`).join('\n')}`,
     );
