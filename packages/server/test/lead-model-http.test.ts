@@ -55,6 +55,8 @@ describe('lead-score models over HTTP', () => {
     const r = await s.request('POST', `${base()}/train`, { goal_id: goalId, horizon_days: 14 }, auth(s.keys.write));
     expect(r.status, r.text).toBe(202);
     expect(leadModelStatusSchema.parse(r.body).status).toMatch(/queued|training/);
+    const again = await s.request('POST', `${base()}/train`, { goal_id: goalId, horizon_days: 7 }, auth(s.keys.write));
+    expect([again.status, again.body.error.code]).toEqual([409, 'training_in_progress']);
     await s.ctx.leadModels.idle();
     const got = leadModelStatusSchema.parse((await s.request('GET', base(), undefined, bearer(s.keys.read))).body);
     expect(got).toMatchObject({ status: 'ready', goal_id: goalId, horizon_days: 14, active: true, note: null });

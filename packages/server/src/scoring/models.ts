@@ -1,5 +1,6 @@
 import {
   badRequest,
+  conflict,
   leadScoreTrainSchema,
   parseInput,
   scoringModeSchema,
@@ -15,6 +16,8 @@ import { rulesScorer, scoredGoals } from './score';
 import { ScoringService } from './service';
 
 const DAY_MS = 86_400_000;
+/** A training queued or running for longer than this was left by a stopped process. */
+const ABANDONED_MS = 6 * 3_600_000;
 
 export interface LeadModelDeps {
   meta: MetaStore;
@@ -72,6 +75,11 @@ export class LeadModelService {
     if (!goal) throw badRequest('invalid_goal_id', 'goal_id: not a goal of this site');
     if (!scoredGoals([goal]).length) throw badRequest('invalid_goal_id', 'goal_id: a destination or event goal (a person completes it)');
     const repo = this.deps.meta.leadScoreModels;
+    // One training at a time per site, whichever node runs it; a row left behind by a stopped node
+    // stops counting after a while.
+    const latest = await repo.latest(site.id);
+    if (latest && (latest.status === 'queued' || latest.status === 'training') && this.now() - Number(latest.requested_at) < ABANDONED_MS)
+      throw conflict('training_in_progress', 'A training of this site’s model is queued or running; try again when it has finished');
     await repo.setTarget(site.id, goal_id, horizon_days, this.now());
     const id = await repo.create(site.id, goal_id, horizon_days, this.now());
     const prev = this.chains.get(site.id) ?? Promise.resolve();

@@ -19,13 +19,13 @@ export const leadScoreModelsOpenApi: OpenApiSection = (t) => {
         operationId: 'trainLeadScoreModel',
         tags: ['Dashboard'],
         summary:
-          'Train the lead-score model now (members and up): runs in the background, one training at a time per site; activated only when it beats the rules on held-out people',
+          'Train the lead-score model now (members and up): runs in the background, one training at a time per site (409 while one is queued or running); activated only when it beats the rules on held-out people',
         parameters: [t.siteParam],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: t.schema('LeadScoreTrain', leadScoreTrainSchema, 'input') } },
         },
-        responses: { 202: out, ...t.errors(400, 401, 403, 404) },
+        responses: { 202: out, ...t.errors(400, 401, 403, 404, 409) },
       },
     },
     '/api/sites/{id}/scoring/mode': {
