@@ -34,6 +34,7 @@ function person(rng: Prng, asOf: number): { f: PersonFeatures; label: boolean } 
     engaged_ms: Math.round(rng.logNormal(60_000 * Math.exp(0.5 * z), 0.7)),
     scroll_max: Math.max(0, Math.min(100, Math.round(45 + 18 * z + 20 * rng.normal()))),
     forms: rng.chance(1 / (1 + Math.exp(2.2 - 1.2 * z))) ? 1 : 0,
+    form_starts: rng.chance(1 / (1 + Math.exp(1.5 - z))) ? 1 : 0,
     days_active: Math.min(sessions, 1 + rng.poisson(sessions / 2)),
     first_channel: CHANNELS[rng.int(0, CHANNELS.length - 1)]!,
     device: rng.chance(0.4) ? 'mobile' : 'desktop',

@@ -86,6 +86,7 @@ describe('lead-score models over HTTP', () => {
       'engaged_minutes',
       'scroll_max',
       'forms',
+      'form_starts',
       'days_active',
       'goals',
       'returning',

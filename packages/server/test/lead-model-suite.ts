@@ -54,6 +54,7 @@ function expectedFeatures(events: CanonicalEvent[], cutoff: number, rules: Scori
       engaged_ms: list.reduce((a, e) => a + (e.name === 'page_exit' && e.engaged_ms !== null ? e.engaged_ms : 0), 0),
       scroll_max: scrolls.length ? Math.max(...scrolls) : 0,
       forms: list.filter((e) => e.name === 'form_submit').length,
+      form_starts: list.filter((e) => e.name === 'form_focus').length,
       days_active: new Set(list.map((e) => Math.floor(e.ts / DAY))).size,
       first_channel: first.channel,
       device: last.device_type,

@@ -5,7 +5,7 @@ import { uuidv7 } from './uuid';
 /**
  * People with a hidden propensity to convert, for lead scoring's tests: the propensity (standard
  * normal, known only to the test) drives behaviours the features can see — more and longer sessions,
- * pricing, docs and contact pages, deeper scrolls, form submissions, identification, paid or e-mail
+ * pricing, docs and contact pages, deeper scrolls, forms started and submitted, identification, paid or e-mail
  * arrivals, desktop — and each session after the first converts (a `signup` event, a `/thanks` page
  * view) with a chance rising with it. With `drift`, sessions from that time on convert only for
  * people who viewed the drift page before it (viewed at random, whatever their propensity): the old
@@ -97,7 +97,12 @@ export function generateLeadTraffic(o: LeadTrafficOptions): { events: CanonicalE
           at('page_exit', path, { engaged_ms: Math.round(rng.logNormal(20_000 * Math.exp(0.5 * z), 0.6)), scroll_depth: depth });
         }
       }
-      if (rng.chance(sigmoid(-2.2 + 1.2 * z))) at('form_submit', '/contact');
+      // A form started (focus), then submitted or abandoned.
+      if (rng.chance(sigmoid(-1.5 + z))) {
+        at('form_focus', '/contact');
+        if (rng.chance(sigmoid(-0.7 + 1.2 * z))) at('form_submit', '/contact');
+        else at('form_abandon', '/contact');
+      }
       if (!person.user_id && rng.chance(sigmoid(-2 + z))) {
         person.user_id = `lead${i}`;
         at('identify', '/', { user_id: person.user_id, props: { plan: 'trial' } });

@@ -18,6 +18,7 @@ export function reasonLabel(rule: string): string {
     engaged_minutes: 'Engaged minutes',
     scroll_max: 'Deepest scroll',
     forms: 'Forms submitted',
+    form_starts: 'Forms started',
     days_active: 'Days active',
   };
   return labels[rule] ?? rule;

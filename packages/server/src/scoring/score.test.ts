@@ -28,6 +28,7 @@ const person = (o: Partial<PersonFeatures>): PersonFeatures => ({
   engaged_ms: 0,
   scroll_max: 0,
   forms: 0,
+  form_starts: 0,
   days_active: 1,
   first_channel: 'Direct',
   device: 'desktop',

@@ -27,6 +27,7 @@ function people(rng: Prng, n: number, asOf: number): LeadExample[] {
         engaged_ms: 0,
         scroll_max: 0,
         forms: 0,
+        form_starts: 0,
         days_active: sessions,
         first_channel: 'Direct',
         device: 'desktop',

@@ -25,6 +25,8 @@ export interface PersonFeatures {
   scroll_max: number;
   /** Forms they submitted (form_submit events). */
   forms: number;
+  /** Forms they started filling in (form_focus events of the heatmaps extension). */
+  form_starts: number;
   /** Distinct UTC days with any event. */
   days_active: number;
   /** The channel of their first event ('Direct', 'Organic Search' …; '' when unknown). */
@@ -59,6 +61,7 @@ export function featureColumns(d: Dialect, s: ProfileScorer): Sql[] {
     ...s.goals.map((g, i) => sql`${goalCompletion(d, g)} AS ${ident(`f_goal_${i}`)}`),
     sql`coalesce(max(scroll_depth), 0) AS f_scroll`,
     sql`${d.countIf(sql`name = 'form_submit'`)} AS f_forms`,
+    sql`${d.countIf(sql`name = 'form_focus'`)} AS f_form_starts`,
     sql`${d.uniq(sql`floor(ms / ${keyword(String(DAY_MS))})`)} AS f_days`,
     sql`${d.argMinIf(ident('channel'), ident('ms'), keyword('TRUE'))} AS f_channel`,
     sql`${d.argMaxIf(ident('device_type'), ident('ms'), keyword('TRUE'))} AS f_device`,
@@ -73,6 +76,7 @@ export function featureNames(s: ProfileScorer): string[] {
     ...s.goals.map((_, i) => `f_goal_${i}`),
     'f_scroll',
     'f_forms',
+    'f_form_starts',
     'f_days',
     'f_channel',
     'f_device',
@@ -99,6 +103,7 @@ export function featuresOf(
     engaged_ms: num(r.f_engaged_ms),
     scroll_max: num(r.f_scroll),
     forms: num(r.f_forms),
+    form_starts: num(r.f_form_starts),
     days_active: num(r.f_days),
     first_channel: str(r.f_channel),
     device: str(r.f_device),
