@@ -3,16 +3,22 @@
  * computation over N feature rows (default 1,000,000), rules mode beside model mode in the same run
  * (alternating rounds, each the score with its reasons, as the profile read model asks), and the
  * time to train a model on --train people (default 100,000, three cutoffs) with 20 % more held out,
- * and on --train-large (default 1,000,000; 0 skips it).
+ * and on --train-large (default 1,000,000; 0 skips it); and training end to end on the embedded store
+ * for --store-people generated people (default 20,000; 0 skips it).
  * The feature rows are made in memory (what the feature query returns): this measures the scoring,
  * not the engine's aggregation (bench `query --only profiles` measures that).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SCORING_RULES, CHANNELS, type GoalDefinition } from '@tidemark/core';
-import { Prng } from '@tidemark/testkit';
-import { MAX_TRAIN_ROWS, modelScoreOf, scoreOf, trainLeadModel, type TrainingSet } from '../../packages/server/src/scoring';
+import { generateLeadTraffic, Prng } from '@tidemark/testkit';
+import { loadConfig } from '../../packages/server/src/config';
+import { openEventStore } from '../../packages/server/src/store';
+import { StatsService } from '../../packages/server/src/stats';
+import { MAX_TRAIN_ROWS, modelScoreOf, rulesScorer, scoreOf, trainLeadModel, type TrainingSet } from '../../packages/server/src/scoring';
 import type { LeadExample, PersonFeatures } from '../../packages/server/src/stats';
-import { fmt, machineInfo, today } from '../lib/machine';
+import { fmt, machineInfo, rmrf, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
 
 const DAY = 86_400_000;
@@ -48,6 +54,43 @@ const examples = (rng: Prng, n: number, asOf: number): LeadExample[] =>
     return { pid: `v${i}`, features: p.f, label: p.label };
   });
 
+/**
+ * Training end to end on the embedded store: generated people's events written to a fresh DuckDB,
+ * then what the service does — the people at four cutoffs read by the engine, and the fit.
+ */
+async function storeTraining(people: number): Promise<{ events: number; readMs: number; fitMs: number; auc: number; rulesAuc: number }> {
+  const dir = path.join(process.cwd(), 'bench', '.data', `scoring-${people}`);
+  rmrf(dir);
+  fs.mkdirSync(dir, { recursive: true });
+  const store = await openEventStore(loadConfig({ TIDEMARK_DATA_DIR: dir }));
+  try {
+    await store.init();
+    const siteId = 'bench-leads';
+    const { events } = generateLeadTraffic({ siteId, seed: 'bench', people, start: NOW - 120 * DAY, end: NOW });
+    for (let i = 0; i < events.length; i += 20_000)
+      await store.write({ events: events.slice(i, i + 20_000), raw: [], quarantine: [], drops: [] });
+    await store.query('CHECKPOINT');
+    const stats = new StatsService(store, { sharedResultsMs: 0 });
+    const site = { id: siteId, timezone: 'UTC', goals: GOALS };
+    const h = 14 * DAY;
+    const reader = rulesScorer(DEFAULT_SCORING_RULES, GOALS, NOW);
+    const t0 = performance.now();
+    const read = (cutoff: number) => stats.leadExamples(site, reader, GOALS[0]!, cutoff, h);
+    const set: TrainingSet = {
+      train: [] as TrainingSet['train'],
+      validation: { cutoff: NOW - h, examples: await read(NOW - h) },
+    };
+    for (const k of [4, 3, 2]) set.train.push({ cutoff: NOW - k * h, examples: await read(NOW - k * h) });
+    const readMs = performance.now() - t0;
+    const t1 = performance.now();
+    const trained = trainLeadModel(set, { goal_id: 'g', horizon_days: 14, rules: DEFAULT_SCORING_RULES, goals: GOALS });
+    return { events: events.length, readMs, fitMs: performance.now() - t1, auc: trained.metrics.auc, rulesAuc: trained.metrics.rules_auc };
+  } finally {
+    await store.close();
+    rmrf(dir);
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -59,6 +102,7 @@ async function main() {
       profiles: { type: 'string', default: '1000000' },
       train: { type: 'string', default: '100000' },
       'train-large': { type: 'string', default: '1000000' },
+      'store-people': { type: 'string', default: '20000' },
       rounds: { type: 'string', default: '3' },
       'no-write': { type: 'boolean', default: false },
     },
@@ -85,6 +129,9 @@ async function main() {
   const large = Number(values['train-large']);
   const big = large > 0 ? training(large) : null;
 
+  const storePeople = Number(values['store-people']);
+  const stored = storePeople > 0 ? await storeTraining(storePeople) : null;
+
   const rows = Array.from({ length: n }, () => person(rng, NOW).f);
   const rulesMs: number[] = [];
   const modelMs: number[] = [];
@@ -109,13 +156,18 @@ async function main() {
           `training at ${fmt(big.trained.people.train)} training people + ${fmt(big.trained.people.validation)} held out (non-converters sampled to ${fmt(MAX_TRAIN_ROWS)} rows for the fit): ${fmt(big.ms)} ms (held-out AUC ${big.trained.metrics.auc.toFixed(3)})`,
         ]
       : []),
+    ...(stored
+      ? [
+          `training end to end on the embedded DuckDB store, ${fmt(storePeople)} generated people (${fmt(stored.events)} events over 120 days): people at 4 cutoffs read in ${fmt(stored.readMs)} ms, fit and held-out metrics ${fmt(stored.fitMs)} ms (held-out AUC ${stored.auc.toFixed(3)}, rules ${stored.rulesAuc.toFixed(3)})`,
+        ]
+      : []),
   ];
   for (const l of lines) console.log(`[scoring] ${l}`);
   console.log(`[scoring] (checksum ${sink})`);
   if (!values['no-write'])
     writeResultSection(
       'lead-scoring',
-      `## Lead scoring: 1 million profiles, rules and model\n\n\`nice -n -19 npx tsx bench/scoring/run.ts --profiles ${n} --train ${nTrain} --train-large ${large}\` (niceness ${niceness}). ${machine}.\n\n` +
+      `## Lead scoring: 1 million profiles, rules and model\n\n\`nice -n -19 npx tsx bench/scoring/run.ts --profiles ${n} --train ${nTrain} --train-large ${large} --store-people ${storePeople}\` (niceness ${niceness}). ${machine}.\n\n` +
         'In-memory feature rows (what the profile feature query returns), scored one after another in one thread; rules and model alternate, each round over every row.\n\n' +
         `### Last run (${today()})\n\n${lines.map((l) => `- ${l}`).join('\n')}`,
     );
