@@ -26,6 +26,7 @@ export * from './system';
 export * from './profiles';
 export * from './scoring';
 export * from './lifetime';
+export * from './lead-model';
 export * from './tenancy';
 export * from './experiments';
 export * from './audiences';

@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'audience.refreshed',
   'audience.deleted',
   'audience.exported',
+  'lead_score_model.train_requested',
   'import.deleted',
   'segments.training_started',
   'export.created',

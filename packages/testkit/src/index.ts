@@ -3,6 +3,7 @@ export { toColumns, type EventColumns } from './columns';
 export { channelOf, sourceOf, referrerDomainOf, knownSourceName } from './channel';
 export { userAgentFor, type Device } from './catalog/tech';
 export { Prng, Weighted } from './prng';
+export { generateLeadTraffic, type LeadTrafficOptions, type LeadPerson } from './leads';
 export { uuidv7, uuidv7Time } from './uuid';
 export {
   generateLifetimeWorld,

@@ -3,6 +3,9 @@ import type { ScoreReason } from '@tidemark/core';
 /** What a reason's rule means, for people reading the score. */
 export function reasonLabel(rule: string): string {
   if (rule.startsWith('key_page:')) return `Viewed ${rule.slice('key_page:'.length)} pages`;
+  // Model mode's features (docs/lead-scoring.md).
+  if (rule.startsWith('channel:')) return `First came via ${rule.slice('channel:'.length)}`;
+  if (rule.startsWith('device:')) return `Uses ${rule.slice('device:'.length)}`;
   const labels: Record<string, string> = {
     recency: 'Recently active',
     sessions: 'Sessions',
@@ -11,6 +14,12 @@ export function reasonLabel(rule: string): string {
     engaged: 'Engaged time',
     returning: 'Returning visitor',
     identified: 'Identified',
+    recency_days: 'Days since last visit',
+    engaged_minutes: 'Engaged minutes',
+    scroll_max: 'Deepest scroll',
+    forms: 'Forms submitted',
+    form_starts: 'Forms started',
+    days_active: 'Days active',
   };
   return labels[rule] ?? rule;
 }

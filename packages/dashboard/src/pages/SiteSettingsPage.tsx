@@ -14,6 +14,7 @@ import { ShareSettings } from '../components/ShareSettings';
 import { AlertSettings } from '../components/AlertSettings';
 import { ReplaySettings } from '../replay/ReplaySettings';
 import { ScoringSettings } from '../components/ScoringSettings';
+import { LeadModelSettings } from '../components/LeadModelSettings';
 import { PeopleSettings } from '../components/PeopleSettings';
 import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
@@ -162,6 +163,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <RevenueSetup siteId={siteId} configured={!!s.stripe_webhook_configured} onSaved={site.reload} canEdit={manage} />
           <GoalSettings siteId={siteId} canEdit={manage} />
           <ScoringSettings siteId={siteId} canEdit={manage} />
+          <LeadModelSettings siteId={siteId} canEdit={manage} />
           <ShareSettings siteId={siteId} canEdit={manage} />
           <AlertSettings siteId={siteId} canEdit={manage} />
           <ReplaySettings site={s} canEdit={manage} onSaved={site.reload} />

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { EventStore, WriteBatch } from '../store';
 import type { MetaStore } from '../meta';
+import type { LeadModelService } from '../scoring';
 import type { AuthServices } from '../auth';
 import type { IngestCollector } from '../ingest';
 import type { StatsService } from '../stats';
@@ -76,6 +77,8 @@ export interface AppContext {
   destinations: Destinations;
   /** Churn and lifetime-value models per site: training in the background, people's numbers on read (lifetime/). */
   lifetime: LifetimeService;
+  /** Lead-score models: training in the background, status and metrics (scoring/). */
+  leadModels: LeadModelService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

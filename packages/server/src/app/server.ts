@@ -39,6 +39,7 @@ import { LifetimeService } from '../lifetime';
 import { scheduleSegments, SegmentService, segmentDepsOf } from '../segments';
 import { AudienceLifecycle, AudienceService, scheduleAudiences } from '../audiences';
 import { ReportService, scheduleReports } from '../reports';
+import { LeadModelService, scheduleLeadModelRetraining } from '../scoring';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
 import type { JobRunner } from '../schedule';
@@ -434,6 +435,30 @@ export async function createContext(config: Config): Promise<AppContext> {
       }),
     );
   }
+  // Lead-score models (scoring/): trained in the background on request, one at a time per site; the jobs
+  // role retrains the sites in model mode daily. A single node fails what a restart interrupted.
+  const goalSites = new GoalService(meta, stats);
+  const leadModels = new LeadModelService({
+    meta,
+    stats,
+    statsSite: async (id) => {
+      const s = await meta.sites.byId(id);
+      return s ? goalSites.statsSite(s) : null;
+    },
+    onError: (err) => logError('lead-score model training failed', err),
+  });
+  if (!scale) await meta.leadScoreModels.failUnfinished('interrupted by a restart: train again');
+  closers.push(() => leadModels.idle());
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      scheduleLeadModelRetraining(leadModels, {
+        onError: (err) => logError('lead-score model retraining failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   // Monthly event counts per organization for hard limits at ingestion and the Usage page (tenancy/).
   const usage = new UsageMeter(meta, events);
   const ctx: AppContext = {
@@ -457,6 +482,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     reports,
     destinations,
     lifetime,
+    leadModels,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

@@ -164,6 +164,14 @@ export const AUDIT_RULES: AuditRule[] = [
   ),
   site('DELETE', '/api/sites/:id/connections/:provider', 'settings.updated', { type: 'connection', param: 'provider' }),
   site('POST', '/api/sites/:id/models/churn/train', 'churn_model.training_started', { type: 'site', param: 'id' }),
+  site('PUT', '/api/sites/:id/scoring/mode', 'settings.updated', { type: 'scoring_mode', param: 'id' }, { changedFields: true }),
+  site(
+    'POST',
+    '/api/sites/:id/models/lead-score/train',
+    'lead_score_model.train_requested',
+    { type: 'lead_score_model', param: 'id' },
+    { bodyFields: ['goal_id', 'horizon_days'] },
+  ),
   site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   {

@@ -45,6 +45,7 @@ import { scoringRoutes } from './routes/scoring';
 import { connectionRoutes } from './routes/connections';
 import { lifetimeRoutes } from './routes/lifetime';
 import { segmentRoutes } from './routes/segments';
+import { leadScoreModelRoutes } from './routes/lead-score-models';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -107,6 +108,7 @@ const routeModules: RouteModule[] = [
   connectionRoutes,
   lifetimeRoutes,
   segmentRoutes,
+  leadScoreModelRoutes,
   goalRoutes,
   experimentRoutes,
   audienceRoutes,

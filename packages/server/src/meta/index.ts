@@ -22,6 +22,7 @@ export { API_KEY_PREFIX, looksLikeApiKey } from './repos/api-keys';
 export { normalizeEmail } from './repos/users';
 export { sha256Hex, newShareToken } from './ids';
 export type { SiteRevenueRecord, ExchangeRate } from './repos/site-revenue';
+export type { LeadScoreModelRow } from './repos/lead-score-models';
 export { MAX_FUNNELS_PER_SITE } from './repos/funnels';
 export { MAX_ANNOTATIONS_PER_SITE, type AnnotationRow } from './repos/annotations';
 export { MAX_SHARES_PER_SITE, type ShareRecord, type ShareCreateRow } from './repos/shares';

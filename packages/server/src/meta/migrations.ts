@@ -692,6 +692,47 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_scoring').ifExists().execute();
     },
   },
+  '0026_lead_score_models': {
+    // Lead-score models (scoring/model.ts): coefficients and held-out metrics only, no person's data;
+    // and per site the scoring mode and the goal/horizon the daily retraining uses.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('lead_score_models')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('goal_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('horizon_days', 'integer', (c) => c.notNull())
+        .addColumn('status', 'varchar(10)', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('metrics', 'text')
+        .addColumn('model', 'text')
+        .addColumn('people', 'text')
+        .addColumn('active', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('trained_at', 'bigint')
+        .execute();
+      await db.schema
+        .createIndex('idx_lead_score_models_site')
+        .ifNotExists()
+        .on('lead_score_models')
+        .columns(['site_id', 'requested_at'])
+        .execute();
+      await db.schema
+        .createTable('lead_score_settings')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('mode', 'varchar(10)', (c) => c.notNull())
+        .addColumn('goal_id', 'varchar(64)')
+        .addColumn('horizon_days', 'integer')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('lead_score_settings').ifExists().execute();
+      await db.schema.dropTable('lead_score_models').ifExists().execute();
+    },
+  },
   '0027_segment_models': {
     // A site's behavioural segment model (segments/): centres, scaler, ids and names as JSON, the training's
     // status, and the labels job's watermark. Counts and centres only, nobody's data: not a lifecycle target.

@@ -431,6 +431,29 @@ export interface SystemAlertsTable {
   created_at: number;
 }
 
+export interface LeadScoreModelsTable {
+  id: string;
+  site_id: string;
+  goal_id: string;
+  horizon_days: number;
+  status: string; // queued | training | ready | failed
+  error: string | null;
+  metrics: string | null; // JSON of core's LeadModelMetrics
+  model: string | null; // JSON of scoring/model.ts LeadModel
+  people: string | null; // JSON counts of training and held-out people
+  active: Generated<number>;
+  requested_at: number;
+  trained_at: number | null;
+}
+
+export interface LeadScoreSettingsTable {
+  site_id: string;
+  mode: string; // rules | model
+  goal_id: string | null;
+  horizon_days: number | null;
+  updated_at: number;
+}
+
 export interface MetaSchema {
   org_branding: OrgBrandingTable;
   org_domains: OrgDomainsTable;
@@ -456,6 +479,8 @@ export interface MetaSchema {
   lifetime_models: LifetimeModelsTable;
   site_connections: SiteConnectionsTable;
   segment_models: SegmentModelsTable;
+  lead_score_models: LeadScoreModelsTable;
+  lead_score_settings: LeadScoreSettingsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

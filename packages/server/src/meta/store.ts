@@ -18,6 +18,7 @@ import { SiteScoringRepo } from './repos/site-scoring';
 import { SiteConnectionRepo } from './repos/site-connections';
 import { LifetimeModelRepo } from './repos/lifetime-models';
 import { SegmentModelRepo } from './repos/segment-models';
+import { LeadScoreModelRepo } from './repos/lead-score-models';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ExperimentRepo } from './repos/experiments';
@@ -52,6 +53,7 @@ export class MetaStore {
   readonly siteConnections: SiteConnectionRepo;
   readonly lifetimeModels: LifetimeModelRepo;
   readonly segmentModels: SegmentModelRepo;
+  readonly leadScoreModels: LeadScoreModelRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly experiments: ExperimentRepo;
@@ -90,6 +92,7 @@ export class MetaStore {
     this.siteConnections = new SiteConnectionRepo(db);
     this.lifetimeModels = new LifetimeModelRepo(db);
     this.segmentModels = new SegmentModelRepo(db);
+    this.leadScoreModels = new LeadScoreModelRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.experiments = new ExperimentRepo(db);

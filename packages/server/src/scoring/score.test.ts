@@ -26,6 +26,12 @@ const person = (o: Partial<PersonFeatures>): PersonFeatures => ({
   key_pages: [0, 0],
   goals: 0,
   engaged_ms: 0,
+  scroll_max: 0,
+  forms: 0,
+  form_starts: 0,
+  days_active: 1,
+  first_channel: 'Direct',
+  device: 'desktop',
   ...o,
 });
 

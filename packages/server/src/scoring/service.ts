@@ -1,12 +1,13 @@
-import { DEFAULT_SCORING_RULES, parseInput, scoringRulesSchema, type SiteScoring } from '@tidemark/core';
+import { DEFAULT_SCORING_RULES, parseInput, scoringRulesSchema, type ScoringMode, type SiteScoring } from '@tidemark/core';
 import type { MetaStore } from '../meta';
 import type { ProfileScorer, StatsSite } from '../stats';
+import { modelScorer, type LeadModel } from './model';
 import { rulesScorer } from './score';
 
-/** A site's lead-scoring rules (meta `site_scoring`) and the scorer the profile read model applies. */
+/** A site's lead-scoring rules (meta `site_scoring`), its mode, and the scorer the profile read model applies. */
 export class ScoringService {
   constructor(
-    private readonly meta: Pick<MetaStore, 'siteScoring'>,
+    private readonly meta: Pick<MetaStore, 'siteScoring' | 'leadScoreModels'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -23,8 +24,24 @@ export class ScoringService {
     return { rules, is_default: false };
   }
 
-  /** Scores at this moment, by the site's rules and goals. */
+  async mode(siteId: string): Promise<ScoringMode> {
+    return (await this.meta.leadScoreModels.settings(siteId))?.mode === 'model' ? 'model' : 'rules';
+  }
+
+  /** The active model, when the site is in model mode and has one. */
+  async activeModel(siteId: string): Promise<LeadModel | null> {
+    if ((await this.mode(siteId)) !== 'model') return null;
+    const row = await this.meta.leadScoreModels.active(siteId);
+    return row?.model ? (JSON.parse(row.model) as LeadModel) : null;
+  }
+
+  /**
+   * Scores at this moment: by the site's active model in model mode (its rules until one is active),
+   * else by its rules and goals.
+   */
   async scorer(site: StatsSite): Promise<ProfileScorer> {
+    const model = await this.activeModel(site.id);
+    if (model) return modelScorer(model, this.now());
     return rulesScorer((await this.settings(site.id)).rules, site.goals ?? [], this.now());
   }
 }

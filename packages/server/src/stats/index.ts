@@ -104,6 +104,7 @@ export type {
   AudienceRow,
   AudienceRows,
   AudienceRowsRequest,
+  LeadExample,
 } from './profiles';
 export type { LifetimeDay, LifetimeDays } from './lifetime';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';

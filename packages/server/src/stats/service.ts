@@ -22,11 +22,13 @@ import {
   runPeopleFeatures,
   runExistingPeople,
   runVisitorIdsOfUser,
+  runLeadExamples,
   runProfile,
   runProfileList,
   runProfileTimeline,
   type AudienceRows,
   type AudienceRowsRequest,
+  type LeadExample,
   type PersonFeatureRow,
   type ProfileScorer,
 } from './profiles';
@@ -453,6 +455,17 @@ export class StatsService {
   async peopleFeatures(site: StatsSite, scorer: ProfileScorer, sinceMs: number | null = null): Promise<PersonFeatureRow[]> {
     await this.revenueCredits?.(site.id);
     return runPeopleFeatures(this.reader, this.dialect, site.id, scorer, sinceMs);
+  }
+
+  /** Lead-score training rows (profiles/training.ts): people at a cutoff, their features then, and the goal after. */
+  async leadExamples(
+    site: StatsSite,
+    scorer: ProfileScorer,
+    goal: GoalDefinition,
+    cutoffMs: number,
+    horizonMs: number,
+  ): Promise<LeadExample[]> {
+    return runLeadExamples(this.events, this.dialect, site.id, scorer, goal, cutoffMs, horizonMs);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

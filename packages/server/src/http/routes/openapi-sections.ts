@@ -27,6 +27,7 @@ import { scoringOpenApi } from './openapi-scoring';
 import { connectionsOpenApi } from './openapi-connections';
 import { lifetimeOpenApi } from './openapi-lifetime';
 import { segmentsOpenApi } from './openapi-segments';
+import { leadScoreModelsOpenApi } from './openapi-lead-score-models';
 import { resellersOpenApi } from './openapi-resellers';
 
 /**
@@ -62,5 +63,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   connectionsOpenApi,
   lifetimeOpenApi,
   segmentsOpenApi,
+  leadScoreModelsOpenApi,
   resellersOpenApi,
 ];

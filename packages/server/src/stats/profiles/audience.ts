@@ -89,7 +89,7 @@ export async function runAudienceRows(
       const pid = str(r.pid);
       const base = { pid, last_ms: num(r.last_ms), sessions: num(r.n_sessions), pageviews: num(r.n_pageviews) };
       const scale = num(r.rev_scale);
-      const scored = scorer.score(featuresOf(scorer, [r], base)) as { score: number; segment?: { id: string } | null };
+      const scored = scorer.score(featuresOf(scorer, r, base)) as { score: number; segment?: { id: string } | null };
       return {
         pid,
         user_id: pid.startsWith('u') ? pid.slice(1) : null,

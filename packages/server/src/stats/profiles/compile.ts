@@ -27,16 +27,23 @@ const COLS = [
   'region',
   'city',
   'engaged_ms',
+  'scroll_depth',
+  'channel',
 ];
 
-/** FROM-clause rows: the event columns above plus `pid` and `ms` (ts in Unix ms). */
-function personRows(d: Dialect, siteId: string): Sql {
+/**
+ * FROM-clause rows: the event columns above plus `pid` and `ms` (ts in Unix ms). With `before`, only
+ * the events before that time, the person rule applied to them alone (who someone was at that time).
+ */
+export function personRows(d: Dialect, siteId: string, before?: number): Sql {
   const cols = join(COLS.map((c) => ident(c)));
-  const { rows, member } = memberRows(d, cols, sql`site_id = ${bindString(siteId)}`, true);
+  const site = sql`site_id = ${bindString(siteId)}`;
+  const where = before === undefined ? site : and([site, sql`ts < ${d.msToTimestamp(bindInt(before))}`]);
+  const { rows, member } = memberRows(d, cols, where, true);
   return sql`(SELECT ${cols}, ${member} AS pid, ${d.timestampToMs(ident('ts'))} AS ms FROM (${rows}) AS pr) AS p`;
 }
 
-const sessionKey = (d: Dialect) => d.concat([ident('session_id'), keyword("'|'"), ident('visitor_id')]);
+export const sessionKey = (d: Dialect) => d.concat([ident('session_id'), keyword("'|'"), ident('visitor_id')]);
 
 export interface ProfileListQuery {
   siteId: string;
@@ -139,14 +146,19 @@ export function compileProfileCount(d: Dialect, q: ProfileListQuery): CompiledSq
 
 const ofProfile = (d: Dialect, siteId: string, pid: string) => sql`${personRows(d, siteId)} WHERE pid = ${bindString(pid)}`;
 
-/** Per visitor id of the profile: first/last event, its first event carrying a user id, scoring features. */
-export function compileProfileVisitors(d: Dialect, siteId: string, pid: string, scorer: ProfileScorer): CompiledSql {
+/** Per visitor id of the profile: first/last event, its first event carrying a user id. */
+export function compileProfileVisitors(d: Dialect, siteId: string, pid: string): CompiledSql {
   const identified = sql`min(CASE WHEN user_id <> '' THEN ms ELSE NULL END)`;
   return render(
     sql`SELECT visitor_id, min(ms) AS first_ms, max(ms) AS last_ms, ${identified} AS identified_ms, count(*) AS n_events,
-      ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${join(featureColumns(d, scorer))} FROM ${ofProfile(d, siteId, pid)} GROUP BY visitor_id ORDER BY first_ms, visitor_id`,
+      ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews FROM ${ofProfile(d, siteId, pid)} GROUP BY visitor_id ORDER BY first_ms, visitor_id`,
     d,
   );
+}
+
+/** The scoring features of one profile over all its events (one row; none for an unknown profile). */
+export function compileProfileFeatures(d: Dialect, siteId: string, pid: string, scorer: ProfileScorer): CompiledSql {
+  return render(sql`SELECT ${join(featureColumns(d, scorer))} FROM ${ofProfile(d, siteId, pid)} GROUP BY pid`, d);
 }
 
 /** Sessions of the profile with their first event's attributes, newest first (all, or one page). */

@@ -2,9 +2,14 @@ import type { GoalDefinition, ScoreReason } from '@tidemark/core';
 import type { Dialect } from '../dialect';
 import { goalCompletion } from '../goals';
 import { compilePathPattern } from '../path-pattern';
-import { bindString, ident, sql, type Sql } from '../sql';
+import { bindString, ident, keyword, sql, type Sql } from '../sql';
 
-/** What lead scoring (scoring/) reads of a person: aggregates of all their events. */
+const DAY_MS = 86_400_000;
+
+/**
+ * What lead scoring (scoring/) reads of a person: aggregates of their events (all of them, or those
+ * before a cutoff when a model is trained). Rules mode reads the first seven; model mode all.
+ */
 export interface PersonFeatures {
   identified: boolean;
   last_ms: number;
@@ -16,6 +21,18 @@ export interface PersonFeatures {
   goals: number;
   /** Engaged time the tracker reported (page_exit events), ms. */
   engaged_ms: number;
+  /** The deepest scroll (%) any of their events reported (page_exit, scroll_depth); 0 when none did. */
+  scroll_max: number;
+  /** Forms they submitted (form_submit events). */
+  forms: number;
+  /** Forms they started filling in (form_focus events of the heatmaps extension). */
+  form_starts: number;
+  /** Distinct UTC days with any event. */
+  days_active: number;
+  /** The channel of their first event ('Direct', 'Organic Search' …; '' when unknown). */
+  first_channel: string;
+  /** The device type of their latest event ('desktop', 'mobile', 'tablet' …). */
+  device: string;
 }
 
 export interface ProfileScore {
@@ -31,7 +48,7 @@ export interface ProfileScorer {
   score(f: PersonFeatures): ProfileScore;
 }
 
-/** Aggregate columns (over a group of one person's events) the features are read from. */
+/** Aggregate columns (over a group of one person's events: columns of personRows) the features are read from. */
 export function featureColumns(d: Dialect, s: ProfileScorer): Sql[] {
   const exit = sql`name = 'page_exit' AND engaged_ms IS NOT NULL`;
   return [
@@ -42,31 +59,53 @@ export function featureColumns(d: Dialect, s: ProfileScorer): Sql[] {
       return sql`${d.countIf(sql`name = 'page_view' AND ${onPath}`)} AS ${ident(`f_kp_${i}`)}`;
     }),
     ...s.goals.map((g, i) => sql`${goalCompletion(d, g)} AS ${ident(`f_goal_${i}`)}`),
+    sql`coalesce(max(scroll_depth), 0) AS f_scroll`,
+    sql`${d.countIf(sql`name = 'form_submit'`)} AS f_forms`,
+    sql`${d.countIf(sql`name = 'form_focus'`)} AS f_form_starts`,
+    sql`${d.uniq(sql`floor(ms / ${keyword(String(DAY_MS))})`)} AS f_days`,
+    sql`${d.argMinIf(ident('channel'), ident('ms'), keyword('TRUE'))} AS f_channel`,
+    sql`${d.argMaxIf(ident('device_type'), ident('ms'), keyword('TRUE'))} AS f_device`,
   ];
 }
 
 /** Names of the columns featureColumns gives, in its order. */
 export function featureNames(s: ProfileScorer): string[] {
-  return ['f_engaged_ms', ...s.keyPages.map((_, i) => `f_kp_${i}`), ...s.goals.map((_, i) => `f_goal_${i}`)];
+  return [
+    'f_engaged_ms',
+    ...s.keyPages.map((_, i) => `f_kp_${i}`),
+    ...s.goals.map((_, i) => `f_goal_${i}`),
+    'f_scroll',
+    'f_forms',
+    'f_form_starts',
+    'f_days',
+    'f_channel',
+    'f_device',
+  ];
 }
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-/** Features of one person from rows of featureColumns (one row, or one per visitor id to be summed). */
+/** Features of one person from one row of featureColumns over all their events. */
 export function featuresOf(
   s: ProfileScorer,
-  rows: Row[],
+  r: Row,
   base: { pid: string; last_ms: number; sessions: number; pageviews: number },
 ): PersonFeatures {
-  const sum = (col: string) => rows.reduce((a, r) => a + num(r[col]), 0);
   return {
     identified: base.pid.startsWith('u'),
     last_ms: base.last_ms,
     sessions: base.sessions,
     pageviews: base.pageviews,
-    key_pages: s.keyPages.map((_, i) => sum(`f_kp_${i}`)),
-    goals: s.goals.filter((_, i) => sum(`f_goal_${i}`) > 0).length,
-    engaged_ms: sum('f_engaged_ms'),
+    key_pages: s.keyPages.map((_, i) => num(r[`f_kp_${i}`])),
+    goals: s.goals.filter((_, i) => num(r[`f_goal_${i}`]) > 0).length,
+    engaged_ms: num(r.f_engaged_ms),
+    scroll_max: num(r.f_scroll),
+    forms: num(r.f_forms),
+    form_starts: num(r.f_form_starts),
+    days_active: num(r.f_days),
+    first_channel: str(r.f_channel),
+    device: str(r.f_device),
   };
 }

@@ -1,5 +1,6 @@
 export { runProfileList, runProfile, runProfileTimeline, traitsOf } from './run';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './params';
+export { runLeadExamples, type LeadExample } from './training';
 export type { PersonFeatures, ProfileScore, ProfileScorer } from './features';
 export {
   runAudienceRows,

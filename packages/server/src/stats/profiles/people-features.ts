@@ -17,18 +17,43 @@ export interface PersonFeatureRow {
   revenue: number;
 }
 
-const COLS = ['visitor_id', 'user_id', 'session_id', 'ts', 'received_at', 'name', 'path', 'props', 'engaged_ms'];
+const COLS = [
+  'visitor_id',
+  'user_id',
+  'session_id',
+  'ts',
+  'received_at',
+  'name',
+  'path',
+  'props',
+  'engaged_ms',
+  'scroll_depth',
+  'channel',
+  'device_type',
+];
 
-export function compilePeopleFeatures(d: Dialect, siteId: string, scorer: ProfileScorer, sinceMs: number | null): CompiledSql {
+/** Per person: the scorer's features over all their events; per person and visitor id: the last event (`visitors`). */
+export function compilePeopleFeatures(
+  d: Dialect,
+  siteId: string,
+  scorer: ProfileScorer,
+  sinceMs: number | null,
+): { people: CompiledSql; visitors: CompiledSql } {
   const cols = join(COLS.map((c) => ident(c)));
   const { rows, member } = memberRows(d, cols, sql`site_id = ${bindString(siteId)}`, true);
   const person = sql`(SELECT ${cols}, ${member} AS pid, ${d.timestampToMs(ident('ts'))} AS ms, ${d.timestampToMs(ident('received_at'))} AS rms FROM (${rows}) AS pr) AS p`;
   const recent = sinceMs === null ? sql`` : sql` WHERE pid IN (SELECT pid FROM ${person} WHERE rms >= ${bindInt(sinceMs)})`;
-  return render(
-    sql`SELECT pid, visitor_id, max(ms) AS last_ms, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${d.uniq(ident('session_id'))} AS n_sessions,
-      ${join(featureColumns(d, scorer))} FROM ${person}${recent} GROUP BY pid, visitor_id ORDER BY pid, visitor_id`,
-    d,
-  );
+  return {
+    people: render(
+      sql`SELECT pid, max(ms) AS last_ms, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${d.uniq(ident('session_id'))} AS n_sessions,
+        ${join(featureColumns(d, scorer))} FROM ${person}${recent} GROUP BY pid ORDER BY pid`,
+      d,
+    ),
+    visitors: render(
+      sql`SELECT pid, visitor_id, max(ms) AS last_ms FROM ${person}${recent} GROUP BY pid, visitor_id ORDER BY pid, visitor_id`,
+      d,
+    ),
+  };
 }
 
 /** Last-touch credits (revenue/credits.ts) per payer visitor id: minor units and their scale. */
@@ -52,7 +77,11 @@ export async function runPeopleFeatures(
 ): Promise<PersonFeatureRow[]> {
   const f = compilePeopleFeatures(d, siteId, scorer, sinceMs);
   const r = compilePayerRevenue(siteId, d);
-  const [rows, payers] = await Promise.all([reader.query<Row>(f.sql, f.params), reader.query<Row>(r.sql, r.params)]);
+  const [people, rows, payers] = await Promise.all([
+    reader.query<Row>(f.people.sql, f.people.params),
+    reader.query<Row>(f.visitors.sql, f.visitors.params),
+    reader.query<Row>(r.sql, r.params),
+  ]);
   const byPid = new Map<string, Row[]>();
   for (const row of rows) {
     const pid = String(row.pid);
@@ -73,15 +102,14 @@ export async function runPeopleFeatures(
     const o = owner.get(String(p.payer));
     if (o && num(p.scale)) revenue.set(o.pid, (revenue.get(o.pid) ?? 0) + num(p.minor) / num(p.scale));
   }
-  return [...byPid].map(([pid, list]) => ({
-    pid,
-    visitor_ids: list.map((x) => String(x.visitor_id)),
-    features: featuresOf(scorer, list, {
+  return people.map((p) => {
+    const pid = String(p.pid);
+    const base = { pid, last_ms: num(p.last_ms), sessions: num(p.n_sessions), pageviews: num(p.n_pageviews) };
+    return {
       pid,
-      last_ms: Math.max(...list.map((x) => num(x.last_ms))),
-      sessions: list.reduce((a, x) => a + num(x.n_sessions), 0),
-      pageviews: list.reduce((a, x) => a + num(x.n_pageviews), 0),
-    }),
-    revenue: revenue.get(pid) ?? 0,
-  }));
+      visitor_ids: (byPid.get(pid) ?? []).map((x) => String(x.visitor_id)),
+      features: featuresOf(scorer, p, base),
+      revenue: revenue.get(pid) ?? 0,
+    };
+  });
 }

@@ -17,6 +17,7 @@ import type { Dialect } from '../dialect';
 import {
   compileProfileCount,
   compileProfileEvents,
+  compileProfileFeatures,
   compileProfileList,
   compileProfileMerges,
   compileProfileRecordings,
@@ -75,7 +76,7 @@ export async function runProfileList(
       ...revenueOf(r),
       // A scorer may name the profile's segment too (segments/ wraps the site's scorer).
       segment: null,
-      ...scorer.score(featuresOf(scorer, [r], base)),
+      ...scorer.score(featuresOf(scorer, r, base)),
       ...NO_LIFETIME,
     };
   });
@@ -162,14 +163,16 @@ export async function runProfile(
   const pid = parseProfileId(rawPid);
   const siteId = site.id;
   const goals = site.goals ?? [];
-  const v = compileProfileVisitors(d, siteId, pid, scorer);
+  const v = compileProfileVisitors(d, siteId, pid);
+  const f = compileProfileFeatures(d, siteId, pid, scorer);
   const s = compileProfileSessions(d, siteId, pid, undefined, goals);
   const e = compileProfileEvents(d, siteId, pid, { identify: true });
   const m = compileProfileMerges(d, siteId, pid);
   const r = compileProfileRevenue(d, siteId, pid);
   const rec = compileProfileRecordings(d, siteId, pid);
-  const [visitors, sessions, identifies, pairs, revenue, recordings] = await Promise.all([
+  const [visitors, features, sessions, identifies, pairs, revenue, recordings] = await Promise.all([
     reader.query<Row>(v.sql, v.params),
+    reader.query<Row>(f.sql, f.params),
     reader.query<Row>(s.sql, s.params),
     reader.query<Row>(e.sql, e.params),
     reader.query<Row>(m.sql, m.params),
@@ -202,7 +205,7 @@ export async function runProfile(
     visitor_ids: visitors.length,
     ...revenueOf(revenue[0]),
     segment: null,
-    ...scorer.score(featuresOf(scorer, visitors, { pid, last_ms, sessions: sessions.length, pageviews })),
+    ...scorer.score(featuresOf(scorer, features[0] ?? {}, { pid, last_ms, sessions: sessions.length, pageviews })),
     ...NO_LIFETIME,
     traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
     merged_visitor_ids: visitors.map((r) => ({
