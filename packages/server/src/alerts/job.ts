@@ -1,4 +1,4 @@
-import { repeat, untracked, type JobRunner } from '../schedule';
+import { repeatJob, type JobRunner } from '../schedule';
 import type { AlertService, EvaluationSummary } from './service';
 
 /** Every 5 minutes (first run after 30 s): closed buckets of every active alert; one run at a time; the leader only at scale. */
@@ -13,22 +13,19 @@ export function scheduleAlerts(
     track?: JobRunner;
   },
 ): () => void {
-  let running = false;
-  return repeat(
-    () => {
-      if (running || (opts.isLeader && !opts.isLeader())) return;
-      running = true;
-      // One alert failing is reported and counted as the run's failure; the others are still judged.
-      (opts.track ?? untracked)('alerts', async () => {
-        const summary = await alerts.evaluateAll(Date.now(), opts.onError);
-        if (summary.failed) throw new Error(`${summary.failed} of ${summary.evaluated + summary.failed} alerts could not be evaluated`);
-        return summary;
-      })
-        .then((s) => opts.onRun?.(s), opts.onError)
-        .finally(() => {
-          running = false;
-        });
+  return repeatJob({
+    name: 'alerts',
+    // One alert failing is reported and counted as the run's failure; the others are still judged.
+    run: async () => {
+      const summary = await alerts.evaluateAll(Date.now(), opts.onError);
+      if (summary.failed) throw new Error(`${summary.failed} of ${summary.evaluated + summary.failed} alerts could not be evaluated`);
+      return summary;
     },
-    { firstMs: opts.firstMs ?? 30_000, everyMs: opts.everyMs ?? 5 * 60_000 },
-  );
+    firstMs: opts.firstMs ?? 30_000,
+    everyMs: opts.everyMs ?? 5 * 60_000,
+    isLeader: opts.isLeader,
+    track: opts.track,
+    onError: opts.onError,
+    onRun: opts.onRun,
+  });
 }

@@ -1,4 +1,4 @@
-import { repeat, untracked, type JobRunner } from '../schedule';
+import { repeatJob, type JobRunner } from '../schedule';
 import type { StatsSite } from '../stats';
 import type { AudienceService } from './service';
 
@@ -14,21 +14,17 @@ export function scheduleAudiences(
     track?: JobRunner;
   },
 ): () => void {
-  let running = false;
-  return repeat(
-    () => {
-      if (running || (opts.isLeader && !opts.isLeader())) return;
-      running = true;
-      (opts.track ?? untracked)('audiences', async () => {
-        const summary = await audiences.refreshAll(opts.sites, opts.onError);
-        if (summary.failed) throw new Error(`${summary.failed} of ${summary.passes + summary.failed} audiences could not be updated`);
-        return summary;
-      })
-        .catch(opts.onError)
-        .finally(() => {
-          running = false;
-        });
+  return repeatJob({
+    name: 'audiences',
+    run: async () => {
+      const summary = await audiences.refreshAll(opts.sites, opts.onError);
+      if (summary.failed) throw new Error(`${summary.failed} of ${summary.passes + summary.failed} audiences could not be updated`);
+      return summary;
     },
-    { firstMs: opts.firstMs ?? 60_000, everyMs: opts.everyMs ?? 5 * 60_000 },
-  );
+    firstMs: opts.firstMs ?? 60_000,
+    everyMs: opts.everyMs ?? 5 * 60_000,
+    isLeader: opts.isLeader,
+    track: opts.track,
+    onError: opts.onError,
+  });
 }

@@ -9,7 +9,7 @@ import {
 } from '@tidemark/core';
 import type { MetaStore } from '../meta';
 import type { StatsService, StatsSite } from '../stats';
-import { repeat, untracked, type JobRunner } from '../schedule';
+import { repeatJob, type JobRunner } from '../schedule';
 import { LAPSE_DAYS, predict, trainLifetime, type PersonPrediction } from './model';
 import { DAY_MS, groupByPerson, summarize, type PersonSummary } from './summary';
 
@@ -195,29 +195,25 @@ export class LifetimeService {
     firstMs?: number;
     everyMs?: number;
   }): () => void {
-    let busy = false;
-    return repeat(
-      () => {
-        if (busy || (opts.isLeader && !opts.isLeader())) return;
-        busy = true;
-        (opts.track ?? untracked)('lifetime-models', async () => {
-          let failed = 0;
-          for (const row of await this.deps.meta.lifetimeModels.listTrained()) {
-            const site = await opts.sites(row.site_id);
-            if (!site) continue;
-            await this.train(site).catch((err) => {
-              failed += 1;
-              opts.onError(err);
-            });
-          }
-          if (failed) throw new Error(`${failed} lifetime models could not be trained`);
-        })
-          .catch(opts.onError)
-          .finally(() => {
-            busy = false;
+    return repeatJob({
+      name: 'lifetime-models',
+      run: async () => {
+        let failed = 0;
+        for (const row of await this.deps.meta.lifetimeModels.listTrained()) {
+          const site = await opts.sites(row.site_id);
+          if (!site) continue;
+          await this.train(site).catch((err) => {
+            failed += 1;
+            opts.onError(err);
           });
+        }
+        if (failed) throw new Error(`${failed} lifetime models could not be trained`);
       },
-      { firstMs: opts.firstMs ?? 10 * 60_000, everyMs: opts.everyMs ?? 86_400_000 },
-    );
+      firstMs: opts.firstMs ?? 10 * 60_000,
+      everyMs: opts.everyMs ?? 86_400_000,
+      isLeader: opts.isLeader,
+      track: opts.track,
+      onError: opts.onError,
+    });
   }
 }

@@ -9,7 +9,7 @@ import {
   type ScoringMode,
 } from '@tidemark/core';
 import type { LeadScoreModelRow, MetaStore } from '../meta';
-import { repeat, untracked, type JobRunner } from '../schedule';
+import { repeatJob, type JobRunner } from '../schedule';
 import type { StatsService, StatsSite } from '../stats';
 import { trainLeadModel, type TrainingSet } from './model';
 import { rulesScorer, scoredGoals } from './score';
@@ -182,17 +182,13 @@ export function scheduleLeadModelRetraining(
   models: LeadModelService,
   opts: { isLeader?: () => boolean; onError: (err: unknown) => void; track?: JobRunner; everyMs?: number },
 ): () => void {
-  let running = false;
-  return repeat(
-    () => {
-      if (running || (opts.isLeader && !opts.isLeader())) return;
-      running = true;
-      (opts.track ?? untracked)('lead-score-models', () => models.retrainModelSites())
-        .catch(opts.onError)
-        .finally(() => {
-          running = false;
-        });
-    },
-    { firstMs: 10 * 60_000, everyMs: opts.everyMs ?? DAY_MS },
-  );
+  return repeatJob({
+    name: 'lead-score-models',
+    run: () => models.retrainModelSites(),
+    firstMs: 10 * 60_000,
+    everyMs: opts.everyMs ?? DAY_MS,
+    isLeader: opts.isLeader,
+    track: opts.track,
+    onError: opts.onError,
+  });
 }

@@ -1,4 +1,4 @@
-import { repeat, untracked, type JobRunner } from '../schedule';
+import { repeatJob, type JobRunner } from '../schedule';
 import type { StatsSite } from '../stats';
 import { labelAll } from './labels';
 import type { SegmentDeps, SegmentService } from './service';
@@ -20,27 +20,21 @@ interface JobOptions {
  * and a daily re-training of every site. One run of each at a time.
  */
 export function scheduleSegments(service: SegmentService, deps: SegmentDeps, opts: JobOptions): () => void {
-  const track = opts.track ?? untracked;
-  const once = (name: string, run: () => Promise<unknown>) => {
-    let running = false;
-    return () => {
-      if (running || (opts.isLeader && !opts.isLeader())) return;
-      running = true;
-      track(name, run)
-        .catch(opts.onError)
-        .finally(() => {
-          running = false;
-        });
-    };
-  };
-  const stopLabels = repeat(
-    once('person-labels', () => labelAll(deps, opts.statsSite, opts.onError)),
-    { firstMs: opts.labelsFirstMs ?? 90_000, everyMs: opts.labelsEveryMs ?? 5 * 60_000 },
-  );
-  const stopTrain = repeat(
-    once('segments-train', () => service.trainAll(opts.onError, opts.statsSite)),
-    { firstMs: opts.trainFirstMs ?? 10 * 60_000, everyMs: opts.trainEveryMs ?? 24 * 60 * 60_000 },
-  );
+  const job = { isLeader: opts.isLeader, track: opts.track, onError: opts.onError };
+  const stopLabels = repeatJob({
+    ...job,
+    name: 'person-labels',
+    run: () => labelAll(deps, opts.statsSite, opts.onError),
+    firstMs: opts.labelsFirstMs ?? 90_000,
+    everyMs: opts.labelsEveryMs ?? 5 * 60_000,
+  });
+  const stopTrain = repeatJob({
+    ...job,
+    name: 'segments-train',
+    run: () => service.trainAll(opts.onError, opts.statsSite),
+    firstMs: opts.trainFirstMs ?? 10 * 60_000,
+    everyMs: opts.trainEveryMs ?? 24 * 60 * 60_000,
+  });
   return () => {
     stopLabels();
     stopTrain();
