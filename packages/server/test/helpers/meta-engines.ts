@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { openMetaStore, type MetaStore } from '../../src/meta';
 
 export const PG_ADMIN_URL = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -88,4 +89,37 @@ export async function openTestMeta(engine: MetaEngineName): Promise<MetaEngineHa
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One `describe` per metadata engine (`<title> on sqlite`, `<title> on postgres`), each around a fresh,
+ * migrated store opened before its tests and removed after them. PostgreSQL not answering skips its
+ * `describe` with the reason (logged under `label`); in CI it is a failure.
+ */
+export async function describeMetaEngines(
+  label: string,
+  title: string,
+  body: (h: MetaEngineHandle, engine: MetaEngineName) => void,
+): Promise<void> {
+  const pgStatus = await postgresAvailable();
+  if (!pgStatus.ok) console.warn(`[${label}] PostgreSQL suite skipped: ${pgStatus.reason}`);
+  const engines: Array<{ engine: MetaEngineName; run: boolean }> = [
+    { engine: 'sqlite', run: true },
+    { engine: 'postgres', run: pgStatus.ok },
+  ];
+  for (const { engine, run } of engines) {
+    describe.skipIf(!run)(`${title} on ${engine}${run ? '' : ` (${pgStatus.reason})`}`, () => {
+      // Filled in before the tests run, so the body can hold it from the start.
+      const h = {} as MetaEngineHandle;
+      let opened = false;
+      beforeAll(async () => {
+        Object.assign(h, await openTestMeta(engine));
+        opened = true;
+      });
+      afterAll(async () => {
+        if (opened) await h.cleanup();
+      });
+      body(h, engine);
+    });
+  }
 }
