@@ -1,12 +1,10 @@
 import crypto from 'node:crypto';
-import type { z } from 'zod';
 import {
   audienceDefinitionSchema,
   audienceInputSchema,
   audienceMembersParamsSchema,
   audiencePatchSchema,
   audienceSizesParamsSchema,
-  badRequest,
   conflict,
   notFound,
   parseInput,
@@ -21,7 +19,7 @@ import {
 import type { MetaStore } from '../meta';
 import { newShareToken } from '../meta';
 import { ScoringService } from '../scoring';
-import type { ProfileScorer, StatsService, StatsSite } from '../stats';
+import { parseQueryParams, type ProfileScorer, type StatsService, type StatsSite } from '../stats';
 import type { ServerKeys } from '../secrets';
 import type { DestinationsApi } from '../destinations';
 import { personOf, planPass } from './pass';
@@ -127,7 +125,7 @@ export class AudienceService {
 
   async members(siteId: string, id: string, query: unknown): Promise<AudienceMemberList> {
     await this.record(siteId, id);
-    const q = queryParams(audienceMembersParamsSchema, query);
+    const q = parseQueryParams(audienceMembersParamsSchema, query);
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     const page = await this.store.memberPage(siteId, id, limit, offset);
@@ -136,7 +134,7 @@ export class AudienceService {
 
   async sizes(siteId: string, id: string, query: unknown): Promise<AudienceSizes> {
     await this.record(siteId, id);
-    const days = queryParams(audienceSizesParamsSchema, query).days ?? 90;
+    const days = parseQueryParams(audienceSizesParamsSchema, query).days ?? 90;
     return { points: await this.store.sizes(siteId, id, this.now() - days * 86_400_000) };
   }
 
@@ -305,14 +303,4 @@ function shownMember(m: MemberRecord): AudienceMember {
     score: m.score,
     revenue: m.revenue,
   };
-}
-
-/** Query parameters through their schema: an unknown one or a bad value is a 400 naming it. */
-function queryParams<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
-  const r = schema.safeParse(raw ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = String(issue?.path[0] ?? '');
-  const code = issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : `invalid_${field || 'parameter'}`;
-  throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
 }

@@ -42,7 +42,8 @@ export const profileTimelineParamsSchema = z
 
 export const profileIdSchema = z.string().max(301).regex(PROFILE_ID_PATTERN, 'a profile id: u<user id> or v<visitor id>');
 
-function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+/** Query parameters through their schema: an unknown one or a bad value is a 400 naming it. */
+export function parseQueryParams<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   const r = schema.safeParse(raw ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];
@@ -52,7 +53,7 @@ function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
 }
 
 export function parseProfileListParams(raw: unknown) {
-  const p = parse(profileListParamsSchema, raw);
+  const p = parseQueryParams(profileListParamsSchema, raw);
   const limit = p.limit ?? 50;
   if (limit < 1) throw badRequest('invalid_limit', 'limit: at least 1');
   const custom = p.period === 'custom';
@@ -65,7 +66,7 @@ export function parseProfileListParams(raw: unknown) {
 }
 
 export function parseProfileTimelineParams(raw: unknown) {
-  const p = parse(profileTimelineParamsSchema, raw);
+  const p = parseQueryParams(profileTimelineParamsSchema, raw);
   const limit = p.limit ?? 10;
   if (limit < 1) throw badRequest('invalid_limit', 'limit: at least 1');
   return { limit, offset: p.offset ?? 0 };
