@@ -27,3 +27,4 @@ export * from './profiles';
 export * from './scoring';
 export * from './tenancy';
 export * from './experiments';
+export * from './triggers';
