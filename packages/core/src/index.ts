@@ -27,4 +27,5 @@ export * from './profiles';
 export * from './scoring';
 export * from './tenancy';
 export * from './experiments';
+export * from './destinations';
 export * from './triggers';

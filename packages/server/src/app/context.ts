@@ -15,6 +15,7 @@ import type { AlertService } from '../alerts';
 import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
+import type { Destinations } from '../destinations';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
 import type { SystemStatus } from '@tidemark/core';
@@ -67,6 +68,8 @@ export interface AppContext {
   alerts: AlertService;
   /** Scheduled email reports (reports/). */
   reports: ReportService;
+  /** Outgoing destinations of triggers and audiences (webhook, e-mail, Slack, HubSpot, Klaviyo) and the sites' provider connections (destinations/). */
+  destinations: Destinations;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

@@ -33,6 +33,7 @@ import { openReplayStore, ReplayService, replayExtension } from '../replay';
 import { ImportService } from '../imports';
 import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
+import { createDestinations } from '../destinations';
 import { ReportService, scheduleReports } from '../reports';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
@@ -279,6 +280,8 @@ export async function createContext(config: Config): Promise<AppContext> {
     publicUrl: config.publicUrl,
     allowPrivate: config.allowPrivateWebhooks,
   });
+  // Triggers' and audiences' outgoing destinations: private addresses only when the admin allowed them, as for alerts.
+  const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
   // Email reports and system alerts: links point to TIDEMARK_PUBLIC_URL (else this server's own address).
   const publicBase =
     config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
@@ -391,6 +394,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     imports,
     alerts,
     reports,
+    destinations,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

@@ -35,3 +35,4 @@ export { MAX_EXPERIMENTS_PER_SITE, type ExperimentChange } from './repos/experim
 export type { JobRunRow } from './repos/job-runs';
 export { MAX_SYSTEM_ALERTS, type SystemAlertRow } from './repos/system-alerts';
 export type { OrgTenancy } from './repos/org-tenancy';
+export type { SiteConnectionRow } from './repos/site-connections';

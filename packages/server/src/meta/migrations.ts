@@ -692,6 +692,24 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_scoring').ifExists().execute();
     },
   },
+  '0029_site_connections': {
+    // A site's connections to outside providers (destinations/): the token sealed, settings only, gone with the site.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('site_connections')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('provider', 'varchar(16)', (c) => c.notNull())
+        .addColumn('base_url', 'varchar(300)')
+        .addColumn('token_sealed', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('site_connections_pk', ['site_id', 'provider'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('site_connections').ifExists().execute();
+    },
+  },
   '0030_triggers': {
     // A site's trigger definitions (triggers/; actions sealed: they hold webhook secrets and Slack URLs), its
     // global cap, and how far the evaluation has read its events. Settings only, no visitor data.

@@ -150,6 +150,14 @@ export interface SiteScoringTable {
   updated_at: number;
 }
 
+export interface SiteConnectionsTable {
+  site_id: string;
+  provider: string;
+  base_url: string | null;
+  token_sealed: string;
+  updated_at: number;
+}
+
 export interface SiteRevenueTable {
   site_id: string;
   stripe_secret_sealed: string | null;
@@ -421,6 +429,7 @@ export interface MetaSchema {
   site_purges: SitePurgesTable;
   site_revenue: SiteRevenueTable;
   site_scoring: SiteScoringTable;
+  site_connections: SiteConnectionsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

@@ -15,6 +15,7 @@ import { EmailVerificationRepo } from './repos/email-verifications';
 import { SitePurgeRepo } from './repos/site-purges';
 import { SiteRevenueRepo } from './repos/site-revenue';
 import { SiteScoringRepo } from './repos/site-scoring';
+import { SiteConnectionRepo } from './repos/site-connections';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ExperimentRepo } from './repos/experiments';
@@ -46,6 +47,7 @@ export class MetaStore {
   readonly sitePurges: SitePurgeRepo;
   readonly siteRevenue: SiteRevenueRepo;
   readonly siteScoring: SiteScoringRepo;
+  readonly siteConnections: SiteConnectionRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly experiments: ExperimentRepo;
@@ -81,6 +83,7 @@ export class MetaStore {
     this.sitePurges = new SitePurgeRepo(db);
     this.siteRevenue = new SiteRevenueRepo(db);
     this.siteScoring = new SiteScoringRepo(db);
+    this.siteConnections = new SiteConnectionRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.experiments = new ExperimentRepo(db);

@@ -1,0 +1,63 @@
+import { outboundFetch, OutboundRefused, type OutboundOptions, type OutboundResponse } from '../outbound';
+import type { DeliveryResult } from './types';
+
+/** A failed delivery: retryable when the other side may well accept the same request later. */
+export const failure = (retryable: boolean, error: string, status?: number): DeliveryResult =>
+  status === undefined ? { ok: false, retryable, error } : { ok: false, retryable, status, error };
+
+/** Retrying helps on throttling and on the other side's own errors; any other 4xx needs a change first. */
+export const retryableStatus = (status: number): boolean => status === 429 || status >= 500;
+
+export type CallOutcome = { ok: true; res: OutboundResponse } | { ok: false; result: DeliveryResult };
+
+/** The provider's own words for an error, shortened: JSON:API `errors[].detail`, HubSpot `message`, else the body's start. */
+export function providerError(res: OutboundResponse): string {
+  let detail = res.body.slice(0, 300);
+  try {
+    const j = JSON.parse(res.body) as { message?: unknown; errors?: Array<{ detail?: unknown; title?: unknown; message?: unknown }> };
+    const first = j.errors?.[0];
+    const d = first?.detail ?? first?.message ?? first?.title ?? j.message;
+    if (typeof d === 'string' && d) detail = d.slice(0, 300);
+  } catch {
+    // not JSON: the body's start says what there is to say
+  }
+  return detail ? `HTTP ${res.status}: ${detail}` : `HTTP ${res.status}`;
+}
+
+/**
+ * One request through the outbound guard, classified: 2xx passes (207, a batch's partial failure, does not);
+ * a refused address or a malformed URL is final; timeouts, refused connections, 429 and 5xx may be retried.
+ */
+export async function call(
+  url: string,
+  req: { method: string; headers: Record<string, string>; body?: string },
+  opts: OutboundOptions,
+  /** Statuses outside 2xx, or 207, that still count as an answer to read (a batch read's partial result). */
+  alsoAccept: number[] = [],
+): Promise<CallOutcome> {
+  let res: OutboundResponse;
+  try {
+    const headers = req.body === undefined ? req.headers : { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) };
+    res = await outboundFetch(url, { ...req, headers }, opts);
+  } catch (err) {
+    if (err instanceof OutboundRefused) return { ok: false, result: failure(false, err.message) };
+    if (err instanceof TypeError) return { ok: false, result: failure(false, `invalid URL: ${err.message}`) };
+    return { ok: false, result: failure(true, err instanceof Error ? err.message || String(err) : String(err)) };
+  }
+  if ((res.status >= 200 && res.status < 300 && res.status !== 207) || alsoAccept.includes(res.status)) return { ok: true, res };
+  return { ok: false, result: failure(retryableStatus(res.status), providerError(res), res.status) };
+}
+
+/** Splits `items` into runs of at most `size`. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Trait values as a provider's string properties (nulls left out). */
+export function stringProps(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined) out[k] = String(v);
+  return out;
+}
