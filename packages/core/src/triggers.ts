@@ -226,3 +226,85 @@ export interface TriggerDryRun {
  * nothing to people whose latest decision is not 'granted'.
  */
 export const MARKETING_CONSENT_PROP = 'tm_marketing';
+
+// --- Response shapes (the OpenAPI document is generated from these) -------------------------------
+
+const actionViewSchema = z
+  .union([
+    z.object({ type: z.literal('webhook'), url: z.string(), secret_set: z.boolean() }),
+    z.object({ type: z.literal('email'), to: z.string(), subject: z.string(), body: z.string() }),
+    z.object({ type: z.literal('slack'), webhook_url_set: z.boolean(), text: z.string() }),
+    z.object({ type: z.literal('hubspot_contact'), properties: z.record(z.string(), z.string()).optional() }),
+    z.object({ type: z.literal('klaviyo_profile') }),
+    z.object({ type: z.literal('klaviyo_event'), metric: z.string() }),
+  ])
+  .meta({ id: 'TriggerActionView' });
+
+export const triggerSchema = z
+  .object({
+    id: z.string(),
+    site_id: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    condition: triggerConditionSchema,
+    delay_minutes: z.number().int(),
+    actions: z.array(actionViewSchema),
+    max_frequency: maxFrequencySchema.nullable(),
+    quiet_hours: quietHoursSchema.nullable(),
+    created_at: z.number().int(),
+    updated_at: z.number().int(),
+  })
+  .meta({ id: 'Trigger' });
+
+export const triggerFiringPageSchema = z
+  .object({
+    firings: z.array(
+      z.object({
+        id: z.string(),
+        trigger_id: z.string(),
+        profile_id: z.string(),
+        reason: z.string(),
+        outcome: z.enum(FIRING_OUTCOMES),
+        occurred_at: z.number().int(),
+        due_at: z.number().int().nullable(),
+        quiet_hours: z.boolean(),
+        created_at: z.number().int(),
+      }),
+    ),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'TriggerFiringPage' });
+
+export const deadLettersSchema = z
+  .object({
+    dead_letters: z.array(
+      z.object({
+        id: z.string(),
+        trigger_id: z.string(),
+        profile_id: z.string(),
+        action_type: z.string(),
+        attempts: z.number().int(),
+        last_error: z.string().nullable(),
+        due_at: z.number().int(),
+        updated_at: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'DeadLetters' });
+
+export const triggerDryRunSchema = z
+  .object({
+    from: z.number().int(),
+    to: z.number().int(),
+    matched: z.number().int(),
+    people: z.number().int(),
+    allowed: z.number().int(),
+    capped: z.number().int(),
+    global_capped: z.number().int(),
+    no_consent: z.number().int(),
+    quiet_hours: z.number().int(),
+    sample: z.array(z.object({ profile_id: z.string(), matched: z.number().int(), allowed: z.number().int() })),
+  })
+  .meta({ id: 'TriggerDryRun' });

@@ -16,6 +16,7 @@ import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
 import type { Destinations } from '../destinations';
+import type { TriggerService } from '../triggers';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
 import type { SystemStatus } from '@tidemark/core';
@@ -70,6 +71,8 @@ export interface AppContext {
   reports: ReportService;
   /** Outgoing destinations of triggers and audiences (webhook, e-mail, Slack, HubSpot, Klaviyo) and the sites' provider connections (destinations/). */
   destinations: Destinations;
+  /** Triggers: definitions, evaluation, the durable action queue, firings and dead letters (triggers/). */
+  triggers: TriggerService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

@@ -34,6 +34,7 @@ import { ImportService } from '../imports';
 import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitoring';
 import { AlertService, scheduleAlerts } from '../alerts';
 import { createDestinations } from '../destinations';
+import { scheduleTriggers, TriggerLifecycle, TriggerService } from '../triggers';
 import { ReportService, scheduleReports } from '../reports';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
@@ -171,7 +172,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   );
   closers.push(() => screenshots.close());
   const lifecycle = new Lifecycle(
-    { events, meta, derived: [vault.lifecycle, replayStore, screenshots.lifecycle] },
+    { events, meta, derived: [vault.lifecycle, replayStore, screenshots.lifecycle, new TriggerLifecycle(meta, events)] },
     { settleMs: config.purgeSettleMs, log: logError },
   );
   closers.push(() => lifecycle.idle());
@@ -282,6 +283,18 @@ export async function createContext(config: Config): Promise<AppContext> {
   });
   // Triggers' and audiences' outgoing destinations: private addresses only when the admin allowed them, as for alerts.
   const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
+  // Triggers (triggers/): evaluated every minute by the jobs role (the leader at scale), actions sent through the destinations.
+  const triggers = new TriggerService({ meta, events, stats, keys, destinations });
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      scheduleTriggers(triggers, {
+        onError: (err) => logError('trigger evaluation failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
   // Email reports and system alerts: links point to TIDEMARK_PUBLIC_URL (else this server's own address).
   const publicBase =
     config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
@@ -395,6 +408,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     alerts,
     reports,
     destinations,
+    triggers,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

@@ -9,6 +9,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { statsRoutes } from './routes/stats';
 import { goalRoutes } from './routes/goals';
 import { experimentRoutes } from './routes/experiments';
+import { triggerRoutes } from './routes/triggers';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -102,6 +103,7 @@ const routeModules: RouteModule[] = [
   scoringRoutes,
   goalRoutes,
   experimentRoutes,
+  triggerRoutes,
   annotationRoutes,
   siteExportRoutes,
   shareRoutes,

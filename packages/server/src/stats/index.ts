@@ -98,4 +98,10 @@ export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
 export type { PersonFeatures, ProfileScore, ProfileScorer } from './profiles';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';
-export { compileTriggerEvents, compileVisitorFacts, compileUserVisitors, compileLastSeenIn, type TriggerEventsPage } from './trigger-events';
+export {
+  compileTriggerEvents,
+  compileVisitorFacts,
+  compileUserVisitors,
+  compileLastSeenIn,
+  type TriggerEventsPage,
+} from './trigger-events';

@@ -5,6 +5,7 @@ import { dropinsOpenApi } from './openapi-dropins';
 import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
 import { experimentsOpenApi } from './openapi-experiments';
+import { triggersOpenApi } from './openapi-triggers';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { behaviourOpenApi } from './openapi-behaviour';
@@ -33,6 +34,7 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   contractsOpenApi,
   goalsSection,
   experimentsOpenApi,
+  triggersOpenApi,
   funnelsOpenApi,
   workspacesOpenApi,
   revenueOpenApi,
