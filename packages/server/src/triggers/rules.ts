@@ -73,7 +73,12 @@ export function afterQuietHours(ms: number, q: QuietHours, tz: string): number {
   const w = wallClock(ms, tz);
   const today = localDate(ms, tz);
   const date = w.h * 60 + w.mi < end ? today : addDays(today, 1);
-  return localInstant(date, end, tz);
+  const at = localInstant(date, end, tz);
+  if (at > ms) return at;
+  // A fold (clocks set back) repeats the quiet hours after `ms`: their end is the next minute outside them.
+  let t = ms - (ms % 60_000) + 60_000;
+  while (inQuietHours(t, q, tz)) t += 60_000;
+  return t;
 }
 
 /** The first UTC instant at or after which the local clock of `date` shows `minutes` past midnight. */
