@@ -10,6 +10,7 @@ import { FunnelsPage } from '../pages/FunnelsPage';
 import { PathsPage } from '../pages/PathsPage';
 import { CohortsPage } from '../pages/CohortsPage';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
+import { TriggersPage } from '../pages/TriggersPage';
 import { PeoplePage } from '../pages/PeoplePage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
@@ -43,6 +44,7 @@ export function AppRoutes() {
   const paths = matchPath('/sites/:id/paths', path);
   const cohorts = matchPath('/sites/:id/cohorts', path);
   const experiments = matchPath('/sites/:id/experiments', path);
+  const triggers = matchPath('/sites/:id/triggers', path);
   const people = matchPath('/sites/:id/people', path);
   const person = matchPath('/sites/:id/people/:pid', path);
   const recordings = matchPath('/sites/:id/recordings', path);
@@ -58,6 +60,7 @@ export function AppRoutes() {
   else if (paths) page = <PathsPage siteId={paths.id} />;
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
+  else if (triggers) page = <TriggersPage siteId={triggers.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;

@@ -46,6 +46,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
         { to: `${base}/people`, label: 'People' },
         { to: `${base}/paths`, label: 'Paths', keep: true },
         { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
+        { to: `${base}/triggers`, label: 'Triggers' },
       ],
     },
     {
