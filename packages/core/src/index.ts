@@ -29,3 +29,4 @@ export * from './tenancy';
 export * from './experiments';
 export * from './destinations';
 export * from './triggers';
+export * from './segments';

@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'trigger.dead_letter_retried',
   'trigger.dead_letter_discarded',
   'import.deleted',
+  'segments.training_started',
   'export.created',
   'share.created',
   'share.revoked',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scoreReasonSchema } from './scoring';
+import { segmentRefSchema } from './segments';
 
 /**
  * Profiles (docs/people.md): a read model over a site's events, one per person of the person rule —
@@ -28,6 +29,9 @@ export const profileSummarySchema = z
     currency: z.string().nullable().meta({ description: 'The reporting currency of `revenue`; null when the profile has no payment' }),
     score: z.number().int().min(0).max(100).meta({ description: "Lead score 0–100 by the site's scoring rules, computed on read" }),
     score_reasons: z.array(scoreReasonSchema).meta({ description: 'The rules that gave the most points, largest first (at most 5)' }),
+    segment: segmentRefSchema.nullable().meta({
+      description: "The behavioural segment nearest the profile's behaviour now (docs/segments.md); null before a model is trained",
+    }),
   })
   .meta({ id: 'ProfileSummary' });
 

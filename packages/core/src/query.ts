@@ -86,6 +86,8 @@ export const DIMENSIONS = [
   'event_name',
   'goal',
   'user_id',
+  'segment',
+  'score',
 ] as const;
 export type BuiltinDimension = (typeof DIMENSIONS)[number];
 

@@ -253,7 +253,15 @@ function sideRecords(siteId: string, serial: number): { raw: RawPayloadRecord[];
 
 const count = async (
   store: EventStore,
-  table: 'events' | 'raw_payloads' | 'imported_stats' | 'transactions' | 'revenue_facts' | 'revenue_credits' | 'heatmap_cells',
+  table:
+    | 'events'
+    | 'raw_payloads'
+    | 'imported_stats'
+    | 'transactions'
+    | 'revenue_facts'
+    | 'revenue_credits'
+    | 'heatmap_cells'
+    | 'person_labels',
   siteId: string,
 ) => Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`, [siteId]))[0]?.n ?? 0);
 
@@ -495,6 +503,23 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
             version: 1,
           })),
         );
+      // Person labels (segments/): one row per visitor id, labelled on one of the 20 days.
+      for (const site of [siteA, siteB, siteC]) {
+        const vids = [...new Set(expected.filter((e) => e.site_id === site.id).map((e) => e.visitor_id))].slice(0, 20);
+        expect(vids.length).toBe(20);
+        await store.upsertSideRows(
+          'person_labels',
+          vids.map((visitor_id, n) => ({
+            site_id: site.id,
+            visitor_id,
+            profile_id: `v${visitor_id}`,
+            score: n * 5,
+            segment_id: `s${n % 3}`,
+            computed_at: END - (20 - n) * DAY,
+            version: 1,
+          })),
+        );
+      }
       // Imported aggregates (imports/) on each of the 20 days: a store of site data like any other.
       for (const site of [siteA, siteB, siteC]) await store.replaceImported(site.id, IMPORT_ID, importedRows(20));
       replay = await openReplayStore(store, replayDir);
@@ -548,6 +573,9 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(reports[0]!.removed.heatmap_cells).toBe(13); // grid days before the cutoff
       expect(await count(store, 'heatmap_cells', siteA.id)).toBe(7);
       expect(await count(store, 'heatmap_cells', siteC.id)).toBe(20);
+      expect(reports[0]!.removed.person_labels).toBe(13); // labels computed before the cutoff
+      expect(await count(store, 'person_labels', siteA.id)).toBe(7);
+      expect(await count(store, 'person_labels', siteC.id)).toBe(20);
       // Replay: whole recordings that ended before the cutoff (two chunks each); one straddling it stays.
       const oldRecordings = recordings.filter((r) => r.site_id === siteA.id && r.end < CUTOFF);
       expect(reports[0]!.removed.replay_chunks).toBe(oldRecordings.length * 2);
@@ -636,12 +664,29 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
         'revenue_credits',
         paid.map((p) => p.credit),
       );
+      // The subjects' person labels (segments/): their score and segment per visitor id.
+      await store.upsertSideRows('person_labels', [
+        { site_id: siteA.id, visitor_id: visitor, profile_id: `v${visitor}`, score: 40, segment_id: 's1', computed_at: END, version: 2 },
+        ...[...userVisitors].map((v) => ({
+          site_id: siteA.id,
+          visitor_id: v,
+          profile_id: `u${user}`,
+          score: 70,
+          segment_id: 's2',
+          computed_at: END,
+          version: 2,
+        })),
+      ]);
       const side = await store.exportSubjectSideRows(siteA.id, { visitorId: visitor });
       expect(side.revenue_credits!.map((r) => r.credit_id)).toEqual(['last_touch|pi_100|0']);
       expect(side.transactions!.map((r) => r.txn_key)).toEqual(['pi_100']);
       expect(side.revenue_facts!.map((r) => r.fact_id).sort()).toEqual(['evt_100', `id:hash-id:${visitor}`]);
       // The heatmap grid holds counts only: nothing in it is the subject's (their raw samples are events).
       expect(side).not.toHaveProperty('heatmap_cells');
+      expect(side.person_labels!.map((r) => [r.visitor_id, r.segment_id])).toEqual([[visitor, 's1']]);
+      expect((await store.exportSubjectSideRows(siteA.id, { userId: user })).person_labels!.map((r) => r.visitor_id).sort()).toEqual(
+        [...userVisitors].sort(),
+      );
       expect((await store.exportSubjectSideRows(siteA.id, { userId: user })).transactions!.map((r) => r.txn_key)).toContain('pi_101');
       expect((await store.exportSubjectSideRows(siteC.id, { visitorId: visitor })).transactions).toEqual([]);
       const booksBefore = await transactionsOf(store, siteA.id);
@@ -707,6 +752,12 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(factIds).toEqual(expect.arrayContaining(['evt_100', 'evt_101']));
       expect(factIds).not.toContain(`id:hash-id:${visitor}`);
       expect(erased.revenue_facts_deleted).toBe(1);
+      // Person labels only linked the person to a score and segment: deleted, nobody else's touched.
+      expect(erased.person_labels_deleted).toBe(1);
+      expect(erasedUser.person_labels_deleted).toBe(userVisitors.size);
+      const labelled = await store.query<{ visitor_id: string }>('SELECT visitor_id FROM person_labels WHERE site_id = ?', [siteA.id]);
+      expect(labelled.map((r) => r.visitor_id).filter((v) => unlinked.has(v))).toEqual([]);
+      expect(labelled.length).toBeGreaterThan(0);
       // Credits keep their amounts and session attributes; the ids naming the person are blanked.
       const credits = await store.query<{ txn_key: string; payer: string; visitor_id: string; session_id: string; credit: number }>(
         'SELECT txn_key, payer, visitor_id, session_id, credit FROM revenue_credits WHERE site_id = ? ORDER BY txn_key',
@@ -792,6 +843,7 @@ export function runLifecycleSuite(engineName: string, engine: LifecycleEngine): 
       expect(await count(store, 'revenue_facts', siteId)).toBe(0);
       expect(await count(store, 'heatmap_cells', siteId)).toBe(0);
       expect(await count(store, 'revenue_credits', siteId)).toBe(0);
+      expect(await count(store, 'person_labels', siteId)).toBe(0);
       expect(await store.listQuarantine(siteId, { limit: 1000 })).toEqual([]);
       expect(await store.dropCounts(siteId, '2000-01-01', '2100-01-01')).toEqual([]);
       expect(await count(store, 'imported_stats', siteId)).toBe(0);

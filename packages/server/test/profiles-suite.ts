@@ -43,7 +43,7 @@ export function runProfilesSuite(engine: string, makeStore: () => Promise<EventS
     const summary = ({ list: _list, ...p }: ProfileFacts & { list: unknown }) => p;
     // Scores are proven by the scoring suite; here the profiles' own facts.
     const scorer = rulesScorer(DEFAULT_SCORING_RULES, [], T0);
-    const unscored = ({ score: _s, score_reasons: _r, ...p }: ProfileSummary) => p;
+    const unscored = ({ score: _s, score_reasons: _r, segment: _g, ...p }: ProfileSummary) => p;
     const byLastSeen = [...seeded.values()].sort((a, b) => b.last_seen - a.last_seen || (a.id < b.id ? -1 : 1)).map(summary);
 
     beforeAll(async () => {

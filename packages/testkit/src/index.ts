@@ -4,3 +4,4 @@ export { channelOf, sourceOf, referrerDomainOf, knownSourceName } from './channe
 export { userAgentFor, type Device } from './catalog/tech';
 export { Prng, Weighted } from './prng';
 export { uuidv7, uuidv7Time } from './uuid';
+export { generateSegmentPeople, SEGMENT_ARCHETYPES, type SegmentPeople } from './segment-people';

@@ -12,6 +12,7 @@ import { CohortsPage } from '../pages/CohortsPage';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { TriggersPage } from '../pages/TriggersPage';
 import { PeoplePage } from '../pages/PeoplePage';
+import { SegmentsPage } from '../pages/SegmentsPage';
 import { SiteSettingsPage } from '../pages/SiteSettingsPage';
 import { RevenuePage } from '../pages/RevenuePage';
 import { HeatmapsPage } from '../pages/HeatmapsPage';
@@ -46,6 +47,7 @@ export function AppRoutes() {
   const experiments = matchPath('/sites/:id/experiments', path);
   const triggers = matchPath('/sites/:id/triggers', path);
   const people = matchPath('/sites/:id/people', path);
+  const segments = matchPath('/sites/:id/segments', path);
   const person = matchPath('/sites/:id/people/:pid', path);
   const recordings = matchPath('/sites/:id/recordings', path);
   const privacy = matchPath('/sites/:id/privacy', path);
@@ -62,6 +64,7 @@ export function AppRoutes() {
   else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
   else if (triggers) page = <TriggersPage siteId={triggers.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
+  else if (segments) page = <SegmentsPage siteId={segments.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;
   else if (recordings) page = <RecordingsPage siteId={recordings.id} />;
   else if (privacy) page = <PrivacyPage siteId={privacy.id} />;

@@ -17,6 +17,7 @@ export function ProfileCard({ siteId, profile: p }: { siteId: string; profile: P
     ['Events', formatNumber(p.events)],
     ['First source', p.first_source || 'Direct'],
     ['Last source', p.last_source || 'Direct'],
+    ['Segment', p.segment?.name ?? 'None yet'],
   ];
   if (p.currency) facts.push(['Revenue', formatMoney(p.revenue, p.currency)], ['Payments', formatNumber(p.transactions)]);
   return (

@@ -20,6 +20,11 @@ export function ProfileList({ siteId, data, suffix }: { siteId: string; data: Li
             render: (p) => <Link to={`/sites/${siteId}/people/${encodeURIComponent(p.id)}${suffix}`}>{profileLabel(p.id)}</Link>,
           },
           { key: 'score', header: 'Score', numeric: true, render: (p) => <ScoreBadge profile={p} /> },
+          {
+            key: 'segment',
+            header: 'Segment',
+            render: (p) => <span data-testid="profile-segment">{p.segment?.name ?? '—'}</span>,
+          },
           { key: 'last', header: 'Last seen', render: (p) => formatDateTime(p.last_seen) },
           { key: 'sessions', header: 'Sessions', numeric: true, render: (p) => formatNumber(p.sessions) },
           { key: 'pv', header: 'Page views', numeric: true, render: (p) => formatNumber(p.pageviews) },

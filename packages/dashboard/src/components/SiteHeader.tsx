@@ -44,6 +44,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
       label: 'People',
       items: [
         { to: `${base}/people`, label: 'People' },
+        { to: `${base}/segments`, label: 'Segments' },
         { to: `${base}/paths`, label: 'Paths', keep: true },
         { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
         { to: `${base}/triggers`, label: 'Triggers' },

@@ -71,6 +71,9 @@ export const DIMENSION_LABELS: Record<string, string> = Object.fromEntries(
     ['language', 'Language'],
     ['browser_version', 'Browser version'],
     ['os_version', 'OS version'],
+    // The visitor's person labels (docs/segments.md): segment id, lead-score bucket (0-19 … 80-100).
+    ['segment', 'Segment'],
+    ['score', 'Lead score'],
   ]),
 );
 

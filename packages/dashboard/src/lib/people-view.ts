@@ -18,8 +18,14 @@ export interface PeopleView {
   /** Stats filters of the list (people with a session in the last 12 months matching them): a page visited, a source. */
   visited: string;
   source: string;
+  /** A segment id and a lead-score bucket (docs/segments.md): stats filters of the list like the two above. */
+  segment: string;
+  score: string;
   timelinePage: number;
 }
+
+/** The stats engine's score buckets (core SCORE_BUCKETS, spelled out: types only from core). */
+export const SCORE_BUCKET_VALUES = ['0-19', '20-39', '40-59', '60-79', '80-100'] as const;
 
 export const PEOPLE_PAGE_SIZE = 25;
 export const TIMELINE_PAGE_SIZE = 10;
@@ -37,6 +43,8 @@ export function parsePeopleView(search: string): PeopleView {
     trait: (q.get('trait') ?? '').slice(0, 64),
     visited: (q.get('visited') ?? '').slice(0, 500),
     source: (q.get('source') ?? '').slice(0, 500),
+    segment: (q.get('segment') ?? '').slice(0, 40),
+    score: (SCORE_BUCKET_VALUES as readonly string[]).includes(q.get('score') ?? '') ? q.get('score')! : '',
     timelinePage: pageOf(q.get('tl')),
   };
 }
@@ -48,6 +56,8 @@ export function serializePeopleView(v: PeopleView): string {
   if (v.trait) q.set('trait', v.trait);
   if (v.visited) q.set('visited', v.visited);
   if (v.source) q.set('source', v.source);
+  if (v.segment) q.set('segment', v.segment);
+  if (v.score) q.set('score', v.score);
   if (v.timelinePage) q.set('tl', String(v.timelinePage));
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -63,5 +73,7 @@ export function peopleFilters(v: PeopleView): string | undefined {
   const f: Record<string, string> = {};
   if (v.visited) f.page = v.visited;
   if (v.source) f.source = v.source;
+  if (v.segment) f.segment = v.segment;
+  if (v.score) f.score = v.score;
   return Object.keys(f).length ? JSON.stringify(f) : undefined;
 }

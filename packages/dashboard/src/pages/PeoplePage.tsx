@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { sitesApi } from '../api/sites';
 import { profilesApi } from '../api/profiles';
+import { segmentsApi } from '../api/segments';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
 import {
   parsePeopleView,
   PEOPLE_PAGE_SIZE,
   profileLabel,
+  SCORE_BUCKET_VALUES,
   serializePeopleView,
   TIMELINE_PAGE_SIZE,
   type PeopleView,
@@ -51,6 +53,9 @@ export function PeoplePage({ siteId, pid }: { siteId: string; pid?: string }) {
         <Profile siteId={siteId} pid={pid} view={view} go={go} />
       ) : (
         <>
+          <p>
+            <Link to={`/sites/${siteId}/segments`}>Behavioural segments</Link>
+          </p>
           <People siteId={siteId} view={view} go={go} />
           <TraitBreakdown siteId={siteId} traitKey={view.trait} onKey={(trait) => go({ trait })} />
         </>
@@ -65,13 +70,20 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
   const [search, setSearch] = useState('');
   const list = useAsync(
     (signal) => profilesApi.list(siteId, view, search, signal),
-    [siteId, search, view.sort, view.page, view.visited, view.source],
+    [siteId, search, view.sort, view.page, view.visited, view.source, view.segment, view.score],
   );
+  const segments = useAsync((signal) => segmentsApi.list(siteId, signal), [siteId]);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     setSearch(text.trim());
-    go({ page: 0, visited: String(f.get('visited') ?? '').trim(), source: String(f.get('source') ?? '').trim() });
+    go({
+      page: 0,
+      visited: String(f.get('visited') ?? '').trim(),
+      source: String(f.get('source') ?? '').trim(),
+      segment: String(f.get('segment') ?? ''),
+      score: String(f.get('score') ?? ''),
+    });
   };
   const pages = list.data ? Math.ceil(list.data.total / PEOPLE_PAGE_SIZE) : 0;
   return (
@@ -96,6 +108,28 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
           <input id="people-source" name="source" defaultValue={view.source} placeholder="Google" maxLength={500} />
         </div>
         <div className="field">
+          <label htmlFor="people-segment">Segment</label>
+          <select id="people-segment" name="segment" defaultValue={view.segment} key={`seg-${view.segment}-${segments.data ? 1 : 0}`}>
+            <option value="">Any</option>
+            {segments.data?.segments.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="people-score">Lead score</label>
+          <select id="people-score" name="score" defaultValue={view.score} key={`score-${view.score}`}>
+            <option value="">Any</option>
+            {SCORE_BUCKET_VALUES.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
           <label htmlFor="people-sort">Order</label>
           <select id="people-sort" value={view.sort} onChange={(e) => go({ sort: e.target.value as PeopleView['sort'], page: 0 })}>
             <option value="last_seen">Last seen</option>
@@ -111,7 +145,8 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
         <>
           <p className="muted small" data-testid="people-total">
             {list.data.total} {list.data.total === 1 ? 'person' : 'people'}: identified users with every device they signed in on, and
-            anonymous visitors{view.visited || view.source ? ', with a session in the last 12 months matching the filters' : ''}
+            anonymous visitors
+            {view.visited || view.source || view.segment || view.score ? ', with a session in the last 12 months matching the filters' : ''}
           </p>
           <ProfileList siteId={siteId} data={list.data} suffix={serializePeopleView({ ...view, timelinePage: 0 })} />
           <Pager page={view.page} pages={pages} onPage={(page) => go({ page })} label="People pages" />

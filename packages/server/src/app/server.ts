@@ -35,6 +35,8 @@ import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitori
 import { AlertService, scheduleAlerts } from '../alerts';
 import { createDestinations } from '../destinations';
 import { scheduleTriggers, TriggerLifecycle, TriggerService } from '../triggers';
+import { scheduleSegments, SegmentService, segmentDepsOf } from '../segments';
+import { GoalService } from '../goals';
 import { ReportService, scheduleReports } from '../reports';
 import { UsageMeter, withQuota } from '../tenancy';
 import { scheduleSystemAlerts, SystemAlertService, systemStatus, type SystemSources } from '../system';
@@ -322,6 +324,17 @@ export async function createContext(config: Config): Promise<AppContext> {
     closers.push(
       scheduleAlerts(alerts, {
         onError: (err) => logError('alert evaluation failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+    // Person labels (score and segment per visitor id, for the stats engine) every 5 minutes; segments re-trained daily.
+    const segmentDeps = segmentDepsOf({ meta, stats, events });
+    const siteGoals = new GoalService(meta, stats);
+    closers.push(
+      scheduleSegments(new SegmentService(segmentDeps), segmentDeps, {
+        statsSite: (s) => siteGoals.statsSite(s),
+        onError: (err) => logError('segments job failed', err),
         track,
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),

@@ -111,6 +111,7 @@ export const AUDIT_RULES: AuditRule[] = [
   site('POST', '/api/sites/:id/funnels', 'funnel.created', { type: 'funnel' }, { bodyFields: ['name'] }),
   site('PATCH', '/api/sites/:id/funnels/:funnel_id', 'funnel.updated', { type: 'funnel', param: 'funnel_id' }, { changedFields: true }),
   site('DELETE', '/api/sites/:id/funnels/:funnel_id', 'funnel.deleted', { type: 'funnel', param: 'funnel_id' }),
+  site('POST', '/api/sites/:id/segments/train', 'segments.training_started', { type: 'segments', param: 'id' }),
   site('POST', '/api/sites/:id/experiments', 'experiment.created', { type: 'experiment' }, { bodyFields: ['key', 'name'] }),
   site(
     'PATCH',

@@ -42,6 +42,7 @@ import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
 import { profileRoutes } from './routes/profiles';
 import { scoringRoutes } from './routes/scoring';
+import { segmentRoutes } from './routes/segments';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
 import { privacyRoutes } from './routes/privacy';
@@ -101,6 +102,7 @@ const routeModules: RouteModule[] = [
   cohortRoutes,
   profileRoutes,
   scoringRoutes,
+  segmentRoutes,
   goalRoutes,
   experimentRoutes,
   triggerRoutes,

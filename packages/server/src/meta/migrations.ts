@@ -692,6 +692,29 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_scoring').ifExists().execute();
     },
   },
+  '0027_segment_models': {
+    // A site's behavioural segment model (segments/): centres, scaler, ids and names as JSON, the training's
+    // status, and the labels job's watermark. Counts and centres only, nobody's data: not a lifecycle target.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('segment_models')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('status', 'varchar(10)', (c) => c.notNull())
+        .addColumn('model', 'text')
+        .addColumn('k', 'integer')
+        .addColumn('silhouette', 'double precision')
+        .addColumn('people', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('trained_at', 'bigint')
+        .addColumn('error', 'text')
+        .addColumn('labels_watermark', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('segment_models').ifExists().execute();
+    },
+  },
   '0029_site_connections': {
     // A site's connections to outside providers (destinations/): the token sealed, settings only, gone with the site.
     async up(db: AnyDb) {

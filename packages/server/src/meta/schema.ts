@@ -158,6 +158,19 @@ export interface SiteConnectionsTable {
   updated_at: number;
 }
 
+export interface SegmentModelsTable {
+  site_id: string;
+  status: string;
+  model: string | null;
+  k: number | null;
+  silhouette: number | null;
+  people: number;
+  trained_at: number | null;
+  error: string | null;
+  labels_watermark: number | null;
+  updated_at: number;
+}
+
 export interface SiteRevenueTable {
   site_id: string;
   stripe_secret_sealed: string | null;
@@ -430,6 +443,7 @@ export interface MetaSchema {
   site_revenue: SiteRevenueTable;
   site_scoring: SiteScoringTable;
   site_connections: SiteConnectionsTable;
+  segment_models: SegmentModelsTable;
   exchange_rates: ExchangeRatesTable;
   funnels: FunnelsTable;
   import_jobs: ImportJobsTable;

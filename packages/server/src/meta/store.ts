@@ -16,6 +16,7 @@ import { SitePurgeRepo } from './repos/site-purges';
 import { SiteRevenueRepo } from './repos/site-revenue';
 import { SiteScoringRepo } from './repos/site-scoring';
 import { SiteConnectionRepo } from './repos/site-connections';
+import { SegmentModelRepo } from './repos/segment-models';
 import { FunnelRepo } from './repos/funnels';
 import { GoalRepo } from './repos/goals';
 import { ExperimentRepo } from './repos/experiments';
@@ -48,6 +49,7 @@ export class MetaStore {
   readonly siteRevenue: SiteRevenueRepo;
   readonly siteScoring: SiteScoringRepo;
   readonly siteConnections: SiteConnectionRepo;
+  readonly segmentModels: SegmentModelRepo;
   readonly funnels: FunnelRepo;
   readonly goals: GoalRepo;
   readonly experiments: ExperimentRepo;
@@ -84,6 +86,7 @@ export class MetaStore {
     this.siteRevenue = new SiteRevenueRepo(db);
     this.siteScoring = new SiteScoringRepo(db);
     this.siteConnections = new SiteConnectionRepo(db);
+    this.segmentModels = new SegmentModelRepo(db);
     this.funnels = new FunnelRepo(db);
     this.goals = new GoalRepo(db);
     this.experiments = new ExperimentRepo(db);

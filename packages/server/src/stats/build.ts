@@ -14,6 +14,7 @@ import { bucketKeys, previousRange, resolvePeriod, type DateRange } from './peri
 import { goalIndexes } from './goals';
 import { checkRegex } from './regex';
 import { dimensionDef, METRIC_DEFS, traitKeysOf, type Level } from './registry';
+import { labelsUsed } from './labels';
 
 /**
  * Stage 1 (build/validate): a parsed Query plus its context becomes a ResolvedQuery — UTC range,
@@ -145,6 +146,12 @@ export function build(query: Query, ctx: BuildContext): ResolvedQuery {
         'invalid_dimension',
         `trait:<key> dimensions and filters are not available for ${apart.join(', ')} (docs/people.md)`,
       );
+  }
+  if (labelsUsed(dimensions, eventFilters)) {
+    // Person labels are joined onto event rows too (labels.ts).
+    const apart = metrics.filter((m) => METRIC_DEFS[m].level === 'page' || METRIC_DEFS[m].level === 'revenue');
+    if (apart.length)
+      throw badRequest('invalid_dimension', `segment and score are not available for ${apart.join(', ')} (docs/segments.md)`);
   }
   if (metrics.includes('conversion_rate') && (hasGoalDim || goalRefs.size > 0)) {
     resolved.rateBase = {

@@ -6,6 +6,7 @@ import { marksFallbackFragments, marksFallbackVisitors, marksRows, partsEventRow
 import { completedAny, expandGoals, goalColumn, goalCompletion, goalIndexes } from './goals';
 import { pageViewRows } from './page-views';
 import { peopleEvents, returningPeople, traitEvents } from './people';
+import { LABEL_COLUMNS, labelledEvents, labelsUsed } from './labels';
 import { revenueRows } from './compile-revenue';
 import {
   AGG_ORDER,
@@ -271,16 +272,23 @@ export class Compiler {
    */
   events(): Sql {
     const traits = traitKeysOf(this.plan.dimensions, this.plan.eventFilters);
-    if (!this.plan.people && !traits.length) return ident('events');
+    const labels = labelsUsed(this.plan.dimensions, this.plan.eventFilters);
+    if (!this.plan.people && !traits.length && !labels) return ident('events');
     const { startMs, endMs } = this.range;
     const window = and([
       this.site(),
       sql`ts >= ${this.d.timestampFromMs(startMs - this.plan.lookaroundMs)}`,
       sql`ts < ${this.d.timestampFromMs(endMs + this.plan.lookaroundMs)}`,
     ]);
+    // segment and score dimensions and filters read the visitor id's person labels as columns (labels.ts),
+    // joined before the person rule replaces visitor_id.
+    const source = labels
+      ? { from: sql`${labelledEvents(this.d, this.plan.siteId, window)} AS lev`, carry: Object.values(LABEL_COLUMNS) }
+      : undefined;
     // trait:<key> dimensions and filters read the person's traits as columns of the event rows.
-    if (traits.length) return sql`${traitEvents(this.d, this.plan.siteId, window, traits, this.plan.people)} AS events`;
-    return sql`${peopleEvents(this.d, window)} AS events`;
+    if (traits.length) return sql`${traitEvents(this.d, this.plan.siteId, window, traits, this.plan.people, source)} AS events`;
+    if (this.plan.people) return sql`${peopleEvents(this.d, window, source)} AS events`;
+    return sql`${labelledEvents(this.d, this.plan.siteId, window)} AS events`;
   }
 
   /** Rows standing for the events in the period (or the look-around): events, or fragments. */

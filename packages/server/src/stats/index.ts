@@ -96,7 +96,7 @@ export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
 export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
-export type { PersonFeatures, ProfileScore, ProfileScorer } from './profiles';
+export type { PersonFeatures, PersonFeatureRow, ProfileScore, ProfileScorer } from './profiles';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';
 export {
   compileTriggerEvents,

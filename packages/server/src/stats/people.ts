@@ -25,15 +25,22 @@ export function memberRows(d: Dialect, cols: Sql, where: Sql, people: boolean, f
   return { rows: sql`SELECT ${cols}, coalesce(uid, '') AS uid FROM ${joined}`, member };
 }
 
+/** Where event rows are read from: `events`, or rows with every event column and `carry` columns more (labels.ts). */
+export interface RowsSource {
+  from: Sql;
+  carry: readonly string[];
+}
+const EVENTS: RowsSource = { from: sql`events`, carry: [] };
+
 /**
  * Events of `where` with `visitor_id` replaced by their person (memberRows): a FROM-clause subquery
  * with every event column, so a statement written over visitor ids counts people. Two levels, as
  * ClickHouse would read an alias `visitor_id` inside the rule's own expression.
  */
-export function peopleEvents(d: Dialect, where: Sql): Sql {
-  const others = EVENT_COLUMNS.map((c) => c.name).filter((c) => c !== 'visitor_id');
+export function peopleEvents(d: Dialect, where: Sql, source: RowsSource = EVENTS): Sql {
+  const others = [...EVENT_COLUMNS.map((c) => c.name).filter((c) => c !== 'visitor_id'), ...source.carry];
   const all = join([...others, 'visitor_id'].map((c) => ident(c)));
-  const { rows, member } = memberRows(d, all, where, true);
+  const { rows, member } = memberRows(d, all, where, true, source.from);
   const withPerson = sql`SELECT ${join(others.map((c) => ident(c)))}, ${member} AS person FROM (${rows}) AS pr`;
   return sql`(SELECT ${join(others.map((c) => ident(c)))}, person AS visitor_id FROM (${withPerson}) AS pp)`;
 }
@@ -44,10 +51,17 @@ export function peopleEvents(d: Dialect, where: Sql): Sql {
  * history; an event's user id is its own, else the one its visitor id identified as (the person rule).
  * With `people`, `visitor_id` holds the person as in peopleEvents. A FROM-clause subquery.
  */
-export function traitEvents(d: Dialect, siteId: string, where: Sql, keys: readonly string[], people: boolean): Sql {
-  const others = EVENT_COLUMNS.map((c) => c.name).filter((c) => c !== 'visitor_id');
+export function traitEvents(
+  d: Dialect,
+  siteId: string,
+  where: Sql,
+  keys: readonly string[],
+  people: boolean,
+  source: RowsSource = EVENTS,
+): Sql {
+  const others = [...EVENT_COLUMNS.map((c) => c.name).filter((c) => c !== 'visitor_id'), ...source.carry];
   const all = join([...others, 'visitor_id'].map((c) => ident(c)));
-  const { rows, member } = memberRows(d, all, where, true);
+  const { rows, member } = memberRows(d, all, where, true, source.from);
   const person = people ? member : ident('visitor_id');
   const withUser = sql`SELECT ${join(others.map((c) => ident(c)))}, ${person} AS person, CASE WHEN user_id <> '' THEN user_id ELSE coalesce(uid, '') END AS tuid FROM (${rows}) AS pr`;
   const values = keys.map((k, i) => {

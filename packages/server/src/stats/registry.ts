@@ -56,6 +56,9 @@ export const DIMENSION_DEFS: Record<BuiltinDimension | 'props' | 'trait', Dimens
   props: { level: 'event', event: (d, key) => d.propertyValue(ident('props'), key), valueKey: 'name', plural: 'props' },
   // A trait of the event's person ('' when it has none): a column the statement's event rows carry (compile.ts events()).
   trait: { level: 'event', event: (_d, key) => ident(traitColumn(key)), valueKey: 'name', plural: 'traits' },
+  // The visitor id's person labels (labels.ts, the person_labels side table): segment id and lead-score bucket.
+  segment: { level: 'event', event: () => ident('lb_segment'), valueKey: 'name', plural: 'segments' },
+  score: { level: 'event', event: () => ident('lb_score'), valueKey: 'name', plural: 'scores' },
   // The id the site identified the visitor as ('' while anonymous): per event, as identify may come mid-session.
   user_id: { level: 'event', event: () => ident('user_id'), valueKey: 'name', plural: 'user_ids' },
 

@@ -17,7 +17,7 @@ import type {
 import { parseFunnelParams, runFunnel, runFunnelDropOffSessions } from './funnels';
 import { parseCohortParams, runCohorts } from './cohorts';
 import { runExperimentCounts, type ExperimentCountsQuery, type ExperimentVariantCounts } from './experiments';
-import { runProfile, runProfileList, runProfileTimeline, type ProfileScorer } from './profiles';
+import { runPeopleFeatures, runProfile, runProfileList, runProfileTimeline, type PersonFeatureRow, type ProfileScorer } from './profiles';
 import { runJourneys } from './journeys';
 import { parseNeighboursParams, parsePathsParams, runNeighbours, runPaths } from './paths';
 import type { EventStore } from '../store';
@@ -412,6 +412,12 @@ export class StatsService {
   async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
     await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid, scorer);
+  }
+
+  /** Every person of the site with visitor ids, the scorer's features and revenue (segments/); `sinceMs`: only people active since. */
+  async peopleFeatures(site: StatsSite, scorer: ProfileScorer, sinceMs: number | null = null): Promise<PersonFeatureRow[]> {
+    await this.revenueCredits?.(site.id);
+    return runPeopleFeatures(this.reader, this.dialect, site.id, scorer, sinceMs);
   }
 
   async profileTimeline(site: StatsSite, pid: unknown, params: unknown): Promise<ProfileTimeline> {

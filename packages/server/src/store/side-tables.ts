@@ -31,7 +31,7 @@ export interface SideTableSpec {
 /** The columns whose visitor id makes a row a data subject's. */
 export const subjectColumnsOf = (spec: SideTableSpec): readonly string[] => spec.subjectColumns ?? ['visitor_id'];
 
-export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells';
+export type SideTableName = 'revenue_facts' | 'transactions' | 'revenue_credits' | 'heatmap_cells' | 'person_labels';
 
 /** The stats engine's single-valued session dimensions, one credit column each (frozen with the migrations). */
 export const CREDIT_DIMENSIONS = SESSION_COLUMN_DIMENSIONS;
@@ -137,6 +137,17 @@ export const SIDE_TABLES: Record<SideTableName, SideTableSpec> = {
     personal: ['payer', 'session_id', 'visitor_id', 'payer_profile'],
     // A credit is the payer's as well as the touch's visitor's (another device, or none: unattributed).
     subjectColumns: ['visitor_id', 'payer'],
+  },
+  // Each visitor id's person labels (segments/labels.ts): its profile's lead score and segment, one row per
+  // visitor id of the profile, so the stats engine's `score` and `segment` join events on (site, visitor id).
+  // Derived; an erasure deletes the rows (the key is the visitor id). Retention: rows not relabelled since the cutoff.
+  person_labels: {
+    name: 'person_labels',
+    columns: [s('visitor_id'), s('profile_id'), i('score'), s('segment_id'), i('computed_at'), i('version')],
+    key: 'visitor_id',
+    time: 'computed_at',
+    personal: ['visitor_id', 'profile_id'],
+    linkOnly: '1 = 1',
   },
 };
 

@@ -3,7 +3,7 @@ import type { EventStore } from '../../src/store';
 import { personOf } from './people-oracle';
 
 /** What a profile summary says of a person, its score aside. */
-export type ProfileFacts = Omit<ProfileSummary, 'score' | 'score_reasons'>;
+export type ProfileFacts = Omit<ProfileSummary, 'score' | 'score_reasons' | 'segment'>;
 
 /** A payment or refund (minor units of EUR) of a visitor id, as the suites write it into `transactions`. */
 export interface Payment {

@@ -24,6 +24,7 @@ import { reportsOpenApi } from './openapi-reports';
 import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
 import { scoringOpenApi } from './openapi-scoring';
+import { segmentsOpenApi } from './openapi-segments';
 import { resellersOpenApi } from './openapi-resellers';
 
 /**
@@ -56,5 +57,6 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   systemOpenApi,
   profilesOpenApi,
   scoringOpenApi,
+  segmentsOpenApi,
   resellersOpenApi,
 ];

@@ -71,6 +71,8 @@ export async function runProfileList(
       events: num(r.n_events),
       visitor_ids: num(r.n_vids),
       ...revenueOf(r),
+      // A scorer may name the profile's segment too (segments/ wraps the site's scorer).
+      segment: null,
       ...scorer.score(featuresOf(scorer, [r], base)),
     };
   });
@@ -196,6 +198,7 @@ export async function runProfile(
     events: visitors.reduce((a, r) => a + num(r.n_events), 0),
     visitor_ids: visitors.length,
     ...revenueOf(revenue[0]),
+    segment: null,
     ...scorer.score(featuresOf(scorer, visitors, { pid, last_ms, sessions: sessions.length, pageviews })),
     traits: traitsOf(identifies.map((r) => ({ ms: num(r.ms), props: props(r.props) }))),
     merged_visitor_ids: visitors.map((r) => ({

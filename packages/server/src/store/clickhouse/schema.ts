@@ -188,6 +188,11 @@ ORDER BY (site_id, dimension, day, import_id, value)`,
     // Only on the single-node layout: a cluster's pre-created tables are left to their operator (docs/scale-out.md).
     onMergeTree: { table: 'heatmap_cells', statements: () => heatmapGridRekeyStatements() },
   },
+  {
+    version: 18,
+    name: "person labels (store/side-tables.ts, segments/): each visitor id's lead score and segment, for the stats engine",
+    statements: () => [clickHouseSideTableSql(SIDE_TABLES.person_labels)],
+  },
 ];
 
 /**

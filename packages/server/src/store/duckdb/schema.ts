@@ -218,6 +218,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       `CREATE TABLE IF NOT EXISTS visitor_hours_state (id INTEGER PRIMARY KEY, watermark TIMESTAMP NOT NULL)`,
     ],
   },
+  {
+    version: 26,
+    name: "person labels (store/side-tables.ts, segments/): each visitor id's lead score and segment, for the stats engine",
+    statements: () => [duckDbSideTableSql(SIDE_TABLES.person_labels)],
+  },
 ];
 
 /** One row per (site, import, local day, dimension, value); `dimension` '' holds the day's totals. */
