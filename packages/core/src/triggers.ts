@@ -23,7 +23,7 @@ export const triggerEventMatchSchema = z
   .meta({ id: 'TriggerEventMatch' });
 export type TriggerEventMatch = z.infer<typeof triggerEventMatchSchema>;
 
-export const TRIGGER_CONDITION_TYPES = ['event', 'score_at_least', 'inactive', 'goal_not_completed'] as const;
+export const TRIGGER_CONDITION_TYPES = ['event', 'score_at_least', 'segment_is', 'inactive', 'goal_not_completed'] as const;
 
 export const triggerConditionSchema = z
   .discriminatedUnion('type', [
@@ -32,6 +32,10 @@ export const triggerConditionSchema = z
       .object({ type: z.literal('score_at_least'), score: z.number().int().min(0).max(100) })
       .strict()
       .meta({ description: "The profile's lead score (scoring/) reached this value after an event of the person" }),
+    z
+      .object({ type: z.literal('segment_is'), segment_id: z.string().min(1).max(64) })
+      .strict()
+      .meta({ description: "The profile's behavioural segment (segments/) is this one after an event of the person" }),
     z
       .object({ type: z.literal('inactive'), days: z.number().int().min(1).max(365) })
       .strict()

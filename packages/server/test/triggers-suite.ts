@@ -3,6 +3,8 @@ import type { CanonicalEvent, TriggerInput } from '@tidemark/core';
 import type { MetaStore } from '../src/meta';
 import type { EventStore } from '../src/store';
 import { TriggerLifecycle, type TriggerService } from '../src/triggers';
+import { ScoringService } from '../src/scoring';
+import { StatsService, type PersonFeatures, type StatsSite } from '../src/stats';
 import { batchOf, makeEvent } from './helpers/events';
 import { openTestMeta, type MetaEngineHandle, type MetaEngineName } from './helpers/meta-engines';
 import { localParts, RecordingDestinations, TestClock, triggerService, zoned } from './helpers/trigger-fixture';
@@ -232,6 +234,54 @@ export function runTriggersSuite(engine: string, makeStore: () => Promise<EventS
       // gone: last seen the 12th 13:00 → inactive 3 days on the 15th 13:00 (done/left/late: the 17th, after this pass).
       expect(dormant).toEqual([['vgone', zoned('2026-01-15T13:00', TZ)]]);
       expect(await svc.deliverDue()).toMatchObject({ claimed: 3, sent: 3 });
+    });
+
+    it('fires for profile predicates: score at least X, segment is Y', async () => {
+      const site = await newSite('profiles');
+      const clock = new TestClock(zoned('2026-03-02T14:00', TZ));
+      const rules = new ScoringService(meta, clock.now);
+      // The segment stands in for a trained model's (segments/): people with 3+ page views are in s1.
+      const scorer = async (s: StatsSite) => {
+        const base = await rules.scorer(s);
+        return {
+          ...base,
+          score: (f: PersonFeatures) => ({ ...base.score(f), segment: f.pageviews >= 3 ? { id: 's1', name: 'Readers' } : null }),
+        };
+      };
+      const events: CanonicalEvent[] = [];
+      // busy: three sessions, six page views; once: one view.
+      for (let i = 0; i < 6; i++)
+        events.push(
+          ev(site, `2026-03-02T13:${String(10 + i).padStart(2, '0')}`, { visitor_id: 'busy', session_id: `b${i % 3}`, path: `/p${i}` }),
+        );
+      events.push(ev(site, '2026-03-02T13:30', { visitor_id: 'once', path: '/' }));
+      await store.write(batchOf(events));
+      // Independently of the triggers: the profiles' scores as the profile read model gives them; the threshold between them.
+      const stats = new StatsService(store, { sharedResultsMs: 0 });
+      const statsSite = { id: site, timezone: TZ, goals: [] };
+      const score = async (pid: string) => (await stats.profile(statsSite, pid, await rules.scorer(statsSite))).score;
+      const [busy, once] = [await score('vbusy'), await score('vonce')];
+      expect(busy).toBeGreaterThan(once + 1);
+      const threshold = Math.ceil((busy + once) / 2);
+
+      clock.ms = zoned('2026-03-02T12:00', TZ);
+      const rec = new RecordingDestinations();
+      const svc = triggerService(meta, store, rec, clock, {}, scorer);
+      const high = (
+        await svc.create(site, { name: 'Hot', condition: { type: 'score_at_least', score: threshold }, actions: [hook('hot')] })
+      ).id;
+      const seg = (await svc.create(site, { name: 'Readers', condition: { type: 'segment_is', segment_id: 's1' }, actions: [hook('seg')] }))
+        .id;
+      clock.ms = zoned('2026-03-02T14:00', TZ);
+      await svc.evaluate(site);
+      const who = async (tid: string) => (await svc.firings(site, tid, {})).firings.map((f) => f.profile_id).sort();
+      expect(await who(high)).toEqual(['vbusy']);
+      expect(await who(seg)).toEqual(['vbusy']);
+      // One firing per person and local day: a second pass the same day adds none.
+      clock.ms += 30 * MIN;
+      await store.write(batchOf([ev(site, '2026-03-02T14:10', { visitor_id: 'busy', path: '/again' })]));
+      expect((await svc.evaluate(site)).queued).toBe(0);
+      expect(await svc.deliverDue()).toMatchObject({ sent: 2 });
     });
 
     it('retries with backoff, keeps dead letters after the last attempt, and sends a retried one', async () => {

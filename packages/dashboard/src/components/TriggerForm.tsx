@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { Goal, Trigger, TriggerDryRun } from '@tidemark/core';
+import type { Goal, SegmentRef, Trigger, TriggerDryRun } from '@tidemark/core';
 import { triggersApi } from '../api/triggers';
 import { errorMessage } from '../api/client';
 import { EMPTY_TRIGGER_FORM, fromTrigger, toTriggerInput, type TriggerFormState } from '../lib/trigger-form';
@@ -32,11 +32,13 @@ function Select({
 export function TriggerForm({
   siteId,
   goals,
+  segments,
   editing,
   onSaved,
 }: {
   siteId: string;
   goals: Goal[];
+  segments: SegmentRef[];
   editing: Trigger | null;
   onSaved: (t: Trigger) => void;
 }) {
@@ -80,6 +82,7 @@ export function TriggerForm({
       <Select label="When" value={f.condition} onChange={set('condition') as (v: string) => void}>
         <option value="event">An event happens</option>
         <option value="score_at_least">Lead score reaches</option>
+        <option value="segment_is">Person is in a segment</option>
         <option value="inactive">Inactive for days</option>
         <option value="goal_not_completed">Goal not completed after an event</option>
       </Select>
@@ -91,6 +94,16 @@ export function TriggerForm({
         </>
       )}
       {f.condition === 'score_at_least' && <Field label="Score at least" type="number" min={0} max={100} {...input('score')} />}
+      {f.condition === 'segment_is' && (
+        <Select label="Segment" value={f.segmentId} onChange={set('segmentId')}>
+          <option value="">Choose a segment</option>
+          {segments.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </Select>
+      )}
       {f.condition === 'inactive' && <Field label="Days inactive" type="number" min={1} max={365} {...input('days')} />}
       {f.condition === 'goal_not_completed' && (
         <>

@@ -25,12 +25,13 @@ export function serializeTriggersView(v: TriggersView): string {
 export interface TriggerFormState {
   name: string;
   enabled: boolean;
-  condition: 'event' | 'score_at_least' | 'inactive' | 'goal_not_completed';
+  condition: 'event' | 'score_at_least' | 'segment_is' | 'inactive' | 'goal_not_completed';
   eventName: string;
   path: string;
   /** "plan=pro, source=ad" */
   props: string;
   score: string;
+  segmentId: string;
   days: string;
   goalId: string;
   withinMinutes: string;
@@ -57,6 +58,7 @@ export const EMPTY_TRIGGER_FORM: TriggerFormState = {
   path: '',
   props: '',
   score: '60',
+  segmentId: '',
   days: '14',
   goalId: '',
   withinMinutes: '60',
@@ -99,9 +101,11 @@ export function toTriggerInput(f: TriggerFormState): TriggerInput {
       ? { type: 'event', event }
       : f.condition === 'score_at_least'
         ? { type: 'score_at_least', score: Number(f.score) }
-        : f.condition === 'inactive'
-          ? { type: 'inactive', days: Number(f.days) }
-          : { type: 'goal_not_completed', after: event, goal_id: f.goalId, within_minutes: Number(f.withinMinutes) };
+        : f.condition === 'segment_is'
+          ? { type: 'segment_is', segment_id: f.segmentId }
+          : f.condition === 'inactive'
+            ? { type: 'inactive', days: Number(f.days) }
+            : { type: 'goal_not_completed', after: event, goal_id: f.goalId, within_minutes: Number(f.withinMinutes) };
   const action: TriggerInput['actions'][number] =
     f.action === 'webhook'
       ? { type: 'webhook', url: f.url.trim(), ...(f.secret ? { secret: f.secret } : {}) }
@@ -136,6 +140,7 @@ export function fromTrigger(t: Trigger): TriggerFormState {
       .map(([k, v]) => `${k}=${v}`)
       .join(', '),
     score: c.type === 'score_at_least' ? String(c.score) : EMPTY_TRIGGER_FORM.score,
+    segmentId: c.type === 'segment_is' ? c.segment_id : '',
     days: c.type === 'inactive' ? String(c.days) : EMPTY_TRIGGER_FORM.days,
     goalId: c.type === 'goal_not_completed' ? c.goal_id : '',
     withinMinutes: c.type === 'goal_not_completed' ? String(c.within_minutes) : EMPTY_TRIGGER_FORM.withinMinutes,

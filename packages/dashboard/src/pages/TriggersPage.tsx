@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { sitesApi } from '../api/sites';
 import { goalsApi } from '../api/goals';
 import { triggersApi } from '../api/triggers';
+import { segmentsApi } from '../api/segments';
 import { errorMessage } from '../api/client';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
@@ -21,6 +22,7 @@ export function TriggersPage({ siteId }: { siteId: string }) {
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
   const goals = useAsync((signal) => goalsApi.list(siteId, signal), [siteId]);
   const list = useAsync((signal) => triggersApi.list(siteId, signal), [siteId]);
+  const segments = useAsync((signal) => segmentsApi.list(siteId, signal), [siteId]);
   const dead = useAsync((signal) => triggersApi.deadLetters(siteId, signal), [siteId]);
   const firings = useAsync(
     (signal) => (view.selected ? triggersApi.firings(siteId, view.selected, view.offset, signal) : Promise.resolve(undefined)),
@@ -85,6 +87,7 @@ export function TriggersPage({ siteId }: { siteId: string }) {
           key={`${selected?.id ?? 'new'}-${editorKey}`}
           siteId={siteId}
           goals={goals.data ?? []}
+          segments={segments.data?.segments ?? []}
           editing={selected}
           onSaved={(t) => {
             list.reload();

@@ -35,6 +35,7 @@ import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitori
 import { AlertService, scheduleAlerts } from '../alerts';
 import { createDestinations } from '../destinations';
 import { scheduleTriggers, TriggerLifecycle, TriggerService } from '../triggers';
+import { ScoringService } from '../scoring';
 import { scheduleSegments, SegmentService, segmentDepsOf } from '../segments';
 import { GoalService } from '../goals';
 import { ReportService, scheduleReports } from '../reports';
@@ -286,7 +287,17 @@ export async function createContext(config: Config): Promise<AppContext> {
   // Triggers' and audiences' outgoing destinations: private addresses only when the admin allowed them, as for alerts.
   const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
   // Triggers (triggers/): evaluated every minute by the jobs role (the leader at scale), actions sent through the destinations.
-  const triggers = new TriggerService({ meta, events, stats, keys, destinations });
+  // Profile predicates read the profile read model's score and segment, as the profiles API gives them.
+  const triggerSegments = new SegmentService(segmentDepsOf({ meta, stats, events }));
+  const triggerScoring = new ScoringService(meta);
+  const triggers = new TriggerService({
+    meta,
+    events,
+    stats,
+    keys,
+    destinations,
+    scorer: async (site) => triggerSegments.profileScorer(site, await triggerScoring.scorer(site)),
+  });
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(

@@ -46,8 +46,8 @@ export interface VisitorFacts {
 
 export interface FinderDeps {
   events: Pick<EventStore, 'query' | 'dialect'>;
-  /** Scores of the given people now (score conditions), by the site's rules. */
-  scores?: (pids: string[]) => Promise<Map<string, number>>;
+  /** Score and segment of the given people now (score and segment conditions), as the profile read model gives them. */
+  profiles?: (pids: string[]) => Promise<Map<string, { score: number; segment: string | null }>>;
 }
 
 export interface Found {
@@ -120,7 +120,7 @@ export async function findOccurrences(
 
   // Event conditions (and score conditions, judged for the people active in the span).
   const eventRules = rules.filter((r) => r.condition.type === 'event');
-  const scoreRules = rules.filter((r) => r.condition.type === 'score_at_least');
+  const scoreRules = rules.filter((r) => r.condition.type === 'score_at_least' || r.condition.type === 'segment_is');
   if (eventRules.length || scoreRules.length) {
     const names = scoreRules.length ? null : [...new Set(eventRules.map((r) => (r.condition as { event: { name: string } }).event.name))];
     const rows = await read(span.fromMs, span.toMs, names);
@@ -130,18 +130,22 @@ export async function findOccurrences(
       for (const e of rows)
         if (eventMatches(m, e)) occurrences.push(fromEvent(t, e, e.event_id, e.ms, `${e.name}${e.path ? ` ${e.path}` : ''}`));
     }
-    if (scoreRules.length && deps.scores) {
+    if (scoreRules.length && deps.profiles) {
       const lastOf = new Map<string, EventRow>();
       for (const e of rows) lastOf.set(pidOf(e), e);
       const pids = [...lastOf.keys()].slice(0, MAX_CANDIDATES);
-      const scores = await deps.scores(pids);
+      const profiles = await deps.profiles(pids);
       for (const t of scoreRules) {
-        const min = (t.condition as Extract<TriggerCondition, { type: 'score_at_least' }>).score;
+        const c = t.condition;
         for (const pid of pids) {
-          const s = scores.get(pid);
+          const p = profiles.get(pid);
           const e = lastOf.get(pid)!;
-          if (s !== undefined && s >= min)
-            occurrences.push(fromEvent(t, e, `score:${localDate(e.ms, site.timezone)}`, e.ms, `score ${s} ≥ ${min}`));
+          const day = localDate(e.ms, site.timezone);
+          if (!p) continue;
+          if (c.type === 'score_at_least' && p.score >= c.score)
+            occurrences.push(fromEvent(t, e, `score:${day}`, e.ms, `score ${p.score} ≥ ${c.score}`));
+          if (c.type === 'segment_is' && p.segment === c.segment_id)
+            occurrences.push(fromEvent(t, e, `segment:${c.segment_id}:${day}`, e.ms, `in segment ${c.segment_id}`));
         }
       }
     }

@@ -15,7 +15,7 @@ import {
 import type { ActionPerson, DestinationsApi } from '../destinations';
 import type { MetaStore } from '../meta';
 import type { ServerKeys } from '../secrets';
-import type { StatsService, StatsSite } from '../stats';
+import type { ProfileScorer, StatsService, StatsSite } from '../stats';
 import type { EventStore } from '../store';
 import { ScoringService } from '../scoring';
 import { TriggerDefinitions, viewOf } from './definitions';
@@ -30,6 +30,8 @@ export interface TriggerServiceDeps {
   stats: Pick<StatsService, 'profile'>;
   keys: ServerKeys;
   destinations: DestinationsApi;
+  /** The scorer the profile read model applies (score, and the segment where a model exists); default: the site's scoring rules. */
+  scorer?: (site: StatsSite) => Promise<ProfileScorer>;
   now?: () => number;
   options?: EngineOptions;
 }
@@ -60,13 +62,20 @@ export class TriggerService {
     };
   }
 
+  private scorer(site: StatsSite): Promise<ProfileScorer> {
+    return this.deps.scorer ? this.deps.scorer(site) : this.scoring.scorer(site);
+  }
+
   private finder(site: StatsSite): FinderDeps {
     return {
       events: this.deps.events,
-      scores: async (pids) => {
-        const scorer = await this.scoring.scorer(site);
-        const out = new Map<string, number>();
-        for (const pid of pids) out.set(pid, (await this.deps.stats.profile(site, pid, scorer)).score);
+      profiles: async (pids) => {
+        const scorer = await this.scorer(site);
+        const out = new Map<string, { score: number; segment: string | null }>();
+        for (const pid of pids) {
+          const p = (await this.deps.stats.profile(site, pid, scorer)) as { score: number; segment?: { id: string } | null };
+          out.set(pid, { score: p.score, segment: p.segment?.id ?? null });
+        }
         return out;
       },
     };
@@ -144,7 +153,7 @@ export class TriggerService {
     const site = await this.site(siteId);
     const traits: ActionPerson['traits'] = {};
     try {
-      const p = await this.deps.stats.profile(site, pid, await this.scoring.scorer(site));
+      const p = await this.deps.stats.profile(site, pid, await this.scorer(site));
       for (const t of p.traits) traits[t.key] = t.value;
     } catch {
       // No events left for the profile (erased meanwhile): an action without traits.

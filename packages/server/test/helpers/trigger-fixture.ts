@@ -3,7 +3,7 @@ import type { MetaStore } from '../../src/meta';
 import { ServerKeys } from '../../src/secrets';
 import type { EventStore } from '../../src/store';
 import { StatsService } from '../../src/stats';
-import { TriggerService, type EngineOptions } from '../../src/triggers';
+import { TriggerService, type EngineOptions, type TriggerServiceDeps } from '../../src/triggers';
 
 /** An outgoing provider that records what it was asked to deliver, and fails when told to. */
 export class RecordingDestinations implements DestinationsApi {
@@ -39,8 +39,10 @@ export function triggerService(
   destinations: DestinationsApi,
   clock: TestClock,
   options: EngineOptions = {},
+  scorer?: TriggerServiceDeps['scorer'],
 ): TriggerService {
   return new TriggerService({
+    ...(scorer ? { scorer } : {}),
     meta,
     events,
     stats: new StatsService(events, { sharedResultsMs: 0 }),
