@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { GoalDefinition, TriggerSettings } from '@tidemark/core';
 import type { ActionPerson, DestinationsApi } from '../destinations';
 import type { StoredTrigger, TriggerDefinitions } from './definitions';
-import { decide, type Ledger, type Occurrence } from './decide';
+import { decide, type Decision, type Ledger, type Occurrence } from './decide';
 import { findOccurrences, type FinderDeps, type VisitorFacts } from './occurrences';
 import { num, type TriggerDb } from './tables';
 
@@ -68,6 +68,9 @@ export function marketingConsented(site: { consent_mode: string }, facts: Visito
 
 export const occurrenceKey = (o: Occurrence) => `${o.triggerId}|${o.pid}|${o.key}`;
 
+/** Occurrences decided per transaction. */
+const CHUNK = 500;
+
 /** One evaluation pass of a site: occurrences since the watermark, each decided once, the allowed ones queued. */
 export async function evaluateSite(
   deps: { defs: TriggerDefinitions; finder: FinderDeps; now: number; opts: EngineOptions },
@@ -82,92 +85,96 @@ export async function evaluateSite(
   if (triggers.length) {
     const found = await findOccurrences(deps.finder, site, triggers, { fromMs, toMs: now });
     const settings = await defs.settings(site.id);
-    const ledger = new StoredLedger(defs.db, site.id);
     const byId = new Map(triggers.map((t) => [t.id, t]));
-    for (const o of found.occurrences) {
-      const t = byId.get(o.triggerId)!;
-      // A trigger sees only what happened after it was made (an edit does not replay the past).
-      if (o.at < t.created_at) continue;
-      result.occurrences++;
-      const done = await recordOccurrence(defs.db, site, t, o, settings, found.visitors.get(o.visitorId), ledger, now);
-      if (done === 'queued') result.queued++;
-      else if (done === 'seen') result.skipped++;
+    // A trigger sees only what happened after it was made (an edit does not replay the past).
+    const fresh = found.occurrences.filter((o) => o.at >= byId.get(o.triggerId)!.created_at);
+    result.occurrences = fresh.length;
+    // Decided in chunks, each in one transaction: the caps count the chunk's own decisions, and a commit
+    // (a disk sync) is paid per chunk rather than per occurrence.
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      const chunk = fresh.slice(i, i + CHUNK);
+      await defs.db.transaction().execute(async (tx) => {
+        const keys = chunk.map(occurrenceKey);
+        const seen = new Set(
+          (await tx.selectFrom('trigger_firings').select('occurrence_key').where('occurrence_key', 'in', keys).execute()).map(
+            (r) => r.occurrence_key,
+          ),
+        );
+        const ledger = new StoredLedger(tx, site.id);
+        for (const o of chunk) {
+          const key = occurrenceKey(o);
+          if (seen.has(key)) {
+            result.skipped++;
+            continue;
+          }
+          seen.add(key);
+          const t = byId.get(o.triggerId)!;
+          const d = await decide(o, t, settings, site.timezone, marketingConsented(site, found.visitors.get(o.visitorId)), ledger);
+          await writeFiring(tx, site, t, o, key, d, now);
+          if (d.outcome === 'queued') result.queued++;
+        }
+      });
     }
   }
   await defs.setWatermark(site.id, now);
   return result;
 }
 
-/** Decides an occurrence not decided before and writes the firing (and its actions) in one transaction. */
-async function recordOccurrence(
+/** Writes a decided occurrence: its firing, and when queued its actions (one row each, keyed for idempotency). */
+async function writeFiring(
   db: TriggerDb,
   site: SiteForTriggers,
   t: StoredTrigger,
   o: Occurrence,
-  settings: TriggerSettings,
-  facts: VisitorFacts | undefined,
-  ledger: Ledger,
+  key: string,
+  d: Decision,
   now: number,
-): Promise<'queued' | 'not_queued' | 'seen'> {
-  const key = occurrenceKey(o);
-  const seen = await db.selectFrom('trigger_firings').select('id').where('occurrence_key', '=', key).executeTakeFirst();
-  if (seen) return 'seen';
-  const d = await decide(o, t, settings, site.timezone, marketingConsented(site, facts), ledger);
+): Promise<void> {
   const firingId = crypto.randomUUID();
   const reason = `trigger '${t.name}' matched: ${o.reason}`;
-  try {
-    await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('trigger_firings')
-        .values({
-          id: firingId,
-          site_id: site.id,
-          trigger_id: t.id,
-          profile_id: o.pid,
-          occurrence_key: key,
-          session_key: o.sessionKey,
-          reason,
-          outcome: d.outcome,
-          occurred_at: o.at,
-          due_at: d.dueAt,
-          quiet_hours: d.quiet ? 1 : 0,
-          created_at: now,
-        })
-        .execute();
-      if (d.outcome !== 'queued' || d.dueAt === null) return;
-      const context = JSON.stringify({ reason, event: o.event, data: { trigger_id: t.id, trigger_name: t.name } });
-      const dueAt = d.dueAt;
-      await tx
-        .insertInto('trigger_actions')
-        .values(
-          t.actions.map((_, i) => ({
-            id: crypto.randomUUID(),
-            site_id: site.id,
-            trigger_id: t.id,
-            firing_id: firingId,
-            idempotency_key: `${key}|${i}`,
-            action_index: i,
-            profile_id: o.pid,
-            context,
-            status: 'pending',
-            attempts: 0,
-            due_at: dueAt,
-            next_at: dueAt,
-            claim: null,
-            last_error: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    });
-  } catch (err) {
-    // Another pass decided it meanwhile (the occurrence key is unique): its decision stands.
-    const again = await db.selectFrom('trigger_firings').select('id').where('occurrence_key', '=', key).executeTakeFirst();
-    if (again) return 'seen';
-    throw err;
-  }
-  return d.outcome === 'queued' ? 'queued' : 'not_queued';
+  await db
+    .insertInto('trigger_firings')
+    .values({
+      id: firingId,
+      site_id: site.id,
+      trigger_id: t.id,
+      profile_id: o.pid,
+      occurrence_key: key,
+      session_key: o.sessionKey,
+      reason,
+      outcome: d.outcome,
+      occurred_at: o.at,
+      due_at: d.dueAt,
+      quiet_hours: d.quiet ? 1 : 0,
+      created_at: now,
+    })
+    .execute();
+  if (d.outcome !== 'queued' || d.dueAt === null) return;
+  const context = JSON.stringify({ reason, event: o.event, data: { trigger_id: t.id, trigger_name: t.name } });
+  const dueAt = d.dueAt;
+  await db
+    .insertInto('trigger_actions')
+    .values(
+      t.actions.map((_, i) => ({
+        id: crypto.randomUUID(),
+        site_id: site.id,
+        trigger_id: t.id,
+        firing_id: firingId,
+        idempotency_key: `${key}|${i}`,
+        action_index: i,
+        profile_id: o.pid,
+        context,
+        status: 'pending',
+        attempts: 0,
+        due_at: dueAt,
+        next_at: dueAt,
+        claim: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
 }
 
 export interface DeliverSummary {

@@ -15,7 +15,8 @@ import type { Occurrence } from './decide';
 import { eventMatches, type EventFacts } from './rules';
 
 const PAGE = 5000;
-const CHUNK = 500;
+/** Visitor ids per statement (each bound; well inside ClickHouse's default query size). */
+const CHUNK = 2000;
 /** At most this many people per pass are judged by an inactivity or score condition (the rest next pass). */
 const MAX_CANDIDATES = 5000;
 const DAY_MS = 86_400_000;
@@ -57,17 +58,20 @@ export interface Found {
 
 type Site = { id: string; timezone: string; goals?: readonly GoalDefinition[] };
 
-/** A predicate of a goal's completion as one event (destination and event goals; the others are a session's). */
-export function goalMatcher(goals: readonly GoalDefinition[], goalId: string): (e: EventFacts) => boolean {
+/** A goal's completion as one event (destination and event goals; the others are a session's): its event name and test. */
+export function goalMatcher(goals: readonly GoalDefinition[], goalId: string): { name: string; test: (e: EventFacts) => boolean } {
   const g = goals.find((x) => x.id === goalId);
   if (!g) throw badRequest('unknown_goal', 'goal_id: not a goal of this site');
   if (g.type === 'destination') {
     const p = compilePathPattern(g.match, 'goal');
-    return (e) => e.name === 'page_view' && pathMatches(p, e.path);
+    return { name: 'page_view', test: (e) => e.name === 'page_view' && pathMatches(p, e.path) };
   }
   if (g.type === 'event') {
     const m = g.match;
-    return (e) => eventMatches({ name: m.event_name, ...(m.event_properties ? { props: m.event_properties } : {}) }, e);
+    return {
+      name: m.event_name,
+      test: (e) => eventMatches({ name: m.event_name, ...(m.event_properties ? { props: m.event_properties } : {}) }, e),
+    };
   }
   throw badRequest('invalid_goal', 'goal_id: only destination and event goals are completed by one event');
 }
@@ -160,7 +164,7 @@ export async function findOccurrences(
     const starts = (await read(span.fromMs - windowMs, span.toMs - windowMs, [c.after.name])).filter((e) => eventMatches(c.after, e));
     if (!starts.length) continue;
     await learn(starts.filter((r) => !r.user_id).map((r) => r.visitor_id));
-    const done = (await read(span.fromMs - windowMs, span.toMs, null)).filter((e) => completes(e));
+    const done = (await read(span.fromMs - windowMs, span.toMs, [completes.name])).filter((e) => completes.test(e));
     await learn(done.filter((r) => !r.user_id).map((r) => r.visitor_id));
     const completions = new Map<string, number[]>();
     for (const e of done) {
