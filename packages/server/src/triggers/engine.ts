@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { GoalDefinition, TriggerSettings } from '@tidemark/core';
+import type { GoalDefinition } from '@tidemark/core';
 import type { ActionPerson, DestinationsApi } from '../destinations';
 import type { StoredTrigger, TriggerDefinitions } from './definitions';
 import { decide, type Decision, type Ledger, type Occurrence } from './decide';
