@@ -128,6 +128,21 @@ describe('triggers over HTTP', () => {
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(sig) ?? [];
     expect(v1).toBe(crypto.createHmac('sha256', 'whsec-test-123').update(`${t}.${body}`).digest('hex'));
     expect(JSON.parse(body)).toMatchObject({ trigger_id: made.id, person: { profile_id: 'vvisitor-1' } });
+
+    // The app's lifecycle reaches the firing log and the queue (a derived target): export, then erasure.
+    const subject = { visitorId: 'visitor-1' };
+    const rows = (await srv.ctx.lifecycle.exportSubjectDerived(site.id, subject)).filter((r) => r.trigger_table);
+    expect(rows.map((r) => r.trigger_table).sort()).toEqual(['trigger_actions', 'trigger_firings']);
+    const erased = await srv.ctx.lifecycle.eraseSubject(site.id, subject);
+    expect(erased).toMatchObject({ trigger_firings: 1, trigger_actions: 1 });
+    expect((await srv.ctx.lifecycle.exportSubjectDerived(site.id, subject)).filter((r) => r.trigger_table)).toEqual([]);
+  });
+
+  it('records changes in the audit log', async () => {
+    const me = (await owner.get('/api/auth/me')).body;
+    const entries = await srv.ctx.meta.auditLog.list(me.current_org.id, { limit: 100 });
+    const actions = entries.map((e) => e.action);
+    for (const a of ['trigger.created', 'trigger.updated', 'trigger.deleted']) expect(actions).toContain(a);
   });
 
   it('lists dead letters, retries one into a delivery and discards another', async () => {
