@@ -138,6 +138,21 @@ describe('triggers over HTTP', () => {
     expect((await srv.ctx.lifecycle.exportSubjectDerived(site.id, subject)).filter((r) => r.trigger_table)).toEqual([]);
   });
 
+  it('serves the reads on the public API with a read key, and no writes', async () => {
+    const key = (await owner.post('/api/keys', { name: 'reader', permissions: ['read'] })).body.key as string;
+    const anon = new Client(srv.url);
+    const bearer = { authorization: `Bearer ${key}` };
+    const list = await anon.get(`/v1/sites/${site.id}/triggers`, bearer);
+    expect(list.status).toBe(200);
+    const t = list.body.triggers.find((x: { name: string }) => x.name === 'Visited /pricing');
+    expect(t.actions[0]).toEqual({ type: 'webhook', url: `${receiver.url}/hook/pricing`, secret_set: true });
+    expect(list.text).not.toContain('whsec-test-123');
+    expect((await anon.get(`/v1/sites/${site.id}/triggers/${t.id}/firings`, bearer)).status).toBe(200);
+    expect((await anon.get(`/v1/sites/${site.id}/dead-letters`, bearer)).status).toBe(200);
+    expect((await anon.post(`/v1/sites/${site.id}/triggers`, definition('/x'), bearer)).status).toBe(404);
+    expect((await anon.get(`/v1/sites/${site.id}/triggers`)).status).toBe(401);
+  });
+
   it('records changes in the audit log', async () => {
     const me = (await owner.get('/api/auth/me')).body;
     const entries = await srv.ctx.meta.auditLog.list(me.current_org.id, { limit: 100 });
