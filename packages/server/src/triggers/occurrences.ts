@@ -15,8 +15,11 @@ import type { Occurrence } from './decide';
 import { eventMatches, type EventFacts } from './rules';
 
 const PAGE = 5000;
-/** Visitor ids per statement (each bound; well inside ClickHouse's default query size). */
-const CHUNK = 2000;
+/**
+ * Visitor ids per statement, each bound: every statement scans the site's events once, so as many as the
+ * engine takes — ClickHouse's default query size (256 KiB) holds about 2,000, DuckDB has no such limit.
+ */
+const CHUNK = { duckdb: 50_000, clickhouse: 2000 } as const;
 /** At most this many people per pass are judged by an inactivity or score condition (the rest next pass). */
 const MAX_CANDIDATES = 5000;
 const DAY_MS = 86_400_000;
@@ -99,8 +102,9 @@ export async function findOccurrences(
   const visitors = new Map<string, VisitorFacts>();
   const learn = async (vids: Iterable<string>) => {
     const missing = [...new Set(vids)].filter((v) => !visitors.has(v));
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const q = compileVisitorFacts(d, site.id, missing.slice(i, i + CHUNK), MARKETING_CONSENT_PROP);
+    const per = CHUNK[deps.events.dialect];
+    for (let i = 0; i < missing.length; i += per) {
+      const q = compileVisitorFacts(d, site.id, missing.slice(i, i + per), MARKETING_CONSENT_PROP);
       for (const r of await deps.events.query<Record<string, unknown>>(q.sql, q.params))
         visitors.set(String(r.visitor_id), { uid: String(r.uid ?? ''), lastMs: Number(r.last_ms), marketing: String(r.marketing ?? '') });
     }
@@ -188,8 +192,8 @@ export async function findOccurrences(
     await learn(cands);
     const uids = [...new Set(cands.map((v) => visitors.get(v)?.uid ?? '').filter(Boolean))];
     const byUser = new Map<string, string[]>();
-    for (let i = 0; i < uids.length; i += CHUNK) {
-      const uq = compileUserVisitors(d, site.id, uids.slice(i, i + CHUNK));
+    for (let i = 0; i < uids.length; i += CHUNK[deps.events.dialect]) {
+      const uq = compileUserVisitors(d, site.id, uids.slice(i, i + CHUNK[deps.events.dialect]));
       for (const r of await deps.events.query<Record<string, unknown>>(uq.sql, uq.params)) {
         const u = String(r.user_id);
         byUser.set(u, [...(byUser.get(u) ?? []), String(r.visitor_id)]);
