@@ -33,7 +33,10 @@ export const siteConnectionInputSchema = z
       }),
     base_url: baseUrl
       .nullish()
-      .meta({ description: "The provider's API base URL; default https://api.hubapi.com (HubSpot) or https://a.klaviyo.com (Klaviyo)" }),
+      .meta({
+        description:
+          "The provider's API base URL; default the provider's public API (api.hubapi.com for HubSpot, a.klaviyo.com for Klaviyo)",
+      }),
   })
   .strict()
   .meta({ id: 'SiteConnectionInput' });

@@ -104,6 +104,19 @@ describe('destinations: webhook, Slack and e-mail deliveries', () => {
         const r = await d.deliver({ type: 'webhook', url: `${rec.url}/${s}` }, person, ctx);
         expect(r, String(s)).toMatchObject({ ok: false, status: s, retryable: s >= 500 || s === 429 });
       }
+      // Retry-After, as seconds or as an HTTP date, tells the caller how long to wait.
+      const later = new Date(Date.now() + 120_000).toUTCString();
+      const waitRec = await startRecorder((req) =>
+        req.url === '/date' ? { status: 503, headers: { 'retry-after': later } } : { status: 429, headers: { 'retry-after': '7' } },
+      );
+      expect(await d.deliver({ type: 'webhook', url: `${waitRec.url}/secs` }, person, ctx)).toMatchObject({
+        retryable: true,
+        retry_after_ms: 7000,
+      });
+      const byDate = await d.deliver({ type: 'webhook', url: `${waitRec.url}/date` }, person, ctx);
+      expect((byDate as { retry_after_ms: number }).retry_after_ms).toBeGreaterThan(100_000);
+      expect((byDate as { retry_after_ms: number }).retry_after_ms).toBeLessThanOrEqual(120_000);
+      await waitRec.close();
       const slow = await d.deliver({ type: 'webhook', url: `${rec.url}/slow` }, person, ctx);
       expect(slow).toMatchObject({ ok: false, retryable: true });
       // A port nobody listens on: connection refused.
@@ -114,6 +127,15 @@ describe('destinations: webhook, Slack and e-mail deliveries', () => {
       const refused = await d.deliver({ type: 'webhook', url: `http://127.0.0.1:${closedPort}/` }, person, ctx);
       expect(refused).toMatchObject({ ok: false, retryable: true });
       expect((refused as { error: string }).error).toMatch(/ECONNREFUSED/);
+      // A redirect is not followed (a POST would turn into a GET elsewhere): a settings error, nothing sent on.
+      const moved = await startRecorder((req) => (req.url === '/old' ? { status: 301, headers: { location: '/new' } } : { status: 200 }));
+      expect(await d.deliver({ type: 'webhook', url: `${moved.url}/old` }, person, ctx)).toMatchObject({
+        ok: false,
+        retryable: false,
+        error: expect.stringMatching(/redirect/),
+      });
+      expect(moved.requests.map((r) => r.url)).toEqual(['/old']);
+      await moved.close();
       // Not an URL at all: a settings error.
       expect(await d.deliver({ type: 'webhook', url: 'not a url' }, person, ctx)).toMatchObject({ ok: false, retryable: false });
     } finally {

@@ -18,6 +18,7 @@ import { PeopleSettings } from '../components/PeopleSettings';
 import { ReportSettings } from '../components/ReportSettings';
 import { DropinSnippets } from '../components/DropinSnippets';
 import { ImportsCard } from '../components/ImportsCard';
+import { ConnectionsCard } from '../components/ConnectionsCard';
 import { Link } from '../components/Link';
 import { canAdmin, canWrite, useSession } from '../app/session';
 
@@ -167,6 +168,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
           <PeopleSettings site={s} canEdit={manage} onSaved={site.reload} />
           <ReportSettings siteId={siteId} canEdit={manage} />
           <DropinSnippets siteId={siteId} />
+          {canAdmin(org) && <ConnectionsCard siteId={s.id} />}
           {canAdmin(org) && <ImportsCard siteId={s.id} />}
           {canAdmin(org) && <DeleteSite site={s} />}
         </>

@@ -158,6 +158,14 @@ export const AUDIT_RULES: AuditRule[] = [
   }),
   site('PUT', '/api/sites/:id/consent', 'settings.updated', { type: 'consent_settings', param: 'id' }, { changedFields: true }),
   site('PUT', '/api/sites/:id/scoring/rules', 'settings.updated', { type: 'scoring_rules', param: 'id' }, { changedFields: true }),
+  site(
+    'PUT',
+    '/api/sites/:id/connections/:provider',
+    'settings.updated',
+    { type: 'connection', param: 'provider' },
+    { bodyFields: ['base_url'] },
+  ),
+  site('DELETE', '/api/sites/:id/connections/:provider', 'settings.updated', { type: 'connection', param: 'provider' }),
   site('GET', '/api/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   site('GET', '/v1/sites/:id/consent/log/export', 'export.created', { type: 'consent_log', param: 'id' }),
   {

@@ -40,12 +40,26 @@ export async function call(
     const headers = req.body === undefined ? req.headers : { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) };
     res = await outboundFetch(url, { ...req, headers }, opts);
   } catch (err) {
-    if (err instanceof OutboundRefused) return { ok: false, result: failure(false, err.message) };
-    if (err instanceof TypeError) return { ok: false, result: failure(false, `invalid URL: ${err.message}`) };
+    if (err instanceof OutboundRefused) {
+      const redirected = opts.maxRedirects === 0 && /redirect/.test(err.message);
+      return { ok: false, result: failure(false, redirected ? 'the address answered with a redirect; use the final URL' : err.message) };
+    }
+    if (err instanceof TypeError) return { ok: false, result: failure(false, `invalid request (URL or header): ${err.message}`) };
     return { ok: false, result: failure(true, err instanceof Error ? err.message || String(err) : String(err)) };
   }
   if ((res.status >= 200 && res.status < 300 && res.status !== 207) || alsoAccept.includes(res.status)) return { ok: true, res };
-  return { ok: false, result: failure(retryableStatus(res.status), providerError(res), res.status) };
+  const result = failure(retryableStatus(res.status), providerError(res), res.status);
+  const wait = retryAfterMs(res.headers['retry-after'], Date.now());
+  return { ok: false, result: wait === null || result.ok ? result : { ...result, retry_after_ms: wait } };
+}
+
+/** `Retry-After` as milliseconds from now: delay-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | null {
+  const v = Array.isArray(header) ? header[0] : header;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** Splits `items` into runs of at most `size`. */

@@ -14,6 +14,27 @@ import type { ActionPerson, DeliveryContext, DeliveryResult, ListChange } from '
 export const KLAVIYO_REVISION = '2024-10-15';
 export const KLAVIYO_IMPORT_BATCH = 10_000;
 export const KLAVIYO_LOOKUP_BATCH = 100;
+/** A bulk import job's body may not exceed 5 MB; batches stop short of it. */
+export const KLAVIYO_IMPORT_BYTES = 4_500_000;
+
+/** Runs of at most `count` items whose JSON stays under `bytes` together. */
+function sizedChunks<T>(items: T[], count: number, bytes: number): T[][] {
+  const out: T[][] = [];
+  let run: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const n = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (run.length && (run.length >= count || size + n > bytes)) {
+      out.push(run);
+      run = [];
+      size = 0;
+    }
+    run.push(item);
+    size += n;
+  }
+  if (run.length) out.push(run);
+  return out;
+}
 
 const headers = (c: ProviderConnection) => ({
   authorization: `Klaviyo-API-Key ${c.token}`,
@@ -118,17 +139,15 @@ async function profileIds(
 
 export async function klaviyoList(c: ProviderConnection, change: ListChange, o: OutboundOptions): Promise<DeliveryResult> {
   const listPath = `/api/lists/${encodeURIComponent(change.list_id)}/relationships/profiles`;
-  for (const batch of chunks(
-    change.add.filter((p) => p.email),
-    KLAVIYO_IMPORT_BATCH,
-  )) {
+  const profiles = change.add.filter((p) => p.email).map((p) => ({ type: 'profile', attributes: klaviyoProfile(p) }));
+  for (const batch of sizedChunks(profiles, KLAVIYO_IMPORT_BATCH, KLAVIYO_IMPORT_BYTES)) {
     const r = await post(
       c,
       '/api/profile-bulk-import-jobs',
       {
         data: {
           type: 'profile-bulk-import-job',
-          attributes: { profiles: { data: batch.map((p) => ({ type: 'profile', attributes: klaviyoProfile(p) })) } },
+          attributes: { profiles: { data: batch } },
           relationships: { lists: { data: [{ type: 'list', id: change.list_id }] } },
         },
       },

@@ -24,6 +24,17 @@ export interface DestinationsOptions {
   now?: () => number;
 }
 
+/** The site's people with an e-mail address, the first of each address (compared case-insensitively). */
+function onePerEmail(people: ActionPerson[], siteId: string): ActionPerson[] {
+  const seen = new Set<string>();
+  return people.filter((p) => {
+    const key = p.email?.trim().toLowerCase();
+    if (p.site_id !== siteId || !key || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 const PROVIDER_NAMES: Record<ConnectionProvider, string> = { hubspot: 'HubSpot', klaviyo: 'Klaviyo' };
 
 /**
@@ -71,12 +82,8 @@ export class Destinations implements DestinationsApi {
   async syncList(siteId: string, provider: ListProvider, change: ListChange, _ctx: DeliveryContext): Promise<DeliveryResult> {
     if (!change.list_id) return failure(false, 'no list id');
     if (!change.add.length && !change.remove.length) return { ok: true };
-    // Only this site's people go to this site's connection.
-    const scoped = {
-      ...change,
-      add: change.add.filter((p) => p.site_id === siteId),
-      remove: change.remove.filter((p) => p.site_id === siteId),
-    };
+    // Only this site's people go to this site's connection, each e-mail once (providers refuse a batch naming one twice).
+    const scoped = { ...change, add: onePerEmail(change.add, siteId), remove: onePerEmail(change.remove, siteId) };
     try {
       return await this.withConnection(siteId, provider, (c) =>
         provider === 'hubspot' ? hubspotList(c, scoped, this.outbound) : klaviyoList(c, scoped, this.outbound),

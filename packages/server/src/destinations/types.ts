@@ -20,7 +20,7 @@ export interface ActionPerson {
 export type ActionSpec =
   /** POST of a JSON body, signed with HMAC-SHA256 of the body under `secret` when one is set. */
   | { type: 'webhook'; url: string; secret?: string | null }
-  /** A mail through the instance's SMTP; `to` 'person' is the person's e-mail. Templates see `person`, `event`, `reason`. */
+  /** A mail through the instance's SMTP; `to` 'person' is the person's e-mail. Mustache templates see `person`, `event`, `reason`, `data` (docs/destinations.md). */
   | { type: 'email'; to: 'person' | string; subject: string; body: string }
   /** A Slack incoming-webhook message; `text` is a template like the mail's. */
   | { type: 'slack'; webhook_url: string; text: string }
@@ -48,7 +48,14 @@ export interface DeliveryContext {
 export type DeliveryResult =
   | { ok: true; status?: number }
   /** `retryable`: a timeout, a refused connection, 429 or 5xx; not for 4xx, refused addresses or missing settings. */
-  | { ok: false; retryable: boolean; status?: number; error: string };
+  | {
+      ok: false;
+      retryable: boolean;
+      status?: number;
+      error: string;
+      /** When the provider said how long to wait (a 429's or 503's `Retry-After`), in ms: a retry should not come sooner. */
+      retry_after_ms?: number;
+    };
 
 export type ListProvider = 'hubspot' | 'klaviyo';
 

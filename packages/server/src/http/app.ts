@@ -42,6 +42,7 @@ import { pathRoutes } from './routes/paths';
 import { cohortRoutes } from './routes/cohorts';
 import { profileRoutes } from './routes/profiles';
 import { scoringRoutes } from './routes/scoring';
+import { connectionRoutes } from './routes/connections';
 import { segmentRoutes } from './routes/segments';
 import { replayRoutes } from './routes/replay';
 import { auditRoutes } from './routes/audit';
@@ -102,6 +103,7 @@ const routeModules: RouteModule[] = [
   cohortRoutes,
   profileRoutes,
   scoringRoutes,
+  connectionRoutes,
   segmentRoutes,
   goalRoutes,
   experimentRoutes,

@@ -24,6 +24,7 @@ import { reportsOpenApi } from './openapi-reports';
 import { systemOpenApi } from './openapi-system';
 import { profilesOpenApi } from './openapi-profiles';
 import { scoringOpenApi } from './openapi-scoring';
+import { connectionsOpenApi } from './openapi-connections';
 import { segmentsOpenApi } from './openapi-segments';
 import { resellersOpenApi } from './openapi-resellers';
 
@@ -57,6 +58,7 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   systemOpenApi,
   profilesOpenApi,
   scoringOpenApi,
+  connectionsOpenApi,
   segmentsOpenApi,
   resellersOpenApi,
 ];
