@@ -31,4 +31,5 @@ export * from './tenancy';
 export * from './experiments';
 export * from './audiences';
 export * from './destinations';
+export * from './triggers';
 export * from './segments';

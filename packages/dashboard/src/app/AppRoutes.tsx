@@ -11,6 +11,7 @@ import { PathsPage } from '../pages/PathsPage';
 import { CohortsPage } from '../pages/CohortsPage';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { AudiencesPage } from '../pages/AudiencesPage';
+import { TriggersPage } from '../pages/TriggersPage';
 import { PeoplePage } from '../pages/PeoplePage';
 import { ChurnPage } from '../pages/ChurnPage';
 import { SegmentsPage } from '../pages/SegmentsPage';
@@ -47,6 +48,7 @@ export function AppRoutes() {
   const cohorts = matchPath('/sites/:id/cohorts', path);
   const experiments = matchPath('/sites/:id/experiments', path);
   const audiences = matchPath('/sites/:id/audiences', path);
+  const triggers = matchPath('/sites/:id/triggers', path);
   const people = matchPath('/sites/:id/people', path);
   const segments = matchPath('/sites/:id/segments', path);
   const person = matchPath('/sites/:id/people/:pid', path);
@@ -65,6 +67,7 @@ export function AppRoutes() {
   else if (cohorts) page = <CohortsPage siteId={cohorts.id} />;
   else if (experiments) page = <ExperimentsPage siteId={experiments.id} />;
   else if (audiences) page = <AudiencesPage siteId={audiences.id} />;
+  else if (triggers) page = <TriggersPage siteId={triggers.id} />;
   else if (people) page = <PeoplePage siteId={people.id} />;
   else if (segments) page = <SegmentsPage siteId={segments.id} />;
   else if (person) page = <PeoplePage siteId={person.id} pid={person.pid} />;

@@ -49,6 +49,7 @@ export function SiteHeader({ site, siteId }: { site?: Site; siteId: string }) {
         { to: `${base}/paths`, label: 'Paths', keep: true },
         { to: `${base}/cohorts`, label: 'Cohorts', keep: true },
         { to: `${base}/churn`, label: 'Churn & lifetime value' },
+        { to: `${base}/triggers`, label: 'Triggers' },
       ],
     },
     {

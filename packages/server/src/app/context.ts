@@ -18,6 +18,7 @@ import type { ReplayService } from '../replay';
 import type { PrivacyService } from '../privacy';
 import type { ReportService } from '../reports';
 import type { Destinations } from '../destinations';
+import type { TriggerService } from '../triggers';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
 import type { LifetimeService } from '../lifetime';
@@ -79,6 +80,8 @@ export interface AppContext {
   lifetime: LifetimeService;
   /** Lead-score models: training in the background, status and metrics (scoring/). */
   leadModels: LeadModelService;
+  /** Triggers: definitions, evaluation, the durable action queue, firings and dead letters (triggers/). */
+  triggers: TriggerService;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

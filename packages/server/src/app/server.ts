@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { checkRoleConfig, roleDoes, type Config } from '../config';
 import { GroupCommitWriter, openEventStore, scheduleRawRetention, type LifecycleStore } from '../store';
-import { GoalService } from '../goals';
 import { openMetaStore } from '../meta';
 import { bootstrapAdmin, createAuthServices } from '../auth';
 import { MemoryCounterStore } from '../counters';
@@ -38,6 +37,9 @@ import { createDestinations } from '../destinations';
 import { LifetimeService } from '../lifetime';
 import { scheduleSegments, SegmentService, segmentDepsOf } from '../segments';
 import { AudienceLifecycle, AudienceService, scheduleAudiences } from '../audiences';
+import { scheduleTriggers, TriggerLifecycle, TriggerService } from '../triggers';
+import { ScoringService } from '../scoring';
+import { GoalService } from '../goals';
 import { ReportService, scheduleReports } from '../reports';
 import { LeadModelService, scheduleLeadModelRetraining } from '../scoring';
 import { UsageMeter, withQuota } from '../tenancy';
@@ -175,7 +177,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     config.screenshotAllowPrivate ?? false,
   );
   closers.push(() => screenshots.close());
-  const derivedTargets: LifecycleStore[] = [vault.lifecycle, replayStore, screenshots.lifecycle];
+  const derivedTargets: LifecycleStore[] = [vault.lifecycle, replayStore, screenshots.lifecycle, new TriggerLifecycle(meta, events)];
   const lifecycle = new Lifecycle(
     // Audiences' members join the derived targets once the stats engine they ask is made (below).
     { events, meta, derived: derivedTargets },
@@ -310,6 +312,28 @@ export async function createContext(config: Config): Promise<AppContext> {
           return s ? goalsOf.statsSite(s) : null;
         },
         onError: (err) => logError('audience update failed', err),
+        track,
+        ...(leader ? { isLeader: () => leader.isLeader } : {}),
+      }),
+    );
+  }
+  // Triggers (triggers/): evaluated every minute by the jobs role (the leader at scale), actions sent through the destinations.
+  // Profile predicates read the profile read model's score and segment, as the profiles API gives them.
+  const triggerSegments = new SegmentService(segmentDepsOf({ meta, stats, events }));
+  const triggerScoring = new ScoringService(meta);
+  const triggers = new TriggerService({
+    meta,
+    events,
+    stats,
+    keys,
+    destinations,
+    scorer: async (site) => triggerSegments.profileScorer(site, await triggerScoring.scorer(site)),
+  });
+  if (does.jobs) {
+    const leader = scale?.leader;
+    closers.push(
+      scheduleTriggers(triggers, {
+        onError: (err) => logError('trigger evaluation failed', err),
         track,
         ...(leader ? { isLeader: () => leader.isLeader } : {}),
       }),
@@ -483,6 +507,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     destinations,
     lifetime,
     leadModels,
+    triggers,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

@@ -10,6 +10,7 @@ import { statsRoutes } from './routes/stats';
 import { goalRoutes } from './routes/goals';
 import { experimentRoutes } from './routes/experiments';
 import { audienceRoutes } from './routes/audiences';
+import { triggerRoutes } from './routes/triggers';
 import { realtimeRoutes } from './routes/realtime';
 import { publicV1Routes } from './routes/public-v1';
 import { openApiRoutes } from './routes/openapi';
@@ -112,6 +113,8 @@ const routeModules: RouteModule[] = [
   goalRoutes,
   experimentRoutes,
   audienceRoutes,
+  goalRoutes,
+  triggerRoutes,
   annotationRoutes,
   siteExportRoutes,
   shareRoutes,

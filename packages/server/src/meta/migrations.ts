@@ -794,6 +794,105 @@ export const metaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('site_connections').ifExists().execute();
     },
   },
+  '0030_triggers': {
+    // A site's trigger definitions (triggers/; actions sealed: they hold webhook secrets and Slack URLs), its
+    // global cap, and how far the evaluation has read its events. Settings only, no visitor data.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('triggers')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('condition', 'text', (c) => c.notNull())
+        .addColumn('delay_minutes', 'integer', (c) => c.notNull())
+        .addColumn('actions_sealed', 'text', (c) => c.notNull())
+        .addColumn('max_frequency', 'text')
+        .addColumn('quiet_hours', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_triggers_site').ifNotExists().on('triggers').column('site_id').execute();
+      await db.schema
+        .createTable('trigger_settings')
+        .ifNotExists()
+        .addColumn('site_id', 'varchar(36)', (c) => c.primaryKey().references('sites.id').onDelete('cascade'))
+        .addColumn('global_cap', 'text')
+        .addColumn('evaluated_to', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('trigger_settings').ifExists().execute();
+      await db.schema.dropTable('triggers').ifExists().execute();
+    },
+  },
+  '0031_trigger_queue': {
+    // Every firing with its reason and outcome, and the durable action queue (triggers/). Both hold
+    // profile ids: lifecycle duties in triggers/lifecycle.ts, a `derived` target of lifecycle/.
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('trigger_firings')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('trigger_id', 'varchar(36)', (c) => c.notNull().references('triggers.id').onDelete('cascade'))
+        .addColumn('profile_id', 'varchar(301)', (c) => c.notNull())
+        .addColumn('occurrence_key', 'varchar(500)', (c) => c.notNull().unique())
+        .addColumn('session_key', 'varchar(300)', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('due_at', 'bigint')
+        .addColumn('quiet_hours', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('idx_trigger_firings_trigger')
+        .ifNotExists()
+        .on('trigger_firings')
+        .columns(['trigger_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('idx_trigger_firings_person')
+        .ifNotExists()
+        .on('trigger_firings')
+        .columns(['site_id', 'profile_id', 'occurred_at'])
+        .execute();
+      await db.schema
+        .createTable('trigger_actions')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('site_id', 'varchar(36)', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+        .addColumn('trigger_id', 'varchar(36)', (c) => c.notNull().references('triggers.id').onDelete('cascade'))
+        .addColumn('firing_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('idempotency_key', 'varchar(520)', (c) => c.notNull().unique())
+        .addColumn('action_index', 'integer', (c) => c.notNull())
+        .addColumn('profile_id', 'varchar(301)', (c) => c.notNull())
+        .addColumn('context', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(8)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('next_at', 'bigint', (c) => c.notNull())
+        .addColumn('claim', 'varchar(36)')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_trigger_actions_due').ifNotExists().on('trigger_actions').columns(['status', 'next_at']).execute();
+      await db.schema
+        .createIndex('idx_trigger_actions_person')
+        .ifNotExists()
+        .on('trigger_actions')
+        .columns(['site_id', 'profile_id'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('trigger_actions').ifExists().execute();
+      await db.schema.dropTable('trigger_firings').ifExists().execute();
+    },
+  },
   '0032_audiences': {
     // Saved audiences (audiences/): definitions, members with a summary of the person as of the last pass,
     // size over time, and membership changes not yet delivered to every sync target. Members and changes

@@ -108,3 +108,10 @@ export type {
 } from './profiles';
 export type { LifetimeDay, LifetimeDays } from './lifetime';
 export type { ExperimentCountsQuery, ExperimentVariantCounts } from './experiments';
+export {
+  compileTriggerEvents,
+  compileVisitorFacts,
+  compileUserVisitors,
+  compileLastSeenIn,
+  type TriggerEventsPage,
+} from './trigger-events';

@@ -6,6 +6,7 @@ import { funnelsOpenApi } from './openapi-funnels';
 import { goalsSection } from './openapi-goals';
 import { experimentsOpenApi } from './openapi-experiments';
 import { audiencesOpenApi } from './openapi-audiences';
+import { triggersOpenApi } from './openapi-triggers';
 import { workspacesOpenApi } from './openapi-workspaces';
 import { importsOpenApi } from './openapi-imports';
 import { behaviourOpenApi } from './openapi-behaviour';
@@ -39,6 +40,7 @@ export const OPENAPI_SECTIONS: readonly OpenApiSection[] = [
   goalsSection,
   experimentsOpenApi,
   audiencesOpenApi,
+  triggersOpenApi,
   funnelsOpenApi,
   workspacesOpenApi,
   revenueOpenApi,

@@ -16,7 +16,12 @@ describe('consent step', () => {
     expect(run('required', 'page_view', 'replay')).toBe('no_consent');
     const kept = run('required', 'page_view', 'analytics,replay');
     expect(typeof kept).toBe('object');
-    expect((kept as { props: Record<string, string> }).props).toEqual({ plan: 'pro' });
+    expect((kept as { props: Record<string, string> }).props).toEqual({ plan: 'pro', tm_marketing: 'declined' });
+    const marketing = run('required', 'page_view', 'analytics,marketing');
+    expect((marketing as { props: Record<string, string> }).props).toEqual({ plan: 'pro', tm_marketing: 'granted' });
+    // No consent mode, or no decision sent: nothing is kept.
+    expect((run('none', 'page_view', 'analytics') as { props: Record<string, string> }).props).toEqual({ plan: 'pro' });
+    expect((run('optional-upgrade', 'page_view', undefined) as { props: Record<string, string> }).props).toEqual({ plan: 'pro' });
     // Server-side senders answer for their own consent.
     expect(typeof run('required', 'page_view', undefined, 'server')).toBe('object');
     expect(typeof run('none', 'page_view', undefined)).toBe('object');

@@ -1,3 +1,4 @@
+import { MARKETING_CONSENT_PROP } from '@tidemark/core';
 import { drop } from '../drop';
 import type { NamedStep } from '../types';
 
@@ -22,6 +23,8 @@ export const consentStep: NamedStep = {
     const mode = ctx.site.consent_mode;
     if (ctx.trust !== 'browser' || !mode || mode === 'none') return ev;
     const categories = (granted ?? '').split(',');
+    if (granted !== undefined)
+      ev.props = { ...ev.props, [MARKETING_CONSENT_PROP]: categories.includes('marketing') ? 'granted' : 'declined' };
     if (ev.name.startsWith('heatmap_') && !categories.includes('heatmaps')) return drop('no_consent');
     if (categories.includes('analytics')) return ev;
     if (mode === 'required') return drop('no_consent');
