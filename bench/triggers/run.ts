@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     if (!values['no-write'])
       writeResultSection(
         'triggers',
-        `### Last run (${today()})\n\n${machine}; run as \`flock /work/wt/BENCH-LOCK nice -n -19 npx tsx bench/triggers/run.ts\`.\n${fmt(total)} events in one hour (${fmt(rate)} events/s, the ingest bench's rate), DuckDB events, SQLite metadata; three triggers (an event with a daily cap, checkout abandoned within 30 minutes, inactive 7 days).\n\n- ${passLine}\n- ${countLine}`,
+        `### Last run (${today()})\n\n${machine}; run as \`nice -n -19 npx tsx bench/triggers/run.ts\`.\n${fmt(total)} events in one hour (${fmt(rate)} events/s, the ingest bench's rate), DuckDB events, SQLite metadata; three triggers (an event with a daily cap, checkout abandoned within 30 minutes, inactive 7 days).\n\n- ${passLine}\n- ${countLine}`,
       );
   } finally {
     await store.close();
