@@ -113,7 +113,6 @@ const routeModules: RouteModule[] = [
   goalRoutes,
   experimentRoutes,
   audienceRoutes,
-  goalRoutes,
   triggerRoutes,
   annotationRoutes,
   siteExportRoutes,
