@@ -59,7 +59,8 @@ describe.skipIf(!!unavailable)('lead-score model in the browser', () => {
     await screenshot(p, 'lead-model-trained');
 
     const saved = p.waitForResponse((r) => r.url().endsWith('/scoring/mode') && r.status() === 200, SLOW);
-    await card.getByRole('radio', { name: 'Model', exact: true }).check();
+    // The radio follows the saved mode (controlled): clicked, then checked once the save came back.
+    await card.getByRole('radio', { name: 'Model', exact: true }).click();
     await saved;
     await card.locator('input[value="model"]:checked').waitFor(SLOW);
     await p.goto(`${h.url}/sites/${siteId}/people?sort=score`);
