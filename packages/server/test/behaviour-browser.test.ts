@@ -120,6 +120,11 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
     await tab.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     await tab.waitForTimeout(300);
     await tab.close({ runBeforeUnload: true });
+    // The page-hide batch is a keepalive request; closing the profile before it lands would cancel it.
+    await until(`page view at ${width} px ended (scroll sample and abandoned form stored)`, async () => {
+      const ev = (await stored()).filter((e) => e.viewport_w === width);
+      return ev.some((e) => e.name === 'heatmap_scroll') && ev.some((e) => e.name === 'form_abandon');
+    });
     await ctx.close();
     return { clicks, pageWidth };
   }
