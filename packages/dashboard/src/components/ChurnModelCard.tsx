@@ -1,6 +1,7 @@
 import type { LifetimeModel } from '@tidemark/core';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { asPercent } from '../lib/churn-view';
+import { Facts } from './Facts';
 
 const STATUS: Record<LifetimeModel['status'], string> = {
   none: 'Not trained yet',
@@ -33,14 +34,7 @@ export function ChurnModelCard({ model, canTrain, onTrain }: { model: LifetimeMo
   return (
     <section className="card" aria-label="Churn model">
       <h2>Model quality</h2>
-      <dl className="facts" data-testid="churn-model">
-        {facts.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={facts} testId="churn-model" />
       {model.error && <p className="muted">{model.error}</p>}
       {m && (
         <p className="muted small">

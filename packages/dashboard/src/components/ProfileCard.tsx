@@ -1,5 +1,6 @@
 import type { Profile } from '@tidemark/core';
 import { DataTable } from './DataTable';
+import { Facts } from './Facts';
 import { Link } from './Link';
 import { formatDateTime, formatMoney, formatNumber } from '../lib/format';
 import { ScoreReasons } from './ScoreBadge';
@@ -33,14 +34,7 @@ export function ProfileCard({ siteId, profile: p }: { siteId: string; profile: P
   return (
     <>
       <section className="card" aria-label="Summary">
-        <dl className="facts" data-testid="profile-facts">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts facts={facts} testId="profile-facts" />
         {p.currency && (
           <p>
             <Link to={`/sites/${siteId}/revenue`}>Revenue of the site</Link>
