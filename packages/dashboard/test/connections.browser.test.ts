@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecorder } from '../../server/test/helpers/http-recorder';
 import { HubSpotFake } from '../../server/test/helpers/provider-fakes';
-import { assertNothingRan, browserUnavailable, openWatched, screenshot, startHarness, type Harness } from './harness';
+import { assertNothingRan, browserUnavailable, ownerWithSite, screenshot, startSiteHarness, type SiteHarness } from './harness';
 
 /**
  * Site connections in a real Chromium: the owner saves a HubSpot token and the base URL of a local stand-in
@@ -9,21 +9,19 @@ import { assertNothingRan, browserUnavailable, openWatched, screenshot, startHar
  * a wrong one, and removes the connection. The token never comes back to the page.
  */
 const unavailable = browserUnavailable();
-if (unavailable && process.env.CI === 'true') throw new Error(`Browser suite cannot run in CI: ${unavailable}`);
 
-const OWNER = { email: 'connections-owner@example.com', password: 'correct horse battery' };
 const TOKEN = 'pat-na1-browser-0000-1111-2222-333333333333';
 const SLOW = { timeout: 20_000 };
 
 describe.skipIf(!!unavailable)('site connections in the browser', () => {
-  let h: Harness;
+  let h: SiteHarness;
   const hubspot = new HubSpotFake(TOKEN, []);
   let hs: Awaited<ReturnType<typeof startRecorder>>;
 
   beforeAll(async () => {
     hs = await startRecorder(hubspot.handle);
     // The stand-in listens on loopback: the admin's allowance for private addresses lets the server reach it.
-    h = await startHarness({ adminEmail: OWNER.email, adminPassword: OWNER.password, allowPrivateWebhooks: true });
+    h = await startSiteHarness({ allowPrivateWebhooks: true });
   }, 180_000);
 
   afterAll(async () => {
@@ -32,23 +30,11 @@ describe.skipIf(!!unavailable)('site connections in the browser', () => {
   });
 
   it('an admin connects HubSpot, tests the token, sees a wrong one refused, and removes the connection', async () => {
-    const owner = await openWatched(h.browser);
+    const { owner } = h;
     const { page } = owner;
-    await page.goto(`${h.url}/login`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'No sites yet' }).waitFor();
-    const cookie = (await owner.context.cookies(h.url)).map((c) => `${c.name}=${c.value}`).join('; ');
-    const site = (await (
-      await fetch(`${h.url}/api/sites`, {
-        method: 'POST',
-        headers: { cookie, origin: h.url, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Shop', domain: 'shop.example.com' }),
-      })
-    ).json()) as { id: string };
+    const siteId = await ownerWithSite(h, 'Shop');
 
-    await page.goto(`${h.url}/sites/${site.id}/settings`);
+    await page.goto(`${h.url}/sites/${siteId}/settings`);
     const card = page.getByTestId('connections-card');
     await card.waitFor();
     const form = page.getByTestId('connection-hubspot');

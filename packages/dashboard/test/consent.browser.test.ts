@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFirstSite, assertNothingRan, browserUnavailable, screenshot, setUpOwner, startSiteHarness, type SiteHarness } from './harness';
+import { assertNothingRan, browserUnavailable, ownerWithSite, screenshot, startSiteHarness, type SiteHarness } from './harness';
 
 /**
  * The Consent tab in Chromium: the owner switches the site to `required` with replay as a category and
@@ -22,9 +22,8 @@ describe.skipIf(!!unavailable)('consent settings and log in the browser', () => 
 
   it('sets the mode and texts, shows the snippet, lists and verifies decisions', async () => {
     const p = h.owner.page;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, h.fixture.origin, 'Shop');
-    await p.goto(`${h.url}/sites/${site.siteId}`);
+    const siteId = await ownerWithSite(h, 'Shop');
+    await p.goto(`${h.url}/sites/${siteId}`);
     await p.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Consent' }).click();
     const form = p.getByRole('form', { name: 'Consent settings' });
     await form.getByLabel('Consent mode').selectOption('required');
@@ -34,14 +33,14 @@ describe.skipIf(!!unavailable)('consent settings and log in the browser', () => 
     await form.getByRole('button', { name: 'Save consent settings' }).click();
     await expect.poll(() => p.getByTestId('consent-snippet').textContent(), SLOW).toContain('t.consent.js');
     expect(await p.getByTestId('consent-snippet').textContent()).toContain('data-consent="required"');
-    const settings = await p.evaluate(async (id) => (await fetch(`/api/sites/${id}/consent`)).json(), site.siteId);
+    const settings = await p.evaluate(async (id) => (await fetch(`/api/sites/${id}/consent`)).json(), siteId);
     expect(settings).toMatchObject({
       mode: 'required',
       categories: ['analytics', 'replay'],
       texts: { de: { title: 'Ihre Privatsphäre' } },
     });
 
-    const trackingId: string = await p.evaluate(async (id) => (await (await fetch(`/api/sites/${id}`)).json()).tracking_id, site.siteId);
+    const trackingId: string = await p.evaluate(async (id) => (await (await fetch(`/api/sites/${id}`)).json()).tracking_id, siteId);
     const decisions = [
       ['visitor-aaaa-1111', { analytics: true, replay: true, heatmaps: false, marketing: false }],
       ['visitor-bbbb-2222', { analytics: false, replay: false, heatmaps: false, marketing: false }],

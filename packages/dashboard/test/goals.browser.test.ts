@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addFirstSite,
   assertNothingRan,
   browserUnavailable,
   openWatched,
+  ownerWithSite,
   screenshot,
-  setUpOwner,
   startSiteHarness,
   type FixtureSite,
   type SiteHarness,
@@ -53,10 +52,7 @@ describe.skipIf(!!unavailable)('goals in the browser', () => {
 
   it('a visitor walks to /signup and converts; the goal defined afterwards counts it', async () => {
     const { page: p } = owner;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, fixture.origin, 'Shop');
-    siteId = site.siteId;
-    fixture.setHtml(page(site.snippet));
+    siteId = await ownerWithSite(h, 'Shop', page);
 
     // The visitor: three page loads, the goal on the last.
     const visitor = await openWatched(h.browser);

@@ -56,8 +56,8 @@ export interface SiteHarness extends Harness {
   owner: Watched;
 }
 
-export async function startSiteHarness(): Promise<SiteHarness> {
-  const h = await startHarness();
+export async function startSiteHarness(overrides: Partial<Config> = {}): Promise<SiteHarness> {
+  const h = await startHarness(overrides);
   const fixture = await startFixtureSite();
   const owner = await openWatched(h.browser);
   return {
@@ -71,11 +71,14 @@ export async function startSiteHarness(): Promise<SiteHarness> {
   };
 }
 
-/** Signs the owner up, adds the first site for the fixture's origin and serves `page(snippet)` there; the site id. */
-export async function ownerWithSite(h: SiteHarness, name: string, page: (snippet: string) => string): Promise<string> {
+/**
+ * Signs the owner up, adds the first site for the fixture's origin and, when given `page`, serves
+ * `page(snippet)` there; the site id.
+ */
+export async function ownerWithSite(h: SiteHarness, name: string, page?: (snippet: string) => string): Promise<string> {
   await setUpOwner(h.owner.page, h.url);
   const site = await addFirstSite(h.owner.page, h.fixture.origin, name);
-  h.fixture.setHtml(page(site.snippet));
+  if (page) h.fixture.setHtml(page(site.snippet));
   return site.siteId;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadModelStatus } from '@tidemark/core';
 import { generateLeadTraffic } from '@tidemark/testkit';
-import { addFirstSite, assertNothingRan, browserUnavailable, screenshot, setUpOwner, startSiteHarness, type SiteHarness } from './harness';
+import { assertNothingRan, browserUnavailable, ownerWithSite, screenshot, startSiteHarness, type SiteHarness } from './harness';
 
 /**
  * The owner of a site with three months of history (generated people with a hidden propensity to
@@ -27,8 +27,7 @@ describe.skipIf(!!unavailable)('lead-score model in the browser', () => {
 
   it('trains a model, shows its held-out quality, and scores People by it', async () => {
     const p = h.owner.page;
-    await setUpOwner(p, h.url);
-    const { siteId } = await addFirstSite(p, h.fixture.origin, 'Leads');
+    const siteId = await ownerWithSite(h, 'Leads');
     await h.server.ctx.meta.goals.create(siteId, { name: 'Signed up', type: 'event', match: { event_name: 'signup' } });
     const end = Date.now() - 60_000;
     const { events } = generateLeadTraffic({ siteId, seed: 'leads-browser', people: 1200, start: end - 90 * DAY, end });

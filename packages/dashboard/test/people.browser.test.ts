@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addFirstSite,
   assertNothingRan,
   browserUnavailable,
   openWatched,
+  ownerWithSite,
   screenshot,
-  setUpOwner,
   startSiteHarness,
   type FixtureSite,
   type SiteHarness,
@@ -52,16 +51,14 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
 
   it('records a visit that signs in after two anonymous page views', async () => {
     const p = owner.page;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, fixture.origin, 'Shop');
-    siteId = site.siteId;
+    // The page is served now; no visitor opens it before the settings are saved.
+    siteId = await ownerWithSite(h, 'Shop', page);
     await p.goto(`${h.url}/sites/${siteId}/settings`);
     const people = p.getByRole('form', { name: 'People' });
     await people.getByLabel('Trait privacy').check();
     await people.getByLabel('Allowed traits').fill('plan\nemail');
     await people.getByRole('button', { name: 'Save people settings' }).click();
     await people.getByRole('status').waitFor(SLOW);
-    fixture.setHtml(page(site.snippet));
     const visitor = await openWatched(h.browser);
     const v = visitor.page;
     const sent = () => v.waitForResponse((r) => r.url().endsWith('/api/collect') && r.status() === 202, SLOW);

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
-import {
-  addFirstSite,
-  assertNothingRan,
-  browserUnavailable,
-  DESKTOP_UA,
-  screenshot,
-  setUpOwner,
-  startSiteHarness,
-  type SiteHarness,
-} from './harness';
+import { assertNothingRan, browserUnavailable, DESKTOP_UA, ownerWithSite, screenshot, startSiteHarness, type SiteHarness } from './harness';
 
 /**
  * Privacy requests in Chromium: a signed-in customer's page views reach the site; the owner records an
@@ -33,9 +24,8 @@ describe.skipIf(!!unavailable)('privacy requests in the browser', () => {
 
   it('records an access request, downloads its archive, then erases the person', async () => {
     const p = h.owner.page;
-    await setUpOwner(p, h.url);
-    const site = await addFirstSite(p, h.fixture.origin, 'Shop');
-    const trackingId: string = await p.evaluate(async (id) => (await (await fetch(`/api/sites/${id}`)).json()).tracking_id, site.siteId);
+    const siteId = await ownerWithSite(h, 'Shop');
+    const trackingId: string = await p.evaluate(async (id) => (await (await fetch(`/api/sites/${id}`)).json()).tracking_id, siteId);
     const paths = ['/', '/pricing', '/checkout'];
     for (const path of paths) {
       const r = await fetch(`${h.url}/api/collect`, {
@@ -50,7 +40,7 @@ describe.skipIf(!!unavailable)('privacy requests in the browser', () => {
       expect(r.status).toBe(202);
     }
 
-    await p.goto(`${h.url}/sites/${site.siteId}`);
+    await p.goto(`${h.url}/sites/${siteId}`);
     await p.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Privacy' }).click();
     await p.getByRole('heading', { name: 'Privacy requests' }).waitFor();
     const form = p.getByRole('form', { name: 'New privacy request' });
@@ -79,10 +69,7 @@ describe.skipIf(!!unavailable)('privacy requests in the browser', () => {
     await expect.poll(() => table.locator('tbody tr').first().textContent()).toContain('Done');
     await screenshot(p, 'privacy-02-erased');
 
-    const stats = await p.evaluate(
-      async (id) => (await fetch(`/api/sites/${id}/stats?period=today&metrics=pageviews`)).json(),
-      site.siteId,
-    );
+    const stats = await p.evaluate(async (id) => (await fetch(`/api/sites/${id}/stats?period=today&metrics=pageviews`)).json(), siteId);
     expect(stats.metrics.pageviews.value).toBe(0);
     await assertNothingRan(h.owner);
   });
