@@ -8,7 +8,7 @@ import type { EventStore } from '../src/store';
 import { StatsService, type StatsSite } from '../src/stats';
 import { ScoringService } from '../src/scoring';
 import { AudienceLifecycle, AudienceService } from '../src/audiences';
-import { SegmentService, segmentDepsOf } from '../src/segments';
+import { SegmentService, segmentDepsOf, siteProfileScorer } from '../src/segments';
 import { openMetaStore, type MetaStore } from '../src/meta';
 import { ServerKeys } from '../src/secrets';
 import { personOf } from './helpers/people-oracle';
@@ -286,7 +286,7 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
     it('keeps the people of a segment, as their profiles name it', async () => {
       const segments = new SegmentService({ ...segmentDepsOf({ meta, stats, events: store }), now: () => clock });
       await segments.train(site);
-      const scorer = async (s: StatsSite) => segments.profileScorer(s, await new ScoringService(meta, () => clock).scorer(s));
+      const scorer = siteProfileScorer({ meta, stats, events: store, now: () => clock });
       // What the People page shows: every profile with its segment.
       const bySegment = new Map<string, string[]>();
       for (let offset = 0; ; offset += 200) {
@@ -301,7 +301,7 @@ export function runAudiencesSuite(engine: string, makeStore: () => Promise<Event
         stats,
         keys: new ServerKeys(crypto.randomBytes(32)),
         destinations: dest,
-        scorer: (s, base) => segments.profileScorer(s, base),
+        scorer,
         now: () => clock,
       });
       const a = await withSegments.create(site.id, {

@@ -4,8 +4,10 @@ import type { MetaStore } from '../src/meta';
 import type { EventStore } from '../src/store';
 import { TriggerLifecycle, type TriggerService } from '../src/triggers';
 import { ScoringService } from '../src/scoring';
+import { SegmentService, segmentDepsOf, siteProfileScorer } from '../src/segments';
 import { StatsService, type PersonFeatures, type StatsSite } from '../src/stats';
 import { batchOf, makeEvent } from './helpers/events';
+import { SCORING_GOALS, SCORING_NOW, SCORING_RULES, scoringEvents } from './helpers/scoring-fixture';
 import { openTestMeta, type MetaEngineHandle, type MetaEngineName } from './helpers/meta-engines';
 import { localParts, RecordingDestinations, TestClock, triggerService, zoned } from './helpers/trigger-fixture';
 
@@ -282,6 +284,36 @@ export function runTriggersSuite(engine: string, makeStore: () => Promise<EventS
       await store.write(batchOf([ev(site, '2026-03-02T14:10', { visitor_id: 'busy', path: '/again' })]));
       expect((await svc.evaluate(site)).queued).toBe(0);
       expect(await svc.deliverDue()).toMatchObject({ sent: 2 });
+    });
+
+    it("reads many people's score and segment in one batch, each as the person's own profile read gives them", async () => {
+      const site = await newSite('batch-scores');
+      // Generated people: identification mid-session, second devices, re-identification; key pages, goals, engaged time.
+      await store.write(batchOf(scoringEvents().map((e) => ({ ...e, site_id: site }))));
+      await new ScoringService(meta).update(site, SCORING_RULES);
+      const stats = new StatsService(store, { sharedResultsMs: 0 });
+      const statsSite: StatsSite = { id: site, timezone: TZ, goals: SCORING_GOALS };
+      const now = () => SCORING_NOW;
+      // A trained segment model, so the scorer names real segments (segments/).
+      await new SegmentService({ ...segmentDepsOf({ meta, stats, events: store }), now }).train(statsSite);
+      const scorer = await siteProfileScorer({ meta, stats, events: store, now })(statsSite);
+      const listed = [];
+      for (let offset = 0; ; offset += 200) {
+        const page = await stats.profiles(statsSite, { limit: '200', offset: String(offset) }, scorer);
+        listed.push(...page.profiles);
+        if (offset + 200 >= page.total) break;
+      }
+      expect(listed.some((p) => p.visitor_ids > 1)).toBe(true);
+      const pids = listed.map((p) => p.id);
+      const batched = await stats.profileScores(statsSite, [...pids, 'vnobody', pids[0]!], scorer);
+      const one = new Map<string, { score: number; segment: string | null }>();
+      for (const pid of pids) {
+        const p = await stats.profile(statsSite, pid, scorer);
+        one.set(pid, { score: p.score, segment: p.segment?.id ?? null });
+      }
+      expect(new Map([...batched].sort())).toEqual(new Map([...one].sort()));
+      expect(new Set([...one.values()].map((p) => p.segment)).size).toBeGreaterThan(1);
+      expect(new Set([...one.values()].map((p) => p.score)).size).toBeGreaterThan(10);
     });
 
     it('retries with backoff, keeps dead letters after the last attempt, and sends a retried one', async () => {

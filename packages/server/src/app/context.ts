@@ -22,6 +22,7 @@ import type { TriggerService } from '../triggers';
 import type { UsageMeter } from '../tenancy';
 import type { SystemAlertService } from '../system';
 import type { LifetimeService } from '../lifetime';
+import type { SiteProfileScorer } from '../segments';
 import type { SystemStatus } from '@tidemark/core';
 
 /** What collectors submit batches to (GroupCommitWriter, StreamProducer). */
@@ -82,6 +83,8 @@ export interface AppContext {
   leadModels: LeadModelService;
   /** Triggers: definitions, evaluation, the durable action queue, firings and dead letters (triggers/). */
   triggers: TriggerService;
+  /** A site's profile scorer (score and segment), shared by the profiles API, audiences and triggers (segments/). */
+  profileScorer: SiteProfileScorer;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   /** Background jobs' runs, failures and last errors (/metrics and the System page). */

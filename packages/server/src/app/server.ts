@@ -35,10 +35,9 @@ import { instrumentWrites, JobMonitor, Metrics, RecentErrors } from '../monitori
 import { AlertService, scheduleAlerts } from '../alerts';
 import { createDestinations } from '../destinations';
 import { LifetimeService } from '../lifetime';
-import { scheduleSegments, SegmentService, segmentDepsOf } from '../segments';
+import { scheduleSegments, SegmentService, segmentDepsOf, siteProfileScorer } from '../segments';
 import { AudienceLifecycle, AudienceService, scheduleAudiences } from '../audiences';
 import { scheduleTriggers, TriggerLifecycle, TriggerService } from '../triggers';
-import { ScoringService } from '../scoring';
 import { GoalService } from '../goals';
 import { ReportService, scheduleReports } from '../reports';
 import { LeadModelService, scheduleLeadModelRetraining } from '../scoring';
@@ -293,14 +292,9 @@ export async function createContext(config: Config): Promise<AppContext> {
   const destinations = createDestinations({ meta, keys, mailer: auth.mailer, outbound: { allowPrivate: config.allowPrivateWebhooks } });
   // Audiences (audiences/): passes every 5 minutes on the jobs role (the leader at scale); members follow
   // their people through every lifecycle duty.
-  const audienceSegments = new SegmentService(segmentDepsOf({ meta, stats, events }));
-  const audiences = new AudienceService({
-    meta,
-    stats,
-    keys,
-    destinations,
-    scorer: (site, base) => audienceSegments.profileScorer(site, base),
-  });
+  // One site's profile scorer (score and segment) for the profiles API, audiences and triggers alike.
+  const profileScorer = siteProfileScorer({ meta, stats, events });
+  const audiences = new AudienceService({ meta, stats, keys, destinations, scorer: profileScorer });
   derivedTargets.push(new AudienceLifecycle(audiences.store, stats));
   if (does.jobs) {
     const leader = scale?.leader;
@@ -319,16 +313,7 @@ export async function createContext(config: Config): Promise<AppContext> {
   }
   // Triggers (triggers/): evaluated every minute by the jobs role (the leader at scale), actions sent through the destinations.
   // Profile predicates read the profile read model's score and segment, as the profiles API gives them.
-  const triggerSegments = new SegmentService(segmentDepsOf({ meta, stats, events }));
-  const triggerScoring = new ScoringService(meta);
-  const triggers = new TriggerService({
-    meta,
-    events,
-    stats,
-    keys,
-    destinations,
-    scorer: async (site) => triggerSegments.profileScorer(site, await triggerScoring.scorer(site)),
-  });
+  const triggers = new TriggerService({ meta, events, stats, keys, destinations, scorer: profileScorer });
   if (does.jobs) {
     const leader = scale?.leader;
     closers.push(
@@ -508,6 +493,7 @@ export async function createContext(config: Config): Promise<AppContext> {
     lifetime,
     leadModels,
     triggers,
+    profileScorer,
     metrics,
     jobs,
     system: { status: () => systemStatus(systemSources), alerts: systemAlerts },

@@ -35,8 +35,8 @@ export interface AudienceServiceOptions {
   keys: ServerKeys;
   /** Outgoing syncs (destinations/); null: changes wait, with the reason as the sync's error. */
   destinations: DestinationsApi | null;
-  /** The scorer passes use: the site's rules, wrapped by segments/ so profiles carry their segment. */
-  scorer?: (site: StatsSite, base: ProfileScorer) => Promise<ProfileScorer>;
+  /** The scorer passes use (segments/ `siteProfileScorer`, so profiles carry their segment); default: the site's scoring alone. */
+  scorer?: (site: StatsSite) => Promise<ProfileScorer>;
   now?: () => number;
 }
 
@@ -214,9 +214,8 @@ export class AudienceService {
     return { passes, failed };
   }
 
-  private async scorerFor(site: StatsSite): Promise<ProfileScorer> {
-    const base = await this.scoring.scorer(site);
-    return this.opts.scorer ? this.opts.scorer(site, base) : base;
+  private scorerFor(site: StatsSite): Promise<ProfileScorer> {
+    return this.opts.scorer ? this.opts.scorer(site) : this.scoring.scorer(site);
   }
 
   private async record(siteId: string, id: string): Promise<AudienceRecord> {

@@ -15,3 +15,4 @@ export {
 export { vectorOf, featureNames, BASE_FEATURES, type KeyPage } from './features';
 export { silhouette, kmeans, seededRandom } from './kmeans';
 export { segmentDepsOf } from './deps';
+export { siteProfileScorer, type SiteProfileScorer } from './profile-scorer';

@@ -101,6 +101,7 @@ export type {
   PersonFeatureRow,
   ProfileScore,
   ProfileScorer,
+  ProfileScoreRow,
   AudienceRow,
   AudienceRows,
   AudienceRowsRequest,

@@ -25,12 +25,14 @@ import {
   runLeadExamples,
   runProfile,
   runProfileList,
+  runProfileScores,
   runProfileTimeline,
   type AudienceRows,
   type AudienceRowsRequest,
   type LeadExample,
   type PersonFeatureRow,
   type ProfileScorer,
+  type ProfileScoreRow,
 } from './profiles';
 import { runJourneys } from './journeys';
 import { runLifetimeDays, type LifetimeDays } from './lifetime';
@@ -427,6 +429,14 @@ export class StatsService {
   async profile(site: StatsSite, pid: unknown, scorer: ProfileScorer): Promise<Profile> {
     await this.revenueCredits?.(site.id);
     return runProfile(this.reader, this.dialect, site, pid, scorer);
+  }
+
+  /**
+   * Score and segment of many people at once, each as `profile` gives it (triggers/ profile predicates).
+   * The score reads no revenue, so the credits are not brought up to date.
+   */
+  async profileScores(site: StatsSite, pids: readonly string[], scorer: ProfileScorer): Promise<Map<string, ProfileScoreRow>> {
+    return runProfileScores(this.reader, this.dialect, site.id, pids, scorer);
   }
 
   /** Identified people's transaction days for the lifetime models (lifetime/): purchases, else active days. */

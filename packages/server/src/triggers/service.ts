@@ -27,7 +27,7 @@ import { num, numOrNull } from './tables';
 export interface TriggerServiceDeps {
   meta: MetaStore;
   events: Pick<EventStore, 'query' | 'dialect'>;
-  stats: Pick<StatsService, 'profile'>;
+  stats: Pick<StatsService, 'profile' | 'profileScores'>;
   keys: ServerKeys;
   destinations: DestinationsApi;
   /** The scorer the profile read model applies (score, and the segment where a model exists); default: the site's scoring rules. */
@@ -69,15 +69,8 @@ export class TriggerService {
   private finder(site: StatsSite): FinderDeps {
     return {
       events: this.deps.events,
-      profiles: async (pids) => {
-        const scorer = await this.scorer(site);
-        const out = new Map<string, { score: number; segment: string | null }>();
-        for (const pid of pids) {
-          const p = (await this.deps.stats.profile(site, pid, scorer)) as { score: number; segment?: { id: string } | null };
-          out.set(pid, { score: p.score, segment: p.segment?.id ?? null });
-        }
-        return out;
-      },
+      // One batched read of the read model: the same score and segment as each profile's own read.
+      profiles: async (pids) => this.deps.stats.profileScores(site, pids, await this.scorer(site)),
     };
   }
 

@@ -58,14 +58,30 @@ export interface ProfileListQuery {
   restrict?: Sql | null;
 }
 
+/** Per person (a group of personRows by pid): pid, first, last, events, pageviews, sessions, vids, scoring features. */
+function personAggregates(d: Dialect, scorer: ProfileScorer): Sql {
+  return sql`pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
+    ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids, ${join(featureColumns(d, scorer))}`;
+}
+
+/**
+ * What the score reads of each listed person, over all their events: the list's columns (first_ms, last_ms,
+ * n_pageviews, n_sessions, features …) for just these people, each filtered before grouping as for one profile.
+ */
+export function compileProfileScoreRows(d: Dialect, siteId: string, pids: readonly string[], scorer: ProfileScorer): CompiledSql {
+  return render(
+    sql`SELECT ${personAggregates(d, scorer)} FROM ${personRows(d, siteId)} WHERE pid IN (${join(pids.map((p) => bindString(p)))}) GROUP BY pid`,
+    d,
+  );
+}
+
 /** One row per profile matching the search: pid, first, last, events, pageviews, sessions, vids, scoring features. */
 function listRows(d: Dialect, q: ProfileListQuery): Sql {
   const needle = q.search === null ? null : bindString(q.search);
   const having = needle
     ? sql` HAVING ${d.containsInsensitive(ident('pid'), needle)} OR ${d.countIf(sql`name = 'identify' AND ${d.containsInsensitive(d.toText(ident('props')), needle)}`)} > 0`
     : sql``;
-  const rows = sql`SELECT pid, min(ms) AS first_ms, max(ms) AS last_ms, count(*) AS n_events, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews,
-    ${d.uniq(sessionKey(d))} AS n_sessions, ${d.uniq(ident('visitor_id'))} AS n_vids, ${join(featureColumns(d, q.scorer))} FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
+  const rows = sql`SELECT ${personAggregates(d, q.scorer)} FROM ${personRows(d, q.siteId)} GROUP BY pid${having}`;
   const restricted = q.restrict ? sql`SELECT * FROM (${rows}) AS rr WHERE pid IN (${q.restrict})` : rows;
   if (!q.sessions) return restricted;
   // People with an event in a matching session.

@@ -11,3 +11,4 @@ export {
   type AudienceRowsRequest,
 } from './audience';
 export { runPeopleFeatures, type PersonFeatureRow } from './people-features';
+export { runProfileScores, type ProfileScoreRow } from './scores';
