@@ -15,18 +15,12 @@
  * provides a minimal `tidemark.consent(purposes)` that does exactly that (kept for the tab's session).
  */
 import { record } from '@rrweb/record';
+import { recordOptions, type ReplayConfig } from './replay-options';
 import type { TrackerInternals } from './internal';
 import { compilePatterns } from './util';
+import { startUploadWorker, type WorkerAck, type WorkerChunk } from './replay-worker';
 
 type Tidemark = Record<string, any> & { _?: TrackerInternals & { consent?: Record<string, unknown> } };
-interface ReplayConfig {
-  consent: boolean;
-  maskAllText: boolean;
-  mask: string[];
-  block: string[];
-  exclude: string[];
-  maxBytes: number;
-}
 interface State {
   /** recording id */
   r: string;
@@ -52,8 +46,10 @@ const FLUSH_MS = 5000;
 const MAX_MS = 60 * 60_000;
 /** keepalive bodies share a 64 KiB budget per page: a larger chunk is split. */
 const KEEPALIVE_BYTES = 60_000;
-/** Chunks shorter than this (characters of JSON) are sent uncompressed. */
+/** Chunks shorter than this (characters of JSON) are sent uncompressed from the page's thread. */
 const PLAIN_CHARS = 8192;
+/** A worker's chunk is split past this many characters (far below the server's 512 KB of gzip per chunk). */
+const WORKER_CHARS = 400_000;
 
 let cfg: ReplayConfig;
 let state: State | undefined;
@@ -63,6 +59,10 @@ let done = false;
 let timer: ReturnType<typeof setInterval> | undefined;
 /** Uploads one after another, so sequence numbers follow the order of the events. */
 let chain: Promise<unknown> = Promise.resolve();
+/** Uploads off the page's thread (replay-worker.ts); undefined where no worker could start. */
+let worker: Worker | undefined;
+/** Chunks handed to the worker and not yet acknowledged, by sequence number: their events and JSON. */
+const pending = new Map<number, { e: unknown[]; t: string }>();
 
 /** sessionStorage read (no value) or write of JSON; storage may be disabled or full, so errors are swallowed. */
 function kept<T>(key: string, v?: T): T | undefined {
@@ -85,20 +85,6 @@ function sessionOf(aid: string): string {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** Selectors the browser accepts, joined; an invalid one would make rrweb skip the whole list. */
-function selectors(list: string[]): string {
-  return list
-    .filter((s) => {
-      try {
-        document.querySelector(s);
-        return true;
-      } catch {
-        return false;
-      }
-    })
-    .join(',');
-}
-
 const excluded = () => compilePatterns(cfg.exclude.join(' ')).some((r) => r.test(location.pathname));
 const consented = () => !cfg.consent || x?.consent?.replay === true;
 
@@ -111,29 +97,55 @@ async function gzip(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuff
   return new Response(new Response(data).body!.pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
 }
 
-/** Sends events as one chunk, or as several when one would not fit a keepalive request. */
+/** The next sequence number, kept for the session's next pages. */
+function next(): number {
+  const q = state!.q++;
+  storage(state);
+  return q;
+}
+
+const chunkUrl = (q: number) => {
+  const c = x!.c;
+  return `${c.api}/api/collect/replay?s=${encodeURIComponent(c.site as string)}&r=${state!.r}&q=${q}&a=${encodeURIComponent(tm!.getAttributionId() || '')}`;
+};
+
+/**
+ * Sends events as one chunk, or as several when one would not fit a request: through the upload worker
+ * while there is one and the page is not unloading, else from the page's thread.
+ */
 async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
+  if (worker && !unloading) {
+    if (text.length > WORKER_CHARS && events.length > 1) {
+      const half = events.length >> 1;
+      await upload(events.slice(0, half));
+      return upload(events.slice(half));
+    }
+    const q = next();
+    pending.set(q, { e: events, t: text });
+    worker.postMessage({ q, u: chunkUrl(q), t: text } satisfies WorkerChunk);
+    return;
+  }
   const data = new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
   // While the page unloads there may be no time for an asynchronous compression: plain JSON then. A small
   // chunk goes plain too: setting up the compression costs the page more than the few bytes it saves.
   const body = unloading || text.length < PLAIN_CHARS ? data : await gzip(data);
-  const bytes = body.byteLength;
-  if (bytes > KEEPALIVE_BYTES && events.length > 1) {
+  if (body.byteLength > KEEPALIVE_BYTES && events.length > 1) {
     const half = events.length >> 1;
     await upload(events.slice(0, half), unloading);
     return upload(events.slice(half), unloading);
   }
-  const s = state;
-  const seq = s.q++;
-  s.b += bytes;
-  storage(s);
-  const c = x!.c;
-  const url = `${c.api}/api/collect/replay?s=${encodeURIComponent(c.site as string)}&r=${s.r}&q=${seq}&a=${encodeURIComponent(tm!.getAttributionId() || '')}`;
+  return send(next(), body, unloading);
+}
+
+/** One chunk from the page's thread, retried unless the page is unloading. */
+async function send(q: number, body: Uint8Array<ArrayBuffer> | ArrayBuffer, unloading?: boolean): Promise<void> {
+  const bytes = body.byteLength;
+  state!.b += bytes;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const r = await fetch(url, {
+      const r = await fetch(chunkUrl(q), {
         method: 'POST',
         body,
         keepalive: bytes <= KEEPALIVE_BYTES,
@@ -148,12 +160,37 @@ async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   }
 }
 
+/** The worker answered for a chunk: acknowledged (or refused for good, which stops the recording). */
+function acknowledged(a: WorkerAck) {
+  // No answer at all: kept, and sent again from the page when it unloads.
+  if (!a.s) return;
+  pending.delete(a.q);
+  if (state) state.b += a.b;
+  if (a.s >= 400 && a.s < 500 && a.s != 429) halt();
+}
+
+/**
+ * What the worker still holds goes from the page's thread: when the page unloads (the worker dies with it),
+ * or when the worker could not start. The same sequence number where the chunk fits one request.
+ */
+function takeBackPending(unloading?: boolean) {
+  for (const [q, p] of pending) {
+    pending.delete(q);
+    const data = new TextEncoder().encode(p.t) as Uint8Array<ArrayBuffer>;
+    if (unloading && data.byteLength <= KEEPALIVE_BYTES) void send(q, data, true);
+    else if (unloading) void upload(p.e, true);
+    else chain = chain.then(() => send(q, data));
+  }
+}
+
 function flush(unloading?: boolean) {
   const events = buffer;
   buffer = [];
   if (state && (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes)) halt();
-  if (unloading) void upload(events, true);
-  else chain = chain.then(() => upload(events));
+  if (unloading) {
+    takeBackPending(true);
+    void upload(events, true);
+  } else chain = chain.then(() => upload(events));
 }
 
 function halt() {
@@ -172,21 +209,12 @@ function start() {
   if (!state || state.s != session) state = { r: randomId(), q: 0, s: session, t: Date.now(), b: 0 };
   if (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes) return;
   storage(state);
-  stop = record({
-    emit: (e) => void buffer.push(e),
-    maskAllInputs: true,
-    maskInputOptions: { password: true, email: true, tel: true, text: true, textarea: true, select: true },
-    maskTextSelector: selectors(['[data-tm-mask]', ...(cfg.maskAllText ? ['*'] : []), ...cfg.mask]),
-    blockClass: 'rr-block',
-    blockSelector: selectors(['[data-tm-block]', ...cfg.block]),
-    recordCanvas: false,
-    recordCrossOriginIframes: false,
-    collectFonts: false,
-    inlineImages: false,
-    slimDOMOptions: 'all',
-    sampling: { mousemove: 100, scroll: 150, input: 'last' },
-  });
+  stop = record(recordOptions(cfg, (e) => void buffer.push(e)));
   timer ||= setInterval(flush, FLUSH_MS);
+  worker ||= startUploadWorker(acknowledged, () => {
+    worker = undefined;
+    takeBackPending();
+  });
 }
 
 /** A route change of a single-page app: a marker for the timeline, and exclusions apply to the new path. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { patchRrwebRecord } from './rrweb-patch';
+import { hookFastSerializer, patchRrwebRecord } from './rrweb-patch';
 
 const require = createRequire(import.meta.url);
 // The package exports no package.json: its CommonJS build sits beside the ES module one bundling reads.
@@ -24,5 +24,24 @@ describe('the @rrweb/record correction', () => {
 
   it('refuses a recorder without that list (an upgrade must be looked at)', () => {
     expect(() => patchRrwebRecord('const testableAccessors = { Element: ["shadowRoot"] };')).toThrow(/not found/);
+  });
+
+  it("offers each node to the faster serializer first, with rrweb's own helpers, and refuses a recorder without it", () => {
+    const source = fs.readFileSync(recordJs, 'utf8');
+    const hooked = hookFastSerializer(source, '/x/replay-snapshot.ts');
+    expect(hooked.startsWith('import { fastSerialize as __tmFast } from "/x/replay-snapshot.ts";\n')).toBe(true);
+    const body = hooked.slice(hooked.indexOf('function serializeNodeWithId(n, options) {'));
+    expect(body.split('\n')[1]).toContain('__tmFast(n, options,');
+    for (const helper of [
+      'serializeNodeWithId',
+      'needMaskingText',
+      'transformAttribute',
+      'genId',
+      '_isBlockedElement',
+      'getRootId',
+      'IGNORED_NODE',
+    ])
+      expect(source).toMatch(new RegExp(`(function|const) ${helper}\\b`));
+    expect(() => hookFastSerializer('function other() {}')).toThrow(/not found once/);
   });
 });

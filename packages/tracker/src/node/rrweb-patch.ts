@@ -1,31 +1,58 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The faster path through rrweb's serializer for plain elements and text (browser/replay-snapshot.ts). */
+const FAST_SERIALIZER = path.resolve(here, '../browser/replay-snapshot.ts');
+
 /**
- * A correction to @rrweb/record 2.1.6 applied when t.replay.js is bundled. Before it trusts the page's DOM
- * prototypes, rrweb checks that each listed accessor is a native getter; its list for Element names two
- * methods (`querySelector`, `querySelectorAll`), which have no getter, so the check always fails and rrweb
- * creates, appends and removes a hidden iframe on every page to borrow a clean Element prototype. That
- * iframe was about a third of the recorder's start on the bench's shop page (bench/README.md "Session
- * replay"). Without the two names the check tests what it means to (`shadowRoot` is a native getter) and
- * the iframe is still used on pages that did patch it. Bundling fails if the text is not found, so an rrweb
- * upgrade has to look again.
+ * Corrections to @rrweb/record 2.1.6 applied when t.replay.js is bundled. Bundling fails if a text to
+ * correct is not found, so an rrweb upgrade has to look again.
+ *
+ * 1. Before it trusts the page's DOM prototypes, rrweb checks that each listed accessor is a native getter;
+ *    its list for Element names two methods (`querySelector`, `querySelectorAll`), which have no getter, so
+ *    the check always fails and rrweb creates, appends and removes a hidden iframe on every page to borrow a
+ *    clean Element prototype. That iframe was about a third of the recorder's start on the bench's shop page
+ *    (bench/README.md "Session replay"). Without the two names the check tests what it means to
+ *    (`shadowRoot` is a native getter) and the iframe is still used on pages that did patch it.
+ * 2. `serializeNodeWithId` first offers the node to our faster path for plain elements and text, with
+ *    rrweb's own helpers for ids, URLs and masking; the path takes the node or leaves it to rrweb.
  */
 const ELEMENT_ACCESSORS = /Element: \[\s*"shadowRoot",\s*"querySelector",\s*"querySelectorAll"\s*\]/;
+const SERIALIZE_NODE_WITH_ID = 'function serializeNodeWithId(n, options) {\n';
+const FAST_HOOK = `let __tmRr;
+${SERIALIZE_NODE_WITH_ID}  const __tmFastNode = __tmFast(n, options, __tmRr || (__tmRr = { sn: serializeNodeWithId, mask: needMaskingText, attr: transformAttribute, id: genId, blocked: _isBlockedElement, root: getRootId, ignored: IGNORED_NODE }));
+  if (__tmFastNode !== void 0) return __tmFastNode;
+`;
 
-/** The recorder's source with the correction; throws when the text to correct is not there. */
+/** The recorder's source with correction 1; throws when the text to correct is not there. */
 export function patchRrwebRecord(source: string): string {
   if (!ELEMENT_ACCESSORS.test(source)) throw new Error('@rrweb/record: the Element accessor list to correct was not found');
   return source.replace(ELEMENT_ACCESSORS, 'Element: ["shadowRoot"]');
 }
 
-/** esbuild plugin: @rrweb/record's ES module build, corrected. */
-export const rrwebRecordPatch: Plugin = {
-  name: 'rrweb-record-patch',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, (args) => ({
-      contents: patchRrwebRecord(fs.readFileSync(args.path, 'utf8')),
-      loader: 'js',
-    }));
-  },
-};
+/** The recorder's source with correction 2 (the faster serializer's hook and its import); throws when not found. */
+export function hookFastSerializer(source: string, modulePath = FAST_SERIALIZER): string {
+  const at = source.indexOf(SERIALIZE_NODE_WITH_ID);
+  if (at < 0 || source.indexOf(SERIALIZE_NODE_WITH_ID, at + 1) >= 0)
+    throw new Error('@rrweb/record: serializeNodeWithId was not found once');
+  return `import { fastSerialize as __tmFast } from ${JSON.stringify(modulePath)};\n${source.slice(0, at)}${FAST_HOOK}${source.slice(at + SERIALIZE_NODE_WITH_ID.length)}`;
+}
+
+/** esbuild plugin: @rrweb/record's ES module build with correction 1, and with 2 unless `fastSerializer` is false. */
+export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?: boolean } = {}): Plugin {
+  return {
+    name: 'rrweb-record-patch',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, (args) => {
+        const corrected = patchRrwebRecord(fs.readFileSync(args.path, 'utf8'));
+        return { contents: fastSerializer ? hookFastSerializer(corrected) : corrected, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
+/** Both corrections: what t.replay.js ships. */
+export const rrwebRecordPatch: Plugin = rrwebRecordPatches();

@@ -1,0 +1,49 @@
+import type { record } from '@rrweb/record';
+
+/** The site's replay settings as GET /api/collect/replay/config gives them. */
+export interface ReplayConfig {
+  consent: boolean;
+  maskAllText: boolean;
+  mask: string[];
+  block: string[];
+  exclude: string[];
+  maxBytes: number;
+}
+
+type RecordOptions = NonNullable<Parameters<typeof record>[0]>;
+
+/**
+ * rrweb's recorder options under the strict privacy defaults (docs/session-replay.md): every field masked,
+ * `data-tm-mask` and the site's selectors masked, `data-tm-block`, `rr-block` and the site's selectors
+ * blocked, no canvas, fonts, images or cross-origin iframes.
+ */
+export function recordOptions(cfg: ReplayConfig, emit: RecordOptions['emit']): RecordOptions {
+  return {
+    emit,
+    maskAllInputs: true,
+    maskInputOptions: { password: true, email: true, tel: true, text: true, textarea: true, select: true },
+    maskTextSelector: validSelectors(['[data-tm-mask]', ...(cfg.maskAllText ? ['*'] : []), ...cfg.mask]),
+    blockClass: 'rr-block',
+    blockSelector: validSelectors(['[data-tm-block]', ...cfg.block]),
+    recordCanvas: false,
+    recordCrossOriginIframes: false,
+    collectFonts: false,
+    inlineImages: false,
+    slimDOMOptions: 'all',
+    sampling: { mousemove: 100, scroll: 150, input: 'last' },
+  };
+}
+
+/** Selectors the browser accepts, joined; an invalid one would make rrweb skip the whole list. */
+export function validSelectors(list: string[]): string {
+  return list
+    .filter((s) => {
+      try {
+        document.querySelector(s);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .join(',');
+}

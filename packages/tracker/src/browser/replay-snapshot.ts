@@ -1,0 +1,176 @@
+/**
+ * A faster path through rrweb's serializer for the nodes most pages are made of: plain HTML elements (no
+ * shadow root, not blocked, no special handling in rrweb) and the text inside them. It gives exactly the
+ * nodes, ids and mirror entries rrweb's `serializeNodeWithId` gives (test/replay-snapshot.test.ts compares
+ * both in Chromium), without rrweb's per-node option objects, untainted-accessor lookups and prototype
+ * checks, which are most of a full snapshot's cost on a page of plain markup (bench/README.md "Session
+ * replay"). Every other node (document, doctype, head, scripts, styles, links, form fields, media,
+ * iframes, SVG, custom elements, shadow DOM, comments, blocked elements) goes to rrweb as before.
+ *
+ * The build puts a call to `fastSerialize` at the top of rrweb's `serializeNodeWithId`
+ * (node/rrweb-patch.ts), handing it rrweb's own helpers so that ids, URL rewriting and masking are rrweb's.
+ */
+
+/** rrweb's internals the fast path uses (from @rrweb/record 2.1.6's bundled rrweb-snapshot). */
+export interface RrwebInternals {
+  /** serializeNodeWithId: for the nodes this path does not take. */
+  sn: (n: Node, options: SerializeOptions) => Serialized | null;
+  /** needMaskingText(node, maskTextClass, maskTextSelector, checkAncestors) */
+  mask: (n: Node, cls: string, selector: string | null | undefined, ancestors: boolean) => boolean;
+  /** transformAttribute(doc, tagName, name, value): absolute URLs and the like. */
+  attr: (doc: Document, tag: string, name: string, value: string) => string;
+  /** genId(): the next node id. */
+  id: () => number;
+  /** _isBlockedElement(element, blockClass, blockSelector) */
+  blocked: (el: Element, cls: string, selector: string | null | undefined) => boolean;
+  /** getRootId(doc, mirror) */
+  root: (doc: Document, mirror: Mirror) => number | undefined;
+  /** IGNORED_NODE */
+  ignored: number;
+}
+
+interface Mirror {
+  hasNode(n: Node): boolean;
+  getId(n: Node): number;
+  add(n: Node, meta: Serialized): void;
+}
+
+type Serialized = Record<string, unknown> & { id: number };
+
+/** The options rrweb passes to `serializeNodeWithId` (only the ones read here are typed). */
+export interface SerializeOptions {
+  doc: Document;
+  mirror: Mirror;
+  blockClass: unknown;
+  blockSelector?: string | null;
+  maskTextClass: unknown;
+  maskTextSelector?: string | null;
+  skipChild?: boolean;
+  needsMask?: boolean;
+  preserveWhiteSpace?: boolean;
+  newlyAddedElement?: boolean;
+  inlineImages?: boolean;
+  maskTextFn?: (text: string, el: HTMLElement | null) => string;
+  onSerialize?: (n: Node) => void;
+  [key: string]: unknown;
+}
+
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+/**
+ * Elements rrweb serializes with no special case: only their attributes (through its URL rewriting), their
+ * scroll offsets and their children. A standard name cannot be a custom element's (those need a hyphen).
+ */
+const PLAIN = new Set(
+  (
+    'html body div span p a ul ol li h1 h2 h3 h4 h5 h6 section article header footer nav main aside strong em b i u s ' +
+    'small sub sup br hr label button form fieldset legend table thead tbody tfoot tr td th caption colgroup col ' +
+    'figure figcaption blockquote pre code dl dt dd address time mark abbr cite q kbd samp var del ins details ' +
+    'summary picture img center font big wbr bdi bdo dfn data ruby rt rp menu search hgroup output meter progress'
+  ).split(' '),
+);
+
+/** One walk's fixed inputs: the caller's options and what is the same for every node of the walk. */
+interface Walk {
+  o: SerializeOptions;
+  rr: RrwebInternals;
+  rootId: number | undefined;
+  maskClass: string;
+  blockClass: string;
+}
+
+/** The element if this path takes it, else null. */
+function plainElement(n: Node): HTMLElement | null {
+  if (n.nodeType !== 1) return null;
+  const el = n as HTMLElement;
+  return el.namespaceURI === HTML_NS && PLAIN.has(el.localName) && !el.shadowRoot ? el : null;
+}
+
+/**
+ * rrweb's `serializeNodeWithId` for a plain element and its subtree; `undefined` when this path does not take
+ * the node (rrweb then serializes it as usual).
+ */
+export function fastSerialize(n: Node, o: SerializeOptions, rr: RrwebInternals): Serialized | null | undefined {
+  const el = plainElement(n);
+  if (!el || typeof o.blockClass !== 'string' || typeof o.maskTextClass !== 'string') return undefined;
+  if (o.inlineImages && el.localName === 'img') return undefined;
+  // rrweb marks a child of a shadow root as such: left to it.
+  if (el.parentNode?.nodeType === 11) return undefined;
+  if (rr.blocked(el, o.blockClass, o.blockSelector)) return undefined;
+  const walk: Walk = { o, rr, rootId: rr.root(o.doc, o.mirror), maskClass: o.maskTextClass, blockClass: o.blockClass };
+  return element(walk, el, o.needsMask, o.preserveWhiteSpace ?? true, !!o.newlyAddedElement, !!o.skipChild);
+}
+
+/** The id rrweb would give: the mirror's when known, ignored for whitespace-only text in the head, else the next. */
+function idFor(w: Walk, n: Node, ignore: boolean): number {
+  const m = w.o.mirror;
+  return m.hasNode(n) ? m.getId(n) : ignore ? w.rr.ignored : w.rr.id();
+}
+
+function element(
+  w: Walk,
+  el: HTMLElement,
+  inherited: boolean | undefined,
+  preserveWhiteSpace: boolean,
+  newlyAdded: boolean,
+  skipChild: boolean,
+): Serialized | null {
+  const { o, rr } = w;
+  const needsMask = inherited || rr.mask(el, w.maskClass, o.maskTextSelector, inherited === undefined);
+  const tagName = el.localName;
+  const attributes: Record<string, unknown> = {};
+  const list = el.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    attributes[a.name] = rr.attr(o.doc, tagName, a.name.toLowerCase(), a.value);
+  }
+  if (!newlyAdded) {
+    if (el.scrollLeft) attributes.rr_scrollLeft = el.scrollLeft;
+    if (el.scrollTop) attributes.rr_scrollTop = el.scrollTop;
+  }
+  const childNodes: Serialized[] = [];
+  // The same keys in the same order as rrweb's element node (undefined ones are dropped by JSON).
+  const sn = {
+    type: 2,
+    tagName,
+    attributes,
+    childNodes,
+    isSVG: undefined,
+    rootId: w.rootId,
+    isCustom: undefined,
+    id: idFor(w, el, false),
+  };
+  o.mirror.add(el, sn);
+  o.onSerialize?.(el);
+  if (skipChild) return sn;
+  let bypass: SerializeOptions | undefined;
+  for (let c = el.firstChild; c; c = c.nextSibling) {
+    let child: Serialized | null;
+    const plain = plainElement(c);
+    if (plain && !(o.inlineImages && plain.localName === 'img') && !rr.blocked(plain, w.blockClass, o.blockSelector)) {
+      child = element(w, plain, needsMask, preserveWhiteSpace, false, false);
+    } else if (c.nodeType === 3) {
+      child = text(w, c as Text, el, needsMask, preserveWhiteSpace);
+    } else {
+      // rrweb's options for a child (its `bypassOptions`): made once per element, only when needed.
+      bypass ||= { ...o, needsMask, preserveWhiteSpace, cssCaptured: false, newlyAddedElement: false, skipChild: false };
+      child = rr.sn(c, bypass);
+    }
+    if (child) childNodes.push(child);
+  }
+  return sn;
+}
+
+/** A text node under a plain element (never a style's or a script's): masked as its parent says. */
+function text(w: Walk, n: Text, parent: HTMLElement, needsMask: boolean, preserveWhiteSpace: boolean): Serialized | null {
+  let textContent = n.data;
+  if (textContent && needsMask) {
+    textContent = w.o.maskTextFn ? w.o.maskTextFn(textContent, parent) : textContent.replace(/[\S]/g, '*');
+  }
+  const ignore = !preserveWhiteSpace && !textContent.replace(/^\s+|\s+$/gm, '').length;
+  const sn = { type: 3, textContent: textContent || '', rootId: w.rootId, id: idFor(w, n, ignore) };
+  w.o.mirror.add(n, sn);
+  if (sn.id === w.rr.ignored) return null;
+  w.o.onSerialize?.(n);
+  return sn;
+}
