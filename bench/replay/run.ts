@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig, startServer, type RunningServer } from '../../packages/server/src/index';
-import { compileEntry, rrwebRecordPatch, TRACKER_FILES } from '../../packages/tracker/src/index';
+import { compileEntry, rrwebRecordPatches, TRACKER_FILES, type CompileOptions } from '../../packages/tracker/src/index';
 import { CHROMIUM_ARGS } from '../../packages/server/test/helpers/browser';
 import { fmt, machineInfo, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
@@ -211,8 +211,9 @@ async function visit(
  * A browser entry as shipped (minified), or bundled only, for a profile with readable names; `patches`:
  * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts).
  */
-async function build(entry: string, readable: boolean, patches = true): Promise<string> {
-  if (!readable) return compileEntry(entry, { patches });
+async function build(entry: string, readable: boolean, options: CompileOptions = {}): Promise<string> {
+  const { patches = true, fastSerializer = true } = options;
+  if (!readable) return compileEntry(entry, options);
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
     entryPoints: [entry],
@@ -221,7 +222,7 @@ async function build(entry: string, readable: boolean, patches = true): Promise<
     format: 'iife',
     target: 'es2020',
     platform: 'browser',
-    plugins: patches ? [rrwebRecordPatch] : [],
+    plugins: patches ? [rrwebRecordPatches({ fastSerializer })] : [],
   });
   return out.outputFiles[0]!.text;
 }
@@ -236,11 +237,13 @@ async function currentScripts(readable: boolean): Promise<Record<string, string>
 
 /**
  * t.replay.js built from `ref`'s sources (the tracker's browser folder at that commit, checked out under
- * bench/.data), with the @rrweb/record correction only if that commit's build had it.
+ * bench/.data), with the @rrweb/record corrections that commit's build had.
  */
 async function recorderAt(ref: string, readable: boolean): Promise<string> {
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const dir = path.join(root, 'bench', '.data', 'replay-ref', ref.replace(/[^\w.-]/g, '_'));
+  // Afresh: a ref name (HEAD, a branch) may have named other files before.
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const folder = 'packages/tracker/src/browser/';
   const files = execFileSync('git', ['ls-tree', '--name-only', ref, folder], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -250,7 +253,9 @@ async function recorderAt(ref: string, readable: boolean): Promise<string> {
       cwd: root,
       encoding: 'utf8',
     }).trim() !== '';
-  return build(path.join(dir, 'replay.ts'), readable, patched);
+  // That commit's faster serializer when it had one (the correction imports it from the copied folder).
+  const serializer = path.join(dir, 'replay-snapshot.ts');
+  return build(path.join(dir, 'replay.ts'), readable, { patches: patched, fastSerializer: fs.existsSync(serializer) && serializer });
 }
 
 async function recordOnce(

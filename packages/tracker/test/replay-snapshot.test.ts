@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rrwebRecordPatches } from '../src/index';
+import { compileEntry } from '../src/index';
 import type { ReplayConfig } from '../src/browser/replay-options';
 import { chromiumUnavailable, launchChromium } from './helpers/browser';
 
@@ -110,23 +110,10 @@ describe.skipIf(unavailable)('the recorder’s faster serializer gives what rrwe
   let pages: Record<string, string> = {};
 
   beforeAll(async () => {
-    const esbuild = await import('esbuild');
-    for (const [name, fastSerializer] of [
-      ['rrweb', false],
-      ['fast', true],
-    ] as const) {
-      const out = await esbuild.build({
-        entryPoints: [path.join(here, 'fixtures/record-entry.ts')],
-        bundle: true,
-        write: false,
-        format: 'iife',
-        target: 'es2020',
-        platform: 'browser',
-        minify: true,
-        plugins: [rrwebRecordPatches({ fastSerializer })],
-      });
-      bundles[name] = out.outputFiles[0]!.text;
-    }
+    // Built as t.replay.js is shipped (esbuild, then terser), with and without the faster serializer.
+    const entry = path.join(here, 'fixtures/record-entry.ts');
+    bundles.rrweb = await compileEntry(entry, { fastSerializer: false });
+    bundles.fast = await compileEntry(entry);
     expect(bundles.fast).not.toBe(bundles.rrweb);
     pages = { shop: page(shop), sink: page(kitchenSink) };
     server = http.createServer((req, res) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { rrwebRecordPatch } from './rrweb-patch';
+import { rrwebRecordPatches } from './rrweb-patch';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -47,11 +47,15 @@ export interface BuiltFile {
 
 export const gzipSize = (code: string | Buffer): number => zlib.gzipSync(code, { level: 9 }).length;
 
-/**
- * Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it.
- * `patches: false` leaves @rrweb/record as installed (rrweb-patch.ts), for measuring without the correction.
- */
-export async function compileEntry(entry: string, { patches = true }: { patches?: boolean } = {}): Promise<string> {
+export interface CompileOptions {
+  /** false: @rrweb/record as installed, without the corrections of rrweb-patch.ts (for measuring without them). */
+  patches?: boolean;
+  /** With the corrections: false leaves out the faster serializer (to compare with rrweb's own); a path uses that file's. */
+  fastSerializer?: boolean | string;
+}
+
+/** Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it. */
+export async function compileEntry(entry: string, { patches = true, fastSerializer = true }: CompileOptions = {}): Promise<string> {
   // Build tools are loaded on demand: the server imports this package but needs them only for a lazy build.
   const esbuild = await import('esbuild');
   const { minify } = await import('terser');
@@ -63,7 +67,7 @@ export async function compileEntry(entry: string, { patches = true }: { patches?
     target: 'es2020',
     platform: 'browser',
     legalComments: 'none',
-    plugins: patches ? [rrwebRecordPatch] : [],
+    plugins: patches ? [rrwebRecordPatches({ fastSerializer })] : [],
   });
   // Our own closure instead of esbuild's iife: modules are strict already, so no "use strict" prologue.
   const out = await minify(`(()=>{${bundled.outputFiles[0].text}})()`, {

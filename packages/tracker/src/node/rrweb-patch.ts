@@ -41,14 +41,23 @@ export function hookFastSerializer(source: string, modulePath = FAST_SERIALIZER)
   return `import { fastSerialize as __tmFast } from ${JSON.stringify(modulePath)};\n${source.slice(0, at)}${FAST_HOOK}${source.slice(at + SERIALIZE_NODE_WITH_ID.length)}`;
 }
 
-/** esbuild plugin: @rrweb/record's ES module build with correction 1, and with 2 unless `fastSerializer` is false. */
-export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?: boolean } = {}): Plugin {
+/**
+ * esbuild plugin: @rrweb/record's ES module build with correction 1, and with 2 unless `fastSerializer` is
+ * false (a path: that file's faster serializer, e.g. an earlier commit's for the bench).
+ */
+export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?: boolean | string } = {}): Plugin {
   return {
     name: 'rrweb-record-patch',
     setup(build) {
       build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, (args) => {
         const corrected = patchRrwebRecord(fs.readFileSync(args.path, 'utf8'));
-        return { contents: fastSerializer ? hookFastSerializer(corrected) : corrected, loader: 'js', resolveDir: path.dirname(args.path) };
+        return {
+          contents: fastSerializer
+            ? hookFastSerializer(corrected, typeof fastSerializer === 'string' ? fastSerializer : undefined)
+            : corrected,
+          loader: 'js',
+          resolveDir: path.dirname(args.path),
+        };
       });
     },
   };
