@@ -38,10 +38,16 @@ const PLAIN = 'PLAINTEXT-VISIBLE-7731';
 const SECOND_HEADING = 'Second page heading';
 const OTHER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const THIRD_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const FOURTH_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36';
+/** A page served with a Content-Security-Policy that refuses every worker (the recorder's uploads fall back to the page). */
+const STRICT_HEADING = 'Strict page heading';
 /** What the early button says once clicked (put together by its handler, so the page's source does not hold it). */
 const EARLY_CLICKED = 'EARLY-CLICK-DONE';
 
 function pageHtml(url: string, snippet: string): string {
+  if (url.startsWith('/strict'))
+    return `<!doctype html><html><head><meta charset="utf-8"><title>Strict</title>${snippet}</head>
+<body><h1>${STRICT_HEADING}</h1><p>No workers here.</p></body></html>`;
   if (url.startsWith('/second'))
     return `<!doctype html><html><head><meta charset="utf-8"><title>Second</title>${snippet}</head>
 <body><h1>${SECOND_HEADING}</h1><button id="buy" type="button">Buy</button></body></html>`;
@@ -62,7 +68,11 @@ function pageHtml(url: string, snippet: string): string {
 async function serveSite(): Promise<{ origin: string; setSnippet(s: string): void; close(): Promise<void> }> {
   let snippet = '';
   const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(req.url?.startsWith('/strict') ? { 'content-security-policy': "worker-src 'none'" } : {}),
+    });
     res.end(pageHtml(req.url ?? '/', snippet));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -218,10 +228,14 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     // Another person (another browser): the analytics session, hence the recordings' session, is theirs alone.
     const visitor = await openWatched(h.browser, { userAgent: OTHER_UA });
     const v = visitor.page;
+    const workers: string[] = [];
+    v.on('worker', (w) => workers.push(w.url()));
     const sent = uploaded(v);
     const clicked = v.waitForResponse((r) => r.url().includes('/api/collect/heatmap') && r.request().method() === 'POST', SLOW);
     await v.goto(`${site.origin}/second`);
     await sent;
+    // The chunks go from the recorder's upload worker, not the page's thread.
+    expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(1);
     // t.heatmap.js arrives with a collect answer: the clicks must come after it runs.
     await v.waitForFunction(() => [...document.scripts].some((s) => s.src.includes('t.heatmap.js')), undefined, SLOW);
     await v.waitForTimeout(500);
@@ -351,5 +365,28 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     await p.getByRole('link', { name: 'Show all recordings' }).click();
     await expect.poll(() => p.getByTestId('recordings').locator('tbody tr').count(), SLOW).toBe(all.length);
     await assertNothingRan(owner);
+  });
+
+  it("uploads from the page itself where the site's Content-Security-Policy refuses the upload worker", async () => {
+    const ctx = h.server.ctx;
+    const siteRec = (await ctx.meta.sites.byId(siteId))!;
+    const before = new Set((await ctx.replay.list(siteRec, {})).recordings.map((r) => r.recording_id));
+    const visitor = await openWatched(h.browser, { userAgent: FOURTH_UA });
+    const v = visitor.page;
+    await v.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { violations: string[] }).violations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
+    });
+    const sent = uploaded(v);
+    await v.goto(`${site.origin}/strict`);
+    await sent;
+    expect(await v.evaluate(() => (window as unknown as { violations: string[] }).violations)).toContain('worker-src');
+    const recorded = async () => {
+      const rec = (await ctx.replay.list(siteRec, {})).recordings.find((r) => !before.has(r.recording_id));
+      return rec ? await streamText(await ctx.replay.eventStream(siteRec, rec.recording_id)) : '';
+    };
+    await expect.poll(recorded, SLOW).toContain(STRICT_HEADING);
+    await visitor.context.close();
   });
 });
