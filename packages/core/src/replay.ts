@@ -69,3 +69,13 @@ export const REPLAY_DEFAULTS: ReplaySettings = {
 export const REPLAY_MAX_DURATION_MS = 60 * 60_000;
 /** The largest chunk body the collector takes (compressed or not) and the largest it inflates to. */
 export const REPLAY_LIMITS = { bodyBytes: 512 * 1024, inflatedBytes: 8 * 1024 * 1024, eventsPerChunk: 20_000 } as const;
+
+/** The browser-side settings t.replay.js records with (GET /api/collect/replay/config). */
+export interface ReplayClientConfig {
+  consent: boolean;
+  maskAllText: boolean;
+  mask: string[];
+  block: string[];
+  exclude: string[];
+  maxBytes: number;
+}

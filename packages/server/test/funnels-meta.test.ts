@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { FunnelInput } from '@tidemark/core';
-import { describeMetaEngines } from './helpers/meta-engines';
+import { describeMetaEngines, twoSites } from './helpers/meta-engines';
 
 const INPUT: FunnelInput = {
   name: 'Sign-up',
@@ -16,9 +16,7 @@ await describeMetaEngines('funnels-meta', 'funnels repository', (h) => {
   let siteA: string;
   let siteB: string;
   beforeAll(async () => {
-    const org = await h.meta.orgs.create('Acme');
-    siteA = (await h.meta.sites.create(org.id, { domain: 'a.example', name: 'A', timezone: 'UTC' })).id;
-    siteB = (await h.meta.sites.create(org.id, { domain: 'b.example', name: 'B', timezone: 'UTC' })).id;
+    [siteA, siteB] = await twoSites(h.meta);
   });
 
   it('stores steps as JSON and reads them back, per site', async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { describeMetaEngines } from './helpers/meta-engines';
+import { describeMetaEngines, twoSites } from './helpers/meta-engines';
 
 /**
  * The operations tables (meta 0014: annotations, site_shares, alerts, alert_events, email_reports; meta
@@ -10,9 +10,7 @@ await describeMetaEngines('operations-meta', 'operations repositories', (h) => {
   let siteA: string;
   let siteB: string;
   beforeAll(async () => {
-    const org = await h.meta.orgs.create('Acme');
-    siteA = (await h.meta.sites.create(org.id, { domain: 'a.example', name: 'A', timezone: 'UTC' })).id;
-    siteB = (await h.meta.sites.create(org.id, { domain: 'b.example', name: 'B', timezone: 'UTC' })).id;
+    [siteA, siteB] = await twoSites(h.meta);
   });
 
   it('annotations: by site, by range, oldest first; another site cannot touch them', async () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileEntry } from '../src/index';
-import type { ReplayConfig } from '../src/browser/replay-options';
+import type { ReplayClientConfig } from '@tidemark/core';
 import { chromiumUnavailable, launchChromium } from './helpers/browser';
 
 /**
@@ -133,7 +133,7 @@ describe.skipIf(unavailable)('the recorder’s faster serializer gives what rrwe
     await new Promise((r) => server?.close(r));
   });
 
-  async function record(pageName: string, variant: 'rrweb' | 'fast', cfg: ReplayConfig): Promise<Recorded> {
+  async function record(pageName: string, variant: 'rrweb' | 'fast', cfg: ReplayClientConfig): Promise<Recorded> {
     const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', viewport: { width: 1000, height: 700 } });
     try {
       const tab = await ctx.newPage();
@@ -161,7 +161,7 @@ describe.skipIf(unavailable)('the recorder’s faster serializer gives what rrwe
     }
   }
 
-  const configs: Record<string, ReplayConfig> = {
+  const configs: Record<string, ReplayClientConfig> = {
     'the default masking': { consent: false, maskAllText: false, mask: [], block: [], exclude: [], maxBytes: 1e7 },
     'all text masked, site selectors': {
       consent: false,

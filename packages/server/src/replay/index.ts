@@ -5,7 +5,6 @@ export {
   replayListQuerySchema,
   MAX_SEQ_AHEAD,
   DROP_OFF_SESSIONS,
-  type ReplayClientConfig,
   type ChunkQuery,
   type FunnelDropOff,
 } from './service';

@@ -8,6 +8,7 @@ import {
   REPLAY_DEFAULTS,
   REPLAY_MAX_DURATION_MS,
   TidemarkError,
+  type ReplayClientConfig,
   type ReplayListResponse,
   type ReplayRecording,
 } from '@tidemark/core';
@@ -90,16 +91,6 @@ export interface ReplayServiceDeps {
   chunksPerMinute: number;
   /** Stored bytes per site per UTC month, every recording together; 0 = no cap. */
   monthlyBytesPerSite?: number;
-}
-
-/** The browser-side settings t.replay.js records with (GET /api/collect/replay/config). */
-export interface ReplayClientConfig {
-  consent: boolean;
-  maskAllText: boolean;
-  mask: string[];
-  block: string[];
-  exclude: string[];
-  maxBytes: number;
 }
 
 /**

@@ -123,3 +123,11 @@ export async function describeMetaEngines(
     });
   }
 }
+
+/** Two sites of one organization, A and B: for tests that one site's rows never reach the other. */
+export async function twoSites(meta: MetaStore): Promise<[string, string]> {
+  const org = await meta.orgs.create('Acme');
+  const a = await meta.sites.create(org.id, { domain: 'a.example', name: 'A', timezone: 'UTC' });
+  const b = await meta.sites.create(org.id, { domain: 'b.example', name: 'B', timezone: 'UTC' });
+  return [a.id, b.id];
+}

@@ -1,14 +1,5 @@
 import type { record } from '@rrweb/record';
-
-/** The site's replay settings as GET /api/collect/replay/config gives them. */
-export interface ReplayConfig {
-  consent: boolean;
-  maskAllText: boolean;
-  mask: string[];
-  block: string[];
-  exclude: string[];
-  maxBytes: number;
-}
+import type { ReplayClientConfig } from '@tidemark/core';
 
 type RecordOptions = NonNullable<Parameters<typeof record>[0]>;
 
@@ -17,7 +8,7 @@ type RecordOptions = NonNullable<Parameters<typeof record>[0]>;
  * `data-tm-mask` and the site's selectors masked, `data-tm-block`, `rr-block` and the site's selectors
  * blocked, no canvas, fonts, images or cross-origin iframes.
  */
-export function recordOptions(cfg: ReplayConfig, emit: RecordOptions['emit']): RecordOptions {
+export function recordOptions(cfg: ReplayClientConfig, emit: RecordOptions['emit']): RecordOptions {
   return {
     emit,
     maskAllInputs: true,

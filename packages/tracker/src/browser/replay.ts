@@ -15,7 +15,8 @@
  * provides a minimal `tidemark.consent(purposes)` that does exactly that (kept for the tab's session).
  */
 import { record } from '@rrweb/record';
-import { recordOptions, type ReplayConfig } from './replay-options';
+import type { ReplayClientConfig } from '@tidemark/core';
+import { recordOptions } from './replay-options';
 import type { TrackerInternals } from './internal';
 import { compilePatterns } from './util';
 import { startUploadWorker, type WorkerAck, type WorkerChunk } from './replay-worker';
@@ -51,7 +52,7 @@ const PLAIN_CHARS = 8192;
 /** A worker's chunk is split past this many characters (far below the server's 512 KB of gzip per chunk). */
 const WORKER_CHARS = 400_000;
 
-let cfg: ReplayConfig;
+let cfg: ReplayClientConfig;
 let state: State | undefined;
 let buffer: unknown[] = [];
 let stop: (() => void) | undefined;
@@ -242,14 +243,14 @@ if (x?.c && !w.__tmReplay) {
     };
   }
   const site = x.c.site as string;
-  const known = kept<{ t: number; s: string; c: ReplayConfig }>(CONFIG_KEY);
+  const known = kept<{ t: number; s: string; c: ReplayClientConfig }>(CONFIG_KEY);
   (known && known.s == site && Date.now() - known.t < CONFIG_MS && known.t <= Date.now()
     ? Promise.resolve(known.c)
     : fetch(`${x.c.api}/api/collect/replay/config?s=${encodeURIComponent(site)}`)
         .then((r) => r.json())
-        .then((c: ReplayConfig) => (kept(CONFIG_KEY, { t: Date.now(), s: site, c }), c))
+        .then((c: ReplayClientConfig) => (kept(CONFIG_KEY, { t: Date.now(), s: site, c }), c))
   )
-    .then((c: ReplayConfig) => {
+    .then((c: ReplayClientConfig) => {
       cfg = c;
       addEventListener('tidemark:consent', () => (consented() ? start() : (flush(), halt())));
       addEventListener('error', () => stop && record.addCustomEvent('error', {}));
