@@ -103,6 +103,8 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     expect(new URL(p.url()).pathname).toBe(`/sites/${siteId}/people/uuser-42`);
     expect(await p.getByTestId('profile-name').textContent()).toBe('user-42');
     const traits = p.getByRole('region', { name: 'Traits' });
+    // The profile's parts arrive on their own: wait for the traits before reading them.
+    await expect.poll(() => traits.locator('tbody tr td:first-child').allTextContents(), SLOW).toEqual(['email', 'plan']);
     const rows: string[][] = [];
     for (const tr of await traits.locator('tbody tr').all()) rows.push(await tr.locator('td').allTextContents());
     expect(rows.map((r) => r[0])).toEqual(['email', 'plan']);
@@ -113,7 +115,7 @@ describe.skipIf(!!unavailable)('people in the browser', () => {
     expect(shown).not.toContain('jane@shop.test');
     // The visitor id joined the user when it signed in.
     const merges = p.getByRole('region', { name: 'Merges' });
-    expect(await merges.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => merges.locator('tbody tr').count(), SLOW).toBe(1);
     expect(await merges.locator('tbody tr td').allTextContents()).toEqual(expect.arrayContaining(['user-42', '—']));
     // One session: the two anonymous page views, then the sign-in.
     expect(await p.getByTestId('timeline-session').count()).toBe(1);
