@@ -8,21 +8,18 @@
  * iframes, SVG, custom elements, shadow DOM, comments, blocked elements) goes to rrweb as before.
  *
  * The build puts a call to `fastSerialize` at the top of rrweb's `serializeNodeWithId`
- * (node/rrweb-patch.ts), handing it rrweb's own helpers so that ids, URL rewriting and masking are rrweb's.
+ * (node/rrweb-patch.ts), handing it rrweb's own helpers for ids and URL rewriting; its block and mask
+ * checks are rrweb's, written here without rrweb's accessor indirection.
  */
 
 /** rrweb's internals the fast path uses (from @rrweb/record 2.1.6's bundled rrweb-snapshot). */
 export interface RrwebInternals {
   /** serializeNodeWithId: for the nodes this path does not take. */
   sn: (n: Node, options: SerializeOptions) => Serialized | null;
-  /** needMaskingText(node, maskTextClass, maskTextSelector, checkAncestors) */
-  mask: (n: Node, cls: string, selector: string | null | undefined, ancestors: boolean) => boolean;
   /** transformAttribute(doc, tagName, name, value): absolute URLs and the like. */
   attr: (doc: Document, tag: string, name: string, value: string) => string;
   /** genId(): the next node id. */
   id: () => number;
-  /** _isBlockedElement(element, blockClass, blockSelector) */
-  blocked: (el: Element, cls: string, selector: string | null | undefined) => boolean;
   /** getRootId(doc, mirror) */
   root: (doc: Document, mirror: Mirror) => number | undefined;
   /** IGNORED_NODE */
@@ -51,9 +48,11 @@ export interface SerializeOptions {
   newlyAddedElement?: boolean;
   inlineImages?: boolean;
   maskTextFn?: (text: string, el: HTMLElement | null) => string;
-  onSerialize?: (n: Node) => void;
   [key: string]: unknown;
 }
+
+/** Attribute names rrweb's `transformAttribute` may rewrite (URLs, srcset, inline style); it returns others as they are. */
+const REWRITTEN = new Set(['src', 'href', 'xlink:href', 'background', 'srcset', 'style', 'data']);
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
 
@@ -96,8 +95,8 @@ export function fastSerialize(n: Node, o: SerializeOptions, rr: RrwebInternals):
   if (o.inlineImages && el.localName === 'img') return undefined;
   // rrweb marks a child of a shadow root as such: left to it.
   if (el.parentNode?.nodeType === 11) return undefined;
-  if (rr.blocked(el, o.blockClass, o.blockSelector)) return undefined;
   const walk: Walk = { o, rr, rootId: rr.root(o.doc, o.mirror), maskClass: o.maskTextClass, blockClass: o.blockClass };
+  if (blocked(walk, el)) return undefined;
   return element(walk, el, o.needsMask, o.preserveWhiteSpace ?? true, !!o.newlyAddedElement, !!o.skipChild);
 }
 
@@ -116,13 +115,14 @@ function element(
   skipChild: boolean,
 ): Serialized | null {
   const { o, rr } = w;
-  const needsMask = inherited || rr.mask(el, w.maskClass, o.maskTextSelector, inherited === undefined);
+  const needsMask = inherited || masked(w, el, inherited === undefined);
   const tagName = el.localName;
   const attributes: Record<string, unknown> = {};
   const list = el.attributes;
   for (let i = 0; i < list.length; i++) {
     const a = list[i]!;
-    attributes[a.name] = rr.attr(o.doc, tagName, a.name.toLowerCase(), a.value);
+    const name = a.name.toLowerCase();
+    attributes[a.name] = REWRITTEN.has(name) ? rr.attr(o.doc, tagName, name, a.value) : a.value;
   }
   if (!newlyAdded) {
     if (el.scrollLeft) attributes.rr_scrollLeft = el.scrollLeft;
@@ -141,13 +141,14 @@ function element(
     id: idFor(w, el, false),
   };
   o.mirror.add(el, sn);
-  o.onSerialize?.(el);
+  // rrweb's recorder passes `onSerialize` to track iframes, stylesheet links and shadow hosts: a plain
+  // element (and text) is none of them, so it is not called here.
   if (skipChild) return sn;
   let bypass: SerializeOptions | undefined;
   for (let c = el.firstChild; c; c = c.nextSibling) {
     let child: Serialized | null;
     const plain = plainElement(c);
-    if (plain && !(o.inlineImages && plain.localName === 'img') && !rr.blocked(plain, w.blockClass, o.blockSelector)) {
+    if (plain && !(o.inlineImages && plain.localName === 'img') && !blocked(w, plain)) {
       child = element(w, plain, needsMask, preserveWhiteSpace, false, false);
     } else if (c.nodeType === 3) {
       child = text(w, c as Text, el, needsMask, preserveWhiteSpace);
@@ -170,7 +171,28 @@ function text(w: Walk, n: Text, parent: HTMLElement, needsMask: boolean, preserv
   const ignore = !preserveWhiteSpace && !textContent.replace(/^\s+|\s+$/gm, '').length;
   const sn = { type: 3, textContent: textContent || '', rootId: w.rootId, id: idFor(w, n, ignore) };
   w.o.mirror.add(n, sn);
-  if (sn.id === w.rr.ignored) return null;
-  w.o.onSerialize?.(n);
-  return sn;
+  return sn.id === w.rr.ignored ? null : sn;
+}
+
+/** rrweb's `_isBlockedElement` for a string block class: the class, or the block selector. */
+function blocked(w: Walk, el: HTMLElement): boolean {
+  try {
+    if (el.classList.contains(w.blockClass)) return true;
+    if (w.o.blockSelector) return el.matches(w.o.blockSelector);
+  } catch {}
+  return false;
+}
+
+/**
+ * rrweb's `needMaskingText` for an element and a string mask class: never for an empty element; else its
+ * class or the mask selector, on the element itself or (at the top of a subtree) on any ancestor.
+ */
+function masked(w: Walk, el: HTMLElement, ancestors: boolean): boolean {
+  if (!el.firstChild) return false;
+  const selector = w.o.maskTextSelector;
+  try {
+    if (ancestors ? el.closest(`.${w.maskClass}`) : el.classList.contains(w.maskClass)) return true;
+    if (selector) return ancestors ? !!el.closest(selector) : el.matches(selector);
+  } catch {}
+  return false;
 }

@@ -23,7 +23,7 @@ const FAST_SERIALIZER = path.resolve(here, '../browser/replay-snapshot.ts');
 const ELEMENT_ACCESSORS = /Element: \[\s*"shadowRoot",\s*"querySelector",\s*"querySelectorAll"\s*\]/;
 const SERIALIZE_NODE_WITH_ID = 'function serializeNodeWithId(n, options) {\n';
 const FAST_HOOK = `let __tmRr;
-${SERIALIZE_NODE_WITH_ID}  const __tmFastNode = __tmFast(n, options, __tmRr || (__tmRr = { sn: serializeNodeWithId, mask: needMaskingText, attr: transformAttribute, id: genId, blocked: _isBlockedElement, root: getRootId, ignored: IGNORED_NODE }));
+${SERIALIZE_NODE_WITH_ID}  const __tmFastNode = __tmFast(n, options, __tmRr || (__tmRr = { sn: serializeNodeWithId, attr: transformAttribute, id: genId, root: getRootId, ignored: IGNORED_NODE }));
   if (__tmFastNode !== void 0) return __tmFastNode;
 `;
 
