@@ -4,6 +4,7 @@ import { emptyEvent, shareCreatedSchema, sharedViewSchema, type CanonicalEvent }
 import { Client, signUp, signUpConfirmed } from './helpers/accounts';
 import { startSmtpSink } from './helpers/smtp-sink';
 import { startTestServer } from './helpers/server';
+import { isStaticDashboard, OPEN_ROUTES } from './helpers/public-routes';
 
 /**
  * Shared dashboards over HTTP (real server, SQLite + DuckDB): links with cards, password (argon2id,
@@ -188,27 +189,8 @@ describe('a link holder reaches nothing else', () => {
     const { token } = (await owner.post(shares(), { password: 'walk the routes', cards: ['overview', 'pages'] })).body;
     const access = (await new Client(srv.url).post(`/api/share/${token}/unlock`, { password: 'walk the routes' })).body.access_token;
     const own = new Set(['/api/share/:token', '/api/share/:token/unlock', '/api/share/:token/stats', '/share/:token']);
-    // Public by design (as in the tenant-isolation walk): collection, sign-in, health, tracker scripts, static files.
-    const PUBLIC = [
-      /^\/health$/,
-      /^\/t(\.[\w-]+)*\.js$/,
-      /^\/api\/collect(\/|$)/,
-      /^\/api\/v1\/collect(\/|$)/,
-      /^\/api\/tracking\//,
-      /^\/api\/analytics\/track$/,
-      /^\/api\/webhooks\//,
-      /^\/api\/event$/,
-      /^\/api\/(send|batch)$/,
-      /^\/api\/auth\//,
-      /^\/v1\/(openapi\.json|docs)$/,
-      /^\/api\/reports\/unsubscribe$/, // a mail's link: its own signed token, nothing of the share's
-      /^\/api\/consent(\/config)?$/, // the consent banner's texts and decisions, by tracking id
-      /^\/api\/domains\/ask$/, // the reverse proxy's on-demand TLS question
-      /^\/api\/branding$/, // the sign-in page's branding, by host
-      /^\/api\/experiments\/assign$/, // an experiment's variants for a signed attribution id, by tracking id
-    ];
-    const isPublic = (url: string) =>
-      PUBLIC.some((r) => r.test(url)) || (!url.startsWith('/api/') && !url.startsWith('/v1/') && !/:\w/.test(url));
+    // Open by design (helpers/public-routes.ts): collection, sign-in, health, tracker scripts, static files.
+    const isPublic = (url: string) => OPEN_ROUTES.some((r) => r.test(url)) || isStaticDashboard(url);
     const routes = srv.app.routeTable.filter((r) => r.method !== 'OPTIONS' && !own.has(r.url) && !isPublic(r.url));
     expect(routes.length).toBeGreaterThan(40);
     const fill = (url: string) =>

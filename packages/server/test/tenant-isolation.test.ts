@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUpConfirmed, startAccountsServer, type AccountsServer, type HttpResult } from './helpers/accounts';
 import { HostClient } from './helpers/host-client';
 import { startSmtpSink } from './helpers/smtp-sink';
+import { isStaticDashboard, PUBLIC_ROUTES } from './helpers/public-routes';
 
 /**
  * Tenant isolation over every route the app registers (app.routeTable), so routes added later are
@@ -21,28 +22,8 @@ import { startSmtpSink } from './helpers/smtp-sink';
 const PW = 'correct horse battery';
 const rand = () => crypto.randomBytes(6).toString('hex');
 
-/** Public by design: anyone may call them with any id (collection takes a public tracking id). */
-const PUBLIC_ROUTES: RegExp[] = [
-  /^\/health$/,
-  /^\/t(\.[\w-]+)*\.js$/,
-  /^\/api\/collect(\/|$)/,
-  /^\/api\/v1\/collect(\/|$)/,
-  /^\/api\/tracking\/(events|test)(\.js)?$/,
-  /^\/api\/analytics\/track$/,
-  /^\/api\/webhooks\//,
-  /^\/api\/event$/,
-  /^\/api\/auth\/(login|register|setup|logout)$/,
-  // The consent banner's configuration and the recording of a decision (by tracking id, like collection).
-  /^\/api\/consent(\/config)?$/,
-  // An experiment's variants for the visitor a signed attribution id names (by tracking id, like collection).
-  /^\/api\/experiments\/assign$/,
-];
-
 function isPublic(url: string): boolean {
-  if (PUBLIC_ROUTES.some((r) => r.test(url))) return true;
-  // The static dashboard (SPA shell and assets): outside /api and /v1, no named params.
-  const underApi = url.startsWith('/api/') || url === '/api' || url.startsWith('/v1/') || url === '/v1';
-  return !underApi && !/:\w/.test(url);
+  return PUBLIC_ROUTES.some((r) => r.test(url)) || isStaticDashboard(url);
 }
 
 interface OrgA {
