@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCORING_RULES,
   scoreBucketOf,
   SEGMENT_K_MAX,
   SEGMENT_K_MIN,
+  emptyEvent,
   type CanonicalEvent,
   type GoalDefinition,
 } from '@tidemark/core';
@@ -303,6 +305,29 @@ export function runSegmentsSuite(engine: string, makeStore: () => Promise<EventS
       const e = people.events.find((x) => (x.user_id ? `u${x.user_id}` : `v${x.visitor_id}`) === first)!;
       return [...people.events, ...more, { ...e, ts: NOW + 60 * 60_000 }];
     }
+
+    it("counts a person's sessions as the profile does: a session id within a visitor id", async () => {
+      // One person on two devices whose session ids happen to be equal (on another site of the same store).
+      const other = { id: 'shared-session-site', timezone: 'UTC', goals: [SIGNUP] };
+      const view = (id: string, visitor: string, at: number): CanonicalEvent => ({
+        ...emptyEvent({ event_id: id, site_id: other.id, ts: at, received_at: at, name: 'page_view' }),
+        visitor_id: visitor,
+        session_id: 'same-session',
+        user_id: 'two-devices',
+        path: '/',
+      });
+      const events = [
+        view(crypto.randomUUID(), 'v-laptop', NOW - 3_600_000),
+        view(crypto.randomUUID(), 'v-phone', NOW - 1_800_000),
+        view(crypto.randomUUID(), 'v-phone', NOW - 1_700_000),
+      ];
+      await store.write({ events, raw: [], quarantine: [], drops: [] });
+      const rows = await stats.peopleFeatures(other, scorer);
+      expect(rows.map((r) => r.pid)).toEqual(['utwo-devices']);
+      // Independently: the distinct (visitor id, session id) pairs of the person's events.
+      expect(rows[0]!.features.sessions).toBe(new Set(events.map((e) => `${e.visitor_id}|${e.session_id}`)).size);
+      expect((await stats.profile(other, 'utwo-devices', scorer)).sessions).toBe(rows[0]!.features.sessions);
+    });
   });
 }
 

@@ -2,6 +2,7 @@ import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { memberRows } from '../people';
 import { bindInt, bindString, ident, join, render, sql, type CompiledSql } from '../sql';
+import { sessionKey } from './compile';
 import { featureColumns, featuresOf, type PersonFeatures, type ProfileScorer } from './features';
 
 /**
@@ -32,7 +33,10 @@ const COLS = [
   'device_type',
 ];
 
-/** Per person: the scorer's features over all their events; per person and visitor id: the last event (`visitors`). */
+/**
+ * Per person: the scorer's features over all their events, sessions counted as the profile counts them (a
+ * session id within a visitor id); per person and visitor id: the last event (`visitors`).
+ */
 export function compilePeopleFeatures(
   d: Dialect,
   siteId: string,
@@ -45,7 +49,7 @@ export function compilePeopleFeatures(
   const recent = sinceMs === null ? sql`` : sql` WHERE pid IN (SELECT pid FROM ${person} WHERE rms >= ${bindInt(sinceMs)})`;
   return {
     people: render(
-      sql`SELECT pid, max(ms) AS last_ms, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${d.uniq(ident('session_id'))} AS n_sessions,
+      sql`SELECT pid, max(ms) AS last_ms, ${d.countIf(sql`name = 'page_view'`)} AS n_pageviews, ${d.uniq(sessionKey(d))} AS n_sessions,
         ${join(featureColumns(d, scorer))} FROM ${person}${recent} GROUP BY pid ORDER BY pid`,
       d,
     ),
