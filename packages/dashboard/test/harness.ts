@@ -257,3 +257,25 @@ export async function registerThroughApi(url: string, body: Record<string, strin
   });
   return r.status;
 }
+
+/** A JSON call to the server with a browser profile's session (as the dashboard would make it). */
+export type SessionApi = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
+/**
+ * Signs the admin the config created in through the login form (no site yet) and returns calls with that
+ * browser session, for tests that set up over the API what other tests cover through forms.
+ */
+export async function adminSession(h: Harness, owner: Watched, admin: { email: string; password: string }): Promise<SessionApi> {
+  await owner.page.goto(`${h.url}/login`);
+  await signIn(owner.page, admin.email, admin.password);
+  await owner.page.getByRole('heading', { name: 'No sites yet' }).waitFor();
+  const cookie = (await owner.context.cookies(h.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+  return async (method, path, body) =>
+    (
+      await fetch(h.url + path, {
+        method,
+        headers: { cookie, origin: h.url, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    ).json();
+}

@@ -9,6 +9,7 @@ import {
   startHarness,
   type FixtureSite,
   type Harness,
+  adminSession,
 } from './harness';
 
 /**
@@ -41,20 +42,7 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
   it('shows the Frustration card, the click map over the page and the elements table', async () => {
     const owner = await openWatched(h.browser);
     const { page } = owner;
-    await page.goto(`${h.url}/login`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'No sites yet' }).waitFor();
-    const cookie = (await owner.context.cookies(h.url)).map((c) => `${c.name}=${c.value}`).join('; ');
-    const api = async (method: string, path: string, body?: unknown) =>
-      (
-        await fetch(h.url + path, {
-          method,
-          headers: { cookie, origin: h.url, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-      ).json();
+    const api = await adminSession(h, owner, OWNER);
     const site = (await api('POST', '/api/sites', { name: 'Shop', domain: fixture.host })) as { id: string; tracking_id: string };
     // Behaviour settings through the settings screen.
     await page.goto(`${h.url}/sites/${site.id}/settings`);

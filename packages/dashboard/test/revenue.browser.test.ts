@@ -9,6 +9,7 @@ import {
   startHarness,
   type FixtureSite,
   type Harness,
+  adminSession,
 } from './harness';
 
 /**
@@ -41,21 +42,8 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
   it('a checkout carrying the attribution id of a UTM visit shows under that campaign', async () => {
     const owner = await openWatched(h.browser);
     const { page } = owner;
-    await page.goto(`${h.url}/login`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'No sites yet' }).waitFor();
     // The site is created over the API with the browser's session (the add-site form is covered elsewhere).
-    const cookie = (await owner.context.cookies(h.url)).map((c) => `${c.name}=${c.value}`).join('; ');
-    const api = async (method: string, path: string, body?: unknown) =>
-      (
-        await fetch(h.url + path, {
-          method,
-          headers: { cookie, origin: h.url, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-      ).json();
+    const api = await adminSession(h, owner, OWNER);
     const site = (await api('POST', '/api/sites', { name: 'Shop', domain: fixture.host })) as { id: string };
     const created = { id: site.id, snippet: ((await api('GET', `/api/sites/${site.id}/snippet`)) as { snippet: string }).snippet };
 
