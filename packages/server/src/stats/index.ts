@@ -95,7 +95,8 @@ export { parsePathsParams, parseNeighboursParams, pathsParamsSchema, neighboursP
 export { journeyParamsSchema } from './journeys';
 export { parseCohortParams, cohortParamsSchema, compileCohorts } from './cohorts';
 export { universalAnalytics, type UniversalAnalytics } from './universal';
-export { profileListParamsSchema, profileTimelineParamsSchema, parseQueryParams } from './profiles';
+export { profileListParamsSchema, profileTimelineParamsSchema } from './profiles';
+export { parseQueryParams } from './query-params';
 export type {
   PersonFeatures,
   PersonFeatureRow,

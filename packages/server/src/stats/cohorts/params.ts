@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import {
-  badRequest,
-  cohortBySchema,
-  type CohortBy,
-  COHORT_INTERVALS,
-  COHORT_MAX_PERIODS,
-  COHORT_UNITS,
-  isoDateSchema,
-  PERIODS,
-} from '@tidemark/core';
+import { cohortBySchema, type CohortBy, COHORT_INTERVALS, COHORT_MAX_PERIODS, COHORT_UNITS, isoDateSchema, PERIODS } from '@tidemark/core';
 import { parseDashboardParams, type DashboardRequest } from '../dashboard';
+import { DATE_RANGE_CODES, parseQueryParams } from '../query-params';
 
 /** `GET …/cohorts`: which first visits make the cohorts, how they are grouped, counted and followed. */
 export const cohortParamsSchema = z
@@ -50,19 +42,7 @@ export interface CohortRequest {
 }
 
 export function parseCohortParams(raw: unknown): CohortRequest {
-  const r = cohortParamsSchema.safeParse(raw ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = String(issue?.path[0] ?? '');
-    const code =
-      issue?.code === 'unrecognized_keys'
-        ? 'unknown_parameter'
-        : field === 'start_date' || field === 'end_date'
-          ? 'invalid_date_range'
-          : `invalid_${field || 'parameter'}`;
-    throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
-  }
-  const p = r.data;
+  const p = parseQueryParams(cohortParamsSchema, raw, DATE_RANGE_CODES);
   const period = parseDashboardParams({
     period: p.period ?? 'last_12_months',
     start_date: p.start_date,

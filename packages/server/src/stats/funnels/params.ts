@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { badRequest, dimensionSchema, isoDateSchema, PERIODS, type Dimension } from '@tidemark/core';
+import { dimensionSchema, isoDateSchema, PERIODS, type Dimension } from '@tidemark/core';
 import { parseDashboardParams, type DashboardRequest } from '../dashboard';
+import { DATE_RANGE_CODES, parseQueryParams } from '../query-params';
 
 /** `GET …/funnels/{id}/stats`: the stats endpoint's period and filters, plus an optional breakdown. */
 export const funnelParamsSchema = z
@@ -26,23 +27,12 @@ export interface FunnelRequest {
 }
 
 export function parseFunnelParams(raw: unknown): FunnelRequest {
-  const r = funnelParamsSchema.safeParse(raw ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = String(issue?.path[0] ?? '');
-    const code =
-      issue?.code === 'unrecognized_keys'
-        ? 'unknown_parameter'
-        : field === 'breakdown'
-          ? 'invalid_dimension'
-          : field === 'filters'
-            ? 'invalid_filter'
-            : field === 'period'
-              ? 'invalid_period'
-              : 'invalid_date_range';
-    throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
-  }
-  const { breakdown, ...rest } = r.data;
+  const { breakdown, ...rest } = parseQueryParams(funnelParamsSchema, raw, {
+    ...DATE_RANGE_CODES,
+    '': 'invalid_date_range',
+    breakdown: 'invalid_dimension',
+    filters: 'invalid_filter',
+  });
   // Period and filters are validated exactly as the stats endpoint does.
   const req = parseDashboardParams({ ...rest, compare: 'false' });
   return { dateRange: req.dateRange, filters: req.filters, breakdown: breakdown ?? null };

@@ -15,6 +15,7 @@ import { goalCompletion } from '../goals';
 import { SESSION_LOOKAROUND_MS } from '../optimize';
 import { memberRows } from '../people';
 import { resolvePeriod } from '../period';
+import { DATE_RANGE_CODES, parseQueryParams } from '../query-params';
 import { and, bindInt, bindString, render, sql } from '../sql';
 
 /** `GET …/journeys`: the period whose sessions count, the goal, and what a member is. */
@@ -47,19 +48,7 @@ export async function runJourneys(
   raw: unknown,
   nowMs: number,
 ): Promise<JourneySegments> {
-  const r = journeyParamsSchema.safeParse(raw ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = String(issue?.path[0] ?? '');
-    const code =
-      issue?.code === 'unrecognized_keys'
-        ? 'unknown_parameter'
-        : field.endsWith('_date')
-          ? 'invalid_date_range'
-          : `invalid_${field || 'parameter'}`;
-    throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
-  }
-  const p = r.data;
+  const p = parseQueryParams(journeyParamsSchema, raw, DATE_RANGE_CODES);
   const period = parseDashboardParams({
     period: p.period ?? 'last_30_days',
     start_date: p.start_date,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest, isoDateSchema, PATHS_DEFAULT_DEPTH, PATHS_MAX_DEPTH, PERIODS } from '@tidemark/core';
 import { parseDashboardParams, type DashboardRequest } from '../dashboard';
+import { DATE_RANGE_CODES, parseQueryParams } from '../query-params';
 
 const page = z.string().min(1).max(2000).startsWith('/', 'a page is a path starting with /');
 const eventName = z.string().min(1).max(200);
@@ -65,23 +66,8 @@ export interface NeighboursRequest {
   limit: number;
 }
 
-function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
-  const r = schema.safeParse(raw ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = String(issue?.path[0] ?? '');
-  const code =
-    issue?.code === 'unrecognized_keys'
-      ? 'unknown_parameter'
-      : field === 'filters'
-        ? 'invalid_filter'
-        : field === 'period'
-          ? 'invalid_period'
-          : field === 'start_date' || field === 'end_date'
-            ? 'invalid_date_range'
-            : `invalid_${field || 'parameter'}`;
-  throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
-}
+/** The paths routes' codes: filters and the date range named as the stats endpoint names them. */
+const CODES = { ...DATE_RANGE_CODES, filters: 'invalid_filter' };
 
 /** Period and filters exactly as the stats endpoint reads them. */
 function periodOf(p: { period?: string; start_date?: string; end_date?: string; filters?: string }) {
@@ -96,7 +82,7 @@ function periodOf(p: { period?: string; start_date?: string; end_date?: string; 
 }
 
 export function parsePathsParams(raw: unknown): PathsRequest {
-  const p = parse(pathsParamsSchema, raw);
+  const p = parseQueryParams(pathsParamsSchema, raw, CODES);
   const given = (['start_page', 'start_event', 'end_page', 'end_event'] as const).filter((k) => p[k] !== undefined);
   if (given.length > 1)
     throw badRequest('invalid_anchor', `At most one of start_page, start_event, end_page, end_event (got ${given.join(', ')})`);
@@ -115,6 +101,6 @@ export function parsePathsParams(raw: unknown): PathsRequest {
 }
 
 export function parseNeighboursParams(raw: unknown): NeighboursRequest {
-  const p = parse(neighboursParamsSchema, raw);
+  const p = parseQueryParams(neighboursParamsSchema, raw, CODES);
   return { ...periodOf(p), page: p.page, events: p.events === 'true', limit: p.limit ?? 10 };
 }

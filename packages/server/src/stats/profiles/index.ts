@@ -1,5 +1,5 @@
 export { runProfileList, runProfile, runProfileTimeline, traitsOf } from './run';
-export { profileListParamsSchema, profileTimelineParamsSchema, parseQueryParams } from './params';
+export { profileListParamsSchema, profileTimelineParamsSchema } from './params';
 export { runLeadExamples, type LeadExample } from './training';
 export type { PersonFeatures, ProfileScore, ProfileScorer } from './features';
 export {

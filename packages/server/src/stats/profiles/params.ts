@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest, isoDateSchema, PERIODS, PROFILE_ID_PATTERN, PROFILE_SORTS, type FilterNode, type Query } from '@tidemark/core';
 import { parseFilterParam } from '../dashboard';
+import { parseQueryParams } from '../query-params';
 
 const int = (max: number) =>
   z
@@ -41,16 +42,6 @@ export const profileTimelineParamsSchema = z
   .strict();
 
 export const profileIdSchema = z.string().max(301).regex(PROFILE_ID_PATTERN, 'a profile id: u<user id> or v<visitor id>');
-
-/** Query parameters through their schema: an unknown one or a bad value is a 400 naming it. */
-export function parseQueryParams<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
-  const r = schema.safeParse(raw ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = String(issue?.path[0] ?? '');
-  const code = issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : `invalid_${field || 'parameter'}`;
-  throw badRequest(code, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameter'}`);
-}
 
 export function parseProfileListParams(raw: unknown) {
   const p = parseQueryParams(profileListParamsSchema, raw);
