@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { afterQuietHours, eventMatches, inQuietHours, periodSpan } from './rules';
+import { wallClock } from '../../test/helpers/wall-clock';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-const fmt = (tz: string) => {
-  let f = formats.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(tz, f);
-  }
-  return f;
-};
-const local = (ms: number, tz: string) => fmt(tz).format(new Date(ms));
 const MIN = 60_000;
 
 describe('trigger rules', () => {
@@ -42,9 +25,9 @@ describe('trigger rules', () => {
       ['2026-12-31T23:30:00Z', 'quarter', '2027-01-01 00:00', '2027-04-01 00:00'],
     ] as const) {
       const s = periodSpan(Date.parse(at), per, tz);
-      expect([local(s.fromMs, tz), local(s.toMs, tz)], `${at} ${per}`).toEqual([from, to]);
+      expect([wallClock(s.fromMs, tz), wallClock(s.toMs, tz)], `${at} ${per}`).toEqual([from, to]);
       // The instant before each bound is in another local day.
-      expect(local(s.fromMs - MIN, tz).slice(0, 10)).not.toBe(from.slice(0, 10));
+      expect(wallClock(s.fromMs - MIN, tz).slice(0, 10)).not.toBe(from.slice(0, 10));
     }
     const spring = periodSpan(Date.parse('2026-03-29T12:00:00Z'), 'day', tz);
     expect((spring.toMs - spring.fromMs) / 3_600_000).toBe(23);
@@ -60,7 +43,7 @@ describe('trigger rules', () => {
         const [sh, sm] = q.start.split(':').map(Number) as [number, number];
         const [eh, em] = q.end.split(':').map(Number) as [number, number];
         const quiet = (ms: number) => {
-          const [h, m] = local(ms, tz).slice(11).split(':').map(Number) as [number, number];
+          const [h, m] = wallClock(ms, tz).slice(11).split(':').map(Number) as [number, number];
           const x = h * 60 + m;
           const s = sh * 60 + sm;
           const e = eh * 60 + em;

@@ -4,6 +4,7 @@ import { ServerKeys } from '../../src/secrets';
 import type { EventStore } from '../../src/store';
 import { StatsService } from '../../src/stats';
 import { TriggerService, type EngineOptions, type TriggerServiceDeps } from '../../src/triggers';
+import { wallClock } from './wall-clock';
 
 /** An outgoing provider that records what it was asked to deliver, and fails when told to. */
 export class RecordingDestinations implements DestinationsApi {
@@ -55,32 +56,15 @@ export function triggerService(
 
 /** The UTC instant whose wall clock in `tz` reads `local` (YYYY-MM-DDTHH:MM), found by scanning minutes (no shared code). */
 export function zoned(local: string, tz: string): number {
-  const fmt = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
   const want = local.replace('T', ' ');
   const base = Date.parse(`${local}:00Z`);
-  for (let t = base - 15 * 3_600_000; t <= base + 15 * 3_600_000; t += 60_000) if (fmt.format(new Date(t)) === want) return t;
+  for (let t = base - 15 * 3_600_000; t <= base + 15 * 3_600_000; t += 60_000) if (wallClock(t, tz) === want) return t;
   throw new Error(`${local} does not exist in ${tz}`);
 }
 
 /** The local date and minutes of `ms` in `tz`, read with Intl directly. */
 export function localParts(ms: number, tz: string): { date: string; minutes: number } {
-  const s = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ms));
+  const s = wallClock(ms, tz);
   const [date, hm] = s.split(' ') as [string, string];
   return { date, minutes: Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5)) };
 }
