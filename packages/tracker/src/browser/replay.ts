@@ -117,28 +117,25 @@ const chunkUrl = (q: number) => {
 async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
-  if (worker && !unloading) {
-    if (text.length > WORKER_CHARS && events.length > 1) {
-      const half = events.length >> 1;
-      await upload(events.slice(0, half));
-      return upload(events.slice(half));
-    }
-    const q = next();
-    pending.set(q, { e: events, t: text });
-    worker.postMessage({ q, u: chunkUrl(q), t: text } satisfies WorkerChunk);
-    return;
-  }
-  const data = new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
+  const viaWorker = worker && !unloading;
   // While the page unloads there may be no time for an asynchronous compression: plain JSON then. A small
   // chunk goes plain too: setting up the compression costs the page more than the few bytes it saves.
-  const body = unloading || text.length < PLAIN_CHARS ? data : await gzip(data);
-  if (body.byteLength > KEEPALIVE_BYTES && events.length > 1) {
+  const data = viaWorker ? undefined : (new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>);
+  const body = !data || unloading || text.length < PLAIN_CHARS ? data : await gzip(data);
+  if ((body ? body.byteLength > KEEPALIVE_BYTES : text.length > WORKER_CHARS) && events.length > 1) {
     const half = events.length >> 1;
     await upload(events.slice(0, half), unloading);
     return upload(events.slice(half), unloading);
   }
-  return send(next(), body, unloading);
+  const q = next();
+  if (!body) {
+    pending.set(q, { e: events, t: text });
+    worker!.postMessage({ q, u: chunkUrl(q), t: text } satisfies WorkerChunk);
+  } else return send(q, body, unloading);
 }
+
+/** An answer that stops the recording for good (replay off, quota, too large, consent); 429 is retried. */
+const refused = (status: number) => status >= 400 && status < 500 && status != 429;
 
 /** One chunk from the page's thread, retried unless the page is unloading. */
 async function send(q: number, body: Uint8Array<ArrayBuffer> | ArrayBuffer, unloading?: boolean): Promise<void> {
@@ -152,8 +149,7 @@ async function send(q: number, body: Uint8Array<ArrayBuffer> | ArrayBuffer, unlo
         keepalive: bytes <= KEEPALIVE_BYTES,
         headers: { 'content-type': 'text/plain' },
       });
-      // Refused for good (disabled, quota, too large, consent): stop recording this session.
-      if (r.status >= 400 && r.status < 500 && r.status != 429) return halt();
+      if (refused(r.status)) return halt();
       if (r.ok) return;
     } catch {}
     if (unloading) return;
@@ -167,7 +163,7 @@ function acknowledged(a: WorkerAck) {
   if (!a.s) return;
   pending.delete(a.q);
   if (state) state.b += a.b;
-  if (a.s >= 400 && a.s < 500 && a.s != 429) halt();
+  if (refused(a.s)) halt();
 }
 
 /**
