@@ -12,7 +12,7 @@ import {
   compilePeopleOf,
   compileProfileList,
 } from './compile';
-import { featuresOf, type ProfileScorer } from './features';
+import { featuresOf, num, PIDS_PER_STATEMENT, str, type ProfileScorer } from './features';
 
 /**
  * The profile read model's rows for audiences (audiences/): the people matching stats filters over a
@@ -46,8 +46,6 @@ export interface AudienceRows {
 }
 
 type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 export async function runAudienceRows(
   reader: Reader,
@@ -106,8 +104,8 @@ export async function runAudienceRows(
 /** Which of `pids` still have events on the site. */
 export async function runExistingPeople(reader: Reader, d: Dialect, siteId: string, pids: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  for (let i = 0; i < pids.length; i += 500) {
-    const c = compileExistingPeople(d, siteId, pids.slice(i, i + 500) as string[]);
+  for (let i = 0; i < pids.length; i += PIDS_PER_STATEMENT) {
+    const c = compileExistingPeople(d, siteId, pids.slice(i, i + PIDS_PER_STATEMENT) as string[]);
     for (const r of await reader.query<Row>(c.sql, c.params)) out.add(str(r.pid));
   }
   return out;

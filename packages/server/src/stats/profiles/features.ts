@@ -84,8 +84,12 @@ export function featureNames(s: ProfileScorer): string[] {
 }
 
 type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+/** People per statement where a list of them is bound: ClickHouse's query size limit (256 KiB by default) holds the ids with room to spare. */
+export const PIDS_PER_STATEMENT = 500;
+
+/** A result cell as a number (null: 0) and as text (null: ''), as both engines' drivers return them. */
+export const num = (v: unknown) => Number(v ?? 0);
+export const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 /** Features of one person from one row of featureColumns over all their events. */
 export function featuresOf(

@@ -3,7 +3,7 @@ import type { Dialect } from '../dialect';
 import { memberRows } from '../people';
 import { bindInt, bindString, ident, join, render, sql, type CompiledSql } from '../sql';
 import { sessionKey } from './compile';
-import { featureColumns, featuresOf, type PersonFeatures, type ProfileScorer } from './features';
+import { featureColumns, featuresOf, type PersonFeatures, type ProfileScorer, num } from './features';
 
 /**
  * Every person of a site (the person rule, people.ts, over its whole history) with their visitor ids, the
@@ -70,7 +70,6 @@ export function compilePayerRevenue(siteId: string, d: Dialect): CompiledSql {
 }
 
 type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
 
 export async function runPeopleFeatures(
   reader: Reader,

@@ -25,12 +25,10 @@ import {
   compileProfileSessions,
   compileProfileVisitors,
 } from './compile';
-import { featuresOf, type ProfileScorer } from './features';
+import { featuresOf, type ProfileScorer, num, str } from './features';
 import { parseProfileId, parseProfileListParams, parseProfileTimelineParams } from './params';
 
 type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 /** Filled in by the route from the site's lifetime model (lifetime/); not eligible until then. */
 const NO_LIFETIME = { p_active_30d: null, churn_risk: false, expected_ltv: null };
 const userOf = (pid: string) => (pid.startsWith('u') ? pid.slice(1) : null);

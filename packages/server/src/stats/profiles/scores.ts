@@ -1,7 +1,7 @@
 import type { Reader } from '../cache';
 import type { Dialect } from '../dialect';
 import { compileProfileScoreRows } from './compile';
-import { featuresOf, type ProfileScorer } from './features';
+import { featuresOf, num, PIDS_PER_STATEMENT, str, type ProfileScorer } from './features';
 
 /** A profile's score and segment id, as its profile read (run.ts runProfile) gives them. */
 export interface ProfileScoreRow {
@@ -10,12 +10,7 @@ export interface ProfileScoreRow {
   segment: string | null;
 }
 
-/** People per statement: ClickHouse's query size limit (256 KiB by default) holds the bound ids with room to spare. */
-const PIDS_PER_STATEMENT = 500;
-
 type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 /** Score and segment of each listed person with events on the site, a few statements for them all; an unknown pid has no entry. */
 export async function runProfileScores(

@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect';
 import { goalEventCondition } from '../goals';
 import { and, bindInt, bindString, join, render, sql } from '../sql';
 import { personRows, sessionKey } from './compile';
-import { featureColumns, featuresOf, type PersonFeatures, type ProfileScorer } from './features';
+import { featureColumns, featuresOf, type PersonFeatures, type ProfileScorer, num, str } from './features';
 
 /** One person at a cutoff: their features from the events before it, and whether they reached the goal after. */
 export interface LeadExample {
@@ -15,8 +15,6 @@ export interface LeadExample {
 }
 
 type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 /**
  * The people of a site at `cutoffMs` (those with an event before it) with their features as of then and
