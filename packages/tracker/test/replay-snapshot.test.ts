@@ -31,6 +31,7 @@ const kitchenSink = `<header class="top" style="background:url(img/bg.png) no-re
     <div><span>deep secret</span></div></section>
   <div class="rr-block"><p>blocked by class</p></div>
   <div data-tm-block><p>blocked by attribute</p></div>
+  <p class="RR-MASK">not the mask class (case)</p><div class="RR-BLOCK"><p>not the block class (case)</p></div>
   <article><p class="rr-mask">masked by class</p><p>visible <em>words</em> &amp; entities &lt;here&gt;</p></article>
   <table background="tile.png"><caption>Prices</caption><thead><tr><th scope="col">A</th><th>B</th></tr></thead>
     <tbody><tr><td background="cell.png">1</td><td>2</td></tr></tbody></table>
@@ -115,7 +116,8 @@ describe.skipIf(unavailable)('the recorder’s faster serializer gives what rrwe
     bundles.rrweb = await compileEntry(entry, { fastSerializer: false });
     bundles.fast = await compileEntry(entry);
     expect(bundles.fast).not.toBe(bundles.rrweb);
-    pages = { shop: page(shop), sink: page(kitchenSink) };
+    // The same page in quirks mode too, where class selectors ignore case and the class checks do not.
+    pages = { shop: page(shop), sink: page(kitchenSink), quirks: page(kitchenSink).replace('<!doctype html>', '') };
     server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const html = pages[url.pathname.slice(1)];
@@ -173,7 +175,7 @@ describe.skipIf(unavailable)('the recorder’s faster serializer gives what rrwe
     },
   };
 
-  for (const pageName of ['shop', 'sink'])
+  for (const pageName of ['shop', 'sink', 'quirks'])
     for (const [label, cfg] of Object.entries(configs))
       it(`${pageName} page, ${label}`, async () => {
         const rrweb = await record(pageName, 'rrweb', cfg);

@@ -76,6 +76,35 @@ interface Walk {
   rootId: number | undefined;
   maskClass: string;
   blockClass: string;
+  /** The walk's elements with the block class or matching the block selector (see `matching`). */
+  blocks?: Set<Element>;
+  /** The walk's elements with the mask class or matching the mask selector. */
+  masks?: Set<Element>;
+}
+
+/**
+ * The walk's elements (the top one and its descendants) with the block or mask class or matching the block
+ * or mask selector, found by the browser's selector engine in one pass each instead of asking every element
+ * in turn (`classList.contains` and `matches`, a call into the DOM each). The walk follows light-DOM children
+ * as `querySelectorAll` does. Not in quirks mode, where class selectors ignore case and `classList.contains`
+ * does not, nor for a class that is not a plain CSS identifier: there each element is asked.
+ */
+const IDENTIFIER = /^-?[A-Za-z_][\w-]*$/;
+
+function matching(w: Walk, el: HTMLElement): void {
+  if (w.o.doc.compatMode !== 'CSS1Compat' || !IDENTIFIER.test(w.blockClass) || !IDENTIFIER.test(w.maskClass)) return;
+  const find = (cls: string, selector?: string | null) => {
+    const query = selector ? `.${cls},${selector}` : `.${cls}`;
+    const set = new Set<Element>(el.querySelectorAll(query));
+    if (el.matches(query)) set.add(el);
+    return set;
+  };
+  try {
+    w.blocks = find(w.blockClass, w.o.blockSelector);
+    w.masks = find(w.maskClass, w.o.maskTextSelector);
+  } catch {
+    w.blocks = w.masks = undefined;
+  }
 }
 
 /** The element if this path takes it, else null. */
@@ -97,6 +126,7 @@ export function fastSerialize(n: Node, o: SerializeOptions, rr: RrwebInternals):
   if (el.parentNode?.nodeType === 11) return undefined;
   const walk: Walk = { o, rr, rootId: rr.root(o.doc, o.mirror), maskClass: o.maskTextClass, blockClass: o.blockClass };
   if (blocked(walk, el)) return undefined;
+  matching(walk, el);
   return element(walk, el, o.needsMask, o.preserveWhiteSpace ?? true, !!o.newlyAddedElement, !!o.skipChild);
 }
 
@@ -118,11 +148,13 @@ function element(
   const needsMask = inherited || masked(w, el, inherited === undefined);
   const tagName = el.localName;
   const attributes: Record<string, unknown> = {};
-  const list = el.attributes;
-  for (let i = 0; i < list.length; i++) {
-    const a = list[i]!;
-    const name = a.name.toLowerCase();
-    attributes[a.name] = REWRITTEN.has(name) ? rr.attr(o.doc, tagName, name, a.value) : a.value;
+  if (el.hasAttributes()) {
+    const list = el.attributes;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      const name = a.name.toLowerCase();
+      attributes[a.name] = REWRITTEN.has(name) ? rr.attr(o.doc, tagName, name, a.value) : a.value;
+    }
   }
   if (!newlyAdded) {
     if (el.scrollLeft) attributes.rr_scrollLeft = el.scrollLeft;
@@ -176,6 +208,7 @@ function text(w: Walk, n: Text, parent: HTMLElement, needsMask: boolean, preserv
 
 /** rrweb's `_isBlockedElement` for a string block class: the class, or the block selector. */
 function blocked(w: Walk, el: HTMLElement): boolean {
+  if (w.blocks) return w.blocks.has(el);
   try {
     if (el.classList.contains(w.blockClass)) return true;
     if (w.o.blockSelector) return el.matches(w.o.blockSelector);
@@ -189,6 +222,7 @@ function blocked(w: Walk, el: HTMLElement): boolean {
  */
 function masked(w: Walk, el: HTMLElement, ancestors: boolean): boolean {
   if (!el.firstChild) return false;
+  if (!ancestors && w.masks) return w.masks.has(el);
   const selector = w.o.maskTextSelector;
   try {
     if (ancestors ? el.closest(`.${w.maskClass}`) : el.classList.contains(w.maskClass)) return true;
