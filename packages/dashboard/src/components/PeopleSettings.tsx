@@ -1,7 +1,6 @@
 import type { Site } from '@tidemark/core';
-import { TextArea } from './TextArea';
 import { Checkbox } from './Checkbox';
-import { formLines, SiteSettingsCard } from './SiteSettingsCard';
+import { formLines, LinesArea, SiteSettingsCard } from './SiteSettingsCard';
 
 /** Traits of people (flat fields of the site; docs/people.md): trait privacy and the allow-list. */
 export function PeopleSettings({ site, canEdit, onSaved }: { site: Site; canEdit: boolean; onSaved: () => void }) {
@@ -23,10 +22,10 @@ export function PeopleSettings({ site, canEdit, onSaved }: { site: Site; canEdit
         defaultChecked={!!site.trait_privacy}
         hint="E-mail addresses and phone numbers are stored as keyed hashes and shown masked."
       />
-      <TextArea
+      <LinesArea
         label="Allowed traits"
         name="trait_allowlist"
-        defaultValue={(site.trait_allowlist ?? []).join('\n')}
+        lines={site.trait_allowlist}
         hint="One trait key per line; other traits are dropped when they arrive. Empty keeps every trait."
       />
     </SiteSettingsCard>

@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Site } from '@tidemark/core';
 import { sitesApi, type SiteInput } from '../api/sites';
 import { ErrorBanner } from './ErrorBanner';
+import { TextArea } from './TextArea';
 
 /** A text area's lines, trimmed, without the empty ones. */
 export const formLines = (v: FormDataEntryValue | null) =>
@@ -9,6 +10,21 @@ export const formLines = (v: FormDataEntryValue | null) =>
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** A list setting edited one item per line (read back with `formLines`). */
+export function LinesArea({
+  label,
+  name,
+  lines,
+  hint,
+}: {
+  label: string;
+  name: string;
+  lines: readonly string[] | undefined;
+  hint?: string;
+}) {
+  return <TextArea label={label} name={name} defaultValue={(lines ?? []).join('\n')} hint={hint} />;
+}
 
 interface Props {
   site: Site;

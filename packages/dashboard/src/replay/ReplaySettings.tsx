@@ -1,8 +1,7 @@
 import type { Site } from '@tidemark/core';
 import { Field } from '../components/Field';
-import { TextArea } from '../components/TextArea';
 import { Checkbox } from '../components/Checkbox';
-import { formLines, SiteSettingsCard } from '../components/SiteSettingsCard';
+import { formLines, LinesArea, SiteSettingsCard } from '../components/SiteSettingsCard';
 
 /** Session replay settings of the site (flat fields of the site; docs/session-replay.md). */
 export function ReplaySettings({ site, canEdit, onSaved }: { site: Site; canEdit: boolean; onSaved: () => void }) {
@@ -50,22 +49,22 @@ export function ReplaySettings({ site, canEdit, onSaved }: { site: Site; canEdit
         hint="Recording starts when the page calls tidemark.consent({ replay: true })."
       />
       <Checkbox label="Mask all text" name="replay_mask_all_text" defaultChecked={!!site.replay_mask_all_text} />
-      <TextArea
+      <LinesArea
         label="Mask these elements (CSS selectors)"
         name="replay_mask_selectors"
-        defaultValue={(site.replay_mask_selectors ?? []).join('\n')}
+        lines={site.replay_mask_selectors}
         hint="One per line, e.g. .account-name"
       />
-      <TextArea
+      <LinesArea
         label="Block these elements (CSS selectors)"
         name="replay_block_selectors"
-        defaultValue={(site.replay_block_selectors ?? []).join('\n')}
+        lines={site.replay_block_selectors}
         hint="Replaced by an empty box of the same size."
       />
-      <TextArea
+      <LinesArea
         label="Never record these paths"
         name="replay_excluded_paths"
-        defaultValue={(site.replay_excluded_paths ?? []).join('\n')}
+        lines={site.replay_excluded_paths}
         hint="Patterns like /checkout/* or /account/**, one per line."
       />
       <Field
