@@ -6,12 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import type { Plugin } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig, startServer, type RunningServer } from '../../packages/server/src/index';
 import { compileEntry, rrwebRecordPatches, TRACKER_FILES, type CompileOptions } from '../../packages/tracker/src/index';
 import { CHROMIUM_ARGS } from '../../packages/server/test/helpers/browser';
 import { fmt, machineInfo, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
+import { scriptTime, TRACE_CATEGORIES, type ScriptTime, type TraceEvent } from './trace';
 
 /**
  * Session replay: (1) bytes stored per recorded minute and (2) the recorder's main-thread time per minute,
@@ -151,7 +153,8 @@ function inclusiveMs(p: CpuProfile, script: string): number {
 
 /**
  * A person on the shop for `seconds`: types, scrolls, moves the mouse, clicks, loads a new page every 15 s.
- * The main thread is sampled (CPU profiler, 1 ms) per page; returns the time spent in `script`.
+ * The main thread is sampled (CPU profiler, 1 ms) per page, or traced (`traced`, see trace.ts); returns the
+ * time spent in `script`.
  */
 async function visit(
   page: Page,
@@ -159,8 +162,10 @@ async function visit(
   seconds: number,
   script: string,
   rendererPids: () => Promise<number[]>,
+  traced?: ScriptTime,
 ): Promise<{ ms: number; cpuMs: number }> {
   const cdp = await page.context().newCDPSession(page);
+  const browser = page.context().browser()!;
   let cpuMs = 0;
   // The same mouse paths and clicks in every visit (a fixed seed): the variants of one run see one person.
   let seed = 0x2f6b1d;
@@ -177,7 +182,8 @@ async function visit(
   let n = 0;
   while (Date.now() < end) {
     const cpu0 = mainThreadCpuMs(await rendererPids());
-    await cdp.send('Profiler.start');
+    if (traced) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    else await cdp.send('Profiler.start');
     await page.goto(`${origin}/p${n}`);
     const pageEnd = Math.min(end, Date.now() + 15_000);
     await page.locator('#q').pressSequentially(`shoes ${n}`, { delay: 80 });
@@ -191,6 +197,13 @@ async function visit(
         .click()
         .catch(() => undefined);
       await page.waitForTimeout(700);
+    }
+    if (traced) {
+      const before = traced.ms;
+      const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+      ms += scriptTime(trace.traceEvents, script, traced).ms - before;
+      n++;
+      continue;
     }
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     const cpu1 = mainThreadCpuMs(await rendererPids());
@@ -209,10 +222,10 @@ async function visit(
 
 /**
  * A browser entry as shipped (minified), or bundled only, for a profile with readable names; `patches`:
- * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts).
+ * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts), or `corrections`'s.
  */
 async function build(entry: string, readable: boolean, options: CompileOptions = {}): Promise<string> {
-  const { patches = true, fastSerializer = true } = options;
+  const { patches = true, fastSerializer = true, corrections } = options;
   if (!readable) return compileEntry(entry, options);
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
@@ -222,7 +235,7 @@ async function build(entry: string, readable: boolean, options: CompileOptions =
     format: 'iife',
     target: 'es2020',
     platform: 'browser',
-    plugins: patches ? [rrwebRecordPatches({ fastSerializer })] : [],
+    plugins: patches ? [corrections ?? rrwebRecordPatches({ fastSerializer })] : [],
   });
   return out.outputFiles[0]!.text;
 }
@@ -237,25 +250,31 @@ async function currentScripts(readable: boolean): Promise<Record<string, string>
 
 /**
  * t.replay.js built from `ref`'s sources (the tracker's browser folder at that commit, checked out under
- * bench/.data), with the @rrweb/record corrections that commit's build had.
+ * bench/.data) with that commit's corrections of @rrweb/record, when it had them.
  */
 async function recorderAt(ref: string, readable: boolean): Promise<string> {
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const dir = path.join(root, 'bench', '.data', 'replay-ref', ref.replace(/[^\w.-]/g, '_'));
   // Afresh: a ref name (HEAD, a branch) may have named other files before.
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const folder = 'packages/tracker/src/browser/';
-  const files = execFileSync('git', ['ls-tree', '--name-only', ref, folder], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of files) fs.writeFileSync(path.join(dir, path.basename(f)), execFileSync('git', ['show', `${ref}:${f}`], { cwd: root }));
-  const patched =
-    execFileSync('git', ['ls-tree', '--name-only', ref, 'packages/tracker/src/node/rrweb-patch.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-    }).trim() !== '';
-  // That commit's faster serializer when it had one (the correction imports it from the copied folder).
-  const serializer = path.join(dir, 'replay-snapshot.ts');
-  return build(path.join(dir, 'replay.ts'), readable, { patches: patched, fastSerializer: fs.existsSync(serializer) && serializer });
+  const checkout = (folder: string, only?: string) => {
+    const files = execFileSync('git', ['ls-tree', '--name-only', ref, `packages/tracker/src/${folder}/`], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f && (!only || f.endsWith(only)));
+    fs.mkdirSync(path.join(dir, folder), { recursive: true });
+    for (const f of files)
+      fs.writeFileSync(path.join(dir, folder, path.basename(f)), execFileSync('git', ['show', `${ref}:${f}`], { cwd: root }));
+    return files.length > 0;
+  };
+  checkout('browser');
+  if (!checkout('node', '/rrweb-patch.ts')) return build(path.join(dir, 'browser', 'replay.ts'), readable, { patches: false });
+  // The copied corrections find that commit's faster serializer, if it had one, beside them (../browser).
+  const at = (await import(path.join(dir, 'node', 'rrweb-patch.ts'))) as {
+    rrwebRecordPatches?: (o: { fastSerializer?: boolean }) => Plugin;
+    rrwebRecordPatch: Plugin;
+  };
+  const corrections = at.rrwebRecordPatches?.({}) ?? at.rrwebRecordPatch;
+  return build(path.join(dir, 'browser', 'replay.ts'), readable, { corrections });
 }
 
 async function recordOnce(
@@ -265,6 +284,7 @@ async function recordOnce(
   seconds: number,
   scripts: Record<string, string>,
   replayOn: boolean,
+  traced?: ScriptTime,
 ) {
   await server.ctx.meta.sites.update(siteId, { replay_enabled: replayOn, replay_requires_consent: false });
   const snippet = (origin: string) => `<script defer src="${origin}/tm/t.js" data-api="${server.url}" data-site="${trackingId}"></script>`;
@@ -293,7 +313,14 @@ async function recordOnce(
     const t0 = Date.now();
     // With replay off, the same count over t.auto.js (the baseline's extension) for scale.
     const pids = async () => [...(await rendererCpu()).keys()];
-    const { ms: scriptMs, cpuMs: scriptCpuMs } = await visit(page, site.origin, seconds, replayOn ? 't.replay.js' : 't.auto.js', pids);
+    const { ms: scriptMs, cpuMs: scriptCpuMs } = await visit(
+      page,
+      site.origin,
+      seconds,
+      replayOn ? 't.replay.js' : 't.auto.js',
+      pids,
+      traced,
+    );
     const wallMs = Date.now() - t0;
     let rendererMs = 0;
     for (const [id, cpu] of await rendererCpu()) rendererMs += (cpu - (cpu0.get(id) ?? 0)) * 1000;
@@ -358,10 +385,19 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
       selfTime.clear();
       entryTime.clear();
       const r = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay);
+      // The same visit again, traced instead of sampled (the two cannot share a visit: each costs the page).
+      const traced: ScriptTime = { ms: 0, by: new Map() };
+      const t = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay, traced);
+      const tracedPerMin = traced.ms / (t.wallMs / 60_000);
       const msPerMin = r.scriptMs / (r.wallMs / 60_000);
       const cpuPerMin = r.scriptCpuMs / (r.wallMs / 60_000);
       const rendererPerMin = r.rendererMs / (r.wallMs / 60_000);
-      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin });
+      // What entered the script, per minute: its evaluation on each page load, each kind of event, timers...
+      const tracedBy = [...traced.by.entries()]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([k, { ms, n }]) => `${k} ${fmt(Math.round(ms / (t.wallMs / 60_000)))} (${n})`)
+        .join(', ');
+      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedBy });
       const top = (m: Map<string, number>) =>
         [...m.entries()]
           .sort((a, b) => b[1] - a[1])
@@ -371,6 +407,7 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
       console.log(
         `[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min), CPU-time scaled ${fmt(Math.round(cpuPerMin))} ms/min; renderer CPU ${fmt(Math.round(rendererPerMin))} ms/min`,
       );
+      console.log(`[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min; by what entered it, ms/min (calls): ${tracedBy}`);
       console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
       console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
       if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);
@@ -450,14 +487,14 @@ ${machine}
 
 Chromium visits of ${o.seconds} s each on the fixture shop (120 products, a masked block, typing, scrolling, mouse, clicks, a page load every 15 s), one after another:
 
-| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | the same as main-thread CPU time (its share of the busy samples × the thread's CPU time) | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
-|---|---:|---:|---:|---:|---:|---|
+| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | the same as main-thread CPU time (its share of the busy samples × the thread's CPU time) | main-thread time in the script, traced (a second visit: exact durations of its entries) | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
+|---|---:|---:|---:|---:|---:|---:|---|
 ${results
   .map(
     (r) =>
       `| ${r.label} | ${fmt(Math.round(r.msPerMin))} ms/min${r.replay ? ' (goal ≤ 50)' : ''} | ${(r.msPerMin / baseline.msPerMin).toFixed(1)} | ${fmt(
         Math.round(r.cpuPerMin),
-      )} ms/min | ${fmt(
+      )} ms/min | ${fmt(Math.round(r.tracedPerMin))} ms/min | ${fmt(
         Math.round(r.rendererPerMin),
       )} ms/min | ${r.replay ? `${fmt(Math.round(r.rendererPerMin - baseline.rendererPerMin))} ms/min` : '–'} | ${
         r.replay && r.recordedMin > 0
@@ -466,6 +503,9 @@ ${results
       } |`,
   )
   .join('\n')}
+
+What entered each script in the traced visit, ms/min (calls in the visit):
+${results.map((r) => `- ${r.label}: ${r.tracedBy}`).join('\n')}
 
 Chunk ingest, ${o.chunks} requests by ${o.connections} concurrent clients, embedded store:
 

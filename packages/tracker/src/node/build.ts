@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { rrwebRecordPatches } from './rrweb-patch';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,10 +53,15 @@ export interface CompileOptions {
   patches?: boolean;
   /** With the corrections: false leaves out the faster serializer (to compare with rrweb's own); a path uses that file's. */
   fastSerializer?: boolean | string;
+  /** Another commit's corrections as an esbuild plugin, in place of this package's (the bench's before/after builds). */
+  corrections?: Plugin;
 }
 
 /** Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it. */
-export async function compileEntry(entry: string, { patches = true, fastSerializer = true }: CompileOptions = {}): Promise<string> {
+export async function compileEntry(
+  entry: string,
+  { patches = true, fastSerializer = true, corrections }: CompileOptions = {},
+): Promise<string> {
   // Build tools are loaded on demand: the server imports this package but needs them only for a lazy build.
   const esbuild = await import('esbuild');
   const { minify } = await import('terser');
@@ -67,7 +73,7 @@ export async function compileEntry(entry: string, { patches = true, fastSerializ
     target: 'es2020',
     platform: 'browser',
     legalComments: 'none',
-    plugins: patches ? [rrwebRecordPatches({ fastSerializer })] : [],
+    plugins: patches ? [corrections ?? rrwebRecordPatches({ fastSerializer })] : [],
   });
   // Our own closure instead of esbuild's iife: modules are strict already, so no "use strict" prologue.
   const out = await minify(`(()=>{${bundled.outputFiles[0].text}})()`, {

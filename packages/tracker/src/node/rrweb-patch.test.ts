@@ -9,21 +9,30 @@ const require = createRequire(import.meta.url);
 const recordJs = path.join(path.dirname(require.resolve('@rrweb/record')), 'record.js');
 
 describe('the @rrweb/record correction', () => {
-  it('drops the two methods from the Element accessors of the installed recorder, nothing else', () => {
+  it('drops the two methods from the Element accessors and lets the selection observer skip a field’s own changes, nothing else', () => {
     const source = fs.readFileSync(recordJs, 'utf8');
     const patched = patchRrwebRecord(source);
+    // Undoing the two corrections gives the installed text back: nothing else changed.
+    const undone = patched
+      .replace('Element: ["shadowRoot"]', 'Element: ["shadowRoot", "querySelector", "querySelectorAll"]')
+      .replace('callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n', 'callbackWrapper(() => {\n');
     expect(patched).not.toBe(source);
-    expect(patched).toContain('Element: ["shadowRoot"]');
-    // Only that list changed: the rest of the text is the same.
-    const at = patched.indexOf('Element: ["shadowRoot"]');
-    expect(patched.slice(0, at)).toBe(source.slice(0, at));
-    expect(patched.slice(at + 'Element: ["shadowRoot"]'.length)).toBe(
-      source.slice(source.length - (patched.length - at - 'Element: ["shadowRoot"]'.length)),
+    expect(undone).toBe(source);
+    // The skip sits in the selection observer, where `collapsed` and `doc` are its own.
+    const observer = patched.slice(
+      patched.indexOf('function initSelectionObserver('),
+      patched.indexOf('function initCustomElementObserver('),
     );
+    expect(observer).toContain('let collapsed = true;');
+    expect(observer).toContain('if (collapsed && event && event.target !== doc) return;');
   });
 
-  it('refuses a recorder without that list (an upgrade must be looked at)', () => {
+  it('refuses a recorder without one of the texts it corrects (an upgrade must be looked at)', () => {
+    const source = fs.readFileSync(recordJs, 'utf8');
     expect(() => patchRrwebRecord('const testableAccessors = { Element: ["shadowRoot"] };')).toThrow(/not found/);
+    expect(() =>
+      patchRrwebRecord(source.replace('const updateSelection = callbackWrapper(() => {', 'const updateSelection = () => {')),
+    ).toThrow(/selection observer/);
   });
 
   it("offers each node to the faster serializer first, with rrweb's own helpers, and refuses a recorder without it", () => {

@@ -19,18 +19,29 @@ const FAST_SERIALIZER = path.resolve(here, '../browser/replay-snapshot.ts');
  *    (`shadowRoot` is a native getter) and the iframe is still used on pages that did patch it.
  * 2. `serializeNodeWithId` first offers the node to our faster path for plain elements and text, with
  *    rrweb's own helpers for ids, URLs and masking; the path takes the node or leaves it to rrweb.
+ * 3. rrweb reads the document's selection on every `selectionchange`, including those a text field fires
+ *    for its own caret on each key typed, and asking whether that selection is collapsed lays the page out
+ *    again (the field's value just changed). Seen from the document, a selection inside a text field is
+ *    always collapsed, so while the last selection rrweb saw was collapsed such a read can only return
+ *    early: the observer skips it. A change of the document's own selection still fires at the document.
  */
 const ELEMENT_ACCESSORS = /Element: \[\s*"shadowRoot",\s*"querySelector",\s*"querySelectorAll"\s*\]/;
+const SELECTION_UPDATE = 'const updateSelection = callbackWrapper(() => {\n    const selection = doc.getSelection();';
+const SELECTION_UPDATE_SKIPPING_FIELDS =
+  'const updateSelection = callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n    const selection = doc.getSelection();';
 const SERIALIZE_NODE_WITH_ID = 'function serializeNodeWithId(n, options) {\n';
 const FAST_HOOK = `let __tmRr;
 ${SERIALIZE_NODE_WITH_ID}  const __tmFastNode = __tmFast(n, options, __tmRr || (__tmRr = { sn: serializeNodeWithId, attr: transformAttribute, id: genId, root: getRootId, ignored: IGNORED_NODE }));
   if (__tmFastNode !== void 0) return __tmFastNode;
 `;
 
-/** The recorder's source with correction 1; throws when the text to correct is not there. */
+/** The recorder's source with corrections 1 and 3; throws when a text to correct is not there. */
 export function patchRrwebRecord(source: string): string {
   if (!ELEMENT_ACCESSORS.test(source)) throw new Error('@rrweb/record: the Element accessor list to correct was not found');
-  return source.replace(ELEMENT_ACCESSORS, 'Element: ["shadowRoot"]');
+  const at = source.indexOf(SELECTION_UPDATE);
+  if (at < 0 || source.indexOf(SELECTION_UPDATE, at + 1) >= 0)
+    throw new Error('@rrweb/record: the selection observer to correct was not found once');
+  return source.replace(ELEMENT_ACCESSORS, 'Element: ["shadowRoot"]').replace(SELECTION_UPDATE, SELECTION_UPDATE_SKIPPING_FIELDS);
 }
 
 /** The recorder's source with correction 2 (the faster serializer's hook and its import); throws when not found. */
@@ -42,7 +53,7 @@ export function hookFastSerializer(source: string, modulePath = FAST_SERIALIZER)
 }
 
 /**
- * esbuild plugin: @rrweb/record's ES module build with correction 1, and with 2 unless `fastSerializer` is
+ * esbuild plugin: @rrweb/record's ES module build with corrections 1 and 3, and with 2 unless `fastSerializer` is
  * false (a path: that file's faster serializer, e.g. an earlier commit's for the bench).
  */
 export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?: boolean | string } = {}): Plugin {
@@ -63,5 +74,5 @@ export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?:
   };
 }
 
-/** Both corrections: what t.replay.js ships. */
+/** All three corrections: what t.replay.js ships. */
 export const rrwebRecordPatch: Plugin = rrwebRecordPatches();

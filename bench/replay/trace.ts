@@ -1,0 +1,75 @@
+/**
+ * The main-thread time a script takes, from a Chromium trace (categories `TRACE_CATEGORIES`): the exact
+ * durations of the script's outermost JavaScript entries on the renderer's main thread (its evaluation,
+ * and every call into it from an event, a timer, a microtask or a message), with what they run inside
+ * (native calls, layouts they force, garbage collections). Unlike the CPU profiler's samples this needs no
+ * source positions for every function compiled, which the profiler makes V8 collect as the page runs.
+ */
+export const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'toplevel'];
+
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { url?: string; type?: string } };
+}
+
+export interface ScriptTime {
+  ms: number;
+  /** By what entered the script: "EvaluateScript", "event:mousemove", "timer", "microtasks", ... */
+  by: Map<string, { ms: number; n: number }>;
+}
+
+const ENTRY = new Set(['EvaluateScript', 'FunctionCall', 'v8.compile']);
+
+function entryKind(e: TraceEvent, parent: TraceEvent | undefined): string {
+  if (e.name !== 'FunctionCall') return e.name;
+  if (!parent) return 'call';
+  if (parent.name === 'EventDispatch') return `event:${parent.args?.data?.type ?? '?'}`;
+  if (parent.name === 'TimerFire') return 'timer';
+  if (parent.name === 'RunMicrotasks') return 'microtasks';
+  if (parent.name === 'HandlePostMessage') return 'message';
+  return parent.name;
+}
+
+/** The main-thread time of the script whose URL ends with `script`, over the trace's renderer main threads. */
+export function scriptTime(events: TraceEvent[], script: string, into: ScriptTime = { ms: 0, by: new Map() }): ScriptTime {
+  const mains = new Set<string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
+  const threads = new Map<string, TraceEvent[]>();
+  const open = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (!mains.has(key)) continue;
+    let complete: TraceEvent | undefined;
+    if (e.ph === 'X') complete = e;
+    else if (e.ph === 'B') (open.get(key) ?? open.set(key, []).get(key)!).push(e);
+    else if (e.ph === 'E') {
+      const begin = open.get(key)?.pop();
+      if (begin) complete = { ...begin, ph: 'X', dur: e.ts - begin.ts };
+    }
+    if (complete?.dur !== undefined) (threads.get(key) ?? threads.set(key, []).get(key)!).push(complete);
+  }
+  for (const list of threads.values()) {
+    // Outer events first where two start together, so nesting follows start and end times.
+    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const stack: Array<{ end: number; e: TraceEvent; counted: boolean }> = [];
+    for (const e of list) {
+      while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+      const inside = stack.some((s) => s.counted);
+      const mine = !inside && ENTRY.has(e.name) && !!e.args?.data?.url?.endsWith(script);
+      if (mine) {
+        into.ms += e.dur! / 1000;
+        const kind = entryKind(e, stack[stack.length - 1]?.e);
+        const row = into.by.get(kind) ?? into.by.set(kind, { ms: 0, n: 0 }).get(kind)!;
+        row.ms += e.dur! / 1000;
+        row.n++;
+      }
+      stack.push({ end: e.ts + e.dur!, e, counted: inside || mine });
+    }
+  }
+  return into;
+}
