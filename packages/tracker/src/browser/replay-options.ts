@@ -21,7 +21,9 @@ export function recordOptions(cfg: ReplayClientConfig, emit: RecordOptions['emit
     collectFonts: false,
     inlineImages: false,
     slimDOMOptions: 'all',
-    sampling: { mousemove: 100, scroll: 150, input: 'last' },
+    // Each pointer position (one per 100 ms at most) goes out with the move that gave it: rrweb's default
+    // gathers them for 500 ms behind a timer, and those timers cost the page more than the events they save.
+    sampling: { mousemove: 100, mousemoveCallback: 0, scroll: 150, input: 'last' },
   };
 }
 
