@@ -9,13 +9,19 @@ const require = createRequire(import.meta.url);
 const recordJs = path.join(path.dirname(require.resolve('@rrweb/record')), 'record.js');
 
 describe('the @rrweb/record correction', () => {
-  it('drops the two methods from the Element accessors and lets the selection observer skip a field’s own changes, nothing else', () => {
+  it('drops the two methods from the Element accessors, lets the selection observer skip a field’s own changes and the scroll observer end on scrollend, nothing else', () => {
     const source = fs.readFileSync(recordJs, 'utf8');
     const patched = patchRrwebRecord(source);
-    // Undoing the two corrections gives the installed text back: nothing else changed.
+    // Undoing the corrections gives the installed text back: nothing else changed.
     const undone = patched
       .replace('Element: ["shadowRoot"]', 'Element: ["shadowRoot", "querySelector", "querySelectorAll"]')
-      .replace('callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n', 'callbackWrapper(() => {\n');
+      .replace('callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n', 'callbackWrapper(() => {\n')
+      .replace('  const scrollEnds = "onscrollend" in window;\n  let recordPosition;\n', '')
+      .replace('      recordPosition = callbackWrapper((evt) => {', '      callbackWrapper((evt) => {')
+      .replace(
+        '      sampling.scroll || 100,\n      scrollEnds ? { trailing: false } : {}\n    )\n  );\n  if (!scrollEnds) return on("scroll", updatePosition, doc);\n  const offs = [on("scroll", updatePosition, doc), on("scrollend", recordPosition, doc)];\n  return () => offs.forEach((off) => off());\n',
+        '      sampling.scroll || 100\n    )\n  );\n  return on("scroll", updatePosition, doc);\n',
+      );
     expect(patched).not.toBe(source);
     expect(undone).toBe(source);
     // The skip sits in the selection observer, where `collapsed` and `doc` are its own.
@@ -25,6 +31,10 @@ describe('the @rrweb/record correction', () => {
     );
     expect(observer).toContain('let collapsed = true;');
     expect(observer).toContain('if (collapsed && event && event.target !== doc) return;');
+    // The scroll observer's trailing call gives way to scrollend only where the browser has it.
+    const scroll = patched.slice(patched.indexOf('function initScrollObserver('), patched.indexOf('function initViewportResizeObserver('));
+    expect(scroll).toContain('scrollEnds ? { trailing: false } : {}');
+    expect(scroll).toContain('on("scrollend", recordPosition, doc)');
   });
 
   it('refuses a recorder without one of the texts it corrects (an upgrade must be looked at)', () => {
@@ -33,6 +43,9 @@ describe('the @rrweb/record correction', () => {
     expect(() =>
       patchRrwebRecord(source.replace('const updateSelection = callbackWrapper(() => {', 'const updateSelection = () => {')),
     ).toThrow(/selection observer/);
+    expect(() =>
+      patchRrwebRecord(source.replace('return on("scroll", updatePosition, doc);', 'return on("scroll", updatePosition);')),
+    ).toThrow(/scroll observer/);
   });
 
   it("offers each node to the faster serializer first, with rrweb's own helpers, and refuses a recorder without it", () => {

@@ -24,9 +24,22 @@ const FAST_SERIALIZER = path.resolve(here, '../browser/replay-snapshot.ts');
  *    again (the field's value just changed). Seen from the document, a selection inside a text field is
  *    always collapsed, so while the last selection rrweb saw was collapsed such a read can only return
  *    early: the observer skips it. A change of the document's own selection still fires at the document.
+ * 4. rrweb's scroll throttle keeps a trailing call for the position after the last throttled event: a
+ *    timer about one in two scroll gestures, whose read of the position often lays out a page a click has
+ *    just changed. Where the browser has `scrollend`, that event gives the final position instead (after
+ *    the scroll, smooth or instant, of the page or an element), and the throttle keeps no trailing call.
  */
 const ELEMENT_ACCESSORS = /Element: \[\s*"shadowRoot",\s*"querySelector",\s*"querySelectorAll"\s*\]/;
 const SELECTION_UPDATE = 'const updateSelection = callbackWrapper(() => {\n    const selection = doc.getSelection();';
+const SCROLL_OBSERVER_START =
+  '  const updatePosition = callbackWrapper(\n    throttle(\n      callbackWrapper((evt) => {\n        const target = getEventTarget(evt);\n        if (!target || isBlocked(target, blockClass, blockSelector, true)) {';
+const SCROLL_OBSERVER_END = '      sampling.scroll || 100\n    )\n  );\n  return on("scroll", updatePosition, doc);\n}';
+const SCROLL_OBSERVER_START_ENDING = SCROLL_OBSERVER_START.replace(
+  'const updatePosition = callbackWrapper(\n    throttle(\n      callbackWrapper(',
+  'const scrollEnds = "onscrollend" in window;\n  let recordPosition;\n  const updatePosition = callbackWrapper(\n    throttle(\n      recordPosition = callbackWrapper(',
+);
+const SCROLL_OBSERVER_END_ENDING =
+  '      sampling.scroll || 100,\n      scrollEnds ? { trailing: false } : {}\n    )\n  );\n  if (!scrollEnds) return on("scroll", updatePosition, doc);\n  const offs = [on("scroll", updatePosition, doc), on("scrollend", recordPosition, doc)];\n  return () => offs.forEach((off) => off());\n}';
 const SELECTION_UPDATE_SKIPPING_FIELDS =
   'const updateSelection = callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n    const selection = doc.getSelection();';
 const SERIALIZE_NODE_WITH_ID = 'function serializeNodeWithId(n, options) {\n';
@@ -35,13 +48,20 @@ ${SERIALIZE_NODE_WITH_ID}  const __tmFastNode = __tmFast(n, options, __tmRr || (
   if (__tmFastNode !== void 0) return __tmFastNode;
 `;
 
-/** The recorder's source with corrections 1 and 3; throws when a text to correct is not there. */
+/** `text` with `from` (found exactly once, else it throws naming `what`) replaced by `to`. */
+function replaceOnce(text: string, from: string, to: string, what: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`@rrweb/record: ${what} to correct was not found once`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+/** The recorder's source with corrections 1, 3 and 4; throws when a text to correct is not there. */
 export function patchRrwebRecord(source: string): string {
   if (!ELEMENT_ACCESSORS.test(source)) throw new Error('@rrweb/record: the Element accessor list to correct was not found');
-  const at = source.indexOf(SELECTION_UPDATE);
-  if (at < 0 || source.indexOf(SELECTION_UPDATE, at + 1) >= 0)
-    throw new Error('@rrweb/record: the selection observer to correct was not found once');
-  return source.replace(ELEMENT_ACCESSORS, 'Element: ["shadowRoot"]').replace(SELECTION_UPDATE, SELECTION_UPDATE_SKIPPING_FIELDS);
+  let out = source.replace(ELEMENT_ACCESSORS, 'Element: ["shadowRoot"]');
+  out = replaceOnce(out, SELECTION_UPDATE, SELECTION_UPDATE_SKIPPING_FIELDS, 'the selection observer');
+  out = replaceOnce(out, SCROLL_OBSERVER_START, SCROLL_OBSERVER_START_ENDING, 'the scroll observer');
+  return replaceOnce(out, SCROLL_OBSERVER_END, SCROLL_OBSERVER_END_ENDING, 'the scroll observer');
 }
 
 /** The recorder's source with correction 2 (the faster serializer's hook and its import); throws when not found. */
@@ -53,7 +73,7 @@ export function hookFastSerializer(source: string, modulePath = FAST_SERIALIZER)
 }
 
 /**
- * esbuild plugin: @rrweb/record's ES module build with corrections 1 and 3, and with 2 unless `fastSerializer` is
+ * esbuild plugin: @rrweb/record's ES module build with corrections 1, 3 and 4, and with 2 unless `fastSerializer` is
  * false (a path: that file's faster serializer, e.g. an earlier commit's for the bench).
  */
 export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?: boolean | string } = {}): Plugin {
@@ -74,5 +94,5 @@ export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?:
   };
 }
 
-/** All three corrections: what t.replay.js ships. */
+/** All four corrections: what t.replay.js ships. */
 export const rrwebRecordPatch: Plugin = rrwebRecordPatches();

@@ -1,0 +1,121 @@
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplayClientConfig } from '@tidemark/core';
+import { compileEntry } from '../src/index';
+import { chromiumUnavailable, launchChromium } from './helpers/browser';
+
+/**
+ * The scroll observer's correction (src/node/rrweb-patch.ts, 4) in Chromium: the page and an element are
+ * scrolled by the wheel, instantly and smoothly by script, several times within the sampling interval; the
+ * recorder as shipped ends each target on the position the page ended on, as @rrweb/record as installed
+ * does, without the throttle's trailing timers (the browser's `scrollend` gives the final position).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const unavailable = chromiumUnavailable();
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const cfg: ReplayClientConfig = { consent: false, maskAllText: false, mask: [], block: [], exclude: [], maxBytes: 1e7 };
+
+const html = `<!doctype html><html><head><meta charset="utf-8"><script src="/record.js"></script></head>
+<body><div id="box" style="height:120px;overflow:auto"><div style="height:3000px">inner</div></div>
+<div style="height:6000px">tall page</div></body></html>`;
+
+interface Visit {
+  /** The last recorded position of each scrolled node, by its id. */
+  last: Record<number, { x: number; y: number }>;
+  /** The positions the page ended on: the document's and the box's, with their ids. */
+  actual: Record<number, { x: number; y: number }>;
+  /** Timers the recorder set while the page scrolled. */
+  timers: number;
+}
+
+describe.skipIf(unavailable)('the recorder’s scroll observer', () => {
+  let browser: Browser;
+  let server: http.Server;
+  let origin = '';
+  const bundles = { installed: '', shipped: '' };
+
+  beforeAll(async () => {
+    const entry = path.join(here, 'fixtures/record-entry.ts');
+    bundles.installed = await compileEntry(entry, { patches: false });
+    bundles.shipped = await compileEntry(entry);
+    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+  });
+
+  async function visit(variant: keyof typeof bundles): Promise<Visit> {
+    const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', viewport: { width: 800, height: 600 } });
+    try {
+      const tab = await ctx.newPage();
+      await tab.route('**/record.js', (r) => r.fulfill({ contentType: 'application/javascript', body: bundles[variant] }));
+      await tab.goto(origin);
+      await tab.evaluate((c) => (window as any).startRecording(c), cfg);
+      // Counts the timers set from here on (the page sets none of its own).
+      await tab.evaluate(() => {
+        const set = window.setTimeout;
+        (window as any).timers = 0;
+        (window as any).setTimeout = (...args: Parameters<typeof setTimeout>) => ((window as any).timers++, set(...args));
+      });
+      // The wheel over the page, three turns close together; then over the box.
+      await tab.mouse.move(400, 400);
+      for (let i = 0; i < 3; i++) await tab.mouse.wheel(0, 400);
+      await tab.waitForTimeout(400);
+      await tab.mouse.move(100, 50);
+      for (let i = 0; i < 2; i++) await tab.mouse.wheel(0, 250);
+      await tab.waitForTimeout(400);
+      // Script: two instant scrolls of the box within the sampling interval, then a smooth one of the page.
+      await tab.evaluate(() => {
+        const box = document.getElementById('box')!;
+        box.scrollTop = 700;
+        box.scrollTop = 910;
+        window.scrollTo({ top: 2345, behavior: 'smooth' });
+      });
+      await tab.waitForTimeout(1200);
+      const timers = (await tab.evaluate(() => (window as any).timers)) as number;
+      const events = (await tab.evaluate(() => (window as any).recorded)) as Array<{ type: number; data: any }>;
+      const full = events.find((e) => e.type === 2)!.data;
+      const boxId = (function find(n: any): number | undefined {
+        if (n.attributes?.id === 'box') return n.id;
+        for (const c of n.childNodes ?? []) {
+          const id = find(c);
+          if (id !== undefined) return id;
+        }
+        return undefined;
+      })(full.node)!;
+      const last: Visit['last'] = {};
+      // Incremental snapshots from the scroll source (3).
+      for (const e of events) if (e.type === 3 && e.data.source === 3) last[e.data.id] = { x: e.data.x, y: e.data.y };
+      const actual = (await tab.evaluate(() => ({
+        page: { x: scrollX, y: scrollY },
+        box: { x: document.getElementById('box')!.scrollLeft, y: document.getElementById('box')!.scrollTop },
+      }))) as { page: { x: number; y: number }; box: { x: number; y: number } };
+      return { last, actual: { [full.node.id]: actual.page, [boxId]: actual.box }, timers };
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  it('ends each scrolled target on the position the page ended on, as rrweb does, with no trailing timers', async () => {
+    const installed = await visit('installed');
+    const shipped = await visit('shipped');
+    for (const v of [installed, shipped]) {
+      // Both the document and the box were scrolled, and each one's last recorded position is where it ended.
+      expect(Object.keys(v.last).sort()).toEqual(Object.keys(v.actual).sort());
+      expect(v.last).toEqual(v.actual);
+      expect(Object.values(v.actual).map((p) => p.y)).toEqual(expect.arrayContaining([910, 2345]));
+    }
+    // rrweb as installed leaves a trailing call behind throttled scroll events; the shipped recorder none.
+    expect(installed.timers).toBeGreaterThan(0);
+    expect(shipped.timers).toBe(0);
+  }, 60_000);
+});
