@@ -66,10 +66,8 @@ export function patchRrwebRecord(source: string): string {
 
 /** The recorder's source with correction 2 (the faster serializer's hook and its import); throws when not found. */
 export function hookFastSerializer(source: string, modulePath = FAST_SERIALIZER): string {
-  const at = source.indexOf(SERIALIZE_NODE_WITH_ID);
-  if (at < 0 || source.indexOf(SERIALIZE_NODE_WITH_ID, at + 1) >= 0)
-    throw new Error('@rrweb/record: serializeNodeWithId was not found once');
-  return `import { fastSerialize as __tmFast } from ${JSON.stringify(modulePath)};\n${source.slice(0, at)}${FAST_HOOK}${source.slice(at + SERIALIZE_NODE_WITH_ID.length)}`;
+  const hooked = replaceOnce(source, SERIALIZE_NODE_WITH_ID, FAST_HOOK, 'serializeNodeWithId');
+  return `import { fastSerialize as __tmFast } from ${JSON.stringify(modulePath)};\n${hooked}`;
 }
 
 /**
