@@ -64,7 +64,10 @@ describe.skipIf(unavailable)('the recorder’s scroll observer', () => {
       await tab.evaluate(() => {
         const set = window.setTimeout;
         (window as any).timers = 0;
-        (window as any).setTimeout = (...args: Parameters<typeof setTimeout>) => ((window as any).timers++, set(...args));
+        (window as any).setTimeout = (...args: Parameters<typeof setTimeout>) => {
+          (window as any).timers++;
+          return set(...args);
+        };
       });
       // The wheel over the page, three turns close together; then over the box.
       await tab.mouse.move(400, 400);
