@@ -1,12 +1,7 @@
-import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReplayClientConfig } from '@tidemark/core';
-import { compileEntry } from '../src/index';
-import { chromiumUnavailable, launchChromium } from './helpers/browser';
+import { chromiumUnavailable } from './helpers/browser';
+import { installedAndShipped } from './helpers/recorder';
 
 /**
  * The scroll observer's correction (src/node/rrweb-patch.ts, 4) in Chromium: the page and an element are
@@ -14,9 +9,7 @@ import { chromiumUnavailable, launchChromium } from './helpers/browser';
  * recorder as shipped ends each target on the position the page ended on, as @rrweb/record as installed
  * does, without the throttle's trailing timers (the browser's `scrollend` gives the final position).
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
 const unavailable = chromiumUnavailable();
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const cfg: ReplayClientConfig = { consent: false, maskAllText: false, mask: [], block: [], exclude: [], maxBytes: 1e7 };
 
 const html = `<!doctype html><html><head><meta charset="utf-8"><script src="/record.js"></script></head>
@@ -33,32 +26,12 @@ interface Visit {
 }
 
 describe.skipIf(unavailable)('the recorder’s scroll observer', () => {
-  let browser: Browser;
-  let server: http.Server;
-  let origin = '';
-  const bundles = { installed: '', shipped: '' };
+  const suite = installedAndShipped(html);
 
-  beforeAll(async () => {
-    const entry = path.join(here, 'fixtures/record-entry.ts');
-    bundles.installed = await compileEntry(entry, { patches: false });
-    bundles.shipped = await compileEntry(entry);
-    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-  });
-
-  async function visit(variant: keyof typeof bundles): Promise<Visit> {
-    const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', viewport: { width: 800, height: 600 } });
+  async function visit(variant: keyof typeof suite.bundles): Promise<Visit> {
+    const { ctx, tab } = await suite.pages.tab(suite.bundles[variant], { viewport: { width: 800, height: 600 } });
     try {
-      const tab = await ctx.newPage();
-      await tab.route('**/record.js', (r) => r.fulfill({ contentType: 'application/javascript', body: bundles[variant] }));
-      await tab.goto(origin);
+      await tab.goto(suite.pages.origin);
       await tab.evaluate((c) => (window as any).startRecording(c), cfg);
       // Counts the timers set from here on (the page sets none of its own).
       await tab.evaluate(() => {

@@ -1,21 +1,15 @@
-import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ReplayClientConfig } from '@tidemark/core';
-import { compileEntry } from '../src/index';
-import { chromiumUnavailable, launchChromium } from './helpers/browser';
+import { chromiumUnavailable } from './helpers/browser';
+import { installedAndShipped } from './helpers/recorder';
 
 /**
  * The selection observer's correction (src/node/rrweb-patch.ts, 3) in Chromium: a person selects text, types
  * into fields and selects inside them; the recorder as shipped and @rrweb/record as installed record the same
  * selection events, and the shipped one no longer asks for the document's selection on the keys typed.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
 const unavailable = chromiumUnavailable();
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const cfg: ReplayClientConfig = { consent: false, maskAllText: false, mask: [], block: [], exclude: [], maxBytes: 1e7 };
 
 const html = `<!doctype html><html><head><meta charset="utf-8"><script src="/record.js"></script></head>
@@ -29,34 +23,14 @@ interface Visit {
 }
 
 describe.skipIf(unavailable)('the recorder’s selection observer', () => {
-  let browser: Browser;
-  let server: http.Server;
-  let origin = '';
-  const bundles = { installed: '', shipped: '' };
-
-  beforeAll(async () => {
-    const entry = path.join(here, 'fixtures/record-entry.ts');
-    bundles.installed = await compileEntry(entry, { patches: false });
-    bundles.shipped = await compileEntry(entry);
-    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-  });
+  const suite = installedAndShipped(html);
 
   const settle = (tab: Page) => tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
 
-  async function visit(variant: keyof typeof bundles): Promise<Visit> {
-    const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US' });
+  async function visit(variant: keyof typeof suite.bundles): Promise<Visit> {
+    const { ctx, tab } = await suite.pages.tab(suite.bundles[variant]);
     try {
-      const tab = await ctx.newPage();
-      await tab.route('**/record.js', (r) => r.fulfill({ contentType: 'application/javascript', body: bundles[variant] }));
-      await tab.goto(origin);
+      await tab.goto(suite.pages.origin);
       // Counts the recorder's reads of Selection.isCollapsed (the page itself reads none).
       await tab.evaluate(() => {
         const d = Object.getOwnPropertyDescriptor(Selection.prototype, 'isCollapsed')!;

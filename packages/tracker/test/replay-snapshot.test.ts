@@ -1,12 +1,7 @@
-import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileEntry } from '../src/index';
 import type { ReplayClientConfig } from '@tidemark/core';
-import { chromiumUnavailable, launchChromium } from './helpers/browser';
+import { chromiumUnavailable } from './helpers/browser';
+import { buildRecorder, startRecorderPages, type RecorderPages } from './helpers/recorder';
 
 /**
  * The recorder's faster serializer (src/browser/replay-snapshot.ts) against rrweb's own, in Chromium: the
@@ -14,9 +9,7 @@ import { chromiumUnavailable, launchChromium } from './helpers/browser';
  * id, attribute and masked text) and the same mutation events for the same changes afterwards. The pages
  * mix what the faster path takes (plain elements and text) with everything it leaves to rrweb.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
 const unavailable = chromiumUnavailable();
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const shop = `<h1>Shop</h1><form onsubmit="return false"><input id="q" placeholder="Search" value="shoes">
 <input id="email" type="email"><input type="password" id="pw" value="hunter2"></form>
@@ -104,44 +97,29 @@ interface Recorded {
 }
 
 describe.skipIf(unavailable)('the recorder’s faster serializer gives what rrweb’s gives', () => {
-  let browser: Browser;
-  let server: http.Server;
-  let origin = '';
+  let pages: RecorderPages;
   const bundles: Record<'rrweb' | 'fast', string> = { rrweb: '', fast: '' };
-  let pages: Record<string, string> = {};
 
   beforeAll(async () => {
     // Built as t.replay.js is shipped (esbuild, then terser), with and without the faster serializer.
-    const entry = path.join(here, 'fixtures/record-entry.ts');
-    bundles.rrweb = await compileEntry(entry, { fastSerializer: false });
-    bundles.fast = await compileEntry(entry);
+    bundles.rrweb = await buildRecorder({ fastSerializer: false });
+    bundles.fast = await buildRecorder();
     expect(bundles.fast).not.toBe(bundles.rrweb);
     // The same page in quirks mode too, where class selectors ignore case and the class checks do not.
-    pages = { shop: page(shop), sink: page(kitchenSink), quirks: page(kitchenSink).replace('<!doctype html>', '') };
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const html = pages[url.pathname.slice(1)];
-      if (!html) return res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(html);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    const byPath: Record<string, string> = {
+      '/shop': page(shop),
+      '/sink': page(kitchenSink),
+      '/quirks': page(kitchenSink).replace('<!doctype html>', ''),
+    };
+    pages = await startRecorderPages((p) => byPath[p]);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-  });
+  afterAll(() => pages?.close());
 
   async function record(pageName: string, variant: 'rrweb' | 'fast', cfg: ReplayClientConfig): Promise<Recorded> {
-    const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', viewport: { width: 1000, height: 700 } });
+    const { ctx, tab } = await pages.tab(bundles[variant], { viewport: { width: 1000, height: 700 } });
     try {
-      const tab = await ctx.newPage();
-      // The same URLs for both (they are in the snapshot): the recorder's build is chosen here.
-      await tab.route('**/record.js', (r) => r.fulfill({ contentType: 'application/javascript', body: bundles[variant] }));
-      await tab.goto(`${origin}/${pageName}`);
+      await tab.goto(`${pages.origin}/${pageName}`);
       await tab.waitForFunction(
         () => document.querySelector('iframe')?.contentDocument?.body?.textContent || !document.querySelector('iframe'),
       );
