@@ -2,8 +2,9 @@
  * The main-thread time a script takes, from a Chromium trace (categories `TRACE_CATEGORIES`): the exact
  * durations of the script's outermost JavaScript entries on the renderer's main thread (its evaluation,
  * and every call into it from an event, a timer, a microtask or a message), with what they run inside
- * (native calls, layouts they force, garbage collections). Unlike the CPU profiler's samples this needs no
- * source positions for every function compiled, which the profiler makes V8 collect as the page runs.
+ * (native calls, layouts they force, garbage collections): measured durations where the CPU profiler gives a
+ * share of samples. V8's own categories (`v8`) are left out: with them V8 collects source positions as the
+ * page runs, a cost of the trace that would count as the script's.
  */
 export const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'toplevel'];
 
