@@ -175,13 +175,16 @@ async function visit(
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  if (!traced) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  }
   let ms = 0;
   const end = Date.now() + seconds * 1000;
   let n = 0;
   while (Date.now() < end) {
-    const cpu0 = mainThreadCpuMs(await rendererPids());
+    // The thread's CPU time goes with the sampled figure only (a traced page has its durations).
+    const cpu0 = traced ? undefined : mainThreadCpuMs(await rendererPids());
     if (traced) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     else await cdp.send('Profiler.start');
     await page.goto(`${origin}/p${n}`);
@@ -211,7 +214,7 @@ async function visit(
     ms += pageMs;
     // The script's share of the page's busy samples, applied to the main thread's CPU time over the page.
     let pageCpu = 0;
-    for (const [pid, c] of cpu1) pageCpu += c - (cpu0.get(pid) ?? 0);
+    for (const [pid, c] of cpu1) pageCpu += c - (cpu0!.get(pid) ?? 0);
     const busy = busyMs(profile);
     if (busy > 0) cpuMs += (pageCpu * pageMs) / busy;
     n++;

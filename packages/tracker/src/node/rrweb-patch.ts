@@ -31,6 +31,8 @@ const FAST_SERIALIZER = path.resolve(here, '../browser/replay-snapshot.ts');
  */
 const ELEMENT_ACCESSORS = /Element: \[\s*"shadowRoot",\s*"querySelector",\s*"querySelectorAll"\s*\]/;
 const SELECTION_UPDATE = 'const updateSelection = callbackWrapper(() => {\n    const selection = doc.getSelection();';
+const SELECTION_UPDATE_SKIPPING_FIELDS =
+  'const updateSelection = callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n    const selection = doc.getSelection();';
 const SCROLL_OBSERVER_START =
   '  const updatePosition = callbackWrapper(\n    throttle(\n      callbackWrapper((evt) => {\n        const target = getEventTarget(evt);\n        if (!target || isBlocked(target, blockClass, blockSelector, true)) {';
 const SCROLL_OBSERVER_END = '      sampling.scroll || 100\n    )\n  );\n  return on("scroll", updatePosition, doc);\n}';
@@ -40,8 +42,6 @@ const SCROLL_OBSERVER_START_ENDING = SCROLL_OBSERVER_START.replace(
 );
 const SCROLL_OBSERVER_END_ENDING =
   '      sampling.scroll || 100,\n      scrollEnds ? { trailing: false } : {}\n    )\n  );\n  if (!scrollEnds) return on("scroll", updatePosition, doc);\n  const offs = [on("scroll", updatePosition, doc), on("scrollend", recordPosition, doc)];\n  return () => offs.forEach((off) => off());\n}';
-const SELECTION_UPDATE_SKIPPING_FIELDS =
-  'const updateSelection = callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n    const selection = doc.getSelection();';
 const SERIALIZE_NODE_WITH_ID = 'function serializeNodeWithId(n, options) {\n';
 const FAST_HOOK = `let __tmRr;
 ${SERIALIZE_NODE_WITH_ID}  const __tmFastNode = __tmFast(n, options, __tmRr || (__tmRr = { sn: serializeNodeWithId, attr: transformAttribute, id: genId, root: getRootId, ignored: IGNORED_NODE }));

@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { compileEntry, type CompileOptions } from '../../src/index';
 import { launchChromium } from './browser';
@@ -16,7 +16,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 export interface RecorderPages {
-  browser: Browser;
   origin: string;
   /** A new tab whose /record.js is `bundle` (the pages load it from their head). */
   tab(
@@ -39,7 +38,6 @@ export async function startRecorderPages(pageAt: (pathname: string) => string | 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const browser = await launchChromium();
   return {
-    browser,
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async tab(bundle, options = {}) {
       const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', ...options });
