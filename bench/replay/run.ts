@@ -389,9 +389,10 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
       entryTime.clear();
       const r = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay);
       // The same visit again, traced instead of sampled (the two cannot share a visit: each costs the page).
-      const traced: ScriptTime = { ms: 0, by: new Map() };
+      const traced: ScriptTime = { ms: 0, cpuMs: 0, by: new Map() };
       const t = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay, traced);
       const tracedPerMin = traced.ms / (t.wallMs / 60_000);
+      const tracedCpuPerMin = traced.cpuMs / (t.wallMs / 60_000);
       const msPerMin = r.scriptMs / (r.wallMs / 60_000);
       const cpuPerMin = r.scriptCpuMs / (r.wallMs / 60_000);
       const rendererPerMin = r.rendererMs / (r.wallMs / 60_000);
@@ -400,7 +401,7 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
         .sort((a, b) => b[1].ms - a[1].ms)
         .map(([k, { ms, n }]) => `${k} ${fmt(Math.round(ms / (t.wallMs / 60_000)))} (${n})`)
         .join(', ');
-      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedBy });
+      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedCpuPerMin, tracedBy });
       const top = (m: Map<string, number>) =>
         [...m.entries()]
           .sort((a, b) => b[1] - a[1])
@@ -410,7 +411,9 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
       console.log(
         `[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min), CPU-time scaled ${fmt(Math.round(cpuPerMin))} ms/min; renderer CPU ${fmt(Math.round(rendererPerMin))} ms/min`,
       );
-      console.log(`[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min; by what entered it, ms/min (calls): ${tracedBy}`);
+      console.log(
+        `[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min (on a CPU: ${fmt(Math.round(tracedCpuPerMin))}); by what entered it, ms/min (calls): ${tracedBy}`,
+      );
       console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
       console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
       if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);
@@ -490,14 +493,14 @@ ${machine}
 
 Chromium visits of ${o.seconds} s each on the fixture shop (120 products, a masked block, typing, scrolling, mouse, clicks, a page load every 15 s), one after another:
 
-| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | the same as main-thread CPU time (its share of the busy samples × the thread's CPU time) | main-thread time in the script, traced (a second visit: exact durations of its entries) | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
+| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | the same as main-thread CPU time (its share of the busy samples × the thread's CPU time) | main-thread time in the script, traced (a second visit: exact durations of its entries; of it, the thread's time on a CPU) | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
 |---|---:|---:|---:|---:|---:|---:|---|
 ${results
   .map(
     (r) =>
       `| ${r.label} | ${fmt(Math.round(r.msPerMin))} ms/min${r.replay ? ' (goal ≤ 50)' : ''} | ${(r.msPerMin / baseline.msPerMin).toFixed(1)} | ${fmt(
         Math.round(r.cpuPerMin),
-      )} ms/min | ${fmt(Math.round(r.tracedPerMin))} ms/min | ${fmt(
+      )} ms/min | ${fmt(Math.round(r.tracedPerMin))} ms/min (CPU ${fmt(Math.round(r.tracedCpuPerMin))}) | ${fmt(
         Math.round(r.rendererPerMin),
       )} ms/min | ${r.replay ? `${fmt(Math.round(r.rendererPerMin - baseline.rendererPerMin))} ms/min` : '–'} | ${
         r.replay && r.recordedMin > 0

@@ -13,6 +13,9 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread time: what the thread spent on a CPU (not waiting for the browser process, nor descheduled). */
+  tts?: number;
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string; data?: { url?: string; type?: string } };
@@ -20,6 +23,8 @@ export interface TraceEvent {
 
 export interface ScriptTime {
   ms: number;
+  /** Of `ms`, the thread's time on a CPU (Chromium's thread time of each entry): the rest it waited. */
+  cpuMs: number;
   /** By what entered the script: "EvaluateScript", "event:mousemove", "timer", "microtasks", ... */
   by: Map<string, { ms: number; n: number }>;
 }
@@ -37,7 +42,7 @@ function entryKind(e: TraceEvent, parent: TraceEvent | undefined): string {
 }
 
 /** The main-thread time of the script whose URL ends with `script`, over the trace's renderer main threads. */
-export function scriptTime(events: TraceEvent[], script: string, into: ScriptTime = { ms: 0, by: new Map() }): ScriptTime {
+export function scriptTime(events: TraceEvent[], script: string, into: ScriptTime = { ms: 0, cpuMs: 0, by: new Map() }): ScriptTime {
   const mains = new Set<string>();
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
   const threads = new Map<string, TraceEvent[]>();
@@ -50,7 +55,13 @@ export function scriptTime(events: TraceEvent[], script: string, into: ScriptTim
     else if (e.ph === 'B') (open.get(key) ?? open.set(key, []).get(key)!).push(e);
     else if (e.ph === 'E') {
       const begin = open.get(key)?.pop();
-      if (begin) complete = { ...begin, ph: 'X', dur: e.ts - begin.ts };
+      if (begin)
+        complete = {
+          ...begin,
+          ph: 'X',
+          dur: e.ts - begin.ts,
+          tdur: e.tts !== undefined && begin.tts !== undefined ? e.tts - begin.tts : undefined,
+        };
     }
     if (complete?.dur !== undefined) (threads.get(key) ?? threads.set(key, []).get(key)!).push(complete);
   }
@@ -64,6 +75,7 @@ export function scriptTime(events: TraceEvent[], script: string, into: ScriptTim
       const mine = !inside && ENTRY.has(e.name) && !!e.args?.data?.url?.endsWith(script);
       if (mine) {
         into.ms += e.dur! / 1000;
+        into.cpuMs += (e.tdur ?? 0) / 1000;
         const kind = entryKind(e, stack[stack.length - 1]?.e);
         const row = into.by.get(kind) ?? into.by.set(kind, { ms: 0, n: 0 }).get(kind)!;
         row.ms += e.dur! / 1000;

@@ -7,7 +7,8 @@ import { installedAndShipped } from './helpers/recorder';
  * The scroll observer's correction (src/node/rrweb-patch.ts, 4) in Chromium: the page and an element are
  * scrolled by the wheel, instantly and smoothly by script, several times within the sampling interval; the
  * recorder as shipped ends each target on the position the page ended on, as @rrweb/record as installed
- * does, without the throttle's trailing timers (the browser's `scrollend` gives the final position).
+ * does, without the throttle's trailing timers (the browser's `scrollend` gives the final position), and
+ * without recording a node's position twice in a row.
  */
 const unavailable = chromiumUnavailable();
 const cfg: ReplayClientConfig = { consent: false, maskAllText: false, mask: [], block: [], exclude: [], maxBytes: 1e7 };
@@ -19,6 +20,8 @@ const html = `<!doctype html><html><head><meta charset="utf-8"><script src="/rec
 interface Visit {
   /** The last recorded position of each scrolled node, by its id. */
   last: Record<number, { x: number; y: number }>;
+  /** Recorded positions equal to the one recorded just before for the same node. */
+  repeats: number;
   /** The positions the page ended on: the document's and the box's, with their ids. */
   actual: Record<number, { x: number; y: number }>;
   /** Timers the recorder set while the page scrolled. */
@@ -69,13 +72,19 @@ describe.skipIf(unavailable)('the recorder’s scroll observer', () => {
         return undefined;
       })(full.node)!;
       const last: Visit['last'] = {};
+      let repeats = 0;
       // Incremental snapshots from the scroll source (3).
-      for (const e of events) if (e.type === 3 && e.data.source === 3) last[e.data.id] = { x: e.data.x, y: e.data.y };
+      for (const e of events)
+        if (e.type === 3 && e.data.source === 3) {
+          const before = last[e.data.id];
+          if (before && before.x === e.data.x && before.y === e.data.y) repeats++;
+          last[e.data.id] = { x: e.data.x, y: e.data.y };
+        }
       const actual = (await tab.evaluate(() => ({
         page: { x: scrollX, y: scrollY },
         box: { x: document.getElementById('box')!.scrollLeft, y: document.getElementById('box')!.scrollTop },
       }))) as { page: { x: number; y: number }; box: { x: number; y: number } };
-      return { last, actual: { [full.node.id]: actual.page, [boxId]: actual.box }, timers };
+      return { last, repeats, actual: { [full.node.id]: actual.page, [boxId]: actual.box }, timers };
     } finally {
       await ctx.close();
     }
@@ -93,5 +102,8 @@ describe.skipIf(unavailable)('the recorder’s scroll observer', () => {
     // rrweb as installed leaves a trailing call behind throttled scroll events; the shipped recorder none.
     expect(installed.timers).toBeGreaterThan(0);
     expect(shipped.timers).toBe(0);
+    // Two instant scrolls of the box in one frame make one scroll event, whose position scrollend gives
+    // again: the shipped recorder records it once.
+    expect(shipped.repeats).toBe(0);
   }, 60_000);
 });

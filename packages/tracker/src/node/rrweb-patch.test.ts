@@ -9,18 +9,29 @@ const require = createRequire(import.meta.url);
 const recordJs = path.join(path.dirname(require.resolve('@rrweb/record')), 'record.js');
 
 describe('the @rrweb/record correction', () => {
-  it('drops the two methods from the Element accessors, lets the selection observer skip a field’s own changes and the scroll observer end on scrollend, nothing else', () => {
+  it('drops the two methods from the Element accessors, lets the selection observer skip a field’s own changes, the scroll observer end on scrollend without repeating a position, and the canvas worker’s Blob wait for that worker, nothing else', () => {
     const source = fs.readFileSync(recordJs, 'utf8');
     const patched = patchRrwebRecord(source);
     // Undoing the corrections gives the installed text back: nothing else changed.
     const undone = patched
       .replace('Element: ["shadowRoot"]', 'Element: ["shadowRoot", "querySelector", "querySelectorAll"]')
       .replace('callbackWrapper((event) => {\n    if (collapsed && event && event.target !== doc) return;\n', 'callbackWrapper(() => {\n')
-      .replace('  const scrollEnds = "onscrollend" in window;\n  let recordPosition;\n', '')
+      .replace(
+        '  const scrollEnds = "onscrollend" in window;\n  let recordPosition;\n  const positions = new Map();\n  const recordScroll = scrollCb;\n  scrollCb = (p) => {\n    const at = p.x + "," + p.y;\n    if (positions.get(p.id) === at) return;\n    positions.set(p.id, at);\n    recordScroll(p);\n  };\n',
+        '',
+      )
       .replace('      recordPosition = callbackWrapper((evt) => {', '      callbackWrapper((evt) => {')
       .replace(
         '      sampling.scroll || 100,\n      scrollEnds ? { trailing: false } : {}\n    )\n  );\n  if (!scrollEnds) return on("scroll", updatePosition, doc);\n  const offs = [on("scroll", updatePosition, doc), on("scrollend", recordPosition, doc)];\n  return () => offs.forEach((off) => off());\n',
         '      sampling.scroll || 100\n    )\n  );\n  return on("scroll", updatePosition, doc);\n',
+      )
+      .replace(
+        'let blob;\n',
+        'const blob = typeof self !== "undefined" && self.Blob && new Blob([jsContent], { type: "text/javascript;charset=utf-8" });\n',
+      )
+      .replace(
+        '    blob || (blob = typeof self !== "undefined" && self.Blob && new Blob([jsContent], { type: "text/javascript;charset=utf-8" }));\n',
+        '',
       );
     expect(patched).not.toBe(source);
     expect(undone).toBe(source);
@@ -35,6 +46,11 @@ describe('the @rrweb/record correction', () => {
     const scroll = patched.slice(patched.indexOf('function initScrollObserver('), patched.indexOf('function initViewportResizeObserver('));
     expect(scroll).toContain('scrollEnds ? { trailing: false } : {}');
     expect(scroll).toContain('on("scrollend", recordPosition, doc)');
+    expect(scroll).toContain('if (positions.get(p.id) === at) return;');
+    // The canvas worker's Blob is made inside the function that starts that worker, not at the module's load.
+    const wrapper = patched.slice(patched.indexOf('function WorkerWrapper('), patched.indexOf('class CanvasManager'));
+    expect(wrapper).toContain('blob || (blob = typeof self');
+    expect(patched.slice(0, patched.indexOf('function WorkerWrapper('))).not.toMatch(/new Blob\(/);
   });
 
   it('refuses a recorder without one of the texts it corrects (an upgrade must be looked at)', () => {
@@ -46,6 +62,7 @@ describe('the @rrweb/record correction', () => {
     expect(() =>
       patchRrwebRecord(source.replace('return on("scroll", updatePosition, doc);', 'return on("scroll", updatePosition);')),
     ).toThrow(/scroll observer/);
+    expect(() => patchRrwebRecord(source.replace('const blob = typeof self', 'const blob = typeof globalThis'))).toThrow(/canvas worker/);
   });
 
   it("offers each node to the faster serializer first, with rrweb's own helpers, and refuses a recorder without it", () => {

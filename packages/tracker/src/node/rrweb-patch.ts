@@ -28,6 +28,11 @@ const FAST_SERIALIZER = path.resolve(here, '../browser/replay-snapshot.ts');
  *    timer about one in two scroll gestures, whose read of the position often lays out a page a click has
  *    just changed. Where the browser has `scrollend`, that event gives the final position instead (after
  *    the scroll, smooth or instant, of the page or an element), and the throttle keeps no trailing call.
+ *    A position equal to the last one recorded for the same node is not recorded again (a scroll too short
+ *    for the throttle to drop ends where its first event was).
+ * 5. rrweb builds a Blob of its canvas worker's code when the module loads, on every page: a synchronous
+ *    call to the browser's blob registry (about a millisecond here) for a worker only canvas recording
+ *    starts, which t.replay.js never turns on. The Blob is made when that worker first starts.
  */
 const ELEMENT_ACCESSORS = /Element: \[\s*"shadowRoot",\s*"querySelector",\s*"querySelectorAll"\s*\]/;
 const SELECTION_UPDATE = 'const updateSelection = callbackWrapper(() => {\n    const selection = doc.getSelection();';
@@ -38,8 +43,12 @@ const SCROLL_OBSERVER_START =
 const SCROLL_OBSERVER_END = '      sampling.scroll || 100\n    )\n  );\n  return on("scroll", updatePosition, doc);\n}';
 const SCROLL_OBSERVER_START_ENDING = SCROLL_OBSERVER_START.replace(
   'const updatePosition = callbackWrapper(\n    throttle(\n      callbackWrapper(',
-  'const scrollEnds = "onscrollend" in window;\n  let recordPosition;\n  const updatePosition = callbackWrapper(\n    throttle(\n      recordPosition = callbackWrapper(',
+  'const scrollEnds = "onscrollend" in window;\n  let recordPosition;\n  const positions = new Map();\n  const recordScroll = scrollCb;\n  scrollCb = (p) => {\n    const at = p.x + "," + p.y;\n    if (positions.get(p.id) === at) return;\n    positions.set(p.id, at);\n    recordScroll(p);\n  };\n  const updatePosition = callbackWrapper(\n    throttle(\n      recordPosition = callbackWrapper(',
 );
+const CANVAS_WORKER_BLOB =
+  'const blob = typeof self !== "undefined" && self.Blob && new Blob([jsContent], { type: "text/javascript;charset=utf-8" });';
+const CANVAS_WORKER_URL = '    objURL = blob && (self.URL || self.webkitURL).createObjectURL(blob);';
+const CANVAS_WORKER_URL_MAKING_BLOB = `    blob || (blob = ${CANVAS_WORKER_BLOB.slice('const blob = '.length, -1)});\n${CANVAS_WORKER_URL}`;
 const SCROLL_OBSERVER_END_ENDING =
   '      sampling.scroll || 100,\n      scrollEnds ? { trailing: false } : {}\n    )\n  );\n  if (!scrollEnds) return on("scroll", updatePosition, doc);\n  const offs = [on("scroll", updatePosition, doc), on("scrollend", recordPosition, doc)];\n  return () => offs.forEach((off) => off());\n}';
 const SERIALIZE_NODE_WITH_ID = 'function serializeNodeWithId(n, options) {\n';
@@ -55,13 +64,15 @@ function replaceOnce(text: string, from: string, to: string, what: string): stri
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
-/** The recorder's source with corrections 1, 3 and 4; throws when a text to correct is not there. */
+/** The recorder's source with corrections 1, 3, 4 and 5; throws when a text to correct is not there. */
 export function patchRrwebRecord(source: string): string {
   if (!ELEMENT_ACCESSORS.test(source)) throw new Error('@rrweb/record: the Element accessor list to correct was not found');
   let out = source.replace(ELEMENT_ACCESSORS, 'Element: ["shadowRoot"]');
   out = replaceOnce(out, SELECTION_UPDATE, SELECTION_UPDATE_SKIPPING_FIELDS, 'the selection observer');
   out = replaceOnce(out, SCROLL_OBSERVER_START, SCROLL_OBSERVER_START_ENDING, 'the scroll observer');
-  return replaceOnce(out, SCROLL_OBSERVER_END, SCROLL_OBSERVER_END_ENDING, 'the scroll observer');
+  out = replaceOnce(out, SCROLL_OBSERVER_END, SCROLL_OBSERVER_END_ENDING, 'the scroll observer');
+  out = replaceOnce(out, CANVAS_WORKER_BLOB, 'let blob;', "the canvas worker's Blob");
+  return replaceOnce(out, CANVAS_WORKER_URL, CANVAS_WORKER_URL_MAKING_BLOB, "the canvas worker's Blob");
 }
 
 /** The recorder's source with correction 2 (the faster serializer's hook and its import); throws when not found. */
@@ -71,7 +82,7 @@ export function hookFastSerializer(source: string, modulePath = FAST_SERIALIZER)
 }
 
 /**
- * esbuild plugin: @rrweb/record's ES module build with corrections 1, 3 and 4, and with 2 unless `fastSerializer` is
+ * esbuild plugin: @rrweb/record's ES module build with corrections 1, 3, 4 and 5, and with 2 unless `fastSerializer` is
  * false (a path: that file's faster serializer, e.g. an earlier commit's for the bench).
  */
 export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?: boolean | string } = {}): Plugin {
@@ -92,5 +103,5 @@ export function rrwebRecordPatches({ fastSerializer = true }: { fastSerializer?:
   };
 }
 
-/** All four corrections: what t.replay.js ships. */
+/** All five corrections: what t.replay.js ships. */
 export const rrwebRecordPatch: Plugin = rrwebRecordPatches();
