@@ -29,6 +29,8 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const addDays = (d: string, n: number) => dayOf(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000);
 /** Yesterday in the site's zone. */
 const D = addDays(dayOf(Date.now() + OFFSET_MS), -1);
+/** The day before, without events. */
+const dayBefore = addDays(D, -1);
 const HOSTILE_PATH = '=HYPERLINK("http://evil.example","x")';
 const PATHS = ['/', '/pricing', '/docs/a', '/blog', HOSTILE_PATH];
 
@@ -211,6 +213,21 @@ describe('stats exports', () => {
     const pages = doc.stats.breakdowns.breakdown[0].row as Array<{ path: string; visitors: number }>;
     expect(new Map(pages.map((p) => [String(p.path), Number(p.visitors)]))).toEqual(expected(written).visitors);
     expect(doc.stats.annotations.annotation.map((a: { title: string }) => a.title)).toEqual(['Release 2.0.1', 'Deploy abc123']);
+  });
+
+  it('format=csv of a breakdown with no rows still has its header line: the value column and the metrics asked for', async () => {
+    // The day before the events: nothing matches.
+    const empty = (extra: string) => `/api/sites/${site.id}/stats?period=custom&start_date=${dayBefore}&end_date=${dayBefore}&${extra}`;
+    const pages = await owner.get(empty('metrics=visitors,pageviews&dimensions=page&format=csv'));
+    expect(pages.status, pages.text).toBe(200);
+    expect(pages.text.trim()).toBe('path,visitors,pageviews');
+    const sources = await owner.get(empty('metrics=visitors&dimensions=source&format=csv'));
+    expect(sources.text.trim()).toBe('name,visitors');
+    const both = await owner.get(empty('metrics=visitors&dimensions=page,country&format=csv'));
+    expect(both.text.trim()).toBe('dimension,path,name,visitors');
+    // With rows, the same columns lead.
+    const full = await owner.get(statsUrl('metrics=visitors,pageviews&dimensions=page&format=csv&limit=100'));
+    expect(full.text.split('\n')[0]).toBe('path,visitors,pageviews');
   });
 
   it('an unknown format is a coded 400; the public API exports too', async () => {

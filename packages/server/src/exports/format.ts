@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { XMLBuilder } from 'fast-xml-parser';
 import { z } from 'zod';
 import { parseInput, type DashboardStats, type ResultRow } from '@tidemark/core';
+import { breakdownValueKey } from '../stats';
 
 /**
  * Stats answers as files (InsightHub PRD §4.7): `format=csv|json|xml` on the stats endpoints. JSON and
@@ -33,12 +34,21 @@ const columnsOf = (rows: readonly ResultRow[], first: string[] = []): string[] =
   return [...seen];
 };
 
-export function statsTable(stats: Pick<DashboardStats, 'timeseries' | 'dimensions'>): Table {
+/**
+ * The table of an answer. A breakdown without rows still has its columns (its value column and the metrics
+ * asked for), so the file says what it would hold.
+ */
+export function statsTable(stats: Pick<DashboardStats, 'timeseries' | 'dimensions'> & { metrics?: DashboardStats['metrics'] }): Table {
   const dims = Object.entries(stats.dimensions ?? {});
-  if (dims.length === 1) return { columns: columnsOf(dims[0][1]), rows: dims[0][1] };
+  const metrics = Object.keys(stats.metrics ?? {});
+  if (dims.length === 1) {
+    const [key, rows] = dims[0]!;
+    return { columns: rows.length ? columnsOf(rows) : [breakdownValueKey(key), ...metrics], rows };
+  }
   if (dims.length > 1) {
     const rows = dims.flatMap(([dimension, rs]) => rs.map((r) => ({ dimension, ...r })));
-    return { columns: columnsOf(rows, ['dimension']), rows };
+    const values = [...new Set(dims.map(([key]) => breakdownValueKey(key)))];
+    return { columns: rows.length ? columnsOf(rows, ['dimension']) : ['dimension', ...values, ...metrics], rows };
   }
   return { columns: columnsOf(stats.timeseries, ['date']), rows: stats.timeseries };
 }

@@ -96,7 +96,7 @@ export async function writeSiteExport(out: Writable, src: SiteExportSource, p: S
   await file('overview.csv', once1(tableCsv(statsTable({ timeseries: overview.timeseries, dimensions: {} }))));
   for (const r of EXPORT_REPORTS) {
     const stats = await src.dashboard({ ...period, metrics: 'visitors,pageviews', dimensions: r.dimension, limit: '1000' });
-    await file(`${r.file}.csv`, once1(tableCsv(statsTable({ timeseries: [], dimensions: stats.dimensions }))));
+    await file(`${r.file}.csv`, once1(tableCsv(statsTable({ timeseries: [], dimensions: stats.dimensions, metrics: stats.metrics }))));
   }
 
   let events = 0;

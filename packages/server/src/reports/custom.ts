@@ -1,6 +1,6 @@
 import type { DashboardStats, MailBrand, Report, ReportQuery } from '@tidemark/core';
-import { renderStats, statsTable, tableCsv } from '../exports';
-import { addDays, localDate, valueKey } from '../stats';
+import { renderStats } from '../exports';
+import { addDays, localDate } from '../stats';
 import type { MailMessage } from '../auth';
 
 /** A custom report's period: its last `days` whole days up to yesterday, else the report's own period. */
@@ -38,10 +38,6 @@ export function customMail(
 ): Omit<MailMessage, 'to'> {
   const name = report.name ?? 'Custom report';
   const file = renderStats(stats, report.attachment ?? 'csv', name.toLowerCase());
-  // A breakdown without rows still gets its header line: the file says what it would hold.
-  const dims = report.query?.dimensions ?? [];
-  if (file.contentType.startsWith('text/csv') && dims.length === 1 && !statsTable(stats).rows.length)
-    file.body = tableCsv({ columns: [valueKey(dims[0]!), ...(report.query?.metrics ?? [])], rows: [] });
   const range = stats.period.start === stats.period.end ? stats.period.start : `${stats.period.start} – ${stats.period.end}`;
   const subject = `${domain}: ${name}, ${range}`;
   return {

@@ -23,7 +23,7 @@ import {
 
 export type { DashboardStats, MetricValue } from '@tidemark/core';
 import { daysBetween, type DateRange } from './period';
-import { dimensionDef } from './registry';
+import { DIMENSION_DEFS, dimensionDef } from './registry';
 
 /**
  * `GET /api/sites/{id}/stats` and `GET /v1/sites/{id}/stats` (InsightHub PRD §7.2.3): query-string
@@ -209,4 +209,10 @@ export function breakdownKey(dim: Dimension): string {
 
 export function valueKey(dim: Dimension): 'path' | 'name' {
   return dimensionDef(dim).valueKey;
+}
+
+/** The value column (`path` or `name`) of a breakdown named as in the response (see `breakdownKey`). */
+export function breakdownValueKey(key: string): 'path' | 'name' {
+  if (key.startsWith('props:') || key.startsWith('trait:')) return 'name';
+  return Object.values(DIMENSION_DEFS).find((d) => d.plural === key)?.valueKey ?? 'name';
 }

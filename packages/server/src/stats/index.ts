@@ -61,6 +61,7 @@ export {
   parseFilterParam,
   defaultInterval,
   breakdownKey,
+  breakdownValueKey,
   valueKey,
   DEFAULT_DASHBOARD_METRICS,
   type DashboardParams,
