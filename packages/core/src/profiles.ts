@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HASHED_TRAIT_PREFIX, PROFILE_SORTS, shownTrait } from './rules';
 import { scoreReasonSchema } from './scoring';
 import { profileLifetimeFields } from './lifetime';
 import { segmentRefSchema } from './segments';
@@ -11,7 +12,6 @@ import { segmentRefSchema } from './segments';
 
 /** u + a user id (≤ 300 characters) or v + a visitor id (≤ 128): event field limits. */
 export const PROFILE_ID_PATTERN = /^(u.{1,300}|v.{1,128})$/s;
-export const PROFILE_SORTS = ['last_seen', 'events', 'revenue', 'score'] as const;
 
 export const profileSummarySchema = z
   .object({
@@ -137,10 +137,4 @@ export interface PeopleSettings {
   trait_allowlist: string[];
 }
 
-/** How a hashed trait value is stored: this prefix and the hex HMAC. */
-export const HASHED_TRAIT_PREFIX = 'hmac:';
-
-/** A stored trait value as shown: hashed values masked, the rest as stored. */
-export function shownTrait(value: string): string {
-  return value.startsWith(HASHED_TRAIT_PREFIX) ? `•••• ${value.slice(HASHED_TRAIT_PREFIX.length, HASHED_TRAIT_PREFIX.length + 6)}` : value;
-}
+export { HASHED_TRAIT_PREFIX, PROFILE_SORTS, shownTrait };

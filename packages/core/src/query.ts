@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROP_KEY_PATTERN } from './rules';
 import { badRequest } from './errors';
 import { canonicalEventSchema } from './event';
 import { timeseriesAnnotationSchema } from './annotations';
@@ -91,8 +92,7 @@ export const DIMENSIONS = [
 ] as const;
 export type BuiltinDimension = (typeof DIMENSIONS)[number];
 
-/** Custom property keys: a strict pattern, so a key can never carry quotes, brackets or SQL. */
-export const PROP_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
+export { PROP_KEY_PATTERN };
 export const PROP_DIMENSION_PATTERN = /^props:[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
 export type PropDimension = `props:${string}`;
 /** A trait of the event's person (docs/people.md): the latest value its identify events gave the key. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCORE_BUCKETS } from './rules';
 
 /**
  * Behavioural segments (docs/segments.md): per site, k-means clusters of its people on standardised
@@ -8,7 +9,7 @@ import { z } from 'zod';
 export const SEGMENT_K_MIN = 8;
 export const SEGMENT_K_MAX = 12;
 /** Lead-score buckets of the stats engine's `score` dimension and filter. */
-export const SCORE_BUCKETS = ['0-19', '20-39', '40-59', '60-79', '80-100'] as const;
+export { SCORE_BUCKETS };
 export type ScoreBucket = (typeof SCORE_BUCKETS)[number];
 
 /** The bucket of a 0–100 score. */

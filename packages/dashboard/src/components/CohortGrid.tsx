@@ -1,5 +1,5 @@
 import type { Cohorts } from '@tidemark/core';
-import { shownTrait } from '../lib/traits';
+import { shownTrait } from '@tidemark/core/rules';
 import { formatMoney, formatNumber } from '../lib/format';
 import { heat } from '../lib/cohorts-view';
 

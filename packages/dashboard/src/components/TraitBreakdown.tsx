@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { shownTrait, TRAIT_KEY } from '../lib/traits';
+import { PROP_KEY_PATTERN as TRAIT_KEY, shownTrait } from '@tidemark/core/rules';
 import { statsApi } from '../api/stats';
 import { useAsync } from '../lib/use-async';
 import { parseViewState } from '../lib/view-state';

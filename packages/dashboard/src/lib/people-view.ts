@@ -1,9 +1,7 @@
-import type { PROFILE_SORTS } from '@tidemark/core';
+import { PROFILE_SORTS, SCORE_BUCKETS } from '@tidemark/core/rules';
 
 export type ProfileSort = (typeof PROFILE_SORTS)[number];
-// Spelled out: the dashboard takes only types from core, so its bundle carries none of core's schemas.
-const SORTS: readonly (string | null)[] = ['last_seen', 'events', 'revenue', 'score'] satisfies ProfileSort[];
-const isSort = (v: string | null): v is ProfileSort => SORTS.includes(v);
+const isSort = (v: string | null): v is ProfileSort => (PROFILE_SORTS as readonly (string | null)[]).includes(v);
 
 /**
  * The People page's state in the URL: the list's order and page; on a profile (`/sites/:id/people/:pid`)
@@ -24,9 +22,6 @@ export interface PeopleView {
   timelinePage: number;
 }
 
-/** The stats engine's score buckets (core SCORE_BUCKETS, spelled out: types only from core). */
-export const SCORE_BUCKET_VALUES = ['0-19', '20-39', '40-59', '60-79', '80-100'] as const;
-
 export const PEOPLE_PAGE_SIZE = 25;
 export const TIMELINE_PAGE_SIZE = 10;
 
@@ -44,7 +39,7 @@ export function parsePeopleView(search: string): PeopleView {
     visited: (q.get('visited') ?? '').slice(0, 500),
     source: (q.get('source') ?? '').slice(0, 500),
     segment: (q.get('segment') ?? '').slice(0, 40),
-    score: (SCORE_BUCKET_VALUES as readonly string[]).includes(q.get('score') ?? '') ? q.get('score')! : '',
+    score: (SCORE_BUCKETS as readonly string[]).includes(q.get('score') ?? '') ? q.get('score')! : '',
     timelinePage: pageOf(q.get('tl')),
   };
 }

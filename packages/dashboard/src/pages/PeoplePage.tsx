@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { SCORE_BUCKETS } from '@tidemark/core/rules';
 import { sitesApi } from '../api/sites';
 import { profilesApi } from '../api/profiles';
 import { segmentsApi } from '../api/segments';
@@ -8,7 +9,6 @@ import {
   parsePeopleView,
   PEOPLE_PAGE_SIZE,
   profileLabel,
-  SCORE_BUCKET_VALUES,
   serializePeopleView,
   TIMELINE_PAGE_SIZE,
   type PeopleView,
@@ -122,7 +122,7 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
           <label htmlFor="people-score">Lead score</label>
           <select id="people-score" name="score" defaultValue={view.score} key={`score-${view.score}`}>
             <option value="">Any</option>
-            {SCORE_BUCKET_VALUES.map((b) => (
+            {SCORE_BUCKETS.map((b) => (
               <option key={b} value={b}>
                 {b}
               </option>
