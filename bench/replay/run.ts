@@ -389,7 +389,7 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
       entryTime.clear();
       const r = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay);
       // The same visit again, traced instead of sampled (the two cannot share a visit: each costs the page).
-      const traced: ScriptTime = { ms: 0, cpuMs: 0, by: new Map() };
+      const traced: ScriptTime = { ms: 0, cpuMs: 0, by: new Map(), loads: [] };
       const t = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay, traced);
       const tracedPerMin = traced.ms / (t.wallMs / 60_000);
       const tracedCpuPerMin = traced.cpuMs / (t.wallMs / 60_000);
@@ -401,7 +401,8 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
         .sort((a, b) => b[1].ms - a[1].ms)
         .map(([k, { ms, n }]) => `${k} ${fmt(Math.round(ms / (t.wallMs / 60_000)))} (${n})`)
         .join(', ');
-      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedCpuPerMin, tracedBy });
+      const tracedLoads = traced.loads.map((ms) => fmt(Math.round(ms))).join(', ');
+      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedCpuPerMin, tracedBy, tracedLoads });
       const top = (m: Map<string, number>) =>
         [...m.entries()]
           .sort((a, b) => b[1] - a[1])
@@ -412,7 +413,7 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
         `[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min), CPU-time scaled ${fmt(Math.round(cpuPerMin))} ms/min; renderer CPU ${fmt(Math.round(rendererPerMin))} ms/min`,
       );
       console.log(
-        `[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min (on a CPU: ${fmt(Math.round(tracedCpuPerMin))}); by what entered it, ms/min (calls): ${tracedBy}`,
+        `[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min (on a CPU: ${fmt(Math.round(tracedCpuPerMin))}); by what entered it, ms/min (calls): ${tracedBy}; page loads, ms: ${tracedLoads}`,
       );
       console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
       console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
@@ -511,7 +512,7 @@ ${results
   .join('\n')}
 
 What entered each script in the traced visit, ms/min (calls in the visit):
-${results.map((r) => `- ${r.label}: ${r.tracedBy}`).join('\n')}
+${results.map((r) => `- ${r.label}: ${r.tracedBy}; each page load's evaluation, ms: ${r.tracedLoads}`).join('\n')}
 
 Chunk ingest, ${o.chunks} requests by ${o.connections} concurrent clients, embedded store:
 

@@ -27,6 +27,8 @@ export interface ScriptTime {
   cpuMs: number;
   /** By what entered the script: "EvaluateScript", "event:mousemove", "timer", "microtasks", ... */
   by: Map<string, { ms: number; n: number }>;
+  /** Each evaluation of the script (a page load), in order: the first compiles it, later ones use Chromium's code cache. */
+  loads: number[];
 }
 
 const ENTRY = new Set(['EvaluateScript', 'FunctionCall', 'v8.compile']);
@@ -42,7 +44,11 @@ function entryKind(e: TraceEvent, parent: TraceEvent | undefined): string {
 }
 
 /** The main-thread time of the script whose URL ends with `script`, over the trace's renderer main threads. */
-export function scriptTime(events: TraceEvent[], script: string, into: ScriptTime = { ms: 0, cpuMs: 0, by: new Map() }): ScriptTime {
+export function scriptTime(
+  events: TraceEvent[],
+  script: string,
+  into: ScriptTime = { ms: 0, cpuMs: 0, by: new Map(), loads: [] },
+): ScriptTime {
   const mains = new Set<string>();
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
   const threads = new Map<string, TraceEvent[]>();
@@ -80,6 +86,7 @@ export function scriptTime(events: TraceEvent[], script: string, into: ScriptTim
         const row = into.by.get(kind) ?? into.by.set(kind, { ms: 0, n: 0 }).get(kind)!;
         row.ms += e.dur! / 1000;
         row.n++;
+        if (kind === 'EvaluateScript') into.loads.push(e.dur! / 1000);
       }
       stack.push({ end: e.ts + e.dur!, e, counted: inside || mine });
     }
