@@ -254,6 +254,24 @@ describe.skipIf(chromiumMissing())('heatmaps and frustration signals in Chromium
     }
   }, 120_000);
 
+  it('answers a coded 502 screenshot_failed (the page cannot be captured), not an unhandled error, for a host that does not resolve', async () => {
+    // `.invalid` never resolves (RFC 2606), whether or not private addresses are allowed.
+    const created = await client.post('/api/sites', { name: 'Nowhere', domain: 'shop.nowhere.invalid' });
+    expect(created.status).toBe(201);
+    const nowhere = (await server.ctx.meta.sites.byId(created.body.id)) as SiteRecord;
+    const r = await client.get(`/api/sites/${nowhere.id}/heatmaps/screenshot?page_url=%2F&viewport=desktop`);
+    expect([r.status, r.body.success, r.body.error.code]).toEqual([502, false, 'screenshot_failed']);
+    expect(r.body.error.message).toContain('shop.nowhere.invalid');
+    const dir = tempDataDir('tidemark-shots-');
+    const shots = new Screenshots(dir, CHROMIUM, true);
+    try {
+      await expect(shots.capture(nowhere, '/', 'desktop')).rejects.toMatchObject({ status: 502, code: 'screenshot_failed' });
+    } finally {
+      await shots.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('refuses bad heatmap parameters (400) and oversized sample batches (413)', async () => {
     expect((await client.get(`/api/sites/${site.id}/heatmaps?page_url=/x&viewport=watch`)).status).toBe(400);
     expect((await client.get(`/api/sites/${site.id}/heatmaps?viewport=desktop`)).body.success).toBe(false);

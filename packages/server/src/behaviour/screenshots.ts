@@ -104,11 +104,20 @@ export class Screenshots {
     return n;
   }
 
-  /** Refuses a host that resolves to a private, loopback or link-local address (unless allowed). */
+  /**
+   * Refuses a host that resolves to a private, loopback or link-local address (unless allowed); a host that
+   * does not resolve is a page that cannot be captured (502), as when the page itself fails to load.
+   */
   private async checkHost(host: string): Promise<void> {
     if (this.allowPrivate) return;
     const bare = host.replace(/^\[|\]$/g, '');
-    const addresses = net.isIP(bare) ? [bare] : (await dns.lookup(bare, { all: true })).map((a) => a.address);
+    let addresses: string[];
+    try {
+      addresses = net.isIP(bare) ? [bare] : (await dns.lookup(bare, { all: true })).map((a) => a.address);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'lookup failed';
+      throw new TidemarkError(502, 'screenshot_failed', `The page could not be loaded: ${host} does not resolve (${code})`);
+    }
     if (addresses.some(isPrivateAddress))
       throw badRequest('private_address', `${host} resolves to a private, loopback or link-local address; an administrator may allow it`);
   }

@@ -58,11 +58,11 @@ export const behaviourOpenApi: OpenApiSection = (t) => {
     tags: [tag],
     summary: 'Screenshot of a page for its heatmap (PNG)',
     description:
-      "Chromium at the viewport class's reference width, the full page up to 12,000 px, cached a week (refresh=true takes it again; members and up). Only pages on the site's domain or allowed hosts; pages on private, loopback or link-local addresses are refused (400 private_address) unless the administrator allowed them. 404 screenshots_off without Chromium.",
+      "Chromium at the viewport class's reference width, the full page up to 12,000 px, cached a week (refresh=true takes it again; members and up). Only pages on the site's domain or allowed hosts; pages on private, loopback or link-local addresses are refused (400 private_address) unless the administrator allowed them. 404 screenshots_off without Chromium; 502 screenshot_failed when the page cannot be captured (its host does not resolve, or it fails to load in time).",
     parameters: [t.siteParam, ...t.parameters(screenshotParamsSchema)],
     responses: {
       200: { description: 'The PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
-      ...t.errors(400, 401, 403, 404, 429),
+      ...t.errors(400, 401, 403, 404, 429, 502),
     },
   });
   return {

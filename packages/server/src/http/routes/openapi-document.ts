@@ -241,4 +241,5 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Not allowed (role or key permission)',
   404: 'No such site, or not visible to the caller',
   429: 'Rate limit exceeded',
+  502: 'Something outside this server the request needs failed (screenshot_failed: the page did not resolve, load or render)',
 };
