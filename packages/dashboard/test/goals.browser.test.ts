@@ -72,9 +72,17 @@ describe.skipIf(!!unavailable)('goals in the browser', () => {
     await expect.poll(() => p.getByTestId('first-event-status').textContent(), SLOW).toContain('Receiving data');
 
     // Settings: the goal, with the live preview counting the visit before it is saved.
+    const previews: string[] = [];
+    p.on('request', (r) => {
+      if (r.url().includes('/goals/preview')) previews.push(r.postData() ?? '');
+    });
     await p.goto(`${h.url}/sites/${siteId}/settings`);
     await p.getByRole('heading', { name: 'Goals' }).waitFor();
     const form = p.getByRole('form', { name: 'New goal' });
+    // An empty goal is not previewed (nor sent to be checked): the form says what it needs first.
+    await expect.poll(() => form.getByTestId('goal-preview').textContent(), SLOW).toContain('Fill in the page');
+    await p.waitForTimeout(1000); // past the preview's 350 ms pause after the last change
+    expect(previews).toEqual([]);
     await form.getByLabel('Goal name').fill('Signed up');
     await form.getByLabel('Type').selectOption('event');
     await form.getByLabel('Event name').fill('signup_completed');

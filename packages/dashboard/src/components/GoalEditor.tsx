@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { GoalPreview, GoalType } from '@tidemark/core';
 import { goalsApi } from '../api/goals';
 import { errorMessage } from '../api/client';
-import { EMPTY_DRAFT, GOAL_TYPE_LABELS, inputOf, type GoalDraft } from '../lib/goal-form';
+import { EMPTY_DRAFT, GOAL_TYPE_LABELS, inputOf, previewable, type GoalDraft } from '../lib/goal-form';
 import { formatNumber } from '../lib/format';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
@@ -22,11 +22,13 @@ export function GoalEditor({ siteId, initial = EMPTY_DRAFT, onSave, onCancel }: 
   const [preview, setPreview] = useState<{ result?: GoalPreview; problem?: string }>({});
   const set = (patch: Partial<GoalDraft>) => setD((prev) => ({ ...prev, ...patch }));
 
-  // The preview follows the fields, a moment after typing stops.
-  const body = JSON.stringify(inputOf({ ...d, name: d.name.trim() || 'Preview' }));
+  // The preview follows the fields, a moment after typing stops; not before the goal names what it matches.
+  const ready = previewable(d);
+  const body = ready ? JSON.stringify(inputOf({ ...d, name: d.name.trim() || 'Preview' })) : '';
   useEffect(() => {
     let live = true;
     setPreview({}); // a result for other fields is not shown while the new one is on its way
+    if (!body) return;
     const t = setTimeout(() => {
       goalsApi.preview(siteId, JSON.parse(body)).then(
         (result) => live && setPreview({ result }),
@@ -138,7 +140,9 @@ export function GoalEditor({ siteId, initial = EMPTY_DRAFT, onSave, onCancel }: 
           ? `Would have matched ${formatNumber(preview.result.conversions)} conversions (${formatNumber(preview.result.converting_visitors)} visitors) in the last 30 days.`
           : preview.problem
             ? `Preview: ${preview.problem}`
-            : 'Checking the last 30 days…'}
+            : ready
+              ? 'Checking the last 30 days…'
+              : `Fill in the ${d.type === 'event' ? 'event name' : 'page'} to see what the goal would have matched in the last 30 days.`}
       </p>
       <ErrorBanner error={error} />
       <div className="row">

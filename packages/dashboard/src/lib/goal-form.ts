@@ -33,6 +33,13 @@ export const GOAL_TYPE_LABELS: Record<GoalType, string> = {
   pages_per_session: 'Pages per visit',
 };
 
+/** Whether the draft names what it matches (a path, an event name): before that, there is nothing to preview. */
+export function previewable(d: GoalDraft): boolean {
+  if (d.type === 'destination') return d.path.trim() !== '';
+  if (d.type === 'event') return d.eventName.trim() !== '';
+  return true;
+}
+
 export function draftOf(g: Goal): GoalDraft {
   const d: GoalDraft = { ...EMPTY_DRAFT, name: g.name, type: g.type, value: g.value === null ? '' : String(g.value) };
   if (g.type === 'destination') {
