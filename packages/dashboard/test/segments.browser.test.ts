@@ -95,7 +95,9 @@ describe.skipIf(!!unavailable)('segments in the browser', () => {
       [siteId, segmentId] as const,
     );
     if (expected > 0)
-      await expect.poll(async () => (await p.getByTestId('people-total').textContent())?.split(' ')[0], SLOW).toBe(String(expected));
+      await expect
+        .poll(async () => (await p.getByTestId('people-total').textContent())?.split(' ')[0], SLOW)
+        .toBe(expected.toLocaleString('en-US'));
     else await p.getByText('No people match.').waitFor(SLOW);
 
     await p.getByLabel('Lead score').selectOption('');

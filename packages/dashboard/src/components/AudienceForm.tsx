@@ -163,7 +163,7 @@ export function AudienceForm({
             onChange={(e) => setValue(e.target.value)}
             placeholder="/pricing"
           />
-          <button type="button" onClick={addFilter}>
+          <button className="button" type="button" onClick={addFilter}>
             Add filter
           </button>
         </div>
@@ -244,7 +244,9 @@ export function AudienceForm({
         </div>
       </fieldset>
       {kept.length > 0 && <p className="muted small">Kept as they are: {kept.length} more condition(s) made through the API.</p>}
-      <button type="submit">{existing ? 'Save changes' : 'Create audience'}</button>
+      <button type="submit" className="button primary">
+        {existing ? 'Save changes' : 'Create audience'}
+      </button>
     </form>
   );
 }

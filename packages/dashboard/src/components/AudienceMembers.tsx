@@ -61,13 +61,13 @@ export function AudienceMembers({
       )}
       {pages > 1 && (
         <nav className="pager" aria-label="Member pages">
-          <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+          <button className="button small" type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
             Previous
           </button>
           <span className="muted small">
             {page + 1} / {pages}
           </span>
-          <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
+          <button className="button small" type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
             Next
           </button>
         </nav>

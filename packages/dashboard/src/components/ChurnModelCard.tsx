@@ -43,7 +43,7 @@ export function ChurnModelCard({ model, canTrain, onTrain }: { model: LifetimeMo
         </p>
       )}
       {canTrain && (
-        <button type="button" onClick={onTrain} disabled={model.status === 'training'}>
+        <button className="button" type="button" onClick={onTrain} disabled={model.status === 'training'}>
           Train now
         </button>
       )}

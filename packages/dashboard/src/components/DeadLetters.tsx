@@ -27,10 +27,10 @@ export function DeadLetters({
             {writer && (
               <>
                 {' '}
-                <button type="button" onClick={() => onRetry(d.id)}>
+                <button className="button small" type="button" onClick={() => onRetry(d.id)}>
                   Retry
                 </button>
-                <button type="button" onClick={() => onDiscard(d.id)}>
+                <button className="button small" type="button" onClick={() => onDiscard(d.id)}>
                   Discard
                 </button>
               </>

@@ -28,7 +28,9 @@ export function TraitBreakdown({ siteId, traitKey, onKey }: { siteId: string; tr
           <label htmlFor="trait-key">Trait</label>
           <input id="trait-key" value={text} placeholder="plan" maxLength={64} onChange={(e) => setText(e.target.value)} />
         </div>
-        <button type="submit">Break down</button>
+        <button type="submit" className="button">
+          Break down
+        </button>
       </form>
       {traitKey && !valid && <p className="muted">A trait key has letters, digits and _ . : - or spaces.</p>}
       <ErrorBanner error={rows.error} />

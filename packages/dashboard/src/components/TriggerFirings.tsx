@@ -20,10 +20,20 @@ export function TriggerFirings({ page, onPage }: { page: TriggerFiringPage; onPa
         ]}
       />
       <div className="toolbar">
-        <button type="button" disabled={page.offset === 0} onClick={() => onPage(Math.max(0, page.offset - page.limit))}>
+        <button
+          className="button small"
+          type="button"
+          disabled={page.offset === 0}
+          onClick={() => onPage(Math.max(0, page.offset - page.limit))}
+        >
           Newer
         </button>
-        <button type="button" disabled={page.offset + page.limit >= page.total} onClick={() => onPage(page.offset + page.limit)}>
+        <button
+          className="button small"
+          type="button"
+          disabled={page.offset + page.limit >= page.total}
+          onClick={() => onPage(page.offset + page.limit)}
+        >
           Older
         </button>
       </div>

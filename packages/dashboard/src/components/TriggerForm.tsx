@@ -173,10 +173,15 @@ export function TriggerForm({
         </p>
       )}
       <div className="toolbar">
-        <button type="submit" disabled={busy}>
+        <button type="submit" className="button primary" disabled={busy}>
           {editing ? 'Save trigger' : 'Create trigger'}
         </button>
-        <button type="button" disabled={busy} onClick={() => run(async () => setDry(await triggersApi.dryRun(siteId, toTriggerInput(f))))}>
+        <button
+          className="button"
+          type="button"
+          disabled={busy}
+          onClick={() => run(async () => setDry(await triggersApi.dryRun(siteId, toTriggerInput(f))))}
+        >
           Dry run
         </button>
       </div>

@@ -6,6 +6,11 @@ export function formatNumber(n: number | null | undefined): string {
   return Math.abs(n) >= 10_000 ? compact.format(n) : whole.format(Math.round(n * 100) / 100);
 }
 
+/** A count in full, with the locale's grouping (a total in a sentence, where 20.3K would be vague). */
+export function formatCount(n: number): string {
+  return whole.format(n);
+}
+
 export function formatPercent(n: number | null | undefined): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '–';
   return `${Math.round(n * 10) / 10}%`;

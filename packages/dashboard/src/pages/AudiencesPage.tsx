@@ -116,12 +116,17 @@ export function AudiencesPage({ siteId }: { siteId: string }) {
           </p>
           <div className="toolbar">
             {writer && (
-              <button type="button" disabled={busy} onClick={() => act(() => audiencesApi.refresh(siteId, selected.id))}>
+              <button
+                className="button small"
+                type="button"
+                disabled={busy}
+                onClick={() => act(() => audiencesApi.refresh(siteId, selected.id))}
+              >
                 Refresh now
               </button>
             )}
             {writer && (
-              <button type="button" onClick={() => open(selected.id, view.page, !view.editing)}>
+              <button className="button small" type="button" onClick={() => open(selected.id, view.page, !view.editing)}>
                 {view.editing ? 'Close editor' : 'Edit'}
               </button>
             )}
@@ -130,6 +135,7 @@ export function AudiencesPage({ siteId }: { siteId: string }) {
             </a>
             {writer && (
               <button
+                className="button small"
                 type="button"
                 onClick={() =>
                   act(async () => {

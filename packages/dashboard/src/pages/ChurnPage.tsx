@@ -56,13 +56,13 @@ export function ChurnPage({ siteId }: { siteId: string }) {
         {risk.data && <AtRiskTable siteId={siteId} data={risk.data} />}
         {pages > 1 && (
           <nav className="pager" aria-label="At-risk pages">
-            <button type="button" disabled={view.page === 0} onClick={() => go(view.page - 1)}>
+            <button className="button small" type="button" disabled={view.page === 0} onClick={() => go(view.page - 1)}>
               Previous
             </button>
             <span className="muted small">
               {view.page + 1} / {pages}
             </span>
-            <button type="button" disabled={view.page + 1 >= pages} onClick={() => go(view.page + 1)}>
+            <button className="button small" type="button" disabled={view.page + 1 >= pages} onClick={() => go(view.page + 1)}>
               Next
             </button>
           </nav>

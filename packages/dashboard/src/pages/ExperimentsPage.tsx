@@ -67,17 +67,17 @@ export function ExperimentsPage({ siteId }: { siteId: string }) {
               <code>{e.key}</code> <span className="muted small">{since(e)}</span>
               {e.winner && <span className="badge"> winner: {e.winner}</span>}
               {writer && e.status === 'draft' && (
-                <button type="button" onClick={() => act(() => experimentsApi.start(siteId, e.id))}>
+                <button className="button small" type="button" onClick={() => act(() => experimentsApi.start(siteId, e.id))}>
                   Start
                 </button>
               )}
               {writer && e.status === 'running' && (
-                <button type="button" onClick={() => act(() => experimentsApi.stop(siteId, e.id))}>
+                <button className="button small" type="button" onClick={() => act(() => experimentsApi.stop(siteId, e.id))}>
                   Stop
                 </button>
               )}
               {writer && e.status === 'draft' && (
-                <button type="button" onClick={() => act(() => experimentsApi.remove(siteId, e.id))}>
+                <button className="button small" type="button" onClick={() => act(() => experimentsApi.remove(siteId, e.id))}>
                   Delete
                 </button>
               )}
@@ -98,7 +98,12 @@ export function ExperimentsPage({ siteId }: { siteId: string }) {
           {writer && selected.status !== 'draft' && (
             <div className="toolbar">
               {selected.variants.map((v) => (
-                <button key={v.key} type="button" onClick={() => act(() => experimentsApi.declareWinner(siteId, selected.id, v.key))}>
+                <button
+                  className="button small"
+                  key={v.key}
+                  type="button"
+                  onClick={() => act(() => experimentsApi.declareWinner(siteId, selected.id, v.key))}
+                >
                   Declare {v.key} the winner
                 </button>
               ))}

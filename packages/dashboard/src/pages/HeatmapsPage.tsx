@@ -50,7 +50,13 @@ export function HeatmapsPage({ siteId }: { siteId: string }) {
         <fieldset className="segmented">
           <legend className="visually-hidden">Viewport</legend>
           {VIEWPORTS.map((v) => (
-            <button key={v.id} type="button" aria-pressed={view.viewport === v.id} onClick={() => update({ viewport: v.id })}>
+            <button
+              className="segment"
+              key={v.id}
+              type="button"
+              aria-pressed={view.viewport === v.id}
+              onClick={() => update({ viewport: v.id })}
+            >
               {v.label}
             </button>
           ))}
@@ -58,7 +64,7 @@ export function HeatmapsPage({ siteId }: { siteId: string }) {
         <fieldset className="segmented">
           <legend className="visually-hidden">Map</legend>
           {TYPES.map((t) => (
-            <button key={t.id} type="button" aria-pressed={view.type === t.id} onClick={() => update({ type: t.id })}>
+            <button className="segment" key={t.id} type="button" aria-pressed={view.type === t.id} onClick={() => update({ type: t.id })}>
               {t.label}
             </button>
           ))}

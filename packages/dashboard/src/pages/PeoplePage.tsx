@@ -3,6 +3,7 @@ import { SCORE_BUCKETS } from '@tidemark/core/rules';
 import { sitesApi } from '../api/sites';
 import { profilesApi } from '../api/profiles';
 import { segmentsApi } from '../api/segments';
+import { formatCount } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
 import {
@@ -25,13 +26,13 @@ function Pager({ page, pages, onPage, label }: { page: number; pages: number; on
   if (pages <= 1) return null;
   return (
     <nav className="pager" aria-label={label}>
-      <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+      <button className="button small" type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
         Newer
       </button>
       <span className="muted small">
         {page + 1} / {pages}
       </span>
-      <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
+      <button className="button small" type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
         Older
       </button>
     </nav>
@@ -138,14 +139,16 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
             <option value="score">Highest score</option>
           </select>
         </div>
-        <button type="submit">Search</button>
+        <button type="submit" className="button">
+          Search
+        </button>
       </form>
       <ErrorBanner error={list.error} />
       {list.data && (
         <>
           <p className="muted small" data-testid="people-total">
-            {list.data.total} {list.data.total === 1 ? 'person' : 'people'}: identified users with every device they signed in on, and
-            anonymous visitors
+            {formatCount(list.data.total)} {list.data.total === 1 ? 'person' : 'people'}: identified users with every device they signed in
+            on, and anonymous visitors
             {view.visited || view.source || view.segment || view.score ? ', with a session in the last 12 months matching the filters' : ''}
           </p>
           <ProfileList siteId={siteId} data={list.data} suffix={serializePeopleView({ ...view, timelinePage: 0 })} />

@@ -59,7 +59,7 @@ export function SegmentsPage({ siteId }: { siteId: string }) {
           </p>
         )}
         {canWrite(org) && (
-          <button type="button" onClick={train} disabled={training}>
+          <button className="button" type="button" onClick={train} disabled={training}>
             Train now
           </button>
         )}

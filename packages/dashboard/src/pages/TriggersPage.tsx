@@ -67,7 +67,7 @@ export function TriggersPage({ siteId }: { siteId: string }) {
                 {t.quiet_hours ? ` · quiet ${t.quiet_hours.start}–${t.quiet_hours.end}` : ''}
               </span>
               {writer && (
-                <button type="button" onClick={() => act(() => triggersApi.remove(siteId, t.id), list.reload)}>
+                <button className="button small" type="button" onClick={() => act(() => triggersApi.remove(siteId, t.id), list.reload)}>
                   Delete
                 </button>
               )}
@@ -97,7 +97,7 @@ export function TriggersPage({ siteId }: { siteId: string }) {
         />
       )}
       {selected && writer && (
-        <button type="button" onClick={() => go({ selected: null, offset: 0 })}>
+        <button className="button small" type="button" onClick={() => go({ selected: null, offset: 0 })}>
           New trigger
         </button>
       )}
