@@ -39,6 +39,21 @@ describe('demo data', () => {
       r.site.id,
     ]);
     expect(received.lo).toBeGreaterThanOrEqual(calledAt);
+
+    // Its purchases are the site's transactions, as collected ones would be: per currency, the same total.
+    const bought = await s.ctx.events.query<{ currency: string; n: number; amount: number }>(
+      `SELECT revenue_currency AS currency, count(*) AS n, sum(revenue_amount) AS amount
+       FROM events WHERE site_id = ? AND revenue_amount IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      [r.site.id],
+    );
+    expect(bought.length).toBeGreaterThan(0);
+    const counted = await s.ctx.events.query<{ currency: string; n: number; amount: number }>(
+      `SELECT currency, count(*) AS n, sum(amount) AS amount FROM transactions WHERE site_id = ? AND status = 'counted' GROUP BY 1 ORDER BY 1`,
+      [r.site.id],
+    );
+    expect(counted.map((c) => ({ currency: c.currency, n: Number(c.n), amount: Number(c.amount) }))).toEqual(
+      bought.map((b) => ({ currency: b.currency, n: Number(b.n), amount: Math.round(Number(b.amount) * 100) })),
+    );
   });
 
   it("POST /api/demo fills the caller's organization once and refuses anonymous callers", async () => {

@@ -1,6 +1,7 @@
 import { generateTrafficBatches } from '@tidemark/testkit';
 import type { CanonicalEvent } from '@tidemark/core';
 import type { AppContext } from '../app/context';
+import { revenueRefs } from '../ingest';
 import type { SiteRecord } from '../meta';
 
 export const DEMO_DOMAIN = 'demo.tidemark.local';
@@ -48,10 +49,12 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
   let lastLog = started;
   // The events are received now, whatever their time: the session-parts rollup reads by `received_at`
   // watermark, so back-dated receipt times would hide them from every query that uses it.
-  const write = (batch: CanonicalEvent[]) => {
+  // Purchases become the site's transactions as collected ones do (revenue/), once their events are stored.
+  const write = async (batch: CanonicalEvent[]) => {
     const receivedAt = Date.now();
     for (const e of batch) e.received_at = receivedAt;
-    return ctx.events.write({ events: batch, raw: [], quarantine: [], drops: [] });
+    await ctx.events.write({ events: batch, raw: [], quarantine: [], drops: [] });
+    await ctx.revenue.collected(site.id, revenueRefs(batch));
   };
   // One batch in flight while the next is generated: the engine works off the JS thread.
   let inFlight: Promise<unknown> | null = null;
