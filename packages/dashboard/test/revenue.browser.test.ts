@@ -174,5 +174,40 @@ describe.skipIf(!!unavailable)('revenue in the browser', () => {
     await expect.poll(() => timeline.textContent(), SLOW).toContain('/pricing');
     expect(await timeline.textContent()).toContain('newsletter');
     await assertNothingRan(owner);
+
+    // A payment in a currency without an exchange rate (this server has none loaded) is named apart, as money.
+    const euro = {
+      ...event,
+      id: 'evt_browser_checkout_2',
+      data: {
+        object: {
+          ...event.data.object,
+          id: 'cs_test_browser_2',
+          amount_total: 4500,
+          currency: 'eur',
+          client_reference_id: null,
+          payment_intent: 'pi_browser_2',
+        },
+      },
+    };
+    const euroBody = JSON.stringify(euro);
+    const euroRes = await fetch(`${h.url}/api/webhooks/stripe/${created.id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: euroBody, secret: SECRET }),
+      },
+      body: euroBody,
+    });
+    expect(euroRes.status).toBe(200);
+    await page.goto(`${h.url}/sites/${created.id}/revenue?period=today`);
+    await expect.poll(() => page.getByTestId('revenue-unconverted').textContent(), SLOW).toBe('Not included (no exchange rate): €45.00');
+    expect(await page.getByTestId('revenue-kpi-revenue').textContent()).toBe('$99.00');
+    // The chart's money tick labels ("$100.00") fit left of the plot, none cut off at the edge.
+    const ticks = page.getByRole('region', { name: 'Revenue over time' }).locator('.axis-label[text-anchor="end"]');
+    await expect.poll(() => ticks.count(), SLOW).toBeGreaterThan(1);
+    const lefts = await ticks.evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: (e as SVGTextElement).getBBox().x })));
+    expect(lefts.map((l) => l.text)).toContain('$100.00');
+    for (const l of lefts) expect(l.x, l.text ?? '').toBeGreaterThanOrEqual(0);
   }, 120_000);
 });

@@ -27,19 +27,23 @@ interface Props {
 }
 
 const PAD = { top: 12, right: 12, bottom: 28, left: 48 };
+/** Width of a character of the axis labels (11 px system font, digits and currency signs), rounded up. */
+const AXIS_CHAR_PX = 7;
 
 /** Hand-drawn SVG line chart with hover and keyboard focus on a point; the card also offers a table. */
 export function LineChart({ labels, series, format, height = 240, title, markers = [] }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const [active, setActive] = useState<number | null>(null);
   const n = labels.length;
-  const innerW = Math.max(10, width - PAD.left - PAD.right);
-  const innerH = height - PAD.top - PAD.bottom;
   const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
   const ticks = niceTicks(max);
   const top = ticks[ticks.length - 1] || 1;
-  const x = (i: number) => PAD.left + (n <= 1 ? innerW / 2 : (i / (n - 1)) * innerW);
-  const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
+  // Room on the left for the longest tick label ("$12,000.00" is wider than "800").
+  const pad = { ...PAD, left: Math.max(PAD.left, 10 + AXIS_CHAR_PX * Math.max(0, ...ticks.map((t) => format(t).length))) };
+  const innerW = Math.max(10, width - pad.left - pad.right);
+  const innerH = height - pad.top - pad.bottom;
+  const x = (i: number) => pad.left + (n <= 1 ? innerW / 2 : (i / (n - 1)) * innerW);
+  const y = (v: number) => pad.top + innerH - (v / top) * innerH;
   const labelEvery = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(innerW / 80))));
 
   const path = (vals: Array<number | null>) => {
@@ -58,7 +62,7 @@ export function LineChart({ labels, series, format, height = 240, title, markers
 
   const onMove = (clientX: number, rect: DOMRect) => {
     if (!n) return;
-    const rel = (clientX - rect.left - PAD.left) / innerW;
+    const rel = (clientX - rect.left - pad.left) / innerW;
     setActive(Math.min(n - 1, Math.max(0, Math.round(rel * (n - 1)))));
   };
   const onKey = (e: KeyboardEvent) => {
@@ -86,8 +90,8 @@ export function LineChart({ labels, series, format, height = 240, title, markers
       >
         {ticks.map((t) => (
           <g key={t}>
-            <line x1={PAD.left} x2={width - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={PAD.left - 6} y={y(t)} className="axis-label" textAnchor="end" dominantBaseline="middle">
+            <line x1={pad.left} x2={width - pad.right} y1={y(t)} y2={y(t)} className="grid" />
+            <text x={pad.left - 6} y={y(t)} className="axis-label" textAnchor="end" dominantBaseline="middle">
               {format(t)}
             </text>
           </g>
@@ -113,13 +117,13 @@ export function LineChart({ labels, series, format, height = 240, title, markers
         {markers.map((m) => (
           <g key={m.key} className={`marker marker-${m.category}`} data-testid="chart-marker">
             <title>{m.title}</title>
-            <line x1={x(m.index)} x2={x(m.index)} y1={PAD.top} y2={PAD.top + innerH} />
-            <circle cx={x(m.index)} cy={PAD.top} r={5} />
+            <line x1={x(m.index)} x2={x(m.index)} y1={pad.top} y2={pad.top + innerH} />
+            <circle cx={x(m.index)} cy={pad.top} r={5} />
           </g>
         ))}
         {active !== null && (
           <g>
-            <line x1={x(active)} x2={x(active)} y1={PAD.top} y2={PAD.top + innerH} className="cursor" />
+            <line x1={x(active)} x2={x(active)} y1={pad.top} y2={pad.top + innerH} className="cursor" />
             {series.map((s) =>
               s.values[active] !== null && s.values[active] !== undefined ? (
                 <circle key={s.label} cx={x(active)} cy={y(s.values[active] ?? 0)} r={4} className={`dot ${s.className}`} />

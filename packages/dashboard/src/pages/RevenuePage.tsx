@@ -46,7 +46,7 @@ export function RevenuePage({ siteId }: { siteId: string }) {
         <p className="muted" data-testid="revenue-unconverted">
           Not included (no exchange rate):{' '}
           {Object.entries(r.unconverted)
-            .map(([cur, v]) => `${v} ${cur}`)
+            .map(([key, v]) => (key.startsWith('MRR:') ? `${formatMoney(v, key.slice(4))} of MRR` : formatMoney(v, key)))
             .join(', ')}
         </p>
       )}
