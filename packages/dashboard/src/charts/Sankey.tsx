@@ -8,6 +8,17 @@ type Link = SankeyLink<PathNode, PathLink>;
 
 const HEIGHT = 420;
 const MARGIN = { top: 8, right: 8, bottom: 8, left: 8 };
+const NODE_WIDTH = 12;
+/** Width of a label character (0.75rem), rounded up: labels are cut to the room they have. */
+const LABEL_CHAR_PX = 7;
+
+/** `name (count)` in at most `chars` characters: the name is cut (…), the count kept. */
+export function fitLabel(name: string, count: string, chars: number): string {
+  const full = `${name} (${count})`;
+  if (full.length <= chars) return full;
+  const room = Math.max(1, chars - count.length - 4);
+  return `${name.slice(0, room)}… (${count})`;
+}
 
 /**
  * Where each node's column is, of the `columns` d3-sankey found: its step, left to right (forward) or
@@ -24,22 +35,28 @@ function columnOf(paths: Paths) {
 export function Sankey({ paths, onPick }: { paths: Paths; onPick?: (page: string) => void }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const w = Math.max(320, width);
+  const columns = Math.max(1, paths.steps.length);
+  // Every label sits right of its node: the last column's in a margin kept for them, the others in the gap
+  // before the next column, so no two labels meet.
+  const labelSpace = Math.min(220, Math.round(w * 0.2));
+  const right = w - MARGIN.right - labelSpace;
+  const gap = columns > 1 ? (right - MARGIN.left - NODE_WIDTH) / (columns - 1) - NODE_WIDTH : labelSpace;
+  const chars = (last: boolean) => Math.max(4, Math.floor(((last ? labelSpace : gap) - 10) / LABEL_CHAR_PX));
   const graph =
     paths.nodes.length > 0
       ? sankey<PathNode, PathLink>()
           .nodeId((n) => n.id)
           .nodeAlign(columnOf(paths))
           .nodeSort((a, b) => b.visitors - a.visitors)
-          .nodeWidth(12)
+          .nodeWidth(NODE_WIDTH)
           .nodePadding(14)
           .extent([
             [MARGIN.left, MARGIN.top],
-            [w - MARGIN.right, HEIGHT - MARGIN.bottom],
+            [right, HEIGHT - MARGIN.bottom],
           ])({ nodes: paths.nodes.map((n) => ({ ...n })), links: paths.links.map((l) => ({ ...l, value: l.visitors })) })
       : null;
   const path = sankeyLinkHorizontal<PathNode, PathLink>();
-  const columns = Math.max(1, paths.steps.length);
-  const labelRight = (n: Node) => (n.x0 ?? 0) < w / 2;
+  const isLast = (n: Node) => (n.x1 ?? 0) >= right - 0.5;
   return (
     <div ref={ref} className="sankey" data-testid="paths-sankey">
       {graph && (
@@ -84,13 +101,8 @@ export function Sankey({ paths, onPick }: { paths: Paths; onPick?: (page: string
                   <rect x={n.x0} y={n.y0} width={(n.x1 ?? 0) - (n.x0 ?? 0)} height={h}>
                     <title>{`Step ${n.step}: ${n.name} — ${formatNumber(n.visitors)} visitors, ${formatNumber(n.drop_off)} stop here`}</title>
                   </rect>
-                  <text
-                    x={labelRight(n) ? (n.x1 ?? 0) + 6 : (n.x0 ?? 0) - 6}
-                    y={((n.y0 ?? 0) + (n.y1 ?? 0)) / 2}
-                    dy="0.35em"
-                    textAnchor={labelRight(n) ? 'start' : 'end'}
-                  >
-                    {n.kind === 'event' ? `⚑ ${n.name}` : n.name} ({formatNumber(n.visitors)})
+                  <text x={(n.x1 ?? 0) + 6} y={((n.y0 ?? 0) + (n.y1 ?? 0)) / 2} dy="0.35em" textAnchor="start">
+                    {fitLabel(n.kind === 'event' ? `⚑ ${n.name}` : n.name, formatNumber(n.visitors), chars(isLast(n)))}
                   </text>
                 </g>
               );
