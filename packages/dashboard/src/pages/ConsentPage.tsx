@@ -13,7 +13,7 @@ export function ConsentPage({ siteId }: { siteId: string }) {
   const site = useAsync(() => sitesApi.get(siteId), [siteId]);
   const settings = useAsync(() => consentApi.get(siteId), [siteId]);
   return (
-    <section className="page">
+    <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
       <h2>Consent</h2>
       <ErrorBanner error={settings.error} />

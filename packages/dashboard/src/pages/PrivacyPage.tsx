@@ -27,7 +27,7 @@ export function PrivacyPage({ siteId }: { siteId: string }) {
   }, [open, reload]);
 
   return (
-    <section className="page">
+    <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
       <h2>Privacy requests</h2>
       {!admin ? (

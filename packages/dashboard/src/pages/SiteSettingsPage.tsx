@@ -67,7 +67,7 @@ export function SiteSettingsPage({ siteId }: { siteId: string }) {
 
   const s = site.data;
   return (
-    <section className="page">
+    <section className="page wide">
       <SiteHeader site={s} siteId={siteId} />
       <ErrorBanner error={site.error} />
       {!manage && <p className="banner">You can view this site’s statistics but not change its settings.</p>}
