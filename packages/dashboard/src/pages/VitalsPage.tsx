@@ -40,6 +40,10 @@ export function VitalsPage({ siteId }: { siteId: string }) {
   const thresholds = report.data?.thresholds;
   const totals = overview.data?.metrics;
   const value = (metric: string) => totals?.[metric]?.value ?? 0;
+  // A p75 of 0 is no data, except for CLS, where 0 is a page that never shifted: there, the report's count of
+  // samples decides (it knows the period, not the filters, so with filters a 0 stays "no data").
+  const measured = (id: Vital, p75: number) =>
+    p75 > 0 || (id === 'cls' && view.filters.length === 0 && (report.data?.totals.cls.samples ?? 0) > 0);
   return (
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
@@ -53,7 +57,8 @@ export function VitalsPage({ siteId }: { siteId: string }) {
         <div className="kpi-row" role="group" aria-label="Web vitals at the 75th percentile">
           {VITAL_LIST.map((v) => {
             const p75 = value(`${v.id}_p75`);
-            const rating = p75 ? ratingOf(thresholds, v.id, p75) : null;
+            const has = measured(v.id, p75);
+            const rating = has ? ratingOf(thresholds, v.id, p75) : null;
             return (
               <button
                 type="button"
@@ -66,10 +71,12 @@ export function VitalsPage({ siteId }: { siteId: string }) {
                 <span className="kpi-label" title={v.name}>
                   {v.label} p75
                 </span>
-                <span className={`kpi-value vital vital-${rating}`}>{p75 ? formatVital(v.id, p75) : '—'}</span>
+                <span className={`kpi-value vital vital-${rating}`}>{has ? formatVital(v.id, p75) : '—'}</span>
                 <span className="muted">{rating ? RATING_LABEL[rating] : 'No data'}</span>
                 <span className="muted small">
-                  p50 {formatVital(v.id, value(`${v.id}_p50`))} · p95 {formatVital(v.id, value(`${v.id}_p95`))}
+                  {has
+                    ? `p50 ${formatVital(v.id, value(`${v.id}_p50`))} · p95 ${formatVital(v.id, value(`${v.id}_p95`))}`
+                    : 'p50 – · p95 –'}
                 </span>
               </button>
             );
