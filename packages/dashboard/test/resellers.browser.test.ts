@@ -75,7 +75,7 @@ describe.skipIf(!!unavailable)('resellers in the browser', () => {
     const p = owner.page;
     await p.getByRole('link', { name: 'Usage' }).click();
     await p.getByRole('heading', { name: 'Usage · Acme', level: 1 }).waitFor(SLOW);
-    await expect.poll(() => p.getByTestId('usage-events').textContent(), SLOW).toBe('0 of no limit');
+    await expect.poll(() => p.getByTestId('usage-events').textContent(), SLOW).toBe('0 (no limit)');
     expect(await p.getByTestId('usage-seats').textContent()).toBe('1');
     expect(await p.getByTestId('usage-banner').count()).toBe(0);
     await h.server.ctx.meta.tenancy.setEventLimits(orgId, { events_hard_limit: 0 });
