@@ -44,8 +44,14 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     const { page } = owner;
     const api = await adminSession(h, owner, OWNER);
     const site = (await api('POST', '/api/sites', { name: 'Shop', domain: fixture.host })) as { id: string; tracking_id: string };
+    // Off by default: the heatmap page says so and links to the settings.
+    await page.goto(`${h.url}/sites/${site.id}/heatmaps`);
+    await expect
+      .poll(() => page.getByTestId('feature-off').textContent(), SLOW)
+      .toBe('Heatmap collection is off for this site. Turn it on in the settings.');
     // Behaviour settings through the settings screen.
-    await page.goto(`${h.url}/sites/${site.id}/settings`);
+    await page.getByTestId('feature-off').getByRole('link', { name: 'Turn it on in the settings' }).click();
+    await page.getByLabel('Heatmaps and frustration signals').waitFor(SLOW);
     await page.getByLabel('Heatmaps and frustration signals').check();
     await page.getByLabel('Heatmap sessions (%)').fill('25');
     await page.getByLabel('Web vitals (LCP, INP, CLS, FCP, TTFB)').check();
@@ -145,6 +151,7 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     const lcpCard = page.getByTestId('vital-lcp');
     await expect.poll(() => lcpCard.textContent(), SLOW).toContain(`${(p75 / 1000).toFixed(2)} s`);
     expect(await lcpCard.textContent()).toContain('Needs improvement');
+    expect(await page.getByTestId('feature-off').count()).toBe(0);
     // No INP was reported: no value and no percentiles. Every CLS was 0 (nothing shifted): that is data, and good.
     const inp = await page.getByTestId('vital-inp').textContent();
     expect(inp).toContain('No data');
@@ -157,6 +164,8 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     await page.getByRole('link', { name: 'Errors' }).click();
     const errorsTable = page.getByRole('region', { name: 'Errors', exact: true });
     await errorsTable.getByText(hostileMessage, { exact: true }).waitFor(SLOW);
+    // Error tracking was left off: what came in is shown, and the page says no more will come from the tracker.
+    expect(await page.getByTestId('feature-off').textContent()).toContain('Error tracking is off for this site.');
     const row = errorsTable.getByRole('row').filter({ hasText: 'is not a function' });
     expect((await row.getByRole('cell').allTextContents()).slice(1, 3)).toEqual(['2', '1']);
     await screenshot(page, 'errors');

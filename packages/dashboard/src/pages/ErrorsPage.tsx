@@ -5,6 +5,7 @@ import { navigate, useLocation } from '../lib/router';
 import { parseViewState, serializeViewState } from '../lib/view-state';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { SiteHeader } from '../components/SiteHeader';
+import { FeatureOff } from '../components/FeatureOff';
 import { PeriodPicker } from '../components/PeriodPicker';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { LineChart } from '../charts/LineChart';
@@ -21,6 +22,7 @@ export function ErrorsPage({ siteId }: { siteId: string }) {
   return (
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
+      {site.data && !site.data.errors_enabled && <FeatureOff siteId={siteId} what="Error tracking is" />}
       <div className="toolbar">
         <PeriodPicker view={view} onChange={(v) => navigate(`/sites/${siteId}/errors${serializeViewState(v)}`)} />
       </div>

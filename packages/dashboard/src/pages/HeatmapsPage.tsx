@@ -5,6 +5,7 @@ import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
 import { liveUrl, parseHeatmapView, serializeHeatmapView, TYPES, VIEWPORTS, type HeatmapView } from '../lib/heatmap-view';
 import { SiteHeader } from '../components/SiteHeader';
+import { FeatureOff } from '../components/FeatureOff';
 import { PeriodPicker } from '../components/PeriodPicker';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { HeatmapOverlay } from '../components/HeatmapOverlay';
@@ -36,6 +37,7 @@ export function HeatmapsPage({ siteId }: { siteId: string }) {
   return (
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
+      {site.data && !site.data.heatmaps_enabled && <FeatureOff siteId={siteId} what="Heatmap collection is" />}
       <div className="toolbar">
         <PeriodPicker view={view.period} onChange={(p) => update({ period: p })} />
         <form className="row" onSubmit={choosePage} aria-label="Page">

@@ -5,6 +5,7 @@ import { useAsync } from '../lib/use-async';
 import { navigate, useLocation } from '../lib/router';
 import { formatDateTime, formatDuration } from '../lib/format';
 import { SiteHeader } from '../components/SiteHeader';
+import { FeatureOff } from '../components/FeatureOff';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../components/Link';
 import { listQuery, parseRecordingsView, serializeRecordingsView, withoutFunnel, type RecordingsView } from '../replay/view';
@@ -47,11 +48,7 @@ export function RecordingsPage({ siteId }: { siteId: string }) {
   return (
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
-      {replayOff && (
-        <p className="banner">
-          Session replay is off for this site. <Link to={`/sites/${siteId}/settings`}>Turn it on in the settings</Link>.
-        </p>
-      )}
+      {replayOff && <FeatureOff siteId={siteId} what="Session replay is" />}
       <ErrorBanner error={list.error ?? site.error ?? open.error} />
       {view.funnel_id && (
         <p className="banner" data-testid="funnel-drop-off">

@@ -9,6 +9,7 @@ import { parseVitalsView, serializeVitalsView, VITALS_BREAKDOWNS } from '../lib/
 import { dimensionLabel } from '../lib/dimensions';
 import { RATING_LABEL, VITAL_LIST, formatVital, ratingOf, vitalMetrics } from '../lib/vitals';
 import { SiteHeader } from '../components/SiteHeader';
+import { FeatureOff } from '../components/FeatureOff';
 import { PeriodPicker } from '../components/PeriodPicker';
 import { FilterBar } from '../components/FilterBar';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -47,6 +48,7 @@ export function VitalsPage({ siteId }: { siteId: string }) {
   return (
     <section className="page wide">
       <SiteHeader site={site.data} siteId={siteId} />
+      {site.data && !site.data.vitals_enabled && <FeatureOff siteId={siteId} what="Web vitals collection is" />}
       <div className="toolbar">
         <PeriodPicker view={view} onChange={(v) => go(v, chosen, by)} />
       </div>
