@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STOCK_PRIMARY_COLOR } from './rules';
 
 /** Custom domains of an organization (docs/domains.md): the dashboard's own host or a first-party tracking host. */
 export const DOMAIN_KINDS = ['app', 'tracking'] as const;
@@ -58,7 +59,7 @@ export const DEFAULT_BRANDING: OrgBranding = {
   product_name: 'Tidemark',
   logo_url: '',
   favicon_url: '',
-  primary_color: '#1d4ed8',
+  primary_color: STOCK_PRIMARY_COLOR,
   theme_default: 'system',
   email_sender_name: '',
   email_footer: '',

@@ -15,6 +15,12 @@ export function shownTrait(value: string): string {
   return value.startsWith(HASHED_TRAIT_PREFIX) ? `•••• ${value.slice(HASHED_TRAIT_PREFIX.length, HASHED_TRAIT_PREFIX.length + 6)}` : value;
 }
 
+/**
+ * The stock accent (the light theme's): a brand that keeps it is no brand colour, so the dark theme keeps
+ * its own lighter accent.
+ */
+export const STOCK_PRIMARY_COLOR = '#1d4ed8';
+
 /** The orders of the people list. */
 export const PROFILE_SORTS = ['last_seen', 'events', 'revenue', 'score'] as const;
 

@@ -111,6 +111,11 @@ describe.skipIf(!!unavailable)('custom domains in the browser', () => {
       // The same server on its own address keeps the default brand.
       await tab.goto(`${h.url}/`);
       await expect.poll(() => tab.getByTestId('product-name').textContent(), SLOW).toBe('Tidemark');
+      // The stock brand sets no accent of its own: in the dark theme, links keep the dark theme's lighter blue.
+      await tab.emulateMedia({ colorScheme: 'dark' });
+      const accent = () => tab.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim());
+      await expect.poll(accent, SLOW).toBe('#7aa2ff');
+      expect(await tab.evaluate(() => document.documentElement.style.getPropertyValue('--accent'))).toBe('');
     } finally {
       await other.close();
     }

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { OrgBranding } from '@tidemark/core';
+import { STOCK_PRIMARY_COLOR } from '@tidemark/core/rules';
 import { api } from '../api/client';
 import { applyBrandTheme } from '../lib/theme';
 
@@ -39,7 +40,9 @@ export function BrandingProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const root = document.documentElement.style;
-    if (branding.primary_color) root.setProperty('--accent', branding.primary_color);
+    // The stock colour is no brand colour: the theme's own accent stays (lighter in the dark theme).
+    const brand = branding.primary_color.toLowerCase();
+    if (brand && brand !== STOCK_PRIMARY_COLOR) root.setProperty('--accent', branding.primary_color);
     else root.removeProperty('--accent');
     document.title = branding.product_name;
     applyBrandTheme(branding.theme_default);
