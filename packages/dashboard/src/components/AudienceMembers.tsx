@@ -4,6 +4,7 @@ import { useAsync } from '../lib/use-async';
 import { MEMBERS_PAGE_SIZE } from '../lib/audiences-view';
 import { profileLabel } from '../lib/people-view';
 import { Link } from './Link';
+import { Pager } from './Pager';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -59,19 +60,7 @@ export function AudienceMembers({
           </tbody>
         </table>
       )}
-      {pages > 1 && (
-        <nav className="pager" aria-label="Member pages">
-          <button className="button small" type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
-            Previous
-          </button>
-          <span className="muted small">
-            {page + 1} / {pages}
-          </span>
-          <button className="button small" type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
-            Next
-          </button>
-        </nav>
-      )}
+      <Pager page={page} pages={pages} onPage={onPage} label="Member pages" />
     </div>
   );
 }

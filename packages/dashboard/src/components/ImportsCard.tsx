@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ImportJob, ImportSourceName } from '@tidemark/core';
 import { importsApi } from '../api/imports';
 import { useAsync } from '../lib/use-async';
+import { formatCount } from '../lib/format';
 import { ErrorBanner } from './ErrorBanner';
 
 const SOURCE_LABELS: Record<ImportSourceName, string> = {
@@ -110,7 +111,7 @@ export function ImportsCard({ siteId }: { siteId: string }) {
                     ) : null}{' '}
                     <span role="status">
                       {j.status === 'done'
-                        ? `Done · ${j.rows.toLocaleString()} rows`
+                        ? `Done · ${formatCount(j.rows)} rows`
                         : j.status === 'failed'
                           ? 'Failed'
                           : `${j.status} ${j.progress}%`}

@@ -11,6 +11,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { ChurnModelCard } from '../components/ChurnModelCard';
 import { AtRiskTable } from '../components/AtRiskTable';
 import { LtvDistribution } from '../components/LtvDistribution';
+import { Pager } from '../components/Pager';
 
 /** Churn & lifetime value: the model's quality, the people at risk (paged, `?p=`), the value distribution. */
 export function ChurnPage({ siteId }: { siteId: string }) {
@@ -54,19 +55,7 @@ export function ChurnPage({ siteId }: { siteId: string }) {
         <h2>People at risk{risk.data ? ` (${risk.data.total})` : ''}</h2>
         <ErrorBanner error={risk.error} />
         {risk.data && <AtRiskTable siteId={siteId} data={risk.data} />}
-        {pages > 1 && (
-          <nav className="pager" aria-label="At-risk pages">
-            <button className="button small" type="button" disabled={view.page === 0} onClick={() => go(view.page - 1)}>
-              Previous
-            </button>
-            <span className="muted small">
-              {view.page + 1} / {pages}
-            </span>
-            <button className="button small" type="button" disabled={view.page + 1 >= pages} onClick={() => go(view.page + 1)}>
-              Next
-            </button>
-          </nav>
-        )}
+        <Pager page={view.page} pages={pages} onPage={go} label="At-risk pages" />
       </section>
       <section className="card" aria-label="Lifetime value">
         <h2>Expected lifetime value (12 months)</h2>

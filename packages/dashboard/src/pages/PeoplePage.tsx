@@ -21,23 +21,7 @@ import { ProfileList } from '../components/ProfileList';
 import { ProfileCard } from '../components/ProfileCard';
 import { ProfileTimeline } from '../components/ProfileTimeline';
 import { TraitBreakdown } from '../components/TraitBreakdown';
-
-function Pager({ page, pages, onPage, label }: { page: number; pages: number; onPage: (p: number) => void; label: string }) {
-  if (pages <= 1) return null;
-  return (
-    <nav className="pager" aria-label={label}>
-      <button className="button small" type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
-        Newer
-      </button>
-      <span className="muted small">
-        {page + 1} / {pages}
-      </span>
-      <button className="button small" type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
-        Older
-      </button>
-    </nav>
-  );
-}
+import { Pager } from '../components/Pager';
 
 /** People: the searchable list of profiles; with a profile id, that profile and its timeline. State in the URL. */
 export function PeoplePage({ siteId, pid }: { siteId: string; pid?: string }) {
@@ -152,7 +136,7 @@ function People({ siteId, view, go }: { siteId: string; view: PeopleView; go: (n
             {view.visited || view.source || view.segment || view.score ? ', with a session in the last 12 months matching the filters' : ''}
           </p>
           <ProfileList siteId={siteId} data={list.data} suffix={serializePeopleView({ ...view, timelinePage: 0 })} />
-          <Pager page={view.page} pages={pages} onPage={(page) => go({ page })} label="People pages" />
+          <Pager page={view.page} pages={pages} onPage={(page) => go({ page })} label="People pages" previous="Newer" next="Older" />
         </>
       )}
     </section>
@@ -175,7 +159,14 @@ function Profile({ siteId, pid, view, go }: { siteId: string; pid: string; view:
         <h2>Timeline</h2>
         <ErrorBanner error={timeline.error} />
         {timeline.data && <ProfileTimeline data={timeline.data} />}
-        <Pager page={view.timelinePage} pages={pages} onPage={(timelinePage) => go({ timelinePage })} label="Timeline pages" />
+        <Pager
+          page={view.timelinePage}
+          pages={pages}
+          onPage={(timelinePage) => go({ timelinePage })}
+          label="Timeline pages"
+          previous="Newer"
+          next="Older"
+        />
       </section>
     </>
   );
