@@ -26,7 +26,7 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3; 0 skips): revenue page and revenue by source, credits vs raw events
   replay: --seconds N (60) --chunks N (2000) --connections N --ref <git ref>: bytes per recorded minute, recorder time
           (with --ref, that commit's t.replay.js too, in the same run; --readable: recorder not minified, for the
-          profile's function names), chunk ingest
+          profile's function names; --pages fixture,shop: only those page sets), chunk ingest
   heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
   erasure: --events N (1000000 unless given): one person erased, then the DuckDB file scrubbed; times and whether the bytes stay
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       chunks: { type: 'string', default: '2000' },
       ref: { type: 'string' },
       readable: { type: 'boolean', default: false },
+      pages: { type: 'string' },
       clicks: { type: 'string', default: '5000000' },
       contract: { type: 'string', default: 'collect' },
       'pg-events': { type: 'string' },
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
       write: !values['no-write'],
       ref: values.ref,
       readable: values.readable,
+      pages: values.pages?.split(',').filter(Boolean),
     });
   }
   const people = ['paths', 'cohorts', 'people', 'profiles'];

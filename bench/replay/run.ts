@@ -13,6 +13,7 @@ import { compileEntry, rrwebRecordPatches, TRACKER_FILES, type CompileOptions } 
 import { CHROMIUM_ARGS } from '../../packages/server/test/helpers/browser';
 import { fmt, machineInfo, today } from '../lib/machine';
 import { writeResultSection } from '../lib/readme';
+import { FIXTURE_PAGES, PAGE_SETS, type PageSet } from './pages';
 import { scriptTime, TRACE_CATEGORIES, type ScriptTime, type TraceEvent } from './trace';
 
 /**
@@ -32,6 +33,8 @@ export interface ReplayBenchOptions {
   write: boolean;
   /** A git ref whose t.replay.js is measured beside the current one in the same run. */
   ref?: string;
+  /** The page sets to visit (bench/replay/pages.ts), by name; all when empty. */
+  pages?: string[];
   /** Recorder bundles not minified: the profile's function names are readable (the times are not the shipped ones). */
   readable?: boolean;
 }
@@ -39,22 +42,8 @@ export interface ReplayBenchOptions {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
-function fixture(url: string, snippet: string): string {
-  const items = Array.from(
-    { length: 120 },
-    (_, i) =>
-      `<li class="item"><h3>Product ${i}</h3><p>Description of product ${i}, with a price of ${(i * 7.3).toFixed(2)} EUR.</p><button type="button">Add</button></li>`,
-  ).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Shop ${url}</title>
-<style>body{font-family:sans-serif;margin:2rem} .item{padding:.5rem;border-bottom:1px solid #ddd}</style>${snippet}</head>
-<body><h1>Shop ${url}</h1><form onsubmit="return false"><input id="q" placeholder="Search"><input id="email" type="email"><input type="password" id="pw"></form>
-<div data-tm-mask><p>Account balance 1,234.56 EUR</p></div><ul>${items}</ul>
-<script>document.querySelectorAll('button').forEach(function(b){b.addEventListener('click',function(){b.textContent='Added';});});</script>
-</body></html>`;
-}
-
-/** The fixture shop; `/tm/<name>` serves the given tracker scripts as the server does (cacheable for an hour). */
-async function serveSite(snippet: (origin: string) => string, scripts: Record<string, string>) {
+/** A page set's site; `/tm/<name>` serves the given tracker scripts as the server does (cacheable for an hour). */
+async function serveSite(pages: PageSet, snippet: (origin: string) => string, scripts: Record<string, string>) {
   let origin = '';
   const server = http.createServer((req, res) => {
     const script = req.url?.startsWith('/tm/') ? scripts[req.url.slice(4).split('?')[0]!] : undefined;
@@ -63,7 +52,7 @@ async function serveSite(snippet: (origin: string) => string, scripts: Record<st
       return res.end(script);
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(fixture(req.url ?? '/', snippet(origin)));
+    res.end(pages.html(req.url ?? '/', snippet(origin)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://fixture.localhost:${(server.address() as AddressInfo).port}`;
@@ -152,12 +141,13 @@ function inclusiveMs(p: CpuProfile, script: string): number {
 }
 
 /**
- * A person on the shop for `seconds`: types, scrolls, moves the mouse, clicks, loads a new page every 15 s.
+ * A person on a page set for `seconds`: types, scrolls, moves the mouse, clicks, loads a new page every 15 s.
  * The main thread is sampled (CPU profiler, 1 ms) per page, or traced (`traced`, see trace.ts); returns the
  * time spent in `script`.
  */
 async function visit(
   page: Page,
+  pages: PageSet,
   origin: string,
   seconds: number,
   script: string,
@@ -187,18 +177,13 @@ async function visit(
     const cpu0 = traced ? undefined : mainThreadCpuMs(await rendererPids());
     if (traced) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     else await cdp.send('Profiler.start');
-    await page.goto(`${origin}/p${n}`);
+    await page.goto(`${origin}${pages.path(n)}`);
     const pageEnd = Math.min(end, Date.now() + 15_000);
-    await page.locator('#q').pressSequentially(`shoes ${n}`, { delay: 80 });
-    await page.locator('#pw').pressSequentially('secret', { delay: 80 });
+    await pages.type(page, n);
     while (Date.now() < pageEnd) {
       await page.mouse.move(100 + random() * 600, 100 + random() * 500, { steps: 5 });
       await page.mouse.wheel(0, 300);
-      await page
-        .locator('.item button')
-        .nth(Math.floor(random() * 20))
-        .click()
-        .catch(() => undefined);
+      await pages.click(page, n, random());
       await page.waitForTimeout(700);
     }
     if (traced) {
@@ -281,6 +266,7 @@ async function recorderAt(ref: string, readable: boolean): Promise<string> {
 }
 
 async function recordOnce(
+  pages: PageSet,
   server: RunningServer,
   siteId: string,
   trackingId: string,
@@ -291,7 +277,7 @@ async function recordOnce(
 ) {
   await server.ctx.meta.sites.update(siteId, { replay_enabled: replayOn, replay_requires_consent: false });
   const snippet = (origin: string) => `<script defer src="${origin}/tm/t.js" data-api="${server.url}" data-site="${trackingId}"></script>`;
-  const site = await serveSite(snippet, scripts);
+  const site = await serveSite(pages, snippet, scripts);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const ctx = await browser.newContext({ userAgent: UA, locale: 'en-US', viewport: { width: 1280, height: 800 } });
@@ -318,6 +304,7 @@ async function recordOnce(
     const pids = async () => [...(await rendererCpu()).keys()];
     const { ms: scriptMs, cpuMs: scriptCpuMs } = await visit(
       page,
+      pages,
       site.origin,
       seconds,
       replayOn ? 't.replay.js' : 't.auto.js',
@@ -353,6 +340,98 @@ async function pool<T>(items: T[], concurrency: number, fn: (t: T) => Promise<vo
   );
 }
 
+interface Visit {
+  label: string;
+  script: string;
+  replay: boolean;
+  scripts: Record<string, string>;
+}
+type VisitResult = Visit &
+  Awaited<ReturnType<typeof recordOnce>> & {
+    msPerMin: number;
+    cpuPerMin: number;
+    rendererPerMin: number;
+    tracedPerMin: number;
+    tracedCpuPerMin: number;
+    tracedBy: string;
+    tracedLoads: string;
+  };
+
+/** Each variant on one page set: a sampled visit, then the same visit traced. */
+async function measureVisits(
+  pages: PageSet,
+  server: RunningServer,
+  site: { id: string; tracking_id: string },
+  seconds: number,
+  visits: Visit[],
+): Promise<VisitResult[]> {
+  const results: VisitResult[] = [];
+  for (const v of visits) {
+    selfTime.clear();
+    entryTime.clear();
+    const r = await recordOnce(pages, server, site.id, site.tracking_id, seconds, v.scripts, v.replay);
+    // The same visit again, traced instead of sampled (the two cannot share a visit: each costs the page).
+    const traced: ScriptTime = { ms: 0, cpuMs: 0, by: new Map(), loads: [] };
+    const t = await recordOnce(pages, server, site.id, site.tracking_id, seconds, v.scripts, v.replay, traced);
+    const tracedPerMin = traced.ms / (t.wallMs / 60_000);
+    const tracedCpuPerMin = traced.cpuMs / (t.wallMs / 60_000);
+    const msPerMin = r.scriptMs / (r.wallMs / 60_000);
+    const cpuPerMin = r.scriptCpuMs / (r.wallMs / 60_000);
+    const rendererPerMin = r.rendererMs / (r.wallMs / 60_000);
+    // What entered the script, per minute: its evaluation on each page load, each kind of event, timers...
+    const tracedBy = [...traced.by.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .map(([k, { ms, n }]) => `${k} ${fmt(Math.round(ms / (t.wallMs / 60_000)))} (${n})`)
+      .join(', ');
+    const tracedLoads = traced.loads.map((ms) => fmt(Math.round(ms))).join(', ');
+    results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedCpuPerMin, tracedBy, tracedLoads });
+    const top = (m: Map<string, number>) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([k, ms]) => `${k}=${ms.toFixed(0)}`)
+        .join(', ');
+    console.log(
+      `[replay] ${pages.name}, ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min), CPU-time scaled ${fmt(Math.round(cpuPerMin))} ms/min; renderer CPU ${fmt(Math.round(rendererPerMin))} ms/min`,
+    );
+    console.log(
+      `[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min (on a CPU: ${fmt(Math.round(tracedCpuPerMin))}); by what entered it, ms/min (calls): ${tracedBy}; page loads, ms: ${tracedLoads}`,
+    );
+    console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
+    console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
+    if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);
+  }
+  return results;
+}
+
+/** One page set's visits as a table, and what entered each script. */
+function visitTable(pages: PageSet, results: VisitResult[]): string {
+  const baseline = results[0]!;
+  const goal = pages === FIXTURE_PAGES ? ' (goal ≤ 50)' : '';
+  return `On the ${pages.label}:
+
+| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | the same as main-thread CPU time (its share of the busy samples × the thread's CPU time) | main-thread time in the script, traced (a second visit: exact durations of its entries; of it, the thread's time on a CPU) | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
+|---|---:|---:|---:|---:|---:|---:|---|
+${results
+  .map(
+    (r) =>
+      `| ${r.label} | ${fmt(Math.round(r.msPerMin))} ms/min${r.replay ? goal : ''} | ${(r.msPerMin / baseline.msPerMin).toFixed(1)} | ${fmt(
+        Math.round(r.cpuPerMin),
+      )} ms/min | ${fmt(Math.round(r.tracedPerMin))} ms/min${r.replay ? goal : ''} (CPU ${fmt(Math.round(r.tracedCpuPerMin))}) | ${fmt(
+        Math.round(r.rendererPerMin),
+      )} ms/min | ${r.replay ? `${fmt(Math.round(r.rendererPerMin - baseline.rendererPerMin))} ms/min` : '–'} | ${
+        r.replay && r.recordedMin > 0
+          ? `${fmt(Math.round(r.stored / r.recordedMin))} (${fmt(r.stored)} bytes, ${r.chunks} chunks, ${r.recordedMin.toFixed(2)} min recorded)`
+          : '–'
+      } |`,
+  )
+  .join('\n')}
+
+What entered each script in the traced visit, ms/min (calls in the visit):
+${results.map((r) => `- ${r.label}: ${r.tracedBy}; each page load's evaluation, ms: ${r.tracedLoads}`).join('\n')}
+`;
+}
+
 export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
   const machine = machineInfo();
   console.log(`[replay] ${machine}`);
@@ -369,7 +448,7 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
     await server.ctx.meta.sites.update(site.id, { replay_monthly_quota: 0 });
 
     const scripts = await currentScripts(!!o.readable);
-    const visits: Array<{ label: string; script: string; replay: boolean; scripts: Record<string, string> }> = [
+    const visits: Visit[] = [
       { label: 'baseline: t.auto.js, replay off', script: 't.auto.js', replay: false, scripts },
       ...(o.ref
         ? [
@@ -383,47 +462,16 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
         : []),
       { label: 't.replay.js, current', script: 't.replay.js', replay: true, scripts },
     ];
-    const results = [];
-    for (const v of visits) {
-      selfTime.clear();
-      entryTime.clear();
-      const r = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay);
-      // The same visit again, traced instead of sampled (the two cannot share a visit: each costs the page).
-      const traced: ScriptTime = { ms: 0, cpuMs: 0, by: new Map(), loads: [] };
-      const t = await recordOnce(server, site.id, site.tracking_id, o.seconds, v.scripts, v.replay, traced);
-      const tracedPerMin = traced.ms / (t.wallMs / 60_000);
-      const tracedCpuPerMin = traced.cpuMs / (t.wallMs / 60_000);
-      const msPerMin = r.scriptMs / (r.wallMs / 60_000);
-      const cpuPerMin = r.scriptCpuMs / (r.wallMs / 60_000);
-      const rendererPerMin = r.rendererMs / (r.wallMs / 60_000);
-      // What entered the script, per minute: its evaluation on each page load, each kind of event, timers...
-      const tracedBy = [...traced.by.entries()]
-        .sort((a, b) => b[1].ms - a[1].ms)
-        .map(([k, { ms, n }]) => `${k} ${fmt(Math.round(ms / (t.wallMs / 60_000)))} (${n})`)
-        .join(', ');
-      const tracedLoads = traced.loads.map((ms) => fmt(Math.round(ms))).join(', ');
-      results.push({ ...v, ...r, msPerMin, cpuPerMin, rendererPerMin, tracedPerMin, tracedCpuPerMin, tracedBy, tracedLoads });
-      const top = (m: Map<string, number>) =>
-        [...m.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12)
-          .map(([k, ms]) => `${k}=${ms.toFixed(0)}`)
-          .join(', ');
-      console.log(
-        `[replay] ${v.label}: ${fmt(Math.round(msPerMin))} ms/min in ${v.script} (${fmt(r.scriptMs)} ms over ${(r.wallMs / 60_000).toFixed(2)} min), CPU-time scaled ${fmt(Math.round(cpuPerMin))} ms/min; renderer CPU ${fmt(Math.round(rendererPerMin))} ms/min`,
-      );
-      console.log(
-        `[replay]   traced: ${fmt(Math.round(tracedPerMin))} ms/min (on a CPU: ${fmt(Math.round(tracedCpuPerMin))}); by what entered it, ms/min (calls): ${tracedBy}; page loads, ms: ${tracedLoads}`,
-      );
-      console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
-      console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
-      if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);
-    }
-    const baseline = results[0]!;
+    const sets = PAGE_SETS.filter((p) => !o.pages?.length || o.pages.includes(p.name));
+    const measured: Array<{ pages: PageSet; results: VisitResult[] }> = [];
+    for (const pages of sets) measured.push({ pages, results: await measureVisits(pages, server, site, o.seconds, visits) });
 
     // Ingest: the recorded chunks again, as new recordings (16 chunks each), against event batches.
     const rid0 = (
-      await server.ctx.events.query<{ r: string }>('SELECT recording_id AS r FROM replay_chunks WHERE site_id = ? LIMIT 1', [site.id])
+      await server.ctx.events.query<{ r: string }>(
+        'SELECT recording_id AS r FROM replay_chunks WHERE site_id = ? GROUP BY recording_id ORDER BY sum(bytes) DESC LIMIT 1',
+        [site.id],
+      )
     )[0]!.r;
     const bodies: Buffer[] = [];
     const siteRecord = (await server.ctx.meta.sites.byId(site.id))!;
@@ -492,28 +540,9 @@ export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
 
 ${machine}
 
-Chromium visits of ${o.seconds} s each on the fixture shop (120 products, a masked block, typing, scrolling, mouse, clicks, a page load every 15 s), one after another:
+Chromium visits of ${o.seconds} s each (typing, scrolling, mouse, clicks, a page load every 15 s), one after another; the goal (≤ 50 ms/min) is the issue's, on its fixture pages.
 
-| visit | main-thread time in the script (CPU samples with it on the stack, 1 ms interval) | × baseline | the same as main-thread CPU time (its share of the busy samples × the thread's CPU time) | main-thread time in the script, traced (a second visit: exact durations of its entries; of it, the thread's time on a CPU) | renderer CPU time | renderer CPU over the baseline | bytes stored per recorded minute |
-|---|---:|---:|---:|---:|---:|---:|---|
-${results
-  .map(
-    (r) =>
-      `| ${r.label} | ${fmt(Math.round(r.msPerMin))} ms/min${r.replay ? ' (goal ≤ 50)' : ''} | ${(r.msPerMin / baseline.msPerMin).toFixed(1)} | ${fmt(
-        Math.round(r.cpuPerMin),
-      )} ms/min | ${fmt(Math.round(r.tracedPerMin))} ms/min (CPU ${fmt(Math.round(r.tracedCpuPerMin))}) | ${fmt(
-        Math.round(r.rendererPerMin),
-      )} ms/min | ${r.replay ? `${fmt(Math.round(r.rendererPerMin - baseline.rendererPerMin))} ms/min` : '–'} | ${
-        r.replay && r.recordedMin > 0
-          ? `${fmt(Math.round(r.stored / r.recordedMin))} (${fmt(r.stored)} bytes, ${r.chunks} chunks, ${r.recordedMin.toFixed(2)} min recorded)`
-          : '–'
-      } |`,
-  )
-  .join('\n')}
-
-What entered each script in the traced visit, ms/min (calls in the visit):
-${results.map((r) => `- ${r.label}: ${r.tracedBy}; each page load's evaluation, ms: ${r.tracedLoads}`).join('\n')}
-
+${measured.map(({ pages, results }) => visitTable(pages, results)).join('\n')}
 Chunk ingest, ${o.chunks} requests by ${o.connections} concurrent clients, embedded store:
 
 | endpoint | requests/s | payload |

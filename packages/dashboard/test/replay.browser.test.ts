@@ -17,6 +17,7 @@ import {
   type Harness,
   type Watched,
 } from './harness';
+import { REPLAY_FIXTURE_TEXT, replayFixturePage } from '../../tracker/test/fixtures/replay-pages';
 
 /**
  * Session replay end to end in Chromium: the owner turns replay on in the settings; a visitor types into a
@@ -28,41 +29,18 @@ import {
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 30_000 };
 
+const { plain: PLAIN, secondHeading: SECOND_HEADING, strictHeading: STRICT_HEADING, blocked: BLOCKED } = REPLAY_FIXTURE_TEXT;
 const SECRETS = {
   password: 'hunter2-PASSWORD-5521',
   card: '4242424242424242',
   name: 'Jane-TYPED-NAME-8830',
-  masked: 'MASKED-BALANCE-4412',
+  masked: REPLAY_FIXTURE_TEXT.masked,
 };
-const PLAIN = 'PLAINTEXT-VISIBLE-7731';
-const SECOND_HEADING = 'Second page heading';
 const OTHER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const THIRD_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const FOURTH_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36';
-/** A page served with a Content-Security-Policy that refuses every worker (the recorder's uploads fall back to the page). */
-const STRICT_HEADING = 'Strict page heading';
 /** What the early button says once clicked (put together by its handler, so the page's source does not hold it). */
 const EARLY_CLICKED = 'EARLY-CLICK-DONE';
-
-function pageHtml(url: string, snippet: string): string {
-  if (url.startsWith('/strict'))
-    return `<!doctype html><html><head><meta charset="utf-8"><title>Strict</title>${snippet}</head>
-<body><h1>${STRICT_HEADING}</h1><p>No workers here.</p></body></html>`;
-  if (url.startsWith('/second'))
-    return `<!doctype html><html><head><meta charset="utf-8"><title>Second</title>${snippet}</head>
-<body><h1>${SECOND_HEADING}</h1><button id="buy" type="button">Buy</button></body></html>`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>First</title>${snippet}</head>
-<body><h1>First page</h1><p id="plain">${PLAIN}</p>
-<form onsubmit="return false">
-  <label>Password <input type="password" id="pw" autocomplete="current-password"></label>
-  <label>Card number <input id="cc" name="cardnumber" autocomplete="cc-number" inputmode="numeric"></label>
-  <label>Name <input id="name" name="name"></label>
-</form>
-<div data-tm-mask><p>Your balance: ${SECRETS.masked}</p></div>
-<div data-tm-block>Chat widget</div>
-<button id="early" type="button" onclick="this.textContent=['EARLY', 'CLICK', 'DONE'].join('-')">Early</button>
-<a id="next" href="/second">Next page</a></body></html>`;
-}
 
 /** The tracked site: its own origin, a page per path, the snippet the dashboard gave. */
 async function serveSite(): Promise<{ origin: string; setSnippet(s: string): void; close(): Promise<void> }> {
@@ -73,7 +51,7 @@ async function serveSite(): Promise<{ origin: string; setSnippet(s: string): voi
       'cache-control': 'no-store',
       ...(req.url?.startsWith('/strict') ? { 'content-security-policy': "worker-src 'none'" } : {}),
     });
-    res.end(pageHtml(req.url ?? '/', snippet));
+    res.end(replayFixturePage(req.url ?? '/', snippet));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -169,7 +147,7 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
       expect(text.includes(secret), `${what} in inflated bytes`).toBe(false);
     }
     // Blocked content is not recorded either.
-    expect(text).not.toContain('Chat widget');
+    expect(text).not.toContain(BLOCKED);
     const list = await h.server.ctx.replay.list((await h.server.ctx.meta.sites.byId(siteId))!, {});
     expect(list.total).toBe(1);
     expect(list.recordings[0]).toMatchObject({ entry_page: '/first', page_count: 2, device: 'desktop', browser: 'Chrome' });
@@ -234,8 +212,8 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     const clicked = v.waitForResponse((r) => r.url().includes('/api/collect/heatmap') && r.request().method() === 'POST', SLOW);
     await v.goto(`${site.origin}/second`);
     await sent;
-    // The chunks go from the recorder's upload worker, not the page's thread.
-    expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(1);
+    // This page's chunks are small: they go from the page's thread, and no upload worker is started for them.
+    expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(0);
     // t.heatmap.js arrives with a collect answer: the clicks must come after it runs.
     await v.waitForFunction(() => [...document.scripts].some((s) => s.src.includes('t.heatmap.js')), undefined, SLOW);
     await v.waitForTimeout(500);
@@ -367,7 +345,7 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     await assertNothingRan(owner);
   });
 
-  it("uploads from the page itself where the site's Content-Security-Policy refuses the upload worker", async () => {
+  it("compresses a large chunk in the upload worker, and uploads from the page itself where the site's Content-Security-Policy refuses that worker", async () => {
     const ctx = h.server.ctx;
     const siteRec = (await ctx.meta.sites.byId(siteId))!;
     const before = new Set((await ctx.replay.list(siteRec, {})).recordings.map((r) => r.recording_id));
@@ -378,7 +356,14 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
       (window as unknown as { violations: string[] }).violations = seen;
       document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
     });
-    const sent = uploaded(v);
+    const workers: string[] = [];
+    v.on('worker', (w) => workers.push(w.url()));
+    // A page without that policy whose first chunk is large: it goes through the upload worker.
+    let sent = uploaded(v);
+    await v.goto(`${site.origin}/long`);
+    await sent;
+    expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(1);
+    sent = uploaded(v);
     await v.goto(`${site.origin}/strict`);
     await sent;
     expect(await v.evaluate(() => (window as unknown as { violations: string[] }).violations)).toContain('worker-src');

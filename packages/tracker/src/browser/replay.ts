@@ -60,8 +60,13 @@ let done = false;
 let timer: ReturnType<typeof setInterval> | undefined;
 /** Uploads one after another, so sequence numbers follow the order of the events. */
 let chain: Promise<unknown> = Promise.resolve();
-/** Uploads off the page's thread (replay-worker.ts); undefined where no worker could start. */
+/**
+ * Uploads off the page's thread (replay-worker.ts), started with the page's first chunk large enough to
+ * compress: a page whose chunks stay small sends them plain from its own thread, which costs it less than
+ * starting a worker. Undefined until then, and where no worker could start (`noWorker`).
+ */
 let worker: Worker | undefined;
+let noWorker = false;
 /** Chunks handed to the worker and not yet acknowledged, by sequence number: their events and JSON. */
 const pending = new Map<number, { e: unknown[]; t: string }>();
 
@@ -117,6 +122,14 @@ const chunkUrl = (q: number) => {
 async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
+  if (!worker && !noWorker && !unloading && text.length >= PLAIN_CHARS) {
+    worker = startUploadWorker(acknowledged, () => {
+      worker = undefined;
+      noWorker = true;
+      takeBackPending();
+    });
+    noWorker = !worker;
+  }
   const viaWorker = worker && !unloading;
   // While the page unloads there may be no time for an asynchronous compression: plain JSON then. A small
   // chunk goes plain too: setting up the compression costs the page more than the few bytes it saves.
@@ -208,10 +221,6 @@ function start() {
   storage(state);
   stop = record(recordOptions(cfg, (e) => void buffer.push(e)));
   timer ||= setInterval(flush, FLUSH_MS);
-  worker ||= startUploadWorker(acknowledged, () => {
-    worker = undefined;
-    takeBackPending();
-  });
 }
 
 /** A route change of a single-page app: a marker for the timeline, and exclusions apply to the new path. */
