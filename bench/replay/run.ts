@@ -286,9 +286,8 @@ async function recordOnce(
       if (r.url().includes('/api/collect/replay?') && r.status() !== 202)
         void r.text().then((t) => console.log('[replay] chunk refused', r.status(), t));
     });
-    page.on('requestfailed', (r) => {
-      if (r.url().includes('/api/collect/replay?')) console.log('[replay] chunk request failed', r.failure()?.errorText);
-    });
+    // No 'requestfailed' here: Playwright reports a keepalive chunk request as aborted once its page has
+    // gone, even when the server answered it. What was lost shows as gaps in the stored sequence numbers.
     // CPU time of the page's renderer process by Chromium's own accounting: what the page cost, whatever
     // else the machine runs (the profile's samples above count wall time, which a loaded machine stretches).
     const system = await browser.newBrowserCDPSession();
@@ -322,9 +321,15 @@ async function recordOnce(
       'SELECT sum(bytes) AS bytes, count(*) AS n, min(ts_start) AS t0, max(ts_end) AS t1 FROM replay_chunks WHERE site_id = ? AND received_at >= ?',
       [siteId, t0],
     );
+    // Sequence numbers missing from each recording (its chunks are numbered from 0 without gaps when none was lost).
+    const seqs = await server.ctx.events.query<{ missing: number }>(
+      'SELECT max(seq) + 1 - count(DISTINCT seq) AS missing FROM replay_chunks WHERE site_id = ? AND received_at >= ? GROUP BY recording_id',
+      [siteId, t0],
+    );
+    const missing = seqs.reduce((n, r) => n + Number(r.missing), 0);
     const stored = Number(rows[0]?.bytes ?? 0);
     const recordedMin = (Number(rows[0]?.t1 ?? 0) - Number(rows[0]?.t0 ?? 0)) / 60_000;
-    return { scriptMs, scriptCpuMs, wallMs, rendererMs, stored, chunks: Number(rows[0]?.n ?? 0), recordedMin };
+    return { scriptMs, scriptCpuMs, wallMs, rendererMs, stored, chunks: Number(rows[0]?.n ?? 0), missing, recordedMin };
   } finally {
     await browser.close();
     await site.close();
@@ -399,7 +404,10 @@ async function measureVisits(
     );
     console.log(`[replay]   self time by function (ms): ${top(selfTime)}`);
     console.log(`[replay]   by outermost frame of the script (ms): ${top(entryTime)}`);
-    if (v.replay) console.log(`[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min`);
+    if (v.replay)
+      console.log(
+        `[replay]   stored ${r.stored} bytes in ${r.chunks} chunks over ${r.recordedMin.toFixed(2)} recorded min; chunks missing: ${r.missing}`,
+      );
   }
   return results;
 }
