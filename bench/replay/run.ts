@@ -441,6 +441,9 @@ ${results.map((r) => `- ${r.label}: ${r.tracedBy}; each page load's evaluation, 
 }
 
 export async function runReplayBench(o: ReplayBenchOptions): Promise<void> {
+  // A misspelt name would leave no page set to visit, and the run would fail only after the server started.
+  const unknown = (o.pages ?? []).filter((name) => !PAGE_SETS.some((p) => p.name === name));
+  if (unknown.length) throw new Error(`--pages: no page set ${unknown.join(', ')} (there are: ${PAGE_SETS.map((p) => p.name).join(', ')})`);
   const machine = machineInfo();
   console.log(`[replay] ${machine}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-replay-bench-'));
