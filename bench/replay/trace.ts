@@ -5,6 +5,10 @@
  * (native calls, layouts they force, garbage collections): measured durations where the CPU profiler gives a
  * share of samples. V8's own categories (`v8`) are left out: with them V8 collects source positions as the
  * page runs, a cost of the trace that would count as the script's.
+ *
+ * The microtask checkpoint that follows a call into the script in the same task counts with that call: it
+ * runs what the call queued (promise continuations have no entry of their own in a trace, so an upload a
+ * timer starts through a promise would otherwise not count at all).
  */
 export const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'toplevel'];
 
@@ -32,6 +36,8 @@ export interface ScriptTime {
 }
 
 const ENTRY = new Set(['EvaluateScript', 'FunctionCall', 'v8.compile']);
+/** A checkpoint starting this soon (µs) after the script's entry ends, in the same task, is the one that entry ends with. */
+const CHECKPOINT_GAP_US = 50;
 
 function entryKind(e: TraceEvent, parent: TraceEvent | undefined): string {
   if (e.name !== 'FunctionCall') return e.name;
@@ -75,20 +81,31 @@ export function scriptTime(
     // Outer events first where two start together, so nesting follows start and end times.
     list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
     const stack: Array<{ end: number; e: TraceEvent; counted: boolean }> = [];
+    // The script's last entry: the checkpoint right after it, under the same parent, is its continuation.
+    let last: { end: number; parent: TraceEvent | undefined; kind: string } | undefined;
     for (const e of list) {
       while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
       const inside = stack.some((s) => s.counted);
-      const mine = !inside && ENTRY.has(e.name) && !!e.args?.data?.url?.endsWith(script);
-      if (mine) {
+      const parent = stack[stack.length - 1]?.e;
+      const entry = !inside && ENTRY.has(e.name) && !!e.args?.data?.url?.endsWith(script);
+      const continuation =
+        !inside &&
+        e.name === 'RunMicrotasks' &&
+        !!last &&
+        last.parent === parent &&
+        e.ts >= last.end &&
+        e.ts - last.end <= CHECKPOINT_GAP_US;
+      if (entry || continuation) {
         into.ms += e.dur! / 1000;
         into.cpuMs += (e.tdur ?? 0) / 1000;
-        const kind = entryKind(e, stack[stack.length - 1]?.e);
+        const kind = entry ? entryKind(e, parent) : last!.kind;
         const row = into.by.get(kind) ?? into.by.set(kind, { ms: 0, n: 0 }).get(kind)!;
         row.ms += e.dur! / 1000;
-        row.n++;
-        if (kind === 'EvaluateScript') into.loads.push(e.dur! / 1000);
+        if (entry) row.n++;
+        if (kind === 'EvaluateScript' && entry) into.loads.push(e.dur! / 1000);
+        if (entry) last = { end: e.ts + e.dur!, parent, kind };
       }
-      stack.push({ end: e.ts + e.dur!, e, counted: inside || mine });
+      stack.push({ end: e.ts + e.dur!, e, counted: inside || entry || continuation });
     }
   }
   return into;
