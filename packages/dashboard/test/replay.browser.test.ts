@@ -206,14 +206,10 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     // Another person (another browser): the analytics session, hence the recordings' session, is theirs alone.
     const visitor = await openWatched(h.browser, { userAgent: OTHER_UA });
     const v = visitor.page;
-    const workers: string[] = [];
-    v.on('worker', (w) => workers.push(w.url()));
     const sent = uploaded(v);
     const clicked = v.waitForResponse((r) => r.url().includes('/api/collect/heatmap') && r.request().method() === 'POST', SLOW);
     await v.goto(`${site.origin}/second`);
     await sent;
-    // This page's chunks are small: they go from the page's thread, and no upload worker is started for them.
-    expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(0);
     // t.heatmap.js arrives with a collect answer: the clicks must come after it runs.
     await v.waitForFunction(() => [...document.scripts].some((s) => s.src.includes('t.heatmap.js')), undefined, SLOW);
     await v.waitForTimeout(500);
@@ -358,9 +354,12 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     });
     const workers: string[] = [];
     v.on('worker', (w) => workers.push(w.url()));
-    // A page without that policy whose first chunk is large: it goes through the upload worker.
+    // A page without that policy: recording starts without the upload worker (a page left before its first
+    // flush never starts one); the first flush starts it, and its chunk goes through it.
     let sent = uploaded(v);
     await v.goto(`${site.origin}/long`);
+    await v.waitForFunction(() => sessionStorage.getItem('tidemark_replay'), undefined, SLOW);
+    expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(0);
     await sent;
     expect(workers.filter((u) => u.startsWith('blob:'))).toHaveLength(1);
     sent = uploaded(v);

@@ -8,7 +8,10 @@
  *   selectors replaced by placeholders; no canvas, no cross-origin iframes;
  * - uploads chunks to POST /api/collect/replay every few seconds and when the page is hidden, gzip where
  *   CompressionStream exists, with a recording id and sequence numbers kept in sessionStorage, so the
- *   recording continues across the session's page loads.
+ *   recording continues across the session's page loads. They are written there when recording starts and
+ *   when the page is hidden or left, not with every chunk (each write costs the page a quarter of a
+ *   millisecond); a page that ends without that (a crash) leaves them marked open, and the next page then
+ *   starts a new recording rather than reuse sequence numbers.
  *
  * Consent contract (shared with the consent API): `tidemark._.consent` is the object of granted purposes;
  * whoever changes it dispatches `tidemark:consent` on window. Where no consent API is loaded this script
@@ -33,6 +36,8 @@ interface State {
   t: number;
   /** bytes sent */
   b: number;
+  /** 1 while a page may be sending chunks past the stored `q` (written with 0 when the page is left). */
+  o?: number;
 }
 
 const w = window as unknown as Record<string, any>;
@@ -47,7 +52,7 @@ const FLUSH_MS = 5000;
 const MAX_MS = 60 * 60_000;
 /** keepalive bodies share a 64 KiB budget per page: a larger chunk is split. */
 const KEEPALIVE_BYTES = 60_000;
-/** Chunks shorter than this (characters of JSON) are sent uncompressed from the page's thread. */
+/** Chunks shorter than this (characters of JSON) are sent uncompressed when they go from the page's thread. */
 const PLAIN_CHARS = 8192;
 /** A worker's chunk is split past this many characters (far below the server's 512 KB of gzip per chunk). */
 const WORKER_CHARS = 400_000;
@@ -61,9 +66,10 @@ let timer: ReturnType<typeof setInterval> | undefined;
 /** Uploads one after another, so sequence numbers follow the order of the events. */
 let chain: Promise<unknown> = Promise.resolve();
 /**
- * Uploads off the page's thread (replay-worker.ts), started with the page's first chunk large enough to
- * compress: a page whose chunks stay small sends them plain from its own thread, which costs it less than
- * starting a worker. Undefined until then, and where no worker could start (`noWorker`).
+ * Uploads off the page's thread (replay-worker.ts), started with the page's first chunk that goes out while
+ * the page stays (the first flush): a request from the page's thread costs it about as much as starting the
+ * worker, and every later chunk through the worker costs it a message. A page left before its first flush
+ * starts none. Undefined until then, and where no worker could start (`noWorker`).
  */
 let worker: Worker | undefined;
 let noWorker = false;
@@ -103,11 +109,27 @@ async function gzip(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuff
   return new Response(new Response(data).body!.pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
 }
 
-/** The next sequence number, kept for the session's next pages. */
+/** The page is being left: sequence numbers taken from now on are written at once. */
+let leaving = false;
+/** What `keep` last wrote (sequence number, open flag, bytes): an unchanged state is not written again. */
+let written = '';
+
+/**
+ * The next sequence number. A hidden page, or one being left, may end at any moment, so its numbers are
+ * written at once (closed: exact); a visible page's are written when it is hidden or left.
+ */
 function next(): number {
   const q = state!.q++;
-  storage(state);
+  if (leaving || document.hidden) keep(false);
   return q;
+}
+
+/** The recording's state for the session's next pages: open while later numbers may go unwritten. */
+function keep(open: boolean) {
+  const now = `${state?.q}:${+open}:${state?.b}`;
+  if (!state || now == written) return;
+  written = now;
+  storage({ ...state, o: +open });
 }
 
 const chunkUrl = (q: number) => {
@@ -122,7 +144,7 @@ const chunkUrl = (q: number) => {
 async function upload(events: unknown[], unloading?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
-  if (!worker && !noWorker && !unloading && text.length >= PLAIN_CHARS) {
+  if (!worker && !noWorker && !unloading) {
     worker = startUploadWorker(acknowledged, () => {
       worker = undefined;
       noWorker = true;
@@ -200,7 +222,11 @@ function flush(unloading?: boolean) {
   if (unloading) {
     takeBackPending(true);
     void upload(events, true);
-  } else chain = chain.then(() => upload(events));
+    keep(false);
+    leaving = true;
+  } else if (events.length) chain = chain.then(() => upload(events));
+  // Hidden with nothing to send: the numbers taken so far are final for now.
+  else if (document.hidden) keep(false);
 }
 
 function halt() {
@@ -215,10 +241,13 @@ function start() {
   const aid = tm!.getAttributionId() as string | null;
   const session = aid && sessionOf(aid);
   if (!session) return void setTimeout(start, 500);
-  state = storage();
-  if (!state || state.s != session) state = { r: randomId(), q: 0, s: session, t: Date.now(), b: 0 };
+  if (state?.s != session) {
+    // A page of the stored recording ended without saying how far it got (`o`): its numbers are not known.
+    const kept = storage();
+    state = kept && kept.s == session && !kept.o ? kept : { r: randomId(), q: 0, s: session, t: Date.now(), b: 0 };
+  }
   if (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes) return;
-  storage(state);
+  keep(true);
   stop = record(recordOptions(cfg, (e) => void buffer.push(e)));
   timer ||= setInterval(flush, FLUSH_MS);
 }
@@ -260,8 +289,17 @@ if (x?.c && !w.__tmReplay) {
       addEventListener('tidemark:consent', () => (consented() ? start() : (flush(), halt())));
       addEventListener('error', () => stop && record.addCustomEvent('error', {}));
       addEventListener('unhandledrejection', () => stop && record.addCustomEvent('error', {}));
-      document.addEventListener('visibilitychange', () => document.hidden && flush());
+      // Hidden: what there is goes out (its numbers are written as they are taken); visible again: open.
+      document.addEventListener('visibilitychange', () => (document.hidden ? flush() : keep(true)));
       addEventListener('pagehide', () => flush(true));
+      // Back from the back/forward cache: other pages may have gone on with the recording meanwhile.
+      addEventListener('pageshow', (e) => {
+        if (!e.persisted || !state) return;
+        leaving = false;
+        const kept = storage();
+        if (kept && kept.r == state.r) state.q = Math.max(state.q, kept.q);
+        keep(!document.hidden);
+      });
       for (const m of ['pushState', 'replaceState'] as const) {
         const original = history[m];
         history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
