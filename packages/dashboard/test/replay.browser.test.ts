@@ -341,7 +341,7 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
     await assertNothingRan(owner);
   });
 
-  it("compresses a large chunk in the upload worker, and uploads from the page itself where the site's Content-Security-Policy refuses that worker", async () => {
+  it("uploads through a worker started at the page's first flush, and from the page itself where the site's Content-Security-Policy refuses that worker", async () => {
     const ctx = h.server.ctx;
     const siteRec = (await ctx.meta.sites.byId(siteId))!;
     const before = new Set((await ctx.replay.list(siteRec, {})).recordings.map((r) => r.recording_id));

@@ -139,12 +139,12 @@ const chunkUrl = (q: number) => {
 
 /**
  * Sends events as one chunk, or as several when one would not fit a request: through the upload worker
- * while there is one and the page is not unloading, else from the page's thread.
+ * while there is one; `now` (the page is hidden or being left), or without a worker, from the page's thread.
  */
-async function upload(events: unknown[], unloading?: boolean): Promise<void> {
+async function upload(events: unknown[], now?: boolean): Promise<void> {
   if (!state || !events.length) return;
   const text = JSON.stringify(events);
-  if (!worker && !noWorker && !unloading) {
+  if (!worker && !noWorker && !now) {
     worker = startUploadWorker(acknowledged, () => {
       worker = undefined;
       noWorker = true;
@@ -152,28 +152,28 @@ async function upload(events: unknown[], unloading?: boolean): Promise<void> {
     });
     noWorker = !worker;
   }
-  const viaWorker = worker && !unloading;
-  // While the page unloads there may be no time for an asynchronous compression: plain JSON then. A small
+  const viaWorker = worker && !now;
+  // A hidden page may be gone before an asynchronous compression ends: plain JSON then. A small
   // chunk goes plain too: setting up the compression costs the page more than the few bytes it saves.
   const data = viaWorker ? undefined : (new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>);
-  const body = !data || unloading || text.length < PLAIN_CHARS ? data : await gzip(data);
+  const body = !data || now || text.length < PLAIN_CHARS ? data : await gzip(data);
   if ((body ? body.byteLength > KEEPALIVE_BYTES : text.length > WORKER_CHARS) && events.length > 1) {
     const half = events.length >> 1;
-    await upload(events.slice(0, half), unloading);
-    return upload(events.slice(half), unloading);
+    await upload(events.slice(0, half), now);
+    return upload(events.slice(half), now);
   }
   const q = next();
   if (!body) {
     pending.set(q, { e: events, t: text });
     worker!.postMessage({ q, u: chunkUrl(q), t: text } satisfies WorkerChunk);
-  } else return send(q, body, unloading);
+  } else return send(q, body);
 }
 
 /** An answer that stops the recording for good (replay off, quota, too large, consent); 429 is retried. */
 const refused = (status: number) => status >= 400 && status < 500 && status != 429;
 
-/** One chunk from the page's thread, retried unless the page is unloading. */
-async function send(q: number, body: Uint8Array<ArrayBuffer> | ArrayBuffer, unloading?: boolean): Promise<void> {
+/** One chunk from the page's thread, retried unless the page is being left. */
+async function send(q: number, body: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<void> {
   const bytes = body.byteLength;
   state!.b += bytes;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -187,7 +187,7 @@ async function send(q: number, body: Uint8Array<ArrayBuffer> | ArrayBuffer, unlo
       if (refused(r.status)) return halt();
       if (r.ok) return;
     } catch {}
-    if (unloading) return;
+    if (leaving) return;
     await new Promise((f) => setTimeout(f, 1000 << attempt));
   }
 }
@@ -205,28 +205,31 @@ function acknowledged(a: WorkerAck) {
  * What the worker still holds goes from the page's thread: when the page unloads (the worker dies with it),
  * or when the worker could not start. The same sequence number where the chunk fits one request.
  */
-function takeBackPending(unloading?: boolean) {
+function takeBackPending(now?: boolean) {
   for (const [q, p] of pending) {
     pending.delete(q);
     const data = new TextEncoder().encode(p.t) as Uint8Array<ArrayBuffer>;
-    if (unloading && data.byteLength <= KEEPALIVE_BYTES) void send(q, data, true);
-    else if (unloading) void upload(p.e, true);
+    if (now && data.byteLength <= KEEPALIVE_BYTES) void send(q, data);
+    else if (now) void upload(p.e, true);
     else chain = chain.then(() => send(q, data));
   }
 }
 
-function flush(unloading?: boolean) {
+/**
+ * Sends what the recorder gathered: on the timer through the chain (and the worker once there is one); when
+ * the page is hidden or left, at once from the page's thread (a page being left usually is hidden just
+ * before: a chunk handed to the worker then would only be sent again at page hide).
+ */
+function flush(how?: 'hidden' | 'leave') {
   const events = buffer;
   buffer = [];
   if (state && (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes)) halt();
-  if (unloading) {
-    takeBackPending(true);
-    void upload(events, true);
-    keep(false);
-    leaving = true;
-  } else if (events.length) chain = chain.then(() => upload(events));
-  // Hidden with nothing to send: the numbers taken so far are final for now.
-  else if (document.hidden) keep(false);
+  if (how == 'leave') takeBackPending(true);
+  if (how) void upload(events, true);
+  else if (events.length) chain = chain.then(() => upload(events));
+  // Hidden or left: the numbers taken so far are final for now (`next` wrote those it took).
+  if (how) keep(false);
+  if (how == 'leave') leaving = true;
 }
 
 function halt() {
@@ -290,8 +293,8 @@ if (x?.c && !w.__tmReplay) {
       addEventListener('error', () => stop && record.addCustomEvent('error', {}));
       addEventListener('unhandledrejection', () => stop && record.addCustomEvent('error', {}));
       // Hidden: what there is goes out (its numbers are written as they are taken); visible again: open.
-      document.addEventListener('visibilitychange', () => (document.hidden ? flush() : keep(true)));
-      addEventListener('pagehide', () => flush(true));
+      document.addEventListener('visibilitychange', () => (document.hidden ? flush('hidden') : keep(true)));
+      addEventListener('pagehide', () => flush('leave'));
       // Back from the back/forward cache: other pages may have gone on with the recording meanwhile.
       addEventListener('pageshow', (e) => {
         if (!e.persisted || !state) return;
