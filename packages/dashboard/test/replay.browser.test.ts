@@ -24,7 +24,8 @@ import { REPLAY_FIXTURE_TEXT, replayFixturePage } from '../../tracker/test/fixtu
  * password field, a card-number field and a text field, sees a `data-tm-mask` block, goes to a second page
  * and clicks. The stored chunk bytes (raw, and inflated) hold none of the typed values nor the masked text,
  * the recording spans both pages, and the dashboard's player shows the second page's heading. With consent
- * required and not given, nothing is uploaded.
+ * required and not given, nothing is uploaded. A page that ends without being left (a crash) makes the
+ * session's next page start a new recording.
  */
 const unavailable = browserUnavailable();
 const SLOW = { timeout: 30_000 };
@@ -39,6 +40,7 @@ const SECRETS = {
 const OTHER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const THIRD_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const FOURTH_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36';
+const FIFTH_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 /** What the early button says once clicked (put together by its handler, so the page's source does not hold it). */
 const EARLY_CLICKED = 'EARLY-CLICK-DONE';
 
@@ -371,6 +373,34 @@ describe.skipIf(!!unavailable)('session replay in the browser', () => {
       return rec ? await streamText(await ctx.replay.eventStream(siteRec, rec.recording_id)) : '';
     };
     await expect.poll(recorded, SLOW).toContain(STRICT_HEADING);
+    await visitor.context.close();
+  });
+
+  it('starts a new recording of the session after a page that ended without being left (a crash), rather than reuse its numbers', async () => {
+    const ctx = h.server.ctx;
+    const siteRec = (await ctx.meta.sites.byId(siteId))!;
+    const before = new Set((await ctx.replay.list(siteRec, {})).recordings.map((r) => r.recording_id));
+    const visitor = await openWatched(h.browser, { userAgent: FIFTH_UA });
+    const v = visitor.page;
+    // Listeners the page adds before the tracker's (a window's own listeners run in the order they were
+    // added), which, once the page "crashes", stop it hearing that the page is hidden or left.
+    await v.addInitScript(() => {
+      const w = window as unknown as { crashed?: boolean };
+      for (const type of ['visibilitychange', 'pagehide']) addEventListener(type, (e) => w.crashed && e.stopImmediatePropagation(), true);
+    });
+    let sent = uploaded(v);
+    await v.goto(`${site.origin}/first`);
+    await sent;
+    await v.evaluate(() => {
+      (window as unknown as { crashed?: boolean }).crashed = true;
+    });
+    sent = uploaded(v);
+    await v.goto(`${site.origin}/second`);
+    await sent;
+    const mine = async () => (await ctx.replay.list(siteRec, {})).recordings.filter((r) => !before.has(r.recording_id));
+    await expect.poll(async () => (await mine()).map((r) => r.pages.join(' ')).sort(), SLOW).toEqual(['/first', '/second']);
+    const [a, b] = await mine();
+    expect(a!.session_id).toBe(b!.session_id);
     await visitor.context.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Chunk uploads off the page's main thread (part of t.replay.js), started with the page's first chunk large
- * enough to compress. Starting a request costs the page's thread a fraction of a millisecond whatever the API
- * (fetch, sendBeacon, XHR), and the compression's set-up more; in a dedicated worker neither does
- * (bench/README.md "Session replay"). Starting the worker costs about as much as a few small requests. The page keeps the sequence numbers and
+ * Chunk uploads off the page's main thread (part of t.replay.js), started with the page's first flush.
+ * Starting a request costs the page's thread about a millisecond whatever the API (fetch, sendBeacon, XHR),
+ * and the compression's set-up more; in a dedicated worker neither does (bench/README.md "Session replay").
+ * Starting the worker costs the page about as much as one request. The page keeps the sequence numbers and
  * every chunk the server has not acknowledged, so what a worker still holds when the page unloads is sent
  * again from the page with the same sequence number (the server drops a repeat).
  *
