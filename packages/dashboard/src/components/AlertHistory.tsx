@@ -1,5 +1,6 @@
 import type { AlertEvent } from '@tidemark/core';
 import { alertsApi } from '../api/alerts';
+import { formatDateTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { ErrorBanner } from './ErrorBanner';
 
@@ -15,7 +16,7 @@ export function AlertHistory({ siteId, alertId, tick }: { siteId: string; alertI
       <ul className="annotation-list">
         {(events.data ?? []).map((e) => (
           <li key={e.id} data-testid="alert-event">
-            <time dateTime={e.created_at}>{new Date(e.created_at).toLocaleString()}</time>
+            <time dateTime={e.created_at}>{formatDateTime(Date.parse(e.created_at))}</time>
             <strong>{KIND_LABELS[e.kind]}</strong>
             <span>{e.message}</span>
             <span className="muted">

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ConnectionProvider, SiteConnection } from '@tidemark/core';
 import { connectionsApi } from '../api/connections';
+import { formatDateTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
@@ -52,7 +53,7 @@ function ConnectionForm({ siteId, connection, onChanged }: { siteId: string; con
       <h3>{names.name}</h3>
       <p className="muted" data-testid={`connection-${connection.provider}-state`}>
         {connection.has_token
-          ? `Connected (token saved ${new Date(connection.updated_at ?? 0).toLocaleString()}; it is never shown again).`
+          ? `Connected (token saved ${formatDateTime(connection.updated_at)}; it is never shown again).`
           : 'Not connected.'}
       </p>
       <Field

@@ -1,7 +1,7 @@
 import type { RevenueReportBody } from '@tidemark/core';
 import { DataTable } from './DataTable';
 import { Link } from './Link';
-import { formatMoney } from '../lib/format';
+import { formatDateTime, formatMoney } from '../lib/format';
 import { profileLabel } from '../lib/people-view';
 
 type Transaction = RevenueReportBody['transactions'][number];
@@ -26,7 +26,7 @@ export function TransactionsTable({ siteId, report }: { siteId: string; report?:
         caption="Latest transactions"
         rows={report?.transactions ?? []}
         columns={[
-          { key: 'time', header: 'Time', render: (t) => new Date(t.timestamp).toLocaleString() },
+          { key: 'time', header: 'Time', render: (t) => formatDateTime(Date.parse(t.timestamp)) },
           { key: 'amount', header: 'Amount', numeric: true, render: (t) => formatMoney(t.amount, c) },
           { key: 'product', header: 'Product', render: (t) => t.product || (t.kind === 'refund' ? 'Refund' : '') },
           { key: 'email', header: 'Customer', render: (t) => t.customer_email },
