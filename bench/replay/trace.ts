@@ -101,9 +101,12 @@ export function scriptTime(
         const kind = entry ? entryKind(e, parent) : last!.kind;
         const row = into.by.get(kind) ?? into.by.set(kind, { ms: 0, n: 0 }).get(kind)!;
         row.ms += e.dur! / 1000;
-        if (entry) row.n++;
-        if (kind === 'EvaluateScript' && entry) into.loads.push(e.dur! / 1000);
-        if (entry) last = { end: e.ts + e.dur!, parent, kind };
+        // A continuation adds to its call's time, not to the calls or the page loads.
+        if (entry) {
+          row.n++;
+          if (kind === 'EvaluateScript') into.loads.push(e.dur! / 1000);
+          last = { end: e.ts + e.dur!, parent, kind };
+        }
       }
       stack.push({ end: e.ts + e.dur!, e, counted: inside || entry || continuation });
     }

@@ -126,9 +126,10 @@ function next(): number {
 
 /** The recording's state for the session's next pages: open while later numbers may go unwritten. */
 function keep(open: boolean) {
-  const now = `${state?.q}:${+open}:${state?.b}`;
-  if (!state || now == written) return;
-  written = now;
+  if (!state) return;
+  const key = `${state.q}:${+open}:${state.b}`;
+  if (key == written) return;
+  written = key;
   storage({ ...state, o: +open });
 }
 
@@ -246,8 +247,8 @@ function start() {
   if (!session) return void setTimeout(start, 500);
   if (state?.s != session) {
     // A page of the stored recording ended without saying how far it got (`o`): its numbers are not known.
-    const kept = storage();
-    state = kept && kept.s == session && !kept.o ? kept : { r: randomId(), q: 0, s: session, t: Date.now(), b: 0 };
+    const stored = storage();
+    state = stored && stored.s == session && !stored.o ? stored : { r: randomId(), q: 0, s: session, t: Date.now(), b: 0 };
   }
   if (Date.now() - state.t > MAX_MS || state.b > cfg.maxBytes) return;
   keep(true);
@@ -299,8 +300,8 @@ if (x?.c && !w.__tmReplay) {
       addEventListener('pageshow', (e) => {
         if (!e.persisted || !state) return;
         leaving = false;
-        const kept = storage();
-        if (kept && kept.r == state.r) state.q = Math.max(state.q, kept.q);
+        const stored = storage();
+        if (stored && stored.r == state.r) state.q = Math.max(state.q, stored.q);
         keep(!document.hidden);
       });
       for (const m of ['pushState', 'replaceState'] as const) {
