@@ -213,7 +213,7 @@ async function visit(
  * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts), or `corrections`'s.
  */
 async function build(entry: string, readable: boolean, options: CompileOptions = {}): Promise<string> {
-  const { patches = true, fastSerializer = true, corrections } = options;
+  const { patches = true, fastSerializer = true, corrections, eager } = options;
   if (!readable) return compileEntry(entry, options);
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
@@ -225,14 +225,14 @@ async function build(entry: string, readable: boolean, options: CompileOptions =
     platform: 'browser',
     plugins: patches ? [corrections ?? rrwebRecordPatches({ fastSerializer })] : [],
   });
-  return out.outputFiles[0]!.text;
+  return (eager ? '//# allFunctionsCalledOnLoad\n' : '') + out.outputFiles[0]!.text;
 }
 
 /** The current tracker scripts, built from the sources. */
 async function currentScripts(readable: boolean): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const f of TRACKER_FILES.filter((f) => ['t.js', 't.auto.js', 't.replay.js'].includes(f.name)))
-    out[f.name] = await build(f.entry, readable && f.name === 't.replay.js');
+    out[f.name] = await build(f.entry, readable && f.name === 't.replay.js', { eager: 'eager' in f && f.eager });
   return out;
 }
 

@@ -28,7 +28,8 @@ export const TRACKER_FILES = [
   { name: 't.vitals.js', entry: path.resolve(here, '../browser/vitals.ts'), gzipBudget: 3000 },
   { name: 't.errors.js', entry: path.resolve(here, '../browser/errors.ts'), gzipBudget: 1000 },
   // Session replay (rrweb's recorder), loaded only for sessions the site records: its own, larger budget.
-  { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
+  // Compiled eagerly (see CompileOptions.eager): most of what it holds runs as the recording starts.
+  { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000, eager: true },
   // The consent banner and preference centre; the entry script of sites whose consent mode is not "none" (docs/consent.md).
   { name: 't.consent.js', entry: path.resolve(here, '../browser/consent.ts'), gzipBudget: 3500 },
   // tidemark.experiment(key): the visitor's variant from the server, one exposure per session (docs/experiments.md).
@@ -55,12 +56,18 @@ export interface CompileOptions {
   fastSerializer?: boolean | string;
   /** Another commit's corrections as an esbuild plugin, in place of this package's (the bench's before/after builds). */
   corrections?: Plugin;
+  /**
+   * Marks the script for eager compilation (V8's `allFunctionsCalledOnLoad` hint; other engines ignore the
+   * comment): Chromium then compiles every function while it streams the script, on a background thread,
+   * rather than each one on the page's thread the first time it is called.
+   */
+  eager?: boolean;
 }
 
 /** Bundles and minifies one browser entry (esbuild, then terser); returns the code without writing it. */
 export async function compileEntry(
   entry: string,
-  { patches = true, fastSerializer = true, corrections }: CompileOptions = {},
+  { patches = true, fastSerializer = true, corrections, eager }: CompileOptions = {},
 ): Promise<string> {
   // Build tools are loaded on demand: the server imports this package but needs them only for a lazy build.
   const esbuild = await import('esbuild');
@@ -84,7 +91,8 @@ export async function compileEntry(
     format: { comments: false },
   });
   if (!out.code) throw new Error(`terser produced no output for ${entry}`);
-  return out.code;
+  // The hint counts only as the script's very first line.
+  return eager ? `//# allFunctionsCalledOnLoad\n${out.code}` : out.code;
 }
 
 /** Builds every tracker file into outDir, with precompressed .gz and .br variants next to each. */
@@ -92,7 +100,7 @@ export async function buildTracker(outDir = TRACKER_DIST_DIR): Promise<BuiltFile
   fs.mkdirSync(outDir, { recursive: true });
   const built: BuiltFile[] = [];
   for (const f of TRACKER_FILES) {
-    const code = await compileEntry(f.entry);
+    const code = await compileEntry(f.entry, { eager: 'eager' in f && f.eager });
     const gz = zlib.gzipSync(code, { level: 9 });
     const br = zlib.brotliCompressSync(code, {
       params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: code.length },
