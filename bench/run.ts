@@ -11,6 +11,7 @@ import { runFunnelBench } from './query/funnel';
 import { runPeopleBench } from './query/people';
 import { runStoreBench } from './store/run';
 import { runRevenueBench } from './revenue/run';
+import { runFirstLoadBench } from './replay/first-load';
 import { runReplayBench } from './replay/run';
 import { runHeatmapBench } from './heatmap/run';
 import { runErasureBench } from './erasure/run';
@@ -26,7 +27,8 @@ const USAGE = `usage: npm run bench -- <ingest|query|store|memory|enrichment|rev
   revenue: --events N --other N (the query data) --transactions N (50000) --runs N (20) --old-runs N (3; 0 skips): revenue page and revenue by source, credits vs raw events
   replay: --seconds N (60) --chunks N (2000) --connections N --ref <git ref>: bytes per recorded minute, recorder time
           (with --ref, that commit's t.replay.js too, in the same run; --readable: recorder not minified, for the
-          profile's function names; --pages fixture,shop: only those page sets), chunk ingest
+          profile's function names; --pages fixture,shop: only those page sets), chunk ingest;
+          --only first-load --rounds N (12): the recorder's page loads with and without the eager-compilation hint
   heatmap: --clicks N (5000000) --runs N (20): one page's 90-day click map from the grid, beside the raw samples
   erasure: --events N (1000000 unless given): one person erased, then the DuckDB file scrubbed; times and whether the bytes stay
   enrichment: labelled user agents: agreement and cost per event of the enrichment, before and after
@@ -115,7 +117,9 @@ async function main(): Promise<void> {
   if (command === 'erasure') {
     await runErasureBench({ events: values.events === '10000000' ? 1_000_000 : int('events', values.events), write: !values['no-write'] });
   }
-  if (command === 'replay' || command === 'all') {
+  if (command === 'replay' && values.only === 'first-load') {
+    await runFirstLoadBench({ rounds: values.rounds === '5' ? 12 : int('rounds', values.rounds), write: !values['no-write'] });
+  } else if (command === 'replay' || command === 'all') {
     await runReplayBench({
       seconds: int('seconds', values.seconds),
       chunks: int('chunks', values.chunks),
@@ -127,8 +131,14 @@ async function main(): Promise<void> {
     });
   }
   const people = ['paths', 'cohorts', 'people', 'profiles'];
-  if (values.only !== undefined && values.only !== 'funnel' && values.only !== 'goals' && !people.includes(values.only))
-    throw new Error(`--only takes: goals, funnel, paths, cohorts, people, profiles\n${USAGE}`);
+  if (
+    values.only !== undefined &&
+    values.only !== 'funnel' &&
+    values.only !== 'goals' &&
+    values.only !== 'first-load' &&
+    !people.includes(values.only)
+  )
+    throw new Error(`--only takes: goals, funnel, paths, cohorts, people, profiles (query), first-load (replay)\n${USAGE}`);
   if (command === 'query' && values.only !== undefined && people.includes(values.only)) {
     await runPeopleBench(
       {
