@@ -56,6 +56,52 @@ describe('demo data', () => {
     );
   });
 
+  it('gives the demo behaviour data the behaviour reports read: heatmaps, frustration, vitals, errors', async () => {
+    const org = await s.ctx.meta.orgs.create('Behaviour Org');
+    const now = Date.UTC(2026, 0, 15, 12);
+    const { site } = await createDemoSite(s.ctx, { orgId: org.id, days: 7, visitorsPerDay: 300, now });
+    expect(site.heatmaps_enabled).toBe(true);
+    expect(site.vitals_enabled && site.errors_enabled).toBe(true);
+    const period = { period: 'custom', start_date: '2026-01-01', end_date: '2026-01-15' };
+    const count = async (where: string) => {
+      const [row] = await s.ctx.events.query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE site_id = ? AND ${where}`, [site.id]);
+      return Number(row.n);
+    };
+
+    // One vitals event per page view; the report counts every one.
+    const pageViews = await count(`name = 'page_view'`);
+    expect(await count(`name = 'page_performance'`)).toBe(pageViews);
+    const vitals = await s.ctx.behaviour.vitals(site, period, now);
+    expect(vitals.totals.samples).toBe(pageViews);
+    expect(vitals.totals.lcp.samples).toBe(pageViews);
+    expect(vitals.totals.inp.samples).toBe(await count(`name = 'page_performance' AND json_extract_string(props, '$.inp') IS NOT NULL`));
+
+    // Heatmap clicks on the pricing page, desktop class (viewport 1024 px and wider, or unknown).
+    const heatmap = await s.ctx.behaviour.heatmap(site, { ...period, page_url: '/pricing', type: 'click', viewport: 'desktop' }, now);
+    const desktopClicks = await count(`name = 'heatmap_click' AND path = '/pricing' AND (viewport_w IS NULL OR viewport_w >= 1024)`);
+    expect(desktopClicks).toBeGreaterThan(0);
+    expect(heatmap.totals.clicks).toBe(desktopClicks);
+    expect(heatmap.data.clicks!.reduce((n, c) => n + c.count, 0)).toBe(desktopClicks);
+    expect(heatmap.top_elements.map((e) => e.selector)).toContain('main > div.plans > a[data-plan="growth"]');
+    // Only a sample of the sessions has heatmap samples.
+    const [sessions] = await s.ctx.events.query<{ all: number; sampled: number }>(
+      `SELECT count(DISTINCT session_id) AS "all", count(DISTINCT CASE WHEN name LIKE 'heatmap_%' THEN session_id END) AS sampled FROM events WHERE site_id = ?`,
+      [site.id],
+    );
+    expect(Number(sessions.sampled) / Number(sessions.all)).toBeGreaterThan(0.2);
+    expect(Number(sessions.sampled) / Number(sessions.all)).toBeLessThan(0.5);
+
+    const frustration = await s.ctx.behaviour.frustration(site, period, now);
+    expect(frustration.totals.dead_clicks).toBe(await count(`name = 'dead_click'`));
+    expect(frustration.totals.rage_clicks).toBe(await count(`name = 'rage_click'`));
+    expect(frustration.totals.dead_clicks).toBeGreaterThan(0);
+
+    const errors = await s.ctx.behaviour.errors(site, period, now);
+    expect(errors.totals.occurrences).toBe(await count(`name = 'error_occurred'`));
+    expect(errors.totals.occurrences).toBeGreaterThan(0);
+    expect(errors.errors.map((e) => e.message)).toContain("TypeError: Cannot read properties of undefined (reading 'price')");
+  });
+
   it("POST /api/demo fills the caller's organization once and refuses anonymous callers", async () => {
     const anonymous = await fetch(`${s.url}/api/demo`, {
       method: 'POST',

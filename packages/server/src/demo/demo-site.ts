@@ -2,6 +2,7 @@ import { generateTrafficBatches } from '@tidemark/testkit';
 import type { CanonicalEvent } from '@tidemark/core';
 import type { AppContext } from '../app/context';
 import { revenueRefs } from '../ingest';
+import { demoBehaviour, HEATMAP_SESSIONS } from './demo-behaviour';
 import type { SiteRecord } from '../meta';
 
 export const DEMO_DOMAIN = 'demo.tidemark.local';
@@ -36,14 +37,23 @@ export async function findDemoSite(ctx: AppContext, orgId: string): Promise<Site
 }
 
 /**
- * Creates a "Demo" site in the organization and fills it with generated traffic (default 90 days)
- * through the event store's ordinary durable write path, in large batches.
+ * Creates a "Demo" site in the organization and fills it with generated traffic (default 90 days) and the
+ * behaviour its visitors would leave (demo-behaviour.ts: vitals, heatmap samples, frustration signals, errors),
+ * through the event store's ordinary durable write path, in large batches. The site's settings say what the
+ * data holds: heatmaps of a 35 % sample, vitals and errors on.
  */
 export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promise<DemoResult> {
   const days = opts.days ?? 90;
   const visitorsPerDay = opts.visitorsPerDay ?? 600;
   const end = opts.now ?? Date.now();
-  const site = await ctx.meta.sites.create(opts.orgId, { name: 'Demo', domain: DEMO_DOMAIN, timezone: opts.timezone ?? 'UTC' });
+  const created = await ctx.meta.sites.create(opts.orgId, { name: 'Demo', domain: DEMO_DOMAIN, timezone: opts.timezone ?? 'UTC' });
+  const site =
+    (await ctx.meta.sites.update(created.id, {
+      heatmaps_enabled: true,
+      heatmap_sample_rate: HEATMAP_SESSIONS,
+      vitals_enabled: true,
+      errors_enabled: true,
+    })) ?? created;
   const started = performance.now();
   let events = 0;
   let lastLog = started;
@@ -58,12 +68,14 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
   };
   // One batch in flight while the next is generated: the engine works off the JS thread.
   let inFlight: Promise<unknown> | null = null;
-  for (const batch of generateTrafficBatches(
+  const seed = opts.seed ?? 'tidemark-demo';
+  const behaviour = demoBehaviour(seed, end);
+  for (const traffic of generateTrafficBatches(
     {
       siteId: site.id,
       days,
       end,
-      seed: opts.seed ?? 'tidemark-demo',
+      seed,
       visitorsPerDay,
       timezone: site.timezone,
       host: DEMO_DOMAIN,
@@ -71,6 +83,7 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
     },
     BATCH,
   )) {
+    const batch = traffic.concat(behaviour(traffic));
     if (inFlight) await inFlight;
     inFlight = write(batch);
     events += batch.length;
