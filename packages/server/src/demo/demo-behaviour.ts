@@ -1,4 +1,4 @@
-import { Prng, uuidv7 } from '@tidemark/testkit';
+import { Prng, uuidv7, Weighted } from '@tidemark/testkit';
 import type { CanonicalEvent } from '@tidemark/core';
 
 /**
@@ -63,6 +63,20 @@ const CONTENT: Target[] = [
   { selector: 'main > article > pre', x: [0.45, 0.25], y: [1200, 300], weight: 2, inert: true },
   { selector: 'main > aside.toc > a', x: [0.85, 0.06], y: [400, 200], weight: 3 },
 ];
+
+/** Each page kind's click targets by weight ('' for the content pages: blog, docs and the rest). */
+const TARGETS = new Map(
+  [...Object.entries(BY_KIND), ['', CONTENT] as const].map(([kind, own]) => {
+    const all = [...HEADER, ...own];
+    return [
+      kind,
+      new Weighted(
+        all,
+        all.map((t) => t.weight),
+      ),
+    ];
+  }),
+);
 
 const ERRORS = [
   {
@@ -143,13 +157,7 @@ function behaviourOf(events: CanonicalEvent[], rng: Prng, sampled: Map<string, b
     }
 
     if (!sampled.has(pv.session_id)) sampled.set(pv.session_id, rng.chance(HEATMAP_SESSIONS));
-    const targets = [...HEADER, ...(BY_KIND[kind] ?? CONTENT)];
-    const total = targets.reduce((n, t) => n + t.weight, 0);
-    const pick = () => {
-      let r = rng.next() * total;
-      for (const t of targets) if ((r -= t.weight) < 0) return t;
-      return targets[targets.length - 1]!;
-    };
+    const targets = TARGETS.get(kind) ?? TARGETS.get('')!;
     const point = (t: Target) => ({
       x: Math.round(clamp((t.x[0] + (rng.next() * 2 - 1) * t.x[1]) * width, 0, width - 1)),
       y: Math.round(clamp(t.y[0] + (rng.next() * 2 - 1) * t.y[1], 0, height - 1)),
@@ -164,7 +172,7 @@ function behaviourOf(events: CanonicalEvent[], rng: Prng, sampled: Map<string, b
     let offset = rng.int(800, 3000);
     const clicks = rng.poisson(1.4);
     for (let i = 0; i < clicks; i++) {
-      const t = pick();
+      const t = targets.pick(rng);
       if (sampled.get(pv.session_id)) {
         // The pointer's way there, at most one position per 100 ms as the script sends them.
         for (let m = rng.int(2, 6); m > 0; m--) out.push(sample(offset - m * 150, 'heatmap_move', t));
