@@ -4,6 +4,12 @@
  * zod's eval probe into a page whose Content-Security-Policy forbids eval.
  */
 
+/**
+ * The domain of every organization's generated demo site (server demo/). It never resolves (`.local`), so
+ * nothing is fetched from it: the heatmaps draw over a blank page, not over a live page that cannot load.
+ */
+export const DEMO_DOMAIN = 'demo.tidemark.local';
+
 /** Custom property keys (and trait keys): a strict pattern, so a key can never carry quotes, brackets or SQL. */
 export const PROP_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\- ]{0,63}$/;
 

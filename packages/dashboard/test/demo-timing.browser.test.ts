@@ -87,6 +87,30 @@ describe.skipIf(!!unavailable)('dashboard with 90 days of demo traffic', () => {
     await assertNothingRan(w);
   });
 
+  it("shows the demo's behaviour: a heatmap without a live page under it, web vitals, errors", async () => {
+    const { page } = w;
+    await page.goto(`${h.url}/sites/${siteId}/heatmaps?page=%2Fpricing&period=last_30_days`);
+    const totals = page.getByTestId('heatmap-totals');
+    await totals.waitFor({ timeout: 60_000 });
+    const clicks = Number(((await totals.textContent()) ?? '').split(' clicks')[0]!.replace(/\D/g, ''));
+    expect(clicks).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('heatmap-canvas').getAttribute('data-points'))).toBeGreaterThan(0);
+    // The demo's domain never resolves: no frame trying to load it.
+    expect(await page.locator('.heatmap-frame iframe').count()).toBe(0);
+    await expect.poll(() => page.getByRole('cell', { name: 'main > div.plans > a[data-plan="growth"]' }).count()).toBeGreaterThan(0);
+    await screenshot(page, 'demo-heatmap');
+
+    await page.goto(`${h.url}/sites/${siteId}/vitals?period=last_30_days`);
+    const lcp = page.getByTestId('vital-lcp').locator('.kpi-value');
+    await expect.poll(async () => (await lcp.textContent()) ?? '', { timeout: 60_000 }).toMatch(/\d/);
+
+    await page.goto(`${h.url}/sites/${siteId}/errors?period=last_30_days`);
+    const errors = page.getByTestId('errors-totals');
+    await errors.waitFor({ timeout: 60_000 });
+    expect(Number(((await errors.textContent()) ?? '').split(' errors')[0]!.replace(/\D/g, ''))).toBeGreaterThan(0);
+    await assertNothingRan(w);
+  });
+
   it('renders the dark theme and the sites list', async () => {
     const dark = await openWatched(h.browser, { colorScheme: 'dark' });
     await dark.page.goto(h.url);

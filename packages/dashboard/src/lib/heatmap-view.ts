@@ -1,5 +1,6 @@
 // Types only from core: its values bring zod, whose set-up trips the page's CSP (no eval).
 import type { ViewportClass } from '@tidemark/core';
+import { DEMO_DOMAIN } from '@tidemark/core/rules';
 import { parseViewState, type ViewState } from './view-state';
 
 export type HeatmapType = 'click' | 'move' | 'scroll';
@@ -46,5 +47,5 @@ export function serializeHeatmapView(v: HeatmapView): string {
 /** The address the live page is shown from: the page as given when it is a URL, else on the site's domain. */
 export function liveUrl(page: string, domain: string | undefined): string | null {
   if (/^https?:\/\//i.test(page)) return page;
-  return domain ? `https://${domain}${page.startsWith('/') ? page : `/${page}`}` : null;
+  return domain && domain !== DEMO_DOMAIN ? `https://${domain}${page.startsWith('/') ? page : `/${page}`}` : null;
 }

@@ -1,11 +1,12 @@
 import { generateTrafficBatches } from '@tidemark/testkit';
 import type { CanonicalEvent } from '@tidemark/core';
+import { DEMO_DOMAIN } from '@tidemark/core/rules';
 import type { AppContext } from '../app/context';
 import { revenueRefs } from '../ingest';
 import { demoBehaviour, HEATMAP_SESSIONS } from './demo-behaviour';
 import type { SiteRecord } from '../meta';
 
-export const DEMO_DOMAIN = 'demo.tidemark.local';
+export { DEMO_DOMAIN };
 
 export interface DemoOptions {
   /** Organization that gets the site. */
