@@ -87,7 +87,7 @@ describe.skipIf(!!unavailable)('dashboard with 90 days of demo traffic', () => {
     await assertNothingRan(w);
   });
 
-  it("shows the demo's behaviour: a heatmap without a live page under it, web vitals, errors", async () => {
+  it("shows the demo's behaviour: a heatmap without a live page under it, a recording, web vitals, errors", async () => {
     const { page } = w;
     await page.goto(`${h.url}/sites/${siteId}/heatmaps?page=%2Fpricing&period=last_30_days`);
     const totals = page.getByTestId('heatmap-totals');
@@ -99,6 +99,14 @@ describe.skipIf(!!unavailable)('dashboard with 90 days of demo traffic', () => {
     expect(await page.locator('.heatmap-frame iframe').count()).toBe(0);
     await expect.poll(() => page.getByRole('cell', { name: 'main > div.plans > a[data-plan="growth"]' }).count()).toBeGreaterThan(0);
     await screenshot(page, 'demo-heatmap');
+
+    // A recording of the demo plays: its first page's snapshot is in the player's sandboxed frame.
+    await page.goto(`${h.url}/sites/${siteId}/recordings`);
+    await page.getByTestId('recordings').getByRole('link', { name: 'Watch' }).first().click();
+    await page.getByTestId('replay-player').waitFor();
+    const recorded = page.frameLocator('iframe[data-testid=replay-stage]').frameLocator('.replayer-wrapper iframe');
+    await expect.poll(() => recorded.locator('header a.logo').textContent(), { timeout: 30_000 }).toBe('Tidemark Demo');
+    await screenshot(page, 'demo-recording');
 
     await page.goto(`${h.url}/sites/${siteId}/vitals?period=last_30_days`);
     const lcp = page.getByTestId('vital-lcp').locator('.kpi-value');

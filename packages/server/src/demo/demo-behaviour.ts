@@ -91,12 +91,12 @@ const ERRORS = [
 ];
 
 /** Page height by kind, px (what `page_height` says and how far the page can be scrolled). */
-const HEIGHT: Record<string, number> = { home: 2600, pricing: 1800, signup: 900, checkout: 1100, login: 800, contact: 1000 };
+export const HEIGHT: Record<string, number> = { home: 2600, pricing: 1800, signup: 900, checkout: 1100, login: 800, contact: 1000 };
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** The page's kind from its path, as the traffic catalogue names pages. */
-function kindOf(path: string): string {
+export function kindOf(path: string): string {
   if (path === '/') return 'home';
   const first = path.split('/')[1] ?? '';
   if (first === 'blog') return path === '/blog' ? 'blog' : 'post';
@@ -104,21 +104,51 @@ function kindOf(path: string): string {
   return first;
 }
 
+/** The share of heatmap-sampled sessions of the last RECORDED_DAYS that the demo also records, and at most how many. */
+export const REPLAY_SESSIONS = 0.3;
+const RECORDED_DAYS = 2;
+const MAX_RECORDINGS = 150;
+
+/** One recorded session: its page views, each with the behaviour events generated for it. */
+export interface SessionTrace {
+  visitor_id: string;
+  session_id: string;
+  country: string;
+  device: string;
+  browser: string;
+  pages: Array<{ view: CanonicalEvent; events: CanonicalEvent[] }>;
+}
+
+export interface DemoBehaviour {
+  /** The behaviour events of a batch's page views. */
+  of(events: CanonicalEvent[]): CanonicalEvent[];
+  /** The sessions to record, with what they did (demo-recordings.ts turns them into recordings). */
+  recorded(): SessionTrace[];
+}
+
+interface Sessions {
+  /** Whether a session is in the heatmap sample, decided at its first page view. */
+  sampled: Map<string, boolean>;
+  traces: Map<string, SessionTrace>;
+}
+
 /**
  * A source of the events the behaviour scripts would add to page views, batch after batch of the generated
- * traffic (a session split between two batches stays in or out of the heatmap sample); deterministic for a seed.
+ * traffic (a session split between two batches stays in or out of the samples); deterministic for a seed.
  */
-export function demoBehaviour(seed: number | string, end: number): (events: CanonicalEvent[]) => CanonicalEvent[] {
+export function demoBehaviour(seed: number | string, end: number): DemoBehaviour {
   const rng = new Prng(`${seed}:behaviour`);
-  const sampled = new Map<string, boolean>();
-  return (events) => behaviourOf(events, rng, sampled, end);
+  const sessions: Sessions = { sampled: new Map(), traces: new Map() };
+  return { of: (events) => behaviourOf(events, rng, sessions, end), recorded: () => [...sessions.traces.values()] };
 }
 
 /** `end`: the generated window's end; nothing lies at or after it (a page view just before it gets its events squeezed in). */
-function behaviourOf(events: CanonicalEvent[], rng: Prng, sampled: Map<string, boolean>, end: number): CanonicalEvent[] {
+function behaviourOf(events: CanonicalEvent[], rng: Prng, sessions: Sessions, end: number): CanonicalEvent[] {
+  const { sampled, traces } = sessions;
   const out: CanonicalEvent[] = [];
   for (const pv of events) {
     if (pv.name !== 'page_view') continue;
+    const first = out.length;
     const kind = kindOf(pv.path);
     const mobile = pv.device_type === 'mobile';
     const width = pv.viewport_w ?? (mobile ? 390 : 1440);
@@ -156,7 +186,19 @@ function behaviourOf(events: CanonicalEvent[], rng: Prng, sampled: Map<string, b
       out.push(e);
     }
 
-    if (!sampled.has(pv.session_id)) sampled.set(pv.session_id, rng.chance(HEATMAP_SESSIONS));
+    if (!sampled.has(pv.session_id)) {
+      sampled.set(pv.session_id, rng.chance(HEATMAP_SESSIONS));
+      const recent = pv.ts >= end - RECORDED_DAYS * 86_400_000;
+      if (sampled.get(pv.session_id) && recent && traces.size < MAX_RECORDINGS && rng.chance(REPLAY_SESSIONS))
+        traces.set(pv.session_id, {
+          visitor_id: pv.visitor_id,
+          session_id: pv.session_id,
+          country: pv.country,
+          device: pv.device_type,
+          browser: pv.browser,
+          pages: [],
+        });
+    }
     const targets = TARGETS.get(kind) ?? TARGETS.get('')!;
     const point = (t: Target) => ({
       x: Math.round(clamp((t.x[0] + (rng.next() * 2 - 1) * t.x[1]) * width, 0, width - 1)),
@@ -192,6 +234,7 @@ function behaviourOf(events: CanonicalEvent[], rng: Prng, sampled: Map<string, b
       scroll.scroll_depth = Math.round(clamp(rng.logNormal(55, 0.5), 5, 100));
       out.push(scroll);
     }
+    traces.get(pv.session_id)?.pages.push({ view: pv, events: out.slice(first) });
   }
   return out;
 }

@@ -59,7 +59,7 @@ describe('demo data', () => {
   it('gives the demo behaviour data the behaviour reports read: heatmaps, frustration, vitals, errors', async () => {
     const org = await s.ctx.meta.orgs.create('Behaviour Org');
     const now = Date.UTC(2026, 0, 15, 12);
-    const { site } = await createDemoSite(s.ctx, { orgId: org.id, days: 7, visitorsPerDay: 300, now });
+    const { site, recordings } = await createDemoSite(s.ctx, { orgId: org.id, days: 7, visitorsPerDay: 300, now });
     expect(site.heatmaps_enabled).toBe(true);
     expect(site.vitals_enabled && site.errors_enabled).toBe(true);
     const period = { period: 'custom', start_date: '2026-01-01', end_date: '2026-01-15' };
@@ -100,6 +100,34 @@ describe('demo data', () => {
     expect(errors.totals.occurrences).toBe(await count(`name = 'error_occurred'`));
     expect(errors.totals.occurrences).toBeGreaterThan(0);
     expect(errors.errors.map((e) => e.message)).toContain("TypeError: Cannot read properties of undefined (reading 'price')");
+
+    // Recordings of some of the last two days' heatmap-sampled sessions, one page load a chunk, read back
+    // through the replay service as the player reads them.
+    expect(site.replay_enabled).toBe(true);
+    const list = await s.ctx.replay.list(site, { period: '7d', limit: 100 }, now);
+    expect(list.total).toBeGreaterThan(5);
+    expect(list.total).toBe(recordings);
+    for (const rec of list.recordings.slice(0, 5)) {
+      const views = await s.ctx.events.query<{ path: string; t: number }>(
+        `SELECT path, epoch_ms(ts) AS t FROM events WHERE site_id = ? AND session_id = ? AND name = 'page_view' ORDER BY ts`,
+        [site.id, rec.session_id],
+      );
+      expect(rec.started_at).toBeGreaterThanOrEqual(now - 2 * 86_400_000);
+      expect(rec.chunks).toBe(views.length);
+      expect(rec.pages).toEqual(views.map((v) => v.path).filter((p, i, all) => i === 0 || all[i - 1] !== p));
+      const clicks = await count(`session_id = '${rec.session_id}' AND name = 'heatmap_click'`);
+      const bursts = await s.ctx.events.query<{ n: number }>(
+        `SELECT coalesce(sum(CAST(json_extract_string(props, '$.count') AS INTEGER)), 0) AS n FROM events WHERE site_id = ? AND session_id = ? AND name = 'rage_click'`,
+        [site.id, rec.session_id],
+      );
+      expect(rec.clicks).toBe(clicks + Number(bursts[0]!.n));
+      const stream = await s.ctx.replay.eventStream(site, rec.recording_id);
+      let text = '';
+      for await (const part of stream) text += part;
+      const events = JSON.parse(text) as Array<{ type: number; data: { href?: string; node?: unknown } }>;
+      expect(events.filter((e) => e.type === 4).map((e) => new URL(e.data.href!).pathname)).toEqual(views.map((v) => v.path));
+      expect(events.filter((e) => e.type === 2)).toHaveLength(views.length);
+    }
   });
 
   it("POST /api/demo fills the caller's organization once and refuses anonymous callers", async () => {

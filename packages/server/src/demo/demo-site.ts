@@ -1,9 +1,10 @@
-import { generateTrafficBatches } from '@tidemark/testkit';
+import { generateTrafficBatches, Prng } from '@tidemark/testkit';
 import type { CanonicalEvent } from '@tidemark/core';
 import { DEMO_DOMAIN } from '@tidemark/core/rules';
 import type { AppContext } from '../app/context';
 import { revenueRefs } from '../ingest';
-import { demoBehaviour, HEATMAP_SESSIONS } from './demo-behaviour';
+import { demoBehaviour, HEATMAP_SESSIONS, REPLAY_SESSIONS } from './demo-behaviour';
+import { recordingOf } from './demo-recordings';
 import type { SiteRecord } from '../meta';
 
 export { DEMO_DOMAIN };
@@ -26,6 +27,8 @@ export interface DemoOptions {
 export interface DemoResult {
   site: SiteRecord;
   events: number;
+  /** Session recordings stored for the last days' sessions (demo-recordings.ts). */
+  recordings: number;
   generateAndWriteMs: number;
 }
 
@@ -41,7 +44,7 @@ export async function findDemoSite(ctx: AppContext, orgId: string): Promise<Site
  * Creates a "Demo" site in the organization and fills it with generated traffic (default 90 days) and the
  * behaviour its visitors would leave (demo-behaviour.ts: vitals, heatmap samples, frustration signals, errors),
  * through the event store's ordinary durable write path, in large batches. The site's settings say what the
- * data holds: heatmaps of a 35 % sample, vitals and errors on.
+ * data holds: heatmaps of a 35 % sample, vitals and errors on, replay for the sessions recorded.
  */
 export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promise<DemoResult> {
   const days = opts.days ?? 90;
@@ -54,6 +57,8 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
       heatmap_sample_rate: HEATMAP_SESSIONS,
       vitals_enabled: true,
       errors_enabled: true,
+      replay_enabled: true,
+      replay_sample_rate: HEATMAP_SESSIONS * REPLAY_SESSIONS,
     })) ?? created;
   const started = performance.now();
   let events = 0;
@@ -84,7 +89,7 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
     },
     BATCH,
   )) {
-    const batch = traffic.concat(behaviour(traffic));
+    const batch = traffic.concat(behaviour.of(traffic));
     if (inFlight) await inFlight;
     inFlight = write(batch);
     events += batch.length;
@@ -96,5 +101,11 @@ export async function createDemoSite(ctx: AppContext, opts: DemoOptions): Promis
     }
   }
   if (inFlight) await inFlight;
-  return { site, events, generateAndWriteMs: Math.round(performance.now() - started) };
+  const rng = new Prng(`${seed}:recordings`);
+  const traces = behaviour.recorded();
+  for (const trace of traces) {
+    const id = Array.from({ length: 4 }, () => rng.u32().toString(16).padStart(8, '0')).join('');
+    await ctx.replay.storeGenerated(site, { id, ...trace }, recordingOf(trace, rng));
+  }
+  return { site, events, recordings: traces.length, generateAndWriteMs: Math.round(performance.now() - started) };
 }

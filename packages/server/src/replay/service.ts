@@ -19,7 +19,7 @@ import type { CounterStore } from '../counters';
 import { verifyAttributionId } from '../revenue';
 import { tooManyRequests } from '../auth';
 import { compilePathPattern } from '../ingest';
-import { parseChunkBody, summarizeChunk } from './chunk';
+import { parseChunkBody, summarizeChunk, type RrwebEvent } from './chunk';
 import type { RecordingFilter, ReplayStore } from './store';
 
 /** A chunk may run this far ahead of the highest stored sequence number (uploads retried out of order). */
@@ -178,6 +178,35 @@ export class ReplayService {
       if (b) b.n += gzip.length;
     }
     return { stored: r === 'stored' };
+  }
+
+  /**
+   * A recording made on the server (the demo site's), stored chunk by chunk as the collector stores a
+   * browser's: no attribution id, quota or rate limit, since nothing outside sent it; the same summaries.
+   */
+  async storeGenerated(
+    site: SiteRecord,
+    recording: { id: string; visitor_id: string; session_id: string; country: string; device: string; browser: string },
+    chunks: RrwebEvent[][],
+    now = Date.now(),
+  ): Promise<void> {
+    let seq = 0;
+    for (const events of chunks) {
+      if (!events.length) continue;
+      await this.deps.store.append({
+        site_id: site.id,
+        recording_id: recording.id,
+        seq: seq++,
+        visitor_id: recording.visitor_id,
+        session_id: recording.session_id,
+        received_at: now,
+        ...summarizeChunk(events),
+        country: recording.country,
+        device: recording.device,
+        browser: recording.browser,
+        gzip: zlib.gzipSync(JSON.stringify(events)),
+      });
+    }
   }
 
   /** Recordings the site started this UTC month: counted in the store at most every 10 s, then kept up here. */
