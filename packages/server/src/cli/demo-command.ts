@@ -97,7 +97,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     const r = await createDemoSite(ctx, { orgId: org.id, days, visitorsPerDay: args.visitors, seed: args.seed, timezone, log });
     const rate = Math.round(r.events / (r.generateAndWriteMs / 1000));
     log(
-      `Wrote ${r.events.toLocaleString('en-US')} events in ${(r.generateAndWriteMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} events/s) to ${config.eventsUrl ? 'the configured event store' : config.dataDir}.`,
+      `Wrote ${r.events.toLocaleString('en-US')} events in ${(r.generateAndWriteMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} events/s) and ${r.recordings} session recordings to ${config.eventsUrl ? 'the configured event store' : config.dataDir}.`,
     );
     const origin = config.publicUrl ?? `http://localhost:${config.port}`;
     log(`Site id ${r.site.id}. Start the server (npm start) and open ${origin}/sites/${r.site.id}`);
