@@ -1,6 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
 import { useWidth } from './use-width';
-import { niceTicks } from './scale';
+import { CHART_CHAR_PX, niceTicks } from './scale';
 
 export interface Series {
   label: string;
@@ -27,8 +27,6 @@ interface Props {
 }
 
 const PAD = { top: 12, right: 12, bottom: 28, left: 48 };
-/** Width of a character of the axis labels (11 px system font, digits and currency signs), rounded up. */
-const AXIS_CHAR_PX = 7;
 
 /** Hand-drawn SVG line chart with hover and keyboard focus on a point; the card also offers a table. */
 export function LineChart({ labels, series, format, height = 240, title, markers = [] }: Props) {
@@ -39,7 +37,7 @@ export function LineChart({ labels, series, format, height = 240, title, markers
   const ticks = niceTicks(max);
   const top = ticks[ticks.length - 1] || 1;
   // Room on the left for the longest tick label ("$12,000.00" is wider than "800").
-  const pad = { ...PAD, left: Math.max(PAD.left, 10 + AXIS_CHAR_PX * Math.max(0, ...ticks.map((t) => format(t).length))) };
+  const pad = { ...PAD, left: Math.max(PAD.left, 10 + CHART_CHAR_PX * Math.max(0, ...ticks.map((t) => format(t).length))) };
   const innerW = Math.max(10, width - pad.left - pad.right);
   const innerH = height - pad.top - pad.bottom;
   const x = (i: number) => pad.left + (n <= 1 ? innerW / 2 : (i / (n - 1)) * innerW);

@@ -1,5 +1,6 @@
 import { sankey, sankeyLinkHorizontal, type SankeyLink, type SankeyNode } from 'd3-sankey';
 import type { PathLink, PathNode, Paths } from '@tidemark/core';
+import { CHART_CHAR_PX } from './scale';
 import { useWidth } from './use-width';
 import { formatNumber } from '../lib/format';
 
@@ -9,8 +10,6 @@ type Link = SankeyLink<PathNode, PathLink>;
 const HEIGHT = 420;
 const MARGIN = { top: 8, right: 8, bottom: 8, left: 8 };
 const NODE_WIDTH = 12;
-/** Width of a label character (0.75rem), rounded up: labels are cut to the room they have. */
-const LABEL_CHAR_PX = 7;
 
 /** `name (count)` in at most `chars` characters: the name is cut (…), the count kept. */
 export function fitLabel(name: string, count: string, chars: number): string {
@@ -41,7 +40,7 @@ export function Sankey({ paths, onPick }: { paths: Paths; onPick?: (page: string
   const labelSpace = Math.min(220, Math.round(w * 0.2));
   const right = w - MARGIN.right - labelSpace;
   const gap = columns > 1 ? (right - MARGIN.left - NODE_WIDTH) / (columns - 1) - NODE_WIDTH : labelSpace;
-  const chars = (last: boolean) => Math.max(4, Math.floor(((last ? labelSpace : gap) - 10) / LABEL_CHAR_PX));
+  const chars = (last: boolean) => Math.max(4, Math.floor(((last ? labelSpace : gap) - 10) / CHART_CHAR_PX));
   const graph =
     paths.nodes.length > 0
       ? sankey<PathNode, PathLink>()

@@ -9,3 +9,9 @@ export function niceTicks(max: number, count = 4): number[] {
   if (ticks[ticks.length - 1] < max) ticks.push(ticks[ticks.length - 1] + step);
   return ticks;
 }
+
+/**
+ * Width of one character of the charts' labels (11–12 px system font: axis numbers, currency signs, page
+ * names), rounded up: labels are measured and cut with it, not laid out and measured in the page.
+ */
+export const CHART_CHAR_PX = 7;

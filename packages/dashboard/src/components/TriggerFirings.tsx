@@ -1,7 +1,7 @@
 import type { TriggerFiringPage } from '@tidemark/core';
+import { formatDateTime } from '../lib/format';
 import { DataTable } from './DataTable';
-
-const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16));
+import { Pager } from './Pager';
 
 /** The open trigger's firings, newest first: person, reason, outcome, when due; paged by the URL. */
 export function TriggerFirings({ page, onPage }: { page: TriggerFiringPage; onPage: (offset: number) => void }) {
@@ -12,31 +12,21 @@ export function TriggerFirings({ page, onPage }: { page: TriggerFiringPage; onPa
         caption="Firings"
         rows={page.firings}
         columns={[
-          { key: 'at', header: 'When', render: (f) => time(f.occurred_at) },
+          { key: 'at', header: 'When', render: (f) => formatDateTime(f.occurred_at) },
           { key: 'person', header: 'Person', render: (f) => f.profile_id },
           { key: 'outcome', header: 'Outcome', render: (f) => f.outcome.replace('_', ' ') },
-          { key: 'due', header: 'Due', render: (f) => `${time(f.due_at)}${f.quiet_hours ? ' (after quiet hours)' : ''}` },
+          { key: 'due', header: 'Due', render: (f) => `${formatDateTime(f.due_at)}${f.quiet_hours ? ' (after quiet hours)' : ''}` },
           { key: 'reason', header: 'Reason', render: (f) => f.reason },
         ]}
       />
-      <div className="toolbar">
-        <button
-          className="button small"
-          type="button"
-          disabled={page.offset === 0}
-          onClick={() => onPage(Math.max(0, page.offset - page.limit))}
-        >
-          Newer
-        </button>
-        <button
-          className="button small"
-          type="button"
-          disabled={page.offset + page.limit >= page.total}
-          onClick={() => onPage(page.offset + page.limit)}
-        >
-          Older
-        </button>
-      </div>
+      <Pager
+        page={Math.floor(page.offset / page.limit)}
+        pages={Math.ceil(page.total / page.limit)}
+        onPage={(n) => onPage(n * page.limit)}
+        label="Firing pages"
+        previous="Newer"
+        next="Older"
+      />
     </section>
   );
 }
