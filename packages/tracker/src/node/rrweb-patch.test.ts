@@ -2,14 +2,21 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hookFastSerializer, patchRrwebRecord } from './rrweb-patch';
+import {
+  hookFastSerializer,
+  MOVE_OBSERVER_END,
+  MOVE_OBSERVER_END_LEAN,
+  MOVE_OBSERVER_START,
+  MOVE_OBSERVER_START_LEAN,
+  patchRrwebRecord,
+} from './rrweb-patch';
 
 const require = createRequire(import.meta.url);
 // The package exports no package.json: its CommonJS build sits beside the ES module one bundling reads.
 const recordJs = path.join(path.dirname(require.resolve('@rrweb/record')), 'record.js');
 
 describe('the @rrweb/record correction', () => {
-  it('drops the two methods from the Element accessors, lets the selection observer skip a field’s own changes, the scroll observer end on scrollend without repeating a position, and the canvas worker’s Blob wait for that worker, nothing else', () => {
+  it('drops the two methods from the Element accessors, lets the selection observer skip a field’s own changes, the scroll observer end on scrollend without repeating a position, the move observer emit kept positions at once, and the canvas worker’s Blob wait for that worker, nothing else', () => {
     const source = fs.readFileSync(recordJs, 'utf8');
     const patched = patchRrwebRecord(source);
     // Undoing the corrections gives the installed text back: nothing else changed.
@@ -25,6 +32,8 @@ describe('the @rrweb/record correction', () => {
         '      sampling.scroll || 100,\n      scrollEnds ? { trailing: false } : {}\n    )\n  );\n  if (!scrollEnds) return on("scroll", updatePosition, doc);\n  const offs = [on("scroll", updatePosition, doc), on("scrollend", recordPosition, doc)];\n  return () => offs.forEach((off) => off());\n',
         '      sampling.scroll || 100\n    )\n  );\n  return on("scroll", updatePosition, doc);\n',
       )
+      .replace(MOVE_OBSERVER_START_LEAN, MOVE_OBSERVER_START)
+      .replace(MOVE_OBSERVER_END_LEAN, MOVE_OBSERVER_END)
       .replace(
         'let blob;\n',
         'const blob = typeof self !== "undefined" && self.Blob && new Blob([jsContent], { type: "text/javascript;charset=utf-8" });\n',
@@ -47,6 +56,10 @@ describe('the @rrweb/record correction', () => {
     expect(scroll).toContain('scrollEnds ? { trailing: false } : {}');
     expect(scroll).toContain('on("scrollend", recordPosition, doc)');
     expect(scroll).toContain('if (positions.get(p.id) === at) return;');
+    // The move observer throttles on the event's time and emits a kept position at once when nothing gathers them.
+    const moves = patched.slice(patched.indexOf('function initMoveObserver('), patched.indexOf('function initMouseInteractionObserver('));
+    expect(moves).toContain('const moveAt = evt.timeStamp;');
+    expect(moves).toContain('if (callbackThreshold <= 0) {');
     // The canvas worker's Blob is made inside the function that starts that worker, not at the module's load.
     const wrapper = patched.slice(patched.indexOf('function WorkerWrapper('), patched.indexOf('class CanvasManager'));
     expect(wrapper).toContain('blob || (blob = typeof self');
@@ -63,6 +76,9 @@ describe('the @rrweb/record correction', () => {
       patchRrwebRecord(source.replace('return on("scroll", updatePosition, doc);', 'return on("scroll", updatePosition);')),
     ).toThrow(/scroll observer/);
     expect(() => patchRrwebRecord(source.replace('const blob = typeof self', 'const blob = typeof globalThis'))).toThrow(/canvas worker/);
+    expect(() => patchRrwebRecord(source.replace('on("mousemove", updatePosition, doc)', 'on("mousemove", updatePosition)'))).toThrow(
+      /pointer move observer/,
+    );
   });
 
   it("offers each node to the faster serializer first, with rrweb's own helpers, and refuses a recorder without it", () => {
