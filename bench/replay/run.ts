@@ -232,7 +232,7 @@ async function build(entry: string, readable: boolean, options: CompileOptions =
 async function currentScripts(readable: boolean): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const f of TRACKER_FILES.filter((f) => ['t.js', 't.auto.js', 't.replay.js'].includes(f.name)))
-    out[f.name] = await build(f.entry, readable && f.name === 't.replay.js', { eager: 'eager' in f && f.eager });
+    out[f.name] = await build(f.entry, readable && f.name === 't.replay.js');
   return out;
 }
 

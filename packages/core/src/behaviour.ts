@@ -67,7 +67,9 @@ export const heatmapReportSchema = z.object({
       .optional()
       .meta({ description: 'Share (%) of page views that reached each depth, in 5 % steps' }),
   }),
-  totals: z.object({ clicks: z.number().int(), moves: z.number().int(), scroll_views: z.number().int() }),
+  totals: z
+    .object({ clicks: z.number().int(), moves: z.number().int(), scroll_views: z.number().int() })
+    .meta({ description: 'Samples of the map asked for (`type`); the other two maps are not read and count 0' }),
   top_elements: z.array(
     z.object({
       selector: z.string(),

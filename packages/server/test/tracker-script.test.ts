@@ -67,20 +67,6 @@ describe('GET /t.js', () => {
     expect(versioned.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
-  it('serves the recorder marked for eager compilation as its first line, in every encoding; the small scripts not', async () => {
-    const hint = '//# allFunctionsCalledOnLoad\n';
-    const plainReplay = await app.inject({ method: 'GET', url: '/t.replay.js' });
-    expect(plainReplay.statusCode).toBe(200);
-    expect(plainReplay.body.startsWith(hint)).toBe(true);
-    const br = await app.inject({ method: 'GET', url: '/t.replay.js', headers: { 'accept-encoding': 'br' } });
-    expect(zlib.brotliDecompressSync(br.rawPayload).toString().startsWith(hint)).toBe(true);
-    for (const name of ['t.js', 't.auto.js', 't.heatmap.js']) {
-      const res = await app.inject({ method: 'GET', url: `/${name}` });
-      expect(res.statusCode).toBe(200);
-      expect(res.body).not.toContain('allFunctionsCalledOnLoad');
-    }
-  });
-
   it('serves the extension too, and picks up a rebuilt file without a restart', async () => {
     const ext = await app.inject({ method: 'GET', url: '/t.auto.js' });
     expect(ext.statusCode).toBe(200);

@@ -76,8 +76,13 @@ export function HeatmapsPage({ siteId }: { siteId: string }) {
       {r && (
         <>
           <p className="muted" data-testid="heatmap-totals">
-            {formatNumber(r.totals.clicks)} clicks · {formatNumber(r.totals.moves)} mouse positions · {formatNumber(r.totals.scroll_views)}{' '}
-            page views with scroll depth · {r.viewport.width} px wide
+            {/* The answer counts the map it was asked for: the others' totals are not read with it. */}
+            {r.type === 'click'
+              ? `${formatNumber(r.totals.clicks)} clicks`
+              : r.type === 'move'
+                ? `${formatNumber(r.totals.moves)} mouse positions`
+                : `${formatNumber(r.totals.scroll_views)} page views with scroll depth`}{' '}
+            · {r.viewport.width} px wide
           </p>
           <section className="card" aria-label="Heatmap">
             <HeatmapOverlay report={r} src={liveUrl(view.page, site.data?.domain)} />

@@ -28,8 +28,7 @@ export const TRACKER_FILES = [
   { name: 't.vitals.js', entry: path.resolve(here, '../browser/vitals.ts'), gzipBudget: 3000 },
   { name: 't.errors.js', entry: path.resolve(here, '../browser/errors.ts'), gzipBudget: 1000 },
   // Session replay (rrweb's recorder), loaded only for sessions the site records: its own, larger budget.
-  // Compiled eagerly (see CompileOptions.eager): most of what it holds runs as the recording starts.
-  { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000, eager: true },
+  { name: 't.replay.js', entry: path.resolve(here, '../browser/replay.ts'), gzipBudget: 26000 },
   // The consent banner and preference centre; the entry script of sites whose consent mode is not "none" (docs/consent.md).
   { name: 't.consent.js', entry: path.resolve(here, '../browser/consent.ts'), gzipBudget: 3500 },
   // tidemark.experiment(key): the visitor's variant from the server, one exposure per session (docs/experiments.md).
@@ -59,7 +58,9 @@ export interface CompileOptions {
   /**
    * Marks the script for eager compilation (V8's `allFunctionsCalledOnLoad` hint; other engines ignore the
    * comment): Chromium then compiles every function while it streams the script, on a background thread,
-   * rather than each one on the page's thread the first time it is called.
+   * rather than each one on the page's thread the first time it is called. No shipped file sets it: for
+   * t.replay.js the page's thread gained on the first load and lost on the next (a larger code cache to
+   * write and read; `npm run bench -- replay --only first-load`, bench/README.md).
    */
   eager?: boolean;
 }
@@ -100,7 +101,7 @@ export async function buildTracker(outDir = TRACKER_DIST_DIR): Promise<BuiltFile
   fs.mkdirSync(outDir, { recursive: true });
   const built: BuiltFile[] = [];
   for (const f of TRACKER_FILES) {
-    const code = await compileEntry(f.entry, { eager: 'eager' in f && f.eager });
+    const code = await compileEntry(f.entry);
     const gz = zlib.gzipSync(code, { level: 9 });
     const br = zlib.brotliCompressSync(code, {
       params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: code.length },
