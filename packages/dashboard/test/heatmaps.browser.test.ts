@@ -105,6 +105,8 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     await canvas.waitFor(SLOW);
     expect(Number(await canvas.getAttribute('data-points'))).toBe(cells.size);
     expect(await page.getByTestId('heatmap-totals').textContent()).toContain(`${clicks.length} clicks`);
+    // Only the shown map's total: the answer does not read the others.
+    expect(await page.getByTestId('heatmap-totals').textContent()).not.toContain('mouse positions');
     const table = page.getByRole('region', { name: 'Clicked elements' });
     const buy = table.getByRole('row').filter({ hasText: 'button#buy' });
     expect((await buy.getByRole('cell').allTextContents()).slice(1)).toEqual(['12', '2', '0', '0']);
@@ -119,7 +121,7 @@ describe.skipIf(!!unavailable)('heatmaps in the browser', () => {
     await page.getByText('100% reach 75%').waitFor(SLOW);
     await page.getByRole('button', { name: 'Mobile' }).click();
     await page.waitForURL(/viewport=mobile/);
-    await page.getByText('0 clicks').waitFor(SLOW);
+    await page.getByText('0 page views with scroll depth').waitFor(SLOW);
     await screenshot(page, 'heatmaps');
     await assertNothingRan(owner);
 
