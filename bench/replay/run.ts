@@ -213,7 +213,7 @@ async function visit(
  * with the build's correction of @rrweb/record (packages/tracker/src/node/rrweb-patch.ts), or `corrections`'s.
  */
 async function build(entry: string, readable: boolean, options: CompileOptions = {}): Promise<string> {
-  const { patches = true, fastSerializer = true, corrections, eager } = options;
+  const { patches = true, fastSerializer = true, corrections } = options;
   if (!readable) return compileEntry(entry, options);
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
@@ -225,7 +225,7 @@ async function build(entry: string, readable: boolean, options: CompileOptions =
     platform: 'browser',
     plugins: patches ? [corrections ?? rrwebRecordPatches({ fastSerializer })] : [],
   });
-  return (eager ? '//# allFunctionsCalledOnLoad\n' : '') + out.outputFiles[0]!.text;
+  return out.outputFiles[0]!.text;
 }
 
 /** The current tracker scripts, built from the sources. */

@@ -2,6 +2,7 @@ export { generateTraffic, generateTrafficBatches, generateChunks, type TrafficOp
 export { toColumns, type EventColumns } from './columns';
 export { channelOf, sourceOf, referrerDomainOf, knownSourceName } from './channel';
 export { userAgentFor, type Device } from './catalog/tech';
+export { buildPages, type Page, type PageKind } from './catalog/pages';
 export { Prng, Weighted } from './prng';
 export { generateLeadTraffic, type LeadTrafficOptions, type LeadPerson } from './leads';
 export { uuidv7, uuidv7Time } from './uuid';

@@ -1,4 +1,4 @@
-import { Prng, uuidv7, Weighted } from '@tidemark/testkit';
+import { buildPages, Prng, uuidv7, Weighted } from '@tidemark/testkit';
 import type { CanonicalEvent } from '@tidemark/core';
 
 /**
@@ -95,14 +95,11 @@ export const HEIGHT: Record<string, number> = { home: 2600, pricing: 1800, signu
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-/** The page's kind from its path, as the traffic catalogue names pages. */
-export function kindOf(path: string): string {
-  if (path === '/') return 'home';
-  const first = path.split('/')[1] ?? '';
-  if (first === 'blog') return path === '/blog' ? 'blog' : 'post';
-  if (first === 'docs') return path === '/docs' ? 'docs' : 'doc';
-  return first;
-}
+/** Each generated page's kind, from the traffic catalogue (a page's kind does not depend on the site's name). */
+const KIND_BY_PATH = new Map(buildPages('').map((p) => [p.path, p.kind]));
+
+/** The kind of a generated page ('' for a path the catalogue does not have). */
+export const kindOf = (path: string): string => KIND_BY_PATH.get(path) ?? '';
 
 /** The share of heatmap-sampled sessions of the last RECORDED_DAYS that the demo also records, and at most how many. */
 export const REPLAY_SESSIONS = 0.3;
